@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what esgledger needs on a fresh Debian machine: system packages, a virtual
+# environment in .venv, and the package itself. Usage: scripts/setup.sh [demo|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose="${1:-demo}"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+debian_packages=()
+if [ "$purpose" = "test" ]; then
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || debian_packages+=(postgresql)
+fi
+if [ "${#debian_packages[@]}" -gt 0 ]; then
+  echo "Installing Debian packages: ${debian_packages[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debian_packages[@]}" >/dev/null
+fi
+
+python=""
+for candidate in python3.11 python3.12 python3.13 python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    python="$candidate"; break
+  fi
+done
+[ -n "$python" ] || { echo "error: Python 3.11 or newer is needed" >&2; exit 2; }
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
+extra=""
+[ "$purpose" = "test" ] && extra="[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}" 2>&1 | grep -v -e '^WARNING: Location' -e 'is ignored' || true
+.venv/bin/esg --help >/dev/null

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# One command to check esgledger: installs everything tests need (PostgreSQL included),
+# lints, and runs the whole suite on SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+.venv/bin/ruff check src tests bench
+exec .venv/bin/python -m pytest "$@"

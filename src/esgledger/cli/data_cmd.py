@@ -1,0 +1,210 @@
+"""Data commands: imports, the metric and activity-type catalogs, stored activities and KPI values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from esgledger.catalog import activity_types, metrics
+from esgledger.cli.common import DbOption, JsonOption, SheetOption, actor, workspace
+from esgledger.cli.output import console, err_console, print_json, print_table
+from esgledger.ledger.activities import activity_dict, import_activities, list_activities
+from esgledger.ledger.bulk import Progress as ProgressFn
+from esgledger.ledger.entities import import_entities
+from esgledger.ledger.kpis import import_kpis, kpi_dict, list_kpis
+
+import_app = typer.Typer(help="Import entities, activity data or KPI values from CSV, XLSX or Parquet.", no_args_is_help=True)
+metrics_app = typer.Typer(help="The metric catalog.", no_args_is_help=True)
+activities_app = typer.Typer(help="Activity types and stored activity records.", no_args_is_help=True)
+kpis_app = typer.Typer(help="Stored KPI values as reported (history included on request).", no_args_is_help=True)
+
+FileArg = Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet file.")]
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressFn | None]:
+    """A progress bar on stderr for large inserts; silent for --json or a non-terminal."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("storing rows"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err_console, transient=True
+    ) as bar:
+        task = bar.add_task("rows", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@import_app.command("entities")
+def import_entities_cmd(file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+    """Import the organisation tree (columns id, name, parent, country, subdivision[, kind])."""
+    summary = import_entities(workspace(db), file, actor=actor(), sheet=sheet).as_dict()
+    if json:
+        print_json(summary)
+    else:
+        console.print(
+            f"{file.name}: {summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged."
+        )
+
+
+@import_app.command("activities")
+def import_activities_cmd(file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+    """Import activity data (columns entity, start, end, activity, quantity, unit, then attributes)."""
+    with _progress(not json) as progress:
+        summary = import_activities(workspace(db), file, actor=actor(), sheet=sheet, on_progress=progress)
+    if json:
+        print_json(summary)
+    else:
+        console.print(f"{file.name}: {summary['rows']} activity rows imported as batch {summary['batch_id']}.")
+
+
+@import_app.command("kpis")
+def import_kpis_cmd(file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+    """Import reported KPI values (columns entity, year, metric, value, unit, then dimensions)."""
+    summary = import_kpis(workspace(db), file, actor=actor(), sheet=sheet)
+    if json:
+        print_json(summary)
+    else:
+        console.print(
+            f"{file.name}: {summary['added']} added, {summary['restated']} restated, {summary['unchanged']} unchanged."
+        )
+
+
+@metrics_app.command("list")
+def metrics_list(
+    area: Annotated[str | None, typer.Option("--area", help="Only this area, e.g. energy.")] = None,
+    json: JsonOption = False,
+) -> None:
+    """List every metric with unit, kind, dimensions and GRI references."""
+    rows = [m for m in metrics().values() if area is None or m.area == area]
+    if json:
+        print_json(
+            [
+                {
+                    "id": m.id,
+                    "area": m.area,
+                    "group": m.group,
+                    "name": m.name,
+                    "unit": m.unit,
+                    "published_unit": m.published_unit,
+                    "kind": m.kind,
+                    "formula": m.formula or None,
+                    "calc_key": m.calc_key or None,
+                    "dimensions": list(m.dimensions),
+                    "precision": m.precision,
+                    "boundary_family": m.boundary_family,
+                    "gri": list(m.gri),
+                    "szse17": list(m.szse17),
+                    "definition": m.definition,
+                }
+                for m in rows
+            ]
+        )
+    else:
+        print_table(
+            f"{len(rows)} metrics",
+            ["id", "name", "unit", "kind", "dimensions", "GRI"],
+            ([m.id, m.name, m.unit, m.kind, ", ".join(m.dimensions), ", ".join(m.gri)] for m in rows),
+        )
+
+
+@activities_app.command("types")
+def activities_types(json: JsonOption = False) -> None:
+    """List the activity types an activity record can name."""
+    rows = list(activity_types().values())
+    if json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "category": t.category,
+                    "scope": t.scope,
+                    "scope3_category": t.scope3_category,
+                    "default_use": t.default_use,
+                    "units": list(t.units),
+                    "description": t.description,
+                }
+                for t in rows
+            ]
+        )
+    else:
+        print_table(
+            f"{len(rows)} activity types",
+            ["id", "name", "scope", "units"],
+            ([t.id, t.name, t.scope or "", " | ".join(t.units)] for t in rows),
+        )
+
+
+@activities_app.command("list")
+def activities_list(
+    entity: Annotated[str | None, typer.Option("--entity", help="Only this entity.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only periods starting in this year.")] = None,
+    activity: Annotated[str | None, typer.Option("--activity", help="Only this activity type.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many rows.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List stored activity records as they were imported."""
+    with workspace(db).read() as session:
+        rows = [activity_dict(r) for r in list_activities(session, entity=entity, year=year, activity=activity, limit=limit)]
+    if json:
+        print_json(rows)
+    else:
+        print_table(
+            f"{len(rows)} activity records",
+            ["id", "entity", "start", "end", "activity", "quantity", "unit", "attributes"],
+            (
+                [r["id"], r["entity"], r["start"], r["end"], r["activity"], r["quantity"], r["unit"], r["attributes"] or ""]
+                for r in rows
+            ),
+        )
+
+
+@kpis_app.command("list")
+def kpis_list(
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="Only this entity.")] = None,
+    metric: Annotated[str | None, typer.Option("--metric", help="Only this metric.")] = None,
+    history: Annotated[bool, typer.Option("--history", help="Include values replaced by restatements.")] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List stored KPI values; restated ones are marked."""
+    with workspace(db).read() as session:
+        rows = [kpi_dict(v) for v in list_kpis(session, year=year, entity=entity, metric=metric, history=history)]
+    if json:
+        print_json(rows)
+    else:
+        print_table(
+            f"{len(rows)} KPI values",
+            ["entity", "year", "metric", "breakdown", "value", "unit", "status", "note"],
+            (
+                [
+                    r["entity"],
+                    r["year"],
+                    r["metric"],
+                    ", ".join(f"{k}={v}" for k, v in r["dims"].items()),
+                    ("" if r["value"] is None else r["value"]) if r["current"] else f"{r['value']} (replaced)",
+                    r["unit"],
+                    r["status"],
+                    ("restated: " + r["restatement_reason"]) if r["restates"] else r["note"],
+                ]
+                for r in rows
+            ),
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")
+    app.add_typer(metrics_app, name="metrics")
+    app.add_typer(activities_app, name="activities")
+    app.add_typer(kpis_app, name="kpis")

@@ -1,0 +1,72 @@
+"""Typed errors the domain raises and the interfaces translate.
+
+Every user-facing error says what is wrong and how to fix it in one line; the CLI prints
+``str(error)`` and exits with ``exit_code``. Import rejections carry one problem per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EsgError(Exception):
+    """Base class: a problem the user can fix. Never shown with a traceback."""
+
+    exit_code = 2
+
+
+class NotFound(EsgError):
+    """A named thing (entity, boundary, edition, run…) does not exist."""
+
+
+class Conflict(EsgError):
+    """The request clashes with what is already stored."""
+
+
+class InvalidInput(EsgError):
+    """A value given on the command line or in a form is not acceptable."""
+
+
+class DatabaseError(EsgError):
+    """The database cannot be opened or is not at the expected schema version."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a row (or the whole file) was refused."""
+
+    row: int | None  # 1-based data row number as a spreadsheet shows it; None for file-level
+    column: str | None
+    reason: str
+
+    def format(self, source: str) -> str:
+        where = source
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.reason}"
+
+
+class ImportRejected(EsgError):
+    """A file was refused whole; nothing was written. Lists the first problems, then a count."""
+
+    shown = 50
+
+    def __init__(self, source: str, problems: list[Problem], total: int | None = None):
+        self.source = source
+        self.problems = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+        self.total = total if total is not None else len(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [p.format(self.source) for p in self.problems[: self.shown]]
+        hidden = self.total - min(self.shown, len(self.problems))
+        if hidden > 0:
+            lines.append(f"{self.source}: … and {hidden} more problems")
+        total = self.total
+        lines.append(
+            f"{self.source}: refused, {total} problem{'s' if total != 1 else ''}; "
+            "nothing was imported"
+        )
+        return "\n".join(lines)

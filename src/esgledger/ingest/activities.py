@@ -1,0 +1,162 @@
+"""Validating activity data: entity, period, activity type, quantity and unit per row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+
+import polars as pl
+
+from esgledger.catalog import activity_types
+from esgledger.errors import InvalidInput
+from esgledger.units import parse
+from esgledger.ingest.checker import ROW, Checker, blank, parse_date, parse_number, with_row_numbers
+from esgledger.ingest.readers import Table
+
+REQUIRED = ["entity", "start", "end", "activity", "quantity", "unit"]
+USES = ("stationary", "mobile")
+KEY = ["entity_id", "start", "end", "activity", "attributes"]
+
+
+def attribute_columns(frame: pl.DataFrame) -> list[str]:
+    return sorted(c for c in frame.columns if c not in REQUIRED and c != ROW)
+
+
+def _with_attributes(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Add ``attributes``: canonical JSON of the non-empty attribute cells, or "".
+
+    Encoded once per distinct combination, so a million rows cost a join, not a loop.
+    """
+    if not columns:
+        return frame.with_columns(pl.lit("").alias("attributes"))
+    combos = frame.select(columns).unique()
+    encoded = []
+    for row in combos.iter_rows(named=True):
+        kept = {k: v.strip() for k, v in row.items() if v and v.strip()}
+        encoded.append(
+            json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            if kept
+            else ""
+        )
+    combos = combos.with_columns(pl.Series("attributes", encoded, dtype=pl.Utf8))
+    return frame.join(combos, on=columns, how="left", nulls_equal=True)
+
+
+def _unit_problems(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per distinct (activity, unit) pair, why the unit is refused (or null if it is fine)."""
+    types = activity_types()
+    pairs = frame.select("activity", "unit").unique()
+    reasons: list[str | None] = []
+    for activity, unit in pairs.iter_rows():
+        kind = types.get(activity)
+        if kind is None:
+            reasons.append(None)  # reported by the activity check
+            continue
+        try:
+            parse(unit)
+        except InvalidInput as exc:
+            reasons.append(str(exc))
+            continue
+        ok = kind.accepts_unit(unit)
+        reasons.append(
+            None
+            if ok
+            else f"unit {unit!r} does not measure {kind.name.lower()} "
+            f"(use a unit like {' or '.join(kind.units)})"
+        )
+    return pairs.with_columns(pl.Series("unit_reason", reasons, dtype=pl.Utf8))
+
+
+def validate_activities(
+    table: Table,
+    *,
+    known_entities: Collection[str],
+    existing_keys: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Typed activity rows ready to store, or :class:`ImportRejected` listing every bad row.
+
+    ``existing_keys`` holds the stored rows' natural keys (columns of ``KEY`` plus ``batch_id``)
+    so a row imported twice is refused as a duplicate.
+    """
+    check = Checker(table.source)
+    if not check.require_columns(table.frame, REQUIRED):
+        check.raise_if_any()
+    attrs = attribute_columns(table.frame)
+    frame = with_row_numbers(table.frame).with_columns(
+        pl.col(c).str.strip_chars() for c in ["entity", "activity", "unit"]
+    )
+    frame = _with_attributes(frame, attrs).with_columns(
+        parse_date("start").alias("_start"),
+        parse_date("end").alias("_end"),
+        parse_number("quantity").alias("_quantity"),
+    )
+    for col in ["entity", "activity", "unit"]:
+        check.flag(frame, blank(col), col, f"{col} is empty")
+    known = pl.Series(list(known_entities), dtype=pl.Utf8)
+    check.flag(
+        frame,
+        ~blank("entity") & ~pl.col("entity").is_in(known),
+        "entity",
+        pl.format("unknown entity '{}'; import it with `esg import entities`", pl.col("entity")),
+    )
+    for col in ("start", "end"):
+        check.flag(
+            frame,
+            pl.col(f"_{col}").is_null(),
+            col,
+            pl.format("'{}' is not a date (use YYYY-MM-DD)", pl.col(col)),
+        )
+    check.flag(frame, pl.col("_end") < pl.col("_start"), "end", "end is before start")
+    types = pl.Series(list(activity_types()), dtype=pl.Utf8)
+    check.flag(
+        frame,
+        ~blank("activity") & ~pl.col("activity").is_in(types),
+        "activity",
+        pl.format(
+            "unknown activity type '{}'; `esg activities types` lists them", pl.col("activity")
+        ),
+    )
+    check.flag(
+        frame,
+        pl.col("_quantity").is_null(),
+        "quantity",
+        pl.format("'{}' is not a number", pl.col("quantity")),
+    )
+    check.flag(frame, pl.col("_quantity") < 0, "quantity", "quantity is negative")
+    units = _unit_problems(frame.filter(~blank("unit")))
+    frame = frame.join(units, on=["activity", "unit"], how="left")
+    check.flag(frame, pl.col("unit_reason").is_not_null(), "unit", pl.col("unit_reason"))
+    if "use" in frame.columns:
+        check.flag(
+            frame,
+            ~blank("use") & ~pl.col("use").str.strip_chars().is_in(list(USES)),
+            "use",
+            pl.format("use '{}' is not one of stationary, mobile", pl.col("use")),
+        )
+    frame = frame.select(
+        ROW,
+        pl.col("entity").alias("entity_id"),
+        pl.col("_start").alias("start"),
+        pl.col("_end").alias("end"),
+        "activity",
+        pl.col("_quantity").alias("quantity"),
+        "unit",
+        "attributes",
+    )
+    frame = frame.with_columns(pl.col(ROW).min().over(KEY).alias("_first"))
+    check.flag(
+        frame,
+        pl.col("start").is_not_null() & (pl.col(ROW) != pl.col("_first")),
+        "entity",
+        pl.format("duplicate of row {}", pl.col("_first")),
+    )
+    if existing_keys is not None and existing_keys.height:
+        stored = frame.join(existing_keys, on=KEY, how="inner")
+        check.flag(
+            stored,
+            pl.lit(True),
+            "entity",
+            pl.format("already imported (batch {})", pl.col("batch_id")),
+        )
+    check.raise_if_any()
+    return frame.drop("_first")

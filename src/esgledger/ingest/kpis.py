@@ -1,0 +1,191 @@
+"""Validating reported KPI values: entity, year, metric, value, unit, and breakdown dimensions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import polars as pl
+
+from esgledger.catalog import dimensions, metrics
+from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
+from esgledger.ingest.readers import Table
+from esgledger.errors import InvalidInput
+from esgledger.units import compatible, parse
+
+REQUIRED = ["entity", "year", "metric", "value", "unit"]
+OPTIONAL = ["status", "qualifier", "preliminary", "source", "note", "restatement_reason"]
+KEY = ["entity_id", "year", "metric_id", "dims"]
+
+STATUSES = ("reported", "not_disclosed", "not_applicable", "missing")
+# What a cell may say → the stored status, for values that are not numbers.
+STATUS_WORDS = {"/": "not_disclosed", "n.a.": "not_applicable", "n/a": "not_applicable", "-": "missing"}
+QUALIFIERS = {
+    "": "exact",
+    "exact": "exact",
+    "approximately": "approximately",
+    "approx": "approximately",
+    "≈": "approximately",
+    "~": "approximately",
+    "over": "over",
+    ">": "over",
+    "at_most": "at_most",
+    "≤": "at_most",
+    "<=": "at_most",
+}
+TRUE_WORDS = ("true", "yes", "1", "y")
+
+
+def dims_key(values: dict[str, str]) -> str:
+    """The stored spelling of a breakdown, e.g. ``age_band=18-30;gender=female``."""
+    return ";".join(f"{k}={v}" for k, v in sorted(values.items()) if v)
+
+
+def _dims_expr(columns: list[str]) -> pl.Expr:
+    if not columns:
+        return pl.lit("")
+    parts = [
+        pl.when(blank(c)).then(pl.lit("")).otherwise(pl.lit(f"{c}=") + pl.col(c).str.strip_chars())
+        for c in sorted(columns)
+    ]
+    return pl.concat_list(parts).list.eval(pl.element().filter(pl.element() != "")).list.join(";")
+
+
+def _metric_table() -> pl.DataFrame:
+    rows = [(m.id, m.kind, m.unit, ";".join(m.dimensions)) for m in metrics().values()]
+    return pl.DataFrame(
+        rows, schema=["metric", "_kind", "_metric_unit", "_metric_dims"], orient="row"
+    )
+
+
+def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFrame:
+    """Typed KPI rows with their breakdown key, or :class:`ImportRejected`."""
+    check = Checker(table.source)
+    if not check.require_columns(table.frame, REQUIRED):
+        check.raise_if_any()
+    dim_cols = [c for c in table.frame.columns if c in dimensions()]
+    frame = with_row_numbers(table.frame)
+    for col in OPTIONAL:
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit("").alias(col))
+    frame = frame.with_columns(
+        pl.col(c).str.strip_chars() for c in [*REQUIRED, *OPTIONAL, *dim_cols]
+    ).join(_metric_table(), on="metric", how="left")
+    word = pl.col("value").str.to_lowercase()
+    frame = frame.with_columns(
+        pl.col("year").cast(pl.Int32, strict=False).alias("_year"),
+        parse_number("value").alias("_value"),
+        pl.when(pl.col("status") != "")
+        .then(pl.col("status").str.to_lowercase())
+        .otherwise(word.replace_strict(STATUS_WORDS, default="reported"))
+        .alias("_status"),
+        pl.col("qualifier").str.to_lowercase().replace_strict(QUALIFIERS, default=None).alias("_qualifier"),
+        pl.col("preliminary").str.to_lowercase().is_in(list(TRUE_WORDS)).alias("_preliminary"),
+        _dims_expr(dim_cols).alias("dims"),
+    )
+    known = pl.Series(list(known_entities), dtype=pl.Utf8)
+    check.flag(
+        frame,
+        ~pl.col("entity").is_in(known),
+        "entity",
+        pl.format("unknown entity '{}'; import it with `esg import entities`", pl.col("entity")),
+    )
+    check.flag(
+        frame,
+        pl.col("_year").is_null() | (pl.col("_year") < 1900) | (pl.col("_year") > 2100),
+        "year",
+        pl.format("'{}' is not a year", pl.col("year")),
+    )
+    check.flag(
+        frame,
+        pl.col("_kind").is_null(),
+        "metric",
+        pl.format("unknown metric '{}'; `esg metrics list` lists them", pl.col("metric")),
+    )
+    check.flag(
+        frame,
+        pl.col("_kind") == "derived",
+        "metric",
+        pl.format("'{}' is derived from other metrics; enter its inputs instead", pl.col("metric")),
+    )
+    check.flag(
+        frame,
+        ~pl.col("_status").is_in(list(STATUSES)),
+        "status",
+        pl.format("status '{}' is not one of " + ", ".join(STATUSES), pl.col("status")),
+    )
+    reported = pl.col("_status") == "reported"
+    check.flag(
+        frame,
+        reported & pl.col("_value").is_null(),
+        "value",
+        pl.format("'{}' is not a number", pl.col("value")),
+    )
+    check.flag(frame, reported & (pl.col("_value") < 0), "value", "value is negative")
+    check.flag(
+        frame,
+        ~reported & pl.col("_value").is_not_null(),
+        "value",
+        "a value given with a status other than reported",
+    )
+    check.flag(
+        frame,
+        pl.col("_qualifier").is_null(),
+        "qualifier",
+        pl.format("qualifier '{}' is not one of exact, approximately, over, at_most", pl.col("qualifier")),
+    )
+    _check_units(frame, check)
+    _check_dims(frame, dim_cols, check)
+    frame = frame.with_columns(pl.col(ROW).min().over(["entity", "_year", "metric", "dims"]).alias("_first"))
+    check.flag(frame, pl.col(ROW) != pl.col("_first"), "metric", pl.format("duplicate of row {}", pl.col("_first")))
+    check.raise_if_any()
+    return frame.select(
+        ROW,
+        pl.col("entity").alias("entity_id"),
+        pl.col("_year").alias("year"),
+        pl.col("metric").alias("metric_id"),
+        "dims",
+        pl.col("_value").alias("value"),
+        "unit",
+        pl.col("_status").alias("status"),
+        pl.col("_qualifier").alias("qualifier"),
+        pl.col("_preliminary").alias("preliminary"),
+        "source",
+        "note",
+        "restatement_reason",
+    )
+
+
+def _check_units(frame: pl.DataFrame, check: Checker) -> None:
+    pairs = frame.filter(pl.col("_metric_unit").is_not_null()).select("unit", "_metric_unit", "metric").unique()
+    bad: list[tuple[str, str, str]] = []
+    for unit, metric_unit, metric_id in pairs.iter_rows():
+        if not unit:
+            bad.append((unit, metric_id, "unit is empty"))
+        elif not compatible(unit, metric_unit):
+            try:
+                parse(unit)
+                reason = f"unit '{unit}' does not fit metric '{metric_id}' (measured in {metric_unit})"
+            except InvalidInput:
+                reason = f"unknown unit '{unit}'"
+            bad.append((unit, metric_id, reason))
+    if bad:
+        reasons = pl.DataFrame(bad, schema=["unit", "metric", "_unit_reason"], orient="row")
+        joined = frame.join(reasons, on=["unit", "metric"], how="inner")
+        check.flag(joined, pl.lit(True), "unit", pl.col("_unit_reason"))
+
+
+def _check_dims(frame: pl.DataFrame, dim_cols: list[str], check: Checker) -> None:
+    for col in dim_cols:
+        members = list(dimensions()[col].members)
+        check.flag(
+            frame,
+            ~blank(col) & ~pl.col(col).is_in(members),
+            col,
+            pl.format("'{}' is not one of " + ", ".join(members), pl.col(col)),
+        )
+        check.flag(
+            frame,
+            ~blank(col) & pl.col("_metric_dims").is_not_null() & ~pl.col("_metric_dims").str.contains(col, literal=True),
+            col,
+            pl.format("metric '{}' has no " + col + " breakdown", pl.col("metric")),
+        )

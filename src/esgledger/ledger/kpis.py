@@ -1,0 +1,129 @@
+"""Reported KPI values: importing with restatements that keep history, and listing them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.errors import ImportRejected, Problem
+from esgledger.ingest.kpis import validate_kpis
+from esgledger.ingest.readers import read_table
+from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.ledger.db import Database
+from esgledger.ledger.models import Entity, KpiValue
+
+SAME_FIELDS = ("value", "unit", "status", "qualifier", "preliminary")
+
+
+def _same(stored: KpiValue, row: dict[str, Any]) -> bool:
+    return all(getattr(stored, field) == row[field] for field in SAME_FIELDS)
+
+
+def import_kpis(db: Database, path: str | Path, *, actor: str, sheet: str | None = None) -> dict[str, Any]:
+    """Store new values; a changed value needs ``restatement_reason`` and keeps the old row."""
+    table = read_table(path, sheet=sheet, kind="kpis")
+    with db.write() as session:
+        known = set(session.scalars(select(Entity.id)))
+        rows = validate_kpis(table, known_entities=known).to_dicts()
+        years = {r["year"] for r in rows}
+        current = {
+            (v.entity_id, v.year, v.metric_id, v.dims): v
+            for v in session.scalars(
+                select(KpiValue).where(KpiValue.is_current, KpiValue.year.in_(years))
+            )
+        }
+        problems: list[Problem] = []
+        new, restated, unchanged = [], [], 0
+        for row in rows:
+            stored = current.get((row["entity_id"], row["year"], row["metric_id"], row["dims"]))
+            if stored is None:
+                new.append(row)
+            elif _same(stored, row):
+                unchanged += 1
+            elif not row["restatement_reason"]:
+                shown = stored.value if stored.status == "reported" else stored.status
+                problems.append(
+                    Problem(
+                        row["__row"],
+                        "value",
+                        f"already recorded as {shown} {stored.unit}; "
+                        "give a restatement_reason to restate it",
+                    )
+                )
+            else:
+                restated.append((stored, row))
+        if problems:
+            raise ImportRejected(table.source, problems)
+        if not new and not restated:
+            return {"batch_id": None, "added": 0, "restated": 0, "unchanged": unchanged}
+        batch = open_batch(session, kind="kpis", table=table, rows=len(new) + len(restated), actor=actor)
+        for stored, _row in restated:
+            stored.is_current = False
+        session.flush()
+        for row in new:
+            session.add(_value(row, batch.id))
+        restatements = []
+        for stored, row in restated:
+            value = _value(row, batch.id)
+            value.restates_id = stored.id
+            session.add(value)
+            restatements.append(
+                {"replaces": stored.id, "old": stored.value, "new": row["value"], "reason": row["restatement_reason"]}
+            )
+        session.flush()
+        close_batch(
+            session,
+            batch,
+            actor=actor,
+            summary={"added": len(new), "restated": restatements, "unchanged": unchanged},
+        )
+        return {"batch_id": batch.id, "added": len(new), "restated": len(restated), "unchanged": unchanged}
+
+
+def _value(row: dict[str, Any], batch_id: int) -> KpiValue:
+    fields = {k: v for k, v in row.items() if k != "__row"}
+    return KpiValue(**fields, batch_id=batch_id, is_current=True)
+
+
+def list_kpis(
+    session: Session,
+    *,
+    year: int | None = None,
+    entity: str | None = None,
+    metric: str | None = None,
+    history: bool = False,
+) -> list[KpiValue]:
+    stmt = select(KpiValue).order_by(KpiValue.year, KpiValue.metric_id, KpiValue.entity_id, KpiValue.dims, KpiValue.id)
+    if not history:
+        stmt = stmt.where(KpiValue.is_current)
+    if year:
+        stmt = stmt.where(KpiValue.year == year)
+    if entity:
+        stmt = stmt.where(KpiValue.entity_id == entity)
+    if metric:
+        stmt = stmt.where(KpiValue.metric_id == metric)
+    return list(session.scalars(stmt))
+
+
+def kpi_dict(value: KpiValue) -> dict[str, Any]:
+    dims = dict(part.split("=", 1) for part in value.dims.split(";") if part)
+    return {
+        "id": value.id,
+        "entity": value.entity_id,
+        "year": value.year,
+        "metric": value.metric_id,
+        "dims": dims,
+        "value": value.value,
+        "unit": value.unit,
+        "status": value.status,
+        "qualifier": value.qualifier,
+        "preliminary": value.preliminary,
+        "source": value.source,
+        "note": value.note,
+        "current": value.is_current,
+        "restates": value.restates_id,
+        "restatement_reason": value.restatement_reason,
+    }

@@ -1,0 +1,113 @@
+"""The one pint registry, the spellings reports use, and cached conversion multipliers.
+
+Units are parsed and checked here, at the edge; the hot paths of ingest and calc multiply
+arrays by one float per (unit, target) pair from :func:`multiplier`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import pint
+
+from esgledger.errors import InvalidInput
+
+# Report spellings → pint expressions. Order matters: longer phrases first.
+_SPELLINGS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bper\s+mill(ion)?\s*\(?RMB\)?", re.I), "/ (RMB * million)"),
+    (re.compile(r"10\s*,\s*000\s+cubic\s+met(er|re)s?", re.I), "1e4 m**3"),
+    (re.compile(r"\b10\s*(\^|\*\*)\s*4\b"), "1e4"),
+    (re.compile(r"(?:10\s*k|万)\s*m3", re.I), "1e4 m**3"),
+    (re.compile(r"\bRMB\s*1\s*,\s*000\b", re.I), "(1e3 RMB)"),
+    (re.compile(r"\b(k?g|t)\s*CO2(e?)\b"), r"\1CO2\2"),
+    (re.compile(r"\bcubic\s+met(er|re)s?\b", re.I), "m**3"),
+    (re.compile(r"\bNm3\b|\bNm³"), "Nm3"),
+    (re.compile(r"(?<![N\w])m3\b"), "m**3"),
+    (re.compile(r"\bm²"), "m**2"),
+    (re.compile(r"\bm³"), "m**3"),
+    (re.compile(r"\bperson-times?\b", re.I), "person_times"),
+    (re.compile(r"\bPerson\b"), "person"),
+    (re.compile(r"\btons?\b|\btonnes?\b", re.I), "t"),
+    (re.compile(r"\bton of coal equivalent\b", re.I), "tce"),
+    (re.compile(r"‰"), " permille"),
+    (re.compile(r"\bhours?\b", re.I), "hour"),
+    (re.compile(r"\bper\b", re.I), "/"),
+]
+_NAMES_A_UNIT = re.compile(r"[^\W\d]|%|‰")
+_PER_GROUP = re.compile(r"/\s*([A-Za-z_]+(?:\s+(?:million|billion|thousand))+)")
+
+
+def normalise(text: str) -> str:
+    """Rewrite a unit as reports print it ("10,000 cubic meters", "tce per RMB million")."""
+    expr = text.strip()
+    for pattern, repl in _SPELLINGS:
+        expr = pattern.sub(repl, expr)
+    # "/ RMB million" must divide by the whole group, not by RMB then multiply by a million.
+    expr = _PER_GROUP.sub(lambda m: "/ (" + m.group(1) + ")", expr)
+    return expr
+
+
+def _build_registry() -> pint.UnitRegistry:
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define("permille = 0.001 = ‰")
+    with resources.files("esgledger.units").joinpath("definitions.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                ureg.define(line)
+    return ureg
+
+
+ureg = _build_registry()
+
+
+@cache
+def parse(unit: str) -> pint.Quantity:
+    """The quantity that one ``unit`` stands for (e.g. ``10^4 m3`` → 10000 m³).
+
+    Raises :class:`InvalidInput` with a one-line reason for an unknown or malformed unit.
+    """
+    if not isinstance(unit, str) or not unit.strip():
+        raise InvalidInput("empty unit")
+    try:
+        value = ureg.parse_expression(normalise(unit))
+    except Exception as exc:  # pint raises many types for malformed text
+        raise InvalidInput(f"unknown unit {unit!r}") from exc
+    if not isinstance(value, pint.Quantity) or not _NAMES_A_UNIT.search(unit):
+        raise InvalidInput(f"unknown unit {unit!r}: a number is not a unit")
+    if value.magnitude <= 0:
+        raise InvalidInput(f"unknown unit {unit!r}")
+    return value
+
+
+@cache
+def dimensionality(unit: str) -> str:
+    """A stable text form of the unit's dimension, e.g. ``[length] ** 3``."""
+    return str(parse(unit).dimensionality)
+
+
+@cache
+def multiplier(unit: str, target: str) -> float:
+    """How many ``target`` one ``unit`` is. ``multiplier("MWh", "kWh") == 1000.0``.
+
+    Raises :class:`InvalidInput` if the two units measure different things.
+    """
+    src, dst = parse(unit), parse(target)
+    try:
+        ratio = (src / dst).to("dimensionless")
+    except pint.errors.DimensionalityError as exc:
+        raise InvalidInput(
+            f"unit {unit!r} cannot be converted to {target!r} (different dimensions)"
+        ) from exc
+    return float(ratio.magnitude)
+
+
+def compatible(unit: str, target: str) -> bool:
+    """Whether ``unit`` measures the same kind of thing as ``target``."""
+    try:
+        multiplier(unit, target)
+    except InvalidInput:
+        return False
+    return True

@@ -1,0 +1,121 @@
+"""Shared fixtures: a migrated workspace on real SQLite and on real PostgreSQL for each test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from esgledger.cli.main import app
+from esgledger.ledger.db import Database
+from esgledger.ledger.workspace import init_workspace
+from tests.pg import LocalPostgres
+
+
+@pytest.fixture(scope="session")
+def pg_base_url() -> Iterator[str]:
+    """URL of a PostgreSQL server's maintenance database (``…/postgres``)."""
+    given = os.environ.get("ESG_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    server = LocalPostgres()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _admin(url: str) -> psycopg.Connection:
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    return psycopg.connect(plain, autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_base_url: str) -> str:
+    """A migrated database to copy for each test."""
+    name = "esg_template"
+    with _admin(pg_base_url) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    db, _ = init_workspace(pg_base_url.rsplit("/", 1)[0] + f"/{name}", actor="test")
+    db.dispose()
+    return name
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "esg.db"
+    db, _ = init_workspace(str(path), actor="test")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def pg_db(pg_base_url: str, pg_template: str) -> Iterator[Database]:
+    name = "t_" + uuid.uuid4().hex[:16]
+    with _admin(pg_base_url) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    db = Database(pg_base_url.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with _admin(pg_base_url) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    path = tmp_path / "esg.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(str(path))
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def empty_pg_url(pg_base_url: str) -> Iterator[str]:
+    """An empty PostgreSQL database (no schema), e.g. to restore into."""
+    name = "e_" + uuid.uuid4().hex[:16]
+    with _admin(pg_base_url) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = pg_base_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with _admin(pg_base_url) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Database:
+    """A fresh, migrated workspace: each test using it runs on SQLite and on PostgreSQL."""
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
+
+
+class Cli:
+    """Runs ``esg`` in-process against one workspace; returns the result."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, expect: int | None = 0):
+        result = self.runner.invoke(app, [*args, "--db", self.db.url], catch_exceptions=False)
+        if expect is not None:
+            assert result.exit_code == expect, result.output
+        return result
+
+
+@pytest.fixture
+def cli(db: Database) -> Cli:
+    return Cli(db)
