@@ -25,7 +25,9 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[object]]]]) -> Path:
+def write_xlsx(
+    path: Path, sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[object]]]]
+) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -43,11 +45,22 @@ def entities_file(tmp_path: Path) -> Path:
     return write_csv(tmp_path / "entities.csv", ENTITY_HEADER, ENTITIES)
 
 
-def monthly_rows(entity: str, activity: str, unit: str, year: int, base: float) -> list[list[object]]:
+def monthly_rows(
+    entity: str, activity: str, unit: str, year: int, base: float
+) -> list[list[object]]:
     import calendar
 
     rows: list[list[object]] = []
     for month in range(1, 13):
         last = calendar.monthrange(year, month)[1]
-        rows.append([entity, f"{year}-{month:02d}-01", f"{year}-{month:02d}-{last}", activity, base + month, unit])
+        rows.append(
+            [
+                entity,
+                f"{year}-{month:02d}-01",
+                f"{year}-{month:02d}-{last}",
+                activity,
+                base + month,
+                unit,
+            ]
+        )
     return rows

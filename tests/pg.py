@@ -43,12 +43,26 @@ class LocalPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
             self.prefix = ["runuser", "-u", "postgres", "--"]
-        self._run([initdb, "-D", str(self.data), "-A", "trust", "-U", "esg", "-E", "UTF8", "--no-sync"])
+        self._run(
+            [initdb, "-D", str(self.data), "-A", "trust", "-U", "esg", "-E", "UTF8", "--no-sync"]
+        )
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run([pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start"])
+        self._run(
+            [
+                pg_ctl,
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.root / "log"),
+                "-w",
+                "start",
+            ]
+        )
         self.url = f"postgresql+psycopg://esg@127.0.0.1:{self.port}/postgres"
         self._wait()
 
@@ -67,5 +81,8 @@ class LocalPostgres:
         raise RuntimeError("PostgreSQL did not start; see " + str(self.root / "log"))
 
     def stop(self) -> None:
-        subprocess.run([*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*self.prefix, self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(self.root, ignore_errors=True)

@@ -39,7 +39,9 @@ def audit_verify(db: DbOption = None, json: JsonOption = False) -> None:
 @audit_app.command("log")
 def audit_log(
     limit: Annotated[int, typer.Option("--limit", help="How many of the newest events.")] = 50,
-    action: Annotated[str | None, typer.Option("--action", help="Only this action, e.g. import.kpis.")] = None,
+    action: Annotated[
+        str | None, typer.Option("--action", help="Only this action, e.g. import.kpis.")
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:

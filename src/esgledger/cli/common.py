@@ -21,7 +21,8 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 SheetOption = Annotated[
-    str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the one named after the data).")
+    str | None,
+    typer.Option("--sheet", help="XLSX sheet to read (default: the one named after the data)."),
 ]
 
 

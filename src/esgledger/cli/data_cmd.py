@@ -1,4 +1,4 @@
-"""Data commands: imports, the metric and activity-type catalogs, stored activities and KPI values."""
+"""Data commands: imports, the metric and activity-type catalogs, activities and KPI values."""
 
 from __future__ import annotations
 
@@ -18,10 +18,17 @@ from esgledger.ledger.bulk import Progress as ProgressFn
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis, kpi_dict, list_kpis
 
-import_app = typer.Typer(help="Import entities, activity data or KPI values from CSV, XLSX or Parquet.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import entities, activity data or KPI values from CSV, XLSX or Parquet.",
+    no_args_is_help=True,
+)
 metrics_app = typer.Typer(help="The metric catalog.", no_args_is_help=True)
-activities_app = typer.Typer(help="Activity types and stored activity records.", no_args_is_help=True)
-kpis_app = typer.Typer(help="Stored KPI values as reported (history included on request).", no_args_is_help=True)
+activities_app = typer.Typer(
+    help="Activity types and stored activity records.", no_args_is_help=True
+)
+kpis_app = typer.Typer(
+    help="Stored KPI values as reported (history included on request).", no_args_is_help=True
+)
 
 FileArg = Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet file.")]
 
@@ -33,7 +40,12 @@ def _progress(enabled: bool) -> Iterator[ProgressFn | None]:
         yield None
         return
     with Progress(
-        TextColumn("storing rows"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err_console, transient=True
+        TextColumn("storing rows"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
     ) as bar:
         task = bar.add_task("rows", total=None)
 
@@ -44,37 +56,49 @@ def _progress(enabled: bool) -> Iterator[ProgressFn | None]:
 
 
 @import_app.command("entities")
-def import_entities_cmd(file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+def import_entities_cmd(
+    file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
+) -> None:
     """Import the organisation tree (columns id, name, parent, country, subdivision[, kind])."""
     summary = import_entities(workspace(db), file, actor=actor(), sheet=sheet).as_dict()
     if json:
         print_json(summary)
     else:
         console.print(
-            f"{file.name}: {summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged."
+            f"{file.name}: {summary['added']} added, {summary['updated']} updated, "
+            f"{summary['unchanged']} unchanged."
         )
 
 
 @import_app.command("activities")
-def import_activities_cmd(file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False) -> None:
-    """Import activity data (columns entity, start, end, activity, quantity, unit, then attributes)."""
+def import_activities_cmd(
+    file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
+) -> None:
+    """Import activity data (entity, start, end, activity, quantity, unit, then attributes)."""
     with _progress(not json) as progress:
-        summary = import_activities(workspace(db), file, actor=actor(), sheet=sheet, on_progress=progress)
+        summary = import_activities(
+            workspace(db), file, actor=actor(), sheet=sheet, on_progress=progress
+        )
     if json:
         print_json(summary)
     else:
-        console.print(f"{file.name}: {summary['rows']} activity rows imported as batch {summary['batch_id']}.")
+        console.print(
+            f"{file.name}: {summary['rows']} activity rows imported as batch {summary['batch_id']}."
+        )
 
 
 @import_app.command("kpis")
-def import_kpis_cmd(file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+def import_kpis_cmd(
+    file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
+) -> None:
     """Import reported KPI values (columns entity, year, metric, value, unit, then dimensions)."""
     summary = import_kpis(workspace(db), file, actor=actor(), sheet=sheet)
     if json:
         print_json(summary)
     else:
         console.print(
-            f"{file.name}: {summary['added']} added, {summary['restated']} restated, {summary['unchanged']} unchanged."
+            f"{file.name}: {summary['added']} added, {summary['restated']} restated, "
+            f"{summary['unchanged']} unchanged."
         )
 
 
@@ -112,7 +136,10 @@ def metrics_list(
         print_table(
             f"{len(rows)} metrics",
             ["id", "name", "unit", "kind", "dimensions", "GRI"],
-            ([m.id, m.name, m.unit, m.kind, ", ".join(m.dimensions), ", ".join(m.gri)] for m in rows),
+            (
+                [m.id, m.name, m.unit, m.kind, ", ".join(m.dimensions), ", ".join(m.gri)]
+                for m in rows
+            ),
         )
 
 
@@ -147,15 +174,24 @@ def activities_types(json: JsonOption = False) -> None:
 @activities_app.command("list")
 def activities_list(
     entity: Annotated[str | None, typer.Option("--entity", help="Only this entity.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Only periods starting in this year.")] = None,
-    activity: Annotated[str | None, typer.Option("--activity", help="Only this activity type.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Only periods starting in this year.")
+    ] = None,
+    activity: Annotated[
+        str | None, typer.Option("--activity", help="Only this activity type.")
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many rows.")] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """List stored activity records as they were imported."""
     with workspace(db).read() as session:
-        rows = [activity_dict(r) for r in list_activities(session, entity=entity, year=year, activity=activity, limit=limit)]
+        rows = [
+            activity_dict(r)
+            for r in list_activities(
+                session, entity=entity, year=year, activity=activity, limit=limit
+            )
+        ]
     if json:
         print_json(rows)
     else:
@@ -163,7 +199,16 @@ def activities_list(
             f"{len(rows)} activity records",
             ["id", "entity", "start", "end", "activity", "quantity", "unit", "attributes"],
             (
-                [r["id"], r["entity"], r["start"], r["end"], r["activity"], r["quantity"], r["unit"], r["attributes"] or ""]
+                [
+                    r["id"],
+                    r["entity"],
+                    r["start"],
+                    r["end"],
+                    r["activity"],
+                    r["quantity"],
+                    r["unit"],
+                    r["attributes"] or "",
+                ]
                 for r in rows
             ),
         )
@@ -174,13 +219,18 @@ def kpis_list(
     year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
     entity: Annotated[str | None, typer.Option("--entity", help="Only this entity.")] = None,
     metric: Annotated[str | None, typer.Option("--metric", help="Only this metric.")] = None,
-    history: Annotated[bool, typer.Option("--history", help="Include values replaced by restatements.")] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="Include values replaced by restatements.")
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """List stored KPI values; restated ones are marked."""
     with workspace(db).read() as session:
-        rows = [kpi_dict(v) for v in list_kpis(session, year=year, entity=entity, metric=metric, history=history)]
+        rows = [
+            kpi_dict(v)
+            for v in list_kpis(session, year=year, entity=entity, metric=metric, history=history)
+        ]
     if json:
         print_json(rows)
     else:
@@ -193,7 +243,9 @@ def kpis_list(
                     r["year"],
                     r["metric"],
                     ", ".join(f"{k}={v}" for k, v in r["dims"].items()),
-                    ("" if r["value"] is None else r["value"]) if r["current"] else f"{r['value']} (replaced)",
+                    ("" if r["value"] is None else r["value"])
+                    if r["current"]
+                    else f"{r['value']} (replaced)",
                     r["unit"],
                     r["status"],
                     ("restated: " + r["restatement_reason"]) if r["restates"] else r["note"],

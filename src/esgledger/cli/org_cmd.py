@@ -22,7 +22,9 @@ from esgledger.ledger.boundaries import (
 from esgledger.ledger.entities import entity_dict, list_entities
 
 entities_app = typer.Typer(help="The organisation tree.", no_args_is_help=True)
-boundary_app = typer.Typer(help="Reporting boundaries per year and data family.", no_args_is_help=True)
+boundary_app = typer.Typer(
+    help="Reporting boundaries per year and data family.", no_args_is_help=True
+)
 
 
 @entities_app.command("list")
@@ -36,7 +38,10 @@ def entities_list(db: DbOption = None, json: JsonOption = False) -> None:
         print_table(
             f"{len(rows)} entities",
             ["id", "name", "kind", "parent", "country", "subdivision"],
-            ([r["id"], r["name"], r["kind"], r["parent"], r["country"], r["subdivision"]] for r in rows),
+            (
+                [r["id"], r["name"], r["kind"], r["parent"], r["country"], r["subdivision"]]
+                for r in rows
+            ),
         )
 
 
@@ -50,7 +55,9 @@ def _read_members(path: Path) -> dict[str, float]:
         try:
             out[row["entity"].strip()] = float(share_text)
         except ValueError:
-            raise InvalidInput(f"{path.name}, row {i}, column 'share': {share_text!r} is not a number") from None
+            raise InvalidInput(
+                f"{path.name}, row {i}, column 'share': {share_text!r} is not a number"
+            ) from None
     return out
 
 
@@ -58,13 +65,29 @@ def _read_members(path: Path) -> dict[str, float]:
 def boundary_create(
     code: Annotated[str, typer.Argument(help="Short unique code, e.g. 2024-ghg.")],
     year: Annotated[int, typer.Option("--year", help="Reporting year.")],
-    family: Annotated[str, typer.Option("--family", help=f"Data family: {', '.join(FAMILIES)}.")] = "all",
-    approach: Annotated[str, typer.Option("--approach", help=f"Consolidation: {', '.join(APPROACHES)}.")] = "operational_control",
-    include: Annotated[list[str] | None, typer.Option("--include", help="Entity whose whole subtree counts (repeat).")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Entity whose subtree is left out (repeat).")] = None,
-    members: Annotated[Path | None, typer.Option("--members", help="CSV/XLSX with columns entity, share.")] = None,
-    basis: Annotated[str, typer.Option("--basis", help="How membership was decided (e.g. all legal entities).")] = "",
-    change_note: Annotated[str, typer.Option("--change-note", help="Why members differ from last year's.")] = "",
+    family: Annotated[
+        str, typer.Option("--family", help=f"Data family: {', '.join(FAMILIES)}.")
+    ] = "all",
+    approach: Annotated[
+        str, typer.Option("--approach", help=f"Consolidation: {', '.join(APPROACHES)}.")
+    ] = "operational_control",
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Entity whose whole subtree counts (repeat)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Entity whose subtree is left out (repeat)."),
+    ] = None,
+    members: Annotated[
+        Path | None, typer.Option("--members", help="CSV/XLSX with columns entity, share.")
+    ] = None,
+    basis: Annotated[
+        str, typer.Option("--basis", help="How membership was decided (e.g. all legal entities).")
+    ] = "",
+    change_note: Annotated[
+        str, typer.Option("--change-note", help="Why members differ from last year's.")
+    ] = "",
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -90,7 +113,11 @@ def boundary_create(
         change = result["change"]
         console.print(
             f"Created boundary {code}: {result['members']} members, {family}, {year}"
-            + (f"; against {change['previous']}: +{len(change['added'])} −{len(change['removed'])}" if change["previous"] else "")
+            + (
+                f"; against {change['previous']}: +{len(change['added'])} −{len(change['removed'])}"
+                if change["previous"]
+                else ""
+            )
         )
 
 
@@ -109,7 +136,10 @@ def boundary_list(
         print_table(
             "Boundaries",
             ["code", "year", "family", "approach", "members", "change note"],
-            ([r["code"], r["year"], r["family"], r["approach"], r["members"], r["change_note"]] for r in rows),
+            (
+                [r["code"], r["year"], r["family"], r["approach"], r["members"], r["change_note"]]
+                for r in rows
+            ),
         )
 
 
@@ -126,7 +156,8 @@ def boundary_show(
         print_json(result)
         return
     console.print(
-        f"[bold]{result['code']}[/bold] {result['year']} {result['family']} ({result['approach']}), "
+        f"[bold]{result['code']}[/bold] {result['year']} {result['family']} "
+        f"({result['approach']}), "
         f"{result['members']} members"
     )
     if result["basis"]:

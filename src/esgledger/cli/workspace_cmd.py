@@ -44,7 +44,12 @@ def db_status(db: DbOption = None, json: JsonOption = False) -> None:
     """Show the schema revision of a workspace and the one this version needs."""
     database = Database(db_target(db))
     current, head = current_revision(database), head_revision()
-    result = {"database": database.display, "revision": current, "head": head, "up_to_date": current == head}
+    result = {
+        "database": database.display,
+        "revision": current,
+        "head": head,
+        "up_to_date": current == head,
+    }
     if json:
         print_json(result)
     else:
@@ -82,7 +87,10 @@ def restore(
         print_json(manifest)
     else:
         rows = sum(t["rows"] for t in manifest["tables"].values())
-        console.print(f"Restored {file} into {Database(db_target(db)).display} ({rows} rows); the audit chain verifies.")
+        console.print(
+            f"Restored {file} into {Database(db_target(db)).display} ({rows} rows); "
+            "the audit chain verifies."
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""Validating the organisation tree: ids, parents, countries (ISO 3166-1) and subdivisions (ISO 3166-2)."""
+"""Validating the organisation tree: ids, parents, countries (ISO 3166-1), subdivisions (3166-2)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,10 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
     )
     if "kind" not in frame.columns:
         frame = frame.with_columns(
-            pl.when(blank("parent")).then(pl.lit("group")).otherwise(pl.lit("legal_entity")).alias("kind")
+            pl.when(blank("parent"))
+            .then(pl.lit("group"))
+            .otherwise(pl.lit("legal_entity"))
+            .alias("kind")
         )
     frame = frame.with_columns(
         pl.col("kind").str.strip_chars().str.to_lowercase(),
@@ -72,7 +75,9 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         frame,
         ~pl.col("country").is_in(sorted(countries())),
         "country",
-        pl.format("'{}' is not an ISO 3166-1 alpha-2 country code (e.g. CN, DE)", pl.col("country")),
+        pl.format(
+            "'{}' is not an ISO 3166-1 alpha-2 country code (e.g. CN, DE)", pl.col("country")
+        ),
     )
     check.flag(
         frame,
@@ -86,7 +91,9 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         & pl.col("subdivision").is_in(sorted(subdivisions()))
         & (pl.col("subdivision").str.slice(0, 2) != pl.col("country")),
         "subdivision",
-        pl.format("subdivision '{}' is not in country '{}'", pl.col("subdivision"), pl.col("country")),
+        pl.format(
+            "subdivision '{}' is not in country '{}'", pl.col("subdivision"), pl.col("country")
+        ),
     )
     known = set(stored_parents) | set(frame["id"].to_list())
     check.flag(
@@ -95,7 +102,12 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         "parent",
         pl.format("unknown parent '{}'", pl.col("parent")),
     )
-    check.flag(frame, ~blank("id") & (pl.col("parent") == pl.col("id")), "parent", "an entity cannot be its own parent")
+    check.flag(
+        frame,
+        ~blank("id") & (pl.col("parent") == pl.col("id")),
+        "parent",
+        "an entity cannot be its own parent",
+    )
     _flag_cycles(frame, stored_parents, check)
     check.raise_if_any()
     return frame.select(
@@ -105,7 +117,10 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         "kind",
         pl.when(blank("parent")).then(None).otherwise(pl.col("parent")).alias("parent_id"),
         "country",
-        pl.when(blank("subdivision")).then(None).otherwise(pl.col("subdivision")).alias("subdivision"),
+        pl.when(blank("subdivision"))
+        .then(None)
+        .otherwise(pl.col("subdivision"))
+        .alias("subdivision"),
     )
 
 

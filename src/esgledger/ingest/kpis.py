@@ -7,9 +7,9 @@ from collections.abc import Collection
 import polars as pl
 
 from esgledger.catalog import dimensions, metrics
+from esgledger.errors import InvalidInput
 from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table
-from esgledger.errors import InvalidInput
 from esgledger.units import compatible, parse
 
 REQUIRED = ["entity", "year", "metric", "value", "unit"]
@@ -18,7 +18,12 @@ KEY = ["entity_id", "year", "metric_id", "dims"]
 
 STATUSES = ("reported", "not_disclosed", "not_applicable", "missing")
 # What a cell may say → the stored status, for values that are not numbers.
-STATUS_WORDS = {"/": "not_disclosed", "n.a.": "not_applicable", "n/a": "not_applicable", "-": "missing"}
+STATUS_WORDS = {
+    "/": "not_disclosed",
+    "n.a.": "not_applicable",
+    "n/a": "not_applicable",
+    "-": "missing",
+}
 QUALIFIERS = {
     "": "exact",
     "exact": "exact",
@@ -78,11 +83,14 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         .then(pl.col("status").str.to_lowercase())
         .otherwise(word.replace_strict(STATUS_WORDS, default="reported"))
         .alias("_status"),
-        pl.col("qualifier").str.to_lowercase().replace_strict(QUALIFIERS, default=None).alias("_qualifier"),
+        pl.col("qualifier")
+        .str.to_lowercase()
+        .replace_strict(QUALIFIERS, default=None)
+        .alias("_qualifier"),
         pl.col("preliminary").str.to_lowercase().is_in(list(TRUE_WORDS)).alias("_preliminary"),
         _dims_expr(dim_cols).alias("dims"),
     )
-    known = pl.Series(list(known_entities), dtype=pl.Utf8)
+    known = sorted(known_entities)
     check.flag(
         frame,
         ~pl.col("entity").is_in(known),
@@ -131,12 +139,21 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         frame,
         pl.col("_qualifier").is_null(),
         "qualifier",
-        pl.format("qualifier '{}' is not one of exact, approximately, over, at_most", pl.col("qualifier")),
+        pl.format(
+            "qualifier '{}' is not one of exact, approximately, over, at_most", pl.col("qualifier")
+        ),
     )
     _check_units(frame, check)
     _check_dims(frame, dim_cols, check)
-    frame = frame.with_columns(pl.col(ROW).min().over(["entity", "_year", "metric", "dims"]).alias("_first"))
-    check.flag(frame, pl.col(ROW) != pl.col("_first"), "metric", pl.format("duplicate of row {}", pl.col("_first")))
+    frame = frame.with_columns(
+        pl.col(ROW).min().over(["entity", "_year", "metric", "dims"]).alias("_first")
+    )
+    check.flag(
+        frame,
+        pl.col(ROW) != pl.col("_first"),
+        "metric",
+        pl.format("duplicate of row {}", pl.col("_first")),
+    )
     check.raise_if_any()
     return frame.select(
         ROW,
@@ -156,7 +173,11 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
 
 
 def _check_units(frame: pl.DataFrame, check: Checker) -> None:
-    pairs = frame.filter(pl.col("_metric_unit").is_not_null()).select("unit", "_metric_unit", "metric").unique()
+    pairs = (
+        frame.filter(pl.col("_metric_unit").is_not_null())
+        .select("unit", "_metric_unit", "metric")
+        .unique()
+    )
     bad: list[tuple[str, str, str]] = []
     for unit, metric_unit, metric_id in pairs.iter_rows():
         if not unit:
@@ -164,7 +185,9 @@ def _check_units(frame: pl.DataFrame, check: Checker) -> None:
         elif not compatible(unit, metric_unit):
             try:
                 parse(unit)
-                reason = f"unit '{unit}' does not fit metric '{metric_id}' (measured in {metric_unit})"
+                reason = (
+                    f"unit '{unit}' does not fit metric '{metric_id}' (measured in {metric_unit})"
+                )
             except InvalidInput:
                 reason = f"unknown unit '{unit}'"
             bad.append((unit, metric_id, reason))
@@ -185,7 +208,9 @@ def _check_dims(frame: pl.DataFrame, dim_cols: list[str], check: Checker) -> Non
         )
         check.flag(
             frame,
-            ~blank(col) & pl.col("_metric_dims").is_not_null() & ~pl.col("_metric_dims").str.contains(col, literal=True),
+            ~blank(col)
+            & pl.col("_metric_dims").is_not_null()
+            & ~pl.col("_metric_dims").str.contains(col, literal=True),
             col,
             pl.format("metric '{}' has no " + col + " breakdown", pl.col("metric")),
         )

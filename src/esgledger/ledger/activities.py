@@ -102,7 +102,8 @@ def list_activities(
         stmt = stmt.where(ActivityRecord.entity_id == entity)
     if year:
         stmt = stmt.where(
-            ActivityRecord.start >= dt.date(year, 1, 1), ActivityRecord.start <= dt.date(year, 12, 31)
+            ActivityRecord.start >= dt.date(year, 1, 1),
+            ActivityRecord.start <= dt.date(year, 12, 31),
         )
     if activity:
         stmt = stmt.where(ActivityRecord.activity == activity)

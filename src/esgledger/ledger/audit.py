@@ -21,7 +21,9 @@ GENESIS = "0" * 64
 
 def canonical_json(payload: Any) -> str:
     """One spelling per value, so the same payload always hashes the same."""
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -74,7 +76,12 @@ class VerifyResult:
     reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"events": self.events, "ok": self.ok, "broken_id": self.broken_id, "reason": self.reason}
+        return {
+            "events": self.events,
+            "ok": self.ok,
+            "broken_id": self.broken_id,
+            "reason": self.reason,
+        }
 
 
 def verify(session: Session, batch: int = 5000) -> VerifyResult:

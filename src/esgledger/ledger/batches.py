@@ -18,7 +18,9 @@ def open_batch(session: Session, *, kind: str, table: Table, rows: int, actor: s
     return batch
 
 
-def close_batch(session: Session, batch: ImportBatch, *, actor: str, summary: dict[str, Any]) -> None:
+def close_batch(
+    session: Session, batch: ImportBatch, *, actor: str, summary: dict[str, Any]
+) -> None:
     audit.record(
         session,
         actor=actor,

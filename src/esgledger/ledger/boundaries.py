@@ -48,7 +48,7 @@ def create_boundary(
     change_note: str = "",
     actor: str,
 ) -> Boundary:
-    """Create a boundary from subtrees (``include``), explicit ``members`` with shares, minus ``exclude``."""
+    """Create a boundary: subtrees (``include``) and ``members`` with shares, minus ``exclude``."""
     if family not in FAMILIES:
         raise InvalidInput(f"family {family!r} is not one of {', '.join(FAMILIES)}")
     if approach not in APPROACHES:
@@ -77,10 +77,15 @@ def create_boundary(
             f"members differ from {change.previous} (+{len(change.added)} −{len(change.removed)}, "
             f"{len(change.share_changed)} share changes); explain why with --change-note"
         )
-    boundary = Boundary(code=code, year=year, family=family, approach=approach, basis=basis, change_note=change_note)
+    boundary = Boundary(
+        code=code, year=year, family=family, approach=approach, basis=basis, change_note=change_note
+    )
     session.add(boundary)
     session.flush()
-    session.add_all(BoundaryMember(boundary_id=boundary.id, entity_id=e, share=s) for e, s in sorted(shares.items()))
+    session.add_all(
+        BoundaryMember(boundary_id=boundary.id, entity_id=e, share=s)
+        for e, s in sorted(shares.items())
+    )
     session.flush()
     audit.record(
         session,
@@ -102,9 +107,13 @@ def create_boundary(
     return boundary
 
 
-def compare_with_previous(session: Session, *, year: int, family: str, shares: dict[str, float]) -> BoundaryChange:
+def compare_with_previous(
+    session: Session, *, year: int, family: str, shares: dict[str, float]
+) -> BoundaryChange:
     previous = session.scalars(
-        select(Boundary).where(Boundary.family == family, Boundary.year == year - 1).order_by(Boundary.id)
+        select(Boundary)
+        .where(Boundary.family == family, Boundary.year == year - 1)
+        .order_by(Boundary.id)
     ).first()
     if previous is None:
         return BoundaryChange(None, [], [], [])
@@ -140,7 +149,9 @@ def list_boundaries(session: Session, *, year: int | None = None) -> list[Bounda
     return list(session.scalars(stmt))
 
 
-def boundary_dict(session: Session, boundary: Boundary, *, with_members: bool = False) -> dict[str, Any]:
+def boundary_dict(
+    session: Session, boundary: Boundary, *, with_members: bool = False
+) -> dict[str, Any]:
     shares = member_shares(session, boundary)
     out: dict[str, Any] = {
         "code": boundary.code,
@@ -152,7 +163,9 @@ def boundary_dict(session: Session, boundary: Boundary, *, with_members: bool = 
         "members": len(shares),
     }
     if with_members:
-        change = compare_with_previous(session, year=boundary.year, family=boundary.family, shares=shares)
+        change = compare_with_previous(
+            session, year=boundary.year, family=boundary.family, shares=shares
+        )
         out["member_shares"] = shares
         out["change"] = {
             "previous": change.previous,

@@ -88,11 +88,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work commits at the end, or rolls back whole on any error."""
-        with self.engine.connect().execution_options(esg_write=True) as conn:
-            with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
-                with conn.begin():
-                    yield session
-                    session.flush()
+        with (
+            self.engine.connect().execution_options(esg_write=True) as conn,
+            Session(bind=conn, join_transaction_mode="create_savepoint") as session,
+            conn.begin(),
+        ):
+            yield session
+            session.flush()
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()

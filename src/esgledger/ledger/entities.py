@@ -26,10 +26,17 @@ class ImportSummary:
     unchanged: int
 
     def as_dict(self) -> dict[str, int | None]:
-        return {"batch_id": self.batch_id, "added": self.added, "updated": self.updated, "unchanged": self.unchanged}
+        return {
+            "batch_id": self.batch_id,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
 
-def import_entities(db: Database, path: str | Path, *, actor: str, sheet: str | None = None) -> ImportSummary:
+def import_entities(
+    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
+) -> ImportSummary:
     """Add new entities and update changed ones from a file, all or nothing."""
     table = read_table(path, sheet=sheet, kind="entities")
     with db.write() as session:
@@ -43,12 +50,16 @@ def import_entities(db: Database, path: str | Path, *, actor: str, sheet: str | 
             if current is None:
                 added.append(row)
                 continue
-            diff = {f: [getattr(current, f), row[f]] for f in FIELDS if getattr(current, f) != row[f]}
+            diff = {
+                f: [getattr(current, f), row[f]] for f in FIELDS if getattr(current, f) != row[f]
+            }
             if diff:
                 changes.append({"id": row["id"], "changes": diff})
         if not added and not changes:
             return ImportSummary(None, 0, 0, rows.height)
-        batch = open_batch(session, kind="entities", table=table, rows=len(added) + len(changes), actor=actor)
+        batch = open_batch(
+            session, kind="entities", table=table, rows=len(added) + len(changes), actor=actor
+        )
         for row in added:
             session.add(Entity(**row))
             session.flush()
@@ -63,7 +74,9 @@ def import_entities(db: Database, path: str | Path, *, actor: str, sheet: str | 
             actor=actor,
             summary={"added": [r["id"] for r in added], "updated": changes},
         )
-        return ImportSummary(batch.id, len(added), len(changes), rows.height - len(added) - len(changes))
+        return ImportSummary(
+            batch.id, len(added), len(changes), rows.height - len(added) - len(changes)
+        )
 
 
 def _parents_first(rows: list[dict[str, str | None]]) -> list[dict[str, str | None]]:

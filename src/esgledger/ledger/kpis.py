@@ -22,7 +22,9 @@ def _same(stored: KpiValue, row: dict[str, Any]) -> bool:
     return all(getattr(stored, field) == row[field] for field in SAME_FIELDS)
 
 
-def import_kpis(db: Database, path: str | Path, *, actor: str, sheet: str | None = None) -> dict[str, Any]:
+def import_kpis(
+    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
+) -> dict[str, Any]:
     """Store new values; a changed value needs ``restatement_reason`` and keeps the old row."""
     table = read_table(path, sheet=sheet, kind="kpis")
     with db.write() as session:
@@ -59,7 +61,9 @@ def import_kpis(db: Database, path: str | Path, *, actor: str, sheet: str | None
             raise ImportRejected(table.source, problems)
         if not new and not restated:
             return {"batch_id": None, "added": 0, "restated": 0, "unchanged": unchanged}
-        batch = open_batch(session, kind="kpis", table=table, rows=len(new) + len(restated), actor=actor)
+        batch = open_batch(
+            session, kind="kpis", table=table, rows=len(new) + len(restated), actor=actor
+        )
         for stored, _row in restated:
             stored.is_current = False
         session.flush()
@@ -71,7 +75,12 @@ def import_kpis(db: Database, path: str | Path, *, actor: str, sheet: str | None
             value.restates_id = stored.id
             session.add(value)
             restatements.append(
-                {"replaces": stored.id, "old": stored.value, "new": row["value"], "reason": row["restatement_reason"]}
+                {
+                    "replaces": stored.id,
+                    "old": stored.value,
+                    "new": row["value"],
+                    "reason": row["restatement_reason"],
+                }
             )
         session.flush()
         close_batch(
@@ -80,7 +89,12 @@ def import_kpis(db: Database, path: str | Path, *, actor: str, sheet: str | None
             actor=actor,
             summary={"added": len(new), "restated": restatements, "unchanged": unchanged},
         )
-        return {"batch_id": batch.id, "added": len(new), "restated": len(restated), "unchanged": unchanged}
+        return {
+            "batch_id": batch.id,
+            "added": len(new),
+            "restated": len(restated),
+            "unchanged": unchanged,
+        }
 
 
 def _value(row: dict[str, Any], batch_id: int) -> KpiValue:
@@ -96,7 +110,9 @@ def list_kpis(
     metric: str | None = None,
     history: bool = False,
 ) -> list[KpiValue]:
-    stmt = select(KpiValue).order_by(KpiValue.year, KpiValue.metric_id, KpiValue.entity_id, KpiValue.dims, KpiValue.id)
+    stmt = select(KpiValue).order_by(
+        KpiValue.year, KpiValue.metric_id, KpiValue.entity_id, KpiValue.dims, KpiValue.id
+    )
     if not history:
         stmt = stmt.where(KpiValue.is_current)
     if year:

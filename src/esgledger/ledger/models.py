@@ -7,6 +7,7 @@ that the models and the migrations agree.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -60,7 +61,7 @@ class Entity(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": version}
 
 
 class Boundary(Base):
@@ -145,7 +146,7 @@ class KpiValue(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": version}
     __table_args__ = (
         Index(
             "uq_kpi_values_current",

@@ -19,7 +19,9 @@ def init_workspace(target: str, *, actor: str) -> tuple[Database, bool]:
     upgrade(db)
     if before is None:
         with db.write() as session:
-            audit.record(session, actor=actor, action="workspace.init", subject="workspace", payload={})
+            audit.record(
+                session, actor=actor, action="workspace.init", subject="workspace", payload={}
+            )
     return db, before is None
 
 

@@ -52,7 +52,9 @@ def normalise(text: str) -> str:
 def _build_registry() -> pint.UnitRegistry:
     ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("permille = 0.001 = ‰")
-    with resources.files("esgledger.units").joinpath("definitions.txt").open(encoding="utf-8") as fh:
+    with (
+        resources.files("esgledger.units").joinpath("definitions.txt").open(encoding="utf-8") as fh
+    ):
         for line in fh:
             line = line.strip()
             if line and not line.startswith("#"):
