@@ -1,0 +1,83 @@
+"""`esg demo`: build a realistic demo group into a folder and say where to look."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from esgledger.cli.common import JsonOption
+from esgledger.cli.output import console, print_json
+from esgledger.demo import REPORT_YEAR, build
+from esgledger.demo.build import DemoSummary
+from esgledger.demo.stages import StageReport, describe
+
+
+def next_commands(db_path: Path, report_year: int) -> list[str]:
+    """Commands to explore the demo (``--db`` goes after the subcommand)."""
+    db = shlex.quote(str(db_path))
+    return [
+        f"esg entities list --db {db}",
+        f"esg boundary show {report_year}-ghg --db {db}",
+        f"esg kpis list --year {report_year} --db {db}",
+        f"esg audit verify --db {db}",
+    ]
+
+
+def _print_stage(name: str, report: StageReport) -> None:
+    console.print(f"[green]✓[/green] {name}: {describe(report)}")
+
+
+def _print_summary(summary: DemoSummary, out: Path, commands: list[str]) -> None:
+    kinds = ", ".join(f"{n} {k}" for k, n in summary.entities_by_kind.items())
+    years = ", ".join(f"{y}: {n:,}" for y, n in summary.activity_records_by_year.items())
+    table = Table(title="Demo group built", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("entities", f"{summary.entities} ({kinds}); {summary.sites} report activity data")
+    table.add_row("activity records", f"{summary.activity_records:,} ({years})")
+    table.add_row("KPI values", f"{summary.kpi_values:,} current, {summary.restatements} restated")
+    table.add_row(
+        "audit log",
+        f"{summary.audit_events} events, chain "
+        + ("verifies" if summary.audit_ok else "[red]BROKEN[/red]"),
+    )
+    table.add_row("files", f"{summary.inputs} ({len(summary.files)} files)")
+    table.add_row("time", f"{summary.seconds:.1f} s")
+    console.print(table)
+    bounds = Table(title="Boundaries", title_justify="left", header_style="bold")
+    for col in ("code", "family", "members", "change note"):
+        bounds.add_column(col, overflow="fold")
+    for b in summary.boundaries:
+        bounds.add_row(b["code"], b["family"], str(b["members"]), b["change_note"] or "")
+    console.print(bounds)
+    console.print(f"Workspace: [bold]{out / 'esg.db'}[/bold]. Try:")
+    for command in commands:
+        console.print(f"  {command}", highlight=False, soft_wrap=True)
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder to build the demo in.")] = Path(
+        "esg-demo"
+    ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the folder's esg.db and inputs/ if present.")
+    ] = False,
+    json: JsonOption = False,
+) -> None:
+    """Build a realistic demo group (~40 entities, 3 years of data) into a new workspace."""
+    summary = build(out, force=force, on_stage=None if json else _print_stage)
+    commands = next_commands(out / "esg.db", REPORT_YEAR)
+    if json:
+        result: dict[str, Any] = summary.as_dict()
+        result["try"] = commands
+        print_json(result)
+    else:
+        _print_summary(summary, out, commands)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

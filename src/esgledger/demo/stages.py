@@ -1,0 +1,60 @@
+"""The demo's stage hook: what runs after the ledger is filled, in order.
+
+A stage is a ``(name, callable)`` pair. The callable takes the :class:`DemoContext` and
+returns a small mapping of what it produced, which the demo prints as ``name: key value, …``
+and puts in its JSON summary. Later packages add their stage here, importing their own code
+inside the callable so that importing the demo stays cheap and the flow keeps one direction::
+
+    def _calculation(ctx: DemoContext) -> StageReport:
+        from esgledger.calc.runs import run_calculation   # the package's own service
+
+        run = run_calculation(ctx.db, year=ctx.report_year, actor=ctx.actor)
+        return {"run": run.id, "results": run.results}
+
+    STAGES.append(("calculation", _calculation))
+
+Stages run in list order (calculation, checks, assessments, report…), each in its own
+transactions through the same services a user calls; a stage that raises stops the demo
+with its error, so a broken stage is seen at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from esgledger.ledger.db import Database
+
+StageReport = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What a stage may use: the filled workspace and where the demo's files are."""
+
+    db: Database
+    inputs: Path  # the input files the ledger stages imported
+    out_dir: Path | None  # the demo folder (None when built into a given database)
+    years: tuple[int, ...]
+    report_year: int
+    root: str  # the group's root entity id
+    actor: str
+
+
+Stage = Callable[[DemoContext], StageReport]
+
+# Stages after the ledger is filled. Today none; later work appends (name, callable).
+STAGES: list[tuple[str, Stage]] = []
+
+
+def register_stage(name: str, stage: Stage) -> None:
+    """Append a stage; a second stage with the same name is refused (it would shadow one)."""
+    if any(existing == name for existing, _ in STAGES):
+        raise ValueError(f"a demo stage named {name!r} is already registered")
+    STAGES.append((name, stage))
+
+
+def describe(report: StageReport) -> str:
+    """One line for the console: ``entities 43, sites 24``."""
+    return ", ".join(f"{key} {value}" for key, value in report.items()) or "done"

@@ -1,0 +1,386 @@
+"""The demo group: built from nothing through `esg demo`, realistic, consistent, reproducible.
+
+The demo is built once per module through the CLI into a temporary folder; the tests then read
+the workspace back through the ledger, so they check what a user would see. One test builds it
+into the `db` fixture, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from esgledger.catalog import dimensions, metrics
+from esgledger.cli.main import app
+from esgledger.demo import SITES, build
+from esgledger.demo.kpi_data import additive, unit_kind
+from esgledger.demo.kpi_profiles import TUNED
+from esgledger.demo.stages import DemoContext
+from esgledger.ledger.boundaries import get_boundary, member_shares
+from esgledger.ledger.db import Database
+from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch, KpiValue
+from esgledger.units import multiplier
+
+YEARS = (2023, 2024, 2025)
+ROOT = "PSD"
+INTEGER_KINDS = ("person", "participation", "occurrence", "item", "count")
+
+
+def _run(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "esg-demo"
+    result = _run("demo", "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    (out / "summary.json").write_text(json.dumps(summary))
+    return out
+
+
+@pytest.fixture(scope="module")
+def summary(demo_dir: Path) -> dict[str, Any]:
+    return json.loads((demo_dir / "summary.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_dir: Path) -> Any:
+    db = Database(str(demo_dir / "esg.db"))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def kpis(demo_db: Database) -> list[KpiValue]:
+    with demo_db.read() as session:
+        rows = list(session.scalars(select(KpiValue).where(KpiValue.is_current)))
+        session.expunge_all()
+    return rows
+
+
+def _stored(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Every stored activity and KPI value, without ids or timestamps."""
+    with db.read() as session:
+        acts = session.execute(
+            select(
+                ActivityRecord.entity_id,
+                ActivityRecord.start,
+                ActivityRecord.end,
+                ActivityRecord.activity,
+                ActivityRecord.quantity,
+                ActivityRecord.unit,
+                ActivityRecord.attributes,
+            ).order_by(ActivityRecord.id)
+        ).all()
+        values = session.execute(
+            select(
+                KpiValue.entity_id,
+                KpiValue.year,
+                KpiValue.metric_id,
+                KpiValue.dims,
+                KpiValue.value,
+                KpiValue.unit,
+                KpiValue.status,
+                KpiValue.qualifier,
+                KpiValue.is_current,
+            ).order_by(KpiValue.id)
+        ).all()
+    return [tuple(r) for r in acts], [tuple(r) for r in values]
+
+
+def test_demo_builds_a_group_from_nothing(summary: dict[str, Any], demo_dir: Path) -> None:
+    assert 35 <= summary["entities"] <= 50
+    assert summary["entities_by_kind"]["group"] == 1
+    assert {"legal_entity", "site", "park"} <= set(summary["entities_by_kind"])
+    assert summary["activity_records"] > 5000
+    assert sorted(summary["activity_records_by_year"]) == [str(y) for y in YEARS]
+    assert summary["audit_ok"] is True
+    assert summary["restatements"] == 1
+    assert f"esg kpis list --year 2025 --db {demo_dir / 'esg.db'}" in summary["try"]
+    inputs = demo_dir / "inputs"
+    assert sorted(p.name for p in inputs.iterdir()) == sorted(summary["files"])
+    assert load_workbook(inputs / "activities-2025.xlsx", read_only=True).sheetnames == [
+        "activities"
+    ]
+    assert (inputs / "activities-2023.csv").exists() and (inputs / "kpis-restatement.csv").exists()
+
+
+def test_entities_have_valid_countries_and_one_root(demo_db: Database) -> None:
+    with demo_db.read() as session:
+        entities = list(session.scalars(select(Entity)))
+    assert [e.id for e in entities if e.parent_id is None] == [ROOT]
+    for entity in entities:
+        assert pycountry.countries.get(alpha_2=entity.country), entity.id
+        if entity.subdivision:
+            assert pycountry.subdivisions.get(code=entity.subdivision), entity.id
+            assert entity.subdivision.startswith(entity.country + "-")
+    countries = {e.country for e in entities}
+    assert {"CN", "VN", "IN", "BR", "TR", "DE", "US"} <= countries
+    provinces = {e.subdivision for e in entities if e.country == "CN"}
+    assert {"CN-GD", "CN-HB", "CN-JS", "CN-SC", "CN-AH"} <= provinces
+
+
+def _months(db: Database, activity: str) -> dict[tuple[str, int], set[int]]:
+    with db.read() as session:
+        rows = session.execute(
+            select(ActivityRecord.entity_id, ActivityRecord.start, ActivityRecord.end).where(
+                ActivityRecord.activity == activity
+            )
+        ).all()
+    out: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for entity, start, end in rows:
+        assert start.day == 1 and (end + dt.timedelta(days=1)).day == 1, "whole months"
+        assert start.month == end.month, "monthly records"
+        out[(entity, start.year)].add(start.month)
+    return out
+
+
+def test_every_boundary_site_has_monthly_data_for_three_years(demo_db: Database) -> None:
+    electricity = _months(demo_db, "electricity.purchased")
+    water = _months(demo_db, "water.municipal")
+    with demo_db.read() as session:
+        members = {
+            code: set(member_shares(session, get_boundary(session, code)))
+            for code in [f"{y}-{f}" for y in YEARS for f in ("ghg", "env")]
+        }
+    sites = (members["2023-ghg"] | members["2024-ghg"] | members["2025-ghg"]) & set(SITES)
+    assert len(sites) >= 20
+    for site in sites:
+        start = SITES[site].start or dt.date(YEARS[0], 1, 1)
+        for year in YEARS:
+            expected = {m for m in range(1, 13) if dt.date(year, m, 1) >= start}
+            assert electricity.get((site, year), set()) == expected, (site, year)
+            assert water.get((site, year), set()) == expected, (site, year)
+    steady = [s for s in members["2023-ghg"] if SITES[s].start is None]
+    assert steady and all(sum(len(electricity[(s, y)]) for y in YEARS) == 36 for s in steady)
+
+
+def test_2025_energy_boundary_changed_basis_with_a_note(demo_db: Database) -> None:
+    with demo_db.read() as session:
+        b24, b25 = get_boundary(session, "2024-ghg"), get_boundary(session, "2025-ghg")
+        m24, m25 = set(member_shares(session, b24)), set(member_shares(session, b25))
+        countries = dict(session.execute(select(Entity.id, Entity.country)).all())
+        env = {y: set(member_shares(session, get_boundary(session, f"{y}-env"))) for y in YEARS}
+        ghg = {y: set(member_shares(session, get_boundary(session, f"{y}-ghg"))) for y in YEARS}
+        note = b25.change_note
+    assert m25 != m24 and m24 < m25
+    assert len(m25) >= 2.5 * len(m24), "the entity count roughly tripled"
+    assert note.strip() and "legal entities" in note
+    assert {countries[e] for e in m24} == {"CN"}
+    assert {"VN", "IN", "BR", "TR"} <= {countries[e] for e in m25}
+    assert all(env[y] != ghg[y] for y in YEARS), "environment boundary differs from energy"
+
+
+def test_every_reported_metric_has_a_2025_value_at_the_root(kpis: list[KpiValue]) -> None:
+    at_root = {
+        v.metric_id: v for v in kpis if v.entity_id == ROOT and v.year == 2025 and not v.dims
+    }
+    reported = [m for m in metrics().values() if m.kind == "reported"]
+    assert reported
+    missing = [m.id for m in reported if m.id not in at_root]
+    assert not missing, f"reported metrics without a 2025 value: {missing}"
+    for m in reported:
+        assert at_root[m.id].status == "reported" and at_root[m.id].value is not None, m.id
+        assert at_root[m.id].unit == m.unit
+    produced = {m.id for m in metrics().values() if m.kind != "reported"}
+    assert not produced & {v.metric_id for v in kpis}, "derived/calculated values were entered"
+
+
+def test_breakdowns_sum_exactly_to_totals(kpis: list[KpiValue]) -> None:
+    groups: dict[tuple[str, int, str], dict[str, float]] = defaultdict(dict)
+    for v in kpis:
+        if v.value is not None:
+            groups[(v.entity_id, v.year, v.metric_id)][v.dims] = v.value
+    checked = 0
+    for (entity, year, metric_id), values in groups.items():
+        metric = metrics()[metric_id]
+        for dim in metric.dimensions:
+            parts = {k.split("=", 1)[1]: x for k, x in values.items() if k.startswith(dim + "=")}
+            if not parts:
+                continue
+            assert set(parts) == set(dimensions()[dim].members), (metric_id, dim)
+            if additive(metric.unit):
+                assert sum(parts.values()) == pytest.approx(values[""], abs=1e-6), (
+                    entity,
+                    year,
+                    metric_id,
+                    dim,
+                )
+                checked += 1
+    assert checked >= 3 * 4, "headcount has four breakdowns in each of three years"
+
+
+def test_headcount_per_legal_entity_adds_up_to_the_group(kpis: list[KpiValue]) -> None:
+    heads = [v for v in kpis if v.metric_id == "workforce.headcount" and not v.dims]
+    if not heads:
+        pytest.skip("no headcount metric in the catalog")
+    for year in YEARS:
+        root = next(v.value for v in heads if v.year == year and v.entity_id == ROOT)
+        entities = [v.value for v in heads if v.year == year and v.entity_id != ROOT]
+        assert len(entities) >= 15 and sum(entities) == root
+        assert root > 1000
+
+
+def _value(kpis: list[KpiValue], metric_id: str, year: int) -> KpiValue | None:
+    return next(
+        (
+            v
+            for v in kpis
+            if v.metric_id == metric_id and v.year == year and v.entity_id == ROOT and not v.dims
+        ),
+        None,
+    )
+
+
+def test_parts_never_exceed_their_wholes(kpis: list[KpiValue]) -> None:
+    pairs = {(k, p.of) for k, p in TUNED.items() if p.part and p.of and not p.of.startswith("ctx:")}
+    pairs |= {("wastewater.nh3_n", "wastewater.tn"), ("wastewater.bod", "wastewater.cod")}
+    checked = 0
+    for part_id, whole_id in sorted(pairs):
+        for year in YEARS:
+            part, whole = _value(kpis, part_id, year), _value(kpis, whole_id, year)
+            if part is None or whole is None or part.value is None or whole.value is None:
+                continue
+            assert part.value <= whole.value * multiplier(whole.unit, part.unit) + 1e-9, (
+                part_id,
+                whole_id,
+                year,
+            )
+            checked += 1
+    assert checked or not any(m.kind == "reported" for m in metrics().values())
+
+
+def test_wastewater_volumes_split_the_discharge_of_the_activity_data(
+    demo_db: Database, kpis: list[KpiValue]
+) -> None:
+    industrial, domestic = (
+        _value(kpis, f"wastewater.{k}", 2025) for k in ("industrial", "domestic")
+    )
+    if industrial is None or domestic is None:
+        pytest.skip("no wastewater volume metrics in the catalog")
+    with demo_db.read() as session:
+        members = set(member_shares(session, get_boundary(session, "2025-env")))
+        rows = session.execute(
+            select(ActivityRecord.entity_id, ActivityRecord.quantity).where(
+                ActivityRecord.activity == "water.discharge",
+                ActivityRecord.start >= dt.date(2025, 1, 1),
+            )
+        ).all()
+    discharge = sum(q for e, q in rows if e in members)
+    assert industrial.value + domestic.value == pytest.approx(discharge, abs=0.05)
+
+
+def test_values_are_plausible_percentages_counts_and_growth(kpis: list[KpiValue]) -> None:
+    for v in kpis:
+        if v.value is None:
+            continue
+        kind = unit_kind(v.unit)
+        if kind == "percent":
+            assert 0 <= v.value <= 100, v.metric_id
+        if kind in INTEGER_KINDS:
+            assert v.value == int(v.value), v.metric_id
+        assert v.value >= 0, v.metric_id
+    revenue = [_value(kpis, "economy.revenue", y) for y in YEARS]
+    if all(revenue):
+        for before, after in itertools.pairwise(revenue):
+            assert 1.0 < after.value / before.value < 1.2
+
+
+def test_statuses_and_the_revenue_restatement(demo_db: Database, kpis: list[KpiValue]) -> None:
+    if "air.vocs" in metrics() and metrics()["air.vocs"].kind == "reported":
+        assert [_value(kpis, "air.vocs", y).status for y in YEARS] == [
+            "not_disclosed",
+            "not_disclosed",
+            "reported",
+        ]
+    if metrics().get("economy.revenue") is None:
+        pytest.skip("no revenue metric in the catalog")
+    with demo_db.read() as session:
+        history = list(
+            session.scalars(
+                select(KpiValue)
+                .where(KpiValue.metric_id == "economy.revenue", KpiValue.year == 2024)
+                .order_by(KpiValue.id)
+            )
+        )
+    old, new = history
+    assert not old.is_current and new.is_current and new.restates_id == old.id
+    assert new.restatement_reason and new.value != old.value
+
+
+def test_audit_chain_verifies_and_xlsx_was_imported(demo_dir: Path, demo_db: Database) -> None:
+    result = _run("audit", "verify", "--db", str(demo_dir / "esg.db"))
+    assert result.exit_code == 0, result.output
+    assert "verifies" in result.stdout
+    with demo_db.read() as session:
+        sources = set(session.scalars(select(ImportBatch.source)))
+    assert {
+        "entities.csv",
+        "activities-2025.xlsx",
+        "kpis-2025.csv",
+        "kpis-restatement.csv",
+    } <= sources
+
+
+def test_a_second_run_gives_identical_files_and_values(
+    demo_dir: Path, demo_db: Database, tmp_path: Path
+) -> None:
+    again = tmp_path / "again"
+    assert _run("demo", "--out", str(again), "--json").exit_code == 0
+    first = sorted((demo_dir / "inputs").iterdir())
+    second = sorted((again / "inputs").iterdir())
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    db2 = Database(str(again / "esg.db"))
+    try:
+        assert _stored(db2) == _stored(demo_db)
+    finally:
+        db2.dispose()
+
+
+def test_non_empty_out_is_refused_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    refused = _run("demo", "--out", str(out))
+    assert refused.exit_code == 2
+    assert refused.stderr.count("\n") == 1 and "not empty" in refused.stderr
+    assert "--force" in refused.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"], "nothing was written"
+    forced = _run("demo", "--out", str(out), "--force", "--json")
+    assert forced.exit_code == 0, forced.output
+    assert (out / "notes.txt").read_text() == "keep me"
+    assert json.loads(forced.stdout)["audit_ok"] is True
+
+
+def test_build_into_an_existing_workspace_runs_later_stages(
+    db: Database, tmp_path: Path, summary: dict[str, Any]
+) -> None:
+    seen: list[DemoContext] = []
+
+    def probe(ctx: DemoContext) -> dict[str, object]:
+        seen.append(ctx)
+        with ctx.db.read() as session:
+            return {"entities": len(list(session.scalars(select(Entity.id))))}
+
+    built = build(db, inputs_dir=tmp_path / "inputs", stages=[("probe", probe)])
+    assert built.entities == summary["entities"]
+    assert built.activity_records == summary["activity_records"]
+    assert built.kpi_values == summary["kpi_values"]
+    assert built.audit_ok and built.restatements == 1
+    assert [s["name"] for s in built.stages][-1] == "probe"
+    assert built.stages[-1]["report"] == {"entities": summary["entities"]}
+    assert seen[0].report_year == 2025 and seen[0].root == ROOT and seen[0].out_dir is None
