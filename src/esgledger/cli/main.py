@@ -1,4 +1,4 @@
-"""The ``esg`` application: command groups are registered here; ``run`` maps errors to exit codes."""
+"""The ``esg`` application: command groups are registered here; ``run`` maps errors to exits."""
 
 from __future__ import annotations
 
@@ -7,9 +7,18 @@ import sys
 import typer
 from typer.core import TyperGroup
 
-from esgledger.cli import audit_cmd, data_cmd, org_cmd, workspace_cmd
+from esgledger.cli import (
+    audit_cmd,
+    calc_cmd,
+    data_cmd,
+    demo_cmd,
+    factors_cmd,
+    org_cmd,
+    workspace_cmd,
+)
 from esgledger.cli.output import fail
 from esgledger.errors import EsgError
+
 
 class _Group(TyperGroup):
     """Turns a user mistake anywhere below into one line per problem and exit code 2."""
@@ -34,6 +43,9 @@ workspace_cmd.register(app)
 org_cmd.register(app)
 data_cmd.register(app)
 audit_cmd.register(app)
+demo_cmd.register(app)
+factors_cmd.register(app)
+calc_cmd.register(app)
 
 
 def run() -> None:

@@ -177,3 +177,112 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("hash"),)
+
+
+class FactorEdition(Base):
+    """A user-imported, immutable factor edition (shipped editions live in the catalog)."""
+
+    __tablename__ = "factor_editions"
+
+    edition: Mapped[str] = mapped_column(String(80), primary_key=True)
+    series: Mapped[str] = mapped_column(String(80))
+    publisher: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    title_original: Mapped[str] = mapped_column(Text, default="")
+    document_no: Mapped[str] = mapped_column(String(200), default="")
+    edition_label: Mapped[str] = mapped_column(String(100), default="")
+    signed_date: Mapped[dt.date | None] = mapped_column(Date)
+    issued_date: Mapped[dt.date | None] = mapped_column(Date)
+    public_date: Mapped[dt.date | None] = mapped_column(Date)
+    effective_date: Mapped[dt.date | None] = mapped_column(Date)
+    data_year: Mapped[int | None] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(40), default="")
+    citation: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="unverified")
+    supersedes: Mapped[str] = mapped_column(String(80), default="")
+    source_ref: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class Factor(Base):
+    """One value of a user-imported edition, with everything needed to cite and apply it."""
+
+    __tablename__ = "factors"
+
+    factor_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    edition: Mapped[str] = mapped_column(ForeignKey("factor_editions.edition"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    activity: Mapped[str] = mapped_column(String(64))
+    parameter: Mapped[str] = mapped_column(String(32))
+    gas: Mapped[str] = mapped_column(String(20), default="")
+    region: Mapped[str] = mapped_column(String(40))
+    variant: Mapped[str] = mapped_column(String(40), default="")
+    value: Mapped[float] = mapped_column(Float)
+    value_min: Mapped[float | None] = mapped_column(Float)
+    value_max: Mapped[float | None] = mapped_column(Float)
+    choice_reason: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(60))
+    volume_basis: Mapped[str] = mapped_column(String(20), default="")
+    table_ref: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="unverified")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalculationRun(Base):
+    """One calculation: its options, the editions it used and a digest of its inputs."""
+
+    __tablename__ = "calculation_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    boundary_code: Mapped[str] = mapped_column(String(64), default="")
+    profile: Mapped[str] = mapped_column(String(64))
+    options: Mapped[str] = mapped_column(Text)  # canonical JSON
+    editions: Mapped[str] = mapped_column(Text)  # canonical JSON: edition → content digest
+    input_digest: Mapped[str] = mapped_column(String(64))
+    totals: Mapped[str] = mapped_column(Text)  # canonical JSON
+    activity_rows: Mapped[int] = mapped_column(Integer)
+    unresolved: Mapped[int] = mapped_column(Integer)
+
+
+class CalculationResult(Base):
+    """One activity × quantity × gas figure with the factors, multiplier and rule behind it."""
+
+    __tablename__ = "calculation_results"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity_records.id"))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[str] = mapped_column(String(32))  # energy_direct, scope1, scope2_location…
+    gas: Mapped[str] = mapped_column(String(20), default="")
+    value: Mapped[float] = mapped_column(Float)  # in `unit`
+    unit: Mapped[str] = mapped_column(String(20))
+    co2e: Mapped[float | None] = mapped_column(Float)  # tCO2e, for GHG rows
+    factor_ids: Mapped[str] = mapped_column(Text)  # ";"-joined
+    rule: Mapped[str] = mapped_column(Text)
+    multiplier: Mapped[float] = mapped_column(Float)  # activity unit × factor units → result unit
+    flags: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        Index("ix_calculation_results_run_entity", "run_id", "entity_id"),
+        Index("ix_calculation_results_activity", "activity_id"),
+    )
+
+
+class CalculationIssue(Base):
+    """An activity the run could not turn into a figure: never a silent zero."""
+
+    __tablename__ = "calculation_issues"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity_records.id"))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    activity: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)

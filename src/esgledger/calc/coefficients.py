@@ -1,0 +1,368 @@
+"""Per distinct (region, activity, year, unit…) key: how one unit of activity becomes results.
+
+Resolution and unit checks happen here, once per key, in Python; the engine then multiplies
+whole columns by the constants this module returns. Each constant carries the factor ids,
+the unit multiplier and the rule that chose the factors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from esgledger.calc.options import Profile
+from esgledger.calc.resolve import Region, Resolution, Resolver
+from esgledger.catalog import activity_types
+from esgledger.catalog import factors as shipped
+from esgledger.errors import InvalidInput
+from esgledger.units import multiplier
+
+C_TO_CO2 = 44.0 / 12.0
+COMBUSTION_GASES = ("CO2", "CH4", "N2O")
+# Activities converted to energy with another carrier's coefficient.
+ENERGY_CARRIER = {
+    "electricity.onsite_solar": "electricity.purchased",
+    "electricity.onsite_wind": "electricity.purchased",
+    "steam.purchased": "heat.purchased",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    activity: str
+    unit: str
+    year: int
+    regions: tuple[Region, ...]
+    use: str = ""
+    volume_basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Coefficient:
+    """``result = quantity × k`` in ``unit``; ``gwp`` turns a gas mass into tCO2e."""
+
+    quantity: str
+    gas: str
+    k: float
+    unit: str
+    gwp: float | None
+    factor_ids: tuple[str, ...]
+    multiplier: float
+    rule: str
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    quantity: str
+    reason: str
+
+
+def needs(activity: str) -> tuple[str, ...]:
+    """The result quantities an activity type must produce."""
+    kind = activity_types()[activity]
+    if kind.category == "fuel":
+        return ("energy_direct", "scope1")
+    if activity == "electricity.purchased":
+        return ("energy_indirect", "scope2_location", "scope2_market")
+    if kind.category == "electricity":
+        return ("energy_indirect",)
+    if kind.category == "heat":
+        return ("energy_indirect", "scope2_location", "scope2_market")
+    if kind.category == "refrigerant":
+        return ("scope1",)
+    if kind.scope == 3:
+        return ("scope3",)
+    return ()
+
+
+def _readings(key: Key) -> list[tuple[str, tuple[str, ...]]]:
+    """The activity unit as written; then, if the rows say their m3 are normal m3, as Nm3."""
+    out = [(key.unit, ())]
+    if key.volume_basis == "normal" and "m3" in key.unit and "Nm3" not in key.unit:
+        out.append((key.unit.replace("m3", "Nm3"), ("metered_volume_read_as_normal",)))
+    return out
+
+
+def _convert(
+    key: Key, factor_units: list[str], targets: tuple[str, ...]
+) -> tuple[float, tuple[str, ...]] | None:
+    """The multiplier from activity unit × factor units to the first target that fits."""
+    for unit, flags in _readings(key):
+        expression = " * ".join([f"({unit})", *(f"({u})" for u in factor_units)])
+        for target in targets:
+            try:
+                return multiplier(expression, target), flags
+            except InvalidInput:
+                continue
+    return None
+
+
+class CoefficientBuilder:
+    """Builds the coefficients of one run: one resolver, one profile, one GWP set."""
+
+    def __init__(
+        self, resolver: Resolver, profile: Profile, *, gwp_set: str, electricity_basis: str
+    ):
+        self.resolver = resolver
+        self.profile = profile
+        self.gwp_set = gwp_set
+        self.electricity_basis = electricity_basis
+        self.energy_chain = resolver.chain(profile.energy)
+        self.combustion_chain = resolver.chain(profile.combustion)
+        self.grid_chain = resolver.chain(profile.grid)
+
+    def build(self, key: Key) -> list[Coefficient | Issue]:
+        out: list[Coefficient | Issue] = []
+        for quantity in needs(key.activity):
+            if quantity.startswith("energy"):
+                out.append(self._energy(key, quantity))
+            elif quantity == "scope1" and activity_types()[key.activity].category == "refrigerant":
+                out.extend(self._refrigerant(key))
+            elif quantity == "scope1":
+                out.extend(self._combustion(key))
+            elif quantity == "scope2_location":
+                out.append(self._grid(key, quantity, ("average", "lifecycle_generation")))
+            elif quantity == "scope2_market":
+                out.append(
+                    self._grid(key, quantity, ("residual_mix", "average", "lifecycle_generation"))
+                )
+            else:
+                out.append(self._scope3(key))
+        return out
+
+    # --- energy -------------------------------------------------------------------------
+
+    def _energy(self, key: Key, quantity: str) -> Coefficient | Issue:
+        carrier = ENERGY_CARRIER.get(key.activity, key.activity)
+        electric = carrier == "electricity.purchased"
+        variants = (self.electricity_basis,) if electric else ("", "equivalent_value")
+        found = self.resolver.resolve(
+            kind="energy_coefficient",
+            activity=carrier,
+            parameter="coef",
+            gas="",
+            year=key.year,
+            regions=key.regions,
+            series=self.energy_chain,
+            variants=variants,
+        )
+        if found is None:
+            basis = f" ({self.electricity_basis})" if electric else ""
+            return Issue(quantity, f"no standard-coal coefficient for {carrier}{basis}")
+        return self._single(key, quantity, "", found, "tce", gwp=None)
+
+    # --- scope 1 ------------------------------------------------------------------------
+
+    def _gases(self) -> Sequence[str]:
+        return self.profile.gases or COMBUSTION_GASES
+
+    def _combustion(self, key: Key) -> list[Coefficient | Issue]:
+        out: list[Coefficient | Issue] = []
+        for gas in self._gases():
+            found = self._combustion_gas(key, gas)
+            if found is not None:
+                out.append(found)
+            elif gas == "CO2":
+                out.append(Issue("scope1", f"no combustion factor for {key.activity} (CO2)"))
+        return out
+
+    def _combustion_gas(self, key: Key, gas: str) -> Coefficient | Issue | None:
+        variants = tuple(dict.fromkeys([key.use, ""])) if key.use else ("",)
+        for series in self.combustion_chain:
+            params = {
+                p: self.resolver.resolve(
+                    kind=kind,
+                    activity=key.activity,
+                    parameter=p,
+                    gas=g,
+                    year=key.year,
+                    regions=key.regions,
+                    series=(series,),
+                    variants=variants,
+                )
+                for p, kind, g in (
+                    ("ncv", "fuel_parameter", ""),
+                    ("carbon_content", "fuel_parameter", "CO2"),
+                    ("oxidation", "fuel_parameter", "CO2"),
+                    ("ef", "emission_factor", gas),
+                )
+            }
+            if gas == "CO2" and params["ncv"] and params["carbon_content"] and params["oxidation"]:
+                return self._product(
+                    key, gas, [params[p] for p in ("ncv", "carbon_content", "oxidation")], C_TO_CO2
+                )  # type: ignore[misc]
+            if params["ef"] and params["ncv"] and _per_energy(params["ef"]):
+                return self._product(key, gas, [params["ncv"], params["ef"]], 1.0)
+            if params["ef"] and not _per_energy(params["ef"]):
+                return self._product(key, gas, [params["ef"]], 1.0)
+        return None
+
+    def _refrigerant(self, key: Key) -> list[Coefficient | Issue]:
+        components = shipped.refrigerant_components(key.activity)
+        if not components:
+            return [Issue("scope1", f"no gas composition for {key.activity}")]
+        out: list[Coefficient | Issue] = []
+        for gas, fraction in components:
+            converted = _convert(key, [], ("t",))
+            if converted is None:
+                out.append(Issue("scope1", f"unit {key.unit!r} is not a mass"))
+                continue
+            mult = converted[0]
+            try:
+                gwp = shipped.gwp(gas, self.gwp_set)
+            except KeyError as exc:
+                out.append(Issue("scope1", f"{key.activity} {gas}: {exc}"))
+                continue
+            out.append(
+                Coefficient(
+                    quantity="scope1",
+                    gas=gas,
+                    k=fraction * mult,
+                    unit="t",
+                    gwp=gwp,
+                    factor_ids=(f"gwp:{self.gwp_set}:{gas}",),
+                    multiplier=mult,
+                    rule=f"mass fraction {fraction:g} of {gas}; GWP {self.gwp_set}",
+                )
+            )
+        return out
+
+    # --- scope 2 and 3 ------------------------------------------------------------------
+
+    def _grid(self, key: Key, quantity: str, variants: tuple[str, ...]) -> Coefficient | Issue:
+        regions = key.regions
+        if self.profile.grid_level == "national":
+            regions = tuple(r for r in regions if r.level in ("country", "global"))
+        for gas in ("CO2", "CO2e"):
+            found = self.resolver.resolve(
+                kind="emission_factor",
+                activity=key.activity,
+                parameter="ef",
+                gas=gas,
+                year=key.year,
+                regions=regions,
+                series=self.grid_chain,
+                variants=variants,
+            )
+            if found is not None:
+                break
+        else:
+            return Issue(quantity, f"no grid emission factor for {key.activity} in {_where(key)}")
+        flags: tuple[str, ...] = ()
+        if quantity == "scope2_market" and found.factor.variant != "residual_mix":
+            flags += ("residual_mix_unavailable_grid_average_used",)
+        if found.factor.variant == "lifecycle_generation":
+            flags += ("lifecycle_generation_factor",)
+        return self._single(key, quantity, gas, found, "t", gwp=1.0, extra_flags=flags)
+
+    def _scope3(self, key: Key) -> Coefficient | Issue:
+        found = self.resolver.resolve(
+            kind="emission_factor",
+            activity=key.activity,
+            parameter="ef",
+            gas="CO2e",
+            year=key.year,
+            regions=key.regions,
+            series=self.resolver.chain(()),
+            variants=("",),
+        )
+        if found is None:
+            return Issue(
+                "scope3",
+                f"no Scope 3 factor for {key.activity}; import one with `esg factors import`",
+            )
+        return self._single(key, "scope3", "CO2e", found, "t", gwp=1.0)
+
+    # --- arithmetic ---------------------------------------------------------------------
+
+    def _single(
+        self,
+        key: Key,
+        quantity: str,
+        gas: str,
+        found: Resolution,
+        target: str,
+        *,
+        gwp: float | None,
+        extra_flags: tuple[str, ...] = (),
+    ) -> Coefficient | Issue:
+        targets = (target,) if target == "tce" else (target, "tCO2e")
+        converted = _convert(key, [found.factor.unit], targets)
+        if converted is None:
+            return Issue(quantity, _unit_reason(key, found.factor.unit))
+        mult, basis_flags = converted
+        return Coefficient(
+            quantity=quantity,
+            gas=gas,
+            k=found.factor.value * mult,
+            unit="tce" if target == "tce" else "t",
+            gwp=gwp,
+            factor_ids=(found.factor.factor_id,),
+            multiplier=mult,
+            rule=found.rule,
+            flags=found.flags + extra_flags + basis_flags,
+        )
+
+    def _product(
+        self, key: Key, gas: str, parts: list[Resolution], constant: float
+    ) -> Coefficient | Issue:
+        converted = _convert(key, [p.factor.unit for p in parts], ("t", "tCO2e"))
+        if converted is None:
+            return Issue("scope1", _unit_reason(key, " × ".join(p.factor.unit for p in parts)))
+        mult, basis_flags = converted
+        value = constant
+        for p in parts:
+            value *= p.factor.value
+        try:
+            gwp = (
+                1.0
+                if gas == "CO2"
+                else shipped.gwp(_combustion_gwp_gas(gas, self.gwp_set), self.gwp_set)
+            )
+        except KeyError:
+            return Issue("scope1", f"no {self.gwp_set} GWP for {gas}")
+        flags = tuple(f for p in parts for f in p.flags) + basis_flags
+        rule = " + ".join(dict.fromkeys(p.rule for p in parts)) + (
+            "; × 44/12" if constant != 1.0 else ""
+        )
+        return Coefficient(
+            quantity="scope1",
+            gas=gas,
+            k=value * mult,
+            unit="t",
+            gwp=gwp,
+            factor_ids=tuple(p.factor.factor_id for p in parts),
+            multiplier=mult,
+            rule=rule,
+            flags=tuple(dict.fromkeys(flags)),
+        )
+
+
+def _combustion_gwp_gas(gas: str, gwp_set: str) -> str:
+    """AR6 gives fossil methane its own GWP; combustion methane is fossil."""
+    return "CH4-fossil" if gas == "CH4" and gwp_set == "AR6" else gas
+
+
+def _per_energy(found: Resolution) -> bool:
+    """Whether an emission factor is per unit of energy (so it needs an NCV)."""
+    try:
+        multiplier(f"GJ * ({found.factor.unit})", "t")
+        return True
+    except InvalidInput:
+        try:
+            multiplier(f"GJ * ({found.factor.unit})", "tCO2e")
+            return True
+        except InvalidInput:
+            return False
+
+
+def _unit_reason(key: Key, factor_unit: str) -> str:
+    hint = ""
+    if "m3" in key.unit and "Nm3" in factor_unit:
+        hint = "; if the meter reports normal volume, add volume_basis=normal to the rows"
+    return f"unit {key.unit!r} does not fit factor unit {factor_unit!r}{hint}"
+
+
+def _where(key: Key) -> str:
+    return ", ".join(r.code for r in key.regions if r.level != "global") or "any region"

@@ -1,0 +1,128 @@
+"""Walking a stored figure down to its activity rows, factors, multipliers and rules."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.calc.library import FactorLibrary
+from esgledger.calc.runs import get_run
+from esgledger.catalog import factors as shipped
+from esgledger.catalog import metrics
+from esgledger.errors import InvalidInput
+from esgledger.ledger.models import ActivityRecord, CalculationResult
+
+QUANTITIES = (
+    "energy_direct",
+    "energy_indirect",
+    "scope1",
+    "scope2_location",
+    "scope2_market",
+    "scope3",
+)
+ALIASES = {f"{q}_{u}": q for q in QUANTITIES for u in ("tce", "tco2e")}
+
+
+def quantities_for(metric: str | None) -> tuple[str, ...]:
+    """A metric id (``ghg.scope1``), a total key (``scope1_tco2e``) or a quantity name."""
+    if metric is None:
+        return QUANTITIES
+    if metric in QUANTITIES:
+        return (metric,)
+    if metric in ALIASES:
+        return (ALIASES[metric],)
+    if metric == "energy_total_tce":
+        return ("energy_direct", "energy_indirect")
+    found = metrics().get(metric)
+    if found is not None and found.calc_key.startswith("calc:"):
+        return quantities_for(found.calc_key.removeprefix("calc:"))
+    raise InvalidInput(
+        f"cannot explain {metric!r}; use a calculated metric (e.g. ghg.scope1) "
+        f"or one of {', '.join(QUANTITIES)}"
+    )
+
+
+def _factor_detail(library: FactorLibrary, factor_id: str) -> dict[str, Any]:
+    rec = library.by_id.get(factor_id)
+    if rec is None:
+        return {"id": factor_id}
+    edition = shipped.factor_editions().get(rec.edition)
+    return {
+        "id": factor_id,
+        "value": rec.value,
+        "unit": rec.unit,
+        "edition": rec.edition,
+        "series": rec.series,
+        "region": rec.region,
+        "variant": rec.variant or None,
+        "status": rec.status,
+        "citation": edition.citation if edition else "workspace edition",
+    }
+
+
+def explain(
+    session: Session,
+    run_id: int,
+    *,
+    entity: str | None = None,
+    metric: str | None = None,
+    limit: int = 200,
+) -> dict[str, Any]:
+    """Figures of one run with every contributing row, in activity order."""
+    run = get_run(session, run_id)
+    wanted = quantities_for(metric)
+    stmt = (
+        select(CalculationResult, ActivityRecord)
+        .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
+        .where(CalculationResult.run_id == run.id, CalculationResult.quantity.in_(wanted))
+        .order_by(CalculationResult.quantity, CalculationResult.activity_id, CalculationResult.gas)
+    )
+    if entity:
+        stmt = stmt.where(CalculationResult.entity_id == entity)
+    library = FactorLibrary.load(session)
+    figures: dict[str, list[float]] = {q: [] for q in wanted}
+    rows: list[dict[str, Any]] = []
+    factor_cache: dict[str, dict[str, Any]] = {}
+    for result, record in session.execute(stmt):
+        measure = result.value if result.unit == "tce" else (result.co2e or 0.0)
+        figures[result.quantity].append(measure)
+        if len(rows) < limit:
+            factors = []
+            for fid in filter(None, result.factor_ids.split(";")):
+                if fid not in factor_cache:
+                    factor_cache[fid] = _factor_detail(library, fid)
+                factors.append(factor_cache[fid])
+            rows.append(
+                {
+                    "activity_id": record.id,
+                    "entity": record.entity_id,
+                    "start": record.start.isoformat(),
+                    "end": record.end.isoformat(),
+                    "activity": record.activity,
+                    "quantity": record.quantity,
+                    "unit": record.unit,
+                    "result": result.quantity,
+                    "gas": result.gas or None,
+                    "value": result.value,
+                    "value_unit": result.unit,
+                    "co2e_t": result.co2e,
+                    "multiplier": result.multiplier,
+                    "factors": factors,
+                    "rule": result.rule,
+                    "flags": [f for f in result.flags.split(";") if f],
+                }
+            )
+    unit = {q: "tce" if q.startswith("energy") else "tCO2e" for q in wanted}
+    return {
+        "run_id": run.id,
+        "year": run.year,
+        "entity": entity,
+        "figures": {
+            q: {"value": math.fsum(v), "unit": unit[q], "rows": len(v)} for q, v in figures.items()
+        },
+        "rows": rows,
+        "rows_shown": len(rows),
+    }

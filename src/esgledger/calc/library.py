@@ -1,0 +1,151 @@
+"""The factor library a run sees: shipped catalog editions plus the workspace's own editions.
+
+Editions are immutable; a run records each edition it used with a digest of its content,
+so a later edition (or an edited file) can never pass for the one a stored run used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import factors as shipped
+from esgledger.ledger.models import Factor as FactorRow
+from esgledger.ledger.models import FactorEdition as EditionRow
+
+USER_SERIES_PREFIX = "user."
+
+
+@dataclass(frozen=True, slots=True)
+class FactorRecord:
+    """One factor with the edition facts resolution needs."""
+
+    factor_id: str
+    edition: str
+    series: str
+    data_year: int | None
+    published: dt.date | None
+    kind: str
+    activity: str
+    parameter: str
+    gas: str
+    region: str
+    variant: str
+    value: float
+    unit: str
+    status: str
+    user: bool
+
+
+def _published(*dates: dt.date | None) -> dt.date | None:
+    """The date an edition became public: the first of public, issued, signed, effective."""
+    return next((d for d in dates if d is not None), None)
+
+
+class FactorLibrary:
+    """Every factor a run may use, indexed by (kind, activity, parameter, gas)."""
+
+    def __init__(self, records: list[FactorRecord]):
+        self.records = records
+        self.index: dict[tuple[str, str, str, str], list[FactorRecord]] = defaultdict(list)
+        for rec in records:
+            self.index[(rec.kind, rec.activity, rec.parameter, rec.gas)].append(rec)
+        self.by_id = {r.factor_id: r for r in records}
+
+    @classmethod
+    def load(cls, session: Session | None = None) -> FactorLibrary:
+        records = list(_shipped_records())
+        if session is not None:
+            records.extend(_user_records(session))
+        return cls(records)
+
+    @cached_property
+    def user_series(self) -> tuple[str, ...]:
+        return tuple(sorted({r.series for r in self.records if r.user}))
+
+    @cached_property
+    def editions(self) -> dict[str, str]:
+        """Edition → series."""
+        return {r.edition: r.series for r in self.records}
+
+    @cached_property
+    def edition_digests(self) -> dict[str, str]:
+        """Edition → sha256 of its factors, to record what a run used."""
+        parts: dict[str, list[str]] = defaultdict(list)
+        for r in sorted(self.records, key=lambda r: r.factor_id):
+            parts[r.edition].append(
+                "|".join(
+                    [
+                        *(r.factor_id, r.kind, r.activity, r.parameter, r.gas, r.region),
+                        *(r.variant, repr(r.value), r.unit, str(r.data_year), str(r.published)),
+                    ]
+                )
+            )
+        return {e: hashlib.sha256("\n".join(p).encode()).hexdigest() for e, p in parts.items()}
+
+    def candidates(self, kind: str, activity: str, parameter: str, gas: str) -> list[FactorRecord]:
+        return self.index.get((kind, activity, parameter, gas), [])
+
+
+def _shipped_records() -> list[FactorRecord]:
+    editions = shipped.factor_editions()
+    out: list[FactorRecord] = []
+    for f in shipped.factors():
+        ed = editions[f.edition]
+        out.append(
+            FactorRecord(
+                factor_id=f.factor_id,
+                edition=f.edition,
+                series=ed.series,
+                data_year=ed.data_year,
+                published=_published(
+                    ed.public_date, ed.issued_date, ed.signed_date, ed.effective_date
+                ),
+                kind=f.kind,
+                activity=f.activity,
+                parameter=f.parameter,
+                gas=f.gas or "",
+                region=f.region,
+                variant=f.variant or "",
+                value=float(f.value),
+                unit=f.unit,
+                status=f.status or ed.status,
+                user=False,
+            )
+        )
+    return out
+
+
+def _user_records(session: Session) -> list[FactorRecord]:
+    editions = {e.edition: e for e in session.scalars(select(EditionRow))}
+    out: list[FactorRecord] = []
+    for f in session.scalars(select(FactorRow).order_by(FactorRow.factor_id)):
+        ed = editions[f.edition]
+        out.append(
+            FactorRecord(
+                factor_id=f.factor_id,
+                edition=f.edition,
+                series=ed.series,
+                data_year=ed.data_year,
+                published=_published(
+                    ed.public_date, ed.issued_date, ed.signed_date, ed.effective_date
+                ),
+                kind=f.kind,
+                activity=f.activity,
+                parameter=f.parameter,
+                gas=f.gas,
+                region=f.region,
+                variant=f.variant,
+                value=f.value,
+                unit=f.unit,
+                status=f.status,
+                user=True,
+            )
+        )
+    return out

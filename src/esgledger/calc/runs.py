@@ -1,0 +1,244 @@
+"""Calculation runs in the ledger: read inputs in one query, compute, store results and lineage.
+
+A run is never changed after it is stored. Recalculating (with a new edition, say) makes a
+new run; comparing runs shows what a restatement would change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.calc.engine import EngineOutput, compute
+from esgledger.calc.library import FactorLibrary
+from esgledger.calc.options import RunOptions
+from esgledger.errors import EsgError, InvalidInput, NotFound
+from esgledger.ledger import audit
+from esgledger.ledger.audit import canonical_json
+from esgledger.ledger.boundaries import get_boundary, member_shares
+from esgledger.ledger.bulk import insert_frame
+from esgledger.ledger.db import Database
+from esgledger.ledger.models import ActivityRecord, Boundary, CalculationRun, Entity
+
+
+class CalculationIncomplete(EsgError):
+    """``--strict``: some activities had no factor, so no run was stored."""
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    boundary: str | None
+    entities: pl.DataFrame
+    activities: pl.DataFrame
+
+
+def default_boundary(session: Session, year: int) -> Boundary | None:
+    """The year's energy/GHG boundary when there is exactly one."""
+    found = list(
+        session.scalars(
+            select(Boundary).where(Boundary.year == year, Boundary.family == "energy_ghg")
+        )
+    )
+    return found[0] if len(found) == 1 else None
+
+
+def load_inputs(session: Session, options: RunOptions) -> RunInputs:
+    boundary = (
+        get_boundary(session, options.boundary)
+        if options.boundary
+        else default_boundary(session, options.year)
+    )
+    if boundary is not None and boundary.year != options.year:
+        raise InvalidInput(f"boundary {boundary.code!r} is for {boundary.year}, not {options.year}")
+    entity_rows = session.execute(select(Entity.id, Entity.country, Entity.subdivision)).all()
+    shares = member_shares(session, boundary) if boundary else {e.id: 1.0 for e in entity_rows}
+    entities = pl.DataFrame(
+        [(e.id, e.country, e.subdivision, shares[e.id]) for e in entity_rows if e.id in shares],
+        schema={
+            "entity_id": pl.Utf8,
+            "country": pl.Utf8,
+            "subdivision": pl.Utf8,
+            "share": pl.Float64,
+        },
+        orient="row",
+    )
+    stmt = (
+        select(
+            ActivityRecord.id,
+            ActivityRecord.entity_id,
+            ActivityRecord.start,
+            ActivityRecord.activity,
+            ActivityRecord.quantity,
+            ActivityRecord.unit,
+            ActivityRecord.attributes,
+        )
+        .where(
+            ActivityRecord.start >= dt.date(options.year, 1, 1),
+            ActivityRecord.start <= dt.date(options.year, 12, 31),
+        )
+        .order_by(ActivityRecord.id)
+    )
+    rows = session.execute(stmt).all()
+    activities = pl.DataFrame(
+        rows,
+        schema={
+            "id": pl.Int64,
+            "entity_id": pl.Utf8,
+            "start": pl.Date,
+            "activity": pl.Utf8,
+            "quantity": pl.Float64,
+            "unit": pl.Utf8,
+            "attributes": pl.Utf8,
+        },
+        orient="row",
+    ).filter(pl.col("entity_id").is_in(entities["entity_id"].to_list()))
+    return RunInputs(boundary.code if boundary else None, entities, activities)
+
+
+def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str]) -> str:
+    """One hash over every input that determines the numbers."""
+    h = hashlib.sha256()
+    h.update(
+        canonical_json(
+            {"options": options.as_dict(), "editions": editions, "boundary": inputs.boundary}
+        ).encode()
+    )
+    h.update(inputs.entities.sort("entity_id").write_csv().encode())
+    h.update(inputs.activities.write_csv(float_precision=None).encode())
+    return h.hexdigest()
+
+
+def _check_pins(library: FactorLibrary, options: RunOptions) -> None:
+    for series, edition in options.pins:
+        if library.editions.get(edition) is None:
+            raise InvalidInput(
+                f"--pin {series}={edition}: unknown edition; `esg factors list` lists them"
+            )
+        if library.editions[edition] != series:
+            raise InvalidInput(
+                f"--pin {series}={edition}: that edition belongs to series "
+                f"{library.editions[edition]!r}"
+            )
+
+
+def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
+    """Unresolved activities grouped by (activity, quantity, reason), with counts and entities."""
+    groups: dict[tuple[str, str, str], Counter[str]] = {}
+    for activity, quantity, reason, entity in out.unresolved.select(
+        "activity", "quantity", "reason", "entity_id"
+    ).iter_rows():
+        groups.setdefault((activity, quantity, reason), Counter())[entity] += 1
+    return [
+        {"activity": a, "quantity": q, "reason": r, "rows": sum(c.values()), "entities": sorted(c)}
+        for (a, q, r), c in sorted(groups.items())
+    ]
+
+
+def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[str, Any]:
+    """Compute and store one run; with ``strict``, refuse to store a run with unresolved rows."""
+    with db.write() as session:
+        library = FactorLibrary.load(session)
+        _check_pins(library, options)
+        inputs = load_inputs(session, options)
+        out = compute(inputs.activities, inputs.entities, library, options)
+        unresolved = unresolved_summary(out)
+        if options.strict and unresolved:
+            lines = [
+                f"{u['activity']} ({u['quantity']}): {u['reason']} — {u['rows']} rows"
+                for u in unresolved[:50]
+            ]
+            raise CalculationIncomplete(
+                "\n".join(
+                    [
+                        *lines,
+                        f"--strict: {out.unresolved.height} activity results unresolved; "
+                        "no run was stored",
+                    ]
+                )
+            )
+        editions = {
+            e: library.edition_digests[e]
+            for e in sorted(
+                {library.by_id[f].edition for f in out.factors_used if f in library.by_id}
+            )
+        }
+        run = CalculationRun(
+            actor=actor,
+            year=options.year,
+            boundary_code=inputs.boundary or "",
+            profile=options.profile,
+            options=canonical_json(options.as_dict()),
+            editions=canonical_json(editions),
+            input_digest=input_digest(inputs, options, editions),
+            totals=canonical_json(
+                {"totals": out.totals, "by_entity": out.by_entity, "by_gas": out.by_gas}
+            ),
+            activity_rows=inputs.activities.height,
+            unresolved=out.unresolved.height,
+        )
+        session.add(run)
+        session.flush()
+        insert_frame(
+            session, "calculation_results", out.results.with_columns(pl.lit(run.id).alias("run_id"))
+        )
+        insert_frame(
+            session,
+            "calculation_issues",
+            out.unresolved.with_columns(pl.lit(run.id).alias("run_id")),
+        )
+        summary = run_summary(run, unresolved)
+        audit.record(
+            session,
+            actor=actor,
+            action="calc.run",
+            subject=f"run:{run.id}",
+            payload={
+                k: summary[k]
+                for k in ("year", "boundary", "profile", "input_digest", "totals", "editions")
+            },
+        )
+        return summary
+
+
+def run_summary(
+    run: CalculationRun, unresolved: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    stored = json.loads(run.totals)
+    return {
+        "run_id": run.id,
+        "year": run.year,
+        "boundary": run.boundary_code or None,
+        "profile": run.profile,
+        "options": json.loads(run.options),
+        "created_at": run.created_at.isoformat(),
+        "input_digest": run.input_digest,
+        "editions": json.loads(run.editions),
+        "activity_rows": run.activity_rows,
+        "totals": stored["totals"],
+        "by_entity": stored["by_entity"],
+        "by_gas": stored["by_gas"],
+        "unresolved": unresolved if unresolved is not None else [],
+        "unresolved_rows": run.unresolved,
+    }
+
+
+def get_run(session: Session, run_id: int) -> CalculationRun:
+    run = session.get(CalculationRun, run_id)
+    if run is None:
+        raise NotFound(f"unknown run {run_id}; `esg calc runs` lists them")
+    return run
+
+
+def list_runs(session: Session, *, year: int | None = None) -> list[CalculationRun]:
+    stmt = select(CalculationRun).order_by(CalculationRun.id)
+    if year:
+        stmt = stmt.where(CalculationRun.year == year)
+    return list(session.scalars(stmt))

@@ -1,0 +1,234 @@
+"""Calculation commands: run the energy/GHG engine, list runs, explain a figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from esgledger.calc.explain import explain
+from esgledger.calc.options import PROFILES, RunOptions, parse_pins
+from esgledger.calc.runs import get_run, list_runs, run_calculation, run_summary
+from esgledger.cli.common import DbOption, JsonOption, actor, workspace
+from esgledger.cli.output import console, print_json, print_table
+from esgledger.errors import InvalidInput
+
+calc_app = typer.Typer(
+    help="Energy (tce) and GHG (Scope 1, Scope 2 location and market) from activity data.",
+    invoke_without_command=True,
+)
+
+SHOWN = (
+    ("energy_direct_tce", "Direct energy", "tce"),
+    ("energy_indirect_tce", "Indirect energy", "tce"),
+    ("energy_total_tce", "Total energy", "tce"),
+    ("scope1_tco2e", "Scope 1", "tCO2e"),
+    ("scope2_location_tco2e", "Scope 2 (location-based)", "tCO2e"),
+    ("scope2_market_tco2e", "Scope 2 (market-based)", "tCO2e"),
+    ("scope3_tco2e", "Scope 3", "tCO2e"),
+)
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"--as-of {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    console.print(
+        f"Run {summary['run_id']}: {summary['year']}, "
+        f"boundary {summary['boundary'] or 'all entities'}, "
+        f"profile {summary['profile']}, {summary['activity_rows']} activity rows"
+    )
+    print_table(
+        None,
+        ["figure", "value", "unit"],
+        ([label, f"{summary['totals'][k]:,.2f}", u] for k, label, u in SHOWN),
+    )
+    console.print("Editions used: " + ", ".join(summary["editions"]))
+    for item in summary["unresolved"]:
+        console.print(
+            f"[yellow]unresolved[/yellow] {item['activity']} ({item['quantity']}): "
+            f"{item['reason']} — {item['rows']} rows"
+        )
+
+
+@calc_app.callback()
+def calc(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="Reporting year to calculate.")] = None,
+    boundary: Annotated[
+        str | None,
+        typer.Option("--boundary", help="Boundary code (default: the year's energy_ghg boundary)."),
+    ] = None,
+    pin: Annotated[
+        list[str] | None,
+        typer.Option("--pin", help="Use this edition for a series: SERIES=EDITION (repeat)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Use the latest editions published by this date (YYYY-MM-DD)."
+        ),
+    ] = None,
+    gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR4, AR5 or AR6.")] = "AR5",
+    profile: Annotated[
+        str, typer.Option("--profile", help=f"Factor profile: {', '.join(PROFILES)}.")
+    ] = "default",
+    electricity: Annotated[
+        str,
+        typer.Option("--electricity", help="Electricity to tce: equivalent_value or equal_value."),
+    ] = "equivalent_value",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail, storing nothing, if any activity has no factor.")
+    ] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Calculate a year and store the run (subcommands: runs, show, explain)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if year is None:
+        raise InvalidInput("give --year YEAR (or a subcommand: runs, show, explain)")
+    options = RunOptions(
+        year=year,
+        boundary=boundary,
+        profile=profile,
+        pins=parse_pins(pin or []),
+        as_of=_date(as_of),
+        gwp=gwp,
+        electricity_basis=electricity,
+        strict=strict,
+    )
+    summary = run_calculation(workspace(db), options, actor=actor())
+    if json:
+        print_json(summary)
+    else:
+        _print_summary(summary)
+
+
+@calc_app.command("runs")
+def runs(
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List stored calculation runs."""
+    with workspace(db).read() as session:
+        rows = [run_summary(r) for r in list_runs(session, year=year)]
+    if json:
+        print_json(
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "run_id",
+                        "year",
+                        "boundary",
+                        "profile",
+                        "created_at",
+                        "input_digest",
+                        "totals",
+                    )
+                }
+                for r in rows
+            ]
+        )
+    else:
+        print_table(
+            "Calculation runs",
+            ["run", "year", "boundary", "profile", "created (UTC)", "Scope 1", "Scope 2 (market)"],
+            (
+                [
+                    r["run_id"],
+                    r["year"],
+                    r["boundary"],
+                    r["profile"],
+                    r["created_at"][:19],
+                    f"{r['totals']['scope1_tco2e']:,.2f}",
+                    f"{r['totals']['scope2_market_tco2e']:,.2f}",
+                ]
+                for r in rows
+            ),
+        )
+
+
+@calc_app.command("show")
+def show(
+    run: Annotated[int, typer.Option("--run", help="Run id.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Show a stored run's totals, options and editions."""
+    with workspace(db).read() as session:
+        summary = run_summary(get_run(session, run))
+    if json:
+        print_json(summary)
+    else:
+        _print_summary(summary)
+
+
+@calc_app.command("explain")
+def explain_cmd(
+    run: Annotated[int, typer.Option("--run", help="Run id.")],
+    entity: Annotated[str | None, typer.Option("--entity", help="Only this entity.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            help="A calculated metric (ghg.scope1) or scope1, scope2_market, energy_direct…",
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show.")] = 50,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Walk a figure down to its activity rows, factors, unit multipliers and rules."""
+    with workspace(db).read() as session:
+        result = explain(session, run, entity=entity, metric=metric, limit=limit)
+    if json:
+        print_json(result)
+        return
+    for name, fig in result["figures"].items():
+        console.print(
+            f"[bold]{name}[/bold]: {fig['value']:,.4f} {fig['unit']} from {fig['rows']} result rows"
+        )
+    print_table(
+        f"First {result['rows_shown']} rows",
+        [
+            "activity",
+            "entity",
+            "period",
+            "amount",
+            "gas",
+            "× multiplier",
+            "factors",
+            "result",
+            "rule",
+        ],
+        (
+            [
+                f"#{r['activity_id']} {r['activity']}",
+                r["entity"],
+                f"{r['start']}…{r['end']}",
+                f"{r['quantity']:g} {r['unit']}",
+                r["gas"] or "",
+                f"{r['multiplier']:g}",
+                "; ".join(
+                    f"{f['id']} = {f.get('value', '?')} {f.get('unit', '')}" for f in r["factors"]
+                ),
+                f"{r['value']:.6g} {r['value_unit']}",
+                r["rule"],
+            ]
+            for r in result["rows"]
+        ),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(calc_app, name="calc")

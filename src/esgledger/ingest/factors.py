@@ -1,0 +1,206 @@
+"""Validating a user factor edition (supplier-specific factors, residual mixes, newer editions)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import polars as pl
+
+from esgledger.catalog import activity_types
+from esgledger.errors import InvalidInput
+from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
+from esgledger.ingest.entities import countries, subdivisions
+from esgledger.ingest.readers import Table
+from esgledger.units import multiplier
+
+REQUIRED = ["kind", "activity", "parameter", "region", "value", "unit"]
+OPTIONAL = [
+    "factor_id",
+    "gas",
+    "variant",
+    "value_min",
+    "value_max",
+    "choice_reason",
+    "volume_basis",
+    "table_ref",
+    "status",
+    "notes",
+]
+PARAMETERS = {
+    "energy_coefficient": ("coef",),
+    "emission_factor": ("ef",),
+    "fuel_parameter": ("ncv", "carbon_content", "oxidation"),
+}
+GRID_REGIONS = tuple(
+    f"CN-GRID-{g}"
+    for g in ("NORTH", "NORTHEAST", "EAST", "CENTRAL", "NORTHWEST", "SOUTH", "SOUTHWEST")
+)
+# What one activity unit times the factor must come to, per parameter.
+TARGETS = {"coef": ("tce",), "ef": ("t", "tCO2e"), "ncv": ("GJ",), "carbon_content": ("t/GJ",)}
+
+
+def valid_regions() -> frozenset[str]:
+    return countries() | subdivisions() | frozenset(GRID_REGIONS) | {"GLOBAL"}
+
+
+def unit_problem(activity: str, parameter: str, unit: str) -> str | None:
+    """Why ``unit`` cannot be the unit of this parameter for this activity, or None."""
+    kind = activity_types().get(activity)
+    if kind is None:
+        return None  # reported by the activity check
+    if parameter == "oxidation":
+        try:
+            multiplier(unit, "dimensionless")
+            return None
+        except InvalidInput as exc:
+            return f"oxidation must be a fraction or %: {exc}"
+    targets = TARGETS.get(parameter, ())
+    expressions = (
+        [f"({ref}) * ({unit})" for ref in kind.units] if parameter != "carbon_content" else [unit]
+    )
+    for expression in expressions:
+        for target in targets:
+            try:
+                multiplier(expression, target)
+                return None
+            except InvalidInput:
+                continue
+    try:
+        multiplier(unit, unit)
+    except InvalidInput as exc:
+        return str(exc)
+    return f"unit '{unit}' does not give {' or '.join(targets)} for {activity} {parameter}"
+
+
+def validate_factors(table: Table, *, edition: str, taken_ids: Collection[str]) -> pl.DataFrame:
+    """Typed factor rows for one edition, or :class:`ImportRejected`."""
+    check = Checker(table.source)
+    if not check.require_columns(table.frame, REQUIRED):
+        check.raise_if_any()
+    frame = with_row_numbers(table.frame)
+    for col in OPTIONAL:
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit("").alias(col))
+    frame = frame.with_columns(pl.col(c).str.strip_chars() for c in [*REQUIRED, *OPTIONAL])
+    frame = frame.with_columns(
+        pl.when(blank("factor_id"))
+        .then(pl.format("{}:{}", pl.lit(edition), pl.col(ROW)))
+        .otherwise(pl.col("factor_id"))
+        .alias("factor_id"),
+        parse_number("value").alias("_value"),
+        parse_number("value_min").alias("_min"),
+        parse_number("value_max").alias("_max"),
+        pl.col("region").str.to_uppercase(),
+    )
+    check.flag(
+        frame,
+        ~pl.col("kind").is_in(list(PARAMETERS)),
+        "kind",
+        pl.format("kind '{}' is not one of " + ", ".join(PARAMETERS), pl.col("kind")),
+    )
+    allowed = [f"{k}/{p}" for k, ps in PARAMETERS.items() for p in ps]
+    check.flag(
+        frame,
+        pl.col("kind").is_in(list(PARAMETERS))
+        & ~pl.format("{}/{}", pl.col("kind"), pl.col("parameter")).is_in(allowed),
+        "parameter",
+        pl.format(
+            "parameter '{}' does not belong to kind '{}'", pl.col("parameter"), pl.col("kind")
+        ),
+    )
+    check.flag(
+        frame,
+        ~pl.col("activity").is_in(list(activity_types())),
+        "activity",
+        pl.format("unknown activity type '{}'", pl.col("activity")),
+    )
+    check.flag(
+        frame,
+        (pl.col("kind") == "emission_factor") & blank("gas"),
+        "gas",
+        "an emission factor needs its gas (CO2, CH4, N2O or CO2e)",
+    )
+    check.flag(
+        frame,
+        ~pl.col("region").is_in(sorted(valid_regions())),
+        "region",
+        pl.format(
+            "'{}' is not a country, ISO 3166-2 subdivision, CN-GRID-* region or GLOBAL",
+            pl.col("region"),
+        ),
+    )
+    check.flag(
+        frame,
+        pl.col("_value").is_null(),
+        "value",
+        pl.format("'{}' is not a number", pl.col("value")),
+    )
+    check.flag(frame, pl.col("_value") < 0, "value", "value is negative")
+    for col, parsed in (("value_min", "_min"), ("value_max", "_max")):
+        check.flag(
+            frame,
+            ~blank(col) & pl.col(parsed).is_null(),
+            col,
+            pl.format("'{}' is not a number", pl.col(col)),
+        )
+    check.flag(
+        frame,
+        (pl.col("_min") > pl.col("_value")) | (pl.col("_max") < pl.col("_value")),
+        "value",
+        "value lies outside value_min…value_max",
+    )
+    frame = frame.with_columns(pl.col(ROW).min().over("factor_id").alias("_first"))
+    check.flag(
+        frame,
+        pl.col(ROW) != pl.col("_first"),
+        "factor_id",
+        pl.format("duplicate factor_id, first on row {}", pl.col("_first")),
+    )
+    check.flag(
+        frame,
+        pl.col("factor_id").is_in(sorted(taken_ids)),
+        "factor_id",
+        pl.format("factor_id '{}' already exists; ids are never reused", pl.col("factor_id")),
+    )
+    _check_units(frame, check)
+    check.raise_if_any()
+    return frame.select(
+        "factor_id",
+        "kind",
+        "activity",
+        "parameter",
+        "gas",
+        "region",
+        "variant",
+        pl.col("_value").alias("value"),
+        pl.col("_min").alias("value_min"),
+        pl.col("_max").alias("value_max"),
+        "choice_reason",
+        "unit",
+        "volume_basis",
+        "table_ref",
+        pl.when(blank("status"))
+        .then(pl.lit("unverified"))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+        "notes",
+    )
+
+
+def _check_units(frame: pl.DataFrame, check: Checker) -> None:
+    combos = frame.select("activity", "parameter", "unit").unique()
+    bad = [
+        (a, p, u, reason)
+        for a, p, u in combos.iter_rows()
+        if (reason := unit_problem(a, p, u)) is not None
+    ]
+    if bad:
+        reasons = pl.DataFrame(
+            bad, schema=["activity", "parameter", "unit", "_reason"], orient="row"
+        )
+        check.flag(
+            frame.join(reasons, on=["activity", "parameter", "unit"]),
+            pl.lit(True),
+            "unit",
+            pl.col("_reason"),
+        )

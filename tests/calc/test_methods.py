@@ -1,0 +1,191 @@
+"""Hand-computed cases for each method (values from shared spec factors-cn.md §3–§6)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+from tests.factories import write_csv
+
+ENTITIES = [
+    ["GRP", "Group", "", "CN", "CN-GD", "group"],
+    ["SZ", "Shenzhen plant", "GRP", "CN", "CN-GD", "site"],
+    ["CD", "Chengdu plant", "GRP", "CN", "CN-SC", "site"],
+    ["VN1", "Vietnam plant", "GRP", "VN", "", "legal_entity"],
+]
+HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use", "volume_basis"]
+
+
+def year_row(
+    entity: str, activity: str, quantity: float, unit: str, use: str = "", basis: str = ""
+) -> list[object]:
+    return [entity, "2024-01-01", "2024-12-31", activity, quantity, unit, use, basis]
+
+
+@pytest.fixture
+def calc(cli: Cli, tmp_path: Path):
+    cli(
+        "import",
+        "entities",
+        str(
+            write_csv(
+                tmp_path / "e.csv",
+                ["id", "name", "parent", "country", "subdivision", "kind"],
+                ENTITIES,
+            )
+        ),
+    )
+
+    def run(rows: list[list[object]], *args: str, expect: int = 0) -> dict:
+        if rows:
+            path = write_csv(tmp_path / f"a{len(list(tmp_path.iterdir()))}.csv", HEADER, rows)
+            cli("import", "activities", str(path))
+        result = cli("calc", "--year", "2024", *args, "--json", expect=expect)
+        return json.loads(result.stdout) if expect == 0 else {"output": result.output}
+
+    return run
+
+
+def test_diesel_in_tonnes(calc) -> None:
+    out = calc([year_row("SZ", "fuel.diesel", 100, "t", "stationary")])
+    assert out["totals"]["energy_direct_tce"] == pytest.approx(145.71, abs=1e-9)
+    # NDRC: 100 × 42.652 GJ/t × 20.20 tC/TJ × 98% × 44/12
+    assert out["by_gas"]["scope1:CO2"] == pytest.approx(
+        100 * 42.652 * 0.0202 * 0.98 * 44 / 12, rel=1e-12
+    )
+    assert out["by_gas"]["scope1:CO2"] == pytest.approx(309.59, abs=0.01)
+    assert out["totals"]["scope1_tco2e"] > out["by_gas"]["scope1:CO2"], "CH4 and N2O add to CO2e"
+    assert out["unresolved"] == []
+
+
+def test_co2_only_profile_reproduces_report_practice(calc) -> None:
+    out = calc([year_row("SZ", "fuel.diesel", 100, "t", "mobile")], "--profile", "cn-report")
+    assert out["totals"]["scope1_tco2e"] == pytest.approx(309.59, abs=0.01)
+    assert set(out["by_gas"]) == {"scope1:CO2"}
+
+
+def test_natural_gas_in_ten_thousand_cubic_metres(calc) -> None:
+    out = calc(
+        [year_row("SZ", "fuel.natural_gas", 50, "10^4 m3", "", "normal")], "--profile", "cn-report"
+    )
+    assert out["totals"]["energy_direct_tce"] == pytest.approx(
+        550.0, abs=1e-9
+    )  # 1.1000 kgce/m3, low end
+    assert out["totals"]["scope1_tco2e"] == pytest.approx(
+        50 * 389.31 * 0.0153 * 0.99 * 44 / 12, rel=1e-12
+    )
+    assert out["totals"]["scope1_tco2e"] == pytest.approx(1081.1, abs=0.1)
+
+
+def test_metered_gas_volume_is_not_silently_read_as_normal(calc) -> None:
+    out = calc([year_row("SZ", "fuel.natural_gas", 50, "10^4 m3")], "--profile", "cn-report")
+    assert out["totals"]["energy_direct_tce"] == pytest.approx(550.0)
+    assert out["totals"]["scope1_tco2e"] == 0.0
+    [issue] = out["unresolved"]
+    assert issue["quantity"] == "scope1" and "volume_basis=normal" in issue["reason"]
+
+
+def test_electricity_in_kwh_and_mwh(calc) -> None:
+    out = calc(
+        [
+            ["SZ", "2024-01-01", "2024-06-30", "electricity.purchased", 1_000_000, "kWh", "", ""],
+            ["SZ", "2024-07-01", "2024-12-31", "electricity.purchased", 1_000, "MWh", "", ""],
+        ],
+        "--profile",
+        "cn-report",
+    )
+    assert out["totals"]["energy_indirect_tce"] == pytest.approx(2 * 122.9, abs=1e-9)
+    # 2023 edition (latest data year ≤ 2024), national average, as reports apply it
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(2000 * 0.5306, rel=1e-12)
+
+
+def test_most_specific_region_and_certificates(calc) -> None:
+    out = calc(
+        [
+            year_row("SZ", "electricity.purchased", 1000, "MWh"),
+            year_row("SZ", "certificate.renewable_electricity", 200, "MWh"),
+        ]
+    )
+    south_2023 = 0.4042
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(1000 * south_2023, rel=1e-12)
+    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(800 * south_2023, rel=1e-12)
+    assert out["totals"]["energy_indirect_tce"] == pytest.approx(122.9)
+
+
+def test_onsite_solar_counts_as_energy_but_adds_no_scope2(calc) -> None:
+    out = calc([year_row("SZ", "electricity.onsite_solar", 100, "MWh")])
+    assert out["totals"]["energy_indirect_tce"] == pytest.approx(12.29)
+    assert out["totals"]["scope2_location_tco2e"] == 0.0
+    assert out["totals"]["scope2_market_tco2e"] == 0.0
+    assert out["unresolved"] == []
+
+
+def test_province_with_its_own_factor_in_as_of_mode(calc) -> None:
+    out = calc([year_row("CD", "electricity.purchased", 1000, "MWh")], "--as-of", "2025-03-01")
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(
+        1000 * 0.1404, rel=1e-12
+    )  # Sichuan 2022
+    assert "mee-grid-2022" in out["editions"]
+
+
+def test_as_of_before_later_editions(calc) -> None:
+    out = calc(
+        [year_row("SZ", "electricity.purchased", 1000, "MWh")],
+        "--as-of",
+        "2024-06-01",
+        "--profile",
+        "cn-report",
+    )
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(
+        556.8, rel=1e-12
+    )  # only 2021 published
+
+
+def test_pinned_edition(calc) -> None:
+    out = calc(
+        [year_row("SZ", "electricity.purchased", 1000, "MWh")],
+        "--pin",
+        "cn.mee_grid=mee-grid-2022",
+        "--profile",
+        "cn-report",
+    )
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(536.6, rel=1e-12)
+    assert list(out["editions"]) == ["gbt2589-2020", "mee-grid-2022"]
+
+
+def test_missing_factor_is_listed_and_strict_fails(calc, cli: Cli) -> None:
+    out = calc(
+        [year_row("VN1", "heat.purchased", 500, "GJ"), year_row("SZ", "fuel.diesel", 1, "t")]
+    )
+    reasons = {(u["activity"], u["quantity"]): u for u in out["unresolved"]}
+    assert reasons[("heat.purchased", "scope2_location")]["entities"] == ["VN1"]
+    assert (
+        reasons[("heat.purchased", "scope2_location")]["reason"]
+        == "no grid emission factor for heat.purchased in VN"
+    )
+    assert (
+        out["unresolved_rows"] == 3
+    )  # heat: no coefficient outside China, no location or market factor
+    assert out["totals"]["energy_direct_tce"] == pytest.approx(1.4571)
+    runs_before = json.loads(cli("calc", "runs", "--json").stdout)
+    failed = calc([], "--strict", expect=2)
+    assert "--strict: 3 activity results unresolved; no run was stored" in failed["output"]
+    assert (
+        "heat.purchased (scope2_location): no grid emission factor for heat.purchased in VN — 1 rows"
+        in failed["output"]
+    )
+    assert json.loads(cli("calc", "runs", "--json").stdout) == runs_before
+
+
+def test_bad_options(cli: Cli) -> None:
+    for args, message in [
+        (["--gwp", "AR9"], "unknown GWP set 'AR9'"),
+        (["--pin", "nonsense"], "must look like SERIES=EDITION"),
+        (["--pin", "cn.mee_grid=mee-grid-1999"], "unknown edition"),
+        (["--as-of", "yesterday"], "is not a date"),
+        (["--profile", "magic"], "unknown profile 'magic'"),
+    ]:
+        assert message in cli("calc", "--year", "2024", *args, expect=2).output
