@@ -166,13 +166,12 @@ def test_missing_factor_is_listed_and_strict_fails(calc, cli: Cli) -> None:
         reasons[("heat.purchased", "scope2_location")]["reason"]
         == "no grid emission factor for heat.purchased in VN"
     )
-    assert (
-        out["unresolved_rows"] == 3
-    )  # heat: no coefficient outside China, no location or market factor
+    assert out["unresolved_rows"] == 2  # heat abroad: no location or market factor
+    assert out["totals"]["energy_indirect_tce"] == pytest.approx(500 * 1000 * 0.03412 / 1000)
     assert out["totals"]["energy_direct_tce"] == pytest.approx(1.4571)
     runs_before = json.loads(cli("calc", "runs", "--json").stdout)
     failed = calc([], "--strict", expect=2)
-    assert "--strict: 3 activity results unresolved; no run was stored" in failed["output"]
+    assert "--strict: 2 activity results unresolved; no run was stored" in failed["output"]
     assert (
         "heat.purchased (scope2_location): no grid emission factor for heat.purchased in VN — 1 rows"
         in failed["output"]
@@ -189,3 +188,32 @@ def test_bad_options(cli: Cli) -> None:
         (["--profile", "magic"], "unknown profile 'magic'"),
     ]:
         assert message in cli("calc", "--year", "2024", *args, expect=2).output
+
+
+def test_site_abroad_uses_standard_coal_coefficients_and_national_grid(calc) -> None:
+    out = calc(
+        [
+            year_row("VN1", "fuel.diesel", 10, "t", "mobile"),
+            year_row("VN1", "electricity.purchased", 1000, "MWh"),
+        ]
+    )
+    assert out["totals"]["energy_direct_tce"] == pytest.approx(14.571)
+    assert out["totals"]["energy_indirect_tce"] == pytest.approx(122.9)
+    # IPCC 2006: NCV 43.0 GJ/t (Table 1.2) × 74,100 kg CO2/TJ (Table 3.2.1)
+    assert out["by_gas"]["scope1:CO2"] == pytest.approx(10 * 43.0 * 74100 / 1e6, rel=1e-12)
+    assert "scope2_location:CO2e" in out["by_gas"]  # life-cycle national factor
+    assert out["unresolved"] == []
+
+
+def test_purchased_heat_in_china(calc) -> None:
+    out = calc([year_row("SZ", "heat.purchased", 1000, "GJ")])
+    assert out["totals"]["energy_indirect_tce"] == pytest.approx(34.12)
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(110.0)
+    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(110.0)
+
+
+def test_refrigerant_blend_by_gas(calc) -> None:
+    out = calc([year_row("SZ", "refrigerant.r410a", 10, "kg")], "--gwp", "AR5")
+    assert out["by_gas"]["scope1:HFC-32"] == pytest.approx(0.005)
+    assert out["by_gas"]["scope1:HFC-125"] == pytest.approx(0.005)
+    assert out["totals"]["scope1_tco2e"] == pytest.approx(0.005 * 677 + 0.005 * 3170)

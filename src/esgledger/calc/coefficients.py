@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from esgledger.calc.options import Profile
-from esgledger.calc.resolve import Region, Resolution, Resolver
+from esgledger.calc.resolve import ANY, Region, Resolution, Resolver
 from esgledger.catalog import activity_types
 from esgledger.catalog import factors as shipped
 from esgledger.errors import InvalidInput
@@ -137,13 +137,15 @@ class CoefficientBuilder:
         carrier = ENERGY_CARRIER.get(key.activity, key.activity)
         electric = carrier == "electricity.purchased"
         variants = (self.electricity_basis,) if electric else ("", "equivalent_value")
+        # Standard-coal coefficients convert heat content, which does not depend on where the
+        # fuel is burnt: a site abroad uses the same coefficient when no local one exists.
         found = self.resolver.resolve(
             kind="energy_coefficient",
             activity=carrier,
             parameter="coef",
             gas="",
             year=key.year,
-            regions=key.regions,
+            regions=(*key.regions, Region("any", ANY)),
             series=self.energy_chain,
             variants=variants,
         )
@@ -168,34 +170,37 @@ class CoefficientBuilder:
         return out
 
     def _combustion_gas(self, key: Key, gas: str) -> Coefficient | Issue | None:
+        """The first series in the chain that covers this fuel and gas, by the first method
+        its parameters allow: a factor per activity unit; NCV × carbon content × oxidation ×
+        44/12 (CO2); or NCV × a factor per unit of energy."""
         variants = tuple(dict.fromkeys([key.use, ""])) if key.use else ("",)
         for series in self.combustion_chain:
-            params = {
-                p: self.resolver.resolve(
+
+            def find(parameter: str, kind: str, param_gas: str) -> Resolution | None:
+                return self.resolver.resolve(
                     kind=kind,
                     activity=key.activity,
-                    parameter=p,
-                    gas=g,
+                    parameter=parameter,
+                    gas=param_gas,
                     year=key.year,
                     regions=key.regions,
                     series=(series,),
                     variants=variants,
                 )
-                for p, kind, g in (
-                    ("ncv", "fuel_parameter", ""),
-                    ("carbon_content", "fuel_parameter", "CO2"),
-                    ("oxidation", "fuel_parameter", "CO2"),
-                    ("ef", "emission_factor", gas),
-                )
-            }
-            if gas == "CO2" and params["ncv"] and params["carbon_content"] and params["oxidation"]:
-                return self._product(
-                    key, gas, [params[p] for p in ("ncv", "carbon_content", "oxidation")], C_TO_CO2
-                )  # type: ignore[misc]
-            if params["ef"] and params["ncv"] and _per_energy(params["ef"]):
-                return self._product(key, gas, [params["ncv"], params["ef"]], 1.0)
-            if params["ef"] and not _per_energy(params["ef"]):
-                return self._product(key, gas, [params["ef"]], 1.0)
+
+            ef = find("ef", "emission_factor", gas)
+            if ef and _convert(key, [ef.factor.unit], ("t", "tCO2e")) is not None:
+                return self._product(key, gas, [ef], 1.0)
+            ncv = find("ncv", "fuel_parameter", "")
+            if ncv is None:
+                continue
+            if gas == "CO2":
+                cc = find("carbon_content", "fuel_parameter", "CO2")
+                ox = find("oxidation", "fuel_parameter", "CO2")
+                if cc and ox:
+                    return self._product(key, gas, [ncv, cc, ox], C_TO_CO2)
+            if ef:
+                return self._product(key, gas, [ncv, ef], 1.0)
         return None
 
     def _refrigerant(self, key: Key) -> list[Coefficient | Issue]:
@@ -344,23 +349,12 @@ def _combustion_gwp_gas(gas: str, gwp_set: str) -> str:
     return "CH4-fossil" if gas == "CH4" and gwp_set == "AR6" else gas
 
 
-def _per_energy(found: Resolution) -> bool:
-    """Whether an emission factor is per unit of energy (so it needs an NCV)."""
-    try:
-        multiplier(f"GJ * ({found.factor.unit})", "t")
-        return True
-    except InvalidInput:
-        try:
-            multiplier(f"GJ * ({found.factor.unit})", "tCO2e")
-            return True
-        except InvalidInput:
-            return False
-
-
 def _unit_reason(key: Key, factor_unit: str) -> str:
     hint = ""
     if "m3" in key.unit and "Nm3" in factor_unit:
         hint = "; if the meter reports normal volume, add volume_basis=normal to the rows"
+    elif key.unit in ("L", "m3") and "/t" in factor_unit.replace(" ", ""):
+        hint = "; a volume needs a density: report the fuel in t or import a factor per volume"
     return f"unit {key.unit!r} does not fit factor unit {factor_unit!r}{hint}"
 
 

@@ -36,7 +36,7 @@ PROFILES: dict[str, Profile] = {
             "life-cycle national factors (OWID/Ember) elsewhere",
             energy=("cn.gbt2589",),
             combustion=("cn.ndrc_electronics", "ipcc2006"),
-            grid=("cn.mee_grid", "owid.ember_grid"),
+            grid=("cn.mee_grid", "cn.ndrc_electronics", "owid.ember_grid"),
         ),
         Profile(
             name="cn-report",
@@ -44,7 +44,7 @@ PROFILES: dict[str, Profile] = {
             "factor for every Chinese site",
             energy=("cn.gbt2589",),
             combustion=("cn.ndrc_electronics", "ipcc2006"),
-            grid=("cn.mee_grid", "owid.ember_grid"),
+            grid=("cn.mee_grid", "cn.ndrc_electronics", "owid.ember_grid"),
             gases=("CO2",),
             grid_level="national",
         ),

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from esgledger.calc.library import FactorLibrary, FactorRecord
 
 
+ANY = "*"  # matches a factor of any region: for region-independent physical conversions
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
-    level: str  # subdivision | grid | country | global
+    level: str  # subdivision | grid | country | global | any
     code: str
 
 
@@ -74,7 +77,7 @@ class Resolver:
             for variant in variants:
                 by_variant = [c for c in in_series if c.variant == variant]
                 for region in regions:
-                    here = [c for c in by_variant if c.region == region.code]
+                    here = [c for c in by_variant if region.code in (ANY, c.region)]
                     if here:
                         return self._pick(here, name, region, variant, year, pinned)
         return None

@@ -196,38 +196,24 @@ def explain_cmd(
         return
     for name, fig in result["figures"].items():
         console.print(
-            f"[bold]{name}[/bold]: {fig['value']:,.4f} {fig['unit']} from {fig['rows']} result rows"
+            f"[bold]{name}[/bold]: {fig['value']:,.4f} {fig['unit']} from {fig['rows']} rows"
         )
-    print_table(
-        f"First {result['rows_shown']} rows",
-        [
-            "activity",
-            "entity",
-            "period",
-            "amount",
-            "gas",
-            "× multiplier",
-            "factors",
-            "result",
-            "rule",
-        ],
-        (
-            [
-                f"#{r['activity_id']} {r['activity']}",
-                r["entity"],
-                f"{r['start']}…{r['end']}",
-                f"{r['quantity']:g} {r['unit']}",
-                r["gas"] or "",
-                f"{r['multiplier']:g}",
-                "; ".join(
-                    f"{f['id']} = {f.get('value', '?')} {f.get('unit', '')}" for f in r["factors"]
-                ),
-                f"{r['value']:.6g} {r['value_unit']}",
-                r["rule"],
-            ]
-            for r in result["rows"]
-        ),
-    )
+    for r in result["rows"]:
+        console.print(
+            f"#{r['activity_id']} {r['entity']} {r['activity']} {r['start']}…{r['end']}: "
+            f"{r['quantity']:g} {r['unit']} × {r['multiplier']:g} → "
+            f"{r['value']:.6g} {r['value_unit']} {r['gas'] or ''}".rstrip()
+        )
+        for f in r["factors"]:
+            console.print(
+                f"    factor {f['id']} = {f.get('value', '?')} {f.get('unit', '')} "
+                f"({f.get('status', '')}; {f.get('citation', '')})"
+            )
+        console.print(
+            f"    rule: {r['rule']}" + (f"; flags: {', '.join(r['flags'])}" if r["flags"] else "")
+        )
+    if result["rows_shown"] < sum(f["rows"] for f in result["figures"].values()):
+        console.print(f"(first {result['rows_shown']} rows; use --limit or --entity to see others)")
 
 
 def register(app: typer.Typer) -> None:

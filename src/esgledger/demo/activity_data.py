@@ -4,8 +4,8 @@ Quantities start from an annual figure per site archetype (a large plant buys ~4
 electricity a year, an office well under 1 GWh), then get the site's scale, a yearly growth of
 5–10 %, a seasonal shape (summer cooling, winter heating, the Spring Festival shutdown at
 Chinese plants), a ramp-up for sites that open during the period, and ±3 % noise. Units are
-those the sites use: ``10^4 m3`` of gas in China, Nm3 or GJ abroad, litres of gasoline at some
-overseas sites, MWh in Brazil.
+those the sites use: ``10^4 m3`` of gas in China, Nm3 or GJ abroad, fuel-card tonnes of
+gasoline, MWh in Brazil.
 """
 
 from __future__ import annotations

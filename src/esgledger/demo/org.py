@@ -93,7 +93,7 @@ def _site(archetype: str, scale: float, *features: str, start: str = "", **units
     )
 
 
-_OVERSEAS_OFFICE = {"fuel__gasoline": "L", "water__municipal": "m3", "water__discharge": "m3"}
+_OVERSEAS_OFFICE = {"water__municipal": "m3", "water__discharge": "m3"}
 
 # Features: overseas; cooling / heat / steam bought from a third party; groundwater / surface
 # withdrawal (overseas plants only, as in the spec); lpg canteens; no_gas (no gas connection).
@@ -115,8 +115,8 @@ SITES: dict[str, Site] = {
     "XA-RD": _site("rd", 0.6, "heat"),
     "SH-OF": _site("office", 1.5),
     "BJ-OF": _site("office", 1.2, "heat"),
-    "VN-P1": _site("plant", 1.1, "overseas", "groundwater", "lpg", "no_gas", fuel__gasoline="L"),
-    "IN-P1": _site("plant", 0.7, "overseas", "groundwater", "lpg", "no_gas", fuel__gasoline="L"),
+    "VN-P1": _site("plant", 1.1, "overseas", "groundwater", "lpg", "no_gas"),
+    "IN-P1": _site("plant", 0.7, "overseas", "groundwater", "lpg", "no_gas"),
     "BR-P1": _site(
         "plant", 0.6, "overseas", "surface", electricity__purchased="MWh", fuel__natural_gas="GJ"
     ),

@@ -44,8 +44,27 @@ class DemoContext:
 
 Stage = Callable[[DemoContext], StageReport]
 
-# Stages after the ledger is filled. Today none; later work appends (name, callable).
-STAGES: list[tuple[str, Stage]] = []
+
+def _calculation(ctx: DemoContext) -> StageReport:
+    """Energy and GHG for every year, each on that year's energy/GHG boundary."""
+    from esgledger.calc.options import RunOptions
+    from esgledger.calc.runs import run_calculation
+
+    report: dict[str, object] = {}
+    for year in ctx.years:
+        summary = run_calculation(ctx.db, RunOptions(year=year), actor=ctx.actor)
+        report[f"run {year}"] = summary["run_id"]
+        if year == ctx.report_year:
+            totals = summary["totals"]
+            report["scope 1 tCO2e"] = f"{totals['scope1_tco2e']:,.0f}"
+            report["scope 2 market tCO2e"] = f"{totals['scope2_market_tco2e']:,.0f}"
+            report["energy tce"] = f"{totals['energy_total_tce']:,.0f}"
+            report["unresolved rows"] = summary["unresolved_rows"]
+    return report
+
+
+# Stages after the ledger is filled, in order; later work appends (name, callable).
+STAGES: list[tuple[str, Stage]] = [("calculation", _calculation)]
 
 
 def register_stage(name: str, stage: Stage) -> None:
