@@ -176,7 +176,9 @@ class CoefficientBuilder:
         variants = tuple(dict.fromkeys([key.use, ""])) if key.use else ("",)
         for series in self.combustion_chain:
 
-            def find(parameter: str, kind: str, param_gas: str) -> Resolution | None:
+            def find(
+                parameter: str, kind: str, param_gas: str, series: str = series
+            ) -> Resolution | None:
                 return self.resolver.resolve(
                     kind=kind,
                     activity=key.activity,

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from esgledger.calc.library import FactorLibrary, FactorRecord
 
-
 ANY = "*"  # matches a factor of any region: for region-independent physical conversions
 
 
