@@ -9,9 +9,9 @@ import polars as pl
 
 from esgledger.catalog import activity_types
 from esgledger.errors import InvalidInput
-from esgledger.units import parse
 from esgledger.ingest.checker import ROW, Checker, blank, parse_date, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table
+from esgledger.units import parse
 
 REQUIRED = ["entity", "start", "end", "activity", "quantity", "unit"]
 USES = ("stationary", "mobile")
@@ -92,7 +92,7 @@ def validate_activities(
     )
     for col in ["entity", "activity", "unit"]:
         check.flag(frame, blank(col), col, f"{col} is empty")
-    known = pl.Series(list(known_entities), dtype=pl.Utf8)
+    known = sorted(known_entities)
     check.flag(
         frame,
         ~blank("entity") & ~pl.col("entity").is_in(known),
@@ -107,7 +107,7 @@ def validate_activities(
             pl.format("'{}' is not a date (use YYYY-MM-DD)", pl.col(col)),
         )
     check.flag(frame, pl.col("_end") < pl.col("_start"), "end", "end is before start")
-    types = pl.Series(list(activity_types()), dtype=pl.Utf8)
+    types = list(activity_types())
     check.flag(
         frame,
         ~blank("activity") & ~pl.col("activity").is_in(types),

@@ -72,7 +72,10 @@ def _read_csv(data: bytes, source: str) -> pl.DataFrame:
         ) from None
     try:
         frame = pl.read_csv(
-            io.BytesIO(data), infer_schema=False, empty_string_is_null=False, truncate_ragged_lines=False
+            io.BytesIO(data),
+            infer_schema=False,
+            empty_string_is_null=False,
+            truncate_ragged_lines=False,
         )
     except (pl.exceptions.PolarsError, OSError) as exc:
         first = str(exc).strip().splitlines()[0]
