@@ -137,7 +137,9 @@ def test_explain_walks_to_rows_factors_and_rules(ws: Cli) -> None:
             "--json",
         ).stdout
     )
-    assert all("covered by certificates/PPAs" in r["rule"] for r in market["rows"])
+    bought = sum(1000.1 * m + 0.37 for m in range(1, 13))
+    assert all(r["covered_by_instruments"] == pytest.approx(20_000 / bought, rel=1e-12) for r in market["rows"])
+    assert all(r["value"] == pytest.approx(r["quantity"] * r["coefficient"] * (1 - 20_000 / bought)) for r in market["rows"])
     assert all("residual_mix_unavailable_grid_average_used" in r["flags"] for r in market["rows"])
     text = ws(
         "calc", "explain", "--run", str(out["run_id"]), "--entity", "SZ", "--metric", "scope1"

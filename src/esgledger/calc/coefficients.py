@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from esgledger.calc.options import Profile
 from esgledger.calc.resolve import ANY, Region, Resolution, Resolver
@@ -84,6 +85,15 @@ def _readings(key: Key) -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
+@cache
+def _try_multiplier(expression: str, target: str) -> float | None:
+    """``multiplier`` that remembers failures too (each costs a pint parse)."""
+    try:
+        return multiplier(expression, target)
+    except InvalidInput:
+        return None
+
+
 def _convert(
     key: Key, factor_units: list[str], targets: tuple[str, ...]
 ) -> tuple[float, tuple[str, ...]] | None:
@@ -91,10 +101,9 @@ def _convert(
     for unit, flags in _readings(key):
         expression = " * ".join([f"({unit})", *(f"({u})" for u in factor_units)])
         for target in targets:
-            try:
-                return multiplier(expression, target), flags
-            except InvalidInput:
-                continue
+            found = _try_multiplier(expression, target)
+            if found is not None:
+                return found, flags
     return None
 
 

@@ -13,7 +13,11 @@ from esgledger.calc.runs import get_run
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
-from esgledger.ledger.models import ActivityRecord, CalculationResult
+from esgledger.ledger.models import (
+    ActivityRecord,
+    CalculationCoefficient,
+    CalculationResult,
+)
 
 QUANTITIES = (
     "energy_direct",
@@ -74,11 +78,19 @@ def explain(
     """Figures of one run with every contributing row, in activity order."""
     run = get_run(session, run_id)
     wanted = quantities_for(metric)
+    coefs = {
+        c.coef_id: c
+        for c in session.scalars(
+            select(CalculationCoefficient).where(CalculationCoefficient.run_id == run.id)
+        )
+    }
     stmt = (
         select(CalculationResult, ActivityRecord)
         .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
         .where(CalculationResult.run_id == run.id, CalculationResult.quantity.in_(wanted))
-        .order_by(CalculationResult.quantity, CalculationResult.activity_id, CalculationResult.gas)
+        .order_by(
+            CalculationResult.quantity, CalculationResult.activity_id, CalculationResult.coef_id
+        )
     )
     if entity:
         stmt = stmt.where(CalculationResult.entity_id == entity)
@@ -87,34 +99,39 @@ def explain(
     rows: list[dict[str, Any]] = []
     factor_cache: dict[str, dict[str, Any]] = {}
     for result, record in session.execute(stmt):
-        measure = result.value if result.unit == "tce" else (result.co2e or 0.0)
+        coef = coefs[result.coef_id]
+        measure = result.value if coef.unit == "tce" else (result.co2e or 0.0)
         figures[result.quantity].append(measure)
-        if len(rows) < limit:
-            factors = []
-            for fid in filter(None, result.factor_ids.split(";")):
-                if fid not in factor_cache:
-                    factor_cache[fid] = _factor_detail(library, fid)
-                factors.append(factor_cache[fid])
-            rows.append(
-                {
-                    "activity_id": record.id,
-                    "entity": record.entity_id,
-                    "start": record.start.isoformat(),
-                    "end": record.end.isoformat(),
-                    "activity": record.activity,
-                    "quantity": record.quantity,
-                    "unit": record.unit,
-                    "result": result.quantity,
-                    "gas": result.gas or None,
-                    "value": result.value,
-                    "value_unit": result.unit,
-                    "co2e_t": result.co2e,
-                    "multiplier": result.multiplier,
-                    "factors": factors,
-                    "rule": result.rule,
-                    "flags": [f for f in result.flags.split(";") if f],
-                }
-            )
+        if len(rows) >= limit:
+            continue
+        factors = []
+        for fid in filter(None, coef.factor_ids.split(";")):
+            if fid not in factor_cache:
+                factor_cache[fid] = _factor_detail(library, fid)
+            factors.append(factor_cache[fid])
+        rows.append(
+            {
+                "activity_id": record.id,
+                "entity": record.entity_id,
+                "start": record.start.isoformat(),
+                "end": record.end.isoformat(),
+                "activity": record.activity,
+                "quantity": record.quantity,
+                "unit": record.unit,
+                "result": result.quantity,
+                "gas": coef.gas or None,
+                "value": result.value,
+                "value_unit": coef.unit,
+                "co2e_t": result.co2e,
+                "multiplier": coef.multiplier,
+                "coefficient": coef.k,
+                "gwp": coef.gwp,
+                "covered_by_instruments": result.covered,
+                "factors": factors,
+                "rule": coef.rule,
+                "flags": [f for f in coef.flags.split(";") if f],
+            }
+        )
     unit = {q: "tce" if q.startswith("energy") else "tCO2e" for q in wanted}
     return {
         "run_id": run.id,

@@ -53,9 +53,11 @@ class FactorLibrary:
 
     def __init__(self, records: list[FactorRecord]):
         self.records = records
-        self.index: dict[tuple[str, str, str, str], list[FactorRecord]] = defaultdict(list)
+        self.index: dict[tuple[str, str, str, str], dict[tuple[str, str, str], list[FactorRecord]]]
+        self.index = defaultdict(lambda: defaultdict(list))
         for rec in records:
-            self.index[(rec.kind, rec.activity, rec.parameter, rec.gas)].append(rec)
+            need = (rec.kind, rec.activity, rec.parameter, rec.gas)
+            self.index[need][(rec.series, rec.variant, rec.region)].append(rec)
         self.by_id = {r.factor_id: r for r in records}
 
     @classmethod
@@ -89,8 +91,11 @@ class FactorLibrary:
             )
         return {e: hashlib.sha256("\n".join(p).encode()).hexdigest() for e, p in parts.items()}
 
-    def candidates(self, kind: str, activity: str, parameter: str, gas: str) -> list[FactorRecord]:
-        return self.index.get((kind, activity, parameter, gas), [])
+    def candidates(
+        self, kind: str, activity: str, parameter: str, gas: str
+    ) -> dict[tuple[str, str, str], list[FactorRecord]]:
+        """Factors for one need, keyed by (series, variant, region)."""
+        return self.index.get((kind, activity, parameter, gas), {})
 
 
 def _shipped_records() -> list[FactorRecord]:

@@ -69,14 +69,20 @@ class Resolver:
         if not found:
             return None
         for name in series:
-            in_series = [c for c in found if c.series == name]
             pinned = self.pins.get(name)
-            if pinned is not None:
-                in_series = [c for c in in_series if c.edition == pinned]
             for variant in variants:
-                by_variant = [c for c in in_series if c.variant == variant]
                 for region in regions:
-                    here = [c for c in by_variant if region.code in (ANY, c.region)]
+                    if region.code == ANY:
+                        here = [
+                            r
+                            for (s, v, _), rs in found.items()
+                            if s == name and v == variant
+                            for r in rs
+                        ]
+                    else:
+                        here = found.get((name, variant, region.code), [])
+                    if pinned is not None:
+                        here = [c for c in here if c.edition == pinned]
                     if here:
                         return self._pick(here, name, region, variant, year, pinned)
         return None

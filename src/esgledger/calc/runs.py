@@ -26,7 +26,13 @@ from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.bulk import insert_frame
 from esgledger.ledger.db import Database
-from esgledger.ledger.models import ActivityRecord, Boundary, CalculationRun, Entity
+from esgledger.ledger.models import (
+    ActivityRecord,
+    Boundary,
+    CalculationIssue,
+    CalculationRun,
+    Entity,
+)
 
 
 class CalculationIncomplete(EsgError):
@@ -186,14 +192,12 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
         )
         session.add(run)
         session.flush()
-        insert_frame(
-            session, "calculation_results", out.results.with_columns(pl.lit(run.id).alias("run_id"))
-        )
-        insert_frame(
-            session,
-            "calculation_issues",
-            out.unresolved.with_columns(pl.lit(run.id).alias("run_id")),
-        )
+        for table, frame in (
+            ("calculation_coefficients", out.coefficients),
+            ("calculation_results", out.results),
+            ("calculation_issues", out.unresolved),
+        ):
+            insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
         summary = run_summary(run, unresolved)
         audit.record(
             session,
@@ -205,7 +209,29 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
                 for k in ("year", "boundary", "profile", "input_digest", "totals", "editions")
             },
         )
+        summary["excess_instruments"] = out.excess_instruments
         return summary
+
+
+def stored_unresolved(session: Session, run: CalculationRun) -> list[dict[str, Any]]:
+    """The unresolved summary of a stored run, grouped as at calculation time."""
+    groups: dict[tuple[str, str, str], Counter[str]] = {}
+    rows = session.execute(
+        select(
+            CalculationIssue.activity,
+            CalculationIssue.quantity,
+            CalculationIssue.reason,
+            CalculationIssue.entity_id,
+        )
+        .where(CalculationIssue.run_id == run.id)
+        .order_by(CalculationIssue.id)
+    )
+    for activity, quantity, reason, entity in rows:
+        groups.setdefault((activity, quantity, reason), Counter())[entity] += 1
+    return [
+        {"activity": a, "quantity": q, "reason": r, "rows": sum(c.values()), "entities": sorted(c)}
+        for (a, q, r), c in sorted(groups.items())
+    ]
 
 
 def run_summary(

@@ -249,8 +249,26 @@ class CalculationRun(Base):
     unresolved: Mapped[int] = mapped_column(Integer)
 
 
+class CalculationCoefficient(Base):
+    """How one unit of an activity became a result in a run: factors, multiplier, rule."""
+
+    __tablename__ = "calculation_coefficients"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"), primary_key=True)
+    coef_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quantity: Mapped[str] = mapped_column(String(32))  # energy_direct, scope1, scope2_location…
+    gas: Mapped[str] = mapped_column(String(20), default="")
+    k: Mapped[float] = mapped_column(Float)  # result per activity unit
+    unit: Mapped[str] = mapped_column(String(20))  # tce, or t of the gas
+    gwp: Mapped[float | None] = mapped_column(Float)
+    factor_ids: Mapped[str] = mapped_column(Text)  # ";"-joined
+    rule: Mapped[str] = mapped_column(Text)
+    multiplier: Mapped[float] = mapped_column(Float)  # activity unit × factor units → result unit
+    flags: Mapped[str] = mapped_column(Text, default="")
+
+
 class CalculationResult(Base):
-    """One activity × quantity × gas figure with the factors, multiplier and rule behind it."""
+    """One activity × quantity × gas figure of a run, pointing at its coefficient."""
 
     __tablename__ = "calculation_results"
 
@@ -258,15 +276,11 @@ class CalculationResult(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity_records.id"))
     entity_id: Mapped[str] = mapped_column(String(64))
-    quantity: Mapped[str] = mapped_column(String(32))  # energy_direct, scope1, scope2_location…
-    gas: Mapped[str] = mapped_column(String(20), default="")
-    value: Mapped[float] = mapped_column(Float)  # in `unit`
-    unit: Mapped[str] = mapped_column(String(20))
+    coef_id: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float] = mapped_column(Float)  # in the coefficient's unit
     co2e: Mapped[float | None] = mapped_column(Float)  # tCO2e, for GHG rows
-    factor_ids: Mapped[str] = mapped_column(Text)  # ";"-joined
-    rule: Mapped[str] = mapped_column(Text)
-    multiplier: Mapped[float] = mapped_column(Float)  # activity unit × factor units → result unit
-    flags: Mapped[str] = mapped_column(Text, default="")
+    covered: Mapped[float | None] = mapped_column(Float)  # market-based: share under instruments
 
     __table_args__ = (
         Index("ix_calculation_results_run_entity", "run_id", "entity_id"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 00:31:42.603299
+Create Date: 2026-11-22 00:50:23.621400
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,26 @@ def upgrade() -> None:
     with op.batch_alter_table("calculation_runs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_calculation_runs_year"), ["year"], unique=False)
 
+    op.create_table(
+        "calculation_coefficients",
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("coef_id", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.String(length=32), nullable=False),
+        sa.Column("gas", sa.String(length=20), nullable=False),
+        sa.Column("k", sa.Float(), nullable=False),
+        sa.Column("unit", sa.String(length=20), nullable=False),
+        sa.Column("gwp", sa.Float(), nullable=True),
+        sa.Column("factor_ids", sa.Text(), nullable=False),
+        sa.Column("rule", sa.Text(), nullable=False),
+        sa.Column("multiplier", sa.Float(), nullable=False),
+        sa.Column("flags", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["calculation_runs.id"],
+            name=op.f("fk_calculation_coefficients_run_id_calculation_runs"),
+        ),
+        sa.PrimaryKeyConstraint("run_id", "coef_id", name=op.f("pk_calculation_coefficients")),
+    )
     op.create_table(
         "factor_editions",
         sa.Column("edition", sa.String(length=80), nullable=False),
@@ -100,15 +120,11 @@ def upgrade() -> None:
             "activity_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("entity_id", sa.String(length=64), nullable=False),
+        sa.Column("coef_id", sa.Integer(), nullable=False),
         sa.Column("quantity", sa.String(length=32), nullable=False),
-        sa.Column("gas", sa.String(length=20), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
-        sa.Column("unit", sa.String(length=20), nullable=False),
         sa.Column("co2e", sa.Float(), nullable=True),
-        sa.Column("factor_ids", sa.Text(), nullable=False),
-        sa.Column("rule", sa.Text(), nullable=False),
-        sa.Column("multiplier", sa.Float(), nullable=False),
-        sa.Column("flags", sa.Text(), nullable=False),
+        sa.Column("covered", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
             ["activity_id"],
             ["activity_records.id"],
@@ -175,6 +191,7 @@ def downgrade() -> None:
 
     op.drop_table("calculation_issues")
     op.drop_table("factor_editions")
+    op.drop_table("calculation_coefficients")
     with op.batch_alter_table("calculation_runs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_calculation_runs_year"))
 
