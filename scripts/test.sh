@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
-.venv/bin/ruff check src tests bench
+.venv/bin/ruff check src tests bench scripts
 exec .venv/bin/python -m pytest "$@"
