@@ -9,7 +9,13 @@ import typer
 
 from esgledger.calc.explain import explain
 from esgledger.calc.options import PROFILES, RunOptions, parse_pins
-from esgledger.calc.runs import get_run, list_runs, run_calculation, run_summary
+from esgledger.calc.runs import (
+    get_run,
+    list_runs,
+    run_calculation,
+    run_summary,
+    stored_unresolved,
+)
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.errors import InvalidInput
@@ -166,7 +172,8 @@ def show(
 ) -> None:
     """Show a stored run's totals, options and editions."""
     with workspace(db).read() as session:
-        summary = run_summary(get_run(session, run))
+        stored = get_run(session, run)
+        summary = run_summary(stored, stored_unresolved(session, stored))
     if json:
         print_json(summary)
     else:
@@ -209,9 +216,10 @@ def explain_cmd(
                 f"    factor {f['id']} = {f.get('value', '?')} {f.get('unit', '')} "
                 f"({f.get('status', '')}; {f.get('citation', '')})"
             )
-        console.print(
-            f"    rule: {r['rule']}" + (f"; flags: {', '.join(r['flags'])}" if r["flags"] else "")
-        )
+        covered = r["covered_by_instruments"]
+        note = f"; {covered:.2%} covered by certificates/PPAs" if covered else ""
+        flags = f"; flags: {', '.join(r['flags'])}" if r["flags"] else ""
+        console.print(f"    rule: {r['rule']}{note}{flags}")
     if result["rows_shown"] < sum(f["rows"] for f in result["figures"].values()):
         console.print(f"(first {result['rows_shown']} rows; use --limit or --entity to see others)")
 
