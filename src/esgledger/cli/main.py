@@ -13,6 +13,7 @@ from esgledger.cli import (
     data_cmd,
     demo_cmd,
     factors_cmd,
+    kpi_cmd,
     org_cmd,
     workspace_cmd,
 )
@@ -46,6 +47,7 @@ audit_cmd.register(app)
 demo_cmd.register(app)
 factors_cmd.register(app)
 calc_cmd.register(app)
+kpi_cmd.register(app)
 
 
 def run() -> None:

@@ -1,0 +1,143 @@
+"""Calculated figures: totals of the year's latest calculation run, and sums of activity data.
+
+``calc:<key>`` metrics read the stored run (the same numbers `esg calc show` prints and
+`esg calc explain` walks down); ``activity:<type>`` metrics add up the activity records of
+the boundary's members, converted to the metric's unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import Metric, activity_types
+from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.scope import Scope
+from esgledger.ledger.models import ActivityRecord, CalculationRun
+from esgledger.units import compatible, multiplier
+
+# Reports give water in tonnes and meters read cubic metres: 1 m3 of water is taken as 1 t.
+WATER_TONNES_PER_M3 = 1.0
+
+
+def latest_run(session: Session, year: int, boundary: str | None) -> CalculationRun | None:
+    """The newest stored run of the year on this boundary (any boundary if none matches)."""
+    runs = list(
+        session.scalars(
+            select(CalculationRun).where(CalculationRun.year == year).order_by(CalculationRun.id)
+        )
+    )
+    matching = [r for r in runs if (r.boundary_code or None) == boundary]
+    return (matching or runs or [None])[-1]
+
+
+def activity_sums(session: Session, year: int) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """(activity, entity) → [(unit, summed quantity)] for records starting in ``year``."""
+    stmt = (
+        select(
+            ActivityRecord.activity,
+            ActivityRecord.entity_id,
+            ActivityRecord.unit,
+            func.sum(ActivityRecord.quantity),
+        )
+        .where(
+            ActivityRecord.start >= dt.date(year, 1, 1),
+            ActivityRecord.start <= dt.date(year, 12, 31),
+        )
+        .group_by(ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
+    )
+    out: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    for activity, entity, unit, total in session.execute(stmt):
+        out[(activity, entity)].append((unit, float(total)))
+    return out
+
+
+def to_metric_unit(activity: str, unit: str, target: str) -> float | None:
+    """Multiplier from an activity unit to a metric unit (water volume counts as mass)."""
+    if compatible(unit, target):
+        return multiplier(unit, target)
+    water = activity_types()[activity].category == "water"
+    if water and compatible(unit, "m3") and compatible(target, "t"):
+        return multiplier(unit, "m3") * WATER_TONNES_PER_M3 * multiplier("t", target)
+    return None
+
+
+def entity_activity_values(
+    sums: dict[tuple[str, str], list[tuple[str, float]]], metric: Metric
+) -> tuple[dict[str, float], set[str]]:
+    """Per entity, the metric's activity total in its unit (100 %, before shares), and the
+    units that could not be converted (left out, and said so)."""
+    activity = metric.calc_key.removeprefix("activity:")
+    out: dict[str, float] = {}
+    skipped: set[str] = set()
+    for (kind, entity), parts in sums.items():
+        if kind != activity:
+            continue
+        for unit, quantity in parts:
+            factor = to_metric_unit(activity, unit, metric.unit)
+            if factor is None:
+                skipped.add(unit)
+            else:
+                out[entity] = out.get(entity, 0.0) + quantity * factor
+    return out, skipped
+
+
+def activity_figure(
+    metric: Metric, year: int, scope: Scope, sums: dict[tuple[str, str], list[tuple[str, float]]]
+) -> KpiFigure:
+    per_entity, skipped = entity_activity_values(sums, metric)
+    values = {e: v for e, v in per_entity.items() if e in scope.shares}
+    total = sum(values[e] * scope.shares[e] for e in sorted(values))
+    note = "" if values else "no activity data in the boundary"
+    if skipped:
+        units = ", ".join(sorted(skipped))
+        note = f"leaves out quantities in {units} (not convertible to {metric.unit})"
+    return KpiFigure(
+        metric=metric.id,
+        year=year,
+        value=total if values else None,
+        unit=metric.unit,
+        source="calculated" if values else "missing",
+        status="reported" if values else "missing",
+        boundary=scope.code,
+        entities=len(values),
+        inputs=[{"activity": metric.calc_key.removeprefix("activity:"), "entities": len(values)}],
+        note=note,
+    )
+
+
+def run_figure(metric: Metric, year: int, scope: Scope, run: CalculationRun | None) -> KpiFigure:
+    key = metric.calc_key.removeprefix("calc:")
+    base: dict[str, Any] = {
+        "metric": metric.id,
+        "year": year,
+        "unit": metric.unit,
+        "boundary": scope.code,
+    }
+    if run is None:
+        return KpiFigure(
+            **base,
+            value=None,
+            source="missing",
+            status="missing",
+            note=f"no calculation run for {year}; run `esg calc --year {year}`",
+        )
+    stored = json.loads(run.totals)
+    note = (
+        ""
+        if (run.boundary_code or None) == scope.code
+        else f"run {run.id} used boundary {run.boundary_code or 'all entities'}"
+    )
+    return KpiFigure(
+        **base,
+        value=float(stored["totals"][key]),
+        source="calculated",
+        entities=len(stored["by_entity"]),
+        inputs=[{"run": run.id, "figure": key}],
+        note=note,
+    )

@@ -1,0 +1,111 @@
+"""Reported KPI values rolled up to a figure: the group's own value, or the members' sum.
+
+A value reported for the group root is the figure. Otherwise an additive metric (tonnes,
+people, cases…) is the share-weighted sum over the boundary's members; a ratio or a
+percentage cannot be summed and stays missing unless the group reports it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import Metric, metrics
+from esgledger.errors import InvalidInput
+from esgledger.kpi.figures import KpiFigure, parse_dims
+from esgledger.kpi.scope import Scopes
+from esgledger.ledger.models import KpiValue
+from esgledger.units import multiplier, parse
+
+QUALIFIER_STRENGTH = {"exact": 0, "approximately": 1, "over": 2, "at_most": 2}
+
+
+@cache
+def additive(metric_id: str) -> bool:
+    """Whether members' values of this metric may be added up."""
+    unit = metrics()[metric_id].unit
+    return "/" not in unit and not parse(unit).dimensionless
+
+
+def _converted(value: KpiValue, metric: Metric) -> float | None:
+    if value.value is None:
+        return None
+    try:
+        return value.value * multiplier(value.unit, metric.unit)
+    except InvalidInput:
+        return None
+
+
+def _restatement(session: Session, value: KpiValue, metric: Metric) -> dict[str, object] | None:
+    if value.restates_id is None:
+        return None
+    old = session.get(KpiValue, value.restates_id)
+    previous = _converted(old, metric) if old is not None else None
+    return {"previous": previous, "reason": value.restatement_reason, "replaces": value.restates_id}
+
+
+def reported_figures(
+    session: Session, year: int, scopes: Scopes
+) -> dict[tuple[str, str], KpiFigure]:
+    """Figures of every metric with reported values in ``year``, keyed by (metric, dims)."""
+    catalog = metrics()
+    rows = session.scalars(
+        select(KpiValue).where(KpiValue.year == year, KpiValue.is_current).order_by(KpiValue.id)
+    )
+    grouped: dict[tuple[str, str], list[KpiValue]] = defaultdict(list)
+    for value in rows:
+        if value.metric_id in catalog:
+            grouped[(value.metric_id, value.dims)].append(value)
+    out: dict[tuple[str, str], KpiFigure] = {}
+    for (metric_id, dims), values in grouped.items():
+        figure = _figure(session, catalog[metric_id], dims, year, values, scopes)
+        if figure is not None:
+            out[(metric_id, dims)] = figure
+    return out
+
+
+def _figure(
+    session: Session, metric: Metric, dims: str, year: int, values: list[KpiValue], scopes: Scopes
+) -> KpiFigure | None:
+    at_root = [v for v in values if v.entity_id == scopes.root]
+    scope = scopes.for_family(metric.boundary_family)
+    base = {"metric": metric.id, "year": year, "unit": metric.unit, "dims": parse_dims(dims)}
+    if at_root:
+        v = at_root[0]
+        restatement = _restatement(session, v, metric)
+        return KpiFigure(
+            **base,
+            value=_converted(v, metric),
+            source="reported",
+            status=v.status,
+            qualifier=v.qualifier,
+            preliminary=v.preliminary,
+            boundary=scope.code,
+            entities=len(scope.shares),
+            restated=restatement is not None,
+            restatement=restatement,
+            note=v.note,
+        )
+    members = [v for v in values if v.entity_id in scope.shares and v.value is not None]
+    if not members or not additive(metric.id):
+        return None
+    total = 0.0
+    for v in sorted(members, key=lambda v: v.entity_id):
+        total += (_converted(v, metric) or 0.0) * scope.shares[v.entity_id]
+    qualifier = max((v.qualifier for v in members), key=lambda q: QUALIFIER_STRENGTH.get(q, 0))
+    restated = [r for v in members if (r := _restatement(session, v, metric))]
+    return KpiFigure(
+        **base,
+        value=total,
+        source="reported",
+        qualifier=qualifier,
+        preliminary=any(v.preliminary for v in members),
+        boundary=scope.code,
+        entities=len(members),
+        restated=bool(restated),
+        restatement={"members_restated": len(restated)} if restated else None,
+        note=f"sum of {len(members)} entities' values",
+    )

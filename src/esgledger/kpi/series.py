@@ -1,0 +1,181 @@
+"""Several years side by side, with year-on-year change on two bases.
+
+The reported basis compares the published figures. The like-for-like basis compares only
+entities inside both years' boundaries, so a boundary change does not pass for growth; it
+is available for figures computed from entity-level data (activity sums, calculation runs,
+and formulas over them).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import Metric, metrics
+from esgledger.catalog.formulas import evaluate, formula_inputs, unit_factor
+from esgledger.errors import InvalidInput
+from esgledger.kpi.calculated import activity_sums, entity_activity_values, latest_run
+from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.scope import Scope, Scopes
+from esgledger.kpi.values import kpi_table
+
+
+def change_pct(current: float | None, previous: float | None) -> float | None:
+    if current is None or previous is None or previous == 0:
+        return None
+    return (current - previous) / abs(previous) * 100.0
+
+
+class EntityFigures:
+    """Per-entity values of calculated metrics for one year, for like-for-like sums."""
+
+    def __init__(
+        self, session: Session, year: int, scopes: Scopes, table: dict[tuple[str, str], KpiFigure]
+    ):
+        self.session, self.year, self.scopes, self.table = session, year, scopes, table
+        self._sums: Any = None
+        self._runs: dict[str | None, dict[str, dict[str, float]]] = {}
+
+    def values(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
+        scope = self.scopes.for_family(metric.boundary_family)
+        if metric.calc_key.startswith("activity:"):
+            if self._sums is None:
+                self._sums = activity_sums(self.session, self.year)
+            return entity_activity_values(self._sums, metric)[0], scope
+        if metric.calc_key.startswith("calc:"):
+            if scope.code not in self._runs:
+                run = latest_run(self.session, self.year, scope.code)
+                self._runs[scope.code] = json.loads(run.totals)["by_entity"] if run else {}
+            key = metric.calc_key.removeprefix("calc:")
+            return {e: v[key] for e, v in self._runs[scope.code].items()}, scope
+        return None
+
+
+def like_for_like(
+    metric: Metric, current: EntityFigures, previous: EntityFigures
+) -> tuple[float, float] | None:
+    """(previous, current) over the entities in both years' boundaries, or None."""
+    if metric.kind == "derived":
+        pairs = {
+            i: like_for_like(metrics()[i], current, previous)
+            for i in formula_inputs(metric.formula)
+        }
+        if not any(pairs.values()):
+            return None
+        return _derived_pair(metric, pairs, current, previous)
+    if metric.kind != "calculated":
+        return None
+    now, before = current.values(metric), previous.values(metric)
+    if now is None or before is None:
+        return None
+    (cur_vals, cur_scope), (prev_vals, prev_scope) = now, before
+    common = sorted(set(cur_scope.shares) & set(prev_scope.shares))
+    cur = sum(cur_vals.get(e, 0.0) * cur_scope.shares[e] for e in common)
+    prev = sum(prev_vals.get(e, 0.0) * prev_scope.shares[e] for e in common)
+    return prev, cur
+
+
+def _derived_pair(
+    metric: Metric,
+    pairs: dict[str, tuple[float, float] | None],
+    current: EntityFigures,
+    previous: EntityFigures,
+) -> tuple[float, float] | None:
+    catalog = metrics()
+    units = {i: catalog[i].unit for i in pairs}
+    out = []
+    for index, figures in ((0, previous), (1, current)):
+        values: dict[str, float] = {}
+        for i, pair in pairs.items():
+            if pair is not None:
+                values[i] = pair[index]
+            else:  # an input without entity data (e.g. revenue): use the published figure
+                fig = figures.table.get((i, ""))
+                if fig is None or fig.value is None:
+                    return None
+                values[i] = fig.value
+        try:
+            out.append(
+                evaluate(metric.formula, values) * unit_factor(metric.formula, units, metric.unit)
+            )
+        except InvalidInput:
+            return None
+    return out[0], out[1]
+
+
+def kpi_series(
+    session: Session, year: int, *, years: int = 3, boundary: str | None = None
+) -> dict[str, Any]:
+    """The table the report appendix prints: every metric over ``years`` years up to ``year``."""
+    span = list(range(year - years + 1, year + 1))
+    tables = {y: kpi_table(session, y, boundary=boundary if y == year else None) for y in span}
+    scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}
+    entity_figures = {y: EntityFigures(session, y, scopes[y], tables[y]) for y in span}
+    keys = sorted({k for t in tables.values() for k in t}, key=_order)
+    rows = []
+    for key in keys:
+        metric = metrics()[key[0]]
+        figures = {y: tables[y].get(key) for y in span}
+        row = _row(metric, key, figures, span)
+        if len(span) > 1 and key[1] == "":
+            pair = like_for_like(metric, entity_figures[span[-1]], entity_figures[span[-2]])
+            row["like_for_like"] = (
+                {
+                    "previous": pair[0],
+                    "current": pair[1],
+                    "change_pct": change_pct(pair[1], pair[0]),
+                }
+                if pair
+                else None
+            )
+        rows.append(row)
+    return {"year": year, "years": span, "boundaries": _boundaries(scopes, span), "kpis": rows}
+
+
+def _order(key: tuple[str, str]) -> tuple[int, str]:
+    ids = list(metrics())
+    return (ids.index(key[0]), key[1])
+
+
+def _row(
+    metric: Metric, key: tuple[str, str], figures: dict[int, KpiFigure | None], span: list[int]
+) -> dict[str, Any]:
+    current, previous = figures[span[-1]], figures[span[-2]] if len(span) > 1 else None
+    return {
+        "metric": metric.id,
+        "name": metric.name,
+        "area": metric.area,
+        "group": metric.group,
+        "dims": dict(part.split("=", 1) for part in key[1].split(";") if part),
+        "unit": metric.unit,
+        "published_unit": metric.published_unit,
+        "kind": metric.kind,
+        "precision": metric.precision,
+        "values": {str(y): (f.value if f else None) for y, f in figures.items()},
+        "figures": {str(y): (f.as_dict() if f else None) for y, f in figures.items()},
+        "change_pct": change_pct(
+            current.value if current else None, previous.value if previous else None
+        ),
+    }
+
+
+def _boundaries(scopes: dict[int, Scopes], span: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for family in ("energy_ghg", "environment"):
+        per_year = {y: scopes[y].for_family(family) for y in span}
+        changes = []
+        for before, after in itertools.pairwise(span):
+            a, b = set(per_year[before].shares), set(per_year[after].shares)
+            if a != b:
+                changes.append(
+                    {"from": before, "to": after, "added": sorted(b - a), "removed": sorted(a - b)}
+                )
+        out[family] = {
+            "codes": {str(y): per_year[y].code for y in span},
+            "members": {str(y): len(per_year[y].shares) for y in span},
+            "changes": changes,
+        }
+    return out
