@@ -244,7 +244,15 @@ def compute(
     )
     unresolved = _unresolved(rows, row_key, issues)
     totals, by_entity, by_gas = _roll_up(
-        entity_codes, row_key, amount, links, coefs, covered_by_entity, electricity, entities
+        entity_codes,
+        row_key,
+        len(keys),
+        amount,
+        links,
+        coefs,
+        covered_by_entity,
+        electricity,
+        entities,
     )
     names = pl.Series(entity_ids, dtype=pl.Enum(entity_ids))
     results = results.with_columns(names.gather(results["entity_code"]).alias("entity_id")).drop(
@@ -309,6 +317,7 @@ def _unresolved(
 def _roll_up(
     entity_codes: np.ndarray,
     row_key: np.ndarray,
+    n_keys: int,
     amount: np.ndarray,
     links: Links,
     coefs: pl.DataFrame,
@@ -322,7 +331,6 @@ def _roll_up(
     the key's coefficients: one multiplication per figure, the same bits on every run.
     """
     entity_ids = entities["entity_id"].to_list()
-    n_keys = int(links.key_ids.max()) + 1 if len(links.key_ids) else 0
     # market-based electricity is split into an uncovered part per entity
     sums = sums_by_group(
         entity_codes,

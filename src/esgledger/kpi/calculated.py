@@ -90,23 +90,24 @@ def entity_activity_values(
 def activity_figure(
     metric: Metric, year: int, scope: Scope, sums: dict[tuple[str, str], list[tuple[str, float]]]
 ) -> KpiFigure:
+    """The boundary's share-weighted total; no records at all is a total of zero, said so."""
     per_entity, skipped = entity_activity_values(sums, metric)
     values = {e: v for e, v in per_entity.items() if e in scope.shares}
     total = sum(values[e] * scope.shares[e] for e in sorted(values))
-    note = "" if values else "no activity data in the boundary"
+    activity = metric.calc_key.removeprefix("activity:")
+    note = "" if values else f"no {activity} records in the boundary: counted as zero"
     if skipped:
         units = ", ".join(sorted(skipped))
         note = f"leaves out quantities in {units} (not convertible to {metric.unit})"
     return KpiFigure(
         metric=metric.id,
         year=year,
-        value=total if values else None,
+        value=total,
         unit=metric.unit,
-        source="calculated" if values else "missing",
-        status="reported" if values else "missing",
+        source="calculated",
         boundary=scope.code,
         entities=len(values),
-        inputs=[{"activity": metric.calc_key.removeprefix("activity:"), "entities": len(values)}],
+        inputs=[{"activity": activity, "entities": len(values)}],
         note=note,
     )
 
