@@ -8,6 +8,10 @@ purpose="${1:-demo}"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 debian_packages=()
+# WeasyPrint renders the PDF report with Pango; fonts for the report.
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || debian_packages+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || debian_packages+=(libharfbuzz-subset0)
+fc-list 2>/dev/null | grep -qi "DejaVu Sans" || debian_packages+=(fonts-dejavu-core)
 if [ "$purpose" = "test" ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || debian_packages+=(postgresql)
 fi

@@ -14,6 +14,7 @@ from esgledger.cli import (
     demo_cmd,
     factors_cmd,
     kpi_cmd,
+    report_cmd,
     org_cmd,
     workspace_cmd,
 )
@@ -48,6 +49,7 @@ demo_cmd.register(app)
 factors_cmd.register(app)
 calc_cmd.register(app)
 kpi_cmd.register(app)
+report_cmd.register(app)
 
 
 def run() -> None:

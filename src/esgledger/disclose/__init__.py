@@ -1,0 +1,1 @@
+"""Disclose: framework catalogs, content index, gap analysis, the report model and renderers."""

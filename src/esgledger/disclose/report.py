@@ -1,0 +1,300 @@
+"""The report model: everything the renderers print, gathered once from the ledger.
+
+HTML, PDF and XLSX are views of this one model, so the appendix, the narrative and the
+index can never disagree with each other or with ``esg kpi --json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import factors as shipped
+from esgledger.catalog import metrics
+from esgledger.disclose import charts
+from esgledger.disclose.narrative import Section, format_value, load_sections, unit_label
+from esgledger.kpi.calculated import latest_run
+from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.scope import Scopes
+from esgledger.kpi.series import kpi_series
+from esgledger.kpi.values import kpi_table
+from esgledger.ledger import audit
+from esgledger.ledger.models import Boundary, Entity
+
+QUALIFIER_MARKS = {"approximately": "≈", "over": ">", "at_most": "≤"}
+
+
+@dataclass
+class AppendixRow:
+    metric: str
+    label: str
+    unit: str
+    cells: list[str]
+    values: list[float | None]
+    marks: list[str]  # footnote numbers per row
+    anchor: str
+
+
+@dataclass
+class AppendixTable:
+    area: str
+    title: str
+    rows: list[AppendixRow] = field(default_factory=list)
+
+
+@dataclass
+class ReportModel:
+    company: str
+    year: int
+    years: list[str]
+    generated: str
+    series: dict[str, Any]
+    appendix: list[AppendixTable]
+    footnotes: list[str]
+    sections: list[Section]
+    charts: dict[str, str]
+    boundaries: list[dict[str, Any]]
+    methods: list[dict[str, Any]]
+    indices: list[dict[str, Any]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)  # assessments and other chapters
+    verification: dict[str, Any] = field(default_factory=dict)
+
+
+def kpi_anchor(metric: str, dims: dict[str, str]) -> str:
+    """The appendix row's anchor: ``kpi-ghg-scope1``, ``kpi-workforce-headcount--gender-female``."""
+    suffix = "".join(f"--{k}-{v}" for k, v in sorted(dims.items()))
+    return (
+        "kpi-"
+        + re.sub(r"[^a-z0-9]+", "-", metric.lower())
+        + re.sub(r"[^a-z0-9-]+", "-", suffix.lower())
+    )
+
+
+class Footnotes:
+    """Numbered notes, each text once."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def add(self, text: str) -> str:
+        if text not in self.texts:
+            self.texts.append(text)
+        return str(self.texts.index(text) + 1)
+
+
+def _company(session: Session) -> str:
+    roots = list(
+        session.scalars(select(Entity).where(Entity.parent_id.is_(None)).order_by(Entity.id))
+    )
+    return roots[0].name if roots else "Reporting entity"
+
+
+def _cell(row: dict[str, Any], year: str, notes: Footnotes, marks: list[str]) -> str:
+    figure = row["figures"][year]
+    if figure is None or figure["value"] is None:
+        if figure and figure["status"] == "not_disclosed":
+            return "/"
+        return "n.a." if figure and figure["status"] == "not_applicable" else "—"
+    text = format_value(figure["value"], row["precision"], "")
+    text = QUALIFIER_MARKS.get(figure["qualifier"], "") + text
+    if figure["preliminary"]:
+        text += " (p)"
+    if figure["restated"] and figure["restatement"]:
+        reason = figure["restatement"].get("reason") or "inputs restated"
+        previous = figure["restatement"].get("previous")
+        was = (
+            f" (previously {format_value(previous, row['precision'], row['unit'])})"
+            if previous is not None
+            else ""
+        )
+        marks.append(notes.add(f"{row['name']} {year} restated{was}: {reason}."))
+    return text
+
+
+def _appendix(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
+    years = [str(y) for y in series["years"]]
+    catalog = metrics()
+    tables: dict[str, AppendixTable] = {}
+    for row in series["kpis"]:
+        if all(
+            row["figures"][y] is None or row["figures"][y]["source"] == "missing" for y in years
+        ):
+            continue
+        metric = catalog[row["metric"]]
+        marks: list[str] = []
+        cells = [_cell(row, y, notes, marks) for y in years]
+        if metric.notes and any(w in metric.notes.lower() for w in ("only", "scope:", "qualifier")):
+            marks.append(notes.add(f"{metric.name}: {metric.notes}"))
+        label = row["name"] + ("" if not row["dims"] else " — " + ", ".join(row["dims"].values()))
+        title = AREA_TITLES.get(metric.area, metric.area.capitalize())
+        table = tables.setdefault(metric.area, AppendixTable(metric.area, title))
+        table.rows.append(
+            AppendixRow(
+                metric=row["metric"],
+                label=label,
+                unit=unit_label(metric.published_unit or metric.unit),
+                cells=cells,
+                values=[row["values"][y] for y in years],
+                marks=sorted(set(marks), key=int),
+                anchor=kpi_anchor(row["metric"], row["dims"]),
+            )
+        )
+    return list(tables.values())
+
+
+def _boundaries(session: Session, series: dict[str, Any], notes: Footnotes) -> list[dict[str, Any]]:
+    out = []
+    for family, info in series["boundaries"].items():
+        for year, code in info["codes"].items():
+            boundary = (
+                session.scalar(select(Boundary).where(Boundary.code == code)) if code else None
+            )
+            note = boundary.change_note if boundary is not None else ""
+            out.append(
+                {
+                    "family": family,
+                    "year": year,
+                    "code": code or "all entities",
+                    "members": info["members"][year],
+                    "basis": boundary.basis if boundary is not None else "",
+                    "change_note": note,
+                }
+            )
+            if note:
+                notes.add(f"Boundary {code} ({family}, {year}): {note}")
+    return out
+
+
+def _methods(session: Session, years: list[str]) -> list[dict[str, Any]]:
+    """Each factor edition the years' calculation runs used, with the years and runs."""
+    editions = shipped.factor_editions()
+    used: dict[str, dict[str, Any]] = {}
+    for year in years:
+        scope = Scopes(session, int(year)).for_family("energy_ghg")
+        run = latest_run(session, int(year), scope.code)
+        if run is None:
+            continue
+        for edition in json.loads(run.editions):
+            meta = editions.get(edition)
+            entry = used.setdefault(
+                edition,
+                {
+                    "edition": edition,
+                    "title": meta.title if meta else "workspace edition",
+                    "citation": meta.citation if meta else "",
+                    "status": meta.status if meta else "",
+                    "years": [],
+                    "runs": [],
+                },
+            )
+            entry["years"].append(year)
+            entry["runs"].append(run.id)
+    return sorted(used.values(), key=lambda e: e["edition"])
+
+
+AREA_TITLES = {
+    "economy": "Economic performance",
+    "energy": "Energy",
+    "ghg": "Greenhouse gas emissions",
+    "water": "Water",
+    "packaging": "Packaging materials",
+    "waste": "Waste",
+    "air": "Air emissions",
+    "wastewater": "Wastewater",
+    "environment": "Environmental compliance",
+    "products": "Products",
+    "employment": "Employment",
+    "governance": "Governance",
+    "ohs": "Occupational health and safety",
+    "training": "Training and development",
+    "innovation": "Innovation",
+    "supply chain": "Supply chain",
+    "distributor training": "Distributor training",
+    "social": "Community",
+    "compliance": "Business ethics and compliance",
+    "cybersecurity": "Cybersecurity and data protection",
+    "customer service": "Customer service",
+}
+
+
+TILES = (
+    ("ghg.total", "GHG emissions, Scope 1 + 2 (market-based)"),
+    ("energy.total", "Total energy consumption"),
+    ("energy.electricity.photovoltaic", "Renewable electricity (certificates + on-site PV)"),
+    ("water.withdrawal.total", "Water withdrawal"),
+    ("workforce.headcount", "Employees worldwide"),
+    ("economy.revenue", "Direct economic value (revenue)"),
+)
+
+
+def _tiles(rows: dict[str, dict[str, Any]], years: list[str]) -> list[dict[str, str]]:
+    """Headline figures for the at-a-glance page, each bound to its KPI row."""
+    out = []
+    for metric_id, label in TILES:
+        row = rows.get(metric_id)
+        if row is None or row["values"].get(years[-1]) is None:
+            continue
+        change = row["change_pct"]
+        out.append(
+            {
+                "value": format_value(row["values"][years[-1]], 0, row["unit"]),
+                "label": label,
+                "change": "" if change is None else f"{change:+.1f}%",
+            }
+        )
+    return out
+
+
+def build_report(
+    session: Session,
+    year: int,
+    *,
+    years: int = 3,
+    sections_dir: Path | None = None,
+    indices: list[dict[str, Any]] | None = None,
+    extras: dict[str, Any] | None = None,
+) -> ReportModel:
+    """Gather the report of ``year`` (with ``years`` years in the appendix)."""
+    series = kpi_series(session, year, years=years)
+    span = [str(y) for y in series["years"]]
+    tables = {y: kpi_table(session, int(y)) for y in span}
+
+    def lookup(metric_id: str, wanted: int, dims: str) -> KpiFigure | None:
+        table = tables.get(str(wanted)) or kpi_table(session, wanted)
+        return table.get((metric_id, dims))
+
+    notes = Footnotes()
+    sections = load_sections(sections_dir, year=year, lookup=lookup) if sections_dir else []
+    by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
+    chart_svgs = {
+        "emissions": charts.emissions_by_scope(by_metric, span),
+        "energy": charts.energy_mix(by_metric, span),
+        "intensity": charts.intensity_trends(by_metric, span),
+    }
+    with_boundaries = _boundaries(session, series, notes)
+    extras = {"tiles": _tiles(by_metric, span), **(extras or {})}
+    appendix = _appendix(series, notes)
+    chain = audit.verify(session)
+    return ReportModel(
+        company=_company(session),
+        year=year,
+        years=span,
+        generated=dt.date.today().isoformat(),
+        series=series,
+        appendix=appendix,
+        footnotes=notes.texts,
+        sections=sections,
+        charts=chart_svgs,
+        boundaries=with_boundaries,
+        methods=_methods(session, span),
+        indices=indices or [],
+        extras=extras,
+        verification={"audit_events": chain.events, "audit_ok": chain.ok},
+    )

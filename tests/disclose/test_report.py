@@ -1,0 +1,194 @@
+"""The report of the demo year: appendix = `esg kpi --json`, anchors resolve, PDF and XLSX hold
+what they should."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from esgledger.cli.main import app
+from esgledger.demo import build
+from esgledger.demo.report_stage import copy_narratives
+from esgledger.demo.stages import STAGES
+from esgledger.disclose.narrative import bind, format_value
+from esgledger.disclose.report import kpi_anchor
+from esgledger.errors import InvalidInput
+from esgledger.kpi.figures import KpiFigure
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "esg-demo"
+    calculation = [s for s in STAGES if s[0] == "calculation"]
+    build(out, stages=calculation)
+    return out
+
+
+@pytest.fixture(scope="module")
+def written(demo: Path) -> dict:
+    sections = copy_narratives(demo / "sections")
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--year",
+            "2025",
+            "--out",
+            str(demo / "report"),
+            "--sections",
+            str(sections),
+            "--db",
+            str(demo / "esg.db"),
+            "--json",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def kpis(demo: Path) -> dict:
+    result = CliRunner().invoke(
+        app, ["kpi", "--year", "2025", "--json", "--db", str(demo / "esg.db")]
+    )
+    return json.loads(result.stdout)
+
+
+class Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.rows: dict[str, list[str]] = {}
+        self._row: str | None = None
+        self._cells: list[str] = []
+        self._in_td = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        if tag == "a" and (a.get("href") or "").startswith("#"):
+            self.links.append((a["href"] or "")[1:])
+        if tag == "tr" and (a.get("id") or "").startswith("kpi-"):
+            self._row, self._cells = a["id"], []
+        if tag == "td" and self._row:
+            self._in_td = True
+            self._cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._in_td = False
+        if tag == "tr" and self._row:
+            self.rows[self._row] = self._cells
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_td and self._row:
+            self._cells[-1] += data
+
+
+def test_every_appendix_value_equals_esg_kpi(written: dict, kpis: dict) -> None:
+    html = Path(written["files"]["html"]).read_text(encoding="utf-8")
+    parser = Anchors()
+    parser.feed(html)
+    checked = 0
+    for row in kpis["kpis"]:
+        cells = parser.rows.get(kpi_anchor(row["metric"], row["dims"]))
+        if cells is None:
+            assert all(
+                row["figures"][y] is None or row["figures"][y]["source"] == "missing"
+                for y in row["figures"]
+            ), row["metric"]
+            continue
+        for year, printed in zip(kpis["years"], cells[2:], strict=True):
+            value = row["values"][str(year)]
+            if value is None:
+                assert printed.strip() in ("—", "/", "n.a.")
+                continue
+            number = re.sub(r"[^\d.\-]", "", printed.split("(")[0])
+            assert float(number) == pytest.approx(
+                round(value, row["precision"]), abs=10 ** -row["precision"] / 2
+            ), (row["metric"], year)
+            checked += 1
+    assert checked > 300
+
+
+def test_every_link_points_to_an_anchor_that_exists(written: dict) -> None:
+    parser = Anchors()
+    parser.feed(Path(written["files"]["html"]).read_text(encoding="utf-8"))
+    missing = sorted(set(parser.links) - parser.ids)
+    assert missing == []
+    assert len(parser.links) > 20
+
+
+def test_narrative_numbers_are_the_ledger_values(written: dict, kpis: dict) -> None:
+    html = Path(written["files"]["html"]).read_text(encoding="utf-8")
+    scope1 = next(r for r in kpis["kpis"] if r["metric"] == "ghg.scope1")
+    assert f"Scope 1) emissions were {format_value(scope1['values']['2025'], 2, 'tCO2e')}" in html
+    assert "{{kpi:" not in html
+
+
+def test_pdf_holds_the_expected_sections(written: dict) -> None:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(written["files"]["pdf"]).pages)
+    for heading in (
+        "About this report",
+        "2025 at a glance",
+        "Climate change and energy",
+        "Key performance indicators",
+        "Greenhouse gas emissions",
+        "Verification",
+    ):
+        assert heading in text, heading
+    assert "Pengcheng Smart Devices" in text
+
+
+def test_xlsx_has_the_appendix_sheets_and_values(written: dict, kpis: dict) -> None:
+    wb = load_workbook(written["files"]["xlsx"], read_only=True)
+    assert "KPI Greenhouse gas emissions" in wb.sheetnames
+    assert "Notes" in wb.sheetnames
+    rows = list(wb["KPI Greenhouse gas emissions"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("Metric id", "Indicator", "Unit", "2023", "2024", "2025")
+    by_metric = {r[0]: r for r in rows[1:]}
+    scope1 = next(r for r in kpis["kpis"] if r["metric"] == "ghg.scope1")
+    # Excel keeps 15 significant digits
+    assert by_metric["ghg.scope1"][3:6] == pytest.approx(
+        tuple(scope1["values"][str(y)] for y in kpis["years"]), rel=1e-14
+    )
+
+
+def test_bad_tags_and_formats_are_refused(demo: Path) -> None:
+    def lookup(metric: str, year: int, dims: str) -> KpiFigure | None:
+        return (
+            KpiFigure(metric=metric, year=year, value=1.0, unit="t", source="reported")
+            if metric == "ghg.scope1"
+            else None
+        )
+
+    with pytest.raises(InvalidInput, match=r"s.md, line 2: unknown metric 'ghg.scope9'"):
+        bind("x\n{{kpi:ghg.scope9}}", year=2025, lookup=lookup, source="s.md")
+    with pytest.raises(InvalidInput, match=r"s.md, line 1: cannot read tag \{\{kpi:GHG\}\}"):
+        bind("{{kpi:GHG}}", year=2025, lookup=lookup, source="s.md")
+    assert (
+        bind(
+            "{{kpi:ghg.scope1}} and {{kpi:ghg.scope1:2024}}",
+            year=2025,
+            lookup=lookup,
+            source="s.md",
+        )
+        == "1.00 tCO2e and 1.00 tCO2e"
+    )
+    with pytest.raises(InvalidInput, match=r"no 2025 value for energy\.total"):
+        bind("{{kpi:energy.total}}", year=2025, lookup=lookup, source="s.md")
+    result = CliRunner().invoke(
+        app, ["report", "--year", "2025", "--format", "docx", "--db", str(demo / "esg.db")]
+    )
+    assert result.exit_code == 2 and "use html, pdf and/or xlsx" in result.output
