@@ -25,21 +25,41 @@ def attribute_columns(frame: pl.DataFrame) -> list[str]:
 def _with_attributes(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Add ``attributes``: canonical JSON of the non-empty attribute cells, or "".
 
-    Encoded once per distinct combination, so a million rows cost a join, not a loop.
+    The text equals ``json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",",
+    ":"))``; it is built column-wise, and only cells with control characters (which JSON
+    escapes as ``\\uXXXX``) go through ``json.dumps`` itself.
     """
     if not columns:
         return frame.with_columns(pl.lit("").alias("attributes"))
-    combos = frame.select(columns).unique()
-    encoded = []
-    for row in combos.iter_rows(named=True):
-        kept = {k: v.strip() for k, v in row.items() if v and v.strip()}
-        encoded.append(
-            json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-            if kept
-            else ""
-        )
-    combos = combos.with_columns(pl.Series("attributes", encoded, dtype=pl.Utf8))
-    return frame.join(combos, on=columns, how="left", nulls_equal=True)
+    trimmed = frame.select(pl.col(c).str.strip_chars() for c in sorted(columns))
+    fragments = [
+        pl.when(pl.col(c) != "").then(pl.lit(json.dumps(c) + ":") + _json_string(pl.col(c)))
+        for c in trimmed.columns
+    ]
+    joined = pl.concat_str(fragments, separator=",", ignore_nulls=True)
+    encoded = trimmed.select(
+        pl.when(joined.is_null() | (joined == ""))
+        .then(pl.lit(""))
+        .otherwise("{" + joined + "}")
+        .alias("attributes")
+    )["attributes"]
+    tricky = trimmed.select(pl.any_horizontal(pl.all().str.contains(r"[\x00-\x1f]")))
+    rows = tricky.to_series().to_numpy().nonzero()[0]
+    if len(rows):
+        fixed = encoded.to_list()
+        for i in rows.tolist():
+            kept = {k: v for k, v in trimmed.row(i, named=True).items() if v}
+            fixed[i] = json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        encoded = pl.Series("attributes", fixed, dtype=pl.Utf8)
+    return frame.with_columns(encoded)
+
+
+def _json_string(value: pl.Expr) -> pl.Expr:
+    """A JSON string literal of a text without control characters."""
+    escaped = value.str.replace_all("\\", "\\\\", literal=True).str.replace_all(
+        '"', '\\"', literal=True
+    )
+    return pl.lit('"') + escaped + pl.lit('"')
 
 
 def _unit_problems(frame: pl.DataFrame) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import and_, select
+from sqlalchemy import Date, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.ingest.activities import KEY, validate_activities
@@ -64,28 +64,27 @@ def _stored_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
     lo, hi = starts.min(), starts.max()
     if lo is None or hi is None:
         return None
-    stmt = select(
-        ActivityRecord.entity_id,
-        ActivityRecord.start,
-        ActivityRecord.end,
-        ActivityRecord.activity,
-        ActivityRecord.attributes,
-        ActivityRecord.batch_id,
-    ).where(and_(ActivityRecord.start >= lo, ActivityRecord.start <= hi))
-    rows = session.execute(stmt).all()
+    # Plain rows with dates as ISO text on both databases: a million stored keys load in
+    # about a second, where ORM row objects would take several.
+    cast = "" if session.get_bind().dialect.name == "sqlite" else "::text"
+    stmt = text(
+        f'SELECT entity_id, start{cast}, "end"{cast}, activity, attributes, batch_id '
+        "FROM activity_records WHERE start >= :lo AND start <= :hi"
+    ).bindparams(bindparam("lo", type_=Date), bindparam("hi", type_=Date))
+    result = session.execute(stmt, {"lo": lo, "hi": hi})
+    rows = result.cursor.fetchall() if result.cursor is not None else []  # plain DBAPI tuples
     if not rows:
         return None
+    columns = list(zip(*rows, strict=True))
     return pl.DataFrame(
-        rows,
-        schema={
-            "entity_id": pl.Utf8,
-            "start": pl.Date,
-            "end": pl.Date,
-            "activity": pl.Utf8,
-            "attributes": pl.Utf8,
-            "batch_id": pl.Int64,
-        },
-        orient="row",
+        {
+            "entity_id": pl.Series(columns[0], dtype=pl.Utf8),
+            "start": pl.Series(columns[1], dtype=pl.Utf8).str.to_date("%Y-%m-%d"),
+            "end": pl.Series(columns[2], dtype=pl.Utf8).str.to_date("%Y-%m-%d"),
+            "activity": pl.Series(columns[3], dtype=pl.Utf8),
+            "attributes": pl.Series(columns[4], dtype=pl.Utf8),
+            "batch_id": pl.Series(columns[5], dtype=pl.Int64),
+        }
     ).unique(subset=KEY)
 
 
