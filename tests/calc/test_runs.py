@@ -270,3 +270,11 @@ def test_factor_list_and_show(ws: Cli) -> None:
     national = [f for f in shown["factors"] if f["region"] == "CN" and f["variant"] == "average"]
     assert [f["value"] for f in national] == [0.5366]
     assert "MEE" in shown["publisher"]
+
+
+def test_results_per_activity_type_add_up_to_the_totals(ws: Cli) -> None:
+    out = calc(ws)
+    per_activity = out["by_activity"]
+    assert set(per_activity) >= {"electricity.purchased", "fuel.diesel", "fuel.lpg"}
+    for key in ("energy_direct_tce", "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e"):
+        assert sum(a.get(key, 0.0) for a in per_activity.values()) == pytest.approx(out["totals"][key], rel=1e-12)

@@ -47,6 +47,7 @@ class EngineOutput:
     factors_used: list[str] = field(default_factory=list)
     coefficients: pl.DataFrame = field(default_factory=pl.DataFrame)
     excess_instruments: list[str] = field(default_factory=list)
+    by_activity: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def regions_for(country: str, subdivision: str | None) -> tuple[Region, ...]:
@@ -243,10 +244,10 @@ def compute(
         covered_by_entity,
     )
     unresolved = _unresolved(rows, row_key, issues)
-    totals, by_entity, by_gas = _roll_up(
+    totals, by_entity, by_gas, by_activity = _roll_up(
         entity_codes,
         row_key,
-        len(keys),
+        [k.activity for k in keys],
         amount,
         links,
         coefs,
@@ -260,7 +261,15 @@ def compute(
     )
     used = sorted({f for ids in coefs["factor_ids"].to_list() for f in ids.split(";") if f})
     return EngineOutput(
-        results, unresolved, totals, by_entity, by_gas, used, coefs, [entity_ids[e] for e in excess]
+        results,
+        unresolved,
+        totals,
+        by_entity,
+        by_gas,
+        used,
+        coefs,
+        [entity_ids[e] for e in excess],
+        by_activity,
     )
 
 
@@ -317,15 +326,18 @@ def _unresolved(
 def _roll_up(
     entity_codes: np.ndarray,
     row_key: np.ndarray,
-    n_keys: int,
+    key_activity: list[str],
     amount: np.ndarray,
     links: Links,
     coefs: pl.DataFrame,
     covered_by_entity: np.ndarray,
     electricity: np.ndarray,
     entities: pl.DataFrame,
-) -> tuple[dict[str, float], dict[str, dict[str, float]], dict[str, float]]:
-    """Entity figures (100 %), boundary totals with member shares, and per-gas masses.
+) -> tuple[
+    dict[str, float], dict[str, dict[str, float]], dict[str, float], dict[str, dict[str, float]]
+]:
+    """Entity figures (100 %), boundary totals with member shares, per-gas masses and
+    per-activity-type figures (both with shares).
 
     Activity amounts are summed per (entity, key) in row order, then multiplied by each of
     the key's coefficients: one multiplication per figure, the same bits on every run.
@@ -336,7 +348,7 @@ def _roll_up(
         entity_codes,
         len(entity_ids),
         row_key,
-        max(n_keys, 1),
+        max(len(key_activity), 1),
         [amount, np.where(electricity, amount, 0.0)],
     )
     by_key: dict[int, list[int]] = {}
@@ -346,6 +358,7 @@ def _roll_up(
     shares = dict(entities.select("entity_id", "share").iter_rows())
     by_entity: dict[str, dict[str, float]] = {}
     by_gas: dict[str, float] = {}
+    by_activity: dict[str, dict[str, float]] = {}
     for (entity_code, key_id), (total, electric) in sorted(sums.items()):
         entity = entity_ids[entity_code]
         for coef_id in by_key.get(key_id, []):
@@ -357,6 +370,11 @@ def _roll_up(
                 )
             figure = mass if unit == "tce" else mass * gwp
             by_entity.setdefault(entity, _zero())[_total_key(quantity)] += figure
+            per_activity = by_activity.setdefault(key_activity[key_id], {})
+            name_key = _total_key(quantity)
+            per_activity[name_key] = per_activity.get(name_key, 0.0) + figure * shares.get(
+                entity, 1.0
+            )
             if unit == "t":
                 name = f"{quantity}:{gas}"
                 by_gas[name] = by_gas.get(name, 0.0) + mass * shares.get(entity, 1.0)
@@ -366,7 +384,7 @@ def _roll_up(
     for entity in sorted(by_entity):
         for name, value in by_entity[entity].items():
             totals[name] += value * shares.get(entity, 1.0)
-    return totals, by_entity, dict(sorted(by_gas.items()))
+    return totals, by_entity, dict(sorted(by_gas.items())), dict(sorted(by_activity.items()))
 
 
 def _zero() -> dict[str, float]:

@@ -185,7 +185,12 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
             editions=canonical_json(editions),
             input_digest=input_digest(inputs, options, editions),
             totals=canonical_json(
-                {"totals": out.totals, "by_entity": out.by_entity, "by_gas": out.by_gas}
+                {
+                    "totals": out.totals,
+                    "by_entity": out.by_entity,
+                    "by_gas": out.by_gas,
+                    "by_activity": out.by_activity,
+                }
             ),
             activity_rows=inputs.activities.height,
             unresolved=out.unresolved.height,
@@ -251,6 +256,7 @@ def run_summary(
         "totals": stored["totals"],
         "by_entity": stored["by_entity"],
         "by_gas": stored["by_gas"],
+        "by_activity": stored.get("by_activity", {}),
         "unresolved": unresolved if unresolved is not None else [],
         "unresolved_rows": run.unresolved,
     }
