@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,8 +13,9 @@ from esgledger.errors import ImportRejected, Problem
 from esgledger.ingest.kpis import validate_kpis
 from esgledger.ingest.readers import read_table
 from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.ledger.bulk import insert_frame
 from esgledger.ledger.db import Database
-from esgledger.ledger.models import Entity, KpiValue
+from esgledger.ledger.models import Entity, KpiValue, utcnow
 
 SAME_FIELDS = ("value", "unit", "status", "qualifier", "preliminary")
 
@@ -67,8 +69,7 @@ def import_kpis(
         for stored, _row in restated:
             stored.is_current = False
         session.flush()
-        for row in new:
-            session.add(_value(row, batch.id))
+        _insert_new(session, new, batch.id)
         restatements = []
         for stored, row in restated:
             value = _value(row, batch.id)
@@ -95,6 +96,36 @@ def import_kpis(
             "restated": len(restated),
             "unchanged": unchanged,
         }
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]], batch_id: int) -> None:
+    """New values in one bulk insert: a whole catalog for a thousand entities is one file."""
+    if not rows:
+        return
+    created = utcnow().isoformat(sep=" ", timespec="microseconds")
+    frame = pl.DataFrame(
+        [{k: v for k, v in row.items() if k != "__row"} for row in rows],
+        schema={
+            "entity_id": pl.Utf8,
+            "year": pl.Int32,
+            "metric_id": pl.Utf8,
+            "dims": pl.Utf8,
+            "value": pl.Float64,
+            "unit": pl.Utf8,
+            "status": pl.Utf8,
+            "qualifier": pl.Utf8,
+            "preliminary": pl.Boolean,
+            "source": pl.Utf8,
+            "note": pl.Utf8,
+            "restatement_reason": pl.Utf8,
+        },
+    ).with_columns(
+        pl.lit(True).alias("is_current"),
+        pl.lit(batch_id).alias("batch_id"),
+        pl.lit(created).alias("created_at"),
+        pl.lit(1).alias("version"),
+    )
+    insert_frame(session, "kpi_values", frame)
 
 
 def _value(row: dict[str, Any], batch_id: int) -> KpiValue:
