@@ -23,7 +23,7 @@ from esgledger.disclose.narrative import Section, format_value, load_sections, u
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scopes
-from esgledger.kpi.series import kpi_series
+from esgledger.kpi.series import kpi_series_and_tables
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger import audit
 from esgledger.ledger.models import Boundary, Entity
@@ -262,13 +262,13 @@ def build_report(
     extras: dict[str, Any] | None = None,
 ) -> ReportModel:
     """Gather the report of ``year`` (with ``years`` years in the appendix)."""
-    series = kpi_series(session, year, years=years)
+    series, tables = kpi_series_and_tables(session, year, years=years)
     span = [str(y) for y in series["years"]]
-    tables = {y: kpi_table(session, int(y)) for y in span}
 
     def lookup(metric_id: str, wanted: int, dims: str) -> KpiFigure | None:
-        table = tables.get(str(wanted)) or kpi_table(session, wanted)
-        return table.get((metric_id, dims))
+        if wanted not in tables:
+            tables[wanted] = kpi_table(session, wanted)
+        return tables[wanted].get((metric_id, dims))
 
     notes = Footnotes()
     sections = load_sections(sections_dir, year=year, lookup=lookup) if sections_dir else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,24 @@ from esgledger.kpi.scope import Scopes
 from esgledger.ledger.models import KpiValue
 from esgledger.units import multiplier, parse
 
+
+class StoredValue(NamedTuple):
+    """The columns of a stored KPI value the roll-up reads."""
+
+    id: int
+    entity_id: str
+    metric_id: str
+    dims: str
+    value: float | None
+    unit: str
+    status: str
+    qualifier: str
+    preliminary: bool
+    note: str
+    restates_id: int | None
+    restatement_reason: str
+
+
 QUALIFIER_STRENGTH = {"exact": 0, "approximately": 1, "over": 2, "at_most": 2}
 
 
@@ -30,7 +49,7 @@ def additive(metric_id: str) -> bool:
     return "/" not in unit and not parse(unit).dimensionless
 
 
-def _converted(value: KpiValue, metric: Metric) -> float | None:
+def _converted(value: KpiValue | StoredValue, metric: Metric) -> float | None:
     if value.value is None:
         return None
     try:
@@ -39,7 +58,7 @@ def _converted(value: KpiValue, metric: Metric) -> float | None:
         return None
 
 
-def _restatement(session: Session, value: KpiValue, metric: Metric) -> dict[str, object] | None:
+def _restatement(session: Session, value: StoredValue, metric: Metric) -> dict[str, object] | None:
     if value.restates_id is None:
         return None
     old = session.get(KpiValue, value.restates_id)
@@ -52,11 +71,14 @@ def reported_figures(
 ) -> dict[tuple[str, str], KpiFigure]:
     """Figures of every metric with reported values in ``year``, keyed by (metric, dims)."""
     catalog = metrics()
-    rows = session.scalars(
-        select(KpiValue).where(KpiValue.year == year, KpiValue.is_current).order_by(KpiValue.id)
+    # Plain rows, not ORM objects: a year of a thousand entities is a hundred thousand values.
+    columns = [getattr(KpiValue, c) for c in StoredValue._fields]
+    rows = session.execute(
+        select(*columns).where(KpiValue.year == year, KpiValue.is_current).order_by(KpiValue.id)
     )
-    grouped: dict[tuple[str, str], list[KpiValue]] = defaultdict(list)
-    for value in rows:
+    grouped: dict[tuple[str, str], list[StoredValue]] = defaultdict(list)
+    for row in rows:
+        value = StoredValue(*row)
         if value.metric_id in catalog:
             grouped[(value.metric_id, value.dims)].append(value)
     out: dict[tuple[str, str], KpiFigure] = {}

@@ -110,6 +110,13 @@ def kpi_series(
     session: Session, year: int, *, years: int = 3, boundary: str | None = None
 ) -> dict[str, Any]:
     """The table the report appendix prints: every metric over ``years`` years up to ``year``."""
+    return kpi_series_and_tables(session, year, years=years, boundary=boundary)[0]
+
+
+def kpi_series_and_tables(
+    session: Session, year: int, *, years: int = 3, boundary: str | None = None
+) -> tuple[dict[str, Any], dict[int, dict[tuple[str, str], KpiFigure]]]:
+    """The series and the per-year KPI tables it was built from (for callers needing both)."""
     span = list(range(year - years + 1, year + 1))
     tables = {y: kpi_table(session, y, boundary=boundary if y == year else None) for y in span}
     scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}
@@ -132,7 +139,8 @@ def kpi_series(
                 else None
             )
         rows.append(row)
-    return {"year": year, "years": span, "boundaries": _boundaries(scopes, span), "kpis": rows}
+    series = {"year": year, "years": span, "boundaries": _boundaries(scopes, span), "kpis": rows}
+    return series, tables
 
 
 def _order(key: tuple[str, str]) -> tuple[int, str]:
