@@ -13,6 +13,7 @@ from esgledger.cli import (
     data_cmd,
     demo_cmd,
     factors_cmd,
+    index_cmd,
     kpi_cmd,
     report_cmd,
     org_cmd,
@@ -50,6 +51,7 @@ factors_cmd.register(app)
 calc_cmd.register(app)
 kpi_cmd.register(app)
 report_cmd.register(app)
+index_cmd.register(app)
 
 
 def run() -> None:
