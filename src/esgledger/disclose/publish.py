@@ -5,9 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from esgledger.catalog.outline import report_sections
+from esgledger.disclose.index import content_index
 from esgledger.disclose.render import write_report
-from esgledger.disclose.report import build_report
+from esgledger.disclose.report import ReportModel, build_report
 from esgledger.ledger.db import Database
+
+INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "tcfd")
+ALWAYS_PRESENT = ("about-report", "kpi-appendix", "content-index", "verification")
+
+
+def content_indices(session: Session, year: int, model: ReportModel) -> list[dict[str, Any]]:
+    """The content indices the report prints, linking only to sections the report has."""
+    present = {s.id for s in model.sections} | set(ALWAYS_PRESENT)
+    sections = [s for s in report_sections().values() if s.anchor in present]
+    figures = model.tables.get(year) if model.tables else None
+    framework_ids = ("gri-2016", "szse-17") if year <= 2021 else INDEX_FRAMEWORKS
+    return [
+        content_index(session, year, f, sections=sections, figures=figures).as_report_dict()
+        for f in framework_ids
+    ]
 
 
 def publish_report(
@@ -22,6 +41,7 @@ def publish_report(
     """Write the report files; returns what was written and a summary of the model."""
     with db.read() as session:
         model = build_report(session, year, years=years, sections_dir=sections)
+        model.indices = content_indices(session, year, model)
     files = write_report(model, out, formats)
     return {
         "year": year,

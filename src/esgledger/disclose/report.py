@@ -65,6 +65,7 @@ class ReportModel:
     indices: list[dict[str, Any]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # assessments and other chapters
     verification: dict[str, Any] = field(default_factory=dict)
+    tables: dict[int, dict[tuple[str, str], KpiFigure]] = field(default_factory=dict)
 
 
 def kpi_anchor(metric: str, dims: dict[str, str]) -> str:
@@ -297,4 +298,5 @@ def build_report(
         indices=indices or [],
         extras=extras,
         verification={"audit_events": chain.events, "audit_ok": chain.ok},
+        tables=tables,
     )
