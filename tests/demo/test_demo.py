@@ -33,6 +33,10 @@ from esgledger.units import multiplier
 
 YEARS = (2023, 2024, 2025)
 ROOT = "PSD"
+# Defects the demo plants on purpose (esgledger.demo.defects); the consistency tests below
+# skip exactly these, and tests/checks/test_demo_defects.py proves `esg check` finds them.
+PLANTED_BREAKDOWN = (ROOT, 2025, "workforce.headcount", "age_band")
+PLANTED_PART = ("wastewater.nh3_n", "wastewater.tn", 2024)
 INTEGER_KINDS = ("person", "participation", "occurrence", "item", "count")
 
 
@@ -211,6 +215,8 @@ def test_breakdowns_sum_exactly_to_totals(kpis: list[KpiValue]) -> None:
             if not parts:
                 continue
             assert set(parts) == set(dimensions()[dim].members), (metric_id, dim)
+            if (entity, year, metric_id, dim) == PLANTED_BREAKDOWN:
+                continue  # a planted defect (esgledger.demo.defects): `esg check` finds it
             if additive(metric.unit):
                 assert sum(parts.values()) == pytest.approx(values[""], abs=1e-6), (
                     entity,
@@ -250,6 +256,8 @@ def test_parts_never_exceed_their_wholes(kpis: list[KpiValue]) -> None:
     checked = 0
     for part_id, whole_id in sorted(pairs):
         for year in YEARS:
+            if (part_id, whole_id, year) == PLANTED_PART:
+                continue  # a planted defect (esgledger.demo.defects): `esg check` finds it
             part, whole = _value(kpis, part_id, year), _value(kpis, whole_id, year)
             if part is None or whole is None or part.value is None or whole.value is None:
                 continue

@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from esgledger.cli import (
     audit_cmd,
     calc_cmd,
+    check_cmd,
     data_cmd,
     demo_cmd,
     factors_cmd,
@@ -50,6 +51,7 @@ demo_cmd.register(app)
 factors_cmd.register(app)
 calc_cmd.register(app)
 kpi_cmd.register(app)
+check_cmd.register(app)
 report_cmd.register(app)
 index_cmd.register(app)
 

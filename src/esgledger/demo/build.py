@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from esgledger.catalog import metrics
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
+from esgledger.demo.defects import store_carried_over
 from esgledger.demo.files import write_csv, write_xlsx
 from esgledger.demo.kpi_data import (
     KPI_HEADER,
@@ -171,6 +172,7 @@ def _import_kpis(ctx: DemoContext) -> StageReport:
     restatement = ctx.inputs / "kpis-restatement.csv"
     if restatement.exists():
         report["restated"] = import_kpis(ctx.db, restatement, actor=ctx.actor)["restated"]
+    report.update(store_carried_over(ctx.db, actor=ctx.actor))  # a planted defect
     skipped = [m.id for m in metrics().values() if m.kind == "reported" and not unit_kind(m.unit)]
     if skipped:  # a catalog unit the registry cannot read: say so rather than fail the demo
         report["skipped (unknown unit)"] = ", ".join(skipped)

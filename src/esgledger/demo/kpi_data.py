@@ -14,6 +14,7 @@ from functools import cache
 
 from esgledger.catalog import Metric, dimensions, metrics
 from esgledger.demo.activity_data import activity_total
+from esgledger.demo.defects import apply_kpi_defects
 from esgledger.demo.kpi_profiles import (
     BY_KIND,
     DIMENSION_WEIGHTS,
@@ -307,8 +308,9 @@ def _context() -> dict[str, dict[int, float]]:
 
 
 def kpi_rows(year: int, catalog: Mapping[str, Metric] | None = None) -> list[dict[str, str]]:
-    """Rows of ``kpis-<year>.csv``: every reported metric of the catalog at the group root."""
-    return KpiRows(kpi_model(catalog)).year(year)
+    """Rows of ``kpis-<year>.csv``: every reported metric of the catalog at the group root,
+    with the demo's planted defects applied (:mod:`esgledger.demo.defects`)."""
+    return apply_kpi_defects(year, KpiRows(kpi_model(catalog)).year(year))
 
 
 def restatement_rows(catalog: Mapping[str, Metric] | None = None) -> list[dict[str, str]]:

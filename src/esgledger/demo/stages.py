@@ -63,8 +63,41 @@ def _calculation(ctx: DemoContext) -> StageReport:
     return report
 
 
+def _checks(ctx: DemoContext) -> StageReport:
+    """The data-quality checks of every year: counts by severity and rule, and whether each
+    defect the demo planted (:mod:`esgledger.demo.defects`) was found."""
+    from collections import Counter
+
+    from esgledger.checks import run_checks
+    from esgledger.demo.defects import PLANTED
+
+    findings = {}
+    with ctx.db.read() as session:
+        for year in sorted(ctx.years, reverse=True):
+            for finding in run_checks(session, year):
+                findings.setdefault(finding.key, finding)
+    severities = Counter(f.severity for f in findings.values())
+    rules = Counter(f"{f.rule} ({f.severity[0].upper()})" for f in findings.values())
+    planted = [
+        p
+        for p in PLANTED
+        if any(
+            f.rule == p.rule and f.year == p.year and p.metric in f.metrics
+            for f in findings.values()
+        )
+    ]
+    return {
+        "errors": severities["error"],
+        "warnings": severities["warning"],
+        f"planted defects found {len(planted)} of {len(PLANTED)}": "("
+        + "; ".join(f"{p.rule} {p.year}: {p.description}" for p in planted)
+        + ")",
+        "by rule": ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items())),
+    }
+
+
 # Stages after the ledger is filled, in order; later work appends (name, callable).
-STAGES: list[tuple[str, Stage]] = [("calculation", _calculation)]
+STAGES: list[tuple[str, Stage]] = [("calculation", _calculation), ("checks", _checks)]
 
 
 def register_stage(name: str, stage: Stage) -> None:
@@ -77,3 +110,4 @@ def register_stage(name: str, stage: Stage) -> None:
 def describe(report: StageReport) -> str:
     """One line for the console: ``entities 43, sites 24``."""
     return ", ".join(f"{key} {value}" for key, value in report.items()) or "done"
+

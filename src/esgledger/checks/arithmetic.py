@@ -1,0 +1,296 @@
+"""Arithmetic rules: the catalog's declarative sums, parts, identities and ratios
+(``catalog/data/checks.csv``), and the built-in breakdown rules for every metric with
+dimensions (SYSTEM.md §7 classes 2, 3, 4 and 10).
+
+Every rule compares unrounded figures within the rounding tolerance of
+:mod:`esgledger.checks.tolerance`, and skips figures that are bounds or approximations, or
+that cover only part of the group (the status rules report those instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from esgledger.catalog import dimensions, metrics
+from esgledger.catalog.checks import FACTOR_INPUT, CheckRule, check_rules
+from esgledger.catalog.factors import Factor, factor_editions, factors
+from esgledger.catalog.formulas import evaluate, unit_factor
+from esgledger.checks.context import CheckContext, comparable, exact, has_data
+from esgledger.checks.energy import indirect_energy_notes
+from esgledger.checks.findings import ERROR, Finding, number, plain
+from esgledger.checks.tolerance import (
+    beyond,
+    exceeds,
+    half_unit,
+    propagated_tolerance,
+    sum_tolerance,
+)
+from esgledger.errors import InvalidInput
+from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.reported import additive
+from esgledger.units import multiplier
+
+# Extra sentences some rules add to their explanation (what the data say about the cause).
+NOTES: dict[str, Callable[[CheckContext], str]] = {
+    "identity.indirect_energy": indirect_energy_notes,
+}
+
+
+class _Fill(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _factor(factor_id: str) -> Factor | None:
+    return next((f for f in factors() if f.factor_id == factor_id), None)
+
+
+def _text(template: str, **values: Any) -> str:
+    return template.format_map(_Fill({k: str(v) for k, v in values.items()}))
+
+
+def _precision(metric_id: str) -> int:
+    return metrics()[metric_id].precision
+
+
+def _value(fig: KpiFigure | None) -> float | None:
+    """An input's value: a calculated zero (no records) counts, a missing figure does not."""
+    if fig is None or fig.value is None or fig.status != "reported" or not exact(fig):
+        return None
+    return fig.value
+
+
+def _mixes_scopes(ctx: CheckContext, ids: tuple[str, ...]) -> bool:
+    qualified = [ctx.scope_qualified(i) for i in ids]
+    return any(qualified) and not all(qualified)
+
+
+def _rule_finding(
+    ctx: CheckContext,
+    rule: CheckRule,
+    ids: list[str],
+    expected: float,
+    found: float,
+    unit: str,
+    tolerance: float,
+    **extra: Any,
+) -> Finding:
+    precision = _precision(ids[0])
+    fill = {
+        "found": number(found, precision),
+        "expected": number(expected, precision),
+        "unit": unit,
+        "year": ctx.year,
+        **extra,
+    }
+    explanation = _text(rule.explanation, **fill)
+    note = NOTES[rule.id](ctx) if rule.id in NOTES else ""
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        metrics=ids,
+        entity=None,
+        year=ctx.year,
+        expected=plain(expected),
+        found=plain(found),
+        unit=unit,
+        tolerance=plain(tolerance, 9),
+        explanation=f"{explanation} {note}".strip(),
+        fix=_text(rule.fix, **fill),
+        details={"difference": plain(found - expected), "spec": rule.spec},
+    )
+
+
+def _sum(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
+    whole = ctx.figure(rule.whole)
+    if not comparable(whole):
+        return []
+    assert whole is not None and whole.value is not None
+    parts = [ctx.figure(p) for p in rule.parts]
+    values = [_value(p) for p in parts]
+    if any(v is None for v in values) or not any(has_data(p) for p in parts):
+        return []
+    scales = [multiplier(metrics()[p].unit, whole.unit) for p in rule.parts]
+    expected = sum(v * s for v, s in zip(values, scales, strict=True))  # type: ignore[operator]
+    tolerance = rule.tolerance
+    if tolerance is None:
+        tolerance = sum_tolerance([_precision(p) for p in rule.parts], scales)
+    if not beyond(whole.value, expected, tolerance):
+        return []
+    ids = [rule.whole, *rule.parts]
+    return [_rule_finding(ctx, rule, ids, expected, whole.value, whole.unit, tolerance)]
+
+
+def _parts(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
+    whole = ctx.figure(rule.whole)
+    out = []
+    for part_id in rule.parts:
+        part = ctx.figure(part_id)
+        if not comparable(whole, part):
+            continue
+        assert whole is not None and part is not None
+        scale = multiplier(part.unit, whole.unit)
+        found = part.value * scale  # type: ignore[operator]
+        tolerance = rule.tolerance
+        if tolerance is None:
+            tolerance = half_unit(_precision(part_id)) * scale + half_unit(_precision(rule.whole))
+        if exceeds(found, whole.value, tolerance):  # type: ignore[arg-type]
+            ids = [part_id, rule.whole]
+            out.append(
+                _rule_finding(ctx, rule, ids, whole.value, found, whole.unit, tolerance)  # type: ignore[arg-type]
+            )
+    return out
+
+
+def _identity(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
+    whole = ctx.figure(rule.whole)
+    if not comparable(whole):
+        return []
+    assert whole is not None and whole.value is not None
+    values: dict[str, float] = {}
+    for metric_id in rule.inputs:
+        value = _value(ctx.figure(metric_id))
+        if value is None:
+            return []
+        values[metric_id] = value
+    if not any(has_data(ctx.figure(i)) for i in rule.inputs):
+        return []
+    units = {i: metrics()[i].unit for i in rule.inputs}
+    extra: dict[str, Any] = {}
+    factor = _factor(rule.factor) if rule.factor else None
+    if factor is not None:
+        values[FACTOR_INPUT], units[FACTOR_INPUT] = factor.value, factor.unit
+        edition = factor_editions()[factor.edition]
+        label = ", ".join(x for x in (edition.document_no or edition.edition, factor.variant) if x)
+        extra = {"factor_value": f"{factor.value:g}", "factor_unit": factor.unit}
+        extra["factor_label"] = label.replace("_", " ")
+    try:
+        scale = unit_factor(rule.formula, units, whole.unit)
+        expected = evaluate(rule.formula, values) * scale
+    except InvalidInput:
+        return []  # a division by zero: nothing to compare
+
+    def function(vals: Mapping[str, float]) -> float:
+        return evaluate(rule.formula, vals) * scale
+
+    tolerance = rule.tolerance
+    if tolerance is None:
+        precisions = {i: _precision(i) for i in rule.inputs}
+        tolerance = propagated_tolerance(function, values, precisions)
+    if not beyond(whole.value, expected, tolerance):
+        return []
+    ids = [rule.whole, *rule.inputs]
+    return [_rule_finding(ctx, rule, ids, expected, whole.value, whole.unit, tolerance, **extra)]
+
+
+RUNNERS: dict[str, Callable[[CheckContext, CheckRule], list[Finding]]] = {
+    "sum": _sum,
+    "part_le_whole": _parts,
+    "identity": _identity,
+    "ratio": _identity,
+}
+
+
+def catalog_rules(ctx: CheckContext) -> list[Finding]:
+    """Every declarative rule of ``checks.csv`` on the year's KPI table."""
+    out: list[Finding] = []
+    for rule in check_rules().values():
+        if _mixes_scopes(ctx, (rule.whole, *rule.inputs)):
+            continue  # not comparable; scope.qualified says so
+        out.extend(RUNNERS[rule.type](ctx, rule))
+    return out
+
+
+def _single_dim(dims: str) -> tuple[str, str] | None:
+    if not dims or ";" in dims:
+        return None
+    name, member = dims.split("=", 1)
+    return name, member
+
+
+def breakdowns(ctx: CheckContext) -> list[Finding]:
+    """Each breakdown of an additive metric (gender, age band…, 'unknown' included) must add
+    up to the total, and no single member may exceed it."""
+    grouped: dict[tuple[str, str], dict[str, KpiFigure]] = {}
+    for (metric_id, dims), fig in ctx.table().items():
+        split = _single_dim(dims)
+        if split is not None and additive(metric_id):
+            grouped.setdefault((metric_id, split[0]), {})[split[1]] = fig
+    out: list[Finding] = []
+    for (metric_id, dim), members in sorted(grouped.items()):
+        total = ctx.figure(metric_id)
+        if not comparable(total, *members.values()):
+            continue
+        assert total is not None and total.value is not None
+        out.extend(_breakdown_sum(ctx, metric_id, dim, members, total))
+        out.extend(_breakdown_members(ctx, metric_id, dim, members, total))
+    return out
+
+
+def _breakdown_sum(
+    ctx: CheckContext, metric_id: str, dim: str, members: dict[str, KpiFigure], total: KpiFigure
+) -> list[Finding]:
+    expected = sum(f.value for f in members.values())  # type: ignore[misc]
+    tolerance = sum_tolerance([_precision(metric_id)] * len(members))
+    if not beyond(total.value, expected, tolerance):  # type: ignore[arg-type]
+        return []
+    metric, p = metrics()[metric_id], _precision(metric_id)
+    known = dimensions()[dim].members if dim in dimensions() else ()
+    absent = [m for m in known if m not in members]
+    missing = f" The breakdown has no row for {', '.join(absent)}." if absent else ""
+    return [
+        Finding(
+            rule="sum.breakdown",
+            severity=ERROR,
+            metrics=[metric_id],
+            entity=None,
+            year=ctx.year,
+            expected=plain(expected),
+            found=plain(total.value),
+            unit=total.unit,
+            tolerance=plain(tolerance, 9),
+            dims={"dimension": dim},
+            explanation=(
+                f"{metric.name} by {dim.replace('_', ' ')} adds up to {number(expected, p)} "
+                f"{total.unit}, but the total is {number(total.value, p)} {total.unit}.{missing}"
+            ),
+            fix=(
+                f"Correct the {dim.replace('_', ' ')} rows so they add up to the total; put "
+                "people whose attribute is not recorded in 'unknown', which counts in totals."
+            ),
+            details={"members": {m: plain(f.value) for m, f in sorted(members.items())}},
+        )
+    ]
+
+
+def _breakdown_members(
+    ctx: CheckContext, metric_id: str, dim: str, members: dict[str, KpiFigure], total: KpiFigure
+) -> list[Finding]:
+    metric, p = metrics()[metric_id], _precision(metric_id)
+    tolerance = 2 * half_unit(p)
+    out = []
+    for member, fig in sorted(members.items()):
+        if not exceeds(fig.value, total.value, tolerance):  # type: ignore[arg-type]
+            continue
+        out.append(
+            Finding(
+                rule="part.breakdown",
+                severity=ERROR,
+                metrics=[metric_id],
+                entity=None,
+                year=ctx.year,
+                expected=plain(total.value),
+                found=plain(fig.value),
+                unit=total.unit,
+                tolerance=plain(tolerance, 9),
+                dims={dim: member},
+                explanation=(
+                    f"{metric.name} for {dim.replace('_', ' ')} '{member}' "
+                    f"({number(fig.value, p)} {total.unit}) is larger than the whole "
+                    f"({number(total.value, p)} {total.unit})."
+                ),
+                fix="Check the breakdown row: one member cannot exceed the total it is part of.",
+            )
+        )
+    return out

@@ -1,0 +1,115 @@
+"""What every rule reads: the KPI tables of the year and the years before, stored rows and
+scopes, loaded once per run of the checks and shared by the rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import Metric, metrics
+from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.scope import Scopes
+from esgledger.kpi.values import kpi_table
+from esgledger.ledger.models import KpiValue
+
+SPAN = 3  # years a report shows side by side (SYSTEM.md §5): the unit and restatement rules
+# look this far back.
+
+# A scope qualifier: a figure that covers only part of the group (SYSTEM.md §4, §7 class 17).
+_SCOPED_NAME = re.compile(r"\b(HQ|headquarters)\b", re.I)
+_SCOPED_NOTE = re.compile(
+    r"\b(overseas|china|chinese mainland|mainland|hq|headquarters)\b[\w\s-]{0,25}?\bonly\b"
+    r"|\bonly\b[\w\s-]{0,25}?\b(overseas|china|chinese mainland|mainland|hq|headquarters)\b",
+    re.I,
+)
+
+
+@dataclass
+class CheckContext:
+    """One run of the checks: the year, its boundary override and the inputs given."""
+
+    session: Session
+    year: int
+    boundary: str | None = None
+    narrative: Path | None = None
+    claims: dict[str, list[str]] | None = None
+    yoy_threshold: float = 30.0
+    memo: dict[object, Any] = field(default_factory=dict)  # what a rule reuses within a run
+    _tables: dict[int, dict[tuple[str, str], KpiFigure]] = field(default_factory=dict)
+    _scopes: dict[int, Scopes] = field(default_factory=dict)
+
+    @property
+    def span(self) -> list[int]:
+        return list(range(self.year - SPAN + 1, self.year + 1))
+
+    def table(self, year: int | None = None) -> dict[tuple[str, str], KpiFigure]:
+        """The KPI table of ``year`` (the boundary override applies to the checked year)."""
+        year = self.year if year is None else year
+        if year not in self._tables:
+            override = self.boundary if year == self.year else None
+            self._tables[year] = kpi_table(self.session, year, boundary=override)
+        return self._tables[year]
+
+    def figure(self, metric_id: str, dims: str = "", year: int | None = None) -> KpiFigure | None:
+        return self.table(year).get((metric_id, dims))
+
+    def scopes(self, year: int | None = None) -> Scopes:
+        year = self.year if year is None else year
+        if year not in self._scopes:
+            override = self.boundary if year == self.year else None
+            self._scopes[year] = Scopes(self.session, year, override=override)
+        return self._scopes[year]
+
+    @cached_property
+    def root(self) -> str | None:
+        return self.scopes().root
+
+    @cached_property
+    def stored(self) -> list[KpiValue]:
+        """Every stored KPI row of the span, history rows included, oldest first."""
+        stmt = (
+            select(KpiValue)
+            .where(KpiValue.year >= self.span[0], KpiValue.year <= self.year)
+            .order_by(KpiValue.id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def current_rows(self, year: int | None = None) -> list[KpiValue]:
+        year = self.year if year is None else year
+        return [v for v in self.stored if v.is_current and v.year == year]
+
+    def scope_qualified(self, metric_id: str, year: int | None = None) -> bool:
+        """Whether the figure covers only part of the group (HQ only, overseas only…)."""
+        metric = metrics().get(metric_id)
+        if metric is not None and _SCOPED_NAME.search(metric.name):
+            return True
+        fig = self.figure(metric_id, "", year)
+        return bool(fig is not None and fig.note and _SCOPED_NOTE.search(fig.note))
+
+
+def has_data(fig: KpiFigure | None) -> bool:
+    """A figure with a value that rests on data: not missing, not "/", and not a calculated
+    zero standing for "no activity records in the boundary"."""
+    if fig is None or fig.value is None or fig.status != "reported":
+        return False
+    return not (fig.source == "calculated" and fig.entities == 0)
+
+
+def exact(fig: KpiFigure) -> bool:
+    """Bounds and approximations ("over", "≤", "approximately") skip exact checks (§7 c. 13)."""
+    return fig.qualifier == "exact"
+
+
+def comparable(*figs: KpiFigure | None) -> bool:
+    """All figures have data and are exact, so an exact check may compare them."""
+    return all(has_data(f) and exact(f) for f in figs)  # type: ignore[arg-type]
+
+
+def metric_of(metric_id: str) -> Metric:
+    return metrics()[metric_id]

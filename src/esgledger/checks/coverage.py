@@ -1,0 +1,160 @@
+"""Entities inside a boundary with no data (SYSTEM.md §4 and §7 classes 7 and 14).
+
+``coverage.no_activity``: a member of the year's energy/GHG or environment boundary for which
+neither it nor any member below it has activity records of that family in the year — the
+boundary says it counts, but it adds nothing to the totals.
+
+``coverage.kpi_members``: a reported metric of those families that the group does not report
+itself, so its figure is the sum of members' values, while some members report nothing.
+
+Only the topmost uncovered member of a branch is named, so a legal entity whose sites all lack
+data is one finding, not one per site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from sqlalchemy import select
+
+from esgledger.catalog import activity_types, metrics
+from esgledger.checks.context import CheckContext
+from esgledger.checks.findings import WARNING, Finding
+from esgledger.kpi.reported import additive
+from esgledger.ledger.models import ActivityRecord
+
+FAMILIES = {
+    "energy_ghg": ("fuel", "electricity", "heat"),
+    "environment": ("water", "waste"),
+}
+FAMILY_METRICS = {
+    "energy_ghg": ["energy.total", "ghg.total"],
+    "environment": ["water.withdrawal.total", "water.discharge.total"],
+}
+
+
+def _children(ctx: CheckContext) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for entity, parent in ctx.scopes().parents.items():
+        if parent is not None:
+            out.setdefault(parent, []).append(entity)
+    return out
+
+
+def uncovered(
+    members: Collection[str], covered: Collection[str], children: dict[str, list[str]]
+) -> list[str]:
+    """Members without data in their own branch of the boundary, topmost only."""
+    member_set, has = set(members), set(covered)
+    memo: dict[str, bool] = {}
+
+    def filled(entity: str) -> bool:
+        if entity not in memo:
+            memo[entity] = entity in has or any(
+                filled(c) for c in children.get(entity, []) if c in member_set
+            )
+        return memo[entity]
+
+    parents = {c: p for p, cs in children.items() for c in cs}
+    return sorted(
+        m
+        for m in member_set
+        if not filled(m) and (parents.get(m) not in member_set or filled(parents[m]))
+    )
+
+
+def _active(ctx: CheckContext, categories: tuple[str, ...]) -> set[str]:
+    kinds = [a.id for a in activity_types().values() if a.category in categories]
+    stmt = (
+        select(ActivityRecord.entity_id)
+        .distinct()
+        .where(
+            ActivityRecord.activity.in_(kinds),
+            ActivityRecord.start >= dt.date(ctx.year, 1, 1),
+            ActivityRecord.start <= dt.date(ctx.year, 12, 31),
+        )
+    )
+    return set(ctx.session.scalars(stmt))
+
+
+def no_activity(ctx: CheckContext) -> list[Finding]:
+    out = []
+    children = _children(ctx)
+    for family, categories in FAMILIES.items():
+        scope = ctx.scopes().for_family(family)
+        if scope.code is None:
+            continue  # no boundary for the family this year: nothing is promised
+        words = ", ".join(categories)
+        for entity in uncovered(scope.shares, _active(ctx, categories), children):
+            out.append(
+                Finding(
+                    rule="coverage.no_activity",
+                    severity=WARNING,
+                    metrics=FAMILY_METRICS[family],
+                    entity=entity,
+                    year=ctx.year,
+                    expected=f"{words} records",
+                    found="none",
+                    dims={"boundary": scope.code},
+                    explanation=(
+                        f"{entity} is in boundary {scope.code} but has no {words} records "
+                        f"for {ctx.year}, so the {family.replace('_', '/')} totals leave it out."
+                    ),
+                    fix=(
+                        f"Import {entity}'s {ctx.year} activity data, or remove it from the "
+                        "boundary with a change note saying why."
+                    ),
+                )
+            )
+    return out
+
+
+def kpi_members(ctx: CheckContext) -> list[Finding]:
+    out = []
+    children = _children(ctx)
+    rows = ctx.current_rows()
+    at_root = {v.metric_id for v in rows if v.entity_id == ctx.root and not v.dims}
+    for metric in metrics().values():
+        if metric.kind != "reported" or metric.boundary_family not in FAMILIES:
+            continue
+        if metric.id in at_root or not additive(metric.id):
+            continue
+        scope = ctx.scopes().for_family(metric.boundary_family)
+        reporting = {
+            v.entity_id
+            for v in rows
+            if v.metric_id == metric.id and not v.dims and v.entity_id in scope.shares
+        }
+        if not reporting:
+            continue
+        missing = uncovered(scope.shares, reporting, children)
+        if not missing:
+            continue
+        out.append(
+            Finding(
+                rule="coverage.kpi_members",
+                severity=WARNING,
+                metrics=[metric.id],
+                entity=None,
+                year=ctx.year,
+                expected=len(scope.shares),
+                found=len(scope.shares) - len(missing),
+                dims={"boundary": scope.code or "all entities"},
+                details={"missing": missing},
+                explanation=(
+                    f"{metric.name} is the sum of members' values, but {len(missing)} "
+                    f"member(s) of {scope.code or 'the group'} report nothing: "
+                    f"{', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}."
+                ),
+                fix=(
+                    "Collect the missing members' values (zero where there is none), or report "
+                    "the group figure directly with a note on its coverage."
+                ),
+            )
+        )
+    return out
+
+
+def coverage(ctx: CheckContext) -> list[Finding]:
+    return no_activity(ctx) + kpi_members(ctx)

@@ -1,0 +1,101 @@
+"""Reading stored calculation runs for the checks: which run a year's figures use, what a run
+implies per unit of activity (an implied factor), and what explains an indirect-energy gap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from esgledger.checks.context import CheckContext
+from esgledger.kpi.calculated import latest_run
+from esgledger.ledger.models import (
+    ActivityRecord,
+    CalculationResult,
+    CalculationRun,
+    ImportBatch,
+)
+from esgledger.units import compatible, multiplier
+
+# Purchased energy that is not electricity: GB/T 2589 counts it as indirect energy too, but
+# SYSTEM.md §6 defines indirect energy as electricity only.
+NON_ELECTRIC = ("heat.purchased", "steam.purchased", "cooling.purchased")
+
+
+def run_for(ctx: CheckContext, year: int) -> CalculationRun | None:
+    """The run the year's energy/GHG figures come from (as the KPI table picks it)."""
+    scope = ctx.scopes(year).for_family("energy_ghg")
+    return latest_run(ctx.session, year, scope.code)
+
+
+def implied(
+    ctx: CheckContext,
+    run: CalculationRun,
+    activities: tuple[str, ...],
+    quantity: str,
+    unit: str,
+    *,
+    co2e: bool = False,
+) -> tuple[float, float] | None:
+    """(Σ result, Σ activity in ``unit``) over the run's result rows of ``activities`` and
+    ``quantity``; records whose unit cannot be expressed in ``unit`` are left out."""
+    column = CalculationResult.co2e if co2e else CalculationResult.value
+    rows = ctx.session.execute(
+        select(ActivityRecord.id, ActivityRecord.unit, ActivityRecord.quantity, column)
+        .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
+        .where(
+            CalculationResult.run_id == run.id,
+            CalculationResult.quantity == quantity,
+            ActivityRecord.activity.in_(activities),
+        )
+    )
+    result, amounts = 0.0, {}
+    for record_id, record_unit, amount, value in rows:
+        if value is None or not compatible(record_unit, unit):
+            continue
+        result += value
+        amounts[record_id] = amount * multiplier(record_unit, unit)
+    if not amounts:
+        return None
+    return result, sum(amounts.values())
+
+
+def _non_electric(ctx: CheckContext) -> dict[str, dict[str, float]]:
+    members = ctx.scopes().for_family("energy_ghg").shares
+    rows = ctx.session.execute(
+        select(ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
+        .add_columns(func.sum(ActivityRecord.quantity))
+        .where(
+            ActivityRecord.activity.in_(NON_ELECTRIC),
+            ActivityRecord.start >= dt.date(ctx.year, 1, 1),
+            ActivityRecord.start <= dt.date(ctx.year, 12, 31),
+        )
+        .group_by(ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
+    )
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for activity, entity, unit, total in rows:
+        if entity in members:
+            out[activity][unit] = out[activity].get(unit, 0.0) + float(total)
+    return out
+
+
+def indirect_energy_notes(ctx: CheckContext) -> str:
+    """Why indirect energy may differ from electricity × coefficient: heat or steam records
+    in the boundary, or a run stored before the last activity import."""
+    notes = []
+    for activity, by_unit in sorted(_non_electric(ctx).items()):
+        amounts = ", ".join(f"{q:,.2f} {u}" for u, q in sorted(by_unit.items()))
+        notes.append(f"The boundary has {activity} records this year ({amounts}).")
+    run = run_for(ctx, ctx.year)
+    if run is not None:
+        later = ctx.session.scalar(
+            select(func.count())
+            .select_from(ImportBatch)
+            .where(ImportBatch.kind == "activities", ImportBatch.created_at > run.created_at)
+        )
+        if later:
+            notes.append(
+                f"Calculation run {run.id} was stored before {later} later activity import(s)."
+            )
+    return " ".join(notes)

@@ -1,0 +1,113 @@
+"""A unit or definition that changed within a row of the three-year table (SYSTEM.md §7 class 6).
+
+``unit.changed``: stored values of a metric whose unit measures something else than the
+catalog unit — distributor training counted in distributors one year and in person-times the
+others. Such values cannot be converted, so the years are not comparable. (The KPI import
+refuses them; they arrive with data carried over from an earlier edition or catalog.)
+
+``definition.changed``: a stored value whose note says the metric's definition changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from esgledger.catalog import metrics
+from esgledger.checks.context import CheckContext
+from esgledger.checks.findings import ERROR, Finding
+from esgledger.errors import InvalidInput
+from esgledger.ledger.models import KpiValue
+from esgledger.units import dimensionality
+
+DEFINITION_NOTE = re.compile(
+    r"\b(re-?defined|new definition|definition (changed|was changed|differs)|"
+    r"changed (the )?definition|different definition)\b",
+    re.I,
+)
+
+
+def _dimension(unit: str) -> str | None:
+    try:
+        return dimensionality(unit)
+    except InvalidInput:
+        return None
+
+
+def unit_changes(ctx: CheckContext) -> list[Finding]:
+    """Per metric and year of the span, stored units of another dimension than the catalog's."""
+    odd: dict[tuple[str, int], list[KpiValue]] = defaultdict(list)
+    fitting: dict[str, set[int]] = defaultdict(set)
+    for v in ctx.stored:
+        metric = metrics().get(v.metric_id)
+        if not v.is_current or metric is None or v.status != "reported":
+            continue
+        if _dimension(v.unit) == _dimension(metric.unit):
+            fitting[metric.id].add(v.year)
+        else:
+            odd[(metric.id, v.year)].append(v)
+    out = []
+    for (metric_id, year), rows in sorted(odd.items()):
+        metric = metrics()[metric_id]
+        units = sorted({r.unit for r in rows})
+        entities = sorted({r.entity_id for r in rows})
+        others = sorted(fitting[metric_id])
+        elsewhere = (
+            f"in {metric.unit} in {', '.join(map(str, others))} and in the catalog"
+            if others
+            else f"in {metric.unit} in the catalog"
+        )
+        out.append(
+            Finding(
+                rule="unit.changed",
+                severity=ERROR,
+                metrics=[metric_id],
+                entity=entities[0] if len(entities) == 1 else None,
+                year=year,
+                expected=metric.unit,
+                found=", ".join(units),
+                explanation=(
+                    f"{metric.name} is stored in {', '.join(units)} for {year} but {elsewhere}: "
+                    "the years measure different things and cannot be compared or converted."
+                ),
+                fix=(
+                    f"Re-enter {year} in {metric.unit} from the source data, or show the "
+                    f"{year} value in its own row with a footnote on the change of measure."
+                ),
+                details={"rows": [r.id for r in rows], "entities": entities},
+            )
+        )
+    return out
+
+
+def definition_changes(ctx: CheckContext) -> list[Finding]:
+    out = []
+    for v in ctx.stored:
+        metric = metrics().get(v.metric_id)
+        if not v.is_current or metric is None or not DEFINITION_NOTE.search(v.note or ""):
+            continue
+        out.append(
+            Finding(
+                rule="definition.changed",
+                severity=ERROR,
+                metrics=[metric.id],
+                entity=v.entity_id,
+                year=v.year,
+                expected=metric.definition or metric.name,
+                found=v.note,
+                dims={"row": str(v.id)},
+                explanation=(
+                    f"The {v.year} value of {metric.name} says its definition changed "
+                    f"(“{v.note}”), so it is not comparable with the other years."
+                ),
+                fix=(
+                    "Restate the other years on the new definition, or show the years in "
+                    "separate rows with a footnote on the change."
+                ),
+            )
+        )
+    return out
+
+
+def measures(ctx: CheckContext) -> list[Finding]:
+    return unit_changes(ctx) + definition_changes(ctx)

@@ -1,0 +1,137 @@
+"""Boundary members without data (class 7/14), implied and changed factors, editions and
+method options (class 5), and content-index claims without data (class 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esgledger.errors import InvalidInput
+from esgledger.ledger.db import Database
+from esgledger.ledger.factors import EditionMeta, import_edition
+from tests.checks.workspace import Workspace, kpi, only, rules
+from tests.factories import write_csv
+
+
+@pytest.fixture
+def ws(db: Database, tmp_path: Path) -> Workspace:
+    return Workspace(db, tmp_path)
+
+
+def test_boundary_members_without_activity_data(ws: Workspace) -> None:
+    # HQ (a park) has no records of its own, but its site SZ1 does: HQ is covered.
+    ws.boundary("2025-env", 2025, "environment", "HQ", "WH1", "VN1")
+    ws.activities(
+        [
+            ("SZ1", 2025, "water.municipal", 100, "t"),
+            ("WH1", 2025, "waste.hazardous", 2, "t"),
+            ("VN1", 2025, "electricity.purchased", 50, "MWh"),  # energy, not environment
+        ]
+    )
+    findings = ws.check(2025, claims={})
+    assert rules(findings) == ["coverage.no_activity"]
+    (f,) = findings
+    assert (f.severity, f.entity, f.year, f.dims) == (
+        "warning",
+        "VN1",
+        2025,
+        {"boundary": "2025-env"},
+    )
+    assert (f.expected, f.found) == ("water, waste records", "none")
+
+
+def test_members_without_values_of_a_summed_reported_metric(ws: Workspace) -> None:
+    ws.boundary("2025-env", 2025, "environment", "SZ1", "WH1")
+    ws.activities([(e, 2025, "water.discharge", 10, "t") for e in ("SZ1", "WH1")])
+    ws.kpis(kpi("wastewater.cod", "1.50", "t", entity="SZ1"))
+    (f,) = ws.check(2025, claims={})
+    assert (f.rule, f.severity, f.metrics, f.entity) == (
+        "coverage.kpi_members",
+        "warning",
+        ["wastewater.cod"],
+        None,
+    )
+    assert (f.expected, f.found, f.details["missing"]) == (2, 1, ["WH1"])
+
+
+def _measured_gas_edition(ws: Workspace, value: float) -> None:
+    """A user edition of the GB/T 2589 series with a measured natural-gas coefficient."""
+    path = write_csv(
+        ws.tmp / "measured-gas.csv",
+        ["kind", "activity", "parameter", "region", "value", "unit"],
+        [["energy_coefficient", "fuel.natural_gas", "coef", "CN", value, "kgce/m3"]],
+    )
+    meta = EditionMeta(
+        edition="measured-gas-2023",
+        series="cn.gbt2589",
+        publisher="Site laboratory",
+        title="Measured heating value of the natural gas supply",
+        citation="Lab report 2023-17",
+    )
+    import_edition(ws.db, path, meta, actor="test")
+
+
+def test_implied_factors_editions_and_options_between_years(ws: Workspace) -> None:
+    ws.activities([("SZ1", y, "fuel.natural_gas", 10, "10^4 m3") for y in (2023, 2024, 2025)])
+    _measured_gas_edition(ws, 1.40)  # outside the standard's 1.1000-1.3300 kgce/m3
+    ws.calc(2023, "cn.gbt2589=measured-gas-2023")
+    ws.calc(2024, "cn.gbt2589=gbt2589-2020")  # user editions come first unless pinned
+    ws.calc(2025, "cn.gbt2589=gbt2589-2020", gwp="AR6")
+
+    (outside,) = ws.check(2023, claims={})
+    assert (outside.rule, outside.severity, outside.dims) == (
+        "factor.nonstandard",
+        "warning",
+        {"factor": "natural_gas_tce"},
+    )
+    assert (outside.expected, outside.found, outside.unit) == ("1.1000–1.3300", 1.4, "kgce/m3")
+
+    by_rule = {f.rule: f for f in ws.check(2024, claims={})}
+    assert set(by_rule) == {"factor.changed", "factor.edition_changed"}
+    changed = by_rule["factor.changed"]
+    assert changed.metrics == ["energy.direct", "energy.fuel.natural_gas"]
+    assert changed.expected == pytest.approx(1.4) and changed.found == pytest.approx(1.1)
+    edition = by_rule["factor.edition_changed"]
+    assert edition.dims == {"series": "cn.gbt2589"}
+    assert (edition.expected, edition.found) == ("measured-gas-2023", "gbt2589-2020")
+
+    (method,) = ws.check(2025, claims={})  # same coefficient; the GWP set changed
+    assert (method.rule, method.dims, method.expected, method.found) == (
+        "factor.method_changed",
+        {"option": "gwp"},
+        "AR5",
+        "AR6",
+    )
+
+
+def test_an_electricity_to_tce_ratio_that_is_not_the_standard(ws: Workspace) -> None:
+    ws.activities([("SZ1", 2025, "electricity.purchased", 1000, "MWh")])
+    ws.kpis(kpi("energy.indirect", "300.00", "tce"))  # no run: the reported figure counts
+    findings = ws.check(2025, claims={})
+    assert rules(findings) == ["factor.nonstandard", "identity.indirect_energy"]
+    (f,) = only(findings, "factor.nonstandard")
+    assert (f.severity, f.expected, f.found, f.unit) == ("warning", 0.1229, 0.3, "kgce/kWh")
+
+
+def test_disclosures_claimed_without_data(ws: Workspace) -> None:
+    claims = {
+        "GRI 403-9": ["ohs.fatalities", "ohs.serious_injuries"],
+        "GRI 2-7": ["workforce.headcount"],
+        "GRI 302-1": ["energy.total"],
+    }
+    ws.kpis(kpi("workforce.headcount", 100, "person"), kpi("ohs.fatalities", "/", "case"))
+    findings = ws.check(2025, claims=claims)
+    assert rules(findings) == ["index.no_data", "index.no_data", "missing.value"]
+    unanswered = {f.dims["disclosure"]: f for f in only(findings, "index.no_data")}
+    assert set(unanswered) == {"GRI 403-9", "GRI 302-1"}  # energy: zero without records
+    assert unanswered["GRI 403-9"].metrics == ["ohs.fatalities", "ohs.serious_injuries"]
+    assert unanswered["GRI 403-9"].severity == "warning"
+    ws.kpis(kpi("ohs.serious_injuries", 0, "case"))
+    remaining = only(ws.check(2025, claims=claims), "index.no_data")
+    assert [f.dims["disclosure"] for f in remaining] == ["GRI 302-1"]
+    # Without a content index, the catalog's GRI references are the claims.
+    default = {f.dims["disclosure"] for f in only(ws.check(2025), "index.no_data")}
+    assert "GRI 302-1" in default and "GRI 403-9" not in default and "GRI 2-7" not in default
+    with pytest.raises(InvalidInput, match=r"unknown metrics: no\.such"):
+        ws.check(2025, claims={"GRI 1": ["no.such"]})

@@ -1,0 +1,84 @@
+"""Restated prior years, preliminary values, labels without values, bounds that skip exact
+checks and scope-qualified figures mixed with group totals (classes 11-14 and 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esgledger.ledger.db import Database
+from tests.checks.workspace import ROOT, Workspace, kpi, only, rules
+
+
+@pytest.fixture
+def ws(db: Database, tmp_path: Path) -> Workspace:
+    return Workspace(db, tmp_path)
+
+
+def test_restated_prior_year_preliminary_and_missing_values(ws: Workspace) -> None:
+    ws.kpis(
+        kpi("economy.revenue", "1000.00", "RMB million", 2024, source="Annual report 2024"),
+        kpi("economy.revenue", "1080.00", "RMB million"),
+        kpi("economy.cash_dividend", "0.05", "RMB billion", preliminary="yes"),
+        kpi("air.vocs", "/", "t"),
+    )
+    ws.kpis(
+        kpi(
+            "economy.revenue",
+            "1012.50",
+            "RMB million",
+            2024,
+            restatement_reason="Business combination under common control",
+        )
+    )
+    findings = ws.check(2025, claims={})
+    assert rules(findings) == ["missing.value", "preliminary.value", "restated.prior_year"]
+    (restated,) = only(findings, "restated.prior_year")
+    assert (restated.severity, restated.metrics, restated.entity, restated.year) == (
+        "warning",
+        ["economy.revenue"],
+        ROOT,
+        2024,
+    )
+    assert (restated.expected, restated.found) == (1000.0, 1012.5)
+    assert "Business combination" in restated.explanation
+    (preliminary,) = only(findings, "preliminary.value")
+    assert (preliminary.metrics, preliminary.found) == (["economy.cash_dividend"], 0.05)
+    (missing,) = only(findings, "missing.value")
+    assert (missing.metrics, missing.found, missing.entity) == (["air.vocs"], "/", ROOT)
+    # In its own year a restatement is a correction, not a prior-year restatement.
+    assert only(ws.check(2024, claims={}), "restated.prior_year") == []
+
+
+def test_bounds_and_approximations_skip_exact_checks(ws: Workspace) -> None:
+    ws.kpis(
+        kpi("wastewater.tn", "10.00", "t"),
+        kpi("wastewater.nh3_n", "12.00", "t", qualifier="approximately"),
+        kpi("governance.board.size", 9, "person"),
+        kpi("governance.board.women", 10, "person", qualifier="at_most"),
+    )
+    assert ws.check(2025, claims={}) == []
+    ws.kpis(kpi("wastewater.nh3_n", "12.00", "t", restatement_reason="Exact lab value"))
+    assert rules(ws.check(2025, claims={})) == ["part.nh3n_le_tn"]
+
+
+def test_a_scope_qualified_figure_mixed_with_group_totals(ws: Workspace) -> None:
+    ws.kpis(
+        kpi("workforce.headcount", 1000, "person"),
+        kpi("workforce.new_hires", 120, "person", note="Overseas subsidiaries only"),
+        kpi("innovation.rd_personnel", 1200, "person", note="China employees only"),
+    )
+    findings = ws.check(2025, claims={})
+    # R&D staff above the workforce is not an error here: the two cover different scopes.
+    assert rules(findings) == ["scope.qualified"] * 3
+    combined = {f.dims["combined_in"]: f for f in findings}
+    assert set(combined) == {
+        "workforce.new_hire_rate",
+        "innovation.rd_personnel_share",
+        "part.rd_personnel_le_workforce",
+    }
+    rate = combined["workforce.new_hire_rate"]
+    assert rate.severity == "warning"
+    assert rate.metrics == ["workforce.headcount", "workforce.new_hires"]
+    assert "Overseas subsidiaries only" in rate.explanation
