@@ -8,6 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from esgledger.cli import (
+    assess_cmd,
     audit_cmd,
     calc_cmd,
     check_cmd,
@@ -50,6 +51,7 @@ audit_cmd.register(app)
 demo_cmd.register(app)
 factors_cmd.register(app)
 calc_cmd.register(app)
+assess_cmd.register(app)
 kpi_cmd.register(app)
 check_cmd.register(app)
 report_cmd.register(app)

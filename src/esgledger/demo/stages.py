@@ -111,3 +111,12 @@ def describe(report: StageReport) -> str:
     """One line for the console: ``entities 43, sites 24``."""
     return ", ".join(f"{key} {value}" for key, value in report.items()) or "done"
 
+
+def _assessments(ctx: DemoContext) -> StageReport:
+    """Double materiality, risk register, climate items with carbon-price exposure, targets."""
+    from esgledger.demo.assess_stage import build_assessments
+
+    return build_assessments(ctx)
+
+
+STAGES.append(("assessments", _assessments))

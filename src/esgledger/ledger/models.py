@@ -300,3 +300,7 @@ class CalculationIssue(Base):
     activity: Mapped[str] = mapped_column(String(64))
     quantity: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
+
+
+# Assessment tables live in their own module; imported here so Base.metadata has them.
+from esgledger.ledger import assess_models as _assess_models  # noqa: E402, F401
