@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -306,3 +307,15 @@ def history(session: Session, code: str) -> list[dict[str, Any]]:
         }
         for r in revisions
     ]
+
+
+def heatmap(session: Session, path: str | Path, *, today: dt.date | None = None) -> Path:
+    """The register's heat map with the workspace's scoring matrix, written to ``path``."""
+    from esgledger.assess.charts import risk_heatmap
+
+    matrix = get_matrix(session)
+    rows = list_risks(session, today=today)
+    placed = [{**r, "impact": min(5, max(1, round(r["impact"])))} for r in rows]
+    return risk_heatmap(
+        placed, lambda li, im: matrix.level(li * im), path, impact_rule=matrix.impact_rule
+    )

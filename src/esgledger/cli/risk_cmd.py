@@ -9,7 +9,6 @@ import typer
 
 from esgledger.assess import risk as reg
 from esgledger.assess import risk_settings
-from esgledger.assess.charts import risk_heatmap
 from esgledger.cli.assess_options import emit, parse_date
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json, print_table
@@ -272,9 +271,7 @@ def heatmap(
     """Draw the likelihood × impact heat map of the open risks."""
     with workspace(db).read() as session:
         rows = reg.list_risks(session)
-        m = risk_settings.get_matrix(session)
-    placed = [{**r, "impact": min(5, max(1, round(r["impact"])))} for r in rows]
-    path = risk_heatmap(placed, lambda li, im: m.level(li * im), out, impact_rule=m.impact_rule)
+        path = reg.heatmap(session, out)
     emit(json, {"chart": str(path), "risks": len(rows)}, f"Wrote {path}")
 
 

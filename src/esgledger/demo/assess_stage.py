@@ -276,25 +276,17 @@ def _targets(ctx: DemoContext) -> list[dict[str, Any]]:
 def _charts(ctx: DemoContext, shown: dict[str, Any]) -> list[str]:
     if ctx.out_dir is None:
         return []
-    from esgledger.assess import risk, risk_settings
-    from esgledger.assess.charts import materiality_chart, risk_heatmap
+    from esgledger.assess import risk
+    from esgledger.assess.charts import materiality_chart
 
     folder = ctx.out_dir / "assessments"
-    with ctx.db.read() as session:
-        rows = risk.list_risks(session)
-        m = risk_settings.get_matrix(session)
-    placed = [{**r, "impact": min(5, max(1, round(r["impact"])))} for r in rows]
     written = []
-    for suffix in (".svg", ".png"):
-        written.append(materiality_chart(shown, folder / f"materiality-{ctx.report_year}{suffix}"))
-        written.append(
-            risk_heatmap(
-                placed,
-                lambda li, im: m.level(li * im),
-                folder / f"risk-heatmap{suffix}",
-                impact_rule=m.impact_rule,
+    with ctx.db.read() as session:
+        for suffix in (".svg", ".png"):
+            written.append(
+                materiality_chart(shown, folder / f"materiality-{ctx.report_year}{suffix}")
             )
-        )
+            written.append(risk.heatmap(session, folder / f"risk-heatmap{suffix}"))
     return [p.name for p in written]
 
 

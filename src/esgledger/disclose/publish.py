@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.outline import report_sections
+from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.index import content_index
 from esgledger.disclose.render import write_report
 from esgledger.disclose.report import ReportModel, build_report
@@ -19,7 +20,11 @@ ALWAYS_PRESENT = ("about-report", "kpi-appendix", "content-index", "verification
 
 def content_indices(session: Session, year: int, model: ReportModel) -> list[dict[str, Any]]:
     """The content indices the report prints, linking only to sections the report has."""
-    present = {s.id for s in model.sections} | set(ALWAYS_PRESENT)
+    present = (
+        {s.id for s in model.sections}
+        | {c["anchor"] for c in model.extras.get("chapters", [])}
+        | set(ALWAYS_PRESENT)
+    )
     sections = [s for s in report_sections().values() if s.anchor in present]
     figures = model.tables.get(year) if model.tables else None
     framework_ids = ("gri-2016", "szse-17") if year <= 2021 else INDEX_FRAMEWORKS
@@ -41,6 +46,7 @@ def publish_report(
     """Write the report files; returns what was written and a summary of the model."""
     with db.read() as session:
         model = build_report(session, year, years=years, sections_dir=sections)
+        model.extras["chapters"] = assessment_chapters(session, year)
         model.indices = content_indices(session, year, model)
     files = write_report(model, out, formats)
     return {

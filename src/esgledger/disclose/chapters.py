@@ -1,0 +1,122 @@
+"""Report chapters from the assessments: materiality, risks, climate, targets.
+
+Each chapter is rendered from the assess package's own results (the same numbers `esg
+materiality show`, `esg risk list`, `esg climate exposure` and `esg targets progress` print),
+with its chart embedded as SVG. A chapter whose process has not been run is left out.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import metrics
+from esgledger.disclose.narrative import format_value
+from esgledger.errors import EsgError
+
+
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("esgledger.disclose", "templates"),
+        autoescape=select_autoescape(["j2"]),
+    )
+
+
+def _svg_of(draw: Any, *args: Any, **kwargs: Any) -> str:
+    """Run a chart function that writes a file, and return the SVG text it wrote."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "chart.svg"
+        draw(*args, path, **kwargs)
+        text = path.read_text(encoding="utf-8")
+    return text[text.index("<svg") :]
+
+
+def materiality_chapter(session: Session, year: int) -> dict[str, Any] | None:
+    from esgledger.assess import charts, matrix
+    from esgledger.assess.approval import approvals_of, iros_of
+    from esgledger.assess.materiality import get_assessment
+
+    try:
+        assessment = get_assessment(session, year)
+    except EsgError:
+        return None
+    shown = matrix.show(session, assessment)
+    if not shown.get("topics"):
+        return None
+    topics = sorted(
+        shown["topics"],
+        key=lambda t: -(t.get("impact_score") or 0) - (t.get("financial_score") or 0),
+    )
+    html = (
+        _env()
+        .get_template("materiality.html.j2")
+        .render(
+            shown=shown,
+            topics=topics,
+            svg=_svg_of(charts.materiality_chart, shown),
+            approvals=approvals_of(session, assessment),
+            iros=iros_of(session, assessment),
+        )
+    )
+    return {"anchor": "materiality", "title": "Double materiality assessment", "html": html}
+
+
+def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
+    from esgledger.assess import climate, risk
+    from esgledger.assess.carbon import exposure
+
+    risks = risk.list_risks(session)
+    items = climate.list_items(session)
+    if not risks and not items:
+        return None
+    heat = _svg_of(lambda path: risk.heatmap(session, path)) if risks else ""
+    try:
+        carbon = exposure(session, year)
+    except EsgError:
+        carbon = None
+    html = (
+        _env()
+        .get_template("risks.html.j2")
+        .render(
+            risks=sorted(risks, key=lambda r: (-r["score"], r["code"])),
+            heat=heat,
+            items=items,
+            carbon=carbon,
+        )
+    )
+    return {
+        "anchor": "risk-management",
+        "title": "Risks and climate-related risks and opportunities",
+        "html": html,
+    }
+
+
+def targets_chapter(session: Session, year: int) -> dict[str, Any] | None:
+    from esgledger.assess.targets import progress
+
+    rows = progress(session, years=[year])
+    if not rows:
+        return None
+    catalog = metrics()
+    for row in rows:
+        metric = catalog.get(row["metric"])
+        precision = metric.precision if metric else 2
+        row["name"] = metric.name if metric else row["metric"]
+        row["actual_text"] = format_value(row["actual"], precision, row["unit"])
+        row["target_text"] = format_value(row["target_value"], precision, row["unit"])
+        row["pathway_text"] = format_value(row["pathway"], precision, row["unit"])
+    html = _env().get_template("targets.html.j2").render(rows=rows, year=year)
+    return {"anchor": "targets", "title": "Targets and progress", "html": html}
+
+
+def assessment_chapters(session: Session, year: int) -> list[dict[str, Any]]:
+    found = (
+        materiality_chapter(session, year),
+        risk_chapter(session, year),
+        targets_chapter(session, year),
+    )
+    return [c for c in found if c is not None]
