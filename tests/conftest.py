@@ -7,15 +7,34 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 from esgledger.cli.main import app
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
 from tests.pg import LocalPostgres
+
+_COMMANDS: dict[int, Any] = {}
+
+
+def _command_once(app: typer.Typer) -> Any:
+    """Typer rebuilds the whole ``esg`` command tree (~0.25 s) on every in-process call; the
+    suite makes thousands of calls, so the tree is built once per app and reused (click
+    commands keep no state between invocations)."""
+    if id(app) not in _COMMANDS:
+        _COMMANDS[id(app)] = typer.main.get_command(app)
+    return _COMMANDS[id(app)]
+
+
+@pytest.fixture(autouse=True)
+def _esg_tree_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-import typer.main
-import typer.testing
 
 from esgledger.assess.materiality import add_topic, create_assessment
 from esgledger.assess.respondents import import_respondents
@@ -37,23 +34,6 @@ HEADER = [
     "likelihood_short",
     "magnitude_short",
 ]
-
-
-_COMMANDS: dict[int, Any] = {}
-
-
-def _command_once(app: typer.Typer) -> Any:
-    """Typer rebuilds the whole ``esg`` command tree (~0.25 s) on every in-process call; these
-    tests make hundreds of calls, so the tree is built once per app and reused (click commands
-    keep no state between invocations)."""
-    if id(app) not in _COMMANDS:
-        _COMMANDS[id(app)] = typer.main.get_command(app)
-    return _COMMANDS[id(app)]
-
-
-@pytest.fixture(autouse=True)
-def _esg_tree_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
 
 
 def impact_rows(names: tuple[str, ...] = ("r1", "r2", "r3")) -> list[list[object]]:

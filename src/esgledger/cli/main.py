@@ -17,8 +17,10 @@ from esgledger.cli import (
     factors_cmd,
     index_cmd,
     kpi_cmd,
-    report_cmd,
     org_cmd,
+    report_cmd,
+    request_cmd,
+    user_cmd,
     workspace_cmd,
 )
 from esgledger.cli.output import fail
@@ -56,6 +58,8 @@ kpi_cmd.register(app)
 check_cmd.register(app)
 report_cmd.register(app)
 index_cmd.register(app)
+request_cmd.register(app)
+user_cmd.register(app)
 
 
 def run() -> None:

@@ -120,3 +120,13 @@ def _assessments(ctx: DemoContext) -> StageReport:
 
 
 STAGES.append(("assessments", _assessments))
+
+
+def _report(ctx: DemoContext) -> StageReport:
+    """The ESG report of the report year: HTML, PDF and XLSX under ``<out>/report``."""
+    from esgledger.demo.report_stage import report_stage
+
+    return report_stage(ctx)
+
+
+STAGES.append(("report", _report))

@@ -1,0 +1,48 @@
+"""Password hashing with argon2id (argon2-cffi), so a leaked database does not leak passwords.
+
+The stored string is argon2's PHC format (``$argon2id$v=19$m=…,t=…,p=…$salt$hash``): it
+carries its own parameters, so raising them later only means rehashing on the next sign-in
+(:func:`needs_rehash`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from esgledger.errors import InvalidInput
+
+MIN_LENGTH = 10
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # RFC 9106 low-memory profile: argon2id, t=3, m=64 MiB, p=4
+
+
+def check_strength(password: str) -> None:
+    """Refuse passwords too short to resist guessing, saying the rule."""
+    if len(password) < MIN_LENGTH:
+        raise InvalidInput(f"a password needs at least {MIN_LENGTH} characters")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash with a fresh random salt."""
+    check_strength(password)
+    return _hasher().hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    """True only when ``password`` matches ``stored``; an empty or malformed hash never does."""
+    if not stored:
+        return False
+    try:
+        return _hasher().verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    return bool(stored) and _hasher().check_needs_rehash(stored)

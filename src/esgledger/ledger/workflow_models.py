@@ -1,0 +1,154 @@
+"""Workflow and access tables: users, entity grants, API tokens, data requests, reviewer
+comments and evidence files.
+
+Same conventions as :mod:`esgledger.ledger.models`: naive UTC datetimes from ``utcnow``,
+only column types the backup archive knows (evidence bytes are ``LargeBinary``, which the
+archive stores as base64). Secrets are never stored: passwords as argon2id hashes, API tokens
+as their SHA-256. Rows that people edit carry ``version`` for optimistic locking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from esgledger.ledger.models import Base, utcnow
+
+# ---------------------------------------------------------------------------------------------
+# Access
+
+
+class User(Base):
+    """A person (or service) who signs in; the role decides what they may do."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(200), default="")  # "" = tokens only
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, object]] = {"version_id_col": version}
+
+
+class EntityGrant(Base):
+    """A data owner's right to an entity and everything below it in the tree."""
+
+    __tablename__ = "entity_grants"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    granted_by: Mapped[str] = mapped_column(String(100))
+
+
+class ApiToken(Base):
+    """A bearer token for the API: only its SHA-256 is kept; revoked tokens stay listed."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists to tell tokens apart
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Data collection
+
+
+class DataRequest(Base):
+    """One value to collect: metric × entity × year (× breakdown) → owner, reviewer, due date.
+
+    ``value_id`` is the KPI value this request entered itself (edited in place while the
+    request is draft or returned); ``submitted_value_id`` is the ledger's current value at
+    submission, and approval and locking check that the ledger still holds exactly that one.
+    """
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    metric_id: Mapped[str] = mapped_column(String(80))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    dims: Mapped[str] = mapped_column(String(200), default="")
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    value_id: Mapped[int | None] = mapped_column(ForeignKey("kpi_values.id"))
+    submitted_value_id: Mapped[int | None] = mapped_column(ForeignKey("kpi_values.id"))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    submitted_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # One step is one version, however often it flushes: the workflow bumps it explicitly
+    # (esgledger.workflow.requests.touch); SQLAlchemy still checks it on every UPDATE.
+    __mapper_args__: ClassVar[dict[str, object]] = {
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
+    __table_args__ = (
+        UniqueConstraint("year", "metric_id", "entity_id", "dims"),
+        Index("ix_data_requests_state_due", "state", "due_date"),
+    )
+
+
+class RequestComment(Base):
+    """What a reviewer (or owner) said about a request: returns, restatements, notes."""
+
+    __tablename__ = "request_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("data_requests.id"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # comment | return | restate
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EvidenceFile(Base):
+    """A file backing a request's value, stored byte for byte in the database."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("data_requests.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("request_id", "sha256"),)

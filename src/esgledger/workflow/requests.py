@@ -1,0 +1,336 @@
+"""Data requests: issuing them in bulk, finding them, the overdue list, and the version check.
+
+A request asks one owner for one value: metric × entity × year (× breakdown), with a due
+date and optionally a named reviewer. Issuing is idempotent: a request that already exists
+for the same key is left as it is and counted as existing.
+
+Optimistic locking: every edit names the ``version`` the user saw. :func:`load_for_edit`
+locks the row for the rest of the transaction (PostgreSQL ``SELECT … FOR UPDATE``; SQLite
+writers are serialised already) and refuses a stale version with a one-line
+:class:`Conflict` naming who changed it and when, so the later writer loses nothing but
+their own unsaved edit, which the message repeats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.auth.permissions import Principal, can, require
+from esgledger.auth.users import get_user, principal_of
+from esgledger.catalog import dimensions, metric
+from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.ingest.kpis import dims_key
+from esgledger.kpi.figures import parse_dims
+from esgledger.ledger import audit
+from esgledger.ledger.boundaries import get_boundary, member_shares
+from esgledger.ledger.entities import get_entity, subtree
+from esgledger.ledger.models import KpiValue, utcnow
+from esgledger.ledger.workflow_models import DataRequest, User
+from esgledger.workflow.states import DONE
+
+OWNER_ROLES = ("data_owner", "esg_manager", "admin")
+REVIEWER_ROLES = ("reviewer", "admin")
+
+
+def issue_requests(
+    session: Session,
+    user: Principal,
+    *,
+    year: int,
+    metrics: Sequence[str],
+    owner: str,
+    due: dt.date,
+    entities: Iterable[str] = (),
+    boundary: str | None = None,
+    subtree_of: str | None = None,
+    reviewer: str | None = None,
+    breakdowns: bool = False,
+    instructions: str = "",
+) -> dict[str, Any]:
+    """Requests for every metric × entity (the entities listed, a boundary's, a subtree).
+
+    With ``breakdowns`` a metric with dimensions also gets one request per member of each
+    dimension (``gender=female``…), besides its total.
+    """
+    require(user, "request.issue")
+    if not 1900 <= year <= 2100:
+        raise InvalidInput(f"{year} is not a reporting year")
+    targets = _entities(session, entities, boundary, subtree_of)
+    keys = [(m, d) for m in dict.fromkeys(metrics) for d in _dims_for(m, breakdowns)]
+    if not keys:
+        raise InvalidInput("no metrics given; name at least one metric id")
+    owner_user = _owner(session, owner, targets)
+    reviewer_user = _reviewer(session, reviewer) if reviewer else None
+    existing = set(
+        session.execute(
+            select(DataRequest.metric_id, DataRequest.entity_id, DataRequest.dims).where(
+                DataRequest.year == year
+            )
+        ).all()
+    )
+    created: list[DataRequest] = []
+    for metric_id, dims in keys:
+        for entity_id in targets:
+            if (metric_id, entity_id, dims) in existing:
+                continue
+            req = DataRequest(
+                year=year,
+                metric_id=metric_id,
+                entity_id=entity_id,
+                dims=dims,
+                owner_id=owner_user.id,
+                reviewer_id=reviewer_user.id if reviewer_user else None,
+                due_date=due,
+                instructions=instructions,
+                created_by=user.username,
+                updated_by=user.username,
+            )
+            session.add(req)
+            created.append(req)
+    session.flush()
+    if created:
+        audit.record(
+            session,
+            actor=user.username,
+            action="request.issue",
+            subject=f"requests:{year}",
+            payload={
+                "owner": owner_user.username,
+                "reviewer": reviewer_user.username if reviewer_user else None,
+                "due": due.isoformat(),
+                "requests": [[r.id, r.metric_id, r.entity_id, r.dims] for r in created],
+            },
+        )
+    total = len(keys) * len(targets)
+    return {
+        "created": len(created),
+        "existing": total - len(created),
+        "ids": [r.id for r in created],
+    }
+
+
+def _entities(
+    session: Session, entities: Iterable[str], boundary: str | None, subtree_of: str | None
+) -> list[str]:
+    out: dict[str, None] = {}
+    for ident in entities:
+        out[get_entity(session, ident).id] = None
+    if boundary:
+        out.update(dict.fromkeys(member_shares(session, get_boundary(session, boundary))))
+    if subtree_of:
+        out.update(dict.fromkeys(subtree(session, subtree_of)))
+    if not out:
+        raise InvalidInput("no entities: give entities, a boundary or a subtree root")
+    return list(out)
+
+
+def _dims_for(metric_id: str, breakdowns: bool) -> list[str]:
+    m = metric(metric_id)
+    if m.kind == "derived":
+        raise InvalidInput(
+            f"{metric_id!r} is derived from other metrics; request its inputs instead"
+        )
+    keys = [""]
+    if breakdowns:
+        for dim in m.dimensions:
+            keys += [dims_key({dim: member}) for member in dimensions()[dim].members]
+    return keys
+
+
+def _owner(session: Session, username: str, targets: list[str]) -> User:
+    owner = get_user(session, username)
+    if not owner.active or owner.role not in OWNER_ROLES:
+        raise InvalidInput(
+            f"{owner.username} ({owner.role}{'' if owner.active else ', disabled'}) cannot own "
+            f"requests; an owner is an active {', '.join(OWNER_ROLES)}"
+        )
+    who = principal_of(session, owner)
+    outside = [e for e in targets if not can(who, "request.enter", entity=e)]
+    if outside:
+        raise InvalidInput(
+            f"{owner.username} has no grant on {', '.join(outside[:5])}"
+            f"{' …' if len(outside) > 5 else ''}; grant it with "
+            f"`esg user grant {owner.username} ENTITY` first"
+        )
+    return owner
+
+
+def _reviewer(session: Session, username: str) -> User:
+    reviewer = get_user(session, username)
+    if not reviewer.active or reviewer.role not in REVIEWER_ROLES:
+        raise InvalidInput(
+            f"{reviewer.username} ({reviewer.role}) cannot review; a reviewer is an active "
+            f"{' or '.join(REVIEWER_ROLES)}"
+        )
+    return reviewer
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding requests
+
+
+def get_request(session: Session, request_id: int) -> DataRequest:
+    req = session.get(DataRequest, request_id)
+    if req is None:
+        raise NotFound(f"no data request {request_id}; `esg request list` lists them")
+    return req
+
+
+def load_for_edit(
+    session: Session,
+    request_id: int,
+    version: int | None,
+    *,
+    user: Principal,
+    action: str,
+    attempted: str = "",
+) -> DataRequest:
+    """The request, locked for this transaction, if ``user`` may do ``action`` on it;
+    :class:`Conflict` if ``version`` is stale.
+
+    ``version=None`` skips the check (bulk steps such as locking a whole year).
+    """
+    req = session.scalar(
+        select(DataRequest)
+        .where(DataRequest.id == request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if req is None:
+        raise NotFound(f"no data request {request_id}; `esg request list` lists them")
+    require(user, action, entity=req.entity_id)
+    if version is not None and req.version != version:
+        lost = f"; your {attempted} was not saved" if attempted else "; nothing was saved"
+        raise Conflict(
+            f"request {req.id} was changed by {req.updated_by} at "
+            f"{req.updated_at:%Y-%m-%d %H:%M:%S} UTC (version {req.version}, you had "
+            f"version {version}){lost}: reload it and try again"
+        )
+    return req
+
+
+def touch(req: DataRequest, user: Principal) -> None:
+    """Mark the request as changed by ``user`` now: one new version per step."""
+    req.updated_at = utcnow()
+    req.updated_by = user.username
+    req.version = req.version + 1
+
+
+def log_step(
+    session: Session, user: Principal, req: DataRequest, step: str, before: str, **extra: Any
+) -> None:
+    """One audit event per state change (and per value entry)."""
+    session.flush()
+    audit.record(
+        session,
+        actor=user.username,
+        action=f"request.{step}",
+        subject=f"request:{req.id}",
+        payload={"from": before, "to": req.state, "version": req.version, **extra},
+    )
+
+
+def current_value(session: Session, req: DataRequest) -> KpiValue | None:
+    """The ledger's current value for the request's key, wherever it came from."""
+    return session.scalar(
+        select(KpiValue).where(
+            KpiValue.is_current,
+            KpiValue.entity_id == req.entity_id,
+            KpiValue.year == req.year,
+            KpiValue.metric_id == req.metric_id,
+            KpiValue.dims == req.dims,
+        )
+    )
+
+
+def list_requests(
+    session: Session,
+    user: Principal,
+    *,
+    year: int | None = None,
+    state: str | None = None,
+    owner: str | None = None,
+    entity: str | None = None,
+    metric: str | None = None,
+) -> list[DataRequest]:
+    """Requests the user may read, in a stable order (year, due date, entity, metric)."""
+    stmt = select(DataRequest).order_by(
+        DataRequest.year,
+        DataRequest.due_date,
+        DataRequest.entity_id,
+        DataRequest.metric_id,
+        DataRequest.dims,
+        DataRequest.id,
+    )
+    if year:
+        stmt = stmt.where(DataRequest.year == year)
+    if state:
+        stmt = stmt.where(DataRequest.state == state)
+    if owner:
+        stmt = stmt.where(DataRequest.owner_id == get_user(session, owner).id)
+    if entity:
+        stmt = stmt.where(DataRequest.entity_id.in_(subtree(session, entity)))
+    if metric:
+        stmt = stmt.where(DataRequest.metric_id == metric)
+    return [r for r in session.scalars(stmt) if can(user, "requests.read", entity=r.entity_id)]
+
+
+def overdue(
+    session: Session, user: Principal, *, today: dt.date | None = None, year: int | None = None
+) -> list[DataRequest]:
+    """Requests due before ``today`` (default: the local date) and not yet approved."""
+    today = today or dt.date.today()
+    stmt = (
+        select(DataRequest)
+        .where(DataRequest.due_date < today, DataRequest.state.not_in(sorted(DONE)))
+        .order_by(
+            DataRequest.due_date, DataRequest.entity_id, DataRequest.metric_id, DataRequest.id
+        )
+    )
+    if year:
+        stmt = stmt.where(DataRequest.year == year)
+    return [r for r in session.scalars(stmt) if can(user, "requests.read", entity=r.entity_id)]
+
+
+def request_dict(
+    session: Session, req: DataRequest, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    names = _usernames(session, [req.owner_id, req.reviewer_id])
+    value = current_value(session, req)
+    today = today or dt.date.today()
+    return {
+        "id": req.id,
+        "year": req.year,
+        "metric": req.metric_id,
+        "entity": req.entity_id,
+        "dims": parse_dims(req.dims),
+        "owner": names.get(req.owner_id),
+        "reviewer": names.get(req.reviewer_id) if req.reviewer_id else None,
+        "due": req.due_date.isoformat(),
+        "overdue": req.due_date < today and req.state not in DONE,
+        "state": req.state,
+        "version": req.version,
+        "value": value.value if value else None,
+        "unit": value.unit if value else None,
+        "status": value.status if value else None,
+        "value_id": value.id if value else None,
+        "entered_value_id": req.value_id,
+        "submitted_value_id": req.submitted_value_id,
+        # False when the ledger's value moved after submission (e.g. an import restated it)
+        "value_as_submitted": req.submitted_value_id is None
+        or (value is not None and value.id == req.submitted_value_id),
+        "instructions": req.instructions,
+        "updated_at": req.updated_at.isoformat(timespec="seconds"),
+        "updated_by": req.updated_by,
+    }
+
+
+def _usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
+    return {i: name for i, name in rows}

@@ -1,0 +1,66 @@
+"""A workspace with the test entity tree and one user per role, for workflow tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from esgledger.auth.permissions import Principal
+from esgledger.auth.users import add_user, grant, principal
+from esgledger.ledger.db import Database
+from esgledger.ledger.entities import import_entities
+from esgledger.workflow.requests import issue_requests
+from tests.factories import entities_file
+
+YEAR = 2025
+DUE = dt.date(2026, 3, 31)
+
+
+@dataclass
+class Org:
+    """The acting principals: an admin, a manager, two owners, two reviewers, an auditor."""
+
+    db: Database
+    admin: Principal
+    manager: Principal
+    olga: Principal  # data owner of HQ (and so SZ1 below it)
+    otto: Principal  # data owner of WH1
+    rita: Principal  # reviewer
+    rex: Principal  # second reviewer
+    aldo: Principal  # auditor
+
+    def reload(self, name: str) -> Principal:
+        with self.db.read() as session:
+            return principal(session, name)
+
+
+@pytest.fixture
+def org(db: Database, tmp_path: Path) -> Org:
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    users = [
+        ("ada", "admin"), ("mia", "esg_manager"), ("olga", "data_owner"),
+        ("otto", "data_owner"), ("rita", "reviewer"), ("rex", "reviewer"), ("aldo", "auditor"),
+    ]  # fmt: skip
+    with db.write() as session:
+        for name, role in users:
+            add_user(session, username=name, role=role, actor="setup")
+        grant(session, "olga", "HQ", actor="setup")
+        grant(session, "otto", "WH1", actor="setup")
+    with db.read() as session:
+        p = {name: principal(session, name) for name, _ in users}
+    return Org(db, p["ada"], p["mia"], p["olga"], p["otto"], p["rita"], p["rex"], p["aldo"])
+
+
+def issue(
+    org: Org, metrics: list[str], entities: list[str], owner: str = "olga", **kw
+) -> list[int]:
+    """Issue requests as the manager; returns the new ids."""
+    with org.db.write() as session:
+        result = issue_requests(
+            session, org.manager, year=kw.pop("year", YEAR), metrics=metrics, owner=owner,
+            due=kw.pop("due", DUE), entities=entities, reviewer=kw.pop("reviewer", "rita"), **kw,
+        )  # fmt: skip
+    return result["ids"]
