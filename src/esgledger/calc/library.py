@@ -11,6 +11,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -98,59 +99,36 @@ class FactorLibrary:
         return self.index.get((kind, activity, parameter, gas), {})
 
 
+def _record(factor: Any, edition: Any, *, user: bool) -> FactorRecord:
+    """One record from a factor and its edition: shipped dataclasses and workspace rows have
+    the same field names."""
+    return FactorRecord(
+        factor_id=factor.factor_id,
+        edition=factor.edition,
+        series=edition.series,
+        data_year=edition.data_year,
+        published=_published(
+            edition.public_date, edition.issued_date, edition.signed_date, edition.effective_date
+        ),
+        kind=factor.kind,
+        activity=factor.activity,
+        parameter=factor.parameter,
+        gas=factor.gas or "",
+        region=factor.region,
+        variant=factor.variant or "",
+        value=float(factor.value),
+        unit=factor.unit,
+        status=factor.status or edition.status,
+        user=user,
+    )
+
+
 def _shipped_records() -> list[FactorRecord]:
     editions = shipped.factor_editions()
-    out: list[FactorRecord] = []
-    for f in shipped.factors():
-        ed = editions[f.edition]
-        out.append(
-            FactorRecord(
-                factor_id=f.factor_id,
-                edition=f.edition,
-                series=ed.series,
-                data_year=ed.data_year,
-                published=_published(
-                    ed.public_date, ed.issued_date, ed.signed_date, ed.effective_date
-                ),
-                kind=f.kind,
-                activity=f.activity,
-                parameter=f.parameter,
-                gas=f.gas or "",
-                region=f.region,
-                variant=f.variant or "",
-                value=float(f.value),
-                unit=f.unit,
-                status=f.status or ed.status,
-                user=False,
-            )
-        )
-    return out
+    return [_record(f, editions[f.edition], user=False) for f in shipped.factors()]
 
 
 def _user_records(session: Session) -> list[FactorRecord]:
     editions = {e.edition: e for e in session.scalars(select(EditionRow))}
-    out: list[FactorRecord] = []
-    for f in session.scalars(select(FactorRow).order_by(FactorRow.factor_id)):
-        ed = editions[f.edition]
-        out.append(
-            FactorRecord(
-                factor_id=f.factor_id,
-                edition=f.edition,
-                series=ed.series,
-                data_year=ed.data_year,
-                published=_published(
-                    ed.public_date, ed.issued_date, ed.signed_date, ed.effective_date
-                ),
-                kind=f.kind,
-                activity=f.activity,
-                parameter=f.parameter,
-                gas=f.gas,
-                region=f.region,
-                variant=f.variant,
-                value=f.value,
-                unit=f.unit,
-                status=f.status,
-                user=True,
-            )
-        )
-    return out
+    factors = session.scalars(select(FactorRow).order_by(FactorRow.factor_id))
+    return [_record(f, editions[f.edition], user=True) for f in factors]
