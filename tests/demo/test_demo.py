@@ -112,7 +112,8 @@ def test_demo_builds_a_group_from_nothing(summary: dict[str, Any], demo_dir: Pat
     assert sorted(summary["activity_records_by_year"]) == [str(y) for y in YEARS]
     assert summary["audit_ok"] is True
     assert summary["restatements"] == 1
-    assert f"esg kpis list --year 2025 --db {demo_dir / 'esg.db'}" in summary["try"]
+    assert f"esg kpi --year 2025 --db {demo_dir / 'esg.db'}" in summary["try"]
+    assert f"esg check --year 2025 --db {demo_dir / 'esg.db'}" in summary["try"]
     inputs = demo_dir / "inputs"
     assert sorted(p.name for p in inputs.iterdir()) == sorted(summary["files"])
     assert load_workbook(inputs / "activities-2025.xlsx", read_only=True).sheetnames == [

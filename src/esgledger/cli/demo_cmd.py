@@ -20,9 +20,11 @@ def next_commands(db_path: Path, report_year: int) -> list[str]:
     """Commands to explore the demo (``--db`` goes after the subcommand)."""
     db = shlex.quote(str(db_path))
     return [
-        f"esg entities list --db {db}",
+        f"esg kpi --year {report_year} --db {db}",
+        f"esg calc explain --run 3 --metric ghg.scope1 --limit 10 --db {db}",
+        f"esg check --year {report_year} --db {db}",
+        f"esg materiality show --year {report_year} --db {db}",
         f"esg boundary show {report_year}-ghg --db {db}",
-        f"esg kpis list --year {report_year} --db {db}",
         f"esg audit verify --db {db}",
     ]
 
