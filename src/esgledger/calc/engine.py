@@ -301,8 +301,10 @@ def _results(
             pl.Series("coef_id", coef_id),
             quantities.gather(quantity_code[coef_id]).alias("quantity"),
             pl.Series("value", value),
-            pl.Series("co2e", value * gwp[coef_id], nan_to_null=True),
-            pl.Series("covered", covered, nan_to_null=True),
+            # NaN, not null, for "no CO2e" (energy) and "no instrument share": a scan less
+            # here; the run store turns them into NULLs.
+            pl.Series("co2e", value * gwp[coef_id]),
+            pl.Series("covered", covered),
         ]
     )
 

@@ -77,10 +77,7 @@ def sums_by_group(
     group = outer.astype(np.int64) * n_inner + inner.astype(np.int64)
     size = n_outer * n_inner
     present = np.flatnonzero(np.bincount(group, minlength=size))
-    columns = [
-        np.bincount(group, weights=np.nan_to_num(w, nan=0.0), minlength=size)[present]
-        for w in weights
-    ]
+    columns = [np.bincount(group, weights=w, minlength=size)[present] for w in weights]
     return {
         (int(g // n_inner), int(g % n_inner)): tuple(float(c[i]) for c in columns)
         for i, g in enumerate(present.tolist())

@@ -199,7 +199,10 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
         session.flush()
         for table, frame in (
             ("calculation_coefficients", out.coefficients),
-            ("calculation_results", out.results),
+            (
+                "calculation_results",
+                out.results.with_columns(pl.col("co2e", "covered").fill_nan(None)),
+            ),
             ("calculation_issues", out.unresolved),
         ):
             insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
