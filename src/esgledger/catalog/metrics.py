@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from esgledger.catalog._files import read_rows, split_list
 from esgledger.errors import NotFound
@@ -35,6 +36,26 @@ class Metric:
     definition: str
     spec_kpi: str  # the KPI label in the reference catalog this metric answers
     notes: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public fields, as ``esg metrics list --json`` and the API print them."""
+        return {
+            "id": self.id,
+            "area": self.area,
+            "group": self.group,
+            "name": self.name,
+            "unit": self.unit,
+            "published_unit": self.published_unit,
+            "kind": self.kind,
+            "formula": self.formula or None,
+            "calc_key": self.calc_key or None,
+            "dimensions": list(self.dimensions),
+            "precision": self.precision,
+            "boundary_family": self.boundary_family,
+            "gri": list(self.gri),
+            "szse17": list(self.szse17),
+            "definition": self.definition,
+        }
 
 
 @cache

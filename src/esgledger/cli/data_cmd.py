@@ -110,28 +110,7 @@ def metrics_list(
     """List every metric with unit, kind, dimensions and GRI references."""
     rows = [m for m in metrics().values() if area is None or m.area == area]
     if json:
-        print_json(
-            [
-                {
-                    "id": m.id,
-                    "area": m.area,
-                    "group": m.group,
-                    "name": m.name,
-                    "unit": m.unit,
-                    "published_unit": m.published_unit,
-                    "kind": m.kind,
-                    "formula": m.formula or None,
-                    "calc_key": m.calc_key or None,
-                    "dimensions": list(m.dimensions),
-                    "precision": m.precision,
-                    "boundary_family": m.boundary_family,
-                    "gri": list(m.gri),
-                    "szse17": list(m.szse17),
-                    "definition": m.definition,
-                }
-                for m in rows
-            ]
-        )
+        print_json([m.as_dict() for m in rows])
     else:
         print_table(
             f"{len(rows)} metrics",

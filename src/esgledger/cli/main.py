@@ -20,6 +20,7 @@ from esgledger.cli import (
     org_cmd,
     report_cmd,
     request_cmd,
+    serve_cmd,
     user_cmd,
     workspace_cmd,
 )
@@ -60,6 +61,7 @@ report_cmd.register(app)
 index_cmd.register(app)
 request_cmd.register(app)
 user_cmd.register(app)
+serve_cmd.register(app)
 
 
 def run() -> None:

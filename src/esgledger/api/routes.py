@@ -1,0 +1,129 @@
+"""Read-only endpoints under ``/api/v1``: each checks ``<kind>.read`` for the principal.
+
+Bodies are the same dicts the CLI's ``--json`` prints, built by the same services.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from esgledger.api.deps import SessionDep, UserDep, as_json
+from esgledger.auth.permissions import require
+from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
+from esgledger.catalog import metrics
+from esgledger.checks import run_checks
+from esgledger.kpi.series import kpi_series
+from esgledger.ledger.activities import activity_dict, list_activities
+from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_boundaries
+from esgledger.ledger.entities import entity_dict, list_entities
+
+router = APIRouter()
+
+Year = Annotated[int | None, Query(description="Only this reporting year.")]
+BoundaryCode = Annotated[
+    str | None, Query(description="Use this boundary for the year's figures (as `esg kpi`).")
+]
+RUN_LIST_KEYS = ("run_id", "year", "boundary", "profile", "created_at", "input_digest", "totals")
+
+
+@router.get("/entities", tags=["organisation"], summary="The entity tree, as imported")
+def entities(session: SessionDep, user: UserDep) -> Response:
+    require(user, "entities.read")
+    return as_json([entity_dict(e) for e in list_entities(session)])
+
+
+@router.get("/boundaries", tags=["organisation"], summary="Reporting boundaries")
+def boundaries(session: SessionDep, user: UserDep, year: Year = None) -> Response:
+    require(user, "boundaries.read")
+    return as_json([boundary_dict(session, b) for b in list_boundaries(session, year=year)])
+
+
+@router.get("/boundaries/{code}", tags=["organisation"], summary="One boundary with members")
+def boundary(code: str, session: SessionDep, user: UserDep) -> Response:
+    require(user, "boundaries.read")
+    return as_json(boundary_dict(session, get_boundary(session, code), with_members=True))
+
+
+@router.get("/metrics", tags=["catalog"], summary="The metric catalog")
+def metric_list(
+    user: UserDep,
+    area: Annotated[str | None, Query(description="Only this area, e.g. energy.")] = None,
+) -> Response:
+    # The catalog is shipped reference data, read under the same right as factor editions.
+    require(user, "factors.read")
+    return as_json([m.as_dict() for m in metrics().values() if area is None or m.area == area])
+
+
+@router.get("/activities", tags=["data"], summary="Stored activity records")
+def activities(
+    session: SessionDep,
+    user: UserDep,
+    entity: Annotated[str | None, Query(description="Only this entity.")] = None,
+    year: Annotated[int | None, Query(description="Only periods starting in this year.")] = None,
+    activity: Annotated[str | None, Query(description="Only this activity type.")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="At most this many rows.")] = None,
+) -> Response:
+    require(user, "activities.read", entity=entity)
+    rows = list_activities(session, entity=entity, year=year, activity=activity, limit=limit)
+    return as_json([activity_dict(r) for r in rows])
+
+
+@router.get("/kpis", tags=["kpis"], summary="Every KPI for a year and the years before")
+def kpis(
+    session: SessionDep,
+    user: UserDep,
+    year: Annotated[int, Query(description="Reporting year (the last column).")],
+    years: Annotated[int, Query(ge=1, le=20, description="How many years side by side.")] = 3,
+    boundary: BoundaryCode = None,
+    area: Annotated[str | None, Query(description="Only this area, e.g. energy.")] = None,
+) -> Response:
+    require(user, "kpis.read")
+    series = kpi_series(session, year, years=years, boundary=boundary)
+    if area:
+        series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
+    return as_json(series)
+
+
+@router.get("/runs", tags=["calculations"], summary="Stored calculation runs")
+def runs(session: SessionDep, user: UserDep, year: Year = None) -> Response:
+    require(user, "calculations.read")
+    rows = [run_summary(r) for r in list_runs(session, year=year)]
+    return as_json([{k: r[k] for k in RUN_LIST_KEYS} for r in rows])
+
+
+@router.get("/runs/{run_id}", tags=["calculations"], summary="One run: totals, options, editions")
+def run(run_id: int, session: SessionDep, user: UserDep) -> Response:
+    require(user, "calculations.read")
+    stored = get_run(session, run_id)
+    return as_json(run_summary(stored, stored_unresolved(session, stored)))
+
+
+@router.get("/findings", tags=["checks"], summary="Data-quality findings for a year")
+def findings(
+    session: SessionDep,
+    user: UserDep,
+    year: Annotated[int, Query(description="Reporting year to check.")],
+    boundary: BoundaryCode = None,
+    include_acknowledged: Annotated[
+        bool, Query(description="Also list acknowledged findings.")
+    ] = False,
+) -> Response:
+    # Checks read every figure of the year, so they need the KPI read right everywhere.
+    require(user, "kpis.read")
+    found = run_checks(session, year, boundary=boundary)
+    shown = found if include_acknowledged else [f for f in found if not f.acknowledged]
+    open_ = [f for f in found if not f.acknowledged]
+    return as_json(
+        {
+            "year": year,
+            "boundary": boundary,
+            "counts": {
+                "error": sum(f.severity == "error" for f in open_),
+                "warning": sum(f.severity == "warning" for f in open_),
+                "acknowledged": len(found) - len(open_),
+            },
+            "findings": [f.as_dict() for f in shown],
+        }
+    )
