@@ -23,12 +23,11 @@ from esgledger.calc.options import RunOptions
 from esgledger.errors import EsgError, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.audit import canonical_json
-from esgledger.ledger.boundaries import get_boundary, member_shares
+from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
 from esgledger.ledger.bulk import insert_frame
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import (
     ActivityRecord,
-    Boundary,
     CalculationIssue,
     CalculationRun,
     Entity,
@@ -46,21 +45,11 @@ class RunInputs:
     activities: pl.DataFrame
 
 
-def default_boundary(session: Session, year: int) -> Boundary | None:
-    """The year's energy/GHG boundary when there is exactly one."""
-    found = list(
-        session.scalars(
-            select(Boundary).where(Boundary.year == year, Boundary.family == "energy_ghg")
-        )
-    )
-    return found[0] if len(found) == 1 else None
-
-
 def load_inputs(session: Session, options: RunOptions) -> RunInputs:
     boundary = (
         get_boundary(session, options.boundary)
         if options.boundary
-        else default_boundary(session, options.year)
+        else year_boundary(session, options.year, "energy_ghg")
     )
     if boundary is not None and boundary.year != options.year:
         raise InvalidInput(f"boundary {boundary.code!r} is for {boundary.year}, not {options.year}")

@@ -8,8 +8,8 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.ledger.boundaries import get_boundary, member_shares
-from esgledger.ledger.models import Boundary, Entity
+from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
+from esgledger.ledger.models import Entity
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,7 @@ class Scopes:
     def _resolve(self, family: str) -> Scope:
         boundary = self.override
         if boundary is None and family in ("energy_ghg", "environment"):
-            found = list(
-                self.session.scalars(
-                    select(Boundary).where(Boundary.year == self.year, Boundary.family == family)
-                )
-            )
-            boundary = found[0] if len(found) == 1 else None
+            boundary = year_boundary(self.session, self.year, family)
         if boundary is None:
             return Scope(None, dict.fromkeys(self.parents, 1.0))
         return Scope(boundary.code, member_shares(self.session, boundary))

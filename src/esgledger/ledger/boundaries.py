@@ -135,6 +135,14 @@ def member_shares(session: Session, boundary: Boundary) -> dict[str, float]:
     return {e: s for e, s in rows}
 
 
+def year_boundary(session: Session, year: int, family: str) -> Boundary | None:
+    """The year's boundary of a data family when there is exactly one (else the caller decides)."""
+    found = list(
+        session.scalars(select(Boundary).where(Boundary.year == year, Boundary.family == family))
+    )
+    return found[0] if len(found) == 1 else None
+
+
 def get_boundary(session: Session, code: str) -> Boundary:
     boundary = session.scalar(select(Boundary).where(Boundary.code == code))
     if boundary is None:
