@@ -14,6 +14,8 @@ ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || debian_packages+=(l
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || debian_packages+=(fonts-dejavu-core)
 if [ "$purpose" = "test" ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || debian_packages+=(postgresql)
+  # The page tests drive Debian's Chromium through Playwright (no browser download).
+  [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${debian_packages[*]}"
