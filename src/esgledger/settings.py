@@ -19,6 +19,24 @@ class Settings(BaseSettings):
         default="cli",
         description="Name recorded in the audit log for writes made from this process.",
     )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A web sign-in ends after this many minutes unused."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="A web sign-in ends this many hours after login, whatever."
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins allowed per username or client address in the window.",
+    )
+    login_window_minutes: int = Field(
+        default=15, ge=1, description="The window the login rate limit counts failures in."
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the session cookie Secure (set when serving over HTTPS).",
+    )
 
 
 def get_settings() -> Settings:

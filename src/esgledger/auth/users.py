@@ -17,7 +17,8 @@ from esgledger.auth.permissions import ROLES, PermissionDenied, Principal
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.entities import get_entity, subtree
-from esgledger.ledger.workflow_models import EntityGrant, User
+from esgledger.ledger.models import utcnow
+from esgledger.ledger.workflow_models import EntityGrant, User, WebSession
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -101,6 +102,11 @@ def set_active(session: Session, username: str, active: bool, *, actor: str) -> 
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
     user = get_user(session, username)
     user.password_hash = hash_password(password)
+    # a new password ends every browser session signed in with the old one
+    for row in session.scalars(
+        select(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+    ):
+        row.ended_at = utcnow()
     session.flush()
     audit.record(
         session, actor=actor, action="user.password", subject=f"user:{user.username}", payload={}

@@ -1,0 +1,242 @@
+"""Web sign-in: password login with a rate limit, server-side sessions, CSRF tokens.
+
+A browser holds a random session token in a cookie signed with the workspace's key
+(:func:`signing_key`); the ledger keeps only the token's SHA-256, so a stolen database
+gives no usable cookie and a logout or an expiry ends the session for good. Each session
+has its own CSRF token that every form posts back.
+
+Failed logins are counted per username and per client address; once either reaches the
+limit in the window, logins are refused without checking the password until the window
+passes (so guessing is slow even for a correct password in the middle of a burst).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, Signer
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from esgledger.auth.permissions import PermissionDenied, Principal
+from esgledger.auth.users import authenticate, get_user, principal_of
+from esgledger.errors import EsgError
+from esgledger.ledger import audit
+from esgledger.ledger.models import utcnow
+from esgledger.ledger.workflow_models import AppSecret, LoginFailure, User, WebSession
+from esgledger.settings import get_settings
+
+SIGNING_KEY = "session-signing-key"
+TOUCH_EVERY = dt.timedelta(seconds=30)  # refresh last_seen_at at most this often
+
+
+class TooManyAttempts(EsgError):
+    """Too many failed logins for this username or client address (HTTP 429)."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(
+            f"too many failed logins; try again in {max(1, retry_after // 60 + 1)} minute(s)"
+        )
+
+
+class SessionEnded(EsgError):
+    """The cookie is missing, forged, logged out or expired: sign in again."""
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long sign-ins last and how many failed logins the rate limit allows."""
+
+    idle: dt.timedelta
+    max_age: dt.timedelta
+    max_failures: int
+    window: dt.timedelta
+
+    @classmethod
+    def from_settings(cls) -> SessionPolicy:
+        s = get_settings()
+        return cls(
+            idle=dt.timedelta(minutes=s.session_idle_minutes),
+            max_age=dt.timedelta(hours=s.session_max_hours),
+            max_failures=s.login_max_failures,
+            window=dt.timedelta(minutes=s.login_window_minutes),
+        )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session: who, the session's CSRF token, and the plain cookie token."""
+
+    principal: Principal
+    session_id: int
+    csrf_token: str
+    token: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def signing_key(session: Session) -> str:
+    """The workspace's cookie-signing key, made on first use and kept in the ledger."""
+    row = session.get(AppSecret, SIGNING_KEY)
+    if row is not None:
+        return row.value
+    try:
+        with session.begin_nested():
+            session.add(AppSecret(name=SIGNING_KEY, value=secrets.token_urlsafe(48)))
+    except IntegrityError:  # another process made it first: use theirs
+        pass
+    row = session.get(AppSecret, SIGNING_KEY)
+    assert row is not None
+    return row.value
+
+
+def sign(key: str, token: str) -> str:
+    return Signer(key, salt="esg-session").sign(token).decode("ascii")
+
+
+def unsign(key: str, cookie: str) -> str | None:
+    """The token in a cookie, or None for a cookie this workspace did not sign."""
+    try:
+        return Signer(key, salt="esg-session").unsign(cookie).decode("ascii")
+    except (BadSignature, UnicodeError):
+        return None
+
+
+def _check_rate(
+    session: Session, username: str, client: str, policy: SessionPolicy, now: dt.datetime
+) -> None:
+    since = now - policy.window
+    for column, value in ((LoginFailure.username, username), (LoginFailure.client, client)):
+        count, oldest = session.execute(
+            select(func.count(), func.min(LoginFailure.at)).where(
+                column == value, LoginFailure.at > since
+            )
+        ).one()
+        if count >= policy.max_failures:
+            retry = oldest + policy.window - now
+            raise TooManyAttempts(int(retry.total_seconds()) + 1)
+
+
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    policy: SessionPolicy | None = None,
+    now: dt.datetime | None = None,
+) -> SignedIn:
+    """A new session for a correct password; rate-limited; one message for every failure.
+
+    A failure is recorded even though the caller's transaction then raises, so call this in
+    a session whose commit does not depend on success (the web layer commits failures).
+    """
+    policy = policy or SessionPolicy.from_settings()
+    now = now or utcnow()
+    name = username.strip().lower()
+    client = client[:100]
+    _check_rate(session, name, client, policy, now)
+    try:
+        who = authenticate(session, name, password)
+    except PermissionDenied:
+        session.add(LoginFailure(username=name[:64], client=client, at=now))
+        session.flush()
+        raise
+    session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+    token = secrets.token_urlsafe(32)
+    row = WebSession(
+        user_id=who.user_id,
+        token_hash=_hash(token),
+        csrf_token=secrets.token_urlsafe(32),
+        client=client,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + policy.max_age,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=who.username,
+        action="user.login",
+        subject=f"user:{who.username}",
+        payload={"session": row.id, "client": client},
+    )
+    return SignedIn(who, row.id, row.csrf_token, token)
+
+
+def resume(
+    session: Session,
+    token: str,
+    *,
+    policy: SessionPolicy | None = None,
+    now: dt.datetime | None = None,
+) -> SignedIn:
+    """The live session for a cookie token; ends it if idle or too old. Disabled → ended."""
+    policy = policy or SessionPolicy.from_settings()
+    now = now or utcnow()
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None:
+        raise SessionEnded("not signed in; please log in")
+    if now >= row.expires_at or now - row.last_seen_at >= policy.idle:
+        row.ended_at = now
+        session.flush()
+        raise SessionEnded("your session expired; please log in again")
+    user = session.get(User, row.user_id)
+    assert user is not None
+    if not user.active:
+        row.ended_at = now
+        session.flush()
+        raise SessionEnded("this user is disabled")
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+        session.flush()
+    return SignedIn(principal_of(session, user), row.id, row.csrf_token, token)
+
+
+def logout(session: Session, token: str) -> None:
+    """End the session a cookie token stands for (no error if it already ended)."""
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(token)))
+    if row is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+        user = session.get(User, row.user_id)
+        audit.record(
+            session,
+            actor=user.username if user else "unknown",
+            action="user.logout",
+            subject=f"user:{user.username if user else row.user_id}",
+            payload={"session": row.id},
+        )
+        session.flush()
+
+
+def end_sessions_of(session: Session, username: str) -> int:
+    """End every live session of a user (on disable or password change)."""
+    user = get_user(session, username)
+    rows = session.scalars(
+        select(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+    ).all()
+    for row in rows:
+        row.ended_at = utcnow()
+    session.flush()
+    return len(rows)
+
+
+def csrf_ok(expected: str, given: str | None) -> bool:
+    """Constant-time comparison of the session's CSRF token and the one a form posted."""
+    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+
+
+def prune(session: Session, policy: SessionPolicy, now: dt.datetime | None = None) -> None:
+    """Forget failures older than the window and sessions ended or expired long ago."""
+    now = now or utcnow()
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= now - policy.window))
+    session.execute(delete(WebSession).where(WebSession.expires_at <= now - dt.timedelta(days=30)))

@@ -1,0 +1,70 @@
+"""Mount the web pages on the FastAPI application.
+
+The pages share the API's app, database and services. Errors on a page become HTML (the
+API keeps its problem-details JSON): no session → the login form; anything else → the
+error page with the one-line message and the right status.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from esgledger.api import errors as api_errors
+from esgledger.auth.permissions import PermissionDenied
+from esgledger.auth.sessions import TooManyAttempts
+from esgledger.errors import Conflict, EsgError, InvalidInput, NotFound
+from esgledger.web.deps import CsrfFailed, LoginRequired, login_url
+from esgledger.web.pages import PAGE_ROUTERS
+from esgledger.web.templating import render
+
+API_PREFIX = "/api/"
+_STATUS: tuple[tuple[type[EsgError], int], ...] = (
+    (CsrfFailed, 403),
+    (PermissionDenied, 403),
+    (TooManyAttempts, 429),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidInput, 422),
+    (EsgError, 400),
+)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+async def _on_esg_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, EsgError)
+    if _is_api(request):
+        return api_errors.esg_problem(exc)
+    if isinstance(exc, LoginRequired):
+        return RedirectResponse(login_url(request), status_code=303)
+    status = next(st for cls, st in _STATUS if isinstance(exc, cls))
+    return render(request, "error.html", {"message": str(exc), "status": status}, status=status)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if _is_api(request):
+        return await api_errors._on_http_error(request, exc)
+    message = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if exc.status_code == 404:
+        message = "no such page"
+    return render(
+        request, "error.html", {"message": message, "status": exc.status_code},
+        status=exc.status_code,
+    )  # fmt: skip
+
+
+def install(app: FastAPI) -> None:
+    """Add the page routes, the stylesheet and HTML error pages to ``app``."""
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for router in PAGE_ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    app.add_exception_handler(EsgError, _on_esg_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)

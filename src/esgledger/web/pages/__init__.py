@@ -1,0 +1,25 @@
+"""Page routers, one module per area; :mod:`esgledger.web.app` mounts them all."""
+
+from esgledger.web.pages import (
+    assess,
+    audit,
+    dashboard,
+    insight,
+    login,
+    reports,
+    requests,
+    review,
+    survey,
+)
+
+PAGE_ROUTERS = (
+    login.router,
+    dashboard.router,
+    requests.router,
+    review.router,
+    survey.router,
+    insight.router,
+    assess.router,
+    reports.router,
+    audit.router,
+)

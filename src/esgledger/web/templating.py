@@ -1,0 +1,63 @@
+"""Jinja2 for the pages: one environment, autoescaped, with the helpers every page uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from esgledger.auth.permissions import MATRIX, Principal, can
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["can"] = can
+
+# (path, label, the action that makes the link useful); pages check permissions themselves.
+NAV = (
+    ("/", "Dashboard", None),
+    ("/requests", "Data requests", "requests.read"),
+    ("/review", "Review", "request.approve"),
+    ("/kpis", "KPIs", "kpis.read"),
+    ("/emissions", "Emissions", "calculations.read"),
+    ("/findings", "Findings", "kpis.read"),
+    ("/materiality", "Materiality", "assessments.read"),
+    ("/reports", "Reports", "reports.read"),
+    ("/audit", "Audit log", "audit.read"),
+)
+
+
+def nav_items(user: Principal) -> list[tuple[str, str]]:
+    """The links a user sees: actions they hold everywhere or on their granted entities."""
+    grants = MATRIX.get(user.role)
+    if grants is None:
+        return []
+    return [
+        (path, label)
+        for path, label, action in NAV
+        if action is None or can(user, action) or action in grants.scoped
+    ]
+
+
+def number(value: Any, digits: int = 2) -> str:
+    """A figure as a report shows it: thousands separators, trailing zeros trimmed."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+TEMPLATES.env.filters["number"] = number
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    """A page; ``signed_in`` (set by the auth dependency) gives the header and CSRF field."""
+    signed_in = getattr(request.state, "signed_in", None)
+    nav = nav_items(signed_in.principal) if signed_in else []
+    ctx = {"signed_in": signed_in, "nav_items": nav, **(context or {})}
+    return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
