@@ -180,7 +180,10 @@ def resume(
     policy: SessionPolicy | None = None,
     now: dt.datetime | None = None,
 ) -> SignedIn:
-    """The live session for a cookie token; ends it if idle or too old. Disabled → ended."""
+    """The live session for a cookie token; ends it if idle or too old. Disabled → ended.
+
+    Raises :class:`SessionEnded` after marking the row ended: the caller commits anyway.
+    """
     policy = policy or SessionPolicy.from_settings()
     now = now or utcnow()
     row = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(token)))

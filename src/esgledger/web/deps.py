@@ -64,11 +64,14 @@ def signed_in(request: Request) -> SignedIn:
     token = unsign(cookie_key(request), cookie) if cookie else None
     if token is None:
         raise LoginRequired("please log in")
-    try:
-        with database(request).write() as session:
+    ended: SessionEnded | None = None
+    with database(request).write() as session:
+        try:
             who = resume(session, token)
-    except SessionEnded as exc:
-        raise LoginRequired(str(exc)) from None
+        except SessionEnded as exc:  # commit the session's end, then send to the login form
+            ended = exc
+    if ended is not None:
+        raise LoginRequired(str(ended))
     request.state.signed_in = who
     return who
 
