@@ -393,3 +393,25 @@ def test_build_into_an_existing_workspace_runs_later_stages(
     assert [s["name"] for s in built.stages][-1] == "probe"
     assert built.stages[-1]["report"] == {"entities": summary["entities"]}
     assert seen[0].report_year == 2025 and seen[0].root == ROOT and seen[0].out_dir is None
+
+
+def test_the_team_signs_in_with_the_printed_passwords(
+    summary: dict[str, Any], demo_dir: Path, demo_db: Database
+) -> None:
+    from esgledger.auth.users import authenticate
+    from esgledger.ledger.workflow_models import DataRequest
+
+    users = {u["username"]: u for u in summary["users"]}
+    assert {u["role"] for u in users.values()} == {
+        "admin", "esg_manager", "data_owner", "reviewer", "auditor"
+    }  # fmt: skip
+    credentials = demo_dir / "credentials.txt"
+    assert credentials.stat().st_mode & 0o077 == 0  # only the owner may read it
+    assert users["manager"]["password"] in credentials.read_text()
+    with demo_db.write() as session:
+        for name, user in users.items():
+            assert authenticate(session, name, user["password"]).role == user["role"]
+        states = [r.state for r in session.scalars(select(DataRequest))]
+    # next year's collection shows every state a team meets
+    assert {"draft", "submitted", "returned", "approved", "locked"} <= set(states)
+    assert states.count("draft") >= 2  # some not even started

@@ -14,6 +14,7 @@ from esgledger.cli.output import console, print_json
 from esgledger.demo import REPORT_YEAR, build
 from esgledger.demo.build import DemoSummary
 from esgledger.demo.stages import StageReport, describe
+from esgledger.demo.team_stage import read_credentials
 
 
 def next_commands(db_path: Path, report_year: int) -> list[str]:
@@ -59,6 +60,26 @@ def _print_summary(summary: DemoSummary, out: Path, commands: list[str]) -> None
     console.print(f"Workspace: [bold]{out / 'esg.db'}[/bold]. Try:")
     for command in commands:
         console.print(f"  {command}", highlight=False, soft_wrap=True)
+    _print_web(out)
+
+
+def _print_web(out: Path) -> None:
+    """How to open the web app on the demo, with the users the demo made."""
+    users = read_credentials(out)
+    if not users:
+        return
+    console.print(
+        f"Web app: [bold]esg serve --db {shlex.quote(str(out / 'esg.db'))}[/bold], then open "
+        "http://127.0.0.1:8000 and log in as one of (passwords also in "
+        f"{out / 'credentials.txt'}):",
+        soft_wrap=True,
+    )
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for col in ("username", "role", "password"):
+        table.add_column(col)
+    for row in users:
+        table.add_row(*row)
+    console.print(table)
 
 
 def demo(
@@ -76,6 +97,9 @@ def demo(
     if json:
         result: dict[str, Any] = summary.as_dict()
         result["try"] = commands
+        result["users"] = [
+            {"username": u, "role": r, "password": p} for u, r, p in read_credentials(out)
+        ]
         print_json(result)
     else:
         _print_summary(summary, out, commands)

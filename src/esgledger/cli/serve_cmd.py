@@ -1,4 +1,4 @@
-"""`esg serve`: run the read-only HTTP API (``/api/v1``) on a workspace with uvicorn."""
+"""`esg serve`: the web app and the JSON API (``/api/v1``) on a workspace, with uvicorn."""
 
 from __future__ import annotations
 
@@ -15,13 +15,17 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 8000,
     db: DbOption = None,
 ) -> None:
-    """Serve the HTTP API; clients send `Authorization: Bearer <token>`."""
+    """Serve the web app and the JSON API (`/api/v1`, bearer tokens) for the whole team."""
     import uvicorn
 
     from esgledger.api.app import create_app
 
     api = create_app(db_target(db))
-    console.print(f"Serving the API on http://{host}:{port}/api/v1 (schema: /api/v1/openapi.json)")
+    console.print(
+        f"Web app on http://{host}:{port}/ (log in with an `esg user` account); "
+        f"API on http://{host}:{port}/api/v1 (schema: /api/v1/openapi.json). Ctrl+C stops.",
+        soft_wrap=True,
+    )
     uvicorn.run(api, host=host, port=port)
 
 

@@ -122,6 +122,16 @@ def _assessments(ctx: DemoContext) -> StageReport:
 STAGES.append(("assessments", _assessments))
 
 
+def _team(ctx: DemoContext) -> StageReport:
+    """Users for every role (passwords in ``credentials.txt``), next year's collection begun."""
+    from esgledger.demo.team_stage import team_stage
+
+    return team_stage(ctx)
+
+
+STAGES.append(("team", _team))
+
+
 def _report(ctx: DemoContext) -> StageReport:
     """The ESG report of the report year: HTML, PDF and XLSX under ``<out>/report``."""
     from esgledger.demo.report_stage import report_stage

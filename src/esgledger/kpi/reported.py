@@ -18,6 +18,7 @@ from esgledger.catalog import Metric, metrics
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, parse_dims
 from esgledger.kpi.scope import Scopes
+from esgledger.ledger.kpis import approved_or_direct
 from esgledger.ledger.models import KpiValue
 from esgledger.units import multiplier, parse
 
@@ -74,7 +75,9 @@ def reported_figures(
     # Plain rows, not ORM objects: a year of a thousand entities is a hundred thousand values.
     columns = [getattr(KpiValue, c) for c in StoredValue._fields]
     rows = session.execute(
-        select(*columns).where(KpiValue.year == year, KpiValue.is_current).order_by(KpiValue.id)
+        select(*columns)
+        .where(KpiValue.year == year, KpiValue.is_current, approved_or_direct())
+        .order_by(KpiValue.id)
     )
     grouped: dict[tuple[str, str], list[StoredValue]] = defaultdict(list)
     for row in rows:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import ImportRejected, Problem
@@ -16,6 +16,7 @@ from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.bulk import insert_frame
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import Entity, KpiValue, utcnow
+from esgledger.ledger.workflow_models import DataRequest
 
 SAME_FIELDS = ("value", "unit", "status", "qualifier", "preliminary")
 
@@ -131,6 +132,16 @@ def _insert_new(session: Session, rows: list[dict[str, Any]], batch_id: int) -> 
 def _value(row: dict[str, Any], batch_id: int) -> KpiValue:
     fields = {k: v for k, v in row.items() if k != "__row"}
     return KpiValue(**fields, batch_id=batch_id, is_current=True)
+
+
+def approved_or_direct() -> ColumnElement[bool]:
+    """KPI values that count as figures: imported ones, and those a data request entered
+    once the request is approved (or locked). A draft, submitted or returned request's value
+    is stored, listed and checked, but no KPI table shows it before a reviewer approves."""
+    pending = select(DataRequest.id).where(
+        DataRequest.value_id == KpiValue.id, DataRequest.state.not_in(("approved", "locked"))
+    )
+    return ~pending.exists()
 
 
 def list_kpis(
