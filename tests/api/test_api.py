@@ -112,7 +112,7 @@ def test_openapi_lists_every_endpoint_and_the_token_scheme(client: TestClient) -
     doc = client.get(f"{PREFIX}/openapi.json")
     assert doc.status_code == 200
     schema = doc.json()
-    assert set(schema["paths"]) == {
+    assert set(schema["paths"]) >= {
         f"{PREFIX}{p}"
         for p in (
             "/entities",
@@ -124,8 +124,25 @@ def test_openapi_lists_every_endpoint_and_the_token_scheme(client: TestClient) -
             "/runs",
             "/runs/{run_id}",
             "/findings",
+            "/requests",
+            "/requests/{request_id}",
+            "/requests/{request_id}/value",
+            "/evidence/{evidence_id}",
+            "/imports/kpis",
+            "/audit",
+            "/users",
         )
     }
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
-    for item in schema["paths"].values():
-        assert item["get"]["security"] == [{"token": []}]
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    assert schema["components"]["schemas"]["Problem"]["required"] == [
+        "type", "title", "status", "detail",
+    ]  # fmt: skip
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            assert operation["security"] == [{"token": []}], (method, path)
+            ok = operation["responses"][next(c for c in operation["responses"] if c < "300")]
+            assert ok.get("content"), f"{method} {path} documents no body"
+            for status in ("401", "403", "422"):
+                content = operation["responses"][status]["content"]
+                assert content == {"application/problem+json": {"schema": problem_ref}}, path

@@ -112,7 +112,7 @@ def test_the_whole_cycle_with_return_four_eyes_and_audit(org: Org) -> None:
 
 
 def test_whoever_submitted_cannot_approve(org: Org) -> None:
-    (rid,) = issue(org, ["packaging.plastics"], ["WH1"], owner="ada")
+    (rid,) = issue(org, ["packaging.plastics"], ["WH1"], owner="ada", reviewer="rex")
     with org.db.write() as s:
         enter_value(s, org.admin, rid, version=1, value=1, unit="t")
         review.submit(s, org.admin, rid, version=2)

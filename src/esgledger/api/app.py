@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 import esgledger
-from esgledger.api import errors
+from esgledger.api import admin_routes, assess_routes, errors, import_routes, workflow_routes
 from esgledger.api.routes import router
+from esgledger.api.schemas import Problem
 from esgledger.ledger.workspace import open_workspace
+from esgledger.web import install as install_web
 
 PREFIX = "/api/v1"
 
@@ -31,8 +34,10 @@ def create_app(db_target: str) -> FastAPI:
     app = FastAPI(
         title="esgledger API",
         version=esgledger.__version__,
-        description="Read-only access to an esgledger workspace. Every request needs "
-        "`Authorization: Bearer <token>`; every error is RFC 9457 problem details.",
+        description="Access to an esgledger workspace: read the ledger, run the data-request "
+        "workflow, upload evidence, templates and imports. Every request needs "
+        "`Authorization: Bearer <token>`; the user's role and entity grants decide what it may "
+        "do. Every error is RFC 9457 problem details (`application/problem+json`).",
         openapi_url=f"{PREFIX}/openapi.json",
         docs_url=f"{PREFIX}/docs",
         redoc_url=None,
@@ -40,5 +45,28 @@ def create_app(db_target: str) -> FastAPI:
     )
     app.state.db = database
     app.include_router(router, prefix=PREFIX)
+    app.include_router(workflow_routes.router, prefix=PREFIX)
+    app.include_router(assess_routes.router, prefix=PREFIX)
+    app.include_router(admin_routes.router, prefix=PREFIX)
+    app.include_router(import_routes.router, prefix=PREFIX)
+    _document_problems(app)
     errors.install(app)
+    install_web(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Publish the problem-details schema every error response refers to."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,19 +1,30 @@
-"""Dependencies every endpoint shares: a read session and the signed-in principal."""
+"""Dependencies every endpoint shares: a read session and the signed-in principal.
+
+Writes take :data:`WriterDep` instead: one write transaction per request that also
+authenticates the token, so a write holds one database connection, commits before the
+response is built (an acknowledged write is stored), and rolls back whole on any error.
+"""
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request, Response, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from esgledger.api.errors import Unauthorized
-from esgledger.auth.permissions import PermissionDenied, Principal
+from esgledger.auth.permissions import MATRIX, PermissionDenied, Principal, can, require
 from esgledger.auth.tokens import authenticate_token
+from esgledger.errors import InvalidInput
 from esgledger.ledger.db import Database
+
+MAX_UPLOAD = 50 * 1024 * 1024
 
 bearer = HTTPBearer(
     scheme_name="token",
@@ -34,10 +45,10 @@ def read_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(read_session)]
 
 
-def principal(
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
+CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     """The user the bearer token stands for; 401 when missing, unknown or revoked."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("missing bearer token; send `Authorization: Bearer <token>`")
@@ -47,7 +58,69 @@ def principal(
         raise Unauthorized(str(exc)) from None
 
 
+def principal(session: SessionDep, credentials: CredentialsDep) -> Principal:
+    """The signed-in user of a read endpoint."""
+    return authenticate(session, credentials)
+
+
 UserDep = Annotated[Principal, Depends(principal)]
+
+
+class Writer:
+    """Opens the request's write transaction and authenticates inside it."""
+
+    def __init__(self, database: Database, credentials: HTTPAuthorizationCredentials | None):
+        self.database = database
+        self.credentials = credentials
+
+    def principal(self) -> Principal:
+        """Authenticate in a short read (for work that opens its own transaction)."""
+        with self.database.read() as session:
+            return authenticate(session, self.credentials)
+
+    @contextmanager
+    def __call__(self) -> Iterator[tuple[Session, Principal]]:
+        with self.database.write() as session:
+            yield session, authenticate(session, self.credentials)
+
+
+def writer(request: Request, credentials: CredentialsDep) -> Writer:
+    return Writer(request.app.state.db, credentials)
+
+
+WriterDep = Annotated[Writer, Depends(writer)]
+
+
+def require_some(user: Principal, action: str) -> None:
+    """Allow ``action`` anywhere, or on at least one granted entity (lists filtered later).
+
+    A data owner with grants may list requests (only theirs are shown); without any grant
+    the answer is 403 with the usual "no grant" message.
+    """
+    grants = MATRIX.get(user.role)
+    if can(user, action) or (
+        user.active and grants is not None and action in grants.scoped and user.scope
+    ):
+        return
+    require(user, action)
+
+
+@contextmanager
+def uploaded(file: UploadFile, *, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    """The upload as a file under its own (sanitised) name in a private temporary folder,
+    so readers name it in messages exactly as the CLI would; removed afterwards."""
+    name = PurePath((file.filename or "").replace("\\", "/")).name.strip()
+    if not name:
+        raise InvalidInput("the uploaded file has no name; send it as multipart form field")
+    if not name.lower().endswith(suffixes):
+        raise InvalidInput(f"{name}: unsupported file type; use {', '.join(suffixes)}")
+    data = file.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise InvalidInput(f"{name} is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+    with tempfile.TemporaryDirectory(prefix="esg-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        yield path
 
 
 def as_json(data: Any) -> Response:

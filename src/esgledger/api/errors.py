@@ -83,7 +83,18 @@ def esg_problem(exc: EsgError) -> JSONResponse:
         ]
     if isinstance(exc, Unauthorized):
         headers = {"WWW-Authenticate": "Bearer"}
-    return problem(status, str(exc), slug=slug, headers=headers, **extra)
+    return problem(status, one_line(exc), slug=slug, headers=headers, **extra)
+
+
+def one_line(exc: EsgError) -> str:
+    """The error's message on one line; a refused file says its first problem and a count
+    (every problem is in the ``problems`` list beside it)."""
+    if isinstance(exc, ImportRejected) and exc.problems:
+        first = exc.problems[0].format(exc.source)
+        more = exc.total - 1
+        extra = f" (and {more} more problem{'s' if more != 1 else ''})" if more > 0 else ""
+        return f"{first}{extra}; nothing was imported"
+    return " ".join(str(exc).split("\n"))
 
 
 async def _on_esg_error(_request: Request, exc: Exception) -> JSONResponse:

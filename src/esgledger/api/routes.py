@@ -1,4 +1,4 @@
-"""Read-only endpoints under ``/api/v1``: each checks ``<kind>.read`` for the principal.
+"""Read endpoints for the ledger's records: each checks ``<kind>.read`` for the principal.
 
 Bodies are the same dicts the CLI's ``--json`` prints, built by the same services.
 """
@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
+from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
 from esgledger.auth.permissions import require
 from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
@@ -21,32 +22,57 @@ from esgledger.ledger.entities import entity_dict, list_entities
 
 router = APIRouter()
 
-Year = Annotated[int | None, Query(description="Only this reporting year.")]
+Year = Annotated[int | None, Query(ge=1900, le=2100, description="Only this reporting year.")]
 BoundaryCode = Annotated[
     str | None, Query(description="Use this boundary for the year's figures (as `esg kpi`).")
 ]
+ERRORS = s.problems(401, 403, 404, 422)
 RUN_LIST_KEYS = ("run_id", "year", "boundary", "profile", "created_at", "input_digest", "totals")
 
 
-@router.get("/entities", tags=["organisation"], summary="The entity tree, as imported")
+@router.get(
+    "/entities",
+    tags=["organisation"],
+    summary="The entity tree, as imported",
+    response_model=list[s.EntityOut],
+    responses=ERRORS,
+)
 def entities(session: SessionDep, user: UserDep) -> Response:
     require(user, "entities.read")
     return as_json([entity_dict(e) for e in list_entities(session)])
 
 
-@router.get("/boundaries", tags=["organisation"], summary="Reporting boundaries")
+@router.get(
+    "/boundaries",
+    tags=["organisation"],
+    summary="Reporting boundaries",
+    response_model=list[s.BoundaryOut],
+    responses=ERRORS,
+)
 def boundaries(session: SessionDep, user: UserDep, year: Year = None) -> Response:
     require(user, "boundaries.read")
     return as_json([boundary_dict(session, b) for b in list_boundaries(session, year=year)])
 
 
-@router.get("/boundaries/{code}", tags=["organisation"], summary="One boundary with members")
+@router.get(
+    "/boundaries/{code}",
+    tags=["organisation"],
+    summary="One boundary with members",
+    response_model=s.BoundaryOut,
+    responses=ERRORS,
+)
 def boundary(code: str, session: SessionDep, user: UserDep) -> Response:
     require(user, "boundaries.read")
     return as_json(boundary_dict(session, get_boundary(session, code), with_members=True))
 
 
-@router.get("/metrics", tags=["catalog"], summary="The metric catalog")
+@router.get(
+    "/metrics",
+    tags=["catalog"],
+    summary="The metric catalog",
+    response_model=list[s.MetricOut],
+    responses=ERRORS,
+)
 def metric_list(
     user: UserDep,
     area: Annotated[str | None, Query(description="Only this area, e.g. energy.")] = None,
@@ -56,25 +82,41 @@ def metric_list(
     return as_json([m.as_dict() for m in metrics().values() if area is None or m.area == area])
 
 
-@router.get("/activities", tags=["data"], summary="Stored activity records")
+@router.get(
+    "/activities",
+    tags=["data"],
+    summary="Stored activity records",
+    response_model=list[s.ActivityOut],
+    responses=ERRORS,
+)
 def activities(
     session: SessionDep,
     user: UserDep,
     entity: Annotated[str | None, Query(description="Only this entity.")] = None,
-    year: Annotated[int | None, Query(description="Only periods starting in this year.")] = None,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2100, description="Only periods starting in this year.")
+    ] = None,
     activity: Annotated[str | None, Query(description="Only this activity type.")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="At most this many rows.")] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=1_000_000, description="At most this many rows.")
+    ] = None,
 ) -> Response:
     require(user, "activities.read", entity=entity)
     rows = list_activities(session, entity=entity, year=year, activity=activity, limit=limit)
     return as_json([activity_dict(r) for r in rows])
 
 
-@router.get("/kpis", tags=["kpis"], summary="Every KPI for a year and the years before")
+@router.get(
+    "/kpis",
+    tags=["kpis"],
+    summary="Every KPI for a year and the years before",
+    response_model=s.KpiSeries,
+    responses=ERRORS,
+)
 def kpis(
     session: SessionDep,
     user: UserDep,
-    year: Annotated[int, Query(description="Reporting year (the last column).")],
+    year: Annotated[int, Query(ge=1900, le=2100, description="Reporting year (the last column).")],
     years: Annotated[int, Query(ge=1, le=20, description="How many years side by side.")] = 3,
     boundary: BoundaryCode = None,
     area: Annotated[str | None, Query(description="Only this area, e.g. energy.")] = None,
@@ -86,25 +128,47 @@ def kpis(
     return as_json(series)
 
 
-@router.get("/runs", tags=["calculations"], summary="Stored calculation runs")
+@router.get(
+    "/runs",
+    tags=["calculations"],
+    summary="Stored calculation runs",
+    response_model=list[s.RunListItem],
+    responses=ERRORS,
+)
 def runs(session: SessionDep, user: UserDep, year: Year = None) -> Response:
     require(user, "calculations.read")
     rows = [run_summary(r) for r in list_runs(session, year=year)]
     return as_json([{k: r[k] for k in RUN_LIST_KEYS} for r in rows])
 
 
-@router.get("/runs/{run_id}", tags=["calculations"], summary="One run: totals, options, editions")
-def run(run_id: int, session: SessionDep, user: UserDep) -> Response:
+@router.get(
+    "/runs/{run_id}",
+    tags=["calculations"],
+    summary="One run: totals, options, editions",
+    response_model=s.RunOut,
+    responses=ERRORS,
+)
+def run(
+    run_id: Annotated[int, Path(ge=1, le=s.MAX_ID, description="Run id.")],
+    session: SessionDep,
+    user: UserDep,
+) -> Response:
     require(user, "calculations.read")
     stored = get_run(session, run_id)
     return as_json(run_summary(stored, stored_unresolved(session, stored)))
 
 
-@router.get("/findings", tags=["checks"], summary="Data-quality findings for a year")
+@router.get(
+    "/findings",
+    tags=["checks"],
+    summary="Data-quality findings for a year",
+    response_model=s.FindingsOut,
+    responses=ERRORS,
+)
 def findings(
     session: SessionDep,
     user: UserDep,
-    year: Annotated[int, Query(description="Reporting year to check.")],
+    year: Annotated[int, Query(ge=1900, le=2100, description="Reporting year to check.")],
     boundary: BoundaryCode = None,
     include_acknowledged: Annotated[
         bool, Query(description="Also list acknowledged findings.")

@@ -116,3 +116,35 @@ def events(session: Session, *, limit: int = 100, action: str | None = None) -> 
 
 def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def page(
+    session: Session,
+    *,
+    subject: str | None = None,
+    action: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[AuditEvent], int]:
+    """One page of events, newest first, and how many match in all (for paging clients)."""
+    where = []
+    if subject:
+        where.append(AuditEvent.subject == subject)
+    if action:
+        where.append(AuditEvent.action == action)
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(*where)) or 0
+    stmt = select(AuditEvent).where(*where).order_by(AuditEvent.id.desc())
+    return list(session.scalars(stmt.offset(offset).limit(limit))), total
+
+
+def event_dict(event: AuditEvent) -> dict[str, Any]:
+    """An event as ``esg audit log --json`` prints it (payload decoded)."""
+    return {
+        "id": event.id,
+        "ts": event.ts.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "subject": event.subject,
+        "payload": json.loads(event.payload),
+        "hash": event.hash,
+    }

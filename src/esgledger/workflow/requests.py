@@ -14,13 +14,14 @@ their own unsaved edit, which the message repeats.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.auth.permissions import Principal, can, require
+from esgledger.auth.permissions import PermissionDenied, Principal, can, require
 from esgledger.auth.users import get_user, principal_of
 from esgledger.catalog import dimensions, metric
 from esgledger.errors import Conflict, InvalidInput, NotFound
@@ -29,12 +30,14 @@ from esgledger.kpi.figures import parse_dims
 from esgledger.ledger import audit
 from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.entities import get_entity, subtree
-from esgledger.ledger.models import KpiValue, utcnow
+from esgledger.ledger.models import AuditEvent, KpiValue, utcnow
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.workflow.states import DONE
 
 OWNER_ROLES = ("data_owner", "esg_manager", "admin")
 REVIEWER_ROLES = ("reviewer", "admin")
+# Review verbs reserved to the request's assigned reviewer (when one is named) and admins.
+ASSIGNED_REVIEW = ("request.approve", "request.return")
 
 
 def issue_requests(
@@ -204,6 +207,8 @@ def load_for_edit(
     if req is None:
         raise NotFound(f"no data request {request_id}; `esg request list` lists them")
     require(user, action, entity=req.entity_id)
+    if action in ASSIGNED_REVIEW:
+        require_assigned_reviewer(session, user, req, action)
     if version is not None and req.version != version:
         lost = f"; your {attempted} was not saved" if attempted else "; nothing was saved"
         raise Conflict(
@@ -212,6 +217,24 @@ def load_for_edit(
             f"version {version}){lost}: reload it and try again"
         )
     return req
+
+
+def require_assigned_reviewer(
+    session: Session, user: Principal, req: DataRequest, action: str
+) -> None:
+    """Four eyes by name: a request with a named reviewer is approved or returned by that
+    reviewer (or an admin), not by whoever else holds the role."""
+    if req.reviewer_id is None or user.role == "admin" or req.reviewer_id == user.user_id:
+        return
+    reviewer = session.get(User, req.reviewer_id)
+    name = reviewer.username if reviewer is not None else str(req.reviewer_id)
+    if name == user.username:
+        return
+    verb = action.split(".", 1)[1]
+    raise PermissionDenied(
+        f"{user.username} may not {verb} request {req.id}: its reviewer is {name}; "
+        f"only {name} or an admin may {verb} it"
+    )
 
 
 def touch(req: DataRequest, user: Principal) -> None:
@@ -328,6 +351,25 @@ def request_dict(
         "updated_at": req.updated_at.isoformat(timespec="seconds"),
         "updated_by": req.updated_by,
     }
+
+
+def request_history(session: Session, request_id: int) -> list[dict[str, Any]]:
+    """Every step of the request from the audit log, oldest first (who, what, when)."""
+    rows = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.subject == f"request:{request_id}")
+        .order_by(AuditEvent.id)
+    )
+    return [
+        {
+            "event": e.id,
+            "at": e.ts.isoformat(timespec="seconds"),
+            "actor": e.actor,
+            "action": e.action,
+            "payload": json.loads(e.payload),
+        }
+        for e in rows
+    ]
 
 
 def _usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:

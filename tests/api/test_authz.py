@@ -1,0 +1,155 @@
+"""Every API route × every role: allowed or denied exactly as ``auth.permissions.MATRIX`` says.
+
+The routes come from the app itself, so a new endpoint without an entry in :data:`ROUTES`
+fails this test. "Allowed" means any answer but 401/403 (a 404, 409 or 422 shows the
+permission check passed); "denied" means 403 with a token and 401 without one. Versioned
+writes send a version that can never match, so an allowed call is a 409 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.routing import APIRoute
+
+from esgledger.api.app import PREFIX
+from esgledger.auth.permissions import MATRIX, Principal, can
+from esgledger.auth.users import principal
+from tests.api.conftest import USERS, YEAR, Api
+
+STALE = {"version": 2**31 - 1}
+BAD_FILE = {"file": ("notes.txt", b"not a table")}
+SOME = "some"  # lists filtered to what the user may read: allowed with any grant
+
+
+@dataclass(frozen=True)
+class Case:
+    """The permission a route checks, on which entity, and how to call it."""
+
+    action: str
+    entity: str | None = None  # SOME, an entity id, or None (global)
+    params: dict[str, Any] = field(default_factory=dict)
+    json: dict[str, Any] | None = None
+    files: dict[str, Any] | None = None
+    assigned_review: bool = False  # approve/return: also the request's named reviewer
+
+
+ISSUE = {"year": YEAR, "metrics": ["packaging.plastics"], "owner": "olga", "due": "2026-03-31",
+         "entities": ["SZ1"], "reviewer": "rita"}  # fmt: skip
+
+ROUTES: dict[tuple[str, str], Case] = {
+    ("GET", "/entities"): Case("entities.read"),
+    ("GET", "/boundaries"): Case("boundaries.read"),
+    ("GET", "/boundaries/{code}"): Case("boundaries.read"),
+    ("GET", "/metrics"): Case("factors.read"),
+    ("GET", "/activities"): Case("activities.read", "SZ1", params={"entity": "SZ1"}),
+    ("GET", "/kpis"): Case("kpis.read", params={"year": YEAR}),
+    ("GET", "/runs"): Case("calculations.read"),
+    ("GET", "/runs/{run_id}"): Case("calculations.read"),
+    ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
+    ("GET", "/requests"): Case("requests.read", SOME),
+    ("GET", "/requests/overdue"): Case("requests.read", SOME),
+    ("GET", "/requests/template"): Case("requests.read", SOME, params={"year": YEAR}),
+    ("GET", "/requests/{request_id}"): Case("requests.read", "SZ1"),
+    ("POST", "/requests"): Case("request.issue", json=ISSUE),
+    ("POST", "/requests/{request_id}/value"): Case(
+        "request.enter", "SZ1", json={**STALE, "value": 1, "unit": "t"}
+    ),
+    ("POST", "/requests/{request_id}/submit"): Case("request.submit", "SZ1", json=STALE),
+    ("POST", "/requests/{request_id}/approve"): Case(
+        "request.approve", "SZ1", json=STALE, assigned_review=True
+    ),
+    ("POST", "/requests/{request_id}/return"): Case(
+        "request.return", "SZ1", json={**STALE, "comment": "why"}, assigned_review=True
+    ),
+    ("POST", "/requests/{request_id}/lock"): Case("request.lock", "SZ1", json=STALE),
+    ("POST", "/requests/{request_id}/restate"): Case(
+        "request.restate", "SZ1", json={**STALE, "value": 1, "unit": "t", "reason": "r"}
+    ),
+    ("POST", "/requests/{request_id}/comments"): Case(
+        "request.comment", "SZ1", json={"body": "a question"}
+    ),
+    ("POST", "/requests/lock-year"): Case("request.lock", json={"year": 1999}),
+    ("POST", "/requests/upload"): Case("request.enter", SOME, files=BAD_FILE),
+    ("GET", "/requests/{request_id}/evidence"): Case("evidence.read", "SZ1"),
+    ("POST", "/requests/{request_id}/evidence"): Case(
+        "evidence.add", "SZ1", files={"file": ("meter.txt", b"reading 123")}
+    ),
+    ("GET", "/evidence/{evidence_id}"): Case("evidence.read", "SZ1"),
+    ("GET", "/materiality"): Case("assessments.read"),
+    ("GET", "/materiality/{year}"): Case("assessments.read"),
+    ("GET", "/risks"): Case("assessments.read"),
+    ("GET", "/risks/{code}"): Case("assessments.read"),
+    ("GET", "/targets"): Case("assessments.read"),
+    ("GET", "/targets/progress"): Case("assessments.read", params={"year": YEAR}),
+    ("GET", "/audit"): Case("audit.read"),
+    ("GET", "/audit/verify"): Case("audit.read"),
+    ("GET", "/users"): Case("users.read"),
+    ("POST", "/imports/entities"): Case("entities.write", files=BAD_FILE),
+    ("POST", "/imports/activities"): Case("activities.write", SOME, files=BAD_FILE),
+    ("POST", "/imports/kpis"): Case("kpis.write", SOME, files=BAD_FILE),
+}
+
+
+def expected(user: Principal, case: Case) -> bool:
+    """What the permission matrix (and the assigned-reviewer rule) allow."""
+    if case.entity == SOME:
+        grants = MATRIX[user.role]
+        allowed = can(user, case.action) or (case.action in grants.scoped and bool(user.scope))
+    else:
+        allowed = can(user, case.action, entity=case.entity)
+    if case.assigned_review:
+        allowed = allowed and (user.role == "admin" or user.username == "rita")
+    return allowed
+
+
+def _api_routes(api: Api) -> list[tuple[str, str]]:
+    """(method, path) of every API operation: the published schema's, plus any route added
+    to the app directly (FastAPI keeps included routers behind private wrappers)."""
+    schema = api.client.app.openapi()  # type: ignore[attr-defined]
+    out = {(m.upper(), p.removeprefix(PREFIX)) for p, item in schema["paths"].items() for m in item}
+    for route in api.client.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, APIRoute) and route.path.startswith(PREFIX):
+            out |= {(m, route.path.removeprefix(PREFIX)) for m in route.methods}
+    return sorted(out)
+
+
+def test_every_route_has_a_matrix_entry(api: Api) -> None:
+    routes = _api_routes(api)
+    missing = [r for r in routes if r not in ROUTES]
+    assert not missing, f"add these routes to ROUTES with the permission they check: {missing}"
+    assert not set(ROUTES) - set(routes), "ROUTES names routes the app no longer has"
+
+
+def test_every_route_allows_and_denies_as_the_matrix_says(api: Api) -> None:
+    (rid,) = api.ok("mia", "POST", "/requests", 201, json=ISSUE)["ids"]
+    evidence = api.ok("olga", "POST", f"/requests/{rid}/evidence", 201,
+                      files={"file": ("meter.txt", b"reading 123")})  # fmt: skip
+    ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE",
+           "year": YEAR}  # fmt: skip
+    with api.db.read() as session:
+        who = {name: principal(session, name) for name in USERS}
+
+    wrong: list[str] = []
+    checked = 0
+    for (method, path), case in ROUTES.items():
+        url = path.format(**{k: v for k, v in ids.items() if "{" + k + "}" in path})
+        for name in [*USERS, None]:
+            got = api.call(name, method, url, params=case.params, json=case.json, files=case.files)
+            checked += 1
+            assert got.status_code < 500, (method, url, name, got.text)
+            if name is None:
+                if got.status_code != 401:
+                    wrong.append(f"{method} {path} without a token: {got.status_code}")
+                continue
+            allowed = expected(who[name], case)
+            denied = got.status_code in (401, 403)
+            if allowed == denied or (denied and got.status_code != 403):
+                role = USERS[name][0]
+                wrong.append(
+                    f"{method} {path} as {name} ({role}): {got.status_code} but "
+                    f"{'allowed' if allowed else 'denied'} by the matrix: {got.text[:200]}"
+                )
+    assert checked == len(ROUTES) * (len(USERS) + 1)
+    assert not wrong, "\n".join(wrong)
