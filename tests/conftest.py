@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,31 @@ def _command_once(app: typer.Typer) -> Any:
 @pytest.fixture(autouse=True)
 def _esg_tree_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(typer.testing, "_get_command", _command_once)
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """The full demo folder and what ``esg demo --json`` printed (users and passwords too)."""
+
+    out: Path
+    summary: dict[str, Any]
+
+    @property
+    def db_path(self) -> Path:
+        return self.out / "esg.db"
+
+    def password(self, username: str) -> str:
+        return next(u["password"] for u in self.summary["users"] if u["username"] == username)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """The whole demo (``esg demo --json``), built once per run (~30 s): read it, never
+    change it — a test that needs to write builds its own workspace."""
+    out = tmp_path_factory.mktemp("demo") / "esg-demo"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return DemoBuild(out, json.loads(result.stdout))
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch, KpiValue
 from esgledger.units import multiplier
+from tests.conftest import DemoBuild
 
 YEARS = (2023, 2024, 2025)
 ROOT = "PSD"
@@ -45,18 +46,13 @@ def _run(*args: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "esg-demo"
-    result = _run("demo", "--out", str(out), "--json")
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
-    (out / "summary.json").write_text(json.dumps(summary))
-    return out
+def demo_dir(demo_build: DemoBuild) -> Path:
+    return demo_build.out
 
 
 @pytest.fixture(scope="module")
-def summary(demo_dir: Path) -> dict[str, Any]:
-    return json.loads((demo_dir / "summary.json").read_text())
+def summary(demo_build: DemoBuild) -> dict[str, Any]:
+    return demo_build.summary
 
 
 @pytest.fixture(scope="module")

@@ -102,7 +102,7 @@ async def _on_esg_error(_request: Request, exc: Exception) -> JSONResponse:
     return esg_problem(exc)
 
 
-async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
@@ -118,7 +118,7 @@ def _where(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
-async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "input": e.get("input")}
@@ -128,7 +128,7 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     return problem(422, detail or "invalid request", slug="invalid-request", errors=errors)
 
 
-async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+async def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return problem(500, "unexpected server error; the server log has the details")
 
@@ -136,6 +136,6 @@ async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Register the handlers so every error leaves the app as problem details."""
     app.add_exception_handler(EsgError, _on_esg_error)
-    app.add_exception_handler(StarletteHTTPException, _on_http_error)
-    app.add_exception_handler(RequestValidationError, _on_validation_error)
-    app.add_exception_handler(Exception, _on_unexpected)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -7,9 +7,11 @@ error page with the one-line message and the right status.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,6 +25,7 @@ from esgledger.web.pages import PAGE_ROUTERS
 from esgledger.web.templating import render
 
 API_PREFIX = "/api/"
+log = logging.getLogger(__name__)
 _STATUS: tuple[tuple[type[EsgError], int], ...] = (
     (CsrfFailed, 403),
     (PermissionDenied, 403),
@@ -51,7 +54,7 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if _is_api(request):
-        return await api_errors._on_http_error(request, exc)
+        return await api_errors.on_http_error(request, exc)
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
     if exc.status_code == 404:
         message = "no such page"
@@ -61,6 +64,26 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     )  # fmt: skip
 
 
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _is_api(request):
+        return await api_errors.on_validation_error(request, exc)
+    where = {"query": "in the address", "path": "in the address", "body": "in the form"}
+    message = "; ".join(
+        f"{e['loc'][-1]} {where.get(str(e['loc'][0]), '')}: {e['msg']}".replace("  ", " ")
+        for e in exc.errors()
+    )
+    return render(request, "error.html", {"message": message, "status": 422}, status=422)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return await api_errors.on_unexpected(request, exc)
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    message = "unexpected server error; the server log has the details"
+    return render(request, "error.html", {"message": message, "status": 500}, status=500)
+
+
 def install(app: FastAPI) -> None:
     """Add the page routes, the stylesheet and HTML error pages to ``app``."""
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -68,3 +91,5 @@ def install(app: FastAPI) -> None:
         app.include_router(router, include_in_schema=False)
     app.add_exception_handler(EsgError, _on_esg_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(Exception, _on_unexpected)

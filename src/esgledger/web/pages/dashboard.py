@@ -1,16 +1,76 @@
-"""The home page: what the signed-in person needs to see first."""
+"""The home page: what the signed-in person needs to see first.
+
+Managers, reviewers, auditors and admins get the year at a glance (headline KPIs with their
+trend, emissions by scope and entity from the year's calculation run, data-request
+completion, open findings, the materiality matrix, report downloads). A data owner gets their
+open requests and the values stored for their entities. Every panel reads the same service
+as the matching ``esg`` command, and a panel without data says so instead of failing.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from typing import Annotated, Any
 
-from esgledger.web.deps import UserDep
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from esgledger.assess.materiality import list_assessments
+from esgledger.auth.permissions import Principal, can
+from esgledger.checks import run_checks
+from esgledger.disclose.charts import emissions_by_scope
+from esgledger.kpi.series import kpi_series
+from esgledger.web import views
+from esgledger.web.deps import UserDep, database
 from esgledger.web.templating import render
 
 router = APIRouter()
 
 
 @router.get("/")
-def home(request: Request, user: UserDep) -> Response:
-    return render(request, "dashboard.html", {"user": user})
+def home(request: Request, user: UserDep, year: Annotated[str | None, Query()] = None) -> Response:
+    with database(request).read() as session:
+        chosen, years = views.pick_year(session, year)
+        context: dict[str, Any] = {"user": user, "year": chosen, "years": years}
+        if can(user, "kpis.read"):
+            context.update(_overview(session, user, chosen))
+        else:
+            context.update(_owner(session, user, chosen))
+    return render(request, "dashboard.html", context)
+
+
+def _overview(session: Session, user: Principal, year: int | None) -> dict[str, Any]:
+    """The group's year for roles that read everything."""
+    out: dict[str, Any] = {"mode": "overview"}
+    if year is None:
+        return out
+    series = kpi_series(session, year, years=3)
+    out["cards"] = views.kpi_cards(series)
+    out["span"] = [str(y) for y in series["years"]]
+    by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
+    if any(views.has_values(by_metric[m]) for m in ("ghg.scope1", "ghg.scope2_market")):
+        out["emissions_chart"] = emissions_by_scope(by_metric, out["span"])
+    if can(user, "calculations.read"):
+        run = views.run_of_year(session, year)
+        out["emissions"] = views.emissions_view(session, run) if run else None
+    # The collection under way may be for a later year than the figures shown.
+    out["collection_year"] = views.collection_year(session, year)
+    out["requests"] = views.request_overview(session, user, out["collection_year"])
+    out["findings"] = views.findings_overview(run_checks(session, year))
+    if can(user, "assessments.read"):
+        assessments = [a for a in list_assessments(session) if a.year <= year]
+        out["materiality"] = (
+            views.materiality_view(session, assessments[-1]) if assessments else None
+        )
+    out["reports"] = can(user, "reports.read")
+    return out
+
+
+def _owner(session: Session, user: Principal, year: int | None) -> dict[str, Any]:
+    """A data owner's requests and the values of their granted entities."""
+    return {
+        "mode": "owner",
+        "requests": views.request_overview(session, user, None),
+        "values": views.owner_values(session, user, year),
+        "names": views.entity_names(session),
+    }

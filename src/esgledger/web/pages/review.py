@@ -1,7 +1,44 @@
-"""Pages: review (to be filled)."""
+"""Page: the reviewer's queue — submitted requests waiting for this reviewer.
+
+A reviewer sees the requests named for them and those with no named reviewer (any reviewer
+may take those); an admin sees every submitted request. Approve and return post to the
+request's own step endpoints (:mod:`requests_actions`) with ``back=review``, so the checks
+are the same wherever the button is pressed.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from esgledger.auth.permissions import require
+from esgledger.catalog import metric
+from esgledger.web.deps import UserDep, database
+from esgledger.web.pages.requests_view import assigned_ok, done_message
+from esgledger.web.templating import render
+from esgledger.workflow.requests import list_requests, request_dict
 
 router = APIRouter()
+
+
+@router.get("/review")
+def review_queue(request: Request, user: UserDep) -> Response:
+    require(user, "request.approve")
+    rows: list[dict[str, Any]] = []
+    with database(request).read() as session:
+        for req in list_requests(session, user, state="submitted"):
+            if not assigned_ok(user, req):
+                continue
+            info = request_dict(session, req)
+            info["metric_name"] = metric(req.metric_id).name
+            info["own"] = req.submitted_by == user.username  # four eyes: not theirs to approve
+            info["submitted_by"] = req.submitted_by
+            rows.append(info)
+    done = request.query_params.get("done")
+    rid = request.query_params.get("request", "")
+    flash = done_message(done)
+    if flash and rid.isdigit():
+        flash = f"Request {int(rid)}: {flash}"
+    return render(request, "review_queue.html", {"rows": rows, "flash": flash})

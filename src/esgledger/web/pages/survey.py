@@ -1,7 +1,144 @@
-"""Pages: survey (to be filled)."""
+"""Page: a survey respondent's questionnaire, reached by the one-time token link only.
+
+No login and no navigation: the respondent sees their assessment's topics with the fields
+of their group's instrument (impact, financial or a single score) and nothing else. The
+form is protected by a double-submit cookie (there is no session), and the answers go
+through :func:`esgledger.assess.survey.submit`, which validates them whole and accepts one
+questionnaire per token, once.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from esgledger.assess import survey
+from esgledger.assess.materiality import topics_of
+from esgledger.assess.respondents import token_hash
+from esgledger.assess.scoring import HORIZONS
+from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
+from esgledger.ledger.assess_models import MaterialityAssessment, Respondent, StakeholderGroup
+from esgledger.web.deps import AnonymousFormDep, database, new_form_token
+from esgledger.web.templating import render
 
 router = APIRouter()
+SCORES = ("1", "2", "3", "4", "5")
+# (column, label, choices) per instrument; the columns are those survey.submit validates.
+FIELDS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "impact": [
+        ("valence", "Effect", ("negative", "positive")),
+        ("actuality", "Actual or potential", ("actual", "potential")),
+        ("scale", "Scale", SCORES),
+        ("scope", "Scope", SCORES),
+        ("irremediability", "Irremediability (negative only)", SCORES),
+        ("likelihood", "Likelihood (potential only)", SCORES),
+    ],
+    "financial": [
+        (f"{kind}_{h}", f"{kind.capitalize()}, {h} term", SCORES)
+        for h in HORIZONS
+        for kind in ("likelihood", "magnitude")
+    ],
+    "stakeholder": [("score", "Significance", SCORES)],
+    "business": [("score", "Significance", SCORES)],
+}
+
+
+def _questionnaire(request: Request, token: str) -> dict[str, Any]:
+    """The respondent behind ``token``, their assessment, topics and instrument."""
+    with database(request).read() as session:
+        row = session.execute(
+            select(Respondent, StakeholderGroup, MaterialityAssessment)
+            .join(StakeholderGroup, StakeholderGroup.id == Respondent.group_id)
+            .join(MaterialityAssessment, MaterialityAssessment.id == Respondent.assessment_id)
+            .where(Respondent.token_hash == token_hash(token))
+        ).first()
+        if not token.strip() or row is None:
+            raise NotFound("unknown survey link: it was not issued, or a newer one replaced it")
+        respondent, group, a = row
+        return {
+            "respondent": respondent.name,
+            "group": group.name,
+            "axis": group.axis,
+            "assessment": f"{a.name} ({a.year})",
+            "closed": a.status == "approved",
+            "answered": respondent.responded_at is not None,
+            "topics": [(t.code, t.name) for t in topics_of(session, a)],
+            "fields": FIELDS[group.axis],
+        }
+
+
+def _page(
+    request: Request,
+    q: dict[str, Any],
+    *,
+    typed: dict[str, str] | None = None,
+    error: str = "",
+    notice: str = "",
+    status: int = 200,
+) -> Response:
+    form = new_form_token(request)
+    context = {
+        **q, "typed": typed or {}, "form_token": form.token, "notice": notice,
+        "flash": error, "flash_kind": "error",
+    }  # fmt: skip
+    return form.attach(render(request, "survey_form.html", context, status=status))
+
+
+def _rows(q: dict[str, Any], form: FormData) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Answered topics as questionnaire rows (blank topics are left out), and all typed."""
+    typed = {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    rows = []
+    for i, (code, _name) in enumerate(q["topics"]):
+        cells = {col: typed.get(f"{col}.{i}", "") for col, _label, _choices in q["fields"]}
+        if any(cells.values()):
+            rows.append({"topic": code, **cells})
+    return rows, typed
+
+
+def _problems(exc: ImportRejected, rows: list[dict[str, str]], names: dict[str, str]) -> str:
+    """Validation problems with the topic's name instead of a spreadsheet row number."""
+    parts = []
+    for p in exc.problems[:8]:
+        index = (p.row or 0) - 2
+        topic = names.get(rows[index]["topic"], "") if 0 <= index < len(rows) else ""
+        parts.append(f"{topic + ': ' if topic else ''}{p.reason}")
+    more = f" (and {exc.total - 8} more)" if exc.total > 8 else ""
+    return "Please check your answers — " + "; ".join(parts) + more
+
+
+@router.get("/survey/{token}")
+def questionnaire(request: Request, token: str) -> Response:
+    q = _questionnaire(request, token)
+    notice = ""
+    if q["answered"]:
+        thanks = request.query_params.get("done") == "1"
+        notice = "Thank you: your answers are recorded." if thanks else "already answered"
+    elif q["closed"]:
+        notice = "closed"
+    return _page(request, q, notice=notice)
+
+
+@router.post("/survey/{token}")
+def answer(request: Request, token: str, form: AnonymousFormDep) -> Response:
+    q = _questionnaire(request, token)
+    rows, typed = _rows(q, form)
+    try:
+        if not rows:
+            raise InvalidInput("Please rate at least one topic before submitting.")
+        table = survey.rows_table(rows, source="questionnaire")
+        survey.submit(database(request), token, table, actor=f"respondent:{q['respondent']}"[:100])
+    except ImportRejected as exc:
+        message = _problems(exc, rows, dict(q["topics"]))
+        return _page(request, q, typed=typed, error=message, status=422)
+    except InvalidInput as exc:
+        return _page(request, q, typed=typed, error=str(exc), status=422)
+    except Conflict:
+        q = _questionnaire(request, token)
+        notice = "already answered" if q["answered"] else "closed"
+        return _page(request, q, notice=notice, status=409)
+    return RedirectResponse(f"/survey/{quote(token, safe='')}?done=1", status_code=303)

@@ -1,0 +1,125 @@
+"""The offline path: download the XLSX collection template, upload it filled.
+
+The same services as ``esg template`` and ``esg request upload``: the workbook is written by
+:func:`build_template`, and the upload goes through :func:`upload_values`, all or nothing,
+so a bad file is refused whole with the first problems on one line and nothing stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path, PurePath
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from esgledger.auth.permissions import MATRIX, Principal, require
+from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
+from esgledger.web.deps import FormDep, UserDep, database
+from esgledger.web.templating import render
+from esgledger.workflow.templates import build_template
+from esgledger.workflow.values import upload_values
+
+router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN = 3  # problems spelled out in the one-line refusal
+COUNTS = ("added", "updated", "restated", "unchanged")
+
+
+def owner_scope(user: Principal) -> str | None:
+    """Whose requests a template covers: a data owner gets their own; managers and admins
+    (who may enter anywhere) all open requests; everyone else is refused."""
+    grants = MATRIX.get(user.role)
+    if grants is not None and "request.enter" in grants.scoped:
+        return user.username
+    require(user, "request.enter")
+    return None
+
+
+def one_line(exc: ImportRejected) -> str:
+    """``file: refused, N problems, nothing stored — row 2, column 'value': …; …``."""
+    parts = []
+    for p in exc.problems[:SHOWN]:
+        where = ", ".join(
+            x for x in (f"row {p.row}" if p.row else "", f"column {p.column!r}" if p.column else "")
+            if x
+        )  # fmt: skip
+        parts.append(f"{where}: {p.reason}" if where else p.reason)
+    more = " …" if exc.total > SHOWN else ""
+    noun = "problem" if exc.total == 1 else "problems"
+    return (
+        f"{exc.source}: refused, {exc.total} {noun}, nothing was stored — {'; '.join(parts)}{more}"
+    )
+
+
+def _page(
+    request: Request, *, year: str = "", flash: str = "", error: str = "", status: int = 200
+) -> Response:
+    context: dict[str, Any] = {
+        "year": year or str(dt.date.today().year - 1),
+        "flash": error or flash,
+        "flash_kind": "error" if error else "ok",
+    }
+    return render(request, "requests_upload.html", context, status=status)
+
+
+def _uploaded_message(request: Request) -> str:
+    params = request.query_params
+    if params.get("done") != "uploaded":
+        return ""
+    counts = {k: params.get(k, "") for k in COUNTS}
+    if not all(v.isdigit() for v in counts.values()):
+        return ""
+    return "Workbook stored: " + ", ".join(f"{int(v)} {k}" for k, v in counts.items()) + "."
+
+
+@router.get("/upload")
+def upload_form(request: Request, user: UserDep) -> Response:
+    owner_scope(user)
+    return _page(request, flash=_uploaded_message(request))
+
+
+@router.get("/template")
+def template_download(request: Request, user: UserDep) -> Response:
+    owner = owner_scope(user)
+    year = (request.query_params.get("year") or "").strip()
+    if not year.isdigit():
+        return _page(request, year=year, error="give the reporting year, e.g. 2025", status=422)
+    try:
+        with database(request).read() as session:
+            wb = build_template(session, year=int(year), owner=owner)
+    except NotFound as exc:
+        return _page(request, year=year, error=str(exc), status=404)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    name = f"esg-template-{year}{'-' + owner if owner else ''}.xlsx"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(buffer.getvalue(), media_type=XLSX, headers=headers)
+
+
+@router.post("/upload")
+def upload_submit(request: Request, user: UserDep, form: FormDep) -> Response:
+    owner_scope(user)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _page(request, error="choose the filled workbook to upload", status=422)
+    name = PurePath(upload.filename.replace("\\", "/")).name.strip()
+    if name.strip(".") == "":
+        name = "upload.xlsx"
+    try:
+        with tempfile.TemporaryDirectory(prefix="esg-upload-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(upload.file.read())
+            with database(request).write() as session:
+                result = upload_values(session, user, path)
+    except ImportRejected as exc:
+        return _page(request, error=one_line(exc), status=422)
+    except (InvalidInput, Conflict, NotFound) as exc:
+        status = 409 if isinstance(exc, Conflict) else 422
+        return _page(request, error=str(exc).splitlines()[0], status=status)
+    query = "&".join(f"{k}={result[k]}" for k in COUNTS)
+    return RedirectResponse(f"/upload?done=uploaded&{query}", status_code=303)

@@ -1,0 +1,213 @@
+"""View models the read-only pages share: years, KPI cards, runs, requests and findings.
+
+Each builder calls the same service as the CLI's ``--json`` (``kpi_series``, ``run_summary``,
+``list_requests``, ``run_checks``) and only reshapes its result for a template, so a page
+shows exactly the numbers ``esg`` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from esgledger.assess.materiality import assessment_dict
+from esgledger.auth.permissions import Principal, can
+from esgledger.calc.runs import get_run, run_summary
+from esgledger.catalog import metrics
+from esgledger.checks import Finding
+from esgledger.checks.engine import data_years
+from esgledger.errors import EsgError, InvalidInput
+from esgledger.kpi.calculated import latest_run
+from esgledger.kpi.scope import Scopes
+from esgledger.ledger.kpis import kpi_dict, list_kpis
+from esgledger.ledger.models import CalculationRun, Entity
+from esgledger.ledger.workflow_models import DataRequest
+from esgledger.workflow.requests import list_requests, request_dict
+from esgledger.workflow.states import DONE, STATES
+
+# Headline figures for the dashboard, in this order; a metric without data is left out.
+CARD_METRICS = (
+    "energy.total",
+    "ghg.scope1",
+    "ghg.scope2_location",
+    "ghg.scope2_market",
+    "ghg.total",
+    "water.withdrawal.total",
+    "waste.hazardous.total",
+    "waste.non_recyclable.total",
+    "waste.recyclable.total",
+    "workforce.headcount",
+)
+SCOPE_FIGURES = (
+    ("energy_total_tce", "Energy consumption", "tce"),
+    ("scope1_tco2e", "Scope 1", "tCO2e"),
+    ("scope2_location_tco2e", "Scope 2 (location-based)", "tCO2e"),
+    ("scope2_market_tco2e", "Scope 2 (market-based)", "tCO2e"),
+    ("scope3_tco2e", "Scope 3", "tCO2e"),
+)
+
+
+def query_int(value: str | None, name: str, low: int, high: int) -> int | None:
+    """A whole-number query parameter, or a one-line 422 page (never a JSON error)."""
+    if value is None or value.strip() == "":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise InvalidInput(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+def pick_year(session: Session, asked: str | None) -> tuple[int | None, list[int]]:
+    """The asked year, else the newest calculated year (else the newest year with data; None
+    on an empty workspace); and the years to offer in the selector, newest first."""
+    years = data_years(session)
+    year = query_int(asked, "year", 1900, 2100)
+    if year is None and years:
+        # a year being collected (a few values entered) is not yet the year to show first
+        calculated = set(session.scalars(select(CalculationRun.year).distinct()))
+        year = max(calculated) if calculated else years[0]
+    offered = sorted({*years, *([year] if year else [])}, reverse=True)
+    return year, offered
+
+
+def entity_names(session: Session) -> dict[str, str]:
+    return {ident: name for ident, name in session.execute(select(Entity.id, Entity.name))}
+
+
+def has_values(row: dict[str, Any]) -> bool:
+    return any(v is not None for v in row["values"].values())
+
+
+def kpi_cards(series: dict[str, Any]) -> list[dict[str, Any]]:
+    """One card per headline metric with data: the year's value, change and the trend."""
+    rows = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
+    span = [str(y) for y in series["years"]]
+    cards = []
+    for metric_id in CARD_METRICS:
+        row = rows.get(metric_id)
+        if row is None or not any(row["values"].values()):  # nothing, or zeros from no records
+            continue
+        cards.append(
+            {
+                "metric": metric_id,
+                "name": row["name"],
+                "unit": row["unit"],
+                "precision": row["precision"],
+                "value": row["values"][span[-1]],
+                "change_pct": row["change_pct"],
+                "trend": [(y, row["values"][y]) for y in span],
+            }
+        )
+    return cards
+
+
+def run_of_year(session: Session, year: int, run_id: int | None = None) -> CalculationRun | None:
+    """The asked run, else the run the year's KPI figures read (latest on the GHG boundary)."""
+    if run_id is not None:
+        return get_run(session, run_id)
+    boundary = Scopes(session, year).for_family("energy_ghg").code
+    return latest_run(session, year, boundary)
+
+
+def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
+    """A stored run as tables: totals by scope, by entity, by gas and by activity type."""
+    summary = run_summary(run)
+    names = entity_names(session)
+    totals = summary["totals"]
+    entities = [
+        {"id": e, "name": names.get(e, e), **figures} for e, figures in summary["by_entity"].items()
+    ]
+    entities.sort(key=lambda r: (-(r["scope1_tco2e"] + r["scope2_market_tco2e"]), r["id"]))
+    gases = []
+    for key, mass in summary["by_gas"].items():
+        quantity, gas = key.split(":", 1)
+        gases.append({"quantity": quantity, "gas": gas, "mass": mass})
+    activities = [{"activity": a, **figures} for a, figures in summary["by_activity"].items()]
+    return {
+        "run": summary,
+        "scopes": [
+            {"key": k, "label": label, "unit": unit, "value": totals.get(k)}
+            for k, label, unit in SCOPE_FIGURES
+        ],
+        "entities": entities,
+        "gases": gases,
+        "activities": activities,
+    }
+
+
+def collection_year(session: Session, year: int) -> int:
+    """The year whose data requests the dashboard shows: ``year``, or the newest later year
+    with requests (next year's collection starts before this year's report is out)."""
+    newest = session.scalar(select(func.max(DataRequest.year)))
+    return newest if newest is not None and newest > year else year
+
+
+def request_overview(
+    session: Session, user: Principal, year: int | None, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Counts by state, the share approved or locked, and the overdue requests the user may
+    read (a data owner's own entities only, as ``list_requests`` filters)."""
+    today = today or dt.date.today()
+    if not can(user, "requests.read") and not user.scope:
+        return {"total": 0, "counts": [], "done_pct": None, "overdue": [], "open": []}
+    found = list_requests(session, user, year=year)
+    counts = Counter(r.state for r in found)
+    done = sum(counts[s] for s in DONE)
+    rows = [request_dict(session, r, today=today) for r in found]
+    return {
+        "total": len(found),
+        "counts": [(s, counts[s]) for s in STATES],
+        "done": done,
+        "done_pct": done / len(found) * 100 if found else None,
+        "overdue": [r for r in rows if r["overdue"]],
+        "open": [r for r in rows if r["state"] not in DONE],
+    }
+
+
+def findings_overview(found: list[Finding], top: int = 5) -> dict[str, Any]:
+    open_ = [f for f in found if f.acknowledged is None]
+    return {
+        "error": sum(f.severity == "error" for f in open_),
+        "warning": sum(f.severity == "warning" for f in open_),
+        "acknowledged": len(found) - len(open_),
+        "top": open_[:top],
+    }
+
+
+def owner_values(session: Session, user: Principal, year: int | None) -> list[dict[str, Any]]:
+    """Stored KPI values of the entities a data owner was granted, with metric names."""
+    if year is None or not user.scope:
+        return []
+    catalog = metrics()
+    rows = []
+    for value in list_kpis(session, year=year):
+        if value.entity_id not in user.scope:
+            continue
+        row = kpi_dict(value)
+        metric = catalog.get(value.metric_id)
+        row["name"] = metric.name if metric else value.metric_id
+        row["precision"] = metric.precision if metric else 2
+        rows.append(row)
+    rows.sort(key=lambda r: (r["entity"], r["metric"], sorted(r["dims"].items())))
+    return rows
+
+
+def materiality_view(session: Session, assessment: Any) -> dict[str, Any]:
+    """An assessment's matrix: topics with their axis scores and the report's SVG chart, or
+    the one-line reason there is none yet (no responses, say)."""
+    from esgledger.assess import charts, matrix
+    from esgledger.disclose.chapters import _svg_of
+
+    try:
+        shown = matrix.show(session, assessment)
+    except EsgError as exc:
+        return {"assessment": assessment_dict(session, assessment), "topics": [], "why": str(exc)}
+    svg = _svg_of(charts.materiality_chart, shown) if shown["topics"] else ""
+    return {**shown, "svg": svg, "why": "" if shown["topics"] else "no topics yet"}
