@@ -142,7 +142,7 @@ def _free_port() -> int:
 class Server:
     """``esg serve`` in its own process on a free loopback port."""
 
-    def __init__(self, target: str, log: Path):
+    def __init__(self, target: str, log: Path, workers: int = 1):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("wb")
@@ -159,6 +159,8 @@ class Server:
                 str(self.port),
                 "--db",
                 target,
+                "--workers",
+                str(workers),
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -294,12 +296,18 @@ def verify(target: str, acked: dict[int, list[float]], ids: list[int]) -> tuple[
 
 
 def run_one(
-    kind: str, target: str, folder: Path, clients: int, seconds: float, write_share: float
+    kind: str,
+    target: str,
+    folder: Path,
+    clients: int,
+    seconds: float,
+    write_share: float,
+    workers: int = 1,
 ) -> str:
     print(f"[{kind}] seeding {target if kind == 'postgres' else folder / 'esg.db'} …", flush=True)
     token, ids = seed(target, folder)
     own = [ids[n::clients] for n in range(clients)]  # each request belongs to one client
-    server = Server(target, folder / f"serve-{kind}.log")
+    server = Server(target, folder / f"serve-{kind}.log", workers)
     try:
         base_stats, mix_stats = Stats(), Stats()
         base_s = asyncio.run(
@@ -350,7 +358,7 @@ def run_one(
     )
     ratio = pct(reads, 50) / pct(base_lat, 50) if base_lat and reads else float("nan")
     return (
-        f"RESULT db={kind} clients={clients} seconds={seconds:g} "
+        f"RESULT db={kind} clients={clients} workers={workers} seconds={seconds:g} "
         f"read_rps={len(reads) / mix_s:.1f} read_p50_ms={pct(reads, 50) * ms:.1f} "
         f"read_p99_ms={pct(reads, 99) * ms:.1f} write_rps={len(writes) / mix_s:.1f} "
         f"write_p50_ms={pct(writes, 50) * ms:.1f} write_p99_ms={pct(writes, 99) * ms:.1f} "
@@ -366,6 +374,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--write-share", type=float, default=0.2)
+    parser.add_argument("--workers", type=int, default=1, help="esg serve --workers")
     parser.add_argument(
         "--postgres",
         default=os.environ.get("ESG_BENCH_POSTGRES_URL"),
@@ -389,6 +398,7 @@ def main() -> None:
                     args.clients,
                     args.seconds,
                     args.write_share,
+                    args.workers,
                 )
             )
         if args.db in ("postgres", "both"):
@@ -407,7 +417,15 @@ def main() -> None:
             pg_folder = folder / "postgres"
             pg_folder.mkdir()
             results.append(
-                run_one("postgres", url, pg_folder, args.clients, args.seconds, args.write_share)
+                run_one(
+                    "postgres",
+                    url,
+                    pg_folder,
+                    args.clients,
+                    args.seconds,
+                    args.write_share,
+                    args.workers,
+                )
             )
     finally:
         if cluster is not None:

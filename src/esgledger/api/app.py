@@ -70,3 +70,11 @@ def _document_problems(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def app_from_settings() -> FastAPI:
+    """The app for the workspace in ``ESG_DATABASE_URL``: what each ``esg serve --workers``
+    process builds for itself."""
+    from esgledger.settings import get_settings
+
+    return create_app(get_settings().database_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -13,6 +14,12 @@ from esgledger.cli.output import console
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, max=64, help="Server processes (use the machine's cores)."
+        ),
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """Serve the web app and the JSON API (`/api/v1`, bearer tokens) for the whole team."""
@@ -20,13 +27,22 @@ def serve(
 
     from esgledger.api.app import create_app
 
-    api = create_app(db_target(db))
+    target = db_target(db)
+    api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
     console.print(
         f"Web app on http://{host}:{port}/ (log in with an `esg user` account); "
         f"API on http://{host}:{port}/api/v1 (schema: /api/v1/openapi.json). Ctrl+C stops.",
         soft_wrap=True,
     )
-    uvicorn.run(api, host=host, port=port)
+    if workers == 1:
+        uvicorn.run(api, host=host, port=port)
+        return
+    # Each worker process builds its own app from the environment.
+    os.environ["ESG_DATABASE_URL"] = target
+    uvicorn.run(
+        "esgledger.api.app:app_from_settings", factory=True, host=host, port=port,
+        workers=workers,
+    )  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

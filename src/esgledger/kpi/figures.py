@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -31,7 +31,14 @@ class KpiFigure:
         return (self.metric, dims_text(self.dims))
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The figure as plain data (``dataclasses.asdict`` without its deep copies, which
+        cost more than the rest of a KPI table: nested containers are copied one level)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["dims"] = dict(self.dims)
+        out["inputs"] = [dict(i) for i in self.inputs]
+        if self.restatement is not None:
+            out["restatement"] = dict(self.restatement)
+        return out
 
 
 def dims_text(dims: dict[str, str]) -> str:

@@ -40,8 +40,9 @@ def kpi_table(
             figures[(metric.id, "")] = computed
     for metric in derived_order():
         figures[(metric.id, "")] = derived_figure(metric, year, figures)
+    with_figures = {k[0] for k in figures}
     for metric in metrics().values():
-        if (metric.id, "") not in figures and not any(k[0] == metric.id for k in figures):
+        if metric.id not in with_figures:
             figures[(metric.id, "")] = KpiFigure(
                 metric=metric.id,
                 year=year,
