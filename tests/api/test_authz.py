@@ -86,6 +86,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/audit"): Case("audit.read"),
     ("GET", "/audit/verify"): Case("audit.read"),
     ("GET", "/users"): Case("users.read"),
+    ("GET", "/reports"): Case("reports.read"),
+    ("GET", "/reports/{report_id}/file"): Case("reports.read"),
     ("POST", "/imports/entities"): Case("entities.write", files=BAD_FILE),
     ("POST", "/imports/activities"): Case("activities.write", SOME, files=BAD_FILE),
     ("POST", "/imports/kpis"): Case("kpis.write", SOME, files=BAD_FILE),
@@ -126,7 +128,7 @@ def test_every_route_allows_and_denies_as_the_matrix_says(api: Api) -> None:
     (rid,) = api.ok("mia", "POST", "/requests", 201, json=ISSUE)["ids"]
     evidence = api.ok("olga", "POST", f"/requests/{rid}/evidence", 201,
                       files={"file": ("meter.txt", b"reading 123")})  # fmt: skip
-    ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE",
+    ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE", "report_id": 1,
            "year": YEAR}  # fmt: skip
     with api.db.read() as session:
         who = {name: principal(session, name) for name in USERS}

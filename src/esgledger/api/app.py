@@ -9,7 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 
 import esgledger
-from esgledger.api import admin_routes, assess_routes, errors, import_routes, workflow_routes
+from esgledger.api import (
+    admin_routes,
+    assess_routes,
+    errors,
+    import_routes,
+    report_routes,
+    workflow_routes,
+)
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
 from esgledger.ledger.workspace import open_workspace
@@ -49,6 +56,7 @@ def create_app(db_target: str) -> FastAPI:
     app.include_router(assess_routes.router, prefix=PREFIX)
     app.include_router(admin_routes.router, prefix=PREFIX)
     app.include_router(import_routes.router, prefix=PREFIX)
+    app.include_router(report_routes.router, prefix=PREFIX)
     _document_problems(app)
     errors.install(app)
     install_web(app)

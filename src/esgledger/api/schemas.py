@@ -458,3 +458,16 @@ class UserOut(Out):
     password: bool
     grants: list[str]
     created_at: str
+
+
+class PublishedReportOut(Out):
+    id: int
+    year: int
+    edition: int = Field(description="1 for the year's first publication, then 2, 3…")
+    format: str = Field(description="html, pdf or xlsx")
+    file: str
+    media_type: str
+    size: int
+    sha256: str
+    published_at: str
+    published_by: str

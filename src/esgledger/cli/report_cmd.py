@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from esgledger.cli.common import DbOption, JsonOption, workspace
+from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json
 from esgledger.disclose.publish import publish_report
 from esgledger.errors import InvalidInput
@@ -25,22 +25,39 @@ def report(
         Path | None, typer.Option("--sections", help="Folder of narrative Markdown sections.")
     ] = None,
     years: Annotated[int, typer.Option("--years", help="Years side by side in the appendix.")] = 3,
+    preview: Annotated[
+        bool,
+        typer.Option("--preview", help="Only write the files; do not keep them as a publication."),
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Write the report: narrative, charts, KPI appendix, content indices, verification."""
+    """Write the report: narrative, charts, KPI appendix, content indices, verification.
+
+    The files are also kept in the ledger as the year's next edition (byte for byte, with
+    their SHA-256), for the web app, the API and auditors; `--preview` skips that.
+    """
     formats = [f.strip().lower() for f in format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in ("html", "pdf", "xlsx")]
     if unknown or not formats:
         raise InvalidInput(f"--format {format!r}: use html, pdf and/or xlsx, comma-separated")
     written = publish_report(
-        workspace(db), year, out=out, formats=formats, sections=sections, years=years
+        workspace(db),
+        year,
+        out=out,
+        formats=formats,
+        sections=sections,
+        years=years,
+        archive_as=None if preview else actor(),
     )
     if json:
         print_json(written)
     else:
         for kind, path in written["files"].items():
             console.print(f"{kind.upper()}: {path}")
+        if written["archived"]:
+            edition = written["archived"][0]["edition"]
+            console.print(f"Kept in the ledger as edition {edition} of the {year} report.")
 
 
 def register(app: typer.Typer) -> None:

@@ -33,6 +33,7 @@ def report_stage(ctx: DemoContext) -> StageReport:
         out=ctx.out_dir / "report",
         formats=["html", "pdf", "xlsx"],
         sections=sections,
+        archive_as=ctx.actor,
     )
     return {
         fmt: Path(path).relative_to(ctx.out_dir).as_posix()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.outline import report_sections
+from esgledger.disclose.archive import archive_files, published_dict
 from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.index import content_index
 from esgledger.disclose.render import write_report
@@ -42,16 +43,27 @@ def publish_report(
     formats: list[str],
     sections: Path | None = None,
     years: int = 3,
+    archive_as: str | None = None,
 ) -> dict[str, Any]:
-    """Write the report files; returns what was written and a summary of the model."""
+    """Write the report files; returns what was written and a summary of the model.
+
+    With ``archive_as`` (the publishing actor) the files are also kept in the ledger as the
+    year's next edition (:mod:`esgledger.disclose.archive`); without it this is a preview.
+    """
     with db.read() as session:
         model = build_report(session, year, years=years, sections_dir=sections)
         model.extras["chapters"] = assessment_chapters(session, year)
         model.indices = content_indices(session, year, model)
     files = write_report(model, out, formats)
+    archived: list[dict[str, Any]] = []
+    if archive_as is not None:
+        with db.write() as session:
+            rows = archive_files(session, year, files, actor=archive_as)
+            archived = [published_dict(r) for r in rows]
     return {
         "year": year,
         "files": files,
+        "archived": archived,
         "sections": [s.id for s in model.sections],
         "appendix_tables": [t.title for t in model.appendix],
         "appendix_rows": sum(len(t.rows) for t in model.appendix),

@@ -305,5 +305,8 @@ class CalculationIssue(Base):
 # Assessment tables live in their own module; imported here so Base.metadata has them.
 from esgledger.ledger import assess_models as _assess_models  # noqa: E402, F401
 
+# Published report files, likewise.
+from esgledger.ledger import report_models as _report_models  # noqa: E402, F401
+
 # Workflow and access tables (users, grants, tokens, data requests, evidence), likewise.
 from esgledger.ledger import workflow_models as _workflow_models  # noqa: E402, F401

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from esgledger.assess.materiality import list_assessments
 from esgledger.auth.permissions import Principal, can
 from esgledger.checks import run_checks
+from esgledger.disclose.archive import list_published, published_dict
 from esgledger.disclose.charts import emissions_by_scope
 from esgledger.kpi.series import kpi_series
 from esgledger.web import views
@@ -63,6 +64,10 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
             views.materiality_view(session, assessments[-1]) if assessments else None
         )
     out["reports"] = can(user, "reports.read")
+    if out["reports"]:
+        editions = [published_dict(r) for r in list_published(session, year)]
+        newest = editions[0]["edition"] if editions else None
+        out["published"] = [e for e in editions if e["edition"] == newest]
     return out
 
 

@@ -1,8 +1,9 @@
-"""Reports: the ESG report of any year with data, rendered on demand as ``esg report`` does.
+"""Reports: the published editions kept in the ledger, and previews on demand.
 
-The ledger keeps the data, not report files, so a download runs the disclose pipeline
-(:func:`esgledger.disclose.publish.publish_report`) for that year into a temporary folder
-and sends the one file asked for: the figures are always the ledger's current ones.
+A published file (``esg report`` archives every publication) is sent byte for byte, its
+SHA-256 checked first. A preview runs the disclose pipeline
+(:func:`esgledger.disclose.publish.publish_report`) for a year into a temporary folder and
+sends the one file asked for, with the ledger's current figures; it is not archived.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from esgledger.auth.permissions import require
+from esgledger.disclose.archive import get_published, list_published, published_dict
 from esgledger.disclose.publish import publish_report
 from esgledger.errors import InvalidInput
 from esgledger.web import views
@@ -36,7 +38,26 @@ def reports(request: Request, user: UserDep) -> Response:
     require(user, "reports.read")
     with database(request).read() as session:
         _year, years = views.pick_year(session, None)
-    return render(request, "reports.html", {"years": years, "formats": list(MEDIA_TYPES)})
+        published = [published_dict(r) for r in list_published(session)]
+    context = {"years": years, "formats": list(MEDIA_TYPES), "published": published}
+    return render(request, "reports.html", context)
+
+
+@router.get("/reports/{report_id}/file")
+def published_file(request: Request, user: UserDep, report_id: str) -> Response:
+    """One published file as it was published."""
+    require(user, "reports.read")
+    number = views.query_int(report_id, "report file id", 1, 2**31 - 1)
+    with database(request).read() as session:
+        row = get_published(session, number or 0)
+        return Response(
+            row.content,
+            media_type=row.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{row.filename}"',
+                "X-Content-SHA256": row.sha256,
+            },
+        )
 
 
 @router.get("/reports/download")
