@@ -413,6 +413,8 @@ def test_the_team_signs_in_with_the_printed_passwords(
         for name, user in users.items():
             assert authenticate(session, name, user["password"]).role == user["role"]
         states = [r.state for r in session.scalars(select(DataRequest))]
+    # a stakeholder's one-time questionnaire link for next year's open assessment
+    assert summary["survey"].startswith("/survey/") and summary["survey"] in credentials.read_text()
     # next year's collection shows every state a team meets
     assert {"draft", "submitted", "returned", "approved", "locked"} <= set(states)
     assert states.count("draft") >= 2  # some not even started

@@ -14,7 +14,7 @@ from esgledger.cli.output import console, print_json
 from esgledger.demo import REPORT_YEAR, build
 from esgledger.demo.build import DemoSummary
 from esgledger.demo.stages import StageReport, describe
-from esgledger.demo.team_stage import read_credentials
+from esgledger.demo.team_stage import read_credentials, read_survey_link
 
 
 def next_commands(db_path: Path, report_year: int) -> list[str]:
@@ -80,6 +80,12 @@ def _print_web(out: Path) -> None:
     for row in users:
         table.add_row(*row)
     console.print(table)
+    survey = read_survey_link(out)
+    if survey:
+        console.print(
+            f"A stakeholder's one-time questionnaire (no login): http://127.0.0.1:8000{survey}",
+            soft_wrap=True,
+        )
 
 
 def demo(
@@ -100,6 +106,7 @@ def demo(
         result["users"] = [
             {"username": u, "role": r, "password": p} for u, r, p in read_credentials(out)
         ]
+        result["survey"] = read_survey_link(out)
         print_json(result)
     else:
         _print_summary(summary, out, commands)

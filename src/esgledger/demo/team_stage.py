@@ -23,6 +23,7 @@ from esgledger.workflow.requests import get_request, issue_requests
 from esgledger.workflow.values import enter_value
 
 CREDENTIALS_FILE = "credentials.txt"
+SURVEY_PREFIX = "# an investor's one-time questionnaire link: "
 
 
 @dataclass(frozen=True)
@@ -131,14 +132,40 @@ def _collection(ctx: DemoContext) -> dict[str, int]:
     return {"year": year, "requests": len(ids)}
 
 
-def _write_credentials(out_dir: Path, passwords: dict[str, str]) -> Path:
+def _survey(ctx: DemoContext) -> str:
+    """Next year's materiality survey opened, with one investor's one-time link."""
+    from esgledger.assess.materiality import create_assessment
+    from esgledger.assess.respondents import add_respondent, issue_tokens
+
+    with ctx.db.write() as session:
+        a = create_assessment(session, year=ctx.report_year + 1, actor=ctx.actor)
+        add_respondent(session, a, group="investors", name="INV-DEMO", actor=ctx.actor)
+        (token,) = issue_tokens(session, a, actor=ctx.actor)
+    return f"/survey/{token['token']}"
+
+
+def _write_credentials(out_dir: Path, passwords: dict[str, str], survey: str) -> Path:
     path = out_dir / CREDENTIALS_FILE
-    lines = ["# esgledger demo users: username, role, password (made fresh by `esg demo`)"]
+    lines = [
+        "# esgledger demo users: username, role, password (made fresh by `esg demo`)",
+        f"{SURVEY_PREFIX}{survey}",
+    ]
     roles = {m.username: m.role for m in TEAM}
     lines += [f"{user}\t{roles[user]}\t{password}" for user, password in passwords.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.chmod(path, 0o600)
     return path
+
+
+def read_survey_link(out_dir: Path) -> str | None:
+    """The survey path (``/survey/TOKEN``) written next to the demo's credentials."""
+    path = out_dir / CREDENTIALS_FILE
+    if not path.exists():
+        return None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(SURVEY_PREFIX):
+            return line.removeprefix(SURVEY_PREFIX)
+    return None
 
 
 def read_credentials(out_dir: Path) -> list[tuple[str, str, str]]:
@@ -153,10 +180,12 @@ def read_credentials(out_dir: Path) -> list[tuple[str, str, str]]:
 def team_stage(ctx: DemoContext) -> StageReport:
     passwords = _users(ctx)
     collection = _collection(ctx)
+    survey = _survey(ctx)
     report: dict[str, object] = {
         "users": ", ".join(f"{m.username} ({m.role})" for m in TEAM),
         f"data requests {collection['year']}": collection["requests"],
     }
     if ctx.out_dir is not None:
-        report["passwords"] = _write_credentials(ctx.out_dir, passwords).name
+        report["passwords"] = _write_credentials(ctx.out_dir, passwords, survey).name
+    report[f"materiality survey {collection['year']}"] = "open, one investor link"
     return report

@@ -88,3 +88,14 @@ def test_a_new_user_logs_in_and_sees_the_demo_figures(
     assert shown == 3
     expect(page.get_by_test_id("findings")).to_contain_text("errors")
     expect(page.get_by_test_id("requests")).to_contain_text("approved or locked")
+
+
+def test_the_printed_survey_link_opens_the_questionnaire_without_login(
+    served_demo: str, demo_build: DemoBuild, browser: Browser
+) -> None:
+    page = browser.new_context().new_page()
+    page.goto(served_demo + demo_build.summary["survey"])
+    expect(page.locator("h1")).to_contain_text("materiality questionnaire")
+    expect(page.get_by_test_id("topic-row").first).to_be_visible()
+    assert page.get_by_test_id("topic-row").count() >= 20  # the library's topics
+    expect(page.locator("nav")).to_have_count(0)  # a respondent sees nothing else
