@@ -29,13 +29,26 @@ def test_demo_runs_are_stored_for_each_year(demo_db: str) -> None:
     runs = esg("calc", "runs", "--db", demo_db)
     assert [r["year"] for r in runs] == [2023, 2024, 2025]
     assert [r["boundary"] for r in runs] == ["2023-ghg", "2024-ghg", "2025-ghg"]
-    assert all(r["totals"]["scope1_tco2e"] > 0 and r["totals"]["scope2_market_tco2e"] > 0 for r in runs)
+    assert all(
+        r["totals"]["scope1_tco2e"] > 0 and r["totals"]["scope2_market_tco2e"] > 0 for r in runs
+    )
 
 
 def test_explain_walks_the_demo_scope2_down_to_rows_and_factors(demo_db: str) -> None:
     run = esg("calc", "runs", "--db", demo_db)[-1]
     shown = esg("calc", "show", "--run", str(run["run_id"]), "--db", demo_db)
-    explained = esg("calc", "explain", "--run", str(run["run_id"]), "--metric", "ghg.scope2_location", "--limit", "5000", "--db", demo_db)
+    explained = esg(
+        "calc",
+        "explain",
+        "--run",
+        str(run["run_id"]),
+        "--metric",
+        "ghg.scope2_location",
+        "--limit",
+        "5000",
+        "--db",
+        demo_db,
+    )
     figure = explained["figures"]["scope2_location"]
     entity_sum = sum(e["scope2_location_tco2e"] for e in shown["by_entity"].values())
     assert figure["value"] == pytest.approx(entity_sum, rel=1e-9)
@@ -45,6 +58,8 @@ def test_explain_walks_the_demo_scope2_down_to_rows_and_factors(demo_db: str) ->
     assert china and abroad
     for row in china[:20]:
         factor = row["factors"][0]
-        assert row["value"] == pytest.approx(row["quantity"] * row["multiplier"] * factor["value"], rel=1e-12)
+        assert row["value"] == pytest.approx(
+            row["quantity"] * row["multiplier"] * factor["value"], rel=1e-12
+        )
         assert factor["citation"] and "MEE/NBS" in factor["citation"]
         assert "latest edition with data year ≤ 2025 (mee-grid-2023" in row["rule"]

@@ -138,8 +138,14 @@ def test_explain_walks_to_rows_factors_and_rules(ws: Cli) -> None:
         ).stdout
     )
     bought = sum(1000.1 * m + 0.37 for m in range(1, 13))
-    assert all(r["covered_by_instruments"] == pytest.approx(20_000 / bought, rel=1e-12) for r in market["rows"])
-    assert all(r["value"] == pytest.approx(r["quantity"] * r["coefficient"] * (1 - 20_000 / bought)) for r in market["rows"])
+    assert all(
+        r["covered_by_instruments"] == pytest.approx(20_000 / bought, rel=1e-12)
+        for r in market["rows"]
+    )
+    assert all(
+        r["value"] == pytest.approx(r["quantity"] * r["coefficient"] * (1 - 20_000 / bought))
+        for r in market["rows"]
+    )
     assert all("residual_mix_unavailable_grid_average_used" in r["flags"] for r in market["rows"])
     text = ws(
         "calc", "explain", "--run", str(out["run_id"]), "--entity", "SZ", "--metric", "scope1"
@@ -276,5 +282,12 @@ def test_results_per_activity_type_add_up_to_the_totals(ws: Cli) -> None:
     out = calc(ws)
     per_activity = out["by_activity"]
     assert set(per_activity) >= {"electricity.purchased", "fuel.diesel", "fuel.lpg"}
-    for key in ("energy_direct_tce", "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e"):
-        assert sum(a.get(key, 0.0) for a in per_activity.values()) == pytest.approx(out["totals"][key], rel=1e-12)
+    for key in (
+        "energy_direct_tce",
+        "scope1_tco2e",
+        "scope2_location_tco2e",
+        "scope2_market_tco2e",
+    ):
+        assert sum(a.get(key, 0.0) for a in per_activity.values()) == pytest.approx(
+            out["totals"][key], rel=1e-12
+        )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from esgledger.calc.library import FactorLibrary, FactorRecord
 
@@ -46,6 +47,10 @@ class Resolver:
         self.library = library
         self.pins = pins or {}
         self.as_of = as_of
+        # Keys of a run share most needs (every site in a province asks for the same fuel
+        # factors): answers are kept per need and per the regions that have candidates.
+        self._memo: dict[tuple[Any, ...], Resolution | None] = {}
+        self._codes: dict[tuple[str, str, str, str], frozenset[str]] = {}
 
     def chain(self, profile_chain: Sequence[str]) -> tuple[str, ...]:
         """The workspace's own series first, then the profile's, then pinned ones not yet named."""
@@ -65,9 +70,28 @@ class Resolver:
         variants: Sequence[str] = ("",),
     ) -> Resolution | None:
         """The factor for one need, or None when no series in the chain covers it."""
-        found = self.library.candidates(kind, activity, parameter, gas)
+        need = (kind, activity, parameter, gas)
+        found = self.library.candidates(*need)
         if not found:
             return None
+        codes = self._codes.get(need)
+        if codes is None:
+            codes = self._codes[need] = frozenset(code for _, _, code in found)
+        # regions without candidates cannot match: leaving them out changes no answer
+        regions = tuple(r for r in regions if r.code == ANY or r.code in codes)
+        key = (*need, year, regions, tuple(series), tuple(variants))
+        if key not in self._memo:
+            self._memo[key] = self._first(found, year, regions, series, variants)
+        return self._memo[key]
+
+    def _first(
+        self,
+        found: dict[tuple[str, str, str], list[FactorRecord]],
+        year: int,
+        regions: Sequence[Region],
+        series: Sequence[str],
+        variants: Sequence[str],
+    ) -> Resolution | None:
         for name in series:
             pinned = self.pins.get(name)
             for variant in variants:
