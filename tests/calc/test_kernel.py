@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from esgledger.calc import engine, kernel
+from esgledger.calc import kernel
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
@@ -83,7 +83,6 @@ def test_blocks_and_hash_fallback_give_the_same_bits(
     assert reference.unresolved.height  # m3 natural gas has no factor per volume
     for block, limit in ((7, kernel.LOOKUP_LIMIT), (1000, 0)):
         monkeypatch.setattr(kernel, "BLOCK_ROWS", block)
-        monkeypatch.setattr(engine, "BLOCK_ROWS", block)
         monkeypatch.setattr(kernel, "LOOKUP_LIMIT", limit)
         same(reference, compute(rows, ENTITIES, library, options))
 

@@ -1,7 +1,8 @@
 """The hot path in plain arrays: rows → groups → (row × coefficient) results.
 
 Everything here is O(rows) numpy work on integer codes: no hashing of strings, no joins
-that must keep order, no Python per row. ``engine`` prepares the codes and the tables.
+that must keep order, no Python per row. ``coding`` and ``links`` prepare the codes and the
+tables; the blocked passes elsewhere in ``calc`` read ``BLOCK_ROWS`` from here too.
 Rows are grouped by (entity, activity, unit, attributes); everything that depends only on
 those (the key, its coefficients, its issues) is worked out once per group, and rows only
 gather from small per-group tables.

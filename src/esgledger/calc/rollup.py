@@ -1,0 +1,95 @@
+"""Rolled-up figures: per entity, for the boundary with member shares, per gas and per
+activity type.
+
+They are worked out from per-group sums, not from the result rows: amounts are summed per
+(entity, key) in row order, then multiplied by each of the key's coefficients, one
+multiplication per figure, so every total is the same bit for bit on every run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from esgledger.calc.allocation import PURCHASED
+from esgledger.calc.coding import Groups
+from esgledger.calc.links import Links
+
+TOTAL_OF_QUANTITY = {
+    "energy_direct": "energy_direct_tce",
+    "energy_indirect": "energy_indirect_tce",
+    "scope1": "scope1_tco2e",
+    "scope2_location": "scope2_location_tco2e",
+    "scope2_market": "scope2_market_tco2e",
+    "scope3": "scope3_tco2e",
+}
+TOTAL_KEYS = (
+    "energy_direct_tce",
+    "energy_indirect_tce",
+    "energy_total_tce",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "scope2_market_tco2e",
+    "scope3_tco2e",
+)
+
+Figures = dict[str, float]
+
+
+def roll_up(
+    groups: Groups,
+    group_sums: np.ndarray,
+    links: Links,
+    covered_by_entity: np.ndarray,
+    entities: pl.DataFrame,
+) -> tuple[Figures, dict[str, Figures], Figures, dict[str, Figures]]:
+    """(boundary totals with member shares, entity figures at 100 %, per-gas masses and
+    per-activity-type figures, both with shares)."""
+    entity_ids = entities["entity_id"].to_list()
+    by_key: dict[int, list[int]] = {}
+    for coef_id, key_id in enumerate(links.link_keys.tolist()):
+        by_key.setdefault(key_id, []).append(coef_id)
+    meta = links.coefs.select("quantity", "gas", "unit", "k", "gwp").rows()
+    shares = dict(entities.select("entity_id", "share").iter_rows())
+    by_entity: dict[str, Figures] = {}
+    by_gas: Figures = {}
+    by_activity: dict[str, Figures] = {}
+    order = np.lexsort((groups.key, groups.entity))
+    group_entity = groups.entity[order].tolist()
+    group_key = groups.key[order].tolist()
+    for entity_code, key_id, total in zip(
+        group_entity, group_key, group_sums[order].tolist(), strict=True
+    ):
+        entity = entity_ids[entity_code]
+        activity = groups.keys[key_id].activity
+        # market-based electricity is split into an uncovered part per entity; a (entity,
+        # key) group is all electricity or none, so its electricity sum is its sum or 0
+        electric = total if activity == PURCHASED else 0.0
+        for coef_id in by_key.get(key_id, []):
+            quantity, gas, unit, k, gwp = meta[coef_id]
+            mass = total * k
+            if quantity == "scope2_market" and unit != "tce" and electric:
+                mass = (total - electric) * k + electric * k * (
+                    1.0 - covered_by_entity[entity_code]
+                )
+            figure = mass if unit == "tce" else mass * gwp
+            name_key = TOTAL_OF_QUANTITY[quantity]
+            by_entity.setdefault(entity, _zero())[name_key] += figure
+            per_activity = by_activity.setdefault(activity, {})
+            per_activity[name_key] = per_activity.get(name_key, 0.0) + figure * shares.get(
+                entity, 1.0
+            )
+            if unit == "t":
+                name = f"{quantity}:{gas}"
+                by_gas[name] = by_gas.get(name, 0.0) + mass * shares.get(entity, 1.0)
+    for figures in by_entity.values():
+        figures["energy_total_tce"] = figures["energy_direct_tce"] + figures["energy_indirect_tce"]
+    totals = _zero()
+    for entity in sorted(by_entity):
+        for name, value in by_entity[entity].items():
+            totals[name] += value * shares.get(entity, 1.0)
+    return totals, by_entity, dict(sorted(by_gas.items())), dict(sorted(by_activity.items()))
+
+
+def _zero() -> Figures:
+    return dict.fromkeys(TOTAL_KEYS, 0.0)
