@@ -15,7 +15,7 @@ from esgledger.auth.permissions import require
 from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
 from esgledger.catalog import metrics
 from esgledger.checks import run_checks
-from esgledger.kpi.series import kpi_series
+from esgledger.kpi.cache import cached_kpi_series
 from esgledger.ledger.activities import activity_dict, list_activities
 from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_boundaries
 from esgledger.ledger.entities import entity_dict, list_entities
@@ -122,7 +122,7 @@ def kpis(
     area: Annotated[str | None, Query(description="Only this area, e.g. energy.")] = None,
 ) -> Response:
     require(user, "kpis.read")
-    series = kpi_series(session, year, years=years, boundary=boundary)
+    series = cached_kpi_series(session, year, years=years, boundary=boundary)
     if area:
         series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
     return as_json(series)

@@ -20,7 +20,7 @@ from esgledger.auth.permissions import Principal, can
 from esgledger.checks import run_checks
 from esgledger.disclose.archive import list_published, published_dict
 from esgledger.disclose.charts import emissions_by_scope
-from esgledger.kpi.series import kpi_series
+from esgledger.kpi.cache import cached_kpi_series
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
 from esgledger.web.templating import render
@@ -45,7 +45,7 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
     out: dict[str, Any] = {"mode": "overview"}
     if year is None:
         return out
-    series = kpi_series(session, year, years=3)
+    series = cached_kpi_series(session, year, years=3)
     out["cards"] = views.kpi_cards(series)
     out["span"] = [str(y) for y in series["years"]]
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}

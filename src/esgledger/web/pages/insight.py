@@ -19,7 +19,7 @@ from esgledger.calc.explain import explain
 from esgledger.calc.runs import get_run, list_runs
 from esgledger.checks import run_checks
 from esgledger.errors import NotFound
-from esgledger.kpi.series import kpi_series
+from esgledger.kpi.cache import cached_kpi_series
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
 from esgledger.web.templating import render
@@ -60,7 +60,7 @@ def kpis(
             context["values"] = views.owner_values(session, user, chosen)
             context["names"] = views.entity_names(session)
         elif chosen is not None:
-            series = kpi_series(session, chosen, years=span)
+            series = cached_kpi_series(session, chosen, years=span)
             rows = series["kpis"]
             context["areas"] = sorted({r["area"] for r in rows})
             if area:
