@@ -23,6 +23,7 @@ from esgledger.ledger.workflow_models import DataRequest
 
 MAX_ENTRIES = 64
 _cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_computing: dict[tuple[Any, ...], threading.Lock] = {}
 _lock = threading.Lock()
 
 
@@ -52,15 +53,28 @@ def cached_kpi_series(
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
-    if hit is None:
-        hit = kpi_series(session, year, years=years, boundary=boundary)
-        with _lock:
-            _cache[key] = hit
-            while len(_cache) > MAX_ENTRIES:
-                _cache.popitem(last=False)
+            flight = None
+        else:  # one computation per state: concurrent readers wait for it, not redo it
+            flight = _computing.setdefault(key, threading.Lock())
+    if flight is not None:
+        with flight:
+            with _lock:
+                hit = _cache.get(key)
+            if hit is None:
+                try:
+                    hit = kpi_series(session, year, years=years, boundary=boundary)
+                    with _lock:
+                        _cache[key] = hit
+                        while len(_cache) > MAX_ENTRIES:
+                            _cache.popitem(last=False)
+                finally:
+                    with _lock:
+                        _computing.pop(key, None)
+    assert hit is not None
     return {**hit, "kpis": list(hit["kpis"])}
 
 
 def clear() -> None:
     with _lock:
         _cache.clear()
+        _computing.clear()
