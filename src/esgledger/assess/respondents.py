@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,8 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.assess.materiality import get_group, groups_of, require_open
-from esgledger.errors import Conflict, InvalidInput
+from esgledger.assess.materiality import get_group, groups_of, require_open, topics_of
+from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ingest.checker import Checker, blank, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import audit
@@ -189,3 +190,40 @@ def issue_tokens(
         payload={"respondents": [t["respondent"] for t in issued], "reissue": reissue},
     )
     return issued
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What a one-time survey link opens: who answers, for which assessment, on which topics."""
+
+    respondent: str
+    group: str
+    axis: str  # the group's instrument: impact, financial, stakeholder or business
+    assessment: str
+    year: int
+    closed: bool  # the assessment was approved: answers are no longer accepted
+    answered: bool  # the link was used already
+    topics: list[tuple[str, str]]  # (code, name)
+
+
+def invitation(session: Session, token: str) -> Invitation:
+    """The questionnaire a token stands for; NotFound for a token never issued or replaced."""
+    row = session.execute(
+        select(Respondent, StakeholderGroup, MaterialityAssessment)
+        .join(StakeholderGroup, StakeholderGroup.id == Respondent.group_id)
+        .join(MaterialityAssessment, MaterialityAssessment.id == Respondent.assessment_id)
+        .where(Respondent.token_hash == token_hash(token))
+    ).first()
+    if not token.strip() or row is None:
+        raise NotFound("unknown survey link: it was not issued, or a newer one replaced it")
+    respondent, group, a = row
+    return Invitation(
+        respondent=respondent.name,
+        group=group.name,
+        axis=group.axis,
+        assessment=a.name,
+        year=a.year,
+        closed=a.status == "approved",
+        answered=respondent.responded_at is not None,
+        topics=[(t.code, t.name) for t in topics_of(session, a)],
+    )

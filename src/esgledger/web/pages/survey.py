@@ -14,15 +14,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from esgledger.assess import survey
-from esgledger.assess.materiality import topics_of
-from esgledger.assess.respondents import token_hash
+from esgledger.assess.respondents import invitation
 from esgledger.assess.scoring import HORIZONS
-from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
-from esgledger.ledger.assess_models import MaterialityAssessment, Respondent, StakeholderGroup
+from esgledger.errors import Conflict, ImportRejected, InvalidInput
 from esgledger.web.deps import AnonymousFormDep, database, new_form_token
 from esgledger.web.templating import render
 
@@ -51,25 +48,17 @@ FIELDS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 def _questionnaire(request: Request, token: str) -> dict[str, Any]:
     """The respondent behind ``token``, their assessment, topics and instrument."""
     with database(request).read() as session:
-        row = session.execute(
-            select(Respondent, StakeholderGroup, MaterialityAssessment)
-            .join(StakeholderGroup, StakeholderGroup.id == Respondent.group_id)
-            .join(MaterialityAssessment, MaterialityAssessment.id == Respondent.assessment_id)
-            .where(Respondent.token_hash == token_hash(token))
-        ).first()
-        if not token.strip() or row is None:
-            raise NotFound("unknown survey link: it was not issued, or a newer one replaced it")
-        respondent, group, a = row
-        return {
-            "respondent": respondent.name,
-            "group": group.name,
-            "axis": group.axis,
-            "assessment": f"{a.name} ({a.year})",
-            "closed": a.status == "approved",
-            "answered": respondent.responded_at is not None,
-            "topics": [(t.code, t.name) for t in topics_of(session, a)],
-            "fields": FIELDS[group.axis],
-        }
+        found = invitation(session, token)
+    return {
+        "respondent": found.respondent,
+        "group": found.group,
+        "axis": found.axis,
+        "assessment": f"{found.assessment} ({found.year})",
+        "closed": found.closed,
+        "answered": found.answered,
+        "topics": found.topics,
+        "fields": FIELDS[found.axis],
+    }
 
 
 def _page(
