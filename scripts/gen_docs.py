@@ -318,7 +318,20 @@ def region_units() -> str:
     return "".join(parts)
 
 
+def region_settings() -> str:
+    """Every ``ESG_*`` setting with its default, from the settings model itself."""
+    from esgledger.settings import Settings
+
+    rows = [
+        [code(f"ESG_{name.upper()}"), code(str(field.default).lower() if isinstance(
+            field.default, bool) else str(field.default)), field.description or ""]
+        for name, field in Settings.model_fields.items()
+    ]  # fmt: skip
+    return table(["variable", "default", "what it sets"], rows)
+
+
 REGIONS: dict[str, Callable[[], str]] = {
+    "settings": region_settings,
     "activity-types": region_activity_types,
     "dimensions": region_dimensions,
     "entity-kinds": region_entity_kinds,

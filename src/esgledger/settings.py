@@ -19,11 +19,18 @@ class Settings(BaseSettings):
         default="cli",
         description="Name recorded in the audit log for writes made from this process.",
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=200,
+        description="PostgreSQL connections each process keeps open (as many again may be "
+        "opened briefly under load).",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A web sign-in ends after this many minutes unused."
     )
     session_max_hours: int = Field(
-        default=12, ge=1, description="A web sign-in ends this many hours after login, whatever."
+        default=12, ge=1, description="A web sign-in ends this many hours after login, however active."
     )
     login_max_failures: int = Field(
         default=5,

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from esgledger.errors import DatabaseError
+from esgledger.settings import get_settings
 
 
 def normalise_url(target: str) -> str:
@@ -61,7 +62,10 @@ class Database:
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(self.url)
         elif self.dialect == "postgresql":
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            size = get_settings().db_pool_size
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, pool_size=size, max_overflow=size
+            )
         else:
             raise DatabaseError(
                 f"unsupported database {parsed.drivername!r}; use a SQLite path or "
