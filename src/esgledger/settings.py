@@ -30,7 +30,9 @@ class Settings(BaseSettings):
         default=30, ge=1, description="A web sign-in ends after this many minutes unused."
     )
     session_max_hours: int = Field(
-        default=12, ge=1, description="A web sign-in ends this many hours after login, however active."
+        default=12,
+        ge=1,
+        description="A web sign-in ends this many hours after login, however active.",
     )
     login_max_failures: int = Field(
         default=5,

@@ -21,13 +21,15 @@ from esgledger.cli.main import app
 from esgledger.errors import Conflict, InvalidInput
 from esgledger.ledger import audit
 from esgledger.ledger.activities import import_activities
-from esgledger.ledger.backup import data_digest, restore_backup, write_backup
+from esgledger.ledger.archive_format import data_digest
+from esgledger.ledger.backup import write_backup
 from esgledger.ledger.boundaries import create_boundary
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.migrate import _config, current_revision, head_revision, upgrade
 from esgledger.ledger.models import ActivityRecord, Base, ImportBatch, KpiValue
+from esgledger.ledger.restore import restore_backup
 from esgledger.ledger.workspace import init_workspace
 from tests.conftest import Cli
 from tests.factories import ACTIVITY_HEADER, ENTITIES, ENTITY_HEADER, monthly_rows, write_csv

@@ -10,8 +10,9 @@ import pytest
 
 from esgledger.auth.permissions import PermissionDenied
 from esgledger.errors import Conflict, InvalidInput
-from esgledger.ledger.backup import restore_backup, write_backup
+from esgledger.ledger.backup import write_backup
 from esgledger.ledger.db import Database
+from esgledger.ledger.restore import restore_backup
 from esgledger.workflow import review
 from esgledger.workflow.evidence import add_evidence, get_evidence, list_evidence
 from esgledger.workflow.values import enter_value

@@ -80,7 +80,7 @@ def restore(
     json: JsonOption = False,
 ) -> None:
     """Load an archive into an empty database (SQLite or PostgreSQL)."""
-    from esgledger.ledger.backup import restore_backup
+    from esgledger.ledger.restore import restore_backup
 
     manifest = restore_backup(Database(db_target(db)), file)
     if json:

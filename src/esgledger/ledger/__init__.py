@@ -5,5 +5,7 @@
 - ``workspace``: creating, upgrading and opening a workspace database.
 - ``entities``, ``boundaries``, ``activities``, ``kpis``: one module per record kind, each
   importing through ``esgledger.ingest`` validation, all or nothing.
-- ``audit``: the hash-chained log; ``backup``: one portable archive of everything.
+- ``audit``: the hash-chained log.
+- ``archive_format``: the portable archive of everything; ``backup`` writes one, ``restore``
+  (with ``restore_rows``) loads one into an empty database.
 """
