@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from esgledger.auth.permissions import PermissionDenied
+from esgledger.auth.sessions import TooManyAttempts
 from esgledger.errors import (
     Conflict,
     DatabaseError,
@@ -42,6 +43,7 @@ class Unauthorized(EsgError):
 _STATUS: tuple[tuple[type[EsgError], int, str], ...] = (
     (Unauthorized, 401, "unauthorized"),
     (PermissionDenied, 403, "forbidden"),
+    (TooManyAttempts, 429, "too-many-requests"),
     (NotFound, 404, "not-found"),
     (Conflict, 409, "conflict"),
     (ImportRejected, 422, "import-rejected"),
@@ -73,8 +75,13 @@ def problem(
     )
 
 
+def status_of(exc: EsgError) -> tuple[int, str]:
+    """The HTTP status (and problem type) of a domain error: the API's and the pages' one rule."""
+    return next((st, sl) for cls, st, sl in _STATUS if isinstance(exc, cls))
+
+
 def esg_problem(exc: EsgError) -> JSONResponse:
-    status, slug = next((st, sl) for cls, st, sl in _STATUS if isinstance(exc, cls))
+    status, slug = status_of(exc)
     extra: dict[str, Any] = {}
     headers = None
     if isinstance(exc, ImportRejected):

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
-from esgledger.api.workflow_routes import attachment
+from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import require
 from esgledger.disclose.archive import get_published, list_published, published_dict
 

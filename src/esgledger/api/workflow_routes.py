@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, WriterDep, as_json, require_some, uploaded
+from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.workflow import evidence as ev
 from esgledger.workflow import review
@@ -384,10 +384,3 @@ def evidence_get(
     row = ev.get_evidence(session, user, evidence_id)
     headers = {**attachment(row.name), "X-Content-SHA256": row.sha256}
     return Response(row.content, media_type=row.media_type, headers=headers)
-
-
-def attachment(name: str) -> dict[str, str]:
-    """Content-Disposition for a download, safe for any file name."""
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
-    value = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return {"Content-Disposition": value}

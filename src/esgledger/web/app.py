@@ -17,24 +17,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from esgledger.api import errors as api_errors
-from esgledger.auth.permissions import PermissionDenied
-from esgledger.auth.sessions import TooManyAttempts
-from esgledger.errors import Conflict, EsgError, InvalidInput, NotFound
-from esgledger.web.deps import CsrfFailed, LoginRequired, login_url
+from esgledger.errors import EsgError
+from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.pages import PAGE_ROUTERS
 from esgledger.web.templating import render
 
 API_PREFIX = "/api/"
 log = logging.getLogger(__name__)
-_STATUS: tuple[tuple[type[EsgError], int], ...] = (
-    (CsrfFailed, 403),
-    (PermissionDenied, 403),
-    (TooManyAttempts, 429),
-    (NotFound, 404),
-    (Conflict, 409),
-    (InvalidInput, 422),
-    (EsgError, 400),
-)
 
 
 def _is_api(request: Request) -> bool:
@@ -47,7 +36,7 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
         return api_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
         return RedirectResponse(login_url(request), status_code=303)
-    status = next(st for cls, st in _STATUS if isinstance(exc, cls))
+    status, _slug = api_errors.status_of(exc)
     return render(request, "error.html", {"message": str(exc), "status": status}, status=status)
 
 

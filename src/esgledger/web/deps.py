@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from esgledger.auth.permissions import Principal
+from esgledger.auth.permissions import PermissionDenied, Principal
 from esgledger.auth.sessions import (
     SessionEnded,
     SignedIn,
@@ -40,7 +40,7 @@ class LoginRequired(EsgError):
     """No live session: the page redirects to the login form."""
 
 
-class CsrfFailed(EsgError):
+class CsrfFailed(PermissionDenied):
     """A form post without the right CSRF token or from another origin (HTTP 403)."""
 
 

@@ -15,8 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import require
-from esgledger.disclose.archive import get_published, list_published, published_dict
+from esgledger.disclose.archive import MEDIA_TYPES, get_published, list_published, published_dict
 from esgledger.disclose.publish import publish_report
 from esgledger.errors import InvalidInput
 from esgledger.web import views
@@ -25,11 +26,6 @@ from esgledger.web.templating import render
 
 router = APIRouter()
 Text = Annotated[str | None, Query()]
-MEDIA_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @router.get("/reports")
@@ -53,10 +49,7 @@ def published_file(request: Request, user: UserDep, report_id: str) -> Response:
         return Response(
             row.content,
             media_type=row.media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{row.filename}"',
-                "X-Content-SHA256": row.sha256,
-            },
+            headers={**attachment(row.filename), "X-Content-SHA256": row.sha256},
         )
 
 

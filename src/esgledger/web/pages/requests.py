@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.auth.users import list_users
 from esgledger.catalog import metrics
@@ -190,11 +190,9 @@ def evidence_download(request: Request, evidence_id: str, user: UserDep) -> Resp
     with database(request).read() as session:
         row = get_evidence(session, user, parse_id(evidence_id, "evidence file"))
         content, name, media = bytes(row.content), row.name, row.media_type
-    headers = {
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-        "X-Content-Type-Options": "nosniff",
-    }
-    return Response(content, media_type=media or "application/octet-stream", headers=headers)
+    return Response(
+        content, media_type=media or "application/octet-stream", headers=attachment(name)
+    )
 
 
 router.include_router(requests_actions.router)

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import MATRIX, Principal, require
 from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
 from esgledger.web.deps import FormDep, UserDep, database
@@ -97,8 +98,7 @@ def template_download(request: Request, user: UserDep) -> Response:
     buffer = io.BytesIO()
     wb.save(buffer)
     name = f"esg-template-{year}{'-' + owner if owner else ''}.xlsx"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(buffer.getvalue(), media_type=XLSX, headers=headers)
+    return Response(buffer.getvalue(), media_type=XLSX, headers=attachment(name))
 
 
 @router.post("/upload")
