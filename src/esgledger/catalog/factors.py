@@ -137,6 +137,17 @@ def factor_editions() -> dict[str, FactorEdition]:
     return out
 
 
+@cache
+def dated_series() -> frozenset[str]:
+    """Series with a shipped edition that records when it was published: in these, the
+    default rule takes the latest edition published by the report's cut-off date."""
+    return frozenset(
+        e.series
+        for e in factor_editions().values()
+        if e.public_date or e.issued_date or e.signed_date or e.effective_date
+    )
+
+
 def _csv_factors(edition: str) -> list[Factor]:
     out = []
     for row in read_rows(f"factors/{edition}.csv"):

@@ -144,6 +144,8 @@ def factors_import(
             f"{file.name}: edition {summary['edition']} ({summary['series']}) "
             f"with {summary['factors']} factors imported."
         )
+        if summary["note"]:
+            console.print(f"[yellow]note[/yellow] {summary['note']}")
 
 
 def register(app: typer.Typer) -> None:
