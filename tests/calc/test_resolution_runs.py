@@ -157,3 +157,35 @@ def test_an_undated_edition_of_a_dated_series_is_imported_with_a_note(
     dated = ws(*args, "--edition", "mee-grid-2024b", "--published", "2026-02-01").stdout
     assert "note" not in dated
     assert "mee-grid-2024b" in calc(ws, 2025)["editions"]
+
+
+def test_the_worked_example_of_docs_factor_resolution(cli: Cli, tmp_path: Path) -> None:
+    """The numbers docs/factor-resolution.md promises, per plant."""
+    entities = write_csv(
+        tmp_path / "e.csv",
+        ["id", "name", "parent", "country", "subdivision", "kind"],
+        [
+            ["SZ", "Shenzhen", "", "CN", "CN-GD", "site"],
+            ["CD", "Chengdu", "", "CN", "CN-SC", "site"],
+        ],
+    )
+    cli("import", "entities", str(entities))
+    rows = [
+        [site, f"{year}-01-01", f"{year}-12-31", "electricity.purchased", 1000, "MWh"]
+        for site in ("SZ", "CD")
+        for year in (2023, 2024, 2025)
+    ]
+    cli("import", "activities", str(write_csv(tmp_path / "a.csv", HEADER, rows)))
+
+    def scope2(year: int, *args: str) -> dict[str, float]:
+        out = calc(cli, year, *args)
+        return {e: round(v["scope2_location_tco2e"], 6) for e, v in out["by_entity"].items()}
+
+    assert scope2(2024) == {"SZ": 386.9, "CD": 140.4}
+    assert scope2(2023) == {"SZ": 556.8, "CD": 556.8}
+    assert scope2(2024, "--edition-rule", "matching_data_year") == {"SZ": 404.2, "CD": 247.2}
+    assert scope2(2024, "--pin", "cn.mee_grid=mee-grid-2021") == {"SZ": 556.8, "CD": 556.8}
+    import_acme(cli, tmp_path)
+    assert scope2(2024) == {"SZ": 420.0, "CD": 140.4}
+    assert scope2(2023) == {"SZ": 556.8, "CD": 556.8}
+    assert scope2(2024, "--pin", "cn.mee_grid=mee-grid-2021") == {"SZ": 556.8, "CD": 556.8}
