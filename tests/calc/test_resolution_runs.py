@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from esgledger.api.app import PREFIX, create_app
+from esgledger.auth.tokens import issue_token
+from esgledger.auth.users import add_user
 from tests.conftest import Cli
 from tests.factories import write_csv
 
@@ -189,3 +193,20 @@ def test_the_worked_example_of_docs_factor_resolution(cli: Cli, tmp_path: Path) 
     assert scope2(2024) == {"SZ": 420.0, "CD": 140.4}
     assert scope2(2023) == {"SZ": 556.8, "CD": 556.8}
     assert scope2(2024, "--pin", "cn.mee_grid=mee-grid-2021") == {"SZ": 556.8, "CD": 556.8}
+
+
+def test_the_api_gives_a_run_with_its_rule_and_notes(ws: Cli) -> None:
+    out = calc(ws, 2025, "--pin", "owid.ember_grid=owid-ember-grid-2009-cc332")
+    with ws.db.write() as session:
+        add_user(session, username="aldo", role="auditor", actor="t")
+        token, _ = issue_token(session, "aldo", actor="t")
+    with TestClient(create_app(ws.db.url)) as client:
+        got = client.get(
+            f"{PREFIX}/runs/{out['run_id']}", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["edition_rule"] == out["edition_rule"]
+    assert body["edition_rule"]["cutoff"] == "2026-04-30"
+    assert body["resolution_notes"] == out["resolution_notes"]
+    assert len(body["resolution_notes"]) == 2  # the unused pin; mee-grid-2023 left out

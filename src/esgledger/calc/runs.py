@@ -246,7 +246,7 @@ def run_summary(
         "profile": run.profile,
         "options": options,
         "edition_rule": edition_rule_of(options, run.year),
-        "resolution_notes": notes if notes is not None else [],
+        "resolution_notes": notes,  # None: not looked up (run lists)
         "created_at": run.created_at.isoformat(),
         "input_digest": run.input_digest,
         "editions": json.loads(run.editions),

@@ -66,7 +66,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     )
     console.print("Editions used: " + ", ".join(summary["editions"]))
     console.print(describe_rule(summary["edition_rule"]))
-    for note in summary["resolution_notes"]:
+    for note in summary["resolution_notes"] or []:
         console.print(f"[yellow]note[/yellow] {note}")
     for item in summary["unresolved"]:
         console.print(
