@@ -210,3 +210,10 @@ def test_the_api_gives_a_run_with_its_rule_and_notes(ws: Cli) -> None:
     assert body["edition_rule"]["cutoff"] == "2026-04-30"
     assert body["resolution_notes"] == out["resolution_notes"]
     assert len(body["resolution_notes"]) == 2  # the unused pin; mee-grid-2023 left out
+
+
+def test_factors_list_shows_the_date_the_rule_goes_by(ws: Cli) -> None:
+    listed = {e["edition"]: e for e in json.loads(ws("factors", "list", "--json").stdout)}
+    assert listed["mee-grid-2021"]["published"] == "2024-04-12"  # signed: no public date known
+    assert listed["mee-grid-2022"]["published"] == "2024-12-26"
+    assert listed["mee-grid-2023"]["published"] is None

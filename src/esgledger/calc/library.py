@@ -45,11 +45,6 @@ class FactorRecord:
     supersedes: str = ""  # the edition this one replaces, if its publisher says so
 
 
-def _published(*dates: dt.date | None) -> dt.date | None:
-    """The date an edition became public: the first of public, issued, signed, effective."""
-    return next((d for d in dates if d is not None), None)
-
-
 class FactorLibrary:
     """Every factor a run may use, indexed by (kind, activity, parameter, gas)."""
 
@@ -132,9 +127,7 @@ def _record(factor: Any, edition: Any, *, user: bool) -> FactorRecord:
         edition=factor.edition,
         series=edition.series,
         data_year=edition.data_year,
-        published=_published(
-            edition.public_date, edition.issued_date, edition.signed_date, edition.effective_date
-        ),
+        published=shipped.published(edition),
         kind=factor.kind,
         activity=factor.activity,
         parameter=factor.parameter,

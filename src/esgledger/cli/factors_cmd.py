@@ -44,7 +44,7 @@ def factors_list(db: DbOption = None, json: JsonOption = False) -> None:
                     r["series"],
                     r["publisher"],
                     r["data_year"],
-                    r["public_date"],
+                    r["published"],
                     r["factors"],
                     r["status"],
                     r["source"],
