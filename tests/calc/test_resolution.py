@@ -141,7 +141,10 @@ def test_a_newer_edition_without_a_publication_date_is_left_out_and_says_so() ->
 def test_no_edition_published_by_the_cutoff_is_flagged() -> None:
     found = grid(Resolver(library(), as_of=dt.date(2024, 1, 31)), SHENZHEN, 2023)
     assert found.factor.edition == "mee-grid-2021" and found.flags[0] == NOT_PUBLISHED
-    assert "no edition published by 2024-01-31, earliest used (mee-grid-2021)" in found.rule
+    assert (
+        "no edition published by 2024-01-31 covers this site, earliest published later used "
+        "(mee-grid-2021)" in found.rule
+    )
 
 
 def test_series_without_publication_dates_go_by_data_year_and_say_so() -> None:

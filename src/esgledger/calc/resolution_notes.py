@@ -22,8 +22,8 @@ MESSAGES = {
     "not cover ({editions}): the run mixes editions of one series",
     UNDATED_LEFT_OUT: "newer editions left out because they record no publication date "
     "({editions}): pin one with --pin SERIES=EDITION to use it",
-    NOT_PUBLISHED: "no edition was published by the cut-off, so the earliest published later "
-    "was used ({editions})",
+    NOT_PUBLISHED: "no edition published by the cut-off covered some sites, so the earliest "
+    "published later answered ({editions})",
     NEWER_VINTAGE: "no edition had a data year at most the reporting year, so a newer vintage "
     "was used ({editions})",
 }

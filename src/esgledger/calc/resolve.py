@@ -249,8 +249,8 @@ class Resolver:
         if NOT_PUBLISHED in flags:
             assert self.as_of is not None
             return (
-                f"no edition published by {self.as_of.isoformat()}, earliest used ({edition}) "
-                "[latest_published_as_of]"
+                f"no edition published by {self.as_of.isoformat()} covers this site, earliest "
+                f"published later used ({edition}) [latest_published_as_of]"
             )
         if NEWER_VINTAGE in flags:
             return (
