@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from esgledger.api.app import PREFIX, create_app
 from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import add_user
+from esgledger.calc.library import FactorLibrary
 from tests.conftest import Cli
 from tests.factories import write_csv
 
@@ -217,3 +218,34 @@ def test_factors_list_shows_the_date_the_rule_goes_by(ws: Cli) -> None:
     assert listed["mee-grid-2021"]["published"] == "2024-04-12"  # signed: no public date known
     assert listed["mee-grid-2022"]["published"] == "2024-12-26"
     assert listed["mee-grid-2023"]["published"] is None
+
+
+def test_a_run_mixing_editions_of_a_series_says_so(cli: Cli, tmp_path: Path) -> None:
+    """A country the newest OWID/Ember edition lacks takes an older one, and the run says so."""
+    regions: dict[str, set[str]] = {}
+    for r in FactorLibrary.load().records:
+        if r.series == "owid.ember_grid":
+            regions.setdefault(r.edition, set()).add(r.region)
+    country = sorted(regions["owid-ember-grid-2022-cc332"] - regions["owid-ember-grid-2023-cc332"])[
+        0
+    ]
+    entities = write_csv(
+        tmp_path / "e.csv",
+        ["id", "name", "parent", "country", "subdivision", "kind"],
+        [["AB", "Plant abroad", "", country, "", "site"], ["VN1", "Vietnam", "", "VN", "", "site"]],
+    )
+    cli("import", "entities", str(entities))
+    rows = [
+        [site, "2024-01-01", "2024-12-31", "electricity.purchased", 1000, "MWh"]
+        for site in ("AB", "VN1")
+    ]
+    cli("import", "activities", str(write_csv(tmp_path / "a.csv", HEADER, rows)))
+    out = calc(cli, 2024)
+    assert sorted(e for e in out["editions"] if e.startswith("owid")) == [
+        "owid-ember-grid-2022-cc332",
+        "owid-ember-grid-2023-cc332",
+    ]
+    assert (
+        "an older edition answered for sites the newest edition of its series does not cover "
+        "(owid-ember-grid-2022-cc332): the run mixes editions of one series"
+    ) in out["resolution_notes"]
