@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="The window the login rate limit counts failures in."
     )
+    report_cutoff_months: int = Field(
+        default=4,
+        ge=0,
+        le=24,
+        description="Months after the reporting year's end that a calculation's factor editions "
+        "must be published by, unless `esg calc --as-of` gives the date (4: 30 April, the "
+        "annual-report deadline of companies listed in mainland China).",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie Secure (set when serving over HTTPS).",

@@ -62,4 +62,7 @@ def test_explain_walks_the_demo_scope2_down_to_rows_and_factors(demo_db: str) ->
             row["quantity"] * row["multiplier"] * factor["value"], rel=1e-12
         )
         assert factor["citation"] and "MEE/NBS" in factor["citation"]
-        assert "latest edition with data year ≤ 2025 (mee-grid-2023" in row["rule"]
+        # FY2025, cut-off 2026-04-30: mee-grid-2023 records no publication date, so the latest
+        # edition published by the cut-off is the 2022 one, and the rule says why
+        assert "latest edition published by 2026-04-30 (mee-grid-2022" in row["rule"]
+        assert "mee-grid-2023 left out: no publication date" in row["rule"]

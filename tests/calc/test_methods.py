@@ -98,8 +98,9 @@ def test_electricity_in_kwh_and_mwh(calc) -> None:
         "cn-report",
     )
     assert out["totals"]["energy_indirect_tce"] == pytest.approx(2 * 122.9, abs=1e-9)
-    # 2023 edition (latest data year ≤ 2024), national average, as reports apply it
-    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(2000 * 0.5306, rel=1e-12)
+    # the 2022 edition, the latest published by the cut-off 2025-04-30, national average: as a
+    # FY2024 report applies it (factors-cn.md §2)
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(2000 * 0.5366, rel=1e-12)
 
 
 def test_most_specific_region_and_certificates(calc) -> None:
@@ -109,9 +110,9 @@ def test_most_specific_region_and_certificates(calc) -> None:
             year_row("SZ", "certificate.renewable_electricity", 200, "MWh"),
         ]
     )
-    south_2023 = 0.4042
-    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(1000 * south_2023, rel=1e-12)
-    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(800 * south_2023, rel=1e-12)
+    south_2022 = 0.3869  # the 2022 edition: the latest published by the cut-off 2025-04-30
+    assert out["totals"]["scope2_location_tco2e"] == pytest.approx(1000 * south_2022, rel=1e-12)
+    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(800 * south_2022, rel=1e-12)
     assert out["totals"]["energy_indirect_tce"] == pytest.approx(122.9)
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Response
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
 from esgledger.auth.permissions import require
+from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
 from esgledger.catalog import metrics
 from esgledger.checks import run_checks
@@ -155,7 +156,8 @@ def run(
 ) -> Response:
     require(user, "calculations.read")
     stored = get_run(session, run_id)
-    return as_json(run_summary(stored, stored_unresolved(session, stored)))
+    notes = resolution_notes(session, stored)
+    return as_json(run_summary(stored, stored_unresolved(session, stored), notes))
 
 
 @router.get(

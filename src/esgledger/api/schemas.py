@@ -213,6 +213,8 @@ class RunOut(RunListItem):
     by_activity: Json
     unresolved: list[Json]
     unresolved_rows: int
+    edition_rule: dict[str, Json]
+    resolution_notes: list[str]
 
 
 class Finding(Out):

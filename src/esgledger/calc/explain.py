@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.calc.library import FactorLibrary
+from esgledger.calc.options import edition_rule_of
 from esgledger.calc.runs import get_run
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
@@ -136,6 +138,7 @@ def explain(
     return {
         "run_id": run.id,
         "year": run.year,
+        "edition_rule": edition_rule_of(json.loads(run.options), run.year),
         "entity": entity,
         "figures": {
             q: {"value": math.fsum(v), "unit": unit[q], "rows": len(v)} for q, v in figures.items()

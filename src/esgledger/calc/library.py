@@ -42,11 +42,7 @@ class FactorRecord:
     unit: str
     status: str
     user: bool
-
-
-def _published(*dates: dt.date | None) -> dt.date | None:
-    """The date an edition became public: the first of public, issued, signed, effective."""
-    return next((d for d in dates if d is not None), None)
+    supersedes: str = ""  # the edition this one replaces, if its publisher says so
 
 
 class FactorLibrary:
@@ -70,7 +66,31 @@ class FactorLibrary:
 
     @cached_property
     def user_series(self) -> tuple[str, ...]:
-        return tuple(sorted({r.series for r in self.records if r.user}))
+        """The workspace's own series: user editions in a shipped series extend that one."""
+        return tuple(sorted({r.series for r in self.records if r.user} - self.shipped_series))
+
+    @cached_property
+    def shipped_series(self) -> frozenset[str]:
+        """Series with a shipped edition; any other series is the workspace's own."""
+        return frozenset(r.series for r in self.records if not r.user)
+
+    @property
+    def dated_series(self) -> frozenset[str]:
+        """Series whose shipped editions record publication dates: the cut-off rule applies."""
+        return shipped.dated_series()
+
+    @cached_property
+    def succession(self) -> dict[str, int]:
+        """Edition → how many editions it supersedes, following the chain (newer is higher)."""
+        parent = {r.edition: r.supersedes for r in self.records}
+        depth: dict[str, int] = {}
+        for edition in parent:
+            seen, step = {edition}, parent[edition]
+            while step in parent and step not in seen:
+                seen.add(step)
+                step = parent[step]
+            depth[edition] = len(seen) - 1
+        return depth
 
     @cached_property
     def editions(self) -> dict[str, str]:
@@ -107,9 +127,7 @@ def _record(factor: Any, edition: Any, *, user: bool) -> FactorRecord:
         edition=factor.edition,
         series=edition.series,
         data_year=edition.data_year,
-        published=_published(
-            edition.public_date, edition.issued_date, edition.signed_date, edition.effective_date
-        ),
+        published=shipped.published(edition),
         kind=factor.kind,
         activity=factor.activity,
         parameter=factor.parameter,
@@ -120,6 +138,7 @@ def _record(factor: Any, edition: Any, *, user: bool) -> FactorRecord:
         unit=factor.unit,
         status=factor.status or edition.status,
         user=user,
+        supersedes=edition.supersedes or "",
     )
 
 

@@ -1,16 +1,22 @@
-"""Run options and profiles: which factor series a run consults, in which order."""
+"""Run options and profiles: which factor series a run consults, in which order, and which
+rule picks an edition within a series (docs/factor-resolution.md)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from esgledger.errors import InvalidInput
+from esgledger.settings import get_settings
 
 GWP_SETS = ("AR4", "AR5", "AR6")
 ELECTRICITY_BASES = ("equivalent_value", "equal_value")
 GRID_LEVELS = ("most_specific", "national")
+LATEST_PUBLISHED = "latest_published_as_of"  # reports' practice (factors-cn.md §2): the default
+MATCHING_DATA_YEAR = "matching_data_year"
+EDITION_RULES = (LATEST_PUBLISHED, MATCHING_DATA_YEAR)
 
 
 @dataclass(frozen=True)
@@ -60,13 +66,26 @@ class RunOptions:
     boundary: str | None = None
     profile: str = "default"
     pins: tuple[tuple[str, str], ...] = ()  # (series, edition)
-    as_of: dt.date | None = None
+    cutoff: dt.date | None = None  # the report's cut-off given for this run (--as-of)
     gwp: str = "AR5"
     electricity_basis: str = "equivalent_value"
     strict: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    edition_rule: str = LATEST_PUBLISHED
+    cutoff_months: int = field(default_factory=lambda: get_settings().report_cutoff_months)
 
     def __post_init__(self) -> None:
+        if self.edition_rule not in EDITION_RULES:
+            raise InvalidInput(
+                f"unknown edition rule {self.edition_rule!r}; use one of {', '.join(EDITION_RULES)}"
+            )
+        if self.edition_rule == MATCHING_DATA_YEAR and self.cutoff is not None:
+            raise InvalidInput(
+                f"--as-of is the cut-off of the {LATEST_PUBLISHED} rule; "
+                f"drop it or drop --edition-rule {MATCHING_DATA_YEAR}"
+            )
+        if not 0 <= self.cutoff_months <= 24:
+            raise InvalidInput(f"cut-off months {self.cutoff_months} must be between 0 and 24")
         if self.profile not in PROFILES:
             raise InvalidInput(
                 f"unknown profile {self.profile!r}; use one of {', '.join(PROFILES)}"
@@ -83,11 +102,60 @@ class RunOptions:
     def profile_obj(self) -> Profile:
         return PROFILES[self.profile]
 
+    @property
+    def as_of(self) -> dt.date | None:
+        """The date editions must be published by: the given cut-off, else the year's end plus
+        the workspace's cut-off months; None under the data-year rule."""
+        if self.edition_rule == MATCHING_DATA_YEAR:
+            return None
+        return self.cutoff or cutoff_date(self.year, self.cutoff_months)
+
     def as_dict(self) -> dict[str, Any]:
+        """As stored with a run; ``as_of`` is the cut-off given for the run (None: default)."""
         out = asdict(self)
-        out["as_of"] = self.as_of.isoformat() if self.as_of else None
+        del out["cutoff"]
+        out["as_of"] = self.cutoff.isoformat() if self.cutoff else None
         out["pins"] = [list(p) for p in self.pins]
         return out
+
+
+def cutoff_date(year: int, months: int) -> dt.date:
+    """The last day of the month ``months`` after the year's end (4 → 30 April of year + 1)."""
+    target_year, month_index = divmod(12 * year + 11 + months, 12)
+    month = month_index + 1
+    return dt.date(target_year, month, calendar.monthrange(target_year, month)[1])
+
+
+def edition_rule_of(stored: dict[str, Any], year: int) -> dict[str, Any]:
+    """The edition rule a run used, from its stored options, to show with every run.
+
+    Runs stored before the rule was an option chose by data year unless given ``--as-of``.
+    """
+    given = stored.get("as_of")
+    rule = stored.get("edition_rule") or (LATEST_PUBLISHED if given else MATCHING_DATA_YEAR)
+    months = stored.get("cutoff_months")
+    out: dict[str, Any] = {"rule": rule, "cutoff": None, "cutoff_from": None}
+    if rule == LATEST_PUBLISHED and given:
+        out.update(cutoff=given, cutoff_from="--as-of")
+    elif rule == LATEST_PUBLISHED and months is not None:
+        out.update(
+            cutoff=cutoff_date(year, months).isoformat(),
+            cutoff_from=f"year end + {months} months (ESG_REPORT_CUTOFF_MONTHS)",
+        )
+    out["pins"] = {series: edition for series, edition in stored.get("pins", [])}
+    return out
+
+
+def describe_rule(rule: dict[str, Any]) -> str:
+    """One line for people: which rule chose the editions, and its cut-off."""
+    pins = "; pinned: " + ", ".join(f"{s}={e}" for s, e in rule["pins"].items())
+    pins = pins if rule["pins"] else ""
+    if rule["rule"] == LATEST_PUBLISHED:
+        return (
+            f"Edition rule: latest edition published by {rule['cutoff']} "
+            f"({rule['cutoff_from']}){pins}"
+        )
+    return f"Edition rule: latest edition whose data year is at most the year{pins}"
 
 
 def parse_pins(values: list[str]) -> tuple[tuple[str, str], ...]:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
-from esgledger.calc.options import RunOptions
+from esgledger.calc.options import RunOptions, edition_rule_of
+from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.errors import EsgError, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.audit import canonical_json
@@ -195,7 +196,7 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
             ("calculation_issues", out.unresolved),
         ):
             insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
-        summary = run_summary(run, unresolved)
+        summary = run_summary(run, unresolved, resolution_notes(session, run))
         audit.record(
             session,
             actor=actor,
@@ -232,15 +233,20 @@ def stored_unresolved(session: Session, run: CalculationRun) -> list[dict[str, A
 
 
 def run_summary(
-    run: CalculationRun, unresolved: list[dict[str, Any]] | None = None
+    run: CalculationRun,
+    unresolved: list[dict[str, Any]] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     stored = json.loads(run.totals)
+    options = json.loads(run.options)
     return {
         "run_id": run.id,
         "year": run.year,
         "boundary": run.boundary_code or None,
         "profile": run.profile,
-        "options": json.loads(run.options),
+        "options": options,
+        "edition_rule": edition_rule_of(options, run.year),
+        "resolution_notes": notes,  # None: not looked up (run lists)
         "created_at": run.created_at.isoformat(),
         "input_digest": run.input_digest,
         "editions": json.loads(run.editions),

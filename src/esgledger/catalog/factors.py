@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
 from importlib import metadata
+from typing import Any
 
 import polars as pl
 
@@ -135,6 +136,20 @@ def factor_editions() -> dict[str, FactorEdition]:
             raise EsgError(f"factor edition {ed.edition!r} is listed twice in editions.csv")
         out[ed.edition] = ed
     return out
+
+
+def published(edition: Any) -> date | None:
+    """The date an edition became public: the first known of public, issued, signed and
+    effective dates. Shipped editions and workspace rows have the same field names."""
+    dates = (edition.public_date, edition.issued_date, edition.signed_date, edition.effective_date)
+    return next((d for d in dates if d is not None), None)
+
+
+@cache
+def dated_series() -> frozenset[str]:
+    """Series with a shipped edition that records when it was published: in these, the
+    default rule takes the latest edition published by the report's cut-off date."""
+    return frozenset(e.series for e in factor_editions().values() if published(e))
 
 
 def _csv_factors(edition: str) -> list[Factor]:

@@ -33,7 +33,7 @@ GAS_COEF = "gbt2589-2020:fuel.natural_gas:coef"
 ELECTRICITY_INPUTS = ("energy.electricity.purchased", "energy.electricity.onsite_pv")
 COEFFICIENT_TOLERANCE = 0.001  # relative: a coefficient printed to 4 significant digits
 GRID_TOLERANCE = 0.05  # relative year-on-year move of the implied grid factor
-METHOD_OPTIONS = ("electricity_basis", "gwp", "profile", "as_of")
+METHOD_OPTIONS = ("electricity_basis", "gwp", "profile", "as_of", "edition_rule", "cutoff_months")
 SERIES_METRICS = {
     "cn.gbt2589": ["energy.direct", "energy.indirect"],
     "cn.mee_grid": ["ghg.scope2_location", "ghg.scope2_market"],

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 import typer
 
 from esgledger.calc.explain import explain
-from esgledger.calc.options import PROFILES, RunOptions, parse_pins
+from esgledger.calc.options import (
+    EDITION_RULES,
+    LATEST_PUBLISHED,
+    PROFILES,
+    RunOptions,
+    describe_rule,
+    parse_pins,
+)
+from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.runs import (
     get_run,
     list_runs,
@@ -57,6 +65,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
         ([label, f"{summary['totals'][k]:,.2f}", u] for k, label, u in SHOWN),
     )
     console.print("Editions used: " + ", ".join(summary["editions"]))
+    console.print(describe_rule(summary["edition_rule"]))
+    for note in summary["resolution_notes"] or []:
+        console.print(f"[yellow]note[/yellow] {note}")
     for item in summary["unresolved"]:
         console.print(
             f"[yellow]unresolved[/yellow] {item['activity']} ({item['quantity']}): "
@@ -79,9 +90,17 @@ def calc(
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--as-of", help="Use the latest editions published by this date (YYYY-MM-DD)."
+            "--as-of",
+            help="Report cut-off: use the latest editions published by this date (YYYY-MM-DD; "
+            "default: the year's end + ESG_REPORT_CUTOFF_MONTHS).",
         ),
     ] = None,
+    edition_rule: Annotated[
+        str,
+        typer.Option(
+            "--edition-rule", help=f"How editions are chosen: {', '.join(EDITION_RULES)}."
+        ),
+    ] = LATEST_PUBLISHED,
     gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR4, AR5 or AR6.")] = "AR5",
     profile: Annotated[
         str, typer.Option("--profile", help=f"Factor profile: {', '.join(PROFILES)}.")
@@ -106,7 +125,8 @@ def calc(
         boundary=boundary,
         profile=profile,
         pins=parse_pins(pin or []),
-        as_of=_date(as_of),
+        cutoff=_date(as_of),
+        edition_rule=edition_rule,
         gwp=gwp,
         electricity_basis=electricity,
         strict=strict,
@@ -173,7 +193,9 @@ def show(
     """Show a stored run's totals, options and editions."""
     with workspace(db).read() as session:
         stored = get_run(session, run)
-        summary = run_summary(stored, stored_unresolved(session, stored))
+        summary = run_summary(
+            stored, stored_unresolved(session, stored), resolution_notes(session, stored)
+        )
     if json:
         print_json(summary)
     else:
@@ -201,6 +223,7 @@ def explain_cmd(
     if json:
         print_json(result)
         return
+    console.print(describe_rule(result["edition_rule"]))
     for name, fig in result["figures"].items():
         console.print(
             f"[bold]{name}[/bold]: {fig['value']:,.4f} {fig['unit']} from {fig['rows']} rows"

@@ -44,7 +44,7 @@ def factors_list(db: DbOption = None, json: JsonOption = False) -> None:
                     r["series"],
                     r["publisher"],
                     r["data_year"],
-                    r["public_date"],
+                    r["published"],
                     r["factors"],
                     r["status"],
                     r["source"],
@@ -109,10 +109,19 @@ def factors_import(
         str, typer.Option("--citation", help="Document and table the values come from.")
     ],
     data_year: Annotated[
-        int | None, typer.Option("--data-year", help="Year the values represent.")
+        int | None,
+        typer.Option(
+            "--data-year",
+            help="Year the values represent; your own series applies to that year only.",
+        ),
     ] = None,
     published: Annotated[
-        str | None, typer.Option("--published", help="Publication date (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--published",
+            help="Publication date (YYYY-MM-DD): the default edition rule takes the latest "
+            "edition published by the report's cut-off.",
+        ),
     ] = None,
     region: Annotated[str, typer.Option("--region", help="Region the edition covers.")] = "",
     status: Annotated[str, typer.Option("--status", help="verified or unverified.")] = "unverified",
@@ -144,6 +153,8 @@ def factors_import(
             f"{file.name}: edition {summary['edition']} ({summary['series']}) "
             f"with {summary['factors']} factors imported."
         )
+        if summary["note"]:
+            console.print(f"[yellow]note[/yellow] {summary['note']}")
 
 
 def register(app: typer.Typer) -> None:

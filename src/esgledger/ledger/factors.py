@@ -97,7 +97,20 @@ def import_edition(
             "series": meta.series,
             "factors": rows.height,
             "batch_id": batch.id,
+            "note": _undated_note(meta),
         }
+
+
+def _undated_note(meta: EditionMeta) -> str | None:
+    """Why an edition of a dated official series without a publication date will not be used
+    by default: the default rule takes the latest edition published by the report's cut-off."""
+    if meta.public_date is not None or meta.series not in shipped.dated_series():
+        return None
+    return (
+        f"edition {meta.edition} has no --published date: runs choosing the latest edition of "
+        f"{meta.series} published by the cut-off leave it out; pin it with "
+        f"--pin {meta.series}={meta.edition}, or import it again under a new id with --published"
+    )
 
 
 def list_editions(session: Session) -> list[dict[str, Any]]:
@@ -112,6 +125,7 @@ def list_editions(session: Session) -> list[dict[str, Any]]:
             "title": e.title,
             "data_year": e.data_year,
             "public_date": e.public_date.isoformat() if e.public_date else None,
+            "published": _plain(shipped.published(e)),
             "status": e.status,
             "factors": counts.get(e.edition, 0),
             "source": "shipped",
@@ -128,6 +142,7 @@ def list_editions(session: Session) -> list[dict[str, Any]]:
                 "title": e.title,
                 "data_year": e.data_year,
                 "public_date": e.public_date.isoformat() if e.public_date else None,
+                "published": _plain(shipped.published(e)),
                 "status": e.status,
                 "factors": n,
                 "source": "workspace",
