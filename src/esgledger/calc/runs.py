@@ -22,6 +22,7 @@ from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
 from esgledger.errors import EsgError, InvalidInput, NotFound
 from esgledger.ledger import audit
+from esgledger.ledger.activities import live
 from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
 from esgledger.ledger.bulk import insert_frame
@@ -76,6 +77,7 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
             ActivityRecord.attributes,
         )
         .where(
+            live(),
             ActivityRecord.start >= dt.date(options.year, 1, 1),
             ActivityRecord.start <= dt.date(options.year, 12, 31),
         )
