@@ -84,7 +84,12 @@ def _store(
         rows = validate_activities(
             table, known_entities=known, existing_keys=None if replace else existing
         )
-        refuse_too_long(table.source, rows, {"attributes": ATTRIBUTES_MAX})
+        refuse_too_long(
+            table.source,
+            rows,
+            {"attributes": ATTRIBUTES_MAX},
+            why=" (all attribute columns together, as stored in the row's key)",
+        )
         batch = open_batch(session, kind="activities", table=table, rows=rows.height, actor=actor)
         replaced = 0
         if replace is not None and existing is not None:

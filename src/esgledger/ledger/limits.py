@@ -31,12 +31,15 @@ def limit_of(column: InstrumentedAttribute[str] | InstrumentedAttribute[str | No
     return int(length)
 
 
-def refuse_too_long(source: str, frame: pl.DataFrame, limits: Mapping[str, int]) -> None:
+def refuse_too_long(
+    source: str, frame: pl.DataFrame, limits: Mapping[str, int], *, why: str = ""
+) -> None:
     """Raise :class:`ImportRejected` naming every cell of ``frame`` longer than its limit.
 
     ``frame`` carries the spreadsheet row numbers in ``ROW``; ``limits`` maps a column of the
     file to the most characters it may hold (after trimming spaces, as imports store it).
     Columns the file does not have are skipped (a missing column is reported elsewhere).
+    ``why`` is added to each reason.
     """
     problems: list[Problem] = []
     total = 0
@@ -48,7 +51,7 @@ def refuse_too_long(source: str, frame: pl.DataFrame, limits: Mapping[str, int])
         total += long.height
         for row, n in long.head(SHOWN).iter_rows():
             problems.append(
-                Problem(row, column, f"{n:,} characters, longer than the {limit} it may hold")
+                Problem(row, column, f"{n:,} characters, longer than the {limit} it may hold{why}")
             )
     if problems:
         raise ImportRejected(source, problems, total)
