@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -9,6 +10,8 @@ import typer
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json
 from esgledger.ledger.voiding import Selection, unvoid_activities, void_activities
+
+Correction = Callable[..., dict[str, Any]]  # (db, selection, *, reason, actor) -> summary
 
 IdsOption = Annotated[
     list[int] | None,
@@ -22,38 +25,39 @@ ReasonOption = Annotated[
 ]
 
 
-def _print(summary: dict[str, Any], done: str, json: bool) -> None:
-    if json:
-        print_json(summary)
-    else:
-        console.print(f"{summary['rows']} activity rows {done}: {summary['reason']}")
+def _command(correct: Correction, done: str, doc: str) -> Callable[..., None]:
+    """One command per correction: the same options, its own service function and help."""
 
+    def command(
+        reason: ReasonOption,
+        ids: IdsOption = None,
+        batch: BatchOption = None,
+        db: DbOption = None,
+        json: JsonOption = False,
+    ) -> None:
+        selection = Selection(tuple(ids or ()), batch)
+        summary = correct(workspace(db), selection, reason=reason, actor=actor())
+        if json:
+            print_json(summary)
+        else:
+            console.print(f"{summary['rows']} activity rows {done}: {summary['reason']}")
 
-def void_cmd(
-    reason: ReasonOption,
-    ids: IdsOption = None,
-    batch: BatchOption = None,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Void activity rows (by id or a whole batch): kept in history, counted nowhere."""
-    selection = Selection(tuple(ids or ()), batch)
-    _print(void_activities(workspace(db), selection, reason=reason, actor=actor()), "voided", json)
-
-
-def unvoid_cmd(
-    reason: ReasonOption,
-    ids: IdsOption = None,
-    batch: BatchOption = None,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Make voided activity rows count again; refused while a live row holds their key."""
-    selection = Selection(tuple(ids or ()), batch)
-    summary = unvoid_activities(workspace(db), selection, reason=reason, actor=actor())
-    _print(summary, "count again", json)
+    command.__doc__ = doc
+    return command
 
 
 def register(app: typer.Typer) -> None:
-    app.command("void")(void_cmd)
-    app.command("unvoid")(unvoid_cmd)
+    app.command("void")(
+        _command(
+            void_activities,
+            "voided",
+            "Void activity rows (by id or a whole batch): kept in history, counted nowhere.",
+        )
+    )
+    app.command("unvoid")(
+        _command(
+            unvoid_activities,
+            "count again",
+            "Make voided activity rows count again; refused while a live row holds their key.",
+        )
+    )

@@ -43,18 +43,9 @@ class Selection:
 
 def void_rows(session: Session, ids: Sequence[int], *, reason: str, actor: str) -> int:
     """Void the live rows among ``ids`` in the caller's transaction; returns how many."""
-    now = utcnow()
-    done = 0
-    for start in range(0, len(ids), CHUNK):
-        result = session.execute(
-            update(ActivityRecord)
-            .where(ActivityRecord.id.in_(ids[start : start + CHUNK]))
-            .where(ActivityRecord.voided_at.is_(None))
-            .values(voided_at=now, voided_by=actor, void_reason=reason),
-            execution_options={"synchronize_session": False},
-        )
-        done += result.rowcount or 0  # type: ignore[attr-defined]
-    return done
+    return _update(
+        session, ids, voided=False, voided_at=utcnow(), voided_by=actor, void_reason=reason
+    )
 
 
 def void_activities(
@@ -64,9 +55,7 @@ def void_activities(
     reason = _required(reason)
     with db.write() as session:
         ids = _chosen(session, selection, voided=False)
-        count = void_rows(session, ids, reason=reason, actor=actor)
-        if count != len(ids):
-            raise Conflict("some of these rows were voided meanwhile by another user; try again")
+        _all_changed(void_rows(session, ids, reason=reason, actor=actor), ids)
         return _logged(session, "activities.void", selection, ids, reason=reason, actor=actor)
 
 
@@ -79,20 +68,37 @@ def unvoid_activities(
         ids = _chosen(session, selection, voided=True)
         _refuse_taken_keys(session, ids)
         try:
-            for start in range(0, len(ids), CHUNK):
-                session.execute(
-                    update(ActivityRecord)
-                    .where(ActivityRecord.id.in_(ids[start : start + CHUNK]))
-                    .values(voided_at=None, voided_by=None, void_reason=None),
-                    execution_options={"synchronize_session": False},
-                )
-            session.flush()
+            changed = _update(
+                session, ids, voided=True, voided_at=None, voided_by=None, void_reason=None
+            )
         except IntegrityError:
             raise Conflict(
                 "these rows share a key with each other or with a row stored meanwhile; "
                 "un-void them one at a time (--id)"
             ) from None
+        _all_changed(changed, ids)
         return _logged(session, "activities.unvoid", selection, ids, reason=reason, actor=actor)
+
+
+def _update(session: Session, ids: Sequence[int], *, voided: bool, **values: Any) -> int:
+    """Set ``values`` on the rows among ``ids`` still voided (or live); returns how many."""
+    state = ActivityRecord.voided_at.is_not(None) if voided else ActivityRecord.voided_at.is_(None)
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        result = session.execute(
+            update(ActivityRecord)
+            .where(ActivityRecord.id.in_(ids[start : start + CHUNK]), state)
+            .values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        done += result.rowcount or 0  # type: ignore[attr-defined]
+    return done
+
+
+def _all_changed(changed: int, ids: Sequence[int]) -> None:
+    """On PostgreSQL another user may have corrected the same rows since we read them."""
+    if changed != len(ids):
+        raise Conflict("another user corrected some of these rows meanwhile; nothing was changed")
 
 
 def _required(reason: str) -> str:
