@@ -12,18 +12,22 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from sqlalchemy import func, select
 
+from esgledger.api.app import PREFIX, create_app
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import ActivityRecord, KpiValue
+from tests.api.conftest import problem, setup_users
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
 
 AUDIT_LOCK = 727001  # ledger/audit.py serialises appenders with this advisory lock
@@ -50,10 +54,10 @@ def audit_chain_held(db: Database) -> Iterator[psycopg.Connection]:
             conn.execute("SELECT pg_advisory_unlock_all()")
 
 
-def wait_until_both_wait(conn: psycopg.Connection, procs: list[subprocess.Popen[str]]) -> None:
+def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) -> None:
     """Until two backends of this database wait for a lock (or an import ends early)."""
     for _ in range(6000):  # a bound against hanging, not a time assertion
-        if any(p.poll() is not None for p in procs):
+        if ended():
             return
         waiting = conn.execute(
             "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
@@ -73,12 +77,24 @@ def race(db: Database, *args: str) -> list[subprocess.CompletedProcess[str]]:
             subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(2)
         ]
-        wait_until_both_wait(conn, procs)
+        wait_until_both_wait(conn, lambda: any(p.poll() is not None for p in procs))
     done = []
     for p in procs:
         out, err = p.communicate(timeout=300)
         done.append(subprocess.CompletedProcess(command, p.returncode, out, err))
     return sorted(done, key=lambda r: r.returncode)
+
+
+def race_threads(db: Database, call: Callable[[], Any]) -> list[Any]:
+    """Run ``call`` twice at once in threads, both inside their transactions together."""
+    pool = ThreadPoolExecutor(2)
+    try:
+        with audit_chain_held(db) as conn:
+            calls = [pool.submit(call) for _ in range(2)]
+            wait_until_both_wait(conn, lambda: any(c.done() for c in calls))
+        return sorted((c.result() for c in calls), key=lambda r: r.status_code)
+    finally:
+        pool.shutdown()
 
 
 def count(db: Database, table: type[ActivityRecord] | type[KpiValue]) -> int:
@@ -143,3 +159,27 @@ def test_concurrent_kpi_imports_end_in_one_line(
     with ws.read() as session:
         assert session.scalars(select(KpiValue.value).where(KpiValue.is_current)).all() == [5]
     assert count(ws, KpiValue) == (2 if restating else 1)
+
+
+def test_concurrent_api_imports_of_one_file_store_it_once(pg_db: Database, tmp_path: Path) -> None:
+    """The API's import endpoint, two requests at once (threads, separate connections)."""
+    from fastapi.testclient import TestClient
+
+    token = setup_users(pg_db, tmp_path)["mia"]
+    rows = monthly_rows("SZ1", "fuel.diesel", "t", 2024, 10)
+    body = write_csv(tmp_path / "acts.csv", ACTIVITY_HEADER, rows).read_bytes()
+
+    with TestClient(create_app(pg_db.url), raise_server_exceptions=False) as client:
+
+        def post() -> Any:
+            return client.post(
+                PREFIX + "/imports/activities",
+                headers={"Authorization": f"Bearer {token}"},
+                files={"file": ("acts.csv", body)},
+            )
+
+        answers = race_threads(pg_db, post)
+    assert answers[0].status_code == 200, answers[0].text
+    refused = problem(answers[1], 422)
+    assert "acts.csv, row 2, column 'entity': already imported (batch " in refused["detail"]
+    assert count(pg_db, ActivityRecord) == len(rows)
