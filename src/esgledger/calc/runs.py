@@ -23,6 +23,7 @@ from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.errors import EsgError, InvalidInput, NotFound
 from esgledger.ledger import audit
+from esgledger.ledger.activities import live
 from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
 from esgledger.ledger.bulk import insert_frame
@@ -77,6 +78,7 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
             ActivityRecord.attributes,
         )
         .where(
+            live(),
             ActivityRecord.start >= dt.date(options.year, 1, 1),
             ActivityRecord.start <= dt.date(options.year, 12, 31),
         )

@@ -22,6 +22,7 @@ from esgledger.catalog import activity_types, metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import WARNING, Finding
 from esgledger.kpi.reported import additive
+from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord
 
 FAMILIES = {
@@ -70,6 +71,7 @@ def _active(ctx: CheckContext, categories: tuple[str, ...]) -> set[str]:
         select(ActivityRecord.entity_id)
         .distinct()
         .where(
+            live(),
             ActivityRecord.activity.in_(kinds),
             ActivityRecord.start >= dt.date(ctx.year, 1, 1),
             ActivityRecord.start <= dt.date(ctx.year, 12, 31),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from esgledger.checks.context import CheckContext
 from esgledger.kpi.calculated import latest_run
+from esgledger.ledger.activities import live
 from esgledger.ledger.models import (
     ActivityRecord,
     CalculationResult,
@@ -67,6 +68,7 @@ def _non_electric(ctx: CheckContext) -> dict[str, dict[str, float]]:
         select(ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
         .add_columns(func.sum(ActivityRecord.quantity))
         .where(
+            live(),
             ActivityRecord.activity.in_(NON_ELECTRIC),
             ActivityRecord.start >= dt.date(ctx.year, 1, 1),
             ActivityRecord.start <= dt.date(ctx.year, 12, 31),

@@ -23,6 +23,7 @@ from esgledger.checks.rollup import entity_sums
 from esgledger.checks.status import statuses
 from esgledger.checks.yoy import jumps
 from esgledger.errors import InvalidInput, NotFound
+from esgledger.ledger.activities import live
 from esgledger.ledger.boundaries import get_boundary
 from esgledger.ledger.models import ActivityRecord, CalculationRun, KpiValue
 
@@ -98,7 +99,7 @@ def data_years(session: Session) -> list[int]:
     years = set(session.scalars(select(KpiValue.year).distinct()))
     years |= set(session.scalars(select(CalculationRun.year).distinct()))
     first, last = session.execute(
-        select(func.min(ActivityRecord.start), func.max(ActivityRecord.start))
+        select(func.min(ActivityRecord.start), func.max(ActivityRecord.start)).where(live())
     ).one()
     if isinstance(first, dt.date) and isinstance(last, dt.date):
         years |= set(range(first.year, last.year + 1))

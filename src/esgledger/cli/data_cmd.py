@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from esgledger.catalog import activity_types, metrics
+from esgledger.cli import corrections_cmd
 from esgledger.cli.common import DbOption, JsonOption, SheetOption, actor, workspace
 from esgledger.cli.output import console, err_console, print_json, print_table
+from esgledger.errors import InvalidInput
 from esgledger.ledger.activities import activity_dict, import_activities, list_activities
 from esgledger.ledger.bulk import Progress as ProgressFn
 from esgledger.ledger.entities import import_entities
@@ -72,18 +74,35 @@ def import_entities_cmd(
 
 @import_app.command("activities")
 def import_activities_cmd(
-    file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
+    file: FileArg,
+    sheet: SheetOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Void stored rows with the same keys as the file's rows, then store the file.",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the rows are replaced (with --replace).")
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Import activity data (entity, start, end, activity, quantity, unit, then attributes)."""
+    if replace != (reason is not None):
+        raise InvalidInput("--replace and --reason go together: --replace --reason 'why'")
     with _progress(not json) as progress:
         summary = import_activities(
-            workspace(db), file, actor=actor(), sheet=sheet, on_progress=progress
+            workspace(db), file, actor=actor(), sheet=sheet, on_progress=progress, replace=reason
         )
     if json:
         print_json(summary)
     else:
+        replaced = f", replacing {summary['replaced']} stored rows" if replace else ""
         console.print(
-            f"{file.name}: {summary['rows']} activity rows imported as batch {summary['batch_id']}."
+            f"{file.name}: {summary['rows']} activity rows imported as batch "
+            f"{summary['batch_id']}{replaced}."
         )
 
 
@@ -160,37 +179,46 @@ def activities_list(
         str | None, typer.Option("--activity", help="Only this activity type.")
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many rows.")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Include voided rows, with why and by whom.")
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List stored activity records as they were imported."""
+    """List stored activity records as they were imported (live ones, unless --history)."""
     with workspace(db).read() as session:
         rows = [
             activity_dict(r)
             for r in list_activities(
-                session, entity=entity, year=year, activity=activity, limit=limit
+                session, entity=entity, year=year, activity=activity, limit=limit, history=history
             )
         ]
     if json:
         print_json(rows)
     else:
+        columns = ["id", "entity", "start", "end", "activity", "quantity", "unit", "attributes"]
         print_table(
             f"{len(rows)} activity records",
-            ["id", "entity", "start", "end", "activity", "quantity", "unit", "attributes"],
-            (
-                [
-                    r["id"],
-                    r["entity"],
-                    r["start"],
-                    r["end"],
-                    r["activity"],
-                    r["quantity"],
-                    r["unit"],
-                    r["attributes"] or "",
-                ]
-                for r in rows
-            ),
+            [*columns, "voided"] if history else columns,
+            (_activity_cells(r, history) for r in rows),
         )
+
+
+def _activity_cells(row: dict[str, Any], history: bool) -> list[object]:
+    cells: list[object] = [
+        row["id"],
+        row["entity"],
+        row["start"],
+        row["end"],
+        row["activity"],
+        row["quantity"],
+        row["unit"],
+        row["attributes"] or "",
+    ]
+    if history:
+        voided = row["voided"]
+        cells.append(f"{voided['at'][:10]} by {voided['by']}: {voided['reason']}" if voided else "")
+    return cells
 
 
 @kpis_app.command("list")
@@ -237,5 +265,6 @@ def kpis_list(
 def register(app: typer.Typer) -> None:
     app.add_typer(import_app, name="import")
     app.add_typer(metrics_app, name="metrics")
+    corrections_cmd.register(activities_app)
     app.add_typer(activities_app, name="activities")
     app.add_typer(kpis_app, name="kpis")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, activity_types
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope
+from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 from esgledger.units import compatible, multiplier
 
@@ -46,6 +47,7 @@ def activity_sums(session: Session, year: int) -> dict[tuple[str, str], list[tup
             func.sum(ActivityRecord.quantity),
         )
         .where(
+            live(),
             ActivityRecord.start >= dt.date(year, 1, 1),
             ActivityRecord.start <= dt.date(year, 12, 31),
         )

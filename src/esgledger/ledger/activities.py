@@ -1,4 +1,5 @@
-"""Activity records: importing files all or nothing, and listing what was stored."""
+"""Activity records: importing files all or nothing (or replacing rows by key), and listing
+what was stored."""
 
 from __future__ import annotations
 
@@ -7,17 +8,27 @@ import json
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Date, bindparam, select, text
+from sqlalchemy import ColumnElement, Date, bindparam, select, text
 from sqlalchemy.orm import Session
 
+from esgledger.errors import Conflict, InvalidInput
 from esgledger.ingest.activities import KEY, validate_activities
-from esgledger.ingest.readers import read_table
+from esgledger.ingest.checker import with_row_numbers
+from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
-from esgledger.ledger.bulk import Progress, insert_frame
+from esgledger.ledger.bulk import KeyTaken, Progress, insert_frame
 from esgledger.ledger.db import Database
+from esgledger.ledger.limits import ATTRIBUTES_MAX, limit_of, refuse_too_long
 from esgledger.ledger.models import ActivityRecord, Entity
+from esgledger.ledger.voiding import void_rows
 
 COLUMNS = ["entity_id", "start", "end", "activity", "quantity", "unit", "attributes"]
+
+
+def live() -> ColumnElement[bool]:
+    """Activity rows that count: every read for a figure filters with this (voided rows stay
+    stored for history and the lineage of past runs, but count nowhere)."""
+    return ActivityRecord.voided_at.is_(None)
 
 
 def import_activities(
@@ -27,14 +38,66 @@ def import_activities(
     actor: str,
     sheet: str | None = None,
     on_progress: Progress | None = None,
+    replace: str | None = None,
 ) -> dict[str, object]:
-    """Validate the whole file, then store every row in one transaction; returns a summary."""
+    """Validate the whole file, then store every row in one transaction; returns a summary.
+
+    A row whose natural key a live stored row holds is refused as "already imported" —
+    by the check here, and by the database's unique index when another import stored it
+    meanwhile. With ``replace`` (the reason), such stored rows are voided instead, in the same
+    transaction, and the file's rows take their place.
+    """
+    if replace is not None and not replace.strip():
+        raise InvalidInput("a replacing import needs a reason (--reason)")
     table = read_table(path, sheet=sheet, kind="activities")
+    refuse_too_long(
+        table.source,
+        with_row_numbers(table.frame),
+        {
+            "entity": limit_of(ActivityRecord.entity_id),
+            "activity": limit_of(ActivityRecord.activity),
+            "unit": limit_of(ActivityRecord.unit),
+        },
+    )
+    try:
+        return _store(db, table, actor=actor, replace=replace, on_progress=on_progress)
+    except KeyTaken:
+        if replace is None:
+            _explain_clash(db, table)  # the same "already imported (batch …)" lines as the check
+        raise Conflict(
+            f"{table.source}: refused, another import stored rows with the same keys at the "
+            "same time; nothing was imported (run the import again to see which)"
+        ) from None
+
+
+def _store(
+    db: Database,
+    table: Table,
+    *,
+    actor: str,
+    replace: str | None,
+    on_progress: Progress | None,
+) -> dict[str, object]:
     with db.write() as session:
         known = set(session.scalars(select(Entity.id)))
         existing = _stored_keys(session, table.frame)
-        rows = validate_activities(table, known_entities=known, existing_keys=existing)
+        rows = validate_activities(
+            table, known_entities=known, existing_keys=None if replace else existing
+        )
+        refuse_too_long(
+            table.source,
+            rows,
+            {"attributes": ATTRIBUTES_MAX},
+            why=" (all attribute columns together, as stored in the row's key)",
+        )
         batch = open_batch(session, kind="activities", table=table, rows=rows.height, actor=actor)
+        replaced = 0
+        if replace is not None and existing is not None:
+            ids = rows.join(existing, on=KEY, how="inner")["id"].to_list()
+            reason = f"replaced by batch {batch.id}: {replace.strip()}"
+            replaced = void_rows(session, ids, reason=reason, actor=actor)
+            if replaced != len(ids):
+                raise KeyTaken("activity_records", "rows voided meanwhile by another user")
         out = rows.select(
             "entity_id",
             pl.col("start").dt.to_string("%Y-%m-%d"),
@@ -46,18 +109,30 @@ def import_activities(
             pl.lit(batch.id).alias("batch_id"),
         )
         insert_frame(session, "activity_records", out, on_progress=on_progress)
-        summary = {
+        summary: dict[str, object] = {
             "rows": rows.height,
             "entities": rows["entity_id"].n_unique(),
             "activities": sorted(rows["activity"].unique().to_list()),
             "period": [str(rows["start"].min()), str(rows["end"].max())],
         }
+        if replace is not None:
+            summary["replaced"] = replaced
+            summary["reason"] = replace.strip()
         close_batch(session, batch, actor=actor, summary=summary)
         return {"batch_id": batch.id, **summary}
 
 
+def _explain_clash(db: Database, table: Table) -> None:
+    """After the unique index refused the file, name the rows as the duplicate check does."""
+    with db.read() as session:
+        known = set(session.scalars(select(Entity.id)))
+        existing = _stored_keys(session, table.frame)
+    validate_activities(table, known_entities=known, existing_keys=existing)
+
+
 def _stored_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
-    """Natural keys of stored rows that could clash with the file (same start-date span)."""
+    """Natural keys (with ``id`` and ``batch_id``) of the live stored rows that could clash
+    with the file (same start-date span)."""
     if "start" not in frame.columns:
         return None
     starts = frame["start"].str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
@@ -68,8 +143,8 @@ def _stored_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
     # about a second, where ORM row objects would take several.
     cast = "" if session.get_bind().dialect.name == "sqlite" else "::text"
     stmt = text(
-        f'SELECT entity_id, start{cast}, "end"{cast}, activity, attributes, batch_id '
-        "FROM activity_records WHERE start >= :lo AND start <= :hi"
+        f'SELECT entity_id, start{cast}, "end"{cast}, activity, attributes, batch_id, id '
+        "FROM activity_records WHERE start >= :lo AND start <= :hi AND voided_at IS NULL"
     ).bindparams(bindparam("lo", type_=Date), bindparam("hi", type_=Date))
     result = session.execute(stmt, {"lo": lo, "hi": hi})
     rows = result.cursor.fetchall() if result.cursor is not None else []  # plain DBAPI tuples
@@ -84,6 +159,7 @@ def _stored_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
             "activity": pl.Series(columns[3], dtype=pl.Utf8),
             "attributes": pl.Series(columns[4], dtype=pl.Utf8),
             "batch_id": pl.Series(columns[5], dtype=pl.Int64),
+            "id": pl.Series(columns[6], dtype=pl.Int64),
         }
     ).unique(subset=KEY)
 
@@ -95,8 +171,12 @@ def list_activities(
     year: int | None = None,
     activity: str | None = None,
     limit: int | None = None,
+    history: bool = False,
 ) -> list[ActivityRecord]:
+    """Stored rows in id order; voided ones only with ``history``."""
     stmt = select(ActivityRecord).order_by(ActivityRecord.id)
+    if not history:
+        stmt = stmt.where(live())
     if entity:
         stmt = stmt.where(ActivityRecord.entity_id == entity)
     if year:
@@ -122,4 +202,11 @@ def activity_dict(record: ActivityRecord) -> dict[str, object]:
         "unit": record.unit,
         "attributes": json.loads(record.attributes) if record.attributes else {},
         "batch": record.batch_id,
+        "voided": None
+        if record.voided_at is None
+        else {
+            "at": record.voided_at.isoformat(),
+            "by": record.voided_by,
+            "reason": record.void_reason,
+        },
     }

@@ -1,9 +1,14 @@
 """Fast bulk inserts in the caller's transaction: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
 
 On SQLite, a large insert into a table that holds fewer rows than it adds sets the table's
-secondary (non-unique) indexes aside and builds them again once all rows are in, inside the
-same transaction: building an index from sorted rows is several times cheaper than updating it
-row by row in file order. The stored rows, ids and index definitions are the same either way.
+secondary indexes aside and builds them again once all rows are in, inside the same
+transaction: building an index from sorted rows is several times cheaper than updating it
+row by row in file order. The stored rows, ids and index definitions are the same either way;
+a unique index (a natural key) refuses duplicates when it is built again, as it would have
+at insert time.
+
+A row whose key is already taken (a unique index or constraint) raises :class:`KeyTaken` on
+every database, never the driver's own error: the caller's transaction must then roll back.
 """
 
 from __future__ import annotations
@@ -13,11 +18,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 import polars as pl
+import psycopg.errors
 from sqlalchemy.orm import Session
+
+from esgledger.errors import Conflict
 
 Progress = Callable[[int, int], None]
 CHUNK = 100_000
 REBUILD_MIN_ROWS = 100_000  # below this, updating the indexes row by row is cheap enough
+
+
+class KeyTaken(Conflict):
+    """A row's natural key is already held by a stored row (a concurrent import, say)."""
+
+    def __init__(self, table: str, detail: str):
+        self.table = table
+        super().__init__(
+            f"{table}: a row with the same key is already stored ({detail}); nothing was written"
+        )
 
 
 def insert_frame(
@@ -25,8 +43,23 @@ def insert_frame(
 ) -> None:
     """Insert every row of ``frame`` (columns named as in ``table``) in the session's transaction.
 
-    Dates and datetimes must already be ISO strings; floats go in unrounded.
+    Dates and datetimes must already be ISO strings; floats go in unrounded. Raises
+    :class:`KeyTaken` when a unique index refuses a row.
     """
+    try:
+        _insert(session, table, frame, on_progress)
+    except sqlite3.IntegrityError as exc:
+        if "UNIQUE" not in str(exc):
+            raise
+        raise KeyTaken(table, str(exc).splitlines()[0]) from None
+    except psycopg.errors.UniqueViolation as exc:
+        name = exc.diag.constraint_name or "a unique index"
+        raise KeyTaken(table, f"violates {name}") from None
+
+
+def _insert(
+    session: Session, table: str, frame: pl.DataFrame, on_progress: Progress | None
+) -> None:
     conn = session.connection()
     dialect = conn.dialect.name
     dbapi = conn.connection.driver_connection
@@ -59,11 +92,13 @@ def insert_frame(
 
 @contextmanager
 def _indexes_set_aside(dbapi: sqlite3.Connection, table: str, adding: int) -> Iterator[None]:
-    """Drop ``table``'s non-unique secondary indexes for a large insert, then recreate them.
+    """Drop ``table``'s secondary indexes for a large insert, then recreate them.
 
-    Only when ``adding`` is large and at least the rows already stored; unique indexes and
-    constraints stay in place so every check happens at insert time as before. The indexes
-    come back from their own stored SQL, also when the insert fails (the caller then rolls back).
+    Only when ``adding`` is large and at least the rows already stored. Indexes made by
+    ``CREATE [UNIQUE] INDEX`` are set aside (partial unique ones, the natural keys, included:
+    building them again refuses duplicates with ``sqlite3.IntegrityError``); constraints
+    declared in the table (primary key, ``UNIQUE``) stay in place. The indexes come back from
+    their own stored SQL, also when the insert fails (the caller then rolls back).
     """
     if adding < REBUILD_MIN_ROWS:
         yield
@@ -73,7 +108,7 @@ def _indexes_set_aside(dbapi: sqlite3.Connection, table: str, adding: int) -> It
         yield
         return
     listed = dbapi.execute(f'PRAGMA index_list("{table}")').fetchall()
-    names = [row[1] for row in listed if row[2] == 0 and row[3] == "c"]  # non-unique, CREATE INDEX
+    names = [row[1] for row in listed if row[3] == "c"]  # made by CREATE [UNIQUE] INDEX
     definitions: list[tuple[str, str]] = []
     for name in names:
         found = dbapi.execute(

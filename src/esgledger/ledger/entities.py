@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import NotFound
+from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.entities import validate_entities
 from esgledger.ingest.readers import read_table
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
+from esgledger.ledger.limits import limit_of, refuse_too_long
 from esgledger.ledger.models import Entity
 
 FIELDS = ("name", "kind", "parent_id", "country", "subdivision")
@@ -39,6 +41,16 @@ def import_entities(
 ) -> ImportSummary:
     """Add new entities and update changed ones from a file, all or nothing."""
     table = read_table(path, sheet=sheet, kind="entities")
+    refuse_too_long(
+        table.source,
+        with_row_numbers(table.frame),
+        {
+            "id": limit_of(Entity.id),
+            "name": limit_of(Entity.name),
+            "kind": limit_of(Entity.kind),
+            "parent": limit_of(Entity.id),
+        },
+    )
     with db.write() as session:
         stored = {e.id: e for e in session.scalars(select(Entity))}
         rows = validate_entities(table, stored_parents={k: e.parent_id for k, e in stored.items()})

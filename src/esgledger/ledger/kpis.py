@@ -7,14 +7,18 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from esgledger.errors import ImportRejected, Problem
+from esgledger.errors import Conflict, ImportRejected, Problem
+from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.kpis import validate_kpis
-from esgledger.ingest.readers import read_table
+from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
-from esgledger.ledger.bulk import insert_frame
+from esgledger.ledger.bulk import KeyTaken, insert_frame
 from esgledger.ledger.db import Database
+from esgledger.ledger.limits import limit_of, refuse_too_long
 from esgledger.ledger.models import Entity, KpiValue, utcnow
 from esgledger.ledger.workflow_models import DataRequest
 
@@ -28,11 +32,37 @@ def _same(stored: KpiValue, row: dict[str, Any]) -> bool:
 def import_kpis(
     db: Database, path: str | Path, *, actor: str, sheet: str | None = None
 ) -> dict[str, Any]:
-    """Store new values; a changed value needs ``restatement_reason`` and keeps the old row."""
+    """Store new values; a changed value needs ``restatement_reason`` and keeps the old row.
+
+    Two imports restating or adding the same values at once (on PostgreSQL, where writers do
+    not queue) cannot both win: the current-value index or the row version refuses the later
+    one, which is then refused whole with one line.
+    """
     table = read_table(path, sheet=sheet, kind="kpis")
+    refuse_too_long(
+        table.source,
+        with_row_numbers(table.frame),
+        {
+            "entity": limit_of(KpiValue.entity_id),
+            "metric": limit_of(KpiValue.metric_id),
+            "unit": limit_of(KpiValue.unit),
+        },
+    )
+    try:
+        return _store(db, table, actor=actor)
+    except (KeyTaken, StaleDataError, IntegrityError):
+        raise Conflict(
+            f"{table.source}: refused, another user changed the same KPI values at the same "
+            "time; nothing was imported (run the import again to compare with what is stored now)"
+        ) from None
+
+
+def _store(db: Database, table: Table, *, actor: str) -> dict[str, Any]:
     with db.write() as session:
         known = set(session.scalars(select(Entity.id)))
-        rows = validate_kpis(table, known_entities=known).to_dicts()
+        valid = validate_kpis(table, known_entities=known)
+        refuse_too_long(table.source, valid, {"dims": limit_of(KpiValue.dims)})
+        rows = valid.to_dicts()
         years = {r["year"] for r in rows}
         current = {
             (v.entity_id, v.year, v.metric_id, v.dims): v

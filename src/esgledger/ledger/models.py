@@ -115,10 +115,26 @@ class ActivityRecord(Base):
     unit: Mapped[str] = mapped_column(String(40))
     attributes: Mapped[str] = mapped_column(Text, default="")  # canonical JSON or ""
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    # A voided row stays (history, lineage of past runs) but no longer counts anywhere.
+    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_activity_records_entity_start", "entity_id", "start"),
         Index("ix_activity_records_batch", "batch_id"),
+        # The natural key: the database itself refuses a second live copy of a row.
+        Index(
+            "uq_activity_records_key",
+            "entity_id",
+            "start",
+            "end",
+            "activity",
+            "attributes",
+            unique=True,
+            sqlite_where=text("voided_at IS NULL"),
+            postgresql_where=text("voided_at IS NULL"),
+        ),
     )
 
 
