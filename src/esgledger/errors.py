@@ -14,15 +14,30 @@ from enum import IntEnum
 
 
 class Exit(IntEnum):
-    """The ``esg`` command's exit codes."""
+    """The ``esg`` command's exit codes; :data:`EXIT_MEANINGS` says what each means."""
 
     OK = 0
-    CHECK_FAILED = 1  # a check ran and found problems (data quality, a broken audit chain)
-    BAD_INPUT = 2  # the user can fix the command or the file; nothing was written
-    INTEGRITY = 3  # stored or archived data does not match its digest; nothing was written
-    CONTENTION = 4  # another writer held the database too long; nothing was written, retry
-    STORAGE = 5  # the disk is full, read-only or failing; nothing was written
-    INTERNAL = 70  # a bug in esgledger (as sysexits' EX_SOFTWARE); please report it
+    CHECK_FAILED = 1
+    BAD_INPUT = 2
+    INTEGRITY = 3
+    CONTENTION = 4
+    STORAGE = 5
+    INTERNAL = 70  # as sysexits' EX_SOFTWARE
+
+
+EXIT_MEANINGS = {
+    Exit.OK: "done",
+    Exit.CHECK_FAILED: "a check ran and found problems (data-quality findings, a broken "
+    "audit chain)",
+    Exit.BAD_INPUT: "bad input: the message says what to fix; nothing was written",
+    Exit.INTEGRITY: "damaged data: an archive or stored file does not match its digest, or a "
+    "database file is corrupt; nothing was written",
+    Exit.CONTENTION: "the database was busy: another command held its write lock longer than "
+    "`ESG_LOCK_WAIT_SECONDS`; nothing was written, run it again",
+    Exit.STORAGE: "the disk is full, read-only or failing (or the workspace is opened "
+    "read-only); nothing was written",
+    Exit.INTERNAL: "a bug in esgledger: the message names a file with the details to report",
+}
 
 
 class EsgError(Exception):
@@ -47,7 +62,7 @@ class DatabaseError(EsgError):
     """The database cannot be opened or is not at the expected schema version."""
 
 
-class IntegrityFailure(EsgError):
+class IntegrityFailure(InvalidInput):
     """Data read back (an archive, a stored file) does not match the digest kept with it."""
 
     exit_code = Exit.INTEGRITY
