@@ -5,9 +5,9 @@ happened, that nothing was left behind, and that any failure was said in one lin
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
-import pwd
 import signal
 import sys
 import tempfile
@@ -39,17 +39,30 @@ class Finished:
     stderr: str
 
 
-def _run_esg(args: list[str], env: dict[str, str], out: str, err: str, user: str | None) -> None:
-    """In the child: its own environment, output files and (optionally) user, then `esg`."""
+def _as_auditor() -> None:
+    """Drop what lets root ignore file permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
+    CAP_FOWNER): read-only files and folders are then read-only to this process too."""
+    if os.geteuid() != 0:
+        return  # an ordinary user is bound by the permissions already
+    libc = ctypes.CDLL(None, use_errno=True)
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    sets = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable; twice (caps 0-31, 32-63)
+    if libc.capget(header, sets) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    for i in range(3):
+        sets[i] &= ~0b1110 & 0xFFFFFFFF  # capabilities 1, 2 and 3
+    if libc.capset(header, sets) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
+def _run_esg(args: list[str], env: dict[str, str], out: str, err: str, auditor: bool) -> None:
+    """In the child: its own environment and output files, maybe an auditor's rights; `esg`."""
     os.environ.clear()
     os.environ.update(env)
-    if user is not None:
-        entry = pwd.getpwnam(user)
-        os.setgroups([])
-        os.setgid(entry.pw_gid)
-        os.setuid(entry.pw_uid)
     for fd, path in ((1, out), (2, err)):
         os.dup2(os.open(path, os.O_WRONLY | os.O_TRUNC), fd)
+    if auditor:
+        _as_auditor()
     sys.argv = ["esg", *args]
     from esgledger.cli.main import run
 
@@ -57,10 +70,10 @@ def _run_esg(args: list[str], env: dict[str, str], out: str, err: str, user: str
 
 
 def esg(
-    *args: str, db: Database | None = None, fault: str | None = None, user: str | None = None
+    *args: str, db: Database | None = None, fault: str | None = None, auditor: bool = False
 ) -> Finished:
     """``esg`` in a process of its own; ``fault`` names the point it dies (or fails) at;
-    ``user`` runs it as another (unprivileged) user."""
+    ``auditor`` runs it without the right to write read-only files (even as root)."""
     env = {k: v for k, v in os.environ.items() if k != ENV}
     if fault:
         env[ENV] = fault
@@ -68,11 +81,9 @@ def esg(
     with tempfile.TemporaryDirectory(prefix="esg-fault-") as folder:
         out, err = Path(folder, "stdout"), Path(folder, "stderr")
         for path in (out, err):
-            path.touch(mode=0o666)
-            path.chmod(0o666)  # whatever the umask, another user may write them
-        Path(folder).chmod(0o755)
+            path.touch()
         child = _PROCESSES.Process(
-            target=_run_esg, args=([*args, *where], env, str(out), str(err), user)
+            target=_run_esg, args=([*args, *where], env, str(out), str(err), auditor)
         )
         child.start()
         child.join(timeout=300)
