@@ -4,7 +4,7 @@ A crash or a full disk cannot be provoked at an exact moment from outside, so th
 ``fault_point("name")`` where one would hurt most. Unset (always, in real use), a call costs a
 dictionary lookup. Set to a point's name, the process kills itself with SIGKILL there (no
 cleanup runs, as after a power cut); with ``:enospc`` it raises ``OSError(ENOSPC)`` instead,
-as a full disk would.
+as a full disk would, and with ``:bug`` an unexpected ``RuntimeError``, as a bug would.
 """
 
 from __future__ import annotations
@@ -26,4 +26,6 @@ def fault_point(name: str) -> None:
         return
     if action == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if action == "bug":
+        raise RuntimeError(f"fault injected at {name}")
     os.kill(os.getpid(), signal.SIGKILL)
