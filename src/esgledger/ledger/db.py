@@ -142,6 +142,12 @@ def database_failure(exc: BaseException, display: str) -> EsgError | None:
     return None
 
 
+def _pg_options(given: str | tuple[str, ...] | None) -> str:
+    """A lock wait gives up after ``ESG_LOCK_WAIT_SECONDS``, keeping the URL's own options."""
+    lock_wait = f"-c lock_timeout={int(get_settings().lock_wait_seconds * 1000)}"
+    return " ".join([*([given] if isinstance(given, str) else given or ()), lock_wait])
+
+
 class Database:
     """One workspace database. Cheap to create; holds an engine with a small pool."""
 
@@ -161,13 +167,12 @@ class Database:
             self.engine = _sqlite_engine(self)
         elif self.dialect == "postgresql":
             size = get_settings().db_pool_size
-            lock_ms = int(get_settings().lock_wait_seconds * 1000)
             self.engine = create_engine(
                 self.url,
                 pool_pre_ping=True,
                 pool_size=size,
                 max_overflow=size,
-                connect_args={"options": f"-c lock_timeout={lock_ms}"},
+                connect_args={"options": _pg_options(parsed.query.get("options"))},
             )
         else:
             raise DatabaseError(
