@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from esgledger.atomic import finish_interrupted_sets
@@ -98,17 +99,22 @@ def test_backup_killed_leaves_the_previous_archive(seeded: Cli, tmp_path: Path) 
     assert hashlib.sha256(archive.read_bytes()).digest() != hashlib.sha256(previous).digest()
 
 
-def test_restore_killed_leaves_no_workspace(seeded: Cli, tmp_path: Path, empty_pg_url: str) -> None:
+def test_restore_killed_leaves_no_workspace(
+    seeded: Cli, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Into a new SQLite file, or into an empty PostgreSQL database."""
     archive = tmp_path / "backup.zip"
     seeded("backup", str(archive))
     folder = tmp_path / "restored"
     folder.mkdir()
-    for target in (str(folder / "esg.db"), empty_pg_url):
-        killed(esg("restore", str(archive), "--db", target, fault="restore.loaded"))
-        if target.endswith(".db"):
-            assert not Path(target).exists()
-        else:
-            assert Database(target).table_names() == []
-        Cli(Database(target))("restore", str(archive))  # no half-made workspace blocks it
-        assert counts(Database(target), *LEDGER) == counts(seeded.db, *LEDGER)
-    assert sorted(p.name for p in folder.iterdir()) == ["esg.db"]
+    sqlite = seeded.db.dialect == "sqlite"
+    target = str(folder / "esg.db") if sqlite else request.getfixturevalue("empty_pg_url")
+    killed(esg("restore", str(archive), "--db", target, fault="restore.loaded"))
+    if sqlite:
+        assert not Path(target).exists()
+        assert leftovers(folder)  # its temporary file: a killed process cannot clean up
+    else:
+        assert Database(target).table_names() == []
+    Cli(Database(target))("restore", str(archive))  # no half-made workspace blocks it
+    assert counts(Database(target), *LEDGER) == counts(seeded.db, *LEDGER)
+    assert leftovers(folder) == []  # the killed restore's temporary file was swept
