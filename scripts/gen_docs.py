@@ -26,7 +26,7 @@ import typer.main
 
 from esgledger.catalog import activity_types, dimensions, metrics
 from esgledger.cli.main import app
-from esgledger.errors import InvalidInput
+from esgledger.errors import EXIT_MEANINGS, InvalidInput
 from esgledger.ingest import entities as entity_rules
 from esgledger.ingest import kpis as kpi_rules
 from esgledger.ingest.activities import USES
@@ -506,9 +506,10 @@ def cli_page() -> str:
         "`ESG_DATABASE_URL` environment variable, and without that `./esg.db`. Commands "
         "that print data take `--json` for machine-readable output.",
         "",
-        "Exit codes: 0 done; 2 bad input (the message says what to fix, nothing was written); "
-        "1 a check that failed (for example a broken audit chain).",
+        "Every failure is one line on stderr starting with `error:`, never a traceback, and "
+        "its exit code says what kind of failure it was:",
         "",
+        table(["exit code", "meaning"], [[str(int(c)), m] for c, m in EXIT_MEANINGS.items()]),
         "## Commands",
         "",
     ]

@@ -1,18 +1,49 @@
 """Typed errors the domain raises and the interfaces translate.
 
 Every user-facing error says what is wrong and how to fix it in one line; the CLI prints
-``str(error)`` and exits with ``exit_code``. Import rejections carry one problem per row.
+``str(error)`` and exits with ``exit_code``, one per kind of failure so a script can tell a
+typo from a damaged file, a busy database or a bug (:class:`Exit`, listed in docs/cli.md).
+Import rejections carry one problem per row.
 """
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    """The ``esg`` command's exit codes; :data:`EXIT_MEANINGS` says what each means."""
+
+    OK = 0
+    CHECK_FAILED = 1
+    BAD_INPUT = 2
+    INTEGRITY = 3
+    CONTENTION = 4
+    STORAGE = 5
+    INTERNAL = 70  # as sysexits' EX_SOFTWARE
+
+
+EXIT_MEANINGS = {
+    Exit.OK: "done",
+    Exit.CHECK_FAILED: "a check ran and found problems (data-quality findings, a broken "
+    "audit chain)",
+    Exit.BAD_INPUT: "bad input: the message says what to fix; nothing was written",
+    Exit.INTEGRITY: "damaged data: an archive or stored file does not match its digest, or a "
+    "database file is corrupt; nothing was written",
+    Exit.CONTENTION: "the database was busy: another command held its write lock longer than "
+    "`ESG_LOCK_WAIT_SECONDS`; nothing was written, run it again",
+    Exit.STORAGE: "the disk is full, read-only or failing (or the workspace is opened "
+    "read-only); nothing was written",
+    Exit.INTERNAL: "a bug in esgledger: the message names a file with the details to report",
+}
 
 
 class EsgError(Exception):
     """Base class: a problem the user can fix. Never shown with a traceback."""
 
-    exit_code = 2
+    exit_code = Exit.BAD_INPUT
 
 
 class NotFound(EsgError):
@@ -29,6 +60,43 @@ class InvalidInput(EsgError):
 
 class DatabaseError(EsgError):
     """The database cannot be opened or is not at the expected schema version."""
+
+
+class IntegrityFailure(InvalidInput):
+    """Data read back (an archive, a stored file) does not match the digest kept with it."""
+
+    exit_code = Exit.INTEGRITY
+
+
+class Contention(EsgError):
+    """Another writer held the database longer than we wait; nothing was written."""
+
+    exit_code = Exit.CONTENTION
+
+
+class StorageFailure(EsgError):
+    """The disk refused a write (full, read-only, failing); nothing was written."""
+
+    exit_code = Exit.STORAGE
+
+
+STORAGE_ERRNOS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exhausted",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "an input/output error (failing disk?)",
+}
+
+
+def storage_failure(exc: OSError, what: str) -> StorageFailure | None:
+    """A one-line :class:`StorageFailure` for an ``OSError`` a full or read-only disk causes."""
+    reason = STORAGE_ERRNOS.get(exc.errno or 0)
+    if reason is None:
+        return None
+    where = f" ({exc.filename})" if exc.filename else ""
+    return StorageFailure(f"cannot {what}: {reason}{where}; nothing was written")
 
 
 @dataclass(frozen=True, slots=True)

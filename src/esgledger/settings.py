@@ -26,6 +26,12 @@ class Settings(BaseSettings):
         description="PostgreSQL connections each process keeps open (as many again may be "
         "opened briefly under load).",
     )
+    lock_wait_seconds: float = Field(
+        default=120,
+        ge=0,
+        description="How long a write waits for another writer to finish before giving up "
+        "(exit code 4, nothing written).",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A web sign-in ends after this many minutes unused."
     )

@@ -3,7 +3,9 @@ activity type.
 
 They are worked out from per-group sums, not from the result rows: amounts are summed per
 (entity, key) in row order, then multiplied by each of the key's coefficients, one
-multiplication per figure, so every total is the same bit for bit on every run.
+multiplication per figure, and added up group by group in the order of entity ids and key
+names (never of integer codes, which follow the order rows were read in: a restored ledger
+reads them in another), so every total is the same bit for bit on every run.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import polars as pl
 
 from esgledger.calc.allocation import PURCHASED
 from esgledger.calc.coding import Groups
+from esgledger.calc.coefficients import Key
 from esgledger.calc.links import Links
 
 TOTAL_OF_QUANTITY = {
@@ -54,7 +57,7 @@ def roll_up(
     by_entity: dict[str, Figures] = {}
     by_gas: Figures = {}
     by_activity: dict[str, Figures] = {}
-    order = np.lexsort((groups.key, groups.entity))
+    order = _summation_order(groups, entity_ids)
     group_entity = groups.entity[order].tolist()
     group_key = groups.key[order].tolist()
     for entity_code, key_id, total in zip(
@@ -89,6 +92,20 @@ def roll_up(
         for name, value in by_entity[entity].items():
             totals[name] += value * shares.get(entity, 1.0)
     return totals, by_entity, dict(sorted(by_gas.items())), dict(sorted(by_activity.items()))
+
+
+def _key_name(key: Key) -> tuple[str, ...]:
+    regions = ",".join(f"{r.level}:{r.code}" for r in key.regions)
+    return (key.activity, key.unit, key.use, key.volume_basis, regions)
+
+
+def _summation_order(groups: Groups, entity_ids: list[str]) -> np.ndarray:
+    """Groups sorted by entity id, then key name: the same order however rows were read."""
+    entity_rank = np.argsort(np.argsort(np.array(entity_ids, dtype=object), kind="stable"))
+    names = [_key_name(k) for k in groups.keys]
+    key_rank = np.empty(len(names), dtype=np.int64)
+    key_rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return np.lexsort((key_rank[groups.key], entity_rank[groups.entity]))
 
 
 def _zero() -> Figures:

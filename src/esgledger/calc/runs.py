@@ -21,7 +21,8 @@ from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.resolution_notes import resolution_notes
-from esgledger.errors import EsgError, InvalidInput, NotFound
+from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
+from esgledger.faults import fault_point
 from esgledger.ledger import audit
 from esgledger.ledger.activities import live
 from esgledger.ledger.audit import canonical_json
@@ -30,6 +31,7 @@ from esgledger.ledger.bulk import insert_frame
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import (
     ActivityRecord,
+    AuditEvent,
     CalculationIssue,
     CalculationRun,
     Entity,
@@ -55,7 +57,11 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
     )
     if boundary is not None and boundary.year != options.year:
         raise InvalidInput(f"boundary {boundary.code!r} is for {boundary.year}, not {options.year}")
-    entity_rows = session.execute(select(Entity.id, Entity.country, Entity.subdivision)).all()
+    # sorted here, not by the database: its collation and a restore's row order differ
+    entity_rows = sorted(
+        session.execute(select(Entity.id, Entity.country, Entity.subdivision)).all(),
+        key=lambda e: e.id,
+    )
     shares = member_shares(session, boundary) if boundary else {e.id: 1.0 for e in entity_rows}
     entities = pl.DataFrame(
         [(e.id, e.country, e.subdivision, shares[e.id]) for e in entity_rows if e.id in shares],
@@ -140,77 +146,116 @@ def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
     ]
 
 
+ATTEMPTS = 3  # computations against a ledger that keeps changing before we give up
+
+
+def ledger_head(session: Session) -> tuple[int, str] | None:
+    """The newest audit event: every write of a calculation input appends one."""
+    row = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (row.id, row.hash) if row else None
+
+
 def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[str, Any]:
-    """Compute and store one run; with ``strict``, refuse to store a run with unresolved rows."""
-    with db.write() as session:
-        library = FactorLibrary.load(session)
-        _check_pins(library, options)
-        inputs = load_inputs(session, options)
+    """Compute and store one run; with ``strict``, refuse to store a run with unresolved rows.
+
+    The computation reads one state of the ledger and holds no lock; only storing the run is
+    a (short) write. If another command wrote in between, the inputs may have changed, so
+    the run is computed again; after ``ATTEMPTS`` tries it gives up with ``Contention``.
+    """
+    for _ in range(ATTEMPTS):
+        with db.read() as session:
+            seen = ledger_head(session)
+            library = FactorLibrary.load(session)
+            _check_pins(library, options)
+            inputs = load_inputs(session, options)
         out = compute(inputs.activities, inputs.entities, library, options)
         unresolved = unresolved_summary(out)
         if options.strict and unresolved:
-            lines = [
-                f"{u['activity']} ({u['quantity']}): {u['reason']} — {u['rows']} rows"
-                for u in unresolved[:50]
+            raise _incomplete(out, unresolved)
+        fault_point("calc.computed")
+        with db.write() as session:
+            if ledger_head(session) == seen:
+                return _store_run(session, inputs, out, library, options, unresolved, actor)
+    raise Contention(
+        f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
+        "times; no run was stored; run `esg calc` again when the other writers have finished"
+    )
+
+
+def _incomplete(out: EngineOutput, unresolved: list[dict[str, Any]]) -> CalculationIncomplete:
+    lines = [
+        f"{u['activity']} ({u['quantity']}): {u['reason']} — {u['rows']} rows"
+        for u in unresolved[:50]
+    ]
+    return CalculationIncomplete(
+        "\n".join(
+            [
+                *lines,
+                f"--strict: {out.unresolved.height} activity results unresolved; no run was stored",
             ]
-            raise CalculationIncomplete(
-                "\n".join(
-                    [
-                        *lines,
-                        f"--strict: {out.unresolved.height} activity results unresolved; "
-                        "no run was stored",
-                    ]
-                )
-            )
-        editions = {
-            e: library.edition_digests[e]
-            for e in sorted(
-                {library.by_id[f].edition for f in out.factors_used if f in library.by_id}
-            )
-        }
-        run = CalculationRun(
-            actor=actor,
-            year=options.year,
-            boundary_code=inputs.boundary or "",
-            profile=options.profile,
-            options=canonical_json(options.as_dict()),
-            editions=canonical_json(editions),
-            input_digest=input_digest(inputs, options, editions),
-            totals=canonical_json(
-                {
-                    "totals": out.totals,
-                    "by_entity": out.by_entity,
-                    "by_gas": out.by_gas,
-                    "by_activity": out.by_activity,
-                }
-            ),
-            activity_rows=inputs.activities.height,
-            unresolved=out.unresolved.height,
         )
-        session.add(run)
-        session.flush()
-        for table, frame in (
-            ("calculation_coefficients", out.coefficients),
-            (
-                "calculation_results",
-                out.results.with_columns(pl.col("co2e", "covered").fill_nan(None)),
-            ),
-            ("calculation_issues", out.unresolved),
-        ):
-            insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
-        summary = run_summary(run, unresolved, resolution_notes(session, run))
-        audit.record(
-            session,
-            actor=actor,
-            action="calc.run",
-            subject=f"run:{run.id}",
-            payload={
-                k: summary[k]
-                for k in ("year", "boundary", "profile", "input_digest", "totals", "editions")
-            },
-        )
-        summary["excess_instruments"] = out.excess_instruments
-        return summary
+    )
+
+
+def _store_run(
+    session: Session,
+    inputs: RunInputs,
+    out: EngineOutput,
+    library: FactorLibrary,
+    options: RunOptions,
+    unresolved: list[dict[str, Any]],
+    actor: str,
+) -> dict[str, Any]:
+    """The run, its results, coefficients and issues, and its audit event: one write."""
+    editions = {
+        e: library.edition_digests[e]
+        for e in sorted({library.by_id[f].edition for f in out.factors_used if f in library.by_id})
+    }
+    run = CalculationRun(
+        actor=actor,
+        year=options.year,
+        boundary_code=inputs.boundary or "",
+        profile=options.profile,
+        options=canonical_json(options.as_dict()),
+        editions=canonical_json(editions),
+        input_digest=input_digest(inputs, options, editions),
+        totals=canonical_json(
+            {
+                "totals": out.totals,
+                "by_entity": out.by_entity,
+                "by_gas": out.by_gas,
+                "by_activity": out.by_activity,
+            }
+        ),
+        activity_rows=inputs.activities.height,
+        unresolved=out.unresolved.height,
+    )
+    session.add(run)
+    session.flush()
+    for table, frame in (
+        ("calculation_coefficients", out.coefficients),
+        (
+            "calculation_results",
+            out.results.with_columns(pl.col("co2e", "covered").fill_nan(None)),
+        ),
+        ("calculation_issues", out.unresolved),
+    ):
+        insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
+    summary = run_summary(run, unresolved, resolution_notes(session, run))
+    audit.record(
+        session,
+        actor=actor,
+        action="calc.run",
+        subject=f"run:{run.id}",
+        payload={
+            k: summary[k]
+            for k in ("year", "boundary", "profile", "input_digest", "totals", "editions")
+        },
+    )
+    summary["excess_instruments"] = out.excess_instruments
+    return summary
 
 
 def stored_unresolved(session: Session, run: CalculationRun) -> list[dict[str, Any]]:

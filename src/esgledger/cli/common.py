@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from esgledger.cli.output import lock_wait_notice
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import open_workspace
 from esgledger.settings import get_settings
@@ -31,7 +32,10 @@ def db_target(db: str | None) -> str:
 
 
 def workspace(db: str | None) -> Database:
-    return open_workspace(db_target(db))
+    """The workspace a command works on; a write that must wait says so on stderr."""
+    database = open_workspace(db_target(db))
+    database.on_lock_wait = lock_wait_notice
+    return database
 
 
 def actor() -> str:

@@ -24,19 +24,22 @@ from esgledger.cli import (
     user_cmd,
     workspace_cmd,
 )
+from esgledger.cli.failures import internal_failure, known_failure
 from esgledger.cli.output import fail
-from esgledger.errors import EsgError
 
 
 class _Group(TyperGroup):
-    """Turns a user mistake anywhere below into one line per problem and exit code 2."""
+    """Turns a failure anywhere below into one line per problem and its exit code."""
 
     def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
-        except EsgError as exc:
-            fail(str(exc))
-            raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            failure = known_failure(exc)
+            if failure is None:
+                raise
+            fail(str(failure))
+            raise typer.Exit(failure.exit_code) from None
 
 
 app = typer.Typer(
@@ -65,12 +68,15 @@ serve_cmd.register(app)
 
 
 def run() -> None:
-    """Entry point: a user mistake prints one line per problem and exits 2, never a traceback."""
+    """Entry point: every failure prints one line per problem and its exit code, never a
+    traceback (a bug's traceback goes to a file the line names)."""
     try:
         app()
-    except EsgError as exc:
-        fail(str(exc))
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         fail("interrupted; nothing was written by the unfinished command")
         sys.exit(130)
+    except Exception as exc:
+        failure = known_failure(exc)
+        message, code = (str(failure), failure.exit_code) if failure else internal_failure(exc)
+        fail(message)
+        sys.exit(code)

@@ -32,3 +32,13 @@ def fail(message: str) -> None:
     """One line per problem on stderr, each starting with ``error:``."""
     for line in message.splitlines() or [message]:
         err_console.print(Text.assemble(("error:", "bold red"), " ", line), soft_wrap=True)
+
+
+def lock_wait_notice(waited: float, wait: float) -> None:
+    """Progress while a write waits for another writer: after 1 s, then every 10 s."""
+    seconds = int(waited)
+    if seconds == 1 or (seconds and seconds % 10 == 0):
+        err_console.print(
+            f"waiting for another command to finish writing: {seconds} s of {wait:g} s…",
+            soft_wrap=True,
+        )

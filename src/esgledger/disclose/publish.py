@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.atomic import commit_set, staged_set
 from esgledger.catalog.outline import report_sections
 from esgledger.disclose.archive import archive_files, published_dict
 from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.index import content_index
 from esgledger.disclose.render import write_report
 from esgledger.disclose.report import ReportModel, build_report
+from esgledger.errors import InvalidInput, storage_failure
+from esgledger.faults import fault_point
 from esgledger.ledger.db import Database
+from esgledger.ledger.models import AuditEvent
 
 INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "tcfd")
 ALWAYS_PRESENT = ("about-report", "kpi-appendix", "content-index", "verification")
@@ -35,6 +41,20 @@ def content_indices(session: Session, year: int, model: ReportModel) -> list[dic
     ]
 
 
+NOT_DATA = ("user.", "token.", "report.")  # sign-ins, tokens, publications: no figure changes
+
+
+def ledger_time(session: Session) -> dt.datetime | None:
+    """When the data last changed: the report's document time, so rendering the same data
+    again (after its publication, say) gives the same bytes and the published SHA-256."""
+    return session.scalar(
+        select(AuditEvent.ts)
+        .where(*(AuditEvent.action.not_like(f"{prefix}%") for prefix in NOT_DATA))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
 def publish_report(
     db: Database,
     year: int,
@@ -49,17 +69,29 @@ def publish_report(
 
     With ``archive_as`` (the publishing actor) the files are also kept in the ledger as the
     year's next edition (:mod:`esgledger.disclose.archive`); without it this is a preview.
+    The files replace an earlier set in ``out`` as a set, and only once the ledger has kept
+    them (:mod:`esgledger.atomic`): a crash or a full disk leaves the earlier set as it was.
     """
     with db.read() as session:
         model = build_report(session, year, years=years, sections_dir=sections)
         model.extras["chapters"] = assessment_chapters(session, year)
         model.indices = content_indices(session, year, model)
-    files = write_report(model, out, formats)
-    archived: list[dict[str, Any]] = []
-    if archive_as is not None:
-        with db.write() as session:
-            rows = archive_files(session, year, files, actor=archive_as)
-            archived = [published_dict(r) for r in rows]
+        data_time = ledger_time(session)
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {out} is a file; give a folder for the report files")
+    try:
+        with staged_set(out, f"esg-report-{year}") as staging:
+            staged = write_report(model, staging, formats, document_time=data_time)
+            fault_point("report.staged")
+            archived: list[dict[str, Any]] = []
+            if archive_as is not None:
+                with db.write() as session:
+                    rows = archive_files(session, year, staged, actor=archive_as)
+                    archived = [published_dict(r) for r in rows]
+            commit_set(staging)
+    except OSError as exc:
+        raise storage_failure(exc, f"write the report into {out}") or exc from None
+    files = {kind: str(out / Path(path).name) for kind, path in staged.items()}
     return {
         "year": year,
         "files": files,

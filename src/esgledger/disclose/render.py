@@ -1,13 +1,22 @@
-"""Renderers: one self-contained HTML file, a PDF of the same HTML, and an XLSX workbook."""
+"""Renderers: one self-contained HTML file, a PDF of the same HTML, and an XLSX workbook.
+
+The workbook is byte-reproducible: its document times and its zip members' times are the
+``document_time`` given (the time of the ledger state the report shows), never the clock,
+so anyone can render the same ledger again and check a published SHA-256.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from esgledger.disclose.report import ReportModel
 
@@ -60,7 +69,26 @@ def _header(ws, cells: list[str]) -> None:  # type: ignore[no-untyped-def]
         cell.alignment = Alignment(vertical="center")
 
 
-def write_xlsx(model: ReportModel, path: Path) -> Path:
+ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip member can carry
+
+
+def save_reproducibly(wb: Workbook, path: Path, document_time: dt.datetime | None) -> None:
+    """Save with fixed times: openpyxl stamps ``modified`` and every member with the clock."""
+    when = max((document_time or ZIP_EPOCH).replace(tzinfo=None, microsecond=0), ZIP_EPOCH)
+    wb.properties.created = wb.properties.modified = when
+    buffer = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    with (
+        zipfile.ZipFile(buffer) as packed,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for member in packed.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=when.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, packed.read(member))
+
+
+def write_xlsx(model: ReportModel, path: Path, document_time: dt.datetime | None = None) -> Path:
     """One sheet per appendix table and one per content index, values as numbers."""
     wb = Workbook()
     wb.remove(wb.active)
@@ -94,11 +122,17 @@ def write_xlsx(model: ReportModel, path: Path) -> Path:
             )
         ws.column_dimensions["B"].width = 60
         ws.column_dimensions["C"].width = 60
-    wb.save(path)
+    save_reproducibly(wb, path, document_time)
     return path
 
 
-def write_report(model: ReportModel, out: Path, formats: list[str]) -> dict[str, str]:
+def write_report(
+    model: ReportModel,
+    out: Path,
+    formats: list[str],
+    *,
+    document_time: dt.datetime | None = None,
+) -> dict[str, str]:
     """Write the asked formats into ``out``; returns format → file path."""
     out.mkdir(parents=True, exist_ok=True)
     stem = f"esg-report-{model.year}"
@@ -110,5 +144,5 @@ def write_report(model: ReportModel, out: Path, formats: list[str]) -> dict[str,
     if "pdf" in formats:
         written["pdf"] = str(write_pdf(model, out / f"{stem}.pdf", html))
     if "xlsx" in formats:
-        written["xlsx"] = str(write_xlsx(model, out / f"{stem}.xlsx"))
+        written["xlsx"] = str(write_xlsx(model, out / f"{stem}.xlsx", document_time))
     return written

@@ -21,6 +21,7 @@ import hashlib
 import json
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from esgledger.errors import InvalidInput
+from esgledger.errors import IntegrityFailure, InvalidInput
 
 FORMAT = "esgledger-backup"
 FORMAT_VERSION = 1
@@ -156,20 +157,18 @@ def read_manifest(zf: zipfile.ZipFile, source: str) -> Manifest:
         raw = zf.read(MANIFEST)
     except KeyError:
         raise InvalidInput(f"{source} is not an esgledger backup (no {MANIFEST})") from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise IntegrityFailure(
+            f"{source} is damaged: {MANIFEST} cannot be read ({exc}); nothing was restored"
+        ) from None
     try:
         manifest = json.loads(raw)
-        tables = manifest["tables"]
-        ok = manifest["format"] == FORMAT and all(
-            isinstance(e["rows"], int)
-            and e["file"]
-            and e["sha256"]
-            and all(c["name"] and c["type"] in DECODERS for c in e["columns"])
-            for e in tables.values()
+    except ValueError:  # UnicodeDecodeError too
+        manifest = None
+    if not _well_formed(manifest):
+        raise IntegrityFailure(
+            f"{source} is not an esgledger backup or is damaged ({MANIFEST} is not readable)"
         )
-    except (ValueError, KeyError, TypeError, AttributeError):
-        ok = False
-    if not ok:
-        raise InvalidInput(f"{source} is not an esgledger backup ({MANIFEST} is not readable)")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise InvalidInput(
             f"{source} has backup format {manifest.get('format_version')}, this esgledger reads "
@@ -178,10 +177,40 @@ def read_manifest(zf: zipfile.ZipFile, source: str) -> Manifest:
     return manifest
 
 
+def _well_formed(manifest: Any) -> bool:
+    """Every field a restore reads is there with its type, so nothing fails half-way."""
+
+    def text(value: Any) -> bool:
+        return isinstance(value, str) and bool(value)
+
+    def column(c: Any) -> bool:
+        return isinstance(c, dict) and text(c.get("name")) and c.get("type") in DECODERS
+
+    def entry(e: Any) -> bool:
+        return (
+            isinstance(e, dict)
+            and type(e.get("rows")) is int
+            and e["rows"] >= 0
+            and text(e.get("file"))
+            and text(e.get("sha256"))
+            and isinstance(e.get("columns"), list)
+            and all(column(c) for c in e["columns"])
+        )
+
+    return (
+        isinstance(manifest, dict)
+        and manifest.get("format") == FORMAT
+        and text(manifest.get("schema_revision"))
+        and text(manifest.get("data_sha256"))
+        and isinstance(manifest.get("tables"), dict)
+        and all(entry(e) for e in manifest["tables"].values())
+    )
+
+
 def verify_files(zf: zipfile.ZipFile, manifest: Manifest, source: str) -> None:
     """Every data file must hash to the manifest's sha256 before anything is written."""
     if data_digest(manifest["tables"]) != manifest.get("data_sha256"):
-        raise InvalidInput(f"{source} is damaged: data_sha256 does not match its tables")
+        raise IntegrityFailure(f"{source} is damaged: data_sha256 does not match its tables")
     for entry in manifest["tables"].values():
         digest = hashlib.sha256()
         try:
@@ -189,11 +218,11 @@ def verify_files(zf: zipfile.ZipFile, manifest: Manifest, source: str) -> None:
                 while block := fh.read(1 << 20):
                     digest.update(block)
         except KeyError:
-            raise InvalidInput(f"{source} is damaged: {entry['file']} is missing") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise InvalidInput(f"{source} is damaged: {entry['file']}: {exc}") from None
+            raise IntegrityFailure(f"{source} is damaged: {entry['file']} is missing") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise IntegrityFailure(f"{source} is damaged: {entry['file']}: {exc}") from None
         if digest.hexdigest() != entry["sha256"]:
-            raise InvalidInput(
+            raise IntegrityFailure(
                 f"{source} is damaged: {entry['file']} does not match its sha256 in "
                 f"{MANIFEST}; nothing was restored"
             )

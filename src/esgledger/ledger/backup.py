@@ -1,5 +1,8 @@
 """Writing a backup: every table, audit chain included, from one snapshot into one zip archive.
 
+The archive appears whole or not at all (:func:`esgledger.atomic.replacing`): a backup
+killed or stopped by a full disk leaves the previous archive, if any, as it was.
+
 The archive's layout and encoding live in :mod:`esgledger.ledger.archive_format`; reading one
 back is :mod:`esgledger.ledger.restore`.
 """
@@ -8,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -18,7 +20,9 @@ from sqlalchemy import Connection, Row, String, Table, select
 from sqlalchemy.engine import RootTransaction
 
 import esgledger
-from esgledger.errors import Conflict, InvalidInput
+from esgledger.atomic import replacing
+from esgledger.errors import Conflict, InvalidInput, storage_failure
+from esgledger.faults import fault_point
 from esgledger.ledger.archive_format import (
     CHUNK,
     ENCODERS,
@@ -43,15 +47,19 @@ def write_backup(db: Database, path: str | Path, *, overwrite: bool = False) -> 
     path = Path(path)
     _check_destination(path, overwrite)
     require_current(db)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        with db.engine.connect() as conn, _snapshot(conn), zipfile.ZipFile(tmp, "w") as zf:
+        with (
+            replacing(path) as tmp,
+            db.engine.connect() as conn,
+            _snapshot(conn),
+            zipfile.ZipFile(tmp, "w") as zf,
+        ):
             tables = {t.name: _dump_table(conn, t, zf) for t in Base.metadata.sorted_tables}
             manifest = _manifest(db, tables)
             _write_member(zf, MANIFEST, [json.dumps(manifest, indent=2).encode() + b"\n"])
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+            fault_point("backup.written")
+    except OSError as exc:
+        raise storage_failure(exc, f"write {path}") or exc from None
     return manifest
 
 

@@ -2,28 +2,35 @@
 
 Everything happens in one transaction: schema (through the Alembic migrations, at the
 archive's revision), rows (parents first), upgrade to head, sequences, and a check of the
-audit chain. Any failure leaves the target as it was.
+audit chain. Any failure leaves the target as it was; a new SQLite file appears only once
+complete (built under a temporary name, then renamed).
 """
 
 from __future__ import annotations
 
 import zipfile
-from contextlib import suppress
 from pathlib import Path
 
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Connection, MetaData, Table, func, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import esgledger
-from esgledger.errors import Conflict, DatabaseError, InvalidInput
+from esgledger.atomic import replacing
+from esgledger.errors import (
+    Conflict,
+    DatabaseError,
+    IntegrityFailure,
+    InvalidInput,
+    storage_failure,
+)
+from esgledger.faults import fault_point
 from esgledger.ledger import audit
 from esgledger.ledger.archive_format import Manifest, open_archive, read_manifest, verify_files
-from esgledger.ledger.db import Database
+from esgledger.ledger.db import Database, database_failure
 from esgledger.ledger.migrate import _config, head_revision
 from esgledger.ledger.models import Base
 from esgledger.ledger.restore_rows import load_table
@@ -38,26 +45,38 @@ def restore_backup(db: Database, path: str | Path) -> Manifest:
         revision = _check_revision(manifest, source)
         verify_files(zf, manifest, source)
         target = db.sqlite_path
-        new_file = target is not None and not target.exists()
         if target is not None and not target.parent.is_dir():
             raise InvalidInput(f"folder {target.parent} does not exist; create it first")
-        try:
-            chain = _restore(db, zf, manifest, revision, source)
-        except BaseException:
-            if new_file:
-                _remove_sqlite(db)
-            raise
+        if target is not None and not target.exists():
+            chain = _restore_new_file(target, zf, manifest, revision, source, db.display)
+        else:
+            chain = _restore(db, zf, manifest, revision, source, db.display)
     return {**manifest, "restored_into": db.display, "audit": chain.as_dict()}
+
+
+def _restore_new_file(
+    target: Path, zf: zipfile.ZipFile, manifest: Manifest, revision: str, source: str, display: str
+) -> audit.VerifyResult:
+    """A new SQLite workspace is built under a temporary name and renamed when complete, so
+    a failed or killed restore never leaves a half-made file where the workspace should be."""
+    try:
+        with replacing(target) as tmp:
+            staging = Database(str(tmp))
+            try:
+                chain = _restore(staging, zf, manifest, revision, source, display)
+            finally:
+                staging.dispose()
+                for sidecar in ("-wal", "-shm", "-journal"):
+                    Path(f"{tmp}{sidecar}").unlink(missing_ok=True)
+    except OSError as exc:
+        raise storage_failure(exc, f"restore into {display}") or exc from None
+    return chain
 
 
 def _check_revision(manifest: Manifest, source: str) -> str:
     """The archive's schema revision, refused if this code does not know it (newer)."""
     revision = str(manifest.get("schema_revision") or "")
-    try:
-        known = _scripts().get_revision(revision) is not None
-    except CommandError:
-        known = False
-    if not known:
+    if revision not in {r.revision for r in _scripts().walk_revisions()}:
         raise InvalidInput(
             f"{source} has schema {revision or 'none'}, newer than this esgledger "
             f"{esgledger.__version__} knows (schema {head_revision()}); upgrade esgledger first"
@@ -66,7 +85,12 @@ def _check_revision(manifest: Manifest, source: str) -> str:
 
 
 def _restore(
-    db: Database, zf: zipfile.ZipFile, manifest: Manifest, revision: str, source: str
+    db: Database,
+    zf: zipfile.ZipFile,
+    manifest: Manifest,
+    revision: str,
+    source: str,
+    display: str,
 ) -> audit.VerifyResult:
     """Everything in one transaction: a failure anywhere rolls all of it back."""
     driver_error = db.engine.dialect.loaded_dbapi.Error
@@ -82,24 +106,19 @@ def _restore(
             if revision != head_revision():
                 _migrate(conn, "head")
             _reset_sequences(conn)
-            return _verify_chain(conn, source)
+            chain = _verify_chain(conn, source)
+            fault_point("restore.loaded")
+            return chain
     except (SQLAlchemyError, driver_error) as exc:
+        known = database_failure(exc, display)
+        if known is not None:
+            raise known from None
         cause = getattr(exc, "orig", None) or exc
         first = str(cause).strip().splitlines()
         raise DatabaseError(
-            f"cannot restore into {db.display}: {first[0] if first else type(exc).__name__}; "
+            f"cannot restore into {display}: {first[0] if first else type(exc).__name__}; "
             "nothing was restored"
         ) from None
-
-
-def _remove_sqlite(db: Database) -> None:
-    """A file this restore created is removed again when the restore fails."""
-    db.dispose()
-    path = db.sqlite_path
-    assert path is not None
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        with suppress(OSError):
-            leftover.unlink(missing_ok=True)
 
 
 def _require_empty(conn: Connection) -> None:
@@ -193,7 +212,7 @@ def _verify_chain(conn: Connection, source: str) -> audit.VerifyResult:
     with Session(bind=conn) as session:
         result = audit.verify(session)
     if not result.ok:
-        raise InvalidInput(
+        raise IntegrityFailure(
             f"{source}: the restored audit chain breaks at event {result.broken_id} "
             f"({result.reason}); nothing was restored"
         )

@@ -1,0 +1,31 @@
+"""Named fault points for the fault-injection tests: ``ESG_FAULT_POINT=name[:action]``.
+
+A crash or a full disk cannot be provoked at an exact moment from outside, so the code calls
+``fault_point("name")`` where one would hurt most. Unset (always, in real use), a call costs a
+dictionary lookup. Set to a point's name, the process kills itself with SIGKILL there (no
+cleanup runs, as after a power cut); with ``:enospc`` it raises ``OSError(ENOSPC)`` instead,
+as a full disk would, and with ``:bug`` an unexpected ``RuntimeError``, as a bug would.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+
+ENV = "ESG_FAULT_POINT"
+
+
+def fault_point(name: str) -> None:
+    """Crash here (or fail as a full disk) when ``ESG_FAULT_POINT`` names this point."""
+    wanted = os.environ.get(ENV)
+    if not wanted:
+        return
+    point, _, action = wanted.partition(":")
+    if point != name:
+        return
+    if action == "enospc":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    if action == "bug":
+        raise RuntimeError(f"fault injected at {name}")
+    os.kill(os.getpid(), signal.SIGKILL)
