@@ -80,12 +80,17 @@ def test_natural_gas_in_ten_thousand_cubic_metres(calc) -> None:
     assert out["totals"]["scope1_tco2e"] == pytest.approx(1081.1, abs=0.1)
 
 
-def test_metered_gas_volume_is_not_silently_read_as_normal(calc) -> None:
-    out = calc([year_row("SZ", "fuel.natural_gas", 50, "10^4 m3")], "--profile", "cn-report")
+def test_metered_gas_volume_is_read_as_normal_only_when_said(calc) -> None:
+    # the profile states the reading (see test_issue11); rows saying "metered" opt out
+    out = calc(
+        [year_row("SZ", "fuel.natural_gas", 50, "10^4 m3", "", "metered")],
+        "--profile",
+        "cn-report",
+        "--allow-incomplete",
+    )
     assert out["totals"]["energy_direct_tce"] == pytest.approx(550.0)
     assert out["totals"]["scope1_tco2e"] == 0.0
-    [issue] = out["unresolved"]
-    assert issue["quantity"] == "scope1" and "volume_basis=normal" in issue["reason"]
+    assert out["incomplete"] is True and out["incomplete_figures"] == ["scope1_tco2e"]
 
 
 def test_electricity_in_kwh_and_mwh(calc) -> None:
@@ -158,7 +163,8 @@ def test_pinned_edition(calc) -> None:
 
 def test_missing_factor_is_listed_and_strict_fails(calc, cli: Cli) -> None:
     out = calc(
-        [year_row("VN1", "heat.purchased", 500, "GJ"), year_row("SZ", "fuel.diesel", 1, "t")]
+        [year_row("VN1", "heat.purchased", 500, "GJ"), year_row("SZ", "fuel.diesel", 1, "t")],
+        "--allow-incomplete",
     )
     reasons = {(u["activity"], u["quantity"]): u for u in out["unresolved"]}
     assert reasons[("heat.purchased", "scope2_location")]["entities"] == ["VN1"]

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
+from esgledger.calc.pinning import pin_refusal
+from esgledger.calc.rollup import incomplete_figures
 from esgledger.errors import EsgError, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.audit import canonical_json
@@ -122,6 +124,9 @@ def _check_pins(library: FactorLibrary, options: RunOptions) -> None:
                 f"--pin {series}={edition}: that edition belongs to series "
                 f"{library.editions[edition]!r}"
             )
+        refusal = pin_refusal(library, series, edition)
+        if refusal:
+            raise InvalidInput(f"--pin {series}={edition}: {refusal}")
 
 
 def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
@@ -179,6 +184,7 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
                     "by_entity": out.by_entity,
                     "by_gas": out.by_gas,
                     "by_activity": out.by_activity,
+                    "incomplete_figures": incomplete_figures(out.unresolved),
                 }
             ),
             activity_rows=inputs.activities.height,
@@ -251,6 +257,9 @@ def run_summary(
         "by_activity": stored.get("by_activity", {}),
         "unresolved": unresolved if unresolved is not None else [],
         "unresolved_rows": run.unresolved,
+        # a run with unresolved rows has totals that are short: every reader must say so
+        "incomplete": run.unresolved > 0,
+        "incomplete_figures": stored.get("incomplete_figures", []),
     }
 
 
