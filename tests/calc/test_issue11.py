@@ -203,10 +203,31 @@ def test_bad_energy_coefficient_choices_are_refused(cli: Cli) -> None:
         assert message in out, out
 
 
-def test_pinning_the_2008_energy_edition_is_refused_with_the_reason(calc) -> None:
-    out = calc([], "--pin", "cn.gbt2589=gbt2589-2008", expect=2)["output"]
+def test_pinning_the_2008_energy_edition_is_refused_with_the_reason(calc, cli: Cli) -> None:
+    rows = [
+        year_row("SZ", "fuel.natural_gas", 50, "10^4 m3"),
+        year_row("SZ", "electricity.purchased", 1000, "MWh"),
+    ]
+    runs_before = json.loads(cli("calc", "runs", "--json").stdout)
+    out = calc(rows, "--pin", "cn.gbt2589=gbt2589-2008", expect=2)["output"]
     assert "cannot be pinned" in out and "--energy-coefficient" in out
-    assert "electricity.purchased" in out
+    assert "electricity.purchased, fuel.natural_gas" in out
+    assert "\n" not in out.strip()
+    assert json.loads(cli("calc", "runs", "--json").stdout) == runs_before
+
+
+def test_a_partial_edition_pinned_for_rows_it_covers_computes(calc) -> None:
+    rows = [year_row("SZ", "fuel.natural_gas", 50, "10^4 m3")]
+    out = calc(rows, "--pin", "cn.gbt2589=gbt2589-2008", expect=2)["output"]
+    assert "fuel.natural_gas=gbt2589-2008:" in out  # only per-origin variants: choose one
+    ok = calc([], "--pin", "cn.gbt2589=gbt2589-2020", "--pin", "cn.mee_grid=mee-grid-2021")
+    assert ok["incomplete"] is False
+    assert ok["totals"]["energy_direct_tce"] == pytest.approx(550.0)
+
+
+def test_gwp_editions_are_chosen_with_gwp_not_pinned(calc) -> None:
+    out = calc([], "--pin", "ipcc.gwp=gwp-ar4", expect=2)["output"]
+    assert "--gwp" in out
 
 
 def _rows_for(edition: str) -> tuple[list[list[object]], list[list[object]]]:

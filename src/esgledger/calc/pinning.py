@@ -1,51 +1,79 @@
-"""Which editions a run may pin: one that leaves needs of its series uncovered may not.
+"""Pinned editions that would leave figures unresolved are refused, with the reason.
 
 Pinning an edition makes the run take every factor of its series from that edition alone.
 An edition that covers less than its series does (GB/T 2589-2008 as shipped has only its two
-natural-gas values; the IPCC 2006 chapters complement each other) would leave those figures
-unresolved, so the pin is refused with the reason and what to do instead (issue #11).
+natural-gas values, per gas origin; the IPCC 2006 chapters complement each other) would
+leave rows the series otherwise covers without a factor. Such a pin is refused, nothing is
+stored, and the message says what to do instead (issue #11). A partial edition pinned for
+rows it does cover (a site's measured gas coefficient) is fine.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable
 
 from esgledger.calc.library import FactorLibrary
+from esgledger.errors import InvalidInput
 
 GWP_SERIES = "ipcc.gwp"
-Need = tuple[str, str, str, str]  # kind, activity, parameter, gas
+# the factor kinds that serve a result quantity
+_KINDS = {
+    "energy_direct": {"energy_coefficient"},
+    "energy_indirect": {"energy_coefficient"},
+}
+_EMISSION_KINDS = {"emission_factor", "fuel_parameter"}
 
 
-def _needs_by_edition(library: FactorLibrary, series: str) -> dict[str, set[Need]]:
-    out: dict[str, set[Need]] = defaultdict(set)
-    for r in library.records:
-        if r.series == series:
-            out[r.edition].add((r.kind, r.activity, r.parameter, r.gas))
-    return out
-
-
-def pin_refusal(library: FactorLibrary, series: str, edition: str) -> str | None:
-    """Why ``edition`` cannot be pinned for ``series``, or None if it can."""
+def check_pin_series(series: str, edition: str) -> None:
+    """Refuse a pin no run could use, before computing."""
     if series == GWP_SERIES:
-        return "GWP values cannot be pinned: choose the set with --gwp AR4, AR5 or AR6"
-    needs = _needs_by_edition(library, series)
-    missing = set().union(*needs.values()) - needs[edition]
-    if not missing:
-        return None
-    activities = sorted({activity for _, activity, _, _ in missing})
-    shown = ", ".join(activities[:8]) + (
-        f" and {len(activities) - 8} more" if len(activities) > 8 else ""
-    )
-    if all(kind == "energy_coefficient" for kind, _, _, _ in needs[edition]):
-        example = next(r for r in library.records if r.edition == edition)
+        raise InvalidInput(
+            f"--pin {series}={edition}: GWP values cannot be pinned; "
+            "choose the set with --gwp AR4, AR5 or AR6"
+        )
+
+
+def pin_refusal(
+    library: FactorLibrary,
+    pins: Iterable[tuple[str, str]],
+    unresolved: Iterable[tuple[str, str]],
+) -> str | None:
+    """Why a pin cannot stand, given the run's unresolved (activity, quantity) pairs: an
+    unresolved pair that another edition of the pinned series would serve."""
+    unresolved = sorted(set(unresolved))
+    for series, edition in pins:
+        others = {
+            (r.activity, r.kind)
+            for r in library.records
+            if r.series == series and r.edition != edition
+        }
+        lost = sorted(
+            {
+                activity
+                for activity, quantity in unresolved
+                for kind in _KINDS.get(quantity, _EMISSION_KINDS)
+                if (activity, kind) in others
+            }
+        )
+        if lost:
+            return f"--pin {series}={edition}: " + _reason(library, series, edition, lost)
+    return None
+
+
+def _reason(library: FactorLibrary, series: str, edition: str, lost: list[str]) -> str:
+    shown = ", ".join(lost[:8]) + (f" and {len(lost) - 8} more" if len(lost) > 8 else "")
+    own = [r for r in library.records if r.edition == edition]
+    if own and all(r.kind == "energy_coefficient" for r in own):
+        example = own[0]
         variant = f":{example.variant}" if example.variant else ""
         instead = (
-            f"choose one of its coefficients for one carrier with --energy-coefficient "
+            "choose one of its coefficients for one carrier with --energy-coefficient "
             f"ACTIVITY={edition}[:VARIANT], e.g. {example.activity}={edition}{variant}"
         )
     else:
         instead = f"the editions of {series} complement each other: leave the series unpinned"
     return (
-        f"that edition cannot be pinned: it has no factors for {shown}, which other editions "
-        f"of {series} cover, so those figures would go unresolved; {instead}"
+        f"that edition cannot be pinned for these rows: it has no usable factor for {shown}, "
+        f"which other editions of {series} cover, so those figures would go unresolved "
+        f"(nothing was stored); {instead}"
     )

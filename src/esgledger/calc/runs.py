@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
-from esgledger.calc.pinning import pin_refusal
+from esgledger.calc.pinning import check_pin_series, pin_refusal
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.errors import EsgError, InvalidInput, NotFound
 from esgledger.ledger import audit
@@ -124,9 +124,7 @@ def _check_pins(library: FactorLibrary, options: RunOptions) -> None:
                 f"--pin {series}={edition}: that edition belongs to series "
                 f"{library.editions[edition]!r}"
             )
-        refusal = pin_refusal(library, series, edition)
-        if refusal:
-            raise InvalidInput(f"--pin {series}={edition}: {refusal}")
+        check_pin_series(series, edition)
 
 
 def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
@@ -150,6 +148,11 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
         inputs = load_inputs(session, options)
         out = compute(inputs.activities, inputs.entities, library, options)
         unresolved = unresolved_summary(out)
+        refusal = pin_refusal(
+            library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
+        )
+        if refusal:
+            raise InvalidInput(refusal)
         if options.strict and unresolved:
             lines = [
                 f"{u['activity']} ({u['quantity']}): {u['reason']} — {u['rows']} rows"
