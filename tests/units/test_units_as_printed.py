@@ -96,7 +96,7 @@ def test_printed_units_keep_their_kind(a: str, b: str) -> None:
         multiplier(a, b)
 
 
-@pytest.mark.parametrize("bad", ["万", "吨吨", "万万元", "标准煤"])
+@pytest.mark.parametrize("bad", ["万", "吨吨", "吨万", "标准煤", "万 元 吨"])
 def test_unknown_printed_units_refused_in_one_line(bad: str) -> None:
     with pytest.raises(InvalidInput) as err:
         parse(bad)
