@@ -125,6 +125,12 @@ def test_unresolved_run_is_incomplete_and_exits_1(calc, cli: Cli) -> None:
     shown = json.loads(cli("calc", "show", "--run", str(stored["run_id"]), "--json").stdout)
     assert shown["incomplete"] is True
     assert shown["incomplete_figures"] == stored["incomplete_figures"]
+    run = str(stored["run_id"])
+    explained = json.loads(cli("calc", "explain", "--run", run, "--json").stdout)["figures"]
+    assert explained["scope2_location"]["incomplete"] is True
+    assert explained["scope1"]["incomplete"] is False
+    text = cli("calc", "explain", "--run", run, "--metric", "scope2_location").stdout
+    assert "incomplete: unresolved rows left out" in text
 
 
 def test_complete_run_is_not_incomplete(calc) -> None:

@@ -213,6 +213,8 @@ class RunOut(RunListItem):
     by_activity: Json
     unresolved: list[Json]
     unresolved_rows: int
+    incomplete: bool = False  # unresolved rows: the totals in incomplete_figures are short
+    incomplete_figures: list[str] = []
 
 
 class Finding(Out):

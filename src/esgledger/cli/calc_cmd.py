@@ -232,8 +232,10 @@ def explain_cmd(
         print_json(result)
         return
     for name, fig in result["figures"].items():
+        short = " [red](incomplete: unresolved rows left out; `esg calc show` lists them)[/red]"
         console.print(
             f"[bold]{name}[/bold]: {fig['value']:,.4f} {fig['unit']} from {fig['rows']} rows"
+            + (short if fig["incomplete"] else "")
         )
     for r in result["rows"]:
         console.print(
