@@ -16,47 +16,24 @@ import pytest
 
 from esgledger.catalog import activity_types
 from esgledger.catalog.factors import factor_editions, factors
+from tests.calc.workspace import ENTITIES, HEADER, Calc, calc_runner, year_row
 from tests.conftest import Cli
-from tests.factories import write_csv
+from tests.factories import ENTITY_HEADER, write_csv
 
-ENTITIES = [
-    ["GRP", "Group", "", "CN", "CN-GD", "group"],
-    ["SZ", "Shenzhen plant", "GRP", "CN", "CN-GD", "site"],
-    ["VN1", "Vietnam plant", "GRP", "VN", "", "legal_entity"],
-]
-HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use", "volume_basis"]
 # NDRC electronics guideline: 389.31 GJ/10^4 Nm3 × 15.30 tC/TJ × 99 % × 44/12 (factors-cn.md §4)
 GAS_CO2_PER_10K = 389.31 * 0.0153 * 0.99 * 44 / 12
 
 
-def year_row(
-    entity: str, activity: str, quantity: float, unit: str, use: str = "", basis: str = ""
-) -> list[object]:
-    return [entity, "2024-01-01", "2024-12-31", activity, quantity, unit, use, basis]
-
-
 @pytest.fixture
-def calc(cli: Cli, tmp_path: Path):
-    header = ["id", "name", "parent", "country", "subdivision", "kind"]
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", header, ENTITIES)))
-
-    def run(rows: list[list[object]], *args: str, expect: int = 0) -> dict:
-        if rows:
-            path = write_csv(tmp_path / f"a{len(list(tmp_path.iterdir()))}.csv", HEADER, rows)
-            cli("import", "activities", str(path))
-        result = cli("calc", "--year", "2024", *args, "--json", expect=expect)
-        if result.exit_code == 2:
-            return {"output": result.output}
-        return json.loads(result.stdout)
-
-    return run
+def calc(cli: Cli, tmp_path: Path) -> Calc:
+    return calc_runner(cli, tmp_path)
 
 
 @pytest.mark.parametrize(
     ("quantity", "unit"),
     [
         (50, "10^4 m3"),
-        (500_000, "10,000 cubic meters"),  # printed header, quantity in m3 already scaled below
+        (50, "10,000 cubic meters"),
         (50, "万m3"),
         (50, "万立方米"),
         (50, "10k m3"),
@@ -68,8 +45,6 @@ def calc(cli: Cli, tmp_path: Path):
 def test_natural_gas_as_printed_lands_in_energy_and_scope1(
     calc, quantity: float, unit: str
 ) -> None:
-    if unit == "10,000 cubic meters":
-        quantity = 50
     out = calc([year_row("SZ", "fuel.natural_gas", quantity, unit)], "--profile", "cn-report")
     assert out["unresolved"] == [] and out["incomplete"] is False
     # GB/T 2589-2020 default low end 1.1000 kgce/m3: 50 × 10^4 m3 → 550.0 tce
@@ -95,6 +70,8 @@ def test_rows_saying_metered_are_not_read_as_normal(calc) -> None:
         "--allow-incomplete",
     )
     assert out["totals"]["energy_direct_tce"] == pytest.approx(550.0)
+    assert out["totals"]["scope1_tco2e"] == 0.0
+    assert out["incomplete"] is True and out["incomplete_figures"] == ["scope1_tco2e"]
     [issue] = out["unresolved"]
     assert issue["quantity"] == "scope1" and "volume_basis=metered" in issue["reason"]
 
@@ -261,8 +238,8 @@ def test_every_shipped_edition_computes_when_pinned_or_is_refused(
 ) -> None:
     series = factor_editions()[edition].series
     entity, rows = _rows_for(edition)
-    header = ["id", "name", "parent", "country", "subdivision", "kind"]
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", header, [*ENTITIES, *entity])))
+    entities = [*ENTITIES, *entity]
+    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entities)))
     if rows:
         cli("import", "activities", str(write_csv(tmp_path / "a.csv", HEADER, rows)))
     args = ("calc", "--year", "2024", "--pin", f"{series}={edition}", "--allow-incomplete")

@@ -7,46 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.calc.workspace import Calc, calc_runner, year_row
 from tests.conftest import Cli
-from tests.factories import write_csv
-
-ENTITIES = [
-    ["GRP", "Group", "", "CN", "CN-GD", "group"],
-    ["SZ", "Shenzhen plant", "GRP", "CN", "CN-GD", "site"],
-    ["CD", "Chengdu plant", "GRP", "CN", "CN-SC", "site"],
-    ["VN1", "Vietnam plant", "GRP", "VN", "", "legal_entity"],
-]
-HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use", "volume_basis"]
-
-
-def year_row(
-    entity: str, activity: str, quantity: float, unit: str, use: str = "", basis: str = ""
-) -> list[object]:
-    return [entity, "2024-01-01", "2024-12-31", activity, quantity, unit, use, basis]
 
 
 @pytest.fixture
-def calc(cli: Cli, tmp_path: Path):
-    cli(
-        "import",
-        "entities",
-        str(
-            write_csv(
-                tmp_path / "e.csv",
-                ["id", "name", "parent", "country", "subdivision", "kind"],
-                ENTITIES,
-            )
-        ),
-    )
-
-    def run(rows: list[list[object]], *args: str, expect: int = 0) -> dict:
-        if rows:
-            path = write_csv(tmp_path / f"a{len(list(tmp_path.iterdir()))}.csv", HEADER, rows)
-            cli("import", "activities", str(path))
-        result = cli("calc", "--year", "2024", *args, "--json", expect=expect)
-        return json.loads(result.stdout) if expect == 0 else {"output": result.output}
-
-    return run
+def calc(cli: Cli, tmp_path: Path) -> Calc:
+    return calc_runner(cli, tmp_path)
 
 
 def test_diesel_in_tonnes(calc) -> None:
@@ -78,19 +45,6 @@ def test_natural_gas_in_ten_thousand_cubic_metres(calc) -> None:
         50 * 389.31 * 0.0153 * 0.99 * 44 / 12, rel=1e-12
     )
     assert out["totals"]["scope1_tco2e"] == pytest.approx(1081.1, abs=0.1)
-
-
-def test_metered_gas_volume_is_read_as_normal_only_when_said(calc) -> None:
-    # the profile states the reading (see test_issue11); rows saying "metered" opt out
-    out = calc(
-        [year_row("SZ", "fuel.natural_gas", 50, "10^4 m3", "", "metered")],
-        "--profile",
-        "cn-report",
-        "--allow-incomplete",
-    )
-    assert out["totals"]["energy_direct_tce"] == pytest.approx(550.0)
-    assert out["totals"]["scope1_tco2e"] == 0.0
-    assert out["incomplete"] is True and out["incomplete_figures"] == ["scope1_tco2e"]
 
 
 def test_electricity_in_kwh_and_mwh(calc) -> None:
