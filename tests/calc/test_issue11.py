@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from esgledger.calc.runs import get_run
 from esgledger.catalog import activity_types
 from esgledger.catalog.factors import factor_editions, factors
 from tests.calc.workspace import ENTITIES, HEADER, Calc, calc_runner, year_row
@@ -102,6 +103,10 @@ def test_unresolved_run_is_incomplete_and_exits_1(calc, cli: Cli) -> None:
     shown = json.loads(cli("calc", "show", "--run", str(stored["run_id"]), "--json").stdout)
     assert shown["incomplete"] is True
     assert shown["incomplete_figures"] == stored["incomplete_figures"]
+    with cli.db.read() as session:  # the run record itself, as KPIs and checks read it
+        record = json.loads(get_run(session, stored["run_id"]).totals)
+    assert record["incomplete"] is True
+    assert record["incomplete_figures"] == stored["incomplete_figures"]
     run = str(stored["run_id"])
     explained = json.loads(cli("calc", "explain", "--run", run, "--json").stdout)["figures"]
     assert explained["scope2_location"]["incomplete"] is True

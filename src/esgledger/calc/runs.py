@@ -187,6 +187,8 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
                     "by_entity": out.by_entity,
                     "by_gas": out.by_gas,
                     "by_activity": out.by_activity,
+                    # readers of the stored totals (KPIs, checks, the report) see the flag too
+                    "incomplete": out.unresolved.height > 0,
                     "incomplete_figures": incomplete_figures(out.unresolved),
                 }
             ),
