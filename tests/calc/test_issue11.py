@@ -10,10 +10,16 @@ without a word. Values from shared spec factors-cn.md §3, §4 and the shipped C
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from esgledger.calc.coding import regions_for
+from esgledger.calc.coefficients import Coefficient, CoefficientBuilder, Issue, Key
+from esgledger.calc.library import FactorLibrary
+from esgledger.calc.options import PROFILES
+from esgledger.calc.resolve import Resolver
 from esgledger.calc.runs import get_run
 from esgledger.catalog import activity_types
 from esgledger.catalog.factors import factor_editions, factors
@@ -256,3 +262,22 @@ def test_every_shipped_edition_computes_when_pinned_or_is_refused(
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert edition in out["editions"], out["unresolved"]
+
+
+def test_a_profile_keeping_volumes_apart_gives_the_hint_for_any_spelling() -> None:
+    library = FactorLibrary.load()
+    profile = replace(PROFILES["cn-report"], name="apart", gas_volume="kept_apart")
+    builder = CoefficientBuilder(
+        Resolver(library), profile, gwp_set="AR5", electricity_basis="equivalent_value"
+    )
+    regions = regions_for("CN", "CN-GD")
+    for unit in ("10,000 cubic meters", "万m3", "10k m3"):
+        energy, scope1 = builder.build(Key("fuel.natural_gas", unit, 2024, regions))
+        assert isinstance(energy, Coefficient) and energy.k == pytest.approx(1.1 * 10)
+        assert isinstance(scope1, Issue)
+        assert scope1.reason.endswith("add volume_basis=normal to the rows"), scope1.reason
+    said_normal = Key("fuel.natural_gas", "万m3", 2024, regions, volume_basis="normal")
+    _, scope1 = builder.build(said_normal)
+    assert isinstance(scope1, Coefficient)
+    assert scope1.flags == ("metered_volume_read_as_normal",)
+    assert scope1.rule.endswith("volume basis: the rows say volume_basis=normal")
