@@ -25,11 +25,11 @@ from typing import Any, get_args, get_origin
 import typer.main
 
 from esgledger.catalog import activity_types, dimensions, metrics
+from esgledger.catalog.activities import uses
 from esgledger.cli.main import app
 from esgledger.errors import EXIT_MEANINGS, InvalidInput
 from esgledger.ingest import entities as entity_rules
 from esgledger.ingest import kpis as kpi_rules
-from esgledger.ingest.activities import USES
 from esgledger.ledger.boundaries import APPROACHES, FAMILIES
 from esgledger.units import dimensionality, multiplier
 
@@ -127,6 +127,22 @@ REPORT_SPELLINGS: list[tuple[str, str]] = [
     ("hours", "hour"),
     ("kWh per t", "kWh / t"),
     ("Nm3", "Nm3"),
+    ("Ton per million revenue (RMB)", "t / (RMB million)"),
+    ("tce per 10,000 RMB", "tce / (10^4 RMB)"),
+    ("tce/10^4 RMB", "tce / (10^4 RMB)"),
+    ("RMB 10,000", "10000 RMB"),
+    ("10,000 Nm3", "10^4 Nm3"),
+    ("万kWh", "10^4 kWh"),
+    ("Ton of standard coal", "tce"),
+    ("tonnes of CO2 equivalent", "tCO2e"),
+    ("tonnes CO2e", "tCO2e"),
+    ("tCO2-eq", "tCO2e"),
+    ("tCO₂e", "tCO2e"),
+    ("万千瓦时", "10^4 kWh"),
+    ("万元", "10^4 RMB"),
+    ("吨标准煤/万元", "tce / (10^4 RMB)"),
+    ("吨二氧化碳当量", "tCO2e"),
+    ("人次", "person_times"),
 ]
 
 
@@ -203,7 +219,7 @@ def region_entity_kinds() -> str:
 
 
 def region_uses() -> str:
-    return ", ".join(code(u) for u in USES) + "\n"
+    return ", ".join(code(u) for u in uses()) + "\n"
 
 
 def region_boundary_options() -> str:
@@ -291,6 +307,9 @@ def definition_rows() -> Iterator[list[str]]:
         for line in definitions:
             parts = [p.strip() for p in line.split("=")]
             name, value, aliases = parts[0], parts[1], parts[2:]
+            if name.endswith("-"):  # a counting word (prefix), not a unit
+                yield [code(name.rstrip("-")) + " before a unit", value, "a number", first]
+                continue
             equals = "—" if value.startswith("[") else value
             spellings = ", ".join(code(s) for s in [*aliases, name])
             yield [spellings, equals, measure(name), first]

@@ -28,7 +28,8 @@ class Exit(IntEnum):
 EXIT_MEANINGS = {
     Exit.OK: "done",
     Exit.CHECK_FAILED: "a check ran and found problems (data-quality findings, a broken "
-    "audit chain)",
+    "audit chain), or a calculation run was left incomplete (stored and flagged; "
+    "`esg calc --allow-incomplete` accepts it)",
     Exit.BAD_INPUT: "bad input: the message says what to fix; nothing was written",
     Exit.INTEGRITY: "damaged data: an archive or stored file does not match its digest, or a "
     "database file is corrupt; nothing was written",

@@ -7,46 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.calc.workspace import Calc, calc_runner, year_row
 from tests.conftest import Cli
-from tests.factories import write_csv
-
-ENTITIES = [
-    ["GRP", "Group", "", "CN", "CN-GD", "group"],
-    ["SZ", "Shenzhen plant", "GRP", "CN", "CN-GD", "site"],
-    ["CD", "Chengdu plant", "GRP", "CN", "CN-SC", "site"],
-    ["VN1", "Vietnam plant", "GRP", "VN", "", "legal_entity"],
-]
-HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use", "volume_basis"]
-
-
-def year_row(
-    entity: str, activity: str, quantity: float, unit: str, use: str = "", basis: str = ""
-) -> list[object]:
-    return [entity, "2024-01-01", "2024-12-31", activity, quantity, unit, use, basis]
 
 
 @pytest.fixture
-def calc(cli: Cli, tmp_path: Path):
-    cli(
-        "import",
-        "entities",
-        str(
-            write_csv(
-                tmp_path / "e.csv",
-                ["id", "name", "parent", "country", "subdivision", "kind"],
-                ENTITIES,
-            )
-        ),
-    )
-
-    def run(rows: list[list[object]], *args: str, expect: int = 0) -> dict:
-        if rows:
-            path = write_csv(tmp_path / f"a{len(list(tmp_path.iterdir()))}.csv", HEADER, rows)
-            cli("import", "activities", str(path))
-        result = cli("calc", "--year", "2024", *args, "--json", expect=expect)
-        return json.loads(result.stdout) if expect == 0 else {"output": result.output}
-
-    return run
+def calc(cli: Cli, tmp_path: Path) -> Calc:
+    return calc_runner(cli, tmp_path)
 
 
 def test_diesel_in_tonnes(calc) -> None:
@@ -78,14 +45,6 @@ def test_natural_gas_in_ten_thousand_cubic_metres(calc) -> None:
         50 * 389.31 * 0.0153 * 0.99 * 44 / 12, rel=1e-12
     )
     assert out["totals"]["scope1_tco2e"] == pytest.approx(1081.1, abs=0.1)
-
-
-def test_metered_gas_volume_is_not_silently_read_as_normal(calc) -> None:
-    out = calc([year_row("SZ", "fuel.natural_gas", 50, "10^4 m3")], "--profile", "cn-report")
-    assert out["totals"]["energy_direct_tce"] == pytest.approx(550.0)
-    assert out["totals"]["scope1_tco2e"] == 0.0
-    [issue] = out["unresolved"]
-    assert issue["quantity"] == "scope1" and "volume_basis=normal" in issue["reason"]
 
 
 def test_electricity_in_kwh_and_mwh(calc) -> None:
@@ -159,7 +118,8 @@ def test_pinned_edition(calc) -> None:
 
 def test_missing_factor_is_listed_and_strict_fails(calc, cli: Cli) -> None:
     out = calc(
-        [year_row("VN1", "heat.purchased", 500, "GJ"), year_row("SZ", "fuel.diesel", 1, "t")]
+        [year_row("VN1", "heat.purchased", 500, "GJ"), year_row("SZ", "fuel.diesel", 1, "t")],
+        "--allow-incomplete",
     )
     reasons = {(u["activity"], u["quantity"]): u for u in out["unresolved"]}
     assert reasons[("heat.purchased", "scope2_location")]["entities"] == ["VN1"]

@@ -215,6 +215,8 @@ class RunOut(RunListItem):
     unresolved_rows: int
     edition_rule: dict[str, Json]
     resolution_notes: list[str]
+    incomplete: bool = False  # unresolved rows: the totals in incomplete_figures are short
+    incomplete_figures: list[str] = []
 
 
 class Finding(Out):

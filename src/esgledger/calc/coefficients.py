@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from esgledger.calc.choices import chosen_rule
+from esgledger.calc.library import FactorRecord
 from esgledger.calc.options import Profile
 from esgledger.calc.resolve import ANY, Region, Resolution, Resolver
 from esgledger.catalog import activity_types
 from esgledger.catalog import factors as shipped
 from esgledger.errors import InvalidInput
-from esgledger.units import multiplier
+from esgledger.units import product_multiplier, volume_basis
+from esgledger.units.volume import METERED, NORMAL
 
 C_TO_CO2 = 44.0 / 12.0
 COMBUSTION_GASES = ("CO2", "CH4", "N2O")
@@ -77,43 +80,86 @@ def needs(activity: str) -> tuple[str, ...]:
     return ()
 
 
-def _readings(key: Key) -> list[tuple[str, tuple[str, ...]]]:
-    """The activity unit as written; then, if the rows say their m3 are normal m3, as Nm3."""
-    out = [(key.unit, ())]
-    if key.volume_basis == "normal" and "m3" in key.unit and "Nm3" not in key.unit:
-        out.append((key.unit.replace("m3", "Nm3"), ("metered_volume_read_as_normal",)))
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a key's activity unit is read: as written, or its gas volume on another basis."""
+
+    basis: str = ""  # "" as written; "normal" or "metered": the volume read on that basis
+    flags: tuple[str, ...] = ()
+    note: str = ""  # why, for the rule text
+
+
+def _readings(key: Key, profile: Profile) -> list[Reading]:
+    """The unit as written; then, for a gas volume, on the other basis if the rows say so
+    (``volume_basis=normal``) or the profile assumes it, unless the rows say ``metered``."""
+    out = [Reading()]
+    given = volume_basis(key.unit)
+    if given is None or key.volume_basis == METERED:
+        return out
+    if key.volume_basis == NORMAL and given == METERED:
+        return [
+            *out,
+            Reading(NORMAL, ("metered_volume_read_as_normal",), "the rows say volume_basis=normal"),
+        ]
+    if profile.gas_volume == "metered_is_normal":
+        other = NORMAL if given == METERED else METERED
+        text = (
+            "metered m3 read as the guideline's normal m3"
+            if other == NORMAL
+            else "normal m3 read as GB/T 2589's m3"
+        )
+        note = f"{text} (profile {profile.name}: {profile.gas_volume_assumption})"
+        return [*out, Reading(other, (f"{given}_volume_read_as_{other}",), note)]
     return out
 
 
 @cache
-def _try_multiplier(expression: str, target: str) -> float | None:
-    """``multiplier`` that remembers failures too (each costs a pint parse)."""
+def _try_multiplier(
+    unit: str, factor_units: tuple[str, ...], target: str, basis: str
+) -> float | None:
+    """``product_multiplier`` that remembers failures too (each costs pint work)."""
     try:
-        return multiplier(expression, target)
+        return product_multiplier(unit, factor_units, target, basis)
     except InvalidInput:
         return None
 
 
 def _convert(
-    key: Key, factor_units: list[str], targets: tuple[str, ...]
-) -> tuple[float, tuple[str, ...]] | None:
+    key: Key, profile: Profile, factor_units: list[str], targets: tuple[str, ...]
+) -> tuple[float, Reading] | None:
     """The multiplier from activity unit × factor units to the first target that fits."""
-    for unit, flags in _readings(key):
-        expression = " * ".join([f"({unit})", *(f"({u})" for u in factor_units)])
+    for reading in _readings(key, profile):
         for target in targets:
-            found = _try_multiplier(expression, target)
+            found = _try_multiplier(key.unit, tuple(factor_units), target, reading.basis)
             if found is not None:
-                return found, flags
+                return found, reading
     return None
+
+
+def _with_note(rule: str, reading: Reading) -> str:
+    return f"{rule}; volume basis: {reading.note}" if reading.note else rule
+
+
+def _variants(use: str) -> tuple[str, ...]:
+    """The factor variants a use accepts, most specific first: ``mobile_uncontrolled`` →
+    itself, then ``mobile``, then none."""
+    return tuple(dict.fromkeys([use, use.split("_")[0], ""])) if use else ("",)
 
 
 class CoefficientBuilder:
     """Builds the coefficients of one run: one resolver, one profile, one GWP set."""
 
     def __init__(
-        self, resolver: Resolver, profile: Profile, *, gwp_set: str, electricity_basis: str
+        self,
+        resolver: Resolver,
+        profile: Profile,
+        *,
+        gwp_set: str,
+        electricity_basis: str,
+        chosen: dict[str, FactorRecord] | None = None,
     ):
         self.resolver = resolver
+        self.chosen = chosen or {}
         self.profile = profile
         self.gwp_set = gwp_set
         self.electricity_basis = electricity_basis
@@ -146,6 +192,10 @@ class CoefficientBuilder:
         carrier = ENERGY_CARRIER.get(key.activity, key.activity)
         electric = carrier == "electricity.purchased"
         variants = (self.electricity_basis,) if electric else ("", "equivalent_value")
+        if carrier in self.chosen:
+            record = self.chosen[carrier]
+            chosen = Resolution(record, chosen_rule(record), ("energy_coefficient_chosen_for_run",))
+            return self._single(key, quantity, "", chosen, "tce", gwp=None)
         # Standard-coal coefficients convert heat content, which does not depend on where the
         # fuel is burnt: a site abroad uses the same coefficient when no local one exists.
         found = self.resolver.resolve(
@@ -176,13 +226,38 @@ class CoefficientBuilder:
                 out.append(found)
             elif gas == "CO2":
                 out.append(Issue("scope1", f"no combustion factor for {key.activity} (CO2)"))
+            else:
+                missing = self._missing_gas(key, gas)
+                if missing is not None:
+                    out.append(missing)
         return out
+
+    def _missing_gas(self, key: Key, gas: str) -> Issue | None:
+        """A gas the chain has factors for, none of which fits these rows, is an issue: left
+        out silently it would make Scope 1 short (issue #11). No factor at all: not one."""
+        shipped_for = self.resolver.library.candidates("emission_factor", key.activity, "ef", gas)
+        variants = sorted({v for (s, v, _) in shipped_for if s in self.combustion_chain})
+        if not variants:
+            return None
+        base = key.use.split("_")[0]
+        fitting = [v for v in variants if base and v.startswith(base + "_")]
+        if fitting:
+            how = "the shipped factors depend on the technology: give use= one of " + ", ".join(
+                fitting
+            )
+        else:
+            how = f"factors exist only for use {', '.join(v or '(none)' for v in variants)}"
+        used = f" used as {key.use!r}" if key.use else ""
+        return Issue("scope1", f"no {gas} factor for {key.activity}{used}; {how}")
 
     def _combustion_gas(self, key: Key, gas: str) -> Coefficient | Issue | None:
         """The first series in the chain that covers this fuel and gas, by the first method
         its parameters allow: a factor per activity unit; NCV × carbon content × oxidation ×
-        44/12 (CO2); or NCV × a factor per unit of energy."""
-        variants = tuple(dict.fromkeys([key.use, ""])) if key.use else ("",)
+        44/12 (CO2); or NCV × a factor per unit of energy, the NCV from this series or else
+        from the first series in the chain that has one (the guideline's NCV of Chinese gas
+        with IPCC's CH4 per TJ)."""
+        variants = _variants(key.use)
+        first_ncv: Resolution | None = None
         for series in self.combustion_chain:
 
             def find(
@@ -200,18 +275,17 @@ class CoefficientBuilder:
                 )
 
             ef = find("ef", "emission_factor", gas)
-            if ef and _convert(key, [ef.factor.unit], ("t", "tCO2e")) is not None:
+            if ef and _convert(key, self.profile, [ef.factor.unit], ("t", "tCO2e")) is not None:
                 return self._product(key, gas, [ef], 1.0)
             ncv = find("ncv", "fuel_parameter", "")
-            if ncv is None:
-                continue
-            if gas == "CO2":
+            if gas == "CO2" and ncv is not None:
                 cc = find("carbon_content", "fuel_parameter", "CO2")
                 ox = find("oxidation", "fuel_parameter", "CO2")
                 if cc and ox:
                     return self._product(key, gas, [ncv, cc, ox], C_TO_CO2)
-            if ef:
-                return self._product(key, gas, [ncv, ef], 1.0)
+            first_ncv = first_ncv or ncv
+            if ef and (ncv or first_ncv):
+                return self._product(key, gas, [ncv or first_ncv, ef], 1.0)
         return None
 
     def _refrigerant(self, key: Key) -> list[Coefficient | Issue]:
@@ -220,7 +294,7 @@ class CoefficientBuilder:
             return [Issue("scope1", f"no gas composition for {key.activity}")]
         out: list[Coefficient | Issue] = []
         for gas, fraction in components:
-            converted = _convert(key, [], ("t",))
+            converted = _convert(key, self.profile, [], ("t",))
             if converted is None:
                 out.append(Issue("scope1", f"unit {key.unit!r} is not a mass"))
                 continue
@@ -304,10 +378,10 @@ class CoefficientBuilder:
         extra_flags: tuple[str, ...] = (),
     ) -> Coefficient | Issue:
         targets = (target,) if target == "tce" else (target, "tCO2e")
-        converted = _convert(key, [found.factor.unit], targets)
+        converted = _convert(key, self.profile, [found.factor.unit], targets)
         if converted is None:
             return Issue(quantity, _unit_reason(key, found.factor.unit))
-        mult, basis_flags = converted
+        mult, reading = converted
         return Coefficient(
             quantity=quantity,
             gas=gas,
@@ -316,17 +390,17 @@ class CoefficientBuilder:
             gwp=gwp,
             factor_ids=(found.factor.factor_id,),
             multiplier=mult,
-            rule=found.rule,
-            flags=found.flags + extra_flags + basis_flags,
+            rule=_with_note(found.rule, reading),
+            flags=found.flags + extra_flags + reading.flags,
         )
 
     def _product(
         self, key: Key, gas: str, parts: list[Resolution], constant: float
     ) -> Coefficient | Issue:
-        converted = _convert(key, [p.factor.unit for p in parts], ("t", "tCO2e"))
+        converted = _convert(key, self.profile, [p.factor.unit for p in parts], ("t", "tCO2e"))
         if converted is None:
             return Issue("scope1", _unit_reason(key, " × ".join(p.factor.unit for p in parts)))
-        mult, basis_flags = converted
+        mult, reading = converted
         value = constant
         for p in parts:
             value *= p.factor.value
@@ -338,10 +412,11 @@ class CoefficientBuilder:
             )
         except KeyError:
             return Issue("scope1", f"no {self.gwp_set} GWP for {gas}")
-        flags = tuple(f for p in parts for f in p.flags) + basis_flags
+        flags = tuple(f for p in parts for f in p.flags) + reading.flags
         rule = " + ".join(dict.fromkeys(p.rule for p in parts)) + (
             "; × 44/12" if constant != 1.0 else ""
         )
+        rule = _with_note(rule, reading)
         return Coefficient(
             quantity="scope1",
             gas=gas,
@@ -362,11 +437,26 @@ def _combustion_gwp_gas(gas: str, gwp_set: str) -> str:
 
 def _unit_reason(key: Key, factor_unit: str) -> str:
     hint = ""
-    if "m3" in key.unit and "Nm3" in factor_unit:
-        hint = "; if the meter reports normal volume, add volume_basis=normal to the rows"
-    elif key.unit in ("L", "m3") and "/t" in factor_unit.replace(" ", ""):
+    given, wanted = volume_basis(key.unit), _factor_volume_basis(factor_unit)
+    if given and wanted and given != wanted:
+        if key.volume_basis == METERED:
+            hint = f"; the rows say volume_basis=metered, so they are not read as {wanted} volume"
+        else:
+            hint = f"; if the meter reports {wanted} volume, add volume_basis={wanted} to the rows"
+    elif given == METERED and "/t" in factor_unit.replace(" ", ""):
         hint = "; a volume needs a density: report the fuel in t or import a factor per volume"
     return f"unit {key.unit!r} does not fit factor unit {factor_unit!r}{hint}"
+
+
+def _factor_volume_basis(factor_unit: str) -> str | None:
+    """The volume basis a factor unit divides by (``GJ/(10^4 Nm3)`` → normal), if any."""
+    for part in factor_unit.split("×"):
+        denominator = part.partition("/")[2].strip().strip("()")
+        if denominator:
+            found = volume_basis(denominator)
+            if found:
+                return found
+    return None
 
 
 def _where(key: Key) -> str:

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from esgledger.calc.allocation import covered_share, market_adjustments, to_kwh
+from esgledger.calc.choices import chosen_coefficients
 from esgledger.calc.coding import code_rows, group_rows, region_chains
 from esgledger.calc.coefficients import CoefficientBuilder
 from esgledger.calc.library import FactorLibrary
@@ -58,6 +59,7 @@ def compute(
         options.profile_obj,
         gwp_set=options.gwp,
         electricity_basis=options.electricity_basis,
+        chosen=chosen_coefficients(library, options.energy_coefficients),
     )
     entity_ids = entities["entity_id"].to_list()
     entity_enum = pl.Enum(entity_ids)

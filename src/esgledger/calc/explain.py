@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import edition_rule_of
+from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.calc.runs import get_run
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
@@ -135,13 +136,21 @@ def explain(
             }
         )
     unit = {q: "tce" if q.startswith("energy") else "tCO2e" for q in wanted}
+    short = set(json.loads(run.totals).get("incomplete_figures", []))
     return {
         "run_id": run.id,
         "year": run.year,
         "edition_rule": edition_rule_of(json.loads(run.options), run.year),
         "entity": entity,
         "figures": {
-            q: {"value": math.fsum(v), "unit": unit[q], "rows": len(v)} for q, v in figures.items()
+            q: {
+                "value": math.fsum(v),
+                "unit": unit[q],
+                "rows": len(v),
+                # unresolved rows are not in the sum: `esg calc show` lists them
+                "incomplete": TOTAL_OF_QUANTITY[q] in short,
+            }
+            for q, v in figures.items()
         },
         "rows": rows,
         "rows_shown": len(rows),

@@ -17,6 +17,13 @@ GRID_LEVELS = ("most_specific", "national")
 LATEST_PUBLISHED = "latest_published_as_of"  # reports' practice (factors-cn.md §2): the default
 MATCHING_DATA_YEAR = "matching_data_year"
 EDITION_RULES = (LATEST_PUBLISHED, MATCHING_DATA_YEAR)
+# How a profile reads gas volumes whose basis (metered m3 or normal Nm3) differs from the
+# factor's. Shared spec factors-cn.md §1 says never to assume them equal without saying so.
+GAS_VOLUME_ASSUMPTIONS = {
+    "metered_is_normal": "Chinese billing volumes treated as the guidelines' standard volume: "
+    "metered m3 read as the NDRC guideline's normal m3 (Nm3), and normal m3 as GB/T 2589's m3",
+    "kept_apart": "metered m3 and normal m3 never read as each other",
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,11 @@ class Profile:
     grid: tuple[str, ...]
     gases: tuple[str, ...] | None = None  # None: every gas a factor exists for
     grid_level: str = "most_specific"
+    gas_volume: str = "metered_is_normal"  # a key of GAS_VOLUME_ASSUMPTIONS
+
+    @property
+    def gas_volume_assumption(self) -> str:
+        return GAS_VOLUME_ASSUMPTIONS[self.gas_volume]
 
 
 PROFILES: dict[str, Profile] = {
@@ -70,6 +82,8 @@ class RunOptions:
     gwp: str = "AR5"
     electricity_basis: str = "equivalent_value"
     strict: bool = False
+    # (activity, edition, variant): a coefficient chosen for one carrier, e.g. the 2008 gas one
+    energy_coefficients: tuple[tuple[str, str, str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     edition_rule: str = LATEST_PUBLISHED
     cutoff_months: int = field(default_factory=lambda: get_settings().report_cutoff_months)
@@ -116,6 +130,10 @@ class RunOptions:
         del out["cutoff"]
         out["as_of"] = self.cutoff.isoformat() if self.cutoff else None
         out["pins"] = [list(p) for p in self.pins]
+        # only when chosen: the digest of a run without a choice stays what it always was
+        out["energy_coefficients"] = [list(c) for c in self.energy_coefficients]
+        if not self.energy_coefficients:
+            del out["energy_coefficients"]
         return out
 
 
@@ -169,3 +187,18 @@ def parse_pins(values: list[str]) -> tuple[tuple[str, str], ...]:
             )
         pins.append((series.strip(), edition.strip()))
     return tuple(pins)
+
+
+def parse_energy_coefficients(values: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """``ACTIVITY=EDITION[:VARIANT]`` strings from the command line."""
+    out = []
+    for text in values:
+        activity, sep, choice = text.partition("=")
+        edition, _, variant = choice.partition(":")
+        if not sep or not activity.strip() or not edition.strip():
+            raise InvalidInput(
+                f"--energy-coefficient {text!r} must look like ACTIVITY=EDITION[:VARIANT], "
+                "e.g. fuel.natural_gas=gbt2589-2008:gas_field_gas"
+            )
+        out.append((activity.strip(), edition.strip(), variant.strip()))
+    return tuple(out)

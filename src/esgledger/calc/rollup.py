@@ -110,3 +110,11 @@ def _summation_order(groups: Groups, entity_ids: list[str]) -> np.ndarray:
 
 def _zero() -> Figures:
     return dict.fromkeys(TOTAL_KEYS, 0.0)
+
+
+def incomplete_figures(unresolved: pl.DataFrame) -> list[str]:
+    """The total keys that unresolved rows leave short (``scope1_tco2e``…), in total order."""
+    short = {TOTAL_OF_QUANTITY[q] for q in unresolved["quantity"].unique().to_list()}
+    if short & {"energy_direct_tce", "energy_indirect_tce"}:
+        short.add("energy_total_tce")
+    return [k for k in TOTAL_KEYS if k in short]

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
+from esgledger.calc.pinning import check_pin_series, pin_refusal
 from esgledger.calc.resolution_notes import resolution_notes
+from esgledger.calc.rollup import incomplete_figures
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit
@@ -131,6 +133,7 @@ def _check_pins(library: FactorLibrary, options: RunOptions) -> None:
                 f"--pin {series}={edition}: that edition belongs to series "
                 f"{library.editions[edition]!r}"
             )
+        check_pin_series(series, edition)
 
 
 def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
@@ -172,6 +175,11 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
             inputs = load_inputs(session, options)
         out = compute(inputs.activities, inputs.entities, library, options)
         unresolved = unresolved_summary(out)
+        refusal = pin_refusal(
+            library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
+        )
+        if refusal:
+            raise InvalidInput(refusal)
         if options.strict and unresolved:
             raise _incomplete(out, unresolved)
         fault_point("calc.computed")
@@ -227,6 +235,9 @@ def _store_run(
                 "by_entity": out.by_entity,
                 "by_gas": out.by_gas,
                 "by_activity": out.by_activity,
+                # readers of the stored totals (KPIs, checks, the report) see the flag too
+                "incomplete": out.unresolved.height > 0,
+                "incomplete_figures": incomplete_figures(out.unresolved),
             }
         ),
         activity_rows=inputs.activities.height,
@@ -304,6 +315,9 @@ def run_summary(
         "by_activity": stored.get("by_activity", {}),
         "unresolved": unresolved if unresolved is not None else [],
         "unresolved_rows": run.unresolved,
+        # a run with unresolved rows has totals that are short: every reader must say so
+        "incomplete": run.unresolved > 0,
+        "incomplete_figures": stored.get("incomplete_figures", []),
     }
 
 

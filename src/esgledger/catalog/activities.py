@@ -47,6 +47,24 @@ def activity_types() -> dict[str, ActivityType]:
     return out
 
 
+BASE_USES = ("stationary", "mobile")
+
+
+@cache
+def uses() -> tuple[str, ...]:
+    """What a fuel row's ``use`` may say: stationary or mobile, or a shipped factor variant
+    that narrows one down (``mobile_oxidation_catalyst``: IPCC 2006 gives gasoline CH4 and
+    N2O per emission-control technology, with no default)."""
+    from esgledger.catalog.factors import factors  # the factor files, loaded on first use
+
+    narrower = {
+        f.variant
+        for f in factors()
+        if f.variant and any(f.variant.startswith(base + "_") for base in BASE_USES)
+    }
+    return (*BASE_USES, *sorted(narrower))
+
+
 def activity_type(type_id: str) -> ActivityType:
     try:
         return activity_types()[type_id]

@@ -14,6 +14,7 @@ from esgledger.calc.options import (
     PROFILES,
     RunOptions,
     describe_rule,
+    parse_energy_coefficients,
     parse_pins,
 )
 from esgledger.calc.resolution_notes import resolution_notes
@@ -73,6 +74,12 @@ def _print_summary(summary: dict[str, Any]) -> None:
             f"[yellow]unresolved[/yellow] {item['activity']} ({item['quantity']}): "
             f"{item['reason']} — {item['rows']} rows"
         )
+    if summary["incomplete"]:
+        short = ", ".join(summary["incomplete_figures"]) or "some figures"
+        console.print(
+            f"[bold red]INCOMPLETE[/bold red]: {summary['unresolved_rows']} activity results "
+            f"unresolved, so {short} are short; fix them, or give --allow-incomplete to accept"
+        )
 
 
 @calc_app.callback()
@@ -112,6 +119,22 @@ def calc(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail, storing nothing, if any activity has no factor.")
     ] = False,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Exit 0 even if some activities have no factor (the run is stored flagged "
+            "incomplete either way; without this option such a run exits 1).",
+        ),
+    ] = False,
+    energy_coefficient: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--energy-coefficient",
+            help="Use this standard-coal coefficient for one carrier: ACTIVITY=EDITION[:VARIANT], "
+            "e.g. fuel.natural_gas=gbt2589-2008:gas_field_gas (repeat).",
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -130,12 +153,15 @@ def calc(
         gwp=gwp,
         electricity_basis=electricity,
         strict=strict,
+        energy_coefficients=parse_energy_coefficients(energy_coefficient or []),
     )
     summary = run_calculation(workspace(db), options, actor=actor())
     if json:
         print_json(summary)
     else:
         _print_summary(summary)
+    if summary["incomplete"] and not allow_incomplete:
+        raise typer.Exit(1)
 
 
 @calc_app.command("runs")
@@ -225,8 +251,10 @@ def explain_cmd(
         return
     console.print(describe_rule(result["edition_rule"]))
     for name, fig in result["figures"].items():
+        short = " [red](incomplete: unresolved rows left out; `esg calc show` lists them)[/red]"
         console.print(
             f"[bold]{name}[/bold]: {fig['value']:,.4f} {fig['unit']} from {fig['rows']} rows"
+            + (short if fig["incomplete"] else "")
         )
     for r in result["rows"]:
         console.print(

@@ -8,13 +8,13 @@ from collections.abc import Collection
 import polars as pl
 
 from esgledger.catalog import activity_types
+from esgledger.catalog.activities import uses
 from esgledger.errors import InvalidInput
 from esgledger.ingest.checker import ROW, Checker, blank, parse_date, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table
 from esgledger.units import parse
 
 REQUIRED = ["entity", "start", "end", "activity", "quantity", "unit"]
-USES = ("stationary", "mobile")
 KEY = ["entity_id", "start", "end", "activity", "attributes"]
 
 
@@ -149,9 +149,9 @@ def validate_activities(
     if "use" in frame.columns:
         check.flag(
             frame,
-            ~blank("use") & ~pl.col("use").str.strip_chars().is_in(list(USES)),
+            ~blank("use") & ~pl.col("use").str.strip_chars().is_in(list(uses())),
             "use",
-            pl.format("use '{}' is not one of stationary, mobile", pl.col("use")),
+            pl.format("use '{}' is not one of " + ", ".join(uses()), pl.col("use")),
         )
     frame = frame.select(
         ROW,
