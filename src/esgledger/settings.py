@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="The window the login rate limit counts failures in."
     )
+    activity_bounds: str | None = Field(
+        default=None,
+        description="A CSV file of plausibility bounds per activity type (columns activity, "
+        "max_quantity, unit, max_days, reason) added to the shipped ones; see file formats.",
+    )
+    max_upload_mb: int = Field(
+        default=60,
+        ge=1,
+        description="The largest request body the server accepts, in MB (uploads included); "
+        "a larger one is refused with 413.",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie Secure (set when serving over HTTPS).",
