@@ -131,6 +131,12 @@ ACTIVITY_MUTATIONS: list[tuple[str, dict[str, str], str | None, str]] = [
     ("period-two-years", {"start": "2023-01-01", "end": "2024-12-31"}, "end", "covers 731 days"),
     ("end-before-start", {"start": "2024-03-01"}, "end", "end is before start"),
     ("quantity-1e308", {"quantity": "1e308"}, "quantity", "beyond the largest accepted number"),
+    (
+        "quantity-1e22",
+        {"quantity": "1e22"},
+        "quantity",
+        "beyond the largest accepted number (1e+21)",
+    ),
     ("quantity-1e400", {"quantity": "1e400"}, "quantity", "'1e400' is not a number"),
     ("quantity-inf", {"quantity": "inf"}, "quantity", "'inf' is not a number"),
     ("quantity-minus-inf", {"quantity": "-Infinity"}, "quantity", "is not a number"),
@@ -152,7 +158,7 @@ ACTIVITY_MUTATIONS: list[tuple[str, dict[str, str], str | None, str]] = [
     ("date-midnight", {"start": "2024-01-01 00:00:00"}, None, ""),
     ("date-midnight-iso", {"end": "2024-02-29T00:00"}, None, ""),
     ("quantity-grouped", {"quantity": "1,234.5"}, None, ""),
-    ("quantity-largest", {"quantity": "1e15"}, None, ""),
+    ("quantity-largest", {"quantity": "1e21"}, None, ""),
 ]
 KPI_MUTATIONS: list[tuple[str, dict[str, str], str | None, str]] = [
     ("value-1e308", {"value": "1e308"}, "value", "beyond the largest accepted number"),

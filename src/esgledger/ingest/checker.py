@@ -8,9 +8,10 @@ from esgledger.errors import ImportRejected, Problem
 
 ROW = "__row"  # the spreadsheet row number: the header is row 1, the first data row is row 2
 KEEP = ImportRejected.shown
-# The largest number any cell may hold: far beyond any real quantity or KPI, far below the
-# point where a sum or a unit conversion overflows to infinity (1e308 would).
-MAX_NUMBER = 1e15
+# The largest number any cell may hold: beyond any real quantity or KPI in any unit (1e21 g
+# is a billion tonnes), far below where a sum, a unit conversion or a factor overflows to
+# infinity (1e308 does). Tighter bounds per activity type: esgledger.catalog.bounds.
+MAX_NUMBER = 1e21
 DAY = r"(\d{4}-\d{2}-\d{2})"
 MIDNIGHT = r"(?:[ T]00:00(?::00(?:\.0+)?)?)?"
 TIME_OF_DAY = r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}"
@@ -103,6 +104,6 @@ def number_problem(column: str) -> pl.Expr:
     number = text.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
     return (
         pl.when(number.is_finite() & (number.abs() > MAX_NUMBER))
-        .then(pl.format("'{}' is beyond the largest accepted number (1e15)", text))
+        .then(pl.format(f"'{{}}' is beyond the largest accepted number ({MAX_NUMBER:g})", text))
         .otherwise(pl.format("'{}' is not a number", text))
     )
