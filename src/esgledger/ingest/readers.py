@@ -100,13 +100,13 @@ def _read_csv(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise refuse(
             source, f"not UTF-8 (bad byte at line {line}); save the file as UTF-8 CSV"
         ) from None
-    check_structure(text, source)
+    check_structure(data, source)
     try:
         frame = pl.read_csv(
             io.BytesIO(data),
