@@ -77,6 +77,22 @@ def huge_string_xlsx(folder: Path, megabytes: int = 200) -> Path:
     return out
 
 
+def repeated_string_parquet(folder: Path) -> Path:
+    """100,000 rows sharing one 40,000-character note: 4 GB decoded, a few KB on disk (a
+    dictionary column, so the test itself never holds the 4 GB)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = 100_000
+    columns = {h: pa.array([v] * rows) for h, v in zip(ACTIVITY_HEADER, ACT, strict=True)}
+    columns["note"] = pa.DictionaryArray.from_arrays(
+        pa.array([0] * rows, pa.int32()), pa.array(["n" * 40_000])
+    )
+    path = folder / "bomb.parquet"
+    pq.write_table(pa.table(columns), path, compression="zstd")
+    return path
+
+
 def esg_subprocess(*args: str) -> tuple[int, str, int]:
     """Run ``esg`` in a fresh interpreter: exit code, stderr, and its peak RSS in MB."""
     code = (
@@ -108,10 +124,11 @@ def count_activities(db: Database) -> int:
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (far_cell_xlsx, "the sheet reaches cell AZ400000"),
-        (huge_string_xlsx, "shared string 1 is longer than 32,767 characters"),
+        (far_cell_xlsx, ": the sheet reaches cell AZ400000"),
+        (huge_string_xlsx, ": shared string 1 is longer than 32,767 characters"),
+        (repeated_string_parquet, ", row 2, column 'note': the cell is longer than 32,767"),
     ],
-    ids=["far-cell", "200-MB-string"],
+    ids=["far-cell", "200-MB-string", "parquet-4-GB-of-one-string"],
 )
 def test_crafted_xlsx_is_refused_with_bounded_memory(
     ws: Database, tmp_path: Path, build, message: str
@@ -121,7 +138,7 @@ def test_crafted_xlsx_is_refused_with_bounded_memory(
     code, stderr, rss_mb = esg_subprocess("import", "activities", str(path), "--db", ws.url)
     assert code == 2, stderr
     assert "Traceback" not in stderr
-    assert stderr.splitlines()[0].startswith(f"error: {path.name}: {message}"), stderr
+    assert stderr.splitlines()[0].startswith(f"error: {path.name}{message}"), stderr
     assert rss_mb < MAX_RSS_MB
     assert count_activities(ws) == 0
 
@@ -248,3 +265,25 @@ def test_web_upload_over_the_cap_is_413_page(db: Database, small_cap: None) -> N
         assert "larger than the server&#39;s limit of 1 MB" in answer.text
         assert "Traceback" not in answer.text
         assert csrf_of(client.get("/upload").text)
+
+
+def test_parquet_rows_are_numbered_across_batches(ws: Database, tmp_path: Path) -> None:
+    import polars as pl
+
+    rows = [[*ACT[:4], str(i), "t", f"m{i}"] for i in range(2_500)]
+    rows[2_100][4] = "lots"
+    frame = pl.DataFrame(rows, schema=[*ACTIVITY_HEADER, "meter"], orient="row")
+    frame.write_parquet(tmp_path / "act.parquet")
+    result = CliRunner().invoke(app, ["import", "activities", str(tmp_path / "act.parquet"),
+                                      "--db", ws.url])  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: act.parquet, row 2102, column 'quantity': 'lots' is not a number"
+    )
+    frame.with_columns(pl.col("quantity").str.replace("lots", "1")).write_parquet(
+        tmp_path / "act.parquet"
+    )
+    imported = CliRunner().invoke(app, ["import", "activities", str(tmp_path / "act.parquet"),
+                                        "--db", ws.url, "--json"])  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    assert count_activities(ws) == 2_500

@@ -3,7 +3,8 @@
 Every format goes the same way: the raw cells as text, the header row checked by
 :func:`~esgledger.ingest.headers.apply_header`, then a limit on the length of any cell.
 CSV structure is checked by :mod:`~esgledger.ingest.csv_structure`, an XLSX is inspected by
-:mod:`~esgledger.ingest.xlsx_guard` before it is loaded, a Parquet file's schema before its data.
+:mod:`~esgledger.ingest.xlsx_guard` before it is loaded, and Parquet is read in bounded
+batches by :mod:`~esgledger.ingest.parquet_file`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from esgledger.ingest import xlsx_guard
 from esgledger.ingest.checker import KEEP, refuse
 from esgledger.ingest.csv_structure import check_structure
 from esgledger.ingest.headers import apply_header
+from esgledger.ingest.parquet_file import read_parquet
 from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS, SheetEntry
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
-ONE_VALUE = "each cell must hold one number, date or text"
-MAX_PARQUET_BYTES = 1024 * 1024 * 1024  # the data uncompressed, as the file's metadata says
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, kind: str = "data"
     elif fmt == "xlsx":
         names, frame = _read_xlsx(data, source, sheet=sheet, kind=kind)
     else:
-        names, frame = _read_parquet(data, source)
+        names, frame = read_parquet(data, source)
     frame = apply_header(names, frame, source)
     if frame.height == 0:
         raise refuse(source, "the file has a header but no data rows")
@@ -194,35 +194,3 @@ def _cell_problems(scan: xlsx_guard.SheetScan, names: list[str]) -> list[Problem
         column = name or f"column {xlsx_guard.column_letters(issue.column)}"
         out.append(Problem(issue.row, column, issue.reason))
     return out
-
-
-def _read_parquet(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
-    import pyarrow.parquet as pq
-
-    try:
-        meta = pq.ParquetFile(io.BytesIO(data)).metadata
-        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        schema = pl.read_parquet_schema(io.BytesIO(data))
-    except Exception as exc:  # pyarrow and polars raise several types for a damaged file
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise refuse(source, f"cannot read as Parquet: {first}") from None
-    if size > MAX_PARQUET_BYTES:
-        raise refuse(
-            source,
-            f"the data is {size / 1e6:.0f} MB uncompressed; the limit is "
-            f"{MAX_PARQUET_BYTES // (1024 * 1024)} MB",
-        )
-    nested = [
-        Problem(1, name, f"the column holds {str(dtype).lower()} values; {ONE_VALUE}")
-        for name, dtype in schema.items()
-        if dtype.is_nested() or dtype in (pl.Binary, pl.Object, pl.Null, pl.Categorical)
-    ]
-    if nested:
-        raise ImportRejected(source, nested)
-    try:
-        frame = pl.read_parquet(io.BytesIO(data))
-        text = frame.with_columns(pl.all().cast(pl.Utf8).fill_null(""))
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise refuse(source, f"cannot read as Parquet: {first}") from None
-    return list(schema), text.rename({c: f"column_{i}" for i, c in enumerate(text.columns)})
