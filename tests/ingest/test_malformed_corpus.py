@@ -271,6 +271,8 @@ XLSX_CASES = [
     Case("xlsx-duplicate-header", "activities",
          table_file("xlsx", "activities", [*ACTIVITY_HEADER, "Unit"], [[*ACT, "kg"]]),
          "row 1", "columns 6 and 7 are both named 'unit'"),
+    Case("xlsx-empty-sheet", "activities", lambda f: write_xlsx(f / "act.xlsx", {"activities": ([], [])}),
+         "", "the file is empty"),
     Case("xlsx-not-a-zip", "activities", raw_file("act.xlsx", CSV_GOOD), "", "not a zip archive"),
     Case("xlsx-truncated", "activities", lambda f: raw_file("act.xlsx", write_xlsx(f / "w.xlsx", {"activities": (ACTIVITY_HEADER, GOOD_ROWS)}).read_bytes()[:900])(f),
          "", "cannot read as XLSX"),

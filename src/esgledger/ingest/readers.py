@@ -55,7 +55,10 @@ def read_table(path: str | Path, *, sheet: str | None = None, kind: str = "data"
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise refuse(source, f"unsupported file type {path.suffix!r}; use .csv, .xlsx or .parquet")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise refuse(source, f"cannot read the file: {exc.strerror}") from None
     if not data.strip():
         raise refuse(source, "the file is empty")
     digest = hashlib.sha256(data).hexdigest()
@@ -65,6 +68,8 @@ def read_table(path: str | Path, *, sheet: str | None = None, kind: str = "data"
         names, frame = _read_xlsx(data, source, sheet=sheet, kind=kind)
     else:
         names, frame = read_parquet(data, source)
+    if not names:
+        raise refuse(source, "the file is empty")
     frame = apply_header(names, frame, source)
     if frame.height == 0:
         raise refuse(source, "the file has a header but no data rows")
