@@ -157,8 +157,9 @@ def _inspect_xlsx(
 ) -> tuple[SheetEntry, xlsx_guard.SheetScan]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            chosen = _choose_sheet(xlsx_guard.list_sheets(zf), source, sheet=sheet, kind=kind)
-            xlsx_guard.check_shared_strings(zf)
+            parts = xlsx_guard.list_parts(zf)
+            chosen = _choose_sheet(parts.sheets, source, sheet=sheet, kind=kind)
+            xlsx_guard.check_shared_strings(zf, parts.shared_strings)
             return chosen, xlsx_guard.scan_sheet(zf, chosen.part)
     except zipfile.BadZipFile:
         raise refuse(

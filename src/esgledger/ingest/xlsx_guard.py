@@ -111,13 +111,29 @@ def _parser(
     return parser
 
 
-def list_sheets(zf: zipfile.ZipFile) -> list[SheetEntry]:
-    """The workbook's sheets in tab order, with whether each is visible and where it is."""
+@dataclass(frozen=True)
+class WorkbookParts:
+    sheets: list[SheetEntry]  # in tab order
+    shared_strings: str | None  # the shared strings' XML inside the archive, if any
+
+
+def _part(target: str) -> str:
+    """An archive path from a relationship target (relative to ``xl/`` or absolute)."""
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    return posixpath.normpath(path)
+
+
+def list_parts(zf: zipfile.ZipFile) -> WorkbookParts:
+    """The workbook's sheets, with whether each is visible and where it is, and where its
+    shared strings are."""
     targets: dict[str, str] = {}
+    shared: list[str] = []
 
     def relation(tag: str, attrs: dict[str, str]) -> None:
         if tag == "Relationship":
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
+            if attrs.get("Type", "").endswith("/sharedStrings"):
+                shared.append(_part(attrs.get("Target", "")))
 
     _stream(zf, "xl/_rels/workbook.xml.rels", _parser(relation))
     found: list[SheetEntry] = []
@@ -126,20 +142,16 @@ def list_sheets(zf: zipfile.ZipFile) -> list[SheetEntry]:
         if tag != "sheet":
             return
         rel = next((v for k, v in attrs.items() if _local(k) == "id"), "")
-        target = targets.get(rel, "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        state = attrs.get("state", "visible")
-        found.append(
-            SheetEntry(attrs.get("name", ""), state == "visible", posixpath.normpath(part))
-        )
+        visible = attrs.get("state", "visible") == "visible"
+        found.append(SheetEntry(attrs.get("name", ""), visible, _part(targets.get(rel, ""))))
 
     _stream(zf, "xl/workbook.xml", _parser(sheet))
-    return found
+    return WorkbookParts(found, shared[0] if shared else None)
 
 
-def check_shared_strings(zf: zipfile.ZipFile) -> None:
+def check_shared_strings(zf: zipfile.ZipFile, part: str | None) -> None:
     """Refuse a shared string longer than an Excel cell may hold, reading it in chunks."""
-    if "xl/sharedStrings.xml" not in zf.namelist():
+    if part is None:
         return
     state = {"index": -1, "length": 0}
 
@@ -156,7 +168,7 @@ def check_shared_strings(zf: zipfile.ZipFile) -> None:
                 "characters, the most an Excel cell holds"
             )
 
-    _stream(zf, "xl/sharedStrings.xml", _parser(start, text=text))
+    _stream(zf, part, _parser(start, text=text))
 
 
 class _SheetReader:
