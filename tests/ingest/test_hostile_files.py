@@ -287,3 +287,20 @@ def test_parquet_rows_are_numbered_across_batches(ws: Database, tmp_path: Path) 
                                         "--db", ws.url, "--json"])  # fmt: skip
     assert imported.exit_code == 0, imported.output
     assert count_activities(ws) == 2_500
+
+
+def test_web_crafted_workbook_is_422_page(db: Database, tmp_path: Path) -> None:
+    import_entities(db, entities_file(tmp_path), actor="test")
+    make_user(db, "mia", "esg_manager")
+    path = far_cell_xlsx(tmp_path, "Z200000")
+    with _client(db) as client:
+        token = log_in(client, "mia")
+        answer = client.post(
+            "/upload",
+            data={"csrf_token": token},
+            files={"file": (path.name, path.read_bytes())},
+        )
+    assert answer.status_code == 422, answer.text
+    assert "far.xlsx: refused, 1 problem, nothing was stored" in answer.text
+    assert "the sheet reaches cell Z200000" in answer.text
+    assert count_activities(db) == 0
