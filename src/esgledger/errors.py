@@ -40,6 +40,15 @@ EXIT_MEANINGS = {
     Exit.INTERNAL: "a bug in esgledger: the message names a file with the details to report",
 }
 
+# C0 and C1 control characters (and DEL) as visible escapes: a cell's text may reach a
+# terminal, and an escape sequence or a newline in it must not act there.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN``, so it prints as one plain line."""
+    return text.translate(_CONTROL)
+
 
 class EsgError(Exception):
     """Base class: a problem the user can fix. Never shown with a traceback."""
@@ -109,12 +118,12 @@ class Problem:
     reason: str
 
     def format(self, source: str) -> str:
-        where = source
+        where = printable(source)
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.reason}"
+            where += f", column '{printable(self.column)}'"
+        return f"{where}: {printable(self.reason)}"
 
 
 class ImportRejected(EsgError):
@@ -132,10 +141,10 @@ class ImportRejected(EsgError):
         lines = [p.format(self.source) for p in self.problems[: self.shown]]
         hidden = self.total - min(self.shown, len(self.problems))
         if hidden > 0:
-            lines.append(f"{self.source}: … and {hidden} more problems")
+            lines.append(f"{printable(self.source)}: … and {hidden} more problems")
         total = self.total
         lines.append(
-            f"{self.source}: refused, {total} problem{'s' if total != 1 else ''}; "
+            f"{printable(self.source)}: refused, {total} problem{'s' if total != 1 else ''}; "
             "nothing was imported"
         )
         return "\n".join(lines)

@@ -56,6 +56,17 @@ class Settings(BaseSettings):
         "must be published by, unless `esg calc --as-of` gives the date (4: 30 April, the "
         "annual-report deadline of companies listed in mainland China).",
     )
+    activity_bounds: str | None = Field(
+        default=None,
+        description="A CSV file of plausibility bounds per activity type (columns activity, "
+        "max_quantity, unit, max_days, reason) added to the shipped ones; see file formats.",
+    )
+    max_upload_mb: int = Field(
+        default=60,
+        ge=1,
+        description="The largest request body the server accepts, in MB (uploads included); "
+        "a larger one is refused with 413.",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie Secure (set when serving over HTTPS).",

@@ -17,9 +17,11 @@ from esgledger.api import (
     report_routes,
     workflow_routes,
 )
+from esgledger.api.body_limit import BodyLimit
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
 from esgledger.ledger.workspace import open_workspace
+from esgledger.settings import get_settings
 from esgledger.web import install as install_web
 
 PREFIX = "/api/v1"
@@ -51,6 +53,7 @@ def create_app(db_target: str) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.db = database
+    app.add_middleware(BodyLimit, max_bytes=get_settings().max_upload_mb * 1024 * 1024)
     app.include_router(router, prefix=PREFIX)
     app.include_router(workflow_routes.router, prefix=PREFIX)
     app.include_router(assess_routes.router, prefix=PREFIX)
@@ -83,6 +86,4 @@ def _document_problems(app: FastAPI) -> None:
 def app_from_settings() -> FastAPI:
     """The app for the workspace in ``ESG_DATABASE_URL``: what each ``esg serve --workers``
     process builds for itself."""
-    from esgledger.settings import get_settings
-
     return create_app(get_settings().database_url)

@@ -17,14 +17,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
 
 from esgledger.api.errors import Unauthorized
 from esgledger.auth.permissions import MATRIX, PermissionDenied, Principal, can, require
 from esgledger.auth.tokens import authenticate_token
 from esgledger.errors import InvalidInput
 from esgledger.ledger.db import Database
-
-MAX_UPLOAD = 50 * 1024 * 1024
+from esgledger.settings import get_settings
 
 bearer = HTTPBearer(
     scheme_name="token",
@@ -114,9 +114,13 @@ def uploaded(file: UploadFile, *, suffixes: tuple[str, ...]) -> Iterator[Path]:
         raise InvalidInput("the uploaded file has no name; send it as multipart form field")
     if not name.lower().endswith(suffixes):
         raise InvalidInput(f"{name}: unsupported file type; use {', '.join(suffixes)}")
-    data = file.file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise InvalidInput(f"{name} is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+    limit = get_settings().max_upload_mb * 1024 * 1024
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(
+            413, f"{name} is larger than the server's limit of {limit // (1024 * 1024)} MB "
+            "(ESG_MAX_UPLOAD_MB)",
+        )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="esg-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)

@@ -26,7 +26,7 @@ from esgledger.ledger.kpis import import_kpis
 
 router = APIRouter(tags=["imports"])
 SUFFIXES = (".csv", ".xlsx", ".parquet")
-ERRORS = s.problems(400, 401, 403, 409, 422)
+ERRORS = s.problems(400, 401, 403, 409, 413, 422)
 
 FileField = Annotated[UploadFile, File(description="CSV, XLSX or Parquet file.")]
 SheetField = Annotated[str | None, Form(max_length=100, description="XLSX sheet.")]

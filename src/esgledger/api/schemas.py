@@ -126,6 +126,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The user's role or entity grants do not allow this.",
         404: "No such record.",
         409: "Clashes with what is stored (stale version, wrong state); nothing was changed.",
+        413: "The request body is larger than ESG_MAX_UPLOAD_MB; nothing was changed.",
         422: "Invalid input or a refused file; nothing was changed.",
     }
     return {s: {"description": text[s], "content": PROBLEM_CONTENT} for s in statuses}

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from esgledger.catalog import activity_types, metrics
 from esgledger.cli import corrections_cmd
 from esgledger.cli.common import DbOption, JsonOption, SheetOption, actor, workspace
+from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, err_console, print_json, print_table
 from esgledger.errors import InvalidInput
 from esgledger.ledger.activities import activity_dict, import_activities, list_activities
@@ -62,7 +63,8 @@ def import_entities_cmd(
     file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
 ) -> None:
     """Import the organisation tree (columns id, name, parent, country, subdivision[, kind])."""
-    summary = import_entities(workspace(db), file, actor=actor(), sheet=sheet).as_dict()
+    with unexpected_failures(file.name):
+        summary = import_entities(workspace(db), file, actor=actor(), sheet=sheet).as_dict()
     if json:
         print_json(summary)
     else:
@@ -92,7 +94,7 @@ def import_activities_cmd(
     """Import activity data (entity, start, end, activity, quantity, unit, then attributes)."""
     if replace != (reason is not None):
         raise InvalidInput("--replace and --reason go together: --replace --reason 'why'")
-    with _progress(not json) as progress:
+    with _progress(not json) as progress, unexpected_failures(file.name):
         summary = import_activities(
             workspace(db), file, actor=actor(), sheet=sheet, on_progress=progress, replace=reason
         )
@@ -111,7 +113,8 @@ def import_kpis_cmd(
     file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
 ) -> None:
     """Import reported KPI values (columns entity, year, metric, value, unit, then dimensions)."""
-    summary = import_kpis(workspace(db), file, actor=actor(), sheet=sheet)
+    with unexpected_failures(file.name):
+        summary = import_kpis(workspace(db), file, actor=actor(), sheet=sheet)
     if json:
         print_json(summary)
     else:

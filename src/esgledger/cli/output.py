@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from esgledger.errors import printable
+
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
@@ -29,9 +31,12 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
 
 
 def fail(message: str) -> None:
-    """One line per problem on stderr, each starting with ``error:``."""
+    """One line per problem on stderr, each starting with ``error:``; control characters in
+    the message (a hostile file's cell) are shown escaped, never sent to the terminal."""
     for line in message.splitlines() or [message]:
-        err_console.print(Text.assemble(("error:", "bold red"), " ", line), soft_wrap=True)
+        err_console.print(
+            Text.assemble(("error:", "bold red"), " ", printable(line)), soft_wrap=True
+        )
 
 
 def lock_wait_notice(waited: float, wait: float) -> None:

@@ -9,9 +9,21 @@ import polars as pl
 
 from esgledger.catalog import activity_types
 from esgledger.catalog.activities import uses
+from esgledger.catalog.bounds import Bound, activity_bounds
 from esgledger.errors import InvalidInput
-from esgledger.ingest.checker import ROW, Checker, blank, parse_date, parse_number, with_row_numbers
+from esgledger.ingest.checker import (
+    ROW,
+    Checker,
+    blank,
+    date_problem,
+    number_problem,
+    parse_date,
+    parse_number,
+    with_row_numbers,
+)
+from esgledger.ingest.plausibility import check_plausible
 from esgledger.ingest.readers import Table
+from esgledger.settings import get_settings
 from esgledger.units import parse
 
 REQUIRED = ["entity", "start", "end", "activity", "quantity", "unit"]
@@ -92,12 +104,16 @@ def validate_activities(
     *,
     known_entities: Collection[str],
     existing_keys: pl.DataFrame | None = None,
+    bounds: dict[str, Bound] | None = None,
 ) -> pl.DataFrame:
     """Typed activity rows ready to store, or :class:`ImportRejected` listing every bad row.
 
     ``existing_keys`` holds the stored rows' natural keys (columns of ``KEY`` plus ``batch_id``)
-    so a row imported twice is refused as a duplicate.
+    so a row imported twice is refused as a duplicate. ``bounds`` are the plausibility bounds
+    per activity type (default: the shipped ones and ``ESG_ACTIVITY_BOUNDS``).
     """
+    if bounds is None:
+        bounds = activity_bounds(get_settings().activity_bounds)
     check = Checker(table.source)
     if not check.require_columns(table.frame, REQUIRED):
         check.raise_if_any()
@@ -124,7 +140,7 @@ def validate_activities(
             frame,
             pl.col(f"_{col}").is_null(),
             col,
-            pl.format("'{}' is not a date (use YYYY-MM-DD)", pl.col(col)),
+            date_problem(col),
         )
     check.flag(frame, pl.col("_end") < pl.col("_start"), "end", "end is before start")
     types = list(activity_types())
@@ -140,12 +156,13 @@ def validate_activities(
         frame,
         pl.col("_quantity").is_null(),
         "quantity",
-        pl.format("'{}' is not a number", pl.col("quantity")),
+        number_problem("quantity"),
     )
     check.flag(frame, pl.col("_quantity") < 0, "quantity", "quantity is negative")
     units = _unit_problems(frame.filter(~blank("unit")))
     frame = frame.join(units, on=["activity", "unit"], how="left")
     check.flag(frame, pl.col("unit_reason").is_not_null(), "unit", pl.col("unit_reason"))
+    check_plausible(frame, bounds, check)
     if "use" in frame.columns:
         check.flag(
             frame,

@@ -8,6 +8,18 @@ from esgledger.errors import ImportRejected, Problem
 
 ROW = "__row"  # the spreadsheet row number: the header is row 1, the first data row is row 2
 KEEP = ImportRejected.shown
+# The largest number any cell may hold: beyond any real quantity or KPI in any unit (1e21 g
+# is a billion tonnes), far below where a sum, a unit conversion or a factor overflows to
+# infinity (1e308 does). Tighter bounds per activity type: esgledger.catalog.bounds.
+MAX_NUMBER = 1e21
+DAY = r"(\d{4}-\d{2}-\d{2})"
+MIDNIGHT = r"(?:[ T]00:00(?::00(?:\.0+)?)?)?"
+TIME_OF_DAY = r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}"
+
+
+def refuse(source: str, reason: str) -> ImportRejected:
+    """A refusal of the whole file for one reason that no row or column can carry."""
+    return ImportRejected(source, [Problem(None, None, reason)])
 
 
 class Checker:
@@ -37,12 +49,14 @@ class Checker:
         computed beforehand.
         """
         reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
-        hits = frame.lazy().filter(bad.fill_null(False)).select(ROW, reason_expr.alias("reason"))
-        count = hits.select(pl.len()).collect().item()
-        if not count:
+        # Eager on purpose: the streaming engine panicked formatting reasons on a filtered
+        # frame (30,000 rows, 50 bad dates), and the reason is only needed for the rows kept.
+        hits = frame.filter(bad.fill_null(False))
+        if not hits.height:
             return
-        self.total += count
-        for row, text in hits.sort(ROW).head(KEEP).collect().iter_rows():
+        self.total += hits.height
+        shown = hits.sort(ROW).head(KEEP).select(ROW, reason_expr.alias("reason"))
+        for row, text in shown.iter_rows():
             self.problems.append(Problem(int(row), column, str(text)))
 
     def raise_if_any(self) -> None:
@@ -59,8 +73,20 @@ def blank(column: str) -> pl.Expr:
 
 
 def parse_date(column: str) -> pl.Expr:
-    """ISO dates; a spreadsheet's "2024-01-31 00:00:00" is read as its date part."""
-    return pl.col(column).str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    """ISO dates, the whole cell: a spreadsheet's "2024-01-31 00:00:00" is its date, but any
+    other time of day or trailing text is no date (null), never silently cut off."""
+    day = pl.col(column).str.strip_chars().str.extract("^" + DAY + MIDNIGHT + "$", 1)
+    return day.str.to_date("%Y-%m-%d", strict=False)
+
+
+def date_problem(column: str) -> pl.Expr:
+    """Why a cell :func:`parse_date` refused is not a date, for the message."""
+    text = pl.col(column).str.strip_chars()
+    return (
+        pl.when(text.str.contains(TIME_OF_DAY))
+        .then(pl.format("'{}' has a time of day; give the date only (YYYY-MM-DD)", text))
+        .otherwise(pl.format("'{}' is not a date (use YYYY-MM-DD)", text))
+    )
 
 
 def parse_number(column: str) -> pl.Expr:
@@ -69,4 +95,15 @@ def parse_number(column: str) -> pl.Expr:
     grouped = text.str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
     cleaned = pl.when(grouped).then(text.str.replace_all(",", "", literal=True)).otherwise(text)
     number = cleaned.cast(pl.Float64, strict=False)
-    return pl.when(number.is_finite()).then(number)
+    return pl.when(number.is_finite() & (number.abs() <= MAX_NUMBER)).then(number)
+
+
+def number_problem(column: str) -> pl.Expr:
+    """Why a cell :func:`parse_number` refused is not a number, for the message."""
+    text = pl.col(column).str.strip_chars()
+    number = text.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
+    return (
+        pl.when(number.is_finite() & (number.abs() > MAX_NUMBER))
+        .then(pl.format(f"'{{}}' is beyond the largest accepted number ({MAX_NUMBER:g})", text))
+        .otherwise(pl.format("'{}' is not a number", text))
+    )

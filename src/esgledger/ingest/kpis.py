@@ -8,7 +8,14 @@ import polars as pl
 
 from esgledger.catalog import dimensions, metrics
 from esgledger.errors import InvalidInput
-from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
+from esgledger.ingest.checker import (
+    ROW,
+    Checker,
+    blank,
+    number_problem,
+    parse_number,
+    with_row_numbers,
+)
 from esgledger.ingest.readers import Table
 from esgledger.units import compatible, parse
 
@@ -126,7 +133,7 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         frame,
         reported & pl.col("_value").is_null(),
         "value",
-        pl.format("'{}' is not a number", pl.col("value")),
+        number_problem("value"),
     )
     check.flag(frame, reported & (pl.col("_value") < 0), "value", "value is negative")
     check.flag(

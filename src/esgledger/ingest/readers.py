@@ -1,15 +1,29 @@
-"""Reading a tabular file into a frame of string columns, refusing unreadable files whole."""
+"""Reading a tabular file into a frame of string columns, refusing unreadable files whole.
+
+Every format goes the same way: the raw cells as text, the header row checked by
+:func:`~esgledger.ingest.headers.apply_header`, then a limit on the length of any cell.
+CSV structure is checked by :mod:`~esgledger.ingest.csv_structure`, an XLSX is inspected by
+:mod:`~esgledger.ingest.xlsx_guard` before it is loaded, and Parquet is read in bounded
+batches by :mod:`~esgledger.ingest.parquet_file`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from esgledger.errors import ImportRejected, Problem
+from esgledger.ingest import xlsx_guard
+from esgledger.ingest.checker import KEEP, refuse
+from esgledger.ingest.csv_structure import check_structure
+from esgledger.ingest.headers import apply_header
+from esgledger.ingest.parquet_file import read_parquet
+from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS, SheetEntry
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
 
@@ -27,96 +41,162 @@ class Table:
         return self.frame.height
 
 
-def _refuse(source: str, reason: str) -> ImportRejected:
-    return ImportRejected(source, [Problem(None, None, reason)])
-
-
 def read_table(path: str | Path, *, sheet: str | None = None, kind: str = "data") -> Table:
     """Read ``path`` (CSV, XLSX or Parquet) as strings; header names are trimmed and lowered.
 
-    ``sheet`` picks an XLSX sheet; without it a sheet named ``kind`` is used, or the only
-    sheet. Raises :class:`ImportRejected` for a missing, empty, non-UTF-8 or unreadable file.
+    ``sheet`` picks an XLSX sheet; without it a visible sheet named ``kind`` is used, or the
+    only visible sheet. Raises :class:`ImportRejected` for a missing, empty, non-UTF-8,
+    malformed or oversized file, with the row and column where there is one.
     """
     path = Path(path)
     source = path.name
     if not path.is_file():
-        raise _refuse(source, f"file not found: {path}")
+        raise refuse(source, f"file not found: {path}")
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise _refuse(source, f"unsupported file type {path.suffix!r}; use .csv, .xlsx or .parquet")
-    data = path.read_bytes()
+        raise refuse(source, f"unsupported file type {path.suffix!r}; use .csv, .xlsx or .parquet")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise refuse(source, f"cannot read the file: {exc.strerror}") from None
     if not data.strip():
-        raise _refuse(source, "the file is empty")
+        raise refuse(source, "the file is empty")
     digest = hashlib.sha256(data).hexdigest()
     if fmt == "csv":
-        frame = _read_csv(data, source)
+        names, frame = _read_csv(data, source)
     elif fmt == "xlsx":
-        frame = _read_xlsx(data, source, sheet=sheet, kind=kind)
+        names, frame = _read_xlsx(data, source, sheet=sheet, kind=kind)
     else:
-        frame = _read_parquet(data, source)
-    frame = frame.rename({c: c.strip().lower() for c in frame.columns})
+        names, frame = read_parquet(data, source)
+    if not names:
+        raise refuse(source, "the file is empty")
+    frame = apply_header(names, frame, source)
     if frame.height == 0:
-        raise _refuse(source, "the file has a header but no data rows")
+        raise refuse(source, "the file has a header but no data rows")
+    _refuse_long_cells(frame, source)
     return Table(frame=frame, source=source, sha256=digest)
 
 
-def _read_csv(data: bytes, source: str) -> pl.DataFrame:
+def _split_header(frame: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
+    """The first row as the column names, the rest as the data."""
+    if frame.height == 0:
+        return [], frame
+    names = ["" if v is None else str(v) for v in frame.row(0)]
+    return names, frame.slice(1)
+
+
+def _refuse_long_cells(frame: pl.DataFrame, source: str) -> None:
+    """No cell longer than an Excel cell may be: a 200 MB string is an attack, not data."""
+    problems: list[Problem] = []
+    total = 0
+    for column in frame.columns:
+        too_long = frame.select(pl.col(column).str.len_chars() > MAX_CELL_CHARS).to_series()
+        hits = too_long.arg_true()
+        total += len(hits)
+        for index in hits.head(KEEP).to_list():
+            problems.append(
+                Problem(index + 2, column, f"the cell is longer than {MAX_CELL_CHARS:,} characters")
+            )
+    if total:
+        raise ImportRejected(source, problems, total)
+
+
+def _read_csv(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _refuse(
+        raise refuse(
             source, f"not UTF-8 (bad byte at line {line}); save the file as UTF-8 CSV"
         ) from None
+    check_structure(data, source)
     try:
         frame = pl.read_csv(
             io.BytesIO(data),
+            has_header=False,
             infer_schema=False,
             empty_string_is_null=False,
             truncate_ragged_lines=False,
         )
     except (pl.exceptions.PolarsError, OSError) as exc:
         first = str(exc).strip().splitlines()[0]
-        raise _refuse(source, f"cannot read as CSV: {first}") from None
-    return frame.with_columns(pl.all().fill_null(""))
+        raise refuse(source, f"cannot read as CSV: {first}") from None
+    return _split_header(frame.with_columns(pl.all().fill_null("")))
 
 
-def _read_xlsx(data: bytes, source: str, *, sheet: str | None, kind: str) -> pl.DataFrame:
+def _choose_sheet(
+    sheets: list[SheetEntry], source: str, *, sheet: str | None, kind: str
+) -> SheetEntry:
+    """The named sheet; else the visible sheet named after the data, or the only visible one.
+    A hidden sheet is read only when named with ``--sheet``."""
+    names = [s.name for s in sheets]
+    if sheet is not None:
+        chosen = next((s for s in sheets if s.name == sheet), None)
+        if chosen is None:
+            raise refuse(source, f"no sheet {sheet!r}; the workbook has {', '.join(names)}")
+        return chosen
+    visible = [s for s in sheets if s.visible]
+    hidden = [s.name for s in sheets if not s.visible]
+    named = next((s for s in visible if s.name == kind), None)
+    if named is not None:
+        return named
+    if len(visible) == 1 and kind not in hidden:
+        return visible[0]
+    note = f"; hidden: {', '.join(hidden)}" if hidden else ""
+    raise refuse(
+        source,
+        f"no sheet named {kind!r} and several sheets "
+        f"({', '.join(s.name for s in visible)}{note}); name the sheet or pass --sheet",
+    )
+
+
+def _inspect_xlsx(
+    data: bytes, source: str, *, sheet: str | None, kind: str
+) -> tuple[SheetEntry, xlsx_guard.SheetScan]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            parts = xlsx_guard.list_parts(zf)
+            chosen = _choose_sheet(parts.sheets, source, sheet=sheet, kind=kind)
+            xlsx_guard.check_shared_strings(zf, parts.shared_strings)
+            return chosen, xlsx_guard.scan_sheet(zf, chosen.part)
+    except zipfile.BadZipFile:
+        raise refuse(
+            source, "cannot read as XLSX: not a zip archive (is it an old .xls?)"
+        ) from None
+    except xlsx_guard.Refused as exc:
+        raise refuse(source, str(exc)) from None
+
+
+def _read_xlsx(
+    data: bytes, source: str, *, sheet: str | None, kind: str
+) -> tuple[list[str], pl.DataFrame]:
     import fastexcel
 
+    chosen, scan = _inspect_xlsx(data, source, sheet=sheet, kind=kind)
     try:
         reader = fastexcel.read_excel(data)
-    except Exception as exc:  # fastexcel raises its own error types for corrupt files
-        raise _refuse(source, f"cannot read as XLSX: {exc}") from None
-    names = reader.sheet_names
-    if sheet is not None:
-        if sheet not in names:
-            raise _refuse(source, f"no sheet {sheet!r}; the workbook has {', '.join(names)}")
-        chosen = sheet
-    elif kind in names:
-        chosen = kind
-    elif len(names) == 1:
-        chosen = names[0]
-    else:
-        raise _refuse(
-            source,
-            f"no sheet named {kind!r} and several sheets ({', '.join(names)}); "
-            "name the sheet or pass --sheet",
+        sheet_data = reader.load_sheet(
+            chosen.name, header_row=None, dtypes="string", whitespace_as_null=False
         )
-    try:
-        sheet_data = reader.load_sheet(chosen, dtypes="string", whitespace_as_null=False)
         frame = pl.from_arrow(sheet_data.to_arrow())
-    except Exception as exc:
-        raise _refuse(source, f"cannot read sheet {chosen!r}: {exc}") from None
+    except Exception as exc:  # fastexcel raises its own error types for corrupt files
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise refuse(source, f"cannot read sheet {chosen.name!r}: {first}") from None
     assert isinstance(frame, pl.DataFrame)
-    return frame.with_columns(pl.all().cast(pl.Utf8).fill_null(""))
+    names, rows = _split_header(frame.with_columns(pl.all().cast(pl.Utf8).fill_null("")))
+    if scan.issue_total:
+        raise ImportRejected(source, _cell_problems(scan, names), scan.issue_total)
+    return names, rows
 
 
-def _read_parquet(data: bytes, source: str) -> pl.DataFrame:
-    try:
-        frame = pl.read_parquet(io.BytesIO(data))
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise _refuse(source, f"cannot read as Parquet: {exc}") from None
-    return frame.with_columns(pl.all().cast(pl.Utf8).fill_null(""))
+def _cell_problems(scan: xlsx_guard.SheetScan, names: list[str]) -> list[Problem]:
+    """Error cells and unsaved formulas, named by row and the header of their column."""
+    out = []
+    for issue in scan.issues:
+        index = issue.column - 1
+        name = names[index].strip().lower() if index < len(names) else ""
+        column = name or f"column {xlsx_guard.column_letters(issue.column)}"
+        out.append(Problem(issue.row, column, issue.reason))
+    return out

@@ -1,0 +1,56 @@
+"""The last line of defence of ``esg import``: an unexpected failure becomes one line.
+
+A validator bug or a library panic on a hostile file must not print a traceback: the
+traceback goes to a log file, and the user gets one line naming the file, the kind of
+failure and the log's path. The import's transaction is rolled back, so nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from esgledger.errors import EsgError, printable
+
+LOG_FOLDER = "esgledger-logs"
+
+
+class ImportFailed(EsgError):
+    """An import stopped on an error no check foresaw; nothing was written (exit code 1)."""
+
+    exit_code = 1
+
+
+def write_log(exc: BaseException, source: str) -> Path:
+    """The traceback in a new file under the temporary folder; returns its path."""
+    folder = Path(tempfile.gettempdir()) / LOG_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = folder / f"import-{stamp}-{os.getpid()}.log"
+    text = "".join(traceback.format_exception(exc))
+    path.write_text(f"esg import of {source}\n{text}", encoding="utf-8")
+    return path
+
+
+@contextmanager
+def unexpected_failures(source: str) -> Iterator[None]:
+    """Turn any exception other than a user-facing :class:`EsgError` into :class:`ImportFailed`."""
+    try:
+        yield
+    except EsgError:
+        raise
+    except Exception as exc:
+        try:
+            where = f"details in {write_log(exc, source)}"
+        except OSError as log_error:
+            where = f"no log could be written ({log_error.strerror})"
+        kind = type(exc).__name__
+        raise ImportFailed(
+            f"{printable(source)}: the import failed on an unexpected error ({kind}); nothing "
+            f"was imported; {where} — please report it"
+        ) from None

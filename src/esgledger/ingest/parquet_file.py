@@ -1,0 +1,89 @@
+"""Reading a Parquet file as text columns, in batches, with bounded memory.
+
+Parquet compresses well enough to hide gigabytes: a dictionary of one 40 KB string repeated
+over a million rows takes a few KB on disk. So the schema is checked first (one plain value
+per cell), then the rows are decoded a batch at a time, each batch refused at once if a cell
+is longer than an Excel cell may be or the decoded total passes the limit.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from esgledger.errors import ImportRejected, Problem
+from esgledger.ingest.checker import refuse
+from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS
+
+MAX_PARQUET_BYTES = 1024 * 1024 * 1024  # the decoded text of all cells
+BATCH_ROWS = 1024
+ONE_VALUE = "each cell must hold one number, date or text"
+
+
+def _unreadable(source: str, exc: Exception) -> ImportRejected:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return refuse(source, f"cannot read as Parquet: {first}")
+
+
+def read_parquet(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
+    """The header (column names) and every row as text; see the module for the limits."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(io.BytesIO(data))
+        schema = pl.read_parquet_schema(io.BytesIO(data))
+    except Exception as exc:  # pyarrow and polars raise several types for a damaged file
+        raise _unreadable(source, exc) from None
+    nested = [
+        Problem(1, name, f"the column holds {str(dtype).lower()} values; {ONE_VALUE}")
+        for name, dtype in schema.items()
+        if dtype.is_nested() or dtype in (pl.Binary, pl.Object)
+    ]
+    if nested:
+        raise ImportRejected(source, nested)
+    names = list(schema)
+    positional = [f"column_{i}" for i in range(len(names))]
+    batches: list[pl.DataFrame] = []
+    decoded = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+            frame = pl.DataFrame(pl.from_arrow(batch)).with_columns(
+                pl.all().cast(pl.Utf8).fill_null("")
+            )
+            frame.columns = positional
+            _refuse_long_cells(frame, names, source, first_row=2 + sum(b.height for b in batches))
+            decoded += int(frame.estimated_size())
+            if decoded > MAX_PARQUET_BYTES:
+                raise refuse(
+                    source,
+                    f"the data is over {MAX_PARQUET_BYTES // (1024 * 1024)} MB once "
+                    "decoded, the limit; split the file",
+                )
+            batches.append(frame)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # a damaged page shows only when it is decoded
+        raise _unreadable(source, exc) from None
+    if not batches:
+        return names, pl.DataFrame(
+            {c: [] for c in positional}, schema=dict.fromkeys(positional, pl.Utf8)
+        )
+    return names, pl.concat(batches)
+
+
+def _refuse_long_cells(frame: pl.DataFrame, names: list[str], source: str, first_row: int) -> None:
+    for column, name in zip(frame.columns, names, strict=True):
+        hits = (frame[column].str.len_chars() > MAX_CELL_CHARS).arg_true()
+        if len(hits):
+            row = first_row + int(hits[0])
+            raise ImportRejected(
+                source,
+                [
+                    Problem(
+                        row,
+                        name.strip().lower(),
+                        f"the cell is longer than {MAX_CELL_CHARS:,} characters",
+                    )
+                ],
+            )
