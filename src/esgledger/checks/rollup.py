@@ -13,7 +13,7 @@ from collections import defaultdict
 from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import beyond, sum_tolerance
+from esgledger.checks.tolerance import beyond, half_unit, relative_text
 from esgledger.errors import InvalidInput
 from esgledger.kpi.reported import additive
 from esgledger.ledger.models import KpiValue
@@ -27,6 +27,13 @@ def _value(v: KpiValue) -> float | None:
         return v.value * multiplier(v.unit, metrics()[v.metric_id].unit)
     except InvalidInput:
         return None
+
+
+def _rounding(v: KpiValue) -> float:
+    """Half a unit of the row's printed decimals, in the metric's unit."""
+    metric = metrics()[v.metric_id]
+    decimals = v.decimals if v.decimals is not None else metric.precision
+    return half_unit(decimals) * multiplier(v.unit, metric.unit)
 
 
 def entity_sums(ctx: CheckContext) -> list[Finding]:
@@ -56,7 +63,7 @@ def _compare(
         return None
     expected = sum(x * shares[v.entity_id] for x, v in zip(values, parts, strict=True))  # type: ignore[operator]
     found = _value(group)
-    tolerance = sum_tolerance([metric.precision] * len(parts))
+    tolerance = _rounding(group) + sum(_rounding(v) * shares[v.entity_id] for v in parts)
     if found is None or not beyond(found, expected, tolerance):
         return None
     p = metric.precision
@@ -75,7 +82,8 @@ def _compare(
         explanation=(
             f"The {len(parts)} entities reporting {metric.name} add up to "
             f"{number(expected, p)} {metric.unit}, but the group reports "
-            f"{number(found, p)} {metric.unit}."
+            f"{number(found, p)} {metric.unit}. "
+            + relative_text(found - expected, tolerance, metric.unit)
         ),
         fix=(
             "Correct the entity or group values so they agree, or collect the entities "

@@ -9,11 +9,20 @@ import polars as pl
 from esgledger.catalog import dimensions, metrics
 from esgledger.errors import InvalidInput
 from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
+from esgledger.ingest.decimals import MAX_DECIMALS, printed_decimals
 from esgledger.ingest.readers import Table
 from esgledger.units import compatible, parse
 
 REQUIRED = ["entity", "year", "metric", "value", "unit"]
-OPTIONAL = ["status", "qualifier", "preliminary", "source", "note", "restatement_reason"]
+OPTIONAL = [
+    "status",
+    "qualifier",
+    "preliminary",
+    "source",
+    "note",
+    "restatement_reason",
+    "decimals",
+]
 KEY = ["entity_id", "year", "metric_id", "dims"]
 
 STATUSES = ("reported", "not_disclosed", "not_applicable", "missing")
@@ -89,6 +98,7 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         .alias("_qualifier"),
         pl.col("preliminary").str.to_lowercase().is_in(list(TRUE_WORDS)).alias("_preliminary"),
         _dims_expr(dim_cols).alias("dims"),
+        _decimals_expr().alias("_decimals"),
     )
     known = sorted(known_entities)
     check.flag(
@@ -111,12 +121,6 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
     )
     check.flag(
         frame,
-        pl.col("_kind") == "derived",
-        "metric",
-        pl.format("'{}' is derived from other metrics; enter its inputs instead", pl.col("metric")),
-    )
-    check.flag(
-        frame,
         ~pl.col("_status").is_in(list(STATUSES)),
         "status",
         pl.format("status '{}' is not one of " + ", ".join(STATUSES), pl.col("status")),
@@ -134,6 +138,14 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         ~reported & pl.col("_value").is_not_null(),
         "value",
         "a value given with a status other than reported",
+    )
+    check.flag(
+        frame,
+        ~blank("decimals") & pl.col("_decimals").is_null(),
+        "decimals",
+        pl.format(
+            f"'{{}}' is not a count of decimals, 0 to {MAX_DECIMALS}", pl.col("decimals")
+        ),
     )
     check.flag(
         frame,
@@ -162,6 +174,7 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         pl.col("metric").alias("metric_id"),
         "dims",
         pl.col("_value").alias("value"),
+        pl.when(reported).then(pl.col("_decimals")).alias("decimals"),
         "unit",
         pl.col("_status").alias("status"),
         pl.col("_qualifier").alias("qualifier"),
@@ -170,6 +183,14 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         "note",
         "restatement_reason",
     )
+
+
+def _decimals_expr() -> pl.Expr:
+    """The printed decimals: the ``decimals`` column when given, else read from the value."""
+    given = pl.col("decimals").cast(pl.Int32, strict=False)
+    given = pl.when(given.is_between(0, MAX_DECIMALS)).then(given)
+    inferred = pl.col("value").map_elements(printed_decimals, return_dtype=pl.Int32)
+    return pl.when(blank("decimals")).then(inferred).otherwise(given)
 
 
 def _check_units(frame: pl.DataFrame, check: Checker) -> None:

@@ -90,21 +90,22 @@ def entity_activity_values(
 def activity_figure(
     metric: Metric, year: int, scope: Scope, sums: dict[tuple[str, str], list[tuple[str, float]]]
 ) -> KpiFigure:
-    """The boundary's share-weighted total; no records at all is a total of zero, said so."""
+    """The boundary's share-weighted total; no records at all is "not available", never 0."""
     per_entity, skipped = entity_activity_values(sums, metric)
     values = {e: v for e, v in per_entity.items() if e in scope.shares}
     total = sum(values[e] * scope.shares[e] for e in sorted(values))
     activity = metric.calc_key.removeprefix("activity:")
-    note = "" if values else f"no {activity} records in the boundary: counted as zero"
+    note = "" if values else f"not available: no {activity} records in the boundary in {year}"
     if skipped:
         units = ", ".join(sorted(skipped))
         note = f"leaves out quantities in {units} (not convertible to {metric.unit})"
     return KpiFigure(
         metric=metric.id,
         year=year,
-        value=total,
+        value=total if values else None,
         unit=metric.unit,
         source="calculated",
+        status="reported" if values else "missing",
         boundary=scope.code,
         entities=len(values),
         inputs=[{"activity": activity, "entities": len(values)}],
@@ -129,16 +130,20 @@ def run_figure(metric: Metric, year: int, scope: Scope, run: CalculationRun | No
             note=f"no calculation run for {year}; run `esg calc --year {year}`",
         )
     stored = json.loads(run.totals)
-    note = (
-        ""
-        if (run.boundary_code or None) == scope.code
-        else f"run {run.id} used boundary {run.boundary_code or 'all entities'}"
-    )
+    notes = []
+    if (run.boundary_code or None) != scope.code:
+        notes.append(f"run {run.id} used boundary {run.boundary_code or 'all entities'}")
+    if run.unresolved:
+        notes.append(
+            f"incomplete: run {run.id} left {run.unresolved} activity row(s) unresolved "
+            f"(`esg calc show --run {run.id}`)"
+        )
     return KpiFigure(
         **base,
         value=float(stored["totals"][key]),
         source="calculated",
         entities=len(stored["by_entity"]),
         inputs=[{"run": run.id, "figure": key}],
-        note=note,
+        note="; ".join(notes),
+        incomplete=run.unresolved > 0,
     )
