@@ -37,7 +37,9 @@ def test_not_available_partial_and_incomplete_figures_in_the_appendix(ws: Worksp
         model = build_report(session, 2025, years=1)
     cells, notes = appendix_row(model, "water.withdrawal.municipal")
     assert cells == ["5,000.00"]
-    assert notes == ["Municipal water 2025 is partial: no 2025 activity data for 1 member(s) (WH1)."]
+    assert notes == [
+        "Municipal water 2025 is partial: no 2025 activity data for 1 member(s) (WH1)."
+    ]
     consumption = [r for t in model.appendix for r in t.rows if r.metric == "water.consumption"]
     assert consumption == []  # no discharge records: not available in every year, not 0.00
     cells, notes = appendix_row(model, "ghg.scope2_market")

@@ -13,9 +13,9 @@ from collections import defaultdict
 from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import beyond, half_unit, relative_text
+from esgledger.checks.tolerance import beyond, relative_text
 from esgledger.errors import InvalidInput
-from esgledger.kpi.reported import additive
+from esgledger.kpi.reported import additive, value_rounding
 from esgledger.ledger.models import KpiValue
 from esgledger.units import multiplier
 
@@ -27,13 +27,6 @@ def _value(v: KpiValue) -> float | None:
         return v.value * multiplier(v.unit, metrics()[v.metric_id].unit)
     except InvalidInput:
         return None
-
-
-def _rounding(v: KpiValue) -> float:
-    """Half a unit of the row's printed decimals, in the metric's unit."""
-    metric = metrics()[v.metric_id]
-    decimals = v.decimals if v.decimals is not None else metric.precision
-    return half_unit(decimals) * multiplier(v.unit, metric.unit)
 
 
 def entity_sums(ctx: CheckContext) -> list[Finding]:
@@ -63,7 +56,9 @@ def _compare(
         return None
     expected = sum(x * shares[v.entity_id] for x, v in zip(values, parts, strict=True))  # type: ignore[operator]
     found = _value(group)
-    tolerance = _rounding(group) + sum(_rounding(v) * shares[v.entity_id] for v in parts)
+    tolerance = value_rounding(group, metric) + sum(
+        value_rounding(v, metric) * shares[v.entity_id] for v in parts
+    )
     if found is None or not beyond(found, expected, tolerance):
         return None
     p = metric.precision

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, activity_types
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope
+from esgledger.kpi.unresolved import Unresolved
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 from esgledger.units import compatible, multiplier
 
@@ -113,7 +114,14 @@ def activity_figure(
     )
 
 
-def run_figure(metric: Metric, year: int, scope: Scope, run: CalculationRun | None) -> KpiFigure:
+def run_figure(
+    metric: Metric,
+    year: int,
+    scope: Scope,
+    run: CalculationRun | None,
+    unresolved: Unresolved | None = None,
+) -> KpiFigure:
+    """The run's total for the metric; incomplete when the run left rows of it unresolved."""
     key = metric.calc_key.removeprefix("calc:")
     base: dict[str, Any] = {
         "metric": metric.id,
@@ -133,9 +141,10 @@ def run_figure(metric: Metric, year: int, scope: Scope, run: CalculationRun | No
     notes = []
     if (run.boundary_code or None) != scope.code:
         notes.append(f"run {run.id} used boundary {run.boundary_code or 'all entities'}")
-    if run.unresolved:
+    left_out = unresolved.count(key) if unresolved is not None else 0
+    if left_out:
         notes.append(
-            f"incomplete: run {run.id} left {run.unresolved} activity row(s) unresolved "
+            f"incomplete: run {run.id} left {left_out} activity result(s) of it unresolved "
             f"(`esg calc show --run {run.id}`)"
         )
     return KpiFigure(
@@ -145,5 +154,5 @@ def run_figure(metric: Metric, year: int, scope: Scope, run: CalculationRun | No
         entities=len(stored["by_entity"]),
         inputs=[{"run": run.id, "figure": key}],
         note="; ".join(notes),
-        incomplete=run.unresolved > 0,
+        incomplete=left_out > 0,
     )

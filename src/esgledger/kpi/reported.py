@@ -61,7 +61,7 @@ def _converted(value: KpiValue | StoredValue, metric: Metric) -> float | None:
         return None
 
 
-def _rounding(value: StoredValue, metric: Metric) -> float:
+def value_rounding(value: KpiValue | StoredValue, metric: Metric) -> float:
     """Half a unit of the value's last printed decimal, in the metric's unit."""
     decimals = value.decimals if value.decimals is not None else metric.precision
     try:
@@ -125,7 +125,7 @@ def _figure(
             restatement=restatement,
             note=v.note,
             decimals=v.decimals,
-            rounding=_rounding(v, metric),
+            rounding=value_rounding(v, metric),
         )
     members = [v for v in values if v.entity_id in scope.shares and v.value is not None]
     if not members or not additive(metric.id):
@@ -133,7 +133,7 @@ def _figure(
     total = rounding = 0.0
     for v in sorted(members, key=lambda v: v.entity_id):
         total += (_converted(v, metric) or 0.0) * scope.shares[v.entity_id]
-        rounding += _rounding(v, metric) * scope.shares[v.entity_id]
+        rounding += value_rounding(v, metric) * scope.shares[v.entity_id]
     qualifier = max((v.qualifier for v in members), key=lambda q: QUALIFIER_STRENGTH.get(q, 0))
     restated = [r for v in members if (r := _restatement(session, v, metric))]
     return KpiFigure(

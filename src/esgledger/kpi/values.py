@@ -16,6 +16,8 @@ from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.precedence import choose
 from esgledger.kpi.reported import reported_figures
 from esgledger.kpi.scope import Scopes
+from esgledger.kpi.unresolved import Unresolved, unresolved_of
+from esgledger.ledger.models import CalculationRun
 
 
 class _Computer:
@@ -24,7 +26,7 @@ class _Computer:
     def __init__(self, session: Session, year: int, scopes: Scopes):
         self.session, self.year, self.scopes = session, year, scopes
         self._sums: dict | None = None  # type: ignore[type-arg]
-        self._runs: dict[str | None, object] = {}
+        self._runs: dict[str | None, tuple[CalculationRun | None, Unresolved | None]] = {}
         self._missing: dict[str, list[str]] = {}
 
     def figure(self, metric: Metric) -> KpiFigure:
@@ -35,8 +37,10 @@ class _Computer:
             computed = activity_figure(metric, self.year, scope, self._sums)
         else:
             if scope.code not in self._runs:
-                self._runs[scope.code] = latest_run(self.session, self.year, scope.code)
-            computed = run_figure(metric, self.year, scope, self._runs[scope.code])  # type: ignore[arg-type]
+                run = latest_run(self.session, self.year, scope.code)
+                issues = unresolved_of(self.session, run.id) if run and run.unresolved else None
+                self._runs[scope.code] = (run, issues)
+            computed = run_figure(metric, self.year, scope, *self._runs[scope.code])
         left_out = self.missing(metric.boundary_family)
         if computed.available and left_out:
             computed.partial = True
