@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from esgledger.errors import ImportRejected
-from esgledger.ingest.decimals import printed_decimals
+from esgledger.ingest.decimals import format_decimals, printed_decimals
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
@@ -81,6 +81,44 @@ def test_a_decimals_column_states_the_printed_precision(ws: Database, tmp_path: 
     )
     import_kpis(ws, path, actor="test")
     assert stored(ws) == {"energy.total": (15032.4, 2), "energy.intensity": (1.25, 2)}
+
+
+def test_a_workbook_s_number_format_gives_the_printed_decimals(
+    ws: Database, tmp_path: Path
+) -> None:
+    """15,032.40 typed in a cell formatted #,##0.00 arrives as 15032.4: the format says 2."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "kpis"
+    sheet.append(HEADER)
+    rows = [
+        ("energy.total", 15032.4, "tce", "#,##0.00"),
+        ("energy.intensity", 1.3, "tce/(RMB million)", "0.0000"),
+        ("water.consumption", 8800, "t", "#,##0"),
+        ("water.withdrawal.total", 0.1 + 0.2, "t", "General"),  # noise: read from the value
+    ]
+    for metric, value, unit, number_format in rows:
+        sheet.append(["GRP", 2024, metric, value, unit])
+        sheet.cell(row=sheet.max_row, column=4).number_format = number_format
+    book.save(tmp_path / "k.xlsx")
+    import_kpis(ws, tmp_path / "k.xlsx", actor="test")
+    decimals = {metric: d for metric, (_, d) in stored(ws).items()}
+    assert decimals == {
+        "energy.total": 2,
+        "energy.intensity": 4,
+        "water.consumption": 0,
+        "water.withdrawal.total": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("number_format", "decimals"),
+    [("0.00", 2), ("#,##0.0_);(#,##0.0)", 1), ("0", 0), ("General", None), ("0.0%", None)],
+)
+def test_format_decimals(number_format: str, decimals: int | None) -> None:
+    assert format_decimals(number_format) == decimals
 
 
 def test_a_bad_decimals_cell_is_refused_naming_row_and_column(ws: Database, tmp_path: Path) -> None:

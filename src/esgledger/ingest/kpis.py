@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import polars as pl
 
@@ -71,13 +71,25 @@ def _metric_table() -> pl.DataFrame:
     )
 
 
-def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFrame:
-    """Typed KPI rows with their breakdown key, or :class:`ImportRejected`."""
+def validate_kpis(
+    table: Table,
+    *,
+    known_entities: Collection[str],
+    format_decimals: Sequence[int | None] | None = None,
+) -> pl.DataFrame:
+    """Typed KPI rows with their breakdown key, or :class:`ImportRejected`.
+
+    ``format_decimals`` gives, per row, the decimals a workbook's number format prints for
+    the value (see :func:`esgledger.ingest.decimals.xlsx_value_decimals`)."""
     check = Checker(table.source)
     if not check.require_columns(table.frame, REQUIRED):
         check.raise_if_any()
     dim_cols = [c for c in table.frame.columns if c in dimensions()]
     frame = with_row_numbers(table.frame)
+    shown = list(format_decimals or [])
+    if len(shown) != frame.height:
+        shown = [None] * frame.height
+    frame = frame.with_columns(pl.Series("_format_decimals", shown, dtype=pl.Int32))
     for col in OPTIONAL:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(col))
@@ -186,11 +198,13 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
 
 
 def _decimals_expr() -> pl.Expr:
-    """The printed decimals: the ``decimals`` column when given, else read from the value."""
+    """The printed decimals: the ``decimals`` column when given, else the workbook's number
+    format, else read from the value as written."""
     given = pl.col("decimals").cast(pl.Int32, strict=False)
     given = pl.when(given.is_between(0, MAX_DECIMALS)).then(given)
     inferred = pl.col("value").map_elements(printed_decimals, return_dtype=pl.Int32)
-    return pl.when(blank("decimals")).then(inferred).otherwise(given)
+    shown = pl.coalesce(pl.col("_format_decimals"), inferred)
+    return pl.when(blank("decimals")).then(shown).otherwise(given)
 
 
 def _check_units(frame: pl.DataFrame, check: Checker) -> None:

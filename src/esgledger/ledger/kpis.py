@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import ImportRejected, Problem
+from esgledger.ingest.decimals import xlsx_value_decimals
 from esgledger.ingest.kpis import validate_kpis
 from esgledger.ingest.readers import read_table
 from esgledger.ledger.batches import close_batch, open_batch
@@ -30,9 +31,12 @@ def import_kpis(
 ) -> dict[str, Any]:
     """Store new values; a changed value needs ``restatement_reason`` and keeps the old row."""
     table = read_table(path, sheet=sheet, kind="kpis")
+    shown = None
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):  # the number format says the decimals
+        shown = xlsx_value_decimals(Path(path), sheet, "kpis", table.frame.height)
     with db.write() as session:
         known = set(session.scalars(select(Entity.id)))
-        rows = validate_kpis(table, known_entities=known).to_dicts()
+        rows = validate_kpis(table, known_entities=known, format_decimals=shown).to_dicts()
         years = {r["year"] for r in rows}
         current = {
             (v.entity_id, v.year, v.metric_id, v.dims): v
