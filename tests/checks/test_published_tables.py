@@ -96,6 +96,17 @@ def test_the_two_planted_defects_of_a_published_table_are_found(ws: Workspace) -
     assert ratio.found == 5.81 and ratio.expected == pytest.approx(67778.18 / 12345.67)
 
 
+def test_an_approximate_published_total_is_not_checked_exactly(ws: Workspace) -> None:
+    ws.kpis(
+        kpi("ghg.scope1", "1,000.00", "tCO2e"),
+        kpi("ghg.scope2_market", "2,000.00", "tCO2e"),
+        kpi("ghg.total", "3,100", "tCO2e", qualifier="approximately"),
+    )
+    assert only(ws.check(2025, claims={}), "sum.ghg_total") == []
+    ws.kpis(kpi("ghg.total", "3,100", "tCO2e", restatement_reason="exact figure"))
+    assert len(only(ws.check(2025, claims={}), "sum.ghg_total")) == 1
+
+
 def test_indirect_energy_printed_from_rounded_electricity_is_not_an_error(
     ws: Workspace,
 ) -> None:

@@ -61,9 +61,10 @@ def _value(fig: KpiFigure | None) -> float | None:
 
 
 def _printed(fig: KpiFigure) -> tuple[float, float]:
-    """(value, rounding) of a whole as printed: the reported value when there is one."""
+    """(value, rounding) of a whole as printed: the reported value when there is one (an
+    approximation or a bound is not checked exactly: the used figure stands)."""
     side = fig.comparison
-    if side is not None:
+    if side is not None and side["reported_qualifier"] == "exact":
         return side["reported"], side["reported_rounding"]
     assert fig.value is not None
     return fig.value, fig.rounding

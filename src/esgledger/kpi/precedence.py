@@ -49,6 +49,7 @@ def choose(reported: KpiFigure | None, computed: KpiFigure) -> KpiFigure:
             "reported": reported.value,
             "reported_decimals": reported.decimals,
             "reported_rounding": reported.rounding,
+            "reported_qualifier": reported.qualifier,
             "calculated": computed.value,
             "calculated_rounding": computed.rounding,
             "calculated_partial": computed.partial,
