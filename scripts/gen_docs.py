@@ -394,7 +394,11 @@ def metrics_page() -> str:
         "",
         "- **reported**: a value you enter or import with `esg import kpis`.",
         "- **calculated**: computed from activity data (`esg import activities`) with factors.",
-        "- **derived**: computed from other metrics by the formula shown; you cannot import it.",
+        "- **derived**: computed from other metrics by the formula shown.",
+        "",
+        "Calculated and derived metrics accept reported values too (a published prior year, a "
+        "subsidiary's total): `esg kpi` shows them beside the recomputed figure, see "
+        "[reported and recomputed figures](kpi-figures.md).",
         "",
         "The unit is the one values are stored in; a KPI file may use any unit that measures the "
         "same thing (see [file formats](file-formats.md#units)). Breakdowns name the dimension "

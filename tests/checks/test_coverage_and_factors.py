@@ -79,7 +79,11 @@ def test_implied_factors_editions_and_options_between_years(ws: Workspace) -> No
     ws.calc(2024, "cn.gbt2589=gbt2589-2020")  # user editions come first unless pinned
     ws.calc(2025, "cn.gbt2589=gbt2589-2020", gwp="AR6")
 
-    (outside,) = ws.check(2023, claims={})
+    def check(year: int) -> list:
+        # Scope 1 of gas metered in m3 may be unresolved (calc.incomplete, tested on its own).
+        return [f for f in ws.check(year, claims={}) if f.rule != "calc.incomplete"]
+
+    (outside,) = check(2023)
     assert (outside.rule, outside.severity, outside.dims) == (
         "factor.nonstandard",
         "warning",
@@ -87,7 +91,7 @@ def test_implied_factors_editions_and_options_between_years(ws: Workspace) -> No
     )
     assert (outside.expected, outside.found, outside.unit) == ("1.1000–1.3300", 1.4, "kgce/m3")
 
-    by_rule = {f.rule: f for f in ws.check(2024, claims={})}
+    by_rule = {f.rule: f for f in check(2024)}
     assert set(by_rule) == {"factor.changed", "factor.edition_changed"}
     changed = by_rule["factor.changed"]
     assert changed.metrics == ["energy.direct", "energy.fuel.natural_gas"]
@@ -96,7 +100,7 @@ def test_implied_factors_editions_and_options_between_years(ws: Workspace) -> No
     assert edition.dims == {"series": "cn.gbt2589"}
     assert (edition.expected, edition.found) == ("measured-gas-2023", "gbt2589-2020")
 
-    (method,) = ws.check(2025, claims={})  # same coefficient; the GWP set changed
+    (method,) = check(2025)  # same coefficient; the GWP set changed
     assert (method.rule, method.dims, method.expected, method.found) == (
         "factor.method_changed",
         {"option": "gwp"},

@@ -51,10 +51,10 @@ def test_a_breakdown_that_does_not_add_up_and_a_member_above_the_whole(ws: Works
         by("gender", "unknown", 1),  # 100: adds up
         *[by("age_band", m, v) for m, v in [("18-30", 50), ("31-40", 30), ("41-50", 10)]],
         by("age_band", "above_50", 5),
-        by("age_band", "unknown", 2),  # 97: 3 short, beyond 5 × 0.5
+        by("age_band", "unknown", 1),  # 96: 4 short, beyond 6 × 0.5 (five parts and the total)
         *[by("position", m, v) for m, v in [("front_line", 80), ("middle_management", 15)]],
         by("position", "senior_management", 4),
-        by("position", "unknown", 3),  # 102: 2 over, within 5 × 0.5 (integers printed)
+        by("position", "unknown", 3),  # 102: 2 over, within 6 × 0.5 (integers printed)
         by("region", "chinese_mainland", 120),  # one member above the workforce
         by("region", "outside_chinese_mainland", 0),
         by("region", "unknown", 0),
@@ -65,8 +65,8 @@ def test_a_breakdown_that_does_not_add_up_and_a_member_above_the_whole(ws: Works
     assert set(sums) == {"age_band", "region"}
     age = sums["age_band"]
     assert (age.severity, age.metrics, age.entity) == ("error", ["workforce.headcount"], None)
-    assert (age.expected, age.found, age.tolerance) == (97.0, 100.0, 2.5)
-    assert age.details["members"]["unknown"] == 2.0
+    assert (age.expected, age.found, age.tolerance) == (96.0, 100.0, 3.0)
+    assert age.details["members"]["unknown"] == 1.0
     (part,) = only(findings, "part.breakdown")
     assert part.dims == {"region": "chinese_mainland"}
     assert (part.expected, part.found) == (100.0, 120.0)
@@ -101,7 +101,7 @@ def test_a_clean_dataset_has_no_findings(ws: Workspace) -> None:
             ("WH1", 2025, "electricity.purchased", 800, "MWh"),
             ("SZ1", 2025, "certificate.renewable_electricity", 300, "MWh"),
             ("SZ1", 2025, "fuel.diesel", 12.5, "t", "mobile"),
-            ("WH1", 2025, "fuel.natural_gas", 3.2, "10^4 m3"),
+            ("WH1", 2025, "fuel.diesel", 3.2, "t", "stationary"),  # (metered gas: see calc)
             ("SZ1", 2025, "water.municipal", 5000, "t"),
             ("WH1", 2025, "water.municipal", 3000, "t"),
             ("SZ1", 2025, "water.discharge", 4000, "t"),

@@ -314,11 +314,6 @@ KPI_GOOD = ["GRP", "2024", "economy.revenue", "1000", "RMB million", ""]
             "unknown metric 'no.such_metric'",
         ),
         (
-            ["GRP", "2024", "energy.total", "1", "tce", ""],
-            "metric",
-            "is derived from other metrics",
-        ),
-        (
             ["GRP", "2024", "workforce.headcount", "10", "kWh", ""],
             "unit",
             "does not fit metric 'workforce.headcount'",

@@ -304,6 +304,18 @@ def at_revision(src: Path, dst: Path, revision: str) -> Path:
     return dst
 
 
+def old_columns(snapshot_: dict[str, list[tuple[Any, ...]]], old: Path) -> dict[str, Any]:
+    """The populated tables' rows cut to the columns an archive at an older schema holds
+    (a column added later, such as ``kpi_values.decimals``, cannot come back from it)."""
+    tables = json.loads(members(old)["manifest.json"])["tables"]
+    out: dict[str, Any] = {}
+    for name in POPULATED:
+        kept = {c["name"] for c in tables[name]["columns"]}
+        index = [i for i, c in enumerate(Base.metadata.tables[name].columns) if c.name in kept]
+        out[name] = [tuple(row[i] for i in index) for row in snapshot_[name]]
+    return out
+
+
 def test_an_archive_from_an_older_schema_is_restored_then_upgraded(
     db: Database, archive: Path, new_sqlite: Database, empty_pg_url: str, tmp_path: Path
 ) -> None:
@@ -320,7 +332,7 @@ def test_an_archive_from_an_older_schema_is_restored_then_upgraded(
             assert result["schema_revision"] == base and result["audit"]["ok"]
             assert current_revision(target) == head_revision()
             restored = snapshot(target)
-            assert {n: restored[n] for n in POPULATED} == {n: source[n] for n in POPULATED}
+            assert old_columns(restored, old) == old_columns(source, old)
             assert_works_after_restore(target, tmp_path)
     finally:
         pg.dispose()

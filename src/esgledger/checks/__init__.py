@@ -11,19 +11,23 @@ Modules, one concept each:
 
 - :mod:`.findings` — the :class:`Finding` record and its key (hash of rule, metrics, entity,
   year and breakdown).
-- :mod:`.tolerance` — rounding tolerance from the reported precision (SYSTEM.md §6).
+- :mod:`.tolerance` — rounding tolerance from each figure's printed precision, propagated
+  (SYSTEM.md §6), and how a finding states the difference against it.
 - :mod:`.context` — what every rule reads, loaded once per run; "has data", "exact".
 - :mod:`.arithmetic` — the declarative rules of ``catalog/data/checks.csv`` (sums, parts ≤
   wholes, identities with standard coefficients, ratios) and breakdowns that must add up to
   their total (classes 2, 3, 4, 10).
 - :mod:`.rollup` — the group's value against the sum of its entities' values (class 2).
-- :mod:`.duplicates` — the same figure stored twice with different values (class 1).
+- :mod:`.duplicates` — the same figure stored twice with different values, and a reported
+  figure against the one recomputed from the ledger (class 1).
 - :mod:`.narrative` — numbers typed in Markdown narrative next to a metric's name (class 1).
 - :mod:`.measures` — units or definitions that changed between years (class 6).
 - :mod:`.yoy` — year-on-year jumps, downgraded when a boundary change explains them (class 7).
 - :mod:`.coverage` — boundary members without data (classes 7, 14).
 - :mod:`.energy` and :mod:`.factors` — implied factors against the standard and the year
   before, factor editions and method options that changed between runs (class 5).
+- :mod:`.incomplete` — a calculation run with unresolved activity rows (its figures are
+  incomplete).
 - :mod:`.claims` — content-index disclosures without data (class 8).
 - :mod:`.status` — restated prior years, preliminary values, labels without values,
   scope-qualified figures mixed with group totals (classes 11, 12, 14, 17; class 13 is the

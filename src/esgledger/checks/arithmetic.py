@@ -3,8 +3,11 @@
 dimensions (SYSTEM.md §7 classes 2, 3, 4 and 10).
 
 Every rule compares unrounded figures within the rounding tolerance of
-:mod:`esgledger.checks.tolerance`, and skips figures that are bounds or approximations, or
-that cover only part of the group (the status rules report those instead).
+:mod:`esgledger.checks.tolerance` (each figure's own printed precision, propagated), and
+skips figures that are bounds or approximations, or that cover only part of the group (the
+status rules report those instead). A whole that was reported is checked as reported, even
+when the table uses the figure recomputed from its parts; a part with no records in the
+boundary is left out of a sum, as the derived total leaves it out.
 """
 
 from __future__ import annotations
@@ -19,16 +22,12 @@ from esgledger.catalog.formulas import evaluate, unit_factor
 from esgledger.checks.context import CheckContext, comparable, exact, has_data
 from esgledger.checks.energy import indirect_energy_notes
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import (
-    beyond,
-    exceeds,
-    half_unit,
-    propagated_tolerance,
-    sum_tolerance,
-)
+from esgledger.checks.tolerance import beyond, exceeds, relative_text
 from esgledger.errors import InvalidInput
-from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.derived import added_terms
+from esgledger.kpi.figures import KpiFigure, no_records
 from esgledger.kpi.reported import additive
+from esgledger.kpi.rounding import propagated
 from esgledger.units import multiplier
 
 # Extra sentences some rules add to their explanation (what the data say about the cause).
@@ -55,10 +54,20 @@ def _precision(metric_id: str) -> int:
 
 
 def _value(fig: KpiFigure | None) -> float | None:
-    """An input's value: a calculated zero (no records) counts, a missing figure does not."""
+    """An input's value as the table uses it; a missing figure or a bound has none."""
     if fig is None or fig.value is None or fig.status != "reported" or not exact(fig):
         return None
     return fig.value
+
+
+def _printed(fig: KpiFigure) -> tuple[float, float]:
+    """(value, rounding) of a whole as printed: the reported value when there is one (an
+    approximation or a bound is not checked exactly: the used figure stands)."""
+    side = fig.comparison
+    if side is not None and side["reported_qualifier"] == "exact":
+        return side["reported"], side["reported_rounding"]
+    assert fig.value is not None
+    return fig.value, fig.rounding
 
 
 def _mixes_scopes(ctx: CheckContext, ids: tuple[str, ...]) -> bool:
@@ -85,6 +94,7 @@ def _rule_finding(
         **extra,
     }
     explanation = _text(rule.explanation, **fill)
+    explanation += " " + relative_text(found - expected, tolerance, unit)
     note = NOTES[rule.id](ctx) if rule.id in NOTES else ""
     return Finding(
         rule=rule.id,
@@ -98,28 +108,42 @@ def _rule_finding(
         tolerance=plain(tolerance, 9),
         explanation=f"{explanation} {note}".strip(),
         fix=_text(rule.fix, **fill),
-        details={"difference": plain(found - expected), "spec": rule.spec},
+        details={
+            "difference": plain(found - expected),
+            "times_tolerance": plain(abs(found - expected) / tolerance, 2) if tolerance else None,
+            "spec": rule.spec,
+        },
     )
+
+
+def _part(fig: KpiFigure | None) -> tuple[float, float] | None:
+    """(value, rounding) of a sum's part; a part with no records counts as left out (0)."""
+    if no_records(fig):
+        return 0.0, 0.0
+    value = _value(fig)
+    return None if value is None else (value, fig.rounding)  # type: ignore[union-attr]
 
 
 def _sum(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
     whole = ctx.figure(rule.whole)
     if not comparable(whole):
         return []
-    assert whole is not None and whole.value is not None
+    assert whole is not None
+    found, whole_rounding = _printed(whole)
     parts = [ctx.figure(p) for p in rule.parts]
-    values = [_value(p) for p in parts]
+    values = [_part(p) for p in parts]
     if any(v is None for v in values) or not any(has_data(p) for p in parts):
         return []
     scales = [multiplier(metrics()[p].unit, whole.unit) for p in rule.parts]
-    expected = sum(v * s for v, s in zip(values, scales, strict=True))  # type: ignore[operator]
+    pairs = [(v * s, r * abs(s)) for (v, r), s in zip(values, scales, strict=True)]  # type: ignore[misc]
+    expected = sum(v for v, _ in pairs)
     tolerance = rule.tolerance
     if tolerance is None:
-        tolerance = sum_tolerance([_precision(p) for p in rule.parts], scales)
-    if not beyond(whole.value, expected, tolerance):
+        tolerance = whole_rounding + sum(r for _, r in pairs)
+    if not beyond(found, expected, tolerance):
         return []
     ids = [rule.whole, *rule.parts]
-    return [_rule_finding(ctx, rule, ids, expected, whole.value, whole.unit, tolerance)]
+    return [_rule_finding(ctx, rule, ids, expected, found, whole.unit, tolerance)]
 
 
 def _parts(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
@@ -129,17 +153,16 @@ def _parts(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
         part = ctx.figure(part_id)
         if not comparable(whole, part):
             continue
-        assert whole is not None and part is not None
+        assert whole is not None and part is not None and part.value is not None
+        whole_value, whole_rounding = _printed(whole)
         scale = multiplier(part.unit, whole.unit)
-        found = part.value * scale  # type: ignore[operator]
+        found = part.value * scale
         tolerance = rule.tolerance
         if tolerance is None:
-            tolerance = half_unit(_precision(part_id)) * scale + half_unit(_precision(rule.whole))
-        if exceeds(found, whole.value, tolerance):  # type: ignore[arg-type]
+            tolerance = part.rounding * abs(scale) + whole_rounding
+        if exceeds(found, whole_value, tolerance):
             ids = [part_id, rule.whole]
-            out.append(
-                _rule_finding(ctx, rule, ids, whole.value, found, whole.unit, tolerance)  # type: ignore[arg-type]
-            )
+            out.append(_rule_finding(ctx, rule, ids, whole_value, found, whole.unit, tolerance))
     return out
 
 
@@ -147,13 +170,17 @@ def _identity(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
     whole = ctx.figure(rule.whole)
     if not comparable(whole):
         return []
-    assert whole is not None and whole.value is not None
+    assert whole is not None
+    found, whole_rounding = _printed(whole)
     values: dict[str, float] = {}
+    roundings: dict[str, float] = {}
+    optional = added_terms(rule.formula)
     for metric_id in rule.inputs:
-        value = _value(ctx.figure(metric_id))
-        if value is None:
+        fig = ctx.figure(metric_id)
+        pair = None if no_records(fig) and metric_id not in optional else _part(fig)
+        if pair is None:
             return []
-        values[metric_id] = value
+        values[metric_id], roundings[metric_id] = pair
     if not any(has_data(ctx.figure(i)) for i in rule.inputs):
         return []
     units = {i: metrics()[i].unit for i in rule.inputs}
@@ -176,12 +203,11 @@ def _identity(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
 
     tolerance = rule.tolerance
     if tolerance is None:
-        precisions = {i: _precision(i) for i in rule.inputs}
-        tolerance = propagated_tolerance(function, values, precisions)
-    if not beyond(whole.value, expected, tolerance):
+        tolerance = whole_rounding + propagated(function, values, roundings)
+    if not beyond(found, expected, tolerance):
         return []
     ids = [rule.whole, *rule.inputs]
-    return [_rule_finding(ctx, rule, ids, expected, whole.value, whole.unit, tolerance, **extra)]
+    return [_rule_finding(ctx, rule, ids, expected, found, whole.unit, tolerance, **extra)]
 
 
 RUNNERS: dict[str, Callable[[CheckContext, CheckRule], list[Finding]]] = {
@@ -232,7 +258,7 @@ def _breakdown_sum(
     ctx: CheckContext, metric_id: str, dim: str, members: dict[str, KpiFigure], total: KpiFigure
 ) -> list[Finding]:
     expected = sum(f.value for f in members.values())  # type: ignore[misc]
-    tolerance = sum_tolerance([_precision(metric_id)] * len(members))
+    tolerance = total.rounding + sum(f.rounding for f in members.values())
     if not beyond(total.value, expected, tolerance):  # type: ignore[arg-type]
         return []
     metric, p = metrics()[metric_id], _precision(metric_id)
@@ -253,7 +279,8 @@ def _breakdown_sum(
             dims={"dimension": dim},
             explanation=(
                 f"{metric.name} by {dim.replace('_', ' ')} adds up to {number(expected, p)} "
-                f"{total.unit}, but the total is {number(total.value, p)} {total.unit}.{missing}"
+                f"{total.unit}, but the total is {number(total.value, p)} {total.unit}.{missing} "
+                + relative_text(total.value - expected, tolerance, total.unit)  # type: ignore[operator]
             ),
             fix=(
                 f"Correct the {dim.replace('_', ' ')} rows so they add up to the total; put "
@@ -268,9 +295,9 @@ def _breakdown_members(
     ctx: CheckContext, metric_id: str, dim: str, members: dict[str, KpiFigure], total: KpiFigure
 ) -> list[Finding]:
     metric, p = metrics()[metric_id], _precision(metric_id)
-    tolerance = 2 * half_unit(p)
     out = []
     for member, fig in sorted(members.items()):
+        tolerance = fig.rounding + total.rounding
         if not exceeds(fig.value, total.value, tolerance):  # type: ignore[arg-type]
             continue
         out.append(

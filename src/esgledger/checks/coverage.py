@@ -13,22 +13,12 @@ data is one finding, not one per site.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection
-
-from sqlalchemy import select
-
-from esgledger.catalog import activity_types, metrics
+from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import WARNING, Finding
+from esgledger.kpi.coverage import FAMILIES, active_entities, children_of, uncovered
 from esgledger.kpi.reported import additive
-from esgledger.ledger.activities import live
-from esgledger.ledger.models import ActivityRecord
 
-FAMILIES = {
-    "energy_ghg": ("fuel", "electricity", "heat"),
-    "environment": ("water", "waste"),
-}
 FAMILY_METRICS = {
     "energy_ghg": ["energy.total", "ghg.total"],
     "environment": ["water.withdrawal.total", "water.discharge.total"],
@@ -36,48 +26,11 @@ FAMILY_METRICS = {
 
 
 def _children(ctx: CheckContext) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for entity, parent in ctx.scopes().parents.items():
-        if parent is not None:
-            out.setdefault(parent, []).append(entity)
-    return out
-
-
-def uncovered(
-    members: Collection[str], covered: Collection[str], children: dict[str, list[str]]
-) -> list[str]:
-    """Members without data in their own branch of the boundary, topmost only."""
-    member_set, has = set(members), set(covered)
-    memo: dict[str, bool] = {}
-
-    def filled(entity: str) -> bool:
-        if entity not in memo:
-            memo[entity] = entity in has or any(
-                filled(c) for c in children.get(entity, []) if c in member_set
-            )
-        return memo[entity]
-
-    parents = {c: p for p, cs in children.items() for c in cs}
-    return sorted(
-        m
-        for m in member_set
-        if not filled(m) and (parents.get(m) not in member_set or filled(parents[m]))
-    )
+    return children_of(ctx.scopes().parents)
 
 
 def _active(ctx: CheckContext, categories: tuple[str, ...]) -> set[str]:
-    kinds = [a.id for a in activity_types().values() if a.category in categories]
-    stmt = (
-        select(ActivityRecord.entity_id)
-        .distinct()
-        .where(
-            live(),
-            ActivityRecord.activity.in_(kinds),
-            ActivityRecord.start >= dt.date(ctx.year, 1, 1),
-            ActivityRecord.start <= dt.date(ctx.year, 12, 31),
-        )
-    )
-    return set(ctx.session.scalars(stmt))
+    return active_entities(ctx.session, ctx.year, categories)
 
 
 def no_activity(ctx: CheckContext) -> list[Finding]:
@@ -101,7 +54,8 @@ def no_activity(ctx: CheckContext) -> list[Finding]:
                     dims={"boundary": scope.code},
                     explanation=(
                         f"{entity} is in boundary {scope.code} but has no {words} records "
-                        f"for {ctx.year}, so the {family.replace('_', '/')} totals leave it out."
+                        f"for {ctx.year}, so the {family.replace('_', '/')} totals leave it "
+                        "out: they are partial."
                     ),
                     fix=(
                         f"Import {entity}'s {ctx.year} activity data, or remove it from the "

@@ -6,8 +6,10 @@
   from a different source or batch, without a restatement that links the two and gives a
   reason (the history rows are read too); a linked, reasoned restatement is not a duplicate
   (``restated.prior_year`` reports it for prior years);
-- a value reported for a calculated metric that disagrees with the figure computed from the
-  activity data: the KPI table uses the calculation, so the typed number is a second version.
+- a value reported for a calculated or derived metric that disagrees with the figure
+  recomputed from the ledger by more than the rounding of the two allows (a derived figure a
+  catalog sum, identity or ratio checks is left to that rule): the KPI table uses one, so
+  the other is a second version.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import itertools
 from collections import defaultdict
 
 from esgledger.catalog import metrics
-from esgledger.checks.context import CheckContext, exact, has_data
+from esgledger.catalog.checks import check_rules
+from esgledger.checks.context import CheckContext, exact
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import beyond, half_unit
+from esgledger.checks.tolerance import beyond, half_unit, relative_text
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import parse_dims
 from esgledger.ledger.models import KpiValue
@@ -84,21 +87,36 @@ def history_duplicates(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+def _has_own_rule(metric_id: str) -> bool:
+    """Whether a catalog sum, identity or ratio checks this figure (and reports it there)."""
+    return any(rule.whole == metric_id for rule in check_rules().values())
+
+
 def reported_vs_calculated(ctx: CheckContext) -> list[Finding]:
-    """Values reported for calculated metrics that differ from the calculation."""
+    """Group values reported for calculated or derived metrics that differ from the figure
+    recomputed from the ledger by more than the rounding of the figures involved."""
     out = []
     for v in ctx.current_rows():
         metric = metrics().get(v.metric_id)
-        if metric is None or metric.kind != "calculated" or v.dims or v.entity_id != ctx.root:
+        if metric is None or metric.kind == "reported" or v.dims or v.entity_id != ctx.root:
             continue
-        computed, reported = ctx.figure(metric.id), _converted(v)
-        if reported is None or v.qualifier != "exact" or computed is None:
+        if metric.kind == "derived" and _has_own_rule(metric.id):
             continue
-        if not (has_data(computed) and exact(computed) and computed.source == "calculated"):
+        fig = ctx.figure(metric.id)
+        side = fig.comparison if fig is not None else None
+        if side is None or v.qualifier != "exact" or not exact(fig):  # type: ignore[arg-type]
+            continue
+        if side["calculated_partial"] or side["calculated_incomplete"]:
+            continue  # the figure says so; a partial recomputation is expected to differ
+        reported, computed, tolerance = side["reported"], side["calculated"], side["tolerance"]
+        if not beyond(reported, computed, tolerance):
             continue
         p = metric.precision
-        if not beyond(reported, computed.value, half_unit(p)):  # type: ignore[arg-type]
-            continue
+        how = (
+            "calculated from the activity data"
+            if metric.kind == "calculated"
+            else (f"recomputed as {metric.formula}")
+        )
         out.append(
             Finding(
                 rule="duplicate.values",
@@ -106,20 +124,21 @@ def reported_vs_calculated(ctx: CheckContext) -> list[Finding]:
                 metrics=[metric.id],
                 entity=v.entity_id,
                 year=ctx.year,
-                expected=plain(computed.value),
+                expected=plain(computed),
                 found=plain(reported),
                 unit=metric.unit,
-                tolerance=half_unit(p),
+                tolerance=plain(tolerance, 9),
                 dims={"versions": "reported,calculated"},
                 explanation=(
                     f"{metric.name} is reported as {number(reported, p)} {metric.unit} "
-                    f"({_origin(v)}) but calculated from the activity data as "
-                    f"{number(computed.value, p)} {metric.unit}; the report would show one and "
-                    "the source file the other."
+                    f"({_origin(v)}) but {how} is {number(computed, p)} {metric.unit}; the "
+                    f"report would show one and the source file the other. "
+                    + relative_text(reported - computed, tolerance, metric.unit)
                 ),
+                details={"used": side["used"], "why": side["why"]},
                 fix=(
-                    "Remove the typed value (the figure is calculated), or correct the activity "
-                    f"data and recalculate with `esg calc --year {ctx.year}`."
+                    "Correct the reported value, or correct the data it is recomputed from "
+                    f"(and recalculate with `esg calc --year {ctx.year}`)."
                 ),
             )
         )

@@ -17,6 +17,7 @@ from esgledger.checks.coverage import coverage
 from esgledger.checks.duplicates import duplicates
 from esgledger.checks.factors import implied_factor_rules, method_rules
 from esgledger.checks.findings import Finding
+from esgledger.checks.incomplete import incomplete_runs
 from esgledger.checks.measures import measures
 from esgledger.checks.narrative import narrative_mismatches
 from esgledger.checks.rollup import entity_sums
@@ -31,6 +32,7 @@ Rule = Callable[[CheckContext], list[Finding]]
 
 # Each entry runs one family of rules; a rule returns findings and never writes.
 RULES: list[tuple[str, Rule]] = [
+    ("incomplete runs", incomplete_runs),
     ("arithmetic", catalog_rules),
     ("breakdowns", breakdowns),
     ("entity sums", entity_sums),

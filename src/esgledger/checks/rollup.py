@@ -13,9 +13,9 @@ from collections import defaultdict
 from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import beyond, sum_tolerance
+from esgledger.checks.tolerance import beyond, relative_text
 from esgledger.errors import InvalidInput
-from esgledger.kpi.reported import additive
+from esgledger.kpi.reported import additive, value_rounding
 from esgledger.ledger.models import KpiValue
 from esgledger.units import multiplier
 
@@ -56,7 +56,9 @@ def _compare(
         return None
     expected = sum(x * shares[v.entity_id] for x, v in zip(values, parts, strict=True))  # type: ignore[operator]
     found = _value(group)
-    tolerance = sum_tolerance([metric.precision] * len(parts))
+    tolerance = value_rounding(group, metric) + sum(
+        value_rounding(v, metric) * shares[v.entity_id] for v in parts
+    )
     if found is None or not beyond(found, expected, tolerance):
         return None
     p = metric.precision
@@ -75,7 +77,8 @@ def _compare(
         explanation=(
             f"The {len(parts)} entities reporting {metric.name} add up to "
             f"{number(expected, p)} {metric.unit}, but the group reports "
-            f"{number(found, p)} {metric.unit}."
+            f"{number(found, p)} {metric.unit}. "
+            + relative_text(found - expected, tolerance, metric.unit)
         ),
         fix=(
             "Correct the entity or group values so they agree, or collect the entities "

@@ -1,29 +1,39 @@
 """How far apart two numbers may be before a check says they disagree.
 
-SYSTEM.md §6: compute from unrounded values and compare within rounding tolerance. Reports
-print every figure to its metric's precision, so each printed number may be off by half a
-unit of its last decimal:
+SYSTEM.md §6: compute from unrounded values and compare within rounding tolerance. Every
+printed figure may be off by half a unit of its last printed decimal (a reported value's
+own printed decimals, stored at import; the metric's precision when unknown), and figures
+computed from printed ones carry that rounding along (:mod:`esgledger.kpi.rounding`). A
+comparison of ``found`` against ``expected`` allows the rounding of both sides:
 
-- a **sum** (whole = Σ parts) may differ by half a unit of the last printed decimal of each
-  part, summed: three parts printed to 2 decimals allow 0.015;
-- an **identity or ratio** (whole = f(inputs)) propagates those half units through the
-  formula: Σ |∂f/∂xᵢ| × ½·10^-precisionᵢ (for a sum that is the rule above);
-- a **part ≤ whole** may exceed the whole by half a unit of each of the two.
+- a **sum** (whole = Σ parts): the whole's half unit plus each part's, times its conversion
+  into the whole's unit;
+- an **identity or ratio** (whole = f(inputs)): the whole's half unit plus each input's
+  rounding times the formula's sensitivity to it, Σ |∂f/∂xᵢ| × rᵢ;
+- a **part ≤ whole**: the part may exceed the whole by the rounding of the two.
 
-A difference equal to the tolerance is within it; a tiny relative slack (1e-9) keeps binary
-floating point from flagging exact ties.
+Figures computed from activity data are unrounded and add nothing. A difference equal to the
+tolerance is within it; a tiny relative slack (1e-9) keeps binary floating point from
+flagging exact ties. Findings say how large the difference is relative to the tolerance.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
+from esgledger.kpi.rounding import half_unit, propagated
+
+__all__ = [
+    "beyond",
+    "exceeds",
+    "half_unit",
+    "propagated_tolerance",
+    "relative_text",
+    "sum_tolerance",
+]
+
 SLACK = 1e-9
-
-
-def half_unit(precision: int) -> float:
-    """Half a unit of the last printed decimal: 0.005 for 2 decimals, 0.5 for integers."""
-    return 0.5 * 10.0 ** (-precision)
 
 
 def sum_tolerance(precisions: list[int], scales: list[float] | None = None) -> float:
@@ -37,16 +47,8 @@ def propagated_tolerance(
     values: Mapping[str, float],
     precisions: Mapping[str, int],
 ) -> float:
-    """Σ |∂f/∂xᵢ| × half unit of xᵢ, the partial derivatives taken numerically."""
-    total = 0.0
-    for name, value in values.items():
-        if name not in precisions:
-            continue  # a constant such as a standard coefficient has no rounding
-        step = max(abs(value) * 1e-6, 1e-6)
-        up = function({**values, name: value + step})
-        down = function({**values, name: value - step})
-        total += abs((up - down) / (2 * step)) * half_unit(precisions[name])
-    return total
+    """Σ |∂f/∂xᵢ| × half unit of xᵢ (inputs without a precision are exact constants)."""
+    return propagated(function, values, {k: half_unit(p) for k, p in precisions.items()})
 
 
 def beyond(found: float, expected: float, tolerance: float) -> bool:
@@ -57,3 +59,21 @@ def beyond(found: float, expected: float, tolerance: float) -> bool:
 def exceeds(part: float, whole: float, tolerance: float) -> bool:
     """Whether ``part`` is larger than ``whole`` by more than ``tolerance``."""
     return part - whole > tolerance + SLACK * max(1.0, abs(whole), abs(part))
+
+
+def _short(value: float, tolerance: float) -> str:
+    decimals = 2 if tolerance <= 0 else min(9, max(0, 1 - math.floor(math.log10(tolerance))))
+    return f"{value:,.{decimals}f}"
+
+
+def relative_text(difference: float, tolerance: float, unit: str | None) -> str:
+    """One sentence: the difference against what rounding of the printed figures allows."""
+    unit = f" {unit}" if unit else ""
+    size = f"The difference is {_short(abs(difference), tolerance)}{unit}"
+    if tolerance <= 0:
+        return f"{size}; the figures compared are unrounded, so no rounding explains it."
+    times = abs(difference) / tolerance
+    return (
+        f"{size}, {times:,.1f} × the ±{_short(tolerance, tolerance)}{unit} that rounding of "
+        "the printed figures allows."
+    )

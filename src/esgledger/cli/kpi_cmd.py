@@ -1,8 +1,9 @@
-"""The KPI table: every metric with value, unit, source and inputs, over several years."""
+"""The KPI table: every metric with value, unit, source and inputs, over several years,
+then the reported and recomputed figures side by side where a metric has both."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -10,9 +11,69 @@ from esgledger.cli.common import DbOption, JsonOption, workspace
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.kpi.series import kpi_series
 
+# Markers after a value; the legend under the table explains them.
+MARKERS = (("restated", "ᴿ"), ("partial", "ᴾ"), ("incomplete", "ᴵ"))
+NO_VALUE = {"not_disclosed": "/", "not_applicable": "n.a."}
+
 
 def _fmt(value: float | None, precision: int) -> str:
     return "—" if value is None else f"{value:,.{precision}f}"
+
+
+def _cell(fig: dict[str, Any] | None, precision: int) -> str:
+    if fig is None:
+        return "—"
+    text = NO_VALUE.get(fig["status"], "—") if fig["value"] is None else ""
+    text = text or _fmt(fig["value"], precision)
+    marks = "".join(mark for key, mark in MARKERS if fig.get(key))
+    return f"{text} {marks}" if marks else text
+
+
+def _label(k: dict[str, Any]) -> str:
+    return k["name"] + ("" if not k["dims"] else " — " + ", ".join(k["dims"].values()))
+
+
+def _main_rows(series: dict[str, Any], span: list[str]) -> list[list[str]]:
+    rows = []
+    for k in series["kpis"]:
+        change = k["change_pct"]
+        last = k["figures"][span[-1]]
+        rows.append(
+            [
+                _label(k),
+                k["unit"],
+                *[_cell(k["figures"][y], k["precision"]) for y in span],
+                "" if change is None else f"{change:+.1f}%",
+                last["source"] if last and last["value"] is not None else "—",
+            ]
+        )
+    return rows
+
+
+def _side_by_side_rows(series: dict[str, Any], span: list[str]) -> list[list[str]]:
+    rows = []
+    for k in series["kpis"]:
+        for y in span:
+            fig = k["figures"][y]
+            side = fig and fig.get("comparison")
+            if not side:
+                continue
+            p = k["precision"]
+            calc_marks = "ᴾ" if side["calculated_partial"] else ""
+            calc_marks += "ᴵ" if side["calculated_incomplete"] else ""
+            recomputed = _fmt(side["calculated"], p) + (f" {calc_marks}" if calc_marks else "")
+            rows.append(
+                [
+                    _label(k),
+                    y,
+                    _fmt(side["reported"], p),
+                    recomputed,
+                    f"{side['difference']:+,.{p}f}",
+                    side["used"],
+                    side["why"],
+                ]
+            )
+    return rows
 
 
 def kpi(
@@ -35,30 +96,20 @@ def kpi(
         print_json(series)
         return
     span = [str(y) for y in series["years"]]
-    rows = []
-    for k in series["kpis"]:
-        label = k["name"] + ("" if not k["dims"] else " — " + ", ".join(k["dims"].values()))
-        cells = []
-        for y in span:
-            fig = k["figures"][y]
-            text = _fmt(k["values"][y], k["precision"])
-            if fig and fig["restated"]:
-                text += " ᴿ"
-            cells.append(text)
-        change = k["change_pct"]
-        rows.append(
-            [
-                label,
-                k["unit"],
-                *cells,
-                "" if change is None else f"{change:+.1f}%",
-                k["figures"][span[-1]]["source"] if k["figures"][span[-1]] else "",
-            ]
-        )
-    print_table(f"KPIs {span[0]}–{span[-1]}", ["KPI", "unit", *span, "YoY", "source"], rows)
+    columns = ["KPI", "unit", *span, "YoY", "source"]
+    print_table(f"KPIs {span[0]}–{span[-1]}", columns, _main_rows(series, span))
     console.print(
-        "ᴿ restated; `--json` shows inputs, restatement reasons and like-for-like change."
+        "— not available · / not disclosed · n.a. not applicable · ᴿ restated · "
+        "ᴾ partial (data leave out boundary members) · ᴵ incomplete (unresolved activity rows); "
+        "`--json` says why, with inputs, restatements and like-for-like change."
     )
+    both = _side_by_side_rows(series, span)
+    if both:
+        print_table(
+            "Reported and recomputed",
+            ["KPI", "year", "reported", "recomputed", "difference", "used", "why"],
+            both,
+        )
 
 
 def register(app: typer.Typer) -> None:

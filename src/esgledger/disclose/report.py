@@ -116,7 +116,29 @@ def _cell(row: dict[str, Any], year: str, notes: Footnotes, marks: list[str]) ->
             else ""
         )
         marks.append(notes.add(f"{row['name']} {year} restated{was}: {reason}."))
+    if figure.get("partial"):
+        marks.append(notes.add(f"{row['name']} {year} is partial: {_partial_note(figure)}."))
+    if figure.get("incomplete"):
+        marks.append(
+            notes.add(
+                f"{row['name']} {year} is incomplete: the calculation left activity rows "
+                "unresolved."
+            )
+        )
     return text
+
+
+def _partial_note(figure: dict[str, Any]) -> str:
+    """The partial-coverage part of a figure's note, or a generic sentence."""
+    for part in figure["note"].split("; "):
+        if part.startswith("partial: "):
+            return part.removeprefix("partial: ")
+    return "its inputs cover only part of the boundary"
+
+
+def _shown(figure: dict[str, Any] | None) -> bool:
+    """A figure with a value or a stated status ("/", "n.a."); not available ones are not."""
+    return figure is not None and (figure["value"] is not None or figure["status"] != "missing")
 
 
 def _appendix(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
@@ -124,9 +146,7 @@ def _appendix(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
     catalog = metrics()
     tables: dict[str, AppendixTable] = {}
     for row in series["kpis"]:
-        if all(
-            row["figures"][y] is None or row["figures"][y]["source"] == "missing" for y in years
-        ):
+        if not any(_shown(row["figures"][y]) for y in years):
             continue
         metric = catalog[row["metric"]]
         marks: list[str] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import polars as pl
 
@@ -16,11 +16,20 @@ from esgledger.ingest.checker import (
     parse_number,
     with_row_numbers,
 )
+from esgledger.ingest.decimals import MAX_DECIMALS, printed_decimals
 from esgledger.ingest.readers import Table
 from esgledger.units import compatible, parse
 
 REQUIRED = ["entity", "year", "metric", "value", "unit"]
-OPTIONAL = ["status", "qualifier", "preliminary", "source", "note", "restatement_reason"]
+OPTIONAL = [
+    "status",
+    "qualifier",
+    "preliminary",
+    "source",
+    "note",
+    "restatement_reason",
+    "decimals",
+]
 KEY = ["entity_id", "year", "metric_id", "dims"]
 
 STATUSES = ("reported", "not_disclosed", "not_applicable", "missing")
@@ -69,13 +78,25 @@ def _metric_table() -> pl.DataFrame:
     )
 
 
-def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFrame:
-    """Typed KPI rows with their breakdown key, or :class:`ImportRejected`."""
+def validate_kpis(
+    table: Table,
+    *,
+    known_entities: Collection[str],
+    format_decimals: Sequence[int | None] | None = None,
+) -> pl.DataFrame:
+    """Typed KPI rows with their breakdown key, or :class:`ImportRejected`.
+
+    ``format_decimals`` gives, per row, the decimals a workbook's number format prints for
+    the value (see :func:`esgledger.ingest.decimals.xlsx_value_decimals`)."""
     check = Checker(table.source)
     if not check.require_columns(table.frame, REQUIRED):
         check.raise_if_any()
     dim_cols = [c for c in table.frame.columns if c in dimensions()]
     frame = with_row_numbers(table.frame)
+    shown = list(format_decimals or [])
+    if len(shown) != frame.height:
+        shown = [None] * frame.height
+    frame = frame.with_columns(pl.Series("_format_decimals", shown, dtype=pl.Int32))
     for col in OPTIONAL:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(col))
@@ -96,6 +117,7 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         .alias("_qualifier"),
         pl.col("preliminary").str.to_lowercase().is_in(list(TRUE_WORDS)).alias("_preliminary"),
         _dims_expr(dim_cols).alias("dims"),
+        _decimals_expr().alias("_decimals"),
     )
     known = sorted(known_entities)
     check.flag(
@@ -118,12 +140,6 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
     )
     check.flag(
         frame,
-        pl.col("_kind") == "derived",
-        "metric",
-        pl.format("'{}' is derived from other metrics; enter its inputs instead", pl.col("metric")),
-    )
-    check.flag(
-        frame,
         ~pl.col("_status").is_in(list(STATUSES)),
         "status",
         pl.format("status '{}' is not one of " + ", ".join(STATUSES), pl.col("status")),
@@ -141,6 +157,14 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         ~reported & pl.col("_value").is_not_null(),
         "value",
         "a value given with a status other than reported",
+    )
+    check.flag(
+        frame,
+        ~blank("decimals") & pl.col("_decimals").is_null(),
+        "decimals",
+        pl.format(
+            f"'{{}}' is not a count of decimals, 0 to {MAX_DECIMALS}", pl.col("decimals")
+        ),
     )
     check.flag(
         frame,
@@ -169,6 +193,7 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         pl.col("metric").alias("metric_id"),
         "dims",
         pl.col("_value").alias("value"),
+        pl.when(reported).then(pl.col("_decimals")).alias("decimals"),
         "unit",
         pl.col("_status").alias("status"),
         pl.col("_qualifier").alias("qualifier"),
@@ -177,6 +202,16 @@ def validate_kpis(table: Table, *, known_entities: Collection[str]) -> pl.DataFr
         "note",
         "restatement_reason",
     )
+
+
+def _decimals_expr() -> pl.Expr:
+    """The printed decimals: the ``decimals`` column when given, else the workbook's number
+    format, else read from the value as written."""
+    given = pl.col("decimals").cast(pl.Int32, strict=False)
+    given = pl.when(given.is_between(0, MAX_DECIMALS)).then(given)
+    inferred = pl.col("value").map_elements(printed_decimals, return_dtype=pl.Int32)
+    shown = pl.coalesce(pl.col("_format_decimals"), inferred)
+    return pl.when(blank("decimals")).then(shown).otherwise(given)
 
 
 def _check_units(frame: pl.DataFrame, check: Checker) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, activity_types
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope
+from esgledger.kpi.unresolved import Unresolved
 from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 from esgledger.units import compatible, multiplier
@@ -92,21 +93,22 @@ def entity_activity_values(
 def activity_figure(
     metric: Metric, year: int, scope: Scope, sums: dict[tuple[str, str], list[tuple[str, float]]]
 ) -> KpiFigure:
-    """The boundary's share-weighted total; no records at all is a total of zero, said so."""
+    """The boundary's share-weighted total; no records at all is "not available", never 0."""
     per_entity, skipped = entity_activity_values(sums, metric)
     values = {e: v for e, v in per_entity.items() if e in scope.shares}
     total = sum(values[e] * scope.shares[e] for e in sorted(values))
     activity = metric.calc_key.removeprefix("activity:")
-    note = "" if values else f"no {activity} records in the boundary: counted as zero"
+    note = "" if values else f"not available: no {activity} records in the boundary in {year}"
     if skipped:
         units = ", ".join(sorted(skipped))
         note = f"leaves out quantities in {units} (not convertible to {metric.unit})"
     return KpiFigure(
         metric=metric.id,
         year=year,
-        value=total,
+        value=total if values else None,
         unit=metric.unit,
         source="calculated",
+        status="reported" if values else "missing",
         boundary=scope.code,
         entities=len(values),
         inputs=[{"activity": activity, "entities": len(values)}],
@@ -114,7 +116,14 @@ def activity_figure(
     )
 
 
-def run_figure(metric: Metric, year: int, scope: Scope, run: CalculationRun | None) -> KpiFigure:
+def run_figure(
+    metric: Metric,
+    year: int,
+    scope: Scope,
+    run: CalculationRun | None,
+    unresolved: Unresolved | None = None,
+) -> KpiFigure:
+    """The run's total for the metric; incomplete when the run left rows of it unresolved."""
     key = metric.calc_key.removeprefix("calc:")
     base: dict[str, Any] = {
         "metric": metric.id,
@@ -131,16 +140,21 @@ def run_figure(metric: Metric, year: int, scope: Scope, run: CalculationRun | No
             note=f"no calculation run for {year}; run `esg calc --year {year}`",
         )
     stored = json.loads(run.totals)
-    note = (
-        ""
-        if (run.boundary_code or None) == scope.code
-        else f"run {run.id} used boundary {run.boundary_code or 'all entities'}"
-    )
+    notes = []
+    if (run.boundary_code or None) != scope.code:
+        notes.append(f"run {run.id} used boundary {run.boundary_code or 'all entities'}")
+    left_out = unresolved.count(key) if unresolved is not None else 0
+    if left_out:
+        notes.append(
+            f"incomplete: run {run.id} left {left_out} activity result(s) of it unresolved "
+            f"(`esg calc show --run {run.id}`)"
+        )
     return KpiFigure(
         **base,
         value=float(stored["totals"][key]),
         source="calculated",
         entities=len(stored["by_entity"]),
         inputs=[{"run": run.id, "figure": key}],
-        note=note,
+        note="; ".join(notes),
+        incomplete=left_out > 0,
     )

@@ -1,13 +1,25 @@
-"""Derived figures: catalog formulas over other figures of the same year, never typed twice."""
+"""Derived figures: catalog formulas over other figures of the same year, never typed twice.
+
+A term that is added (``a + b + c``, ``(a + b) * k``) is left out, and named, when the
+boundary has no records of it (groundwater at a group without wells); any other input that
+is not available — a subtracted discharge, a divisor — makes the figure not available, never
+a made-up number. The result carries the rounding of its
+inputs (:mod:`esgledger.kpi.rounding`) and is partial or incomplete when an input is.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from graphlib import TopologicalSorter
 
 from esgledger.catalog import Metric, metrics
 from esgledger.catalog.formulas import evaluate, formula_inputs, unit_factor
 from esgledger.errors import InvalidInput
-from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.figures import KpiFigure, no_records
+from esgledger.kpi.rounding import propagated
+
+_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
 
 def derived_order() -> list[Metric]:
@@ -21,15 +33,21 @@ def derived_order() -> list[Metric]:
     return [catalog[m] for m in TopologicalSorter(graph).static_order()]
 
 
-def derived_figure(
-    metric: Metric, year: int, figures: dict[tuple[str, str], KpiFigure]
-) -> KpiFigure:
-    """The formula's value, or missing naming the inputs that are missing."""
+def added_terms(formula: str) -> set[str]:
+    """Inputs that only ever appear as added terms of a sum, and so may be left out."""
+    text = formula.replace(" ", "")
+    seen: dict[str, bool] = {}
+    for match in _ID.finditer(text):
+        before = text[match.start() - 1] if match.start() else "("
+        after = text[match.end()] if match.end() < len(text) else ")"
+        added = before in "+(" and after in "+)" and "+" in (before, after)
+        seen[match.group()] = seen.get(match.group(), True) and added
+    return {name for name, added in seen.items() if added}
+
+
+def _used_inputs(found: Mapping[str, KpiFigure | None]) -> list[dict[str, object]]:
     catalog = metrics()
-    inputs = formula_inputs(metric.formula)
-    found = {i: figures.get((i, "")) for i in inputs}
-    base = {"metric": metric.id, "year": year, "unit": metric.unit}
-    used = [
+    return [
         {
             "metric": i,
             "value": f.value if f else None,
@@ -38,37 +56,57 @@ def derived_figure(
         }
         for i, f in found.items()
     ]
-    absent = [i for i, f in found.items() if f is None or f.value is None]
-    if absent:
+
+
+def derived_figure(
+    metric: Metric, year: int, figures: dict[tuple[str, str], KpiFigure]
+) -> KpiFigure:
+    """The formula's value, or not available naming the inputs that are missing."""
+    catalog = metrics()
+    inputs = formula_inputs(metric.formula)
+    found = {i: figures.get((i, "")) for i in inputs}
+    base = {"metric": metric.id, "year": year, "unit": metric.unit}
+    used = _used_inputs(found)
+    added = added_terms(metric.formula)
+    left_out = [i for i in inputs if i in added and no_records(found[i])]
+    absent = [i for i, f in found.items() if (f is None or f.value is None) and i not in left_out]
+    if absent or len(left_out) == len(inputs):
+        missing = absent or left_out
         return KpiFigure(
             **base,
             value=None,
             source="missing",
             status="missing",
             inputs=used,
-            note="missing input: " + ", ".join(absent),
+            note="not available: missing input: " + ", ".join(missing),
         )
-    values = {i: f.value for i, f in found.items() if f and f.value is not None}
+    values = {i: (f.value if f and f.value is not None else 0.0) for i, f in found.items()}
+    units = {i: catalog[i].unit for i in inputs}
     try:
-        value = evaluate(metric.formula, values) * unit_factor(
-            metric.formula, {i: catalog[i].unit for i in inputs}, metric.unit
-        )
+        scale = unit_factor(metric.formula, units, metric.unit)
+        value = evaluate(metric.formula, values) * scale
     except InvalidInput as exc:
         return KpiFigure(
             **base, value=None, source="missing", status="missing", inputs=used, note=str(exc)
         )
-    parts = [f for f in found.values() if f is not None]
-    qualifier = "approximately" if any(p.qualifier != "exact" for p in parts) else "exact"
+    parts = [f for f in found.values() if f is not None and f.value is not None]
+    roundings = {i: f.rounding for i, f in found.items() if f is not None}
     restated = [p.metric for p in parts if p.restated]
+    note = f"= {metric.formula}"
+    if left_out:
+        note += "; leaves out (no records): " + ", ".join(left_out)
     return KpiFigure(
         **base,
         value=value,
         source="derived",
-        qualifier=qualifier,
+        qualifier="approximately" if any(p.qualifier != "exact" for p in parts) else "exact",
         preliminary=any(p.preliminary for p in parts),
         boundary=next((p.boundary for p in parts if p.boundary), None),
         restated=bool(restated),
         restatement={"inputs_restated": restated} if restated else None,
         inputs=used,
-        note=f"= {metric.formula}",
+        note=note,
+        rounding=propagated(lambda v: evaluate(metric.formula, v) * scale, values, roundings),
+        partial=any(p.partial for p in parts),
+        incomplete=any(p.incomplete for p in parts),
     )

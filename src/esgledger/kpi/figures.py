@@ -25,6 +25,16 @@ class KpiFigure:
     restatement: dict[str, Any] | None = None  # previous value and reason
     inputs: list[dict[str, Any]] = field(default_factory=list)  # for derived and calculated
     note: str = ""
+    decimals: int | None = None  # printed decimals of a reported value; None if computed
+    rounding: float = 0.0  # ± from rounded printed figures behind the value (kpi.rounding)
+    partial: bool = False  # the year's data leave out members of the boundary
+    incomplete: bool = False  # from a calculation run that left activity rows unresolved
+    # Reported and recomputed values side by side, which one is used and why (kpi.precedence)
+    comparison: dict[str, Any] | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.value is not None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -38,7 +48,15 @@ class KpiFigure:
         out["inputs"] = [dict(i) for i in self.inputs]
         if self.restatement is not None:
             out["restatement"] = dict(self.restatement)
+        if self.comparison is not None:
+            out["comparison"] = dict(self.comparison)
         return out
+
+
+def no_records(fig: KpiFigure | None) -> bool:
+    """A calculated figure that is not available because the boundary has no records of it
+    this year: a sum leaves it out (and says so), any other formula cannot be computed."""
+    return fig is not None and fig.source == "calculated" and fig.value is None
 
 
 def dims_text(dims: dict[str, str]) -> str:

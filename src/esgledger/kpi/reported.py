@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, metrics
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, parse_dims
+from esgledger.kpi.rounding import half_unit
 from esgledger.kpi.scope import Scopes
 from esgledger.ledger.kpis import approved_or_direct
 from esgledger.ledger.models import KpiValue
@@ -31,6 +32,7 @@ class StoredValue(NamedTuple):
     metric_id: str
     dims: str
     value: float | None
+    decimals: int | None
     unit: str
     status: str
     qualifier: str
@@ -57,6 +59,15 @@ def _converted(value: KpiValue | StoredValue, metric: Metric) -> float | None:
         return value.value * multiplier(value.unit, metric.unit)
     except InvalidInput:
         return None
+
+
+def value_rounding(value: KpiValue | StoredValue, metric: Metric) -> float:
+    """Half a unit of the value's last printed decimal, in the metric's unit."""
+    decimals = value.decimals if value.decimals is not None else metric.precision
+    try:
+        return half_unit(decimals) * multiplier(value.unit, metric.unit)
+    except InvalidInput:
+        return 0.0
 
 
 def _restatement(session: Session, value: StoredValue, metric: Metric) -> dict[str, object] | None:
@@ -113,13 +124,16 @@ def _figure(
             restated=restatement is not None,
             restatement=restatement,
             note=v.note,
+            decimals=v.decimals,
+            rounding=value_rounding(v, metric),
         )
     members = [v for v in values if v.entity_id in scope.shares and v.value is not None]
     if not members or not additive(metric.id):
         return None
-    total = 0.0
+    total = rounding = 0.0
     for v in sorted(members, key=lambda v: v.entity_id):
         total += (_converted(v, metric) or 0.0) * scope.shares[v.entity_id]
+        rounding += value_rounding(v, metric) * scope.shares[v.entity_id]
     qualifier = max((v.qualifier for v in members), key=lambda q: QUALIFIER_STRENGTH.get(q, 0))
     restated = [r for v in members if (r := _restatement(session, v, metric))]
     return KpiFigure(
@@ -133,4 +147,5 @@ def _figure(
         restated=bool(restated),
         restatement={"members_restated": len(restated)} if restated else None,
         note=f"sum of {len(members)} entities' values",
+        rounding=rounding,
     )

@@ -1,15 +1,58 @@
-"""The KPI table of a year: every catalog metric with its figure, and single lookups."""
+"""The KPI table of a year: every catalog metric with its figure, and single lookups.
+
+Each calculated and derived metric is recomputed and, where a value was reported too, the
+two are put side by side and one is used (:mod:`esgledger.kpi.precedence`).
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from esgledger.catalog import metrics
+from esgledger.catalog import Metric, metrics
 from esgledger.kpi.calculated import activity_figure, activity_sums, latest_run, run_figure
+from esgledger.kpi.coverage import missing_members
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.precedence import choose
 from esgledger.kpi.reported import reported_figures
 from esgledger.kpi.scope import Scopes
+from esgledger.kpi.unresolved import Unresolved, unresolved_of
+from esgledger.ledger.models import CalculationRun
+
+
+class _Computer:
+    """Recomputes calculated metrics of one year, reading activity sums and runs once."""
+
+    def __init__(self, session: Session, year: int, scopes: Scopes):
+        self.session, self.year, self.scopes = session, year, scopes
+        self._sums: dict | None = None  # type: ignore[type-arg]
+        self._runs: dict[str | None, tuple[CalculationRun | None, Unresolved | None]] = {}
+        self._missing: dict[str, list[str]] = {}
+
+    def figure(self, metric: Metric) -> KpiFigure:
+        scope = self.scopes.for_family(metric.boundary_family)
+        if metric.calc_key.startswith("activity:"):
+            if self._sums is None:
+                self._sums = activity_sums(self.session, self.year)
+            computed = activity_figure(metric, self.year, scope, self._sums)
+        else:
+            if scope.code not in self._runs:
+                run = latest_run(self.session, self.year, scope.code)
+                issues = unresolved_of(self.session, run.id) if run and run.unresolved else None
+                self._runs[scope.code] = (run, issues)
+            computed = run_figure(metric, self.year, scope, *self._runs[scope.code])
+        left_out = self.missing(metric.boundary_family)
+        if computed.available and left_out:
+            computed.partial = True
+            shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+            note = f"partial: no {self.year} activity data for {len(left_out)} member(s) ({shown})"
+            computed.note = "; ".join(n for n in (computed.note, note) if n)
+        return computed
+
+    def missing(self, family: str) -> list[str]:
+        if family not in self._missing:
+            self._missing[family] = missing_members(self.session, self.scopes, family)
+        return self._missing[family]
 
 
 def kpi_table(
@@ -18,28 +61,14 @@ def kpi_table(
     """(metric, dims) → figure for every metric of the catalog (missing ones say why)."""
     scopes = Scopes(session, year, override=boundary)
     figures = reported_figures(session, year, scopes)
-    sums = None
-    runs: dict[str | None, object] = {}
+    computer = _Computer(session, year, scopes)
     for metric in metrics().values():
-        if metric.kind != "calculated":
-            continue
-        scope = scopes.for_family(metric.boundary_family)
-        if metric.calc_key.startswith("activity:"):
-            sums = sums if sums is not None else activity_sums(session, year)
-            computed = activity_figure(metric, year, scope, sums)
-        else:
-            if scope.code not in runs:
-                runs[scope.code] = latest_run(session, year, scope.code)
-            computed = run_figure(metric, year, scope, runs[scope.code])  # type: ignore[arg-type]
-        reported = figures.get((metric.id, ""))
-        if computed.value is not None or reported is None:
-            if reported is not None and reported.value is not None:
-                computed.note = (
-                    computed.note + "; " if computed.note else ""
-                ) + f"reported value {reported.value:g} not used"
-            figures[(metric.id, "")] = computed
+        if metric.kind == "calculated":
+            key = (metric.id, "")
+            figures[key] = choose(figures.get(key), computer.figure(metric))
     for metric in derived_order():
-        figures[(metric.id, "")] = derived_figure(metric, year, figures)
+        key = (metric.id, "")
+        figures[key] = choose(figures.get(key), derived_figure(metric, year, figures))
     with_figures = {k[0] for k in figures}
     for metric in metrics().values():
         if metric.id not in with_figures:
@@ -50,7 +79,7 @@ def kpi_table(
                 unit=metric.unit,
                 source="missing",
                 status="missing",
-                note="no value reported",
+                note="not available: no value reported",
             )
     return figures
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from esgledger.errors import Conflict, ImportRejected, Problem
 from esgledger.ingest.checker import with_row_numbers
+from esgledger.ingest.decimals import xlsx_value_decimals
 from esgledger.ingest.kpis import validate_kpis
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
@@ -48,8 +49,11 @@ def import_kpis(
             "unit": limit_of(KpiValue.unit),
         },
     )
+    shown = None
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):  # the number format says the decimals
+        shown = xlsx_value_decimals(Path(path), sheet, "kpis", table.frame.height)
     try:
-        return _store(db, table, actor=actor)
+        return _store(db, table, shown, actor=actor)
     except (KeyTaken, StaleDataError, IntegrityError):
         raise Conflict(
             f"{table.source}: refused, another user changed the same KPI values at the same "
@@ -57,10 +61,12 @@ def import_kpis(
         ) from None
 
 
-def _store(db: Database, table: Table, *, actor: str) -> dict[str, Any]:
+def _store(
+    db: Database, table: Table, shown: list[int | None] | None, *, actor: str
+) -> dict[str, Any]:
     with db.write() as session:
         known = set(session.scalars(select(Entity.id)))
-        valid = validate_kpis(table, known_entities=known)
+        valid = validate_kpis(table, known_entities=known, format_decimals=shown)
         refuse_too_long(table.source, valid, {"dims": limit_of(KpiValue.dims)})
         rows = valid.to_dicts()
         years = {r["year"] for r in rows}
@@ -142,6 +148,7 @@ def _insert_new(session: Session, rows: list[dict[str, Any]], batch_id: int) -> 
             "metric_id": pl.Utf8,
             "dims": pl.Utf8,
             "value": pl.Float64,
+            "decimals": pl.Int32,
             "unit": pl.Utf8,
             "status": pl.Utf8,
             "qualifier": pl.Utf8,
@@ -205,6 +212,7 @@ def kpi_dict(value: KpiValue) -> dict[str, Any]:
         "metric": value.metric_id,
         "dims": dims,
         "value": value.value,
+        "decimals": value.decimals,
         "unit": value.unit,
         "status": value.status,
         "qualifier": value.qualifier,

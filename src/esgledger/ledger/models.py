@@ -149,6 +149,8 @@ class KpiValue(Base):
     metric_id: Mapped[str] = mapped_column(String(80))
     dims: Mapped[str] = mapped_column(String(200), default="")  # "age_band=18-30;gender=female"
     value: Mapped[float | None] = mapped_column(Float)
+    # Decimals the value was printed with (12,983.6 → 1): its rounding tolerance. None: unknown.
+    decimals: Mapped[int | None] = mapped_column(Integer)
     unit: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="reported")
     qualifier: Mapped[str] = mapped_column(String(20), default="exact")

@@ -1,6 +1,6 @@
 """natural key of activity records, voiding
 
-Revision ID: 0007_MIGkeys
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03 10:40:00
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_MIGkeys"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

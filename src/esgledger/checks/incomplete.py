@@ -1,0 +1,77 @@
+"""A calculation run that left activity rows unresolved: its figures are incomplete.
+
+``calc.incomplete``: the run the year's energy and GHG figures come from could not turn some
+activity rows into results (no factor for a region, a unit it cannot convert…). Its totals
+leave those rows out. An error when KPI figures are affected (they are marked incomplete in
+the KPI table); a warning when only totals the KPI catalog does not show are (Scope 3). The
+finding names the rows so they can be fixed and the year recalculated.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from esgledger.calc.rollup import TOTAL_OF_QUANTITY
+from esgledger.catalog import metrics
+from esgledger.checks.context import CheckContext
+from esgledger.checks.energy import run_for
+from esgledger.checks.findings import ERROR, WARNING, Finding
+from esgledger.kpi.unresolved import unresolved_of
+from esgledger.ledger.models import CalculationIssue
+
+SHOWN_ROWS = 10
+
+
+def incomplete_runs(ctx: CheckContext) -> list[Finding]:
+    run = run_for(ctx, ctx.year)
+    if run is None or not run.unresolved:
+        return []
+    unresolved = unresolved_of(ctx.session, run.id)
+    affected = [
+        m.id
+        for m in metrics().values()
+        if m.calc_key.startswith("calc:") and unresolved.count(m.calc_key.removeprefix("calc:"))
+    ]
+    stmt = select(CalculationIssue.activity_id, CalculationIssue.reason).where(
+        CalculationIssue.run_id == run.id
+    )
+    count = sum(unresolved.by_total.values())
+    if affected:
+        totals = {metrics()[i].calc_key.removeprefix("calc:") for i in affected}
+        quantities = [q for q, t in TOTAL_OF_QUANTITY.items() if t in totals]
+        stmt = stmt.where(CalculationIssue.quantity.in_(quantities))
+        count = sum(unresolved.by_total.get(t, 0) for t in totals)
+    issues = list(
+        ctx.session.execute(
+            stmt.order_by(CalculationIssue.activity_id, CalculationIssue.id).limit(SHOWN_ROWS)
+        )
+    )
+    rows = sorted({a for a, _ in issues})
+    reasons = sorted({r for _, r in issues})
+    shown = ", ".join(map(str, rows)) + (" …" if count > len(issues) else "")
+    what = (
+        f"so {', '.join(affected)} leave them out and are incomplete"
+        if affected
+        else "so its Scope 3 total leaves them out (no KPI figure is affected)"
+    )
+    return [
+        Finding(
+            rule="calc.incomplete",
+            severity=ERROR if affected else WARNING,
+            metrics=affected,
+            entity=None,
+            year=ctx.year,
+            expected=0,
+            found=count,
+            dims={"run": str(run.id)},
+            details={"run": run.id, "activity_rows": rows, "results": count, "reasons": reasons},
+            explanation=(
+                f"Calculation run {run.id} left {count} activity result(s) unresolved "
+                f"(activity rows {shown}: {'; '.join(reasons)}), {what}."
+            ),
+            fix=(
+                "Fix the rows (factor, unit or attributes) and recalculate with "
+                f"`esg calc --year {ctx.year}`; `esg calc show --run {run.id}` lists them."
+            ),
+        )
+    ]

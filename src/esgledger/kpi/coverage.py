@@ -1,0 +1,80 @@
+"""Which boundary members a year's activity data leave out: a figure over them is partial.
+
+A member counts as covered when it, or a member below it, has activity records of the
+family (fuel, electricity and heat for energy/GHG; water and waste for the environment) in
+the year. Only a year with a boundary for the family promises coverage: without one, the
+figures cover whoever has data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import activity_types
+from esgledger.kpi.scope import Scope, Scopes
+from esgledger.ledger.activities import live
+from esgledger.ledger.models import ActivityRecord
+
+FAMILIES = {
+    "energy_ghg": ("fuel", "electricity", "heat"),
+    "environment": ("water", "waste"),
+}
+
+
+def children_of(parents: dict[str, str | None]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for entity, parent in parents.items():
+        if parent is not None:
+            out.setdefault(parent, []).append(entity)
+    return out
+
+
+def uncovered(
+    members: Collection[str], covered: Collection[str], children: dict[str, list[str]]
+) -> list[str]:
+    """Members without data in their own branch of the boundary, topmost only."""
+    member_set, has = set(members), set(covered)
+    memo: dict[str, bool] = {}
+
+    def filled(entity: str) -> bool:
+        if entity not in memo:
+            memo[entity] = entity in has or any(
+                filled(c) for c in children.get(entity, []) if c in member_set
+            )
+        return memo[entity]
+
+    parents = {c: p for p, cs in children.items() for c in cs}
+    return sorted(
+        m
+        for m in member_set
+        if not filled(m) and (parents.get(m) not in member_set or filled(parents[m]))
+    )
+
+
+def active_entities(session: Session, year: int, categories: tuple[str, ...]) -> set[str]:
+    """Entities with activity records of these categories starting in ``year``."""
+    kinds = [a.id for a in activity_types().values() if a.category in categories]
+    stmt = (
+        select(ActivityRecord.entity_id)
+        .distinct()
+        .where(
+            live(),
+            ActivityRecord.activity.in_(kinds),
+            ActivityRecord.start >= dt.date(year, 1, 1),
+            ActivityRecord.start <= dt.date(year, 12, 31),
+        )
+    )
+    return set(session.scalars(stmt))
+
+
+def missing_members(session: Session, scopes: Scopes, family: str) -> list[str]:
+    """Members of the family's boundary the year's activity data leave out ([] without one)."""
+    scope: Scope = scopes.for_family(family)
+    if scope.code is None or family not in FAMILIES:
+        return []
+    covered = active_entities(session, scopes.year, FAMILIES[family])
+    return uncovered(scope.shares, covered, children_of(scopes.parents))

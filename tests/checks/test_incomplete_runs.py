@@ -1,0 +1,49 @@
+"""Issue #11: a calculation run with unresolved activity rows is an error finding that
+names the rows, and the KPI figures from it are marked incomplete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esgledger.kpi.values import kpi_table
+from esgledger.ledger.db import Database
+from tests.checks.workspace import Workspace, only
+
+
+@pytest.fixture
+def ws(db: Database, tmp_path: Path) -> Workspace:
+    return Workspace(db, tmp_path)
+
+
+def test_a_run_missing_only_scope_3_factors_leaves_kpi_figures_whole(ws: Workspace) -> None:
+    ws.activities([("SZ1", 2025, "waste.hazardous", 12, "t")])  # no Scope 3 factor for it
+    run = ws.calc(2025)
+    assert run["unresolved_rows"] > 0
+    (f,) = only(ws.check(2025, claims={}), "calc.incomplete")
+    assert (f.severity, f.metrics) == ("warning", [])
+    assert "Scope 3 total leaves them out (no KPI figure is affected)" in f.explanation
+    with ws.db.read() as session:
+        assert not kpi_table(session, 2025)[("ghg.scope1", "")].incomplete
+
+
+def test_unresolved_rows_make_an_error_and_incomplete_figures(ws: Workspace) -> None:
+    ws.activities([("SZ1", 2025, "electricity.purchased", 1000, "MWh")])
+    ws.calc(2025)
+    assert only(ws.check(2025, claims={}), "calc.incomplete") == []
+    ws.activities([("VN1", 2025, "heat.purchased", 500, "GJ")])  # no grid factor for heat in VN
+    run = ws.calc(2025)
+    (f,) = only(ws.check(2025, claims={}), "calc.incomplete")
+    assert (f.severity, f.found, f.details["run"]) == ("error", 2, run["run_id"])
+    assert f.metrics == ["ghg.scope2_market", "ghg.scope2_location"]  # one row, two results
+    assert len(f.details["activity_rows"]) == 1
+    assert f"Calculation run {run['run_id']} left 2 activity result(s) unresolved" in f.explanation
+    assert "no grid emission factor for heat.purchased in VN" in f.explanation
+    with ws.db.read() as session:
+        table = kpi_table(session, 2025)
+    scope2 = table[("ghg.scope2_market", "")]
+    assert scope2.incomplete and "incomplete: run" in scope2.note
+    assert table[("ghg.total", "")].incomplete  # a formula over an incomplete figure
+    assert not table[("ghg.scope1", "")].incomplete  # the missing factor is Scope 2's only
+    assert not table[("energy.electricity.purchased", "")].incomplete  # activity sums
