@@ -23,8 +23,9 @@ class Settings(BaseSettings):
         default=10,
         ge=1,
         le=200,
-        description="PostgreSQL connections each process keeps open (as many again may be "
-        "opened briefly under load).",
+        description="Database connections each process keeps open (as many again may be "
+        "opened briefly under load); `esg serve` works on this many requests at once, and "
+        "more wait their turn.",
     )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A web sign-in ends after this many minutes unused."

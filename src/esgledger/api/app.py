@@ -17,9 +17,11 @@ from esgledger.api import (
     report_routes,
     workflow_routes,
 )
+from esgledger.api.gate import RequestGate
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
 from esgledger.ledger.workspace import open_workspace
+from esgledger.settings import get_settings
 from esgledger.web import install as install_web
 
 PREFIX = "/api/v1"
@@ -60,6 +62,7 @@ def create_app(db_target: str) -> FastAPI:
     _document_problems(app)
     errors.install(app)
     install_web(app)
+    app.add_middleware(RequestGate, limit=get_settings().db_pool_size)
     return app
 
 

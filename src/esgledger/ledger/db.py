@@ -29,8 +29,17 @@ def normalise_url(target: str) -> str:
     return target
 
 
+def pool_arguments(url: str) -> dict[str, int]:
+    """Pool size for a server process: ``ESG_DB_POOL_SIZE`` kept, as many again under load
+    (the web app admits that many requests at once, see :mod:`esgledger.api.gate`)."""
+    if make_url(url).database in (None, "", ":memory:"):
+        return {}  # one in-memory database lives on one connection
+    size = get_settings().db_pool_size
+    return {"pool_size": size, "max_overflow": size}
+
+
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": 30}, **pool_arguments(url))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -62,10 +71,7 @@ class Database:
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(self.url)
         elif self.dialect == "postgresql":
-            size = get_settings().db_pool_size
-            self.engine = create_engine(
-                self.url, pool_pre_ping=True, pool_size=size, max_overflow=size
-            )
+            self.engine = create_engine(self.url, pool_pre_ping=True, **pool_arguments(self.url))
         else:
             raise DatabaseError(
                 f"unsupported database {parsed.drivername!r}; use a SQLite path or "
