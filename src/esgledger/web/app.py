@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from esgledger.api import errors as api_errors
 from esgledger.errors import EsgError
 from esgledger.web.deps import LoginRequired, login_url
+from esgledger.web.headers import SecurityHeaders
 from esgledger.web.pages import PAGE_ROUTERS
 from esgledger.web.templating import render
 
@@ -74,7 +75,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Add the page routes, the stylesheet and HTML error pages to ``app``."""
+    """Add the page routes, the stylesheet, HTML error pages and security headers."""
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
@@ -82,3 +83,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)
