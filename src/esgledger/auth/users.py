@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.auth.passwords import hash_password, needs_rehash, verify_password
+from esgledger.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from esgledger.auth.permissions import ROLES, PermissionDenied, Principal
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit
@@ -119,7 +119,11 @@ def authenticate(session: Session, username: str, password: str) -> Principal:
     Call inside a write session: an outdated hash is upgraded on success.
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    usable = user is not None and user.active and bool(user.password_hash)
+    # Every attempt costs one argon2 check, so the answer's timing tells nothing about
+    # which usernames exist or are disabled.
+    matches = verify_password(user.password_hash if usable else dummy_hash(), password)
+    if user is None or not usable or not matches:
         raise PermissionDenied("wrong username or password, or the user is disabled")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
