@@ -129,3 +129,13 @@ def test_a_figure_of_a_published_report_is_restated_only_by_a_manager(
                        json={"version": 1, "value": 8, "unit": "t", "reason": "recalibrated"})  # fmt: skip
     assert "published 2025 report" in problem(entered, 409)["detail"]
     assert _values(api) == before
+
+
+def test_the_owner_filter_tells_no_one_which_users_exist(api: Api) -> None:
+    """Issue #14: `?owner=X` answered "unknown user" to any API user, so names could be
+    probed. Someone who may not list users gets the same empty list for any name."""
+    _issue(api, "SZ1")
+    for name in ("nobody", "mia", "dora"):
+        assert api.ok("olga", "GET", "/requests", params={"owner": name}) == []
+    assert len(api.ok("olga", "GET", "/requests", params={"owner": "olga"})) == 1
+    problem(api.call("mia", "GET", "/requests", params={"owner": "nobody"}), 404)
