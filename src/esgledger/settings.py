@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="The window the login rate limit counts failures in."
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses of reverse proxies (comma-separated) whose X-Forwarded-For "
+        "names the client; empty: the header is ignored and the connection's address counts.",
+    )
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie Secure (set when serving over HTTPS).",
