@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from esgledger.disclose.report import ReportModel
+from esgledger.spreadsheets import keep_text
 
 FORMATS = ("html", "pdf", "xlsx")
 
@@ -94,7 +95,7 @@ def write_xlsx(model: ReportModel, path: Path) -> Path:
             )
         ws.column_dimensions["B"].width = 60
         ws.column_dimensions["C"].width = 60
-    wb.save(path)
+    keep_text(wb).save(path)
     return path
 
 
