@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(
         default=15, ge=1, description="The window the login rate limit counts failures in."
     )
+    token_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="An API token stops working this many days after issue.",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Addresses of reverse proxies (comma-separated) whose X-Forwarded-For "

@@ -18,7 +18,7 @@ from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.entities import get_entity, subtree
 from esgledger.ledger.models import utcnow
-from esgledger.ledger.workflow_models import EntityGrant, User, WebSession
+from esgledger.ledger.workflow_models import ApiToken, EntityGrant, User, WebSession
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -83,20 +83,32 @@ def list_users(session: Session) -> list[User]:
 
 
 def set_active(session: Session, username: str, active: bool, *, actor: str) -> User:
-    """Disable (or re-enable) a user; a disabled user's tokens and password stop working."""
+    """Disable (or re-enable) a user. Disabling revokes the user's API tokens for good, so
+    re-enabling brings none back (issue new ones); the password simply stops working."""
     user = get_user(session, username)
     if user.active == active:
         return user
     user.active = active
+    revoked = [] if active else _revoke_tokens(session, user, actor=actor)
     session.flush()
     audit.record(
         session,
         actor=actor,
         action="user.enable" if active else "user.disable",
         subject=f"user:{user.username}",
-        payload={},
+        payload={"revoked_tokens": revoked} if revoked else {},
     )
     return user
+
+
+def _revoke_tokens(session: Session, user: User, *, actor: str) -> list[int]:
+    live = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for row in live:
+        row.revoked_at = utcnow()
+        row.revoked_by = actor
+    return [row.id for row in live]
 
 
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
