@@ -11,7 +11,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response, UploadFile
@@ -23,6 +23,7 @@ from esgledger.auth.permissions import MATRIX, PermissionDenied, Principal, can,
 from esgledger.auth.tokens import authenticate_token
 from esgledger.errors import InvalidInput
 from esgledger.ledger.db import Database
+from esgledger.workflow.file_names import file_name
 
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -109,9 +110,7 @@ def require_some(user: Principal, action: str) -> None:
 def uploaded(file: UploadFile, *, suffixes: tuple[str, ...]) -> Iterator[Path]:
     """The upload as a file under its own (sanitised) name in a private temporary folder,
     so readers name it in messages exactly as the CLI would; removed afterwards."""
-    name = PurePath((file.filename or "").replace("\\", "/")).name.strip()
-    if not name:
-        raise InvalidInput("the uploaded file has no name; send it as multipart form field")
+    name = file_name(file.filename)
     if not name.lower().endswith(suffixes):
         raise InvalidInput(f"{name}: unsupported file type; use {', '.join(suffixes)}")
     data = file.file.read(MAX_UPLOAD + 1)
