@@ -59,9 +59,10 @@ def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | N
         raise Unauthorized(str(exc)) from None
 
 
-def principal(session: SessionDep, credentials: CredentialsDep) -> Principal:
-    """The signed-in user of a read endpoint."""
-    return authenticate(session, credentials)
+def principal(request: Request, session: SessionDep, credentials: CredentialsDep) -> Principal:
+    """The signed-in user of a read endpoint (kept on the request for the audit of a 403)."""
+    request.state.principal = authenticate(session, credentials)
+    return request.state.principal
 
 
 UserDep = Annotated[Principal, Depends(principal)]
@@ -70,23 +71,28 @@ UserDep = Annotated[Principal, Depends(principal)]
 class Writer:
     """Opens the request's write transaction and authenticates inside it."""
 
-    def __init__(self, database: Database, credentials: HTTPAuthorizationCredentials | None):
-        self.database = database
+    def __init__(self, request: Request, credentials: HTTPAuthorizationCredentials | None):
+        self.request = request
+        self.database: Database = request.app.state.db
         self.credentials = credentials
+
+    def _known(self, who: Principal) -> Principal:
+        self.request.state.principal = who  # for the audit of a 403
+        return who
 
     def principal(self) -> Principal:
         """Authenticate in a short read (for work that opens its own transaction)."""
         with self.database.read() as session:
-            return authenticate(session, self.credentials)
+            return self._known(authenticate(session, self.credentials))
 
     @contextmanager
     def __call__(self) -> Iterator[tuple[Session, Principal]]:
         with self.database.write() as session:
-            yield session, authenticate(session, self.credentials)
+            yield session, self._known(authenticate(session, self.credentials))
 
 
 def writer(request: Request, credentials: CredentialsDep) -> Writer:
-    return Writer(request.app.state.db, credentials)
+    return Writer(request, credentials)
 
 
 WriterDep = Annotated[Writer, Depends(writer)]

@@ -173,6 +173,13 @@ def login(
     except PermissionDenied:
         session.add(LoginFailure(username=name[:64], client=client, at=now))
         session.flush()
+        audit.record(
+            session,
+            actor=name[:64] or "anonymous",
+            action="user.login_failed",
+            subject=f"user:{name[:64]}",
+            payload={"client": client},
+        )
         raise
     session.execute(delete(LoginFailure).where(LoginFailure.username == name))
     token = secrets.token_urlsafe(32)
@@ -195,6 +202,21 @@ def login(
         payload={"session": row.id, "client": client},
     )
     return SignedIn(who, row.id, row.csrf_token, token)
+
+
+def record_throttled(
+    session: Session, username: str, *, client: str, refused: TooManyAttempts
+) -> None:
+    """Audit a login refused by the rate limit (in its own transaction: the attempt's own
+    rolled back)."""
+    name = username.strip().lower()[:64]
+    audit.record(
+        session,
+        actor=name or "anonymous",
+        action="user.login_throttled",
+        subject=f"user:{name}",
+        payload={"client": client[:100], "retry_after": refused.retry_after},
+    )
 
 
 def resume(

@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from esgledger.api import errors as api_errors
+from esgledger.api.refusals import record_denied
+from esgledger.auth.permissions import PermissionDenied
 from esgledger.errors import EsgError
 from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
@@ -33,6 +35,8 @@ def _is_api(request: Request) -> bool:
 
 async def _on_esg_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EsgError)
+    if isinstance(exc, PermissionDenied):
+        await record_denied(request, exc)
     if _is_api(request):
         return api_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
