@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,25 +22,11 @@ import pytest
 
 from esgledger.ledger.db import Database
 from tests.api.conftest import setup_users
-from tests.web.browser.conftest import _free_port
+from tests.web.browser.conftest import _free_port, wait_for_process
 
 CLIENTS = 200
 READERS = ("ada", "mia", "aldo", "rita")
 PATHS = ("/api/v1/entities", "/login")  # a token check and a page that signs its form
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"esg serve exited with {server.returncode}; see its log")
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"esg serve did not answer at {url} within 60 s")
 
 
 @pytest.fixture
@@ -60,7 +45,7 @@ def served(db: Database, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
+        wait_for_process(url, server)
         yield url, tokens
     finally:
         server.terminate()
