@@ -23,8 +23,9 @@ class Settings(BaseSettings):
         default=10,
         ge=1,
         le=200,
-        description="PostgreSQL connections each process keeps open (as many again may be "
-        "opened briefly under load).",
+        description="Database connections each process keeps open (as many again may be "
+        "opened briefly under load); `esg serve` works on this many requests at once, and "
+        "more wait their turn.",
     )
     lock_wait_seconds: float = Field(
         default=120,
@@ -66,6 +67,17 @@ class Settings(BaseSettings):
         ge=1,
         description="The largest request body the server accepts, in MB (uploads included); "
         "a larger one is refused with 413.",
+    )
+    token_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="An API token stops working this many days after issue.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses of reverse proxies (comma-separated) whose X-Forwarded-For "
+        "names the client; empty: the header is ignored and the connection's address counts.",
     )
     secure_cookies: bool = Field(
         default=False,

@@ -59,7 +59,7 @@ def test_tokens_are_required_and_checked(db: Database, client: TestClient) -> No
     with db.write() as session:
         revoke_token(session, 1, actor="t")
     body = _problem(client.get(f"{PREFIX}/entities", headers=_auth(token)), 401)
-    assert body["detail"] == "invalid or revoked token"
+    assert body["detail"] == "invalid, revoked or expired token"
 
 
 def test_auditor_reads_and_user_mistakes_are_problems(

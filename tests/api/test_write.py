@@ -241,7 +241,7 @@ def test_imports_good_and_bad(api: Api, tmp_path: Path) -> None:
     assert _count(api, ActivityRecord) == before
 
     kpis = write_csv(tmp_path / "kpis.csv", KPI_HEADER, [["SZ1", YEAR, METRIC, "4", "t"]])
-    assert api.ok("olga", "POST", "/imports/kpis", files=_files(kpis))["added"] == 1
+    assert api.ok("mia", "POST", "/imports/kpis", files=_files(kpis))["added"] == 1
     changed = write_csv(tmp_path / "kpis2.csv", KPI_HEADER, [["SZ1", YEAR, METRIC, "5", "t"]])
     body = problem(api.call("mia", "POST", "/imports/kpis", files=_files(changed)), 422)
     assert "restatement" in body["detail"]

@@ -69,13 +69,13 @@ def test_tokens_are_stored_hashed_and_revocable(db: Database) -> None:
     with db.read() as session:
         assert authenticate_token(session, plain).username == "bot"
         assert authenticate_token(session, f"  {plain}\n").username == "bot"
-        with pytest.raises(PermissionDenied, match="invalid or revoked token"):
+        with pytest.raises(PermissionDenied, match="invalid, revoked or expired token"):
             authenticate_token(session, plain[:-1] + ("A" if plain[-1] != "A" else "B"))
     with db.write() as session:
         revoke_token(session, token_id, actor="t")
     with db.read() as session:
         assert session.get(ApiToken, token_id).revoked_at is not None
-        with pytest.raises(PermissionDenied, match="invalid or revoked token"):
+        with pytest.raises(PermissionDenied, match="invalid, revoked or expired token"):
             authenticate_token(session, plain)
     with db.write() as session:  # a disabled user's tokens stop working too
         plain, _ = issue_token(session, "bot", actor="t")

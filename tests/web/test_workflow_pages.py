@@ -371,3 +371,15 @@ def test_a_respondent_answers_once_without_logging_in(web: TestClient, org: Data
         (who,) = respondents_of(session, get_assessment(session, YEAR))
     assert who["responded"] is True
     assert web.get("/survey/not-a-token").status_code == 404
+
+
+def test_an_upload_named_over_255_bytes_is_refused_in_one_line(
+    web: TestClient, org: Database
+) -> None:
+    """Issue #14 (lower): the page answered 500 for a file name the file system refuses."""
+    token = login(web, org, "olga")
+    answer = web.post("/upload", data={"csrf_token": token},
+                      files={"file": ("é" * 130 + ".xlsx", b"PK", "application/octet-stream")})  # fmt: skip
+    assert answer.status_code == 422
+    (line,) = re.findall(r'role="status">([^<]*)<', answer.text)
+    assert "255 bytes" in line

@@ -18,6 +18,7 @@ from esgledger.api import (
     workflow_routes,
 )
 from esgledger.api.body_limit import BodyLimit
+from esgledger.api.gate import RequestGate
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
 from esgledger.ledger.workspace import open_workspace
@@ -63,6 +64,7 @@ def create_app(db_target: str) -> FastAPI:
     _document_problems(app)
     errors.install(app)
     install_web(app)
+    app.add_middleware(RequestGate, limit=get_settings().db_pool_size)
     return app
 
 

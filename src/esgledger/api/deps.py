@@ -11,7 +11,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response, UploadFile
@@ -25,6 +25,7 @@ from esgledger.auth.tokens import authenticate_token
 from esgledger.errors import InvalidInput
 from esgledger.ledger.db import Database
 from esgledger.settings import get_settings
+from esgledger.workflow.file_names import file_name
 
 bearer = HTTPBearer(
     scheme_name="token",
@@ -58,9 +59,10 @@ def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | N
         raise Unauthorized(str(exc)) from None
 
 
-def principal(session: SessionDep, credentials: CredentialsDep) -> Principal:
-    """The signed-in user of a read endpoint."""
-    return authenticate(session, credentials)
+def principal(request: Request, session: SessionDep, credentials: CredentialsDep) -> Principal:
+    """The signed-in user of a read endpoint (kept on the request for the audit of a 403)."""
+    request.state.principal = authenticate(session, credentials)
+    return request.state.principal
 
 
 UserDep = Annotated[Principal, Depends(principal)]
@@ -69,23 +71,28 @@ UserDep = Annotated[Principal, Depends(principal)]
 class Writer:
     """Opens the request's write transaction and authenticates inside it."""
 
-    def __init__(self, database: Database, credentials: HTTPAuthorizationCredentials | None):
-        self.database = database
+    def __init__(self, request: Request, credentials: HTTPAuthorizationCredentials | None):
+        self.request = request
+        self.database: Database = request.app.state.db
         self.credentials = credentials
+
+    def _known(self, who: Principal) -> Principal:
+        self.request.state.principal = who  # for the audit of a 403
+        return who
 
     def principal(self) -> Principal:
         """Authenticate in a short read (for work that opens its own transaction)."""
         with self.database.read() as session:
-            return authenticate(session, self.credentials)
+            return self._known(authenticate(session, self.credentials))
 
     @contextmanager
     def __call__(self) -> Iterator[tuple[Session, Principal]]:
         with self.database.write() as session:
-            yield session, authenticate(session, self.credentials)
+            yield session, self._known(authenticate(session, self.credentials))
 
 
 def writer(request: Request, credentials: CredentialsDep) -> Writer:
-    return Writer(request.app.state.db, credentials)
+    return Writer(request, credentials)
 
 
 WriterDep = Annotated[Writer, Depends(writer)]
@@ -109,9 +116,7 @@ def require_some(user: Principal, action: str) -> None:
 def uploaded(file: UploadFile, *, suffixes: tuple[str, ...]) -> Iterator[Path]:
     """The upload as a file under its own (sanitised) name in a private temporary folder,
     so readers name it in messages exactly as the CLI would; removed afterwards."""
-    name = PurePath((file.filename or "").replace("\\", "/")).name.strip()
-    if not name:
-        raise InvalidInput("the uploaded file has no name; send it as multipart form field")
+    name = file_name(file.filename)
     if not name.lower().endswith(suffixes):
         raise InvalidInput(f"{name}: unsupported file type; use {', '.join(suffixes)}")
     limit = get_settings().max_upload_mb * 1024 * 1024

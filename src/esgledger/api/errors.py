@@ -8,6 +8,7 @@ traceback goes to the server log, never to the client.
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -125,10 +126,21 @@ def _where(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
+def _echo(error: Any) -> Any:
+    """The refused input as JSON can carry it: ``1e309`` parses to infinity, which JSON
+    cannot encode, so such an input is echoed as text (the answer stays a 422)."""
+    value = error.get("input")
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return repr(value)[:200]
+    return value
+
+
 async def on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "input": e.get("input")}
+        {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "input": _echo(e)}
         for e in exc.errors()
     ]
     detail = "; ".join(f"{_where(e['location'])}: {e['message']}" for e in errors)

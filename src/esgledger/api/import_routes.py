@@ -3,8 +3,9 @@
 The upload is stored under its own name in a private temporary folder and handed to the
 very function ``esg import …`` calls, so validation, messages and atomicity are the same:
 a refused file is a 422 problem listing every row problem, and nothing is stored.
-Data owners may import activities and KPI values only for entities they were granted: the
-file's ``entity`` column is checked before anything is written.
+Data owners may import activities only for entities they were granted: the file's
+``entity`` column is checked before anything is written. KPI values are figures the request
+workflow governs, so their import goes through :mod:`esgledger.workflow.kpi_imports`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from esgledger.ingest.readers import read_table
 from esgledger.ledger.activities import import_activities
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
-from esgledger.ledger.kpis import import_kpis
+from esgledger.workflow.kpi_imports import import_kpi_file
 
 router = APIRouter(tags=["imports"])
 SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -103,18 +104,17 @@ def import_activities_api(
 @router.post(
     "/imports/kpis",
     summary="Import reported KPI values (entity, year, metric, value, unit, dimensions…)",
+    description="ESG managers and admins import into the ledger; a figure with a data request "
+    "is refused and changes through its request. A data owner's file enters values into their "
+    "own draft or returned requests (as `/requests/upload`), to be submitted and reviewed.",
     response_model=s.KpiImport,
     responses=ERRORS,
 )
 def import_kpis_api(
     request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
 ) -> Response:
-    return _import(
-        request,
-        write,
-        file,
-        sheet,
-        kind="kpis",
-        action="kpis.write",
-        run=lambda db, p, actor, sh: import_kpis(db, p, actor=actor, sheet=sh),
-    )
+    user = write.principal()
+    require_some(user, "kpis.write")
+    with uploaded(file, suffixes=SUFFIXES) as path:
+        result = import_kpi_file(request.app.state.db, user, path, sheet=sheet or None)
+    return as_json(result)

@@ -334,6 +334,9 @@ class ActivityImport(Out):
 class KpiImport(Out):
     batch_id: int | None = None
     added: int
+    updated: int | None = Field(
+        default=None, description="A data owner's import: own request values corrected."
+    )
     restated: int
     unchanged: int
 

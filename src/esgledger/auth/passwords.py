@@ -7,6 +7,7 @@ carries its own parameters, so raising them later only means rehashing on the ne
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -42,6 +43,13 @@ def verify_password(stored: str, password: str) -> bool:
         return _hasher().verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash of a random password, verified for unknown or disabled users so that every
+    failed sign-in takes as long as a real one."""
+    return _hasher().hash(secrets.token_urlsafe(16))
 
 
 def needs_rehash(stored: str) -> bool:

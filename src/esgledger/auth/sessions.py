@@ -5,9 +5,16 @@ A browser holds a random session token in a cookie signed with the workspace's k
 gives no usable cookie and a logout or an expiry ends the session for good. Each session
 has its own CSRF token that every form posts back.
 
-Failed logins are counted per username and per client address; once either reaches the
-limit in the window, logins are refused without checking the password until the window
-passes (so guessing is slow even for a correct password in the middle of a burst).
+Failed logins are counted per client address and per username, differently, so that a
+guesser slows down without locking anyone out:
+
+- an address that failed ``max_failures`` times in the window waits the window out, whatever
+  username it tries next (the guesser's own address);
+- a username that failed ``max_failures`` times in the window, from any addresses, gets a
+  pause after each further failure, doubling from one second up to :data:`MAX_PAUSE`; its
+  owner, from their own address, waits at most that long, never the whole window.
+
+Refused attempts are answered without checking the password and are not counted.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -33,6 +41,7 @@ from esgledger.settings import get_settings
 
 SIGNING_KEY = "session-signing-key"
 TOUCH_EVERY = dt.timedelta(seconds=30)  # refresh last_seen_at at most this often
+MAX_PAUSE = dt.timedelta(seconds=30)  # the longest an account waits between attempts
 
 
 class TooManyAttempts(EsgError):
@@ -40,9 +49,12 @@ class TooManyAttempts(EsgError):
 
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
-        super().__init__(
-            f"too many failed logins; try again in {max(1, retry_after // 60 + 1)} minute(s)"
+        wait = (
+            f"{retry_after} second(s)"
+            if retry_after < 120
+            else f"{retry_after // 60 + 1} minute(s)"
         )
+        super().__init__(f"too many failed logins; try again in {wait}")
 
 
 class SessionEnded(EsgError):
@@ -114,15 +126,27 @@ def _check_rate(
     session: Session, username: str, client: str, policy: SessionPolicy, now: dt.datetime
 ) -> None:
     since = now - policy.window
-    for column, value in ((LoginFailure.username, username), (LoginFailure.client, client)):
-        count, oldest = session.execute(
-            select(func.count(), func.min(LoginFailure.at)).where(
-                column == value, LoginFailure.at > since
-            )
-        ).one()
-        if count >= policy.max_failures:
-            retry = oldest + policy.window - now
-            raise TooManyAttempts(int(retry.total_seconds()) + 1)
+    count, oldest = session.execute(
+        select(func.count(), func.min(LoginFailure.at)).where(
+            LoginFailure.client == client, LoginFailure.at > since
+        )
+    ).one()
+    if count >= policy.max_failures:
+        _refuse(oldest + policy.window - now)
+    count, last = session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.username == username, LoginFailure.at > since
+        )
+    ).one()
+    if count >= policy.max_failures:
+        doubling = 2 ** min(count - policy.max_failures, 16)
+        pause = min(dt.timedelta(seconds=doubling), MAX_PAUSE)
+        if last + pause > now:
+            _refuse(last + pause - now)
+
+
+def _refuse(wait: dt.timedelta) -> None:
+    raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
 
 
 def login(
@@ -149,6 +173,13 @@ def login(
     except PermissionDenied:
         session.add(LoginFailure(username=name[:64], client=client, at=now))
         session.flush()
+        audit.record(
+            session,
+            actor=name[:64] or "anonymous",
+            action="user.login_failed",
+            subject=f"user:{name[:64]}",
+            payload={"client": client},
+        )
         raise
     session.execute(delete(LoginFailure).where(LoginFailure.username == name))
     token = secrets.token_urlsafe(32)
@@ -171,6 +202,21 @@ def login(
         payload={"session": row.id, "client": client},
     )
     return SignedIn(who, row.id, row.csrf_token, token)
+
+
+def record_throttled(
+    session: Session, username: str, *, client: str, refused: TooManyAttempts
+) -> None:
+    """Audit a login refused by the rate limit (in its own transaction: the attempt's own
+    rolled back)."""
+    name = username.strip().lower()[:64]
+    audit.record(
+        session,
+        actor=name or "anonymous",
+        action="user.login_throttled",
+        subject=f"user:{name}",
+        payload={"client": client[:100], "retry_after": refused.retry_after},
+    )
 
 
 def resume(

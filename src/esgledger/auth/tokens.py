@@ -8,6 +8,7 @@ characters) is kept to tell tokens apart in lists.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -21,6 +22,7 @@ from esgledger.errors import Conflict, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.workflow_models import ApiToken, User
+from esgledger.settings import get_settings
 
 PREFIX = "esg_"
 SHOWN = 12  # characters of the token kept as its visible prefix
@@ -31,14 +33,23 @@ def token_hash(token: str) -> str:
 
 
 def issue_token(
-    session: Session, username: str, *, name: str = "", actor: str
+    session: Session,
+    username: str,
+    *,
+    name: str = "",
+    actor: str,
+    now: dt.datetime | None = None,
 ) -> tuple[str, ApiToken]:
-    """A new token for ``username``: the plain text is returned here and never again."""
+    """A new token for ``username``, valid ``ESG_TOKEN_DAYS``: the plain text is returned
+    here and never again."""
     user = get_user(session, username)
     if not user.active:
         raise Conflict(f"user {user.username!r} is disabled; enable it before issuing a token")
     plain = PREFIX + secrets.token_urlsafe(32)
+    now = now or utcnow()
     row = ApiToken(
+        created_at=now,
+        expires_at=now + dt.timedelta(days=get_settings().token_days),
         user_id=user.id,
         name=name.strip(),
         prefix=plain[:SHOWN],
@@ -52,7 +63,12 @@ def issue_token(
         actor=actor,
         action="token.issue",
         subject=f"user:{user.username}",
-        payload={"token_id": row.id, "prefix": row.prefix, "name": row.name},
+        payload={
+            "token_id": row.id,
+            "prefix": row.prefix,
+            "name": row.name,
+            "expires_at": row.expires_at.isoformat(timespec="seconds"),
+        },
     )
     return plain, row
 
@@ -76,12 +92,16 @@ def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
     return row
 
 
-def authenticate_token(session: Session, token: str) -> Principal:
+def authenticate_token(
+    session: Session, token: str, *, now: dt.datetime | None = None
+) -> Principal:
     """The principal a bearer token stands for; one message for every failure."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     user = session.get(User, row.user_id) if row is not None else None
     if row is None or row.revoked_at is not None or user is None or not user.active:
-        raise PermissionDenied("invalid or revoked token")
+        raise PermissionDenied("invalid, revoked or expired token")
+    if row.expires_at is None or (now or utcnow()) >= row.expires_at:
+        raise PermissionDenied("invalid, revoked or expired token")
     return principal_of(session, user)
 
 
@@ -100,4 +120,5 @@ def token_dict(row: ApiToken) -> dict[str, Any]:
         "created_at": row.created_at.isoformat(timespec="seconds"),
         "created_by": row.created_by,
         "revoked_at": row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else None,
+        "expires_at": row.expires_at.isoformat(timespec="seconds") if row.expires_at else None,
     }

@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.auth.passwords import hash_password, needs_rehash, verify_password
+from esgledger.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from esgledger.auth.permissions import ROLES, PermissionDenied, Principal
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.entities import get_entity, subtree
 from esgledger.ledger.models import utcnow
-from esgledger.ledger.workflow_models import EntityGrant, User, WebSession
+from esgledger.ledger.workflow_models import ApiToken, EntityGrant, User, WebSession
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -83,20 +83,32 @@ def list_users(session: Session) -> list[User]:
 
 
 def set_active(session: Session, username: str, active: bool, *, actor: str) -> User:
-    """Disable (or re-enable) a user; a disabled user's tokens and password stop working."""
+    """Disable (or re-enable) a user. Disabling revokes the user's API tokens for good, so
+    re-enabling brings none back (issue new ones); the password simply stops working."""
     user = get_user(session, username)
     if user.active == active:
         return user
     user.active = active
+    revoked = [] if active else _revoke_tokens(session, user, actor=actor)
     session.flush()
     audit.record(
         session,
         actor=actor,
         action="user.enable" if active else "user.disable",
         subject=f"user:{user.username}",
-        payload={},
+        payload={"revoked_tokens": revoked} if revoked else {},
     )
     return user
+
+
+def _revoke_tokens(session: Session, user: User, *, actor: str) -> list[int]:
+    live = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for row in live:
+        row.revoked_at = utcnow()
+        row.revoked_by = actor
+    return [row.id for row in live]
 
 
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
@@ -119,7 +131,11 @@ def authenticate(session: Session, username: str, password: str) -> Principal:
     Call inside a write session: an outdated hash is upgraded on success.
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    usable = user is not None and user.active and bool(user.password_hash)
+    # Every attempt costs one argon2 check, so the answer's timing tells nothing about
+    # which usernames exist or are disabled.
+    matches = verify_password(user.password_hash if usable else dummy_hash(), password)
+    if user is None or not usable or not matches:
         raise PermissionDenied("wrong username or password, or the user is disabled")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

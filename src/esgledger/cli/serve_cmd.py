@@ -9,6 +9,7 @@ import typer
 
 from esgledger.cli.common import DbOption, db_target
 from esgledger.cli.output import console
+from esgledger.settings import get_settings
 
 
 def serve(
@@ -34,14 +35,16 @@ def serve(
         f"API on http://{host}:{port}/api/v1 (schema: /api/v1/openapi.json). Ctrl+C stops.",
         soft_wrap=True,
     )
+    proxies = get_settings().trusted_proxies.strip()
+    forwarded = {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
     if workers == 1:
-        uvicorn.run(api, host=host, port=port)
+        uvicorn.run(api, host=host, port=port, **forwarded)
         return
     # Each worker process builds its own app from the environment.
     os.environ["ESG_DATABASE_URL"] = target
     uvicorn.run(
         "esgledger.api.app:app_from_settings", factory=True, host=host, port=port,
-        workers=workers,
+        workers=workers, **forwarded,
     )  # fmt: skip
 
 

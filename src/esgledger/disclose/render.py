@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from esgledger.disclose.report import ReportModel
+from esgledger.spreadsheets import keep_text
 
 FORMATS = ("html", "pdf", "xlsx")
 
@@ -122,7 +123,7 @@ def write_xlsx(model: ReportModel, path: Path, document_time: dt.datetime | None
             )
         ws.column_dimensions["B"].width = 60
         ws.column_dimensions["C"].width = 60
-    save_reproducibly(wb, path, document_time)
+    save_reproducibly(keep_text(wb), path, document_time)
     return path
 
 

@@ -48,6 +48,15 @@ def normalise_url(target: str) -> str:
     return target
 
 
+def pool_arguments(url: str) -> dict[str, int]:
+    """Pool size for a server process: ``ESG_DB_POOL_SIZE`` kept, as many again under load
+    (the web app admits that many requests at once, see :mod:`esgledger.api.gate`)."""
+    if make_url(url).database in (None, "", ":memory:"):
+        return {}  # one in-memory database lives on one connection
+    size = get_settings().db_pool_size
+    return {"pool_size": size, "max_overflow": size}
+
+
 def read_only_uri(path: Path) -> str | None:
     """A read-only SQLite URI for a file this process cannot write, else None.
 
@@ -87,7 +96,9 @@ def _begin_write(dbapi_conn: sqlite3.Connection, wait: float, report: LockWaitRe
 
 def _sqlite_engine(db: Database) -> Engine:
     wait = get_settings().lock_wait_seconds
-    engine = create_engine(db.engine_url, connect_args={"timeout": wait})
+    engine = create_engine(
+        db.engine_url, connect_args={"timeout": wait}, **pool_arguments(db.engine_url)
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -166,12 +177,10 @@ class Database:
         if self.dialect == "sqlite":
             self.engine = _sqlite_engine(self)
         elif self.dialect == "postgresql":
-            size = get_settings().db_pool_size
             self.engine = create_engine(
                 self.url,
                 pool_pre_ping=True,
-                pool_size=size,
-                max_overflow=size,
+                **pool_arguments(self.url),
                 connect_args={"options": _pg_options(parsed.query.get("options"))},
             )
         else:

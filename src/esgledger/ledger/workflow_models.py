@@ -76,6 +76,7 @@ class ApiToken(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     revoked_by: Mapped[str] = mapped_column(String(100), default="")
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # None: issued before 0007
 
 
 # ---------------------------------------------------------------------------------------------

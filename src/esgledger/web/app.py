@@ -17,8 +17,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from esgledger.api import errors as api_errors
+from esgledger.api.refusals import record_denied
+from esgledger.auth.permissions import PermissionDenied
 from esgledger.errors import EsgError
 from esgledger.web.deps import LoginRequired, login_url
+from esgledger.web.headers import SecurityHeaders
 from esgledger.web.pages import PAGE_ROUTERS
 from esgledger.web.templating import render
 
@@ -32,6 +35,8 @@ def _is_api(request: Request) -> bool:
 
 async def _on_esg_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EsgError)
+    if isinstance(exc, PermissionDenied):
+        await record_denied(request, exc)
     if _is_api(request):
         return api_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
@@ -74,7 +79,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Add the page routes, the stylesheet and HTML error pages to ``app``."""
+    """Add the page routes, the stylesheet, HTML error pages and security headers."""
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
@@ -82,3 +87,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, defer
 from esgledger.auth.permissions import Principal, require
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger.workflow_models import EvidenceFile
+from esgledger.workflow.file_names import file_name
 from esgledger.workflow.requests import get_request, load_for_edit, log_step
 from esgledger.workflow.states import EDITABLE
 
@@ -43,9 +44,7 @@ def add_evidence(
             f"cannot add evidence to request {req.id}: it is {req.state}; evidence is added "
             "while the request is draft or returned"
         )
-    name = PurePath(name.replace("\\", "/")).name.strip()
-    if not name:
-        raise InvalidInput("an evidence file needs a name")
+    name = file_name(name)
     if not content:
         raise InvalidInput(f"evidence file {name!r} is empty")
     if len(content) > MAX_BYTES:

@@ -295,12 +295,23 @@ def list_requests(
     if state:
         stmt = stmt.where(DataRequest.state == state)
     if owner:
-        stmt = stmt.where(DataRequest.owner_id == get_user(session, owner).id)
+        owner_id = _owner_id(session, user, owner)
+        if owner_id is None:
+            return []
+        stmt = stmt.where(DataRequest.owner_id == owner_id)
     if entity:
         stmt = stmt.where(DataRequest.entity_id.in_(subtree(session, entity)))
     if metric:
         stmt = stmt.where(DataRequest.metric_id == metric)
     return [r for r in session.scalars(stmt) if can(user, "requests.read", entity=r.entity_id)]
+
+
+def _owner_id(session: Session, user: Principal, username: str) -> int | None:
+    """The owner filter's user id. Only someone who may list users learns that a name is
+    unknown; anyone else gets no requests, as for a name that owns none of theirs."""
+    if can(user, "users.read"):
+        return get_user(session, username).id
+    return session.scalar(select(User.id).where(User.username == username.strip().lower()))
 
 
 def overdue(

@@ -149,7 +149,7 @@ def restate(
         "restatement_reason": reason.strip(),
     }
     row = validate_one(req, cells)
-    outcome, old = store_value(session, req, row, in_place=False)
+    outcome, old = store_value(session, user, req, row, in_place=False)
     if outcome == "unchanged":
         raise Conflict(f"cannot restate request {req.id}: the value is already {value} {unit}")
     req.state = target

@@ -37,6 +37,7 @@ from esgledger.kpi.values import kpi_table
 from esgledger.ledger.entities import get_entity, subtree
 from esgledger.ledger.models import Entity, KpiValue
 from esgledger.ledger.workflow_models import DataRequest
+from esgledger.spreadsheets import keep_text
 from esgledger.units import compatible
 from esgledger.workflow.requests import current_value
 from esgledger.workflow.states import EDITABLE
@@ -157,7 +158,7 @@ def build_template(
         dim_cols=dim_cols,
     )
     wb.active = 1  # open on the kpis sheet
-    return wb
+    return keep_text(wb)
 
 
 def write_template(

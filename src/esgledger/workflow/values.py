@@ -8,7 +8,8 @@ value is stored as a :class:`KpiValue` with the same rules as ``import_kpis``:
 - the request's own value (entered by this request, which is draft or returned): changed
   in place, the audit event keeping the old figure;
 - any other current value (imported, or approved and locked in an earlier round): changed
-  only with a restatement reason, keeping the old row as history.
+  only with a restatement reason, keeping the old row as history; a value a published report
+  shows, only by someone who may restate (:mod:`esgledger.workflow.published`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.kpis import SAME_FIELDS
 from esgledger.ledger.models import Entity, KpiValue
 from esgledger.ledger.workflow_models import DataRequest
+from esgledger.workflow.published import require_restate_right
 from esgledger.workflow.requests import current_value, load_for_edit, log_step, touch
 from esgledger.workflow.states import next_state
 
@@ -73,7 +75,7 @@ def enter_value(
             "restatement_reason": reason,
         },
     )
-    outcome, old = store_value(session, req, row, in_place=True)
+    outcome, old = store_value(session, user, req, row, in_place=True)
     if outcome != "unchanged":
         touch(req, user)
         log_step(session, user, req, "enter", req.state, outcome=outcome, **_change(old, row))
@@ -102,6 +104,7 @@ def validate_one(req: DataRequest, cells: dict[str, str]) -> dict[str, Any]:
 
 def store_value(
     session: Session,
+    user: Principal,
     req: DataRequest,
     row: dict[str, Any],
     *,
@@ -122,6 +125,8 @@ def store_value(
         session.flush()
         return "updated", old
     reason = row["restatement_reason"]
+    if cur is not None:
+        require_restate_right(session, user, req)
     if cur is not None and not reason:
         shown = cur.value if cur.status == "reported" else cur.status
         raise Conflict(
@@ -222,7 +227,7 @@ def upload_values(
         if batch is None:
             batch = open_batch(session, kind="kpis", table=table, rows=0, actor=user.username)
         try:
-            outcome, old = store_value(session, req, row, in_place=True, batch_id=batch.id)
+            outcome, old = store_value(session, user, req, row, in_place=True, batch_id=batch.id)
         except Conflict as exc:
             problems.append(Problem(row["__row"], "value", str(exc).split(": ", 1)[1]))
             continue

@@ -9,6 +9,7 @@ from one role to the next.
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 import urllib.request
@@ -33,6 +34,21 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_for_process(url: str, server: subprocess.Popen[bytes]) -> None:
+    """Wait until ``esg serve`` in a child process answers ``/login`` (or fail, saying so)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"esg serve exited with {server.returncode}; see its log")
+        try:
+            with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"esg serve did not answer at {url} within 60 s")
 
 
 def _wait_until_up(url: str, server: uvicorn.Server, thread: threading.Thread) -> None:

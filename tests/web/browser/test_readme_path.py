@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,21 +22,7 @@ from esgledger.kpi.series import kpi_series
 from esgledger.ledger.db import Database
 from esgledger.web.templating import number
 from tests.conftest import DemoBuild
-from tests.web.browser.conftest import _free_port
-
-
-def _wait_for_port(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"esg serve exited with {server.returncode}; see its log")
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"esg serve did not answer at {url} within 60 s")
+from tests.web.browser.conftest import _free_port, wait_for_process
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +35,7 @@ def served_demo(demo_build: DemoBuild) -> Iterator[str]:
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_port(url, server)
+        wait_for_process(url, server)
         yield url
     finally:
         server.terminate()

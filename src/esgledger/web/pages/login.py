@@ -8,7 +8,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from esgledger.auth.permissions import PermissionDenied
-from esgledger.auth.sessions import SessionPolicy, TooManyAttempts, login, logout, sign, unsign
+from esgledger.auth.sessions import (
+    SessionPolicy,
+    TooManyAttempts,
+    login,
+    logout,
+    record_throttled,
+    sign,
+    unsign,
+)
 from esgledger.settings import get_settings
 from esgledger.web.deps import (
     SESSION_COOKIE,
@@ -61,6 +69,8 @@ def login_submit(request: Request, form: AnonymousFormDep) -> Response:
             except PermissionDenied as exc:  # commit the recorded failure, then answer
                 message, status = str(exc), 401
     except TooManyAttempts as exc:
+        with database(request).write() as session:
+            record_throttled(session, username, client=_client(request), refused=exc)
         response = _login_page(request, next_=target, message=str(exc), status=429,
                                username=username)  # fmt: skip
         response.headers["Retry-After"] = str(exc.retry_after)

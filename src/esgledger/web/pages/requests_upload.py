@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +22,7 @@ from esgledger.auth.permissions import MATRIX, Principal, require
 from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
 from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.templating import render
+from esgledger.workflow.file_names import file_name
 from esgledger.workflow.templates import build_template
 from esgledger.workflow.values import upload_values
 
@@ -107,7 +108,10 @@ def upload_submit(request: Request, user: UserDep, form: FormDep) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page(request, error="choose the filled workbook to upload", status=422)
-    name = PurePath(upload.filename.replace("\\", "/")).name.strip()
+    try:
+        name = file_name(upload.filename)
+    except InvalidInput as exc:
+        return _page(request, error=str(exc), status=422)
     if name.strip(".") == "":
         name = "upload.xlsx"
     try:

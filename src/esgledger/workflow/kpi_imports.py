@@ -1,0 +1,84 @@
+"""A KPI file sent by a user (API, pages): the same workflow as every other write of a figure.
+
+Who may write which figure through a file:
+
+- a user who may write KPI values everywhere (ESG manager, admin) imports directly into the
+  ledger, as ``esg import kpis`` does (a changed value needs a restatement reason), except
+  figures someone was asked for: a row whose key has a data request is refused, naming the
+  request, because changing it behind the request's back would leave a locked request
+  "locked" on a figure nobody reviewed; such a figure changes through its request (enter,
+  or restate once locked);
+- anyone else (a data owner) enters values into their own open requests, exactly as a filled
+  template upload (:func:`esgledger.workflow.values.upload_values`): only for granted
+  entities, only into draft or returned requests, never a figure nobody requested; the
+  values count once a reviewer approves them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.auth.permissions import Principal, can, require
+from esgledger.errors import ImportRejected, Problem
+from esgledger.ingest.kpis import validate_kpis
+from esgledger.ingest.readers import read_table
+from esgledger.ledger.db import Database
+from esgledger.ledger.kpis import import_kpis
+from esgledger.ledger.models import Entity
+from esgledger.ledger.workflow_models import DataRequest
+from esgledger.workflow.values import upload_values
+
+
+def import_kpi_file(
+    db: Database, user: Principal, path: Path, *, sheet: str | None = None
+) -> dict[str, Any]:
+    """Import ``path`` as ``user`` may: directly (managers) or into their requests."""
+    if can(user, "kpis.write"):
+        with db.read() as session:
+            refuse_requested(session, path, sheet)
+        return import_kpis(db, path, actor=user.username, sheet=sheet)
+    if not any(can(user, "request.enter", entity=e) for e in user.scope):
+        require(user, "request.enter")  # the usual one-line refusal
+    with db.write() as session:
+        return upload_values(session, user, path, sheet=sheet)
+
+
+def refuse_requested(session: Session, path: Path, sheet: str | None) -> None:
+    """:class:`ImportRejected` naming every row whose figure belongs to a data request.
+
+    A file that does not validate passes here: the import itself refuses it with every
+    row problem, in the usual words.
+    """
+    table = read_table(path, sheet=sheet, kind="kpis")
+    try:
+        rows = validate_kpis(table, known_entities=set(session.scalars(select(Entity.id))))
+    except ImportRejected:
+        return
+    years = sorted(set(rows["year"].to_list()))
+    requests = {
+        (r.entity_id, r.year, r.metric_id, r.dims): r
+        for r in session.scalars(select(DataRequest).where(DataRequest.year.in_(years)))
+    }
+    problems = []
+    for row in rows.iter_rows(named=True):
+        req = requests.get((row["entity_id"], row["year"], row["metric_id"], row["dims"]))
+        if req is not None:
+            problems.append(Problem(row["__row"], "metric", _through_request(req)))
+    if problems:
+        raise ImportRejected(table.source, problems)
+
+
+def _through_request(req: DataRequest) -> str:
+    how = (
+        "restate it through the request with a reason"
+        if req.state == "locked"
+        else "enter it through the request"
+    )
+    return (
+        f"{req.entity_id} {req.metric_id} {req.year} is the figure of data request {req.id} "
+        f"({req.state}); {how}, not by import"
+    )
