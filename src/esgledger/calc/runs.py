@@ -21,7 +21,7 @@ from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
 from esgledger.errors import EsgError, InvalidInput, NotFound
-from esgledger.ledger import audit
+from esgledger.ledger import audit, digests
 from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
 from esgledger.ledger.bulk import insert_frame
@@ -196,6 +196,7 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
         ):
             insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
         summary = run_summary(run, unresolved)
+        digests.touch(session, digests.run_scope(run.id))
         audit.record(
             session,
             actor=actor,
