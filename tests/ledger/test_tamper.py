@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from typer.testing import CliRunner
 
+from esgledger.cli.main import app
 from esgledger.disclose.publish import publish_report
 from esgledger.ledger import audit, digests
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
-from tests.conftest import Cli
+from tests.conftest import Cli, DemoBuild
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
 
 KPI_HEADER = ["entity", "year", "metric", "value", "unit", "restatement_reason"]
@@ -225,3 +227,13 @@ def test_digests_are_the_same_on_sqlite_and_postgresql(
         with db.read() as session:
             found.append(digests.digest(session, "batch:2")["tables"]["activity_records"])
     assert found[0] == found[1] and found[0][0] == 13
+
+
+def test_the_demo_verifies_deep(demo_build: DemoBuild) -> None:
+    """Every writer the demo uses (imports, restatements, requests, runs, a publication)."""
+    args = ["audit", "verify", "--deep", "--json", "--db", str(demo_build.db_path)]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0, data
+    assert data["data"]["problems"] == [] and data["data"]["notes"] == []
+    assert data["data"]["scopes"] > 10
