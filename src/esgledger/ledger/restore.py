@@ -82,7 +82,7 @@ def _restore(
             if revision != head_revision():
                 _migrate(conn, "head")
             _reset_sequences(conn)
-            return _verify_chain(conn, source)
+            return _verify_chain(conn, source, manifest.get("audit_head"))
     except (SQLAlchemyError, driver_error) as exc:
         cause = getattr(exc, "orig", None) or exc
         first = str(cause).strip().splitlines()
@@ -188,10 +188,12 @@ def _reset_sequences(conn: Connection) -> None:
             )
 
 
-def _verify_chain(conn: Connection, source: str) -> audit.VerifyResult:
-    """The last check before commit: a chain that does not verify restores nothing."""
+def _verify_chain(conn: Connection, source: str, head: str | None) -> audit.VerifyResult:
+    """The last check before commit: a chain that does not verify (or does not reach the
+    head the backup recorded) restores nothing."""
+    anchor = audit.Head.parse(head) if head else None
     with Session(bind=conn) as session:
-        result = audit.verify(session)
+        result = audit.verify(session, anchor=anchor)
     if not result.ok:
         raise InvalidInput(
             f"{source}: the restored audit chain breaks at event {result.broken_id} "
