@@ -18,8 +18,10 @@ from typer.testing import CliRunner
 from esgledger.cli.main import app
 from esgledger.disclose.publish import publish_report
 from esgledger.ledger import audit, digests
+from esgledger.ledger.backup import write_backup
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
+from esgledger.ledger.restore import restore_backup
 from tests.conftest import Cli, DemoBuild
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
 
@@ -237,3 +239,19 @@ def test_the_demo_verifies_deep(demo_build: DemoBuild) -> None:
     assert result.exit_code == 0, data
     assert data["data"]["problems"] == [] and data["data"]["notes"] == []
     assert data["data"]["scopes"] > 10
+
+
+def test_digests_still_match_after_a_restore_into_the_other_database(
+    ledger: Ledger, empty_pg_url: str, tmp_path: Path
+) -> None:
+    """Dates, datetimes, booleans, floats and report bytes spelled alike on both databases."""
+    archive = tmp_path / "b.zip"
+    write_backup(ledger.db, archive)
+    other = "sqlite" if ledger.db.dialect == "postgresql" else "postgresql"
+    target = Database(str(tmp_path / "other.db") if other == "sqlite" else empty_pg_url)
+    try:
+        restore_backup(target, archive)
+        out = Cli(target)("audit", "verify", "--deep", "--head", ledger.head).stdout
+        assert "Data digests match for" in out and "note:" not in out
+    finally:
+        target.dispose()

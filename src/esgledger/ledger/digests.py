@@ -8,11 +8,12 @@ one publication). A writer calls :func:`touch` for each scope it changed; the ne
 :func:`esgledger.ledger.audit.record` in the same transaction stores the scope's digest in its
 payload, so the chain hash covers it and ``esg audit verify --deep`` can recompute it.
 
-The digest is the SHA-256 of each table's rows in primary-key order, encoded as the backup
-encodes them (floats as ``repr``, dates ISO, booleans true/false), so the same data gives the
-same digest on SQLite and PostgreSQL. Columns that legitimately change after the write are
-left out: ``kpi_values.is_current`` (a restatement retires the old row) and the optimistic
-locking ``version``. Rows are read as plain columns, ``CHUNK`` at a time: memory stays flat.
+The digest is the SHA-256 of each table's rows in primary-key order, in the canonical text of
+:mod:`esgledger.ledger.row_text` (floats as ``repr``, dates ISO, booleans true/false), so the
+same data gives the same digest on SQLite and PostgreSQL. Columns that legitimately change
+after the write are left out: ``kpi_values.is_current`` (a restatement retires the old row)
+and the optimistic locking ``version``. Rows are read as plain columns, ``CHUNK`` at a time:
+memory stays flat.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, String, Table, select
+from sqlalchemy import Column, ColumnElement, Select, String, Table, select
 from sqlalchemy.orm import Session
 
-from esgledger.ledger.archive_format import CHUNK, ENCODERS, column_kind, converter, encode_row_line
+from esgledger.ledger.archive_format import CHUNK, column_kind
 from esgledger.ledger.models import Base
+from esgledger.ledger.row_text import rows_text
 
 PENDING = "esgledger.audit.pending_scopes"
 NO_BATCH = "none"
@@ -138,18 +140,34 @@ def _chunks(
 ) -> Iterator[tuple[int, bytes]]:
     """(row count, canonical bytes) per ``CHUNK`` rows, in primary-key order."""
     columns = covered_columns(table)
-    convert = converter([ENCODERS[column_kind(c.type)] for c in columns])
+    kinds = [column_kind(c.type) for c in columns]
     postgres = session.get_bind().dialect.name == "postgresql"
     order = [
         c.collate("C") if postgres and isinstance(c.type, String) else c
         for c in table.primary_key.columns
     ]
     stmt = select(*columns).where(where).order_by(*order)
-    # Per statement: options set on the session's connection would stay for its next queries.
-    result = session.connection().execute(stmt.execution_options(yield_per=CHUNK))
-    for rows in result.partitions():
-        text = "".join(encode_row_line(convert(row)) + "\n" for row in rows)
-        yield len(rows), text.encode()
+    for rows in _driver_rows(session, stmt):
+        yield len(rows), rows_text(kinds, rows).encode()
+
+
+def _driver_rows(session: Session, stmt: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The driver's own tuples, ``CHUNK`` at a time: no per-value conversions, no Row objects.
+
+    The statement's only parameters are ids and years (integers), so they are inlined.
+    """
+    conn = session.connection()
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    driver = conn.connection.driver_connection
+    postgres = conn.dialect.name == "postgresql"
+    # A named (server-side) cursor on PostgreSQL: memory stays flat however many rows match.
+    cursor = driver.cursor(name="esg_digest") if postgres else driver.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+    finally:
+        cursor.close()
 
 
 def _parse(scope: str) -> tuple[str, list[str]]:
