@@ -20,6 +20,7 @@ from esgledger.disclose.publish import publish_report
 from esgledger.ledger import audit, digests
 from esgledger.ledger.backup import write_backup
 from esgledger.ledger.db import Database
+from esgledger.ledger.factors import EditionMeta, import_edition
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.restore import restore_backup
 from tests.conftest import Cli, DemoBuild
@@ -255,3 +256,25 @@ def test_digests_still_match_after_a_restore_into_the_other_database(
         assert "Data digests match for" in out and "note:" not in out
     finally:
         target.dispose()
+
+
+def test_an_edited_value_of_an_imported_factor_edition_is_found(
+    db: Database, cli: Cli, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "measured-gas.csv",
+        ["kind", "activity", "parameter", "region", "value", "unit"],
+        [["energy_coefficient", "fuel.natural_gas", "coef", "CN", 1.21, "kgce/m3"]],
+    )
+    meta = EditionMeta(
+        edition="measured-gas-2023",
+        series="cn.gbt2589",
+        publisher="Site laboratory",
+        title="Measured heating value of the natural gas supply",
+        citation="Lab report 2023-17",
+    )
+    import_edition(db, path, meta, actor="test")
+    assert cli("audit", "verify", "--deep").exit_code == 0
+    _sql(db, "UPDATE factors SET value = 1.31 WHERE edition = 'measured-gas-2023'")
+    result = cli("audit", "verify", "--deep", expect=1)
+    assert "batch:1: factors differs from the digest of event" in result.output

@@ -1,12 +1,13 @@
 """Data digests: the rows an audit event wrote, hashed from the tables alone.
 
 A *scope* names a set of rows one writer owns: ``batch:12`` (an import batch: its
-``import_batches`` row and the activity, KPI and factor-edition rows carrying that batch id;
-``batch:none`` is the KPI values entered through data requests without a file), ``run:3`` (a
-calculation run with its coefficients, results and issues) and ``report:2025/1`` (the files of
-one publication). A writer calls :func:`touch` for each scope it changed; the next
-:func:`esgledger.ledger.audit.record` in the same transaction stores the scope's digest in its
-payload, so the chain hash covers it and ``esg audit verify --deep`` can recompute it.
+``import_batches`` row, the activity, KPI and factor-edition rows carrying that batch id and
+the factor values of those editions; ``batch:none`` is the KPI values entered through data
+requests without a file), ``run:3`` (a calculation run with its coefficients, results and
+issues) and ``report:2025/1`` (the files of one publication). A writer calls :func:`touch`
+for each scope it changed; the next :func:`esgledger.ledger.audit.record` in the same
+transaction stores the scope's digest in its payload, so the chain hash covers it and
+``esg audit verify --deep`` can recompute it.
 
 The digest is the SHA-256 of each table's rows in primary-key order, in the canonical text of
 :mod:`esgledger.ledger.row_text` (floats as ``repr``, dates ISO, booleans true/false), so the
@@ -38,6 +39,7 @@ WRITTEN_ONCE = frozenset(
     {
         "activity_records",
         "factor_editions",
+        "factors",
         "calculation_runs",
         "calculation_coefficients",
         "calculation_results",
@@ -68,6 +70,12 @@ def _batch(column: str) -> Where:
     return where
 
 
+def _factors_of_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
+    """Factor values have no batch id: they belong to an edition that has one."""
+    editions = Base.metadata.tables["factor_editions"]
+    return t.c.edition.in_(select(editions.c.edition).where(_batch("batch_id")(editions, args)))
+
+
 def _edition(t: Table, args: list[str]) -> ColumnElement[bool]:
     return (t.c.year == int(args[0])) & (t.c.edition == int(args[1]))
 
@@ -78,6 +86,7 @@ KINDS: dict[str, list[Part]] = {
         Part("activity_records", _batch("batch_id")),
         Part("kpi_values", _batch("batch_id")),
         Part("factor_editions", _batch("batch_id")),
+        Part("factors", _factors_of_batch),
     ],
     "run": [
         Part("calculation_runs", _by("id")),
