@@ -170,6 +170,7 @@ def test_audit_log_pages_filters_and_a_broken_chain(
     log_in(web, "ann")
     page = web.get("/audit").text
     assert 'data-ok="true"' in page
+    assert re.search(r'data-testid="head"[^>]*>\d+:[0-9a-f]{64}</code>', page)
     ids = [int(i) for i in re.findall(r'<tr data-event="(\d+)">', page)]
     assert ids == sorted(ids, reverse=True) and len(ids) == min(50, max(ids))
     runs = web.get("/audit?action=calc.run").text

@@ -455,6 +455,7 @@ class AuditVerify(Out):
     ok: bool
     broken_id: int | None = None
     reason: str
+    head: str | None = None  # SEQ:HASH of the newest event, to anchor elsewhere
 
 
 class UserOut(Out):

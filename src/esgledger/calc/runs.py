@@ -25,7 +25,7 @@ from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
-from esgledger.ledger import audit
+from esgledger.ledger import audit, digests
 from esgledger.ledger.activities import live
 from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
@@ -255,6 +255,7 @@ def _store_run(
     ):
         insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
     summary = run_summary(run, unresolved, resolution_notes(session, run))
+    digests.touch(session, digests.run_scope(run.id))
     audit.record(
         session,
         actor=actor,

@@ -9,7 +9,7 @@ import typer
 from esgledger.cli.common import DbOption, JsonOption, workspace
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.errors import EsgError
-from esgledger.ledger import audit
+from esgledger.ledger import audit, audit_deep
 
 audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
@@ -18,14 +18,33 @@ class ChainBroken(EsgError):
     exit_code = 1
 
 
+HeadOption = Annotated[
+    str | None,
+    typer.Option(
+        "--head",
+        metavar="SEQ:HASH",
+        help="A head saved earlier with `esg audit head`: the chain must still contain it.",
+    ),
+]
+DeepOption = Annotated[
+    bool,
+    typer.Option("--deep", help="Also recompute every data digest from the tables."),
+]
+
+
 @audit_app.command("verify")
-def audit_verify(db: DbOption = None, json: JsonOption = False) -> None:
+def audit_verify(
+    head: HeadOption = None, deep: DeepOption = False, db: DbOption = None, json: JsonOption = False
+) -> None:
     """Check every event's hash and link; name the first event that does not fit."""
+    anchor = audit.Head.parse(head) if head else None
     with workspace(db).read() as session:
-        result = audit.verify(session)
+        result = audit.verify(session, anchor=anchor)
+        data = audit_deep.verify_data(session) if deep and result.ok else None
+    ok = result.ok and (data is None or data.ok)
     if json:
-        print_json(result.as_dict())
-        if not result.ok:
+        print_json({**result.as_dict(), "ok": ok, "chain_ok": result.ok, "data": _data(data)})
+        if not ok:
             raise typer.Exit(1)
         return
     if not result.ok:
@@ -33,7 +52,44 @@ def audit_verify(db: DbOption = None, json: JsonOption = False) -> None:
             f"audit chain broken at event {result.broken_id}: {result.reason} "
             f"({result.events} events before it verify)"
         )
-    console.print(f"Audit chain verifies: {result.events} events.")
+    for note in data.notes if data else []:
+        console.print(f"note: {note}")
+    if data is not None and not data.ok:
+        for problem in data.problems:
+            console.print(f"[red]{problem}[/red]")
+        raise ChainBroken(
+            f"audit data check failed: {len(data.problems)} of {data.scopes} data scopes "
+            "do not match their digests (listed above)"
+        )
+    console.print(_verified_line(result, data, anchor))
+
+
+def _data(data: audit_deep.DeepResult | None) -> dict[str, object] | None:
+    return data.as_dict() if data else None
+
+
+def _verified_line(
+    result: audit.VerifyResult, data: audit_deep.DeepResult | None, anchor: audit.Head | None
+) -> str:
+    line = f"Audit chain verifies: {result.events} events, head {result.head or 'none'}."
+    if anchor is not None:
+        line += f" It contains the anchored head {anchor.seq}."
+    if data is not None:
+        line += f" Data digests match for {data.scopes} scopes."
+    return line
+
+
+@audit_app.command("head")
+def audit_head(db: DbOption = None, json: JsonOption = False) -> None:
+    """Print the newest event as SEQ:HASH, to keep outside the workspace (mail, ticket, TSA)."""
+    with workspace(db).read() as session:
+        top = audit.head(session)
+    if json:
+        print_json({"seq": top.seq, "hash": top.hash} if top else None)
+    elif top is None:
+        console.print("The audit chain is empty.")
+    else:
+        console.print(str(top), soft_wrap=True)
 
 
 @audit_app.command("log")

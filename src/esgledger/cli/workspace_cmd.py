@@ -8,12 +8,15 @@ from typing import Annotated
 import typer
 
 from esgledger.cli.common import DbOption, JsonOption, actor, db_target
+from esgledger.cli.db_check_cmd import db_check
 from esgledger.cli.output import console, print_json
 from esgledger.ledger.db import Database
 from esgledger.ledger.migrate import current_revision, head_revision, upgrade
 from esgledger.ledger.workspace import init_workspace
 
-db_app = typer.Typer(help="Database schema: status and upgrades.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database schema and integrity: status, upgrades, checks.", no_args_is_help=True
+)
 
 
 def init(db: DbOption = None, json: JsonOption = False) -> None:
@@ -56,6 +59,9 @@ def db_status(db: DbOption = None, json: JsonOption = False) -> None:
         console.print(f"{database.display}: schema {current or 'none'} (this version needs {head})")
 
 
+db_app.command("check")(db_check)
+
+
 def backup(
     file: Annotated[Path, typer.Argument(help="Archive to write (.zip).")],
     db: DbOption = None,
@@ -71,7 +77,10 @@ def backup(
         print_json(manifest)
     else:
         rows = sum(t["rows"] for t in manifest["tables"].values())
-        console.print(f"Wrote {file} ({len(manifest['tables'])} tables, {rows} rows).")
+        console.print(
+            f"Wrote {file} ({len(manifest['tables'])} tables, {rows} rows; "
+            f"audit head {manifest['audit_head'] or 'none'})."
+        )
 
 
 def restore(

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import NotFound
-from esgledger.ledger import audit
+from esgledger.ledger import audit, digests
 from esgledger.ledger.report_models import PublishedReport
 
 MEDIA_TYPES = {
@@ -51,6 +51,7 @@ def archive_files(
         session.add(row)
         rows.append(row)
     session.flush()
+    digests.touch(session, digests.report_scope(year, edition))
     audit.record(
         session,
         actor=actor,

@@ -317,6 +317,10 @@ def build_report(
         methods=_methods(session, span),
         indices=indices or [],
         extras=extras,
-        verification={"audit_events": chain.events, "audit_ok": chain.ok},
+        verification={
+            "audit_events": chain.events,
+            "audit_ok": chain.ok,
+            "audit_head": str(chain.head) if chain.head else None,
+        },
         tables=tables,
     )

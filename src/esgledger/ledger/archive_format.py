@@ -2,7 +2,8 @@
 
 Layout of an archive::
 
-    manifest.json          format, versions, schema revision, created_at, per-table facts
+    manifest.json          format, versions, schema revision, created_at, per-table facts,
+                           audit_head (SEQ:HASH of the newest event; a restore must reach it)
     data/<table>.jsonl     one JSON array per row, columns as listed in the manifest
 
 Rows are written in primary-key order (text keys in code-point order on both databases) with

@@ -18,11 +18,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, String, Table, select
 from sqlalchemy.engine import RootTransaction
+from sqlalchemy.orm import Session
 
 import esgledger
 from esgledger.atomic import replacing
 from esgledger.errors import Conflict, InvalidInput, storage_failure
 from esgledger.faults import fault_point
+from esgledger.ledger import audit
 from esgledger.ledger.archive_format import (
     CHUNK,
     ENCODERS,
@@ -55,7 +57,7 @@ def write_backup(db: Database, path: str | Path, *, overwrite: bool = False) -> 
             zipfile.ZipFile(tmp, "w") as zf,
         ):
             tables = {t.name: _dump_table(conn, t, zf) for t in Base.metadata.sorted_tables}
-            manifest = _manifest(db, tables)
+            manifest = {**_manifest(db, tables), "audit_head": _audit_head(conn)}
             _write_member(zf, MANIFEST, [json.dumps(manifest, indent=2).encode() + b"\n"])
             fault_point("backup.written")
     except OSError as exc:
@@ -92,6 +94,13 @@ def _manifest(db: Database, tables: dict[str, Any]) -> Manifest:
         "tables": tables,
         "data_sha256": data_digest(tables),
     }
+
+
+def _audit_head(conn: Connection) -> str | None:
+    """The chain's head in this snapshot: a restore must reach it, and it can be anchored."""
+    with Session(bind=conn) as session:
+        head = audit.head(session)
+    return str(head) if head else None
 
 
 def _dump_table(conn: Connection, table: Table, zf: zipfile.ZipFile) -> dict[str, Any]:

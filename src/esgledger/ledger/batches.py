@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from esgledger.ingest.readers import Table
-from esgledger.ledger import audit
+from esgledger.ledger import audit, digests
 from esgledger.ledger.models import ImportBatch
 
 
@@ -21,6 +21,7 @@ def open_batch(session: Session, *, kind: str, table: Table, rows: int, actor: s
 def close_batch(
     session: Session, batch: ImportBatch, *, actor: str, summary: dict[str, Any]
 ) -> None:
+    digests.touch(session, digests.batch_scope(batch.id))
     audit.record(
         session,
         actor=actor,

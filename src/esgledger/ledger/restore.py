@@ -106,7 +106,7 @@ def _restore(
             if revision != head_revision():
                 _migrate(conn, "head")
             _reset_sequences(conn)
-            chain = _verify_chain(conn, source)
+            chain = _verify_chain(conn, source, manifest.get("audit_head"))
             fault_point("restore.loaded")
             return chain
     except (SQLAlchemyError, driver_error) as exc:
@@ -207,10 +207,12 @@ def _reset_sequences(conn: Connection) -> None:
             )
 
 
-def _verify_chain(conn: Connection, source: str) -> audit.VerifyResult:
-    """The last check before commit: a chain that does not verify restores nothing."""
+def _verify_chain(conn: Connection, source: str, head: str | None) -> audit.VerifyResult:
+    """The last check before commit: a chain that does not verify (or does not reach the
+    head the backup recorded) restores nothing."""
+    anchor = audit.Head.parse(head) if head else None
     with Session(bind=conn) as session:
-        result = audit.verify(session)
+        result = audit.verify(session, anchor=anchor)
     if not result.ok:
         raise IntegrityFailure(
             f"{source}: the restored audit chain breaks at event {result.broken_id} "

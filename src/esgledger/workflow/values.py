@@ -26,6 +26,7 @@ from esgledger.errors import Conflict, ImportRejected, InvalidInput, Problem
 from esgledger.ingest.kpis import validate_kpis
 from esgledger.ingest.readers import Table, read_table
 from esgledger.kpi.figures import parse_dims
+from esgledger.ledger import digests
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.kpis import SAME_FIELDS
 from esgledger.ledger.models import Entity, KpiValue
@@ -118,6 +119,7 @@ def store_value(
     if is_unchanged(cur, row):
         return "unchanged", None
     old = _snapshot(cur) if cur is not None else None
+    digests.touch_batches(session, cur.batch_id if cur is not None else None, batch_id)
     if cur is not None and in_place and cur.id == req.value_id:
         for name, new in fields.items():
             setattr(cur, name, new)

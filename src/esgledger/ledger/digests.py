@@ -1,0 +1,212 @@
+"""Data digests: the rows an audit event wrote, hashed from the tables alone.
+
+A *scope* names a set of rows one writer owns: ``batch:12`` (an import batch: its
+``import_batches`` row, the activity, KPI and factor-edition rows carrying that batch id and
+the factor values of those editions; ``batch:none`` is the KPI values entered through data
+requests without a file), ``run:3`` (a calculation run with its coefficients, results and
+issues) and ``report:2025/1`` (the files of one publication). A writer calls :func:`touch`
+for each scope it changed; the next :func:`esgledger.ledger.audit.record` in the same
+transaction stores the scope's digest in its payload, so the chain hash covers it and
+``esg audit verify --deep`` can recompute it.
+
+The digest is the SHA-256 of each table's rows in primary-key order, in the canonical text of
+:mod:`esgledger.ledger.row_text` (floats as ``repr``, dates ISO, booleans true/false), so the
+same data gives the same digest on SQLite and PostgreSQL. Columns that legitimately change
+after the write are left out: ``kpi_values.is_current`` (a restatement retires the old row)
+and the optimistic locking ``version``. Rows are read as plain columns, ``CHUNK`` at a time:
+memory stays flat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Select, String, Table, select
+from sqlalchemy.orm import Session
+
+from esgledger.ledger.archive_format import CHUNK, column_kind
+from esgledger.ledger.models import Base
+from esgledger.ledger.row_text import rows_text
+
+PENDING = "esgledger.audit.pending_scopes"
+NO_BATCH = "none"
+MUTABLE_COLUMNS = frozenset(
+    {"is_current", "version", "voided_at", "voided_by", "void_reason"}
+)
+# Tables whose rows are written once: a later event may digest them again, never differently.
+WRITTEN_ONCE = frozenset(
+    {
+        "activity_records",
+        "factor_editions",
+        "factors",
+        "calculation_runs",
+        "calculation_coefficients",
+        "calculation_results",
+        "calculation_issues",
+        "published_reports",
+    }
+)
+
+Where = Callable[[Table, list[str]], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One table of a scope and how its rows are chosen from the scope's arguments."""
+
+    table: str
+    where: Where
+
+
+def _by(column: str) -> Where:
+    return lambda t, args: t.c[column] == int(args[0])
+
+
+def _batch(column: str) -> Where:
+    def where(t: Table, args: list[str]) -> ColumnElement[bool]:
+        return t.c[column].is_(None) if args[0] == NO_BATCH else t.c[column] == int(args[0])
+
+    return where
+
+
+def _factors_of_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
+    """Factor values have no batch id: they belong to an edition that has one."""
+    editions = Base.metadata.tables["factor_editions"]
+    return t.c.edition.in_(select(editions.c.edition).where(_batch("batch_id")(editions, args)))
+
+
+def _edition(t: Table, args: list[str]) -> ColumnElement[bool]:
+    return (t.c.year == int(args[0])) & (t.c.edition == int(args[1]))
+
+
+KINDS: dict[str, list[Part]] = {
+    "batch": [
+        Part("import_batches", _batch("id")),
+        Part("activity_records", _batch("batch_id")),
+        Part("kpi_values", _batch("batch_id")),
+        Part("factor_editions", _batch("batch_id")),
+        Part("factors", _factors_of_batch),
+    ],
+    "run": [
+        Part("calculation_runs", _by("id")),
+        Part("calculation_coefficients", _by("run_id")),
+        Part("calculation_results", _by("run_id")),
+        Part("calculation_issues", _by("run_id")),
+    ],
+    "report": [Part("published_reports", _edition)],
+}
+
+
+def batch_scope(batch_id: int | None) -> str:
+    return f"batch:{NO_BATCH if batch_id is None else batch_id}"
+
+
+def run_scope(run_id: int) -> str:
+    return f"run:{run_id}"
+
+
+def report_scope(year: int, edition: int) -> str:
+    return f"report:{year}/{edition}"
+
+
+def touch(session: Session, scope: str) -> None:
+    """Note that ``scope``'s rows changed: the next audit event in this transaction digests them."""
+    session.info.setdefault(PENDING, {})[scope] = None
+
+
+def touch_batches(session: Session, *batch_ids: int | None) -> None:
+    """Touch the batches a KPI value moves between (``None``: values entered without a file)."""
+    for batch_id in batch_ids:
+        touch(session, batch_scope(batch_id))
+
+
+def take_pending(session: Session) -> list[str]:
+    """The scopes touched since the last event, forgetting them."""
+    return list(session.info.pop(PENDING, {}))
+
+
+def digest(session: Session, scope: str) -> dict[str, Any]:
+    """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now."""
+    kind, args = _parse(scope)
+    tables: dict[str, list[Any]] = {}
+    for part in KINDS[kind]:
+        table = Base.metadata.tables[part.table]
+        sha, count = hashlib.sha256(), 0
+        for rows, data in _chunks(session, table, part.where(table, args)):
+            sha.update(data)
+            count += rows
+        tables[table.name] = [count, sha.hexdigest()]
+    return {"scope": scope, "tables": tables}
+
+
+def covered_columns(table: Table) -> list[Column[Any]]:
+    return [c for c in table.columns if c.name not in MUTABLE_COLUMNS]
+
+
+def _chunks(
+    session: Session, table: Table, where: ColumnElement[bool]
+) -> Iterator[tuple[int, bytes]]:
+    """(row count, canonical bytes) per ``CHUNK`` rows, in primary-key order."""
+    columns = covered_columns(table)
+    kinds = [column_kind(c.type) for c in columns]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    order = [
+        c.collate("C") if postgres and isinstance(c.type, String) else c
+        for c in table.primary_key.columns
+    ]
+    stmt = select(*columns).where(where).order_by(*order)
+    for rows in _driver_rows(session, stmt):
+        yield len(rows), rows_text(kinds, rows).encode()
+
+
+def _driver_rows(session: Session, stmt: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The driver's own tuples, ``CHUNK`` at a time: no per-value conversions, no Row objects.
+
+    The statement's only parameters are ids and years (integers), so they are inlined.
+    """
+    conn = session.connection()
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    driver = conn.connection.driver_connection
+    postgres = conn.dialect.name == "postgresql"
+    # A named (server-side) cursor on PostgreSQL: memory stays flat however many rows match.
+    cursor = driver.cursor(name="esg_digest") if postgres else driver.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _parse(scope: str) -> tuple[str, list[str]]:
+    kind, _, rest = scope.partition(":")
+    if kind not in KINDS or not rest:
+        raise ValueError(f"unknown data scope {scope!r}")
+    return kind, rest.split("/")
+
+
+def scopes_in_tables(session: Session) -> set[str]:
+    """Every scope that has rows now: the ones some event must have digested."""
+    t = Base.metadata.tables
+    found: set[str] = set()
+    for name, column in (
+        ("import_batches", "id"),
+        ("activity_records", "batch_id"),
+        ("kpi_values", "batch_id"),
+        ("factor_editions", "batch_id"),
+    ):
+        found |= {batch_scope(b) for b in session.scalars(select(t[name].c[column]).distinct())}
+    for name, column in (
+        ("calculation_runs", "id"),
+        ("calculation_coefficients", "run_id"),
+        ("calculation_results", "run_id"),
+        ("calculation_issues", "run_id"),
+    ):
+        found |= {run_scope(r) for r in session.scalars(select(t[name].c[column]).distinct())}
+    reports = t["published_reports"]
+    pairs = session.execute(select(reports.c.year, reports.c.edition).distinct())
+    found |= {report_scope(y, e) for y, e in pairs}
+    return found
