@@ -14,7 +14,8 @@ from esgledger.ledger.kpis import import_kpis
 from tests.factories import ACTIVITY_HEADER, ENTITIES, ENTITY_HEADER, entities_file, write_csv
 from tests.ingest.test_rejections import refused
 
-HUGE = "x" * 1_000_000
+HUGE = "x" * 1_000_000  # beyond any cell a file may hold: the reader refuses it
+LONG = "x" * 10_000  # a cell a file may hold, longer than any text column
 
 
 @pytest.fixture
@@ -35,8 +36,16 @@ def test_issue13_7_a_million_character_entity_name_is_refused(db: Database, tmp_
         tmp_path / "e.csv", ENTITY_HEADER, [*ENTITIES, ["BIG", HUGE, "GRP", "CN", "", "site"]]
     )
     err = refused(db, path, import_entities)
+    assert only_line(err) == "e.csv, row 7, column 'name': the cell is longer than 32,767 characters"
+
+
+def test_an_entity_name_longer_than_its_column_is_refused(db: Database, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "e.csv", ENTITY_HEADER, [*ENTITIES, ["BIG", LONG, "GRP", "CN", "", "site"]]
+    )
+    err = refused(db, path, import_entities)
     assert only_line(err) == (
-        "e.csv, row 7, column 'name': 1,000,000 characters, longer than the 200 it may hold"
+        "e.csv, row 7, column 'name': 10,000 characters, longer than the 200 it may hold"
     )
 
 
@@ -51,10 +60,10 @@ def test_an_entity_name_of_exactly_the_limit_is_stored(db: Database, tmp_path: P
 def test_a_long_entity_id_in_an_activity_file_is_refused_before_it_is_echoed(
     ws: Database, tmp_path: Path
 ) -> None:
-    rows = [[HUGE, "2024-01-01", "2024-01-31", "fuel.diesel", "1", "t"]]
+    rows = [[LONG, "2024-01-01", "2024-01-31", "fuel.diesel", "1", "t"]]
     err = refused(ws, write_csv(tmp_path / "a.csv", ACTIVITY_HEADER, rows))
     assert only_line(err) == (
-        "a.csv, row 2, column 'entity': 1,000,000 characters, longer than the 64 it may hold"
+        "a.csv, row 2, column 'entity': 10,000 characters, longer than the 64 it may hold"
     )
 
 
