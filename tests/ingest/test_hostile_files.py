@@ -95,10 +95,12 @@ def repeated_string_parquet(folder: Path) -> Path:
 
 def esg_subprocess(*args: str) -> tuple[int, str, int]:
     """Run ``esg`` in a fresh interpreter: exit code, stderr, and its peak RSS in MB."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking process (pytest,
+    # hundreds of MB late in a run) across exec, while VmHWM belongs to this process alone.
     code = (
-        "import atexit, resource, sys\n"
-        "atexit.register(lambda: sys.__stdout__.write('MAXRSS %d\\n' % "
-        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        "import atexit, re, sys\n"
+        "atexit.register(lambda: sys.__stdout__.write('MAXRSS %s\\n' % re.search("
+        "r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)))\n"
         "sys.argv = ['esg', *sys.argv[1:]]\n"
         "from esgledger.cli.main import run\n"
         "run()\n"
