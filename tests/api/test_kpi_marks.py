@@ -63,6 +63,9 @@ def test_partial_year_is_marked_and_its_change_has_a_caveat(
         f"not a final comparison: {LAST} is partial (no {LAST} activity data for 1 member(s) (WH1))"
     )
     assert water["values"][str(LAST)] == 2500  # the old fields are still there
+    total = rows["water.withdrawal.total"]["figures"][str(LAST)]  # a formula over it
+    assert total["partial"] is True
+    assert total["partial_reason"] == f"from Municipal water ({now['partial_reason']})"
 
 
 def test_reported_and_recomputed_side_by_side(rows: dict[str, dict[str, Any]]) -> None:

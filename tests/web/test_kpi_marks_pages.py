@@ -45,7 +45,11 @@ def test_dashboard_cards_mark_partial_incomplete_and_not_available(
         page, '<div class="card" data-metric="water.withdrawal.total">', "</div>\n  </div>"
     )
     assert 'data-mark="partial"' in water and "ᴾ" in water
-    assert "not a final comparison" in water and f"{LAST} is partial" in water  # the caveat
+    caveat = text(part(water, '<div class="caveat">', "</div>"))  # visible, not only a tooltip
+    assert (
+        caveat
+        == f"Caveat: not a final comparison: {LAST} is partial (from Municipal water ({PARTIAL}))"
+    )
     assert re.search(r'data-caveat="[^"]*partial[^"]*"', water)  # the change itself is marked
     scope2 = part(page, '<div class="card" data-metric="ghg.scope2_market">', "</div>\n  </div>")
     assert 'data-mark="incomplete"' in scope2 and "ᴵ" in scope2
