@@ -115,3 +115,9 @@ def test_emissions_page_lists_unresolved_rows_and_scope3_not_calculated(
     panel = part(dashboard, 'data-testid="emissions"', "</section>")
     assert "not calculated" in text(part(panel, '<tr data-figure="scope3_tco2e">', "</tr>"))
     assert "2 unresolved" in text(panel)
+    one = signed_in.get(f"/emissions?year={LAST}&entity=VN1").text  # its heat rows unresolved
+    breakdown = part(one, 'data-testid="entity-breakdown"', "</section>")
+    assert text(part(breakdown, '<tr data-figure="scope2_market">', "</tr>")) == (
+        "scope2 market not calculated 0"
+    )
+    assert "not calculated" in text(part(breakdown, '<tr data-figure="scope3">', "</tr>"))
