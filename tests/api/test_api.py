@@ -14,6 +14,7 @@ from esgledger.api.app import PREFIX, create_app
 from esgledger.auth.tokens import issue_token, revoke_token
 from esgledger.auth.users import add_user, grant
 from esgledger.cli.main import app
+from esgledger.kpi.readout import series_readout
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from tests.conftest import Cli
@@ -78,7 +79,8 @@ def test_auditor_reads_and_user_mistakes_are_problems(
     assert metrics == json.loads(printed.stdout)
     kpis = client.get(f"{PREFIX}/kpis", params={"year": 2024, "years": 2}, headers=headers)
     assert kpis.status_code == 200
-    assert kpis.json() == json.loads(cli("kpi", "--year", "2024", "--years", "2", "--json").stdout)
+    printed = json.loads(cli("kpi", "--year", "2024", "--years", "2", "--json").stdout)
+    assert kpis.json() == series_readout(printed)  # `esg kpi --json` with each figure spelled out
     for path in ("/boundaries", "/activities", "/runs", "/findings?year=2024"):
         assert client.get(PREFIX + path, headers=headers).status_code == 200, path
 

@@ -17,6 +17,7 @@ from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolv
 from esgledger.catalog import metrics
 from esgledger.checks import run_checks
 from esgledger.kpi.cache import cached_kpi_series
+from esgledger.kpi.readout import series_readout
 from esgledger.ledger.activities import activity_dict, list_activities
 from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_boundaries
 from esgledger.ledger.entities import entity_dict, list_entities
@@ -126,7 +127,7 @@ def kpis(
     series = cached_kpi_series(session, year, years=years, boundary=boundary)
     if area:
         series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
-    return as_json(series)
+    return as_json(series_readout(series))
 
 
 @router.get(

@@ -177,6 +177,33 @@ class ActivityOut(Out):
     batch: int | None = None
 
 
+def _doc(text: str) -> Any:
+    return Field(default=None, description=text)
+
+
+class KpiFigure(Out):
+    """One year's figure of a KPI: its value, the source used and why, both sides where a
+    value was reported and recomputed, and why it is partial, incomplete or not available."""
+
+    value: float | None = _doc("The figure used; null when not available (never zero).")
+    unit: str
+    source: str = Field(description="reported | calculated | derived | missing")
+    status: str = Field(description="reported | not_disclosed | not_applicable | missing")
+    note: str = ""
+    used: str | None = _doc("Which figure is used: reported or calculated; null if none.")
+    reported: float | None = _doc("The reported value, if any.")
+    recomputed: float | None = _doc("The value recomputed from the ledger, if any.")
+    difference: float | None = _doc("Reported minus recomputed, when both exist.")
+    tolerance: float | None = _doc("What rounding of the printed figures allows (±).")
+    why: str | None = _doc("Why the used figure is used.")
+    partial: bool = Field(description="Boundary members have no data of the metric's family.")
+    partial_reason: str | None = _doc("Which members the figure leaves out.")
+    incomplete: bool = Field(description="From a calculation run with unresolved rows.")
+    incomplete_reason: str | None = _doc("Which run left rows unresolved, and how many.")
+    not_available_reason: str | None = _doc("Why there is no value (null when there is one).")
+    comparison: dict[str, Json] | None = _doc("Both sides as `esg kpi --json` gives them.")
+
+
 class KpiRow(Out):
     metric: str
     name: str
@@ -184,6 +211,13 @@ class KpiRow(Out):
     dims: dict[str, str]
     unit: str
     values: dict[str, float | None]
+    figures: dict[str, KpiFigure | None] = Field(
+        description="Per year (as text): the figure with its source, reasons and marks."
+    )
+    change_pct: float | None = _doc("Year-on-year change of the last year, in %.")
+    change_caveat: str | None = _doc(
+        "Why the change is not a final comparison (a partial or incomplete year); null if final."
+    )
 
 
 class KpiSeries(Out):

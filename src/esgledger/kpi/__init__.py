@@ -13,6 +13,8 @@
 - ``values``: the whole table for a year (``kpi_table``) and single lookups.
 - ``series``: several years side by side, year-on-year change on the reported and the
   like-for-like basis.
+- ``readout``: each figure's used source, both sides, and why it is partial, incomplete or
+  not available, spelled out for the API and the pages; caveats on year-on-year changes.
 
 See ``docs/kpi-figures.md`` for the precedence and the rounding tolerance.
 """

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.assess.materiality import assessment_dict
 from esgledger.auth.permissions import Principal, can
-from esgledger.calc.runs import get_run, run_summary
+from esgledger.calc.runs import get_run, run_summary, stored_unresolved
 from esgledger.catalog import metrics
 from esgledger.checks import Finding
 from esgledger.checks.engine import data_years
@@ -86,7 +86,9 @@ def has_values(row: dict[str, Any]) -> bool:
 
 
 def kpi_cards(series: dict[str, Any]) -> list[dict[str, Any]]:
-    """One card per headline metric with data: the year's value, change and the trend."""
+    """One card per headline metric with data: the year's figure (or why it is not
+    available), the change with its caveat on a partial or incomplete year, and the trend.
+    ``series`` is a :func:`esgledger.kpi.readout.series_readout`."""
     rows = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
     span = [str(y) for y in series["years"]]
     cards = []
@@ -101,8 +103,10 @@ def kpi_cards(series: dict[str, Any]) -> list[dict[str, Any]]:
                 "unit": row["unit"],
                 "precision": row["precision"],
                 "value": row["values"][span[-1]],
+                "figure": row["figures"][span[-1]],
                 "change_pct": row["change_pct"],
-                "trend": [(y, row["values"][y]) for y in span],
+                "change_caveat": row["change_caveat"],
+                "trend": [(y, row["values"][y], row["figures"][y]) for y in span],
             }
         )
     return cards
@@ -130,16 +134,34 @@ def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
         quantity, gas = key.split(":", 1)
         gases.append({"quantity": quantity, "gas": gas, "mass": mass})
     activities = [{"activity": a, **figures} for a, figures in summary["by_activity"].items()]
+    short = set(summary["incomplete_figures"])
     return {
         "run": summary,
         "scopes": [
-            {"key": k, "label": label, "unit": unit, "value": totals.get(k)}
+            {
+                "key": k,
+                "label": label,
+                "unit": unit,
+                "value": totals.get(k),
+                "incomplete": k in short,
+            }
             for k, label, unit in SCOPE_FIGURES
         ],
+        "scope3_calculated": scope3_calculated(summary),
+        "unresolved": stored_unresolved(session, run),
         "entities": entities,
         "gases": gases,
         "activities": activities,
     }
+
+
+def scope3_calculated(summary: dict[str, Any]) -> bool:
+    """Whether the run computed any Scope 3 result: its total is 0 either way, and a run
+    without one must say "not calculated", never show that 0 as a figure. (A run stored
+    before totals by activity were kept counts as calculated when its total is not 0.)"""
+    if summary["by_activity"]:
+        return any("scope3_tco2e" in f for f in summary["by_activity"].values())
+    return bool(summary["totals"].get("scope3_tco2e"))
 
 
 def collection_year(session: Session, year: int) -> int:

@@ -21,6 +21,7 @@ from esgledger.checks import run_checks
 from esgledger.disclose.archive import list_published, published_dict
 from esgledger.disclose.charts import emissions_by_scope
 from esgledger.kpi.cache import cached_kpi_series
+from esgledger.kpi.readout import series_readout
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
 from esgledger.web.templating import render
@@ -45,7 +46,7 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
     out: dict[str, Any] = {"mode": "overview"}
     if year is None:
         return out
-    series = cached_kpi_series(session, year, years=3)
+    series = series_readout(cached_kpi_series(session, year, years=3))
     out["cards"] = views.kpi_cards(series)
     out["span"] = [str(y) for y in series["years"]]
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}

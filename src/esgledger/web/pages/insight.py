@@ -20,8 +20,10 @@ from esgledger.calc.runs import get_run, list_runs
 from esgledger.checks import run_checks
 from esgledger.errors import NotFound
 from esgledger.kpi.cache import cached_kpi_series
+from esgledger.kpi.readout import series_readout
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
+from esgledger.web.kpi_marks import figure_notes, side_by_side
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -60,7 +62,7 @@ def kpis(
             context["values"] = views.owner_values(session, user, chosen)
             context["names"] = views.entity_names(session)
         elif chosen is not None:
-            series = cached_kpi_series(session, chosen, years=span)
+            series = series_readout(cached_kpi_series(session, chosen, years=span))
             rows = series["kpis"]
             context["areas"] = sorted({r["area"] for r in rows})
             if area:
@@ -72,6 +74,8 @@ def kpis(
                 rows = shown
             context["rows"] = rows
             context["span"] = [str(y) for y in series["years"]]
+            context["notes"] = figure_notes(rows, context["span"])
+            context["side_by_side"] = side_by_side(rows, context["span"])
             context["all"] = bool(all)
     return render(request, "insight_kpis.html", context)
 

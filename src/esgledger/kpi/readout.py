@@ -1,0 +1,162 @@
+"""What a reader of a KPI series needs next to each value, spelled out in flat fields.
+
+A figure of :func:`esgledger.kpi.series.kpi_series` says which source it uses, keeps the
+other side under ``comparison`` and its reasons in ``note``. The API and the pages show
+them to people who do not read notes: which source is used and why, both values with their
+difference and tolerance, why a figure is partial, incomplete or not available, and whether
+a year-on-year change compares a year whose figure is partial or incomplete. The series rows
+are shared by the cache, so these functions return new dicts and never change their input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NO_VALUE = {"not_disclosed": "not disclosed", "not_applicable": "not applicable"}
+INCOMPLETE = "the calculation run left activity rows unresolved (`esg calc show` lists them)"
+
+
+def _note_part(note: str, prefix: str) -> str | None:
+    for part in note.split("; "):
+        if part.startswith(prefix):
+            return part.removeprefix(prefix)
+    return None
+
+
+def not_available_reason(fig: dict[str, Any]) -> str | None:
+    """Why a figure has no value (its status or its note), or None when it has one."""
+    if fig["value"] is not None:
+        return None
+    if fig["status"] in NO_VALUE:
+        return NO_VALUE[fig["status"]]
+    note = fig["note"] or ""
+    return _note_part(note, "not available: ") or note or "no value reported and no data"
+
+
+# A year's group figures by metric id, with the metric's name: where a derived figure looks
+# up the inputs that made it partial or incomplete.
+Inputs = dict[str, tuple[str, dict[str, Any]]]
+
+
+def _from_inputs(fig: dict[str, Any], flag: str, inputs: Inputs | None) -> str | None:
+    """'from <input> (<its reason>)' for each input of a derived figure marked ``flag``."""
+    said = []
+    for used in fig.get("inputs") or []:
+        name, part = (inputs or {}).get(used["metric"], ("", None))
+        if part and part.get(flag):
+            why = (
+                partial_reason(part, inputs)
+                if flag == "partial"
+                else incomplete_reason(part, inputs)
+            )
+            said.append(f"{name} ({why})")
+    return "from " + "; ".join(said) if said else None
+
+
+def partial_reason(fig: dict[str, Any], inputs: Inputs | None = None) -> str | None:
+    """Which boundary members the figure leaves out (for a derived figure: which partial
+    inputs it comes from), or None when it is not partial."""
+    if not fig.get("partial"):
+        return None
+    return (
+        _note_part(fig["note"] or "", "partial: ")
+        or _from_inputs(fig, "partial", inputs)
+        or "its data cover only part of the boundary"
+    )
+
+
+def incomplete_reason(fig: dict[str, Any], inputs: Inputs | None = None) -> str | None:
+    """Which run left rows of the figure unresolved (for a derived figure: which incomplete
+    inputs it comes from), or None when it is complete."""
+    if not fig.get("incomplete"):
+        return None
+    return (
+        _note_part(fig["note"] or "", "incomplete: ")
+        or _from_inputs(fig, "incomplete", inputs)
+        or INCOMPLETE
+    )
+
+
+def _sides(fig: dict[str, Any]) -> dict[str, Any]:
+    side = fig.get("comparison")
+    if side:
+        return {
+            "used": side["used"],
+            "reported": side["reported"],
+            "recomputed": side["calculated"],
+            "difference": side["difference"],
+            "tolerance": side["tolerance"],
+            "why": side["why"],
+        }
+    value, source = fig["value"], fig["source"]
+    if value is None:
+        used, why = None, None
+    elif source == "reported":
+        used, why = "reported", "reported; nothing recomputed for it"
+    else:
+        used, why = "calculated", "recomputed from the ledger's data; nothing reported"
+    return {
+        "used": used,
+        "reported": value if used == "reported" else None,
+        "recomputed": value if used == "calculated" else None,
+        "difference": None,
+        "tolerance": None,
+        "why": why,
+    }
+
+
+def figure_readout(
+    fig: dict[str, Any] | None, inputs: Inputs | None = None
+) -> dict[str, Any] | None:
+    """The figure with ``used``, ``reported``, ``recomputed``, ``difference``,
+    ``tolerance``, ``why``, ``not_available_reason``, ``partial_reason`` and
+    ``incomplete_reason`` added (None where they do not apply)."""
+    if fig is None:
+        return None
+    return {
+        **fig,
+        **_sides(fig),
+        "not_available_reason": not_available_reason(fig),
+        "partial_reason": partial_reason(fig, inputs),
+        "incomplete_reason": incomplete_reason(fig, inputs),
+    }
+
+
+def change_caveat(
+    row: dict[str, Any], years: list[str], inputs: dict[str, Inputs] | None = None
+) -> str | None:
+    """Why the row's year-on-year change is not a final comparison: a year it compares has
+    a partial or incomplete figure. None when the change is final (or there is none)."""
+    if row["change_pct"] is None or len(years) < 2:
+        return None
+    said = []
+    for year in years[-2:]:
+        fig, of_year = row["figures"][year], (inputs or {}).get(year)
+        if fig and fig.get("partial"):
+            said.append(f"{year} is partial ({partial_reason(fig, of_year)})")
+        if fig and fig.get("incomplete"):
+            said.append(f"{year} is incomplete ({incomplete_reason(fig, of_year)})")
+    if not said:
+        return None
+    return "not a final comparison: " + "; ".join(said)
+
+
+def row_readout(
+    row: dict[str, Any], years: list[str], inputs: dict[str, Inputs] | None = None
+) -> dict[str, Any]:
+    """A series row with each figure's readout and the caveat on its change; ``inputs``
+    (per year) lets a derived figure name the inputs that make it partial or incomplete."""
+    inputs = inputs or {}
+    return {
+        **row,
+        "figures": {y: figure_readout(f, inputs.get(y)) for y, f in row["figures"].items()},
+        "change_caveat": change_caveat(row, years, inputs),
+    }
+
+
+def series_readout(series: dict[str, Any]) -> dict[str, Any]:
+    """A whole series with :func:`row_readout` applied to every row."""
+    years = [str(y) for y in series["years"]]
+    group = [r for r in series["kpis"] if not r["dims"]]
+    inputs = {y: {r["metric"]: (r["name"], r["figures"][y]) for r in group} for y in years}
+    return {**series, "kpis": [row_readout(r, years, inputs) for r in series["kpis"]]}
