@@ -96,3 +96,13 @@ def test_a_partial_year_is_marked_and_a_reported_total_takes_over(ws: Workspace)
         True,
     )
     assert "covers only part of the boundary" in side["why"]
+
+
+def test_a_run_total_no_row_gives_is_not_available_not_zero(ws: Workspace) -> None:
+    ws.activities([("SZ1", 2025, "electricity.purchased", 1000, "MWh")])
+    ws.calc(2025)
+    scope1 = figure(ws, "ghg.scope1")  # the run has electricity only: no direct emissions rows
+    assert scope1["value"] is None and scope1["status"] == "missing"
+    assert "not available" in scope1["note"] and "no activity rows" in scope1["note"]
+    scope2 = figure(ws, "ghg.scope2_location")
+    assert scope2["value"] is not None and scope2["value"] > 0

@@ -149,6 +149,18 @@ def run_figure(
             f"incomplete: run {run.id} left {left_out} activity result(s) of it unresolved "
             f"(`esg calc show --run {run.id}`)"
         )
+    if not _run_gives(stored, key):
+        why = f"{left_out} unresolved activity result(s)" if left_out else "no activity rows"
+        return KpiFigure(
+            **base,
+            value=None,
+            source="calculated",
+            status="missing",
+            inputs=[{"run": run.id, "figure": key}],
+            note=f"not available: run {run.id} has {why} giving it, so there is no figure "
+            f"(`esg calc show --run {run.id}`)",
+            incomplete=left_out > 0,
+        )
     return KpiFigure(
         **base,
         value=float(stored["totals"][key]),
@@ -158,3 +170,13 @@ def run_figure(
         note="; ".join(notes),
         incomplete=left_out > 0,
     )
+
+
+def _run_gives(stored: dict[str, Any], key: str) -> bool:
+    """Whether any result of the run adds to ``key``: a total no row gives is not a zero.
+    Runs stored before per-activity figures existed are taken at their word."""
+    by_activity = stored.get("by_activity")
+    if by_activity is None:
+        return True
+    parts = ("energy_direct_tce", "energy_indirect_tce") if key == "energy_total_tce" else (key,)
+    return any(part in figures for figures in by_activity.values() for part in parts)
