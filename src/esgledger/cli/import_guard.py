@@ -1,56 +1,38 @@
 """The last line of defence of ``esg import``: an unexpected failure becomes one line.
 
-A validator bug or a library panic on a hostile file must not print a traceback: the
-traceback goes to a log file, and the user gets one line naming the file, the kind of
-failure and the log's path. The import's transaction is rolled back, so nothing is stored.
+A validator bug or a library panic on a hostile file must not print a traceback. A failure
+the user can act on (a full or read-only disk, a busy database) gets its own one line and
+exit code, as for every command (:mod:`esgledger.cli.failures`); anything else is a bug: the
+traceback goes to a file, and the user gets one line naming the imported file, the kind of
+failure and that file's path (exit code 70). The import's transaction is rolled back, so
+nothing is stored.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import tempfile
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from esgledger.errors import EsgError, printable
-
-LOG_FOLDER = "esgledger-logs"
+from esgledger.cli.failures import internal_failure, known_failure
+from esgledger.errors import EsgError, Exit, printable
 
 
 class ImportFailed(EsgError):
-    """An import stopped on an error no check foresaw; nothing was written (exit code 1)."""
+    """An import stopped on an error no check foresaw; nothing was written."""
 
-    exit_code = 1
-
-
-def write_log(exc: BaseException, source: str) -> Path:
-    """The traceback in a new file under the temporary folder; returns its path."""
-    folder = Path(tempfile.gettempdir()) / LOG_FOLDER
-    folder.mkdir(mode=0o700, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    path = folder / f"import-{stamp}-{os.getpid()}.log"
-    text = "".join(traceback.format_exception(exc))
-    path.write_text(f"esg import of {source}\n{text}", encoding="utf-8")
-    return path
+    exit_code = Exit.INTERNAL
 
 
 @contextmanager
 def unexpected_failures(source: str) -> Iterator[None]:
-    """Turn any exception other than a user-facing :class:`EsgError` into :class:`ImportFailed`."""
+    """Turn any exception into a one-line :class:`EsgError` naming ``source``."""
     try:
         yield
     except EsgError:
         raise
     except Exception as exc:
-        try:
-            where = f"details in {write_log(exc, source)}"
-        except OSError as log_error:
-            where = f"no log could be written ({log_error.strerror})"
-        kind = type(exc).__name__
-        raise ImportFailed(
-            f"{printable(source)}: the import failed on an unexpected error ({kind}); nothing "
-            f"was imported; {where} — please report it"
-        ) from None
+        known = known_failure(exc)
+        if known is not None:
+            raise known from None
+        line, _ = internal_failure(exc)
+        raise ImportFailed(f"{printable(source)}: nothing was imported; {line}") from None
