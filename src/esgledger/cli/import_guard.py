@@ -1,4 +1,9 @@
-"""The last line of defence of ``esg import``: an unexpected failure becomes one line.
+"""The last line of defence of every command that reads a user's file: an unexpected
+failure becomes one line.
+
+``esg import entities|activities|kpis``, ``esg factors import``, ``esg boundary create
+--members``, ``esg request upload``, ``esg materiality respondents import|respond|responses
+import`` and ``esg restore`` run inside :func:`unexpected_failures`.
 
 A validator bug or a library panic on a hostile file must not print a traceback: the
 traceback goes to a log file, and the user gets one line naming the file, the kind of
