@@ -98,6 +98,16 @@ def test_an_unexpected_parser_failure_is_one_line_and_writes_nothing(
     assert counts(cli.db, *WRITTEN) == before
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_failing_disk_keeps_its_own_exit_code(cli: Cli, tmp_path: Path, command: str) -> None:
+    """The guard catches bugs only: a full disk stays exit code 5, as the docs promise."""
+    file = tmp_path / "answers.csv"
+    file.write_text("entity,share\nSZ1,1\n", encoding="utf-8")
+    result, before = _run(cli, tmp_path, command, file, fault="ingest.parse:enospc")
+    assert "the disk is full" in one_line_error(result, Exit.STORAGE)
+    assert counts(cli.db, *WRITTEN) == before
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_binary_file_is_refused_with_its_reason(

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from esgledger.errors import EsgError, printable
+from esgledger.ledger.known_failures import known_failure
 
 LOG_FOLDER = "esgledger-logs"
 
@@ -44,12 +45,16 @@ def write_log(exc: BaseException, source: str) -> Path:
 
 @contextmanager
 def unexpected_failures(source: str) -> Iterator[None]:
-    """Turn any exception other than a user-facing :class:`EsgError` into :class:`ImportFailed`."""
+    """Turn any exception other than a user-facing :class:`EsgError` into :class:`ImportFailed`;
+    a busy database or a full disk keeps its own error (and exit code)."""
     try:
         yield
     except EsgError:
         raise
     except Exception as exc:
+        known = known_failure(exc)
+        if known is not None:
+            raise known from None
         try:
             where = f"details in {write_log(exc, source)}"
         except OSError as log_error:
