@@ -7,6 +7,7 @@ published report's bytes are changed in the ledger behind the archive's back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,11 +108,16 @@ def tamper(db: Database, report_id: int) -> None:
         )
 
 
-def test_a_damaged_report_file_is_an_integrity_problem_not_a_404(api: Api, tmp_path: Path) -> None:
+def test_a_damaged_report_file_is_an_integrity_problem_not_a_404(
+    api: Api, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     report_id = _published(api.db, tmp_path)
     assert api.call("aldo", "GET", f"/reports/{report_id}/file").status_code == 200
     tamper(api.db, report_id)
-    body = problem(api.call("aldo", "GET", f"/reports/{report_id}/file"), 500)
+    with caplog.at_level(logging.ERROR, logger="esgledger.api.errors"):
+        body = problem(api.call("aldo", "GET", f"/reports/{report_id}/file"), 500)
+    logged = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert logged == [f"integrity failure on /api/v1/reports/{report_id}/file: {body['detail']}"]
     assert body["type"].endswith(":integrity-failure") and body["title"] == "Data integrity failure"
     assert f"published report file {report_id}" in body["detail"]
     assert "SHA-256" in body["detail"] and "backup" in body["detail"]

@@ -8,6 +8,7 @@ report's bytes are changed in the ledger.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,14 +77,19 @@ def test_a_full_disk_is_a_507_page(
 
 
 def test_a_damaged_report_file_is_an_integrity_page(
-    db: Database, web: TestClient, tmp_path: Path
+    db: Database, web: TestClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     make_user(db, "aldo", "auditor")
     report_id = _published(db, tmp_path)
     log_in(web, "aldo")
     assert web.get(f"/reports/{report_id}/file").status_code == 200
     tamper(db, report_id)
-    text = _html_error(web.get(f"/reports/{report_id}/file"), 500)
+    with caplog.at_level(logging.ERROR, logger="esgledger.api.errors"):
+        text = _html_error(web.get(f"/reports/{report_id}/file"), 500)
+    assert any(
+        r.getMessage().startswith(f"integrity failure on /reports/{report_id}/file: published")
+        for r in caplog.records
+    )
     assert "Data integrity failure" in text and "does not match its SHA-256" in text
     assert _html_error(web.get("/reports/999999/file"), 404)
 

@@ -41,11 +41,11 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EsgError)
     if isinstance(exc, PermissionDenied):
         await record_denied(request, exc)
+    api_errors.log_failure(exc, request.url.path)
     if _is_api(request):
         return api_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
         return RedirectResponse(login_url(request), status_code=303)
-    api_errors.log_failure(exc, request.url.path)
     kind = api_errors.kind_of(exc)
     context = {"message": str(exc), "status": kind.status, "title": kind.title}
     page = render(request, "error.html", context, status=kind.status)
