@@ -88,12 +88,12 @@ def test_an_unexpected_parser_failure_is_one_line_and_writes_nothing(
     file = tmp_path / "answers.csv"
     file.write_text("entity,share\nSZ1,1\n", encoding="utf-8")
     result, before = _run(cli, tmp_path, command, file, fault="ingest.parse:bug")
-    message = one_line_error(result, 1)
+    message = one_line_error(result, Exit.INTERNAL)
     assert message.startswith(
-        "error: answers.csv: the import failed on an unexpected error (RuntimeError); "
-        "nothing was imported; details in "
+        "error: answers.csv: internal error (RuntimeError: fault injected at ingest.parse); "
+        "nothing was imported; this is a bug in esgledger: please report it with "
     ), message
-    log = Path(message.split("details in ", 1)[1].split(" — ", 1)[0])
+    log = Path(message.rsplit(" ", 1)[1])
     assert "fault injected at ingest.parse" in log.read_text(encoding="utf-8")
     assert counts(cli.db, *WRITTEN) == before
 
@@ -132,10 +132,10 @@ def test_restore_fails_in_one_line_and_leaves_nothing(
     folder.mkdir()
     target = Cli(Database(str(folder / "esg.db")))
     monkeypatch.setenv(ENV, "restore.loaded:bug")
-    message = one_line_error(target("restore", str(archive), expect=None), 1)
+    message = one_line_error(target("restore", str(archive), expect=None), Exit.INTERNAL)
     assert message.startswith(
-        "error: backup.zip: the import failed on an unexpected error (RuntimeError); "
-        "nothing was imported; details in "
+        "error: backup.zip: internal error (RuntimeError: fault injected at restore.loaded); "
+        "nothing was imported; this is a bug in esgledger: please report it with "
     ), message
     assert list(folder.iterdir()) == []
     monkeypatch.delenv(ENV)

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from esgledger.api.app import PREFIX, create_app
 from esgledger.cli.import_guard import ImportFailed, unexpected_failures
 from esgledger.cli.main import app
+from esgledger.errors import Exit
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.models import ActivityRecord
@@ -169,10 +170,10 @@ def test_an_unexpected_failure_is_one_line_and_a_log(tmp_path: Path) -> None:
         {}.pop("missing")  # a real KeyError, as a validator bug would raise
     message = str(err.value)
     assert "\n" not in message
-    assert message.startswith("act.csv: the import failed on an unexpected error (KeyError)")
-    log = Path(message.split("details in ", 1)[1].split(" — ", 1)[0])
+    assert message.startswith("act.csv: internal error (KeyError: 'missing'); nothing was imported")
+    log = Path(message.split("please report it with ", 1)[1])
     assert "Traceback" in log.read_text() and "KeyError: 'missing'" in log.read_text()
-    assert err.value.exit_code == 1
+    assert err.value.exit_code == Exit.INTERNAL
 
 
 def test_bounds_per_activity_type_come_from_the_workspace_file(

@@ -6,8 +6,9 @@ failure becomes one line.
 import`` and ``esg restore`` run inside :func:`unexpected_failures`.
 
 A validator bug or a library panic on a hostile file must not print a traceback: the
-traceback goes to a log file, and the user gets one line naming the file, the kind of
-failure and the log's path. The import's transaction is rolled back, so nothing is stored.
+traceback goes to a log file, and the user gets one line naming the file, the error and the
+log's path, with exit code 70 as for any bug. The import's transaction is rolled back, so
+nothing is stored.
 """
 
 from __future__ import annotations
@@ -20,16 +21,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from esgledger.errors import EsgError, printable
+from esgledger.errors import EsgError, Exit, printable
 from esgledger.ledger.known_failures import known_failure
 
 LOG_FOLDER = "esgledger-logs"
 
 
 class ImportFailed(EsgError):
-    """An import stopped on an error no check foresaw; nothing was written (exit code 1)."""
+    """An import stopped on an error no check foresaw, a bug; nothing was written (exit 70,
+    as every bug of the ``esg`` command)."""
 
-    exit_code = 1
+    exit_code = Exit.INTERNAL
 
 
 def write_log(exc: BaseException, source: str) -> Path:
@@ -56,11 +58,12 @@ def unexpected_failures(source: str) -> Iterator[None]:
         if known is not None:
             raise known from None
         try:
-            where = f"details in {write_log(exc, source)}"
+            report = f"please report it with {write_log(exc, source)}"
         except OSError as log_error:
-            where = f"no log could be written ({log_error.strerror})"
-        kind = type(exc).__name__
+            report = f"please report it (no log could be written: {log_error.strerror})"
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        kind = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
         raise ImportFailed(
-            f"{printable(source)}: the import failed on an unexpected error ({kind}); nothing "
-            f"was imported; {where} — please report it"
+            f"{printable(source)}: internal error ({printable(kind)}); nothing was imported; "
+            f"this is a bug in esgledger: {report}"
         ) from None
