@@ -8,6 +8,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import add_user
 from esgledger.disclose.archive import get_published, list_published
 from esgledger.disclose.publish import publish_report
-from esgledger.errors import NotFound
+from esgledger.errors import Exit, IntegrityFailure, NotFound
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.report_models import PublishedReport
@@ -45,13 +46,12 @@ def test_a_file_that_no_longer_matches_its_digest_is_refused(db: Database, tmp_p
     with db.write() as session:
         row = session.scalars(select(PublishedReport)).one()
         row.content = row.content.replace(b"</html>", b"<!-- edited --></html>")
-    with db.read() as session:
-        try:
-            get_published(session, row.id)
-        except NotFound as exc:
-            assert "does not match its SHA-256" in str(exc)
-        else:
-            raise AssertionError("an edited file was served")
+    # damaged data, not a missing file
+    with db.read() as session, pytest.raises(IntegrityFailure) as refused:
+        get_published(session, row.id)
+    assert not isinstance(refused.value, NotFound)
+    assert "does not match its SHA-256" in str(refused.value)
+    assert refused.value.exit_code == Exit.INTEGRITY
 
 
 def test_the_demo_report_is_served_as_published(demo_build: DemoBuild, tmp_path: Path) -> None:

@@ -172,8 +172,8 @@ def test_an_unexpected_failure_is_one_line_and_a_log(tmp_path: Path) -> None:
         {}.pop("missing")  # a real KeyError, as a validator bug would raise
     message = str(err.value)
     assert "\n" not in message
-    assert message.startswith("act.csv: nothing was imported; internal error (KeyError: ")
-    log = Path(message.split("report it with ", 1)[1])
+    assert message.startswith("act.csv: internal error (KeyError: 'missing'); nothing was imported")
+    log = Path(message.split("please report it with ", 1)[1])
     assert "Traceback" in log.read_text() and "KeyError: 'missing'" in log.read_text()
     assert err.value.exit_code == Exit.INTERNAL
 

@@ -63,13 +63,14 @@ def create_app(db_target: str) -> FastAPI:
     app.include_router(report_routes.router, prefix=PREFIX)
     _document_problems(app)
     errors.install(app)
-    install_web(app)
     app.add_middleware(RequestGate, limit=get_settings().db_pool_size)
+    install_web(app)  # last: its security headers and last-resort handler wrap everything
     return app
 
 
 def _document_problems(app: FastAPI) -> None:
-    """Publish the problem-details schema every error response refers to."""
+    """Publish the problem-details schema every error response refers to, and the
+    statuses any operation may answer (busy, full disk, damaged data)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -79,6 +80,7 @@ def _document_problems(app: FastAPI) -> None:
             schemas["Problem"] = Problem.model_json_schema(
                 ref_template="#/components/schemas/{model}"
             )
+            errors.document_server_problems(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

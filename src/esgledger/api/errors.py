@@ -2,16 +2,19 @@
 
 One shape everywhere (``type``, ``title``, ``status``, ``detail``, plus ``errors`` or
 ``problems`` where a list helps): domain errors, bad or missing tokens, FastAPI's own
-validation errors and unknown routes. An unexpected failure is a bare 500 problem; the
-traceback goes to the server log, never to the client.
+validation errors and unknown routes. A busy database (503 with ``Retry-After``), a full
+or read-only disk (507) and damaged data (500 ``integrity-failure``, logged as an error) each
+have their own status and title, as they have their own exit code in the CLI. An unexpected
+failure is a bare 500 problem; the traceback goes to the server log, never to the client.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -23,12 +26,17 @@ from esgledger.auth.permissions import PermissionDenied
 from esgledger.auth.sessions import TooManyAttempts
 from esgledger.errors import (
     Conflict,
+    Contention,
     DatabaseError,
     EsgError,
     ImportRejected,
+    IntegrityFailure,
     InvalidInput,
     NotFound,
+    StorageFailure,
 )
+from esgledger.ledger.known_failures import known_failure
+from esgledger.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +48,29 @@ class Unauthorized(EsgError):
     """No token, or a token that is unknown, revoked or belongs to a disabled user (401)."""
 
 
+class Kind(NamedTuple):
+    """How one kind of domain error answers over HTTP."""
+
+    status: int
+    slug: str
+    title: str | None = None  # None: the status's phrase
+
+
 # Most specific first: the first class an error is an instance of decides the status.
-_STATUS: tuple[tuple[type[EsgError], int, str], ...] = (
-    (Unauthorized, 401, "unauthorized"),
-    (PermissionDenied, 403, "forbidden"),
-    (TooManyAttempts, 429, "too-many-requests"),
-    (NotFound, 404, "not-found"),
-    (Conflict, 409, "conflict"),
-    (ImportRejected, 422, "import-rejected"),
-    (InvalidInput, 422, "invalid-input"),
-    (DatabaseError, 503, "database-unavailable"),
-    (EsgError, 400, "bad-request"),
+# IntegrityFailure subclasses InvalidInput, so it must come before it.
+_KINDS: tuple[tuple[type[EsgError], Kind], ...] = (
+    (Unauthorized, Kind(401, "unauthorized")),
+    (PermissionDenied, Kind(403, "forbidden")),
+    (TooManyAttempts, Kind(429, "too-many-requests")),
+    (NotFound, Kind(404, "not-found")),
+    (Conflict, Kind(409, "conflict")),
+    (ImportRejected, Kind(422, "import-rejected")),
+    (IntegrityFailure, Kind(500, "integrity-failure", "Data integrity failure")),
+    (InvalidInput, Kind(422, "invalid-input")),
+    (Contention, Kind(503, "database-busy", "Database busy")),
+    (StorageFailure, Kind(507, "storage-failure", "Storage unavailable")),
+    (DatabaseError, Kind(503, "database-unavailable")),
+    (EsgError, Kind(400, "bad-request")),
 )
 
 
@@ -59,14 +79,16 @@ def problem(
     detail: str,
     *,
     slug: str | None = None,
+    title: str | None = None,
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    """A problem-details response; ``slug`` names the ``type`` (default: from the status)."""
+    """A problem-details response; ``slug`` names the ``type`` and ``title`` heads it
+    (default for both: the status's phrase)."""
     phrase = HTTPStatus(status).phrase
     body = {
         "type": PROBLEM_TYPE + (slug or phrase.lower().replace(" ", "-").replace("'", "")),
-        "title": phrase,
+        "title": title or phrase,
         "status": status,
         "detail": detail,
         **extra,
@@ -76,22 +98,49 @@ def problem(
     )
 
 
+def kind_of(exc: EsgError) -> Kind:
+    """How a domain error answers: the API's and the pages' one rule."""
+    return next(kind for cls, kind in _KINDS if isinstance(exc, cls))
+
+
 def status_of(exc: EsgError) -> tuple[int, str]:
-    """The HTTP status (and problem type) of a domain error: the API's and the pages' one rule."""
-    return next((st, sl) for cls, st, sl in _STATUS if isinstance(exc, cls))
+    """The HTTP status (and problem type) of a domain error."""
+    kind = kind_of(exc)
+    return kind.status, kind.slug
+
+
+def headers_of(exc: EsgError) -> dict[str, str]:
+    """Headers a client acts on: when to retry a busy database, how to authenticate."""
+    if isinstance(exc, Contention):
+        return {"Retry-After": str(max(1, math.ceil(get_settings().lock_wait_seconds)))}
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": "Bearer"}
+    return {}
+
+
+def log_failure(exc: EsgError, path: str) -> None:
+    """Damaged data and a failing disk are for the operator too: one line each in the log."""
+    if isinstance(exc, IntegrityFailure):
+        log.error("integrity failure on %s: %s", path, one_line(exc))
+    elif isinstance(exc, StorageFailure):
+        log.error("storage failure on %s: %s", path, one_line(exc))
 
 
 def esg_problem(exc: EsgError) -> JSONResponse:
-    status, slug = status_of(exc)
+    kind = kind_of(exc)
     extra: dict[str, Any] = {}
-    headers = None
     if isinstance(exc, ImportRejected):
         extra["problems"] = [
             {"row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems
         ]
-    if isinstance(exc, Unauthorized):
-        headers = {"WWW-Authenticate": "Bearer"}
-    return problem(status, one_line(exc), slug=slug, headers=headers, **extra)
+    return problem(
+        kind.status,
+        one_line(exc),
+        slug=kind.slug,
+        title=kind.title,
+        headers=headers_of(exc) or None,
+        **extra,
+    )
 
 
 def one_line(exc: EsgError) -> str:
@@ -105,8 +154,9 @@ def one_line(exc: EsgError) -> str:
     return " ".join(str(exc).split("\n"))
 
 
-async def _on_esg_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_esg_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, EsgError)
+    log_failure(exc, request.url.path)
     return esg_problem(exc)
 
 
@@ -147,9 +197,49 @@ async def on_validation_error(_request: Request, exc: Exception) -> JSONResponse
     return problem(422, detail or "invalid request", slug="invalid-request", errors=errors)
 
 
-async def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """A driver or disk failure that means busy, full or damaged answers as such; anything
+    else is a bug: a bare 500, the traceback in the server log."""
+    known = known_failure(exc)
+    if known is not None:
+        return await _on_esg_error(request, known)
     log.exception("unexpected error", exc_info=exc)
     return problem(500, "unexpected server error; the server log has the details")
+
+
+_PROBLEM_REF = {"schema": {"$ref": "#/components/schemas/Problem"}}
+SERVER_PROBLEMS: dict[str, dict[str, Any]] = {
+    "500": {
+        "description": "Damaged data (type `integrity-failure`: a stored file or archive does "
+        "not match its digest) or a bug (the server log has the details); nothing was changed.",
+        "content": {MEDIA_TYPE: _PROBLEM_REF},
+    },
+    "503": {
+        "description": "The database was busy past `ESG_LOCK_WAIT_SECONDS` (type "
+        "`database-busy`) or cannot be opened; nothing was changed, retry later.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying a busy database.",
+                "schema": {"type": "integer"},
+            }
+        },
+        "content": {MEDIA_TYPE: _PROBLEM_REF},
+    },
+    "507": {
+        "description": "The disk is full, read-only or failing (type `storage-failure`); "
+        "nothing was changed.",
+        "content": {MEDIA_TYPE: _PROBLEM_REF},
+    },
+}
+
+
+def document_server_problems(schema: dict[str, Any]) -> None:
+    """Every operation may meet a busy database, a full disk or damaged data: say so."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, response in SERVER_PROBLEMS.items():
+                responses.setdefault(status, response)
 
 
 def install(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from esgledger.cli.common import DbOption, JsonOption, SheetOption, actor, workspace
+from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.errors import InvalidInput
 from esgledger.ledger.factors import EditionMeta, import_edition, list_editions, show_edition
@@ -145,7 +146,8 @@ def factors_import(
         region=region,
         status=status,
     )
-    summary = import_edition(workspace(db), file, meta, actor=actor(), sheet=sheet)
+    with unexpected_failures(file.name):
+        summary = import_edition(workspace(db), file, meta, actor=actor(), sheet=sheet)
     if json:
         print_json(summary)
     else:

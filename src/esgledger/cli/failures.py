@@ -8,25 +8,13 @@ line naming the file that holds the traceback, and exit code 70.
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 import traceback
 
-from sqlalchemy.exc import DBAPIError
+from esgledger.errors import Exit
+from esgledger.ledger.known_failures import known_failure
 
-from esgledger.errors import EsgError, Exit, storage_failure
-from esgledger.ledger.db import database_failure
-
-
-def known_failure(exc: BaseException) -> EsgError | None:
-    """The typed error an exception means for the user, or None when it is a bug."""
-    if isinstance(exc, EsgError):
-        return exc
-    if isinstance(exc, DBAPIError | sqlite3.Error):
-        return database_failure(exc, "the workspace database")
-    if isinstance(exc, OSError):
-        return storage_failure(exc, "finish")
-    return None
+__all__ = ["internal_failure", "known_failure"]
 
 
 def internal_failure(exc: BaseException) -> tuple[str, int]:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
+from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.errors import InvalidInput
 from esgledger.ingest.readers import read_table
@@ -92,7 +93,10 @@ def boundary_create(
     json: JsonOption = False,
 ) -> None:
     """Create a boundary for a year from subtrees and/or a member file with shares."""
-    with workspace(db).write() as session:
+    with (
+        unexpected_failures(members.name if members else code),
+        workspace(db).write() as session,
+    ):
         boundary = create_boundary(
             session,
             code=code,

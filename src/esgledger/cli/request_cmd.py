@@ -16,6 +16,7 @@ import typer
 from esgledger.cli import evidence_cmd, review_cmd, template_cmd
 from esgledger.cli.acting import AsOption, IdArg, VersionOption, seen_version, show, who
 from esgledger.cli.common import DbOption, JsonOption, SheetOption, workspace
+from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.workflow import evidence as ev
 from esgledger.workflow import review
@@ -231,7 +232,7 @@ def request_upload(
     json: JsonOption = False,
 ) -> None:
     """Enter every row of a filled template into its request, all or nothing."""
-    with workspace(db).write() as session:
+    with unexpected_failures(file.name), workspace(db).write() as session:
         result = upload_values(session, who(session, as_user), file, sheet=sheet)
     if json:
         print_json(result)

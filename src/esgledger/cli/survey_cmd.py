@@ -11,6 +11,7 @@ from esgledger.assess import approval, respondents, survey
 from esgledger.assess import materiality as mat
 from esgledger.cli.assess_options import NameOption, YearOption, emit
 from esgledger.cli.common import DbOption, JsonOption, SheetOption, actor, workspace
+from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import print_json, print_table
 from esgledger.ingest.readers import read_table
 
@@ -76,7 +77,7 @@ def respondents_import(
     json: JsonOption = False,
 ) -> None:
     """Add respondents from a file, all or nothing."""
-    with workspace(db).write() as session:
+    with unexpected_failures(path.name), workspace(db).write() as session:
         a = mat.get_assessment(session, year, name)
         added = respondents.import_respondents(session, a, path, actor=actor())
     emit(json, {"added": added}, f"Added {added} respondents.")
@@ -124,11 +125,12 @@ def respond(
     json: JsonOption = False,
 ) -> None:
     """Submit a questionnaire with a token; it is accepted once."""
-    if path is not None:
-        table = read_table(path, sheet=sheet, kind="responses")
-    else:
-        table = survey.rows_table([survey.parse_rate(r) for r in rate or []])
-    out = survey.submit(workspace(db), token, table, actor=actor())
+    with unexpected_failures(path.name if path is not None else "--rate"):
+        if path is not None:
+            table = read_table(path, sheet=sheet, kind="responses")
+        else:
+            table = survey.rows_table([survey.parse_rate(r) for r in rate or []])
+        out = survey.submit(workspace(db), token, table, actor=actor())
     emit(json, out, f"Recorded {out['responses']} responses for {out['assessment']!r}. Thank you.")
 
 
@@ -142,7 +144,10 @@ def responses_import(
     json: JsonOption = False,
 ) -> None:
     """Import responses, all or nothing; every bad row is named."""
-    out = survey.import_responses(workspace(db), year, path, name=name, actor=actor(), sheet=sheet)
+    with unexpected_failures(path.name):
+        out = survey.import_responses(
+            workspace(db), year, path, name=name, actor=actor(), sheet=sheet
+        )
     emit(json, out, f"Recorded {out['responses']} responses of {out['respondents']} respondents.")
 
 

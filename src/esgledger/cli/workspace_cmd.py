@@ -9,6 +9,7 @@ import typer
 
 from esgledger.cli.common import DbOption, JsonOption, actor, db_target
 from esgledger.cli.db_check_cmd import db_check
+from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json
 from esgledger.ledger.db import Database
 from esgledger.ledger.migrate import current_revision, head_revision, upgrade
@@ -91,7 +92,8 @@ def restore(
     """Load an archive into an empty database (SQLite or PostgreSQL)."""
     from esgledger.ledger.restore import restore_backup
 
-    manifest = restore_backup(Database(db_target(db)), file)
+    with unexpected_failures(file.name):
+        manifest = restore_backup(Database(db_target(db)), file)
     if json:
         print_json(manifest)
     else:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import NotFound
+from esgledger.errors import IntegrityFailure, NotFound
 from esgledger.ledger import audit, digests
 from esgledger.ledger.report_models import PublishedReport
 
@@ -76,12 +76,21 @@ def list_published(session: Session, year: int | None = None) -> list[PublishedR
 
 
 def get_published(session: Session, report_id: int) -> PublishedReport:
-    """One archived file, its bytes checked against the SHA-256 stored with them."""
+    """One archived file, its bytes checked against the SHA-256 stored with them.
+
+    Bytes that no longer match are damaged data (:class:`IntegrityFailure`), not a missing
+    file: the message names the file and both digests, as an operator's log needs them.
+    """
     row = session.get(PublishedReport, report_id)
     if row is None:
         raise NotFound(f"no published report file {report_id}; /reports lists them")
-    if hashlib.sha256(row.content).hexdigest() != row.sha256:
-        raise NotFound(f"published report file {report_id} does not match its SHA-256")
+    found = hashlib.sha256(row.content).hexdigest()
+    if found != row.sha256:
+        raise IntegrityFailure(
+            f"published report file {report_id} ({row.filename}, {row.year} edition "
+            f"{row.edition}) does not match its SHA-256: published {row.sha256}, stored bytes "
+            f"hash to {found}; it was not sent; restore the workspace from a backup"
+        )
     return row
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from esgledger.errors import ImportRejected, Problem
+from esgledger.faults import fault_point
 from esgledger.ingest import xlsx_guard
 from esgledger.ingest.checker import KEEP, refuse
 from esgledger.ingest.csv_structure import check_structure
@@ -62,6 +63,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, kind: str = "data"
     if not data.strip():
         raise refuse(source, "the file is empty")
     digest = hashlib.sha256(data).hexdigest()
+    fault_point("ingest.parse")
     if fmt == "csv":
         names, frame = _read_csv(data, source)
     elif fmt == "xlsx":

@@ -2,7 +2,9 @@
 
 The pages share the API's app, database and services. Errors on a page become HTML (the
 API keeps its problem-details JSON): no session → the login form; anything else → the
-error page with the one-line message and the right status.
+error page with the one-line message, the right status and title (busy, full disk and
+damaged data as the API tells them apart). An unexpected failure is answered inside the
+security headers (:mod:`esgledger.web.last_resort`), so a 500 carries them too.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from esgledger.api import errors as api_errors
 from esgledger.api.refusals import record_denied
 from esgledger.auth.permissions import PermissionDenied
 from esgledger.errors import EsgError
+from esgledger.ledger.known_failures import known_failure
 from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
+from esgledger.web.last_resort import LastResort
 from esgledger.web.pages import PAGE_ROUTERS
 from esgledger.web.templating import render
 
@@ -37,12 +41,16 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EsgError)
     if isinstance(exc, PermissionDenied):
         await record_denied(request, exc)
+    api_errors.log_failure(exc, request.url.path)
     if _is_api(request):
         return api_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
         return RedirectResponse(login_url(request), status_code=303)
-    status, _slug = api_errors.status_of(exc)
-    return render(request, "error.html", {"message": str(exc), "status": status}, status=status)
+    kind = api_errors.kind_of(exc)
+    context = {"message": str(exc), "status": kind.status, "title": kind.title}
+    page = render(request, "error.html", context, status=kind.status)
+    page.headers.update(api_errors.headers_of(exc))
+    return page
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -71,6 +79,9 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    known = known_failure(exc)  # a busy database or a full disk, met outside a write
+    if known is not None:
+        return await _on_esg_error(request, known)
     if _is_api(request):
         return await api_errors.on_unexpected(request, exc)
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
@@ -87,4 +98,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)
-    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)
+    app.add_middleware(LastResort, handler=_on_unexpected)
+    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # added last: outermost
