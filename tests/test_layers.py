@@ -131,9 +131,7 @@ def cross_package() -> list[Import]:
 
 
 def where(i: Import) -> str:
-    return f"{i.importer} (line {i.line}) imports {i.imported}" + (
-        f".{i.name}" if i.name else ""
-    )
+    return f"{i.importer} (line {i.line}) imports {i.imported}" + (f".{i.name}" if i.name else "")
 
 
 def is_private(part: str) -> bool:
