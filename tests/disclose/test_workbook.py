@@ -17,7 +17,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from esgledger.disclose.report import AppendixRow, AppendixTable, ReportModel
 from esgledger.disclose.sheet_names import sheet_names
+from esgledger.disclose.workbook import write_xlsx
 from tests.conftest import Cli
 from tests.factories import ENTITIES, ENTITY_HEADER, write_csv
 
@@ -153,3 +155,33 @@ def test_long_titles_get_short_names_that_never_collide() -> None:
     ]
     assert all(len(n) <= 31 for n in names)
     assert sheet_names(titles) == names  # the same titles always give the same names
+
+
+def test_control_characters_typed_by_users_show_as_escapes(tmp_path: Path) -> None:
+    """A bell or vertical tab in an entity name or a note cannot be stored in a workbook's
+    XML: it is written as a visible ``\\x07``, never dropped and never a failed report."""
+    figure = {
+        "value": 5.0, "status": "reported", "qualifier": "exact", "preliminary": False,
+        "source": "reported", "restated": False, "boundary": None, "note": "checked\x01twice",
+    }  # fmt: skip
+    series = {
+        "years": [2024],
+        "kpis": [
+            {"metric": "workforce.headcount", "name": "Worldwide workforce", "dims": {},
+             "unit": "person", "published_unit": "Person", "precision": 0,
+             "figures": {"2024": figure}},
+        ],
+    }  # fmt: skip
+    row = AppendixRow("workforce.headcount", "Worldwide\x0bworkforce", "Person", ["5"], [5.0],
+                      [], "kpi-x")  # fmt: skip
+    model = ReportModel(
+        company="Bell\x07Group", year=2024, years=["2024"], generated="", series=series,
+        appendix=[AppendixTable("employment", "Employment", [row])],
+        footnotes=["tab\tand\nnewline stay; escape \x1b goes"], sections=[], charts={},
+        boundaries=[], methods=[],
+    )  # fmt: skip
+    wb = load_workbook(write_xlsx(model, tmp_path / "r.xlsx"))
+    data = records(wb["Data"])
+    assert data[0]["Entity"] == "Bell\\x07Group" and data[0]["Note"] == "checked\\x01twice"
+    assert wb["KPI Employment"]["B2"].value == "Worldwide\\x0bworkforce"
+    assert wb["Notes"]["B2"].value == "tab\tand\nnewline stay; escape \\x1b goes"

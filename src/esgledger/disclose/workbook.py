@@ -34,7 +34,7 @@ from openpyxl.writer.excel import ExcelWriter
 from esgledger.disclose.report import AppendixTable, ReportModel
 from esgledger.disclose.sheet_names import sheet_names
 from esgledger.disclose.workbook_rows import DataSheet, clean_number, data_sheet
-from esgledger.spreadsheets import keep_text
+from esgledger.spreadsheets import keep_text, storable
 
 HEADER_FILL = PatternFill("solid", fgColor="0F5C4D")
 ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip member can carry
@@ -55,8 +55,13 @@ def printed_format(printed: str) -> str:
     return number_format(len(match["decimals"] or ""), match["sign"], " (p)" if match["p"] else "")
 
 
+def _append(ws: Worksheet, values: list[Any]) -> None:
+    """A row of cells; typed text a workbook cannot hold shows as ``\\xNN``."""
+    ws.append([storable(v) for v in values])
+
+
 def _header(ws: Worksheet, cells: list[str]) -> None:
-    ws.append(cells)
+    _append(ws, cells)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
@@ -70,14 +75,14 @@ def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
 
 def _data(ws: Worksheet, sheet: DataSheet) -> None:
     """The long table: an Excel table (filters, banded rows) under a frozen header."""
-    ws.append(sheet.header)
+    _append(ws, sheet.header)
     for row in sheet.rows:
-        ws.append(row)
+        _append(ws, row)
         ws.cell(ws.max_row, sheet.value_column + 1).number_format = number_format(
             row[sheet.decimals_column]
         )
     if not sheet.rows:  # a table needs a row under its header
-        ws.append([None] * len(sheet.header))
+        _append(ws, [None] * len(sheet.header))
     last = get_column_letter(len(sheet.header))
     table = Table(displayName="Figures", ref=f"A1:{last}{ws.max_row}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -96,7 +101,7 @@ def _appendix(ws: Worksheet, table: AppendixTable, years: list[int]) -> None:
             number = clean_number(value)
             cells.append(printed if number is None else number)
             formats.append(None if number is None else printed_format(printed))
-        ws.append([*cells, ", ".join(row.marks)])
+        _append(ws, [*cells, ", ".join(row.marks)])
         for i, fmt in enumerate(formats):
             if fmt is not None:
                 ws.cell(ws.max_row, 4 + i).number_format = fmt
@@ -107,7 +112,7 @@ def _appendix(ws: Worksheet, table: AppendixTable, years: list[int]) -> None:
 def _notes(ws: Worksheet, footnotes: list[str]) -> None:
     _header(ws, ["No.", "Note"])
     for i, text in enumerate(footnotes, start=1):
-        ws.append([i, text])
+        _append(ws, [i, text])
     _widths(ws, {2: 120})
 
 
@@ -115,7 +120,7 @@ def _index(ws: Worksheet, index: dict[str, Any]) -> None:
     _header(ws, ["Disclosure", "Title", "Where answered", "Omission"])
     for e in index["entries"]:
         refs = "; ".join(r["label"] for r in e.get("refs", []))
-        ws.append([e["code"], e["title"], refs, e.get("omission") or ""])
+        _append(ws, [e["code"], e["title"], refs, e.get("omission") or ""])
     _widths(ws, {2: 60, 3: 60, 4: 60})
     ws.freeze_panes = "A2"
 
@@ -124,7 +129,7 @@ def _contents(ws: Worksheet, listed: list[tuple[str, str, int]]) -> None:
     """Each sheet's short name (a link to it), its full title and how many rows it holds."""
     _header(ws, ["Sheet", "Contents", "Rows"])
     for name, title, rows in listed:
-        ws.append([name, title, rows])
+        _append(ws, [name, title, rows])
         ws.cell(ws.max_row, 1).hyperlink = f"#'{name}'!A1"
     _widths(ws, {1: 34, 2: 90, 3: 10})
     ws.freeze_panes = "A2"
@@ -147,7 +152,7 @@ def write_xlsx(model: ReportModel, path: Path, document_time: dt.datetime | None
     names = sheet_names(["Contents", *(p[0] for p in parts)])
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = f"{model.company}: ESG report {model.year}"
+    wb.properties.title = str(storable(f"{model.company}: ESG report {model.year}"))
     listed = [(n, title, rows) for n, (_, title, rows, _) in zip(names[1:], parts, strict=True)]
     _contents(wb.create_sheet(names[0]), listed)
     for name, (_, _, _, fill) in zip(names[1:], parts, strict=True):
