@@ -119,7 +119,8 @@ def test_report_sheets_have_short_unique_names_and_text_stays_text(workbook: Pat
     contents = records(wb["Contents"])
     assert [c["Sheet"] for c in contents] == names[1:]
     assert all(c["Contents"] for c in contents)
-    assert wb["Contents"]["A2"].hyperlink.target == "#'Data'!A1"
+    link = wb["Contents"]["A2"].hyperlink
+    assert (link.location, link.target) == ("'Data'!A1", None)  # a link inside the file
     employment = next(n for n in names if n.startswith("KPI ") and "mploy" in n)
     rows = list(wb[employment].iter_rows())
     assert [c.value for c in rows[0][3:6]] == [2022, 2023, 2024]

@@ -27,6 +27,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -130,7 +131,8 @@ def _contents(ws: Worksheet, listed: list[tuple[str, str, int]]) -> None:
     _header(ws, ["Sheet", "Contents", "Rows"])
     for name, title, rows in listed:
         _append(ws, [name, title, rows])
-        ws.cell(ws.max_row, 1).hyperlink = f"#'{name}'!A1"
+        link, quoted = ws.cell(ws.max_row, 1), name.replace("'", "''")
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1")
     _widths(ws, {1: 34, 2: 90, 3: 10})
     ws.freeze_panes = "A2"
 
