@@ -22,9 +22,10 @@ import zipfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -56,14 +57,14 @@ def printed_format(printed: str) -> str:
     return number_format(len(match["decimals"] or ""), match["sign"], " (p)" if match["p"] else "")
 
 
-def _append(ws: Worksheet, values: list[Any]) -> None:
-    """A row of cells; typed text a workbook cannot hold shows as ``\\xNN``."""
-    ws.append([storable(v) for v in values])
+def _put(ws: Worksheet, row: int, values: list[Any]) -> list[Cell]:
+    """Row ``row`` of cells (numbered by the caller: ``ws.max_row`` counts every cell each
+    time); typed text a workbook cannot hold shows as ``\\xNN``."""
+    return [ws.cell(row, column, storable(v)) for column, v in enumerate(values, start=1)]
 
 
 def _header(ws: Worksheet, cells: list[str]) -> None:
-    _append(ws, cells)
-    for cell in ws[ws.max_row]:
+    for cell in _put(ws, 1, cells):
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center")
@@ -76,16 +77,13 @@ def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
 
 def _data(ws: Worksheet, sheet: DataSheet) -> None:
     """The long table: an Excel table (filters, banded rows) under a frozen header."""
-    _append(ws, sheet.header)
-    for row in sheet.rows:
-        _append(ws, row)
-        ws.cell(ws.max_row, sheet.value_column + 1).number_format = number_format(
-            row[sheet.decimals_column]
-        )
-    if not sheet.rows:  # a table needs a row under its header
-        _append(ws, [None] * len(sheet.header))
+    _put(ws, 1, sheet.header)
+    for number, row in enumerate(sheet.rows, start=2):
+        cells = _put(ws, number, row)
+        cells[sheet.value_column].number_format = number_format(row[sheet.decimals_column])
     last = get_column_letter(len(sheet.header))
-    table = Table(displayName="Figures", ref=f"A1:{last}{ws.max_row}")
+    bottom = max(2, len(sheet.rows) + 1)  # a table needs a row under its header
+    table = Table(displayName="Figures", ref=f"A1:{last}{bottom}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = "A2"
@@ -95,17 +93,17 @@ def _data(ws: Worksheet, sheet: DataSheet) -> None:
 
 def _appendix(ws: Worksheet, table: AppendixTable, years: list[int]) -> None:
     _header(ws, ["Metric id", "Indicator", "Unit", *years, "Notes"])
-    for row in table.rows:
-        cells: list[Any] = [row.metric, row.label, row.unit]
+    for number, row in enumerate(table.rows, start=2):
+        values: list[Any] = [row.metric, row.label, row.unit]
         formats = []
         for printed, value in zip(row.cells, row.values, strict=True):
-            number = clean_number(value)
-            cells.append(printed if number is None else number)
-            formats.append(None if number is None else printed_format(printed))
-        _append(ws, [*cells, ", ".join(row.marks)])
-        for i, fmt in enumerate(formats):
+            figure = clean_number(value)
+            values.append(printed if figure is None else figure)
+            formats.append(None if figure is None else printed_format(printed))
+        cells = _put(ws, number, [*values, ", ".join(row.marks)])
+        for cell, fmt in zip(cells[3:], formats, strict=False):
             if fmt is not None:
-                ws.cell(ws.max_row, 4 + i).number_format = fmt
+                cell.number_format = fmt
     _widths(ws, {1: 34, 2: 56} | {4 + i: 16 for i in range(len(years))})
     ws.freeze_panes = "D2"
 
@@ -113,15 +111,15 @@ def _appendix(ws: Worksheet, table: AppendixTable, years: list[int]) -> None:
 def _notes(ws: Worksheet, footnotes: list[str]) -> None:
     _header(ws, ["No.", "Note"])
     for i, text in enumerate(footnotes, start=1):
-        _append(ws, [i, text])
+        _put(ws, i + 1, [i, text])
     _widths(ws, {2: 120})
 
 
 def _index(ws: Worksheet, index: dict[str, Any]) -> None:
     _header(ws, ["Disclosure", "Title", "Where answered", "Omission"])
-    for e in index["entries"]:
+    for number, e in enumerate(index["entries"], start=2):
         refs = "; ".join(r["label"] for r in e.get("refs", []))
-        _append(ws, [e["code"], e["title"], refs, e.get("omission") or ""])
+        _put(ws, number, [e["code"], e["title"], refs, e.get("omission") or ""])
     _widths(ws, {2: 60, 3: 60, 4: 60})
     ws.freeze_panes = "A2"
 
@@ -129,36 +127,54 @@ def _index(ws: Worksheet, index: dict[str, Any]) -> None:
 def _contents(ws: Worksheet, listed: list[tuple[str, str, int]]) -> None:
     """Each sheet's short name (a link to it), its full title and how many rows it holds."""
     _header(ws, ["Sheet", "Contents", "Rows"])
-    for name, title, rows in listed:
-        _append(ws, [name, title, rows])
-        link, quoted = ws.cell(ws.max_row, 1), name.replace("'", "''")
+    for number, (name, title, rows) in enumerate(listed, start=2):
+        link, quoted = _put(ws, number, [name, title, rows])[0], name.replace("'", "''")
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1")
     _widths(ws, {1: 34, 2: 90, 3: 10})
     ws.freeze_panes = "A2"
 
 
-def write_xlsx(model: ReportModel, path: Path, document_time: dt.datetime | None = None) -> Path:
-    """Contents, the long Data table, one sheet per appendix table, notes and indices."""
+class Part(NamedTuple):
+    """A sheet to write: the name it would like, its full title, rows, and what fills it."""
+
+    wanted: str
+    title: str
+    rows: int
+    fill: Callable[[Worksheet], None]
+
+
+def _parts(model: ReportModel) -> list[Part]:
     years = [int(y) for y in model.years]
     figures = data_sheet(model.company, model.series)
-    parts: list[tuple[str, str, int, Callable[[Worksheet], None]]] = [
-        ("Data", f"Every figure of the {model.year} report, one row each", len(figures.rows),
-         partial(_data, sheet=figures)),
-        *((f"KPI {t.title}", f"KPI appendix: {t.title}", len(t.rows),
-           partial(_appendix, table=t, years=years)) for t in model.appendix),
-        ("Notes", "Notes to the KPI appendix", len(model.footnotes),
-         partial(_notes, footnotes=model.footnotes)),
-        *((f"Index {i.get('framework') or i['title']}", f"Content index: {i['title']}",
-           len(i["entries"]), partial(_index, index=i)) for i in model.indices),
+    data = f"Every figure of the {model.year} report, one row each"
+    return [
+        Part("Data", data, len(figures.rows), partial(_data, sheet=figures)),
+        *(
+            Part(f"KPI {t.title}", f"KPI appendix: {t.title}", len(t.rows),
+                 partial(_appendix, table=t, years=years))
+            for t in model.appendix
+        ),
+        Part("Notes", "Notes to the KPI appendix", len(model.footnotes),
+             partial(_notes, footnotes=model.footnotes)),
+        *(
+            Part(f"Index {i.get('framework') or i['title']}", f"Content index: {i['title']}",
+                 len(i["entries"]), partial(_index, index=i))
+            for i in model.indices
+        ),
     ]  # fmt: skip
-    names = sheet_names(["Contents", *(p[0] for p in parts)])
+
+
+def write_xlsx(model: ReportModel, path: Path, document_time: dt.datetime | None = None) -> Path:
+    """Contents, the long Data table, one sheet per appendix table, notes and indices."""
+    parts = _parts(model)
+    contents, *names = sheet_names(["Contents", *(p.wanted for p in parts)])
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = str(storable(f"{model.company}: ESG report {model.year}"))
-    listed = [(n, title, rows) for n, (_, title, rows, _) in zip(names[1:], parts, strict=True)]
-    _contents(wb.create_sheet(names[0]), listed)
-    for name, (_, _, _, fill) in zip(names[1:], parts, strict=True):
-        fill(wb.create_sheet(name))
+    listed = [(name, p.title, p.rows) for name, p in zip(names, parts, strict=True)]
+    _contents(wb.create_sheet(contents), listed)
+    for name, part in zip(names, parts, strict=True):
+        part.fill(wb.create_sheet(name))
     save_reproducibly(keep_text(wb), path, document_time)
     return path
 
