@@ -35,5 +35,5 @@ done
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
 extra=""
 [ "$purpose" = "test" ] && extra="[test]"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}" 2>&1 | grep -v -e '^WARNING: Location' -e 'is ignored' || true
+.venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".${extra}" 2>&1 | grep -v -e '^WARNING: Location' -e 'is ignored' || true
 .venv/bin/esg --help >/dev/null

@@ -5,12 +5,14 @@ openpyxl stores any string starting with ``=`` as a formula, so a data owner's n
 spreadsheet program. We write no formulas of our own, so every workbook passes through
 :func:`keep_text` before it is saved: such cells become plain text cells holding exactly the
 characters typed (nothing is prefixed, so a template still imports back unchanged).
-Shared like :mod:`esgledger.errors`: any package that writes a workbook uses it.
+Shared like :mod:`esgledger.errors`: any package that writes a workbook uses it, and
+:func:`storable` for the typed control characters a workbook cannot hold at all.
 """
 
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 
 def keep_text(wb: Workbook) -> Workbook:
@@ -21,3 +23,12 @@ def keep_text(wb: Workbook) -> Workbook:
                 if cell.data_type == "f":
                     cell.data_type = "s"
     return wb
+
+
+def storable(value: object) -> object:
+    """Text with the control characters a workbook's XML cannot hold (a bell, a vertical tab,
+    an escape) written as visible ``\\xNN``: openpyxl refuses them, which failed a whole
+    report over one typed character. Tabs and newlines are kept; other values pass as given."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value

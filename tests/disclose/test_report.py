@@ -162,7 +162,7 @@ def test_xlsx_has_the_appendix_sheets_and_values(written: dict, kpis: dict) -> N
     assert "KPI Greenhouse gas emissions" in wb.sheetnames
     assert "Notes" in wb.sheetnames
     rows = list(wb["KPI Greenhouse gas emissions"].iter_rows(values_only=True))
-    assert rows[0][:6] == ("Metric id", "Indicator", "Unit", "2023", "2024", "2025")
+    assert rows[0][:6] == ("Metric id", "Indicator", "Unit", 2023, 2024, 2025)
     by_metric = {r[0]: r for r in rows[1:]}
     scope1 = next(r for r in kpis["kpis"] if r["metric"] == "ghg.scope1")
     # Excel keeps 15 significant digits
