@@ -19,6 +19,7 @@ from esgledger.catalog.formulas import evaluate, formula_inputs, unit_factor
 from esgledger.errors import InvalidInput
 from esgledger.kpi.calculated import (
     Sums,
+    activity_sums,
     activity_sums_by_year,
     entity_activity_values,
     latest_run,
@@ -43,15 +44,17 @@ class EntityFigures:
         year: int,
         scopes: Scopes,
         table: dict[tuple[str, str], KpiFigure],
-        sums: Sums,
+        sums: Sums | None = None,
     ):
         self.session, self.year, self.scopes, self.table = session, year, scopes, table
-        self._sums = sums
+        self._sums = sums  # read on first use when the caller has not read them
         self._runs: dict[str | None, dict[str, dict[str, float]]] = {}
 
     def values(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
         scope = self.scopes.for_family(metric.boundary_family)
         if metric.calc_key.startswith("activity:"):
+            if self._sums is None:
+                self._sums = activity_sums(self.session, self.year)
             return entity_activity_values(self._sums, metric)[0], scope
         if metric.calc_key.startswith("calc:"):
             if scope.code not in self._runs:
