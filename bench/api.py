@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import resource
@@ -66,6 +67,7 @@ YEAR = 2025
 SITES = 10
 LUA = Path(__file__).with_name("wrk_mix.lua")
 LOAD_CONNECTIONS = 200
+VALUE_STRIDE = 1_000_000_000  # each wrk run writes values of its own range
 STARTUP_SECONDS = 300  # a busy shared machine starts the server slowly
 METRICS = (
     "packaging.plastics",
@@ -215,6 +217,9 @@ def _process_cpu_seconds(root: int) -> float:
     return total
 
 
+_runs = itertools.count(1)
+
+
 @dataclass
 class Phase:
     """One wrk run: its summary (``ESG_WRK`` line), wall time and CPU seconds."""
@@ -262,6 +267,7 @@ def drive(
         "ESG_WRITE_SHARE": str(write_share),
         "ESG_THREADS": str(connections),
         "ESG_REQUESTS": ",".join(f"{r}:{v}" for r, v in (versions or {}).items()),
+        "ESG_VALUE_BASE": str(next(_runs) * VALUE_STRIDE),
     }
     command = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds:g}s"]
     command += ["--timeout", "10s", "-s", str(LUA), server.base]
@@ -316,10 +322,18 @@ def verify(
                 per_request[int(subject.split(":")[1])] += 1
             lost = 0
             for rid, (count, last) in acked.items():
-                lost += max(0, count - per_request.get(rid, 0))
+                missing = max(0, count - per_request.get(rid, 0))
                 value = current_value(session, get_request(session, rid))
-                if value is None or value.value not in (last, in_flight.get(rid)):
-                    lost += 1
+                stored = value.value if value is not None else None
+                wrong = stored not in (last, in_flight.get(rid))
+                if missing or wrong:
+                    print(
+                        f"  lost on request {rid}: {count} acknowledged, "
+                        f"{per_request.get(rid, 0)} stored; last acknowledged {last}, "
+                        f"in flight {in_flight.get(rid)}, stored value {stored}",
+                        flush=True,
+                    )
+                lost += missing + wrong
         return len(events), lost
     finally:
         db.dispose()

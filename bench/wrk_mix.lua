@@ -7,7 +7,8 @@
 -- the data requests, so no two writes race for one request and none is refused as stale.
 --
 -- Environment: ESG_TOKEN (bearer token), ESG_READ_PATH (path to GET), ESG_WRITE_SHARE
--- (0..1), ESG_REQUESTS ("id:version,…", the requests to write to), ESG_THREADS (= -t).
+-- (0..1), ESG_REQUESTS ("id:version,…", the requests to write to), ESG_THREADS (= -t),
+-- ESG_VALUE_BASE (added to every value written, different per run).
 -- done() prints one line "ESG_WRK {json}" for bench/api.py.
 
 local ffi = require("ffi")
@@ -36,6 +37,7 @@ function init(args)
   post_headers = { Authorization = "Bearer " .. token, ["Content-Type"] = "application/json" }
   read_request = wrk.format("GET", os.getenv("ESG_READ_PATH"), auth)
   write_share = tonumber(os.getenv("ESG_WRITE_SHARE") or "0")
+  value_base = tonumber(os.getenv("ESG_VALUE_BASE") or "0")
   local count = tonumber(os.getenv("ESG_THREADS"))
   mine, versions, k = {}, {}, 0
   for id, version in string.gmatch(os.getenv("ESG_REQUESTS") or "", "(%d+):(%d+)") do
@@ -56,7 +58,9 @@ function request()
   if #mine > 0 and math.random() < write_share then
     turn = turn + 1
     local id = mine[(turn - 1) % #mine + 1]
-    local value = index * 1000000 + turn -- a new figure each time: every write is a change
+    -- a new figure each time, in every phase: every write is a change (an unchanged value
+    -- would be acknowledged without a new audit event)
+    local value = value_base + index * 1000000 + turn
     pending = { op = "write", id = id, value = value, t = now_ms() }
     local body = string.format('{"version": %d, "value": %d, "unit": "t"}', versions[id], value)
     return wrk.format("POST", "/api/v1/requests/" .. id .. "/value", post_headers, body)
