@@ -1,40 +1,42 @@
-"""Benchmark: the HTTP API under concurrent clients — KPI reads and data-entry writes.
+"""Benchmark: the HTTP API under load from `wrk` — KPI reads against the floor, and a write mix.
 
 Usage::
 
-    .venv/bin/python bench/api.py [--clients 50] [--seconds 30] [--db sqlite|postgres|both]
-                                  [--write-share 0.2] [--postgres URL]
+    .venv/bin/python bench/api.py [--connections 50] [--seconds 30] [--db sqlite|postgres|both]
+                                  [--write-share 0.2] [--workers 1] [--postgres URL]
 
 For each database it sets up a fresh workspace (a SQLite file in a temporary folder; for
 PostgreSQL an empty database at ``--postgres URL`` or ``$ESG_BENCH_POSTGRES_URL``, else a
 private cluster started like the test suite's, see ``tests/pg.py``): a group of sites, three
 years of KPI values, and one data request per metric × site owned by an ESG manager. It then
-starts ``esg serve`` as a separate process on loopback and drives it from this process with
-``--clients`` concurrent asyncio clients (httpx):
+starts ``esg serve`` as a separate process on loopback and drives it with ``wrk`` (Debian
+package ``wrk``; ``scripts/setup.sh test`` installs it) and ``bench/wrk_mix.lua``, one wrk
+thread per connection so each answer is timed per operation:
 
-1. baseline, about a third of ``--seconds``: every client GETs ``/api/v1/metrics`` (token
-   check plus an in-memory catalog: the cost of the app, auth and HTTP alone);
-2. the mix, ``--seconds``: each client GETs ``/api/v1/kpis`` (three years rolled up over
-   the entity tree) or, with probability ``--write-share``, enters a new value on one of its
-   own requests, sending the version it last saw (so no write is refused as stale).
+1. floor, a third of ``--seconds``: ``GET /api/v1/me`` — a token check and a tiny body, the
+   cost of the app, auth and HTTP alone;
+2. reads, a third of ``--seconds``: ``GET /api/v1/kpis`` (every KPI, three years, rolled up
+   over the entity tree) read-only;
+3. the mix, ``--seconds``: each request is a KPI read or, with probability
+   ``--write-share``, a data-entry write (``POST /api/v1/requests/{id}/value`` with the
+   version last seen);
+4. the same mix at 200 connections, a third of ``--seconds``: no 5xx, no timeout expected.
 
-It prints throughput and p50/p99 latency per operation, the read latency as a ratio of the
-baseline's, and checks that nothing acknowledged was lost: every 200 answer to a write must
-be one stored change (a ``request.enter`` audit event) and each request's stored value must
-be the last one acknowledged. The last line per database is
-``RESULT db=… clients=… seconds=… read_rps=… read_p50_ms=… read_p99_ms=… write_rps=…
-write_p50_ms=… write_p99_ms=… acked=… stored=… lost=… baseline_rps=… baseline_p50_ms=…
-ratio_read_p50_vs_baseline=… errors=…`` (see bench/README.md).
+It prints requests per second and p50/p99 latency per operation, the CPU share of the client
+(wrk) and of the server, and checks that nothing acknowledged was lost: every 200 answer to a
+write must be one stored change (a ``request.enter`` audit event) and each request's stored
+value must be the last one acknowledged. The last line per database is a ``RESULT`` line
+(keys in bench/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
+import itertools
 import json
 import os
-import random
+import resource
 import shutil
 import socket
 import subprocess
@@ -43,7 +45,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -63,6 +65,10 @@ from esgledger.workflow.requests import current_value, get_request, issue_reques
 
 YEAR = 2025
 SITES = 10
+LUA = Path(__file__).with_name("wrk_mix.lua")
+LOAD_CONNECTIONS = 200
+VALUE_STRIDE = 1_000_000_000  # each wrk run writes values of its own range
+STARTUP_SECONDS = 300  # a busy shared machine starts the server slowly
 METRICS = (
     "packaging.plastics",
     "packaging.cartons",
@@ -166,7 +172,7 @@ class Server:
             stderr=subprocess.STDOUT,
             env=env,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"esg serve exited with {self.proc.returncode}; see {log}")
@@ -177,7 +183,7 @@ class Server:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise SystemExit(f"esg serve did not answer within 60 s; see {log}")
+        raise SystemExit(f"esg serve did not answer within {STARTUP_SECONDS} s; see {log}")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -189,87 +195,119 @@ class Server:
         self.log.close()
 
 
+def _process_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by ``root`` and its live descendants (the server's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    family, total = {root}, 0.0
+    for pid in sorted(parents):  # children have larger ids than their parents, mostly
+        if pid in family or parents[pid] in family:
+            family.add(pid)
+            total += used.get(pid, 0.0)
+    return total
+
+
+_runs = itertools.count(1)
+
+
 @dataclass
-class Stats:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    acked: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+class Phase:
+    """One wrk run: its summary (``ESG_WRK`` line), wall time and CPU seconds."""
+
+    name: str
+    connections: int
+    result: dict
+    wall: float
+    client_cpu: float
+    server_cpu: float
+
+    def rps(self, op: str) -> float:
+        return self.result[op]["n"] / self.result["seconds"] if self.result["seconds"] else 0.0
+
+    def p(self, op: str, which: str) -> float:
+        return float(self.result[op][f"{which}_ms"])
+
+    @property
+    def errors(self) -> int:
+        r = self.result
+        failed = sum(n for key, n in r["codes"].items() if key.split()[1][0] not in "23")
+        return r["connect_errors"] + r["read_errors"] + r["write_errors"] + failed
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for key, n in self.result["codes"].items() if key.split()[1][0] == "5")
 
 
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-async def drive(
-    base: str,
+def drive(
+    server: Server,
     token: str,
-    clients: int,
-    seconds: float,
+    name: str,
     *,
-    write_share: float,
-    own: list[list[int]] | None,
-    stats: Stats,
-    seed_: int,
-) -> float:
-    """Run ``clients`` loops for ``seconds``; returns the measured wall time."""
-    headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    versions: dict[int, int] = {}
-    attempts: dict[int, int] = defaultdict(int)
-    async with httpx.AsyncClient(
-        base_url=base, headers=headers, limits=limits, timeout=120
-    ) as client:
-        if own is not None:
-            for rid in {r for mine in own for r in mine}:
-                versions[rid] = (await client.get(f"/api/v1/requests/{rid}")).json()["version"]
-        stop = time.perf_counter() + seconds
-
-        async def one(n: int) -> None:
-            rng = random.Random(seed_ * 1000 + n)
-            mine = own[n] if own is not None else []
-            turn = 0
-            while time.perf_counter() < stop:
-                if own is None:
-                    op, call = "baseline", client.get("/api/v1/metrics")
-                elif mine and rng.random() < write_share:
-                    rid = mine[turn % len(mine)]
-                    turn += 1
-                    attempts[rid] += 1  # a new figure each time: every write is a change
-                    value = float(attempts[rid])
-                    body = {"version": versions[rid], "value": value, "unit": "t"}
-                    op, call = "write", client.post(f"/api/v1/requests/{rid}/value", json=body)
-                else:
-                    op, call = "read", client.get("/api/v1/kpis", params={"year": YEAR, "years": 3})
-                t0 = time.perf_counter()
-                try:
-                    response = await call
-                except httpx.HTTPError:
-                    stats.errors[op] += 1
-                    continue
-                took = time.perf_counter() - t0
-                if response.status_code != 200:
-                    stats.errors[op] += 1
-                    if op == "write" and response.status_code == 409:
-                        versions[rid] = (await client.get(f"/api/v1/requests/{rid}")).json()[
-                            "version"
-                        ]
-                    continue
-                stats.latencies[op].append(took)
-                if op == "write":
-                    stats.acked[rid].append(value)
-                    versions[rid] = response.json()["version"]
-
-        start = time.perf_counter()
-        await asyncio.gather(*(one(n) for n in range(clients)))
-        return time.perf_counter() - start
+    connections: int,
+    seconds: float,
+    path: str,
+    write_share: float = 0.0,
+    versions: dict[int, int] | None = None,
+) -> Phase:
+    """Run wrk with one thread per connection for ``seconds``; CPU measured for both sides."""
+    env = {
+        **os.environ,
+        "ESG_TOKEN": token,
+        "ESG_READ_PATH": path,
+        "ESG_WRITE_SHARE": str(write_share),
+        "ESG_THREADS": str(connections),
+        "ESG_REQUESTS": ",".join(f"{r}:{v}" for r, v in (versions or {}).items()),
+        "ESG_VALUE_BASE": str(next(_runs) * VALUE_STRIDE),
+    }
+    command = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds:g}s"]
+    command += ["--timeout", "10s", "-s", str(LUA), server.base]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = _process_cpu_seconds(server.proc.pid)
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = _process_cpu_seconds(server.proc.pid) - server_before
+    line = next((x for x in done.stdout.splitlines() if x.startswith("ESG_WRK ")), None)
+    if done.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout}")
+    client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Phase(name, connections, json.loads(line[8:]), wall, client_cpu, server_cpu)
 
 
-def verify(target: str, acked: dict[int, list[float]], ids: list[int]) -> tuple[int, int]:
+def current_versions(target: str, ids: list[int]) -> dict[int, int]:
+    """Each request's stored version once writes still in flight (sent before wrk stopped,
+    their answers never read) have landed: the same versions twice, a second apart."""
+    db = Database(target)
+    try:
+        last: dict[int, int] = {}
+        while True:
+            with db.read() as session:
+                now = {rid: get_request(session, rid).version for rid in ids}
+            if now == last:
+                return now
+            last = now
+            time.sleep(1)
+    finally:
+        db.dispose()
+
+
+def verify(
+    target: str, acked: dict[int, tuple[int, int]], in_flight: dict[int, int], ids: list[int]
+) -> tuple[int, int]:
     """(stored changes, lost): audit events of entered values, and acknowledged writes whose
-    change is not in the ledger (a count mismatch, or a final value that is not the last)."""
+    change is not in the ledger (fewer events than acknowledgements, or a final value that
+    is neither the last acknowledged nor one sent when wrk stopped, its answer unread)."""
     db = Database(target)
     try:
         with db.read() as session:
@@ -283,94 +321,134 @@ def verify(target: str, acked: dict[int, list[float]], ids: list[int]) -> tuple[
             for subject in events:
                 per_request[int(subject.split(":")[1])] += 1
             lost = 0
-            for rid in ids:
-                values = acked.get(rid, [])
-                lost += max(0, len(values) - per_request.get(rid, 0))
-                if values:
-                    value = current_value(session, get_request(session, rid))
-                    if value is None or value.value != values[-1]:
-                        lost += 1
+            for rid, (count, last) in acked.items():
+                missing = max(0, count - per_request.get(rid, 0))
+                value = current_value(session, get_request(session, rid))
+                stored = value.value if value is not None else None
+                wrong = stored not in (last, in_flight.get(rid))
+                if missing or wrong:
+                    print(
+                        f"  lost on request {rid}: {count} acknowledged, "
+                        f"{per_request.get(rid, 0)} stored; last acknowledged {last}, "
+                        f"in flight {in_flight.get(rid)}, stored value {stored}",
+                        flush=True,
+                    )
+                lost += missing + wrong
         return len(events), lost
     finally:
         db.dispose()
 
 
-def run_one(
-    kind: str,
-    target: str,
-    folder: Path,
-    clients: int,
-    seconds: float,
-    write_share: float,
-    workers: int = 1,
-) -> str:
+def _merge_acked(phases: list[Phase]) -> dict[int, tuple[int, int]]:
+    """Request id → (writes acknowledged, last value acknowledged) over the phases in order."""
+    out: dict[int, tuple[int, int]] = {}
+    for phase in phases:
+        for rid, (count, last) in phase.result["acked"].items():
+            before = out.get(int(rid), (0, 0))[0]
+            out[int(rid)] = (before + count, last)
+    return out
+
+
+def _warm(server: Server, token: str, path: str) -> None:
+    """One request first, so the phases time the steady state rather than the first build."""
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = httpx.get(server.base + path, headers=headers, timeout=300)
+    if answer.status_code != 200:
+        raise SystemExit(f"GET {path} answered {answer.status_code}: {answer.text[:200]}")
+
+
+def run_one(kind: str, target: str, folder: Path, args: argparse.Namespace) -> str:
     print(f"[{kind}] seeding {target if kind == 'postgres' else folder / 'esg.db'} …", flush=True)
     token, ids = seed(target, folder)
-    own = [ids[n::clients] for n in range(clients)]  # each request belongs to one client
-    server = Server(target, folder / f"serve-{kind}.log", workers)
+    kpis = f"/api/v1/kpis?year={YEAR}&years=3"
+    c, short = args.connections, max(2.0, args.seconds / 3)
+    server = Server(target, folder / f"serve-{kind}.log", args.workers)
     try:
-        base_stats, mix_stats = Stats(), Stats()
-        base_s = asyncio.run(
-            drive(
-                server.base,
-                token,
-                clients,
-                max(2.0, seconds / 3),
-                write_share=0,
-                own=None,
-                stats=base_stats,
-                seed_=1,
-            )
-        )
-        mix_s = asyncio.run(
-            drive(
-                server.base,
-                token,
-                clients,
-                seconds,
-                write_share=write_share,
-                own=own,
-                stats=mix_stats,
-                seed_=2,
-            )
-        )
+        _warm(server, token, "/api/v1/me")
+        _warm(server, token, kpis)
+        floor = drive(server, token, "floor", connections=c, seconds=short, path="/api/v1/me")
+        reads = drive(server, token, "reads", connections=c, seconds=short, path=kpis)
+        mix = drive(
+            server, token, "mix", connections=c, seconds=args.seconds, path=kpis,
+            write_share=args.write_share, versions={rid: 1 for rid in ids},
+        )  # fmt: skip
+        load = drive(
+            server, token, "load", connections=LOAD_CONNECTIONS, seconds=short, path=kpis,
+            write_share=args.write_share, versions=current_versions(target, ids),
+        )  # fmt: skip
     finally:
         server.stop()
-    acked = sum(len(v) for v in mix_stats.acked.values())
-    stored, lost = verify(target, mix_stats.acked, ids)
-    base_lat = base_stats.latencies["baseline"]
-    reads, writes = mix_stats.latencies["read"], mix_stats.latencies["write"]
-    ms = 1000.0
-    print(f"[{kind}] {clients} clients, baseline {base_s:.1f} s, mix {mix_s:.1f} s")
-    for name, lat, wall in (
-        ("baseline GET /metrics", base_lat, base_s),
-        ("read GET /kpis", reads, mix_s),
-        ("write POST /requests/{id}/value", writes, mix_s),
-    ):
+    phases = [floor, reads, mix, load]
+    acked = _merge_acked([mix, load])
+    in_flight = {int(r): v for p in (mix, load) for r, v in p.result["in_flight"].items()}
+    stored, lost = verify(target, acked, in_flight, ids)
+    cores = os.cpu_count() or 1
+    for p in phases:
         print(
-            f"[{kind}]   {name:<34} {len(lat) / wall:8.1f} req/s  p50 {pct(lat, 50) * ms:8.1f}"
-            f" ms  p99 {pct(lat, 99) * ms:8.1f} ms  n={len(lat)}"
+            f"[{kind}] {p.name:<5} c={p.connections:<3} read {p.rps('read'):8.1f}/s "
+            f"p50 {p.p('read', 'p50'):7.1f} p99 {p.p('read', 'p99'):7.1f} ms | write "
+            f"{p.rps('write'):6.1f}/s p99 {p.p('write', 'p99'):7.1f} ms | errors {p.errors} "
+            f"timeouts {p.result['timeouts']} | cpu client {p.client_cpu / p.wall / cores:.0%} "
+            f"server {p.server_cpu / p.wall / cores:.0%} of {cores} cores",
+            flush=True,
         )
-    errors = dict(mix_stats.errors) | {f"baseline_{k}": v for k, v in base_stats.errors.items()}
-    print(
-        f"[{kind}]   writes acknowledged {acked}, stored {stored}, lost {lost}; "
-        f"errors {json.dumps(errors) if errors else 'none'}"
-    )
-    ratio = pct(reads, 50) / pct(base_lat, 50) if base_lat and reads else float("nan")
-    return (
-        f"RESULT db={kind} clients={clients} workers={workers} seconds={seconds:g} "
-        f"read_rps={len(reads) / mix_s:.1f} read_p50_ms={pct(reads, 50) * ms:.1f} "
-        f"read_p99_ms={pct(reads, 99) * ms:.1f} write_rps={len(writes) / mix_s:.1f} "
-        f"write_p50_ms={pct(writes, 50) * ms:.1f} write_p99_ms={pct(writes, 99) * ms:.1f} "
-        f"acked={acked} stored={stored} lost={lost} "
-        f"baseline_rps={len(base_lat) / base_s:.1f} baseline_p50_ms={pct(base_lat, 50) * ms:.1f} "
-        f"ratio_read_p50_vs_baseline={ratio:.2f} errors={sum(errors.values())}"
-    )
+    acked_n = sum(n for n, _ in acked.values())
+    mix_total = mix.result["read"]["n"] + mix.result["write"]["n"]
+    wall = sum(p.wall for p in phases)
+    fields = {
+        "db": kind,
+        "connections": c,
+        "workers": args.workers,
+        "seconds": f"{args.seconds:g}",
+        "floor_rps": f"{floor.rps('read'):.1f}",
+        "floor_p99_ms": f"{floor.p('read', 'p99'):.1f}",
+        "read_rps": f"{reads.rps('read'):.1f}",
+        "read_p50_ms": f"{reads.p('read', 'p50'):.1f}",
+        "read_p99_ms": f"{reads.p('read', 'p99'):.1f}",
+        "ratio_read_rps_vs_floor": f"{reads.rps('read') / max(floor.rps('read'), 1e-9):.2f}",
+        "mix_read_rps": f"{mix.rps('read'):.1f}",
+        "mix_read_p99_ms": f"{mix.p('read', 'p99'):.1f}",
+        "mix_write_rps": f"{mix.rps('write'):.1f}",
+        "mix_write_p99_ms": f"{mix.p('write', 'p99'):.1f}",
+        "write_share": f"{mix.result['write']['n'] / max(mix_total, 1):.2f}",
+        "acked": acked_n,
+        "stored": stored,
+        "lost": lost,
+        "load_connections": LOAD_CONNECTIONS,
+        "load_rps": f"{load.rps('read') + load.rps('write'):.1f}",
+        "load_read_p99_ms": f"{load.p('read', 'p99'):.1f}",
+        "load_write_p99_ms": f"{load.p('write', 'p99'):.1f}",
+        "load_5xx": load.server_errors,
+        "load_timeouts": load.result["timeouts"],
+        "errors": sum(p.errors for p in phases),
+        "timeouts": sum(p.result["timeouts"] for p in phases),
+        "client_cpu_share": f"{sum(p.client_cpu for p in phases) / wall / cores:.2f}",
+        "server_cpu_share": f"{sum(p.server_cpu for p in phases) / wall / cores:.2f}",
+        "cores": cores,
+    }
+    return "RESULT " + " ".join(f"{k}={v}" for k, v in fields.items())
+
+
+def _postgres_url(args: argparse.Namespace, stack: list[object]) -> str:
+    """``--postgres``, else a fresh database in a private cluster (stopped at the end)."""
+    if args.postgres:
+        return str(args.postgres)
+    from tests.pg import LocalPostgres
+
+    cluster = LocalPostgres()
+    stack.append(cluster)
+    import psycopg
+
+    name = "bench_" + uuid.uuid4().hex[:8]
+    plain = cluster.url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return cluster.url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--write-share", type=float, default=0.2)
@@ -381,55 +459,24 @@ def main() -> None:
         help="an empty PostgreSQL database (default: a private cluster)",
     )
     args = parser.parse_args()
-    if args.clients < 1 or args.seconds <= 0 or not 0 <= args.write_share <= 1:
-        raise SystemExit("--clients ≥ 1, --seconds > 0 and 0 ≤ --write-share ≤ 1, please")
+    if args.connections < 1 or args.seconds <= 0 or not 0 <= args.write_share <= 1:
+        raise SystemExit("--connections ≥ 1, --seconds > 0 and 0 ≤ --write-share ≤ 1, please")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `scripts/setup.sh test` (or apt-get install wrk)")
     folder = Path(tempfile.mkdtemp(prefix="esg-bench-api-"))
-    results = []
-    cluster = None
+    results: list[str] = []
+    clusters: list[object] = []
     try:
-        if args.db in ("sqlite", "both"):
-            sqlite_folder = folder / "sqlite"
-            sqlite_folder.mkdir()
-            results.append(
-                run_one(
-                    "sqlite",
-                    str(sqlite_folder / "esg.db"),
-                    sqlite_folder,
-                    args.clients,
-                    args.seconds,
-                    args.write_share,
-                    args.workers,
-                )
-            )
-        if args.db in ("postgres", "both"):
-            url = args.postgres
-            if not url:
-                from tests.pg import LocalPostgres
-
-                cluster = LocalPostgres()
-                import psycopg
-
-                name = "bench_" + uuid.uuid4().hex[:8]
-                plain = cluster.url.replace("postgresql+psycopg://", "postgresql://")
-                with psycopg.connect(plain, autocommit=True) as conn:
-                    conn.execute(f"CREATE DATABASE {name}")
-                url = cluster.url.rsplit("/", 1)[0] + f"/{name}"
-            pg_folder = folder / "postgres"
-            pg_folder.mkdir()
-            results.append(
-                run_one(
-                    "postgres",
-                    url,
-                    pg_folder,
-                    args.clients,
-                    args.seconds,
-                    args.write_share,
-                    args.workers,
-                )
-            )
+        for kind in ("sqlite", "postgres"):
+            if args.db not in (kind, "both"):
+                continue
+            sub = folder / kind
+            sub.mkdir()
+            target = str(sub / "esg.db") if kind == "sqlite" else _postgres_url(args, clusters)
+            results.append(run_one(kind, target, sub, args))
     finally:
-        if cluster is not None:
-            cluster.stop()
+        for cluster in clusters:
+            cluster.stop()  # type: ignore[attr-defined]
         shutil.rmtree(folder, ignore_errors=True)
     for line in results:
         print(line)

@@ -16,6 +16,8 @@ if [ "$purpose" = "test" ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || debian_packages+=(postgresql)
   # The page tests drive Debian's Chromium through Playwright (no browser download).
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
+  # bench/api.py drives the server with wrk (one thread per connection, a Lua script).
+  command -v wrk >/dev/null || debian_packages+=(wrk)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${debian_packages[*]}"

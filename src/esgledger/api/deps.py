@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,9 +22,11 @@ from starlette.exceptions import HTTPException
 
 from esgledger.api.errors import Unauthorized
 from esgledger.auth.permissions import MATRIX, PermissionDenied, Principal, can, require
-from esgledger.auth.tokens import authenticate_token
+from esgledger.auth.tokens import authenticate_token, token_hash
 from esgledger.errors import InvalidInput
 from esgledger.ledger.db import Database
+from esgledger.ledger.state import ledger_state
+from esgledger.ledger.state_cache import StateCache
 from esgledger.settings import get_settings
 from esgledger.workflow.file_names import file_name
 
@@ -46,6 +49,9 @@ def read_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(read_session)]
 
 
+TOKEN_CACHE_SECONDS = 10
+_signed_in: StateCache[Principal] = StateCache(max_entries=1024)
+
 CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
@@ -59,9 +65,26 @@ def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | N
         raise Unauthorized(str(exc)) from None
 
 
+def authenticate_cached(
+    session: Session, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
+    """:func:`authenticate` for reads, remembered per ledger state for a few seconds.
+
+    Disabling a user, revoking a token, a new password or a changed grant each write an
+    audit event, which moves the ledger's state: the next request checks the token afresh,
+    so a disabled user's token is refused at once. The time bound lets a token's expiry
+    take effect within seconds though nothing was written.
+    """
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        return authenticate(session, credentials)
+    window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
+    key = (ledger_state(session), window, token_hash(credentials.credentials))
+    return _signed_in.get(key, lambda: authenticate(session, credentials))
+
+
 def principal(request: Request, session: SessionDep, credentials: CredentialsDep) -> Principal:
     """The signed-in user of a read endpoint (kept on the request for the audit of a 403)."""
-    request.state.principal = authenticate(session, credentials)
+    request.state.principal = authenticate_cached(session, credentials)
     return request.state.principal
 
 
@@ -132,8 +155,11 @@ def uploaded(file: UploadFile, *, suffixes: tuple[str, ...]) -> Iterator[Path]:
         yield path
 
 
+def json_bytes(data: Any) -> bytes:
+    """``data`` exactly as ``esg … --json`` prints it (same encoder, same ``default=str``)."""
+    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+
+
 def as_json(data: Any) -> Response:
-    """The body exactly as ``esg … --json`` prints it (same encoder, same ``default=str``)."""
-    return Response(
-        json.dumps(data, ensure_ascii=False, default=str), media_type="application/json"
-    )
+    """A JSON answer with the body ``esg … --json`` prints."""
+    return Response(json_bytes(data), media_type="application/json")

@@ -5,12 +5,13 @@ Bodies are the same dicts the CLI's ``--json`` prints, built by the same service
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
+from esgledger.api.state_bodies import answer, state_body
 from esgledger.auth.permissions import require
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
@@ -30,6 +31,18 @@ BoundaryCode = Annotated[
 ]
 ERRORS = s.problems(401, 403, 404, 422)
 RUN_LIST_KEYS = ("run_id", "year", "boundary", "profile", "created_at", "input_digest", "totals")
+
+
+@router.get(
+    "/me",
+    tags=["users"],
+    summary="The signed-in user: name, role and granted entities",
+    response_model=s.MeOut,
+    responses=s.problems(401, 403, 422),
+)
+def me(user: UserDep) -> Response:
+    # Needs no right beyond a valid token: every client may ask who it is signed in as.
+    return as_json({"username": user.username, "role": user.role, "scope": sorted(user.scope)})
 
 
 @router.get(
@@ -112,10 +125,14 @@ def activities(
     "/kpis",
     tags=["kpis"],
     summary="Every KPI for a year and the years before",
+    description="The answer carries a strong `ETag` that changes whenever the ledger does; "
+    "send it back in `If-None-Match` to get `304 Not Modified` without a body while the "
+    "figures are unchanged.",
     response_model=s.KpiSeries,
-    responses=ERRORS,
+    responses={**ERRORS, 304: {"description": "Unchanged since the `ETag` sent."}},
 )
 def kpis(
+    request: Request,
     session: SessionDep,
     user: UserDep,
     year: Annotated[int, Query(ge=1900, le=2100, description="Reporting year (the last column).")],
@@ -124,10 +141,14 @@ def kpis(
     area: Annotated[str | None, Query(description="Only this area, e.g. energy.")] = None,
 ) -> Response:
     require(user, "kpis.read")
-    series = cached_kpi_series(session, year, years=years, boundary=boundary)
-    if area:
-        series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
-    return as_json(series_readout(series))
+
+    def build() -> dict[str, Any]:
+        series = cached_kpi_series(session, year, years=years, boundary=boundary)
+        if area:
+            series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
+        return series_readout(series)
+
+    return answer(request, state_body(session, ("kpis", year, years, boundary, area), build))
 
 
 @router.get(

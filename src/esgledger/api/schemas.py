@@ -492,6 +492,12 @@ class AuditVerify(Out):
     head: str | None = None  # SEQ:HASH of the newest event, to anchor elsewhere
 
 
+class MeOut(Out):
+    username: str
+    role: str
+    scope: list[str]  # every entity the user's grants cover, subtrees expanded
+
+
 class UserOut(Out):
     username: str
     display_name: str

@@ -38,10 +38,21 @@ def latest_run(session: Session, year: int, boundary: str | None) -> Calculation
     return (matching or runs or [None])[-1]
 
 
-def activity_sums(session: Session, year: int) -> dict[tuple[str, str], list[tuple[str, float]]]:
+Sums = dict[tuple[str, str], list[tuple[str, float]]]
+
+
+def activity_sums(session: Session, year: int) -> Sums:
     """(activity, entity) → [(unit, summed quantity)] for records starting in ``year``."""
+    return activity_sums_by_year(session, [year])[year]
+
+
+def activity_sums_by_year(session: Session, years: list[int]) -> dict[int, Sums]:
+    """:func:`activity_sums` of several years in one query (a KPI series reads each year
+    twice: for its table and for like-for-like change)."""
+    year = func.extract("year", ActivityRecord.start)
     stmt = (
         select(
+            year,
             ActivityRecord.activity,
             ActivityRecord.entity_id,
             ActivityRecord.unit,
@@ -49,14 +60,15 @@ def activity_sums(session: Session, year: int) -> dict[tuple[str, str], list[tup
         )
         .where(
             live(),
-            ActivityRecord.start >= dt.date(year, 1, 1),
-            ActivityRecord.start <= dt.date(year, 12, 31),
+            ActivityRecord.start >= dt.date(min(years), 1, 1),
+            ActivityRecord.start <= dt.date(max(years), 12, 31),
         )
-        .group_by(ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
+        .group_by(year, ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
     )
-    out: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
-    for activity, entity, unit, total in session.execute(stmt):
-        out[(activity, entity)].append((unit, float(total)))
+    out: dict[int, Sums] = {y: defaultdict(list) for y in years}
+    for when, activity, entity, unit, total in session.execute(stmt):
+        if int(when) in out:
+            out[int(when)][(activity, entity)].append((unit, float(total)))
     return out
 
 

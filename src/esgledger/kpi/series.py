@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, metrics
 from esgledger.catalog.formulas import evaluate, formula_inputs, unit_factor
 from esgledger.errors import InvalidInput
-from esgledger.kpi.calculated import activity_sums, entity_activity_values, latest_run
+from esgledger.kpi.calculated import (
+    Sums,
+    activity_sums,
+    activity_sums_by_year,
+    entity_activity_values,
+    latest_run,
+)
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.kpi.values import kpi_table
@@ -33,10 +39,15 @@ class EntityFigures:
     """Per-entity values of calculated metrics for one year, for like-for-like sums."""
 
     def __init__(
-        self, session: Session, year: int, scopes: Scopes, table: dict[tuple[str, str], KpiFigure]
+        self,
+        session: Session,
+        year: int,
+        scopes: Scopes,
+        table: dict[tuple[str, str], KpiFigure],
+        sums: Sums | None = None,
     ):
         self.session, self.year, self.scopes, self.table = session, year, scopes, table
-        self._sums: Any = None
+        self._sums = sums  # read on first use when the caller has not read them
         self._runs: dict[str | None, dict[str, dict[str, float]]] = {}
 
     def values(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
@@ -118,9 +129,13 @@ def kpi_series_and_tables(
 ) -> tuple[dict[str, Any], dict[int, dict[tuple[str, str], KpiFigure]]]:
     """The series and the per-year KPI tables it was built from (for callers needing both)."""
     span = list(range(year - years + 1, year + 1))
-    tables = {y: kpi_table(session, y, boundary=boundary if y == year else None) for y in span}
+    sums = activity_sums_by_year(session, span)  # read once, used by tables and like-for-like
+    tables = {
+        y: kpi_table(session, y, boundary=boundary if y == year else None, sums=sums[y])
+        for y in span
+    }
     scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}
-    entity_figures = {y: EntityFigures(session, y, scopes[y], tables[y]) for y in span}
+    entity_figures = {y: EntityFigures(session, y, scopes[y], tables[y], sums[y]) for y in span}
     keys = sorted({k for t in tables.values() for k in t}, key=_order)
     rows = []
     for key in keys:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
-from esgledger.kpi.calculated import activity_figure, activity_sums, latest_run, run_figure
+from esgledger.kpi.calculated import (
+    Sums,
+    activity_figure,
+    activity_sums,
+    latest_run,
+    run_figure,
+)
 from esgledger.kpi.coverage import missing_members
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
@@ -23,9 +29,9 @@ from esgledger.ledger.models import CalculationRun
 class _Computer:
     """Recomputes calculated metrics of one year, reading activity sums and runs once."""
 
-    def __init__(self, session: Session, year: int, scopes: Scopes):
+    def __init__(self, session: Session, year: int, scopes: Scopes, sums: Sums | None = None):
         self.session, self.year, self.scopes = session, year, scopes
-        self._sums: dict | None = None  # type: ignore[type-arg]
+        self._sums = sums
         self._runs: dict[str | None, tuple[CalculationRun | None, Unresolved | None]] = {}
         self._missing: dict[str, list[str]] = {}
 
@@ -56,12 +62,13 @@ class _Computer:
 
 
 def kpi_table(
-    session: Session, year: int, *, boundary: str | None = None
+    session: Session, year: int, *, boundary: str | None = None, sums: Sums | None = None
 ) -> dict[tuple[str, str], KpiFigure]:
-    """(metric, dims) → figure for every metric of the catalog (missing ones say why)."""
+    """(metric, dims) → figure for every metric of the catalog (missing ones say why);
+    ``sums`` are the year's activity sums when the caller has read them already."""
     scopes = Scopes(session, year, override=boundary)
     figures = reported_figures(session, year, scopes)
-    computer = _Computer(session, year, scopes)
+    computer = _Computer(session, year, scopes, sums)
     for metric in metrics().values():
         if metric.kind == "calculated":
             key = (metric.id, "")

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,6 +32,8 @@ from esgledger.errors import (
     StorageFailure,
 )
 from esgledger.faults import fault_point
+from esgledger.ledger import state
+from esgledger.ledger.writer_turn import writer_turn
 from esgledger.settings import get_settings
 
 LockWaitReport = Callable[[float, float], None]  # (seconds waited so far, seconds we wait)
@@ -120,6 +122,7 @@ def _sqlite_engine(db: Database) -> Engine:
         except sqlite3.OperationalError as exc:
             raise database_failure(exc, db.display) or exc from None
 
+    state.install(engine)
     return engine
 
 
@@ -127,6 +130,14 @@ def read_only_failure(display: str) -> StorageFailure:
     return StorageFailure(
         f"{display} is read-only here (the file or its folder cannot be written); "
         "this command writes, so run it on a writable copy; nothing was written"
+    )
+
+
+def contention(display: str) -> Contention:
+    wait = get_settings().lock_wait_seconds
+    return Contention(
+        f"{display} is busy: another command kept it locked for more than {wait:g} s "
+        "(ESG_LOCK_WAIT_SECONDS); nothing was written; run this again when it has finished"
     )
 
 
@@ -139,11 +150,7 @@ def database_failure(exc: BaseException, display: str) -> EsgError | None:
     text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
     state = getattr(cause, "sqlstate", None)
     if state in CONTENTION_STATES or "database is locked" in text:
-        wait = get_settings().lock_wait_seconds
-        return Contention(
-            f"{display} is busy: another command kept it locked for more than {wait:g} s "
-            "(ESG_LOCK_WAIT_SECONDS); nothing was written; run this again when it has finished"
-        )
+        return contention(display)
     if state == "53100" or "database or disk is full" in text:
         return StorageFailure(f"cannot write {display}: the disk is full; nothing was written")
     if state == "25006" or "readonly database" in text:
@@ -215,6 +222,18 @@ class Database:
         """A session whose work commits at the end, or rolls back whole on any error."""
         if self.read_only:
             raise read_only_failure(self.display)
+        with self._writer_turn():
+            yield from self._write()
+
+    def _writer_turn(self) -> AbstractContextManager[None]:
+        """This process's turn to write a SQLite file (see :mod:`.writer_turn`)."""
+        path = self.sqlite_path
+        if path is None:
+            return nullcontext()
+        wait = get_settings().lock_wait_seconds
+        return writer_turn(path, wait, self.report_lock_wait, lambda: contention(self.display))
+
+    def _write(self) -> Iterator[Session]:
         try:
             with (
                 self.engine.connect().execution_options(esg_write=True) as conn,

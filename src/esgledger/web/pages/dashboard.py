@@ -5,10 +5,16 @@ trend, emissions by scope and entity from the year's calculation run, data-reque
 completion, open findings, the materiality matrix, report downloads). A data owner gets their
 open requests and the values stored for their entities. Every panel reads the same service
 as the matching ``esg`` command, and a panel without data says so instead of failing.
+
+The costly panels (the charts drawn with matplotlib, the year's checks, the request counts)
+are kept per ledger state (:mod:`esgledger.ledger.state`): a view after no write redraws
+and reruns nothing, and any write makes the next view compute them afresh.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -22,11 +28,20 @@ from esgledger.disclose.archive import list_published, published_dict
 from esgledger.disclose.charts import emissions_by_scope
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import series_readout
+from esgledger.ledger.state import ledger_state
+from esgledger.ledger.state_cache import StateCache
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
 from esgledger.web.templating import render
 
 router = APIRouter()
+MAX_ENTRIES = 32
+_panels: StateCache[Any] = StateCache(MAX_ENTRIES)
+
+
+def _kept(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ledger state, calendar day and ``key``."""
+    return _panels.get((ledger_state(session), dt.date.today(), *key), compute)
 
 
 @router.get("/")
@@ -51,18 +66,37 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
     out["span"] = [str(y) for y in series["years"]]
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
     if any(views.has_values(by_metric[m]) for m in ("ghg.scope1", "ghg.scope2_market")):
-        out["emissions_chart"] = emissions_by_scope(by_metric, out["span"])
+        out["emissions_chart"] = _kept(
+            session, ("emissions_chart", year), lambda: emissions_by_scope(by_metric, out["span"])
+        )
     if can(user, "calculations.read"):
         run = views.run_of_year(session, year)
-        out["emissions"] = views.emissions_view(session, run) if run else None
+        out["emissions"] = (
+            _kept(session, ("emissions", run.id), lambda: views.emissions_view(session, run))
+            if run
+            else None
+        )
     # The collection under way may be for a later year than the figures shown.
-    out["collection_year"] = views.collection_year(session, year)
-    out["requests"] = views.request_overview(session, user, out["collection_year"])
-    out["findings"] = views.findings_overview(run_checks(session, year))
+    collection = out["collection_year"] = views.collection_year(session, year)
+    out["requests"] = _kept(
+        session,
+        ("requests", collection, user),
+        lambda: views.request_overview(session, user, collection),
+    )
+    out["findings"] = _kept(
+        session, ("findings", year), lambda: views.findings_overview(run_checks(session, year))
+    )
     if can(user, "assessments.read"):
         assessments = [a for a in list_assessments(session) if a.year <= year]
+        newest = assessments[-1] if assessments else None
         out["materiality"] = (
-            views.materiality_view(session, assessments[-1]) if assessments else None
+            _kept(
+                session,
+                ("materiality", newest.id),
+                lambda: views.materiality_view(session, newest),
+            )
+            if newest
+            else None
         )
     out["reports"] = can(user, "reports.read")
     if out["reports"]:

@@ -1,0 +1,68 @@
+"""The ledger's state stamp: a value that changes whenever anything readers see may change.
+
+Readers that ask often (the API's KPI table, the dashboard, token sign-ins) keep what they
+computed for one stamp and reuse it while the stamp is unchanged. Every write to the ledger
+leaves an event in the hash-chained audit log, and a data request that edits its value in
+place also moves the request's ``updated_at``; so the newest audit event, the newest request
+change and the newest KPI value name the state, read in one statement.
+
+On SQLite even that statement is skipped while nothing was committed: ``PRAGMA
+data_version`` changes on a connection whenever another connection (of any process) has
+committed, and a connection's own commits drop the stamp it kept (see :func:`install`), so
+a connection re-reads the stamp only after a write. The stamp is kept per session too, so
+one request reads it at most once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.orm import Session
+
+from esgledger.ledger.models import AuditEvent, KpiValue
+from esgledger.ledger.workflow_models import DataRequest
+
+STAMP = "esg_state"  # key in a connection's and a session's ``info``
+
+State = tuple[Any, ...]
+
+
+def install(engine: Engine) -> None:
+    """Forget a connection's kept stamp when it commits (its own writes do not move
+    ``data_version``)."""
+
+    @event.listens_for(engine, "commit")
+    def _forget(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.info.pop(STAMP, None)
+
+
+def _read_stamp(session: Session) -> State:
+    newest = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    parts = (
+        newest.with_only_columns(AuditEvent.id).scalar_subquery(),
+        newest.with_only_columns(AuditEvent.hash).scalar_subquery(),
+        select(func.max(DataRequest.updated_at)).scalar_subquery(),
+        select(func.max(KpiValue.id)).scalar_subquery(),
+    )
+    return (str(session.get_bind().url), *session.execute(select(*parts)).one())
+
+
+def ledger_state(session: Session) -> State:
+    """The stamp of the ledger as this session sees it (usually one cheap statement)."""
+    kept = session.info.get(STAMP)
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        version = conn.exec_driver_sql("PRAGMA data_version").scalar()
+        known = conn.info.get(STAMP)
+        if known is not None and known[0] == version:
+            state: State = known[1]
+        else:
+            state = _read_stamp(session)
+            conn.info[STAMP] = (version, state)
+    else:
+        state = _read_stamp(session)
+    session.info[STAMP] = state
+    return state

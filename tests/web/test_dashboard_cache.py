@@ -1,0 +1,72 @@
+"""Issue 14, "Pages": the dashboard keeps its charts, checks and request counts per ledger
+state. A view after a write must show what the write changed, exactly as a fresh computation
+does; a view without a write must show the same page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from esgledger.auth.permissions import Principal
+from esgledger.checks import run_checks
+from esgledger.ledger.db import Database
+from esgledger.web import views
+from esgledger.workflow.requests import issue_requests
+from tests.conftest import Cli
+from tests.factories import write_csv
+from tests.web.conftest import log_in, make_user
+from tests.web.test_dashboard_pages import KPI_HEADER, YEAR, workspace  # noqa: F401 - fixture
+
+
+def _section(page: str, testid: str) -> str:
+    return page.split(f'data-testid="{testid}"')[1].split("</section>")[0]
+
+
+def _fresh_findings(db: Database) -> dict[str, Any]:
+    with db.read() as session:
+        return views.findings_overview(run_checks(session, YEAR))
+
+
+def _shown_counts(page: str) -> tuple[int, int]:
+    findings = _section(page, "findings")
+    errors = re.search(r'data-count="error">(\d+) error', findings)
+    warnings = re.search(r'data-count="warning">(\d+) warning', findings)
+    return (int(errors.group(1)) if errors else 0, int(warnings.group(1)) if warnings else 0)
+
+
+def test_dashboard_follows_every_write(
+    db: Database,
+    web: TestClient,
+    cli: Cli,
+    tmp_path: Path,
+    workspace: dict[str, Any],  # noqa: F811
+) -> None:
+    make_user(db, "rita", "reviewer")
+    log_in(web, "rita")
+    first = web.get(f"/?year={YEAR}").text
+    assert "<strong>0</strong> of 2 approved or locked" in _section(first, "requests")
+    fresh = _fresh_findings(db)
+    assert _shown_counts(first) == (fresh["error"], fresh["warning"])
+    again = web.get(f"/?year={YEAR}").text
+    assert _section(again, "findings") == _section(first, "findings")
+    assert _section(again, "requests") == _section(first, "requests")
+
+    with db.write() as session:  # one more request: the counts move at once
+        issue_requests(session, Principal("setup", "admin"), year=YEAR,
+                       metrics=["packaging.plastics"], owner="olga",
+                       due=dt.date(2099, 1, 31), entities=["A"])  # fmt: skip
+    moved = web.get(f"/?year={YEAR}").text
+    assert "<strong>0</strong> of 3 approved or locked" in _section(moved, "requests")
+
+    # A headcount that halves from one year to the next is a finding of the year's checks.
+    rows = [["A", YEAR, "workforce.headcount", 1, "person", "typo fixed"]]
+    header = [*KPI_HEADER, "restatement_reason"]
+    cli("import", "kpis", str(write_csv(tmp_path / "k2.csv", header, rows)))
+    after = _fresh_findings(db)
+    assert (after["error"], after["warning"]) != (fresh["error"], fresh["warning"])
+    page = web.get(f"/?year={YEAR}").text
+    assert _shown_counts(page) == (after["error"], after["warning"])
