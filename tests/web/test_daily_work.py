@@ -323,3 +323,18 @@ def test_the_issue_form_refuses_a_past_due_date_in_one_line(web: TestClient, org
         from esgledger.ledger.workflow_models import DataRequest
 
         assert s.scalar(select(func.count()).select_from(DataRequest)) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Names for owners
+
+
+def test_an_owner_reads_metric_names_with_the_code_beside(web: TestClient, org: Database) -> None:
+    (rid,) = issue(org, ["packaging.plastics"], ["SZ1"])
+    login(web, org, "olga")
+    page = web.get("/").text
+    row = re.search(rf'<tr data-request="{rid}".*?</tr>', page, re.S)
+    assert row, page
+    assert f'<a href="/requests/{rid}">Plastic packaging</a>' in row.group(0)
+    assert '<span class="muted">packaging.plastics</span>' in row.group(0)
+    assert "Shenzhen plant" in row.group(0)
