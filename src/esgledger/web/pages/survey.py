@@ -5,6 +5,11 @@ of their group's instrument (impact, financial or a single score) and nothing el
 form is protected by a double-submit cookie (there is no session), and the answers go
 through :func:`esgledger.assess.survey.submit`, which validates them whole and accepts one
 questionnaire per token, once.
+
+Because the link locks on submission, sending takes two steps: *Check my answers* validates
+everything (:func:`esgledger.assess.survey.check_answers`, nothing stored) and shows a
+summary; only *Send my answers* (``confirmed=1``) stores them. A respondent rates at least
+:data:`MIN_SHARE` of the topics, or ticks that they have no view on the others.
 """
 
 from __future__ import annotations
