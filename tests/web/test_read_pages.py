@@ -129,7 +129,8 @@ def test_materiality_risks_and_targets(cli: Cli, web: TestClient, tmp_path: Path
     make_user(cli.db, "ann", "auditor")
     log_in(web, "ann")
     before = web.get("/materiality").text
-    assert "No matrix yet: no impact responses" in before  # topics but no answers: no 500
+    assert 'data-testid="materiality-empty"' in before  # topics but no answers: no 500
+    assert "0 answers so far" in before and "no impact responses" not in before
     path = responses_file(tmp_path, impact_rows() + financial_rows())
     cli("materiality", "responses", "import", path, "--year", "2025")
     cli("materiality", "score", "--year", "2025")

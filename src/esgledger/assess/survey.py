@@ -377,24 +377,8 @@ def import_responses(
 
 def submit(db: Database, token: str, table: Table, *, actor: str) -> dict[str, Any]:
     """One respondent's questionnaire, identified by their token; accepted once."""
-    if not token.strip():
-        raise InvalidInput("give the token printed by `esg materiality issue`")
-    digest = token_hash(token)
     with db.write() as session:
-        # FOR UPDATE: two submissions with one token queue, and the second sees the first
-        respondent = session.scalar(
-            select(Respondent).where(Respondent.token_hash == digest).with_for_update()
-        )
-        if respondent is None:
-            raise NotFound("unknown token: it was not issued, or a newer one replaced it")
-        a = session.get(MaterialityAssessment, respondent.assessment_id)
-        assert a is not None
-        require_open(a)
-        if respondent.responded_at is not None:
-            raise Conflict("token already used: a questionnaire is accepted once")
-        frame = table.frame.drop([c for c in ("respondent", "token") if c in table.frame.columns])
-        frame = frame.with_columns(pl.lit(token).alias("token"))
-        rows = validate_responses(session, a, Table(frame, table.source, table.sha256))
+        a, respondent, rows = _checked(session, token, table)
         _record(session, a, rows, batch_id=None)
         audit.record(
             session,
@@ -404,6 +388,35 @@ def submit(db: Database, token: str, table: Table, *, actor: str) -> dict[str, A
             payload={"respondent": respondent.name, "responses": len(rows), "sha256": table.sha256},
         )
         return {"assessment": a.name, "year": a.year, "responses": len(rows)}
+
+
+def check_answers(db: Database, token: str, table: Table) -> int:
+    """What :func:`submit` would accept, stored nowhere: the survey page checks the answers
+    before asking the respondent to confirm (the link locks on submission). Returns the
+    number of topics rated, or raises as :func:`submit` would."""
+    with db.read() as session:
+        return len(_checked(session, token, table, lock=False)[2])
+
+
+def _checked(
+    session: Session, token: str, table: Table, *, lock: bool = True
+) -> tuple[MaterialityAssessment, Respondent, list[dict[str, Any]]]:
+    if not token.strip():
+        raise InvalidInput("give the token printed by `esg materiality issue`")
+    stmt = select(Respondent).where(Respondent.token_hash == token_hash(token))
+    # FOR UPDATE: two submissions with one token queue, and the second sees the first
+    respondent = session.scalar(stmt.with_for_update() if lock else stmt)
+    if respondent is None:
+        raise NotFound("unknown token: it was not issued, or a newer one replaced it")
+    a = session.get(MaterialityAssessment, respondent.assessment_id)
+    assert a is not None
+    require_open(a)
+    if respondent.responded_at is not None:
+        raise Conflict("token already used: a questionnaire is accepted once")
+    frame = table.frame.drop([c for c in ("respondent", "token") if c in table.frame.columns])
+    frame = frame.with_columns(pl.lit(token).alias("token"))
+    rows = validate_responses(session, a, Table(frame, table.source, table.sha256))
+    return a, respondent, rows
 
 
 def rows_table(rows: list[dict[str, str]], source: str = "command line") -> Table:

@@ -28,6 +28,27 @@ NAV = (
 )
 
 
+# Pages outside the navigation, and the entry they belong under (for highlight and crumbs).
+SECTION_OF = {
+    "/upload": "/requests",
+    "/template": "/requests",
+    "/risks": "/materiality",
+    "/targets": "/materiality",
+}
+
+
+def section_of(path: str) -> tuple[str, str] | None:
+    """The navigation entry (path, label) a page belongs to: the longest matching prefix, so
+    ``/requests/12`` highlights "Data requests"; None for pages outside it (login, survey)."""
+    path = SECTION_OF.get(path, path)
+    found: tuple[str, str] | None = None
+    for href, label, _action in NAV:
+        inside = path == href or (href != "/" and path.startswith(href + "/"))
+        if inside and (found is None or len(href) > len(found[0])):
+            found = (href, label)
+    return found
+
+
 def nav_items(user: Principal) -> list[tuple[str, str]]:
     """The links a user sees: actions they hold everywhere or on their granted entities."""
     grants = MATRIX.get(user.role)
@@ -59,5 +80,12 @@ def render(
     """A page; ``signed_in`` (set by the auth dependency) gives the header and CSRF field."""
     signed_in = getattr(request.state, "signed_in", None)
     nav = nav_items(signed_in.principal) if signed_in else []
-    ctx = {"signed_in": signed_in, "nav_items": nav, **(context or {})}
+    section = section_of(request.url.path) if signed_in else None
+    ctx = {
+        "signed_in": signed_in,
+        "nav_items": nav,
+        "section": section,
+        "at_section": section is not None and request.url.path == section[0],
+        **(context or {}),
+    }
     return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)

@@ -8,6 +8,7 @@ shows exactly the numbers ``esg`` prints.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from typing import Any
 
@@ -28,6 +29,8 @@ from esgledger.ledger.models import CalculationRun, Entity
 from esgledger.ledger.workflow_models import DataRequest
 from esgledger.workflow.requests import list_requests, request_dict
 from esgledger.workflow.states import DONE, STATES
+
+log = logging.getLogger(__name__)
 
 # Headline figures for the dashboard, in this order; a metric without data is left out.
 CARD_METRICS = (
@@ -182,7 +185,11 @@ def request_overview(
     found = list_requests(session, user, year=year)
     counts = Counter(r.state for r in found)
     done = sum(counts[s] for s in DONE)
+    catalog = metrics()
     rows = [request_dict(session, r, today=today) for r in found]
+    for row in rows:  # people read names; the code stays beside it for the spreadsheet
+        known = catalog.get(row["metric"])
+        row["metric_name"] = known.name if known else row["metric"]
     return {
         "total": len(found),
         "counts": [(s, counts[s]) for s in STATES],
@@ -227,9 +234,42 @@ def materiality_view(session: Session, assessment: Any) -> dict[str, Any]:
     from esgledger.assess import charts, matrix
     from esgledger.disclose.chapters import _svg_of
 
+    info = assessment_dict(session, assessment)
+    if not info["topics"] or not (info["responses"] or info["scored_at"]):
+        return {"assessment": info, "topics": [], "steps": assessment_steps(info)}
     try:
         shown = matrix.show(session, assessment)
-    except EsgError as exc:
-        return {"assessment": assessment_dict(session, assessment), "topics": [], "why": str(exc)}
+    except EsgError as exc:  # e.g. answers on one axis only: the checklist says what is missing
+        log.info("no matrix for assessment %s: %s", assessment.id, exc)
+        return {"assessment": info, "topics": [], "steps": assessment_steps(info, str(exc))}
     svg = _svg_of(charts.materiality_chart, shown) if shown["topics"] else ""
-    return {**shown, "svg": svg, "why": "" if shown["topics"] else "no topics yet"}
+    return {**shown, "svg": svg, "steps": [] if shown["topics"] else assessment_steps(info)}
+
+
+def assessment_steps(info: dict[str, Any], missing: str = "") -> list[dict[str, Any]]:
+    """An assessment without a matrix as a checklist: what is done, what comes next (in
+    words, not commands: the page is read by people who never use the CLI)."""
+    responses = info["responses"]
+    answers = f"{responses} answer{'' if responses == 1 else 's'} so far"
+    if missing:
+        answers += " — not enough for a matrix yet: both axes need answers"
+    return [
+        {"done": info["topics"] > 0, "what": "Choose the topics to assess",
+         "state": f"{info['topics']} topics"},
+        {"done": info["respondents"] > 0, "what": "Add respondents and send each their "
+         "one-time survey link", "state": f"{info['respondents']} respondents"},
+        {"done": responses > 0 and not missing, "what": "Collect the answers",
+         "state": answers},
+        {"done": info["scored_at"] is not None, "what": "Score the answers and approve "
+         "the matrix", "state": "scored" if info["scored_at"] else "not scored yet"},
+    ]  # fmt: skip
+
+
+def with_matrix(session: Session, stored: list[Any]) -> Any:
+    """The assessment the page opens on: the newest with answers or a scoring (a new,
+    empty one for next year must not hide this year's matrix), else the newest."""
+    for a in reversed(stored):
+        info = assessment_dict(session, a)
+        if info["topics"] and (info["responses"] or info["scored_at"]):
+            return a
+    return stored[-1] if stored else None

@@ -9,6 +9,9 @@ Layout, one concept per module:
 - :mod:`~esgledger.workflow.values` — entering a value, and uploading a filled file, through
   the KPI import's own validation, stored as KPI values with its restatement rules.
 - :mod:`~esgledger.workflow.review` — submit, approve, return, lock, restate, comment.
+- :mod:`~esgledger.workflow.review_queue` — what a reviewer sees beside each value: last
+  year's figure and the change, evidence count, owner's notes.
+- :mod:`~esgledger.workflow.notes` — owner notes kept as a history (never erased by a re-save).
 - :mod:`~esgledger.workflow.evidence` — evidence files, stored byte for byte.
 - :mod:`~esgledger.workflow.templates` — the XLSX collection template per owner or entity.
 

@@ -352,6 +352,7 @@ def request_dict(
         "value": value.value if value else None,
         "unit": value.unit if value else None,
         "status": value.status if value else None,
+        "note": value.note if value else None,
         "value_id": value.id if value else None,
         "entered_value_id": req.value_id,
         "submitted_value_id": req.submitted_value_id,

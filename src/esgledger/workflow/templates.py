@@ -24,7 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.users import get_user
@@ -125,6 +125,20 @@ def template_requests(
             + "; issue them with `esg request issue`"
         )
     return rows
+
+
+def open_years(session: Session, *, owner: str | None = None) -> list[tuple[int, int]]:
+    """(year, open requests) with draft or returned requests, newest first: the years a
+    template can be made for, the first being the one an owner is filling now."""
+    stmt = (
+        select(DataRequest.year, func.count())
+        .where(DataRequest.state.in_(sorted(EDITABLE)))
+        .group_by(DataRequest.year)
+        .order_by(DataRequest.year.desc())
+    )
+    if owner:
+        stmt = stmt.where(DataRequest.owner_id == get_user(session, owner).id)
+    return [(int(year), int(count)) for year, count in session.execute(stmt)]
 
 
 def build_template(
@@ -336,10 +350,10 @@ def _readme(
         "date, request number. They are ignored when the file is imported.",
         "6. Every row needs a value or a status; delete rows you will not report.",
         "",
-        "Hand the file back to the ESG team, or upload it yourself:",
-        "   esg request upload FILE --as USERNAME   (enters the values into your requests)",
-        "The file is checked exactly like `esg import kpis FILE`: if any row is wrong, "
-        "nothing is imported and every problem is listed with its row and column.",
+        "Upload the filled file on the web app's Upload page (Data requests → Template and "
+        "upload), or hand it back to the ESG team.",
+        "The file is checked whole: if any row is wrong, nothing is stored and every problem "
+        "is listed with its row and column.",
     ]
     for line in lines:
         ws.append([line])

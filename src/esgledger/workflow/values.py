@@ -31,6 +31,7 @@ from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.kpis import SAME_FIELDS
 from esgledger.ledger.models import Entity, KpiValue
 from esgledger.ledger.workflow_models import DataRequest
+from esgledger.workflow.notes import keep_note
 from esgledger.workflow.published import require_restate_right
 from esgledger.workflow.requests import current_value, load_for_edit, log_step, touch
 from esgledger.workflow.states import next_state
@@ -116,7 +117,8 @@ def store_value(
     cur = current_value(session, req)
     fields = {f: row[f] for f in VALUE_FIELDS}
     fields["source"] = fields["source"] or f"data request {req.id}"
-    if is_unchanged(cur, row):
+    keep_note(session, user, req, fields["note"] or "")
+    if is_unchanged(cur, row):  # a note given with the same figure is kept in the history
         return "unchanged", None
     old = _snapshot(cur) if cur is not None else None
     digests.touch_batches(session, cur.batch_id if cur is not None else None, batch_id)

@@ -171,7 +171,9 @@ def test_a_respondent_answers_once(page: Page, site: Site) -> None:
         page.get_by_label(f"Scale – {topic}").select_option(scale)
         page.get_by_label(f"Scope – {topic}").select_option(scope)
         page.get_by_label(re.compile(f"^{extra[0]}.* – {topic}$")).select_option(extra[1])
-    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_test_id("survey-confirm")).to_contain_text("2 of 2 topics")
+    page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_test_id("survey-notice")).to_have_text(
         "Thank you: your answers are recorded."
     )

@@ -1,26 +1,29 @@
 """Read-only pages of the assessments: materiality matrices, the risk register, targets.
 
 The same services as ``esg materiality show``, ``esg risk list`` and ``esg targets
-progress``; the matrix is the report's own SVG chart. Running an assessment stays with the
-CLI (and the survey pages for respondents).
+progress``; the matrix is the report's own SVG chart. A manager may start an assessment
+here (the shipped topic library and stakeholder groups); running it stays with the CLI
+(and the survey pages for respondents), and until it has answers the page shows a checklist
+of what is done and what comes next, never a bare error.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from esgledger.assess.materiality import assessment_dict, list_assessments
+from esgledger.assess.materiality import assessment_dict, create_assessment, list_assessments
 from esgledger.assess.risk import list_risks
 from esgledger.assess.targets import list_targets, progress, target_dict
 from esgledger.auth.permissions import require
 from esgledger.catalog import metrics
-from esgledger.errors import NotFound
+from esgledger.errors import InvalidInput, NotFound
 from esgledger.ledger.assess_models import MaterialityAssessment
 from esgledger.web import views
-from esgledger.web.deps import UserDep, database
+from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -35,7 +38,7 @@ def materiality(request: Request, user: UserDep, id: Text = None) -> Response:
     with database(request).read() as session:
         stored = list_assessments(session)
         rows = [assessment_dict(session, a) for a in stored]
-        chosen = stored[-1] if stored else None
+        chosen = views.with_matrix(session, stored)
         if wanted is not None:
             chosen = session.get(MaterialityAssessment, wanted)
             if chosen is None:
@@ -46,8 +49,26 @@ def materiality(request: Request, user: UserDep, id: Text = None) -> Response:
             enumerate(shown["topics"], start=1),
             key=lambda nt: (not nt[1]["material"], nt[0]),
         )
-    context = {"assessments": rows, "shown": shown}
+    context = {"assessments": rows, "shown": shown, "next_year": _next_year(rows)}
     return render(request, "assess_materiality.html", context)
+
+
+def _next_year(rows: list[dict[str, Any]]) -> int:
+    """The year a new assessment is for: after the newest one, else last calendar year."""
+    return max((r["year"] for r in rows), default=dt.date.today().year - 2) + 1
+
+
+@router.post("/materiality/start")
+def materiality_start(request: Request, user: UserDep, form: FormDep) -> Response:
+    """A new assessment with the shipped topic library and the default stakeholder groups."""
+    require(user, "assessments.write")
+    year = views.query_int(str(form.get("year") or ""), "year", 1900, 2100)
+    if year is None:
+        raise InvalidInput("give the year the assessment is for")
+    with database(request).write() as session:
+        a = create_assessment(session, year=year, actor=user.username)
+        ident = a.id
+    return RedirectResponse(f"/materiality?id={ident}", status_code=303)
 
 
 @router.get("/risks")

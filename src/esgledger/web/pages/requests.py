@@ -123,8 +123,9 @@ def _issue_page(
         users = [u for u in list_users(session) if u.active]
         entities = [(e.id, e.name) for e in list_entities(session)]
     context = {
-        "values": values, "entities": entities,
-        "metrics": [m for m in metrics().values() if m.kind != "derived"],
+        "values": values, "entities": entities, "today": dt.date.today().isoformat(),
+        "metric_choices": [(m.id, m.name, m.id) for m in metrics().values() if m.kind != "derived"],
+        "entity_choices": [(ident, name, ident) for ident, name in entities],
         "owners": [u.username for u in users if u.role in OWNER_ROLES],
         "reviewers": [u.username for u in users if u.role in REVIEWER_ROLES],
         "flash": error, "flash_kind": "error",
@@ -155,6 +156,8 @@ def issue_submit(request: Request, user: UserDep, form: FormDep) -> Response:
             due = dt.date.fromisoformat(values["due"])
         except ValueError:
             raise InvalidInput(f"due date {values['due']!r} is not a date (YYYY-MM-DD)") from None
+        if due < dt.date.today():
+            raise InvalidInput(f"due date {due} is in the past; choose today or a later date")
         if not values["owner"]:
             raise InvalidInput("choose the owner who fills the values")
         with database(request).write() as session:

@@ -7,7 +7,6 @@ so a bad file is refused whole with the first problems on one line and nothing s
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -23,7 +22,7 @@ from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
 from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.templating import render
 from esgledger.workflow.file_names import file_name
-from esgledger.workflow.templates import build_template
+from esgledger.workflow.templates import build_template, open_years
 from esgledger.workflow.values import upload_values
 
 router = APIRouter()
@@ -59,14 +58,34 @@ def one_line(exc: ImportRejected) -> str:
 
 
 def _page(
-    request: Request, *, year: str = "", flash: str = "", error: str = "", status: int = 200
+    request: Request,
+    user: Principal,
+    *,
+    year: str = "",
+    flash: str = "",
+    error: str = "",
+    status: int = 200,
 ) -> Response:
+    """The form; the year offered first is the newest with the user's open requests (the
+    one being collected), never a guess from the calendar."""
+    with database(request).read() as session:
+        years = open_years(session, owner=owner_scope(user))
     context: dict[str, Any] = {
-        "year": year or str(dt.date.today().year - 1),
+        "years": years,
+        "year": year or (str(years[0][0]) if years else ""),
         "flash": error or flash,
         "flash_kind": "error" if error else "ok",
     }
     return render(request, "requests_upload.html", context, status=status)
+
+
+def _nothing_open(year: str, owner: str | None) -> str:
+    """Why there is no template, in words for an owner (no command to run)."""
+    whose = "of yours " if owner else ""
+    return (
+        f"no open data requests {whose}for {year}: nothing to fill; "
+        "the ESG team issues requests, and returned ones reopen here"
+    )
 
 
 def _uploaded_message(request: Request) -> str:
@@ -82,7 +101,7 @@ def _uploaded_message(request: Request) -> str:
 @router.get("/upload")
 def upload_form(request: Request, user: UserDep) -> Response:
     owner_scope(user)
-    return _page(request, flash=_uploaded_message(request))
+    return _page(request, user, flash=_uploaded_message(request))
 
 
 @router.get("/template")
@@ -90,12 +109,12 @@ def template_download(request: Request, user: UserDep) -> Response:
     owner = owner_scope(user)
     year = (request.query_params.get("year") or "").strip()
     if not year.isdigit():
-        return _page(request, year=year, error="give the reporting year, e.g. 2025", status=422)
+        return _page(request, user, year=year, error="choose the reporting year", status=422)
     try:
         with database(request).read() as session:
             wb = build_template(session, year=int(year), owner=owner)
-    except NotFound as exc:
-        return _page(request, year=year, error=str(exc), status=404)
+    except NotFound:
+        return _page(request, user, year=year, error=_nothing_open(year, owner), status=404)
     buffer = io.BytesIO()
     wb.save(buffer)
     name = f"esg-template-{year}{'-' + owner if owner else ''}.xlsx"
@@ -107,11 +126,11 @@ def upload_submit(request: Request, user: UserDep, form: FormDep) -> Response:
     owner_scope(user)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _page(request, error="choose the filled workbook to upload", status=422)
+        return _page(request, user, error="choose the filled workbook to upload", status=422)
     try:
         name = file_name(upload.filename)
     except InvalidInput as exc:
-        return _page(request, error=str(exc), status=422)
+        return _page(request, user, error=str(exc), status=422)
     if name.strip(".") == "":
         name = "upload.xlsx"
     try:
@@ -121,9 +140,9 @@ def upload_submit(request: Request, user: UserDep, form: FormDep) -> Response:
             with database(request).write() as session:
                 result = upload_values(session, user, path)
     except ImportRejected as exc:
-        return _page(request, error=one_line(exc), status=422)
+        return _page(request, user, error=one_line(exc), status=422)
     except (InvalidInput, Conflict, NotFound) as exc:
         status = 409 if isinstance(exc, Conflict) else 422
-        return _page(request, error=str(exc).splitlines()[0], status=status)
+        return _page(request, user, error=str(exc).splitlines()[0], status=status)
     query = "&".join(f"{k}={result[k]}" for k in COUNTS)
     return RedirectResponse(f"/upload?done=uploaded&{query}", status_code=303)

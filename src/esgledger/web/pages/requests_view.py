@@ -85,7 +85,7 @@ def _step(event: dict[str, Any]) -> str:
         parts.append(f"{p['from']} → {p['to']}")
     if "value" in p and p.get("unit"):
         parts.append(f"{p['value']} {p['unit']}")
-    for key in ("comment", "reason", "name"):
+    for key in ("comment", "reason", "name", "note"):
         if p.get(key):
             parts.append(str(p[key]))
     return "; ".join(parts)

@@ -5,10 +5,16 @@ of their group's instrument (impact, financial or a single score) and nothing el
 form is protected by a double-submit cookie (there is no session), and the answers go
 through :func:`esgledger.assess.survey.submit`, which validates them whole and accepts one
 questionnaire per token, once.
+
+Because the link locks on submission, sending takes two steps: *Check my answers* validates
+everything (:func:`esgledger.assess.survey.check_answers`, nothing stored) and shows a
+summary; only *Send my answers* (``confirmed=1``) stores them. A respondent rates at least
+:data:`MIN_SHARE` of the topics, or ticks that they have no view on the others.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +30,7 @@ from esgledger.web.deps import AnonymousFormDep, database, new_form_token
 from esgledger.web.templating import render
 
 router = APIRouter()
+MIN_SHARE = 0.5  # of the topics, documented on the page and in docs/web.md
 SCORES = ("1", "2", "3", "4", "5")
 # (column, label, choices) per instrument; the columns are those survey.submit validates.
 FIELDS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
@@ -45,11 +52,18 @@ FIELDS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 }
 
 
+def minimum_rated(topics: int) -> int:
+    """Topics a respondent rates at least (half, rounded up), unless they say they have no
+    view on the rest: one rating out of 25 says little, yet locks the link for good."""
+    return max(1, math.ceil(topics * MIN_SHARE))
+
+
 def _questionnaire(request: Request, token: str) -> dict[str, Any]:
     """The respondent behind ``token``, their assessment, topics and instrument."""
     with database(request).read() as session:
         found = invitation(session, token)
     return {
+        "minimum": minimum_rated(len(found.topics)),
         "respondent": found.respondent,
         "group": found.group,
         "axis": found.axis,
@@ -68,19 +82,24 @@ def _page(
     typed: dict[str, str] | None = None,
     error: str = "",
     notice: str = "",
+    confirm: list[tuple[str, dict[str, str]]] | None = None,
     status: int = 200,
 ) -> Response:
     form = new_form_token(request)
     context = {
         **q, "typed": typed or {}, "form_token": form.token, "notice": notice,
-        "flash": error, "flash_kind": "error",
+        "flash": error, "flash_kind": "error", "confirm": confirm,
     }  # fmt: skip
     return form.attach(render(request, "survey_form.html", context, status=status))
 
 
 def _rows(q: dict[str, Any], form: FormData) -> tuple[list[dict[str, str]], dict[str, str]]:
     """Answered topics as questionnaire rows (blank topics are left out), and all typed."""
-    typed = {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    typed = {
+        k: v.strip()
+        for k, v in form.items()
+        if isinstance(v, str) and k not in ("csrf_token", "confirmed", "edit")
+    }
     rows = []
     for i, (code, _name) in enumerate(q["topics"]):
         cells = {col: typed.get(f"{col}.{i}", "") for col, _label, _choices in q["fields"]}
@@ -100,6 +119,19 @@ def _problems(exc: ImportRejected, rows: list[dict[str, str]], names: dict[str, 
     return "Please check your answers — " + "; ".join(parts) + more
 
 
+def _enough(q: dict[str, Any], rows: list[dict[str, str]], *, no_view: bool) -> None:
+    """The documented minimum of rated topics, or the respondent's word that they have no
+    view on the rest."""
+    if not rows:
+        raise InvalidInput("Please rate at least one topic before submitting.")
+    total, minimum = len(q["topics"]), q["minimum"]
+    if len(rows) < minimum and not no_view:
+        raise InvalidInput(
+            f"Please rate at least {minimum} of the {total} topics (you rated {len(rows)}), "
+            "or tick “I have no view on the other topics”."
+        )
+
+
 @router.get("/survey/{token}")
 def questionnaire(request: Request, token: str) -> Response:
     q = _questionnaire(request, token)
@@ -116,10 +148,16 @@ def questionnaire(request: Request, token: str) -> Response:
 def answer(request: Request, token: str, form: AnonymousFormDep) -> Response:
     q = _questionnaire(request, token)
     rows, typed = _rows(q, form)
+    if form.get("edit"):
+        return _page(request, q, typed=typed)
     try:
-        if not rows:
-            raise InvalidInput("Please rate at least one topic before submitting.")
+        _enough(q, rows, no_view=typed.get("no_view") == "1")
         table = survey.rows_table(rows, source="questionnaire")
+        if form.get("confirmed") != "1":  # check everything, store nothing, ask to confirm
+            survey.check_answers(database(request), token, table)
+            names = dict(q["topics"])
+            rated = [(names[r["topic"]], r) for r in rows]
+            return _page(request, q, typed=typed, confirm=rated)
         survey.submit(database(request), token, table, actor=f"respondent:{q['respondent']}"[:100])
     except ImportRejected as exc:
         message = _problems(exc, rows, dict(q["topics"]))

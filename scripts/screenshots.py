@@ -1,0 +1,165 @@
+"""Screenshots of every page at 1280 px and 390 px, for ``docs/web.md``.
+
+Usage::
+
+    .venv/bin/python scripts/screenshots.py                 # builds the demo in a temp folder
+    .venv/bin/python scripts/screenshots.py --demo esg-demo  # or uses a demo folder you built
+
+It serves the demo with ``esg serve`` (a child process on a free loopback port), signs in
+as the demo user who works on each page, and saves one PNG per page and width into
+``docs/screenshots/`` (``<page>-1280.png``, ``<page>-390.png``). The shots are of the
+window, not the whole page, and reduced to a 64-colour palette, so all of them together stay
+well under 3 MB. Debian's Chromium is driven by Playwright, as in the browser tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from esgledger.demo.team_stage import read_credentials, read_survey_link
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+SIZES = {1280: {"width": 1280, "height": 860}, 390: {"width": 390, "height": 844}}
+# (file name, who looks at it, path); "" is the anonymous visitor. {request} and {survey}
+# are filled from the demo.
+SHOTS = (
+    ("login", "", "/login"),
+    ("dashboard", "manager", "/"),
+    ("requests", "manager", "/requests"),
+    ("request", "owner.sz", "/requests/{request}"),
+    ("issue", "manager", "/requests/issue"),
+    ("upload", "owner.sz", "/upload"),
+    ("review", "reviewer", "/review"),
+    ("kpis", "manager", "/kpis"),
+    ("emissions", "manager", "/emissions"),
+    ("findings", "manager", "/findings"),
+    ("materiality", "manager", "/materiality"),
+    ("risks", "manager", "/risks"),
+    ("targets", "manager", "/targets"),
+    ("reports", "manager", "/reports"),
+    ("audit", "auditor", "/audit"),
+    ("survey", "", "{survey}"),
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"error: esg serve exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/login", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"error: esg serve did not answer at {url} within 60 s")
+
+
+def _build_demo(folder: Path) -> Path:
+    out = folder / "esg-demo"
+    esg = Path(sys.executable).with_name("esg")
+    subprocess.run([str(esg), "demo", "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def _sign_in(page: Page, url: str, user: str, password: str) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("Username").fill(user)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_test_id("whoami").wait_for()
+
+
+def _save(png: bytes, path: Path) -> int:
+    """The shot with a 64-colour palette: a tenth of the bytes, text still crisp."""
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=64)
+    image.save(path, optimize=True)
+    return path.stat().st_size
+
+
+def _shoot(browser: Browser, url: str, demo: Path, out: Path) -> int:
+    passwords = {user: password for user, _role, password in read_credentials(demo)}
+    fill = {"request": _returned_request(demo), "survey": read_survey_link(demo) or "/login"}
+    total = 0
+    for width, viewport in SIZES.items():
+        pages: dict[str, Page] = {}
+        for name, user, path in SHOTS:
+            if user not in pages:
+                context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+                pages[user] = context.new_page()
+                if user:
+                    _sign_in(pages[user], url, user, passwords[user])
+            page = pages[user]
+            page.goto(url + path.format(**fill))
+            total += _save(page.screenshot(), out / f"{name}-{width}.png")
+        for page in pages.values():
+            page.context.close()
+    return total
+
+
+def _returned_request(demo: Path) -> str:
+    """The demo request a reviewer returned to its owner: the richest request page."""
+    from sqlalchemy import select
+
+    from esgledger.ledger.db import Database
+    from esgledger.ledger.workflow_models import DataRequest
+
+    db = Database(str(demo / "esg.db"))
+    try:
+        with db.read() as session:
+            found = session.scalar(
+                select(DataRequest.id).where(DataRequest.state == "returned").limit(1)
+            )
+            return str(found or 1)
+    finally:
+        db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--demo", type=Path, help="a demo folder built by `esg demo`")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="esg-shots-") as folder:
+        demo = args.demo or _build_demo(Path(folder))
+        port = _free_port()
+        esg = Path(sys.executable).with_name("esg")
+        log = (Path(folder) / "serve.log").open("wb")
+        command = [str(esg), "serve", "--db", str(demo / "esg.db"), "--port", str(port)]
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait(url, server)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                total = _shoot(browser, url, demo, args.out)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            log.close()
+    print(f"{len(SHOTS) * len(SIZES)} screenshots, {total / 1e6:.2f} MB, in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
