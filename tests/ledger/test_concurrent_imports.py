@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import func, select
 
 from esgledger.api.app import PREFIX, create_app
+from esgledger.errors import Exit
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
@@ -102,8 +103,10 @@ def count(db: Database, table: type[ActivityRecord] | type[KpiValue]) -> int:
         return session.scalar(select(func.count()).select_from(table)) or 0
 
 
-def assert_one_line_errors(result: subprocess.CompletedProcess[str]) -> list[str]:
-    assert result.returncode == 2, result.stderr
+def assert_one_line_errors(
+    result: subprocess.CompletedProcess[str], code: int = Exit.BAD_INPUT
+) -> list[str]:
+    assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("error: ") for line in lines), lines
@@ -151,7 +154,7 @@ def test_concurrent_kpi_imports_end_in_one_line(
     path = write_csv(tmp_path / "kpis.csv", KPI_HEADER, rows)
     first, second = race(ws, "import", "kpis", str(path))
     assert first.returncode == 0, first.stderr
-    (line,) = assert_one_line_errors(second)
+    (line,) = assert_one_line_errors(second, Exit.CONTENTION)
     assert line == (
         "error: kpis.csv: refused, another user changed the same KPI values at the same time; "
         "nothing was imported (run the import again to compare with what is stored now)"
