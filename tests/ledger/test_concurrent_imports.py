@@ -55,8 +55,8 @@ def audit_chain_held(db: Database) -> Iterator[psycopg.Connection]:
             conn.execute("SELECT pg_advisory_unlock_all()")
 
 
-def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) -> None:
-    """Until two backends of this database wait for a lock (or an import ends early)."""
+def wait_until_waiting(conn: psycopg.Connection, writers: int, ended: Callable[[], bool]) -> None:
+    """Until ``writers`` backends of this database wait for a lock (or a writer ends early)."""
     for _ in range(6000):  # a bound against hanging, not a time assertion
         if ended():
             return
@@ -64,10 +64,15 @@ def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) ->
             "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
             "WHERE NOT l.granted AND a.datname = current_database()"
         ).fetchone()
-        if waiting and waiting[0] >= 2:
+        if waiting and waiting[0] >= writers:
             return
         time.sleep(0.05)
-    pytest.fail("the two imports never waited on each other")
+    pytest.fail(f"{writers} writers never waited on each other")
+
+
+def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) -> None:
+    """Until two backends of this database wait for a lock (or an import ends early)."""
+    wait_until_waiting(conn, 2, ended)
 
 
 def race(db: Database, *args: str) -> list[subprocess.CompletedProcess[str]]:

@@ -14,13 +14,11 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -33,7 +31,11 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import KpiValue
 from tests.factories import write_csv
-from tests.ledger.test_concurrent_imports import KPI_HEADER, audit_chain_held
+from tests.ledger.test_concurrent_imports import (
+    KPI_HEADER,
+    audit_chain_held,
+    wait_until_waiting,
+)
 from tests.workflow.conftest import YEAR, Org, issue
 
 METRIC = "packaging.plastics"
@@ -66,21 +68,6 @@ def ledger_whole(db: Database) -> None:
         assert all(v.restates_id == prev.id for prev, v in itertools.pairwise(values))
         assert audit.verify(session).ok
         assert audit_deep.verify_data(session).problems == []
-
-
-def wait_until_waiting(conn: psycopg.Connection, writers: int, ended: Callable[[], bool]) -> None:
-    """Until ``writers`` backends of this database wait for a lock (or a writer ends early)."""
-    for _ in range(6000):  # a bound against hanging, not a time assertion
-        if ended():
-            return
-        waiting = conn.execute(
-            "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-            "WHERE NOT l.granted AND a.datname = current_database()"
-        ).fetchone()
-        if waiting and waiting[0] >= writers:
-            return
-        time.sleep(0.05)
-    pytest.fail(f"{writers} writers never waited")
 
 
 def import_first_then(
