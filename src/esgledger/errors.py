@@ -34,7 +34,8 @@ EXIT_MEANINGS = {
     Exit.INTEGRITY: "damaged data: an archive or stored file does not match its digest, or a "
     "database file is corrupt; nothing was written",
     Exit.CONTENTION: "the database was busy: another command held its write lock longer than "
-    "`ESG_LOCK_WAIT_SECONDS`; nothing was written, run it again",
+    "`ESG_LOCK_WAIT_SECONDS`, or changed the same records at the same moment; nothing was "
+    "written, run it again",
     Exit.STORAGE: "the disk is full, read-only or failing (or the workspace is opened "
     "read-only); nothing was written",
     Exit.INTERNAL: "a bug in esgledger: the message names a file with the details to report",
@@ -82,6 +83,12 @@ class Contention(EsgError):
     """Another writer held the database longer than we wait; nothing was written."""
 
     exit_code = Exit.CONTENTION
+
+
+class ConcurrentChange(Contention):
+    """Another writer changed the same rows between our read and our write (PostgreSQL,
+    where writers do not queue); nothing was written, and working from the stored state
+    again resolves it. Exit code 4 like any contention; HTTP 409, as a stale edit."""
 
 
 class StorageFailure(EsgError):

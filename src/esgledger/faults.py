@@ -4,7 +4,9 @@ A crash or a full disk cannot be provoked at an exact moment from outside, so th
 ``fault_point("name")`` where one would hurt most. Unset (always, in real use), a call costs a
 dictionary lookup. Set to a point's name, the process kills itself with SIGKILL there (no
 cleanup runs, as after a power cut); with ``:enospc`` it raises ``OSError(ENOSPC)`` instead,
-as a full disk would, and with ``:bug`` an unexpected ``RuntimeError``, as a bug would.
+as a full disk would, with ``:bug`` an unexpected ``RuntimeError``, as a bug would, and with
+``:pause`` it stops itself (SIGSTOP) until the test lets it go on (SIGCONT), so a test can
+look at what the process holds at that moment (the database's write lock, say).
 """
 
 from __future__ import annotations
@@ -28,4 +30,7 @@ def fault_point(name: str) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     if action == "bug":
         raise RuntimeError(f"fault injected at {name}")
+    if action == "pause":
+        os.kill(os.getpid(), signal.SIGSTOP)
+        return
     os.kill(os.getpid(), signal.SIGKILL)

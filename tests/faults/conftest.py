@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,26 +70,67 @@ def _run_esg(args: list[str], env: dict[str, str], out: str, err: str, auditor: 
     run()
 
 
+class Running:
+    """An ``esg`` process started in the background; :meth:`finish` waits for its end."""
+
+    def __init__(self, args: list[str], env: dict[str, str], auditor: bool) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="esg-fault-")
+        self._out, self._err = Path(self._folder.name, "stdout"), Path(self._folder.name, "stderr")
+        for path in (self._out, self._err):
+            path.touch()
+        self.process = _PROCESSES.Process(
+            target=_run_esg, args=(args, env, str(self._out), str(self._err), auditor)
+        )
+        self.process.start()
+
+    @property
+    def pid(self) -> int:
+        assert self.process.pid is not None
+        return self.process.pid
+
+    def wait_until_paused(self, timeout: float = 120) -> None:
+        """Until the process stopped itself at a ``:pause`` fault point (state ``T``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state in ("T", "t"):
+                return
+            assert self.process.is_alive(), self._err.read_text()
+            time.sleep(0.05)
+        raise AssertionError("esg never reached its pause point")
+
+    def resume(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+
+    def finish(self) -> Finished:
+        try:
+            self.process.join(timeout=300)
+            assert self.process.exitcode is not None, "esg did not finish"
+            return Finished(self.process.exitcode, self._out.read_text(), self._err.read_text())
+        finally:
+            if self.process.exitcode is None:
+                self.process.kill()
+                self.resume()
+            self._folder.cleanup()
+
+
+def start_esg(
+    *args: str, db: Database | None = None, fault: str | None = None, auditor: bool = False
+) -> Running:
+    """``esg`` in a process of its own, left running; see :func:`esg`."""
+    env = {k: v for k, v in os.environ.items() if k != ENV}
+    if fault:
+        env[ENV] = fault
+    where = ["--db", db.url] if db is not None else []
+    return Running([*args, *where], env, auditor)
+
+
 def esg(
     *args: str, db: Database | None = None, fault: str | None = None, auditor: bool = False
 ) -> Finished:
     """``esg`` in a process of its own; ``fault`` names the point it dies (or fails) at;
     ``auditor`` runs it without the right to write read-only files (even as root)."""
-    env = {k: v for k, v in os.environ.items() if k != ENV}
-    if fault:
-        env[ENV] = fault
-    where = ["--db", db.url] if db is not None else []
-    with tempfile.TemporaryDirectory(prefix="esg-fault-") as folder:
-        out, err = Path(folder, "stdout"), Path(folder, "stderr")
-        for path in (out, err):
-            path.touch()
-        child = _PROCESSES.Process(
-            target=_run_esg, args=([*args, *where], env, str(out), str(err), auditor)
-        )
-        child.start()
-        child.join(timeout=300)
-        assert child.exitcode is not None, "esg did not finish"
-        return Finished(child.exitcode, out.read_text(), err.read_text())
+    return start_esg(*args, db=db, fault=fault, auditor=auditor).finish()
 
 
 def killed(result: Finished) -> None:

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import func, select
 
 from esgledger.api.app import PREFIX, create_app
+from esgledger.errors import Exit
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
@@ -54,8 +55,8 @@ def audit_chain_held(db: Database) -> Iterator[psycopg.Connection]:
             conn.execute("SELECT pg_advisory_unlock_all()")
 
 
-def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) -> None:
-    """Until two backends of this database wait for a lock (or an import ends early)."""
+def wait_until_waiting(conn: psycopg.Connection, writers: int, ended: Callable[[], bool]) -> None:
+    """Until ``writers`` backends of this database wait for a lock (or a writer ends early)."""
     for _ in range(6000):  # a bound against hanging, not a time assertion
         if ended():
             return
@@ -63,10 +64,15 @@ def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) ->
             "SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
             "WHERE NOT l.granted AND a.datname = current_database()"
         ).fetchone()
-        if waiting and waiting[0] >= 2:
+        if waiting and waiting[0] >= writers:
             return
         time.sleep(0.05)
-    pytest.fail("the two imports never waited on each other")
+    pytest.fail(f"{writers} writers never waited on each other")
+
+
+def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) -> None:
+    """Until two backends of this database wait for a lock (or an import ends early)."""
+    wait_until_waiting(conn, 2, ended)
 
 
 def race(db: Database, *args: str) -> list[subprocess.CompletedProcess[str]]:
@@ -102,8 +108,10 @@ def count(db: Database, table: type[ActivityRecord] | type[KpiValue]) -> int:
         return session.scalar(select(func.count()).select_from(table)) or 0
 
 
-def assert_one_line_errors(result: subprocess.CompletedProcess[str]) -> list[str]:
-    assert result.returncode == 2, result.stderr
+def assert_one_line_errors(
+    result: subprocess.CompletedProcess[str], code: int = Exit.BAD_INPUT
+) -> list[str]:
+    assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("error: ") for line in lines), lines
@@ -151,7 +159,7 @@ def test_concurrent_kpi_imports_end_in_one_line(
     path = write_csv(tmp_path / "kpis.csv", KPI_HEADER, rows)
     first, second = race(ws, "import", "kpis", str(path))
     assert first.returncode == 0, first.stderr
-    (line,) = assert_one_line_errors(second)
+    (line,) = assert_one_line_errors(second, Exit.CONTENTION)
     assert line == (
         "error: kpis.csv: refused, another user changed the same KPI values at the same time; "
         "nothing was imported (run the import again to compare with what is stored now)"

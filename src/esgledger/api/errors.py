@@ -3,7 +3,8 @@
 One shape everywhere (``type``, ``title``, ``status``, ``detail``, plus ``errors`` or
 ``problems`` where a list helps): domain errors, bad or missing tokens, FastAPI's own
 validation errors and unknown routes. A busy database (503 with ``Retry-After``), a full
-or read-only disk (507) and damaged data (500 ``integrity-failure``, logged as an error) each
+or read-only disk (507), a change another user made to the same rows at the same moment
+(409, reload) and damaged data (500 ``integrity-failure``, logged as an error) each
 have their own status and title, as they have their own exit code in the CLI. An unexpected
 failure is a bare 500 problem; the traceback goes to the server log, never to the client.
 """
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from esgledger.auth.permissions import PermissionDenied
 from esgledger.auth.sessions import TooManyAttempts
 from esgledger.errors import (
+    ConcurrentChange,
     Conflict,
     Contention,
     DatabaseError,
@@ -64,6 +66,7 @@ _KINDS: tuple[tuple[type[EsgError], Kind], ...] = (
     (TooManyAttempts, Kind(429, "too-many-requests")),
     (NotFound, Kind(404, "not-found")),
     (Conflict, Kind(409, "conflict")),
+    (ConcurrentChange, Kind(409, "conflict")),  # a Contention, but a stale edit: reload
     (ImportRejected, Kind(422, "import-rejected")),
     (IntegrityFailure, Kind(500, "integrity-failure", "Data integrity failure")),
     (InvalidInput, Kind(422, "invalid-input")),
@@ -111,7 +114,7 @@ def status_of(exc: EsgError) -> tuple[int, str]:
 
 def headers_of(exc: EsgError) -> dict[str, str]:
     """Headers a client acts on: when to retry a busy database, how to authenticate."""
-    if isinstance(exc, Contention):
+    if isinstance(exc, Contention) and not isinstance(exc, ConcurrentChange):
         return {"Retry-After": str(max(1, math.ceil(get_settings().lock_wait_seconds)))}
     if isinstance(exc, Unauthorized):
         return {"WWW-Authenticate": "Bearer"}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from esgledger.cli.common import DbOption, JsonOption, workspace
 from esgledger.cli.output import console, print_json, print_table
-from esgledger.errors import EsgError
-from esgledger.ledger import audit, audit_deep
+from esgledger.errors import EsgError, InvalidInput
+from esgledger.ledger import audit, audit_deep, head_signing
 
 audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
@@ -26,6 +27,30 @@ HeadOption = Annotated[
         help="A head saved earlier with `esg audit head`: the chain must still contain it.",
     ),
 ]
+KeyOption = Annotated[
+    Path,
+    typer.Option(
+        "--key",
+        help="The workspace's private signing key (keep it apart from the database; "
+        "its public key is KEY.pub).",
+    ),
+]
+SignatureOption = Annotated[
+    str | None,
+    typer.Option(
+        "--signature",
+        help="The signature `esg audit head --sign` printed for the --head (needs --public-key).",
+    ),
+]
+PublicKeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--public-key",
+        help="The workspace's public key: base64 as `esg audit keygen` printed it, "
+        "or its .pub file.",
+    ),
+]
+DEFAULT_KEY = Path("esg-audit.key")
 DeepOption = Annotated[
     bool,
     typer.Option("--deep", help="Also recompute every data digest from the tables."),
@@ -34,10 +59,19 @@ DeepOption = Annotated[
 
 @audit_app.command("verify")
 def audit_verify(
-    head: HeadOption = None, deep: DeepOption = False, db: DbOption = None, json: JsonOption = False
+    head: HeadOption = None,
+    signature: SignatureOption = None,
+    public_key: PublicKeyOption = None,
+    deep: DeepOption = False,
+    db: DbOption = None,
+    json: JsonOption = False,
 ) -> None:
     """Check every event's hash and link; name the first event that does not fit."""
     anchor = audit.Head.parse(head) if head else None
+    if (signature is None) != (public_key is None) or (signature and anchor is None):
+        raise InvalidInput("--signature and --public-key go together, with the --head they sign")
+    if anchor is not None and signature is not None and public_key is not None:
+        head_signing.check_signature(anchor, signature, public_key)
     with workspace(db).read() as session:
         result = audit.verify(session, anchor=anchor)
         data = audit_deep.verify_data(session) if deep and result.ok else None
@@ -61,7 +95,7 @@ def audit_verify(
             f"audit data check failed: {len(data.problems)} of {data.scopes} data scopes "
             "do not match their digests (listed above)"
         )
-    console.print(_verified_line(result, data, anchor))
+    console.print(_verified_line(result, data, anchor, signed=signature is not None))
 
 
 def _data(data: audit_deep.DeepResult | None) -> dict[str, object] | None:
@@ -69,27 +103,61 @@ def _data(data: audit_deep.DeepResult | None) -> dict[str, object] | None:
 
 
 def _verified_line(
-    result: audit.VerifyResult, data: audit_deep.DeepResult | None, anchor: audit.Head | None
+    result: audit.VerifyResult,
+    data: audit_deep.DeepResult | None,
+    anchor: audit.Head | None,
+    *,
+    signed: bool = False,
 ) -> str:
     line = f"Audit chain verifies: {result.events} events, head {result.head or 'none'}."
     if anchor is not None:
-        line += f" It contains the anchored head {anchor.seq}."
+        by = ", signed with the workspace key" if signed else ""
+        line += f" It contains the anchored head {anchor.seq}{by}."
     if data is not None:
         line += f" Data digests match for {data.scopes} scopes."
     return line
 
 
 @audit_app.command("head")
-def audit_head(db: DbOption = None, json: JsonOption = False) -> None:
+def audit_head(
+    sign: Annotated[
+        bool, typer.Option("--sign", help="Also sign the head with the workspace key (--key).")
+    ] = False,
+    key: KeyOption = DEFAULT_KEY,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
     """Print the newest event as SEQ:HASH, to keep outside the workspace (mail, ticket, TSA)."""
     with workspace(db).read() as session:
         top = audit.head(session)
+    signed = head_signing.sign_head(top, key) if sign and top is not None else None
     if json:
-        print_json({"seq": top.seq, "hash": top.hash} if top else None)
+        out = {"seq": top.seq, "hash": top.hash} if top else None
+        if out is not None and signed is not None:
+            out |= {"signature": signed[0], "public_key": signed[1]}
+        print_json(out)
     elif top is None:
         console.print("The audit chain is empty.")
     else:
         console.print(str(top), soft_wrap=True)
+        if signed is not None:
+            console.print(f"signature: {signed[0]}", soft_wrap=True)
+
+
+@audit_app.command("keygen")
+def audit_keygen(key: KeyOption = DEFAULT_KEY, json: JsonOption = False) -> None:
+    """Make the workspace's Ed25519 key for signing heads; prints the public key to share."""
+    public = head_signing.generate_key(key)
+    pub_file = head_signing.public_path(key)
+    if json:
+        print_json({"key": str(key), "public_key": public, "public_key_file": str(pub_file)})
+        return
+    console.print(
+        f"Wrote the private key to {key} (readable by you only; keep it apart from the "
+        f"database) and the public key to {pub_file}.",
+        soft_wrap=True,
+    )
+    console.print(f"public key: {public}", soft_wrap=True)
 
 
 @audit_app.command("log")

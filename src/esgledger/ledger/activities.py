@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Date, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict, InvalidInput
+from esgledger.faults import fault_point
 from esgledger.ingest.activities import KEY, validate_activities
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.readers import Table, read_table
@@ -59,8 +60,12 @@ def import_activities(
             "unit": limit_of(ActivityRecord.unit),
         },
     )
+    rows, existing = _validated(db, table, replace=replace is not None)
+    fault_point("import.validated")
     try:
-        return _store(db, table, actor=actor, replace=replace, on_progress=on_progress)
+        return _store(
+            db, table, rows, existing, actor=actor, replace=replace, on_progress=on_progress
+        )
     except KeyTaken:
         if replace is None:
             _explain_clash(db, table)  # the same "already imported (batch …)" lines as the check
@@ -70,26 +75,40 @@ def import_activities(
         ) from None
 
 
+def _validated(
+    db: Database, table: Table, *, replace: bool
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """The file's typed rows and the stored live rows sharing its date span, validated
+    outside any write: a large file takes seconds to check, and other writers must not wait
+    for that. What changes meanwhile is caught by the write (the unique natural key, the
+    count of rows voided)."""
+    with db.read() as session:
+        known = set(session.scalars(select(Entity.id)))
+        existing = _stored_keys(session, table.frame)
+    rows = validate_activities(
+        table, known_entities=known, existing_keys=None if replace else existing
+    )
+    refuse_too_long(
+        table.source,
+        rows,
+        {"attributes": ATTRIBUTES_MAX},
+        why=" (all attribute columns together, as stored in the row's key)",
+    )
+    return rows, existing
+
+
 def _store(
     db: Database,
     table: Table,
+    rows: pl.DataFrame,
+    existing: pl.DataFrame | None,
     *,
     actor: str,
     replace: str | None,
     on_progress: Progress | None,
 ) -> dict[str, object]:
+    """Write the validated rows in one short transaction (no parsing, no checking in it)."""
     with db.write() as session:
-        known = set(session.scalars(select(Entity.id)))
-        existing = _stored_keys(session, table.frame)
-        rows = validate_activities(
-            table, known_entities=known, existing_keys=None if replace else existing
-        )
-        refuse_too_long(
-            table.source,
-            rows,
-            {"attributes": ATTRIBUTES_MAX},
-            why=" (all attribute columns together, as stored in the row's key)",
-        )
         batch = open_batch(session, kind="activities", table=table, rows=rows.height, actor=actor)
         replaced = 0
         if replace is not None and existing is not None:

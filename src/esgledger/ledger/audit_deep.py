@@ -22,7 +22,15 @@ from esgledger.ledger.archive_format import CHUNK
 from esgledger.ledger.models import AuditEvent
 
 # Actions that wrote data; before digests existed their events carried none.
-DATA_ACTIONS = ("import.", "calc.run", "report.publish", "request.enter", "request.restate")
+DATA_ACTIONS = (
+    "import.",
+    "calc.run",
+    "report.publish",
+    "request.enter",
+    "request.restate",
+    "activities.void",
+    "activities.unvoid",
+)
 
 
 @dataclass
@@ -56,7 +64,7 @@ class _Recorded:
         scope = entry["scope"]
         self.latest[scope] = (event_id, entry)
         for table, (_rows, sha) in entry["tables"].items():
-            if table not in digests.WRITTEN_ONCE:
+            if not digests.written_once(scope, table):
                 continue
             first_id, first_sha = self.first.setdefault((scope, table), (event_id, sha))
             if sha != first_sha:
@@ -121,4 +129,6 @@ def _legacy(scope: str, subjects: set[str]) -> bool:
         return f"report:{rest.split('/')[0]}" in subjects
     if scope == digests.batch_scope(None):
         return any(s.startswith("request:") for s in subjects)
+    if kind == "voids":  # voided by an older version: by ids, a batch, or a replacing import
+        return "activities" in subjects or f"batch:{rest}" in subjects
     return scope in subjects

@@ -23,8 +23,10 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from esgledger.errors import (
+    ConcurrentChange,
     Contention,
     DatabaseError,
     EsgError,
@@ -39,6 +41,7 @@ from esgledger.settings import get_settings
 LockWaitReport = Callable[[float, float], None]  # (seconds waited so far, seconds we wait)
 LOCK_POLL_MS = 1000  # a waiting writer reports once a second
 CONTENTION_STATES = {"55P03", "40P01", "40001"}  # lock timeout, deadlock, serialization
+UNIQUE_VIOLATION = "23505"
 
 
 def normalise_url(target: str) -> str:
@@ -160,6 +163,27 @@ def database_failure(exc: BaseException, display: str) -> EsgError | None:
     return None
 
 
+def concurrent_change(exc: BaseException, display: str) -> ConcurrentChange | None:
+    """The one-line error for a write that lost a race, or None.
+
+    On PostgreSQL two writers read the same current row at once; the one that writes second
+    finds the row changed under it (an optimistic lock's version, ``StaleDataError``) or its
+    key taken by the other's commit (a unique violation). SQLite writers queue with
+    ``BEGIN IMMEDIATE``, so there a unique violation is a missing check, a bug.
+    """
+    if isinstance(exc, StaleDataError):
+        what = str(exc).split("table '", 1)[-1].split("'", 1)[0] if "table '" in str(exc) else ""
+    elif getattr(getattr(exc, "orig", None), "sqlstate", None) == UNIQUE_VIOLATION:
+        what = getattr(exc.orig.diag, "table_name", None) or ""  # type: ignore[attr-defined]
+    else:
+        return None
+    rows = f" in {what}" if what else ""
+    return ConcurrentChange(
+        f"{display}: another user changed the same records{rows} at the same moment; "
+        "nothing was written; reload and do it again to work from what is stored now"
+    )
+
+
 def _pg_options(given: str | tuple[str, ...] | None) -> str:
     """A lock wait gives up after ``ESG_LOCK_WAIT_SECONDS``, keeping the URL's own options."""
     lock_wait = f"-c lock_timeout={int(get_settings().lock_wait_seconds * 1000)}"
@@ -243,8 +267,9 @@ class Database:
                 yield session
                 session.flush()
                 fault_point("db.commit")
-        except DBAPIError as exc:
-            raise database_failure(exc, self.display) or exc from None
+        except (DBAPIError, StaleDataError) as exc:
+            known = concurrent_change(exc, self.display) or database_failure(exc, self.display)
+            raise known or exc from None
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()

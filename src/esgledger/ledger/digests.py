@@ -7,7 +7,10 @@ requests without a file), ``run:3`` (a calculation run with its coefficients, re
 issues) and ``report:2025/1`` (the files of one publication). A writer calls :func:`touch`
 for each scope it changed; the next :func:`esgledger.ledger.audit.record` in the same
 transaction stores the scope's digest in its payload, so the chain hash covers it and
-``esg audit verify --deep`` can recompute it.
+``esg audit verify --deep`` can recompute it. ``voids:12`` is the void state (who voided
+which activity rows of batch 12, when and why): the void columns change after the import, so
+the batch's digest leaves them out, and each void, un-void or replacing import digests the
+void state of the batches it changed instead.
 
 The digest is the SHA-256 of each table's rows in primary-key order, in the canonical text of
 :mod:`esgledger.ledger.row_text` (floats as ``repr``, dates ISO, booleans true/false), so the
@@ -33,9 +36,8 @@ from esgledger.ledger.row_text import rows_text
 
 PENDING = "esgledger.audit.pending_scopes"
 NO_BATCH = "none"
-MUTABLE_COLUMNS = frozenset(
-    {"is_current", "version", "voided_at", "voided_by", "void_reason"}
-)
+VOID_COLUMNS = ("voided_at", "voided_by", "void_reason")  # digested per ``voids:`` scope
+MUTABLE_COLUMNS = frozenset({"is_current", "version", *VOID_COLUMNS})
 # Tables whose rows are written once: a later event may digest them again, never differently.
 WRITTEN_ONCE = frozenset(
     {
@@ -59,6 +61,7 @@ class Part:
 
     table: str
     where: Where
+    columns: tuple[str, ...] = ()  # only these; default: all but MUTABLE_COLUMNS
 
 
 def _by(column: str) -> Where:
@@ -76,6 +79,10 @@ def _factors_of_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
     """Factor values have no batch id: they belong to an edition that has one."""
     editions = Base.metadata.tables["factor_editions"]
     return t.c.edition.in_(select(editions.c.edition).where(_batch("batch_id")(editions, args)))
+
+
+def _voided_in_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
+    return (t.c.batch_id == int(args[0])) & t.c.voided_at.is_not(None)
 
 
 def _edition(t: Table, args: list[str]) -> ColumnElement[bool]:
@@ -97,7 +104,15 @@ KINDS: dict[str, list[Part]] = {
         Part("calculation_issues", _by("run_id")),
     ],
     "report": [Part("published_reports", _edition)],
+    "voids": [Part("activity_records", _voided_in_batch, ("id", *VOID_COLUMNS))],
 }
+# Kinds whose rows a later event changes: no written-once check for them.
+CHANGING_KINDS = frozenset({"voids"})
+
+
+def written_once(scope: str, table: str) -> bool:
+    """Whether ``table``'s rows of ``scope`` may be digested again only unchanged."""
+    return table in WRITTEN_ONCE and scope.partition(":")[0] not in CHANGING_KINDS
 
 
 def batch_scope(batch_id: int | None) -> str:
@@ -110,6 +125,10 @@ def run_scope(run_id: int) -> str:
 
 def report_scope(year: int, edition: int) -> str:
     return f"report:{year}/{edition}"
+
+
+def voids_scope(batch_id: int) -> str:
+    return f"voids:{batch_id}"
 
 
 def touch(session: Session, scope: str) -> None:
@@ -135,7 +154,8 @@ def digest(session: Session, scope: str) -> dict[str, Any]:
     for part in KINDS[kind]:
         table = Base.metadata.tables[part.table]
         sha, count = hashlib.sha256(), 0
-        for rows, data in _chunks(session, table, part.where(table, args)):
+        columns = [table.c[c] for c in part.columns] or covered_columns(table)
+        for rows, data in _chunks(session, table, columns, part.where(table, args)):
             sha.update(data)
             count += rows
         tables[table.name] = [count, sha.hexdigest()]
@@ -147,10 +167,9 @@ def covered_columns(table: Table) -> list[Column[Any]]:
 
 
 def _chunks(
-    session: Session, table: Table, where: ColumnElement[bool]
+    session: Session, table: Table, columns: list[Column[Any]], where: ColumnElement[bool]
 ) -> Iterator[tuple[int, bytes]]:
     """(row count, canonical bytes) per ``CHUNK`` rows, in primary-key order."""
-    columns = covered_columns(table)
     kinds = [column_kind(c.type) for c in columns]
     postgres = session.get_bind().dialect.name == "postgresql"
     order = [
@@ -206,6 +225,9 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("calculation_issues", "run_id"),
     ):
         found |= {run_scope(r) for r in session.scalars(select(t[name].c[column]).distinct())}
+    records = t["activity_records"]
+    voided = select(records.c.batch_id).where(records.c.voided_at.is_not(None)).distinct()
+    found |= {voids_scope(b) for b in session.scalars(voided)}
     reports = t["published_reports"]
     pairs = session.execute(select(reports.c.year, reports.c.edition).distinct())
     found |= {report_scope(y, e) for y, e in pairs}

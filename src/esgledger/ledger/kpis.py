@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from esgledger.errors import Conflict, ImportRejected, Problem
+from esgledger.errors import ConcurrentChange, ImportRejected, Problem
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.decimals import xlsx_value_decimals
 from esgledger.ingest.kpis import validate_kpis
@@ -54,8 +54,8 @@ def import_kpis(
         shown = xlsx_value_decimals(Path(path), sheet, "kpis", table.frame.height)
     try:
         return _store(db, table, shown, actor=actor)
-    except (KeyTaken, StaleDataError, IntegrityError):
-        raise Conflict(
+    except (KeyTaken, ConcurrentChange, StaleDataError, IntegrityError):
+        raise ConcurrentChange(
             f"{table.source}: refused, another user changed the same KPI values at the same "
             "time; nothing was imported (run the import again to compare with what is stored now)"
         ) from None

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from esgledger.errors import Conflict, InvalidInput, NotFound
-from esgledger.ledger import audit
+from esgledger.ledger import audit, digests
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord, ImportBatch, utcnow
 
@@ -85,13 +85,15 @@ def _update(session: Session, ids: Sequence[int], *, voided: bool, **values: Any
     state = ActivityRecord.voided_at.is_not(None) if voided else ActivityRecord.voided_at.is_(None)
     done = 0
     for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
         result = session.execute(
-            update(ActivityRecord)
-            .where(ActivityRecord.id.in_(ids[start : start + CHUNK]), state)
-            .values(**values),
+            update(ActivityRecord).where(ActivityRecord.id.in_(chunk), state).values(**values),
             execution_options={"synchronize_session": False},
         )
         done += result.rowcount or 0  # type: ignore[attr-defined]
+        batches = select(ActivityRecord.batch_id).where(ActivityRecord.id.in_(chunk)).distinct()
+        for batch_id in session.scalars(batches):
+            digests.touch(session, digests.voids_scope(batch_id))  # the event digests the state
     return done
 
 
