@@ -26,7 +26,7 @@ from esgledger.ledger.known_failures import known_failure
 from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
 from esgledger.web.last_resort import LastResort
-from esgledger.web.pages import PAGE_ROUTERS
+from esgledger.web.pages import PAGE_ROUTERS, api_docs
 from esgledger.web.templating import render
 
 API_PREFIX = "/api/"
@@ -91,6 +91,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Add the page routes, the stylesheet, HTML error pages and security headers."""
+    api_docs.mount_assets(app)  # before /static, which would shadow it
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
@@ -99,4 +100,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.add_middleware(LastResort, handler=_on_unexpected)
-    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # added last: outermost
+    app.add_middleware(SecurityHeaders)  # added last: outermost

@@ -1,6 +1,7 @@
 """Page routers, one module per area; :mod:`esgledger.web.app` mounts them all."""
 
 from esgledger.web.pages import (
+    api_docs,
     assess,
     audit,
     dashboard,
@@ -22,4 +23,5 @@ PAGE_ROUTERS = (
     assess.router,
     reports.router,
     audit.router,
+    api_docs.router,
 )
