@@ -251,6 +251,15 @@ def resume(
     return SignedIn(principal_of(session, user), row.id, row.csrf_token, token)
 
 
+def owner_of(session: Session, token: str) -> str | None:
+    """Who a cookie token signed in, live or ended (to return a form only to its author)."""
+    return session.scalar(
+        select(User.username)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.token_hash == _hash(token))
+    )
+
+
 def logout(session: Session, token: str) -> None:
     """End the session a cookie token stands for (no error if it already ended)."""
     row = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(token)))

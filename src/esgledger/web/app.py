@@ -27,6 +27,7 @@ from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
 from esgledger.web.last_resort import LastResort
 from esgledger.web.pages import PAGE_ROUTERS, api_docs
+from esgledger.web.pages.login import login_keeping_form
 from esgledger.web.templating import render
 
 API_PREFIX = "/api/"
@@ -45,6 +46,8 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return api_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
+        if request.method == "POST":  # a form typed before the session ended: keep it
+            return await login_keeping_form(request, str(exc))
         return RedirectResponse(login_url(request), status_code=303)
     kind = api_errors.kind_of(exc)
     context = {"message": str(exc), "status": kind.status, "title": kind.title}
