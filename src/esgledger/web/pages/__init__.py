@@ -1,6 +1,7 @@
 """Page routers, one module per area; :mod:`esgledger.web.app` mounts them all."""
 
 from esgledger.web.pages import (
+    account,
     api_docs,
     assess,
     audit,
@@ -24,4 +25,5 @@ PAGE_ROUTERS = (
     reports.router,
     audit.router,
     api_docs.router,
+    account.router,
 )

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from esgledger.auth.permissions import PermissionDenied
 from esgledger.auth.sessions import (
     SessionPolicy,
+    SignedIn,
     TooManyAttempts,
     login,
     logout,
@@ -127,6 +128,13 @@ def login_submit(request: Request, form: AnonymousFormDep) -> Response:
         response: Response = render(request, "resume_form.html", {"pending": kept})
     else:
         response = RedirectResponse(target, status_code=303)
+    return with_session_cookie(request, response, signed, policy)
+
+
+def with_session_cookie(
+    request: Request, response: Response, signed: SignedIn, policy: SessionPolicy
+) -> Response:
+    """``response`` setting the browser's session cookie to ``signed``'s token."""
     response.set_cookie(
         SESSION_COOKIE,
         sign(cookie_key(request), signed.token),
