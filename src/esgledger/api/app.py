@@ -40,6 +40,9 @@ def create_app(db_target: str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        previews = getattr(_app.state, "previews", None)  # the web's report preview jobs
+        if previews is not None:
+            previews.close()
         database.dispose()
 
     app = FastAPI(
