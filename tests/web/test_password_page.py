@@ -62,3 +62,16 @@ def test_password_change_ends_the_other_sessions_and_keeps_this_one(
     assert laptop.get("/").status_code == 303, "the other browser is signed out"
     assert _password_is(db, NEW) and not _password_is(db, PASSWORD)
     log_in(laptop, "olga", NEW)
+
+
+def test_guessing_the_current_password_is_throttled_like_a_login(
+    db: Database, web: TestClient
+) -> None:
+    make_user(db, "olga", "data_owner")
+    csrf = log_in(web, "olga")
+    for _ in range(5):  # ESG_LOGIN_MAX_FAILURES
+        assert _change(web, csrf, "a wrong guess", NEW).status_code == 403
+    throttled = _change(web, csrf, PASSWORD, NEW)  # even the right one waits now
+    assert throttled.status_code == 429 and "too many failed logins" in throttled.text
+    assert throttled.headers["retry-after"].isdigit()
+    assert _password_is(db, PASSWORD)

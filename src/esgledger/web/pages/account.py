@@ -12,9 +12,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from esgledger.auth.permissions import PermissionDenied
-from esgledger.auth.sessions import SessionPolicy, TooManyAttempts, login
-from esgledger.auth.users import authenticate, set_password
+from esgledger.auth.sessions import SessionPolicy, TooManyAttempts, check_password_of, login
+from esgledger.auth.users import set_password
 from esgledger.errors import InvalidInput
+from esgledger.ledger.models import utcnow
 from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.pages.login import with_session_cookie
 from esgledger.web.templating import render
@@ -38,16 +39,26 @@ def password_change(request: Request, user: UserDep, form: FormDep) -> Response:
     current, new, again = (str(form.get(k) or "") for k in ("current", "new", "again"))
     if new != again:
         return _page(request, "the two new passwords differ; type the new one twice", 422)
-    try:
-        with database(request).write() as session:
-            authenticate(session, user.username, current)
-            set_password(session, user.username, new, actor=user.username)
-    except PermissionDenied:
-        return _page(request, "the current password is not right; nothing was changed", 403)
-    except InvalidInput as exc:
-        return _page(request, f"{exc}; nothing was changed", 422)
     policy = SessionPolicy.from_settings()
     client = request.client.host if request.client else "unknown"
+    wrong = False
+    try:
+        with database(request).write() as session:
+            try:  # rate-limited and audited as a sign-in: a borrowed session cannot guess it
+                check_password_of(session, user.username, current, client=client,
+                                  policy=policy, now=utcnow())  # fmt: skip
+            except PermissionDenied:
+                wrong = True  # the failure is committed, nothing else is done
+            else:
+                set_password(session, user.username, new, actor=user.username)
+    except InvalidInput as exc:
+        return _page(request, f"{exc}; nothing was changed", 422)
+    except TooManyAttempts as exc:
+        page = _page(request, f"{exc}; nothing was changed", 429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    if wrong:
+        return _page(request, "the current password is not right; nothing was changed", 403)
     try:
         with database(request).write() as session:
             signed = login(session, user.username, new, client=client, policy=policy)
