@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         description="The largest request body the server accepts, in MB (uploads included); "
         "a larger one is refused with 413.",
     )
+    preview_workers: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="Report previews the web app renders at once (a PDF may take half a "
+        "minute); more wait in a queue. A preview of an unchanged ledger is served from cache.",
+    )
     token_days: int = Field(
         default=90,
         ge=1,

@@ -32,13 +32,17 @@ def create_app(db_target: str) -> FastAPI:
     """The API for the workspace at ``db_target`` (SQLite path or PostgreSQL URL).
 
     The workspace must exist and be migrated (as for every ``esg`` command); the schema is
-    published at ``/api/v1/openapi.json`` with interactive docs at ``/api/v1/docs``.
+    published at ``/api/v1/openapi.json``; the interactive docs are the web page ``/api-docs``
+    (signed-in users only, Swagger UI served from the installed package, no CDN).
     """
     database = open_workspace(db_target)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        previews = getattr(_app.state, "previews", None)  # the web's report preview jobs
+        if previews is not None:
+            previews.close()
         database.dispose()
 
     app = FastAPI(
@@ -49,7 +53,7 @@ def create_app(db_target: str) -> FastAPI:
         "`Authorization: Bearer <token>`; the user's role and entity grants decide what it may "
         "do. Every error is RFC 9457 problem details (`application/problem+json`).",
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # see esgledger.web.pages.api_docs
         redoc_url=None,
         lifespan=lifespan,
     )

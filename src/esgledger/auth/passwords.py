@@ -13,25 +13,15 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from esgledger.errors import InvalidInput
-
-MIN_LENGTH = 10
-
 
 @cache
 def _hasher() -> PasswordHasher:
     return PasswordHasher()  # RFC 9106 low-memory profile: argon2id, t=3, m=64 MiB, p=4
 
 
-def check_strength(password: str) -> None:
-    """Refuse passwords too short to resist guessing, saying the rule."""
-    if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_LENGTH} characters")
-
-
 def hash_password(password: str) -> str:
-    """An argon2id hash with a fresh random salt."""
-    check_strength(password)
+    """An argon2id hash with a fresh random salt (the rules a new password must meet are
+    :func:`esgledger.auth.password_rules.check_password`'s; a rehash on sign-in keeps the old)."""
     return _hasher().hash(password)
 
 

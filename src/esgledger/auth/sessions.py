@@ -149,22 +149,17 @@ def _refuse(wait: dt.timedelta) -> None:
     raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
 
 
-def login(
+def check_password_of(
     session: Session,
     username: str,
     password: str,
     *,
     client: str,
-    policy: SessionPolicy | None = None,
-    now: dt.datetime | None = None,
-) -> SignedIn:
-    """A new session for a correct password; rate-limited; one message for every failure.
-
-    A failure is recorded even though the caller's transaction then raises, so call this in
-    a session whose commit does not depend on success (the web layer commits failures).
-    """
-    policy = policy or SessionPolicy.from_settings()
-    now = now or utcnow()
+    policy: SessionPolicy,
+    now: dt.datetime,
+) -> Principal:
+    """The user, when ``password`` is theirs: rate-limited, failures recorded and audited
+    (a sign-in, or a signed-in user confirming their current password)."""
     name = username.strip().lower()
     client = client[:100]
     _check_rate(session, name, client, policy, now)
@@ -182,6 +177,27 @@ def login(
         )
         raise
     session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+    return who
+
+
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    policy: SessionPolicy | None = None,
+    now: dt.datetime | None = None,
+) -> SignedIn:
+    """A new session for a correct password; rate-limited; one message for every failure.
+
+    A failure is recorded even though the caller's transaction then raises, so call this in
+    a session whose commit does not depend on success (the web layer commits failures).
+    """
+    policy = policy or SessionPolicy.from_settings()
+    now = now or utcnow()
+    client = client[:100]
+    who = check_password_of(session, username, password, client=client, policy=policy, now=now)
     token = secrets.token_urlsafe(32)
     row = WebSession(
         user_id=who.user_id,
@@ -249,6 +265,15 @@ def resume(
         row.last_seen_at = now
         session.flush()
     return SignedIn(principal_of(session, user), row.id, row.csrf_token, token)
+
+
+def owner_of(session: Session, token: str) -> str | None:
+    """Who a cookie token signed in, live or ended (to return a form only to its author)."""
+    return session.scalar(
+        select(User.username)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.token_hash == _hash(token))
+    )
 
 
 def logout(session: Session, token: str) -> None:

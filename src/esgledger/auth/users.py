@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.auth.password_rules import check_password
 from esgledger.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from esgledger.auth.permissions import ROLES, PermissionDenied, Principal
 from esgledger.errors import Conflict, InvalidInput, NotFound
@@ -46,6 +47,8 @@ def add_user(
         raise InvalidInput(f"{email!r} is not an e-mail address")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} already exists; `esg user list` lists users")
+    if password:
+        check_password(password, username=username)
     user = User(
         username=username,
         role=role,
@@ -113,6 +116,7 @@ def _revoke_tokens(session: Session, user: User, *, actor: str) -> list[int]:
 
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
     user = get_user(session, username)
+    check_password(password, username=user.username)
     user.password_hash = hash_password(password)
     # a new password ends every browser session signed in with the old one
     for row in session.scalars(

@@ -26,7 +26,8 @@ from esgledger.ledger.known_failures import known_failure
 from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
 from esgledger.web.last_resort import LastResort
-from esgledger.web.pages import PAGE_ROUTERS
+from esgledger.web.pages import PAGE_ROUTERS, api_docs
+from esgledger.web.pages.login import login_keeping_form
 from esgledger.web.templating import render
 
 API_PREFIX = "/api/"
@@ -45,6 +46,8 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return api_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
+        if request.method == "POST":  # a form typed before the session ended: keep it
+            return await login_keeping_form(request, str(exc))
         return RedirectResponse(login_url(request), status_code=303)
     kind = api_errors.kind_of(exc)
     context = {"message": str(exc), "status": kind.status, "title": kind.title}
@@ -91,6 +94,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Add the page routes, the stylesheet, HTML error pages and security headers."""
+    api_docs.mount_assets(app)  # before /static, which would shadow it
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
@@ -99,4 +103,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.add_middleware(LastResort, handler=_on_unexpected)
-    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # added last: outermost
+    app.add_middleware(SecurityHeaders)  # added last: outermost

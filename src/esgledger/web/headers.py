@@ -8,8 +8,8 @@
   show a cached audit log, and API answers carry figures of a signed-in user;
 - no referrer across sites, no type sniffing.
 
-The interactive API docs load Swagger UI from its CDN, so that one page gets only the
-framing and sniffing rules.
+The interactive API docs (``/api-docs``) serve Swagger UI from the installed package, so
+they keep the same policy as every page.
 """
 
 from __future__ import annotations
@@ -22,16 +22,14 @@ POLICY = (
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-DOCS_POLICY = "frame-ancestors 'none'"
 CACHEABLE = ("/static/",)
 
 
 class SecurityHeaders:
     """ASGI middleware adding the headers above to every HTTP answer."""
 
-    def __init__(self, app: ASGIApp, docs_path: str | None = None):
+    def __init__(self, app: ASGIApp):
         self.app = app
-        self.docs_path = docs_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,9 +40,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = (
-                    DOCS_POLICY if path == self.docs_path else POLICY
-                )
+                headers["Content-Security-Policy"] = POLICY
                 headers["X-Frame-Options"] = "DENY"
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"

@@ -1,6 +1,8 @@
 """Page routers, one module per area; :mod:`esgledger.web.app` mounts them all."""
 
 from esgledger.web.pages import (
+    account,
+    api_docs,
     assess,
     audit,
     dashboard,
@@ -22,4 +24,6 @@ PAGE_ROUTERS = (
     assess.router,
     reports.router,
     audit.router,
+    api_docs.router,
+    account.router,
 )

@@ -1,0 +1,122 @@
+"""Issue #14 (PDF previews): a preview renders in the background, a status page follows
+it, one job per ledger state, year and format, at most ``ESG_PREVIEW_WORKERS`` at once,
+and a reader asking for the same state gets the finished file; a year that cannot be
+reported, or a render that fails, gets a clear page, never a broken download."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from esgledger.ledger.db import Database
+from tests.conftest import Cli
+from tests.web.conftest import log_in, make_user
+from tests.web.test_dashboard_pages import YEAR, build_workspace
+
+STATE = re.compile(r'data-testid="preview-state" data-state="(\w+)"')
+
+
+@pytest.fixture
+def workspace(cli: Cli, tmp_path: Path) -> dict[str, Any]:
+    return build_workspace(cli, tmp_path)
+
+
+def wait_for(web: TestClient, status_url: str) -> str:
+    """Follow a preview's status page (as its refresh would) until it has finished."""
+    for _ in range(1200):  # a bound on polls, not on time: the render's speed is not tested
+        page = web.get(status_url)
+        state = STATE.search(page.text)
+        assert state, page.text[:300]
+        if state.group(1) in ("done", "failed"):
+            return page.text
+        assert '<meta http-equiv="refresh"' in page.text
+        time.sleep(0.1)
+    raise AssertionError(f"{status_url} never finished")
+
+
+def fetch_preview(web: TestClient, year: int, fmt: str) -> httpx.Response:
+    """The preview file of ``year`` in ``fmt``, through the status page if it is not ready."""
+    first = web.get(f"/reports/download?year={year}&format={fmt}")
+    if first.status_code != 303:
+        return first
+    page = wait_for(web, first.headers["location"])
+    link = re.search(r'href="(/reports/preview/\w+/file)"', page)
+    assert link, page[:500]
+    return web.get(link.group(1))
+
+
+def test_a_pdf_preview_renders_in_the_background_once_per_ledger_state(
+    db: Database, cli: Cli, web: TestClient, workspace: dict
+) -> None:
+    make_user(db, "mia", "esg_manager")
+    log_in(web, "mia")
+    start = web.get(f"/reports/download?year={YEAR}&format=pdf")
+    assert start.status_code == 303, "no render inside the request"
+    status_url = start.headers["location"]
+    assert re.fullmatch(r"/reports/preview/\w+", status_url)
+    page = wait_for(web, status_url)
+    assert 'data-state="done"' in page and f"esg-report-{YEAR}.pdf" in page
+    pdf = web.get(f"{status_url}/file")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith("attachment;")
+
+    again = web.get(f"/reports/download?year={YEAR}&format=pdf")  # same ledger state
+    assert again.status_code == 200 and again.content == pdf.content, "served from cache"
+    other_reader = TestClient(web.app, follow_redirects=False)
+    make_user(db, "ann", "auditor")  # a sign-in or a new user changes no figure
+    log_in(other_reader, "ann")
+    assert other_reader.get(f"/reports/download?year={YEAR}&format=pdf").content == pdf.content
+
+    cli("calc", "--year", str(YEAR))  # the data changed: a new job
+    changed = web.get(f"/reports/download?year={YEAR}&format=pdf")
+    assert changed.status_code == 303 and changed.headers["location"] != status_url
+    wait_for(web, changed.headers["location"])
+
+
+def test_at_most_the_configured_number_of_previews_render_at_once(
+    db: Database, web: TestClient, workspace: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESG_PREVIEW_WORKERS", "1")
+    make_user(db, "mia", "esg_manager")
+    log_in(web, "mia")
+    started = [web.get(f"/reports/download?year={y}&format={f}")
+               for y, f in ((YEAR, "html"), (YEAR, "xlsx"), (YEAR - 1, "html"))]  # fmt: skip
+    assert [s.status_code for s in started] == [303, 303, 303]
+    assert len({s.headers["location"] for s in started}) == 3
+    for s in started:
+        assert 'data-state="done"' in wait_for(web, s.headers["location"])
+    assert web.app.state.previews.most_running == 1  # type: ignore[attr-defined]
+
+
+def test_a_year_without_data_or_a_failed_render_gets_a_clear_page(
+    db: Database, web: TestClient, workspace: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user(db, "mia", "esg_manager")
+    make_user(db, "olga_b", "data_owner")
+    log_in(web, "mia")
+    empty = web.get("/reports/download?year=1990&format=pdf")
+    assert empty.status_code == 422 and empty.headers["content-type"].startswith("text/html")
+    assert "content-disposition" not in empty.headers
+    assert "no report for 1990" in empty.text and str(YEAR) in empty.text
+    assert web.get("/reports/preview/nosuchjob").status_code == 404
+
+    monkeypatch.setenv("ESG_FAULT_POINT", "report.staged:enospc")  # the disk fills up
+    start = web.get(f"/reports/download?year={YEAR}&format=html")
+    page = wait_for(web, start.headers["location"])
+    assert 'data-state="failed"' in page and "could not be rendered" in page
+    assert web.get(start.headers["location"]).status_code == 422
+    assert web.get(f"{start.headers['location']}/file").status_code == 303  # no broken file
+    monkeypatch.delenv("ESG_FAULT_POINT")
+    retry = web.get(f"/reports/download?year={YEAR}&format=html")  # "Try again"
+    assert retry.status_code == 303
+    assert 'data-state="done"' in wait_for(web, retry.headers["location"])
+
+    owner = TestClient(web.app, follow_redirects=False)
+    log_in(owner, "olga_b")
+    assert owner.get(start.headers["location"]).status_code == 403
