@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from esgledger.disclose import headings
 from esgledger.disclose.report import ReportModel
 from esgledger.spreadsheets import keep_text
 
@@ -33,7 +34,7 @@ def _environment() -> Environment:
 
 
 def render_html(model: ReportModel) -> str:
-    return _environment().get_template("report.html.j2").render(m=model)
+    return _environment().get_template("report.html.j2").render(m=model, h=headings)
 
 
 def write_html(model: ReportModel, path: Path) -> Path:

@@ -1,0 +1,87 @@
+"""Every heading id the report prints, in one place, so indices can point at them.
+
+The content index links a disclosure to a heading by its ``id`` (and the PDF to its page);
+the renderer gives each chapter and section the id named here, and nothing else does. Topic
+chapters written as Markdown take the id of their file (``04-water.md`` → ``water``), which
+is the outline's anchor (``catalog/data/report_sections.csv``): :data:`TOPIC_CHAPTERS` lists
+the ones the demo writes and the materiality rules ask for.
+"""
+
+from __future__ import annotations
+
+COVER = "cover"
+CONTENTS = "contents"
+ABOUT = "about-report"
+BOUNDARIES = "boundaries"
+METHODOLOGY = "methodology"
+METHODS = "methods"  # calculation methods and factor editions, inside the methodology
+DATA_QUALITY = "data-quality"
+HIGHLIGHTS = "highlights"
+LETTER = "message"
+MATERIALITY = "materiality"
+RISKS = "risk-management"
+CLIMATE_RISKS = "climate-risks"
+CARBON_PRICE = "carbon-price"
+TARGETS = "targets"
+STAKEHOLDERS = "stakeholder-engagement"
+STAKEHOLDER_TABLE = "stakeholder-table"
+ASSURANCE = "assurance"
+KPI_APPENDIX = "kpi-appendix"
+CONTENT_INDEX = "content-index"
+VERIFICATION = "verification"
+
+# Topic chapters (Markdown sections), by the material topic they answer.
+TOPIC_CHAPTERS = {
+    "governance": "sustainability-governance",
+    "climate": "climate-change",
+    "water": "water",
+    "waste": "waste-emissions",
+    "supply chain": "supply-chain",
+    "innovation": "innovation",
+    "employees": "employees",
+    "ohs": "ohs",
+    "cybersecurity": "data-security",
+    "stakeholders": STAKEHOLDERS,
+    "human rights": "human-rights",
+    "product quality": "product-quality",
+}
+
+# The four elements each double-material topic's chapter covers (IFRS S1 / SZSE No. 17).
+ELEMENTS = ("governance", "strategy", "management", "metrics")
+ELEMENT_TITLES = {
+    "governance": "Governance",
+    "strategy": "Strategy",
+    "management": "Impact, risk and opportunity management",
+    "metrics": "Metrics and targets",
+}
+
+
+def element_id(chapter: str, element: str) -> str:
+    """The id of one of the four elements inside a topic chapter: ``data-security--strategy``."""
+    return f"{chapter}--{element}"
+
+
+def content_index_id(framework: str) -> str:
+    """The id of one framework's content index: ``content-index-gri-2021``."""
+    return f"{CONTENT_INDEX}-{framework}"
+
+
+FIXED = (
+    COVER,
+    CONTENTS,
+    ABOUT,
+    BOUNDARIES,
+    METHODOLOGY,
+    METHODS,
+    DATA_QUALITY,
+    HIGHLIGHTS,
+    MATERIALITY,
+    RISKS,
+    CLIMATE_RISKS,
+    TARGETS,
+    STAKEHOLDER_TABLE,
+    ASSURANCE,
+    KPI_APPENDIX,
+    CONTENT_INDEX,
+    VERIFICATION,
+)
