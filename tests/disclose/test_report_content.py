@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from esgledger.catalog import metrics
+from esgledger.disclose.headings import ASSURANCE, ELEMENTS, STAKEHOLDER_TABLE, element_id
+from esgledger.disclose.topics import chapter_of_topic
 from esgledger.ledger.db import Database
 from esgledger.ledger.report_models import PublishedReport
 from tests.conftest import DemoBuild
@@ -89,3 +91,67 @@ def test_tiles_give_like_for_like_change_when_the_boundary_changed(demo_build: D
     html = _flat(_html(demo_build))
     tiles = html[html.index("2025 at a glance") :]
     assert "like-for-like;" in tiles and "on the changed boundary" in tiles
+
+
+def _material_topics(demo_build: DemoBuild) -> list[str]:
+    from esgledger.assess import matrix
+    from esgledger.assess.materiality import get_assessment
+
+    db = Database(str(demo_build.db_path))
+    try:
+        with db.read() as session:
+            shown = matrix.show(session, get_assessment(session, 2025))
+    finally:
+        db.dispose()
+    return [t["topic"] for t in shown["topics"] if t["material"] or t["double_material"]]
+
+
+def _part(html: str, anchor: str) -> str:
+    """The HTML of the section with id ``anchor``, up to the next section."""
+    start = html.index(f'id="{anchor}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_every_material_topic_has_a_chapter_with_the_four_elements(demo_build: DemoBuild) -> None:
+    html = _html(demo_build)
+    topics = _material_topics(demo_build)
+    assert {"climate-change", "cybersecurity-data-protection"} <= set(topics)
+    for topic in topics:
+        anchor = chapter_of_topic(topic)
+        assert anchor is not None, topic
+        chapter = _part(html, anchor)
+        for element in ELEMENTS:
+            assert f'id="{element_id(anchor, element)}"' in chapter, (topic, element)
+    security = _flat(_part(html, "data-security"))
+    assert "Ransomware attack on production systems" in security  # from the risk register
+    climate = _flat(_part(html, "climate-change"))
+    assert "GHG-INT" in climate  # the target register's climate target
+
+
+def test_the_new_chapters_and_the_stakeholder_table(demo_build: DemoBuild) -> None:
+    html = _html(demo_build)
+    for anchor in ("stakeholder-engagement", "human-rights", "product-quality", "data-security"):
+        assert f'<section id="{anchor}"' in html, anchor
+    table = _flat(_part(html, STAKEHOLDER_TABLE))
+    assert "Stakeholder group" in table and "Respondents" in table and "Responses" in table
+    assert re.search(r"Customers [^|]*?\d", table)
+
+
+def test_climate_risks_have_impact_horizon_financial_effect_and_response(
+    demo_build: DemoBuild,
+) -> None:
+    table = _flat(_part(_html(demo_build), "climate-risks"))
+    for column in ("Impact", "Horizon and level", "Financial effect", "Response"):
+        assert column in table, column
+    # the carbon-price risk carries its quantified exposure, the others say they are not
+    assert re.search(r"Rising price of GHG emissions .*? up to [\d,]+ \w+ a year", table)
+    assert "not quantified" in table
+
+
+def test_assurance_and_a_signed_dated_letter(demo_build: DemoBuild, pdf_text: str) -> None:
+    html = _flat(_html(demo_build))
+    assurance = _flat(_part(_html(demo_build), ASSURANCE))
+    assert "not externally assured" in assurance
+    letter = _flat(_part(_html(demo_build), "message"))
+    assert "Li Wei" in letter and "Chair of the Board" in letter and "28 March 2026" in letter
+    assert "Li Wei" in _flat(pdf_text) and "not externally assured" in html

@@ -3,8 +3,9 @@
 The content index links a disclosure to a heading by its ``id`` (and the PDF to its page);
 the renderer gives each chapter and section the id named here, and nothing else does. Topic
 chapters written as Markdown take the id of their file (``04-water.md`` → ``water``), which
-is the outline's anchor (``catalog/data/report_sections.csv``): :data:`TOPIC_CHAPTERS` lists
-the ones the demo writes and the materiality rules ask for.
+is the outline's anchor (``catalog/data/report_sections.csv``); :mod:`.topics` lists the topic
+chapters and the material topics each answers, and :func:`element_id` the ids of their four
+elements.
 """
 
 from __future__ import annotations
@@ -29,22 +30,6 @@ ASSURANCE = "assurance"
 KPI_APPENDIX = "kpi-appendix"
 CONTENT_INDEX = "content-index"
 VERIFICATION = "verification"
-
-# Topic chapters (Markdown sections), by the material topic they answer.
-TOPIC_CHAPTERS = {
-    "governance": "sustainability-governance",
-    "climate": "climate-change",
-    "water": "water",
-    "waste": "waste-emissions",
-    "supply chain": "supply-chain",
-    "innovation": "innovation",
-    "employees": "employees",
-    "ohs": "ohs",
-    "cybersecurity": "data-security",
-    "stakeholders": STAKEHOLDERS,
-    "human rights": "human-rights",
-    "product quality": "product-quality",
-}
 
 # The four elements each double-material topic's chapter covers (IFRS S1 / SZSE No. 17).
 ELEMENTS = ("governance", "strategy", "management", "metrics")

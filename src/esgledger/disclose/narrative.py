@@ -20,15 +20,17 @@ names the file and line; :mod:`esgledger.disclose.narrative_lint` then reads the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 
 from esgledger.catalog import Metric, metrics
+from esgledger.disclose.headings import ELEMENT_TITLES, element_id
 from esgledger.disclose.narrative_lint import Printed, lint_narrative
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, dims_text
@@ -51,12 +53,13 @@ Lookup = Callable[[str, int, str], KpiFigure | None]
 
 @dataclass(frozen=True)
 class Section:
-    """One narrative section: its id (the file name), title and rendered HTML."""
+    """One narrative section: its id (the file name), title, rendered HTML and front matter."""
 
     id: str
     title: str
     html: str
     source: Path
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def unit_label(unit: str) -> str:
@@ -202,8 +205,9 @@ def load_sections(
     out: list[Section] = []
     for path in sorted(folder.glob("*.md")):
         printed: list[Printed] = []
+        meta, raw = front_matter(path.read_text(encoding="utf-8"), path.name)
         text = bind(
-            path.read_text(encoding="utf-8"),
+            raw,
             year=year,
             lookup=lookup,
             source=path.name,
@@ -216,5 +220,55 @@ def load_sections(
         )
         body = "\n".join(ln for ln in text.splitlines() if ln.strip() != f"# {title}")
         section_id = re.sub(r"^\d+[-_]", "", path.stem)
-        out.append(Section(section_id, title, md.render(body), path))
+        html = heading_ids(md.render(body), section_id)
+        out.append(Section(section_id, title, html, path, meta))
     return out
+
+
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+FRONT_KEYS = ("signatory", "title", "date")
+
+
+def front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
+    """``key: value`` lines between ``---`` fences at the top (the chair letter's signatory,
+    title and date), and the text without them; line numbers of the rest are kept."""
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    meta: dict[str, str] = {}
+    for number, line in enumerate(match.group(1).splitlines(), start=2):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or key.strip() not in FRONT_KEYS:
+            raise InvalidInput(
+                f"{source}, line {number}: front matter takes {', '.join(FRONT_KEYS)} "
+                f"as 'key: value', not {line.strip()!r}"
+            )
+        meta[key.strip()] = value.strip()
+        if key.strip() == "date":
+            meta["date_text"] = _long_date(value.strip(), f"{source}, line {number}")
+    return meta, "\n" * match.group(0).count("\n") + text[match.end() :]
+
+
+def _long_date(text: str, where: str) -> str:
+    """``2026-03-28`` as a letter prints it: ``28 March 2026``."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{where}: date {text!r} is not a date; write YYYY-MM-DD") from None
+    return f"{day.day} {day:%B %Y}"
+
+
+def heading_ids(html: str, section_id: str) -> str:
+    """Sub-headings one level down (the section title is the h2), each with a stable id:
+    the four elements as ``section--governance`` …, others by their words."""
+    by_title = {t.lower(): key for key, t in ELEMENT_TITLES.items()}
+
+    def replace(match: re.Match[str]) -> str:
+        level, inner = int(match.group(1)), match.group(2)
+        plain = re.sub(r"<[^>]+>", "", inner).strip()
+        key = by_title.get(plain.lower()) or re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+        return f'<h{level + 1} id="{element_id(section_id, key)}">{inner}</h{level + 1}>'
+
+    return re.sub(r"<h([2-5])>(.*?)</h\1>", replace, html)
