@@ -104,7 +104,8 @@ def check(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run every data-quality rule for a year and list the open findings (subcommand: ack)."""
+    """Run every data-quality rule for a year and list the open findings (subcommands: ack,
+    acknowledge, acknowledgements)."""
     if ctx.invoked_subcommand is not None:
         return
     if year is None:
