@@ -13,7 +13,13 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from esgledger.catalog import metrics
-from esgledger.disclose.headings import ASSURANCE, ELEMENTS, STAKEHOLDER_TABLE, element_id
+from esgledger.disclose.headings import (
+    ASSURANCE,
+    ELEMENTS,
+    FIXED,
+    STAKEHOLDER_TABLE,
+    element_id,
+)
 from esgledger.disclose.topics import chapter_of_topic
 from esgledger.ledger.db import Database
 from esgledger.ledger.report_models import PublishedReport
@@ -155,3 +161,9 @@ def test_assurance_and_a_signed_dated_letter(demo_build: DemoBuild, pdf_text: st
     letter = _flat(_part(_html(demo_build), "message"))
     assert "Li Wei" in letter and "Chair of the Board" in letter and "28 March 2026" in letter
     assert "Li Wei" in _flat(pdf_text) and "not externally assured" in html
+
+
+def test_every_registered_heading_id_is_printed(demo_build: DemoBuild) -> None:
+    html = _html(demo_build)
+    missing = [anchor for anchor in FIXED if f'id="{anchor}"' not in html]
+    assert missing == []
