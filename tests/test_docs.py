@@ -154,7 +154,9 @@ def esg_examples(text: str) -> list[str]:
     return examples
 
 
-@pytest.mark.parametrize("name", ["getting-started.md", "file-formats.md", "factor-resolution.md"])
+@pytest.mark.parametrize(
+    "name", ["getting-started.md", "file-formats.md", "factor-resolution.md", "report.md"]
+)
 def test_examples_name_real_commands(name: str) -> None:
     examples = esg_examples(read(name))
     assert examples or name != "getting-started.md", "no esg examples found"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -85,6 +87,20 @@ class Settings(BaseSettings):
         default="",
         description="Addresses of reverse proxies (comma-separated) whose X-Forwarded-For "
         "names the client; empty: the header is ignored and the connection's address counts.",
+    )
+    consolidation_approach: Literal["operational_control", "financial_control", "equity_share"] = (
+        Field(
+            default="operational_control",
+            description="How the report consolidates entities where a year has no boundary of "
+            "its own (a boundary states its own approach); printed in the methodology.",
+        )
+    )
+    base_year: int | None = Field(
+        default=None,
+        ge=1900,
+        le=2100,
+        description="The base year of emission figures and targets, printed in the methodology; "
+        "unset: the report says no base year is set.",
     )
     secure_cookies: bool = Field(
         default=False,

@@ -9,6 +9,7 @@ import typer
 
 from esgledger.checks import Finding, acknowledge, find_finding, run_checks
 from esgledger.checks.engine import DEFAULT_YOY_THRESHOLD
+from esgledger.cli import acknowledge_cmd
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json
 from esgledger.errors import InvalidInput
@@ -76,7 +77,10 @@ def _print(findings: list[Finding], year: int, shown_all: bool) -> None:
                 highlight=False,
             )
     if findings:
-        console.print("\nAcknowledge a finding with `esg check ack KEY --comment TEXT`.")
+        console.print(
+            "\nAcknowledge a finding with `esg check ack KEY --comment TEXT`, or a rule's "
+            "findings with `esg check acknowledge RULE --reason TEXT`."
+        )
 
 
 @check_app.callback()
@@ -100,7 +104,8 @@ def check(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run every data-quality rule for a year and list the open findings (subcommand: ack)."""
+    """Run every data-quality rule for a year and list the open findings (subcommands: ack,
+    acknowledge, acknowledgements)."""
     if ctx.invoked_subcommand is not None:
         return
     if year is None:
@@ -173,4 +178,5 @@ def ack(
 
 
 def register(app: typer.Typer) -> None:
+    acknowledge_cmd.add_to(check_app)
     app.add_typer(check_app, name="check")

@@ -29,13 +29,23 @@ def report(
         bool,
         typer.Option("--preview", help="Only write the files; do not keep them as a publication."),
     ] = False,
+    assurance: Annotated[
+        Path | None,
+        typer.Option(
+            "--assurance",
+            help="The assurance provider's statement (Markdown or text), printed as given; "
+            "without it the report says it is not externally assured.",
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Write the report: narrative, charts, KPI appendix, content indices, verification.
 
     The files are also kept in the ledger as the year's next edition (byte for byte, with
-    their SHA-256), for the web app, the API and auditors; `--preview` skips that.
+    their SHA-256), for the web app, the API and auditors; `--preview` skips that. A
+    publication is refused (exit 1) while error findings of `esg check` are open and not
+    acknowledged (`esg check acknowledge`); a preview never is.
     """
     formats = [f.strip().lower() for f in format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in ("html", "pdf", "xlsx")]
@@ -49,6 +59,7 @@ def report(
         sections=sections,
         years=years,
         archive_as=None if preview else actor(),
+        assurance=assurance,
     )
     if json:
         print_json(written)

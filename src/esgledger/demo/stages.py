@@ -64,18 +64,22 @@ def _calculation(ctx: DemoContext) -> StageReport:
 
 
 def _checks(ctx: DemoContext) -> StageReport:
-    """The data-quality checks of every year: counts by severity and rule, and whether each
-    defect the demo planted (:mod:`esgledger.demo.defects`) was found."""
+    """The data-quality checks of every year: counts by severity and rule, whether each
+    defect the demo planted (:mod:`esgledger.demo.defects`) was found, and the reviewer's
+    acknowledgements (:mod:`esgledger.demo.reviews`) the report's publication gate needs."""
     from collections import Counter
 
     from esgledger.checks import run_checks
     from esgledger.demo.defects import PLANTED
+    from esgledger.demo.reviews import acknowledge_reviewed
 
     findings = {}
     with ctx.db.read() as session:
         for year in sorted(ctx.years, reverse=True):
             for finding in run_checks(session, year):
                 findings.setdefault(finding.key, finding)
+    with ctx.db.write() as session:
+        acknowledged = acknowledge_reviewed(session, list(findings.values()), actor=ctx.actor)
     severities = Counter(f.severity for f in findings.values())
     rules = Counter(f"{f.rule} ({f.severity[0].upper()})" for f in findings.values())
     planted = [
@@ -93,6 +97,7 @@ def _checks(ctx: DemoContext) -> StageReport:
         + "; ".join(f"{p.rule} {p.year}: {p.description}" for p in planted)
         + ")",
         "by rule": ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items())),
+        "acknowledged with a reason": acknowledged,
     }
 
 

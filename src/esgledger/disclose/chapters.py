@@ -7,6 +7,7 @@ with its chart embedded as SVG. A chapter whose process has not been run is left
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,27 @@ def materiality_chapter(session: Session, year: int) -> dict[str, Any] | None:
     return {"anchor": "materiality", "title": "Double materiality assessment", "html": html}
 
 
+CARBON_PRICE = re.compile(r"carbon[- ]pric|price of (ghg|carbon|emissions)", re.I)
+
+
+def financial_effect(item: dict[str, Any], carbon: dict[str, Any] | None) -> str:
+    """The item's quantified financial effect, where the ledger quantifies it, else says not.
+
+    Only the carbon-price risk is quantified today (:mod:`esgledger.assess.carbon`): its
+    effect is the largest scenario exposure. Every other item says "not quantified".
+    """
+    text = f"{item['name']} {item['impact']}"
+    rows = [r for r in (carbon or {}).get("rows", []) if r.get("exposure") is not None]
+    if carbon and rows and CARBON_PRICE.search(text):
+        top = max(rows, key=lambda r: r["exposure"])
+        return (
+            f"up to {top['exposure']:,.0f} {carbon['currency']} a year on "
+            f"{carbon['year']} emissions ({top['scenario']}, {top['horizon']}); "
+            "see carbon-price exposure"
+        )
+    return "not quantified"
+
+
 def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
     from esgledger.assess import climate, risk
     from esgledger.assess.carbon import exposure
@@ -78,6 +100,8 @@ def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
         carbon = exposure(session, year)
     except EsgError:
         carbon = None
+    for item in items:
+        item["financial_effect"] = financial_effect(item, carbon)
     html = (
         _env()
         .get_template("risks.html.j2")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from esgledger.disclose import headings
 from esgledger.disclose.report import ReportModel
 from esgledger.disclose.workbook import write_xlsx
 
@@ -23,7 +24,7 @@ def _environment() -> Environment:
 
 
 def render_html(model: ReportModel) -> str:
-    return _environment().get_template("report.html.j2").render(m=model)
+    return _environment().get_template("report.html.j2").render(m=model, h=headings)
 
 
 def write_html(model: ReportModel, path: Path) -> Path:

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.disclose import charts
-from esgledger.disclose.narrative import Section, format_value, load_sections, unit_label
+from esgledger.disclose.narrative import (
+    Section,
+    boundary_changed,
+    format_value,
+    like_for_like_change,
+    load_sections,
+    percent,
+    unit_label,
+)
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scopes
@@ -151,8 +159,6 @@ def _appendix(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
         metric = catalog[row["metric"]]
         marks: list[str] = []
         cells = [_cell(row, y, notes, marks) for y in years]
-        if metric.notes and any(w in metric.notes.lower() for w in ("only", "scope:", "qualifier")):
-            marks.append(notes.add(f"{metric.name}: {metric.notes}"))
         label = row["name"] + ("" if not row["dims"] else " — " + ", ".join(row["dims"].values()))
         title = AREA_TITLES.get(metric.area, metric.area.capitalize())
         table = tables.setdefault(metric.area, AppendixTable(metric.area, title))
@@ -255,19 +261,36 @@ TILES = (
 )
 
 
-def _tiles(rows: dict[str, dict[str, Any]], years: list[str]) -> list[dict[str, str]]:
+def _tile_change(row: dict[str, Any], series: dict[str, Any]) -> tuple[str, str]:
+    """The tile's change and its caveat: like-for-like when the boundary changed, if known."""
+    change = row["change_pct"]
+    if change is None:
+        return "", ""
+    metric = metrics()[row["metric"]]
+    if not boundary_changed(series, metric, int(series["year"])):
+        return percent(change), ""
+    lfl = like_for_like_change(series, row["metric"])
+    if lfl is not None:
+        return percent(lfl), f"like-for-like; {percent(change)} on the changed boundary"
+    return percent(change), "boundary changed: not like-for-like"
+
+
+def _tiles(
+    rows: dict[str, dict[str, Any]], years: list[str], series: dict[str, Any]
+) -> list[dict[str, str]]:
     """Headline figures for the at-a-glance page, each bound to its KPI row."""
     out = []
     for metric_id, label in TILES:
         row = rows.get(metric_id)
         if row is None or row["values"].get(years[-1]) is None:
             continue
-        change = row["change_pct"]
+        change, caveat = _tile_change(row, series)
         out.append(
             {
                 "value": format_value(row["values"][years[-1]], 0, row["unit"]),
                 "label": label,
-                "change": "" if change is None else f"{change:+.1f}%",
+                "change": change,
+                "caveat": caveat,
             }
         )
     return out
@@ -292,7 +315,9 @@ def build_report(
         return tables[wanted].get((metric_id, dims))
 
     notes = Footnotes()
-    sections = load_sections(sections_dir, year=year, lookup=lookup) if sections_dir else []
+    sections = (
+        load_sections(sections_dir, year=year, lookup=lookup, series=series) if sections_dir else []
+    )
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
     chart_svgs = {
         "emissions": charts.emissions_by_scope(by_metric, span),
@@ -300,7 +325,7 @@ def build_report(
         "intensity": charts.intensity_trends(by_metric, span),
     }
     with_boundaries = _boundaries(session, series, notes)
-    extras = {"tiles": _tiles(by_metric, span), **(extras or {})}
+    extras = {"tiles": _tiles(by_metric, span, series), **(extras or {})}
     appendix = _appendix(series, notes)
     chain = audit.verify(session)
     return ReportModel(

@@ -1,0 +1,73 @@
+"""Every heading id the report prints, in one place, so indices can point at them.
+
+The content index links a disclosure to a heading by its ``id`` (and the PDF to its page);
+the renderer gives each chapter and section the id named here, and nothing else does. Topic
+chapters written as Markdown take the id of their file (``04-water.md`` → ``water``), which
+is the outline's anchor (``catalog/data/report_sections.csv``); :mod:`.topics` lists the topic
+chapters and the material topics each answers, and :func:`element_id` the ids of their four
+elements.
+"""
+
+from __future__ import annotations
+
+COVER = "cover"
+CONTENTS = "contents"
+ABOUT = "about-report"
+BOUNDARIES = "boundaries"
+METHODOLOGY = "methodology"
+METHODS = "methods"  # calculation methods and factor editions, inside the methodology
+DATA_QUALITY = "data-quality"
+HIGHLIGHTS = "highlights"
+LETTER = "message"
+MATERIALITY = "materiality"
+RISKS = "risk-management"
+CLIMATE_RISKS = "climate-risks"
+CARBON_PRICE = "carbon-price"
+TARGETS = "targets"
+STAKEHOLDERS = "stakeholder-engagement"
+STAKEHOLDER_TABLE = "stakeholder-table"
+ASSURANCE = "assurance"
+KPI_APPENDIX = "kpi-appendix"
+CONTENT_INDEX = "content-index"
+VERIFICATION = "verification"
+
+# The four elements each double-material topic's chapter covers (IFRS S1 / SZSE No. 17).
+ELEMENTS = ("governance", "strategy", "management", "metrics")
+ELEMENT_TITLES = {
+    "governance": "Governance",
+    "strategy": "Strategy",
+    "management": "Impact, risk and opportunity management",
+    "metrics": "Metrics and targets",
+}
+
+
+def element_id(chapter: str, element: str) -> str:
+    """The id of one of the four elements inside a topic chapter: ``data-security--strategy``."""
+    return f"{chapter}--{element}"
+
+
+def content_index_id(framework: str) -> str:
+    """The id of one framework's content index: ``content-index-gri-2021``."""
+    return f"{CONTENT_INDEX}-{framework}"
+
+
+FIXED = (
+    COVER,
+    CONTENTS,
+    ABOUT,
+    BOUNDARIES,
+    METHODOLOGY,
+    METHODS,
+    DATA_QUALITY,
+    HIGHLIGHTS,
+    MATERIALITY,
+    RISKS,
+    CLIMATE_RISKS,
+    CARBON_PRICE,
+    TARGETS,
+    STAKEHOLDER_TABLE,
+    ASSURANCE,
+    KPI_APPENDIX,
+    CONTENT_INDEX,
+    VERIFICATION,
+)

@@ -1,0 +1,185 @@
+"""Topic chapters with the four elements, from Markdown sections plus the ledger's registers.
+
+Each material topic (double-material, or marked material for the SZSE guideline) gets its
+chapter (:mod:`.topics`) with governance, strategy, impact/risk/opportunity management and
+metrics and targets (:data:`.headings.ELEMENTS`). The narrative writes the elements as ``##``
+headings; the risk register's entries of the chapter's categories follow its management
+element and the targets on its metric areas its metrics element. An element the narrative
+lacks, or a material topic without any narrative, is printed as "not reported" — never
+silently left out.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import metrics
+from esgledger.disclose.headings import ELEMENT_TITLES, ELEMENTS, STAKEHOLDER_TABLE, element_id
+from esgledger.disclose.narrative import Section, format_value
+from esgledger.disclose.topics import BY_ANCHOR, TopicChapter, chapter_of_topic
+from esgledger.errors import EsgError
+
+GENERATED = Path("(generated)")
+AXES = {
+    "impact": "impact on people and the environment",
+    "financial": "financial effects on the company",
+    "stakeholder": "significance to them",
+    "business": "significance to the business",
+}
+
+
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("esgledger.disclose", "templates"),
+        autoescape=select_autoescape(["j2"]),
+    )
+
+
+def material_topics(session: Session, year: int) -> list[str]:
+    """Topic codes of the year's assessment that are material or double-material."""
+    from esgledger.assess import matrix
+    from esgledger.assess.materiality import get_assessment
+
+    try:
+        shown = matrix.show(session, get_assessment(session, year))
+    except EsgError:
+        return []
+    return [
+        t["topic"] for t in shown.get("topics", []) if t.get("material") or t.get("double_material")
+    ]
+
+
+def _registers(session: Session, year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The risk register and the year's target progress, formatted for printing."""
+    from esgledger.assess import risk
+    from esgledger.assess.targets import progress
+
+    risks = sorted(risk.list_risks(session), key=lambda r: (-r["score"], r["code"]))
+    targets = progress(session, years=[year])
+    catalog = metrics()
+    for row in targets:
+        metric = catalog.get(row["metric"])
+        precision = metric.precision if metric else 2
+        row["name"] = metric.name if metric else row["metric"]
+        row["area"] = metric.area if metric else ""
+        row["actual_text"] = format_value(row["actual"], precision, row["unit"])
+        row["target_text"] = format_value(row["target_value"], precision, row["unit"])
+    return risks, targets
+
+
+def register_html(
+    chapter: TopicChapter, risks: list[dict[str, Any]], targets: list[dict[str, Any]], year: int
+) -> dict[str, str]:
+    """Element → the register tables the chapter prints under it."""
+    own_risks = [r for r in risks if r["category"] in chapter.risk_categories]
+    own_targets = [t for t in targets if t["area"] in chapter.metric_areas]
+    template = _env().get_template("topic_registers.html.j2")
+    return {
+        "management": template.render(risks=own_risks, targets=[], year=year).strip(),
+        "metrics": template.render(risks=[], targets=own_targets, year=year).strip(),
+    }
+
+
+def stakeholder_table(session: Session, year: int) -> str:
+    """The stakeholder groups of the year's assessment, with respondents and responses."""
+    from esgledger.assess.materiality import get_assessment, groups_of
+    from esgledger.ledger.assess_models import MaterialityResponse, Respondent
+
+    try:
+        assessment = get_assessment(session, year)
+    except EsgError:
+        return ""
+    groups = []
+    for group in groups_of(session, assessment):
+        respondents = session.scalar(
+            select(func.count()).select_from(Respondent).where(Respondent.group_id == group.id)
+        )
+        responses = session.scalar(
+            select(func.count())
+            .select_from(MaterialityResponse)
+            .join(Respondent, Respondent.id == MaterialityResponse.respondent_id)
+            .where(Respondent.group_id == group.id)
+        )
+        groups.append(
+            {
+                "name": group.name,
+                "axis": AXES.get(group.axis, group.axis),
+                "weight": group.weight,
+                "respondents": respondents or 0,
+                "responses": responses or 0,
+            }
+        )
+    if not groups:
+        return ""
+    return (
+        _env()
+        .get_template("stakeholders.html.j2")
+        .render(groups=groups, year=year, anchor=STAKEHOLDER_TABLE)
+    )
+
+
+def _element_span(html: str, anchor: str, element: str) -> tuple[int, int] | None:
+    """Where an element's body ends in the chapter's HTML: (heading start, body end)."""
+    match = re.search(rf'<h3 id="{re.escape(element_id(anchor, element))}">', html)
+    if match is None:
+        return None
+    following = html.find("<h3 ", match.end())
+    return match.start(), (following if following != -1 else len(html))
+
+
+def with_elements(
+    section: Section, chapter: TopicChapter, extra: dict[str, str], *, required: bool, year: int
+) -> Section:
+    """The section with each element's register tables, and missing elements stated."""
+    html = section.html
+    for element in ELEMENTS:
+        span = _element_span(html, chapter.anchor, element)
+        addition = extra.get(element, "")
+        if span is None:
+            if not required and not addition:
+                continue
+            if not required:
+                html += addition
+                continue
+            html += (
+                f'<h3 id="{element_id(chapter.anchor, element)}">{ELEMENT_TITLES[element]}</h3>'
+                f'<p class="gap">Not reported for {year}: this chapter has no narrative on '
+                f"{ELEMENT_TITLES[element].lower()}.</p>{addition}"
+            )
+            continue
+        end = span[1]
+        html = html[:end] + addition + html[end:]
+    return Section(section.id, section.title, html, section.source, section.meta)
+
+
+def topic_sections(session: Session, year: int, sections: list[Section]) -> list[Section]:
+    """The narrative sections with the four elements and registers in each topic chapter,
+    plus a generated chapter for each material topic no narrative answers."""
+    required = {a for a in map(chapter_of_topic, material_topics(session, year)) if a}
+    risks, targets = _registers(session, year)
+    stakeholders = stakeholder_table(session, year)
+    out: list[Section] = []
+    for section in sections:
+        chapter = BY_ANCHOR.get(section.id)
+        if chapter is None:
+            out.append(section)
+            continue
+        extra = register_html(chapter, risks, targets, year)
+        if chapter.anchor == "stakeholder-engagement" and stakeholders:
+            extra["strategy"] = stakeholders
+        out.append(
+            with_elements(section, chapter, extra, required=chapter.anchor in required, year=year)
+        )
+    present = {s.id for s in out}
+    for anchor in sorted(required - present):
+        chapter = BY_ANCHOR[anchor]
+        empty = Section(anchor, chapter.title, "", GENERATED)
+        extra = register_html(chapter, risks, targets, year)
+        out.append(with_elements(empty, chapter, extra, required=True, year=year))
+    return out
