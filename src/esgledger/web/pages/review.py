@@ -13,12 +13,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from esgledger.api.paging import params_from
 from esgledger.auth.permissions import require
 from esgledger.catalog import metric
 from esgledger.web.deps import UserDep, database
-from esgledger.web.pages.requests_view import assigned_ok, done_message
+from esgledger.web.listing import ListView
+from esgledger.web.pages.requests_view import done_message
 from esgledger.web.templating import render
-from esgledger.workflow.requests import list_requests, request_dict
+from esgledger.workflow.request_list import (
+    DEFAULT_SORT,
+    SORT_KEYS,
+    RequestFilter,
+    page_requests,
+    request_dicts,
+)
 
 router = APIRouter()
 
@@ -27,11 +35,11 @@ router = APIRouter()
 def review_queue(request: Request, user: UserDep) -> Response:
     require(user, "request.approve")
     rows: list[dict[str, Any]] = []
+    params = params_from(request, tuple(SORT_KEYS), DEFAULT_SORT)
+    queue = RequestFilter(state="submitted", reviewable_by=user)  # assigned_ok, in SQL
     with database(request).read() as session:
-        for req in list_requests(session, user, state="submitted"):
-            if not assigned_ok(user, req):
-                continue
-            info = request_dict(session, req)
+        page = page_requests(session, user, queue, params)
+        for req, info in zip(page.rows, request_dicts(session, page.rows), strict=True):
             info["metric_name"] = metric(req.metric_id).name
             info["own"] = req.submitted_by == user.username  # four eyes: not theirs to approve
             info["submitted_by"] = req.submitted_by
@@ -41,4 +49,5 @@ def review_queue(request: Request, user: UserDep) -> Response:
     flash = done_message(done)
     if flash and rid.isdigit():
         flash = f"Request {int(rid)}: {flash}"
-    return render(request, "review_queue.html", {"rows": rows, "flash": flash})
+    context = {"rows": rows, "flash": flash, "listing": ListView(request.url, page)}
+    return render(request, "review_queue.html", context)
