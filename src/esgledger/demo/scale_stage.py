@@ -38,7 +38,7 @@ def scale_requests(db: Database, *, year: int, count: int) -> dict[str, int]:
     due = dt.date(year + 1, 1, 31)
     ids: list[int] = []
     with db.write() as session:
-        for owner in sorted(set(owner_of.values())):
+        for owner in sorted({owner_of.get(e, MANAGER) for _, e in pairs}):
             mine = [(m, e) for m, e in pairs if owner_of.get(e, MANAGER) == owner]
             for metric_id in dict.fromkeys(m for m, _ in mine):
                 issued = issue_requests(
