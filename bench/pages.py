@@ -1,6 +1,6 @@
 """Benchmark: every page's server time with 4,300 data requests in one year (issue #14).
 
-    .venv/bin/python bench/pages.py [REQUESTS=4300] [--repeat R] [--keep]
+    .venv/bin/python bench/pages.py [REQUESTS=4300] [--repeat R] [--keep] [--reuse DIR]
 
 Builds the demo (``esg demo``) with a collection of REQUESTS data requests for the year after
 the report year (``esg demo --requests``), signs in as the demo's admin and asks every page
@@ -68,6 +68,12 @@ def seed(folder: Path, count: int) -> tuple[Database, str]:
     return db, password
 
 
+def reopen(folder: Path) -> tuple[Database, str]:
+    """A demo seeded by an earlier run (``--keep``), as :func:`seed` returns it."""
+    password = next(p for u, _, p in read_credentials(folder / "demo") if u == "admin")
+    return Database(str(folder / "demo" / "esg.db")), password
+
+
 async def timed(client: httpx.AsyncClient, path: str, repeat: int) -> tuple[float, int, int]:
     """Median milliseconds, last size and status of ``repeat`` GETs (after one warm-up)."""
     await client.get(path)
@@ -102,15 +108,16 @@ def main() -> None:
     parser.add_argument("requests", nargs="?", type=int, default=4300)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--reuse", type=Path, help="a folder kept by --keep: measure it again")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="esg-bench-pages-"))
+    folder = args.reuse or Path(tempfile.mkdtemp(prefix="esg-bench-pages-"))
     try:
         started = time.perf_counter()
-        db, password = seed(folder, args.requests)
+        db, password = reopen(folder) if args.reuse else seed(folder, args.requests)
         print(f"seeded {args.requests} requests in {time.perf_counter() - started:.1f} s")
         results = asyncio.run(measure(db, password, args.repeat))
     finally:
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)

@@ -115,6 +115,9 @@ def test_activities_and_findings_page_the_same_way(api: Api, tmp_path: Path) -> 
     assert len(last.json()) == 6 and "sort=-start" in links(first)["last"]
     only = api.call("aldo", "GET", "/activities?entity=WH1&limit=1000")
     assert only.headers["X-Total-Count"] == "12"
+    searched = api.call("aldo", "GET", "/activities?q=vn1")
+    assert searched.headers["X-Total-Count"] == "12"
+    assert {r["entity"] for r in searched.json()} == {"VN1"}
     problem(api.call("aldo", "GET", "/activities?limit=5000"), 422)
     problem(api.call("aldo", "GET", "/activities?sort=quantity"), 422)
     checked = api.call("aldo", "GET", f"/findings?year={YEAR}&limit=5")
@@ -133,3 +136,19 @@ def test_the_audit_log_api_links_its_pages(api: Api, many: list[int]) -> None:
     assert second["offset"] == 2
     last = api.call("aldo", "GET", f"/audit?limit=2&offset={(total - 1) // 2 * 2}")
     assert "next" not in links(last) and "prev" in links(last)
+
+
+def test_values_are_found_for_every_row_however_many(
+    api: Api, many: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Current values are read in chunks of keys (bound-parameter limits); rows in every
+    chunk get theirs."""
+    monkeypatch.setattr("esgledger.workflow.request_list.KEYS_PER_QUERY", 7)
+    entered = many[::10]
+    for rid in entered:
+        req = api.ok("mia", "GET", f"/requests/{rid}")
+        body = {"version": req["version"], "value": rid, "unit": metrics()[req["metric"]].unit}
+        api.ok("mia", "POST", f"/requests/{rid}/value", json=body)
+    rows = api.ok("aldo", "GET", "/requests?limit=1000&sort=id")
+    values = {r["id"]: r["value"] for r in rows if r["value"] is not None}
+    assert values == {rid: rid for rid in entered}

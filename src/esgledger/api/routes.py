@@ -118,7 +118,7 @@ def activities(
     activity: Annotated[str | None, Query(description="Only this activity type.")] = None,
 ) -> Response:
     require(user, "activities.read", entity=entity)
-    stmt = activity_query(entity=entity, year=year, activity=activity)
+    stmt = activity_query(entity=entity, year=year, activity=activity, search=params.search)
     found = paginate(session, stmt, params, ACTIVITY_SORT, (ActivityRecord.id,))
     body = as_json([activity_dict(r) for r in found.rows])
     return with_page_headers(body, request.url, found)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import ColumnElement, Date, Select, bindparam, select, text
+from sqlalchemy import ColumnElement, Date, Select, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict, InvalidInput
@@ -187,8 +187,10 @@ def activity_query(
     year: int | None = None,
     activity: str | None = None,
     history: bool = False,
+    search: str = "",
 ) -> Select[tuple[ActivityRecord]]:
-    """The select of stored rows matching the filters, not yet ordered (lists page it)."""
+    """The select of stored rows matching the filters, not yet ordered (lists page it);
+    ``search`` looks in the entity id and the activity type."""
     stmt = select(ActivityRecord)
     if not history:
         stmt = stmt.where(live())
@@ -201,6 +203,14 @@ def activity_query(
         )
     if activity:
         stmt = stmt.where(ActivityRecord.activity == activity)
+    if search:
+        wanted = search.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(ActivityRecord.entity_id).contains(wanted, autoescape=True),
+                func.lower(ActivityRecord.activity).contains(wanted, autoescape=True),
+            )
+        )
     return stmt
 
 

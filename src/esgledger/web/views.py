@@ -26,7 +26,8 @@ from esgledger.kpi.scope import Scopes
 from esgledger.ledger.kpis import kpi_dict, list_kpis
 from esgledger.ledger.models import CalculationRun, Entity
 from esgledger.ledger.workflow_models import DataRequest
-from esgledger.workflow.requests import list_requests, request_dict
+from esgledger.workflow.request_list import request_dicts
+from esgledger.workflow.requests import list_requests
 from esgledger.workflow.states import DONE, STATES
 
 # Headline figures for the dashboard, in this order; a metric without data is left out.
@@ -182,7 +183,7 @@ def request_overview(
     found = list_requests(session, user, year=year)
     counts = Counter(r.state for r in found)
     done = sum(counts[s] for s in DONE)
-    rows = [request_dict(session, r, today=today) for r in found]
+    rows = request_dicts(session, found, today=today)  # two queries, not two per request
     return {
         "total": len(found),
         "counts": [(s, counts[s]) for s in STATES],

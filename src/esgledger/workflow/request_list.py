@@ -37,6 +37,7 @@ SORT_KEYS: dict[str, ColumnElement[Any]] = {
     "updated": DataRequest.updated_at,
 }
 DEFAULT_SORT = "due"
+KEYS_PER_QUERY = 1000
 # after the chosen key: the order `esg request list` prints, ending in the unique id
 THEN_BY = (
     DataRequest.year,
@@ -124,7 +125,8 @@ def page_requests(
 def request_dicts(
     session: Session, reqs: Sequence[DataRequest], *, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
-    """:func:`~esgledger.workflow.requests.request_dict` for many requests in three queries."""
+    """:func:`~esgledger.workflow.requests.request_dict` for many requests: one query for the
+    people, one per thousand requests for the values."""
     people = {r.owner_id for r in reqs} | {r.reviewer_id for r in reqs if r.reviewer_id}
     names = dict(session.execute(select(User.id, User.username).where(User.id.in_(people))).all())
     values = _current_values(session, reqs)
@@ -138,12 +140,16 @@ def request_dicts(
 def _current_values(
     session: Session, reqs: Sequence[DataRequest]
 ) -> dict[tuple[str, int, str, str], KpiValue]:
-    keys = {(r.entity_id, r.year, r.metric_id, r.dims) for r in reqs}
-    if not keys:
-        return {}
-    key = tuple_(KpiValue.entity_id, KpiValue.year, KpiValue.metric_id, KpiValue.dims)
-    rows = session.scalars(select(KpiValue).where(KpiValue.is_current, key.in_(sorted(keys))))
-    return {(v.entity_id, v.year, v.metric_id, v.dims): v for v in rows}
+    """The current value of each request's key, looked up ``KEYS_PER_QUERY`` keys at a time
+    (four bound parameters a key stay far below SQLite's and PostgreSQL's limits)."""
+    keys = sorted({(r.entity_id, r.year, r.metric_id, r.dims) for r in reqs})
+    column = tuple_(KpiValue.entity_id, KpiValue.year, KpiValue.metric_id, KpiValue.dims)
+    found: dict[tuple[str, int, str, str], KpiValue] = {}
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        rows = session.scalars(select(KpiValue).where(KpiValue.is_current, column.in_(chunk)))
+        found.update({(v.entity_id, v.year, v.metric_id, v.dims): v for v in rows})
+    return found
 
 
 def shape_request(
