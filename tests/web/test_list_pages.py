@@ -13,10 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from esgledger.api.paging import csv_response
-from esgledger.auth.users import add_user, grant
+from esgledger.auth.users import add_user, grant, principal
 from esgledger.catalog import metrics
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
+from esgledger.workflow import review
+from esgledger.workflow.requests import get_request
+from esgledger.workflow.values import enter_value
 from tests.factories import entities_file
 from tests.web.test_workflow_pages import PEOPLE, issue, login
 
@@ -129,3 +132,24 @@ def test_csv_text_cells_never_run_as_formulas() -> None:
     body = csv_response(rows, cols, "x.csv").body.decode("utf-8-sig")
     (row,) = list(csv.DictReader(io.StringIO(body)))
     assert row == {"note": "'=cmd|' /C calc'!A0", "name": "'@SUM(1)", "plain": "Wuhan", "n": "-5"}
+
+
+def test_the_review_queue_pages_the_requests_for_this_reviewer(
+    web: TestClient, org: Database
+) -> None:
+    mine = issue(org, METRICS[:3], ["WH1"], owner="mia", reviewer="rita")
+    (other,) = issue(org, METRICS[3:4], ["WH1"], owner="mia", reviewer="rex")
+    with org.write() as session:
+        mia = principal(session, "mia")
+        for rid in [*mine, other]:
+            unit = metrics()[get_request(session, rid).metric_id].unit
+            enter_value(session, mia, rid, version=1, value=1, unit=unit)
+            review.submit(session, mia, rid, version=2)
+    login(web, org, "rita")
+    first = web.get("/review?limit=2&sort=id").text
+    shown = re.findall(r'data-testid="review-row" data-request="(\d+)"', first)
+    assert list(map(int, shown)) == mine[:2] and "1–2 of 3 requests" in first
+    (following,) = hrefs(first, "next")
+    rest = web.get(following).text
+    assert re.findall(r'data-testid="review-row" data-request="(\d+)"', rest) == [str(mine[2])]
+    assert web.get("/review?sort=secret").status_code == 422
