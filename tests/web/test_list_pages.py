@@ -7,22 +7,21 @@ import csv
 import html
 import io
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from esgledger.api.paging import csv_response
-from esgledger.auth.users import add_user, grant, principal
+from esgledger.auth.users import principal
 from esgledger.catalog import metrics
 from esgledger.ledger.db import Database
-from esgledger.ledger.entities import import_entities
 from esgledger.workflow import review
 from esgledger.workflow.requests import get_request
 from esgledger.workflow.values import enter_value
-from tests.factories import entities_file
-from tests.web.test_workflow_pages import PEOPLE, issue, login
+from tests.web import test_workflow_pages as flow
+from tests.web.test_workflow_pages import issue, login
 
+org = flow.org  # the test entity tree and one user per role (olga owns HQ and SZ1)
 METRICS = [m.id for m in metrics().values() if m.kind != "derived"][:30]
 ENTITIES = ["GRP", "HQ", "SZ1", "WH1", "VN1"]
 ROW = re.compile(r'data-testid="request-row" data-request="(\d+)"')
@@ -30,18 +29,6 @@ ROW = re.compile(r'data-testid="request-row" data-request="(\d+)"')
 
 def hrefs(page: str, rel: str) -> list[str]:
     return [html.unescape(h) for h in re.findall(rf'<a href="([^"]+)" rel="{rel}"', page)]
-
-
-@pytest.fixture
-def org(db: Database, tmp_path: Path) -> Database:
-    """The test entity tree and one user per role (olga owns HQ and SZ1)."""
-    import_entities(db, entities_file(tmp_path), actor="setup")
-    with db.write() as session:
-        for name, role, grants in PEOPLE:
-            add_user(session, username=name, role=role, actor="setup")
-            for entity in grants:
-                grant(session, name, entity, actor="setup")
-    return db
 
 
 @pytest.fixture
