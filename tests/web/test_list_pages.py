@@ -136,6 +136,7 @@ def test_the_review_queue_pages_the_requests_for_this_reviewer(
     first = web.get("/review?limit=2&sort=id").text
     shown = re.findall(r'data-testid="review-row" data-request="(\d+)"', first)
     assert list(map(int, shown)) == mine[:2] and "1–2 of 3 requests" in first
+    assert "3 submitted requests waiting for you" in first  # the queue, not the page
     (following,) = hrefs(first, "next")
     rest = web.get(following).text
     assert re.findall(r'data-testid="review-row" data-request="(\d+)"', rest) == [str(mine[2])]
