@@ -5,8 +5,10 @@ openpyxl stores any string starting with ``=`` as a formula, so a data owner's n
 spreadsheet program. We write no formulas of our own, so every workbook passes through
 :func:`keep_text` before it is saved: such cells become plain text cells holding exactly the
 characters typed (nothing is prefixed, so a template still imports back unchanged).
-Shared like :mod:`esgledger.errors`: any package that writes a workbook uses it, and
-:func:`storable` for the typed control characters a workbook cannot hold at all.
+CSV files have no cell types: their text cells go through :func:`safe_text`, which prefixes
+a formula-like text with a quote. Shared like :mod:`esgledger.errors`: any package that
+writes a workbook or a CSV file uses it, and :func:`storable` for the typed control
+characters a workbook cannot hold at all.
 """
 
 from __future__ import annotations
@@ -32,3 +34,16 @@ def storable(value: object) -> object:
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """A CSV cell that a spreadsheet program shows as text, never runs as a formula.
+
+    A CSV file has no cell types, so a text starting like a formula is prefixed with a
+    single quote (OWASP's advice); other text passes unchanged. Numbers are written as
+    numbers by the caller, so a negative value is not touched.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

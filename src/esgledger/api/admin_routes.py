@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
+from esgledger.api.paging import offset_link_header
 from esgledger.auth.permissions import require
 from esgledger.auth.users import list_users, user_dict
 from esgledger.ledger import audit
@@ -24,6 +25,7 @@ ERRORS = s.problems(401, 403, 422)
     responses=ERRORS,
 )
 def audit_log(
+    request: Request,
     session: SessionDep,
     user: UserDep,
     subject: Annotated[
@@ -38,7 +40,7 @@ def audit_log(
     require(user, "audit.read")
     events, total = audit.page(session, subject=subject, action=action, limit=limit, offset=offset)
     following = offset + len(events)
-    return as_json(
+    response = as_json(
         {
             "total": total,
             "limit": limit,
@@ -47,6 +49,9 @@ def audit_log(
             "events": [audit.event_dict(e) for e in events],
         }
     )
+    response.headers["Link"] = offset_link_header(request.url, offset, limit, total)
+    response.headers["X-Total-Count"] = str(total)
+    return response
 
 
 @router.get(

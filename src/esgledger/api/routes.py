@@ -7,21 +7,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlalchemy import ColumnElement
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
+from esgledger.api.paging import list_query, with_page_headers
 from esgledger.api.state_bodies import answer, state_body
 from esgledger.auth.permissions import require
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
 from esgledger.catalog import metrics
 from esgledger.checks import run_checks
+from esgledger.checks.finding_list import DEFAULT_SORT as FINDING_DEFAULT
+from esgledger.checks.finding_list import SORT_KEYS as FINDING_SORT
+from esgledger.checks.finding_list import matches as finding_matches
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import series_readout
-from esgledger.ledger.activities import activity_dict, list_activities
+from esgledger.ledger.activities import activity_dict, activity_query
 from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_boundaries
 from esgledger.ledger.entities import entity_dict, list_entities
+from esgledger.ledger.listing import ListParams, page_of_list, paginate
+from esgledger.ledger.models import ActivityRecord
 
 router = APIRouter()
 
@@ -30,6 +37,13 @@ BoundaryCode = Annotated[
     str | None, Query(description="Use this boundary for the year's figures (as `esg kpi`).")
 ]
 ERRORS = s.problems(401, 403, 404, 422)
+PAGED = "One page (`limit`, `page`); `Link` (RFC 8288) and `X-Total-Count` headers page on."
+ACTIVITY_SORT: dict[str, ColumnElement[Any]] = {
+    "id": ActivityRecord.id,
+    "start": ActivityRecord.start,
+    "entity": ActivityRecord.entity_id,
+    "activity": ActivityRecord.activity,
+}
 RUN_LIST_KEYS = ("run_id", "year", "boundary", "profile", "created_at", "input_digest", "totals")
 
 
@@ -100,25 +114,27 @@ def metric_list(
 @router.get(
     "/activities",
     tags=["data"],
-    summary="Stored activity records",
+    summary="Stored activity records, one page at a time",
+    description=PAGED,
     response_model=list[s.ActivityOut],
     responses=ERRORS,
 )
 def activities(
+    request: Request,
     session: SessionDep,
     user: UserDep,
+    params: Annotated[ListParams, Depends(list_query(tuple(ACTIVITY_SORT), "id"))],
     entity: Annotated[str | None, Query(description="Only this entity.")] = None,
     year: Annotated[
         int | None, Query(ge=1900, le=2100, description="Only periods starting in this year.")
     ] = None,
     activity: Annotated[str | None, Query(description="Only this activity type.")] = None,
-    limit: Annotated[
-        int | None, Query(ge=1, le=1_000_000, description="At most this many rows.")
-    ] = None,
 ) -> Response:
     require(user, "activities.read", entity=entity)
-    rows = list_activities(session, entity=entity, year=year, activity=activity, limit=limit)
-    return as_json([activity_dict(r) for r in rows])
+    stmt = activity_query(entity=entity, year=year, activity=activity, search=params.search)
+    found = paginate(session, stmt, params, ACTIVITY_SORT, (ActivityRecord.id,))
+    body = as_json([activity_dict(r) for r in found.rows])
+    return with_page_headers(body, request.url, found)
 
 
 @router.get(
@@ -185,13 +201,16 @@ def run(
 @router.get(
     "/findings",
     tags=["checks"],
-    summary="Data-quality findings for a year",
+    summary="Data-quality findings for a year (counts of all; findings one page at a time)",
+    description=PAGED,
     response_model=s.FindingsOut,
     responses=ERRORS,
 )
 def findings(
+    request: Request,
     session: SessionDep,
     user: UserDep,
+    params: Annotated[ListParams, Depends(list_query(tuple(FINDING_SORT), FINDING_DEFAULT))],
     year: Annotated[int, Query(ge=1900, le=2100, description="Reporting year to check.")],
     boundary: BoundaryCode = None,
     include_acknowledged: Annotated[
@@ -203,15 +222,15 @@ def findings(
     found = run_checks(session, year, boundary=boundary)
     shown = found if include_acknowledged else [f for f in found if not f.acknowledged]
     open_ = [f for f in found if not f.acknowledged]
-    return as_json(
-        {
-            "year": year,
-            "boundary": boundary,
-            "counts": {
-                "error": sum(f.severity == "error" for f in open_),
-                "warning": sum(f.severity == "warning" for f in open_),
-                "acknowledged": len(found) - len(open_),
-            },
-            "findings": [f.as_dict() for f in shown],
-        }
-    )
+    page = page_of_list(shown, params, FINDING_SORT, finding_matches)
+    body = {
+        "year": year,
+        "boundary": boundary,
+        "counts": {
+            "error": sum(f.severity == "error" for f in open_),
+            "warning": sum(f.severity == "warning" for f in open_),
+            "acknowledged": len(found) - len(open_),
+        },
+        "findings": [f.as_dict() for f in page.rows],
+    }
+    return with_page_headers(as_json(body), request.url, page)

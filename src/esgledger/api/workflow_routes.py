@@ -13,20 +13,28 @@ import datetime as dt
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, WriterDep, as_json, require_some, uploaded
 from esgledger.api.downloads import attachment
+from esgledger.api.paging import list_query, with_page_headers
 from esgledger.auth.permissions import Principal, can, require
+from esgledger.ledger.listing import ListParams
 from esgledger.workflow import evidence as ev
 from esgledger.workflow import review
+from esgledger.workflow.request_list import (
+    DEFAULT_SORT,
+    SORT_KEYS,
+    RequestFilter,
+    page_requests,
+    request_dicts,
+)
 from esgledger.workflow.requests import (
     get_request,
     issue_requests,
-    list_requests,
-    overdue,
+    owner_id_for,
     request_dict,
     request_history,
 )
@@ -48,15 +56,22 @@ def _request(session: Session, req_id: int) -> Response:
     return as_json(request_dict(session, get_request(session, req_id)))
 
 
+RequestList = Annotated[ListParams, Depends(list_query(tuple(SORT_KEYS), DEFAULT_SORT))]
+PAGED = "One page (`limit`, `page`); `Link` (RFC 8288) and `X-Total-Count` headers page on."
+
+
 @router.get(
     "/requests",
-    summary="Data requests you may read, with state, value and version",
+    summary="Data requests you may read, with state, value and version, one page at a time",
+    description=PAGED,
     response_model=list[s.DataRequest],
     responses=READ_ERRORS,
 )
 def requests_list(
+    request: Request,
     session: SessionDep,
     user: UserDep,
+    params: RequestList,
     year: Year = None,
     state: Annotated[str | None, Query(max_length=20, description="Only this state.")] = None,
     owner: Annotated[str | None, Query(max_length=64, description="Only this owner's.")] = None,
@@ -66,27 +81,34 @@ def requests_list(
     metric: Annotated[str | None, Query(max_length=200, description="Only this metric.")] = None,
 ) -> Response:
     require_some(user, "requests.read")
-    rows = list_requests(
-        session, user, year=year, state=state, owner=owner, entity=entity, metric=metric
-    )
-    return as_json([request_dict(session, r) for r in rows])
+    wanted = RequestFilter(
+        year=year, state=state, entity=entity, metric=metric,
+        owner_id=owner_id_for(session, user, owner) if owner else None,
+    )  # fmt: skip
+    found = page_requests(session, user, wanted, params)
+    return with_page_headers(as_json(request_dicts(session, found.rows)), request.url, found)
 
 
 @router.get(
     "/requests/overdue",
-    summary="Requests past their due date and not yet approved",
+    summary="Requests past their due date and not yet approved, one page at a time",
+    description=PAGED,
     response_model=list[s.DataRequest],
     responses=READ_ERRORS,
 )
 def requests_overdue(
+    request: Request,
     session: SessionDep,
     user: UserDep,
+    params: RequestList,
     year: Year = None,
     today: Annotated[dt.date | None, Query(description="Count from this date.")] = None,
 ) -> Response:
     require_some(user, "requests.read")
-    rows = overdue(session, user, today=today, year=year)
-    return as_json([request_dict(session, r, today=today) for r in rows])
+    wanted = RequestFilter(year=year, overdue_on=today or dt.date.today())
+    found = page_requests(session, user, wanted, params)
+    body = as_json(request_dicts(session, found.rows, today=today))
+    return with_page_headers(body, request.url, found)
 
 
 @router.get(

@@ -13,8 +13,10 @@ from esgledger.cli.common import JsonOption
 from esgledger.cli.output import console, print_json
 from esgledger.demo import REPORT_YEAR, build
 from esgledger.demo.build import DemoSummary
+from esgledger.demo.scale_stage import scale_requests
 from esgledger.demo.stages import StageReport, describe
 from esgledger.demo.team_stage import read_credentials, read_survey_link
+from esgledger.ledger.db import Database
 
 
 def next_commands(db_path: Path, report_year: int) -> list[str]:
@@ -95,10 +97,24 @@ def demo(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the folder's esg.db and inputs/ if present.")
     ] = False,
+    requests: Annotated[
+        int | None,
+        typer.Option(
+            "--requests",
+            min=1,
+            help="Also issue this many data requests for next year (e.g. 4300, to measure "
+            "the pages at team scale).",
+        ),
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Build a realistic demo group (~40 entities, 3 years of data) into a new workspace."""
     summary = build(out, force=force, on_stage=None if json else _print_stage)
+    if requests is not None:
+        scale = scale_requests(Database(str(out / "esg.db")), year=REPORT_YEAR + 1, count=requests)
+        summary.stages.append({"name": "requests at scale", "report": scale})
+        if not json:
+            _print_stage("requests at scale", scale)
     commands = next_commands(out / "esg.db", REPORT_YEAR)
     if json:
         result: dict[str, Any] = summary.as_dict()

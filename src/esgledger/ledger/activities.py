@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import ColumnElement, Date, bindparam, select, text
+from sqlalchemy import ColumnElement, Date, Select, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict, InvalidInput
@@ -193,7 +193,24 @@ def list_activities(
     history: bool = False,
 ) -> list[ActivityRecord]:
     """Stored rows in id order; voided ones only with ``history``."""
-    stmt = select(ActivityRecord).order_by(ActivityRecord.id)
+    stmt = activity_query(entity=entity, year=year, activity=activity, history=history)
+    stmt = stmt.order_by(ActivityRecord.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def activity_query(
+    *,
+    entity: str | None = None,
+    year: int | None = None,
+    activity: str | None = None,
+    history: bool = False,
+    search: str = "",
+) -> Select[tuple[ActivityRecord]]:
+    """The select of stored rows matching the filters, not yet ordered (lists page it);
+    ``search`` looks in the entity id and the activity type."""
+    stmt = select(ActivityRecord)
     if not history:
         stmt = stmt.where(live())
     if entity:
@@ -205,9 +222,15 @@ def list_activities(
         )
     if activity:
         stmt = stmt.where(ActivityRecord.activity == activity)
-    if limit:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
+    if search:
+        wanted = search.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(ActivityRecord.entity_id).contains(wanted, autoescape=True),
+                func.lower(ActivityRecord.activity).contains(wanted, autoescape=True),
+            )
+        )
+    return stmt
 
 
 def activity_dict(record: ActivityRecord) -> dict[str, object]:

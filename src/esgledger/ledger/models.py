@@ -194,7 +194,12 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (UniqueConstraint("hash"),)
+    __table_args__ = (
+        UniqueConstraint("hash"),
+        # the audit log filtered by subject or action (migration 0010)
+        Index("ix_audit_events_subject", "subject"),
+        Index("ix_audit_events_action", "action"),
+    )
 
 
 class FactorEdition(Base):

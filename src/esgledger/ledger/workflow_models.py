@@ -121,6 +121,10 @@ class DataRequest(Base):
     __table_args__ = (
         UniqueConstraint("year", "metric_id", "entity_id", "dims"),
         Index("ix_data_requests_state_due", "state", "due_date"),
+        # the request and review lists (migration 0010)
+        Index("ix_data_requests_year_due", "year", "due_date"),
+        Index("ix_data_requests_entity", "entity_id"),
+        Index("ix_data_requests_reviewer_state", "reviewer_id", "state"),
     )
 
 

@@ -26,13 +26,17 @@ from esgledger.auth.users import get_user, principal_of
 from esgledger.catalog import dimensions, metric
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ingest.kpis import dims_key
-from esgledger.kpi.figures import parse_dims
 from esgledger.ledger import audit
 from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.entities import get_entity, subtree
 from esgledger.ledger.models import AuditEvent, KpiValue, utcnow
 from esgledger.ledger.workflow_models import DataRequest, User
-from esgledger.workflow.states import DONE
+from esgledger.workflow.request_list import (
+    THEN_BY,
+    RequestFilter,
+    request_dicts,
+    request_query,
+)
 
 OWNER_ROLES = ("data_owner", "esg_manager", "admin")
 REVIEWER_ROLES = ("reviewer", "admin")
@@ -282,87 +286,39 @@ def list_requests(
     metric: str | None = None,
 ) -> list[DataRequest]:
     """Requests the user may read, in a stable order (year, due date, entity, metric)."""
-    stmt = select(DataRequest).order_by(
-        DataRequest.year,
-        DataRequest.due_date,
-        DataRequest.entity_id,
-        DataRequest.metric_id,
-        DataRequest.dims,
-        DataRequest.id,
-    )
-    if year:
-        stmt = stmt.where(DataRequest.year == year)
-    if state:
-        stmt = stmt.where(DataRequest.state == state)
-    if owner:
-        owner_id = _owner_id(session, user, owner)
-        if owner_id is None:
-            return []
-        stmt = stmt.where(DataRequest.owner_id == owner_id)
-    if entity:
-        stmt = stmt.where(DataRequest.entity_id.in_(subtree(session, entity)))
-    if metric:
-        stmt = stmt.where(DataRequest.metric_id == metric)
-    return [r for r in session.scalars(stmt) if can(user, "requests.read", entity=r.entity_id)]
+    wanted = RequestFilter(
+        year=year, state=state, entity=entity, metric=metric,
+        owner_id=owner_id_for(session, user, owner) if owner else None,
+    )  # fmt: skip
+    return list(session.scalars(request_query(session, user, wanted, "").order_by(*THEN_BY)))
 
 
-def _owner_id(session: Session, user: Principal, username: str) -> int | None:
+def owner_id_for(session: Session, user: Principal, username: str) -> int:
     """The owner filter's user id. Only someone who may list users learns that a name is
-    unknown; anyone else gets no requests, as for a name that owns none of theirs."""
+    unknown; anyone else gets no requests (id 0 matches none), as for a name that owns none
+    of theirs."""
     if can(user, "users.read"):
         return get_user(session, username).id
-    return session.scalar(select(User.id).where(User.username == username.strip().lower()))
+    found = session.scalar(select(User.id).where(User.username == username.strip().lower()))
+    return found if found is not None else 0
 
 
 def overdue(
     session: Session, user: Principal, *, today: dt.date | None = None, year: int | None = None
 ) -> list[DataRequest]:
     """Requests due before ``today`` (default: the local date) and not yet approved."""
-    today = today or dt.date.today()
-    stmt = (
-        select(DataRequest)
-        .where(DataRequest.due_date < today, DataRequest.state.not_in(sorted(DONE)))
-        .order_by(
-            DataRequest.due_date, DataRequest.entity_id, DataRequest.metric_id, DataRequest.id
-        )
+    wanted = RequestFilter(year=year, overdue_on=today or dt.date.today())
+    stmt = request_query(session, user, wanted, "").order_by(
+        DataRequest.due_date, DataRequest.entity_id, DataRequest.metric_id, DataRequest.id
     )
-    if year:
-        stmt = stmt.where(DataRequest.year == year)
-    return [r for r in session.scalars(stmt) if can(user, "requests.read", entity=r.entity_id)]
+    return list(session.scalars(stmt))
 
 
 def request_dict(
     session: Session, req: DataRequest, *, today: dt.date | None = None
 ) -> dict[str, Any]:
-    names = _usernames(session, [req.owner_id, req.reviewer_id])
-    value = current_value(session, req)
-    today = today or dt.date.today()
-    return {
-        "id": req.id,
-        "year": req.year,
-        "metric": req.metric_id,
-        "entity": req.entity_id,
-        "dims": parse_dims(req.dims),
-        "owner": names.get(req.owner_id),
-        "reviewer": names.get(req.reviewer_id) if req.reviewer_id else None,
-        "due": req.due_date.isoformat(),
-        "overdue": req.due_date < today and req.state not in DONE,
-        "state": req.state,
-        "version": req.version,
-        "value": value.value if value else None,
-        "unit": value.unit if value else None,
-        "status": value.status if value else None,
-        "note": value.note if value else None,
-        "value_id": value.id if value else None,
-        "entered_value_id": req.value_id,
-        "submitted_value_id": req.submitted_value_id,
-        # False when the ledger's value moved after submission (e.g. an import restated it)
-        "value_as_submitted": req.submitted_value_id is None
-        or (value is not None and value.id == req.submitted_value_id),
-        "instructions": req.instructions,
-        "updated_at": req.updated_at.isoformat(timespec="seconds"),
-        "updated_by": req.updated_by,
-    }
+    """One request as ``esg request show --json`` prints it (see :func:`request_dicts`)."""
+    return request_dicts(session, [req], today=today)[0]
 
 
 def request_history(session: Session, request_id: int) -> list[dict[str, Any]]:
@@ -382,9 +338,3 @@ def request_history(session: Session, request_id: int) -> list[dict[str, Any]]:
         }
         for e in rows
     ]
-
-
-def _usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i is not None]
-    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
-    return {i: name for i, name in rows}

@@ -6,59 +6,64 @@ sees at a glance whether any stored event was edited, inserted or deleted.
 
 from __future__ import annotations
 
-import math
-from typing import Annotated
-from urllib.parse import urlencode
+import json
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from esgledger.api.paging import csv_response, params_from
 from esgledger.auth.permissions import require
 from esgledger.ledger import audit
+from esgledger.ledger.audit_list import DEFAULT_SORT, SORT_KEYS, page_events
+from esgledger.ledger.listing import ListParams, Page
 from esgledger.ledger.models import AuditEvent
-from esgledger.web import views
 from esgledger.web.deps import UserDep, database
+from esgledger.web.listing import ListView, all_pages, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
 Text = Annotated[str | None, Query()]
 PAGE_SIZE = 50
+CSV_COLUMNS = (("id", "id"), ("ts", "time (UTC)"), ("actor", "actor"), ("action", "action"),
+               ("subject", "subject"), ("payload", "payload"), ("hash", "hash"))  # fmt: skip
 
 
 @router.get("/audit")
 def audit_log(
-    request: Request,
-    user: UserDep,
-    action: Text = None,
-    subject: Text = None,
-    page: Text = None,
+    request: Request, user: UserDep, action: Text = None, subject: Text = None
 ) -> Response:
-    """One page of events (filter by action and subject) and the chain's verification."""
+    """One page of events (filter by action and subject, search, sort) and the chain's
+    verification; ``format=csv`` exports every matching event."""
     require(user, "audit.read")
-    number = views.query_int(page, "page", 1, 10**9) or 1
+    params = params_from(request, tuple(SORT_KEYS), DEFAULT_SORT, default_limit=PAGE_SIZE)
     action, subject = (action or "").strip() or None, (subject or "").strip() or None
+    fetch = partial(_fetch, request, action=action, subject=subject)
+    if wants_csv(request.url):
+        rows = [_csv_row(e) for e in all_pages(params, fetch)]
+        return csv_response(rows, CSV_COLUMNS, "audit-log.csv")
     with database(request).read() as session:
         chain = audit.verify(session)
-        events, total = audit.page(
-            session,
-            action=action,
-            subject=subject,
-            limit=PAGE_SIZE,
-            offset=(number - 1) * PAGE_SIZE,
-        )
-        rows = [audit.event_dict(e) for e in events]
         actions = list(session.scalars(select(AuditEvent.action).distinct()))
-    filters = {k: v for k, v in (("action", action), ("subject", subject)) if v}
+    page = fetch(params)
     context = {
         "chain": chain,
-        "events": rows,
-        "total": total,
-        "page": number,
-        "pages": max(1, math.ceil(total / PAGE_SIZE)),
+        "events": page.rows,
+        "listing": ListView(request.url, page),
         "action": action,
         "subject": subject,
         "actions": sorted(actions),
-        "base": "/audit?" + (urlencode(filters) + "&" if filters else ""),
     }
     return render(request, "audit.html", context)
+
+
+def _fetch(request: Request, params: ListParams, **filters: str | None) -> Page[dict[str, Any]]:
+    with database(request).read() as session:
+        found = page_events(session, params, **filters)
+        return Page([audit.event_dict(e) for e in found.rows], found.total, params)
+
+
+def _csv_row(event: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "payload": json.dumps(event["payload"], ensure_ascii=False, sort_keys=True)}

@@ -9,26 +9,37 @@ read calculation runs.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from esgledger.api.paging import csv_response, params_from
 from esgledger.auth.permissions import MATRIX, Grants, Principal, can, require
 from esgledger.calc.explain import explain
 from esgledger.calc.runs import get_run, list_runs
-from esgledger.checks import run_checks
+from esgledger.checks import Finding, run_checks
+from esgledger.checks.finding_list import DEFAULT_SORT as FINDING_DEFAULT
+from esgledger.checks.finding_list import SORT_KEYS as FINDING_SORT
+from esgledger.checks.finding_list import matches as finding_matches
 from esgledger.errors import NotFound
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import series_readout
+from esgledger.ledger.listing import page_of_list
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
 from esgledger.web.kpi_marks import figure_notes, side_by_side
+from esgledger.web.listing import ListView, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
 Text = Annotated[str | None, Query()]
 ENTITY_ROWS = 5000  # activity rows read for one entity's breakdown by activity type
+FINDING_CSV = (("severity", "severity"), ("rule", "check"), ("metrics", "KPIs"),
+               ("entity", "entity"), ("explanation", "finding"), ("fix", "fix"),
+               ("expected", "expected"), ("found", "found"), ("unit", "unit"),
+               ("acknowledged", "acknowledged by"), ("key", "key"))  # fmt: skip
 
 
 def _scoped_reader(user: Principal, action: str) -> bool:
@@ -127,6 +138,7 @@ def findings(
 ) -> Response:
     """Data-quality findings of a year, as ``esg check`` (acknowledged ones on request)."""
     own = _scoped_reader(user, "kpis.read")
+    params = params_from(request, tuple(FINDING_SORT), FINDING_DEFAULT)
     with database(request).read() as session:
         chosen, offered = views.pick_year(session, year)
         found = run_checks(session, chosen) if chosen is not None else []
@@ -136,13 +148,32 @@ def findings(
     shown = found if acknowledged else [f for f in found if f.acknowledged is None]
     if severity in ("error", "warning"):
         shown = [f for f in shown if f.severity == severity]
+    if wants_csv(request.url):
+        every = page_of_list(
+            shown, replace(params, limit=len(shown) or 1, page=1), FINDING_SORT, finding_matches
+        )
+        return csv_response(
+            [_finding_row(f) for f in every.rows], FINDING_CSV, f"findings-{chosen}.csv"
+        )
+    page = page_of_list(shown, params, FINDING_SORT, finding_matches)
     context = {
         "year": chosen,
         "years": offered,
         "summary": summary,
-        "findings": shown,
+        "findings": page.rows,
+        "listing": ListView(request.url, page),
         "acknowledged": bool(acknowledged),
         "severity": severity if severity in ("error", "warning") else None,
         "own": own,
     }
     return render(request, "insight_findings.html", context)
+
+
+def _finding_row(finding: Finding) -> dict[str, Any]:
+    ack = finding.acknowledged
+    return {
+        **finding.as_dict(),
+        "metrics": " ".join(finding.metrics),
+        "entity": finding.entity or "group",
+        "acknowledged": f"{ack['actor']}: {ack['comment']}" if ack else "",
+    }

@@ -8,6 +8,7 @@ mounts them with this one.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.api.downloads import attachment
+from esgledger.api.paging import csv_response, params_from
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.auth.users import list_users
 from esgledger.catalog import metrics
@@ -23,17 +25,23 @@ from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger.entities import list_entities
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.web.deps import FormDep, UserDep, database
+from esgledger.web.listing import ListView, all_pages, wants_csv
 from esgledger.web.pages import requests_actions, requests_upload
 from esgledger.web.pages.requests_view import done_message, parse_id, request_page
 from esgledger.web.templating import render
 from esgledger.workflow.evidence import get_evidence
+from esgledger.workflow.request_list import (
+    DEFAULT_SORT,
+    SORT_KEYS,
+    RequestFilter,
+    page_requests,
+    request_dicts,
+)
 from esgledger.workflow.requests import (
     OWNER_ROLES,
     REVIEWER_ROLES,
     issue_requests,
-    list_requests,
-    overdue,
-    request_dict,
+    owner_id_for,
 )
 from esgledger.workflow.states import STATES
 
@@ -65,32 +73,59 @@ def _choices(session: Session, user: Principal) -> dict[str, list[Any]]:
     }
 
 
+CSV_COLUMNS = (
+    ("id", "id"), ("year", "year"), ("entity", "entity"), ("metric", "metric"),
+    ("metric_name", "metric name"), ("dims", "breakdown"), ("owner", "owner"),
+    ("reviewer", "reviewer"), ("due", "due"), ("overdue", "overdue"), ("state", "state"),
+    ("value", "value"), ("unit", "unit"), ("status", "status"),
+)  # fmt: skip
+
+
 def _list_page(request: Request, user: Principal, *, only_overdue: bool) -> Response:
-    params = request.query_params
-    given = {k: (params.get(k) or "").strip() for k in FILTERS}
-    rows: list[dict[str, Any]] = []
-    error, status = "", 200
+    query = request.query_params
+    given = {k: (query.get(k) or "").strip() for k in (*FILTERS, "q")}
+    names = {m.id: m.name for m in metrics().values()}
+    listing, rows, error = None, [], ""
     with database(request).read() as session:
         choices = _choices(session, user)
         try:
-            year = _year(given["year"])
-            found = list_requests(
-                session, user, year=year, state=given["state"] or None,
-                entity=given["entity"] or None, owner=given["owner"] or None,
-            )  # fmt: skip
-            if only_overdue:
-                late = {r.id for r in overdue(session, user, year=year)}
-                found = [r for r in found if r.id in late]
-            rows = [request_dict(session, r) for r in found]
+            params = params_from(request, tuple(SORT_KEYS), DEFAULT_SORT)
+            wanted = _filter(session, user, given, only_overdue)
+            fetch = partial(page_requests, session, user, wanted)
+            if wants_csv(request.url):
+                found = list(all_pages(params, fetch))
+                return _csv(session, found, names)
+            page = fetch(params)
+            listing = ListView(request.url, page)
+            rows = request_dicts(session, page.rows)
         except (InvalidInput, NotFound) as exc:
-            error, status = str(exc), 422
-    flash = error or _issued_message(request) or done_message(params.get("done"))
+            error = str(exc)
+    flash = error or _issued_message(request) or done_message(query.get("done"))
     context = {
         "rows": rows, "given": given, "choices": choices, "only_overdue": only_overdue,
-        "flash": flash, "flash_kind": "error" if error else "ok",
-        "names": {m.id: m.name for m in metrics().values()},
+        "flash": flash, "flash_kind": "error" if error else "ok", "names": names,
+        "listing": listing,
     }  # fmt: skip
-    return render(request, "requests_list.html", context, status=status)
+    return render(request, "requests_list.html", context, status=422 if error else 200)
+
+
+def _filter(
+    session: Session, user: Principal, given: dict[str, str], only_overdue: bool
+) -> RequestFilter:
+    owner = given["owner"]
+    return RequestFilter(
+        year=_year(given["year"]), state=given["state"] or None,
+        entity=given["entity"] or None,
+        owner_id=owner_id_for(session, user, owner) if owner else None,
+        overdue_on=dt.date.today() if only_overdue else None,
+    )  # fmt: skip
+
+
+def _csv(session: Session, found: list[DataRequest], names: dict[str, str]) -> Response:
+    rows = request_dicts(session, found)
+    for row in rows:
+        row["metric_name"] = names.get(row["metric"], "")
+    return csv_response(rows, CSV_COLUMNS, "requests.csv")
 
 
 def _issued_message(request: Request) -> str:

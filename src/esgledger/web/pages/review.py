@@ -19,32 +19,43 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from esgledger.api.paging import params_from
 from esgledger.auth.permissions import PermissionDenied, Principal, require
 from esgledger.catalog import metric
 from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.ledger.listing import Page
 from esgledger.web.deps import FormDep, UserDep, database
-from esgledger.web.pages.requests_view import assigned_ok, done_message
+from esgledger.web.listing import ListView
+from esgledger.web.pages.requests_view import done_message
 from esgledger.web.templating import render
 from esgledger.workflow import review
-from esgledger.workflow.requests import list_requests, request_dict
+from esgledger.workflow.request_list import (
+    DEFAULT_SORT,
+    SORT_KEYS,
+    RequestFilter,
+    page_requests,
+    request_dicts,
+)
 from esgledger.workflow.review_queue import review_context
 
 router = APIRouter()
 BULK_LIMIT = 500  # ticked items handled in one post; the rest are reported as not done
 
 
-def _rows(request: Request, user: Principal) -> list[dict[str, Any]]:
+def _rows(request: Request, user: Principal) -> tuple[list[dict[str, Any]], Page[Any]]:
+    """One page of the queue (sorted and paged in SQL), each row with its review context."""
     rows: list[dict[str, Any]] = []
+    params = params_from(request, tuple(SORT_KEYS), DEFAULT_SORT)
+    queue = RequestFilter(state="submitted", reviewable_by=user)  # assigned_ok, in SQL
     with database(request).read() as session:
-        found = [r for r in list_requests(session, user, state="submitted") if assigned_ok(user, r)]
-        extra = review_context(session, found)
-        for req in found:
-            info = request_dict(session, req)
+        page = page_requests(session, user, queue, params)
+        extra = review_context(session, page.rows)
+        for req, info in zip(page.rows, request_dicts(session, page.rows), strict=True):
             info["metric_name"] = metric(req.metric_id).name
             info["own"] = req.submitted_by == user.username  # four eyes: not theirs to approve
             info["submitted_by"] = req.submitted_by
             rows.append({**info, **extra[req.id]})
-    return rows
+    return rows, page
 
 
 def _page(
@@ -56,8 +67,10 @@ def _page(
     results: list[dict[str, Any]] | None = None,
     status: int = 200,
 ) -> Response:
+    rows, page = _rows(request, user)
     context = {
-        "rows": _rows(request, user),
+        "rows": rows,
+        "listing": ListView(request.url.replace(path="/review"), page),
         "results": results or [],
         "flash": error or flash,
         "flash_kind": "error" if error else "ok",

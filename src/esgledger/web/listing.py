@@ -1,0 +1,86 @@
+"""A long list on a page: the links its table headers, pager, search box and CSV button use.
+
+The page reads its list parameters with :func:`esgledger.api.paging.params_from` (the same
+parser as the API) and hands the template a :class:`ListView`; every link it builds is this
+page's URL with one parameter changed, so the filters and the search in force are kept.
+A CSV export is the same URL with ``format=csv``: every row of the filtered list, in the
+chosen order, read a page at a time (:func:`all_pages`) and at most ``CSV_ROWS`` of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import URL, QueryParams
+
+from esgledger.api.paging import CSV_ROWS, url_for_page
+from esgledger.errors import InvalidInput
+from esgledger.ledger.listing import MAX_LIMIT, ListParams, Page
+
+WINDOW = 2  # page links shown either side of the current one
+
+
+@dataclass(frozen=True)
+class ListView:
+    """What a template needs to draw one page of a list and link to the others."""
+
+    url: URL
+    page: Page[Any]
+
+    @property
+    def params(self) -> ListParams:
+        return self.page.params
+
+    def sort_href(self, key: str) -> str:
+        """Sort by ``key``; a second click on the current key reverses the order."""
+        ascending_now = self.params.sort == key and not self.params.descending
+        return url_for_page(self.url, sort=f"-{key}" if ascending_now else key, page=None)
+
+    def sorted_as(self, key: str) -> str:
+        """``aria-sort`` of a column header: ascending, descending or none."""
+        if self.params.sort != key:
+            return "none"
+        return "descending" if self.params.descending else "ascending"
+
+    def page_href(self, number: int) -> str:
+        return url_for_page(self.url, page=number if number > 1 else None)
+
+    def page_numbers(self) -> list[int]:
+        """The first, the last and the pages near the current one (gaps drawn as …)."""
+        now, last = self.params.page, self.page.pages
+        near = range(max(1, now - WINDOW), min(last, now + WINDOW) + 1)
+        return sorted({1, last, *near})
+
+    def csv_href(self) -> str:
+        return url_for_page(self.url, format="csv", page=None, limit=None)
+
+    @property
+    def first_row(self) -> int:
+        return self.params.offset + 1 if self.page.rows else 0
+
+    @property
+    def last_row(self) -> int:
+        return self.params.offset + len(self.page.rows)
+
+
+def wants_csv(url: URL) -> bool:
+    return QueryParams(url.query).get("format") == "csv"
+
+
+def all_pages(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> Iterator[Any]:
+    """Every row of the list in order, a page of ``MAX_LIMIT`` at a time; refused in one
+    line (nothing sent) when the list holds more than ``CSV_ROWS`` rows."""
+    number = 1
+    while True:
+        page = fetch(ListParams(MAX_LIMIT, number, params.sort, params.descending, params.search))
+        if page.total > CSV_ROWS:
+            raise InvalidInput(
+                f"the list holds {page.total:,} rows, more than a CSV export's {CSV_ROWS:,}; "
+                "narrow it with the filters or the search first"
+            )
+        yield from page.rows
+        if not page.has_next:
+            return
+        number += 1

@@ -1,0 +1,184 @@
+"""Data requests as a long list: filtered, searched, sorted and paged by the database.
+
+A year may hold thousands of requests, so the permission filter, the filters, the search and
+the order all run in SQL and only one page of rows is read and shaped
+(:func:`request_dicts` reads names and current values for the whole page in two queries).
+The API's ``GET /requests`` and the ``/requests`` and ``/review`` pages page through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from esgledger.auth.permissions import MATRIX, Grants, Principal, can
+from esgledger.catalog import metrics
+from esgledger.kpi.figures import parse_dims
+from esgledger.ledger.entities import subtree
+from esgledger.ledger.listing import ListParams, Page, paginate
+from esgledger.ledger.models import Entity, KpiValue
+from esgledger.ledger.workflow_models import DataRequest, User
+from esgledger.workflow.states import DONE
+
+_OWNER_NAME = select(User.username).where(User.id == DataRequest.owner_id).scalar_subquery()
+SORT_KEYS: dict[str, ColumnElement[Any]] = {
+    "id": DataRequest.id,
+    "year": DataRequest.year,
+    "due": DataRequest.due_date,
+    "entity": DataRequest.entity_id,
+    "metric": DataRequest.metric_id,
+    "state": DataRequest.state,
+    "owner": _OWNER_NAME,
+    "updated": DataRequest.updated_at,
+}
+DEFAULT_SORT = "due"
+KEYS_PER_QUERY = 1000
+# after the chosen key: the order `esg request list` prints, ending in the unique id
+THEN_BY = (
+    DataRequest.year,
+    DataRequest.due_date,
+    DataRequest.entity_id,
+    DataRequest.metric_id,
+    DataRequest.dims,
+    DataRequest.id,
+)
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """What to keep: each field narrows the list; ``overdue_on`` keeps requests due before
+    that date and not yet approved."""
+
+    year: int | None = None
+    state: str | None = None
+    owner_id: int | None = None
+    entity: str | None = None
+    metric: str | None = None
+    overdue_on: dt.date | None = None
+    reviewable_by: Principal | None = None  # the assigned reviewer's queue (or an admin's)
+
+
+def readable(stmt: Select[Any], user: Principal) -> Select[Any]:
+    """Only the requests ``user`` may read: all of them, their granted entities', or none."""
+    if can(user, "requests.read"):
+        return stmt
+    grants = MATRIX.get(user.role, Grants())
+    if user.active and "requests.read" in grants.scoped and user.scope:
+        return stmt.where(DataRequest.entity_id.in_(sorted(user.scope)))
+    return stmt.where(false())
+
+
+def request_query(
+    session: Session, user: Principal, wanted: RequestFilter, search: str
+) -> Select[Any]:
+    """The filtered, permission-checked select of requests (not yet ordered or paged)."""
+    stmt = readable(select(DataRequest), user)
+    if wanted.year:
+        stmt = stmt.where(DataRequest.year == wanted.year)
+    if wanted.state:
+        stmt = stmt.where(DataRequest.state == wanted.state)
+    if wanted.owner_id is not None:
+        stmt = stmt.where(DataRequest.owner_id == wanted.owner_id)
+    if wanted.entity:
+        stmt = stmt.where(DataRequest.entity_id.in_(subtree(session, wanted.entity)))
+    if wanted.metric:
+        stmt = stmt.where(DataRequest.metric_id == wanted.metric)
+    if wanted.overdue_on is not None:
+        stmt = stmt.where(
+            DataRequest.due_date < wanted.overdue_on, DataRequest.state.not_in(sorted(DONE))
+        )
+    if wanted.reviewable_by is not None and wanted.reviewable_by.role != "admin":
+        mine = DataRequest.reviewer_id == wanted.reviewable_by.user_id
+        stmt = stmt.where(or_(DataRequest.reviewer_id.is_(None), mine))
+    if search:
+        stmt = stmt.where(_matches(search))
+    return stmt
+
+
+def _matches(search: str) -> ColumnElement[bool]:
+    """Search text in the metric (id or catalog name), the entity (id or name) or the owner."""
+    text = search.lower()
+    named = [m.id for m in metrics().values() if text in m.name.lower()]
+    entity_named = select(Entity.id).where(func.lower(Entity.name).contains(text, autoescape=True))
+    return or_(
+        func.lower(DataRequest.metric_id).contains(text, autoescape=True),
+        DataRequest.metric_id.in_(named),
+        func.lower(DataRequest.entity_id).contains(text, autoescape=True),
+        DataRequest.entity_id.in_(entity_named),
+        func.lower(_OWNER_NAME).contains(text, autoescape=True),
+    )
+
+
+def page_requests(
+    session: Session, user: Principal, wanted: RequestFilter, params: ListParams
+) -> Page[DataRequest]:
+    """One page of the requests ``user`` may read that match ``wanted`` and the search."""
+    stmt = request_query(session, user, wanted, params.search)
+    return paginate(session, stmt, params, SORT_KEYS, THEN_BY)
+
+
+def request_dicts(
+    session: Session, reqs: Sequence[DataRequest], *, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """:func:`~esgledger.workflow.requests.request_dict` for many requests: one query for the
+    people, one per thousand requests for the values."""
+    people = {r.owner_id for r in reqs} | {r.reviewer_id for r in reqs if r.reviewer_id}
+    names = dict(session.execute(select(User.id, User.username).where(User.id.in_(people))).all())
+    values = _current_values(session, reqs)
+    today = today or dt.date.today()
+    return [
+        shape_request(r, names, values.get((r.entity_id, r.year, r.metric_id, r.dims)), today)
+        for r in reqs
+    ]
+
+
+def _current_values(
+    session: Session, reqs: Sequence[DataRequest]
+) -> dict[tuple[str, int, str, str], KpiValue]:
+    """The current value of each request's key, looked up ``KEYS_PER_QUERY`` keys at a time
+    (four bound parameters a key stay far below SQLite's and PostgreSQL's limits)."""
+    keys = sorted({(r.entity_id, r.year, r.metric_id, r.dims) for r in reqs})
+    column = tuple_(KpiValue.entity_id, KpiValue.year, KpiValue.metric_id, KpiValue.dims)
+    found: dict[tuple[str, int, str, str], KpiValue] = {}
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        rows = session.scalars(select(KpiValue).where(KpiValue.is_current, column.in_(chunk)))
+        found.update({(v.entity_id, v.year, v.metric_id, v.dims): v for v in rows})
+    return found
+
+
+def shape_request(
+    req: DataRequest, names: dict[int, str], value: KpiValue | None, today: dt.date
+) -> dict[str, Any]:
+    """A request as ``esg request … --json`` prints it, with the ledger's current value."""
+    return {
+        "id": req.id,
+        "year": req.year,
+        "metric": req.metric_id,
+        "entity": req.entity_id,
+        "dims": parse_dims(req.dims),
+        "owner": names.get(req.owner_id),
+        "reviewer": names.get(req.reviewer_id) if req.reviewer_id else None,
+        "due": req.due_date.isoformat(),
+        "overdue": req.due_date < today and req.state not in DONE,
+        "state": req.state,
+        "version": req.version,
+        "value": value.value if value else None,
+        "unit": value.unit if value else None,
+        "status": value.status if value else None,
+        "note": value.note if value else None,
+        "value_id": value.id if value else None,
+        "entered_value_id": req.value_id,
+        "submitted_value_id": req.submitted_value_id,
+        # False when the ledger's value moved after submission (e.g. an import restated it)
+        "value_as_submitted": req.submitted_value_id is None
+        or (value is not None and value.id == req.submitted_value_id),
+        "instructions": req.instructions,
+        "updated_at": req.updated_at.isoformat(timespec="seconds"),
+        "updated_by": req.updated_by,
+    }
