@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -82,6 +84,12 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False,
         description="Mark the session cookie Secure (set when serving over HTTPS).",
+    )
+    gri_claim: Literal["in accordance", "with reference"] = Field(
+        default="in accordance",
+        description="The GRI statement of use the report makes: `in accordance` with the GRI "
+        "Standards, or `with reference` to them. A report that cannot meet GRI 1's "
+        "requirements for `in accordance` says `with reference to` instead, and why.",
     )
 
 

@@ -11,34 +11,67 @@ from sqlalchemy.orm import Session
 
 from esgledger.atomic import commit_set, staged_set
 from esgledger.catalog.outline import report_sections
+from esgledger.disclose.anchors import RenderedAnchors, rendered_anchors
 from esgledger.disclose.archive import archive_files, published_dict
 from esgledger.disclose.chapters import assessment_chapters
-from esgledger.disclose.index import content_index
-from esgledger.disclose.render import write_report
+from esgledger.disclose.index import ContentIndex, content_index
+from esgledger.disclose.render import render_html, write_report
 from esgledger.disclose.report import ReportModel, build_report
+from esgledger.disclose.statement_of_use import gri_statement
+from esgledger.disclose.szse_index import szse_materiality, with_elements
 from esgledger.errors import InvalidInput, storage_failure
 from esgledger.faults import fault_point
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
+from esgledger.settings import get_settings
 
-INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "tcfd")
-ALWAYS_PRESENT = ("about-report", "kpi-appendix", "content-index", "verification")
+INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "esrs-e1")
 
 
-def content_indices(session: Session, year: int, model: ReportModel) -> list[dict[str, Any]]:
-    """The content indices the report prints, linking only to sections the report has."""
-    present = (
-        {s.id for s in model.sections}
-        | {c["anchor"] for c in model.extras.get("chapters", [])}
-        | set(ALWAYS_PRESENT)
-    )
-    sections = [s for s in report_sections().values() if s.anchor in present]
+def index_frameworks(year: int) -> tuple[str, ...]:
+    """The indices a year's report prints: GRI 2016 before 2022, else GRI 2021, and the rest."""
+    return ("gri-2016", "szse-17") if year <= 2021 else INDEX_FRAMEWORKS
+
+
+def report_indices(
+    session: Session,
+    year: int,
+    model: ReportModel,
+    anchors: RenderedAnchors,
+    frameworks: tuple[str, ...] | None = None,
+) -> list[ContentIndex]:
+    """The content indices of the rendered report: rows point only at ``anchors`` it has."""
     figures = model.tables.get(year) if model.tables else None
-    framework_ids = ("gri-2016", "szse-17") if year <= 2021 else INDEX_FRAMEWORKS
-    return [
-        content_index(session, year, f, sections=sections, figures=figures).as_report_dict()
-        for f in framework_ids
-    ]
+    szse = szse_materiality(session, year)
+    out = []
+    for fid in frameworks or index_frameworks(year):
+        index = content_index(
+            session,
+            year,
+            fid,
+            sections=report_sections().values(),
+            figures=figures,
+            material=szse.material if fid == "szse-17" else None,
+            anchors=anchors,
+            assessed=szse.material is not None,
+        )
+        if fid == "szse-17":
+            with_elements(index, szse.double, anchors)
+        if fid == "gri-2021":
+            index.statement = gri_statement(index, model.company, get_settings().gri_claim)
+        out.append(index)
+    return out
+
+
+def prepare_report(
+    session: Session, year: int, *, years: int = 3, sections: Path | None = None
+) -> tuple[ReportModel, list[ContentIndex]]:
+    """The report model with its chapters and indices, the indices read off its own HTML."""
+    model = build_report(session, year, years=years, sections_dir=sections)
+    model.extras["chapters"] = assessment_chapters(session, year)
+    indices = report_indices(session, year, model, rendered_anchors(render_html(model)))
+    model.indices = [i.as_report_dict() for i in indices]
+    return model, indices
 
 
 NOT_DATA = ("user.", "token.", "report.")  # sign-ins, tokens, publications: no figure changes
@@ -73,9 +106,7 @@ def publish_report(
     them (:mod:`esgledger.atomic`): a crash or a full disk leaves the earlier set as it was.
     """
     with db.read() as session:
-        model = build_report(session, year, years=years, sections_dir=sections)
-        model.extras["chapters"] = assessment_chapters(session, year)
-        model.indices = content_indices(session, year, model)
+        model, _ = prepare_report(session, year, years=years, sections=sections)
         data_time = ledger_time(session)
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out} is a file; give a folder for the report files")
