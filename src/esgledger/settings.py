@@ -106,6 +106,12 @@ class Settings(BaseSettings):
         default=False,
         description="Mark the session cookie Secure (set when serving over HTTPS).",
     )
+    gri_claim: Literal["in accordance", "with reference"] = Field(
+        default="in accordance",
+        description="The GRI statement of use the report makes: `in accordance` with the GRI "
+        "Standards, or `with reference` to them. A report that cannot meet GRI 1's "
+        "requirements for `in accordance` says `with reference to` instead, and why.",
+    )
 
 
 def get_settings() -> Settings:

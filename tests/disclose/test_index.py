@@ -88,14 +88,13 @@ def test_omission_closes_a_gap_and_is_audit_logged(ws: Cli, db: Database) -> Non
     with db.read() as session:
         events = audit.events(session, action="index.omission")
     assert [e.subject for e in events] == ["gri-2021:2024:2-21"]
-    # another year is untouched; withdrawing brings the gap back
-    assert (
-        entry(
-            json.loads(ws("index", "--year", "2023", "--framework", "gri-2021", "--json").stdout),
-            "2-21",
-        )["omission"]
-        is None
-    )
+    # another year is untouched (only the reason the report states itself); withdrawing
+    # brings the gap back
+    other = entry(
+        json.loads(ws("index", "--year", "2023", "--framework", "gri-2021", "--json").stdout),
+        "2-21",
+    )["omission"]
+    assert other["generated"] is True and other["reason"] == "information unavailable/incomplete"
     ws(
         "index",
         "omit",
@@ -186,7 +185,7 @@ def test_json_shapes(ws: Cli) -> None:
     assert set(gaps) == {"year", "frameworks", "counts", "gaps"}
     assert set(gaps["gaps"][0]) == {
         "framework", "code", "title", "group", "kind", "required", "metrics",
-        "omission_permitted", "hint",
+        "omission_permitted", "hint", "omission",
     }  # fmt: skip
     missing = ws("index", "--year", "2024", expect=2)
     assert "--framework" in missing.output

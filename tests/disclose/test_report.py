@@ -124,7 +124,7 @@ def test_every_appendix_value_equals_esg_kpi(written: dict, kpis: dict) -> None:
 
 
 def test_content_indices_are_printed(written: dict) -> None:
-    assert written["indices"] == ["gri-2021", "szse-17", "ifrs-s2", "tcfd"]
+    assert written["indices"] == ["gri-2021", "szse-17", "ifrs-s2", "esrs-e1"]
     html = Path(written["files"]["html"]).read_text(encoding="utf-8")
     assert 'id="content-index-gri-2021"' in html and ">305-1<" in html and ">2-1<" in html
 

@@ -121,6 +121,13 @@ def materiality_chart(shown: dict[str, Any], path: str | Path) -> Path:
         plt.close(fig)
 
 
+def _cell_label(codes: Sequence[str]) -> tuple[str, float]:
+    """Every risk code of a cell, never "+n": more codes go in more columns, smaller."""
+    per_line = 1 if len(codes) <= 4 else 2 if len(codes) <= 10 else 3
+    lines = [", ".join(codes[i : i + per_line]) for i in range(0, len(codes), per_line)]
+    return "\n".join(lines), 7 if len(codes) <= 4 else 6 if len(codes) <= 10 else 5
+
+
 def risk_heatmap(
     risks: Sequence[dict[str, Any]],
     level_of: Callable[[int, int], str],
@@ -148,9 +155,8 @@ def risk_heatmap(
             )
             codes = cells.get((likelihood, impact), [])
             if codes:
-                more = f"\n+{len(codes) - 4}" if len(codes) > 4 else ""
-                shown = "\n".join(codes[:4]) + more
-                ax.text(likelihood, impact, shown, ha="center", va="center", fontsize=7)
+                shown, size = _cell_label(codes)
+                ax.text(likelihood, impact, shown, ha="center", va="center", fontsize=size)
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_xticks(range(1, 6))

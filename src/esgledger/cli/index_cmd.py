@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,7 +19,7 @@ from esgledger.catalog.frameworks import (
 from esgledger.catalog.frameworks import framework as get_framework
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json, print_table
-from esgledger.disclose.gaps import gap_analysis
+from esgledger.disclose.gaps import report_gap_analysis
 from esgledger.disclose.index import IndexEntry, content_index
 from esgledger.disclose.omissions import reasons_for, record_omission, withdraw_omission
 from esgledger.errors import InvalidInput
@@ -105,12 +106,24 @@ def index_gaps(
             help="Only this framework (repeat; default: the year's GRI edition and the others).",
         ),
     ] = None,
+    sections: Annotated[
+        Path | None,
+        typer.Option(
+            "--sections",
+            help="Folder of narrative Markdown sections, as given to `esg report`: the gaps are "
+            "those of that report's printed index.",
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Required disclosures with nothing behind them, and entries whose KPIs are all missing."""
+    """Required disclosures with nothing behind them, and entries whose KPIs are all missing.
+
+    Read off the report `esg report --sections` renders, so each gap is a row its printed
+    index shows without an answer, with the reason for omission it prints meanwhile.
+    """
     with workspace(db).read() as session:
-        report = gap_analysis(session, year, framework_id or None)
+        report = report_gap_analysis(session, year, framework_id or None, sections=sections)
     if json:
         print_json(report.as_dict())
         return
@@ -119,9 +132,9 @@ def index_gaps(
         return
     print_table(
         f"{len(report.gaps)} gaps in {year}",
-        ["framework", "code", "disclosure", "gap", "KPIs without a value"],
+        ["framework", "code", "disclosure", "gap", "the index prints"],
         (
-            [g.framework, g.code, _short(g.title, 50), g.kind, ", ".join(g.metrics)]
+            [g.framework, g.code, _short(g.title, 50), g.kind, g.omission or "not reported"]
             for g in report.gaps
         ),
     )

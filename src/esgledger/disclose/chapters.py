@@ -16,15 +16,20 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
+from esgledger.disclose import labels
+from esgledger.disclose.charts import with_alt
 from esgledger.disclose.narrative import format_value
 from esgledger.errors import EsgError
 
 
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("esgledger.disclose", "templates"),
         autoescape=select_autoescape(["j2"]),
     )
+    env.filters["risk_category"] = labels.risk_category
+    env.filters["plain"] = labels.plain
+    return env
 
 
 def _svg_of(draw: Any, *args: Any, **kwargs: Any) -> str:
@@ -58,7 +63,13 @@ def materiality_chapter(session: Session, year: int) -> dict[str, Any] | None:
         .render(
             shown=shown,
             topics=topics,
-            svg=_svg_of(charts.materiality_chart, shown),
+            svg=with_alt(
+                _svg_of(charts.materiality_chart, shown),
+                "Double materiality matrix of "
+                + f"{len(topics)} topics; material: "
+                + (", ".join(t["name"] for t in topics if t.get("material")) or "none")
+                + ".",
+            ),
             approvals=approvals_of(session, assessment),
             iros=iros_of(session, assessment),
         )
@@ -95,7 +106,18 @@ def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
     items = climate.list_items(session)
     if not risks and not items:
         return None
-    heat = _svg_of(lambda path: risk.heatmap(session, path)) if risks else ""
+    heat = (
+        with_alt(
+            _svg_of(lambda path: risk.heatmap(session, path)),
+            "Risk heat map, likelihood by impact: "
+            + "; ".join(
+                f"{r['code']} likelihood {r['likelihood']}, impact {r['impact']:g}" for r in risks
+            )
+            + ".",
+        )
+        if risks
+        else ""
+    )
     try:
         carbon = exposure(session, year)
     except EsgError:

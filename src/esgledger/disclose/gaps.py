@@ -5,19 +5,26 @@ KPI value, or be flagged omitted with a reason"):
 
 - ``no-answer``: a required disclosure with no section, no KPI and no reason for omission;
 - ``kpi-missing``: an index entry backed only by KPIs, none of which has a value for the year.
+
+:func:`report_gap_analysis` reads the gaps off the report as ``esg report`` renders it (same
+narrative sections, same headings), so it agrees row for row with the printed index; each gap
+carries the reason for omission the index prints while none is recorded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.frameworks import FRAMEWORK_IDS, disclosures, framework, groups
 from esgledger.catalog.outline import Section
+from esgledger.disclose.anchors import rendered_anchors
 from esgledger.disclose.index import GAP, KPI_MISSING, ContentIndex, Figures, content_index
+from esgledger.disclose.render import render_html
 
 NO_ANSWER = "no-answer"
 
@@ -35,6 +42,7 @@ class Gap:
     metrics: tuple[str, ...]  # the KPIs without a value (kpi-missing)
     omission_permitted: bool
     hint: str
+    omission: str  # what the index prints instead: the reason it states, or "" (not reported)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,6 +94,7 @@ def gaps_of(index: ContentIndex) -> list[Gap]:
                 metrics=metrics,
                 omission_permitted=e.omission_permitted,
                 hint=fix,
+                omission=e.omission.text if e.omission else "",
             )
         )
     return out
@@ -133,3 +142,25 @@ def gap_analysis(
         )
         found.extend(gaps_of(index))
     return GapReport(year=year, frameworks=ids, gaps=found)
+
+
+def report_gap_analysis(
+    session: Session,
+    year: int,
+    frameworks: Iterable[str] | None = None,
+    *,
+    sections: Path | None = None,
+) -> GapReport:
+    """The gaps of the report ``esg report --sections`` would render: its indices, its rows."""
+    from esgledger.disclose.publish import index_frameworks, prepare_report, report_indices
+
+    model, printed = prepare_report(session, year, sections=sections)
+    ids = [framework(f).id for f in (frameworks or index_frameworks(year))]
+    by_id = {i.framework: i for i in printed}
+    missing = tuple(f for f in ids if f not in by_id)
+    if missing:
+        anchors = rendered_anchors(render_html(model))
+        by_id.update(
+            {i.framework: i for i in report_indices(session, year, model, anchors, missing)}
+        )
+    return GapReport(year=year, frameworks=ids, gaps=[g for f in ids for g in gaps_of(by_id[f])])

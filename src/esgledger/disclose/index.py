@@ -27,6 +27,8 @@ from esgledger.catalog.frameworks import (
 )
 from esgledger.catalog.metrics import metrics
 from esgledger.catalog.outline import Section, report_sections
+from esgledger.disclose import default_omissions
+from esgledger.disclose.anchors import RenderedAnchors
 from esgledger.disclose.omissions import Omission, latest_omissions
 from esgledger.kpi.figures import KpiFigure
 
@@ -91,10 +93,16 @@ class KpiRef:
     source: str  # reported | calculated | derived | missing
     relation: str  # listed (metric catalog) | full | partial (metric-links.csv)
     dims: dict[str, str] = field(default_factory=dict)
+    in_report: bool = True  # the rendered report has its appendix row (always, unrendered)
 
     @property
     def has_value(self) -> bool:
         return self.value is not None
+
+    @property
+    def linked(self) -> bool:
+        """The index may point at it: a value for the year, in a row the report prints."""
+        return self.has_value and self.in_report
 
 
 @dataclass
@@ -136,6 +144,7 @@ class ContentIndex:
     year: int
     material_groups: list[str]
     entries: list[IndexEntry]
+    statement: str = ""  # the statement of use printed above the index (GRI)
 
     def entry(self, code: str) -> IndexEntry:
         return next(e for e in self.entries if e.code == code)
@@ -146,27 +155,34 @@ class ContentIndex:
     def as_report_dict(self) -> dict[str, Any]:
         """The shape ``ReportModel.indices`` takes: index entries with links and omissions.
 
-        Section refs link to the outline anchors; KPI refs only when the year has a value (the
-        appendix has no row for a metric without values).
+        Section refs link to the headings the report has; KPI refs only when the year has a
+        value in a row the report prints. A row without either carries its reason for omission,
+        or says it is not reported (GRI 2-1 to 2-5 permit no reason).
         """
         entries = []
         for e in self.entries:
             if not e.in_index:
                 continue
             refs = [{"anchor": s.anchor, "label": s.title} for s in e.sections]
-            refs += [{"anchor": k.anchor, "label": k.name} for k in e.kpis if k.has_value]
-            omission = e.omission
+            refs += [{"anchor": k.anchor, "label": k.name} for k in e.kpis if k.linked]
             entries.append(
                 {
                     "code": e.code,
                     "title": e.title,
                     "group": e.group_title,
+                    "kind": e.kind,
                     "status": e.status,
                     "refs": refs,
-                    "omission": f"{omission.reason} — {omission.explanation}" if omission else None,
+                    "omission": e.omission.text if e.omission else None,
+                    "not_reported": not refs and e.omission is None,
                 }
             )
-        return {"framework": self.framework, "title": self.name, "entries": entries}
+        return {
+            "framework": self.framework,
+            "title": self.name,
+            "statement": self.statement,
+            "entries": entries,
+        }
 
     def as_dict(self, *, all_entries: bool = True) -> dict[str, Any]:
         entries = [e for e in self.entries if all_entries or e.in_index]
@@ -190,13 +206,17 @@ def content_index(
     sections: Iterable[Section] | None = None,
     figures: Figures | None = None,
     material: Iterable[str] | None = None,
+    anchors: RenderedAnchors | None = None,
+    assessed: bool = False,
 ) -> ContentIndex:
     """Each disclosure of ``framework_id`` → its sections, KPI values or reason for omission.
 
     ``sections``: the report's sections (default: the shipped outline; pass only those that have
     narrative to be strict). ``figures``: a ``kpi_table`` already computed for ``year``.
     ``material``: the material groups (e.g. ``GRI 305``, ``ESRS E1``; for SZSE the topic names);
-    inferred from the answers if omitted.
+    inferred from the answers if omitted; ``assessed``: they come from a materiality assessment.
+    ``anchors``: the ids of the rendered report — a section or KPI row counts only if the report
+    has it, and headings that declare a disclosure (``data-answers``) answer it too.
     """
     fw = framework(framework_id)
     outline = list(sections) if sections is not None else list(report_sections().values())
@@ -212,9 +232,9 @@ def content_index(
     items = disclosures(fw.id)
     refs = {
         code: (
-            _section_refs(outline, fw.id, code),
+            _section_refs(outline, fw.id, code, anchors),
             [
-                _kpi_ref(m, figures, relations.get((code, m), "listed"))
+                _kpi_ref(m, figures, relations.get((code, m), "listed"), anchors)
                 for m in by_metric.get(code, ())
             ],
         )
@@ -232,6 +252,12 @@ def content_index(
     for code, item in items.items():
         secs, kpis = refs[code]
         required = _required(item, groups_material)
+        status = _status(secs, kpis, omissions.get(code), required)
+        omission = omissions.get(code) or _default_omission(
+            item, year, status, kpis, per_code=fw.id in PER_CODE_MATERIALITY, assessed=assessed
+        )
+        if status == NOT_REPORTED and omission is not None:
+            status = OMITTED  # a topic omitted as not material is still an index row
         entries.append(
             IndexEntry(
                 code=code,
@@ -244,8 +270,8 @@ def content_index(
                 omission_permitted=item.omission_permitted,
                 sections=secs,
                 kpis=kpis,
-                omission=omissions.get(code),
-                status=_status(secs, kpis, omissions.get(code), required),
+                omission=omission,
+                status=status,
             )
         )
     return ContentIndex(
@@ -261,11 +287,45 @@ def content_index(
     )
 
 
-def _section_refs(outline: list[Section], framework_id: str, code: str) -> list[SectionRef]:
-    return [SectionRef(s.id, s.title, s.anchor) for s in outline if code in s.codes(framework_id)]
+def _section_refs(
+    outline: list[Section], framework_id: str, code: str, anchors: RenderedAnchors | None
+) -> list[SectionRef]:
+    """Outline sections mapped to the code, and headings that declare it — only those the
+    rendered report has, titled as the report prints them."""
+    if anchors is None:
+        return [
+            SectionRef(s.id, s.title, s.anchor) for s in outline if code in s.codes(framework_id)
+        ]
+    wanted = [s.anchor for s in outline if code in s.codes(framework_id)]
+    wanted += anchors.claimed(framework_id, code)
+    return [SectionRef(a, anchors.title(a, a), a) for a in dict.fromkeys(wanted) if anchors.has(a)]
 
 
-def _kpi_ref(metric_id: str, figures: Figures, relation: str) -> KpiRef:
+def _default_omission(
+    item: Disclosure,
+    year: int,
+    status: str,
+    kpis: list[KpiRef],
+    *,
+    per_code: bool,
+    assessed: bool,
+) -> Omission | None:
+    """The reason the report states when none is recorded (see ``default_omissions``)."""
+    if status == ANSWERED:
+        if default_omissions.asks_for_scope3(item) and item.omission_permitted:
+            return default_omissions.scope3_part(item, year)
+        return None
+    if status == NOT_REPORTED:
+        return default_omissions.not_material(item, year, assessed) if per_code else None
+    if not item.omission_permitted:
+        return None  # e.g. GRI 2-1 to 2-5: printed as not reported, never excused
+    missing = [k.name for k in kpis if not k.linked]
+    return default_omissions.unanswered(item, year, missing)
+
+
+def _kpi_ref(
+    metric_id: str, figures: Figures, relation: str, anchors: RenderedAnchors | None = None
+) -> KpiRef:
     """The metric's total figure; a breakdown's figure when only breakdowns have a value."""
     fig = figures.get((metric_id, ""))
     if fig is None or fig.value is None:
@@ -282,6 +342,7 @@ def _kpi_ref(metric_id: str, figures: Figures, relation: str) -> KpiRef:
         source=fig.source if fig else "missing",
         relation=relation,
         dims=dict(fig.dims) if fig else {},
+        in_report=anchors is None or anchors.has(kpi_anchor(metric_id, fig.dims if fig else None)),
     )
 
 
@@ -306,7 +367,7 @@ def _required(item: Disclosure, material: set[str]) -> bool:
 def _status(
     sections: list[SectionRef], kpis: list[KpiRef], omission: Omission | None, required: bool
 ) -> str:
-    if sections or any(k.has_value for k in kpis):
+    if sections or any(k.linked for k in kpis):
         return ANSWERED
     if omission is not None:
         return OMITTED

@@ -47,6 +47,13 @@ class Omission:
     actor: str
     recorded_at: str
     event_id: int
+    generated: bool = False  # stated by the report itself for want of a recorded reason
+
+    @property
+    def text(self) -> str:
+        """How the index prints it: ``information unavailable/incomplete — no 2025 value …``."""
+        part = f"{self.requirement}: " if self.requirement else ""
+        return f"{part}{self.reason} — {self.explanation}"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,43 +11,89 @@ from sqlalchemy.orm import Session
 
 from esgledger.atomic import commit_set, staged_set
 from esgledger.catalog.outline import report_sections
+from esgledger.checks import Finding
+from esgledger.disclose.anchors import RenderedAnchors, rendered_anchors
 from esgledger.disclose.archive import archive_files, published_dict
 from esgledger.disclose.assurance import assurance_statement
 from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.gate import require_no_open_errors, year_findings
-from esgledger.disclose.index import content_index
+from esgledger.disclose.index import ContentIndex, content_index
 from esgledger.disclose.methodology import methodology
 from esgledger.disclose.quality import quality_statement
-from esgledger.disclose.render import write_report
+from esgledger.disclose.render import render_html, write_report
 from esgledger.disclose.report import ReportModel, build_report
+from esgledger.disclose.statement_of_use import gri_statement
+from esgledger.disclose.szse_index import szse_materiality, with_elements
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput, storage_failure
 from esgledger.faults import fault_point
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
+from esgledger.settings import get_settings
 
-INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "tcfd")
-ALWAYS_PRESENT = ("about-report", "kpi-appendix", "content-index", "verification")
+INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "esrs-e1")
 
 
 def index_frameworks(year: int) -> tuple[str, ...]:
-    """The frameworks the report of ``year`` indexes (GRI 2016 before GRI 2021 took effect)."""
+    """The indices a year's report prints: GRI 2016 before 2022, else GRI 2021, and the rest."""
     return ("gri-2016", "szse-17") if year <= 2021 else INDEX_FRAMEWORKS
 
 
-def content_indices(session: Session, year: int, model: ReportModel) -> list[dict[str, Any]]:
-    """The content indices the report prints, linking only to sections the report has."""
-    present = (
-        {s.id for s in model.sections}
-        | {c["anchor"] for c in model.extras.get("chapters", [])}
-        | set(ALWAYS_PRESENT)
-    )
-    sections = [s for s in report_sections().values() if s.anchor in present]
+def report_indices(
+    session: Session,
+    year: int,
+    model: ReportModel,
+    anchors: RenderedAnchors,
+    frameworks: tuple[str, ...] | None = None,
+) -> list[ContentIndex]:
+    """The content indices of the rendered report: rows point only at ``anchors`` it has."""
     figures = model.tables.get(year) if model.tables else None
-    return [
-        content_index(session, year, f, sections=sections, figures=figures).as_report_dict()
-        for f in index_frameworks(year)
-    ]
+    szse = szse_materiality(session, year)
+    out = []
+    for fid in frameworks or index_frameworks(year):
+        index = content_index(
+            session,
+            year,
+            fid,
+            sections=report_sections().values(),
+            figures=figures,
+            material=szse.material if fid == "szse-17" else None,
+            anchors=anchors,
+            assessed=szse.material is not None,
+        )
+        if fid == "szse-17":
+            with_elements(index, szse.double, anchors)
+        if fid == "gri-2021":
+            index.statement = gri_statement(index, model.company, get_settings().gri_claim)
+        out.append(index)
+    return out
+
+
+def prepare_report(
+    session: Session,
+    year: int,
+    *,
+    years: int = 3,
+    sections: Path | None = None,
+    findings: list[Finding] | None = None,
+    assurance: str | None = None,
+) -> tuple[ReportModel, list[ContentIndex]]:
+    """The report model with its chapters and indices, the indices read off its own HTML.
+
+    ``findings`` are the year's check findings (the data-quality statement); computed when
+    not given, so a preview and ``esg index gaps`` read the same report a publication prints.
+    """
+    if findings is None:
+        findings = year_findings(session, year, sections)
+    model = build_report(session, year, years=years, sections_dir=sections)
+    model.sections = topic_sections(session, year, model.sections)
+    model.extras["quality"] = quality_statement(findings)
+    model.extras["assurance"] = assurance
+    model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
+    model.extras["chapters"] = assessment_chapters(session, year)
+    indices = report_indices(session, year, model, rendered_anchors(render_html(model)))
+    model.indices = [i.as_report_dict() for i in indices]
+    return model, indices
 
 
 NOT_DATA = ("user.", "token.", "report.")  # sign-ins, tokens, publications: no figure changes
@@ -89,13 +135,9 @@ def publish_report(
         findings = year_findings(session, year, sections)
         if archive_as is not None:
             require_no_open_errors(year, findings)
-        model = build_report(session, year, years=years, sections_dir=sections)
-        model.sections = topic_sections(session, year, model.sections)
-        model.extras["quality"] = quality_statement(findings)
-        model.extras["assurance"] = statement
-        model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
-        model.extras["chapters"] = assessment_chapters(session, year)
-        model.indices = content_indices(session, year, model)
+        model, _ = prepare_report(
+            session, year, years=years, sections=sections, findings=findings, assurance=statement
+        )
         data_time = ledger_time(session)
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out} is a file; give a folder for the report files")

@@ -32,11 +32,16 @@ def write_html(model: ReportModel, path: Path) -> Path:
     return path
 
 
+PDF_VARIANT = "pdf/ua-1"  # tagged for screen readers; title, author and language from <head>
+
+
 def write_pdf(model: ReportModel, path: Path, html: str | None = None) -> Path:
-    """The PDF is the same HTML through WeasyPrint: one source for both."""
+    """The PDF is the same HTML through WeasyPrint: one source for both, tagged as PDF/UA."""
     from weasyprint import HTML
 
-    HTML(string=html or render_html(model), base_url=str(path.parent)).write_pdf(str(path))
+    HTML(string=html or render_html(model), base_url=str(path.parent)).write_pdf(
+        str(path), pdf_variant=PDF_VARIANT
+    )
     return path
 
 

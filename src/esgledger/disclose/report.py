@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.disclose import charts
+from esgledger.disclose.labels import family_label, plain
 from esgledger.disclose.narrative import (
     Section,
     boundary_changed,
@@ -159,7 +160,10 @@ def _appendix(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
         metric = catalog[row["metric"]]
         marks: list[str] = []
         cells = [_cell(row, y, notes, marks) for y in years]
-        label = row["name"] + ("" if not row["dims"] else " — " + ", ".join(row["dims"].values()))
+        # catalog notes are for users of the tool, never printed (issue #12)
+        label = row["name"] + (
+            "" if not row["dims"] else " — " + ", ".join(map(plain, row["dims"].values()))
+        )
         title = AREA_TITLES.get(metric.area, metric.area.capitalize())
         table = tables.setdefault(metric.area, AppendixTable(metric.area, title))
         table.rows.append(
@@ -187,6 +191,7 @@ def _boundaries(session: Session, series: dict[str, Any], notes: Footnotes) -> l
             out.append(
                 {
                     "family": family,
+                    "family_label": family_label(family).capitalize(),
                     "year": year,
                     "code": code or "all entities",
                     "members": info["members"][year],
@@ -195,7 +200,7 @@ def _boundaries(session: Session, series: dict[str, Any], notes: Footnotes) -> l
                 }
             )
             if note:
-                notes.add(f"Boundary {code} ({family}, {year}): {note}")
+                notes.add(f"Boundary {code} ({family_label(family)}, {year}): {note}")
     return out
 
 

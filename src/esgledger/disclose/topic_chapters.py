@@ -55,6 +55,52 @@ def material_topics(session: Session, year: int) -> list[str]:
     ]
 
 
+# A chapter's element heading claims the same element of each SZSE No. 17 topic its
+# materiality topics name (``szse17`` in the assessment), so the index points at it.
+SZSE_ELEMENT = {
+    "governance": "governance",
+    "strategy": "strategy",
+    "management": "iro-management",
+    "metrics": "metrics-targets",
+}
+
+
+def szse_names(session: Session, year: int) -> dict[str, list[str]]:
+    """Materiality topic code → the SZSE No. 17 topics it corresponds to (lower case)."""
+    from esgledger.assess.materiality import get_assessment, topics_of
+
+    try:
+        assessment = get_assessment(session, year)
+    except EsgError:
+        return {}
+    return {
+        t.code: [n.strip().lower() for n in t.szse17.split(";") if n.strip()]
+        for t in topics_of(session, assessment)
+    }
+
+
+def with_claims(section: Section, chapter: TopicChapter, names: dict[str, list[str]]) -> Section:
+    """Each element heading the chapter really writes declares the SZSE elements it holds.
+
+    An element printed as "not reported" claims nothing: the index then states its omission.
+    """
+    szse = list(dict.fromkeys(n for topic in chapter.topics for n in names.get(topic, [])))
+    if not szse:
+        return section
+    html = section.html
+    for element in ELEMENTS:
+        span = _element_span(html, chapter.anchor, element)
+        if span is None:
+            continue
+        body = html[html.find("</h3>", span[0]) + len("</h3>") : span[1]]
+        if body.lstrip().startswith('<p class="gap">'):
+            continue
+        claims = "; ".join(f"szse-17:{n}/{SZSE_ELEMENT[element]}" for n in szse)
+        heading = f'<h3 id="{element_id(chapter.anchor, element)}"'
+        html = html.replace(heading + ">", f'{heading} data-answers="{claims}">', 1)
+    return Section(section.id, section.title, html, section.source, section.meta)
+
+
 def _registers(session: Session, year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The risk register and the year's target progress, formatted for printing."""
     from esgledger.assess import risk
@@ -164,6 +210,7 @@ def topic_sections(session: Session, year: int, sections: list[Section]) -> list
     required = {a for a in map(chapter_of_topic, material_topics(session, year)) if a}
     risks, targets = _registers(session, year)
     stakeholders = stakeholder_table(session, year)
+    names = szse_names(session, year)
     out: list[Section] = []
     for section in sections:
         chapter = BY_ANCHOR.get(section.id)
@@ -173,9 +220,9 @@ def topic_sections(session: Session, year: int, sections: list[Section]) -> list
         extra = register_html(chapter, risks, targets, year)
         if chapter.anchor == "stakeholder-engagement" and stakeholders:
             extra["strategy"] = stakeholders
-        out.append(
-            with_elements(section, chapter, extra, required=chapter.anchor in required, year=year)
-        )
+        needed = chapter.anchor in required
+        shown = with_elements(section, chapter, extra, required=needed, year=year)
+        out.append(with_claims(shown, chapter, names))
     present = {s.id for s in out}
     for anchor in sorted(required - present):
         chapter = BY_ANCHOR[anchor]

@@ -1,0 +1,269 @@
+"""Issue #12: the demo's published report read back as a reader gets it, from the PDF.
+
+The report is the one the demo publishes (built once per test run by ``demo_build``). Page
+numbers, index pointers and fill are checked on the PDF itself, with pypdf: named
+destinations give the page each heading is on, the extracted text what the page prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from esgledger.catalog.dimensions import dimensions
+from esgledger.catalog.metrics import metrics
+from esgledger.catalog.risks import default_risk_dictionary
+from esgledger.cli.main import app
+from esgledger.disclose.anchors import rendered_anchors
+from tests.conftest import DemoBuild
+
+MM = 72 / 25.4
+FOOTER_TOP = 20 * MM  # the page margin the footer sits in
+BODY_HEIGHT = (297 - 18 - 20) * MM
+
+
+@pytest.fixture(scope="module")
+def report_dir(demo_build: DemoBuild) -> Path:
+    return demo_build.out / "report"
+
+
+@pytest.fixture(scope="module")
+def html(report_dir: Path) -> str:
+    return (report_dir / "esg-report-2025.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf(report_dir: Path) -> PdfReader:
+    return PdfReader(report_dir / "esg-report-2025.pdf")
+
+
+@pytest.fixture(scope="module")
+def texts(pdf: PdfReader) -> list[str]:
+    return [page.extract_text() for page in pdf.pages]
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace, lower case: line breaks fall anywhere in a PDF."""
+    return re.sub(r"\s+", "", text).lower()
+
+
+def destination_pages(pdf: PdfReader) -> dict[str, int]:
+    """Anchor id → 1-based page, from the PDF's named destinations (WeasyPrint: the ids)."""
+    return {
+        str(name): pdf.get_destination_page_number(dest) + 1
+        for name, dest in pdf.named_destinations.items()
+    }
+
+
+class Links(HTMLParser):
+    """In document order: each internal link's anchor and text, per kind of link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.toc: list[tuple[str, str]] = []
+        self.refs: list[tuple[str, str]] = []
+        self.rows: dict[str, dict[str, bool]] = {}  # framework → code → has a pointer
+        self._in_toc = False
+        self._framework = ""
+        self._row = ""
+        self._link: tuple[str, list[str], list[tuple[str, str]]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "nav" and a.get("id") == "contents":
+            self._in_toc = True
+        if a.get("id", "").startswith("content-index-"):
+            self._framework = a["id"].removeprefix("content-index-")
+            self.rows[self._framework] = {}
+        if tag == "tr" and "data-code" in a and self._framework:
+            self._row = a["data-code"]
+            self.rows[self._framework][self._row] = False
+        if tag == "a" and a.get("href", "").startswith("#"):
+            if self._in_toc:
+                self._link = (a["href"][1:], [], self.toc)
+            elif "ref" in a.get("class", "").split():
+                self._link = (a["href"][1:], [], self.refs)
+                self.rows[self._framework][self._row] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._in_toc = False
+        if tag == "a" and self._link:
+            anchor, words, into = self._link
+            into.append((anchor, " ".join("".join(words).split())))
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._link:
+            self._link[1].append(data)
+
+
+@pytest.fixture(scope="module")
+def links(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser
+
+
+def test_contents_page_numbers_are_the_pages_of_their_headings(
+    pdf: PdfReader, texts: list[str], links: Links
+) -> None:
+    pages = destination_pages(pdf)
+    contents = next(i for i, t in enumerate(texts) if t.lstrip().startswith("Contents"))
+    lines = [ln for ln in texts[contents].splitlines() if "ESG Report" not in ln]
+    printed = [int(m.group(1)) for ln in lines if (m := re.search(r"\s(\d+)$", ln))]
+    assert len(printed) == len(links.toc) > 10
+    for (anchor, title), number in zip(links.toc, printed, strict=True):
+        assert pages[anchor] == number, f"contents: {title!r} printed p. {number}"
+        assert squeeze(title) in squeeze(texts[number - 1]), f"page {number} lacks {title!r}"
+
+
+def test_every_index_pointer_names_the_page_that_holds_its_heading(
+    pdf: PdfReader, texts: list[str], links: Links
+) -> None:
+    pages = destination_pages(pdf)
+    first = min(pages[f"content-index-{f}"] for f in links.rows)
+    printed = [int(n) for t in texts[first - 1 :] for n in re.findall(r"\(\s*p\.\s*(\d+)\s*\)", t)]
+    assert len(printed) == len(links.refs) > 50
+    for (anchor, label), number in zip(links.refs, printed, strict=True):
+        assert pages[anchor] == number, f"{label!r} (#{anchor}) printed p. {number}"
+        assert squeeze(label) in squeeze(texts[number - 1]), f"page {number} lacks {label!r}"
+
+
+def test_every_index_row_points_somewhere_or_says_why_not(html: str, links: Links) -> None:
+    assert set(links.rows) == {"gri-2021", "szse-17", "ifrs-s2", "esrs-e1"}
+    anchors = rendered_anchors(html)
+    assert all(anchors.has(anchor) for anchor, _ in links.refs)
+    rows = re.findall(r'<tr data-code="[^"]*"[^>]*>(.*?)</tr>', html, re.S)
+    assert rows
+    for row in rows:
+        assert 'class="ref"' in row or "Omitted" in row or "Not reported" in row, row[:200]
+
+
+def test_gri_statement_of_use_and_scope3_omission(html: str) -> None:
+    gri = html[html.index('id="content-index-gri-2021"') :]
+    assert "Statement of use." in gri
+    assert re.search(r"(in accordance with|with reference to) the GRI Standards", gri)
+    if "with reference to" in gri:
+        assert "permits no reason for omission" in gri  # the downgrade says why
+    row = re.search(r'<tr data-code="305-3"[^>]*>(.*?)</tr>', html, re.S)
+    assert row and "Omitted" in row.group(1) and "Scope 3" in row.group(1)
+
+
+def test_szse_index_has_all_21_topics_and_four_elements_per_double_material_topic(
+    links: Links,
+) -> None:
+    szse = links.rows["szse-17"]
+    with open(
+        Path(__file__).parents[2] / "src/esgledger/catalog/data/frameworks/szse-17.csv",
+        encoding="utf-8",
+    ) as f:
+        topics = [r["code"] for r in csv.DictReader(f)]
+    assert len(topics) == 21 and all(t in szse for t in topics)
+    double = {code.split("/")[0] for code in szse if "/" in code}
+    assert double, "the demo has double-material topics"
+    for topic in double:
+        elements = {c.split("/")[1] for c in szse if c.startswith(topic + "/")}
+        assert elements == {"governance", "strategy", "iro-management", "metrics-targets"}
+
+
+def test_index_gaps_agree_with_the_printed_index(demo_build: DemoBuild, links: Links) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "index",
+            "gaps",
+            "--year",
+            "2025",
+            "--sections",
+            str(demo_build.out / "report" / "sections"),
+            "--db",
+            str(demo_build.db_path),
+            "--json",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    gaps = json.loads(result.stdout)
+    assert gaps["frameworks"] == list(links.rows)
+    for framework, rows in links.rows.items():
+        unanswered = {code for code, pointed in rows.items() if not pointed}
+        listed = {g["code"] for g in gaps["gaps"] if g["framework"] == framework}
+        assert listed <= unanswered, framework
+        # rows without a pointer that are not gaps carry a recorded or 'not material' reason
+        assert all(
+            g["omission"] or not g["omission_permitted"]
+            for g in gaps["gaps"]
+            if g["framework"] == framework
+        )
+
+
+def test_no_catalog_note_and_no_raw_code_is_printed(texts: list[str]) -> None:
+    text = squeeze("\n".join(texts))
+    notes = [m.notes for m in metrics().values() if len(m.notes) > 40]
+    printed = [n for n in notes if squeeze(n[:60]) in text]
+    assert not printed, printed[:3]
+    codes = {m for d in dimensions().values() for m in d.members if "_" in m}
+    codes |= {c for c in default_risk_dictionary() if "." in c or "_" in c}
+    codes |= {"energy_ghg"}
+    words = set(re.findall(r"[a-z0-9_.]+", "\n".join(texts)))
+    assert not codes & words, sorted(codes & words)
+
+
+def _fill(page: object) -> float:
+    """How far down the body the page's lowest text line reaches (0 empty … 1 full)."""
+    heights: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and y > FOOTER_TOP:
+            heights.append(y)
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    top = float(page.mediabox.height) - 18 * MM  # type: ignore[attr-defined]
+    return (top - min(heights)) / BODY_HEIGHT if heights else 0.0
+
+
+def test_no_page_below_a_third_full_except_chapter_ends(
+    pdf: PdfReader, texts: list[str], html: str
+) -> None:
+    parts = [
+        squeeze(m.group(1))
+        for m in re.finditer(
+            r'class="[^"]*\bpart\b[^"]*"[^>]*>\s*(?:<[^h][^>]*>\s*)*<h2[^>]*>([^<]+)', html
+        )
+    ]
+    assert len(parts) >= 4
+    thin = []
+    for number, page in enumerate(pdf.pages[1:-1], start=2):
+        if _fill(page) >= 1 / 3:
+            continue
+        following = squeeze(texts[number])  # the next page
+        if not any(following.startswith(p) for p in parts):
+            thin.append(number)
+    assert not thin, f"pages under one-third full mid-chapter: {thin}"
+
+
+def test_pdf_is_tagged_with_title_author_and_language(pdf: PdfReader, html: str) -> None:
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert "ESG Report 2025" in pdf.metadata.title
+    assert pdf.metadata.author and pdf.metadata.author in pdf.metadata.title
+
+
+def test_html_is_responsive_and_charts_have_text_alternatives(html: str) -> None:
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "overflow-x: auto" in html  # tables scroll in their own box on small screens
+    svgs = re.findall(r"<svg[^>]*>", html)
+    assert len(svgs) >= 4
+    for tag in svgs:
+        assert 'role="img"' in tag and 'aria-label="' in tag
+    assert 'src="http' not in html and "<link " not in html  # one self-contained file
