@@ -137,7 +137,7 @@ def test_every_material_topic_has_a_chapter_with_the_four_elements(demo_build: D
 def test_the_new_chapters_and_the_stakeholder_table(demo_build: DemoBuild) -> None:
     html = _html(demo_build)
     for anchor in ("stakeholder-engagement", "human-rights", "product-quality", "data-security"):
-        assert f'<section id="{anchor}"' in html, anchor
+        assert f'<h2 id="{anchor}"' in html, anchor
     table = _flat(_part(html, STAKEHOLDER_TABLE))
     assert "Stakeholder group" in table and "Respondents" in table and "Responses" in table
     assert re.search(r"Customers [^|]*?\d", table)
@@ -167,3 +167,14 @@ def test_every_registered_heading_id_is_printed(demo_build: DemoBuild) -> None:
     html = _html(demo_build)
     missing = [anchor for anchor in FIXED if f'id="{anchor}"' not in html]
     assert missing == []
+
+
+def test_topic_element_headings_answer_their_szse_elements(demo_build: DemoBuild) -> None:
+    html = _html(demo_build)
+    heading = re.search(r'<h3 id="climate-change--governance" data-answers="([^"]*)"', html)
+    assert heading, "the climate chapter's governance heading claims no SZSE element"
+    claims = [c.strip() for c in heading.group(1).split(";")]
+    assert "szse-17:response to climate change/governance" in claims
+    assert all(c.startswith("szse-17:") and "(" not in c for c in claims), claims
+    # the SZSE index row of that element points at the heading
+    assert 'href="#climate-change--governance"' in html

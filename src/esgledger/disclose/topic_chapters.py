@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
+from esgledger.catalog.frameworks import disclosures
 from esgledger.disclose.headings import ELEMENT_TITLES, ELEMENTS, STAKEHOLDER_TABLE, element_id
 from esgledger.disclose.narrative import Section, format_value
 from esgledger.disclose.topics import BY_ANCHOR, TopicChapter, chapter_of_topic
@@ -73,8 +74,9 @@ def szse_names(session: Session, year: int) -> dict[str, list[str]]:
         assessment = get_assessment(session, year)
     except EsgError:
         return {}
+    known = {code.lower() for code in disclosures("szse-17")}  # notes in the field are not topics
     return {
-        t.code: [n.strip().lower() for n in t.szse17.split(";") if n.strip()]
+        t.code: [n.strip().lower() for n in t.szse17.split(";") if n.strip().lower() in known]
         for t in topics_of(session, assessment)
     }
 
