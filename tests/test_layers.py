@@ -52,6 +52,13 @@ ALLOWED_EDGES = {
     ("esgledger.web.pages.reports", "esgledger.api.downloads"),
     ("esgledger.web.pages.requests", "esgledger.api.downloads"),
     ("esgledger.web.pages.requests_upload", "esgledger.api.downloads"),
+    # The list pages share the API's paging parameters and CSV export (one way for both);
+    # the helper moves to a shared HTTP layer with the composition root (issue #20).
+    ("esgledger.web.listing", "esgledger.api.paging"),
+    ("esgledger.web.pages.requests", "esgledger.api.paging"),
+    ("esgledger.web.pages.review", "esgledger.api.paging"),
+    ("esgledger.web.pages.insight", "esgledger.api.paging"),
+    ("esgledger.web.pages.audit", "esgledger.api.paging"),
 }
 # Private names imported across packages today (importer module, imported module, name).
 ALLOWED_PRIVATE = {
