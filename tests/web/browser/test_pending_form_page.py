@@ -39,7 +39,7 @@ def test_a_value_saved_after_the_timeout_is_not_lost(
     form = page.get_by_test_id("enter-form")
     form.get_by_label("Value", exact=True).fill("4.5")
     form.get_by_label("Unit", exact=True).fill("t")
-    form.get_by_label("Note", exact=True).fill("Q4 meter readings")
+    form.locator("input[name=note]").fill("Q4 meter readings")
 
     idle = SessionPolicy.from_settings().idle  # olga went to lunch
     with db.write() as s:
