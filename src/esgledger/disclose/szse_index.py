@@ -11,7 +11,9 @@ it states why it is omitted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -44,6 +46,11 @@ class SzseMateriality:
     double: set[str] = field(default_factory=set)
 
 
+def szse_names_of(topics: Iterable[Any]) -> dict[str, list[str]]:
+    """Materiality topic code → the SZSE No. 17 names in its ``szse17`` field (lower case)."""
+    return {t.code: [n.strip().lower() for n in t.szse17.split(";") if n.strip()] for t in topics}
+
+
 def szse_materiality(session: Session, year: int) -> SzseMateriality:
     """From the year's materiality assessment: each topic's ``szse17`` names → material axes."""
     from esgledger.assess.materiality import AXES, get_assessment, topics_of
@@ -53,8 +60,7 @@ def szse_materiality(session: Session, year: int) -> SzseMateriality:
         assessment = get_assessment(session, year)
     except EsgError:
         return SzseMateriality()
-    names = {t.code: [n.strip().lower() for n in t.szse17.split(";") if n.strip()]
-             for t in topics_of(session, assessment)}  # fmt: skip
+    names = szse_names_of(topics_of(session, assessment))
     found = SzseMateriality(material=set())
     both = set(AXES["double"])
     for row in show(session, assessment)["topics"]:

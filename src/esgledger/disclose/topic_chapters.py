@@ -23,6 +23,7 @@ from esgledger.catalog import metrics
 from esgledger.catalog.frameworks import disclosures
 from esgledger.disclose.headings import ELEMENT_TITLES, ELEMENTS, STAKEHOLDER_TABLE, element_id
 from esgledger.disclose.narrative import Section, format_value
+from esgledger.disclose.szse_index import szse_names_of
 from esgledger.disclose.topics import BY_ANCHOR, TopicChapter, chapter_of_topic
 from esgledger.errors import EsgError
 
@@ -75,10 +76,8 @@ def szse_names(session: Session, year: int) -> dict[str, list[str]]:
     except EsgError:
         return {}
     known = {code.lower() for code in disclosures("szse-17")}  # notes in the field are not topics
-    return {
-        t.code: [n.strip().lower() for n in t.szse17.split(";") if n.strip().lower() in known]
-        for t in topics_of(session, assessment)
-    }
+    names = szse_names_of(topics_of(session, assessment))
+    return {code: [n for n in found if n in known] for code, found in names.items()}
 
 
 def with_claims(section: Section, chapter: TopicChapter, names: dict[str, list[str]]) -> Section:
