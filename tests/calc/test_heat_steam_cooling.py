@@ -120,3 +120,12 @@ def test_cooling_cop_must_be_a_pure_number(cli: Cli, tmp_path: Path) -> None:
     calc_runner(cli, tmp_path, SITES)
     output = _import_cop(cli, tmp_path, 4, "kg", expect=2)
     assert "row 2, column 'unit': cop must be a pure number" in output
+
+
+def test_fuel_by_heat_content_uses_the_kgce_definition(calc) -> None:
+    out = calc([year_row("VN1", "fuel.natural_gas", 100, "GJ", "stationary")])
+    assert out["unresolved"] == []
+    # GB/T 2589-2020: 1 kgce = 29,307 kJ (LHV), i.e. 0.03412 kgce/MJ
+    assert out["totals"]["energy_direct_tce"] == pytest.approx(100 * KCE_PER_GJ, rel=1e-12)
+    # IPCC 2006 Vol. 2 Table 2.3: 56,100 kg CO2/TJ
+    assert out["by_gas"]["scope1:CO2"] == pytest.approx(100 * 56100 / 1e6, rel=1e-12)

@@ -220,7 +220,35 @@ class CoefficientBuilder:
         if found is None:
             basis = f" ({self.electricity_basis})" if electric else ""
             return Issue(quantity, f"no standard-coal coefficient for {carrier}{basis}")
-        return self._single(key, quantity, "", found, "tce", gwp=None)
+        converted = self._single(key, quantity, "", found, "tce", gwp=None)
+        if isinstance(converted, Issue) and _is_fuel_by_heat_content(key):
+            return self._by_heat_content(key, quantity) or converted
+        return converted
+
+    def _by_heat_content(self, key: Key, quantity: str) -> Coefficient | None:
+        """A fuel recorded by its (net) heat content: GB/T 2589-2020 defines 1 kgce as
+        29,307 kJ (LHV), the coefficient the standard gives for heat (0.03412 kgce/MJ); the
+        fuel's own per-volume or per-mass coefficient does not apply to GJ."""
+        found = self.resolver.resolve(
+            kind="energy_coefficient",
+            activity="heat.purchased",
+            parameter="coef",
+            gas="",
+            year=key.year,
+            regions=(*key.regions, Region("any", ANY)),
+            series=self.energy_chain,
+            variants=("", "equivalent_value"),
+        )
+        if found is None:
+            return None
+        by_heat = Resolution(
+            found.factor,
+            f"{found.rule}; {key.activity} in {key.unit} read as net heat content "
+            "(1 kgce = 29,307 kJ LHV, GB/T 2589-2020)",
+            (*found.flags, "fuel_by_heat_content"),
+        )
+        converted = self._single(key, quantity, "", by_heat, "tce", gwp=None)
+        return converted if isinstance(converted, Coefficient) else None
 
     # --- scope 1 ------------------------------------------------------------------------
 
@@ -502,6 +530,10 @@ class CoefficientBuilder:
             rule=rule,
             flags=tuple(dict.fromkeys(flags)),
         )
+
+
+def _is_fuel_by_heat_content(key: Key) -> bool:
+    return activity_types()[key.activity].category == "fuel" and compatible(key.unit, "GJ")
 
 
 def _combustion_gwp_gas(gas: str, gwp_set: str) -> str:
