@@ -36,7 +36,13 @@ def test_unresolved_rows_make_an_error_and_incomplete_figures(ws: Workspace) -> 
     run = ws.calc(2025)
     (f,) = only(ws.check(2025, claims={}), "calc.incomplete")
     assert (f.severity, f.found, f.details["run"]) == ("error", 2, run["run_id"])
-    assert f.metrics == ["ghg.scope2_market", "ghg.scope2_location"]  # one row, two results
+    # one row, two results: both Scope 2 totals and their heat, steam and cooling lines
+    assert f.metrics == [
+        "ghg.scope2_market",
+        "ghg.scope2_location",
+        "ghg.scope2_market.heat_steam_cooling",
+        "ghg.scope2_location.heat_steam_cooling",
+    ]
     assert len(f.details["activity_rows"]) == 1
     assert f"Calculation run {run['run_id']} left 2 activity result(s) unresolved" in f.explanation
     assert "no grid emission factor for heat.purchased in VN" in f.explanation

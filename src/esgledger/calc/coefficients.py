@@ -8,7 +8,7 @@ the unit multiplier and the rule that chose the factors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from esgledger.calc.choices import chosen_rule
@@ -18,7 +18,7 @@ from esgledger.calc.resolve import ANY, Region, Resolution, Resolver
 from esgledger.catalog import activity_types
 from esgledger.catalog import factors as shipped
 from esgledger.errors import InvalidInput
-from esgledger.units import product_multiplier, volume_basis
+from esgledger.units import compatible, multiplier, product_multiplier, volume_basis
 from esgledger.units.volume import METERED, NORMAL
 
 C_TO_CO2 = 44.0 / 12.0
@@ -29,6 +29,15 @@ ENERGY_CARRIER = {
     "electricity.onsite_wind": "electricity.purchased",
     "steam.purchased": "heat.purchased",
 }
+PURCHASED_ELECTRICITY = "electricity.purchased"
+COOLING = "cooling.purchased"
+LOCATION_VARIANTS = ("average", "lifecycle_generation")
+MARKET_VARIANTS = ("residual_mix", "average", "lifecycle_generation")
+NO_COOLING_FACTOR = (
+    "no cited factor for purchased cooling (no shipped open set has one); import the "
+    "supplier's chiller COP as a workspace factor (fuel_parameter cop, `esg factors import`) "
+    "to compute it as the electricity that made it, at the site's grid factor"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,18 +179,18 @@ class CoefficientBuilder:
     def build(self, key: Key) -> list[Coefficient | Issue]:
         out: list[Coefficient | Issue] = []
         for quantity in needs(key.activity):
-            if quantity.startswith("energy"):
+            if key.activity == COOLING:
+                out.append(self._cooling(key, quantity))
+            elif quantity.startswith("energy"):
                 out.append(self._energy(key, quantity))
             elif quantity == "scope1" and activity_types()[key.activity].category == "refrigerant":
                 out.extend(self._refrigerant(key))
             elif quantity == "scope1":
                 out.extend(self._combustion(key))
             elif quantity == "scope2_location":
-                out.append(self._grid(key, quantity, ("average", "lifecycle_generation")))
+                out.extend(self._scope2(key, quantity, LOCATION_VARIANTS))
             elif quantity == "scope2_market":
-                out.append(
-                    self._grid(key, quantity, ("residual_mix", "average", "lifecycle_generation"))
-                )
+                out.extend(self._scope2(key, quantity, MARKET_VARIANTS))
             else:
                 out.append(self._scope3(key))
         return out
@@ -211,7 +220,35 @@ class CoefficientBuilder:
         if found is None:
             basis = f" ({self.electricity_basis})" if electric else ""
             return Issue(quantity, f"no standard-coal coefficient for {carrier}{basis}")
-        return self._single(key, quantity, "", found, "tce", gwp=None)
+        converted = self._single(key, quantity, "", found, "tce", gwp=None)
+        if isinstance(converted, Issue) and _is_fuel_by_heat_content(key):
+            return self._by_heat_content(key, quantity) or converted
+        return converted
+
+    def _by_heat_content(self, key: Key, quantity: str) -> Coefficient | None:
+        """A fuel recorded by its (net) heat content: GB/T 2589-2020 defines 1 kgce as
+        29,307 kJ (LHV), the coefficient the standard gives for heat (0.03412 kgce/MJ); the
+        fuel's own per-volume or per-mass coefficient does not apply to GJ."""
+        found = self.resolver.resolve(
+            kind="energy_coefficient",
+            activity="heat.purchased",
+            parameter="coef",
+            gas="",
+            year=key.year,
+            regions=(*key.regions, Region("any", ANY)),
+            series=self.energy_chain,
+            variants=("", "equivalent_value"),
+        )
+        if found is None:
+            return None
+        by_heat = Resolution(
+            found.factor,
+            f"{found.rule}; {key.activity} in {key.unit} read as net heat content "
+            "(1 kgce = 29,307 kJ LHV, GB/T 2589-2020)",
+            (*found.flags, "fuel_by_heat_content"),
+        )
+        converted = self._single(key, quantity, "", by_heat, "tce", gwp=None)
+        return converted if isinstance(converted, Coefficient) else None
 
     # --- scope 1 ------------------------------------------------------------------------
 
@@ -319,6 +356,71 @@ class CoefficientBuilder:
         return out
 
     # --- scope 2 and 3 ------------------------------------------------------------------
+
+    def _scope2(
+        self, key: Key, quantity: str, variants: tuple[str, ...]
+    ) -> list[Coefficient | Issue]:
+        """Electricity: one grid factor. Heat and steam: the supplier set's CO2e, or its CO2
+        and, from the same edition, the CH4 and N2O it gives (EPA Table 7 lists three gases)."""
+        first = self._grid(key, quantity, variants)
+        if activity_types()[key.activity].category != "heat" or not isinstance(first, Coefficient):
+            return [first]
+        if first.gas != "CO2":
+            return [first]
+        edition = self.resolver.library.by_id[first.factor_ids[0]].edition
+        out: list[Coefficient | Issue] = [first]
+        for gas in self._gases():
+            if gas == "CO2":
+                continue
+            found = self.resolver.resolve(
+                kind="emission_factor",
+                activity=key.activity,
+                parameter="ef",
+                gas=gas,
+                year=key.year,
+                regions=key.regions,
+                series=self.grid_chain,
+                variants=variants,
+            )
+            if found is None or found.factor.edition != edition:
+                continue  # the supply set gives CO2 only (NDRC): nothing left out
+            gwp = shipped.gwp(_combustion_gwp_gas(gas, self.gwp_set), self.gwp_set)
+            out.append(self._single(key, quantity, gas, found, "t", gwp=gwp))
+        return out
+
+    def _cooling(self, key: Key, quantity: str) -> Coefficient | Issue:
+        """Purchased cooling as the electricity that made it: cooling ÷ COP, at the site's
+        electricity coefficient or grid factor. No open set gives a cooling factor or a COP,
+        so the COP must come from a cited workspace edition (the supplier's statement)."""
+        cop = self.resolver.resolve(
+            kind="fuel_parameter",
+            activity=COOLING,
+            parameter="cop",
+            gas="",
+            year=key.year,
+            regions=key.regions,
+            series=self.resolver.chain(()),
+        )
+        if cop is None:
+            return Issue(quantity, NO_COOLING_FACTOR)
+        ratio = cop.factor.value * multiplier(cop.factor.unit, "dimensionless")
+        if ratio <= 0:
+            return Issue(quantity, f"COP {cop.factor.factor_id} is not positive")
+        electricity = replace(key, activity=PURCHASED_ELECTRICITY, use="", volume_basis="")
+        if quantity.startswith("energy"):
+            base = self._energy(electricity, quantity)
+        else:
+            variants = LOCATION_VARIANTS if quantity == "scope2_location" else MARKET_VARIANTS
+            base = self._grid(electricity, quantity, variants)
+        if isinstance(base, Issue):
+            return Issue(quantity, f"purchased cooling as electricity: {base.reason}")
+        return replace(
+            base,
+            k=base.k / ratio,
+            factor_ids=(cop.factor.factor_id, *base.factor_ids),
+            rule=f"cooling ÷ COP {cop.factor.value:g} ({cop.rule}) as electricity; {base.rule}",
+            flags=tuple(dict.fromkeys((*cop.flags, "cooling_as_electricity_at_cop", *base.flags))),
+        )
 
     def _grid(self, key: Key, quantity: str, variants: tuple[str, ...]) -> Coefficient | Issue:
         regions = key.regions
@@ -430,6 +532,10 @@ class CoefficientBuilder:
         )
 
 
+def _is_fuel_by_heat_content(key: Key) -> bool:
+    return activity_types()[key.activity].category == "fuel" and compatible(key.unit, "GJ")
+
+
 def _combustion_gwp_gas(gas: str, gwp_set: str) -> str:
     """AR6 gives fossil methane its own GWP; combustion methane is fossil."""
     return "CH4-fossil" if gas == "CH4" and gwp_set == "AR6" else gas
@@ -445,6 +551,11 @@ def _unit_reason(key: Key, factor_unit: str) -> str:
             hint = f"; if the meter reports {wanted} volume, add volume_basis={wanted} to the rows"
     elif given == METERED and "/t" in factor_unit.replace(" ", ""):
         hint = "; a volume needs a density: report the fuel in t or import a factor per volume"
+    elif key.activity == "steam.purchased" and compatible(key.unit, "t"):
+        hint = (
+            "; steam by mass needs its heat content, which depends on its pressure and "
+            "temperature: report the GJ the supplier's statement gives"
+        )
     return f"unit {key.unit!r} does not fit factor unit {factor_unit!r}{hint}"
 
 

@@ -45,7 +45,8 @@ def quantities_for(metric: str | None) -> tuple[str, ...]:
         return ("energy_direct", "energy_indirect")
     found = metrics().get(metric)
     if found is not None and found.calc_key.startswith("calc:"):
-        return quantities_for(found.calc_key.removeprefix("calc:"))
+        # a line of a total (``scope1_tco2e@refrigerant``) is explained by its total's rows
+        return quantities_for(found.calc_key.removeprefix("calc:").partition("@")[0])
     raise InvalidInput(
         f"cannot explain {metric!r}; use a calculated metric (e.g. ghg.scope1) "
         f"or one of {', '.join(QUANTITIES)}"

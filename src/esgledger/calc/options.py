@@ -26,6 +26,12 @@ GAS_VOLUME_ASSUMPTIONS = {
 }
 
 
+# Grid and heat-supply factors: MEE/NBS grid and the NDRC guideline's heat in China, DESNZ
+# district heat and steam in the UK, EPA's steam and heat in the US, then life-cycle grid
+# factors of other countries (electricity only).
+GRID_CHAIN = ("cn.mee_grid", "cn.ndrc_electronics", "uk.desnz", "us.epa_hub", "owid.ember_grid")
+
+
 @dataclass(frozen=True)
 class Profile:
     """The publisher chain per factor role; earlier series win. User editions come first."""
@@ -51,10 +57,11 @@ PROFILES: dict[str, Profile] = {
             name="default",
             description="GB/T 2589 energy; NDRC electronics guideline for CO2 in China, IPCC 2006 "
             "elsewhere and for CH4/N2O; MEE/NBS grid factors in China (most specific region), "
-            "life-cycle national factors (OWID/Ember) elsewhere",
+            "life-cycle national factors (OWID/Ember) elsewhere; purchased heat and steam: NDRC in "
+            "China, DESNZ in the UK, EPA in the US",
             energy=("cn.gbt2589",),
             combustion=("cn.ndrc_electronics", "ipcc2006"),
-            grid=("cn.mee_grid", "cn.ndrc_electronics", "owid.ember_grid"),
+            grid=GRID_CHAIN,
         ),
         Profile(
             name="cn-report",
@@ -62,7 +69,7 @@ PROFILES: dict[str, Profile] = {
             "factor for every Chinese site",
             energy=("cn.gbt2589",),
             combustion=("cn.ndrc_electronics", "ipcc2006"),
-            grid=("cn.mee_grid", "cn.ndrc_electronics", "owid.ember_grid"),
+            grid=GRID_CHAIN,
             gases=("CO2",),
             grid_level="national",
         ),

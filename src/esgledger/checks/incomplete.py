@@ -16,7 +16,7 @@ from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.energy import run_for
 from esgledger.checks.findings import ERROR, WARNING, Finding
-from esgledger.kpi.unresolved import unresolved_of
+from esgledger.kpi.unresolved import calc_parts, unresolved_of
 from esgledger.ledger.models import CalculationIssue
 
 SHOWN_ROWS = 10
@@ -37,7 +37,7 @@ def incomplete_runs(ctx: CheckContext) -> list[Finding]:
     )
     count = sum(unresolved.by_total.values())
     if affected:
-        totals = {metrics()[i].calc_key.removeprefix("calc:") for i in affected}
+        totals = {calc_parts(metrics()[i].calc_key.removeprefix("calc:"))[0] for i in affected}
         quantities = [q for q, t in TOTAL_OF_QUANTITY.items() if t in totals]
         stmt = stmt.where(CalculationIssue.quantity.in_(quantities))
         count = sum(unresolved.by_total.get(t, 0) for t in totals)

@@ -4,7 +4,7 @@ Quantities start from an annual figure per site archetype (a large plant buys ~4
 electricity a year, an office well under 1 GWh), then get the site's scale, a yearly growth of
 5–10 %, a seasonal shape (summer cooling, winter heating, the Spring Festival shutdown at
 Chinese plants), a ramp-up for sites that open during the period, and ±3 % noise. Units are
-those the sites use: ``10^4 m3`` of gas in China, Nm3 or GJ abroad, fuel-card tonnes of
+those the sites use: ``10^4 m3`` of gas in China, GJ abroad, fuel-card tonnes of
 gasoline, MWh in Brazil.
 """
 
@@ -49,7 +49,9 @@ LINES: tuple[Line, ...] = (
     Line("fuel.natural_gas", "10^4 m3", (45, 18, 6, 0, 0), "stationary", "heating"),
     Line("fuel.diesel", "t", (25, 12, 2, 160, 0), "mobile"),
     Line("fuel.diesel", "t", (8, 4, 3, 1, 0), "stationary"),  # standby generators
-    Line("fuel.gasoline", "t", (30, 15, 8, 20, 4), "mobile"),
+    # the sites' fleet registers: passenger cars and light vans built after 1995 (IPCC 2006
+    # Vol. 2 Table 3.2.2 gives gasoline CH4/N2O only per emission-control technology)
+    Line("fuel.gasoline", "t", (30, 15, 8, 20, 4), "mobile_ldv_1995_or_later"),
     Line("water.municipal", "t", (450e3, 180e3, 90e3, 25e3, 8e3), season="cooling"),
     Line("waste.hazardous", "t", (260, 90, 15, 2, 0)),
     Line("waste.recyclable_plastic", "t", (520, 210, 12, 60, 0)),
@@ -309,8 +311,9 @@ def _heat_rows(entity: str, site: Site, year: int) -> list[dict[str, str]]:
         heat = {m: annual * w / sum(season.values()) * jitter() for m, w in season.items()}
         rows += _per_month(entity, year, "heat.purchased", "GJ", heat)
     if "steam" in site.features:
-        steam = {m: 11_000 * growth / 12 * jitter() for m in range(1, 13)}  # t
-        rows += _per_month(entity, year, "steam.purchased", "t", steam)
+        # the park CHP bills steam by its metered heat content (GJ), as its statement prints it
+        steam = {m: 30_800 * growth / 12 * jitter() for m in range(1, 13)}  # GJ
+        rows += _per_month(entity, year, "steam.purchased", "GJ", steam)
     if "cooling" in site.features:
         cool = {
             m: 1.7e6 * growth / 12 * max(0.2, 1 + 0.8 * _wave(m)) * jitter() for m in range(1, 13)

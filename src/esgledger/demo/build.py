@@ -35,6 +35,7 @@ from esgledger.demo.org import (
 )
 from esgledger.demo.org import entity_rows as org_entity_rows
 from esgledger.demo.stages import STAGES, DemoContext, Stage, StageReport
+from esgledger.demo.supplier_factors import COOLING_COP, COP_FILE, write_cop_file
 from esgledger.errors import Conflict, InvalidInput
 from esgledger.ingest.readers import read_table
 from esgledger.ledger import audit
@@ -42,6 +43,7 @@ from esgledger.ledger.activities import import_activities
 from esgledger.ledger.boundaries import boundary_dict, create_boundary, list_boundaries
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
+from esgledger.ledger.factors import import_edition
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import ActivityRecord, Entity, KpiValue
 from esgledger.ledger.workspace import init_workspace
@@ -93,6 +95,7 @@ def write_inputs(inputs: Path) -> list[Path]:
             )
         else:
             files.append(write_csv(inputs / f"{name}.csv", ACTIVITY_HEADER, activity_rows(year)))
+    files.append(write_cop_file(inputs))
     header = (*KPI_HEADER, *dimension_columns())
     for year in YEARS:
         files.append(write_csv(inputs / f"kpis-{year}.csv", header, kpi_rows(year)))
@@ -127,6 +130,12 @@ def _members(path: Path) -> dict[str, float]:
 def _import_entities(ctx: DemoContext) -> StageReport:
     summary = import_entities(ctx.db, ctx.inputs / "entities.csv", actor=ctx.actor)
     return {"entities": summary.added}
+
+
+def _import_factors(ctx: DemoContext) -> StageReport:
+    """The cooling supplier's COP: a workspace edition with its source, as a user imports it."""
+    summary = import_edition(ctx.db, ctx.inputs / COP_FILE, COOLING_COP, actor=ctx.actor)
+    return {summary["edition"]: summary["factors"]}
 
 
 def _activity_file(inputs: Path, year: int) -> Path:
@@ -181,6 +190,7 @@ def _import_kpis(ctx: DemoContext) -> StageReport:
 
 LEDGER_STAGES: list[tuple[str, Stage]] = [
     ("entities", _import_entities),
+    ("factors", _import_factors),
     ("activities", _import_activities),
     ("boundaries", _create_boundaries),
     ("kpis", _import_kpis),

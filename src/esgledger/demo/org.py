@@ -120,7 +120,9 @@ SITES: dict[str, Site] = {
     "BR-P1": _site(
         "plant", 0.6, "overseas", "surface", electricity__purchased="MWh", fuel__natural_gas="GJ"
     ),
-    "TR-P1": _site("plant", 0.5, "overseas", start="2024-03-01", fuel__natural_gas="Nm3"),
+    # the distributor's bill states the gas's net energy (GJ) beside its volume; by volume,
+    # Scope 1 abroad would need a density or NCV no shipped set gives (docs/heat-steam-cooling.md)
+    "TR-P1": _site("plant", 0.5, "overseas", start="2024-03-01", fuel__natural_gas="GJ"),
     "DE": _site("office", 0.8, "overseas", **_OVERSEAS_OFFICE),
     "US": _site("office", 0.7, "overseas", **_OVERSEAS_OFFICE),
     "AE": _site("office", 0.4, "overseas", **_OVERSEAS_OFFICE),

@@ -18,15 +18,18 @@ BOUNDARY_GROWTH = (
     "The rise follows the wider energy/GHG boundary of the report year (more sites with "
     "certificates and rooftop photovoltaics); the methodology lists the boundary change."
 )
+REFRIGERANT_TOPUPS = (
+    "Refrigerant refills are one-off maintenance top-ups found in the equipment records; "
+    "which units need one, and how much, varies from year to year."
+)
+REFRIGERANT_TYPES = ("hfc_134a", "r410a", "r32", "r404a", "hcfc_22", "sf6")
 REVIEWED: dict[tuple[str, str], str] = {
-    ("calc.incomplete", ""): (
-        "CH4 and N2O of mobile gasoline rows need the vehicle technology, which the sites have "
-        "not recorded; the affected energy and GHG figures are marked incomplete."
-    ),
-    ("identity.indirect_energy", ""): (
-        "Indirect energy includes purchased heat, steam and cooling besides electricity."
-    ),
+    **{("yoy.jump", f"ghg.refrigerant_leaked.{r}"): REFRIGERANT_TOPUPS for r in REFRIGERANT_TYPES},
+    **{("yoy.jump", f"ghg.scope1.refrigerant.{r}"): REFRIGERANT_TOPUPS for r in REFRIGERANT_TYPES},
+    ("yoy.jump", "ghg.scope1.refrigerants"): REFRIGERANT_TOPUPS,
     ("yoy.jump", "energy.electricity.green_certificates"): BOUNDARY_GROWTH,
+    ("yoy.jump", "energy.electricity.renewable"): BOUNDARY_GROWTH,
+    ("yoy.jump", "energy.electricity.ppa"): BOUNDARY_GROWTH,
     ("yoy.jump", "energy.electricity.onsite_pv"): BOUNDARY_GROWTH,
     ("yoy.jump", "energy.electricity.photovoltaic"): BOUNDARY_GROWTH,
     ("yoy.jump", "products.lca_models"): (

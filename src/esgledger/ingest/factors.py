@@ -29,12 +29,14 @@ OPTIONAL = [
 PARAMETERS = {
     "energy_coefficient": ("coef",),
     "emission_factor": ("ef",),
-    "fuel_parameter": ("ncv", "carbon_content", "oxidation"),
+    "fuel_parameter": ("ncv", "carbon_content", "oxidation", "cop"),
 }
 GRID_REGIONS = tuple(
     f"CN-GRID-{g}"
     for g in ("NORTH", "NORTHEAST", "EAST", "CENTRAL", "NORTHWEST", "SOUTH", "SOUTHWEST")
 )
+# Parameters that are pure numbers (a chiller's COP: kWh of cooling per kWh of electricity).
+DIMENSIONLESS = {"oxidation": "must be a fraction or %", "cop": "must be a pure number"}
 # What one activity unit times the factor must come to, per parameter.
 TARGETS = {"coef": ("tce",), "ef": ("t", "tCO2e"), "ncv": ("GJ",), "carbon_content": ("t/GJ",)}
 
@@ -48,12 +50,12 @@ def unit_problem(activity: str, parameter: str, unit: str) -> str | None:
     kind = activity_types().get(activity)
     if kind is None:
         return None  # reported by the activity check
-    if parameter == "oxidation":
+    if parameter in DIMENSIONLESS:
         try:
             multiplier(unit, "dimensionless")
             return None
         except InvalidInput as exc:
-            return f"oxidation must be a fraction or %: {exc}"
+            return f"{parameter} {DIMENSIONLESS[parameter]}: {exc}"
     targets = TARGETS.get(parameter, ())
     expressions = (
         [f"({ref}) * ({unit})" for ref in kind.units] if parameter != "carbon_content" else [unit]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, activity_types
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope
-from esgledger.kpi.unresolved import Unresolved
+from esgledger.kpi.unresolved import Unresolved, calc_parts, in_part
 from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 from esgledger.units import compatible, multiplier
@@ -137,6 +137,7 @@ def run_figure(
 ) -> KpiFigure:
     """The run's total for the metric; incomplete when the run left rows of it unresolved."""
     key = metric.calc_key.removeprefix("calc:")
+    total, part = calc_parts(key)
     base: dict[str, Any] = {
         "metric": metric.id,
         "year": year,
@@ -161,7 +162,12 @@ def run_figure(
             f"incomplete: run {run.id} left {left_out} activity result(s) of it unresolved "
             f"(`esg calc show --run {run.id}`)"
         )
-    if not _run_gives(stored, key):
+    if part and run.options:
+        gwp = json.loads(run.options).get("gwp")
+        if gwp and total.endswith("_tco2e"):
+            notes.append(f"GWP set {gwp}")
+    value = _line_value(stored, total, part) if part else None
+    if (part and value is None) or (not part and not _run_gives(stored, key)):
         why = f"{left_out} unresolved activity result(s)" if left_out else "no activity rows"
         return KpiFigure(
             **base,
@@ -175,13 +181,24 @@ def run_figure(
         )
     return KpiFigure(
         **base,
-        value=float(stored["totals"][key]),
+        value=value if part else float(stored["totals"][key]),
         source="calculated",
         entities=len(stored["by_entity"]),
         inputs=[{"run": run.id, "figure": key}],
         note="; ".join(notes),
         incomplete=left_out > 0,
     )
+
+
+def _line_value(stored: dict[str, Any], total: str, part: str) -> float | None:
+    """A line of a total: what the activity type, or the category's types, gave it (with
+    member shares, as the run stored it); None when no row of them gives it."""
+    found = [
+        figures[total]
+        for activity, figures in sorted((stored.get("by_activity") or {}).items())
+        if in_part(activity, part) and total in figures
+    ]
+    return sum(found) if found else None
 
 
 def _run_gives(stored: dict[str, Any], key: str) -> bool:

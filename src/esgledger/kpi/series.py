@@ -26,6 +26,7 @@ from esgledger.kpi.calculated import (
 )
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope, Scopes
+from esgledger.kpi.unresolved import LINE
 from esgledger.kpi.values import kpi_table
 
 
@@ -56,7 +57,7 @@ class EntityFigures:
             if self._sums is None:
                 self._sums = activity_sums(self.session, self.year)
             return entity_activity_values(self._sums, metric)[0], scope
-        if metric.calc_key.startswith("calc:"):
+        if metric.calc_key.startswith("calc:") and LINE not in metric.calc_key:
             if scope.code not in self._runs:
                 run = latest_run(self.session, self.year, scope.code)
                 self._runs[scope.code] = json.loads(run.totals)["by_entity"] if run else {}

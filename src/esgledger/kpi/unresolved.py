@@ -14,31 +14,58 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
+from esgledger.catalog import activity_types
 from esgledger.ledger.models import CalculationIssue
 
 COMBINED = {"energy_total_tce": ("energy_direct_tce", "energy_indirect_tce")}
+LINE = "@"  # ``scope1_tco2e@refrigerant``: the part of a total an activity type or category gives
+
+
+def calc_parts(key: str) -> tuple[str, str]:
+    """(total key, activity type or category) of a ``calc:`` key; "" for a whole total."""
+    total, _, part = key.partition(LINE)
+    return total, part
+
+
+def in_part(activity: str, part: str) -> bool:
+    """Whether an activity type belongs to a line: the type itself or its category."""
+    if activity == part:
+        return True
+    kind = activity_types().get(activity)
+    return kind is not None and kind.category == part
 
 
 @dataclass(frozen=True)
 class Unresolved:
-    """Unresolved results of one run, counted per total they leave out."""
+    """Unresolved results of one run, counted per total they leave out (and per activity
+    type, so a line of a total is incomplete only when its own rows are)."""
 
     run_id: int
     by_total: dict[str, int] = field(default_factory=dict)
+    by_activity: dict[tuple[str, str], int] = field(default_factory=dict)
 
-    def count(self, total: str) -> int:
+    def count(self, key: str) -> int:
+        total, part = calc_parts(key)
         parts = COMBINED.get(total, (total,))
-        return sum(self.by_total.get(p, 0) for p in parts)
+        if not part:
+            return sum(self.by_total.get(p, 0) for p in parts)
+        return sum(
+            n
+            for (t, activity), n in self.by_activity.items()
+            if t in parts and in_part(activity, part)
+        )
 
 
 def unresolved_of(session: Session, run_id: int) -> Unresolved:
     rows = session.execute(
-        select(CalculationIssue.quantity, func.count())
+        select(CalculationIssue.quantity, CalculationIssue.activity, func.count())
         .where(CalculationIssue.run_id == run_id)
-        .group_by(CalculationIssue.quantity)
+        .group_by(CalculationIssue.quantity, CalculationIssue.activity)
     )
     by_total: dict[str, int] = {}
-    for quantity, count in rows:
+    by_activity: dict[tuple[str, str], int] = {}
+    for quantity, activity, count in rows:
         total = TOTAL_OF_QUANTITY.get(quantity, quantity)
         by_total[total] = by_total.get(total, 0) + int(count)
-    return Unresolved(run_id, by_total)
+        by_activity[(total, activity)] = by_activity.get((total, activity), 0) + int(count)
+    return Unresolved(run_id, by_total, by_activity)
