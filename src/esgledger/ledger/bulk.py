@@ -22,10 +22,11 @@ import psycopg.errors
 from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict
+from esgledger.faults import fault_point
+from esgledger.settings import get_settings
 
 Progress = Callable[[int, int], None]
 CHUNK = 100_000
-REBUILD_MIN_ROWS = 100_000  # below this, updating the indexes row by row is cheap enough
 
 
 class KeyTaken(Conflict):
@@ -74,6 +75,7 @@ def _insert(
                 # Columns zipped into rows: zip reuses its tuple, so no million live tuples.
                 rows = zip(*(chunk[c].to_list() for c in chunk.columns), strict=True)
                 dbapi.executemany(sql, rows)
+                fault_point("bulk.chunk_inserted")
                 if on_progress:
                     on_progress(min(offset + CHUNK, total), total)
         return
@@ -86,6 +88,7 @@ def _insert(
             cur.copy(f'COPY "{table}" ({columns}) FROM STDIN WITH (FORMAT csv)') as copy,
         ):
             copy.write(data.encode("utf-8") if isinstance(data, str) else data)
+        fault_point("bulk.chunk_inserted")
         if on_progress:
             on_progress(min(offset + CHUNK, total), total)
 
@@ -94,13 +97,14 @@ def _insert(
 def _indexes_set_aside(dbapi: sqlite3.Connection, table: str, adding: int) -> Iterator[None]:
     """Drop ``table``'s secondary indexes for a large insert, then recreate them.
 
-    Only when ``adding`` is large and at least the rows already stored. Indexes made by
+    Only when ``adding`` is large (``ESG_BULK_SET_ASIDE_ROWS``) and at least the rows already
+    stored. Indexes made by
     ``CREATE [UNIQUE] INDEX`` are set aside (partial unique ones, the natural keys, included:
     building them again refuses duplicates with ``sqlite3.IntegrityError``); constraints
     declared in the table (primary key, ``UNIQUE``) stay in place. The indexes come back from
     their own stored SQL, also when the insert fails (the caller then rolls back).
     """
-    if adding < REBUILD_MIN_ROWS:
+    if adding < get_settings().bulk_set_aside_rows:
         yield
         return
     stored = dbapi.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
