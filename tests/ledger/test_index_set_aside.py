@@ -100,3 +100,20 @@ def test_a_failure_after_the_indexes_were_set_aside_leaves_them_all_and_no_row(
         insert_frame(session, "activity_records", rows.vstack(rows.head(1)))
     assert index_sql(db) == before
     assert count(db) == 0
+
+
+def test_the_larger_bulk_cache_is_given_back_after_the_insert(db: Database, batch: int) -> None:
+    """The bulk insert's bigger page cache lasts only while its rows go in, even on failure."""
+    with db.write() as session:
+        dbapi = session.connection().connection.driver_connection
+        own = dbapi.execute("PRAGMA cache_size").fetchone()[0]
+        with statements(session) as seen:
+            insert_frame(session, "activity_records", days(SET_ASIDE - 1, batch))
+        assert any(s.startswith("PRAGMA cache_size = -") for s in seen)
+        assert dbapi.execute("PRAGMA cache_size").fetchone()[0] == own
+    with pytest.raises(KeyTaken), db.write() as session:
+        dbapi = session.connection().connection.driver_connection
+        insert_frame(session, "activity_records", days(1, batch))
+    with db.write() as session:
+        dbapi = session.connection().connection.driver_connection
+        assert dbapi.execute("PRAGMA cache_size").fetchone()[0] == own
