@@ -64,6 +64,13 @@ class Settings(BaseSettings):
         description="A CSV file of plausibility bounds per activity type (columns activity, "
         "max_quantity, unit, max_days, reason) added to the shipped ones; see file formats.",
     )
+    bulk_set_aside_rows: int = Field(
+        default=100_000,
+        ge=1,
+        description="A SQLite import of at least this many rows into a table holding no more "
+        "rows than it adds sets the table's indexes aside and builds them again after the "
+        "insert, in the same transaction (faster than updating them row by row).",
+    )
     max_upload_mb: int = Field(
         default=60,
         ge=1,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from esgledger.errors import ConcurrentChange
-from esgledger.ledger.bulk import REBUILD_MIN_ROWS, KeyTaken, insert_frame
+from esgledger.ledger.bulk import KeyTaken, insert_frame
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.migrate import upgrade
@@ -98,25 +98,29 @@ def test_bulk_insert_of_a_taken_key_raises_key_taken_and_stores_nothing(
     assert count(db) == 3
 
 
+LARGE = 50  # rows of a "large" insert, with ESG_BULK_SET_ASIDE_ROWS lowered to reach it
+
+
 def test_large_insert_rebuilds_the_unique_index_and_refuses_a_duplicate(
-    db: Database, batch: int
+    db: Database, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Large enough for SQLite to set the indexes aside: the rebuilt unique index refuses the
     duplicate; the whole insert rolls back and every index is still there."""
-    rows = days(REBUILD_MIN_ROWS, batch)
+    monkeypatch.setenv("ESG_BULK_SET_ASIDE_ROWS", str(LARGE))
+    rows = days(LARGE, batch)
     duplicated = pl.concat([rows, rows.tail(1)])
     with pytest.raises(KeyTaken), db.write() as session:
         insert_frame(session, "activity_records", duplicated)
     assert count(db) == 0
     with db.write() as session:
         insert_frame(session, "activity_records", rows)
-    assert count(db) == REBUILD_MIN_ROWS
+    assert count(db) == LARGE
     indexes = {i["name"]: i for i in db_indexes(db)}
     assert indexes["uq_activity_records_key"]["unique"]
     assert {"ix_activity_records_entity_start", "ix_activity_records_batch"} <= set(indexes)
     with pytest.raises(KeyTaken), db.write() as session:
         insert_frame(session, "activity_records", rows.head(1))
-    assert count(db) == REBUILD_MIN_ROWS
+    assert count(db) == LARGE
 
 
 def db_indexes(db: Database) -> list[dict[str, object]]:

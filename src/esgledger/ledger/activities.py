@@ -12,13 +12,13 @@ from sqlalchemy import ColumnElement, Date, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict, InvalidInput
-from esgledger.faults import fault_point
 from esgledger.ingest.activities import KEY, validate_activities
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.bulk import KeyTaken, Progress, insert_frame
 from esgledger.ledger.db import Database
+from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.limits import ATTRIBUTES_MAX, limit_of, refuse_too_long
 from esgledger.ledger.models import ActivityRecord, Entity
 from esgledger.ledger.voiding import void_rows
@@ -60,11 +60,13 @@ def import_activities(
             "unit": limit_of(ActivityRecord.unit),
         },
     )
-    rows, existing = _validated(db, table, replace=replace is not None)
-    fault_point("import.validated")
     try:
-        return _store(
-            db, table, rows, existing, actor=actor, replace=replace, on_progress=on_progress
+        return validate_then_write(
+            db,
+            lambda session: _validated(session, table, replace=replace is not None),
+            lambda session, checked: _store(
+                session, table, *checked, actor=actor, replace=replace, on_progress=on_progress
+            ),
         )
     except KeyTaken:
         if replace is None:
@@ -76,15 +78,14 @@ def import_activities(
 
 
 def _validated(
-    db: Database, table: Table, *, replace: bool
+    session: Session, table: Table, *, replace: bool
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """The file's typed rows and the stored live rows sharing its date span, validated
     outside any write: a large file takes seconds to check, and other writers must not wait
     for that. What changes meanwhile is caught by the write (the unique natural key, the
     count of rows voided)."""
-    with db.read() as session:
-        known = set(session.scalars(select(Entity.id)))
-        existing = _stored_keys(session, table.frame)
+    known = set(session.scalars(select(Entity.id)))
+    existing = _stored_keys(session, table.frame)
     rows = validate_activities(
         table, known_entities=known, existing_keys=None if replace else existing
     )
@@ -98,7 +99,7 @@ def _validated(
 
 
 def _store(
-    db: Database,
+    session: Session,
     table: Table,
     rows: pl.DataFrame,
     existing: pl.DataFrame | None,
@@ -107,38 +108,37 @@ def _store(
     replace: str | None,
     on_progress: Progress | None,
 ) -> dict[str, object]:
-    """Write the validated rows in one short transaction (no parsing, no checking in it)."""
-    with db.write() as session:
-        batch = open_batch(session, kind="activities", table=table, rows=rows.height, actor=actor)
-        replaced = 0
-        if replace is not None and existing is not None:
-            ids = rows.join(existing, on=KEY, how="inner")["id"].to_list()
-            reason = f"replaced by batch {batch.id}: {replace.strip()}"
-            replaced = void_rows(session, ids, reason=reason, actor=actor)
-            if replaced != len(ids):
-                raise KeyTaken("activity_records", "rows voided meanwhile by another user")
-        out = rows.select(
-            "entity_id",
-            pl.col("start").dt.to_string("%Y-%m-%d"),
-            pl.col("end").dt.to_string("%Y-%m-%d"),
-            "activity",
-            "quantity",
-            "unit",
-            "attributes",
-            pl.lit(batch.id).alias("batch_id"),
-        )
-        insert_frame(session, "activity_records", out, on_progress=on_progress)
-        summary: dict[str, object] = {
-            "rows": rows.height,
-            "entities": rows["entity_id"].n_unique(),
-            "activities": sorted(rows["activity"].unique().to_list()),
-            "period": [str(rows["start"].min()), str(rows["end"].max())],
-        }
-        if replace is not None:
-            summary["replaced"] = replaced
-            summary["reason"] = replace.strip()
-        close_batch(session, batch, actor=actor, summary=summary)
-        return {"batch_id": batch.id, **summary}
+    """Write the validated rows in the write transaction (no parsing, no checking in it)."""
+    batch = open_batch(session, kind="activities", table=table, rows=rows.height, actor=actor)
+    replaced = 0
+    if replace is not None and existing is not None:
+        ids = rows.join(existing, on=KEY, how="inner")["id"].to_list()
+        reason = f"replaced by batch {batch.id}: {replace.strip()}"
+        replaced = void_rows(session, ids, reason=reason, actor=actor)
+        if replaced != len(ids):
+            raise KeyTaken("activity_records", "rows voided meanwhile by another user")
+    out = rows.select(
+        "entity_id",
+        pl.col("start").dt.to_string("%Y-%m-%d"),
+        pl.col("end").dt.to_string("%Y-%m-%d"),
+        "activity",
+        "quantity",
+        "unit",
+        "attributes",
+        pl.lit(batch.id).alias("batch_id"),
+    )
+    insert_frame(session, "activity_records", out, on_progress=on_progress)
+    summary: dict[str, object] = {
+        "rows": rows.height,
+        "entities": rows["entity_id"].n_unique(),
+        "activities": sorted(rows["activity"].unique().to_list()),
+        "period": [str(rows["start"].min()), str(rows["end"].max())],
+    }
+    if replace is not None:
+        summary["replaced"] = replaced
+        summary["reason"] = replace.strip()
+    close_batch(session, batch, actor=actor, summary=summary)
+    return {"batch_id": batch.id, **summary}
 
 
 def _explain_clash(db: Database, table: Table) -> None:

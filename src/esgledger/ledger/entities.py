@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import NotFound
+from esgledger.errors import ConcurrentChange, NotFound
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.entities import validate_entities
-from esgledger.ingest.readers import read_table
+from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
+from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.limits import limit_of, refuse_too_long
 from esgledger.ledger.models import Entity
 
@@ -36,10 +39,26 @@ class ImportSummary:
         }
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a validated file adds and changes, and each stored entity's row version and
+    parent as the check saw them: the write goes ahead only if those still hold."""
+
+    added: list[dict[str, str | None]]
+    changes: list[dict[str, Any]]
+    unchanged: int
+    seen: dict[str, tuple[int, str | None]]
+
+
 def import_entities(
     db: Database, path: str | Path, *, actor: str, sheet: str | None = None
 ) -> ImportSummary:
-    """Add new entities and update changed ones from a file, all or nothing."""
+    """Add new entities and update changed ones from a file, all or nothing.
+
+    The file is validated before the write lock is taken (see :mod:`.import_steps`); if
+    another writer changed one of its entities, or moved any entity in the tree (a cycle
+    could arise), meanwhile, the file is refused whole with one line.
+    """
     table = read_table(path, sheet=sheet, kind="entities")
     refuse_too_long(
         table.source,
@@ -51,44 +70,79 @@ def import_entities(
             "parent": limit_of(Entity.id),
         },
     )
-    with db.write() as session:
-        stored = {e.id: e for e in session.scalars(select(Entity))}
-        rows = validate_entities(table, stored_parents={k: e.parent_id for k, e in stored.items()})
-        added: list[dict[str, str | None]] = []
-        changes: list[dict[str, object]] = []
-        # Parents first, so foreign keys hold at every insert.
-        for row in _parents_first(rows.drop("__row").to_dicts()):
-            current = stored.get(row["id"])
-            if current is None:
-                added.append(row)
-                continue
-            diff = {
-                f: [getattr(current, f), row[f]] for f in FIELDS if getattr(current, f) != row[f]
-            }
-            if diff:
-                changes.append({"id": row["id"], "changes": diff})
-        if not added and not changes:
-            return ImportSummary(None, 0, 0, rows.height)
-        batch = open_batch(
-            session, kind="entities", table=table, rows=len(added) + len(changes), actor=actor
+    return validate_then_write(
+        db, lambda session: _plan(session, table), partial(_store, table=table, actor=actor)
+    )
+
+
+def _plan(session: Session, table: Table) -> _Plan:
+    stored = {e.id: e for e in session.scalars(select(Entity))}
+    rows = validate_entities(table, stored_parents={k: e.parent_id for k, e in stored.items()})
+    added: list[dict[str, str | None]] = []
+    changes: list[dict[str, Any]] = []
+    # Parents first, so foreign keys hold at every insert.
+    for row in _parents_first(rows.drop("__row").to_dicts()):
+        current = stored.get(str(row["id"]))
+        if current is None:
+            added.append(row)
+            continue
+        diff = {f: [getattr(current, f), row[f]] for f in FIELDS if getattr(current, f) != row[f]}
+        if diff:
+            changes.append({"id": row["id"], "changes": diff})
+    unchanged = rows.height - len(added) - len(changes)
+    seen = {k: (e.version, e.parent_id) for k, e in stored.items()}
+    return _Plan(added, changes, unchanged, seen)
+
+
+def _changed_meanwhile(session: Session, plan: _Plan) -> list[str]:
+    """Ids of the file's entities added or changed by another writer since the check, and
+    of stored entities given another parent."""
+    now = {
+        ident: (version, parent)
+        for ident, version, parent in session.execute(
+            select(Entity.id, Entity.version, Entity.parent_id)
         )
-        for row in added:
-            session.add(Entity(**row))
-            session.flush()
-        for change in changes:
-            entity = stored[str(change["id"])]
-            for field, (_old, new) in change["changes"].items():  # type: ignore[union-attr]
-                setattr(entity, field, new)
+    }
+    mine = [str(r["id"]) for r in plan.added] + [str(c["id"]) for c in plan.changes]
+    touched = [i for i in mine if plan.seen.get(i) != now.get(i)]
+    moved = [i for i, (_v, parent) in plan.seen.items() if i not in now or now[i][1] != parent]
+    return sorted(set(touched) | set(moved))
+
+
+def _store(session: Session, plan: _Plan, *, table: Table, actor: str) -> ImportSummary:
+    """Write the planned additions and changes, unless the tree changed since the check."""
+    if not plan.added and not plan.changes:
+        return ImportSummary(None, 0, 0, plan.unchanged)
+    changed = _changed_meanwhile(session, plan)
+    if changed:
+        shown = ", ".join(changed[:5]) + (" …" if len(changed) > 5 else "")
+        raise ConcurrentChange(
+            f"{table.source}: refused, another user changed entities ({shown}) while the file "
+            "was being checked; nothing was imported (run the import again to compare with "
+            "what is stored now)"
+        )
+    batch = open_batch(
+        session,
+        kind="entities",
+        table=table,
+        rows=len(plan.added) + len(plan.changes),
+        actor=actor,
+    )
+    for row in plan.added:
+        session.add(Entity(**row))
         session.flush()
-        close_batch(
-            session,
-            batch,
-            actor=actor,
-            summary={"added": [r["id"] for r in added], "updated": changes},
-        )
-        return ImportSummary(
-            batch.id, len(added), len(changes), rows.height - len(added) - len(changes)
-        )
+    for change in plan.changes:
+        entity = session.get_one(Entity, change["id"])
+        for field, (_old, new) in change["changes"].items():
+            setattr(entity, field, new)
+    session.flush()
+    close_batch(
+        session,
+        batch,
+        actor=actor,
+        summary={"added": [r["id"] for r in plan.added], "updated": plan.changes},
+    )
+    return ImportSummary(batch.id, len(plan.added), len(plan.changes), plan.unchanged)
 
 
 def _parents_first(rows: list[dict[str, str | None]]) -> list[dict[str, str | None]]:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, is_dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import factors as shipped
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ingest.factors import validate_factors
-from esgledger.ingest.readers import read_table
+from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
+from esgledger.ledger.import_steps import IDS_PER_SELECT, validate_then_write
 from esgledger.ledger.models import Factor, FactorEdition
 
 EDITION_ID = r"^[a-z0-9][a-z0-9._\-]{1,79}$"
@@ -53,52 +56,89 @@ def _check_meta(meta: EditionMeta) -> None:
 def import_edition(
     db: Database, path: str | Path, meta: EditionMeta, *, actor: str, sheet: str | None = None
 ) -> dict[str, Any]:
-    """Store a new edition and its factors, all or nothing."""
+    """Store a new edition and its factors, all or nothing.
+
+    The file is validated before the write lock is taken (see :mod:`.import_steps`); the
+    write checks again that the edition id and the factor ids are still free, since another
+    import may have taken them meanwhile.
+    """
     _check_meta(meta)
     table = read_table(path, sheet=sheet, kind="factors")
-    with db.write() as session:
-        if meta.edition in shipped.factor_editions() or session.get(FactorEdition, meta.edition):
+    return validate_then_write(
+        db,
+        lambda session: _validated(session, table, meta),
+        partial(_store, table=table, meta=meta, actor=actor),
+    )
+
+
+def _validated(session: Session, table: Table, meta: EditionMeta) -> pl.DataFrame:
+    _refuse_taken_edition(session, meta)
+    taken = {f.factor_id for f in shipped.factors()} | set(
+        session.scalars(select(Factor.factor_id))
+    )
+    return validate_factors(table, edition=meta.edition, taken_ids=taken)
+
+
+def _refuse_taken_edition(session: Session, meta: EditionMeta) -> None:
+    if meta.edition in shipped.factor_editions() or session.get(FactorEdition, meta.edition):
+        raise Conflict(
+            f"edition {meta.edition!r} already exists; editions are immutable, "
+            "import under a new id"
+        )
+
+
+def _refuse_taken_ids(session: Session, table: Table, ids: list[str]) -> None:
+    """Factor ids are never reused: refuse the file if another import took one meanwhile."""
+    for start in range(0, len(ids), IDS_PER_SELECT):
+        chunk = ids[start : start + IDS_PER_SELECT]
+        taken = session.scalars(select(Factor.factor_id).where(Factor.factor_id.in_(chunk)))
+        first = next(iter(taken), None)
+        if first is not None:
             raise Conflict(
-                f"edition {meta.edition!r} already exists; editions are immutable, "
-                "import under a new id"
+                f"{table.source}: factor_id {first!r} was taken by another import while the "
+                "file was being checked; ids are never reused; nothing was imported"
             )
-        taken = {f.factor_id for f in shipped.factors()} | set(
-            session.scalars(select(Factor.factor_id))
+
+
+def _store(
+    session: Session, rows: pl.DataFrame, *, table: Table, meta: EditionMeta, actor: str
+) -> dict[str, Any]:
+    """Write the validated edition, once its ids are known to be still free."""
+    _refuse_taken_edition(session, meta)
+    _refuse_taken_ids(session, table, rows["factor_id"].to_list())
+    batch = open_batch(session, kind="factors", table=table, rows=rows.height, actor=actor)
+    session.add(
+        FactorEdition(
+            edition=meta.edition,
+            series=meta.series,
+            publisher=meta.publisher,
+            title=meta.title,
+            citation=meta.citation,
+            data_year=meta.data_year,
+            public_date=meta.public_date,
+            region=meta.region,
+            status=meta.status,
+            notes=meta.notes,
+            sha256=table.sha256,
+            batch_id=batch.id,
         )
-        rows = validate_factors(table, edition=meta.edition, taken_ids=taken)
-        batch = open_batch(session, kind="factors", table=table, rows=rows.height, actor=actor)
-        session.add(
-            FactorEdition(
-                edition=meta.edition,
-                series=meta.series,
-                publisher=meta.publisher,
-                title=meta.title,
-                citation=meta.citation,
-                data_year=meta.data_year,
-                public_date=meta.public_date,
-                region=meta.region,
-                status=meta.status,
-                notes=meta.notes,
-                sha256=table.sha256,
-                batch_id=batch.id,
-            )
-        )
-        session.flush()
-        session.add_all(Factor(edition=meta.edition, **row) for row in rows.to_dicts())
-        session.flush()
-        close_batch(
-            session,
-            batch,
-            actor=actor,
-            summary={"edition": meta.edition, "series": meta.series, "factors": rows.height},
-        )
-        return {
-            "edition": meta.edition,
-            "series": meta.series,
-            "factors": rows.height,
-            "batch_id": batch.id,
-            "note": _undated_note(meta),
-        }
+    )
+    session.flush()
+    session.add_all(Factor(edition=meta.edition, **row) for row in rows.to_dicts())
+    session.flush()
+    close_batch(
+        session,
+        batch,
+        actor=actor,
+        summary={"edition": meta.edition, "series": meta.series, "factors": rows.height},
+    )
+    return {
+        "edition": meta.edition,
+        "series": meta.series,
+        "factors": rows.height,
+        "batch_id": batch.id,
+        "note": _undated_note(meta),
+    }
 
 
 def _undated_note(meta: EditionMeta) -> str | None:

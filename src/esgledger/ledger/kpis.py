@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.bulk import KeyTaken, insert_frame
 from esgledger.ledger.db import Database
+from esgledger.ledger.import_steps import IDS_PER_SELECT, validate_then_write
 from esgledger.ledger.limits import limit_of, refuse_too_long
 from esgledger.ledger.models import Entity, KpiValue, utcnow
 from esgledger.ledger.workflow_models import DataRequest
@@ -26,8 +28,24 @@ from esgledger.ledger.workflow_models import DataRequest
 SAME_FIELDS = ("value", "unit", "status", "qualifier", "preliminary")
 
 
+Key = tuple[str, int, str, str]  # entity, year, metric, breakdown
+
+
 def _same(stored: KpiValue, row: dict[str, Any]) -> bool:
     return all(getattr(stored, field) == row[field] for field in SAME_FIELDS)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a validated file changes, and the current rows its keys held when it was checked
+    (id and row version, or None where a key had no value): the write goes ahead only if
+    they still do."""
+
+    new: list[dict[str, Any]]
+    restated: list[tuple[int, float | None, dict[str, Any]]]  # replaced id, its value, row
+    unchanged: int
+    years: list[int]
+    seen: dict[Key, tuple[int, int] | None]
 
 
 def import_kpis(
@@ -35,9 +53,11 @@ def import_kpis(
 ) -> dict[str, Any]:
     """Store new values; a changed value needs ``restatement_reason`` and keeps the old row.
 
-    Two imports restating or adding the same values at once (on PostgreSQL, where writers do
-    not queue) cannot both win: the current-value index or the row version refuses the later
-    one, which is then refused whole with one line.
+    The file is validated before the write lock is taken (see :mod:`.import_steps`). Two
+    imports restating or adding the same values at once cannot both win: the write finds a
+    key's current value changed since the check, or (on PostgreSQL, where writers do not
+    queue) the current-value index or the row version refuses the later one; that file is
+    then refused whole with one line.
     """
     table = read_table(path, sheet=sheet, kind="kpis")
     refuse_too_long(
@@ -53,7 +73,11 @@ def import_kpis(
     if Path(path).suffix.lower() in (".xlsx", ".xlsm"):  # the number format says the decimals
         shown = xlsx_value_decimals(Path(path), sheet, "kpis", table.frame.height)
     try:
-        return _store(db, table, shown, actor=actor)
+        return validate_then_write(
+            db,
+            lambda session: _plan(session, table, shown),
+            lambda session, plan: _store(session, table, plan, actor=actor),
+        )
     except (KeyTaken, ConcurrentChange, StaleDataError, IntegrityError):
         raise ConcurrentChange(
             f"{table.source}: refused, another user changed the same KPI values at the same "
@@ -61,78 +85,110 @@ def import_kpis(
         ) from None
 
 
-def _store(
-    db: Database, table: Table, shown: list[int | None] | None, *, actor: str
-) -> dict[str, Any]:
-    with db.write() as session:
-        known = set(session.scalars(select(Entity.id)))
-        valid = validate_kpis(table, known_entities=known, format_decimals=shown)
-        refuse_too_long(table.source, valid, {"dims": limit_of(KpiValue.dims)})
-        rows = valid.to_dicts()
-        years = {r["year"] for r in rows}
-        current = {
-            (v.entity_id, v.year, v.metric_id, v.dims): v
-            for v in session.scalars(
-                select(KpiValue).where(KpiValue.is_current, KpiValue.year.in_(years))
-            )
-        }
-        problems: list[Problem] = []
-        new, restated, unchanged = [], [], 0
-        for row in rows:
-            stored = current.get((row["entity_id"], row["year"], row["metric_id"], row["dims"]))
-            if stored is None:
-                new.append(row)
-            elif _same(stored, row):
-                unchanged += 1
-            elif not row["restatement_reason"]:
-                shown = stored.value if stored.status == "reported" else stored.status
-                problems.append(
-                    Problem(
-                        row["__row"],
-                        "value",
-                        f"already recorded as {shown} {stored.unit}; "
-                        "give a restatement_reason to restate it",
-                    )
+def _plan(session: Session, table: Table, shown: list[int | None] | None) -> _Plan:
+    """Validate the file against the stored current values: new, restated or unchanged."""
+    known = set(session.scalars(select(Entity.id)))
+    valid = validate_kpis(table, known_entities=known, format_decimals=shown)
+    refuse_too_long(table.source, valid, {"dims": limit_of(KpiValue.dims)})
+    rows = valid.to_dicts()
+    years = sorted({r["year"] for r in rows})
+    current = {
+        (v.entity_id, v.year, v.metric_id, v.dims): v
+        for v in session.scalars(
+            select(KpiValue).where(KpiValue.is_current, KpiValue.year.in_(years))
+        )
+    }
+    problems: list[Problem] = []
+    new: list[dict[str, Any]] = []
+    restated: list[tuple[int, float | None, dict[str, Any]]] = []
+    unchanged = 0
+    seen: dict[Key, tuple[int, int] | None] = {}
+    for row in rows:
+        key = (row["entity_id"], row["year"], row["metric_id"], row["dims"])
+        stored = current.get(key)
+        seen[key] = None if stored is None else (stored.id, stored.version)
+        if stored is None:
+            new.append(row)
+        elif _same(stored, row):
+            unchanged += 1
+        elif not row["restatement_reason"]:
+            was = stored.value if stored.status == "reported" else stored.status
+            problems.append(
+                Problem(
+                    row["__row"],
+                    "value",
+                    f"already recorded as {was} {stored.unit}; "
+                    "give a restatement_reason to restate it",
                 )
-            else:
-                restated.append((stored, row))
-        if problems:
-            raise ImportRejected(table.source, problems)
-        if not new and not restated:
-            return {"batch_id": None, "added": 0, "restated": 0, "unchanged": unchanged}
-        batch = open_batch(
-            session, kind="kpis", table=table, rows=len(new) + len(restated), actor=actor
-        )
-        for stored, _row in restated:
-            stored.is_current = False
-        session.flush()
-        _insert_new(session, new, batch.id)
-        restatements = []
-        for stored, row in restated:
-            value = _value(row, batch.id)
-            value.restates_id = stored.id
-            session.add(value)
-            restatements.append(
-                {
-                    "replaces": stored.id,
-                    "old": stored.value,
-                    "new": row["value"],
-                    "reason": row["restatement_reason"],
-                }
             )
-        session.flush()
-        close_batch(
-            session,
-            batch,
-            actor=actor,
-            summary={"added": len(new), "restated": restatements, "unchanged": unchanged},
+        else:
+            restated.append((stored.id, stored.value, row))
+    if problems:
+        raise ImportRejected(table.source, problems)
+    return _Plan(new, restated, unchanged, years, seen)
+
+
+def _still_current(session: Session, plan: _Plan) -> bool:
+    """Whether every key of the file still has the current value (id, version) it was
+    checked against: another writer may have added or restated one meanwhile."""
+    now: dict[Key, tuple[int, int]] = {
+        (entity, year, metric, dims): (ident, version)
+        for entity, year, metric, dims, ident, version in session.execute(
+            select(
+                KpiValue.entity_id,
+                KpiValue.year,
+                KpiValue.metric_id,
+                KpiValue.dims,
+                KpiValue.id,
+                KpiValue.version,
+            ).where(KpiValue.is_current, KpiValue.year.in_(plan.years))
         )
-        return {
-            "batch_id": batch.id,
-            "added": len(new),
-            "restated": len(restated),
-            "unchanged": unchanged,
-        }
+    }
+    return all(now.get(key) == held for key, held in plan.seen.items())
+
+
+def _store(session: Session, table: Table, plan: _Plan, *, actor: str) -> dict[str, Any]:
+    """Write the planned values, unless a key changed since the check."""
+    if not plan.new and not plan.restated:
+        return {"batch_id": None, "added": 0, "restated": 0, "unchanged": plan.unchanged}
+    if not _still_current(session, plan):
+        raise ConcurrentChange(f"{table.source}: KPI values changed since the file was checked")
+    batch = open_batch(
+        session, kind="kpis", table=table, rows=len(plan.new) + len(plan.restated), actor=actor
+    )
+    replaced = [ident for ident, _value, _row in plan.restated]
+    for start in range(0, len(replaced), IDS_PER_SELECT):
+        chunk = replaced[start : start + IDS_PER_SELECT]
+        for stored in session.scalars(select(KpiValue).where(KpiValue.id.in_(chunk))):
+            stored.is_current = False  # the row version makes a concurrent restatement fail
+    session.flush()
+    _insert_new(session, plan.new, batch.id)
+    restatements = []
+    for ident, old, row in plan.restated:
+        value = _value(row, batch.id)
+        value.restates_id = ident
+        session.add(value)
+        restatements.append(
+            {
+                "replaces": ident,
+                "old": old,
+                "new": row["value"],
+                "reason": row["restatement_reason"],
+            }
+        )
+    session.flush()
+    close_batch(
+        session,
+        batch,
+        actor=actor,
+        summary={"added": len(plan.new), "restated": restatements, "unchanged": plan.unchanged},
+    )
+    return {
+        "batch_id": batch.id,
+        "added": len(plan.new),
+        "restated": len(plan.restated),
+        "unchanged": plan.unchanged,
+    }
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]], batch_id: int) -> None:
