@@ -35,7 +35,7 @@ class Case:
     assigned_review: bool = False  # approve/return: also the request's named reviewer
 
 
-ISSUE = {"year": YEAR, "metrics": ["packaging.plastics"], "owner": "olga", "due": "2026-03-31",
+ISSUE = {"year": YEAR, "metrics": ["packaging.plastics"], "owner": "olga", "due": "2099-03-31",
          "entities": ["SZ1"], "reviewer": "rita"}  # fmt: skip
 
 SIGNED_IN = ""  # no right needed beyond a valid token
