@@ -42,6 +42,9 @@ SIGNED_IN = ""  # no right needed beyond a valid token
 
 ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/me"): Case(SIGNED_IN),
+    ("POST", "/me/password"): Case(  # a wrong current password: 422, counted as a failure
+        SIGNED_IN, json={"current": "not the password", "new": "kettle orbit saffron"}
+    ),
     ("GET", "/entities"): Case("entities.read"),
     ("GET", "/boundaries"): Case("boundaries.read"),
     ("GET", "/boundaries/{code}"): Case("boundaries.read"),

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request, Response
 from esgledger.api import schemas as s
 from esgledger.api.deps import WriterDep, as_json
 from esgledger.auth.own_password import WRONG_CURRENT, change_own_password
-from esgledger.auth.permissions import PermissionDenied
 from esgledger.auth.sessions import SessionPolicy
+from esgledger.errors import InvalidInput
 
 router = APIRouter()
 
@@ -23,7 +23,7 @@ router = APIRouter()
     tags=["account"],
     summary="Change your own password; ends your sessions and your other tokens",
     response_model=s.PasswordChanged,
-    responses=s.problems(401, 403, 422, 429),
+    responses=s.problems(401, 422, 429),
 )
 def change_password(request: Request, body: s.PasswordBody, write: WriterDep) -> Response:
     client = request.client.host if request.client else "unknown"
@@ -33,6 +33,6 @@ def change_password(request: Request, body: s.PasswordBody, write: WriterDep) ->
             session, user.username, current=body.current, new=body.new, client=client,
             policy=SessionPolicy.from_settings(), keep_token=calling,
         )  # fmt: skip
-    if not changed:
-        raise PermissionDenied(WRONG_CURRENT)
+    if not changed:  # 422: the body's `current` is wrong; the token itself is fine
+        raise InvalidInput(WRONG_CURRENT)
     return as_json({"changed": True, "revoked_other_tokens": True})
