@@ -133,6 +133,7 @@ def seed(target: str, folder: Path) -> tuple[str, list[int]]:
                 owner="mia",
                 due=dt.date(YEAR + 1, 3, 31),
                 entities=sites,
+                issued_on=dt.date(YEAR, 1, 2),  # a past year's collection
             )["ids"]
         return token, ids
     finally:

@@ -35,13 +35,16 @@ class Case:
     assigned_review: bool = False  # approve/return: also the request's named reviewer
 
 
-ISSUE = {"year": YEAR, "metrics": ["packaging.plastics"], "owner": "olga", "due": "2026-03-31",
+ISSUE = {"year": YEAR, "metrics": ["packaging.plastics"], "owner": "olga", "due": "2099-03-31",
          "entities": ["SZ1"], "reviewer": "rita"}  # fmt: skip
 
 SIGNED_IN = ""  # no right needed beyond a valid token
 
 ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/me"): Case(SIGNED_IN),
+    ("POST", "/me/password"): Case(  # a wrong current password: 422, counted as a failure
+        SIGNED_IN, json={"current": "not the password", "new": "kettle orbit saffron"}
+    ),
     ("GET", "/entities"): Case("entities.read"),
     ("GET", "/boundaries"): Case("boundaries.read"),
     ("GET", "/boundaries/{code}"): Case("boundaries.read"),

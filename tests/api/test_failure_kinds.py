@@ -28,7 +28,7 @@ REQUEST = {
     "year": YEAR,
     "metrics": ["packaging.plastics"],
     "owner": "olga",
-    "due": "2026-03-31",
+    "due": "2099-03-31",
     "entities": ["SZ1"],
 }
 

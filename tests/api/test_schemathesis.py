@@ -63,7 +63,8 @@ def seed(db: Database, folder: Path) -> None:
         ada, olga = principal(s, "ada"), principal(s, "olga")
         ids = issue_requests(s, ada, year=YEAR, metrics=["packaging.plastics",
                              "workforce.headcount"], owner="olga", due=dt.date(2026, 3, 31),
-                             entities=["HQ", "SZ1"], reviewer="rita")["ids"]  # fmt: skip
+                             entities=["HQ", "SZ1"], reviewer="rita",
+                             issued_on=dt.date(2026, 1, 5))["ids"]  # fmt: skip
         enter_value(s, olga, ids[0], version=1, value=4, unit="t")
         review.submit(s, olga, ids[0], version=2)
         add_evidence(s, olga, ids[1], name="meter.txt", content=b"reading 1")

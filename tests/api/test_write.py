@@ -24,7 +24,7 @@ def _issue(api: Api, entities: list[str], **extra: object) -> list[int]:
         "year": YEAR,
         "metrics": [METRIC],
         "owner": "olga",
-        "due": "2026-03-31",
+        "due": "2099-03-31",
         "entities": entities,
         "reviewer": "rita",
         **extra,
@@ -46,7 +46,7 @@ def test_issue_enter_submit_approve_lock_restate(api: Api) -> None:
     ids = _issue(api, ["HQ", "SZ1"])
     assert len(ids) == 2
     again = api.ok("mia", "POST", "/requests", 201, json={
-        "year": YEAR, "metrics": [METRIC], "owner": "olga", "due": "2026-03-31",
+        "year": YEAR, "metrics": [METRIC], "owner": "olga", "due": "2099-03-31",
         "entities": ["HQ", "SZ1"]})  # fmt: skip
     assert again == {"created": 0, "existing": 2, "ids": []}
     rid = ids[1]
@@ -101,7 +101,7 @@ def test_issue_enter_submit_approve_lock_restate(api: Api) -> None:
     assert [r["id"] for r in listed] == [rid]
     problem(api.call("dora", "GET", "/requests"), 403)
     problem(api.call("dora", "GET", f"/requests/{rid}"), 403)
-    overdue = api.ok("mia", "GET", "/requests/overdue", params={"today": "2026-04-01"})
+    overdue = api.ok("mia", "GET", "/requests/overdue", params={"today": "2099-04-01"})
     assert [r["id"] for r in overdue] == ids and all(r["overdue"] for r in overdue)
 
 
@@ -141,9 +141,9 @@ def test_unknown_keys_and_bad_bodies_are_refused(api: Api) -> None:
     problem(api.call("olga", "POST", f"/requests/{rid}/submit", json={}), 422)
     problem(api.call("olga", "POST", "/requests/999999/submit", json={"version": 1}), 404)
     problem(api.call("mia", "POST", "/requests", json={"year": YEAR, "metrics": ["no.such"],
-            "owner": "olga", "due": "2026-01-01", "entities": ["HQ"]}), 404)  # fmt: skip
+            "owner": "olga", "due": "2099-01-01", "entities": ["HQ"]}), 404)  # fmt: skip
     problem(api.call("mia", "POST", "/requests", json={"year": YEAR, "metrics": [METRIC],
-            "owner": "olga", "due": "2026-01-01", "entities": ["WH1"]}), 422)  # fmt: skip
+            "owner": "olga", "due": "2099-01-01", "entities": ["WH1"]}), 422)  # fmt: skip
     assert api.ok("olga", "GET", f"/requests/{rid}")["version"] == 1
 
 

@@ -60,7 +60,8 @@ def test_cached_tables_follow_every_kind_of_write(ws: Cli, tmp_path: Path) -> No
             add_user(session, username=name, role=role, actor="t")
         mia, rita = principal(session, "mia"), principal(session, "rita")
         (rid,) = issue_requests(session, mia, year=YEAR, metrics=["packaging.cartons"],
-                                owner="mia", due=dt.date(2025, 3, 31), entities=["GRP"])["ids"]  # fmt: skip
+                                owner="mia", due=dt.date(2025, 3, 31), entities=["GRP"],
+                                issued_on=dt.date(2025, 1, 5))["ids"]  # fmt: skip
         req = enter_value(session, mia, rid, version=1, value=7, unit="t")
         req = review.submit(session, mia, rid, version=req.version)
     assert _both(db)[0] == _both(db)[1] and _value(_both(db)[0], "packaging.cartons") is None

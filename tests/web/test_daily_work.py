@@ -22,7 +22,7 @@ from esgledger.workflow.evidence import add_evidence
 from esgledger.workflow.requests import issue_requests
 from esgledger.workflow.values import enter_value
 from tests.web.conftest import csrf_of
-from tests.web.test_workflow_pages import DUE, YEAR, login, org, post, state
+from tests.web.test_workflow_pages import DUE, ISSUED, YEAR, login, org, post, state
 
 __all__ = ["org"]  # the fixture, imported for pytest
 STATUS = re.compile(r'role="status">([^<]*)<')
@@ -34,7 +34,7 @@ def issue(db: Database, metrics: list[str], entities: list[str], **kw: object) -
         result = issue_requests(
             s, principal(s, "mia"), year=int(kw.get("year", YEAR)), metrics=metrics,  # type: ignore[call-overload]
             owner=str(kw.get("owner", "olga")), due=DUE, entities=entities,
-            reviewer=kw.get("reviewer", "rita"),  # type: ignore[arg-type]
+            reviewer=kw.get("reviewer", "rita"), issued_on=ISSUED,  # type: ignore[arg-type]
         )  # fmt: skip
     return list(result["ids"])
 

@@ -80,6 +80,7 @@ def build_workspace(cli: Cli, tmp_path: Path) -> dict[str, Any]:
                 owner="olga",
                 due=dt.date(due, 1, 31),
                 entities=["A"],
+                issued_on=dt.date(2020, 1, 2),
             )
     with cli.db.read() as session:
         runs = {r.year: run_summary(r) for r in list_runs(session)}

@@ -34,7 +34,7 @@ def request_id(db: Database, tmp_path: Path) -> int:
     with db.write() as s:
         (rid,) = issue_requests(
             s, principal(s, "mia"), year=2025, owner="olga", due=dt.date(2026, 3, 31),
-            metrics=["packaging.plastics"], entities=["SZ1"],
+            metrics=["packaging.plastics"], entities=["SZ1"], issued_on=dt.date(2026, 1, 5),
         )["ids"]  # fmt: skip
     return int(rid)
 

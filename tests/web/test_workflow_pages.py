@@ -25,6 +25,7 @@ from tests.web.conftest import PASSWORD, csrf_of, log_in
 
 YEAR = 2025
 DUE = dt.date(2026, 3, 31)
+ISSUED = dt.date(2020, 1, 2)  # seeded history: the day the requests went out
 PEOPLE = (("ada", "admin", ()), ("mia", "esg_manager", ()), ("olga", "data_owner", ("HQ",)),
           ("otto", "data_owner", ("WH1",)), ("rita", "reviewer", ()), ("rex", "reviewer", ()),
           ("aldo", "auditor", ()))  # fmt: skip
@@ -58,7 +59,7 @@ def issue(db: Database, metrics: list[str], entities: list[str], **kw: object) -
         result = issue_requests(
             session, principal(session, "mia"), year=YEAR, metrics=metrics,
             owner=kw.pop("owner", "olga"), due=kw.pop("due", DUE), entities=entities,
-            reviewer=kw.pop("reviewer", "rita"),
+            reviewer=kw.pop("reviewer", "rita"), issued_on=kw.pop("issued_on", ISSUED),
         )  # fmt: skip
     return result["ids"]
 

@@ -17,6 +17,7 @@ from tests.factories import entities_file
 
 YEAR = 2025
 DUE = dt.date(2026, 3, 31)
+ISSUED = dt.date(2026, 1, 5)  # seeded history: the day the requests went out
 
 
 @dataclass
@@ -61,6 +62,7 @@ def issue(
     with org.db.write() as session:
         result = issue_requests(
             session, org.manager, year=kw.pop("year", YEAR), metrics=metrics, owner=owner,
-            due=kw.pop("due", DUE), entities=entities, reviewer=kw.pop("reviewer", "rita"), **kw,
+            due=kw.pop("due", DUE), entities=entities, reviewer=kw.pop("reviewer", "rita"),
+            issued_on=kw.pop("issued_on", ISSUED), **kw,
         )  # fmt: skip
     return result["ids"]

@@ -12,7 +12,7 @@ from tests.workflow.conftest import Org
 def test_request_commands_end_to_end(cli: Cli, org: Org, tmp_path: Path) -> None:
     issued = cli("request", "issue", "--year", "2025", "--metric", "packaging.plastics",
                  "--subtree", "HQ", "--owner", "olga", "--reviewer", "rita",
-                 "--due", "2026-01-31", "--as", "mia", "--json")  # fmt: skip
+                 "--due", "2099-01-31", "--as", "mia", "--json")  # fmt: skip
     assert json.loads(issued.stdout)["created"] == 2
     entered = cli("request", "enter", "1", "--value", "12.5", "--unit", "t", "--if-version", "1",
                   "--as", "olga", "--json")  # fmt: skip
@@ -27,7 +27,7 @@ def test_request_commands_end_to_end(cli: Cli, org: Org, tmp_path: Path) -> None
     denied = cli("request", "approve", "1", "--as", "olga", expect=2)
     assert "error: olga (data_owner) may not approve requests" in denied.output
     cli("request", "approve", "1", "--as", "rita")
-    late = json.loads(cli("request", "overdue", "--today", "2026-02-01", "--as", "aldo",
+    late = json.loads(cli("request", "overdue", "--today", "2099-02-01", "--as", "aldo",
                           "--json").stdout)  # fmt: skip
     assert [r["id"] for r in late] == [2] and late[0]["overdue"] is True
     out = tmp_path / "copy.pdf"

@@ -12,7 +12,7 @@ from esgledger.ledger.boundaries import create_boundary
 from esgledger.workflow import review
 from esgledger.workflow.requests import issue_requests, list_requests, overdue
 from esgledger.workflow.values import enter_value
-from tests.workflow.conftest import YEAR, Org, issue
+from tests.workflow.conftest import ISSUED, YEAR, Org, issue
 
 
 def _keys(rows) -> list[tuple[str, str, str]]:
@@ -22,16 +22,16 @@ def _keys(rows) -> list[tuple[str, str, str]]:
 def test_issue_for_a_subtree_a_boundary_and_with_breakdowns(org: Org) -> None:
     with org.db.write() as s:
         first = issue_requests(s, org.manager, year=YEAR, metrics=["packaging.plastics"],
-                               owner="olga", due=dt.date(2026, 3, 1), subtree_of="HQ")  # fmt: skip
+                               owner="olga", due=dt.date(2026, 3, 1), issued_on=ISSUED, subtree_of="HQ")  # fmt: skip
         create_boundary(s, code="B", year=YEAR, family="environment", include=["WH1"],
                         members={"VN1": 0.5}, actor="t")  # fmt: skip
         second = issue_requests(s, org.manager, year=YEAR, metrics=["packaging.cartons"],
-                                owner="mia", due=dt.date(2026, 3, 1), boundary="B")  # fmt: skip
+                                owner="mia", due=dt.date(2026, 3, 1), issued_on=ISSUED, boundary="B")  # fmt: skip
         gender = issue_requests(s, org.manager, year=YEAR, metrics=["workforce.headcount"],
-                                owner="olga", due=dt.date(2026, 3, 1), entities=["HQ"],
+                                owner="olga", due=dt.date(2026, 3, 1), issued_on=ISSUED, entities=["HQ"],
                                 breakdowns=True)  # fmt: skip
         again = issue_requests(s, org.manager, year=YEAR, metrics=["packaging.plastics"],
-                               owner="olga", due=dt.date(2026, 4, 1), subtree_of="HQ")  # fmt: skip
+                               owner="olga", due=dt.date(2026, 4, 1), issued_on=ISSUED, subtree_of="HQ")  # fmt: skip
     assert (first["created"], second["created"], again) == (
         2, 2, {"created": 0, "existing": 2, "ids": []}
     )  # fmt: skip
@@ -57,13 +57,13 @@ def test_issuing_refuses_what_cannot_be_filled(org: Org) -> None:
     ]  # fmt: skip
     for change, error, message in cases:
         args = dict(year=YEAR, metrics=["packaging.plastics"], owner="olga",
-                    due=dt.date(2026, 3, 1), entities=["SZ1"]) | change  # fmt: skip
+                    due=dt.date(2026, 3, 1), issued_on=ISSUED, entities=["SZ1"]) | change  # fmt: skip
         with pytest.raises(error) as err, org.db.write() as s:
             issue_requests(s, org.manager, **args)
         assert message in str(err.value)
     with pytest.raises(PermissionDenied, match="may not issue requests"), org.db.write() as s:
         issue_requests(s, org.olga, year=YEAR, metrics=["packaging.plastics"], owner="olga",
-                       due=dt.date(2026, 3, 1), entities=["SZ1"])  # fmt: skip
+                       due=dt.date(2026, 3, 1), issued_on=ISSUED, entities=["SZ1"])  # fmt: skip
 
 
 def test_overdue_lists_late_requests_not_yet_approved(org: Org) -> None:

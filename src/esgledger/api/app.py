@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 import esgledger
 from esgledger.api import (
+    account_routes,
     admin_routes,
     assess_routes,
     errors,
@@ -63,6 +64,7 @@ def create_app(db_target: str) -> FastAPI:
     app.include_router(workflow_routes.router, prefix=PREFIX)
     app.include_router(assess_routes.router, prefix=PREFIX)
     app.include_router(admin_routes.router, prefix=PREFIX)
+    app.include_router(account_routes.router, prefix=PREFIX)
     app.include_router(import_routes.router, prefix=PREFIX)
     app.include_router(report_routes.router, prefix=PREFIX)
     _document_problems(app)

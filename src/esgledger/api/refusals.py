@@ -7,16 +7,12 @@ transaction, since the refused request's own work rolled back.
 
 from __future__ import annotations
 
-import logging
-
 import anyio
 from fastapi import Request
 
 from esgledger.auth.permissions import PermissionDenied
-from esgledger.ledger import audit
 from esgledger.ledger.db import Database
-
-log = logging.getLogger(__name__)
+from esgledger.workflow.denials import record_denial
 
 
 def acting_user(request: Request) -> str:
@@ -28,22 +24,11 @@ def acting_user(request: Request) -> str:
 
 
 async def record_denied(request: Request, exc: PermissionDenied) -> None:
-    """Append the refusal to the audit log; a failure to do so is logged, not raised."""
+    """Append the refusal of this request to the audit log; never raises."""
     database: Database = request.app.state.db
-    actor = acting_user(request)
-    subject = f"{request.method} {request.url.path}"[:200]
-
-    def write() -> None:
-        with database.write() as session:
-            audit.record(
-                session,
-                actor=actor,
-                action="access.denied",
-                subject=subject,
-                payload={"reason": str(exc)},
-            )
-
-    try:
-        await anyio.to_thread.run_sync(write)
-    except Exception:  # the 403 still goes out; the log says why the event is missing
-        log.exception("could not audit a refused request to %s", subject)
+    subject = f"{request.method} {request.url.path}"
+    await anyio.to_thread.run_sync(
+        lambda: record_denial(
+            database, actor=acting_user(request), subject=subject, reason=str(exc)
+        )
+    )

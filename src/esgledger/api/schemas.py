@@ -94,6 +94,13 @@ class LockYearBody(Body):
     year: Annotated[int, Field(ge=1900, le=2100)]
 
 
+class PasswordBody(Body):
+    current: Annotated[str, Field(max_length=1024, description="The password in use now.")]
+    new: Annotated[
+        str, Field(max_length=1024, description="The new one; the CLI's and the page's rules.")
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Responses
 
@@ -128,6 +135,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Clashes with what is stored (stale version, wrong state); nothing was changed.",
         413: "The request body is larger than ESG_MAX_UPLOAD_MB; nothing was changed.",
         422: "Invalid input or a refused file; nothing was changed.",
+        429: "Too many failed attempts; retry after the Retry-After seconds.",
     }
     return {s: {"description": text[s], "content": PROBLEM_CONTENT} for s in statuses}
 
@@ -330,6 +338,11 @@ class DataRequestDetail(DataRequest):
     comments: list[Comment]
     evidence: list[Evidence]
     history: list[HistoryStep]
+
+
+class PasswordChanged(Out):
+    changed: bool
+    revoked_other_tokens: bool
 
 
 class IssueResult(Out):

@@ -44,7 +44,7 @@ def scale_requests(db: Database, *, year: int, count: int) -> dict[str, int]:
                 issued = issue_requests(
                     session, who[MANAGER], year=year, metrics=[metric_id], owner=owner,
                     due=due, entities=[e for m, e in mine if m == metric_id],
-                    reviewer=REVIEWER,
+                    reviewer=REVIEWER, issued_on=dt.date(year, 1, 2),  # history
                 )  # fmt: skip
                 ids += issued["ids"]
     moved = _move(db, who, ids[::5])

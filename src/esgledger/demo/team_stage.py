@@ -90,7 +90,7 @@ def _collection(ctx: DemoContext) -> dict[str, int]:
             due = dt.date(year, 10, 31) if owner == "owner.wh" else dt.date(year + 1, 1, 31)
             issued = issue_requests(
                 session, who["manager"], year=year, metrics=list(METRICS), owner=owner,
-                due=due, entities=sites, reviewer="reviewer",
+                due=due, entities=sites, reviewer="reviewer", issued_on=dt.date(year, 1, 2),
                 instructions="Meter readings or the discharge permit's monthly statements.",
             )  # fmt: skip
             keys = [(m, s) for m in METRICS for s in sites]

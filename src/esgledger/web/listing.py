@@ -72,6 +72,15 @@ def wants_csv(url: URL) -> bool:
 def all_pages(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> Iterator[Any]:
     """Every row of the list in order, a page of ``MAX_LIMIT`` at a time; refused in one
     line (nothing sent) when the list holds more than ``CSV_ROWS`` rows."""
+    for rows in every_page(params, fetch):
+        yield from rows
+
+
+def every_page(
+    params: ListParams, fetch: Callable[[ListParams], Page[Any]]
+) -> Iterator[list[Any]]:
+    """The rows of :func:`all_pages`, one page (a list) at a time; the size check comes with
+    the first page, so taking it before sending anything refuses an export whole."""
     number = 1
     while True:
         page = fetch(ListParams(MAX_LIMIT, number, params.sort, params.descending, params.search))
@@ -80,7 +89,7 @@ def all_pages(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> I
                 f"the list holds {page.total:,} rows, more than a CSV export's {CSV_ROWS:,}; "
                 "narrow it with the filters or the search first"
             )
-        yield from page.rows
+        yield list(page.rows)
         if not page.has_next:
             return
         number += 1

@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from esgledger.auth.permissions import MATRIX, Principal, can
+from esgledger.web.page_messages import for_pages
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["can"] = can
+MESSAGE_KEYS = ("message", "flash", "error")  # context keys holding a one-line message
 
 # (path, label, the action that makes the link useful); pages check permissions themselves.
 NAV = (
@@ -88,4 +90,7 @@ def render(
         "at_section": section is not None and request.url.path == section[0],
         **(context or {}),
     }
+    for key in MESSAGE_KEYS:  # service errors carry CLI hints a page user cannot follow
+        if isinstance(ctx.get(key), str):
+            ctx[key] = for_pages(ctx[key])
     return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)

@@ -31,6 +31,7 @@ from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.entities import get_entity, subtree
 from esgledger.ledger.models import AuditEvent, KpiValue, utcnow
 from esgledger.ledger.workflow_models import DataRequest, User
+from esgledger.workflow.due_dates import require_due_not_past
 from esgledger.workflow.request_list import (
     THEN_BY,
     RequestFilter,
@@ -58,15 +59,18 @@ def issue_requests(
     reviewer: str | None = None,
     breakdowns: bool = False,
     instructions: str = "",
+    issued_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """Requests for every metric × entity (the entities listed, a boundary's, a subtree).
 
     With ``breakdowns`` a metric with dimensions also gets one request per member of each
-    dimension (``gender=female``…), besides its total.
+    dimension (``gender=female``…), besides its total. The due date may not be before
+    ``issued_on`` (today; only seeded history names an earlier day).
     """
     require(user, "request.issue")
     if not 1900 <= year <= 2100:
         raise InvalidInput(f"{year} is not a reporting year")
+    require_due_not_past(due, issued_on)
     targets = _entities(session, entities, boundary, subtree_of)
     keys = [(m, d) for m in dict.fromkeys(metrics) for d in _dims_for(m, breakdowns)]
     if not keys:

@@ -34,6 +34,7 @@ def site(
         issue_requests(
             session, principal(session, "mia"), year=2025, metrics=METRICS, owner="mia",
             due=dt.date(2026, 3, 31), entities=ENTITIES,
+            issued_on=dt.date(2026, 1, 5),
         )  # fmt: skip
     yield live_server
 

@@ -29,7 +29,7 @@ def test_a_value_saved_after_the_timeout_is_not_lost(
     with db.write() as s:
         (rid,) = issue_requests(
             s, principal(s, "mia"), year=2025, owner="olga", due=dt.date(2026, 3, 31),
-            metrics=["packaging.plastics"], entities=["SZ1"],
+            metrics=["packaging.plastics"], entities=["SZ1"], issued_on=dt.date(2026, 1, 5),
         )["ids"]  # fmt: skip
     page.goto(f"{live_server}/login")
     page.get_by_label("Username").fill("olga")

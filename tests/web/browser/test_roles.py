@@ -57,11 +57,11 @@ def site(
         ids = issue_requests(
             s, principal(s, "mia"), year=YEAR, owner="olga", due=dt.date(2026, 3, 31),
             metrics=["packaging.plastics", "packaging.cartons"], entities=["SZ1"],
-            reviewer="rita",
+            reviewer="rita", issued_on=dt.date(2026, 1, 5),
         )["ids"]  # fmt: skip
         (wood,) = issue_requests(
             s, principal(s, "mia"), year=YEAR, owner="olga", due=dt.date(2026, 3, 31),
-            metrics=["packaging.wood"], entities=["HQ"], reviewer="rita",
+            metrics=["packaging.wood"], entities=["HQ"], reviewer="rita", issued_on=dt.date(2026, 1, 5),
         )["ids"]  # fmt: skip
     plastics, cartons = ids
     for rid, value in ((cartons, 2.5), (wood, 8.75)):

@@ -1,9 +1,10 @@
 """A signed-in user's own password: current password, the new one twice.
 
 The new password meets the same rules as on the command line
-(:func:`esgledger.auth.password_rules.check_password`). Changing it ends every session of
-the user (:func:`esgledger.auth.users.set_password`), so a browser left signed in elsewhere
-is signed out; this browser gets a fresh session at once.
+(:func:`esgledger.auth.password_rules.check_password`). Changing it ends every session and
+API token of the user (:func:`esgledger.auth.own_password.change_own_password`, which the
+API's ``POST /api/v1/me/password`` calls too), so a browser left signed in elsewhere is
+signed out; this browser gets a fresh session at once.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from esgledger.auth.own_password import WRONG_CURRENT, change_own_password
 from esgledger.auth.permissions import PermissionDenied
-from esgledger.auth.sessions import SessionPolicy, TooManyAttempts, check_password_of, login
-from esgledger.auth.users import set_password
+from esgledger.auth.sessions import SessionPolicy, TooManyAttempts, login
 from esgledger.errors import InvalidInput
-from esgledger.ledger.models import utcnow
 from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.pages.login import with_session_cookie
 from esgledger.web.templating import render
@@ -41,24 +41,18 @@ def password_change(request: Request, user: UserDep, form: FormDep) -> Response:
         return _page(request, "the two new passwords differ; type the new one twice", 422)
     policy = SessionPolicy.from_settings()
     client = request.client.host if request.client else "unknown"
-    wrong = False
-    try:
+    try:  # a wrong current password is committed as a failed sign-in, nothing else is done
         with database(request).write() as session:
-            try:  # rate-limited and audited as a sign-in: a borrowed session cannot guess it
-                check_password_of(session, user.username, current, client=client,
-                                  policy=policy, now=utcnow())  # fmt: skip
-            except PermissionDenied:
-                wrong = True  # the failure is committed, nothing else is done
-            else:
-                set_password(session, user.username, new, actor=user.username)
+            changed = change_own_password(session, user.username, current=current, new=new,
+                                          client=client, policy=policy)  # fmt: skip
     except InvalidInput as exc:
         return _page(request, f"{exc}; nothing was changed", 422)
     except TooManyAttempts as exc:
         page = _page(request, f"{exc}; nothing was changed", 429)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    if wrong:
-        return _page(request, "the current password is not right; nothing was changed", 403)
+    if not changed:
+        return _page(request, WRONG_CURRENT, 403)
     try:
         with database(request).write() as session:
             signed = login(session, user.username, new, client=client, policy=policy)

@@ -1,7 +1,9 @@
 """The audit log, newest first, and whether its hash chain still verifies.
 
 The same events as ``esg audit log`` and the same check as ``esg audit verify``: an auditor
-sees at a glance whether any stored event was edited, inserted or deleted.
+sees at a glance whether any stored event was edited, inserted or deleted. The chain is
+walked in full at most once a minute and otherwise over new events only
+(:mod:`esgledger.web.chain_check`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from esgledger.ledger import audit
 from esgledger.ledger.audit_list import DEFAULT_SORT, SORT_KEYS, page_events
 from esgledger.ledger.listing import ListParams, Page
 from esgledger.ledger.models import AuditEvent
+from esgledger.web.chain_check import chain_check
 from esgledger.web.deps import UserDep, database
 from esgledger.web.listing import ListView, all_pages, wants_csv
 from esgledger.web.templating import render
@@ -45,11 +48,12 @@ def audit_log(
         rows = [_csv_row(e) for e in all_pages(params, fetch)]
         return csv_response(rows, CSV_COLUMNS, "audit-log.csv")
     with database(request).read() as session:
-        chain = audit.verify(session)
+        checked = chain_check(session)
         actions = list(session.scalars(select(AuditEvent.action).distinct()))
     page = fetch(params)
     context = {
-        "chain": chain,
+        "chain": checked.result,
+        "full_walk_at": checked.full_walk_at,
         "events": page.rows,
         "listing": ListView(request.url, page),
         "action": action,

@@ -6,7 +6,8 @@ completion, open findings, the materiality matrix, report downloads). A data own
 open requests and the values stored for their entities. Every panel reads the same service
 as the matching ``esg`` command, and a panel without data says so instead of failing.
 
-The costly panels (the charts drawn with matplotlib, the year's checks, the request counts)
+The costly panels (the charts drawn with matplotlib, the request counts; the year's checks
+through :mod:`esgledger.web.state_findings`, shared with the findings page)
 are kept per ledger state (:mod:`esgledger.ledger.state`): a view after no write redraws
 and reruns nothing, and any write makes the next view compute them afresh.
 """
@@ -23,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from esgledger.assess.materiality import list_assessments
 from esgledger.auth.permissions import Principal, can
-from esgledger.checks import run_checks
 from esgledger.disclose.archive import list_published, published_dict
 from esgledger.disclose.charts import emissions_by_scope
 from esgledger.kpi.cache import cached_kpi_series
@@ -32,6 +32,7 @@ from esgledger.ledger.state import ledger_state
 from esgledger.ledger.state_cache import StateCache
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
+from esgledger.web.state_findings import cached_findings
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -83,9 +84,7 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
         ("requests", collection, user),
         lambda: views.request_overview(session, user, collection),
     )
-    out["findings"] = _kept(
-        session, ("findings", year), lambda: views.findings_overview(run_checks(session, year))
-    )
+    out["findings"] = views.findings_overview(cached_findings(session, year))
     if can(user, "assessments.read"):
         assessments = [a for a in list_assessments(session) if a.year <= year]
         newest = assessments[-1] if assessments else None

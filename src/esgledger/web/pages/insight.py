@@ -19,7 +19,7 @@ from esgledger.api.paging import csv_response, params_from
 from esgledger.auth.permissions import MATRIX, Grants, Principal, can, require
 from esgledger.calc.explain import explain
 from esgledger.calc.runs import get_run, list_runs
-from esgledger.checks import Finding, run_checks
+from esgledger.checks import Finding
 from esgledger.checks.finding_list import DEFAULT_SORT as FINDING_DEFAULT
 from esgledger.checks.finding_list import SORT_KEYS as FINDING_SORT
 from esgledger.checks.finding_list import matches as finding_matches
@@ -31,6 +31,7 @@ from esgledger.web import views
 from esgledger.web.deps import UserDep, database
 from esgledger.web.kpi_marks import figure_notes, side_by_side
 from esgledger.web.listing import ListView, wants_csv
+from esgledger.web.state_findings import cached_findings
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -141,7 +142,7 @@ def findings(
     params = params_from(request, tuple(FINDING_SORT), FINDING_DEFAULT)
     with database(request).read() as session:
         chosen, offered = views.pick_year(session, year)
-        found = run_checks(session, chosen) if chosen is not None else []
+        found = cached_findings(session, chosen) if chosen is not None else []
     if own:  # a data owner: findings about their own entities' data only
         found = [f for f in found if f.entity is not None and f.entity in user.scope]
     summary = views.findings_overview(found)

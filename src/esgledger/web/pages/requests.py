@@ -8,6 +8,7 @@ mounts them with this one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -17,15 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.api.downloads import attachment
-from esgledger.api.paging import csv_response, params_from
+from esgledger.api.paging import csv_stream, params_from
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.auth.users import list_users
 from esgledger.catalog import metrics
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger.entities import list_entities
+from esgledger.ledger.listing import ListParams
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.web.deps import FormDep, UserDep, database
-from esgledger.web.listing import ListView, all_pages, wants_csv
+from esgledger.web.listing import ListView, every_page, wants_csv
 from esgledger.web.pages import requests_actions, requests_upload
 from esgledger.web.pages.requests_view import done_message, parse_id, request_page
 from esgledger.web.templating import render
@@ -91,11 +93,11 @@ def _list_page(request: Request, user: Principal, *, only_overdue: bool) -> Resp
         try:
             params = params_from(request, tuple(SORT_KEYS), DEFAULT_SORT)
             wanted = _filter(session, user, given, only_overdue)
-            fetch = partial(page_requests, session, user, wanted)
             if wants_csv(request.url):
-                found = list(all_pages(params, fetch))
-                return _csv(session, found, names)
-            page = fetch(params)
+                stream = _csv_rows(request, user, wanted, params, names)
+                first = next(stream)  # the size check: refused whole before any byte is sent
+                return csv_stream(_flat(first, stream), CSV_COLUMNS, "requests.csv")
+            page = page_requests(session, user, wanted, params)
             listing = ListView(request.url, page)
             rows = request_dicts(session, page.rows)
         except (InvalidInput, NotFound) as exc:
@@ -121,11 +123,27 @@ def _filter(
     )  # fmt: skip
 
 
-def _csv(session: Session, found: list[DataRequest], names: dict[str, str]) -> Response:
-    rows = request_dicts(session, found)
-    for row in rows:
-        row["metric_name"] = names.get(row["metric"], "")
-    return csv_response(rows, CSV_COLUMNS, "requests.csv")
+def _csv_rows(
+    request: Request, user: Principal, wanted: RequestFilter, params: ListParams,
+    names: dict[str, str],
+) -> Iterator[list[dict[str, Any]]]:
+    """The export's rows a page at a time, read in one transaction of its own (the stream
+    outlives the request's session)."""
+    with database(request).read() as session:
+        fetch = partial(page_requests, session, user, wanted)
+        for found in every_page(params, fetch):
+            rows = request_dicts(session, found)
+            for row in rows:
+                row["metric_name"] = names.get(row["metric"], "")
+            yield rows
+
+
+def _flat(
+    first: list[dict[str, Any]], rest: Iterator[list[dict[str, Any]]]
+) -> Iterator[dict[str, Any]]:
+    yield from first
+    for rows in rest:
+        yield from rows
 
 
 def _issued_message(request: Request) -> str:
@@ -191,8 +209,6 @@ def issue_submit(request: Request, user: UserDep, form: FormDep) -> Response:
             due = dt.date.fromisoformat(values["due"])
         except ValueError:
             raise InvalidInput(f"due date {values['due']!r} is not a date (YYYY-MM-DD)") from None
-        if due < dt.date.today():
-            raise InvalidInput(f"due date {due} is in the past; choose today or a later date")
         if not values["owner"]:
             raise InvalidInput("choose the owner who fills the values")
         with database(request).write() as session:

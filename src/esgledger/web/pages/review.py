@@ -29,6 +29,7 @@ from esgledger.web.listing import ListView
 from esgledger.web.pages.requests_view import done_message
 from esgledger.web.templating import render
 from esgledger.workflow import review
+from esgledger.workflow.denials import record_denial
 from esgledger.workflow.request_list import (
     DEFAULT_SORT,
     SORT_KEYS,
@@ -116,7 +117,11 @@ def bulk_approve(request: Request, user: UserDep, form: FormDep) -> Response:
             with database(request).write() as session:
                 review.approve(session, user, rid, version=version)
             results.append({"id": rid, "ok": True, "message": "approved"})
-        except (Conflict, InvalidInput, NotFound, PermissionDenied) as exc:
+        except PermissionDenied as exc:  # audited as the single Approve button's 403 is
+            record_denial(database(request), actor=user.username,
+                          subject=f"POST /requests/{rid}/approve", reason=str(exc))  # fmt: skip
+            results.append({"id": rid, "ok": False, "message": str(exc)})
+        except (Conflict, InvalidInput, NotFound) as exc:
             results.append({"id": rid, "ok": False, "message": str(exc)})
     for rid, _version in items[BULK_LIMIT:]:
         results.append({"id": rid, "ok": False, "message": f"not done: over {BULK_LIMIT} items"})
