@@ -19,7 +19,8 @@ from esgledger.disclose.omissions import NOT_MATERIAL, Omission
 UNAVAILABLE = "information unavailable/incomplete"
 GENERATED_BY = "esgledger (no reason recorded)"
 # Disclosures that ask for Scope 3 by name; the KPI catalog holds no Scope 3 figure.
-SCOPE3 = re.compile(r"scope\s*3|scopes\s*1;\s*2\s*and\s*3", re.IGNORECASE)
+# "Scope 3", "Scopes 1; 2 and 3" (the catalog's notes), "Scopes 1, 2, 3" (ESRS E1-6's title).
+SCOPE3 = re.compile(r"scope\s*3|scopes\s*1\s*[,;]\s*2\s*(?:,|and)\s*(?:and\s*)?3", re.IGNORECASE)
 
 
 def _omission(
