@@ -173,7 +173,8 @@ def test_json_shapes(ws: Cli) -> None:
     }
     assert set(index["entries"][0]) == {
         "code", "title", "group", "group_title", "kind", "requirement", "required",
-        "omission_permitted", "sections", "kpis", "omission", "status", "in_index",
+        "omission_permitted", "sections", "kpis", "omission", "status", "in_index", "refs",
+        "printed",
     }  # fmt: skip
     assert index["framework"] == "tcfd" and index["year"] == 2024
     assert sum(index["counts"].values()) == 11

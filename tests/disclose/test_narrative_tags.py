@@ -3,9 +3,11 @@ appendix's precision, like-for-like change, a boundary marker, and a lint on the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from esgledger.disclose.narrative import Printed, bind
+from esgledger.disclose.narrative import Printed, bind, load_sections
 from esgledger.disclose.narrative_lint import lint_narrative
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure
@@ -80,3 +82,45 @@ def test_the_lint_refuses_more_precision_than_the_appendix_and_doubled_units() -
     with pytest.raises(InvalidInput, match=r"unit word doubled: 'tCO2e tCO2e'"):
         _lint("{{kpi:ghg.total}} tCO2e")
     _lint("{{kpi:workforce.headcount}} people and {{kpi:energy.total}}, 3 cases")
+
+
+def caveated(metric: str, year: int, dims: str) -> KpiFigure | None:
+    """The figures of ``lookup``; Scope 1 restated and an estimate, energy preliminary."""
+    figure = lookup(metric, year, dims)
+    if figure is not None and metric == "ghg.scope1":
+        figure.restated, figure.qualifier = True, "approximately"
+        figure.restatement = {"reason": "a meter was misread", "previous": 9.5}
+    if figure is not None and metric == "energy.total":
+        figure.preliminary = True
+    return figure
+
+
+def test_caveated_figures_carry_markers_linked_to_chapter_end_notes(tmp_path: Path) -> None:
+    (tmp_path / "10-climate.md").write_text(
+        "# Climate {{kpi:ghg.scope1}}\n\n"
+        "Scope 1 was {{kpi:ghg.scope1}} and energy {{kpi:energy.total}}; emissions changed "
+        "{{change:ghg.total}}. Again {{kpi:ghg.scope1}}; {{kpi:workforce.headcount}} people.\n",
+        encoding="utf-8",
+    )
+    (section,) = load_sections(tmp_path, year=2025, lookup=caveated, series=SERIES)
+    assert section.notes == (
+        "Scope 1 (direct) emissions 2025 is restated: a meter was misread.",
+        "Scope 1 (direct) emissions 2025 is an estimate (approximately).",
+        "Total energy consumption 2025 is preliminary and may be revised.",
+        "The energy and GHG boundary changed from 2024 to 2025 (1 entities added, 0 removed), "
+        "so the two years are not like for like.",
+    )
+    ref = '<sup class="fn"><a href="#climate--note-{0}" id="climate--note-{0}-ref">{0}</a></sup>'
+    assert f"9.88 tCO2e{ref.format(1)}{ref.format(2)}" in section.html  # the same notes again
+    assert section.html.count(ref.format(1)) == 2
+    assert f"66,976 tce{ref.format(3)}" in section.html
+    assert f"like-for-like −0.5%){ref.format(4)}" in section.html
+    assert "55,780 people" in section.html  # no caveat, no marker
+    assert section.title == "Climate 9.88 tCO2e"  # headings never carry a marker
+    assert "\ue000" not in section.html + section.title
+
+
+def test_the_lint_still_reads_through_a_marker(tmp_path: Path) -> None:
+    (tmp_path / "s.md").write_text("Emitted {{kpi:ghg.scope1}} tCO2e.\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"s.md, line 1: unit word doubled: 'tCO2e tCO2e'"):
+        load_sections(tmp_path, year=2025, lookup=caveated, series=SERIES)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -267,3 +269,103 @@ def test_html_is_responsive_and_charts_have_text_alternatives(html: str) -> None
     for tag in svgs:
         assert 'role="img"' in tag and 'aria-label="' in tag
     assert 'src="http' not in html and "<link " not in html  # one self-contained file
+
+
+def squash(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def printed_rows(html: str, framework: str) -> list[tuple[str, list[str], str]]:
+    """One index's rows as the HTML prints them: code, linked anchors, omission text."""
+    start = html.index(f'id="content-index-{framework}"')
+    end = html.find('<section class="chapter index', start)
+    rows = []
+    for code, body in re.findall(
+        r'<tr data-code="([^"]*)"[^>]*>(.*?)</tr>', html[start : end if end > 0 else None], re.S
+    ):
+        anchors = re.findall(r'class="ref" href="#([^"]+)"', body)
+        omitted = re.search(
+            r'<span class="omission">Omitted(?: in part)?: (.*?)</span>', body, re.S
+        )
+        rows.append(
+            (
+                unescape(code),
+                anchors,
+                unescape(" ".join(omitted.group(1).split())) if omitted else "",
+            )
+        )
+    return rows
+
+
+def test_esg_index_the_report_and_the_xlsx_agree_row_for_row(
+    demo_build: DemoBuild, html: str, report_dir: Path, links: Links
+) -> None:
+    workbook = load_workbook(report_dir / "esg-report-2025.xlsx", read_only=True)
+    sheets = {
+        str(title).removeprefix("Content index: "): str(name)
+        for name, title, _rows in workbook["Contents"].iter_rows(min_row=2, values_only=True)
+        if str(title).startswith("Content index: ")
+    }
+    for framework in links.rows:
+        out = CliRunner().invoke(
+            app,
+            [
+                "index", "--year", "2025", "--framework", framework,
+                "--sections", str(report_dir / "sections"),
+                "--db", str(demo_build.db_path), "--json",
+            ],
+            catch_exceptions=False,
+        )  # fmt: skip
+        assert out.exit_code == 0, out.output
+        cli = json.loads(out.stdout)
+        cli_rows = [
+            (e["code"], [r["anchor"] for r in e["refs"]], squash((e["omission"] or {}).get("text")))
+            for e in cli["entries"]
+        ]
+        assert cli_rows == printed_rows(html, framework), framework
+        sheet = workbook[sheets[cli["name"]]]
+        xlsx_rows = [
+            (code, where.split("; ") if where else [], omission or "")
+            for code, _title, where, omission in sheet.iter_rows(min_row=2, values_only=True)
+        ]
+        labels = [[r["label"] for r in e["refs"]] for e in cli["entries"]]
+        assert [(c, lab, o) for (c, _a, o), lab in zip(cli_rows, labels, strict=True)] == [
+            (c, w, squash(o)) for c, w, o in xlsx_rows
+        ], framework
+
+
+def test_scope3_is_stated_omitted_in_every_framework_that_asks_for_it(html: str) -> None:
+    for framework, code in (
+        ("gri-2021", "305-3"),
+        ("ifrs-s2", "29(a)"),
+        ("esrs-e1", "E1-6"),
+        ("esrs-e1", "E1-6 51"),
+    ):
+        row = next(r for r in printed_rows(html, framework) if r[0] == code)
+        assert row[2].startswith(("information unavailable", "Scope 3: information unavailable"))
+        assert "no Scope 3 figure for 2025" in row[2], (framework, row)
+
+
+def test_caveated_narrative_figures_carry_markers_to_chapter_end_notes(
+    html: str, texts: list[str]
+) -> None:
+    refs = re.findall(r'<sup class="fn"><a href="#([^"]+)" id="([^"]+)">(\d+)</a></sup>', html)
+    assert refs, "the demo letter compares emissions across a boundary change"
+    anchors = rendered_anchors(html)
+    for note, back, _number in refs:
+        assert anchors.has(note) and back == f"{note}-ref"
+    notes = re.findall(r'<li id="[^"]+--note-\d+">([^<]+) <a class="back"', html)
+    assert any("boundary changed from 2024 to 2025" in n for n in notes)
+    pdf_text = squeeze("\n".join(texts))
+    assert all(squeeze(n) in pdf_text for n in notes)  # printed at the chapter's end
+    assert "\ue000" not in html
+
+
+def test_gri_3_rows_point_at_the_materiality_chapter_headings(html: str) -> None:
+    rows = {code: anchors for code, anchors, _omission in printed_rows(html, "gri-2021")}
+    assert rows["3-1"] == ["materiality-process"]
+    assert rows["3-2"] == ["material-topics"]
+    assert "material-topics-management" in rows["3-3"]
+    managed = html[html.index('id="material-topics-management"') :]
+    managed = managed[: managed.index("</table>")]
+    assert managed.count('href="#') >= 3  # material topics pointing at their chapters

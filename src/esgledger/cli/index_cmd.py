@@ -20,8 +20,8 @@ from esgledger.catalog.frameworks import framework as get_framework
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.disclose.gaps import report_gap_analysis
-from esgledger.disclose.index import IndexEntry, content_index
 from esgledger.disclose.omissions import reasons_for, record_omission, withdraw_omission
+from esgledger.disclose.publish import printed_indices
 from esgledger.errors import InvalidInput
 
 index_app = typer.Typer(
@@ -40,17 +40,18 @@ FrameworkOption = Annotated[
 YearOption = Annotated[int | None, typer.Option("--year", help="Reporting year.")]
 
 
-def _where(entry: IndexEntry) -> str:
-    parts = [f"#{s.anchor}" for s in entry.sections]
-    parts += [k.metric for k in entry.kpis if k.has_value]
-    missing = sum(1 for k in entry.kpis if not k.has_value)
-    if missing:
-        parts.append(f"{missing} KPI{'s' if missing > 1 else ''} without a value")
-    return ", ".join(parts)
-
-
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+SectionsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sections",
+        help="Folder of narrative Markdown sections, as given to `esg report`: the rows are "
+        "those that report prints.",
+    ),
+]
 
 
 @index_app.callback()
@@ -58,38 +59,38 @@ def index(
     ctx: typer.Context,
     year: YearOption = None,
     framework_id: FrameworkOption = None,
+    sections: SectionsOption = None,
     all_entries: Annotated[
         bool, typer.Option("--all", help="Also list disclosures the report does not cover.")
     ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Each disclosure: its report sections, KPI values or reason for omission."""
+    """Each disclosure: where the report answers it, or its reason for omission.
+
+    Read off the report `esg report --sections` renders, so each row is the row its printed
+    index (and its XLSX) shows: the same headings and KPI rows, the same reason for omission.
+    """
     if ctx.invoked_subcommand is not None:
         return
     if year is None or framework_id is None:
         raise InvalidInput(
             "give --year YEAR and --framework FRAMEWORK (or a subcommand: gaps, omit)"
         )
+    fid = get_framework(framework_id).id
     with workspace(db).read() as session:
-        result = content_index(session, year, framework_id)
+        result = printed_indices(session, year, (fid,), sections=sections)[fid]
     if json:
         print_json(result.as_dict(all_entries=all_entries))
         return
     rows = [
-        [
-            e.code,
-            _short(e.title),
-            _where(e) or "—",
-            e.status + ("" if e.required else " (optional)"),
-            f"{e.omission.reason}: {e.omission.explanation}" if e.omission else "",
-        ]
+        [e.code, _short(e.title), e.printed(), e.status + ("" if e.required else " (optional)")]
         for e in result.entries
         if all_entries or e.in_index
     ]
     print_table(
         f"{result.name} — content index {year}",
-        ["code", "disclosure", "answered in", "status", "omission"],
+        ["code", "disclosure", "answered in / omission", "status"],
         rows,
     )
     counts = result.counts()
@@ -106,14 +107,7 @@ def index_gaps(
             help="Only this framework (repeat; default: the year's GRI edition and the others).",
         ),
     ] = None,
-    sections: Annotated[
-        Path | None,
-        typer.Option(
-            "--sections",
-            help="Folder of narrative Markdown sections, as given to `esg report`: the gaps are "
-            "those of that report's printed index.",
-        ),
-    ] = None,
+    sections: SectionsOption = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -149,7 +143,14 @@ def index_gaps(
 def index_omit(
     year: Annotated[int, typer.Option("--year", help="Reporting year.")],
     framework_id: Annotated[str, typer.Option("--framework", help="Framework id.")],
-    code: Annotated[str, typer.Option("--disclosure", help="Disclosure code, e.g. 2-21.")],
+    code: Annotated[
+        str,
+        typer.Option(
+            "--disclosure",
+            help="Index row: a disclosure code (2-21), or an SZSE topic's element "
+            '("response to climate change/governance").',
+        ),
+    ],
     reason: Annotated[
         str | None,
         typer.Option(
@@ -202,7 +203,8 @@ def index_omit(
         f"Recorded: {omission.framework} {omission.code} omitted in {year} "
         f"({omission.reason}), audit event {omission.event_id}."
     )
-    if disclosures(omission.framework)[omission.code].omission == "unverified":
+    item = disclosures(omission.framework).get(omission.code)  # element rows: not in the catalog
+    if item is not None and item.omission == "unverified":
         console.print("[yellow]note[/yellow]: whether the standard permits this is unverified.")
 
 

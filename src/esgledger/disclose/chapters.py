@@ -16,9 +16,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
-from esgledger.disclose import labels
+from esgledger.disclose import headings, labels
 from esgledger.disclose.charts import with_alt
-from esgledger.disclose.narrative import format_value
+from esgledger.disclose.material_topics import changes_since, managed_topics, material_rows
+from esgledger.disclose.narrative import Section, format_value
 from esgledger.errors import EsgError
 
 
@@ -41,7 +42,11 @@ def _svg_of(draw: Any, *args: Any, **kwargs: Any) -> str:
     return text[text.index("<svg") :]
 
 
-def materiality_chapter(session: Session, year: int) -> dict[str, Any] | None:
+def materiality_chapter(
+    session: Session, year: int, sections: list[Section] | None = None
+) -> dict[str, Any] | None:
+    """The assessment with GRI 3-1 (process), 3-2 (list, changes) and 3-3 (management of
+    each material topic, pointing at the heading of ``sections`` that holds it)."""
     from esgledger.assess import charts, matrix
     from esgledger.assess.approval import approvals_of, iros_of
     from esgledger.assess.materiality import get_assessment
@@ -53,6 +58,7 @@ def materiality_chapter(session: Session, year: int) -> dict[str, Any] | None:
     shown = matrix.show(session, assessment)
     if not shown.get("topics"):
         return None
+    material = material_rows(shown)
     topics = sorted(
         shown["topics"],
         key=lambda t: -(t.get("impact_score") or 0) - (t.get("financial_score") or 0),
@@ -72,6 +78,10 @@ def materiality_chapter(session: Session, year: int) -> dict[str, Any] | None:
             ),
             approvals=approvals_of(session, assessment),
             iros=iros_of(session, assessment),
+            material=managed_topics(material, sections or []),
+            changes=changes_since(session, year, material),
+            year=year,
+            h=headings,
         )
     )
     return {"anchor": "materiality", "title": "Double materiality assessment", "html": html}
@@ -159,9 +169,13 @@ def targets_chapter(session: Session, year: int) -> dict[str, Any] | None:
     return {"anchor": "targets", "title": "Targets and progress", "html": html}
 
 
-def assessment_chapters(session: Session, year: int) -> list[dict[str, Any]]:
+def assessment_chapters(
+    session: Session, year: int, sections: list[Section] | None = None
+) -> list[dict[str, Any]]:
+    """The chapters of the processes run for ``year``; ``sections``: the report's narrative
+    sections, at whose headings the materiality chapter points (GRI 3-3)."""
     found = (
-        materiality_chapter(session, year),
+        materiality_chapter(session, year, sections),
         risk_chapter(session, year),
         targets_chapter(session, year),
     )

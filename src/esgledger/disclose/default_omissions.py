@@ -13,12 +13,14 @@ import re
 from collections.abc import Sequence
 
 from esgledger.catalog.frameworks import Disclosure
+from esgledger.catalog.metrics import metrics
 from esgledger.disclose.omissions import NOT_MATERIAL, Omission
 
 UNAVAILABLE = "information unavailable/incomplete"
 GENERATED_BY = "esgledger (no reason recorded)"
 # Disclosures that ask for Scope 3 by name; the KPI catalog holds no Scope 3 figure.
-SCOPE3 = re.compile(r"scope\s*3|scopes\s*1;\s*2\s*and\s*3", re.IGNORECASE)
+# "Scope 3", "Scopes 1; 2 and 3" (the catalog's notes), "Scopes 1, 2, 3" (ESRS E1-6's title).
+SCOPE3 = re.compile(r"scope\s*3|scopes\s*1\s*[,;]\s*2\s*(?:,|and)\s*(?:and\s*)?3", re.IGNORECASE)
 
 
 def _omission(
@@ -47,10 +49,21 @@ def asks_for_scope3(item: Disclosure) -> bool:
     return bool(SCOPE3.search(f"{item.title} {item.notes}"))
 
 
+def is_scope3(metric_id: str) -> bool:
+    """A KPI that holds Scope 3 emissions (``ghg.scope3``, ``ghg.scope3.cat1`` …)."""
+    return metric_id == "ghg.scope3" or metric_id.startswith("ghg.scope3.")
+
+
 def scope3_explanation(year: int) -> str:
+    """Why Scope 3 is omitted: the catalog has no Scope 3 KPI, or the year has no figure."""
+    if not any(is_scope3(m) for m in metrics()):
+        return (
+            f"this report gives no Scope 3 figure for {year}: no KPI of the catalog holds "
+            "Scope 3 emissions, so Scope 3 is not reported"
+        )
     return (
-        f"this report gives no Scope 3 figure for {year}: no KPI of the catalog holds Scope 3 "
-        "emissions, so Scope 3 is not reported"
+        f"this report gives no Scope 3 figure for {year}: the ledger holds no {year} Scope 3 "
+        "emissions calculated by `esg calc`, so Scope 3 is not reported"
     )
 
 

@@ -22,9 +22,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog.frameworks import FRAMEWORK_IDS, disclosures, framework, groups
 from esgledger.catalog.outline import Section
-from esgledger.disclose.anchors import rendered_anchors
 from esgledger.disclose.index import GAP, KPI_MISSING, ContentIndex, Figures, content_index
-from esgledger.disclose.render import render_html
 
 NO_ANSWER = "no-answer"
 
@@ -152,15 +150,10 @@ def report_gap_analysis(
     sections: Path | None = None,
 ) -> GapReport:
     """The gaps of the report ``esg report --sections`` would render: its indices, its rows."""
-    from esgledger.disclose.publish import index_frameworks, prepare_report, report_indices
+    from esgledger.disclose.publish import index_frameworks, printed_indices
 
-    model, printed = prepare_report(session, year, sections=sections)
-    ids = [framework(f).id for f in (frameworks or index_frameworks(year))]
-    by_id = {i.framework: i for i in printed}
-    missing = tuple(f for f in ids if f not in by_id)
-    if missing:
-        anchors = rendered_anchors(render_html(model))
-        by_id.update(
-            {i.framework: i for i in report_indices(session, year, model, anchors, missing)}
-        )
-    return GapReport(year=year, frameworks=ids, gaps=[g for f in ids for g in gaps_of(by_id[f])])
+    ids = tuple(framework(f).id for f in (frameworks or index_frameworks(year)))
+    by_id = printed_indices(session, year, ids, sections=sections)
+    return GapReport(
+        year=year, frameworks=list(ids), gaps=[g for f in ids for g in gaps_of(by_id[f])]
+    )

@@ -20,6 +20,9 @@ DATA_QUALITY = "data-quality"
 HIGHLIGHTS = "highlights"
 LETTER = "message"
 MATERIALITY = "materiality"
+MATERIALITY_PROCESS = "materiality-process"  # GRI 3-1, inside the materiality chapter
+MATERIAL_TOPICS = "material-topics"  # GRI 3-2
+MATERIAL_TOPICS_MANAGEMENT = "material-topics-management"  # GRI 3-3
 RISKS = "risk-management"
 CLIMATE_RISKS = "climate-risks"
 CARBON_PRICE = "carbon-price"
@@ -61,6 +64,9 @@ FIXED = (
     DATA_QUALITY,
     HIGHLIGHTS,
     MATERIALITY,
+    MATERIALITY_PROCESS,
+    MATERIAL_TOPICS,
+    MATERIAL_TOPICS_MANAGEMENT,
     RISKS,
     CLIMATE_RISKS,
     CARBON_PRICE,

@@ -126,10 +126,27 @@ class IndexEntry:
     def in_index(self) -> bool:
         return self.status != NOT_REPORTED
 
+    def refs(self) -> list[dict[str, str]]:
+        """What the printed row points at: its headings, then KPI rows with a value."""
+        refs = [{"anchor": s.anchor, "label": s.title} for s in self.sections]
+        return refs + [{"anchor": k.anchor, "label": k.name} for k in self.kpis if k.linked]
+
+    def printed(self) -> str:
+        """The row's "where answered" cell as the report prints it (without page numbers)."""
+        refs = self.refs()
+        parts = ["; ".join(r["label"] for r in refs)] if refs else []
+        if self.omission is not None:
+            parts.append(f"{'Omitted in part' if refs else 'Omitted'}: {self.omission.text}")
+        elif not refs:
+            parts.append("Not reported (the standard permits no reason for omission).")
+        return " ".join(parts)
+
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["omission"] = self.omission.as_dict() if self.omission else None
         out["in_index"] = self.in_index
+        out["refs"] = self.refs()
+        out["printed"] = self.printed()
         return out
 
 
@@ -163,8 +180,7 @@ class ContentIndex:
         for e in self.entries:
             if not e.in_index:
                 continue
-            refs = [{"anchor": s.anchor, "label": s.title} for s in e.sections]
-            refs += [{"anchor": k.anchor, "label": k.name} for k in e.kpis if k.linked]
+            refs = e.refs()
             entries.append(
                 {
                     "code": e.code,
@@ -312,7 +328,11 @@ def _default_omission(
 ) -> Omission | None:
     """The reason the report states when none is recorded (see ``default_omissions``)."""
     if status == ANSWERED:
-        if default_omissions.asks_for_scope3(item) and item.omission_permitted:
+        if (
+            default_omissions.asks_for_scope3(item)
+            and item.omission_permitted
+            and not any(k.linked and default_omissions.is_scope3(k.metric) for k in kpis)
+        ):
             return default_omissions.scope3_part(item, year)
         return None
     if status == NOT_REPORTED:

@@ -30,6 +30,13 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from esgledger.catalog import Metric, metrics
+from esgledger.disclose.footnotes import (
+    ChapterNotes,
+    boundary_caveat,
+    figure_caveats,
+    link_marks,
+    strip_marks,
+)
 from esgledger.disclose.headings import ELEMENT_TITLES, element_id
 from esgledger.disclose.narrative_lint import Printed, lint_narrative
 from esgledger.errors import InvalidInput
@@ -60,6 +67,7 @@ class Section:
     html: str
     source: Path
     meta: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # chapter-end notes its markers point at (:mod:`.footnotes`)
 
 
 def unit_label(unit: str) -> str:
@@ -132,12 +140,16 @@ def bind(
     source: str,
     series: dict[str, Any] | None = None,
     printed: list[Printed] | None = None,
+    notes: ChapterNotes | None = None,
 ) -> str:
     """Replace every tag in ``text`` by its figure; refuse unknown metrics and missing values.
 
     ``series`` (the appendix's :func:`esgledger.kpi.series.kpi_series`) gives boundary
-    changes and like-for-like changes; ``printed`` collects what each tag printed.
+    changes and like-for-like changes; ``printed`` collects what each tag printed; with
+    ``notes`` a figure with a caveat (restated, estimate, boundary change …) carries a
+    footnote marker (:mod:`esgledger.disclose.footnotes`).
     """
+    mark: Callable[[str], str] = notes.mark if notes is not None else (lambda _caveat: "")
     catalog = metrics()
 
     def replace(match: re.Match[str]) -> str:
@@ -173,7 +185,7 @@ def bind(
             shown = format_value(figure.value, decimals, unit)
             if printed is not None:
                 printed.append(Printed(metric_id, line, decimals, metric.precision, shown))
-            return shown
+            return shown + "".join(map(mark, figure_caveats(metric, figure)))
         before = lookup(metric_id, wanted - 1, key)
         if before is None or not before.value:
             raise InvalidInput(f"{where}: no {wanted - 1} value for {metric_id}")
@@ -181,7 +193,8 @@ def bind(
         if not key and boundary_changed(series, metric, wanted):
             lfl = like_for_like_change(series, metric_id) if wanted == year else None
             same = f"; like-for-like {percent(lfl)}" if lfl is not None else ""
-            shown += f" (boundary changed{same})"
+            caveat = boundary_caveat(series, metric, wanted)
+            shown += f" (boundary changed{same})" + (mark(caveat) if caveat else "")
         return shown
 
     bound = TAG.sub(replace, text)
@@ -205,6 +218,7 @@ def load_sections(
     out: list[Section] = []
     for path in sorted(folder.glob("*.md")):
         printed: list[Printed] = []
+        notes = ChapterNotes()
         meta, raw = front_matter(path.read_text(encoding="utf-8"), path.name)
         text = bind(
             raw,
@@ -213,16 +227,23 @@ def load_sections(
             source=path.name,
             series=series,
             printed=printed,
+            notes=notes,
         )
-        lint_narrative(text, printed, source=path.name)
+        lint_narrative(strip_marks(text), printed, source=path.name)
+        text = _title_unmarked(text)
         title = next(
             (ln.lstrip("#").strip() for ln in text.splitlines() if ln.startswith("#")), path.stem
         )
         body = "\n".join(ln for ln in text.splitlines() if ln.strip() != f"# {title}")
         section_id = re.sub(r"^\d+[-_]", "", path.stem)
-        html = heading_ids(md.render(body), section_id)
-        out.append(Section(section_id, title, html, path, meta))
+        html = link_marks(heading_ids(md.render(body), section_id), section_id)
+        out.append(Section(section_id, title, html, path, meta, tuple(notes.texts)))
     return out
+
+
+def _title_unmarked(text: str) -> str:
+    """Headings carry no footnote marker: a heading is a title, and the contents repeat it."""
+    return "\n".join(strip_marks(ln) if ln.startswith("#") else ln for ln in text.splitlines())
 
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.frameworks import disclosure, framework, omission_reasons
+from esgledger.disclose.szse_elements import element_row
 from esgledger.errors import InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.models import AuditEvent
@@ -56,7 +57,7 @@ class Omission:
         return f"{part}{self.reason} — {self.explanation}"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "text": self.text}
 
 
 def reasons_for(framework_id: str) -> tuple[str, ...]:
@@ -79,6 +80,28 @@ def _subject(framework_id: str, year: int, code: str) -> str:
     return f"{framework_id}:{year}:{code}"
 
 
+@dataclass(frozen=True)
+class Row:
+    """An index row a reason can be recorded for: a disclosure, or an SZSE topic's element."""
+
+    code: str
+    title: str
+    omission_permitted: bool
+
+
+def index_row(framework_id: str, code: str) -> Row:
+    """The row ``code`` names in ``framework_id``'s index (its canonical code), or NotFound.
+
+    Besides the framework's disclosures, SZSE No. 17 prints four element rows under each
+    double-material topic (``<topic>/<element>``); the guideline permits a reason for each.
+    """
+    element = element_row(framework_id, code)
+    if element is not None:
+        return Row(element.code, element.title, True)
+    item = disclosure(framework_id, code)
+    return Row(item.code, item.title, item.omission_permitted)
+
+
 def record_omission(
     session: Session,
     *,
@@ -92,7 +115,7 @@ def record_omission(
 ) -> Omission:
     """Record why a disclosure is omitted for a year; refused where the standard forbids it."""
     fw = framework(framework_id)
-    item = disclosure(fw.id, code)
+    item = index_row(fw.id, code)
     if not item.omission_permitted:
         raise InvalidInput(
             f"{fw.id} {item.code} ({item.title}) cannot be omitted: the standard permits no "
@@ -123,7 +146,7 @@ def withdraw_omission(
 ) -> None:
     """Take back the current omission of a disclosure for a year (the history stays)."""
     fw = framework(framework_id)
-    item = disclosure(fw.id, code)
+    item = index_row(fw.id, code)
     if item.code not in latest_omissions(session, year, fw.id):
         raise NotFound(f"no omission is recorded for {fw.id} {item.code} in {year}")
     audit.record(

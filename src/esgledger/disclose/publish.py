@@ -19,6 +19,7 @@ from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.gate import require_no_open_errors, year_findings
 from esgledger.disclose.index import ContentIndex, content_index
 from esgledger.disclose.methodology import methodology
+from esgledger.disclose.omissions import latest_omissions
 from esgledger.disclose.quality import quality_statement
 from esgledger.disclose.render import render_html, write_report
 from esgledger.disclose.report import ReportModel, build_report
@@ -62,7 +63,7 @@ def report_indices(
             assessed=szse.material is not None,
         )
         if fid == "szse-17":
-            with_elements(index, szse.double, anchors)
+            with_elements(index, szse.double, anchors, latest_omissions(session, year, fid))
         if fid == "gri-2021":
             index.statement = gri_statement(index, model.company, get_settings().gri_claim)
         out.append(index)
@@ -90,10 +91,37 @@ def prepare_report(
     model.extras["quality"] = quality_statement(findings)
     model.extras["assurance"] = assurance
     model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
-    model.extras["chapters"] = assessment_chapters(session, year)
+    model.extras["chapters"] = assessment_chapters(session, year, model.sections)
     indices = report_indices(session, year, model, rendered_anchors(render_html(model)))
     model.indices = [i.as_report_dict() for i in indices]
     return model, indices
+
+
+def printed_indices(
+    session: Session,
+    year: int,
+    frameworks: tuple[str, ...] | None = None,
+    *,
+    sections: Path | None = None,
+) -> dict[str, ContentIndex]:
+    """The content indices of the report ``esg report --sections`` renders, by framework.
+
+    The report's own indices, row for row as its index pages and its XLSX print them; a
+    framework it does not print (TCFD, say) is read off the same rendered report.
+    ``esg index`` and ``esg index gaps`` answer from here.
+    """
+    # The check findings only fill the data-quality statement's text, never a heading or a
+    # KPI row an index row points at: the rows are those of the report, without the checks'
+    # cost (the test comparing `esg index` with the published report holds this).
+    model, printed = prepare_report(session, year, sections=sections, findings=[])
+    by_id = {i.framework: i for i in printed}
+    missing = tuple(f for f in frameworks or () if f not in by_id)
+    if missing:
+        anchors = rendered_anchors(render_html(model))
+        by_id.update(
+            {i.framework: i for i in report_indices(session, year, model, anchors, missing)}
+        )
+    return by_id
 
 
 NOT_DATA = ("user.", "token.", "report.")  # sign-ins, tokens, publications: no figure changes

@@ -19,16 +19,11 @@ from sqlalchemy.orm import Session
 
 from esgledger.disclose import default_omissions
 from esgledger.disclose.anchors import RenderedAnchors
-from esgledger.disclose.index import ANSWERED, GAP, ContentIndex, IndexEntry, SectionRef
+from esgledger.disclose.index import ANSWERED, GAP, OMITTED, ContentIndex, IndexEntry, SectionRef
+from esgledger.disclose.omissions import Omission
+from esgledger.disclose.szse_elements import ELEMENTS, FRAMEWORK, element_code
 from esgledger.errors import EsgError
 
-FRAMEWORK = "szse-17"
-ELEMENTS = (
-    ("governance", "Governance"),
-    ("strategy", "Strategy"),
-    ("iro-management", "Impact, risk and opportunity management"),
-    ("metrics-targets", "Metrics and targets"),
-)
 # Report-wide headings that hold an element for every topic, when the report has them.
 SHARED = {
     "governance": ("sustainability-governance",),
@@ -73,22 +68,37 @@ def szse_materiality(session: Session, year: int) -> SzseMateriality:
     return found
 
 
-def with_elements(index: ContentIndex, double: set[str], anchors: RenderedAnchors) -> None:
-    """Insert the four element rows after each double-material topic of ``index``."""
+def with_elements(
+    index: ContentIndex,
+    double: set[str],
+    anchors: RenderedAnchors,
+    recorded: dict[str, Omission] | None = None,
+) -> None:
+    """Insert the four element rows after each double-material topic of ``index``.
+
+    ``recorded``: the reasons for omission recorded for the year (``esg index omit``), by row
+    code; one recorded for an element row wins over the reason the report states itself.
+    """
     entries: list[IndexEntry] = []
     for entry in index.entries:
         entries.append(entry)
         if entry.code in double:
             entries.extend(
-                _element(entry, key, label, anchors, index.year) for key, label in ELEMENTS
+                _element(entry, key, label, anchors, index.year, recorded or {})
+                for key, label in ELEMENTS
             )
     index.entries = entries
 
 
 def _element(
-    topic: IndexEntry, key: str, label: str, anchors: RenderedAnchors, year: int
+    topic: IndexEntry,
+    key: str,
+    label: str,
+    anchors: RenderedAnchors,
+    year: int,
+    recorded: dict[str, Omission],
 ) -> IndexEntry:
-    code = f"{topic.code}/{key}"
+    code = element_code(topic.code, key)
     wanted = anchors.claimed(FRAMEWORK, code) + list(SHARED[key])
     if key == "strategy":
         wanted += [s.anchor for s in topic.sections]
@@ -97,8 +107,9 @@ def _element(
     ]
     kpis = [k for k in topic.kpis if k.linked] if key == "metrics-targets" else []
     answered = bool(sections or kpis)
-    omission = None
-    if not answered:
+    omission = recorded.get(code)
+    status = ANSWERED if answered else OMITTED if omission else GAP
+    if omission is None and not answered:
         omission = default_omissions.element_unanswered(FRAMEWORK, code, label, year)
     return IndexEntry(
         code=code,
@@ -112,5 +123,5 @@ def _element(
         sections=sections,
         kpis=kpis,
         omission=omission,
-        status=ANSWERED if answered else GAP,
+        status=status,
     )

@@ -12,6 +12,7 @@ silently left out.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def with_claims(section: Section, chapter: TopicChapter, names: dict[str, list[s
         claims = "; ".join(f"szse-17:{n}/{SZSE_ELEMENT[element]}" for n in szse)
         heading = f'<h3 id="{element_id(chapter.anchor, element)}"'
         html = html.replace(heading + ">", f'{heading} data-answers="{claims}">', 1)
-    return Section(section.id, section.title, html, section.source, section.meta)
+    return replace(section, html=html)
 
 
 def _registers(session: Session, year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -202,7 +203,7 @@ def with_elements(
             continue
         end = span[1]
         html = html[:end] + addition + html[end:]
-    return Section(section.id, section.title, html, section.source, section.meta)
+    return replace(section, html=html)
 
 
 def topic_sections(session: Session, year: int, sections: list[Section]) -> list[Section]:

@@ -1,0 +1,102 @@
+"""Footnote markers in the narrative: a numbered marker at the figure, the note at chapter end.
+
+A figure a reader should not take at face value — restated, an estimate, preliminary,
+covering part of its boundary, from an incomplete calculation, or compared across a boundary
+change — carries a superscript number linked to a note at the end of its chapter (HTML: a
+link both ways; PDF: the same chapter-end notes). Notes say what a reader needs to know
+about the figure; catalog notes for users of the tool are never printed.
+
+While a section is bound, a marker is a placeholder without digits a lint or Markdown could
+read (:data:`MARK`); :func:`link_marks` turns it into the linked superscript afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from esgledger.catalog import Metric
+from esgledger.disclose.labels import family_label
+from esgledger.kpi.figures import KpiFigure
+
+OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: never in a narrative
+MARK = re.compile(f"{OPEN}([a-z]+){CLOSE}")
+LETTERS = "abcdefghij"
+
+
+def _code(number: int) -> str:
+    """A number written in letters, so no digit sits in the bound text: 12 → ``bc``."""
+    return "".join(LETTERS[int(d)] for d in str(number))
+
+
+def _number(code: str) -> int:
+    return int("".join(str(LETTERS.index(c)) for c in code))
+
+
+@dataclass
+class ChapterNotes:
+    """The notes of one chapter, numbered in the order their markers appear, each once."""
+
+    texts: list[str] = field(default_factory=list)
+
+    def mark(self, text: str) -> str:
+        if text not in self.texts:
+            self.texts.append(text)
+        return f"{OPEN}{_code(self.texts.index(text) + 1)}{CLOSE}"
+
+
+def strip_marks(text: str) -> str:
+    """The bound text as a reader reads it aloud, without markers (for the lint)."""
+    return MARK.sub("", text)
+
+
+def note_id(section_id: str, number: int) -> str:
+    return f"{section_id}--note-{number}"
+
+
+def link_marks(html: str, section_id: str) -> str:
+    """Each placeholder as a superscript number linking to its note (and back)."""
+
+    def replace(match: re.Match[str]) -> str:
+        n = _number(match.group(1))
+        return (
+            f'<sup class="fn"><a href="#{note_id(section_id, n)}" '
+            f'id="{note_id(section_id, n)}-ref">{n}</a></sup>'
+        )
+
+    return MARK.sub(replace, html)
+
+
+def figure_caveats(metric: Metric, figure: KpiFigure) -> list[str]:
+    """What a reader must know about one printed figure, as sentences."""
+    name, year = metric.name, figure.year
+    out = []
+    if figure.restated:
+        reason = (figure.restatement or {}).get("reason") or "inputs restated"
+        out.append(f"{name} {year} is restated: {reason}.")
+    if figure.qualifier == "approximately":
+        out.append(f"{name} {year} is an estimate (approximately).")
+    if figure.preliminary:
+        out.append(f"{name} {year} is preliminary and may be revised.")
+    if figure.partial:
+        out.append(f"{name} {year} covers only part of its boundary.")
+    if figure.incomplete:
+        out.append(f"{name} {year} is incomplete: the calculation left activity rows unresolved.")
+    return out
+
+
+def boundary_caveat(series: dict[str, Any] | None, metric: Metric, year: int) -> str:
+    """The boundary change between ``year - 1`` and ``year`` of the metric's family, or ""."""
+    family = metric.boundary_family
+    info = ((series or {}).get("boundaries") or {}).get(family) or {}
+    for change in info.get("changes", []):
+        if int(change["to"]) != year:
+            continue
+        added, removed = len(change.get("added", [])), len(change.get("removed", []))
+        return (
+            f"The {family_label(family)} boundary changed from {year - 1} to {year} "
+            f"({added} entities added, {removed} removed), so the two years are not "
+            "like for like."
+        )
+    return ""
