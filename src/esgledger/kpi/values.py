@@ -57,7 +57,9 @@ class _Computer:
 
     def missing(self, family: str) -> list[str]:
         if family not in self._missing:
-            self._missing[family] = missing_members(self.session, self.scopes, family)
+            if self._sums is None:
+                self._sums = activity_sums(self.session, self.year)
+            self._missing[family] = missing_members(self.session, self.scopes, family, self._sums)
         return self._missing[family]
 
 
