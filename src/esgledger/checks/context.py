@@ -54,7 +54,11 @@ class CheckContext:
         year = self.year if year is None else year
         if year not in self._tables:
             override = self.boundary if year == self.year else None
-            self._tables[year] = kpi_table(self.session, year, boundary=override)
+            rows = self.figure_rows(year) if year in self.span else None
+            sums = self.activity_sums(year) if year in self.span else None
+            self._tables[year] = kpi_table(
+                self.session, year, boundary=override, sums=sums, rows=rows
+            )
         return self._tables[year]
 
     def share_tables(self, tables: Mapping[int, dict[tuple[str, str], KpiFigure]]) -> None:
@@ -94,6 +98,10 @@ class CheckContext:
         if key not in self.memo:
             self.memo[key] = [v for v in self.stored if v.is_current and v.year == year]
         return self.memo[key]  # type: ignore[no-any-return]
+
+    def figure_rows(self, year: int) -> list[KpiRow]:
+        """The rows of ``year`` a KPI table counts, taken from :attr:`stored` (read once)."""
+        return [v for v in self.current_rows(year) if v.counts]
 
     def scope_qualified(self, metric_id: str, year: int | None = None) -> bool:
         """Whether the figure covers only part of the group (HQ only, overseas only…)."""

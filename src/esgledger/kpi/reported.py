@@ -59,11 +59,13 @@ def _restatement(
 
 
 def reported_figures(
-    session: Session, year: int, scopes: Scopes
+    session: Session, year: int, scopes: Scopes, rows: list[KpiRow] | None = None
 ) -> dict[tuple[str, str], KpiFigure]:
-    """Figures of every metric with reported values in ``year``, keyed by (metric, dims)."""
+    """Figures of every metric with reported values in ``year``, keyed by (metric, dims);
+    ``rows`` are the year's :func:`~esgledger.ledger.kpi_rows.figure_rows` when the caller
+    has read them already."""
     catalog = metrics()
-    rows = figure_rows(session, year)
+    rows = figure_rows(session, year) if rows is None else rows
     replaced = rows_by_id(session, {r.restates_id for r in rows if r.restates_id is not None})
     grouped: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
     for value in rows:

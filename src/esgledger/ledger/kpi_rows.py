@@ -37,9 +37,17 @@ class KpiRow(NamedTuple):
     restates_id: int | None
     restatement_reason: str
     batch_id: int | None
+    pending: bool  # entered by a data request no reviewer has approved: not a figure yet
+
+    @property
+    def counts(self) -> bool:
+        """Whether a KPI table counts this row as a figure (current, not pending)."""
+        return self.is_current and not self.pending
 
 
-_COLUMNS = [getattr(KpiValue, name) for name in KpiRow._fields]
+_COLUMNS = [getattr(KpiValue, name) for name in KpiRow._fields[:-1]] + [
+    (~approved_or_direct()).label("pending")
+]
 
 
 def _rows(session: Session, *where: object) -> list[KpiRow]:
@@ -53,8 +61,8 @@ def _rows(session: Session, *where: object) -> list[KpiRow]:
     if compiled.positiontup is not None:  # qmark drivers (SQLite) take a tuple
         params = tuple(compiled.params[name] for name in compiled.positiontup)
     return [
-        KpiRow(i, e, y, m, d, v, dec, u, st, q, bool(pre), src, n, bool(cur), r, why, b)
-        for i, e, y, m, d, v, dec, u, st, q, pre, src, n, cur, r, why, b in conn.exec_driver_sql(
+        KpiRow(i, e, y, m, d, v, dec, u, st, q, bool(pre), src, n, bool(cur), r, why, b, bool(p))
+        for i, e, y, m, d, v, dec, u, st, q, pre, src, n, cur, r, why, b, p in conn.exec_driver_sql(
             str(compiled), params
         )
     ]
