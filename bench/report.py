@@ -236,6 +236,7 @@ def main() -> None:
             return
         from esgledger.ledger.db import Database
 
+        extra = time_commands(target, folder) if opts.commands else {}
         t = time.perf_counter()
         written = publish_report(
             Database(target), YEARS[-1], out=folder / "report", formats=["html", "pdf", "xlsx"]
@@ -247,7 +248,6 @@ def main() -> None:
         )
         base = baseline(target, folder)
         print(f"baseline (dump every stored value to CSV): {base:.2f} s")
-        extra = time_commands(target, folder) if opts.commands else {}
         more = "".join(
             f" {k}={v:.3f}" if k.endswith("seconds") else f" {k}={v:.0f}" for k, v in extra.items()
         )
