@@ -1,6 +1,6 @@
 """Benchmark: the full report for 1,000 entities × the whole metric catalog × 3 years.
 
-    .venv/bin/python bench/report.py [ENTITIES=1000]
+    .venv/bin/python bench/report.py [--entities N] [--workspace DIR] [--commands]
 
 Builds a workspace (entities, boundaries, monthly activity data, a KPI value per entity for
 every additive reported metric and group values for the rest, a calculation run per year),
@@ -8,13 +8,23 @@ then times ``esg report`` end to end (KPI roll-up, charts, HTML, PDF, XLSX) agai
 baseline measured in the same run: reading every stored value and writing it to one CSV,
 the floor for any report over the same data. Goal: under 30 s.
 
-Last line: ``RESULT entities=… seconds=… baseline_seconds=… ratio_vs_dump=… pages=…``.
+``--workspace DIR`` keeps the built workspace in DIR (and reuses it when DIR already holds
+one), so several runs can time the same data; ``--build-only`` stops after building it.
+``--commands`` also times the commands a user waits for — ``esg kpi --json``, ``esg check
+--json`` and ``esg report --preview`` — each in its own process, with its peak resident
+memory.
+
+Last line: ``RESULT entities=… seconds=… baseline_seconds=… ratio_vs_dump=… pages=…``
+(with ``--commands`` followed by ``kpi_seconds=… kpi_cpu_seconds=… kpi_peak_mb=…`` and
+the same three keys for ``check`` and ``cli_report``).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -147,15 +157,87 @@ def baseline(target: str, out: Path) -> float:
     return time.perf_counter() - t
 
 
+# A child's peak memory after fork + exec starts from its parent's peak on Linux (exec keeps
+# the larger of the two), and this process holds the whole workspace build. A tiny Python in
+# between runs the command and reports its child's own peak.
+PEAK_OF_CHILD = (
+    "import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(u.ru_utime + u.ru_stime, u.ru_maxrss, file=sys.stderr); sys.exit(code)"
+)
+
+
+def timed_command(args: list[str], out: Path) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak resident MiB and exit code of one ``esg`` command in
+    its own process (on a busy machine the CPU seconds vary less than the wall time)."""
+    esg = Path(sys.executable).with_name("esg")
+    peak_file = out.with_suffix(".peak")
+    t = time.perf_counter()
+    with out.open("wb") as sink, peak_file.open("wb") as peak_sink:
+        code = subprocess.call(
+            [sys.executable, "-c", PEAK_OF_CHILD, str(esg), *args],
+            stdout=sink,
+            stderr=peak_sink,
+        )
+    seconds = time.perf_counter() - t
+    cpu, peak_kib = peak_file.read_text().split()[-2:]
+    return seconds, float(cpu), int(peak_kib) / 1024, code
+
+
+def time_commands(target: str, folder: Path) -> dict[str, float]:
+    """``esg kpi``, ``esg check`` and ``esg report`` as a user runs them on the workspace."""
+    year = str(YEARS[-1])
+    commands = {
+        "kpi": ["kpi", "--year", year, "--json", "--db", target],
+        "check": ["check", "--year", year, "--json", "--db", target],
+        "cli_report": [
+            "report",
+            "--year",
+            year,
+            "--preview",
+            "--out",
+            str(folder / "cli-report"),
+            "--db",
+            target,
+        ],
+    }
+    out: dict[str, float] = {}
+    for name, args in commands.items():
+        seconds, cpu, peak, code = timed_command(args, folder / f"{name}.out")
+        # esg check exits 1 when it finds something: that is its answer, not a failure
+        if code not in (0, 1):
+            sys.exit(f"esg {args[0]} failed (exit {code}); see {folder / f'{name}.out'}")
+        print(f"esg {args[0]}: {seconds:.2f} s, {cpu:.2f} CPU s, peak {peak:.0f} MiB (exit {code})")
+        out[f"{name}_seconds"], out[f"{name}_cpu_seconds"] = seconds, cpu
+        out[f"{name}_peak_mb"] = peak
+    return out
+
+
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("legacy_entities", nargs="?", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--entities", type=int, default=1000, help="sites in the group")
+    parser.add_argument("--workspace", type=Path, help="keep (or reuse) the workspace here")
+    parser.add_argument("--commands", action="store_true", help="also time esg kpi/check/report")
+    parser.add_argument("--build-only", action="store_true", help="build --workspace, time nothing")
+    opts = parser.parse_args()
+    n = opts.legacy_entities or opts.entities
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        t = time.perf_counter()
-        target = build(folder, n)
-        print(f"workspace with {n} entities built in {time.perf_counter() - t:.1f} s")
+        home = opts.workspace or folder
+        home.mkdir(parents=True, exist_ok=True)
+        target = str(home / "esg.db")
+        if Path(target).exists():
+            print(f"reusing the workspace {target}")
+        else:
+            t = time.perf_counter()
+            target = build(home, n)
+            print(f"workspace with {n} entities built in {time.perf_counter() - t:.1f} s")
+        if opts.build_only:
+            return
         from esgledger.ledger.db import Database
 
+        extra = time_commands(target, folder) if opts.commands else {}
         t = time.perf_counter()
         written = publish_report(
             Database(target), YEARS[-1], out=folder / "report", formats=["html", "pdf", "xlsx"]
@@ -167,9 +249,12 @@ def main() -> None:
         )
         base = baseline(target, folder)
         print(f"baseline (dump every stored value to CSV): {base:.2f} s")
+        more = "".join(
+            f" {k}={v:.3f}" if k.endswith("seconds") else f" {k}={v:.0f}" for k, v in extra.items()
+        )
         print(
             f"RESULT entities={n} seconds={seconds:.3f} baseline_seconds={base:.3f} "
-            f"ratio_vs_dump={seconds / base:.2f} pages={pages}"
+            f"ratio_vs_dump={seconds / base:.2f} pages={pages}{more}"
         )
 
 

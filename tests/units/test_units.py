@@ -70,3 +70,18 @@ def test_unknown_units_refused_with_one_line(bad: str) -> None:
 def test_round_trip_through_multipliers(x: float) -> None:
     back = x * multiplier("MWh", "kWh") * multiplier("kWh", "MWh")
     assert back == pytest.approx(x, rel=1e-12, abs=1e-300)
+
+
+def test_an_incompatible_pair_is_answered_from_the_cache_the_second_time() -> None:
+    """Checks ask about the same incompatible pairs hundreds of thousands of times; pint
+    answers each with an exception, so the answer "no" is remembered like a multiplier."""
+    from esgledger.units.registry import _conversion
+
+    assert not compatible("person", "kWh")
+    before = _conversion.cache_info()
+    assert not compatible("person", "kWh")
+    with pytest.raises(InvalidInput, match="different dimensions"):
+        multiplier("person", "kWh")
+    after = _conversion.cache_info()
+    assert after.hits == before.hits + 2
+    assert after.misses == before.misses

@@ -4,19 +4,20 @@ scopes, loaded once per run of the checks and shared by the rules."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
+from esgledger.kpi.calculated import Sums, activity_sums
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scopes
 from esgledger.kpi.values import kpi_table
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.kpi_rows import KpiRow, span_rows
 
 SPAN = 3  # years a report shows side by side (SYSTEM.md §5): the unit and restatement rules
 # look this far back.
@@ -53,8 +54,16 @@ class CheckContext:
         year = self.year if year is None else year
         if year not in self._tables:
             override = self.boundary if year == self.year else None
-            self._tables[year] = kpi_table(self.session, year, boundary=override)
+            rows = self.figure_rows(year) if year in self.span else None
+            sums = self.activity_sums(year) if year in self.span else None
+            self._tables[year] = kpi_table(
+                self.session, year, boundary=override, sums=sums, rows=rows
+            )
         return self._tables[year]
+
+    def share_tables(self, tables: Mapping[int, dict[tuple[str, str], KpiFigure]]) -> None:
+        """Use KPI tables computed already (same ledger state, same boundary) as they are."""
+        self._tables.update(tables)
 
     def figure(self, metric_id: str, dims: str = "", year: int | None = None) -> KpiFigure | None:
         return self.table(year).get((metric_id, dims))
@@ -66,23 +75,33 @@ class CheckContext:
             self._scopes[year] = Scopes(self.session, year, override=override)
         return self._scopes[year]
 
+    def activity_sums(self, year: int | None = None) -> Sums:
+        """The year's activity sums by activity and entity, read once per run."""
+        year = self.year if year is None else year
+        key = ("activity sums", year)
+        if key not in self.memo:
+            self.memo[key] = activity_sums(self.session, year)
+        return self.memo[key]  # type: ignore[no-any-return]
+
     @cached_property
     def root(self) -> str | None:
         return self.scopes().root
 
     @cached_property
-    def stored(self) -> list[KpiValue]:
+    def stored(self) -> list[KpiRow]:
         """Every stored KPI row of the span, history rows included, oldest first."""
-        stmt = (
-            select(KpiValue)
-            .where(KpiValue.year >= self.span[0], KpiValue.year <= self.year)
-            .order_by(KpiValue.id)
-        )
-        return list(self.session.scalars(stmt))
+        return span_rows(self.session, self.span[0], self.year)
 
-    def current_rows(self, year: int | None = None) -> list[KpiValue]:
+    def current_rows(self, year: int | None = None) -> list[KpiRow]:
         year = self.year if year is None else year
-        return [v for v in self.stored if v.is_current and v.year == year]
+        key = ("current rows", year)
+        if key not in self.memo:
+            self.memo[key] = [v for v in self.stored if v.is_current and v.year == year]
+        return self.memo[key]  # type: ignore[no-any-return]
+
+    def figure_rows(self, year: int) -> list[KpiRow]:
+        """The rows of ``year`` a KPI table counts, taken from :attr:`stored` (read once)."""
+        return [v for v in self.current_rows(year) if v.counts]
 
     def scope_qualified(self, metric_id: str, year: int | None = None) -> bool:
         """Whether the figure covers only part of the group (HQ only, overseas only…)."""

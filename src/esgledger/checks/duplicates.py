@@ -24,11 +24,11 @@ from esgledger.checks.findings import ERROR, Finding, number, plain
 from esgledger.checks.tolerance import beyond, half_unit, relative_text
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import parse_dims
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.units import multiplier
 
 
-def _converted(value: KpiValue) -> float | None:
+def _converted(value: KpiRow) -> float | None:
     if value.value is None or value.metric_id not in metrics():
         return None
     try:
@@ -37,7 +37,7 @@ def _converted(value: KpiValue) -> float | None:
         return None
 
 
-def _origin(value: KpiValue) -> str:
+def _origin(value: KpiRow) -> str:
     source = value.source or "no source"
     return f"'{source}' (batch {value.batch_id})" if value.batch_id else f"'{source}'"
 
@@ -45,7 +45,7 @@ def _origin(value: KpiValue) -> str:
 def history_duplicates(ctx: CheckContext) -> list[Finding]:
     """Pairs of successive stored rows of one key whose values disagree without a linked,
     reasoned restatement."""
-    groups: dict[tuple[str, str, str], list[KpiValue]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[KpiRow]] = defaultdict(list)
     for v in ctx.stored:
         if v.year == ctx.year:
             groups[(v.entity_id, v.metric_id, v.dims)].append(v)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -24,6 +24,7 @@ from esgledger.checks.rollup import entity_sums
 from esgledger.checks.status import statuses
 from esgledger.checks.yoy import jumps
 from esgledger.errors import InvalidInput, NotFound
+from esgledger.kpi.figures import KpiFigure
 from esgledger.ledger.activities import live
 from esgledger.ledger.boundaries import get_boundary
 from esgledger.ledger.models import ActivityRecord, CalculationRun, KpiValue
@@ -57,12 +58,15 @@ def run_checks(
     narrative: str | Path | None = None,
     claims: dict[str, list[str]] | None = None,
     yoy_threshold: float = DEFAULT_YOY_THRESHOLD,
+    tables: Mapping[int, dict[tuple[str, str], KpiFigure]] | None = None,
 ) -> list[Finding]:
     """Every finding for ``year``, acknowledged ones included (``finding.acknowledged``).
 
     ``boundary`` overrides the year's boundaries as in ``esg kpi``; ``narrative`` is a folder
     (or file) of Markdown sections; ``claims`` maps content-index disclosures to metric ids
-    (default: the catalog's GRI references). Example::
+    (default: the catalog's GRI references). ``tables`` are KPI tables by year that the
+    caller computed already on this session's ledger state with the same ``boundary`` (the
+    report's appendix), so the checks do not compute them a second time. Example::
 
         with db.read() as session:
             errors = [f for f in run_checks(session, 2025) if f.severity == "error"]
@@ -81,6 +85,7 @@ def run_checks(
         claims=claims,
         yoy_threshold=yoy_threshold,
     )
+    ctx.share_tables(tables or {})
     seen: dict[str, Finding] = {}
     for _name, rule in RULES:
         for finding in rule(ctx):

@@ -17,7 +17,7 @@ from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import ERROR, Finding
 from esgledger.errors import InvalidInput
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.units import dimensionality
 
 DEFINITION_NOTE = re.compile(
@@ -36,7 +36,7 @@ def _dimension(unit: str) -> str | None:
 
 def unit_changes(ctx: CheckContext) -> list[Finding]:
     """Per metric and year of the span, stored units of another dimension than the catalog's."""
-    odd: dict[tuple[str, int], list[KpiValue]] = defaultdict(list)
+    odd: dict[tuple[str, int], list[KpiRow]] = defaultdict(list)
     fitting: dict[str, set[int]] = defaultdict(set)
     for v in ctx.stored:
         metric = metrics().get(v.metric_id)

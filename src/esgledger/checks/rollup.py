@@ -16,11 +16,11 @@ from esgledger.checks.findings import ERROR, Finding, number, plain
 from esgledger.checks.tolerance import beyond, relative_text
 from esgledger.errors import InvalidInput
 from esgledger.kpi.reported import additive, value_rounding
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.units import multiplier
 
 
-def _value(v: KpiValue) -> float | None:
+def _value(v: KpiRow) -> float | None:
     if v.value is None or v.status != "reported" or v.qualifier != "exact":
         return None
     try:
@@ -30,7 +30,7 @@ def _value(v: KpiValue) -> float | None:
 
 
 def entity_sums(ctx: CheckContext) -> list[Finding]:
-    rows: dict[tuple[str, str], list[KpiValue]] = defaultdict(list)
+    rows: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
     for v in ctx.current_rows():
         if v.metric_id in metrics() and additive(v.metric_id):
             rows[(v.metric_id, v.dims)].append(v)
@@ -46,7 +46,7 @@ def entity_sums(ctx: CheckContext) -> list[Finding]:
 
 
 def _compare(
-    ctx: CheckContext, metric_id: str, dims: str, group: KpiValue, members: list[KpiValue]
+    ctx: CheckContext, metric_id: str, dims: str, group: KpiRow, members: list[KpiRow]
 ) -> Finding | None:
     metric = metrics()[metric_id]
     shares = ctx.scopes().for_family(metric.boundary_family).shares

@@ -9,12 +9,14 @@ statement. A preview is never refused: it is how a team sees what it would publi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from esgledger.checks import ERROR, Finding, run_checks
 from esgledger.errors import EsgError, Exit
+from esgledger.kpi.figures import KpiFigure
 
 
 class PublicationBlocked(EsgError):
@@ -23,9 +25,16 @@ class PublicationBlocked(EsgError):
     exit_code = Exit.CHECK_FAILED
 
 
-def year_findings(session: Session, year: int, narrative: Path | None = None) -> list[Finding]:
-    """The year's findings, acknowledged ones included, as `esg check --year` finds them."""
-    return run_checks(session, year, narrative=narrative)
+def year_findings(
+    session: Session,
+    year: int,
+    narrative: Path | None = None,
+    *,
+    tables: Mapping[int, dict[tuple[str, str], KpiFigure]] | None = None,
+) -> list[Finding]:
+    """The year's findings, acknowledged ones included, as `esg check --year` finds them;
+    ``tables`` are the report's KPI tables of this ledger state, so they are computed once."""
+    return run_checks(session, year, narrative=narrative, tables=tables)
 
 
 def require_no_open_errors(year: int, findings: list[Finding]) -> None:

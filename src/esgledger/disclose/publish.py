@@ -28,6 +28,7 @@ from esgledger.disclose.szse_index import szse_materiality, with_elements
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput, storage_failure
 from esgledger.faults import fault_point
+from esgledger.kpi.series import SeriesAndTables, kpi_series_and_tables
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
 from esgledger.settings import get_settings
@@ -78,15 +79,22 @@ def prepare_report(
     sections: Path | None = None,
     findings: list[Finding] | None = None,
     assurance: str | None = None,
+    series_and_tables: SeriesAndTables | None = None,
 ) -> tuple[ReportModel, list[ContentIndex]]:
     """The report model with its chapters and indices, the indices read off its own HTML.
 
     ``findings`` are the year's check findings (the data-quality statement); computed when
     not given, so a preview and ``esg index gaps`` read the same report a publication prints.
+    ``series_and_tables`` (:func:`esgledger.kpi.series.kpi_series_and_tables`) are computed
+    once and shared by the checks and the chapters.
     """
+    if series_and_tables is None:
+        series_and_tables = kpi_series_and_tables(session, year, years=years)
     if findings is None:
-        findings = year_findings(session, year, sections)
-    model = build_report(session, year, years=years, sections_dir=sections)
+        findings = year_findings(session, year, sections, tables=series_and_tables[1])
+    model = build_report(
+        session, year, years=years, sections_dir=sections, series_and_tables=series_and_tables
+    )
     model.sections = topic_sections(session, year, model.sections)
     model.extras["quality"] = quality_statement(findings)
     model.extras["assurance"] = assurance
@@ -160,11 +168,18 @@ def publish_report(
     """
     statement = assurance_statement(assurance) if assurance is not None else None
     with db.read() as session:
-        findings = year_findings(session, year, sections)
+        shared = kpi_series_and_tables(session, year, years=years)  # checks and chapters
+        findings = year_findings(session, year, sections, tables=shared[1])
         if archive_as is not None:
             require_no_open_errors(year, findings)
         model, _ = prepare_report(
-            session, year, years=years, sections=sections, findings=findings, assurance=statement
+            session,
+            year,
+            years=years,
+            sections=sections,
+            findings=findings,
+            assurance=statement,
+            series_and_tables=shared,
         )
         data_time = ledger_time(session)
     if out.exists() and not out.is_dir():

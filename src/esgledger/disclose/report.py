@@ -32,7 +32,7 @@ from esgledger.disclose.narrative import (
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scopes
-from esgledger.kpi.series import kpi_series_and_tables
+from esgledger.kpi.series import SeriesAndTables, kpi_series_and_tables
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger import audit
 from esgledger.ledger.models import Boundary, Entity
@@ -309,9 +309,11 @@ def build_report(
     sections_dir: Path | None = None,
     indices: list[dict[str, Any]] | None = None,
     extras: dict[str, Any] | None = None,
+    series_and_tables: SeriesAndTables | None = None,
 ) -> ReportModel:
-    """Gather the report of ``year`` (with ``years`` years in the appendix)."""
-    series, tables = kpi_series_and_tables(session, year, years=years)
+    """Gather the report of ``year`` (with ``years`` years in the appendix); the caller may
+    give the KPI series and tables it computed already (the checks read the same)."""
+    series, tables = series_and_tables or kpi_series_and_tables(session, year, years=years)
     span = [str(y) for y in series["years"]]
 
     def lookup(metric_id: str, wanted: int, dims: str) -> KpiFigure | None:

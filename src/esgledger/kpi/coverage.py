@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import activity_types
+from esgledger.kpi.calculated import Sums
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord
@@ -55,9 +56,20 @@ def uncovered(
     )
 
 
+def _kinds(categories: tuple[str, ...]) -> list[str]:
+    return [a.id for a in activity_types().values() if a.category in categories]
+
+
+def active_in_sums(sums: Sums, categories: tuple[str, ...]) -> set[str]:
+    """:func:`active_entities` read off a year's activity sums (one key per entity and
+    activity with records), so a caller that has the sums asks the database nothing."""
+    kinds = set(_kinds(categories))
+    return {entity for activity, entity in sums if activity in kinds}
+
+
 def active_entities(session: Session, year: int, categories: tuple[str, ...]) -> set[str]:
     """Entities with activity records of these categories starting in ``year``."""
-    kinds = [a.id for a in activity_types().values() if a.category in categories]
+    kinds = _kinds(categories)
     stmt = (
         select(ActivityRecord.entity_id)
         .distinct()
@@ -71,10 +83,16 @@ def active_entities(session: Session, year: int, categories: tuple[str, ...]) ->
     return set(session.scalars(stmt))
 
 
-def missing_members(session: Session, scopes: Scopes, family: str) -> list[str]:
-    """Members of the family's boundary the year's activity data leave out ([] without one)."""
+def missing_members(
+    session: Session, scopes: Scopes, family: str, sums: Sums | None = None
+) -> list[str]:
+    """Members of the family's boundary the year's activity data leave out ([] without one);
+    ``sums`` are the year's activity sums when the caller has read them."""
     scope: Scope = scopes.for_family(family)
     if scope.code is None or family not in FAMILIES:
         return []
-    covered = active_entities(session, scopes.year, FAMILIES[family])
+    if sums is not None:
+        covered = active_in_sums(sums, FAMILIES[family])
+    else:
+        covered = active_entities(session, scopes.year, FAMILIES[family])
     return uncovered(scope.shares, covered, children_of(scopes.parents))

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cache
-from typing import NamedTuple
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
@@ -19,28 +17,8 @@ from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, parse_dims
 from esgledger.kpi.rounding import half_unit
 from esgledger.kpi.scope import Scopes
-from esgledger.ledger.kpis import approved_or_direct
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.kpi_rows import KpiRow, figure_rows, rows_by_id
 from esgledger.units import multiplier, parse
-
-
-class StoredValue(NamedTuple):
-    """The columns of a stored KPI value the roll-up reads."""
-
-    id: int
-    entity_id: str
-    metric_id: str
-    dims: str
-    value: float | None
-    decimals: int | None
-    unit: str
-    status: str
-    qualifier: str
-    preliminary: bool
-    note: str
-    restates_id: int | None
-    restatement_reason: str
-
 
 QUALIFIER_STRENGTH = {"exact": 0, "approximately": 1, "over": 2, "at_most": 2}
 
@@ -52,7 +30,7 @@ def additive(metric_id: str) -> bool:
     return "/" not in unit and not parse(unit).dimensionless
 
 
-def _converted(value: KpiValue | StoredValue, metric: Metric) -> float | None:
+def _converted(value: KpiRow, metric: Metric) -> float | None:
     if value.value is None:
         return None
     try:
@@ -61,7 +39,7 @@ def _converted(value: KpiValue | StoredValue, metric: Metric) -> float | None:
         return None
 
 
-def value_rounding(value: KpiValue | StoredValue, metric: Metric) -> float:
+def value_rounding(value: KpiRow, metric: Metric) -> float:
     """Half a unit of the value's last printed decimal, in the metric's unit."""
     decimals = value.decimals if value.decimals is not None else metric.precision
     try:
@@ -70,48 +48,51 @@ def value_rounding(value: KpiValue | StoredValue, metric: Metric) -> float:
         return 0.0
 
 
-def _restatement(session: Session, value: StoredValue, metric: Metric) -> dict[str, object] | None:
+def _restatement(
+    replaced: dict[int, KpiRow], value: KpiRow, metric: Metric
+) -> dict[str, object] | None:
     if value.restates_id is None:
         return None
-    old = session.get(KpiValue, value.restates_id)
+    old = replaced.get(value.restates_id)
     previous = _converted(old, metric) if old is not None else None
     return {"previous": previous, "reason": value.restatement_reason, "replaces": value.restates_id}
 
 
 def reported_figures(
-    session: Session, year: int, scopes: Scopes
+    session: Session, year: int, scopes: Scopes, rows: list[KpiRow] | None = None
 ) -> dict[tuple[str, str], KpiFigure]:
-    """Figures of every metric with reported values in ``year``, keyed by (metric, dims)."""
+    """Figures of every metric with reported values in ``year``, keyed by (metric, dims);
+    ``rows`` are the year's :func:`~esgledger.ledger.kpi_rows.figure_rows` when the caller
+    has read them already."""
     catalog = metrics()
-    # Plain rows, not ORM objects: a year of a thousand entities is a hundred thousand values.
-    columns = [getattr(KpiValue, c) for c in StoredValue._fields]
-    rows = session.execute(
-        select(*columns)
-        .where(KpiValue.year == year, KpiValue.is_current, approved_or_direct())
-        .order_by(KpiValue.id)
-    )
-    grouped: dict[tuple[str, str], list[StoredValue]] = defaultdict(list)
-    for row in rows:
-        value = StoredValue(*row)
+    rows = figure_rows(session, year) if rows is None else rows
+    replaced = rows_by_id(session, {r.restates_id for r in rows if r.restates_id is not None})
+    grouped: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
+    for value in rows:
         if value.metric_id in catalog:
             grouped[(value.metric_id, value.dims)].append(value)
     out: dict[tuple[str, str], KpiFigure] = {}
     for (metric_id, dims), values in grouped.items():
-        figure = _figure(session, catalog[metric_id], dims, year, values, scopes)
+        figure = _figure(replaced, catalog[metric_id], dims, year, values, scopes)
         if figure is not None:
             out[(metric_id, dims)] = figure
     return out
 
 
 def _figure(
-    session: Session, metric: Metric, dims: str, year: int, values: list[KpiValue], scopes: Scopes
+    replaced: dict[int, KpiRow],
+    metric: Metric,
+    dims: str,
+    year: int,
+    values: list[KpiRow],
+    scopes: Scopes,
 ) -> KpiFigure | None:
     at_root = [v for v in values if v.entity_id == scopes.root]
     scope = scopes.for_family(metric.boundary_family)
     base = {"metric": metric.id, "year": year, "unit": metric.unit, "dims": parse_dims(dims)}
     if at_root:
         v = at_root[0]
-        restatement = _restatement(session, v, metric)
+        restatement = _restatement(replaced, v, metric)
         return KpiFigure(
             **base,
             value=_converted(v, metric),
@@ -135,7 +116,7 @@ def _figure(
         total += (_converted(v, metric) or 0.0) * scope.shares[v.entity_id]
         rounding += value_rounding(v, metric) * scope.shares[v.entity_id]
     qualifier = max((v.qualifier for v in members), key=lambda q: QUALIFIER_STRENGTH.get(q, 0))
-    restated = [r for v in members if (r := _restatement(session, v, metric))]
+    restated = [r for v in members if (r := _restatement(replaced, v, metric))]
     return KpiFigure(
         **base,
         value=total,

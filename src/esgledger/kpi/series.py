@@ -125,9 +125,12 @@ def kpi_series(
     return kpi_series_and_tables(session, year, years=years, boundary=boundary)[0]
 
 
+SeriesAndTables = tuple[dict[str, Any], dict[int, dict[tuple[str, str], KpiFigure]]]
+
+
 def kpi_series_and_tables(
     session: Session, year: int, *, years: int = 3, boundary: str | None = None
-) -> tuple[dict[str, Any], dict[int, dict[tuple[str, str], KpiFigure]]]:
+) -> SeriesAndTables:
     """The series and the per-year KPI tables it was built from (for callers needing both)."""
     span = list(range(year - years + 1, year + 1))
     sums = activity_sums_by_year(session, span)  # read once, used by tables and like-for-like

@@ -23,6 +23,7 @@ from esgledger.kpi.precedence import choose
 from esgledger.kpi.reported import reported_figures
 from esgledger.kpi.scope import Scopes
 from esgledger.kpi.unresolved import Unresolved, unresolved_of
+from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.ledger.models import CalculationRun
 
 
@@ -57,17 +58,25 @@ class _Computer:
 
     def missing(self, family: str) -> list[str]:
         if family not in self._missing:
-            self._missing[family] = missing_members(self.session, self.scopes, family)
+            if self._sums is None:
+                self._sums = activity_sums(self.session, self.year)
+            self._missing[family] = missing_members(self.session, self.scopes, family, self._sums)
         return self._missing[family]
 
 
 def kpi_table(
-    session: Session, year: int, *, boundary: str | None = None, sums: Sums | None = None
+    session: Session,
+    year: int,
+    *,
+    boundary: str | None = None,
+    sums: Sums | None = None,
+    rows: list[KpiRow] | None = None,
 ) -> dict[tuple[str, str], KpiFigure]:
     """(metric, dims) → figure for every metric of the catalog (missing ones say why);
-    ``sums`` are the year's activity sums when the caller has read them already."""
+    ``sums`` (activity sums) and ``rows`` (KPI figure rows) are the year's, when the caller
+    has read them already."""
     scopes = Scopes(session, year, override=boundary)
-    figures = reported_figures(session, year, scopes)
+    figures = reported_figures(session, year, scopes, rows)
     computer = _Computer(session, year, scopes, sums)
     for metric in metrics().values():
         if metric.kind == "calculated":

@@ -131,26 +131,32 @@ def dimensionality(unit: str) -> str:
     return str(parse(unit).dimensionality)
 
 
-@cache
 def multiplier(unit: str, target: str) -> float:
     """How many ``target`` one ``unit`` is. ``multiplier("MWh", "kWh") == 1000.0``.
 
     Raises :class:`InvalidInput` if the two units measure different things.
     """
-    src, dst = parse(unit), parse(target)
+    ratio = _conversion(unit, target)
+    if isinstance(ratio, InvalidInput):
+        raise InvalidInput(str(ratio))
+    return ratio
+
+
+@cache
+def _conversion(unit: str, target: str) -> float | InvalidInput:
+    """The multiplier, or why there is none: a pair that cannot convert is remembered too,
+    since pint answers it with an exception that costs a few hundred times a cache hit."""
     try:
-        ratio = (src / dst).to("dimensionless")
-    except pint.errors.DimensionalityError as exc:
-        raise InvalidInput(
+        src, dst = parse(unit), parse(target)
+        return float((src / dst).to("dimensionless").magnitude)
+    except InvalidInput as exc:
+        return exc
+    except pint.errors.DimensionalityError:
+        return InvalidInput(
             f"unit {unit!r} cannot be converted to {target!r} (different dimensions)"
-        ) from exc
-    return float(ratio.magnitude)
+        )
 
 
 def compatible(unit: str, target: str) -> bool:
-    """Whether ``unit`` measures the same kind of thing as ``target``."""
-    try:
-        multiplier(unit, target)
-    except InvalidInput:
-        return False
-    return True
+    """Whether ``unit`` measures the same kind of thing as ``target`` (cached, both answers)."""
+    return not isinstance(_conversion(unit, target), InvalidInput)
