@@ -44,12 +44,12 @@ OGL = "Contains public sector information licensed under the Open Government Lic
 
 # DESNZ unit as printed → our unit per one activity unit (all values are kg CO2e per unit).
 DESNZ_UNITS = {
-    "passenger.km": "kg/(person*km)",
-    "tonne.km": "kg/(t*km)",
-    "tonnes": "kg/t",
-    "kWh": "kg/kWh",
-    "kWh (Net CV)": "kg/kWh",
-    "litres": "kg/L",
+    "passenger.km": "kgCO2e/(person*km)",
+    "tonne.km": "kgCO2e/(t*km)",
+    "tonnes": "kgCO2e/t",
+    "kWh": "kgCO2e/kWh",
+    "kWh (Net CV)": "kgCO2e/kWh",
+    "litres": "kgCO2e/L",
 }
 # Fuel activity type → DESNZ 'WTT- fuels' Level 3 (Scope 3 category 3, upstream of fuels).
 WTT_FUELS = {
@@ -71,6 +71,17 @@ WASTE_MATERIALS = {
     "waste.general_industrial": "Commercial and industrial waste",
     "waste.weee": "WEEE - mixed",
 }
+
+
+# A WTT unit is shipped for a fuel only when the fuel's activity type is measured in it.
+WTT_UNIT_FITS = {"tonnes": "t", "litres": "L", "kWh (Net CV)": "GJ"}
+
+
+def activity_units() -> dict[str, set[str]]:
+    """Reference units per activity type, from the shipped catalog file."""
+    path = ROOT / "src" / "esgledger" / "catalog" / "data" / "activity_types.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {r["id"]: set(r["units"].split("|")) for r in csv.DictReader(fh)}
 
 
 def slug(text: str) -> str:
@@ -128,7 +139,7 @@ def epa_rows(data: Path) -> Iterator[dict[str, str]]:
             "US",
             variant,
             src["value"],
-            "kg/USD",
+            "kgCO2e/USD",
             f"SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv line {src['source_row']}",
             f"{src['description']}; {src['variant']}; 2022 USD purchaser price; AR5",
         )
@@ -193,7 +204,12 @@ def _upstream(src: dict[str, str]) -> list[tuple[str, str]]:
     cat, unit = src["category"], src["unit_denominator"]
     if cat == "WTT- fuels":
         kind = {"tonnes": "wtt", "kWh (Net CV)": "wtt_net_cv", "litres": "wtt_litres"}.get(unit)
-        return [(a, kind) for a, name in WTT_FUELS.items() if kind and src["level_3"] == name]
+        units = activity_units()
+        return [
+            (a, kind)
+            for a, name in WTT_FUELS.items()
+            if kind and src["level_3"] == name and WTT_UNIT_FITS[unit] in units[a]
+        ]
     if cat == "Transmission and distribution" and src["level_2"] == "T&D- UK electricity":
         return [("electricity.purchased", "td_loss")]
     if cat == "WTT- UK electricity":

@@ -225,7 +225,7 @@ def _per_unit(
     else:
         scale = 1.0
     try:
-        to_t = multiplier(f"({base_unit}) * ({factor.unit})", "t")
+        to_t = multiplier(f"({base_unit}) * ({factor.unit})", "tCO2e")
     except InvalidInput:
         return f"unit {unit!r} does not fit factor unit {factor.unit!r}"
     return _Computed(factor.value * to_t * scale, 0.0, tuple(ids), rule, tuple(flags))
