@@ -27,6 +27,9 @@ from esgledger.errors import InvalidInput
 from esgledger.units import multiplier
 
 GEOGRAPHIC_PROXY = "geographic_proxy"
+# Shipped Scope 3 series, in the order they are asked (each covers different activities);
+# pinned and workspace series come first, as for Scope 1/2.
+SCOPE3_SERIES = ("us_epa.supply_chain", "uk_desnz.ghg_cf")
 UNRESOLVED_SCHEMA = {
     "activity_id": pl.Int64,
     "entity_id": pl.Utf8,
@@ -179,7 +182,7 @@ def _component(
             gas="CO2e",
             year=options.year,
             regions=search,
-            series=resolver.chain(()),
+            series=resolver.chain(SCOPE3_SERIES),
             variants=(variant,),
         )
         if found is None:
