@@ -13,6 +13,7 @@ from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import edition_rule_of
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.calc.runs import get_run
+from esgledger.calc.scope3.explain import explain_scope3, scope3_categories_of
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
@@ -80,6 +81,10 @@ def explain(
 ) -> dict[str, Any]:
     """Figures of one run with every contributing row, in activity order."""
     run = get_run(session, run_id)
+    categories = scope3_categories_of(metric)
+    if categories:  # Scope 3 lines are stored per category with the run
+        result = explain_scope3(session, run, categories, entity=entity, limit=limit)
+        return {"edition_rule": edition_rule_of(json.loads(run.options), run.year), **result}
     wanted = quantities_for(metric)
     coefs = {
         c.coef_id: c
