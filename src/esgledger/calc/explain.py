@@ -13,7 +13,6 @@ from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import edition_rule_of
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.calc.runs import get_run
-from esgledger.calc.scope3.explain import explain_scope3, scope3_categories_of
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
@@ -53,7 +52,7 @@ def quantities_for(metric: str | None) -> tuple[str, ...]:
     )
 
 
-def _factor_detail(library: FactorLibrary, factor_id: str) -> dict[str, Any]:
+def factor_detail(library: FactorLibrary, factor_id: str) -> dict[str, Any]:
     rec = library.by_id.get(factor_id)
     if rec is None:
         return {"id": factor_id}
@@ -80,6 +79,8 @@ def explain(
     limit: int = 200,
 ) -> dict[str, Any]:
     """Figures of one run with every contributing row, in activity order."""
+    from esgledger.calc.scope3.explain import explain_scope3, scope3_categories_of  # its user
+
     run = get_run(session, run_id)
     categories = scope3_categories_of(metric)
     if categories:  # Scope 3 lines are stored per category with the run
@@ -115,7 +116,7 @@ def explain(
         factors = []
         for fid in filter(None, coef.factor_ids.split(";")):
             if fid not in factor_cache:
-                factor_cache[fid] = _factor_detail(library, fid)
+                factor_cache[fid] = factor_detail(library, fid)
             factors.append(factor_cache[fid])
         rows.append(
             {

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.calc.explain import factor_detail
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.scope3.categories import CATEGORIES, category_key
-from esgledger.catalog import factors as shipped
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 
 _METRIC = re.compile(r"^(?:ghg\.)?scope3(?:\.cat(?P<number>\d{1,2}))?(?:_tco2e)?$")
@@ -107,25 +107,7 @@ def _row(
         "multiplier": line["tco2e"] / line["quantity"] if line["quantity"] else 0.0,
         "share": line["share"],
         "covered_by_instruments": None,
-        "factors": [_factor(library, f) for f in line["factor_ids"]],
+        "factors": [factor_detail(library, f) for f in line["factor_ids"]],
         "rule": f"{line['method']} ({used}; {line['rows']} rows): {line['rule']}",
         "flags": line["flags"],
-    }
-
-
-def _factor(library: FactorLibrary, factor_id: str) -> dict[str, Any]:
-    rec = library.by_id.get(factor_id)
-    if rec is None:
-        return {"id": factor_id}
-    edition = shipped.factor_editions().get(rec.edition)
-    return {
-        "id": factor_id,
-        "value": rec.value,
-        "unit": rec.unit,
-        "edition": rec.edition,
-        "series": rec.series,
-        "region": rec.region,
-        "variant": rec.variant or None,
-        "status": rec.status,
-        "citation": edition.citation if edition else "workspace edition",
     }
