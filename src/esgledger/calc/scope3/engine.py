@@ -10,6 +10,7 @@ reason, and its category incomplete: never a silent zero.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,33 +100,50 @@ def compute_scope3(
                 reasons.append(f"{method.name}: {result}")
             else:
                 found.append((method, result))
-        for position, (method, result) in enumerate(found):
-            lines.append(
-                {
-                    "category": category_key(category),
-                    "entity_id": entity,
-                    "activity": activity,
-                    "method": method.name,
-                    "used": position == 0,
-                    "quantity": quantity,
-                    "unit": unit,
-                    "rows": count,
-                    "row_ids": ids[:20],
-                    "share": share,
-                    "tco2e": (quantity * result.tco2e_per_unit + count * result.tco2e_per_row)
-                    * share,
-                    "factor_ids": list(result.factor_ids),
-                    "rule": result.rule,
-                    "flags": list(result.flags),
-                }
-            )
+        lines.extend(
+            _line(category, entity, activity, unit, quantity, count, ids, share, method, result, i)
+            for i, (method, result) in enumerate(found)
+        )
         if not found:
             bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
     unresolved = _unresolved(bad)
     by_category, incomplete = _categories(lines, bad, library)
-    total = sum(line["tco2e"] for line in lines if line["used"])
+    total = math.fsum(line["tco2e"] for line in lines if line["used"])
     used = sorted({f for line in lines for f in line["factor_ids"]})
     return Scope3Output(lines, unresolved, by_category, total, incomplete, used)
+
+
+def _line(
+    category: int,
+    entity: str,
+    activity: str,
+    unit: str,
+    quantity: float,
+    count: int,
+    ids: list[int],
+    share: float,
+    method: Method,
+    result: _Computed,
+    position: int,
+) -> dict[str, Any]:
+    """One stored line: a row group under one method; the first method that resolved is
+    the one used, the others are shown beside it."""
+    return {
+        "category": category_key(category),
+        "entity_id": entity,
+        "activity": activity,
+        "method": method.name,
+        "used": position == 0,
+        "quantity": quantity,
+        "unit": unit,
+        "rows": count,
+        "row_ids": ids[:20],
+        "share": share,
+        "tco2e": (quantity * result.tco2e_per_unit + count * result.tco2e_per_row) * share,
+        "factor_ids": list(result.factor_ids),
+        "rule": result.rule,
+        "flags": list(result.flags),
+    }
 
 
 def _attributes(text: str | None) -> dict[str, str]:
