@@ -21,6 +21,7 @@ from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import PROFILES
 from esgledger.calc.resolve import Resolver
 from esgledger.calc.runs import get_run
+from esgledger.calc.scope3.methods import VARIANT_ATTRIBUTE
 from esgledger.catalog import activity_types
 from esgledger.catalog.factors import factor_editions, factors
 from tests.calc.workspace import ENTITIES, HEADER, Calc, calc_runner, year_row
@@ -224,23 +225,32 @@ def test_gwp_editions_are_chosen_with_gwp_not_pinned(calc) -> None:
     assert "--gwp" in out
 
 
-def _rows_for(edition: str) -> tuple[list[list[object]], list[list[object]]]:
-    """An entity where the edition's first factor applies, and a row per activity it covers."""
+def _rows_for(edition: str) -> tuple[list[list[object]], list[list[object]], str]:
+    """An entity where the edition's first factor applies, a row per activity it covers, and
+    the year to run. Scope 3 rows name their factor variant in the method's attribute column
+    (``naics``, ``vehicle``, ``treatment``); spend factors per dollar of a price year are run
+    in that year, in dollars, since no cited rate converts other years (calc.scope3)."""
     own = [f for f in factors() if f.edition == edition]
     region = own[0].region
     country = "CN" if region in ("GLOBAL", "*") or region.startswith("CN") else region[:2]
     subdivision = region if region.startswith("CN-") and len(region) == 5 else ""
     entity = [["X1", "Pinned site", "GRP", country, subdivision, "site"]]
     types = activity_types()
+    per_dollar = all(f.unit.endswith("/USD") for f in own)
+    year = str(factor_editions()[edition].data_year) if per_dollar else "2024"
     rows = []
     for activity in sorted({f.activity for f in own if f.activity in types}):
         uses = sorted(
             {f.variant for f in own if f.activity == activity}
             & {"stationary", "mobile", "mobile_uncontrolled"}
         )
-        unit = types[activity].canonical_unit
-        rows.append(year_row("X1", activity, 100, unit, uses[0] if uses else ""))
-    return entity, rows
+        unit = "USD" if per_dollar else types[activity].canonical_unit
+        attribute = VARIANT_ATTRIBUTE.get(types[activity].category, "")
+        variant = next(f.variant for f in own if f.activity == activity) if attribute else ""
+        row = year_row("X1", activity, 100, unit, uses[0] if uses else "")
+        row[1:3] = [f"{year}-01-01", f"{year}-12-31"]
+        rows.append([*row, attribute and f'{{"{attribute}": "{variant}"}}'])
+    return entity, rows, year
 
 
 @pytest.mark.parametrize("edition", sorted(factor_editions()))
@@ -248,12 +258,15 @@ def test_every_shipped_edition_computes_when_pinned_or_is_refused(
     cli: Cli, tmp_path: Path, edition: str
 ) -> None:
     series = factor_editions()[edition].series
-    entity, rows = _rows_for(edition)
+    entity, rows, year = _rows_for(edition)
     entities = [*ENTITIES, *entity]
     cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entities)))
-    if rows:
-        cli("import", "activities", str(write_csv(tmp_path / "a.csv", HEADER, rows)))
-    args = ("calc", "--year", "2024", "--pin", f"{series}={edition}", "--allow-incomplete")
+    for attribute in sorted({r[-1] for r in rows}):
+        some = [r[:-1] + _attribute_cells(attribute) for r in rows if r[-1] == attribute]
+        header = [*HEADER, *_attribute_names(attribute)]
+        path = write_csv(tmp_path / f"a{len(list(tmp_path.iterdir()))}.csv", header, some)
+        cli("import", "activities", str(path))
+    args = ("calc", "--year", year, "--pin", f"{series}={edition}", "--allow-incomplete")
     result = cli(*args, "--json", expect=None)
     if result.exit_code == 2:
         assert f"--pin {series}={edition}: " in result.output
@@ -262,6 +275,15 @@ def test_every_shipped_edition_computes_when_pinned_or_is_refused(
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert edition in out["editions"], out["unresolved"]
+
+
+def _attribute_names(cell: str) -> list[str]:
+    return sorted(json.loads(cell)) if cell else []
+
+
+def _attribute_cells(cell: str) -> list[object]:
+    values = json.loads(cell) if cell else {}
+    return [values[k] for k in sorted(values)]
 
 
 def test_a_profile_keeping_volumes_apart_gives_the_hint_for_any_spelling() -> None:

@@ -84,9 +84,7 @@ def needs(activity: str) -> tuple[str, ...]:
         return ("energy_indirect", "scope2_location", "scope2_market")
     if kind.category == "refrigerant":
         return ("scope1",)
-    if kind.scope == 3:
-        return ("scope3",)
-    return ()
+    return ()  # Scope 3 types are computed by calc.scope3
 
 
 @dataclass(frozen=True, slots=True)

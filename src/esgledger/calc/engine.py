@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -47,6 +48,7 @@ class EngineOutput:
     coefficients: pl.DataFrame = field(default_factory=pl.DataFrame)
     excess_instruments: list[str] = field(default_factory=list)
     by_activity: dict[str, dict[str, float]] = field(default_factory=dict)
+    scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
 
 
 def compute(

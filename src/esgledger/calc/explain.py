@@ -53,7 +53,7 @@ def quantities_for(metric: str | None) -> tuple[str, ...]:
     )
 
 
-def _factor_detail(library: FactorLibrary, factor_id: str) -> dict[str, Any]:
+def factor_detail(library: FactorLibrary, factor_id: str) -> dict[str, Any]:
     rec = library.by_id.get(factor_id)
     if rec is None:
         return {"id": factor_id}
@@ -80,7 +80,13 @@ def explain(
     limit: int = 200,
 ) -> dict[str, Any]:
     """Figures of one run with every contributing row, in activity order."""
+    from esgledger.calc.scope3.explain import explain_scope3, scope3_categories_of  # its user
+
     run = get_run(session, run_id)
+    categories = scope3_categories_of(metric)
+    if categories:  # Scope 3 lines are stored per category with the run
+        result = explain_scope3(session, run, categories, entity=entity, limit=limit)
+        return {"edition_rule": edition_rule_of(json.loads(run.options), run.year), **result}
     wanted = quantities_for(metric)
     coefs = {
         c.coef_id: c
@@ -111,7 +117,7 @@ def explain(
         factors = []
         for fid in filter(None, coef.factor_ids.split(";")):
             if fid not in factor_cache:
-                factor_cache[fid] = _factor_detail(library, fid)
+                factor_cache[fid] = factor_detail(library, fid)
             factors.append(factor_cache[fid])
         rows.append(
             {

@@ -23,6 +23,8 @@ from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
+from esgledger.calc.scope3 import compute_scope3
+from esgledger.calc.scope3.output import merge_scope3, scope3_summary
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -174,6 +176,7 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
             _check_pins(library, options)
             inputs = load_inputs(session, options)
         out = compute(inputs.activities, inputs.entities, library, options)
+        merge_scope3(out, compute_scope3(inputs.activities, inputs.entities, library, options))
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
@@ -238,6 +241,7 @@ def _store_run(
                 # readers of the stored totals (KPIs, checks, the report) see the flag too
                 "incomplete": out.unresolved.height > 0,
                 "incomplete_figures": incomplete_figures(out.unresolved),
+                "scope3": out.scope3,
             }
         ),
         activity_rows=inputs.activities.height,
@@ -319,6 +323,7 @@ def run_summary(
         # a run with unresolved rows has totals that are short: every reader must say so
         "incomplete": run.unresolved > 0,
         "incomplete_figures": stored.get("incomplete_figures", []),
+        "scope3": scope3_summary(stored.get("scope3")),
     }
 
 

@@ -252,6 +252,9 @@ def explain_cmd(
     console.print(describe_rule(result["edition_rule"]))
     for name, fig in result["figures"].items():
         short = " [red](incomplete: unresolved rows left out; `esg calc show` lists them)[/red]"
+        if fig["value"] is None:  # a Scope 3 category without a figure: never a 0
+            console.print(f"[bold]{name}[/bold]: not available ({fig.get('reason')})")
+            continue
         console.print(
             f"[bold]{name}[/bold]: {fig['value']:,.4f} {fig['unit']} from {fig['rows']} rows"
             + (short if fig["incomplete"] else "")

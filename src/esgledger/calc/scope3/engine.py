@@ -1,0 +1,315 @@
+"""Scope 3 rows → per-category figures with every method side by side.
+
+Rows are grouped by (entity, activity, unit, attributes) with Polars; each group's methods
+and factors are resolved once, with the same resolver (pins, as-of, editions) as Scope 1/2,
+so a run records which edition and rule chose each factor. Figures carry the entity's
+boundary share. A group that no method can compute leaves its rows unresolved, with the
+reason, and its category incomplete: never a silent zero.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from esgledger.calc.coding import regions_for
+from esgledger.calc.library import FactorLibrary
+from esgledger.calc.options import RunOptions
+from esgledger.calc.resolve import ANY, Region, Resolution, Resolver
+from esgledger.calc.scope3.categories import CATEGORIES, category_key, category_of
+from esgledger.calc.scope3.currency import currency_of, to_factor_dollars
+from esgledger.calc.scope3.methods import Component, Method, methods_for
+from esgledger.catalog import activity_types
+from esgledger.errors import InvalidInput
+from esgledger.units import multiplier
+
+GEOGRAPHIC_PROXY = "geographic_proxy"
+# Shipped Scope 3 series, in the order they are asked (each covers different activities);
+# pinned and workspace series come first, as for Scope 1/2.
+SCOPE3_SERIES = ("us_epa.supply_chain", "uk_desnz.ghg_cf")
+UNRESOLVED_SCHEMA = {
+    "activity_id": pl.Int64,
+    "entity_id": pl.Utf8,
+    "activity": pl.Utf8,
+    "quantity": pl.Utf8,
+    "reason": pl.Utf8,
+}
+
+
+def in_scope3(activity: str) -> bool:
+    """Rows the Scope 3 engine reads: Scope 3 activity types, and fuels and purchased
+    electricity for their upstream emissions (category 3)."""
+    kind = activity_types().get(activity)
+    if kind is None:
+        return False
+    return kind.scope == 3 or kind.category == "fuel" or activity == "electricity.purchased"
+
+
+@dataclass
+class Scope3Output:
+    lines: list[dict[str, Any]]  # one per (row group × method), with factors and the rule
+    unresolved: pl.DataFrame  # one row per activity record no method could compute
+    by_category: dict[str, dict[str, Any]]
+    total_tco2e: float
+    incomplete: bool
+    factors_used: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Computed:
+    tco2e_per_unit: float  # t CO2e per one unit of the row's quantity, at 100 % share
+    tco2e_per_row: float  # t CO2e per row whatever its quantity (supplier data per line)
+    factor_ids: tuple[str, ...]
+    rule: str
+    flags: tuple[str, ...]
+
+
+def compute_scope3(
+    activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
+) -> Scope3Output:
+    """Scope 3 of the run's rows (columns as for the Scope 1/2 engine)."""
+    resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
+    wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
+    rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
+    groups = rows.group_by(
+        ["entity_id", "activity", "unit", "attributes"], maintain_order=True
+    ).agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id"))
+    place = {
+        e: (regions_for(c, s), share)
+        for e, c, s, share in entities.select(
+            "entity_id", "country", "subdivision", "share"
+        ).iter_rows()
+    }
+    lines: list[dict[str, Any]] = []
+    bad: list[tuple[list[int], str, str, str, str]] = []
+    for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
+        attrs = _attributes(attributes)
+        category = category_of(activity, attrs)
+        if category is None:
+            continue
+        regions, share = place[entity]
+        found = []
+        reasons = []
+        for method in methods_for(activity, attrs):
+            result = _compute(method, unit, regions, resolver, library, options)
+            if isinstance(result, str):
+                reasons.append(f"{method.name}: {result}")
+            else:
+                found.append((method, result))
+        lines.extend(
+            _line(category, entity, activity, unit, quantity, count, ids, share, method, result, i)
+            for i, (method, result) in enumerate(found)
+        )
+        if not found:
+            bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
+    unresolved = _unresolved(bad)
+    by_category, incomplete = _categories(lines, bad, library)
+    total = math.fsum(line["tco2e"] for line in lines if line["used"])
+    used = sorted({f for line in lines for f in line["factor_ids"]})
+    return Scope3Output(lines, unresolved, by_category, total, incomplete, used)
+
+
+def _line(
+    category: int,
+    entity: str,
+    activity: str,
+    unit: str,
+    quantity: float,
+    count: int,
+    ids: list[int],
+    share: float,
+    method: Method,
+    result: _Computed,
+    position: int,
+) -> dict[str, Any]:
+    """One stored line: a row group under one method; the first method that resolved is
+    the one used, the others are shown beside it."""
+    return {
+        "category": category_key(category),
+        "entity_id": entity,
+        "activity": activity,
+        "method": method.name,
+        "used": position == 0,
+        "quantity": quantity,
+        "unit": unit,
+        "rows": count,
+        "row_ids": ids[:20],
+        "share": share,
+        "tco2e": (quantity * result.tco2e_per_unit + count * result.tco2e_per_row) * share,
+        "factor_ids": list(result.factor_ids),
+        "rule": result.rule,
+        "flags": list(result.flags),
+    }
+
+
+def _attributes(text: str | None) -> dict[str, str]:
+    if not text:
+        return {}
+    return {k: str(v) for k, v in json.loads(text).items()}
+
+
+def _compute(
+    method: Method,
+    unit: str,
+    regions: tuple[Region, ...],
+    resolver: Resolver,
+    library: FactorLibrary,
+    options: RunOptions,
+) -> _Computed | str:
+    """t CO2e per unit of the row for one method, or why it cannot be computed."""
+    if method.missing:
+        return method.missing
+    if method.supplier_kg is not None:
+        rule = "supplier's product footprint of the line (supplier_kgco2e), kg → t"
+        return _Computed(0.0, method.supplier_kg / 1000.0, (), rule, ())
+    per_unit = 0.0
+    ids: list[str] = []
+    rules: list[str] = []
+    flags: list[str] = []
+    for component in method.components:
+        search = regions if method.local_only else (*regions, Region("any", ANY))
+        part = _component(component, unit, search, regions, resolver, library, options)
+        if isinstance(part, str):
+            return part
+        per_unit += part.tco2e_per_unit
+        ids.extend(part.factor_ids)
+        rules.append(f"{component.label}: {part.rule}")
+        flags.extend(part.flags)
+    return _Computed(per_unit, 0.0, tuple(ids), "; ".join(rules), tuple(dict.fromkeys(flags)))
+
+
+def _component(
+    component: Component,
+    unit: str,
+    search: tuple[Region, ...],
+    regions: tuple[Region, ...],
+    resolver: Resolver,
+    library: FactorLibrary,
+    options: RunOptions,
+) -> _Computed | str:
+    tried: list[str] = []
+    for variant in component.variants:
+        found = resolver.resolve(
+            kind="emission_factor",
+            activity=component.factor_activity,
+            parameter="ef",
+            gas="CO2e",
+            year=options.year,
+            regions=search,
+            series=resolver.chain(SCOPE3_SERIES),
+            variants=(variant,),
+        )
+        if found is None:
+            tried.append(variant)
+            continue
+        converted = _per_unit(found, unit, regions, library, options)
+        if isinstance(converted, str):
+            tried.append(f"{variant} ({converted})")
+            continue
+        return converted
+    what = ", ".join(tried) or "none"
+    where = ", ".join(r.code for r in search if r.code != ANY) or "any region"
+    return (
+        f"no {component.label} factor for {component.factor_activity} in {unit} for {where} "
+        f"(variants tried: {what})"
+    )
+
+
+def _per_unit(
+    found: Resolution,
+    unit: str,
+    regions: tuple[Region, ...],
+    library: FactorLibrary,
+    options: RunOptions,
+) -> _Computed | str:
+    """The factor in t CO2e per unit of the row, spend converted to the factor's dollars."""
+    factor = found.factor
+    flags = list(found.flags)
+    if factor.region not in {r.code for r in regions}:
+        flags.append(GEOGRAPHIC_PROXY)  # e.g. UK freight factors for a Chinese site
+    rule = found.rule
+    ids = [factor.factor_id]
+    base_unit = unit
+    if currency_of(unit) is not None and currency_of(factor.unit.split("/")[-1]) is not None:
+        conversion = to_factor_dollars(
+            library, unit, options.year, factor.data_year or options.year
+        )
+        if isinstance(conversion, str):
+            return conversion
+        rule += f"; {conversion.note}" if conversion.note else ""
+        ids.extend(conversion.factor_ids)
+        scale, base_unit = conversion.multiplier, "USD"
+    else:
+        scale = 1.0
+    try:
+        to_t = multiplier(f"({base_unit}) * ({factor.unit})", "tCO2e")
+    except InvalidInput:
+        return f"unit {unit!r} does not fit factor unit {factor.unit!r}"
+    return _Computed(factor.value * to_t * scale, 0.0, tuple(ids), rule, tuple(flags))
+
+
+def _unresolved(bad: list[tuple[list[int], str, str, str, str]]) -> pl.DataFrame:
+    records = [
+        (i, e, a, "scope3", reason)
+        for ids, e, a, _cat, reason in bad
+        if activity_types()[a].scope == 3  # category 3 gaps stay in its block: Scope 1/2
+        for i in ids  # rows are complete on their own
+    ]
+    return pl.DataFrame(records, schema=UNRESOLVED_SCHEMA, orient="row")
+
+
+def _categories(
+    lines: list[dict[str, Any]],
+    bad: list[tuple[list[int], str, str, str, str]],
+    library: FactorLibrary,
+) -> tuple[dict[str, dict[str, Any]], bool]:
+    """``cat1`` … ``cat15``: figure of the used methods, every method's figure, editions,
+    unresolved rows with reasons."""
+    unresolved_by_cat: dict[str, int] = {}
+    reasons_by_cat: dict[str, set[str]] = {}
+    for ids, _entity, activity, cat, reason in bad:
+        unresolved_by_cat[cat] = unresolved_by_cat.get(cat, 0) + len(ids)
+        reasons_by_cat.setdefault(cat, set()).add(f"{activity}: {reason}")
+    out: dict[str, dict[str, Any]] = {}
+    for number, name in CATEGORIES.items():
+        key = category_key(number)
+        mine = [line for line in lines if line["category"] == key]
+        missing = unresolved_by_cat.get(key, 0)
+        used = [line for line in mine if line["used"]]
+        methods: dict[str, dict[str, Any]] = {}
+        for line in mine:
+            m = methods.setdefault(line["method"], {"tco2e": 0.0, "used_rows": 0, "rows": 0})
+            m["tco2e"] += line["tco2e"]
+            m["rows"] += line["rows"]
+            m["used_rows"] += line["rows"] if line["used"] else 0
+        used_names = sorted({line["method"] for line in used})
+        method = "hybrid" if len(used_names) > 1 else (used_names[0] if used_names else None)
+        out[key] = {
+            "name": name,
+            "tco2e": sum(line["tco2e"] for line in used) if used else None,
+            "status": "calculated" if used else "not_available",
+            "method": method,
+            "methods": methods,
+            "reason": _reason(used, missing, sorted(reasons_by_cat.get(key, ()))),
+            "factor_editions": sorted(
+                {library.by_id[f].edition for line in used for f in line["factor_ids"]}
+            ),
+            "unresolved_rows": missing,
+            "unresolved_reasons": sorted(reasons_by_cat.get(key, ())),
+            "incomplete": missing > 0,
+        }
+    return out, any(c["incomplete"] for c in out.values())
+
+
+def _reason(used: list[dict[str, Any]], missing: int, reasons: list[str]) -> str | None:
+    if missing and not used:
+        return f"not available: all {missing} rows unresolved ({'; '.join(reasons)[:300]})"
+    if missing:
+        return f"incomplete: {missing} rows unresolved"
+    if not used:
+        return "not available: no activity data and not screened"
+    return None

@@ -1,0 +1,91 @@
+"""Which calculation methods apply to a Scope 3 row, and what each needs.
+
+A row may carry more than one method (supplier-specific data beside the spend factor): all
+are computed side by side and the first in preference order that resolves is marked used.
+Rows name their factor variant in an attribute column, so the import format is the activity
+import with extra columns (``naics``, ``vehicle``, ``treatment``, ``supplier_kgco2e``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from esgledger.catalog import activity_types
+
+SPEND_FACTOR_ACTIVITY = "spend.purchased_goods"  # EEIO factors serve categories 1 and 2
+VARIANT_ATTRIBUTE = {
+    "spend": "naics",
+    "travel": "vehicle",
+    "freight": "vehicle",
+    "waste": "treatment",
+}
+# Category 3 parts per activity: (component, variants tried in order for the row's unit).
+FUEL_UPSTREAM = (("well-to-tank", ("wtt", "wtt_net_cv", "wtt_litres")),)
+ELECTRICITY_UPSTREAM = (
+    ("transmission and distribution losses", ("td_loss",)),
+    ("well-to-tank of generation", ("wtt",)),
+    ("well-to-tank of T&D losses", ("wtt_td",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One factor the method multiplies the quantity by (a method may add several)."""
+
+    label: str
+    factor_activity: str
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    name: str  # spend_based | supplier_specific | distance_based | waste_type | average_data
+    components: tuple[Component, ...] = ()
+    missing: str = ""  # why the method cannot run on this row, if it cannot
+    supplier_kg: float | None = None  # supplier_specific: the supplier's kg CO2e per row
+    # only factors of the site's own regions: upstream of fuels and of the grid depends on
+    # the country's supply chain and grid, so another country's factor is no estimate
+    local_only: bool = False
+
+
+def methods_for(activity: str, attributes: dict[str, str]) -> list[Method]:
+    """The methods for one row, most preferred first."""
+    kind = activity_types()[activity]
+    if kind.category == "fuel":
+        return [_parts("average_data", activity, FUEL_UPSTREAM)]
+    if activity == "electricity.purchased":
+        return [_parts("average_data", activity, ELECTRICITY_UPSTREAM)]
+    attribute = VARIANT_ATTRIBUTE.get(kind.category)
+    if attribute is None:
+        return [Method("average_data", missing=f"no Scope 3 method for {activity} yet")]
+    name = {"spend": "spend_based", "waste": "waste_type"}.get(kind.category, "distance_based")
+    factor_activity = SPEND_FACTOR_ACTIVITY if kind.category == "spend" else activity
+    variant = attributes.get(attribute, "").strip()
+    average = (
+        Method(name, (Component(name, factor_activity, (variant,)),))
+        if variant
+        else Method(name, missing=f"{activity} rows need a {attribute!r} column for the factor")
+    )
+    if kind.category == "spend":
+        supplier = _supplier(attributes)
+        if supplier is not None:
+            return [supplier, average]
+    return [average]
+
+
+def _parts(name: str, activity: str, parts: tuple[tuple[str, tuple[str, ...]], ...]) -> Method:
+    components = tuple(Component(label, activity, variants) for label, variants in parts)
+    return Method(name, components, local_only=True)
+
+
+def _supplier(attributes: dict[str, str]) -> Method | None:
+    text = attributes.get("supplier_kgco2e", "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return Method("supplier_specific", missing=f"supplier_kgco2e {text!r} is not a number")
+    if value < 0 or value != value:
+        return Method("supplier_specific", missing=f"supplier_kgco2e {text!r} is negative")
+    return Method("supplier_specific", supplier_kg=value)

@@ -1,0 +1,36 @@
+"""How Scope 3 joins a run: its total, its unresolved rows and its per-category block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from esgledger.calc.engine import EngineOutput
+from esgledger.calc.scope3.engine import Scope3Output
+
+
+def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
+    """Scope 3 into the run's output: ``scope3_tco2e`` in the totals (with boundary shares),
+    its unresolved rows beside Scope 1/2's (so the run is incomplete and says so wherever
+    it is read), its factors in the run's editions, and the by-category block."""
+    out.totals["scope3_tco2e"] = scope3.total_tco2e
+    if scope3.unresolved.height:
+        out.unresolved = pl.concat([out.unresolved, scope3.unresolved], how="vertical_relaxed")
+    out.factors_used = sorted({*out.factors_used, *scope3.factors_used})
+    for line in scope3.lines:
+        if line["used"]:
+            figures = out.by_activity.setdefault(line["activity"], {})
+            figures["scope3_tco2e"] = figures.get("scope3_tco2e", 0.0) + line["tco2e"]
+    out.scope3 = {
+        "by_category": scope3.by_category,
+        "incomplete": scope3.incomplete,
+        "lines": scope3.lines,
+    }
+
+
+def scope3_summary(stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The stored block as ``esg calc --json`` shows it (lines stay for ``explain``)."""
+    if not stored:
+        return {"by_category": {}, "incomplete": False}
+    return {"by_category": stored["by_category"], "incomplete": stored["incomplete"]}
