@@ -19,9 +19,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from esgledger.api.app import create_app
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
+from esgledger.server import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
