@@ -31,11 +31,11 @@ from pathlib import Path
 
 import httpx
 
-from esgledger.api.app import create_app
 from esgledger.demo import REPORT_YEAR, build
 from esgledger.demo.scale_stage import scale_requests
 from esgledger.demo.team_stage import read_credentials
 from esgledger.ledger.db import Database
+from esgledger.server import create_app
 
 GOAL_MS = 300.0
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -11,32 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-import typer.main
-import typer.testing
 from typer.testing import CliRunner
 
 from esgledger.cli.main import app
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
 from tests.pg import LocalPostgres
-
-_COMMANDS: dict[int, Any] = {}
-
-
-def _command_once(app: typer.Typer) -> Any:
-    """Typer rebuilds the whole ``esg`` command tree (~0.25 s) on every in-process call; the
-    suite makes thousands of calls, so the tree is built once per app and reused (click
-    commands keep no state between invocations)."""
-    if id(app) not in _COMMANDS:
-        _COMMANDS[id(app)] = typer.main.get_command(app)
-    return _COMMANDS[id(app)]
-
-
-@pytest.fixture(autouse=True)
-def _esg_tree_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
+from tests.pg_pool import DatabasePool, admin_connection
 
 
 @dataclass(frozen=True)
@@ -78,16 +60,11 @@ def pg_base_url() -> Iterator[str]:
         server.stop()
 
 
-def _admin(url: str) -> psycopg.Connection:
-    plain = url.replace("postgresql+psycopg://", "postgresql://")
-    return psycopg.connect(plain, autocommit=True)
-
-
 @pytest.fixture(scope="session")
 def pg_template(pg_base_url: str) -> str:
     """A migrated database to copy for each test."""
     name = "esg_template"
-    with _admin(pg_base_url) as conn:
+    with admin_connection(pg_base_url) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
     db, _ = init_workspace(pg_base_url.rsplit("/", 1)[0] + f"/{name}", actor="test")
@@ -103,18 +80,25 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_pool(pg_base_url: str, pg_template: str) -> Iterator[DatabasePool]:
+    pool = DatabasePool(pg_base_url, pg_template)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
 @pytest.fixture
-def pg_db(pg_base_url: str, pg_template: str) -> Iterator[Database]:
-    name = "t_" + uuid.uuid4().hex[:16]
-    with _admin(pg_base_url) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
-    db = Database(pg_base_url.rsplit("/", 1)[0] + f"/{name}")
+def pg_db(pg_pool: DatabasePool) -> Iterator[Database]:
+    """A fresh copy of the migrated template, made ahead by the pool."""
+    name = pg_pool.take()
+    db = Database(pg_pool.url_of(name))
     try:
         yield db
     finally:
         db.dispose()
-        with _admin(pg_base_url) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        pg_pool.give_back(name)
 
 
 @pytest.fixture
@@ -132,13 +116,13 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 def empty_pg_url(pg_base_url: str) -> Iterator[str]:
     """An empty PostgreSQL database (no schema), e.g. to restore into."""
     name = "e_" + uuid.uuid4().hex[:16]
-    with _admin(pg_base_url) as conn:
+    with admin_connection(pg_base_url) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     url = pg_base_url.rsplit("/", 1)[0] + f"/{name}"
     try:
         yield url
     finally:
-        with _admin(pg_base_url) as conn:
+        with admin_connection(pg_base_url) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

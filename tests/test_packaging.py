@@ -7,6 +7,8 @@ version and ``constraints.txt`` pins the exact versions ``scripts/setup.sh`` ins
 from __future__ import annotations
 
 import importlib.metadata
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -83,3 +85,14 @@ def test_the_changelog_has_an_unreleased_section() -> None:
     assert text.startswith("# Changelog")
     assert "## [Unreleased]" in text
     assert "keepachangelog.com" in text
+
+
+def test_the_test_client_runs_without_a_deprecation_warning() -> None:
+    """Starlette's TestClient warns when it falls back to plain ``httpx``; ``httpx2`` is a
+    test dependency, so importing it is silent."""
+    done = subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", "import starlette.testclient"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr

@@ -10,11 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import add_user, grant
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
+from esgledger.server import create_app
 from tests.factories import entities_file
 
 YEAR = 2025

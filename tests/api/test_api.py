@@ -10,13 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token, revoke_token
 from esgledger.auth.users import add_user, grant
 from esgledger.cli.main import app
 from esgledger.kpi.readout import series_readout
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
+from esgledger.server import create_app
 from tests.conftest import Cli
 from tests.factories import entities_file
 

@@ -17,11 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from esgledger.api.app import create_app
 from esgledger.disclose.archive import archive_files
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.report_models import PublishedReport
+from esgledger.server import create_app
 from tests.api.conftest import YEAR, Api, problem, setup_users
 
 REQUEST = {
@@ -114,7 +114,7 @@ def test_a_damaged_report_file_is_an_integrity_problem_not_a_404(
     report_id = _published(api.db, tmp_path)
     assert api.call("aldo", "GET", f"/reports/{report_id}/file").status_code == 200
     tamper(api.db, report_id)
-    with caplog.at_level(logging.ERROR, logger="esgledger.api.errors"):
+    with caplog.at_level(logging.ERROR, logger="esgledger.http_shared.errors"):
         body = problem(api.call("aldo", "GET", f"/reports/{report_id}/file"), 500)
     logged = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert logged == [f"integrity failure on /api/v1/reports/{report_id}/file: {body['detail']}"]

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import add_user
 from esgledger.ledger.db import Database
+from esgledger.server import create_app
 from tests.web.kpi_marks_workspace import LAST, MIDDLE, build
 
 FIGURE_FIELDS = {

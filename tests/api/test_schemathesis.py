@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.assess.materiality import create_assessment
 from esgledger.assess.risk import add_risk
 from esgledger.assess.targets import add_target
@@ -36,6 +36,7 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.workspace import init_workspace
+from esgledger.server import create_app
 from esgledger.workflow import review
 from esgledger.workflow.evidence import add_evidence
 from esgledger.workflow.requests import issue_requests

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import add_user
 from esgledger.calc.library import FactorLibrary
+from esgledger.server import create_app
 from tests.conftest import Cli
 from tests.factories import write_csv
 

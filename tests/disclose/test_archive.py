@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from esgledger.api.app import create_app
 from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import add_user
 from esgledger.disclose.archive import get_published, list_published
@@ -21,6 +20,7 @@ from esgledger.errors import Exit, IntegrityFailure, NotFound
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.report_models import PublishedReport
+from esgledger.server import create_app
 from tests.conftest import Cli, DemoBuild
 from tests.web.conftest import log_in
 

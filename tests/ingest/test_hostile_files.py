@@ -14,13 +14,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.cli.import_guard import ImportFailed, unexpected_failures
 from esgledger.cli.main import app
 from esgledger.errors import Exit
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.models import ActivityRecord
+from esgledger.server import create_app
 from tests.api.conftest import problem, setup_users
 from tests.factories import ACTIVITY_HEADER, entities_file, write_csv, write_xlsx
 from tests.web.conftest import csrf_of, log_in, make_user

@@ -22,12 +22,13 @@ import psycopg
 import pytest
 from sqlalchemy import func, select
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.errors import Exit
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import ActivityRecord, KpiValue
+from esgledger.server import create_app
 from tests.api.conftest import problem, setup_users
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api.app import create_app
 from esgledger.auth.users import add_user, grant, set_password
 from esgledger.ledger.db import Database
+from esgledger.server import create_app
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -10,7 +10,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api import paging
+from esgledger.http_shared import paging
 from esgledger.ledger.db import Database
 from esgledger.web import listing
 from tests.web.test_list_pages import many, org  # noqa: F401 - fixtures

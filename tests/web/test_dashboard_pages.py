@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api.app import create_app
 from esgledger.auth.permissions import Principal
 from esgledger.calc.runs import list_runs, run_summary
 from esgledger.kpi.series import kpi_series
 from esgledger.ledger.db import Database
+from esgledger.server import create_app
 from esgledger.web.templating import number
 from esgledger.workflow.requests import issue_requests
 from tests.conftest import Cli, DemoBuild

@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from esgledger.api.app import create_app
 from esgledger.ledger.db import Database
+from esgledger.server import create_app
 from tests.api.conftest import PROBLEM_KEYS
 from tests.api.test_failure_kinds import REQUEST, _published, setup_users, tamper, write_lock_held
 from tests.web.conftest import PASSWORD, csrf_of, log_in, make_user
@@ -84,7 +84,7 @@ def test_a_damaged_report_file_is_an_integrity_page(
     log_in(web, "aldo")
     assert web.get(f"/reports/{report_id}/file").status_code == 200
     tamper(db, report_id)
-    with caplog.at_level(logging.ERROR, logger="esgledger.api.errors"):
+    with caplog.at_level(logging.ERROR, logger="esgledger.http_shared.errors"):
         text = _html_error(web.get(f"/reports/{report_id}/file"), 500)
     assert any(
         r.getMessage().startswith(f"integrity failure on /reports/{report_id}/file: published")

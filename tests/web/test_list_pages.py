@@ -11,9 +11,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api.paging import csv_response
 from esgledger.auth.users import principal
 from esgledger.catalog import metrics
+from esgledger.http_shared.paging import csv_response
 from esgledger.ledger.db import Database
 from esgledger.workflow import review
 from esgledger.workflow.requests import get_request

@@ -23,13 +23,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from esgledger.api.app import PREFIX, create_app
+from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token
 from esgledger.errors import ConcurrentChange, Exit
 from esgledger.ledger import audit, audit_deep
 from esgledger.ledger.db import Database
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import KpiValue
+from esgledger.server import create_app
 from tests.factories import write_csv
 from tests.ledger.test_concurrent_imports import (
     KPI_HEADER,

@@ -7,7 +7,8 @@ risks, targets), :mod:`~esgledger.api.admin_routes` (audit log, users),
 Each endpoint checks the principal with :func:`esgledger.auth.permissions.require` and calls
 the same service as the CLI.
 
-:func:`esgledger.api.app.create_app` builds the FastAPI application for one workspace;
+:func:`esgledger.api.app.create_api` builds the API for one workspace (the pages join it in
+:mod:`esgledger.server`);
 ``esg serve`` runs it with uvicorn. Every error is an RFC 9457 problem-details document
-(:mod:`esgledger.api.errors`).
+(:mod:`esgledger.http_shared.errors`).
 """

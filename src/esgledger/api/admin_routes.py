@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
-from esgledger.api.paging import offset_link_header
 from esgledger.auth.permissions import require
 from esgledger.auth.users import list_users, user_dict
+from esgledger.http_shared.paging import offset_link_header
 from esgledger.ledger import audit
 
 router = APIRouter()

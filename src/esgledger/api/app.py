@@ -1,9 +1,13 @@
-"""The FastAPI application factory: one workspace database per app."""
+"""The JSON API's application: its routers, limits and problem-details errors.
+
+The whole server (API and pages) is assembled by :mod:`esgledger.server`, which alone
+knows both interfaces.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import FastAPI
@@ -13,7 +17,6 @@ from esgledger.api import (
     account_routes,
     admin_routes,
     assess_routes,
-    errors,
     import_routes,
     report_routes,
     workflow_routes,
@@ -22,30 +25,19 @@ from esgledger.api.body_limit import BodyLimit
 from esgledger.api.gate import RequestGate
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
-from esgledger.ledger.workspace import open_workspace
+from esgledger.http_shared import errors
+from esgledger.ledger.db import Database
 from esgledger.settings import get_settings
-from esgledger.web import install as install_web
 
 PREFIX = "/api/v1"
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
-def create_app(db_target: str) -> FastAPI:
-    """The API for the workspace at ``db_target`` (SQLite path or PostgreSQL URL).
-
-    The workspace must exist and be migrated (as for every ``esg`` command); the schema is
-    published at ``/api/v1/openapi.json``; the interactive docs are the web page ``/api-docs``
-    (signed-in users only, Swagger UI served from the installed package, no CDN).
+def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
+    """The API on an open workspace ``database``; the schema is published at
+    ``/api/v1/openapi.json``; the interactive docs are the web page ``/api-docs`` (signed-in
+    users only, Swagger UI served from the installed package, no CDN).
     """
-    database = open_workspace(db_target)
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        previews = getattr(_app.state, "previews", None)  # the web's report preview jobs
-        if previews is not None:
-            previews.close()
-        database.dispose()
-
     app = FastAPI(
         title="esgledger API",
         version=esgledger.__version__,
@@ -70,7 +62,6 @@ def create_app(db_target: str) -> FastAPI:
     _document_problems(app)
     errors.install(app)
     app.add_middleware(RequestGate, limit=get_settings().db_pool_size)
-    install_web(app)  # last: its security headers and last-resort handler wrap everything
     return app
 
 
@@ -91,9 +82,3 @@ def _document_problems(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-
-
-def app_from_settings() -> FastAPI:
-    """The app for the workspace in ``ESG_DATABASE_URL``: what each ``esg serve --workers``
-    process builds for itself."""
-    return create_app(get_settings().database_url)

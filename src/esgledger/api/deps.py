@@ -20,10 +20,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from esgledger.api.errors import Unauthorized
 from esgledger.auth.permissions import MATRIX, PermissionDenied, Principal, can, require
 from esgledger.auth.tokens import authenticate_token, token_hash
 from esgledger.errors import InvalidInput
+from esgledger.http_shared.errors import Unauthorized
 from esgledger.ledger.db import Database
 from esgledger.ledger.state import ledger_state
 from esgledger.ledger.state_cache import StateCache

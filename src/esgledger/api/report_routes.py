@@ -12,9 +12,9 @@ from fastapi import APIRouter, Path, Query, Response
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
-from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import require
 from esgledger.disclose.archive import get_published, list_published, published_dict
+from esgledger.http_shared.downloads import attachment
 
 router = APIRouter()
 

@@ -12,7 +12,6 @@ from sqlalchemy import ColumnElement
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
-from esgledger.api.paging import list_query, with_page_headers
 from esgledger.api.state_bodies import answer, state_body
 from esgledger.auth.permissions import require
 from esgledger.calc.resolution_notes import resolution_notes
@@ -22,6 +21,7 @@ from esgledger.checks import run_checks
 from esgledger.checks.finding_list import DEFAULT_SORT as FINDING_DEFAULT
 from esgledger.checks.finding_list import SORT_KEYS as FINDING_SORT
 from esgledger.checks.finding_list import matches as finding_matches
+from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import series_readout
 from esgledger.ledger.activities import activity_dict, activity_query

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, WriterDep, as_json, require_some, uploaded
-from esgledger.api.downloads import attachment
-from esgledger.api.paging import list_query, with_page_headers
 from esgledger.auth.permissions import Principal, can, require
+from esgledger.http_shared.downloads import attachment
+from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.ledger.listing import ListParams
 from esgledger.workflow import evidence as ev
 from esgledger.workflow import review

@@ -47,9 +47,10 @@ def issue_token(
         raise Conflict(f"user {user.username!r} is disabled; enable it before issuing a token")
     plain = PREFIX + secrets.token_urlsafe(32)
     now = now or utcnow()
+    expires_at = now + dt.timedelta(days=get_settings().token_days)
     row = ApiToken(
         created_at=now,
-        expires_at=now + dt.timedelta(days=get_settings().token_days),
+        expires_at=expires_at,
         user_id=user.id,
         name=name.strip(),
         prefix=plain[:SHOWN],
@@ -67,7 +68,7 @@ def issue_token(
             "token_id": row.id,
             "prefix": row.prefix,
             "name": row.name,
-            "expires_at": row.expires_at.isoformat(timespec="seconds"),
+            "expires_at": expires_at.isoformat(timespec="seconds"),
         },
     )
     return plain, row

@@ -138,7 +138,8 @@ def authenticate(session: Session, username: str, password: str) -> Principal:
     usable = user is not None and user.active and bool(user.password_hash)
     # Every attempt costs one argon2 check, so the answer's timing tells nothing about
     # which usernames exist or are disabled.
-    matches = verify_password(user.password_hash if usable else dummy_hash(), password)
+    stored = user.password_hash if user is not None and usable else None
+    matches = verify_password(stored or dummy_hash(), password)
     if user is None or not usable or not matches:
         raise PermissionDenied("wrong username or password, or the user is disabled")
     if needs_rehash(user.password_hash):

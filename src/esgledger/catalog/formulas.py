@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pint
 
@@ -94,7 +95,7 @@ def _convert(node: ast.expr, formula: str) -> _Node:
         return _Unary(type(node.op), _convert(node.operand, formula))
     if isinstance(node, ast.Constant):
         # bool is an int subclass; True is not a number in a formula.
-        if type(node.value) in (int, float):
+        if isinstance(node.value, int | float) and not isinstance(node.value, bool):
             return _Num(float(node.value))
         raise InvalidInput(f"formula {formula!r}: {node.value!r} is not a number")
     if isinstance(node, ast.Attribute | ast.Name):
@@ -187,7 +188,7 @@ def evaluate(formula: str, values: Mapping[str, float]) -> float:
     return _eval(_compile(formula).tree, values, formula)
 
 
-def _unit(node: _Node, units: Mapping[str, str], formula: str) -> pint.Quantity:
+def _unit(node: _Node, units: Mapping[str, str], formula: str) -> pint.Quantity[Any]:
     if isinstance(node, _Num):
         # A literal is part of the number evaluate() returns, not of its unit.
         return parse("dimensionless")
@@ -200,9 +201,11 @@ def _unit(node: _Node, units: Mapping[str, str], formula: str) -> pint.Quantity:
         return _unit(node.operand, units, formula)
     left, right = _unit(node.left, units, formula), _unit(node.right, units, formula)
     if node.op is ast.Mult:
-        return left * right
+        product: pint.Quantity[Any] = left * right
+        return product
     if node.op is ast.Div:
-        return left / right
+        quotient: pint.Quantity[Any] = left / right
+        return quotient
     # + and - add plain numbers, so both sides must be in the very same unit, not just the same
     # dimension: t + kg would add 1 to 1000.
     try:
@@ -219,7 +222,7 @@ def _unit(node: _Node, units: Mapping[str, str], formula: str) -> pint.Quantity:
     return left
 
 
-def formula_unit(formula: str, units: Mapping[str, str]) -> pint.Quantity:
+def formula_unit(formula: str, units: Mapping[str, str]) -> pint.Quantity[Any]:
     """The unit of the number :func:`evaluate` returns, given each input's unit.
 
     ``formula_unit("a.x / b.y", {"a.x": "t", "b.y": "RMB million"})`` is one t per RMB million.

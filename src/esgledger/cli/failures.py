@@ -11,10 +11,17 @@ import os
 import tempfile
 import traceback
 
-from esgledger.errors import Exit
-from esgledger.ledger.known_failures import known_failure
+from esgledger.errors import EsgError, Exit
 
 __all__ = ["internal_failure", "known_failure"]
+
+
+def known_failure(exc: BaseException) -> EsgError | None:
+    """The user-facing error ``exc`` stands for (busy database, full disk…), or None for a
+    bug. The database layer is imported only when a command fails, not at start-up."""
+    from esgledger.ledger import known_failures
+
+    return known_failures.known_failure(exc)
 
 
 def internal_failure(exc: BaseException) -> tuple[str, int]:

@@ -3,35 +3,102 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
-from esgledger.cli import (
-    assess_cmd,
-    audit_cmd,
-    calc_cmd,
-    check_cmd,
-    data_cmd,
-    demo_cmd,
-    factors_cmd,
-    index_cmd,
-    kpi_cmd,
-    org_cmd,
-    report_cmd,
-    request_cmd,
-    serve_cmd,
-    user_cmd,
-    workspace_cmd,
-)
 from esgledger.cli.failures import internal_failure, known_failure
+from esgledger.cli.lazy import Entry, LazyGroup
 from esgledger.cli.output import fail
 
+# Every top-level command: the module that registers it and the line `esg --help` shows
+# (tests/cli/test_startup.py checks each line against the command's own help), in the order
+# of the help (commands, then groups). A module is imported only when one of its commands
+# runs; a new command is added here.
+COMMANDS = {
+    "init": Entry(
+        "workspace_cmd",
+        "Create a workspace database (./esg.db by default) with the current schema.",
+    ),
+    "backup": Entry(
+        "workspace_cmd", "Write the whole workspace, audit chain included, to one portable archive."
+    ),
+    "restore": Entry(
+        "workspace_cmd", "Load an archive into an empty database (SQLite or PostgreSQL)."
+    ),
+    "demo": Entry(
+        "demo_cmd",
+        "Build a realistic demo group (~40 entities, 3 years of data) into a new workspace.",
+    ),
+    "kpi": Entry(
+        "kpi_cmd", "Every KPI of the catalog for a year and the years before (the report appendix)."
+    ),
+    "report": Entry(
+        "report_cmd",
+        "Write the report: narrative, charts, KPI appendix, content indices, verification.",
+    ),
+    "template": Entry(
+        "request_cmd",
+        "Write the XLSX collection template of open requests, for an owner or an entity.",
+    ),
+    "serve": Entry(
+        "serve_cmd",
+        "Serve the web app and the JSON API (`/api/v1`, bearer tokens) for the whole team.",
+    ),
+    "db": Entry("workspace_cmd", "Database schema and integrity: status, upgrades, checks."),
+    "entities": Entry("org_cmd", "The organisation tree."),
+    "boundary": Entry("org_cmd", "Reporting boundaries per year and data family."),
+    "import": Entry(
+        "data_cmd", "Import entities, activity data or KPI values from CSV, XLSX or Parquet."
+    ),
+    "metrics": Entry("data_cmd", "The metric catalog."),
+    "activities": Entry("data_cmd", "Activity types and stored activity records."),
+    "kpis": Entry("data_cmd", "Stored KPI values as reported (history included on request)."),
+    "audit": Entry("audit_cmd", "The append-only, hash-chained audit log."),
+    "factors": Entry("factors_cmd", "Versioned factor editions: shipped and your own."),
+    "calc": Entry(
+        "calc_cmd",
+        "Energy (tce) and GHG (Scope 1, Scope 2 location and market) from activity data.",
+    ),
+    "materiality": Entry(
+        "assess_cmd",
+        "Double materiality: topics, stakeholder surveys, scoring, matrix, approval, IROs.",
+    ),
+    "risk": Entry(
+        "assess_cmd",
+        "Enterprise risk register: dictionary, scoring matrix, responses, reviews, heat map.",
+    ),
+    "climate": Entry(
+        "assess_cmd", "Climate risks and opportunities (TCFD), scenarios, carbon-price exposure."
+    ),
+    "targets": Entry(
+        "assess_cmd",
+        "Absolute, intensity and ratio targets: pathways, on/off track, met / not met.",
+    ),
+    "check": Entry(
+        "check_cmd",
+        "Data-quality checks: sums, parts, identities, jumps, units, factors, coverage.",
+    ),
+    "index": Entry(
+        "index_cmd", "The content index: where the report answers each disclosure of a framework."
+    ),
+    "frameworks": Entry(
+        "index_cmd", "Shipped disclosure frameworks: GRI, SZSE No. 17, IFRS S2, TCFD, ESRS E1."
+    ),
+    "request": Entry(
+        "request_cmd",
+        "Data requests: issue, enter, upload, submit, approve, return, lock, evidence.",
+    ),
+    "user": Entry("user_cmd", "Users, roles, entity grants, passwords and API tokens."),
+}
 
-class _Group(TyperGroup):
+
+class _Group(LazyGroup):
     """Turns a failure anywhere below into one line per problem and its exit code."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    entries = COMMANDS
+
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:
             return super().invoke(ctx)
         except Exception as exc:
@@ -50,21 +117,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-workspace_cmd.register(app)
-org_cmd.register(app)
-data_cmd.register(app)
-audit_cmd.register(app)
-demo_cmd.register(app)
-factors_cmd.register(app)
-calc_cmd.register(app)
-assess_cmd.register(app)
-kpi_cmd.register(app)
-check_cmd.register(app)
-report_cmd.register(app)
-index_cmd.register(app)
-request_cmd.register(app)
-user_cmd.register(app)
-serve_cmd.register(app)
+
+
+@app.callback()
+def _root() -> None:
+    """The commands are loaded on use (see COMMANDS)."""
 
 
 def run() -> None:

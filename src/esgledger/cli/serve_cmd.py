@@ -26,7 +26,7 @@ def serve(
     """Serve the web app and the JSON API (`/api/v1`, bearer tokens) for the whole team."""
     import uvicorn
 
-    from esgledger.api.app import create_app
+    from esgledger.server import create_app
 
     target = db_target(db)
     api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
@@ -43,7 +43,7 @@ def serve(
     # Each worker process builds its own app from the environment.
     os.environ["ESG_DATABASE_URL"] = target
     uvicorn.run(
-        "esgledger.api.app:app_from_settings", factory=True, host=host, port=port,
+        "esgledger.server:app_from_settings", factory=True, host=host, port=port,
         workers=workers, **forwarded,
     )  # fmt: skip
 

@@ -33,7 +33,7 @@ def _env() -> Environment:
     return env
 
 
-def _svg_of(draw: Any, *args: Any, **kwargs: Any) -> str:
+def svg_of(draw: Any, *args: Any, **kwargs: Any) -> str:
     """Run a chart function that writes a file, and return the SVG text it wrote."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "chart.svg"
@@ -70,7 +70,7 @@ def materiality_chapter(
             shown=shown,
             topics=topics,
             svg=with_alt(
-                _svg_of(charts.materiality_chart, shown),
+                svg_of(charts.materiality_chart, shown),
                 "Double materiality matrix of "
                 + f"{len(topics)} topics; material: "
                 + (", ".join(t["name"] for t in topics if t.get("material")) or "none")
@@ -118,7 +118,7 @@ def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
         return None
     heat = (
         with_alt(
-            _svg_of(lambda path: risk.heatmap(session, path)),
+            svg_of(lambda path: risk.heatmap(session, path)),
             "Risk heat map, likelihood by impact: "
             + "; ".join(
                 f"{r['code']} likelihood {r['likelihood']}, impact {r['impact']:g}" for r in risks

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pint
 
@@ -90,8 +91,8 @@ def normalise(text: str) -> str:
     return _PER_NUMBER.sub(lambda m: f"/ ({m.group(1)} {m.group(2)})", expr)
 
 
-def _build_registry() -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+def _build_registry() -> pint.UnitRegistry[Any]:
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("permille = 0.001 = ‰")
     with (
         resources.files("esgledger.units").joinpath("definitions.txt").open(encoding="utf-8") as fh
@@ -107,7 +108,7 @@ ureg = _build_registry()
 
 
 @cache
-def parse(unit: str) -> pint.Quantity:
+def parse(unit: str) -> pint.Quantity[Any]:
     """The quantity that one ``unit`` stands for (e.g. ``10^4 m3`` → 10000 m³).
 
     Raises :class:`InvalidInput` with a one-line reason for an unknown or malformed unit.

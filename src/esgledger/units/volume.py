@@ -10,6 +10,7 @@ the reading on pint quantities, whatever spelling the unit was printed in (``万
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import pint
 
@@ -34,7 +35,7 @@ def volume_basis(unit: str) -> str | None:
     return None
 
 
-def read_as(unit: str, basis: str) -> pint.Quantity:
+def read_as(unit: str, basis: str) -> pint.Quantity[Any]:
     """The quantity one ``unit`` stands for, its cubic metres read on ``basis``.
 
     ``read_as("10^4 m3", "normal")`` is 10 000 Nm³. Raises :class:`InvalidInput` if the unit

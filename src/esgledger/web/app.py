@@ -18,10 +18,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from esgledger.api import errors as api_errors
-from esgledger.api.refusals import record_denied
 from esgledger.auth.permissions import PermissionDenied
 from esgledger.errors import EsgError
+from esgledger.http_shared import errors as http_errors
+from esgledger.http_shared.refusals import record_denied
 from esgledger.ledger.known_failures import known_failure
 from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
@@ -42,24 +42,24 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EsgError)
     if isinstance(exc, PermissionDenied):
         await record_denied(request, exc)
-    api_errors.log_failure(exc, request.url.path)
+    http_errors.log_failure(exc, request.url.path)
     if _is_api(request):
-        return api_errors.esg_problem(exc)
+        return http_errors.esg_problem(exc)
     if isinstance(exc, LoginRequired):
         if request.method == "POST":  # a form typed before the session ended: keep it
             return await login_keeping_form(request, str(exc))
         return RedirectResponse(login_url(request), status_code=303)
-    kind = api_errors.kind_of(exc)
+    kind = http_errors.kind_of(exc)
     context = {"message": str(exc), "status": kind.status, "title": kind.title}
     page = render(request, "error.html", context, status=kind.status)
-    page.headers.update(api_errors.headers_of(exc))
+    page.headers.update(http_errors.headers_of(exc))
     return page
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if _is_api(request):
-        return await api_errors.on_http_error(request, exc)
+        return await http_errors.on_http_error(request, exc)
     message = exc.detail if isinstance(exc.detail, str) else "request refused"
     if exc.status_code == 404:
         message = "no such page"
@@ -72,7 +72,7 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if _is_api(request):
-        return await api_errors.on_validation_error(request, exc)
+        return await http_errors.on_validation_error(request, exc)
     where = {"query": "in the address", "path": "in the address", "body": "in the form"}
     message = "; ".join(
         f"{e['loc'][-1]} {where.get(str(e['loc'][0]), '')}: {e['msg']}".replace("  ", " ")
@@ -86,7 +86,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     if known is not None:
         return await _on_esg_error(request, known)
     if _is_api(request):
-        return await api_errors.on_unexpected(request, exc)
+        return await http_errors.on_unexpected(request, exc)
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     message = "unexpected server error; the server log has the details"
     return render(request, "error.html", {"message": message, "status": 500}, status=500)

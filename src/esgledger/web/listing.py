@@ -1,6 +1,6 @@
 """A long list on a page: the links its table headers, pager, search box and CSV button use.
 
-The page reads its list parameters with :func:`esgledger.api.paging.params_from` (the same
+The page reads its list parameters with :func:`esgledger.http_shared.paging.params_from` (the same
 parser as the API) and hands the template a :class:`ListView`; every link it builds is this
 page's URL with one parameter changed, so the filters and the search in force are kept.
 A CSV export is the same URL with ``format=csv``: every row of the filtered list, in the
@@ -15,8 +15,8 @@ from typing import Any
 
 from starlette.datastructures import URL, QueryParams
 
-from esgledger.api.paging import CSV_ROWS, url_for_page
 from esgledger.errors import InvalidInput
+from esgledger.http_shared.paging import CSV_ROWS, url_for_page
 from esgledger.ledger.listing import MAX_LIMIT, ListParams, Page
 
 WINDOW = 2  # page links shown either side of the current one

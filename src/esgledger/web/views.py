@@ -233,7 +233,7 @@ def materiality_view(session: Session, assessment: Any) -> dict[str, Any]:
     """An assessment's matrix: topics with their axis scores and the report's SVG chart, or
     the one-line reason there is none yet (no responses, say)."""
     from esgledger.assess import charts, matrix
-    from esgledger.disclose.chapters import _svg_of
+    from esgledger.disclose.chapters import svg_of
 
     info = assessment_dict(session, assessment)
     if not info["topics"] or not (info["responses"] or info["scored_at"]):
@@ -243,7 +243,7 @@ def materiality_view(session: Session, assessment: Any) -> dict[str, Any]:
     except EsgError as exc:  # e.g. answers on one axis only: the checklist says what is missing
         log.info("no matrix for assessment %s: %s", assessment.id, exc)
         return {"assessment": info, "topics": [], "steps": assessment_steps(info, str(exc))}
-    svg = _svg_of(charts.materiality_chart, shown) if shown["topics"] else ""
+    svg = svg_of(charts.materiality_chart, shown) if shown["topics"] else ""
     return {**shown, "svg": svg, "steps": [] if shown["topics"] else assessment_steps(info)}
 
 

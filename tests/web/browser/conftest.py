@@ -1,4 +1,4 @@
-"""A live esgledger server and one real Chromium per module, for browser tests.
+"""A live esgledger server per module and one real Chromium for all of them, for browser tests.
 
 The server is uvicorn on a free loopback port, serving a SQLite workspace in a temporary
 folder, run in a background thread; the browser is Debian's Chromium driven by Playwright
@@ -8,20 +8,21 @@ from one role to the next.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from esgledger.api.app import create_app
 from esgledger.ledger.db import Database
-from esgledger.ledger.workspace import init_workspace
+from esgledger.server import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,9 +69,14 @@ def _wait_until_up(url: str, server: uvicorn.Server, thread: threading.Thread) -
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """A fresh SQLite workspace for the module; the module's own fixture fills it."""
-    db, _ = init_workspace(str(tmp_path_factory.mktemp("site") / "esg.db"), actor="test")
+def workspace(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Database]:
+    """A fresh SQLite workspace for the module (a copy of the migrated template); the module's
+    own fixture fills it."""
+    path = tmp_path_factory.mktemp("site") / "esg.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(str(path))
     try:
         yield db
     finally:
@@ -96,8 +102,12 @@ def live_server(workspace: Database) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the browser tests (a launch costs seconds); each test's fresh context
+    keeps the tests apart. Package scope, not session: between its calls Playwright's sync API
+    leaves its event loop marked as running in the main thread, which the tests after this
+    package must not inherit."""
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

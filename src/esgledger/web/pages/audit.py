@@ -16,8 +16,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from esgledger.api.paging import csv_response, params_from
 from esgledger.auth.permissions import require
+from esgledger.http_shared.paging import csv_response, params_from
 from esgledger.ledger import audit
 from esgledger.ledger.audit_list import DEFAULT_SORT, SORT_KEYS, page_events
 from esgledger.ledger.listing import ListParams, Page

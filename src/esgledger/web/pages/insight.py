@@ -15,7 +15,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from esgledger.api.paging import csv_response, params_from
 from esgledger.auth.permissions import MATRIX, Grants, Principal, can, require
 from esgledger.calc.explain import explain
 from esgledger.calc.runs import get_run, list_runs
@@ -24,6 +23,7 @@ from esgledger.checks.finding_list import DEFAULT_SORT as FINDING_DEFAULT
 from esgledger.checks.finding_list import SORT_KEYS as FINDING_SORT
 from esgledger.checks.finding_list import matches as finding_matches
 from esgledger.errors import NotFound
+from esgledger.http_shared.paging import csv_response, params_from
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import series_readout
 from esgledger.ledger.listing import page_of_list

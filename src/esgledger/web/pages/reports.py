@@ -15,10 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import require
 from esgledger.disclose.archive import MEDIA_TYPES, get_published, list_published, published_dict
 from esgledger.errors import InvalidInput, NotFound
+from esgledger.http_shared.downloads import attachment
 from esgledger.settings import get_settings
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database

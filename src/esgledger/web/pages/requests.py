@@ -17,12 +17,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.api.downloads import attachment
-from esgledger.api.paging import csv_stream, params_from
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.auth.users import list_users
 from esgledger.catalog import metrics
 from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.http_shared.downloads import attachment
+from esgledger.http_shared.paging import csv_stream, params_from
 from esgledger.ledger.entities import list_entities
 from esgledger.ledger.listing import ListParams
 from esgledger.ledger.workflow_models import DataRequest, User

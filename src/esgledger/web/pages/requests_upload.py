@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from esgledger.api.downloads import attachment
 from esgledger.auth.permissions import MATRIX, Principal, require
 from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
+from esgledger.http_shared.downloads import attachment
 from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.templating import render
 from esgledger.workflow.file_names import file_name

@@ -19,10 +19,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from esgledger.api.paging import params_from
 from esgledger.auth.permissions import PermissionDenied, Principal, require
 from esgledger.catalog import metric
 from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.http_shared.paging import params_from
 from esgledger.ledger.listing import Page
 from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.listing import ListView

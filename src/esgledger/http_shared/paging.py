@@ -18,7 +18,7 @@ from fastapi import Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import URL, QueryParams
 
-from esgledger.api.downloads import attachment
+from esgledger.http_shared.downloads import attachment
 from esgledger.ledger.listing import MAX_LIMIT, MAX_PAGE, MAX_SEARCH, ListParams, Page, parse_list
 from esgledger.spreadsheets import safe_text
 
