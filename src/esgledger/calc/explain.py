@@ -108,10 +108,10 @@ def explain(
     figures: dict[str, list[float]] = {q: [] for q in wanted}
     rows: list[dict[str, Any]] = []
     factor_cache: dict[str, dict[str, Any]] = {}
-    for result, record in session.execute(stmt):
-        coef = coefs[result.coef_id]
-        measure = result.value if coef.unit == "tce" else (result.co2e or 0.0)
-        figures[result.quantity].append(measure)
+    for stored, record in session.execute(stmt):
+        coef = coefs[stored.coef_id]
+        measure = stored.value if coef.unit == "tce" else (stored.co2e or 0.0)
+        figures[stored.quantity].append(measure)
         if len(rows) >= limit:
             continue
         factors = []
@@ -128,15 +128,15 @@ def explain(
                 "activity": record.activity,
                 "quantity": record.quantity,
                 "unit": record.unit,
-                "result": result.quantity,
+                "result": stored.quantity,
                 "gas": coef.gas or None,
-                "value": result.value,
+                "value": stored.value,
                 "value_unit": coef.unit,
-                "co2e_t": result.co2e,
+                "co2e_t": stored.co2e,
                 "multiplier": coef.multiplier,
                 "coefficient": coef.k,
                 "gwp": coef.gwp,
-                "covered_by_instruments": result.covered,
+                "covered_by_instruments": stored.covered,
                 "factors": factors,
                 "rule": coef.rule,
                 "flags": [f for f in coef.flags.split(";") if f],

@@ -69,7 +69,8 @@ def fingerprint(session: Session) -> Fingerprint:
 
 def chain_check(session: Session) -> ChainCheck:
     """The chain's verification as of now, reusing the last one where it still holds."""
-    where = str(session.get_bind().url)
+    bind = session.get_bind()
+    where = str(bind.engine.url)
     now = fingerprint(session)
     with _lock:
         last = _kept.get(where)

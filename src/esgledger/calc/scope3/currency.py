@@ -34,7 +34,9 @@ def currency_of(unit: str) -> str | None:
     return match[1].upper() if match else None
 
 
-def _record(library: FactorLibrary, kind: str, activity: str, parameter: str, year: int):
+def _record(
+    library: FactorLibrary, kind: str, activity: str, parameter: str, year: int
+) -> FactorRecord | None:
     found = library.candidates(kind, activity, parameter, "")
     for (_series, variant, _region), records in sorted(found.items()):
         if variant == str(year) and records:
