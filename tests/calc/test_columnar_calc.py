@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from esgledger.calc.columnar_read import read_activities
 from esgledger.calc.engine import compute
@@ -100,6 +100,29 @@ def test_columnar_read_is_the_row_by_row_read_bit_for_bit(demo_year: Cli, db: Da
     after = compute(inputs.activities, entities, library, RunOptions(year=YEAR))
     assert_frame_equal(after.results, before.results, check_exact=True)
     assert after.totals == before.totals and after.by_entity == before.by_entity
+
+
+def test_hostile_cells_and_huge_quantities_read_unchanged(demo_year: Cli, db: Database) -> None:
+    """Cells the text transfer must quote and floats past the exact digits of text."""
+    cells = [
+        (10, 1.7976931348623157e308, "{\"use\":\"a,b\"}"),
+        (11, 1.0027331208796678e152, "it's, \"NULL\"\nnext line"),
+        (12, 5e-324, "NULL"),
+        (13, 0.1 + 0.2, ""),
+    ]
+    with db.write() as session:
+        for row_id, quantity, attributes in cells:
+            session.execute(
+                update(ActivityRecord)
+                .where(ActivityRecord.id == row_id)
+                .values(quantity=quantity, attributes=attributes)
+            )
+    with db.read() as session:
+        old, new = row_by_row(session, YEAR), read_activities(session, YEAR)
+    assert_frame_equal(new, old, check_exact=True)
+    got = new.filter(pl.col("id").is_in([c[0] for c in cells])).sort("id")
+    assert got["quantity"].to_list() == [c[1] for c in cells]
+    assert got["attributes"].to_list() == [c[2] for c in cells]
 
 
 def test_a_year_without_rows_reads_as_an_empty_frame(db: Database) -> None:
