@@ -130,16 +130,18 @@ def _check_pins(library: FactorLibrary, options: RunOptions) -> None:
 
 
 def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
-    """Unresolved activities grouped by (activity, quantity, reason), with counts and entities."""
-    groups: dict[tuple[str, str, str], Counter[str]] = {}
-    for activity, quantity, reason, entity in out.unresolved.select(
-        "activity", "quantity", "reason", "entity_id"
-    ).iter_rows():
-        groups.setdefault((activity, quantity, reason), Counter())[entity] += 1
-    return [
-        {"activity": a, "quantity": q, "reason": r, "rows": sum(c.values()), "entities": sorted(c)}
-        for (a, q, r), c in sorted(groups.items())
-    ]
+    """Unresolved activities grouped by (activity, quantity, reason), with counts and entities
+    (grouped in Polars: a Python loop took seconds at a hundred thousand unresolved rows)."""
+    keys = ["activity", "quantity", "reason"]
+    grouped = (
+        out.unresolved.group_by(keys)
+        .agg(
+            pl.len().cast(pl.Int64).alias("rows"),
+            pl.col("entity_id").unique().sort().alias("entities"),
+        )
+        .sort(keys)
+    )
+    return grouped.select(*keys, "rows", "entities").to_dicts()
 
 
 ATTEMPTS = 3  # computations against a ledger that keeps changing before we give up
