@@ -1,45 +1,56 @@
-"""Benchmark: the whole calculation engine against a bare Polars kernel and a naive pint loop.
+"""Benchmark: ``esg calc`` end to end, the engine alone, and a bare Polars join as the floor.
 
-    .venv/bin/python bench/calc.py [N=10000000]
+    .venv/bin/python bench/calc.py [--rows N] [--end-to-end] [--postgres URL] [--keep]
 
-Generates N activity rows over ~1,000 entities (real ISO 3166-2 subdivisions in several
-countries) and a library of ~5,000 factors (the shipped editions plus a synthetic workspace
-edition of subdivision grid factors, made here for the benchmark only). Times, in one run:
+Generates N activity rows (default 10,000,000) over ~1,000 entities (real ISO 3166-2
+subdivisions in several countries), every row in 2024. Without ``--end-to-end`` it times, on
+the rows in memory:
 
-- engine: ``esgledger.calc.engine.compute`` — resolution, unit conversion, per-gas results,
-  Scope 2 market allocation and the deterministic roll-up;
-- kernel: a bare Polars join–multiply–group-by of the same rows with factors already chosen;
-- naive: a per-row loop with pint quantities, on a sample, scaled to N rows.
+- engine: ``esgledger.calc.engine.compute`` with the shipped factor editions — resolution,
+  unit conversion, per-gas results, Scope 2 market allocation, the deterministic roll-up;
+- floor: a bare Polars join–multiply–group-by of the same rows with a factor table (one
+  factor per activity, unit and country, already chosen): no resolution, no per-gas rows.
 
-Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_kernel=… ratio_vs_naive=…``.
+With ``--end-to-end`` it imports the rows into a fresh SQLite workspace (and, with
+``--postgres URL``, an empty PostgreSQL database), then, in a fresh process per database,
+times what ``esg calc --year 2024`` runs (``run_calculation``: read, compute, store), then
+its parts on the same workspace (the read, the engine) and the floor: Polars' own read of the
+same stored rows (``pl.read_database``) plus the bare join. Peak memory is that process's.
+
+Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=… peak_rss_mb=…``
+(``seconds``: the end-to-end run with ``--end-to-end``, else the engine).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pycountry
 
 from esgledger.calc.engine import compute
-from esgledger.calc.library import FactorLibrary, FactorRecord
+from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
-from esgledger.units import ureg
 
 ACTIVITIES = [
-    ("electricity.purchased", "kWh", 0.45),
+    ("electricity.purchased", "kWh", 0.50),
     ("electricity.purchased", "MWh", 0.10),
     ("fuel.diesel", "t", 0.12),
     ("fuel.gasoline", "t", 0.08),
     ("fuel.natural_gas", "10^4 m3", 0.10),
-    ("heat.purchased", "GJ", 0.05),
     ("certificate.renewable_electricity", "kWh", 0.05),
     ("electricity.onsite_solar", "kWh", 0.05),
 ]
+# the technology a fuel's CH4 and N2O factors depend on (the `use` column of an import)
+USE = {"fuel.gasoline": "mobile_ldv_1995_or_later", "fuel.natural_gas": "stationary_commercial"}
 COUNTRIES = ("CN", "VN", "IN", "BR", "DE", "US", "TR", "ID")
 
 
@@ -55,119 +66,223 @@ def entities(n: int = 1000) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["entity_id", "country", "subdivision", "share"], orient="row")
 
 
-def library(ents: pl.DataFrame, target: int = 5000) -> FactorLibrary:
-    """Shipped factors plus synthetic subdivision grid factors up to ``target`` factors."""
-    base = FactorLibrary.load()
-    rng = random.Random(7)
-    extra: list[FactorRecord] = []
-    subs = sorted({s.code for c in COUNTRIES for s in pycountry.subdivisions.get(country_code=c)})
-    for year in (2022, 2023, 2024):
-        for code in subs:
-            if len(base.records) + len(extra) >= target:
-                break
-            extra.append(
-                FactorRecord(
-                    factor_id=f"bench-{year}:{code}",
-                    edition=f"bench-grid-{year}",
-                    series="user.bench",
-                    data_year=year,
-                    published=dt.date(year + 1, 6, 1),
-                    kind="emission_factor",
-                    activity="electricity.purchased",
-                    parameter="ef",
-                    gas="CO2",
-                    region=code,
-                    variant="average",
-                    value=round(rng.uniform(0.1, 0.9), 4),
-                    unit="tCO2/MWh",
-                    status="unverified",
-                    user=True,
-                )
-            )
-    return FactorLibrary(base.records + extra)
-
-
 def activities(n: int, ents: pl.DataFrame) -> pl.DataFrame:
+    """Meter readings in 2024: row i is entity i mod E, starts on day (i div E) mod 366 and
+    lasts 1 + i div 366E days, so every row has its own natural key however large N is."""
     rng = np.random.default_rng(42)
     probs = np.array([a[2] for a in ACTIVITIES])
     kinds = rng.choice(len(ACTIVITIES), size=n, p=probs / probs.sum())
-    names = np.array([a[0] for a in ACTIVITIES])[kinds]
-    units = np.array([a[1] for a in ACTIVITIES])[kinds]
-    ids = ents["entity_id"].to_numpy()[rng.integers(0, ents.height, size=n)]
-    months = rng.integers(1, 13, size=n)
+    index = np.arange(n, dtype=np.int64)
+    days = 366  # 2024 is a leap year
+    uses = np.array([USE.get(a[0], "") for a in ACTIVITIES])[kinds]
     return pl.DataFrame(
         {
-            "id": np.arange(1, n + 1, dtype=np.int64),
-            "entity_id": ids,
-            "month": months,
-            "activity": names,
+            "id": index + 1,
+            "entity_id": ents["entity_id"].to_numpy()[index % ents.height],
+            "day": (index // ents.height) % days,
+            "span": index // (ents.height * days),
+            "activity": np.array([a[0] for a in ACTIVITIES])[kinds],
             "quantity": rng.uniform(0, 1000, size=n),
-            "unit": units,
-            "attributes": pl.repeat("", n, eager=True),
+            "unit": np.array([a[1] for a in ACTIVITIES])[kinds],
+            "use": uses,
         }
     ).select(
         "id",
         "entity_id",
-        pl.date(2024, pl.col("month"), 1).alias("start"),
-        pl.exclude("id", "entity_id", "month"),
+        (pl.date(2024, 1, 1) + pl.duration(days=pl.col("day"))).alias("start"),
+        (pl.date(2024, 1, 1) + pl.duration(days=pl.col("day") + pl.col("span"))).alias("end"),
+        "activity",
+        "quantity",
+        "unit",
+        # the canonical JSON an import stores for a `use` column
+        pl.when(pl.col("use") == "")
+        .then(pl.lit(""))
+        .otherwise(pl.format('{{"use":"{}"}}', pl.col("use")))
+        .alias("attributes"),
     )
 
 
-def kernel(rows: pl.DataFrame, ents: pl.DataFrame) -> tuple[float, float]:
+FLOOR_FACTORS = pl.DataFrame(
+    [(a, u, c, 0.5) for a, u, _ in ACTIVITIES for c in COUNTRIES],
+    schema=["activity", "unit", "country", "k"],
+    orient="row",
+)
+
+
+def floor_join(rows: pl.DataFrame, ents: pl.DataFrame) -> float:
     """Bare join–multiply–group-by: one factor per (activity, unit, country) already chosen."""
-    factors = pl.DataFrame(
-        [(a, u, c, 0.5) for a, u, _ in ACTIVITIES for c in COUNTRIES],
-        schema=["activity", "unit", "country", "k"],
-        orient="row",
-    )
-    t = time.perf_counter()
     out = (
         rows.lazy()
         .join(ents.lazy().select("entity_id", "country", "share"), on="entity_id")
-        .join(factors.lazy(), on=["activity", "unit", "country"])  # factors already chosen
+        .join(FLOOR_FACTORS.lazy(), on=["activity", "unit", "country"])
         .with_columns((pl.col("quantity") * pl.col("k")).alias("value"))
         .group_by("entity_id", "activity")
         .agg((pl.col("value") * pl.col("share")).sum())
         .collect()
     )
-    return time.perf_counter() - t, float(out["value"].sum())
+    return float(out["value"].sum())
 
 
-def naive(rows: pl.DataFrame, sample: int = 20_000) -> float:
-    """Rows per second of a per-row pint loop."""
-    factor = ureg.Quantity(0.5, "kg/kWh")
-    part = rows.head(sample)
-    t = time.perf_counter()
-    total = 0.0
-    for quantity, unit in part.select("quantity", "unit").iter_rows():
-        q = ureg.Quantity(quantity, "kWh" if "Wh" in unit else "kg")
-        if "Wh" in unit:
-            total += (q * factor).to("t").magnitude
-    return sample / (time.perf_counter() - t)
+def timed(func):  # type: ignore[no-untyped-def]
+    began = time.perf_counter()
+    value = func()
+    return time.perf_counter() - began, value
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_memory(n: int) -> None:
+    ents = entities()
+    lib = FactorLibrary.load()
+    rows = activities(n, ents).drop("end")
+    print(f"{n:,} rows in memory, {ents.height} entities, {len(lib.records):,} factors")
+    engine_s, out = timed(lambda: compute(rows, ents, lib, RunOptions(year=2024)))
+    print(f"engine: {engine_s:.2f} s, {out.results.height:,} result rows")
+    floor_s, _ = timed(lambda: floor_join(rows, ents))
+    print(f"floor (bare Polars join): {floor_s:.2f} s")
+    print(
+        f"RESULT rows={n} seconds={engine_s:.3f} rows_per_s={n / engine_s:.0f} "
+        f"ratio_vs_polars_floor={engine_s / floor_s:.2f} peak_rss_mb={peak_rss_mb():.0f}"
+    )
+
+
+def write_inputs(n: int, folder: Path) -> tuple[Path, Path]:
+    """The entities and activity rows as the CSV files a user would import."""
+    ents = entities()
+    entity_file, activity_file = folder / "entities.csv", folder / "activities.csv"
+    pl.DataFrame(
+        [("GRP", "Benchmark group", "", "CN", "CN-GD", "group")]
+        + [(e, f"Site {e}", "GRP", c, s, "site") for e, c, s, _ in ents.iter_rows()],
+        schema=["id", "name", "parent", "country", "subdivision", "kind"],
+        orient="row",
+    ).write_csv(entity_file)
+    activities(n, ents).select(
+        pl.col("entity_id").alias("entity"),
+        "start",
+        "end",
+        "activity",
+        "quantity",
+        "unit",
+        pl.col("attributes").str.json_path_match("$.use").fill_null("").alias("use"),
+    ).write_csv(activity_file, float_precision=None)
+    return entity_file, activity_file
+
+
+def populate(target: str, entity_file: Path, activity_file: Path) -> None:
+    from esgledger.ledger.activities import import_activities
+    from esgledger.ledger.entities import import_entities
+    from esgledger.ledger.workspace import init_workspace
+
+    db, _ = init_workspace(target, actor="bench")
+    try:
+        import_entities(db, entity_file, actor="bench")
+        import_activities(db, activity_file, actor="bench")
+    finally:
+        db.dispose()
+
+
+def measure(target: str) -> None:
+    """In a fresh process: ``run_calculation``, its read and engine, and the floor."""
+    from esgledger.calc.runs import load_inputs, run_calculation
+    from esgledger.ledger.db import Database
+
+    db = Database(target)
+    options = RunOptions(year=2024)
+    cpu = time.process_time()
+    e2e_s, summary = timed(lambda: run_calculation(db, options, actor="bench"))
+    e2e_cpu = time.process_time() - cpu
+    e2e_rss = peak_rss_mb()
+    with db.read() as session:
+        read_s, inputs = timed(lambda: load_inputs(session, options))
+        library = FactorLibrary.load(session)
+        raw = session.connection().connection.driver_connection
+        sql = (
+            "SELECT id, entity_id, start, activity, quantity, unit, attributes FROM "
+            "activity_records WHERE voided_at IS NULL ORDER BY id"
+        )
+        floor_read_s, raw_rows = timed(lambda: pl.read_database(sql, raw))
+    engine_s, _ = timed(lambda: compute(inputs.activities, inputs.entities, library, options))
+    ents = inputs.entities.join(
+        pl.DataFrame({"entity_id": inputs.entities["entity_id"]}), on="entity_id"
+    )
+    floor_join_s, _ = timed(lambda: floor_join(raw_rows, ents))
+    db.dispose()
+    n = summary["activity_rows"]
+    floor_s = floor_read_s + floor_join_s
+    print(
+        f"  esg calc (run_calculation): {e2e_s:.2f} s ({e2e_cpu:.2f} s CPU), "
+        f"peak {e2e_rss:.0f} MB; "
+        f"read {read_s:.2f} s, engine {engine_s:.2f} s, rest (digest, store) "
+        f"≈ {max(e2e_s - read_s - engine_s, 0):.2f} s"
+    )
+    print(f"  floor: Polars read {floor_read_s:.2f} s + bare join {floor_join_s:.2f} s")
+    print(
+        f"MEASURED rows={n} seconds={e2e_s:.3f} cpu_seconds={e2e_cpu:.3f} "
+        f"unresolved={summary['unresolved_rows']} read_seconds={read_s:.3f} "
+        f"engine_seconds={engine_s:.3f} floor_seconds={floor_s:.3f} "
+        f"floor_join_seconds={floor_join_s:.3f} peak_rss_mb={e2e_rss:.0f}"
+    )
+
+
+def measured(target: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", target], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"measuring {target} failed:\n{done.stderr}")
+    print(done.stdout.rstrip())
+    line = next(x for x in done.stdout.splitlines() if x.startswith("MEASURED "))
+    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+
+
+def end_to_end(n: int, postgres: str | None, keep: bool) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="esg-bench-calc-"))
+    entity_file, activity_file = write_inputs(n, folder)
+    targets = {"sqlite": str(folder / "esg.db")}
+    if postgres:
+        targets["postgresql"] = postgres
+    results = {}
+    for name, target in targets.items():
+        began = time.perf_counter()
+        populate(target, entity_file, activity_file)
+        print(f"{name}: {n:,} rows imported in {time.perf_counter() - began:.1f} s (untimed)")
+        results[name] = measured(target)
+    if keep:
+        print(f"kept {folder}")
+    sqlite = results["sqlite"]
+    extra = ""
+    if "postgresql" in results:
+        pg = results["postgresql"]
+        extra = (
+            f" pg_seconds={pg['seconds']:.3f} pg_ratio_vs_polars_floor="
+            f"{pg['seconds'] / pg['floor_seconds']:.2f} pg_peak_rss_mb={pg['peak_rss_mb']:.0f}"
+        )
+    print(
+        f"RESULT rows={n} seconds={sqlite['seconds']:.3f} "
+        f"rows_per_s={n / sqlite['seconds']:.0f} "
+        f"ratio_vs_polars_floor={sqlite['seconds'] / sqlite['floor_seconds']:.2f} "
+        f"peak_rss_mb={sqlite['peak_rss_mb']:.0f} cpu_seconds={sqlite['cpu_seconds']:.3f} "
+        f"read_seconds={sqlite['read_seconds']:.3f} "
+        f"engine_seconds={sqlite['engine_seconds']:.3f}{extra}"
+    )
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
-    ents = entities()
-    lib = library(ents)
-    rows = activities(n, ents)
-    print(f"{n:,} rows, {ents.height} entities, {len(lib.records):,} factors")
-    options = RunOptions(year=2024)
-    t = time.perf_counter()
-    out = compute(rows, ents, lib, options)
-    engine_s = time.perf_counter() - t
-    print(
-        f"engine: {engine_s:.2f} s, {out.results.height:,} result rows, "
-        f"Scope 2 location {out.totals['scope2_location_tco2e']:,.0f} tCO2e"
-    )
-    kernel_s, _ = kernel(rows, ents)
-    print(f"kernel: {kernel_s:.2f} s")
-    naive_rps = naive(rows)
-    print(f"naive pint loop: {naive_rps:,.0f} rows/s on a sample")
-    print(
-        f"RESULT rows={n} seconds={engine_s:.3f} rows_per_s={n / engine_s:.0f} "
-        f"ratio_vs_kernel={engine_s / kernel_s:.2f} ratio_vs_naive={(n / naive_rps) / engine_s:.1f}"
-    )
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000, help="activity rows")
+    parser.add_argument("--end-to-end", action="store_true", help="time esg calc on a ledger")
+    parser.add_argument("--postgres", metavar="URL", help="also an empty PostgreSQL database")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+    elif args.end_to_end:
+        end_to_end(args.rows, args.postgres, args.keep)
+    else:
+        in_memory(args.rows)
 
 
 if __name__ == "__main__":

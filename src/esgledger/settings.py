@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         "must be published by, unless `esg calc --as-of` gives the date (4: 30 April, the "
         "annual-report deadline of companies listed in mainland China).",
     )
+    calc_lineage_rows: int = Field(
+        default=200_000,
+        ge=0,
+        description="A calculation over at most this many activity rows stores a result row "
+        "per activity and gas; a larger one stores its input digest and editions only, and "
+        "`esg calc explain` recomputes its rows (refused if its inputs changed since).",
+    )
     activity_bounds: str | None = Field(
         default=None,
         description="A CSV file of plausibility bounds per activity type (columns activity, "

@@ -10,17 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.calc.library import FactorLibrary
+from esgledger.calc.lineage import result_rows
 from esgledger.calc.options import edition_rule_of
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.calc.runs import get_run
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
-from esgledger.ledger.models import (
-    ActivityRecord,
-    CalculationCoefficient,
-    CalculationResult,
-)
+from esgledger.ledger.models import ActivityRecord, CalculationCoefficient
 
 QUANTITIES = (
     "energy_direct",
@@ -94,26 +91,25 @@ def explain(
             select(CalculationCoefficient).where(CalculationCoefficient.run_id == run.id)
         )
     }
-    stmt = (
-        select(CalculationResult, ActivityRecord)
-        .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
-        .where(CalculationResult.run_id == run.id, CalculationResult.quantity.in_(wanted))
-        .order_by(
-            CalculationResult.quantity, CalculationResult.activity_id, CalculationResult.coef_id
-        )
-    )
-    if entity:
-        stmt = stmt.where(CalculationResult.entity_id == entity)
+    results = result_rows(session, run, wanted, entity)
     library = FactorLibrary.load(session)
     figures: dict[str, list[float]] = {q: [] for q in wanted}
+    for quantity, coef_id, value, co2e in results.select(
+        "quantity", "coef_id", "value", "co2e"
+    ).iter_rows():
+        figures[quantity].append(value if coefs[coef_id].unit == "tce" else (co2e or 0.0))
+    shown = results.head(limit)
+    records = {
+        r.id: r
+        for r in session.scalars(
+            select(ActivityRecord).where(ActivityRecord.id.in_(shown["activity_id"].to_list()))
+        )
+    }
     rows: list[dict[str, Any]] = []
     factor_cache: dict[str, dict[str, Any]] = {}
-    for stored, record in session.execute(stmt):
-        coef = coefs[stored.coef_id]
-        measure = stored.value if coef.unit == "tce" else (stored.co2e or 0.0)
-        figures[stored.quantity].append(measure)
-        if len(rows) >= limit:
-            continue
+    for result in shown.iter_rows(named=True):
+        record = records[result["activity_id"]]
+        coef = coefs[result["coef_id"]]
         factors = []
         for fid in filter(None, coef.factor_ids.split(";")):
             if fid not in factor_cache:
@@ -128,15 +124,15 @@ def explain(
                 "activity": record.activity,
                 "quantity": record.quantity,
                 "unit": record.unit,
-                "result": stored.quantity,
+                "result": result["quantity"],
                 "gas": coef.gas or None,
-                "value": stored.value,
+                "value": result["value"],
                 "value_unit": coef.unit,
-                "co2e_t": stored.co2e,
+                "co2e_t": result["co2e"],
                 "multiplier": coef.multiplier,
                 "coefficient": coef.k,
                 "gwp": coef.gwp,
-                "covered_by_instruments": stored.covered,
+                "covered_by_instruments": result["covered"],
                 "factors": factors,
                 "rule": coef.rule,
                 "flags": [f for f in coef.flags.split(";") if f],

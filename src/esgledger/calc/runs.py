@@ -6,7 +6,6 @@ new run; comparing runs shows what a restatement would change.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections import Counter
@@ -17,6 +16,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.calc.columnar_read import read_activities
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
@@ -28,18 +28,17 @@ from esgledger.calc.scope3.output import merge_scope3, scope3_summary
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
-from esgledger.ledger.activities import live
 from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
 from esgledger.ledger.bulk import insert_frame
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import (
-    ActivityRecord,
     AuditEvent,
     CalculationIssue,
     CalculationRun,
     Entity,
 )
+from esgledger.settings import get_settings
 
 
 class CalculationIncomplete(EsgError):
@@ -77,37 +76,10 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
         },
         orient="row",
     )
-    stmt = (
-        select(
-            ActivityRecord.id,
-            ActivityRecord.entity_id,
-            ActivityRecord.start,
-            ActivityRecord.activity,
-            ActivityRecord.quantity,
-            ActivityRecord.unit,
-            ActivityRecord.attributes,
-        )
-        .where(
-            live(),
-            ActivityRecord.start >= dt.date(options.year, 1, 1),
-            ActivityRecord.start <= dt.date(options.year, 12, 31),
-        )
-        .order_by(ActivityRecord.id)
+    # read as columns in this session's snapshot; Python row objects cost more than the engine
+    activities = read_activities(session, options.year).filter(
+        pl.col("entity_id").is_in(entities["entity_id"].to_list())
     )
-    rows = session.execute(stmt).all()
-    activities = pl.DataFrame(
-        rows,
-        schema={
-            "id": pl.Int64,
-            "entity_id": pl.Utf8,
-            "start": pl.Date,
-            "activity": pl.Utf8,
-            "quantity": pl.Float64,
-            "unit": pl.Utf8,
-            "attributes": pl.Utf8,
-        },
-        orient="row",
-    ).filter(pl.col("entity_id").is_in(entities["entity_id"].to_list()))
     return RunInputs(boundary.code if boundary else None, entities, activities)
 
 
@@ -122,6 +94,27 @@ def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str
     h.update(inputs.entities.sort("entity_id").write_csv().encode())
     h.update(inputs.activities.write_csv(float_precision=None).encode())
     return h.hexdigest()
+
+
+RECOMPUTED = "recomputed"  # a run's stored ``lineage``: its result rows are not stored
+
+
+def results_stored(run: CalculationRun) -> bool:
+    """Whether the run stored a result row per activity × gas (else they are recomputed)."""
+    return bool(json.loads(run.totals).get("lineage") != RECOMPUTED)
+
+
+def editions_used(library: FactorLibrary, out: EngineOutput) -> dict[str, str]:
+    """Edition → content digest of every edition a factor of the run came from."""
+    return {
+        e: library.edition_digests[e]
+        for e in sorted({library.by_id[f].edition for f in out.factors_used if f in library.by_id})
+    }
+
+
+def stored_results(results: pl.DataFrame) -> pl.DataFrame:
+    """Result rows as stored: NULL, not NaN, for "no CO2e" and "no instrument share"."""
+    return results.with_columns(pl.col("co2e", "covered").fill_nan(None))
 
 
 def _check_pins(library: FactorLibrary, options: RunOptions) -> None:
@@ -139,16 +132,18 @@ def _check_pins(library: FactorLibrary, options: RunOptions) -> None:
 
 
 def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
-    """Unresolved activities grouped by (activity, quantity, reason), with counts and entities."""
-    groups: dict[tuple[str, str, str], Counter[str]] = {}
-    for activity, quantity, reason, entity in out.unresolved.select(
-        "activity", "quantity", "reason", "entity_id"
-    ).iter_rows():
-        groups.setdefault((activity, quantity, reason), Counter())[entity] += 1
-    return [
-        {"activity": a, "quantity": q, "reason": r, "rows": sum(c.values()), "entities": sorted(c)}
-        for (a, q, r), c in sorted(groups.items())
-    ]
+    """Unresolved activities grouped by (activity, quantity, reason), with counts and entities
+    (grouped in Polars: a Python loop took seconds at a hundred thousand unresolved rows)."""
+    keys = ["activity", "quantity", "reason"]
+    grouped = (
+        out.unresolved.group_by(keys)
+        .agg(
+            pl.len().cast(pl.Int64).alias("rows"),
+            pl.col("entity_id").unique().sort().alias("entities"),
+        )
+        .sort(keys)
+    )
+    return grouped.select(*keys, "rows", "entities").to_dicts()
 
 
 ATTEMPTS = 3  # computations against a ledger that keeps changing before we give up
@@ -219,11 +214,13 @@ def _store_run(
     unresolved: list[dict[str, Any]],
     actor: str,
 ) -> dict[str, Any]:
-    """The run, its results, coefficients and issues, and its audit event: one write."""
-    editions = {
-        e: library.edition_digests[e]
-        for e in sorted({library.by_id[f].edition for f in out.factors_used if f in library.by_id})
-    }
+    """The run, its results, coefficients and issues, and its audit event: one write.
+
+    A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows stores no result rows: its
+    digest and editions let `esg calc explain` recompute them bit for bit.
+    """
+    editions = editions_used(library, out)
+    keep_rows = inputs.activities.height <= get_settings().calc_lineage_rows
     run = CalculationRun(
         actor=actor,
         year=options.year,
@@ -242,6 +239,8 @@ def _store_run(
                 "incomplete": out.unresolved.height > 0,
                 "incomplete_figures": incomplete_figures(out.unresolved),
                 "scope3": out.scope3,
+                # only when set: the stored totals (and digests) of other runs stay as they were
+                **({} if keep_rows else {"lineage": RECOMPUTED}),
             }
         ),
         activity_rows=inputs.activities.height,
@@ -249,14 +248,11 @@ def _store_run(
     )
     session.add(run)
     session.flush()
-    for table, frame in (
-        ("calculation_coefficients", out.coefficients),
-        (
-            "calculation_results",
-            out.results.with_columns(pl.col("co2e", "covered").fill_nan(None)),
-        ),
-        ("calculation_issues", out.unresolved),
-    ):
+    tables = [("calculation_coefficients", out.coefficients)]
+    if keep_rows:
+        tables.append(("calculation_results", stored_results(out.results)))
+    tables.append(("calculation_issues", out.unresolved))
+    for table, frame in tables:
         insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
     summary = run_summary(run, unresolved, resolution_notes(session, run))
     digests.touch(session, digests.run_scope(run.id))

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
+import polars as pl
 from sqlalchemy import func, select
 
+from esgledger.calc.lineage import result_rows
+from esgledger.calc.runs import results_stored
 from esgledger.checks.context import CheckContext
 from esgledger.kpi.calculated import latest_run
 from esgledger.ledger.activities import live
@@ -41,16 +45,19 @@ def implied(
 ) -> tuple[float, float] | None:
     """(Σ result, Σ activity in ``unit``) over the run's result rows of ``activities`` and
     ``quantity``; records whose unit cannot be expressed in ``unit`` are left out."""
-    column = CalculationResult.co2e if co2e else CalculationResult.value
-    rows = ctx.session.execute(
-        select(ActivityRecord.id, ActivityRecord.unit, ActivityRecord.quantity, column)
-        .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
-        .where(
-            CalculationResult.run_id == run.id,
-            CalculationResult.quantity == quantity,
-            ActivityRecord.activity.in_(activities),
-        )
-    )
+    if results_stored(run):
+        column = CalculationResult.co2e if co2e else CalculationResult.value
+        rows: Iterable[tuple[int, str, float, float | None]] = ctx.session.execute(
+            select(ActivityRecord.id, ActivityRecord.unit, ActivityRecord.quantity, column)
+            .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
+            .where(
+                CalculationResult.run_id == run.id,
+                CalculationResult.quantity == quantity,
+                ActivityRecord.activity.in_(activities),
+            )
+        ).tuples()
+    else:
+        rows = _recomputed(ctx, run, activities, quantity, co2e=co2e)
     result, amounts = 0.0, {}
     for record_id, record_unit, amount, value in rows:
         if value is None or not compatible(record_unit, unit):
@@ -60,6 +67,35 @@ def implied(
     if not amounts:
         return None
     return result, sum(amounts.values())
+
+
+def _recomputed(
+    ctx: CheckContext,
+    run: CalculationRun,
+    activities: tuple[str, ...],
+    quantity: str,
+    *,
+    co2e: bool,
+) -> list[tuple[int, str, float, float | None]]:
+    """The rows :func:`implied` reads, for a large run that stored no result rows: its results
+    recomputed from its inputs (``calc.lineage``), joined to their activity records."""
+    results = result_rows(ctx.session, run, (quantity,)).select(
+        "activity_id", pl.col("co2e" if co2e else "value").alias("result")
+    )
+    records = pl.DataFrame(
+        ctx.session.execute(
+            select(ActivityRecord.id, ActivityRecord.unit, ActivityRecord.quantity).where(
+                ActivityRecord.activity.in_(activities)
+            )
+        ).all(),
+        schema={"activity_id": pl.Int64, "unit": pl.Utf8, "amount": pl.Float64},
+        orient="row",
+    )
+    joined = records.join(results, on="activity_id", how="inner")
+    return [
+        (int(i), str(u), float(a), r)
+        for i, u, a, r in joined.select("activity_id", "unit", "amount", "result").iter_rows()
+    ]
 
 
 def _non_electric(ctx: CheckContext) -> dict[str, dict[str, float]]:
