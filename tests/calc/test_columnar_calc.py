@@ -22,6 +22,8 @@ from esgledger.calc.library import FactorLibrary
 from esgledger.calc.lineage import recomputed_results
 from esgledger.calc.options import RunOptions
 from esgledger.calc.runs import get_run, load_inputs
+from esgledger.checks.context import CheckContext
+from esgledger.checks.factors import implied_factors
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
 from esgledger.demo.files import write_csv
 from esgledger.demo.org import ENTITY_HEADER, entity_rows
@@ -182,3 +184,19 @@ def test_explaining_a_large_run_whose_inputs_changed_is_refused(
     result = demo_year("calc", "explain", "--run", str(run), "--json", expect=2)
     assert "inputs changed since it was calculated" in result.output
     assert "Traceback" not in result.output
+
+
+def test_checks_read_a_large_run_as_they_read_a_stored_one(
+    demo_year: Cli, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The implied-factor checks read result rows; a run that stored none must give them the
+    same rows, recomputed, and not an empty set (which would silently skip the checks)."""
+    calc(demo_year)
+    with db.read() as session:
+        stored = implied_factors(CheckContext(session=session, year=YEAR), YEAR)
+    monkeypatch.setenv("ESG_CALC_LINEAGE_ROWS", "100")
+    calc(demo_year)  # the latest run now, with no result rows stored
+    with db.read() as session:
+        large = implied_factors(CheckContext(session=session, year=YEAR), YEAR)
+    assert set(stored) == {"electricity_tce", "natural_gas_tce", "grid_scope2"}
+    assert large == stored

@@ -4,6 +4,7 @@ implies per unit of activity (an implied factor), and what explains an indirect-
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -58,15 +59,17 @@ def implied(
         ).tuples()
     else:
         rows = _recomputed(ctx, run, activities, quantity, co2e=co2e)
-    result, amounts = 0.0, {}
+    results: list[float] = []
+    amounts: dict[int, float] = {}
     for record_id, record_unit, amount, value in rows:
         if value is None or not compatible(record_unit, unit):
             continue
-        result += value
+        results.append(value)
         amounts[record_id] = amount * multiplier(record_unit, unit)
     if not amounts:
         return None
-    return result, sum(amounts.values())
+    # exactly rounded sums: the same figures whatever order the rows arrive in
+    return math.fsum(results), math.fsum(amounts.values())
 
 
 def _recomputed(
