@@ -177,7 +177,13 @@ def _identity(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
     optional = added_terms(rule.formula)
     for metric_id in rule.inputs:
         fig = ctx.figure(metric_id)
-        pair = None if no_records(fig) and metric_id not in optional else _part(fig)
+        # an added line no run computes yet (heat, steam and cooling before `esg calc`) adds
+        # nothing, as a line with no records does
+        unrun = fig is not None and fig.value is None and fig.source == "missing"
+        if metric_id in optional and unrun:
+            pair: tuple[float, float] | None = (0.0, 0.0)
+        else:
+            pair = None if no_records(fig) and metric_id not in optional else _part(fig)
         if pair is None:
             return []
         values[metric_id], roundings[metric_id] = pair
