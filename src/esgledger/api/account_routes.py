@@ -23,7 +23,7 @@ router = APIRouter()
     tags=["account"],
     summary="Change your own password; ends your sessions and your other tokens",
     response_model=s.PasswordChanged,
-    responses=s.problems(401, 422, 429),
+    responses=s.problems(401, 403, 422, 429),
 )
 def change_password(request: Request, body: s.PasswordBody, write: WriterDep) -> Response:
     client = request.client.host if request.client else "unknown"

@@ -42,6 +42,8 @@ def _from_inputs(fig: dict[str, Any], flag: str, inputs: Inputs | None) -> str |
     """'from <input> (<its reason>)' for each input of a derived figure marked ``flag``."""
     said = []
     for used in fig.get("inputs") or []:
+        if "metric" not in used:  # a run's figure or activity rows: not a derived input
+            continue
         name, part = (inputs or {}).get(used["metric"], ("", None))
         if part and part.get(flag):
             why = (
