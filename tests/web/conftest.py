@@ -23,6 +23,15 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def set_cookie(client: TestClient, name: str, value: str) -> None:
+    """Put ``name=value`` in the client's jar as the server's own cookie would be: the jar
+    keys cookies by the request host (``testserver.local`` for a host without a dot), and
+    one set without a domain is never sent, so a replay test would prove nothing."""
+    host = client.base_url.host
+    client.cookies.delete(name)
+    client.cookies.set(name, value, domain=host if "." in host else f"{host}.local")
+
+
 def make_user(db: Database, username: str, role: str, grants: tuple[str, ...] = ()) -> str:
     """Add a user with :data:`PASSWORD` (and entity grants); returns the username."""
     with db.write() as session:

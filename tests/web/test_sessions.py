@@ -12,7 +12,7 @@ from esgledger.auth.users import set_active, set_password
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.workflow_models import LoginFailure, WebSession
-from tests.web.conftest import PASSWORD, csrf_of, log_in, make_user
+from tests.web.conftest import PASSWORD, csrf_of, log_in, make_user, set_cookie
 
 
 def _post_login(web: TestClient, username: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
@@ -69,7 +69,7 @@ def test_logout_ends_the_session_for_good(db: Database, web: TestClient) -> None
     stolen = web.cookies.get("esg_session")
     assert web.post("/logout", data={"csrf_token": csrf}).status_code == 303
     assert web.get("/").status_code == 303
-    web.cookies.set("esg_session", stolen)  # the old cookie, replayed
+    set_cookie(web, "esg_session", stolen)  # the old cookie, replayed
     assert web.get("/").status_code == 303
     assert _sessions(db)[0].ended_at is not None
 
@@ -80,9 +80,12 @@ def test_forged_or_tampered_cookies_are_not_sessions(db: Database, web: TestClie
     good = web.cookies.get("esg_session")
     assert good is not None
     token, _, signature = good.rpartition(".")
+    web.cookies.clear()
+    set_cookie(web, "esg_session", good)
+    assert web.get("/").status_code == 200  # the jar really sends what the loop sets
     for forged in (token, f"{token}.{signature[::-1]}", f"x{good}", "anything"):
         web.cookies.clear()
-        web.cookies.set("esg_session", forged)
+        set_cookie(web, "esg_session", forged)
         assert web.get("/").status_code == 303, forged
 
 

@@ -21,7 +21,7 @@ from esgledger.ledger.workflow_models import DataRequest
 from esgledger.workflow.requests import get_request, issue_requests, request_dict
 from esgledger.workflow.review import comments
 from tests.factories import entities_file
-from tests.web.conftest import PASSWORD, csrf_of, log_in
+from tests.web.conftest import PASSWORD, csrf_of, log_in, set_cookie
 
 YEAR = 2025
 DUE = dt.date(2026, 3, 31)
@@ -370,7 +370,7 @@ def test_a_respondent_answers_once_without_logging_in(web: TestClient, org: Data
     assert "your answers are recorded" in web.get(answer.headers["location"]).text
     second = web.get(f"/survey/{token}")
     assert "already been answered" in second.text and 'data-testid="survey-form"' not in second.text
-    web.cookies.set("esg_form", form_cookie)  # the very form again, with its valid token
+    set_cookie(web, "esg_form", form_cookie)  # the very form again, with its valid token
     reused = web.post(f"/survey/{token}", data={**form, "irremediability.0": "2", "confirmed": "1"})
     assert reused.status_code == 409 and "already been answered" in reused.text
     with org.read() as session:
