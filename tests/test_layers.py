@@ -35,6 +35,9 @@ RANKS = {
     "checks": 4,
     "assess": 4,
     "workflow": 4,
+    # Registers behind social, governance and supply-chain figures (#16, #17).
+    "registers": 4,
+    "suppliers": 4,
     "disclose": 5,
     # The seeded demo data set is built through every service and offered by the CLI.
     "demo": 6,
