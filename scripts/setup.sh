@@ -12,6 +12,8 @@ debian_packages=()
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || debian_packages+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || debian_packages+=(libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || debian_packages+=(fonts-dejavu-core)
+# The Chinese edition of the report embeds Noto CJK (without it Chinese renders as empty boxes).
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || debian_packages+=(fonts-noto-cjk)
 if [ "$purpose" = "test" ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || debian_packages+=(postgresql)
   # The page tests drive Debian's Chromium through Playwright (no browser download).
