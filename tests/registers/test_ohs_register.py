@@ -19,7 +19,7 @@ from esgledger.ledger.register_models import OhsHours, OhsIncident
 from esgledger.registers.ohs import INCIDENTS, import_hours, import_incidents
 from esgledger.registers.transitions import move
 from tests.checks.workspace import ACTOR, Workspace
-from tests.factories import write_csv
+from tests.factories import write_csv, write_xlsx
 from tests.registers.ohs_files import HOURS_HEADER, incidents_file, load
 
 
@@ -132,3 +132,21 @@ def test_audit_digests_cover_the_register_rows_and_catch_an_edit(ws: Workspace) 
         result = verify_data(session)
     assert not result.ok
     assert any("ohs_incidents differs from the digest" in p for p in result.problems)
+
+
+def test_an_lms_style_xlsx_is_read_from_its_named_sheet(ws: Workspace) -> None:
+    path = write_xlsx(
+        ws.tmp / "ohs.xlsx",
+        {
+            "notes": (["read me"], [["hours are per worker type"]]),
+            "hours": (
+                HOURS_HEADER,
+                [["SZ1", 2025, "employee", 1000.0], ["WH1", 2025, "intern", 80]],
+            ),
+        },
+    )
+    done = import_hours(ws.db, path, actor=ACTOR, sheet="hours")
+    assert (done.added, done.replaced) == (2, 0)
+    again = import_hours(ws.db, path, actor=ACTOR, sheet="hours")  # a corrected file replaces
+    assert (again.added, again.replaced) == (0, 2)
+    assert counts(ws)[0] == 2
