@@ -155,7 +155,15 @@ def esg_examples(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["getting-started.md", "file-formats.md", "factor-resolution.md", "report.md"]
+    "name",
+    [
+        "getting-started.md",
+        "file-formats.md",
+        "factor-resolution.md",
+        "report.md",
+        "registers.md",
+        "kpi-figures.md",
+    ],
 )
 def test_examples_name_real_commands(name: str) -> None:
     examples = esg_examples(read(name))

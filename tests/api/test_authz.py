@@ -54,6 +54,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/runs"): Case("calculations.read"),
     ("GET", "/runs/{run_id}"): Case("calculations.read"),
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
+    ("GET", "/registers/ohs/hours"): Case("kpis.read"),
+    ("GET", "/registers/ohs/incidents"): Case("kpis.read"),
     ("GET", "/requests"): Case("requests.read", SOME),
     ("GET", "/requests/overdue"): Case("requests.read", SOME),
     ("GET", "/requests/template"): Case("requests.read", SOME, params={"year": YEAR}),

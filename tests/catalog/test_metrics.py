@@ -79,6 +79,12 @@ PUBLISHED_COUNT_STORED_AS = {
     "customer.complaints.closed": "case",
     "customer.complaints.closed_within_sla": "case",
 }
+# Rates whose unit carries the scale, as GRI 403-9 prints them (per 200,000 hours worked).
+RATE_UNITS = {
+    "case / (200000 hour)": 200_000,
+    "case / (1000000 hour)": 1_000_000,
+    "case / (1000 person)": 1_000,
+}
 COUNT_UNITS = {"person", "person_times", "case", "piece", "count"}
 
 
@@ -214,6 +220,8 @@ def test_derived_units_are_consistent() -> None:
         assert not constants, f"{m.id}: scaling belongs in units, not in the formula"
         if m.unit == "%":
             assert factor >= 100, m.id
+        elif m.unit in RATE_UNITS:  # injuries per 200,000 hours: the unit carries the scale
+            assert factor == pytest.approx(RATE_UNITS[m.unit]), (m.id, factor)
         else:
             assert factor == pytest.approx(1.0), (m.id, factor)
 
@@ -325,7 +333,11 @@ def test_dimensions_exist_and_derived_breakdowns_come_from_their_inputs() -> Non
     for m in by_id.values():
         for dim in m.dimensions:
             assert dim in known, (m.id, dim)
-        assert m.unit in ("person", "%") or not m.dimensions, f"{m.id}: not headcount-like"
+        # Headcount-like, or an OHS register count broken down by who worked or was hurt.
+        by_worker = m.dimensions == ("worker_type",) and m.area == "ohs"
+        assert m.unit in ("person", "%") or not m.dimensions or by_worker, (
+            f"{m.id}: not headcount-like"
+        )
         if m.kind == "derived":
             for input_id in formula_inputs(m.formula):
                 assert set(m.dimensions) <= set(by_id[input_id].dimensions), (m.id, input_id)

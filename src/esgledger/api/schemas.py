@@ -533,3 +533,36 @@ class PublishedReportOut(Out):
     sha256: str
     published_at: str
     published_by: str
+
+
+class OhsHours(Out):
+    entity: str
+    year: int
+    worker_type: str
+    hours: float
+
+
+class SlaClock(Out):
+    state: str
+    since: str
+    due: str | None = None
+    overdue: bool
+
+
+class OhsIncident(Out):
+    id: int
+    ref: str
+    entity: str
+    date: str
+    worker_type: str
+    kind: str
+    high_consequence: bool
+    lost_days: int
+    state: str
+    clock: SlaClock
+    version: int
+
+
+class OhsIncidentPage(Out):
+    total: int
+    rows: list[OhsIncident]

@@ -9,6 +9,8 @@ import typer
 
 from esgledger.cli.common import DbOption, JsonOption, workspace
 from esgledger.cli.output import console, print_json, print_table
+from esgledger.errors import InvalidInput
+from esgledger.kpi.explain import explain_figure
 from esgledger.kpi.series import kpi_series
 
 # Markers after a value; the legend under the table explains them.
@@ -76,8 +78,18 @@ def _side_by_side_rows(series: dict[str, Any], span: list[str]) -> list[list[str
     return rows
 
 
+kpi_app = typer.Typer(
+    help="Every KPI of the catalog for a year and the years before (the report appendix).",
+    invoke_without_command=True,
+)
+
+
+@kpi_app.callback()
 def kpi(
-    year: Annotated[int, typer.Option("--year", help="Reporting year (the last column).")],
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Reporting year (the last column).")
+    ] = None,
     boundary: Annotated[
         str | None,
         typer.Option("--boundary", help="Use this boundary for the year's environmental figures."),
@@ -87,7 +99,12 @@ def kpi(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Every KPI of the catalog for a year and the years before (the report appendix)."""
+    """Every KPI of the catalog for a year and the years before (the report appendix);
+    ``esg kpi explain`` walks one figure down to its inputs."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if year is None:
+        raise InvalidInput("give --year YEAR (or a subcommand: explain)")
     with workspace(db).read() as session:
         series = kpi_series(session, year, years=max(1, years), boundary=boundary)
     if area:
@@ -112,5 +129,49 @@ def kpi(
         )
 
 
+@kpi_app.command("explain")
+def explain_cmd(
+    metric: Annotated[str, typer.Argument(help="Metric id, e.g. ohs.recordable_injuries.")],
+    year: Annotated[int, typer.Option("--year", help="Reporting year.")],
+    dims: Annotated[
+        str, typer.Option("--dims", help="A breakdown, e.g. worker_type=employee.")
+    ] = "",
+    boundary: Annotated[
+        str | None, typer.Option("--boundary", help="Use this boundary for the year.")
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """One figure with its source, inputs and, for a register figure, the rows behind it."""
+    with workspace(db).read() as session:
+        found = explain_figure(session, metric, year, dims=dims, boundary=boundary)
+    if json:
+        print_json(found)
+        return
+    fig = found["figure"]
+    console.print(
+        f"{metric} {year}{' (' + dims + ')' if dims else ''}: "
+        f"{_fmt(fig['value'], 2)} {fig['unit']} — {fig['source']}"
+        + (f"; {fig['note']}" if fig["note"] else "")
+    )
+    for item in fig["inputs"]:
+        console.print("  input: " + ", ".join(f"{k} {v}" for k, v in item.items()))
+    if found["register_rows"]:
+        print_table(
+            "Register rows behind the figure",
+            ["register", "entity", "counts at", "value", "rows"],
+            (
+                [
+                    r["register"],
+                    r["entity"],
+                    r["member"] or "outside the boundary",
+                    _fmt(r["value"], 2),
+                    ", ".join(str(i) for i in r["rows"]) or "none (a counted zero)",
+                ]
+                for r in found["register_rows"]
+            ),
+        )
+
+
 def register(app: typer.Typer) -> None:
-    app.command()(kpi)
+    app.add_typer(kpi_app, name="kpi")

@@ -90,6 +90,9 @@ COMMANDS = {
         "Data requests: issue, enter, upload, submit, approve, return, lock, evidence.",
     ),
     "user": Entry("user_cmd", "Users, roles, entity grants, passwords and API tokens."),
+    "register": Entry(
+        "register_cmd", "Registers behind social and governance KPIs: OHS hours and incidents."
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from esgledger.kpi.coverage import missing_members
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.precedence import choose
+from esgledger.kpi.registered import merge_registers
 from esgledger.kpi.reported import reported_figures
 from esgledger.kpi.scope import Scopes
 from esgledger.kpi.unresolved import Unresolved, unresolved_of
@@ -77,6 +78,7 @@ def kpi_table(
     has read them already."""
     scopes = Scopes(session, year, override=boundary)
     figures = reported_figures(session, year, scopes, rows)
+    merge_registers(session, year, scopes, figures)
     computer = _Computer(session, year, scopes, sums)
     for metric in metrics().values():
         if metric.kind == "calculated":

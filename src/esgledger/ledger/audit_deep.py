@@ -30,6 +30,7 @@ DATA_ACTIONS = (
     "request.restate",
     "activities.void",
     "activities.unvoid",
+    "register.",  # a register row moved to another state (#17)
 )
 
 

@@ -52,6 +52,9 @@ WRITTEN_ONCE = frozenset(
     }
 )
 
+# Register tables (#17): their rows carry the batch that wrote them, so the batch covers them.
+REGISTER_TABLES = ("ohs_hours", "ohs_incidents")
+
 Where = Callable[[Table, list[str]], ColumnElement[bool]]
 
 
@@ -96,6 +99,7 @@ KINDS: dict[str, list[Part]] = {
         Part("kpi_values", _batch("batch_id")),
         Part("factor_editions", _batch("batch_id")),
         Part("factors", _factors_of_batch),
+        *(Part(table, _batch("batch_id")) for table in REGISTER_TABLES),
     ],
     "run": [
         Part("calculation_runs", _by("id")),
@@ -216,6 +220,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("activity_records", "batch_id"),
         ("kpi_values", "batch_id"),
         ("factor_editions", "batch_id"),
+        *((table, "batch_id") for table in REGISTER_TABLES),
     ):
         found |= {batch_scope(b) for b in session.scalars(select(t[name].c[column]).distinct())}
     for name, column in (

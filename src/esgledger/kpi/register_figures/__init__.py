@@ -1,0 +1,9 @@
+"""Providers of register figures, one module per register; importing this package adds
+them to :data:`esgledger.kpi.register_source.PROVIDERS` (once)."""
+
+from esgledger.kpi.register_figures.ohs import ohs_figures
+from esgledger.kpi.register_source import PROVIDERS
+
+for _provider in (ohs_figures,):
+    if _provider not in PROVIDERS:
+        PROVIDERS.append(_provider)

@@ -1,0 +1,65 @@
+"""Tables of the registers behind social and governance figures (#17).
+
+Each register has its own typed table; rows carry the import batch that wrote them (or none
+when entered one by one), so the batch's data digest (:mod:`esgledger.ledger.digests`)
+covers them, and a ``state`` whose allowed transitions are data in
+:mod:`esgledger.registers.states`. Migration ``0011_registers`` creates them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from esgledger.ledger.models import Base, utcnow
+
+
+class OhsHours(Base):
+    """Hours worked at an entity in a year by one worker type: the denominator of OHS rates,
+    and what says the register covers the entity that year."""
+
+    __tablename__ = "ohs_hours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    worker_type: Mapped[str] = mapped_column(String(16))
+    hours: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("entity_id", "year", "worker_type"),)
+
+
+class OhsIncident(Base):
+    """A work-related injury, fatality or occupational disease, from report to closure."""
+
+    __tablename__ = "ohs_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    occurred_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    worker_type: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(24))  # injury | fatality | occupational_disease
+    high_consequence: Mapped[bool] = mapped_column(default=False)
+    lost_days: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16))
+    state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy reads it once)
