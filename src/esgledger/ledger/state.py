@@ -48,6 +48,11 @@ def _read_stamp(session: Session) -> State:
     return (str(session.get_bind().url), *session.execute(select(*parts)).one())
 
 
+def newest_audit_id(state: State) -> int | None:
+    """The sequence number of the newest audit event a stamp names (None: an empty log)."""
+    return state[1]  # type: ignore[no-any-return]  # (url, newest id, its hash, …)
+
+
 def ledger_state(session: Session) -> State:
     """The stamp of the ledger as this session sees it (usually one cheap statement)."""
     kept = session.info.get(STAMP)
