@@ -82,7 +82,7 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
     out["requests"] = _kept(
         session,
         ("requests", collection, user),
-        lambda: views.request_overview(session, user, collection),
+        lambda: views.request_summary(session, user, collection),
     )
     out["findings"] = views.findings_overview(cached_findings(session, year))
     if can(user, "assessments.read"):
