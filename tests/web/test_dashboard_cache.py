@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from esgledger.assess.materiality import add_topic, create_assessment, get_assessment
 from esgledger.auth.permissions import Principal
 from esgledger.checks import run_checks
 from esgledger.ledger.db import Database
@@ -70,3 +72,39 @@ def test_dashboard_follows_every_write(
     assert (after["error"], after["warning"]) != (fresh["error"], fresh["warning"])
     page = web.get(f"/?year={YEAR}").text
     assert _shown_counts(page) == (after["error"], after["warning"])
+
+
+def test_the_materiality_panel_is_redrawn_only_after_a_materiality_write(
+    db: Database,
+    web: TestClient,
+    workspace: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The matrix (a matplotlib chart, the dashboard's costliest panel) reads only the
+    assessment: a write elsewhere (a request, a KPI value) reuses it, a write to the
+    assessment redraws it."""
+    with db.write() as session:
+        assessment = create_assessment(session, year=YEAR, actor="setup")
+    drawn: list[int] = []
+    real = views.materiality_view
+
+    def counted(session: Any, a: Any) -> dict[str, Any]:
+        drawn.append(a.id)
+        return real(session, a)
+
+    monkeypatch.setattr(views, "materiality_view", counted)
+    make_user(db, "mia", "esg_manager")
+    log_in(web, "mia")
+    first = _section(web.get(f"/?year={YEAR}").text, "materiality")
+    assert drawn == [assessment.id]
+    with db.write() as session:  # a write that moves no materiality figure
+        issue_requests(session, Principal("setup", "admin"), year=YEAR,
+                       metrics=["packaging.plastics"], owner="olga",
+                       due=dt.date(2099, 1, 31), entities=["A"])  # fmt: skip
+    assert _section(web.get(f"/?year={YEAR}").text, "materiality") == first
+    assert drawn == [assessment.id]
+    with db.write() as session:
+        add_topic(session, get_assessment(session, YEAR), code="zz.new", name="A new topic",
+                  actor="setup")  # fmt: skip
+    web.get(f"/?year={YEAR}")
+    assert drawn == [assessment.id, assessment.id]

@@ -9,7 +9,8 @@ as the matching ``esg`` command, and a panel without data says so instead of fai
 The costly panels (the charts drawn with matplotlib, the request counts; the year's checks
 through :mod:`esgledger.web.state_findings`, shared with the findings page)
 are kept per ledger state (:mod:`esgledger.ledger.state`): a view after no write redraws
-and reruns nothing, and any write makes the next view compute them afresh.
+and reruns nothing, and any write makes the next view compute them afresh — except the
+materiality matrix, which reads only its assessment and is kept until a materiality write.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from esgledger.disclose.archive import list_published, published_dict
 from esgledger.disclose.charts import emissions_by_scope
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import series_readout
-from esgledger.ledger.state import ledger_state
+from esgledger.ledger.state import area_state, ledger_state
 from esgledger.ledger.state_cache import StateCache
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
@@ -40,9 +41,13 @@ MAX_ENTRIES = 32
 _panels: StateCache[Any] = StateCache(MAX_ENTRIES)
 
 
-def _kept(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per ledger state, calendar day and ``key``."""
-    return _panels.get((ledger_state(session), dt.date.today(), *key), compute)
+def _kept(
+    session: Session, key: tuple[Any, ...], compute: Callable[[], Any], *, area: str = ""
+) -> Any:
+    """``compute()`` once per calendar day, ``key`` and ledger state — or only the state of
+    the ``area`` of the ledger it reads (:func:`esgledger.ledger.state.area_state`)."""
+    state = area_state(session, area) if area else ledger_state(session)
+    return _panels.get((state, dt.date.today(), *key), compute)
 
 
 @router.get("/")
@@ -93,6 +98,7 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
                 session,
                 ("materiality", newest.id),
                 lambda: views.materiality_view(session, newest),
+                area="materiality.",  # the assessment's own writes; nothing else moves it
             )
             if newest
             else None
