@@ -303,12 +303,52 @@ def current_versions(target: str, ids: list[int]) -> dict[int, int]:
         db.dispose()
 
 
-def verify(
-    target: str, acked: dict[int, tuple[int, int]], in_flight: dict[int, int], ids: list[int]
-) -> tuple[int, int]:
-    """(stored changes, lost): audit events of entered values, and acknowledged writes whose
-    change is not in the ledger (fewer events than acknowledgements, or a final value that
-    is neither the last acknowledged nor one sent when wrk stopped, its answer unread)."""
+@dataclass
+class Expected:
+    """What the ledger must hold for one request after the phases: at least ``acked`` stored
+    changes, and as its value the last acknowledged one or a write sent after it whose answer
+    was never read (timed out, or in flight when wrk stopped: it may or may not have landed)."""
+
+    acked: int
+    last: int
+    maybe: set[int]
+
+
+def expected_writes(results: list[dict]) -> dict[int, Expected]:
+    """Request id → :class:`Expected`, over the phases' ``ESG_WRK`` results in order."""
+    out: dict[int, Expected] = {}
+    for result in results:
+        for rid, (count, last) in result["acked"].items():
+            before = out.get(int(rid))
+            # the phase's unanswered writes of this request all came after its last ack
+            out[int(rid)] = Expected((before.acked if before else 0) + count, last, set())
+        for rid, values in result["unanswered"].items():
+            if int(rid) in out:
+                out[int(rid)].maybe.update(values)
+    return out
+
+
+def lost_writes(
+    expected: dict[int, Expected], changes: dict[int, int], stored: dict[int, float | None]
+) -> list[str]:
+    """One line per request whose acknowledged writes are not all in the ledger: fewer
+    stored changes (audit events) than acknowledgements, or a value that is neither the last
+    acknowledged nor one sent after it and never answered."""
+    lines = []
+    for rid, want in sorted(expected.items()):
+        have, value = changes.get(rid, 0), stored.get(rid)
+        if have < want.acked or value not in {want.last, *want.maybe}:
+            lines.append(
+                f"lost on request {rid}: {want.acked} acknowledged, {have} stored; last "
+                f"acknowledged {want.last}, unanswered after it {sorted(want.maybe)}, "
+                f"stored value {value}"
+            )
+    return lines
+
+
+def verify(target: str, expected: dict[int, Expected], ids: list[int]) -> tuple[int, int]:
+    """(stored changes, lost): audit events of entered values, and the requests whose
+    acknowledged writes are not all in the ledger (:func:`lost_writes`)."""
     db = Database(target)
     try:
         with db.read() as session:
@@ -318,36 +358,19 @@ def verify(
                     AuditEvent.action == "request.enter", AuditEvent.subject.in_(subjects)
                 )
             ).all()
-            per_request: dict[int, int] = defaultdict(int)
+            changes: dict[int, int] = defaultdict(int)
             for subject in events:
-                per_request[int(subject.split(":")[1])] += 1
-            lost = 0
-            for rid, (count, last) in acked.items():
-                missing = max(0, count - per_request.get(rid, 0))
+                changes[int(subject.split(":")[1])] += 1
+            stored: dict[int, float | None] = {}
+            for rid in expected:
                 value = current_value(session, get_request(session, rid))
-                stored = value.value if value is not None else None
-                wrong = stored not in (last, in_flight.get(rid))
-                if missing or wrong:
-                    print(
-                        f"  lost on request {rid}: {count} acknowledged, "
-                        f"{per_request.get(rid, 0)} stored; last acknowledged {last}, "
-                        f"in flight {in_flight.get(rid)}, stored value {stored}",
-                        flush=True,
-                    )
-                lost += missing + wrong
-        return len(events), lost
+                stored[rid] = value.value if value is not None else None
+        lost = lost_writes(expected, changes, stored)
+        for line in lost:
+            print(f"  {line}", flush=True)
+        return len(events), len(lost)
     finally:
         db.dispose()
-
-
-def _merge_acked(phases: list[Phase]) -> dict[int, tuple[int, int]]:
-    """Request id → (writes acknowledged, last value acknowledged) over the phases in order."""
-    out: dict[int, tuple[int, int]] = {}
-    for phase in phases:
-        for rid, (count, last) in phase.result["acked"].items():
-            before = out.get(int(rid), (0, 0))[0]
-            out[int(rid)] = (before + count, last)
-    return out
 
 
 def _warm(server: Server, token: str, path: str) -> None:
@@ -380,9 +403,8 @@ def run_one(kind: str, target: str, folder: Path, args: argparse.Namespace) -> s
     finally:
         server.stop()
     phases = [floor, reads, mix, load]
-    acked = _merge_acked([mix, load])
-    in_flight = {int(r): v for p in (mix, load) for r, v in p.result["in_flight"].items()}
-    stored, lost = verify(target, acked, in_flight, ids)
+    expected = expected_writes([mix.result, load.result])
+    stored, lost = verify(target, expected, ids)
     cores = os.cpu_count() or 1
     for p in phases:
         print(
@@ -393,7 +415,7 @@ def run_one(kind: str, target: str, folder: Path, args: argparse.Namespace) -> s
             f"server {p.server_cpu / p.wall / cores:.0%} of {cores} cores",
             flush=True,
         )
-    acked_n = sum(n for n, _ in acked.values())
+    acked_n = sum(e.acked for e in expected.values())
     mix_total = mix.result["read"]["n"] + mix.result["write"]["n"]
     wall = sum(p.wall for p in phases)
     fields = {

@@ -51,10 +51,21 @@ function init(args)
   turn, pending = 0, nil
   read_ms, write_ms = {}, {}
   acked, last = {}, {}      -- request id → acknowledged writes, last value acknowledged
+  unanswered = {}           -- request id → writes sent since its last acknowledgement whose
+                            -- answer was never read (timed out, or in flight at the end)
   codes = {}                -- "read 200" → count
 end
 
+local function note_unanswered(sent)
+  if sent ~= nil and sent.op == "write" then
+    local list = unanswered[sent.id] or {}
+    list[#list + 1] = sent.value
+    unanswered[sent.id] = list
+  end
+end
+
 function request()
+  note_unanswered(pending) -- a write whose answer never came (wrk reconnected after a timeout)
   if #mine > 0 and math.random() < write_share then
     turn = turn + 1
     local id = mine[(turn - 1) % #mine + 1]
@@ -84,6 +95,7 @@ function response(status, headers, body)
     versions[id] = tonumber(string.match(body, '"version":%s*(%d+)')) or versions[id]
     acked[id] = (acked[id] or 0) + 1
     last[id] = pending.value
+    unanswered[id] = nil
   end
   pending = nil
 end
@@ -103,7 +115,7 @@ end
 
 function done(summary, latency, requests)
   local reads, writes, parts, code_parts, written = {}, {}, {}, {}, {}
-  local all_codes, versions_out, in_flight = {}, {}, {}
+  local all_codes, versions_out, maybe = {}, {}, {}
   for _, thread in ipairs(threads) do
     for _, v in ipairs(thread:get("read_ms")) do reads[#reads + 1] = v end
     for _, v in ipairs(thread:get("write_ms")) do writes[#writes + 1] = v end
@@ -112,9 +124,16 @@ function done(summary, latency, requests)
     for id, n in pairs(thread:get("acked")) do
       table.insert(written, string.format('"%d": [%d, %d]', id, n, last_of[id]))
     end
-    local unanswered = thread:get("pending") -- a write sent when wrk stopped may still land
-    if unanswered ~= nil and unanswered.op == "write" then
-      table.insert(in_flight, string.format('"%d": %d', unanswered.id, unanswered.value))
+    local open = thread:get("unanswered")
+    local sent = thread:get("pending") -- a write sent when wrk stopped may still land
+    if sent ~= nil and sent.op == "write" then
+      open[sent.id] = open[sent.id] or {}
+      table.insert(open[sent.id], sent.value)
+    end
+    for id, values in pairs(open) do
+      local parts_of = {}
+      for _, v in ipairs(values) do parts_of[#parts_of + 1] = string.format("%d", v) end
+      table.insert(maybe, string.format('"%d": [%s]', id, table.concat(parts_of, ", ")))
     end
     for id, v in pairs(thread:get("versions")) do
       table.insert(versions_out, string.format('"%d": %d', id, v))
@@ -132,6 +151,6 @@ function done(summary, latency, requests)
     '"read": ', summary_of(reads), ', "write": ', summary_of(writes), ', ',
     '"codes": {', table.concat(code_parts, ", "), '}, ',
     '"acked": {', table.concat(written, ", "), '}, ',
-    '"in_flight": {', table.concat(in_flight, ", "), '}, ',
+    '"unanswered": {', table.concat(maybe, ", "), '}, ',
     '"versions": {', table.concat(versions_out, ", "), '}}\n')
 end

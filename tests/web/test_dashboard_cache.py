@@ -9,17 +9,20 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from esgledger.assess.materiality import add_topic, create_assessment, get_assessment
 from esgledger.auth.permissions import Principal
 from esgledger.checks import run_checks
 from esgledger.ledger.db import Database
 from esgledger.web import views
+from esgledger.web.pages import dashboard
 from esgledger.workflow.requests import issue_requests
 from tests.conftest import Cli
 from tests.factories import write_csv
 from tests.web.conftest import log_in, make_user
-from tests.web.test_dashboard_pages import KPI_HEADER, YEAR, workspace  # noqa: F401 - fixture
+from tests.web.test_dashboard_pages import ACT_HEADER, KPI_HEADER, YEAR, workspace  # noqa: F401 - fixture
 
 
 def _section(page: str, testid: str) -> str:
@@ -70,3 +73,74 @@ def test_dashboard_follows_every_write(
     assert (after["error"], after["warning"]) != (fresh["error"], fresh["warning"])
     page = web.get(f"/?year={YEAR}").text
     assert _shown_counts(page) == (after["error"], after["warning"])
+
+
+def test_the_materiality_panel_is_redrawn_only_after_a_materiality_write(
+    db: Database,
+    web: TestClient,
+    workspace: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The matrix (a matplotlib chart, the dashboard's costliest panel) reads only the
+    assessment: a write elsewhere (a request, a KPI value) reuses it, a write to the
+    assessment redraws it."""
+    with db.write() as session:
+        assessment = create_assessment(session, year=YEAR, actor="setup")
+    drawn: list[int] = []
+    real = views.materiality_view
+
+    def counted(session: Any, a: Any) -> dict[str, Any]:
+        drawn.append(a.id)
+        return real(session, a)
+
+    monkeypatch.setattr(views, "materiality_view", counted)
+    make_user(db, "mia", "esg_manager")
+    log_in(web, "mia")
+    first = _section(web.get(f"/?year={YEAR}").text, "materiality")
+    assert drawn == [assessment.id]
+    with db.write() as session:  # a write that moves no materiality figure
+        issue_requests(session, Principal("setup", "admin"), year=YEAR,
+                       metrics=["packaging.plastics"], owner="olga",
+                       due=dt.date(2099, 1, 31), entities=["A"])  # fmt: skip
+    assert _section(web.get(f"/?year={YEAR}").text, "materiality") == first
+    assert drawn == [assessment.id]
+    with db.write() as session:
+        add_topic(session, get_assessment(session, YEAR), code="zz.new", name="A new topic",
+                  actor="setup")  # fmt: skip
+    web.get(f"/?year={YEAR}")
+    assert drawn == [assessment.id, assessment.id]
+
+
+def test_the_emissions_chart_is_redrawn_only_when_its_figures_move(
+    db: Database,
+    web: TestClient,
+    cli: Cli,
+    tmp_path: Path,
+    workspace: dict[str, Any],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chart draws three figures over three years: a write that leaves them (a request)
+    reuses it; a calculation run that moves them redraws it."""
+    drawn: list[tuple[str, ...]] = []
+    real = dashboard.emissions_by_scope
+
+    def counted(rows: dict[str, Any], years: Any) -> str:
+        drawn.append(tuple(years))
+        return real(rows, years)
+
+    monkeypatch.setattr(dashboard, "emissions_by_scope", counted)
+    make_user(db, "mia", "esg_manager")
+    log_in(web, "mia")
+    first = web.get(f"/?year={YEAR}").text
+    assert len(drawn) == 1 and "<svg" in first
+    with db.write() as session:
+        issue_requests(session, Principal("setup", "admin"), year=YEAR,
+                       metrics=["packaging.plastics"], owner="olga",
+                       due=dt.date(2099, 1, 31), entities=["A"])  # fmt: skip
+    web.get(f"/?year={YEAR}")
+    assert len(drawn) == 1
+    rows = [["A", f"{YEAR}-03-01", f"{YEAR}-03-31", "fuel.diesel", 50, "t", "mobile", ""]]
+    cli("import", "activities", str(write_csv(tmp_path / "more.csv", ACT_HEADER, rows)))
+    cli("calc", "--year", str(YEAR), expect=None)  # a new run: Scope 1 moves
+    web.get(f"/?year={YEAR}")
+    assert len(drawn) == 2

@@ -48,6 +48,25 @@ def _read_stamp(session: Session) -> State:
     return (str(session.get_bind().url), *session.execute(select(*parts)).one())
 
 
+def area_state(session: Session, prefix: str) -> State:
+    """The stamp of one area of the ledger: the database and the newest audit event whose
+    action starts with ``prefix`` (e.g. ``"materiality."``). A result that reads only that
+    area is kept per this stamp, so writes elsewhere do not make it compute again."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # every action starting with the prefix
+    newest = session.execute(
+        select(AuditEvent.id, AuditEvent.hash)
+        .where(AuditEvent.action >= prefix, AuditEvent.action < upper)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (str(session.get_bind().url), prefix, *(newest or (None, None)))
+
+
+def newest_audit_id(state: State) -> int | None:
+    """The sequence number of the newest audit event a stamp names (None: an empty log)."""
+    return state[1]  # type: ignore[no-any-return]  # (url, newest id, its hash, …)
+
+
 def ledger_state(session: Session) -> State:
     """The stamp of the ledger as this session sees it (usually one cheap statement)."""
     kept = session.info.get(STAMP)

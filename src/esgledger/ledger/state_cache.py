@@ -46,6 +46,11 @@ class StateCache(Generic[T]):
                 with self._lock:
                     self._computing.pop(key, None)
 
+    def newest(self, wanted: Callable[[Hashable], bool]) -> T | None:
+        """The most recently used value whose key is ``wanted`` (a base to update from)."""
+        with self._lock:
+            return next((v for k, v in reversed(self._entries.items()) if wanted(k)), None)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

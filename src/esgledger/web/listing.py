@@ -84,12 +84,17 @@ def every_page(
     number = 1
     while True:
         page = fetch(ListParams(MAX_LIMIT, number, params.sort, params.descending, params.search))
-        if page.total > CSV_ROWS:
-            raise InvalidInput(
-                f"the list holds {page.total:,} rows, more than a CSV export's {CSV_ROWS:,}; "
-                "narrow it with the filters or the search first"
-            )
+        check_export_size(page.total)
         yield list(page.rows)
         if not page.has_next:
             return
         number += 1
+
+
+def check_export_size(total: int) -> None:
+    """Refuse (in one line, before anything is sent) an export of more than ``CSV_ROWS``."""
+    if total > CSV_ROWS:
+        raise InvalidInput(
+            f"the list holds {total:,} rows, more than a CSV export's {CSV_ROWS:,}; "
+            "narrow it with the filters or the search first"
+        )

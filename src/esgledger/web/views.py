@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.assess.materiality import assessment_dict
@@ -27,7 +27,7 @@ from esgledger.kpi.scope import Scopes
 from esgledger.ledger.kpis import kpi_dict, list_kpis
 from esgledger.ledger.models import CalculationRun, Entity
 from esgledger.ledger.workflow_models import DataRequest
-from esgledger.workflow.request_list import request_dicts
+from esgledger.workflow.request_list import RequestFilter, request_dicts, request_query
 from esgledger.workflow.requests import list_requests
 from esgledger.workflow.states import DONE, STATES
 
@@ -198,6 +198,41 @@ def request_overview(
         "done_pct": done / len(found) * 100 if found else None,
         "overdue": [r for r in rows if r["overdue"]],
         "open": [r for r in rows if r["state"] not in DONE],
+    }
+
+
+def request_summary(
+    session: Session, user: Principal, year: int | None, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """:func:`request_overview`'s counts without its rows, counted by the database (the
+    overview panel shows only counts, and a year may hold thousands of requests)."""
+    today = today or dt.date.today()
+    if not can(user, "requests.read") and not user.scope:
+        return {"total": 0, "counts": [], "done": 0, "done_pct": None, "overdue_count": 0}
+    late = and_(DataRequest.due_date < today, DataRequest.state.not_in(sorted(DONE)))
+    stmt = (
+        request_query(session, user, RequestFilter(year=year), "")
+        .with_only_columns(
+            DataRequest.state,
+            func.count(),
+            func.sum(case((late, 1), else_=0)),
+            maintain_column_froms=True,
+        )
+        .group_by(DataRequest.state)
+    )
+    counts: Counter[str] = Counter()
+    overdue = 0
+    for state, n, late_n in session.execute(stmt):
+        counts[state] += n
+        overdue += int(late_n or 0)
+    total = sum(counts.values())
+    done = sum(counts[s] for s in DONE)
+    return {
+        "total": total,
+        "counts": [(s, counts[s]) for s in STATES],
+        "done": done,
+        "done_pct": done / total * 100 if total else None,
+        "overdue_count": overdue,
     }
 
 

@@ -9,7 +9,8 @@ as the matching ``esg`` command, and a panel without data says so instead of fai
 The costly panels (the charts drawn with matplotlib, the request counts; the year's checks
 through :mod:`esgledger.web.state_findings`, shared with the findings page)
 are kept per ledger state (:mod:`esgledger.ledger.state`): a view after no write redraws
-and reruns nothing, and any write makes the next view compute them afresh.
+and reruns nothing, and any write makes the next view compute them afresh — except the
+materiality matrix, which reads only its assessment and is kept until a materiality write.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from esgledger.disclose.archive import list_published, published_dict
 from esgledger.disclose.charts import emissions_by_scope
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import series_readout
-from esgledger.ledger.state import ledger_state
+from esgledger.ledger.state import area_state, ledger_state
 from esgledger.ledger.state_cache import StateCache
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
@@ -38,11 +39,16 @@ from esgledger.web.templating import render
 router = APIRouter()
 MAX_ENTRIES = 32
 _panels: StateCache[Any] = StateCache(MAX_ENTRIES)
+CHART_ROWS = ("ghg.scope1", "ghg.scope2_market", "ghg.scope2_location")  # what the chart draws
 
 
-def _kept(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per ledger state, calendar day and ``key``."""
-    return _panels.get((ledger_state(session), dt.date.today(), *key), compute)
+def _kept(
+    session: Session, key: tuple[Any, ...], compute: Callable[[], Any], *, area: str = ""
+) -> Any:
+    """``compute()`` once per calendar day, ``key`` and ledger state — or only the state of
+    the ``area`` of the ledger it reads (:func:`esgledger.ledger.state.area_state`)."""
+    state = area_state(session, area) if area else ledger_state(session)
+    return _panels.get((state, dt.date.today(), *key), compute)
 
 
 @router.get("/")
@@ -67,9 +73,11 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
     out["span"] = [str(y) for y in series["years"]]
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
     if any(views.has_values(by_metric[m]) for m in ("ghg.scope1", "ghg.scope2_market")):
-        out["emissions_chart"] = _kept(
-            session, ("emissions_chart", year), lambda: emissions_by_scope(by_metric, out["span"])
-        )
+        drawn = tuple(tuple(by_metric.get(m, {}).get("values", {}).items()) for m in CHART_ROWS)
+        out["emissions_chart"] = _panels.get(
+            (str(session.get_bind().engine.url), "emissions_chart", tuple(out["span"]), drawn),
+            lambda: emissions_by_scope(by_metric, out["span"]),
+        )  # kept per the figures it draws: writes that leave them do not redraw it
     if can(user, "calculations.read"):
         run = views.run_of_year(session, year)
         out["emissions"] = (
@@ -82,7 +90,7 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
     out["requests"] = _kept(
         session,
         ("requests", collection, user),
-        lambda: views.request_overview(session, user, collection),
+        lambda: views.request_summary(session, user, collection),
     )
     out["findings"] = views.findings_overview(cached_findings(session, year))
     if can(user, "assessments.read"):
@@ -93,6 +101,7 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
                 session,
                 ("materiality", newest.id),
                 lambda: views.materiality_view(session, newest),
+                area="materiality.",  # the assessment's own writes; nothing else moves it
             )
             if newest
             else None

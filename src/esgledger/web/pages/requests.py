@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -27,7 +26,7 @@ from esgledger.ledger.entities import list_entities
 from esgledger.ledger.listing import ListParams
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.web.deps import FormDep, UserDep, database
-from esgledger.web.listing import ListView, every_page, wants_csv
+from esgledger.web.listing import ListView, check_export_size, wants_csv
 from esgledger.web.pages import requests_actions, requests_upload
 from esgledger.web.pages.requests_view import done_message, parse_id, request_page
 from esgledger.web.templating import render
@@ -36,6 +35,7 @@ from esgledger.workflow.request_list import (
     DEFAULT_SORT,
     SORT_KEYS,
     RequestFilter,
+    export_rows,
     page_requests,
     request_dicts,
 )
@@ -95,8 +95,8 @@ def _list_page(request: Request, user: Principal, *, only_overdue: bool) -> Resp
             wanted = _filter(session, user, given, only_overdue)
             if wants_csv(request.url):
                 stream = _csv_rows(request, user, wanted, params, names)
-                first = next(stream)  # the size check: refused whole before any byte is sent
-                return csv_stream(_flat(first, stream), CSV_COLUMNS, "requests.csv")
+                next(stream)  # the size check: refused whole before any byte is sent
+                return csv_stream(stream, CSV_COLUMNS, "requests.csv")
             page = page_requests(session, user, wanted, params)
             listing = ListView(request.url, page)
             rows = request_dicts(session, page.rows)
@@ -126,24 +126,17 @@ def _filter(
 def _csv_rows(
     request: Request, user: Principal, wanted: RequestFilter, params: ListParams,
     names: dict[str, str],
-) -> Iterator[list[dict[str, Any]]]:
-    """The export's rows a page at a time, read in one transaction of its own (the stream
-    outlives the request's session)."""
-    with database(request).read() as session:
-        fetch = partial(page_requests, session, user, wanted)
-        for found in every_page(params, fetch):
-            rows = request_dicts(session, found)
-            for row in rows:
-                row["metric_name"] = names.get(row["metric"], "")
-            yield rows
-
-
-def _flat(
-    first: list[dict[str, Any]], rest: Iterator[list[dict[str, Any]]]
 ) -> Iterator[dict[str, Any]]:
-    yield from first
-    for rows in rest:
-        yield from rows
+    """The export's rows, read in one transaction of its own (the stream outlives the
+    request's session); the size check runs before the first row is yielded, so taking one
+    step refuses an oversized export whole."""
+    with database(request).read() as session:
+        total, rows = export_rows(session, user, wanted, params)
+        check_export_size(total)
+        yield {}  # the size check passed
+        for row in rows:
+            row["metric_name"] = names.get(row["metric"], "")
+            yield row
 
 
 def _issued_message(request: Request) -> str:
