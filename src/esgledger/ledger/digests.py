@@ -49,6 +49,7 @@ WRITTEN_ONCE = frozenset(
         "calculation_results",
         "calculation_issues",
         "published_reports",
+        "scope3_screenings",
     }
 )
 
@@ -96,6 +97,7 @@ KINDS: dict[str, list[Part]] = {
         Part("kpi_values", _batch("batch_id")),
         Part("factor_editions", _batch("batch_id")),
         Part("factors", _factors_of_batch),
+        Part("scope3_screenings", _batch("batch_id")),  # a year's Scope 3 screening
     ],
     "run": [
         Part("calculation_runs", _by("id")),
@@ -216,6 +218,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("activity_records", "batch_id"),
         ("kpi_values", "batch_id"),
         ("factor_editions", "batch_id"),
+        ("scope3_screenings", "batch_id"),
     ):
         found |= {batch_scope(b) for b in session.scalars(select(t[name].c[column]).distinct())}
     for name, column in (
