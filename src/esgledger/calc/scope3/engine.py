@@ -22,7 +22,7 @@ from esgledger.calc.options import RunOptions
 from esgledger.calc.resolve import ANY, Region, Resolution, Resolver
 from esgledger.calc.scope3.categories import CATEGORIES, category_key, category_of
 from esgledger.calc.scope3.currency import currency_of, to_factor_dollars
-from esgledger.calc.scope3.methods import Component, Method, methods_for
+from esgledger.calc.scope3.methods import METHOD_ATTRIBUTES, Component, Method, methods_for
 from esgledger.calc.scope3.screening import apply_screening
 from esgledger.catalog import activity_types
 from esgledger.errors import InvalidInput
@@ -82,8 +82,8 @@ def compute_scope3(
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
-    groups = rows.group_by(
-        ["entity_id", "activity", "unit", "attributes"], maintain_order=True
+    groups = rows.with_columns(_method_key()).group_by(
+        ["entity_id", "activity", "unit", "method_key"], maintain_order=True
     ).agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id"))
     place = {
         e: (regions_for(c, s), share)
@@ -154,10 +154,24 @@ def _line(
     }
 
 
+def _method_key() -> pl.Expr:
+    """The attributes methods read, as one JSON text per row (others left out), in one pass."""
+    fields = pl.Struct({name: pl.Utf8 for name in METHOD_ATTRIBUTES})
+    text = pl.col("attributes").fill_null("")
+    return (
+        pl.when(text == "")
+        .then(pl.lit("{}"))
+        .otherwise(text)
+        .str.json_decode(fields)
+        .struct.json_encode()
+        .alias("method_key")
+    )
+
+
 def _attributes(text: str | None) -> dict[str, str]:
     if not text:
         return {}
-    return {k: str(v) for k, v in json.loads(text).items()}
+    return {k: str(v) for k, v in json.loads(text).items() if v is not None}
 
 
 def _compute(
