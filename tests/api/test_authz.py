@@ -53,6 +53,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/kpis"): Case("kpis.read", params={"year": YEAR}),
     ("GET", "/runs"): Case("calculations.read"),
     ("GET", "/runs/{run_id}"): Case("calculations.read"),
+    ("GET", "/scope3/screening"): Case("calculations.read", params={"year": YEAR}),
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
     ("GET", "/registers/ohs/hours"): Case("kpis.read"),
     ("GET", "/registers/ohs/incidents"): Case("kpis.read"),

@@ -29,6 +29,7 @@ from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_bounda
 from esgledger.ledger.entities import entity_dict, list_entities
 from esgledger.ledger.listing import ListParams, page_of_list, paginate
 from esgledger.ledger.models import ActivityRecord
+from esgledger.ledger.scope3_screening import screening_of
 
 router = APIRouter()
 
@@ -178,6 +179,22 @@ def runs(session: SessionDep, user: UserDep, year: Year = None) -> Response:
     require(user, "calculations.read")
     rows = [run_summary(r) for r in list_runs(session, year=year)]
     return as_json([{k: r[k] for k in RUN_LIST_KEYS} for r in rows])
+
+
+@router.get(
+    "/scope3/screening",
+    tags=["calculations"],
+    summary="The Scope 3 screening of a year: 15 categories, or none when never screened",
+    response_model=list[s.Scope3ScreeningOut],
+    responses=ERRORS,
+)
+def scope3_screening(
+    session: SessionDep,
+    user: UserDep,
+    year: Annotated[int, Query(ge=1900, le=2100, description="Reporting year.")],
+) -> Response:
+    require(user, "calculations.read")
+    return as_json(screening_of(session, year))
 
 
 @router.get(

@@ -152,6 +152,16 @@ class EntityOut(Out):
     subdivision: str | None = None
 
 
+class Scope3ScreeningOut(Out):
+    category: str
+    relevant: bool
+    reason: str
+    note: str
+    method: str | None = None
+    data_quality: int | None = None
+    batch: int
+
+
 class BoundaryOut(Out):
     code: str
     year: int

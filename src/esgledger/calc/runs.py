@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -24,7 +24,7 @@ from esgledger.calc.pinning import check_pin_series, pin_refusal
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.scope3 import compute_scope3
-from esgledger.calc.scope3.output import merge_scope3, scope3_summary
+from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_screening_gaps
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -38,6 +38,7 @@ from esgledger.ledger.models import (
     CalculationRun,
     Entity,
 )
+from esgledger.ledger.scope3_screening import screening_of
 from esgledger.settings import get_settings
 
 
@@ -50,6 +51,7 @@ class RunInputs:
     boundary: str | None
     entities: pl.DataFrame
     activities: pl.DataFrame
+    screening: list[dict[str, Any]] = field(default_factory=list)  # the year's Scope 3 screening
 
 
 def load_inputs(session: Session, options: RunOptions) -> RunInputs:
@@ -80,7 +82,8 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
     activities = read_activities(session, options.year).filter(
         pl.col("entity_id").is_in(entities["entity_id"].to_list())
     )
-    return RunInputs(boundary.code if boundary else None, entities, activities)
+    screening = screening_of(session, options.year)
+    return RunInputs(boundary.code if boundary else None, entities, activities, screening)
 
 
 def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str]) -> str:
@@ -93,6 +96,8 @@ def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str
     )
     h.update(inputs.entities.sort("entity_id").write_csv().encode())
     h.update(inputs.activities.write_csv(float_precision=None).encode())
+    if inputs.screening:  # only then: the digests of runs without a screening stay as they were
+        h.update(canonical_json(inputs.screening).encode())
     return h.hexdigest()
 
 
@@ -171,7 +176,10 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
             _check_pins(library, options)
             inputs = load_inputs(session, options)
         out = compute(inputs.activities, inputs.entities, library, options)
-        merge_scope3(out, compute_scope3(inputs.activities, inputs.entities, library, options))
+        scope3 = compute_scope3(
+            inputs.activities, inputs.entities, library, options, inputs.screening
+        )
+        merge_scope3(out, scope3)
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
@@ -236,8 +244,10 @@ def _store_run(
                 "by_gas": out.by_gas,
                 "by_activity": out.by_activity,
                 # readers of the stored totals (KPIs, checks, the report) see the flag too
-                "incomplete": out.unresolved.height > 0,
-                "incomplete_figures": incomplete_figures(out.unresolved),
+                "incomplete": out.unresolved.height > 0 or bool(out.scope3.get("screening_gaps")),
+                "incomplete_figures": with_screening_gaps(
+                    incomplete_figures(out.unresolved), out.scope3
+                ),
                 "scope3": out.scope3,
                 # only when set: the stored totals (and digests) of other runs stay as they were
                 **({} if keep_rows else {"lineage": RECOMPUTED}),
@@ -317,7 +327,7 @@ def run_summary(
         "unresolved": unresolved if unresolved is not None else [],
         "unresolved_rows": run.unresolved,
         # a run with unresolved rows has totals that are short: every reader must say so
-        "incomplete": run.unresolved > 0,
+        "incomplete": run.unresolved > 0 or bool(stored.get("scope3", {}).get("screening_gaps")),
         "incomplete_figures": stored.get("incomplete_figures", []),
         "scope3": scope3_summary(stored.get("scope3")),
     }

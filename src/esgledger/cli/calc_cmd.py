@@ -74,11 +74,15 @@ def _print_summary(summary: dict[str, Any]) -> None:
             f"[yellow]unresolved[/yellow] {item['activity']} ({item['quantity']}): "
             f"{item['reason']} — {item['rows']} rows"
         )
+    for key, block in summary["scope3"]["by_category"].items():
+        if (block.get("screening") or {}).get("relevant") and block["status"] == "not_available":
+            console.print(f"[yellow]not available[/yellow] Scope 3 {key}: {block['reason']}")
     if summary["incomplete"]:
         short = ", ".join(summary["incomplete_figures"]) or "some figures"
         console.print(
             f"[bold red]INCOMPLETE[/bold red]: {summary['unresolved_rows']} activity results "
-            f"unresolved, so {short} are short; fix them, or give --allow-incomplete to accept"
+            f"unresolved or relevant Scope 3 categories without data, so {short} are short; "
+            "fix them, or give --allow-incomplete to accept"
         )
 
 

@@ -75,6 +75,9 @@ COMMANDS = {
         "assess_cmd",
         "Absolute, intensity and ratio targets: pathways, on/off track, met / not met.",
     ),
+    "scope3": Entry(
+        "scope3_cmd", "Scope 3: the screening of the 15 categories per year, intake templates."
+    ),
     "check": Entry(
         "check_cmd",
         "Data-quality checks: sums, parts, identities, jumps, units, factors, coverage.",

@@ -23,6 +23,7 @@ from esgledger.ingest.checker import (
 )
 from esgledger.ingest.plausibility import check_plausible
 from esgledger.ingest.readers import Table
+from esgledger.ingest.scope3_columns import check_scope3_columns
 from esgledger.settings import get_settings
 from esgledger.units import parse
 
@@ -163,6 +164,7 @@ def validate_activities(
     frame = frame.join(units, on=["activity", "unit"], how="left")
     check.flag(frame, pl.col("unit_reason").is_not_null(), "unit", pl.col("unit_reason"))
     check_plausible(frame, bounds, check)
+    check_scope3_columns(frame, check)
     if "use" in frame.columns:
         check.flag(
             frame,

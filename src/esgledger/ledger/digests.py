@@ -49,6 +49,7 @@ WRITTEN_ONCE = frozenset(
         "calculation_results",
         "calculation_issues",
         "published_reports",
+        "scope3_screenings",
     }
 )
 
@@ -100,6 +101,7 @@ KINDS: dict[str, list[Part]] = {
         Part("factor_editions", _batch("batch_id")),
         Part("factors", _factors_of_batch),
         *(Part(table, _batch("batch_id")) for table in REGISTER_TABLES),
+        Part("scope3_screenings", _batch("batch_id")),  # a year's Scope 3 screening
     ],
     "run": [
         Part("calculation_runs", _by("id")),
@@ -221,6 +223,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("kpi_values", "batch_id"),
         ("factor_editions", "batch_id"),
         *((table, "batch_id") for table in REGISTER_TABLES),
+        ("scope3_screenings", "batch_id"),
     ):
         found |= {batch_scope(b) for b in session.scalars(select(t[name].c[column]).distinct())}
     for name, column in (

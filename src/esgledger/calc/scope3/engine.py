@@ -22,7 +22,8 @@ from esgledger.calc.options import RunOptions
 from esgledger.calc.resolve import ANY, Region, Resolution, Resolver
 from esgledger.calc.scope3.categories import CATEGORIES, category_key, category_of
 from esgledger.calc.scope3.currency import currency_of, to_factor_dollars
-from esgledger.calc.scope3.methods import Component, Method, methods_for
+from esgledger.calc.scope3.methods import METHOD_ATTRIBUTES, Component, Method, methods_for
+from esgledger.calc.scope3.screening import apply_screening
 from esgledger.catalog import activity_types
 from esgledger.errors import InvalidInput
 from esgledger.units import multiplier
@@ -57,6 +58,7 @@ class Scope3Output:
     total_tco2e: float
     incomplete: bool
     factors_used: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)  # screened relevant, no figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +71,19 @@ class _Computed:
 
 
 def compute_scope3(
-    activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
+    activities: pl.DataFrame,
+    entities: pl.DataFrame,
+    library: FactorLibrary,
+    options: RunOptions,
+    screening: list[dict[str, Any]] | None = None,
 ) -> Scope3Output:
-    """Scope 3 of the run's rows (columns as for the Scope 1/2 engine)."""
+    """Scope 3 of the run's rows (columns as for the Scope 1/2 engine), with the year's
+    screening (``ledger.scope3_screening.screening_of``) applied when there is one."""
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
-    groups = rows.group_by(
-        ["entity_id", "activity", "unit", "attributes"], maintain_order=True
+    groups = rows.with_columns(_method_key()).group_by(
+        ["entity_id", "activity", "unit", "method_key"], maintain_order=True
     ).agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id"))
     place = {
         e: (regions_for(c, s), share)
@@ -108,9 +115,10 @@ def compute_scope3(
             bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
     unresolved = _unresolved(bad)
     by_category, incomplete = _categories(lines, bad, library)
+    gaps = apply_screening(by_category, screening or []) if screening else []
     total = math.fsum(line["tco2e"] for line in lines if line["used"])
     used = sorted({f for line in lines for f in line["factor_ids"]})
-    return Scope3Output(lines, unresolved, by_category, total, incomplete, used)
+    return Scope3Output(lines, unresolved, by_category, total, incomplete or bool(gaps), used, gaps)
 
 
 def _line(
@@ -146,10 +154,24 @@ def _line(
     }
 
 
+def _method_key() -> pl.Expr:
+    """The attributes methods read, as one JSON text per row (others left out), in one pass."""
+    fields = pl.Struct({name: pl.Utf8 for name in METHOD_ATTRIBUTES})
+    text = pl.col("attributes").fill_null("")
+    return (
+        pl.when(text == "")
+        .then(pl.lit("{}"))
+        .otherwise(text)
+        .str.json_decode(fields)
+        .struct.json_encode()
+        .alias("method_key")
+    )
+
+
 def _attributes(text: str | None) -> dict[str, str]:
     if not text:
         return {}
-    return {k: str(v) for k, v in json.loads(text).items()}
+    return {k: str(v) for k, v in json.loads(text).items() if v is not None}
 
 
 def _compute(

@@ -19,6 +19,18 @@ VARIANT_ATTRIBUTE = {
     "freight": "vehicle",
     "waste": "treatment",
 }
+# Every attribute a method or the category of a row reads (calc.scope3.categories): rows are
+# grouped by these alone, so a purchase-order number or a supplier name that changes on every
+# line does not make each line its own group. A new method adds the columns it reads here.
+METHOD_ATTRIBUTES = (
+    "naics",
+    "vehicle",
+    "treatment",
+    "supplier_kgco2e",
+    "direction",
+    "purpose",
+    "source",
+)
 # Category 3 parts per activity: (component, variants tried in order for the row's unit).
 FUEL_UPSTREAM = (("well-to-tank", ("wtt", "wtt_net_cv", "wtt_litres")),)
 ELECTRICITY_UPSTREAM = (

@@ -26,6 +26,7 @@ def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
         "by_category": scope3.by_category,
         "incomplete": scope3.incomplete,
         "lines": scope3.lines,
+        **({"screening_gaps": scope3.gaps} if scope3.gaps else {}),
     }
 
 
@@ -34,3 +35,11 @@ def scope3_summary(stored: dict[str, Any] | None) -> dict[str, Any]:
     if not stored:
         return {"by_category": {}, "incomplete": False}
     return {"by_category": stored["by_category"], "incomplete": stored["incomplete"]}
+
+
+def with_screening_gaps(figures: list[str], scope3: dict[str, Any]) -> list[str]:
+    """The run's short totals plus ``scope3_tco2e`` when a category screened relevant has no
+    figure: the Scope 3 total then misses it, and says so wherever totals are shown."""
+    if scope3.get("screening_gaps") and "scope3_tco2e" not in figures:
+        return [*figures, "scope3_tco2e"]
+    return figures

@@ -1,0 +1,34 @@
+"""The fixed terms of a Scope 3 screening: why a category is (not) relevant, the methods a
+category can be computed with, and the data-quality scale.
+
+Relevance criteria follow the GHG Protocol Corporate Value Chain (Scope 3) Standard, ch. 6
+(size, influence, risk, stakeholders, outsourcing, sector guidance), plus "no activity" for a
+category the company has nothing in (no franchises, no investments). The data-quality score
+is the 1–5 scale of the data-quality indicators (technological, temporal and geographical
+representativeness, completeness, reliability) of the Scope 3 Standard, ch. 7: 1 very good …
+5 very poor.
+"""
+
+from __future__ import annotations
+
+REASONS = {
+    "size": "large (or small) against the expected total",
+    "influence": "the company can (or cannot) reduce these emissions",
+    "risk": "adds (or adds no) climate-related risk exposure",
+    "stakeholders": "customers, investors or society deem it (not) critical",
+    "outsourcing": "outsourced activities formerly performed in-house",
+    "sector_guidance": "sector-specific guidance names it (or not) as significant",
+    "no_activity": "the company has no activity in this category",
+}
+METHODS = (
+    "spend_based",
+    "average_data",
+    "distance_based",
+    "waste_type",
+    "supplier_specific",
+    "hybrid",
+    "use_phase",
+    "end_of_life",
+)
+DATA_QUALITY = {1: "very good", 2: "good", 3: "fair", 4: "poor", 5: "very poor"}
+CATEGORY_NUMBERS = range(1, 16)

@@ -1,0 +1,101 @@
+"""Validating a Scope 3 screening file: the 15 categories, each once, with its relevance, a
+reason from the fixed list, the method and the data-quality score."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from esgledger.catalog.scope3_screening import CATEGORY_NUMBERS, DATA_QUALITY, METHODS, REASONS
+from esgledger.ingest.checker import ROW, Checker, blank, with_row_numbers
+from esgledger.ingest.readers import Table
+
+REQUIRED = ["category", "relevant", "reason"]
+OPTIONAL = ["note", "method", "data_quality"]
+YES = ("yes", "true", "1", "relevant")
+NO = ("no", "false", "0", "not relevant")
+NOTE_MAX = 2000
+
+
+def validate_screening(table: Table) -> pl.DataFrame:
+    """Typed screening rows (category, relevant, reason, note, method, data_quality), or
+    :class:`ImportRejected` naming each bad row and column; all 15 categories are required."""
+    check = Checker(table.source)
+    if not check.require_columns(table.frame, REQUIRED):
+        check.raise_if_any()
+    extra = [c for c in table.frame.columns if c not in REQUIRED + OPTIONAL]
+    for column in extra:
+        check.file_problem(
+            f"unknown column {column!r}; the columns are {', '.join(REQUIRED + OPTIONAL)}"
+        )
+    frame = with_row_numbers(table.frame).with_columns(
+        pl.lit("").alias(c) for c in OPTIONAL if c not in table.frame.columns
+    )
+    frame = frame.with_columns(
+        pl.col(c).fill_null("").str.strip_chars() for c in REQUIRED + OPTIONAL
+    )
+    frame = frame.with_columns(
+        pl.col("category").str.strip_prefix("cat").cast(pl.Int64, strict=False).alias("_cat"),
+        pl.col("relevant").str.to_lowercase().alias("_relevant"),
+        pl.col("data_quality").cast(pl.Int64, strict=False).alias("_dq"),
+    )
+    numbers = list(CATEGORY_NUMBERS)
+    check.flag(
+        frame,
+        ~pl.col("_cat").is_in(numbers) | pl.col("_cat").is_null(),
+        "category",
+        pl.format("'{}' is not a Scope 3 category (1 … 15 or cat1 … cat15)", pl.col("category")),
+    )
+    check.flag(
+        frame,
+        ~pl.col("_relevant").is_in([*YES, *NO]),
+        "relevant",
+        pl.format("'{}' is not yes or no", pl.col("relevant")),
+    )
+    check.flag(
+        frame,
+        ~pl.col("reason").is_in(list(REASONS)),
+        "reason",
+        pl.format("reason '{}' is not one of " + ", ".join(REASONS), pl.col("reason")),
+    )
+    check.flag(
+        frame,
+        ~blank("method") & ~pl.col("method").is_in(list(METHODS)),
+        "method",
+        pl.format("method '{}' is not one of " + ", ".join(METHODS), pl.col("method")),
+    )
+    check.flag(
+        frame,
+        ~blank("data_quality") & ~pl.col("_dq").is_in(list(DATA_QUALITY)),
+        "data_quality",
+        pl.format("data_quality '{}' is not a score 1 (very good) … 5 (very poor)", "data_quality"),
+    )
+    check.flag(
+        frame,
+        pl.col("note").str.len_chars() > NOTE_MAX,
+        "note",
+        f"note is longer than {NOTE_MAX} characters",
+    )
+    first = pl.col(ROW).min().over("_cat")
+    frame = frame.with_columns(first.alias("_first"))
+    check.flag(
+        frame,
+        pl.col("_cat").is_not_null() & (pl.col(ROW) != pl.col("_first")),
+        "category",
+        pl.format("category {} is screened twice (first on row {})", "_cat", "_first"),
+    )
+    missing = sorted(set(numbers) - set(frame["_cat"].drop_nulls().to_list()))
+    if missing:
+        check.file_problem(
+            "every category is screened: missing "
+            + ", ".join(f"cat{n}" for n in missing)
+            + " (screen each as relevant or not, with its reason)"
+        )
+    check.raise_if_any()
+    return frame.select(
+        pl.col("_cat").alias("category"),
+        pl.col("_relevant").is_in(YES).alias("relevant"),
+        "reason",
+        "note",
+        pl.when(blank("method")).then(None).otherwise(pl.col("method")).alias("method"),
+        pl.col("_dq").alias("data_quality"),
+    ).sort("category")
