@@ -1,7 +1,7 @@
 """the Scope 3 screening of each year
 
-Revision ID: 0011_scope3a
-Revises: 0010
+Revision ID: 0012_scope3a
+Revises: 0011_registers
 Create Date: 2026-12-03 22:00:00
 
 Each of the 15 Scope 3 categories screened per year, relevant or not with its reason,
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_scope3a"
-down_revision: str | None = "0010"
+revision: str = "0012_scope3a"
+down_revision: str | None = "0011_registers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
