@@ -1,6 +1,7 @@
 """Benchmark: ``esg calc`` end to end, the engine alone, and a bare Polars join as the floor.
 
     .venv/bin/python bench/calc.py [--rows N] [--end-to-end] [--postgres URL] [--keep]
+                                   [--engine local|spark]
 
 Generates N activity rows (default 10,000,000) over ~1,000 entities (real ISO 3166-2
 subdivisions in several countries), every row in 2024. Without ``--end-to-end`` it times, on
@@ -15,7 +16,8 @@ With ``--end-to-end`` it imports the rows into a fresh SQLite workspace (and, wi
 ``--postgres URL``, an empty PostgreSQL database), then, in a fresh process per database,
 times what ``esg calc --year 2024`` runs (``run_calculation``: read, compute, store), then
 its parts on the same workspace (the read, the engine) and the floor: Polars' own read of the
-same stored rows (``pl.read_database``) plus the bare join. Peak memory is that process's.
+same stored rows (``pl.read_database``) plus the bare join. Peak memory is that process's
+(with ``--engine spark`` the Spark JVM and its Python workers are not counted in it).
 
 Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=… peak_rss_mb=…``
 (``seconds``: the end-to-end run with ``--end-to-end``, else the engine).
@@ -183,7 +185,7 @@ def populate(target: str, entity_file: Path, activity_file: Path) -> None:
         db.dispose()
 
 
-def measure(target: str) -> None:
+def measure(target: str, engine: str = "local") -> None:
     """In a fresh process: ``run_calculation``, its read and engine, and the floor."""
     from esgledger.calc.runs import load_inputs, run_calculation
     from esgledger.ledger.db import Database
@@ -191,7 +193,7 @@ def measure(target: str) -> None:
     db = Database(target)
     options = RunOptions(year=2024)
     cpu = time.process_time()
-    e2e_s, summary = timed(lambda: run_calculation(db, options, actor="bench"))
+    e2e_s, summary = timed(lambda: run_calculation(db, options, actor="bench", engine=engine))
     e2e_cpu = time.process_time() - cpu
     e2e_rss = peak_rss_mb()
     with db.read() as session:
@@ -226,9 +228,11 @@ def measure(target: str) -> None:
     )
 
 
-def measured(target: str) -> dict[str, float]:
+def measured(target: str, engine: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, __file__, "--measure", target], capture_output=True, text=True
+        [sys.executable, __file__, "--measure", target, "--engine", engine],
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         sys.exit(f"measuring {target} failed:\n{done.stderr}")
@@ -237,7 +241,7 @@ def measured(target: str) -> dict[str, float]:
     return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
 
 
-def end_to_end(n: int, postgres: str | None, keep: bool) -> None:
+def end_to_end(n: int, postgres: str | None, keep: bool, engine: str = "local") -> None:
     folder = Path(tempfile.mkdtemp(prefix="esg-bench-calc-"))
     entity_file, activity_file = write_inputs(n, folder)
     targets = {"sqlite": str(folder / "esg.db")}
@@ -248,7 +252,7 @@ def end_to_end(n: int, postgres: str | None, keep: bool) -> None:
         began = time.perf_counter()
         populate(target, entity_file, activity_file)
         print(f"{name}: {n:,} rows imported in {time.perf_counter() - began:.1f} s (untimed)")
-        results[name] = measured(target)
+        results[name] = measured(target, engine)
     if keep:
         print(f"kept {folder}")
     sqlite = results["sqlite"]
@@ -265,7 +269,7 @@ def end_to_end(n: int, postgres: str | None, keep: bool) -> None:
         f"ratio_vs_polars_floor={sqlite['seconds'] / sqlite['floor_seconds']:.2f} "
         f"peak_rss_mb={sqlite['peak_rss_mb']:.0f} cpu_seconds={sqlite['cpu_seconds']:.3f} "
         f"read_seconds={sqlite['read_seconds']:.3f} "
-        f"engine_seconds={sqlite['engine_seconds']:.3f}{extra}"
+        f"engine_seconds={sqlite['engine_seconds']:.3f} engine={engine}{extra}"
     )
 
 
@@ -275,12 +279,15 @@ def main() -> None:
     parser.add_argument("--end-to-end", action="store_true", help="time esg calc on a ledger")
     parser.add_argument("--postgres", metavar="URL", help="also an empty PostgreSQL database")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="esg calc --engine"
+    )
     parser.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure(args.measure)
+        measure(args.measure, args.engine)
     elif args.end_to_end:
-        end_to_end(args.rows, args.postgres, args.keep)
+        end_to_end(args.rows, args.postgres, args.keep, args.engine)
     else:
         in_memory(args.rows)
 
