@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/calc.py [--rows N] [--end-to-end] [--postgres URL] [--keep]
                                    [--engine local|spark]
+    .venv/bin/python bench/calc.py --rows N --chunked ROWS [--verify]
 
 Generates N activity rows (default 10,000,000) over ~1,000 entities (real ISO 3166-2
 subdivisions in several countries), every row in 2024. Without ``--end-to-end`` it times, on
@@ -133,6 +134,78 @@ def timed(func):  # type: ignore[no-untyped-def]
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def chunk_rows_of(n: int, ents: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+    """The rows of ``activities(n, ents)`` that belong to ``ids``, in id order, made without
+    the others: each row's activity and quantity come from a hash of its index, not from a
+    sequential generator, so a chunk is the same whether made alone or with every row."""
+    position = {e: i for i, e in enumerate(ents["entity_id"].to_list())}
+    size = ents.height
+    index = np.sort(np.concatenate([np.arange(position[e], n, size, dtype=np.int64) for e in ids]))
+    mixed = (index.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(11)
+    uniform = mixed.astype(np.float64) / float(1 << 53)
+    probs = np.array([a[2] for a in ACTIVITIES])
+    kinds = np.minimum(
+        np.searchsorted(np.cumsum(probs / probs.sum()), uniform), len(ACTIVITIES) - 1
+    )
+    quantity = (((mixed * np.uint64(31)) % np.uint64(1_000_003)).astype(np.float64)) / 1000.0
+    days = 366
+    uses = np.array([USE.get(a[0], "") for a in ACTIVITIES])[kinds]
+    return pl.DataFrame(
+        {
+            "id": index + 1,
+            "entity_id": ents["entity_id"].to_numpy()[index % size],
+            "day": (index // size) % days,
+            "activity": np.array([a[0] for a in ACTIVITIES])[kinds],
+            "quantity": quantity,
+            "unit": np.array([a[1] for a in ACTIVITIES])[kinds],
+            "use": uses,
+        }
+    ).select(
+        "id",
+        "entity_id",
+        (pl.date(2024, 1, 1) + pl.duration(days=pl.col("day"))).alias("start"),
+        "activity",
+        "quantity",
+        "unit",
+        pl.when(pl.col("use") == "")
+        .then(pl.lit(""))
+        .otherwise(pl.format('{{"use":"{}"}}', pl.col("use")))
+        .alias("attributes"),
+    )
+
+
+def out_of_core(n: int, chunk_rows: int, verify: bool) -> None:
+    """The chunked engine over N generated rows, never more than a chunk of them in memory;
+    with ``verify``, also the in-memory engine over all N rows (same figures, bit for bit)."""
+    from esgledger.calc.chunked import compute_chunked
+
+    ents = entities()
+    lib = FactorLibrary.load()
+    options = RunOptions(year=2024)
+    per_entity = {e: len(range(i, n, ents.height)) for i, e in enumerate(ents["entity_id"])}
+    cpu = time.process_time()
+    seconds, out = timed(
+        lambda: compute_chunked(
+            lambda ids: chunk_rows_of(n, ents, ids), per_entity, chunk_rows, ents, lib, options
+        )
+    )
+    cpu_s = time.process_time() - cpu
+    rss = peak_rss_mb()  # before any in-memory run: the chunked run's own peak
+    print(
+        f"chunked: {seconds:.2f} s ({cpu_s:.2f} s CPU), peak {rss:.0f} MB, chunks of {chunk_rows:,}"
+    )
+    same = "not_checked"
+    if verify:
+        whole = compute(chunk_rows_of(n, ents, ents["entity_id"].to_list()), ents, lib, options)
+        same = str(whole.totals == out.totals and whole.by_entity == out.by_entity).lower()
+        print(f"in memory: totals identical to the chunked run: {same}")
+    print(
+        f"RESULT rows={n} seconds={seconds:.3f} rows_per_s={n / seconds:.0f} "
+        f"cpu_seconds={cpu_s:.3f} peak_rss_mb={rss:.0f} chunk_rows={chunk_rows} "
+        f"identical_to_in_memory={same} scope1_tco2e={out.totals['scope1_tco2e']!r}"
+    )
 
 
 def in_memory(n: int) -> None:
@@ -282,9 +355,15 @@ def main() -> None:
     parser.add_argument(
         "--engine", choices=("local", "spark"), default="local", help="esg calc --engine"
     )
+    parser.add_argument(
+        "--chunked", type=int, metavar="ROWS", help="the out-of-core engine, ROWS per chunk"
+    )
+    parser.add_argument("--verify", action="store_true", help="--chunked: also in memory")
     parser.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
+    if args.chunked:
+        out_of_core(args.rows, args.chunked, args.verify)
+    elif args.measure:
         measure(args.measure, args.engine)
     elif args.end_to_end:
         end_to_end(args.rows, args.postgres, args.keep, args.engine)

@@ -1,11 +1,4 @@
-"""What one Spark partition computes: the local kernel over whole entities, as Arrow.
-
-A partition holds every row of its entities, in id order, so each (entity, key) group sums
-its rows exactly as the local engine does. It sends back, in one record layout, what the
-driver needs to finish the run: the roll-up contributions (in summation order), the
-unresolved rows, the entities holding more instruments than electricity bought, and the
-distinct (entity, activity, unit, attributes) keys.
-"""
+"""What one Spark partition runs: ``partitioned.partition_records`` over its rows, as Arrow."""
 
 from __future__ import annotations
 
@@ -15,70 +8,12 @@ from typing import Any, cast
 import polars as pl
 import pyarrow as pa
 
-from esgledger.calc.engine import compute
-from esgledger.calc.library import FactorLibrary
-from esgledger.calc.options import RunOptions
+from esgledger.calc.partitioned import partition_records
 
-CONTRIBUTION, UNRESOLVED, EXCESS, KEY = "contribution", "unresolved", "excess", "key"
-
-RECORD_SCHEMA = pa.schema(
-    [
-        ("kind", pa.string()),
-        ("seq", pa.int64()),  # order within the partition
-        ("entity_id", pa.string()),
-        ("activity", pa.string()),
-        ("name", pa.string()),  # total key, the unresolved quantity, or a key's unit
-        ("detail", pa.string()),  # per-gas name, the unresolved reason, or attributes
-        ("figure", pa.float64()),
-        ("mass", pa.float64()),
-        ("activity_id", pa.int64()),
-    ]
-)
 SPARK_DDL = (
     "kind string, seq long, entity_id string, activity string, name string, detail string, "
     "figure double, mass double, activity_id long"
 )
-
-
-def partition_records(
-    activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
-) -> pa.RecordBatch:
-    """The kernel over one partition's rows, as ``RECORD_SCHEMA`` records."""
-    out = compute(activities, entities, library, options)
-    records: list[dict[str, Any]] = [
-        {
-            "kind": CONTRIBUTION,
-            "entity_id": entity,
-            "activity": activity,
-            "name": name,
-            "detail": gas,
-            "figure": figure,
-            "mass": mass,
-        }
-        for entity, activity, name, gas, figure, mass in out.contributions
-    ]
-    records += [
-        {
-            "kind": UNRESOLVED,
-            "entity_id": entity,
-            "activity": activity,
-            "name": quantity,
-            "detail": reason,
-            "activity_id": activity_id,
-        }
-        for activity_id, entity, activity, quantity, reason in out.unresolved.select(
-            "activity_id", "entity_id", "activity", "quantity", "reason"
-        ).iter_rows()
-    ]
-    records += [{"kind": EXCESS, "entity_id": e} for e in out.excess_instruments]
-    keys = activities.select("entity_id", "activity", "unit", "attributes").unique()
-    records += [
-        {"kind": KEY, "entity_id": e, "activity": a, "name": u, "detail": t}
-        for e, a, u, t in keys.iter_rows()
-    ]
-    for seq, record in enumerate(records):
-        record["seq"] = seq
-    return pa.RecordBatch.from_pylist(records, schema=RECORD_SCHEMA)
 
 
 def kernel_over_batches(shared: Any) -> Any:
