@@ -1,6 +1,8 @@
 """Benchmark: ``esg calc`` end to end, the engine alone, and a bare Polars join as the floor.
 
     .venv/bin/python bench/calc.py [--rows N] [--end-to-end] [--postgres URL] [--keep]
+                                   [--engine local|spark]
+    .venv/bin/python bench/calc.py --rows N --chunked ROWS [--verify]
 
 Generates N activity rows (default 10,000,000) over ~1,000 entities (real ISO 3166-2
 subdivisions in several countries), every row in 2024. Without ``--end-to-end`` it times, on
@@ -15,7 +17,8 @@ With ``--end-to-end`` it imports the rows into a fresh SQLite workspace (and, wi
 ``--postgres URL``, an empty PostgreSQL database), then, in a fresh process per database,
 times what ``esg calc --year 2024`` runs (``run_calculation``: read, compute, store), then
 its parts on the same workspace (the read, the engine) and the floor: Polars' own read of the
-same stored rows (``pl.read_database``) plus the bare join. Peak memory is that process's.
+same stored rows (``pl.read_database``) plus the bare join. Peak memory is that process's
+(with ``--engine spark`` the Spark JVM and its Python workers are not counted in it).
 
 Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=… peak_rss_mb=…``
 (``seconds``: the end-to-end run with ``--end-to-end``, else the engine).
@@ -133,6 +136,78 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def chunk_rows_of(n: int, ents: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+    """The rows of ``activities(n, ents)`` that belong to ``ids``, in id order, made without
+    the others: each row's activity and quantity come from a hash of its index, not from a
+    sequential generator, so a chunk is the same whether made alone or with every row."""
+    position = {e: i for i, e in enumerate(ents["entity_id"].to_list())}
+    size = ents.height
+    index = np.sort(np.concatenate([np.arange(position[e], n, size, dtype=np.int64) for e in ids]))
+    mixed = (index.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(11)
+    uniform = mixed.astype(np.float64) / float(1 << 53)
+    probs = np.array([a[2] for a in ACTIVITIES])
+    kinds = np.minimum(
+        np.searchsorted(np.cumsum(probs / probs.sum()), uniform), len(ACTIVITIES) - 1
+    )
+    quantity = (((mixed * np.uint64(31)) % np.uint64(1_000_003)).astype(np.float64)) / 1000.0
+    days = 366
+    uses = np.array([USE.get(a[0], "") for a in ACTIVITIES])[kinds]
+    return pl.DataFrame(
+        {
+            "id": index + 1,
+            "entity_id": ents["entity_id"].to_numpy()[index % size],
+            "day": (index // size) % days,
+            "activity": np.array([a[0] for a in ACTIVITIES])[kinds],
+            "quantity": quantity,
+            "unit": np.array([a[1] for a in ACTIVITIES])[kinds],
+            "use": uses,
+        }
+    ).select(
+        "id",
+        "entity_id",
+        (pl.date(2024, 1, 1) + pl.duration(days=pl.col("day"))).alias("start"),
+        "activity",
+        "quantity",
+        "unit",
+        pl.when(pl.col("use") == "")
+        .then(pl.lit(""))
+        .otherwise(pl.format('{{"use":"{}"}}', pl.col("use")))
+        .alias("attributes"),
+    )
+
+
+def out_of_core(n: int, chunk_rows: int, verify: bool) -> None:
+    """The chunked engine over N generated rows, never more than a chunk of them in memory;
+    with ``verify``, also the in-memory engine over all N rows (same figures, bit for bit)."""
+    from esgledger.calc.chunked import compute_chunked
+
+    ents = entities()
+    lib = FactorLibrary.load()
+    options = RunOptions(year=2024)
+    per_entity = {e: len(range(i, n, ents.height)) for i, e in enumerate(ents["entity_id"])}
+    cpu = time.process_time()
+    seconds, out = timed(
+        lambda: compute_chunked(
+            lambda ids: chunk_rows_of(n, ents, ids), per_entity, chunk_rows, ents, lib, options
+        )
+    )
+    cpu_s = time.process_time() - cpu
+    rss = peak_rss_mb()  # before any in-memory run: the chunked run's own peak
+    print(
+        f"chunked: {seconds:.2f} s ({cpu_s:.2f} s CPU), peak {rss:.0f} MB, chunks of {chunk_rows:,}"
+    )
+    same = "not_checked"
+    if verify:
+        whole = compute(chunk_rows_of(n, ents, ents["entity_id"].to_list()), ents, lib, options)
+        same = str(whole.totals == out.totals and whole.by_entity == out.by_entity).lower()
+        print(f"in memory: totals identical to the chunked run: {same}")
+    print(
+        f"RESULT rows={n} seconds={seconds:.3f} rows_per_s={n / seconds:.0f} "
+        f"cpu_seconds={cpu_s:.3f} peak_rss_mb={rss:.0f} chunk_rows={chunk_rows} "
+        f"identical_to_in_memory={same} scope1_tco2e={out.totals['scope1_tco2e']!r}"
+    )
+
+
 def in_memory(n: int) -> None:
     ents = entities()
     lib = FactorLibrary.load()
@@ -183,7 +258,7 @@ def populate(target: str, entity_file: Path, activity_file: Path) -> None:
         db.dispose()
 
 
-def measure(target: str) -> None:
+def measure(target: str, engine: str = "local") -> None:
     """In a fresh process: ``run_calculation``, its read and engine, and the floor."""
     from esgledger.calc.runs import load_inputs, run_calculation
     from esgledger.ledger.db import Database
@@ -191,7 +266,7 @@ def measure(target: str) -> None:
     db = Database(target)
     options = RunOptions(year=2024)
     cpu = time.process_time()
-    e2e_s, summary = timed(lambda: run_calculation(db, options, actor="bench"))
+    e2e_s, summary = timed(lambda: run_calculation(db, options, actor="bench", engine=engine))
     e2e_cpu = time.process_time() - cpu
     e2e_rss = peak_rss_mb()
     with db.read() as session:
@@ -226,9 +301,11 @@ def measure(target: str) -> None:
     )
 
 
-def measured(target: str) -> dict[str, float]:
+def measured(target: str, engine: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, __file__, "--measure", target], capture_output=True, text=True
+        [sys.executable, __file__, "--measure", target, "--engine", engine],
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         sys.exit(f"measuring {target} failed:\n{done.stderr}")
@@ -237,7 +314,7 @@ def measured(target: str) -> dict[str, float]:
     return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
 
 
-def end_to_end(n: int, postgres: str | None, keep: bool) -> None:
+def end_to_end(n: int, postgres: str | None, keep: bool, engine: str = "local") -> None:
     folder = Path(tempfile.mkdtemp(prefix="esg-bench-calc-"))
     entity_file, activity_file = write_inputs(n, folder)
     targets = {"sqlite": str(folder / "esg.db")}
@@ -248,7 +325,7 @@ def end_to_end(n: int, postgres: str | None, keep: bool) -> None:
         began = time.perf_counter()
         populate(target, entity_file, activity_file)
         print(f"{name}: {n:,} rows imported in {time.perf_counter() - began:.1f} s (untimed)")
-        results[name] = measured(target)
+        results[name] = measured(target, engine)
     if keep:
         print(f"kept {folder}")
     sqlite = results["sqlite"]
@@ -265,7 +342,7 @@ def end_to_end(n: int, postgres: str | None, keep: bool) -> None:
         f"ratio_vs_polars_floor={sqlite['seconds'] / sqlite['floor_seconds']:.2f} "
         f"peak_rss_mb={sqlite['peak_rss_mb']:.0f} cpu_seconds={sqlite['cpu_seconds']:.3f} "
         f"read_seconds={sqlite['read_seconds']:.3f} "
-        f"engine_seconds={sqlite['engine_seconds']:.3f}{extra}"
+        f"engine_seconds={sqlite['engine_seconds']:.3f} engine={engine}{extra}"
     )
 
 
@@ -275,12 +352,21 @@ def main() -> None:
     parser.add_argument("--end-to-end", action="store_true", help="time esg calc on a ledger")
     parser.add_argument("--postgres", metavar="URL", help="also an empty PostgreSQL database")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="esg calc --engine"
+    )
+    parser.add_argument(
+        "--chunked", type=int, metavar="ROWS", help="the out-of-core engine, ROWS per chunk"
+    )
+    parser.add_argument("--verify", action="store_true", help="--chunked: also in memory")
     parser.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        measure(args.measure)
+    if args.chunked:
+        out_of_core(args.rows, args.chunked, args.verify)
+    elif args.measure:
+        measure(args.measure, args.engine)
     elif args.end_to_end:
-        end_to_end(args.rows, args.postgres, args.keep)
+        end_to_end(args.rows, args.postgres, args.keep, args.engine)
     else:
         in_memory(args.rows)
 

@@ -20,6 +20,8 @@ if [ "$purpose" = "test" ]; then
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
   # bench/api.py drives the server with wrk (one thread per connection, a Lua script).
   command -v wrk >/dev/null || debian_packages+=(wrk)
+  # The Spark engine's test runs a real Spark in local mode (esgledger[spark]): Java 17+.
+  command -v java >/dev/null || debian_packages+=(openjdk-17-jre-headless)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${debian_packages[*]}"
@@ -38,6 +40,6 @@ done
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
 extra=""
-[ "$purpose" = "test" ] && extra="[test]"
+[ "$purpose" = "test" ] && extra="[test,spark]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".${extra}" 2>&1 | grep -v -e '^WARNING: Location' -e 'is ignored' || true
 .venv/bin/esg --help >/dev/null

@@ -66,6 +66,17 @@ class Settings(BaseSettings):
         "per activity and gas; a larger one stores its input digest and editions only, and "
         "`esg calc explain` recomputes its rows (refused if its inputs changed since).",
     )
+    spark_master: str = Field(
+        default="local[*]",
+        description="The Spark master URL `esg calc --engine spark` connects to: local[*] "
+        "(this machine), spark://host:7077 (standalone), yarn, k8s://https://host:443.",
+    )
+    spark_partitions: int = Field(
+        default=0,
+        ge=0,
+        description="Partitions `esg calc --engine spark` splits the activity rows into, by "
+        "entity (0: Spark's default parallelism).",
+    )
     activity_bounds: str | None = Field(
         default=None,
         description="A CSV file of plausibility bounds per activity type (columns activity, "

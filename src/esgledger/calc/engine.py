@@ -32,7 +32,7 @@ from esgledger.calc.links import link
 from esgledger.calc.options import RunOptions
 from esgledger.calc.resolve import Resolver
 from esgledger.calc.results import results, unresolved
-from esgledger.calc.rollup import roll_up
+from esgledger.calc.rollup import Contribution, accumulate, contributions
 
 WORKERS = max(2, min(os.cpu_count() or 1, 8))  # ≥ 2: factor resolution overlaps row passes
 
@@ -49,6 +49,8 @@ class EngineOutput:
     excess_instruments: list[str] = field(default_factory=list)
     by_activity: dict[str, dict[str, float]] = field(default_factory=dict)
     scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
+    contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
+    per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
 
 
 def compute(
@@ -84,9 +86,8 @@ def compute(
         result_rows = results(
             rows, groups, links, adjustments, covered_by_entity, entity_enum, pool
         )
-        totals, by_entity, by_gas, by_activity = roll_up(
-            groups, sums_job.result(), links, covered_by_entity, entities
-        )
+        items = contributions(groups, sums_job.result(), links, covered_by_entity, entities)
+        totals, by_entity, by_gas, by_activity = accumulate(items, entities)
         unresolved_rows = unresolved_job.result()
     factor_ids = links.coefs["factor_ids"].to_list()
     used = sorted({f for ids in factor_ids for f in ids.split(";") if f})
@@ -100,4 +101,5 @@ def compute(
         links.coefs,
         [entity_ids[e] for e in excess],
         by_activity,
+        contributions=items,
     )

@@ -57,6 +57,11 @@ class FactorLibrary:
             self.index[need][(rec.series, rec.variant, rec.region)].append(rec)
         self.by_id = {r.factor_id: r for r in records}
 
+    def __reduce__(self) -> tuple[type[FactorLibrary], tuple[list[FactorRecord]]]:
+        """Pickled as its records (the Spark engine sends the library to its executors):
+        the index is rebuilt from them, in the same order."""
+        return (FactorLibrary, (self.records,))
+
     @classmethod
     def load(cls, session: Session | None = None) -> FactorLibrary:
         records = list(_shipped_records())

@@ -39,24 +39,28 @@ TOTAL_KEYS = (
 Figures = dict[str, float]
 
 
-def roll_up(
+Contribution = tuple[str, str, str, str | None, float, float]
+"""(entity, activity type, total key, per-gas name or None, figure, mass): one coefficient
+of one (entity, key) group, in the summation order."""
+
+
+def contributions(
     groups: Groups,
     group_sums: np.ndarray,
     links: Links,
     covered_by_entity: np.ndarray,
     entities: pl.DataFrame,
-) -> tuple[Figures, dict[str, Figures], Figures, dict[str, Figures]]:
-    """(boundary totals with member shares, entity figures at 100 %, per-gas masses and
-    per-activity-type figures, both with shares)."""
+) -> list[Contribution]:
+    """Every figure a group adds, in the summation order (entity id, then key name).
+
+    An engine that splits the rows by entity (Spark) gathers these from its partitions and
+    replays them with ``accumulate``: the same additions in the same order, the same bits."""
     entity_ids = entities["entity_id"].to_list()
     by_key: dict[int, list[int]] = {}
     for coef_id, key_id in enumerate(links.link_keys.tolist()):
         by_key.setdefault(key_id, []).append(coef_id)
     meta = links.coefs.select("quantity", "gas", "unit", "k", "gwp").rows()
-    shares = dict(entities.select("entity_id", "share").iter_rows())
-    by_entity: dict[str, Figures] = {}
-    by_gas: Figures = {}
-    by_activity: dict[str, Figures] = {}
+    out: list[Contribution] = []
     order = _summation_order(groups, entity_ids)
     group_entity = groups.entity[order].tolist()
     group_key = groups.key[order].tolist()
@@ -76,15 +80,25 @@ def roll_up(
                     1.0 - covered_by_entity[entity_code]
                 )
             figure = mass if unit == "tce" else mass * gwp
-            name_key = TOTAL_OF_QUANTITY[quantity]
-            by_entity.setdefault(entity, _zero())[name_key] += figure
-            per_activity = by_activity.setdefault(activity, {})
-            per_activity[name_key] = per_activity.get(name_key, 0.0) + figure * shares.get(
-                entity, 1.0
-            )
-            if unit == "t":
-                name = f"{quantity}:{gas}"
-                by_gas[name] = by_gas.get(name, 0.0) + mass * shares.get(entity, 1.0)
+            gas_name = f"{quantity}:{gas}" if unit == "t" else None
+            out.append((entity, activity, TOTAL_OF_QUANTITY[quantity], gas_name, figure, mass))
+    return out
+
+
+def accumulate(
+    items: list[Contribution], entities: pl.DataFrame
+) -> tuple[Figures, dict[str, Figures], Figures, dict[str, Figures]]:
+    """Contributions added up, one after another, into the rolled-up figures."""
+    shares = dict(entities.select("entity_id", "share").iter_rows())
+    by_entity: dict[str, Figures] = {}
+    by_gas: Figures = {}
+    by_activity: dict[str, Figures] = {}
+    for entity, activity, name_key, gas_name, figure, mass in items:
+        by_entity.setdefault(entity, _zero())[name_key] += figure
+        per_activity = by_activity.setdefault(activity, {})
+        per_activity[name_key] = per_activity.get(name_key, 0.0) + figure * shares.get(entity, 1.0)
+        if gas_name is not None:
+            by_gas[gas_name] = by_gas.get(gas_name, 0.0) + mass * shares.get(entity, 1.0)
     for figures in by_entity.values():
         figures["energy_total_tce"] = figures["energy_direct_tce"] + figures["energy_indirect_tce"]
     totals = _zero()

@@ -162,7 +162,29 @@ def ledger_head(session: Session) -> tuple[int, str] | None:
     return (row.id, row.hash) if row else None
 
 
-def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[str, Any]:
+ENGINES = ("local", "spark")
+
+
+def run_engine(
+    engine: str,
+    activities: pl.DataFrame,
+    entities: pl.DataFrame,
+    library: FactorLibrary,
+    options: RunOptions,
+) -> EngineOutput:
+    """The chosen engine's output; every engine gives the same figures."""
+    if engine == "local":
+        return compute(activities, entities, library, options)
+    if engine == "spark":
+        from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
+
+        return compute_spark(activities, entities, library, options)
+    raise InvalidInput(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
+
+
+def run_calculation(
+    db: Database, options: RunOptions, *, actor: str, engine: str = "local"
+) -> dict[str, Any]:
     """Compute and store one run; with ``strict``, refuse to store a run with unresolved rows.
 
     The computation reads one state of the ledger and holds no lock; only storing the run is
@@ -175,7 +197,7 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
             library = FactorLibrary.load(session)
             _check_pins(library, options)
             inputs = load_inputs(session, options)
-        out = compute(inputs.activities, inputs.entities, library, options)
+        out = run_engine(engine, inputs.activities, inputs.entities, library, options)
         scope3 = compute_scope3(
             inputs.activities, inputs.entities, library, options, inputs.screening
         )
@@ -224,11 +246,12 @@ def _store_run(
 ) -> dict[str, Any]:
     """The run, its results, coefficients and issues, and its audit event: one write.
 
-    A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows stores no result rows: its
-    digest and editions let `esg calc explain` recompute them bit for bit.
+    A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows (or computed on Spark)
+    stores no result rows: its digest and editions let `esg calc explain` recompute them
+    bit for bit.
     """
     editions = editions_used(library, out)
-    keep_rows = inputs.activities.height <= get_settings().calc_lineage_rows
+    keep_rows = out.per_row and inputs.activities.height <= get_settings().calc_lineage_rows
     run = CalculationRun(
         actor=actor,
         year=options.year,

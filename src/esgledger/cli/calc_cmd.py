@@ -139,6 +139,14 @@ def calc(
             "e.g. fuel.natural_gas=gbt2589-2008:gas_field_gas (repeat).",
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (this process) or spark (Apache Spark at ESG_SPARK_MASTER; needs the "
+            "esgledger[spark] extra): the same figures either way.",
+        ),
+    ] = "local",
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -159,7 +167,7 @@ def calc(
         strict=strict,
         energy_coefficients=parse_energy_coefficients(energy_coefficient or []),
     )
-    summary = run_calculation(workspace(db), options, actor=actor())
+    summary = run_calculation(workspace(db), options, actor=actor(), engine=engine)
     if json:
         print_json(summary)
     else:

@@ -1,0 +1,159 @@
+"""The run split into partitions of whole entities (Spark partitions, out-of-core chunks).
+
+Every figure of a run adds up per (entity, key) groups, so a partition that holds every row
+of its entities, in id order, sums each group exactly as the local engine does over all rows.
+Each partition returns, in one record layout, what is needed to finish the run: the roll-up
+contributions (in summation order), the unresolved rows, the entities holding more
+instruments than electricity bought, and the distinct (entity, activity, unit, attributes)
+keys. ``merge_records`` finishes the run from them: it replays the contributions entity by
+entity in the local roll-up's order (``rollup.accumulate``), so totals and entity, gas and
+activity figures are the in-memory run's to the bit; works out the coefficient table from
+one row per distinct key (it depends on the keys only, so the ids are a local run's); and
+lists unresolved rows by activity id, as the local engine does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from esgledger.calc.engine import EngineOutput, compute
+from esgledger.calc.library import FactorLibrary
+from esgledger.calc.options import RunOptions
+from esgledger.calc.rollup import Contribution, accumulate
+
+KEY_COLUMNS = ["entity_id", "activity", "unit", "attributes"]
+UNRESOLVED_SCHEMA = pl.Schema(
+    {
+        "activity_id": pl.Int64,
+        "entity_id": pl.Utf8,
+        "activity": pl.Utf8,
+        "quantity": pl.Utf8,
+        "reason": pl.Utf8,
+    }
+)
+CONTRIBUTION, UNRESOLVED, EXCESS, KEY = "contribution", "unresolved", "excess", "key"
+
+RECORD_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("seq", pa.int64()),  # order within the partition
+        ("entity_id", pa.string()),
+        ("activity", pa.string()),
+        ("name", pa.string()),  # total key, the unresolved quantity, or a key's unit
+        ("detail", pa.string()),  # per-gas name, the unresolved reason, or attributes
+        ("figure", pa.float64()),
+        ("mass", pa.float64()),
+        ("activity_id", pa.int64()),
+    ]
+)
+
+
+def partition_records(
+    activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
+) -> pa.RecordBatch:
+    """The kernel over one partition's rows, as ``RECORD_SCHEMA`` records."""
+    out = compute(activities, entities, library, options)
+    records: list[dict[str, Any]] = [
+        {
+            "kind": CONTRIBUTION,
+            "entity_id": entity,
+            "activity": activity,
+            "name": name,
+            "detail": gas,
+            "figure": figure,
+            "mass": mass,
+        }
+        for entity, activity, name, gas, figure, mass in out.contributions
+    ]
+    records += [
+        {
+            "kind": UNRESOLVED,
+            "entity_id": entity,
+            "activity": activity,
+            "name": quantity,
+            "detail": reason,
+            "activity_id": activity_id,
+        }
+        for activity_id, entity, activity, quantity, reason in out.unresolved.select(
+            "activity_id", "entity_id", "activity", "quantity", "reason"
+        ).iter_rows()
+    ]
+    records += [{"kind": EXCESS, "entity_id": e} for e in out.excess_instruments]
+    keys = activities.select("entity_id", "activity", "unit", "attributes").unique()
+    records += [
+        {"kind": KEY, "entity_id": e, "activity": a, "name": u, "detail": t}
+        for e, a, u, t in keys.iter_rows()
+    ]
+    for seq, record in enumerate(records):
+        record["seq"] = seq
+    return pa.RecordBatch.from_pylist(records, schema=RECORD_SCHEMA)
+
+
+def merge_records(
+    table: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
+) -> EngineOutput:
+    """The run's output (without per-row results) from every partition's records."""
+    keys = table.filter(pl.col("kind") == KEY).select(
+        "entity_id", "activity", pl.col("name").alias("unit"), pl.col("detail").alias("attributes")
+    )
+    one_per_key = _one_row_per_key(keys, options)
+    skeleton = compute(one_per_key, entities, library, options)
+    items = _contributions(table.filter(pl.col("kind") == CONTRIBUTION))
+    totals, by_entity, by_gas, by_activity = accumulate(items, entities)
+    order = {e: i for i, e in enumerate(entities["entity_id"].to_list())}
+    excess = table.filter(pl.col("kind") == EXCESS)["entity_id"].to_list()
+    return EngineOutput(
+        results=pl.DataFrame(),
+        unresolved=_unresolved(table.filter(pl.col("kind") == UNRESOLVED)),
+        totals=totals,
+        by_entity=by_entity,
+        by_gas=by_gas,
+        factors_used=skeleton.factors_used,
+        coefficients=skeleton.coefficients,
+        excess_instruments=sorted(excess, key=order.__getitem__),
+        by_activity=by_activity,
+        contributions=items,
+        per_row=False,
+    )
+
+
+def _contributions(records: pl.DataFrame) -> list[Contribution]:
+    """The partitions' contributions in the local order: entity id (as Python orders
+    strings, like the local roll-up), then the partition's own order."""
+    rows = records.select("entity_id", "seq", "activity", "name", "detail", "figure", "mass")
+    ordered = sorted(rows.iter_rows(), key=lambda r: (r[0], r[1]))
+    return [(e, a, n, d, f, m) for e, _, a, n, d, f, m in ordered]
+
+
+def _unresolved(records: pl.DataFrame) -> pl.DataFrame:
+    """Unresolved rows by activity id, each row's quantities in its partition's order."""
+    return (
+        records.sort("activity_id", "seq", maintain_order=True)
+        .select(
+            "activity_id",
+            "entity_id",
+            "activity",
+            pl.col("name").alias("quantity"),
+            pl.col("detail").alias("reason"),
+        )
+        .cast(UNRESOLVED_SCHEMA)
+    )
+
+
+def _one_row_per_key(keys: pl.DataFrame, options: RunOptions) -> pl.DataFrame:
+    """A row per distinct (entity, activity, unit, attributes): the coefficient table and
+    the factors used depend on these keys only, never on the amounts."""
+    keys = keys.sort(KEY_COLUMNS, nulls_last=True)
+    return keys.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("id"),
+        "entity_id",
+        pl.lit(dt.date(options.year, 1, 1)).alias("start"),
+        "activity",
+        pl.lit(1.0).alias("quantity"),
+        "unit",
+        "attributes",
+    )

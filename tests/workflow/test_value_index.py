@@ -1,0 +1,22 @@
+"""Issue #18 (scale): whether a data request not yet approved entered a KPI value is asked
+per value by every KPI table, check and report; ``data_requests.value_id`` is indexed for it
+(migration 0011_scale) on both backends, and SQLite's plan looks the value up in the index."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, select
+
+from esgledger.ledger.db import Database
+from esgledger.ledger.kpis import approved_or_direct
+from esgledger.ledger.models import KpiValue
+
+
+def test_the_requests_value_column_is_indexed(db: Database) -> None:
+    names = {ix["name"] for ix in inspect(db.engine).get_indexes("data_requests")}
+    assert "ix_data_requests_value" in names
+    if db.dialect == "sqlite":
+        counted = select(KpiValue.id).where(approved_or_direct())
+        sql = str(counted.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        with db.engine.connect() as conn:
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "ix_data_requests_value" in plan, plan
