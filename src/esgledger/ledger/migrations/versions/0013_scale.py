@@ -1,7 +1,7 @@
 """an index on the KPI value a data request entered
 
-Revision ID: 0011_scale
-Revises: 0010
+Revision ID: 0013_scale
+Revises: 0012_scope3a
 Create Date: 2026-12-03 22:00:00
 
 Every KPI table, check and report asks, per KPI value, whether a data request that is not
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011_scale"
-down_revision: str | None = "0010"
+revision: str = "0013_scale"
+down_revision: str | None = "0012_scope3a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
