@@ -1,6 +1,6 @@
 """Issue #18 (scale): whether a data request not yet approved entered a KPI value is asked
 per value by every KPI table, check and report; ``data_requests.value_id`` is indexed for it
-(migration 0011_scale) on both backends, and SQLite's plan looks the value up in the index."""
+(migration 0013_scale) on both backends, and SQLite's plan looks the value up in the index."""
 
 from __future__ import annotations
 

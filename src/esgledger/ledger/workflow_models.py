@@ -125,7 +125,7 @@ class DataRequest(Base):
         Index("ix_data_requests_year_due", "year", "due_date"),
         Index("ix_data_requests_entity", "entity_id"),
         Index("ix_data_requests_reviewer_state", "reviewer_id", "state"),
-        # "entered by a request not yet approved?", asked per KPI value (migration 0011_scale)
+        # "entered by a request not yet approved?", asked per KPI value (migration 0013_scale)
         Index("ix_data_requests_value", "value_id"),
     )
 
