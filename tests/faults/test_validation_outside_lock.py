@@ -16,6 +16,7 @@ from tests.faults.conftest import (
     counts,
     esg,
     killed,
+    nothing_kept_then_the_file_goes_in,
     one_line_error,
     start_esg,
 )
@@ -24,10 +25,7 @@ LEDGER = ("activity_records", "import_batches", "audit_events")
 VALIDATED = "import.validated"
 
 
-@pytest.fixture(autouse=True)
-def _short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A writer that found the lock held would give up after 2 s (exit 4), not wait."""
-    monkeypatch.setenv("ESG_LOCK_WAIT_SECONDS", "2")
+pytestmark = pytest.mark.usefixtures("short_lock_wait")
 
 
 def test_another_writer_writes_while_an_import_is_validated(seeded: Cli, tmp_path: Path) -> None:
@@ -105,6 +103,4 @@ def test_import_killed_after_validation_stores_nothing(seeded: Cli, tmp_path: Pa
     before = counts(seeded.db, *LEDGER)
     data = activities_file(tmp_path, 2025)
     killed(esg("import", "activities", str(data), db=seeded.db, fault=VALIDATED))
-    assert counts(seeded.db, *LEDGER) == before
-    seeded("import", "activities", str(data))
-    assert counts(seeded.db, "activity_records")["activity_records"] == 2 * 24
+    nothing_kept_then_the_file_goes_in(seeded, data, before)
