@@ -6,7 +6,10 @@ dictionary lookup. Set to a point's name, the process kills itself with SIGKILL 
 cleanup runs, as after a power cut); with ``:enospc`` it raises ``OSError(ENOSPC)`` instead,
 as a full disk would, with ``:bug`` an unexpected ``RuntimeError``, as a bug would, and with
 ``:pause`` it stops itself (SIGSTOP) until the test lets it go on (SIGCONT), so a test can
-look at what the process holds at that moment (the database's write lock, say).
+look at what the process holds at that moment (the database's write lock, say). With
+``:hold=PATH`` only the calling thread waits: it creates the file PATH and goes on once the
+test removed it, while the rest of the process (a server's other requests) keeps running, as
+it would while one request validates a large file.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import time
+from pathlib import Path
 
 ENV = "ESG_FAULT_POINT"
 
@@ -33,4 +38,14 @@ def fault_point(name: str) -> None:
     if action == "pause":
         os.kill(os.getpid(), signal.SIGSTOP)
         return
+    if action.startswith("hold="):
+        _hold(Path(action.removeprefix("hold=")))
+        return
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _hold(marker: Path) -> None:
+    """Wait in this thread until the test removes ``marker`` (created here)."""
+    marker.touch()
+    while marker.exists():
+        time.sleep(0.05)

@@ -162,6 +162,22 @@ def seeded(cli: Cli, tmp_path: Path) -> Cli:
     return cli
 
 
+@pytest.fixture
+def short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer that found the lock held would give up after 2 s (exit 4), not wait: a test
+    that another writer goes on while an import is paused proves the lock was free."""
+    monkeypatch.setenv("ESG_LOCK_WAIT_SECONDS", "2")
+
+
+def nothing_kept_then_the_file_goes_in(seeded: Cli, data: Path, before: dict[str, int]) -> None:
+    """After an import of ``data`` (a year of :func:`activities_file` rows) failed: nothing
+    of it stayed in ``before``'s tables, the chain verifies, and the same file goes in."""
+    assert counts(seeded.db, *before) == before
+    assert chain_verifies(seeded.db)
+    seeded("import", "activities", str(data))
+    assert counts(seeded.db, "activity_records")["activity_records"] == 2 * 24
+
+
 def counts(db: Database, *tables: str) -> dict[str, int]:
     with db.read() as session:
         return {t: session.scalar(select(func.count()).select_from(text(t))) or 0 for t in tables}

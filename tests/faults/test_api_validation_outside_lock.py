@@ -1,45 +1,67 @@
-"""#13.3 through the API: ``POST /imports/kpis`` takes the same path as
-``esg import`` (validate before the write lock). The real server process is paused at
-``import.validated`` while another writer stores the same rows; resumed, the request is
-refused with a one-line 409 and nothing of its file is written (SQLite and PostgreSQL)."""
+"""#13.3 through the API: ``POST /imports/{entities,activities,kpis}`` take the same path
+as ``esg import`` (validate before the write lock). A request to a real ``esg serve`` holds
+at ``import.validated`` (that request's thread only) while another writer stores the same
+rows (or issues a data request for a KPI row); let go, the request is refused with a
+one-line 409 and nothing of its file is written (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
+from esgledger.auth.users import principal
 from esgledger.faults import ENV
+from esgledger.ledger.activities import import_activities
 from esgledger.ledger.db import Database
+from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
+from esgledger.workflow.requests import issue_requests
 from tests.api.conftest import setup_users
-from tests.factories import write_csv
+from tests.factories import ACTIVITY_HEADER, ENTITY_HEADER, monthly_rows, write_csv
 from tests.faults.conftest import counts
-from tests.web.browser.conftest import _free_port, wait_for_process
+from tests.web.browser.conftest import _free_port
 
 PREFIX = "/api/v1"
-LEDGER = ("kpi_values", "import_batches", "audit_events")
+LEDGER = (
+    "kpi_values", "entities", "activity_records", "data_requests", "import_batches",
+    "audit_events",
+)  # fmt: skip
 
 
-def _paused(pid: int) -> bool:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("T", "t")
+@dataclass(frozen=True)
+class Served:
+    """A running `esg serve`, its token for mia, and the file its held request creates."""
+
+    url: str
+    token: str
+    server: subprocess.Popen[bytes]
+    held: Path
 
 
 @pytest.fixture
-def served(db: Database, tmp_path: Path) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
-    """`esg serve` in its own process, set to stop itself once an import is validated."""
+def served(db: Database, tmp_path: Path) -> Iterator[Served]:
+    """`esg serve` in its own process; a request holds once its import is validated.
+
+    Only that request's thread waits (``:hold``), as while it validates a large file; the
+    rest of the server goes on. Stopping the whole process (``:pause``, SIGSTOP) also froze
+    whatever else the server was doing at that instant, and now and then that kept the
+    SQLite database locked for the test's own writer.
+    """
     token = setup_users(db, tmp_path)["mia"]  # an ESG manager: imports straight into the ledger
     db.dispose()
     port = _free_port()
-    env = {**os.environ, ENV: "import.validated:pause", "ESG_LOCK_WAIT_SECONDS": "2"}
+    held = tmp_path / "held"
+    env = {**os.environ, ENV: f"import.validated:hold={held}", "ESG_LOCK_WAIT_SECONDS": "2"}
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("esg")), "serve", "--db", db.url, "--port", str(port)],
@@ -49,10 +71,10 @@ def served(db: Database, tmp_path: Path) -> Iterator[tuple[str, str, subprocess.
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
-        yield url, token, server
+        _wait_until_up(url, token, server)
+        yield Served(url, token, server, held)
     finally:
-        os.kill(server.pid, signal.SIGCONT)
+        held.unlink(missing_ok=True)
         server.terminate()
         server.wait(timeout=30)
         log.close()
@@ -63,29 +85,54 @@ def _kpi_file(folder: Path) -> Path:
     return write_csv(folder / "kpis.csv", header, [["SZ1", 2025, "ghg.scope1", 5, "tCO2e"]])
 
 
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], tries: int = 5) -> None:
-    """As :func:`wait_for_process`, for longer: a busy shared machine starts a server slowly."""
-    for attempt in range(tries):
+def _entity_file(folder: Path) -> Path:
+    return write_csv(
+        folder / "entities.csv", ENTITY_HEADER, [["NEW1", "New site", "GRP", "CN", "CN-GD", "site"]]
+    )
+
+
+def _activity_file(folder: Path) -> Path:
+    rows = monthly_rows("SZ1", "fuel.diesel", "L", 2025, 1 / 3)
+    return write_csv(folder / "activities.csv", ACTIVITY_HEADER, rows)
+
+
+def _wait_until_up(url: str, token: str, server: subprocess.Popen[bytes]) -> None:
+    """Until the server answers a read-only API request, each answer waited for in full.
+
+    A readiness poll that gives up on a slow answer (``/login`` with a 2 s timeout, on a
+    busy machine) would leave its request running in the server; ``/api/v1/me`` only reads.
+    """
+    deadline = time.monotonic() + 300
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"esg serve exited with {server.returncode}; see its log")
         try:
-            wait_for_process(url, server)
+            answer = httpx.get(
+                f"{url}{PREFIX}/me", headers={"Authorization": f"Bearer {token}"}, timeout=None
+            )
+            answer.raise_for_status()
             return
-        except RuntimeError:
-            if server.poll() is not None or attempt == tries - 1:
-                raise
+        except httpx.ConnectError:
+            assert time.monotonic() < deadline, "esg serve did not start within 300 s"
+            time.sleep(0.1)
 
 
 CASES = {
     "kpis": (_kpi_file, lambda db, path: import_kpis(db, path, actor="other")),
+    "entities": (_entity_file, lambda db, path: import_entities(db, path, actor="other")),
+    "activities": (_activity_file, lambda db, path: import_activities(db, path, actor="other")),
 }
 
 
-@pytest.mark.parametrize("kind", list(CASES))
-def test_api_import_refuses_a_clash_arising_while_its_file_is_validated(
-    served: tuple[str, str, subprocess.Popen[bytes]], db: Database, tmp_path: Path, kind: str
-) -> None:
-    url, token, server = served
-    make, other_import = CASES[kind]
-    path = make(tmp_path)
+def _post_held(
+    served: Served,
+    kind: str,
+    path: Path,
+    meanwhile: Callable[[], None],
+) -> httpx.Response:
+    """POST ``path`` to ``/imports/{kind}``; while the request holds after validating it,
+    run ``meanwhile`` (another writer); then let the request go on and return its answer."""
+    url, token, server = served.url, served.token, served.server
     answers: list[httpx.Response] = []
 
     def post() -> None:
@@ -101,16 +148,60 @@ def test_api_import_refuses_a_clash_arising_while_its_file_is_validated(
     client = threading.Thread(target=post)
     client.start()
     deadline = time.monotonic() + 120
-    while not _paused(server.pid):
-        assert time.monotonic() < deadline and client.is_alive(), "the server never paused"
+    while not served.held.exists():
+        assert time.monotonic() < deadline and client.is_alive(), "the request never held"
+        assert server.poll() is None, "esg serve ended"
         time.sleep(0.05)
-    other_import(db, path)  # the same rows, by another writer: the lock was free
-    before = counts(db, *LEDGER)
-    os.kill(server.pid, signal.SIGCONT)
-    client.join(timeout=300)
+    try:
+        meanwhile()
+    finally:
+        served.held.unlink()
+        client.join(timeout=300)
     (answer,) = answers
+    return answer
+
+
+def _one_line_409(answer: httpx.Response) -> str:
     assert answer.status_code == 409, answer.text
-    detail = answer.json()["detail"]
-    assert "another user changed" in detail and "nothing was imported" in detail
+    detail: str = answer.json()["detail"]
+    assert "nothing was imported" in detail
     assert "\n" not in detail and "Traceback" not in answer.text
+    return detail
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_api_import_refuses_a_clash_arising_while_its_file_is_validated(
+    served: Served, db: Database, tmp_path: Path, kind: str
+) -> None:
+    make, other_import = CASES[kind]
+    path = make(tmp_path)
+    before: dict[str, int] = {}
+
+    def meanwhile() -> None:
+        other_import(db, path)  # the same rows, by another writer: the lock was free
+        before.update(counts(db, *LEDGER))
+
+    detail = _one_line_409(_post_held(served, kind, path, meanwhile))
+    assert "another user" in detail
+    assert counts(db, *LEDGER) == before
+
+
+def test_api_kpi_import_refuses_a_figure_requested_while_it_was_validated(
+    served: Served, db: Database, tmp_path: Path
+) -> None:
+    """A data request issued for a row of the file meanwhile: the figure now changes through
+    its request only, so the manager's import is refused (#13, ``refuse_requested``)."""
+    before: dict[str, int] = {}
+
+    def meanwhile() -> None:
+        with db.write() as session:
+            issue_requests(
+                session, principal(session, "mia"), year=2025, metrics=["ghg.scope1"],
+                owner="olga", due=dt.date.today() + dt.timedelta(days=30), entities=["SZ1"],
+            )  # fmt: skip
+        before.update(counts(db, *LEDGER))
+
+    detail = _one_line_409(_post_held(served, "kpis", _kpi_file(tmp_path), meanwhile))
+    assert detail.startswith("kpis.csv, row 2, column 'metric': SZ1 ghg.scope1 2025 is the figure")
+    assert "while the file was being checked" in detail
     assert counts(db, *LEDGER) == before

@@ -16,6 +16,7 @@ from tests.faults.conftest import (
     counts,
     esg,
     killed,
+    nothing_kept_then_the_file_goes_in,
     one_line_error,
     start_esg,
 )
@@ -24,10 +25,7 @@ LEDGER = ("activity_records", "import_batches", "audit_events")
 VALIDATED = "import.validated"
 
 
-@pytest.fixture(autouse=True)
-def _short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A writer that found the lock held would give up after 2 s (exit 4), not wait."""
-    monkeypatch.setenv("ESG_LOCK_WAIT_SECONDS", "2")
+pytestmark = pytest.mark.usefixtures("short_lock_wait")
 
 
 def test_another_writer_writes_while_an_import_is_validated(seeded: Cli, tmp_path: Path) -> None:
@@ -52,6 +50,7 @@ def test_another_writer_writes_while_an_import_is_validated(seeded: Cli, tmp_pat
 
 
 def test_rows_stored_meanwhile_refuse_the_validated_import(seeded: Cli, tmp_path: Path) -> None:
+    """The clash arose after the check: contention (exit 4), one line naming the rows."""
     data = activities_file(tmp_path, 2025)
     paused = start_esg("import", "activities", str(data), db=seeded.db, fault=f"{VALIDATED}:pause")
     try:
@@ -60,14 +59,26 @@ def test_rows_stored_meanwhile_refuse_the_validated_import(seeded: Cli, tmp_path
         before = counts(seeded.db, *LEDGER)
     finally:
         paused.resume()
-    result = paused.finish()  # one line per row, as when the rows were stored before
+    message = one_line_error(paused.finish(), Exit.CONTENTION)
+    assert message == (
+        "error: activities.csv: refused, another user stored rows with the same keys "
+        "(rows 2, 3, 4, 5, 6 …; 24 in all) while the file was being checked; nothing was "
+        "imported (run the import again to compare with what is stored now)"
+    )
+    assert counts(seeded.db, *LEDGER) == before
+    assert counts(seeded.db, "activity_records")["activity_records"] == 2 * 24
+
+
+def test_rows_stored_before_the_check_stay_bad_input(seeded: Cli, tmp_path: Path) -> None:
+    """The same file as a stored one, imported again: the check names every row (exit 2)."""
+    before = counts(seeded.db, *LEDGER)
+    result = esg("import", "activities", str(activities_file(tmp_path, 2024)), db=seeded.db)
     assert result.returncode == Exit.BAD_INPUT and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("error: ") for line in lines), lines
-    assert "row 2, column 'entity': already imported (batch 3)" in lines[0]
+    assert "row 2, column 'entity': already imported (batch 2)" in lines[0]
     assert lines[-1] == "error: activities.csv: refused, 24 problems; nothing was imported"
     assert counts(seeded.db, *LEDGER) == before
-    assert counts(seeded.db, "activity_records")["activity_records"] == 2 * 24
 
 
 def test_rows_voided_meanwhile_refuse_the_replacing_import(seeded: Cli, tmp_path: Path) -> None:
@@ -82,7 +93,8 @@ def test_rows_voided_meanwhile_refuse_the_replacing_import(seeded: Cli, tmp_path
         before = counts(seeded.db, *LEDGER)
     finally:
         paused.resume()
-    message = one_line_error(paused.finish(), Exit.BAD_INPUT)
+    message = one_line_error(paused.finish(), Exit.CONTENTION)
+    assert "another user voided or stored rows with the keys this file replaces" in message
     assert "nothing was imported" in message
     assert counts(seeded.db, *LEDGER) == before
 
@@ -91,6 +103,4 @@ def test_import_killed_after_validation_stores_nothing(seeded: Cli, tmp_path: Pa
     before = counts(seeded.db, *LEDGER)
     data = activities_file(tmp_path, 2025)
     killed(esg("import", "activities", str(data), db=seeded.db, fault=VALIDATED))
-    assert counts(seeded.db, *LEDGER) == before
-    seeded("import", "activities", str(data))
-    assert counts(seeded.db, "activity_records")["activity_records"] == 2 * 24
+    nothing_kept_then_the_file_goes_in(seeded, data, before)

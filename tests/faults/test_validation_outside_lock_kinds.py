@@ -20,10 +20,7 @@ VALIDATED = "import.validated"
 FACTOR_HEADER = ["kind", "activity", "parameter", "gas", "region", "variant", "value", "unit"]
 
 
-@pytest.fixture(autouse=True)
-def _short_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A writer that found the lock held would give up after 2 s (exit 4), not wait."""
-    monkeypatch.setenv("ESG_LOCK_WAIT_SECONDS", "2")
+pytestmark = pytest.mark.usefixtures("short_lock_wait")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Issue #13.1: two truly concurrent imports of the same file on PostgreSQL (where writers do
-not queue as on SQLite): exactly one is accepted, the other is refused with the usual
-one-line-per-row message, never a traceback, and nothing is stored twice.
+not queue as on SQLite): exactly one is accepted, the other is refused with one line naming
+the rows (exit 4, HTTP 409: the clash arose after its check), never a traceback, and nothing
+is stored twice.
 
 To make the race certain rather than likely, the test holds the audit chain's lock (the last
 step of every import) while both imports run in their own processes; it lets go only once
@@ -126,9 +127,13 @@ def test_issue13_1_concurrent_imports_of_one_activity_file_store_it_once(
     path = write_csv(tmp_path / "acts.csv", ACTIVITY_HEADER, rows)
     first, second = race(ws, "import", "activities", str(path))
     assert first.returncode == 0, first.stderr
-    lines = assert_one_line_errors(second)
-    assert "error: acts.csv, row 2, column 'entity': already imported (batch " in lines[0]
-    assert lines[-1] == f"error: acts.csv: refused, {len(rows)} problems; nothing was imported"
+    # both checked the file before either stored it: the clash arose meanwhile (contention)
+    (line,) = assert_one_line_errors(second, Exit.CONTENTION)
+    assert line == (
+        "error: acts.csv: refused, another user stored rows with the same keys (rows 2, 3, 4, "
+        f"5, 6 …; {len(rows)} in all) while the file was being checked; nothing was imported "
+        "(run the import again to compare with what is stored now)"
+    )
     assert count(ws, ActivityRecord) == len(rows)
 
 
@@ -142,8 +147,8 @@ def test_concurrent_replacing_imports_replace_once(ws: Database, tmp_path: Path)
     args = ("import", "activities", str(fixed), "--replace", "--reason", "meter")
     first, second = race(ws, *args)
     assert first.returncode == 0, first.stderr
-    (line,) = assert_one_line_errors(second)
-    assert "another import stored rows with the same keys at the same time" in line
+    (line,) = assert_one_line_errors(second, Exit.CONTENTION)
+    assert "another user voided or stored rows with the keys this file replaces" in line
     assert count(ws, ActivityRecord) == 2 * len(rows)
 
 
@@ -189,6 +194,6 @@ def test_concurrent_api_imports_of_one_file_store_it_once(pg_db: Database, tmp_p
 
         answers = race_threads(pg_db, post)
     assert answers[0].status_code == 200, answers[0].text
-    refused = problem(answers[1], 422)
-    assert "acts.csv, row 2, column 'entity': already imported (batch " in refused["detail"]
+    refused = problem(answers[1], 409)
+    assert "another user stored rows with the same keys (rows 2, 3, 4, 5, 6 …" in refused["detail"]
     assert count(pg_db, ActivityRecord) == len(rows)

@@ -94,10 +94,16 @@ def explain(
     results = result_rows(session, run, wanted, entity)
     library = FactorLibrary.load(session)
     figures: dict[str, list[float]] = {q: [] for q in wanted}
+    without_co2e = dict.fromkeys(wanted, 0)
     for quantity, coef_id, value, co2e in results.select(
         "quantity", "coef_id", "value", "co2e"
     ).iter_rows():
-        figures[quantity].append(value if coefs[coef_id].unit == "tce" else (co2e or 0.0))
+        if coefs[coef_id].unit == "tce":
+            figures[quantity].append(value)
+        elif co2e is None or math.isnan(co2e):
+            without_co2e[quantity] += 1  # never counted as 0: the sum says it is short
+        else:
+            figures[quantity].append(co2e)
     shown = results.head(limit)
     records = {
         r.id: r
@@ -138,7 +144,6 @@ def explain(
                 "flags": [f for f in coef.flags.split(";") if f],
             }
         )
-    unit = {q: "tce" if q.startswith("energy") else "tCO2e" for q in wanted}
     short = set(json.loads(run.totals).get("incomplete_figures", []))
     return {
         "run_id": run.id,
@@ -146,15 +151,28 @@ def explain(
         "edition_rule": edition_rule_of(json.loads(run.options), run.year),
         "entity": entity,
         "figures": {
-            q: {
-                "value": math.fsum(v),
-                "unit": unit[q],
-                "rows": len(v),
-                # unresolved rows are not in the sum: `esg calc show` lists them
-                "incomplete": TOTAL_OF_QUANTITY[q] in short,
-            }
+            q: _figure(q, v, without_co2e[q], TOTAL_OF_QUANTITY[q] in short)
             for q, v in figures.items()
         },
         "rows": rows,
         "rows_shown": len(rows),
     }
+
+
+def _figure(
+    quantity: str, values: list[float], without_co2e: int, unresolved: bool
+) -> dict[str, Any]:
+    """One explained sum: incomplete when the run left rows unresolved (`esg calc show`
+    lists them) or result rows have no CO2e; not available when no row has a value."""
+    figure: dict[str, Any] = {
+        "value": math.fsum(values) if values or not without_co2e else None,
+        "unit": "tce" if quantity.startswith("energy") else "tCO2e",
+        "rows": len(values) + without_co2e,
+        "incomplete": unresolved or without_co2e > 0,
+    }
+    if without_co2e:
+        rows = f"{without_co2e} result row{'s' if without_co2e != 1 else ''}"
+        figure["reason"] = f"{rows} without a CO2e value left out of the sum" + (
+            "; unresolved rows left out too (`esg calc show` lists them)" if unresolved else ""
+        )
+    return figure

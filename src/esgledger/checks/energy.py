@@ -56,7 +56,7 @@ def implied(
                 CalculationResult.quantity == quantity,
                 ActivityRecord.activity.in_(activities),
             )
-        ).tuples()
+        )
     else:
         rows = _recomputed(ctx, run, activities, quantity, co2e=co2e)
     results: list[float] = []
@@ -81,14 +81,17 @@ def _recomputed(
     co2e: bool,
 ) -> list[tuple[int, str, float, float | None]]:
     """The rows :func:`implied` reads, for a large run that stored no result rows: its results
-    recomputed from its inputs (``calc.lineage``), joined to their activity records."""
+    recomputed from its inputs (``calc.lineage``), joined to their activity records of the
+    run's year (the run read no other: other years' rows would only be read to be dropped)."""
     results = result_rows(ctx.session, run, (quantity,)).select(
         "activity_id", pl.col("co2e" if co2e else "value").alias("result")
     )
     records = pl.DataFrame(
         ctx.session.execute(
             select(ActivityRecord.id, ActivityRecord.unit, ActivityRecord.quantity).where(
-                ActivityRecord.activity.in_(activities)
+                ActivityRecord.activity.in_(activities),
+                ActivityRecord.start >= dt.date(run.year, 1, 1),
+                ActivityRecord.start <= dt.date(run.year, 12, 31),
             )
         ).all(),
         schema={"activity_id": pl.Int64, "unit": pl.Utf8, "amount": pl.Float64},

@@ -263,7 +263,8 @@ def explain_cmd(
         return
     console.print(describe_rule(result["edition_rule"]))
     for name, fig in result["figures"].items():
-        short = " [red](incomplete: unresolved rows left out; `esg calc show` lists them)[/red]"
+        why = fig.get("reason") or "unresolved rows left out; `esg calc show` lists them"
+        short = f" [red](incomplete: {why})[/red]"
         if fig["value"] is None:  # a Scope 3 category without a figure: never a 0
             console.print(f"[bold]{name}[/bold]: not available ({fig.get('reason')})")
             continue

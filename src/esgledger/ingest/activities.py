@@ -29,6 +29,7 @@ from esgledger.units import parse
 
 REQUIRED = ["entity", "start", "end", "activity", "quantity", "unit"]
 KEY = ["entity_id", "start", "end", "activity", "attributes"]
+ALREADY_IMPORTED = "already imported"  # a row whose natural key a stored row holds
 
 
 def attribute_columns(frame: pl.DataFrame) -> list[str]:
@@ -195,7 +196,7 @@ def validate_activities(
             stored,
             pl.lit(True),
             "entity",
-            pl.format("already imported (batch {})", pl.col("batch_id")),
+            pl.format(ALREADY_IMPORTED + " (batch {})", pl.col("batch_id")),
         )
     check.raise_if_any()
     return frame.drop("_first")

@@ -11,8 +11,8 @@ import polars as pl
 from sqlalchemy import ColumnElement, Date, Select, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from esgledger.errors import Conflict, InvalidInput
-from esgledger.ingest.activities import KEY, validate_activities
+from esgledger.errors import ConcurrentChange, ImportRejected, InvalidInput
+from esgledger.ingest.activities import ALREADY_IMPORTED, KEY, validate_activities
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
@@ -69,12 +69,7 @@ def import_activities(
             ),
         )
     except KeyTaken:
-        if replace is None:
-            _explain_clash(db, table)  # the same "already imported (batch …)" lines as the check
-        raise Conflict(
-            f"{table.source}: refused, another import stored rows with the same keys at the "
-            "same time; nothing was imported (run the import again to see which)"
-        ) from None
+        raise _stored_meanwhile(db, table, replace=replace is not None) from None
 
 
 def _validated(
@@ -141,12 +136,38 @@ def _store(
     return {"batch_id": batch.id, **summary}
 
 
-def _explain_clash(db: Database, table: Table) -> None:
-    """After the unique index refused the file, name the rows as the duplicate check does."""
+def _stored_meanwhile(db: Database, table: Table, *, replace: bool) -> ConcurrentChange:
+    """The one line for a file whose keys another writer took (or whose rows to replace it
+    voided) after the file was checked: contention (exit 4, HTTP 409), not bad input, since
+    the same file passed the check; names the file's rows that now clash."""
+    what = "voided or stored rows with the keys this file replaces"
+    if not replace:
+        what = f"stored rows with the same keys{_rows_named(_clashing_rows(db, table))}"
+    return ConcurrentChange(
+        f"{table.source}: refused, another user {what} while the file was being checked; "
+        "nothing was imported (run the import again to compare with what is stored now)"
+    )
+
+
+def _clashing_rows(db: Database, table: Table) -> list[int]:
+    """The file's row numbers whose natural key a live stored row holds now."""
     with db.read() as session:
         known = set(session.scalars(select(Entity.id)))
         existing = _stored_keys(session, table.frame)
-    validate_activities(table, known_entities=known, existing_keys=existing)
+    try:
+        validate_activities(table, known_entities=known, existing_keys=existing)
+    except ImportRejected as exc:
+        taken = (p for p in exc.problems if p.reason.startswith(ALREADY_IMPORTED))
+        return sorted({p.row for p in taken if p.row is not None})
+    return []
+
+
+def _rows_named(rows: list[int], shown: int = 5) -> str:
+    """`` (rows 2, 3, 4, 5, 6 …; 24 in all)``, or nothing for no rows."""
+    if not rows:
+        return ""
+    more = f" …; {len(rows)} in all" if len(rows) > shown else ""
+    return f" ({'row' if len(rows) == 1 else 'rows'} {', '.join(map(str, rows[:shown]))}{more})"
 
 
 def _stored_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:

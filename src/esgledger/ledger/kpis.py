@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,28 @@ SAME_FIELDS = ("value", "unit", "status", "qualifier", "preliminary")
 
 
 Key = tuple[str, int, str, str]  # entity, year, metric, breakdown
+Guard = Callable[[Session, str, list[dict[str, Any]]], None]
+"""A caller's own refusal of a file's validated rows (``source``, rows with ``__row``),
+run when the file is checked and again under the write lock: what it refuses may be
+stored by another writer in between (a data request issued for a row, say)."""
 
 
 def _same(stored: KpiValue, row: dict[str, Any]) -> bool:
     return all(getattr(stored, field) == row[field] for field in SAME_FIELDS)
+
+
+class RefusedMeanwhile(ConcurrentChange):
+    """The guard refused, under the write lock, rows it let pass when the file was checked:
+    another writer stored what it refuses on meanwhile (exit 4, HTTP 409)."""
+
+    def __init__(self, refused: ImportRejected):
+        first = refused.problems[0]
+        more = refused.total - 1
+        others = f" (and {more} more row{'s' if more != 1 else ''})" if more else ""
+        super().__init__(
+            f"{first.format(refused.source)}{others}; this arose while the file was being "
+            "checked; nothing was imported"
+        )
 
 
 @dataclass(frozen=True)
@@ -46,10 +65,16 @@ class _Plan:
     unchanged: int
     years: list[int]
     seen: dict[Key, tuple[int, int] | None]
+    rows: list[dict[str, Any]]  # every validated row, for the guard under the write lock
 
 
 def import_kpis(
-    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
+    db: Database,
+    path: str | Path,
+    *,
+    actor: str,
+    sheet: str | None = None,
+    guard: Guard | None = None,
 ) -> dict[str, Any]:
     """Store new values; a changed value needs ``restatement_reason`` and keeps the old row.
 
@@ -57,7 +82,8 @@ def import_kpis(
     imports restating or adding the same values at once cannot both win: the write finds a
     key's current value changed since the check, or (on PostgreSQL, where writers do not
     queue) the current-value index or the row version refuses the later one; that file is
-    then refused whole with one line.
+    then refused whole with one line. ``guard`` refuses rows by the caller's own rule, at
+    the check and again in the write.
     """
     table = read_table(path, sheet=sheet, kind="kpis")
     refuse_too_long(
@@ -75,9 +101,11 @@ def import_kpis(
     try:
         return validate_then_write(
             db,
-            lambda session: _plan(session, table, shown),
-            lambda session, plan: _store(session, table, plan, actor=actor),
+            lambda session: _plan(session, table, shown, guard),
+            lambda session, plan: _store(session, table, plan, actor=actor, guard=guard),
         )
+    except RefusedMeanwhile:
+        raise
     except (KeyTaken, ConcurrentChange, StaleDataError, IntegrityError):
         raise ConcurrentChange(
             f"{table.source}: refused, another user changed the same KPI values at the same "
@@ -85,12 +113,16 @@ def import_kpis(
         ) from None
 
 
-def _plan(session: Session, table: Table, shown: list[int | None] | None) -> _Plan:
+def _plan(
+    session: Session, table: Table, shown: list[int | None] | None, guard: Guard | None
+) -> _Plan:
     """Validate the file against the stored current values: new, restated or unchanged."""
     known = set(session.scalars(select(Entity.id)))
     valid = validate_kpis(table, known_entities=known, format_decimals=shown)
     refuse_too_long(table.source, valid, {"dims": limit_of(KpiValue.dims)})
     rows = valid.to_dicts()
+    if guard is not None:
+        guard(session, table.source, rows)
     years = sorted({r["year"] for r in rows})
     current = {
         (v.entity_id, v.year, v.metric_id, v.dims): v
@@ -125,7 +157,7 @@ def _plan(session: Session, table: Table, shown: list[int | None] | None) -> _Pl
             restated.append((stored.id, stored.value, row))
     if problems:
         raise ImportRejected(table.source, problems)
-    return _Plan(new, restated, unchanged, years, seen)
+    return _Plan(new, restated, unchanged, years, seen, rows)
 
 
 def _still_current(session: Session, plan: _Plan) -> bool:
@@ -147,8 +179,16 @@ def _still_current(session: Session, plan: _Plan) -> bool:
     return all(now.get(key) == held for key, held in plan.seen.items())
 
 
-def _store(session: Session, table: Table, plan: _Plan, *, actor: str) -> dict[str, Any]:
-    """Write the planned values, unless a key changed since the check."""
+def _store(
+    session: Session, table: Table, plan: _Plan, *, actor: str, guard: Guard | None
+) -> dict[str, Any]:
+    """Write the planned values, unless a key changed since the check (or the guard now
+    refuses a row)."""
+    if guard is not None:
+        try:
+            guard(session, table.source, plan.rows)
+        except ImportRejected as refused:
+            raise RefusedMeanwhile(refused) from None
     if not plan.new and not plan.restated:
         return {"batch_id": None, "added": 0, "restated": 0, "unchanged": plan.unchanged}
     if not _still_current(session, plan):

@@ -24,11 +24,8 @@ from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.errors import ImportRejected, Problem
-from esgledger.ingest.kpis import validate_kpis
-from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
 from esgledger.ledger.kpis import import_kpis
-from esgledger.ledger.models import Entity
 from esgledger.ledger.workflow_models import DataRequest
 from esgledger.workflow.values import upload_values
 
@@ -38,38 +35,29 @@ def import_kpi_file(
 ) -> dict[str, Any]:
     """Import ``path`` as ``user`` may: directly (managers) or into their requests."""
     if can(user, "kpis.write"):
-        with db.read() as session:
-            refuse_requested(session, path, sheet)
-        return import_kpis(db, path, actor=user.username, sheet=sheet)
+        return import_kpis(db, path, actor=user.username, sheet=sheet, guard=refuse_requested)
     if not any(can(user, "request.enter", entity=e) for e in user.scope):
         require(user, "request.enter")  # the usual one-line refusal
     with db.write() as session:
         return upload_values(session, user, path, sheet=sheet)
 
 
-def refuse_requested(session: Session, path: Path, sheet: str | None) -> None:
-    """:class:`ImportRejected` naming every row whose figure belongs to a data request.
-
-    A file that does not validate passes here: the import itself refuses it with every
-    row problem, in the usual words.
-    """
-    table = read_table(path, sheet=sheet, kind="kpis")
-    try:
-        rows = validate_kpis(table, known_entities=set(session.scalars(select(Entity.id))))
-    except ImportRejected:
-        return
-    years = sorted(set(rows["year"].to_list()))
+def refuse_requested(session: Session, source: str, rows: list[dict[str, Any]]) -> None:
+    """:class:`ImportRejected` naming every validated row whose figure belongs to a data
+    request; run at the check and again under the write lock, so a request issued while
+    the file was checked refuses it too."""
+    years = sorted({row["year"] for row in rows})
     requests = {
         (r.entity_id, r.year, r.metric_id, r.dims): r
         for r in session.scalars(select(DataRequest).where(DataRequest.year.in_(years)))
     }
     problems = []
-    for row in rows.iter_rows(named=True):
+    for row in rows:
         req = requests.get((row["entity_id"], row["year"], row["metric_id"], row["dims"]))
         if req is not None:
             problems.append(Problem(row["__row"], "metric", _through_request(req)))
     if problems:
-        raise ImportRejected(table.source, problems)
+        raise ImportRejected(source, problems)
 
 
 def _through_request(req: DataRequest) -> str:
