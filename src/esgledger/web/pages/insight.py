@@ -118,13 +118,21 @@ def _entity_breakdown(session: Any, run_id: int, entity: str) -> dict[str, Any]:
     if not any(f["rows"] for f in found["figures"].values()):
         raise NotFound(f"run {run_id} has no figures for entity {entity!r}")
     by_activity: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    # (activity, figure) pairs with a result row that has no CO2e: never counted as 0
+    without_co2e: set[tuple[str, str]] = set()
     for row in found["rows"]:
-        value = row["value"] if row["value_unit"] == "tce" else (row["co2e_t"] or 0.0)
+        value = row["value"] if row["value_unit"] == "tce" else row["co2e_t"]
+        if value is None:
+            without_co2e.add((row["activity"], row["result"]))
+            continue
         by_activity[row["activity"]][row["result"]] += value
+    for activity, _result in without_co2e:
+        by_activity[activity]  # the activity keeps its row even when no figure has a value
     return {
         "name": views.entity_names(session).get(entity, entity),
         "figures": found["figures"],
         "activities": {a: dict(v) for a, v in sorted(by_activity.items())},
+        "without_co2e": without_co2e,
         "complete": found["rows_shown"] == sum(f["rows"] for f in found["figures"].values()),
     }
 
