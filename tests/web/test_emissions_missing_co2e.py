@@ -33,7 +33,9 @@ def _drop_co2e(db: Database, run_id: int) -> None:
 
 
 def test_a_figure_without_co2e_is_not_available_with_its_reason(
-    db: Database, web: TestClient, workspace: dict[str, Any]  # noqa: F811
+    db: Database,
+    web: TestClient,
+    workspace: dict[str, Any],  # noqa: F811
 ) -> None:
     make_user(db, "mia", "esg_manager")
     log_in(web, "mia")
