@@ -52,6 +52,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/activities"): Case("activities.read", "SZ1", params={"entity": "SZ1"}),
     ("GET", "/kpis"): Case("kpis.read", params={"year": YEAR}),
     ("GET", "/runs"): Case("calculations.read"),
+    ("GET", "/suppliers"): Case("suppliers.read"),
+    ("GET", "/suppliers/{supplier_id}"): Case("suppliers.read"),
     ("GET", "/runs/{run_id}"): Case("calculations.read"),
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
     ("GET", "/requests"): Case("requests.read", SOME),

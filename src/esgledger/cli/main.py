@@ -90,6 +90,10 @@ COMMANDS = {
         "Data requests: issue, enter, upload, submit, approve, return, lock, evidence.",
     ),
     "user": Entry("user_cmd", "Users, roles, entity grants, passwords and API tokens."),
+    "suppliers": Entry(
+        "suppliers_cmd",
+        "Supplier register: suppliers, sites, contacts, agreements, certifications.",
+    ),
 }
 
 

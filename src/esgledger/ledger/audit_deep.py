@@ -30,6 +30,7 @@ DATA_ACTIONS = (
     "request.restate",
     "activities.void",
     "activities.unvoid",
+    "suppliers.",
 )
 
 
