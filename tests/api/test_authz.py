@@ -139,7 +139,7 @@ def test_every_route_allows_and_denies_as_the_matrix_says(api: Api) -> None:
     evidence = api.ok("olga", "POST", f"/requests/{rid}/evidence", 201,
                       files={"file": ("meter.txt", b"reading 123")})  # fmt: skip
     ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE", "report_id": 1,
-           "year": YEAR}  # fmt: skip
+           "year": YEAR, "supplier_id": "NOPE"}  # fmt: skip
     with api.db.read() as session:
         who = {name: principal(session, name) for name in USERS}
 

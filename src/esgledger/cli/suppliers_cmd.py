@@ -1,7 +1,9 @@
-"""Supplier register commands: import the register's files, list suppliers, show one."""
+"""Supplier commands: import the register's files, list and show suppliers, run the
+onboarding gate, score risk tiers and show their history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -12,14 +14,18 @@ from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.ingest.suppliers import SHEETS
 from esgledger.ledger.listing import paginate, parse_list
+from esgledger.suppliers.gate import screen
+from esgledger.suppliers.policy import load_policy
 from esgledger.suppliers.register import (
     DEFAULT_SORT,
     SORT,
+    known_ids,
     supplier_detail,
     supplier_dict,
     supplier_query,
 )
 from esgledger.suppliers.register_import import import_register
+from esgledger.suppliers.tiering import assess, record_tiers, tier_history
 
 suppliers_app = typer.Typer(
     help="Supplier register: suppliers, sites, contacts, agreements, certifications.",
@@ -120,6 +126,114 @@ def show_cmd(
         spend = detail["spend_in_year"]
         text = ", ".join(f"{v:,.2f} {u}" for u, v in spend["by_unit"].items())
         console.print(f"spend {year}: {text} ({spend['source']})" if text else spend["note"])
+
+
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option("--policy", help="Supplier policy (TOML) [default: the shipped defaults]."),
+]
+OnOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--on", formats=["%Y-%m-%d"], help="As of this day [default: today]."),
+]
+SuppliersArg = Annotated[
+    list[str] | None, typer.Argument(help="Supplier ids [default: every supplier].")
+]
+
+
+def _day(on: dt.datetime | None) -> dt.date:
+    return on.date() if on else dt.date.today()
+
+
+@suppliers_app.command("policy")
+def policy_cmd(policy: PolicyOption = None) -> None:
+    """Print the policy in force (criteria, risk levels, tiers, obligations) as JSON."""
+    print_json(load_policy(policy).as_dict())
+
+
+@suppliers_app.command("screen")
+def screen_cmd(
+    suppliers: SuppliersArg = None,
+    policy: PolicyOption = None,
+    on: OnOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Run the onboarding gate and store each supplier's screening (criteria unmet)."""
+    rules = load_policy(policy)
+    with workspace(db).write() as session:
+        ids = known_ids(session, suppliers or None)
+        results = [r.as_dict() for r in screen(session, rules, ids, on=_day(on), actor=actor())]
+    if json:
+        print_json(results)
+        return
+    passed = sum(r["passed"] for r in results)
+    print_table(
+        f"{passed} of {len(results)} suppliers pass the gate",
+        ["supplier", "passed", "unmet"],
+        ([r["supplier"], "yes" if r["passed"] else "no", "; ".join(r["unmet"])] for r in results),
+    )
+
+
+@suppliers_app.command("tier")
+def tier_cmd(
+    suppliers: SuppliersArg = None,
+    policy: PolicyOption = None,
+    on: OnOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the tiers without storing them.")
+    ] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Score each supplier's risk and store a new tier where it changed (tier history)."""
+    rules = load_policy(policy)
+    database = workspace(db)
+    with database.read() if dry_run else database.write() as session:
+        if dry_run:
+            found = assess(session, rules, suppliers or None)
+        else:
+            found = record_tiers(
+                session, rules, on=_day(on), actor=actor(), supplier_ids=suppliers or None
+            )
+        results = [r.as_dict() for r in found]
+    if json:
+        print_json(results)
+        return
+    changed = sum(r["tier"] is not None and r["tier"] != r["previous"] for r in results)
+    print_table(
+        f"{changed} tiers changed" + (" (not stored: --dry-run)" if dry_run else ""),
+        ["supplier", "tier", "was", "score", "not available"],
+        (
+            [
+                r["supplier"],
+                r["tier"] or "none (no dimension has data)",
+                r["previous"],
+                r["score"],
+                ", ".join(d for d, v in r["dimensions"].items() if isinstance(v, str)),
+            ]
+            for r in results
+        ),
+    )
+
+
+@suppliers_app.command("history")
+def history_cmd(
+    supplier: Annotated[str, typer.Argument(help="Supplier id.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """A supplier's tier history, oldest first."""
+    with workspace(db).read() as session:
+        rows = tier_history(session, supplier)
+    if json:
+        print_json(rows)
+        return
+    print_table(
+        f"{supplier}: {len(rows)} tier decisions",
+        ["from", "tier", "score", "by"],
+        ([r["decided_on"], r["tier"], r["score"], r["actor"]] for r in rows),
+    )
 
 
 def register(app: typer.Typer) -> None:

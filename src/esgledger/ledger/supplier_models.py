@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from types import MappingProxyType
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from esgledger.ledger.models import Base, BigId
@@ -108,10 +108,44 @@ class SupplierCertification(Base):
     __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
 
 
+class SupplierScreening(Base):
+    """One pass of the onboarding gate: which criteria the supplier met on a day, and whether
+    environmental and social criteria were among those checked (GRI 308-1, 414-1)."""
+
+    __tablename__ = "supplier_screenings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    screened_on: Mapped[dt.date] = mapped_column(Date)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    environmental: Mapped[bool] = mapped_column(Boolean)
+    social: Mapped[bool] = mapped_column(Boolean)
+    unmet: Mapped[str] = mapped_column(Text, default="")  # canonical JSON list of reasons
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+class SupplierTier(Base):
+    """A supplier's risk tier from a given day on; the rows of one supplier are its history."""
+
+    __tablename__ = "supplier_tiers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    tier: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    dimensions: Mapped[str] = mapped_column(Text)  # canonical JSON: dimension → score or reason
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(100))
+
+
 REGISTER_TABLES = (
     "suppliers",
     "supplier_sites",
     "supplier_contacts",
     "supplier_agreements",
     "supplier_certifications",
+    "supplier_screenings",
+    "supplier_tiers",
 )

@@ -77,6 +77,17 @@ def get_supplier(session: Session, supplier_id: str) -> Supplier:
     return supplier
 
 
+def known_ids(session: Session, wanted: list[str] | None = None) -> list[str]:
+    """Every supplier id (sorted), or ``wanted`` once each is known to exist."""
+    stored = list(session.scalars(select(Supplier.id).order_by(Supplier.id)))
+    if wanted is None:
+        return stored
+    missing = sorted(set(wanted) - set(stored))
+    if missing:
+        raise NotFound(f"unknown supplier {missing[0]!r}; `esg suppliers list` lists them")
+    return wanted
+
+
 def supplier_detail(
     session: Session, supplier_id: str, *, year: int | None = None, today: dt.date | None = None
 ) -> dict[str, Any]:
@@ -154,9 +165,7 @@ def purchase_spend(session: Session, year: int) -> dict[str, dict[str, float]]:
     return {k: dict(v) for k, v in out.items()}
 
 
-def _children(
-    session: Session, model: Any, supplier_id: str, order: Any
-) -> list[Any]:
+def _children(session: Session, model: Any, supplier_id: str, order: Any) -> list[Any]:
     stmt = select(model).where(model.supplier_id == supplier_id).order_by(order, model.id)
     return list(session.scalars(stmt))
 

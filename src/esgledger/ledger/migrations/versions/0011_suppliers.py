@@ -4,7 +4,8 @@ Revision ID: 0011_suppliers
 Revises: 0010
 Create Date: 2026-12-03 21:40:00
 
-Suppliers with their sites, contacts, signed agreements and certifications (issue #16).
+Suppliers with their sites, contacts, signed agreements and certifications, onboarding
+screenings and risk-tier history (issue #16).
 """
 
 from collections.abc import Sequence
@@ -17,6 +18,14 @@ down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+CHILDREN = (
+    "supplier_sites",
+    "supplier_contacts",
+    "supplier_agreements",
+    "supplier_certifications",
+    "supplier_screenings",
+    "supplier_tiers",
+)
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -129,14 +138,39 @@ def upgrade() -> None:
             name="uq_supplier_certifications_supplier_id",
         ),
     )
-    for table in ("supplier_sites", "supplier_contacts", "supplier_agreements",
-                  "supplier_certifications"):  # fmt: skip
+    op.create_table(
+        "supplier_screenings",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("supplier_id", sa.String(length=64), nullable=False),
+        sa.Column("screened_on", sa.Date(), nullable=False),
+        sa.Column("passed", sa.Boolean(), nullable=False),
+        sa.Column("environmental", sa.Boolean(), nullable=False),
+        sa.Column("social", sa.Boolean(), nullable=False),
+        sa.Column("unmet", sa.Text(), nullable=False),
+        sa.Column("policy_sha256", sa.String(length=64), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        _supplier_fk("supplier_screenings"),
+        sa.PrimaryKeyConstraint("id", name="pk_supplier_screenings"),
+    )
+    op.create_table(
+        "supplier_tiers",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("supplier_id", sa.String(length=64), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=False),
+        sa.Column("tier", sa.String(length=16), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("dimensions", sa.Text(), nullable=False),
+        sa.Column("policy_sha256", sa.String(length=64), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        _supplier_fk("supplier_tiers"),
+        sa.PrimaryKeyConstraint("id", name="pk_supplier_tiers"),
+    )
+    for table in CHILDREN:
         op.create_index(f"ix_{table}_supplier_id", table, ["supplier_id"])
 
 
 def downgrade() -> None:
-    for table in ("supplier_certifications", "supplier_agreements", "supplier_contacts",
-                  "supplier_sites"):  # fmt: skip
+    for table in reversed(CHILDREN):
         op.drop_index(f"ix_{table}_supplier_id", table_name=table)
         op.drop_table(table)
     op.drop_index("ix_suppliers_entity_id", table_name="suppliers")
