@@ -14,6 +14,7 @@ from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.ingest.suppliers import SHEETS
 from esgledger.ledger.listing import paginate, parse_list
+from esgledger.suppliers import audits
 from esgledger.suppliers.gate import screen
 from esgledger.suppliers.policy import load_policy
 from esgledger.suppliers.register import (
@@ -234,6 +235,141 @@ def history_cmd(
         ["from", "tier", "score", "by"],
         ([r["decided_on"], r["tier"], r["score"], r["actor"]] for r in rows),
     )
+
+
+audit_app = typer.Typer(help="Supplier audits: plan, report, list.", no_args_is_help=True)
+finding_app = typer.Typer(help="Audit findings and their corrective actions.", no_args_is_help=True)
+suppliers_app.add_typer(audit_app, name="audit")
+suppliers_app.add_typer(finding_app, name="finding")
+
+
+@audit_app.command("plan")
+def audit_plan_cmd(
+    supplier: Annotated[str, typer.Argument(help="Supplier id.")],
+    on: Annotated[dt.datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="Planned day.")],
+    auditor: Annotated[str, typer.Option(help="Who audits (firm or person).")],
+    mode: Annotated[str, typer.Option(help=f"{', '.join(audits.MODES)}.")] = "on-site",
+    site: Annotated[str | None, typer.Option(help="The supplier's site audited.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Plan an audit of a supplier (or one of its sites)."""
+    with workspace(db).write() as session:
+        row = audits.plan_audit(
+            session, supplier=supplier, planned_on=on.date(), mode=mode, auditor=auditor,
+            site=site, actor=actor(),
+        )  # fmt: skip
+        result = audits.audit_dict(row)
+    print_json(result) if json else console.print(f"Planned audit {result['id']} of {supplier}.")
+
+
+@audit_app.command("report")
+def audit_report_cmd(
+    audit_id: Annotated[int, typer.Argument(help="Audit id.")],
+    done: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Day audited.")],
+    report: Annotated[
+        dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Day of the final report.")
+    ],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Mark an audit done; its findings' plan due dates run from the report's day."""
+    with workspace(db).write() as session:
+        row = audits.report_audit(
+            session, audit_id, done_on=done.date(), report_on=report.date(), actor=actor()
+        )
+        result = audits.audit_dict(row)
+    print_json(result) if json else console.print(f"Audit {audit_id} done.")
+
+
+@audit_app.command("list")
+def audit_list_cmd(
+    supplier: Annotated[str | None, typer.Option(help="Only this supplier.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Audits, oldest first."""
+    with workspace(db).read() as session:
+        rows = audits.list_audits(session, supplier=supplier)
+    if json:
+        print_json(rows)
+        return
+    columns = ["id", "supplier", "mode", "state", "planned_on", "report_on", "auditor"]
+    print_table(f"{len(rows)} audits", columns, ([r[c] for c in columns] for r in rows))
+
+
+@finding_app.command("add")
+def finding_add_cmd(
+    audit_id: Annotated[int, typer.Argument(help="Audit id.")],
+    grade: Annotated[str, typer.Option(help=f"{', '.join(audits.GRADES)}.")],
+    text: Annotated[str, typer.Option(help="What was found.")],
+    family: Annotated[str, typer.Option(help=f"{', '.join(audits.FAMILIES)}.")] = "other",
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record a finding of an audit."""
+    with workspace(db).write() as session:
+        finding = audits.add_finding(
+            session, audit_id, grade=grade, family=family, text=text, actor=actor()
+        )
+        result = audits.finding_dict(finding, audits.get_audit(session, audit_id))
+    print_json(result) if json else console.print(f"Finding {result['id']} recorded.")
+
+
+@finding_app.command("move")
+def finding_move_cmd(
+    finding_id: Annotated[int, typer.Argument(help="Finding id.")],
+    to: Annotated[
+        str, typer.Argument(help="plan_submitted, plan_approved, plan_rejected, verified_closed.")
+    ],
+    root_cause: Annotated[str | None, typer.Option(help="Plan: the root cause.")] = None,
+    corrective: Annotated[str | None, typer.Option(help="Plan: the corrective action.")] = None,
+    preventive: Annotated[str | None, typer.Option(help="Plan: the preventive action.")] = None,
+    complete_by: Annotated[
+        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Plan: completion day.")
+    ] = None,
+    on: Annotated[
+        dt.datetime | None,
+        typer.Option("--on", formats=["%Y-%m-%d"], help="Closure: day verified."),
+    ] = None,
+    if_version: Annotated[
+        int | None, typer.Option(help="The version you saw; refused if it changed.")
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Move a finding along open → plan_submitted → plan_approved (or plan_rejected, then
+    resubmitted) → verified_closed."""
+    with workspace(db).write() as session:
+        finding = audits.move_finding(
+            session, finding_id, to, actor=actor(), version=if_version,
+            on=on.date() if on else None, root_cause=root_cause, corrective=corrective,
+            preventive=preventive, planned_completion=complete_by.date() if complete_by else None,
+        )  # fmt: skip
+        result = audits.finding_dict(finding, audits.get_audit(session, finding.audit_id))
+    print_json(result) if json else console.print(f"Finding {finding_id} is {to}.")
+
+
+@finding_app.command("list")
+def finding_list_cmd(
+    supplier: Annotated[str | None, typer.Option(help="Only this supplier.")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only findings overdue today (or --on).")
+    ] = False,
+    on: OnOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Audit findings with their state and due dates."""
+    with workspace(db).read() as session:
+        rows = audits.list_findings(
+            session, supplier=supplier, overdue_on=_day(on) if overdue else None
+        )
+    if json:
+        print_json(rows)
+        return
+    columns = ["id", "supplier", "grade", "state", "plan_due", "planned_completion", "closed_on"]
+    print_table(f"{len(rows)} findings", columns, ([r[c] for c in columns] for r in rows))
 
 
 def register(app: typer.Typer) -> None:

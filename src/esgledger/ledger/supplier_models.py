@@ -140,6 +140,58 @@ class SupplierTier(Base):
     actor: Mapped[str] = mapped_column(String(100))
 
 
+class SupplierAudit(Base):
+    """An audit of a supplier (or one of its sites): planned, then done with a final report."""
+
+    __tablename__ = "supplier_audits"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_sites.id"))
+    mode: Mapped[str] = mapped_column(String(16))  # on-site | remote
+    state: Mapped[str] = mapped_column(String(16))  # planned | done
+    planned_on: Mapped[dt.date] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    report_on: Mapped[dt.date | None] = mapped_column(Date)  # the final report's date
+    auditor: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+
+class SupplierFinding(Base):
+    """A non-conformance an audit found, and its corrective action up to verified closure."""
+
+    __tablename__ = "supplier_findings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("supplier_audits.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(16))  # Priority | Major | Minor
+    family: Mapped[str] = mapped_column(String(16))  # environmental | social | other
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    plan_due: Mapped[dt.date | None] = mapped_column(Date)  # set once the report is dated
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    corrective: Mapped[str] = mapped_column(Text, default="")
+    preventive: Mapped[str] = mapped_column(Text, default="")
+    planned_completion: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+    def missed(self, today: dt.date) -> tuple[str, dt.date] | None:
+        """The step overdue on ``today`` and its due date: the plan (none accepted after its
+        due date) or the verified correction (after the planned completion); else None."""
+        if self.state == "verified_closed":
+            return None
+        if self.state in ("open", "plan_rejected") and self.plan_due and self.plan_due < today:
+            return "corrective-action plan", self.plan_due
+        if self.planned_completion and self.planned_completion < today:
+            return "verified correction", self.planned_completion
+        return None
+
+
 REGISTER_TABLES = (
     "suppliers",
     "supplier_sites",
@@ -148,4 +200,6 @@ REGISTER_TABLES = (
     "supplier_certifications",
     "supplier_screenings",
     "supplier_tiers",
+    "supplier_audits",
+    "supplier_findings",
 )

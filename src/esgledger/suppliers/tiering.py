@@ -20,11 +20,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.ledger import audit, digests
-from esgledger.ledger.supplier_models import Supplier, SupplierTier
+from esgledger.ledger.supplier_models import (
+    Supplier,
+    SupplierAudit,
+    SupplierFinding,
+    SupplierTier,
+)
 from esgledger.suppliers.policy import Policy
 from esgledger.suppliers.register import known_ids
 
-NO_FINDINGS = "not available: no audit register yet (audits come with #16.3)"
+NO_FINDINGS = "not available: no audit of this supplier is done"
+SERIOUS = ("Priority", "Major")
 NO_QUESTIONNAIRE = "not available: no questionnaire answers yet (questionnaires come with #16.5)"
 
 
@@ -68,8 +74,26 @@ def _spend_totals(suppliers: list[Supplier]) -> dict[str, float]:
     return totals
 
 
+def open_serious_findings(session: Session) -> dict[str, int]:
+    """Per supplier with a done audit: its Priority and Major findings not verified closed."""
+    out = dict.fromkeys(
+        session.scalars(select(SupplierAudit.supplier_id).where(SupplierAudit.state == "done")), 0
+    )
+    stmt = (
+        select(SupplierAudit.supplier_id, SupplierFinding.id)
+        .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
+        .where(SupplierFinding.grade.in_(SERIOUS), SupplierFinding.state != "verified_closed")
+    )
+    for supplier, _finding in session.execute(stmt):
+        out[supplier] = out.get(supplier, 0) + 1
+    return out
+
+
 def dimension_scores(
-    supplier: Supplier, policy: Policy, spend_totals: dict[str, float]
+    supplier: Supplier,
+    policy: Policy,
+    spend_totals: dict[str, float],
+    findings: dict[str, int] | None = None,
 ) -> dict[str, int | str]:
     out: dict[str, int | str] = {
         "country": policy.country.get(supplier.country, policy.country_default)
@@ -85,7 +109,8 @@ def dimension_scores(
         out["spend"] = "not available: no spend imported"
     else:
         out["spend"] = _level(supplier.spend / total, *policy.spend_shares)
-    out["findings"] = NO_FINDINGS
+    found = (findings or {}).get(supplier.id)
+    out["findings"] = NO_FINDINGS if found is None else _level(found, *policy.findings)
     out["questionnaire"] = NO_QUESTIONNAIRE
     return out
 
@@ -98,9 +123,10 @@ def assess(
     everyone = list(session.scalars(select(Supplier).order_by(Supplier.id)))
     totals = _spend_totals(everyone)
     current = current_tiers(session)
+    findings = open_serious_findings(session)
     out = []
     for supplier in (s for s in everyone if s.id in wanted):
-        scores = dimension_scores(supplier, policy, totals)
+        scores = dimension_scores(supplier, policy, totals, findings)
         weighted = [
             (policy.weights[d], v)
             for d, v in scores.items()

@@ -5,7 +5,7 @@ Revises: 0010
 Create Date: 2026-12-03 21:40:00
 
 Suppliers with their sites, contacts, signed agreements and certifications, onboarding
-screenings and risk-tier history (issue #16).
+screenings, risk-tier history, audits and their findings (issue #16).
 """
 
 from collections.abc import Sequence
@@ -25,6 +25,7 @@ CHILDREN = (
     "supplier_certifications",
     "supplier_screenings",
     "supplier_tiers",
+    "supplier_audits",
 )
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -165,11 +166,54 @@ def upgrade() -> None:
         _supplier_fk("supplier_tiers"),
         sa.PrimaryKeyConstraint("id", name="pk_supplier_tiers"),
     )
+    op.create_table(
+        "supplier_audits",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("supplier_id", sa.String(length=64), nullable=False),
+        sa.Column("site_id", BIG_ID, nullable=True),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("planned_on", sa.Date(), nullable=False),
+        sa.Column("done_on", sa.Date(), nullable=True),
+        sa.Column("report_on", sa.Date(), nullable=True),
+        sa.Column("auditor", sa.String(length=200), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        _supplier_fk("supplier_audits"),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["supplier_sites.id"], name="fk_supplier_audits_site_id_supplier_sites"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_supplier_audits"),
+    )
+    op.create_table(
+        "supplier_findings",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("audit_id", BIG_ID, nullable=False),
+        sa.Column("grade", sa.String(length=16), nullable=False),
+        sa.Column("family", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("plan_due", sa.Date(), nullable=True),
+        sa.Column("root_cause", sa.Text(), nullable=False),
+        sa.Column("corrective", sa.Text(), nullable=False),
+        sa.Column("preventive", sa.Text(), nullable=False),
+        sa.Column("planned_completion", sa.Date(), nullable=True),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["audit_id"],
+            ["supplier_audits.id"],
+            name="fk_supplier_findings_audit_id_supplier_audits",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_supplier_findings"),
+    )
+    op.create_index("ix_supplier_findings_audit_id", "supplier_findings", ["audit_id"])
     for table in CHILDREN:
         op.create_index(f"ix_{table}_supplier_id", table, ["supplier_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_supplier_findings_audit_id", table_name="supplier_findings")
+    op.drop_table("supplier_findings")
     for table in reversed(CHILDREN):
         op.drop_index(f"ix_{table}_supplier_id", table_name=table)
         op.drop_table(table)
