@@ -1,10 +1,12 @@
-"""The supplier register over HTTP (read): one page of suppliers, one supplier with its rows.
+"""The supplier register over HTTP (read): suppliers, tier history, audits and findings.
 
-Bodies are the dicts ``esg suppliers list|show --json`` print; both need ``suppliers.read``.
+Bodies are the dicts ``esg suppliers list|show|history|audit list|finding list --json``
+print; every endpoint needs ``suppliers.read``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -14,6 +16,7 @@ from esgledger.api.deps import SessionDep, UserDep, as_json
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.ledger.listing import ListParams, paginate
+from esgledger.suppliers.audits import list_audits, list_findings
 from esgledger.suppliers.register import (
     DEFAULT_SORT,
     SORT,
@@ -21,6 +24,7 @@ from esgledger.suppliers.register import (
     supplier_dict,
     supplier_query,
 )
+from esgledger.suppliers.tiering import tier_history
 
 router = APIRouter()
 ERRORS = s.problems(401, 403, 404, 422)
@@ -91,3 +95,50 @@ def supplier(
 ) -> Response:
     require(user, "suppliers.read")
     return as_json(supplier_detail(session, supplier_id, year=year))
+
+
+SupplierId = Annotated[str, Path(max_length=64, description="Supplier id.")]
+OnlySupplier = Annotated[str | None, Query(max_length=64, description="Only this supplier.")]
+
+
+@router.get(
+    "/suppliers/{supplier_id}/tiers",
+    tags=["suppliers"],
+    summary="A supplier's risk-tier history, oldest first",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+)
+def supplier_tiers(supplier_id: SupplierId, session: SessionDep, user: UserDep) -> Response:
+    require(user, "suppliers.read")
+    return as_json(tier_history(session, supplier_id))
+
+
+@router.get(
+    "/supplier-audits",
+    tags=["suppliers"],
+    summary="Supplier audits, oldest first",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+)
+def supplier_audits(session: SessionDep, user: UserDep, supplier: OnlySupplier = None) -> Response:
+    require(user, "suppliers.read")
+    return as_json(list_audits(session, supplier=supplier))
+
+
+@router.get(
+    "/supplier-findings",
+    tags=["suppliers"],
+    summary="Audit findings with state and due dates; `overdue_on` keeps the overdue ones",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+)
+def supplier_findings(
+    session: SessionDep,
+    user: UserDep,
+    supplier: OnlySupplier = None,
+    overdue_on: Annotated[
+        dt.date | None, Query(description="Only findings overdue on this day (YYYY-MM-DD).")
+    ] = None,
+) -> Response:
+    require(user, "suppliers.read")
+    return as_json(list_findings(session, supplier=supplier, overdue_on=overdue_on))
