@@ -52,6 +52,11 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/activities"): Case("activities.read", "SZ1", params={"entity": "SZ1"}),
     ("GET", "/kpis"): Case("kpis.read", params={"year": YEAR}),
     ("GET", "/runs"): Case("calculations.read"),
+    ("GET", "/suppliers"): Case("suppliers.read"),
+    ("GET", "/suppliers/{supplier_id}"): Case("suppliers.read"),
+    ("GET", "/suppliers/{supplier_id}/tiers"): Case("suppliers.read"),
+    ("GET", "/supplier-audits"): Case("suppliers.read"),
+    ("GET", "/supplier-findings"): Case("suppliers.read"),
     ("GET", "/runs/{run_id}"): Case("calculations.read"),
     ("GET", "/scope3/screening"): Case("calculations.read", params={"year": YEAR}),
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
@@ -140,7 +145,7 @@ def test_every_route_allows_and_denies_as_the_matrix_says(api: Api) -> None:
     evidence = api.ok("olga", "POST", f"/requests/{rid}/evidence", 201,
                       files={"file": ("meter.txt", b"reading 123")})  # fmt: skip
     ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE", "report_id": 1,
-           "year": YEAR}  # fmt: skip
+           "year": YEAR, "supplier_id": "NOPE"}  # fmt: skip
     with api.db.read() as session:
         who = {name: principal(session, name) for name in USERS}
 

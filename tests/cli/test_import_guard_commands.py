@@ -59,6 +59,7 @@ COMMANDS: dict[str, tuple[Callable[[Cli, Path], None] | None, list[str]]] = {
     ),
     "factors import": (None, ["factors", "import", "FILE", *FACTOR_META, "--citation", "c"]),
     "request upload": (_uploader, ["request", "upload", "FILE", "--as", "olga"]),
+    "suppliers import": (None, ["suppliers", "import", "suppliers", "FILE"]),
 }
 
 

@@ -22,6 +22,7 @@ from esgledger.checks.measures import measures
 from esgledger.checks.narrative import narrative_mismatches
 from esgledger.checks.rollup import entity_sums
 from esgledger.checks.status import statuses
+from esgledger.checks.supplier_actions import overdue_actions
 from esgledger.checks.yoy import jumps
 from esgledger.errors import InvalidInput, NotFound
 from esgledger.kpi.figures import KpiFigure
@@ -46,6 +47,7 @@ RULES: list[tuple[str, Rule]] = [
     ("methodology", method_rules),
     ("content index", unanswered_claims),
     ("statuses", statuses),
+    ("supplier corrective actions", overdue_actions),
 ]
 DEFAULT_YOY_THRESHOLD = 30.0
 

@@ -96,6 +96,10 @@ COMMANDS = {
     "register": Entry(
         "register_cmd", "Registers behind social and governance KPIs: OHS hours and incidents."
     ),
+    "suppliers": Entry(
+        "suppliers_cmd",
+        "Supplier register: suppliers, sites, contacts, agreements, certifications.",
+    ),
 }
 
 

@@ -31,6 +31,7 @@ DATA_ACTIONS = (
     "activities.void",
     "activities.unvoid",
     "register.",  # a register row moved to another state (#17)
+    "suppliers.",
 )
 
 

@@ -4,10 +4,11 @@ A *scope* names a set of rows one writer owns: ``batch:12`` (an import batch: it
 ``import_batches`` row, the activity, KPI and factor-edition rows carrying that batch id and
 the factor values of those editions; ``batch:none`` is the KPI values entered through data
 requests without a file), ``run:3`` (a calculation run with its coefficients, results and
-issues) and ``report:2025/1`` (the files of one publication). A writer calls :func:`touch`
-for each scope it changed; the next :func:`esgledger.ledger.audit.record` in the same
-transaction stores the scope's digest in its payload, so the chain hash covers it and
-``esg audit verify --deep`` can recompute it. ``voids:12`` is the void state (who voided
+issues), ``report:2025/1`` (the files of one publication) and ``suppliers:register`` (the
+whole supplier register, which changes row by row as files and decisions arrive). A writer
+calls :func:`touch` for each scope it changed; the next :func:`esgledger.ledger.audit.record`
+in the same transaction stores the scope's digest in its payload, so the chain hash covers
+it and ``esg audit verify --deep`` can recompute it. ``voids:12`` is the void state (who voided
 which activity rows of batch 12, when and why): the void columns change after the import, so
 the batch's digest leaves them out, and each void, un-void or replacing import digests the
 void state of the batches it changed instead.
@@ -27,12 +28,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Select, String, Table, select
+from sqlalchemy import Column, ColumnElement, Select, String, Table, select, true
 from sqlalchemy.orm import Session
 
 from esgledger.ledger.archive_format import CHUNK, column_kind
 from esgledger.ledger.models import Base
 from esgledger.ledger.row_text import rows_text
+from esgledger.ledger.supplier_models import REGISTER_TABLES
 
 PENDING = "esgledger.audit.pending_scopes"
 NO_BATCH = "none"
@@ -93,6 +95,11 @@ def _edition(t: Table, args: list[str]) -> ColumnElement[bool]:
     return (t.c.year == int(args[0])) & (t.c.edition == int(args[1]))
 
 
+def _whole(t: Table, args: list[str]) -> ColumnElement[bool]:
+    """Every row: a register small enough to digest whole, changed row by row over time."""
+    return true()
+
+
 KINDS: dict[str, list[Part]] = {
     "batch": [
         Part("import_batches", _batch("id")),
@@ -111,9 +118,11 @@ KINDS: dict[str, list[Part]] = {
     ],
     "report": [Part("published_reports", _edition)],
     "voids": [Part("activity_records", _voided_in_batch, ("id", *VOID_COLUMNS))],
+    "suppliers": [Part(name, _whole) for name in REGISTER_TABLES],
 }
 # Kinds whose rows a later event changes: no written-once check for them.
-CHANGING_KINDS = frozenset({"voids"})
+CHANGING_KINDS = frozenset({"voids", "suppliers"})
+SUPPLIER_REGISTER = "suppliers:register"  # the whole register, digested by each change
 
 
 def written_once(scope: str, table: str) -> bool:
@@ -239,4 +248,6 @@ def scopes_in_tables(session: Session) -> set[str]:
     reports = t["published_reports"]
     pairs = session.execute(select(reports.c.year, reports.c.edition).distinct())
     found |= {report_scope(y, e) for y, e in pairs}
+    if any(session.scalar(select(t[name]).exists().select()) for name in REGISTER_TABLES):
+        found.add(SUPPLIER_REGISTER)
     return found

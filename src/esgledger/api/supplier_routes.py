@@ -1,0 +1,144 @@
+"""The supplier register over HTTP (read): suppliers, tier history, audits and findings.
+
+Bodies are the dicts ``esg suppliers list|show|history|audit list|finding list --json``
+print; every endpoint needs ``suppliers.read``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from esgledger.api import schemas as s
+from esgledger.api.deps import SessionDep, UserDep, as_json
+from esgledger.auth.permissions import require
+from esgledger.http_shared.paging import list_query, with_page_headers
+from esgledger.ledger.listing import ListParams, paginate
+from esgledger.suppliers.audits import list_audits, list_findings
+from esgledger.suppliers.register import (
+    DEFAULT_SORT,
+    SORT,
+    supplier_detail,
+    supplier_dict,
+    supplier_query,
+)
+from esgledger.suppliers.tiering import tier_history
+
+router = APIRouter()
+ERRORS = s.problems(401, 403, 404, 422)
+
+
+class SupplierOut(s.Out):
+    id: str
+    name: str
+    parent_group: str | None = None
+    country: str
+    commodities: list[str]
+    spend: float | None = None
+    spend_unit: str | None = None
+    entity: str | None = None
+    onboarded_on: str | None = None
+
+
+class SupplierDetail(SupplierOut):
+    sites: list[dict[str, Any]]
+    contacts: list[dict[str, Any]]
+    agreements: list[dict[str, Any]]
+    certifications: list[dict[str, Any]]
+    spend_in_year: dict[str, Any] | None = None
+
+
+@router.get(
+    "/suppliers",
+    tags=["suppliers"],
+    summary="The supplier register, one page at a time",
+    description="One page (`limit`, `page`); `Link` (RFC 8288) and `X-Total-Count` headers "
+    "page on. `q` searches id, name and parent group.",
+    response_model=list[SupplierOut],
+    responses=ERRORS,
+)
+def suppliers(
+    request: Request,
+    session: SessionDep,
+    user: UserDep,
+    params: Annotated[ListParams, Depends(list_query(tuple(SORT), DEFAULT_SORT))],
+    country: Annotated[
+        str | None, Query(max_length=2, description="Only suppliers in this country.")
+    ] = None,
+    commodity: Annotated[
+        str | None, Query(max_length=100, description="Only suppliers of this commodity.")
+    ] = None,
+) -> Response:
+    require(user, "suppliers.read")
+    stmt = supplier_query(country=country, commodity=commodity, search=params.search)
+    found = paginate(session, stmt, params, SORT, (SORT["id"],))
+    body = as_json([supplier_dict(r) for r in found.rows])
+    return with_page_headers(body, request.url, found)
+
+
+@router.get(
+    "/suppliers/{supplier_id}",
+    tags=["suppliers"],
+    summary="One supplier with its sites, contacts, agreements and certifications",
+    response_model=SupplierDetail,
+    responses=ERRORS,
+)
+def supplier(
+    supplier_id: Annotated[str, Path(max_length=64, description="Supplier id.")],
+    session: SessionDep,
+    user: UserDep,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2100, description="Also the spend of this year.")
+    ] = None,
+) -> Response:
+    require(user, "suppliers.read")
+    return as_json(supplier_detail(session, supplier_id, year=year))
+
+
+SupplierId = Annotated[str, Path(max_length=64, description="Supplier id.")]
+OnlySupplier = Annotated[str | None, Query(max_length=64, description="Only this supplier.")]
+
+
+@router.get(
+    "/suppliers/{supplier_id}/tiers",
+    tags=["suppliers"],
+    summary="A supplier's risk-tier history, oldest first",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+)
+def supplier_tiers(supplier_id: SupplierId, session: SessionDep, user: UserDep) -> Response:
+    require(user, "suppliers.read")
+    return as_json(tier_history(session, supplier_id))
+
+
+@router.get(
+    "/supplier-audits",
+    tags=["suppliers"],
+    summary="Supplier audits, oldest first",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+)
+def supplier_audits(session: SessionDep, user: UserDep, supplier: OnlySupplier = None) -> Response:
+    require(user, "suppliers.read")
+    return as_json(list_audits(session, supplier=supplier))
+
+
+@router.get(
+    "/supplier-findings",
+    tags=["suppliers"],
+    summary="Audit findings with state and due dates; `overdue_on` keeps the overdue ones",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+)
+def supplier_findings(
+    session: SessionDep,
+    user: UserDep,
+    supplier: OnlySupplier = None,
+    overdue_on: Annotated[
+        dt.date | None, Query(description="Only findings overdue on this day (YYYY-MM-DD).")
+    ] = None,
+) -> Response:
+    require(user, "suppliers.read")
+    return as_json(list_findings(session, supplier=supplier, overdue_on=overdue_on))

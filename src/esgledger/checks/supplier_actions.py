@@ -1,0 +1,61 @@
+"""Supplier audit findings whose corrective action is overdue (#16.3): escalation in ``esg check``.
+
+For the findings of audits whose final report is dated in the checked year, as of today: a
+finding with no accepted plan (open, or its plan rejected) after its plan due date — stored
+by the supplier-audit service (7 days after the report for Priority, 14 for Major and Minor)
+— and a finding not verified closed after its planned completion. An error for a Priority
+finding, a warning otherwise. The finding names the supplier, the audit and the date missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import extract, select
+
+from esgledger.checks.context import CheckContext
+from esgledger.checks.findings import ERROR, WARNING, Finding
+from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding
+
+CLOSED = "verified_closed"
+
+
+def overdue_actions(ctx: CheckContext, today: dt.date | None = None) -> list[Finding]:
+    today = today or dt.date.today()
+    stmt = (
+        select(SupplierFinding, SupplierAudit.supplier_id)
+        .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
+        .where(
+            extract("year", SupplierAudit.report_on) == ctx.year,
+            SupplierFinding.state != CLOSED,
+        )
+        .order_by(SupplierFinding.id)
+    )
+    out = []
+    for finding, supplier in ctx.session.execute(stmt):
+        missed = finding.missed(today)
+        if missed is None:
+            continue
+        what, due = missed
+        out.append(
+            Finding(
+                rule="suppliers.action_overdue",
+                severity=ERROR if finding.grade == "Priority" else WARNING,
+                metrics=[],
+                entity=None,
+                year=ctx.year,
+                expected=due.isoformat(),
+                found=finding.state,
+                dims={"supplier_finding": str(finding.id)},
+                details={"supplier": supplier, "audit": finding.audit_id, "grade": finding.grade},
+                explanation=(
+                    f"The {what} for {finding.grade} finding {finding.id} of supplier {supplier} "
+                    f"(audit {finding.audit_id}) was due {due.isoformat()}; it is {finding.state}."
+                ),
+                fix=(
+                    "Chase the supplier and record the plan or its verification with "
+                    f"`esg suppliers finding move {finding.id} …`."
+                ),
+            )
+        )
+    return out

@@ -1,0 +1,205 @@
+"""Supplier register tables (#16): suppliers, their sites, contacts, signed agreements and
+certifications, stored as imported.
+
+Every row carries the import batch that last wrote it; the whole register is one data scope
+(``suppliers:register`` in :mod:`esgledger.ledger.digests`), digested by each event that
+changes it, so ``esg audit verify --deep`` detects an edit made behind the ledger's back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import MappingProxyType
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from esgledger.ledger.models import Base, BigId
+
+
+class Supplier(Base):
+    """A supplier, keyed by the code the purchasing system gives it."""
+
+    __tablename__ = "suppliers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_group: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    commodities: Mapped[str] = mapped_column(String(400), default="")  # ";"-separated
+    spend: Mapped[float | None] = mapped_column(Float)  # imported annual spend, if given
+    spend_unit: Mapped[str | None] = mapped_column(String(8))  # currency of ``spend``
+    entity_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    onboarded_on: Mapped[dt.date | None] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+
+class SupplierSite(Base):
+    """A production or service site of a supplier (where an audit takes place)."""
+
+    __tablename__ = "supplier_sites"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    address: Mapped[str] = mapped_column(String(400), default="")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (UniqueConstraint("supplier_id", "name"),)
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+
+class SupplierContact(Base):
+    """A person at a supplier who receives questionnaires and audit reports."""
+
+    __tablename__ = "supplier_contacts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100), default="")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (UniqueConstraint("supplier_id", "email"),)
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+
+class SupplierAgreement(Base):
+    """A signed agreement: CSR commitment, integrity agreement or NDA, with its evidence."""
+
+    __tablename__ = "supplier_agreements"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    signed_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_files.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (UniqueConstraint("supplier_id", "kind", "signed_on"),)
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+
+class SupplierCertification(Base):
+    """A management-system or product certificate (ISO 14001, IATF 16949 …) with its expiry."""
+
+    __tablename__ = "supplier_certifications"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    standard: Mapped[str] = mapped_column(String(100))
+    certificate: Mapped[str] = mapped_column(String(100))
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_files.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (UniqueConstraint("supplier_id", "standard", "certificate"),)
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+
+class SupplierScreening(Base):
+    """One pass of the onboarding gate: which criteria the supplier met on a day, and whether
+    environmental and social criteria were among those checked (GRI 308-1, 414-1)."""
+
+    __tablename__ = "supplier_screenings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    screened_on: Mapped[dt.date] = mapped_column(Date)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    environmental: Mapped[bool] = mapped_column(Boolean)
+    social: Mapped[bool] = mapped_column(Boolean)
+    unmet: Mapped[str] = mapped_column(Text, default="")  # canonical JSON list of reasons
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+class SupplierTier(Base):
+    """A supplier's risk tier from a given day on; the rows of one supplier are its history."""
+
+    __tablename__ = "supplier_tiers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    tier: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    dimensions: Mapped[str] = mapped_column(Text)  # canonical JSON: dimension → score or reason
+    policy_sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+class SupplierAudit(Base):
+    """An audit of a supplier (or one of its sites): planned, then done with a final report."""
+
+    __tablename__ = "supplier_audits"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("supplier_sites.id"))
+    mode: Mapped[str] = mapped_column(String(16))  # on-site | remote
+    state: Mapped[str] = mapped_column(String(16))  # planned | done
+    planned_on: Mapped[dt.date] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    report_on: Mapped[dt.date | None] = mapped_column(Date)  # the final report's date
+    auditor: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+
+class SupplierFinding(Base):
+    """A non-conformance an audit found, and its corrective action up to verified closure."""
+
+    __tablename__ = "supplier_findings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("supplier_audits.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(16))  # Priority | Major | Minor
+    family: Mapped[str] = mapped_column(String(16))  # environmental | social | other
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    plan_due: Mapped[dt.date | None] = mapped_column(Date)  # set once the report is dated
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    corrective: Mapped[str] = mapped_column(Text, default="")
+    preventive: Mapped[str] = mapped_column(Text, default="")
+    planned_completion: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+
+    def missed(self, today: dt.date) -> tuple[str, dt.date] | None:
+        """The step overdue on ``today`` and its due date: the plan (none accepted after its
+        due date) or the verified correction (after the planned completion); else None."""
+        if self.state == "verified_closed":
+            return None
+        if self.state in ("open", "plan_rejected") and self.plan_due and self.plan_due < today:
+            return "corrective-action plan", self.plan_due
+        if self.planned_completion and self.planned_completion < today:
+            return "verified correction", self.planned_completion
+        return None
+
+
+REGISTER_TABLES = (
+    "suppliers",
+    "supplier_sites",
+    "supplier_contacts",
+    "supplier_agreements",
+    "supplier_certifications",
+    "supplier_screenings",
+    "supplier_tiers",
+    "supplier_audits",
+    "supplier_findings",
+)

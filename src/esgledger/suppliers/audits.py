@@ -1,0 +1,233 @@
+"""Supplier audits, their findings, and each finding's corrective action up to closure.
+
+Deadlines (RBA Validated Audit Process, spec conflict-minerals.md): a corrective-action
+plan is due 14 days after the final audit report, 7 calendar days for a Priority finding;
+:func:`plan_due` is the one place that says so, and the due date is stored on the finding
+when the report is dated (or when a finding is added to a reported audit), so ``esg check``
+reads it from the ledger. A finding moves only along :data:`TRANSITIONS`; each change is one
+audit event that digests the register.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.ledger import audit, digests
+from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding, SupplierSite
+from esgledger.suppliers.register import known_ids
+
+GRADES = ("Priority", "Major", "Minor")
+PLAN_DAYS = {"Priority": 7, "Major": 14, "Minor": 14}
+FAMILIES = ("environmental", "social", "other")
+MODES = ("on-site", "remote")
+OPEN = "open"
+CLOSED = "verified_closed"
+# state → the states it may move to
+TRANSITIONS = {
+    OPEN: ("plan_submitted",),
+    "plan_submitted": ("plan_approved", "plan_rejected"),
+    "plan_rejected": ("plan_submitted",),
+    "plan_approved": (CLOSED,),
+    CLOSED: (),
+}
+PLAN_FIELDS = ("root_cause", "corrective", "preventive", "planned_completion")
+
+
+def plan_due(report_on: dt.date, grade: str) -> dt.date:
+    """When the corrective-action plan for a finding of ``grade`` is due."""
+    return report_on + dt.timedelta(days=PLAN_DAYS[grade])
+
+
+def _log(session: Session, actor: str, action: str, payload: dict[str, Any]) -> None:
+    session.flush()
+    digests.touch(session, digests.SUPPLIER_REGISTER)
+    audit.record(
+        session, actor=actor, action=action, subject=digests.SUPPLIER_REGISTER, payload=payload
+    )
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise InvalidInput(f"{name} {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def plan_audit(
+    session: Session,
+    *,
+    supplier: str,
+    planned_on: dt.date,
+    mode: str,
+    auditor: str,
+    site: str | None = None,
+    actor: str,
+) -> SupplierAudit:
+    known_ids(session, [supplier])
+    site_id = None
+    if site is not None:
+        site_id = session.scalar(
+            select(SupplierSite.id).where(
+                SupplierSite.supplier_id == supplier, SupplierSite.name == site
+            )
+        )
+        if site_id is None:
+            raise NotFound(f"supplier {supplier!r} has no site {site!r}")
+    if not auditor.strip() or len(auditor) > 200:
+        raise InvalidInput("auditor must be a name of 1 to 200 characters")
+    row = SupplierAudit(
+        supplier_id=supplier,
+        site_id=site_id,
+        mode=_choice("mode", mode, MODES),
+        state="planned",
+        planned_on=planned_on,
+        auditor=auditor.strip(),
+    )
+    session.add(row)
+    session.flush()
+    _log(session, actor, "suppliers.audit.plan", {"audit": row.id, "supplier": supplier})
+    return row
+
+
+def get_audit(session: Session, audit_id: int) -> SupplierAudit:
+    row = session.get(SupplierAudit, audit_id)
+    if row is None:
+        raise NotFound(f"unknown supplier audit {audit_id}; `esg suppliers audits` lists them")
+    return row
+
+
+def report_audit(
+    session: Session, audit_id: int, *, done_on: dt.date, report_on: dt.date, actor: str
+) -> SupplierAudit:
+    """Mark the audit done with its final report's date; its findings get their plan due dates."""
+    row = get_audit(session, audit_id)
+    if row.state == "done":
+        raise Conflict(f"audit {audit_id} is already done (report of {row.report_on})")
+    if report_on < done_on:
+        raise InvalidInput(f"the report ({report_on}) cannot come before the audit ({done_on})")
+    row.state, row.done_on, row.report_on = "done", done_on, report_on
+    for finding in session.scalars(
+        select(SupplierFinding).where(SupplierFinding.audit_id == audit_id)
+    ):
+        finding.plan_due = plan_due(report_on, finding.grade)
+    _log(session, actor, "suppliers.audit.report", {"audit": audit_id, "report_on": str(report_on)})
+    return row
+
+
+def add_finding(
+    session: Session, audit_id: int, *, grade: str, family: str, text: str, actor: str
+) -> SupplierFinding:
+    row = get_audit(session, audit_id)
+    if not text.strip():
+        raise InvalidInput("a finding needs a text saying what was found")
+    finding = SupplierFinding(
+        audit_id=audit_id,
+        grade=_choice("grade", grade, GRADES),
+        family=_choice("family", family, FAMILIES),
+        text=text.strip(),
+        state=OPEN,
+        plan_due=plan_due(row.report_on, grade) if row.report_on else None,
+    )
+    session.add(finding)
+    session.flush()
+    _log(session, actor, "suppliers.finding.add", {"finding": finding.id, "audit": audit_id})
+    return finding
+
+
+def move_finding(
+    session: Session,
+    finding_id: int,
+    to: str,
+    *,
+    actor: str,
+    version: int | None = None,
+    on: dt.date | None = None,
+    **plan: Any,
+) -> SupplierFinding:
+    """Move a finding to state ``to``: a plan needs root cause, corrective and preventive
+    action and a planned completion date; closure needs the day it was verified."""
+    finding = session.get(SupplierFinding, finding_id)
+    if finding is None:
+        raise NotFound(f"unknown audit finding {finding_id}; `esg suppliers findings` lists them")
+    if version is not None and version != finding.version:
+        raise Conflict(f"finding {finding_id} changed since version {version}; show it again")
+    allowed = TRANSITIONS.get(finding.state, ())
+    if to not in allowed:
+        options = ", ".join(allowed) or "nothing (it is closed)"
+        raise Conflict(f"finding {finding_id} is {finding.state}; it can move to {options}")
+    if to == "plan_submitted":
+        missing = [f for f in PLAN_FIELDS if not plan.get(f)]
+        if missing:
+            raise InvalidInput(f"a corrective-action plan needs {', '.join(missing)}")
+        for field in PLAN_FIELDS:
+            setattr(finding, field, plan[field])
+    if to == CLOSED:
+        if on is None:
+            raise InvalidInput("closing a finding needs the day its correction was verified")
+        finding.closed_on = on
+    was, finding.state = finding.state, to
+    _log(session, actor, "suppliers.finding.move", {"finding": finding_id, "from": was, "to": to})
+    return finding
+
+
+def finding_dict(finding: SupplierFinding, audit_row: SupplierAudit) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "audit": finding.audit_id,
+        "supplier": audit_row.supplier_id,
+        "grade": finding.grade,
+        "family": finding.family,
+        "text": finding.text,
+        "state": finding.state,
+        "plan_due": finding.plan_due.isoformat() if finding.plan_due else None,
+        "planned_completion": (
+            finding.planned_completion.isoformat() if finding.planned_completion else None
+        ),
+        "closed_on": finding.closed_on.isoformat() if finding.closed_on else None,
+        "version": finding.version,
+    }
+
+
+def list_findings(
+    session: Session, *, supplier: str | None = None, overdue_on: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Findings (of one supplier), or only those overdue on ``overdue_on``."""
+    stmt = select(SupplierFinding, SupplierAudit).join(
+        SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id
+    )
+    if supplier:
+        stmt = stmt.where(SupplierAudit.supplier_id == supplier)
+    rows = []
+    for finding, audit_row in session.execute(stmt.order_by(SupplierFinding.id)):
+        missed = finding.missed(overdue_on) if overdue_on else None
+        if overdue_on is None or missed:
+            row = finding_dict(finding, audit_row)
+            if missed:
+                row["overdue"] = f"{missed[0]} was due {missed[1].isoformat()}"
+            rows.append(row)
+    return rows
+
+
+def audit_dict(row: SupplierAudit) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "supplier": row.supplier_id,
+        "site": row.site_id,
+        "mode": row.mode,
+        "state": row.state,
+        "planned_on": row.planned_on.isoformat(),
+        "done_on": row.done_on.isoformat() if row.done_on else None,
+        "report_on": row.report_on.isoformat() if row.report_on else None,
+        "auditor": row.auditor,
+    }
+
+
+def list_audits(session: Session, *, supplier: str | None = None) -> list[dict[str, Any]]:
+    stmt = select(SupplierAudit).order_by(SupplierAudit.id)
+    if supplier:
+        stmt = stmt.where(SupplierAudit.supplier_id == supplier)
+    return [audit_dict(a) for a in session.scalars(stmt)]

@@ -1,0 +1,221 @@
+"""Risk tiers: a score from 1 (low) to 3 (high) per dimension, their weighted mean, a tier.
+
+Dimensions (levels set by :mod:`.policy`): the supplier's country; the riskiest of its
+commodities; its share of the imported spend in its currency; open Priority and Major audit
+findings; its last questionnaire score. A dimension without data is "not available" with
+its reason and left out of the mean (never counted as low risk); a supplier with no
+dimension available gets no tier. A new tier row is stored only when the tier changes, so
+a supplier's rows are its tier history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.ledger import audit, digests
+from esgledger.ledger.supplier_models import (
+    Supplier,
+    SupplierAudit,
+    SupplierFinding,
+    SupplierTier,
+)
+from esgledger.suppliers.policy import Policy
+from esgledger.suppliers.register import known_ids
+
+NO_FINDINGS = "not available: no audit of this supplier is done"
+SERIOUS = ("Priority", "Major")
+NO_QUESTIONNAIRE = "not available: no questionnaire answers yet (questionnaires come with #16.5)"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One supplier's scores and tier (``None`` when no dimension had data)."""
+
+    supplier: str
+    scores: dict[str, int | str]  # dimension → level 1-3, or the reason it is not available
+    score: float | None
+    tier: str | None
+    previous: str | None = None
+    obligations: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.tier is not None and self.tier != self.previous
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "supplier": self.supplier,
+            "tier": self.tier,
+            "previous": self.previous,
+            "score": None if self.score is None else round(self.score, 4),
+            "dimensions": self.scores,
+            "obligations": self.obligations,
+        }
+
+
+def _level(value: float, medium: float, high: float, *, descending: bool = False) -> int:
+    if descending:
+        return 3 if value < high else 2 if value < medium else 1
+    return 3 if value >= high else 2 if value >= medium else 1
+
+
+def _spend_totals(suppliers: list[Supplier]) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for s in suppliers:
+        if s.spend is not None and s.spend_unit:
+            totals[s.spend_unit] += s.spend
+    return totals
+
+
+def open_serious_findings(session: Session) -> dict[str, int]:
+    """Per supplier with a done audit: its Priority and Major findings not verified closed."""
+    out = dict.fromkeys(
+        session.scalars(select(SupplierAudit.supplier_id).where(SupplierAudit.state == "done")), 0
+    )
+    stmt = (
+        select(SupplierAudit.supplier_id, SupplierFinding.id)
+        .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
+        .where(SupplierFinding.grade.in_(SERIOUS), SupplierFinding.state != "verified_closed")
+    )
+    for supplier, _finding in session.execute(stmt):
+        out[supplier] = out.get(supplier, 0) + 1
+    return out
+
+
+def dimension_scores(
+    supplier: Supplier,
+    policy: Policy,
+    spend_totals: dict[str, float],
+    findings: dict[str, int] | None = None,
+) -> dict[str, int | str]:
+    out: dict[str, int | str] = {
+        "country": policy.country.get(supplier.country, policy.country_default)
+    }
+    commodities = [c.strip().lower() for c in supplier.commodities.split(";") if c.strip()]
+    out["commodity"] = (
+        max(policy.commodity.get(c, policy.commodity_default) for c in commodities)
+        if commodities
+        else "not available: no commodities recorded"
+    )
+    total = spend_totals.get(supplier.spend_unit or "", 0.0)
+    if supplier.spend is None or total <= 0:
+        out["spend"] = "not available: no spend imported"
+    else:
+        out["spend"] = _level(supplier.spend / total, *policy.spend_shares)
+    found = (findings or {}).get(supplier.id)
+    out["findings"] = NO_FINDINGS if found is None else _level(found, *policy.findings)
+    out["questionnaire"] = NO_QUESTIONNAIRE
+    return out
+
+
+def assess(
+    session: Session, policy: Policy, supplier_ids: list[str] | None = None
+) -> list[Assessment]:
+    """Every (or each given) supplier's current assessment, without storing anything."""
+    wanted = set(known_ids(session, supplier_ids))
+    everyone = list(session.scalars(select(Supplier).order_by(Supplier.id)))
+    totals = _spend_totals(everyone)
+    current = current_tiers(session)
+    findings = open_serious_findings(session)
+    out = []
+    for supplier in (s for s in everyone if s.id in wanted):
+        scores = dimension_scores(supplier, policy, totals, findings)
+        weighted = [
+            (policy.weights[d], v)
+            for d, v in scores.items()
+            if isinstance(v, int) and policy.weights[d] > 0
+        ]
+        weight = sum(w for w, _ in weighted)
+        score = sum(w * v for w, v in weighted) / weight if weight else None
+        tier = policy.tier_of(score) if score is not None else None
+        obligation = policy.obligations.get(tier or "")
+        out.append(
+            Assessment(
+                supplier.id,
+                scores,
+                score,
+                tier,
+                current.get(supplier.id),
+                _obligation_dict(obligation) if obligation else {},
+            )
+        )
+    return out
+
+
+def _obligation_dict(obligation: Any) -> dict[str, Any]:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(obligation).items()}
+
+
+def current_tiers(session: Session) -> dict[str, str]:
+    """Each supplier's latest tier."""
+    rows = session.execute(
+        select(SupplierTier.supplier_id, SupplierTier.tier).order_by(SupplierTier.id)
+    )
+    return {supplier: tier for supplier, tier in rows}
+
+
+def record_tiers(
+    session: Session,
+    policy: Policy,
+    *,
+    on: dt.date,
+    actor: str,
+    supplier_ids: list[str] | None = None,
+) -> list[Assessment]:
+    """Assess and store a tier row for each supplier whose tier changed (one audit event)."""
+    results = assess(session, policy, supplier_ids)
+    changed = [r for r in results if r.changed]
+    for r in changed:
+        session.add(
+            SupplierTier(
+                supplier_id=r.supplier,
+                decided_on=on,
+                tier=r.tier,
+                score=r.score,
+                dimensions=json.dumps(r.scores, sort_keys=True, ensure_ascii=False),
+                policy_sha256=policy.sha256,
+                actor=actor,
+            )
+        )
+    if changed:
+        session.flush()
+        digests.touch(session, digests.SUPPLIER_REGISTER)
+        audit.record(
+            session,
+            actor=actor,
+            action="suppliers.tier",
+            subject=digests.SUPPLIER_REGISTER,
+            payload={
+                "on": on.isoformat(),
+                "policy": policy.sha256,
+                "changed": {r.supplier: [r.previous, r.tier] for r in changed},
+            },
+        )
+    return results
+
+
+def tier_history(session: Session, supplier_id: str) -> list[dict[str, Any]]:
+    known_ids(session, [supplier_id])
+    rows = session.scalars(
+        select(SupplierTier)
+        .where(SupplierTier.supplier_id == supplier_id)
+        .order_by(SupplierTier.id)
+    )
+    return [
+        {
+            "decided_on": r.decided_on.isoformat(),
+            "tier": r.tier,
+            "score": round(r.score, 4),
+            "dimensions": json.loads(r.dimensions),
+            "policy": r.policy_sha256,
+            "actor": r.actor,
+        }
+        for r in rows
+    ]
