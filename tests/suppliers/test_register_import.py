@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from esgledger.ledger.db import Database
-from esgledger.ledger.supplier_models import REGISTER_TABLES
+from esgledger.ledger.supplier_models import SUPPLIER_TABLES
 from tests.conftest import Cli
 from tests.factories import ACTIVITY_HEADER, entities_file, write_csv
 from tests.suppliers.factories import SUPPLIER_HEADER, SUPPLIERS, register_files
@@ -26,7 +26,7 @@ def _counts(db: Database) -> dict[str, int]:
     with db.read() as session:
         return {
             name: session.scalar(select(func.count()).select_from(text(name))) or 0
-            for name in REGISTER_TABLES
+            for name in SUPPLIER_TABLES
         }
 
 
@@ -35,7 +35,7 @@ def test_each_kind_imports_and_a_supplier_shows_its_rows(ws: Cli, tmp_path: Path
         out = json.loads(ws("suppliers", "import", kind, str(path), "--json").stdout)
         assert out["kind"] == kind and out["added"] >= 1 and out["updated"] == 0
     assert _counts(ws.db) == {
-        **dict.fromkeys(REGISTER_TABLES, 0),
+        **dict.fromkeys(SUPPLIER_TABLES, 0),
         "suppliers": 3,
         "supplier_sites": 2,
         "supplier_contacts": 1,

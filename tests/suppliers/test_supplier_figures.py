@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from esgledger.kpi.register_figures import supplier_figures
 from esgledger.kpi.register_source import PROVIDERS
-from esgledger.kpi.supplier_figures import supplier_figures
 from esgledger.ledger.supplier_models import SupplierScreening
 from tests.conftest import Cli
 from tests.factories import entities_file

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from esgledger.ledger.archive_format import CHUNK, column_kind
 from esgledger.ledger.models import Base
 from esgledger.ledger.row_text import rows_text
-from esgledger.ledger.supplier_models import REGISTER_TABLES
+from esgledger.ledger.supplier_models import SUPPLIER_TABLES
 
 PENDING = "esgledger.audit.pending_scopes"
 NO_BATCH = "none"
@@ -118,7 +118,7 @@ KINDS: dict[str, list[Part]] = {
     ],
     "report": [Part("published_reports", _edition)],
     "voids": [Part("activity_records", _voided_in_batch, ("id", *VOID_COLUMNS))],
-    "suppliers": [Part(name, _whole) for name in REGISTER_TABLES],
+    "suppliers": [Part(name, _whole) for name in SUPPLIER_TABLES],
 }
 # Kinds whose rows a later event changes: no written-once check for them.
 CHANGING_KINDS = frozenset({"voids", "suppliers"})
@@ -248,6 +248,6 @@ def scopes_in_tables(session: Session) -> set[str]:
     reports = t["published_reports"]
     pairs = session.execute(select(reports.c.year, reports.c.edition).distinct())
     found |= {report_scope(y, e) for y, e in pairs}
-    if any(session.scalar(select(t[name]).exists().select()) for name in REGISTER_TABLES):
+    if any(session.scalar(select(t[name]).exists().select()) for name in SUPPLIER_TABLES):
         found.add(SUPPLIER_REGISTER)
     return found

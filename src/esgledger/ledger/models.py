@@ -336,6 +336,7 @@ from esgledger.ledger import report_models as _report_models  # noqa: E402, F401
 
 # The Scope 3 screening of each year, likewise.
 from esgledger.ledger import scope3_models as _scope3_models  # noqa: E402, F401
+
 # The supplier register (#16), likewise.
 from esgledger.ledger import supplier_models as _supplier_models  # noqa: E402, F401
 

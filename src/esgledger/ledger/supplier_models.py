@@ -192,7 +192,7 @@ class SupplierFinding(Base):
         return None
 
 
-REGISTER_TABLES = (
+SUPPLIER_TABLES = (
     "suppliers",
     "supplier_sites",
     "supplier_contacts",

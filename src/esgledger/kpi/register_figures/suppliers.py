@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import extract, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from esgledger.kpi.register_source import PROVIDERS, RegisterFigure
+from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
 from esgledger.ledger.supplier_models import (
     Supplier,
@@ -135,5 +135,3 @@ def _negative(session: Session, year: int, group: str) -> RegisterFigure:
         NEGATIVE, year, group, float(len(suppliers)), "count", tuple(i for i, _ in rows), note
     )
 
-
-PROVIDERS.append(supplier_figures)

@@ -1,7 +1,7 @@
 """supplier register
 
-Revision ID: 0011_suppliers
-Revises: 0010
+Revision ID: 0014_suppliers
+Revises: 0013_scale
 Create Date: 2026-12-03 21:40:00
 
 Suppliers with their sites, contacts, signed agreements and certifications, onboarding
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_suppliers"
-down_revision: str | None = "0010"
+revision: str = "0014_suppliers"
+down_revision: str | None = "0013_scale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
