@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -38,6 +38,7 @@ from esgledger.ledger.models import (
     CalculationRun,
     Entity,
 )
+from esgledger.ledger.products import load_products
 from esgledger.settings import get_settings
 
 
@@ -50,6 +51,7 @@ class RunInputs:
     boundary: str | None
     entities: pl.DataFrame
     activities: pl.DataFrame
+    products: dict[str, Any] = field(default_factory=dict)  # models of categories 11 and 12
 
 
 def load_inputs(session: Session, options: RunOptions) -> RunInputs:
@@ -80,7 +82,9 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
     activities = read_activities(session, options.year).filter(
         pl.col("entity_id").is_in(entities["entity_id"].to_list())
     )
-    return RunInputs(boundary.code if boundary else None, entities, activities)
+    return RunInputs(
+        boundary.code if boundary else None, entities, activities, load_products(session)
+    )
 
 
 def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str]) -> str:
@@ -93,6 +97,8 @@ def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str
     )
     h.update(inputs.entities.sort("entity_id").write_csv().encode())
     h.update(inputs.activities.write_csv(float_precision=None).encode())
+    if inputs.products:  # only then: digests of runs without product models stay as they were
+        h.update(repr(sorted((k, sorted(v.items())) for k, v in inputs.products.items())).encode())
     return h.hexdigest()
 
 
@@ -171,7 +177,9 @@ def run_calculation(db: Database, options: RunOptions, *, actor: str) -> dict[st
             _check_pins(library, options)
             inputs = load_inputs(session, options)
         out = compute(inputs.activities, inputs.entities, library, options)
-        merge_scope3(out, compute_scope3(inputs.activities, inputs.entities, library, options))
+        merge_scope3(out, compute_scope3(
+                inputs.activities, inputs.entities, library, options, inputs.products
+            ))
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)

@@ -49,6 +49,9 @@ WRITTEN_ONCE = frozenset(
         "calculation_results",
         "calculation_issues",
         "published_reports",
+        "product_models",
+        "product_use_modes",
+        "product_materials",
     }
 )
 
@@ -96,6 +99,9 @@ KINDS: dict[str, list[Part]] = {
         Part("kpi_values", _batch("batch_id")),
         Part("factor_editions", _batch("batch_id")),
         Part("factors", _factors_of_batch),
+        Part("product_models", _batch("batch_id")),
+        Part("product_use_modes", _batch("batch_id")),
+        Part("product_materials", _batch("batch_id")),
     ],
     "run": [
         Part("calculation_runs", _by("id")),
