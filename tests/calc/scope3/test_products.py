@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from esgledger.cli.main import app
 from tests.calc.scope3.workspace import ENTITIES
 from tests.conftest import Cli
 from tests.factories import ENTITY_HEADER, write_csv
@@ -131,3 +133,14 @@ def test_sales_rows_need_product_and_country(cli: Cli, tmp_path: Path) -> None:
     text = cli("import", "activities", str(path), expect=2).output
     assert "row 2, column 'country': country 'XX' is not an ISO 3166-1 alpha-2 code" in text
     assert "row 3, column 'product': product is empty" in text
+
+
+def test_the_xlsx_template_imports_back(cli: Cli, tmp_path: Path) -> None:
+    template = tmp_path / "products.xlsx"
+    made = CliRunner().invoke(app, ["products", "template", str(template)])  # no workspace
+    assert made.exit_code == 0, made.output
+    added = json.loads(cli("import", "products", str(template), "--json").stdout)
+    assert added["added"] == ["IPC-B4"]
+    [model] = json.loads(cli("products", "list", "--json").stdout)
+    assert model["kwh_per_year"] == pytest.approx((4.0 * 4380 + 5.5 * 4380) / 1000, rel=1e-12)
+    assert model["materials"] == [{"material": "plastic", "treatment": "landfill", "mass_kg": 0.25}]
