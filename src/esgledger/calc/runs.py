@@ -39,6 +39,7 @@ from esgledger.ledger.models import (
     Entity,
 )
 from esgledger.ledger.scope3_screening import screening_of
+from esgledger.ledger.products import load_products
 from esgledger.settings import get_settings
 
 
@@ -52,6 +53,7 @@ class RunInputs:
     entities: pl.DataFrame
     activities: pl.DataFrame
     screening: list[dict[str, Any]] = field(default_factory=list)  # the year's Scope 3 screening
+    products: dict[str, Any] = field(default_factory=dict)  # models of categories 11 and 12
 
 
 def load_inputs(session: Session, options: RunOptions) -> RunInputs:
@@ -83,7 +85,13 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
         pl.col("entity_id").is_in(entities["entity_id"].to_list())
     )
     screening = screening_of(session, options.year)
-    return RunInputs(boundary.code if boundary else None, entities, activities, screening)
+    return RunInputs(
+        boundary.code if boundary else None,
+        entities,
+        activities,
+        screening=screening,
+        products=load_products(session),
+    )
 
 
 def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str]) -> str:
@@ -98,6 +106,8 @@ def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str
     h.update(inputs.activities.write_csv(float_precision=None).encode())
     if inputs.screening:  # only then: the digests of runs without a screening stay as they were
         h.update(canonical_json(inputs.screening).encode())
+    if inputs.products:  # only then: digests of runs without product models stay as they were
+        h.update(repr(sorted((k, sorted(v.items())) for k, v in inputs.products.items())).encode())
     return h.hexdigest()
 
 
@@ -199,7 +209,12 @@ def run_calculation(
             inputs = load_inputs(session, options)
         out = run_engine(engine, inputs.activities, inputs.entities, library, options)
         scope3 = compute_scope3(
-            inputs.activities, inputs.entities, library, options, inputs.screening
+            inputs.activities,
+            inputs.entities,
+            library,
+            options,
+            screening=inputs.screening,
+            products=inputs.products,
         )
         merge_scope3(out, scope3)
         unresolved = unresolved_summary(out)

@@ -20,6 +20,7 @@ from esgledger.ledger.activities import activity_dict, import_activities, list_a
 from esgledger.ledger.bulk import Progress as ProgressFn
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis, kpi_dict, list_kpis
+from esgledger.ledger.products import import_products
 
 import_app = typer.Typer(
     help="Import entities, activity data or KPI values from CSV, XLSX or Parquet.",
@@ -105,6 +106,24 @@ def import_activities_cmd(
         console.print(
             f"{file.name}: {summary['rows']} activity rows imported as batch "
             f"{summary['batch_id']}{replaced}."
+        )
+
+
+@import_app.command("products")
+def import_products_cmd(
+    file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
+) -> None:
+    """Import product models for Scope 3 categories 11 and 12 (columns product, name,
+    lifetime_years, lifetime_low_years, lifetime_high_years, part, item, power_w,
+    hours_per_year, mass_kg, treatment; one row per use mode or material)."""
+    with unexpected_failures(file.name):
+        summary = import_products(workspace(db), file, actor=actor(), sheet=sheet)
+    if json:
+        print_json(summary)
+    else:
+        console.print(
+            f"{file.name}: {len(summary['added'])} product models added, "
+            f"{summary['unchanged']} unchanged."
         )
 
 

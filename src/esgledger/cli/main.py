@@ -56,6 +56,10 @@ COMMANDS = {
     "kpis": Entry("data_cmd", "Stored KPI values as reported (history included on request)."),
     "audit": Entry("audit_cmd", "The append-only, hash-chained audit log."),
     "factors": Entry("factors_cmd", "Versioned factor editions: shipped and your own."),
+    "products": Entry(
+        "products_cmd",
+        "Product models for Scope 3 use of sold products and end of life: list, template.",
+    ),
     "calc": Entry(
         "calc_cmd",
         "Energy (tce) and GHG (Scope 1, Scope 2 location and market) from activity data.",

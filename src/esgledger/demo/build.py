@@ -34,6 +34,13 @@ from esgledger.demo.org import (
     BoundarySpec,
 )
 from esgledger.demo.org import entity_rows as org_entity_rows
+from esgledger.demo.products import (
+    PRODUCT_HEADER,
+    SALES_HEADER,
+    SALES_YEAR,
+    product_rows,
+    sales_rows,
+)
 from esgledger.demo.stages import STAGES, DemoContext, Stage, StageReport
 from esgledger.demo.supplier_factors import COOLING_COP, COP_FILE, write_cop_file
 from esgledger.errors import Conflict, InvalidInput
@@ -46,9 +53,12 @@ from esgledger.ledger.entities import import_entities
 from esgledger.ledger.factors import import_edition
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import ActivityRecord, Entity, KpiValue
+from esgledger.ledger.products import import_products
 from esgledger.ledger.workspace import init_workspace
 
 ACTOR = "demo"
+PRODUCTS_FILE = "products.xlsx"
+SALES_FILE = f"product-sales-{SALES_YEAR}.csv"
 XLSX_YEAR = YEARS[-1]  # this year's activity file comes as a workbook, to show XLSX import
 OnStage = Callable[[str, StageReport], None]
 
@@ -96,6 +106,8 @@ def write_inputs(inputs: Path) -> list[Path]:
         else:
             files.append(write_csv(inputs / f"{name}.csv", ACTIVITY_HEADER, activity_rows(year)))
     files.append(write_cop_file(inputs))
+    files.append(write_xlsx(inputs / PRODUCTS_FILE, "products", PRODUCT_HEADER, product_rows()))
+    files.append(write_csv(inputs / SALES_FILE, SALES_HEADER, sales_rows()))
     header = (*KPI_HEADER, *dimension_columns())
     for year in YEARS:
         files.append(write_csv(inputs / f"kpis-{year}.csv", header, kpi_rows(year)))
@@ -151,6 +163,15 @@ def _import_activities(ctx: DemoContext) -> StageReport:
     return report
 
 
+def _import_products(ctx: DemoContext) -> StageReport:
+    """The product catalogue (a workbook) and a year of units sold, for categories 11 and 12."""
+    if SALES_YEAR not in ctx.years:
+        return {}
+    models = import_products(ctx.db, ctx.inputs / PRODUCTS_FILE, actor=ctx.actor)
+    sales = import_activities(ctx.db, ctx.inputs / SALES_FILE, actor=ctx.actor)
+    return {PRODUCTS_FILE: len(models["added"]), SALES_FILE: sales["rows"]}
+
+
 def _create_boundary(ctx: DemoContext, spec: BoundarySpec) -> int:
     members = _members(ctx.inputs / f"boundary-{spec.code}.csv") if spec.members else None
     with ctx.db.write() as session:
@@ -192,6 +213,7 @@ LEDGER_STAGES: list[tuple[str, Stage]] = [
     ("entities", _import_entities),
     ("factors", _import_factors),
     ("activities", _import_activities),
+    ("products", _import_products),
     ("boundaries", _create_boundaries),
     ("kpis", _import_kpis),
 ]

@@ -22,6 +22,7 @@ from esgledger.ingest.checker import (
     with_row_numbers,
 )
 from esgledger.ingest.plausibility import check_plausible
+from esgledger.ingest.products import check_sales
 from esgledger.ingest.readers import Table
 from esgledger.ingest.scope3_columns import check_scope3_columns
 from esgledger.settings import get_settings
@@ -173,6 +174,7 @@ def validate_activities(
             "use",
             pl.format("use '{}' is not one of " + ", ".join(uses()), pl.col("use")),
         )
+    check_sales(frame, check)
     frame = frame.select(
         ROW,
         pl.col("entity").alias("entity_id"),

@@ -10,6 +10,7 @@ from esgledger.catalog import activity_types
 from esgledger.errors import InvalidInput
 from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
 from esgledger.ingest.entities import countries, subdivisions
+from esgledger.ingest.rates import RATE_PARAMETERS, check_rates
 from esgledger.ingest.readers import Table
 from esgledger.units import multiplier
 
@@ -30,6 +31,7 @@ PARAMETERS = {
     "energy_coefficient": ("coef",),
     "emission_factor": ("ef",),
     "fuel_parameter": ("ncv", "carbon_content", "oxidation", "cop"),
+    **RATE_PARAMETERS,
 }
 GRID_REGIONS = tuple(
     f"CN-GRID-{g}"
@@ -110,9 +112,11 @@ def validate_factors(table: Table, *, edition: str, taken_ids: Collection[str]) 
             "parameter '{}' does not belong to kind '{}'", pl.col("parameter"), pl.col("kind")
         ),
     )
+    rates = pl.col("kind").is_in(list(RATE_PARAMETERS))
+    check_rates(frame, check)
     check.flag(
         frame,
-        ~pl.col("activity").is_in(list(activity_types())),
+        ~rates & ~pl.col("activity").is_in(list(activity_types())),
         "activity",
         pl.format("unknown activity type '{}'", pl.col("activity")),
     )

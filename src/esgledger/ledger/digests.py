@@ -52,6 +52,9 @@ WRITTEN_ONCE = frozenset(
         "calculation_issues",
         "published_reports",
         "scope3_screenings",
+        "product_models",
+        "product_use_modes",
+        "product_materials",
     }
 )
 
@@ -109,6 +112,9 @@ KINDS: dict[str, list[Part]] = {
         Part("factors", _factors_of_batch),
         *(Part(table, _batch("batch_id")) for table in REGISTER_TABLES),
         Part("scope3_screenings", _batch("batch_id")),  # a year's Scope 3 screening
+        Part("product_models", _batch("batch_id")),
+        Part("product_use_modes", _batch("batch_id")),
+        Part("product_materials", _batch("batch_id")),
     ],
     "run": [
         Part("calculation_runs", _by("id")),

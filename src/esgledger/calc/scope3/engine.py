@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,9 +77,14 @@ def compute_scope3(
     library: FactorLibrary,
     options: RunOptions,
     screening: list[dict[str, Any]] | None = None,
+    products: Mapping[str, Any] | None = None,
 ) -> Scope3Output:
     """Scope 3 of the run's rows (columns as for the Scope 1/2 engine), with the year's
-    screening (``ledger.scope3_screening.screening_of``) applied when there is one."""
+    screening (``ledger.scope3_screening.screening_of``) applied when there is one;
+    ``products``: the stored product models (``ledger.products.load_products``) for
+    categories 11 and 12."""
+    from esgledger.calc.scope3.products import SOLD, product_lines  # it imports this module
+
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
@@ -94,6 +100,8 @@ def compute_scope3(
     lines: list[dict[str, Any]] = []
     bad: list[tuple[list[int], str, str, str, str]] = []
     for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
+        if activity == SOLD:
+            continue  # one sale feeds two categories: product_lines below
         attrs = _attributes(attributes)
         category = category_of(activity, attrs)
         if category is None:
@@ -113,6 +121,9 @@ def compute_scope3(
         )
         if not found:
             bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
+    sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
+    lines.extend(sold_lines)
+    bad.extend(sold_bad)
     unresolved = _unresolved(bad)
     by_category, incomplete = _categories(lines, bad, library)
     gaps = apply_screening(by_category, screening or []) if screening else []
@@ -323,8 +334,22 @@ def _categories(
             "unresolved_rows": missing,
             "unresolved_reasons": sorted(reasons_by_cat.get(key, ())),
             "incomplete": missing > 0,
+            **_range(used),
         }
     return out, any(c["incomplete"] for c in out.values())
+
+
+def _range(used: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sensitivity range of a category whose lines carry one (use phase: lifetime)."""
+    if not used or any("tco2e_low" not in line for line in used):
+        return {}
+    return {
+        "range": {
+            "low_tco2e": math.fsum(line["tco2e_low"] for line in used),
+            "high_tco2e": math.fsum(line["tco2e_high"] for line in used),
+            "basis": "the product models' low and high lifetimes",
+        }
+    }
 
 
 def _reason(used: list[dict[str, Any]], missing: int, reasons: list[str]) -> str | None:

@@ -19,6 +19,16 @@ from esgledger.calc.library import FactorLibrary
 from esgledger.calc.scope3.categories import CATEGORIES, category_key
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 
+PRODUCT_KEYS = (
+    "product",
+    "country",
+    "material",
+    "treatment",
+    "kwh_per_unit_year",
+    "lifetime_years",
+    "tco2e_low",
+    "tco2e_high",
+)
 _METRIC = re.compile(r"^(?:ghg\.)?scope3(?:\.cat(?P<number>\d{1,2}))?(?:_tco2e)?$")
 
 
@@ -68,6 +78,7 @@ def explain_scope3(
             "status": category.get("status", "not_available"),
             "method": category.get("method"),
             "reason": category.get("reason"),
+            **({"range": category["range"]} if "range" in category else {}),
         }
     rows = [_row(line, dates, library) for line in lines[:limit]]
     return {
@@ -110,4 +121,6 @@ def _row(
         "factors": [factor_detail(library, f) for f in line["factor_ids"]],
         "rule": f"{line['method']} ({used}; {line['rows']} rows): {line['rule']}",
         "flags": line["flags"],
+        # categories 11 and 12: the product model, the country of sale and the range
+        **{k: line[k] for k in PRODUCT_KEYS if k in line},
     }
