@@ -1,7 +1,7 @@
 """product models for Scope 3 categories 11 and 12
 
-Revision ID: 0011_scope3b
-Revises: 0010
+Revision ID: 0015_scope3b
+Revises: 0014_suppliers
 Create Date: 2026-12-03 21:30:00
 
 Product models (lifetime with its low/high range), their use modes (power, hours per year)
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_scope3b"
-down_revision: str | None = "0010"
+revision: str = "0015_scope3b"
+down_revision: str | None = "0014_suppliers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
