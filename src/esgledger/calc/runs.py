@@ -38,8 +38,8 @@ from esgledger.ledger.models import (
     CalculationRun,
     Entity,
 )
-from esgledger.ledger.scope3_screening import screening_of
 from esgledger.ledger.products import load_products
+from esgledger.ledger.scope3_screening import screening_of
 from esgledger.settings import get_settings
 
 

@@ -328,10 +328,11 @@ class CalculationIssue(Base):
 # Assessment tables live in their own module; imported here so Base.metadata has them.
 from esgledger.ledger import assess_models as _assess_models  # noqa: E402, F401
 
-# Registers behind social and governance figures (#17), likewise.
-from esgledger.ledger import register_models as _register_models  # noqa: E402, F401
 # Product models of Scope 3 categories 11 and 12, likewise.
 from esgledger.ledger import product_models as _product_models  # noqa: E402, F401
+
+# Registers behind social and governance figures (#17), likewise.
+from esgledger.ledger import register_models as _register_models  # noqa: E402, F401
 
 # Published report files, likewise.
 from esgledger.ledger import report_models as _report_models  # noqa: E402, F401
