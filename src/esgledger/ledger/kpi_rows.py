@@ -60,11 +60,15 @@ def _rows(session: Session, *where: object) -> list[KpiRow]:
     params: Any = compiled.params
     if compiled.positiontup is not None:  # qmark drivers (SQLite) take a tuple
         params = tuple(compiled.params[name] for name in compiled.positiontup)
+    # The DBAPI cursor's own fetchall: iterating the result would cost a Python call per row.
+    result = conn.exec_driver_sql(str(compiled), params)
+    try:
+        fetched = result.cursor.fetchall()
+    finally:
+        result.close()
     return [
         KpiRow(i, e, y, m, d, v, dec, u, st, q, bool(pre), src, n, bool(cur), r, why, b, bool(p))
-        for i, e, y, m, d, v, dec, u, st, q, pre, src, n, cur, r, why, b, p in conn.exec_driver_sql(
-            str(compiled), params
-        )
+        for i, e, y, m, d, v, dec, u, st, q, pre, src, n, cur, r, why, b, p in fetched
     ]
 
 
