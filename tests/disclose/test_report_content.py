@@ -89,7 +89,7 @@ def test_narrative_figures_read_like_an_editor_wrote_them(demo_build: DemoBuild)
     html = _flat(_html(demo_build))
     for wrong in ("person people", "piece new patents", "case serious", ".00 tce", ".00 tCO2e"):
         assert wrong not in html, wrong
-    assert re.search(r"employed \d{2},\d{3} people worldwide", html)
+    assert re.search(r"employed \d{2},\d{3} (Q\d+ )?people worldwide", html)  # Q: acknowledged
     assert re.search(r"a change of \+\d+\.\d% \(boundary changed; like-for-like [−+]\d", html)
 
 

@@ -18,10 +18,12 @@ from typing import Any
 
 from esgledger.catalog import Metric
 from esgledger.disclose.labels import family_label
+from esgledger.disclose.quality import entry_id
 from esgledger.kpi.figures import KpiFigure
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: never in a narrative
-MARK = re.compile(f"{OPEN}([a-z]+){CLOSE}")
+QUALITY = "\ue002"  # opens a marker to an acknowledged finding of the data-quality statement
+MARK = re.compile(f"([{OPEN}{QUALITY}])([a-z]+){CLOSE}")
 LETTERS = "abcdefghij"
 
 
@@ -59,13 +61,26 @@ def link_marks(html: str, section_id: str) -> str:
     """Each placeholder as a superscript number linking to its note (and back)."""
 
     def replace(match: re.Match[str]) -> str:
-        n = _number(match.group(1))
+        n = _number(match.group(2))
+        if match.group(1) == QUALITY:
+            return quality_marker(n)
         return (
             f'<sup class="fn"><a href="#{note_id(section_id, n)}" '
             f'id="{note_id(section_id, n)}-ref">{n}</a></sup>'
         )
 
     return MARK.sub(replace, html)
+
+
+def quality_mark(number: int) -> str:
+    """The placeholder of a marker to entry ``number`` of the data-quality statement."""
+    return f"{QUALITY}{_code(number)}{CLOSE}"
+
+
+def quality_marker(number: int) -> str:
+    """A superscript Q-number linking a figure to its acknowledged finding's entry (tiles,
+    narrative and appendix alike), so a figure published with a known defect says so."""
+    return f'<sup class="fn dq"><a href="#{entry_id(number)}">Q{number}</a></sup>'
 
 
 def figure_caveats(metric: Metric, figure: KpiFigure) -> list[str]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from esgledger.disclose.footnotes import (
     boundary_caveat,
     figure_caveats,
     link_marks,
+    quality_mark,
     strip_marks,
 )
 from esgledger.disclose.headings import ELEMENT_TITLES, element_id
@@ -141,13 +142,15 @@ def bind(
     series: dict[str, Any] | None = None,
     printed: list[Printed] | None = None,
     notes: ChapterNotes | None = None,
+    acknowledged: Mapping[tuple[str, int], list[int]] | None = None,
 ) -> str:
     """Replace every tag in ``text`` by its figure; refuse unknown metrics and missing values.
 
     ``series`` (the appendix's :func:`esgledger.kpi.series.kpi_series`) gives boundary
     changes and like-for-like changes; ``printed`` collects what each tag printed; with
     ``notes`` a figure with a caveat (restated, estimate, boundary change …) carries a
-    footnote marker (:mod:`esgledger.disclose.footnotes`).
+    footnote marker (:mod:`esgledger.disclose.footnotes`); ``acknowledged`` (figure → entries
+    of the data-quality statement) puts a marker to each acknowledged finding about it.
     """
     mark: Callable[[str], str] = notes.mark if notes is not None else (lambda _caveat: "")
     catalog = metrics()
@@ -185,7 +188,12 @@ def bind(
             shown = format_value(figure.value, decimals, unit)
             if printed is not None:
                 printed.append(Printed(metric_id, line, decimals, metric.precision, shown))
-            return shown + "".join(map(mark, figure_caveats(metric, figure)))
+            flagged = (acknowledged or {}).get((metric_id, wanted), [])
+            return (
+                shown
+                + "".join(map(mark, figure_caveats(metric, figure)))
+                + "".join(map(quality_mark, flagged))
+            )
         before = lookup(metric_id, wanted - 1, key)
         if before is None or not before.value:
             raise InvalidInput(f"{where}: no {wanted - 1} value for {metric_id}")
@@ -209,7 +217,12 @@ def bind(
 
 
 def load_sections(
-    folder: Path, *, year: int, lookup: Lookup, series: dict[str, Any] | None = None
+    folder: Path,
+    *,
+    year: int,
+    lookup: Lookup,
+    series: dict[str, Any] | None = None,
+    acknowledged: Mapping[tuple[str, int], list[int]] | None = None,
 ) -> list[Section]:
     """Every ``*.md`` file of ``folder`` in name order, tags bound, linted, rendered to HTML."""
     if not folder.is_dir():
@@ -228,6 +241,7 @@ def load_sections(
             series=series,
             printed=printed,
             notes=notes,
+            acknowledged=acknowledged,
         )
         lint_narrative(strip_marks(text), printed, source=path.name)
         text = _title_unmarked(text)

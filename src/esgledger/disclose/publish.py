@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from esgledger.atomic import commit_set, staged_set
 from esgledger.catalog.outline import report_sections
 from esgledger.checks import Finding
+from esgledger.disclose import indices_cache
 from esgledger.disclose.anchors import RenderedAnchors, rendered_anchors
 from esgledger.disclose.archive import archive_files, published_dict
 from esgledger.disclose.assurance import assurance_statement
@@ -35,6 +36,7 @@ from esgledger.ledger.models import AuditEvent
 from esgledger.settings import get_settings
 
 INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "esrs-e1")
+PRINTED_YEARS = 3  # the years side by side in the report `esg index` reads its rows off
 
 
 def index_frameworks(year: int) -> tuple[str, ...]:
@@ -93,11 +95,17 @@ def prepare_report(
         series_and_tables = kpi_series_and_tables(session, year, years=years)
     if findings is None:
         findings = year_findings(session, year, sections, tables=series_and_tables[1])
+    quality = quality_statement(findings)
     model = build_report(
-        session, year, years=years, sections_dir=sections, series_and_tables=series_and_tables
+        session,
+        year,
+        years=years,
+        sections_dir=sections,
+        series_and_tables=series_and_tables,
+        quality=quality,
     )
     model.sections = topic_sections(session, year, model.sections)
-    model.extras["quality"] = quality_statement(findings)
+    model.extras["quality"] = quality
     model.extras["assurance"] = assurance
     model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
     model.extras["chapters"] = assessment_chapters(session, year, model.sections)
@@ -120,17 +128,24 @@ def printed_indices(
     framework it does not print (TCFD, say) is read off the same rendered report.
     ``esg index`` and ``esg index gaps`` answer from here.
     """
+    key = indices_cache.indices_key(session, year, sections)
+    kept = indices_cache.load(session, key)
+    if kept is not None and all(f in kept for f in frameworks or ()):
+        return kept
     # The check findings only fill the data-quality statement's text, never a heading or a
     # KPI row an index row points at: the rows are those of the report, without the checks'
     # cost (the test comparing `esg index` with the published report holds this).
-    model, printed = prepare_report(session, year, sections=sections, findings=[])
-    by_id = {i.framework: i for i in printed}
+    model, printed = prepare_report(
+        session, year, years=PRINTED_YEARS, sections=sections, findings=[]
+    )
+    by_id = {**(kept or {}), **{i.framework: i for i in printed}}
     missing = tuple(f for f in frameworks or () if f not in by_id)
     if missing:
         anchors = rendered_anchors(render_html(model))
         by_id.update(
             {i.framework: i for i in report_indices(session, year, model, anchors, missing)}
         )
+    indices_cache.keep(session, key, by_id)
     return by_id
 
 
@@ -174,7 +189,7 @@ def publish_report(
         findings = year_findings(session, year, sections, tables=shared[1])
         if archive_as is not None:
             require_no_open_errors(year, findings)
-        model, _ = prepare_report(
+        model, printed = prepare_report(
             session,
             year,
             years=years,
@@ -184,6 +199,9 @@ def publish_report(
             series_and_tables=shared,
         )
         data_time = ledger_time(session)
+        if years == PRINTED_YEARS:  # what `esg index` reads: kept for its next call
+            key = indices_cache.indices_key(session, year, sections)
+            indices_cache.keep(session, key, {i.framework: i for i in printed})
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out} is a file; give a folder for the report files")
     try:

@@ -31,6 +31,10 @@ def quality_statement(findings: list[Finding]) -> dict[str, Any]:
         ],
         "acknowledged": [
             {
+                "number": number,
+                "id": entry_id(number),
+                "metrics": list(f.metrics),
+                "year": f.year,
                 "severity": f.severity,
                 "rule": f.rule,
                 "about": _about(f),
@@ -39,6 +43,21 @@ def quality_statement(findings: list[Finding]) -> dict[str, Any]:
                 "actor": f.acknowledged["actor"] if f.acknowledged else "",
                 "at": (f.acknowledged["at"] if f.acknowledged else "")[:10],
             }
-            for f in acknowledged
+            for number, f in enumerate(acknowledged, start=1)
         ],
     }
+
+
+def entry_id(number: int) -> str:
+    """The HTML id of an acknowledged finding's entry in the data-quality statement."""
+    return f"dq-{number}"
+
+
+def acknowledged_figures(statement: dict[str, Any] | None) -> dict[tuple[str, int], list[int]]:
+    """(metric, year) → the numbers of the acknowledged findings about that figure: a printed
+    figure a finding stands against carries a marker to its entry."""
+    out: dict[tuple[str, int], list[int]] = {}
+    for entry in (statement or {}).get("acknowledged", []):
+        for metric in entry["metrics"]:
+            out.setdefault((metric, int(entry["year"])), []).append(entry["number"])
+    return out

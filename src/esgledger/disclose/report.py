@@ -29,6 +29,7 @@ from esgledger.disclose.narrative import (
     percent,
     unit_label,
 )
+from esgledger.disclose.quality import acknowledged_figures
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scopes
@@ -49,6 +50,7 @@ class AppendixRow:
     values: list[float | None]
     marks: list[str]  # footnote numbers per row
     anchor: str
+    quality: dict[int, list[int]] = field(default_factory=dict)  # cell → data-quality entries
 
 
 @dataclass
@@ -282,7 +284,7 @@ def _tile_change(row: dict[str, Any], series: dict[str, Any]) -> tuple[str, str]
 
 def _tiles(
     rows: dict[str, dict[str, Any]], years: list[str], series: dict[str, Any]
-) -> list[dict[str, str]]:
+) -> list[dict[str, Any]]:
     """Headline figures for the at-a-glance page, each bound to its KPI row."""
     out = []
     for metric_id, label in TILES:
@@ -292,6 +294,7 @@ def _tiles(
         change, caveat = _tile_change(row, series)
         out.append(
             {
+                "metric": metric_id,
                 "value": format_value(row["values"][years[-1]], 0, row["unit"]),
                 "label": label,
                 "change": change,
@@ -299,6 +302,23 @@ def _tiles(
             }
         )
     return out
+
+
+def _mark_acknowledged(
+    appendix: list[AppendixTable],
+    tiles: list[dict[str, Any]],
+    acknowledged: dict[tuple[str, int], list[int]],
+    years: list[str],
+) -> None:
+    """Each appendix cell and tile whose figure an acknowledged finding is about gets the
+    numbers of its data-quality entries."""
+    for table in appendix:
+        for row in table.rows:
+            for column, year in enumerate(years):
+                if found := acknowledged.get((row.metric, int(year))):
+                    row.quality[column] = found
+    for tile in tiles:
+        tile["quality"] = acknowledged.get((tile["metric"], int(years[-1])), [])
 
 
 def build_report(
@@ -310,9 +330,12 @@ def build_report(
     indices: list[dict[str, Any]] | None = None,
     extras: dict[str, Any] | None = None,
     series_and_tables: SeriesAndTables | None = None,
+    quality: dict[str, Any] | None = None,
 ) -> ReportModel:
     """Gather the report of ``year`` (with ``years`` years in the appendix); the caller may
-    give the KPI series and tables it computed already (the checks read the same)."""
+    give the KPI series and tables it computed already (the checks read the same).
+    ``quality`` is the data-quality statement: figures its acknowledged findings are about
+    carry a marker to their entry (tiles, narrative, appendix cells)."""
     series, tables = series_and_tables or kpi_series_and_tables(session, year, years=years)
     span = [str(y) for y in series["years"]]
 
@@ -322,8 +345,13 @@ def build_report(
         return tables[wanted].get((metric_id, dims))
 
     notes = Footnotes()
+    acknowledged = acknowledged_figures(quality)
     sections = (
-        load_sections(sections_dir, year=year, lookup=lookup, series=series) if sections_dir else []
+        load_sections(
+            sections_dir, year=year, lookup=lookup, series=series, acknowledged=acknowledged
+        )
+        if sections_dir
+        else []
     )
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
     chart_svgs = {
@@ -334,6 +362,7 @@ def build_report(
     with_boundaries = _boundaries(session, series, notes)
     extras = {"tiles": _tiles(by_metric, span, series), **(extras or {})}
     appendix = _appendix(series, notes)
+    _mark_acknowledged(appendix, extras["tiles"], acknowledged, span)
     chain = audit.verify(session)
     return ReportModel(
         company=_company(session),

@@ -48,6 +48,31 @@ def value_rounding(value: KpiRow, metric: Metric) -> float:
         return 0.0
 
 
+def _member_sums(
+    members: list[KpiRow], metric: Metric, shares: dict[str, float]
+) -> tuple[float, float]:
+    """The share-weighted sum of the members' values and of their roundings, in entity
+    order: the same operations as :func:`_converted` and :func:`value_rounding` per row, with
+    each unit's multiplier looked up once (a group of ten thousand members has a few units)."""
+    factors: dict[str, float | None] = {}
+    halves: dict[int | None, float] = {}
+    total = rounding = 0.0
+    for v in sorted(members, key=lambda v: v.entity_id):
+        if v.unit not in factors:
+            try:
+                factors[v.unit] = multiplier(v.unit, metric.unit)
+            except InvalidInput:
+                factors[v.unit] = None
+        factor, share = factors[v.unit], shares[v.entity_id]
+        if v.decimals not in halves:
+            halves[v.decimals] = half_unit(
+                v.decimals if v.decimals is not None else metric.precision
+            )
+        total += ((v.value * factor) if factor is not None else 0.0) * share  # type: ignore[operator]
+        rounding += (halves[v.decimals] * factor if factor is not None else 0.0) * share
+    return total, rounding
+
+
 def _restatement(
     replaced: dict[int, KpiRow], value: KpiRow, metric: Metric
 ) -> dict[str, object] | None:
@@ -111,12 +136,11 @@ def _figure(
     members = [v for v in values if v.entity_id in scope.shares and v.value is not None]
     if not members or not additive(metric.id):
         return None
-    total = rounding = 0.0
-    for v in sorted(members, key=lambda v: v.entity_id):
-        total += (_converted(v, metric) or 0.0) * scope.shares[v.entity_id]
-        rounding += value_rounding(v, metric) * scope.shares[v.entity_id]
+    total, rounding = _member_sums(members, metric, scope.shares)
     qualifier = max((v.qualifier for v in members), key=lambda q: QUALIFIER_STRENGTH.get(q, 0))
-    restated = [r for v in members if (r := _restatement(replaced, v, metric))]
+    restated = [
+        r for v in members if v.restates_id is not None and (r := _restatement(replaced, v, metric))
+    ]
     return KpiFigure(
         **base,
         value=total,

@@ -60,12 +60,17 @@ def _rows(session: Session, *where: object) -> list[KpiRow]:
     params: Any = compiled.params
     if compiled.positiontup is not None:  # qmark drivers (SQLite) take a tuple
         params = tuple(compiled.params[name] for name in compiled.positiontup)
-    return [
-        KpiRow(i, e, y, m, d, v, dec, u, st, q, bool(pre), src, n, bool(cur), r, why, b, bool(p))
-        for i, e, y, m, d, v, dec, u, st, q, pre, src, n, cur, r, why, b, p in conn.exec_driver_sql(
-            str(compiled), params
-        )
-    ]
+    # The DBAPI cursor itself: iterating the result would cost a Python call per row, and a
+    # fetchall would hold every raw tuple beside its KpiRow.
+    result = conn.exec_driver_sql(str(compiled), params)
+    rows = iter(result.cursor.fetchone, None)
+    try:
+        return [
+            KpiRow(i, e, y, m, d, v, dec, u, st, q, bool(pr), src, n, bool(cur), r, w, b, bool(p))
+            for i, e, y, m, d, v, dec, u, st, q, pr, src, n, cur, r, w, b, p in rows
+        ]
+    finally:
+        result.close()
 
 
 def figure_rows(session: Session, year: int) -> list[KpiRow]:
