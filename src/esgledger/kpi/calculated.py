@@ -21,6 +21,7 @@ from esgledger.kpi.scope import Scope
 from esgledger.kpi.unresolved import Unresolved, calc_parts, in_part
 from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord, CalculationRun
+from esgledger.ledger.run_totals import stored_totals
 from esgledger.units import compatible, multiplier
 
 # Reports give water in tonnes and meters read cubic metres: 1 m3 of water is taken as 1 t.
@@ -152,7 +153,7 @@ def run_figure(
             status="missing",
             note=f"no calculation run for {year}; run `esg calc --year {year}`",
         )
-    stored = json.loads(run.totals)
+    stored = stored_totals(run.totals)
     notes = []
     if (run.boundary_code or None) != scope.code:
         notes.append(f"run {run.id} used boundary {run.boundary_code or 'all entities'}")

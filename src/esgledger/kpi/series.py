@@ -9,7 +9,6 @@ and formulas over them).
 from __future__ import annotations
 
 import itertools
-import json
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.kpi.unresolved import LINE
 from esgledger.kpi.values import kpi_table
+from esgledger.ledger.run_totals import stored_totals
 
 
 def change_pct(current: float | None, previous: float | None) -> float | None:
@@ -60,7 +60,7 @@ class EntityFigures:
         if metric.calc_key.startswith("calc:") and LINE not in metric.calc_key:
             if scope.code not in self._runs:
                 run = latest_run(self.session, self.year, scope.code)
-                self._runs[scope.code] = json.loads(run.totals)["by_entity"] if run else {}
+                self._runs[scope.code] = stored_totals(run.totals)["by_entity"] if run else {}
             key = metric.calc_key.removeprefix("calc:")
             return {e: v[key] for e, v in self._runs[scope.code].items()}, scope
         return None
