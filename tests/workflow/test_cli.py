@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import Cli
+from tests.factories import write_csv
 from tests.workflow.conftest import Org
 
 
@@ -37,3 +38,29 @@ def test_request_commands_end_to_end(cli: Cli, org: Org, tmp_path: Path) -> None
     assert json.loads(locked.stdout) == {"locked": [1]}
     nobody = cli("request", "list", expect=2)
     assert "no user 'cli' to act as; pass --as USERNAME or set ESG_ACTOR" in nobody.output
+
+
+def test_esg_import_kpis_leaves_requested_figures_to_their_request(
+    cli: Cli, org: Org, tmp_path: Path
+) -> None:
+    """Every path that writes a figure keeps the review states: the command line's import
+    refuses a row whose figure a data request owns, as the API does, and writes nothing."""
+    cli("request", "issue", "--year", "2025", "--metric", "packaging.plastics",
+        "--subtree", "HQ", "--owner", "olga", "--reviewer", "rita",
+        "--due", "2099-01-31", "--as", "mia")  # fmt: skip
+    cli("request", "enter", "1", "--value", "12.5", "--unit", "t", "--as", "olga")
+    cli("request", "submit", "1", "--as", "olga")
+    cli("request", "approve", "1", "--as", "rita")
+    cli("request", "lock", "--year", "2025", "--as", "mia")
+    header = ["entity", "year", "metric", "value", "unit", "restatement_reason"]
+    before = cli("kpis", "list", "--year", "2025", "--history", "--json").stdout
+    requested = write_csv(tmp_path / "k.csv", header,
+                          [["HQ", 2025, "packaging.plastics", 99, "t", "typo"]])  # fmt: skip
+    refused = cli("import", "kpis", str(requested), expect=2)
+    assert "is the figure of data request 1 (locked)" in refused.output
+    assert "restate it through the request with a reason" in refused.output
+    assert "Traceback" not in refused.output
+    assert cli("kpis", "list", "--year", "2025", "--history", "--json").stdout == before
+    free = write_csv(tmp_path / "free.csv", header,
+                     [["HQ", 2025, "packaging.cartons", 3, "t", ""]])  # fmt: skip
+    assert "1 added" in cli("import", "kpis", str(free)).output

@@ -1,8 +1,9 @@
 """#13.5: a KPI value restated by an import while its data request restates it too. On
 PostgreSQL writers do not queue, so both read the same current value; the one that writes
-second finds the row changed under it: it gets one line (exit 4 in the CLI, 409 in the API),
-never a traceback or a 500, and the ledger keeps one current value with its history whole.
-On SQLite the writers queue, so the second works from the first one's value.
+second finds the row changed under it: it gets one line (409 in the API), never a traceback
+or a 500, and the ledger keeps one current value with its history whole. On SQLite the
+writers queue, so the second works from the first one's value. The command line's import
+may not restate a requested figure at all, so from there the race cannot arise.
 
 To make the PostgreSQL race certain, the test holds the audit chain's lock (the last step of
 every write): the import takes the value's row and waits there; the request's edit is started
@@ -165,11 +166,13 @@ def esg_command(db: Database, *args: str) -> list[str]:
     return [sys.executable, "-m", "esgledger.cli", *args, "--db", db.url]
 
 
-def test_the_cli_edit_ends_in_one_line_or_works_from_the_winner(
+def test_the_cli_import_leaves_a_requested_figure_to_its_request_even_mid_edit(
     org: Org, requested: int, tmp_path: Path
 ) -> None:
-    """Two `esg` processes at once: on PostgreSQL the request's edit loses (exit 4, one
-    line); on SQLite it waits and then restates the imported value (both succeed)."""
+    """Two `esg` processes at once: the command line's import may not restate a figure a
+    data request owns, so it is refused with one line and a summary (exit 2) even while the request's own
+    edit is writing (on PostgreSQL the edit is held at its last step meanwhile); the edit
+    then works, and the ledger keeps one current value."""
     enter = esg_command(
         org.db, "request", "enter", str(requested), "--value", "42", "--unit", "t",
         "--reason", "recounted at the site", "--as", "mia", "--if-version", "1",
@@ -180,22 +183,18 @@ def test_the_cli_edit_ends_in_one_line_or_works_from_the_winner(
     )
     if org.db.dialect == "postgresql":
         with audit_chain_held(org.db) as conn:
-            first = run(importing)
-            wait_until_waiting(conn, 1, lambda: first.poll() is not None)
-            second = run(enter)
-            wait_until_waiting(conn, 2, lambda: second.poll() is not None)
+            editing = run(enter)
+            wait_until_waiting(conn, 1, lambda: editing.poll() is not None)
+            refused = run(importing)
+            _, err = refused.communicate(timeout=300)
     else:
-        first, second = run(importing), run(enter)
-    (_, err1), (_, err2) = first.communicate(timeout=300), second.communicate(timeout=300)
-    assert first.returncode == 0, err1
-    assert "Traceback" not in err2
-    if org.db.dialect == "postgresql":
-        assert second.returncode == Exit.CONTENTION, err2
-        (line,) = err2.strip().splitlines()
-        assert line.startswith("error: ") and "changed the same records" in line
-        assert current_values(org.db) == [45]
-    else:  # one after the other: each restates the value the other left
-        assert second.returncode == Exit.OK, err2
-        with org.db.read() as session:
-            assert session.scalar(select(func.count()).select_from(KpiValue)) == 3
+        editing, refused = run(enter), run(importing)
+        _, err = refused.communicate(timeout=300)
+    _, err_edit = editing.communicate(timeout=300)
+    assert refused.returncode == Exit.BAD_INPUT, err
+    problem, summary = err.strip().splitlines()
+    assert problem.startswith("error: ") and f"figure of data request {requested}" in problem
+    assert summary.endswith("refused, 1 problem; nothing was imported")
+    assert editing.returncode == Exit.OK, err_edit
+    assert current_values(org.db) == [42]
     ledger_whole(org.db)

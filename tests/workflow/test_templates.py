@@ -85,13 +85,13 @@ def test_a_filled_template_imports_unchanged(cli: Cli, org: Org, tmp_path: Path)
     assert len(unit_rules) == 2, "one unit list per metric"
 
     filled = _fill(blank, tmp_path / "olga-filled.xlsx", FIGURES)
-    summary = json.loads(cli("import", "kpis", str(filled), "--json").stdout)
+    summary = json.loads(cli("request", "upload", str(filled), "--as", "olga", "--json").stdout)
     assert (summary["added"], summary["restated"]) == (4, 0)
     with org.db.read() as s:
         stored = {(v.entity_id, v.metric_id): (v.value, v.unit) for v in s.scalars(
             select(KpiValue).where(KpiValue.year == YEAR, KpiValue.is_current))}  # fmt: skip
     assert stored == {k: (float(v), u) for k, (v, u) in FIGURES.items()}
-    again = json.loads(cli("import", "kpis", str(filled), "--json").stdout)
+    again = json.loads(cli("request", "upload", str(filled), "--as", "olga", "--json").stdout)
     assert (again["added"], again["unchanged"]) == (0, 4)
 
     # the group's template shows last year's roll-up from the KPI table (3.5 + 10 + 5)

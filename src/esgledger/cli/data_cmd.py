@@ -21,6 +21,7 @@ from esgledger.ledger.bulk import Progress as ProgressFn
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis, kpi_dict, list_kpis
 from esgledger.ledger.products import import_products
+from esgledger.workflow.kpi_imports import refuse_requested
 
 import_app = typer.Typer(
     help="Import entities, activity data or KPI values from CSV, XLSX or Parquet.",
@@ -131,9 +132,15 @@ def import_products_cmd(
 def import_kpis_cmd(
     file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
 ) -> None:
-    """Import reported KPI values (columns entity, year, metric, value, unit, then dimensions)."""
+    """Import reported KPI values (columns entity, year, metric, value, unit, then dimensions).
+
+    A figure a data request owns changes only through its request (entered, reviewed, or
+    restated once locked), on the command line as through the API and the pages.
+    """
     with unexpected_failures(file.name):
-        summary = import_kpis(workspace(db), file, actor=actor(), sheet=sheet)
+        summary = import_kpis(
+            workspace(db), file, actor=actor(), sheet=sheet, guard=refuse_requested
+        )
     if json:
         print_json(summary)
     else:
