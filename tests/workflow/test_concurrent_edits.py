@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token
