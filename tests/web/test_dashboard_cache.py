@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from esgledger.assess.materiality import add_topic, create_assessment, get_assessment
 from esgledger.auth.permissions import Principal
@@ -144,3 +145,29 @@ def test_the_emissions_chart_is_redrawn_only_when_its_figures_move(
     cli("calc", "--year", str(YEAR), expect=None)  # a new run: Scope 1 moves
     web.get(f"/?year={YEAR}")
     assert len(drawn) == 2
+
+
+def test_a_kept_emissions_panel_does_not_load_the_runs_stored_totals(
+    db: Database,
+    web: TestClient,
+    workspace: dict[str, Any],  # noqa: F811
+) -> None:
+    """A run's totals are megabytes of JSON on a large group; the panel kept per ledger state
+    needs only the run's id to be found."""
+    make_user(db, "rita", "reviewer")
+    log_in(web, "rita")
+    first = web.get(f"/?year={YEAR}").text
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    engine = web.app.state.db.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        again = web.get(f"/?year={YEAR}").text
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert _section(again, "emissions") == _section(first, "emissions")
+    assert "tCO" in _section(again, "emissions")  # the panel is shown, from the kept view
+    assert seen and not [s for s in seen if "calculation_runs.totals" in s]

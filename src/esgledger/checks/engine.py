@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +17,7 @@ from esgledger.checks.claims import unanswered_claims
 from esgledger.checks.context import CheckContext
 from esgledger.checks.coverage import coverage
 from esgledger.checks.duplicates import duplicates
-from esgledger.checks.factors import implied_factor_rules, method_rules
+from esgledger.checks.factors import IMPLIED_READS, implied_factor_rules, method_rules
 from esgledger.checks.findings import Finding
 from esgledger.checks.incomplete import incomplete_runs
 from esgledger.checks.measures import measures
@@ -49,6 +51,29 @@ RULES: list[tuple[str, Rule]] = [
     ("statuses", statuses),
     ("supplier corrective actions", overdue_actions),
 ]
+# What each rule reads beyond the catalog, so a cache can tell which rules a write can move
+# (:mod:`esgledger.checks.incremental`): "kpi values" are the stored KPI values and data
+# requests of the checked year and the two before (every KPI table reads them); the others
+# are moved only by writes the cache does not bound, which rerun every rule anyway.
+KPI_VALUES = "kpi values"
+READS: dict[str, frozenset[str]] = {
+    "incomplete runs": frozenset({"calculation runs"}),
+    "arithmetic": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "breakdowns": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "entity sums": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "duplicates": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "narrative": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "units and definitions": frozenset({KPI_VALUES, "activity data", "calculation runs"}),
+    "year on year": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "coverage": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "factors": frozenset({KPI_VALUES, "activity data", "calculation runs", "factors"}),
+    "methodology": frozenset({"calculation runs", "factors"}),
+    "content index": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "statuses": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
+    "supplier corrective actions": frozenset({"supplier registers"}),
+}
+# Rules reading the KPI values of these metrics only (with what is derived from them).
+READS_METRICS: dict[str, frozenset[str]] = {"factors": IMPLIED_READS}
 DEFAULT_YOY_THRESHOLD = 30.0
 
 
@@ -73,13 +98,31 @@ def run_checks(
         with db.read() as session:
             errors = [f for f in run_checks(session, 2025) if f.severity == "error"]
     """
+    ctx = check_context(
+        session, year, boundary=boundary, narrative=narrative, claims=claims,
+        yoy_threshold=yoy_threshold,
+    )  # fmt: skip
+    ctx.share_tables(tables or {})
+    return merged(rule_findings(ctx), acknowledgements(session))
+
+
+def check_context(
+    session: Session,
+    year: int,
+    *,
+    boundary: str | None = None,
+    narrative: str | Path | None = None,
+    claims: dict[str, list[str]] | None = None,
+    yoy_threshold: float = DEFAULT_YOY_THRESHOLD,
+) -> CheckContext:
+    """The inputs of one run of the checks, validated (see :func:`run_checks`)."""
     if not 1900 <= year <= 2100:
         raise InvalidInput(f"{year} is not a reporting year")
     if yoy_threshold <= 0:
         raise InvalidInput(f"the year-on-year threshold must be above 0 %, not {yoy_threshold}")
     if boundary is not None:
         get_boundary(session, boundary)
-    ctx = CheckContext(
+    return CheckContext(
         session=session,
         year=year,
         boundary=boundary,
@@ -87,15 +130,30 @@ def run_checks(
         claims=claims,
         yoy_threshold=yoy_threshold,
     )
-    ctx.share_tables(tables or {})
+
+
+def rule_findings(
+    ctx: CheckContext, names: Collection[str] | None = None
+) -> dict[str, list[Finding]]:
+    """Each rule's findings (every rule, or those ``names``), by rule name."""
+    return {name: rule(ctx) for name, rule in RULES if names is None or name in names}
+
+
+def merged(
+    by_rule: Mapping[str, Sequence[Finding]], acks: Mapping[str, dict[str, Any]]
+) -> list[Finding]:
+    """The rules' findings in one stable order, the first of each key kept (in rule order),
+    each with its acknowledgement. The findings given are not changed: a finding is copied
+    when its acknowledgement differs from what it carries."""
     seen: dict[str, Finding] = {}
-    for _name, rule in RULES:
-        for finding in rule(ctx):
+    for name, _rule in RULES:
+        for finding in by_rule.get(name, ()):
             seen.setdefault(finding.key, finding)
-    acks = acknowledgements(session)
+    out = []
     for finding in seen.values():
-        finding.acknowledged = acks.get(finding.key)
-    return sorted(seen.values(), key=lambda f: f.sort_key)
+        ack = acks.get(finding.key)
+        out.append(finding if finding.acknowledged == ack else replace(finding, acknowledged=ack))
+    return sorted(out, key=lambda f: f.sort_key)
 
 
 def open_findings(session: Session, year: int, **options: object) -> list[Finding]:

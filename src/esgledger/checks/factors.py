@@ -31,6 +31,8 @@ from esgledger.ledger.models import FactorEdition as StoredEdition
 ELECTRICITY_COEF = "gbt2589-2020:electricity.purchased:coef:equivalent_value"
 GAS_COEF = "gbt2589-2020:fuel.natural_gas:coef"
 ELECTRICITY_INPUTS = ("energy.electricity.purchased", "energy.electricity.onsite_pv")
+# The only KPI values the implied-factor rules read (without a run); the rest comes from runs.
+IMPLIED_READS = frozenset({"energy.indirect", *ELECTRICITY_INPUTS})
 COEFFICIENT_TOLERANCE = 0.001  # relative: a coefficient printed to 4 significant digits
 GRID_TOLERANCE = 0.05  # relative year-on-year move of the implied grid factor
 METHOD_OPTIONS = ("electricity_basis", "gwp", "profile", "as_of", "edition_rule", "cutoff_months")

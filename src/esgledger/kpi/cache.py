@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from esgledger.kpi.incremental import Computed, touched_since, updated
+from esgledger.kpi.incremental import Computed, Table, touched_since, updated
 from esgledger.kpi.series import kpi_series_and_tables
 from esgledger.ledger.state import State, ledger_state, newest_audit_id
 from esgledger.ledger.state_cache import StateCache
@@ -37,6 +37,14 @@ def cached_kpi_series(
     question = (year, years, boundary)
     hit = _tables.get((state, *question), lambda: _compute(session, state, question))
     return {**hit.series, "kpis": list(hit.series["kpis"])}
+
+
+def cached_kpi_tables(session: Session, year: int, *, years: int = 3) -> dict[int, Table]:
+    """The group's KPI tables of ``year`` and the ``years`` - 1 before, as
+    :func:`cached_kpi_series` keeps them (read-only; the checks take them as they are)."""
+    state = ledger_state(session)
+    question = (year, years, None)
+    return _tables.get((state, *question), lambda: _compute(session, state, question)).tables
 
 
 def _compute(session: Session, state: State, question: tuple[int, int, str | None]) -> Computed:

@@ -5,7 +5,8 @@ submitted, approved, returned, locked, restated, a note) changes the reported va
 metric in one year: that metric's figures (the group's and every breakdown's, rolled up
 over the entity tree) and the derived metrics whose formulas read it, in that year, and
 the rows of the series showing them. The rest of the table is reused. Sign-ins, tokens and
-the assessment registers (which the KPI table never reads) change nothing in it.
+the assessment registers and acknowledged findings (which the KPI table never reads)
+change nothing in it.
 
 Any other write — imports of KPI values or activity data, a calculation run, a change to
 the entity tree or a boundary, a void, anything not named here — and a request on a
@@ -39,7 +40,9 @@ REQUEST_STEPS = frozenset(
     f"request.{step}"
     for step in ("enter", "submit", "approve", "return", "lock", "restate", "note", "comment")
 )
-NO_EFFECT_PREFIXES = ("user.", "token.", "access.", "materiality.", "risk.", "climate.")
+NO_EFFECT_PREFIXES = (
+    "user.", "token.", "access.", "materiality.", "risk.", "climate.", "finding.",
+)  # fmt: skip
 NO_VALUE = "not available: no value reported"  # kpi_table's mark of a metric without values
 
 Table = dict[tuple[str, str], KpiFigure]

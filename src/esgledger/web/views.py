@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from esgledger.assess.materiality import assessment_dict
 from esgledger.auth.permissions import Principal, can
@@ -22,7 +22,6 @@ from esgledger.catalog import metrics
 from esgledger.checks import Finding
 from esgledger.checks.engine import data_years
 from esgledger.errors import EsgError, InvalidInput
-from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.scope import Scopes
 from esgledger.ledger.kpis import kpi_dict, list_kpis
 from esgledger.ledger.models import CalculationRun, Entity
@@ -117,11 +116,22 @@ def kpi_cards(series: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def run_of_year(session: Session, year: int, run_id: int | None = None) -> CalculationRun | None:
-    """The asked run, else the run the year's KPI figures read (latest on the GHG boundary)."""
+    """The asked run, else the run the year's KPI figures read (latest on the GHG boundary,
+    chosen as :func:`esgledger.kpi.calculated.latest_run` does). Its stored totals (megabytes
+    on a large group) are read only when used: a panel kept per run needs only its id."""
     if run_id is not None:
         return get_run(session, run_id)
     boundary = Scopes(session, year).for_family("energy_ghg").code
-    return latest_run(session, year, boundary)
+    runs = session.execute(
+        select(CalculationRun.id, CalculationRun.boundary_code)
+        .where(CalculationRun.year == year)
+        .order_by(CalculationRun.id)
+    ).all()
+    matching = [r.id for r in runs if (r.boundary_code or None) == boundary]
+    chosen = (matching or [r.id for r in runs] or [None])[-1]
+    if chosen is None:
+        return None
+    return session.get(CalculationRun, chosen, options=[defer(CalculationRun.totals)])
 
 
 def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
