@@ -95,7 +95,7 @@ def rollup_cmd(
     json: JsonOption = False,
 ) -> None:
     """Smelters across the suppliers' latest declarations, by smelter id, with status."""
-    from esgledger.suppliers.smelters import rollup
+    from esgledger.ledger.smelter_rollup import rollup
 
     with workspace(db).read() as session:
         result = rollup(session, template=_template(template), year=year)
@@ -131,8 +131,8 @@ def declare_cmd(
 ) -> None:
     """Draft the company-level CMRT/EMRT from the roll-up (questions 3-8 and A-H left to
     the declarant)."""
+    from esgledger.ledger.smelter_rollup import rollup
     from esgledger.suppliers.company_declaration import write_declaration
-    from esgledger.suppliers.smelters import rollup
 
     with workspace(db).read() as session:
         result = rollup(session, template=_template(template), year=year)

@@ -17,8 +17,8 @@ from openpyxl.styles import Font
 
 from esgledger.atomic import replacing
 from esgledger.ingest.cmrt_templates import COMPANY_QUESTIONS, QUESTIONS, TEMPLATES
+from esgledger.ledger.smelter_rollup import Rollup
 from esgledger.spreadsheets import keep_text, storable
-from esgledger.suppliers.smelters import Rollup
 
 TITLES = {"CMRT": "Conflict Minerals Reporting Template (CMRT)",
           "EMRT": "Extended Minerals Reporting Template (EMRT)"}  # fmt: skip

@@ -5,7 +5,8 @@ A supplier counts with its latest declaration of the template (by effective date
 order of import); with ``year``, the latest effective by the year's end. Smelter rows without
 an identification number cannot be matched across suppliers: they are counted apart as
 unidentified, never merged by name. Without an imported list a status is "not available",
-never "not conformant".
+never "not conformant". It lives with the tables because both the supplier commands and the
+register figures (``kpi``) count from it.
 """
 
 from __future__ import annotations
@@ -67,8 +68,11 @@ class Rollup:
         return share, f"{count} of {len(self.smelters)} identified smelters"
 
 
-def latest_declarations(session: Session, template: str, year: int | None) -> dict[str, int]:
-    """Supplier → id of its latest declaration of ``template`` (by the end of ``year``)."""
+def latest_declarations(
+    session: Session, template: str, year: int | None, *, in_year: bool = False
+) -> dict[str, int]:
+    """Supplier → id of its latest declaration of ``template`` (by the end of ``year``;
+    with ``in_year``, only a latest one effective in the year counts)."""
     stmt = select(
         MineralDeclaration.supplier_id, MineralDeclaration.id, MineralDeclaration.effective_on
     ).where(MineralDeclaration.template == template)
@@ -78,12 +82,18 @@ def latest_declarations(session: Session, template: str, year: int | None) -> di
     for supplier, ident, day in session.execute(stmt):
         if supplier not in latest or (day, ident) > latest[supplier]:
             latest[supplier] = (day, ident)
-    return {s: ident for s, (_, ident) in latest.items()}
+    return {
+        s: ident
+        for s, (day, ident) in latest.items()
+        if not (in_year and year is not None and day.year != year)
+    }
 
 
-def rollup(session: Session, *, template: str = "CMRT", year: int | None = None) -> Rollup:
+def rollup(
+    session: Session, *, template: str = "CMRT", year: int | None = None, in_year: bool = False
+) -> Rollup:
     """Smelters of the suppliers' latest declarations, one entry per (metal, smelter id)."""
-    declarations = latest_declarations(session, template, year)
+    declarations = latest_declarations(session, template, year, in_year=in_year)
     by_declaration = {ident: supplier for supplier, ident in declarations.items()}
     has_list = bool(session.scalar(select(func.count()).select_from(ConformantSmelter)))
     statuses = {
