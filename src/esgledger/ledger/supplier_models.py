@@ -255,7 +255,8 @@ SUPPLIER_TABLES = (
     "supplier_tiers",
     "supplier_audits",
     "supplier_findings",
-    "mineral_declarations",
-    "mineral_smelters",
-    "conformant_smelters",
+    "conformant_smelters",  # replaced whole by each list imported
 )
+# Written once by their import batch, which covers them (a digest of their own per file, so
+# a thousand CMRT files do not each re-digest the whole register).
+MINERAL_TABLES = ("mineral_declarations", "mineral_smelters")

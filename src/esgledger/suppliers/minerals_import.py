@@ -4,8 +4,9 @@ The file is read with bounded memory and checked against its template version's 
 outside the write lock (:mod:`esgledger.ingest.cmrt_rules`); an error anywhere refuses it
 whole, one line per problem naming sheet, row and column. An accepted file becomes one import
 batch holding the declaration and its smelter rows, with its warnings stored alongside; the
-same file for the same supplier again changes nothing. The rows belong to the supplier
-register's digest scope, so ``esg audit verify --deep`` catches an edit.
+same file for the same supplier again changes nothing. The batch's digest covers the
+declaration and its smelter rows (rows written once), so ``esg audit verify --deep`` catches
+an edit without re-digesting the whole register at each file.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from esgledger.errors import ImportRejected, NotFound
 from esgledger.ingest.cmrt_rules import Checked, check
 from esgledger.ingest.cmrt_workbook import read_workbook
 from esgledger.ingest.readers import Table
-from esgledger.ledger import digests
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
@@ -138,7 +138,6 @@ def _store(
         for s in checked.smelters
     )
     session.flush()
-    digests.touch(session, digests.SUPPLIER_REGISTER)
     close_batch(
         session,
         batch,
