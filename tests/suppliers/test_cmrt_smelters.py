@@ -62,3 +62,11 @@ def test_a_smelter_list_without_its_columns_is_refused(tmp_path: Path) -> None:
         "s.xlsx, row 3, column 'Smelter List!header': no column 'smelter identification' in "
         "the header row"
     ]
+
+
+def test_text_longer_than_the_ledger_holds_is_refused_by_cell(tmp_path: Path) -> None:
+    rows = [smelter("Tin", "CID000001", "A" * 201, "B" * 101), smelter("Gold", "CID000002", "B")]
+    assert lines(checked(tmp_path, Cmrt(smelters=rows)).errors) == [
+        "s.xlsx, row 4, column 'Smelter List!D': smelter name is longer than 200 characters",
+        "s.xlsx, row 4, column 'Smelter List!E': smelter country is longer than 100 characters",
+    ]

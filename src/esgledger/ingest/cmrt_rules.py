@@ -51,6 +51,7 @@ from esgledger.ingest.xlsx_guard import column_letters
 LABEL, METAL, ANSWER, COMMENT = 2, 3, 4, 5  # Declaration columns B, C, D, E
 TITLE_ROWS = 6
 MAX_TEXT = 200  # the longest company or smelter text stored
+SMELTER_TEXT = {"name": MAX_TEXT, "country": 100, "source": MAX_TEXT}  # as the tables hold
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL = re.compile(r"https?://\S+", re.I)
 QUESTION_LABEL = re.compile(r"^(\d)\)")
@@ -439,10 +440,10 @@ def _smelter(
             columns["smelter_id"],
             f"smelter identification {value['smelter_id']!r} is not CID and 6 digits",
         )
-    for name in ("name", "country", "source"):
-        if len(value[name]) > MAX_TEXT:
+    for name, limit in SMELTER_TEXT.items():
+        if len(value[name]) > limit:
             out.error(SMELTERS, row, columns[name],
-                      f"smelter {name} is longer than {MAX_TEXT} characters")  # fmt: skip
+                      f"smelter {name} is longer than {limit} characters")  # fmt: skip
     lookup = normalise(value["lookup"])
     if lookup == NOT_LISTED:
         for name in ("name", "country"):
