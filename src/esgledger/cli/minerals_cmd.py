@@ -70,6 +70,28 @@ def import_cmd(
         raise refused[-1]
 
 
+@minerals_app.command("list")
+def list_cmd(
+    supplier: Annotated[str | None, typer.Option(help="Only this supplier.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Stored declarations, oldest first, with their smelter rows and warnings."""
+    from esgledger.suppliers.declarations import list_declarations
+
+    with workspace(db).read() as session:
+        rows = list_declarations(session, supplier=supplier)
+    if json:
+        print_json(rows)
+        return
+    columns = ["id", "supplier", "template", "version", "effective_on", "smelter_rows"]
+    print_table(
+        f"{len(rows)} declarations",
+        [*columns, "warnings"],
+        ([*(r[c] for c in columns), len(r["warnings"])] for r in rows),
+    )
+
+
 @minerals_app.command("conformant")
 def conformant_cmd(
     file: Annotated[Path, typer.Argument(help="CSV/XLSX: smelter_id, metal, status, assessed_on.")],
@@ -99,16 +121,8 @@ def rollup_cmd(
 
     with workspace(db).read() as session:
         result = rollup(session, template=_template(template), year=year)
-    share, note = result.conformant_share()
     if json:
-        print_json({
-            "template": result.template,
-            "suppliers": len(result.declarations),
-            "unidentified_rows": result.unidentified,
-            "conformant_share": share,
-            "conformant_note": note,
-            "smelters": [s.as_dict() for s in result.smelters],
-        })  # fmt: skip
+        print_json(result.as_dict())
         return
     columns = ["metal", "smelter_id", "name", "country", "suppliers", "status"]
     print_table(
@@ -117,6 +131,7 @@ def rollup_cmd(
         ([s.as_dict()[c] for c in columns] for s in result.smelters),
     )
     console.print(f"rows without a smelter id: {result.unidentified}")
+    share, note = result.conformant_share()
     console.print(f"conformant share: {note if share is None else f'{share:.1f}% ({note})'}")
 
 

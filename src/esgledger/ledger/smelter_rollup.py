@@ -57,6 +57,18 @@ class Rollup:
     has_list: bool
     in_use: set[str] = field(default_factory=set)  # metals any counted supplier uses
 
+    def as_dict(self) -> dict[str, object]:
+        """The body ``esg suppliers cmrt rollup --json`` prints and the API returns."""
+        share, note = self.conformant_share()
+        return {
+            "template": self.template,
+            "suppliers": len(self.declarations),
+            "unidentified_rows": self.unidentified,
+            "conformant_share": share,
+            "conformant_note": note,
+            "smelters": [s.as_dict() for s in self.smelters],
+        }
+
     def conformant_share(self) -> tuple[float | None, str]:
         """Conformant smelters / identified smelters, in %, or None and why."""
         if not self.has_list:
