@@ -130,3 +130,19 @@ def test_declarations_are_covered_by_the_deep_audit_check(ws: Cli, tmp_path: Pat
     with ws.db.engine.begin() as conn:
         conn.execute(text("UPDATE mineral_smelters SET smelter_id = 'CID999999'"))
     assert ws("audit", "verify", "--deep", "--json", expect=None).exit_code != 0
+
+
+def test_the_conformant_list_is_covered_by_the_deep_audit_check(ws: Cli, tmp_path: Path) -> None:
+    listing = write_csv(
+        tmp_path / "conformant.csv",
+        ["smelter_id", "metal", "status", "assessed_on"],
+        [["CID000001", "tin", "Active", "2026-03-01"]],
+    )
+    ws("suppliers", "cmrt", "conformant", str(listing))
+    assert json.loads(ws("audit", "verify", "--deep", "--json").stdout)["ok"] is True
+    with ws.db.engine.begin() as conn:
+        conn.execute(text("UPDATE conformant_smelters SET status = 'Conformant'"))
+    out = ws("audit", "verify", "--deep", "--json", expect=None)
+    assert out.exit_code != 0
+    problems = json.loads(out.stdout)["data"]["problems"]
+    assert any(p.startswith("suppliers:register: conformant_smelters differs") for p in problems)
