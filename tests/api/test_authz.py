@@ -57,6 +57,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/suppliers/{supplier_id}/tiers"): Case("suppliers.read"),
     ("GET", "/supplier-audits"): Case("suppliers.read"),
     ("GET", "/supplier-findings"): Case("suppliers.read"),
+    ("GET", "/supplier-declarations"): Case("suppliers.read"),
+    ("GET", "/supplier-smelters"): Case("suppliers.read"),
     ("GET", "/runs/{run_id}"): Case("calculations.read"),
     ("GET", "/scope3/screening"): Case("calculations.read", params={"year": YEAR}),
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),

@@ -50,3 +50,25 @@ def test_tiers_audits_and_overdue_findings_read_over_the_api(api: Api, tmp_path:
     problem(api.call("aldo", "GET", "/suppliers/NOPE/tiers"), 404)
     problem(api.call("aldo", "GET", "/supplier-findings", params={"overdue_on": "soon"}), 422)
     problem(api.call("dora", "GET", "/supplier-audits"), 403)
+
+
+def test_declarations_and_the_smelter_roll_up_read_over_the_api(api: Api, tmp_path: Path) -> None:
+    from esgledger.suppliers.minerals_import import import_declaration
+    from tests.suppliers.cmrt_files import TODAY, Cmrt, cmrt_file, company
+
+    for kind, path in register_files(tmp_path).items():
+        import_register(api.db, path, kind=kind, actor="setup")
+    spec = Cmrt(fields=company(**{"Authorizer (*):": "Li Wei"}))  # a warning is stored
+    import_declaration(api.db, cmrt_file(tmp_path / "c.xlsx", spec), supplier="S001",
+                       actor="setup", today=TODAY)  # fmt: skip
+    [one] = api.ok("aldo", "GET", "/supplier-declarations", params={"supplier": "S001"})
+    assert (one["template"], one["version"], one["smelter_rows"]) == ("CMRT", "6.5", 2)
+    assert one["in_use"] == ["tin", "gold"] and "authorizer is the contact" in one["warnings"][0]
+    assert api.ok("aldo", "GET", "/supplier-declarations", params={"supplier": "S002"}) == []
+    rolled = api.ok("aldo", "GET", "/supplier-smelters", params={"year": 2026})
+    assert [s["smelter_id"] for s in rolled["smelters"]] == ["CID000002", "CID000001"]
+    assert rolled["conformant_share"] is None
+    assert api.ok("aldo", "GET", "/supplier-smelters", params={"year": 2025})["suppliers"] == 0
+    problem(api.call("aldo", "GET", "/supplier-declarations", params={"supplier": "NOPE"}), 404)
+    problem(api.call("aldo", "GET", "/supplier-smelters", params={"template": "AMRT"}), 422)
+    problem(api.call("dora", "GET", "/supplier-smelters"), 403)

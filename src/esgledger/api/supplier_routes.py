@@ -1,4 +1,5 @@
-"""The supplier register over HTTP (read): suppliers, tier history, audits and findings.
+"""The supplier register over HTTP (read): suppliers, tier history, audits and findings,
+CMRT/EMRT declarations and the smelter roll-up.
 
 Bodies are the dicts ``esg suppliers list|show|history|audit list|finding list --json``
 print; every endpoint needs ``suppliers.read``.
@@ -16,7 +17,9 @@ from esgledger.api.deps import SessionDep, UserDep, as_json
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.ledger.listing import ListParams, paginate
+from esgledger.ledger.smelter_rollup import rollup
 from esgledger.suppliers.audits import list_audits, list_findings
+from esgledger.suppliers.declarations import list_declarations
 from esgledger.suppliers.register import (
     DEFAULT_SORT,
     SORT,
@@ -142,3 +145,40 @@ def supplier_findings(
 ) -> Response:
     require(user, "suppliers.read")
     return as_json(list_findings(session, supplier=supplier, overdue_on=overdue_on))
+
+
+@router.get(
+    "/supplier-declarations",
+    tags=["suppliers"],
+    summary="Suppliers' stored CMRT/EMRT declarations, oldest first, with their warnings",
+    response_model=list[dict[str, Any]],
+    responses=ERRORS,
+)
+def supplier_declarations(
+    session: SessionDep, user: UserDep, supplier: OnlySupplier = None
+) -> Response:
+    require(user, "suppliers.read")
+    return as_json(list_declarations(session, supplier=supplier))
+
+
+@router.get(
+    "/supplier-smelters",
+    tags=["suppliers"],
+    summary="Smelters rolled up across suppliers' latest declarations, with their status",
+    description="Each supplier's latest CMRT (or EMRT) by effective date, by the end of "
+    "`year` if given; smelters by (metal, smelter id) with the suppliers naming them and the "
+    "status from the imported conformant-smelter list.",
+    response_model=dict[str, Any],
+    responses=s.problems(401, 403, 422),
+)
+def supplier_smelters(
+    session: SessionDep,
+    user: UserDep,
+    template: Annotated[str, Query(pattern="^(CMRT|EMRT)$", description="CMRT or EMRT.")] = "CMRT",
+    year: Annotated[
+        int | None,
+        Query(ge=1900, le=2100, description="Declarations effective by this year's end."),
+    ] = None,
+) -> Response:
+    require(user, "suppliers.read")
+    return as_json(rollup(session, template=template, year=year).as_dict())

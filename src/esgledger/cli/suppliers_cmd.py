@@ -11,6 +11,7 @@ import typer
 
 from esgledger.cli.common import DbOption, JsonOption, SheetOption, actor, workspace
 from esgledger.cli.import_guard import unexpected_failures
+from esgledger.cli.minerals_cmd import minerals_app
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.ingest.suppliers import SHEETS
 from esgledger.ledger.listing import paginate, parse_list
@@ -241,6 +242,7 @@ audit_app = typer.Typer(help="Supplier audits: plan, report, list.", no_args_is_
 finding_app = typer.Typer(help="Audit findings and their corrective actions.", no_args_is_help=True)
 suppliers_app.add_typer(audit_app, name="audit")
 suppliers_app.add_typer(finding_app, name="finding")
+suppliers_app.add_typer(minerals_app, name="cmrt")
 
 
 @audit_app.command("plan")

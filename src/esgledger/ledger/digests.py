@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from esgledger.ledger.archive_format import CHUNK, column_kind
 from esgledger.ledger.models import Base
 from esgledger.ledger.row_text import rows_text
-from esgledger.ledger.supplier_models import SUPPLIER_TABLES
+from esgledger.ledger.supplier_models import MINERAL_TABLES, SUPPLIER_TABLES
 
 PENDING = "esgledger.audit.pending_scopes"
 NO_BATCH = "none"
@@ -55,6 +55,7 @@ WRITTEN_ONCE = frozenset(
         "product_models",
         "product_use_modes",
         "product_materials",
+        *MINERAL_TABLES,
     }
 )
 
@@ -90,6 +91,14 @@ def _factors_of_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
     return t.c.edition.in_(select(editions.c.edition).where(_batch("batch_id")(editions, args)))
 
 
+def _smelters_of_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
+    """A CMRT's smelter rows have no batch id: they belong to a declaration that has one."""
+    declarations = Base.metadata.tables["mineral_declarations"]
+    return t.c.declaration_id.in_(
+        select(declarations.c.id).where(_batch("batch_id")(declarations, args))
+    )
+
+
 def _voided_in_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
     return (t.c.batch_id == int(args[0])) & t.c.voided_at.is_not(None)
 
@@ -115,6 +124,8 @@ KINDS: dict[str, list[Part]] = {
         Part("product_models", _batch("batch_id")),
         Part("product_use_modes", _batch("batch_id")),
         Part("product_materials", _batch("batch_id")),
+        Part("mineral_declarations", _batch("batch_id")),  # a supplier's CMRT/EMRT (#16)
+        Part("mineral_smelters", _smelters_of_batch),
     ],
     "run": [
         Part("calculation_runs", _by("id")),

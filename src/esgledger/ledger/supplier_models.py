@@ -192,6 +192,59 @@ class SupplierFinding(Base):
         return None
 
 
+class MineralDeclaration(Base):
+    """A supplier's CMRT or EMRT file as accepted: its template, version, scope and the
+    warnings its rules raised (canonical JSON list of one-line messages)."""
+
+    __tablename__ = "mineral_declarations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    template: Mapped[str] = mapped_column(String(4))  # CMRT | EMRT
+    version: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(255))  # the file's name
+    sha256: Mapped[str] = mapped_column(String(64))
+    company_name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(16))  # company | products | user_defined
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    in_use: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated metals
+    products: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[str] = mapped_column(Text, default="[]")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+
+    __table_args__ = (UniqueConstraint("supplier_id", "sha256"),)
+
+
+class MineralSmelter(Base):
+    """A row of a declaration's Smelter List; ``smelter_id`` is the RMI facility id if given."""
+
+    __tablename__ = "mineral_smelters"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("mineral_declarations.id"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    metal: Mapped[str] = mapped_column(String(32))
+    smelter_id: Mapped[str | None] = mapped_column(String(9), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(200))
+
+
+class ConformantSmelter(Base):
+    """A smelter's status from the conformant-smelter list the user imported last."""
+
+    __tablename__ = "conformant_smelters"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    smelter_id: Mapped[str] = mapped_column(String(9))
+    metal: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    assessed_on: Mapped[dt.date | None] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+
+    __table_args__ = (UniqueConstraint("smelter_id", "metal"),)
+
+
 SUPPLIER_TABLES = (
     "suppliers",
     "supplier_sites",
@@ -202,4 +255,8 @@ SUPPLIER_TABLES = (
     "supplier_tiers",
     "supplier_audits",
     "supplier_findings",
+    "conformant_smelters",  # replaced whole by each list imported
 )
+# Written once by their import batch, which covers them (a digest of their own per file, so
+# a thousand CMRT files do not each re-digest the whole register).
+MINERAL_TABLES = ("mineral_declarations", "mineral_smelters")

@@ -134,4 +134,3 @@ def _negative(session: Session, year: int, group: str) -> RegisterFigure:
     return _figure(
         NEGATIVE, year, group, float(len(suppliers)), "count", tuple(i for i, _ in rows), note
     )
-

@@ -1,0 +1,72 @@
+"""Conflict-minerals figures from the suppliers' declarations (#16): the CMRT response rate
+and the share of conformant smelters.
+
+Both are the group's (the root entity), and appear only once a declaration is stored. A
+supplier is *in scope* when its commodities name a CMRT metal (tantalum, tin, tungsten,
+gold) or ``3TG``; it *responded* in a year when a CMRT of it is effective in that year. The
+conformant share counts the identified smelters of each supplier's latest CMRT effective in
+the year, against the imported conformant-smelter list. A figure that cannot be counted is
+"not available" with the reason, never zero.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import extract, select
+from sqlalchemy.orm import Session
+
+from esgledger.kpi.register_source import RegisterFigure
+from esgledger.ledger.models import Entity
+from esgledger.ledger.smelter_rollup import rollup
+from esgledger.ledger.supplier_models import MineralDeclaration, Supplier
+
+REGISTER = "suppliers"
+RESPONSE = "supply_chain.conflict_minerals.cmrt_response_rate"
+CONFORMANT = "supply_chain.conflict_minerals.rmi_conformant_smelters_share"
+IN_SCOPE = re.compile(r"\b(3tg|tantalum|tin|tungsten|gold)\b", re.I)
+
+
+def mineral_figures(session: Session, year: int) -> list[RegisterFigure]:
+    roots = list(session.scalars(select(Entity.id).where(Entity.parent_id.is_(None))))
+    if len(roots) != 1 or session.scalar(select(MineralDeclaration.id).limit(1)) is None:
+        return []
+    group = roots[0]
+    return [_response_rate(session, year, group), _conformant_share(session, year, group)]
+
+
+def in_scope_suppliers(session: Session) -> set[str]:
+    stmt = select(Supplier.id, Supplier.commodities)
+    return {ident for ident, goods in session.execute(stmt) if IN_SCOPE.search(goods or "")}
+
+
+def _figure(metric: str, year: int, group: str, value: float | None,
+            rows: tuple[int, ...], note: str) -> RegisterFigure:  # fmt: skip
+    return RegisterFigure(metric, year, group, value, "%", REGISTER, tuple(sorted(rows)), {}, note)
+
+
+def _response_rate(session: Session, year: int, group: str) -> RegisterFigure:
+    scope = in_scope_suppliers(session)
+    if not scope:
+        why = "not available: no supplier's commodities name a CMRT metal or 3TG"
+        return _figure(RESPONSE, year, group, None, (), why)
+    stmt = select(MineralDeclaration.supplier_id, MineralDeclaration.id).where(
+        MineralDeclaration.template == "CMRT",
+        extract("year", MineralDeclaration.effective_on) == year,
+    )
+    answered: dict[str, int] = {}
+    for supplier, ident in session.execute(stmt.order_by(MineralDeclaration.id)):
+        if supplier in scope:
+            answered[supplier] = ident
+    note = f"{len(answered)} of {len(scope)} in-scope suppliers returned a CMRT"
+    value = 100.0 * len(answered) / len(scope)
+    return _figure(RESPONSE, year, group, value, tuple(answered.values()), note)
+
+
+def _conformant_share(session: Session, year: int, group: str) -> RegisterFigure:
+    result = rollup(session, template="CMRT", year=year, in_year=True)
+    if not result.declarations:
+        why = f"not available: no CMRT is effective in {year}"
+        return _figure(CONFORMANT, year, group, None, (), why)
+    share, note = result.conformant_share()
+    return _figure(CONFORMANT, year, group, share, tuple(result.declarations.values()), note)
