@@ -386,7 +386,7 @@ def end_to_end(
             )
     if "postgresql" in results:
         pg = results["postgresql"]
-        extra = (
+        extra += (
             f" pg_seconds={pg['seconds']:.3f} pg_ratio_vs_polars_floor="
             f"{pg['seconds'] / pg['floor_seconds']:.2f} pg_peak_rss_mb={pg['peak_rss_mb']:.0f}"
         )
