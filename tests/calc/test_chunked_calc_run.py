@@ -66,14 +66,20 @@ def stored(db: Database, run_id: int) -> tuple[dict[str, Any], list[tuple], list
     return totals, coefs, [tuple(i) for i in issues]
 
 
+@pytest.mark.parametrize("boundary", [False, True], ids=["all-entities", "boundary"])
 def test_esg_calc_in_chunks_stores_the_in_memory_run(
-    demo_year: Cli, db: Database, monkeypatch: pytest.MonkeyPatch
+    demo_year: Cli, db: Database, monkeypatch: pytest.MonkeyPatch, boundary: bool
 ) -> None:
+    if boundary:  # rows of entities outside the boundary are in the year, not in the run
+        args = ("--year", str(YEAR), "--family", "energy_ghg", "--include", "PSD")
+        demo_year("boundary", "create", "2024-ghg", *args, "--exclude", "WH")
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")  # in memory
     whole = calc(demo_year)
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", CHUNK_ROWS)
     chunked = calc(demo_year)
     assert chunked["activity_rows"] == whole["activity_rows"] > 10 * int(CHUNK_ROWS)
+    wuhan = [e for e in whole["by_entity"] if e.startswith("WH")]
+    assert bool(wuhan) is not boundary and chunked["boundary"] == whole["boundary"]
     for part in ("totals", "by_entity", "by_gas", "by_activity", "scope3", "unresolved"):
         assert chunked[part] == whole[part], part  # == on floats: the same bits
     assert whole["totals"]["scope2_market_tco2e"] > 0 and whole["scope3"]["by_category"]
