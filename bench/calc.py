@@ -1,7 +1,7 @@
 """Benchmark: ``esg calc`` end to end, the engine alone, and a bare Polars join as the floor.
 
     .venv/bin/python bench/calc.py [--rows N] [--end-to-end] [--postgres URL] [--keep]
-                                   [--engine local|spark]
+                                   [--engine local|spark] [--chunk-rows ROWS]
     .venv/bin/python bench/calc.py --rows N --chunked ROWS [--verify]
 
 Generates N activity rows (default 10,000,000) over ~1,000 entities (real ISO 3166-2
@@ -20,6 +20,12 @@ its parts on the same workspace (the read, the engine) and the floor: Polars' ow
 same stored rows (``pl.read_database``) plus the bare join. Peak memory is that process's
 (with ``--engine spark`` the Spark JVM and its Python workers are not counted in it).
 
+With ``--chunk-rows ROWS`` each database is also timed (in a fresh process) on the path
+``esg calc`` takes with ``ESG_CALC_CHUNK_ROWS=ROWS``: chunks of whole entities read from the
+ledger, the input digest over a streamed pass; the two stored runs are compared (figures
+and input digest) and the chunked run's peak memory is printed. Without it ``esg calc`` is
+timed in memory (``ESG_CALC_CHUNK_ROWS=0``).
+
 Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=… peak_rss_mb=…``
 (``seconds``: the end-to-end run with ``--end-to-end``, else the engine).
 """
@@ -27,8 +33,10 @@ Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=�
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -259,9 +267,11 @@ def populate(target: str, entity_file: Path, activity_file: Path) -> None:
 
 
 def measure(target: str, engine: str = "local") -> None:
-    """In a fresh process: ``run_calculation``, its read and engine, and the floor."""
+    """In a fresh process: ``run_calculation``, its read and engine, and the floor (only
+    the first on the chunked path, whose point is not to hold the year)."""
     from esgledger.calc.runs import load_inputs, run_calculation
     from esgledger.ledger.db import Database
+    from esgledger.settings import get_settings
 
     db = Database(target)
     options = RunOptions(year=2024)
@@ -269,6 +279,18 @@ def measure(target: str, engine: str = "local") -> None:
     e2e_s, summary = timed(lambda: run_calculation(db, options, actor="bench", engine=engine))
     e2e_cpu = time.process_time() - cpu
     e2e_rss = peak_rss_mb()
+    chunk_rows = get_settings().calc_chunk_rows
+    if chunk_rows and summary["activity_rows"] > chunk_rows:
+        print(
+            f"  esg calc, chunks of {chunk_rows:,} rows: {e2e_s:.2f} s ({e2e_cpu:.2f} s CPU), "
+            f"peak {e2e_rss:.0f} MB"
+        )
+        print(
+            f"MEASURED rows={summary['activity_rows']} seconds={e2e_s:.3f} "
+            f"cpu_seconds={e2e_cpu:.3f} peak_rss_mb={e2e_rss:.0f} run_id={summary['run_id']}"
+        )
+        db.dispose()
+        return
     with db.read() as session:
         read_s, inputs = timed(lambda: load_inputs(session, options))
         library = FactorLibrary.load(session)
@@ -297,15 +319,17 @@ def measure(target: str, engine: str = "local") -> None:
         f"MEASURED rows={n} seconds={e2e_s:.3f} cpu_seconds={e2e_cpu:.3f} "
         f"unresolved={summary['unresolved_rows']} read_seconds={read_s:.3f} "
         f"engine_seconds={engine_s:.3f} floor_seconds={floor_s:.3f} "
-        f"floor_join_seconds={floor_join_s:.3f} peak_rss_mb={e2e_rss:.0f}"
+        f"floor_join_seconds={floor_join_s:.3f} peak_rss_mb={e2e_rss:.0f} "
+        f"run_id={summary['run_id']}"
     )
 
 
-def measured(target: str, engine: str) -> dict[str, float]:
+def measured(target: str, engine: str, chunk_rows: int = 0) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, __file__, "--measure", target, "--engine", engine],
         capture_output=True,
         text=True,
+        env={**os.environ, "ESG_CALC_CHUNK_ROWS": str(chunk_rows)},
     )
     if done.returncode != 0:
         sys.exit(f"measuring {target} failed:\n{done.stderr}")
@@ -314,7 +338,25 @@ def measured(target: str, engine: str) -> dict[str, float]:
     return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
 
 
-def end_to_end(n: int, postgres: str | None, keep: bool, engine: str = "local") -> None:
+def same_runs(target: str, first: float, second: float) -> bool:
+    """Whether two stored runs have the same figures (to the bit) and input digest."""
+    from esgledger.calc.runs import get_run
+    from esgledger.ledger.db import Database
+    from esgledger.ledger.run_totals import stored_totals
+
+    db = Database(target)
+    with db.read() as session:
+        a, b = get_run(session, int(first)), get_run(session, int(second))
+        parts = ("totals", "by_entity", "by_gas", "by_activity", "scope3")
+        ta, tb = stored_totals(a.totals), stored_totals(b.totals)
+        same = a.input_digest == b.input_digest and all(ta[p] == tb[p] for p in parts)
+    db.dispose()
+    return same
+
+
+def end_to_end(
+    n: int, postgres: str | None, keep: bool, engine: str = "local", chunk_rows: int = 0
+) -> None:
     folder = Path(tempfile.mkdtemp(prefix="esg-bench-calc-"))
     entity_file, activity_file = write_inputs(n, folder)
     targets = {"sqlite": str(folder / "esg.db")}
@@ -326,13 +368,28 @@ def end_to_end(n: int, postgres: str | None, keep: bool, engine: str = "local") 
         populate(target, entity_file, activity_file)
         print(f"{name}: {n:,} rows imported in {time.perf_counter() - began:.1f} s (untimed)")
         results[name] = measured(target, engine)
+        if chunk_rows:
+            chunked = measured(target, engine, chunk_rows)
+            chunked["identical"] = same_runs(target, results[name]["run_id"], chunked["run_id"])
+            results[f"{name}_chunked"] = chunked
     if keep:
         print(f"kept {folder}")
+    else:  # a 10⁷-row run leaves gigabytes behind
+        shutil.rmtree(folder, ignore_errors=True)
     sqlite = results["sqlite"]
     extra = ""
+    for name in ("sqlite", "postgresql"):
+        if f"{name}_chunked" in results:
+            c = results[f"{name}_chunked"]
+            extra += (
+                f" {name}_chunked_seconds={c['seconds']:.3f} "
+                f"{name}_chunked_cpu_seconds={c['cpu_seconds']:.3f} "
+                f"{name}_chunked_peak_rss_mb={c['peak_rss_mb']:.0f} "
+                f"{name}_chunked_identical={str(bool(c['identical'])).lower()}"
+            )
     if "postgresql" in results:
         pg = results["postgresql"]
-        extra = (
+        extra += (
             f" pg_seconds={pg['seconds']:.3f} pg_ratio_vs_polars_floor="
             f"{pg['seconds'] / pg['floor_seconds']:.2f} pg_peak_rss_mb={pg['peak_rss_mb']:.0f}"
         )
@@ -342,7 +399,8 @@ def end_to_end(n: int, postgres: str | None, keep: bool, engine: str = "local") 
         f"ratio_vs_polars_floor={sqlite['seconds'] / sqlite['floor_seconds']:.2f} "
         f"peak_rss_mb={sqlite['peak_rss_mb']:.0f} cpu_seconds={sqlite['cpu_seconds']:.3f} "
         f"read_seconds={sqlite['read_seconds']:.3f} "
-        f"engine_seconds={sqlite['engine_seconds']:.3f} engine={engine}{extra}"
+        f"engine_seconds={sqlite['engine_seconds']:.3f} engine={engine}{extra} "
+        f"chunk_rows={chunk_rows} load_average={os.getloadavg()[0]:.1f}"
     )
 
 
@@ -359,6 +417,13 @@ def main() -> None:
         "--chunked", type=int, metavar="ROWS", help="the out-of-core engine, ROWS per chunk"
     )
     parser.add_argument("--verify", action="store_true", help="--chunked: also in memory")
+    parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=0,
+        metavar="ROWS",
+        help="--end-to-end: also esg calc on the chunked path (ESG_CALC_CHUNK_ROWS=ROWS)",
+    )
     parser.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.chunked:
@@ -366,7 +431,7 @@ def main() -> None:
     elif args.measure:
         measure(args.measure, args.engine)
     elif args.end_to_end:
-        end_to_end(args.rows, args.postgres, args.keep, args.engine)
+        end_to_end(args.rows, args.postgres, args.keep, args.engine, args.chunk_rows)
     else:
         in_memory(args.rows)
 

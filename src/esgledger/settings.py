@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         "per activity and gas; a larger one stores its input digest and editions only, and "
         "`esg calc explain` recomputes its rows (refused if its inputs changed since).",
     )
+    calc_chunk_rows: int = Field(
+        default=1_000_000,
+        ge=0,
+        description="`esg calc` over a year with more activity rows than this reads and "
+        "computes them in chunks of whole entities of at most this many rows (an entity with "
+        "more is a chunk of its own), so memory stays bounded; the figures and input digest "
+        "are the in-memory run's to the bit (0: always in memory).",
+    )
     spark_master: str = Field(
         default="local[*]",
         description="The Spark master URL `esg calc --engine spark` connects to: local[*] "

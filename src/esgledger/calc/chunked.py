@@ -9,10 +9,11 @@ the figures are the in-memory run's to the bit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import polars as pl
 
+from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
 from esgledger.calc.engine import EngineOutput
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
@@ -58,3 +59,14 @@ def compute_chunked(
         pl.concat(tables) if tables else pl.DataFrame(pl.from_arrow(RECORD_SCHEMA.empty_table()))
     )
     return merge_records(table, entities, library, options)
+
+
+def streamed_csv(batches: Iterable[pl.DataFrame], entities: set[str]) -> Iterator[bytes]:
+    """The CSV of every row of ``batches`` (in id order) of ``entities``, in parts: the bytes
+    of one ``write_csv`` of them all (each value is written alone, so the parts add up)."""
+    yield pl.DataFrame(schema=ACTIVITY_SCHEMA).write_csv().encode()  # the header
+    members = list(entities)
+    for batch in batches:
+        rows = batch.filter(pl.col("entity_id").is_in(members))
+        if rows.height:
+            yield rows.write_csv(include_header=False, float_precision=None).encode()

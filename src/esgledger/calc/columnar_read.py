@@ -11,10 +11,14 @@ prints a float8 with the fewest digits that read back to the same bits.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
+from psycopg import sql as pg_sql
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
 
 ACTIVITY_SCHEMA: dict[str, Any] = {
@@ -32,21 +36,82 @@ _COLUMNS = ", ".join(f'"{c}"' for c in ACTIVITY_SCHEMA)
 _WHERE = "voided_at IS NULL AND start >= {first} AND start <= {last}"
 
 
-def read_activities(session: Session, year: int) -> pl.DataFrame:
-    """Live activity rows starting in ``year``, ordered by id, as ``ACTIVITY_SCHEMA`` columns."""
+def read_activities(
+    session: Session,
+    year: int,
+    *,
+    entities: list[str] | None = None,
+    activities: list[str] | None = None,
+) -> pl.DataFrame:
+    """Live activity rows starting in ``year``, ordered by id, as ``ACTIVITY_SCHEMA`` columns;
+    only those of ``entities`` and of ``activities`` when given (a chunk, the Scope 3 rows)."""
     conn = session.connection()
     driver: Any = conn.connection.driver_connection
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if conn.dialect.name == "postgresql":
-        return _copy_csv(driver, first, last)
-    return _sqlite_batches(driver, first, last)
+        where = _pg_where(driver, first, last, entities=entities, activities=activities)
+        return _copy_csv(driver, where, "")
+    return _sqlite_batches(driver, first, last, entities=entities, activities=activities)
 
 
-def _copy_csv(driver: Any, first: dt.date, last: dt.date) -> pl.DataFrame:
-    # dates made here from an int year: literals, since COPY takes no bound parameters
-    where = _WHERE.format(first=f"DATE '{first.isoformat()}'", last=f"DATE '{last.isoformat()}'")
+def activity_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """The rows of ``read_activities(session, year)`` in id order, at most ``batch_rows`` at a
+    time: a pass over a year that need not fit in memory (the input digest)."""
+    conn = session.connection()
+    driver: Any = conn.connection.driver_connection
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if conn.dialect.name != "postgresql":
+        yield from _sqlite_frames(_sqlite_cursor(driver, first, last), batch_rows)
+        return
+    after = None  # keyset pages: each one a COPY of its own, parsed as a whole
+    while True:
+        where = _pg_where(driver, first, last, after=after)
+        page = _copy_csv(driver, where, f" LIMIT {int(batch_rows)}")
+        if not page.height:
+            return
+        yield page
+        after = int(page["id"][-1])
+
+
+def rows_per_entity(session: Session, year: int) -> dict[str, int]:
+    """Live activity rows starting in ``year``, counted by entity: the chunks' plan."""
+    conn = session.connection()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    query = text(
+        "SELECT entity_id, COUNT(*) FROM activity_records "
+        "WHERE voided_at IS NULL AND start >= :first AND start <= :last GROUP BY entity_id"
+    ).bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+    rows = conn.execute(query, {"first": first, "last": last})
+    return {entity: int(count) for entity, count in rows}
+
+
+def _pg_where(
+    driver: Any,
+    first: dt.date,
+    last: dt.date,
+    *,
+    entities: list[str] | None = None,
+    activities: list[str] | None = None,
+    after: int | None = None,
+) -> str:
+    """The WHERE clause with its values as literals (COPY takes no bound parameters),
+    quoted by the driver."""
+    # dates made here from an int year
+    clauses = [
+        _WHERE.format(first=f"DATE '{first.isoformat()}'", last=f"DATE '{last.isoformat()}'")
+    ]
+    for column, values in (("entity_id", entities), ("activity", activities)):
+        if values is not None:
+            array = pg_sql.Literal(list(values)).as_string(driver)
+            clauses.append(f"{column} = ANY({array}::text[])")
+    if after is not None:
+        clauses.append(f"id > {int(after)}")
+    return " AND ".join(clauses)
+
+
+def _copy_csv(driver: Any, where: str, limit: str) -> pl.DataFrame:
     sql = (
-        f"COPY (SELECT {_COLUMNS} FROM activity_records WHERE {where} ORDER BY id) "
+        f"COPY (SELECT {_COLUMNS} FROM activity_records WHERE {where} ORDER BY id{limit}) "
         # NULL printed as \N, so an empty string and a NULL stay apart
         "TO STDOUT (FORMAT csv, NULL '\\N')"
     )
@@ -66,19 +131,42 @@ def _copy_csv(driver: Any, first: dt.date, last: dt.date) -> pl.DataFrame:
     )
 
 
-def _sqlite_batches(driver: sqlite3.Connection, first: dt.date, last: dt.date) -> pl.DataFrame:
+def _sqlite_cursor(
+    driver: sqlite3.Connection,
+    first: dt.date,
+    last: dt.date,
+    *,
+    entities: list[str] | None = None,
+    activities: list[str] | None = None,
+) -> sqlite3.Cursor:
     where = _WHERE.format(first="?", last="?")
-    cursor = driver.execute(
-        f"SELECT {_COLUMNS} FROM activity_records WHERE {where} ORDER BY id",
-        (first.isoformat(), last.isoformat()),
+    params: list[Any] = [first.isoformat(), last.isoformat()]
+    for column, values in (("entity_id", entities), ("activity", activities)):
+        if values is not None:  # one JSON parameter, whatever the number of values
+            where += f" AND {column} IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(values)))
+    return driver.execute(
+        f"SELECT {_COLUMNS} FROM activity_records WHERE {where} ORDER BY id", params
     )
-    frames = []
-    while batch := cursor.fetchmany(BATCH_ROWS):
-        frames.append(
-            pl.DataFrame(
-                batch, schema={**ACTIVITY_SCHEMA, "start": pl.Utf8}, orient="row"
-            ).with_columns(pl.col("start").str.to_date("%Y-%m-%d"))
-        )
+
+
+def _sqlite_frames(cursor: sqlite3.Cursor, batch_rows: int) -> Iterator[pl.DataFrame]:
+    while batch := cursor.fetchmany(batch_rows):
+        yield pl.DataFrame(
+            batch, schema={**ACTIVITY_SCHEMA, "start": pl.Utf8}, orient="row"
+        ).with_columns(pl.col("start").str.to_date("%Y-%m-%d"))
+
+
+def _sqlite_batches(
+    driver: sqlite3.Connection,
+    first: dt.date,
+    last: dt.date,
+    *,
+    entities: list[str] | None = None,
+    activities: list[str] | None = None,
+) -> pl.DataFrame:
+    cursor = _sqlite_cursor(driver, first, last, entities=entities, activities=activities)
+    frames = list(_sqlite_frames(cursor, BATCH_ROWS))
     if not frames:
         return pl.DataFrame(schema=ACTIVITY_SCHEMA)
     return pl.concat(frames, rechunk=True)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.calc.columnar_read import read_activities
+from esgledger.calc.chunked import compute_chunked, streamed_csv
+from esgledger.calc.columnar_read import activity_batches, read_activities, rows_per_entity
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
@@ -24,7 +26,9 @@ from esgledger.calc.pinning import check_pin_series, pin_refusal
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.scope3 import compute_scope3
+from esgledger.calc.scope3.engine import in_scope3
 from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_screening_gaps
+from esgledger.catalog import activity_types
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -54,9 +58,20 @@ class RunInputs:
     activities: pl.DataFrame
     screening: list[dict[str, Any]] = field(default_factory=list)  # the year's Scope 3 screening
     products: dict[str, Any] = field(default_factory=dict)  # models of categories 11 and 12
+    # a chunked run (``in_chunks``): ``activities`` holds only the rows Scope 3 reads, the
+    # year's rows are counted here and the input digest was taken in a streamed pass
+    rows: int | None = None
+    digest: str | None = None
+
+    @property
+    def activity_rows(self) -> int:
+        """The activity rows of the run, whether held here or read chunk by chunk."""
+        return self.activities.height if self.rows is None else self.rows
 
 
-def load_inputs(session: Session, options: RunOptions) -> RunInputs:
+def load_inputs(session: Session, options: RunOptions, *, scope3_only: bool = False) -> RunInputs:
+    """The run's inputs in this session's snapshot; with ``scope3_only`` only the activity
+    rows the Scope 3 engine reads (a chunked run reads the others a chunk at a time)."""
     boundary = (
         get_boundary(session, options.boundary)
         if options.boundary
@@ -81,7 +96,8 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
         orient="row",
     )
     # read as columns in this session's snapshot; Python row objects cost more than the engine
-    activities = read_activities(session, options.year).filter(
+    wanted = sorted(a for a in activity_types() if in_scope3(a)) if scope3_only else None
+    activities = read_activities(session, options.year, activities=wanted).filter(
         pl.col("entity_id").is_in(entities["entity_id"].to_list())
     )
     screening = screening_of(session, options.year)
@@ -96,6 +112,15 @@ def load_inputs(session: Session, options: RunOptions) -> RunInputs:
 
 def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str]) -> str:
     """One hash over every input that determines the numbers."""
+    activity_csv = [inputs.activities.write_csv(float_precision=None).encode()]
+    return digest_over(inputs, options, editions, activity_csv)
+
+
+def digest_over(
+    inputs: RunInputs, options: RunOptions, editions: dict[str, str], activity_csv: Iterable[bytes]
+) -> str:
+    """``input_digest`` with the activity rows' CSV given in parts (a streamed pass hashes
+    the same bytes as one CSV of every row, so the digest is the same)."""
     h = hashlib.sha256()
     h.update(
         canonical_json(
@@ -103,7 +128,8 @@ def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str
         ).encode()
     )
     h.update(inputs.entities.sort("entity_id").write_csv().encode())
-    h.update(inputs.activities.write_csv(float_precision=None).encode())
+    for part in activity_csv:
+        h.update(part)
     if inputs.screening:  # only then: the digests of runs without a screening stay as they were
         h.update(canonical_json(inputs.screening).encode())
     if inputs.products:  # only then: digests of runs without product models stay as they were
@@ -192,6 +218,51 @@ def run_engine(
     raise InvalidInput(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 
+def with_scope3(
+    out: EngineOutput, inputs: RunInputs, library: FactorLibrary, options: RunOptions
+) -> None:
+    """Scope 3 of the inputs' rows merged into the engine's output."""
+    scope3 = compute_scope3(
+        inputs.activities,
+        inputs.entities,
+        library,
+        options,
+        screening=inputs.screening,
+        products=inputs.products,
+    )
+    merge_scope3(out, scope3)
+
+
+def in_chunks(
+    session: Session, library: FactorLibrary, options: RunOptions, engine: str
+) -> tuple[RunInputs, EngineOutput] | None:
+    """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
+    Scope 1/2 a chunk of whole entities at a time (``calc.chunked``), Scope 3 over its own
+    rows, the input digest over a streamed pass in id order; all in this session's snapshot.
+    None when the year fits in memory (or on Spark, which splits the rows itself)."""
+    chunk_rows = get_settings().calc_chunk_rows
+    if engine != "local" or not chunk_rows:
+        return None
+    counts = rows_per_entity(session, options.year)
+    if sum(counts.values()) <= chunk_rows:
+        return None
+    inputs = load_inputs(session, options, scope3_only=True)
+    members = set(inputs.entities["entity_id"].to_list())
+    counts = {e: n for e, n in counts.items() if e in members}
+    out = compute_chunked(
+        lambda ids: read_activities(session, options.year, entities=ids),
+        counts,
+        chunk_rows,
+        inputs.entities,
+        library,
+        options,
+    )
+    with_scope3(out, inputs, library, options)
+    csv = streamed_csv(activity_batches(session, options.year, chunk_rows), members)
+    digest = digest_over(inputs, options, editions_used(library, out), csv)
+    return replace(inputs, rows=sum(counts.values()), digest=digest), out
+
+
 def run_calculation(
     db: Database, options: RunOptions, *, actor: str, engine: str = "local"
 ) -> dict[str, Any]:
@@ -206,17 +277,14 @@ def run_calculation(
             seen = ledger_head(session)
             library = FactorLibrary.load(session)
             _check_pins(library, options)
-            inputs = load_inputs(session, options)
-        out = run_engine(engine, inputs.activities, inputs.entities, library, options)
-        scope3 = compute_scope3(
-            inputs.activities,
-            inputs.entities,
-            library,
-            options,
-            screening=inputs.screening,
-            products=inputs.products,
-        )
-        merge_scope3(out, scope3)
+            computed = in_chunks(session, library, options, engine)  # None: in memory
+            if computed is None:
+                inputs = load_inputs(session, options)
+        if computed is None:
+            out = run_engine(engine, inputs.activities, inputs.entities, library, options)
+            with_scope3(out, inputs, library, options)
+        else:
+            inputs, out = computed
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
@@ -266,7 +334,7 @@ def _store_run(
     bit for bit.
     """
     editions = editions_used(library, out)
-    keep_rows = out.per_row and inputs.activities.height <= get_settings().calc_lineage_rows
+    keep_rows = out.per_row and inputs.activity_rows <= get_settings().calc_lineage_rows
     run = CalculationRun(
         actor=actor,
         year=options.year,
@@ -274,7 +342,7 @@ def _store_run(
         profile=options.profile,
         options=canonical_json(options.as_dict()),
         editions=canonical_json(editions),
-        input_digest=input_digest(inputs, options, editions),
+        input_digest=inputs.digest or input_digest(inputs, options, editions),
         totals=canonical_json(
             {
                 "totals": out.totals,
@@ -291,7 +359,7 @@ def _store_run(
                 **({} if keep_rows else {"lineage": RECOMPUTED}),
             }
         ),
-        activity_rows=inputs.activities.height,
+        activity_rows=inputs.activity_rows,
         unresolved=out.unresolved.height,
     )
     session.add(run)
