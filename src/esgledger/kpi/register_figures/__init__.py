@@ -3,8 +3,9 @@ them to :data:`esgledger.kpi.register_source.PROVIDERS` (once)."""
 
 from esgledger.kpi.register_figures.ohs import ohs_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
+from esgledger.kpi.register_figures.whistle import whistle_figures
 from esgledger.kpi.register_source import PROVIDERS
 
-for _provider in (ohs_figures, supplier_figures):
+for _provider in (ohs_figures, supplier_figures, whistle_figures):
     if _provider not in PROVIDERS:
         PROVIDERS.append(_provider)

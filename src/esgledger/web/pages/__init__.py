@@ -12,6 +12,7 @@ from esgledger.web.pages import (
     requests,
     review,
     survey,
+    whistle,
 )
 
 PAGE_ROUTERS = (
@@ -20,6 +21,7 @@ PAGE_ROUTERS = (
     requests.router,
     review.router,
     survey.router,
+    whistle.router,
     insight.router,
     assess.router,
     reports.router,
