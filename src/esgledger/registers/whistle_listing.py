@@ -11,10 +11,11 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, require
+from esgledger.ledger.listing import ListParams, Page, paginate
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_models import WhistleCase
 from esgledger.registers.whistle import CASES, closed_within_sla
@@ -92,3 +93,40 @@ def list_cases(
     if overdue:
         rows = [r for r in rows if r["clock"]["overdue"]]
     return {"total": len(rows), "rows": rows[: max(1, min(limit, MAX_LIMIT))]}
+
+
+SORT_KEYS: dict[str, Any] = {  # column attributes, as paginate sorts by them
+    "received": WhistleCase.received_at,
+    "code": WhistleCase.ref,
+    "type": WhistleCase.case_type,
+    "state": WhistleCase.state,
+    "entity": WhistleCase.entity_id,
+}
+
+
+def page_cases(
+    session: Session,
+    user: Principal,
+    params: ListParams,
+    *,
+    state: str | None = None,
+    case_type: str | None = None,
+) -> Page[dict[str, Any]]:
+    """One page of cases for the compliance page: filters, search over code and text, sort."""
+    require(user, "cases.read")
+    stmt = select(WhistleCase)
+    if state:
+        stmt = stmt.where(WhistleCase.state == state)
+    if case_type:
+        stmt = stmt.where(WhistleCase.case_type == case_type)
+    if params.search:
+        text = params.search.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(WhistleCase.ref).contains(text, autoescape=True),
+                func.lower(WhistleCase.description).contains(text, autoescape=True),
+            )
+        )
+    found = paginate(session, stmt, params, SORT_KEYS, (WhistleCase.id.desc(),))
+    now = utcnow()
+    return Page([case_dict(c, now) for c in found.rows], found.total, params)
