@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from esgledger.auth.users import principal
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
+from esgledger.ledger.models import AuditEvent
+from esgledger.ledger.register_models import WhistleCase
 from esgledger.registers import whistle
 from tests.factories import entities_file
 from tests.web.conftest import csrf_of, log_in, make_user
@@ -69,3 +72,26 @@ def test_the_intake_page_takes_one_report_per_link(
     assert sent.status_code == 200 and 'data-testid="case-code"' in sent.text
     assert web.get(f"/speak-up/{token}").status_code == 409
     assert web.get("/speak-up/not-a-token").status_code == 404
+
+
+def test_a_throttled_follow_up_is_refused_and_audited(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    _cases(db, tmp_path)
+    with db.read() as s:
+        code = s.scalars(select(WhistleCase.ref)).first()
+    assert code
+    statuses = []
+    for _ in range(6):
+        form = web.get("/speak-up/follow-up")
+        answer = web.post("/speak-up/follow-up", data={"csrf_token": csrf_of(form.text),
+                          "code": code, "passphrase": "guess"})  # fmt: skip
+        statuses.append(answer.status_code)
+        assert "Traceback" not in answer.text
+    assert statuses == [401] * 5 + [429] and int(answer.headers["Retry-After"]) > 0
+    with db.read() as s:
+        actions = list(
+            s.scalars(select(AuditEvent.action).where(AuditEvent.subject.contains(code)))
+        )
+    assert actions.count("register.whistleblowing.follow_up_failed") == 5
+    assert actions.count("register.whistleblowing.follow_up_throttled") == 1

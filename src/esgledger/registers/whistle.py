@@ -253,6 +253,17 @@ def follow_up(session: Session, code: str, passphrase: str, *, client: str) -> W
     return case
 
 
+def record_throttled(session: Session, code: str, *, client: str, retry_after: int) -> None:
+    """Audit a follow-up refused by the rate limit (in its own transaction, as for logins)."""
+    audit.record(
+        session,
+        actor="anonymous",
+        action=f"register.{REGISTER}.follow_up_throttled",
+        subject=f"{REGISTER}:{code.strip().upper()[:32]}",
+        payload={"client": client[:100], "retry_after": retry_after},
+    )
+
+
 def add_message(session: Session, case: WhistleCase, *, author: str, body: str) -> None:
     """A message on the case, from the reporter or from compliance (audited without text)."""
     session.add(WhistleMessage(case_id=case.id, author=author, body=_text(body, "the message")))

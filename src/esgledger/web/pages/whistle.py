@@ -64,6 +64,10 @@ def follow_up(request: Request, form: AnonymousFormDep) -> Response:
             except whistle.WrongPassphrase as exc:  # commit the counted failure, then answer
                 flash, status = str(exc), 401
     except TooManyAttempts as exc:
+        with database(request).write() as session:
+            whistle.record_throttled(
+                session, code, client=_client(request), retry_after=exc.retry_after
+            )
         wait = f"too many wrong attempts; try again in {exc.retry_after} second(s)"
         page = _page(request, "whistle_follow_up.html", {"case": None, "flash": wait,
                      "flash_kind": "error", "code": code}, status=429)  # fmt: skip
