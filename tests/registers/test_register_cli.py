@@ -69,3 +69,17 @@ def test_whistleblowing_links_counts_cases_and_moves(cli: Cli, tmp_path: Path) -
     assert json.loads(moved.stdout)["state"] == "triaged"
     early = cli("register", "whistle", "move", receipt.code, "closed", "--as", "cora", expect=2)
     assert "the reason for closing without investigation is empty" in early.output
+
+
+def test_a_hotline_report_is_recorded_by_an_officer_and_followed_up(
+    cli: Cli, tmp_path: Path
+) -> None:
+    Workspace(cli.db, tmp_path)
+    cli("user", "add", "cora", "--role", "compliance_officer")
+    args = ("register", "whistle", "record", "WH1", "--channel", "hotline", "--type", "fraud")
+    got = json.loads(cli(*args, "--text", "fuel cards misused", "--as", "cora", "--json").stdout)
+    with cli.db.write() as session:
+        case = whistle.follow_up(session, got["code"], got["passphrase"], client="test")
+        assert (case.entity_id, case.channel, case.case_type) == ("WH1", "hotline", "fraud")
+    bad = cli(*args[:-1], "bribes", "--text", "x", "--as", "cora", expect=2)
+    assert "type 'bribes' is not one of corruption, fraud" in bad.output

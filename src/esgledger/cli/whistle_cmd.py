@@ -47,6 +47,33 @@ def links_cmd(
         console.print(f"/speak-up/{token}", soft_wrap=True)
 
 
+@whistle_app.command("record")
+def record_cmd(
+    entity: Annotated[str, typer.Argument(help="The entity the report is about.")],
+    channel: Annotated[
+        str, typer.Option("--channel", help=f"One of {', '.join(whistle.CHANNELS)}.")
+    ],
+    case_type: Annotated[
+        str, typer.Option("--type", help=f"One of {', '.join(whistle.CASE_TYPES)}.")
+    ],
+    text: Annotated[str, typer.Option("--text", help="What the reporter said.")],
+    as_user: AsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record a report received by hotline, letter or in person; prints, once, the case code
+    and passphrase to give back to the reporter."""
+    with workspace(db).write() as session:
+        receipt = whistle.record_case(
+            session, who(session, as_user), entity=entity, channel=channel,
+            case_type=case_type, description=text,
+        )  # fmt: skip
+    if json:
+        print_json({"code": receipt.code, "passphrase": receipt.passphrase})
+    else:
+        console.print(f"case {receipt.code}, passphrase {receipt.passphrase} (shown once)")
+
+
 @whistle_app.command("counts")
 def counts_cmd(
     year: YearOption = None, as_user: AsOption = None, db: DbOption = None, json: JsonOption = False
