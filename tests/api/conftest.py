@@ -31,6 +31,7 @@ USERS = {
     "rex": ("reviewer", None),
     "aldo": ("auditor", None),
     "resi": ("respondent", None),
+    "cora": ("compliance_officer", None),
 }
 
 

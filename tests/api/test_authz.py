@@ -64,6 +64,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
     ("GET", "/registers/ohs/hours"): Case("kpis.read"),
     ("GET", "/registers/ohs/incidents"): Case("kpis.read"),
+    ("GET", "/registers/whistleblowing/counts"): Case("kpis.read"),
+    ("GET", "/registers/whistleblowing/cases"): Case("cases.read"),
+    ("POST", "/registers/whistleblowing/links"): Case("cases.handle", json={"entity": "SZ1"}),
+    ("POST", "/registers/whistleblowing/cases/{code}/move"): Case(
+        "cases.handle", json={**STALE, "state": "triaged"}
+    ),
     ("GET", "/requests"): Case("requests.read", SOME),
     ("GET", "/requests/overdue"): Case("requests.read", SOME),
     ("GET", "/requests/template"): Case("requests.read", SOME, params={"year": YEAR}),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from esgledger.auth.permissions import ACTIONS, MATRIX, ROLES, PermissionDenied, Principal, can
+from esgledger.auth.permissions import (
+    ACTIONS,
+    CASE_ACTIONS,
+    MATRIX,
+    ROLES,
+    PermissionDenied,
+    Principal,
+    can,
+)
 from esgledger.auth.permissions import require as require_permission
 
 HQ_SUBTREE = frozenset({"HQ", "SZ1"})  # what a grant on HQ expands to in tests/factories.py
@@ -13,49 +21,53 @@ HQ_SUBTREE = frozenset({"HQ", "SZ1"})  # what a grant on HQ expands to in tests/
 # Every role of ROLES appears in every row, so a new role or action cannot go unreviewed.
 MATRIX_TABLE: list[tuple[str, dict[str, bool | str]]] = [
     ("kpis.read", dict(admin=True, esg_manager=True, data_owner="scoped", reviewer=True,
-                       auditor=True, respondent=False)),
+                       auditor=True, respondent=False, compliance_officer=True)),
     ("kpis.write", dict(admin=True, esg_manager=True, data_owner="scoped", reviewer=False,
-                        auditor=False, respondent=False)),
+                        auditor=False, respondent=False, compliance_officer=False)),
     ("activities.write", dict(admin=True, esg_manager=True, data_owner="scoped",
-                              reviewer=False, auditor=False, respondent=False)),
+                              reviewer=False, auditor=False, respondent=False, compliance_officer=False)),
     ("entities.read", dict(admin=True, esg_manager=True, data_owner=True, reviewer=True,
-                           auditor=True, respondent=False)),
+                           auditor=True, respondent=False, compliance_officer=True)),
     ("entities.write", dict(admin=True, esg_manager=True, data_owner=False, reviewer=False,
-                            auditor=False, respondent=False)),
+                            auditor=False, respondent=False, compliance_officer=False)),
     ("factors.write", dict(admin=True, esg_manager=True, data_owner=False, reviewer=False,
-                           auditor=False, respondent=False)),
+                           auditor=False, respondent=False, compliance_officer=False)),
     ("assessments.write", dict(admin=True, esg_manager=True, data_owner=False,
-                               reviewer=False, auditor=False, respondent=False)),
+                               reviewer=False, auditor=False, respondent=False, compliance_officer=False)),
     ("reports.read", dict(admin=True, esg_manager=True, data_owner=False, reviewer=True,
-                          auditor=True, respondent=False)),
+                          auditor=True, respondent=False, compliance_officer=False)),
     ("audit.read", dict(admin=True, esg_manager=True, data_owner=False, reviewer=True,
-                        auditor=True, respondent=False)),
+                        auditor=True, respondent=False, compliance_officer=False)),
     ("users.read", dict(admin=True, esg_manager=True, data_owner=False, reviewer=False,
-                        auditor=True, respondent=False)),
+                        auditor=True, respondent=False, compliance_officer=False)),
     ("users.write", dict(admin=True, esg_manager=False, data_owner=False, reviewer=False,
-                         auditor=False, respondent=False)),
+                         auditor=False, respondent=False, compliance_officer=False)),
     ("requests.read", dict(admin=True, esg_manager=True, data_owner="scoped", reviewer=True,
-                           auditor=True, respondent=False)),
+                           auditor=True, respondent=False, compliance_officer=False)),
     ("evidence.read", dict(admin=True, esg_manager=True, data_owner="scoped", reviewer=True,
-                           auditor=True, respondent=False)),
+                           auditor=True, respondent=False, compliance_officer=False)),
     ("request.issue", dict(admin=True, esg_manager=True, data_owner=False, reviewer=False,
-                           auditor=False, respondent=False)),
+                           auditor=False, respondent=False, compliance_officer=False)),
     ("request.enter", dict(admin=True, esg_manager=True, data_owner="scoped", reviewer=False,
-                           auditor=False, respondent=False)),
+                           auditor=False, respondent=False, compliance_officer=False)),
     ("request.submit", dict(admin=True, esg_manager=True, data_owner="scoped",
-                            reviewer=False, auditor=False, respondent=False)),
+                            reviewer=False, auditor=False, respondent=False, compliance_officer=False)),
     ("request.approve", dict(admin=True, esg_manager=False, data_owner=False, reviewer=True,
-                             auditor=False, respondent=False)),
+                             auditor=False, respondent=False, compliance_officer=False)),
     ("request.return", dict(admin=True, esg_manager=True, data_owner=False, reviewer=True,
-                            auditor=False, respondent=False)),
+                            auditor=False, respondent=False, compliance_officer=False)),
     ("request.lock", dict(admin=True, esg_manager=True, data_owner=False, reviewer=False,
-                          auditor=False, respondent=False)),
+                          auditor=False, respondent=False, compliance_officer=False)),
     ("request.restate", dict(admin=True, esg_manager=True, data_owner=False, reviewer=False,
-                             auditor=False, respondent=False)),
+                             auditor=False, respondent=False, compliance_officer=False)),
     ("evidence.add", dict(admin=True, esg_manager=True, data_owner="scoped", reviewer=False,
-                          auditor=False, respondent=False)),
+                          auditor=False, respondent=False, compliance_officer=False)),
     ("survey.answer", dict(admin=True, esg_manager=False, data_owner=False, reviewer=False,
-                           auditor=False, respondent=True)),
+                           auditor=False, respondent=True, compliance_officer=False)),
+    ("cases.read", dict(admin=False, esg_manager=False, data_owner=False, reviewer=False,
+                        auditor=False, respondent=False, compliance_officer=True)),
+    ("cases.handle", dict(admin=False, esg_manager=False, data_owner=False, reviewer=False,
+                          auditor=False, respondent=False, compliance_officer=True)),
 ]  # fmt: skip
 
 CASES = [(action, role, expected) for action, row in MATRIX_TABLE for role, expected in row.items()]
@@ -80,14 +92,20 @@ def test_role_action_matrix(action: str, role: str, expected: bool | str) -> Non
         assert can(user, action, entity="WH1") is expected
 
 
-def test_auditor_reads_everything_and_changes_nothing() -> None:
+def test_auditor_reads_everything_but_case_content_and_changes_nothing() -> None:
     auditor = Principal("aldo", "auditor")
     for action in ACTIONS:
-        assert can(auditor, action) is action.endswith(".read"), action
+        readable = action.endswith(".read") and action not in CASE_ACTIONS
+        assert can(auditor, action) is readable, action
 
 
-def test_admin_may_do_everything_and_respondent_only_answer() -> None:
-    assert all(can(Principal("ada", "admin"), a) for a in ACTIONS)
+def test_admin_may_do_everything_but_read_cases_and_respondent_only_answer() -> None:
+    """#17: whistleblowing case content is for compliance officers only, admins included."""
+    admin = Principal("ada", "admin")
+    assert all(can(admin, a) for a in ACTIONS if a not in CASE_ACTIONS)
+    assert not any(can(admin, a) for a in CASE_ACTIONS)
+    officer = Principal("cora", "compliance_officer")
+    assert {a for a in ACTIONS if can(officer, a)} == {*CASE_ACTIONS, "kpis.read", "entities.read"}
     assert [a for a in ACTIONS if can(Principal("r", "respondent"), a)] == ["survey.answer"]
 
 

@@ -150,3 +150,12 @@ def test_an_lms_style_xlsx_is_read_from_its_named_sheet(ws: Workspace) -> None:
     again = import_hours(ws.db, path, actor=ACTOR, sheet="hours")  # a corrected file replaces
     assert (again.added, again.replaced) == (0, 2)
     assert counts(ws)[0] == 2
+
+
+def test_an_incident_reaches_corrective_action_on_both_databases(ws: Workspace) -> None:
+    """The state "corrective_action" is 17 characters: it overflowed String(16) on PostgreSQL."""
+    load(ws)
+    for target in ("investigating", "corrective_action", "closed"):
+        with ws.db.write() as session:
+            row = move(session, OhsIncident, INCIDENTS, ref="I-1", target=target, actor=ACTOR)
+    assert row.state == "closed"

@@ -576,3 +576,63 @@ class OhsIncident(Out):
 class OhsIncidentPage(Out):
     total: int
     rows: list[OhsIncident]
+
+
+class WhistleCounts(Out):
+    """Whistleblowing cases counted (no content, no case codes): visible to KPI readers."""
+
+    year: int | None = None
+    received: int
+    by_type: dict[str, int]
+    by_channel: dict[str, int]
+    by_state: dict[str, int]
+    substantiated: int
+    closed: int
+    closed_within_sla: int
+
+
+class WhistleCase(Out):
+    code: str
+    entity: str
+    channel: str
+    type: str
+    received: str
+    description: str
+    state: str
+    investigator: str
+    outcome: str
+    corrective_action: str
+    closed: str | None = None
+    retaliation_note: str
+    clock: SlaClock
+    version: int
+
+
+class WhistleCasePage(Out):
+    total: int
+    rows: list[WhistleCase]
+
+
+class WhistleLinksBody(Body):
+    """`esg register whistle links`: one-time intake links for an entity and channel."""
+
+    entity: Name
+    channel: Name = "web"
+    count: int = Field(default=1, ge=1, le=1000)
+
+
+class WhistleLinks(Out):
+    entity: str
+    channel: str
+    tokens: list[str]
+
+
+class WhistleMoveBody(Body):
+    """`esg register whistle move`: the next state and what it needs."""
+
+    version: Version
+    state: Name
+    investigator: Name = ""
+    outcome: Name = ""
+    corrective_action: str = Field(default="", max_length=8000)
+    note: str = Field(default="", max_length=8000)

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 from esgledger.errors import EsgError
 
-ROLES = ("admin", "esg_manager", "data_owner", "reviewer", "auditor", "respondent")
+ROLES = (
+    "admin",
+    "esg_manager",
+    "data_owner",
+    "reviewer",
+    "auditor",
+    "respondent",
+    "compliance_officer",
+)
 ROLE_HELP = {
     "admin": "everything, including users and tokens",
     "esg_manager": "issues data requests, locks and restates values, runs assessments and reports",
@@ -22,6 +30,7 @@ ROLE_HELP = {
     "reviewer": "approves submitted values or returns them with a comment",
     "auditor": "reads everything, changes nothing",
     "respondent": "answers a survey through its one-time token (assessment module)",
+    "compliance_officer": "handles whistleblowing cases; the only role that reads their content",
 }
 
 # Record kinds of the ledger; each has .read and, unless listed in READ_ONLY, .write.
@@ -53,10 +62,14 @@ WORKFLOW = (
     "evidence.add",
     "survey.answer",
 )
+# Whistleblowing case content: compliance officers only, not even admins or auditors (a
+# reporter's safety depends on it); everyone who reads KPIs sees the counts.
+CASE_ACTIONS = ("cases.read", "cases.handle")
 ACTIONS: tuple[str, ...] = (
     *(f"{k}.read" for k in RECORD_KINDS),
     *(f"{k}.write" for k in RECORD_KINDS if k not in READ_ONLY),
     *WORKFLOW,
+    *CASE_ACTIONS,
 )
 
 _READS = {f"{k}.read" for k in RECORD_KINDS}
@@ -77,7 +90,7 @@ def _g(everywhere: Iterable[str] = (), scoped: Iterable[str] = ()) -> Grants:
 
 
 MATRIX: dict[str, Grants] = {
-    "admin": _g(ACTIONS),
+    "admin": _g(set(ACTIONS) - set(CASE_ACTIONS)),
     "esg_manager": _g(
         _READS
         | _DATA_WRITES
@@ -112,6 +125,7 @@ MATRIX: dict[str, Grants] = {
     ),
     "auditor": _g(_READS),
     "respondent": _g({"survey.answer"}),
+    "compliance_officer": _g({*CASE_ACTIONS, "kpis.read", "entities.read"}),
 }
 
 

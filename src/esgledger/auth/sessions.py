@@ -145,6 +145,32 @@ def _check_rate(
             _refuse(last + pause - now)
 
 
+def check_attempts(
+    session: Session,
+    key: str,
+    *,
+    client: str,
+    policy: SessionPolicy | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The login rate limit for another secret (a case code's passphrase): raise
+    :class:`TooManyAttempts` when ``key`` or ``client`` failed too often in the window."""
+    policy = policy or SessionPolicy.from_settings()
+    _check_rate(session, key[:64], client[:100], policy, now or utcnow())
+
+
+def count_failure(
+    session: Session, key: str, *, client: str, now: dt.datetime | None = None
+) -> None:
+    """Count a wrong secret for ``key`` from ``client`` (as a failed login is counted)."""
+    session.add(LoginFailure(username=key[:64], client=client[:100], at=now or utcnow()))
+    session.flush()
+
+
+def forget_failures(session: Session, key: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.username == key[:64]))
+
+
 def _refuse(wait: dt.timedelta) -> None:
     raise TooManyAttempts(max(1, math.ceil(wait.total_seconds())))
 

@@ -11,13 +11,14 @@ import typer
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
+from esgledger.cli.whistle_cmd import whistle_app
 from esgledger.ledger.register_models import OhsIncident
 from esgledger.registers.listing import list_hours, list_incidents
 from esgledger.registers.ohs import INCIDENTS, import_hours, import_incidents
 from esgledger.registers.transitions import move
 
 register_app = typer.Typer(
-    help="Registers behind social and governance KPIs: OHS hours and incidents.",
+    help="Registers behind social and governance KPIs: OHS, whistleblowing.",
     no_args_is_help=True,
 )
 ohs_app = typer.Typer(
@@ -150,4 +151,5 @@ def move_cmd(
 
 def register(app: typer.Typer) -> None:
     register_app.add_typer(ohs_app, name="ohs")
+    register_app.add_typer(whistle_app, name="whistle")
     app.add_typer(register_app, name="register")

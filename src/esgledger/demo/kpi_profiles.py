@@ -179,6 +179,9 @@ TUNED: dict[str, Profile] = {
     "compliance.whistleblowing.received": _n(40, 70, (-0.1, 0.15)),
     "compliance.whistleblowing.substantiated": _of("compliance.whistleblowing.received", 0.15, 0.3),
     "compliance.whistleblowing.closed": _of("compliance.whistleblowing.received", 0.9, 0.98),
+    "compliance.whistleblowing.closed_within_sla": _of(
+        "compliance.whistleblowing.closed", 0.8, 0.95
+    ),
     "cybersecurity.training_sessions": _n(60, 90),
     "cybersecurity.new_courses": _n(20, 40),
     "cybersecurity.certifications": _n(12, 18, (0.0, 0.15)),

@@ -60,7 +60,7 @@ WRITTEN_ONCE = frozenset(
 )
 
 # Register tables (#17): their rows carry the batch that wrote them, so the batch covers them.
-REGISTER_TABLES = ("ohs_hours", "ohs_incidents")
+REGISTER_TABLES = ("ohs_hours", "ohs_incidents", "whistle_cases")
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]
 

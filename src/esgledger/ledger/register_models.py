@@ -3,7 +3,8 @@
 Each register has its own typed table; rows carry the import batch that wrote them (or none
 when entered one by one), so the batch's data digest (:mod:`esgledger.ledger.digests`)
 covers them, and a ``state`` whose allowed transitions are data in
-:mod:`esgledger.registers.states`. Migration ``0011_registers`` creates them.
+:mod:`esgledger.registers.states`. Migrations ``0011_registers`` (OHS) and
+``0017_registers`` (whistleblowing) create them.
 """
 
 from __future__ import annotations
@@ -57,9 +58,65 @@ class OhsIncident(Base):
     high_consequence: Mapped[bool] = mapped_column(default=False)
     lost_days: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(24))  # "corrective_action" is 17 characters
     state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy reads it once)
+
+
+class WhistleLink(Base):
+    """A one-time intake link for an anonymous report: which entity and channel it serves.
+    Only the SHA-256 of its token is kept; ``used_at`` locks it once a report came in."""
+
+    __tablename__ = "whistle_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    issued_by: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class WhistleCase(Base):
+    """A whistleblowing or grievance case, from intake to closure and the non-retaliation
+    follow-up. Its content is read only by compliance officers; the reporter follows it up
+    with the case code and a passphrase (argon2 hash kept, like passwords)."""
+
+    __tablename__ = "whistle_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(16), unique=True)  # the case code
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    case_type: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    passphrase_hash: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    state: Mapped[str] = mapped_column(String(24))
+    state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    investigator: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # substantiated | unsubstantiated
+    corrective_action: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    retaliation_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy reads it once)
+
+
+class WhistleMessage(Base):
+    """A message on a case: from the reporter (through the follow-up page) or to them."""
+
+    __tablename__ = "whistle_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("whistle_cases.id"), index=True)
+    author: Mapped[str] = mapped_column(String(16))  # reporter | compliance
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

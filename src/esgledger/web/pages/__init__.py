@@ -8,10 +8,12 @@ from esgledger.web.pages import (
     dashboard,
     insight,
     login,
+    registers,
     reports,
     requests,
     review,
     survey,
+    whistle,
 )
 
 PAGE_ROUTERS = (
@@ -20,6 +22,8 @@ PAGE_ROUTERS = (
     requests.router,
     review.router,
     survey.router,
+    registers.router,
+    whistle.router,
     insight.router,
     assess.router,
     reports.router,

@@ -1,0 +1,50 @@
+"""Page: the whistleblowing register for staff — counts for every KPI reader, the cases
+themselves (search, filters, sort, pages) for compliance officers only.
+
+A user without ``cases.read`` gets the same page with the counts and no list: no code, no
+text, no investigator; the content never reaches their browser.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from esgledger.auth.permissions import can
+from esgledger.http_shared.paging import params_from
+from esgledger.registers.whistle import CASE_TYPES, CASES
+from esgledger.registers.whistle_listing import SORT_KEYS, case_counts, page_cases
+from esgledger.web.deps import UserDep, database
+from esgledger.web.listing import ListView
+from esgledger.web.templating import render
+
+router = APIRouter()
+Text = Annotated[str | None, Query(max_length=32)]
+PAGE_SIZE = 50
+
+
+@router.get("/registers/whistleblowing")
+def whistleblowing(
+    request: Request, user: UserDep, state: Text = None, type: Text = None
+) -> Response:
+    params = params_from(request, tuple(SORT_KEYS), "-received", default_limit=PAGE_SIZE)
+    state, case_type = (state or "").strip() or None, (type or "").strip() or None
+    with database(request).read() as session:
+        counts = case_counts(session, user)
+        page = (
+            page_cases(session, user, params, state=state, case_type=case_type)
+            if can(user, "cases.read")
+            else None
+        )
+    context = {
+        "counts": counts,
+        "cases": page.rows if page else None,
+        "listing": ListView(request.url, page) if page else None,
+        "state": state,
+        "case_type": case_type,
+        "states": CASES.states,
+        "types": CASE_TYPES,
+    }
+    return render(request, "registers_whistleblowing.html", context)
