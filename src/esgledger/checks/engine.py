@@ -26,6 +26,7 @@ from esgledger.checks.supplier_actions import overdue_actions
 from esgledger.checks.yoy import jumps
 from esgledger.errors import InvalidInput, NotFound
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.inputs import StoredInputs
 from esgledger.ledger.activities import live
 from esgledger.ledger.boundaries import get_boundary
 from esgledger.ledger.models import ActivityRecord, CalculationRun, KpiValue
@@ -61,6 +62,7 @@ def run_checks(
     claims: dict[str, list[str]] | None = None,
     yoy_threshold: float = DEFAULT_YOY_THRESHOLD,
     tables: Mapping[int, dict[tuple[str, str], KpiFigure]] | None = None,
+    inputs: StoredInputs | None = None,
 ) -> list[Finding]:
     """Every finding for ``year``, acknowledged ones included (``finding.acknowledged``).
 
@@ -68,7 +70,9 @@ def run_checks(
     (or file) of Markdown sections; ``claims`` maps content-index disclosures to metric ids
     (default: the catalog's GRI references). ``tables`` are KPI tables by year that the
     caller computed already on this session's ledger state with the same ``boundary`` (the
-    report's appendix), so the checks do not compute them a second time. Example::
+    report's appendix), so the checks do not compute them a second time; ``inputs`` are the
+    stored rows and activity sums the caller read for them (:mod:`esgledger.kpi.inputs`),
+    used for the years they cover. Example::
 
         with db.read() as session:
             errors = [f for f in run_checks(session, 2025) if f.severity == "error"]
@@ -86,6 +90,7 @@ def run_checks(
         narrative=Path(narrative) if narrative is not None else None,
         claims=claims,
         yoy_threshold=yoy_threshold,
+        inputs=inputs,
     )
     ctx.share_tables(tables or {})
     seen: dict[str, Finding] = {}
