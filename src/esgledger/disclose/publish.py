@@ -192,6 +192,7 @@ def publish_report(
         inputs = read_inputs(session, year - max(years, CHECKED_YEARS) + 1, year)
         shared = kpi_series_and_tables(session, year, years=years, inputs=inputs)
         findings = year_findings(session, year, sections, tables=shared[1], inputs=inputs)
+        del inputs  # every stored row of the years: not held while the report renders
         if archive_as is not None:
             require_no_open_errors(year, findings)
         model, printed = prepare_report(

@@ -70,11 +70,35 @@ def _rows(session: Session, *where: object) -> list[KpiRow]:
     result = conn.exec_driver_sql(str(compiled), params)
     cursor = result.cursor
     out: list[KpiRow] = []
+    # The driver makes a new string (and year) object per cell, while a year of a thousand
+    # entities holds a few hundred distinct entities, metrics, breakdowns, units, statuses
+    # and sources: one shared object each keeps about half of the 600 bytes a row costs.
+    shared: dict[object, Any] = {}
+    one = shared.setdefault
     try:
         while batch := cursor.fetchmany(_BATCH):
             out += [
                 _make(
-                    (i, e, y, m, d, v, dec, u, s, q, bool(pr), src, n, bool(cur), r, w, b, bool(p))
+                    (
+                        i,
+                        one(e, e),
+                        one(y, y),
+                        one(m, m),
+                        one(d, d),
+                        v,
+                        dec,
+                        one(u, u),
+                        one(s, s),
+                        one(q, q),
+                        bool(pr),
+                        one(src, src),
+                        n,
+                        bool(cur),
+                        r,
+                        w,
+                        b,
+                        bool(p),
+                    )
                 )
                 for i, e, y, m, d, v, dec, u, s, q, pr, src, n, cur, r, w, b, p in batch
             ]
