@@ -18,6 +18,7 @@ from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
 from esgledger.ledger.models import ActivityRecord, CalculationCoefficient
+from esgledger.ledger.run_totals import stored_totals
 
 QUANTITIES = (
     "energy_direct",
@@ -144,7 +145,7 @@ def explain(
                 "flags": [f for f in coef.flags.split(";") if f],
             }
         )
-    short = set(json.loads(run.totals).get("incomplete_figures", []))
+    short = set(stored_totals(run.totals).get("incomplete_figures", []))
     return {
         "run_id": run.id,
         "year": run.year,

@@ -43,6 +43,7 @@ from esgledger.ledger.models import (
     Entity,
 )
 from esgledger.ledger.products import load_products
+from esgledger.ledger.run_totals import stored_totals
 from esgledger.ledger.scope3_screening import screening_of
 from esgledger.settings import get_settings
 
@@ -142,7 +143,7 @@ RECOMPUTED = "recomputed"  # a run's stored ``lineage``: its result rows are not
 
 def results_stored(run: CalculationRun) -> bool:
     """Whether the run stored a result row per activity × gas (else they are recomputed)."""
-    return bool(json.loads(run.totals).get("lineage") != RECOMPUTED)
+    return bool(stored_totals(run.totals).get("lineage") != RECOMPUTED)
 
 
 def editions_used(library: FactorLibrary, out: EngineOutput) -> dict[str, str]:
@@ -412,7 +413,7 @@ def run_summary(
     unresolved: list[dict[str, Any]] | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    stored = json.loads(run.totals)
+    stored = stored_totals(run.totals)
     options = json.loads(run.options)
     return {
         "run_id": run.id,

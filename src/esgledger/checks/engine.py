@@ -28,6 +28,7 @@ from esgledger.checks.supplier_actions import overdue_actions
 from esgledger.checks.yoy import jumps
 from esgledger.errors import InvalidInput, NotFound
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.inputs import StoredInputs
 from esgledger.ledger.activities import live
 from esgledger.ledger.boundaries import get_boundary
 from esgledger.ledger.models import ActivityRecord, CalculationRun, KpiValue
@@ -86,6 +87,7 @@ def run_checks(
     claims: dict[str, list[str]] | None = None,
     yoy_threshold: float = DEFAULT_YOY_THRESHOLD,
     tables: Mapping[int, dict[tuple[str, str], KpiFigure]] | None = None,
+    inputs: StoredInputs | None = None,
 ) -> list[Finding]:
     """Every finding for ``year``, acknowledged ones included (``finding.acknowledged``).
 
@@ -93,14 +95,16 @@ def run_checks(
     (or file) of Markdown sections; ``claims`` maps content-index disclosures to metric ids
     (default: the catalog's GRI references). ``tables`` are KPI tables by year that the
     caller computed already on this session's ledger state with the same ``boundary`` (the
-    report's appendix), so the checks do not compute them a second time. Example::
+    report's appendix), so the checks do not compute them a second time; ``inputs`` are the
+    stored rows and activity sums the caller read for them (:mod:`esgledger.kpi.inputs`),
+    used for the years they cover. Example::
 
         with db.read() as session:
             errors = [f for f in run_checks(session, 2025) if f.severity == "error"]
     """
     ctx = check_context(
         session, year, boundary=boundary, narrative=narrative, claims=claims,
-        yoy_threshold=yoy_threshold,
+        yoy_threshold=yoy_threshold, inputs=inputs,
     )  # fmt: skip
     ctx.share_tables(tables or {})
     return merged(rule_findings(ctx), acknowledgements(session))
@@ -114,6 +118,7 @@ def check_context(
     narrative: str | Path | None = None,
     claims: dict[str, list[str]] | None = None,
     yoy_threshold: float = DEFAULT_YOY_THRESHOLD,
+    inputs: StoredInputs | None = None,
 ) -> CheckContext:
     """The inputs of one run of the checks, validated (see :func:`run_checks`)."""
     if not 1900 <= year <= 2100:
@@ -129,6 +134,7 @@ def check_context(
         narrative=Path(narrative) if narrative is not None else None,
         claims=claims,
         yoy_threshold=yoy_threshold,
+        inputs=inputs,
     )
 
 

@@ -38,11 +38,16 @@ def unit_changes(ctx: CheckContext) -> list[Finding]:
     """Per metric and year of the span, stored units of another dimension than the catalog's."""
     odd: dict[tuple[str, int], list[KpiRow]] = defaultdict(list)
     fitting: dict[str, set[int]] = defaultdict(set)
+    catalog = metrics()
+    fits: dict[tuple[str, str], bool] = {}  # (metric, unit) → same dimension; a few units
     for v in ctx.stored:
-        metric = metrics().get(v.metric_id)
+        metric = catalog.get(v.metric_id)
         if not v.is_current or metric is None or v.status != "reported":
             continue
-        if _dimension(v.unit) == _dimension(metric.unit):
+        pair = (metric.id, v.unit)
+        if pair not in fits:
+            fits[pair] = _dimension(v.unit) == _dimension(metric.unit)
+        if fits[pair]:
             fitting[metric.id].add(v.year)
         else:
             odd[(metric.id, v.year)].append(v)
@@ -82,9 +87,12 @@ def unit_changes(ctx: CheckContext) -> list[Finding]:
 
 def definition_changes(ctx: CheckContext) -> list[Finding]:
     out = []
+    catalog = metrics()
     for v in ctx.stored:
-        metric = metrics().get(v.metric_id)
-        if not v.is_current or metric is None or not DEFINITION_NOTE.search(v.note or ""):
+        if not v.is_current or not v.note or not DEFINITION_NOTE.search(v.note):
+            continue
+        metric = catalog.get(v.metric_id)
+        if metric is None:
             continue
         out.append(
             Finding(

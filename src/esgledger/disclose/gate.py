@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from esgledger.checks import ERROR, Finding, run_checks
 from esgledger.errors import EsgError, Exit
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.inputs import StoredInputs
 
 
 class PublicationBlocked(EsgError):
@@ -31,10 +32,12 @@ def year_findings(
     narrative: Path | None = None,
     *,
     tables: Mapping[int, dict[tuple[str, str], KpiFigure]] | None = None,
+    inputs: StoredInputs | None = None,
 ) -> list[Finding]:
     """The year's findings, acknowledged ones included, as `esg check --year` finds them;
-    ``tables`` are the report's KPI tables of this ledger state, so they are computed once."""
-    return run_checks(session, year, narrative=narrative, tables=tables)
+    ``tables`` are the report's KPI tables of this ledger state and ``inputs`` the stored
+    rows they were built from, so neither is computed or read twice."""
+    return run_checks(session, year, narrative=narrative, tables=tables, inputs=inputs)
 
 
 def require_no_open_errors(year: int, findings: list[Finding]) -> None:

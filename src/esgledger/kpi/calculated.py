@@ -91,11 +91,14 @@ def entity_activity_values(
     activity = metric.calc_key.removeprefix("activity:")
     out: dict[str, float] = {}
     skipped: set[str] = set()
+    factors: dict[str, float | None] = {}  # a thousand entities report in a few units
     for (kind, entity), parts in sums.items():
         if kind != activity:
             continue
         for unit, quantity in parts:
-            factor = to_metric_unit(activity, unit, metric.unit)
+            if unit not in factors:
+                factors[unit] = to_metric_unit(activity, unit, metric.unit)
+            factor = factors[unit]
             if factor is None:
                 skipped.add(unit)
             else:

@@ -24,6 +24,7 @@ from esgledger.kpi.calculated import (
     latest_run,
 )
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.inputs import StoredInputs
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.kpi.unresolved import LINE
 from esgledger.kpi.values import kpi_table
@@ -129,13 +130,30 @@ SeriesAndTables = tuple[dict[str, Any], dict[int, dict[tuple[str, str], KpiFigur
 
 
 def kpi_series_and_tables(
-    session: Session, year: int, *, years: int = 3, boundary: str | None = None
+    session: Session,
+    year: int,
+    *,
+    years: int = 3,
+    boundary: str | None = None,
+    inputs: StoredInputs | None = None,
 ) -> SeriesAndTables:
-    """The series and the per-year KPI tables it was built from (for callers needing both)."""
+    """The series and the per-year KPI tables it was built from (for callers needing both);
+    ``inputs`` are the stored rows and activity sums of this ledger state when the caller
+    has read them already (used only when they cover every year of the series)."""
     span = list(range(year - years + 1, year + 1))
-    sums = activity_sums_by_year(session, span)  # read once, used by tables and like-for-like
+    if inputs is None or not inputs.covers(span[0], span[-1]):
+        inputs = None
+        sums = activity_sums_by_year(session, span)  # read once: tables and like-for-like
+    else:
+        sums = inputs.sums
     tables = {
-        y: kpi_table(session, y, boundary=boundary if y == year else None, sums=sums[y])
+        y: kpi_table(
+            session,
+            y,
+            boundary=boundary if y == year else None,
+            sums=sums[y],
+            rows=inputs.figure_rows(y) if inputs is not None else None,
+        )
         for y in span
     }
     scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}

@@ -7,7 +7,6 @@ the rule that chose them, and whether the method was used or only shown beside i
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from esgledger.calc.explain import factor_detail
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.scope3.categories import CATEGORIES, category_key
 from esgledger.ledger.models import ActivityRecord, CalculationRun
+from esgledger.ledger.run_totals import stored_totals
 
 PRODUCT_KEYS = (
     "product",
@@ -50,7 +50,7 @@ def explain_scope3(
     session: Session, run: CalculationRun, keys: list[str], *, entity: str | None, limit: int
 ) -> dict[str, Any]:
     """Figures and contributing lines of the named categories of one stored run."""
-    stored = json.loads(run.totals).get("scope3") or {"by_category": {}, "lines": []}
+    stored = stored_totals(run.totals).get("scope3") or {"by_category": {}, "lines": []}
     library = FactorLibrary.load(session)
     lines = [
         line

@@ -1,0 +1,109 @@
+"""One report run reads the stored KPI rows and the activity sums of its years once: the
+appendix's KPI tables and the publication gate's checks share them (#12: at 1,000 entities
+the second reading of 360,000 rows cost seconds of every ``esg report``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from esgledger.checks import run_checks
+from esgledger.disclose.publish import publish_report
+from esgledger.kpi.inputs import read_inputs
+from esgledger.kpi.series import kpi_series_and_tables
+from esgledger.ledger.db import Database
+from tests.checks.workspace import Workspace, kpi
+
+YEAR = 2025
+
+
+@pytest.fixture
+def ws(db: Database, tmp_path: Path) -> Workspace:
+    ws = Workspace(db, tmp_path)
+    ws.activities(
+        [
+            ("SZ1", 2024, "electricity.purchased", 400, "MWh"),
+            ("SZ1", 2025, "electricity.purchased", 500, "MWh"),
+            ("WH1", 2025, "fuel.diesel", 10, "t"),
+        ]
+    )
+    ws.kpis(
+        kpi("economy.revenue", "1000.00", "RMB million", 2024),
+        kpi("economy.revenue", "1080.00", "RMB million"),
+        kpi("economy.cash_dividend", "0.05", "RMB billion", preliminary="yes"),
+        {
+            "entity": "SZ1",
+            "metric": "packaging.plastics",
+            "value": "2.5",
+            "unit": "t",
+            "year": 2025,
+        },
+        {
+            "entity": "WH1",
+            "metric": "packaging.plastics",
+            "value": "1.25",
+            "unit": "t",
+            "year": 2025,
+        },
+        {"entity": "WH1", "metric": "packaging.plastics", "value": "1", "unit": "t", "year": 2024},
+    )
+    ws.calc(YEAR)
+    return ws
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """The SQL the database is sent while the block runs."""
+    sent: list[str] = []
+
+    def seen(conn: object, cursor: object, sql: str, *args: object) -> None:
+        sent.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+
+def kpi_row_reads(sent: list[str]) -> list[str]:
+    return [s for s in sent if "FROM kpi_values" in s and "AS pending" in s]
+
+
+def activity_sum_reads(sent: list[str]) -> list[str]:
+    return [s for s in sent if "sum(activity_records.quantity)" in s.replace("SUM", "sum")]
+
+
+def test_a_report_reads_kpi_rows_and_activity_sums_once(ws: Workspace, tmp_path: Path) -> None:
+    with statements(ws.db) as sent:
+        publish_report(ws.db, YEAR, out=tmp_path / "report", formats=["html"])
+    assert len(kpi_row_reads(sent)) == 1
+    assert len(activity_sum_reads(sent)) == 1
+
+
+def test_shared_inputs_give_the_figures_and_findings_read_alone(ws: Workspace) -> None:
+    with ws.db.read() as session:
+        series_alone, tables_alone = kpi_series_and_tables(session, YEAR)
+        findings_alone = run_checks(session, YEAR)
+        inputs = read_inputs(session, YEAR - 2, YEAR)
+        series, tables = kpi_series_and_tables(session, YEAR, inputs=inputs)
+        findings = run_checks(session, YEAR, tables=tables, inputs=inputs)
+    assert series == series_alone
+    assert {y: {k: f.as_dict() for k, f in t.items()} for y, t in tables.items()} == {
+        y: {k: f.as_dict() for k, f in t.items()} for y, t in tables_alone.items()
+    }
+    assert [f.as_dict() for f in findings] == [f.as_dict() for f in findings_alone]
+    assert any(f.rule == "preliminary.value" for f in findings)
+
+
+def test_inputs_of_other_years_are_not_used(ws: Workspace) -> None:
+    """Inputs read for a span that misses a year of the checks are ignored, not trusted."""
+    with ws.db.read() as session:
+        alone = run_checks(session, YEAR)
+        narrow = read_inputs(session, YEAR, YEAR)  # the checks look back three years
+        findings = run_checks(session, YEAR, inputs=narrow)
+    assert [f.as_dict() for f in findings] == [f.as_dict() for f in alone]
