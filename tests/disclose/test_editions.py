@@ -299,3 +299,19 @@ def test_an_unknown_language_is_refused(demo: Path) -> None:
     result = _report(demo / "esg.db", demo / "x", demo, "fr", "html")
     assert result.exit_code == 2
     assert "--lang 'fr': use en, zh or zh,en" in result.output
+
+
+def test_the_tiles_print_the_same_figures_with_chinese_units(written: dict[str, str]) -> None:
+    def tiles(path: str) -> list[str]:
+        html = Path(path).read_text(encoding="utf-8")
+        return re.findall(r'<p class="tile-value">([^<]*)', html)
+
+    english, chinese = tiles(written["html"]), tiles(written["zh.html"])
+    assert len(english) == len(chinese) >= 4
+
+    def number(tile: str) -> str:
+        return tile.split()[0]
+
+    assert [number(t) for t in english] == [number(t) for t in chinese]
+    assert any(t.endswith("吨二氧化碳当量") for t in chinese)
+    assert not any(re.search(r"[A-Za-z]{3,}", t) for t in chinese), chinese

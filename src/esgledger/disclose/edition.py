@@ -21,7 +21,13 @@ from esgledger.catalog.messages import N_, translate
 from esgledger.catalog.translations import catalog_keys, text
 from esgledger.disclose.anchors import rendered_anchors
 from esgledger.disclose.headings import ELEMENT_TITLES_ZH
-from esgledger.disclose.narrative import Section, load_sections
+from esgledger.disclose.narrative import (
+    Section,
+    format_value,
+    like_for_like_change,
+    load_sections,
+    percent,
+)
 from esgledger.disclose.quality import acknowledged_figures
 from esgledger.disclose.render import render_html
 from esgledger.disclose.report import AREA_TITLES, AppendixRow, AppendixTable, ReportModel
@@ -157,6 +163,26 @@ def _indices(
     return out
 
 
+def _tiles(model: ReportModel, lang: str) -> list[dict[str, Any]]:
+    """The at-a-glance tiles with the unit and the like-for-like caveat in ``lang``."""
+    rows = {r["metric"]: r for r in model.series["kpis"] if not r["dims"]}
+    out = []
+    for tile in model.extras.get("tiles", []):
+        row, metric = rows[tile["metric"]], metrics()[tile["metric"]]
+        unit = text("unit", metric.published_unit or metric.unit, lang)
+        value = format_value(row["values"][model.years[-1]], 0, unit)
+        caveat = tile["caveat"]
+        if caveat and like_for_like_change(model.series, tile["metric"]) is not None:
+            changed = percent(row["change_pct"])
+            caveat = translate("like-for-like; %(change)s on the changed boundary", lang) % {
+                "change": changed
+            }
+        elif caveat:
+            caveat = translate("boundary changed: not like-for-like", lang)
+        out.append({**tile, "value": value, "caveat": caveat})
+    return out
+
+
 def _family(boundary: dict[str, Any], lang: str) -> str:
     title = FAMILY_TITLES[boundary["family"]]
     return translate(title, lang)
@@ -179,6 +205,7 @@ def translated_model(
         model,
         sections=sections,
         boundaries=boundaries,
+        extras={**model.extras, "tiles": _tiles(model, lang)},
         appendix=appendix,
         indices=_indices(model.indices, labels, lang),
     )

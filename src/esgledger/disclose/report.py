@@ -281,8 +281,9 @@ def _tile_change(row: dict[str, Any], series: dict[str, Any]) -> tuple[str, str]
         return percent(change), ""
     lfl = like_for_like_change(series, row["metric"])
     if lfl is not None:
-        return percent(lfl), f"like-for-like; {percent(change)} on the changed boundary"
-    return percent(change), "boundary changed: not like-for-like"
+        caveat = N_("like-for-like; %(change)s on the changed boundary")
+        return percent(lfl), caveat % {"change": percent(change)}
+    return percent(change), N_("boundary changed: not like-for-like")
 
 
 def _tiles(
