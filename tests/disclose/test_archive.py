@@ -62,9 +62,14 @@ def test_the_demo_report_is_served_as_published(demo_build: DemoBuild, tmp_path:
     try:
         with db.read() as session:
             rows = list_published(session)
-        assert {r.format for r in rows} == {"html", "pdf", "xlsx"} and {
-            r.edition for r in rows
-        } == {1}
+        assert {r.format for r in rows} == {
+            "html",
+            "pdf",
+            "xlsx",
+            "zh.html",
+            "zh.pdf",
+            "zh.xlsx",
+        } and {r.edition for r in rows} == {1}
         on_disk = {r.format: (demo_build.out / "report" / r.filename).read_bytes() for r in rows}
         with db.write() as session:
             add_user(session, username="bot", role="auditor", actor="test")

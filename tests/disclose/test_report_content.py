@@ -27,12 +27,12 @@ from tests.conftest import DemoBuild
 
 
 def _html(demo_build: DemoBuild) -> str:
-    return next((demo_build.out / "report").glob("esg-report-*.html")).read_text(encoding="utf-8")
+    return next((demo_build.out / "report").glob("esg-report-????.html")).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def pdf_text(demo_build: DemoBuild) -> str:
-    pdf = next((demo_build.out / "report").glob("esg-report-*.pdf"))
+    pdf = next((demo_build.out / "report").glob("esg-report-????.pdf"))
     return "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
 
 

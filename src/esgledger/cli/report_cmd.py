@@ -9,6 +9,7 @@ import typer
 
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json
+from esgledger.disclose.edition import parse_langs
 from esgledger.disclose.publish import publish_report
 from esgledger.errors import InvalidInput
 
@@ -37,6 +38,15 @@ def report(
             "without it the report says it is not externally assured.",
         ),
     ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="Editions, comma-separated: en, zh or zh,en. One ledger, the same figures; "
+            "the Chinese edition reads NAME.zh.md beside each narrative section and its files "
+            "are named esg-report-YEAR.zh.*.",
+        ),
+    ] = "en",
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -51,6 +61,7 @@ def report(
     unknown = [f for f in formats if f not in ("html", "pdf", "xlsx")]
     if unknown or not formats:
         raise InvalidInput(f"--format {format!r}: use html, pdf and/or xlsx, comma-separated")
+    langs = parse_langs(lang)
     written = publish_report(
         workspace(db),
         year,
@@ -60,6 +71,7 @@ def report(
         years=years,
         archive_as=None if preview else actor(),
         assurance=assurance,
+        langs=tuple(langs),
     )
     if json:
         print_json(written)

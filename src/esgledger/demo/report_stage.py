@@ -21,7 +21,8 @@ def copy_narratives(target: Path) -> Path:
 
 
 def report_stage(ctx: DemoContext) -> StageReport:
-    """HTML, PDF and XLSX of the report year, into ``<out>/report``."""
+    """HTML, PDF and XLSX of the report year, into ``<out>/report``: the English edition and
+    the Chinese one (``esg-report-YEAR.zh.*``, from the ``NAME.zh.md`` narratives)."""
     from esgledger.disclose.publish import publish_report
 
     if ctx.out_dir is None:
@@ -34,6 +35,7 @@ def report_stage(ctx: DemoContext) -> StageReport:
         formats=["html", "pdf", "xlsx"],
         sections=sections,
         archive_as=ctx.actor,
+        langs=("en", "zh"),
     )
     return {
         fmt: Path(path).relative_to(ctx.out_dir).as_posix()

@@ -42,7 +42,7 @@ def archive_files(
             edition=edition,
             format=kind,
             filename=Path(path).name,
-            media_type=MEDIA_TYPES.get(kind, "application/octet-stream"),
+            media_type=MEDIA_TYPES.get(kind.rpartition(".")[2], "application/octet-stream"),
             size=len(content),
             sha256=hashlib.sha256(content).hexdigest(),
             content=content,

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_
 from esgledger.disclose import headings, labels
 from esgledger.disclose.charts import with_alt
 from esgledger.disclose.material_topics import changes_since, managed_topics, material_rows
@@ -84,7 +85,7 @@ def materiality_chapter(
             h=headings,
         )
     )
-    return {"anchor": "materiality", "title": "Double materiality assessment", "html": html}
+    return {"anchor": "materiality", "title": N_("Double materiality assessment"), "html": html}
 
 
 CARBON_PRICE = re.compile(r"carbon[- ]pric|price of (ghg|carbon|emissions)", re.I)
@@ -146,7 +147,7 @@ def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
     )
     return {
         "anchor": "risk-management",
-        "title": "Risks and climate-related risks and opportunities",
+        "title": N_("Risks and climate-related risks and opportunities"),
         "html": html,
     }
 
@@ -166,7 +167,7 @@ def targets_chapter(session: Session, year: int) -> dict[str, Any] | None:
         row["target_text"] = format_value(row["target_value"], precision, row["unit"])
         row["pathway_text"] = format_value(row["pathway"], precision, row["unit"])
     html = _env().get_template("targets.html.j2").render(rows=rows, year=year)
-    return {"anchor": "targets", "title": "Targets and progress", "html": html}
+    return {"anchor": "targets", "title": N_("Targets and progress"), "html": html}
 
 
 def assessment_chapters(

@@ -42,6 +42,14 @@ ELEMENT_TITLES = {
     "management": "Impact, risk and opportunity management",
     "metrics": "Metrics and targets",
 }
+# The same four as the Chinese edition's headings (SZSE No. 17's 治理、战略、影响、风险和机遇管理、
+# 指标与目标), recognised in a Chinese narrative as the English ones are.
+ELEMENT_TITLES_ZH = {
+    "governance": "治理",
+    "strategy": "战略",
+    "management": "影响、风险和机遇管理",
+    "metrics": "指标与目标",
+}
 
 
 def element_id(chapter: str, element: str) -> str:

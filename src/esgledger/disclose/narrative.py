@@ -30,6 +30,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from esgledger.catalog import Metric, metrics
+from esgledger.catalog.messages import translate
+from esgledger.catalog.translations import LANGS
+from esgledger.catalog.translations import text as catalog_text
 from esgledger.disclose.footnotes import (
     ChapterNotes,
     boundary_caveat,
@@ -38,7 +41,8 @@ from esgledger.disclose.footnotes import (
     quality_mark,
     strip_marks,
 )
-from esgledger.disclose.headings import ELEMENT_TITLES, element_id
+from esgledger.disclose.headings import ELEMENT_TITLES, ELEMENT_TITLES_ZH, element_id
+from esgledger.disclose.locale_format import long_date
 from esgledger.disclose.narrative_lint import Printed, lint_narrative
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, dims_text
@@ -143,6 +147,7 @@ def bind(
     printed: list[Printed] | None = None,
     notes: ChapterNotes | None = None,
     acknowledged: Mapping[tuple[str, int], list[int]] | None = None,
+    lang: str = "en",
 ) -> str:
     """Replace every tag in ``text`` by its figure; refuse unknown metrics and missing values.
 
@@ -151,6 +156,7 @@ def bind(
     ``notes`` a figure with a caveat (restated, estimate, boundary change …) carries a
     footnote marker (:mod:`esgledger.disclose.footnotes`); ``acknowledged`` (figure → entries
     of the data-quality statement) puts a marker to each acknowledged finding about it.
+    ``lang`` is the edition's: a Chinese narrative prints the units and words in Chinese.
     """
     mark: Callable[[str], str] = notes.mark if notes is not None else (lambda _caveat: "")
     catalog = metrics()
@@ -171,7 +177,7 @@ def bind(
                     f"{where}: no like-for-like change for {metric_id} in {wanted}; it exists "
                     "for the report year's figures computed from entity data"
                 )
-            return f"{percent(change)} like-for-like"
+            return translate("%(change)s like-for-like", lang) % {"change": percent(change)}
         key = dims_text(dict(p.split("=", 1) for p in (dims or "").split(",") if "=" in p))
         figure = lookup(metric_id, wanted, key)
         if figure is None or figure.value is None:
@@ -185,6 +191,8 @@ def bind(
             unit = "" if "number" in options or metric.unit in COUNT_UNITS else metric.unit
             if figure.value != 1:
                 unit = PROSE_PLURALS.get(unit, unit)
+            if unit and lang != "en":
+                unit = catalog_text("unit", metric.published_unit or metric.unit, lang)
             shown = format_value(figure.value, decimals, unit)
             if printed is not None:
                 printed.append(Printed(metric_id, line, decimals, metric.precision, shown))
@@ -200,9 +208,15 @@ def bind(
         shown = percent((figure.value - before.value) / abs(before.value) * 100)
         if not key and boundary_changed(series, metric, wanted):
             lfl = like_for_like_change(series, metric_id) if wanted == year else None
-            same = f"; like-for-like {percent(lfl)}" if lfl is not None else ""
+            same = (
+                translate("; like-for-like %(change)s", lang) % {"change": percent(lfl)}
+                if lfl is not None
+                else ""
+            )
             caveat = boundary_caveat(series, metric, wanted)
-            shown += f" (boundary changed{same})" + (mark(caveat) if caveat else "")
+            shown += translate(" (boundary changed%(same)s)", lang) % {"same": same} + (
+                mark(caveat) if caveat else ""
+            )
         return shown
 
     bound = TAG.sub(replace, text)
@@ -223,16 +237,22 @@ def load_sections(
     lookup: Lookup,
     series: dict[str, Any] | None = None,
     acknowledged: Mapping[tuple[str, int], list[int]] | None = None,
+    lang: str = "en",
 ) -> list[Section]:
-    """Every ``*.md`` file of ``folder`` in name order, tags bound, linted, rendered to HTML."""
+    """Every ``*.md`` file of ``folder`` in name order, tags bound, linted, rendered to HTML.
+
+    The Chinese edition reads ``NAME.zh.md`` beside each ``NAME.md`` (:func:`narrative_files`).
+    """
     if not folder.is_dir():
         raise InvalidInput(f"narrative folder {folder} does not exist")
     md = MarkdownIt("commonmark").enable("table")
     out: list[Section] = []
-    for path in sorted(folder.glob("*.md")):
+    for path in narrative_files(folder, lang):
         printed: list[Printed] = []
         notes = ChapterNotes()
         meta, raw = front_matter(path.read_text(encoding="utf-8"), path.name)
+        if lang != "en" and "date" in meta:
+            meta["date_text"] = long_date(dt.date.fromisoformat(meta["date"]), lang)
         text = bind(
             raw,
             year=year,
@@ -242,6 +262,7 @@ def load_sections(
             printed=printed,
             notes=notes,
             acknowledged=acknowledged,
+            lang=lang,
         )
         lint_narrative(strip_marks(text), printed, source=path.name)
         text = _title_unmarked(text)
@@ -249,10 +270,40 @@ def load_sections(
             (ln.lstrip("#").strip() for ln in text.splitlines() if ln.startswith("#")), path.stem
         )
         body = "\n".join(ln for ln in text.splitlines() if ln.strip() != f"# {title}")
-        section_id = re.sub(r"^\d+[-_]", "", path.stem)
+        section_id = re.sub(r"^\d+[-_]", "", path.name.removesuffix(_suffix(lang)))
         html = link_marks(heading_ids(md.render(body), section_id), section_id)
         out.append(Section(section_id, title, html, path, meta, tuple(notes.texts)))
     return out
+
+
+def _suffix(lang: str) -> str:
+    return ".md" if lang == "en" else f".{lang}.md"
+
+
+def narrative_files(folder: Path, lang: str) -> list[Path]:
+    """The edition's section files in name order: ``NAME.md`` in English, ``NAME.zh.md`` in
+    Chinese. Every English section needs its Chinese file and the reverse, so both editions
+    have the same chapters; a missing one is refused, never replaced by the other language."""
+    others = tuple(_suffix(other) for other in LANGS if other != "en")
+    english = sorted(p for p in folder.glob("*.md") if not p.name.endswith(others))
+    if lang == "en":
+        return english
+    suffix = _suffix(lang)
+    edition = sorted(folder.glob(f"*{suffix}"))
+    wanted = {p.name.removesuffix(".md") + suffix for p in english}
+    missing = sorted(wanted - {p.name for p in edition})
+    if missing:
+        raise InvalidInput(
+            f"{folder / missing[0]}: no {lang} narrative for this section"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+            + f"; the {lang} edition prints no section in another language"
+        )
+    extra = sorted({p.name for p in edition} - wanted)
+    if extra:
+        raise InvalidInput(
+            f"{folder / extra[0]}: no English section {extra[0].removesuffix(suffix)}.md beside it"
+        )
+    return edition
 
 
 def _title_unmarked(text: str) -> str:
@@ -295,15 +346,28 @@ def _long_date(text: str, where: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+EXPLICIT_ID = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*$")
+
+
 def heading_ids(html: str, section_id: str) -> str:
     """Sub-headings one level down (the section title is the h2), each with a stable id:
-    the four elements as ``section--governance`` …, others by their words."""
+    the four elements as ``section--governance`` … (in English or Chinese), others by their
+    words, or by the ``{#id}`` a heading ends with — a Chinese heading names the id of its
+    English twin that way, so both editions link to the same anchors."""
     by_title = {t.lower(): key for key, t in ELEMENT_TITLES.items()}
+    by_title |= {t: key for key, t in ELEMENT_TITLES_ZH.items()}
 
     def replace(match: re.Match[str]) -> str:
         level, inner = int(match.group(1)), match.group(2)
+        explicit = EXPLICIT_ID.search(inner)
+        if explicit:
+            inner = inner[: explicit.start()].rstrip()
         plain = re.sub(r"<[^>]+>", "", inner).strip()
-        key = by_title.get(plain.lower()) or re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+        key = (
+            explicit.group(1)
+            if explicit
+            else by_title.get(plain.lower()) or re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+        )
         return f'<h{level + 1} id="{element_id(section_id, key)}">{inner}</h{level + 1}>'
 
     return re.sub(r"<h([2-5])>(.*?)</h\1>", replace, html)

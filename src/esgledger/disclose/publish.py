@@ -18,6 +18,7 @@ from esgledger.disclose.anchors import RenderedAnchors, rendered_anchors
 from esgledger.disclose.archive import archive_files, published_dict
 from esgledger.disclose.assurance import assurance_statement
 from esgledger.disclose.chapters import assessment_chapters
+from esgledger.disclose.edition import edition_models
 from esgledger.disclose.gate import require_no_open_errors, year_findings
 from esgledger.disclose.index import ContentIndex, content_index
 from esgledger.disclose.methodology import methodology
@@ -175,6 +176,7 @@ def publish_report(
     years: int = 3,
     archive_as: str | None = None,
     assurance: Path | None = None,
+    langs: tuple[str, ...] = ("en",),
 ) -> dict[str, Any]:
     """Write the report files; returns what was written and a summary of the model.
 
@@ -184,6 +186,8 @@ def publish_report(
     them (:mod:`esgledger.atomic`): a crash or a full disk leaves the earlier set as it was.
     A publication is refused while error findings are open (:mod:`esgledger.disclose.gate`).
     ``assurance`` is the assurance provider's statement (:mod:`esgledger.disclose.assurance`).
+    ``langs`` are the editions to write (:mod:`esgledger.disclose.edition`): one model, the
+    same figures, each edition's words and narrative in its language.
     """
     statement = assurance_statement(assurance) if assurance is not None else None
     with db.read() as session:
@@ -204,6 +208,7 @@ def publish_report(
             assurance=statement,
             series_and_tables=shared,
         )
+        editions = edition_models(session, model, sections, langs)
         data_time = ledger_time(session)
         if years == PRINTED_YEARS:  # what `esg index` reads: kept for its next call
             key = indices_cache.indices_key(session, year, sections)
@@ -212,7 +217,11 @@ def publish_report(
         raise InvalidInput(f"--out {out} is a file; give a folder for the report files")
     try:
         with staged_set(out, f"esg-report-{year}") as staging:
-            staged = write_report(model, staging, formats, document_time=data_time)
+            staged: dict[str, str] = {}
+            for lang, (edition, html) in editions.items():
+                staged |= write_report(
+                    edition, staging, formats, document_time=data_time, lang=lang, html=html
+                )
             fault_point("report.staged")
             archived: list[dict[str, Any]] = []
             if archive_as is not None:

@@ -8,23 +8,50 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from esgledger.catalog.messages import gettext_for
 from esgledger.disclose import headings
+from esgledger.disclose.locale_format import long_date
 from esgledger.disclose.report import ReportModel
 from esgledger.disclose.workbook import write_xlsx
 
 FORMATS = ("html", "pdf", "xlsx")
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # <html lang>: the PDF's language tag as well
 
 
-def _environment() -> Environment:
-    return Environment(
+def _environment(lang: str) -> Environment:
+    """The report templates with ``_()`` and ``{% trans %}`` bound to one edition's language."""
+    env = Environment(
         loader=PackageLoader("esgledger.disclose", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
+    gettext = gettext_for(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension adds it
+        gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
+    )
+    return env
 
 
-def render_html(model: ReportModel) -> str:
-    return _environment().get_template("report.html.j2").render(m=model, h=headings)
+def render_html(model: ReportModel, lang: str = "en") -> str:
+    """The report as one HTML file in ``lang``: the same model, so the same figures."""
+    year = int(model.year)
+    return (
+        _environment(lang)
+        .get_template("report.html.j2")
+        .render(
+            m=model,
+            h=headings,
+            lang=lang,
+            html_lang=HTML_LANG[lang],
+            period_start=long_date(dt.date(year, 1, 1), lang),
+            period_end=long_date(dt.date(year, 12, 31), lang),
+            published=long_date(dt.date.fromisoformat(model.generated), lang)
+            if lang != "en"
+            else model.generated,
+        )
+    )
 
 
 def write_html(model: ReportModel, path: Path) -> Path:
@@ -45,23 +72,38 @@ def write_pdf(model: ReportModel, path: Path, html: str | None = None) -> Path:
     return path
 
 
+def edition_stem(year: int, lang: str) -> str:
+    """``esg-report-2025`` for the English edition (the default, as before), else
+    ``esg-report-2025.zh``: the two editions' files sit side by side."""
+    return f"esg-report-{year}" + ("" if lang == "en" else f".{lang}")
+
+
+def edition_kind(kind: str, lang: str) -> str:
+    """A written file's key: ``pdf`` for English, ``zh.pdf`` for the Chinese edition."""
+    return kind if lang == "en" else f"{lang}.{kind}"
+
+
 def write_report(
     model: ReportModel,
     out: Path,
     formats: list[str],
     *,
     document_time: dt.datetime | None = None,
+    lang: str = "en",
+    html: str | None = None,
 ) -> dict[str, str]:
-    """Write the asked formats into ``out``; returns format → file path."""
+    """Write the asked formats of the ``lang`` edition into ``out``; returns key → file path
+    (keys as :func:`edition_kind`); ``html`` is the edition's HTML when already rendered."""
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"esg-report-{model.year}"
+    stem = edition_stem(model.year, lang)
     written: dict[str, str] = {}
-    html = render_html(model)
+    html = html or render_html(model, lang)
     if "html" in formats:
         (out / f"{stem}.html").write_text(html, encoding="utf-8")
-        written["html"] = str(out / f"{stem}.html")
+        written[edition_kind("html", lang)] = str(out / f"{stem}.html")
     if "pdf" in formats:
-        written["pdf"] = str(write_pdf(model, out / f"{stem}.pdf", html))
+        written[edition_kind("pdf", lang)] = str(write_pdf(model, out / f"{stem}.pdf", html))
     if "xlsx" in formats:
-        written["xlsx"] = str(write_xlsx(model, out / f"{stem}.xlsx", document_time))
+        path = out / f"{stem}.xlsx"
+        written[edition_kind("xlsx", lang)] = str(write_xlsx(model, path, document_time, lang))
     return written

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_
 from esgledger.disclose import charts
 from esgledger.disclose.labels import family_label, plain
 from esgledger.disclose.narrative import (
@@ -51,6 +52,7 @@ class AppendixRow:
     marks: list[str]  # footnote numbers per row
     anchor: str
     quality: dict[int, list[int]] = field(default_factory=dict)  # cell → data-quality entries
+    dims: dict[str, str] = field(default_factory=dict)  # breakdown → member, for each edition
 
 
 @dataclass
@@ -177,6 +179,7 @@ def _appendix(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
                 values=[row["values"][y] for y in years],
                 marks=sorted(set(marks), key=int),
                 anchor=kpi_anchor(row["metric"], row["dims"]),
+                dims=dict(row["dims"]),
             )
         )
     return list(tables.values())
@@ -234,37 +237,37 @@ def _methods(session: Session, years: list[str]) -> list[dict[str, Any]]:
 
 
 AREA_TITLES = {
-    "economy": "Economic performance",
-    "energy": "Energy",
-    "ghg": "Greenhouse gas emissions",
-    "water": "Water",
-    "packaging": "Packaging materials",
-    "waste": "Waste",
-    "air": "Air emissions",
-    "wastewater": "Wastewater",
-    "environment": "Environmental compliance",
-    "products": "Products",
-    "employment": "Employment",
-    "governance": "Governance",
-    "ohs": "Occupational health and safety",
-    "training": "Training and development",
-    "innovation": "Innovation",
-    "supply chain": "Supply chain",
-    "distributor training": "Distributor training",
-    "social": "Community",
-    "compliance": "Business ethics and compliance",
-    "cybersecurity": "Cybersecurity and data protection",
-    "customer service": "Customer service",
+    "economy": N_("Economic performance"),
+    "energy": N_("Energy"),
+    "ghg": N_("Greenhouse gas emissions"),
+    "water": N_("Water"),
+    "packaging": N_("Packaging materials"),
+    "waste": N_("Waste"),
+    "air": N_("Air emissions"),
+    "wastewater": N_("Wastewater"),
+    "environment": N_("Environmental compliance"),
+    "products": N_("Products"),
+    "employment": N_("Employment"),
+    "governance": N_("Governance"),
+    "ohs": N_("Occupational health and safety"),
+    "training": N_("Training and development"),
+    "innovation": N_("Innovation"),
+    "supply chain": N_("Supply chain"),
+    "distributor training": N_("Distributor training"),
+    "social": N_("Community"),
+    "compliance": N_("Business ethics and compliance"),
+    "cybersecurity": N_("Cybersecurity and data protection"),
+    "customer service": N_("Customer service"),
 }
 
 
 TILES = (
-    ("ghg.total", "GHG emissions, Scope 1 + 2 (market-based)"),
-    ("energy.total", "Total energy consumption"),
-    ("energy.electricity.photovoltaic", "Renewable electricity (certificates + on-site PV)"),
-    ("water.withdrawal.total", "Water withdrawal"),
-    ("workforce.headcount", "Employees worldwide"),
-    ("economy.revenue", "Direct economic value (revenue)"),
+    ("ghg.total", N_("GHG emissions, Scope 1 + 2 (market-based)")),
+    ("energy.total", N_("Total energy consumption")),
+    ("energy.electricity.photovoltaic", N_("Renewable electricity (certificates + on-site PV)")),
+    ("water.withdrawal.total", N_("Water withdrawal")),
+    ("workforce.headcount", N_("Employees worldwide")),
+    ("economy.revenue", N_("Direct economic value (revenue)")),
 )
 
 
@@ -278,8 +281,9 @@ def _tile_change(row: dict[str, Any], series: dict[str, Any]) -> tuple[str, str]
         return percent(change), ""
     lfl = like_for_like_change(series, row["metric"])
     if lfl is not None:
-        return percent(lfl), f"like-for-like; {percent(change)} on the changed boundary"
-    return percent(change), "boundary changed: not like-for-like"
+        caveat = N_("like-for-like; %(change)s on the changed boundary")
+        return percent(lfl), caveat % {"change": percent(change)}
+    return percent(change), N_("boundary changed: not like-for-like")
 
 
 def _tiles(

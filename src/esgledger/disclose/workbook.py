@@ -33,6 +33,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from esgledger.catalog.messages import N_, translate
 from esgledger.disclose.report import AppendixTable, ReportModel
 from esgledger.disclose.sheet_names import sheet_names
 from esgledger.disclose.workbook_rows import DataSheet, clean_number, data_sheet
@@ -91,8 +92,15 @@ def _data(ws: Worksheet, sheet: DataSheet) -> None:
     _widths(ws, {1: 28, 3: 34, 4: 48, len(sheet.header): 60})
 
 
-def _appendix(ws: Worksheet, table: AppendixTable, years: list[int]) -> None:
-    _header(ws, ["Metric id", "Indicator", "Unit", *years, "Notes"])
+def _words(lang: str, *messages: str) -> list[str]:
+    return [translate(m, lang) for m in messages]
+
+
+def _appendix(ws: Worksheet, table: AppendixTable, years: list[int], lang: str) -> None:
+    metric_id, indicator, unit, notes = _words(
+        lang, N_("Metric id"), N_("Indicator"), N_("Unit"), N_("Notes")
+    )
+    _header(ws, [metric_id, indicator, unit, *years, notes])
     for number, row in enumerate(table.rows, start=2):
         values: list[Any] = [row.metric, row.label, row.unit]
         formats = []
@@ -108,15 +116,15 @@ def _appendix(ws: Worksheet, table: AppendixTable, years: list[int]) -> None:
     ws.freeze_panes = "D2"
 
 
-def _notes(ws: Worksheet, footnotes: list[str]) -> None:
-    _header(ws, ["No.", "Note"])
+def _notes(ws: Worksheet, footnotes: list[str], lang: str) -> None:
+    _header(ws, _words(lang, N_("No."), N_("Note")))
     for i, text in enumerate(footnotes, start=1):
         _put(ws, i + 1, [i, text])
     _widths(ws, {2: 120})
 
 
-def _index(ws: Worksheet, index: dict[str, Any]) -> None:
-    _header(ws, ["Disclosure", "Title", "Where answered", "Omission"])
+def _index(ws: Worksheet, index: dict[str, Any], lang: str) -> None:
+    _header(ws, _words(lang, N_("Disclosure"), N_("Title"), N_("Where answered"), N_("Omission")))
     for number, e in enumerate(index["entries"], start=2):
         refs = "; ".join(r["label"] for r in e.get("refs", []))
         _put(ws, number, [e["code"], e["title"], refs, e.get("omission") or ""])
@@ -124,9 +132,9 @@ def _index(ws: Worksheet, index: dict[str, Any]) -> None:
     ws.freeze_panes = "A2"
 
 
-def _contents(ws: Worksheet, listed: list[tuple[str, str, int]]) -> None:
+def _contents(ws: Worksheet, listed: list[tuple[str, str, int]], lang: str) -> None:
     """Each sheet's short name (a link to it), its full title and how many rows it holds."""
-    _header(ws, ["Sheet", "Contents", "Rows"])
+    _header(ws, _words(lang, N_("Sheet"), N_("Contents"), N_("Rows")))
     for number, (name, title, rows) in enumerate(listed, start=2):
         link, quoted = _put(ws, number, [name, title, rows])[0], name.replace("'", "''")
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1")
@@ -143,36 +151,44 @@ class Part(NamedTuple):
     fill: Callable[[Worksheet], None]
 
 
-def _parts(model: ReportModel) -> list[Part]:
+def _parts(model: ReportModel, lang: str) -> list[Part]:
+    """The sheets in ``lang``. The Data sheet is the analysts' long table: its column names
+    and codes are the same in both editions, so one script reads either workbook."""
     years = [int(y) for y in model.years]
     figures = data_sheet(model.company, model.series)
-    data = f"Every figure of the {model.year} report, one row each"
+    _ = partial(translate, lang=lang)
+    data = _("Every figure of the %(year)s report, one row each") % {"year": model.year}
     return [
         Part("Data", data, len(figures.rows), partial(_data, sheet=figures)),
         *(
-            Part(f"KPI {t.title}", f"KPI appendix: {t.title}", len(t.rows),
-                 partial(_appendix, table=t, years=years))
+            Part(_("KPI %(title)s") % {"title": t.title},
+                 _("KPI appendix: %(title)s") % {"title": t.title}, len(t.rows),
+                 partial(_appendix, table=t, years=years, lang=lang))
             for t in model.appendix
         ),
-        Part("Notes", "Notes to the KPI appendix", len(model.footnotes),
-             partial(_notes, footnotes=model.footnotes)),
+        Part(_("Notes"), _("Notes to the KPI appendix"), len(model.footnotes),
+             partial(_notes, footnotes=model.footnotes, lang=lang)),
         *(
-            Part(f"Index {i.get('framework') or i['title']}", f"Content index: {i['title']}",
-                 len(i["entries"]), partial(_index, index=i))
+            Part(_("Index %(framework)s") % {"framework": i.get("framework") or i["title"]},
+                 _("Content index: %(title)s") % {"title": i["title"]},
+                 len(i["entries"]), partial(_index, index=i, lang=lang))
             for i in model.indices
         ),
     ]  # fmt: skip
 
 
-def write_xlsx(model: ReportModel, path: Path, document_time: dt.datetime | None = None) -> Path:
+def write_xlsx(
+    model: ReportModel, path: Path, document_time: dt.datetime | None = None, lang: str = "en"
+) -> Path:
     """Contents, the long Data table, one sheet per appendix table, notes and indices."""
-    parts = _parts(model)
-    contents, *names = sheet_names(["Contents", *(p.wanted for p in parts)])
+    parts = _parts(model, lang)
+    contents, *names = sheet_names([translate("Contents", lang), *(p.wanted for p in parts)])
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = str(storable(f"{model.company}: ESG report {model.year}"))
+    title = translate("%(company)s: ESG report %(year)s", lang)
+    wb.properties.title = str(storable(title % {"company": model.company, "year": model.year}))
     listed = [(name, p.title, p.rows) for name, p in zip(names, parts, strict=True)]
-    _contents(wb.create_sheet(contents), listed)
+    _contents(wb.create_sheet(contents), listed, lang)
     for name, part in zip(names, parts, strict=True):
         part.fill(wb.create_sheet(name))
     save_reproducibly(keep_text(wb), path, document_time)

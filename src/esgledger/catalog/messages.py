@@ -1,0 +1,59 @@
+"""Template and interface strings in both languages: a gettext catalog read at run time (#19).
+
+English is the source language: a message's id is its English text. Chinese lives in
+``catalog/data/i18n/messages.zh.po``, extracted from the report templates and marked Python
+strings with Babel (``babel.cfg`` at the repository root; ``scripts/i18n.py`` updates the file).
+The ``.po`` file is read when first needed, so there is no compile step to remember after an
+install or an edit. A message without its Chinese is refused, never printed in English
+silently; ``tests/catalog/test_messages.py`` keeps the file complete and in sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+from babel.messages.pofile import read_po
+
+from esgledger.catalog.translations import LANGS
+from esgledger.errors import InvalidInput
+
+PO_FILE = "messages.zh.po"
+
+
+def N_(message: str) -> str:
+    """Marks a Python string for extraction; it is translated where it is printed."""
+    return message
+
+
+@cache
+def chinese() -> dict[str, str]:
+    """The Chinese catalog: English message → Chinese, only entries with a translation."""
+    source = resources.files("esgledger.catalog").joinpath("data", "i18n", PO_FILE)
+    with source.open("rb") as fh:
+        catalog = read_po(fh, locale="zh_Hans_CN")
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def translate(message: str, lang: str) -> str:
+    """``message`` (English) in ``lang``; refuses a message the Chinese catalog lacks."""
+    if lang not in LANGS:
+        raise InvalidInput(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+    if lang == "en":
+        return message
+    found = chinese().get(message)
+    if found is None:
+        raise InvalidInput(f"no Chinese for the message {message!r} (catalog/data/i18n/{PO_FILE})")
+    return found
+
+
+def gettext_for(lang: str) -> Callable[[str], str]:
+    """The ``gettext`` a Jinja environment installs for one edition."""
+    if lang not in LANGS:
+        raise InvalidInput(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+
+    def gettext(message: str) -> str:
+        return translate(message, lang)
+
+    return gettext
