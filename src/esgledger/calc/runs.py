@@ -25,6 +25,8 @@ from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.scope3 import compute_scope3
 from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_screening_gaps
+from esgledger.calc.scope3.stored_lines import TABLE as SCOPE3_LINES
+from esgledger.calc.scope3.stored_lines import lines_frame
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -228,7 +230,9 @@ def run_calculation(
         fault_point("calc.computed")
         with db.write() as session:
             if ledger_head(session) == seen:
-                return _store_run(session, inputs, out, library, options, unresolved, actor)
+                return _store_run(
+                    session, inputs, out, library, options, unresolved, actor, scope3.lines
+                )
     raise Contention(
         f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
         "times; no run was stored; run `esg calc` again when the other writers have finished"
@@ -258,8 +262,10 @@ def _store_run(
     options: RunOptions,
     unresolved: list[dict[str, Any]],
     actor: str,
+    scope3_lines: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The run, its results, coefficients and issues, and its audit event: one write.
+    """The run, its results, coefficients, issues and Scope 3 lines, and its audit event:
+    one write.
 
     A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows (or computed on Spark)
     stores no result rows: its digest and editions let `esg calc explain` recompute them
@@ -302,6 +308,8 @@ def _store_run(
     tables.append(("calculation_issues", out.unresolved))
     for table, frame in tables:
         insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
+    if scope3_lines:
+        insert_frame(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id))
     summary = run_summary(run, unresolved, resolution_notes(session, run))
     digests.touch(session, digests.run_scope(run.id))
     audit.record(

@@ -9,13 +9,13 @@ available" with why, never 0, and an incomplete Scope 3 says so.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.scope import Scopes
+from esgledger.ledger.run_totals import stored_totals
 
 SECTION_ID = "scope3"
 # The disclosures the section answers, as ``data-answers`` claims (framework:code).
@@ -38,12 +38,13 @@ def scope3_section(session: Session, year: int) -> dict[str, Any] | None:
     run = latest_run(session, year, scope.code)
     if run is None:
         return None
-    stored = json.loads(run.totals).get("scope3") or {}
+    totals = stored_totals(run.totals)
+    stored = totals.get("scope3") or {}
     by_category = stored.get("by_category") or {}
     if not by_category:
         return None
     rows = [_row(key, block) for key, block in by_category.items()]
-    total = json.loads(run.totals)["totals"].get("scope3_tco2e")
+    total = totals["totals"].get("scope3_tco2e")
     return {
         "id": SECTION_ID,
         "answers": ";".join(ANSWERS),
