@@ -14,6 +14,8 @@ import pytest
 
 from esgledger.catalog import metrics
 from esgledger.catalog.frameworks import metric_links
+from esgledger.kpi.scope import Scopes
+from esgledger.kpi.series import EntityFigures
 from tests.calc.scope3.workspace import row, scope3_runner
 from tests.conftest import Cli
 from tests.scope3.screening_files import screening_rows, write_screening
@@ -64,3 +66,14 @@ def test_the_catalog_links_scope3_to_its_disclosures() -> None:
     assert catalog["ghg.scope3"].gri == ("305-3",) == catalog["ghg.scope3.cat11"].gri
     links = {(link.framework, link.code) for link in metric_links() if link.metric == "ghg.scope3"}
     assert links == {("esrs-e1", "E1-6 51"), ("ifrs-s2", "29(a)")}
+
+
+def test_scope3_has_no_like_for_like_from_per_entity_totals(cli: Cli, tmp_path: Path) -> None:
+    """The run keeps Scope 3 per category, not per entity (its ``by_entity`` has 0 there):
+    a like-for-like sum over entities would compare zeros, so there is none."""
+    calc = scope3_runner(cli, tmp_path)
+    calc([row("SZ", 2022, "spend.purchased_goods", 1000, "USD", naics="327310")], 2022)
+    with cli.db.read() as session:
+        figures = EntityFigures(session, 2022, Scopes(session, 2022), {})
+        assert figures.values(metrics()["ghg.scope3"]) is None
+        assert figures.values(metrics()["ghg.scope1"]) is not None
