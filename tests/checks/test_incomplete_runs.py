@@ -17,15 +17,17 @@ def ws(db: Database, tmp_path: Path) -> Workspace:
     return Workspace(db, tmp_path)
 
 
-def test_a_run_missing_only_scope_3_factors_leaves_kpi_figures_whole(ws: Workspace) -> None:
+def test_a_run_missing_only_scope_3_factors_leaves_scope_1_and_2_whole(ws: Workspace) -> None:
     ws.activities([("SZ1", 2025, "waste.hazardous", 12, "t")])  # no Scope 3 factor for it
     run = ws.calc(2025)
     assert run["unresolved_rows"] > 0
+    # #15: Scope 3 is an appendix line now, so its incomplete total is an error naming it
     (f,) = only(ws.check(2025, claims={}), "calc.incomplete")
-    assert (f.severity, f.metrics) == ("warning", [])
-    assert "Scope 3 total leaves them out (no KPI figure is affected)" in f.explanation
+    assert (f.severity, f.metrics) == ("error", ["ghg.scope3"])
     with ws.db.read() as session:
-        assert not kpi_table(session, 2025)[("ghg.scope1", "")].incomplete
+        table = kpi_table(session, 2025)
+        assert not table[("ghg.scope1", "")].incomplete
+        assert table[("ghg.scope3", "")].incomplete
 
 
 def test_unresolved_rows_make_an_error_and_incomplete_figures(ws: Workspace) -> None:

@@ -149,14 +149,18 @@ def test_every_index_row_points_somewhere_or_says_why_not(html: str, links: Link
         assert 'class="ref"' in row or "Omitted" in row or "Not reported" in row, row[:200]
 
 
-def test_gri_statement_of_use_and_scope3_omission(html: str) -> None:
+def test_gri_statement_of_use_and_scope3_row(html: str) -> None:
     gri = html[html.index('id="content-index-gri-2021"') :]
     assert "Statement of use." in gri
     assert re.search(r"(in accordance with|with reference to) the GRI Standards", gri)
     if "with reference to" in gri:
         assert "permits no reason for omission" in gri  # the downgrade says why
+    # #15: Scope 3 is in the appendix (categories 11 and 12, marked by its finding), so 305-3
+    # points at the Scope 3 section and the appendix line instead of an omission
     row = re.search(r'<tr data-code="305-3"[^>]*>(.*?)</tr>', html, re.S)
-    assert row and "Omitted" in row.group(1) and "Scope 3" in row.group(1)
+    assert row and 'href="#scope3"' in row.group(1) and 'href="#kpi-ghg-scope3"' in row.group(1)
+    line = re.search(r'<tr id="kpi-ghg-scope3">(.*?)</tr>', html, re.S)
+    assert line and 'class="fn dq"' in line.group(1)  # the incomplete total is marked
 
 
 def test_szse_index_has_all_21_topics_and_four_elements_per_double_material_topic(
@@ -334,7 +338,8 @@ def test_esg_index_the_report_and_the_xlsx_agree_row_for_row(
         ], framework
 
 
-def test_scope3_is_stated_omitted_in_every_framework_that_asks_for_it(html: str) -> None:
+def test_scope3_is_answered_in_every_framework_that_asks_for_it(html: str) -> None:
+    """#15: the demo's 2025 Scope 3 is in the appendix, so no index says it is omitted."""
     for framework, code in (
         ("gri-2021", "305-3"),
         ("ifrs-s2", "29(a)"),
@@ -342,8 +347,8 @@ def test_scope3_is_stated_omitted_in_every_framework_that_asks_for_it(html: str)
         ("esrs-e1", "E1-6 51"),
     ):
         row = next(r for r in printed_rows(html, framework) if r[0] == code)
-        assert row[2].startswith(("information unavailable", "Scope 3: information unavailable"))
-        assert "no Scope 3 figure for 2025" in row[2], (framework, row)
+        assert "no Scope 3 figure for 2025" not in row[2], (framework, row)
+        assert any("scope3" in anchor for anchor in row[1]), (framework, row)
 
 
 def test_caveated_narrative_figures_carry_markers_to_chapter_end_notes(

@@ -28,6 +28,8 @@ from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.scope3 import compute_scope3
 from esgledger.calc.scope3.engine import in_scope3
 from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_screening_gaps
+from esgledger.calc.scope3.stored_lines import TABLE as SCOPE3_LINES
+from esgledger.calc.scope3.stored_lines import lines_frame
 from esgledger.catalog import activity_types
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
@@ -221,8 +223,9 @@ def run_engine(
 
 def with_scope3(
     out: EngineOutput, inputs: RunInputs, library: FactorLibrary, options: RunOptions
-) -> None:
-    """Scope 3 of the inputs' rows merged into the engine's output."""
+) -> list[dict[str, Any]]:
+    """Scope 3 of the inputs' rows merged into the engine's output; returns its lines, which
+    are stored in their own table (``stored_lines``), not in the totals."""
     scope3 = compute_scope3(
         inputs.activities,
         inputs.entities,
@@ -232,11 +235,12 @@ def with_scope3(
         products=inputs.products,
     )
     merge_scope3(out, scope3)
+    return scope3.lines
 
 
 def in_chunks(
     session: Session, library: FactorLibrary, options: RunOptions, engine: str
-) -> tuple[RunInputs, EngineOutput] | None:
+) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]]] | None:
     """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
     Scope 1/2 a chunk of whole entities at a time (``calc.chunked``), Scope 3 over its own
     rows, the input digest over a streamed pass in id order; all in this session's snapshot.
@@ -258,10 +262,10 @@ def in_chunks(
         library,
         options,
     )
-    with_scope3(out, inputs, library, options)
+    lines = with_scope3(out, inputs, library, options)
     csv = streamed_csv(activity_batches(session, options.year, chunk_rows), members)
     digest = digest_over(inputs, options, editions_used(library, out), csv)
-    return replace(inputs, rows=sum(counts.values()), digest=digest), out
+    return replace(inputs, rows=sum(counts.values()), digest=digest), out, lines
 
 
 def run_calculation(
@@ -283,9 +287,9 @@ def run_calculation(
                 inputs = load_inputs(session, options)
         if computed is None:
             out = run_engine(engine, inputs.activities, inputs.entities, library, options)
-            with_scope3(out, inputs, library, options)
+            lines = with_scope3(out, inputs, library, options)
         else:
-            inputs, out = computed
+            inputs, out, lines = computed
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
@@ -297,7 +301,9 @@ def run_calculation(
         fault_point("calc.computed")
         with db.write() as session:
             if ledger_head(session) == seen:
-                return _store_run(session, inputs, out, library, options, unresolved, actor)
+                return _store_run(
+                    session, inputs, out, library, options, unresolved, actor, lines
+                )
     raise Contention(
         f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
         "times; no run was stored; run `esg calc` again when the other writers have finished"
@@ -327,8 +333,10 @@ def _store_run(
     options: RunOptions,
     unresolved: list[dict[str, Any]],
     actor: str,
+    scope3_lines: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The run, its results, coefficients and issues, and its audit event: one write.
+    """The run, its results, coefficients, issues and Scope 3 lines, and its audit event:
+    one write.
 
     A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows (or computed on Spark)
     stores no result rows: its digest and editions let `esg calc explain` recompute them
@@ -371,6 +379,8 @@ def _store_run(
     tables.append(("calculation_issues", out.unresolved))
     for table, frame in tables:
         insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
+    if scope3_lines:
+        insert_frame(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id))
     summary = run_summary(run, unresolved, resolution_notes(session, run))
     digests.touch(session, digests.run_scope(run.id))
     audit.record(

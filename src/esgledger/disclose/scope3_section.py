@@ -38,12 +38,13 @@ def scope3_section(session: Session, year: int) -> dict[str, Any] | None:
     run = latest_run(session, year, scope.code)
     if run is None:
         return None
-    stored = stored_totals(run.totals).get("scope3") or {}
+    totals = stored_totals(run.totals)
+    stored = totals.get("scope3") or {}
     by_category = stored.get("by_category") or {}
     if not by_category:
         return None
     rows = [_row(key, block) for key, block in by_category.items()]
-    total = stored_totals(run.totals)["totals"].get("scope3_tco2e")
+    total = totals["totals"].get("scope3_tco2e")
     return {
         "id": SECTION_ID,
         "answers": ";".join(ANSWERS),

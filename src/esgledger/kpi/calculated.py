@@ -18,6 +18,13 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, activity_types
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope
+from esgledger.kpi.scope3_figures import (
+    TOTAL,
+    category_figure,
+    is_category_line,
+    scope3_incomplete,
+    screening_gaps_note,
+)
 from esgledger.kpi.unresolved import Unresolved, calc_parts, in_part
 from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord, CalculationRun
@@ -157,6 +164,8 @@ def run_figure(
             note=f"no calculation run for {year}; run `esg calc --year {year}`",
         )
     stored = stored_totals(run.totals)
+    if is_category_line(total, part):
+        return category_figure(stored, part, run.id, base, len(stored["by_entity"]))
     notes = []
     if (run.boundary_code or None) != scope.code:
         notes.append(f"run {run.id} used boundary {run.boundary_code or 'all entities'}")
@@ -170,6 +179,8 @@ def run_figure(
         gwp = json.loads(run.options).get("gwp")
         if gwp and total.endswith("_tco2e"):
             notes.append(f"GWP set {gwp}")
+    if total == TOTAL and screening_gaps_note(stored):
+        notes.append(screening_gaps_note(stored))
     value = _line_value(stored, total, part) if part else None
     if (part and value is None) or (not part and not _run_gives(stored, key)):
         why = f"{left_out} unresolved activity result(s)" if left_out else "no activity rows"
@@ -190,7 +201,7 @@ def run_figure(
         entities=len(stored["by_entity"]),
         inputs=[{"run": run.id, "figure": key}],
         note="; ".join(notes),
-        incomplete=left_out > 0,
+        incomplete=left_out > 0 or (total == TOTAL and scope3_incomplete(stored)),
     )
 
 

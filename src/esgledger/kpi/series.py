@@ -26,6 +26,7 @@ from esgledger.kpi.calculated import (
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.inputs import StoredInputs
 from esgledger.kpi.scope import Scope, Scopes
+from esgledger.kpi.scope3_figures import TOTAL as SCOPE3_TOTAL
 from esgledger.kpi.unresolved import LINE
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger.run_totals import stored_totals
@@ -58,6 +59,8 @@ class EntityFigures:
             if self._sums is None:
                 self._sums = activity_sums(self.session, self.year)
             return entity_activity_values(self._sums, metric)[0], scope
+        if metric.calc_key == f"calc:{SCOPE3_TOTAL}":
+            return None  # the run keeps Scope 3 per category, not per entity: no like-for-like
         if metric.calc_key.startswith("calc:") and LINE not in metric.calc_key:
             if scope.code not in self._runs:
                 run = latest_run(self.session, self.year, scope.code)

@@ -3,9 +3,10 @@
 A *scope* names a set of rows one writer owns: ``batch:12`` (an import batch: its
 ``import_batches`` row, the activity, KPI and factor-edition rows carrying that batch id and
 the factor values of those editions; ``batch:none`` is the KPI values entered through data
-requests without a file), ``run:3`` (a calculation run with its coefficients, results and
-issues), ``report:2025/1`` (the files of one publication) and ``suppliers:register`` (the
-whole supplier register, which changes row by row as files and decisions arrive). A writer
+requests without a file), ``run:3`` (a calculation run with its coefficients, results,
+issues and Scope 3 lines), ``report:2025/1`` (the files of one publication) and
+``suppliers:register`` (the whole supplier register, which changes row by row as files and
+decisions arrive). A writer
 calls :func:`touch` for each scope it changed; the next :func:`esgledger.ledger.audit.record`
 in the same transaction stores the scope's digest in its payload, so the chain hash covers
 it and ``esg audit verify --deep`` can recompute it. ``voids:12`` is the void state (who voided
@@ -50,6 +51,7 @@ WRITTEN_ONCE = frozenset(
         "calculation_coefficients",
         "calculation_results",
         "calculation_issues",
+        "calculation_scope3_lines",
         "published_reports",
         "scope3_screenings",
         "product_models",
@@ -132,6 +134,7 @@ KINDS: dict[str, list[Part]] = {
         Part("calculation_coefficients", _by("run_id")),
         Part("calculation_results", _by("run_id")),
         Part("calculation_issues", _by("run_id")),
+        Part("calculation_scope3_lines", _by("run_id")),
     ],
     "report": [Part("published_reports", _edition)],
     "voids": [Part("activity_records", _voided_in_batch, ("id", *VOID_COLUMNS))],
@@ -257,6 +260,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("calculation_coefficients", "run_id"),
         ("calculation_results", "run_id"),
         ("calculation_issues", "run_id"),
+        ("calculation_scope3_lines", "run_id"),
     ):
         found |= {run_scope(r) for r in session.scalars(select(t[name].c[column]).distinct())}
     records = t["activity_records"]

@@ -1,7 +1,8 @@
 """A calculation run's stored totals, parsed once per text.
 
-A run's ``totals`` column holds its canonical JSON, Scope 3 lines included: several MB for
-a group that sells products in a hundred countries. A KPI table reads one figure after
+A run's ``totals`` column holds its canonical JSON; runs stored before the Scope 3 lines got
+their own table (``calculation_scope3_lines``) hold those lines too: several MB for a group
+that sells products in a hundred countries. A KPI table reads one figure after
 another from the same run, so parsing the text for each figure cost seconds per page. The
 parsed value is shared: callers read it and never change it.
 """

@@ -7,7 +7,7 @@ older ones stay as its history.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from esgledger.ledger.models import Base
@@ -32,3 +32,25 @@ class Scope3Screening(Base):
         UniqueConstraint("batch_id", "category"),
         Index("ix_scope3_screenings_year", "year"),
     )
+
+
+class CalculationScope3Line(Base):
+    """One Scope 3 line of a run: a row group under one method (#15).
+
+    Kept out of the run's totals JSON (several MB for a group selling in a hundred countries,
+    which every reader of the totals would parse); written once with the run and covered by
+    its ``run:`` digest. The columns readers filter on are columns; the rest of the line
+    (row ids, factors, rule, flags, product details) is its canonical JSON ``detail``.
+    """
+
+    __tablename__ = "calculation_scope3_lines"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # order of the engine
+    category: Mapped[str] = mapped_column(String(8))  # cat1 … cat15
+    entity_id: Mapped[str] = mapped_column(String(64))
+    activity: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(64))
+    used: Mapped[bool] = mapped_column(Boolean)
+    tco2e: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text)  # canonical JSON

@@ -1,8 +1,9 @@
 """Walking a Scope 3 figure (``ghg.scope3.cat11``) down to its rows, methods and factors.
 
-Scope 3 lines are stored with the run, one per (entity, activity, unit, attributes) group and
-method: the explanation lists each with its first row ids, the factors with their citations,
-the rule that chose them, and whether the method was used or only shown beside it.
+Scope 3 lines are stored with the run (``stored_lines``), one per (entity, activity, unit,
+attributes) group and method: the explanation lists each with its first row ids, the factors
+with their citations, the rule that chose them, and whether the method was used or only
+shown beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from esgledger.calc.explain import factor_detail
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.scope3.categories import CATEGORIES, category_key
+from esgledger.calc.scope3.stored_lines import read_lines
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 from esgledger.ledger.run_totals import stored_totals
 
@@ -50,13 +52,9 @@ def explain_scope3(
     session: Session, run: CalculationRun, keys: list[str], *, entity: str | None, limit: int
 ) -> dict[str, Any]:
     """Figures and contributing lines of the named categories of one stored run."""
-    stored = stored_totals(run.totals).get("scope3") or {"by_category": {}, "lines": []}
+    stored = stored_totals(run.totals).get("scope3") or {"by_category": {}}
     library = FactorLibrary.load(session)
-    lines = [
-        line
-        for line in stored["lines"]
-        if line["category"] in keys and (entity is None or line["entity_id"] == entity)
-    ]
+    lines = read_lines(session, run, keys, entity=entity)
     firsts = {line["row_ids"][0] for line in lines[:limit] if line["row_ids"]}
     dates = {
         r.id: (r.start.isoformat(), r.end.isoformat())

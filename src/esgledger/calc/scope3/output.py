@@ -13,7 +13,8 @@ from esgledger.calc.scope3.engine import Scope3Output
 def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
     """Scope 3 into the run's output: ``scope3_tco2e`` in the totals (with boundary shares),
     its unresolved rows beside Scope 1/2's (so the run is incomplete and says so wherever
-    it is read), its factors in the run's editions, and the by-category block."""
+    it is read), its factors in the run's editions, and the by-category block. The lines
+    are stored in their own table (``stored_lines``), not in the totals."""
     out.totals["scope3_tco2e"] = scope3.total_tco2e
     if scope3.unresolved.height:
         out.unresolved = pl.concat([out.unresolved, scope3.unresolved], how="vertical_relaxed")
@@ -25,13 +26,12 @@ def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
     out.scope3 = {
         "by_category": scope3.by_category,
         "incomplete": scope3.incomplete,
-        "lines": scope3.lines,
         **({"screening_gaps": scope3.gaps} if scope3.gaps else {}),
     }
 
 
 def scope3_summary(stored: dict[str, Any] | None) -> dict[str, Any]:
-    """The stored block as ``esg calc --json`` shows it (lines stay for ``explain``)."""
+    """The stored block as ``esg calc --json`` shows it (older runs also hold their lines)."""
     if not stored:
         return {"by_category": {}, "incomplete": False}
     return {"by_category": stored["by_category"], "incomplete": stored["incomplete"]}

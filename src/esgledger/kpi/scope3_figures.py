@@ -1,0 +1,87 @@
+"""Scope 3 appendix figures (``ghg.scope3`` and ``ghg.scope3.cat1`` … ``cat15``) from the
+run's per-category block.
+
+A category's row group decides its category (downstream freight is 9, commuting 7), so a
+category line cannot be summed from activity types like the Scope 1 lines: it is read from
+the block the run stored, with its status. An excluded category is "not applicable" with the
+screening's reason, one without a figure is "not available" with why — never 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from esgledger.kpi.figures import KpiFigure
+
+TOTAL = "scope3_tco2e"
+_CATEGORY = re.compile(r"^cat(?:[1-9]|1[0-5])$")
+
+
+def is_category_line(total: str, part: str) -> bool:
+    """Whether a ``calc:`` key names one Scope 3 category (``scope3_tco2e@cat11``)."""
+    return total == TOTAL and bool(_CATEGORY.match(part))
+
+
+def scope3_incomplete(stored: Mapping[str, Any]) -> bool:
+    """Whether the run's Scope 3 misses a category screened relevant or unresolved rows."""
+    return bool((stored.get("scope3") or {}).get("incomplete"))
+
+
+def screening_gaps_note(stored: Mapping[str, Any]) -> str:
+    """What the Scope 3 total misses by the screening ("" when nothing)."""
+    gaps = (stored.get("scope3") or {}).get("screening_gaps") or []
+    if not gaps:
+        return ""
+    return f"incomplete: screened relevant but without a figure: {', '.join(gaps)}"
+
+
+def category_figure(
+    stored: Mapping[str, Any], part: str, run_id: int, base: dict[str, Any], entities: int
+) -> KpiFigure:
+    """One category's line as the run stored it."""
+    block = ((stored.get("scope3") or {}).get("by_category") or {}).get(part)
+    inputs = [{"run": run_id, "figure": f"scope3.{part}"}]
+    explain = f"(`esg calc explain --run {run_id} --metric ghg.scope3.{part}`)"
+    if block is None:
+        return KpiFigure(
+            **base,
+            value=None,
+            source="calculated",
+            status="missing",
+            inputs=inputs,
+            note=f"not available: run {run_id} computed no Scope 3 categories",
+        )
+    reason = block.get("reason") or ""
+    if block["status"] == "excluded":
+        return KpiFigure(
+            **base,
+            value=None,
+            source="calculated",
+            status="not_applicable",
+            inputs=inputs,
+            note=f"excluded by the Scope 3 screening: {reason}",
+        )
+    if block["tco2e"] is None:
+        why = reason.removeprefix("not available: ")
+        return KpiFigure(
+            **base,
+            value=None,
+            source="calculated",
+            status="missing",
+            inputs=inputs,
+            note=f"not available: {why} {explain}",
+            incomplete=bool(block.get("incomplete")),
+        )
+    method = (block.get("method") or "").replace("_", " ")
+    notes = [f"method: {method}" if method else "", reason]
+    return KpiFigure(
+        **base,
+        value=float(block["tco2e"]),
+        source="calculated",
+        entities=entities,
+        inputs=inputs,
+        note="; ".join(n for n in notes if n),
+        incomplete=bool(block.get("incomplete")),
+    )
