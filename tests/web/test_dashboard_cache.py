@@ -66,8 +66,9 @@ def test_dashboard_follows_every_write(
     moved = web.get(f"/?year={YEAR}").text
     assert "<strong>0</strong> of 3 approved or locked" in _section(moved, "requests")
 
-    # A headcount that halves from one year to the next is a finding of the year's checks.
-    rows = [["A", YEAR, "workforce.headcount", 1, "person", "typo fixed"]]
+    # A headcount that jumps a hundredfold from one year to the next is a finding of the
+    # year's checks (plant B's: plant A's belongs to a data request, which an import leaves).
+    rows = [["B", YEAR, "workforce.headcount", 100000, "person", "typo fixed"]]
     header = [*KPI_HEADER, "restatement_reason"]
     cli("import", "kpis", str(write_csv(tmp_path / "k2.csv", header, rows)))
     after = _fresh_findings(db)
