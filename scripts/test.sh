@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One command to check esgledger: installs everything tests need (PostgreSQL included),
-# lints, type-checks (mypy, configured in pyproject.toml), and runs the whole suite on
-# SQLite and PostgreSQL.
+# lints and checks the formatting (ruff), type-checks (mypy, configured in pyproject.toml),
+# and runs the whole suite on SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 .venv/bin/ruff check src tests bench scripts
+.venv/bin/ruff format --check src tests bench scripts
 .venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

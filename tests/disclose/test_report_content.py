@@ -27,7 +27,9 @@ from tests.conftest import DemoBuild
 
 
 def _html(demo_build: DemoBuild) -> str:
-    return next((demo_build.out / "report").glob("esg-report-????.html")).read_text(encoding="utf-8")
+    return next((demo_build.out / "report").glob("esg-report-????.html")).read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")

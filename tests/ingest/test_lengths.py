@@ -36,7 +36,9 @@ def test_issue13_7_a_million_character_entity_name_is_refused(db: Database, tmp_
         tmp_path / "e.csv", ENTITY_HEADER, [*ENTITIES, ["BIG", HUGE, "GRP", "CN", "", "site"]]
     )
     err = refused(db, path, import_entities)
-    assert only_line(err) == "e.csv, row 7, column 'name': the cell is longer than 32,767 characters"
+    assert (
+        only_line(err) == "e.csv, row 7, column 'name': the cell is longer than 32,767 characters"
+    )
 
 
 def test_an_entity_name_longer_than_its_column_is_refused(db: Database, tmp_path: Path) -> None:

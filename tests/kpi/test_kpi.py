@@ -16,13 +16,32 @@ ENTITIES = [
     ["B", "Plant B", "GRP", "CN", "CN-GD", "site"],
     ["C", "Plant C", "GRP", "VN", "", "site"],
 ]
-KPI_HEADER = ["entity", "year", "metric", "value", "unit", "gender", "qualifier", "restatement_reason"]
+KPI_HEADER = [
+    "entity",
+    "year",
+    "metric",
+    "value",
+    "unit",
+    "gender",
+    "qualifier",
+    "restatement_reason",
+]
 ACT_HEADER = ["entity", "start", "end", "activity", "quantity", "unit"]
 
 
 @pytest.fixture
 def ws(cli: Cli, tmp_path: Path) -> Cli:
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ["id", "name", "parent", "country", "subdivision", "kind"], ENTITIES)))
+    cli(
+        "import",
+        "entities",
+        str(
+            write_csv(
+                tmp_path / "e.csv",
+                ["id", "name", "parent", "country", "subdivision", "kind"],
+                ENTITIES,
+            )
+        ),
+    )
     return cli
 
 
@@ -57,9 +76,17 @@ def test_group_value_wins_and_members_add_up_otherwise(ws: Cli, tmp_path: Path) 
     )
     t = table(ws, 2024)
     revenue = fig(t, "economy.revenue", 2024)
-    assert (revenue["value"], revenue["unit"], revenue["source"]) == (1500.0, "RMB million", "reported")
+    assert (revenue["value"], revenue["unit"], revenue["source"]) == (
+        1500.0,
+        "RMB million",
+        "reported",
+    )
     headcount = fig(t, "workforce.headcount", 2024)
-    assert (headcount["value"], headcount["entities"], headcount["qualifier"]) == (150.0, 2, "approximately")
+    assert (headcount["value"], headcount["entities"], headcount["qualifier"]) == (
+        150.0,
+        2,
+        "approximately",
+    )
     assert fig(t, "workforce.headcount", 2024, (("gender", "female"),))["value"] == 60.0
     share = fig(t, "ohs.safety_education_share", 2024)
     assert share["value"] is None and share["source"] == "missing"  # a percentage is never summed
@@ -114,12 +141,26 @@ def test_calculated_figures_from_activity_data_and_runs(ws: Cli, tmp_path: Path)
     scope2 = fig(t, "ghg.scope2_market", 2024)
     assert scope2["value"] == run["totals"]["scope2_market_tco2e"]
     assert scope2["inputs"] == [{"run": run["run_id"], "figure": "scope2_market_tco2e"}]
-    assert fig(t, "ghg.total", 2024)["value"] == pytest.approx(run["totals"]["scope1_tco2e"] + run["totals"]["scope2_market_tco2e"])
+    assert fig(t, "ghg.total", 2024)["value"] == pytest.approx(
+        run["totals"]["scope1_tco2e"] + run["totals"]["scope2_market_tco2e"]
+    )
 
 
 def test_restated_prior_year_is_marked(ws: Cli, tmp_path: Path) -> None:
-    kpis(ws, tmp_path, [["GRP", 2023, "economy.revenue", 1000, "RMB million", "", "", ""], ["GRP", 2024, "economy.revenue", 1200, "RMB million", "", "", ""]])
-    kpis(ws, tmp_path, [["GRP", 2023, "economy.revenue", 1010, "RMB million", "", "", "audited figure"]], "r.csv")
+    kpis(
+        ws,
+        tmp_path,
+        [
+            ["GRP", 2023, "economy.revenue", 1000, "RMB million", "", "", ""],
+            ["GRP", 2024, "economy.revenue", 1200, "RMB million", "", "", ""],
+        ],
+    )
+    kpis(
+        ws,
+        tmp_path,
+        [["GRP", 2023, "economy.revenue", 1010, "RMB million", "", "", "audited figure"]],
+        "r.csv",
+    )
     t = table(ws, 2024, years=2)
     row = t[("economy.revenue", ())]
     assert row["values"] == {"2023": 1010.0, "2024": 1200.0}
@@ -136,13 +177,41 @@ def test_like_for_like_change_across_a_boundary_change(ws: Cli, tmp_path: Path) 
         if b:
             rows.append(["B", f"{year}-01-01", f"{year}-12-31", "electricity.purchased", b, "MWh"])
     activities(ws, tmp_path, rows)
-    ws("boundary", "create", "2023-ghg", "--year", "2023", "--family", "energy_ghg", "--include", "A")
-    ws("boundary", "create", "2024-ghg", "--year", "2024", "--family", "energy_ghg", "--include", "A", "--include", "B", "--change-note", "plant B acquired")
+    ws(
+        "boundary",
+        "create",
+        "2023-ghg",
+        "--year",
+        "2023",
+        "--family",
+        "energy_ghg",
+        "--include",
+        "A",
+    )
+    ws(
+        "boundary",
+        "create",
+        "2024-ghg",
+        "--year",
+        "2024",
+        "--family",
+        "energy_ghg",
+        "--include",
+        "A",
+        "--include",
+        "B",
+        "--change-note",
+        "plant B acquired",
+    )
     t = table(ws, 2024, years=2)
     row = t[("energy.electricity.purchased", ())]
     assert row["values"] == {"2023": 1000.0, "2024": 2000.0}
     assert row["change_pct"] == pytest.approx(100.0)
-    assert row["like_for_like"] == {"previous": 1000.0, "current": 1100.0, "change_pct": pytest.approx(10.0)}
+    assert row["like_for_like"] == {
+        "previous": 1000.0,
+        "current": 1100.0,
+        "change_pct": pytest.approx(10.0),
+    }
     changes = t["_raw"]["boundaries"]["energy_ghg"]["changes"]
     assert changes == [{"from": 2023, "to": 2024, "added": ["B"], "removed": []}]
 
@@ -152,4 +221,7 @@ def test_every_catalog_metric_has_a_row(ws: Cli) -> None:
 
     out = json.loads(ws("kpi", "--year", "2024", "--years", "1", "--json").stdout)
     assert {k["metric"] for k in out["kpis"]} == set(metrics())
-    assert all(k["figures"]["2024"]["source"] in ("reported", "calculated", "derived", "missing") for k in out["kpis"])
+    assert all(
+        k["figures"]["2024"]["source"] in ("reported", "calculated", "derived", "missing")
+        for k in out["kpis"]
+    )

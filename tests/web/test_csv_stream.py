@@ -26,7 +26,10 @@ from tests.web.test_workflow_pages import login
 
 
 def test_the_csv_is_streamed_in_chunks_with_every_row_once(
-    web: TestClient, org: Database, many: list[int], monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    web: TestClient,
+    org: Database,  # noqa: F811
+    many: list[int],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(listing, "MAX_LIMIT", 7)  # many pages of the list, as a year would be
     monkeypatch.setattr(paging, "STREAM_ROWS", 5)  # many chunks on the wire
@@ -41,7 +44,10 @@ def test_the_csv_is_streamed_in_chunks_with_every_row_once(
 
 
 def test_an_export_over_the_limit_is_refused_before_any_byte(
-    web: TestClient, org: Database, many: list[int], monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    web: TestClient,
+    org: Database,  # noqa: F811
+    many: list[int],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(listing, "CSV_ROWS", 10)
     login(web, org, "mia")
@@ -51,7 +57,9 @@ def test_an_export_over_the_limit_is_refused_before_any_byte(
 
 
 def test_the_export_reads_plain_rows_with_the_same_cells_as_the_list(
-    web: TestClient, org: Database, many: list[int]  # noqa: F811
+    web: TestClient,
+    org: Database,  # noqa: F811
+    many: list[int],  # noqa: F811
 ) -> None:
     """A year's export is thousands of rows: it is read as plain rows in one ordered query,
     no request or value loaded as an ORM object, and holds what the list shows."""
@@ -61,7 +69,9 @@ def test_the_export_reads_plain_rows_with_the_same_cells_as_the_list(
             unit = metrics()[get_request(session, rid).metric_id].unit
             enter_value(session, mia, rid, version=1, value=rid / 3, unit=unit)
     with org.read() as session:
-        shown = {r["id"]: r for r in request_dicts(session, [get_request(session, i) for i in many])}
+        shown = {
+            r["id"]: r for r in request_dicts(session, [get_request(session, i) for i in many])
+        }
     loaded: list[object] = []
 
     def count(target: object, context: object) -> None:

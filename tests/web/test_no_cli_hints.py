@@ -47,12 +47,18 @@ def test_not_found_and_refusals_keep_the_message_without_the_hint(
 
 def test_for_pages_drops_only_the_command_hint() -> None:
     assert for_pages("no data request 9; `esg request list` lists them") == "no data request 9"
-    assert for_pages(
-        "locked values cannot be edited; a change after lock is a restatement "
-        "(`esg request restate` with a reason)"
-    ) == "locked values cannot be edited; a change after lock is a restatement"
-    assert for_pages(
-        "olga (data_owner) has no grant on every entity; "
-        "an admin can grant it with `esg user grant olga ENTITY`"
-    ) == "olga (data_owner) has no grant on every entity; an admin can grant it"
+    assert (
+        for_pages(
+            "locked values cannot be edited; a change after lock is a restatement "
+            "(`esg request restate` with a reason)"
+        )
+        == "locked values cannot be edited; a change after lock is a restatement"
+    )
+    assert (
+        for_pages(
+            "olga (data_owner) has no grant on every entity; "
+            "an admin can grant it with `esg user grant olga ENTITY`"
+        )
+        == "olga (data_owner) has no grant on every entity; an admin can grant it"
+    )
     assert for_pages("due date 2020-01-01 is in the past") == "due date 2020-01-01 is in the past"

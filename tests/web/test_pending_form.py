@@ -61,7 +61,9 @@ def _post_after_timeout(web: TestClient, db: Database, rid: int) -> str:
     typed = {"csrf_token": csrf, "version": version.group(1), "value": "4.5", "unit": "t",
              "note": "from the Q4 meter readings", "reason": ""}  # fmt: skip
     answer = web.post(
-        f"/requests/{rid}/enter", data=typed, headers={"Referer": f"http://testserver/requests/{rid}"}
+        f"/requests/{rid}/enter",
+        data=typed,
+        headers={"Referer": f"http://testserver/requests/{rid}"},
     )
     assert answer.status_code == 401, answer.text[:300]
     assert "your form is kept" in answer.text

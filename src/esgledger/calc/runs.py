@@ -301,9 +301,7 @@ def run_calculation(
         fault_point("calc.computed")
         with db.write() as session:
             if ledger_head(session) == seen:
-                return _store_run(
-                    session, inputs, out, library, options, unresolved, actor, lines
-                )
+                return _store_run(session, inputs, out, library, options, unresolved, actor, lines)
     raise Contention(
         f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
         "times; no run was stored; run `esg calc` again when the other writers have finished"

@@ -162,9 +162,7 @@ def validate_kpis(
         frame,
         ~blank("decimals") & pl.col("_decimals").is_null(),
         "decimals",
-        pl.format(
-            f"'{{}}' is not a count of decimals, 0 to {MAX_DECIMALS}", pl.col("decimals")
-        ),
+        pl.format(f"'{{}}' is not a count of decimals, 0 to {MAX_DECIMALS}", pl.col("decimals")),
     )
     check.flag(
         frame,

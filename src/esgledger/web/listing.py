@@ -76,9 +76,7 @@ def all_pages(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> I
         yield from rows
 
 
-def every_page(
-    params: ListParams, fetch: Callable[[ListParams], Page[Any]]
-) -> Iterator[list[Any]]:
+def every_page(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> Iterator[list[Any]]:
     """The rows of :func:`all_pages`, one page (a list) at a time; the size check comes with
     the first page, so taking it before sending anything refuses an export whole."""
     number = 1

@@ -186,8 +186,12 @@ def shape_request(
 
 
 def export_rows(
-    session: Session, user: Principal, wanted: RequestFilter, params: ListParams,
-    *, today: dt.date | None = None,
+    session: Session,
+    user: Principal,
+    wanted: RequestFilter,
+    params: ListParams,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[int, Iterator[dict[str, Any]]]:
     """(how many, the rows) of every request ``user`` may read that matches: the columns of
     a list's export, read as plain rows in one ordered query a batch at a time (a year holds

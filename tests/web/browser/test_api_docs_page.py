@@ -18,7 +18,9 @@ def test_swagger_ui_renders_from_our_own_origin(
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
     violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
     page.goto(f"{live_server}/api-docs")
     expect(page.get_by_label("Username")).to_be_visible()  # anonymous: the login form
     page.get_by_label("Username").fill("aldo")

@@ -88,9 +88,11 @@ def compute_scope3(
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
-    groups = rows.with_columns(_method_key()).group_by(
-        ["entity_id", "activity", "unit", "method_key"], maintain_order=True
-    ).agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id"))
+    groups = (
+        rows.with_columns(_method_key())
+        .group_by(["entity_id", "activity", "unit", "method_key"], maintain_order=True)
+        .agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id"))
+    )
     place = {
         e: (regions_for(c, s), share)
         for e, c, s, share in entities.select(

@@ -124,7 +124,10 @@ def _filter(
 
 
 def _csv_rows(
-    request: Request, user: Principal, wanted: RequestFilter, params: ListParams,
+    request: Request,
+    user: Principal,
+    wanted: RequestFilter,
+    params: ListParams,
     names: dict[str, str],
 ) -> Iterator[dict[str, Any]]:
     """The export's rows, read in one transaction of its own (the stream outlives the
