@@ -44,7 +44,8 @@ def test_cached_findings_follow_a_write_that_changes_them(
     web.get(f"/?year={YEAR}")  # the dashboard fills the shared cache first
     assert _shown(web) == before
     assert _shown(web) == before  # a view without a write: the same findings
-    rows = [["A", YEAR, "workforce.headcount", 1, "person", "typo fixed"]]
+    # plant B's headcount: plant A's belongs to a data request, which an import leaves alone
+    rows = [["B", YEAR, "workforce.headcount", 100000, "person", "typo fixed"]]
     header = [*KPI_HEADER, "restatement_reason"]
     cli("import", "kpis", str(write_csv(tmp_path / "k2.csv", header, rows)))
     after = _fresh(db)
