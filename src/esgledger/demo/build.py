@@ -127,7 +127,7 @@ def prepare_dir(out_dir: Path, *, force: bool) -> None:
             f"{out_dir} is not empty; pass --force to replace its esg.db and inputs/, "
             "or choose another --out"
         )
-    for name in ("esg.db", "esg.db-wal", "esg.db-shm", "esg.db-journal"):
+    for name in ("esg.db", "esg.db-wal", "esg.db-shm", "esg.db-journal", "esg.db.writer-lock"):
         (out_dir / name).unlink(missing_ok=True)
     shutil.rmtree(out_dir / "inputs", ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)

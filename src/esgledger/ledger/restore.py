@@ -66,7 +66,7 @@ def _restore_new_file(
                 chain = _restore(staging, zf, manifest, revision, source, display)
             finally:
                 staging.dispose()
-                for sidecar in ("-wal", "-shm", "-journal"):
+                for sidecar in ("-wal", "-shm", "-journal", ".writer-lock"):
                     Path(f"{tmp}{sidecar}").unlink(missing_ok=True)
     except OSError as exc:
         raise storage_failure(exc, f"restore into {display}") or exc from None
