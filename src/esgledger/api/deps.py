@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
@@ -39,11 +41,24 @@ bearer = HTTPBearer(
 )
 
 
-def read_session(request: Request) -> Iterator[Session]:
-    """One read-only unit of work per request on the app's database."""
+async def read_session(request: Request) -> AsyncIterator[Session]:
+    """One read-only unit of work per request on the app's database.
+
+    Made in the event loop, not on a worker thread: a session connects only when first
+    used (by the endpoint, on its thread), and each hop to a worker thread and back costs
+    more CPU than a small read. Closing a SQLite session is a local rollback of a read, done
+    in place; a PostgreSQL one that connected talks to the server, so it closes on a thread.
+    """
     database: Database = request.app.state.db
-    with database.read() as session:
+    session = Session(database.engine)
+    try:
         yield session
+    finally:
+        with anyio.CancelScope(shield=True):
+            if database.dialect == "sqlite" or not session.in_transaction():
+                session.close()
+            else:
+                await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(read_session)]
@@ -82,10 +97,31 @@ def authenticate_cached(
     return _signed_in.get(key, lambda: authenticate(session, credentials))
 
 
-def principal(request: Request, session: SessionDep, credentials: CredentialsDep) -> Principal:
-    """The signed-in user of a read endpoint (kept on the request for the audit of a 403)."""
-    request.state.principal = authenticate_cached(session, credentials)
-    return request.state.principal
+def signed_in_known(
+    session: Session, credentials: HTTPAuthorizationCredentials | None
+) -> Principal | None:
+    """The user of a token already checked at this ledger state, else None (check it)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        return None
+    window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
+    return _signed_in.peek((ledger_state(session), window, token_hash(credentials.credentials)))
+
+
+async def principal(
+    request: Request, session: SessionDep, credentials: CredentialsDep
+) -> Principal:
+    """The signed-in user of a read endpoint (kept on the request for the audit of a 403).
+
+    On SQLite a token known at the current ledger state is recognised in the event loop
+    (``PRAGMA data_version`` on a local file, no wait: readers of a WAL database never
+    block); anything that may query more, or talk to a server, runs on a worker thread.
+    """
+    database: Database = request.app.state.db
+    known = signed_in_known(session, credentials) if database.dialect == "sqlite" else None
+    if known is None:
+        known = await run_in_threadpool(authenticate_cached, session, credentials)
+    request.state.principal = known
+    return known
 
 
 UserDep = Annotated[Principal, Depends(principal)]

@@ -46,6 +46,14 @@ class StateCache(Generic[T]):
                 with self._lock:
                     self._computing.pop(key, None)
 
+    def peek(self, key: Hashable) -> T | None:
+        """The value kept for ``key``, or None; never computes nor waits for a computation."""
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
     def newest(self, wanted: Callable[[Hashable], bool]) -> T | None:
         """The most recently used value whose key is ``wanted`` (a base to update from)."""
         with self._lock:
