@@ -238,6 +238,12 @@ class Phase:
     def p(self, op: str, which: str) -> float:
         return float(self.result[op][f"{which}_ms"])
 
+    def server_cpu_ms(self) -> float:
+        """The server's CPU milliseconds per answered request: what counts on a loaded
+        machine, where rates and latencies depend on the other work."""
+        answered = sum(self.result[op]["n"] for op in ("read", "write") if op in self.result)
+        return self.server_cpu * 1000 / max(answered, 1)
+
     @property
     def errors(self) -> int:
         r = self.result
@@ -447,6 +453,9 @@ def run_one(kind: str, target: str, folder: Path, args: argparse.Namespace) -> s
         "timeouts": sum(p.result["timeouts"] for p in phases),
         "client_cpu_share": f"{sum(p.client_cpu for p in phases) / wall / cores:.2f}",
         "server_cpu_share": f"{sum(p.server_cpu for p in phases) / wall / cores:.2f}",
+        "floor_server_cpu_ms": f"{floor.server_cpu_ms():.2f}",
+        "read_server_cpu_ms": f"{reads.server_cpu_ms():.2f}",
+        "mix_server_cpu_ms": f"{mix.server_cpu_ms():.2f}",
         "cores": cores,
     }
     return "RESULT " + " ".join(f"{k}={v}" for k, v in fields.items())
