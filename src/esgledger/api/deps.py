@@ -20,6 +20,7 @@ from fastapi import Depends, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 from starlette.exceptions import HTTPException
 
 from esgledger.auth.permissions import MATRIX, PermissionDenied, Principal, can, require
@@ -107,6 +108,15 @@ def signed_in_known(
     return _signed_in.peek((ledger_state(session), window, token_hash(credentials.credentials)))
 
 
+def _connection_free(database: Database) -> bool:
+    """Whether the pool has a connection to give at once: the event loop must never wait
+    for one (the requests that would give one back need the loop to finish)."""
+    pool = database.engine.pool
+    if not isinstance(pool, QueuePool):
+        return False
+    return pool.checkedout() < pool.size() + getattr(pool, "_max_overflow", 0)
+
+
 async def principal(
     request: Request, session: SessionDep, credentials: CredentialsDep
 ) -> Principal:
@@ -117,7 +127,8 @@ async def principal(
     block); anything that may query more, or talk to a server, runs on a worker thread.
     """
     database: Database = request.app.state.db
-    known = signed_in_known(session, credentials) if database.dialect == "sqlite" else None
+    in_loop = database.dialect == "sqlite" and _connection_free(database)
+    known = signed_in_known(session, credentials) if in_loop else None
     if known is None:
         known = await run_in_threadpool(authenticate_cached, session, credentials)
     request.state.principal = known
