@@ -13,15 +13,16 @@ unresolved rows as the in-memory run.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 from sqlalchemy import select, text
 
 from esgledger.calc import runs
-from esgledger.calc.columnar_read import read_activities, rows_per_entity
+from esgledger.calc.columnar_read import activity_batches, read_activities, rows_per_entity
+from esgledger.calc.scope3.engine import scope3_parts
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
 from esgledger.demo.files import write_csv, write_xlsx
 from esgledger.demo.org import ENTITY_HEADER, entity_rows
@@ -173,20 +174,39 @@ def test_scope3_in_chunks_of_entities_is_the_in_memory_scope3(
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")
     whole = calc(demo_sales_year, SALES_YEAR)
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", CHUNK_ROWS)
-    read_sizes: list[int] = []
+    sizes: dict[str, list[int]] = {"whole": [], "batches": [], "scope3": []}
 
-    def read_recorded(*args: Any, **kwargs: Any) -> pl.DataFrame:
-        rows = read_activities(*args, **kwargs)  # the real read, its size recorded
-        read_sizes.append(rows.height)
-        return rows
+    def recorded(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        """``real`` (the real function), the rows of what it returns or is given counted."""
 
-    monkeypatch.setattr(runs, "read_activities", read_recorded)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if name == "scope3":
+                sizes[name].append(args[0].height)
+            result = real(*args, **kwargs)
+            if name == "whole":
+                sizes[name].append(result.height)
+            return counted(result) if name == "batches" else result
+
+        def counted(batches: Iterator[Any]) -> Iterator[Any]:
+            for batch in batches:
+                sizes[name].append(batch.height)
+                yield batch
+
+        return call
+
+    monkeypatch.setattr(runs, "read_activities", recorded("whole", read_activities))
+    monkeypatch.setattr(runs, "activity_batches", recorded("batches", activity_batches))
+    monkeypatch.setattr(runs, "scope3_parts", recorded("scope3", scope3_parts))
     chunked = calc(demo_sales_year, SALES_YEAR)
-    # bounded: no read held more than a chunk of rows, or one entity's rows when it has more
+    # bounded: the year read once, a chunk at a time; Scope 3 given a chunk of entities at a
+    # time (at most a chunk of rows, or one entity's rows when it has more)
     with db.read() as session:
         largest = max(rows_per_entity(session, SALES_YEAR).values())
-    assert largest < whole["activity_rows"] / 10
-    assert len(read_sizes) > 10 and max(read_sizes) <= max(int(CHUNK_ROWS), largest)
+    assert largest < whole["activity_rows"] / 10 and sizes["whole"] == []
+    assert sum(sizes["batches"]) == whole["activity_rows"]
+    assert max(sizes["batches"]) <= int(CHUNK_ROWS)
+    assert len(sizes["scope3"]) > 10 and max(sizes["scope3"]) <= max(int(CHUNK_ROWS), largest)
+    assert sum(sizes["scope3"]) == whole["activity_rows"]
     assert chunked["activity_rows"] == whole["activity_rows"] > 10 * int(CHUNK_ROWS)
     for part in ("totals", "by_entity", "by_gas", "by_activity", "scope3", "unresolved"):
         assert chunked[part] == whole[part], part  # == on floats: the same bits

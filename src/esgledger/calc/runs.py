@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.calc.chunked import compute_chunked, streamed_csv
+from esgledger.calc.chunked import compute_chunked, entity_chunks, streamed_csv
 from esgledger.calc.columnar_read import (
     ACTIVITY_SCHEMA,
     activity_batches,
@@ -35,6 +37,7 @@ from esgledger.calc.scope3.engine import Scope3Parts, finish_scope3, merge_parts
 from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_screening_gaps
 from esgledger.calc.scope3.stored_lines import TABLE as SCOPE3_LINES
 from esgledger.calc.scope3.stored_lines import lines_frame
+from esgledger.calc.spill import SpilledYear
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -249,10 +252,10 @@ def in_chunks(
     session: Session, library: FactorLibrary, options: RunOptions, engine: str
 ) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]]] | None:
     """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
-    Scope 1/2 and Scope 3 a chunk of whole entities at a time (``calc.chunked``; Scope 3
-    keeps a line per row group), the input digest over a streamed pass in id order; all in
-    this session's snapshot. None when the year fits in memory (or on Spark, which splits
-    the rows itself)."""
+    the year read once in id order and set down by chunk (``calc.spill``), Scope 1/2 and
+    Scope 3 a chunk of whole entities at a time (``calc.chunked``; Scope 3 keeps a line per
+    row group), the input digest over the spilled rows in id order; all in this session's
+    snapshot. None when the year fits in memory (or on Spark, which splits the rows itself)."""
     chunk_rows = get_settings().calc_chunk_rows
     if engine != "local" or not chunk_rows:
         return None
@@ -263,25 +266,35 @@ def in_chunks(
     members = set(inputs.entities["entity_id"].to_list())
     counts = {e: n for e, n in counts.items() if e in members}
     parts: list[Scope3Parts] = []
+    with tempfile.TemporaryDirectory(prefix="esg-calc-") as folder:
+        spilled = SpilledYear(Path(folder), entity_chunks(counts, chunk_rows))
+        spilled.write(activity_batches(session, options.year, chunk_rows))  # one read
+        out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts)
+        scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
+        merge_scope3(out, scope3)
+        csv = streamed_csv(spilled.batches(), members)
+        digest = digest_over(inputs, options, editions_used(library, out), csv)
+    return replace(inputs, rows=sum(counts.values()), digest=digest), out, scope3.lines
+
+
+def _chunked_run(
+    spilled: SpilledYear,
+    counts: dict[str, int],
+    chunk_rows: int,
+    inputs: RunInputs,
+    library: FactorLibrary,
+    options: RunOptions,
+    parts: list[Scope3Parts],
+) -> EngineOutput:
+    """Scope 1/2 of the spilled chunks; each chunk's Scope 3 parts added to ``parts``."""
 
     def scope3_of(rows: pl.DataFrame) -> None:
         if rows.height:
             parts.append(scope3_parts(rows, inputs.entities, library, options, inputs.products))
 
-    out = compute_chunked(
-        lambda ids: read_activities(session, options.year, entities=ids),
-        counts,
-        chunk_rows,
-        inputs.entities,
-        library,
-        options,
-        on_chunk=scope3_of,
+    return compute_chunked(
+        spilled.chunk, counts, chunk_rows, inputs.entities, library, options, on_chunk=scope3_of
     )
-    scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
-    merge_scope3(out, scope3)
-    csv = streamed_csv(activity_batches(session, options.year, chunk_rows), members)
-    digest = digest_over(inputs, options, editions_used(library, out), csv)
-    return replace(inputs, rows=sum(counts.values()), digest=digest), out, scope3.lines
 
 
 def run_calculation(
