@@ -4,24 +4,40 @@ the run the in-memory path stores: the same figures to the bit, the same digest,
 coefficients and issues, and `esg calc explain` recomputes the same rows.
 
 The demo's entities and 2024 activity file are imported on each backend; a chunk of 150
-rows splits its 2,000-odd rows into many chunks and stream batches.
+rows splits its 2,000-odd rows into many chunks and stream batches. Scope 3 is computed a
+chunk of entities at a time too (its lines merged into one pass's order): the demo's 2025
+(purchases, freight, travel, waste, product sales) gives the same lines, categories and
+unresolved rows as the in-memory run.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from esgledger.calc import runs
+from esgledger.calc.columnar_read import activity_batches, read_activities, rows_per_entity
+from esgledger.calc.scope3.engine import scope3_parts
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
-from esgledger.demo.files import write_csv
+from esgledger.demo.files import write_csv, write_xlsx
 from esgledger.demo.org import ENTITY_HEADER, entity_rows
+from esgledger.demo.products import (
+    PRODUCT_HEADER,
+    SALES_HEADER,
+    SALES_YEAR,
+    product_rows,
+    sales_rows,
+)
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import CalculationCoefficient, CalculationIssue, CalculationRun
+from tests.calc.scope3.workspace import HEADER, row
 from tests.conftest import Cli
+from tests.factories import write_csv as write_rows
 
 YEAR = 2024
 CHUNK_ROWS = "150"
@@ -38,9 +54,9 @@ def demo_year(cli: Cli, tmp_path: Path) -> Cli:
     return cli
 
 
-def calc(cli: Cli) -> dict[str, Any]:
+def calc(cli: Cli, year: int = YEAR) -> dict[str, Any]:
     """``esg calc --json``: exit 1, the demo's water and waste rows have no factor."""
-    return json.loads(cli("calc", "--year", str(YEAR), "--json", expect=1).stdout)
+    return json.loads(cli("calc", "--year", str(year), "--json", expect=1).stdout)
 
 
 def stored(db: Database, run_id: int) -> tuple[dict[str, Any], list[tuple], list[tuple]]:
@@ -108,3 +124,109 @@ def test_a_year_within_the_chunk_size_runs_in_memory(
     run = calc(demo_year)
     totals, _, _ = stored(db, run["run_id"])
     assert "lineage" not in totals  # result rows stored: the in-memory path ran
+
+
+@pytest.fixture
+def demo_sales_year(cli: Cli, tmp_path: Path) -> Cli:
+    """The demo's entities, product models and 2025 rows: Scope 3 in most categories."""
+    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
+    products = write_xlsx(tmp_path / "p.xlsx", "products", PRODUCT_HEADER, product_rows())
+    cli("import", "products", str(products))
+    for name, header, rows in (
+        ("a.csv", ACTIVITY_HEADER, activity_rows(SALES_YEAR)),
+        ("s.csv", SALES_HEADER, sales_rows()),
+    ):
+        cli("import", "activities", str(write_csv(tmp_path / name, header, rows)))
+    cli("import", "activities", str(write_rows(tmp_path / "g.csv", HEADER, purchases())))
+    return cli
+
+
+def purchases() -> list[list[Any]]:
+    """Monthly purchases with the NAICS code the demo's rows lack, entities interleaved in
+    id order (a group's rows lie far apart), some with the supplier's footprint (two
+    methods: two lines of one group)."""
+    sites = ["WH-P1", "SZ-BA", "VN-P1", "HZ-P1", "DE", "US", "BR-P1"]
+    rows = []
+    for i in range(42):
+        site, naics = sites[i % len(sites)], ("327310", "331110")[i % 2]
+        supplier = {"supplier_kgco2e": "500"} if site in ("SZ-BA", "DE") else {}
+        cells = row(site, SALES_YEAR, "spend.purchased_goods", 1000 + 37 * i, "USD", **supplier,
+                    naics=naics)  # fmt: skip
+        month = 1 + i // 14
+        cells[1:3] = [f"{SALES_YEAR}-{month:02d}-01", f"{SALES_YEAR}-{month:02d}-28"]
+        rows.append(cells)
+    return rows
+
+
+def scope3_lines(db: Database, run_id: int) -> list[tuple[Any, ...]]:
+    """A run's stored Scope 3 lines in their order, without the run's id."""
+    query = text(
+        "SELECT position, category, entity_id, activity, method, used, tco2e, detail"
+        " FROM calculation_scope3_lines WHERE run_id = :run ORDER BY position"
+    )
+    with db.read() as session:
+        return [tuple(r) for r in session.execute(query, {"run": run_id})]
+
+
+def test_scope3_in_chunks_of_entities_is_the_in_memory_scope3(
+    demo_sales_year: Cli, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")
+    whole = calc(demo_sales_year, SALES_YEAR)
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", CHUNK_ROWS)
+    sizes: dict[str, list[int]] = {"whole": [], "batches": [], "scope3": []}
+
+    def recorded(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        """``real`` (the real function), the rows of what it returns or is given counted."""
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if name == "scope3":
+                sizes[name].append(args[0].height)
+            result = real(*args, **kwargs)
+            if name == "whole":
+                sizes[name].append(result.height)
+            return counted(result) if name == "batches" else result
+
+        def counted(batches: Iterator[Any]) -> Iterator[Any]:
+            for batch in batches:
+                sizes[name].append(batch.height)
+                yield batch
+
+        return call
+
+    monkeypatch.setattr(runs, "read_activities", recorded("whole", read_activities))
+    monkeypatch.setattr(runs, "activity_batches", recorded("batches", activity_batches))
+    monkeypatch.setattr(runs, "scope3_parts", recorded("scope3", scope3_parts))
+    chunked = calc(demo_sales_year, SALES_YEAR)
+    # bounded: the year read once, a chunk at a time; Scope 3 given a chunk of entities at a
+    # time (at most a chunk of rows, or one entity's rows when it has more)
+    with db.read() as session:
+        largest = max(rows_per_entity(session, SALES_YEAR).values())
+    assert largest < whole["activity_rows"] / 10 and sizes["whole"] == []
+    assert sum(sizes["batches"]) == whole["activity_rows"]
+    assert max(sizes["batches"]) <= int(CHUNK_ROWS)
+    assert len(sizes["scope3"]) > 10 and max(sizes["scope3"]) <= max(int(CHUNK_ROWS), largest)
+    assert sum(sizes["scope3"]) == whole["activity_rows"]
+    assert chunked["activity_rows"] == whole["activity_rows"] > 10 * int(CHUNK_ROWS)
+    for part in ("totals", "by_entity", "by_gas", "by_activity", "scope3", "unresolved"):
+        assert chunked[part] == whole[part], part  # == on floats: the same bits
+    categories = whole["scope3"]["by_category"]
+    calculated = [k for k, c in categories.items() if c["status"] == "calculated"]
+    assert {"cat1", "cat11", "cat12"} <= set(calculated), calculated
+    assert whole["totals"]["scope3_tco2e"] > 0
+    assert chunked["input_digest"] == whole["input_digest"]
+    lines = scope3_lines(db, chunked["run_id"])
+    assert lines == scope3_lines(db, whole["run_id"]) and len(lines) > 20
+    assert len({line[2] for line in lines}) > 3  # lines of many entities, so many chunks
+    chunked_totals, chunked_coefs, chunked_issues = stored(db, chunked["run_id"])
+    whole_totals, whole_coefs, whole_issues = stored(db, whole["run_id"])
+    assert chunked_issues == whole_issues and chunked_coefs == whole_coefs
+    chunked_totals.pop("lineage")
+    assert chunked_totals == whole_totals
+
+    def explained(run_id: int) -> dict[str, Any]:
+        args = ("calc", "explain", "--run", str(run_id), "--metric", "ghg.scope3", "--json")
+        return json.loads(demo_sales_year(*args).stdout)
+
+    figures = explained(chunked["run_id"]) | {"run_id": None}
+    assert figures == explained(whole["run_id"]) | {"run_id": None} and figures["rows"]

@@ -42,13 +42,17 @@ def compute_chunked(
     entities: pl.DataFrame,
     library: FactorLibrary,
     options: RunOptions,
+    on_chunk: Callable[[pl.DataFrame], None] | None = None,
 ) -> EngineOutput:
     """The run over ``read_chunk(entity ids)`` (that entities' rows, in id order), one
-    chunk in memory at a time."""
+    chunk in memory at a time; ``on_chunk`` is given each chunk's rows too (Scope 3 takes
+    its parts from them, so no row is read twice)."""
 
     def records() -> Iterator[pl.DataFrame]:
         for chunk in entity_chunks(rows_per_entity, chunk_rows):
             rows = read_chunk(chunk)
+            if on_chunk is not None:
+                on_chunk(rows)
             if rows.height:
                 yield pl.DataFrame(
                     pl.from_arrow(partition_records(rows, entities, library, options))

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.calc.chunked import compute_chunked, streamed_csv
-from esgledger.calc.columnar_read import activity_batches, read_activities, rows_per_entity
+from esgledger.calc.chunked import compute_chunked, entity_chunks, streamed_csv
+from esgledger.calc.columnar_read import (
+    ACTIVITY_SCHEMA,
+    activity_batches,
+    read_activities,
+    rows_per_entity,
+)
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
@@ -26,11 +33,11 @@ from esgledger.calc.pinning import check_pin_series, pin_refusal
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.scope3 import compute_scope3
-from esgledger.calc.scope3.engine import in_scope3
+from esgledger.calc.scope3.engine import Scope3Parts, finish_scope3, merge_parts, scope3_parts
 from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_screening_gaps
 from esgledger.calc.scope3.stored_lines import TABLE as SCOPE3_LINES
 from esgledger.calc.scope3.stored_lines import lines_frame
-from esgledger.catalog import activity_types
+from esgledger.calc.spill import SpilledYear
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -61,8 +68,8 @@ class RunInputs:
     activities: pl.DataFrame
     screening: list[dict[str, Any]] = field(default_factory=list)  # the year's Scope 3 screening
     products: dict[str, Any] = field(default_factory=dict)  # models of categories 11 and 12
-    # a chunked run (``in_chunks``): ``activities`` holds only the rows Scope 3 reads, the
-    # year's rows are counted here and the input digest was taken in a streamed pass
+    # a chunked run (``in_chunks``): ``activities`` holds no row, the year's rows are
+    # counted here and the input digest was taken in a streamed pass
     rows: int | None = None
     digest: str | None = None
 
@@ -72,9 +79,9 @@ class RunInputs:
         return self.activities.height if self.rows is None else self.rows
 
 
-def load_inputs(session: Session, options: RunOptions, *, scope3_only: bool = False) -> RunInputs:
-    """The run's inputs in this session's snapshot; with ``scope3_only`` only the activity
-    rows the Scope 3 engine reads (a chunked run reads the others a chunk at a time)."""
+def load_inputs(session: Session, options: RunOptions, *, with_rows: bool = True) -> RunInputs:
+    """The run's inputs in this session's snapshot; without ``with_rows`` no activity row
+    (a chunked run reads them a chunk of entities at a time)."""
     boundary = (
         get_boundary(session, options.boundary)
         if options.boundary
@@ -99,9 +106,12 @@ def load_inputs(session: Session, options: RunOptions, *, scope3_only: bool = Fa
         orient="row",
     )
     # read as columns in this session's snapshot; Python row objects cost more than the engine
-    wanted = sorted(a for a in activity_types() if in_scope3(a)) if scope3_only else None
-    activities = read_activities(session, options.year, activities=wanted).filter(
-        pl.col("entity_id").is_in(entities["entity_id"].to_list())
+    activities = (
+        read_activities(session, options.year).filter(
+            pl.col("entity_id").is_in(entities["entity_id"].to_list())
+        )
+        if with_rows
+        else pl.DataFrame(schema=ACTIVITY_SCHEMA)
     )
     screening = screening_of(session, options.year)
     return RunInputs(
@@ -242,30 +252,49 @@ def in_chunks(
     session: Session, library: FactorLibrary, options: RunOptions, engine: str
 ) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]]] | None:
     """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
-    Scope 1/2 a chunk of whole entities at a time (``calc.chunked``), Scope 3 over its own
-    rows, the input digest over a streamed pass in id order; all in this session's snapshot.
-    None when the year fits in memory (or on Spark, which splits the rows itself)."""
+    the year read once in id order and set down by chunk (``calc.spill``), Scope 1/2 and
+    Scope 3 a chunk of whole entities at a time (``calc.chunked``; Scope 3 keeps a line per
+    row group), the input digest over the spilled rows in id order; all in this session's
+    snapshot. None when the year fits in memory (or on Spark, which splits the rows itself)."""
     chunk_rows = get_settings().calc_chunk_rows
     if engine != "local" or not chunk_rows:
         return None
     counts = rows_per_entity(session, options.year)
     if sum(counts.values()) <= chunk_rows:
         return None
-    inputs = load_inputs(session, options, scope3_only=True)
+    inputs = load_inputs(session, options, with_rows=False)
     members = set(inputs.entities["entity_id"].to_list())
     counts = {e: n for e, n in counts.items() if e in members}
-    out = compute_chunked(
-        lambda ids: read_activities(session, options.year, entities=ids),
-        counts,
-        chunk_rows,
-        inputs.entities,
-        library,
-        options,
+    parts: list[Scope3Parts] = []
+    with tempfile.TemporaryDirectory(prefix="esg-calc-") as folder:
+        spilled = SpilledYear(Path(folder), entity_chunks(counts, chunk_rows))
+        spilled.write(activity_batches(session, options.year, chunk_rows))  # one read
+        out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts)
+        scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
+        merge_scope3(out, scope3)
+        csv = streamed_csv(spilled.batches(), members)
+        digest = digest_over(inputs, options, editions_used(library, out), csv)
+    return replace(inputs, rows=sum(counts.values()), digest=digest), out, scope3.lines
+
+
+def _chunked_run(
+    spilled: SpilledYear,
+    counts: dict[str, int],
+    chunk_rows: int,
+    inputs: RunInputs,
+    library: FactorLibrary,
+    options: RunOptions,
+    parts: list[Scope3Parts],
+) -> EngineOutput:
+    """Scope 1/2 of the spilled chunks; each chunk's Scope 3 parts added to ``parts``."""
+
+    def scope3_of(rows: pl.DataFrame) -> None:
+        if rows.height:
+            parts.append(scope3_parts(rows, inputs.entities, library, options, inputs.products))
+
+    return compute_chunked(
+        spilled.chunk, counts, chunk_rows, inputs.entities, library, options, on_chunk=scope3_of
     )
-    lines = with_scope3(out, inputs, library, options)
-    csv = streamed_csv(activity_batches(session, options.year, chunk_rows), members)
-    digest = digest_over(inputs, options, editions_used(library, out), csv)
-    return replace(inputs, rows=sum(counts.values()), digest=digest), out, lines
 
 
 def run_calculation(

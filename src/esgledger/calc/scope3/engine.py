@@ -33,6 +33,7 @@ GEOGRAPHIC_PROXY = "geographic_proxy"
 # Shipped Scope 3 series, in the order they are asked (each covers different activities);
 # pinned and workspace series come first, as for Scope 1/2.
 SCOPE3_SERIES = ("us_epa.supply_chain", "uk_desnz.ghg_cf")
+Bad = tuple[list[int], str, str, str, str]  # row ids, entity, activity, category, reason
 UNRESOLVED_SCHEMA = {
     "activity_id": pl.Int64,
     "entity_id": pl.Utf8,
@@ -71,6 +72,17 @@ class _Computed:
     flags: tuple[str, ...]
 
 
+@dataclass
+class Scope3Parts:
+    """Scope 3 lines and unresolved row groups of some entities' rows, before the roll-up.
+
+    Parts of chunks of whole entities add up (``merge_parts``) to the parts of all their
+    rows in one pass, in the same order, so a chunked run sums them to the same bits."""
+
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    bad: list[Bad] = field(default_factory=list)
+
+
 def compute_scope3(
     activities: pl.DataFrame,
     entities: pl.DataFrame,
@@ -83,6 +95,18 @@ def compute_scope3(
     screening (``ledger.scope3_screening.screening_of``) applied when there is one;
     ``products``: the stored product models (``ledger.products.load_products``) for
     categories 11 and 12."""
+    parts = scope3_parts(activities, entities, library, options, products)
+    return finish_scope3(parts, library, screening)
+
+
+def scope3_parts(
+    activities: pl.DataFrame,
+    entities: pl.DataFrame,
+    library: FactorLibrary,
+    options: RunOptions,
+    products: Mapping[str, Any] | None = None,
+) -> Scope3Parts:
+    """The lines and unresolved groups of ``activities`` (whole entities' rows)."""
     from esgledger.calc.scope3.products import SOLD, product_lines  # it imports this module
 
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
@@ -100,7 +124,7 @@ def compute_scope3(
         ).iter_rows()
     }
     lines: list[dict[str, Any]] = []
-    bad: list[tuple[list[int], str, str, str, str]] = []
+    bad: list[Bad] = []
     for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
         if activity == SOLD:
             continue  # one sale feeds two categories: product_lines below
@@ -124,8 +148,32 @@ def compute_scope3(
         if not found:
             bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
     sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
-    lines.extend(sold_lines)
-    bad.extend(sold_bad)
+    return Scope3Parts([*lines, *sold_lines], [*bad, *sold_bad])
+
+
+def merge_parts(parts: list[Scope3Parts]) -> Scope3Parts:
+    """The parts of chunks of whole entities as one pass over all their rows gives them:
+    each group in the order of its first row id, product sales after the other rows."""
+    from esgledger.calc.scope3.products import SOLD  # it imports this module
+
+    def line_key(line: dict[str, Any]) -> tuple[bool, int]:
+        return line["activity"] == SOLD, line["row_ids"][0]
+
+    def bad_key(group: Bad) -> tuple[bool, int]:
+        return group[2] == SOLD, group[0][0]
+
+    # sorted() is stable: the lines of one group (a method each) keep their order
+    return Scope3Parts(
+        sorted((line for p in parts for line in p.lines), key=line_key),
+        sorted((group for p in parts for group in p.bad), key=bad_key),
+    )
+
+
+def finish_scope3(
+    parts: Scope3Parts, library: FactorLibrary, screening: list[dict[str, Any]] | None = None
+) -> Scope3Output:
+    """The per-category figures, total and unresolved rows of all the run's parts."""
+    lines, bad = parts.lines, parts.bad
     unresolved = _unresolved(bad)
     by_category, incomplete = _categories(lines, bad, library)
     gaps = apply_screening(by_category, screening or []) if screening else []
