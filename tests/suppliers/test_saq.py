@@ -16,56 +16,10 @@ from esgledger.ledger.supplier_models import SupplierSaqEvidence, SupplierSaqLin
 from esgledger.suppliers import saq
 from esgledger.suppliers.questionnaire import load_definition
 from tests.conftest import Cli
-from tests.factories import entities_file, write_csv
-from tests.suppliers.factories import register_files
+from tests.factories import write_csv
+from tests.suppliers.saq_files import SAQ, saq_workspace
 
-SAQ = """
-name = "SAQ 2025"
-
-[[sections]]
-code = "env"
-title = "Environment"
-
-[[sections.questions]]
-code = "env.iso14001"
-text = "Do you hold a valid ISO 14001 certificate?"
-type = "yes_no"
-weight = 3
-evidence = true
-
-[[sections.questions]]
-code = "env.targets"
-text = "Do you set emission targets?"
-type = "choice"
-weight = 2
-options = { none = 0, "intensity only" = 0.5, "absolute" = 1 }
-
-[[sections]]
-code = "soc"
-title = "Labour"
-
-[[sections.questions]]
-code = "soc.child_labour_policy"
-text = "Do you have a written policy against child labour?"
-weight = 5
-
-[[sections.questions]]
-code = "soc.notes"
-text = "Anything to add?"
-type = "text"
-"""
 NOW = dt.datetime(2025, 3, 1, 9, 0)
-
-
-def _setup(cli: Cli, tmp_path: Path) -> Path:
-    cli("import", "entities", str(entities_file(tmp_path)))
-    files = register_files(tmp_path)
-    cli("suppliers", "import", "suppliers", str(files["suppliers"]))
-    cli("suppliers", "import", "contacts", str(files["contacts"]))
-    path = tmp_path / "saq.toml"
-    path.write_text(SAQ, encoding="utf-8")
-    cli("suppliers", "saq", "define", str(path))
-    return path
 
 
 def _send(
@@ -85,7 +39,7 @@ ISO = saq.Upload("env.iso14001", "iso14001.pdf", b"%PDF-1.4 certificate")
 
 
 def test_scores_by_hand(cli: Cli, db: Database, tmp_path: Path) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     token, other = _send(db, "S001", "S002")
     # S001: yes (3 × 1) + intensity only (2 × 0.5) + no (5 × 0) = 4 of 10 → 40.
     answers = {"env.iso14001": "yes", "env.targets": "intensity only",
@@ -108,7 +62,7 @@ def test_scores_by_hand(cli: Cli, db: Database, tmp_path: Path) -> None:
 def test_bad_answers_are_refused_and_nothing_is_written(
     cli: Cli, db: Database, tmp_path: Path
 ) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     (token,) = _send(db, "S001")
     answers = {"env.iso14001": "yes", "env.targets": "some", "soc.x": "yes"}
     with pytest.raises(InvalidInput) as refused:
@@ -128,7 +82,7 @@ def test_bad_answers_are_refused_and_nothing_is_written(
 
 
 def test_a_link_is_used_once(cli: Cli, db: Database, tmp_path: Path) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     (token,) = _send(db, "S002")
     answers = {"env.iso14001": "no", "env.targets": "none", "soc.child_labour_policy": "yes"}
     assert _submit(db, token, answers, now=NOW) == pytest.approx(50.0)
@@ -144,7 +98,7 @@ def test_a_link_is_used_once(cli: Cli, db: Database, tmp_path: Path) -> None:
 def test_links_expire_and_a_reissue_replaces_the_old_token(
     cli: Cli, db: Database, tmp_path: Path
 ) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     (token,) = _send(db, "S001", days=10)
     with db.read() as session:
         assert saq.open_link(session, token, now=NOW).supplier_name == "Pearl River Castings"
@@ -171,7 +125,7 @@ def _send_reissued(db: Database, supplier: str) -> list[str]:
 
 
 def test_reminders_list_open_links_expiring_soon(cli: Cli, db: Database, tmp_path: Path) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     _send(db, "S001", days=5)
     _send(db, "S002", days=30)
     with db.read() as session:
@@ -182,7 +136,7 @@ def test_reminders_list_open_links_expiring_soon(cli: Cli, db: Database, tmp_pat
 
 
 def test_a_changed_questionnaire_needs_a_new_name(cli: Cli, tmp_path: Path) -> None:
-    path = _setup(cli, tmp_path)
+    path = saq_workspace(cli, tmp_path)
     cli("suppliers", "saq", "define", str(path))  # the same again: a no-op
     path.write_text(SAQ.replace("weight = 5", "weight = 4"), encoding="utf-8")
     result = cli("suppliers", "saq", "define", str(path), expect=2)
@@ -200,7 +154,7 @@ def test_a_bad_definition_is_refused_in_one_line(tmp_path: Path) -> None:
 
 
 def test_answers_from_a_file_on_the_command_line(cli: Cli, db: Database, tmp_path: Path) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     (token,) = _send(db, "S001", now=None)  # the command answers now
     (tmp_path / "cert.pdf").write_bytes(b"%PDF-1.4")
     header = ["question", "answer", "evidence"]
@@ -218,7 +172,7 @@ def test_answers_from_a_file_on_the_command_line(cli: Cli, db: Database, tmp_pat
 
 
 def test_a_score_changes_the_tier(cli: Cli, db: Database, tmp_path: Path) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     cli("suppliers", "tier", "--on", "2025-01-01")
     before = _tier_rows(cli)
     # S002: VN → 2, cable → 1, no spend, no audit: mean 1.5 → low.
@@ -241,7 +195,7 @@ def _tier_rows(cli: Cli) -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 def test_the_response_rate_is_a_register_figure(cli: Cli, db: Database, tmp_path: Path) -> None:
-    _setup(cli, tmp_path)
+    saq_workspace(cli, tmp_path)
     tokens = _send(db, "S001", "S002", "S003")
     answers = {"env.iso14001": "no", "env.targets": "none", "soc.child_labour_policy": "yes"}
     _submit(db, tokens[1], answers, now=NOW)

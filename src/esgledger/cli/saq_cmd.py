@@ -75,7 +75,8 @@ def send_cmd(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """One-time links for suppliers, valid --days days; each token is printed once."""
+    """One-time links for suppliers, valid --days days; each token is printed once and
+    opens /supplier-questionnaire/TOKEN in the web app."""
     from esgledger.suppliers.saq import send
 
     with workspace(db).write() as session:

@@ -12,6 +12,7 @@ from esgledger.web.pages import (
     reports,
     requests,
     review,
+    supplier_questionnaire,
     survey,
     whistle,
 )
@@ -22,6 +23,7 @@ PAGE_ROUTERS = (
     requests.router,
     review.router,
     survey.router,
+    supplier_questionnaire.router,
     registers.router,
     whistle.router,
     insight.router,
