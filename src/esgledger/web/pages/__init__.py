@@ -13,6 +13,7 @@ from esgledger.web.pages import (
     requests,
     review,
     supplier_questionnaire,
+    suppliers,
     survey,
     whistle,
 )
@@ -24,6 +25,7 @@ PAGE_ROUTERS = (
     review.router,
     survey.router,
     supplier_questionnaire.router,
+    suppliers.router,
     registers.router,
     whistle.router,
     insight.router,

@@ -1,0 +1,61 @@
+"""#16 the supplier register page: search, filters, sort, pages and CSV, each supplier's
+tier and questionnaire score; for roles with ``suppliers.read`` only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from esgledger.ledger.db import Database
+from esgledger.ledger.entities import import_entities
+from esgledger.suppliers.policy import DEFAULT
+from esgledger.suppliers.register_import import import_register
+from esgledger.suppliers.tiering import record_tiers
+from tests.factories import entities_file
+from tests.suppliers.factories import register_files
+from tests.web.conftest import log_in, make_user
+
+
+def _register(db: Database, tmp_path: Path) -> None:
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    for kind, path in register_files(tmp_path).items():
+        import_register(db, path, kind=kind, actor="setup")
+    with db.write() as session:
+        record_tiers(session, DEFAULT, on=dt.date(2025, 1, 2), actor="setup")
+
+
+def test_the_register_page_searches_filters_sorts_and_pages(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    _register(db, tmp_path)
+    make_user(db, "sam", "supplier_manager")
+    log_in(web, "sam")
+    page = web.get("/suppliers")
+    assert page.status_code == 200
+    assert page.text.count("data-supplier=") == 3 and "1–3 of 3 matching suppliers" in page.text
+    assert "<td>medium</td>" in page.text  # S001's tier
+    assert "castings, tin solder" in page.text
+    only = web.get("/suppliers", params={"country": "vn"})
+    assert 'data-supplier="S002"' in only.text and only.text.count("data-supplier=") == 1
+    found = web.get("/suppliers", params={"q": "Rhein"})
+    assert 'data-supplier="S003"' in found.text and found.text.count("data-supplier=") == 1
+    none = web.get("/suppliers", params={"commodity": "copper"})
+    assert 'data-testid="no-suppliers"' in none.text and "match these filters" in none.text
+    second = web.get("/suppliers", params={"limit": 2, "page": 2, "sort": "-id"})
+    assert second.text.count("data-supplier=") == 1 and 'data-supplier="S001"' in second.text
+    csv = web.get("/suppliers", params={"format": "csv", "country": "CN"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,name,parent_group,country") and len(lines) == 2
+    assert lines[1].startswith("S001,Pearl River Castings,Pearl Group,CN,castings; tin solder")
+
+
+def test_roles_without_the_register_are_refused(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    _register(db, tmp_path)
+    make_user(db, "cora", "compliance_officer")
+    log_in(web, "cora")
+    assert web.get("/suppliers").status_code == 403
