@@ -59,3 +59,35 @@ def test_roles_without_the_register_are_refused(
     make_user(db, "cora", "compliance_officer")
     log_in(web, "cora")
     assert web.get("/suppliers").status_code == 403
+
+
+def test_the_findings_page_filters_by_grade_state_and_overdue(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    from esgledger.suppliers.audits import add_finding, move_finding, plan_audit, report_audit
+
+    _register(db, tmp_path)
+    with db.write() as s:
+        audit = plan_audit(s, supplier="S001", planned_on=dt.date(2025, 3, 1), mode="on-site",
+                           auditor="Audit Co", actor="setup")  # fmt: skip
+        add_finding(s, audit.id, grade="Priority", family="social", text="locked exit", actor="t")
+        minor = add_finding(s, audit.id, grade="Minor", family="other", text="no log", actor="t")
+        report_audit(s, audit.id, done_on=dt.date(2025, 3, 2), report_on=dt.date(2025, 3, 10),
+                     actor="setup")  # fmt: skip
+        move_finding(s, minor.id, "plan_submitted", actor="t", root_cause="r", corrective="c",
+                     preventive="p", planned_completion=dt.date(2099, 1, 1))  # fmt: skip
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+    page = web.get("/suppliers/findings")
+    assert page.status_code == 200 and page.text.count("data-finding=") == 2
+    assert "1–2 of 2 matching findings" in page.text
+    late = web.get("/suppliers/findings", params={"overdue": "1"})
+    # The Priority finding's plan was due 7 days after the report (2025-03-17), never came.
+    assert late.text.count("data-finding=") == 1 and "locked exit" in late.text
+    assert "corrective-action plan was due 2025-03-17" in late.text
+    minors = web.get("/suppliers/findings", params={"grade": "Minor", "state": "plan_submitted"})
+    assert minors.text.count("data-finding=") == 1 and "no log" in minors.text
+    found = web.get("/suppliers/findings", params={"q": "EXIT"})
+    assert found.text.count("data-finding=") == 1
+    by_grade = web.get("/suppliers/findings", params={"sort": "-grade"})
+    assert by_grade.text.index("no log") < by_grade.text.index("locked exit")
