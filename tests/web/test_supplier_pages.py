@@ -91,3 +91,32 @@ def test_the_findings_page_filters_by_grade_state_and_overdue(
     assert found.text.count("data-finding=") == 1
     by_grade = web.get("/suppliers/findings", params={"sort": "-grade"})
     assert by_grade.text.index("no log") < by_grade.text.index("locked exit")
+
+
+def test_the_smelter_roll_up_page(web: TestClient, db: Database, tmp_path: Path) -> None:
+    from tests.conftest import Cli
+    from tests.factories import write_csv
+    from tests.suppliers.cmrt_files import cmrt_file
+
+    _register(db, tmp_path)
+    cli = Cli(db)
+    make_user(db, "sam", "supplier_manager")
+    log_in(web, "sam")
+    cli("suppliers", "cmrt", "import", "S001", str(cmrt_file(tmp_path / "s001.xlsx")))
+    page = web.get("/suppliers/smelters")
+    assert page.status_code == 200 and page.text.count("data-smelter=") == 2
+    assert "not available: no conformant-smelter list imported" in page.text
+    listing = write_csv(
+        tmp_path / "conformant.csv",
+        ["smelter_id", "metal", "status", "assessed_on"],
+        [["CID000001", "tin", "Conformant", "2026-03-01"]],
+    )
+    cli("suppliers", "cmrt", "conformant", str(listing))
+    page = web.get("/suppliers/smelters")
+    assert '<strong data-testid="conformant-share">50.0 %</strong>' in page.text
+    assert "1 of 2 identified smelters" in page.text
+    gold = web.get("/suppliers/smelters", params={"metal": "gold"})
+    assert gold.text.count("data-smelter=") == 1 and 'data-smelter="CID000002"' in gold.text
+    found = web.get("/suppliers/smelters", params={"q": "alpha"})
+    assert found.text.count("data-smelter=") == 1 and 'data-smelter="CID000001"' in found.text
+    assert web.get("/suppliers/smelters", params={"template": "XLS"}).status_code == 422
