@@ -77,6 +77,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/supplier-tiers"): Case(
         "suppliers.write", json={"suppliers": ["NOPE"], "on": "2025-01-01"}
     ),
+    ("POST", "/supplier-imports/{kind}"): Case("suppliers.write", files=BAD_FILE),
+    ("POST", "/suppliers/{supplier_id}/declarations"): Case(
+        "suppliers.write", files={"file": ("cmrt.xlsx", b"not a workbook")}
+    ),
     ("POST", "/supplier-questionnaires/{name}/links"): Case(
         "suppliers.write", json={"suppliers": ["NOPE"]}
     ),
@@ -175,7 +179,7 @@ def test_every_route_allows_and_denies_as_the_matrix_says(api: Api) -> None:
                       files={"file": ("meter.txt", b"reading 123")})  # fmt: skip
     ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE", "report_id": 1,
            "year": YEAR, "supplier_id": "NOPE", "audit_id": 999999, "finding_id": 999999,
-           "name": "NOPE"}  # fmt: skip
+           "name": "NOPE", "kind": "suppliers"}  # fmt: skip
     with api.db.read() as session:
         who = {name: principal(session, name) for name in USERS}
 

@@ -79,3 +79,28 @@ def test_screenings_tiers_and_questionnaire_links(api: Api, tmp_path: Path) -> N
     problem(api.call("sam", "POST", "/supplier-tiers", json={"suppliers": ["NOPE"],
                                                              "on": "2025-01-15"}), 404)  # fmt: skip
     problem(api.call("rita", "POST", "/supplier-screenings", json={"on": "2025-01-15"}), 403)
+
+
+def test_register_and_cmrt_files_over_the_api(api: Api, tmp_path: Path) -> None:
+    from tests.suppliers.cmrt_files import cmrt_file
+
+    files = register_files(tmp_path)
+    with files["suppliers"].open("rb") as fh:
+        added = api.ok("sam", "POST", "/supplier-imports/suppliers",
+                       files={"file": ("suppliers.csv", fh.read())})  # fmt: skip
+    assert added["added"] == 3
+    bad = b"id,name,country\nS009,,XX\n"
+    refused = problem(api.call("sam", "POST", "/supplier-imports/suppliers",
+                               files={"file": ("bad.csv", bad)}), 422)  # fmt: skip
+    assert "row 2" in str(refused)
+    assert api.ok("aldo", "GET", "/suppliers", params={"q": "S009"}) == []
+    problem(api.call("sam", "POST", "/supplier-imports/robots",
+                     files={"file": ("suppliers.csv", b"id\n")}), 422)  # fmt: skip
+    content = cmrt_file(tmp_path / "s001.xlsx").read_bytes()
+    stored = api.ok("sam", "POST", "/suppliers/S001/declarations",
+                    files={"file": ("s001.xlsx", content)})  # fmt: skip
+    assert stored["template"] == "CMRT"
+    (declaration,) = api.ok("aldo", "GET", "/supplier-declarations")
+    assert declaration["supplier"] == "S001"
+    problem(api.call("aldo", "POST", "/suppliers/S001/declarations",
+                     files={"file": ("s001.xlsx", content)}), 403)  # fmt: skip

@@ -1,4 +1,5 @@
-"""The supplier register over HTTP (write): audits, findings and their moves, screenings,
+"""The supplier register over HTTP (write): register files (suppliers, sites, contacts,
+agreements, certifications), CMRT/EMRT files, audits, findings and their moves, screenings,
 tiers and questionnaire links — the services ``esg suppliers …`` calls, under
 ``suppliers.write`` (admins, ESG managers and supplier managers).
 
@@ -11,22 +12,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
 from pydantic import Field
 
 from esgledger.api import schemas as s
-from esgledger.api.deps import WriterDep, as_json
+from esgledger.api.deps import WriterDep, as_json, uploaded
 from esgledger.auth.permissions import require
 from esgledger.suppliers import audits, saq
 from esgledger.suppliers.gate import screen
+from esgledger.suppliers.minerals_import import import_declaration
 from esgledger.suppliers.policy import DEFAULT
 from esgledger.suppliers.register import known_ids
+from esgledger.suppliers.register_import import import_register
 from esgledger.suppliers.tiering import record_tiers
 
 router = APIRouter()
 WRITE_ERRORS = s.problems(400, 401, 403, 404, 409, 422)
 AuditId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Audit id.")]
 FindingId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Finding id.")]
+UPLOAD_ERRORS = s.problems(400, 401, 403, 404, 409, 413, 422)
+Kind = Annotated[str, Path(max_length=32, description="suppliers, sites, contacts, agreements "
+                           "or certifications.")]  # fmt: skip
 Suppliers = Annotated[list[s.Name], Field(max_length=5000, description="Supplier ids.")]
 
 
@@ -216,3 +222,52 @@ def send_questionnaire(
             reissue=body.reissue,
         )  # fmt: skip
     return _created(issued)
+
+
+@router.post(
+    "/supplier-imports/{kind}",
+    tags=["suppliers"],
+    summary="Add and update register rows from a CSV/XLSX file, all or nothing",
+    description="As `esg suppliers import KIND FILE`: a refused file is a 422 naming each bad "
+    "row and column, and nothing is stored.",
+    response_model=dict[str, Any],
+    responses=UPLOAD_ERRORS,
+)
+def import_register_file(
+    request: Request,
+    kind: Kind,
+    write: WriterDep,
+    file: Annotated[UploadFile, File(description="CSV or XLSX file.")],
+    sheet: Annotated[str | None, Form(max_length=100, description="XLSX sheet.")] = None,
+) -> Response:
+    user = write.principal()
+    require(user, "suppliers.write")
+    with uploaded(file, suffixes=(".csv", ".xlsx")) as path:
+        result = import_register(
+            request.app.state.db, path, kind=kind, actor=user.username, sheet=sheet or None
+        )
+    return as_json(result.as_dict())
+
+
+@router.post(
+    "/suppliers/{supplier_id}/declarations",
+    tags=["suppliers"],
+    summary="Check and store a supplier's CMRT/EMRT file, all or nothing",
+    description="As `esg suppliers cmrt import SUPPLIER FILE`: a refused file is a 422 naming "
+    "sheet, row and column of each problem; warnings are stored with the declaration.",
+    response_model=dict[str, Any],
+    responses=UPLOAD_ERRORS,
+)
+def import_cmrt_file(
+    request: Request,
+    supplier_id: Annotated[str, Path(max_length=64, description="Supplier id.")],
+    write: WriterDep,
+    file: Annotated[UploadFile, File(description="The CMRT or EMRT XLSX file.")],
+) -> Response:
+    user = write.principal()
+    require(user, "suppliers.write")
+    with uploaded(file, suffixes=(".xlsx",)) as path:
+        result = import_declaration(
+            request.app.state.db, path, supplier=supplier_id, actor=user.username
+        )
+    return as_json(result.as_dict())
