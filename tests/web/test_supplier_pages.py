@@ -120,3 +120,16 @@ def test_the_smelter_roll_up_page(web: TestClient, db: Database, tmp_path: Path)
     found = web.get("/suppliers/smelters", params={"q": "alpha"})
     assert found.text.count("data-smelter=") == 1 and 'data-smelter="CID000001"' in found.text
     assert web.get("/suppliers/smelters", params={"template": "XLS"}).status_code == 422
+
+
+def test_the_tier_history_page(web: TestClient, db: Database, tmp_path: Path) -> None:
+    _register(db, tmp_path)  # tiers of 2025-01-02: S001 and S003 medium, S002 low
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+    page = web.get("/suppliers/tiers")
+    assert page.status_code == 200 and page.text.count("data-supplier=") == 3
+    low = web.get("/suppliers/tiers", params={"tier": "low"})
+    assert low.text.count("data-supplier=") == 1 and 'data-supplier="S002"' in low.text
+    assert 'findings: <span class="muted">n.a.</span>' in low.text
+    one = web.get("/suppliers/tiers", params={"supplier": "S003", "sort": "score"})
+    assert one.text.count("data-supplier=") == 1
