@@ -151,6 +151,11 @@ def test_a_bad_definition_is_refused_in_one_line(tmp_path: Path) -> None:
     path.write_text(SAQ.replace("options = { none = 0,", "options = { none = 2,"), encoding="utf-8")
     with pytest.raises(InvalidInput, match="option 'none' must earn 0 to 1"):
         load_definition(path)
+    path.write_text(SAQ + "#" * 1024 * 1024, encoding="utf-8")  # bounded before parsing
+    with pytest.raises(InvalidInput, match="larger than 1024 KB; not a questionnaire"):
+        load_definition(path)
+    with pytest.raises(InvalidInput, match="questionnaire file not found"):
+        load_definition(tmp_path / "missing.toml")
 
 
 def test_answers_from_a_file_on_the_command_line(cli: Cli, db: Database, tmp_path: Path) -> None:

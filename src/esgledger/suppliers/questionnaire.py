@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from esgledger.errors import InvalidInput
+from esgledger.suppliers.toml_files import load_toml
 
 TYPES = ("yes_no", "choice", "text")
 YES_NO = (("yes", 1.0), ("no", 0.0))
@@ -69,17 +69,7 @@ class Scored:
 
 def load_definition(path: str | Path) -> Definition:
     """The questionnaire of a TOML file, or one line saying what is wrong with it."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"questionnaire file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path.name}: not a TOML file ({exc})") from None
-    try:
-        return parse_definition(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(f"{path.name}: {exc}") from None
+    return load_toml(path, "questionnaire", parse_definition)
 
 
 def definition_from_json(text: str) -> Definition:
