@@ -32,6 +32,7 @@ USERS = {
     "aldo": ("auditor", None),
     "resi": ("respondent", None),
     "cora": ("compliance_officer", None),
+    "sam": ("supplier_manager", None),
 }
 
 

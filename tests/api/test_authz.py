@@ -59,6 +59,31 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/supplier-findings"): Case("suppliers.read"),
     ("GET", "/supplier-declarations"): Case("suppliers.read"),
     ("GET", "/supplier-smelters"): Case("suppliers.read"),
+    ("POST", "/supplier-audits"): Case(
+        "suppliers.write", json={"supplier": "NOPE", "planned_on": "2025-01-01", "auditor": "x"}
+    ),
+    ("POST", "/supplier-audits/{audit_id}/report"): Case(
+        "suppliers.write", json={"done_on": "2025-01-01", "report_on": "2025-01-02"}
+    ),
+    ("POST", "/supplier-audits/{audit_id}/findings"): Case(
+        "suppliers.write", json={"grade": "Minor", "family": "other", "text": "x"}
+    ),
+    ("POST", "/supplier-findings/{finding_id}/move"): Case(
+        "suppliers.write", json={**STALE, "state": "plan_approved"}
+    ),
+    ("POST", "/supplier-screenings"): Case(
+        "suppliers.write", json={"suppliers": ["NOPE"], "on": "2025-01-01"}
+    ),
+    ("POST", "/supplier-tiers"): Case(
+        "suppliers.write", json={"suppliers": ["NOPE"], "on": "2025-01-01"}
+    ),
+    ("POST", "/supplier-imports/{kind}"): Case("suppliers.write", files=BAD_FILE),
+    ("POST", "/suppliers/{supplier_id}/declarations"): Case(
+        "suppliers.write", files={"file": ("cmrt.xlsx", b"not a workbook")}
+    ),
+    ("POST", "/supplier-questionnaires/{name}/links"): Case(
+        "suppliers.write", json={"suppliers": ["NOPE"]}
+    ),
     ("GET", "/runs/{run_id}"): Case("calculations.read"),
     ("GET", "/scope3/screening"): Case("calculations.read", params={"year": YEAR}),
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
@@ -153,7 +178,8 @@ def test_every_route_allows_and_denies_as_the_matrix_says(api: Api) -> None:
     evidence = api.ok("olga", "POST", f"/requests/{rid}/evidence", 201,
                       files={"file": ("meter.txt", b"reading 123")})  # fmt: skip
     ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE", "report_id": 1,
-           "year": YEAR, "supplier_id": "NOPE"}  # fmt: skip
+           "year": YEAR, "supplier_id": "NOPE", "audit_id": 999999, "finding_id": 999999,
+           "name": "NOPE", "kind": "suppliers"}  # fmt: skip
     with api.db.read() as session:
         who = {name: principal(session, name) for name in USERS}
 

@@ -21,6 +21,7 @@ from esgledger.api import (
     register_routes,
     report_routes,
     supplier_routes,
+    supplier_write_routes,
     workflow_routes,
 )
 from esgledger.api.body_limit import BodyLimit
@@ -63,6 +64,7 @@ def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
     app.include_router(import_routes.router, prefix=PREFIX)
     app.include_router(report_routes.router, prefix=PREFIX)
     app.include_router(supplier_routes.router, prefix=PREFIX)
+    app.include_router(supplier_write_routes.router, prefix=PREFIX)
     _document_problems(app)
     errors.install(app)
     app.add_middleware(RequestGate, limit=get_settings().db_pool_size)

@@ -22,6 +22,7 @@ ROLES = (
     "auditor",
     "respondent",
     "compliance_officer",
+    "supplier_manager",
 )
 ROLE_HELP = {
     "admin": "everything, including users and tokens",
@@ -31,6 +32,8 @@ ROLE_HELP = {
     "auditor": "reads everything, changes nothing",
     "respondent": "answers a survey through its one-time token (assessment module)",
     "compliance_officer": "handles whistleblowing cases; the only role that reads their content",
+    "supplier_manager": "runs the supplier register: screenings, tiers, audits, findings, "
+    "questionnaires, CMRT files",
 }
 
 # Record kinds of the ledger; each has .read and, unless listed in READ_ONLY, .write.
@@ -126,6 +129,8 @@ MATRIX: dict[str, Grants] = {
     "auditor": _g(_READS),
     "respondent": _g({"survey.answer"}),
     "compliance_officer": _g({*CASE_ACTIONS, "kpis.read", "entities.read"}),
+    # #16: the supplier register and nothing else (entities: the buying entities it names).
+    "supplier_manager": _g({"suppliers.read", "suppliers.write", "entities.read"}),
 }
 
 

@@ -13,6 +13,7 @@ from esgledger.cli.common import DbOption, JsonOption, SheetOption, actor, works
 from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.minerals_cmd import minerals_app
 from esgledger.cli.output import console, print_json, print_table
+from esgledger.cli.saq_cmd import saq_app
 from esgledger.ingest.suppliers import SHEETS
 from esgledger.ledger.listing import paginate, parse_list
 from esgledger.suppliers import audits
@@ -243,6 +244,7 @@ finding_app = typer.Typer(help="Audit findings and their corrective actions.", n
 suppliers_app.add_typer(audit_app, name="audit")
 suppliers_app.add_typer(finding_app, name="finding")
 suppliers_app.add_typer(minerals_app, name="cmrt")
+suppliers_app.add_typer(saq_app, name="saq")
 
 
 @audit_app.command("plan")

@@ -11,10 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from types import MappingProxyType
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from esgledger.ledger.models import Base, BigId
+from esgledger.ledger.models import Base, BigId, utcnow
 
 
 class Supplier(Base):
@@ -245,6 +256,55 @@ class ConformantSmelter(Base):
     __table_args__ = (UniqueConstraint("smelter_id", "metal"),)
 
 
+class SupplierQuestionnaire(Base):
+    """A self-assessment questionnaire (SAQ) as defined: its sections, questions, answer
+    types, weights and required evidence, kept as canonical JSON with its SHA-256."""
+
+    __tablename__ = "supplier_questionnaires"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    definition: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SupplierSaqLink(Base):
+    """A questionnaire sent to a supplier through a one-time link (only the token's SHA-256
+    is kept, like survey links): when it expires, and the answers and score once used."""
+
+    __tablename__ = "supplier_saq_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("supplier_questionnaires.id"))
+    supplier_id: Mapped[str] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    answers: Mapped[str | None] = mapped_column(Text)  # canonical JSON once answered
+    score: Mapped[float | None] = mapped_column(Float)  # 0-100 once answered
+
+    __table_args__ = (UniqueConstraint("questionnaire_id", "supplier_id"),)
+
+
+class SupplierSaqEvidence(Base):
+    """A file a supplier uploaded with an answer; its SHA-256 is also in the answers."""
+
+    __tablename__ = "supplier_saq_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("supplier_saq_links.id"), index=True)
+    question: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 SUPPLIER_TABLES = (
     "suppliers",
     "supplier_sites",
@@ -256,6 +316,8 @@ SUPPLIER_TABLES = (
     "supplier_audits",
     "supplier_findings",
     "conformant_smelters",  # replaced whole by each list imported
+    "supplier_questionnaires",
+    "supplier_saq_links",  # evidence bytes are covered by the SHA-256 in the answers
 )
 # Written once by their import batch, which covers them (a digest of their own per file, so
 # a thousand CMRT files do not each re-digest the whole register).

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from esgledger.errors import InvalidInput
+from esgledger.suppliers.toml_files import load_toml
 
 DIMENSIONS = ("country", "commodity", "spend", "findings", "questionnaire")
 LEVELS = (1, 2, 3)  # low, medium, high risk on each dimension
@@ -103,17 +102,7 @@ def load_policy(path: str | Path | None) -> Policy:
     """The policy of a TOML file (keys it leaves out keep their defaults), or the default."""
     if path is None:
         return DEFAULT
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"policy file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path.name}: not a TOML file ({exc})") from None
-    try:
-        return _policy(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(f"{path.name}: {exc}") from None
+    return load_toml(path, "policy", _policy)
 
 
 def _policy(data: dict[str, Any]) -> Policy:

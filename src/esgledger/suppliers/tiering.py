@@ -2,7 +2,8 @@
 
 Dimensions (levels set by :mod:`.policy`): the supplier's country; the riskiest of its
 commodities; its share of the imported spend in its currency; open Priority and Major audit
-findings; its last questionnaire score. A dimension without data is "not available" with
+findings; the score of the questionnaire it answered last (:mod:`.saq`; by default below 80
+is medium, below 60 high). A dimension without data is "not available" with
 its reason and left out of the mean (never counted as low risk); a supplier with no
 dimension available gets no tier. A new tier row is stored only when the tier changes, so
 a supplier's rows are its tier history.
@@ -28,10 +29,11 @@ from esgledger.ledger.supplier_models import (
 )
 from esgledger.suppliers.policy import Policy
 from esgledger.suppliers.register import known_ids
+from esgledger.suppliers.saq import latest_scores
 
 NO_FINDINGS = "not available: no audit of this supplier is done"
 SERIOUS = ("Priority", "Major")
-NO_QUESTIONNAIRE = "not available: no questionnaire answers yet (questionnaires come with #16.5)"
+NO_QUESTIONNAIRE = "not available: the supplier answered no questionnaire"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def dimension_scores(
     policy: Policy,
     spend_totals: dict[str, float],
     findings: dict[str, int] | None = None,
+    questionnaires: dict[str, float] | None = None,
 ) -> dict[str, int | str]:
     out: dict[str, int | str] = {
         "country": policy.country.get(supplier.country, policy.country_default)
@@ -111,7 +114,12 @@ def dimension_scores(
         out["spend"] = _level(supplier.spend / total, *policy.spend_shares)
     found = (findings or {}).get(supplier.id)
     out["findings"] = NO_FINDINGS if found is None else _level(found, *policy.findings)
-    out["questionnaire"] = NO_QUESTIONNAIRE
+    answered = (questionnaires or {}).get(supplier.id)
+    out["questionnaire"] = (
+        NO_QUESTIONNAIRE
+        if answered is None
+        else _level(answered, *policy.questionnaire, descending=True)
+    )
     return out
 
 
@@ -124,9 +132,10 @@ def assess(
     totals = _spend_totals(everyone)
     current = current_tiers(session)
     findings = open_serious_findings(session)
+    scores_of = latest_scores(session)
     out = []
     for supplier in (s for s in everyone if s.id in wanted):
-        scores = dimension_scores(supplier, policy, totals, findings)
+        scores = dimension_scores(supplier, policy, totals, findings, scores_of)
         weighted = [
             (policy.weights[d], v)
             for d, v in scores.items()
