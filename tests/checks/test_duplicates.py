@@ -1,15 +1,14 @@
-"""The same figure reported twice with different values (class 1): stored rows, reported
-against calculated values, and numbers typed in the narrative."""
+"""The same figure reported twice with different values (class 1): reported against
+calculated values, and numbers typed in the narrative (stored history rows that disagree:
+``test_rules_plain``, on rows built in memory)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from esgledger.ledger.db import Database
-from esgledger.ledger.models import KpiValue
 from tests.checks.workspace import ROOT, Workspace, kpi, only, rules
 
 
@@ -35,40 +34,6 @@ def test_a_reported_value_of_a_calculated_metric_that_disagrees(ws: Workspace) -
     )
     assert (f.expected, f.found) == (1000.0, 900.0)
     assert "'EHS workbook'" in f.explanation and f.dims == {"versions": "reported,calculated"}
-
-
-def test_history_rows_from_two_sources_without_a_restatement(ws: Workspace) -> None:
-    ws.kpis(
-        kpi("packaging.wood", "120.00", "t", source="Logistics"),
-        kpi("packaging.metal", "12.00", "t", source="Logistics"),
-    )
-    # A restatement through the import links the rows and gives a reason: no duplicate.
-    ws.kpis(kpi("packaging.metal", "13.00", "t", restatement_reason="Wrong weighing slip"))
-    assert ws.check(2025, claims={}) == []
-    # A second writer (a form, say) replaces the value without linking or explaining it.
-    with ws.db.write() as session:
-        old = session.scalar(select(KpiValue).where(KpiValue.metric_id == "packaging.wood"))
-        old.is_current = False
-        session.flush()
-        session.add(
-            KpiValue(
-                entity_id=ROOT,
-                year=2025,
-                metric_id="packaging.wood",
-                value=135.0,
-                unit="t",
-                source="Procurement",
-            )
-        )
-    (f,) = ws.check(2025, claims={})
-    assert (f.rule, f.severity, f.metrics, f.entity) == (
-        "duplicate.values",
-        "error",
-        ["packaging.wood"],
-        ROOT,
-    )
-    assert (f.expected, f.found) == (120.0, 135.0)
-    assert "'Logistics' (batch" in f.explanation and "'Procurement'" in f.explanation
 
 
 NARRATIVE = """# Environment

@@ -1,5 +1,6 @@
-"""Units or definitions that changed between years (class 6) and year-on-year jumps, with
-and without a boundary change that explains them (class 7)."""
+"""Year-on-year jumps, with and without a boundary change that explains them (class 7).
+Units or definitions that changed between years (class 6) are tested on rows built in
+memory (``test_rules_plain``)."""
 
 from __future__ import annotations
 
@@ -8,60 +9,12 @@ from pathlib import Path
 import pytest
 
 from esgledger.ledger.db import Database
-from esgledger.ledger.models import KpiValue
-from tests.checks.workspace import ROOT, Workspace, kpi, only, rules
+from tests.checks.workspace import Workspace, kpi, only
 
 
 @pytest.fixture
 def ws(db: Database, tmp_path: Path) -> Workspace:
     return Workspace(db, tmp_path)
-
-
-def test_a_unit_of_another_dimension_in_one_year(ws: Workspace) -> None:
-    ws.kpis(
-        kpi("distributor.training", 30_000, "person_times", 2024),
-        kpi("distributor.training", 31_000, "person_times", 2025),
-    )
-    assert ws.check(2025, claims={}) == []
-    # Carried over from the prior edition, which counted distributors: the import refuses
-    # such a unit, so it is stored as carried-over data are.
-    with ws.db.write() as session:
-        session.add(
-            KpiValue(
-                entity_id=ROOT,
-                year=2023,
-                metric_id="distributor.training",
-                value=1250,
-                unit="count",
-                source="2023 report",
-            )
-        )
-    findings = ws.check(2025, claims={})
-    assert rules(findings) == ["unit.changed"]
-    (f,) = findings
-    assert (f.severity, f.metrics, f.entity, f.year) == (
-        "error",
-        ["distributor.training"],
-        ROOT,
-        2023,
-    )
-    assert (f.expected, f.found) == ("person_times", "count")
-    assert "in person_times in 2024, 2025 and in the catalog" in f.explanation
-    assert only(ws.check(2024, claims={}), "unit.changed")[0].key == f.key  # same finding
-
-
-def test_a_definition_change_noted_on_a_value(ws: Workspace) -> None:
-    ws.kpis(
-        kpi("training.trainees", 900, "person", 2024),
-        kpi("training.trainees", 950, "person", note="Definition changed: contractors count"),
-    )
-    (f,) = ws.check(2025, claims={})
-    assert (f.rule, f.severity, f.metrics, f.year) == (
-        "definition.changed",
-        "error",
-        ["training.trainees"],
-        2025,
-    )
 
 
 def test_a_jump_without_a_boundary_change_is_an_error(ws: Workspace) -> None:

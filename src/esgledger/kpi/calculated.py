@@ -49,6 +49,30 @@ def latest_run(session: Session, year: int, boundary: str | None) -> Calculation
 Sums = dict[tuple[str, str], list[tuple[str, float]]]
 
 
+class ActivitySums(defaultdict[tuple[str, str], list[tuple[str, float]]]):
+    """A year's :data:`Sums` that also keeps its keys by activity, once: a KPI table asks
+    for each activity metric in turn, and walking every (activity, entity) key for each of
+    them cost a few hundred passes over 80,000 keys at 10,000 entities."""
+
+    def __init__(self) -> None:
+        super().__init__(list)
+        self._by_activity: dict[str, list[tuple[str, list[tuple[str, float]]]]] | None = None
+
+    def of_activity(self, activity: str) -> list[tuple[str, list[tuple[str, float]]]]:
+        """(entity, [(unit, quantity)]) of one activity, in the order the sums were read."""
+        if self._by_activity is None:
+            self._by_activity = by_activity(self)
+        return self._by_activity.get(activity, [])
+
+
+def by_activity(sums: Sums) -> dict[str, list[tuple[str, list[tuple[str, float]]]]]:
+    """The sums' (entity, parts) grouped by activity, in their order."""
+    out: dict[str, list[tuple[str, list[tuple[str, float]]]]] = defaultdict(list)
+    for (activity, entity), parts in sums.items():
+        out[activity].append((entity, parts))
+    return out
+
+
 def activity_sums(session: Session, year: int) -> Sums:
     """(activity, entity) → [(unit, summed quantity)] for records starting in ``year``."""
     return activity_sums_by_year(session, [year])[year]
@@ -73,7 +97,7 @@ def activity_sums_by_year(session: Session, years: list[int]) -> dict[int, Sums]
         )
         .group_by(year, ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
     )
-    out: dict[int, Sums] = {y: defaultdict(list) for y in years}
+    out: dict[int, Sums] = {y: ActivitySums() for y in years}
     for when, activity, entity, unit, total in session.execute(stmt):
         if int(when) in out:
             out[int(when)][(activity, entity)].append((unit, float(total)))
@@ -99,9 +123,11 @@ def entity_activity_values(
     out: dict[str, float] = {}
     skipped: set[str] = set()
     factors: dict[str, float | None] = {}  # a thousand entities report in a few units
-    for (kind, entity), parts in sums.items():
-        if kind != activity:
-            continue
+    if isinstance(sums, ActivitySums):
+        entries = sums.of_activity(activity)
+    else:
+        entries = by_activity(sums).get(activity, [])
+    for entity, parts in entries:
         for unit, quantity in parts:
             if unit not in factors:
                 factors[unit] = to_metric_unit(activity, unit, metric.unit)
