@@ -124,6 +124,7 @@ def test_the_preference_wins_over_the_header_and_the_form_needs_its_csrf_token(
     assert english_left(page.text) == []
     dashboard = web.get("/", headers=EN)
     assert "退出登录" in dashboard.text and "Log out" not in dashboard.text
+    assert english_left(dashboard.text) == []
     web.post("/account/language", data={"lang": "en", "csrf_token": csrf}, headers=ZH)
     assert "Log out" in web.get("/", headers=ZH).text  # English chosen: wins over zh
     web.post("/account/language", data={"lang": "", "csrf_token": csrf}, headers=ZH)
