@@ -15,6 +15,7 @@ from sqlalchemy import select
 from esgledger.assess.materiality import add_topic, create_assessment
 from esgledger.assess.respondents import add_respondent, issue_tokens
 from esgledger.auth.users import principal
+from esgledger.catalog import translations
 from esgledger.catalog.messages import chinese
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
@@ -145,8 +146,10 @@ def test_the_preference_wins_over_the_header_and_the_form_needs_its_csrf_token(
 def _survey(db: Database) -> str:
     with db.write() as s:
         a = create_assessment(s, year=2025, mode="single", library="none", actor="test")
-        for i in range(4):
-            add_topic(s, a, code=f"T{i}", name=f"议题 {i}", actor="test")
+        for i in range(3):
+            add_topic(s, a, code=f"T{i}", name=f"Own topic {i}", actor="test")
+        english = translations.text("topic", "climate-change", "en")
+        add_topic(s, a, code="climate-change", name=english, actor="test")
         add_respondent(s, a, group="customers", name="C-1", actor="test")
         (token,) = issue_tokens(s, a, actor="test")
     return str(token["token"])
@@ -157,6 +160,8 @@ def test_a_questionnaire_in_chinese_is_answered_end_to_end(db: Database, web: Te
     page = web.get(f"/survey/{token}", headers=ZH)
     assert page.status_code == 200 and english_left(page.text) == []
     assert "请为每个议题评分" in page.text and 'data-testid="lang-switch"' in page.text
+    assert "应对气候变化" in page.text  # a catalog topic by its Chinese name
+    assert "Own topic 0" in page.text  # a topic the organisation named: its own words
     refused = web.post(
         f"/survey/{token}", data={"csrf_token": csrf_of(page.text), "score.0": "4"}, headers=ZH
     )

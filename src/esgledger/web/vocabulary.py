@@ -8,8 +8,10 @@ it); only its label is translated. A word outside this list is printed as it is:
 
 from __future__ import annotations
 
+from esgledger.catalog import translations
 from esgledger.catalog.messages import N_
-from esgledger.web.language import gettext
+from esgledger.errors import InvalidInput
+from esgledger.web.language import CURRENT, gettext
 
 WORDS = frozenset(
     (
@@ -34,3 +36,20 @@ def word(value: object) -> str:
     """The label of a data word in the page's language; other values unchanged."""
     text = "" if value is None else str(value)
     return gettext(text) if text in WORDS else text
+
+
+def catalog_name(stored: object, kind: str, key: str) -> str:
+    """A catalog entry's name (a metric, a materiality topic) in the page's language.
+
+    Only a name that is still the catalog's own English is translated (from
+    ``catalog/data/i18n``; a missing Chinese entry is refused, never shown in English
+    silently). A name a user gave — a renamed or custom topic — is data and shown as stored.
+    """
+    text = "" if stored is None else str(stored)
+    if CURRENT.get() == "en":
+        return text
+    try:
+        own = translations.text(kind, key, "en")
+    except InvalidInput:
+        return text  # not a catalog entry: the user's own
+    return translations.text(kind, key, CURRENT.get()) if own == text else text
