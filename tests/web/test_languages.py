@@ -203,3 +203,15 @@ def test_the_switch_on_an_anonymous_page_overrides_the_header(
     assert "跟进举报" in follow.text and english_left(follow.text) == []
     missing = web.get("/no-such-page", headers=ZH)
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/requests", "/requests/overdue", "/reports", "/risks",
+                                  "/risks?closed=1", "/targets", "/audit"])  # fmt: skip
+def test_translated_pages_print_no_catalog_english(
+    db: Database, web: TestClient, path: str
+) -> None:
+    make_user(db, "ada", "admin")
+    log_in(web, "ada")
+    page = web.get(path, headers=ZH)
+    assert page.status_code == 200 and '<html lang="zh-Hans">' in page.text
+    assert english_left(page.text) == []
