@@ -24,6 +24,9 @@ from esgledger.registers import whistle
 from esgledger.web.language import from_accept_language
 from tests.factories import entities_file
 from tests.web.conftest import csrf_of, log_in, make_user
+from tests.web.test_workflow_pages import issue, login, org
+
+__all__ = ["org"]  # the fixture, imported for pytest
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -205,8 +208,11 @@ def test_the_switch_on_an_anonymous_page_overrides_the_header(
     assert missing.status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/requests", "/requests/overdue", "/reports", "/risks",
-                                  "/risks?closed=1", "/targets", "/audit"])  # fmt: skip
+TRANSLATED = ("/", "/requests", "/requests/overdue", "/reports", "/risks", "/risks?closed=1",
+              "/targets", "/audit", "/kpis", "/findings", "/materiality", "/review")  # fmt: skip
+
+
+@pytest.mark.parametrize("path", TRANSLATED)
 def test_translated_pages_print_no_catalog_english(
     db: Database, web: TestClient, path: str
 ) -> None:
@@ -215,3 +221,18 @@ def test_translated_pages_print_no_catalog_english(
     page = web.get(path, headers=ZH)
     assert page.status_code == 200 and '<html lang="zh-Hans">' in page.text
     assert english_left(page.text) == []
+
+
+def test_a_request_is_worked_on_in_chinese(web: TestClient, org: Database) -> None:
+    (rid,) = issue(org, ["packaging.plastics"], ["SZ1"])
+    token = login(web, org, "olga")
+    page = web.get(f"/requests/{rid}", headers=ZH)
+    assert page.status_code == 200 and english_left(page.text) == []
+    assert "保存数值" in page.text and ">草稿<" in page.text  # the state's label, not its code
+    form = {"csrf_token": token, "version": "1", "value": "4.5", "unit": "t"}
+    saved = web.post(f"/requests/{rid}/enter", data=form, headers=ZH)
+    assert saved.status_code == 303
+    after = web.get(saved.headers["location"], headers=ZH)
+    assert "数值已保存。" in after.text and english_left(after.text) == []
+    assert web.post(f"/requests/{rid}/enter", data={**form, "csrf_token": "forged"},
+                    headers=ZH).status_code == 403  # fmt: skip

@@ -13,15 +13,10 @@ TEMPLATES = Path(esgledger.web.__file__).parent / "templates"
 # Converted later (#19 left): each still prints English text of its own.
 NOT_YET = {
     "api_docs.html",
-    "assess_materiality.html",
     "insight_emissions.html",
-    "insight_findings.html",
-    "insight_kpis.html",
     "registers_whistleblowing.html",
-    "requests_detail.html",
     "requests_issue.html",
     "requests_upload.html",
-    "review_queue.html",
 }
 _TRANS = re.compile(r"{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}", re.S)
 _JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
@@ -29,7 +24,7 @@ _READ_ATTR = re.compile(r'\s(?:title|placeholder|aria-label|alt)="([^"]*)"')
 _TAG = re.compile(r"<[^>]*>", re.S)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 # Text a page prints in every language: the product's name, hash and file-format names.
-ALWAYS = {"esgledger", "SHA", "KiB", "CSV", "PDF", "HTML", "XLSX", "API"}
+ALWAYS = {"esgledger", "SHA", "KiB", "CSV", "PDF", "HTML", "XLSX", "API", "UTC"}
 
 
 def own_english(source: str) -> list[str]:
