@@ -57,7 +57,21 @@ SHOTS = (
     ("survey", "", "{survey}"),
 )
 # The pages shown in Chinese in docs/web.md (#19): those whose every string is translated.
-SHOTS_ZH = ("login", "dashboard", "requests", "reports", "survey")
+SHOTS_ZH = (
+    "login",
+    "dashboard",
+    "requests",
+    "request",
+    "review",
+    "kpis",
+    "findings",
+    "materiality",
+    "risks",
+    "targets",
+    "reports",
+    "audit",
+    "survey",
+)
 LOCALES = {"en": "en-GB", "zh": "zh-CN"}
 
 
