@@ -64,6 +64,7 @@ SHOTS_ZH = (
     "request",
     "review",
     "kpis",
+    "emissions",
     "findings",
     "materiality",
     "risks",

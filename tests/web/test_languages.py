@@ -209,7 +209,7 @@ def test_the_switch_on_an_anonymous_page_overrides_the_header(
 
 
 TRANSLATED = ("/", "/requests", "/requests/overdue", "/reports", "/risks", "/risks?closed=1",
-              "/targets", "/audit", "/kpis", "/findings", "/materiality", "/review")  # fmt: skip
+              "/targets", "/audit", "/kpis", "/findings", "/materiality", "/review", "/emissions")  # fmt: skip
 
 
 @pytest.mark.parametrize("path", TRANSLATED)
