@@ -5,10 +5,11 @@ Usage::
     .venv/bin/python scripts/i18n.py           # add new messages to messages.zh.po, drop gone ones
     .venv/bin/python scripts/i18n.py --check   # exit 1 if the file would change or lacks Chinese
 
-Messages are extracted with Babel as ``babel.cfg`` says (``_()``, ``N_()``, ``translate()``
-and ``{% trans %}``). The ``.po`` file keeps each message's Chinese; a new message is added
-with an empty translation for a translator to fill in, and ``--check`` (run by
-``tests/catalog/test_messages.py``) fails until every message has its Chinese.
+Messages are extracted with Babel as ``babel.cfg`` says (``_()``, ``N_()``, ``translate()``,
+``page_gettext()`` and ``{% trans %}``), from the report templates and the pages. The
+``.po`` file keeps each message's Chinese; a new message is added with an empty translation
+for a translator to fill in, and ``--check`` (run by ``tests/catalog/test_messages.py``)
+fails until every message has its Chinese.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ HEADER = (
     "# Chinese of esgledger's report and interface strings (#19); English is the source.\n"
     "# Extracted by scripts/i18n.py (babel.cfg); fill in msgstr, never edit msgid."
 )
-KEYWORDS = {**DEFAULT_KEYWORDS, "translate": (1,)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "translate": (1,), "page_gettext": (2,)}
 
 
 def extracted() -> list[str]:

@@ -4,12 +4,15 @@ Usage::
 
     .venv/bin/python scripts/screenshots.py                 # builds the demo in a temp folder
     .venv/bin/python scripts/screenshots.py --demo esg-demo  # or uses a demo folder you built
+    .venv/bin/python scripts/screenshots.py --lang zh        # the Chinese pages, 1280 px (#19)
 
 It serves the demo with ``esg serve`` (a child process on a free loopback port), signs in
 as the demo user who works on each page, and saves one PNG per page and width into
 ``docs/screenshots/`` (``<page>-1280.png``, ``<page>-390.png``). The shots are of the
 window, not the whole page, and reduced to a 64-colour palette, so all of them together stay
 well under 3 MB. Debian's Chromium is driven by Playwright, as in the browser tests.
+With ``--lang zh`` the browser asks for Chinese (``Accept-Language: zh-CN``) and the pages
+translated so far are saved as ``<page>-zh-1280.png``.
 """
 
 from __future__ import annotations
@@ -53,6 +56,24 @@ SHOTS = (
     ("audit", "auditor", "/audit"),
     ("survey", "", "{survey}"),
 )
+# The pages shown in Chinese in docs/web.md (#19): those whose every string is translated.
+SHOTS_ZH = (
+    "login",
+    "dashboard",
+    "requests",
+    "request",
+    "review",
+    "kpis",
+    "emissions",
+    "findings",
+    "materiality",
+    "risks",
+    "targets",
+    "reports",
+    "audit",
+    "survey",
+)
+LOCALES = {"en": "en-GB", "zh": "zh-CN"}
 
 
 def _free_port() -> int:
@@ -83,9 +104,9 @@ def _build_demo(folder: Path) -> Path:
 
 def _sign_in(page: Page, url: str, user: str, password: str) -> None:
     page.goto(f"{url}/login")
-    page.get_by_label("Username").fill(user)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("input[name=username]").fill(user)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form[action='/login'] button[type=submit]").click()
     page.get_by_test_id("whoami").wait_for()
 
 
@@ -96,21 +117,24 @@ def _save(png: bytes, path: Path) -> int:
     return path.stat().st_size
 
 
-def _shoot(browser: Browser, url: str, demo: Path, out: Path) -> int:
+def _shoot(browser: Browser, url: str, demo: Path, out: Path, lang: str = "en") -> int:
     passwords = {user: password for user, _role, password in read_credentials(demo)}
     fill = {"request": _returned_request(demo), "survey": read_survey_link(demo) or "/login"}
+    shots = SHOTS if lang == "en" else [s for s in SHOTS if s[0] in SHOTS_ZH]
+    sizes = SIZES if lang == "en" else {1280: SIZES[1280]}
+    suffix = "" if lang == "en" else f"-{lang}"
     total = 0
-    for width, viewport in SIZES.items():
+    for width, viewport in sizes.items():
         pages: dict[str, Page] = {}
-        for name, user, path in SHOTS:
+        for name, user, path in shots:
             if user not in pages:
-                context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+                context = browser.new_context(viewport=viewport, locale=LOCALES[lang])  # type: ignore[arg-type]
                 pages[user] = context.new_page()
                 if user:
                     _sign_in(pages[user], url, user, passwords[user])
             page = pages[user]
             page.goto(url + path.format(**fill))
-            total += _save(page.screenshot(), out / f"{name}-{width}.png")
+            total += _save(page.screenshot(), out / f"{name}{suffix}-{width}.png")
         for page in pages.values():
             page.context.close()
     return total
@@ -138,6 +162,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", type=Path, help="a demo folder built by `esg demo`")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--lang", choices=sorted(LOCALES), default="en", help="page language")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="esg-shots-") as folder:
@@ -152,13 +177,13 @@ def main() -> None:
             _wait(url, server)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-                total = _shoot(browser, url, demo, args.out)
+                total = _shoot(browser, url, demo, args.out, args.lang)
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=10)
             log.close()
-    print(f"{len(SHOTS) * len(SIZES)} screenshots, {total / 1e6:.2f} MB, in {args.out}")
+    print(f"{args.lang}: screenshots, {total / 1e6:.2f} MB, in {args.out}")
 
 
 if __name__ == "__main__":

@@ -356,7 +356,7 @@ def test_a_respondent_answers_once_without_logging_in(web: TestClient, org: Data
     refused = web.post(f"/survey/{token}", data=form)  # negative needs irremediability
     assert refused.status_code == 422
     assert "Topic A: irremediability is required for a negative impact" in refused.text
-    assert "<option selected>4</option>" in refused.text  # typed answers are kept
+    assert '<option value="4" selected>4</option>' in refused.text  # typed answers are kept
     forged = web.post(f"/survey/{token}", data={**form, "csrf_token": "forged"})
     assert forged.status_code == 403
     form["csrf_token"] = csrf_of(refused.text)

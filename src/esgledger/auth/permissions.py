@@ -151,6 +151,7 @@ class Principal:
     active: bool = True
     scope: frozenset[str] = field(default_factory=frozenset)
     user_id: int | None = None
+    lang: str = ""  # the pages' language the user chose; "" = the browser's (#19)
 
 
 def can(user: Principal, action: str, *, entity: str | None = None) -> bool:

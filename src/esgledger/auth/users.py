@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from esgledger.auth.password_rules import check_password
 from esgledger.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from esgledger.auth.permissions import ROLES, PermissionDenied, Principal
+from esgledger.catalog.translations import LANGS
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.entities import get_entity, subtree
@@ -129,6 +130,25 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
     )
 
 
+def set_language(session: Session, username: str, lang: str, *, actor: str) -> User:
+    """The language of the user's pages; "" leaves it to the browser (#19)."""
+    if lang and lang not in LANGS:
+        raise InvalidInput(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+    user = get_user(session, username)
+    if user.lang == lang:
+        return user
+    before, user.lang = user.lang, lang
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.language",
+        subject=f"user:{user.username}",
+        payload={"from": before, "to": lang},
+    )
+    return user
+
+
 def authenticate(session: Session, username: str, password: str) -> Principal:
     """The principal for a correct password; one message for every failure (no user probing).
 
@@ -215,6 +235,7 @@ def principal_of(session: Session, user: User) -> Principal:
         active=user.active,
         scope=frozenset(scope),
         user_id=user.id,
+        lang=user.lang or "",
     )
 
 

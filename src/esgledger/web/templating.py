@@ -10,23 +10,31 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from esgledger.auth.permissions import MATRIX, Principal, can
+from esgledger.catalog.messages import N_
+from esgledger.web import language
 from esgledger.web.page_messages import for_pages
+from esgledger.web.vocabulary import catalog_name, word
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
+TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension adds it
+    language.gettext, language.ngettext, newstyle=True
+)
 TEMPLATES.env.globals["can"] = can
 MESSAGE_KEYS = ("message", "flash", "error")  # context keys holding a one-line message
 
 # (path, label, the action that makes the link useful); pages check permissions themselves.
 NAV = (
-    ("/", "Dashboard", None),
-    ("/requests", "Data requests", "requests.read"),
-    ("/review", "Review", "request.approve"),
-    ("/kpis", "KPIs", "kpis.read"),
-    ("/emissions", "Emissions", "calculations.read"),
-    ("/findings", "Findings", "kpis.read"),
-    ("/materiality", "Materiality", "assessments.read"),
-    ("/reports", "Reports", "reports.read"),
-    ("/audit", "Audit log", "audit.read"),
+    ("/", N_("Dashboard"), None),
+    ("/requests", N_("Data requests"), "requests.read"),
+    ("/review", N_("Review"), "request.approve"),
+    ("/kpis", N_("KPIs"), "kpis.read"),
+    ("/emissions", N_("Emissions"), "calculations.read"),
+    ("/findings", N_("Findings"), "kpis.read"),
+    ("/materiality", N_("Materiality"), "assessments.read"),
+    ("/reports", N_("Reports"), "reports.read"),
+    ("/audit", N_("Audit log"), "audit.read"),
 )
 
 
@@ -74,13 +82,20 @@ def number(value: Any, digits: int = 2) -> str:
 
 
 TEMPLATES.env.filters["number"] = number
+TEMPLATES.env.filters["word"] = word
+TEMPLATES.env.filters["catalog_name"] = catalog_name
 
 
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
-    """A page; ``signed_in`` (set by the auth dependency) gives the header and CSRF field."""
+    """A page; ``signed_in`` (set by the auth dependency) gives the header and CSRF field.
+
+    The page is rendered in the request's language (:func:`esgledger.web.language.chosen`);
+    navigation labels are catalog messages, translated where the template prints them.
+    """
     signed_in = getattr(request.state, "signed_in", None)
+    lang = language.chosen(request)
     nav = nav_items(signed_in.principal) if signed_in else []
     section = section_of(request.url.path) if signed_in else None
     ctx = {
@@ -88,9 +103,16 @@ def render(
         "nav_items": nav,
         "section": section,
         "at_section": section is not None and request.url.path == section[0],
+        "lang": lang,
+        "html_lang": language.HTML_LANG[lang],
+        "lang_switch": language.switch_links(request),
         **(context or {}),
     }
     for key in MESSAGE_KEYS:  # service errors carry CLI hints a page user cannot follow
         if isinstance(ctx.get(key), str):
             ctx[key] = for_pages(ctx[key])
-    return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+    with language.rendering_in(lang):
+        page = TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+    page.headers["Content-Language"] = language.HTML_LANG[lang]
+    page.headers.setdefault("Vary", "Accept-Language")
+    return page

@@ -2,6 +2,7 @@
 
 from esgledger.web.pages import (
     account,
+    account_language,
     api_docs,
     assess,
     audit,
@@ -40,4 +41,5 @@ PAGE_ROUTERS = (
     audit.router,
     api_docs.router,
     account.router,
+    account_language.router,
 )

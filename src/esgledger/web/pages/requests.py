@@ -102,7 +102,7 @@ def _list_page(request: Request, user: Principal, *, only_overdue: bool) -> Resp
             rows = request_dicts(session, page.rows)
         except (InvalidInput, NotFound) as exc:
             error = str(exc)
-    flash = error or _issued_message(request) or done_message(query.get("done"))
+    flash = error or _issued_message(request) or done_message(request, query.get("done"))
     context = {
         "rows": rows, "given": given, "choices": choices, "only_overdue": only_overdue,
         "flash": flash, "flash_kind": "error" if error else "ok", "names": names,
@@ -231,7 +231,7 @@ def issue_submit(request: Request, user: UserDep, form: FormDep) -> Response:
 @router.get("/requests/{request_id}")
 def request_detail(request: Request, request_id: str, user: UserDep) -> Response:
     done = request.query_params.get("done")
-    return request_page(request, user, parse_id(request_id), flash=done_message(done))
+    return request_page(request, user, parse_id(request_id), flash=done_message(request, done))
 
 
 @router.get("/evidence/{evidence_id}")

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.catalog import metric
+from esgledger.catalog.messages import N_
 from esgledger.errors import NotFound
 from esgledger.ledger.entities import get_entity
 from esgledger.ledger.workflow_models import DataRequest
 from esgledger.web.deps import database
+from esgledger.web.language import page_gettext
 from esgledger.web.templating import render
 from esgledger.workflow.evidence import evidence_dict, list_evidence
 from esgledger.workflow.requests import get_request, request_dict, request_history
@@ -28,15 +30,15 @@ from esgledger.workflow.templates import units_for
 
 # ?done=… after a redirect: a fixed message per step (nothing from the URL is echoed back).
 DONE = {
-    "entered": "Value saved.",
-    "unchanged": "The value was already recorded as given; nothing changed.",
-    "submitted": "Submitted for review.",
-    "approved": "Approved.",
-    "returned": "Returned to the owner with your comment.",
-    "locked": "Locked: from now on a change is a restatement.",
-    "restated": "Restated; the request is back in review.",
-    "commented": "Comment added.",
-    "evidence": "Evidence file attached.",
+    "entered": N_("Value saved."),
+    "unchanged": N_("The value was already recorded as given; nothing changed."),
+    "submitted": N_("Submitted for review."),
+    "approved": N_("Approved."),
+    "returned": N_("Returned to the owner with your comment."),
+    "locked": N_("Locked: from now on a change is a restatement."),
+    "restated": N_("Restated; the request is back in review."),
+    "commented": N_("Comment added."),
+    "evidence": N_("Evidence file attached."),
 }
 
 
@@ -47,8 +49,10 @@ def parse_id(text: str, what: str = "data request") -> int:
     return int(text)
 
 
-def done_message(done: str | None) -> str:
-    return DONE.get(done or "", "")
+def done_message(request: Request, done: str | None) -> str:
+    """The flash after a step (``?done=``), in the page's language."""
+    message = DONE.get(done or "", "")
+    return page_gettext(request, message) if message else ""
 
 
 def assigned_ok(user: Principal, req: DataRequest) -> bool:

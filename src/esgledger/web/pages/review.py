@@ -84,7 +84,7 @@ def review_queue(request: Request, user: UserDep) -> Response:
     require(user, "request.approve")
     done = request.query_params.get("done")
     rid = request.query_params.get("request", "")
-    flash = done_message(done)
+    flash = done_message(request, done)
     if flash and rid.isdigit():
         flash = f"Request {int(rid)}: {flash}"
     return _page(request, user, flash=flash)

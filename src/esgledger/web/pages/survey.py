@@ -25,30 +25,43 @@ from starlette.datastructures import FormData
 from esgledger.assess import survey
 from esgledger.assess.respondents import invitation
 from esgledger.assess.scoring import HORIZONS
+from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, ImportRejected, InvalidInput
 from esgledger.web.deps import AnonymousFormDep, database, new_form_token
+from esgledger.web.language import page_gettext
 from esgledger.web.templating import render
 
 router = APIRouter()
 MIN_SHARE = 0.5  # of the topics, documented on the page and in docs/web.md
 SCORES = ("1", "2", "3", "4", "5")
+# The words a respondent picks (submitted as is, shown in the page's language).
+CHOICE_WORDS = frozenset((N_("negative"), N_("positive"), N_("actual"), N_("potential")))
+# Each financial column's label, whole, so a translator sees the phrase (#19).
+FINANCIAL_LABELS = {
+    ("likelihood", "short"): N_("Likelihood, short term"),
+    ("magnitude", "short"): N_("Magnitude, short term"),
+    ("likelihood", "medium"): N_("Likelihood, medium term"),
+    ("magnitude", "medium"): N_("Magnitude, medium term"),
+    ("likelihood", "long"): N_("Likelihood, long term"),
+    ("magnitude", "long"): N_("Magnitude, long term"),
+}
 # (column, label, choices) per instrument; the columns are those survey.submit validates.
 FIELDS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     "impact": [
-        ("valence", "Effect", ("negative", "positive")),
-        ("actuality", "Actual or potential", ("actual", "potential")),
-        ("scale", "Scale", SCORES),
-        ("scope", "Scope", SCORES),
-        ("irremediability", "Irremediability (negative only)", SCORES),
-        ("likelihood", "Likelihood (potential only)", SCORES),
+        ("valence", N_("Effect"), ("negative", "positive")),
+        ("actuality", N_("Actual or potential"), ("actual", "potential")),
+        ("scale", N_("Scale"), SCORES),
+        ("scope", N_("Scope"), SCORES),
+        ("irremediability", N_("Irremediability (negative only)"), SCORES),
+        ("likelihood", N_("Likelihood (potential only)"), SCORES),
     ],
     "financial": [
-        (f"{kind}_{h}", f"{kind.capitalize()}, {h} term", SCORES)
+        (f"{kind}_{h}", FINANCIAL_LABELS[kind, h], SCORES)
         for h in HORIZONS
         for kind in ("likelihood", "magnitude")
     ],
-    "stakeholder": [("score", "Significance", SCORES)],
-    "business": [("score", "Significance", SCORES)],
+    "stakeholder": [("score", N_("Significance"), SCORES)],
+    "business": [("score", N_("Significance"), SCORES)],
 }
 
 
@@ -88,7 +101,7 @@ def _page(
     form = new_form_token(request)
     context = {
         **q, "typed": typed or {}, "form_token": form.token, "notice": notice,
-        "flash": error, "flash_kind": "error", "confirm": confirm,
+        "flash": error, "flash_kind": "error", "confirm": confirm, "choice_words": CHOICE_WORDS,
     }  # fmt: skip
     return form.attach(render(request, "survey_form.html", context, status=status))
 
@@ -116,19 +129,29 @@ def _problems(exc: ImportRejected, rows: list[dict[str, str]], names: dict[str, 
         topic = names.get(rows[index]["topic"], "") if 0 <= index < len(rows) else ""
         parts.append(f"{topic + ': ' if topic else ''}{p.reason}")
     more = f" (and {exc.total - 8} more)" if exc.total > 8 else ""
-    return "Please check your answers — " + "; ".join(parts) + more
+    return "; ".join(parts) + more
 
 
-def _enough(q: dict[str, Any], rows: list[dict[str, str]], *, no_view: bool) -> None:
+def _enough(
+    request: Request, q: dict[str, Any], rows: list[dict[str, str]], *, no_view: bool
+) -> None:
     """The documented minimum of rated topics, or the respondent's word that they have no
     view on the rest."""
     if not rows:
-        raise InvalidInput("Please rate at least one topic before submitting.")
+        raise InvalidInput(
+            page_gettext(request, "Please rate at least one topic before submitting.")
+        )
     total, minimum = len(q["topics"]), q["minimum"]
     if len(rows) < minimum and not no_view:
         raise InvalidInput(
-            f"Please rate at least {minimum} of the {total} topics (you rated {len(rows)}), "
-            "or tick “I have no view on the other topics”."
+            page_gettext(
+                request,
+                "Please rate at least %(minimum)s of the %(total)s topics (you rated "
+                "%(rated)s), or tick “I have no view on the other topics”.",
+                minimum=minimum,
+                total=total,
+                rated=len(rows),
+            )
         )
 
 
@@ -138,7 +161,11 @@ def questionnaire(request: Request, token: str) -> Response:
     notice = ""
     if q["answered"]:
         thanks = request.query_params.get("done") == "1"
-        notice = "Thank you: your answers are recorded." if thanks else "already answered"
+        notice = (
+            page_gettext(request, "Thank you: your answers are recorded.")
+            if thanks
+            else "already answered"
+        )
     elif q["closed"]:
         notice = "closed"
     return _page(request, q, notice=notice)
@@ -151,7 +178,7 @@ def answer(request: Request, token: str, form: AnonymousFormDep) -> Response:
     if form.get("edit"):
         return _page(request, q, typed=typed)
     try:
-        _enough(q, rows, no_view=typed.get("no_view") == "1")
+        _enough(request, q, rows, no_view=typed.get("no_view") == "1")
         table = survey.rows_table(rows, source="questionnaire")
         if form.get("confirmed") != "1":  # check everything, store nothing, ask to confirm
             survey.check_answers(database(request), token, table)
@@ -160,7 +187,11 @@ def answer(request: Request, token: str, form: AnonymousFormDep) -> Response:
             return _page(request, q, typed=typed, confirm=rated)
         survey.submit(database(request), token, table, actor=f"respondent:{q['respondent']}"[:100])
     except ImportRejected as exc:
-        message = _problems(exc, rows, dict(q["topics"]))
+        message = page_gettext(
+            request,
+            "Please check your answers — %(problems)s",
+            problems=_problems(exc, rows, dict(q["topics"])),
+        )
         return _page(request, q, typed=typed, error=message, status=422)
     except InvalidInput as exc:
         return _page(request, q, typed=typed, error=str(exc), status=422)

@@ -15,19 +15,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from esgledger.auth.sessions import TooManyAttempts
+from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput
 from esgledger.registers import whistle
 from esgledger.web.deps import AnonymousFormDep, database, new_form_token
+from esgledger.web.language import page_gettext
 from esgledger.web.templating import render
 
 router = APIRouter()
 TYPE_LABELS = {
-    "corruption": "Corruption or bribery",
-    "fraud": "Fraud",
-    "harassment": "Harassment or discrimination",
-    "human_rights": "Human rights",
-    "data": "Data protection or privacy",
-    "other": "Something else",
+    "corruption": N_("Corruption or bribery"),
+    "fraud": N_("Fraud"),
+    "harassment": N_("Harassment or discrimination"),
+    "human_rights": N_("Human rights"),
+    "data": N_("Data protection or privacy"),
+    "other": N_("Something else"),
 }
 
 
@@ -59,7 +61,7 @@ def follow_up(request: Request, form: AnonymousFormDep) -> Response:
                 found = whistle.follow_up(session, code, passphrase, client=_client(request))
                 if message.strip():
                     whistle.add_message(session, found, author="reporter", body=message)
-                    flash = "Your message was added to the case."
+                    flash = page_gettext(request, "Your message was added to the case.")
                 case = whistle.reporter_view(session, found)
             except whistle.WrongPassphrase as exc:  # commit the counted failure, then answer
                 flash, status = str(exc), 401
@@ -68,7 +70,11 @@ def follow_up(request: Request, form: AnonymousFormDep) -> Response:
             whistle.record_throttled(
                 session, code, client=_client(request), retry_after=exc.retry_after
             )
-        wait = f"too many wrong attempts; try again in {exc.retry_after} second(s)"
+        wait = page_gettext(
+            request,
+            "too many wrong attempts; try again in %(seconds)s second(s)",
+            seconds=exc.retry_after,
+        )
         page = _page(request, "whistle_follow_up.html", {"case": None, "flash": wait,
                      "flash_kind": "error", "code": code}, status=429)  # fmt: skip
         page.headers["Retry-After"] = str(exc.retry_after)

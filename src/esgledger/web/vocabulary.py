@@ -1,0 +1,55 @@
+"""Words the pages print from data — request states, finding severities, value statuses —
+in the page's language (#19).
+
+The stored value stays the English code (forms submit it, CSS classes and tests select on
+it); only its label is translated. A word outside this list is printed as it is: it is data
+(an entity's name, a metric id), not interface text.
+"""
+
+from __future__ import annotations
+
+from esgledger.catalog import translations
+from esgledger.catalog.messages import N_
+from esgledger.errors import InvalidInput
+from esgledger.web.language import CURRENT, gettext
+
+WORDS = frozenset(
+    (
+        # data request states (workflow/states.py)
+        N_("draft"),
+        N_("submitted"),
+        N_("returned"),
+        N_("approved"),
+        N_("locked"),
+        # finding severities
+        N_("error"),
+        N_("warning"),
+        # value statuses
+        N_("reported"),
+        N_("not_applicable"),
+        N_("not_disclosed"),
+    )
+)
+
+
+def word(value: object) -> str:
+    """The label of a data word in the page's language; other values unchanged."""
+    text = "" if value is None else str(value)
+    return gettext(text) if text in WORDS else text
+
+
+def catalog_name(stored: object, kind: str, key: str) -> str:
+    """A catalog entry's name (a metric, a materiality topic) in the page's language.
+
+    Only a name that is still the catalog's own English is translated (from
+    ``catalog/data/i18n``; a missing Chinese entry is refused, never shown in English
+    silently). A name a user gave — a renamed or custom topic — is data and shown as stored.
+    """
+    text = "" if stored is None else str(stored)
+    if CURRENT.get() == "en":
+        return text
+    try:
+        own = translations.text(kind, key, "en")
+    except InvalidInput:
+        return text  # not a catalog entry: the user's own
+    return translations.text(kind, key, CURRENT.get()) if own == text else text
