@@ -1,7 +1,7 @@
 """A user's page language (#19)
 
-Revision ID: 0019_zh
-Revises: 0018_scope3c
+Revision ID: 0020_zh
+Revises: 0019_suppliers
 Create Date: 2026-12-04 07:20:00
 
 "" means no preference: the browser's ``Accept-Language`` decides, else English.
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0019_zh"
-down_revision: str | None = "0018_scope3c"
+revision: str = "0020_zh"
+down_revision: str | None = "0019_suppliers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
