@@ -207,7 +207,9 @@ def _compute(
     flags: list[str] = []
     for component in method.components:
         search = regions if method.local_only else (*regions, Region("any", ANY))
-        part = _component(component, unit, search, regions, resolver, library, options)
+        part = _component(
+            component, unit, search, regions, resolver, library, options, method.price_year
+        )
         if isinstance(part, str):
             return part
         per_unit += part.tco2e_per_unit
@@ -225,6 +227,7 @@ def _component(
     resolver: Resolver,
     library: FactorLibrary,
     options: RunOptions,
+    price_year: int | None = None,
 ) -> _Computed | str:
     tried: list[str] = []
     for variant in component.variants:
@@ -241,7 +244,7 @@ def _component(
         if found is None:
             tried.append(variant)
             continue
-        converted = _per_unit(found, unit, regions, library, options)
+        converted = _per_unit(found, unit, regions, library, options, price_year)
         if isinstance(converted, str):
             tried.append(f"{variant} ({converted})")
             continue
@@ -260,8 +263,10 @@ def _per_unit(
     regions: tuple[Region, ...],
     library: FactorLibrary,
     options: RunOptions,
+    price_year: int | None = None,
 ) -> _Computed | str:
-    """The factor in t CO2e per unit of the row, spend converted to the factor's dollars."""
+    """The factor in t CO2e per unit of the row, spend converted to the factor's dollars
+    (from the line's own price year when it states one, else the run's year)."""
     factor = found.factor
     flags = list(found.flags)
     if factor.region not in {r.code for r in regions}:
@@ -270,12 +275,12 @@ def _per_unit(
     ids = [factor.factor_id]
     base_unit = unit
     if currency_of(unit) is not None and currency_of(factor.unit.split("/")[-1]) is not None:
-        conversion = to_factor_dollars(
-            library, unit, options.year, factor.data_year or options.year
-        )
+        spent = price_year or options.year
+        conversion = to_factor_dollars(library, unit, spent, factor.data_year or spent)
         if isinstance(conversion, str):
             return conversion
         rule += f"; {conversion.note}" if conversion.note else ""
+        rule += f"; amounts stated in {price_year} prices" if price_year else ""
         ids.extend(conversion.factor_ids)
         scale, base_unit = conversion.multiplier, "USD"
     else:
