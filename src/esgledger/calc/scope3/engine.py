@@ -40,6 +40,7 @@ UNRESOLVED_SCHEMA = {
     "quantity": pl.Utf8,
     "reason": pl.Utf8,
 }
+Unresolvable = list[tuple[list[int], str, str, str, str]]  # ids, entity, activity, cat, why
 
 
 def in_scope3(activity: str) -> bool:
@@ -100,7 +101,7 @@ def compute_scope3(
         ).iter_rows()
     }
     lines: list[dict[str, Any]] = []
-    bad: list[tuple[list[int], str, str, str, str]] = []
+    bad: Unresolvable = []
     for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
         if activity == SOLD:
             continue  # one sale feeds two categories: product_lines below
@@ -126,8 +127,9 @@ def compute_scope3(
     sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
     lines.extend(sold_lines)
     bad.extend(sold_bad)
+    bad, left_out = _left_out(bad, screening or [])
     unresolved = _unresolved(bad)
-    by_category, incomplete = _categories(lines, bad, library)
+    by_category, incomplete = _categories(lines, bad, library, left_out)
     gaps = apply_screening(by_category, screening or []) if screening else []
     total = math.fsum(line["tco2e"] for line in lines if line["used"])
     used = sorted({f for line in lines for f in line["factor_ids"]})
@@ -292,7 +294,22 @@ def _per_unit(
     return _Computed(factor.value * to_t * scale, 0.0, tuple(ids), rule, tuple(flags))
 
 
-def _unresolved(bad: list[tuple[list[int], str, str, str, str]]) -> pl.DataFrame:
+def _left_out(
+    bad: Unresolvable, screening: list[dict[str, Any]]
+) -> tuple[Unresolvable, Unresolvable]:
+    """Unresolved row groups split into those still missing and those of an activity type the
+    year's screening leaves out of their category (with a note saying why): the latter are
+    reported per category as left out, not as a gap."""
+    excluded = {
+        (s["category"], activity)
+        for s in screening
+        for activity in s.get("excluded_activities", ())
+    }
+    missing = [b for b in bad if (b[3], b[2]) not in excluded]
+    return missing, [b for b in bad if (b[3], b[2]) in excluded]
+
+
+def _unresolved(bad: Unresolvable) -> pl.DataFrame:
     records = [
         (i, e, a, "scope3", reason)
         for ids, e, a, _cat, reason in bad
@@ -304,8 +321,9 @@ def _unresolved(bad: list[tuple[list[int], str, str, str, str]]) -> pl.DataFrame
 
 def _categories(
     lines: list[dict[str, Any]],
-    bad: list[tuple[list[int], str, str, str, str]],
+    bad: Unresolvable,
     library: FactorLibrary,
+    left_out: Unresolvable,
 ) -> tuple[dict[str, dict[str, Any]], bool]:
     """``cat1`` … ``cat15``: figure of the used methods, every method's figure, editions,
     unresolved rows with reasons."""
@@ -314,6 +332,13 @@ def _categories(
     for ids, _entity, activity, cat, reason in bad:
         unresolved_by_cat[cat] = unresolved_by_cat.get(cat, 0) + len(ids)
         reasons_by_cat.setdefault(cat, set()).add(f"{activity}: {reason}")
+    left_by_cat: dict[str, dict[str, dict[str, Any]]] = {}
+    for ids, _entity, activity, cat, reason in left_out:
+        part = left_by_cat.setdefault(cat, {}).setdefault(
+            activity, {"activity": activity, "rows": 0, "reasons": set()}
+        )
+        part["rows"] += len(ids)
+        part["reasons"].add(reason)
     out: dict[str, dict[str, Any]] = {}
     for number, name in CATEGORIES.items():
         key = category_key(number)
@@ -342,8 +367,17 @@ def _categories(
             "unresolved_reasons": sorted(reasons_by_cat.get(key, ())),
             "incomplete": missing > 0,
             **_range(used),
+            **_left_out_parts(left_by_cat.get(key, {})),
         }
     return out, any(c["incomplete"] for c in out.values())
+
+
+def _left_out_parts(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``left_out``: per activity type the screening leaves out, its rows and why they could
+    not be computed (present only when some are)."""
+    if not parts:
+        return {}
+    return {"left_out": [{**p, "reasons": sorted(p["reasons"])} for _, p in sorted(parts.items())]}
 
 
 def _range(used: list[dict[str, Any]]) -> dict[str, Any]:
