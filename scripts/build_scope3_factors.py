@@ -66,6 +66,7 @@ WASTE_MATERIALS = {
     "waste.recyclable_plastic": "Plastics: average plastics",
     "waste.recyclable_paper": "Paper and board: mixed",
     "waste.recyclable_metal": "Metal: scrap metal",
+    "waste.recyclable_wood": "Wood",
     "waste.kitchen": "Organic: food and drink waste",
     "waste.office": "Commercial and industrial waste",
     "waste.general_industrial": "Commercial and industrial waste",

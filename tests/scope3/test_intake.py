@@ -64,9 +64,9 @@ def test_an_unknown_format_is_refused(sites: Cli, tmp_path: Path) -> None:
 
 
 HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "naics",
-          "supplier_kgco2e", "direction", "purpose"]  # fmt: skip
+          "supplier_kgco2e", "direction", "purpose", "price_year"]  # fmt: skip
 GOOD = ["SZ", "2025-01-01", "2025-01-31", "spend.purchased_goods", "100", "USD", "334310",
-        "", "", ""]  # fmt: skip
+        "", "", "", "2022"]  # fmt: skip
 BAD_CELLS = {
     "naics": (["33431"], "naics '33431' is not a 6-digit NAICS code (e.g. 334310 or 334310.without_margins)"),
     "supplier_kgco2e": (["334310", "-5"], "supplier_kgco2e is negative"),
@@ -76,6 +76,11 @@ BAD_CELLS = {
     ),
     "purpose": (
         ["", "", "", "leisure"], "purpose 'leisure' is not one of business, commuting"
+    ),
+    "price_year": (
+        ["334310", "", "", "", "22"],
+        "price_year '22' is not a year 1990 … 2099 (the year whose prices the amount is "
+        "stated in)",
     ),
 }  # fmt: skip
 ACTIVITY = {"direction": ("freight.sea", "t*km"), "purpose": ("travel.rail", "person*km")}
@@ -87,7 +92,7 @@ def test_a_bad_scope3_cell_refuses_the_file_naming_row_and_column(
 ) -> None:
     cells, says = BAD_CELLS[case]
     column = case.split()[0]
-    bad = [*GOOD[:6], *cells, *[""] * (4 - len(cells))]
+    bad = [*GOOD[:6], *cells, *[""] * (5 - len(cells))]
     if column in ACTIVITY:
         bad[3:6] = [ACTIVITY[column][0], "100", ACTIVITY[column][1]]
     path = write_csv(tmp_path / "ledger.csv", HEADER, [GOOD, bad])

@@ -11,7 +11,8 @@ import pytest
 
 from tests.calc.scope3.workspace import row, scope3_runner
 from tests.conftest import Cli
-from tests.scope3.screening_files import screening_rows, write_screening
+from tests.factories import write_csv
+from tests.scope3.screening_files import HEADER, screening_rows, write_screening
 
 CEMENT = 3.924  # EPA v1.3 NAICS 327310, SEF+MEF, kg CO2e per 2022 USD
 
@@ -60,3 +61,35 @@ def test_the_scope3_section_prints_each_category(html: str) -> None:
 def test_the_gri_index_row_of_scope3_points_at_the_section(html: str) -> None:
     index_row = _element(html, '<tr data-code="305-3"', "</tr>")
     assert 'href="#scope3"' in index_row
+
+
+def test_a_part_left_out_by_the_screening_is_printed_with_its_note(
+    cli: Cli, tmp_path: Path
+) -> None:
+    calc = scope3_runner(cli, tmp_path)
+    note = "no cited transmission-loss factor for the Chinese grid"
+    rows = [
+        [*r, "electricity.purchased"] if r[0] == "cat3" else [*r, ""]
+        for r in screening_rows({1: "spend_based", 3: "average_data"})
+    ]
+    rows = [[*r[:3], note, *r[4:]] if r[0] == "cat3" else r for r in rows]
+    path = write_csv(tmp_path / "screening.csv", [*HEADER, "excluded_activities"], rows)
+    cli("scope3", "screening", "import", str(path), "--year", "2025")
+    calc(
+        [
+            row("SZ", 2025, "fuel.diesel", 10, "t"),
+            row("SZ", 2025, "electricity.purchased", 100, "MWh"),
+            row("SZ", 2025, "spend.purchased_goods", 10, "USD", naics="327310", price_year="2022"),
+        ],
+        2025,
+    )
+    out = tmp_path / "report"
+    cli("report", "--year", "2025", "--format", "html", "--out", str(out), "--preview")
+    html = (out / "esg-report-2025.html").read_text(encoding="utf-8")
+    left = _flat(_element(html, '<h3 id="scope3-left-out"', "</ul>"))
+    assert left == (
+        "Parts left out by the screening 3. Fuel- and energy-related activities: left out by "
+        f"the screening: electricity.purchased (1 rows); size: {note}"
+    )
+    cat3 = _flat(_element(html, '<tr id="scope3-cat3"', "</tr>"))
+    assert f"{10 * 752.0276 / 1000:,.1f} calculated" in cat3 and "incomplete" not in cat3

@@ -12,9 +12,11 @@ from sqlalchemy import text
 
 from tests.calc.scope3.workspace import Scope3Calc, row, scope3_runner
 from tests.conftest import Cli
-from tests.scope3.screening_files import screening_rows, write_screening
+from tests.factories import write_csv
+from tests.scope3.screening_files import HEADER, screening_rows, write_screening
 
 CEMENT = 3.924  # EPA v1.3 NAICS 327310, SEF+MEF, kg CO2e per 2022 USD (see tests/calc/scope3)
+WTT_DIESEL_T = 752.0276  # DESNZ 2025 WTT- fuels, diesel, kg CO2e per tonne (11_101_1012_15_1)
 
 
 @pytest.fixture
@@ -157,3 +159,52 @@ def test_data_in_a_category_screened_out_still_counts_and_says_so(
     assert by["cat1"]["reason"].startswith("screened not relevant (no_activity: ")
     assert by["cat1"]["share"] == pytest.approx(0.25) and by["cat2"]["share"] == pytest.approx(0.75)
     assert out["totals"]["scope3_tco2e"] == pytest.approx(4000 * CEMENT / 1000, rel=1e-12)
+
+
+def test_a_screening_may_leave_an_activity_out_of_a_relevant_category_saying_why(
+    calc: Scope3Calc, cli: Cli, tmp_path: Path
+) -> None:
+    """Category 3 of a Chinese site: fuel upstream from DESNZ's well-to-tank factors, the
+    grid's T&D losses without a cited Chinese factor, left out by the screening's note."""
+    note = "T&D losses and WTT of the Chinese grid: no cited factor"
+    rows = [
+        [*r, ""] if r[0] not in ("cat3", 3) else [*r[:3], note, r[4], r[5], "electricity.purchased"]
+        for r in screening_rows({1: "spend_based", 3: "average_data"})
+    ]
+    path = write_csv(tmp_path / "screening.csv", [*HEADER, "excluded_activities"], rows)
+    cli("scope3", "screening", "import", str(path), "--year", "2025")
+    out = calc(
+        [
+            row("SZ", 2025, "fuel.diesel", 10, "t"),
+            row("SZ", 2025, "electricity.purchased", 1000, "MWh"),
+            row(
+                "SZ", 2025, "spend.purchased_goods", 1000, "USD", naics="327310", price_year="2022"
+            ),
+        ],
+        2025,
+    )  # exit 0: complete, the left-out part stated
+    cat3 = out["scope3"]["by_category"]["cat3"]
+    assert cat3["tco2e"] == pytest.approx(10 * WTT_DIESEL_T / 1000, rel=1e-12)
+    assert (cat3["status"], cat3["incomplete"], cat3["unresolved_rows"]) == ("calculated", False, 0)
+    [part] = cat3["left_out"]
+    assert (part["activity"], part["rows"]) == ("electricity.purchased", 1)
+    assert "td_loss" in part["reasons"][0] and "CN-GD" in part["reasons"][0]
+    assert cat3["reason"] == (
+        f"left out by the screening: electricity.purchased (1 rows); size: {note}"
+    )
+    assert not out["scope3"]["incomplete"] and not out["incomplete"] and out["unresolved"] == []
+
+
+def test_an_unknown_excluded_activity_is_refused(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        [*r, "electricity.bought" if r[0] == "cat1" else ""]
+        for r in screening_rows({1: "spend_based"})
+    ]
+    path = write_csv(tmp_path / "screening.csv", [*HEADER, "excluded_activities"], rows)
+    result = cli("scope3", "screening", "import", str(path), "--year", "2025", expect=2)
+    assert "row 2, column 'excluded_activities': 'electricity.bought' is not an activity type" in (
+        result.output
+    )
+    assert "row 2, column 'note': a category that leaves activities out needs a note" in (
+        result.output
+    )

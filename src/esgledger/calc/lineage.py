@@ -26,6 +26,7 @@ from esgledger.calc.runs import (
     load_inputs,
     results_stored,
     stored_results,
+    with_scope3,
 )
 from esgledger.errors import InvalidInput
 from esgledger.ledger.models import CalculationResult, CalculationRun
@@ -61,6 +62,7 @@ def recomputed_results(session: Session, run: CalculationRun) -> pl.DataFrame:
     library = FactorLibrary.load(session)
     inputs = load_inputs(session, options)
     out = compute(inputs.activities, inputs.entities, library, options)
+    with_scope3(out, inputs, library, options)  # its factors' editions are in the digest too
     if input_digest(inputs, options, editions_used(library, out)) != run.input_digest:
         raise LineageChanged(
             f"run {run.id} stored no result rows and its inputs changed since it was "

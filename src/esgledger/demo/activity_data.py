@@ -29,6 +29,7 @@ ACTIVITY_HEADER = (
     "use",
     "instrument",
     "volume_basis",
+    "treatment",
 )
 _ARCHETYPES = ("plant_large", "plant", "rd", "logistics", "office")
 
@@ -42,6 +43,7 @@ class Line:
     annual: tuple[float, float, float, float, float]  # in _ARCHETYPES order
     use: str = ""
     season: str = "flat"  # flat, cooling, heating
+    treatment: str = ""  # waste: the DESNZ disposal route the contractor reports (Scope 3 cat 5)
 
 
 LINES: tuple[Line, ...] = (
@@ -53,15 +55,16 @@ LINES: tuple[Line, ...] = (
     # Vol. 2 Table 3.2.2 gives gasoline CH4/N2O only per emission-control technology)
     Line("fuel.gasoline", "t", (30, 15, 8, 20, 4), "mobile_ldv_1995_or_later"),
     Line("water.municipal", "t", (450e3, 180e3, 90e3, 25e3, 8e3), season="cooling"),
+    # no DESNZ factor for hazardous or "other recyclable" waste: the screening leaves them out
     Line("waste.hazardous", "t", (260, 90, 15, 2, 0)),
-    Line("waste.recyclable_plastic", "t", (520, 210, 12, 60, 0)),
-    Line("waste.recyclable_wood", "t", (380, 150, 5, 140, 0)),
-    Line("waste.recyclable_paper", "t", (950, 400, 40, 220, 2.5)),
-    Line("waste.recyclable_metal", "t", (420, 160, 8, 20, 0)),
+    Line("waste.recyclable_plastic", "t", (520, 210, 12, 60, 0), treatment="open_loop"),
+    Line("waste.recyclable_wood", "t", (380, 150, 5, 140, 0), treatment="closed_loop"),
+    Line("waste.recyclable_paper", "t", (950, 400, 40, 220, 2.5), treatment="closed_loop"),
+    Line("waste.recyclable_metal", "t", (420, 160, 8, 20, 0), treatment="open_loop"),
     Line("waste.recyclable_other", "t", (160, 60, 4, 15, 0)),
-    Line("waste.kitchen", "t", (480, 200, 120, 40, 6)),
-    Line("waste.office", "t", (150, 60, 90, 20, 8)),
-    Line("waste.general_industrial", "t", (1100, 420, 20, 60, 0)),
+    Line("waste.kitchen", "t", (480, 200, 120, 40, 6), treatment="composting"),
+    Line("waste.office", "t", (150, 60, 90, 20, 8), treatment="incineration_with_energy_recovery"),
+    Line("waste.general_industrial", "t", (1100, 420, 20, 60, 0), treatment="landfill"),
 )
 
 # Conversions from the China unit of a line to the unit a site reports in.
@@ -102,21 +105,6 @@ REFRIGERANT_TOPUPS = (
     ("SUZ-P1", 2025, 11, "refrigerant.sf6", 3.5),
     ("VN-P1", 2025, 4, "refrigerant.r32", 12.0),
 )
-# Scope 3 records the HQ teams keep: travel agency and logistics statements (quarterly),
-# finance ledgers (yearly). Annual 2023 quantities.
-TRAVEL = (
-    ("travel.air", "person*km", 9.5e6),
-    ("travel.rail", "person*km", 6.2e6),
-    ("travel.road", "RMB", 2.2e6),
-    ("travel.hotel", "RMB", 8.5e6),
-)
-FREIGHT = (
-    ("freight.road", "t*km", 42e6),
-    ("freight.sea", "t*km", 310e6),
-    ("freight.air", "t*km", 4.2e6),
-)
-SPEND = (("spend.purchased_goods", "RMB", 50.6e9), ("spend.capital_goods", "RMB", 4.8e9))
-SPEND_ENTITY = "SZ"
 
 
 def month_span(year: int, month: int) -> tuple[str, str]:
@@ -179,6 +167,7 @@ def _row(
     use: str = "",
     instrument: str = "",
     volume_basis: str = "",
+    treatment: str = "",
 ) -> dict[str, str]:
     return {
         "entity": entity,
@@ -190,6 +179,7 @@ def _row(
         "use": use,
         "instrument": instrument,
         "volume_basis": volume_basis,
+        "treatment": treatment,
     }
 
 
@@ -332,7 +322,17 @@ def _site_rows(entity: str, site: Site, year: int) -> list[dict[str, str]]:
         # (per 10^4 Nm3) take as normal volume: the sites say so on their rows.
         basis = "normal" if unit == "10^4 m3" else ""
         rows.extend(
-            _row(entity, *month_span(year, m), line.activity, v * factor, unit, line.use, "", basis)
+            _row(
+                entity,
+                *month_span(year, m),
+                line.activity,
+                v * factor,
+                unit,
+                line.use,
+                "",
+                basis,
+                line.treatment,
+            )
             for m, v in monthly
         )
         if line.activity == "electricity.purchased":
@@ -346,27 +346,9 @@ def _site_rows(entity: str, site: Site, year: int) -> list[dict[str, str]]:
     return rows
 
 
-def _scope3_rows(year: int) -> list[dict[str, str]]:
-    """Travel-agency and logistics statements (quarterly), finance ledgers (yearly)."""
-    rows: list[dict[str, str]] = []
-    for entity, lines in (("SZ-NS", TRAVEL), ("SZ-LG", FREIGHT)):
-        growth = _growth(entity, year)
-        for activity, unit, annual in lines:
-            noise = rng("scope3", activity, year)
-            for q in range(4):
-                qty = annual * growth / 4 * (1 + noise.gauss(0, 0.08))
-                rows.append(_row(entity, *quarter_span(year, q), activity, qty, unit))
-    for activity, unit, annual in SPEND:
-        noise = rng("spend", activity, year)
-        qty = annual * _growth(SPEND_ENTITY, year) * (1 + noise.gauss(0, 0.02))
-        rows.append(_row(SPEND_ENTITY, f"{year}-01-01", f"{year}-12-31", activity, qty, unit))
-    return rows
-
-
 @cache
 def _rows(year: int) -> tuple[tuple[tuple[str, str], ...], ...]:
     out = [row for entity, site in SITES.items() for row in _site_rows(entity, site, year)]
-    out.extend(_scope3_rows(year))
     return tuple(tuple(row.items()) for row in out)
 
 

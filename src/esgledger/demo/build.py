@@ -41,6 +41,7 @@ from esgledger.demo.products import (
     product_rows,
     sales_rows,
 )
+from esgledger.demo.scope3_stage import import_scope3, write_scope3_inputs
 from esgledger.demo.stages import STAGES, DemoContext, Stage, StageReport
 from esgledger.demo.supplier_factors import COOLING_COP, COP_FILE, write_cop_file
 from esgledger.errors import Conflict, InvalidInput
@@ -108,6 +109,7 @@ def write_inputs(inputs: Path) -> list[Path]:
     files.append(write_cop_file(inputs))
     files.append(write_xlsx(inputs / PRODUCTS_FILE, "products", PRODUCT_HEADER, product_rows()))
     files.append(write_csv(inputs / SALES_FILE, SALES_HEADER, sales_rows()))
+    files.extend(write_scope3_inputs(inputs))
     header = (*KPI_HEADER, *dimension_columns())
     for year in YEARS:
         files.append(write_csv(inputs / f"kpis-{year}.csv", header, kpi_rows(year)))
@@ -214,6 +216,7 @@ LEDGER_STAGES: list[tuple[str, Stage]] = [
     ("factors", _import_factors),
     ("activities", _import_activities),
     ("products", _import_products),
+    ("scope3 records", import_scope3),
     ("boundaries", _create_boundaries),
     ("kpis", _import_kpis),
 ]

@@ -23,14 +23,7 @@ REFRIGERANT_TOPUPS = (
     "which units need one, and how much, varies from year to year."
 )
 REFRIGERANT_TYPES = ("hfc_134a", "r410a", "r32", "r404a", "hcfc_22", "sf6")
-SCOPE3_GAPS = (
-    "Scope 3 is incomplete and marked so: the demo's purchase, travel, freight and waste "
-    "records do not yet carry the columns the Scope 3 methods need (NAICS code, vehicle, "
-    "treatment), so those categories are not available; categories 11 and 12 are computed "
-    "from the product models."
-)
 REVIEWED: dict[tuple[str, str], str] = {
-    ("calc.incomplete", "ghg.scope3"): SCOPE3_GAPS,
     **{("yoy.jump", f"ghg.refrigerant_leaked.{r}"): REFRIGERANT_TOPUPS for r in REFRIGERANT_TYPES},
     **{("yoy.jump", f"ghg.scope1.refrigerant.{r}"): REFRIGERANT_TOPUPS for r in REFRIGERANT_TYPES},
     ("yoy.jump", "ghg.scope1.refrigerants"): REFRIGERANT_TOPUPS,

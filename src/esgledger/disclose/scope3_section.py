@@ -55,6 +55,7 @@ def scope3_section(session: Session, year: int) -> dict[str, Any] | None:
         "rows": rows,
         "exclusions": [r for r in rows if r["status"] == "excluded"],
         "gaps": [r for r in rows if r["status"] == "not available"],
+        "left_out": [r for r in rows if r["left_out"]],
     }
 
 
@@ -74,6 +75,7 @@ def _row(key: str, block: dict[str, Any]) -> dict[str, Any]:
         "data_quality": f"{quality} ({screening['data_quality_label']})" if quality else "—",
         "reason": block.get("reason") or "",
         "incomplete": bool(block.get("incomplete")),
+        "left_out": bool(block.get("left_out")),  # parts the screening leaves out, in reason
     }
 
 

@@ -15,6 +15,7 @@ import polars as pl
 from esgledger.ingest.checker import Checker, blank, number_problem, parse_number
 
 NAICS = r"^\d{6}(\.(without_margins|margins_only))?$"  # EPA v1.3 variants
+PRICE_YEAR = r"^(19[9]\d|20\d\d)$"
 # column → (the activity-type prefix it applies to, its allowed values)
 CLOSED = {
     "direction": ("freight.", ("upstream", "downstream")),
@@ -35,6 +36,18 @@ def check_scope3_columns(frame: pl.DataFrame, check: Checker) -> None:
             pl.format(
                 "naics '{}' is not a 6-digit NAICS code (e.g. 334310 or 334310.without_margins)",
                 code,
+            ),
+        )
+    if "price_year" in frame.columns:
+        year = pl.col("price_year").fill_null("").str.strip_chars()
+        check.flag(
+            frame,
+            spend & ~blank("price_year") & ~year.str.contains(PRICE_YEAR),
+            "price_year",
+            pl.format(
+                "price_year '{}' is not a year 1990 … 2099 (the year whose prices the amount "
+                "is stated in)",
+                year,
             ),
         )
     if "supplier_kgco2e" in frame.columns:

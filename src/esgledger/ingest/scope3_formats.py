@@ -75,6 +75,12 @@ FORMATS = {
                 "factor, both shown)",
             ),
             Column("description", False, "what was bought (kept with the line)"),
+            Column(
+                "price_year",
+                False,
+                "year whose prices the amount is stated in (default: the line's year); spend "
+                "of another year than the factor's is deflated with a cited price index",
+            ),
         ),
         (
             "SZ-NS",
@@ -87,6 +93,7 @@ FORMATS = {
             "333314",
             "",
             "lens modules",
+            "",
         ),
     ),
     "travel": Format(

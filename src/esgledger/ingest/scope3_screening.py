@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from esgledger.catalog import activity_types
 from esgledger.catalog.scope3_screening import CATEGORY_NUMBERS, DATA_QUALITY, METHODS, REASONS
 from esgledger.ingest.checker import ROW, Checker, blank, with_row_numbers
 from esgledger.ingest.readers import Table
 
 REQUIRED = ["category", "relevant", "reason"]
-OPTIONAL = ["note", "method", "data_quality"]
+OPTIONAL = ["note", "method", "data_quality", "excluded_activities"]
+SEPARATOR = "|"  # excluded_activities: activity types, e.g. ``electricity.purchased``
 YES = ("yes", "true", "1", "relevant")
 NO = ("no", "false", "0", "not relevant")
 NOTE_MAX = 2000
@@ -75,6 +77,28 @@ def validate_screening(table: Table) -> pl.DataFrame:
         "note",
         f"note is longer than {NOTE_MAX} characters",
     )
+    names = (
+        pl.col("excluded_activities").str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
+    )
+    unknown = names.list.eval(
+        pl.element().filter(~pl.element().is_in(list(activity_types())))
+    ).list.join(", ")
+    check.flag(
+        frame,
+        ~blank("excluded_activities") & (unknown != ""),
+        "excluded_activities",
+        pl.format(
+            "'{}' is not an activity type (`esg catalog activity-types`); separate several "
+            f"with {SEPARATOR}",
+            unknown,
+        ),
+    )
+    check.flag(
+        frame,
+        ~blank("excluded_activities") & (pl.col("note") == ""),
+        "note",
+        "a category that leaves activities out needs a note saying why",
+    )
     first = pl.col(ROW).min().over("_cat")
     frame = frame.with_columns(first.alias("_first"))
     check.flag(
@@ -98,4 +122,8 @@ def validate_screening(table: Table) -> pl.DataFrame:
         "note",
         pl.when(blank("method")).then(None).otherwise(pl.col("method")).alias("method"),
         pl.col("_dq").alias("data_quality"),
+        pl.when(blank("excluded_activities"))
+        .then(pl.lit([], dtype=pl.List(pl.Utf8)))
+        .otherwise(names.list.unique(maintain_order=True))
+        .alias("excluded_activities"),
     ).sort("category")

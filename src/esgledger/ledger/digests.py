@@ -54,6 +54,7 @@ WRITTEN_ONCE = frozenset(
         "calculation_scope3_lines",
         "published_reports",
         "scope3_screenings",
+        "scope3_screening_exclusions",
         "product_models",
         "product_use_modes",
         "product_materials",
@@ -123,6 +124,7 @@ KINDS: dict[str, list[Part]] = {
         Part("factors", _factors_of_batch),
         *(Part(table, _batch("batch_id")) for table in REGISTER_TABLES),
         Part("scope3_screenings", _batch("batch_id")),  # a year's Scope 3 screening
+        Part("scope3_screening_exclusions", _batch("batch_id")),
         Part("product_models", _batch("batch_id")),
         Part("product_use_modes", _batch("batch_id")),
         Part("product_materials", _batch("batch_id")),
@@ -253,6 +255,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("factor_editions", "batch_id"),
         *((table, "batch_id") for table in REGISTER_TABLES),
         ("scope3_screenings", "batch_id"),
+        ("scope3_screening_exclusions", "batch_id"),
     ):
         found |= {batch_scope(b) for b in session.scalars(select(t[name].c[column]).distinct())}
     for name, column in (

@@ -34,6 +34,24 @@ class Scope3Screening(Base):
     )
 
 
+class Scope3ScreeningExclusion(Base):
+    """An activity type a year's screening leaves out of a relevant category, for want of a
+    cited factor (e.g. T&D losses of a grid no open source covers); the screening's note says
+    why. Its unresolved rows are then reported as left out, not as a gap (#15)."""
+
+    __tablename__ = "scope3_screening_exclusions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    category: Mapped[int] = mapped_column(Integer)  # 1 … 15
+    activity: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("batch_id", "category", "activity"),
+        Index("ix_scope3_screening_exclusions_batch", "batch_id"),
+    )
+
+
 class CalculationScope3Line(Base):
     """One Scope 3 line of a run: a row group under one method (#15).
 

@@ -15,7 +15,7 @@ from esgledger.ingest.scope3_screening import validate_screening
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
-from esgledger.ledger.scope3_models import Scope3Screening
+from esgledger.ledger.scope3_models import Scope3Screening, Scope3ScreeningExclusion
 
 KIND = "scope3_screening"
 YEARS = range(1990, 2101)
@@ -40,9 +40,13 @@ def _store(
     session: Session, table: Any, rows: pl.DataFrame, *, year: int, actor: str
 ) -> dict[str, Any]:
     batch = open_batch(session, kind=KIND, table=table, rows=rows.height, actor=actor)
-    session.add_all(
-        Scope3Screening(batch_id=batch.id, year=year, **row) for row in rows.iter_rows(named=True)
-    )
+    for row in rows.iter_rows(named=True):
+        excluded = row.pop("excluded_activities")
+        session.add(Scope3Screening(batch_id=batch.id, year=year, **row))
+        session.add_all(
+            Scope3ScreeningExclusion(batch_id=batch.id, category=row["category"], activity=a)
+            for a in excluded
+        )
     session.flush()
     summary = {
         "year": year,
@@ -61,10 +65,21 @@ def screening_of(session: Session, year: int) -> list[dict[str, Any]]:
         .where(Scope3Screening.year == year, Scope3Screening.batch_id == newest.scalar_subquery())
         .order_by(Scope3Screening.category)
     )
-    return [screening_dict(r) for r in rows]
+    entries = list(rows)
+    excluded: dict[int, list[str]] = {}
+    if entries:
+        for category, activity in session.execute(
+            select(Scope3ScreeningExclusion.category, Scope3ScreeningExclusion.activity)
+            .where(Scope3ScreeningExclusion.batch_id == entries[0].batch_id)
+            .order_by(Scope3ScreeningExclusion.category, Scope3ScreeningExclusion.activity)
+        ):
+            excluded.setdefault(category, []).append(activity)
+    return [screening_dict(r, excluded.get(r.category, [])) for r in entries]
 
 
-def screening_dict(row: Scope3Screening) -> dict[str, Any]:
+def screening_dict(row: Scope3Screening, excluded: list[str] | None = None) -> dict[str, Any]:
+    """One category's screening; ``excluded_activities`` only when it leaves some out (so runs
+    of screenings without any keep their input digests)."""
     return {
         "category": f"cat{row.category}",
         "relevant": row.relevant,
@@ -73,4 +88,5 @@ def screening_dict(row: Scope3Screening) -> dict[str, Any]:
         "method": row.method,
         "data_quality": row.data_quality,
         "batch": row.batch_id,
+        **({"excluded_activities": excluded} if excluded else {}),
     }

@@ -17,6 +17,8 @@ CEMENT = 3.924
 # to landfill (20_507_5313_15_1), UK T&D losses (13_402_4000_5_1); WTT of UK electricity
 # generation and of its T&D losses (15_917_4000_5_1, 15_918_4000_5_1)
 FLIGHT, HGV, LANDFILL, TD, WTT_GEN, WTT_TD = 0.18726, 0.10163, 520.5327, 0.01853, 0.0459, 0.00397
+# DESNZ 2025 WTT- fuels, diesel (100% mineral diesel), kg CO2e per tonne (11_101_1012_15_1)
+WTT_DIESEL_T = 752.0276
 
 
 @pytest.fixture
@@ -79,6 +81,22 @@ def test_spend_of_another_year_needs_a_cited_price_index(calc: Scope3Calc) -> No
     assert "no cited US price index for 2025 and 2022" in issue["reason"]
 
 
+def test_a_spend_line_stated_in_the_factors_price_year_needs_no_index(calc: Scope3Calc) -> None:
+    rows = [
+        row("SZ", 2025, "spend.purchased_goods", 1000, "USD", naics="327310", price_year="2022")
+    ]
+    out = calc(rows, 2025)
+    cat1 = out["scope3"]["by_category"]["cat1"]
+    assert cat1["tco2e"] == pytest.approx(1000 * CEMENT / 1000, rel=1e-12)
+    assert (cat1["status"], cat1["incomplete"], out["unresolved"]) == ("calculated", False, [])
+    # a line in 2025 prices still needs the index: the column is not a way around it
+    rows = [
+        row("SZ", 2024, "spend.purchased_goods", 1000, "USD", naics="327310", price_year="2024")
+    ]
+    [issue] = calc(rows, 2024, "--allow-incomplete")["unresolved"]
+    assert "no cited US price index for 2024 and 2022" in issue["reason"]
+
+
 def test_a_spend_line_without_its_commodity_code_says_so(calc: Scope3Calc) -> None:
     rows = [row("SZ", 2022, "spend.purchased_goods", 1000, "USD")]
     [issue] = calc(rows, 2022, "--allow-incomplete")["unresolved"]
@@ -121,6 +139,22 @@ def test_fuel_and_energy_upstream_only_from_factors_of_the_sites_country(
     # the Chinese site's electricity has no Chinese upstream factor: not a UK proxy, a gap
     assert cat3["unresolved_rows"] == 1 and cat3["incomplete"] is True
     assert any("for CN-GD" in r and "td_loss" in r for r in cat3["unresolved_reasons"])
+
+
+def test_fuel_upstream_uses_the_desnz_well_to_tank_factor_as_a_flagged_proxy(
+    calc: Scope3Calc, cli: Cli
+) -> None:
+    out = calc([row("SZ", 2025, "fuel.diesel", 10, "t")], 2025)
+    cat3 = out["scope3"]["by_category"]["cat3"]
+    assert cat3["tco2e"] == pytest.approx(10 * WTT_DIESEL_T / 1000, rel=1e-12)
+    assert (cat3["status"], cat3["incomplete"], cat3["factor_editions"]) == (
+        "calculated",
+        False,
+        ["desnz-ghg-cf-2025"],
+    )
+    run = str(out["run_id"])
+    explained = cli("calc", "explain", "--run", run, "--metric", "ghg.scope3.cat3", "--json")
+    assert "geographic_proxy" in explained.stdout
 
 
 def test_every_category_is_listed_and_missing_ones_are_not_zero(calc: Scope3Calc) -> None:

@@ -16,7 +16,7 @@ ENTITIES = [
     ["SZ", "Shenzhen plant", "GRP", "CN", "CN-GD", "site"],
     ["UK1", "Reading office", "GRP", "GB", "", "site"],
 ]
-COLUMNS = ["naics", "vehicle", "treatment", "supplier_kgco2e", "direction"]
+COLUMNS = ["naics", "vehicle", "treatment", "supplier_kgco2e", "direction", "price_year"]
 HEADER = ["entity", "start", "end", "activity", "quantity", "unit", *COLUMNS]
 Scope3Calc = Callable[..., dict[str, Any]]
 

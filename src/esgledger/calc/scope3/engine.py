@@ -41,6 +41,7 @@ UNRESOLVED_SCHEMA = {
     "quantity": pl.Utf8,
     "reason": pl.Utf8,
 }
+Unresolvable = list[Bad]
 
 
 def in_scope3(activity: str) -> bool:
@@ -173,9 +174,10 @@ def finish_scope3(
     parts: Scope3Parts, library: FactorLibrary, screening: list[dict[str, Any]] | None = None
 ) -> Scope3Output:
     """The per-category figures, total and unresolved rows of all the run's parts."""
-    lines, bad = parts.lines, parts.bad
+    lines = parts.lines
+    bad, left_out = _left_out(parts.bad, screening or [])
     unresolved = _unresolved(bad)
-    by_category, incomplete = _categories(lines, bad, library)
+    by_category, incomplete = _categories(lines, bad, library, left_out)
     gaps = apply_screening(by_category, screening or []) if screening else []
     total = math.fsum(line["tco2e"] for line in lines if line["used"])
     used = sorted({f for line in lines for f in line["factor_ids"]})
@@ -255,7 +257,9 @@ def _compute(
     flags: list[str] = []
     for component in method.components:
         search = regions if method.local_only else (*regions, Region("any", ANY))
-        part = _component(component, unit, search, regions, resolver, library, options)
+        part = _component(
+            component, unit, search, regions, resolver, library, options, method.price_year
+        )
         if isinstance(part, str):
             return part
         per_unit += part.tco2e_per_unit
@@ -273,6 +277,7 @@ def _component(
     resolver: Resolver,
     library: FactorLibrary,
     options: RunOptions,
+    price_year: int | None = None,
 ) -> _Computed | str:
     tried: list[str] = []
     for variant in component.variants:
@@ -289,7 +294,7 @@ def _component(
         if found is None:
             tried.append(variant)
             continue
-        converted = _per_unit(found, unit, regions, library, options)
+        converted = _per_unit(found, unit, regions, library, options, price_year)
         if isinstance(converted, str):
             tried.append(f"{variant} ({converted})")
             continue
@@ -308,8 +313,10 @@ def _per_unit(
     regions: tuple[Region, ...],
     library: FactorLibrary,
     options: RunOptions,
+    price_year: int | None = None,
 ) -> _Computed | str:
-    """The factor in t CO2e per unit of the row, spend converted to the factor's dollars."""
+    """The factor in t CO2e per unit of the row, spend converted to the factor's dollars
+    (from the line's own price year when it states one, else the run's year)."""
     factor = found.factor
     flags = list(found.flags)
     if factor.region not in {r.code for r in regions}:
@@ -318,12 +325,12 @@ def _per_unit(
     ids = [factor.factor_id]
     base_unit = unit
     if currency_of(unit) is not None and currency_of(factor.unit.split("/")[-1]) is not None:
-        conversion = to_factor_dollars(
-            library, unit, options.year, factor.data_year or options.year
-        )
+        spent = price_year or options.year
+        conversion = to_factor_dollars(library, unit, spent, factor.data_year or spent)
         if isinstance(conversion, str):
             return conversion
         rule += f"; {conversion.note}" if conversion.note else ""
+        rule += f"; amounts stated in {price_year} prices" if price_year else ""
         ids.extend(conversion.factor_ids)
         scale, base_unit = conversion.multiplier, "USD"
     else:
@@ -335,7 +342,22 @@ def _per_unit(
     return _Computed(factor.value * to_t * scale, 0.0, tuple(ids), rule, tuple(flags))
 
 
-def _unresolved(bad: list[tuple[list[int], str, str, str, str]]) -> pl.DataFrame:
+def _left_out(
+    bad: Unresolvable, screening: list[dict[str, Any]]
+) -> tuple[Unresolvable, Unresolvable]:
+    """Unresolved row groups split into those still missing and those of an activity type the
+    year's screening leaves out of their category (with a note saying why): the latter are
+    reported per category as left out, not as a gap."""
+    excluded = {
+        (s["category"], activity)
+        for s in screening
+        for activity in s.get("excluded_activities", ())
+    }
+    missing = [b for b in bad if (b[3], b[2]) not in excluded]
+    return missing, [b for b in bad if (b[3], b[2]) in excluded]
+
+
+def _unresolved(bad: Unresolvable) -> pl.DataFrame:
     records = [
         (i, e, a, "scope3", reason)
         for ids, e, a, _cat, reason in bad
@@ -347,8 +369,9 @@ def _unresolved(bad: list[tuple[list[int], str, str, str, str]]) -> pl.DataFrame
 
 def _categories(
     lines: list[dict[str, Any]],
-    bad: list[tuple[list[int], str, str, str, str]],
+    bad: Unresolvable,
     library: FactorLibrary,
+    left_out: Unresolvable,
 ) -> tuple[dict[str, dict[str, Any]], bool]:
     """``cat1`` … ``cat15``: figure of the used methods, every method's figure, editions,
     unresolved rows with reasons."""
@@ -357,6 +380,13 @@ def _categories(
     for ids, _entity, activity, cat, reason in bad:
         unresolved_by_cat[cat] = unresolved_by_cat.get(cat, 0) + len(ids)
         reasons_by_cat.setdefault(cat, set()).add(f"{activity}: {reason}")
+    left_by_cat: dict[str, dict[str, dict[str, Any]]] = {}
+    for ids, _entity, activity, cat, reason in left_out:
+        part = left_by_cat.setdefault(cat, {}).setdefault(
+            activity, {"activity": activity, "rows": 0, "reasons": set()}
+        )
+        part["rows"] += len(ids)
+        part["reasons"].add(reason)
     out: dict[str, dict[str, Any]] = {}
     for number, name in CATEGORIES.items():
         key = category_key(number)
@@ -385,8 +415,17 @@ def _categories(
             "unresolved_reasons": sorted(reasons_by_cat.get(key, ())),
             "incomplete": missing > 0,
             **_range(used),
+            **_left_out_parts(left_by_cat.get(key, {})),
         }
     return out, any(c["incomplete"] for c in out.values())
+
+
+def _left_out_parts(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``left_out``: per activity type the screening leaves out, its rows and why they could
+    not be computed (present only when some are)."""
+    if not parts:
+        return {}
+    return {"left_out": [{**p, "reasons": sorted(p["reasons"])} for _, p in sorted(parts.items())]}
 
 
 def _range(used: list[dict[str, Any]]) -> dict[str, Any]:

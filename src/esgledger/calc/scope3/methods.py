@@ -30,8 +30,12 @@ METHOD_ATTRIBUTES = (
     "direction",
     "purpose",
     "source",
+    "price_year",
 )
 # Category 3 parts per activity: (component, variants tried in order for the row's unit).
+# Well-to-tank of a fuel (extraction, refining, transport) is taken from DESNZ's factors as a
+# flagged geographic proxy where the site's country has none; upstream of electricity is not
+# (it is the country's own grid mix and losses), so it stays local only.
 FUEL_UPSTREAM = (("well-to-tank", ("wtt", "wtt_net_cv", "wtt_litres")),)
 ELECTRICITY_UPSTREAM = (
     ("transmission and distribution losses", ("td_loss",)),
@@ -55,18 +59,20 @@ class Method:
     components: tuple[Component, ...] = ()
     missing: str = ""  # why the method cannot run on this row, if it cannot
     supplier_kg: float | None = None  # supplier_specific: the supplier's kg CO2e per row
-    # only factors of the site's own regions: upstream of fuels and of the grid depends on
-    # the country's supply chain and grid, so another country's factor is no estimate
+    # only factors of the site's own regions: upstream of the grid depends on the country's
+    # generation mix and losses, so another country's factor is no estimate
     local_only: bool = False
+    # spend_based: the price year of the amounts (a ``price_year`` column), else the run's year
+    price_year: int | None = None
 
 
 def methods_for(activity: str, attributes: dict[str, str]) -> list[Method]:
     """The methods for one row, most preferred first."""
     kind = activity_types()[activity]
     if kind.category == "fuel":
-        return [_parts("average_data", activity, FUEL_UPSTREAM)]
+        return [_parts("average_data", activity, FUEL_UPSTREAM, local_only=False)]
     if activity == "electricity.purchased":
-        return [_parts("average_data", activity, ELECTRICITY_UPSTREAM)]
+        return [_parts("average_data", activity, ELECTRICITY_UPSTREAM, local_only=True)]
     attribute = VARIANT_ATTRIBUTE.get(kind.category)
     if attribute is None:
         return [Method("average_data", missing=f"no Scope 3 method for {activity} yet")]
@@ -74,7 +80,11 @@ def methods_for(activity: str, attributes: dict[str, str]) -> list[Method]:
     factor_activity = SPEND_FACTOR_ACTIVITY if kind.category == "spend" else activity
     variant = attributes.get(attribute, "").strip()
     average = (
-        Method(name, (Component(name, factor_activity, (variant,)),))
+        Method(
+            name,
+            (Component(name, factor_activity, (variant,)),),
+            price_year=_price_year(attributes),
+        )
         if variant
         else Method(name, missing=f"{activity} rows need a {attribute!r} column for the factor")
     )
@@ -85,9 +95,17 @@ def methods_for(activity: str, attributes: dict[str, str]) -> list[Method]:
     return [average]
 
 
-def _parts(name: str, activity: str, parts: tuple[tuple[str, tuple[str, ...]], ...]) -> Method:
+def _parts(
+    name: str, activity: str, parts: tuple[tuple[str, tuple[str, ...]], ...], *, local_only: bool
+) -> Method:
     components = tuple(Component(label, activity, variants) for label, variants in parts)
-    return Method(name, components, local_only=True)
+    return Method(name, components, local_only=local_only)
+
+
+def _price_year(attributes: dict[str, str]) -> int | None:
+    """The year whose prices a spend line is stated in (the intake checked it is a year)."""
+    text = attributes.get("price_year", "").strip()
+    return int(text) if text.isdigit() else None
 
 
 def _supplier(attributes: dict[str, str]) -> Method | None:

@@ -31,6 +31,8 @@ def apply_screening(
         if block["method"] is None and entry["method"]:
             block["method"] = entry["method"]
         why = _why(entry)
+        if block.get("left_out"):
+            block["reason"] = _left_out_reason(block["left_out"], why)
         if block["status"] == "calculated":
             if not entry["relevant"]:
                 block["reason"] = (
@@ -50,6 +52,11 @@ def apply_screening(
     for block in by_category.values():
         block["share"] = block["tco2e"] / total if block["tco2e"] is not None and total else None
     return gaps
+
+
+def _left_out_reason(parts: list[dict[str, Any]], why: str) -> str:
+    what = ", ".join(f"{p['activity']} ({p['rows']} rows)" for p in parts)
+    return f"left out by the screening: {what}; {why}"
 
 
 def _why(entry: dict[str, Any]) -> str:
