@@ -62,7 +62,13 @@ WRITTEN_ONCE = frozenset(
 )
 
 # Register tables (#17): their rows carry the batch that wrote them, so the batch covers them.
-REGISTER_TABLES = ("ohs_hours", "ohs_incidents", "whistle_cases")
+REGISTER_TABLES = (
+    "ohs_hours",
+    "ohs_incidents",
+    "whistle_cases",
+    "board_members",
+    "board_attendance",
+)
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]
 
