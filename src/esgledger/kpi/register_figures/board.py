@@ -1,6 +1,6 @@
 """Board figures counted from the board register: size, independent, executive and women
 directors, directors by age band and their combined tenure at year end, board meetings and
-attendance (GRI 2-9, 2-10, 405-1).
+attendance (GRI 2-9, 405-1).
 
 An entity's board is covered in a year when a member was appointed by the year's end: its
 counts are then figures even when zero. A group's figures are its own board's, not a sum of
