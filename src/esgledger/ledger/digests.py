@@ -68,6 +68,8 @@ REGISTER_TABLES = (
     "whistle_cases",
     "board_members",
     "board_attendance",
+    "training_campaigns",
+    "training_records",
 )
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]

@@ -166,3 +166,42 @@ class BoardAttendance(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("entity_id", "meeting_ref", "member_ref"),)
+
+
+class TrainingCampaign(Base):
+    """An integrity commitment to sign or a training to attend in a year, and who must: the
+    worker types (``"employee; outsourced; intern"``) at the listed entities and below."""
+
+    __tablename__ = "training_campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # commitment | training
+    topic: Mapped[str] = mapped_column(String(24))  # anti_corruption | compliance | …
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    worker_types: Mapped[str] = mapped_column(String(64))
+    entities: Mapped[str] = mapped_column(Text, default="")  # "" = the whole group
+    pass_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TrainingRecord(Base):
+    """One person's assignment to a campaign as the LMS exported it: completed (signed or
+    attended) on a day or not, with the test score and learning hours when there are any."""
+
+    __tablename__ = "training_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("training_campaigns.id"), index=True)
+    person: Mapped[str] = mapped_column(String(64))  # the LMS's person id, not a name
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    role: Mapped[str] = mapped_column(String(64), default="")
+    worker_type: Mapped[str] = mapped_column(String(16))
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    score: Mapped[float | None] = mapped_column(Float)
+    hours: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (UniqueConstraint("campaign_id", "person"),)
