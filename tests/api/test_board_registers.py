@@ -1,13 +1,16 @@
-"""#17 board register over HTTP: members filtered, searched and paged, meetings with their
-attendance, behind ``kpis.read``."""
+"""#17 board and training registers over HTTP: members filtered, searched and paged, meetings
+with their attendance, campaigns' coverage, behind ``kpis.read``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from esgledger.registers.board import import_attendance, import_members
+from esgledger.registers.training import import_campaigns, import_records
 from tests.api.conftest import Api, problem
+from tests.factories import write_csv
 from tests.registers.board_files import ATTENDANCE, MEMBERS, attendance_file, members_file
+from tests.registers.training_files import CAMPAIGN_HEADER, CAMPAIGNS, RECORDS, records_file
 
 
 def test_members_and_meetings_with_filters(api: Api, tmp_path: Path) -> None:
@@ -28,3 +31,17 @@ def test_members_and_meetings_with_filters(api: Api, tmp_path: Path) -> None:
     problem(api.call("olga", "GET", "/registers/board/members"), 403)  # scoped data owner
     problem(api.call(None, "GET", "/registers/board/meetings"), 401)
     problem(api.call("mia", "GET", "/registers/board/members", params={"limit": 0}), 422)
+
+
+def test_training_coverage_for_kpi_readers(api: Api, tmp_path: Path) -> None:
+    import_campaigns(api.db, write_csv(tmp_path / "c.csv", CAMPAIGN_HEADER, CAMPAIGNS), actor="t")
+    import_records(api.db, records_file(tmp_path, RECORDS), actor="t")
+    rows = api.ok("aldo", "GET", "/registers/training/coverage", params={"year": 2025})
+    ac25 = [(r["entity"], r["worker_type"], r["required"], r["completed"]) for r in rows
+            if r["campaign"] == "AC25"]  # fmt: skip
+    assert ac25 == [
+        ("SZ1", "employee", 2, 2),
+        ("SZ1", "outsourced", 1, 0),
+        ("WH1", "employee", 1, 1),
+    ]
+    problem(api.call("olga", "GET", "/registers/training/coverage"), 403)

@@ -1,4 +1,4 @@
-"""#17 board register over the pages: directors with search, filters, sort and pages, and
+"""#17 board and training registers over the pages (training: coverage rows, below): directors with search, filters, sort and pages, and
 the year's meetings with their attendance, for KPI readers; others are refused."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from fastapi.testclient import TestClient
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.registers.board import import_attendance, import_members
-from tests.factories import entities_file
+from esgledger.registers.training import import_campaigns, import_records
+from tests.factories import entities_file, write_csv
 from tests.registers.board_files import ATTENDANCE, MEMBERS, attendance_file, members_file
+from tests.registers.training_files import CAMPAIGN_HEADER, CAMPAIGNS, RECORDS, records_file
 from tests.web.conftest import log_in, make_user
 
 
@@ -51,3 +53,21 @@ def test_a_user_without_kpi_reading_is_refused(
     log_in(web, "olga")
     page = web.get("/registers/board")
     assert page.status_code == 403 and "Li Wei" not in page.text
+
+
+def test_training_coverage_filtered_searched_and_paged(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    campaigns = write_csv(tmp_path / "c.csv", CAMPAIGN_HEADER, CAMPAIGNS)
+    import_campaigns(db, campaigns, actor="setup")
+    import_records(db, records_file(tmp_path, RECORDS), actor="setup")
+    make_user(db, "mia", "esg_manager")
+    log_in(web, "mia")
+    page = web.get("/registers/training", params={"year": 2025})
+    assert page.status_code == 200 and page.text.count("data-row=") == 7
+    assert 'data-row="IC24/' not in page.text
+    sz1 = web.get("/registers/training", params={"year": 2025, "entity": "SZ1", "q": "ac25"})
+    assert sz1.text.count("data-row=") == 2 and "50.0" not in sz1.text
+    paged = web.get("/registers/training", params={"limit": 2, "sort": "-required"})
+    assert paged.text.count("data-row=") == 2 and "page=2" in paged.text

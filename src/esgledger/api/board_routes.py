@@ -1,6 +1,7 @@
-"""The board register over HTTP (#17): directors with their seats, and meetings with their
-attendance counted. Bodies are the dicts ``esg register board … --json`` print; reading
-needs ``kpis.read`` (the rows are the board figures' evidence)."""
+"""The board and training registers over HTTP (#17): directors with their seats, meetings
+with their attendance counted, and the training campaigns' coverage. Bodies are the dicts
+``esg register board|training … --json`` print; reading needs ``kpis.read`` (the rows are the
+figures' evidence)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from esgledger.auth.permissions import require
 from esgledger.registers.board_import import COMMITTEES
 from esgledger.registers.board_listing import list_meetings, list_members
 from esgledger.registers.listing import MAX_LIMIT
+from esgledger.registers.training_listing import campaign_coverage
 
 router = APIRouter()
 ERRORS = s.problems(401, 403, 422)
@@ -100,3 +102,28 @@ def board_meetings(
 ) -> Response:
     require(user, "kpis.read")
     return as_json(list_meetings(session, year=year, entity=entity))
+
+
+class TrainingCoverage(s.Out):
+    campaign: str
+    kind: str
+    year: int
+    entity: str
+    worker_type: str
+    required: int
+    completed: int
+    share: float | None = None
+
+
+@router.get(
+    "/registers/training/coverage",
+    tags=["registers"],
+    summary="Each training or commitment campaign's coverage by entity and worker type",
+    response_model=list[TrainingCoverage],
+    responses=ERRORS,
+)
+def training_coverage(
+    session: SessionDep, user: UserDep, year: YearQuery = None, entity: EntityQuery = None
+) -> Response:
+    require(user, "kpis.read")
+    return as_json(campaign_coverage(session, year=year, entity=entity))

@@ -14,6 +14,7 @@ from esgledger.web.pages import (
     requests,
     review,
     survey,
+    training,
     whistle,
 )
 
@@ -25,6 +26,7 @@ PAGE_ROUTERS = (
     survey.router,
     registers.router,
     board.router,
+    training.router,
     whistle.router,
     insight.router,
     assess.router,
