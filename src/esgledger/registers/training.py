@@ -24,7 +24,7 @@ from esgledger.ledger import digests
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
-from esgledger.ledger.models import Entity
+from esgledger.ledger.models import Base, Entity
 from esgledger.ledger.register_models import TrainingCampaign, TrainingRecord
 from esgledger.registers.ohs import Imported
 from esgledger.registers.training_import import Audience, validate_campaigns, validate_records
@@ -126,8 +126,9 @@ def _store_records(session: Session, rows: pl.DataFrame, *, table: Table, actor:
         session, kind="register.training_records", table=table, rows=rows.height, actor=actor
     )
     frame = rows.drop("__row").with_columns(pl.lit(batch.id).alias("batch_id"))
-    for chunk in frame.iter_slices(CHUNK):
-        session.execute(insert(TrainingRecord), chunk.to_dicts())
+    records = Base.metadata.tables["training_records"]  # Core executemany: the ORM sends a
+    for chunk in frame.iter_slices(CHUNK):  # row at a time when some values are None
+        session.connection().execute(insert(records), chunk.to_dicts())
     session.flush()
     digests.touch_batches(session, *sorted(replaced_batches, key=lambda b: b or 0))
     result = Imported(batch.id, rows.height, replaced or 0)
