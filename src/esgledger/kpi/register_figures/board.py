@@ -33,6 +33,9 @@ COUNTS: dict[str, Callable[[BoardMember], bool]] = {
 }
 
 
+AGE_BANDS = ("18-30", "31-40", "41-50", "above_50", "unknown")  # the catalog's members
+
+
 def age_band(age: int) -> str:
     """The catalog's ``age_band`` member for an age at year end."""
     if age <= 30:
@@ -107,7 +110,7 @@ class _Board:
         for metric, counts in COUNTS.items():
             ids = [m.id for m in serving if counts(m)]
             out.append(self._figure(metric, len(ids), "person", MEMBERS, ids))
-        by_band: dict[str, list[int]] = defaultdict(list)
+        by_band: dict[str, list[int]] = {band: [] for band in AGE_BANDS}  # a real 0 too
         for m in serving:
             by_band[age_band(self.year - m.birth_year)].append(m.id)
         for band, ids in sorted(by_band.items()):

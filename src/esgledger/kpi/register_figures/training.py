@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.catalog.dimensions import dimensions
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.register_models import TrainingCampaign, TrainingRecord
 
@@ -84,8 +85,10 @@ def _people(
     by_person: dict[tuple[str, str, str], list[_Row]] = defaultdict(list)
     for r in rows:
         by_person[(r.entity, r.worker_type, r.person)].append(r)
-    people: dict[tuple[str, str], int] = {}
-    ids: dict[tuple[str, str], list[int]] = {}
+    entities = {r.entity for r in rows}
+    members = dimensions()["worker_type"].members  # a covered entity's 0 is a real 0
+    people: dict[tuple[str, str], int] = {(e, w): 0 for e in entities for w in members}
+    ids: dict[tuple[str, str], list[int]] = {key: [] for key in people}
     for (entity, worker, _), mine in by_person.items():
         key = (entity, worker)
         people.setdefault(key, 0)
