@@ -17,6 +17,7 @@ from esgledger.api import (
     account_routes,
     admin_routes,
     assess_routes,
+    board_routes,
     import_routes,
     register_routes,
     report_routes,
@@ -59,6 +60,7 @@ def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
     app.include_router(workflow_routes.router, prefix=PREFIX)
     app.include_router(assess_routes.router, prefix=PREFIX)
     app.include_router(register_routes.router, prefix=PREFIX)
+    app.include_router(board_routes.router, prefix=PREFIX)
     app.include_router(admin_routes.router, prefix=PREFIX)
     app.include_router(account_routes.router, prefix=PREFIX)
     app.include_router(import_routes.router, prefix=PREFIX)

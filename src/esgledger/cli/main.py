@@ -98,7 +98,8 @@ COMMANDS = {
     ),
     "user": Entry("user_cmd", "Users, roles, entity grants, passwords and API tokens."),
     "register": Entry(
-        "register_cmd", "Registers behind social and governance KPIs: OHS, whistleblowing."
+        "register_cmd",
+        "Registers behind social and governance KPIs: OHS, whistleblowing, board, training.",
     ),
     "suppliers": Entry(
         "suppliers_cmd",

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
+from esgledger.cli.board_cmd import board_app
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
+from esgledger.cli.training_cmd import training_app
 from esgledger.cli.whistle_cmd import whistle_app
 from esgledger.ledger.register_models import OhsIncident
 from esgledger.registers.listing import list_hours, list_incidents
@@ -18,7 +20,7 @@ from esgledger.registers.ohs import INCIDENTS, import_hours, import_incidents
 from esgledger.registers.transitions import move
 
 register_app = typer.Typer(
-    help="Registers behind social and governance KPIs: OHS, whistleblowing.",
+    help="Registers behind social and governance KPIs: OHS, whistleblowing, board, training.",
     no_args_is_help=True,
 )
 ohs_app = typer.Typer(
@@ -152,4 +154,6 @@ def move_cmd(
 def register(app: typer.Typer) -> None:
     register_app.add_typer(ohs_app, name="ohs")
     register_app.add_typer(whistle_app, name="whistle")
+    register_app.add_typer(board_app, name="board")
+    register_app.add_typer(training_app, name="training")
     app.add_typer(register_app, name="register")

@@ -182,6 +182,22 @@ TUNED: dict[str, Profile] = {
     "compliance.whistleblowing.closed_within_sla": _of(
         "compliance.whistleblowing.closed", 0.8, 0.95
     ),
+    # the training register (#17) counts 2025 from the LMS export: earlier years typed alike
+    "compliance.integrity_commitment.required": _n(12_900, 13_300, (0.02, 0.04), "person"),
+    "compliance.integrity_commitment.signed": _of(
+        "compliance.integrity_commitment.required", 0.985, 0.995
+    ),
+    "compliance.anti_corruption_training.required": _n(12_200, 12_700, (0.02, 0.04), "person"),
+    "compliance.anti_corruption_training.completed": _of(
+        "compliance.anti_corruption_training.required", 0.95, 0.98
+    ),
+    "compliance.anti_corruption_training.tested": _of(
+        "compliance.anti_corruption_training.completed", 1.0, 1.0
+    ),
+    "compliance.anti_corruption_training.passed": _of(
+        "compliance.anti_corruption_training.tested", 0.92, 0.96
+    ),
+    "training.hours.campaigns": _n(21_000, 23_500, (0.02, 0.06), "hour"),
     "cybersecurity.training_sessions": _n(60, 90),
     "cybersecurity.new_courses": _n(20, 40),
     "cybersecurity.certifications": _n(12, 18, (0.0, 0.15)),

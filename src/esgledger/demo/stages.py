@@ -101,8 +101,19 @@ def _checks(ctx: DemoContext) -> StageReport:
     }
 
 
+def _registers(ctx: DemoContext) -> StageReport:
+    """The board and training registers (#17), before the checks read their figures."""
+    from esgledger.demo.registers_stage import registers_stage
+
+    return registers_stage(ctx)
+
+
 # Stages after the ledger is filled, in order; later work appends (name, callable).
-STAGES: list[tuple[str, Stage]] = [("calculation", _calculation), ("checks", _checks)]
+STAGES: list[tuple[str, Stage]] = [
+    ("calculation", _calculation),
+    ("registers", _registers),
+    ("checks", _checks),
+]
 
 
 def register_stage(name: str, stage: Stage) -> None:

@@ -63,7 +63,15 @@ WRITTEN_ONCE = frozenset(
 )
 
 # Register tables (#17): their rows carry the batch that wrote them, so the batch covers them.
-REGISTER_TABLES = ("ohs_hours", "ohs_incidents", "whistle_cases")
+REGISTER_TABLES = (
+    "ohs_hours",
+    "ohs_incidents",
+    "whistle_cases",
+    "board_members",
+    "board_attendance",
+    "training_campaigns",
+    "training_records",
+)
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]
 

@@ -4,7 +4,7 @@ Each register has its own typed table; rows carry the import batch that wrote th
 when entered one by one), so the batch's data digest (:mod:`esgledger.ledger.digests`)
 covers them, and a ``state`` whose allowed transitions are data in
 :mod:`esgledger.registers.states`. Migrations ``0011_registers`` (OHS) and
-``0017_registers`` (whistleblowing) create them.
+``0017_registers`` (whistleblowing) and ``0022_registers`` (board and training) create them.
 """
 
 from __future__ import annotations
@@ -120,3 +120,88 @@ class WhistleMessage(Base):
     author: Mapped[str] = mapped_column(String(16))  # reporter | compliance
     body: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class BoardMember(Base):
+    """A director of an entity's board: who, which seat and committees, from appointment to
+    leaving. Year-end composition (size, independence, women, age, tenure) is read from here."""
+
+    __tablename__ = "board_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    ref: Mapped[str] = mapped_column(String(64))  # the member's own id in the register
+    name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(24))  # chair | vice_chair | director
+    executive: Mapped[bool] = mapped_column(default=False)
+    independent: Mapped[bool] = mapped_column(default=False)
+    gender: Mapped[str] = mapped_column(String(8))  # male | female | unknown
+    birth_year: Mapped[int] = mapped_column(Integer)
+    appointed_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    committees: Mapped[str] = mapped_column(String(200), default="")  # "audit; nomination"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("entity_id", "ref"),)
+
+    def serves_on(self, day: dt.date) -> bool:
+        """On the board that day: appointed by then and not left by then."""
+        return self.appointed_on <= day and (self.left_on is None or self.left_on > day)
+
+
+class BoardAttendance(Base):
+    """One member's attendance at one meeting of the board or a committee."""
+
+    __tablename__ = "board_attendance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    meeting_ref: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(String(24))  # board or a committee
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    member_ref: Mapped[str] = mapped_column(String(64))
+    attendance: Mapped[str] = mapped_column(String(8))  # present | proxy | absent
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("entity_id", "meeting_ref", "member_ref"),)
+
+
+class TrainingCampaign(Base):
+    """An integrity commitment to sign or a training to attend in a year, and who must: the
+    worker types (``"employee; outsourced; intern"``) at the listed entities and below."""
+
+    __tablename__ = "training_campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # commitment | training
+    topic: Mapped[str] = mapped_column(String(24))  # anti_corruption | compliance | …
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    worker_types: Mapped[str] = mapped_column(String(64))
+    entities: Mapped[str] = mapped_column(Text, default="")  # "" = the whole group
+    pass_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TrainingRecord(Base):
+    """One person's assignment to a campaign as the LMS exported it: completed (signed or
+    attended) on a day or not, with the test score and learning hours when there are any."""
+
+    __tablename__ = "training_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("training_campaigns.id"), index=True)
+    person: Mapped[str] = mapped_column(String(64))  # the LMS's person id, not a name
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    role: Mapped[str] = mapped_column(String(64), default="")
+    worker_type: Mapped[str] = mapped_column(String(16))
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    score: Mapped[float | None] = mapped_column(Float)
+    hours: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (UniqueConstraint("campaign_id", "person"),)

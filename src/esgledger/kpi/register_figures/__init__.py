@@ -1,13 +1,23 @@
 """Providers of register figures, one module per register; importing this package adds
 them to :data:`esgledger.kpi.register_source.PROVIDERS` (once)."""
 
+from esgledger.kpi.register_figures.board import board_figures
 from esgledger.kpi.register_figures.ohs import ohs_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
+from esgledger.kpi.register_figures.training import training_figures
 from esgledger.kpi.register_figures.whistle import whistle_figures
 from esgledger.kpi.register_source import PROVIDERS
 
-for _provider in (ohs_figures, supplier_figures, mineral_figures, saq_figures, whistle_figures):
+for _provider in (
+    ohs_figures,
+    supplier_figures,
+    mineral_figures,
+    saq_figures,
+    whistle_figures,
+    board_figures,
+    training_figures,
+):
     if _provider not in PROVIDERS:
         PROVIDERS.append(_provider)

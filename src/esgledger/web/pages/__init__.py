@@ -6,6 +6,7 @@ from esgledger.web.pages import (
     api_docs,
     assess,
     audit,
+    board,
     dashboard,
     insight,
     login,
@@ -19,6 +20,7 @@ from esgledger.web.pages import (
     supplier_tiers,
     suppliers,
     survey,
+    training,
     whistle,
 )
 
@@ -34,6 +36,8 @@ PAGE_ROUTERS = (
     supplier_tiers.router,
     suppliers.router,
     registers.router,
+    board.router,
+    training.router,
     whistle.router,
     insight.router,
     assess.router,
