@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # One command to check esgledger: installs everything tests need (PostgreSQL included),
 # lints and checks the formatting (ruff), type-checks (mypy, configured in pyproject.toml),
-# and runs the whole suite on SQLite and PostgreSQL.
+# and runs the whole suite on SQLite and PostgreSQL, on every core (pytest-xdist: one
+# PostgreSQL server per worker; ESG_TEST_WORKERS=0 runs it in one process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 .venv/bin/ruff check src tests bench scripts
 .venv/bin/ruff format --check src tests bench scripts
 .venv/bin/mypy
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${ESG_TEST_WORKERS:-auto}" --dist loadgroup "$@"

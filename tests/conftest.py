@@ -17,8 +17,24 @@ from typer.testing import CliRunner
 from esgledger.cli.main import app
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
+from tests.parallel import FileOrGroupScheduling, group_of, worker_name
 from tests.pg import LocalPostgres
 from tests.pg_pool import DatabasePool, admin_connection
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that share an expensive fixture across files run on one xdist worker."""
+    for item in items:
+        group = group_of(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> FileOrGroupScheduling | None:
+    """With ``--dist loadgroup`` (scripts/test.sh): whole files, or whole groups, per worker."""
+    return FileOrGroupScheduling(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 @dataclass(frozen=True)
@@ -62,8 +78,9 @@ def pg_base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def pg_template(pg_base_url: str) -> str:
-    """A migrated database to copy for each test."""
-    name = "esg_template"
+    """A migrated database to copy for each test (one per xdist worker, should the workers
+    share a server given by ``ESG_TEST_POSTGRES_URL``)."""
+    name = f"esg_template_{worker_name()}"
     with admin_connection(pg_base_url) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")

@@ -22,7 +22,7 @@ import esgledger
 SOURCE = Path(esgledger.__file__).parent
 
 # Modules every package may use: they import no package (checked below).
-SHARED = {"esgledger", "errors", "settings", "atomic", "faults", "spreadsheets"}
+SHARED = {"esgledger", "errors", "settings", "atomic", "faults", "spreadsheets", "charts"}
 
 RANKS = {
     "units": 0,

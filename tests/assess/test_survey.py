@@ -166,3 +166,23 @@ def test_topics_can_be_edited_before_responses(survey: Cli) -> None:
         "materiality", "topics", "add", "D", "--topic-name", "Again", "--year", "2025", expect=2
     )
     assert "already in assessment" in dup.stderr
+
+
+def test_the_services_return_typed_results_the_cli_prints_unchanged(
+    survey: Cli, tmp_path: Path
+) -> None:
+    """#20: a service's result crossing into the CLI is a dataclass, not a loose dict."""
+    from esgledger.assess import survey as service
+
+    path = responses_file(tmp_path, impact_rows(("r1", "r2")))
+    imported = service.import_responses(survey.db, 2025, path, actor="test")
+    assert isinstance(imported, service.ResponsesImported)
+    assert (imported.responses, imported.respondents) == (6, 2)
+    token = {
+        t["respondent"]: t["token"]
+        for t in as_json(survey, "materiality", "issue", "--year", "2025")
+    }["r3"]
+    rate = ["--rate", "A:valence=positive,actuality=actual,scale=4,scope=4"]
+    out = as_json(survey, "materiality", "respond", "--token", token, *rate)
+    assert out == {"assessment": out["assessment"], "year": 2025, "responses": 1}
+    assert isinstance(out["assessment"], str) and out["assessment"]

@@ -1,4 +1,4 @@
-"""Charts as SVG or PNG with matplotlib's Agg backend (no display, no network).
+"""Charts as SVG or PNG, drawn through :mod:`esgledger.charts` (matplotlib, Agg backend).
 
 Both take the plain dicts the services return, so the same data feed ``--json`` and the
 pictures. Output is reproducible: no creation date in the files and a fixed SVG id salt.
@@ -11,21 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from esgledger.assess.materiality import AXIS_TITLES
+from esgledger.charts import HOUSE_STYLE, drawn_with, pyplot
 from esgledger.errors import InvalidInput
 
 FORMATS = {".svg": "svg", ".png": "png"}
 LEVEL_COLOURS = {"low": "#9ccc65", "medium": "#ffca28", "high": "#ef5350"}
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.hashsalt"] = "esgledger"
-    plt.rcParams["font.size"] = 9
-    return plt
+MATRIX_STYLE = HOUSE_STYLE  # as they appear in the report and the pages
 
 
 def _format(path: Path) -> str:
@@ -70,11 +61,12 @@ def _shade_material(ax: Any, mode: str, rule: str, low: float, high: float) -> N
         )
 
 
+@drawn_with(MATRIX_STYLE)
 def materiality_chart(shown: dict[str, Any], path: str | Path) -> Path:
     """The matrix of :func:`esgledger.assess.matrix.show`: numbered topics, a key beside it."""
     path = Path(path)
     _format(path)
-    plt = _pyplot()
+    plt = pyplot()
     a = shown["assessment"]
     y_axis, x_axis = a["axes"]  # impact (or stakeholder) upwards, financial (business) across
     topics = shown["topics"]
@@ -128,6 +120,7 @@ def _cell_label(codes: Sequence[str]) -> tuple[str, float]:
     return "\n".join(lines), 7 if len(codes) <= 4 else 6 if len(codes) <= 10 else 5
 
 
+@drawn_with(MATRIX_STYLE)
 def risk_heatmap(
     risks: Sequence[dict[str, Any]],
     level_of: Callable[[int, int], str],
@@ -140,7 +133,7 @@ def risk_heatmap(
     risk codes that sit in each cell."""
     path = Path(path)
     _format(path)
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 7))
     cells: dict[tuple[int, int], list[str]] = {}
     for r in risks:

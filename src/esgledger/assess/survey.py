@@ -14,6 +14,7 @@ respondents or tokens, reused tokens and respondents who already answered.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -345,6 +346,24 @@ def _record(
     return ids
 
 
+@dataclass(frozen=True)
+class ResponsesImported:
+    """What a file of responses recorded (``esg materiality responses import``)."""
+
+    batch_id: int
+    responses: int
+    respondents: int
+
+
+@dataclass(frozen=True)
+class SurveySubmitted:
+    """What one respondent's questionnaire recorded (``esg materiality respond``, the page)."""
+
+    assessment: str
+    year: int
+    responses: int
+
+
 def import_responses(
     db: Database,
     year: int,
@@ -353,7 +372,7 @@ def import_responses(
     name: str | None = None,
     actor: str,
     sheet: str | None = None,
-) -> dict[str, Any]:
+) -> ResponsesImported:
     """Record a file of responses, all or nothing."""
     from esgledger.assess.materiality import get_assessment
 
@@ -372,10 +391,10 @@ def import_responses(
             actor=actor,
             summary={"assessment": a.id, "responses": len(rows), "respondents": len(respondents)},
         )
-        return {"batch_id": batch.id, "responses": len(rows), "respondents": len(respondents)}
+        return ResponsesImported(batch.id, len(rows), len(respondents))
 
 
-def submit(db: Database, token: str, table: Table, *, actor: str) -> dict[str, Any]:
+def submit(db: Database, token: str, table: Table, *, actor: str) -> SurveySubmitted:
     """One respondent's questionnaire, identified by their token; accepted once."""
     with db.write() as session:
         a, respondent, rows = _checked(session, token, table)
@@ -387,7 +406,7 @@ def submit(db: Database, token: str, table: Table, *, actor: str) -> dict[str, A
             subject=f"materiality:{a.id}",
             payload={"respondent": respondent.name, "responses": len(rows), "sha256": table.sha256},
         )
-        return {"assessment": a.name, "year": a.year, "responses": len(rows)}
+        return SurveySubmitted(a.name, a.year, len(rows))
 
 
 def check_answers(db: Database, token: str, table: Table) -> int:

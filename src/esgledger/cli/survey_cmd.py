@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -131,7 +132,9 @@ def respond(
         else:
             table = survey.rows_table([survey.parse_rate(r) for r in rate or []])
         out = survey.submit(workspace(db), token, table, actor=actor())
-    emit(json, out, f"Recorded {out['responses']} responses for {out['assessment']!r}. Thank you.")
+    emit(
+        json, asdict(out), f"Recorded {out.responses} responses for {out.assessment!r}. Thank you."
+    )
 
 
 @responses_app.command("import")
@@ -148,7 +151,7 @@ def responses_import(
         out = survey.import_responses(
             workspace(db), year, path, name=name, actor=actor(), sheet=sheet
         )
-    emit(json, out, f"Recorded {out['responses']} responses of {out['respondents']} respondents.")
+    emit(json, asdict(out), f"Recorded {out.responses} responses of {out.respondents} respondents.")
 
 
 @iro_app.command("add")

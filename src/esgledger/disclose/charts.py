@@ -15,24 +15,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
+from esgledger.charts import HOUSE_STYLE, drawn_with, pyplot
 
 MPL_IDS = re.compile(r' id="[A-Za-z][A-Za-z0-9.]*_\d+"')  # matplotlib's unreferenced group ids
 PALETTE = ("#0f5c4d", "#3fa37f", "#9bd3ae", "#f2b134", "#6c8ead")
-plt.rcParams.update(
-    {
-        "svg.fonttype": "none",  # text stays text: searchable and crisp in the PDF
-        "svg.hashsalt": "esgledger",  # the same data draws the same SVG
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
-)
+REPORT_STYLE = HOUSE_STYLE
 
 
 def _svg(fig: Any, alt: str) -> str:
@@ -45,7 +32,7 @@ def _svg(fig: Any, alt: str) -> str:
         pad_inches=0.08,
         metadata={"Date": None, "Creator": None},
     )
-    plt.close(fig)
+    pyplot().close(fig)
     return with_alt(buffer.getvalue(), alt)
 
 
@@ -87,6 +74,13 @@ def _described(
     return " ".join([intro, *parts])
 
 
+def _thousands(ax: Any) -> None:
+    """Whole numbers with thousands separators on the value axis."""
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
 def _padded(ax: Any, values: Sequence[float]) -> None:
     """Room around the points: from zero to a fifth above the highest, half a step each side."""
     top = max((v for v in values if not math.isnan(v)), default=0.0)
@@ -94,12 +88,13 @@ def _padded(ax: Any, values: Sequence[float]) -> None:
     ax.margins(x=0.15)
 
 
+@drawn_with(REPORT_STYLE)
 def emissions_by_scope(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
     """Stacked bars of Scope 1 and market-based Scope 2, with location-based Scope 2 marked."""
     scope1 = _values(rows.get("ghg.scope1"), years)
     scope2 = _values(rows.get("ghg.scope2_market"), years)
     location = _values(rows.get("ghg.scope2_location"), years)
-    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    fig, ax = pyplot().subplots(figsize=(6.4, 3.0))
     ax.bar(years, scope1, color=PALETTE[0], label="Scope 1")
     ax.bar(years, scope2, bottom=scope1, color=PALETTE[1], label="Scope 2 (market-based)")
     ax.plot(
@@ -111,7 +106,7 @@ def emissions_by_scope(rows: dict[str, dict[str, Any]], years: Sequence[str]) ->
         clip_on=False,
     )
     ax.set_ylabel("tCO2e")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    _thousands(ax)
     totals = [a + b for a, b in zip(scope1, location, strict=True)]
     _padded(ax, [*totals, *(a + b for a, b in zip(scope1, scope2, strict=True))])
     ax.legend(frameon=False, loc="upper left", fontsize=8)
@@ -128,17 +123,20 @@ def emissions_by_scope(rows: dict[str, dict[str, Any]], years: Sequence[str]) ->
     return _svg(fig, alt)
 
 
+@drawn_with(REPORT_STYLE)
 def energy_mix(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
     """Direct and indirect energy per year, and the renewable share of electricity."""
     direct = _values(rows.get("energy.direct"), years)
     indirect = _values(rows.get("energy.indirect"), years)
     bought = _values(rows.get("energy.electricity.purchased"), years)
     green = _values(rows.get("energy.electricity.photovoltaic"), years)
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(6.8, 2.8), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax, ax2) = pyplot().subplots(
+        1, 2, figsize=(6.8, 2.8), gridspec_kw={"width_ratios": [3, 2]}
+    )
     ax.bar(years, direct, color=PALETTE[0], label="Direct (fuels)")
     ax.bar(years, indirect, bottom=direct, color=PALETTE[2], label="Indirect (electricity, heat)")
     ax.set_ylabel("tce")
-    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    _thousands(ax)
     _padded(ax, [a + b for a, b in zip(direct, indirect, strict=True)])
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     ax.set_title("Energy consumption (tce)", loc="left", fontweight="bold")
@@ -160,6 +158,7 @@ def energy_mix(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
     return _svg(fig, alt)
 
 
+@drawn_with(REPORT_STYLE)
 def intensity_trends(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
     """Intensities per RMB million of revenue, one small panel each."""
     panels = [
@@ -167,7 +166,7 @@ def intensity_trends(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> s
         ("energy.intensity", "Energy", "tce"),
         ("water.intensity", "Water withdrawal", "t"),
     ]
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.8, 2.4))
+    fig, axes = pyplot().subplots(1, len(panels), figsize=(6.8, 2.4))
     said = []
     for ax, (metric, label, unit) in zip(axes, panels, strict=True):
         values = _values(rows.get(metric), years)
