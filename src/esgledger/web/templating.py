@@ -33,10 +33,15 @@ NAV = (
     ("/emissions", N_("Emissions"), "calculations.read"),
     ("/findings", N_("Findings"), "kpis.read"),
     ("/materiality", N_("Materiality"), "assessments.read"),
+    ("/registers", N_("Registers"), "kpis.read"),
+    ("/suppliers", N_("Suppliers"), "suppliers.read"),
     ("/reports", N_("Reports"), "reports.read"),
     ("/audit", N_("Audit log"), "audit.read"),
 )
 
+# Entries whose pages need the action everywhere (registers count the whole group), so a
+# grant on one's own entities, enough for the KPI tables, does not show them.
+EVERYWHERE_ONLY = frozenset({"/registers"})
 
 # Pages outside the navigation, and the entry they belong under (for highlight and crumbs).
 SECTION_OF = {
@@ -67,7 +72,9 @@ def nav_items(user: Principal) -> list[tuple[str, str]]:
     return [
         (path, label)
         for path, label, action in NAV
-        if action is None or can(user, action) or action in grants.scoped
+        if action is None
+        or can(user, action)
+        or (action in grants.scoped and path not in EVERYWHERE_ONLY)
     ]
 
 

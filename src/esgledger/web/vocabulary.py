@@ -28,6 +28,13 @@ WORDS = frozenset(
         N_("reported"),
         N_("not_applicable"),
         N_("not_disclosed"),
+        # register campaign kinds and worker types (registers/training_import, ohs_import)
+        N_("commitment"),
+        N_("training"),
+        N_("employee"),
+        N_("contractor"),
+        N_("outsourced"),
+        N_("intern"),
     )
 )
 
