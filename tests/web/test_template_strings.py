@@ -14,7 +14,6 @@ TEMPLATES = Path(esgledger.web.__file__).parent / "templates"
 NOT_YET = {
     "api_docs.html",
     "registers_whistleblowing.html",
-    "requests_issue.html",
     "requests_upload.html",
 }
 _TRANS = re.compile(r"{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}", re.S)
