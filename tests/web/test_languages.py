@@ -240,7 +240,8 @@ def test_the_supplier_questionnaire_is_in_chinese(
 
 TRANSLATED = ("/", "/requests", "/requests/overdue", "/reports", "/risks", "/risks?closed=1",
               "/targets", "/audit", "/kpis", "/findings", "/materiality", "/review", "/emissions",
-              "/requests/issue", "/suppliers", "/suppliers/tiers", "/suppliers/findings", "/suppliers/smelters")  # fmt: skip
+              "/requests/issue", "/registers/whistleblowing", "/suppliers", "/suppliers/tiers",
+              "/suppliers/findings", "/suppliers/smelters")  # fmt: skip
 
 
 @pytest.mark.parametrize("path", TRANSLATED)
