@@ -21,8 +21,11 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.models import AuditEvent
 from esgledger.registers import whistle
+from esgledger.suppliers import saq
 from esgledger.web.language import from_accept_language
+from tests.conftest import Cli
 from tests.factories import entities_file
+from tests.suppliers.saq_files import saq_workspace
 from tests.web.conftest import csrf_of, log_in, make_user
 from tests.web.test_workflow_pages import issue, login, org
 
@@ -208,8 +211,37 @@ def test_the_switch_on_an_anonymous_page_overrides_the_header(
     assert missing.status_code == 404
 
 
+# The test questionnaire's (tests/suppliers/saq_files.py) texts that are catalog messages too.
+DATA_WORDS = {"Environment", "none"}
+
+
+def test_the_supplier_questionnaire_is_in_chinese(
+    db: Database, web: TestClient, cli: Cli, tmp_path: Path
+) -> None:
+    saq_workspace(cli, tmp_path)
+    with db.write() as s:
+        (issued,) = saq.send(s, "SAQ 2025", ["S001"], days=30, actor="t")
+    page = web.get(f"/supplier-questionnaire/{issued['token']}", headers=ZH)
+    assert page.status_code == 200 and '<html lang="zh-Hans">' in page.text
+    assert "<title>供应商自评问卷" in page.text and "提交答卷" in page.text
+    assert 'data-testid="lang-switch"' in page.text and 'value="yes"> 是<' in page.text
+    # What stays English is data: the supplier's name and the questionnaire's own words (a
+    # section title, a choice option), configured in English by the organisation.
+    assert set(english_left(page.text)) == DATA_WORDS and "Pearl River Castings" in page.text
+    answer = {"answer.env.iso14001": "yes", "answer.env.targets": "absolute",
+              "answer.soc.child_labour_policy": "no", "answer.soc.notes": "年度报告"}  # fmt: skip
+    refused = web.post(f"/supplier-questionnaire/{issued['token']}",
+                       data={"csrf_token": csrf_of(page.text), **answer}, headers=ZH)  # fmt: skip
+    assert refused.status_code == 422 and "请检查您的答案——" in refused.text
+    assert set(english_left(refused.text)) == DATA_WORDS
+    english = web.get(f"/supplier-questionnaire/{issued['token']}?lang=en", headers=ZH)
+    assert "<title>Supplier questionnaire" in english.text
+
+
 TRANSLATED = ("/", "/requests", "/requests/overdue", "/reports", "/risks", "/risks?closed=1",
-              "/targets", "/audit", "/kpis", "/findings", "/materiality", "/review", "/emissions")  # fmt: skip
+              "/targets", "/audit", "/kpis", "/findings", "/materiality", "/review", "/emissions",
+              "/requests/issue", "/upload", "/registers/whistleblowing", "/suppliers", "/suppliers/tiers",
+              "/suppliers/findings", "/suppliers/smelters")  # fmt: skip
 
 
 @pytest.mark.parametrize("path", TRANSLATED)

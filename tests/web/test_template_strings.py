@@ -13,9 +13,6 @@ TEMPLATES = Path(esgledger.web.__file__).parent / "templates"
 # Converted later (#19 left): each still prints English text of its own.
 NOT_YET = {
     "api_docs.html",
-    "registers_whistleblowing.html",
-    "requests_issue.html",
-    "requests_upload.html",
 }
 _TRANS = re.compile(r"{%-?\s*trans\b.*?{%-?\s*endtrans\s*-?%}", re.S)
 _JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)

@@ -35,6 +35,15 @@ WORDS = frozenset(
         N_("contractor"),
         N_("outsourced"),
         N_("intern"),
+        # supplier audit finding grades and states (suppliers/audits.py)
+        N_("Priority"),
+        N_("Major"),
+        N_("Minor"),
+        N_("open"),
+        N_("plan_submitted"),
+        N_("plan_approved"),
+        N_("plan_rejected"),
+        N_("verified_closed"),
     )
 )
 

@@ -18,6 +18,7 @@ from esgledger.registers.whistle import CASE_TYPES, CASES
 from esgledger.registers.whistle_listing import SORT_KEYS, case_counts, page_cases
 from esgledger.web.deps import UserDep, database
 from esgledger.web.listing import ListView
+from esgledger.web.pages.whistle import TYPE_LABELS
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -46,5 +47,6 @@ def whistleblowing(
         "case_type": case_type,
         "states": CASES.states,
         "types": CASE_TYPES,
+        "type_labels": TYPE_LABELS,  # the intake page's labels, in the page's language
     }
     return render(request, "registers_whistleblowing.html", context)

@@ -26,6 +26,7 @@ from esgledger.ledger.entities import list_entities
 from esgledger.ledger.listing import ListParams
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.web.deps import FormDep, UserDep, database
+from esgledger.web.language import page_gettext
 from esgledger.web.listing import ListView, check_export_size, wants_csv
 from esgledger.web.pages import requests_actions, requests_upload
 from esgledger.web.pages.requests_view import done_message, parse_id, request_page
@@ -147,7 +148,12 @@ def _issued_message(request: Request) -> str:
     created, existing = params.get("created", ""), params.get("existing", "")
     if params.get("done") != "issued" or not (created.isdigit() and existing.isdigit()):
         return ""
-    return f"{int(created)} requests issued, {int(existing)} existed already."
+    return page_gettext(
+        request,
+        "%(created)s requests issued, %(existing)s existed already.",
+        created=int(created),
+        existing=int(existing),
+    )
 
 
 @router.get("/requests")
@@ -200,13 +206,17 @@ def issue_submit(request: Request, user: UserDep, form: FormDep) -> Response:
     try:
         year = _year(values["year"])
         if year is None:
-            raise InvalidInput("give the reporting year")
+            raise InvalidInput(page_gettext(request, "give the reporting year"))
         try:
             due = dt.date.fromisoformat(values["due"])
         except ValueError:
-            raise InvalidInput(f"due date {values['due']!r} is not a date (YYYY-MM-DD)") from None
+            raise InvalidInput(
+                page_gettext(
+                    request, "due date %(due)s is not a date (YYYY-MM-DD)", due=repr(values["due"])
+                )
+            ) from None
         if not values["owner"]:
-            raise InvalidInput("choose the owner who fills the values")
+            raise InvalidInput(page_gettext(request, "choose the owner who fills the values"))
         with database(request).write() as session:
             result = issue_requests(
                 session, user, year=year, metrics=values["metric"], owner=values["owner"],

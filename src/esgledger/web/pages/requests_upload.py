@@ -20,6 +20,7 @@ from esgledger.auth.permissions import MATRIX, Principal, require
 from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
 from esgledger.http_shared.downloads import attachment
 from esgledger.web.deps import FormDep, UserDep, database
+from esgledger.web.language import page_gettext
 from esgledger.web.templating import render
 from esgledger.workflow.file_names import file_name
 from esgledger.workflow.templates import build_template, open_years
@@ -95,7 +96,12 @@ def _uploaded_message(request: Request) -> str:
     counts = {k: params.get(k, "") for k in COUNTS}
     if not all(v.isdigit() for v in counts.values()):
         return ""
-    return "Workbook stored: " + ", ".join(f"{int(v)} {k}" for k, v in counts.items()) + "."
+    return page_gettext(
+        request,
+        "Workbook stored: %(added)s added, %(updated)s updated, %(restated)s restated, "
+        "%(unchanged)s unchanged.",
+        **{k: int(v) for k, v in counts.items()},
+    )
 
 
 @router.get("/upload")
@@ -109,7 +115,13 @@ def template_download(request: Request, user: UserDep) -> Response:
     owner = owner_scope(user)
     year = (request.query_params.get("year") or "").strip()
     if not year.isdigit():
-        return _page(request, user, year=year, error="choose the reporting year", status=422)
+        return _page(
+            request,
+            user,
+            year=year,
+            error=page_gettext(request, "choose the reporting year"),
+            status=422,
+        )
     try:
         with database(request).read() as session:
             wb = build_template(session, year=int(year), owner=owner)
@@ -126,7 +138,12 @@ def upload_submit(request: Request, user: UserDep, form: FormDep) -> Response:
     owner_scope(user)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _page(request, user, error="choose the filled workbook to upload", status=422)
+        return _page(
+            request,
+            user,
+            error=page_gettext(request, "choose the filled workbook to upload"),
+            status=422,
+        )
     try:
         name = file_name(upload.filename)
     except InvalidInput as exc:

@@ -5,6 +5,10 @@
 multipart form with the double-submit CSRF token (no session); the body is bounded by the
 app's upload cap and each file by the evidence limit. A refused answer sheet comes back with
 what was typed and every problem on one line; nothing is stored.
+
+The page is in the supplier's language (``?lang=`` switch, else ``Accept-Language``, #19):
+its own words are catalog messages, the reason a service gives (why a link is closed, why an
+answer is refused) stays English inside a translated sentence, as on the survey page.
 """
 
 from __future__ import annotations
@@ -15,14 +19,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput
 from esgledger.suppliers import saq
 from esgledger.suppliers.questionnaire import Definition
 from esgledger.web.deps import AnonymousFormDep, database, new_form_token
+from esgledger.web.language import page_gettext
 from esgledger.web.templating import render
 
 router = APIRouter()
 PAGE = "supplier_questionnaire.html"
+# A yes/no question's answers are ours (questionnaire.YES_NO): labelled in the page's
+# language, submitted as is. A choice question's options are the questionnaire's own words.
+YES_NO_WORDS = frozenset((N_("yes"), N_("no")))
 
 
 def _page(request: Request, context: dict[str, Any], *, status: int = 200) -> Response:
@@ -30,6 +39,16 @@ def _page(request: Request, context: dict[str, Any], *, status: int = 200) -> Re
     page = render(request, PAGE, {**context, "form_token": form.token}, status=status)
     page.headers["Cache-Control"] = "no-store"
     return form.attach(page)
+
+
+def _closed(request: Request, exc: Conflict) -> dict[str, Any]:
+    """The page of a spent or expired link: a translated sentence with the service's reason."""
+    reason = str(exc)
+    return {
+        "closed": page_gettext(
+            request, "This link can no longer be used: %(reason)s", reason=reason
+        )
+    }
 
 
 def _sections(definition: Definition) -> list[dict[str, Any]]:
@@ -45,7 +64,7 @@ def questionnaire_form(request: Request, token: str) -> Response:
         try:
             invitation = saq.open_link(session, token)  # unknown: 404 as the error page
         except Conflict as exc:
-            return _page(request, {"closed": str(exc)}, status=409)
+            return _page(request, _closed(request, exc), status=409)
     return _page(request, _context(invitation, {}))
 
 
@@ -56,6 +75,7 @@ def _context(invitation: saq.Invitation, typed: dict[str, str]) -> dict[str, Any
         "expires": invitation.expires_at,
         "sections": _sections(invitation.questionnaire),
         "typed": typed,
+        "yes_no_words": YES_NO_WORDS,
     }
 
 
@@ -80,15 +100,18 @@ def answer(request: Request, token: str, form: AnonymousFormDep) -> Response:
         try:
             invitation = saq.open_link(session, token)
         except Conflict as exc:
-            return _page(request, {"closed": str(exc)}, status=409)
+            return _page(request, _closed(request, exc), status=409)
     answers: dict[str, str] = {}
     try:
         answers, uploads = _answers(form, invitation.questionnaire)
         with database(request).write() as session:
             saq.submit(session, token, answers, uploads)
     except InvalidInput as exc:
-        context = _context(invitation, answers) | {"flash": str(exc), "flash_kind": "error"}
+        message = page_gettext(
+            request, "Please check your answers — %(problems)s", problems=str(exc)
+        )
+        context = _context(invitation, answers) | {"flash": message, "flash_kind": "error"}
         return _page(request, context, status=422)
     except Conflict as exc:
-        return _page(request, {"closed": str(exc)}, status=409)
+        return _page(request, _closed(request, exc), status=409)
     return _page(request, {"received": True, "supplier": invitation.supplier_name})

@@ -18,7 +18,10 @@ document.querySelectorAll("[data-picklist]").forEach(function (list) {
       shown += choice.hidden ? 0 : 1;
       ticked += on ? 1 : 0;
     });
-    count.textContent = shown + " of " + choices.length + " shown, " + ticked + " ticked";
+    // The sentence comes from the page, in its language (data-shown, #19).
+    var sentence = count.getAttribute("data-shown") || "{shown} of {total} shown, {ticked} ticked";
+    count.textContent = sentence.replace("{shown}", shown).replace("{total}", choices.length)
+      .replace("{ticked}", ticked);
   }
   box.hidden = false;
   box.addEventListener("input", update);
