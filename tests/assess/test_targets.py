@@ -175,3 +175,34 @@ def test_targets_from_kpi_values_and_manual_actuals(cli: Cli, tmp_path: Path) ->
         ).stderr
     )
     assert [t["code"] for t in as_json(cli, "targets", "list")] == ["OHS-3", "SEC-1"]
+
+
+def test_progress_computes_each_years_kpi_table_once_for_all_targets(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KPI table reads every figure of the year (seconds on a large group, and register
+    figures on top): nine targets must not compute it nine times (the targets page did)."""
+    from esgledger.assess import targets
+    from esgledger.kpi import values
+
+    cli("import", "entities", str(entities_file(tmp_path)))
+    header = ["entity", "year", "metric", "value", "unit", "qualifier"]
+    kpis = [["GRP", 2025, "ohs.minor_injury_rate", 2.5, "‰", ""]]
+    cli("import", "kpis", str(write_csv(tmp_path / "k.csv", header, kpis)))
+    for code in ("A", "B", "C"):
+        cli("targets", "add", code, "--metric", "ohs.minor_injury_rate", "--operator", "<=",
+            "--value", "3", "--unit", "‰", "--target-year", "2026")  # fmt: skip
+    computed: list[int] = []
+    real = values.kpi_table
+
+    def counted(session, year, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(year)
+        return real(session, year, **kwargs)
+
+    monkeypatch.setattr(values, "kpi_table", counted)
+    with cli.db.read() as session:
+        lines = targets.progress(session, years=[2024, 2025])
+    assert sorted(computed) == [2024, 2025]
+    assert {
+        (line["target"], line["year"], line["actual"]) for line in lines if line["year"] == 2025
+    } == {(code, 2025, 2.5) for code in ("A", "B", "C")}

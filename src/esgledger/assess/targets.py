@@ -14,8 +14,8 @@ source it used. The maths is in :mod:`esgledger.assess.progress`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit
 from esgledger.ledger.assess_models import Target, TargetActual
 from esgledger.units import compatible, multiplier
+
+if TYPE_CHECKING:
+    from esgledger.kpi.figures import KpiFigure
 
 KINDS = ("absolute", "intensity", "ratio")
 
@@ -40,13 +43,18 @@ def infer_kind(metric_id: str, unit: str) -> str:
 
 
 def kpi_actual(
-    session: Session, metric_id: str, year: int, unit: str | None = None
+    session: Session,
+    metric_id: str,
+    year: int,
+    unit: str | None = None,
+    table: Mapping[tuple[str, str], KpiFigure] | None = None,
 ) -> dict[str, Any] | None:
     """The KPI figure of a metric and year in ``unit`` (default the metric's), with its
-    qualifier; None when there is no reported value."""
+    qualifier; None when there is no reported value. ``table``: the year's KPI table when
+    the caller has it (a table reads every figure of the year)."""
     from esgledger.kpi.values import metric_value
 
-    figure = metric_value(session, metric_id, year)
+    figure = metric_value(session, metric_id, year) if table is None else table.get((metric_id, ""))
     unit = unit or metric(metric_id).unit
     if figure is None or figure.value is None or figure.status != "reported":
         return None
@@ -209,9 +217,14 @@ def goal_of(t: Target) -> Goal:
     )
 
 
-def actual_for(session: Session, t: Target, year: int) -> dict[str, Any]:
+def actual_for(
+    session: Session,
+    t: Target,
+    year: int,
+    table: Mapping[tuple[str, str], KpiFigure] | None = None,
+) -> dict[str, Any]:
     """The year's actual: the KPI figure, else a hand-entered one, else nothing."""
-    found = kpi_actual(session, t.metric_id, year, t.unit)
+    found = kpi_actual(session, t.metric_id, year, t.unit, table)
     if found is not None:
         return found
     manual = session.scalar(
@@ -228,14 +241,24 @@ def actual_for(session: Session, t: Target, year: int) -> dict[str, Any]:
 
 
 def progress(
-    session: Session, *, years: Sequence[int], code: str | None = None
+    session: Session,
+    *,
+    years: Sequence[int],
+    code: str | None = None,
+    tables: Mapping[int, Mapping[tuple[str, str], KpiFigure]] | None = None,
 ) -> list[dict[str, Any]]:
-    """One line per target and year: actual, pathway, on track, status."""
+    """One line per target and year: actual, pathway, on track, status. Each year's KPI
+    table is computed once for all targets, or taken from ``tables`` (e.g. a page's cache)."""
+    from esgledger.kpi.values import kpi_table
+
     targets = [get_target(session, code)] if code else list_targets(session)
+    known = dict(tables or {})
     out = []
     for t in targets:
         for year in years:
-            actual = actual_for(session, t, year)
+            if year not in known:
+                known[year] = kpi_table(session, year)
+            actual = actual_for(session, t, year, known[year])
             line = evaluate(goal_of(t), year, actual["value"], actual["qualifier"])
             out.append(
                 {

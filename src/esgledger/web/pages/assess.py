@@ -21,6 +21,7 @@ from esgledger.assess.targets import list_targets, progress, target_dict
 from esgledger.auth.permissions import require
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput, NotFound
+from esgledger.kpi.cache import cached_kpi_tables
 from esgledger.ledger.assess_models import MaterialityAssessment
 from esgledger.web import views
 from esgledger.web.deps import FormDep, UserDep, database
@@ -91,7 +92,9 @@ def targets(request: Request, user: UserDep, year: Text = None) -> Response:
         stored = [target_dict(t) for t in list_targets(session)]
         lines: dict[str, dict[str, Any]] = {}
         if chosen is not None and stored:
-            lines = {line["target"]: line for line in progress(session, years=[chosen])}
+            tables = cached_kpi_tables(session, chosen)  # the dashboard's, usually kept
+            found = progress(session, years=[chosen], tables=tables)
+            lines = {line["target"]: line for line in found}
     for t in stored:
         metric = catalog.get(t["metric"])
         t["name"] = metric.name if metric else t["metric"]
