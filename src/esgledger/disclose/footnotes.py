@@ -20,6 +20,7 @@ from esgledger.catalog import Metric
 from esgledger.disclose.labels import family_label
 from esgledger.disclose.quality import entry_id
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.readout import INCOMPLETE, incomplete_reason
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: never in a narrative
 QUALITY = "\ue002"  # opens a marker to an acknowledged finding of the data-quality statement
@@ -97,8 +98,14 @@ def figure_caveats(metric: Metric, figure: KpiFigure) -> list[str]:
     if figure.partial:
         out.append(f"{name} {year} covers only part of its boundary.")
     if figure.incomplete:
-        out.append(f"{name} {year} is incomplete: the calculation left activity rows unresolved.")
+        why = incomplete_reason({"incomplete": True, "note": figure.note}) or ""
+        out.append(f"{name} {year} is incomplete: {_unresolved_said(why).rstrip('.')}.")
     return out
+
+
+def _unresolved_said(why: str) -> str:
+    """The figure's own reason; the readout's default (unresolved rows) said for readers."""
+    return "the calculation left activity rows unresolved" if why == INCOMPLETE else why
 
 
 def boundary_caveat(series: dict[str, Any] | None, metric: Metric, year: int) -> str:

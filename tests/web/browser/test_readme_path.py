@@ -82,4 +82,7 @@ def test_the_printed_survey_link_opens_the_questionnaire_without_login(
     expect(page.locator("h1")).to_contain_text("materiality questionnaire")
     expect(page.get_by_test_id("topic-row").first).to_be_visible()
     assert page.get_by_test_id("topic-row").count() >= 20  # the library's topics
-    expect(page.locator("nav")).to_have_count(0)  # a respondent sees nothing else
+    # a respondent sees nothing else of the app: no navigation, only the language switch
+    expect(page.locator("nav.main")).to_have_count(0)
+    expect(page.locator("nav")).to_have_count(1)
+    expect(page.get_by_test_id("lang-switch")).to_contain_text("中文")
