@@ -54,6 +54,10 @@ SHOTS = (
     ("targets", "manager", "/targets"),
     ("reports", "manager", "/reports"),
     ("audit", "auditor", "/audit"),
+    ("registers", "manager", "/registers"),
+    ("board", "manager", "/registers/board"),
+    ("training", "manager", "/registers/training"),
+    ("whistleblowing", "manager", "/registers/whistleblowing"),
     ("survey", "", "{survey}"),
 )
 # The pages shown in Chinese in docs/web.md (#19): those whose every string is translated.
@@ -71,6 +75,10 @@ SHOTS_ZH = (
     "targets",
     "reports",
     "audit",
+    "registers",
+    "board",
+    "training",
+    "whistleblowing",
     "survey",
 )
 LOCALES = {"en": "en-GB", "zh": "zh-CN"}
