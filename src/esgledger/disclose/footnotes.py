@@ -98,14 +98,16 @@ def figure_caveats(metric: Metric, figure: KpiFigure) -> list[str]:
     if figure.partial:
         out.append(f"{name} {year} covers only part of its boundary.")
     if figure.incomplete:
-        why = incomplete_reason({"incomplete": True, "note": figure.note}) or ""
-        out.append(f"{name} {year} is incomplete: {_unresolved_said(why).rstrip('.')}.")
+        out.append(incomplete_sentence(name, year, figure.note))
     return out
 
 
-def _unresolved_said(why: str) -> str:
-    """The figure's own reason; the readout's default (unresolved rows) said for readers."""
-    return "the calculation left activity rows unresolved" if why == INCOMPLETE else why
+def incomplete_sentence(name: str, year: int | str, note: str) -> str:
+    """Why a printed figure is incomplete: its own reason (its note's ``incomplete:`` part),
+    else the run's unresolved rows — the same sentence in the appendix and the narrative."""
+    why = incomplete_reason({"incomplete": True, "note": note}) or INCOMPLETE
+    said = "the calculation left activity rows unresolved" if why == INCOMPLETE else why
+    return f"{name} {year} is incomplete: {said.rstrip('.')}."
 
 
 def boundary_caveat(series: dict[str, Any] | None, metric: Metric, year: int) -> str:

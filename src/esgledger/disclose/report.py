@@ -20,6 +20,7 @@ from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_
 from esgledger.disclose import charts
+from esgledger.disclose.footnotes import incomplete_sentence
 from esgledger.disclose.labels import family_label, plain
 from esgledger.disclose.narrative import (
     Section,
@@ -132,12 +133,7 @@ def _cell(row: dict[str, Any], year: str, notes: Footnotes, marks: list[str]) ->
     if figure.get("partial"):
         marks.append(notes.add(f"{row['name']} {year} is partial: {_partial_note(figure)}."))
     if figure.get("incomplete"):
-        marks.append(
-            notes.add(
-                f"{row['name']} {year} is incomplete: the calculation left activity rows "
-                "unresolved."
-            )
-        )
+        marks.append(notes.add(incomplete_sentence(row["name"], year, figure["note"] or "")))
     return text
 
 
