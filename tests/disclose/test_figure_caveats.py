@@ -26,3 +26,10 @@ def test_the_caveat_gives_the_figures_own_reason() -> None:
 def test_without_a_stated_reason_the_runs_unresolved_rows_are_named() -> None:
     (caveat,) = figure_caveats(metric("ghg.scope3"), _figure(""))
     assert "incomplete: the calculation left activity rows unresolved." in caveat
+
+
+def test_a_runs_unresolved_rows_are_said_for_readers_without_run_ids_or_commands() -> None:
+    note = "incomplete: run 3 left 2 activity result(s) of it unresolved (`esg calc show --run 3`)"
+    (caveat,) = figure_caveats(metric("ghg.scope3"), _figure(note))
+    assert caveat.endswith("2024 is incomplete: the calculation left activity rows unresolved.")
+    assert "esg " not in caveat and "run 3" not in caveat

@@ -106,7 +106,9 @@ def incomplete_sentence(name: str, year: int | str, note: str) -> str:
     """Why a printed figure is incomplete: its own reason (its note's ``incomplete:`` part),
     else the run's unresolved rows — the same sentence in the appendix and the narrative."""
     why = incomplete_reason({"incomplete": True, "note": note}) or INCOMPLETE
-    said = "the calculation left activity rows unresolved" if why == INCOMPLETE else why
+    if why == INCOMPLETE or why.startswith("run "):  # run ids and commands are the tool's
+        why = "the calculation left activity rows unresolved"
+    said = re.sub(r"\s*\(`[^`]*`\)", "", why)  # nor a command hint in a published report
     return f"{name} {year} is incomplete: {said.rstrip('.')}."
 
 
