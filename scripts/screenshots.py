@@ -58,6 +58,7 @@ SHOTS = (
     ("board", "manager", "/registers/board"),
     ("training", "manager", "/registers/training"),
     ("whistleblowing", "manager", "/registers/whistleblowing"),
+    ("suppliers", "manager", "/suppliers"),
     ("survey", "", "{survey}"),
 )
 # The pages shown in Chinese in docs/web.md (#19): those whose every string is translated.
