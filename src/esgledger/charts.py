@@ -17,11 +17,26 @@ R = TypeVar("R")
 HOUSE_STYLE: Mapping[str, Any] = {
     "svg.fonttype": "none",  # text stays text: searchable and crisp in the PDF
     "svg.hashsalt": "esgledger",  # the same data draws the same SVG
-    "font.family": "DejaVu Sans",
+    # Latin in DejaVu Sans; a Chinese name falls back to the CJK font glyph by glyph (in
+    # matplotlib, and in the browser and the PDF through the SVG's font-family list)
+    "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+
+# The fonts of a chart in each edition's language: the Chinese edition's labels need a CJK
+# font (Debian's fonts-noto-cjk, installed by the set-up), Latin text still in DejaVu Sans.
+EDITION_FONTS: Mapping[str, tuple[str, ...]] = {
+    "en": ("DejaVu Sans", "Noto Sans CJK SC"),
+    "zh": ("Noto Sans CJK SC", "DejaVu Sans"),
+}
+
+
+def edition_style(lang: str) -> dict[str, Any]:
+    """The settings a chart in ``lang`` adds to its style (the font family)."""
+    return {"font.family": list(EDITION_FONTS[lang])}
 
 
 def pyplot() -> Any:

@@ -16,6 +16,8 @@ from esgledger.catalog import activity_type, activity_types, dimensions, framewo
 from esgledger.catalog import metric as catalog_metric
 from esgledger.catalog import metrics as catalog_metrics
 from esgledger.catalog._files import read_rows
+from esgledger.catalog.climate import tcfd_categories
+from esgledger.catalog.risks import default_risk_dictionary
 from esgledger.errors import InvalidInput, NotFound
 
 LANGS = ("en", "zh")
@@ -31,6 +33,8 @@ KINDS = (
     "framework",
     "group",
     "disclosure",
+    "risk_category",
+    "climate_category",
 )
 
 
@@ -49,6 +53,10 @@ def _zh() -> dict[str, dict[str, str]]:
         table[row["kind"]][row["key"]] = row["zh"]
     for row in read_rows("i18n/topics.zh.csv"):
         table["topic"][row["code"]] = row["name"]
+    for row in read_rows("i18n/risk_dictionary.zh.csv"):
+        table["risk_category"][row["code"]] = row["name"]
+    for row in read_rows("i18n/tcfd_categories.zh.csv"):
+        table["climate_category"][row["code"]] = row["name"]
     for row in read_rows("i18n/report_sections.zh.csv"):
         table["section"][row["id"]] = row["title"]
     for fid, fw in frameworks.frameworks().items():
@@ -85,6 +93,12 @@ def _english(kind: str, key: str) -> str | None:
     if kind == "dimension":
         dim = dimensions().get(key)
         return dim.name if dim else None
+    if kind == "risk_category":
+        found = default_risk_dictionary().get(key)
+        return found.name if found else None
+    if kind == "climate_category":
+        category = tcfd_categories().get(key)
+        return category.name if category else None
     if kind == "topic":
         named = {t.code: t.name for t in topics.topic_library("szse2024")}
         return named.get(key)
@@ -109,6 +123,15 @@ def text(kind: str, key: str, lang: str) -> str:
     return english
 
 
+def has_text(kind: str, key: str, lang: str) -> bool:
+    """Whether the catalog has ``kind`` ``key`` in ``lang`` (a user's own code has none)."""
+    return (
+        lang in LANGS
+        and kind in KINDS
+        and (_english(kind, key) is not None if lang == "en" else key in _zh()[kind])
+    )
+
+
 def catalog_keys() -> dict[str, list[str]]:
     """Every entry of the catalog that a report edition prints, by kind."""
     metric_table = catalog_metrics()
@@ -125,6 +148,8 @@ def catalog_keys() -> dict[str, list[str]]:
         "group": [f"{f}:{c}" for f in frameworks.FRAMEWORK_IDS for c in frameworks.groups(f)],
         "disclosure": [f"gri-2021:{code}" for code in frameworks.disclosures("gri-2021")]
         + [f"szse-17:{code}" for code in frameworks.disclosures("szse-17")],
+        "risk_category": list(default_risk_dictionary()),
+        "climate_category": list(tcfd_categories()),
     }
     return keys
 

@@ -9,29 +9,27 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
-from esgledger.catalog.messages import N_
+from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.translations import has_text, text
 from esgledger.disclose import headings, labels
 from esgledger.disclose.charts import with_alt
+from esgledger.disclose.edition_env import edition_environment
+from esgledger.disclose.locale_format import table_number
 from esgledger.disclose.material_topics import changes_since, managed_topics, material_rows
 from esgledger.disclose.narrative import Section, format_value
 from esgledger.errors import EsgError
 
 
-def _env() -> Environment:
-    env = Environment(
-        loader=PackageLoader("esgledger.disclose", "templates"),
-        autoescape=select_autoescape(["j2"]),
-    )
-    env.filters["risk_category"] = labels.risk_category
-    env.filters["plain"] = labels.plain
-    return env
+def _env(lang: str) -> Environment:
+    return edition_environment(lang)
 
 
 def svg_of(draw: Any, *args: Any, **kwargs: Any) -> str:
@@ -43,14 +41,56 @@ def svg_of(draw: Any, *args: Any, **kwargs: Any) -> str:
     return text[text.index("<svg") :]
 
 
+CI = re.compile(r"(\d+)% stratified bootstrap, (\d+) resamples, seed (\d+), percentile")
+SENSITIVITY = re.compile(r"each group weight ×([\d.]+) and ×([\d.]+)")
+
+
+def method_text(method: dict[str, Any], lang: str) -> str:
+    """The assessment's confidence intervals and robustness test as a sentence in ``lang``,
+    read from what the assessment stored (its own words where they are not the usual ones)."""
+    ci, sensitivity = (
+        CI.search(str(method.get("ci"))),
+        SENSITIVITY.search(str(method.get("sensitivity"))),
+    )
+    if ci and sensitivity:
+        return translate(
+            "Confidence intervals: %(level)s%% stratified bootstrap, %(resamples)s resamples, "
+            "seed %(seed)s, percentile; robustness: each group weight ×%(low)s and ×%(high)s.",
+            lang,
+        ) % {
+            "level": ci[1],
+            "resamples": ci[2],
+            "seed": ci[3],
+            "low": sensitivity[1],
+            "high": sensitivity[2],
+        }
+    return translate("Confidence intervals: %(ci)s; robustness: %(sensitivity)s.", lang) % {
+        "ci": method.get("ci"),
+        "sensitivity": method.get("sensitivity"),
+    }
+
+
+def topic_name(code: str, name: str, lang: str) -> str:
+    """A materiality topic's name in ``lang``: the library's translation, else as entered."""
+    if lang != "en" and has_text("topic", code, lang):
+        return text("topic", code, lang)
+    return name
+
+
+def _names_in(names: list[str], codes: dict[str, str], lang: str) -> list[str]:
+    """Topic names (as the assessments store them) in ``lang``, through their codes."""
+    return [topic_name(codes.get(n.lower(), ""), n, lang) for n in names]
+
+
 def materiality_chapter(
-    session: Session, year: int, sections: list[Section] | None = None
+    session: Session, year: int, sections: list[Section] | None = None, lang: str = "en"
 ) -> dict[str, Any] | None:
     """The assessment with GRI 3-1 (process), 3-2 (list, changes) and 3-3 (management of
     each material topic, pointing at the heading of ``sections`` that holds it)."""
     from esgledger.assess import charts, matrix
     from esgledger.assess.approval import approvals_of, iros_of
     from esgledger.assess.materiality import get_assessment
+    from esgledger.catalog.topics import topic_library
 
     try:
         assessment = get_assessment(session, year)
@@ -59,28 +99,53 @@ def materiality_chapter(
     shown = matrix.show(session, assessment)
     if not shown.get("topics"):
         return None
-    material = material_rows(shown)
+    changes = changes_since(session, year, material_rows(shown))
+    codes = {t.name.lower(): t.code for t in topic_library("szse2024")}
+    codes |= {str(t["name"]).lower(): t["topic"] for t in shown["topics"]}
+    shown = {
+        **shown,
+        "topics": [
+            {**t, "name": topic_name(t["topic"], t.get("name") or t["topic"], lang)}
+            for t in shown["topics"]
+        ],
+    }
+    material = [
+        replace(t, axes=labels.word(t.axes, "material_on", lang))
+        for t in managed_topics(material_rows(shown), sections or [])
+    ]
     topics = sorted(
         shown["topics"],
         key=lambda t: -(t.get("impact_score") or 0) - (t.get("financial_score") or 0),
     )
+    iros = [
+        {**i, "topic_name": topic_name(i["topic"], i.get("topic_name") or i["topic"], lang)}
+        for i in iros_of(session, assessment)
+    ]
+    material_names = [t["name"] for t in topics if t.get("material")]
+    alt = translate("Double materiality matrix of %(count)s topics; material: %(names)s.", lang)
     html = (
-        _env()
+        _env(lang)
         .get_template("materiality.html.j2")
         .render(
             shown=shown,
             topics=topics,
             svg=with_alt(
                 svg_of(charts.materiality_chart, shown),
-                "Double materiality matrix of "
-                + f"{len(topics)} topics; material: "
-                + (", ".join(t["name"] for t in topics if t.get("material")) or "none")
-                + ".",
+                alt
+                % {
+                    "count": len(topics),
+                    "names": translate(", ", lang).join(material_names) or translate("none", lang),
+                },
             ),
+            method_text=method_text(shown.get("method") or {}, lang),
             approvals=approvals_of(session, assessment),
-            iros=iros_of(session, assessment),
-            material=managed_topics(material, sections or []),
-            changes=changes_since(session, year, material),
+            iros=iros,
+            material=material,
+            changes={
+                **changes,
+                "added": _names_in(changes["added"], codes, lang),
+                "dropped": _names_in(changes["dropped"], codes, lang),
+            },
             year=year,
             h=headings,
         )
@@ -91,25 +156,31 @@ def materiality_chapter(
 CARBON_PRICE = re.compile(r"carbon[- ]pric|price of (ghg|carbon|emissions)", re.I)
 
 
-def financial_effect(item: dict[str, Any], carbon: dict[str, Any] | None) -> str:
+def financial_effect(item: dict[str, Any], carbon: dict[str, Any] | None, lang: str = "en") -> str:
     """The item's quantified financial effect, where the ledger quantifies it, else says not.
 
     Only the carbon-price risk is quantified today (:mod:`esgledger.assess.carbon`): its
     effect is the largest scenario exposure. Every other item says "not quantified".
     """
-    text = f"{item['name']} {item['impact']}"
+    words = f"{item['name']} {item['impact']}"
     rows = [r for r in (carbon or {}).get("rows", []) if r.get("exposure") is not None]
-    if carbon and rows and CARBON_PRICE.search(text):
+    if carbon and rows and CARBON_PRICE.search(words):
         top = max(rows, key=lambda r: r["exposure"])
-        return (
-            f"up to {top['exposure']:,.0f} {carbon['currency']} a year on "
-            f"{carbon['year']} emissions ({top['scenario']}, {top['horizon']}); "
-            "see carbon-price exposure"
-        )
-    return "not quantified"
+        return translate(
+            "up to %(amount)s %(currency)s a year on %(year)s emissions (%(scenario)s, "
+            "%(horizon)s); see carbon-price exposure",
+            lang,
+        ) % {
+            "amount": table_number(top["exposure"], 0, lang),
+            "currency": carbon["currency"],
+            "year": carbon["year"],
+            "scenario": top["scenario"],
+            "horizon": top["horizon"],
+        }
+    return translate("not quantified", lang)
 
 
-def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
+def risk_chapter(session: Session, year: int, lang: str = "en") -> dict[str, Any] | None:
     from esgledger.assess import climate, risk
     from esgledger.assess.carbon import exposure
 
@@ -117,14 +188,22 @@ def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
     items = climate.list_items(session)
     if not risks and not items:
         return None
+    point = translate("%(code)s likelihood %(likelihood)s, impact %(impact)s", lang)
     heat = (
         with_alt(
             svg_of(lambda path: risk.heatmap(session, path)),
-            "Risk heat map, likelihood by impact: "
-            + "; ".join(
-                f"{r['code']} likelihood {r['likelihood']}, impact {r['impact']:g}" for r in risks
-            )
-            + ".",
+            translate("Risk heat map, likelihood by impact: %(risks)s.", lang)
+            % {
+                "risks": translate("; ", lang).join(
+                    point
+                    % {
+                        "code": r["code"],
+                        "likelihood": r["likelihood"],
+                        "impact": f"{r['impact']:g}",
+                    }
+                    for r in risks
+                )
+            },
         )
         if risks
         else ""
@@ -134,9 +213,11 @@ def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
     except EsgError:
         carbon = None
     for item in items:
-        item["financial_effect"] = financial_effect(item, carbon)
+        item["financial_effect"] = financial_effect(item, carbon, lang)
+        if lang != "en" and has_text("climate_category", item["category"], lang):
+            item["category_name"] = text("climate_category", item["category"], lang)
     html = (
-        _env()
+        _env(lang)
         .get_template("risks.html.j2")
         .render(
             risks=sorted(risks, key=lambda r: (-r["score"], r["code"])),
@@ -152,32 +233,53 @@ def risk_chapter(session: Session, year: int) -> dict[str, Any] | None:
     }
 
 
-def targets_chapter(session: Session, year: int) -> dict[str, Any] | None:
+def target_rows(session: Session, year: int, lang: str = "en") -> list[dict[str, Any]]:
+    """The year's target progress with the indicator's name and figures as ``lang`` prints
+    them (the chapter and the topic chapters' registers)."""
     from esgledger.assess.targets import progress
 
     rows = progress(session, years=[year])
-    if not rows:
-        return None
     catalog = metrics()
     for row in rows:
         metric = catalog.get(row["metric"])
         precision = metric.precision if metric else 2
-        row["name"] = metric.name if metric else row["metric"]
-        row["actual_text"] = format_value(row["actual"], precision, row["unit"])
-        row["target_text"] = format_value(row["target_value"], precision, row["unit"])
-        row["pathway_text"] = format_value(row["pathway"], precision, row["unit"])
-    html = _env().get_template("targets.html.j2").render(rows=rows, year=year)
+        unit = row["unit"]
+        if metric is not None:
+            row["name"] = text("metric", metric.id, lang) if lang != "en" else metric.name
+            if unit in (metric.unit, metric.published_unit) and lang != "en":
+                unit = text("unit", metric.published_unit, lang)  # the same unit, in words
+        else:
+            row["name"] = row["metric"]
+        row["area"] = metric.area if metric else ""
+        for key, value in (("actual", row["actual"]), ("target", row["target_value"])):
+            row[f"{key}_text"] = _figure(value, precision, unit, lang)
+        row["pathway_text"] = _figure(row["pathway"], precision, unit, lang)
+    return rows
+
+
+def _figure(value: float | None, precision: int, unit: str, lang: str) -> str:
+    """A target's figure; one without a value is "n/a" in the edition's words."""
+    if value is None and lang != "en":
+        return translate("n/a", lang)
+    return format_value(value, precision, unit)
+
+
+def targets_chapter(session: Session, year: int, lang: str = "en") -> dict[str, Any] | None:
+    rows = target_rows(session, year, lang)
+    if not rows:
+        return None
+    html = _env(lang).get_template("targets.html.j2").render(rows=rows, year=year)
     return {"anchor": "targets", "title": N_("Targets and progress"), "html": html}
 
 
 def assessment_chapters(
-    session: Session, year: int, sections: list[Section] | None = None
+    session: Session, year: int, sections: list[Section] | None = None, lang: str = "en"
 ) -> list[dict[str, Any]]:
-    """The chapters of the processes run for ``year``; ``sections``: the report's narrative
-    sections, at whose headings the materiality chapter points (GRI 3-3)."""
+    """The chapters of the processes run for ``year`` in ``lang``; ``sections``: the
+    edition's narrative sections, at whose headings the materiality chapter points (GRI 3-3)."""
     found = (
-        materiality_chapter(session, year, sections),
-        risk_chapter(session, year),
-        targets_chapter(session, year),
+        materiality_chapter(session, year, sections, lang),
+        risk_chapter(session, year, lang),
+        targets_chapter(session, year, lang),
     )
     return [c for c in found if c is not None]

@@ -15,15 +15,34 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from esgledger.charts import HOUSE_STYLE, drawn_with, pyplot
+from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.translations import text
+from esgledger.charts import HOUSE_STYLE, drawn_with, edition_style, pyplot
+from esgledger.disclose.locale_format import table_number
 
 MPL_IDS = re.compile(r' id="[A-Za-z][A-Za-z0-9.]*_\d+"')  # matplotlib's unreferenced group ids
 PALETTE = ("#0f5c4d", "#3fa37f", "#9bd3ae", "#f2b134", "#6c8ead")
 REPORT_STYLE = HOUSE_STYLE
 
 
-def _svg(fig: Any, alt: str) -> str:
-    """The figure as SVG text with ``alt`` as its title and accessible name."""
+HASHED_IDS = re.compile(r'id="([a-z][0-9a-f]{10})"')  # clip paths, markers: hashed from content
+
+
+def stable_ids(svg: str, prefix: str) -> str:
+    """The chart's hashed ids (which change with its labels) as ``prefix-1``, ``prefix-2`` …,
+    so each edition's chart has the same ids and the editions the same anchors."""
+    for number, old in enumerate(dict.fromkeys(HASHED_IDS.findall(svg)), start=1):
+        svg = svg.replace(f'id="{old}"', f'id="{prefix}-{number}"')
+        svg = svg.replace(f"#{old})", f"#{prefix}-{number})").replace(
+            f'"#{old}"', f'"#{prefix}-{number}"'
+        )
+    return svg
+
+
+def _svg(fig: Any, alt: str, name: str = "chart") -> str:
+    """The figure as SVG text with ``alt`` as its title and accessible name; ``name`` prefixes
+    its ids."""
     buffer = io.StringIO()
     fig.savefig(
         buffer,
@@ -33,7 +52,7 @@ def _svg(fig: Any, alt: str) -> str:
         metadata={"Date": None, "Creator": None},
     )
     pyplot().close(fig)
-    return with_alt(buffer.getvalue(), alt)
+    return with_alt(stable_ids(buffer.getvalue(), name), alt)
 
 
 def with_alt(svg: str, alt: str) -> str:
@@ -56,22 +75,34 @@ def _values(row: dict[str, Any] | None, years: Sequence[str]) -> list[float]:
     return [math.nan if row["values"].get(y) is None else float(row["values"][y]) for y in years]
 
 
-def _said(values: Sequence[float], unit: str, years: Sequence[str], digits: int = 0) -> str:
+def _said(
+    values: Sequence[float], unit: str, years: Sequence[str], digits: int = 0, lang: str = "en"
+) -> str:
     """``2023 1,234 tCO2e, 2024 not available`` for a text alternative."""
-    return ", ".join(
-        f"{y} not available" if math.isnan(v) else f"{y} {v:,.{digits}f} {unit}"
+    missing = translate("%(year)s not available", lang)
+    return translate(", ", lang).join(
+        missing % {"year": y} if math.isnan(v) else f"{y} {_number(v, digits, lang)} {unit}"
         for y, v in zip(years, values, strict=True)
     )
 
 
+def _number(value: float, digits: int, lang: str) -> str:
+    return f"{value:,.{digits}f}" if lang == "en" else table_number(value, digits, lang)
+
+
 def _described(
-    intro: str, series: Sequence[tuple[str, Sequence[float], str, int]], years: Sequence[str]
+    intro: str,
+    series: Sequence[tuple[str, Sequence[float], str, int]],
+    years: Sequence[str],
+    lang: str = "en",
 ) -> str:
     """A chart's text alternative: what it shows, then each series' values per year."""
     parts = [
-        f"{label}: {_said(values, unit, years, digits)}." for label, values, unit, digits in series
+        f"{label}{translate(': ', lang)}{_said(values, unit, years, digits, lang)}"
+        + translate(".", lang)
+        for label, values, unit, digits in series
     ]
-    return " ".join([intro, *parts])
+    return ("" if lang != "en" else " ").join([intro, *parts])
 
 
 def _thousands(ax: Any) -> None:
@@ -88,21 +119,45 @@ def _padded(ax: Any, values: Sequence[float]) -> None:
     ax.margins(x=0.15)
 
 
+def report_charts(
+    rows: dict[str, dict[str, Any]], years: Sequence[str], lang: str = "en"
+) -> dict[str, str]:
+    """The report's three charts in ``lang``, labels in its words and its font."""
+    return {
+        "emissions": emissions_by_scope(rows, years, lang),
+        "energy": energy_mix(rows, years, lang),
+        "intensity": intensity_trends(rows, years, lang),
+    }
+
+
+def _t(message: str, lang: str) -> str:
+    return translate(message, lang)
+
+
 @drawn_with(REPORT_STYLE)
-def emissions_by_scope(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
+def emissions_by_scope(
+    rows: dict[str, dict[str, Any]], years: Sequence[str], lang: str = "en"
+) -> str:
     """Stacked bars of Scope 1 and market-based Scope 2, with location-based Scope 2 marked."""
+    pyplot().rcParams.update(edition_style(lang))
     scope1 = _values(rows.get("ghg.scope1"), years)
     scope2 = _values(rows.get("ghg.scope2_market"), years)
     location = _values(rows.get("ghg.scope2_location"), years)
     fig, ax = pyplot().subplots(figsize=(6.4, 3.0))
-    ax.bar(years, scope1, color=PALETTE[0], label="Scope 1")
-    ax.bar(years, scope2, bottom=scope1, color=PALETTE[1], label="Scope 2 (market-based)")
+    ax.bar(years, scope1, color=PALETTE[0], label=_t(N_("Scope 1"), lang))
+    ax.bar(
+        years,
+        scope2,
+        bottom=scope1,
+        color=PALETTE[1],
+        label=_t(N_("Scope 2 (market-based)"), lang),
+    )
     ax.plot(
         years,
         [a + b for a, b in zip(scope1, location, strict=True)],
         "o--",
         color=PALETTE[3],
-        label="Scope 1 + Scope 2 (location-based)",
+        label=_t(N_("Scope 1 + Scope 2 (location-based)"), lang),
         clip_on=False,
     )
     ax.set_ylabel("tCO2e")
@@ -110,22 +165,24 @@ def emissions_by_scope(rows: dict[str, dict[str, Any]], years: Sequence[str]) ->
     totals = [a + b for a, b in zip(scope1, location, strict=True)]
     _padded(ax, [*totals, *(a + b for a, b in zip(scope1, scope2, strict=True))])
     ax.legend(frameon=False, loc="upper left", fontsize=8)
-    ax.set_title("GHG emissions by scope (tCO2e)", loc="left", fontweight="bold")
+    ax.set_title(_t(N_("GHG emissions by scope (tCO2e)"), lang), loc="left", fontweight="bold")
     alt = _described(
-        "Bar chart, GHG emissions by scope in tCO2e.",
+        _t(N_("Bar chart, GHG emissions by scope in tCO2e."), lang),
         [
-            ("Scope 1", scope1, "tCO2e", 0),
-            ("Scope 2 market-based", scope2, "tCO2e", 0),
-            ("Scope 2 location-based", location, "tCO2e", 0),
+            (_t(N_("Scope 1"), lang), scope1, "tCO2e", 0),
+            (_t(N_("Scope 2 market-based"), lang), scope2, "tCO2e", 0),
+            (_t(N_("Scope 2 location-based"), lang), location, "tCO2e", 0),
         ],
         years,
+        lang,
     )
-    return _svg(fig, alt)
+    return _svg(fig, alt, "chart-emissions")
 
 
 @drawn_with(REPORT_STYLE)
-def energy_mix(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
+def energy_mix(rows: dict[str, dict[str, Any]], years: Sequence[str], lang: str = "en") -> str:
     """Direct and indirect energy per year, and the renewable share of electricity."""
+    pyplot().rcParams.update(edition_style(lang))
     direct = _values(rows.get("energy.direct"), years)
     indirect = _values(rows.get("energy.indirect"), years)
     bought = _values(rows.get("energy.electricity.purchased"), years)
@@ -133,50 +190,75 @@ def energy_mix(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
     fig, (ax, ax2) = pyplot().subplots(
         1, 2, figsize=(6.8, 2.8), gridspec_kw={"width_ratios": [3, 2]}
     )
-    ax.bar(years, direct, color=PALETTE[0], label="Direct (fuels)")
-    ax.bar(years, indirect, bottom=direct, color=PALETTE[2], label="Indirect (electricity, heat)")
+    ax.bar(years, direct, color=PALETTE[0], label=_t(N_("Direct (fuels)"), lang))
+    ax.bar(
+        years,
+        indirect,
+        bottom=direct,
+        color=PALETTE[2],
+        label=_t(N_("Indirect (electricity, heat)"), lang),
+    )
     ax.set_ylabel("tce")
     _thousands(ax)
     _padded(ax, [a + b for a, b in zip(direct, indirect, strict=True)])
     ax.legend(frameon=False, fontsize=8, loc="upper left")
-    ax.set_title("Energy consumption (tce)", loc="left", fontweight="bold")
+    ax.set_title(_t(N_("Energy consumption (tce)"), lang), loc="left", fontweight="bold")
     share = [g / b * 100 if b else math.nan for g, b in zip(green, bought, strict=True)]
     ax2.plot(years, share, "o-", color=PALETTE[1], clip_on=False)
     _padded(ax2, [*share, 10.0])
-    ax2.set_ylabel("% of purchased electricity")
-    ax2.set_title("Renewable electricity (%)", loc="left", fontweight="bold")
+    ax2.set_ylabel(_t(N_("% of purchased electricity"), lang))
+    ax2.set_title(_t(N_("Renewable electricity (%)"), lang), loc="left", fontweight="bold")
     alt = _described(
-        "Bar chart, energy consumption in tce; line chart, renewable share of purchased "
-        "electricity.",
+        _t(
+            N_(
+                "Bar chart, energy consumption in tce; line chart, renewable share of purchased "
+                "electricity."
+            ),
+            lang,
+        ),
         [
-            ("Direct (fuels)", direct, "tce", 0),
-            ("Indirect (electricity, heat)", indirect, "tce", 0),
-            ("Renewable share", share, "%", 1),
+            (_t(N_("Direct (fuels)"), lang), direct, "tce", 0),
+            (_t(N_("Indirect (electricity, heat)"), lang), indirect, "tce", 0),
+            (_t(N_("Renewable share"), lang), share, "%", 1),
         ],
         years,
+        lang,
     )
-    return _svg(fig, alt)
+    return _svg(fig, alt, "chart-energy")
 
 
 @drawn_with(REPORT_STYLE)
-def intensity_trends(rows: dict[str, dict[str, Any]], years: Sequence[str]) -> str:
+def intensity_trends(
+    rows: dict[str, dict[str, Any]], years: Sequence[str], lang: str = "en"
+) -> str:
     """Intensities per RMB million of revenue, one small panel each."""
+    pyplot().rcParams.update(edition_style(lang))
     panels = [
-        ("ghg.intensity", "GHG", "tCO2e"),
-        ("energy.intensity", "Energy", "tce"),
-        ("water.intensity", "Water withdrawal", "t"),
+        ("ghg.intensity", _t(N_("GHG"), lang), "tCO2e"),
+        ("energy.intensity", _t(N_("Energy"), lang), "tce"),
+        ("water.intensity", _t(N_("Water withdrawal"), lang), "t"),
     ]
+    per = "%(unit)s per RMB million" if lang == "en" else "%(unit)s"
     fig, axes = pyplot().subplots(1, len(panels), figsize=(6.8, 2.4))
     said = []
     for ax, (metric, label, unit) in zip(axes, panels, strict=True):
+        if lang != "en":  # the intensity's published unit in the edition's words
+            unit = text("unit", metrics()[metric].published_unit, lang)
         values = _values(rows.get(metric), years)
         ax.plot(years, values, "o-", color=PALETTE[0], clip_on=False)
         _padded(ax, values)
         ax.set_title(label, loc="left", fontsize=9)
-        ax.set_ylabel(f"{unit} per RMB million", fontsize=8)
-        said.append(f"{label}: " + _said(values, f"{unit} per RMB million", years, 2))
+        ax.set_ylabel(per % {"unit": unit}, fontsize=8)
+        said.append(label + _t(": ", lang) + _said(values, per % {"unit": unit}, years, 2, lang))
     fig.suptitle(
-        "Intensity per RMB million of revenue", x=0.01, ha="left", fontweight="bold", fontsize=9
+        _t(N_("Intensity per RMB million of revenue"), lang),
+        x=0.01,
+        ha="left",
+        fontweight="bold",
+        fontsize=9,
     )
     fig.tight_layout()
-    return _svg(fig, "Line charts, intensity per RMB million of revenue. " + ". ".join(said) + ".")
+    intro = _t(N_("Line charts, intensity per RMB million of revenue."), lang)
+    if lang == "en":
+        return _svg(fig, intro + " " + ". ".join(said) + ".", "chart-intensity")
+    return _svg(fig, intro + _t("; ", lang).join(said) + _t(".", lang), "chart-intensity")

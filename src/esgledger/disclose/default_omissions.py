@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from esgledger.catalog.frameworks import Disclosure
+from esgledger.catalog.messages import N_
 from esgledger.catalog.metrics import metrics
 from esgledger.disclose.omissions import NOT_MATERIAL, Omission
 
@@ -27,21 +29,29 @@ def _omission(
     item: Disclosure | tuple[str, str],
     year: int,
     reason: str,
-    explanation: str,
+    explained: tuple[str, dict[str, Any]],
     requirement: str = "",
 ) -> Omission:
+    """An omission the report states; ``explained`` is its message and values, worded in
+    English here and in each edition's language by :func:`~.omissions.omission_text`."""
+    message, values = explained
+    english = {k: ", ".join(v) if isinstance(v, list) else v for k, v in values.items()}
+    if "names" in english:
+        english["kpis"] = english.pop("names")
     framework_id, code = item if isinstance(item, tuple) else (item.framework, item.code)
     return Omission(
         framework=framework_id,
         code=code,
         year=year,
         reason=reason,
-        explanation=explanation,
+        explanation=message % english,
         requirement=requirement,
         actor=GENERATED_BY,
         recorded_at="",
         event_id=0,
         generated=True,
+        message=message,
+        values={k: v for k, v in values.items() if k != "names"},
     )
 
 
@@ -54,29 +64,37 @@ def is_scope3(metric_id: str) -> bool:
     return metric_id == "ghg.scope3" or metric_id.startswith("ghg.scope3.")
 
 
-def scope3_explanation(year: int) -> str:
+def scope3_explanation(year: int) -> tuple[str, dict[str, Any]]:
     """Why Scope 3 is omitted: the catalog has no Scope 3 KPI, or the year has no figure."""
     if not any(is_scope3(m) for m in metrics()):
-        return (
-            f"this report gives no Scope 3 figure for {year}: no KPI of the catalog holds "
+        return N_(
+            "this report gives no Scope 3 figure for %(year)s: no KPI of the catalog holds "
             "Scope 3 emissions, so Scope 3 is not reported"
-        )
-    return (
-        f"this report gives no Scope 3 figure for {year}: the ledger holds no {year} Scope 3 "
+        ), {"year": year}
+    return N_(
+        "this report gives no Scope 3 figure for %(year)s: the ledger holds no %(year)s Scope 3 "
         "emissions calculated by `esg calc`, so Scope 3 is not reported"
-    )
+    ), {"year": year}
 
 
-def unanswered(item: Disclosure, year: int, missing_kpis: Sequence[str]) -> Omission:
-    """Why a disclosure nothing in the report answers is omitted, from what is missing."""
+def unanswered(
+    item: Disclosure, year: int, missing_kpis: Sequence[str], ids: Sequence[str] = ()
+) -> Omission:
+    """Why a disclosure nothing in the report answers is omitted, from what is missing
+    (``missing_kpis`` by name, ``ids`` the same KPIs' catalog ids for the editions)."""
     if asks_for_scope3(item) and not missing_kpis:
         return _omission(item, year, UNAVAILABLE, scope3_explanation(year))
     if missing_kpis:
-        names = ", ".join(missing_kpis)
-        explanation = f"the ledger has no {year} value for {names}"
+        explained = (
+            N_("the ledger has no %(year)s value for %(kpis)s"),
+            {"year": year, "names": list(missing_kpis), "kpis": list(ids or missing_kpis)},
+        )
     else:
-        explanation = "no heading of this report holds it and no KPI of the catalog answers it"
-    return _omission(item, year, UNAVAILABLE, explanation)
+        explained = (
+            N_("no heading of this report holds it and no KPI of the catalog answers it"),
+            {},
+        )
+    return _omission(item, year, UNAVAILABLE, explained)
 
 
 def scope3_part(item: Disclosure, year: int) -> Omission:
@@ -86,16 +104,19 @@ def scope3_part(item: Disclosure, year: int) -> Omission:
 
 def element_unanswered(framework_id: str, code: str, element: str, year: int) -> Omission:
     """One of the four elements of a double-material topic that no heading holds."""
-    explanation = f"no heading of this report holds the topic's {element.lower()} disclosure"
-    return _omission((framework_id, code), year, UNAVAILABLE, explanation)
+    explained = (
+        N_("no heading of this report holds the topic's %(element)s disclosure"),
+        {"element": element.lower()},
+    )
+    return _omission((framework_id, code), year, UNAVAILABLE, explained)
 
 
 def not_material(item: Disclosure, year: int, assessed: bool) -> Omission:
     """A topic outside the material ones: omitted as not material, saying how that is known."""
     if assessed:
-        explanation = f"the {year} double materiality assessment did not find it material"
+        message = N_("the %(year)s double materiality assessment did not find it material")
     else:
-        explanation = (
-            f"no {year} materiality assessment is recorded, and the report does not cover it"
+        message = N_(
+            "no %(year)s materiality assessment is recorded, and the report does not cover it"
         )
-    return _omission(item, year, NOT_MATERIAL, explanation)
+    return _omission(item, year, NOT_MATERIAL, (message, {"year": year}))

@@ -20,7 +20,10 @@ from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_, translate
 from esgledger.catalog.translations import catalog_keys, text
 from esgledger.disclose.anchors import rendered_anchors
+from esgledger.disclose.chapters import assessment_chapters
+from esgledger.disclose.charts import report_charts
 from esgledger.disclose.headings import ELEMENT_TITLES_ZH
+from esgledger.disclose.methodology import methodology
 from esgledger.disclose.narrative import (
     Section,
     format_value,
@@ -28,9 +31,12 @@ from esgledger.disclose.narrative import (
     load_sections,
     percent,
 )
+from esgledger.disclose.omissions import omission_text
 from esgledger.disclose.quality import acknowledged_figures
 from esgledger.disclose.render import render_html
 from esgledger.disclose.report import AREA_TITLES, AppendixRow, AppendixTable, ReportModel
+from esgledger.disclose.scope3_section import scope3_section
+from esgledger.disclose.statement_of_use import statement_text
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure
@@ -69,7 +75,7 @@ def edition_sections(
 ) -> list[Section]:
     """The narrative sections of the ``lang`` edition, tags bound to the model's figures."""
     if folder is None:
-        return topic_sections(session, model.year, [])
+        return topic_sections(session, model.year, [], lang)
     tables = model.tables
 
     def lookup(metric_id: str, wanted: int, dims: str) -> KpiFigure | None:
@@ -85,7 +91,7 @@ def edition_sections(
         acknowledged=acknowledged_figures(model.extras.get("quality")),
         lang=lang,
     )
-    return topic_sections(session, model.year, sections)
+    return topic_sections(session, model.year, sections, lang)
 
 
 def _area_title(area: str, lang: str) -> str:
@@ -143,6 +149,9 @@ def _indices(
         entries = [
             {
                 **e,
+                "omission": omission_text(e["omission_parts"], lang)
+                if e.get("omission_parts")
+                else e["omission"],
                 "title": _entry_title(fid, e, lang) if titled else e["title"],
                 "refs": [{**r, "label": labels.get(r["anchor"], r["label"])} for r in e["refs"]],
             }
@@ -159,7 +168,17 @@ def _indices(
             )
             % {"framework": name}
         )
-        out.append({**index, "title": name, "entries": entries, "titles_note": note})
+        parts = index.get("statement_parts")
+        statement = statement_text(parts, lang) if parts else index["statement"]
+        out.append(
+            {
+                **index,
+                "title": name,
+                "statement": statement,
+                "entries": entries,
+                "titles_note": note,
+            }
+        )
     return out
 
 
@@ -204,6 +223,7 @@ def translated_model(
     return replace(
         model,
         sections=sections,
+        footnotes=list(model.extras.get("footnotes_in", {}).get(lang, model.footnotes)),
         boundaries=boundaries,
         extras={**model.extras, "tiles": _tiles(model, lang)},
         appendix=appendix,
@@ -224,6 +244,25 @@ def require_same_anchors(english_html: str, edition_html: str, lang: str) -> Non
         )
 
 
+def generated_parts(
+    session: Session, model: ReportModel, sections: list[Section], lang: str
+) -> dict[str, Any]:
+    """The parts generated from the ledger, written again in ``lang``: the assessment
+    chapters, the Scope 3 section and the methodology."""
+    return {
+        "charts": report_charts(
+            {r["metric"]: r for r in model.series["kpis"] if not r["dims"]},
+            [str(y) for y in model.series["years"]],
+            lang,
+        ),
+        "chapters": assessment_chapters(session, model.year, sections, lang),
+        "scope3": scope3_section(session, model.year, lang),
+        "methodology": methodology(
+            session, model.series, tuple(i["framework"] for i in model.indices), lang
+        ),
+    }
+
+
 def edition_models(
     session: Session, model: ReportModel, folder: Path | None, langs: tuple[str, ...]
 ) -> dict[str, tuple[ReportModel, str]]:
@@ -236,9 +275,11 @@ def edition_models(
             out[lang] = (model, english)
             continue
         sections = edition_sections(session, model, folder, lang)
-        draft = translated_model(model, sections, lang, {})
+        parts = generated_parts(session, model, sections, lang)
+        own = replace(model, charts=parts.pop("charts"), extras={**model.extras, **parts})
+        draft = translated_model(own, sections, lang, {})
         headings = rendered_anchors(render_html(draft, lang)).titles
-        edition = translated_model(model, sections, lang, headings)
+        edition = translated_model(own, sections, lang, headings)
         html = render_html(edition, lang)
         require_same_anchors(english, html, lang)
         out[lang] = (edition, html)

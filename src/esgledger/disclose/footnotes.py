@@ -16,7 +16,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
 from esgledger.catalog import Metric
+from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.translations import text
 from esgledger.disclose.labels import family_label
 from esgledger.disclose.quality import entry_id
 from esgledger.kpi.figures import KpiFigure
@@ -84,35 +88,84 @@ def quality_marker(number: int) -> str:
     return f'<sup class="fn dq"><a href="#{entry_id(number)}">Q{number}</a></sup>'
 
 
-def figure_caveats(metric: Metric, figure: KpiFigure) -> list[str]:
-    """What a reader must know about one printed figure, as sentences."""
-    name, year = metric.name, figure.year
+def sentence(message: str, lang: str, values: dict[str, Any]) -> str:
+    """``message`` in ``lang`` with ``values``. In another edition the result is markup, so a
+    value printed as entered (:func:`~esgledger.disclose.edition_env.entered`) keeps its
+    language tag; the English sentence stays plain text."""
+    if lang == "en":
+        return message % values
+    return Markup(translate(message, lang)) % values
+
+
+SCOPE3_GAPS = re.compile(r"screened relevant but without a figure: (.+)")
+
+
+def _name(metric: Metric, lang: str) -> str:
+    return metric.name if lang == "en" else text("metric", metric.id, lang)
+
+
+def figure_caveats(metric: Metric, figure: KpiFigure, lang: str = "en") -> list[str]:
+    """What a reader must know about one printed figure, as sentences in ``lang``."""
+    name = _name(metric, lang)
+    values: dict[str, Any] = {"name": name, "year": figure.year}
     out = []
     if figure.restated:
-        reason = (figure.restatement or {}).get("reason") or "inputs restated"
-        out.append(f"{name} {year} is restated: {reason}.")
+        reason = (figure.restatement or {}).get("reason")
+        out.append(restated_sentence(name, figure.year, reason, lang))
     if figure.qualifier == "approximately":
-        out.append(f"{name} {year} is an estimate (approximately).")
+        out.append(sentence(N_("%(name)s %(year)s is an estimate (approximately)."), lang, values))
     if figure.preliminary:
-        out.append(f"{name} {year} is preliminary and may be revised.")
+        out.append(
+            sentence(N_("%(name)s %(year)s is preliminary and may be revised."), lang, values)
+        )
     if figure.partial:
-        out.append(f"{name} {year} covers only part of its boundary.")
+        out.append(
+            sentence(N_("%(name)s %(year)s covers only part of its boundary."), lang, values)
+        )
     if figure.incomplete:
-        out.append(incomplete_sentence(name, year, figure.note))
+        out.append(incomplete_sentence(name, figure.year, figure.note, lang))
     return out
 
 
-def incomplete_sentence(name: str, year: int | str, note: str) -> str:
+def restated_sentence(
+    name: str, year: int | str, reason: str | None, lang: str = "en", was: str = ""
+) -> str:
+    """A restated figure: its reason as recorded (``inputs restated`` when none was)."""
+    said = reason or translate("inputs restated", lang)
+    if was:
+        return sentence(
+            N_("%(name)s %(year)s restated (previously %(was)s): %(reason)s."),
+            lang,
+            {"name": name, "year": year, "was": was, "reason": said},
+        )
+    return sentence(
+        N_("%(name)s %(year)s is restated: %(reason)s."),
+        lang,
+        {"name": name, "year": year, "reason": said},
+    )
+
+
+def incomplete_sentence(name: str, year: int | str, note: str, lang: str = "en") -> str:
     """Why a printed figure is incomplete: its own reason (its note's ``incomplete:`` part),
     else the run's unresolved rows — the same sentence in the appendix and the narrative."""
     why = incomplete_reason({"incomplete": True, "note": note}) or INCOMPLETE
     if why == INCOMPLETE or why.startswith("run "):  # run ids and commands are the tool's
-        why = "the calculation left activity rows unresolved"
+        why = translate("the calculation left activity rows unresolved", lang)
+    elif lang != "en" and (gaps := SCOPE3_GAPS.fullmatch(why.rstrip("."))):
+        why = translate("screened relevant but without a figure: %(categories)s", lang) % {
+            "categories": gaps[1]
+        }
     said = re.sub(r"\s*\(`[^`]*`\)", "", why)  # nor a command hint in a published report
-    return f"{name} {year} is incomplete: {said.rstrip('.')}."
+    return sentence(
+        N_("%(name)s %(year)s is incomplete: %(why)s."),
+        lang,
+        {"name": name, "year": year, "why": said.rstrip(".")},
+    )
 
 
-def boundary_caveat(series: dict[str, Any] | None, metric: Metric, year: int) -> str:
+def boundary_caveat(
+    series: dict[str, Any] | None, metric: Metric, year: int, lang: str = "en"
+) -> str:
     """The boundary change between ``year - 1`` and ``year`` of the metric's family, or ""."""
     family = metric.boundary_family
     info = ((series or {}).get("boundaries") or {}).get(family) or {}
@@ -120,9 +173,18 @@ def boundary_caveat(series: dict[str, Any] | None, metric: Metric, year: int) ->
         if int(change["to"]) != year:
             continue
         added, removed = len(change.get("added", [])), len(change.get("removed", []))
-        return (
-            f"The {family_label(family)} boundary changed from {year - 1} to {year} "
-            f"({added} entities added, {removed} removed), so the two years are not "
-            "like for like."
+        return sentence(
+            N_(
+                "The %(family)s boundary changed from %(start)s to %(end)s (%(added)s entities "
+                "added, %(removed)s removed), so the two years are not like for like."
+            ),
+            lang,
+            {
+                "family": family_label(family, lang),
+                "start": year - 1,
+                "end": year,
+                "added": added,
+                "removed": removed,
+            },
         )
     return ""

@@ -162,6 +162,8 @@ class ContentIndex:
     material_groups: list[str]
     entries: list[IndexEntry]
     statement: str = ""  # the statement of use printed above the index (GRI)
+    # what the statement says, for each edition to word it (:mod:`.statement_of_use`)
+    statement_parts: dict[str, Any] = field(default_factory=dict)
 
     def entry(self, code: str) -> IndexEntry:
         return next(e for e in self.entries if e.code == code)
@@ -190,6 +192,7 @@ class ContentIndex:
                     "status": e.status,
                     "refs": refs,
                     "omission": e.omission.text if e.omission else None,
+                    "omission_parts": e.omission.as_dict() if e.omission else None,
                     "not_reported": not refs and e.omission is None,
                 }
             )
@@ -197,6 +200,7 @@ class ContentIndex:
             "framework": self.framework,
             "title": self.name,
             "statement": self.statement,
+            "statement_parts": self.statement_parts,
             "entries": entries,
         }
 
@@ -339,8 +343,10 @@ def _default_omission(
         return default_omissions.not_material(item, year, assessed) if per_code else None
     if not item.omission_permitted:
         return None  # e.g. GRI 2-1 to 2-5: printed as not reported, never excused
-    missing = [k.name for k in kpis if not k.linked]
-    return default_omissions.unanswered(item, year, missing)
+    missing = [k for k in kpis if not k.linked]
+    return default_omissions.unanswered(
+        item, year, [k.name for k in missing], [k.metric for k in missing]
+    )
 
 
 def _kpi_ref(

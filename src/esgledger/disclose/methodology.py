@@ -17,30 +17,71 @@ from sqlalchemy.orm import Session
 
 from esgledger.calc.options import PROFILES
 from esgledger.catalog.frameworks import frameworks
+from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.translations import text
+from esgledger.disclose.labels import plain
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.scope import Scopes
 from esgledger.ledger.models import Boundary
 from esgledger.settings import get_settings
 
-FAMILY_NAMES = {"energy_ghg": "Energy and greenhouse gases", "environment": "Other environmental"}
+FAMILY_NAMES = {
+    "energy_ghg": N_("Energy and greenhouse gases"),
+    "environment": N_("Other environmental"),
+    "social": N_("Social"),
+    "financial": N_("Financial"),
+    "all": N_("All data"),
+}
 APPROACH_NAMES = {
-    "operational_control": "operational control",
-    "financial_control": "financial control",
-    "equity_share": "equity share",
+    "operational_control": N_("operational control"),
+    "financial_control": N_("financial control"),
+    "equity_share": N_("equity share"),
+}
+BASIS_NAMES = {"equivalent_value": N_("equivalent value"), "equal_value": N_("equal value")}
+# The calculation profiles (:data:`esgledger.calc.options.PROFILES`) as the edition describes
+# them; a profile not listed here prints its own description.
+PROFILE_TEXT = {
+    "default": N_(
+        "GB/T 2589 energy; NDRC electronics guideline for CO2 in China, IPCC 2006 elsewhere and "
+        "for CH4/N2O; MEE/NBS grid factors in China (most specific region), life-cycle national "
+        "factors (OWID/Ember) elsewhere; purchased heat and steam: NDRC in China, DESNZ in the "
+        "UK, EPA in the US"
+    ),
+    "cn-report": N_(
+        "As Chinese ESG reports compute: CO2 only, the national-average grid factor for every "
+        "Chinese site"
+    ),
+}
+QUALIFIER_NAMES = {
+    "approximately": N_("approximately"),
+    "at_most": N_("at most"),
+    "at_least": N_("at least"),
+    "over": N_("over"),
+    "under": N_("under"),
+    "preliminary": N_("preliminary"),
 }
 
 
-def standards(framework_ids: tuple[str, ...]) -> list[dict[str, str]]:
-    """The frameworks the report's content indices follow, as the catalog cites them."""
+def _named(table: dict[str, str], code: str, lang: str) -> str:
+    return translate(table[code], lang) if code in table else code.replace("_", " ")
+
+
+def standards(framework_ids: tuple[str, ...], lang: str = "en") -> list[dict[str, str]]:
+    """The frameworks the report's content indices follow, as the catalog cites them (the
+    name in ``lang``; the edition and citation as the publisher titles them)."""
     known = frameworks()
     return [
-        {"name": known[f].name, "edition": known[f].edition, "citation": known[f].citation}
+        {
+            "name": known[f].name if lang == "en" else text("framework", f, lang),
+            "edition": known[f].edition,
+            "citation": known[f].citation,
+        }
         for f in framework_ids
         if f in known
     ]
 
 
-def calculation_runs(session: Session, years: list[str]) -> list[dict[str, Any]]:
+def calculation_runs(session: Session, years: list[str], lang: str = "en") -> list[dict[str, Any]]:
     """Per year, the run behind its energy and GHG figures: profile, GWP set, gases."""
     out = []
     for year in years:
@@ -51,22 +92,31 @@ def calculation_runs(session: Session, years: list[str]) -> list[dict[str, Any]]
         options = json.loads(run.options)
         profile = PROFILES.get(run.profile)
         gases = profile.gases if profile and profile.gases else None
+        described = profile.description if profile else ""
+        if lang != "en" and run.profile in PROFILE_TEXT:
+            described = translate(PROFILE_TEXT[run.profile], lang)
         out.append(
             {
                 "year": year,
                 "run": run.id,
                 "profile": run.profile,
-                "profile_description": profile.description if profile else "",
+                "profile_description": described,
                 "gwp": options.get("gwp", ""),
-                "gases": ", ".join(gases) if gases else "every gas a factor exists for",
-                "electricity_basis": str(options.get("electricity_basis", "")).replace("_", " "),
+                "gases": ", ".join(gases)
+                if gases
+                else translate("every gas a factor exists for", lang),
+                "electricity_basis": _named(
+                    BASIS_NAMES, str(options.get("electricity_basis", "")), lang
+                ),
                 "unresolved": run.unresolved,
             }
         )
     return out
 
 
-def consolidation(session: Session, series: dict[str, Any]) -> list[dict[str, str]]:
+def consolidation(
+    session: Session, series: dict[str, Any], lang: str = "en"
+) -> list[dict[str, str]]:
     """Each family and year's consolidation approach: its boundary's, else the setting's."""
     default = get_settings().consolidation_approach
     out = []
@@ -78,20 +128,22 @@ def consolidation(session: Session, series: dict[str, Any]) -> list[dict[str, st
             approach = boundary.approach if boundary is not None else default
             out.append(
                 {
-                    "family": FAMILY_NAMES.get(family, family),
+                    "family": _named(FAMILY_NAMES, family, lang),
                     "year": year,
-                    "approach": APPROACH_NAMES.get(approach, approach),
-                    "source": f"boundary {code}" if boundary is not None else "workspace setting",
+                    "approach": _named(APPROACH_NAMES, approach, lang),
+                    "source": translate("boundary %(code)s", lang) % {"code": code}
+                    if boundary is not None
+                    else translate("workspace setting", lang),
                 }
             )
     return out
 
 
-def boundary_changes(series: dict[str, Any]) -> list[dict[str, Any]]:
+def boundary_changes(series: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
     """Entities that joined or left each family's boundary between consecutive years."""
     return [
         {
-            "family": FAMILY_NAMES.get(family, family),
+            "family": _named(FAMILY_NAMES, family, lang),
             "from": change["from"],
             "to": change["to"],
             "added": len(change["added"]),
@@ -102,7 +154,16 @@ def boundary_changes(series: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def estimates_and_exclusions(series: dict[str, Any]) -> dict[str, list[str]]:
+def _figure_name(row: dict[str, Any], lang: str) -> str:
+    """A KPI row's name with its breakdown members, in ``lang``."""
+    if lang == "en":
+        return str(row["name"]) + (" — " + ", ".join(row["dims"].values()) if row["dims"] else "")
+    name = text("metric", row["metric"], lang)
+    members = [plain(str(m), lang) for m in row["dims"].values()]
+    return name + (" — " + "、".join(members) if members else "")
+
+
+def estimates_and_exclusions(series: dict[str, Any], lang: str = "en") -> dict[str, list[str]]:
     """The report year's figures that are estimates, partial, incomplete or not disclosed."""
     year = str(series["year"])
     estimates, partial, excluded = [], [], []
@@ -110,10 +171,11 @@ def estimates_and_exclusions(series: dict[str, Any]) -> dict[str, list[str]]:
         figure = row["figures"].get(year)
         if figure is None:
             continue
-        name = row["name"] + (" — " + ", ".join(row["dims"].values()) if row["dims"] else "")
+        name = _figure_name(row, lang)
         if figure["qualifier"] != "exact" or figure["preliminary"]:
-            why = "preliminary" if figure["preliminary"] else figure["qualifier"].replace("_", " ")
-            estimates.append(f"{name} ({why})")
+            code = "preliminary" if figure["preliminary"] else figure["qualifier"]
+            why = _named(QUALIFIER_NAMES, code, lang)
+            estimates.append(f"{name} ({why})" if lang == "en" else f"{name}（{why}）")
         if figure.get("partial") or figure.get("incomplete"):
             partial.append(name)
         if figure["status"] == "not_disclosed":
@@ -122,17 +184,17 @@ def estimates_and_exclusions(series: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def methodology(
-    session: Session, series: dict[str, Any], framework_ids: tuple[str, ...]
+    session: Session, series: dict[str, Any], framework_ids: tuple[str, ...], lang: str = "en"
 ) -> dict[str, Any]:
-    """Everything the methodology chapter prints, from the ledger and the run."""
+    """Everything the methodology chapter prints, from the ledger and the run, in ``lang``."""
     years = [str(y) for y in series["years"]]
-    runs = calculation_runs(session, years)
+    runs = calculation_runs(session, years, lang)
     return {
-        "standards": standards(framework_ids),
+        "standards": standards(framework_ids, lang),
         "runs": runs,
         "gwp_sets": sorted({r["gwp"] for r in runs if r["gwp"]}),
-        "consolidation": consolidation(session, series),
-        "changes": boundary_changes(series),
+        "consolidation": consolidation(session, series, lang),
+        "changes": boundary_changes(series, lang),
         "base_year": get_settings().base_year,
-        **estimates_and_exclusions(series),
+        **estimates_and_exclusions(series, lang),
     }

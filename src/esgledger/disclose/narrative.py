@@ -199,7 +199,7 @@ def bind(
             flagged = (acknowledged or {}).get((metric_id, wanted), [])
             return (
                 shown
-                + "".join(map(mark, figure_caveats(metric, figure)))
+                + "".join(map(mark, figure_caveats(metric, figure, lang)))
                 + "".join(map(quality_mark, flagged))
             )
         before = lookup(metric_id, wanted - 1, key)
@@ -213,7 +213,7 @@ def bind(
                 if lfl is not None
                 else ""
             )
-            caveat = boundary_caveat(series, metric, wanted)
+            caveat = boundary_caveat(series, metric, wanted, lang)
             shown += translate(" (boundary changed%(same)s)", lang) % {"same": same} + (
                 mark(caveat) if caveat else ""
             )

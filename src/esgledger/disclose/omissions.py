@@ -8,13 +8,17 @@ The latest event per disclosure and year wins; a withdrawal is an event too.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.frameworks import disclosure, framework, omission_reasons
+from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.translations import has_text, text
+from esgledger.disclose.edition_env import entered
 from esgledger.disclose.szse_elements import element_row
 from esgledger.errors import InvalidInput, NotFound
 from esgledger.ledger import audit
@@ -49,6 +53,10 @@ class Omission:
     recorded_at: str
     event_id: int
     generated: bool = False  # stated by the report itself for want of a recorded reason
+    # A generated explanation as a message and its values, so each edition words it in its
+    # language (:func:`omission_text`); a recorded one is printed as it was entered.
+    message: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -58,6 +66,55 @@ class Omission:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "text": self.text}
+
+
+# GRI 1's four reasons for omission (and "not material") in the editions' words.
+REASON_WORDS = {
+    "not applicable": N_("not applicable"),
+    "legal prohibitions": N_("legal prohibitions"),
+    "confidentiality constraints": N_("confidentiality constraints"),
+    "information unavailable/incomplete": N_("information unavailable/incomplete"),
+    NOT_MATERIAL: N_("not material"),
+}
+
+
+def omission_text(omission: dict[str, Any], lang: str) -> str:
+    """How an edition's index prints an omission (:meth:`Omission.as_dict`): the reason in
+    ``lang``, the generated explanation in ``lang``, a recorded one as it was entered."""
+    if lang == "en":
+        return str(omission["text"])
+    reason = omission["reason"]
+    said = translate(REASON_WORDS[reason], lang) if reason in REASON_WORDS else reason
+    values = dict(omission.get("values") or {})
+    if "kpis" in values:
+        values["kpis"] = translate(", ", lang).join(
+            text("metric", m, lang) if has_text("metric", m, lang) else m for m in values["kpis"]
+        )
+    if "element" in values:
+        element = values["element"]
+        values["element"] = (
+            translate(ELEMENT_WORDS[element], lang) if element in ELEMENT_WORDS else element
+        )
+    message = str(omission.get("message") or "")
+    explanation = (
+        Markup(translate(message, lang)) % values
+        if message
+        else entered(omission["explanation"], lang)
+    )
+    part = (
+        Markup("{}{}").format(omission["requirement"], translate(": ", lang))
+        if omission["requirement"]
+        else Markup("")
+    )
+    return part + said + " — " + explanation
+
+
+ELEMENT_WORDS = {
+    "governance": N_("governance"),
+    "strategy": N_("strategy"),
+    "impact, risk and opportunity management": N_("impact, risk and opportunity management"),
+    "metrics and targets": N_("metrics and targets"),
+}
 
 
 def reasons_for(framework_id: str) -> tuple[str, ...]:

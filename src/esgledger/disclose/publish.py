@@ -27,7 +27,7 @@ from esgledger.disclose.quality import quality_statement
 from esgledger.disclose.render import render_html, write_report
 from esgledger.disclose.report import ReportModel, build_report
 from esgledger.disclose.scope3_section import scope3_section
-from esgledger.disclose.statement_of_use import gri_statement
+from esgledger.disclose.statement_of_use import gri_statement, statement_parts
 from esgledger.disclose.szse_index import szse_materiality, with_elements
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput, storage_failure
@@ -72,7 +72,9 @@ def report_indices(
         if fid == "szse-17":
             with_elements(index, szse.double, anchors, latest_omissions(session, year, fid))
         if fid == "gri-2021":
-            index.statement = gri_statement(index, model.company, get_settings().gri_claim)
+            claim = get_settings().gri_claim
+            index.statement = gri_statement(index, model.company, claim)
+            index.statement_parts = statement_parts(index, model.company, claim)
         out.append(index)
     return out
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
-from esgledger.catalog.messages import gettext_for
 from esgledger.disclose import headings
+from esgledger.disclose.edition_env import edition_environment
 from esgledger.disclose.locale_format import long_date
 from esgledger.disclose.report import ReportModel
 from esgledger.disclose.workbook import write_xlsx
@@ -18,27 +16,11 @@ FORMATS = ("html", "pdf", "xlsx")
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # <html lang>: the PDF's language tag as well
 
 
-def _environment(lang: str) -> Environment:
-    """The report templates with ``_()`` and ``{% trans %}`` bound to one edition's language."""
-    env = Environment(
-        loader=PackageLoader("esgledger.disclose", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
-    gettext = gettext_for(lang)
-    env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension adds it
-        gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
-    )
-    return env
-
-
 def render_html(model: ReportModel, lang: str = "en") -> str:
     """The report as one HTML file in ``lang``: the same model, so the same figures."""
     year = int(model.year)
     return (
-        _environment(lang)
+        edition_environment(lang)
         .get_template("report.html.j2")
         .render(
             m=model,

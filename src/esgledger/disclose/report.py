@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
-from esgledger.catalog.messages import N_
+from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.translations import text
 from esgledger.disclose import charts
-from esgledger.disclose.footnotes import incomplete_sentence
+from esgledger.disclose.edition_env import entered
+from esgledger.disclose.footnotes import incomplete_sentence, restated_sentence, sentence
 from esgledger.disclose.labels import family_label, plain
 from esgledger.disclose.narrative import (
     Section,
@@ -92,15 +95,23 @@ def kpi_anchor(metric: str, dims: dict[str, str]) -> str:
     )
 
 
+OTHER_LANGS = ("zh",)  # the editions besides English (:mod:`esgledger.disclose.edition`)
+
+
 class Footnotes:
-    """Numbered notes, each text once."""
+    """Numbered notes, each text once; ``other`` holds each note in the other editions'
+    languages (:data:`OTHER_LANGS`), numbered alike, for the editions to print."""
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.other: dict[str, list[str]] = {lang: [] for lang in OTHER_LANGS}
 
-    def add(self, text: str) -> str:
+    def add(self, text: str, other: Callable[[str], str] | None = None) -> str:
+        """Adds ``text`` (English); ``other(lang)`` writes it in another language."""
         if text not in self.texts:
             self.texts.append(text)
+            for lang, texts in self.other.items():
+                texts.append(other(lang) if other is not None else text)
         return str(self.texts.index(text) + 1)
 
 
@@ -129,20 +140,58 @@ def _cell(row: dict[str, Any], year: str, notes: Footnotes, marks: list[str]) ->
             if previous is not None
             else ""
         )
-        marks.append(notes.add(f"{row['name']} {year} restated{was}: {reason}."))
+
+        def restated(lang: str) -> str:
+            shown = (
+                format_value(previous, row["precision"], _unit(row, lang))
+                if previous is not None
+                else ""
+            )
+            given = figure["restatement"].get("reason")
+            said = entered(given, lang) if given else translate("inputs restated", lang)
+            return restated_sentence(_name(row, lang), year, said, lang, shown)
+
+        marks.append(notes.add(f"{row['name']} {year} restated{was}: {reason}.", restated))
     if figure.get("partial"):
-        marks.append(notes.add(f"{row['name']} {year} is partial: {_partial_note(figure)}."))
+        marks.append(
+            notes.add(
+                f"{row['name']} {year} is partial: {_partial_note(figure)}.",
+                lambda lang: sentence(
+                    N_("%(name)s %(year)s is partial: %(why)s."),
+                    lang,
+                    {"name": _name(row, lang), "year": year, "why": _partial_note(figure, lang)},
+                ),
+            )
+        )
     if figure.get("incomplete"):
-        marks.append(notes.add(incomplete_sentence(row["name"], year, figure["note"] or "")))
+        marks.append(
+            notes.add(
+                incomplete_sentence(row["name"], year, figure["note"] or ""),
+                lambda lang: incomplete_sentence(
+                    _name(row, lang), year, figure["note"] or "", lang
+                ),
+            )
+        )
     return text
 
 
-def _partial_note(figure: dict[str, Any]) -> str:
+def _name(row: dict[str, Any], lang: str) -> str:
+    return str(row["name"]) if lang == "en" else text("metric", row["metric"], lang)
+
+
+def _unit(row: dict[str, Any], lang: str) -> str:
+    metric = metrics()[row["metric"]]
+    if lang == "en" or row["unit"] not in (metric.unit, metric.published_unit):
+        return str(row["unit"])
+    return text("unit", metric.published_unit, lang)
+
+
+def _partial_note(figure: dict[str, Any], lang: str = "en") -> str:
     """The partial-coverage part of a figure's note, or a generic sentence."""
     for part in figure["note"].split("; "):
         if part.startswith("partial: "):
-            return part.removeprefix("partial: ")
-    return "its inputs cover only part of the boundary"
+            return entered(part.removeprefix("partial: "), lang)
+    return translate("its inputs cover only part of the boundary", lang)
 
 
 def _shown(figure: dict[str, Any] | None) -> bool:
@@ -201,7 +250,19 @@ def _boundaries(session: Session, series: dict[str, Any], notes: Footnotes) -> l
                 }
             )
             if note:
-                notes.add(f"Boundary {code} ({family_label(family)}, {year}): {note}")
+                notes.add(
+                    f"Boundary {code} ({family_label(family)}, {year}): {note}",
+                    lambda lang, code=code, family=family, year=year, note=note: sentence(
+                        N_("Boundary %(code)s (%(family)s, %(year)s): %(note)s"),
+                        lang,
+                        {
+                            "code": code,
+                            "family": family_label(family, lang),
+                            "year": year,
+                            "note": entered(note, lang),
+                        },
+                    ),
+                )
     return out
 
 
@@ -354,13 +415,13 @@ def build_report(
         else []
     )
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
-    chart_svgs = {
-        "emissions": charts.emissions_by_scope(by_metric, span),
-        "energy": charts.energy_mix(by_metric, span),
-        "intensity": charts.intensity_trends(by_metric, span),
-    }
+    chart_svgs = charts.report_charts(by_metric, span)
     with_boundaries = _boundaries(session, series, notes)
-    extras = {"tiles": _tiles(by_metric, span, series), **(extras or {})}
+    extras = {
+        "tiles": _tiles(by_metric, span, series),
+        "footnotes_in": notes.other,
+        **(extras or {}),
+    }
     appendix = _appendix(series, notes)
     _mark_acknowledged(appendix, extras["tiles"], acknowledged, span)
     chain = audit.verify(session)

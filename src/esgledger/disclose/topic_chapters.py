@@ -16,32 +16,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from esgledger.catalog import metrics
 from esgledger.catalog.frameworks import disclosures
-from esgledger.disclose.headings import ELEMENT_TITLES, ELEMENTS, STAKEHOLDER_TABLE, element_id
-from esgledger.disclose.narrative import Section, format_value
+from esgledger.catalog.messages import translate
+from esgledger.catalog.translations import has_text, text
+from esgledger.disclose.edition_env import edition_environment
+from esgledger.disclose.headings import (
+    ELEMENT_TITLES,
+    ELEMENT_TITLES_ZH,
+    ELEMENTS,
+    STAKEHOLDER_TABLE,
+    element_id,
+)
+from esgledger.disclose.narrative import Section
 from esgledger.disclose.szse_index import szse_names_of
 from esgledger.disclose.topics import BY_ANCHOR, TopicChapter, chapter_of_topic
 from esgledger.errors import EsgError
 
 GENERATED = Path("(generated)")
-AXES = {
-    "impact": "impact on people and the environment",
-    "financial": "financial effects on the company",
-    "stakeholder": "significance to them",
-    "business": "significance to the business",
-}
-
-
-def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("esgledger.disclose", "templates"),
-        autoescape=select_autoescape(["j2"]),
-    )
 
 
 def material_topics(session: Session, year: int) -> list[str]:
@@ -103,38 +98,35 @@ def with_claims(section: Section, chapter: TopicChapter, names: dict[str, list[s
     return replace(section, html=html)
 
 
-def _registers(session: Session, year: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _registers(
+    session: Session, year: int, lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The risk register and the year's target progress, formatted for printing."""
     from esgledger.assess import risk
-    from esgledger.assess.targets import progress
+    from esgledger.disclose.chapters import target_rows
 
     risks = sorted(risk.list_risks(session), key=lambda r: (-r["score"], r["code"]))
-    targets = progress(session, years=[year])
-    catalog = metrics()
-    for row in targets:
-        metric = catalog.get(row["metric"])
-        precision = metric.precision if metric else 2
-        row["name"] = metric.name if metric else row["metric"]
-        row["area"] = metric.area if metric else ""
-        row["actual_text"] = format_value(row["actual"], precision, row["unit"])
-        row["target_text"] = format_value(row["target_value"], precision, row["unit"])
-    return risks, targets
+    return risks, target_rows(session, year, lang)
 
 
 def register_html(
-    chapter: TopicChapter, risks: list[dict[str, Any]], targets: list[dict[str, Any]], year: int
+    chapter: TopicChapter,
+    risks: list[dict[str, Any]],
+    targets: list[dict[str, Any]],
+    year: int,
+    lang: str = "en",
 ) -> dict[str, str]:
     """Element → the register tables the chapter prints under it."""
     own_risks = [r for r in risks if r["category"] in chapter.risk_categories]
     own_targets = [t for t in targets if t["area"] in chapter.metric_areas]
-    template = _env().get_template("topic_registers.html.j2")
+    template = edition_environment(lang).get_template("topic_registers.html.j2")
     return {
         "management": template.render(risks=own_risks, targets=[], year=year).strip(),
         "metrics": template.render(risks=[], targets=own_targets, year=year).strip(),
     }
 
 
-def stakeholder_table(session: Session, year: int) -> str:
+def stakeholder_table(session: Session, year: int, lang: str = "en") -> str:
     """The stakeholder groups of the year's assessment, with respondents and responses."""
     from esgledger.assess.materiality import get_assessment, groups_of
     from esgledger.ledger.assess_models import MaterialityResponse, Respondent
@@ -157,7 +149,7 @@ def stakeholder_table(session: Session, year: int) -> str:
         groups.append(
             {
                 "name": group.name,
-                "axis": AXES.get(group.axis, group.axis),
+                "axis": group.axis,
                 "weight": group.weight,
                 "respondents": respondents or 0,
                 "responses": responses or 0,
@@ -166,7 +158,7 @@ def stakeholder_table(session: Session, year: int) -> str:
     if not groups:
         return ""
     return (
-        _env()
+        edition_environment(lang)
         .get_template("stakeholders.html.j2")
         .render(groups=groups, year=year, anchor=STAKEHOLDER_TABLE)
     )
@@ -182,7 +174,13 @@ def _element_span(html: str, anchor: str, element: str) -> tuple[int, int] | Non
 
 
 def with_elements(
-    section: Section, chapter: TopicChapter, extra: dict[str, str], *, required: bool, year: int
+    section: Section,
+    chapter: TopicChapter,
+    extra: dict[str, str],
+    *,
+    required: bool,
+    year: int,
+    lang: str = "en",
 ) -> Section:
     """The section with each element's register tables, and missing elements stated."""
     html = section.html
@@ -195,10 +193,13 @@ def with_elements(
             if not required:
                 html += addition
                 continue
+            title = ELEMENT_TITLES[element] if lang == "en" else ELEMENT_TITLES_ZH[element]
+            gap = translate(
+                "Not reported for %(year)s: this chapter has no narrative on %(element)s.", lang
+            ) % {"year": year, "element": title.lower() if lang == "en" else title}
             html += (
-                f'<h3 id="{element_id(chapter.anchor, element)}">{ELEMENT_TITLES[element]}</h3>'
-                f'<p class="gap">Not reported for {year}: this chapter has no narrative on '
-                f"{ELEMENT_TITLES[element].lower()}.</p>{addition}"
+                f'<h3 id="{element_id(chapter.anchor, element)}">{escape(title)}</h3>'
+                f'<p class="gap">{escape(gap)}</p>{addition}'
             )
             continue
         end = span[1]
@@ -206,12 +207,14 @@ def with_elements(
     return replace(section, html=html)
 
 
-def topic_sections(session: Session, year: int, sections: list[Section]) -> list[Section]:
+def topic_sections(
+    session: Session, year: int, sections: list[Section], lang: str = "en"
+) -> list[Section]:
     """The narrative sections with the four elements and registers in each topic chapter,
-    plus a generated chapter for each material topic no narrative answers."""
+    plus a generated chapter for each material topic no narrative answers (in ``lang``)."""
     required = {a for a in map(chapter_of_topic, material_topics(session, year)) if a}
-    risks, targets = _registers(session, year)
-    stakeholders = stakeholder_table(session, year)
+    risks, targets = _registers(session, year, lang)
+    stakeholders = stakeholder_table(session, year, lang)
     names = szse_names(session, year)
     out: list[Section] = []
     for section in sections:
@@ -219,16 +222,19 @@ def topic_sections(session: Session, year: int, sections: list[Section]) -> list
         if chapter is None:
             out.append(section)
             continue
-        extra = register_html(chapter, risks, targets, year)
+        extra = register_html(chapter, risks, targets, year, lang)
         if chapter.anchor == "stakeholder-engagement" and stakeholders:
             extra["strategy"] = stakeholders
         needed = chapter.anchor in required
-        shown = with_elements(section, chapter, extra, required=needed, year=year)
+        shown = with_elements(section, chapter, extra, required=needed, year=year, lang=lang)
         out.append(with_claims(shown, chapter, names))
     present = {s.id for s in out}
     for anchor in sorted(required - present):
         chapter = BY_ANCHOR[anchor]
-        empty = Section(anchor, chapter.title, "", GENERATED)
-        extra = register_html(chapter, risks, targets, year)
-        out.append(with_elements(empty, chapter, extra, required=True, year=year))
+        title = (
+            text("section", anchor, lang) if has_text("section", anchor, lang) else chapter.title
+        )
+        empty = Section(anchor, title, "", GENERATED)
+        extra = register_html(chapter, risks, targets, year, lang)
+        out.append(with_elements(empty, chapter, extra, required=True, year=year, lang=lang))
     return out

@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -119,7 +120,8 @@ def _appendix(ws: Worksheet, table: AppendixTable, years: list[int], lang: str) 
 def _notes(ws: Worksheet, footnotes: list[str], lang: str) -> None:
     _header(ws, _words(lang, N_("No."), N_("Note")))
     for i, text in enumerate(footnotes, start=1):
-        _put(ws, i + 1, [i, text])
+        # an edition's note is markup where it quotes entered text: the cell takes its words
+        _put(ws, i + 1, [i, text.striptags() if isinstance(text, Markup) else text])
     _widths(ws, {2: 120})
 
 

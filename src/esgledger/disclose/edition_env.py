@@ -1,0 +1,67 @@
+"""The report templates' Jinja environment for one edition's language (#19).
+
+Every template — the report itself and the chapters rendered from the assessments — is
+rendered through here, so ``_()``, ``ngettext`` and ``{% trans %}`` speak the edition's
+language and the filters print codes as words in that language. What users typed into the
+ledger (a risk's title, a boundary's note) is printed as typed; :func:`entered` marks it
+``lang="en"`` in the Chinese edition when it holds no Chinese, so a screen reader and the
+tagged PDF read it in its own language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from esgledger.catalog.messages import gettext_for
+from esgledger.disclose import labels
+from esgledger.disclose.locale_format import long_date, table_number
+
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+LATIN = re.compile(r"[A-Za-z]{2}")
+
+
+def entered(value: Any, lang: str) -> str:
+    """User-typed ``value`` as typed; in another edition, Latin text is marked English
+    (markup then, escaped; the English edition gets the plain text, escaped where printed)."""
+    text = "" if value is None else str(value)
+    if lang == "en":
+        return text
+    if CJK.search(text) or not LATIN.search(text):
+        return escape(text)
+    return Markup('<span lang="en">{}</span>').format(text)
+
+
+def day(value: Any, lang: str) -> str:
+    """An ISO date (or a date) as the edition writes dates; English keeps the ISO form."""
+    if value is None or value == "":
+        return ""
+    when = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return when.isoformat() if lang == "en" else long_date(when, lang)
+
+
+def edition_environment(lang: str) -> Environment:
+    """The templates with ``_()`` and ``{% trans %}`` bound to ``lang``, and its filters."""
+    env = Environment(
+        loader=PackageLoader("esgledger.disclose", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
+    gettext = gettext_for(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension adds it
+        gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
+    )
+    env.globals["lang"] = lang
+    env.filters["entered"] = lambda value: entered(value, lang)
+    env.filters["risk_category"] = lambda code: labels.risk_category(code, lang)
+    env.filters["plain"] = lambda code: labels.plain(code, lang)
+    env.filters["word"] = lambda code, table: labels.word(code, table, lang)
+    env.filters["number"] = lambda value, decimals=0: table_number(value, decimals, lang)
+    env.filters["day"] = lambda value: day(value, lang)
+    return env
