@@ -31,3 +31,14 @@ def test_api_docs_load_only_our_own_files(db: Database, web: TestClient) -> None
             got = web.get(asset)
             assert got.status_code == 200 and len(got.content) > 100, asset
     assert "SwaggerUIBundle" in web.get("/static/swagger-ui/swagger-ui-bundle.js").text
+
+
+def test_api_docs_speak_the_users_language(db: Database, web: TestClient) -> None:
+    """#19: the page's own words come from the catalog, in Chinese for a Chinese browser."""
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+    page = web.get("/api-docs", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert page.status_code == 200
+    assert '<html lang="zh-Hans">' in page.text
+    assert "Authorize" in page.text  # the button's name, as Swagger UI prints it
+    assert "API 令牌" in page.text and "An admin issues" not in page.text
