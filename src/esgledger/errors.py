@@ -9,8 +9,11 @@ Import rejections carry one problem per row.
 from __future__ import annotations
 
 import errno
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 
 class Exit(IntEnum):
@@ -52,9 +55,30 @@ def printable(text: str) -> str:
 
 
 class EsgError(Exception):
-    """Base class: a problem the user can fix. Never shown with a traceback."""
+    """Base class: a problem the user can fix. Never shown with a traceback.
+
+    ``str(error)`` is the English line the CLI prints. An error may also name its message
+    (``message_id``, the catalog's msgid) with ``values`` and ``words`` (values that are
+    catalog messages themselves), so a page words it in its reader's language (:func:`worded`).
+    """
 
     exit_code = Exit.BAD_INPUT
+    message_id: str = ""
+    values: Mapping[str, Any] = MappingProxyType({})
+    words: Mapping[str, str] = MappingProxyType({})
+
+
+E = TypeVar("E", bound=EsgError)
+
+
+def worded(
+    error: E, message_id: str, values: Mapping[str, Any], words: Mapping[str, str] | None = None
+) -> E:
+    """``error`` naming its message: ``message_id % (values | words translated)``."""
+    error.message_id = message_id
+    error.values = dict(values)
+    error.words = dict(words or {})
+    return error
 
 
 class NotFound(EsgError):

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from esgledger.catalog.messages import N_, translate
+from esgledger.errors import EsgError, ImportRejected
+
 CLI = "`esg "
 _BRACKETED = re.compile(r"\s*\([^()]*`esg [^`]*`[^()]*\)")
 _SPOKEN = re.compile(r",?\s+(?:with|by running|run|using)\s+`esg [^`]*`")
@@ -23,3 +26,36 @@ def for_pages(message: str) -> str:
     text = _SPOKEN.sub("", _BRACKETED.sub("", message))
     kept = [clause for clause in text.split(_CLAUSES) if CLI not in clause]
     return _CLAUSES.join(kept).strip() or "this cannot be done here"
+
+
+def page_error(error: EsgError, lang: str) -> str:
+    """A service's refusal as a page prints it: in ``lang`` where the error names its message
+    (:func:`esgledger.errors.worded`), else its English line without CLI hints."""
+    if not error.message_id:
+        return for_pages(str(error))
+    words = {key: translate(word, lang) for key, word in error.words.items()}
+    return for_pages(translate(error.message_id, lang) % {**error.values, **words})
+
+
+def refused_workbook(error: ImportRejected, lang: str, shown: int) -> str:
+    """``file: refused, N problems, nothing was stored — row 2, column 'value': …`` in
+    ``lang``, from the rejection's parts (the problems' own reasons as the import gave them)."""
+    parts = []
+    for p in error.problems[:shown]:
+        where = translate(", ", lang).join(
+            x
+            for x in (
+                translate("row %(row)s", lang) % {"row": p.row} if p.row else "",
+                translate("column %(column)r", lang) % {"column": p.column} if p.column else "",
+            )
+            if x
+        )
+        parts.append(f"{where}{translate(': ', lang)}{p.reason}" if where else p.reason)
+    message = (
+        N_("%(file)s: refused, %(num)s problem, nothing was stored")
+        if error.total == 1
+        else N_("%(file)s: refused, %(num)s problems, nothing was stored")
+    )
+    head = translate(message, lang) % {"file": error.source, "num": error.total}
+    more = " …" if error.total > shown else ""
+    return f"{head} — {translate('; ', lang).join(parts)}{more}"

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import PermissionDenied, Principal, require
-from esgledger.errors import Conflict, InvalidInput
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, InvalidInput, worded
 from esgledger.ledger.workflow_models import DataRequest, RequestComment
 from esgledger.workflow.requests import current_value, load_for_edit, log_step, touch
 from esgledger.workflow.states import next_state
@@ -31,7 +32,11 @@ def submit(session: Session, user: Principal, request_id: int, *, version: int) 
     target = next_state(req.id, before, "submit")
     value = current_value(session, req)
     if value is None:
-        raise Conflict(f"cannot submit request {req.id}: it has no value yet; enter one first")
+        raise worded(
+            Conflict(f"cannot submit request {req.id}: it has no value yet; enter one first"),
+            N_("cannot submit request %(id)s: it has no value yet; enter one first"),
+            {"id": req.id},
+        )
     req.state = target
     req.submitted_value_id = value.id
     req.submitted_by = user.username

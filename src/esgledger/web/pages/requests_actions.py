@@ -19,6 +19,8 @@ from starlette.datastructures import FormData, UploadFile
 from esgledger.auth.permissions import Principal
 from esgledger.errors import Conflict, InvalidInput
 from esgledger.web.deps import FormDep, UserDep, database
+from esgledger.web.language import chosen
+from esgledger.web.page_messages import page_error
 from esgledger.web.pages.requests_view import parse_id, request_page
 from esgledger.workflow import review
 from esgledger.workflow.evidence import add_evidence
@@ -62,7 +64,8 @@ def _act(
     except (Conflict, InvalidInput) as exc:
         kept = {"form": name, **{k: _text(form, k) for k in typed}}
         status = 409 if isinstance(exc, Conflict) else 422
-        return request_page(request, user, request_id, error=str(exc), typed=kept, status=status)
+        error = page_error(exc, chosen(request))
+        return request_page(request, user, request_id, error=error, typed=kept, status=status)
     return RedirectResponse(_back(form, request_id, done), status_code=303)
 
 

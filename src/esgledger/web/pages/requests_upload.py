@@ -20,7 +20,8 @@ from esgledger.auth.permissions import MATRIX, Principal, require
 from esgledger.errors import Conflict, ImportRejected, InvalidInput, NotFound
 from esgledger.http_shared.downloads import attachment
 from esgledger.web.deps import FormDep, UserDep, database
-from esgledger.web.language import page_gettext
+from esgledger.web.language import chosen, page_gettext
+from esgledger.web.page_messages import page_error, refused_workbook
 from esgledger.web.templating import render
 from esgledger.workflow.file_names import file_name
 from esgledger.workflow.templates import build_template, open_years
@@ -40,22 +41,6 @@ def owner_scope(user: Principal) -> str | None:
         return user.username
     require(user, "request.enter")
     return None
-
-
-def one_line(exc: ImportRejected) -> str:
-    """``file: refused, N problems, nothing stored — row 2, column 'value': …; …``."""
-    parts = []
-    for p in exc.problems[:SHOWN]:
-        where = ", ".join(
-            x for x in (f"row {p.row}" if p.row else "", f"column {p.column!r}" if p.column else "")
-            if x
-        )  # fmt: skip
-        parts.append(f"{where}: {p.reason}" if where else p.reason)
-    more = " …" if exc.total > SHOWN else ""
-    noun = "problem" if exc.total == 1 else "problems"
-    return (
-        f"{exc.source}: refused, {exc.total} {noun}, nothing was stored — {'; '.join(parts)}{more}"
-    )
 
 
 def _page(
@@ -157,9 +142,10 @@ def upload_submit(request: Request, user: UserDep, form: FormDep) -> Response:
             with database(request).write() as session:
                 result = upload_values(session, user, path)
     except ImportRejected as exc:
-        return _page(request, user, error=one_line(exc), status=422)
+        return _page(request, user, error=refused_workbook(exc, chosen(request), SHOWN), status=422)
     except (InvalidInput, Conflict, NotFound) as exc:
         status = 409 if isinstance(exc, Conflict) else 422
-        return _page(request, user, error=str(exc).splitlines()[0], status=status)
+        first = page_error(exc, chosen(request)).splitlines()[0]
+        return _page(request, user, error=first, status=status)
     query = "&".join(f"{k}={result[k]}" for k in COUNTS)
     return RedirectResponse(f"/upload?done=uploaded&{query}", status_code=303)
