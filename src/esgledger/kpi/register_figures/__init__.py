@@ -8,6 +8,7 @@ from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.kpi.register_figures.training import training_figures
+from esgledger.kpi.register_figures.vulnerabilities import vulnerability_figures
 from esgledger.kpi.register_figures.whistle import whistle_figures
 from esgledger.kpi.register_source import PROVIDERS
 
@@ -21,6 +22,7 @@ for _provider in (
     training_figures,
     complaint_figures,
     nps_figures,
+    vulnerability_figures,
 ):
     if _provider not in PROVIDERS:
         PROVIDERS.append(_provider)
