@@ -26,6 +26,18 @@ NPS_COLUMNS = ["entity", "date", "segment", "score"]
 MAX_TEXT = {"ref": 64, "product_line": 64, "description": 4000}
 
 
+def check_new_refs(frame: pl.DataFrame, check: Checker, stored: Collection[str], noun: str) -> None:
+    """A row's ref is given, not already stored and not repeated in the file."""
+    check.flag(frame, blank("ref"), "ref", "ref is empty")
+    check.flag(
+        frame,
+        pl.col("ref").is_in(sorted(stored)),
+        "ref",
+        pl.format(f"{noun} '{{}}' is already in the register", pl.col("ref")),
+    )
+    _first_duplicate(frame, check, ["ref"], "ref")
+
+
 def _check_lengths(frame: pl.DataFrame, check: Checker) -> None:
     for column, most in MAX_TEXT.items():
         check.flag(
@@ -49,14 +61,7 @@ def validate_complaints(
         pl.col("channel").str.to_lowercase(),
         pl.col("severity").str.to_lowercase(),
     )
-    check.flag(frame, blank("ref"), "ref", "ref is empty")
-    check.flag(
-        frame,
-        pl.col("ref").is_in(sorted(stored_refs)),
-        "ref",
-        pl.format("complaint '{}' is already in the register", pl.col("ref")),
-    )
-    _first_duplicate(frame, check, ["ref"], "ref")
+    check_new_refs(frame, check, stored_refs, "complaint")
     _check_entity(frame, check, entities)
     _check_choice(frame, check, "channel", CHANNELS)
     _check_choice(frame, check, "severity", SEVERITIES)

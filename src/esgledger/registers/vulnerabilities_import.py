@@ -15,9 +15,10 @@ import polars as pl
 from esgledger.ingest.checker import ROW, Checker, blank
 from esgledger.ingest.readers import Table
 from esgledger.ledger.register_lines import Line
+from esgledger.registers.complaints_import import check_new_refs
 from esgledger.registers.cvss import BANDS, CVE_ID, FIRST_CVE_YEAR
 from esgledger.registers.history import check_history
-from esgledger.registers.ohs_import import _check_choice, _check_entity, _first_duplicate, _trimmed
+from esgledger.registers.ohs_import import _check_choice, _check_entity, _trimmed
 
 SOURCES = ("researcher", "internal", "third_party_test")
 COLUMNS = ["ref", "entity", "product_line", "source", "cvss_score", "intake_at"]
@@ -49,14 +50,7 @@ def validate_vulnerabilities(
         .then(text.cast(pl.Float64, strict=False))
         .alias("_score"),
     )
-    check.flag(frame, blank("ref"), "ref", "ref is empty")
-    check.flag(
-        frame,
-        pl.col("ref").is_in(sorted(stored_refs)),
-        "ref",
-        pl.format("vulnerability '{}' is already in the register", pl.col("ref")),
-    )
-    _first_duplicate(frame, check, ["ref"], "ref")
+    check_new_refs(frame, check, stored_refs, "vulnerability")
     _check_entity(frame, check, entities)
     _check_choice(frame, check, "source", SOURCES)
     check.flag(frame, blank("product_line"), "product_line", "product_line is empty")

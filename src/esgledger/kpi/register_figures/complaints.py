@@ -69,10 +69,10 @@ def complaint_figures(session: Session, year: int) -> list[RegisterFigure]:
             for severity in (None, *dimensions()[SEVERITY].members):
                 part = [c for c in mine if severity in (None, c.severity)]
                 ids = tuple(c.id for c in part if adds(c))
-                value = float(sum(adds(c) for c in part))
+                value: float | None = float(sum(adds(c) for c in part))
                 note = ""
                 if blocked and (severity is None or severity in missing):
-                    value = None  # type: ignore[assignment]
+                    value = None
                     note = f"not available: no SLA set for {', '.join(missing)} complaints"
                 dims = {SEVERITY: severity} if severity else {}
                 out.append(
