@@ -60,23 +60,29 @@ def complaint_figures(session: Session, year: int) -> list[RegisterFigure]:
     # one entity's unjudged complaints make every entity's figure unavailable: a total over
     # the others would look complete
     missing = sorted({c.severity for c in closed if not judged[c.id].has_sla})
-    covered = sorted({c.entity_id for c in rows})
-    out = []
+    # (metric, entity, severity or "") → (count, ids), each complaint visited once per rule
+    counted: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # ids, once per unit
     for metric, adds in rules.items():
-        for entity in covered:
-            mine = [c for c in rows if c.entity_id == entity]
-            blocked = metric == "customer.complaints.closed_within_sla" and missing
-            for severity in (None, *dimensions()[SEVERITY].members):
-                part = [c for c in mine if severity in (None, c.severity)]
-                ids = tuple(c.id for c in part if adds(c))
-                value: float | None = float(sum(adds(c) for c in part))
+        for c in rows:
+            for severity in ("", c.severity):
+                counted[(metric, c.entity_id, severity)].extend([c.id] * adds(c))
+    out = []
+    for metric in rules:
+        blocked = metric == "customer.complaints.closed_within_sla" and missing
+        for entity in sorted({c.entity_id for c in rows}):
+            for severity in ("", *dimensions()[SEVERITY].members):
+                units = counted.get((metric, entity, severity), [])
+                ids = sorted(set(units))
+                value: float | None = float(len(units))
                 note = ""
-                if blocked and (severity is None or severity in missing):
+                if blocked and (not severity or severity in missing):
                     value = None
                     note = f"not available: no SLA set for {', '.join(missing)} complaints"
                 dims = {SEVERITY: severity} if severity else {}
                 out.append(
-                    RegisterFigure(metric, year, entity, value, "case", REGISTER, ids, dims, note)
+                    RegisterFigure(
+                        metric, year, entity, value, "case", REGISTER, tuple(ids), dims, note
+                    )
                 )
     return out
 
