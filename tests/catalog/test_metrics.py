@@ -338,7 +338,10 @@ def test_dimensions_exist_and_derived_breakdowns_come_from_their_inputs() -> Non
             assert dim in known, (m.id, dim)
         # Headcount-like, or an OHS register count broken down by who worked or was hurt.
         by_worker = m.dimensions == ("worker_type",) and m.area == "ohs"
-        assert m.unit in ("person", "%") or not m.dimensions or by_worker, (
+        # Or a complaint, vulnerability or survey register count by severity or segment.
+        by_grade = m.dimensions in (("complaint_severity",), ("cvss_severity",),
+                                    ("customer_segment",))  # fmt: skip
+        assert m.unit in ("person", "%") or not m.dimensions or by_worker or by_grade, (
             f"{m.id}: not headcount-like"
         )
         if m.kind == "derived":

@@ -10,9 +10,11 @@ import typer
 
 from esgledger.cli.board_cmd import board_app
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
+from esgledger.cli.complaints_cmd import complaints_app
 from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.cli.training_cmd import training_app
+from esgledger.cli.vulns_cmd import vulns_app
 from esgledger.cli.whistle_cmd import whistle_app
 from esgledger.ledger.register_models import OhsIncident
 from esgledger.registers.listing import list_hours, list_incidents
@@ -156,4 +158,6 @@ def register(app: typer.Typer) -> None:
     register_app.add_typer(whistle_app, name="whistle")
     register_app.add_typer(board_app, name="board")
     register_app.add_typer(training_app, name="training")
+    register_app.add_typer(complaints_app, name="complaints")
+    register_app.add_typer(vulns_app, name="vulns")
     app.add_typer(register_app, name="register")

@@ -6,15 +6,18 @@ reads KPIs gets the counts; the cases' content and moves need a compliance offic
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from esgledger.cli.acting import AsOption, who
 from esgledger.cli.common import DbOption, JsonOption, workspace
+from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.ledger.models import utcnow
 from esgledger.registers import whistle
+from esgledger.registers.whistle_import import import_cases
 from esgledger.registers.whistle_listing import case_counts, case_dict, list_cases
 
 whistle_app = typer.Typer(
@@ -72,6 +75,28 @@ def record_cmd(
         print_json({"code": receipt.code, "passphrase": receipt.passphrase})
     else:
         console.print(f"case {receipt.code}, passphrase {receipt.passphrase} (shown once)")
+
+
+@whistle_app.command("import-cases")
+def import_cases_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX case log.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet to read.")] = None,
+    as_user: AsOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Import a case log kept before the register (ref, entity, channel, type, received_at,
+    description, state [, investigator, outcome, corrective_action, closed_at,
+    retaliation_note]); all or nothing; compliance officers only."""
+    ws = workspace(db)
+    with ws.read() as session:
+        user = who(session, as_user)
+    with unexpected_failures(file.name):
+        done = import_cases(ws, file, user, sheet=sheet).as_dict()
+    if json:
+        print_json(done)
+    else:
+        console.print(f"{file.name}: {done['added']} cases added.")
 
 
 @whistle_app.command("counts")

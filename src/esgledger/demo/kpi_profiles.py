@@ -123,6 +123,13 @@ TUNED: dict[str, Profile] = {
     "ohs.safety_investment": _n(120, 160, unit="RMB million"),
     "ohs.safety_training_investment": _n(8, 12, unit="RMB million"),
     "ohs.training_attendance": _of(HEADCOUNT, 2.5, 3.5, part=False),
+    # the OHS register (#17) holds every year's hours and injuries; typed alike
+    "ohs.hours_worked": _n(36_000_000, 37_500_000, (0.02, 0.04), "hour"),
+    "ohs.recordable_injuries": _n(18, 30, (-0.15, 0.05), "case"),
+    "ohs.recordable_injuries_employees": _of("ohs.recordable_injuries", 0.7, 0.8),
+    "ohs.high_consequence_injuries": _of("ohs.recordable_injuries", 0.04, 0.1),
+    "ohs.lost_time_injuries": _of("ohs.recordable_injuries", 0.5, 0.7),
+    "ohs.lost_days": _n(300, 450, (-0.15, 0.05), "day"),
     "training.investment": _of(REVENUE, 0.0008, 0.001),
     "training.hours.online": _of(HEADCOUNT, 15, 20, part=False, unit="hour"),
     "training.hours.classroom": _of(HEADCOUNT, 20, 28, part=False, unit="hour"),
@@ -213,6 +220,19 @@ TUNED: dict[str, Profile] = {
     "customer.complaints.received": _n(4000, 5500, (-0.1, 0.05)),
     "customer.complaints.closed": _of("customer.complaints.received", 0.97, 0.995),
     "customer.complaints.closed_within_sla": _of("customer.complaints.closed", 0.92, 0.98),
+    # the complaints, NPS and vulnerability registers (#17) count 2025; earlier years alike
+    "customer.complaints.sla_breaches": _of("customer.complaints.received", 0.05, 0.08),
+    "customer.nps.answers": _n(2500, 3200, (0.0, 0.08), "count"),
+    "customer.nps.promoters": _of("customer.nps.answers", 0.6, 0.66),
+    "customer.nps.detractors": _of("customer.nps.answers", 0.06, 0.09),
+    "cybersecurity.vulnerabilities.received": _n(32, 42, (0.0, 0.1), "case"),
+    "cybersecurity.vulnerabilities.fixed": _of("cybersecurity.vulnerabilities.received", 0.8, 0.9),
+    "cybersecurity.vulnerabilities.fixed_within_sla": _of(
+        "cybersecurity.vulnerabilities.fixed", 0.85, 0.95
+    ),
+    "cybersecurity.vulnerabilities.advisories_published": _of(
+        "cybersecurity.vulnerabilities.fixed", 0.3, 0.45
+    ),
 }
 
 # Keyword fallbacks over "<id> <name>" (lower case) for metrics of the given unit kinds;

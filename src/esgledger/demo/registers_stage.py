@@ -110,7 +110,9 @@ def registers_stage(ctx: DemoContext) -> StageReport:
         else:
             folder = ctx.out_dir / "registers"
             folder.mkdir(parents=True, exist_ok=True)
-        return _import(ctx, folder)
+        from esgledger.demo.service_registers import import_service_registers
+
+        return {**_import(ctx, folder), **import_service_registers(ctx, folder)}
 
 
 def _import(ctx: DemoContext, folder: Path) -> StageReport:

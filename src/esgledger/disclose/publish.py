@@ -27,6 +27,7 @@ from esgledger.disclose.quality import quality_statement
 from esgledger.disclose.render import render_html, write_report
 from esgledger.disclose.report import ReportModel, build_report
 from esgledger.disclose.scope3_section import scope3_section
+from esgledger.disclose.social_registers import social_section
 from esgledger.disclose.statement_of_use import gri_statement, statement_parts
 from esgledger.disclose.szse_index import szse_materiality, with_elements
 from esgledger.disclose.topic_chapters import topic_sections
@@ -115,6 +116,7 @@ def prepare_report(
     model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
     model.extras["chapters"] = assessment_chapters(session, year, model.sections)
     model.extras["scope3"] = scope3_section(session, year)
+    model.extras["social_registers"] = social_section(model.series)
     indices = report_indices(session, year, model, rendered_anchors(render_html(model)))
     model.indices = [i.as_report_dict() for i in indices]
     return model, indices

@@ -71,6 +71,9 @@ REGISTER_TABLES = (
     "board_attendance",
     "training_campaigns",
     "training_records",
+    "complaints",
+    "nps_answers",
+    "vulnerabilities",
 )
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]

@@ -4,7 +4,8 @@ Each register has its own typed table; rows carry the import batch that wrote th
 when entered one by one), so the batch's data digest (:mod:`esgledger.ledger.digests`)
 covers them, and a ``state`` whose allowed transitions are data in
 :mod:`esgledger.registers.states`. Migrations ``0011_registers`` (OHS) and
-``0017_registers`` (whistleblowing) and ``0022_registers`` (board and training) create them.
+``0017_registers`` (whistleblowing), ``0022_registers`` (board and training) and
+``0023_regcomp`` (complaints, NPS answers, vulnerabilities, SLA settings) create them.
 """
 
 from __future__ import annotations
@@ -205,3 +206,91 @@ class TrainingRecord(Base):
     hours: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (UniqueConstraint("campaign_id", "person"),)
+
+
+class RegisterSla(Base):
+    """A register's SLA for one severity and state, as the workspace set it: how many hours a
+    row of that severity may stay in that state (complaints), or take to be fixed
+    (vulnerabilities, state ``to_fix``). Changing one is audit-logged."""
+
+    __tablename__ = "register_slas"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    register: Mapped[str] = mapped_column(String(24))
+    severity: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(24))
+    hours: Mapped[float] = mapped_column(Float)
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("register", "severity", "state"),)
+
+
+class Complaint(Base):
+    """A customer complaint from acceptance to closure; each state's entry time is kept, so
+    every state's SLA clock (and whether it was breached) can be read back."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    product_line: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))  # low | medium | high
+    description: Mapped[str] = mapped_column(Text, default="")
+    accepted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    processing_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    return_visit_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    filed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    state: Mapped[str] = mapped_column(String(24))
+    state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy reads it once)
+
+
+class NpsAnswer(Base):
+    """One customer's answer (0-10) to the would-you-recommend question of a survey."""
+
+    __tablename__ = "nps_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    segment: Mapped[str] = mapped_column(String(32))
+    answered_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class Vulnerability(Base):
+    """A product-security vulnerability from intake to its published advisory; the CVSS v3.1
+    base score fixes its severity, and each state's entry time is kept for the SLA."""
+
+    __tablename__ = "vulnerabilities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    product_line: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(24))  # researcher | internal | third_party_test
+    cvss_score: Mapped[float] = mapped_column(Float)
+    severity: Mapped[str] = mapped_column(String(16))  # none | low | medium | high | critical
+    title: Mapped[str] = mapped_column(Text, default="")
+    cve_id: Mapped[str] = mapped_column(String(32), default="")
+    intake_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    triage_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    fixing_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    fixed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    advisory_published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(24))
+    state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (SQLAlchemy reads it once)

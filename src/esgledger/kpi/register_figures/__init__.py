@@ -2,11 +2,13 @@
 them to :data:`esgledger.kpi.register_source.PROVIDERS` (once)."""
 
 from esgledger.kpi.register_figures.board import board_figures
+from esgledger.kpi.register_figures.complaints import complaint_figures, nps_figures
 from esgledger.kpi.register_figures.ohs import ohs_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.kpi.register_figures.training import training_figures
+from esgledger.kpi.register_figures.vulnerabilities import vulnerability_figures
 from esgledger.kpi.register_figures.whistle import whistle_figures
 from esgledger.kpi.register_source import PROVIDERS
 
@@ -18,6 +20,9 @@ for _provider in (
     whistle_figures,
     board_figures,
     training_figures,
+    complaint_figures,
+    nps_figures,
+    vulnerability_figures,
 ):
     if _provider not in PROVIDERS:
         PROVIDERS.append(_provider)
