@@ -27,9 +27,11 @@ from esgledger.api import (
 )
 from esgledger.api.body_limit import BodyLimit
 from esgledger.api.gate import RequestGate
+from esgledger.api.replay import Replay
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
 from esgledger.http_shared import errors
+from esgledger.ledger.change_watch import ChangeWatch
 from esgledger.ledger.db import Database
 from esgledger.settings import get_settings
 
@@ -70,6 +72,9 @@ def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
     _document_problems(app)
     errors.install(app)
     app.add_middleware(RequestGate, limit=get_settings().db_pool_size)
+    # outside the gate: a replayed answer needs no connection, so it never waits for one
+    watched = None if database.read_only else database.sqlite_path
+    app.add_middleware(Replay, watch=ChangeWatch(watched), prefix=PREFIX + "/")
     return app
 
 

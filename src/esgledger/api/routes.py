@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
+from esgledger.api.replay import replayable
 from esgledger.api.state_bodies import answer, state_body
 from esgledger.auth.permissions import require
 from esgledger.calc.resolution_notes import resolution_notes
@@ -30,6 +31,7 @@ from esgledger.ledger.entities import entity_dict, list_entities
 from esgledger.ledger.listing import ListParams, page_of_list, paginate
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.scope3_screening import screening_of
+from esgledger.ledger.state import ledger_state
 
 router = APIRouter()
 
@@ -165,7 +167,9 @@ def kpis(
             series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
         return series_readout(series)
 
-    return answer(request, state_body(session, ("kpis", year, years, boundary, area), build))
+    body = state_body(session, ("kpis", year, years, boundary, area), build)
+    replayable(request, ledger_state(session))  # the same bytes while the ledger is unchanged
+    return answer(request, body)
 
 
 @router.get(
