@@ -10,14 +10,17 @@ state check: twenty times the cost of the HTTP answer itself. Here, in front of 
 - a route that answers from state-bound data marks its 200 answer :func:`replayable`, naming
   the state its session read;
 - this middleware keeps that answer under (state, token, sign-in window, path and query),
-  and the SQLite data version seen when the request arrived as the state's version (the
+  and the version seen when the request arrived (SQLite's data version) as the state's (the
   session read the state after that, so while the version is unchanged the state is too);
 - a request arriving while the data version is unchanged, with a token and URL answered in
   this state and window, gets the kept answer (304 when its ``If-None-Match`` names the
   tag), exactly what the route would give, without a database connection or a thread.
 
-Anything else (another method, no token, PostgreSQL, a changed ledger, an unmarked route)
-takes the usual path. A write moves the data version, so the next read is a full one.
+On PostgreSQL the version is the state stamp itself, read on the watch's own connection
+(:class:`~esgledger.ledger.change_watch.PostgresWatch`): one statement and one worker
+thread instead of the whole stack. Anything else (another method, no token, a changed
+ledger, an unmarked route) takes the usual path. A write moves the version, so the next
+read is a full one.
 """
 
 from __future__ import annotations
@@ -27,16 +30,19 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esgledger.api.deps import TOKEN_CACHE_SECONDS
 from esgledger.api.state_bodies import matches
 from esgledger.auth.tokens import token_hash
-from esgledger.ledger.change_watch import ChangeWatch
+from esgledger.ledger.change_watch import ChangeWatch, PostgresWatch
 from esgledger.ledger.state import State
 from esgledger.ledger.state_cache import StateCache
 
+Watch = ChangeWatch | PostgresWatch
 MARK = "esg_replayable_state"  # key in the request's state (scope["state"])
 MAX_ANSWERS = 256
 
@@ -57,12 +63,14 @@ class Answer:
 class Replay:
     """ASGI middleware replaying kept answers of :func:`replayable` reads (see above)."""
 
-    def __init__(self, app: ASGIApp, watch: ChangeWatch, prefix: str):
+    def __init__(self, app: ASGIApp, watch: Watch, prefix: str):
         self.app = app
         self.watch = watch
         self.prefix = prefix
         self._answers: StateCache[Answer] = StateCache(MAX_ANSWERS)
-        self._seen: tuple[int, State] | None = None  # (data version, the state it names)
+        self._seen: tuple[Hashable, State] | None = None  # (version, the state it names)
+        self._asking: anyio.Semaphore | None = None
+        self._paths: set[str] = set()  # paths whose answers were marked replayable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -72,9 +80,12 @@ class Replay:
         if token is None or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
-        version = self.watch.version()
+        # only paths that answered replayable before are worth asking the watch about
+        version = await self._version() if scope["path"] in self._paths else None
         if version is None:
             await self.app(scope, receive, send)
+            if scope.get("state", {}).get(MARK) is not None:
+                self._paths.add(scope["path"])  # routes are few: the set stays small
             return
         window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
         where = (token_hash(token), window, scope["path"], scope.get("query_string", b""))
@@ -86,8 +97,23 @@ class Replay:
                 return
         await self._answer_and_keep(scope, receive, send, version, where)
 
+    async def _version(self) -> Hashable | None:
+        """The watch's version; a blocking watch (PostgreSQL) is asked on worker threads, as
+        many at once as it has connections, so waiting requests hold no thread."""
+        if not self.watch.blocking:
+            return self.watch.version()
+        if self._asking is None:  # made inside the running event loop
+            self._asking = anyio.Semaphore(self.watch.connections)
+        async with self._asking:
+            return await anyio.to_thread.run_sync(self.watch.version)
+
     async def _answer_and_keep(
-        self, scope: Scope, receive: Receive, send: Send, version: int, where: tuple[Any, ...]
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        version: Hashable,
+        where: tuple[Any, ...],
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []

@@ -7,8 +7,9 @@ every commit anywhere (the server's own pooled writers included) moves its versi
 that keep an answer per ledger state (:mod:`esgledger.api.replay`) ask the watcher first: an
 unchanged version means an unchanged ledger, so they need neither a session nor a query.
 
-PostgreSQL has no such counter: there the watcher answers None ("cannot tell") and readers
-take their usual path.
+PostgreSQL has no such counter: :class:`PostgresWatch` reads the state stamp itself (one
+statement, on connections of its own outside the app's pool, in autocommit so it always
+sees the newest commit). It blocks, so it runs on worker threads, a few checks at a time.
 """
 
 from __future__ import annotations
@@ -16,11 +17,21 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
+
+from sqlalchemy import create_engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from esgledger.ledger.state import read_stamp
 
 
 class ChangeWatch:
     """The data version of one SQLite file, read on a private read-only connection."""
+
+    blocking = False  # answers at once: ask it in the event loop
+    connections = 1
 
     def __init__(self, path: Path | None):
         self.path = path
@@ -50,3 +61,31 @@ class ChangeWatch:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+class PostgresWatch:
+    """The state stamp of a PostgreSQL workspace: it changes with every write (each leaves
+    an audit event), so an unchanged stamp is an unchanged ledger."""
+
+    blocking = True  # a round trip to the server: ask it on a worker thread
+    connections = 4  # asked by this many threads at once at most
+
+    def __init__(self, url: str):
+        self.engine = create_engine(
+            url,
+            pool_size=self.connections,
+            max_overflow=0,
+            pool_pre_ping=True,
+            isolation_level="AUTOCOMMIT",
+        )
+
+    def version(self) -> Any:
+        """The stamp now, or None when the server cannot be asked (the usual path says why)."""
+        try:
+            with Session(self.engine) as session:
+                return read_stamp(session)
+        except (SQLAlchemyError, OSError):  # only "cannot tell": the usual path says why
+            return None
+
+    def close(self) -> None:
+        self.engine.dispose()
