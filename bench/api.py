@@ -276,7 +276,8 @@ def drive(
         "ESG_REQUESTS": ",".join(f"{r}:{v}" for r, v in (versions or {}).items()),
         "ESG_VALUE_BASE": str(next(_runs) * VALUE_STRIDE),
     }
-    command = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{seconds:g}s"]
+    whole = max(1, round(seconds))  # wrk takes whole seconds only ("6.67s" is a usage error)
+    command = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{whole}s"]
     command += ["--timeout", "10s", "-s", str(LUA), server.base]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     server_before = _process_cpu_seconds(server.proc.pid)

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from esgledger.cli.main import app
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
+from esgledger.settings import reset_settings
 from tests.parallel import FileOrGroupScheduling, group_of, worker_name
 from tests.pg import LocalPostgres
 from tests.pg_pool import DatabasePool, admin_connection
@@ -35,6 +36,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> FileOrGroupScheduling | None:
     """With ``--dist loadgroup`` (scripts/test.sh): whole files, or whole groups, per worker."""
     return FileOrGroupScheduling(config, log) if config.getvalue("dist") == "loadgroup" else None
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings are read once per process (:func:`esgledger.settings.get_settings`): each test
+    starts from the environment as it is, and every ``monkeypatch.setenv``/``delenv`` of a
+    test is seen by the next ``get_settings()`` (an env var set another way needs
+    :func:`~esgledger.settings.reset_settings`)."""
+    reset_settings()
+    for name in ("setenv", "delenv"):
+        real = getattr(pytest.MonkeyPatch, name)
+
+        def then_reset(self: pytest.MonkeyPatch, *args: Any, _real: Any = real, **kw: Any) -> None:
+            _real(self, *args, **kw)
+            reset_settings()
+
+        monkeypatch.setattr(pytest.MonkeyPatch, name, then_reset)
+    yield
+    reset_settings()
 
 
 @dataclass(frozen=True)

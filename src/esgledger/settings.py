@@ -1,7 +1,14 @@
-"""The one settings object. Every setting has a name, a default and help, read from ``ESG_*``."""
+"""The one settings object. Every setting has a name, a default and help, read from ``ESG_*``.
+
+The environment is read once per process (:func:`get_settings`): building the object costs
+about a millisecond, and the server asks for a setting in every write and every page. Code
+that changes ``ESG_*`` variables at run time (``esg serve --workers``, tests) calls
+:func:`reset_settings` so the next call reads them again.
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Literal
 
 from pydantic import Field
@@ -147,5 +154,28 @@ class Settings(BaseSettings):
     )
 
 
+_current: Settings | None = None
+_reading = threading.Lock()
+
+
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings, read from the environment on first use (and after a reset)."""
+    current = _current
+    if current is not None:
+        return current
+    return _read()
+
+
+def _read() -> Settings:
+    global _current
+    with _reading:
+        if _current is None:
+            _current = Settings()  # an invalid variable raises here, each call, nothing kept
+        return _current
+
+
+def reset_settings() -> None:
+    """Forget the settings read so far: the next :func:`get_settings` reads the environment."""
+    global _current
+    with _reading:
+        _current = None

@@ -15,6 +15,7 @@ from typing import Any
 import anyio.to_thread
 import pytest
 
+from esgledger.api import replay
 from esgledger.auth.tokens import list_tokens, revoke_token
 from tests.api.conftest import YEAR, Api
 
@@ -37,12 +38,16 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def test_a_warm_authenticated_read_hops_to_a_worker_thread_once(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    most = 1 if api.client.app.state.db.dialect == "sqlite" else 3  # type: ignore[attr-defined]
-    for path in ("/me", f"/kpis?year={YEAR}&years=2"):
-        assert api.call("mia", "GET", path).status_code == 200  # warms the caches
+    monkeypatch.setattr(replay, "TOKEN_CACHE_SECONDS", 10**9)  # no new sign-in window midway
+    sqlite = api.client.app.state.db.dialect == "sqlite"  # type: ignore[attr-defined]
+    most = 1 if sqlite else 3
+    # a warm KPI read on SQLite is replayed before routing: no hop at all (test_replay.py)
+    for path, fewest in (("/me", 1), (f"/kpis?year={YEAR}&years=2", 0 if sqlite else 1)):
+        for _ in range(2):  # warms the caches (and teaches the replay the path)
+            assert api.call("mia", "GET", path).status_code == 200
         with hops(monkeypatch) as seen:
             assert api.call("mia", "GET", path).status_code == 200
-        assert 1 <= len(seen) <= most, (path, seen)
+        assert fewest <= len(seen) <= (0 if fewest == 0 else most), (path, seen)
 
 
 def test_a_revoked_token_is_refused_at_once_after_a_warm_read(api: Api) -> None:

@@ -28,9 +28,11 @@ from esgledger.api import (
 )
 from esgledger.api.body_limit import BodyLimit
 from esgledger.api.gate import RequestGate
+from esgledger.api.replay import Replay
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
 from esgledger.http_shared import errors
+from esgledger.ledger.change_watch import ChangeWatch, PostgresWatch
 from esgledger.ledger.db import Database
 from esgledger.settings import get_settings
 
@@ -72,7 +74,17 @@ def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
     _document_problems(app)
     errors.install(app)
     app.add_middleware(RequestGate, limit=get_settings().db_pool_size)
+    # outside the gate: a replayed answer needs no connection, so it never waits for one
+    app.state.change_watch = _watch(database)  # closed with the database (esgledger.server)
+    app.add_middleware(Replay, watch=app.state.change_watch, prefix=PREFIX + "/")
     return app
+
+
+def _watch(database: Database) -> ChangeWatch | PostgresWatch:
+    """What tells the replay of reads (:mod:`esgledger.api.replay`) the ledger changed."""
+    if database.dialect == "postgresql":
+        return PostgresWatch(database.url)
+    return ChangeWatch(None if database.read_only else database.sqlite_path)
 
 
 def _document_problems(app: FastAPI) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
-from esgledger.api.state_bodies import answer, state_body
+from esgledger.api.replay import replayable
+from esgledger.api.state_bodies import ItemBytes, answer, json_with_list, state_bytes
 from esgledger.auth.permissions import require
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
@@ -23,13 +24,15 @@ from esgledger.checks.finding_list import SORT_KEYS as FINDING_SORT
 from esgledger.checks.finding_list import matches as finding_matches
 from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.kpi.cache import cached_kpi_series
-from esgledger.kpi.readout import series_readout
+from esgledger.kpi.readout import Readouts, series_readout
 from esgledger.ledger.activities import activity_dict, activity_query
 from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_boundaries
 from esgledger.ledger.entities import entity_dict, list_entities
 from esgledger.ledger.listing import ListParams, page_of_list, paginate
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.scope3_screening import screening_of
+from esgledger.ledger.state import ledger_state
+from esgledger.ledger.state_cache import StateCache
 
 router = APIRouter()
 
@@ -45,6 +48,8 @@ ACTIVITY_SORT: dict[str, ColumnElement[Any]] = {
     "entity": ActivityRecord.entity_id,
     "activity": ActivityRecord.activity,
 }
+_readouts: StateCache[Readouts] = StateCache(16)  # per KPI question: the last rows read out
+_row_bytes: StateCache[ItemBytes] = StateCache(16)  # … and their JSON
 RUN_LIST_KEYS = ("run_id", "year", "boundary", "profile", "created_at", "input_digest", "totals")
 
 
@@ -159,13 +164,19 @@ def kpis(
 ) -> Response:
     require(user, "kpis.read")
 
-    def build() -> dict[str, Any]:
+    question = (year, years, boundary, area)
+
+    def build() -> bytes:
         series = cached_kpi_series(session, year, years=years, boundary=boundary)
         if area:
             series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
-        return series_readout(series)
+        # the rows a write left alone keep their readout and their JSON from the last body
+        readout = series_readout(series, _readouts.get(question, dict))
+        return json_with_list(readout, "kpis", _row_bytes.get(question, dict))
 
-    return answer(request, state_body(session, ("kpis", year, years, boundary, area), build))
+    body = state_bytes(session, ("kpis", *question), build)
+    replayable(request, ledger_state(session))  # the same bytes while the ledger is unchanged
+    return answer(request, body)
 
 
 @router.get(

@@ -41,6 +41,37 @@ def state_body(session: Session, key: tuple[Hashable, ...], build: Callable[[], 
     return _bodies.get((ledger_state(session), *key), lambda: encoded(json_bytes(build())))
 
 
+def state_bytes(session: Session, key: tuple[Hashable, ...], build: Callable[[], bytes]) -> Body:
+    """:func:`state_body` for a ``build`` that encodes the body itself."""
+    return _bodies.get((ledger_state(session), *key), lambda: encoded(build()))
+
+
+ItemBytes = dict[int, tuple[Any, bytes]]  # id(item) → (item, its JSON)
+
+
+def json_with_list(data: dict[str, Any], key: str, kept: ItemBytes) -> bytes:
+    """:func:`~esgledger.api.deps.json_bytes` of ``data``, the items of the list
+    ``data[key]`` encoded once per item object: an item that is the very same object in
+    ``kept`` (the JSON of the last body of the same question) reuses its bytes. The JSON
+    encoder writes a dict as ``{k: v, …}`` and a list as ``[a, b, …]`` with these same
+    separators, so the pieces joined are the bytes of the whole. ``kept`` is replaced by
+    this list's items."""
+    before = dict(kept)
+    items: list[bytes] = []
+    for item in data[key]:
+        hit = before.get(id(item))
+        items.append(hit[1] if hit is not None and hit[0] is item else json_bytes(item))
+    kept.clear()
+    kept.update((id(i), (i, b)) for i, b in zip(data[key], items, strict=True))
+    parts = [
+        json_bytes(name)
+        + b": "
+        + (b"[" + b", ".join(items) + b"]" if name == key else json_bytes(value))
+        for name, value in data.items()
+    ]
+    return b"{" + b", ".join(parts) + b"}"
+
+
 def matches(if_none_match: str | None, etag: str) -> bool:
     """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, RFC 9110 13.1.2)."""
     if not if_none_match:

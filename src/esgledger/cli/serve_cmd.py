@@ -9,7 +9,7 @@ import typer
 
 from esgledger.cli.common import DbOption, db_target
 from esgledger.cli.output import console
-from esgledger.settings import get_settings
+from esgledger.settings import get_settings, reset_settings
 
 
 def serve(
@@ -42,6 +42,7 @@ def serve(
         return
     # Each worker process builds its own app from the environment.
     os.environ["ESG_DATABASE_URL"] = target
+    reset_settings()
     uvicorn.run(
         "esgledger.server:app_from_settings", factory=True, host=host, port=port,
         workers=workers, **forwarded,

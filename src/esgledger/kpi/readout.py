@@ -156,9 +156,26 @@ def row_readout(
     }
 
 
-def series_readout(series: dict[str, Any]) -> dict[str, Any]:
-    """A whole series with :func:`row_readout` applied to every row."""
+Readouts = dict[int, tuple[dict[str, Any], dict[str, Any]]]  # id(row) → (row, its readout)
+
+
+def series_readout(series: dict[str, Any], kept: Readouts | None = None) -> dict[str, Any]:
+    """A whole series with :func:`row_readout` applied to every row.
+
+    ``kept`` holds the readouts of an earlier series of the same question (same years and
+    rows shown): a row that is the very same object there (the KPI cache reuses the rows a
+    write cannot move, and a derived row is rebuilt whenever one of its inputs is) has the
+    same readout, and is not read out again. ``kept`` is replaced by this series' readouts.
+    """
     years = [str(y) for y in series["years"]]
     group = [r for r in series["kpis"] if not r["dims"]]
     inputs = {y: {r["metric"]: (r["name"], r["figures"][y]) for r in group} for y in years}
-    return {**series, "kpis": [row_readout(r, years, inputs) for r in series["kpis"]]}
+    before = dict(kept or {})
+    out = []
+    for row in series["kpis"]:
+        hit = before.get(id(row))
+        out.append(hit[1] if hit is not None and hit[0] is row else row_readout(row, years, inputs))
+    if kept is not None:
+        kept.clear()
+        kept.update((id(r), (r, o)) for r, o in zip(series["kpis"], out, strict=True))
+    return {**series, "kpis": out}

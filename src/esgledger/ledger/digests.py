@@ -25,11 +25,14 @@ memory stays flat.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Select, String, Table, select, true
+from sqlalchemy import Column, ColumnElement, String, Table, select, true
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from esgledger.ledger.archive_format import CHUNK, column_kind
@@ -197,45 +200,82 @@ def take_pending(session: Session) -> list[str]:
 
 def digest(session: Session, scope: str) -> dict[str, Any]:
     """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now."""
-    kind, args = _parse(scope)
+    kind, _ = _parse(scope)
     tables: dict[str, list[Any]] = {}
-    for part in KINDS[kind]:
-        table = Base.metadata.tables[part.table]
+    dialect = session.connection().dialect
+    for index, part in enumerate(KINDS[kind]):
         sha, count = hashlib.sha256(), 0
-        columns = [table.c[c] for c in part.columns] or covered_columns(table)
-        for rows, data in _chunks(session, table, columns, part.where(table, args)):
+        for rows, data in _chunks(session, part_query(dialect, scope, index)):
             sha.update(data)
             count += rows
-        tables[table.name] = [count, sha.hexdigest()]
+        tables[part.table] = [count, sha.hexdigest()]
     return {"scope": scope, "tables": tables}
+
+
+@dataclass(frozen=True)
+class PartQuery:
+    """The SQL reading one part of a scope (values inlined) and its columns' kinds."""
+
+    sql: str
+    kinds: list[str]
+
+
+_queries: OrderedDict[tuple[str, str, int], PartQuery] = OrderedDict()
+_queries_lock = threading.Lock()
+MAX_QUERIES = 512
+
+
+def part_query(dialect: Dialect, scope: str, index: int) -> PartQuery:
+    """The query of part ``index`` of ``scope``, compiled once per dialect and scope.
+
+    A data request's every write digests ``batch:none`` (20 tables): compiling those
+    statements afresh each time cost more than running them. The text depends only on the
+    dialect, the scope and the schema, so it is kept (the least recently used dropped).
+    """
+    key = (dialect.name, scope, index)
+    with _queries_lock:
+        kept = _queries.get(key)
+        if kept is not None:
+            _queries.move_to_end(key)
+            return kept
+    made = build_part_query(dialect, scope, index)
+    with _queries_lock:
+        _queries[key] = made
+        while len(_queries) > MAX_QUERIES:
+            _queries.popitem(last=False)
+    return made
+
+
+def build_part_query(dialect: Dialect, scope: str, index: int) -> PartQuery:
+    """:func:`part_query` without the cache: the statement built and compiled afresh."""
+    kind, args = _parse(scope)
+    part = KINDS[kind][index]
+    table = Base.metadata.tables[part.table]
+    columns = [table.c[c] for c in part.columns] or covered_columns(table)
+    postgres = dialect.name == "postgresql"
+    order = [
+        c.collate("C") if postgres and isinstance(c.type, String) else c
+        for c in table.primary_key.columns
+    ]
+    stmt = select(*columns).where(part.where(table, args)).order_by(*order)
+    # The statement's only parameters are ids and years (integers), so they are inlined.
+    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return PartQuery(sql, [column_kind(c.type) for c in columns])
 
 
 def covered_columns(table: Table) -> list[Column[Any]]:
     return [c for c in table.columns if c.name not in MUTABLE_COLUMNS]
 
 
-def _chunks(
-    session: Session, table: Table, columns: list[Column[Any]], where: ColumnElement[bool]
-) -> Iterator[tuple[int, bytes]]:
+def _chunks(session: Session, query: PartQuery) -> Iterator[tuple[int, bytes]]:
     """(row count, canonical bytes) per ``CHUNK`` rows, in primary-key order."""
-    kinds = [column_kind(c.type) for c in columns]
-    postgres = session.get_bind().dialect.name == "postgresql"
-    order = [
-        c.collate("C") if postgres and isinstance(c.type, String) else c
-        for c in table.primary_key.columns
-    ]
-    stmt = select(*columns).where(where).order_by(*order)
-    for rows in _driver_rows(session, stmt):
-        yield len(rows), rows_text(kinds, rows).encode()
+    for rows in _driver_rows(session, query.sql):
+        yield len(rows), rows_text(query.kinds, rows).encode()
 
 
-def _driver_rows(session: Session, stmt: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
-    """The driver's own tuples, ``CHUNK`` at a time: no per-value conversions, no Row objects.
-
-    The statement's only parameters are ids and years (integers), so they are inlined.
-    """
+def _driver_rows(session: Session, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The driver's own tuples, ``CHUNK`` at a time: no per-value conversions, no Row objects."""
     conn = session.connection()
-    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     driver = conn.connection.driver_connection
     postgres = conn.dialect.name == "postgresql"
     # A named (server-side) cursor on PostgreSQL: memory stays flat however many rows match.

@@ -37,7 +37,8 @@ def install(engine: Engine) -> None:
         conn.info.pop(STAMP, None)
 
 
-def _read_stamp(session: Session) -> State:
+def read_stamp(session: Session) -> State:
+    """The stamp read afresh, one statement (no kept value consulted)."""
     newest = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     parts = (
         newest.with_only_columns(AuditEvent.id).scalar_subquery(),
@@ -79,9 +80,9 @@ def ledger_state(session: Session) -> State:
         if known is not None and known[0] == version:
             state: State = known[1]
         else:
-            state = _read_stamp(session)
+            state = read_stamp(session)
             conn.info[STAMP] = (version, state)
     else:
-        state = _read_stamp(session)
+        state = read_stamp(session)
     session.info[STAMP] = state
     return state

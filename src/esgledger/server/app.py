@@ -26,6 +26,7 @@ def create_app(db_target: str) -> FastAPI:
         previews = getattr(app.state, "previews", None)  # the web's report preview jobs
         if previews is not None:
             previews.close()
+        app.state.change_watch.close()  # the API's own connection for the replay of reads
         database.dispose()
 
     app = create_api(database, lifespan)

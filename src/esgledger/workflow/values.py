@@ -1,7 +1,9 @@
 """Entering values for data requests, one by one or from an uploaded file.
 
 Both paths validate through :func:`esgledger.ingest.kpis.validate_kpis`, the very function
-``esg import kpis`` uses, so a value refused there is refused here with the same words. The
+``esg import kpis`` uses, so a value refused there is refused here with the same words (a
+plainly written valid value is accepted by :func:`esgledger.ingest.kpi_row.plain_kpi_row`,
+which gives the same row without building a table). The
 value is stored as a :class:`KpiValue` with the same rules as ``import_kpis``:
 
 - no current value for the key: a new value;
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, can
 from esgledger.errors import Conflict, ImportRejected, InvalidInput, Problem
+from esgledger.ingest.kpi_row import plain_kpi_row
 from esgledger.ingest.kpis import validate_kpis
 from esgledger.ingest.readers import Table, read_table
 from esgledger.kpi.figures import parse_dims
@@ -93,6 +96,9 @@ def validate_one(req: DataRequest, cells: dict[str, str]) -> dict[str, Any]:
         **parse_dims(req.dims),
         **cells,
     }
+    plain = plain_kpi_row(data, known_entities={req.entity_id})
+    if plain is not None:  # certainly valid: no one-row table needed
+        return plain
     frame = pl.DataFrame({k: [v] for k, v in data.items()}, schema=dict.fromkeys(data, pl.Utf8))
     try:
         rows = validate_kpis(Table(frame, f"request {req.id}", ""), known_entities={req.entity_id})

@@ -1,0 +1,159 @@
+"""Answers of state-bound reads replayed while the ledger is unchanged, before any routing.
+
+A read such as ``GET /api/v1/kpis`` answers the same bytes to the same token for as long as
+the ledger's state (:mod:`esgledger.ledger.state`) is the same: its body is kept per state
+already (:mod:`esgledger.api.state_bodies`), and the token's sign-in is kept per state and a
+ten-second window (:func:`esgledger.api.deps.authenticate_cached`). What remained per
+request was the framework's routing and dependencies, a session, a worker thread and the
+state check: twenty times the cost of the HTTP answer itself. Here, in front of all that:
+
+- a route that answers from state-bound data marks its 200 answer :func:`replayable`, naming
+  the state its session read;
+- this middleware keeps that answer under (state, token, sign-in window, path and query),
+  and the version seen when the request arrived (SQLite's data version) as the state's (the
+  session read the state after that, so while the version is unchanged the state is too);
+- a request arriving while the data version is unchanged, with a token and URL answered in
+  this state and window, gets the kept answer (304 when its ``If-None-Match`` names the
+  tag), exactly what the route would give, without a database connection or a thread.
+
+On PostgreSQL the version is the state stamp itself, read on the watch's own connection
+(:class:`~esgledger.ledger.change_watch.PostgresWatch`): one statement and one worker
+thread instead of the whole stack. Anything else (another method, no token, a changed
+ledger, an unmarked route) takes the usual path. A write moves the version, so the next
+read is a full one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from esgledger.api.deps import TOKEN_CACHE_SECONDS
+from esgledger.api.state_bodies import matches
+from esgledger.auth.tokens import token_hash
+from esgledger.ledger.change_watch import ChangeWatch, PostgresWatch
+from esgledger.ledger.state import State
+from esgledger.ledger.state_cache import StateCache
+
+Watch = ChangeWatch | PostgresWatch
+MARK = "esg_replayable_state"  # key in the request's state (scope["state"])
+MAX_ANSWERS = 256
+
+
+def replayable(request: Request, state: State) -> None:
+    """Mark this request's 200 answer as a function of ``state``, the token and the URL
+    alone, to be replayed while the ledger stays in that state."""
+    setattr(request.state, MARK, state)
+
+
+@dataclass(frozen=True)
+class Answer:
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: str | None
+
+
+class Replay:
+    """ASGI middleware replaying kept answers of :func:`replayable` reads (see above)."""
+
+    def __init__(self, app: ASGIApp, watch: Watch, prefix: str):
+        self.app = app
+        self.watch = watch
+        self.prefix = prefix
+        self._answers: StateCache[Answer] = StateCache(MAX_ANSWERS)
+        self._seen: tuple[Hashable, State] | None = None  # (version, the state it names)
+        self._asking: anyio.Semaphore | None = None
+        self._paths: set[str] = set()  # paths whose answers were marked replayable
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        token = _bearer(scope)
+        if token is None or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        # only paths that answered replayable before are worth asking the watch about
+        version = await self._version() if scope["path"] in self._paths else None
+        if version is None:
+            await self.app(scope, receive, send)
+            if scope.get("state", {}).get(MARK) is not None:
+                self._paths.add(scope["path"])  # routes are few: the set stays small
+            return
+        window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
+        where = (token_hash(token), window, scope["path"], scope.get("query_string", b""))
+        seen = self._seen
+        if seen is not None and seen[0] == version:
+            kept = self._answers.peek((seen[1], *where))
+            if kept is not None:
+                await _send(kept, scope, send)
+                return
+        await self._answer_and_keep(scope, receive, send, version, where)
+
+    async def _version(self) -> Hashable | None:
+        """The watch's version; a blocking watch (PostgreSQL) is asked on worker threads, as
+        many at once as it has connections, so waiting requests hold no thread."""
+        if not self.watch.blocking:
+            return self.watch.version()
+        if self._asking is None:  # made inside the running event loop
+            self._asking = anyio.Semaphore(self.watch.connections)
+        async with self._asking:
+            return await anyio.to_thread.run_sync(self.watch.version)
+
+    async def _answer_and_keep(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        version: Hashable,
+        where: tuple[Any, ...],
+    ) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+        whole = True
+
+        async def keeping(message: Message) -> None:
+            nonlocal start, whole
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                whole = whole and (len(chunks) == 1 or not message.get("more_body", False))
+            await send(message)
+
+        await self.app(scope, receive, keeping)
+        state = scope.get("state", {}).get(MARK)
+        if state is None or start is None or start["status"] != 200 or not whole:
+            return
+        headers = list(start.get("headers", []))
+        etag = next((v.decode("latin-1") for k, v in headers if k.lower() == b"etag"), None)
+        key: Hashable = (state, *where)
+        self._answers.get(key, lambda: Answer(headers, b"".join(chunks), etag))
+        self._seen = (version, state)
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token if scheme.lower() == "bearer" and token.strip() else None
+    return None
+
+
+async def _send(answer: Answer, scope: Scope, send: Send) -> None:
+    if answer.etag is not None:
+        wanted = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if wanted is not None and matches(wanted.decode("latin-1"), answer.etag):
+            headers = [(b"etag", answer.etag.encode("latin-1"))]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+    await send({"type": "http.response.start", "status": 200, "headers": answer.headers})
+    await send({"type": "http.response.body", "body": answer.body})

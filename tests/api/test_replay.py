@@ -1,0 +1,82 @@
+"""Issue #14, "reads far from the floor": on SQLite a warm KPI read is answered before any
+routing, from the answer kept for the ledger's state, the token and the URL, while nothing
+was committed (``PRAGMA data_version`` on a private connection). These tests hold that the
+replayed answer is the route's own to the byte and header, takes no database connection
+and no worker thread, and is never given after a change, to another token, or to a token
+whose user lost the right. On PostgreSQL the check is the state stamp, read on a connection
+of the replay's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from esgledger.api import replay
+from esgledger.auth.users import set_active
+from esgledger.ledger.kpis import import_kpis
+from tests.api.conftest import YEAR, Api, problem
+from tests.api.test_read_statements import statements
+from tests.api.test_read_thread_hops import hops
+
+KPIS = f"/kpis?year={YEAR}&years=2"
+
+
+def _sqlite(api: Api) -> bool:
+    return api.db.dialect == "sqlite"
+
+
+def test_a_replayed_read_is_the_routes_answer_without_database_or_thread(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replay, "TOKEN_CACHE_SECONDS", 10**9)  # no new sign-in window midway
+    assert api.call("mia", "GET", KPIS).status_code == 200  # the path answers replayable
+    full = api.call("mia", "GET", KPIS)
+    assert full.status_code == 200
+    with statements(api) as seen, hops(monkeypatch) as threads:
+        again = [api.call("mia", "GET", KPIS) for _ in range(3)]
+    for answer in again:
+        assert answer.status_code == 200 and answer.content == full.content
+        assert answer.headers.items() == full.headers.items()  # security headers included
+    assert seen == []  # not a statement on the app's connections
+    # SQLite: the data version, asked in the event loop; PostgreSQL: the state stamp, asked
+    # on the watch's own connection, one worker-thread hop per read
+    assert threads == ([] if _sqlite(api) else ["version"] * 3)
+
+
+def test_a_replayed_read_answers_304_to_its_own_tag(api: Api) -> None:
+    tag = api.call("mia", "GET", KPIS).headers["etag"]
+    for _ in range(2):
+        unchanged = api.client.get("/api/v1" + KPIS, headers={
+            **api.headers("mia"), "If-None-Match": f'W/"other", {tag}'})  # fmt: skip
+        assert unchanged.status_code == 304 and unchanged.content == b""
+        assert unchanged.headers["etag"] == tag
+        assert "content-length" not in unchanged.headers
+        assert unchanged.headers["x-frame-options"] == "DENY"
+
+
+def test_an_answer_is_kept_per_token_and_url(api: Api) -> None:
+    assert api.call("mia", "GET", KPIS).status_code == 200
+    problem(api.call("resi", "GET", KPIS), 403)  # a respondent may not read KPIs
+    problem(api.call(None, "GET", KPIS), 401)
+    wrong = api.client.get("/api/v1" + KPIS, headers={"Authorization": "Bearer esg_nope"})
+    problem(wrong, 401)
+    energy = api.call("mia", "GET", KPIS + "&area=energy")
+    assert {k["area"] for k in energy.json()["kpis"]} == {"energy"}
+    assert api.call("mia", "GET", KPIS).content != energy.content
+
+
+def test_a_commit_from_anywhere_ends_the_replay(api: Api, tmp_path: Path) -> None:
+    before = api.call("mia", "GET", KPIS)
+    path = tmp_path / "k.csv"
+    path.write_text(
+        f"entity,year,metric,value,unit\nHQ,{YEAR},packaging.plastics,77.5,t\n", encoding="utf-8"
+    )
+    import_kpis(api.db, path, actor="ada")  # another engine: another connection commits
+    after = api.call("mia", "GET", KPIS)
+    assert after.headers["etag"] != before.headers["etag"]
+    [row] = [k for k in after.json()["kpis"] if k["metric"] == "packaging.plastics" and not k["dims"]]  # fmt: skip
+    assert row["values"][str(YEAR)] == 77.5
+    with api.db.write() as session:
+        set_active(session, "mia", False, actor="ada")
+    problem(api.call("mia", "GET", KPIS), 401)  # the kept answer is not given to her now
