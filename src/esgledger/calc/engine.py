@@ -41,7 +41,7 @@ WORKERS = max(2, min(os.cpu_count() or 1, 8))  # ≥ 2: factor resolution overla
 class EngineOutput:
     results: pl.DataFrame
     unresolved: pl.DataFrame
-    totals: dict[str, float]
+    totals: dict[str, float | None]  # Scope 3: None when no row gives it
     by_entity: dict[str, dict[str, float]]
     by_gas: dict[str, float] = field(default_factory=dict)
     factors_used: list[str] = field(default_factory=list)
@@ -49,6 +49,7 @@ class EngineOutput:
     excess_instruments: list[str] = field(default_factory=list)
     by_activity: dict[str, dict[str, float]] = field(default_factory=dict)
     scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
+    instruments: dict[str, Any] = field(default_factory=dict)  # set by calc.instruments
     contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
     per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
 
@@ -94,7 +95,7 @@ def compute(
     return EngineOutput(
         result_rows,
         unresolved_rows,
-        totals,
+        dict[str, float | None](totals),
         by_entity,
         by_gas,
         used,

@@ -50,6 +50,7 @@ def scope3_section(session: Session, year: int) -> dict[str, Any] | None:
         "answers": ";".join(ANSWERS),
         "run": run.id,
         "total": _tonnes(total),
+        "total_reason": None if total is not None else stored.get("total_reason"),
         "incomplete": bool(stored.get("incomplete")),
         "screened": any(block.get("screening") for block in by_category.values()),
         "rows": rows,

@@ -58,10 +58,11 @@ class Scope3Output:
     lines: list[dict[str, Any]]  # one per (row group × method), with factors and the rule
     unresolved: pl.DataFrame  # one row per activity record no method could compute
     by_category: dict[str, dict[str, Any]]
-    total_tco2e: float
+    total_tco2e: float | None  # None: no row could be computed (``total_reason`` says why)
     incomplete: bool
     factors_used: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)  # screened relevant, no figure
+    total_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +180,27 @@ def finish_scope3(
     unresolved = _unresolved(bad)
     by_category, incomplete = _categories(lines, bad, library, left_out)
     gaps = apply_screening(by_category, screening or []) if screening else []
-    total = math.fsum(line["tco2e"] for line in lines if line["used"])
+    used_lines = [line for line in lines if line["used"]]
+    total = math.fsum(line["tco2e"] for line in used_lines) if used_lines else None
     used = sorted({f for line in lines for f in line["factor_ids"]})
-    return Scope3Output(lines, unresolved, by_category, total, incomplete or bool(gaps), used, gaps)
+    return Scope3Output(
+        lines,
+        unresolved,
+        by_category,
+        total,
+        incomplete or bool(gaps),
+        used,
+        gaps,
+        None if used_lines else _no_total_reason([*bad, *left_out]),
+    )
+
+
+def _no_total_reason(bad: Unresolvable) -> str:
+    """Why a run has no Scope 3 figure at all: a sum of no computed row is not a zero."""
+    rows = sum(len(ids) for ids, *_ in bad)
+    if not rows:
+        return "not available: no Scope 3 activity rows in the run"
+    return f"not available: no Scope 3 row could be computed ({rows} rows unresolved)"
 
 
 def _line(
