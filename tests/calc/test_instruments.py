@@ -150,3 +150,5 @@ def test_renewable_electricity_counts_qualifying_instruments_only(ws: Workspace)
     figures = {k["metric"]: k["figures"]["2024"] for k in out["kpis"] if not k["dims"]}
     assert figures["energy.electricity.green_certificates"]["value"] == pytest.approx(200)
     assert figures["energy.electricity.renewable"]["value"] == pytest.approx(200)
+    ppa = figures["energy.electricity.ppa"]  # no PPA rows: no figure, not 0
+    assert (ppa["value"], ppa["status"]) == (None, "missing")

@@ -33,6 +33,7 @@ from esgledger.calc.options import RunOptions
 from esgledger.calc.resolve import Resolver
 from esgledger.calc.results import results, unresolved
 from esgledger.calc.rollup import Contribution, accumulate, contributions
+from esgledger.catalog import activity_types
 
 WORKERS = max(2, min(os.cpu_count() or 1, 8))  # ≥ 2: factor resolution overlaps row passes
 
@@ -57,7 +58,13 @@ class EngineOutput:
 def compute(
     activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
 ) -> EngineOutput:
-    """Every result row, the unresolved activities, and totals rolled up with member shares."""
+    """Every result row, the unresolved activities, and totals rolled up with member shares.
+
+    Rows of Scope 3 activity types (purchases, travel, freight, waste, products sold) give
+    no energy and no Scope 1/2 figure: they are left to ``calc.scope3`` before any coding, so
+    a year of millions of purchase lines, each with its own attributes, costs this pass
+    nothing."""
+    activities = _scope12_rows(activities)
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     builder = CoefficientBuilder(
         resolver,
@@ -104,3 +111,10 @@ def compute(
         by_activity,
         contributions=items,
     )
+
+
+def _scope12_rows(activities: pl.DataFrame) -> pl.DataFrame:
+    """The rows of activity types outside Scope 3 (the frame itself when there are none)."""
+    present = activities["activity"].unique().to_list()
+    scope3 = [a for a in present if (kind := activity_types().get(a)) and kind.scope == 3]
+    return activities.filter(~pl.col("activity").is_in(scope3)) if scope3 else activities

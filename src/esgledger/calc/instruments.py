@@ -132,19 +132,22 @@ def merge_instruments(out: EngineOutput, review: InstrumentReview, entities: pl.
         return
     out.instruments = review.stored()
     shares = dict(entities.select("entity_id", "share").iter_rows())
+    present = {r["activity"] for r in (*review.qualifying, *review.rejected)}
+    keys = [QUALIFYING[a] for a in INSTRUMENTS if a in present]  # no rows: no figure, not 0
     per_entity: dict[str, dict[str, float]] = {}
     for q in sorted(review.qualifying, key=lambda q: (q["entity_id"], q["activity_id"])):
-        figures = per_entity.setdefault(q["entity_id"], dict.fromkeys(QUALIFYING.values(), 0.0))
+        figures = per_entity.setdefault(q["entity_id"], dict.fromkeys(keys, 0.0))
         figures[QUALIFYING[q["activity"]]] += q["mwh"]
-    for key in QUALIFYING.values():
-        out.totals[key] = 0.0
+    totals = dict.fromkeys(keys, 0.0)
     for entity, figures in sorted(per_entity.items()):
         out.by_entity.setdefault(entity, dict.fromkeys(TOTAL_KEYS, 0.0)).update(figures)
         for key, mwh in figures.items():
-            total = out.totals[key] or 0.0
-            out.totals[key] = total + mwh * shares.get(entity, 1.0)
-    for activity, key in QUALIFYING.items():
-        out.by_activity.setdefault(activity, {})[key] = out.totals[key] or 0.0
+            totals[key] += mwh * shares.get(entity, 1.0)
+    out.totals.update(totals)
+    for activity in sorted(present):
+        out.by_activity.setdefault(activity, {})[QUALIFYING[activity]] = totals[
+            QUALIFYING[activity]
+        ]
     out.by_activity = dict(sorted(out.by_activity.items()))
 
 
