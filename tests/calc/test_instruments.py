@@ -152,3 +152,20 @@ def test_renewable_electricity_counts_qualifying_instruments_only(ws: Workspace)
     assert figures["energy.electricity.renewable"]["value"] == pytest.approx(200)
     ppa = figures["energy.electricity.ppa"]  # no PPA rows: no figure, not 0
     assert (ppa["value"], ppa["status"]) == (None, "missing")
+
+
+def test_explain_of_a_recomputed_run_leaves_a_failing_instrument_out(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESG_CALC_LINEAGE_ROWS", "0")  # the run stores no result rows
+    ws.load(
+        [
+            _row("SZ", "electricity.purchased", 1000),
+            _row("SZ", CERT, 200, **{**GOOD, "market": "VN"}),
+        ]
+    )
+    run = str(ws.calc()["run_id"])
+    args = ("calc", "explain", "--run", run, "--entity", "SZ", "--metric", "scope2_market")
+    explained = json.loads(ws.cli(*args, "--json").stdout)
+    assert [r["covered_by_instruments"] for r in explained["rows"]] == [0.0]
+    assert sum(r["value"] for r in explained["rows"]) == pytest.approx(1000 * SOUTH_2022, rel=1e-12)

@@ -66,11 +66,9 @@ class EntityFigures:
                 run = latest_run(self.session, self.year, scope.code)
                 self._runs[scope.code] = stored_totals(run.totals)["by_entity"] if run else {}
             key = metric.calc_key.removeprefix("calc:")
-            # a figure only some entities have (qualifying instruments) is absent elsewhere
-            runs = self._runs[scope.code]
-            if runs and not any(key in v for v in runs.values()):
-                return None
-            return {e: v[key] for e, v in runs.items() if key in v}, scope
+            # a figure only some entities have (qualifying instruments) is absent elsewhere,
+            # as an activity type's sum is for entities without its rows
+            return {e: v[key] for e, v in self._runs[scope.code].items() if key in v}, scope
         return None
 
 
