@@ -71,7 +71,11 @@ def test_most_specific_region_and_certificates(calc) -> None:
     )
     south_2022 = 0.3869  # the 2022 edition: the latest published by the cut-off 2025-04-30
     assert out["totals"]["scope2_location_tco2e"] == pytest.approx(1000 * south_2022, rel=1e-12)
-    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(800 * south_2022, rel=1e-12)
+    # a certificate without its attributes cannot show the Scope 2 Quality Criteria: it
+    # covers nothing (test_instruments has the qualifying one covering 200 MWh)
+    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(1000 * south_2022, rel=1e-12)
+    [rejected] = out["scope2_instruments"]["rejected"]
+    assert [f["criterion"] for f in rejected["failed"]] == [1, 2, 3, 3, 4, 5]
     assert out["totals"]["energy_indirect_tce"] == pytest.approx(122.9)
 
 

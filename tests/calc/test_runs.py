@@ -15,7 +15,17 @@ ENTITIES = [
     ["SZ", "Shenzhen plant", "GRP", "CN", "CN-GD", "site"],
     ["VN1", "Vietnam plant", "GRP", "VN", "", "legal_entity"],
 ]
-HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use"]
+# a certificate's attributes that meet the Scope 2 Quality Criteria (calc.instruments)
+CERTIFICATE = {
+    "energy_source": "wind",
+    "vintage": "2024",
+    "market": "CN",
+    "tracking_system": "national register",
+    "certificate_ids": "GEC-1",
+    "retired": "yes",
+}
+HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use", *CERTIFICATE]
+NO_CERTIFICATE = [""] * len(CERTIFICATE)
 
 
 @pytest.fixture
@@ -40,9 +50,9 @@ def ws(cli: Cli, tmp_path: Path) -> Cli:
             ["VN1", start, end, "electricity.purchased", 333_333.3 + month, "kWh", ""],
             ["VN1", start, end, "fuel.lpg", 0.77 * month, "t", "stationary"],
         ]
-    rows.append(
-        ["SZ", "2024-01-01", "2024-12-31", "certificate.renewable_electricity", 20_000, "MWh", ""]
-    )
+    rows = [[*r, *NO_CERTIFICATE] for r in rows]
+    certificate = ["SZ", "2024-01-01", "2024-12-31", "certificate.renewable_electricity"]
+    rows.append([*certificate, 20_000, "MWh", "", *CERTIFICATE.values()])
     cli("import", "activities", str(write_csv(tmp_path / "a.csv", HEADER, rows)))
     cli(
         "boundary",

@@ -32,6 +32,9 @@ ENGINE_KEYS = {
     "scope2_location_tco2e": "tCO2e",
     "scope2_market_tco2e": "tCO2e",
     "scope3_tco2e": "tCO2e",
+    # certificates and PPAs meeting the Scope 2 Quality Criteria (#15)
+    "certificates_qualifying_mwh": "MWh",
+    "ppas_qualifying_mwh": "MWh",
 }
 SCOPE3_CATEGORIES = {f"cat{n}" for n in range(1, 16)}  # ``scope3_tco2e@cat11`` (#15)
 # The 21 SZSE Guideline No.17 topics as spec/README.md translates them.

@@ -50,6 +50,8 @@ def test_a_boundary_change_explains_a_jump_shown_like_for_like(ws: Workspace) ->
             ("SZ1", 2025, "certificate.renewable_electricity", 300, "MWh"),  # +200 % like-for-like
         ]
     )
+    ws.calc(2024)  # the certificates that count are those the runs found qualifying
+    ws.calc(2025)
     jumps = {f.metrics[0]: f for f in only(ws.check(2025, claims={}), "yoy.jump")}
     purchased = jumps["energy.electricity.purchased"]
     assert purchased.severity == "warning"

@@ -17,6 +17,7 @@ from typing import Any
 
 from esgledger.calc.options import RunOptions, parse_pins
 from esgledger.calc.runs import run_calculation
+from esgledger.catalog.instruments import INSTRUMENTS
 from esgledger.checks import Finding, run_checks
 from esgledger.ledger.activities import import_activities
 from esgledger.ledger.boundaries import create_boundary
@@ -27,7 +28,26 @@ from tests.factories import ENTITIES, ENTITY_HEADER, write_csv
 
 ROOT = "GRP"
 ACTOR = "test"
-ACTIVITY_HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use"]
+# a certificate's or PPA's attributes that meet the Scope 2 Quality Criteria (calc.instruments)
+# but for the market, which is the entity's country, and its own certificate id
+QUALIFYING = {
+    "energy_source": "solar",
+    "tracking_system": "national register",
+    "retired": "yes",
+    "attributes_conveyed": "yes",
+}
+INSTRUMENT_COLUMNS = [*QUALIFYING, "vintage", "market", "certificate_ids"]
+ACTIVITY_HEADER = [
+    "entity",
+    "start",
+    "end",
+    "activity",
+    "quantity",
+    "unit",
+    "use",
+    *INSTRUMENT_COLUMNS,
+]
+_certificates = itertools.count(1)
 KPI_HEADER = [
     "entity",
     "year",
@@ -70,11 +90,19 @@ class Workspace:
         return import_kpis(self.db, path, actor=ACTOR)
 
     def activities(self, rows: Iterable[Sequence[object]]) -> None:
-        """Activity rows: (entity, year, activity, quantity, unit[, use]) for the whole year."""
+        """Activity rows: (entity, year, activity, quantity, unit[, use]) for the whole year;
+        a certificate or PPA row gets attributes that meet the Scope 2 Quality Criteria."""
         table = []
+        countries = {row[0]: row[3] for row in ENTITIES}
         for entity, year, activity, quantity, unit, *use in rows:
             start, end = f"{year}-01-01", f"{year}-12-31"
-            table.append([entity, start, end, activity, quantity, unit, use[0] if use else ""])
+            cells = [entity, start, end, activity, quantity, unit, use[0] if use else ""]
+            if activity in INSTRUMENTS:
+                number = next(_certificates)
+                quality = [*QUALIFYING.values(), str(year), countries[entity], f"C-{number}"]
+                table.append([*cells, *quality])
+            else:
+                table.append([*cells, *[""] * len(INSTRUMENT_COLUMNS)])
         path = write_csv(self._file("activities"), ACTIVITY_HEADER, table)
         import_activities(self.db, path, actor=ACTOR)
 

@@ -17,7 +17,26 @@ ENTITIES = [
     ["A", "Plant A", "GRP", "CN", "CN-GD", "site"],
     ["C", "Plant C", "GRP", "VN", "", "site"],
 ]
-HEADER = ["entity", "start", "end", "activity", "quantity", "unit", "use"]
+# what the Scope 2 Quality Criteria are checked on (calc.instruments): a qualifying instrument
+QUALITY = {
+    "energy_source": "wind",
+    "vintage": "2024",
+    "market": "CN",
+    "tracking_system": "national register",
+    "retired": "yes",
+    "attributes_conveyed": "yes",
+}
+HEADER = [
+    "entity",
+    "start",
+    "end",
+    "activity",
+    "quantity",
+    "unit",
+    "use",
+    *QUALITY,
+    "certificate_ids",
+]
 YEAR = ("2024-01-01", "2024-12-31")
 AR5 = {"HFC-134a": 1300, "HFC-32": 677, "HFC-125": 3170}
 
@@ -34,12 +53,16 @@ def ws(cli: Cli, tmp_path: Path) -> Cli:
         ["C", *YEAR, "refrigerant.r410a", 10, "kg", ""],
         ["A", *YEAR, "heat.purchased", 1000, "GJ", ""],
         ["A", *YEAR, "electricity.purchased", 1000, "MWh", ""],
-        ["A", *YEAR, "certificate.renewable_electricity", 100, "MWh", ""],
-        ["A", *YEAR, "contract.renewable_ppa", 300, "MWh", ""],
+        ["A", *YEAR, "certificate.renewable_electricity", 100, "MWh", "", *QUALITY.values(), "C-1"],
+        ["A", *YEAR, "contract.renewable_ppa", 300, "MWh", "", *QUALITY.values(), ""],
         ["A", *YEAR, "electricity.onsite_solar", 100, "MWh", ""],
     ]
-    cli("import", "activities", str(write_csv(tmp_path / "a.csv", HEADER, rows)))
+    cli("import", "activities", str(write_csv(tmp_path / "a.csv", HEADER, map(padded, rows))))
     return cli
+
+
+def padded(row: list[object]) -> list[object]:
+    return row + [""] * (len(HEADER) - len(row))
 
 
 def figures(ws: Cli) -> dict[str, dict]:
@@ -89,7 +112,9 @@ def test_heat_and_renewable_lines(ws: Cli) -> None:
 
 
 def test_a_line_is_incomplete_only_when_its_own_rows_are(ws: Cli, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "b.csv", HEADER, [["C", *YEAR, "fuel.gasoline", 1, "t", "mobile"]])
+    path = write_csv(
+        tmp_path / "b.csv", HEADER, [padded(["C", *YEAR, "fuel.gasoline", 1, "t", "mobile"])]
+    )
     ws("import", "activities", str(path))
     ws("calc", "--year", "2024", "--allow-incomplete", "--json")
     got = figures(ws)

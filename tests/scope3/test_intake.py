@@ -1,6 +1,6 @@
-"""#15: purchase ledgers, travel logs and freight logs enter through the activity import,
-their Scope 3 columns checked (one line per bad cell, nothing written), and each format has
-an XLSX template that imports back once filled."""
+"""#15: purchase ledgers, travel logs, freight logs and certificates/PPAs enter through the
+activity import, their Scope 3 columns checked (one line per bad cell, nothing written), and
+each format has an XLSX template that imports back once filled."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def template(cli: Cli, *args: str, expect: int = 0) -> str:
     return result.output
 
 
-@pytest.mark.parametrize("kind", ["purchases", "travel", "freight"])
+@pytest.mark.parametrize("kind", ["purchases", "travel", "freight", "instruments"])
 def test_a_filled_template_imports_and_calculates(sites: Cli, tmp_path: Path, kind: str) -> None:
     out = tmp_path / f"{kind}.xlsx"
     result = json.loads(template(sites, kind, "--out", str(out), "--json"))
@@ -48,10 +48,16 @@ def test_a_filled_template_imports_and_calculates(sites: Cli, tmp_path: Path, ki
     # 2022: spend of later years needs the cited US price index to reach the factor's 2022
     # dollars, which the factor library does not ship yet
     example[:3] = ["SZ", "2022-03-01", "2022-03-31"]
+    if kind == "instruments":  # a certificate must be of the reporting year (criterion 4)
+        example[header.index("vintage")] = "2022"
     wb["activities"].append(example)
     wb.save(out)
     sites("import", "activities", str(out))
     calc = json.loads(sites("calc", "--year", "2022", "--json").stdout)
+    if kind == "instruments":
+        assert calc["scope2_instruments"]["rejected"] == []
+        assert calc["scope2_instruments"]["qualifying_mwh"] == 1200
+        return
     cat = {"purchases": "cat1", "travel": "cat6", "freight": "cat9"}[kind]
     assert calc["scope3"]["by_category"][cat]["status"] == "calculated"
     assert calc["scope3"]["by_category"][cat]["tco2e"] > 0

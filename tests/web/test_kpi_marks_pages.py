@@ -2,7 +2,7 @@
 and the KPIs table mark partial, incomplete and not-available figures with the reason, a
 year-on-year change on a partial or incomplete year carries its caveat, reported and
 recomputed figures stand side by side, and the emissions page lists the unresolved rows and
-says "not calculated" for a Scope 3 the run has no figure of."""
+says "not available" with why for a Scope 3 the run could compute no row of."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.web.conftest import log_in, make_user
 from tests.web.kpi_marks_workspace import LAST, MIDDLE, build
 
 PARTIAL = f"no {LAST} activity data for 1 member(s) (WH1)"
+CAT3_GAP = "not available: no Scope 3 row could be computed (1 rows unresolved)"
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_kpis_page_shows_reported_and_recomputed_side_by_side(signed_in: TestCli
     )
 
 
-def test_emissions_page_lists_unresolved_rows_and_scope3_not_calculated(
+def test_emissions_page_lists_unresolved_rows_and_scope3_not_available(
     signed_in: TestClient,
 ) -> None:
     page = signed_in.get(f"/emissions?year={LAST}").text
@@ -106,14 +107,15 @@ def test_emissions_page_lists_unresolved_rows_and_scope3_not_calculated(
         f"heat.purchased scope2 market {reason} 1 VN1",
     ]
     scope3 = text(part(page, '<tr data-figure="scope3_tco2e">', "</tr>"))
-    assert "not calculated" in scope3 and "0" not in scope3.replace("CO2", "")
+    # its one Scope 3 row (upstream of Chinese electricity, category 3) has no factor
+    assert scope3 == "Scope 3 not available " + CAT3_GAP
     scope2 = part(page, '<tr data-figure="scope2_market_tco2e">', "</tr>")
     assert 'data-mark="incomplete"' in scope2
     by_entity = part(page, 'data-testid="by-entity"', "</section>")
     assert "not calculated" in by_entity  # the Scope 3 column too
     dashboard = signed_in.get(f"/?year={LAST}").text
     panel = part(dashboard, 'data-testid="emissions"', "</section>")
-    assert "not calculated" in text(part(panel, '<tr data-figure="scope3_tco2e">', "</tr>"))
+    assert "not available" in text(part(panel, '<tr data-figure="scope3_tco2e">', "</tr>"))
     assert "2 unresolved" in text(panel)
     one = signed_in.get(f"/emissions?year={LAST}&entity=VN1").text  # its heat rows unresolved
     breakdown = part(one, 'data-testid="entity-breakdown"', "</section>")

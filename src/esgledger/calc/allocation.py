@@ -13,10 +13,10 @@ from esgledger.calc import kernel
 from esgledger.calc.coding import Groups, Rows
 from esgledger.calc.kernel import Adjustment
 from esgledger.calc.links import Links
+from esgledger.catalog.instruments import INSTRUMENTS
 from esgledger.units import compatible, multiplier
 
 PURCHASED = "electricity.purchased"
-INSTRUMENTS = ("certificate.renewable_electricity", "contract.renewable_ppa")
 
 
 def to_kwh(units: list[str]) -> list[float]:

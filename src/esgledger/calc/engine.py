@@ -33,6 +33,7 @@ from esgledger.calc.options import RunOptions
 from esgledger.calc.resolve import Resolver
 from esgledger.calc.results import results, unresolved
 from esgledger.calc.rollup import Contribution, accumulate, contributions
+from esgledger.catalog import activity_types
 
 WORKERS = max(2, min(os.cpu_count() or 1, 8))  # ≥ 2: factor resolution overlaps row passes
 
@@ -41,7 +42,7 @@ WORKERS = max(2, min(os.cpu_count() or 1, 8))  # ≥ 2: factor resolution overla
 class EngineOutput:
     results: pl.DataFrame
     unresolved: pl.DataFrame
-    totals: dict[str, float]
+    totals: dict[str, float | None]  # Scope 3: None when no row gives it
     by_entity: dict[str, dict[str, float]]
     by_gas: dict[str, float] = field(default_factory=dict)
     factors_used: list[str] = field(default_factory=list)
@@ -49,6 +50,7 @@ class EngineOutput:
     excess_instruments: list[str] = field(default_factory=list)
     by_activity: dict[str, dict[str, float]] = field(default_factory=dict)
     scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
+    instruments: dict[str, Any] = field(default_factory=dict)  # set by calc.instruments
     contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
     per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
 
@@ -56,7 +58,13 @@ class EngineOutput:
 def compute(
     activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
 ) -> EngineOutput:
-    """Every result row, the unresolved activities, and totals rolled up with member shares."""
+    """Every result row, the unresolved activities, and totals rolled up with member shares.
+
+    Rows of Scope 3 activity types (purchases, travel, freight, waste, products sold) give
+    no energy and no Scope 1/2 figure: they are left to ``calc.scope3`` before any coding, so
+    a year of millions of purchase lines, each with its own attributes, costs this pass
+    nothing."""
+    activities = _scope12_rows(activities)
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     builder = CoefficientBuilder(
         resolver,
@@ -94,7 +102,7 @@ def compute(
     return EngineOutput(
         result_rows,
         unresolved_rows,
-        totals,
+        dict[str, float | None](totals),
         by_entity,
         by_gas,
         used,
@@ -103,3 +111,10 @@ def compute(
         by_activity,
         contributions=items,
     )
+
+
+def _scope12_rows(activities: pl.DataFrame) -> pl.DataFrame:
+    """The rows of activity types outside Scope 3 (the frame itself when there are none)."""
+    present = activities["activity"].unique().to_list()
+    scope3 = [a for a in present if (kind := activity_types().get(a)) and kind.scope == 3]
+    return activities.filter(~pl.col("activity").is_in(scope3)) if scope3 else activities

@@ -109,7 +109,7 @@ def merge_records(
     return EngineOutput(
         results=pl.DataFrame(),
         unresolved=_unresolved(table.filter(pl.col("kind") == UNRESOLVED)),
-        totals=totals,
+        totals=dict[str, float | None](totals),
         by_entity=by_entity,
         by_gas=by_gas,
         factors_used=skeleton.factors_used,

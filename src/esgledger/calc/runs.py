@@ -27,6 +27,7 @@ from esgledger.calc.columnar_read import (
     rows_per_entity,
 )
 from esgledger.calc.engine import EngineOutput, compute
+from esgledger.calc.instruments import InstrumentReview, merge_instruments, review_instruments
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
@@ -269,7 +270,9 @@ def in_chunks(
     with tempfile.TemporaryDirectory(prefix="esg-calc-") as folder:
         spilled = SpilledYear(Path(folder), entity_chunks(counts, chunk_rows))
         spilled.write(activity_batches(session, options.year, chunk_rows))  # one read
-        out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts)
+        review = InstrumentReview()
+        out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts, review)
+        merge_instruments(out, review, inputs.entities)
         scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
         merge_scope3(out, scope3)
         csv = streamed_csv(spilled.batches(), members)
@@ -285,15 +288,23 @@ def _chunked_run(
     library: FactorLibrary,
     options: RunOptions,
     parts: list[Scope3Parts],
+    review: InstrumentReview,
 ) -> EngineOutput:
-    """Scope 1/2 of the spilled chunks; each chunk's Scope 3 parts added to ``parts``."""
+    """Scope 1/2 of the spilled chunks; each chunk's Scope 3 parts added to ``parts``, its
+    instruments' review to ``review`` (a chunk holds whole entities: their electricity and
+    their instruments together)."""
 
     def scope3_of(rows: pl.DataFrame) -> None:
         if rows.height:
             parts.append(scope3_parts(rows, inputs.entities, library, options, inputs.products))
 
+    def reviewed(entity_ids: list[str]) -> pl.DataFrame:
+        rows, found = review_instruments(spilled.chunk(entity_ids), inputs.entities, options.year)
+        review.extend(found)
+        return rows
+
     return compute_chunked(
-        spilled.chunk, counts, chunk_rows, inputs.entities, library, options, on_chunk=scope3_of
+        reviewed, counts, chunk_rows, inputs.entities, library, options, on_chunk=scope3_of
     )
 
 
@@ -315,7 +326,9 @@ def run_calculation(
             if computed is None:
                 inputs = load_inputs(session, options)
         if computed is None:
-            out = run_engine(engine, inputs.activities, inputs.entities, library, options)
+            rows, review = review_instruments(inputs.activities, inputs.entities, options.year)
+            out = run_engine(engine, rows, inputs.entities, library, options)
+            merge_instruments(out, review, inputs.entities)
             lines = with_scope3(out, inputs, library, options)
         else:
             inputs, out, lines = computed
@@ -391,6 +404,7 @@ def _store_run(
                     incomplete_figures(out.unresolved), out.scope3
                 ),
                 "scope3": out.scope3,
+                **({"scope2_instruments": out.instruments} if out.instruments else {}),
                 # only when set: the stored totals (and digests) of other runs stay as they were
                 **({} if keep_rows else {"lineage": RECOMPUTED}),
             }
@@ -474,6 +488,7 @@ def run_summary(
         "incomplete": run.unresolved > 0 or bool(stored.get("scope3", {}).get("screening_gaps")),
         "incomplete_figures": stored.get("incomplete_figures", []),
         "scope3": scope3_summary(stored.get("scope3")),
+        "scope2_instruments": stored.get("scope2_instruments") or {},
     }
 
 

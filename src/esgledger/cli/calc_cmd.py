@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from esgledger.calc.explain import explain
+from esgledger.calc.instruments import finding
 from esgledger.calc.options import (
     EDITION_RULES,
     LATEST_PUBLISHED,
@@ -54,6 +55,14 @@ def _date(text: str | None) -> dt.date | None:
         raise InvalidInput(f"--as-of {text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _figure(summary: dict[str, Any], key: str) -> str:
+    """A total as printed: a figure no row gives (Scope 3) is "not available" with why."""
+    value = summary["totals"].get(key)
+    if value is None:
+        return summary["scope3"].get("total_reason") or "not available"
+    return f"{value:,.2f}"
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     console.print(
         f"Run {summary['run_id']}: {summary['year']}, "
@@ -63,12 +72,14 @@ def _print_summary(summary: dict[str, Any]) -> None:
     print_table(
         None,
         ["figure", "value", "unit"],
-        ([label, f"{summary['totals'][k]:,.2f}", u] for k, label, u in SHOWN),
+        ([label, _figure(summary, k), u] for k, label, u in SHOWN),
     )
     console.print("Editions used: " + ", ".join(summary["editions"]))
     console.print(describe_rule(summary["edition_rule"]))
     for note in summary["resolution_notes"] or []:
         console.print(f"[yellow]note[/yellow] {note}")
+    for rejected in (summary.get("scope2_instruments") or {}).get("rejected", []):
+        console.print(f"[yellow]instrument[/yellow] {finding(rejected)}")
     for item in summary["unresolved"]:
         console.print(
             f"[yellow]unresolved[/yellow] {item['activity']} ({item['quantity']}): "

@@ -80,7 +80,8 @@ def template(
     out: Annotated[Path, typer.Option("--out", help="XLSX file to write.")],
     json: JsonOption = False,
 ) -> None:
-    """Write the XLSX template of a Scope 3 intake format (purchases, travel, freight)."""
+    """Write the XLSX template of an intake format (purchases, travel, freight; instruments
+    for market-based Scope 2)."""
     if out.suffix.lower() != ".xlsx":
         raise InvalidInput(f"{out.name}: the template is an .xlsx file")
     result = write_scope3_template(kind, out)

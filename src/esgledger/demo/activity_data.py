@@ -16,7 +16,16 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from esgledger.demo.org import CERTIFICATE_SHARE, PPA_SHARE, SITES, SOLAR_MW, YEARS, Site
+from esgledger.catalog.instruments import ATTRIBUTES as INSTRUMENT_ATTRIBUTES
+from esgledger.demo.org import (
+    CERTIFICATE_SHARE,
+    PPA_SHARE,
+    SITES,
+    SOLAR_MW,
+    YEARS,
+    Site,
+    country_of,
+)
 from esgledger.demo.seed import rng
 
 ACTIVITY_HEADER = (
@@ -30,6 +39,8 @@ ACTIVITY_HEADER = (
     "instrument",
     "volume_basis",
     "treatment",
+    # a certificate's or PPA's attributes: what the Scope 2 Quality Criteria are checked on
+    *(c for c in INSTRUMENT_ATTRIBUTES if c != "instrument"),
 )
 _ARCHETYPES = ("plant_large", "plant", "rd", "logistics", "office")
 
@@ -168,8 +179,11 @@ def _row(
     instrument: str = "",
     volume_basis: str = "",
     treatment: str = "",
+    **instrument_attributes: str,
 ) -> dict[str, str]:
     return {
+        **dict.fromkeys(ACTIVITY_HEADER, ""),
+        **instrument_attributes,
         "entity": entity,
         "start": start,
         "end": end,
@@ -219,6 +233,21 @@ def _per_month(
     ]
 
 
+def _qualities(entity: str, year: int, kind: str, ids: str) -> dict[str, str]:
+    """The attributes the Scope 2 Quality Criteria are checked on (``calc.instruments``): the
+    demo's instruments are of the year, from the site's own market, tracked and retired for
+    the group (a certificate batch per quarter with its own id)."""
+    return {
+        "energy_source": "solar" if kind in ("GEC", "I-REC") else "wind",
+        "vintage": str(year),
+        "market": country_of(entity),
+        "tracking_system": f"{kind} register" if ids else "green power trading contract",
+        "certificate_ids": ids,
+        "retired": "yes" if ids else "",
+        "retired_for": "Pengcheng Smart Devices",
+    }
+
+
 def _electricity_rows(
     entity: str, site: Site, year: int, kwh: list[tuple[int, float]]
 ) -> list[dict[str, str]]:
@@ -231,8 +260,17 @@ def _electricity_rows(
         total = sum(v for m, v in kwh if q * 3 < m <= q * 3 + 3)
         if total:
             activity = "certificate.renewable_electricity"
+            qualities = _qualities(entity, year, kind, f"{kind}-{entity}-{year}Q{q + 1}")
             rows.append(
-                _row(entity, *quarter_span(year, q), activity, total * cert, "kWh", instrument=kind)
+                _row(
+                    entity,
+                    *quarter_span(year, q),
+                    activity,
+                    total * cert,
+                    "kWh",
+                    instrument=kind,
+                    **qualities,
+                )
             )
     ppa = PPA_SHARE.get(entity, (0.0, 0.0, 0.0))[idx]
     if ppa:
@@ -246,6 +284,8 @@ def _electricity_rows(
             unit,
             {m: v * factor for m, v in kwh},
             instrument=instrument,
+            **_qualities(entity, year, instrument, ""),
+            attributes_conveyed="yes",
         )
     mw = SOLAR_MW.get(entity, (0.0, 0.0, 0.0))[idx]
     if mw:

@@ -84,6 +84,7 @@ def scope3_section(session: Session, year: int, lang: str = "en") -> dict[str, A
         "answers": ";".join(ANSWERS),
         "run": run.id,
         "total": _tonnes(total, lang),
+        "total_reason": _why_not(stored) if total is None else None,
         "incomplete": bool(stored.get("incomplete")),
         "screened": any(block.get("screening") for block in by_category.values()),
         "rows": rows,
@@ -158,6 +159,13 @@ def _row(key: str, block: dict[str, Any], lang: str) -> dict[str, Any]:
         "incomplete": bool(block.get("incomplete")),
         "left_out": bool(block.get("left_out")),  # parts the screening leaves out, in reason
     }
+
+
+def _why_not(stored: dict[str, Any]) -> str | None:
+    """The run's reason for a Scope 3 total it could not give, without its leading "not
+    available:" (the sentence says that in the edition's language)."""
+    reason = stored.get("total_reason")
+    return str(reason).removeprefix("not available: ") if reason else None
 
 
 def _tonnes(value: float | None, lang: str) -> str:

@@ -21,6 +21,7 @@ from esgledger.ingest.checker import (
     parse_number,
     with_row_numbers,
 )
+from esgledger.ingest.instrument_columns import check_instrument_columns
 from esgledger.ingest.plausibility import check_plausible
 from esgledger.ingest.products import check_sales
 from esgledger.ingest.readers import Table
@@ -108,12 +109,14 @@ def validate_activities(
     known_entities: Collection[str],
     existing_keys: pl.DataFrame | None = None,
     bounds: dict[str, Bound] | None = None,
+    claimed_certificates: Collection[str] = (),
 ) -> pl.DataFrame:
     """Typed activity rows ready to store, or :class:`ImportRejected` listing every bad row.
 
     ``existing_keys`` holds the stored rows' natural keys (columns of ``KEY`` plus ``batch_id``)
     so a row imported twice is refused as a duplicate. ``bounds`` are the plausibility bounds
     per activity type (default: the shipped ones and ``ESG_ACTIVITY_BOUNDS``).
+    ``claimed_certificates``: the certificate ids stored instruments claim already.
     """
     if bounds is None:
         bounds = activity_bounds(get_settings().activity_bounds)
@@ -167,6 +170,7 @@ def validate_activities(
     check.flag(frame, pl.col("unit_reason").is_not_null(), "unit", pl.col("unit_reason"))
     check_plausible(frame, bounds, check)
     check_scope3_columns(frame, check)
+    check_instrument_columns(frame, check, claimed_certificates)
     if "use" in frame.columns:
         check.flag(
             frame,

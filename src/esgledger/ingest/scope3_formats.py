@@ -13,6 +13,7 @@ from functools import cache
 
 from esgledger.catalog import activity_types
 from esgledger.catalog.factors import factors
+from esgledger.catalog.instruments import INSTRUMENTS
 from esgledger.ingest.scope3_columns import CLOSED
 
 
@@ -148,6 +149,62 @@ FORMATS = {
             "MSKU-2025-0211",
         ),
     ),
+    "instruments": Format(
+        "instruments",
+        "Certificates and PPAs (market-based Scope 2; checked against the Scope 2 Quality "
+        "Criteria, GHG Protocol Scope 2 Guidance ch. 7, Table 7.1)",
+        INSTRUMENTS,
+        (
+            Column("instrument", False, "its type as you name it: GEC, I-REC, wind PPA…"),
+            Column("energy_source", True, "the generation it stands for (criterion 1)"),
+            Column(
+                "certificate_ids",
+                False,
+                "certificate ids separated by ; , or spaces; required for certificates, never "
+                "claimed twice (criterion 2)",
+            ),
+            Column("tracking_system", True, "the register that issued and tracks it (criterion 3)"),
+            Column(
+                "retired",
+                False,
+                "yes: retired or cancelled for the company (criterion 3)",
+                ("yes", "no"),
+            ),
+            Column("retired_for", False, "whom it was retired for"),
+            Column(
+                "vintage",
+                True,
+                "YYYY or YYYY-MM of generation, in the reporting year (criterion 4)",
+            ),
+            Column("market", True, "ISO 3166-1 country of issue, the site's own (criterion 5)"),
+            Column(
+                "attributes_conveyed",
+                False,
+                "a PPA: yes when the contract conveys its attributes to the company only "
+                "(criterion 7)",
+                ("yes", "no"),
+            ),
+            Column("supplier", False, "who sold it"),
+        ),
+        (
+            "SZ-NS",
+            "2025-01-01",
+            "2025-03-31",
+            "certificate.renewable_electricity",
+            "1200",
+            "MWh",
+            "GEC",
+            "wind",
+            "GEC-2025-000123;GEC-2025-000124",
+            "national GEC register",
+            "yes",
+            "Pengcheng Smart Devices",
+            "2025",
+            "CN",
+            "",
+            "Wind farm A",
+        ),
+    ),
 }
 
 
@@ -156,5 +213,6 @@ def format_columns(fmt: Format) -> tuple[Column, ...]:
         "purchases": "amount spent, in the currency of the unit column",
         "travel": "passenger-kilometres, or the spend on tickets or hotel nights",
         "freight": "tonne-kilometres (mass carried times distance)",
+        "instruments": "electricity the instrument stands for (MWh or kWh)",
     }[fmt.name]
     return (*_base(fmt.activities, quantity), *fmt.extra)

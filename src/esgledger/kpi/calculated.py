@@ -24,6 +24,7 @@ from esgledger.kpi.scope3_figures import (
     is_category_line,
     scope3_incomplete,
     screening_gaps_note,
+    total_reason,
 )
 from esgledger.kpi.unresolved import Unresolved, calc_parts, in_part
 from esgledger.ledger.activities import live
@@ -210,15 +211,17 @@ def run_figure(
     value = _line_value(stored, total, part) if part else None
     if (part and value is None) or (not part and not _run_gives(stored, key)):
         why = f"{left_out} unresolved activity result(s)" if left_out else "no activity rows"
+        note = f"not available: run {run.id} has {why} giving it, so there is no figure"
+        if key == TOTAL and total_reason(stored):
+            note = total_reason(stored)
         return KpiFigure(
             **base,
             value=None,
             source="calculated",
             status="missing",
             inputs=[{"run": run.id, "figure": key}],
-            note=f"not available: run {run.id} has {why} giving it, so there is no figure "
-            f"(`esg calc show --run {run.id}`)",
-            incomplete=left_out > 0,
+            note=f"{note} (`esg calc show --run {run.id}`)",
+            incomplete=left_out > 0 or (key == TOTAL and scope3_incomplete(stored)),
         )
     return KpiFigure(
         **base,

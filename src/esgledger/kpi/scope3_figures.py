@@ -29,6 +29,11 @@ def scope3_incomplete(stored: Mapping[str, Any]) -> bool:
     return bool((stored.get("scope3") or {}).get("incomplete"))
 
 
+def total_reason(stored: Mapping[str, Any]) -> str:
+    """Why the run has no Scope 3 total ("" when it has one, or ran before it said why)."""
+    return str((stored.get("scope3") or {}).get("total_reason") or "")
+
+
 def screening_gaps_note(stored: Mapping[str, Any]) -> str:
     """What the Scope 3 total misses by the screening ("" when nothing)."""
     gaps = (stored.get("scope3") or {}).get("screening_gaps") or []

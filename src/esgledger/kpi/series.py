@@ -66,7 +66,9 @@ class EntityFigures:
                 run = latest_run(self.session, self.year, scope.code)
                 self._runs[scope.code] = stored_totals(run.totals)["by_entity"] if run else {}
             key = metric.calc_key.removeprefix("calc:")
-            return {e: v[key] for e, v in self._runs[scope.code].items()}, scope
+            # a figure only some entities have (qualifying instruments) is absent elsewhere,
+            # as an activity type's sum is for entities without its rows
+            return {e: v[key] for e, v in self._runs[scope.code].items() if key in v}, scope
         return None
 
 

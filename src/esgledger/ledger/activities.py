@@ -11,6 +11,7 @@ import polars as pl
 from sqlalchemy import ColumnElement, Date, Select, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from esgledger.catalog.instruments import INSTRUMENTS, certificate_ids
 from esgledger.errors import ConcurrentChange, ImportRejected, InvalidInput
 from esgledger.ingest.activities import ALREADY_IMPORTED, KEY, validate_activities
 from esgledger.ingest.checker import with_row_numbers
@@ -82,7 +83,11 @@ def _validated(
     known = set(session.scalars(select(Entity.id)))
     existing = _stored_keys(session, table.frame)
     rows = validate_activities(
-        table, known_entities=known, existing_keys=None if replace else existing
+        table,
+        known_entities=known,
+        existing_keys=None if replace else existing,
+        # a replacing import voids stored rows: the run's own check (criterion 2) covers it
+        claimed_certificates=() if replace else claimed_certificates(session),
     )
     refuse_too_long(
         table.source,
@@ -91,6 +96,20 @@ def _validated(
         why=" (all attribute columns together, as stored in the row's key)",
     )
     return rows, existing
+
+
+def claimed_certificates(session: Session) -> set[str]:
+    """The certificate ids live instrument rows claim (GHG Protocol Scope 2 Guidance, ch. 7,
+    Table 7.1, criterion 2: no generation claimed twice): a new row claiming one is refused."""
+    stored = session.execute(
+        select(ActivityRecord.attributes).where(
+            live(), ActivityRecord.activity.in_(INSTRUMENTS), ActivityRecord.attributes.is_not(None)
+        )
+    )
+    claimed: set[str] = set()
+    for (attributes,) in stored:
+        claimed.update(certificate_ids(json.loads(attributes).get("certificate_ids")))
+    return claimed
 
 
 def _store(

@@ -158,6 +158,7 @@ def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
                 "unit": unit,
                 "value": totals.get(k),
                 "incomplete": k in short,
+                "reason": scope3_reason(summary) if k == "scope3_tco2e" else None,
             }
             for k, label, unit in SCOPE_FIGURES
         ],
@@ -167,6 +168,13 @@ def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
         "gases": gases,
         "activities": activities,
     }
+
+
+def scope3_reason(summary: dict[str, Any]) -> str | None:
+    """Why a run with Scope 3 rows (or relevant categories) has no Scope 3 figure: "not
+    available" with it, where a run without any is only "not calculated"."""
+    scope3 = summary["scope3"]
+    return scope3.get("total_reason") if scope3.get("incomplete") else None
 
 
 def scope3_calculated(summary: dict[str, Any]) -> bool:

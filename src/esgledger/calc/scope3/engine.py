@@ -58,10 +58,11 @@ class Scope3Output:
     lines: list[dict[str, Any]]  # one per (row group × method), with factors and the rule
     unresolved: pl.DataFrame  # one row per activity record no method could compute
     by_category: dict[str, dict[str, Any]]
-    total_tco2e: float
+    total_tco2e: float | None  # None: no row could be computed (``total_reason`` says why)
     incomplete: bool
     factors_used: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)  # screened relevant, no figure
+    total_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +114,10 @@ def scope3_parts(
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
-    groups = (
-        rows.with_columns(_method_key())
-        .group_by(["entity_id", "activity", "unit", "method_key"], maintain_order=True)
-        .agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id"))
+    keyed = rows.with_columns(_method_key())
+    # a line keeps its first row ids only; a group no method computes gets all of them below
+    groups = keyed.group_by(GROUP_KEY, maintain_order=True).agg(
+        pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id").head(LINE_ROW_IDS)
     )
     place = {
         e: (regions_for(c, s), share)
@@ -126,30 +127,81 @@ def scope3_parts(
     }
     lines: list[dict[str, Any]] = []
     bad: list[Bad] = []
+    bad_keys: list[tuple[str, str, str, str]] = []
+    # sites in the same regions share every factor: resolved once per (activity, unit,
+    # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335)
+    resolved: dict[tuple[str, str, str, tuple[Region, ...]], _Resolved] = {}
     for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
         if activity == SOLD:
             continue  # one sale feeds two categories: product_lines below
-        attrs = _attributes(attributes)
-        category = category_of(activity, attrs)
+        regions, share = place[entity]
+        key = (activity, unit, attributes, regions)
+        if key not in resolved:
+            resolved[key] = _resolve_group(
+                activity, unit, attributes, regions, resolver, library, options
+            )
+        category, found, reasons = resolved[key]
         if category is None:
             continue
-        regions, share = place[entity]
-        found = []
-        reasons = []
-        for method in methods_for(activity, attrs):
-            result = _compute(method, unit, regions, resolver, library, options)
-            if isinstance(result, str):
-                reasons.append(f"{method.name}: {result}")
-            else:
-                found.append((method, result))
         lines.extend(
             _line(category, entity, activity, unit, quantity, count, ids, share, method, result, i)
             for i, (method, result) in enumerate(found)
         )
         if not found:
             bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
+            bad_keys.append((entity, activity, unit, attributes))
+    if bad:
+        bad = _with_all_ids(keyed, bad, bad_keys)
     sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
     return Scope3Parts([*lines, *sold_lines], [*bad, *sold_bad])
+
+
+_Resolved = tuple[int | None, list[tuple[Method, "_Computed"]], list[str]]
+GROUP_KEY = ["entity_id", "activity", "unit", "method_key"]
+LINE_ROW_IDS = 20  # row ids a stored line names (``esg calc explain`` shows them)
+
+
+def _with_all_ids(
+    keyed: pl.DataFrame, bad: list[Bad], keys: list[tuple[str, str, str, str]]
+) -> list[Bad]:
+    """The unresolved groups with every row id, in row order: each row is unresolved on its
+    own (``calculation_issues``), where a line needs only its first ids."""
+    wanted = pl.DataFrame(keys, schema={c: keyed.schema[c] for c in GROUP_KEY}, orient="row")
+    wanted = wanted.with_row_index("group")
+    found = (
+        keyed.select(*GROUP_KEY, "id")
+        .join(wanted, on=GROUP_KEY, how="inner", maintain_order="left")
+        .group_by("group")
+        .agg(pl.col("id"))
+    )
+    ids = dict(found.iter_rows())
+    return [(ids[i], *rest) for i, (_, *rest) in enumerate(bad)]
+
+
+def _resolve_group(
+    activity: str,
+    unit: str,
+    attributes: str,
+    regions: tuple[Region, ...],
+    resolver: Resolver,
+    library: FactorLibrary,
+    options: RunOptions,
+) -> _Resolved:
+    """A row group's category, the methods that computed (with their factors) and why the
+    others could not; None for a row no category takes."""
+    attrs = _attributes(attributes)
+    category = category_of(activity, attrs)
+    if category is None:
+        return None, [], []
+    found = []
+    reasons = []
+    for method in methods_for(activity, attrs):
+        result = _compute(method, unit, regions, resolver, library, options)
+        if isinstance(result, str):
+            reasons.append(f"{method.name}: {result}")
+        else:
+            found.append((method, result))
+    return category, found, reasons
 
 
 def merge_parts(parts: list[Scope3Parts]) -> Scope3Parts:
@@ -179,9 +231,27 @@ def finish_scope3(
     unresolved = _unresolved(bad)
     by_category, incomplete = _categories(lines, bad, library, left_out)
     gaps = apply_screening(by_category, screening or []) if screening else []
-    total = math.fsum(line["tco2e"] for line in lines if line["used"])
+    used_lines = [line for line in lines if line["used"]]
+    total = math.fsum(line["tco2e"] for line in used_lines) if used_lines else None
     used = sorted({f for line in lines for f in line["factor_ids"]})
-    return Scope3Output(lines, unresolved, by_category, total, incomplete or bool(gaps), used, gaps)
+    return Scope3Output(
+        lines,
+        unresolved,
+        by_category,
+        total,
+        incomplete or bool(gaps),
+        used,
+        gaps,
+        None if used_lines else _no_total_reason([*bad, *left_out]),
+    )
+
+
+def _no_total_reason(bad: Unresolvable) -> str:
+    """Why a run has no Scope 3 figure at all: a sum of no computed row is not a zero."""
+    rows = sum(len(ids) for ids, *_ in bad)
+    if not rows:
+        return "not available: no Scope 3 activity rows in the run"
+    return f"not available: no Scope 3 row could be computed ({rows} rows unresolved)"
 
 
 def _line(
@@ -208,7 +278,7 @@ def _line(
         "quantity": quantity,
         "unit": unit,
         "rows": count,
-        "row_ids": ids[:20],
+        "row_ids": ids[:LINE_ROW_IDS],
         "share": share,
         "tco2e": (quantity * result.tco2e_per_unit + count * result.tco2e_per_row) * share,
         "factor_ids": list(result.factor_ids),
@@ -218,17 +288,25 @@ def _line(
 
 
 def _method_key() -> pl.Expr:
-    """The attributes methods read, as one JSON text per row (others left out), in one pass."""
-    fields = pl.Struct({name: pl.Utf8 for name in METHOD_ATTRIBUTES})
+    """The attributes methods read, as one JSON text per row (others left out), in one pass.
+
+    The stored attributes are a flat JSON object (``ingest.activities``; other writers may
+    add spaces), so each field's value is cut out of the text as it stands — a JSON string
+    with its escapes, or a bare literal — and the key is rebuilt from those pieces: a
+    regular-expression pass costs about
+    a fifth of decoding every row's JSON (a purchase-order number makes each text distinct).
+    Only a key opens with ``{`` or ``,`` and an unescaped quote: text inside a string value
+    (or a key) cannot match, its quotes being escaped there."""
     text = pl.col("attributes").fill_null("")
-    return (
-        pl.when(text == "")
-        .then(pl.lit("{}"))
-        .otherwise(text)
-        .str.json_decode(fields)
-        .struct.json_encode()
-        .alias("method_key")
-    )
+    pieces: list[pl.Expr | str] = []
+    for i, name in enumerate(METHOD_ATTRIBUTES):
+        value = text.str.extract(rf'[{{,]\s*"{name}"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}}\s]+)', 1)
+        pieces += ["," * (i > 0) + f'"{name}":', value.fill_null("null")]
+    return pl.concat_str([pl.lit("{"), *map(_literal, pieces), pl.lit("}")]).alias("method_key")
+
+
+def _literal(piece: pl.Expr | str) -> pl.Expr:
+    return pl.lit(piece) if isinstance(piece, str) else piece
 
 
 def _attributes(text: str | None) -> dict[str, str]:

@@ -15,7 +15,7 @@ def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
     its unresolved rows beside Scope 1/2's (so the run is incomplete and says so wherever
     it is read), its factors in the run's editions, and the by-category block. The lines
     are stored in their own table (``stored_lines``), not in the totals."""
-    out.totals["scope3_tco2e"] = scope3.total_tco2e
+    out.totals["scope3_tco2e"] = scope3.total_tco2e  # None: no figure (never 0)
     if scope3.unresolved.height:
         out.unresolved = pl.concat([out.unresolved, scope3.unresolved], how="vertical_relaxed")
     out.factors_used = sorted({*out.factors_used, *scope3.factors_used})
@@ -27,6 +27,7 @@ def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
         "by_category": scope3.by_category,
         "incomplete": scope3.incomplete,
         **({"screening_gaps": scope3.gaps} if scope3.gaps else {}),
+        **({"total_reason": scope3.total_reason} if scope3.total_reason else {}),
     }
 
 
@@ -34,7 +35,12 @@ def scope3_summary(stored: dict[str, Any] | None) -> dict[str, Any]:
     """The stored block as ``esg calc --json`` shows it (older runs also hold their lines)."""
     if not stored:
         return {"by_category": {}, "incomplete": False}
-    return {"by_category": stored["by_category"], "incomplete": stored["incomplete"]}
+    reason = stored.get("total_reason")
+    return {
+        "by_category": stored["by_category"],
+        "incomplete": stored["incomplete"],
+        **({"total_reason": reason} if reason else {}),
+    }
 
 
 def with_screening_gaps(figures: list[str], scope3: dict[str, Any]) -> list[str]:

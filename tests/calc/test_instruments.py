@@ -1,0 +1,171 @@
+"""#15: certificates and PPAs in market-based Scope 2 only when they meet the Scope 2 Quality
+Criteria (GHG Protocol Scope 2 Guidance, ch. 7, Table 7.1) their data can show; the others
+fall back to the grid factor with a finding naming the criterion, a certificate id claimed
+twice is refused on import, and the renewable electricity figures count qualifying
+instruments only. Grid factor: the 2022 South China regional factor the 2024 run applies
+(0.3869 kg CO2/kWh, shared spec factors-cn.md §2, as in test_methods)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.calc.workspace import ENTITIES
+from tests.conftest import Cli
+from tests.factories import ENTITY_HEADER, write_csv
+
+SOUTH_2022 = 0.3869
+COLUMNS = [
+    "instrument",
+    "energy_source",
+    "vintage",
+    "market",
+    "tracking_system",
+    "certificate_ids",
+    "retired",
+    "retired_for",
+    "supplier",
+    "attributes_conveyed",
+]
+HEADER = ["entity", "start", "end", "activity", "quantity", "unit", *COLUMNS]
+GOOD = {
+    "instrument": "GEC",
+    "energy_source": "wind",
+    "vintage": "2024",
+    "market": "CN",
+    "tracking_system": "national GEC register",
+    "certificate_ids": "GEC-0001;GEC-0002",
+    "retired": "yes",
+    "retired_for": "Group",
+    "supplier": "Wind farm A",
+}
+
+
+def _row(entity: str, activity: str, mwh: float, **attrs: str) -> list[object]:
+    return [entity, "2024-01-01", "2024-12-31", activity, mwh, "MWh", *(attrs.get(c, "") for c in COLUMNS)]  # fmt: skip
+
+
+class Workspace:
+    def __init__(self, cli: Cli, tmp_path: Path) -> None:
+        self.cli, self.tmp = cli, tmp_path
+        cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, ENTITIES)))
+
+    def load(self, rows: list[list[object]], expect: int = 0) -> Any:
+        path = write_csv(self.tmp / f"a{len(list(self.tmp.iterdir()))}.csv", HEADER, rows)
+        return self.cli("import", "activities", str(path), expect=expect)
+
+    def calc(self) -> dict[str, Any]:
+        return json.loads(self.cli("calc", "--year", "2024", "--json").stdout)
+
+
+@pytest.fixture
+def ws(cli: Cli, tmp_path: Path) -> Workspace:
+    return Workspace(cli, tmp_path)
+
+
+def test_a_qualifying_certificate_covers_its_electricity(ws: Workspace) -> None:
+    ws.load([_row("SZ", "electricity.purchased", 1000), _row("SZ", CERT, 200, **GOOD)])
+    out = ws.calc()
+    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(800 * SOUTH_2022, rel=1e-12)
+    block = out["scope2_instruments"]
+    assert (block["qualifying_rows"], block["qualifying_mwh"], block["rejected"]) == (1, 200, [])
+    assert "Scope 2 Guidance" in block["guidance"] and "Table 7.1" in block["guidance"]
+
+
+CERT = "certificate.renewable_electricity"
+
+
+@pytest.mark.parametrize(
+    ("change", "criterion", "why"),
+    [
+        ({"vintage": "2022"}, 4, "vintage 2022 is outside the reporting year 2024"),
+        ({"market": "VN"}, 5, "market VN is not the consuming entity's country (CN)"),
+        ({"retired": "no"}, 3, "not recorded as retired"),
+        ({"energy_source": ""}, 1, "no energy_source"),
+        ({"certificate_ids": ""}, 2, "no certificate_ids"),
+    ],
+)
+def test_a_failing_certificate_falls_back_with_a_finding(
+    ws: Workspace, change: dict[str, str], criterion: int, why: str
+) -> None:
+    ws.load(
+        [_row("SZ", "electricity.purchased", 1000), _row("SZ", CERT, 200, **{**GOOD, **change})]
+    )
+    out = ws.calc()
+    # the certificate covers nothing: all 1,000 MWh at the grid factor
+    assert out["totals"]["scope2_market_tco2e"] == pytest.approx(1000 * SOUTH_2022, rel=1e-12)
+    [rejected] = out["scope2_instruments"]["rejected"]
+    assert (rejected["entity_id"], rejected["mwh"]) == ("SZ", 200)
+    assert [f["criterion"] for f in rejected["failed"]] == [criterion]
+    assert why in rejected["failed"][0]["why"]
+    shown = ws.cli("calc", "show", "--run", str(out["run_id"])).stdout
+    assert f"criterion {criterion}" in " ".join(shown.split())
+
+
+def test_a_ppa_needs_its_attributes_conveyed(ws: Workspace) -> None:
+    ppa = {**GOOD, "instrument": "wind PPA", "certificate_ids": "", "retired": ""}
+    ws.load(
+        [
+            _row("SZ", "electricity.purchased", 1000),
+            _row("SZ", "contract.renewable_ppa", 300, **{**ppa, "attributes_conveyed": "yes"}),
+            _row("CD", "electricity.purchased", 1000),
+            _row("CD", "contract.renewable_ppa", 300, **ppa),
+        ]
+    )
+    out = ws.calc()
+    [rejected] = out["scope2_instruments"]["rejected"]
+    assert rejected["entity_id"] == "CD"
+    assert [f["criterion"] for f in rejected["failed"]] == [7]
+    assert out["scope2_instruments"]["qualifying_mwh"] == 300
+
+
+def test_a_certificate_id_claimed_twice_is_refused_on_import(ws: Workspace) -> None:
+    ws.load([_row("SZ", CERT, 200, **GOOD)])
+    again = {**GOOD, "certificate_ids": "GEC-0009 GEC-0002"}
+    result = ws.load([_row("CD", CERT, 100, **again)], expect=2)
+    assert "row 2" in result.output and "certificate_ids" in result.output
+    assert "GEC-0002" in result.output and "already claimed" in result.output
+    twice = [_row("SZ", CERT, 1, **{**GOOD, "certificate_ids": "X-1"}),
+             _row("CD", CERT, 1, **{**GOOD, "certificate_ids": "X-1"})]  # fmt: skip
+    result = ws.load(twice, expect=2)
+    assert "row 3" in result.output and "X-1" in result.output
+    listed = json.loads(ws.cli("activities", "list", "--json").stdout)
+    assert len(listed) == 1  # nothing of the refused files was written
+
+
+def test_renewable_electricity_counts_qualifying_instruments_only(ws: Workspace) -> None:
+    ws.load(
+        [
+            _row("SZ", "electricity.purchased", 1000),
+            _row("SZ", CERT, 200, **GOOD),
+            _row("CD", "electricity.purchased", 1000),
+            _row("CD", CERT, 150, **{**GOOD, "certificate_ids": "GEC-7", "vintage": "2021"}),
+        ]
+    )
+    ws.calc()
+    out = json.loads(ws.cli("kpi", "--year", "2024", "--years", "1", "--json").stdout)
+    figures = {k["metric"]: k["figures"]["2024"] for k in out["kpis"] if not k["dims"]}
+    assert figures["energy.electricity.green_certificates"]["value"] == pytest.approx(200)
+    assert figures["energy.electricity.renewable"]["value"] == pytest.approx(200)
+    ppa = figures["energy.electricity.ppa"]  # no PPA rows: no figure, not 0
+    assert (ppa["value"], ppa["status"]) == (None, "missing")
+
+
+def test_explain_of_a_recomputed_run_leaves_a_failing_instrument_out(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESG_CALC_LINEAGE_ROWS", "0")  # the run stores no result rows
+    ws.load(
+        [
+            _row("SZ", "electricity.purchased", 1000),
+            _row("SZ", CERT, 200, **{**GOOD, "market": "VN"}),
+        ]
+    )
+    run = str(ws.calc()["run_id"])
+    args = ("calc", "explain", "--run", run, "--entity", "SZ", "--metric", "scope2_market")
+    explained = json.loads(ws.cli(*args, "--json").stdout)
+    assert [r["covered_by_instruments"] for r in explained["rows"]] == [0.0]
+    assert sum(r["value"] for r in explained["rows"]) == pytest.approx(1000 * SOUTH_2022, rel=1e-12)
