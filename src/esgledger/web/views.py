@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, defer
 from esgledger.assess.materiality import assessment_dict
 from esgledger.auth.permissions import Principal, can
 from esgledger.calc.runs import get_run, run_summary, stored_unresolved
+from esgledger.calc.scope3.stored_lines import entity_tonnes
 from esgledger.catalog import metrics
 from esgledger.checks import Finding
 from esgledger.checks.engine import data_years
@@ -139,10 +140,10 @@ def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
     summary = run_summary(run)
     names = entity_names(session)
     totals = summary["totals"]
-    entities = [
-        {"id": e, "name": names.get(e, e), **figures} for e, figures in summary["by_entity"].items()
-    ]
-    entities.sort(key=lambda r: (-(r["scope1_tco2e"] + r["scope2_market_tco2e"]), r["id"]))
+    entities = scope3_by_entity(session, run, summary, names)
+    entities.sort(
+        key=lambda r: (-(r.get("scope1_tco2e", 0.0) + r.get("scope2_market_tco2e", 0.0)), r["id"])
+    )
     gases = []
     for key, mass in summary["by_gas"].items():
         quantity, gas = key.split(":", 1)
@@ -168,6 +169,29 @@ def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
         "gases": gases,
         "activities": activities,
     }
+
+
+def scope3_by_entity(
+    session: Session, run: CalculationRun, summary: dict[str, Any], names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The by-entity rows with each entity's own Scope 3 from the run's lines: computed
+    tonnes, "not available" where all its Scope 3 rows are unresolved (incomplete where some
+    are), and none for an entity without Scope 3 rows — the Scope 1/2 roll-up's 0.0 is not a
+    Scope 3 figure."""
+    tonnes = entity_tonnes(session, run)
+    short = {
+        entity
+        for group in stored_unresolved(session, run)
+        if group["quantity"] == "scope3"
+        for entity in group["entities"]
+    }
+    rows = []
+    for entity in sorted({*summary["by_entity"], *tonnes, *short}):
+        figures = dict(summary["by_entity"].get(entity, {}))
+        figures["scope3_tco2e"] = tonnes.get(entity)
+        figures["scope3_incomplete"] = entity in short
+        rows.append({"id": entity, "name": names.get(entity, entity), **figures})
+    return rows
 
 
 def scope3_reason(summary: dict[str, Any]) -> str | None:

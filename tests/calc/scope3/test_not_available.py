@@ -129,3 +129,29 @@ def test_emissions_page_says_not_available_with_the_reason(
         assert "not available" in cell, path
         assert "no Scope 3 row could be computed (2 rows unresolved)" in page[start:], path
         assert not re.search(r"\b0\.00\b", cell), path
+
+
+def _entity_cell(page: str, entity: str) -> str:
+    """The Scope 3 cell (the last) of ``entity``'s row in the by-entity table, as text."""
+    start = page.index(f'<tr data-entity="{entity}">')
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", page[start : page.index("</tr>", start)], re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cells[-1])).split())
+
+
+def test_emissions_page_gives_each_entity_its_scope3_never_a_blank_zero(
+    calc: Scope3Calc, cli: Cli, web: TestClient
+) -> None:
+    # SZ's cement is computed; UK1's is in CNY with no cited rate: unresolved, so its figure
+    # is not available, and an entity with no Scope 3 row shows none (not 0.00)
+    rows = [
+        row("SZ", 2022, "spend.purchased_goods", 1000, "USD", naics="327310", price_year="2022"),
+        row("UK1", 2022, "spend.purchased_goods", 7000, "RMB", naics="327310"),
+        row("GRP", 2022, "electricity.purchased", 10, "MWh"),
+    ]
+    calc(rows, 2022, "--allow-incomplete")
+    make_user(cli.db, "mia", "esg_manager")
+    log_in(web, "mia")
+    page = web.get("/emissions?year=2022").text
+    assert _entity_cell(page, "SZ") == f"{1000 * CEMENT / 1000:,.2f}".rstrip("0").rstrip(".")
+    assert _entity_cell(page, "UK1").startswith("not available")
+    assert _entity_cell(page, "GRP") == "–"

@@ -9,6 +9,7 @@ table existed keep their lines in the totals; :func:`read_lines` falls back to t
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,6 +73,19 @@ def read_lines(
         {**dict(zip(COLUMNS, row[:-1], strict=True)), **json.loads(row[-1])}
         for row in session.execute(stmt)
     ]
+
+
+def entity_tonnes(session: Session, run: CalculationRun) -> dict[str, float]:
+    """Each entity's computed Scope 3 at 100 % of the entity, as the run's by-entity
+    figures are (a line holds the boundary share in its tonnes); entities without a
+    computed line are absent, never 0."""
+    categories = [f"cat{n}" for n in range(1, 16)]
+    parts: dict[str, list[float]] = {}
+    for line in read_lines(session, run, categories, entity=None):
+        share = line.get("share") or 0.0
+        if line["used"] and share > 0:
+            parts.setdefault(line["entity_id"], []).append(line["tco2e"] / share)
+    return {entity: math.fsum(tonnes) for entity, tonnes in parts.items()}
 
 
 def _legacy_lines(totals: Mapping[str, Any]) -> list[dict[str, Any]] | None:
