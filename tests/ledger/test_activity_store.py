@@ -10,6 +10,7 @@ behind; `esg audit verify --deep` names each changed, removed or added file and 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
 from esgledger.demo.files import write_csv
@@ -193,3 +194,26 @@ def test_verify_deep_names_a_changed_removed_or_added_file(
     if tamper != "added":  # a run never reads a file that is not what was imported
         result = store("calc", "--year", str(YEAR), expect=INTEGRITY)
         assert f"activity store file {victim}" in result.output
+
+
+def test_a_file_changed_with_its_registration_breaks_the_batch_digest(
+    pair: tuple[Cli, Cli], tmp_path: Path
+) -> None:
+    """Re-registering a changed file's SHA-256 by hand is an edit of the ledger: the batch's
+    data digest, recorded by its audit event, no longer matches."""
+    _, store = pair
+    first, _ = demo_files(tmp_path)
+    store("import", "activities", str(first), "--store")
+    victim = sorted(root_of(store, tmp_path).rglob("*.parquet"))[0]
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 1
+    victim.write_bytes(bytes(data))
+    relative = victim.relative_to(root_of(store, tmp_path)).as_posix()
+    with store.db.engine.begin() as conn:
+        updated = conn.execute(
+            text("UPDATE activity_files SET sha256 = :sha WHERE path = :path"),
+            {"sha": hashlib.sha256(bytes(data)).hexdigest(), "path": relative},
+        )
+        assert updated.rowcount == 1
+    result = store("audit", "verify", "--deep", expect=1)
+    assert "batch:2: activity_files differs from the digest of event" in result.output

@@ -130,9 +130,10 @@ def _both(*frames: pl.DataFrame | None) -> pl.DataFrame | None:
 def _store_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
     """Natural keys of the activity store's rows that could clash with the file."""
     span = _start_span(frame)
-    if span is None or not activity_store.has_files(session):
+    if span is None or "entity" not in frame.columns or not activity_store.has_files(session):
         return None
-    return activity_store.stored_keys(session, *span)
+    entities = frame["entity"].cast(pl.Utf8).str.strip_chars().unique().drop_nulls().to_list()
+    return activity_store.stored_keys(session, *span, entities)
 
 
 def _start_span(frame: pl.DataFrame) -> tuple[dt.date, dt.date] | None:
@@ -224,7 +225,7 @@ def _store_keys_of(session: Session, rows: pl.DataFrame) -> pl.DataFrame | None:
     first, last = rows["start"].min(), rows["start"].max()
     if not isinstance(first, dt.date) or not isinstance(last, dt.date):
         return None
-    return activity_store.stored_keys(session, first, last)
+    return activity_store.stored_keys(session, first, last, rows["entity_id"].unique().to_list())
 
 
 def _stored_meanwhile(db: Database, table: Table, *, replace: bool) -> ConcurrentChange:

@@ -228,13 +228,16 @@ def rows_per_entity(session: Session, year: int) -> dict[str, int]:
     return {entity: int(count) for entity, count in session.execute(stmt)}
 
 
-def stored_keys(session: Session, first: dt.date, last: dt.date) -> pl.DataFrame | None:
-    """Natural keys (with ``batch_id`` and ``id``) of store rows starting in [first, last]:
-    a row imported again is refused, whether its first copy sits in the ledger or here."""
+def stored_keys(
+    session: Session, first: dt.date, last: dt.date, entities: list[str]
+) -> pl.DataFrame | None:
+    """Natural keys (with ``batch_id`` and ``id``) of the store rows of ``entities`` starting
+    in [first, last]: a row imported again is refused, whether its first copy sits in the
+    ledger or here. Only those entities' files are read."""
     frames = []
     root = None
     for year in range(first.year, last.year + 1):
-        for file in year_files(session, year):
+        for file in year_files(session, year, entities):
             root = root or required_root(session)
             rows = read_file(root, file).filter(pl.col("start").is_between(first, last))
             frames.append(
