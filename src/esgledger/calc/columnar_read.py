@@ -75,16 +75,29 @@ def _read_ledger(
     return _sqlite_batches(driver, first, last, entities=entities, activities=activities)
 
 
-def activity_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.DataFrame]:
+def activity_batches(
+    session: Session, year: int, batch_rows: int, *, store: bool = True
+) -> Iterator[pl.DataFrame]:
     """The rows of ``read_activities(session, year)`` in id order, at most ``batch_rows`` at a
-    time: a pass over a year that need not fit in memory (the input digest)."""
+    time: a pass over a year that need not fit in memory (the input digest); without
+    ``store``, the ledger's rows only."""
     ledger = _ledger_batches(session, year, batch_rows)
-    if not activity_store.has_files(session):
+    if not store or not activity_store.has_files(session):
         yield from ledger
         return
     stored = activity_store.store_batches(session, year, batch_rows)
     columns = list(ACTIVITY_SCHEMA)
     yield from merged_by_id(ledger, (b.select(columns) for b in stored))
+
+
+def store_chunks(session: Session, year: int, chunks: list[list[str]]) -> Iterator[pl.DataFrame]:
+    """The activity store's rows of the year, a chunk of entities at a time (in id order
+    within a chunk): at most a chunk's rows in memory, whatever the size of an import."""
+    if not activity_store.has_files(session):
+        return
+    columns = list(ACTIVITY_SCHEMA)
+    for chunk in chunks:
+        yield activity_store.read_store(session, year, entities=chunk).select(columns)
 
 
 def merged_by_id(*streams: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
