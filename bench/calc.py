@@ -393,10 +393,11 @@ def end_to_end(
     targets = {"sqlite": str(folder / "esg.db")}
     if postgres:
         targets["postgresql"] = postgres
-        if store:
-            os.environ["ESG_ACTIVITY_STORE"] = str(folder / "pg.store")
     results = {}
     for name, target in targets.items():
+        os.environ.pop("ESG_ACTIVITY_STORE", None)  # SQLite: the store beside its file
+        if store and name == "postgresql":
+            os.environ["ESG_ACTIVITY_STORE"] = str(folder / "pg.store")
         began = time.perf_counter()
         if name == "sqlite" and Path(target).exists():
             print(f"{name}: reusing {target}")

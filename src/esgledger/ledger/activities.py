@@ -180,7 +180,7 @@ def _store(
         pl.lit(batch.id).alias("batch_id"),
     )
     if activity_store.has_files(session):  # SQLite would give ids the store holds
-        first = activity_store.next_activity_id(session)
+        first = activity_store.claim_ids(session, out.height)
         out = out.with_columns(pl.int_range(first, first + out.height, dtype=pl.Int64).alias("id"))
     insert_frame(session, "activity_records", out, on_progress=on_progress)
     summary = _summary(rows)

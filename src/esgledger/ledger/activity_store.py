@@ -84,6 +84,19 @@ def next_activity_id(session: Session) -> int:
     return max(ledger, stored) + 1
 
 
+def claim_ids(session: Session, count: int) -> int:
+    """The first of ``count`` activity-row ids given explicitly (store rows, and ledger rows
+    once the store holds files); on PostgreSQL the id sequence is moved past them, so rows
+    inserted later without an id never take one of them."""
+    first = next_activity_id(session)
+    if session.connection().dialect.name == "postgresql" and count:
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('activity_records', 'id'), :last)"),
+            {"last": first + count - 1},
+        )
+    return first
+
+
 def write_files(
     session: Session, rows: pl.DataFrame, batch_id: int, written: list[Path]
 ) -> list[ActivityFile]:
@@ -91,7 +104,7 @@ def write_files(
     registered in this transaction; every path written is appended to ``written`` first, so
     the caller can remove them if the transaction does not commit."""
     root = required_root(session)
-    first = next_activity_id(session)
+    first = claim_ids(session, rows.height)
     framed = rows.select(
         pl.int_range(first, first + rows.height, dtype=pl.Int64).alias("id"),
         *(pl.col(c).cast(t) for c, t in STORE_SCHEMA.items() if c != "id"),
@@ -126,12 +139,6 @@ def write_files(
         )
     session.add_all(files)
     session.flush()
-    if session.get_bind().dialect.name == "postgresql" and rows.height:
-        # ledger rows inserted later must not take these ids
-        session.execute(
-            text("SELECT setval(pg_get_serial_sequence('activity_records', 'id'), :last)"),
-            {"last": first + rows.height - 1},
-        )
     return files
 
 
