@@ -92,6 +92,15 @@ def same_run(a: Cli, b: Cli) -> None:
         assert run_a[key] == run_b[key], key
     assert run_a["activity_rows"] == run_b["activity_rows"] > 1000
     assert stored(a.db, run_a["run_id"]) == stored(b.db, run_b["run_id"])
+    for metric in ("ghg.scope1", "ghg.scope3.cat3"):  # the rows shown, wherever they are kept
+        args = ("--metric", metric, "--limit", "5", "--json")
+        shown = [
+            json.loads(cli("calc", "explain", "--run", str(run["run_id"]), *args).stdout)
+            for cli, run in ((a, run_a), (b, run_b))
+        ]
+        assert shown[0].pop("run_id") == run_a["run_id"] and shown[1].pop("run_id")
+        assert shown[0] == shown[1], metric
+        assert json.dumps(shown[0]).count("\"start\"") >= 5, metric  # rows with their dates
 
 
 def counts(db: Database) -> tuple[int, int, int]:

@@ -23,7 +23,8 @@ import datetime as dt
 import hashlib
 import io
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -223,6 +224,43 @@ def store_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.D
         rows = pl.concat([read_file(root, f) for f in batch_files], rechunk=True).sort("id")
         for offset in range(0, rows.height, batch_rows):
             yield rows.slice(offset, batch_rows)
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One store row as `esg calc explain` shows it (the fields of a ledger row it reads)."""
+
+    id: int
+    entity_id: str
+    start: dt.date
+    end: dt.date
+    activity: str
+    quantity: float
+    unit: str
+
+
+def rows_by_id(session: Session, ids: Collection[int]) -> dict[int, StoredRow]:
+    """The store rows among ``ids``, read from the files whose id range holds one of them."""
+    wanted = set(ids)
+    if not wanted or not has_files(session):
+        return {}
+    stmt = select(ActivityFile).where(
+        ActivityFile.first_id <= max(wanted), ActivityFile.last_id >= min(wanted)
+    )
+    files = [
+        f
+        for f in session.scalars(stmt.order_by(ActivityFile.first_id))
+        if any(f.first_id <= i <= f.last_id for i in wanted)
+    ]
+    if not files:
+        return {}
+    root = required_root(session)
+    found: dict[int, StoredRow] = {}
+    for file in files:
+        rows = read_file(root, file).filter(pl.col("id").is_in(list(wanted)))
+        for row in rows.select(*StoredRow.__dataclass_fields__).iter_rows():
+            found[row[0]] = StoredRow(*row)
+    return found
 
 
 def rows_per_entity(session: Session, year: int) -> dict[str, int]:
