@@ -100,7 +100,7 @@ def same_run(a: Cli, b: Cli) -> None:
         ]
         assert shown[0].pop("run_id") == run_a["run_id"] and shown[1].pop("run_id")
         assert shown[0] == shown[1], metric
-        assert json.dumps(shown[0]).count("\"start\"") >= 5, metric  # rows with their dates
+        assert json.dumps(shown[0]).count('"start"') >= 5, metric  # rows with their dates
 
 
 def counts(db: Database) -> tuple[int, int, int]:
