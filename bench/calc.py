@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/calc.py [--rows N] [--end-to-end] [--postgres URL] [--keep]
                                    [--engine local|spark] [--chunk-rows ROWS]
+                                   [--store] [--workspace DIR]
     .venv/bin/python bench/calc.py --rows N --chunked ROWS [--verify]
 
 Generates N activity rows (default 10,000,000) over ~1,000 entities (real ISO 3166-2
@@ -26,7 +27,15 @@ ledger, the input digest over a streamed pass; the two stored runs are compared 
 and input digest) and the chunked run's peak memory is printed. Without it ``esg calc`` is
 timed in memory (``ESG_CALC_CHUNK_ROWS=0``).
 
-Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=… peak_rss_mb=…``
+With ``--store`` the rows are imported with ``esg import activities --store`` (the Parquet
+activity store beside the SQLite file; for PostgreSQL in ``DIR/pg.store``) and the floor's
+read is Polars reading the same Parquet files. ``--workspace DIR`` keeps the generated files
+and workspaces in DIR and reuses them when they are there (generating 10⁷ rows and importing
+them takes longer than the run).
+
+Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=…
+cpu_ratio_vs_polars_floor=… peak_rss_mb=…`` (the CPU ratio: this process's CPU seconds, the
+measure that holds on a loaded machine)
 (``seconds``: the end-to-end run with ``--end-to-end``, else the engine).
 """
 
@@ -253,7 +262,7 @@ def write_inputs(n: int, folder: Path) -> tuple[Path, Path]:
     return entity_file, activity_file
 
 
-def populate(target: str, entity_file: Path, activity_file: Path) -> None:
+def populate(target: str, entity_file: Path, activity_file: Path, store: bool = False) -> None:
     from esgledger.ledger.activities import import_activities
     from esgledger.ledger.entities import import_entities
     from esgledger.ledger.workspace import init_workspace
@@ -261,9 +270,21 @@ def populate(target: str, entity_file: Path, activity_file: Path) -> None:
     db, _ = init_workspace(target, actor="bench")
     try:
         import_entities(db, entity_file, actor="bench")
-        import_activities(db, activity_file, actor="bench")
+        import_activities(db, activity_file, actor="bench", store=store)
     finally:
         db.dispose()
+
+
+def floor_read(session) -> pl.DataFrame:  # type: ignore[no-untyped-def]
+    """Polars' own read of the stored rows: the store's Parquet files, else the table."""
+    from esgledger.ledger.activity_store import has_files, required_root
+
+    columns = ["id", "entity_id", "start", "activity", "quantity", "unit", "attributes"]
+    if has_files(session):
+        return pl.read_parquet(required_root(session) / "**" / "*.parquet", columns=columns)
+    raw = session.connection().connection.driver_connection
+    sql = f"SELECT {', '.join(columns)} FROM activity_records WHERE voided_at IS NULL ORDER BY id"
+    return pl.read_database(sql, raw)
 
 
 def measure(target: str, engine: str = "local") -> None:
@@ -294,17 +315,16 @@ def measure(target: str, engine: str = "local") -> None:
     with db.read() as session:
         read_s, inputs = timed(lambda: load_inputs(session, options))
         library = FactorLibrary.load(session)
-        raw = session.connection().connection.driver_connection
-        sql = (
-            "SELECT id, entity_id, start, activity, quantity, unit, attributes FROM "
-            "activity_records WHERE voided_at IS NULL ORDER BY id"
-        )
-        floor_read_s, raw_rows = timed(lambda: pl.read_database(sql, raw))
+        floor_cpu = time.process_time()
+        floor_read_s, raw_rows = timed(lambda: floor_read(session))
+        floor_cpu = time.process_time() - floor_cpu
     engine_s, _ = timed(lambda: compute(inputs.activities, inputs.entities, library, options))
     ents = inputs.entities.join(
         pl.DataFrame({"entity_id": inputs.entities["entity_id"]}), on="entity_id"
     )
+    join_cpu = time.process_time()
     floor_join_s, _ = timed(lambda: floor_join(raw_rows, ents))
+    floor_cpu += time.process_time() - join_cpu
     db.dispose()
     n = summary["activity_rows"]
     floor_s = floor_read_s + floor_join_s
@@ -319,7 +339,8 @@ def measure(target: str, engine: str = "local") -> None:
         f"MEASURED rows={n} seconds={e2e_s:.3f} cpu_seconds={e2e_cpu:.3f} "
         f"unresolved={summary['unresolved_rows']} read_seconds={read_s:.3f} "
         f"engine_seconds={engine_s:.3f} floor_seconds={floor_s:.3f} "
-        f"floor_join_seconds={floor_join_s:.3f} peak_rss_mb={e2e_rss:.0f} "
+        f"floor_join_seconds={floor_join_s:.3f} floor_cpu_seconds={floor_cpu:.3f} "
+        f"peak_rss_mb={e2e_rss:.0f} "
         f"run_id={summary['run_id']}"
     )
 
@@ -355,18 +376,34 @@ def same_runs(target: str, first: float, second: float) -> bool:
 
 
 def end_to_end(
-    n: int, postgres: str | None, keep: bool, engine: str = "local", chunk_rows: int = 0
+    n: int,
+    postgres: str | None,
+    keep: bool,
+    engine: str = "local",
+    chunk_rows: int = 0,
+    store: bool = False,
+    workspace: Path | None = None,
 ) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="esg-bench-calc-"))
-    entity_file, activity_file = write_inputs(n, folder)
+    folder = workspace or Path(tempfile.mkdtemp(prefix="esg-bench-calc-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = keep or workspace is not None
+    entity_file, activity_file = folder / "entities.csv", folder / "activities.csv"
+    if not activity_file.exists():
+        entity_file, activity_file = write_inputs(n, folder)
     targets = {"sqlite": str(folder / "esg.db")}
     if postgres:
         targets["postgresql"] = postgres
     results = {}
     for name, target in targets.items():
+        os.environ.pop("ESG_ACTIVITY_STORE", None)  # SQLite: the store beside its file
+        if store and name == "postgresql":
+            os.environ["ESG_ACTIVITY_STORE"] = str(folder / "pg.store")
         began = time.perf_counter()
-        populate(target, entity_file, activity_file)
-        print(f"{name}: {n:,} rows imported in {time.perf_counter() - began:.1f} s (untimed)")
+        if name == "sqlite" and Path(target).exists():
+            print(f"{name}: reusing {target}")
+        else:
+            populate(target, entity_file, activity_file, store)
+            print(f"{name}: {n:,} rows imported in {time.perf_counter() - began:.1f} s (untimed)")
         results[name] = measured(target, engine)
         if chunk_rows:
             chunked = measured(target, engine, chunk_rows)
@@ -397,10 +434,12 @@ def end_to_end(
         f"RESULT rows={n} seconds={sqlite['seconds']:.3f} "
         f"rows_per_s={n / sqlite['seconds']:.0f} "
         f"ratio_vs_polars_floor={sqlite['seconds'] / sqlite['floor_seconds']:.2f} "
+        f"cpu_ratio_vs_polars_floor={sqlite['cpu_seconds'] / sqlite['floor_cpu_seconds']:.2f} "
         f"peak_rss_mb={sqlite['peak_rss_mb']:.0f} cpu_seconds={sqlite['cpu_seconds']:.3f} "
         f"read_seconds={sqlite['read_seconds']:.3f} "
         f"engine_seconds={sqlite['engine_seconds']:.3f} engine={engine}{extra} "
-        f"chunk_rows={chunk_rows} load_average={os.getloadavg()[0]:.1f}"
+        f"chunk_rows={chunk_rows} store={str(store).lower()} "
+        f"load_average={os.getloadavg()[0]:.1f}"
     )
 
 
@@ -424,6 +463,12 @@ def main() -> None:
         metavar="ROWS",
         help="--end-to-end: also esg calc on the chunked path (ESG_CALC_CHUNK_ROWS=ROWS)",
     )
+    parser.add_argument(
+        "--store", action="store_true", help="--end-to-end: rows in the Parquet activity store"
+    )
+    parser.add_argument(
+        "--workspace", type=Path, metavar="DIR", help="--end-to-end: keep and reuse files here"
+    )
     parser.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.chunked:
@@ -431,7 +476,15 @@ def main() -> None:
     elif args.measure:
         measure(args.measure, args.engine)
     elif args.end_to_end:
-        end_to_end(args.rows, args.postgres, args.keep, args.engine, args.chunk_rows)
+        end_to_end(
+            args.rows,
+            args.postgres,
+            args.keep,
+            args.engine,
+            args.chunk_rows,
+            args.store,
+            args.workspace,
+        )
     else:
         in_memory(args.rows)
 

@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         "more is a chunk of its own), so memory stays bounded; the figures and input digest "
         "are the in-memory run's to the bit (0: always in memory).",
     )
+    activity_store: str | None = Field(
+        default=None,
+        description="Folder of the Parquet activity store that `esg import activities --store` "
+        "writes to (partitioned by year and entity); default: the SQLite database file's name "
+        "plus .store, beside it. A PostgreSQL workspace needs it set.",
+    )
     spark_master: str = Field(
         default="local[*]",
         description="The Spark master URL `esg calc --engine spark` connects to: local[*] "

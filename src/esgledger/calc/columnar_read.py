@@ -6,6 +6,9 @@ text in parallel; SQLite hands its rows to ``fetchmany`` batches that are turned
 at once. Both read through the session's own connection, so the rows are those of the
 snapshot the run read its factors and boundary from. Values arrive unchanged: PostgreSQL
 prints a float8 with the fewest digits that read back to the same bits.
+
+Rows of the Parquet activity store (``ledger.activity_store``) join the ledger's in id order:
+a run sees one year of rows, wherever each row is kept.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import polars as pl
 from psycopg import sql as pg_sql
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
+
+from esgledger.ledger import activity_store
 
 ACTIVITY_SCHEMA: dict[str, Any] = {
     "id": pl.Int64,
@@ -45,6 +50,22 @@ def read_activities(
 ) -> pl.DataFrame:
     """Live activity rows starting in ``year``, ordered by id, as ``ACTIVITY_SCHEMA`` columns;
     only those of ``entities`` and of ``activities`` when given (a chunk, the Scope 3 rows)."""
+    ledger = _read_ledger(session, year, entities=entities, activities=activities)
+    if not activity_store.has_files(session):
+        return ledger
+    stored = activity_store.read_store(session, year, entities=entities, activities=activities)
+    if not stored.height:
+        return ledger
+    return pl.concat([ledger, stored.select(list(ACTIVITY_SCHEMA))]).sort("id")
+
+
+def _read_ledger(
+    session: Session,
+    year: int,
+    *,
+    entities: list[str] | None = None,
+    activities: list[str] | None = None,
+) -> pl.DataFrame:
     conn = session.connection()
     driver: Any = conn.connection.driver_connection
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -54,9 +75,52 @@ def read_activities(
     return _sqlite_batches(driver, first, last, entities=entities, activities=activities)
 
 
-def activity_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.DataFrame]:
+def activity_batches(
+    session: Session, year: int, batch_rows: int, *, store: bool = True
+) -> Iterator[pl.DataFrame]:
     """The rows of ``read_activities(session, year)`` in id order, at most ``batch_rows`` at a
-    time: a pass over a year that need not fit in memory (the input digest)."""
+    time: a pass over a year that need not fit in memory (the input digest); without
+    ``store``, the ledger's rows only."""
+    ledger = _ledger_batches(session, year, batch_rows)
+    if not store or not activity_store.has_files(session):
+        yield from ledger
+        return
+    stored = activity_store.store_batches(session, year, batch_rows)
+    columns = list(ACTIVITY_SCHEMA)
+    yield from merged_by_id(ledger, (b.select(columns) for b in stored))
+
+
+def store_chunks(session: Session, year: int, chunks: list[list[str]]) -> Iterator[pl.DataFrame]:
+    """The activity store's rows of the year, a chunk of entities at a time (in id order
+    within a chunk): at most a chunk's rows in memory, whatever the size of an import."""
+    if not activity_store.has_files(session):
+        return
+    columns = list(ACTIVITY_SCHEMA)
+    for chunk in chunks:
+        yield activity_store.read_store(session, year, entities=chunk).select(columns)
+
+
+def merged_by_id(*streams: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """Batches in id order from streams of batches each in id order (ids never repeat):
+    each step yields every pending row up to the smallest of the pending batches' last ids."""
+    pending: list[pl.DataFrame | None] = [None] * len(streams)
+    while True:
+        for i, stream in enumerate(streams):
+            if pending[i] is None or not pending[i].height:  # type: ignore[union-attr]
+                pending[i] = next(stream, None)
+        live = [p for p in pending if p is not None and p.height]
+        if not live:
+            return
+        bound = min(int(p["id"][-1]) for p in live)
+        parts = []
+        for i, part in enumerate(pending):
+            if part is not None and part.height:
+                parts.append(part.filter(pl.col("id") <= bound))
+                pending[i] = part.filter(pl.col("id") > bound)
+        yield pl.concat(parts).sort("id")
+
+
+def _ledger_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.DataFrame]:
     conn = session.connection()
     driver: Any = conn.connection.driver_connection
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -82,7 +146,10 @@ def rows_per_entity(session: Session, year: int) -> dict[str, int]:
         "WHERE voided_at IS NULL AND start >= :first AND start <= :last GROUP BY entity_id"
     ).bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
     rows = conn.execute(query, {"first": first, "last": last})
-    return {entity: int(count) for entity, count in rows}
+    counts = {entity: int(count) for entity, count in rows}
+    for entity, count in activity_store.rows_per_entity(session, year).items():
+        counts[entity] = counts.get(entity, 0) + count
+    return counts
 
 
 def _pg_where(

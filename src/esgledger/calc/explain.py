@@ -17,6 +17,7 @@ from esgledger.calc.runs import get_run
 from esgledger.catalog import factors as shipped
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
+from esgledger.ledger.activity_store import StoredRow, rows_by_id
 from esgledger.ledger.models import ActivityRecord, CalculationCoefficient
 from esgledger.ledger.run_totals import stored_totals
 
@@ -106,12 +107,12 @@ def explain(
         else:
             figures[quantity].append(co2e)
     shown = results.head(limit)
-    records = {
+    shown_ids = shown["activity_id"].to_list()
+    records: dict[int, ActivityRecord | StoredRow] = {
         r.id: r
-        for r in session.scalars(
-            select(ActivityRecord).where(ActivityRecord.id.in_(shown["activity_id"].to_list()))
-        )
+        for r in session.scalars(select(ActivityRecord).where(ActivityRecord.id.in_(shown_ids)))
     }
+    records |= rows_by_id(session, [i for i in shown_ids if i not in records])
     rows: list[dict[str, Any]] = []
     factor_cache: dict[str, dict[str, Any]] = {}
     for result in shown.iter_rows(named=True):

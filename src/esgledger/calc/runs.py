@@ -25,6 +25,7 @@ from esgledger.calc.columnar_read import (
     activity_batches,
     read_activities,
     rows_per_entity,
+    store_chunks,
 )
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.instruments import InstrumentReview, merge_instruments, review_instruments
@@ -268,8 +269,11 @@ def in_chunks(
     counts = {e: n for e, n in counts.items() if e in members}
     parts: list[Scope3Parts] = []
     with tempfile.TemporaryDirectory(prefix="esg-calc-") as folder:
-        spilled = SpilledYear(Path(folder), entity_chunks(counts, chunk_rows))
-        spilled.write(activity_batches(session, options.year, chunk_rows))  # one read
+        chunks = entity_chunks(counts, chunk_rows)
+        spilled = SpilledYear(Path(folder), chunks, chunk_rows)
+        # one read of the ledger, then the activity store's files a chunk at a time
+        spilled.write(activity_batches(session, options.year, chunk_rows, store=False))
+        spilled.write(store_chunks(session, options.year, chunks))
         review = InstrumentReview()
         out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts, review)
         merge_instruments(out, review, inputs.entities)

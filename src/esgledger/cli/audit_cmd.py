@@ -9,8 +9,8 @@ import typer
 
 from esgledger.cli.common import DbOption, JsonOption, workspace
 from esgledger.cli.output import console, print_json, print_table
-from esgledger.errors import EsgError, InvalidInput
-from esgledger.ledger import audit, audit_deep, head_signing
+from esgledger.errors import EsgError, Exit, IntegrityFailure, InvalidInput
+from esgledger.ledger import activity_store, audit, audit_deep, head_signing
 
 audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 
@@ -75,9 +75,20 @@ def audit_verify(
     with workspace(db).read() as session:
         result = audit.verify(session, anchor=anchor)
         data = audit_deep.verify_data(session) if deep and result.ok else None
-    ok = result.ok and (data is None or data.ok)
+        files = activity_store.verify_files(session) if data is not None else []
+    ok = result.ok and (data is None or data.ok) and not files
     if json:
-        print_json({**result.as_dict(), "ok": ok, "chain_ok": result.ok, "data": _data(data)})
+        print_json(
+            {
+                **result.as_dict(),
+                "ok": ok,
+                "chain_ok": result.ok,
+                "data": _data(data),
+                **({"store_problems": files} if deep else {}),
+            }
+        )
+        if files:
+            raise typer.Exit(Exit.INTEGRITY)
         if not ok:
             raise typer.Exit(1)
         return
@@ -88,6 +99,13 @@ def audit_verify(
         )
     for note in data.notes if data else []:
         console.print(f"note: {note}")
+    if files:
+        for problem in [*(data.problems if data else []), *files]:
+            console.print(f"[red]{problem}[/red]")
+        raise IntegrityFailure(
+            f"audit data check failed: {len(files)} activity store files do not match what "
+            "their imports registered (listed above)"
+        )
     if data is not None and not data.ok:
         for problem in data.problems:
             console.print(f"[red]{problem}[/red]")

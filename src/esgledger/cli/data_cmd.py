@@ -90,6 +90,14 @@ def import_activities_cmd(
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why the rows are replaced (with --replace).")
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Write the rows to the Parquet activity store (files by year and entity, "
+            "registered with their SHA-256) instead of ledger rows: for very large data.",
+        ),
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -98,15 +106,22 @@ def import_activities_cmd(
         raise InvalidInput("--replace and --reason go together: --replace --reason 'why'")
     with _progress(not json) as progress, unexpected_failures(file.name):
         summary = import_activities(
-            workspace(db), file, actor=actor(), sheet=sheet, on_progress=progress, replace=reason
+            workspace(db),
+            file,
+            actor=actor(),
+            sheet=sheet,
+            on_progress=progress,
+            replace=reason,
+            store=store,
         )
     if json:
         print_json(summary)
     else:
         replaced = f", replacing {summary['replaced']} stored rows" if replace else ""
+        where = f" in {summary['store_files']} activity store files" if store else ""
         console.print(
             f"{file.name}: {summary['rows']} activity rows imported as batch "
-            f"{summary['batch_id']}{replaced}."
+            f"{summary['batch_id']}{replaced}{where}."
         )
 
 

@@ -16,12 +16,13 @@ from esgledger.errors import ConcurrentChange, ImportRejected, InvalidInput
 from esgledger.ingest.activities import ALREADY_IMPORTED, KEY, validate_activities
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.readers import Table, read_table
+from esgledger.ledger import activity_store
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.bulk import KeyTaken, Progress, insert_frame
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.limits import ATTRIBUTES_MAX, limit_of, refuse_too_long
-from esgledger.ledger.models import ActivityRecord, Entity
+from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch
 from esgledger.ledger.voiding import void_rows
 
 COLUMNS = ["entity_id", "start", "end", "activity", "quantity", "unit", "attributes"]
@@ -41,8 +42,13 @@ def import_activities(
     sheet: str | None = None,
     on_progress: Progress | None = None,
     replace: str | None = None,
+    store: bool = False,
 ) -> dict[str, object]:
     """Validate the whole file, then store every row in one transaction; returns a summary.
+
+    With ``store``, the rows go to the Parquet activity store (``activity_store``) instead of
+    ledger rows, its files registered in the same transaction; files of an import that does
+    not commit are removed.
 
     A row whose natural key a live stored row holds is refused as "already imported" —
     by the check here, and by the database's unique index when another import stored it
@@ -51,6 +57,11 @@ def import_activities(
     """
     if replace is not None and not replace.strip():
         raise InvalidInput("a replacing import needs a reason (--reason)")
+    if replace is not None and store:
+        raise InvalidInput(
+            "--replace is not available with --store: files in the activity store are never "
+            "changed; import the corrections into the ledger"
+        )
     table = read_table(path, sheet=sheet, kind="activities")
     refuse_too_long(
         table.source,
@@ -61,16 +72,27 @@ def import_activities(
             "unit": limit_of(ActivityRecord.unit),
         },
     )
+    written: list[Path] = []  # store files, removed unless the import commits
     try:
         return validate_then_write(
             db,
             lambda session: _validated(session, table, replace=replace is not None),
             lambda session, checked: _store(
-                session, table, *checked, actor=actor, replace=replace, on_progress=on_progress
+                session,
+                table,
+                *checked,
+                actor=actor,
+                replace=replace,
+                on_progress=on_progress,
+                written=written if store else None,
             ),
         )
     except KeyTaken:
+        activity_store.remove_written(written)
         raise _stored_meanwhile(db, table, replace=replace is not None) from None
+    except BaseException:
+        activity_store.remove_written(written)
+        raise
 
 
 def _validated(
@@ -82,13 +104,19 @@ def _validated(
     count of rows voided)."""
     known = set(session.scalars(select(Entity.id)))
     existing = _stored_keys(session, table.frame)
+    in_store = _store_keys(session, table.frame)
     rows = validate_activities(
         table,
         known_entities=known,
-        existing_keys=None if replace else existing,
+        existing_keys=None if replace else _both(existing, in_store),
         # a replacing import voids stored rows: the run's own check (criterion 2) covers it
         claimed_certificates=() if replace else claimed_certificates(session),
     )
+    if replace and in_store is not None and rows.join(in_store, on=KEY, how="inner").height:
+        raise InvalidInput(
+            f"{table.source}: some rows have the keys of rows in the activity store, which are "
+            "never replaced; nothing was imported"
+        )
     refuse_too_long(
         table.source,
         rows,
@@ -112,6 +140,31 @@ def claimed_certificates(session: Session) -> set[str]:
     return claimed
 
 
+def _both(*frames: pl.DataFrame | None) -> pl.DataFrame | None:
+    """Stored keys of the ledger and of the store together (None: none at all)."""
+    found = [f.select(*KEY, "batch_id", "id") for f in frames if f is not None]
+    return pl.concat(found) if found else None
+
+
+def _store_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
+    """Natural keys of the activity store's rows that could clash with the file."""
+    span = _start_span(frame)
+    if span is None or "entity" not in frame.columns or not activity_store.has_files(session):
+        return None
+    entities = frame["entity"].cast(pl.Utf8).str.strip_chars().unique().drop_nulls().to_list()
+    return activity_store.stored_keys(session, *span, entities)
+
+
+def _start_span(frame: pl.DataFrame) -> tuple[dt.date, dt.date] | None:
+    if "start" not in frame.columns:
+        return None
+    starts = frame["start"].str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    lo, hi = starts.min(), starts.max()
+    if not isinstance(lo, dt.date) or not isinstance(hi, dt.date):
+        return None
+    return lo, hi
+
+
 def _store(
     session: Session,
     table: Table,
@@ -121,8 +174,10 @@ def _store(
     actor: str,
     replace: str | None,
     on_progress: Progress | None,
+    written: list[Path] | None = None,
 ) -> dict[str, object]:
-    """Write the validated rows in the write transaction (no parsing, no checking in it)."""
+    """Write the validated rows in the write transaction (no parsing, no checking in it);
+    to the activity store when ``written`` is given (the list of files it wrote)."""
     batch = open_batch(session, kind="activities", table=table, rows=rows.height, actor=actor)
     replaced = 0
     if replace is not None and existing is not None:
@@ -131,6 +186,8 @@ def _store(
         replaced = void_rows(session, ids, reason=reason, actor=actor)
         if replaced != len(ids):
             raise KeyTaken("activity_records", "rows voided meanwhile by another user")
+    if written is not None:
+        return _to_store(session, table, rows, batch, actor=actor, written=written)
     out = rows.select(
         "entity_id",
         pl.col("start").dt.to_string("%Y-%m-%d"),
@@ -141,18 +198,53 @@ def _store(
         "attributes",
         pl.lit(batch.id).alias("batch_id"),
     )
+    if activity_store.has_files(session):  # SQLite would give ids the store holds
+        first = activity_store.claim_ids(session, out.height)
+        out = out.with_columns(pl.int_range(first, first + out.height, dtype=pl.Int64).alias("id"))
     insert_frame(session, "activity_records", out, on_progress=on_progress)
-    summary: dict[str, object] = {
-        "rows": rows.height,
-        "entities": rows["entity_id"].n_unique(),
-        "activities": sorted(rows["activity"].unique().to_list()),
-        "period": [str(rows["start"].min()), str(rows["end"].max())],
-    }
+    summary = _summary(rows)
     if replace is not None:
         summary["replaced"] = replaced
         summary["reason"] = replace.strip()
     close_batch(session, batch, actor=actor, summary=summary)
     return {"batch_id": batch.id, **summary}
+
+
+def _summary(rows: pl.DataFrame) -> dict[str, object]:
+    return {
+        "rows": rows.height,
+        "entities": rows["entity_id"].n_unique(),
+        "activities": sorted(rows["activity"].unique().to_list()),
+        "period": [str(rows["start"].min()), str(rows["end"].max())],
+    }
+
+
+def _to_store(
+    session: Session,
+    table: Table,
+    rows: pl.DataFrame,
+    batch: ImportBatch,
+    *,
+    actor: str,
+    written: list[Path],
+) -> dict[str, object]:
+    """The rows as activity-store files, registered with the batch; the write re-checks the
+    store's keys (another import may have stored the same rows since the check)."""
+    in_store = _store_keys_of(session, rows)
+    if in_store is not None and rows.join(in_store, on=KEY, how="inner").height:
+        raise KeyTaken("activity_files", "rows with the same keys are now in the activity store")
+    files = activity_store.write_files(session, rows, batch.id, written)
+    summary = _summary(rows)
+    summary["store_files"] = len(files)
+    close_batch(session, batch, actor=actor, summary=summary)
+    return {"batch_id": batch.id, **summary}
+
+
+def _store_keys_of(session: Session, rows: pl.DataFrame) -> pl.DataFrame | None:
+    first, last = rows["start"].min(), rows["start"].max()
+    if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+        return None
+    return activity_store.stored_keys(session, first, last, rows["entity_id"].unique().to_list())
 
 
 def _stored_meanwhile(db: Database, table: Table, *, replace: bool) -> ConcurrentChange:
@@ -172,7 +264,7 @@ def _clashing_rows(db: Database, table: Table) -> list[int]:
     """The file's row numbers whose natural key a live stored row holds now."""
     with db.read() as session:
         known = set(session.scalars(select(Entity.id)))
-        existing = _stored_keys(session, table.frame)
+        existing = _both(_stored_keys(session, table.frame), _store_keys(session, table.frame))
     try:
         validate_activities(table, known_entities=known, existing_keys=existing)
     except ImportRejected as exc:
@@ -192,12 +284,10 @@ def _rows_named(rows: list[int], shown: int = 5) -> str:
 def _stored_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
     """Natural keys (with ``id`` and ``batch_id``) of the live stored rows that could clash
     with the file (same start-date span)."""
-    if "start" not in frame.columns:
+    span = _start_span(frame)
+    if span is None:
         return None
-    starts = frame["start"].str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    lo, hi = starts.min(), starts.max()
-    if lo is None or hi is None:
-        return None
+    lo, hi = span
     # Plain rows with dates as ISO text on both databases: a million stored keys load in
     # about a second, where ORM row objects would take several.
     cast = "" if session.get_bind().dialect.name == "sqlite" else "::text"

@@ -1,7 +1,8 @@
 """Data digests: the rows an audit event wrote, hashed from the tables alone.
 
 A *scope* names a set of rows one writer owns: ``batch:12`` (an import batch: its
-``import_batches`` row, the activity, KPI and factor-edition rows carrying that batch id and
+``import_batches`` row, the activity, activity-store file, KPI and factor-edition rows
+carrying that batch id and
 the factor values of those editions; ``batch:none`` is the KPI values entered through data
 requests without a file), ``run:3`` (a calculation run with its coefficients, results,
 issues and Scope 3 lines), ``report:2025/1`` (the files of one publication) and
@@ -48,6 +49,7 @@ MUTABLE_COLUMNS = frozenset({"is_current", "version", *VOID_COLUMNS})
 WRITTEN_ONCE = frozenset(
     {
         "activity_records",
+        "activity_files",
         "factor_editions",
         "factors",
         "calculation_runs",
@@ -133,6 +135,7 @@ KINDS: dict[str, list[Part]] = {
     "batch": [
         Part("import_batches", _batch("id")),
         Part("activity_records", _batch("batch_id")),
+        Part("activity_files", _batch("batch_id")),  # the activity store's files (#18)
         Part("kpi_values", _batch("batch_id")),
         Part("factor_editions", _batch("batch_id")),
         Part("factors", _factors_of_batch),
@@ -302,6 +305,7 @@ def scopes_in_tables(session: Session) -> set[str]:
     for name, column in (
         ("import_batches", "id"),
         ("activity_records", "batch_id"),
+        ("activity_files", "batch_id"),
         ("kpi_values", "batch_id"),
         ("factor_editions", "batch_id"),
         *((table, "batch_id") for table in REGISTER_TABLES),

@@ -297,7 +297,8 @@ class CalculationResult(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"))
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activity_records.id"))
+    # a ledger row or an activity-store row (one id sequence): no foreign key (#18)
+    activity_id: Mapped[int] = mapped_column(BigId)
     entity_id: Mapped[str] = mapped_column(String(64))
     coef_id: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[str] = mapped_column(String(32))
@@ -318,7 +319,8 @@ class CalculationIssue(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("calculation_runs.id"), index=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activity_records.id"))
+    # a ledger row or an activity-store row (one id sequence): no foreign key (#18)
+    activity_id: Mapped[int] = mapped_column(BigId)
     entity_id: Mapped[str] = mapped_column(String(64))
     activity: Mapped[str] = mapped_column(String(64))
     quantity: Mapped[str] = mapped_column(String(32))
@@ -339,6 +341,9 @@ from esgledger.ledger import report_models as _report_models  # noqa: E402, F401
 
 # The Scope 3 screening of each year, likewise.
 from esgledger.ledger import scope3_models as _scope3_models  # noqa: E402, F401
+
+# The registry of the Parquet activity store (#18), likewise.
+from esgledger.ledger import store_models as _store_models  # noqa: E402, F401
 
 # The supplier register (#16), likewise.
 from esgledger.ledger import supplier_models as _supplier_models  # noqa: E402, F401

@@ -18,6 +18,7 @@ from esgledger.calc.explain import factor_detail
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.scope3.categories import CATEGORIES, category_key
 from esgledger.calc.scope3.stored_lines import read_lines
+from esgledger.ledger.activity_store import rows_by_id
 from esgledger.ledger.models import ActivityRecord, CalculationRun
 from esgledger.ledger.run_totals import stored_totals
 
@@ -64,6 +65,8 @@ def explain_scope3(
             )
         )
     }
+    stored_rows = rows_by_id(session, firsts - set(dates))  # rows of the activity store
+    dates |= {i: (r.start.isoformat(), r.end.isoformat()) for i, r in stored_rows.items()}
     figures = {}
     for key in keys:
         category = stored["by_category"].get(key, {})

@@ -1,0 +1,333 @@
+"""The Parquet activity store: activity rows kept as files partitioned by year and entity.
+
+A ledger row costs an index entry and a B-tree page share; at 10⁸ rows a year that is tens
+of gigabytes and minutes per import. ``esg import activities --store`` writes the validated
+rows instead to ``year=Y/entity=E/batch-N-TOKEN.parquet`` under the store root, one file per
+(year, entity) of the batch, and registers each file (path, rows, id range, SHA-256) in
+``activity_files`` inside the import's own transaction, before its audit event, so the
+batch's data digest covers the registry and the chain vouches for the files. A failed import
+removes the files it wrote; files are never changed afterwards (no voiding in the store).
+
+Store rows take ids from the same sequence as ledger rows (``next_activity_id``), so a year's
+rows have one id order wherever they sit: a run over them reads the same rows in the same
+order, and its figures and input digest are those of the same rows held in the ledger. Each
+file is re-hashed when read: a changed file stops the run (exit 3), never a silent figure.
+
+The root is ``ESG_ACTIVITY_STORE`` when set, else ``<database file>.store`` beside a SQLite
+workspace; a PostgreSQL workspace needs the setting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import secrets
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import polars as pl
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from esgledger.errors import IntegrityFailure, InvalidInput
+from esgledger.ledger.models import ActivityRecord
+from esgledger.ledger.store_models import ActivityFile
+from esgledger.settings import get_settings
+
+SUFFIX = ".store"  # beside a SQLite workspace: esg.db → esg.db.store
+STORE_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "entity_id": pl.Utf8(),
+    "start": pl.Date(),
+    "end": pl.Date(),
+    "activity": pl.Utf8(),
+    "quantity": pl.Float64(),
+    "unit": pl.Utf8(),
+    "attributes": pl.Utf8(),
+}
+
+
+def store_root(session: Session) -> Path | None:
+    """The store's folder (it may not exist yet), or None when the workspace has none."""
+    configured = get_settings().activity_store
+    if configured:
+        return Path(configured).expanduser()
+    url = session.connection().engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    database = str(url.database)
+    if database.startswith("file:"):  # a read-only URI: file:/quoted/path?mode=ro
+        database = unquote(urlsplit(database).path)
+    return Path(database).with_name(Path(database).name + SUFFIX)
+
+
+def required_root(session: Session) -> Path:
+    root = store_root(session)
+    if root is None:
+        raise InvalidInput(
+            "this workspace has no activity store folder: set ESG_ACTIVITY_STORE to a folder "
+            "(needed on PostgreSQL)"
+        )
+    return root
+
+
+def has_files(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(ActivityFile)) != 0
+
+
+def next_activity_id(session: Session) -> int:
+    """The next free activity-row id, above every ledger row and every stored file's rows."""
+    ledger = session.scalar(select(func.max(ActivityRecord.id))) or 0
+    stored = session.scalar(select(func.max(ActivityFile.last_id))) or 0
+    return max(ledger, stored) + 1
+
+
+def claim_ids(session: Session, count: int) -> int:
+    """The first of ``count`` activity-row ids given explicitly (store rows, and ledger rows
+    once the store holds files); on PostgreSQL the id sequence is moved past them, so rows
+    inserted later without an id never take one of them."""
+    first = next_activity_id(session)
+    if session.connection().dialect.name == "postgresql" and count:
+        session.execute(
+            text("SELECT setval(pg_get_serial_sequence('activity_records', 'id'), :last)"),
+            {"last": first + count - 1},
+        )
+    return first
+
+
+def write_files(
+    session: Session, rows: pl.DataFrame, batch_id: int, written: list[Path]
+) -> list[ActivityFile]:
+    """``rows`` (typed, in file order) with ids, one Parquet file per (year, entity), each
+    registered in this transaction; every path written is appended to ``written`` first, so
+    the caller can remove them if the transaction does not commit."""
+    root = required_root(session)
+    first = claim_ids(session, rows.height)
+    framed = rows.select(
+        pl.int_range(first, first + rows.height, dtype=pl.Int64).alias("id"),
+        *(pl.col(c).cast(t) for c, t in STORE_SCHEMA.items() if c != "id"),
+    ).with_columns(pl.col("start").dt.year().alias("_year"))
+    token = secrets.token_hex(4)  # a rolled-back batch's id may be given again
+    files = []
+    for (year, entity), part in sorted(
+        framed.partition_by("_year", "entity_id", as_dict=True).items(),
+        key=lambda item: (int(item[0][0]), str(item[0][1])),
+    ):
+        relative = (
+            f"year={year}/entity={quote(str(entity), safe='')}/batch-{batch_id}-{token}.parquet"
+        )
+        data = _parquet_bytes(part.drop("_year"))
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written.append(target)
+        with target.open("xb") as out:
+            out.write(data)
+            out.flush()
+        files.append(
+            ActivityFile(
+                batch_id=batch_id,
+                year=int(year),
+                entity_id=str(entity),
+                path=relative,
+                rows=part.height,
+                first_id=int(part["id"].min()),  # type: ignore[arg-type]
+                last_id=int(part["id"].max()),  # type: ignore[arg-type]
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        )
+    session.add_all(files)
+    session.flush()
+    return files
+
+
+def _parquet_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, statistics=True)
+    return buffer.getvalue()
+
+
+def remove_written(written: list[Path]) -> None:
+    """Remove the files of an import that did not commit (and their folders, when empty)."""
+    for path in written:
+        path.unlink(missing_ok=True)
+        for folder in (path.parent, path.parent.parent):
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty: other files live there
+
+
+def year_files(
+    session: Session, year: int, entities: list[str] | None = None
+) -> list[ActivityFile]:
+    """The year's registered files (of ``entities`` when given), in id order."""
+    stmt = select(ActivityFile).where(ActivityFile.year == year).order_by(ActivityFile.first_id)
+    files = list(session.scalars(stmt))
+    if entities is not None:
+        wanted = set(entities)
+        files = [f for f in files if f.entity_id in wanted]
+    return files
+
+
+def read_file(root: Path, file: ActivityFile) -> pl.DataFrame:
+    """One file's rows, after checking its bytes against the registered SHA-256."""
+    path = root / file.path
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IntegrityFailure(
+            f"activity store file {path} (batch {file.batch_id}) is missing; "
+            "`esg audit verify --deep` lists every damaged file"
+        ) from None
+    if hashlib.sha256(data).hexdigest() != file.sha256:
+        raise IntegrityFailure(
+            f"activity store file {path} (batch {file.batch_id}) does not match the SHA-256 "
+            "registered by its import; `esg audit verify --deep` lists every damaged file"
+        )
+    return pl.read_parquet(io.BytesIO(data))
+
+
+def read_store(
+    session: Session,
+    year: int,
+    *,
+    entities: list[str] | None = None,
+    activities: list[str] | None = None,
+) -> pl.DataFrame:
+    """The store's rows starting in ``year`` (of ``entities`` and ``activities`` when given),
+    in id order, with every ``STORE_SCHEMA`` column."""
+    files = year_files(session, year, entities)
+    if not files:
+        return pl.DataFrame(schema=STORE_SCHEMA)
+    root = required_root(session)
+    frames = [read_file(root, f) for f in files]
+    rows = pl.concat(frames, rechunk=True)
+    if activities is not None:
+        rows = rows.filter(pl.col("activity").is_in(list(activities)))
+    return rows.sort("id")
+
+
+def store_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.DataFrame]:
+    """The year's store rows in id order, a slice of at most ``batch_rows`` at a time: import
+    batch by import batch (their id ranges do not overlap), each batch's files read together."""
+    files = year_files(session, year)
+    if not files:
+        return
+    root = required_root(session)
+    by_batch: dict[int, list[ActivityFile]] = {}
+    for file in files:  # in first-id order, so batches come in id order too
+        by_batch.setdefault(file.batch_id, []).append(file)
+    for batch_files in by_batch.values():
+        rows = pl.concat([read_file(root, f) for f in batch_files], rechunk=True).sort("id")
+        for offset in range(0, rows.height, batch_rows):
+            yield rows.slice(offset, batch_rows)
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One store row as `esg calc explain` shows it (the fields of a ledger row it reads)."""
+
+    id: int
+    entity_id: str
+    start: dt.date
+    end: dt.date
+    activity: str
+    quantity: float
+    unit: str
+
+
+def rows_by_id(session: Session, ids: Collection[int]) -> dict[int, StoredRow]:
+    """The store rows among ``ids``, read from the files whose id range holds one of them."""
+    wanted = set(ids)
+    if not wanted or not has_files(session):
+        return {}
+    stmt = select(ActivityFile).where(
+        ActivityFile.first_id <= max(wanted), ActivityFile.last_id >= min(wanted)
+    )
+    files = [
+        f
+        for f in session.scalars(stmt.order_by(ActivityFile.first_id))
+        if any(f.first_id <= i <= f.last_id for i in wanted)
+    ]
+    if not files:
+        return {}
+    root = required_root(session)
+    found: dict[int, StoredRow] = {}
+    for file in files:
+        rows = read_file(root, file).filter(pl.col("id").is_in(list(wanted)))
+        for row in rows.select(*StoredRow.__dataclass_fields__).iter_rows():
+            found[row[0]] = StoredRow(*row)
+    return found
+
+
+def rows_per_entity(session: Session, year: int) -> dict[str, int]:
+    """The store's rows starting in ``year``, counted by entity (from the registry)."""
+    stmt = (
+        select(ActivityFile.entity_id, func.sum(ActivityFile.rows))
+        .where(ActivityFile.year == year)
+        .group_by(ActivityFile.entity_id)
+    )
+    return {entity: int(count) for entity, count in session.execute(stmt)}
+
+
+def stored_keys(
+    session: Session, first: dt.date, last: dt.date, entities: list[str]
+) -> pl.DataFrame | None:
+    """Natural keys (with ``batch_id`` and ``id``) of the store rows of ``entities`` starting
+    in [first, last]: a row imported again is refused, whether its first copy sits in the
+    ledger or here. Only those entities' files are read."""
+    frames = []
+    root = None
+    for year in range(first.year, last.year + 1):
+        for file in year_files(session, year, entities):
+            root = root or required_root(session)
+            rows = read_file(root, file).filter(pl.col("start").is_between(first, last))
+            frames.append(
+                rows.select(
+                    "entity_id",
+                    "start",
+                    "end",
+                    "activity",
+                    "attributes",
+                    pl.lit(file.batch_id, dtype=pl.Int64).alias("batch_id"),
+                    "id",
+                )
+            )
+    if not frames:
+        return None
+    return pl.concat(frames)
+
+
+def verify_files(session: Session) -> list[str]:
+    """One line per registered file that is missing or changed, and per Parquet file under
+    the root that no import registered (``esg audit verify --deep``)."""
+    root = store_root(session)
+    registered = list(session.scalars(select(ActivityFile).order_by(ActivityFile.id)))
+    if root is None:
+        return [f"activity store: {len(registered)} files registered but no store folder set"] * (
+            len(registered) > 0
+        )
+    problems = []
+    for file in registered:
+        path = root / file.path
+        if not path.is_file():
+            problems.append(f"activity store file {path} (batch {file.batch_id}): missing")
+            continue
+        sha = hashlib.sha256()
+        with path.open("rb") as data:
+            while block := data.read(1 << 20):
+                sha.update(block)
+        if sha.hexdigest() != file.sha256:
+            problems.append(
+                f"activity store file {path} (batch {file.batch_id}): changed, its SHA-256 "
+                "differs from the one its import registered"
+            )
+    known = {file.path for file in registered}
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.relative_to(root).as_posix() not in known:
+                problems.append(f"activity store file {path}: added, no import registered it")
+    return problems
