@@ -123,12 +123,13 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
     rows = {**first_rows, **rows_by_id(session, ids - set(first_rows))}
     picked = sorted(r for r in rows.values() if first <= r.year <= year)
     reporters: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}  # one string per entity, not one per value (10,000 × 120)
     for m, e in session.execute(
         select(KpiValue.metric_id, KpiValue.entity_id).where(
             KpiValue.year == year, KpiValue.is_current, KpiValue.dims == ""
         )
     ):
-        reporters[m].add(e)
+        reporters[m].add(names.setdefault(e, e))
     return RuleRows(picked, dict(reporters), unit_years)
 
 
