@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
+from esgledger.kpi.coverage import FAMILIES
 from esgledger.kpi.reported import additive
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
 from esgledger.ledger.models import KpiValue
@@ -106,7 +107,7 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
     }
     wanted = {m for m, _ in odd} | {m for m, _ in root_keys} | {m for _, m, _ in twice}
     if wanted:
-        for id_, e, y, m, d, u, current, status in session.execute(
+        for id_, e, y, m, d, u, current, status in session.connection().execute(
             select(
                 KpiValue.id, KpiValue.entity_id, KpiValue.year, KpiValue.metric_id,
                 KpiValue.dims, KpiValue.unit, KpiValue.is_current, KpiValue.status,
@@ -124,13 +125,28 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
     picked = sorted(r for r in rows.values() if first <= r.year <= year)
     reporters: dict[str, set[str]] = defaultdict(set)
     names: dict[str, str] = {}  # one string per entity, not one per value (10,000 × 120)
-    for m, e in session.execute(
+    # streamed from the connection (the session's result would hold every pair at once),
+    # for the metrics whose coverage a rule checks
+    for m, e in session.connection().execute(
         select(KpiValue.metric_id, KpiValue.entity_id).where(
-            KpiValue.year == year, KpiValue.is_current, KpiValue.dims == ""
+            KpiValue.year == year,
+            KpiValue.is_current,
+            KpiValue.dims == "",
+            KpiValue.metric_id.in_(coverage_metrics()),
         )
     ):
         reporters[m].add(names.setdefault(e, e))
     return RuleRows(picked, dict(reporters), unit_years)
+
+
+def coverage_metrics() -> list[str]:
+    """The metrics whose reporting members :func:`esgledger.checks.coverage.kpi_members`
+    reads: additive reported metrics of the families a boundary promises coverage for."""
+    return sorted(
+        m.id
+        for m in metrics().values()
+        if m.kind == "reported" and m.boundary_family in FAMILIES and additive(m.id)
+    )
 
 
 def additive_known(metric_id: str) -> bool:
