@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
+from esgledger.checks.rule_rows import RuleRows, from_rows, read_rule_rows
 from esgledger.kpi.calculated import Sums, activity_sums
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.inputs import StoredInputs
+from esgledger.kpi.member_groups import GroupedValues, read_grouped
 from esgledger.kpi.scope import Scopes
 from esgledger.kpi.values import kpi_table
-from esgledger.ledger.kpi_rows import KpiRow, span_rows
+from esgledger.ledger.kpi_rows import KpiRow
 
 SPAN = 3  # years a report shows side by side (SYSTEM.md §5): the unit and restatement rules
 # look this far back.
@@ -56,10 +58,14 @@ class CheckContext:
         year = self.year if year is None else year
         if year not in self._tables:
             override = self.boundary if year == self.year else None
-            rows = self.figure_rows(year) if year in self.span else None
+            rows = grouped = None
+            if year in self.span and self._has_rows:
+                rows = self.figure_rows(year)
+            elif year in self.span:
+                grouped = self.grouped
             sums = self.activity_sums(year) if year in self.span else None
             self._tables[year] = kpi_table(
-                self.session, year, boundary=override, sums=sums, rows=rows
+                self.session, year, boundary=override, sums=sums, rows=rows, grouped=grouped
             )
         return self._tables[year]
 
@@ -93,15 +99,42 @@ class CheckContext:
     def root(self) -> str | None:
         return self.scopes().root
 
+    @property
+    def _has_rows(self) -> bool:
+        """Whether the caller read every stored row of the span (the report)."""
+        return self.inputs is not None and self.inputs.covers(self.span[0], self.year)
+
     @cached_property
-    def stored(self) -> list[KpiRow]:
-        """Every stored KPI row of the span, history rows included, oldest first."""
+    def grouped(self) -> GroupedValues:
+        """The span's counted values grouped in the database, for its KPI tables."""
+        return read_grouped(self.session, self.span[0], self.year, self.root)
+
+    @cached_property
+    def rule_rows(self) -> RuleRows:
+        """What the rules read of the span's stored values (:mod:`.rule_rows`): from the
+        caller's rows when it read them all, else picked out in the database."""
         first, inputs = self.span[0], self.inputs
-        if inputs is not None and inputs.covers(first, self.year):
+        if inputs is not None and self._has_rows:
             if (inputs.first, inputs.last) == (first, self.year):
-                return inputs.stored
-            return [v for v in inputs.stored if first <= v.year <= self.year]
-        return span_rows(self.session, self.span[0], self.year)
+                return from_rows(inputs.stored, self.year)
+            return from_rows([v for v in inputs.stored if first <= v.year <= self.year], self.year)
+        return read_rule_rows(self.session, first, self.year, self.root)
+
+    @property
+    def stored(self) -> list[KpiRow]:
+        """The stored KPI rows of the span a rule reads one by one, history rows included,
+        oldest first: every row when the caller read them all, else those
+        :mod:`.rule_rows` picks (a member's plain current value is in no rule's way)."""
+        return self.rule_rows.rows
+
+    def reporters(self, metric_id: str) -> set[str]:
+        """Entities with a current value of the metric (no breakdown) in the checked year."""
+        return self.rule_rows.reporters.get(metric_id, set())
+
+    @property
+    def unit_years(self) -> set[tuple[str, int, str]]:
+        """(metric, year, unit) of the span's current reported values."""
+        return self.rule_rows.unit_years
 
     def current_rows(self, year: int | None = None) -> list[KpiRow]:
         year = self.year if year is None else year
@@ -111,7 +144,8 @@ class CheckContext:
         return self.memo[key]  # type: ignore[no-any-return]
 
     def figure_rows(self, year: int) -> list[KpiRow]:
-        """The rows of ``year`` a KPI table counts, taken from :attr:`stored` (read once)."""
+        """The rows of ``year`` a KPI table counts, taken from :attr:`stored` (the caller's
+        rows: only used when it read them all)."""
         return [v for v in self.current_rows(year) if v.counts]
 
     def scope_qualified(self, metric_id: str, year: int | None = None) -> bool:

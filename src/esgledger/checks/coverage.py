@@ -13,8 +13,6 @@ data is one finding, not one per site.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import WARNING, Finding
@@ -73,17 +71,13 @@ def kpi_members(ctx: CheckContext) -> list[Finding]:
     children = _children(ctx)
     rows = ctx.current_rows()
     at_root = {v.metric_id for v in rows if v.entity_id == ctx.root and not v.dims}
-    reporters: dict[str, set[str]] = defaultdict(set)  # metric → entities with a value
-    for v in rows:
-        if not v.dims:
-            reporters[v.metric_id].add(v.entity_id)
     for metric in metrics().values():
         if metric.kind != "reported" or metric.boundary_family not in FAMILIES:
             continue
         if metric.id in at_root or not additive(metric.id):
             continue
         scope = ctx.scopes().for_family(metric.boundary_family)
-        reporting = {e for e in reporters[metric.id] if e in scope.shares}
+        reporting = {e for e in ctx.reporters(metric.id) if e in scope.shares}
         if not reporting:
             continue
         missing = uncovered(scope.shares, reporting, children)

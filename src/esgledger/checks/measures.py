@@ -16,6 +16,7 @@ from collections import defaultdict
 from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import ERROR, Finding
+from esgledger.checks.rule_rows import odd_units
 from esgledger.errors import InvalidInput
 from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.units import dimensionality
@@ -39,18 +40,13 @@ def unit_changes(ctx: CheckContext) -> list[Finding]:
     odd: dict[tuple[str, int], list[KpiRow]] = defaultdict(list)
     fitting: dict[str, set[int]] = defaultdict(set)
     catalog = metrics()
-    fits: dict[tuple[str, str], bool] = {}  # (metric, unit) → same dimension; a few units
-    for v in ctx.stored:
-        metric = catalog.get(v.metric_id)
-        if not v.is_current or metric is None or v.status != "reported":
-            continue
-        pair = (metric.id, v.unit)
-        if pair not in fits:
-            fits[pair] = _dimension(v.unit) == _dimension(metric.unit)
-        if fits[pair]:
-            fitting[metric.id].add(v.year)
-        else:
-            odd[(metric.id, v.year)].append(v)
+    other = odd_units({(m, u) for m, _, u in ctx.unit_years})
+    for metric_id, year, unit in ctx.unit_years:
+        if metric_id in catalog and (metric_id, unit) not in other:
+            fitting[metric_id].add(year)
+    for v in ctx.stored:  # every value in another measure is among them
+        if v.is_current and v.status == "reported" and (v.metric_id, v.unit) in other:
+            odd[(v.metric_id, v.year)].append(v)
     out = []
     for (metric_id, year), rows in sorted(odd.items()):
         metric = metrics()[metric_id]

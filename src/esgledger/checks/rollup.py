@@ -8,6 +8,7 @@ rounding tolerance.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from esgledger.catalog import metrics
@@ -54,9 +55,10 @@ def _compare(
     values = [_value(v) for v in parts]
     if not parts or any(x is None for x in values):
         return None
-    expected = sum(x * shares[v.entity_id] for x, v in zip(values, parts, strict=True))  # type: ignore[operator]
+    # exactly rounded, as the KPI roll-up adds them
+    expected = math.fsum(x * shares[v.entity_id] for x, v in zip(values, parts, strict=True))  # type: ignore[operator]
     found = _value(group)
-    tolerance = value_rounding(group, metric) + sum(
+    tolerance = value_rounding(group, metric) + math.fsum(
         value_rounding(v, metric) * shares[v.entity_id] for v in parts
     )
     if found is None or not beyond(found, expected, tolerance):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -143,10 +144,11 @@ def entity_activity_values(
 def activity_figure(
     metric: Metric, year: int, scope: Scope, sums: dict[tuple[str, str], list[tuple[str, float]]]
 ) -> KpiFigure:
-    """The boundary's share-weighted total; no records at all is "not available", never 0."""
+    """The boundary's share-weighted total, exactly rounded (``math.fsum``: the same bits in
+    any order); no records at all is "not available", never 0."""
     per_entity, skipped = entity_activity_values(sums, metric)
     values = {e: v for e, v in per_entity.items() if e in scope.shares}
-    total = sum(values[e] * scope.shares[e] for e in sorted(values))
+    total = math.fsum(values[e] * scope.shares[e] for e in values)  # exact: any order
     activity = metric.calc_key.removeprefix("activity:")
     note = "" if values else f"not available: no {activity} records in the boundary in {year}"
     if skipped:

@@ -19,6 +19,7 @@ entity the register does not cover has no figure). This module turns them into K
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -125,7 +126,7 @@ def _figure(
     elif gaps:
         shown = ", ".join(gaps[:5]) + (" …" if len(gaps) > 5 else "")
         notes.append(f"partial: the register does not cover {len(gaps)} member(s) ({shown})")
-    total = sum(
+    total = math.fsum(  # exactly rounded, as every roll-up
         value * scope.shares[member]
         for c in sorted(valued, key=lambda c: (c.figure.entity_id, c.figure.register))
         if (value := c.figure.value) is not None and (member := c.member) is not None

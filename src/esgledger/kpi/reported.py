@@ -7,6 +7,7 @@ percentage cannot be summed and stays missing unless the group reports it.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from functools import cache
 
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, metrics
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, parse_dims
+from esgledger.kpi.member_groups import GroupedValues, MemberGroup, read_grouped
 from esgledger.kpi.rounding import half_unit
 from esgledger.kpi.scope import Scope, Scopes
-from esgledger.ledger.kpi_rows import KpiRow, figure_rows, rows_by_id
+from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
 from esgledger.units import multiplier, parse
 
 QUALIFIER_STRENGTH = {"exact": 0, "approximately": 1, "over": 2, "at_most": 2}
@@ -51,14 +53,16 @@ def value_rounding(value: KpiRow, metric: Metric) -> float:
 def _member_sums(
     members: list[KpiRow], metric: Metric, shares: dict[str, float]
 ) -> tuple[float, float, dict[str, list[str]]]:
-    """The share-weighted sum of the members' values and of their roundings, in entity
-    order: the same operations as :func:`_converted` and :func:`value_rounding` per row, with
-    each unit's multiplier looked up once (a group of ten thousand members has a few units);
-    and the members left out, by the unit that cannot be converted to the metric's."""
+    """The share-weighted sum of the members' values and of their roundings: per row the same
+    operations as :func:`_converted` and :func:`value_rounding` (each unit's multiplier
+    looked up once: a group of ten thousand members has a few units), then an exactly
+    rounded sum (``math.fsum``), so no order of the rows can change a bit of it; and the
+    members left out, by the unit that cannot be converted to the metric's (entity order)."""
     factors: dict[str, float | None] = {}
     halves: dict[int | None, float] = {}
     left_out: dict[str, list[str]] = {}
-    total = rounding = 0.0
+    values: list[float] = []
+    roundings: list[float] = []
     for v in sorted(members, key=lambda v: v.entity_id):
         if v.unit not in factors:
             try:
@@ -68,13 +72,14 @@ def _member_sums(
         factor, share = factors[v.unit], shares[v.entity_id]
         if factor is None:
             left_out.setdefault(v.unit, []).append(v.entity_id)
+            continue
         if v.decimals not in halves:
             halves[v.decimals] = half_unit(
                 v.decimals if v.decimals is not None else metric.precision
             )
-        total += ((v.value * factor) if factor is not None else 0.0) * share  # type: ignore[operator]
-        rounding += (halves[v.decimals] * factor if factor is not None else 0.0) * share
-    return total, rounding, left_out
+        values.append((v.value * factor) * share)  # type: ignore[operator]
+        roundings.append((halves[v.decimals] * factor) * share)
+    return math.fsum(values), math.fsum(roundings), left_out
 
 
 def _left_out_note(left_out: dict[str, list[str]], metric: Metric) -> str:
@@ -101,26 +106,110 @@ def _restatement(
 
 
 def reported_figures(
-    session: Session, year: int, scopes: Scopes, rows: list[KpiRow] | None = None
+    session: Session,
+    year: int,
+    scopes: Scopes,
+    rows: list[KpiRow] | None = None,
+    grouped: GroupedValues | None = None,
 ) -> dict[tuple[str, str], KpiFigure]:
     """Figures of every metric with reported values in ``year``, keyed by (metric, dims);
     ``rows`` are the year's :func:`~esgledger.ledger.kpi_rows.figure_rows` when the caller
-    has read them already."""
+    has read them already, ``grouped`` the values grouped in the database
+    (:mod:`esgledger.kpi.member_groups`), read here when neither is given. Both give the
+    same figures."""
+    if rows is None:
+        if grouped is None:
+            grouped = read_grouped(session, year, year, scopes.root)
+        return grouped_figures(grouped, year, scopes)
     catalog = metrics()
-    rows = figure_rows(session, year) if rows is None else rows
     replaced = rows_by_id(session, {r.restates_id for r in rows if r.restates_id is not None})
-    grouped: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
     for value in rows:
         if value.metric_id in catalog:
-            grouped[(value.metric_id, value.dims)].append(value)
+            by_key[(value.metric_id, value.dims)].append(value)
     out: dict[tuple[str, str], KpiFigure] = {}
-    for (metric_id, dims), values in grouped.items():
+    for (metric_id, dims), values in by_key.items():
         metric = catalog[metric_id]
         scope = scopes.for_family(metric.boundary_family)
         figure = rows_figure(replaced, metric, dims, year, values, scopes.root, scope)
         if figure is not None:
             out[(metric_id, dims)] = figure
     return out
+
+
+def grouped_figures(
+    grouped: GroupedValues, year: int, scopes: Scopes
+) -> dict[tuple[str, str], KpiFigure]:
+    """:func:`reported_figures` of ``year`` from values grouped in the database, in the
+    order the keys were first stored."""
+    catalog = metrics()
+    first_id: dict[tuple[str, str], int] = {}
+    for (y, metric_id, dims), row in grouped.root_rows.items():
+        if y == year:
+            first_id[(metric_id, dims)] = row.id
+    for (y, metric_id, dims), groups in grouped.groups.items():
+        if y == year:
+            oldest = min(min(g.ids) for g in groups)
+            first_id[(metric_id, dims)] = min(first_id.get((metric_id, dims), oldest), oldest)
+    out: dict[tuple[str, str], KpiFigure] = {}
+    for metric_id, dims in sorted(first_id, key=first_id.__getitem__):
+        if metric_id not in catalog:
+            continue
+        metric = catalog[metric_id]
+        scope = scopes.for_family(metric.boundary_family)
+        root = grouped.root_rows.get((year, metric_id, dims))
+        if root is not None:
+            figure: KpiFigure | None = rows_figure(
+                grouped.replaced, metric, dims, year, [root], scopes.root, scope
+            )
+        else:
+            groups = grouped.groups[(year, metric_id, dims)]
+            figure = groups_figure(metric, dims, year, groups, scope)
+        if figure is not None:
+            out[(metric_id, dims)] = figure
+    return out
+
+
+def groups_figure(
+    metric: Metric, dims: str, year: int, groups: list[MemberGroup], scope: Scope
+) -> KpiFigure | None:
+    """The members' share-weighted sum of one (metric, breakdown) from grouped values: per
+    value the same operations as :func:`_member_sums`, exactly summed."""
+    if not additive(metric.id):
+        return None
+    shares = scope.shares
+    values: list[float] = []
+    roundings: list[float] = []
+    left_out: dict[str, list[str]] = {}
+    members = restated = 0
+    preliminary = False
+    strongest: tuple[int, int, str] | None = None  # (strength, -oldest id, qualifier)
+    for g in groups:
+        rows = zip(g.entities, g.values, g.ids, strict=True)
+        inside = [(e, v, i) for e, v, i in rows if e in shares]
+        if not inside:
+            continue
+        members += len(inside)
+        restated += len(inside) if g.restated else 0
+        preliminary = preliminary or g.preliminary
+        rank = (QUALIFIER_STRENGTH.get(g.qualifier, 0), -min(i for _, _, i in inside), g.qualifier)
+        strongest = rank if strongest is None or rank[:2] > strongest[:2] else strongest
+        try:
+            factor = multiplier(g.unit, metric.unit)
+        except InvalidInput:
+            left_out.setdefault(g.unit, []).extend(e for e, _, _ in inside)
+            continue
+        half = half_unit(g.decimals if g.decimals is not None else metric.precision) * factor
+        values += [(v * factor) * shares[e] for e, v, _ in inside]
+        roundings += [half * shares[e] for e, _, _ in inside]
+    if strongest is None:
+        return None
+    for entities in left_out.values():
+        entities.sort()
+    return _members_figure(
+        metric, dims, year, scope, (math.fsum(values), math.fsum(roundings), left_out),
+        members, strongest[2], preliminary, restated,
+    )  # fmt: skip
 
 
 def rows_figure(
@@ -164,26 +253,49 @@ def rows_figure(
     members = [v for v in values if v.entity_id in scope.shares and v.value is not None]
     if not members or not additive(metric.id):
         return None
-    total, rounding, left_out = _member_sums(members, metric, scope.shares)
-    counted = len(members) - sum(len(e) for e in left_out.values())
-    note = f"sum of {counted} entities' values"
-    if left_out:
-        note += "; partial: " + _left_out_note(left_out, metric)
     qualifier = max((v.qualifier for v in members), key=lambda q: QUALIFIER_STRENGTH.get(q, 0))
     restated = [
         r for v in members if v.restates_id is not None and (r := _restatement(replaced, v, metric))
     ]
+    return _members_figure(
+        metric, dims, year, scope, _member_sums(members, metric, scope.shares), len(members),
+        qualifier, any(v.preliminary for v in members), len(restated),
+    )  # fmt: skip
+
+
+def _members_figure(
+    metric: Metric,
+    dims: str,
+    year: int,
+    scope: Scope,
+    sums: tuple[float, float, dict[str, list[str]]],
+    members: int,
+    qualifier: str,
+    preliminary: bool,
+    restated: int,
+) -> KpiFigure:
+    """The figure of a members' sum: ``sums`` are the total, the rounding and the members
+    left out by unit (:func:`_member_sums`), ``members`` how many values were in scope and
+    ``restated`` how many of them restate another value."""
+    total, rounding, left_out = sums
+    counted = members - sum(len(e) for e in left_out.values())
+    note = f"sum of {counted} entities' values"
+    if left_out:
+        note += "; partial: " + _left_out_note(left_out, metric)
     return KpiFigure(
-        **base,
+        metric=metric.id,
+        year=year,
+        unit=metric.unit,
+        dims=parse_dims(dims),
         value=total if counted else None,
         source="reported",
         status="reported" if counted else "missing",
         qualifier=qualifier,
-        preliminary=any(v.preliminary for v in members),
+        preliminary=preliminary,
         boundary=scope.code,
         entities=counted,
         restated=bool(restated),
-        restatement={"members_restated": len(restated)} if restated else None,
+        restatement={"members_restated": restated} if restated else None,
         note=note if counted else "not available: " + _left_out_note(left_out, metric),
         rounding=rounding,
         partial=bool(left_out),

@@ -9,6 +9,7 @@ and formulas over them).
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from esgledger.kpi.calculated import (
 )
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.inputs import StoredInputs
+from esgledger.kpi.member_groups import read_grouped
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.kpi.scope3_figures import TOTAL as SCOPE3_TOTAL
 from esgledger.kpi.unresolved import LINE
@@ -91,8 +93,8 @@ def like_for_like(
         return None
     (cur_vals, cur_scope), (prev_vals, prev_scope) = now, before
     common = sorted(set(cur_scope.shares) & set(prev_scope.shares))
-    cur = sum(cur_vals.get(e, 0.0) * cur_scope.shares[e] for e in common)
-    prev = sum(prev_vals.get(e, 0.0) * prev_scope.shares[e] for e in common)
+    cur = math.fsum(cur_vals.get(e, 0.0) * cur_scope.shares[e] for e in common)
+    prev = math.fsum(prev_vals.get(e, 0.0) * prev_scope.shares[e] for e in common)
     return prev, cur
 
 
@@ -146,9 +148,13 @@ def kpi_series_and_tables(
     ``inputs`` are the stored rows and activity sums of this ledger state when the caller
     has read them already (used only when they cover every year of the series)."""
     span = list(range(year - years + 1, year + 1))
+    scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}
+    grouped = None
     if inputs is None or not inputs.covers(span[0], span[-1]):
         inputs = None
         sums = activity_sums_by_year(session, span)  # read once: tables and like-for-like
+        # the years' values grouped in the database in one query, not read row by row
+        grouped = read_grouped(session, span[0], span[-1], scopes[year].root)
     else:
         sums = inputs.sums
     tables = {
@@ -158,10 +164,10 @@ def kpi_series_and_tables(
             boundary=boundary if y == year else None,
             sums=sums[y],
             rows=inputs.figure_rows(y) if inputs is not None else None,
+            grouped=grouped,
         )
         for y in span
     }
-    scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}
     entity_figures = {y: EntityFigures(session, y, scopes[y], tables[y], sums[y]) for y in span}
     keys = sorted({k for t in tables.values() for k in t}, key=_order)
     rows = []

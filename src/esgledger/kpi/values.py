@@ -19,6 +19,7 @@ from esgledger.kpi.calculated import (
 from esgledger.kpi.coverage import missing_members
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.member_groups import GroupedValues
 from esgledger.kpi.precedence import choose
 from esgledger.kpi.registered import merge_registers
 from esgledger.kpi.reported import reported_figures
@@ -72,12 +73,14 @@ def kpi_table(
     boundary: str | None = None,
     sums: Sums | None = None,
     rows: list[KpiRow] | None = None,
+    grouped: GroupedValues | None = None,
 ) -> dict[tuple[str, str], KpiFigure]:
     """(metric, dims) → figure for every metric of the catalog (missing ones say why);
     ``sums`` (activity sums) and ``rows`` (KPI figure rows) are the year's, when the caller
-    has read them already."""
+    has read them already, and ``grouped`` the stored values grouped in the database
+    (:mod:`esgledger.kpi.member_groups`) of a span of years including this one."""
     scopes = Scopes(session, year, override=boundary)
-    figures = reported_figures(session, year, scopes, rows)
+    figures = reported_figures(session, year, scopes, rows, grouped)
     merge_registers(session, year, scopes, figures)
     computer = _Computer(session, year, scopes, sums)
     for metric in metrics().values():

@@ -1,0 +1,154 @@
+"""The stored KPI rows the rules read one by one, picked out in the database (#18).
+
+Most stored values are a member's current value in the catalog unit, which no rule looks
+at by itself: the KPI tables roll them up (from values grouped in the database), and the
+rules read those tables. A rule reads a row on its own only when it is history (a value
+superseded, or a value of a key stored more than once), the group root's own value, a value
+with a note, a restatement, a label instead of a value, a unit of another measure than the
+catalog's, or a member of a figure the group also reports itself (``sum.entities``). At
+10,000 entities that is a few hundred of 3.6 M rows, so they are chosen by the database and
+only they come back as rows. Two questions need every current value, but not as rows:
+which entities report a metric (coverage) and in which units and years a metric is stored
+(unit changes); they come back as those pairs and triples.
+
+When the caller has every row in memory already (the report), the same three answers are
+taken from them (:func:`from_rows`), so a rule sees the same input either way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import metrics
+from esgledger.errors import InvalidInput
+from esgledger.kpi.coverage import FAMILIES
+from esgledger.kpi.reported import additive
+from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
+from esgledger.ledger.models import KpiValue
+from esgledger.units import dimensionality
+
+
+@dataclass(frozen=True)
+class RuleRows:
+    """What the rules read of the stored values of a span of years, checked year last."""
+
+    rows: list[KpiRow]  # the rows rules read one by one, oldest first
+    reporters: dict[str, set[str]]  # metric → entities with a current value, no breakdown
+    unit_years: set[tuple[str, int, str]]  # (metric, year, unit) of current reported values
+
+
+def _dimension(unit: str) -> str | None:
+    try:
+        return dimensionality(unit)
+    except InvalidInput:
+        return None
+
+
+def odd_units(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (metric, unit) pairs whose unit measures something else than the catalog unit."""
+    catalog = metrics()
+    return {
+        (m, u) for m, u in pairs if m in catalog and _dimension(u) != _dimension(catalog[m].unit)
+    }
+
+
+def from_rows(rows: list[KpiRow], year: int) -> RuleRows:
+    """The answers taken from every stored row of the span, in memory."""
+    reporters: dict[str, set[str]] = defaultdict(set)
+    unit_years: set[tuple[str, int, str]] = set()
+    for v in rows:
+        if not v.is_current:
+            continue
+        if v.year == year and not v.dims:
+            reporters[v.metric_id].add(v.entity_id)
+        if v.status == "reported":
+            unit_years.add((v.metric_id, v.year, v.unit))
+    return RuleRows(rows, dict(reporters), unit_years)
+
+
+def read_rule_rows(session: Session, first: int, year: int, root: str | None) -> RuleRows:
+    """The answers for the span ``first``–``year``, read in a few queries whatever the
+    number of entities."""
+    span = (KpiValue.year >= first, KpiValue.year <= year)
+    rare = [
+        ~KpiValue.is_current,
+        KpiValue.note != "",
+        KpiValue.restates_id.is_not(None),
+        KpiValue.status != "reported",
+    ]
+    if root is not None:
+        rare.append(KpiValue.entity_id == root)
+    ids = set(session.scalars(select(KpiValue.id).where(*span, or_(*rare))))
+    first_rows = rows_by_id(session, ids)
+    unit_years = {
+        (m, y, u)
+        for m, y, u in session.execute(
+            select(KpiValue.metric_id, KpiValue.year, KpiValue.unit)
+            .distinct()
+            .where(*span, KpiValue.is_current, KpiValue.status == "reported")
+        )
+    }
+    odd = odd_units({(m, u) for m, _, u in unit_years})
+    # values in a unit of another measure, and every current value of the checked year's
+    # keys the root reports itself (additive metrics) or that were stored more than once
+    root_keys = {
+        (r.metric_id, r.dims)
+        for r in first_rows.values()
+        if r.entity_id == root and r.year == year and r.is_current and additive_known(r.metric_id)
+    }
+    twice = {
+        (r.entity_id, r.metric_id, r.dims)
+        for r in first_rows.values()
+        if r.year == year and not r.is_current
+    }
+    wanted = {m for m, _ in odd} | {m for m, _ in root_keys} | {m for _, m, _ in twice}
+    if wanted:
+        for id_, e, y, m, d, u, current, status in session.connection().execute(
+            select(
+                KpiValue.id, KpiValue.entity_id, KpiValue.year, KpiValue.metric_id,
+                KpiValue.dims, KpiValue.unit, KpiValue.is_current, KpiValue.status,
+            ).where(*span, KpiValue.metric_id.in_(sorted(wanted)))
+        ):  # fmt: skip
+            if (
+                (current and status == "reported" and (m, u) in odd)
+                or (y == year and current and (m, d) in root_keys)
+                or (y == year and (e, m, d) in twice)
+            ):
+                ids.add(id_)
+    # the rows restatements replace, when they are in the span
+    ids |= {r.restates_id for r in first_rows.values() if r.restates_id is not None}
+    rows = {**first_rows, **rows_by_id(session, ids - set(first_rows))}
+    picked = sorted(r for r in rows.values() if first <= r.year <= year)
+    reporters: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}  # one string per entity, not one per value (10,000 × 120)
+    # streamed from the connection (the session's result would hold every pair at once),
+    # for the metrics whose coverage a rule checks
+    for m, e in session.connection().execute(
+        select(KpiValue.metric_id, KpiValue.entity_id).where(
+            KpiValue.year == year,
+            KpiValue.is_current,
+            KpiValue.dims == "",
+            KpiValue.metric_id.in_(coverage_metrics()),
+        )
+    ):
+        reporters[m].add(names.setdefault(e, e))
+    return RuleRows(picked, dict(reporters), unit_years)
+
+
+def coverage_metrics() -> list[str]:
+    """The metrics whose reporting members :func:`esgledger.checks.coverage.kpi_members`
+    reads: additive reported metrics of the families a boundary promises coverage for."""
+    return sorted(
+        m.id
+        for m in metrics().values()
+        if m.kind == "reported" and m.boundary_family in FAMILIES and additive(m.id)
+    )
+
+
+def additive_known(metric_id: str) -> bool:
+    """An additive catalog metric (a value of an unknown metric is no figure)."""
+    return metric_id in metrics() and additive(metric_id)
