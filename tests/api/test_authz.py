@@ -91,6 +91,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/registers/ohs/incidents"): Case("kpis.read"),
     ("GET", "/registers/board/members"): Case("kpis.read"),
     ("GET", "/registers/board/meetings"): Case("kpis.read"),
+    ("GET", "/registers/certifications"): Case("kpis.read"),
     ("GET", "/registers/training/coverage"): Case("kpis.read"),
     ("GET", "/registers/whistleblowing/counts"): Case("kpis.read"),
     ("GET", "/registers/whistleblowing/cases"): Case("cases.read"),

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from esgledger.cli.board_cmd import board_app
+from esgledger.cli.certification_cmd import certifications_app
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
@@ -156,4 +157,5 @@ def register(app: typer.Typer) -> None:
     register_app.add_typer(whistle_app, name="whistle")
     register_app.add_typer(board_app, name="board")
     register_app.add_typer(training_app, name="training")
+    register_app.add_typer(certifications_app, name="certifications")
     app.add_typer(register_app, name="register")

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.ledger.archive_format import CHUNK, column_kind
 from esgledger.ledger.models import Base
+from esgledger.ledger.regcert_models import REGCERT_TABLES
 from esgledger.ledger.row_text import rows_text
 from esgledger.ledger.supplier_models import MINERAL_TABLES, SUPPLIER_TABLES
 
@@ -71,6 +72,7 @@ REGISTER_TABLES = (
     "board_attendance",
     "training_campaigns",
     "training_records",
+    *REGCERT_TABLES,
 )
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]
