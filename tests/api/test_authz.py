@@ -92,6 +92,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/registers/board/members"): Case("kpis.read"),
     ("GET", "/registers/board/meetings"): Case("kpis.read"),
     ("GET", "/registers/certifications"): Case("kpis.read"),
+    ("GET", "/registers/assurance"): Case("kpis.read"),
+    ("GET", "/registers/giving/donations"): Case("kpis.read"),
     ("GET", "/registers/training/coverage"): Case("kpis.read"),
     ("GET", "/registers/whistleblowing/counts"): Case("kpis.read"),
     ("GET", "/registers/whistleblowing/cases"): Case("cases.read"),

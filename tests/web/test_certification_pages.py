@@ -50,3 +50,46 @@ def test_others_are_refused(web: TestClient, db: Database, tmp_path: Path) -> No
     make_user(db, "olga", "data_owner", grants=("SZ1",))
     log_in(web, "olga")
     assert web.get("/registers/certifications").status_code == 403
+
+
+def test_assurance_engagements_page(web: TestClient, db: Database, tmp_path: Path) -> None:
+    from esgledger.registers.assurance import import_engagements
+    from tests.registers.test_assurance_register import ENGAGEMENTS, engagements_file
+
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    import_engagements(db, engagements_file(tmp_path, ENGAGEMENTS), actor="setup")
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+    page = web.get("/registers/assurance", params={"year": 2025})
+    assert page.status_code == 200 and page.text.count("data-engagement=") == 2
+    assert "ISAE 3410" in page.text and "/registers/assurance" in web.get("/registers").text
+    none = web.get("/registers/assurance", params={"year": 2024})
+    assert 'data-testid="no-engagements"' in none.text
+    chinese = web.get("/registers/assurance", headers={"Accept-Language": "zh-CN"})
+    assert "鉴证" in chinese.text and "合理保证" in chinese.text
+
+
+def test_giving_page(web: TestClient, db: Database, tmp_path: Path) -> None:
+    from esgledger.registers.giving import import_donations, import_volunteering
+    from tests.registers.test_giving_register import (
+        DONATION_HEADER,
+        DONATIONS,
+        VOLUNTEER_HEADER,
+        VOLUNTEERING,
+    )
+
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    import_donations(db, write_csv(tmp_path / "d.csv", DONATION_HEADER, DONATIONS), actor="s")
+    import_volunteering(
+        db, write_csv(tmp_path / "v.csv", VOLUNTEER_HEADER, VOLUNTEERING), actor="s"
+    )
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+    page = web.get("/registers/giving", params={"year": 2025})
+    assert page.status_code == 200 and page.text.count("data-donation=") == 3
+    assert "River clean-up" in page.text and "donations in another currency" in page.text
+    flood = web.get("/registers/giving", params={"programme": "Flood relief"})
+    assert flood.text.count("data-donation=") == 2
+    assert "/registers/giving" in web.get("/registers").text
+    chinese = web.get("/registers/giving", headers={"Accept-Language": "zh-CN"})
+    assert "捐赠" in chinese.text and "实物" in chinese.text

@@ -3,6 +3,7 @@ them to :data:`esgledger.kpi.register_source.PROVIDERS` (once)."""
 
 from esgledger.kpi.register_figures.board import board_figures
 from esgledger.kpi.register_figures.certifications import certification_figures
+from esgledger.kpi.register_figures.giving import giving_figures
 from esgledger.kpi.register_figures.ohs import ohs_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
@@ -20,6 +21,7 @@ for _provider in (
     board_figures,
     training_figures,
     certification_figures,
+    giving_figures,
 ):
     if _provider not in PROVIDERS:
         PROVIDERS.append(_provider)
