@@ -148,3 +148,17 @@ def test_the_command_line_imports_and_lists(cli: Cli, tmp_path: Path) -> None:
     bad = write_csv(tmp_path / "bad.csv", RATE_HEADER, [["USD", "CNY", "x", "y", "7", "s"]])
     result = cli("register", "giving", "import-rates", str(bad), expect=2)
     assert "bad.csv, row 2, column 'valid_from': 'x' is not a date" in result.output
+
+
+def test_a_restated_donation_changes_the_total_and_the_digests_follow(ws: Workspace) -> None:
+    from esgledger.ledger.audit_deep import verify_data
+
+    load(ws)
+    corrected = [["D2", "WH1", "2025-07-01", "Rural schools", "education", "in_kind", "500000", "CNY"]]  # fmt: skip
+    done = import_donations(
+        ws.db, write_csv(ws.tmp / "fix.csv", DONATION_HEADER, corrected), actor=ACTOR
+    )
+    assert (done.added, done.replaced) == (0, 1)
+    assert figures(ws)["social.donations"]["value"] == pytest.approx(2.055)
+    with ws.db.read() as session:
+        assert verify_data(session).ok, verify_data(session).problems

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import digests
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
-from esgledger.ledger.import_steps import validate_then_write
+from esgledger.ledger.import_steps import IDS_PER_SELECT, validate_then_write
 from esgledger.ledger.models import Base, Entity
 from esgledger.ledger.regcert_models import CurrencyRate, Donation, VolunteerHours
 from esgledger.registers.giving_import import (
@@ -37,6 +37,21 @@ from esgledger.registers.ohs import Imported
 
 def _entities(session: Session) -> set[str]:
     return set(session.scalars(select(Entity.id)))
+
+
+def _stored(
+    session: Session, model: type[Base], key: tuple[str, ...], keys: list[tuple[Any, ...]]
+) -> dict[tuple[Any, ...], Any]:
+    """The stored rows with these keys (read a slice at a time: memory follows the file,
+    not the register)."""
+    columns = tuple_(*(getattr(model, k) for k in key))
+    out: dict[tuple[Any, ...], Any] = {}
+    unique = sorted(set(keys), key=repr)
+    for start in range(0, len(unique), IDS_PER_SELECT):
+        chunk = unique[start : start + IDS_PER_SELECT]
+        for r in session.scalars(select(model).where(columns.in_(chunk))):
+            out[tuple(getattr(r, k) for k in key)] = r
+    return out
 
 
 def _restate(
@@ -52,7 +67,7 @@ def _restate(
 ) -> Imported:
     """Add each row, or restate the stored row with the same ``key`` attributes; one batch
     and one audit event, and the batches that held restated rows digested again."""
-    stored = {tuple(getattr(r, k) for k in key): r for r in session.scalars(select(model))}
+    stored = _stored(session, model, key, list(rows.select([columns[k] for k in key]).iter_rows()))
     batch = open_batch(session, kind=kind, table=table, rows=rows.height, actor=actor)
     replaced, moved_from = 0, set()
     for row in rows.iter_rows(named=True):
@@ -61,10 +76,10 @@ def _restate(
         if known is None:
             session.add(model(batch_id=batch.id, **values))
             continue
-        moved_from.add(known.batch_id)  # type: ignore[attr-defined]
+        moved_from.add(known.batch_id)
         for attr, value in values.items():
             setattr(known, attr, value)
-        known.batch_id = batch.id  # type: ignore[attr-defined]
+        known.batch_id = batch.id
         replaced += 1
     session.flush()
     digests.touch_batches(session, *sorted(moved_from, key=lambda b: b or 0))
