@@ -19,15 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
-from esgledger.ingest.readers import Table, read_table
-from esgledger.ledger import digests
-from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.models import Entity
 from esgledger.ledger.regcert_models import AssuranceEngagement
 from esgledger.registers.assurance_import import validate_engagements
 from esgledger.registers.ohs import Imported
+from esgledger.registers.restate import restate
 
 FIELDS = (
     "year",
@@ -62,37 +61,16 @@ def import_engagements(
             entities=set(session.scalars(select(Entity.id))),
         )
 
-    return validate_then_write(db, validate, partial(_store, table=table, actor=actor))
-
-
-def _store(session: Session, rows: pl.DataFrame, *, table: Table, actor: str) -> Imported:
-    refs = rows["ref"].to_list()
-    stored = {
-        e.ref: e
-        for e in session.scalars(
-            select(AssuranceEngagement).where(AssuranceEngagement.ref.in_(refs))
-        )
-    }
-    batch = open_batch(
-        session, kind="register.assurance", table=table, rows=rows.height, actor=actor
+    write = partial(
+        restate,
+        model=AssuranceEngagement,
+        key=("ref",),
+        columns={"ref": "ref", **{field: field for field in FIELDS}},
+        kind="register.assurance",
+        table=table,
+        actor=actor,
     )
-    replaced, moved_from = 0, set()
-    for row in rows.iter_rows(named=True):
-        values = {field: row[field] for field in FIELDS}
-        known = stored.get(row["ref"])
-        if known is None:
-            session.add(AssuranceEngagement(batch_id=batch.id, ref=row["ref"], **values))
-            continue
-        moved_from.add(known.batch_id)
-        for field, value in values.items():
-            setattr(known, field, value)
-        known.batch_id = batch.id
-        replaced += 1
-    session.flush()
-    digests.touch_batches(session, *sorted(moved_from, key=lambda b: b or 0))
-    result = Imported(batch.id, rows.height - replaced, replaced)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+    return validate_then_write(db, validate, write)
 
 
 def engagement_dict(e: AssuranceEngagement) -> dict[str, Any]:

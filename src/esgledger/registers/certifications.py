@@ -16,29 +16,31 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.ingest.readers import Table, read_table
-from esgledger.ledger import digests
-from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.models import Entity
 from esgledger.ledger.regcert_models import Certificate
 from esgledger.registers.certification_import import validate_certificates
 from esgledger.registers.ohs import Imported
+from esgledger.registers.restate import restate
 
-FIELDS = (
-    "entity_id",
-    "standard",
-    "product_model",
-    "scope",
-    "issued_on",
-    "expires_on",
-    "withdrawn_on",
-    "surveillance",
-)
+# attribute → the validated file's column
+COLUMNS = {
+    "body": "body",
+    "number": "number",
+    "entity_id": "entity",
+    "standard": "standard",
+    "product_model": "product_model",
+    "scope": "scope",
+    "issued_on": "issued_on",
+    "expires_on": "expires_on",
+    "withdrawn_on": "withdrawn_on",
+    "surveillance": "surveillance",
+}
 
 
 def import_certificates(
@@ -50,39 +52,16 @@ def import_certificates(
     def validate(session: Session) -> pl.DataFrame:
         return validate_certificates(table, entities=set(session.scalars(select(Entity.id))))
 
-    return validate_then_write(db, validate, partial(_store, table=table, actor=actor))
-
-
-def _store(session: Session, rows: pl.DataFrame, *, table: Table, actor: str) -> Imported:
-    keys = list(zip(rows["body"].to_list(), rows["number"].to_list(), strict=True))
-    stored = {
-        (c.body, c.number): c
-        for c in session.scalars(
-            select(Certificate).where(tuple_(Certificate.body, Certificate.number).in_(keys))
-        )
-    }
-    batch = open_batch(
-        session, kind="register.certificates", table=table, rows=rows.height, actor=actor
+    write = partial(
+        restate,
+        model=Certificate,
+        key=("body", "number"),
+        columns=COLUMNS,
+        kind="register.certificates",
+        table=table,
+        actor=actor,
     )
-    replaced, moved_from = 0, set()
-    for row in rows.iter_rows(named=True):
-        values = {field: row["entity" if field == "entity_id" else field] for field in FIELDS}
-        known = stored.get((row["body"], row["number"]))
-        if known is None:
-            session.add(
-                Certificate(batch_id=batch.id, body=row["body"], number=row["number"], **values)
-            )
-            continue
-        moved_from.add(known.batch_id)  # that batch's digest changes too
-        for field, value in values.items():
-            setattr(known, field, value)
-        known.batch_id = batch.id
-        replaced += 1
-    session.flush()
-    digests.touch_batches(session, *sorted(moved_from, key=lambda b: b or 0))
-    result = Imported(batch.id, rows.height - replaced, replaced)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+    return validate_then_write(db, validate, write)
 
 
 def status_on(certificate: Certificate, day: dt.date) -> str:

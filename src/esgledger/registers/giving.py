@@ -16,16 +16,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.ingest.readers import Table, read_table
-from esgledger.ledger import digests
-from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
-from esgledger.ledger.import_steps import IDS_PER_SELECT, validate_then_write
-from esgledger.ledger.models import Base, Entity
+from esgledger.ledger.import_steps import validate_then_write
+from esgledger.ledger.models import Entity
 from esgledger.ledger.regcert_models import CurrencyRate, Donation, VolunteerHours
 from esgledger.registers.giving_import import (
     validate_donations,
@@ -33,59 +30,11 @@ from esgledger.registers.giving_import import (
     validate_volunteering,
 )
 from esgledger.registers.ohs import Imported
+from esgledger.registers.restate import restate
 
 
 def _entities(session: Session) -> set[str]:
     return set(session.scalars(select(Entity.id)))
-
-
-def _stored(
-    session: Session, model: type[Base], key: tuple[str, ...], keys: list[tuple[Any, ...]]
-) -> dict[tuple[Any, ...], Any]:
-    """The stored rows with these keys (read a slice at a time: memory follows the file,
-    not the register)."""
-    columns = tuple_(*(getattr(model, k) for k in key))
-    out: dict[tuple[Any, ...], Any] = {}
-    unique = sorted(set(keys), key=repr)
-    for start in range(0, len(unique), IDS_PER_SELECT):
-        chunk = unique[start : start + IDS_PER_SELECT]
-        for r in session.scalars(select(model).where(columns.in_(chunk))):
-            out[tuple(getattr(r, k) for k in key)] = r
-    return out
-
-
-def _restate(
-    session: Session,
-    rows: pl.DataFrame,
-    *,
-    model: type[Base],
-    key: tuple[str, ...],
-    columns: dict[str, str],
-    kind: str,
-    table: Table,
-    actor: str,
-) -> Imported:
-    """Add each row, or restate the stored row with the same ``key`` attributes; one batch
-    and one audit event, and the batches that held restated rows digested again."""
-    stored = _stored(session, model, key, list(rows.select([columns[k] for k in key]).iter_rows()))
-    batch = open_batch(session, kind=kind, table=table, rows=rows.height, actor=actor)
-    replaced, moved_from = 0, set()
-    for row in rows.iter_rows(named=True):
-        values = {attr: row[column] for attr, column in columns.items()}
-        known = stored.get(tuple(values[k] for k in key))
-        if known is None:
-            session.add(model(batch_id=batch.id, **values))
-            continue
-        moved_from.add(known.batch_id)
-        for attr, value in values.items():
-            setattr(known, attr, value)
-        known.batch_id = batch.id
-        replaced += 1
-    session.flush()
-    digests.touch_batches(session, *sorted(moved_from, key=lambda b: b or 0))
-    result = Imported(batch.id, rows.height - replaced, replaced)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
 
 
 DONATION_COLUMNS = {
@@ -114,7 +63,7 @@ def import_donations(
     """Donations from CSV or XLSX, all or nothing; a stored ref is restated."""
     table = read_table(path, sheet=sheet, kind="donations")
     write = partial(
-        _restate,
+        restate,
         model=Donation,
         key=("ref",),
         columns=DONATION_COLUMNS,
@@ -134,7 +83,7 @@ def import_volunteering(
     is restated."""
     table = read_table(path, sheet=sheet, kind="volunteering")
     write = partial(
-        _restate,
+        restate,
         model=VolunteerHours,
         key=("entity_id", "year", "programme"),
         columns=VOLUNTEER_COLUMNS,
@@ -153,7 +102,7 @@ def import_rates(
     """Exchange rates with their source from CSV or XLSX, all or nothing."""
     table = read_table(path, sheet=sheet, kind="rates")
     write = partial(
-        _restate,
+        restate,
         model=CurrencyRate,
         key=("currency", "quote", "valid_from"),
         columns=RATE_COLUMNS,
