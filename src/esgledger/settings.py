@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         "must be published by, unless `esg calc --as-of` gives the date (4: 30 April, the "
         "annual-report deadline of companies listed in mainland China).",
     )
+    certificate_expiry_days: int = Field(
+        default=90,
+        ge=0,
+        le=3650,
+        description="`esg check` warns of a certificate in the certification register that "
+        "expires within this many days after the report date (the reporting year's end plus "
+        "the cut-off months) and has no renewal.",
+    )
     calc_lineage_rows: int = Field(
         default=200_000,
         ge=0,

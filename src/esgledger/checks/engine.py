@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.checks.acks import acknowledgements
 from esgledger.checks.arithmetic import breakdowns, catalog_rules
+from esgledger.checks.certificates import certificate_findings
 from esgledger.checks.claims import unanswered_claims
 from esgledger.checks.context import CheckContext
 from esgledger.checks.coverage import coverage
@@ -51,6 +52,7 @@ RULES: list[tuple[str, Rule]] = [
     ("content index", unanswered_claims),
     ("statuses", statuses),
     ("supplier corrective actions", overdue_actions),
+    ("certificates", certificate_findings),
 ]
 # What each rule reads beyond the catalog, so a cache can tell which rules a write can move
 # (:mod:`esgledger.checks.incremental`): "kpi values" are the stored KPI values and data
@@ -72,6 +74,7 @@ READS: dict[str, frozenset[str]] = {
     "content index": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
     "statuses": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
     "supplier corrective actions": frozenset({"supplier registers"}),
+    "certificates": frozenset({KPI_VALUES, "registers"}),
 }
 # Rules reading the KPI values of these metrics only (with what is derived from them).
 READS_METRICS: dict[str, frozenset[str]] = {"factors": IMPLIED_READS}

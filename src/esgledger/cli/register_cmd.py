@@ -8,9 +8,12 @@ from typing import Annotated
 
 import typer
 
+from esgledger.cli.assurance_cmd import assurance_app
 from esgledger.cli.board_cmd import board_app
+from esgledger.cli.certification_cmd import certifications_app
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.complaints_cmd import complaints_app
+from esgledger.cli.giving_cmd import giving_app
 from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.cli.training_cmd import training_app
@@ -160,4 +163,7 @@ def register(app: typer.Typer) -> None:
     register_app.add_typer(training_app, name="training")
     register_app.add_typer(complaints_app, name="complaints")
     register_app.add_typer(vulns_app, name="vulns")
+    register_app.add_typer(certifications_app, name="certifications")
+    register_app.add_typer(assurance_app, name="assurance")
+    register_app.add_typer(giving_app, name="giving")
     app.add_typer(register_app, name="register")

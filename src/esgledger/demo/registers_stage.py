@@ -116,6 +116,7 @@ def registers_stage(ctx: DemoContext) -> StageReport:
 
 
 def _import(ctx: DemoContext, folder: Path) -> StageReport:
+    from esgledger.demo.governance_data import governance_registers
     from esgledger.registers.board import import_attendance, import_members
     from esgledger.registers.training import import_campaigns, import_records
 
@@ -143,4 +144,5 @@ def _import(ctx: DemoContext, folder: Path) -> StageReport:
         "directors": len(BOARD),
         "attendance rows": len(attendance),
         "training records": len(records),
+        **governance_registers(ctx, folder),
     }

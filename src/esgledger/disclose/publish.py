@@ -17,9 +17,11 @@ from esgledger.disclose import indices_cache
 from esgledger.disclose.anchors import RenderedAnchors, rendered_anchors
 from esgledger.disclose.archive import archive_files, published_dict
 from esgledger.disclose.assurance import assurance_statement
+from esgledger.disclose.assurance_register import assurance_extras
 from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.edition import edition_models
 from esgledger.disclose.gate import require_no_open_errors, year_findings
+from esgledger.disclose.governance_section import governance_section
 from esgledger.disclose.index import ContentIndex, content_index
 from esgledger.disclose.methodology import methodology
 from esgledger.disclose.omissions import latest_omissions
@@ -113,6 +115,8 @@ def prepare_report(
     model.sections = topic_sections(session, year, model.sections)
     model.extras["quality"] = quality
     model.extras["assurance"] = assurance
+    model.extras.update(assurance_extras(session, year))
+    model.extras["governance"] = governance_section(model.series, year)
     model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
     model.extras["chapters"] = assessment_chapters(session, year, model.sections)
     model.extras["scope3"] = scope3_section(session, year)

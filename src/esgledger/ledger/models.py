@@ -333,6 +333,9 @@ from esgledger.ledger import assess_models as _assess_models  # noqa: E402, F401
 # Product models of Scope 3 categories 11 and 12, likewise.
 from esgledger.ledger import product_models as _product_models  # noqa: E402, F401
 
+# Certification, assurance and giving registers (#17), likewise.
+from esgledger.ledger import regcert_models as _regcert_models  # noqa: E402, F401
+
 # Registers behind social and governance figures (#17), likewise.
 from esgledger.ledger import register_models as _register_models  # noqa: E402, F401
 

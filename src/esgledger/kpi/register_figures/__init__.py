@@ -2,7 +2,9 @@
 them to :data:`esgledger.kpi.register_source.PROVIDERS` (once)."""
 
 from esgledger.kpi.register_figures.board import board_figures
+from esgledger.kpi.register_figures.certifications import certification_figures
 from esgledger.kpi.register_figures.complaints import complaint_figures, nps_figures
+from esgledger.kpi.register_figures.giving import giving_figures
 from esgledger.kpi.register_figures.ohs import ohs_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
@@ -23,6 +25,8 @@ for _provider in (
     complaint_figures,
     nps_figures,
     vulnerability_figures,
+    certification_figures,
+    giving_figures,
 ):
     if _provider not in PROVIDERS:
         PROVIDERS.append(_provider)

@@ -1,0 +1,160 @@
+"""Validating assurance engagement files: every bad cell named by row and column.
+
+Columns ``ref, year, provider, standard, level, metrics, signed_on, statement`` and an
+optional ``entities``. ``metrics`` are catalog ids separated by ``;`` (the figures in the
+engagement's scope); ``entities`` likewise (empty: the whole boundary); ``statement`` is
+the provider's signed statement, a file beside the engagements file, kept by its digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from pathlib import Path
+
+import polars as pl
+
+from esgledger.ingest.checker import ROW, Checker, blank, date_problem, parse_date
+from esgledger.ingest.readers import Table
+from esgledger.registers.ohs_import import _check_choice, _first_duplicate, _trimmed
+
+COLUMNS = ["ref", "year", "provider", "standard", "level", "metrics", "signed_on", "statement"]
+# The standards engagements are run to: IAASB ISAE 3000 (Revised) and ISAE 3410 (GHG
+# statements), with limited or reasonable assurance; AccountAbility AA1000AS v3, with
+# moderate or high assurance (its own words for the two levels).
+LEVELS = {
+    "isae_3000": ("limited", "reasonable"),
+    "isae_3410": ("limited", "reasonable"),
+    "aa1000as_v3": ("moderate", "high"),
+}
+STATEMENT_SUFFIXES = (".pdf", ".md", ".txt")
+MAX_STATEMENT_BYTES = 20_000_000
+
+
+def _codes(column: str) -> pl.Expr:
+    return (
+        pl.col(column)
+        .str.split(";")
+        .list.eval(pl.element().str.strip_chars())
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.unique(maintain_order=True)
+    )
+
+
+def statement_problem(folder: Path, name: str) -> str | None:
+    """Why the statement file cannot be kept, or None."""
+    path = folder / name
+    if Path(name).name != name:
+        return f"'{name}' must be a file name beside the engagements file"
+    if path.suffix.lower() not in STATEMENT_SUFFIXES:
+        return f"'{name}' is not one of {', '.join(STATEMENT_SUFFIXES)}"
+    if not path.is_file():
+        return f"'{name}' does not exist beside the engagements file"
+    if path.stat().st_size > MAX_STATEMENT_BYTES:
+        return f"'{name}' is larger than {MAX_STATEMENT_BYTES:,} bytes"
+    if path.stat().st_size == 0:
+        return f"'{name}' is empty"
+    return None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def validate_engagements(
+    table: Table,
+    *,
+    folder: Path,
+    metrics: Collection[str],
+    entities: Collection[str],
+) -> pl.DataFrame:
+    """Typed engagement rows with the statement's digest, or :class:`ImportRejected`."""
+    check = Checker(table.source)
+    frame = _trimmed(table, COLUMNS, check)
+    if "entities" not in frame.columns:
+        frame = frame.with_columns(pl.lit("").alias("entities"))
+    frame = frame.with_columns(
+        pl.col("entities").fill_null("").str.strip_chars(),
+        pl.col("standard").str.to_lowercase(),
+        pl.col("level").str.to_lowercase(),
+        pl.col("year").cast(pl.Int32, strict=False).alias("_year"),
+        parse_date("signed_on").alias("_signed"),
+        _codes("metrics").alias("_metrics"),
+        _codes("entities").alias("_entities"),
+    ).with_columns(
+        pl.col("_metrics")
+        .list.eval(pl.element().filter(~pl.element().is_in(sorted(metrics))))
+        .list.first()
+        .alias("_bad_metric"),
+        pl.col("_entities")
+        .list.eval(pl.element().filter(~pl.element().is_in(sorted(entities))))
+        .list.first()
+        .alias("_bad_entity"),
+    )
+    for column, limit in (("ref", 64), ("provider", 128)):
+        check.flag(frame, blank(column), column, f"{column} is empty")
+        check.flag(
+            frame,
+            pl.col(column).str.len_chars() > limit,
+            column,
+            f"{column} is longer than {limit} characters",
+        )
+    _first_duplicate(frame, check, ["ref"], "ref")
+    check.flag(
+        frame,
+        pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2100),
+        "year",
+        pl.format("'{}' is not a year", pl.col("year")),
+    )
+    _check_choice(frame, check, "standard", tuple(LEVELS))
+    for standard, levels in LEVELS.items():
+        check.flag(
+            frame,
+            (pl.col("standard") == standard) & ~pl.col("level").is_in(list(levels)),
+            "level",
+            pl.format(f"'{{}}' is not a level of {standard}: {', '.join(levels)}", "level"),
+        )
+    check.flag(frame, pl.col("_metrics").list.len() == 0, "metrics", "metrics is empty")
+    check.flag(
+        frame,
+        pl.col("_bad_metric").is_not_null(),
+        "metrics",
+        pl.format("unknown metric '{}'; `esg metrics` lists them", "_bad_metric"),
+    )
+    check.flag(
+        frame,
+        pl.col("_bad_entity").is_not_null(),
+        "entities",
+        pl.format("unknown entity '{}'; `esg entities list` lists them", "_bad_entity"),
+    )
+    check.flag(frame, pl.col("_signed").is_null(), "signed_on", date_problem("signed_on"))
+    check.flag(
+        frame,
+        pl.col("_signed").dt.year() < pl.col("_year"),
+        "signed_on",
+        pl.format("signed on {}, before the year it assures ended", "signed_on"),
+    )
+    problems = [statement_problem(folder, name) for name in frame["statement"].to_list()]
+    frame = frame.with_columns(pl.Series("_statement_problem", problems, dtype=pl.String))
+    check.flag(
+        frame, pl.col("_statement_problem").is_not_null(), "statement", pl.col("_statement_problem")
+    )
+    check.raise_if_any()
+    digests = [file_sha256(folder / name) for name in frame["statement"].to_list()]
+    return frame.with_columns(pl.Series("_sha256", digests, dtype=pl.String)).select(
+        ROW,
+        "ref",
+        pl.col("_year").alias("year"),
+        "provider",
+        "standard",
+        "level",
+        pl.col("_metrics").list.join("; ").alias("metrics"),
+        pl.col("_entities").list.join("; ").alias("entities"),
+        pl.col("_signed").alias("signed_on"),
+        "statement",
+        pl.col("_sha256").alias("statement_sha256"),
+    )
