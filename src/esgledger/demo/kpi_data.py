@@ -19,6 +19,7 @@ from esgledger.demo.kpi_profiles import (
     BY_KIND,
     DIMENSION_WEIGHTS,
     PER_LEGAL_ENTITY,
+    REGISTER_ONLY,
     REVENUE,
     SOURCES,
     TUNED,
@@ -119,7 +120,9 @@ class KpiModel:
     def __init__(self, catalog: Mapping[str, Metric], context: Mapping[str, Mapping[int, float]]):
         self.catalog = catalog
         self.context = context
-        self.reported = [m for m in catalog.values() if m.kind == "reported"]
+        self.reported = [
+            m for m in catalog.values() if m.kind == "reported" and m.id not in REGISTER_ONLY
+        ]
         self._values: dict[tuple[str, int], float] = {}
 
     def metric_for(self, key: str) -> Metric | None:

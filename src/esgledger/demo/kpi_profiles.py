@@ -292,6 +292,18 @@ DIMENSION_WEIGHTS: dict[str, dict[str, float]] = {
 }
 UNKNOWN_WEIGHT = 0.02  # share of "unknown" for a dimension not listed above
 
+# Metrics only the demo's registers give (no typed value beside them): the certification
+# register's site counts, which a team would not also type in a KPI file.
+REGISTER_ONLY = frozenset(
+    {
+        "certification.sites",
+        "certification.iso9001.sites",
+        "certification.iso14001.sites",
+        "certification.iso45001.sites",
+        "certification.iso50001.sites",
+    }
+)
+
 # Metrics also reported per legal entity (the root value is their sum).
 PER_LEGAL_ENTITY = (HEADCOUNT,)
 
