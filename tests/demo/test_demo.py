@@ -339,24 +339,11 @@ def test_audit_chain_verifies_and_xlsx_was_imported(demo_dir: Path, demo_db: Dat
     } <= sources
 
 
-def test_a_second_run_gives_identical_files_and_values(
+def test_a_second_run_into_a_busy_folder_needs_force_and_gives_identical_files_and_values(
     demo_dir: Path, demo_db: Database, tmp_path: Path
 ) -> None:
-    again = tmp_path / "again"
-    assert _run("demo", "--out", str(again), "--json").exit_code == 0
-    first = sorted((demo_dir / "inputs").iterdir())
-    second = sorted((again / "inputs").iterdir())
-    assert [p.name for p in first] == [p.name for p in second]
-    for a, b in zip(first, second, strict=True):
-        assert a.read_bytes() == b.read_bytes(), a.name
-    db2 = Database(str(again / "esg.db"))
-    try:
-        assert _stored(db2) == _stored(demo_db)
-    finally:
-        db2.dispose()
-
-
-def test_non_empty_out_is_refused_without_force(tmp_path: Path) -> None:
+    # one second build serves both: a non-empty --out is refused without --force (nothing
+    # written), and the forced build keeps the folder's file and equals the first build
     out = tmp_path / "busy"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
@@ -369,6 +356,16 @@ def test_non_empty_out_is_refused_without_force(tmp_path: Path) -> None:
     assert forced.exit_code == 0, forced.output
     assert (out / "notes.txt").read_text() == "keep me"
     assert json.loads(forced.stdout)["audit_ok"] is True
+    first = sorted((demo_dir / "inputs").iterdir())
+    second = sorted((out / "inputs").iterdir())
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    db2 = Database(str(out / "esg.db"))
+    try:
+        assert _stored(db2) == _stored(demo_db)
+    finally:
+        db2.dispose()
 
 
 def test_build_into_an_existing_workspace_runs_later_stages(
