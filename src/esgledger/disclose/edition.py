@@ -31,6 +31,7 @@ from esgledger.disclose.narrative import (
 from esgledger.disclose.quality import acknowledged_figures
 from esgledger.disclose.render import render_html
 from esgledger.disclose.report import AREA_TITLES, AppendixRow, AppendixTable, ReportModel
+from esgledger.disclose.supply_chain_section import translated_section
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure
@@ -205,7 +206,11 @@ def translated_model(
         model,
         sections=sections,
         boundaries=boundaries,
-        extras={**model.extras, "tiles": _tiles(model, lang)},
+        extras={
+            **model.extras,
+            "tiles": _tiles(model, lang),
+            "supply_chain": translated_section(model.extras.get("supply_chain"), lang),
+        },
         appendix=appendix,
         indices=_indices(model.indices, labels, lang),
     )
