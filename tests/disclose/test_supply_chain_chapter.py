@@ -8,7 +8,11 @@ import json
 import re
 from pathlib import Path
 
-from esgledger.disclose.supply_chain_section import SECTION_ID, supply_chain_section
+from esgledger.disclose.supply_chain_section import (
+    SECTION_ID,
+    supply_chain_section,
+    translated_section,
+)
 from tests.conftest import Cli, DemoBuild
 from tests.factories import entities_file
 from tests.suppliers.factories import register_files
@@ -28,6 +32,7 @@ def test_the_chapter_claims_only_what_the_register_can_count(cli: Cli, tmp_path:
     section = _section(cli, 2024)
     assert section is not None and section["suppliers"] == 3
     assert section["answers"].split(";") == ["gri-2021:308-1", "gri-2021:414-1",
+                                             "szse-17:supply chain security",
                                              "szse-17:supply chain security/metrics-targets"]  # fmt: skip
     assert section["audited"] == 0  # no audit: 308-2 and 414-2 are not claimed
     audits = {f["metric"]: f for f in section["audit_figures"]}
@@ -53,6 +58,13 @@ def test_the_chapter_claims_only_what_the_register_can_count(cli: Cli, tmp_path:
     assert (major["found"], major["closed"], major["open"]) == (1, 0, 1)
     social = next(i for i in section["impacts"] if i["family"] == "social")
     assert (social["suppliers"], social["findings"]) == (1, 1)
+    # The Chinese edition: names from the catalog, the providers' notes in Chinese too.
+    chinese = translated_section(section, "zh")
+    assert chinese is not None
+    rows = chinese["screening"] + chinese["audit_figures"] + chinese["responses"]
+    assert all(not re.search(r"[A-Za-z]{3,}", f["note"].replace("CMRT", "")) for f in rows), [
+        f["note"] for f in rows
+    ]
 
 
 def _heading(html: str) -> str:
@@ -73,5 +85,8 @@ def test_both_editions_print_the_chapter_and_the_indices_point_at_it(
         row = re.search(rf'<tr data-code="{code}">.*?</tr>', english, re.S)
         assert row and f'href="#{SECTION_ID}"' in row.group(0), code
     assert "szse-17:supply chain security/metrics-targets" in heading
+    topic = re.search(r'<tr data-code="supply chain security">.*?</tr>', english, re.S)
+    assert topic and f'href="#{SECTION_ID}"' in topic.group(0)
     assert "供应链：来自供应商登记册的数据" in _heading(chinese)
     assert "counted from" in english and "条登记记录统计" in chinese
+    assert "of 124 new suppliers" not in chinese and "新供应商" in chinese

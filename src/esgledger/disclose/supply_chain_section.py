@@ -15,6 +15,7 @@ Its words go through the edition's gettext (the template), so both editions prin
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_, translate
 from esgledger.disclose.narrative import format_value
 from esgledger.disclose.report import kpi_anchor
 from esgledger.kpi.register_figures.suppliers import supplier_figures
@@ -43,7 +45,9 @@ AUDIT_FIGURES = ("supply_chain.onsite_inspections", "supply_chain.new_suppliers_
                  "supply_chain.significant_negative_impact_suppliers")  # fmt: skip
 RESPONSE = ("supply_chain.saq.response_rate", "supply_chain.conflict_minerals.cmrt_response_rate",
             "supply_chain.conflict_minerals.rmi_conformant_smelters_share")  # fmt: skip
-SZSE_TOPIC = "szse-17:supply chain security/metrics-targets"
+# The SZSE No. 17 topic the chapter answers, and its metrics-and-targets element (the only
+# element it holds: figures, no governance, strategy or management narrative).
+SZSE_TOPIC = ("szse-17:supply chain security", "szse-17:supply chain security/metrics-targets")
 PENDING = ("plan_submitted", "plan_approved")
 
 
@@ -65,7 +69,7 @@ def supply_chain_section(session: Session, year: int) -> dict[str, Any] | None:
     if findings["audited"]:
         answers += ["gri-2021:308-2", "gri-2021:414-2"]
     if any(f["available"] for f in figures.values()):
-        answers.append(SZSE_TOPIC)
+        answers += SZSE_TOPIC
     return {
         "id": SECTION_ID,
         "year": year,
@@ -80,6 +84,41 @@ def supply_chain_section(session: Session, year: int) -> dict[str, Any] | None:
     }
 
 
+# The register providers' notes, as the other edition prints them (the providers speak
+# English; a note no pattern matches is printed as given).
+NOTES = (
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) new suppliers$"), N_("%(a)s of %(b)s new suppliers")),
+    (re.compile(r"^suppliers with a Priority or Major audit finding reported in the year$"),
+     N_("suppliers with a Priority or Major audit finding reported in the year")),
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) suppliers sent a questionnaire in (?P<year>\d+) "
+                r"answered it$"),
+     N_("%(a)s of %(b)s suppliers sent a questionnaire in %(year)s answered it")),
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) in-scope suppliers returned a CMRT$"),
+     N_("%(a)s of %(b)s in-scope suppliers returned a CMRT")),
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) identified smelters$"),
+     N_("%(a)s of %(b)s identified smelters")),
+    (re.compile(r"^not available: no CMRT is effective in (?P<year>\d+)$"),
+     N_("not available: no CMRT is effective in %(year)s")),
+    (re.compile(r"^not available: no supplier audits are recorded$"),
+     N_("not available: no supplier audits are recorded")),
+    (re.compile(r"^not available: no supplier was onboarded in (?P<year>\d+) \(onboarded_on\)$"),
+     N_("not available: no supplier was onboarded in %(year)s")),
+    (re.compile(r"^not available: no questionnaire link was sent in (?P<year>\d+)$"),
+     N_("not available: no questionnaire link was sent in %(year)s")),
+    (re.compile(r"^not available: the register holds no rows for this figure$"),
+     N_("not available: the register holds no rows for this figure")),
+)  # fmt: skip
+
+
+def translated_note(note: str, lang: str) -> str:
+    """A provider's note in ``lang`` (as given when no pattern knows it)."""
+    for pattern, message in NOTES:
+        found = pattern.match(note)
+        if found:
+            return translate(message, lang) % found.groupdict()
+    return note
+
+
 def translated_section(section: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
     """The chapter's model for the ``lang`` edition: indicator names from the catalog's
     translations (the template's own words go through gettext)."""
@@ -88,7 +127,14 @@ def translated_section(section: dict[str, Any] | None, lang: str) -> dict[str, A
     from esgledger.catalog.translations import text
 
     def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**f, "name": text("metric", f["metric"], lang)} for f in rows]
+        return [
+            {
+                **f,
+                "name": text("metric", f["metric"], lang),
+                "note": translated_note(f["note"], lang),
+            }
+            for f in rows
+        ]
 
     return {
         **section,
@@ -103,7 +149,9 @@ def _figure(figure: RegisterFigure) -> dict[str, Any]:
         "metric": figure.metric,
         "name": metric.name if metric else figure.metric,
         "available": figure.value is not None,
-        "value": format_value(figure.value, precision, figure.unit),
+        "value": format_value(
+            figure.value, precision, "" if figure.unit == "count" else figure.unit
+        ),
         "note": figure.note,
         "rows": figure.rows,
         "anchor": kpi_anchor(figure.metric, {}),
