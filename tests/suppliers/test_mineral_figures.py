@@ -36,7 +36,9 @@ def test_response_rate_and_conformant_share(cli: Cli, tmp_path: Path) -> None:
     assert share.value is None
     assert share.note == "not available: no conformant-smelter list imported"
     earlier = _figures(cli, 2025)
-    assert (earlier[RESPONSE].value, earlier[RESPONSE].rows) == (0.0, 0)
+    # No CMRT effective in 2025 at all: no campaign is known, so no rate (not 0 %).
+    assert (earlier[RESPONSE].value, earlier[RESPONSE].rows) == (None, 0)
+    assert earlier[RESPONSE].note == "not available: no CMRT is effective in 2025"
     assert earlier[CONFORMANT].note == "not available: no CMRT is effective in 2025"
     listing = write_csv(
         tmp_path / "conformant.csv",

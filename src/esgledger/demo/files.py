@@ -11,8 +11,10 @@ import csv
 import datetime as dt
 import io
 import re
+import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 FIXED_TIME = dt.datetime(2026, 1, 15, 9, 0, 0)  # the demo's "data frozen" moment
@@ -80,3 +82,25 @@ def _pin_zip(data: bytes) -> bytes:
                 content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
             dst.writestr(pinned, content)
     return out.getvalue()
+
+
+def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
+    """UTF-8 CSV of positional rows (a register export), as ``esg register`` reads it."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        out.writerows(rows)
+    return path
+
+
+@contextmanager
+def stage_folder(out_dir: Path | None, name: str) -> Iterator[Path]:
+    """Where a stage keeps the files it imports: ``<out>/<name>``, or a temporary folder
+    when the demo is built into a given database (no demo folder to leave them in)."""
+    if out_dir is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield Path(tmp)
+        return
+    folder = out_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder

@@ -10,13 +10,10 @@ directors, three independent, two women), so the register confirms them.
 
 from __future__ import annotations
 
-import csv
 import random
-import tempfile
-from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
 
+from esgledger.demo.files import stage_folder, write_rows
 from esgledger.demo.org import ENTITIES, REPORT_YEAR, ROOT, YEARS
 from esgledger.demo.stages import DemoContext, StageReport
 
@@ -53,14 +50,6 @@ STAFF = {"SZ": 3200, "HZ": 1500, "DG": 1400, "WH": 1300, "SUZ": 900, "CD": 800, 
          "IN": 500, "BR": 300, "TR": 250, "DE": 40, "US": 40, "AE": 20, "ID": 120}  # fmt: skip
 WORKER_TYPES = ("employee",) * 17 + ("outsourced", "outsourced", "intern")
 ROLES = ("manager", "procurement", "sales", "finance", "warehouse")  # the key positions
-
-
-def _write(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(header)
-        out.writerows(rows)
-    return path
 
 
 def _attendance(rng: random.Random) -> list[tuple[object, ...]]:
@@ -104,12 +93,7 @@ def _records(rng: random.Random) -> list[tuple[object, ...]]:
 def registers_stage(ctx: DemoContext) -> StageReport:
     """The board and training registers, imported as files like a user would: the files
     stay in ``<out>/registers`` (a temporary folder when built into a given database)."""
-    with ExitStack() as stack:
-        if ctx.out_dir is None:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        else:
-            folder = ctx.out_dir / "registers"
-            folder.mkdir(parents=True, exist_ok=True)
+    with stage_folder(ctx.out_dir, "registers") as folder:
         from esgledger.demo.service_registers import import_service_registers
 
         return {**_import(ctx, folder), **import_service_registers(ctx, folder)}
@@ -123,11 +107,11 @@ def _import(ctx: DemoContext, folder: Path) -> StageReport:
     rng = random.Random(SEED)
     known = {e[0] for e in ENTITIES}
     assert set(STAFF) <= known, sorted(set(STAFF) - known)
-    members = _write(folder / "board-members.csv", MEMBER_HEADER,
+    members = write_rows(folder / "board-members.csv", MEMBER_HEADER,
                      [(m[0], ROOT, *m[1:]) for m in BOARD])  # fmt: skip
     import_members(ctx.db, members, actor=ctx.actor)
     attendance = _attendance(rng)
-    import_attendance(ctx.db, _write(folder / "board-attendance.csv", ATTENDANCE_HEADER,
+    import_attendance(ctx.db, write_rows(folder / "board-attendance.csv", ATTENDANCE_HEADER,
                                      attendance), actor=ctx.actor)  # fmt: skip
     campaigns = [
         ("IC", f"Integrity commitment {REPORT_YEAR}", "commitment", "anti_corruption",
@@ -135,10 +119,10 @@ def _import(ctx: DemoContext, folder: Path) -> StageReport:
         ("AC", f"Anti-bribery and anti-corruption course {REPORT_YEAR}", "training",
          "anti_corruption", REPORT_YEAR, "employee; outsourced", "", 80),
     ]  # fmt: skip
-    import_campaigns(ctx.db, _write(folder / "campaigns.csv", CAMPAIGN_HEADER, campaigns),
+    import_campaigns(ctx.db, write_rows(folder / "campaigns.csv", CAMPAIGN_HEADER, campaigns),
                      actor=ctx.actor)  # fmt: skip
     records = _records(rng)
-    import_records(ctx.db, _write(folder / "lms-export.csv", RECORD_HEADER, records),
+    import_records(ctx.db, write_rows(folder / "lms-export.csv", RECORD_HEADER, records),
                    actor=ctx.actor)  # fmt: skip
     return {
         "directors": len(BOARD),

@@ -95,6 +95,12 @@ def _cell(value: float) -> str:
     return f"{value:.2f}"
 
 
+def purchase_supplier(code: str, n: int) -> str:
+    """The supplier-register id of the ``n``-th supplier of NAICS ``code`` (the purchase
+    ledger names suppliers by the id the supplier register knows them by)."""
+    return f"P{code}-{n}"
+
+
 def purchase_rows(year: int) -> list[dict[str, str]]:
     """The year's purchase ledger (``PURCHASE_LINES`` lines), goods and capital goods, each
     with its supplier, NAICS-6 code and price year; amounts log-normal around a mean that
@@ -128,7 +134,7 @@ def purchase_rows(year: int) -> list[dict[str, str]]:
                     "quantity": _cell(amount),
                     "unit": "USD",
                     "invoice": f"INV-{year}-{len(rows) + 1:06d}",
-                    "supplier": f"{what} supplier {draw.randint(1, SUPPLIERS_PER_CODE)}",
+                    "supplier": purchase_supplier(code, draw.randint(1, SUPPLIERS_PER_CODE)),
                     "naics": code,
                     "price_year": PRICE_YEAR,
                     "description": what,

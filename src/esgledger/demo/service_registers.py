@@ -24,8 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from esgledger.demo.files import write_rows
 from esgledger.demo.kpi_data import kpi_model
-from esgledger.demo.registers_stage import STAFF, _write
+from esgledger.demo.registers_stage import STAFF
 from esgledger.demo.seed import rng
 from esgledger.demo.stages import DemoContext, StageReport
 
@@ -241,25 +242,25 @@ def import_service_registers(ctx: DemoContext, folder: Path) -> StageReport:
                 hours=days * 24, severities=CVSS, states=("to_fix",), actor=ctx.actor,
             )  # fmt: skip
     hours, incidents = _hours(ctx.years), _incidents(ctx.years)
-    import_hours(ctx.db, _write(folder / "ohs-hours.csv",
+    import_hours(ctx.db, write_rows(folder / "ohs-hours.csv",
                                 ("entity", "year", "worker_type", "hours"), hours),
                  actor=ctx.actor)  # fmt: skip
     header = ("ref", "entity", "date", "worker_type", "kind", "high_consequence", "lost_days")
-    import_incidents(ctx.db, _write(folder / "ohs-incidents.csv", header, incidents),
+    import_incidents(ctx.db, write_rows(folder / "ohs-incidents.csv", header, incidents),
                      actor=ctx.actor)  # fmt: skip
     complaints = _complaints(year)
-    import_complaints(ctx.db, _write(folder / f"complaints-{year}.csv", COMPLAINT_HEADER,
+    import_complaints(ctx.db, write_rows(folder / f"complaints-{year}.csv", COMPLAINT_HEADER,
                                      complaints), actor=ctx.actor)  # fmt: skip
     answers = _answers(year)
-    nps.import_answers(ctx.db, _write(folder / f"nps-{year}.csv",
+    nps.import_answers(ctx.db, write_rows(folder / f"nps-{year}.csv",
                                       ("entity", "date", "segment", "score"), answers),
                        actor=ctx.actor)  # fmt: skip
     cases = _whistleblowing(ctx.years)
     officer = Principal(ctx.actor, "compliance_officer")  # the officer who keeps the log
-    import_cases(ctx.db, _write(folder / "whistleblowing-cases.csv", WHISTLE_HEADER, cases),
+    import_cases(ctx.db, write_rows(folder / "whistleblowing-cases.csv", WHISTLE_HEADER, cases),
                  officer)  # fmt: skip
     vulns = _vulnerabilities(year)
-    import_vulnerabilities(ctx.db, _write(folder / f"vulnerabilities-{year}.csv", VULN_HEADER,
+    import_vulnerabilities(ctx.db, write_rows(folder / f"vulnerabilities-{year}.csv", VULN_HEADER,
                                           vulns), actor=ctx.actor)  # fmt: skip
     return {
         "OHS hours rows": len(hours),

@@ -108,10 +108,19 @@ def _registers(ctx: DemoContext) -> StageReport:
     return registers_stage(ctx)
 
 
+def _suppliers(ctx: DemoContext) -> StageReport:
+    """The supplier base (#16): register, screening, tiers, questionnaires, audits, CMRT
+    files; before the checks, which escalate its overdue corrective actions."""
+    from esgledger.demo.supplier_stage import supplier_stage
+
+    return supplier_stage(ctx)
+
+
 # Stages after the ledger is filled, in order; later work appends (name, callable).
 STAGES: list[tuple[str, Stage]] = [
     ("calculation", _calculation),
     ("registers", _registers),
+    ("suppliers", _suppliers),
     ("checks", _checks),
 ]
 

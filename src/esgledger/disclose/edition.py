@@ -37,6 +37,7 @@ from esgledger.disclose.render import render_html
 from esgledger.disclose.report import AREA_TITLES, AppendixRow, AppendixTable, ReportModel
 from esgledger.disclose.scope3_section import scope3_section
 from esgledger.disclose.statement_of_use import statement_text
+from esgledger.disclose.supply_chain_section import translated_section
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure
@@ -225,7 +226,11 @@ def translated_model(
         sections=sections,
         footnotes=list(model.extras.get("footnotes_in", {}).get(lang, model.footnotes)),
         boundaries=boundaries,
-        extras={**model.extras, "tiles": _tiles(model, lang)},
+        extras={
+            **model.extras,
+            "tiles": _tiles(model, lang),
+            "supply_chain": translated_section(model.extras.get("supply_chain"), lang),
+        },
         appendix=appendix,
         indices=_indices(model.indices, labels, lang),
     )

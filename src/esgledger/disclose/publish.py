@@ -31,6 +31,7 @@ from esgledger.disclose.report import ReportModel, build_report
 from esgledger.disclose.scope3_section import scope3_section
 from esgledger.disclose.social_registers import social_section
 from esgledger.disclose.statement_of_use import gri_statement, statement_parts
+from esgledger.disclose.supply_chain_section import supply_chain_section
 from esgledger.disclose.szse_index import szse_materiality, with_elements
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput, storage_failure
@@ -121,6 +122,7 @@ def prepare_report(
     model.extras["chapters"] = assessment_chapters(session, year, model.sections)
     model.extras["scope3"] = scope3_section(session, year)
     model.extras["social_registers"] = social_section(model.series)
+    model.extras["supply_chain"] = supply_chain_section(session, year)
     indices = report_indices(session, year, model, rendered_anchors(render_html(model)))
     model.indices = [i.as_report_dict() for i in indices]
     return model, indices

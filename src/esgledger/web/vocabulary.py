@@ -44,6 +44,11 @@ WORDS = frozenset(
         N_("plan_approved"),
         N_("plan_rejected"),
         N_("verified_closed"),
+        # supplier audit states and modes (suppliers/audits.py)
+        N_("planned"),
+        N_("done"),
+        N_("on-site"),
+        N_("remote"),
     )
 )
 

@@ -6,7 +6,8 @@ supplier is *in scope* when its commodities name a CMRT metal (tantalum, tin, tu
 gold) or ``3TG``; it *responded* in a year when a CMRT of it is effective in that year. The
 conformant share counts the identified smelters of each supplier's latest CMRT effective in
 the year, against the imported conformant-smelter list. A figure that cannot be counted is
-"not available" with the reason, never zero.
+"not available" with the reason, never zero: a year in which no CMRT is effective has no
+response rate (no survey of that year is known), not 0 %.
 """
 
 from __future__ import annotations
@@ -55,9 +56,15 @@ def _response_rate(session: Session, year: int, group: str) -> RegisterFigure:
         extract("year", MineralDeclaration.effective_on) == year,
     )
     answered: dict[str, int] = {}
+    effective = False
     for supplier, ident in session.execute(stmt.order_by(MineralDeclaration.id)):
+        effective = True
         if supplier in scope:
             answered[supplier] = ident
+    if not effective:  # no campaign of the year is known: a rate of it would be a guess
+        return _figure(
+            RESPONSE, year, group, None, (), f"not available: no CMRT is effective in {year}"
+        )
     note = f"{len(answered)} of {len(scope)} in-scope suppliers returned a CMRT"
     value = 100.0 * len(answered) / len(scope)
     return _figure(RESPONSE, year, group, value, tuple(answered.values()), note)

@@ -1,0 +1,219 @@
+"""The demo's supplier base (#16), imported through the same services a user calls.
+
+In the order a team lives it: the register files (suppliers, sites, contacts, agreements,
+certifications; spend of the purchase ledger's suppliers taken from its lines), the entry
+screening of the suppliers onboarded in the last three years, the audits of earlier years, the tiers
+at the start of the report year, the questionnaire and its answers, the report year's audits
+and corrective actions, the CMRT files as they arrive (the refused ones listed with their
+problems in ``cmrt-refused.txt``), the conformant-smelter list, and the year-end tiers. The
+files stay in ``<out>/suppliers`` (a temporary folder when built into a given database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from esgledger.demo import supplier_audit_data as plans
+from esgledger.demo.cmrt_files import cmrt_file
+from esgledger.demo.files import stage_folder, write_rows
+from esgledger.demo.org import REPORT_YEAR
+from esgledger.demo.seed import rng
+from esgledger.demo.stages import DemoContext, StageReport
+from esgledger.demo.supplier_cmrt_data import CONFORMANT_HEADER, cmrt_files, conformant_rows
+from esgledger.demo.supplier_data import (
+    AGREEMENT_HEADER,
+    CERTIFICATION_HEADER,
+    CONTACT_HEADER,
+    SITE_HEADER,
+    SUPPLIER_HEADER,
+    DemoSupplier,
+    agreement_rows,
+    certification_rows,
+    contact_rows,
+    site_rows,
+    supplier_rows,
+    suppliers,
+)
+
+INTAKE_CLOSED = dt.date(REPORT_YEAR + 1, 3, 31)  # the day the demo's team takes stock
+FIRST_TIERS = dt.date(REPORT_YEAR, 1, 6)
+YEAR_END = dt.date(REPORT_YEAR, 12, 31)
+UNSCREENED = 0.04  # new suppliers taken on without the entry screening (urgent orders)
+
+
+def supplier_stage(ctx: DemoContext) -> StageReport:
+    """Build the supplier base into the demo workspace; returns what the console shows."""
+    with stage_folder(ctx.out_dir, "suppliers") as folder:
+        return _build(ctx, folder)
+
+
+def _build(ctx: DemoContext, folder: Path) -> StageReport:
+    from esgledger.suppliers.policy import DEFAULT
+    from esgledger.suppliers.tiering import record_tiers
+
+    base = _import_register(ctx, folder)
+    screened = _screen(ctx, base)
+    programme = plans.audits(base, {s.id for s in base if _minerals(s)})
+    _audit(ctx, [a for a in programme if a.planned_on.year < REPORT_YEAR])
+    with ctx.db.write() as session:
+        first = record_tiers(session, DEFAULT, on=FIRST_TIERS, actor=ctx.actor)
+    sent, answered = _questionnaires(ctx, folder, {a.supplier: a.tier for a in first}, base)
+    _audit(ctx, [a for a in programme if a.planned_on.year >= REPORT_YEAR])
+    accepted, refused = _cmrt(ctx, folder, base)
+    from esgledger.suppliers.conformant_import import import_conformant
+
+    listed = write_rows(folder / "conformant-smelters.csv", CONFORMANT_HEADER, conformant_rows())
+    import_conformant(ctx.db, listed, actor=ctx.actor)
+    with ctx.db.write() as session:
+        tiers = Counter(
+            a.tier for a in record_tiers(session, DEFAULT, on=YEAR_END, actor=ctx.actor)
+        )
+    findings = [f for a in programme for f in a.findings]
+    return {
+        "suppliers": len(base),
+        f"new in {REPORT_YEAR - 2}-{REPORT_YEAR} screened": screened,
+        "tiers": ", ".join(f"{t} {n}" for t, n in sorted(tiers.items(), key=lambda i: str(i[0]))),
+        "questionnaires answered": f"{answered} of {sent}",
+        "audits": f"{sum(a.report_on is not None for a in programme)} done, "
+        f"{sum(a.report_on is None for a in programme)} planned",
+        "findings": ", ".join(
+            f"{s} {n}" for s, n in sorted(Counter(f.state for f in findings).items())
+        ),
+        "CMRT files": f"{accepted} accepted, {len(refused)} refused",
+        "refused": "; ".join(refused) + " (cmrt-refused.txt)",
+    }
+
+
+def _minerals(supplier: DemoSupplier) -> bool:
+    from esgledger.demo.supplier_cmrt_data import metals_of
+
+    return bool(metals_of(supplier)) or "cobalt" in supplier.commodities
+
+
+def _import_register(ctx: DemoContext, folder: Path) -> list[DemoSupplier]:
+    from esgledger.suppliers.register import purchase_spend
+    from esgledger.suppliers.register_import import import_register
+
+    with ctx.db.read() as session:
+        spend = {
+            s: by_unit.get("USD", 0.0)
+            for s, by_unit in purchase_spend(session, REPORT_YEAR).items()
+        }
+    base = suppliers(spend)
+    files = (
+        ("suppliers", SUPPLIER_HEADER, supplier_rows(base)),
+        ("sites", SITE_HEADER, site_rows(base)),
+        ("contacts", CONTACT_HEADER, contact_rows(base)),
+        ("agreements", AGREEMENT_HEADER, agreement_rows(base)),
+        ("certifications", CERTIFICATION_HEADER, certification_rows(base)),
+    )
+    for kind, header, rows in files:
+        path = write_rows(folder / f"{kind}.csv", header, rows)
+        import_register(ctx.db, path, kind=kind, actor=ctx.actor)
+    return base
+
+
+def _screen(ctx: DemoContext, base: list[DemoSupplier]) -> int:
+    """The entry screening of each onboarding round of the last three years."""
+    from esgledger.suppliers.gate import screen
+    from esgledger.suppliers.policy import DEFAULT
+
+    draw = rng("suppliers", "screening")
+    rounds: dict[dt.date, list[str]] = {}
+    for s in base:
+        if s.onboarded_on.year >= REPORT_YEAR - 2 and draw.random() >= UNSCREENED:
+            rounds.setdefault(s.onboarded_on, []).append(s.id)
+    with ctx.db.write() as session:
+        for day, ids in sorted(rounds.items()):
+            screen(session, DEFAULT, ids, on=day, actor=ctx.actor)
+    return sum(len(ids) for ids in rounds.values())
+
+
+def _questionnaires(
+    ctx: DemoContext, folder: Path, tiers: dict[str, str | None], base: list[DemoSupplier]
+) -> tuple[int, int]:
+    """Sent to a sample of the medium and high tiers and the minerals suppliers; four in five
+    answer."""
+    from esgledger.suppliers.questionnaire import load_definition
+    from esgledger.suppliers.saq import define, send, submit
+
+    path = folder / "questionnaire.toml"
+    path.write_text(plans.SAQ, encoding="utf-8")
+    draw = rng("suppliers", "saq")
+    wanted = [s.id for s in base if tiers.get(s.id) in ("medium", "high") or _minerals(s)]
+    wanted = sorted(draw.sample(wanted, min(plans.SAQ_SENT_TO, len(wanted))))
+    answered = 0
+    with ctx.db.write() as session:
+        define(session, load_definition(path), actor=ctx.actor)
+        issued = send(session, plans.SAQ_NAME, wanted, days=plans.SAQ_DAYS, actor=ctx.actor,
+                      now=plans.SAQ_SENT)  # fmt: skip
+        for link in issued:
+            if draw.random() >= plans.SAQ_ANSWERED:
+                continue
+            when = plans.SAQ_SENT + dt.timedelta(days=draw.randint(2, plans.SAQ_DAYS - 5))
+            submit(session, link["token"], plans.saq_answers(draw), now=when)
+            answered += 1
+    return len(issued), answered
+
+
+def _audit(ctx: DemoContext, programme: list[plans.DemoAudit]) -> None:
+    """Plan, report and follow up each audit as the supplier manager records it."""
+    from esgledger.suppliers import audits
+
+    with ctx.db.write() as session:
+        for a in programme:
+            row = audits.plan_audit(session, supplier=a.supplier, planned_on=a.planned_on,
+                                    mode=a.mode, auditor=a.auditor, site="Plant 1",
+                                    actor=ctx.actor)  # fmt: skip
+            if a.report_on is None:
+                continue
+            audits.report_audit(session, row.id, done_on=a.planned_on, report_on=a.report_on,
+                                actor=ctx.actor)  # fmt: skip
+            for f in a.findings:
+                finding = audits.add_finding(session, row.id, grade=f.grade, family=f.family,
+                                             text=f.text, actor=ctx.actor)  # fmt: skip
+                _follow_up(session, finding.id, f, ctx.actor)
+
+
+PATH = ("plan_submitted", "plan_approved", "verified_closed")
+
+
+def _follow_up(session: Session, finding_id: int, f: plans.DemoFinding, actor: str) -> None:
+    from esgledger.suppliers.audits import move_finding
+
+    if f.state == "open":
+        return
+    for step in PATH[: PATH.index(f.state) + 1]:
+        plan: dict[str, Any] = {}
+        if step == "plan_submitted":
+            plan = {"root_cause": "Procedure missing or not followed",
+                    "corrective": f"Correct: {f.text.lower()}",
+                    "preventive": "Written procedure, training and a monthly self-check",
+                    "planned_completion": f.planned_completion}  # fmt: skip
+        move_finding(session, finding_id, step, actor=actor, on=f.closed_on, **plan)
+
+
+def _cmrt(ctx: DemoContext, folder: Path, base: list[DemoSupplier]) -> tuple[int, list[str]]:
+    """Each file written as the supplier sent it and imported on its own, all or nothing."""
+    from esgledger.errors import ImportRejected
+    from esgledger.suppliers.minerals_import import import_declaration
+
+    inbox = folder / "cmrt"
+    inbox.mkdir(exist_ok=True)
+    accepted, refused, lines = 0, [], []
+    for sent in cmrt_files(base):
+        path = cmrt_file(inbox / sent.file, sent.spec)
+        try:
+            import_declaration(ctx.db, path, supplier=sent.supplier, actor=ctx.actor,
+                               today=INTAKE_CLOSED)  # fmt: skip
+            accepted += 1
+        except ImportRejected as exc:
+            refused.append(sent.file)
+            lines.append(exc.render())
+    (folder / "cmrt-refused.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return accepted, refused

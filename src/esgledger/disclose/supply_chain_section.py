@@ -1,0 +1,238 @@
+"""The report's supply-chain chapter, counted from the supplier register (#16).
+
+The supplier base by country and by risk tier; new suppliers screened on environmental and
+social criteria (GRI 308-1, 414-1); suppliers with significant negative impacts found by
+audits and the actions taken (308-2, 414-2); audits and their findings by grade and state;
+the questionnaire and CMRT response rates and the conformant-smelter share. The figures the
+KPI ledger also holds are the register providers' own (:mod:`esgledger.kpi.register_figures`),
+so chapter and appendix agree; each names the register rows it counted. A figure that cannot
+be counted is "not available" with its reason, never 0.
+
+The chapter is printed only when the register holds suppliers; its heading claims only the
+disclosures whose figures it prints (an empty audit register claims neither 308-2 nor 414-2).
+Its words go through the edition's gettext (the template), so both editions print it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_, translate
+from esgledger.disclose.narrative import format_value
+from esgledger.disclose.report import kpi_anchor
+from esgledger.kpi.register_figures.suppliers import supplier_figures
+from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
+from esgledger.kpi.register_figures.suppliers_saq import saq_figures
+from esgledger.kpi.register_source import RegisterFigure
+from esgledger.ledger.supplier_models import Supplier, SupplierAudit, SupplierFinding
+from esgledger.suppliers.audits import CLOSED, GRADES
+from esgledger.suppliers.tiering import current_tiers
+
+SECTION_ID = "supply-chain-register"
+SERIOUS = ("Priority", "Major")
+COUNTRIES_SHOWN = 8  # the largest; the rest as "other countries"
+SCREENING = (
+    "supply_chain.new_suppliers_env_screened",
+    "supply_chain.new_suppliers_social_screened",
+)
+AUDIT_FIGURES = ("supply_chain.onsite_inspections", "supply_chain.new_suppliers_onsite_audited",
+                 "supply_chain.significant_negative_impact_suppliers")  # fmt: skip
+RESPONSE = ("supply_chain.saq.response_rate", "supply_chain.conflict_minerals.cmrt_response_rate",
+            "supply_chain.conflict_minerals.rmi_conformant_smelters_share")  # fmt: skip
+# The SZSE No. 17 topic the chapter answers, and its metrics-and-targets element (the only
+# element it holds: figures, no governance, strategy or management narrative).
+SZSE_TOPIC = ("szse-17:supply chain security", "szse-17:supply chain security/metrics-targets")
+PENDING = ("plan_submitted", "plan_approved")
+
+
+def supply_chain_section(session: Session, year: int) -> dict[str, Any] | None:
+    """The chapter's model, or None when the supplier register holds no supplier."""
+    total = session.scalar(select(func.count()).select_from(Supplier)) or 0
+    if not total:
+        return None
+    figures = {
+        f.metric: _figure(f)
+        for provider in (supplier_figures, mineral_figures, saq_figures)
+        for f in provider(session, year)
+        if not f.dims
+    }
+    findings = _findings(session, year)
+    answers = []
+    if all(figures.get(m, {}).get("available") for m in SCREENING):
+        answers += ["gri-2021:308-1", "gri-2021:414-1"]
+    if findings["audited"]:
+        answers += ["gri-2021:308-2", "gri-2021:414-2"]
+    if any(f["available"] for f in figures.values()):
+        answers += SZSE_TOPIC
+    return {
+        "id": SECTION_ID,
+        "year": year,
+        "answers": ";".join(answers),
+        "suppliers": total,
+        "countries": _countries(session, total),
+        "tiers": _tiers(session, total),
+        "screening": [figures.get(m) or _missing(m) for m in SCREENING],
+        "audit_figures": [figures.get(m) or _missing(m) for m in AUDIT_FIGURES],
+        "responses": [figures.get(m) or _missing(m) for m in RESPONSE],
+        **findings,
+    }
+
+
+# The register providers' notes, as the other edition prints them (the providers speak
+# English; a note no pattern matches is printed as given).
+NOTES = (
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) new suppliers$"), N_("%(a)s of %(b)s new suppliers")),
+    (re.compile(r"^suppliers with a Priority or Major audit finding reported in the year$"),
+     N_("suppliers with a Priority or Major audit finding reported in the year")),
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) suppliers sent a questionnaire in (?P<year>\d+) "
+                r"answered it$"),
+     N_("%(a)s of %(b)s suppliers sent a questionnaire in %(year)s answered it")),
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) in-scope suppliers returned a CMRT$"),
+     N_("%(a)s of %(b)s in-scope suppliers returned a CMRT")),
+    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) identified smelters$"),
+     N_("%(a)s of %(b)s identified smelters")),
+    (re.compile(r"^not available: no CMRT is effective in (?P<year>\d+)$"),
+     N_("not available: no CMRT is effective in %(year)s")),
+    (re.compile(r"^not available: no supplier audits are recorded$"),
+     N_("not available: no supplier audits are recorded")),
+    (re.compile(r"^not available: no supplier was onboarded in (?P<year>\d+) \(onboarded_on\)$"),
+     N_("not available: no supplier was onboarded in %(year)s")),
+    (re.compile(r"^not available: no questionnaire link was sent in (?P<year>\d+)$"),
+     N_("not available: no questionnaire link was sent in %(year)s")),
+    (re.compile(r"^not available: the register holds no rows for this figure$"),
+     N_("not available: the register holds no rows for this figure")),
+)  # fmt: skip
+
+
+def translated_note(note: str, lang: str) -> str:
+    """A provider's note in ``lang`` (as given when no pattern knows it)."""
+    for pattern, message in NOTES:
+        found = pattern.match(note)
+        if found:
+            return translate(message, lang) % found.groupdict()
+    return note
+
+
+def translated_section(section: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """The chapter's model for the ``lang`` edition: indicator names from the catalog's
+    translations (the template's own words go through gettext)."""
+    if section is None or lang == "en":
+        return section
+    from esgledger.catalog.translations import text
+
+    def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {
+                **f,
+                "name": text("metric", f["metric"], lang),
+                "note": translated_note(f["note"], lang),
+            }
+            for f in rows
+        ]
+
+    return {
+        **section,
+        **{k: named(section[k]) for k in ("screening", "audit_figures", "responses")},
+    }
+
+
+def _figure(figure: RegisterFigure) -> dict[str, Any]:
+    metric = metrics().get(figure.metric)
+    precision = metric.precision if metric else 1
+    return {
+        "metric": figure.metric,
+        "name": metric.name if metric else figure.metric,
+        "available": figure.value is not None,
+        "value": format_value(
+            figure.value, precision, "" if figure.unit == "count" else figure.unit
+        ),
+        "note": figure.note,
+        "rows": figure.rows,
+        "anchor": kpi_anchor(figure.metric, {}),
+    }
+
+
+def _missing(metric_id: str) -> dict[str, Any]:
+    """A figure no provider gave: its register part holds no rows at all."""
+    metric = metrics().get(metric_id)
+    return {
+        "metric": metric_id,
+        "name": metric.name if metric else metric_id,
+        "available": False,
+        "value": "",
+        "note": "not available: the register holds no rows for this figure",
+        "rows": 0,
+        "anchor": kpi_anchor(metric_id, {}),
+    }
+
+
+def _countries(session: Session, total: int) -> list[dict[str, Any]]:
+    stmt = select(Supplier.country, func.count()).group_by(Supplier.country)
+    counts: Counter[str] = Counter({country: n for country, n in session.execute(stmt)})
+    shown = counts.most_common(COUNTRIES_SHOWN)
+    rows = [{"country": c, "count": n, "share": _share(n, total)} for c, n in shown]
+    rest = total - sum(n for _, n in shown)
+    if rest:
+        rows.append({"country": "", "count": rest, "share": _share(rest, total)})
+    return rows
+
+
+def _tiers(session: Session, total: int) -> list[dict[str, Any]]:
+    tiers = Counter(current_tiers(session).values())
+    rows = [{"tier": t, "count": n, "share": _share(n, total)} for t, n in sorted(tiers.items())]
+    untiered = total - sum(tiers.values())
+    if untiered:
+        rows.append({"tier": "", "count": untiered, "share": _share(untiered, total)})
+    return rows
+
+
+def _share(part: int, whole: int) -> str:
+    return format_value(100.0 * part / whole, 1, "%")
+
+
+def _findings(session: Session, year: int) -> dict[str, Any]:
+    """The year's audits (reported in the year) and their findings by grade and state, and
+    the suppliers with serious environmental or social findings with the actions taken."""
+    audited = session.scalar(
+        select(func.count())
+        .select_from(SupplierAudit)
+        .where(SupplierAudit.state == "done", extract("year", SupplierAudit.report_on) == year)
+    ) or 0  # fmt: skip
+    stmt = (
+        select(
+            SupplierFinding.grade,
+            SupplierFinding.family,
+            SupplierFinding.state,
+            SupplierAudit.supplier_id,
+        )
+        .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
+        .where(extract("year", SupplierAudit.report_on) == year)
+    )
+    rows = list(session.execute(stmt))
+    grades = []
+    for grade in GRADES:
+        mine = [r for r in rows if r.grade == grade]
+        grades.append({
+            "grade": grade,
+            "found": len(mine),
+            "closed": sum(r.state == CLOSED for r in mine),
+            "pending": sum(r.state in PENDING for r in mine),
+            "open": sum(r.state not in (CLOSED, *PENDING) for r in mine),
+        })  # fmt: skip
+    impacts = []
+    for family in ("environmental", "social"):
+        serious = [r for r in rows if r.family == family and r.grade in SERIOUS]
+        impacts.append({
+            "family": family,
+            "suppliers": len({r.supplier_id for r in serious}),
+            "findings": len(serious),
+            "closed": sum(r.state == CLOSED for r in serious),
+            "pending": sum(r.state in PENDING for r in serious),
+        })  # fmt: skip
+    return {"audited": audited, "grades": grades, "impacts": impacts, "findings": len(rows)}
