@@ -100,7 +100,16 @@ def zh_text(demo_build: DemoBuild) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "chapter",
-    ["materiality", "risk-management", "targets", "scope3", "methodology"],
+    [
+        "materiality",
+        "risk-management",
+        "targets",
+        "scope3",
+        "methodology",
+        "social-registers",
+        "supply-chain-register",
+        "governance-registers",
+    ],
 )
 def test_the_generated_chapters_have_no_english(
     zh_text: dict[str, list[str]], chapter: str
