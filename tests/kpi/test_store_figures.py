@@ -18,6 +18,7 @@ from esgledger.checks.context import CheckContext
 from esgledger.checks.energy import implied, indirect_energy_notes, run_for
 from esgledger.checks.engine import data_years
 from esgledger.checks.factors import implied_factors
+from esgledger.kpi.coverage import FAMILIES, active_entities
 from tests.conftest import Cli
 from tests.ledger.test_activity_store import YEAR, demo_files, pair  # noqa: F401 - fixture
 
@@ -116,3 +117,33 @@ def test_energy_checks_read_store_rows(
     )
     assert expected["years"] == [YEAR]
     assert rounded(readings(store)) == rounded(expected)
+
+
+def test_coverage_counts_store_rows(
+    pair: tuple[Cli, Cli],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ledger, store = both(pair, tmp_path)
+    covered = []
+    for cli in (ledger, store):
+        with cli.db.read() as session:
+            covered.append([active_entities(session, YEAR, kinds) for kinds in FAMILIES.values()])
+    assert covered[0][0] and covered[0][1] and covered[1] == covered[0]
+
+
+def test_activities_list_shows_store_rows(
+    pair: tuple[Cli, Cli],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ledger, store = both(pair, tmp_path)
+    for args in (
+        [],
+        ["--year", str(YEAR), "--limit", "7"],
+        ["--entity", "SH-OF", "--activity", "electricity.purchased"],
+        ["--history", "--year", str(YEAR - 1)],
+    ):
+        listed = [json.loads(cli("activities", "list", *args, "--json").stdout) for cli in pair]
+        assert listed[1] == listed[0], args
+    assert len(listed_all := json.loads(ledger("activities", "list", "--json").stdout)) > 1000
+    assert listed_all[0]["id"] < listed_all[-1]["id"]
+    assert "kept in the activity store" in store("activities", "list", "--limit", "3").output
