@@ -147,3 +147,18 @@ def test_activities_list_shows_store_rows(
     assert len(listed_all := json.loads(ledger("activities", "list", "--json").stdout)) > 1000
     assert listed_all[0]["id"] < listed_all[-1]["id"]
     assert "kept in the activity store" in store("activities", "list", "--limit", "3").output
+
+
+def test_a_store_import_after_a_kpi_read_moves_the_figures(
+    pair: tuple[Cli, Cli],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A KPI table read (and cached) before a store import is not served after it."""
+    ledger, store = pair
+    first, second = demo_files(tmp_path)
+    for cli, extra in ((ledger, []), (store, ["--store"])):
+        cli("import", "activities", str(first), *extra)
+        before = kpi(cli)
+        cli("import", "activities", str(second), *extra)
+        assert rounded(kpi(cli)) != rounded(before)
+    assert rounded(kpi(store)) == rounded(kpi(ledger))
