@@ -20,7 +20,13 @@ from esgledger.checks.engine import data_years
 from esgledger.checks.factors import implied_factors
 from esgledger.kpi.coverage import FAMILIES, active_entities
 from tests.conftest import Cli
-from tests.ledger.test_activity_store import YEAR, demo_files, pair  # noqa: F401 - fixture
+from tests.ledger.test_activity_store import (  # noqa: F401 - fixture
+    INTEGRITY,
+    YEAR,
+    demo_files,
+    pair,
+    root_of,
+)
 
 INVALID = 2
 
@@ -162,3 +168,18 @@ def test_a_store_import_after_a_kpi_read_moves_the_figures(
         cli("import", "activities", str(second), *extra)
         assert rounded(kpi(cli)) != rounded(before)
     assert rounded(kpi(store)) == rounded(kpi(ledger))
+
+
+def test_a_changed_store_file_stops_the_kpi_table_and_the_checks(
+    pair: tuple[Cli, Cli],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A figure is never read off a file that is not what its import registered (exit 3)."""
+    _, store = both(pair, tmp_path)
+    victim = sorted(root_of(store, tmp_path).rglob("*.parquet"))[0]
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 1
+    victim.write_bytes(bytes(data))
+    for command in ("kpi", "check"):
+        result = store(command, "--year", str(YEAR), expect=INTEGRITY)
+        assert f"activity store file {victim}" in result.output, command

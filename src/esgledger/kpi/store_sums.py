@@ -15,22 +15,33 @@ from typing import Any
 import polars as pl
 from sqlalchemy.orm import Session
 
-from esgledger.ledger.activity_store import has_files, read_store
+from esgledger.ledger.activity_store import has_files, read_file, required_root, year_files
 
 
 def store_sums(
     session: Session, year: int, activities: Collection[str] | None = None
 ) -> pl.DataFrame:
     """(activity, entity_id, unit, quantity) summed over the store rows starting in ``year``
-    (of ``activities`` when given); empty when the workspace stores no files."""
+    (of ``activities`` when given), file by file in id order (each re-hashed on read), then
+    over the files; empty when the year has no files."""
     schema = {"activity": pl.Utf8, "entity_id": pl.Utf8, "unit": pl.Utf8, "quantity": pl.Float64}
-    if not has_files(session):
+    files = year_files(session, year)
+    if not files:
         return pl.DataFrame(schema=schema)
-    rows = read_store(session, year, activities=None if activities is None else list(activities))
-    return (
-        rows.group_by("activity", "entity_id", "unit", maintain_order=True)
-        .agg(pl.col("quantity").sum())
-        .select(*schema)
+    root = required_root(session)
+    parts = []
+    for file in files:  # one file in memory at a time: a year may not fit, a file does
+        rows = read_file(root, file)
+        if activities is not None:
+            rows = rows.filter(pl.col("activity").is_in(list(activities)))
+        parts.append(_summed(rows).select(*schema))
+    return _summed(pl.concat(parts)).select(*schema)
+
+
+def _summed(rows: pl.DataFrame) -> pl.DataFrame:
+    """Quantities summed by (activity, entity, unit), keys in the order first met."""
+    return rows.group_by("activity", "entity_id", "unit", maintain_order=True).agg(
+        pl.col("quantity").sum()
     )
 
 
