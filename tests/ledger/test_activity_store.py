@@ -226,3 +226,44 @@ def test_a_file_changed_with_its_registration_breaks_the_batch_digest(
         assert updated.rowcount == 1
     result = store("audit", "verify", "--deep", expect=1)
     assert "batch:2: activity_files differs from the digest of event" in result.output
+
+
+def audit_count(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(text("SELECT count(*) FROM audit_events")) or 0
+
+
+def test_voiding_store_rows_is_refused_and_changes_nothing(
+    pair: tuple[Cli, Cli], tmp_path: Path
+) -> None:
+    """Store files are never changed: `esg activities void` of a store batch or of a store
+    row's id is refused out loud (exit 2, one line naming the store), never "0 rows voided"
+    nor "no activity row"; nothing is written."""
+    _, store = pair
+    first, _ = demo_files(tmp_path)
+    store("import", "activities", str(first), "--store")
+    listed = json.loads(store("activities", "list", "--limit", "2", "--json").stdout)
+    before = (counts(store.db), audit_count(store.db))
+    for command in ("void", "unvoid"):
+        for args in (["--batch", "2"], ["--id", str(listed[1]["id"])]):
+            result = store("activities", command, *args, "--reason", "typo", expect=2)
+            assert "activity store" in result.output and "never" in result.output, args
+            assert len(result.output.strip().splitlines()) == 1
+    assert (counts(store.db), audit_count(store.db)) == before
+
+
+def test_backup_of_a_workspace_with_store_files_is_refused(
+    pair: tuple[Cli, Cli], tmp_path: Path
+) -> None:
+    """A backup holds the database's tables only: with store files it could not be restored
+    whole, so it is refused (exit 2, one line naming the store), and no archive is written."""
+    ledger, store = pair
+    first, _ = demo_files(tmp_path)
+    store("import", "activities", str(first), "--store")
+    ledger("import", "activities", str(first))
+    target = tmp_path / "backup.zip"
+    result = store("backup", str(target), expect=2)
+    assert "activity store" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not target.exists()
+    ledger("backup", str(target))  # a workspace without store files backs up as before
+    assert target.is_file()

@@ -7,15 +7,19 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import chain
 
 import polars as pl
 from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from esgledger.calc.lineage import result_rows
 from esgledger.calc.runs import results_stored
 from esgledger.checks.context import CheckContext
 from esgledger.kpi.calculated import latest_run
+from esgledger.kpi.store_sums import store_sums
 from esgledger.ledger.activities import live
+from esgledger.ledger.activity_store import has_files, read_store, rows_by_id
 from esgledger.ledger.models import (
     ActivityRecord,
     CalculationResult,
@@ -57,6 +61,7 @@ def implied(
                 ActivityRecord.activity.in_(activities),
             )
         )
+        rows = [*rows, *_stored_results(ctx, run, activities, quantity, column)]
     else:
         rows = _recomputed(ctx, run, activities, quantity, co2e=co2e)
     results: list[float] = []
@@ -70,6 +75,36 @@ def implied(
         return None
     # exactly rounded sums: the same figures whatever order the rows arrive in
     return math.fsum(results), math.fsum(amounts.values())
+
+
+def _stored_results(
+    ctx: CheckContext,
+    run: CalculationRun,
+    activities: tuple[str, ...],
+    quantity: str,
+    column: InstrumentedAttribute[float | None],
+) -> list[tuple[int, str, float, float | None]]:
+    """The run's result rows of store rows (ids with no ledger row, read from the files):
+    the join to ``activity_records`` drops them."""
+    if not has_files(ctx.session):
+        return []
+    orphans = dict(
+        ctx.session.execute(
+            select(CalculationResult.activity_id, column).where(
+                CalculationResult.run_id == run.id,
+                CalculationResult.quantity == quantity,
+                ~select(ActivityRecord.id)
+                .where(ActivityRecord.id == CalculationResult.activity_id)
+                .exists(),
+            )
+        ).all()
+    )
+    stored = rows_by_id(ctx.session, orphans)
+    return [
+        (i, row.unit, row.quantity, orphans[i])
+        for i, row in stored.items()
+        if row.activity in activities
+    ]
 
 
 def _recomputed(
@@ -97,6 +132,10 @@ def _recomputed(
         schema={"activity_id": pl.Int64, "unit": pl.Utf8, "amount": pl.Float64},
         orient="row",
     )
+    stored = read_store(ctx.session, run.year, activities=list(activities)).select(
+        pl.col("id").alias("activity_id"), "unit", pl.col("quantity").alias("amount")
+    )
+    records = pl.concat([records, stored])
     joined = records.join(results, on="activity_id", how="inner")
     return [
         (int(i), str(u), float(a), r)
@@ -118,7 +157,8 @@ def _non_electric(ctx: CheckContext) -> dict[str, dict[str, float]]:
         .group_by(ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
     )
     out: dict[str, dict[str, float]] = defaultdict(dict)
-    for activity, entity, unit, total in rows:
+    stored = store_sums(ctx.session, ctx.year, NON_ELECTRIC).iter_rows()
+    for activity, entity, unit, total in chain(rows, stored):
         if entity in members:
             out[activity][unit] = out[activity].get(unit, 0.0) + float(total)
     return out

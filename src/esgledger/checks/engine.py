@@ -33,6 +33,7 @@ from esgledger.kpi.inputs import StoredInputs
 from esgledger.ledger.activities import live
 from esgledger.ledger.boundaries import get_boundary
 from esgledger.ledger.models import ActivityRecord, CalculationRun, KpiValue
+from esgledger.ledger.store_models import ActivityFile
 
 Rule = Callable[[CheckContext], list[Finding]]
 
@@ -171,7 +172,8 @@ def open_findings(session: Session, year: int, **options: object) -> list[Findin
 
 
 def data_years(session: Session) -> list[int]:
-    """Years with stored KPI values, calculation runs or activity records, newest first."""
+    """Years with stored KPI values, calculation runs or activity rows (in the ledger or the
+    activity store), newest first."""
     years = set(session.scalars(select(KpiValue.year).distinct()))
     years |= set(session.scalars(select(CalculationRun.year).distinct()))
     first, last = session.execute(
@@ -179,6 +181,7 @@ def data_years(session: Session) -> list[int]:
     ).one()
     if isinstance(first, dt.date) and isinstance(last, dt.date):
         years |= set(range(first.year, last.year + 1))
+    years |= set(session.scalars(select(ActivityFile.year).distinct()))  # the store's rows
     return sorted(years, reverse=True)
 
 

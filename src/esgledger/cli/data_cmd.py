@@ -21,6 +21,7 @@ from esgledger.ledger.bulk import Progress as ProgressFn
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis, kpi_dict, list_kpis
 from esgledger.ledger.products import import_products
+from esgledger.ledger.store_list import store_activity_dicts
 from esgledger.workflow.kpi_imports import refuse_requested
 
 import_app = typer.Typer(
@@ -231,18 +232,25 @@ def activities_list(
 ) -> None:
     """List stored activity records as they were imported (live ones, unless --history)."""
     with workspace(db).read() as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             activity_dict(r)
             for r in list_activities(
                 session, entity=entity, year=year, activity=activity, limit=limit, history=history
             )
         ]
+        stored = store_activity_dicts(
+            session, entity=entity, year=year, activity=activity, limit=limit
+        )
+    rows = sorted([*rows, *stored], key=lambda r: int(r["id"]))[:limit]
     if json:
         print_json(rows)
     else:
         columns = ["id", "entity", "start", "end", "activity", "quantity", "unit", "attributes"]
+        store_ids = {s["id"] for s in stored}
+        in_store = sum(1 for r in rows if r["id"] in store_ids)
+        kept = f" ({in_store} kept in the activity store)" if in_store else ""
         print_table(
-            f"{len(rows)} activity records",
+            f"{len(rows)} activity records{kept}",
             [*columns, "voided"] if history else columns,
             (_activity_cells(r, history) for r in rows),
         )

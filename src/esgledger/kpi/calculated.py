@@ -27,6 +27,7 @@ from esgledger.kpi.scope3_figures import (
     screening_gaps_note,
     total_reason,
 )
+from esgledger.kpi.store_sums import add_store_sums
 from esgledger.kpi.unresolved import Unresolved, calc_parts, in_part
 from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord, CalculationRun
@@ -103,6 +104,7 @@ def activity_sums_by_year(session: Session, years: list[int]) -> dict[int, Sums]
     for when, activity, entity, unit, total in session.execute(stmt):
         if int(when) in out:
             out[int(when)][(activity, entity)].append((unit, float(total)))
+    add_store_sums(session, out)
     return out
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import activity_types
 from esgledger.kpi.calculated import Sums
 from esgledger.kpi.scope import Scope, Scopes
+from esgledger.kpi.store_sums import store_entities
 from esgledger.ledger.activities import live
 from esgledger.ledger.models import ActivityRecord
 
@@ -80,7 +81,7 @@ def active_entities(session: Session, year: int, categories: tuple[str, ...]) ->
             ActivityRecord.start <= dt.date(year, 12, 31),
         )
     )
-    return set(session.scalars(stmt))
+    return set(session.scalars(stmt)) | store_entities(session, year, kinds)
 
 
 def missing_members(

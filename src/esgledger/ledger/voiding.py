@@ -21,6 +21,7 @@ from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit, digests
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord, ImportBatch, utcnow
+from esgledger.ledger.store_voids import refuse_store_rows
 
 CHUNK = 1000  # ids per UPDATE: well under every database's limit of bound parameters
 
@@ -111,6 +112,7 @@ def _required(reason: str) -> str:
 
 def _chosen(session: Session, selection: Selection, *, voided: bool) -> list[int]:
     """Ids of the selected rows in the wanted state, or a one-line refusal naming why."""
+    refuse_store_rows(session, selection)
     state = ActivityRecord.voided_at.is_not(None) if voided else ActivityRecord.voided_at.is_(None)
     if selection.batch is not None:
         batch = session.get(ImportBatch, selection.batch)
