@@ -24,7 +24,8 @@ from esgledger.catalog import dimensions, metrics
 from esgledger.cli.main import app
 from esgledger.demo import SITES, build
 from esgledger.demo.kpi_data import additive, unit_kind
-from esgledger.demo.kpi_profiles import TUNED
+from esgledger.demo.kpi_profiles import REGISTER_ONLY, TUNED
+from esgledger.kpi.register_figures.certifications import certification_figures
 from esgledger.demo.stages import DemoContext
 from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.db import Database
@@ -184,15 +185,22 @@ def test_2025_energy_boundary_changed_basis_with_a_note(demo_db: Database) -> No
     assert all(env[y] != ghg[y] for y in YEARS), "environment boundary differs from energy"
 
 
-def test_every_reported_metric_has_a_2025_value_at_the_root(kpis: list[KpiValue]) -> None:
+def test_every_reported_metric_has_a_2025_value_at_the_root(
+    kpis: list[KpiValue], demo_db: Database
+) -> None:
+    """Typed at the root, or (the metrics only a register gives) counted by the register."""
     at_root = {
         v.metric_id: v for v in kpis if v.entity_id == ROOT and v.year == 2025 and not v.dims
     }
     reported = [m for m in metrics().values() if m.kind == "reported"]
     assert reported
-    missing = [m.id for m in reported if m.id not in at_root]
+    missing = [m.id for m in reported if m.id not in at_root and m.id not in REGISTER_ONLY]
     assert not missing, f"reported metrics without a 2025 value: {missing}"
-    for m in reported:
+    assert not REGISTER_ONLY & set(at_root), "a register-only metric was also typed"
+    with demo_db.read() as session:
+        counted = {f.metric for f in certification_figures(session, 2025) if f.value is not None}
+    assert REGISTER_ONLY <= counted, "the demo's register gives every register-only metric"
+    for m in (m for m in reported if m.id not in REGISTER_ONLY):
         assert at_root[m.id].status == "reported" and at_root[m.id].value is not None, m.id
         assert at_root[m.id].unit == m.unit
     produced = {m.id for m in metrics().values() if m.kind != "reported"}

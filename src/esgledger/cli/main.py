@@ -10,7 +10,6 @@ import typer
 from esgledger.cli.failures import internal_failure, known_failure
 from esgledger.cli.lazy import Entry, LazyGroup
 from esgledger.cli.output import fail
-from esgledger.settings import reset_settings
 
 # Every top-level command: the module that registers it and the line `esg --help` shows
 # (tests/cli/test_startup.py checks each line against the command's own help), in the order
@@ -139,7 +138,10 @@ app = typer.Typer(
 def _root() -> None:
     """The commands are loaded on use (see COMMANDS). Each command reads the settings from
     the environment it is started in (a command run in-process, as tests do, may be given
-    other ``ESG_*`` variables than the last one)."""
+    other ``ESG_*`` variables than the last one). Imported here: pydantic is not loaded
+    for ``esg --help``."""
+    from esgledger.settings import reset_settings
+
     reset_settings()
 
 

@@ -12,6 +12,7 @@ from esgledger.catalog import translations
 from esgledger.catalog.messages import N_
 from esgledger.errors import InvalidInput
 from esgledger.web.language import CURRENT, gettext
+from esgledger.workflow.states import STEP_WORDS
 
 WORDS = frozenset(
     (
@@ -49,6 +50,8 @@ WORDS = frozenset(
         N_("done"),
         N_("on-site"),
         N_("remote"),
+        # the steps of a data request's history (workflow/states.py)
+        *STEP_WORDS.values(),
     )
 )
 

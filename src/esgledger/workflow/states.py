@@ -40,6 +40,9 @@ STEP_WORDS = {
     "lock": N_("lock"),
     "restate": N_("restate"),
     "enter": N_("enter"),
+    "comment": N_("comment"),
+    "evidence": N_("evidence"),
+    "note": N_("note"),
 }
 STATE_WORDS = {
     "draft": N_("draft"),

@@ -81,12 +81,18 @@ def forms_for(user: Principal, req: DataRequest, has_value: bool) -> dict[str, b
     }
 
 
+def _change(event: dict[str, Any]) -> tuple[str, str] | None:
+    """The state change of one history line, if it changed the state (the page words it)."""
+    p = event["payload"]
+    if p.get("from") and p.get("to") and p["from"] != p["to"]:
+        return (str(p["from"]), str(p["to"]))
+    return None
+
+
 def _step(event: dict[str, Any]) -> str:
-    """One history line's detail: the state change and what came with it."""
+    """One history line's detail besides the state change: what came with the step."""
     p = event["payload"]
     parts = []
-    if p.get("from") and p.get("to") and p["from"] != p["to"]:
-        parts.append(f"{p['from']} → {p['to']}")
     if "value" in p and p.get("unit"):
         parts.append(f"{p['value']} {p['unit']}")
     for key in ("comment", "reason", "name", "note"):
@@ -102,7 +108,12 @@ def request_context(session: Session, user: Principal, request_id: int) -> dict[
     info = request_dict(session, req)
     m = metric(req.metric_id)
     history = [
-        {**e, "step": e["action"].removeprefix("request."), "detail": _step(e)}
+        {
+            **e,
+            "step": e["action"].removeprefix("request."),
+            "change": _change(e),
+            "detail": _step(e),
+        }
         for e in request_history(session, request_id)
     ]
     return {
