@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python scripts/screenshots.py                 # builds the demo in a temp folder
     .venv/bin/python scripts/screenshots.py --demo esg-demo  # or uses a demo folder you built
     .venv/bin/python scripts/screenshots.py --lang zh        # the Chinese pages, 1280 px (#19)
+    .venv/bin/python scripts/screenshots.py --only suppliers # one page's shots (repeatable)
 
 It serves the demo with ``esg serve`` (a child process on a free loopback port), signs in
 as the demo user who works on each page, and saves one PNG per page and width into
@@ -59,6 +60,7 @@ SHOTS = (
     ("training", "manager", "/registers/training"),
     ("whistleblowing", "manager", "/registers/whistleblowing"),
     ("suppliers", "manager", "/suppliers"),
+    ("supplier-audits", "manager", "/suppliers/audits"),
     ("survey", "", "{survey}"),
 )
 # The pages shown in Chinese in docs/web.md (#19): those whose every string is translated.
@@ -126,10 +128,18 @@ def _save(png: bytes, path: Path) -> int:
     return path.stat().st_size
 
 
-def _shoot(browser: Browser, url: str, demo: Path, out: Path, lang: str = "en") -> int:
+def _shoot(
+    browser: Browser,
+    url: str,
+    demo: Path,
+    out: Path,
+    lang: str = "en",
+    only: list[str] | None = None,
+) -> int:
     passwords = {user: password for user, _role, password in read_credentials(demo)}
     fill = {"request": _returned_request(demo), "survey": read_survey_link(demo) or "/login"}
     shots = SHOTS if lang == "en" else [s for s in SHOTS if s[0] in SHOTS_ZH]
+    shots = [s for s in shots if not only or s[0] in only]
     sizes = SIZES if lang == "en" else {1280: SIZES[1280]}
     suffix = "" if lang == "en" else f"-{lang}"
     total = 0
@@ -172,6 +182,7 @@ def main() -> None:
     parser.add_argument("--demo", type=Path, help="a demo folder built by `esg demo`")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--lang", choices=sorted(LOCALES), default="en", help="page language")
+    parser.add_argument("--only", action="append", help="just this page (repeatable)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="esg-shots-") as folder:
@@ -186,7 +197,7 @@ def main() -> None:
             _wait(url, server)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-                total = _shoot(browser, url, demo, args.out, args.lang)
+                total = _shoot(browser, url, demo, args.out, args.lang, args.only)
                 browser.close()
         finally:
             server.terminate()
