@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.factories import write_csv
+from tests.conftest import Cli
+from tests.factories import entities_file, write_csv
 
 SUPPLIER_HEADER = [
     "id", "name", "country", "parent_group", "commodities", "spend", "spend_unit", "entity",
@@ -41,3 +42,11 @@ def register_files(tmp_path: Path) -> dict[str, Path]:
         "agreements": write_csv(tmp_path / "agreements.csv", AGREEMENT_HEADER, AGREEMENTS),
         "certifications": write_csv(tmp_path / "certs.csv", CERT_HEADER, CERTS),
     }
+
+
+def registered(cli: Cli, tmp_path: Path) -> Cli:
+    """The test entities and every register file imported through the CLI."""
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    return cli

@@ -14,16 +14,12 @@ from esgledger.checks.context import CheckContext
 from esgledger.checks.supplier_actions import overdue_actions
 from esgledger.suppliers.audits import plan_due
 from tests.conftest import Cli
-from tests.factories import entities_file
-from tests.suppliers.factories import register_files
+from tests.suppliers.factories import registered
 
 
 @pytest.fixture
 def ws(cli: Cli, tmp_path: Path) -> Cli:
-    cli("import", "entities", str(entities_file(tmp_path)))
-    for kind, path in register_files(tmp_path).items():
-        cli("suppliers", "import", kind, str(path))
-    return cli
+    return registered(cli, tmp_path)
 
 
 def _j(cli: Cli, *args: str, expect: int = 0) -> dict:  # type: ignore[type-arg]

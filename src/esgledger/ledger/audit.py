@@ -72,6 +72,7 @@ def record(session: Session, *, actor: str, action: str, subject: str, payload: 
     event.hash = event_hash(event)
     session.add(event)
     session.flush()
+    digests.settle(session, event.id, event.hash)
     return event
 
 
@@ -83,7 +84,7 @@ def _with_data(session: Session, payload: Any) -> Any:
     if not isinstance(payload, dict):
         raise TypeError("an audit event that wrote data needs a dict payload for its digests")
     session.flush()
-    return {**payload, "data": [digests.digest(session, s) for s in scopes]}
+    return {**payload, "data": [digests.digest(session, s, pending=True) for s in scopes]}
 
 
 @dataclass(frozen=True)

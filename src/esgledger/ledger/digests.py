@@ -6,8 +6,9 @@ carrying that batch id and
 the factor values of those editions; ``batch:none`` is the KPI values entered through data
 requests without a file), ``run:3`` (a calculation run with its coefficients, results,
 issues and Scope 3 lines), ``report:2025/1`` (the files of one publication) and
-``suppliers:register`` (the whole supplier register, which changes row by row as files and
-decisions arrive). A writer
+``suppliers:register`` (the supplier register, which changes row by row as files and
+decisions arrive: digested per supplier by :mod:`esgledger.ledger.supplier_digest`, so an
+event re-reads only the suppliers it names). A writer
 calls :func:`touch` for each scope it changed; the next :func:`esgledger.ledger.audit.record`
 in the same transaction stores the scope's digest in its payload, so the chain hash covers
 it and ``esg audit verify --deep`` can recompute it. ``voids:12`` is the void state (who voided
@@ -28,8 +29,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, String, Table, select, true
@@ -159,11 +161,11 @@ KINDS: dict[str, list[Part]] = {
     ],
     "report": [Part("published_reports", _edition)],
     "voids": [Part("activity_records", _voided_in_batch, ("id", *VOID_COLUMNS))],
-    "suppliers": [Part(name, _whole) for name in SUPPLIER_TABLES],
+    "suppliers": [Part(name, _whole) for name in SUPPLIER_TABLES],  # see supplier_digest
 }
 # Kinds whose rows a later event changes: no written-once check for them.
 CHANGING_KINDS = frozenset({"voids", "suppliers"})
-SUPPLIER_REGISTER = "suppliers:register"  # the whole register, digested by each change
+SUPPLIER_REGISTER = "suppliers:register"  # digested per supplier (supplier_digest)
 
 
 def written_once(scope: str, table: str) -> bool:
@@ -188,8 +190,27 @@ def voids_scope(batch_id: int) -> str:
 
 
 def touch(session: Session, scope: str) -> None:
-    """Note that ``scope``'s rows changed: the next audit event in this transaction digests them."""
+    """Note that ``scope``'s rows changed: the next audit event in this transaction digests them.
+
+    Touching the supplier register this way re-reads all of it; a writer that knows which
+    suppliers it changed calls :func:`touch_suppliers` instead.
+    """
+    if scope == SUPPLIER_REGISTER:
+        _suppliers().touch_all(session)
     session.info.setdefault(PENDING, {})[scope] = None
+
+
+def touch_suppliers(session: Session, supplier_ids: Iterable[str]) -> None:
+    """Note that only these suppliers' register rows changed (none: only the shared tables)."""
+    _suppliers().touch_suppliers(session, supplier_ids)
+    session.info.setdefault(PENDING, {})[SUPPLIER_REGISTER] = None
+
+
+def _suppliers() -> ModuleType:
+    """:mod:`esgledger.ledger.supplier_digest`, which builds on this module's queries."""
+    from esgledger.ledger import supplier_digest
+
+    return supplier_digest
 
 
 def touch_batches(session: Session, *batch_ids: int | None) -> None:
@@ -198,14 +219,25 @@ def touch_batches(session: Session, *batch_ids: int | None) -> None:
         touch(session, batch_scope(batch_id))
 
 
+def settle(session: Session, event_id: int, event_hash: str) -> None:
+    """The event that recorded this transaction's digests is written: keep what is reusable."""
+    _suppliers().settle(session, event_id, event_hash)
+
+
 def take_pending(session: Session) -> list[str]:
     """The scopes touched since the last event, forgetting them."""
     return list(session.info.pop(PENDING, {}))
 
 
-def digest(session: Session, scope: str) -> dict[str, Any]:
-    """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now."""
+def digest(session: Session, scope: str, *, pending: bool = False) -> dict[str, Any]:
+    """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now.
+
+    ``pending``: an event is being recorded, so the supplier register may re-read only the
+    suppliers this transaction touched.
+    """
     kind, _ = _parse(scope)
+    if kind == "suppliers":
+        return dict(_suppliers().digest(session, pending=pending))
     tables: dict[str, list[Any]] = {}
     dialect = session.connection().dialect
     for index, part in enumerate(KINDS[kind]):
@@ -274,11 +306,13 @@ def covered_columns(table: Table) -> list[Column[Any]]:
 
 def _chunks(session: Session, query: PartQuery) -> Iterator[tuple[int, bytes]]:
     """(row count, canonical bytes) per ``CHUNK`` rows, in primary-key order."""
-    for rows in _driver_rows(session, query.sql):
+    for rows in driver_rows(session, query.sql):
         yield len(rows), rows_text(query.kinds, rows).encode()
 
 
-def _driver_rows(session: Session, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+def driver_rows(
+    session: Session, sql: str, params: tuple[Any, ...] = ()
+) -> Iterator[list[tuple[Any, ...]]]:
     """The driver's own tuples, ``CHUNK`` at a time: no per-value conversions, no Row objects."""
     conn = session.connection()
     driver = conn.connection.driver_connection
@@ -286,7 +320,7 @@ def _driver_rows(session: Session, sql: str) -> Iterator[list[tuple[Any, ...]]]:
     # A named (server-side) cursor on PostgreSQL: memory stays flat however many rows match.
     cursor = driver.cursor(name="esg_digest") if postgres else driver.cursor()
     try:
-        cursor.execute(sql)
+        cursor.execute(sql, params) if params else cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK):
             yield rows
     finally:

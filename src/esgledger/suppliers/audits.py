@@ -43,9 +43,12 @@ def plan_due(report_on: dt.date, grade: str) -> dt.date:
     return report_on + dt.timedelta(days=PLAN_DAYS[grade])
 
 
-def _log(session: Session, actor: str, action: str, payload: dict[str, Any]) -> None:
+def _log(
+    session: Session, actor: str, action: str, payload: dict[str, Any], *, supplier: str
+) -> None:
+    """One audit event for a change of ``supplier``'s audits (only its rows are re-digested)."""
     session.flush()
-    digests.touch(session, digests.SUPPLIER_REGISTER)
+    digests.touch_suppliers(session, [supplier])
     audit.record(
         session, actor=actor, action=action, subject=digests.SUPPLIER_REGISTER, payload=payload
     )
@@ -89,7 +92,8 @@ def plan_audit(
     )
     session.add(row)
     session.flush()
-    _log(session, actor, "suppliers.audit.plan", {"audit": row.id, "supplier": supplier})
+    _log(session, actor, "suppliers.audit.plan", {"audit": row.id, "supplier": supplier},
+         supplier=supplier)  # fmt: skip
     return row
 
 
@@ -114,7 +118,8 @@ def report_audit(
         select(SupplierFinding).where(SupplierFinding.audit_id == audit_id)
     ):
         finding.plan_due = plan_due(report_on, finding.grade)
-    _log(session, actor, "suppliers.audit.report", {"audit": audit_id, "report_on": str(report_on)})
+    _log(session, actor, "suppliers.audit.report", {"audit": audit_id, "report_on": str(report_on)},
+         supplier=row.supplier_id)  # fmt: skip
     return row
 
 
@@ -134,7 +139,8 @@ def add_finding(
     )
     session.add(finding)
     session.flush()
-    _log(session, actor, "suppliers.finding.add", {"finding": finding.id, "audit": audit_id})
+    _log(session, actor, "suppliers.finding.add", {"finding": finding.id, "audit": audit_id},
+         supplier=row.supplier_id)  # fmt: skip
     return finding
 
 
@@ -170,7 +176,9 @@ def move_finding(
             raise InvalidInput("closing a finding needs the day its correction was verified")
         finding.closed_on = on
     was, finding.state = finding.state, to
-    _log(session, actor, "suppliers.finding.move", {"finding": finding_id, "from": was, "to": to})
+    supplier = get_audit(session, finding.audit_id).supplier_id
+    _log(session, actor, "suppliers.finding.move", {"finding": finding_id, "from": was, "to": to},
+         supplier=supplier)  # fmt: skip
     return finding
 
 

@@ -38,7 +38,7 @@ def import_conformant(db: Database, path: str | Path, *, actor: str) -> dict[str
         session.execute(delete(ConformantSmelter))
         session.add_all(ConformantSmelter(**row, batch_id=batch.id) for row in rows)
         session.flush()
-        digests.touch(session, digests.SUPPLIER_REGISTER)
+        digests.touch_suppliers(session, [])  # the list belongs to no supplier
         close_batch(session, batch, actor=actor, summary={"rows": len(rows), "replaced": replaced})
     return {"batch_id": batch.id, "rows": len(rows), "replaced": replaced}
 

@@ -112,7 +112,7 @@ def screen(
             )
         )
     session.flush()
-    digests.touch(session, digests.SUPPLIER_REGISTER)
+    digests.touch_suppliers(session, [r.supplier for r in results])
     audit.record(
         session,
         actor=actor,

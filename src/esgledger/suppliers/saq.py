@@ -64,7 +64,7 @@ def define(session: Session, definition: Definition, *, actor: str) -> SupplierQ
     session.add(row)
     session.flush()
     payload = {"questionnaire": row.name, "sha256": row.sha256}
-    _changed(session, actor, "suppliers.saq.define", payload)
+    _changed(session, actor, "suppliers.saq.define", payload, [])
     return row
 
 
@@ -138,7 +138,7 @@ def send(
         )
     session.flush()
     payload = {"questionnaire": name, "suppliers": ids, "days": days, "reissue": reissue}
-    _changed(session, actor, "suppliers.saq.send", payload)
+    _changed(session, actor, "suppliers.saq.send", payload, list(ids))
     return issued
 
 
@@ -235,7 +235,7 @@ def submit(
     session.flush()
     payload = {"questionnaire": q.name, "supplier": link.supplier_id, "score": scored.score}
     who = actor or f"supplier:{link.supplier_id}"
-    _changed(session, who, "suppliers.saq.answer", payload)
+    _changed(session, who, "suppliers.saq.answer", payload, [link.supplier_id])
     return scored.score
 
 
@@ -332,8 +332,11 @@ def _contact(c: SupplierContact) -> str:
     return f"{c.name} <{c.email}>"
 
 
-def _changed(session: Session, actor: str, action: str, payload: dict[str, Any]) -> None:
-    digests.touch(session, digests.SUPPLIER_REGISTER)
+def _changed(
+    session: Session, actor: str, action: str, payload: dict[str, Any], suppliers: list[str]
+) -> None:
+    """One audit event; only ``suppliers``' register rows (and the shared tables) re-digested."""
+    digests.touch_suppliers(session, suppliers)
     audit.record(
         session, actor=actor, action=action, subject=digests.SUPPLIER_REGISTER, payload=payload
     )

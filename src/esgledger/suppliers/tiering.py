@@ -195,7 +195,7 @@ def record_tiers(
         )
     if changed:
         session.flush()
-        digests.touch(session, digests.SUPPLIER_REGISTER)
+        digests.touch_suppliers(session, [r.supplier for r in changed])
         audit.record(
             session,
             actor=actor,
