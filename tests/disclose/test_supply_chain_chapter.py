@@ -43,6 +43,10 @@ def test_the_chapter_claims_only_what_the_register_can_count(cli: Cli, tmp_path:
         "not available"
     )
     assert {c["country"]: c["count"] for c in section["countries"]} == {"CN": 1, "VN": 1, "DE": 1}
+    assert {c["name"] for c in section["countries"]} == {"China", "Viet Nam", "Germany"}
+    chinese = translated_section(section, "zh")
+    assert chinese is not None
+    assert {c["name"] for c in chinese["countries"]} == {"中国", "越南", "德国"}
 
     audit = json.loads(cli("suppliers", "audit", "plan", "S001", "--on", "2024-05-01",
                            "--auditor", "A", "--json").stdout)["id"]  # fmt: skip
@@ -90,3 +94,9 @@ def test_both_editions_print_the_chapter_and_the_indices_point_at_it(
     assert "供应链：来自供应商登记册的数据" in _heading(chinese)
     assert "counted from" in english and "条登记记录统计" in chinese
     assert "of 124 new suppliers" not in chinese and "新供应商" in chinese
+    # The supplier base by country: names in each edition's language, never ISO codes.
+    base = re.search(rf'<h3 id="{SECTION_ID}-base">.*?</table>', english, re.S)
+    base_zh = re.search(rf'<h3 id="{SECTION_ID}-base">.*?</table>', chinese, re.S)
+    assert base and base_zh
+    assert "<td>China</td>" in base.group(0) and "<td>中国</td>" in base_zh.group(0)
+    assert not re.search(r"<td>[A-Z]{2}</td>", base.group(0) + base_zh.group(0))

@@ -153,15 +153,8 @@ TUNED: dict[str, Profile] = {
     "innovation.trademarks.cumulative": _n(5500, 6500, (0.04, 0.08)),
     "innovation.trademarks.granted": _of("innovation.trademarks.cumulative", 0.05, 0.08),
     # value chain
-    "supply_chain.new_suppliers_env_screened": _FULL,
-    "supply_chain.new_suppliers_social_screened": _FULL,
-    "supply_chain.new_suppliers_onsite_audited": _pct(25, 35, (1, 4)),
-    "supply_chain.onsite_inspections": _n(250, 350),
     "supply_chain.suppliers.active": _n(4200, 4800, (0.0, 0.05)),
     "supply_chain.suppliers.new": _of("supply_chain.suppliers.active", 0.08, 0.14),
-    "supply_chain.significant_negative_impact_suppliers": _n(2, 6, (-0.3, 0.1)),
-    "supply_chain.conflict_minerals.cmrt_response_rate": _pct(96, 99, (0, 0.8)),
-    "supply_chain.conflict_minerals.rmi_conformant_smelters_share": _pct(82, 88, (0.5, 2.5)),
     "supply_chain.rohs_batches_tested_monthly": _n(800, 1200),
     "supply_chain.hsf_training.suppliers": _of("supply_chain.suppliers.active", 0.2, 0.35),
     "supply_chain.hsf_training.trainees": _n(2500, 3500),
@@ -293,7 +286,9 @@ DIMENSION_WEIGHTS: dict[str, dict[str, float]] = {
 UNKNOWN_WEIGHT = 0.02  # share of "unknown" for a dimension not listed above
 
 # Metrics only the demo's registers give (no typed value beside them): the certification
-# register's site counts, which a team would not also type in a KPI file.
+# register's site counts and the supplier register's figures (#16: screening, audits,
+# negative impacts, questionnaire and CMRT response rates, conformant smelters), which a team
+# would not also type in a KPI file; a typed value would show a second, different figure.
 REGISTER_ONLY = frozenset(
     {
         "certification.sites",
@@ -301,6 +296,14 @@ REGISTER_ONLY = frozenset(
         "certification.iso14001.sites",
         "certification.iso45001.sites",
         "certification.iso50001.sites",
+        "supply_chain.new_suppliers_env_screened",
+        "supply_chain.new_suppliers_social_screened",
+        "supply_chain.new_suppliers_onsite_audited",
+        "supply_chain.onsite_inspections",
+        "supply_chain.significant_negative_impact_suppliers",
+        "supply_chain.saq.response_rate",
+        "supply_chain.conflict_minerals.cmrt_response_rate",
+        "supply_chain.conflict_minerals.rmi_conformant_smelters_share",
     }
 )
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_, translate
+from esgledger.disclose.country_names import country_name
 from esgledger.disclose.narrative import format_value
 from esgledger.disclose.report import kpi_anchor
 from esgledger.kpi.register_figures.suppliers import supplier_figures
@@ -121,7 +122,8 @@ def translated_note(note: str, lang: str) -> str:
 
 def translated_section(section: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
     """The chapter's model for the ``lang`` edition: indicator names from the catalog's
-    translations (the template's own words go through gettext)."""
+    translations, country names from pycountry's (the template's own words go through
+    gettext)."""
     if section is None or lang == "en":
         return section
     from esgledger.catalog.translations import text
@@ -136,9 +138,14 @@ def translated_section(section: dict[str, Any] | None, lang: str) -> dict[str, A
             for f in rows
         ]
 
+    countries = [
+        {**c, "name": country_name(c["country"], lang) if c["country"] else ""}
+        for c in section["countries"]
+    ]
     return {
         **section,
         **{k: named(section[k]) for k in ("screening", "audit_figures", "responses")},
+        "countries": countries,
     }
 
 
@@ -176,10 +183,13 @@ def _countries(session: Session, total: int) -> list[dict[str, Any]]:
     stmt = select(Supplier.country, func.count()).group_by(Supplier.country)
     counts: Counter[str] = Counter({country: n for country, n in session.execute(stmt)})
     shown = counts.most_common(COUNTRIES_SHOWN)
-    rows = [{"country": c, "count": n, "share": _share(n, total)} for c, n in shown]
+    rows = [
+        {"country": c, "name": country_name(c, "en"), "count": n, "share": _share(n, total)}
+        for c, n in shown
+    ]
     rest = total - sum(n for _, n in shown)
     if rest:
-        rows.append({"country": "", "count": rest, "share": _share(rest, total)})
+        rows.append({"country": "", "name": "", "count": rest, "share": _share(rest, total)})
     return rows
 
 
