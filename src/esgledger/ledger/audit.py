@@ -83,7 +83,7 @@ def _with_data(session: Session, payload: Any) -> Any:
     if not isinstance(payload, dict):
         raise TypeError("an audit event that wrote data needs a dict payload for its digests")
     session.flush()
-    return {**payload, "data": [digests.digest(session, s) for s in scopes]}
+    return {**payload, "data": [digests.digest(session, s, known) for s, known in scopes]}
 
 
 @dataclass(frozen=True)

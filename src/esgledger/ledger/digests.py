@@ -84,6 +84,7 @@ REGISTER_TABLES = (
 )
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]
+Known = dict[str, list[Any]]  # table → [rows, sha256] taken from the rows as written
 
 
 @dataclass(frozen=True)
@@ -187,9 +188,12 @@ def voids_scope(batch_id: int) -> str:
     return f"voids:{batch_id}"
 
 
-def touch(session: Session, scope: str) -> None:
-    """Note that ``scope``'s rows changed: the next audit event in this transaction digests them."""
-    session.info.setdefault(PENDING, {})[scope] = None
+def touch(session: Session, scope: str, known: Known | None = None) -> None:
+    """Note that ``scope``'s rows changed: the next audit event in this transaction digests them.
+
+    ``known`` gives the ``[rows, sha256]`` of some of its tables, taken from the rows as they
+    were written (``ledger.frame_digest``): those tables are not read back."""
+    session.info.setdefault(PENDING, {})[scope] = known
 
 
 def touch_batches(session: Session, *batch_ids: int | None) -> None:
@@ -198,17 +202,21 @@ def touch_batches(session: Session, *batch_ids: int | None) -> None:
         touch(session, batch_scope(batch_id))
 
 
-def take_pending(session: Session) -> list[str]:
-    """The scopes touched since the last event, forgetting them."""
-    return list(session.info.pop(PENDING, {}))
+def take_pending(session: Session) -> list[tuple[str, Known | None]]:
+    """The scopes touched since the last event, with their known digests, forgetting them."""
+    return list(session.info.pop(PENDING, {}).items())
 
 
-def digest(session: Session, scope: str) -> dict[str, Any]:
-    """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now."""
+def digest(session: Session, scope: str, known: Known | None = None) -> dict[str, Any]:
+    """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now;
+    the tables in ``known`` are taken from it, not read."""
     kind, _ = _parse(scope)
     tables: dict[str, list[Any]] = {}
     dialect = session.connection().dialect
     for index, part in enumerate(KINDS[kind]):
+        if known is not None and part.table in known:
+            tables[part.table] = list(known[part.table])
+            continue
         sha, count = hashlib.sha256(), 0
         for rows, data in _chunks(session, part_query(dialect, scope, index)):
             sha.update(data)
