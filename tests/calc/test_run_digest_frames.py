@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from esgledger.calc.run_rows import insert_digested
 from esgledger.ledger import digests
@@ -58,19 +59,43 @@ def test_a_runs_digest_from_its_frames_is_the_digest_of_its_stored_rows(
         assert tables[table][0] > 0, table  # each table holds rows, so the test means something
 
 
+def _new_run(session: Session) -> int:
+    """An empty stored run, for rows to point at."""
+    run = CalculationRun(
+        actor="t", year=2024, profile="default", options="{}", editions="{}",
+        input_digest="", totals="{}", activity_rows=0, unresolved=0,
+    )  # fmt: skip
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def _results(run_id: int, covered: list[float | None]) -> pl.DataFrame:
+    """Result rows with awkward text and floats (the first CO2e null)."""
+    rows = len(AWKWARD_FLOATS)
+    return pl.DataFrame(
+        {
+            "run_id": [run_id] * rows,
+            "activity_id": list(range(rows)),
+            "entity_id": AWKWARD_TEXT,
+            "coef_id": list(range(rows)),
+            "quantity": ["scope2_market"] * rows,
+            "value": AWKWARD_FLOATS,
+            "co2e": [None, *AWKWARD_FLOATS[1:]],
+            "covered": covered,
+        },
+        schema_overrides={"covered": pl.Float64},
+    )
+
+
 def test_awkward_text_and_floats_digest_like_their_read_back(db: Database) -> None:
     known: digests.Known = {}
     rows = len(AWKWARD_TEXT)
     with db.write() as session:
-        run = CalculationRun(
-            actor="t", year=2024, profile="default", options="{}", editions="{}",
-            input_digest="", totals="{}", activity_rows=0, unresolved=0,
-        )  # fmt: skip
-        session.add(run)
-        session.flush()
+        run_id = _new_run(session)
         issues = pl.DataFrame(
             {
-                "run_id": [run.id] * rows,
+                "run_id": [run_id] * rows,
                 "activity_id": list(range(10**12, 10**12 + rows)),
                 "entity_id": AWKWARD_TEXT,
                 "activity": ["" if i % 3 == 0 else "fuel.diesel" for i in range(rows)],
@@ -78,19 +103,7 @@ def test_awkward_text_and_floats_digest_like_their_read_back(db: Database) -> No
                 "reason": list(reversed(AWKWARD_TEXT)),
             }
         )
-        results = pl.DataFrame(
-            {
-                "run_id": [run.id] * rows,
-                "activity_id": list(range(rows)),
-                "entity_id": AWKWARD_TEXT,
-                "coef_id": list(range(rows)),
-                "quantity": ["scope1"] * rows,
-                "value": AWKWARD_FLOATS,
-                "co2e": [None, *AWKWARD_FLOATS[1:]],
-                "covered": [None] * rows,
-            },
-            schema_overrides={"covered": pl.Float64},
-        )
+        results = _results(run_id, [None] * rows)
         not_certain = results.with_columns(
             pl.Series("value", [-0.0, *AWKWARD_FLOATS[1:]]),
             pl.Series("co2e", [math.nan, *AWKWARD_FLOATS[1:]]),
@@ -100,7 +113,7 @@ def test_awkward_text_and_floats_digest_like_their_read_back(db: Database) -> No
         spelled = dict(known)
         insert_digested(session, "calculation_results", not_certain, known)
         assert known == spelled, "a frame with -0.0 or NaN is left to the read-back"
-        stored = digests.digest(session, digests.run_scope(run.id))["tables"]
+        stored = digests.digest(session, digests.run_scope(run_id))["tables"]
     assert spelled["calculation_issues"] == stored["calculation_issues"]
     assert spelled["calculation_issues"][0] == rows
     # the digest of the results read back covers both frames: the spelled one alone differs
@@ -110,26 +123,10 @@ def test_awkward_text_and_floats_digest_like_their_read_back(db: Database) -> No
 def test_a_frames_digest_equals_the_read_back_of_the_same_rows(db: Database) -> None:
     known: digests.Known = {}
     with db.write() as session:
-        run = CalculationRun(
-            actor="t", year=2024, profile="default", options="{}", editions="{}",
-            input_digest="", totals="{}", activity_rows=0, unresolved=0,
-        )  # fmt: skip
-        session.add(run)
-        session.flush()
-        rows = len(AWKWARD_FLOATS)
-        results = pl.DataFrame(
-            {
-                "run_id": [run.id] * rows,
-                "activity_id": list(range(rows)),
-                "entity_id": AWKWARD_TEXT,
-                "coef_id": list(range(rows)),
-                "quantity": ["scope2_market"] * rows,
-                "value": AWKWARD_FLOATS,
-                "co2e": [None, *AWKWARD_FLOATS[1:]],
-                "covered": [*AWKWARD_FLOATS[:-1], None],
-            }
+        run_id = _new_run(session)
+        insert_digested(
+            session, "calculation_results", _results(run_id, [*AWKWARD_FLOATS[:-1], None]), known
         )
-        insert_digested(session, "calculation_results", results, known)
-        stored = digests.digest(session, digests.run_scope(run.id))["tables"]
+        stored = digests.digest(session, digests.run_scope(run_id))["tables"]
     assert known["calculation_results"] == stored["calculation_results"]
-    assert stored["calculation_results"][0] == rows
+    assert stored["calculation_results"][0] == len(AWKWARD_FLOATS)
