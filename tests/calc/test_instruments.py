@@ -169,3 +169,24 @@ def test_explain_of_a_recomputed_run_leaves_a_failing_instrument_out(
     explained = json.loads(ws.cli(*args, "--json").stdout)
     assert [r["covered_by_instruments"] for r in explained["rows"]] == [0.0]
     assert sum(r["value"] for r in explained["rows"]) == pytest.approx(1000 * SOUTH_2022, rel=1e-12)
+
+
+def test_the_summary_esg_calc_prints_is_the_stored_runs(ws: Workspace) -> None:
+    """#18: ``esg calc`` builds its summary from the totals it has just written, without
+    parsing them back (the instrument review holds one entry per rejected row): it must be
+    what ``esg calc show`` reads from the stored run, to the key order."""
+    ws.load(
+        [
+            _row("SZ", "electricity.purchased", 1000),
+            _row("SZ", CERT, 200, **{**GOOD, "vintage": "2022", "certificate_ids": "A-1"}),
+            _row("CD", CERT, 0.1 + 0.2, **{**GOOD, "market": "VN", "certificate_ids": "B-1"}),
+            _row("VN1", CERT, 7, **{**GOOD, "certificate_ids": "C-1"}),
+        ]
+    )
+    printed = ws.cli("calc", "--year", "2024", "--json").stdout
+    run_id = json.loads(printed)["run_id"]
+    shown = ws.cli("calc", "show", "--run", str(run_id), "--json").stdout
+    assert len(json.loads(printed)["scope2_instruments"]["rejected"]) == 3
+    ran, stored = json.loads(printed), json.loads(shown)
+    ran.pop("excess_instruments")  # said when the run is made, not kept
+    assert json.dumps(ran) == json.dumps(stored)  # the same values in the same key order

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import polars as pl
@@ -112,3 +113,17 @@ def test_each_result_is_amount_times_its_coefficient(library: FactorLibrary) -> 
     order = out.results.select("activity_id", "coef_id")
     assert order.equals(order.sort("activity_id", "coef_id", maintain_order=True))
     assert out.results["covered"].is_not_nan().sum() > 0  # certificates cover some electricity
+
+
+@pytest.mark.parametrize("profile", ["default", "cn-report"])
+def test_a_run_without_result_rows_has_the_same_figures_to_the_bit(
+    library: FactorLibrary, profile: str
+) -> None:
+    """#18: a run over more rows than ``ESG_CALC_LINEAGE_ROWS`` stores no result row, so the
+    engine makes none (``per_row=False``); every figure, issue and coefficient is the same."""
+    rows = activities()
+    options = RunOptions(year=2024, profile=profile)
+    reference = compute(rows, ENTITIES, library, options)
+    lean = compute(rows, ENTITIES, library, options, per_row=False)
+    assert (reference.per_row, lean.per_row, lean.results.height) == (True, False, 0)
+    same(replace(reference, results=lean.results), lean)

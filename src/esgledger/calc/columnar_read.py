@@ -56,6 +56,8 @@ def read_activities(
     stored = activity_store.read_store(session, year, entities=entities, activities=activities)
     if not stored.height:
         return ledger
+    if not ledger.height:  # the store's rows come in id order already
+        return stored.select(list(ACTIVITY_SCHEMA))
     return pl.concat([ledger, stored.select(list(ACTIVITY_SCHEMA))]).sort("id")
 
 

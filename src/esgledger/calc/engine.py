@@ -56,14 +56,21 @@ class EngineOutput:
 
 
 def compute(
-    activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
+    activities: pl.DataFrame,
+    entities: pl.DataFrame,
+    library: FactorLibrary,
+    options: RunOptions,
+    *,
+    per_row: bool = True,
 ) -> EngineOutput:
     """Every result row, the unresolved activities, and totals rolled up with member shares.
 
     Rows of Scope 3 activity types (purchases, travel, freight, waste, products sold) give
     no energy and no Scope 1/2 figure: they are left to ``calc.scope3`` before any coding, so
     a year of millions of purchase lines, each with its own attributes, costs this pass
-    nothing."""
+    nothing. Without ``per_row`` no result row is made (a run too large to store them,
+    ``ESG_CALC_LINEAGE_ROWS``): the totals come from per-group sums either way, so they are
+    the same to the bit."""
     activities = _scope12_rows(activities)
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     builder = CoefficientBuilder(
@@ -91,8 +98,10 @@ def compute(
         unresolved_job = pool.submit(unresolved, activities, rows.kept, groups, links.issues)
         adjustments = market_adjustments(groups, links)
         covered_by_entity, excess = covered_job.result()
-        result_rows = results(
-            rows, groups, links, adjustments, covered_by_entity, entity_enum, pool
+        result_rows = (
+            results(rows, groups, links, adjustments, covered_by_entity, entity_enum, pool)
+            if per_row
+            else pl.DataFrame()
         )
         items = contributions(groups, sums_job.result(), links, covered_by_entity, entities)
         totals, by_entity, by_gas, by_activity = accumulate(items, entities)
@@ -110,6 +119,7 @@ def compute(
         [entity_ids[e] for e in excess],
         by_activity,
         contributions=items,
+        per_row=per_row,
     )
 
 

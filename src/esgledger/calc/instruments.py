@@ -96,15 +96,25 @@ def review_instruments(
         return activities, review
     country = dict(entities.select("entity_id", "country").iter_rows())
     records = instruments.select("id", "entity_id", "activity", "quantity", "unit", "attributes")
-    parsed = [(*r[:5], _attributes(r[5])) for r in records.iter_rows()]
+    # each distinct attribute text parsed once, and claims counted per text × its rows
+    texts = records["attributes"].value_counts()
+    parsed = {t: _attributes(t) for t in texts["attributes"].to_list()}
     claims: dict[str, int] = {}
-    for *_, attrs in parsed:
-        for cert in certificate_ids(attrs.get("certificate_ids")):
-            claims[cert] = claims.get(cert, 0) + 1
+    for text, rows in texts.iter_rows():
+        for cert in certificate_ids(parsed[text].get("certificate_ids")):
+            claims[cert] = claims.get(cert, 0) + rows
+    # with the claims of the year counted, a row's findings depend on its activity, its
+    # attributes and its entity's country only: worked out once per such combination
+    findings: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
+    to_mwh = {u: _to_mwh(u) for u in records["unit"].unique().to_list()}
     dropped: list[int] = []
-    for row_id, entity, activity, quantity, unit, attrs in parsed:
-        failed = _failed(activity, attrs, country.get(entity), year, claims)
-        mwh = quantity * multiplier(unit, "MWh") if compatible(unit, "MWh") else 0.0
+    for row_id, entity, activity, quantity, unit, text in records.iter_rows():
+        attrs = parsed[text]
+        key = (activity, text, country.get(entity))
+        failed = findings.get(key)
+        if failed is None:
+            failed = findings[key] = _failed(activity, attrs, key[2], year, claims)
+        mwh = quantity * to_mwh[unit] if to_mwh[unit] is not None else 0.0
         entry = {
             "activity_id": row_id,
             "entity_id": entity,
@@ -198,6 +208,11 @@ def _failed(
     if activity == PPA and attrs.get("attributes_conveyed", "").lower() not in YES and not ids:
         fail(7, "the contract is not recorded as conveying its attributes (attributes_conveyed)")
     return out
+
+
+def _to_mwh(unit: str) -> float | None:
+    """The multiplier from ``unit`` to MWh, None for a unit that is no energy."""
+    return multiplier(unit, "MWh") if compatible(unit, "MWh") else None
 
 
 def _attributes(text: str | None) -> dict[str, str]:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
+from esgledger.calc.run_rows import insert_digested
 from esgledger.calc.scope3 import compute_scope3
 from esgledger.calc.scope3.engine import Scope3Parts, finish_scope3, merge_parts, scope3_parts
 from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_screening_gaps
@@ -45,7 +46,6 @@ from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
 from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.boundaries import get_boundary, member_shares, year_boundary
-from esgledger.ledger.bulk import insert_frame
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import (
     AuditEvent,
@@ -222,10 +222,14 @@ def run_engine(
     entities: pl.DataFrame,
     library: FactorLibrary,
     options: RunOptions,
+    *,
+    per_row: bool = True,
 ) -> EngineOutput:
-    """The chosen engine's output; every engine gives the same figures."""
+    """The chosen engine's output; every engine gives the same figures. Without ``per_row``
+    the local engine makes no result row per activity × gas (a run that will not store
+    them)."""
     if engine == "local":
-        return compute(activities, entities, library, options)
+        return compute(activities, entities, library, options, per_row=per_row)
     if engine == "spark":
         from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
 
@@ -331,7 +335,9 @@ def run_calculation(
                 inputs = load_inputs(session, options)
         if computed is None:
             rows, review = review_instruments(inputs.activities, inputs.entities, options.year)
-            out = run_engine(engine, rows, inputs.entities, library, options)
+            # a run over more rows than it stores result rows for makes none
+            per_row = inputs.activity_rows <= get_settings().calc_lineage_rows
+            out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)
             merge_instruments(out, review, inputs.entities)
             lines = with_scope3(out, inputs, library, options)
         else:
@@ -397,7 +403,7 @@ def _store_run(
         editions=canonical_json(editions),
         input_digest=inputs.digest or input_digest(inputs, options, editions),
         totals=canonical_json(
-            {
+            stored := {
                 "totals": out.totals,
                 "by_entity": out.by_entity,
                 "by_gas": out.by_gas,
@@ -422,12 +428,14 @@ def _store_run(
     if keep_rows:
         tables.append(("calculation_results", stored_results(out.results)))
     tables.append(("calculation_issues", out.unresolved))
+    known: digests.Known = {}  # the digests of the tables written, taken from their frames
     for table, frame in tables:
-        insert_frame(session, table, frame.with_columns(pl.lit(run.id).alias("run_id")))
+        with_run = frame.with_columns(pl.lit(run.id, dtype=pl.Int64).alias("run_id"))
+        insert_digested(session, table, with_run, known)
     if scope3_lines:
-        insert_frame(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id))
-    summary = run_summary(run, unresolved, resolution_notes(session, run))
-    digests.touch(session, digests.run_scope(run.id))
+        insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
+    summary = run_summary(run, unresolved, resolution_notes(session, run), _as_stored(stored))
+    digests.touch(session, digests.run_scope(run.id), known)
     audit.record(
         session,
         actor=actor,
@@ -463,12 +471,36 @@ def stored_unresolved(session: Session, run: CalculationRun) -> list[dict[str, A
     ]
 
 
+def _as_stored(totals: dict[str, Any]) -> Mapping[str, Any]:
+    """The run's totals as a reader parses them from its stored text, without parsing the
+    Scope 2 instrument review (one entry per rejected row, hundreds of MB at 10⁷ rows): that
+    block holds only JSON values (text, integers, floats, lists, dicts with text keys), so
+    with its keys sorted it is what the text gives back."""
+    instruments = totals.get("scope2_instruments")
+    rest = {k: v for k, v in totals.items() if k != "scope2_instruments"}
+    parsed: dict[str, Any] = json.loads(canonical_json(rest))
+    if instruments is not None:
+        parsed["scope2_instruments"] = _sorted_keys(instruments)
+    return parsed
+
+
+def _sorted_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
+
+
 def run_summary(
     run: CalculationRun,
     unresolved: list[dict[str, Any]] | None = None,
     notes: list[str] | None = None,
+    stored: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    stored = stored_totals(run.totals)
+    """What ``esg calc`` prints of a run; ``stored``: its totals as parsed from the run's
+    text, when the caller has them."""
+    stored = stored_totals(run.totals) if stored is None else stored
     options = json.loads(run.options)
     return {
         "run_id": run.id,

@@ -204,7 +204,7 @@ def read_store(
         return pl.DataFrame(schema=STORE_SCHEMA)
     root = required_root(session)
     frames = [read_file(root, f) for f in files]
-    rows = pl.concat(frames, rechunk=True)
+    rows = pl.concat(frames, rechunk=False)  # the sort below writes one contiguous copy
     if activities is not None:
         rows = rows.filter(pl.col("activity").is_in(list(activities)))
     return rows.sort("id")

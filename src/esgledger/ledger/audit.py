@@ -84,7 +84,10 @@ def _with_data(session: Session, payload: Any) -> Any:
     if not isinstance(payload, dict):
         raise TypeError("an audit event that wrote data needs a dict payload for its digests")
     session.flush()
-    return {**payload, "data": [digests.digest(session, s, pending=True) for s in scopes]}
+    return {
+        **payload,
+        "data": [digests.digest(session, s, known, pending=True) for s, known in scopes],
+    }
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ REGISTER_TABLES = (
 )
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]
+Known = dict[str, list[Any]]  # table → [rows, sha256] taken from the rows as written
 
 
 @dataclass(frozen=True)
@@ -189,15 +190,17 @@ def voids_scope(batch_id: int) -> str:
     return f"voids:{batch_id}"
 
 
-def touch(session: Session, scope: str) -> None:
+def touch(session: Session, scope: str, known: Known | None = None) -> None:
     """Note that ``scope``'s rows changed: the next audit event in this transaction digests them.
 
-    Touching the supplier register this way re-reads all of it; a writer that knows which
-    suppliers it changed calls :func:`touch_suppliers` instead.
+    ``known`` gives the ``[rows, sha256]`` of some of its tables, taken from the rows as they
+    were written (``ledger.frame_digest``): those tables are not read back. Touching the
+    supplier register this way re-reads all of it; a writer that knows which suppliers it
+    changed calls :func:`touch_suppliers` instead.
     """
     if scope == SUPPLIER_REGISTER:
         _suppliers().touch_all(session)
-    session.info.setdefault(PENDING, {})[scope] = None
+    session.info.setdefault(PENDING, {})[scope] = known
 
 
 def touch_suppliers(session: Session, supplier_ids: Iterable[str]) -> None:
@@ -224,13 +227,16 @@ def settle(session: Session, event_id: int, event_hash: str) -> None:
     _suppliers().settle(session, event_id, event_hash)
 
 
-def take_pending(session: Session) -> list[str]:
-    """The scopes touched since the last event, forgetting them."""
-    return list(session.info.pop(PENDING, {}))
+def take_pending(session: Session) -> list[tuple[str, Known | None]]:
+    """The scopes touched since the last event, with their known digests, forgetting them."""
+    return list(session.info.pop(PENDING, {}).items())
 
 
-def digest(session: Session, scope: str, *, pending: bool = False) -> dict[str, Any]:
-    """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now.
+def digest(
+    session: Session, scope: str, known: Known | None = None, *, pending: bool = False
+) -> dict[str, Any]:
+    """``{"scope", "tables": {table: [rows, sha256]}}`` of the scope's rows as stored now;
+    the tables in ``known`` are taken from it, not read.
 
     ``pending``: an event is being recorded, so the supplier register may re-read only the
     suppliers this transaction touched.
@@ -241,6 +247,9 @@ def digest(session: Session, scope: str, *, pending: bool = False) -> dict[str, 
     tables: dict[str, list[Any]] = {}
     dialect = session.connection().dialect
     for index, part in enumerate(KINDS[kind]):
+        if known is not None and part.table in known:
+            tables[part.table] = list(known[part.table])
+            continue
         sha, count = hashlib.sha256(), 0
         for rows, data in _chunks(session, part_query(dialect, scope, index)):
             sha.update(data)
