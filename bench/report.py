@@ -13,7 +13,9 @@ one), so several runs can time the same data; ``--build-only`` stops after build
 ``--commands`` also times the commands a user waits for — ``esg kpi --json``, ``esg check
 --json`` and ``esg report --preview`` — each in its own process, with its peak resident
 memory; ``--only kpi,check`` times just those commands and skips the in-process report
-(at 10,000 entities the report alone takes many minutes on a loaded machine).
+(at 10,000 entities the report alone takes many minutes on a loaded machine), beside a
+floor measured in the same run: the span's bare SQL sums by metric and by activity
+(``sql_floor_cpu_seconds``, ``kpi_cpu_ratio_vs_sql_floor``, ``check_cpu_ratio_vs_sql_floor``).
 
 Last line: ``RESULT entities=… seconds=… baseline_seconds=… ratio_vs_dump=… pages=…``
 (with ``--commands`` followed by ``kpi_seconds=… kpi_cpu_seconds=… kpi_peak_mb=…`` and
@@ -158,6 +160,34 @@ def baseline(target: str, out: Path) -> float:
     return time.perf_counter() - t
 
 
+def sql_floor(target: str) -> float:
+    """CPU seconds of the bare aggregation the KPI tables of the span need, in SQL: each
+    year's current KPI values summed by metric and breakdown, and its activity rows by
+    activity, entity and unit (no unit conversion, shares, rounding or exactly rounded sums).
+    The floor ``esg kpi`` and ``esg check`` are compared with, measured in the same run."""
+    from esgledger.ledger.db import Database
+
+    db = Database(target)
+    t = time.process_time()
+    with db.engine.connect() as conn:
+        for year in YEARS:
+            conn.execute(
+                text(
+                    "SELECT metric_id, dims, unit, SUM(value) FROM kpi_values "
+                    "WHERE year = :y AND is_current GROUP BY metric_id, dims, unit"
+                ),
+                {"y": year},
+            ).all()
+            conn.execute(
+                text(
+                    "SELECT activity, entity_id, unit, SUM(quantity) FROM activity_records "
+                    "WHERE start >= :a AND start <= :b GROUP BY activity, entity_id, unit"
+                ),
+                {"a": f"{year}-01-01", "b": f"{year}-12-31"},
+            ).all()
+    return time.process_time() - t
+
+
 # A child's peak memory after fork + exec starts from its parent's peak on Linux (exec keeps
 # the larger of the two), and this process holds the whole workspace build. A tiny Python in
 # between runs the command and reports its child's own peak.
@@ -247,8 +277,14 @@ def main() -> None:
         if opts.only:
             only = set(opts.only.split(","))
             extra = time_commands(target, folder, only)
+            floor = sql_floor(target)
+            print(f"SQL floor (the span's sums by metric and by activity): {floor:.2f} CPU s")
+            extra["sql_floor_cpu_seconds"] = floor
+            for name in sorted(only):
+                if f"{name}_cpu_seconds" in extra:
+                    extra[f"{name}_cpu_ratio_vs_sql_floor"] = extra[f"{name}_cpu_seconds"] / floor
             keys = " ".join(
-                f"{k}={v:.3f}" if k.endswith("seconds") else f"{k}={v:.0f}"
+                f"{k}={v:.3f}" if k.endswith(("seconds", "floor")) else f"{k}={v:.0f}"
                 for k, v in extra.items()
             )
             print(f"RESULT entities={n} {keys}")

@@ -8,8 +8,11 @@ rows come back whole. The figures are the same as the row-by-row roll-up's, to t
 from __future__ import annotations
 
 import itertools
+import random
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -89,6 +92,35 @@ def test_members_all_in_another_measure_are_not_available() -> None:
     expected = rows_figure({}, METRIC, "", YEAR, rows, ROOT, scope)
     assert found is not None and expected is not None
     assert found.as_dict() == expected.as_dict() and found.value is None
+
+
+def test_many_members_as_the_database_hands_them_over() -> None:
+    """A thousand members in three units, some outside the boundary, values and ids in the
+    typed arrays :mod:`esgledger.kpi.member_groups` builds: the figure is the row-by-row
+    roll-up's to the bit (the roll-up works on whole groups at once)."""
+    rng = random.Random(18)
+    units = ("t", "kg", "person")
+    rows = [
+        row(
+            METRIC.id,
+            rng.uniform(0, 1e4),
+            rng.choice(units),
+            entity_id=f"E{i:04d}",
+            decimals=rng.choice((None, 2)),
+            qualifier=rng.choice(("exact", "over")),
+        )
+        for i in range(1000)
+    ]
+    shares = {f"E{i:04d}": rng.choice((1.0, 0.5, 0.3)) for i in range(0, 1000, 3)}
+    scope = Scope("2025-env", shares)
+    groups = [
+        replace(g, values=array("d", g.values), ids=array("q", g.ids)) for g in _grouped(rows[::-1])
+    ]
+    expected = rows_figure({}, METRIC, "", YEAR, rows, ROOT, scope)
+    found = groups_figure(METRIC, "", YEAR, groups, scope)
+    assert expected is not None and found is not None
+    assert found.as_dict() == expected.as_dict()
+    assert found.partial and found.entities == expected.entities > 200
 
 
 @contextmanager

@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from itertools import chain
 
 import polars as pl
 from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute
 
 from esgledger.calc.lineage import result_rows
 from esgledger.calc.runs import results_stored
@@ -39,6 +37,26 @@ def run_for(ctx: CheckContext, year: int) -> CalculationRun | None:
     return latest_run(ctx.session, year, scope.code)
 
 
+# What the implied-factor rules (:mod:`esgledger.checks.factors`) read of a run: read together
+# once per run and check, since a large run that stored no result rows is recomputed whole
+# to give any of them (#18: six recomputations were 34 of the 57 CPU s of ``esg check`` at
+# 10,000 entities).
+IMPLIED_ACTIVITIES = frozenset(
+    {"electricity.purchased", "electricity.onsite_solar", "fuel.natural_gas"}
+)
+IMPLIED_QUANTITIES = frozenset({"energy_indirect", "energy_direct", "scope2_location"})
+# The columns of a run's rows as :func:`implied_sums` reads them.
+RUN_ROWS_SCHEMA: dict[str, pl.DataType] = {
+    "activity_id": pl.Int64(),
+    "activity": pl.Utf8(),
+    "unit": pl.Utf8(),
+    "amount": pl.Float64(),
+    "quantity": pl.Utf8(),
+    "value": pl.Float64(),
+    "co2e": pl.Float64(),
+}
+
+
 def implied(
     ctx: CheckContext,
     run: CalculationRun,
@@ -50,97 +68,168 @@ def implied(
 ) -> tuple[float, float] | None:
     """(Σ result, Σ activity in ``unit``) over the run's result rows of ``activities`` and
     ``quantity``; records whose unit cannot be expressed in ``unit`` are left out."""
-    if results_stored(run):
-        column = CalculationResult.co2e if co2e else CalculationResult.value
-        rows: Iterable[tuple[int, str, float, float | None]] = ctx.session.execute(
-            select(ActivityRecord.id, ActivityRecord.unit, ActivityRecord.quantity, column)
-            .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
-            .where(
-                CalculationResult.run_id == run.id,
-                CalculationResult.quantity == quantity,
-                ActivityRecord.activity.in_(activities),
-            )
-        )
-        rows = [*rows, *_stored_results(ctx, run, activities, quantity, column)]
-    else:
-        rows = _recomputed(ctx, run, activities, quantity, co2e=co2e)
-    results: list[float] = []
-    amounts: dict[int, float] = {}
-    for record_id, record_unit, amount, value in rows:
-        if value is None or not compatible(record_unit, unit):
-            continue
-        results.append(value)
-        amounts[record_id] = amount * multiplier(record_unit, unit)
-    if not amounts:
+    return implied_sums(
+        run_rows(ctx, run, activities, quantity), activities, quantity, unit, co2e=co2e
+    )
+
+
+def implied_sums(
+    rows: pl.DataFrame,
+    activities: tuple[str, ...],
+    quantity: str,
+    unit: str,
+    *,
+    co2e: bool = False,
+) -> tuple[float, float] | None:
+    """(Σ result, Σ activity in ``unit``) over ``rows`` (``RUN_ROWS_SCHEMA``) of
+    ``activities`` and ``quantity`` with a result: every result row counts, each activity
+    record's amount once (a record may have a result row per gas). Records in a unit that
+    cannot be expressed in ``unit`` are left out; None when no record is left."""
+    column = "co2e" if co2e else "value"
+    picked = rows.filter(
+        pl.col("activity").is_in(list(activities)),
+        pl.col("quantity") == quantity,
+        pl.col(column).is_not_null(),
+    )
+    # one unit lookup per distinct unit, not per row
+    factors = {u: multiplier(u, unit) for u in picked["unit"].unique() if compatible(u, unit)}
+    picked = picked.filter(pl.col("unit").is_in(list(factors)))
+    if picked.is_empty():
         return None
+    per_unit = pl.DataFrame(
+        {"unit": list(factors), "factor": list(factors.values())},
+        schema={"unit": pl.Utf8, "factor": pl.Float64},
+    )
+    amounts = (
+        picked.unique("activity_id")
+        .join(per_unit, on="unit")
+        .select(pl.col("amount") * pl.col("factor"))
+        .to_series()
+    )
     # exactly rounded sums: the same figures whatever order the rows arrive in
-    return math.fsum(results), math.fsum(amounts.values())
+    return math.fsum(picked[column].to_list()), math.fsum(amounts.to_list())
+
+
+def run_rows(
+    ctx: CheckContext, run: CalculationRun, activities: tuple[str, ...], quantity: str
+) -> pl.DataFrame:
+    """The run's result rows of ``activities`` and ``quantity`` with their records' activity,
+    unit and amount (``RUN_ROWS_SCHEMA``). Those the implied-factor rules read come from one
+    read (or one recomputation) of the run per check, kept in ``ctx.memo``."""
+    if set(activities) <= IMPLIED_ACTIVITIES and quantity in IMPLIED_QUANTITIES:
+        key = ("implied rows", run.id)
+        if key not in ctx.memo:
+            ctx.memo[key] = _read_run_rows(
+                ctx, run, tuple(sorted(IMPLIED_ACTIVITIES)), tuple(sorted(IMPLIED_QUANTITIES))
+            )
+        return ctx.memo[key]  # type: ignore[no-any-return]
+    return _read_run_rows(ctx, run, activities, (quantity,))
+
+
+def _read_run_rows(
+    ctx: CheckContext,
+    run: CalculationRun,
+    activities: tuple[str, ...],
+    quantities: tuple[str, ...],
+) -> pl.DataFrame:
+    if not results_stored(run):
+        return _recomputed(ctx, run, activities, quantities)
+    rows = ctx.session.execute(
+        select(
+            ActivityRecord.id,
+            ActivityRecord.activity,
+            ActivityRecord.unit,
+            ActivityRecord.quantity,
+            CalculationResult.quantity,
+            CalculationResult.value,
+            CalculationResult.co2e,
+        )
+        .join(ActivityRecord, ActivityRecord.id == CalculationResult.activity_id)
+        .where(
+            CalculationResult.run_id == run.id,
+            CalculationResult.quantity.in_(quantities),
+            ActivityRecord.activity.in_(activities),
+        )
+    ).all()
+    ledger = pl.DataFrame(rows, schema=RUN_ROWS_SCHEMA, orient="row")
+    return pl.concat([ledger, _stored_results(ctx, run, activities, quantities)])
 
 
 def _stored_results(
     ctx: CheckContext,
     run: CalculationRun,
     activities: tuple[str, ...],
-    quantity: str,
-    column: InstrumentedAttribute[float | None],
-) -> list[tuple[int, str, float, float | None]]:
+    quantities: tuple[str, ...],
+) -> pl.DataFrame:
     """The run's result rows of store rows (ids with no ledger row, read from the files):
     the join to ``activity_records`` drops them."""
     if not has_files(ctx.session):
-        return []
-    orphans = dict(
-        ctx.session.execute(
-            select(CalculationResult.activity_id, column).where(
-                CalculationResult.run_id == run.id,
-                CalculationResult.quantity == quantity,
-                ~select(ActivityRecord.id)
-                .where(ActivityRecord.id == CalculationResult.activity_id)
-                .exists(),
-            )
-        ).all()
+        return pl.DataFrame(schema=RUN_ROWS_SCHEMA)
+    orphans = ctx.session.execute(
+        select(
+            CalculationResult.activity_id,
+            CalculationResult.quantity,
+            CalculationResult.value,
+            CalculationResult.co2e,
+        ).where(
+            CalculationResult.run_id == run.id,
+            CalculationResult.quantity.in_(quantities),
+            ~select(ActivityRecord.id)
+            .where(ActivityRecord.id == CalculationResult.activity_id)
+            .exists(),
+        )
+    ).all()
+    stored = rows_by_id(ctx.session, {row[0] for row in orphans})
+    return pl.DataFrame(
+        [
+            (i, row.activity, row.unit, row.quantity, q, value, co2e)
+            for i, q, value, co2e in orphans
+            if (row := stored.get(i)) is not None and row.activity in activities
+        ],
+        schema=RUN_ROWS_SCHEMA,
+        orient="row",
     )
-    stored = rows_by_id(ctx.session, orphans)
-    return [
-        (i, row.unit, row.quantity, orphans[i])
-        for i, row in stored.items()
-        if row.activity in activities
-    ]
 
 
 def _recomputed(
     ctx: CheckContext,
     run: CalculationRun,
     activities: tuple[str, ...],
-    quantity: str,
-    *,
-    co2e: bool,
-) -> list[tuple[int, str, float, float | None]]:
-    """The rows :func:`implied` reads, for a large run that stored no result rows: its results
-    recomputed from its inputs (``calc.lineage``), joined to their activity records of the
-    run's year (the run read no other: other years' rows would only be read to be dropped)."""
-    results = result_rows(ctx.session, run, (quantity,)).select(
-        "activity_id", pl.col("co2e" if co2e else "value").alias("result")
+    quantities: tuple[str, ...],
+) -> pl.DataFrame:
+    """The rows :func:`run_rows` reads, for a large run that stored no result rows: its
+    results recomputed from its inputs (``calc.lineage``), joined to their activity records
+    of the run's year (the run read no other: other years' rows would only be read to be
+    dropped)."""
+    results = result_rows(ctx.session, run, quantities).select(
+        "activity_id", "quantity", "value", "co2e"
     )
     records = pl.DataFrame(
         ctx.session.execute(
-            select(ActivityRecord.id, ActivityRecord.unit, ActivityRecord.quantity).where(
+            select(
+                ActivityRecord.id,
+                ActivityRecord.activity,
+                ActivityRecord.unit,
+                ActivityRecord.quantity,
+            ).where(
                 ActivityRecord.activity.in_(activities),
                 ActivityRecord.start >= dt.date(run.year, 1, 1),
                 ActivityRecord.start <= dt.date(run.year, 12, 31),
             )
         ).all(),
-        schema={"activity_id": pl.Int64, "unit": pl.Utf8, "amount": pl.Float64},
+        schema={
+            "activity_id": pl.Int64,
+            "activity": pl.Utf8,
+            "unit": pl.Utf8,
+            "amount": pl.Float64,
+        },
         orient="row",
     )
     stored = read_store(ctx.session, run.year, activities=list(activities)).select(
-        pl.col("id").alias("activity_id"), "unit", pl.col("quantity").alias("amount")
+        pl.col("id").alias("activity_id"), "activity", "unit", pl.col("quantity").alias("amount")
     )
-    records = pl.concat([records, stored])
-    joined = records.join(results, on="activity_id", how="inner")
-    return [
-        (int(i), str(u), float(a), r)
-        for i, u, a, r in joined.select("activity_id", "unit", "amount", "result").iter_rows()
-    ]
+    records = pl.concat([records, stored.cast(records.schema)])
+    return records.join(results, on="activity_id", how="inner").select(list(RUN_ROWS_SCHEMA))
 
 
 def _non_electric(ctx: CheckContext) -> dict[str, dict[str, float]]:

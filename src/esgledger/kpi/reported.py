@@ -7,10 +7,13 @@ percentage cannot be summed and stays missing unless the group reports it.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from functools import cache
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
@@ -178,38 +181,52 @@ def groups_figure(
     if not additive(metric.id):
         return None
     shares = scope.shares
-    values: list[float] = []
-    roundings: list[float] = []
+    values: list[npt.NDArray[np.float64]] = []
+    roundings: list[npt.NDArray[np.float64]] = []
     left_out: dict[str, list[str]] = {}
     members = restated = 0
     preliminary = False
     strongest: tuple[int, int, str] | None = None  # (strength, -oldest id, qualifier)
     for g in groups:
-        rows = zip(g.entities, g.values, g.ids, strict=True)
-        inside = [(e, v, i) for e, v, i in rows if e in shares]
-        if not inside:
+        # each member's share, NaN outside the scope: one C-level lookup pass per group (at
+        # 10,000 entities, 4 M values over three years), then the same float operations per
+        # value as :func:`_member_sums`, element by element
+        share = np.fromiter(
+            map(shares.get, g.entities, itertools.repeat(math.nan)), np.float64, len(g.entities)
+        )
+        inside = ~np.isnan(share)
+        count = int(np.count_nonzero(inside))
+        if not count:
             continue
-        members += len(inside)
-        restated += len(inside) if g.restated else 0
+        members += count
+        restated += count if g.restated else 0
         preliminary = preliminary or g.preliminary
-        rank = (QUALIFIER_STRENGTH.get(g.qualifier, 0), -min(i for _, _, i in inside), g.qualifier)
+        oldest = int(np.asarray(g.ids, dtype=np.int64)[inside].min())
+        rank = (QUALIFIER_STRENGTH.get(g.qualifier, 0), -oldest, g.qualifier)
         strongest = rank if strongest is None or rank[:2] > strongest[:2] else strongest
         try:
             factor = multiplier(g.unit, metric.unit)
         except InvalidInput:
-            left_out.setdefault(g.unit, []).extend(e for e, _, _ in inside)
+            kept = itertools.compress(g.entities, inside.tolist())
+            left_out.setdefault(g.unit, []).extend(kept)
             continue
         half = half_unit(g.decimals if g.decimals is not None else metric.precision) * factor
-        values += [(v * factor) * shares[e] for e, v, _ in inside]
-        roundings += [half * shares[e] for e, _, _ in inside]
+        weights = share[inside]
+        values.append((np.asarray(g.values, dtype=np.float64)[inside] * factor) * weights)
+        roundings.append(half * weights)
     if strongest is None:
         return None
     for entities in left_out.values():
         entities.sort()
     return _members_figure(
-        metric, dims, year, scope, (math.fsum(values), math.fsum(roundings), left_out),
+        metric, dims, year, scope, (_exact_sum(values), _exact_sum(roundings), left_out),
         members, strongest[2], preliminary, restated,
     )  # fmt: skip
+
+
+def _exact_sum(parts: list[npt.NDArray[np.float64]]) -> float:
+    """The exactly rounded sum (``math.fsum``) of every element of ``parts``."""
+    return math.fsum(np.concatenate(parts).tolist()) if parts else 0.0
 
 
 def rows_figure(
