@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -225,11 +226,13 @@ def main() -> None:
         text=True,
     )
     if done.returncode != 0:
-        sys.exit(f"measuring failed:\n{done.stderr}")
+        sys.exit(f"measuring failed (files kept in {folder}):\n{done.stderr}")
     line = next(x for x in done.stdout.splitlines() if x.startswith("MEASURED "))
     m = json.loads(line.removeprefix("MEASURED "))
     if args.keep:
         print(f"kept {folder}")
+    else:
+        shutil.rmtree(folder)  # 10⁷ lines leave gigabytes behind
     print(
         f"  run_calculation {m['seconds']:.2f} s ({m['cpu_seconds']:.2f} s CPU), floor "
         f"{m['floor_seconds']:.2f} s ({m['floor_cpu_seconds']:.2f} s CPU); "

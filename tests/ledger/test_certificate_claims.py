@@ -153,3 +153,40 @@ def test_two_writers_claiming_one_id_at_once_one_is_refused(pg_db: Database) -> 
     assert "b.csv, row 5, column 'certificate_ids'" in message and "GEC-1" in message
     with pg_db.read() as s:
         assert [tuple(r) for r in s.execute(select(CertificateClaim.certificate_id, CertificateClaim.activity_id))] == [("GEC-1", 1)]  # fmt: skip
+
+
+def test_the_migration_claims_the_live_rows_ids_the_first_row_keeping_a_shared_one(
+    tmp_path: Path,
+) -> None:
+    """Data of before 0026: a later row sharing an id with an earlier one stays unclaimed
+    (the run's own check of criterion 2 still rejects it), a voided row claims nothing."""
+    import datetime as dt
+
+    from esgledger.ledger.migrate import upgrade
+    from esgledger.ledger.models import Entity
+
+    db = Database(str(tmp_path / "old.db"))
+    upgrade(db, "0025_regcert")
+    day = dt.date(2024, 1, 1)
+
+    def row(ids: str, **extra: Any) -> ActivityRecord:
+        attributes = json.dumps({"certificate_ids": ids}) if ids else ""
+        return ActivityRecord(entity_id="SZ", start=day, end=day, activity=CERT, quantity=1.0, unit="MWh", attributes=attributes, batch_id=1, **extra)  # fmt: skip
+
+    with db.write() as s:
+        s.add(Entity(id="SZ", name="Shenzhen", kind="site", country="CN"))
+        s.add(ImportBatch(id=1, kind="activities", source="a.csv", sha256="0" * 64, rows=4, actor="t"))  # fmt: skip
+        s.flush()
+        s.add_all(
+            [
+                row("A-1;A-2"),
+                row("A-2 A-3"),
+                row("V-1", voided_at=dt.datetime(2024, 2, 1), voided_by="t", void_reason="x"),
+                row(""),
+            ]
+        )
+    upgrade(db)
+    with db.read() as s:
+        held = {c: a for c, a in s.execute(select(CertificateClaim.certificate_id, CertificateClaim.activity_id))}  # fmt: skip
+    assert held == {"A-1": 1, "A-2": 1, "A-3": 2}
+    db.dispose()

@@ -24,7 +24,6 @@ down_revision: str | None = "0025_regcert"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_INSTRUMENTS = ("certificate.renewable_electricity", "contract.renewable_ppa")
 _IDS = re.compile(r"[;,\s]+")
 
 
@@ -50,8 +49,8 @@ def upgrade() -> None:
     rows = op.get_bind().execute(
         sa.text(
             "SELECT id, batch_id, attributes FROM activity_records WHERE voided_at IS NULL "
-            "AND attributes IS NOT NULL AND activity IN ('certificate.renewable_electricity', "
-            "'contract.renewable_ppa') ORDER BY id"
+            "AND attributes IS NOT NULL AND attributes <> '' AND activity IN "
+            "('certificate.renewable_electricity', 'contract.renewable_ppa') ORDER BY id"
         )
     )
     seen: set[str] = set()
