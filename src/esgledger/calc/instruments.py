@@ -70,7 +70,7 @@ MARKET_CRITERIA = {
 CHECKED = "checked per instrument"
 FALLBACK = "residual_mix_unavailable_grid_average_used"  # a market factor's flag (coefficients)
 NO_UTILITY_FACTOR = (
-    "not checkable: the factor library records no emission factor as a utility's own, and "
+    "the factor library records no emission factor as a utility's own, and "
     "no factor edition states whether it was calculated on delivered electricity net of "
     "certificates sold and of a green power product; a supplier factor imported as a user "
     "edition is used as any grid factor would be"
@@ -195,7 +195,7 @@ def market_criteria(coefficients: pl.DataFrame | None) -> dict[int, dict[str, st
     shown from the data held."""
     six = {"status": "not checkable", "why": NO_UTILITY_FACTOR}
     if coefficients is None or not {"quantity", "flags"} <= set(coefficients.columns):
-        why = "not checkable: the run kept no market-based factor choices to look at"
+        why = "the run kept no market-based factor choices to look at"
         return {6: six, 8: {"status": "not checkable", "why": why}}
     market = coefficients.filter(pl.col("quantity") == "scope2_market")
     if not market.height:
