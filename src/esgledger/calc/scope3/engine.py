@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,8 +130,9 @@ def scope3_parts(
     bad: list[Bad] = []
     bad_keys: list[tuple[str, str, str, str]] = []
     # sites in the same regions share every factor: resolved once per (activity, unit,
-    # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335)
-    resolved: dict[tuple[str, str, str, tuple[Region, ...]], _Resolved] = {}
+    # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335),
+    # nor once per chunk of the same run
+    resolved = _resolved_of(library, options)
     for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
         if activity == SOLD:
             continue  # one sale feeds two categories: product_lines below
@@ -157,6 +159,25 @@ def scope3_parts(
 
 
 _Resolved = tuple[int | None, list[tuple[Method, "_Computed"]], list[str]]
+_ResolvedKey = tuple[str, str, str, tuple[Region, ...]]
+_Cache = dict[_ResolvedKey, _Resolved]
+_RESOLVED: weakref.WeakKeyDictionary[FactorLibrary, tuple[RunOptions, _Cache]]
+_RESOLVED = weakref.WeakKeyDictionary()
+
+
+def _resolved_of(library: FactorLibrary, options: RunOptions) -> _Cache:
+    """The row groups' resolutions of one run, shared by its chunks: a run over chunks of
+    entities calls :func:`scope3_parts` once per chunk with the same library and options, and
+    resolving every key again per chunk cost more than the chunk's rows (15 chunks × 335
+    NAICS codes). Kept while the library lives, for the options object last seen with it: the
+    same library and options resolve every key the same way."""
+    held = _RESOLVED.get(library)
+    if held is None or held[0] is not options:
+        held = (options, {})
+        _RESOLVED[library] = held
+    return held[1]
+
+
 GROUP_KEY = ["entity_id", "activity", "unit", "method_key"]
 LINE_ROW_IDS = 20  # row ids a stored line names (``esg calc explain`` shows them)
 
