@@ -190,3 +190,45 @@ def test_the_summary_esg_calc_prints_is_the_stored_runs(ws: Workspace) -> None:
     ran, stored = json.loads(printed), json.loads(shown)
     ran.pop("excess_instruments")  # said when the run is made, not kept
     assert json.dumps(ran) == json.dumps(stored)  # the same values in the same key order
+
+
+def _criteria(out: dict[str, Any]) -> dict[int, dict[str, str]]:
+    return {c["criterion"]: c for c in out["scope2_instruments"]["criteria"]}
+
+
+def test_every_criterion_is_reported_with_what_was_checked(ws: Workspace) -> None:
+    """Criteria 1-5 and 7 are checked per instrument; 8 (a residual mix, or its absence
+    disclosed) from the factors market-based Scope 2 used: the shipped Chinese grid has no
+    residual mix, so its absence is disclosed; 6 (utility-specific factors) cannot be shown
+    from the data held, and the run says so; 4 keeps the reporting year, no tolerance cited."""
+    ws.load([_row("SZ", "electricity.purchased", 1000), _row("SZ", CERT, 200, **GOOD)])
+    out = ws.calc()
+    criteria = _criteria(out)
+    assert sorted(criteria) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert {criteria[n]["status"] for n in (1, 2, 3, 5, 7)} == {"checked per instrument"}
+    assert criteria[4]["status"] == "checked per instrument"
+    assert "reporting year" in criteria[4]["why"] and "no tolerance" in criteria[4]["why"]
+    assert criteria[8]["status"] == "absence disclosed"
+    assert "no residual mix" in criteria[8]["why"] and "grid average" in criteria[8]["why"]
+    assert criteria[6]["status"] == "not checkable"
+    assert "delivered electricity" in criteria[6]["why"]
+    shown = " ".join(ws.cli("calc", "show", "--run", str(out["run_id"])).stdout.split())
+    assert "criterion 6 not checkable" in shown and "criterion 8 absence disclosed" in shown
+
+
+def test_criterion_8_is_met_when_every_market_factor_is_a_residual_mix() -> None:
+    """The market-based coefficients of a run (``quantity``, ``flags``) decide criterion 8:
+    met when none fell back to the grid average, not applicable without market-based rows."""
+    import polars as pl
+
+    from esgledger.calc.instruments import market_criteria
+
+    def frame(*flags: str) -> pl.DataFrame:
+        return pl.DataFrame({"quantity": ["scope2_market"] * len(flags), "flags": list(flags)})
+
+    met = market_criteria(frame("", ""))[8]
+    assert met["status"] == "met" and "residual mix" in met["why"]
+    fallback = market_criteria(frame("", "residual_mix_unavailable_grid_average_used"))[8]
+    assert fallback["status"] == "absence disclosed" and "1 of 2" in fallback["why"]
+    none = market_criteria(pl.DataFrame({"quantity": ["scope1"], "flags": [""]}))[8]
+    assert none["status"] == "not applicable"

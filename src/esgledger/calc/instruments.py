@@ -59,6 +59,27 @@ CRITERIA = {
     5: "comes from the same market as the consuming operations",
     7: "a direct contract conveys its instruments to the company only",
 }
+# Criteria about the supplier and the market, judged once per run, not per instrument.
+MARKET_CRITERIA = {
+    6: "utility-specific emission factors are calculated on delivered electricity, counting "
+    "certificates sold and claimed for customers and leaving out the utility's green power "
+    "product",
+    8: "an adjusted residual mix is available for consumers' market-based Scope 2, or its "
+    "absence is disclosed",
+}
+CHECKED = "checked per instrument"
+FALLBACK = "residual_mix_unavailable_grid_average_used"  # a market factor's flag (coefficients)
+NO_UTILITY_FACTOR = (
+    "the factor library records no emission factor as a utility's own, and "
+    "no factor edition states whether it was calculated on delivered electricity net of "
+    "certificates sold and of a green power product; a supplier factor imported as a user "
+    "edition is used as any grid factor would be"
+)
+VINTAGE_RULE = (
+    "the vintage must fall in the reporting year: the Guidance asks for 'as close as "
+    "possible' to the period of consumption and cites no tolerance, so no tolerance beyond "
+    "the reporting year is applied"
+)
 
 
 @dataclass
@@ -73,11 +94,13 @@ class InstrumentReview:
         self.qualifying.extend(other.qualifying)
         self.rejected.extend(other.rejected)
 
-    def stored(self) -> dict[str, Any]:
-        """The block a run stores (``scope2_instruments``): the criteria, the rejected rows
-        in row order, and the count and MWh of the qualifying ones."""
+    def stored(self, coefficients: pl.DataFrame | None = None) -> dict[str, Any]:
+        """The block a run stores (``scope2_instruments``): the criteria (each with what was
+        checked and how, or why it could not be), the rejected rows in row order, and the
+        count and MWh of the qualifying ones."""
         return {
             "guidance": GUIDANCE,
+            "criteria": criteria_checked(coefficients),
             "qualifying_rows": len(self.qualifying),
             "qualifying_mwh": math.fsum(q["mwh"] for q in self.qualifying),
             "rejected": sorted(self.rejected, key=lambda r: r["activity_id"]),
@@ -140,7 +163,7 @@ def merge_instruments(out: EngineOutput, review: InstrumentReview, entities: pl.
     instruments has none of these figures (not zeros)."""
     if not review.qualifying and not review.rejected:
         return
-    out.instruments = review.stored()
+    out.instruments = review.stored(out.coefficients)
     shares = dict(entities.select("entity_id", "share").iter_rows())
     present = {r["activity"] for r in (*review.qualifying, *review.rejected)}
     keys = [QUALIFYING[a] for a in INSTRUMENTS if a in present]  # no rows: no figure, not 0
@@ -159,6 +182,44 @@ def merge_instruments(out: EngineOutput, review: InstrumentReview, entities: pl.
             QUALIFYING[activity]
         ]
     out.by_activity = dict(sorted(out.by_activity.items()))
+
+
+def criteria_checked(coefficients: pl.DataFrame | None) -> list[dict[str, Any]]:
+    """All eight criteria in order: the six checked per instrument (criterion 4 with its
+    rule), and criteria 6 and 8 as far as the run's market-based factors show them."""
+    per_run = market_criteria(coefficients)
+    out = []
+    for number in range(1, 9):
+        if number in per_run:
+            out.append({"criterion": number, "text": MARKET_CRITERIA[number], **per_run[number]})
+            continue
+        why = VINTAGE_RULE if number == 4 else "failures are listed per rejected instrument"
+        out.append({"criterion": number, "text": CRITERIA[number], "status": CHECKED, "why": why})
+    return out
+
+
+def market_criteria(coefficients: pl.DataFrame | None) -> dict[int, dict[str, str]]:
+    """Criteria 6 and 8 from the run's coefficients (``quantity``, ``flags``): criterion 8 is
+    met when every market-based factor is a residual mix, else the grid average's use in
+    its place is disclosed (here, and by the flag on each result); criterion 6 cannot be
+    shown from the data held."""
+    six = {"status": "not checkable", "why": NO_UTILITY_FACTOR}
+    if coefficients is None or not {"quantity", "flags"} <= set(coefficients.columns):
+        why = "the run kept no market-based factor choices to look at"
+        return {6: six, 8: {"status": "not checkable", "why": why}}
+    market = coefficients.filter(pl.col("quantity") == "scope2_market")
+    if not market.height:
+        why = "no market-based Scope 2 factor was applied in this run"
+        return {6: six, 8: {"status": "not applicable", "why": why}}
+    fallback = market.filter(pl.col("flags").fill_null("").str.contains(FALLBACK)).height
+    if not fallback:
+        why = "a residual mix factor was applied to all electricity no instrument covers"
+        return {6: six, 8: {"status": "met", "why": why}}
+    why = (
+        f"no residual mix for {fallback} of {market.height} market-based factor choices: the "
+        f"grid average was used instead, and each such result carries the flag {FALLBACK}"
+    )
+    return {6: six, 8: {"status": "absence disclosed", "why": why}}
 
 
 def finding(rejected: dict[str, Any]) -> str:

@@ -26,6 +26,7 @@ ATTRIBUTES = (
     "supplier",  # who sold it
     "attributes_conveyed",  # a PPA: yes when the contract conveys its attributes (criterion 7)
 )
+CERTIFICATE_ID_MAX = 128  # characters of one certificate id (the key of ``certificate_claims``)
 YES = frozenset({"yes", "true", "y", "1"})
 VINTAGE = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2]))?$")
 _IDS = re.compile(r"[;,\s]+")

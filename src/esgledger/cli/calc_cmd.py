@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from esgledger.calc.explain import explain
-from esgledger.calc.instruments import finding
+from esgledger.calc.instruments import MARKET_CRITERIA, finding
 from esgledger.calc.options import (
     EDITION_RULES,
     LATEST_PUBLISHED,
@@ -80,6 +80,12 @@ def _print_summary(summary: dict[str, Any]) -> None:
         console.print(f"[yellow]note[/yellow] {note}")
     for rejected in (summary.get("scope2_instruments") or {}).get("rejected", []):
         console.print(f"[yellow]instrument[/yellow] {finding(rejected)}")
+    for criterion in (summary.get("scope2_instruments") or {}).get("criteria", []):
+        if criterion["criterion"] in MARKET_CRITERIA:
+            console.print(
+                f"[yellow]instrument[/yellow] Scope 2 Quality Criteria: criterion "
+                f"{criterion['criterion']} {criterion['status']}: {criterion['why']}"
+            )
     for item in summary["unresolved"]:
         console.print(
             f"[yellow]unresolved[/yellow] {item['activity']} ({item['quantity']}): "

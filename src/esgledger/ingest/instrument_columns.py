@@ -6,7 +6,8 @@ back to the grid with a finding. What can never be right is refused here, with i
 column: a ``vintage`` that is not a year or month, a ``retired`` or ``attributes_conveyed``
 that is not yes/no, a ``market`` that is not a two-letter country code, and a certificate id
 claimed twice — by two rows of the file, or by a row and an instrument already stored
-(criterion 2: an instrument is the only claim on its generation).
+(criterion 2: an instrument is the only claim on its generation; the write re-checks it
+against ``certificate_claims``) — or longer than that table's key allows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from collections.abc import Collection
 
 import polars as pl
 
-from esgledger.catalog.instruments import INSTRUMENTS, VINTAGE, certificate_ids
+from esgledger.catalog.instruments import (
+    CERTIFICATE_ID_MAX,
+    INSTRUMENTS,
+    VINTAGE,
+    certificate_ids,
+)
 from esgledger.ingest.checker import ROW, Checker, blank
 
 YES_NO = ("yes", "no", "true", "false", "y", "n", "1", "0")
@@ -65,6 +71,7 @@ def _check_claims(rows: pl.DataFrame, check: Checker, claimed: set[str]) -> None
         stored = [i for i in ids if i in claimed]
         earlier = [(i, first[i]) for i in ids if i in first]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
+        long = [i for i in ids if len(i) > CERTIFICATE_ID_MAX]
         for i in ids:
             first.setdefault(i, row)
         reasons = []
@@ -75,6 +82,8 @@ def _check_claims(rows: pl.DataFrame, check: Checker, claimed: set[str]) -> None
             reasons.append(f"already claimed by an earlier row of the file: {named}")
         if repeated:
             reasons.append(f"listed twice in the row: {', '.join(repeated[:_SHOWN])}")
+        if long:
+            reasons.append(f"longer than {CERTIFICATE_ID_MAX} characters: {long[0][:20]}…")
         if reasons:
             bad.append((row, "certificate id " + "; ".join(reasons)))
     if bad:

@@ -14,11 +14,18 @@ from sqlalchemy.orm import Session
 from esgledger.catalog.instruments import INSTRUMENTS, certificate_ids
 from esgledger.errors import ConcurrentChange, ImportRejected, InvalidInput
 from esgledger.ingest.activities import ALREADY_IMPORTED, KEY, validate_activities
-from esgledger.ingest.checker import with_row_numbers
+from esgledger.ingest.checker import ROW, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import activity_store
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.bulk import KeyTaken, Progress, insert_frame
+from esgledger.ledger.certificate_claims import (
+    Claim,
+    file_claims,
+    held_by,
+    record_claims,
+    refuse_held,
+)
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.limits import ATTRIBUTES_MAX, limit_of, refuse_too_long
@@ -109,8 +116,8 @@ def _validated(
         table,
         known_entities=known,
         existing_keys=None if replace else _both(existing, in_store),
-        # a replacing import voids stored rows: the run's own check (criterion 2) covers it
-        claimed_certificates=() if replace else claimed_certificates(session),
+        # a replacing import voids stored rows first: the write checks its ids after the voids
+        claimed_certificates=() if replace else claimed_certificates(session, table.frame),
     )
     if replace and in_store is not None and rows.join(in_store, on=KEY, how="inner").height:
         raise InvalidInput(
@@ -126,18 +133,14 @@ def _validated(
     return rows, existing
 
 
-def claimed_certificates(session: Session) -> set[str]:
-    """The certificate ids live instrument rows claim (GHG Protocol Scope 2 Guidance, ch. 7,
-    Table 7.1, criterion 2: no generation claimed twice): a new row claiming one is refused."""
-    stored = session.execute(
-        select(ActivityRecord.attributes).where(
-            live(), ActivityRecord.activity.in_(INSTRUMENTS), ActivityRecord.attributes.is_not(None)
-        )
-    )
-    claimed: set[str] = set()
-    for (attributes,) in stored:
-        claimed.update(certificate_ids(json.loads(attributes).get("certificate_ids")))
-    return claimed
+def claimed_certificates(session: Session, frame: pl.DataFrame) -> set[str]:
+    """The certificate ids of the file (its ``certificate_ids`` cells) that live instrument
+    rows, of the ledger or the activity store, claim already (GHG Protocol Scope 2 Guidance,
+    ch. 7, Table 7.1, criterion 2: no generation claimed twice): such a row is refused."""
+    if "certificate_ids" not in frame.columns:
+        return set()
+    cells = frame["certificate_ids"].drop_nulls().to_list()
+    return set(held_by(session, (i for cell in cells for i in certificate_ids(str(cell)))))
 
 
 def _both(*frames: pl.DataFrame | None) -> pl.DataFrame | None:
@@ -186,8 +189,10 @@ def _store(
         replaced = void_rows(session, ids, reason=reason, actor=actor)
         if replaced != len(ids):
             raise KeyTaken("activity_records", "rows voided meanwhile by another user")
+    claims = file_claims(rows)
+    refuse_held(session, table.source, claims)  # the ids held now, after the voids
     if written is not None:
-        return _to_store(session, table, rows, batch, actor=actor, written=written)
+        return _to_store(session, table, rows, batch, claims, actor=actor, written=written)
     out = rows.select(
         "entity_id",
         pl.col("start").dt.to_string("%Y-%m-%d"),
@@ -202,6 +207,13 @@ def _store(
         first = activity_store.claim_ids(session, out.height)
         out = out.with_columns(pl.int_range(first, first + out.height, dtype=pl.Int64).alias("id"))
     insert_frame(session, "activity_records", out, on_progress=on_progress)
+    if claims:
+        instrument_ids = session.scalars(
+            select(ActivityRecord.id)
+            .where(ActivityRecord.batch_id == batch.id, ActivityRecord.activity.in_(INSTRUMENTS))
+            .order_by(ActivityRecord.id)
+        ).all()
+        _claim(session, table.source, rows, list(instrument_ids), claims, batch.id)
     summary = _summary(rows)
     if replace is not None:
         summary["replaced"] = replaced
@@ -224,6 +236,7 @@ def _to_store(
     table: Table,
     rows: pl.DataFrame,
     batch: ImportBatch,
+    claims: list[Claim],
     *,
     actor: str,
     written: list[Path],
@@ -234,10 +247,39 @@ def _to_store(
     if in_store is not None and rows.join(in_store, on=KEY, how="inner").height:
         raise KeyTaken("activity_files", "rows with the same keys are now in the activity store")
     files = activity_store.write_files(session, rows, batch.id, written)
+    if claims:  # the store gives the rows ids from its first one on, in file order
+        first = min(f.first_id for f in files)
+        positions = rows.with_row_index("_at").filter(pl.col("activity").is_in(INSTRUMENTS))
+        ids = [first + int(at) for at in positions["_at"]]
+        _claim(session, table.source, rows, ids, claims, batch.id)
     summary = _summary(rows)
     summary["store_files"] = len(files)
     close_batch(session, batch, actor=actor, summary=summary)
     return {"batch_id": batch.id, **summary}
+
+
+def _claim(
+    session: Session,
+    source: str,
+    rows: pl.DataFrame,
+    instrument_ids: list[int],
+    claims: list[Claim],
+    batch_id: int,
+) -> None:
+    """Record ``claims`` with the activity ids their rows were stored under: the rows'
+    instrument rows in file order, given ``instrument_ids`` in the same order."""
+    file_rows = rows.filter(pl.col("activity").is_in(INSTRUMENTS))[ROW].to_list()
+    if len(file_rows) != len(instrument_ids):
+        raise RuntimeError("stored instrument rows do not match the file's")
+    row_ids = dict(zip(file_rows, instrument_ids, strict=True))
+    record_claims(
+        session,
+        source,
+        [
+            Claim(c.certificate_id, activity_id=row_ids[c.row or 0], batch_id=batch_id, row=c.row)
+            for c in claims
+        ],
+    )
 
 
 def _store_keys_of(session: Session, rows: pl.DataFrame) -> pl.DataFrame | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit, digests
+from esgledger.ledger.certificate_claims import reclaim, release
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord, ImportBatch, utcnow
 from esgledger.ledger.store_voids import refuse_store_rows
@@ -43,10 +44,13 @@ class Selection:
 
 
 def void_rows(session: Session, ids: Sequence[int], *, reason: str, actor: str) -> int:
-    """Void the live rows among ``ids`` in the caller's transaction; returns how many."""
-    return _update(
+    """Void the live rows among ``ids`` in the caller's transaction, giving back the
+    certificate ids they claim; returns how many."""
+    done = _update(
         session, ids, voided=False, voided_at=utcnow(), voided_by=actor, void_reason=reason
     )
+    release(session, ids)
+    return done
 
 
 def void_activities(
@@ -78,6 +82,7 @@ def unvoid_activities(
                 "un-void them one at a time (--id)"
             ) from None
         _all_changed(changed, ids)
+        reclaim(session, ids)  # refused while another live row claims one of their ids
         return _logged(session, "activities.unvoid", selection, ids, reason=reason, actor=actor)
 
 

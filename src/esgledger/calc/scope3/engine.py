@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,7 +115,7 @@ def scope3_parts(
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
-    keyed = rows.with_columns(_method_key())
+    keyed = rows.with_columns(_method_key(rows))
     # a line keeps its first row ids only; a group no method computes gets all of them below
     groups = keyed.group_by(GROUP_KEY, maintain_order=True).agg(
         pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id").head(LINE_ROW_IDS)
@@ -129,8 +130,9 @@ def scope3_parts(
     bad: list[Bad] = []
     bad_keys: list[tuple[str, str, str, str]] = []
     # sites in the same regions share every factor: resolved once per (activity, unit,
-    # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335)
-    resolved: dict[tuple[str, str, str, tuple[Region, ...]], _Resolved] = {}
+    # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335),
+    # nor once per chunk of the same run
+    resolved = _resolved_of(library, options)
     for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
         if activity == SOLD:
             continue  # one sale feeds two categories: product_lines below
@@ -157,6 +159,25 @@ def scope3_parts(
 
 
 _Resolved = tuple[int | None, list[tuple[Method, "_Computed"]], list[str]]
+_ResolvedKey = tuple[str, str, str, tuple[Region, ...]]
+_Cache = dict[_ResolvedKey, _Resolved]
+_RESOLVED: weakref.WeakKeyDictionary[FactorLibrary, tuple[RunOptions, _Cache]]
+_RESOLVED = weakref.WeakKeyDictionary()
+
+
+def _resolved_of(library: FactorLibrary, options: RunOptions) -> _Cache:
+    """The row groups' resolutions of one run, shared by its chunks: a run over chunks of
+    entities calls :func:`scope3_parts` once per chunk with the same library and options, and
+    resolving every key again per chunk cost more than the chunk's rows (15 chunks × 335
+    NAICS codes). Kept while the library lives, for the options object last seen with it: the
+    same library and options resolve every key the same way."""
+    held = _RESOLVED.get(library)
+    if held is None or held[0] is not options:
+        held = (options, {})
+        _RESOLVED[library] = held
+    return held[1]
+
+
 GROUP_KEY = ["entity_id", "activity", "unit", "method_key"]
 LINE_ROW_IDS = 20  # row ids a stored line names (``esg calc explain`` shows them)
 
@@ -287,7 +308,7 @@ def _line(
     }
 
 
-def _method_key() -> pl.Expr:
+def _method_key(rows: pl.DataFrame) -> pl.Expr:
     """The attributes methods read, as one JSON text per row (others left out), in one pass.
 
     The stored attributes are a flat JSON object (``ingest.activities``; other writers may
@@ -296,12 +317,19 @@ def _method_key() -> pl.Expr:
     regular-expression pass costs about
     a fifth of decoding every row's JSON (a purchase-order number makes each text distinct).
     Only a key opens with ``{`` or ``,`` and an unescaped quote: text inside a string value
-    (or a key) cannot match, its quotes being escaped there."""
+    (or a key) cannot match, its quotes being escaped there.
+
+    A name no row's text holds at all (a plain substring search, several times cheaper than
+    the expression) is ``null`` in every key without a pass: purchase lines name a NAICS code,
+    not a vehicle or a waste treatment, and the key is the same text either way."""
     text = pl.col("attributes").fill_null("")
+    held = rows.select(
+        *(text.str.contains(f'"{n}"', literal=True).any().alias(n) for n in METHOD_ATTRIBUTES)
+    ).row(0)
     pieces: list[pl.Expr | str] = []
-    for i, name in enumerate(METHOD_ATTRIBUTES):
+    for i, (name, present) in enumerate(zip(METHOD_ATTRIBUTES, held, strict=True)):
         value = text.str.extract(rf'[{{,]\s*"{name}"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}}\s]+)', 1)
-        pieces += ["," * (i > 0) + f'"{name}":', value.fill_null("null")]
+        pieces += ["," * (i > 0) + f'"{name}":', value.fill_null("null") if present else "null"]
     return pl.concat_str([pl.lit("{"), *map(_literal, pieces), pl.lit("}")]).alias("method_key")
 
 
