@@ -130,7 +130,7 @@ def materiality_chapter(
             shown=shown,
             topics=topics,
             svg=with_alt(
-                svg_of(charts.materiality_chart, shown),
+                svg_of(charts.materiality_chart, shown, lang=lang),
                 alt
                 % {
                     "count": len(topics),
@@ -191,7 +191,7 @@ def risk_chapter(session: Session, year: int, lang: str = "en") -> dict[str, Any
     point = translate("%(code)s likelihood %(likelihood)s, impact %(impact)s", lang)
     heat = (
         with_alt(
-            svg_of(lambda path: risk.heatmap(session, path)),
+            svg_of(lambda path: risk.heatmap(session, path, lang=lang)),
             translate("Risk heat map, likelihood by impact: %(risks)s.", lang)
             % {
                 "risks": translate("; ", lang).join(
