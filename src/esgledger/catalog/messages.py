@@ -17,7 +17,7 @@ from importlib import resources
 from babel.messages.pofile import read_po
 
 from esgledger.catalog.translations import LANGS
-from esgledger.errors import InvalidInput
+from esgledger.errors import EsgError, InvalidInput
 
 PO_FILE = "messages.zh.po"
 
@@ -46,6 +46,16 @@ def translate(message: str, lang: str) -> str:
     if found is None:
         raise InvalidInput(f"no Chinese for the message {message!r} (catalog/data/i18n/{PO_FILE})")
     return found
+
+
+def in_words(error: EsgError, lang: str) -> str:
+    """A service's refusal in ``lang``: its named message (:func:`esgledger.errors.worded`)
+    from the catalog, the values as given and the words translated; an error that names no
+    message says its own English line."""
+    if not error.message_id:
+        return str(error)
+    words = {key: translate(word, lang) for key, word in error.words.items()}
+    return translate(error.message_id, lang) % {**error.values, **words}
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.messages import N_, in_words, translate
 from esgledger.errors import EsgError, ImportRejected
 
 CLI = "`esg "
@@ -31,10 +31,7 @@ def for_pages(message: str) -> str:
 def page_error(error: EsgError, lang: str) -> str:
     """A service's refusal as a page prints it: in ``lang`` where the error names its message
     (:func:`esgledger.errors.worded`), else its English line without CLI hints."""
-    if not error.message_id:
-        return for_pages(str(error))
-    words = {key: translate(word, lang) for key, word in error.words.items()}
-    return for_pages(translate(error.message_id, lang) % {**error.values, **words})
+    return for_pages(in_words(error, lang))
 
 
 def refused_workbook(error: ImportRejected, lang: str, shown: int) -> str:
