@@ -10,9 +10,10 @@ silently; ``tests/catalog/test_messages.py`` keeps the file complete and in sync
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from babel.messages.pofile import read_po
 
@@ -54,8 +55,16 @@ def in_words(error: EsgError, lang: str) -> str:
     message says its own English line."""
     if not error.message_id:
         return str(error)
-    words = {key: translate(word, lang) for key, word in error.words.items()}
-    return translate(error.message_id, lang) % {**error.values, **words}
+    return message_in(error.message_id, error.values, error.words, lang)
+
+
+def message_in(
+    message_id: str, values: Mapping[str, Any], words: Mapping[str, str], lang: str
+) -> str:
+    """A named message in ``lang``: ``values`` as given, ``words`` (catalog messages)
+    translated."""
+    translated = {key: translate(word, lang) for key, word in words.items()}
+    return translate(message_id, lang) % {**values, **translated}
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:
