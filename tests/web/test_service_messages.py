@@ -50,6 +50,9 @@ def test_a_refused_workbook_is_summed_up_in_chinese(web: TestClient, org: Databa
     assert answer.status_code == 422
     assert "olga.xlsx：已拒绝，共 2 个问题，未存储任何数据" in answer.text
     assert "第 2 行" in answer.text and "refused" not in answer.text
+    # the cells' own reasons too (#19: the file checks name their messages)
+    assert "&#39;lots&#39; 不是数字" in answer.text and "数值为负数" in answer.text
+    assert "is not a number" not in answer.text and "is negative" not in answer.text
 
 
 def test_a_refused_workbooks_row_reasons_are_chinese(web: TestClient, org: Database) -> None:
