@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -142,11 +142,23 @@ def storage_failure(exc: OSError, what: str) -> StorageFailure | None:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One reason a row (or the whole file) was refused."""
+    """One reason a row (or the whole file) was refused.
+
+    ``reason`` is the English the CLI prints; a reason may also name its message (as
+    :func:`worded` does for an error), so a page words the row in its reader's language.
+    """
 
     row: int | None  # 1-based data row number as a spreadsheet shows it; None for file-level
     column: str | None
     reason: str
+    message_id: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    words: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def of(cls, row: int | None, column: str | None, error: EsgError) -> Problem:
+        """A row refused for ``error``: its English line, and its message where it names one."""
+        return cls(row, column, str(error), error.message_id, error.values, error.words)
 
     def format(self, source: str) -> str:
         where = printable(source)

@@ -91,9 +91,9 @@ def test_the_materiality_panel_is_redrawn_only_after_a_materiality_write(
     drawn: list[int] = []
     real = views.materiality_view
 
-    def counted(session: Any, a: Any) -> dict[str, Any]:
+    def counted(session: Any, a: Any, lang: str = "en") -> dict[str, Any]:
         drawn.append(a.id)
-        return real(session, a)
+        return real(session, a, lang)
 
     monkeypatch.setattr(views, "materiality_view", counted)
     make_user(db, "mia", "esg_manager")

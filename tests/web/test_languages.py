@@ -241,7 +241,10 @@ def test_the_supplier_questionnaire_is_in_chinese(
 TRANSLATED = ("/", "/requests", "/requests/overdue", "/reports", "/risks", "/risks?closed=1",
               "/targets", "/audit", "/kpis", "/findings", "/materiality", "/review", "/emissions",
               "/requests/issue", "/upload", "/registers/whistleblowing", "/suppliers", "/suppliers/tiers",
-              "/suppliers/findings", "/suppliers/smelters", "/suppliers/audits")  # fmt: skip
+              "/suppliers/findings", "/suppliers/smelters", "/suppliers/audits", "/registers",
+              "/registers/complaints", "/registers/vulnerabilities", "/registers/board",
+              "/registers/training", "/registers/certifications", "/registers/assurance",
+              "/registers/giving")  # fmt: skip
 
 
 @pytest.mark.parametrize("path", TRANSLATED)

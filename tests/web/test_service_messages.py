@@ -50,3 +50,29 @@ def test_a_refused_workbook_is_summed_up_in_chinese(web: TestClient, org: Databa
     assert answer.status_code == 422
     assert "olga.xlsx：已拒绝，共 2 个问题，未存储任何数据" in answer.text
     assert "第 2 行" in answer.text and "refused" not in answer.text
+    # the cells' own reasons too (#19: the file checks name their messages)
+    assert "&#39;lots&#39; 不是数字" in answer.text and "数值为负数" in answer.text
+    assert "is not a number" not in answer.text and "is negative" not in answer.text
+
+
+def test_a_refused_workbooks_row_reasons_are_chinese(web: TestClient, org: Database) -> None:
+    """The rows' own reasons too: a request moved on, or changed since the template."""
+    hq, sz1 = issue(org, ["packaging.plastics"], ["HQ", "SZ1"])
+    token = login(web, org, "olga")
+    web.headers.update(ZH)
+    template = web.get(f"/template?year={YEAR}")
+    assert (
+        post(web, f"/requests/{hq}/enter", token, version=1, value="7", unit="t").status_code == 303
+    )
+    assert (
+        post(web, f"/requests/{sz1}/enter", token, version=1, value="7", unit="t").status_code
+        == 303
+    )
+    assert post(web, f"/requests/{sz1}/submit", token, version=2).status_code == 303
+    answer = web.post("/upload", data={"csrf_token": token},
+                      files={"file": ("olga.xlsx", _fill(template.content, {"HQ": 5, "SZ1": 6}),
+                                      "application/octet-stream")})  # fmt: skip
+    assert answer.status_code == 422
+    assert f"无法填写数据请求 {sz1}：当前状态为已提交" in answer.text
+    assert f"数据请求 {hq} 在此模板生成后已被 olga 修改" in answer.text
+    assert "cannot enter" not in answer.text and "was changed by" not in answer.text

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esgledger.assess.scoring import RULES, TIER_RULE, WEIGHTINGS
+from esgledger.catalog.messages import N_
 from esgledger.catalog.topics import topic_library
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit
@@ -28,10 +29,10 @@ from esgledger.ledger.assess_models import (
 MODES = ("double", "single")
 AXES = {"double": ("impact", "financial"), "single": ("stakeholder", "business")}
 AXIS_TITLES = {
-    "impact": "Importance to economy, society and environment (impact materiality)",
-    "financial": "Importance to corporate finance (financial materiality)",
-    "stakeholder": "Significance to stakeholders",
-    "business": "Significance to the company",
+    "impact": N_("Importance to economy, society and environment (impact materiality)"),
+    "financial": N_("Importance to corporate finance (financial materiality)"),
+    "stakeholder": N_("Significance to stakeholders"),
+    "business": N_("Significance to the company"),
 }
 # The materiality survey's groups (SYSTEM.md §8.2-8.3): seven external groups rate the first
 # axis, a panel of executives and department heads the second.

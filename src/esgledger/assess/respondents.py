@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.assess.materiality import get_group, groups_of, require_open, topics_of
-from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ingest.checker import Checker, blank, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import audit
@@ -215,7 +216,8 @@ def invitation(session: Session, token: str) -> Invitation:
         .where(Respondent.token_hash == token_hash(token))
     ).first()
     if not token.strip() or row is None:
-        raise NotFound("unknown survey link: it was not issued, or a newer one replaced it")
+        message = N_("unknown survey link: it was not issued, or a newer one replaced it")
+        raise worded(NotFound(message), message, {})
     respondent, group, a = row
     return Invitation(
         respondent=respondent.name,

@@ -309,13 +309,20 @@ def history(session: Session, code: str) -> list[dict[str, Any]]:
     ]
 
 
-def heatmap(session: Session, path: str | Path, *, today: dt.date | None = None) -> Path:
-    """The register's heat map with the workspace's scoring matrix, written to ``path``."""
+def heatmap(
+    session: Session, path: str | Path, *, today: dt.date | None = None, lang: str = "en"
+) -> Path:
+    """The register's heat map with the workspace's scoring matrix, written to ``path``, its
+    words in ``lang``."""
     from esgledger.assess.charts import risk_heatmap
 
     matrix = get_matrix(session)
     rows = list_risks(session, today=today)
     placed = [{**r, "impact": min(5, max(1, round(r["impact"])))} for r in rows]
     return risk_heatmap(
-        placed, lambda li, im: matrix.level(li * im), path, impact_rule=matrix.impact_rule
+        placed,
+        lambda li, im: matrix.level(li * im),
+        path,
+        impact_rule=matrix.impact_rule,
+        lang=lang,
     )

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from esgledger.assess.materiality import require_open, topics_of
 from esgledger.assess.respondents import token_hash
 from esgledger.assess.scoring import HORIZONS, financial_score, impact_score
-from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import audit
@@ -426,12 +427,14 @@ def _checked(
     # FOR UPDATE: two submissions with one token queue, and the second sees the first
     respondent = session.scalar(stmt.with_for_update() if lock else stmt)
     if respondent is None:
-        raise NotFound("unknown token: it was not issued, or a newer one replaced it")
+        message = N_("unknown token: it was not issued, or a newer one replaced it")
+        raise worded(NotFound(message), message, {})
     a = session.get(MaterialityAssessment, respondent.assessment_id)
     assert a is not None
     require_open(a)
     if respondent.responded_at is not None:
-        raise Conflict("token already used: a questionnaire is accepted once")
+        message = N_("token already used: a questionnaire is accepted once")
+        raise worded(Conflict(message), message, {})
     frame = table.frame.drop([c for c in ("respondent", "token") if c in table.frame.columns])
     frame = frame.with_columns(pl.lit(token).alias("token"))
     rows = validate_responses(session, a, Table(frame, table.source, table.sha256))

@@ -10,14 +10,15 @@ silently; ``tests/catalog/test_messages.py`` keeps the file complete and in sync
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from babel.messages.pofile import read_po
 
 from esgledger.catalog.translations import LANGS
-from esgledger.errors import InvalidInput
+from esgledger.errors import EsgError, InvalidInput
 
 PO_FILE = "messages.zh.po"
 
@@ -46,6 +47,24 @@ def translate(message: str, lang: str) -> str:
     if found is None:
         raise InvalidInput(f"no Chinese for the message {message!r} (catalog/data/i18n/{PO_FILE})")
     return found
+
+
+def in_words(error: EsgError, lang: str) -> str:
+    """A service's refusal in ``lang``: its named message (:func:`esgledger.errors.worded`)
+    from the catalog, the values as given and the words translated; an error that names no
+    message says its own English line."""
+    if not error.message_id:
+        return str(error)
+    return message_in(error.message_id, error.values, error.words, lang)
+
+
+def message_in(
+    message_id: str, values: Mapping[str, Any], words: Mapping[str, str], lang: str
+) -> str:
+    """A named message in ``lang``: ``values`` as given, ``words`` (catalog messages)
+    translated."""
+    translated = {key: translate(word, lang) for key, word in words.items()}
+    return translate(message_id, lang) % {**values, **translated}
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:

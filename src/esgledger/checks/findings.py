@@ -37,13 +37,24 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
     acknowledged: dict[str, Any] | None = None
     key: str = ""
+    # The explanation's catalog message (#19), so a page words it in its reader's language:
+    # ``values`` as given, ``words`` catalog messages and ``names`` catalog entries (kind, key)
+    # in the page's language.
+    # Not part of ``esg check --json``, which keeps the English ``explanation``.
+    message_id: str = field(default="", compare=False)
+    values: dict[str, Any] = field(default_factory=dict, compare=False)
+    words: dict[str, str] = field(default_factory=dict, compare=False)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not self.key:
             self.key = finding_key(self.rule, self.metrics, self.entity, self.year, self.dims)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        for kept_apart in MESSAGE_FIELDS:
+            del out[kept_apart]
+        return out
 
     @property
     def sort_key(self) -> tuple[int, str, int, str, str]:
@@ -54,6 +65,9 @@ class Finding:
             ",".join(self.metrics),
             self.key,
         )
+
+
+MESSAGE_FIELDS = ("message_id", "values", "words", "names")
 
 
 def finding_key(

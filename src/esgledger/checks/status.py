@@ -17,11 +17,13 @@ from __future__ import annotations
 from esgledger.catalog import metrics
 from esgledger.catalog.checks import check_rules
 from esgledger.catalog.formulas import formula_inputs
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import WARNING, Finding, number, plain
 from esgledger.kpi.figures import parse_dims
 
 STATUS_TEXT = {"not_disclosed": "/", "missing": "-"}
+STATUS_WORDS = {"not_disclosed": N_("not disclosed"), "missing": N_("missing")}
 
 
 def restated(ctx: CheckContext) -> list[Finding]:
@@ -82,6 +84,9 @@ def preliminary(ctx: CheckContext) -> list[Finding]:
                     f"{metric.name} ({number(fig.value, metric.precision)} {fig.unit}) is a "
                     "preliminary estimate."
                 ),
+                message_id=N_("%(metric)s (%(value)s %(unit)s) is a preliminary estimate."),
+                values={"value": number(fig.value, metric.precision), "unit": fig.unit},
+                names={"metric": ("metric", metric_id)},
                 fix=(
                     "Replace it with the final value before publication (a restatement with "
                     "the reason), or label it as an estimate in the report."
@@ -112,6 +117,13 @@ def missing(ctx: CheckContext) -> list[Finding]:
                     f"({v.status.replace('_', ' ')}): the report would show a label without a "
                     "value."
                 ),
+                message_id=N_(
+                    "%(metric)s is stored for %(year)s as “%(label)s” (%(status)s): the report "
+                    "would show a label without a value."
+                ),
+                values={"year": ctx.year, "label": STATUS_TEXT[v.status]},
+                words={"status": STATUS_WORDS[v.status]},
+                names={"metric": ("metric", metric.id)},
                 fix=(
                     "Enter the value, or mark the row not applicable (n.a.) and give the "
                     "omission reason in the content index."

@@ -20,7 +20,7 @@ from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_, translate
 from esgledger.catalog.translations import has_text, text
 from esgledger.disclose import headings, labels
-from esgledger.disclose.charts import with_alt
+from esgledger.disclose.charts import stable_ids, with_alt
 from esgledger.disclose.edition_env import edition_environment
 from esgledger.disclose.locale_format import table_number
 from esgledger.disclose.material_topics import changes_since, managed_topics, material_rows
@@ -130,7 +130,7 @@ def materiality_chapter(
             shown=shown,
             topics=topics,
             svg=with_alt(
-                svg_of(charts.materiality_chart, shown),
+                stable_ids(svg_of(charts.materiality_chart, shown, lang=lang), "matrix"),
                 alt
                 % {
                     "count": len(topics),
@@ -191,7 +191,7 @@ def risk_chapter(session: Session, year: int, lang: str = "en") -> dict[str, Any
     point = translate("%(code)s likelihood %(likelihood)s, impact %(impact)s", lang)
     heat = (
         with_alt(
-            svg_of(lambda path: risk.heatmap(session, path)),
+            stable_ids(svg_of(lambda path: risk.heatmap(session, path, lang=lang)), "heatmap"),
             translate("Risk heat map, likelihood by impact: %(risks)s.", lang)
             % {
                 "risks": translate("; ", lang).join(

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from esgledger.auth.permissions import PermissionDenied
 from esgledger.auth.sessions import TooManyAttempts
+from esgledger.catalog.messages import in_words
 from esgledger.errors import (
     ConcurrentChange,
     Conflict,
@@ -37,6 +38,7 @@ from esgledger.errors import (
     NotFound,
     StorageFailure,
 )
+from esgledger.http_shared.accept_language import HTML_LANG, from_accept_language
 from esgledger.ledger.known_failures import known_failure
 from esgledger.settings import get_settings
 
@@ -129,20 +131,22 @@ def log_failure(exc: EsgError, path: str) -> None:
         log.error("storage failure on %s: %s", path, one_line(exc))
 
 
-def esg_problem(exc: EsgError) -> JSONResponse:
+def esg_problem(exc: EsgError, lang: str = "en") -> JSONResponse:
+    """The problem document of a domain error; its ``detail`` in ``lang`` where the error
+    names its message (:func:`esgledger.errors.worded`), with ``Content-Language`` saying so."""
     kind = kind_of(exc)
     extra: dict[str, Any] = {}
+    headers = headers_of(exc)
+    detail = one_line(exc)
+    if lang != "en" and exc.message_id:
+        detail = " ".join(in_words(exc, lang).split("\n"))
+        headers["Content-Language"] = HTML_LANG[lang]
     if isinstance(exc, ImportRejected):
         extra["problems"] = [
             {"row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems
         ]
     return problem(
-        kind.status,
-        one_line(exc),
-        slug=kind.slug,
-        title=kind.title,
-        headers=headers_of(exc) or None,
-        **extra,
+        kind.status, detail, slug=kind.slug, title=kind.title, headers=headers or None, **extra
     )
 
 
@@ -157,10 +161,15 @@ def one_line(exc: EsgError) -> str:
     return " ".join(str(exc).split("\n"))
 
 
+def asked_language(request: Request) -> str:
+    """The language an API client asks its errors in (``Accept-Language``), else English."""
+    return from_accept_language(request.headers.get("accept-language")) or "en"
+
+
 async def _on_esg_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, EsgError)
     log_failure(exc, request.url.path)
-    return esg_problem(exc)
+    return esg_problem(exc, asked_language(request))
 
 
 async def on_http_error(_request: Request, exc: Exception) -> JSONResponse:

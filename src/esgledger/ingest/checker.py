@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
 
 ROW = "__row"  # the spreadsheet row number: the header is row 1, the first data row is row 2
@@ -15,6 +18,16 @@ MAX_NUMBER = 1e21
 DAY = r"(\d{4}-\d{2}-\d{2})"
 MIDNIGHT = r"(?:[ T]00:00(?::00(?:\.0+)?)?)?"
 TIME_OF_DAY = r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reason's catalog message (#19), so a page words a refused row in its reader's
+    language: the message id (an expression where a check has several) and its values, each
+    an expression over the bad rows."""
+
+    id: str | pl.Expr
+    values: dict[str, pl.Expr] = field(default_factory=dict)
 
 
 def refuse(source: str, reason: str) -> ImportRejected:
@@ -42,8 +55,16 @@ class Checker:
             )
         return not missing
 
-    def flag(self, frame: pl.DataFrame, bad: pl.Expr, column: str, reason: str | pl.Expr) -> None:
-        """Record ``reason`` for every row where ``bad`` is true (null counts as fine).
+    def flag(
+        self,
+        frame: pl.DataFrame,
+        bad: pl.Expr,
+        column: str,
+        reason: str | pl.Expr,
+        message: Message | None = None,
+    ) -> None:
+        """Record ``reason`` for every row where ``bad`` is true (null counts as fine), with
+        its ``message`` where the check names one.
 
         ``reason`` is evaluated on the bad rows only: window expressions belong in a column
         computed beforehand.
@@ -55,9 +76,20 @@ class Checker:
         if not hits.height:
             return
         self.total += hits.height
-        shown = hits.sort(ROW).head(KEEP).select(ROW, reason_expr.alias("reason"))
-        for row, text in shown.iter_rows():
-            self.problems.append(Problem(int(row), column, str(text)))
+        named = message or Message("")
+        ident = pl.lit(named.id) if isinstance(named.id, str) else named.id
+        values = [v.cast(pl.String).alias(f"_v{i}") for i, v in enumerate(named.values.values())]
+        shown = (
+            hits.sort(ROW)
+            .head(KEEP)
+            .select(ROW, reason_expr.alias("reason"), ident.alias("_message"), *values)
+        )
+        keys = list(named.values)
+        for row, text, ident_text, *given in shown.iter_rows():
+            named_values = dict(zip(keys, given, strict=True))
+            self.problems.append(
+                Problem(int(row), column, str(text), str(ident_text), named_values)
+            )
 
     def raise_if_any(self) -> None:
         if self.total:
@@ -96,6 +128,18 @@ def parse_number(column: str) -> pl.Expr:
     cleaned = pl.when(grouped).then(text.str.replace_all(",", "", literal=True)).otherwise(text)
     number = cleaned.cast(pl.Float64, strict=False)
     return pl.when(number.is_finite() & (number.abs() <= MAX_NUMBER)).then(number)
+
+
+def number_message(column: str) -> Message:
+    """:func:`number_problem`'s reason as its catalog message."""
+    text = pl.col(column).str.strip_chars()
+    number = text.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
+    ident = (
+        pl.when(number.is_finite() & (number.abs() > MAX_NUMBER))
+        .then(pl.lit(N_("%(cell)r is beyond the largest accepted number (%(max)s)")))
+        .otherwise(pl.lit(N_("%(cell)r is not a number")))
+    )
+    return Message(ident, {"cell": text, "max": pl.lit(f"{MAX_NUMBER:g}")})
 
 
 def number_problem(column: str) -> pl.Expr:

@@ -7,11 +7,14 @@ from collections.abc import Collection, Sequence
 import polars as pl
 
 from esgledger.catalog import dimensions, metrics
+from esgledger.catalog.messages import N_
 from esgledger.errors import InvalidInput
 from esgledger.ingest.checker import (
     ROW,
     Checker,
+    Message,
     blank,
+    number_message,
     number_problem,
     parse_number,
     with_row_numbers,
@@ -125,18 +128,21 @@ def validate_kpis(
         ~pl.col("entity").is_in(known),
         "entity",
         pl.format("unknown entity '{}'; import it with `esg import entities`", pl.col("entity")),
+        Message(N_("unknown entity %(entity)r"), {"entity": pl.col("entity")}),
     )
     check.flag(
         frame,
         pl.col("_year").is_null() | (pl.col("_year") < 1900) | (pl.col("_year") > 2100),
         "year",
         pl.format("'{}' is not a year", pl.col("year")),
+        Message(N_("%(cell)r is not a year"), {"cell": pl.col("year")}),
     )
     check.flag(
         frame,
         pl.col("_kind").is_null(),
         "metric",
         pl.format("unknown metric '{}'; `esg metrics list` lists them", pl.col("metric")),
+        Message(N_("unknown metric %(metric)r"), {"metric": pl.col("metric")}),
     )
     check.flag(
         frame,
@@ -150,13 +156,17 @@ def validate_kpis(
         reported & pl.col("_value").is_null(),
         "value",
         number_problem("value"),
+        number_message("value"),
     )
-    check.flag(frame, reported & (pl.col("_value") < 0), "value", "value is negative")
+    negative = N_("value is negative")
+    check.flag(frame, reported & (pl.col("_value") < 0), "value", negative, Message(negative))
+    not_reported = N_("a value given with a status other than reported")
     check.flag(
         frame,
         ~reported & pl.col("_value").is_not_null(),
         "value",
-        "a value given with a status other than reported",
+        not_reported,
+        Message(not_reported),
     )
     check.flag(
         frame,
@@ -182,6 +192,7 @@ def validate_kpis(
         pl.col(ROW) != pl.col("_first"),
         "metric",
         pl.format("duplicate of row {}", pl.col("_first")),
+        Message(N_("duplicate of row %(row)s"), {"row": pl.col("_first")}),
     )
     check.raise_if_any()
     return frame.select(

@@ -25,7 +25,8 @@ from esgledger.assess.respondents import token_hash
 from esgledger.auth.passwords import dummy_hash, hash_password, verify_password
 from esgledger.auth.permissions import PermissionDenied, Principal, require
 from esgledger.auth.sessions import check_attempts, count_failure, forget_failures
-from esgledger.errors import ConcurrentChange, Conflict, InvalidInput, NotFound
+from esgledger.catalog.messages import N_
+from esgledger.errors import ConcurrentChange, Conflict, InvalidInput, NotFound, worded
 from esgledger.ledger import audit, digests
 from esgledger.ledger.models import Entity, utcnow
 from esgledger.ledger.register_models import WhistleCase, WhistleLink, WhistleMessage
@@ -68,16 +69,26 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on
 def _choice(value: str, choices: tuple[str, ...], what: str) -> str:
     value = value.strip().lower()
     if value not in choices:
-        raise InvalidInput(f"{what} {value!r} is not one of {', '.join(choices)}")
+        raise worded(
+            InvalidInput(f"{what} {value!r} is not one of {', '.join(choices)}"),
+            N_("%(what)s %(value)r is not one of %(choices)s"),
+            {"value": value, "choices": ", ".join(choices)},
+            {"what": what},
+        )
     return value
 
 
 def _text(value: str, what: str, *, required: bool = True) -> str:
     value = value.strip()
     if required and not value:
-        raise InvalidInput(f"{what} is empty")
+        raise worded(InvalidInput(f"{what} is empty"), N_("%(what)s is empty"), {}, {"what": what})
     if len(value) > MAX_TEXT:
-        raise InvalidInput(f"{what} is longer than {MAX_TEXT} characters")
+        raise worded(
+            InvalidInput(f"{what} is longer than {MAX_TEXT} characters"),
+            N_("%(what)s is longer than %(max)s characters"),
+            {"max": MAX_TEXT},
+            {"what": what},
+        )
     return value
 
 
@@ -90,7 +101,7 @@ def issue_links(
 ) -> list[str]:
     """``count`` new one-time intake tokens for ``entity``; returned once, hashes kept."""
     require(user, "cases.handle")
-    channel = _choice(channel, CHANNELS, "channel")
+    channel = _choice(channel, CHANNELS, N_("channel"))
     if session.get(Entity, entity) is None:
         raise NotFound(f"unknown entity {entity!r}; `esg entities list` lists them")
     if not 1 <= count <= 1000:
@@ -120,11 +131,13 @@ def open_link(session: Session, token: str) -> WhistleLink:
     """The unused intake link behind ``token``; NotFound for an unknown or used one."""
     link = session.scalar(select(WhistleLink).where(WhistleLink.token_hash == token_hash(token)))
     if not token.strip() or link is None:
-        raise NotFound("unknown reporting link: it was not issued, or was mistyped")
+        message = N_("unknown reporting link: it was not issued, or was mistyped")
+        raise worded(NotFound(message), message, {})
     if link.used_at is not None:
-        raise Conflict(
+        message = N_(
             "this reporting link was used already; follow your report up with its case code"
         )
+        raise worded(Conflict(message), message, {})
     return link
 
 
@@ -152,8 +165,8 @@ def _new_case(
         ref=_new_code(session),
         entity_id=entity,
         channel=channel,
-        case_type=_choice(case_type, CASE_TYPES, "type"),
-        description=_text(description, "the report"),
+        case_type=_choice(case_type, CASE_TYPES, N_("type")),
+        description=_text(description, N_("the report")),
         passphrase_hash=hash_password(passphrase),
         received_at=now,
         state=CASES.initial,
@@ -203,7 +216,7 @@ def record_case(
     case, receipt = _new_case(
         session,
         entity=entity,
-        channel=_choice(channel, CHANNELS, "channel"),
+        channel=_choice(channel, CHANNELS, N_("channel")),
         case_type=case_type,
         description=description,
     )
@@ -248,7 +261,8 @@ def follow_up(session: Session, code: str, passphrase: str, *, client: str) -> W
             subject=f"{REGISTER}:{code.strip().upper()[:32]}",
             payload={"client": client[:100]},
         )
-        raise WrongPassphrase("the case code or the passphrase is wrong")
+        message = N_("the case code or the passphrase is wrong")
+        raise worded(WrongPassphrase(message), message, {})
     forget_failures(session, key)
     return case
 
@@ -266,7 +280,7 @@ def record_throttled(session: Session, code: str, *, client: str, retry_after: i
 
 def add_message(session: Session, case: WhistleCase, *, author: str, body: str) -> None:
     """A message on the case, from the reporter or from compliance (audited without text)."""
-    session.add(WhistleMessage(case_id=case.id, author=author, body=_text(body, "the message")))
+    session.add(WhistleMessage(case_id=case.id, author=author, body=_text(body, N_("the message"))))
     session.flush()
     audit.record(
         session,
@@ -312,7 +326,11 @@ def get_case(session: Session, user: Principal, code: str) -> WhistleCase:
     require(user, "cases.read")
     case = session.scalar(select(WhistleCase).where(WhistleCase.ref == code.strip().upper()))
     if case is None:
-        raise NotFound(f"{REGISTER}: no case {code!r}")
+        raise worded(
+            NotFound(f"{REGISTER}: no case {code!r}"),
+            N_("whistleblowing: no case %(code)r"),
+            {"code": code},
+        )
     return case
 
 
@@ -342,19 +360,19 @@ def _apply(session: Session, case: WhistleCase, step: Step) -> None:
     if step.target == "investigating":
         case.investigator = _investigator(session, step.investigator)
     if step.outcome:
-        case.outcome = _choice(step.outcome, OUTCOMES, "outcome")
+        case.outcome = _choice(step.outcome, OUTCOMES, N_("outcome"))
     if step.target == "corrective_action":
         if case.outcome != "substantiated":
             raise InvalidInput("corrective action follows a substantiated outcome; give --outcome")
-        case.corrective_action = _text(step.corrective_action, "the corrective action")
+        case.corrective_action = _text(step.corrective_action, N_("the corrective action"))
     if step.target == "closed":
         if case.state in ("investigating", "corrective_action") and not case.outcome:
             raise InvalidInput("an investigated case closes with an outcome; give --outcome")
         if case.state in ("received", "triaged"):
-            _text(step.note, "the reason for closing without investigation")
+            _text(step.note, N_("the reason for closing without investigation"))
         case.closed_at = utcnow()
     if step.target == "followed_up":
-        case.retaliation_note = _text(step.note, "the non-retaliation follow-up note")
+        case.retaliation_note = _text(step.note, N_("the non-retaliation follow-up note"))
 
 
 def advance(

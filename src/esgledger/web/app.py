@@ -25,7 +25,9 @@ from esgledger.http_shared.refusals import record_denied
 from esgledger.ledger.known_failures import known_failure
 from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
+from esgledger.web.language import chosen
 from esgledger.web.last_resort import LastResort
+from esgledger.web.page_messages import page_error
 from esgledger.web.pages import PAGE_ROUTERS, api_docs
 from esgledger.web.pages.login import login_keeping_form
 from esgledger.web.templating import render
@@ -44,13 +46,14 @@ async def _on_esg_error(request: Request, exc: Exception) -> Response:
         await record_denied(request, exc)
     http_errors.log_failure(exc, request.url.path)
     if _is_api(request):
-        return http_errors.esg_problem(exc)
+        return http_errors.esg_problem(exc, http_errors.asked_language(request))
     if isinstance(exc, LoginRequired):
         if request.method == "POST":  # a form typed before the session ended: keep it
             return await login_keeping_form(request, str(exc))
         return RedirectResponse(login_url(request), status_code=303)
     kind = http_errors.kind_of(exc)
-    context = {"message": str(exc), "status": kind.status, "title": kind.title}
+    message = page_error(exc, chosen(request))  # in the page's language where it is worded
+    context = {"message": message, "status": kind.status, "title": kind.title}
     page = render(request, "error.html", context, status=kind.status)
     page.headers.update(http_errors.headers_of(exc))
     return page

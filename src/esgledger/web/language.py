@@ -19,47 +19,18 @@ from fastapi import Request
 
 from esgledger.catalog.messages import translate
 from esgledger.catalog.translations import LANGS
+from esgledger.http_shared.accept_language import (  # the pages read the header through here
+    HTML_LANG as HTML_LANG,
+)
+from esgledger.http_shared.accept_language import (
+    from_accept_language as from_accept_language,
+)
 
 DEFAULT = "en"
 PARAM = "lang"
-HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # <html lang> and Content-Language
 LABELS = {"en": "English", "zh": "中文"}  # each language in its own words, for the switch
-MAX_HEADER = 512  # a longer Accept-Language is read up to here: bounded work per request
 
 CURRENT: ContextVar[str] = ContextVar("page_lang", default=DEFAULT)
-
-
-def _ours(tag: str) -> str | None:
-    """Our language for one language tag: ``zh``, ``zh-CN``, ``zh-Hans-CN`` → zh, ``en-GB`` → en."""
-    primary = tag.strip().lower().split("-", 1)[0]
-    return primary if primary in LANGS else None
-
-
-def _quality(params: list[str]) -> float:
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                q = float(value.strip())
-            except ValueError:
-                return 0.0  # a malformed weight counts as "not acceptable", never as 1
-            return q if 0.0 <= q <= 1.0 else 0.0
-    return 1.0
-
-
-def from_accept_language(header: str | None) -> str | None:
-    """The best of our languages the header accepts (highest q, then the first listed); None
-    when it names none of them. ``*`` alone says nothing, so the default applies."""
-    best: tuple[float, int, str] | None = None
-    for position, item in enumerate((header or "")[:MAX_HEADER].split(",")):
-        tag, *params = item.split(";")
-        lang = _ours(tag)
-        q = _quality(params)
-        if lang is None or q <= 0.0:
-            continue
-        if best is None or q > best[0] or (q == best[0] and position < best[1]):
-            best = (q, position, lang)
-    return best[2] if best else None
 
 
 def chosen(request: Request) -> str:

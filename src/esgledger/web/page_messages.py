@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.messages import N_, in_words, message_in, translate
 from esgledger.errors import EsgError, ImportRejected
 
 CLI = "`esg "
@@ -31,15 +31,13 @@ def for_pages(message: str) -> str:
 def page_error(error: EsgError, lang: str) -> str:
     """A service's refusal as a page prints it: in ``lang`` where the error names its message
     (:func:`esgledger.errors.worded`), else its English line without CLI hints."""
-    if not error.message_id:
-        return for_pages(str(error))
-    words = {key: translate(word, lang) for key, word in error.words.items()}
-    return for_pages(translate(error.message_id, lang) % {**error.values, **words})
+    return for_pages(in_words(error, lang))
 
 
 def refused_workbook(error: ImportRejected, lang: str, shown: int) -> str:
     """``file: refused, N problems, nothing was stored — row 2, column 'value': …`` in
-    ``lang``, from the rejection's parts (the problems' own reasons as the import gave them)."""
+    ``lang``, from the rejection's parts: each problem's reason in ``lang`` where it names its
+    message, else as the import gave it."""
     parts = []
     for p in error.problems[:shown]:
         where = translate(", ", lang).join(
@@ -50,7 +48,8 @@ def refused_workbook(error: ImportRejected, lang: str, shown: int) -> str:
             )
             if x
         )
-        parts.append(f"{where}{translate(': ', lang)}{p.reason}" if where else p.reason)
+        reason = message_in(p.message_id, p.values, p.words, lang) if p.message_id else p.reason
+        parts.append(f"{where}{translate(': ', lang)}{reason}" if where else reason)
     message = (
         N_("%(file)s: refused, %(num)s problem, nothing was stored")
         if error.total == 1

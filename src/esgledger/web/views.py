@@ -306,11 +306,11 @@ def owner_values(session: Session, user: Principal, year: int | None) -> list[di
     return rows
 
 
-def materiality_view(session: Session, assessment: Any) -> dict[str, Any]:
+def materiality_view(session: Session, assessment: Any, lang: str = "en") -> dict[str, Any]:
     """An assessment's matrix: topics with their axis scores and the report's SVG chart, or
     the one-line reason there is none yet (no responses, say)."""
     from esgledger.assess import charts, matrix
-    from esgledger.disclose.chapters import svg_of
+    from esgledger.disclose.chapters import svg_of, topic_name
 
     info = assessment_dict(session, assessment)
     if not info["topics"] or not (info["responses"] or info["scored_at"]):
@@ -320,7 +320,11 @@ def materiality_view(session: Session, assessment: Any) -> dict[str, Any]:
     except EsgError as exc:  # e.g. answers on one axis only: the checklist says what is missing
         log.info("no matrix for assessment %s: %s", assessment.id, exc)
         return {"assessment": info, "topics": [], "steps": assessment_steps(info, str(exc))}
-    svg = svg_of(charts.materiality_chart, shown) if shown["topics"] else ""
+    drawn = {  # the chart in the page's language: the library's topic names, its own words
+        **shown,
+        "topics": [{**t, "name": topic_name(t["topic"], t["name"], lang)} for t in shown["topics"]],
+    }
+    svg = svg_of(charts.materiality_chart, drawn, lang=lang) if shown["topics"] else ""
     return {**shown, "svg": svg, "steps": [] if shown["topics"] else assessment_steps(info)}
 
 

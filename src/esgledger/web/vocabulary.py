@@ -10,10 +10,74 @@ from __future__ import annotations
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_
+from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
 from esgledger.web.language import CURRENT, gettext
 from esgledger.workflow.states import STEP_WORDS
 
+REGISTER_WORDS = (
+    # complaint states, channels, customer segments; severities (complaints and CVSS)
+    N_("accepted"),
+    N_("assigned"),
+    N_("processing"),
+    N_("return visit"),
+    N_("filed"),
+    N_("closed"),
+    N_("phone"),
+    N_("email"),
+    N_("web"),
+    N_("app"),
+    N_("store"),
+    N_("social media"),
+    N_("letter"),
+    N_("other"),
+    N_("domestic distribution"),
+    N_("non distribution"),
+    N_("none"),
+    N_("low"),
+    N_("medium"),
+    N_("high"),
+    N_("critical"),
+    # vulnerability states and sources
+    N_("intake"),
+    N_("triage"),
+    N_("fixing"),
+    N_("fixed"),
+    N_("advisory published"),
+    N_("researcher"),
+    N_("internal"),
+    N_("third party test"),
+    # board roles, genders, bodies (registers/board_import.py)
+    N_("chair"),
+    N_("vice chair"),
+    N_("director"),
+    N_("male"),
+    N_("female"),
+    N_("unknown"),
+    N_("board"),
+    N_("strategy"),
+    N_("audit"),
+    N_("nomination"),
+    N_("remuneration"),
+    N_("sustainability"),
+    N_("risk"),
+    # donation recipients (registers/giving_import.py)
+    N_("charity"),
+    N_("education"),
+    N_("community"),
+    N_("healthcare"),
+    N_("disaster relief"),
+    # whistleblowing channels, case states and outcomes (registers/whistle.py)
+    N_("hotline"),
+    N_("in person"),
+    N_("received"),
+    N_("triaged"),
+    N_("investigating"),
+    N_("corrective action"),
+    N_("followed up"),
+    N_("substantiated"),
+    N_("unsubstantiated"),
+)
 WORDS = frozenset(
     (
         # data request states (workflow/states.py)
@@ -52,14 +116,35 @@ WORDS = frozenset(
         N_("remote"),
         # the steps of a data request's history (workflow/states.py)
         *STEP_WORDS.values(),
+        # the registers' codes, each as its English label (the code with spaces for "_"):
+        # complaints and vulnerabilities (ledger/register_lines.py, complaints_import.py,
+        # vulnerabilities_import.py, cvss.py)
+        *REGISTER_WORDS,
     )
 )
 
 
 def word(value: object) -> str:
-    """The label of a data word in the page's language; other values unchanged."""
+    """The label of a data word in the page's language; other values unchanged. A register's
+    code is labelled by its words, underscores as spaces (as its pages always printed it)."""
     text = "" if value is None else str(value)
-    return gettext(text) if text in WORDS else text
+    if text in WORDS:
+        return gettext(text)
+    spaced = text.replace("_", " ")  # a register's code, labelled by its words
+    return gettext(spaced) if spaced in WORDS else text
+
+
+def explained(finding: Finding) -> str:
+    """A finding's explanation in the page's language: its catalog message where the check
+    named one (values as given, words and catalog names translated), else its English."""
+    lang = CURRENT.get()
+    if lang == "en" or not finding.message_id:
+        return finding.explanation
+    named = {
+        key: translations.text(kind, entry, lang) for key, (kind, entry) in finding.names.items()
+    }
+    worded = {key: gettext(word) for key, word in finding.words.items()}
+    return gettext(finding.message_id) % {**finding.values, **worded, **named}
 
 
 def catalog_name(stored: object, kind: str, key: str) -> str:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from esgledger.errors import InvalidInput
+from esgledger.catalog.messages import N_
+from esgledger.errors import InvalidInput, worded
 
 
 def require_due_not_past(due: dt.date, issued_on: dt.date | None = None) -> None:
     """Refuse a due date before the issue date (today unless given)."""
     today = issued_on or dt.date.today()
     if due < today:
-        raise InvalidInput(f"due date {due} is in the past; choose today or a later date")
+        raise worded(
+            InvalidInput(f"due date {due} is in the past; choose today or a later date"),
+            N_("due date %(due)s is in the past; choose today or a later date"),
+            {"due": due.isoformat()},
+        )

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from esgledger.auth.permissions import Principal, require
-from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ledger.workflow_models import EvidenceFile
 from esgledger.workflow.file_names import file_name
 from esgledger.workflow.requests import get_request, load_for_edit, log_step
-from esgledger.workflow.states import EDITABLE
+from esgledger.workflow.states import EDITABLE, STATE_WORDS
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -40,17 +41,31 @@ def add_evidence(
     same bytes are already attached)."""
     req = load_for_edit(session, request_id, None, user=user, action="evidence.add")
     if req.state not in EDITABLE:
-        raise Conflict(
-            f"cannot add evidence to request {req.id}: it is {req.state}; evidence is added "
-            "while the request is draft or returned"
+        raise worded(
+            Conflict(
+                f"cannot add evidence to request {req.id}: it is {req.state}; evidence is added "
+                "while the request is draft or returned"
+            ),
+            N_(
+                "cannot add evidence to request %(id)s: it is %(state)s; evidence is added "
+                "while the request is draft or returned"
+            ),
+            {"id": req.id},
+            {"state": STATE_WORDS.get(req.state, req.state)},
         )
     name = file_name(name)
     if not content:
-        raise InvalidInput(f"evidence file {name!r} is empty")
+        raise worded(
+            InvalidInput(f"evidence file {name!r} is empty"),
+            N_("evidence file %(name)r is empty"),
+            {"name": name},
+        )
     if len(content) > MAX_BYTES:
-        raise InvalidInput(
-            f"evidence file {name!r} is {len(content) / 1e6:.1f} MB; the limit is "
-            f"{MAX_BYTES // (1024 * 1024)} MB"
+        size, limit = len(content) / 1e6, MAX_BYTES // (1024 * 1024)
+        raise worded(
+            InvalidInput(f"evidence file {name!r} is {size:.1f} MB; the limit is {limit} MB"),
+            N_("evidence file %(name)r is %(size).1f MB; the limit is %(limit)s MB"),
+            {"name": name, "size": size, "limit": limit},
         )
     digest = hashlib.sha256(content).hexdigest()
     existing = session.scalar(

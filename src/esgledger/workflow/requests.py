@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from esgledger.auth.permissions import PermissionDenied, Principal, can, require
 from esgledger.auth.users import get_user, principal_of
 from esgledger.catalog import dimensions, metric
-from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ingest.kpis import dims_key
 from esgledger.ledger import audit
 from esgledger.ledger.boundaries import get_boundary, member_shares
@@ -69,12 +70,20 @@ def issue_requests(
     """
     require(user, "request.issue")
     if not 1900 <= year <= 2100:
-        raise InvalidInput(f"{year} is not a reporting year")
+        raise worded(
+            InvalidInput(f"{year} is not a reporting year"),
+            N_("%(year)s is not a reporting year"),
+            {"year": year},
+        )
     require_due_not_past(due, issued_on)
     targets = _entities(session, entities, boundary, subtree_of)
     keys = [(m, d) for m in dict.fromkeys(metrics) for d in _dims_for(m, breakdowns)]
     if not keys:
-        raise InvalidInput("no metrics given; name at least one metric id")
+        raise worded(
+            InvalidInput("no metrics given; name at least one metric id"),
+            N_("no metrics given; name at least one metric id"),
+            {},
+        )
     owner_user = _owner(session, owner, targets)
     reviewer_user = _reviewer(session, reviewer) if reviewer else None
     existing = set(
@@ -136,15 +145,23 @@ def _entities(
     if subtree_of:
         out.update(dict.fromkeys(subtree(session, subtree_of)))
     if not out:
-        raise InvalidInput("no entities: give entities, a boundary or a subtree root")
+        raise worded(
+            InvalidInput("no entities: give entities, a boundary or a subtree root"),
+            N_("no entities: give entities, a boundary or a subtree root"),
+            {},
+        )
     return list(out)
 
 
 def _dims_for(metric_id: str, breakdowns: bool) -> list[str]:
     m = metric(metric_id)
     if m.kind == "derived":
-        raise InvalidInput(
-            f"{metric_id!r} is derived from other metrics; request its inputs instead"
+        raise worded(
+            InvalidInput(
+                f"{metric_id!r} is derived from other metrics; request its inputs instead"
+            ),
+            N_("%(metric)r is derived from other metrics; request its inputs instead"),
+            {"metric": metric_id},
         )
     keys = [""]
     if breakdowns:
@@ -156,17 +173,29 @@ def _dims_for(metric_id: str, breakdowns: bool) -> list[str]:
 def _owner(session: Session, username: str, targets: list[str]) -> User:
     owner = get_user(session, username)
     if not owner.active or owner.role not in OWNER_ROLES:
-        raise InvalidInput(
-            f"{owner.username} ({owner.role}{'' if owner.active else ', disabled'}) cannot own "
-            f"requests; an owner is an active {', '.join(OWNER_ROLES)}"
+        raise worded(
+            InvalidInput(
+                f"{owner.username} ({owner.role}{'' if owner.active else ', disabled'}) cannot "
+                f"own requests; an owner is an active {', '.join(OWNER_ROLES)}"
+            ),
+            N_("%(user)s (%(role)s) cannot own requests; an owner is an active %(roles)s")
+            if owner.active
+            else N_(
+                "%(user)s (%(role)s, disabled) cannot own requests; an owner is an active %(roles)s"
+            ),
+            {"user": owner.username, "role": owner.role, "roles": ", ".join(OWNER_ROLES)},
         )
     who = principal_of(session, owner)
     outside = [e for e in targets if not can(who, "request.enter", entity=e)]
     if outside:
-        raise InvalidInput(
-            f"{owner.username} has no grant on {', '.join(outside[:5])}"
-            f"{' …' if len(outside) > 5 else ''}; grant it with "
-            f"`esg user grant {owner.username} ENTITY` first"
+        named = f"{', '.join(outside[:5])}{' …' if len(outside) > 5 else ''}"
+        raise worded(
+            InvalidInput(
+                f"{owner.username} has no grant on {named}; grant it with "
+                f"`esg user grant {owner.username} ENTITY` first"
+            ),
+            N_("%(user)s has no grant on %(entities)s"),
+            {"user": owner.username, "entities": named},
         )
     return owner
 
@@ -174,9 +203,13 @@ def _owner(session: Session, username: str, targets: list[str]) -> User:
 def _reviewer(session: Session, username: str) -> User:
     reviewer = get_user(session, username)
     if not reviewer.active or reviewer.role not in REVIEWER_ROLES:
-        raise InvalidInput(
-            f"{reviewer.username} ({reviewer.role}) cannot review; a reviewer is an active "
-            f"{' or '.join(REVIEWER_ROLES)}"
+        raise worded(
+            InvalidInput(
+                f"{reviewer.username} ({reviewer.role}) cannot review; a reviewer is an active "
+                f"{' or '.join(REVIEWER_ROLES)}"
+            ),
+            N_("%(user)s (%(role)s) cannot review; a reviewer is an active %(roles)s"),
+            {"user": reviewer.username, "role": reviewer.role, "roles": " / ".join(REVIEWER_ROLES)},
         )
     return reviewer
 

@@ -24,7 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, can
-from esgledger.errors import Conflict, ImportRejected, InvalidInput, Problem
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, EsgError, ImportRejected, InvalidInput, Problem, worded
 from esgledger.ingest.kpi_row import plain_kpi_row
 from esgledger.ingest.kpis import validate_kpis
 from esgledger.ingest.readers import Table, read_table
@@ -215,16 +216,15 @@ def upload_values(
         key = (row["year"], row["metric_id"], row["entity_id"], row["dims"])
         req = requests.get(key)
         if req is None:
-            problems.append(Problem(row["__row"], "metric", _no_request(row)))
+            problems.append(Problem.of(row["__row"], "metric", _no_request(row)))
             continue
         if not can(user, "request.enter", entity=req.entity_id):
-            problems.append(
-                Problem(
-                    row["__row"],
-                    "entity",
-                    f"{user.username} may not enter values for {req.entity_id}",
-                )
+            refused = worded(
+                InvalidInput(f"{user.username} may not enter values for {req.entity_id}"),
+                N_("%(user)s may not enter values for %(entity)s"),
+                {"user": user.username, "entity": req.entity_id},
             )
+            problems.append(Problem.of(row["__row"], "entity", refused))
             continue
         req = load_for_edit(session, req.id, None, user=user, action="request.enter")
         if is_unchanged(current_value(session, req), row):
@@ -232,7 +232,7 @@ def upload_values(
             continue
         problem = _refusal(req, seen.get(row["__row"]))
         if problem:
-            problems.append(Problem(row["__row"], problem[0], problem[1]))
+            problems.append(Problem.of(row["__row"], problem[0], problem[1]))
             continue
         if batch is None:
             batch = open_batch(session, kind="kpis", table=table, rows=0, actor=user.username)
@@ -282,23 +282,41 @@ def _requests_for(
     return {(r.year, r.metric_id, r.entity_id, r.dims): r for r in found}
 
 
-def _no_request(row: dict[str, Any]) -> str:
-    return (
-        f"no data request for {row['entity_id']} {row['metric_id']} {row['year']}"
-        f"{' ' + row['dims'] if row['dims'] else ''}; ask the ESG manager to issue one"
+def _no_request(row: dict[str, Any]) -> InvalidInput:
+    what = {"entity": row["entity_id"], "metric": row["metric_id"], "year": row["year"],
+            "dims": " " + row["dims"] if row["dims"] else ""}  # fmt: skip
+    return worded(
+        InvalidInput(
+            f"no data request for {what['entity']} {what['metric']} {what['year']}"
+            f"{what['dims']}; ask the ESG manager to issue one"
+        ),
+        N_(
+            "no data request for %(entity)s %(metric)s %(year)s%(dims)s; ask the ESG manager "
+            "to issue one"
+        ),
+        what,
     )
 
 
-def _refusal(req: DataRequest, seen: tuple[int, int] | None) -> tuple[str, str] | None:
+def _refusal(req: DataRequest, seen: tuple[int, int] | None) -> tuple[str, EsgError] | None:
     """(column, reason) if a changed row may not be entered into ``req``, else None."""
     try:
         next_state(req.id, req.state, "enter")
     except Conflict as exc:
-        return "value", str(exc)
+        return "value", exc
     if seen is not None and seen[0] == req.id and seen[1] != req.version:
-        return "value", (
-            f"request {req.id} was changed by {req.updated_by} at "
-            f"{req.updated_at:%Y-%m-%d %H:%M:%S} UTC after this template was made "
-            f"(version {seen[1]} → {req.version}); make a new template"
+        values = {"id": req.id, "user": req.updated_by, "seen": seen[1], "now": req.version,
+                  "when": f"{req.updated_at:%Y-%m-%d %H:%M:%S}"}  # fmt: skip
+        return "value", worded(
+            Conflict(
+                f"request {req.id} was changed by {req.updated_by} at {values['when']} UTC "
+                f"after this template was made (version {seen[1]} → {req.version}); make a "
+                "new template"
+            ),
+            N_(
+                "request %(id)s was changed by %(user)s at %(when)s UTC after this template "
+                "was made (version %(seen)s → %(now)s); make a new template"
+            ),
+            values,
         )
     return None

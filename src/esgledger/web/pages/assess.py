@@ -25,6 +25,7 @@ from esgledger.kpi.cache import cached_kpi_tables
 from esgledger.ledger.assess_models import MaterialityAssessment
 from esgledger.web import views
 from esgledger.web.deps import FormDep, UserDep, database
+from esgledger.web.language import chosen as page_lang
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -44,7 +45,7 @@ def materiality(request: Request, user: UserDep, id: Text = None) -> Response:
             chosen = session.get(MaterialityAssessment, wanted)
             if chosen is None:
                 raise NotFound(f"no materiality assessment {wanted}; the list shows them")
-        shown = views.materiality_view(session, chosen) if chosen else None
+        shown = views.materiality_view(session, chosen, page_lang(request)) if chosen else None
     if shown and shown["topics"]:
         shown["ranked"] = sorted(
             enumerate(shown["topics"], start=1),

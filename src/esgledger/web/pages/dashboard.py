@@ -33,6 +33,7 @@ from esgledger.ledger.state import area_state, ledger_state
 from esgledger.ledger.state_cache import StateCache
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
+from esgledger.web.language import chosen as page_lang
 from esgledger.web.state_findings import cached_findings
 from esgledger.web.templating import render
 
@@ -57,13 +58,15 @@ def home(request: Request, user: UserDep, year: Annotated[str | None, Query()] =
         chosen, years = views.pick_year(session, year)
         context: dict[str, Any] = {"user": user, "year": chosen, "years": years}
         if can(user, "kpis.read"):
-            context.update(_overview(session, user, chosen))
+            context.update(_overview(session, user, chosen, page_lang(request)))
         else:
             context.update(_owner(session, user, chosen))
     return render(request, "dashboard.html", context)
 
 
-def _overview(session: Session, user: Principal, year: int | None) -> dict[str, Any]:
+def _overview(
+    session: Session, user: Principal, year: int | None, lang: str = "en"
+) -> dict[str, Any]:
     """The group's year for roles that read everything."""
     out: dict[str, Any] = {"mode": "overview"}
     if year is None:
@@ -99,8 +102,8 @@ def _overview(session: Session, user: Principal, year: int | None) -> dict[str, 
         out["materiality"] = (
             _kept(
                 session,
-                ("materiality", newest.id),
-                lambda: views.materiality_view(session, newest),
+                ("materiality", newest.id, lang),
+                lambda: views.materiality_view(session, newest, lang),
                 area="materiality.",  # the assessment's own writes; nothing else moves it
             )
             if newest

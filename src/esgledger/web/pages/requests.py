@@ -26,8 +26,9 @@ from esgledger.ledger.entities import list_entities
 from esgledger.ledger.listing import ListParams
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.web.deps import FormDep, UserDep, database
-from esgledger.web.language import page_gettext
+from esgledger.web.language import chosen, page_gettext
 from esgledger.web.listing import ListView, check_export_size, wants_csv
+from esgledger.web.page_messages import page_error
 from esgledger.web.pages import requests_actions, requests_upload
 from esgledger.web.pages.requests_view import done_message, parse_id, request_page
 from esgledger.web.templating import render
@@ -226,7 +227,7 @@ def issue_submit(request: Request, user: UserDep, form: FormDep) -> Response:
             )  # fmt: skip
     except (InvalidInput, NotFound, Conflict) as exc:
         status = 409 if isinstance(exc, Conflict) else 422
-        return _issue_page(request, values, error=str(exc), status=status)
+        return _issue_page(request, values, error=page_error(exc, chosen(request)), status=status)
     target = (
         f"/requests?year={year}&done=issued&created={result['created']}"
         f"&existing={result['existing']}"

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from esgledger.auth.permissions import Principal
-from esgledger.errors import Conflict, InvalidInput
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, InvalidInput, worded
 from esgledger.web.deps import FormDep, UserDep, database
 from esgledger.web.language import chosen
 from esgledger.web.page_messages import page_error
@@ -102,7 +103,7 @@ def evidence(request: Request, request_id: str, user: UserDep, form: FormDep) ->
     def step(session: Session) -> str:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InvalidInput("choose a file to attach")
+            raise worded(InvalidInput("choose a file to attach"), N_("choose a file to attach"), {})
         content = upload.file.read()
         add_evidence(
             session, user, rid, name=upload.filename, content=content,

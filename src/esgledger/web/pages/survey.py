@@ -28,7 +28,8 @@ from esgledger.assess.scoring import HORIZONS
 from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, ImportRejected, InvalidInput
 from esgledger.web.deps import AnonymousFormDep, database, new_form_token
-from esgledger.web.language import page_gettext
+from esgledger.web.language import chosen, page_gettext
+from esgledger.web.page_messages import page_error
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -194,7 +195,7 @@ def answer(request: Request, token: str, form: AnonymousFormDep) -> Response:
         )
         return _page(request, q, typed=typed, error=message, status=422)
     except InvalidInput as exc:
-        return _page(request, q, typed=typed, error=str(exc), status=422)
+        return _page(request, q, typed=typed, error=page_error(exc, chosen(request)), status=422)
     except Conflict:
         q = _questionnaire(request, token)
         notice = "already answered" if q["answered"] else "closed"

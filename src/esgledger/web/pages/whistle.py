@@ -19,7 +19,8 @@ from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput
 from esgledger.registers import whistle
 from esgledger.web.deps import AnonymousFormDep, database, new_form_token
-from esgledger.web.language import page_gettext
+from esgledger.web.language import chosen, page_gettext
+from esgledger.web.page_messages import page_error
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -64,7 +65,7 @@ def follow_up(request: Request, form: AnonymousFormDep) -> Response:
                     flash = page_gettext(request, "Your message was added to the case.")
                 case = whistle.reporter_view(session, found)
             except whistle.WrongPassphrase as exc:  # commit the counted failure, then answer
-                flash, status = str(exc), 401
+                flash, status = page_error(exc, chosen(request)), 401
     except TooManyAttempts as exc:
         with database(request).write() as session:
             whistle.record_throttled(
@@ -80,7 +81,7 @@ def follow_up(request: Request, form: AnonymousFormDep) -> Response:
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
     except InvalidInput as exc:
-        flash, status = str(exc), 422
+        flash, status = page_error(exc, chosen(request)), 422
     context = {
         "case": case, "code": code, "passphrase": passphrase if case else "",
         "flash": flash, "flash_kind": "error" if status != 200 else "ok",
@@ -104,8 +105,11 @@ def intake(request: Request, token: str, form: AnonymousFormDep) -> Response:
                 session, token, case_type=typed["type"], description=typed["report"]
             )
     except InvalidInput as exc:
-        context = {"types": TYPE_LABELS, "typed": typed, "flash": str(exc), "flash_kind": "error"}
+        context = {"types": TYPE_LABELS, "typed": typed, "flash": page_error(exc, chosen(request)),
+                   "flash_kind": "error"}  # fmt: skip
         return _page(request, "whistle_report.html", context, status=422)
     except Conflict as exc:
-        return _page(request, "whistle_report.html", {"used": str(exc)}, status=409)
+        return _page(
+            request, "whistle_report.html", {"used": page_error(exc, chosen(request))}, status=409
+        )
     return _page(request, "whistle_receipt.html", {"receipt": receipt})
