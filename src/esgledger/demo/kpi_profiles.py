@@ -293,9 +293,16 @@ DIMENSION_WEIGHTS: dict[str, dict[str, float]] = {
 UNKNOWN_WEIGHT = 0.02  # share of "unknown" for a dimension not listed above
 
 # Metrics only the demo's registers give (no typed value beside them): the certification
-# register's site counts, which a team would not also type in a KPI file.
+# register's site counts and the OHS hazard, drill and special-operator counts, which a team
+# would not also type in a KPI file.
 REGISTER_ONLY = frozenset(
     {
+        "ohs.hazards_identified",
+        "ohs.hazards_corrected",
+        "ohs.emergency_drills",
+        "ohs.emergency_drill_participants",
+        "ohs.special_operators",
+        "ohs.special_operators_certified",
         "certification.sites",
         "certification.iso9001.sites",
         "certification.iso14001.sites",

@@ -330,6 +330,9 @@ class CalculationIssue(Base):
 # Assessment tables live in their own module; imported here so Base.metadata has them.
 from esgledger.ledger import assess_models as _assess_models  # noqa: E402, F401
 
+# OHS hazards, drills and special-operation workers (#17), likewise.
+from esgledger.ledger import ohs_models as _ohs_models  # noqa: E402, F401
+
 # Product models of Scope 3 categories 11 and 12, likewise.
 from esgledger.ledger import product_models as _product_models  # noqa: E402, F401
 
