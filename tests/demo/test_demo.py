@@ -27,6 +27,7 @@ from esgledger.demo.kpi_data import additive, unit_kind
 from esgledger.demo.kpi_profiles import REGISTER_ONLY, TUNED
 from esgledger.demo.stages import DemoContext
 from esgledger.kpi.register_figures.certifications import certification_figures
+from esgledger.kpi.register_figures.ohs_safety import ohs_safety_figures
 from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch, KpiValue
@@ -198,7 +199,12 @@ def test_every_reported_metric_has_a_2025_value_at_the_root(
     assert not missing, f"reported metrics without a 2025 value: {missing}"
     assert not REGISTER_ONLY & set(at_root), "a register-only metric was also typed"
     with demo_db.read() as session:
-        counted = {f.metric for f in certification_figures(session, 2025) if f.value is not None}
+        counted = {
+            f.metric
+            for provider in (certification_figures, ohs_safety_figures)
+            for f in provider(session, 2025)
+            if f.value is not None
+        }
     assert counted >= REGISTER_ONLY, "the demo's register gives every register-only metric"
     for m in (m for m in reported if m.id not in REGISTER_ONLY):
         assert at_root[m.id].status == "reported" and at_root[m.id].value is not None, m.id
