@@ -21,6 +21,7 @@ from esgledger.api import (
     import_routes,
     ohs_routes,
     regcert_routes,
+    register_move_routes,
     register_routes,
     report_routes,
     service_routes,
@@ -69,6 +70,7 @@ def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
     app.include_router(service_routes.router, prefix=PREFIX)
     app.include_router(regcert_routes.router, prefix=PREFIX)
     app.include_router(ohs_routes.router, prefix=PREFIX)
+    app.include_router(register_move_routes.router, prefix=PREFIX)
     app.include_router(admin_routes.router, prefix=PREFIX)
     app.include_router(account_routes.router, prefix=PREFIX)
     app.include_router(import_routes.router, prefix=PREFIX)
