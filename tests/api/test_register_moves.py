@@ -34,7 +34,7 @@ def _state(api: Api) -> tuple[object, ...]:
             for m in (Complaint, Vulnerability)
         )
         moves = select(func.count()).where(AuditEvent.action.like("register.%"))
-        return (*rows, session.scalar(moves))  # a token's first use is logged: not a write
+        return (*rows, session.scalar(moves))  # refusals are logged as access.denied
 
 
 def _version(api: Api, model: type[Complaint] | type[Vulnerability], ref: str) -> int:
