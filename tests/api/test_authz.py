@@ -9,6 +9,7 @@ writes send a version that can never match, so an allowed call is a 409 and chan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -16,7 +17,11 @@ from fastapi.routing import APIRoute
 from esgledger.api.app import PREFIX
 from esgledger.auth.permissions import MATRIX, Principal, can
 from esgledger.auth.users import principal
+from esgledger.registers.complaints import import_complaints
+from esgledger.registers.vulnerabilities import import_vulnerabilities
 from tests.api.conftest import USERS, YEAR, Api
+from tests.factories import write_csv
+from tests.registers import complaint_files, vulnerability_files
 
 STALE = {"version": 2**31 - 1}
 BAD_FILE = {"file": ("notes.txt", b"not a table")}
@@ -89,6 +94,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/findings"): Case("kpis.read", params={"year": YEAR}),
     ("GET", "/registers/ohs/hours"): Case("kpis.read"),
     ("GET", "/registers/ohs/incidents"): Case("kpis.read"),
+    ("GET", "/registers/ohs/hazards"): Case("kpis.read"),
+    ("GET", "/registers/ohs/drills"): Case("kpis.read"),
+    ("GET", "/registers/ohs/operators"): Case("kpis.read"),
     ("GET", "/registers/board/members"): Case("kpis.read"),
     ("GET", "/registers/board/meetings"): Case("kpis.read"),
     ("GET", "/registers/certifications"): Case("kpis.read"),
@@ -97,6 +105,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/registers/training/coverage"): Case("kpis.read"),
     ("GET", "/registers/complaints"): Case("kpis.read"),
     ("GET", "/registers/complaints/slas"): Case("kpis.read"),
+    ("POST", "/registers/complaints/{ref}/move"): Case(
+        "kpis.write", "SZ1", json={**STALE, "state": "assigned"}
+    ),
+    ("POST", "/registers/vulnerabilities/{ref}/move"): Case(
+        "kpis.write", "SZ1", json={**STALE, "state": "triage"}
+    ),
     ("GET", "/registers/nps"): Case("kpis.read", params={"year": 2025}),
     ("GET", "/registers/vulnerabilities"): Case("kpis.read"),
     ("GET", "/registers/vulnerabilities/slas"): Case("kpis.read"),
@@ -184,13 +198,25 @@ def test_every_route_has_a_matrix_entry(api: Api) -> None:
     assert not set(ROUTES) - set(routes), "ROUTES names routes the app no longer has"
 
 
-def test_every_route_allows_and_denies_as_the_matrix_says(api: Api) -> None:
+def _register_rows(api: Api, tmp: Path) -> None:
+    """A complaint and a vulnerability at SZ1, both ``AUTHZ-1``, for the move routes."""
+    complaint = [*complaint_files.COMPLAINTS[0][1:]]
+    vulnerability = [*vulnerability_files.ROWS[2][1:]]
+    import_complaints(api.db, write_csv(tmp / "c.csv", complaint_files.HEADER,
+                                        [["AUTHZ-1", *complaint]]), actor="t")  # fmt: skip
+    import_vulnerabilities(api.db, write_csv(tmp / "v.csv", vulnerability_files.HEADER,
+                                             [["AUTHZ-1", "SZ1", *vulnerability[1:]]]),
+                           actor="t")  # fmt: skip
+
+
+def test_every_route_allows_and_denies_as_the_matrix_says(api: Api, tmp_path: Path) -> None:
     (rid,) = api.ok("mia", "POST", "/requests", 201, json=ISSUE)["ids"]
+    _register_rows(api, tmp_path)
     evidence = api.ok("olga", "POST", f"/requests/{rid}/evidence", 201,
                       files={"file": ("meter.txt", b"reading 123")})  # fmt: skip
     ids = {"request_id": rid, "evidence_id": evidence["id"], "run_id": 1, "code": "NOPE", "report_id": 1,
            "year": YEAR, "supplier_id": "NOPE", "audit_id": 999999, "finding_id": 999999,
-           "name": "NOPE", "kind": "suppliers"}  # fmt: skip
+           "name": "NOPE", "kind": "suppliers", "ref": "AUTHZ-1"}  # fmt: skip
     with api.db.read() as session:
         who = {name: principal(session, name) for name in USERS}
 

@@ -27,6 +27,7 @@ from esgledger.demo.kpi_data import additive, unit_kind
 from esgledger.demo.kpi_profiles import REGISTER_ONLY, TUNED
 from esgledger.demo.stages import DemoContext
 from esgledger.kpi.register_figures.certifications import certification_figures
+from esgledger.kpi.register_figures.ohs_safety import ohs_safety_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
@@ -203,7 +204,13 @@ def test_every_reported_metric_has_a_2025_value_at_the_root(
     with demo_db.read() as session:
         figures = [
             f
-            for provider in (certification_figures, supplier_figures, mineral_figures, saq_figures)
+            for provider in (
+                certification_figures,
+                ohs_safety_figures,
+                supplier_figures,
+                mineral_figures,
+                saq_figures,
+            )
             for f in provider(session, 2025)
         ]
     counted = {f.metric for f in figures if f.value is not None}

@@ -159,10 +159,15 @@ def test_climate_risks_have_impact_horizon_financial_effect_and_response(
 def test_assurance_and_a_signed_dated_letter(demo_build: DemoBuild, pdf_text: str) -> None:
     html = _flat(_html(demo_build))
     assurance = _flat(_part(_html(demo_build), ASSURANCE))
-    assert "not externally assured" in assurance
+    # the demo's engagement (#17): its placeholder provider, standard, level and statement
+    assert "gave limited assurance under ISAE 3410" in assurance
+    assert "Demo Assurance Provider (placeholder)" in assurance
+    assert "assurance-statement-2025.md" in assurance and "not externally assured" not in html
+    scope1 = _html(demo_build).split('id="kpi-ghg-scope1"')[1].split("</tr>")[0]
+    assert 'class="assured"' in scope1  # in the engagement's scope: the mark A
     letter = _flat(_part(_html(demo_build), "message"))
     assert "Li Wei" in letter and "Chair of the Board" in letter and "28 March 2026" in letter
-    assert "Li Wei" in _flat(pdf_text) and "not externally assured" in html
+    assert "Li Wei" in _flat(pdf_text) and "ISAE 3410" in _flat(pdf_text)
 
 
 def test_every_registered_heading_id_is_printed(demo_build: DemoBuild) -> None:

@@ -51,3 +51,16 @@ def test_sentences_from_the_registers_with_links_and_claims(cli: Cli, tmp_path: 
     chinese = _report(cli, tmp_path, "zh")
     zh = chinese[chinese.index('id="governance-registers"') :].split("</section>")[0]
     assert "董事会" in zh and "5" in zh and 'href="#kpi-governance-board-size"' in zh
+
+
+def test_giving_without_a_rate_says_the_total_is_not_counted(cli: Cli, tmp_path: Path) -> None:
+    ws = Workspace(cli.db, tmp_path)
+    load_giving(ws, rates=[])  # the USD donations cannot be converted
+    html = _report(cli, tmp_path)
+    section = html[html.index('id="governance-registers"') :].split("</section>")[0]
+    assert 'data-answers="gri-2021:413-1"' in section and "1,120" in section
+    assert "million" not in section  # no donation total, never a sum short of one
+    assert "no imported exchange rate" in section
+    chinese = _report(cli, tmp_path, "zh")
+    zh = chinese[chinese.index('id="governance-registers"') :].split("</section>")[0]
+    assert "汇率" in zh and 'data-answers="gri-2021:413-1"' in zh

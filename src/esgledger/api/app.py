@@ -19,7 +19,9 @@ from esgledger.api import (
     assess_routes,
     board_routes,
     import_routes,
+    ohs_routes,
     regcert_routes,
+    register_move_routes,
     register_routes,
     report_routes,
     service_routes,
@@ -67,6 +69,8 @@ def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
     app.include_router(board_routes.router, prefix=PREFIX)
     app.include_router(service_routes.router, prefix=PREFIX)
     app.include_router(regcert_routes.router, prefix=PREFIX)
+    app.include_router(ohs_routes.router, prefix=PREFIX)
+    app.include_router(register_move_routes.router, prefix=PREFIX)
     app.include_router(admin_routes.router, prefix=PREFIX)
     app.include_router(account_routes.router, prefix=PREFIX)
     app.include_router(import_routes.router, prefix=PREFIX)

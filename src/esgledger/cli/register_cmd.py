@@ -15,6 +15,7 @@ from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.complaints_cmd import complaints_app
 from esgledger.cli.giving_cmd import giving_app
 from esgledger.cli.import_guard import unexpected_failures
+from esgledger.cli.ohs_safety_cmd import add_safety_commands
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.cli.training_cmd import training_app
 from esgledger.cli.vulns_cmd import vulns_app
@@ -29,7 +30,9 @@ register_app = typer.Typer(
     no_args_is_help=True,
 )
 ohs_app = typer.Typer(
-    help="The OHS register: hours worked, incidents, their states.", no_args_is_help=True
+    help="The OHS registers: hours worked, incidents and their states, hazards, drills, "
+    "special-operation workers.",
+    no_args_is_help=True,
 )
 
 FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.")]
@@ -154,6 +157,9 @@ def move_cmd(
         print_json(done)
     else:
         console.print(f"{done['ref']}: now {done['state']} (version {done['version']}).")
+
+
+add_safety_commands(ohs_app)
 
 
 def register(app: typer.Typer) -> None:

@@ -57,7 +57,10 @@ def _rows() -> list[tuple[object, ...]]:
 
 
 def governance_registers(ctx: DemoContext, folder: Path) -> dict[str, int]:
-    """Import the certificates; the stage's report counts them."""
+    """Import the certificates, the assurance engagement, the giving year and the OHS
+    hazards, drills and special-operation posts; the stage's report counts them."""
+    from esgledger.demo.giving_data import assurance_and_giving
+    from esgledger.demo.ohs_safety_data import ohs_safety_registers
     from esgledger.registers.certifications import import_certificates
 
     rows = _rows()
@@ -67,4 +70,8 @@ def governance_registers(ctx: DemoContext, folder: Path) -> dict[str, int]:
         out.writerow(HEADER)
         out.writerows(rows)
     import_certificates(ctx.db, path, actor=ctx.actor)
-    return {"certificates": len(rows)}
+    return {
+        "certificates": len(rows),
+        **assurance_and_giving(ctx, folder),
+        **ohs_safety_registers(ctx, folder),
+    }

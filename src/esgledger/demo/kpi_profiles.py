@@ -286,11 +286,18 @@ DIMENSION_WEIGHTS: dict[str, dict[str, float]] = {
 UNKNOWN_WEIGHT = 0.02  # share of "unknown" for a dimension not listed above
 
 # Metrics only the demo's registers give (no typed value beside them): the certification
-# register's site counts and the supplier register's figures (#16: screening, audits,
-# negative impacts, questionnaire and CMRT response rates, conformant smelters), which a team
-# would not also type in a KPI file; a typed value would show a second, different figure.
+# register's site counts, the supplier register's figures (#16: screening, audits, negative
+# impacts, questionnaire and CMRT response rates, conformant smelters) and the OHS hazard,
+# drill and special-operator counts, which a team would not also type in a KPI file; a typed
+# value would show a second, different figure.
 REGISTER_ONLY = frozenset(
     {
+        "ohs.hazards_identified",
+        "ohs.hazards_corrected",
+        "ohs.emergency_drills",
+        "ohs.emergency_drill_participants",
+        "ohs.special_operators",
+        "ohs.special_operators_certified",
         "certification.sites",
         "certification.iso9001.sites",
         "certification.iso14001.sites",

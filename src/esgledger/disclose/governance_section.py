@@ -3,8 +3,10 @@ register figures of the board, integrity commitments and anti-corruption trainin
 whistleblowing and community giving, each number linked to its appendix row (which
 ``esg kpi explain`` traces to the register rows).
 
-Only figures with ``source: "register"`` speak here, and a part is printed only when its
-lead figure has a value; each printed part's heading declares the GRI disclosures it
+Only figures with ``source: "register"`` speak here, and a part is printed only when one of
+its lead figures has a value (giving: donations, or volunteering when the donations cannot
+be totalled for want of an exchange rate — the part then says so, never a sum short of
+them); each printed part's heading declares the GRI disclosures it
 answers (``data-answers``), so the content index points here only for what is disclosed.
 The words are the template's (both editions through gettext); the numbers are formatted
 once, the same in both.
@@ -21,11 +23,11 @@ from esgledger.disclose.report import kpi_anchor
 SECTION_ID = "governance-registers"
 # A register's own figures, and the catalog formulas over them (shares, rates).
 COUNTED = ("register", "derived")
-# part → (GRI 2021 disclosures it answers, its lead metric, its metrics)
-PARTS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+# part → (GRI 2021 disclosures it answers, its lead metrics (any one), its metrics)
+PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "board": (
         ("2-9",),
-        "governance.board.size",
+        ("governance.board.size",),
         (
             "governance.board.size",
             "governance.board.independent_directors",
@@ -38,7 +40,7 @@ PARTS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     ),
     "integrity": (
         ("205-2",),
-        "compliance.integrity_commitment.required",
+        ("compliance.integrity_commitment.required",),
         (
             "compliance.integrity_commitment.required",
             "compliance.integrity_commitment.signed",
@@ -50,7 +52,7 @@ PARTS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     ),
     "whistleblowing": (
         ("2-26",),
-        "compliance.whistleblowing.received",
+        ("compliance.whistleblowing.received",),
         (
             "compliance.whistleblowing.received",
             "compliance.whistleblowing.substantiated",
@@ -59,7 +61,7 @@ PARTS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     ),
     "giving": (
         ("413-1",),
-        "social.donations",
+        ("social.donations", "social.volunteering.hours"),
         (
             "social.donations",
             "social.volunteering.hours",
@@ -97,8 +99,8 @@ def governance_section(series: dict[str, Any], year: int) -> dict[str, Any] | No
     """The section's model: the parts with a lead figure, or None when none has one."""
     found = _figures(series, year)
     parts = {}
-    for name, (codes, lead, members) in PARTS.items():
-        if lead not in found:
+    for name, (codes, leads, members) in PARTS.items():
+        if not any(lead in found for lead in leads):
             continue
         parts[name] = {
             "answers": ";".join(f"gri-2021:{code}" for code in codes),

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.ledger.archive_format import CHUNK, column_kind
 from esgledger.ledger.models import Base
+from esgledger.ledger.ohs_models import OHS_SAFETY_TABLES
 from esgledger.ledger.regcert_models import REGCERT_TABLES
 from esgledger.ledger.row_text import rows_text
 from esgledger.ledger.supplier_models import MINERAL_TABLES, SUPPLIER_TABLES
@@ -83,6 +84,7 @@ REGISTER_TABLES = (
     "nps_answers",
     "vulnerabilities",
     *REGCERT_TABLES,
+    *OHS_SAFETY_TABLES,
 )
 
 Where = Callable[[Table, list[str]], ColumnElement[bool]]

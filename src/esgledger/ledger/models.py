@@ -333,6 +333,9 @@ from esgledger.ledger import assess_models as _assess_models  # noqa: E402, F401
 # The certificate ids instrument rows claim (#15), likewise.
 from esgledger.ledger import claim_models as _claim_models  # noqa: E402, F401
 
+# OHS hazards, drills and special-operation workers (#17), likewise.
+from esgledger.ledger import ohs_models as _ohs_models  # noqa: E402, F401
+
 # Product models of Scope 3 categories 11 and 12, likewise.
 from esgledger.ledger import product_models as _product_models  # noqa: E402, F401
 

@@ -15,7 +15,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import NotFound
+from esgledger.errors import ConcurrentChange, NotFound
 from esgledger.ingest.checker import Checker, blank
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_lines import Line
@@ -81,6 +81,16 @@ def check_history(frame: pl.DataFrame, check: Checker, line: Line) -> pl.DataFra
     return frame.with_columns(state.alias("_state"))
 
 
+def check_version(row: Any, register: str, seen_version: int | None) -> None:
+    """Refuse a row changed since the version the caller saw (checked before any change:
+    each flush of a change bumps the version)."""
+    if seen_version is not None and row.version != seen_version:
+        raise ConcurrentChange(
+            f"{register} {row.ref!r} changed since version {seen_version} "
+            f"(now {row.version}); reload it and try again"
+        )
+
+
 def advance(
     session: Session,
     model: Any,
@@ -96,16 +106,9 @@ def advance(
     row = session.scalars(select(model).where(model.ref == ref)).one_or_none()
     if row is None:
         raise NotFound(f"{line.register}: no row {ref!r}")
+    check_version(row, line.register, seen_version)  # before stamping (that bumps it)
     flow = flow_of(line)
     flow.check(row.state, target)
-    setattr(row, line.column(target), utcnow())
-    return move(
-        session,
-        model,
-        flow,
-        ref=ref,
-        target=target,
-        actor=actor,
-        seen_version=seen_version,
-        note=note,
-    )
+    with session.no_autoflush:  # the stamp and the state in one flush: one version step
+        setattr(row, line.column(target), utcnow())
+        return move(session, model, flow, ref=ref, target=target, actor=actor, note=note)

@@ -35,7 +35,8 @@ MAX_LOST_DAYS = 100_000
 def _trimmed(table: Table, columns: list[str], check: Checker) -> pl.DataFrame:
     if not check.require_columns(table.frame, columns):
         check.raise_if_any()
-    frame = with_row_numbers(table.frame)
+    # a chunk of a file read in parts carries its own row numbers (training_stream)
+    frame = table.frame if ROW in table.frame.columns else with_row_numbers(table.frame)
     return frame.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in columns)
 
 

@@ -33,7 +33,7 @@ from esgledger.ledger.register_lines import (
 )
 from esgledger.ledger.register_models import Vulnerability
 from esgledger.registers.cvss import cve_problem
-from esgledger.registers.history import advance
+from esgledger.registers.history import advance, check_version
 from esgledger.registers.ohs import Imported
 from esgledger.registers.vulnerabilities_import import validate_vulnerabilities
 
@@ -105,6 +105,19 @@ def move_vulnerability(
     note: str = "",
 ) -> Vulnerability:
     """Move a vulnerability to its next state; publishing the advisory may add its CVE id."""
+    with session.no_autoflush:  # the CVE id, the stamp and the state: one version step
+        return _move(session, ref, target, actor, seen_version, cve_id, note)
+
+
+def _move(
+    session: Session,
+    ref: str,
+    target: str,
+    actor: str,
+    seen_version: int | None,
+    cve_id: str,
+    note: str,
+) -> Vulnerability:
     if cve_id:
         if target != "advisory_published":
             raise InvalidInput("a CVE id is given when the advisory is published")
@@ -113,6 +126,7 @@ def move_vulnerability(
         row = session.scalars(select(Vulnerability).where(Vulnerability.ref == ref)).one_or_none()
         if row is None:
             raise NotFound(f"{REGISTER}: no row {ref!r}")
+        check_version(row, REGISTER, seen_version)
         row.cve_id = cve_id.upper()
     moved: Vulnerability = advance(
         session,

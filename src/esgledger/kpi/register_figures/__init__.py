@@ -6,6 +6,7 @@ from esgledger.kpi.register_figures.certifications import certification_figures
 from esgledger.kpi.register_figures.complaints import complaint_figures, nps_figures
 from esgledger.kpi.register_figures.giving import giving_figures
 from esgledger.kpi.register_figures.ohs import ohs_figures
+from esgledger.kpi.register_figures.ohs_safety import ohs_safety_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
@@ -16,6 +17,7 @@ from esgledger.kpi.register_source import PROVIDERS
 
 for _provider in (
     ohs_figures,
+    ohs_safety_figures,
     supplier_figures,
     mineral_figures,
     saq_figures,
