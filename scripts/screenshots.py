@@ -59,8 +59,16 @@ SHOTS = (
     ("board", "manager", "/registers/board"),
     ("training", "manager", "/registers/training"),
     ("whistleblowing", "manager", "/registers/whistleblowing"),
+    ("certifications", "manager", "/registers/certifications"),
+    ("complaints", "manager", "/registers/complaints"),
+    ("vulnerabilities", "manager", "/registers/vulnerabilities"),
+    ("giving", "manager", "/registers/giving"),
+    ("assurance", "manager", "/registers/assurance"),
     ("suppliers", "manager", "/suppliers"),
+    ("supplier-tiers", "manager", "/suppliers/tiers"),
     ("supplier-audits", "manager", "/suppliers/audits"),
+    ("supplier-findings", "manager", "/suppliers/findings"),
+    ("supplier-smelters", "manager", "/suppliers/smelters"),
     ("survey", "", "{survey}"),
 )
 # The pages shown in Chinese in docs/web.md (#19): those whose every string is translated.

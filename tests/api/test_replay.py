@@ -80,3 +80,44 @@ def test_a_commit_from_anywhere_ends_the_replay(api: Api, tmp_path: Path) -> Non
     with api.db.write() as session:
         set_active(session, "mia", False, actor="ada")
     problem(api.call("mia", "GET", KPIS), 401)  # the kept answer is not given to her now
+
+
+def test_requests_at_once_share_one_question_to_a_blocking_watch(api: Api) -> None:
+    """On PostgreSQL the watch asks the server; reads arriving together share one question
+    (each waits for one asked after it arrived), and a change is still seen at once. On
+    SQLite the watch reads a local counter without SQLAlchemy: no statement at all."""
+    import asyncio
+
+    import httpx
+    from sqlalchemy import event
+
+    app = api.client.app
+    state = app.state  # type: ignore[attr-defined]
+    engine = state.db.engine if _sqlite(api) else state.change_watch.engine
+    asked: list[str] = []
+
+    def record(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "audit_events" in statement:
+            asked.append(statement)
+
+    async def together(n: int) -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            calls = [client.get("/api/v1" + KPIS, headers=api.headers("mia")) for _ in range(n)]
+            return await asyncio.gather(*calls)
+
+    api.call("mia", "GET", KPIS)  # the path answers replayable
+    first = api.call("mia", "GET", KPIS)  # and this answer is kept
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        answers = asyncio.run(together(16))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert all(a.status_code == 200 and a.content == first.content for a in answers)
+    if _sqlite(api):
+        assert asked == []
+    else:
+        assert 1 <= len(asked) <= 3, asked  # not one per request
+    with api.db.write() as session:
+        set_active(session, "mia", False, actor="ada")
+    problem(api.call("mia", "GET", KPIS), 401)  # a change by another connection is seen

@@ -74,3 +74,29 @@ def test_a_user_without_kpi_reading_is_refused_the_landing_page(
     make_user(db, "olga", "data_owner")
     log_in(web, "olga")
     assert web.get("/registers").status_code == 403
+
+
+def test_every_link_in_the_navigation_opens_and_no_readable_entry_is_hidden(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    """Issue #14: every link shown opens; a link hidden from a user holding its action on
+    granted entities only is one whose page needs the action everywhere (it refuses them),
+    so the list of such pages (``EVERYWHERE_ONLY``) is neither short nor long."""
+    from esgledger.auth.permissions import MATRIX
+    from esgledger.web.templating import NAV
+
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    for role in MATRIX:
+        if role == "respondent":
+            continue  # answers surveys by link; has no pages behind the sign-in
+        name = f"u_{role}"
+        make_user(db, name, role, ("HQ",) if role == "data_owner" else ())
+        log_in(web, name)
+        shown = set(re.findall(r'href="(/[^"]*)"', _nav(web)))
+        for path, _label, action in NAV:
+            status = web.get(path).status_code
+            if path in shown:
+                assert status == 200, (role, path, status)
+            elif action in MATRIX[role].scoped:
+                assert status == 403, (role, path, status)
+        web.cookies.clear()

@@ -10,6 +10,7 @@ import re
 import struct
 from pathlib import Path
 
+from esgledger.web.pages import PAGE_ROUTERS
 from esgledger.web.templating import NAV, SECTION_OF
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -24,9 +25,29 @@ def _width(png: Path) -> int:
     return int(struct.unpack(">I", header[16:20])[0])
 
 
+def _pages_under(*prefixes: str) -> list[str]:
+    """The pages (GET, no path parameter) below the given navigation entries."""
+    found = {
+        route.path  # type: ignore[attr-defined]
+        for router in PAGE_ROUTERS
+        for route in router.routes
+        if "GET" in getattr(route, "methods", ())
+        and route.path.startswith(prefixes)  # type: ignore[attr-defined]
+        and "{" not in route.path  # type: ignore[attr-defined]
+    }
+    return sorted(found)
+
+
+def _shot_name(path: str) -> str:
+    """``/registers/board`` → ``board``; ``/suppliers/tiers`` → ``supplier-tiers``."""
+    section, _, page = path.strip("/").partition("/")
+    return f"supplier-{page}" if section == "suppliers" else page
+
+
 def test_every_page_has_both_screenshots_shown_in_the_docs() -> None:
     paths = [path for path, _, _ in NAV] + list(SECTION_OF)
     names = [NAMED.get(p, p.strip("/")) for p in paths] + list(OUTSIDE_NAV)
+    names += [_shot_name(p) for p in _pages_under("/registers/", "/suppliers/")]
     shown = set(re.findall(r"\(screenshots/([\w-]+\.png)\)", (DOCS / "web.md").read_text()))
     for name in names:
         for width in (1280, 390):

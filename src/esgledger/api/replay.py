@@ -53,6 +53,14 @@ def replayable(request: Request, state: State) -> None:
     setattr(request.state, MARK, state)
 
 
+class _Ask:
+    """One question to a blocking watch, shared by the requests that wait for it."""
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.version: Hashable | None = None
+
+
 @dataclass(frozen=True)
 class Answer:
     headers: list[tuple[bytes, bytes]]
@@ -69,7 +77,9 @@ class Replay:
         self.prefix = prefix
         self._answers: StateCache[Answer] = StateCache(MAX_ANSWERS)
         self._seen: tuple[Hashable, State] | None = None  # (version, the state it names)
-        self._asking: anyio.Semaphore | None = None
+        self._asking = False  # a blocking watch is being asked now
+        self._next: _Ask | None = None  # the question the requests arriving now wait for
+        self._idle: anyio.Event | None = None  # set when the question being asked ends
         self._paths: set[str] = set()  # paths whose answers were marked replayable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -98,14 +108,31 @@ class Replay:
         await self._answer_and_keep(scope, receive, send, version, where)
 
     async def _version(self) -> Hashable | None:
-        """The watch's version; a blocking watch (PostgreSQL) is asked on worker threads, as
-        many at once as it has connections, so waiting requests hold no thread."""
+        """The watch's version. A blocking watch (PostgreSQL) is asked on a worker thread,
+        one question at a time, and the question is shared: every request that arrived
+        before it was asked takes its answer (it was asked after they arrived, so it sees
+        every commit they could have seen). Many requests at once cost one statement and
+        one thread, not one each."""
         if not self.watch.blocking:
             return self.watch.version()
-        if self._asking is None:  # made inside the running event loop
-            self._asking = anyio.Semaphore(self.watch.connections)
-        async with self._asking:
-            return await anyio.to_thread.run_sync(self.watch.version)
+        ask = self._next if self._next is not None else _Ask()
+        self._next = ask
+        while not ask.done.is_set():
+            if self._asking:
+                if self._idle is None:  # made inside the running event loop
+                    self._idle = anyio.Event()
+                await self._idle.wait()  # the question being asked now started before we came
+                continue
+            self._asking, self._next = True, None  # later arrivals wait for the next one
+            try:
+                ask.version = await anyio.to_thread.run_sync(self.watch.version)
+            finally:
+                self._asking = False
+                ask.done.set()
+                idle, self._idle = self._idle, None
+                if idle is not None:
+                    idle.set()  # wake the waiters: answered, or one of them asks next
+        return ask.version
 
     async def _answer_and_keep(
         self,

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
 from esgledger.api.replay import replayable
-from esgledger.api.state_bodies import ItemBytes, answer, json_with_list, state_bytes
+from esgledger.api.state_bodies import ItemBytes, answer, state_listed
 from esgledger.auth.permissions import require
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.runs import get_run, list_runs, run_summary, stored_unresolved
@@ -166,15 +166,15 @@ def kpis(
 
     question = (year, years, boundary, area)
 
-    def build() -> bytes:
+    def build() -> tuple[dict[str, Any], str]:
         series = cached_kpi_series(session, year, years=years, boundary=boundary)
         if area:
             series["kpis"] = [k for k in series["kpis"] if k["area"] == area]
         # the rows a write left alone keep their readout and their JSON from the last body
-        readout = series_readout(series, _readouts.get(question, dict))
-        return json_with_list(readout, "kpis", _row_bytes.get(question, dict))
+        return series_readout(series, _readouts.get(question, dict)), "kpis"
 
-    body = state_bytes(session, ("kpis", *question), build)
+    kept = _row_bytes.get(question, dict)
+    body = state_listed(session, ("kpis", *question), build, kept)
     replayable(request, ledger_state(session))  # the same bytes while the ledger is unchanged
     return answer(request, body)
 

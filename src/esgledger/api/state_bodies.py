@@ -41,35 +41,60 @@ def state_body(session: Session, key: tuple[Hashable, ...], build: Callable[[], 
     return _bodies.get((ledger_state(session), *key), lambda: encoded(json_bytes(build())))
 
 
-def state_bytes(session: Session, key: tuple[Hashable, ...], build: Callable[[], bytes]) -> Body:
-    """:func:`state_body` for a ``build`` that encodes the body itself."""
-    return _bodies.get((ledger_state(session), *key), lambda: encoded(build()))
+ItemBytes = dict[int, tuple[Any, bytes, bytes]]  # id(item) → (item, its JSON, their SHA-256)
 
 
-ItemBytes = dict[int, tuple[Any, bytes]]  # id(item) → (item, its JSON)
+def state_listed(
+    session: Session,
+    key: tuple[Hashable, ...],
+    build: Callable[[], tuple[Any, str]],
+    kept: ItemBytes,
+) -> Body:
+    """:func:`state_body` of a dict ``data`` with one long list ``data[name]``, for ``build()``
+    giving ``(data, name)``: see :func:`listed_body`."""
+    return _bodies.get((ledger_state(session), *key), lambda: listed_body(*build(), kept))
 
 
-def json_with_list(data: dict[str, Any], key: str, kept: ItemBytes) -> bytes:
-    """:func:`~esgledger.api.deps.json_bytes` of ``data``, the items of the list
-    ``data[key]`` encoded once per item object: an item that is the very same object in
-    ``kept`` (the JSON of the last body of the same question) reuses its bytes. The JSON
-    encoder writes a dict as ``{k: v, …}`` and a list as ``[a, b, …]`` with these same
-    separators, so the pieces joined are the bytes of the whole. ``kept`` is replaced by
-    this list's items."""
-    before = dict(kept)
-    items: list[bytes] = []
-    for item in data[key]:
-        hit = before.get(id(item))
-        items.append(hit[1] if hit is not None and hit[0] is item else json_bytes(item))
+def listed_body(data: dict[str, Any], key: str, kept: ItemBytes) -> Body:
+    """:func:`encoded` :func:`~esgledger.api.deps.json_bytes` of ``data``, the items of the
+    list ``data[key]`` encoded and hashed once per item object: an item that is the very
+    same object in ``kept`` (the last body of the same question) reuses its bytes and
+    digest. The JSON encoder writes a dict as ``{k: v, …}`` and a list as ``[a, b, …]``
+    with these same separators, so the pieces joined are the bytes of the whole (joined
+    once: each copy of a body of hundreds of kilobytes is fresh memory to fault in).
+
+    The tag is the SHA-256 of the other pieces and of the items' digests, in order: it
+    commits to every byte as a hash of the whole would (the same tag means the same bytes)
+    while hashing only the items that are new. ``kept`` is replaced by this list's items.
+    """
+    parts: list[bytes] = []
+    tag = hashlib.sha256()
+    now: ItemBytes = {}
+    for n, (name, value) in enumerate(data.items()):
+        head = (b"{" if n == 0 else b", ") + json_bytes(name) + b": "
+        if name != key:
+            head += json_bytes(value)
+            parts.append(head)
+            tag.update(b"%d:" % len(head) + head)
+            continue
+        parts.append(head + b"[")
+        tag.update(b"%d:" % len(head) + head + b"%d[" % len(value))  # then as many digests
+        for i, item in enumerate(value):
+            hit = kept.get(id(item))
+            if hit is None or hit[0] is not item:
+                text = json_bytes(item)
+                hit = (item, text, hashlib.sha256(text).digest())
+            now[id(item)] = hit
+            if i:
+                parts.append(b", ")
+            parts.append(hit[1])
+            tag.update(hit[2])
+        parts.append(b"]")
+        tag.update(b"]")
+    parts.append(b"}" if parts else b"{}")
     kept.clear()
-    kept.update((id(i), (i, b)) for i, b in zip(data[key], items, strict=True))
-    parts = [
-        json_bytes(name)
-        + b": "
-        + (b"[" + b", ".join(items) + b"]" if name == key else json_bytes(value))
-        for name, value in data.items()
-    ]
-    return b"{" + b", ".join(parts) + b"}"
+    kept.update(now)
+    return Body(b"".join(parts), '"' + tag.hexdigest()[:40] + '"')
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:

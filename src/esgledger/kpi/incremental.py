@@ -17,13 +17,14 @@ calculated metric cannot be bounded this cheaply: the caller recomputes the whol
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.catalog import metrics
+from esgledger.catalog import Metric, metrics
 from esgledger.catalog.formulas import formula_inputs
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
@@ -45,7 +46,10 @@ NO_EFFECT_PREFIXES = (
 )  # fmt: skip
 NO_VALUE = "not available: no value reported"  # kpi_table's mark of a metric without values
 
-Table = dict[tuple[str, str], KpiFigure]
+_AUDIT = AuditEvent.__table__
+_REQUESTS = DataRequest.__table__
+Key = tuple[str, str]  # (metric, breakdown)
+Table = dict[Key, KpiFigure]
 Touched = dict[int, set[str]]  # year → metrics whose reported values may have changed
 
 
@@ -56,18 +60,34 @@ class Computed:
     series: dict[str, Any]
     tables: dict[int, Table]
     audit_id: int | None
+    keys: list[Key] | None = None  # the key of each row of the series, when known
+
+
+_order_memo: list[tuple[dict[str, Metric], list[Metric]]] = []
+
+
+def _derived_order() -> list[Metric]:
+    """:func:`derived_order`, sorted once per catalog (it is read twice per update)."""
+    catalog = metrics()
+    if not _order_memo or _order_memo[0][0] is not catalog:
+        _order_memo[:] = [(catalog, derived_order())]
+    return _order_memo[0][1]
 
 
 def touched_since(session: Session, after: int, upto: int) -> Touched | None:
     """What the audit events ``after`` < id ≤ ``upto`` can have moved, or None when that
     cannot be bounded (an unlisted action, too many events, or no event at all although
     the state changed)."""
-    events = session.execute(
-        select(AuditEvent.action, AuditEvent.subject)
-        .where(AuditEvent.id > after, AuditEvent.id <= upto)
-        .order_by(AuditEvent.id)
-        .limit(MAX_EVENTS + 1)
-    ).all()
+    events = (
+        session.connection()
+        .execute(
+            select(_AUDIT.c.action, _AUDIT.c.subject)
+            .where(_AUDIT.c.id > after, _AUDIT.c.id <= upto)
+            .order_by(_AUDIT.c.id)
+            .limit(MAX_EVENTS + 1)
+        )
+        .all()
+    )  # Core on the connection: the ORM's per-statement set-up cost more than the query
     if not events or len(events) > MAX_EVENTS:
         return None
     request_ids: set[int] = set()
@@ -80,10 +100,10 @@ def touched_since(session: Session, after: int, upto: int) -> Touched | None:
         request_ids.add(int(number))
     touched: Touched = defaultdict(set)
     if request_ids:
-        keys = select(DataRequest.year, DataRequest.metric_id).where(
-            DataRequest.id.in_(sorted(request_ids))
+        keys = select(_REQUESTS.c.year, _REQUESTS.c.metric_id).where(
+            _REQUESTS.c.id.in_(sorted(request_ids))
         )
-        for year, metric in session.execute(keys):
+        for year, metric in session.connection().execute(keys):
             touched[year].add(metric)
     return touched
 
@@ -91,7 +111,7 @@ def touched_since(session: Session, after: int, upto: int) -> Touched | None:
 def with_dependants(changed: set[str]) -> set[str]:
     """``changed`` and every derived metric whose formula reads one of them, transitively."""
     out = {m for m in changed if m in metrics()}
-    for metric in derived_order():  # inputs before the metrics that read them
+    for metric in _derived_order():  # inputs before the metrics that read them
         if out & set(formula_inputs(metric.formula)):
             out.add(metric.id)
     return out
@@ -119,33 +139,40 @@ def updated(
         tables[y] = _table(session, y, tables[y], affected, boundary if y == year else None)
         changed |= affected
     if not changed:
-        return Computed(old.series, old.tables, audit_id)
-    rows = _rows(session, old, tables, changed, year, boundary)
-    return Computed({**old.series, "kpis": rows}, tables, audit_id)
+        return Computed(old.series, old.tables, audit_id, old.keys)
+    keys, rows = _rows(session, old, tables, changed, year, boundary)
+    return Computed({**old.series, "kpis": rows}, tables, audit_id, keys)
 
 
 def _table(
     session: Session, year: int, old: Table, affected: set[str], boundary: str | None
 ) -> Table:
     """:func:`esgledger.kpi.values.kpi_table` of ``year`` for the ``affected`` metrics, the
-    other figures taken from ``old``."""
+    other figures taken from ``old``: only the affected metrics' values are read, and the
+    rest of the table is copied as it is."""
     catalog = metrics()
-    rows = [r for r in figure_rows(session, year) if r.metric_id in affected]
+    rows = figure_rows(session, year, affected)
     reported = reported_figures(session, year, Scopes(session, year, override=boundary), rows)
-    # as kpi_table builds it: derived figures see no entry for a metric without values
-    table = {k: f for k, f in old.items() if k[0] not in affected and not _placeholder(k[0], f)}
+    table = {k: f for k, f in old.items() if k[0] not in affected}
     table.update(reported)
-    for metric in derived_order():
+    with_figures = {k[0] for k in reported}
+    for metric in _derived_order():
         if metric.id in affected:
             key = (metric.id, "")
-            table[key] = choose(reported.get(key), derived_figure(metric, year, table))
-    with_figures = {k[0] for k in table}
-    for metric in catalog.values():
-        if metric.id not in with_figures:
-            table[(metric.id, "")] = KpiFigure(
-                metric=metric.id, year=year, value=None, unit=metric.unit, source="missing",
-                status="missing", note=NO_VALUE,
-            )  # fmt: skip
+            # as kpi_table builds it: derived figures see no entry for a metric without values
+            inputs = {
+                (i, ""): f
+                for i in formula_inputs(metric.formula)
+                if (f := table.get((i, ""))) is not None and not _placeholder(i, f)
+            }
+            table[key] = choose(reported.get(key), derived_figure(metric, year, inputs))
+            with_figures.add(metric.id)
+    for metric_id in sorted(affected - with_figures, key=list(catalog).index):
+        metric = catalog[metric_id]
+        table[(metric.id, "")] = KpiFigure(
+            metric=metric.id, year=year, value=None, unit=metric.unit, source="missing",
+            status="missing", note=NO_VALUE,
+        )  # fmt: skip
     return table
 
 
@@ -162,28 +189,28 @@ def _rows(
     changed: set[str],
     year: int,
     boundary: str | None,
-) -> list[dict[str, Any]]:
-    """The series' rows in order: the old row of every unchanged metric, new ones else."""
+) -> tuple[list[Key], list[dict[str, Any]]]:
+    """The series' row keys and rows in order: the old row of every unchanged metric, new
+    ones else. The order is sorted again only when the changed metrics gained or lost a
+    breakdown."""
     span: list[int] = old.series["years"]
-    position = {m: i for i, m in enumerate(metrics())}
-
-    def order(key: tuple[str, str]) -> tuple[int, str]:
-        return position[key[0]], key[1]
-
-    old_keys = sorted({k for t in old.tables.values() for k in t}, key=order)
+    old_keys = old.keys if old.keys is not None else _sorted_keys(old.tables.values())
     kept = dict(zip(old_keys, old.series["kpis"], strict=True))
-    keys = sorted({k for t in tables.values() for k in t}, key=order)
+    was = {k for k in old_keys if k[0] in changed}
+    now = {k for t in tables.values() for k in t if k[0] in changed}
+    keys = old_keys if now == was else _sorted_keys(tables.values())
     figures_of: dict[int, EntityFigures] = {}
     if len(span) > 1:
         for y in span[-2:]:
             scopes = Scopes(session, y, override=boundary if y == year else None)
             figures_of[y] = EntityFigures(session, y, scopes, tables[y])
     rows = []
+    catalog = metrics()
     for key in keys:
         if key[0] not in changed and key in kept:
             rows.append(kept[key])
             continue
-        metric = metrics()[key[0]]
+        metric = catalog[key[0]]
         row = _row(metric, key, {y: tables[y].get(key) for y in span}, span)
         if len(span) > 1 and key[1] == "":
             pair = like_for_like(metric, figures_of[span[-1]], figures_of[span[-2]])
@@ -193,4 +220,10 @@ def _rows(
                 else None
             )
         rows.append(row)
-    return rows
+    return keys, rows
+
+
+def _sorted_keys(tables: Iterable[Table]) -> list[Key]:
+    """Every key of ``tables`` once, in catalog order, then by breakdown (the series' order)."""
+    position = {m: i for i, m in enumerate(metrics())}
+    return sorted({k for t in tables for k in t}, key=lambda k: (position[k[0]], k[1]))

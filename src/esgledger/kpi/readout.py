@@ -168,13 +168,20 @@ def series_readout(series: dict[str, Any], kept: Readouts | None = None) -> dict
     same readout, and is not read out again. ``kept`` is replaced by this series' readouts.
     """
     years = [str(y) for y in series["years"]]
-    group = [r for r in series["kpis"] if not r["dims"]]
-    inputs = {y: {r["metric"]: (r["name"], r["figures"][y]) for r in group} for y in years}
+    inputs: dict[str, Inputs] = {}  # made on the first row read out (after a write, few are)
+
+    def read_out(row: dict[str, Any]) -> dict[str, Any]:
+        if not inputs:
+            group = [r for r in series["kpis"] if not r["dims"]]
+            for y in years:
+                inputs[y] = {r["metric"]: (r["name"], r["figures"][y]) for r in group}
+        return row_readout(row, years, inputs)
+
     before = dict(kept or {})
     out = []
     for row in series["kpis"]:
         hit = before.get(id(row))
-        out.append(hit[1] if hit is not None and hit[0] is row else row_readout(row, years, inputs))
+        out.append(hit[1] if hit is not None and hit[0] is row else read_out(row))
     if kept is not None:
         kept.clear()
         kept.update((id(r), (r, o)) for r, o in zip(series["kpis"], out, strict=True))

@@ -60,11 +60,14 @@ class _Recorded:
     legacy: set[str] = field(default_factory=set)  # subjects of data events without digests
     first: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
     rewritten: list[str] = field(default_factory=list)
+    whole_values: int | None = None  # an event that digested every manual value at once
 
     def add(self, event_id: int, entry: dict[str, Any]) -> None:
         """The newest digest of a scope wins, but a written-once table may never change."""
         scope = entry["scope"]
         self.latest[scope] = (event_id, entry)
+        if _whole_values(scope, entry["tables"]):
+            self.whole_values = event_id
         for table, (_rows, sha) in entry["tables"].items():
             if not digests.written_once(scope, table):
                 continue
@@ -83,7 +86,12 @@ def verify_data(session: Session) -> DeepResult:
     for scope in sorted(digests.scopes_in_tables(session) | set(recorded.latest)):
         result.scopes += 1
         if scope not in recorded.latest:
-            if _legacy(scope, recorded.legacy):
+            if scope.startswith("value:") and recorded.whole_values is not None:
+                result.notes.append(
+                    f"{scope}: entered before values were digested one by one (event "
+                    f"{recorded.whole_values} digested them all at once); its row is unchecked"
+                )
+            elif _legacy(scope, recorded.legacy):
                 result.notes.append(f"{scope}: written before data digests; its rows are unchecked")
             else:
                 result.problems.append(f"{scope}: has rows that no audit event digested")
@@ -91,6 +99,8 @@ def verify_data(session: Session) -> DeepResult:
         event_id, entry = recorded.latest[scope]
         now = digests.digest(session, scope)["tables"]
         for table, (rows, sha) in sorted(entry["tables"].items()):
+            if _whole_values(scope, {table: [rows, sha]}):
+                continue  # the older way, replaced by the ``value:`` scopes noted above
             now_rows, now_sha = now.get(table, [0, ""])
             if now_sha != sha:
                 result.problems.append(
@@ -124,12 +134,18 @@ def _events(session: Session) -> Iterator[tuple[int, str, str, str]]:
         yield from (tuple(r) for r in rows)
 
 
+def _whole_values(scope: str, tables: dict[str, Any]) -> bool:
+    """Whether a ``batch:none`` digest holds the manual KPI values, as written before each
+    such value was digested on its own (``value:ID``)."""
+    return scope == digests.batch_scope(None) and tables.get("kpi_values", [0])[0] > 0
+
+
 def _legacy(scope: str, subjects: set[str]) -> bool:
     """Whether an event without digests wrote ``scope`` (before this version)."""
     kind, _, rest = scope.partition(":")
     if kind == "report":
         return f"report:{rest.split('/')[0]}" in subjects
-    if scope == digests.batch_scope(None):
+    if scope == digests.batch_scope(None) or kind == "value":
         return any(s.startswith("request:") for s in subjects)
     if kind == "voids":  # voided by an older version: by ids, a batch, or a replacing import
         return "activities" in subjects or f"batch:{rest}" in subjects

@@ -9,7 +9,8 @@ unchanged version means an unchanged ledger, so they need neither a session nor 
 
 PostgreSQL has no such counter: :class:`PostgresWatch` reads the state stamp itself (one
 statement, on connections of its own outside the app's pool, in autocommit so it always
-sees the newest commit). It blocks, so it runs on worker threads, a few checks at a time.
+sees the newest commit). It blocks, so it runs on a worker thread, one check at a time that
+answers every request waiting for it (:meth:`esgledger.api.replay.Replay._version`).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class PostgresWatch:
     an audit event), so an unchanged stamp is an unchanged ledger."""
 
     blocking = True  # a round trip to the server: ask it on a worker thread
-    connections = 4  # asked by this many threads at once at most
+    connections = 1  # asked one question at a time, shared by the requests waiting
 
     def __init__(self, url: str):
         self.engine = create_engine(

@@ -1,20 +1,20 @@
 """Data digests: the rows an audit event wrote, hashed from the tables alone.
 
 A *scope* names a set of rows one writer owns: ``batch:12`` (an import batch: its
-``import_batches`` row, the activity, activity-store file, KPI and factor-edition rows
-carrying that batch id and
-the factor values of those editions; ``batch:none`` is the KPI values entered through data
-requests without a file), ``run:3`` (a calculation run with its coefficients, results,
-issues and Scope 3 lines), ``report:2025/1`` (the files of one publication) and
-``suppliers:register`` (the supplier register, which changes row by row as files and
-decisions arrive: digested per supplier by :mod:`esgledger.ledger.supplier_digest`, so an
-event re-reads only the suppliers it names). A writer
-calls :func:`touch` for each scope it changed; the next :func:`esgledger.ledger.audit.record`
-in the same transaction stores the scope's digest in its payload, so the chain hash covers
-it and ``esg audit verify --deep`` can recompute it. ``voids:12`` is the void state (who voided
-which activity rows of batch 12, when and why): the void columns change after the import, so
-the batch's digest leaves them out, and each void, un-void or replacing import digests the
-void state of the batches it changed instead.
+``import_batches`` row, the activity, activity-store file, KPI and factor-edition rows carrying
+that batch id and the factor values of those editions; ``batch:none`` is the register rows
+written without a file), ``value:7`` (one KPI value entered through a data request without a
+file: a write digests the row it wrote, not every such value again), ``run:3`` (a calculation
+run with its coefficients, results, issues and Scope 3 lines), ``report:2025/1`` (the files of
+one publication) and ``suppliers:register`` (the supplier register, which changes row by row as
+files and decisions arrive: digested per supplier by :mod:`esgledger.ledger.supplier_digest`,
+so an event re-reads only the suppliers it names). A writer calls :func:`touch` for each scope
+it changed; the next :func:`esgledger.ledger.audit.record` in the same transaction stores the
+scope's digest in its payload, so the chain hash covers it and ``esg audit verify --deep`` can
+recompute it. ``voids:12`` is the void state (who voided which activity rows of batch 12, when
+and why): the void columns change after the import, so the batch's digest leaves them out, and
+each void, un-void or replacing import digests the void state of the batches it changed
+instead.
 
 The digest is the SHA-256 of each table's rows in primary-key order, in the canonical text of
 :mod:`esgledger.ledger.row_text` (floats as ``repr``, dates ISO, booleans true/false), so the
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, String, Table, select, true
+from sqlalchemy import Column, ColumnElement, String, Table, false, select, true
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -111,6 +111,16 @@ def _batch(column: str) -> Where:
     return where
 
 
+def _batch_values(t: Table, args: list[str]) -> ColumnElement[bool]:
+    """KPI values of an import; values entered without a file are digested one by one
+    (``value:ID``), so a data request's write reads one row, not all of them."""
+    return false() if args[0] == NO_BATCH else t.c.batch_id == int(args[0])
+
+
+def _manual_value(t: Table, args: list[str]) -> ColumnElement[bool]:
+    return (t.c.id == int(args[0])) & t.c.batch_id.is_(None)
+
+
 def _factors_of_batch(t: Table, args: list[str]) -> ColumnElement[bool]:
     """Factor values have no batch id: they belong to an edition that has one."""
     editions = Base.metadata.tables["factor_editions"]
@@ -143,7 +153,7 @@ KINDS: dict[str, list[Part]] = {
         Part("import_batches", _batch("id")),
         Part("activity_records", _batch("batch_id")),
         Part("activity_files", _batch("batch_id")),  # the activity store's files (#18)
-        Part("kpi_values", _batch("batch_id")),
+        Part("kpi_values", _batch_values),
         Part("factor_editions", _batch("batch_id")),
         Part("factors", _factors_of_batch),
         *(Part(table, _batch("batch_id")) for table in REGISTER_TABLES),
@@ -163,6 +173,7 @@ KINDS: dict[str, list[Part]] = {
         Part("calculation_scope3_lines", _by("run_id")),
     ],
     "report": [Part("published_reports", _edition)],
+    "value": [Part("kpi_values", _manual_value)],
     "voids": [Part("activity_records", _voided_in_batch, ("id", *VOID_COLUMNS))],
     "suppliers": [Part(name, _whole) for name in SUPPLIER_TABLES],  # see supplier_digest
 }
@@ -186,6 +197,11 @@ def run_scope(run_id: int) -> str:
 
 def report_scope(year: int, edition: int) -> str:
     return f"report:{year}/{edition}"
+
+
+def value_scope(value_id: int) -> str:
+    """A KPI value entered without a file (through a data request)."""
+    return f"value:{value_id}"
 
 
 def voids_scope(batch_id: int) -> str:
@@ -276,7 +292,7 @@ MAX_QUERIES = 512
 def part_query(dialect: Dialect, scope: str, index: int) -> PartQuery:
     """The query of part ``index`` of ``scope``, compiled once per dialect and scope.
 
-    A data request's every write digests ``batch:none`` (20 tables): compiling those
+    A register's write without a file digests ``batch:none`` (20 tables): compiling those
     statements afresh each time cost more than running them. The text depends only on the
     dialect, the scope and the schema, so it is kept (the least recently used dropped).
     """
@@ -353,7 +369,6 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("import_batches", "id"),
         ("activity_records", "batch_id"),
         ("activity_files", "batch_id"),
-        ("kpi_values", "batch_id"),
         ("factor_editions", "batch_id"),
         *((table, "batch_id") for table in REGISTER_TABLES),
         ("scope3_screenings", "batch_id"),
@@ -368,6 +383,11 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("calculation_scope3_lines", "run_id"),
     ):
         found |= {run_scope(r) for r in session.scalars(select(t[name].c[column]).distinct())}
+    values = t["kpi_values"]
+    batches = select(values.c.batch_id).where(values.c.batch_id.is_not(None)).distinct()
+    found |= {batch_scope(b) for b in session.scalars(batches)}
+    manual = select(values.c.id).where(values.c.batch_id.is_(None))
+    found |= {value_scope(i) for i in session.scalars(manual)}
     records = t["activity_records"]
     voided = select(records.c.batch_id).where(records.c.voided_at.is_not(None)).distinct()
     found |= {voids_scope(b) for b in session.scalars(voided)}

@@ -8,6 +8,7 @@ tests can build them without a database.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.ledger.kpis import approved_or_direct
 from esgledger.ledger.models import KpiValue
+from esgledger.ledger.state_cache import StateCache
 
 
 class KpiRow(NamedTuple):
@@ -52,22 +54,42 @@ _COLUMNS = [getattr(KpiValue, name) for name in KpiRow._fields[:-1]] + [
 
 _BATCH = 10_000  # raw rows held at a time while reading
 _make = KpiRow._make  # builds the tuple without NamedTuple's keyword-handling ``__new__``
+# (dialect, question) → (SQL, parameters): a KPI read after a write asks the same few
+# questions again and again, and compiling one cost more than running it
+_compiled: StateCache[tuple[str, Any]] = StateCache(256)
 
 
-def _rows(session: Session, *where: object) -> list[KpiRow]:
-    """Rows straight from the driver: SQLAlchemy's per-value result processing costs more
-    than the query at a hundred thousand rows, and only the two flags need converting
-    (SQLite gives 0/1)."""
+def _compile(session: Session, where: Sequence[object]) -> tuple[str, Any]:
     stmt = select(*_COLUMNS).where(*where).order_by(KpiValue.id)  # type: ignore[arg-type]
-    conn = session.connection()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    compiled = stmt.compile(
+        dialect=session.connection().dialect, compile_kwargs={"render_postcompile": True}
+    )
     params: Any = compiled.params
     if compiled.positiontup is not None:  # qmark drivers (SQLite) take a tuple
         params = tuple(compiled.params[name] for name in compiled.positiontup)
+    return str(compiled), params
+
+
+def _rows(
+    session: Session,
+    *where: object,
+    question: tuple[Hashable, Callable[[], list[Any]]] | None = None,
+) -> list[KpiRow]:
+    """Rows straight from the driver: SQLAlchemy's per-value result processing costs more
+    than the query at a hundred thousand rows, and only the two flags need converting
+    (SQLite gives 0/1). A ``question`` (a hashable name of the conditions with their values,
+    and a function making them) keeps the compiled statement for the next call asking it."""
+    conn = session.connection()
+    if question is None:
+        sql, params = _compile(session, where)
+    else:
+        name, conditions = question
+        key = (conn.dialect.name, name)
+        sql, params = _compiled.get(key, lambda: _compile(session, conditions()))
     # The DBAPI cursor itself, a batch at a time: iterating the result costs a Python call
     # per row (so does ``fetchone``), and a fetchall would hold every raw tuple beside its
     # KpiRow.
-    result = conn.exec_driver_sql(str(compiled), params)
+    result = conn.exec_driver_sql(sql, params)
     cursor = result.cursor
     out: list[KpiRow] = []
     # The driver makes a new string (and year) object per cell, while a year of a thousand
@@ -107,10 +129,21 @@ def _rows(session: Session, *where: object) -> list[KpiRow]:
         result.close()
 
 
-def figure_rows(session: Session, year: int) -> list[KpiRow]:
+def figure_rows(
+    session: Session, year: int, metrics: Collection[str] | None = None
+) -> list[KpiRow]:
     """The current values of ``year`` a KPI table counts (a pending request's value is not
-    a figure yet), oldest first."""
-    return _rows(session, KpiValue.year == year, KpiValue.is_current, approved_or_direct())
+    a figure yet), oldest first; only those of ``metrics`` when given (a table updated
+    after a write reads the written metrics alone)."""
+    wanted = None if metrics is None else tuple(sorted(metrics))
+    if wanted == ():
+        return []
+
+    def conditions() -> list[Any]:
+        where = [KpiValue.year == year, KpiValue.is_current, approved_or_direct()]
+        return where if wanted is None else [*where, KpiValue.metric_id.in_(wanted)]
+
+    return _rows(session, question=(("figures", year, wanted), conditions))
 
 
 def span_rows(session: Session, first: int, last: int) -> list[KpiRow]:

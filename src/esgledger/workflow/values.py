@@ -128,8 +128,8 @@ def store_value(
     if is_unchanged(cur, row):  # a note given with the same figure is kept in the history
         return "unchanged", None
     old = _snapshot(cur) if cur is not None else None
-    digests.touch_batches(session, cur.batch_id if cur is not None else None, batch_id)
     if cur is not None and in_place and cur.id == req.value_id:
+        _touch(session, cur, batch_id)  # the row as it was: it may leave its batch
         for name, new in fields.items():
             setattr(cur, name, new)
         cur.batch_id = batch_id or cur.batch_id
@@ -160,8 +160,19 @@ def store_value(
     )
     session.add(new)
     session.flush()
+    _touch(session, new, batch_id)  # the old row changed only its (undigested) is_current
     req.value_id = new.id
     return ("restated" if cur is not None else "added"), old
+
+
+def _touch(session: Session, value: KpiValue, batch_id: int | None) -> None:
+    """Note the scopes a write of ``value`` changes: its own row when it was entered without
+    a file (``value:ID``), else its batch, and the batch it moves to."""
+    if value.batch_id is None:
+        digests.touch(session, digests.value_scope(value.id))
+    digests.touch_batches(
+        session, *sorted({b for b in (value.batch_id, batch_id) if b is not None})
+    )
 
 
 def is_unchanged(cur: KpiValue | None, row: dict[str, Any]) -> bool:
