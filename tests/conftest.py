@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,13 +70,6 @@ class DemoBuild:
 
     def password(self, username: str) -> str:
         return next(u["password"] for u in self.summary["users"] if u["username"] == username)
-
-    def copy_db(self, target: Path) -> Path:
-        """A private copy of the workspace at ``target`` (a test that writes uses one; the
-        shared demo stays read-only): SQLite's online backup, WAL contents included."""
-        with sqlite3.connect(self.db_path) as source, sqlite3.connect(target) as copy:
-            source.backup(copy)
-        return target
 
 
 USER_FILE, USER_TEXT = "notes.txt", "keep me"  # in the demo folder before `esg demo --force`

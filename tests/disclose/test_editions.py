@@ -1,9 +1,9 @@
 """#19: one ledger, two editions — ``esg report --lang zh,en``.
 
-Both editions are written from a copy of the session demo's ledger with two narrative
-sections in both languages. Read as a reader gets them (HTML, XLSX, the PDF's text and
-fonts), never from the model: the same figures as ``esg kpi --json``, the same anchors, the
-catalog's official Chinese index titles, Chinese text with an embedded CJK font.
+Both editions are written from the demo's calculated ledger with two narrative sections in
+both languages. Read as a reader gets them (HTML, XLSX, the PDF's text and fonts), never from
+the model: the same figures as ``esg kpi --json``, the same anchors, the catalog's official
+Chinese index titles, Chinese text with an embedded CJK font.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from typer.testing import CliRunner
 from esgledger.catalog import frameworks
 from esgledger.catalog.translations import text
 from esgledger.cli.main import app
+from esgledger.demo import build
+from esgledger.demo.stages import STAGES
 from esgledger.disclose.anchors import rendered_anchors
 from esgledger.disclose.report import kpi_anchor
-from tests.conftest import DemoBuild
 from tests.disclose.test_cjk_typography import _fonts
 
 WATER_EN = """# Water resource management
@@ -79,11 +80,11 @@ def _report(db: Path, out: Path, sections: Path, lang: str, formats: str) -> Any
 
 
 @pytest.fixture(scope="module")
-def demo(demo_build: DemoBuild, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with a copy of the session demo's workspace (``esg report`` keeps its indices
-    in the workspace it reads): no demo of its own to build (#20)."""
-    out = tmp_path_factory.mktemp("editions")
-    demo_build.copy_db(out / "esg.db")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's ledger and calculation only (a few CPU seconds): the session demo would
+    put this module on the demo group's worker, and its fuller report renders slower (#20)."""
+    out = tmp_path_factory.mktemp("editions") / "esg-demo"
+    build(out, stages=[s for s in STAGES if s[0] == "calculation"])
     return out
 
 
