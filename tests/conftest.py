@@ -72,14 +72,36 @@ class DemoBuild:
         return next(u["password"] for u in self.summary["users"] if u["username"] == username)
 
 
+USER_FILE, USER_TEXT = "notes.txt", "keep me"  # in the demo folder before `esg demo --force`
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
     """The whole demo (``esg demo --json``), built once per run (~30 s): read it, never
-    change it — a test that needs to write builds its own workspace."""
+    change it — a test that needs to write builds its own workspace or copies this one.
+
+    Built with ``--force`` into a folder already holding a file of the user's
+    (:data:`USER_FILE`), so that tests/demo/test_demo.py sees ``--force`` keep it without a
+    second whole build."""
     out = tmp_path_factory.mktemp("demo") / "esg-demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--json"], catch_exceptions=False)
+    out.mkdir()
+    (out / USER_FILE).write_text(USER_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["demo", "--out", str(out), "--force", "--json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return DemoBuild(out, json.loads(result.stdout))
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_build: DemoBuild) -> dict[str, Path]:
+    """The report the demo published, rendered once per run by its last stage in both
+    editions: format (``html``, ``zh.pdf`` …) → file. Report tests read it rather than render
+    their own (#20); read it, never change it."""
+    stage = next(s["report"] for s in demo_build.summary["stages"] if s["name"] == "report")
+    files = {fmt: demo_build.out / relative for fmt, relative in stage.items()}
+    assert files and all(path.is_file() for path in files.values()), stage
+    return files
 
 
 @pytest.fixture(scope="session")

@@ -81,6 +81,8 @@ def _report(db: Path, out: Path, sections: Path, lang: str, formats: str) -> Any
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's ledger and calculation only (a few CPU seconds): the session demo would
+    put this module on the demo group's worker, and its fuller report renders slower (#20)."""
     out = tmp_path_factory.mktemp("editions") / "esg-demo"
     build(out, stages=[s for s in STAGES if s[0] == "calculation"])
     return out
@@ -99,7 +101,9 @@ def written(demo: Path) -> dict[str, str]:
     )
     result = _report(demo / "esg.db", demo / "report", sections, "zh,en", "html,pdf,xlsx")
     assert result.exit_code == 0, result.output
-    files: dict[str, str] = json.loads(result.stdout)["files"]
+    printed = json.loads(result.stdout)
+    assert printed["indices"] == ["gri-2021", "szse-17", "ifrs-s2", "esrs-e1"]
+    files: dict[str, str] = printed["files"]
     return files
 
 
@@ -113,17 +117,20 @@ def kpis(demo: Path) -> dict[str, Any]:
 
 
 class Rows(HTMLParser):
-    """The appendix rows (``tr`` id → cell texts) and the index rows of one edition."""
+    """The appendix rows (``tr`` id → cell texts, without the note markers after a figure:
+    ``marks``, ``tr`` id → the ``<sup>`` texts) and the index rows of one edition."""
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, list[str]] = {}
+        self.marks: dict[str, list[str]] = {}
         self.index_titles: dict[str, dict[str, str]] = {}
         self._row: str | None = None
         self._index: str | None = None
         self._code: str | None = None
         self._cells: list[str] = []
         self._in_td = False
+        self._in_sup = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -134,10 +141,13 @@ class Rows(HTMLParser):
         if tag == "td" and (self._row or self._code):
             self._in_td = True
             self._cells.append("")
+        self._in_sup = self._in_sup or tag == "sup"
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "td":
             self._in_td = False
+        if tag == "sup":
+            self._in_sup = False
         if tag == "tr" and self._code and self._index:
             self.index_titles.setdefault(self._index, {})[self._code] = self._cells[1].strip()
         elif tag == "tr" and self._row:
@@ -146,7 +156,9 @@ class Rows(HTMLParser):
             self._row = self._code = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_td:
+        if self._in_td and self._in_sup and self._row:
+            self.marks.setdefault(self._row, []).append(data)
+        elif self._in_td:
             self._cells[-1] += data
 
 
@@ -189,8 +201,10 @@ def test_every_appendix_figure_equals_esg_kpi(
 
 
 def test_both_editions_print_the_same_rows_and_cells(written: dict[str, str]) -> None:
-    english, chinese = _parsed(written["html"]).rows, _parsed(written["zh.html"]).rows
+    english_html, chinese_html = _parsed(written["html"]), _parsed(written["zh.html"])
+    english, chinese = english_html.rows, chinese_html.rows
     assert english.keys() == chinese.keys()
+    assert english_html.marks == chinese_html.marks, "the same note markers on the same figures"
     differing = [
         anchor
         for anchor in english

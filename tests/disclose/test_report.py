@@ -1,5 +1,8 @@
 """The report of the demo year: appendix = `esg kpi --json`, anchors resolve, PDF and XLSX hold
-what they should."""
+what they should.
+
+Read from the report the demo published (rendered once per run by its last stage, the
+``demo_report`` fixture), not rendered again here (#20)."""
 
 from __future__ import annotations
 
@@ -14,56 +17,30 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from esgledger.cli.main import app
-from esgledger.demo import build
-from esgledger.demo.report_stage import copy_narratives
-from esgledger.demo.stages import STAGES
 from esgledger.disclose.narrative import bind, format_value
 from esgledger.disclose.report import kpi_anchor
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure
+from tests.conftest import DemoBuild
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "esg-demo"
-    calculation = [s for s in STAGES if s[0] == "calculation"]
-    build(out, stages=calculation)
-    return out
+def written(demo_report: dict[str, Path]) -> dict[str, Path]:
+    return demo_report
 
 
 @pytest.fixture(scope="module")
-def written(demo: Path) -> dict:
-    sections = copy_narratives(demo / "sections")
+def kpis(demo_build: DemoBuild) -> dict:
     result = CliRunner().invoke(
-        app,
-        [
-            "report",
-            "--year",
-            "2025",
-            "--out",
-            str(demo / "report"),
-            "--sections",
-            str(sections),
-            "--db",
-            str(demo / "esg.db"),
-            "--json",
-            "--preview",  # this demo has not reviewed its findings: not publishable
-        ],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="module")
-def kpis(demo: Path) -> dict:
-    result = CliRunner().invoke(
-        app, ["kpi", "--year", "2025", "--json", "--db", str(demo / "esg.db")]
+        app, ["kpi", "--year", "2025", "--json", "--db", str(demo_build.db_path)]
     )
     return json.loads(result.stdout)
 
 
 class Anchors(HTMLParser):
+    """Ids, in-page links, and the appendix rows' cell texts without their note markers (a
+    ``<sup>`` after a figure, ``Q5`` or ``1``, points at a note; it is not part of it)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.ids: set[str] = set()
@@ -72,6 +49,7 @@ class Anchors(HTMLParser):
         self._row: str | None = None
         self._cells: list[str] = []
         self._in_td = False
+        self._in_sup = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -84,21 +62,24 @@ class Anchors(HTMLParser):
         if tag == "td" and self._row:
             self._in_td = True
             self._cells.append("")
+        self._in_sup = self._in_sup or tag == "sup"
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "td":
             self._in_td = False
+        if tag == "sup":
+            self._in_sup = False
         if tag == "tr" and self._row:
             self.rows[self._row] = self._cells
             self._row = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_td and self._row:
+        if self._in_td and self._row and not self._in_sup:
             self._cells[-1] += data
 
 
-def test_every_appendix_value_equals_esg_kpi(written: dict, kpis: dict) -> None:
-    html = Path(written["files"]["html"]).read_text(encoding="utf-8")
+def test_every_appendix_value_equals_esg_kpi(written: dict[str, Path], kpis: dict) -> None:
+    html = Path(written["html"]).read_text(encoding="utf-8")
     parser = Anchors()
     parser.feed(html)
     checked = 0
@@ -126,30 +107,32 @@ def test_every_appendix_value_equals_esg_kpi(written: dict, kpis: dict) -> None:
     assert checked > 300
 
 
-def test_content_indices_are_printed(written: dict) -> None:
-    assert written["indices"] == ["gri-2021", "szse-17", "ifrs-s2", "esrs-e1"]
-    html = Path(written["files"]["html"]).read_text(encoding="utf-8")
+def test_content_indices_are_printed(written: dict[str, Path]) -> None:
+    html = Path(written["html"]).read_text(encoding="utf-8")
+    # the order `esg report --json` lists them in is held in tests/disclose/test_editions.py
+    printed = re.findall(r'<h2[^>]*\bid="content-index-([^"]+)"', html)
+    assert printed == ["gri-2021", "szse-17", "ifrs-s2", "esrs-e1"]
     assert 'id="content-index-gri-2021"' in html and ">305-1<" in html and ">2-1<" in html
 
 
-def test_every_link_points_to_an_anchor_that_exists(written: dict) -> None:
+def test_every_link_points_to_an_anchor_that_exists(written: dict[str, Path]) -> None:
     parser = Anchors()
-    parser.feed(Path(written["files"]["html"]).read_text(encoding="utf-8"))
+    parser.feed(Path(written["html"]).read_text(encoding="utf-8"))
     missing = sorted(set(parser.links) - parser.ids)
     assert missing == []
     assert len(parser.links) > 20
 
 
-def test_narrative_numbers_are_the_ledger_values(written: dict, kpis: dict) -> None:
-    html = Path(written["files"]["html"]).read_text(encoding="utf-8")
+def test_narrative_numbers_are_the_ledger_values(written: dict[str, Path], kpis: dict) -> None:
+    html = Path(written["html"]).read_text(encoding="utf-8")
     scope1 = next(r for r in kpis["kpis"] if r["metric"] == "ghg.scope1")
     # prose rounds figures of 100 or more to whole numbers (the appendix keeps its decimals)
     assert f"Scope 1) emissions were {format_value(scope1['values']['2025'], 0, 'tCO2e')}" in html
     assert "{{kpi:" not in html
 
 
-def test_pdf_holds_the_expected_sections(written: dict) -> None:
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(written["files"]["pdf"]).pages)
+def test_pdf_holds_the_expected_sections(written: dict[str, Path]) -> None:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(written["pdf"]).pages)
     for heading in (
         "About this report",
         "2025 at a glance",
@@ -162,8 +145,8 @@ def test_pdf_holds_the_expected_sections(written: dict) -> None:
     assert "Pengcheng Smart Devices" in text
 
 
-def test_xlsx_has_the_appendix_sheets_and_values(written: dict, kpis: dict) -> None:
-    wb = load_workbook(written["files"]["xlsx"], read_only=True)
+def test_xlsx_has_the_appendix_sheets_and_values(written: dict[str, Path], kpis: dict) -> None:
+    wb = load_workbook(written["xlsx"], read_only=True)
     assert "KPI Greenhouse gas emissions" in wb.sheetnames
     assert "Notes" in wb.sheetnames
     rows = list(wb["KPI Greenhouse gas emissions"].iter_rows(values_only=True))
@@ -176,7 +159,7 @@ def test_xlsx_has_the_appendix_sheets_and_values(written: dict, kpis: dict) -> N
     )
 
 
-def test_bad_tags_and_formats_are_refused(demo: Path) -> None:
+def test_bad_tags_and_formats_are_refused(demo_build: DemoBuild) -> None:
     def lookup(metric: str, year: int, dims: str) -> KpiFigure | None:
         return (
             KpiFigure(metric=metric, year=year, value=1.0, unit="t", source="reported")
@@ -200,6 +183,6 @@ def test_bad_tags_and_formats_are_refused(demo: Path) -> None:
     with pytest.raises(InvalidInput, match=r"no 2025 value for energy\.total"):
         bind("{{kpi:energy.total}}", year=2025, lookup=lookup, source="s.md")
     result = CliRunner().invoke(
-        app, ["report", "--year", "2025", "--format", "docx", "--db", str(demo / "esg.db")]
+        app, ["report", "--year", "2025", "--format", "docx", "--db", str(demo_build.db_path)]
     )
     assert result.exit_code == 2 and "use html, pdf and/or xlsx" in result.output

@@ -26,9 +26,10 @@ from tests.conftest import Cli
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
 
 # Each `esg` below runs in a process of its own, forked from a server that imported esgledger
-# once: a kill -9 kills only that process, and no run pays the start-up of a fresh Python.
+# once (tests/faults/warm.py: the commands and what they load): a kill -9 kills only that
+# process, and no run pays the start-up of a fresh Python or its imports.
 _PROCESSES = multiprocessing.get_context("forkserver")
-_PROCESSES.set_forkserver_preload(["esgledger.cli.main"])
+_PROCESSES.set_forkserver_preload(["tests.faults.warm"])
 
 
 @dataclass(frozen=True)
