@@ -59,6 +59,7 @@ SHOTS = (
     ("board", "manager", "/registers/board"),
     ("training", "manager", "/registers/training"),
     ("whistleblowing", "manager", "/registers/whistleblowing"),
+    ("ohs-safety", "manager", "/registers/ohs-safety"),
     ("certifications", "manager", "/registers/certifications"),
     ("complaints", "manager", "/registers/complaints"),
     ("vulnerabilities", "manager", "/registers/vulnerabilities"),
