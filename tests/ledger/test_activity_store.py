@@ -250,20 +250,3 @@ def test_voiding_store_rows_is_refused_and_changes_nothing(
             assert "activity store" in result.output and "never" in result.output, args
             assert len(result.output.strip().splitlines()) == 1
     assert (counts(store.db), audit_count(store.db)) == before
-
-
-def test_backup_of_a_workspace_with_store_files_is_refused(
-    pair: tuple[Cli, Cli], tmp_path: Path
-) -> None:
-    """A backup holds the database's tables only: with store files it could not be restored
-    whole, so it is refused (exit 2, one line naming the store), and no archive is written."""
-    ledger, store = pair
-    first, _ = demo_files(tmp_path)
-    store("import", "activities", str(first), "--store")
-    ledger("import", "activities", str(first))
-    target = tmp_path / "backup.zip"
-    result = store("backup", str(target), expect=2)
-    assert "activity store" in result.output and len(result.output.strip().splitlines()) == 1
-    assert not target.exists()
-    ledger("backup", str(target))  # a workspace without store files backs up as before
-    assert target.is_file()

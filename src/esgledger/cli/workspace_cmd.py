@@ -69,7 +69,7 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing archive.")] = False,
     json: JsonOption = False,
 ) -> None:
-    """Write the whole workspace, audit chain included, to one portable archive."""
+    """Write the whole workspace, audit chain and activity store files too, to one archive."""
     from esgledger.cli.common import workspace
     from esgledger.ledger.backup import write_backup
 
@@ -78,8 +78,10 @@ def backup(
         print_json(manifest)
     else:
         rows = sum(t["rows"] for t in manifest["tables"].values())
+        files = manifest.get("store_files", 0)
+        store = f", {files} activity store files" if files else ""
         console.print(
-            f"Wrote {file} ({len(manifest['tables'])} tables, {rows} rows; "
+            f"Wrote {file} ({len(manifest['tables'])} tables, {rows} rows{store}; "
             f"audit head {manifest['audit_head'] or 'none'})."
         )
 
@@ -98,8 +100,10 @@ def restore(
         print_json(manifest)
     else:
         rows = sum(t["rows"] for t in manifest["tables"].values())
+        files = manifest.get("store_files", 0)
+        store = f", {files} activity store files" if files else ""
         console.print(
-            f"Restored {file} into {Database(db_target(db)).display} ({rows} rows); "
+            f"Restored {file} into {Database(db_target(db)).display} ({rows} rows{store}); "
             "the audit chain verifies."
         )
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import polars as pl
-from sqlalchemy import func, select, text
+from sqlalchemy import URL, func, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.errors import IntegrityFailure, InvalidInput
@@ -52,10 +52,14 @@ STORE_SCHEMA: dict[str, pl.DataType] = {
 
 def store_root(session: Session) -> Path | None:
     """The store's folder (it may not exist yet), or None when the workspace has none."""
+    return root_of_url(session.connection().engine.url)
+
+
+def root_of_url(url: URL) -> Path | None:
+    """The store folder of the workspace at ``url`` (the setting, else beside a SQLite file)."""
     configured = get_settings().activity_store
     if configured:
         return Path(configured).expanduser()
-    url = session.connection().engine.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     database = str(url.database)

@@ -1,4 +1,5 @@
-"""Writing a backup: every table, audit chain included, from one snapshot into one zip archive.
+"""Writing a backup: every table, audit chain included, and the activity store's files, from
+one snapshot into one zip archive.
 
 The archive appears whole or not at all (:func:`esgledger.atomic.replacing`): a backup
 killed or stopped by a full disk leaves the previous archive, if any, as it was.
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Row, String, Table, func, select
+from sqlalchemy import Connection, Row, String, Table, select
 from sqlalchemy.engine import RootTransaction
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from esgledger.atomic import replacing
 from esgledger.errors import Conflict, InvalidInput, storage_failure
 from esgledger.faults import fault_point
 from esgledger.ledger import audit
+from esgledger.ledger.activity_store import root_of_url
 from esgledger.ledger.archive_format import (
     CHUNK,
     ENCODERS,
@@ -37,10 +39,10 @@ from esgledger.ledger.archive_format import (
     data_digest,
     encode_row_line,
 )
+from esgledger.ledger.archive_store import COUNT, dump_store
 from esgledger.ledger.db import Database
 from esgledger.ledger.migrate import head_revision, require_current
 from esgledger.ledger.models import Base, utcnow
-from esgledger.ledger.store_models import ActivityFile
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: the time lives only in the manifest
 
@@ -57,27 +59,20 @@ def write_backup(db: Database, path: str | Path, *, overwrite: bool = False) -> 
             _snapshot(conn),
             zipfile.ZipFile(tmp, "w") as zf,
         ):
-            _refuse_store_files(conn)
             tables = {t.name: _dump_table(conn, t, zf) for t in Base.metadata.sorted_tables}
-            manifest = {**_manifest(db, tables), "audit_head": _audit_head(conn)}
+            store_files = dump_store(
+                conn, root_of_url(db.engine.url), lambda name, data: _write_member(zf, name, data)
+            )
+            manifest = {
+                **_manifest(db, tables),
+                "audit_head": _audit_head(conn),
+                **({COUNT: store_files} if store_files else {}),
+            }
             _write_member(zf, MANIFEST, [json.dumps(manifest, indent=2).encode() + b"\n"])
             fault_point("backup.written")
     except OSError as exc:
         raise storage_failure(exc, f"write {path}") or exc from None
     return manifest
-
-
-def _refuse_store_files(conn: Connection) -> None:
-    """An archive holds the database's tables, not the activity store's Parquet files: one
-    taken with store files registered could not be restored whole (the files' registry would
-    point at nothing), so it is refused, read in the backup's own snapshot."""
-    files = conn.scalar(select(func.count()).select_from(ActivityFile)) or 0
-    if files:
-        raise InvalidInput(
-            f"this workspace keeps activity rows in the activity store ({files} Parquet files), "
-            "which `esg backup` does not copy; back up the store folder with the database "
-            "files instead, while no import runs"
-        )
 
 
 def _check_destination(path: Path, overwrite: bool) -> None:

@@ -1,5 +1,9 @@
 """Restoring a backup archive into an empty SQLite or PostgreSQL database.
 
+The activity store's files in the archive are checked and written into the target's store
+folder first (:mod:`esgledger.ledger.archive_store`), and removed again if the database part
+fails.
+
 Everything happens in one transaction: schema (through the Alembic migrations, at the
 archive's revision), rows (parents first), upgrade to head, sequences, and a check of the
 audit chain. Any failure leaves the target as it was; a new SQLite file appears only once
@@ -28,7 +32,8 @@ from esgledger.errors import (
     storage_failure,
 )
 from esgledger.faults import fault_point
-from esgledger.ledger import audit
+from esgledger.ledger import archive_store, audit
+from esgledger.ledger.activity_store import root_of_url
 from esgledger.ledger.archive_format import Manifest, open_archive, read_manifest, verify_files
 from esgledger.ledger.db import Database, database_failure
 from esgledger.ledger.migrate import _config, head_revision
@@ -44,14 +49,29 @@ def restore_backup(db: Database, path: str | Path) -> Manifest:
         manifest = read_manifest(zf, source)
         revision = _check_revision(manifest, source)
         verify_files(zf, manifest, source)
+        registry = archive_store.checked_members(zf, manifest, source)
         target = db.sqlite_path
         if target is not None and not target.parent.is_dir():
             raise InvalidInput(f"folder {target.parent} does not exist; create it first")
-        if target is not None and not target.exists():
-            chain = _restore_new_file(target, zf, manifest, revision, source, db.display)
-        else:
-            chain = _restore(db, zf, manifest, revision, source, db.display)
-    return {**manifest, "restored_into": db.display, "audit": chain.as_dict()}
+        root = root_of_url(db.engine.url)
+        archive_store.check_targets(registry, root)
+        written: list[Path] = []
+        try:
+            if registry:  # checked above: root is set
+                archive_store.put_back(zf, registry, root, written)  # type: ignore[arg-type]
+            if target is not None and not target.exists():
+                chain = _restore_new_file(target, zf, manifest, revision, source, db.display)
+            else:
+                chain = _restore(db, zf, manifest, revision, source, db.display)
+        except BaseException:
+            archive_store.remove_written(written)
+            raise
+    return {
+        **manifest,
+        archive_store.COUNT: len(registry),
+        "restored_into": db.display,
+        "audit": chain.as_dict(),
+    }
 
 
 def _restore_new_file(
