@@ -1,8 +1,9 @@
 """Reading the supplier register: one page of suppliers, one supplier with its rows.
 
 Spend is shown from the Scope 3 purchase lines (activity types ``spend.*`` whose attribute
-``supplier`` names the supplier) when the ledger has any for the year; otherwise the spend
-imported with the supplier, marked as such, or "not available" — never zero.
+``supplier`` names the supplier) when the ledger or its activity store has any for the year;
+otherwise the spend imported with the supplier, marked as such, or "not available" — never
+zero.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import json
 from collections import defaultdict
 from typing import Any
 
+import polars as pl
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import NotFound
+from esgledger.ledger.activity_store import read_file, required_root, year_files
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.supplier_models import (
     Supplier,
@@ -162,7 +165,35 @@ def purchase_spend(session: Session, year: int) -> dict[str, dict[str, float]]:
         supplier = json.loads(attributes).get("supplier") if attributes else None
         if supplier:
             out[str(supplier)][unit] += float(quantity)
+    for supplier, unit, quantity in _store_spend(session, year):
+        out[supplier][unit] += quantity
     return {k: dict(v) for k, v in out.items()}
+
+
+def _store_spend(session: Session, year: int) -> list[tuple[str, str, float]]:
+    """(supplier, currency, spend) of the year's purchase lines kept in the activity store,
+    one file at a time (each checked against its registered SHA-256 as it is read)."""
+    files = year_files(session, year)
+    if not files:
+        return []
+    root = required_root(session)
+    parts = []
+    for file in files:
+        lines = read_file(root, file).filter(
+            pl.col("activity").str.starts_with(PURCHASE_PREFIX)
+            & pl.col("attributes").str.contains('"supplier"', literal=True)
+        )
+        parts.append(
+            lines.select(
+                pl.col("attributes").str.json_path_match("$.supplier").alias("supplier"),
+                "unit",
+                "quantity",
+            )
+            .filter(pl.col("supplier").is_not_null() & (pl.col("supplier") != ""))
+            .group_by("supplier", "unit", maintain_order=True)
+            .agg(pl.col("quantity").sum())
+        )
+    return [(str(s), str(u), float(q)) for s, u, q in pl.concat(parts).iter_rows()]
 
 
 def _children(session: Session, model: Any, supplier_id: str, order: Any) -> list[Any]:
