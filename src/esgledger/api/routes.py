@@ -25,10 +25,10 @@ from esgledger.checks.finding_list import matches as finding_matches
 from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import Readouts, series_readout
-from esgledger.ledger.activities import activity_dict, activity_query
+from esgledger.ledger.activity_pages import activity_page
 from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_boundaries
 from esgledger.ledger.entities import entity_dict, list_entities
-from esgledger.ledger.listing import ListParams, page_of_list, paginate
+from esgledger.ledger.listing import ListParams, page_of_list
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.scope3_screening import screening_of
 from esgledger.ledger.state import ledger_state
@@ -137,10 +137,10 @@ def activities(
     activity: Annotated[str | None, Query(description="Only this activity type.")] = None,
 ) -> Response:
     require(user, "activities.read", entity=entity)
-    stmt = activity_query(entity=entity, year=year, activity=activity, search=params.search)
-    found = paginate(session, stmt, params, ACTIVITY_SORT, (ActivityRecord.id,))
-    body = as_json([activity_dict(r) for r in found.rows])
-    return with_page_headers(body, request.url, found)
+    found = activity_page(
+        session, params, ACTIVITY_SORT, entity=entity, year=year, activity=activity
+    )
+    return with_page_headers(as_json(found.rows), request.url, found)
 
 
 @router.get(

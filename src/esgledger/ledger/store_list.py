@@ -45,14 +45,14 @@ def store_activity_dicts(
         rows = read_file(root, file) if root is not None else pl.DataFrame()
         if activity:
             rows = rows.filter(pl.col("activity") == activity)
-        out.extend(_as_dict(row, file.batch_id) for row in rows.iter_rows(named=True))
+        out.extend(as_activity_dict(row, file.batch_id) for row in rows.iter_rows(named=True))
         out.sort(key=lambda r: int(r["id"]))
         if limit:
             del out[limit:]
     return out
 
 
-def _as_dict(row: dict[str, Any], batch: int) -> dict[str, Any]:
+def as_activity_dict(row: dict[str, Any], batch: int) -> dict[str, Any]:
     return {
         "id": row["id"],
         "entity": row["entity_id"],
