@@ -15,7 +15,7 @@ that narrow it, rather than held in memory.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import ColumnElement, String, func, select
@@ -30,6 +30,7 @@ from esgledger.ledger.store_list import as_activity_dict
 from esgledger.ledger.store_models import ActivityFile
 
 STORE_ROWS = 1_000_000  # store rows one list may sort in memory
+BY_ID: ColumnElement[int] = ActivityRecord.__table__.c.id  # ties: the id, ascending
 STORE_COLUMNS = {"id": "id", "start": "start", "entity": "entity_id", "activity": "activity"}
 
 
@@ -46,7 +47,7 @@ def activity_page(
     stmt = activity_query(entity=entity, year=year, activity=activity, search=params.search)
     store = _store_rows(session, params, entity=entity, year=year, activity=activity)
     if store is None:
-        found = paginate(session, stmt, params, columns, (ActivityRecord.id,))
+        found = paginate(session, stmt, params, columns, (BY_ID,))
         return Page([activity_dict(r) for r in found.rows], found.total, params)
     column = _in_code_point_order(session, columns[params.sort])
     order = (column.desc() if params.descending else column.asc(), ActivityRecord.id)
@@ -71,10 +72,9 @@ def activity_page(
         else:
             low = mid + 1
     skipped = max(0, params.offset - low)
-    ledger_rows = [
-        activity_dict(r)
-        for r in session.scalars(stmt.order_by(*order).offset(low).limit(params.limit))
-    ]
+    page_stmt = stmt.order_by(*order).offset(low).limit(params.limit)
+    records = cast(list[ActivityRecord], list(session.scalars(page_stmt)))
+    ledger_rows = [activity_dict(r) for r in records]
     store_rows = [
         as_activity_dict(r, r["batch"]) for r in store.slice(skipped, params.limit).to_dicts()
     ]
