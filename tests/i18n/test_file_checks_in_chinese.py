@@ -104,3 +104,29 @@ def test_agreement_dates_in_order_are_worded_in_chinese(api: Api, tmp_path: Path
     zh = problem(_post(api, "sam", "/supplier-imports/agreements", file, ZH), 422)
     assert len(zh["problems"]) >= 4, zh["problems"]
     _all_chinese(zh, ("is before", "unknown", "is not one of"))
+
+
+def test_a_large_file_refused_for_its_units_names_each_row() -> None:
+    """50,000 rows with a unit that does not fit: refused row by row (worded in Chinese), never
+    a polars ShapeError from the unit check's constant predicate over a joined frame."""
+    import polars as pl
+
+    from esgledger.catalog.messages import reason_in
+    from esgledger.errors import ImportRejected
+    from esgledger.ingest.kpis import validate_kpis
+    from esgledger.ingest.readers import Table
+
+    n = 50_000
+    frame = pl.DataFrame({"entity": ["HQ"] * n, "year": ["2025"] * n,
+                          "metric": ["workforce.headcount"] * n,
+                          "value": [str(i) for i in range(n)], "unit": ["kWh"] * n})  # fmt: skip
+    try:
+        validate_kpis(Table(frame, "big.csv", ""), known_entities={"HQ"})
+    except ImportRejected as refused:
+        units = [p for p in refused.problems if p.column == "unit"]
+        assert refused.total >= n and units and units[0].row == 2
+        assert reason_in(units[0], "zh").startswith(
+            "单位 'kWh' 与指标 'workforce.headcount' 不匹配"
+        )
+    else:
+        raise AssertionError("a file of bad units was accepted")

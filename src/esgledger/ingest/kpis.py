@@ -263,7 +263,10 @@ def _check_units(frame: pl.DataFrame, check: Checker) -> None:
         joined = frame.join(reasons, on=["unit", "metric"], how="inner")
         named = {"unit": pl.col("unit"), "metric": pl.col("metric")}
         said = Message(pl.col("_unit_message"), {**named, "metric_unit": pl.col("_metric_unit")})
-        check.flag(joined, pl.lit(True), "unit", pl.col("_unit_reason"), said)
+        # every joined row is refused; a column predicate, since a constant one failed to
+        # broadcast over a large joined frame (ShapeError, 50,000 rows)
+        refused = pl.col("_unit_reason").is_not_null()
+        check.flag(joined, refused, "unit", pl.col("_unit_reason"), said)
 
 
 def _check_dims(frame: pl.DataFrame, dim_cols: list[str], check: Checker) -> None:
