@@ -27,7 +27,7 @@ from esgledger.assess.respondents import token_hash
 from esgledger.assess.scoring import HORIZONS, financial_score, impact_score
 from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound, worded
-from esgledger.ingest.checker import ROW, Checker, blank, parse_number, with_row_numbers
+from esgledger.ingest.checker import ROW, Checker, Message, blank, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import audit
 from esgledger.ledger.assess_models import (
@@ -95,9 +95,14 @@ def _resolve_respondents(frame: pl.DataFrame, people: pl.DataFrame) -> pl.DataFr
     return frame.join(people.drop("_thash"), on="_rid", how="left")
 
 
+def _said(message: str) -> tuple[str, Message]:
+    """A fixed reason and its catalog message (#19), as :meth:`Checker.flag` takes them."""
+    return message, Message(message)
+
+
 def _check_identity(frame: pl.DataFrame, check: Checker) -> None:
     no_token, no_name = blank("token"), blank("respondent")
-    check.flag(frame, no_token & no_name, "respondent", "give a respondent or a token")
+    check.flag(frame, no_token & no_name, "respondent", *_said(N_("give a respondent or a token")))
     check.flag(
         frame,
         no_token & ~no_name & pl.col("_rid_n").is_null(),
@@ -106,12 +111,13 @@ def _check_identity(frame: pl.DataFrame, check: Checker) -> None:
             "unknown respondent '{}'; add it with `esg materiality respondents add`",
             pl.col("respondent"),
         ),
+        Message(N_("unknown respondent %(cell)r"), {"cell": pl.col("respondent")}),
     )
     check.flag(
         frame,
         ~no_token & pl.col("_rid_t").is_null(),
         "token",
-        "unknown token: it was not issued for this assessment, or was replaced",
+        *_said(N_("unknown token: it was not issued for this assessment, or was replaced")),
     )
     check.flag(
         frame,
@@ -121,18 +127,22 @@ def _check_identity(frame: pl.DataFrame, check: Checker) -> None:
         & (pl.col("_rid_n").is_null() | (pl.col("_rid_t") != pl.col("_rid_n"))),
         "token",
         pl.format("the token does not belong to respondent '{}'", pl.col("respondent")),
+        Message(
+            N_("the token does not belong to respondent %(cell)r"), {"cell": pl.col("respondent")}
+        ),
     )
     check.flag(
         frame,
         pl.col("_answered") & ~no_token,
         "token",
-        "token already used: a questionnaire is accepted once",
+        *_said(N_("token already used: a questionnaire is accepted once")),
     )
     check.flag(
         frame,
         pl.col("_answered") & no_token,
         "respondent",
         pl.format("respondent '{}' has already responded", pl.col("_rname")),
+        Message(N_("respondent %(cell)r has already responded"), {"cell": pl.col("_rname")}),
     )
 
 
@@ -148,6 +158,10 @@ def _check_range(frame: pl.DataFrame, check: Checker, axis: str, column: str) ->
         on_axis & ~blank(column) & (value.is_null() | (value < 1) | (value > 5)),
         column,
         pl.format("{} '{}' is not a score from 1 to 5", pl.lit(column), pl.col(column)),
+        Message(
+            N_("%(column)s %(cell)r is not a score from 1 to 5"),
+            {"column": pl.lit(column), "cell": pl.col(column)},
+        ),
     )
 
 
@@ -162,38 +176,41 @@ def _check_impact(frame: pl.DataFrame, check: Checker) -> None:
         on & ~valence.is_in(["positive", "negative"]),
         "valence",
         pl.format("valence '{}' is not positive or negative", pl.col("valence")),
+        Message(N_("valence %(cell)r is not positive or negative"), {"cell": pl.col("valence")}),
     )
     check.flag(
         frame,
         on & ~actuality.is_in(["actual", "potential"]),
         "actuality",
         pl.format("actuality '{}' is not actual or potential", pl.col("actuality")),
+        Message(N_("actuality %(cell)r is not actual or potential"), {"cell": pl.col("actuality")}),
     )
     for column in ("scale", "scope"):
-        check.flag(frame, on & blank(column), column, f"{column} is required (1 to 5)")
+        required = Message(N_("%(column)s is required (1 to 5)"), {"column": pl.lit(column)})
+        check.flag(frame, on & blank(column), column, f"{column} is required (1 to 5)", required)
     check.flag(
         frame,
         on & (valence == "negative") & blank("irremediability"),
         "irremediability",
-        "irremediability is required for a negative impact (1 to 5)",
+        *_said(N_("irremediability is required for a negative impact (1 to 5)")),
     )
     check.flag(
         frame,
         on & (valence == "positive") & ~blank("irremediability"),
         "irremediability",
-        "irremediability applies to negative impacts only; leave it blank",
+        *_said(N_("irremediability applies to negative impacts only; leave it blank")),
     )
     check.flag(
         frame,
         on & (actuality == "potential") & blank("likelihood"),
         "likelihood",
-        "likelihood is required for a potential impact (1 to 5)",
+        *_said(N_("likelihood is required for a potential impact (1 to 5)")),
     )
     check.flag(
         frame,
         on & (actuality == "actual") & ~blank("likelihood"),
         "likelihood",
-        "an actual impact is certain; leave likelihood blank",
+        *_said(N_("an actual impact is certain; leave likelihood blank")),
     )
     for column in ("scale", "scope", "irremediability", "likelihood"):
         _check_range(frame, check, "impact", column)
@@ -209,6 +226,10 @@ def _check_financial(frame: pl.DataFrame, check: Checker) -> None:
             on & (blank(lk) != blank(mg)),
             lk,
             f"give both likelihood_{h} and magnitude_{h}, or neither",
+            Message(
+                N_("give both %(likelihood)s and %(magnitude)s, or neither"),
+                {"likelihood": pl.lit(lk), "magnitude": pl.lit(mg)},
+            ),
         )
         rated = rated | (~blank(lk) & ~blank(mg))
         _check_range(frame, check, "financial", lk)
@@ -217,13 +238,13 @@ def _check_financial(frame: pl.DataFrame, check: Checker) -> None:
         frame,
         on & ~rated,
         "likelihood_short",
-        "rate at least one horizon (short, medium or long): likelihood and magnitude",
+        *_said(N_("rate at least one horizon (short, medium or long): likelihood and magnitude")),
     )
 
 
 def _check_single(frame: pl.DataFrame, check: Checker) -> None:
     on = pl.col("_axis").is_in(["stakeholder", "business"])
-    check.flag(frame, on & blank("score"), "score", "score is required (1 to 5)")
+    check.flag(frame, on & blank("score"), "score", *_said(N_("score is required (1 to 5)")))
     _check_range(frame, check, "stakeholder", "score")
     _check_range(frame, check, "business", "score")
 
@@ -262,12 +283,18 @@ def _require_instrument_columns(table: Table, axes: set[str], check: Checker) ->
     for axis in sorted(axes):
         missing = [c for c in REQUIRED_BY_AXIS[axis] if c not in given]
         if missing:
-            check.file_problem(f"missing column(s) {', '.join(missing)} for {axis} ratings")
+            check.file_problem(
+                f"missing column(s) {', '.join(missing)} for {axis} ratings",
+                N_("missing column(s) %(columns)s for %(axis)s ratings"),
+                columns=", ".join(missing),
+                axis=axis,
+            )
     if "financial" in axes and not given & set(FINANCIAL_COLUMNS):
-        check.file_problem(
+        said = N_(
             "missing columns likelihood_<horizon> and magnitude_<horizon> for financial ratings "
             "(horizons: short, medium, long)"
         )
+        check.file_problem(said, said)
     check.raise_if_any()
 
 
@@ -278,7 +305,8 @@ def validate_responses(
     check = Checker(table.source)
     frame = table.frame
     if "respondent" not in frame.columns and "token" not in frame.columns:
-        check.file_problem("missing column 'respondent' or 'token': say who answered")
+        said = N_("missing column 'respondent' or 'token': say who answered")
+        check.file_problem(said, said)
     if not check.require_columns(frame, ["topic"]) or check.total:
         check.raise_if_any()
     frame = with_row_numbers(frame)
@@ -303,6 +331,7 @@ def validate_responses(
         pl.col("_tid").is_null(),
         "topic",
         pl.format("unknown topic '{}'; `esg materiality topics list` lists them", pl.col("topic")),
+        Message(N_("unknown topic %(cell)r"), {"cell": pl.col("topic")}),
     )
     check.flag(
         frame,
@@ -311,6 +340,10 @@ def validate_responses(
         & pl.col("_tid").is_not_null(),
         "topic",
         pl.format("topic '{}' is rated more than once by the same respondent", pl.col("topic")),
+        Message(
+            N_("topic %(cell)r is rated more than once by the same respondent"),
+            {"cell": pl.col("topic")},
+        ),
     )
     _check_impact(frame, check)
     _check_financial(frame, check)

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from esgledger.auth.password_rules import check_password
 from esgledger.auth.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from esgledger.auth.permissions import ROLES, PermissionDenied, Principal
+from esgledger.catalog.messages import N_
 from esgledger.catalog.translations import LANGS
-from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ledger import audit
 from esgledger.ledger.entities import get_entity, subtree
 from esgledger.ledger.models import utcnow
@@ -78,7 +79,11 @@ def add_user(
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound(f"unknown user {username!r}; `esg user list` lists users")
+        raise worded(
+            NotFound(f"unknown user {username!r}; `esg user list` lists users"),
+            N_("unknown user %(user)r"),
+            {"user": username},
+        )
     return user
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 from esgledger.catalog.translations import LANGS
-from esgledger.errors import EsgError, InvalidInput
+from esgledger.errors import EsgError, InvalidInput, Problem
 
 PO_FILE = "messages.zh.po"
 
@@ -56,6 +56,14 @@ def in_words(error: EsgError, lang: str) -> str:
     if not error.message_id:
         return str(error)
     return message_in(error.message_id, error.values, error.words, lang)
+
+
+def reason_in(problem: Problem, lang: str) -> str:
+    """A refused row's reason in ``lang`` where the check named its message, else the
+    import's own line."""
+    if not problem.message_id:
+        return problem.reason
+    return message_in(problem.message_id, problem.values, problem.words, lang)
 
 
 def message_in(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from esgledger.catalog import metrics
 from esgledger.catalog.formulas import formula_inputs
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, has_data
 from esgledger.checks.findings import WARNING, Finding
 from esgledger.errors import InvalidInput
@@ -85,6 +86,11 @@ def unanswered_claims(ctx: CheckContext) -> list[Finding]:
                     f"The content index claims {disclosure}, but none of its metrics "
                     f"({', '.join(ids)}) has a value for {ctx.year}."
                 ),
+                message_id=N_(
+                    "The content index claims %(disclosure)s, but none of its metrics "
+                    "(%(metrics)s) has a value for %(year)s."
+                ),
+                values={"disclosure": disclosure, "metrics": ", ".join(ids), "year": ctx.year},
                 fix=(
                     "Collect and import the data, or change the index entry to an omission "
                     "with its reason (not applicable, information unavailable…)."

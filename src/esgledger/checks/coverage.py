@@ -14,6 +14,7 @@ data is one finding, not one per site.
 from __future__ import annotations
 
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import WARNING, Finding
 from esgledger.kpi.coverage import FAMILIES, active_in_sums, children_of, uncovered
@@ -57,6 +58,18 @@ def no_activity(ctx: CheckContext) -> list[Finding]:
                         f"for {ctx.year}, so the {family.replace('_', '/')} totals leave it "
                         "out: they are partial."
                     ),
+                    message_id=N_(
+                        "%(entity)s is in boundary %(boundary)s but has no %(categories)s "
+                        "records for %(year)s, so the %(family)s totals leave it out: they are "
+                        "partial."
+                    ),
+                    values={
+                        "entity": entity,
+                        "boundary": scope.code,
+                        "categories": words,
+                        "year": ctx.year,
+                        "family": family.replace("_", "/"),
+                    },
                     fix=(
                         f"Import {entity}'s {ctx.year} activity data, or remove it from the "
                         "boundary with a change note saying why."
@@ -99,6 +112,17 @@ def kpi_members(ctx: CheckContext) -> list[Finding]:
                     f"member(s) of {scope.code or 'the group'} report nothing: "
                     f"{', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}."
                 ),
+                message_id=N_(
+                    "%(metric)s is the sum of members' values, but %(num)s member(s) of "
+                    "%(group)s report nothing: %(missing)s."
+                ),
+                values={
+                    "num": len(missing),
+                    "missing": f"{', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}",
+                    **({"group": scope.code} if scope.code else {}),
+                },
+                words={} if scope.code else {"group": N_("the group")},
+                names={"metric": ("metric", metric.id)},
                 fix=(
                     "Collect the missing members' values (zero where there is none), or report "
                     "the group figure directly with a note on its coverage."

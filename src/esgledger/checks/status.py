@@ -54,6 +54,21 @@ def restated(ctx: CheckContext) -> list[Finding]:
                     f"The {v.year} value of {metric.name} was restated from {before} to "
                     f"{number(v.value, p)} {v.unit} ({v.restatement_reason or 'no reason given'})."
                 ),
+                message_id=N_(
+                    "The %(year)s value of %(metric)s was restated from %(before)s to %(after)s "
+                    "(%(reason)s)."
+                ),
+                values={
+                    "year": v.year,
+                    "after": f"{number(v.value, p)} {v.unit}",
+                    **({"before": before} if old is not None else {}),
+                    **({"reason": v.restatement_reason} if v.restatement_reason else {}),
+                },
+                words={
+                    **({} if old is not None else {"before": N_("an earlier value")}),
+                    **({} if v.restatement_reason else {"reason": N_("no reason given")}),
+                },
+                names={"metric": ("metric", metric.id)},
                 fix=(
                     "Footnote the restatement next to the prior-year figure, and check that "
                     "the figures derived from it (intensities, totals) show the restated basis."
@@ -166,6 +181,22 @@ def scope_qualified(ctx: CheckContext) -> list[Finding]:
                     f"{combined} combines it with group totals; the result is not comparable "
                     "and its exact checks are skipped."
                 ),
+                message_id=N_(
+                    "%(partial)s cover(s) only part of the group (“%(note)s”) but %(combined)s "
+                    "combines it with group totals; the result is not comparable and its exact "
+                    "checks are skipped."
+                )
+                if note
+                else N_(
+                    "%(partial)s cover(s) only part of the group but %(combined)s combines it "
+                    "with group totals; the result is not comparable and its exact checks are "
+                    "skipped."
+                ),
+                values={
+                    "partial": ", ".join(partial),
+                    "combined": combined,
+                    "note": fig.note if fig is not None else "",
+                },
                 fix=(
                     "Report the figure for the whole group, or show it as a scope-qualified "
                     "row (its own label) and leave it out of group ratios and totals."

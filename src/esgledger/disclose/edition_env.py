@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from esgledger.catalog.messages import gettext_for
+from esgledger.checks.explained import explanation_in
 from esgledger.disclose import labels
 from esgledger.disclose.locale_format import long_date, table_number
 
@@ -34,6 +35,15 @@ def entered(value: Any, lang: str) -> str:
     if CJK.search(text) or not LATIN.search(text):
         return escape(text)
     return Markup('<span lang="en">{}</span>').format(text)
+
+
+def explained(entry: Any, lang: str) -> str:
+    """An acknowledged finding of the data-quality statement explained in the edition's
+    language where its check named its message, else its English as stored."""
+    message = entry.get("message") or {}
+    if lang != "en" and message.get("id"):
+        return explanation_in(str(entry["explanation"]), message, lang)
+    return entered(entry["explanation"], lang)
 
 
 def day(value: Any, lang: str) -> str:
@@ -59,6 +69,7 @@ def edition_environment(lang: str) -> Environment:
     )
     env.globals["lang"] = lang
     env.filters["entered"] = lambda value: entered(value, lang)
+    env.filters["explained"] = lambda entry: explained(entry, lang)
     env.filters["risk_category"] = lambda code: labels.risk_category(code, lang)
     env.filters["plain"] = lambda code: labels.plain(code, lang)
     env.filters["word"] = lambda code, table: labels.word(code, table, lang)

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 from esgledger.checks import ERROR, Finding
+from esgledger.checks.explained import message_of
 
 
 def _about(finding: Finding) -> str:
@@ -39,6 +40,7 @@ def quality_statement(findings: list[Finding]) -> dict[str, Any]:
                 "rule": f.rule,
                 "about": _about(f),
                 "explanation": f.explanation,
+                "message": message_of(f),  # the explanation in each edition's words (#19)
                 "reason": f.acknowledged["comment"] if f.acknowledged else "",
                 "actor": f.acknowledged["actor"] if f.acknowledged else "",
                 "at": (f.acknowledged["at"] if f.acknowledged else "")[:10],

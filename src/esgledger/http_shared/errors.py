@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from esgledger.auth.permissions import PermissionDenied
 from esgledger.auth.sessions import TooManyAttempts
-from esgledger.catalog.messages import in_words
+from esgledger.catalog.messages import N_, in_words, reason_in, translate
 from esgledger.errors import (
     ConcurrentChange,
     Conflict,
@@ -37,6 +37,7 @@ from esgledger.errors import (
     InvalidInput,
     NotFound,
     StorageFailure,
+    printable,
 )
 from esgledger.http_shared.accept_language import HTML_LANG, from_accept_language
 from esgledger.ledger.known_failures import known_failure
@@ -138,12 +139,14 @@ def esg_problem(exc: EsgError, lang: str = "en") -> JSONResponse:
     extra: dict[str, Any] = {}
     headers = headers_of(exc)
     detail = one_line(exc)
-    if lang != "en" and exc.message_id:
-        detail = " ".join(in_words(exc, lang).split("\n"))
+    worded = lang != "en" and (exc.message_id or isinstance(exc, ImportRejected))
+    if worded:
+        detail = one_line_in(exc, lang)
         headers["Content-Language"] = HTML_LANG[lang]
     if isinstance(exc, ImportRejected):
         extra["problems"] = [
-            {"row": p.row, "column": p.column, "reason": p.reason} for p in exc.problems
+            {"row": p.row, "column": p.column, "reason": reason_in(p, lang) if worded else p.reason}
+            for p in exc.problems
         ]
     return problem(
         kind.status, detail, slug=kind.slug, title=kind.title, headers=headers or None, **extra
@@ -159,6 +162,31 @@ def one_line(exc: EsgError) -> str:
         extra = f" (and {more} more problem{'s' if more != 1 else ''})" if more > 0 else ""
         return f"{first}{extra}; nothing was imported"
     return " ".join(str(exc).split("\n"))
+
+
+def one_line_in(exc: EsgError, lang: str) -> str:
+    """:func:`one_line` in ``lang``: a named message from the catalog; a refused file's first
+    problem where it is, its reason as its check named it, and the count."""
+    if not isinstance(exc, ImportRejected) or not exc.problems:
+        return " ".join(in_words(exc, lang).split("\n"))
+    first = exc.problems[0]
+    where = {"file": printable(exc.source), "row": first.row, "column": first.column}
+    if first.row is not None and first.column:
+        place = translate(N_("%(file)s, row %(row)s, column %(column)r"), lang) % where
+    elif first.row is not None:
+        place = translate(N_("%(file)s, row %(row)s"), lang) % where
+    else:
+        place = printable(exc.source)
+    said = {"first": place + translate(": ", lang) + printable(reason_in(first, lang))}
+    more = exc.total - 1
+    if more <= 0:
+        return translate(N_("%(first)s; nothing was imported"), lang) % said
+    message = (
+        N_("%(first)s (and %(num)s more problem); nothing was imported")
+        if more == 1
+        else N_("%(first)s (and %(num)s more problems); nothing was imported")
+    )
+    return translate(message, lang) % {**said, "num": more}
 
 
 def asked_language(request: Request) -> str:

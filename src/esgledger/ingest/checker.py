@@ -30,9 +30,10 @@ class Message:
     values: dict[str, pl.Expr] = field(default_factory=dict)
 
 
-def refuse(source: str, reason: str) -> ImportRejected:
-    """A refusal of the whole file for one reason that no row or column can carry."""
-    return ImportRejected(source, [Problem(None, None, reason)])
+def refuse(source: str, reason: str, message: str = "", **values: object) -> ImportRejected:
+    """A refusal of the whole file for one reason that no row or column can carry (and its
+    catalog message, where the caller names one)."""
+    return ImportRejected(source, [Problem(None, None, reason, message, values)])
 
 
 class Checker:
@@ -43,15 +44,20 @@ class Checker:
         self.problems: list[Problem] = []
         self.total = 0
 
-    def file_problem(self, reason: str) -> None:
-        self.problems.append(Problem(None, None, reason))
+    def file_problem(self, reason: str, message: str = "", **values: object) -> None:
+        """A problem of the whole file, with its catalog message where the caller names one."""
+        self.problems.append(Problem(None, None, reason, message, values))
         self.total += 1
 
     def require_columns(self, frame: pl.DataFrame, required: list[str]) -> bool:
         missing = [c for c in required if c not in frame.columns]
         for col in missing:
+            needed = ", ".join(required)
             self.file_problem(
-                f"missing column {col!r}; the file needs columns {', '.join(required)}"
+                f"missing column {col!r}; the file needs columns {needed}",
+                N_("missing column %(column)r; the file needs columns %(columns)s"),
+                column=col,
+                columns=needed,
             )
         return not missing
 

@@ -149,6 +149,10 @@ def validate_kpis(
         ~pl.col("_status").is_in(list(STATUSES)),
         "status",
         pl.format("status '{}' is not one of " + ", ".join(STATUSES), pl.col("status")),
+        Message(
+            N_("status %(cell)r is not one of %(choices)s"),
+            {"cell": pl.col("status"), "choices": pl.lit(", ".join(STATUSES))},
+        ),
     )
     reported = pl.col("_status") == "reported"
     check.flag(
@@ -173,6 +177,10 @@ def validate_kpis(
         ~blank("decimals") & pl.col("_decimals").is_null(),
         "decimals",
         pl.format(f"'{{}}' is not a count of decimals, 0 to {MAX_DECIMALS}", pl.col("decimals")),
+        Message(
+            N_("%(cell)r is not a count of decimals, 0 to %(max)s"),
+            {"cell": pl.col("decimals"), "max": pl.lit(str(MAX_DECIMALS))},
+        ),
     )
     check.flag(
         frame,
@@ -180,6 +188,10 @@ def validate_kpis(
         "qualifier",
         pl.format(
             "qualifier '{}' is not one of exact, approximately, over, at_most", pl.col("qualifier")
+        ),
+        Message(
+            N_("qualifier %(cell)r is not one of %(choices)s"),
+            {"cell": pl.col("qualifier"), "choices": pl.lit("exact, approximately, over, at_most")},
         ),
     )
     _check_units(frame, check)
@@ -229,23 +241,32 @@ def _check_units(frame: pl.DataFrame, check: Checker) -> None:
         .select("unit", "_metric_unit", "metric")
         .unique()
     )
-    bad: list[tuple[str, str, str]] = []
+    bad: list[tuple[str, str, str, str]] = []
     for unit, metric_unit, metric_id in pairs.iter_rows():
         if not unit:
-            bad.append((unit, metric_id, "unit is empty"))
+            bad.append((unit, metric_id, "unit is empty", N_("unit is empty")))
         elif not compatible(unit, metric_unit):
             try:
                 parse(unit)
                 reason = (
                     f"unit '{unit}' does not fit metric '{metric_id}' (measured in {metric_unit})"
                 )
+                message = N_(
+                    "unit %(unit)r does not fit metric %(metric)r (measured in %(metric_unit)s)"
+                )
             except InvalidInput:
-                reason = f"unknown unit '{unit}'"
-            bad.append((unit, metric_id, reason))
+                reason, message = f"unknown unit '{unit}'", N_("unknown unit %(unit)r")
+            bad.append((unit, metric_id, reason, message))
     if bad:
-        reasons = pl.DataFrame(bad, schema=["unit", "metric", "_unit_reason"], orient="row")
+        schema = ["unit", "metric", "_unit_reason", "_unit_message"]
+        reasons = pl.DataFrame(bad, schema=schema, orient="row")
         joined = frame.join(reasons, on=["unit", "metric"], how="inner")
-        check.flag(joined, pl.lit(True), "unit", pl.col("_unit_reason"))
+        named = {"unit": pl.col("unit"), "metric": pl.col("metric")}
+        said = Message(pl.col("_unit_message"), {**named, "metric_unit": pl.col("_metric_unit")})
+        # every joined row is refused; a column predicate, since a constant one failed to
+        # broadcast over a large joined frame (ShapeError, 50,000 rows)
+        refused = pl.col("_unit_reason").is_not_null()
+        check.flag(joined, refused, "unit", pl.col("_unit_reason"), said)
 
 
 def _check_dims(frame: pl.DataFrame, dim_cols: list[str], check: Checker) -> None:
@@ -256,6 +277,10 @@ def _check_dims(frame: pl.DataFrame, dim_cols: list[str], check: Checker) -> Non
             ~blank(col) & ~pl.col(col).is_in(members),
             col,
             pl.format("'{}' is not one of " + ", ".join(members), pl.col(col)),
+            Message(
+                N_("%(cell)r is not one of %(choices)s"),
+                {"cell": pl.col(col), "choices": pl.lit(", ".join(members))},
+            ),
         )
         check.flag(
             frame,
@@ -264,4 +289,8 @@ def _check_dims(frame: pl.DataFrame, dim_cols: list[str], check: Checker) -> Non
             & ~pl.col("_metric_dims").str.contains(col, literal=True),
             col,
             pl.format("metric '{}' has no " + col + " breakdown", pl.col("metric")),
+            Message(
+                N_("metric %(metric)r has no %(dimension)s breakdown"),
+                {"metric": pl.col("metric"), "dimension": pl.lit(col)},
+            ),
         )

@@ -14,7 +14,16 @@ from functools import cache
 import polars as pl
 import pycountry
 
-from esgledger.ingest.checker import MAX_NUMBER, ROW, Checker, blank, parse_date, with_row_numbers
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import (
+    MAX_NUMBER,
+    ROW,
+    Checker,
+    Message,
+    blank,
+    parse_date,
+    with_row_numbers,
+)
 from esgledger.ingest.entities import ID_PATTERN, countries
 from esgledger.ingest.readers import Table
 
@@ -142,7 +151,8 @@ def validate_register(table: Table, sheet: Sheet, known: Known) -> pl.DataFrame:
     )
     for column in present:
         if column.required:
-            check.flag(frame, blank(column.name), column.name, f"{column.name} is empty")
+            empty = Message(N_("%(column)s is empty"), {"column": pl.lit(column.name)})
+            check.flag(frame, blank(column.name), column.name, f"{column.name} is empty", empty)
         _check_kind(check, frame, column, known)
     _check_order(check, frame, present)
     _check_unique(check, frame, sheet)
@@ -153,32 +163,47 @@ def validate_register(table: Table, sheet: Sheet, known: Known) -> pl.DataFrame:
 def _check_kind(check: Checker, frame: pl.DataFrame, column: Column, known: Known) -> None:
     name, kind = column.name, column.kind
     given = ~blank(name)
+    cell = {"cell": pl.col(name)}
     if kind == "text":
         return
     if isinstance(kind, tuple):
         reason = pl.format("{} '{}' is not one of " + ", ".join(kind), pl.lit(name), pl.col(name))
-        check.flag(frame, given & ~pl.col(name).is_in(list(kind)), name, reason)
+        choices = {"column": pl.lit(name), **cell, "choices": pl.lit(", ".join(kind))}
+        named = Message(N_("%(column)s %(cell)r is not one of %(choices)s"), choices)
+        check.flag(frame, given & ~pl.col(name).is_in(list(kind)), name, reason, named)
     elif kind == "id":
         message = "'{}' may only use letters, digits, '_', '.', '-' (64 at most)"
         bad = given & ~pl.col(name).str.contains(ID_PATTERN)
-        check.flag(frame, bad, name, pl.format(message, pl.col(name)))
+        named = Message(
+            N_("%(cell)r may only use letters, digits, '_', '.', '-' (64 at most)"), cell
+        )
+        check.flag(frame, bad, name, pl.format(message, pl.col(name)), named)
     elif kind == "country":
         message = "'{}' is not an ISO 3166-1 alpha-2 country code (e.g. CN, DE)"
         bad = given & ~pl.col(name).str.to_uppercase().is_in(sorted(countries()))
-        check.flag(frame, bad, name, pl.format(message, pl.col(name)))
+        named = Message(
+            N_("%(cell)r is not an ISO 3166-1 alpha-2 country code (e.g. CN, DE)"), cell
+        )
+        check.flag(frame, bad, name, pl.format(message, pl.col(name)), named)
     elif kind == "currency":
         message = "'{}' is not an ISO 4217 currency code (e.g. CNY, EUR)"
         bad = given & ~pl.col(name).str.to_uppercase().is_in(sorted(currencies()))
-        check.flag(frame, bad, name, pl.format(message, pl.col(name)))
+        named = Message(N_("%(cell)r is not an ISO 4217 currency code (e.g. CNY, EUR)"), cell)
+        check.flag(frame, bad, name, pl.format(message, pl.col(name)), named)
         if "spend" in frame.columns:
-            check.flag(frame, ~blank("spend") & ~given, name, "spend is given without its currency")
+            spend = N_("spend is given without its currency")
+            check.flag(frame, ~blank("spend") & ~given, name, spend, Message(spend))
     elif kind == "email":
         bad = given & ~pl.col(name).str.contains(EMAIL)
-        check.flag(frame, bad, name, pl.format("'{}' is not an e-mail address", pl.col(name)))
+        named = Message(N_("%(cell)r is not an e-mail address"), cell)
+        check.flag(
+            frame, bad, name, pl.format("'{}' is not an e-mail address", pl.col(name)), named
+        )
     elif kind == "date":
         message = "'{}' is not a date (YYYY-MM-DD)"
         bad = given & parse_date(name).is_null()
-        check.flag(frame, bad, name, pl.format(message, pl.col(name)))
+        named = Message(N_("%(cell)r is not a date (YYYY-MM-DD)"), cell)
+        check.flag(frame, bad, name, pl.format(message, pl.col(name)), named)
     elif kind == "number":
         _check_number(check, frame, name)
     else:
@@ -189,9 +214,12 @@ def _check_number(check: Checker, frame: pl.DataFrame, name: str) -> None:
     value = pl.col(name).cast(pl.Float64, strict=False)
     given = ~blank(name)
     message = pl.format("'{}' is not a number", pl.col(name))
-    check.flag(frame, given & value.is_null(), name, message)
+    cell = {"cell": pl.col(name)}
+    named = Message(N_("%(cell)r is not a number"), cell)
+    check.flag(frame, given & value.is_null(), name, message, named)
     bad = given & value.is_not_null() & ((value < 0) | (value > MAX_NUMBER) | value.is_nan())
-    check.flag(frame, bad, name, pl.format("{} must be between 0 and 1e21", pl.col(name)))
+    ranged = Message(N_("%(cell)s must be between 0 and 1e21"), cell)
+    check.flag(frame, bad, name, pl.format("{} must be between 0 and 1e21", pl.col(name)), ranged)
 
 
 def _check_reference(check: Checker, frame: pl.DataFrame, column: Column, known: Known) -> None:
@@ -201,7 +229,8 @@ def _check_reference(check: Checker, frame: pl.DataFrame, column: Column, known:
         ids = pl.col(name).cast(pl.Int64, strict=False)
         message = "unknown evidence file '{}' (`esg evidence list` shows their ids)"
         bad = given & ~ids.is_in(sorted(known.evidence)).fill_null(False)
-        check.flag(frame, bad, name, pl.format(message, pl.col(name)))
+        named = Message(N_("unknown evidence file %(cell)r"), {"cell": pl.col(name)})
+        check.flag(frame, bad, name, pl.format(message, pl.col(name)), named)
         return
     ids_known, hint = (
         (known.suppliers, "import it with `esg suppliers import` first")
@@ -210,7 +239,12 @@ def _check_reference(check: Checker, frame: pl.DataFrame, column: Column, known:
     )
     message = f"unknown {column.kind} '{{}}'; {hint}"
     bad = given & ~pl.col(name).is_in(sorted(ids_known))
-    check.flag(frame, bad, name, pl.format(message, pl.col(name)))
+    named = (
+        Message(N_("unknown supplier %(cell)r"), {"cell": pl.col(name)})
+        if column.kind == "supplier"
+        else Message(N_("unknown entity %(entity)r"), {"entity": pl.col(name)})
+    )
+    check.flag(frame, bad, name, pl.format(message, pl.col(name)), named)
 
 
 def _check_order(check: Checker, frame: pl.DataFrame, present: list[Column]) -> None:
@@ -219,14 +253,26 @@ def _check_order(check: Checker, frame: pl.DataFrame, present: list[Column]) -> 
         for first in earlier:
             if later in names and first in names:
                 bad = parse_date(later) < parse_date(first)
-                check.flag(frame, bad, later, f"{later} is before {first}")
+                order = {"later": pl.lit(later), "first": pl.lit(first)}
+                named = Message(N_("%(later)s is before %(first)s"), order)
+                check.flag(frame, bad, later, f"{later} is before {first}", named)
 
 
 def _check_unique(check: Checker, frame: pl.DataFrame, sheet: Sheet) -> None:
     key = [pl.col(k).str.to_lowercase() if k == "email" else pl.col(k) for k in sheet.key]
     first = frame.with_columns(pl.col(ROW).min().over(key).alias("_first"))
     message = f"duplicate {', '.join(sheet.key)}, first on row {{}}"
-    check.flag(first, pl.col(ROW) != pl.col("_first"), sheet.key[-1], pl.format(message, "_first"))
+    named = Message(
+        N_("duplicate %(key)s, first on row %(row)s"),
+        {"key": pl.lit(", ".join(sheet.key)), "row": pl.col("_first")},
+    )
+    check.flag(
+        first,
+        pl.col(ROW) != pl.col("_first"),
+        sheet.key[-1],
+        pl.format(message, "_first"),
+        named,
+    )
 
 
 def _typed(column: Column) -> pl.Expr:

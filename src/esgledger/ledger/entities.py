@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import ConcurrentChange, NotFound
+from esgledger.catalog.messages import N_
+from esgledger.errors import ConcurrentChange, NotFound, worded
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.entities import validate_entities
 from esgledger.ingest.readers import Table, read_table
@@ -171,7 +172,11 @@ def list_entities(session: Session) -> list[Entity]:
 def get_entity(session: Session, entity_id: str) -> Entity:
     entity = session.get(Entity, entity_id)
     if entity is None:
-        raise NotFound(f"unknown entity {entity_id!r}; `esg entities list` lists them")
+        raise worded(
+            NotFound(f"unknown entity {entity_id!r}; `esg entities list` lists them"),
+            N_("unknown entity %(entity)r"),
+            {"entity": entity_id},
+        )
     return entity
 
 

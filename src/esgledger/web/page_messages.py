@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from esgledger.catalog.messages import N_, in_words, message_in, translate
+from esgledger.catalog.messages import N_, in_words, reason_in, translate
 from esgledger.errors import EsgError, ImportRejected
 
 CLI = "`esg "
@@ -48,7 +48,7 @@ def refused_workbook(error: ImportRejected, lang: str, shown: int) -> str:
             )
             if x
         )
-        reason = message_in(p.message_id, p.values, p.words, lang) if p.message_id else p.reason
+        reason = reason_in(p, lang)
         parts.append(f"{where}{translate(': ', lang)}{reason}" if where else reason)
     message = (
         N_("%(file)s: refused, %(num)s problem, nothing was stored")

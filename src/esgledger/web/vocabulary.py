@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_
+from esgledger.checks.explained import finding_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
 from esgledger.web.language import CURRENT, gettext
@@ -137,14 +138,7 @@ def word(value: object) -> str:
 def explained(finding: Finding) -> str:
     """A finding's explanation in the page's language: its catalog message where the check
     named one (values as given, words and catalog names translated), else its English."""
-    lang = CURRENT.get()
-    if lang == "en" or not finding.message_id:
-        return finding.explanation
-    named = {
-        key: translations.text(kind, entry, lang) for key, (kind, entry) in finding.names.items()
-    }
-    worded = {key: gettext(word) for key, word in finding.words.items()}
-    return gettext(finding.message_id) % {**finding.values, **worded, **named}
+    return finding_in(finding, CURRENT.get())
 
 
 def catalog_name(stored: object, kind: str, key: str) -> str:

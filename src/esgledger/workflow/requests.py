@@ -221,8 +221,16 @@ def _reviewer(session: Session, username: str) -> User:
 def get_request(session: Session, request_id: int) -> DataRequest:
     req = session.get(DataRequest, request_id)
     if req is None:
-        raise NotFound(f"no data request {request_id}; `esg request list` lists them")
+        raise _no_request(request_id)
     return req
+
+
+def _no_request(request_id: int) -> NotFound:
+    return worded(
+        NotFound(f"no data request {request_id}; `esg request list` lists them"),
+        N_("no data request %(id)s"),
+        {"id": request_id},
+    )
 
 
 def load_for_edit(
@@ -246,7 +254,7 @@ def load_for_edit(
         .execution_options(populate_existing=True)
     )
     if req is None:
-        raise NotFound(f"no data request {request_id}; `esg request list` lists them")
+        raise _no_request(request_id)
     require(user, action, entity=req.entity_id)
     if action in ASSIGNED_REVIEW:
         require_assigned_reviewer(session, user, req, action)

@@ -21,7 +21,7 @@ from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, worded
 from esgledger.ledger.workflow_models import DataRequest, RequestComment
 from esgledger.workflow.requests import current_value, load_for_edit, log_step, touch
-from esgledger.workflow.states import next_state
+from esgledger.workflow.states import STEP_WORDS, next_state
 from esgledger.workflow.values import cell_text, store_value, validate_one
 
 
@@ -53,9 +53,18 @@ def approve(session: Session, user: Principal, request_id: int, *, version: int)
     before = req.state
     target = next_state(req.id, before, "approve")
     if req.submitted_by == user.username:
-        raise PermissionDenied(
-            f"{user.username} submitted request {req.id} and cannot also approve it; "
-            "another reviewer must"
+        raise worded(
+            PermissionDenied(
+                f"{user.username} submitted request {req.id} and cannot also approve it; "
+                "another reviewer must"
+            ),
+            N_(
+                N_(
+                    "%(user)s submitted request %(id)s and cannot also approve it; "
+                    "another reviewer must"
+                ),
+            ),
+            {"user": user.username, "id": req.id},
         )
     _same_as_submitted(session, req, "approve")
     req.state = target
@@ -69,7 +78,8 @@ def return_request(
 ) -> DataRequest:
     """Send a submitted (or approved, not yet locked) request back to its owner, saying why."""
     if not comment.strip():
-        raise InvalidInput("say why the request is returned: a comment is required")
+        said = N_("say why the request is returned: a comment is required")
+        raise worded(InvalidInput(said), said, {})
     req = load_for_edit(session, request_id, version, user=user, action="request.return")
     before = req.state
     req.state = next_state(req.id, before, "return")
@@ -135,7 +145,8 @@ def restate(
     so a reviewer approves the restated figure before it is locked anew.
     """
     if not reason.strip():
-        raise InvalidInput("a restatement needs a reason (it is published with the figure)")
+        said = N_("a restatement needs a reason (it is published with the figure)")
+        raise worded(InvalidInput(said), said, {})
     req = load_for_edit(
         session,
         request_id,
@@ -156,7 +167,11 @@ def restate(
     row = validate_one(req, cells)
     outcome, old = store_value(session, user, req, row, in_place=False)
     if outcome == "unchanged":
-        raise Conflict(f"cannot restate request {req.id}: the value is already {value} {unit}")
+        raise worded(
+            Conflict(f"cannot restate request {req.id}: the value is already {value} {unit}"),
+            N_("cannot restate request %(id)s: the value is already %(value)s %(unit)s"),
+            {"id": req.id, "value": value, "unit": unit},
+        )
     req.state = target
     req.submitted_value_id = req.value_id
     req.submitted_by = user.username
@@ -182,7 +197,8 @@ def restate(
 def comment(session: Session, user: Principal, request_id: int, body: str) -> RequestComment:
     """A note on a request (question, explanation); it changes no state or version."""
     if not body.strip():
-        raise InvalidInput("a comment cannot be empty")
+        said = N_("a comment cannot be empty")
+        raise worded(InvalidInput(said), said, {})
     req = load_for_edit(session, request_id, None, user=user, action="request.comment")
     row = RequestComment(request_id=req.id, author=user.username, kind="comment", body=body.strip())
     session.add(row)
@@ -211,8 +227,16 @@ def comments(session: Session, request_id: int) -> list[dict[str, Any]]:
 def _same_as_submitted(session: Session, req: DataRequest, step: str) -> None:
     value = current_value(session, req)
     if value is None or value.id != req.submitted_value_id:
-        now = f"{value.value} {value.unit}" if value is not None else "no value"
-        raise Conflict(
-            f"cannot {step} request {req.id}: its value changed after submission (now {now}); "
-            "return it so the owner submits the current value"
+        now = f"{value.value} {value.unit}" if value is not None else N_("no value")
+        raise worded(
+            Conflict(
+                f"cannot {step} request {req.id}: its value changed after submission (now {now}); "
+                "return it so the owner submits the current value"
+            ),
+            N_(
+                "cannot %(step)s request %(id)s: its value changed after submission (now "
+                "%(now)s); return it so the owner submits the current value"
+            ),
+            {"id": req.id, **({"now": now} if value is not None else {})},
+            {"step": STEP_WORDS.get(step, step), **({} if value is not None else {"now": now})},
         )

@@ -140,9 +140,23 @@ def store_value(
         require_restate_right(session, user, req)
     if cur is not None and not reason:
         shown = cur.value if cur.status == "reported" else cur.status
-        raise Conflict(
-            f"request {req.id}: {req.entity_id} {req.metric_id} {req.year} is already recorded "
-            f"as {shown} {cur.unit}; give a restatement reason to restate it"
+        raise worded(
+            Conflict(
+                f"request {req.id}: {req.entity_id} {req.metric_id} {req.year} is already recorded "
+                f"as {shown} {cur.unit}; give a restatement reason to restate it"
+            ),
+            N_(
+                "request %(id)s: %(entity)s %(metric)s %(year)s is already recorded as %(shown)s "
+                "%(unit)s; give a restatement reason to restate it"
+            ),
+            {
+                "id": req.id,
+                "entity": req.entity_id,
+                "metric": req.metric_id,
+                "year": req.year,
+                "shown": shown,
+                "unit": cur.unit,
+            },
         )
     if cur is not None:
         cur.is_current = False

@@ -25,7 +25,7 @@ from starlette.datastructures import FormData
 from esgledger.assess import survey
 from esgledger.assess.respondents import invitation
 from esgledger.assess.scoring import HORIZONS
-from esgledger.catalog.messages import N_
+from esgledger.catalog.messages import N_, reason_in
 from esgledger.errors import Conflict, ImportRejected, InvalidInput
 from esgledger.web.deps import AnonymousFormDep, database, new_form_token
 from esgledger.web.language import chosen, page_gettext
@@ -122,15 +122,20 @@ def _rows(q: dict[str, Any], form: FormData) -> tuple[list[dict[str, str]], dict
     return rows, typed
 
 
-def _problems(exc: ImportRejected, rows: list[dict[str, str]], names: dict[str, str]) -> str:
-    """Validation problems with the topic's name instead of a spreadsheet row number."""
+def _problems(
+    request: Request, exc: ImportRejected, rows: list[dict[str, str]], names: dict[str, str]
+) -> str:
+    """Validation problems with the topic's name instead of a spreadsheet row number, each
+    in the respondent's language where its check named its message."""
+    lang = chosen(request)
+    colon = page_gettext(request, ": ")
     parts = []
     for p in exc.problems[:8]:
         index = (p.row or 0) - 2
         topic = names.get(rows[index]["topic"], "") if 0 <= index < len(rows) else ""
-        parts.append(f"{topic + ': ' if topic else ''}{p.reason}")
-    more = f" (and {exc.total - 8} more)" if exc.total > 8 else ""
-    return "; ".join(parts) + more
+        parts.append(f"{topic + colon if topic else ''}{reason_in(p, lang)}")
+    more = page_gettext(request, " (and %(num)s more)", num=exc.total - 8) if exc.total > 8 else ""
+    return page_gettext(request, "; ").join(parts) + more
 
 
 def _enough(
@@ -191,7 +196,7 @@ def answer(request: Request, token: str, form: AnonymousFormDep) -> Response:
         message = page_gettext(
             request,
             "Please check your answers — %(problems)s",
-            problems=_problems(exc, rows, dict(q["topics"])),
+            problems=_problems(request, exc, rows, dict(q["topics"])),
         )
         return _page(request, q, typed=typed, error=message, status=422)
     except InvalidInput as exc:
