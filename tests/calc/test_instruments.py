@@ -232,3 +232,35 @@ def test_criterion_8_is_met_when_every_market_factor_is_a_residual_mix() -> None
     assert fallback["status"] == "absence disclosed" and "1 of 2" in fallback["why"]
     none = market_criteria(pl.DataFrame({"quantity": ["scope1"], "flags": [""]}))[8]
     assert none["status"] == "not applicable"
+
+
+def test_a_chunked_run_reviews_instruments_as_the_run_in_memory_does(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run over more rows than ``ESG_CALC_CHUNK_ROWS`` reviews a chunk of entities at a
+    time; criterion 2 (no generation claimed twice) still counts the ids of the whole year —
+    here two rows of data older than ``certificate_claims`` share GEC-0001 across two chunks,
+    so both fall back — and criterion 8 reads every chunk's market-based factors: the same
+    review, criteria and totals as the run in memory."""
+    from sqlalchemy import delete
+
+    from esgledger.ledger.claim_models import CertificateClaim
+
+    ws.load([_row("SZ", "electricity.purchased", 1000), _row("SZ", CERT, 200, **GOOD)])
+    with ws.cli.db.write() as s:
+        s.execute(delete(CertificateClaim))  # imported before the claims table
+    shared = {**GOOD, "certificate_ids": "GEC-0001"}
+    ws.load([_row("CD", "electricity.purchased", 500), _row("CD", CERT, 100, **shared),
+             _row("VN1", "electricity.purchased", 10)])  # fmt: skip
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")
+    memory = ws.calc()
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "2")  # each entity a chunk of its own
+    chunked = ws.calc()
+    rejected = chunked["scope2_instruments"]["rejected"]
+    assert [(r["entity_id"], [f["criterion"] for f in r["failed"]]) for r in rejected] == [("SZ", [2]), ("CD", [2])]  # fmt: skip
+    assert "GEC-0001" in rejected[0]["failed"][0]["why"]
+    assert chunked["scope2_instruments"] == memory["scope2_instruments"]
+    assert _criteria(chunked)[8] == _criteria(memory)[8]
+    assert _criteria(chunked)[8]["status"] == "absence disclosed"
+    assert chunked["totals"]["scope2_market_tco2e"] == memory["totals"]["scope2_market_tco2e"]
+    assert chunked["input_digest"] == memory["input_digest"]

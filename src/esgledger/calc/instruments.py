@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,7 @@ class InstrumentReview:
 
     qualifying: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    claims: Mapping[str, int] | None = None  # the year's ids when reviewed a part at a time
 
     def extend(self, other: InstrumentReview) -> None:
         self.qualifying.extend(other.qualifying)
@@ -107,11 +109,49 @@ class InstrumentReview:
         }
 
 
+class ClaimTally(dict[str, int]):
+    """Criterion 2 over the rows of a year: how many instrument rows name each certificate
+    id. A run in memory counts its own rows; a run over chunks of entities counts the whole
+    year as its rows pass on their way to the chunks (:meth:`watch`), so an id two chunks
+    share — data older than ``certificate_claims`` — fails in both, as it would in memory."""
+
+    def __init__(self, members: Collection[str] | None = None) -> None:
+        super().__init__()
+        self.members = None if members is None else sorted(members)
+
+    def watch(self, batches: Iterable[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        """``batches`` unchanged, their instrument rows (of the members) counted."""
+        for batch in batches:
+            wanted = pl.col("activity").is_in(INSTRUMENTS)
+            if self.members is not None:
+                wanted &= pl.col("entity_id").is_in(self.members)
+            self.add(batch.filter(wanted))
+            yield batch
+
+    def add(
+        self, instruments: pl.DataFrame, parsed: dict[str | None, dict[str, str]] | None = None
+    ) -> None:
+        """Count the ids of ``instruments`` (rows of instrument activities), each distinct
+        attribute text parsed once (into ``parsed`` when given)."""
+        seen = {} if parsed is None else parsed
+        texts = instruments["attributes"].value_counts()
+        for text, rows in texts.iter_rows():
+            attrs = seen.get(text)
+            if attrs is None:
+                attrs = seen[text] = _attributes(text)
+            for cert in certificate_ids(attrs.get("certificate_ids")):
+                self[cert] = self.get(cert, 0) + rows
+
+
 def review_instruments(
-    activities: pl.DataFrame, entities: pl.DataFrame, year: int
+    activities: pl.DataFrame,
+    entities: pl.DataFrame,
+    year: int,
+    claims: Mapping[str, int] | None = None,
 ) -> tuple[pl.DataFrame, InstrumentReview]:
     """The rows the engine may use (instruments failing a criterion left out, so their
-    electricity stays uncovered) and the review of every instrument row."""
+    electricity stays uncovered) and the review of every instrument row; ``claims``: the
+    year's count of rows per certificate id when ``activities`` are a part of the year."""
     is_instrument = pl.col("activity").is_in(INSTRUMENTS)
     instruments = activities.filter(is_instrument)
     review = InstrumentReview()
@@ -120,12 +160,11 @@ def review_instruments(
     country = dict(entities.select("entity_id", "country").iter_rows())
     records = instruments.select("id", "entity_id", "activity", "quantity", "unit", "attributes")
     # each distinct attribute text parsed once, and claims counted per text × its rows
-    texts = records["attributes"].value_counts()
-    parsed = {t: _attributes(t) for t in texts["attributes"].to_list()}
-    claims: dict[str, int] = {}
-    for text, rows in texts.iter_rows():
-        for cert in certificate_ids(parsed[text].get("certificate_ids")):
-            claims[cert] = claims.get(cert, 0) + rows
+    parsed: dict[str | None, dict[str, str]] = {}
+    if claims is None:
+        claims = ClaimTally()
+        claims.add(records, parsed)
+    parsed.update((t, _attributes(t)) for t in records["attributes"].unique() if t not in parsed)
     # with the claims of the year counted, a row's findings depend on its activity, its
     # attributes and its entity's country only: worked out once per such combination
     findings: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
@@ -237,7 +276,7 @@ def _failed(
     attrs: dict[str, str],
     country: str | None,
     year: int,
-    claims: dict[str, int],
+    claims: Mapping[str, int],
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
