@@ -31,6 +31,7 @@ from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.instruments import (
     ClaimTally,
     InstrumentReview,
+    electricity_markets,
     merge_instruments,
     review_instruments,
 )
@@ -314,9 +315,13 @@ def _chunked_run(
         if rows.height:
             parts.append(scope3_parts(rows, inputs.entities, library, options, inputs.products))
 
+    markets = electricity_markets(library)
+
     def reviewed(entity_ids: list[str]) -> pl.DataFrame:
         chunk = spilled.chunk(entity_ids)
-        rows, found = review_instruments(chunk, inputs.entities, options.year, review.claims)
+        rows, found = review_instruments(
+            chunk, inputs.entities, options.year, review.claims, markets
+        )
         review.extend(found)
         return rows
 
@@ -343,7 +348,10 @@ def run_calculation(
             if computed is None:
                 inputs = load_inputs(session, options)
         if computed is None:
-            rows, review = review_instruments(inputs.activities, inputs.entities, options.year)
+            markets = electricity_markets(library)
+            rows, review = review_instruments(
+                inputs.activities, inputs.entities, options.year, editions=markets
+            )
             # a run over more rows than it stores result rows for makes none
             per_row = inputs.activity_rows <= get_settings().calc_lineage_rows
             out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)
