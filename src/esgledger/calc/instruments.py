@@ -1,16 +1,17 @@
 """Contractual instruments of market-based Scope 2, checked against the Scope 2 Quality
 Criteria before they may cover any electricity.
 
-The GHG Protocol Scope 2 Guidance (WRI/WBCSD, 2015), chapter 7, section 7.4 and its Table 7.1,
-sets eight Scope 2 Quality Criteria that every contractual instrument used in the
-market-based method must meet. Criteria 6 (utility-specific emission factors) and 8 (a
-residual mix, or disclosing its absence) are about the supplier and the market, not about
-one instrument; the others can be checked, or found unproven, from what an instrument row
-records (its attribute columns):
+The GHG Protocol Scope 2 Guidance (WRI/WBCSD, 2015), chapter 7 (pp. 58-65), Table 7.1, sets
+eight Scope 2 Quality Criteria for the contractual instruments used in the market-based
+method. Criteria 1-5 are stated in the table's own words (:data:`CRITERIA`), 6-8 paraphrased
+(each criterion a run states says which, ``wording``). Criterion 8 (a residual mix, or
+disclosing its absence) is about the market, judged once per run; the others can be checked,
+or found unproven, from what an instrument row records (its attribute columns):
 
 - criterion 1 (conveys the emission-rate attribute of the generation): ``energy_source``;
 - criterion 2 (the only instrument claiming that generation): ``certificate_ids`` given,
-  none claimed by another row (the import refuses a reused id; the run checks its year);
+  none claimed by another row of the year (the import refuses a reused id; the run counts
+  the whole year's ids, also when it reads the year a chunk of entities at a time);
 - criterion 3 (tracked and retired or cancelled by or on behalf of the company):
   ``tracking_system`` given and ``retired`` yes (``retired_for`` may name the company);
 - criterion 4 (issued and redeemed as close as possible to the period of consumption):
@@ -18,6 +19,11 @@ records (its attribute columns):
   beyond it is invented here;
 - criterion 5 (from the same market as the consuming operations): ``market`` (ISO 3166-1
   country of issue) equal to the consuming entity's country;
+- criterion 6 (utility-specific emission factors): an instrument conveying a supplier's or
+  utility's rate names the factor edition holding it (``factor_edition``), which must be in
+  the factor library with an electricity factor of the instrument's market; how the utility
+  calculated it (on delivered electricity, certificates sold counted) no edition field says,
+  so the run states that part as not checked;
 - criterion 7 (a direct contract conveys the instruments to the company only): a PPA says
   ``attributes_conveyed`` yes, or carries its bundled certificates' ids.
 
