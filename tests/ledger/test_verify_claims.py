@@ -83,3 +83,24 @@ def test_old_ledger_rows_are_claimed_once_the_shared_id_is_settled(ws: Claims) -
     ws.cli("audit", "verify", "--deep")
     # from now on the table holds: a new row with a backfilled id is refused on import
     assert ws.load([_cert("CD", "GEC-5")], expect=2).exit_code == 2
+
+
+def test_an_overlong_id_of_old_data_is_named_and_never_claimed(ws: Claims) -> None:
+    """Ids over the claims key's 128 characters were refused on import only from 0026 on;
+    an older row holding one is named by the check, and the backfill refuses, claiming none."""
+    from sqlalchemy import update
+
+    from esgledger.ledger.models import ActivityRecord
+
+    ws.load([_cert("SZ", "GEC-1"), _cert("CD", "GEC-2")])
+    _as_before_0026(ws)
+    rows = _rows(ws)
+    long = "X" * 200
+    with ws.cli.db.write() as s:
+        s.execute(update(ActivityRecord).where(ActivityRecord.id == rows["CD"]).values(attributes=json.dumps({"certificate_ids": f"GEC-2;{long}"})))  # fmt: skip
+    found = " ".join(ws.cli("db", "claims", expect=1).output.split())
+    assert f"activity row {rows['CD']}" in found and "longer than 128" in found
+    refused = ws.cli("db", "claims", "--backfill", expect=None)
+    assert refused.exit_code not in (0, 1)
+    assert "longer than 128" in refused.output and len(refused.output.strip().splitlines()) == 1
+    assert ws.held() == {}

@@ -11,11 +11,12 @@ module reads every live instrument row, ledger and store, and finds both:
 - *shared* ids: one certificate id held by two or more live rows (GHG Protocol Scope 2
   Guidance, 2015, ch. 7, Table 7.1, criterion 2: the only instrument claiming that
   generation) — only voiding all but one of the rows can settle that;
-- *unclaimed* ids: held by one live row, but absent from ``certificate_claims``.
+- *unclaimed* ids: held by one live row, but absent from ``certificate_claims``;
+- *overlong* ids: longer than the claims key allows (the import refuses them since 0026).
 
 ``esg db check`` reports both (each a problem: exit 1); ``esg db claims --backfill`` claims
-the unclaimed ids, in one transaction, or — while any id is shared — refuses in one line
-naming the id and its rows, and claims nothing (no migration needed: the table exists).
+the unclaimed ids, in one transaction, or — while any id is shared or overlong — refuses in
+one line naming the id and its rows, and claims nothing (no migration needed: the table exists).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.catalog.instruments import INSTRUMENTS, certificate_ids
+from esgledger.catalog.instruments import CERTIFICATE_ID_MAX, INSTRUMENTS, certificate_ids
 from esgledger.errors import Conflict
 from esgledger.ledger import activity_store
 from esgledger.ledger.certificate_claims import COLUMN, Claim, record_claims
@@ -57,14 +58,21 @@ class ClaimCheck:
     rows: int = 0  # live instrument rows read
     shared: dict[str, list[Holder]] = field(default_factory=dict)
     unclaimed: list[Claim] = field(default_factory=list)
+    overlong: list[tuple[str, Holder]] = field(default_factory=list)  # never claimable
 
     @property
     def ok(self) -> bool:
-        return not self.shared and not self.unclaimed
+        return not self.shared and not self.unclaimed and not self.overlong
+
+    @property
+    def refusals(self) -> list[str]:
+        """What the backfill cannot settle: shared ids, then ids too long for the key."""
+        shared = [shared_line(cert, holders) for cert, holders in sorted(self.shared.items())]
+        return shared + [overlong_line(cert, h) for cert, h in self.overlong]
 
     def problems(self) -> list[str]:
         """One line per shared id, and one for the unclaimed ids together."""
-        out = [shared_line(cert, holders) for cert, holders in sorted(self.shared.items())]
+        out = self.refusals
         if self.unclaimed:
             first = self.unclaimed[:_NAMED]
             named = ", ".join(f"{c.certificate_id} (activity row {c.activity_id})" for c in first)
@@ -92,6 +100,7 @@ class ClaimCheck:
                 }
                 for c in self.unclaimed
             ],
+            "overlong": [{"certificate_id": cert, **_holder(h)} for cert, h in self.overlong],
             "problems": self.problems(),
         }
 
@@ -112,6 +121,15 @@ def shared_line(cert: str, holders: list[Holder]) -> str:
     )
 
 
+def overlong_line(cert: str, holder: Holder) -> str:
+    """The one line of an id too long to be claimed (older data; the import refuses it)."""
+    return (
+        f"{holder.kept} activity row {holder.activity_id} (batch {holder.batch_id}), column "
+        f"'{COLUMN}': certificate id {cert[:20]}… is longer than {CERTIFICATE_ID_MAX} "
+        "characters and cannot be claimed; void the row and import it with its real ids"
+    )
+
+
 def check_claims(session: Session) -> ClaimCheck:
     """Every live instrument row's ids (ledger rows, then the store's files, in id order)
     against ``certificate_claims``."""
@@ -123,7 +141,9 @@ def check_claims(session: Session) -> ClaimCheck:
             holders.setdefault(cert, []).append(holder)
     claimed = {str(cert) for cert in session.scalars(select(CertificateClaim.certificate_id))}
     for cert, found in holders.items():
-        if len(found) > 1:
+        if len(cert) > CERTIFICATE_ID_MAX:
+            result.overlong += [(cert, h) for h in found]
+        elif len(found) > 1:
             result.shared[cert] = sorted(found, key=lambda h: h.activity_id)
         elif cert not in claimed:
             h = found[0]
@@ -134,13 +154,14 @@ def check_claims(session: Session) -> ClaimCheck:
 
 def backfill_claims(session: Session) -> ClaimCheck:
     """Claim the unclaimed ids in the caller's transaction; refused (a :class:`Conflict`
-    naming the first shared id and its rows, nothing claimed) while any id is shared."""
+    naming the first shared id and its rows, nothing claimed) while any id is shared or too
+    long for the claims key."""
     found = check_claims(session)
-    if found.shared:
-        cert = min(found.shared)
-        more = len(found.shared) - 1
-        also = f"; {more} more ids are shared (`esg db check` lists them)" if more else ""
-        raise Conflict(f"{shared_line(cert, found.shared[cert])}{also}; nothing was claimed")
+    refusals = found.refusals
+    if refusals:
+        more = len(refusals) - 1
+        also = f"; {more} more such ids (`esg db claims` lists them)" if more else ""
+        raise Conflict(f"{refusals[0]}{also}; nothing was claimed")
     record_claims(session, SOURCE, found.unclaimed)
     return found
 
@@ -166,6 +187,10 @@ def _live_instruments(session: Session) -> Iterator[tuple[Holder, str | None]]:
 
 
 def _ids(attributes: str | None) -> list[str]:
-    if not attributes:
+    """The row's certificate ids; none from a text that is not a JSON object (only the
+    import writes attributes, as one, but a check reads whatever is there)."""
+    try:
+        parsed = json.loads(attributes) if attributes else {}
+    except ValueError:
         return []
-    return certificate_ids(str(json.loads(attributes).get(COLUMN) or ""))
+    return certificate_ids(str(parsed.get(COLUMN) or "")) if isinstance(parsed, dict) else []
