@@ -14,7 +14,7 @@ module reads every live instrument row, ledger and store, and finds both:
 - *unclaimed* ids: held by one live row, but absent from ``certificate_claims``;
 - *overlong* ids: longer than the claims key allows (the import refuses them since 0026).
 
-``esg db check`` reports both (each a problem: exit 1); ``esg db claims --backfill`` claims
+``esg db check`` reports them (each a problem: exit 1); ``esg db claims --backfill`` claims
 the unclaimed ids, in one transaction, or — while any id is shared or overlong — refuses in
 one line naming the id and its rows, and claims nothing (no migration needed: the table exists).
 """
