@@ -66,7 +66,8 @@ QUOTED, PARAPHRASED = "quoted", "paraphrased"
 # Criteria 1-5 in Table 7.1's own words ("All contractual instruments used in the
 # market-based method for scope 2 accounting shall: ..."); 6-8, longer and each under its own
 # heading (utility-specific emission factors; direct purchases from generators or on-site
-# generation; a residual mix), paraphrased as close to the table as a line allows.
+# generation; a residual mix), paraphrased as close to the table as a line allows. Source:
+# https://ghgprotocol.org/sites/default/files/2023-03/Scope%202%20Guidance.pdf
 CRITERIA = {
     1: "Convey the direct GHG emission rate attribute associated with the unit of electricity "
     "produced.",
