@@ -1,16 +1,17 @@
 """Contractual instruments of market-based Scope 2, checked against the Scope 2 Quality
 Criteria before they may cover any electricity.
 
-The GHG Protocol Scope 2 Guidance (WRI/WBCSD, 2015), chapter 7, section 7.4 and its Table 7.1,
-sets eight Scope 2 Quality Criteria that every contractual instrument used in the
-market-based method must meet. Criteria 6 (utility-specific emission factors) and 8 (a
-residual mix, or disclosing its absence) are about the supplier and the market, not about
-one instrument; the others can be checked, or found unproven, from what an instrument row
-records (its attribute columns):
+The GHG Protocol Scope 2 Guidance (WRI/WBCSD, 2015), chapter 7 (pp. 58-65), Table 7.1, sets
+eight Scope 2 Quality Criteria for the contractual instruments used in the market-based
+method. Criteria 1-5 are stated in the table's own words (:data:`CRITERIA`), 6-8 paraphrased
+(each criterion a run states says which, ``wording``). Criterion 8 (a residual mix, or
+disclosing its absence) is about the market, judged once per run; the others can be checked,
+or found unproven, from what an instrument row records (its attribute columns):
 
 - criterion 1 (conveys the emission-rate attribute of the generation): ``energy_source``;
 - criterion 2 (the only instrument claiming that generation): ``certificate_ids`` given,
-  none claimed by another row (the import refuses a reused id; the run checks its year);
+  none claimed by another row of the year (the import refuses a reused id; the run counts
+  the whole year's ids, also when it reads the year a chunk of entities at a time);
 - criterion 3 (tracked and retired or cancelled by or on behalf of the company):
   ``tracking_system`` given and ``retired`` yes (``retired_for`` may name the company);
 - criterion 4 (issued and redeemed as close as possible to the period of consumption):
@@ -18,6 +19,11 @@ records (its attribute columns):
   beyond it is invented here;
 - criterion 5 (from the same market as the consuming operations): ``market`` (ISO 3166-1
   country of issue) equal to the consuming entity's country;
+- criterion 6 (utility-specific emission factors): an instrument conveying a supplier's or
+  utility's rate names the factor edition holding it (``factor_edition``), which must be in
+  the factor library with an electricity factor of the instrument's market; how the utility
+  calculated it (on delivered electricity, certificates sold counted) no edition field says,
+  so the run states that part as not checked;
 - criterion 7 (a direct contract conveys the instruments to the company only): a PPA says
   ``attributes_conveyed`` yes, or carries its bundled certificates' ids.
 
@@ -31,12 +37,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from esgledger.calc.engine import EngineOutput
+from esgledger.calc.library import FactorLibrary
 from esgledger.calc.rollup import TOTAL_KEYS
 from esgledger.catalog.instruments import (
     CERTIFICATE,
@@ -50,30 +58,55 @@ from esgledger.units import compatible, multiplier
 
 # the run's figure of each instrument type's qualifying MWh (totals, by entity, by activity)
 QUALIFYING = {CERTIFICATE: "certificates_qualifying_mwh", PPA: "ppas_qualifying_mwh"}
-GUIDANCE = "GHG Protocol Scope 2 Guidance (2015), ch. 7, Table 7.1"
+GUIDANCE = (
+    "GHG Protocol Scope 2 Guidance (WRI/WBCSD, 2015), ch. 7 'Accounting and Reporting "
+    "Requirements', pp. 58-65, Table 7.1 'Scope 2 Quality Criteria'"
+)
+QUOTED, PARAPHRASED = "quoted", "paraphrased"
+# Criteria 1-5 in Table 7.1's own words ("All contractual instruments used in the
+# market-based method for scope 2 accounting shall: ..."); 6-8, longer and each under its own
+# heading (utility-specific emission factors; direct purchases from generators or on-site
+# generation; a residual mix), paraphrased as close to the table as a line allows. Source:
+# https://ghgprotocol.org/sites/default/files/2023-03/Scope%202%20Guidance.pdf
 CRITERIA = {
-    1: "conveys the emission-rate attribute of the generation it stands for",
-    2: "is the only instrument claiming that generation",
-    3: "is tracked and retired or cancelled by or on behalf of the company",
-    4: "is issued and redeemed as close as possible to the period of consumption",
-    5: "comes from the same market as the consuming operations",
-    7: "a direct contract conveys its instruments to the company only",
+    1: "Convey the direct GHG emission rate attribute associated with the unit of electricity "
+    "produced.",
+    2: "Be the only instruments that carry the GHG emission rate attribute claim associated "
+    "with that quantity of electricity generation.",
+    3: "Be tracked and redeemed, retired, or canceled by or on behalf of the reporting entity.",
+    4: "Be issued and redeemed as close as possible to the period of energy consumption to "
+    "which the instrument is applied.",
+    5: "Be sourced from the same market in which the reporting entity's electricity-consuming "
+    "operations are located and to which the instrument is applied.",
+    7: "Electricity bought directly from a generator, or generated on site: every contractual "
+    "instrument conveying its emission claim is transferred to the reporting entity only, no "
+    "other instrument conveys that claim to another end user, and the electricity does not "
+    "also carry the emission rate claim for a utility's use.",
 }
 # Criteria about the supplier and the market, judged once per run, not per instrument.
 MARKET_CRITERIA = {
-    6: "utility-specific emission factors are calculated on delivered electricity, counting "
-    "certificates sold and claimed for customers and leaving out the utility's green power "
-    "product",
-    8: "an adjusted residual mix is available for consumers' market-based Scope 2, or its "
-    "absence is disclosed",
+    6: "Utility-specific emission factors: calculated on delivered electricity, incorporating "
+    "certificates retired or sold on behalf of the utility's customers; renewable generation "
+    "whose attributes were sold off (by contract or certificate) is characterised at the "
+    "residual mix in the factor.",
+    8: "A residual mix: to avoid double counting, an adjusted residual mix characterising the "
+    "GHG intensity of unclaimed or publicly shared electricity is made available for "
+    "consumers' scope 2 calculations, or its absence is disclosed by the reporting entity.",
 }
+WORDING = {n: QUOTED if n <= 5 else PARAPHRASED for n in range(1, 9)}
 CHECKED = "checked per instrument"
+FACTOR_EDITION = "factor_edition"  # the attribute naming the edition of the conveyed rate
+ELECTRICITY = "electricity.purchased"
 FALLBACK = "residual_mix_unavailable_grid_average_used"  # a market factor's flag (coefficients)
 NO_UTILITY_FACTOR = (
-    "the factor library records no emission factor as a utility's own, and "
-    "no factor edition states whether it was calculated on delivered electricity net of "
-    "certificates sold and of a green power product; a supplier factor imported as a user "
-    "edition is used as any grid factor would be"
+    "no instrument row names the factor edition of the emission rate it conveys "
+    "(factor_edition), so no utility-specific emission factor is traced to an edition; a "
+    "supplier factor imported as a user edition is used as any grid factor would be"
+)
+UNSTATED_BASIS = (
+    "whether an edition's factors were calculated on delivered electricity, incorporating "
+    "certificates retired or sold on behalf of customers (sold-off renewable generation at the "
+    "residual mix), is not checked: no factor edition field states it"
 )
 VINTAGE_RULE = (
     "the vintage must fall in the reporting year: the Guidance asks for 'as close as "
@@ -89,10 +122,13 @@ class InstrumentReview:
 
     qualifying: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    claims: Mapping[str, int] | None = None  # the year's ids when reviewed a part at a time
+    editions_named: int = 0  # rows naming the factor edition of their rate (criterion 6)
 
     def extend(self, other: InstrumentReview) -> None:
         self.qualifying.extend(other.qualifying)
         self.rejected.extend(other.rejected)
+        self.editions_named += other.editions_named
 
     def stored(self, coefficients: pl.DataFrame | None = None) -> dict[str, Any]:
         """The block a run stores (``scope2_instruments``): the criteria (each with what was
@@ -100,18 +136,59 @@ class InstrumentReview:
         count and MWh of the qualifying ones."""
         return {
             "guidance": GUIDANCE,
-            "criteria": criteria_checked(coefficients),
+            "criteria": criteria_checked(coefficients, self.editions_named),
             "qualifying_rows": len(self.qualifying),
             "qualifying_mwh": math.fsum(q["mwh"] for q in self.qualifying),
             "rejected": sorted(self.rejected, key=lambda r: r["activity_id"]),
         }
 
 
+class ClaimTally(dict[str, int]):
+    """Criterion 2 over the rows of a year: how many instrument rows name each certificate
+    id. A run in memory counts its own rows; a run over chunks of entities counts the whole
+    year as its rows pass on their way to the chunks (:meth:`watch`), so an id two chunks
+    share — data older than ``certificate_claims`` — fails in both, as it would in memory."""
+
+    def __init__(self, members: Collection[str] | None = None) -> None:
+        super().__init__()
+        self.members = None if members is None else sorted(members)
+
+    def watch(self, batches: Iterable[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+        """``batches`` unchanged, their instrument rows (of the members) counted."""
+        for batch in batches:
+            wanted = pl.col("activity").is_in(INSTRUMENTS)
+            if self.members is not None:
+                wanted &= pl.col("entity_id").is_in(self.members)
+            self.add(batch.filter(wanted))
+            yield batch
+
+    def add(
+        self, instruments: pl.DataFrame, parsed: dict[str | None, dict[str, str]] | None = None
+    ) -> None:
+        """Count the ids of ``instruments`` (rows of instrument activities), each distinct
+        attribute text parsed once (into ``parsed`` when given)."""
+        seen = {} if parsed is None else parsed
+        texts = instruments["attributes"].value_counts()
+        for text, rows in texts.iter_rows():
+            attrs = seen.get(text)
+            if attrs is None:
+                attrs = seen[text] = _attributes(text)
+            for cert in certificate_ids(attrs.get("certificate_ids")):
+                self[cert] = self.get(cert, 0) + rows
+
+
 def review_instruments(
-    activities: pl.DataFrame, entities: pl.DataFrame, year: int
+    activities: pl.DataFrame,
+    entities: pl.DataFrame,
+    year: int,
+    claims: Mapping[str, int] | None = None,
+    editions: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[pl.DataFrame, InstrumentReview]:
     """The rows the engine may use (instruments failing a criterion left out, so their
-    electricity stays uncovered) and the review of every instrument row."""
+    electricity stays uncovered) and the review of every instrument row; ``claims``: the
+    year's count of rows per certificate id when ``activities`` are a part of the year;
+    ``editions``: the markets of each factor edition's electricity factors
+    (:func:`electricity_markets`), which criterion 6 checks a named ``factor_edition`` in."""
     is_instrument = pl.col("activity").is_in(INSTRUMENTS)
     instruments = activities.filter(is_instrument)
     review = InstrumentReview()
@@ -120,12 +197,11 @@ def review_instruments(
     country = dict(entities.select("entity_id", "country").iter_rows())
     records = instruments.select("id", "entity_id", "activity", "quantity", "unit", "attributes")
     # each distinct attribute text parsed once, and claims counted per text × its rows
-    texts = records["attributes"].value_counts()
-    parsed = {t: _attributes(t) for t in texts["attributes"].to_list()}
-    claims: dict[str, int] = {}
-    for text, rows in texts.iter_rows():
-        for cert in certificate_ids(parsed[text].get("certificate_ids")):
-            claims[cert] = claims.get(cert, 0) + rows
+    parsed: dict[str | None, dict[str, str]] = {}
+    if claims is None:
+        claims = ClaimTally()
+        claims.add(records, parsed)
+    parsed.update((t, _attributes(t)) for t in records["attributes"].unique() if t not in parsed)
     # with the claims of the year counted, a row's findings depend on its activity, its
     # attributes and its entity's country only: worked out once per such combination
     findings: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
@@ -136,7 +212,7 @@ def review_instruments(
         key = (activity, text, country.get(entity))
         failed = findings.get(key)
         if failed is None:
-            failed = findings[key] = _failed(activity, attrs, key[2], year, claims)
+            failed = findings[key] = _failed(activity, attrs, key[2], year, claims, editions)
         mwh = quantity * to_mwh[unit] if to_mwh[unit] is not None else 0.0
         entry = {
             "activity_id": row_id,
@@ -145,6 +221,8 @@ def review_instruments(
             "mwh": mwh,
             "instrument": attrs.get("instrument", ""),
         }
+        if attrs.get(FACTOR_EDITION):
+            review.editions_named += 1
         if failed:
             dropped.append(row_id)
             review.rejected.append({**entry, "failed": failed})
@@ -184,26 +262,44 @@ def merge_instruments(out: EngineOutput, review: InstrumentReview, entities: pl.
     out.by_activity = dict(sorted(out.by_activity.items()))
 
 
-def criteria_checked(coefficients: pl.DataFrame | None) -> list[dict[str, Any]]:
-    """All eight criteria in order: the six checked per instrument (criterion 4 with its
-    rule), and criteria 6 and 8 as far as the run's market-based factors show them."""
-    per_run = market_criteria(coefficients)
+def criteria_checked(
+    coefficients: pl.DataFrame | None, editions_named: int = 0
+) -> list[dict[str, Any]]:
+    """All eight criteria in order, each with its text, whether that text is quoted from
+    Table 7.1 or paraphrased, and how it was judged: six checked per instrument (criterion 4
+    with its rule), criterion 6 on the factor editions instruments name, and criterion 8 as
+    far as the run's market-based factors show it."""
+    per_run = market_criteria(coefficients, editions_named)
     out = []
     for number in range(1, 9):
+        text = {"criterion": number, "text": {**CRITERIA, **MARKET_CRITERIA}[number]}
+        text["wording"] = WORDING[number]
         if number in per_run:
-            out.append({"criterion": number, "text": MARKET_CRITERIA[number], **per_run[number]})
+            out.append({**text, **per_run[number]})
             continue
         why = VINTAGE_RULE if number == 4 else "failures are listed per rejected instrument"
-        out.append({"criterion": number, "text": CRITERIA[number], "status": CHECKED, "why": why})
+        out.append({**text, "status": CHECKED, "why": why})
     return out
 
 
-def market_criteria(coefficients: pl.DataFrame | None) -> dict[int, dict[str, str]]:
+def market_criteria(
+    coefficients: pl.DataFrame | None, editions_named: int = 0
+) -> dict[int, dict[str, str]]:
     """Criteria 6 and 8 from the run's coefficients (``quantity``, ``flags``): criterion 8 is
     met when every market-based factor is a residual mix, else the grid average's use in
-    its place is disclosed (here, and by the flag on each result); criterion 6 cannot be
-    shown from the data held."""
-    six = {"status": "not checkable", "why": NO_UTILITY_FACTOR}
+    its place is disclosed (here, and by the flag on each result). Criterion 6 is partly
+    checked when instruments name the factor edition of their rate (the edition known, with
+    a factor of the instrument's market: failures per instrument), not checkable otherwise;
+    how an edition's factors were calculated no edition field states."""
+    six = {"status": "not checkable", "why": f"{NO_UTILITY_FACTOR}; {UNSTATED_BASIS}"}
+    if editions_named:
+        six = {
+            "status": "partly checked",
+            "why": f"{editions_named} instrument rows name the factor edition of the emission "
+            "rate they convey (factor_edition): each edition was checked to be in the factor "
+            "library and to hold an electricity emission factor of the instrument's market "
+            f"(failures are listed per rejected instrument); {UNSTATED_BASIS}",
+        }
     if coefficients is None or not {"quantity", "flags"} <= set(coefficients.columns):
         why = "the run kept no market-based factor choices to look at"
         return {6: six, 8: {"status": "not checkable", "why": why}}
@@ -237,7 +333,8 @@ def _failed(
     attrs: dict[str, str],
     country: str | None,
     year: int,
-    claims: dict[str, int],
+    claims: Mapping[str, int],
+    editions: Mapping[str, frozenset[str]] | None = None,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
@@ -266,9 +363,42 @@ def _failed(
         fail(5, "no market (country of issue)")
     elif market != (country or "").upper():
         fail(5, f"market {market} is not the consuming entity's country ({country or 'unknown'})")
+    edition = attrs.get(FACTOR_EDITION)
+    if edition:
+        why = _edition_failure(edition, market or (country or "").upper(), editions or {})
+        if why:
+            fail(6, why)
     if activity == PPA and attrs.get("attributes_conveyed", "").lower() not in YES and not ids:
         fail(7, "the contract is not recorded as conveying its attributes (attributes_conveyed)")
     return out
+
+
+def _edition_failure(edition: str, market: str, editions: Mapping[str, frozenset[str]]) -> str:
+    """Why the factor edition an instrument names cannot stand for its emission rate, or ''."""
+    if edition not in editions:
+        return (
+            f"factor_edition {edition} is not in the factor library (shipped or imported): the "
+            "emission rate it conveys cannot be traced"
+        )
+    if market not in editions[edition]:
+        held = ", ".join(sorted(editions[edition])) or "none"
+        return (
+            f"factor edition {edition} holds no electricity emission factor for the "
+            f"instrument's market {market or 'unknown'} (its markets: {held})"
+        )
+    return ""
+
+
+def electricity_markets(library: FactorLibrary) -> dict[str, frozenset[str]]:
+    """Each edition of the library, with the countries (ISO 3166-1, the first part of a
+    region code: ``CN-GRID-SOUTH`` is CN) its electricity emission factors are for."""
+    markets: dict[str, set[str]] = {}
+    for record in library.records:
+        held = markets.setdefault(record.edition, set())
+        factor = record.activity == ELECTRICITY and record.parameter == "ef"
+        if factor and record.region and record.region != "GLOBAL":
+            held.add(record.region.split("-")[0].upper())
+    return {edition: frozenset(held) for edition, held in markets.items()}
 
 
 def _to_mwh(unit: str) -> float | None:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.calc.engine import compute
-from esgledger.calc.instruments import review_instruments
+from esgledger.calc.instruments import electricity_markets, review_instruments
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
 from esgledger.calc.runs import (
@@ -63,7 +63,10 @@ def recomputed_results(session: Session, run: CalculationRun) -> pl.DataFrame:
     library = FactorLibrary.load(session)
     inputs = load_inputs(session, options)
     # the instruments the run left out (Scope 2 Quality Criteria) cover nothing here either
-    rows, _review = review_instruments(inputs.activities, inputs.entities, options.year)
+    markets = electricity_markets(library)
+    rows, _review = review_instruments(
+        inputs.activities, inputs.entities, options.year, editions=markets
+    )
     out = compute(rows, inputs.entities, library, options)
     with_scope3(out, inputs, library, options)  # its factors' editions are in the digest too
     if input_digest(inputs, options, editions_used(library, out)) != run.input_digest:

@@ -28,7 +28,13 @@ from esgledger.calc.columnar_read import (
     store_chunks,
 )
 from esgledger.calc.engine import EngineOutput, compute
-from esgledger.calc.instruments import InstrumentReview, merge_instruments, review_instruments
+from esgledger.calc.instruments import (
+    ClaimTally,
+    InstrumentReview,
+    electricity_markets,
+    merge_instruments,
+    review_instruments,
+)
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
@@ -276,9 +282,12 @@ def in_chunks(
         chunks = entity_chunks(counts, chunk_rows)
         spilled = SpilledYear(Path(folder), chunks, chunk_rows)
         # one read of the ledger, then the activity store's files a chunk at a time
-        spilled.write(activity_batches(session, options.year, chunk_rows, store=False))
-        spilled.write(store_chunks(session, options.year, chunks))
-        review = InstrumentReview()
+        # criterion 2 counts the whole year's certificate ids as the rows pass
+        claims = ClaimTally(counts)
+        ledger_rows = activity_batches(session, options.year, chunk_rows, store=False)
+        spilled.write(claims.watch(ledger_rows))
+        spilled.write(claims.watch(store_chunks(session, options.year, chunks)))
+        review = InstrumentReview(claims=claims)
         out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts, review)
         merge_instruments(out, review, inputs.entities)
         scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
@@ -306,8 +315,13 @@ def _chunked_run(
         if rows.height:
             parts.append(scope3_parts(rows, inputs.entities, library, options, inputs.products))
 
+    markets = electricity_markets(library)
+
     def reviewed(entity_ids: list[str]) -> pl.DataFrame:
-        rows, found = review_instruments(spilled.chunk(entity_ids), inputs.entities, options.year)
+        chunk = spilled.chunk(entity_ids)
+        rows, found = review_instruments(
+            chunk, inputs.entities, options.year, review.claims, markets
+        )
         review.extend(found)
         return rows
 
@@ -334,7 +348,10 @@ def run_calculation(
             if computed is None:
                 inputs = load_inputs(session, options)
         if computed is None:
-            rows, review = review_instruments(inputs.activities, inputs.entities, options.year)
+            markets = electricity_markets(library)
+            rows, review = review_instruments(
+                inputs.activities, inputs.entities, options.year, editions=markets
+            )
             # a run over more rows than it stores result rows for makes none
             per_row = inputs.activity_rows <= get_settings().calc_lineage_rows
             out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)

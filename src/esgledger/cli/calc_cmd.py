@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from esgledger.calc.explain import explain
-from esgledger.calc.instruments import MARKET_CRITERIA, finding
+from esgledger.calc.instruments import CHECKED, finding
 from esgledger.calc.options import (
     EDITION_RULES,
     LATEST_PUBLISHED,
@@ -81,7 +81,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     for rejected in (summary.get("scope2_instruments") or {}).get("rejected", []):
         console.print(f"[yellow]instrument[/yellow] {finding(rejected)}")
     for criterion in (summary.get("scope2_instruments") or {}).get("criteria", []):
-        if criterion["criterion"] in MARKET_CRITERIA:
+        if criterion["status"] != CHECKED:  # said of the run, not per instrument
             console.print(
                 f"[yellow]instrument[/yellow] Scope 2 Quality Criteria: criterion "
                 f"{criterion['criterion']} {criterion['status']}: {criterion['why']}"

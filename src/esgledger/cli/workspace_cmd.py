@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from esgledger.cli.claims_cmd import db_claims
 from esgledger.cli.common import DbOption, JsonOption, actor, db_target
 from esgledger.cli.db_check_cmd import db_check
 from esgledger.cli.import_guard import unexpected_failures
@@ -61,6 +62,7 @@ def db_status(db: DbOption = None, json: JsonOption = False) -> None:
 
 
 db_app.command("check")(db_check)
+db_app.command("claims")(db_claims)
 
 
 def backup(

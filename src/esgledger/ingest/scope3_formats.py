@@ -185,6 +185,12 @@ FORMATS = {
                 ("yes", "no"),
             ),
             Column("supplier", False, "who sold it"),
+            Column(
+                "factor_edition",
+                False,
+                "a supplier's or utility's emission rate: the factor edition holding it, in the "
+                "factor library with a factor of the market (criterion 6)",
+            ),
         ),
         (
             "SZ-NS",
@@ -203,6 +209,7 @@ FORMATS = {
             "CN",
             "",
             "Wind farm A",
+            "",
         ),
     ),
 }

@@ -115,10 +115,14 @@ def scope3_parts(
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
-    keyed = rows.with_columns(_method_key(rows))
-    # a line keeps its first row ids only; a group no method computes gets all of them below
-    groups = keyed.group_by(GROUP_KEY, maintain_order=True).agg(
-        pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id").head(LINE_ROW_IDS)
+    values = _method_values(rows)
+    keyed = rows.with_columns(values.columns())
+    # a line keeps its first row ids only; a group no method computes gets all of them below;
+    # grouped by the attribute values themselves, each group's key text built once
+    groups = (
+        keyed.group_by([*GROUP_KEY[:-1], *values.names], maintain_order=True)
+        .agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id").head(LINE_ROW_IDS))
+        .select(*GROUP_KEY[:-1], values.key(), "quantity", "rows", "id")
     )
     place = {
         e: (regions_for(c, s), share)
@@ -153,7 +157,7 @@ def scope3_parts(
             bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
             bad_keys.append((entity, activity, unit, attributes))
     if bad:
-        bad = _with_all_ids(keyed, bad, bad_keys)
+        bad = _with_all_ids(keyed.with_columns(values.key()), bad, bad_keys)
     sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
     return Scope3Parts([*lines, *sold_lines], [*bad, *sold_bad])
 
@@ -308,16 +312,46 @@ def _line(
     }
 
 
-def _method_key(rows: pl.DataFrame) -> pl.Expr:
-    """The attributes methods read, as one JSON text per row (others left out), in one pass.
+@dataclass(frozen=True)
+class _MethodValues:
+    """The attributes methods read, cut out of each row's JSON text: one column per
+    attribute some row names (``names``), the others ``null`` in every key."""
+
+    present: tuple[bool, ...]  # per METHOD_ATTRIBUTES
+    names: tuple[str, ...]  # the columns of the present ones
+
+    def columns(self) -> list[pl.Expr]:
+        text = pl.col("attributes").fill_null("")
+        wanted = [n for n, held in zip(METHOD_ATTRIBUTES, self.present, strict=True) if held]
+        return [
+            # a value cut out as it stands: a JSON string with its escapes, or a bare literal;
+            # a missing one reads as the literal null, as a stored null does
+            text.str.extract(rf'[{{,]\s*"{name}"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}}\s]+)', 1)
+            .fill_null("null")
+            .alias(column)
+            for name, column in zip(wanted, self.names, strict=True)
+        ]
+
+    def key(self) -> pl.Expr:
+        """The key text of each row (or group) from the value columns: the same JSON object
+        whatever other attributes the row held."""
+        pieces: list[pl.Expr | str] = []
+        columns = iter(self.names)
+        for i, (name, held) in enumerate(zip(METHOD_ATTRIBUTES, self.present, strict=True)):
+            pieces += ["," * (i > 0) + f'"{name}":', pl.col(next(columns)) if held else "null"]
+        return pl.concat_str([pl.lit("{"), *map(_literal, pieces), pl.lit("}")]).alias("method_key")
+
+
+def _method_values(rows: pl.DataFrame) -> _MethodValues:
+    """Which method attributes any row names, and their value columns.
 
     The stored attributes are a flat JSON object (``ingest.activities``; other writers may
-    add spaces), so each field's value is cut out of the text as it stands — a JSON string
-    with its escapes, or a bare literal — and the key is rebuilt from those pieces: a
-    regular-expression pass costs about
-    a fifth of decoding every row's JSON (a purchase-order number makes each text distinct).
-    Only a key opens with ``{`` or ``,`` and an unescaped quote: text inside a string value
-    (or a key) cannot match, its quotes being escaped there.
+    add spaces), so each field's value is cut out of the text as it stands and the key is
+    rebuilt from those pieces: a regular-expression pass costs about a fifth of decoding
+    every row's JSON (a purchase-order number makes each text distinct). Only a key opens
+    with ``{`` or ``,`` and an unescaped quote: text inside a string value (or a key) cannot
+    match, its quotes being escaped there. Rows are grouped by the value columns and each
+    group's key text is built once, not once per row.
 
     A name no row's text holds at all (a plain substring search, several times cheaper than
     the expression) is ``null`` in every key without a pass: purchase lines name a NAICS code,
@@ -326,11 +360,9 @@ def _method_key(rows: pl.DataFrame) -> pl.Expr:
     held = rows.select(
         *(text.str.contains(f'"{n}"', literal=True).any().alias(n) for n in METHOD_ATTRIBUTES)
     ).row(0)
-    pieces: list[pl.Expr | str] = []
-    for i, (name, present) in enumerate(zip(METHOD_ATTRIBUTES, held, strict=True)):
-        value = text.str.extract(rf'[{{,]\s*"{name}"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}}\s]+)', 1)
-        pieces += ["," * (i > 0) + f'"{name}":', value.fill_null("null") if present else "null"]
-    return pl.concat_str([pl.lit("{"), *map(_literal, pieces), pl.lit("}")]).alias("method_key")
+    present = tuple(bool(h) for h in held)
+    names = tuple(f"__method_{n}" for n, h in zip(METHOD_ATTRIBUTES, present, strict=True) if h)
+    return _MethodValues(present, names)
 
 
 def _literal(piece: pl.Expr | str) -> pl.Expr:
