@@ -115,6 +115,26 @@ def _revoke_tokens(session: Session, user: User, *, actor: str) -> list[int]:
     return [row.id for row in live]
 
 
+def set_role(session: Session, username: str, role: str, *, actor: str) -> User:
+    """Give a user another role; their signed-in tokens and sessions carry it from their
+    next request (a sign-in is kept only while no ``user.*`` event follows it)."""
+    if role not in ROLES:
+        raise InvalidInput(f"role {role!r} is not one of {', '.join(ROLES)}")
+    user = get_user(session, username)
+    if user.role == role:
+        return user
+    before, user.role = user.role, role
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.role",
+        subject=f"user:{user.username}",
+        payload={"from": before, "to": role},
+    )
+    return user
+
+
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
     user = get_user(session, username)
     check_password(password, username=user.username)
