@@ -37,8 +37,8 @@ from esgledger.demo.team_stage import read_credentials, read_survey_link
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {1280: {"width": 1280, "height": 860}, 390: {"width": 390, "height": 844}}
-# (file name, who looks at it, path); "" is the anonymous visitor. {request} and {survey}
-# are filled from the demo.
+# (file name, who looks at it, path); "" is the anonymous visitor. {request}, {survey} and
+# {questionnaire} are filled from the demo.
 SHOTS = (
     ("login", "", "/login"),
     ("dashboard", "manager", "/"),
@@ -71,6 +71,7 @@ SHOTS = (
     ("supplier-findings", "manager", "/suppliers/findings"),
     ("supplier-smelters", "manager", "/suppliers/smelters"),
     ("survey", "", "{survey}"),
+    ("supplier-questionnaire", "", "{questionnaire}"),
 )
 # The pages shown in Chinese in docs/web.md (#19): those whose every string is translated.
 SHOTS_ZH = (
@@ -146,9 +147,11 @@ def _shoot(
     only: list[str] | None = None,
 ) -> int:
     passwords = {user: password for user, _role, password in read_credentials(demo)}
-    fill = {"request": _returned_request(demo), "survey": read_survey_link(demo) or "/login"}
     shots = SHOTS if lang == "en" else [s for s in SHOTS if s[0] in SHOTS_ZH]
     shots = [s for s in shots if not only or s[0] in only]
+    fill = {"request": _returned_request(demo), "survey": read_survey_link(demo) or "/login"}
+    if any("{questionnaire}" in path for _name, _user, path in shots):
+        fill["questionnaire"] = _questionnaire_link(demo)
     sizes = SIZES if lang == "en" else {1280: SIZES[1280]}
     suffix = "" if lang == "en" else f"-{lang}"
     total = 0
@@ -182,6 +185,39 @@ def _returned_request(demo: Path) -> str:
                 select(DataRequest.id).where(DataRequest.state == "returned").limit(1)
             )
             return str(found or 1)
+    finally:
+        db.dispose()
+
+
+def _questionnaire_link(demo: Path) -> str:
+    """A supplier's questionnaire link, minted on the demo: only the tokens' hashes are
+    stored, so an unanswered link is sent again (``reissue``, as ``esg suppliers saq send
+    --reissue`` does), which writes a ``suppliers.saq.send`` event to the demo's audit log."""
+    from sqlalchemy import select
+
+    from esgledger.ledger.db import Database
+    from esgledger.ledger.supplier_models import SupplierQuestionnaire, SupplierSaqLink
+    from esgledger.suppliers.saq import send
+
+    db = Database(str(demo / "esg.db"))
+    try:
+        with db.write() as session:
+            found = session.execute(
+                select(SupplierQuestionnaire.name, SupplierSaqLink.supplier_id)
+                .select_from(SupplierSaqLink)
+                .join(
+                    SupplierQuestionnaire,
+                    SupplierQuestionnaire.id == SupplierSaqLink.questionnaire_id,
+                )
+                .where(SupplierSaqLink.answered_at.is_(None))
+                .order_by(SupplierSaqLink.id)
+                .limit(1)
+            ).first()
+            if found is None:
+                sys.exit("error: the demo has no unanswered supplier questionnaire to show")
+            [link] = send(session, found[0], [found[1]], days=30, actor="screenshots",
+                          reissue=True)  # fmt: skip
+        return f"/supplier-questionnaire/{link['token']}"
     finally:
         db.dispose()
 

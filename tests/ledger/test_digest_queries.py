@@ -98,11 +98,17 @@ def test_kept_digest_queries_give_the_digests_of_fresh_ones(db: Database, tmp_pa
 
 
 def test_the_kept_queries_are_bounded(sqlite_db: Database) -> None:
+    """A scope of ids alone is compiled once per kind and part, whatever its ids: every data
+    request's write digests a new ``value:ID``. The text is the one built for those ids."""
     with sqlite_db.read() as session:
         dialect = session.connection().dialect
+    digests._queries.clear()
     for batch in range(digests.MAX_QUERIES + 10):
         digests.part_query(dialect, f"batch:{batch}", 0)
-    assert len(digests._queries) == digests.MAX_QUERIES
-    assert digests.part_query(dialect, "batch:7", 1) == digests.build_part_query(
-        dialect, "batch:7", 1
-    )
+        digests.part_query(dialect, f"value:{batch}", 0)
+    assert len(digests._queries) == 2
+    for scope in ("batch:7", "batch:none", "value:12", "run:3", "voids:40", "report:2025/2"):
+        kind, _ = digests._parse(scope)
+        for index in range(len(digests.KINDS[kind])):
+            kept = digests.part_query(dialect, scope, index)
+            assert kept == digests.build_part_query(dialect, scope, index), (scope, index)

@@ -1,7 +1,7 @@
 """Issue #14 (acceptance): the docs show every page at 1280 px and at 390 px.
 
 Each navigation entry, each page under one, and the pages outside the navigation (sign-in,
-survey, issue form, one request) have both screenshots in ``docs/screenshots``, as PNGs of
+survey, supplier questionnaire, issue form, one request) have both screenshots in ``docs/screenshots``, as PNGs of
 those widths, shown in ``docs/web.md``."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from esgledger.web.templating import NAV, SECTION_OF
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 NAMED = {"/": "dashboard", "/template": "upload"}  # where the name is not the path (the
 # template form is part of the upload page)
-OUTSIDE_NAV = ("login", "survey", "issue", "request")
+OUTSIDE_NAV = ("login", "survey", "supplier-questionnaire", "issue", "request")
 
 
 def _width(png: Path) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,13 +22,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 from starlette.exceptions import HTTPException
 
-from esgledger.auth.permissions import MATRIX, PermissionDenied, Principal, can, require
-from esgledger.auth.tokens import authenticate_token, token_hash
+from esgledger.api.sign_in import SignIn, sign_in, sign_in_known
+from esgledger.auth.permissions import MATRIX, Principal, can, require
 from esgledger.errors import InvalidInput
-from esgledger.http_shared.errors import Unauthorized
 from esgledger.ledger.db import Database
-from esgledger.ledger.state import ledger_state
-from esgledger.ledger.state_cache import StateCache
 from esgledger.settings import get_settings
 from esgledger.workflow.file_names import file_name
 
@@ -65,47 +61,16 @@ async def read_session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(read_session)]
 
 
-TOKEN_CACHE_SECONDS = 10
-_signed_in: StateCache[Principal] = StateCache(max_entries=1024)
-
 CredentialsDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+UNTIL = "esg_sign_in_until"  # key in the request's state: when the token expires
 
 
-def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | None) -> Principal:
-    """The user the bearer token stands for; 401 when missing, unknown or revoked."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("missing bearer token; send `Authorization: Bearer <token>`")
-    try:
-        return authenticate_token(session, credentials.credentials)
-    except PermissionDenied as exc:
-        raise Unauthorized(str(exc)) from None
-
-
-def authenticate_cached(
-    session: Session, credentials: HTTPAuthorizationCredentials | None
-) -> Principal:
-    """:func:`authenticate` for reads, remembered per ledger state for a few seconds.
-
-    Disabling a user, revoking a token, a new password or a changed grant each write an
-    audit event, which moves the ledger's state: the next request checks the token afresh,
-    so a disabled user's token is refused at once. The time bound lets a token's expiry
-    take effect within seconds though nothing was written.
-    """
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        return authenticate(session, credentials)
-    window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
-    key = (ledger_state(session), window, token_hash(credentials.credentials))
-    return _signed_in.get(key, lambda: authenticate(session, credentials))
-
-
-def signed_in_known(
-    session: Session, credentials: HTTPAuthorizationCredentials | None
-) -> Principal | None:
-    """The user of a token already checked at this ledger state, else None (check it)."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        return None
-    window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
-    return _signed_in.peek((ledger_state(session), window, token_hash(credentials.credentials)))
+def _known(request: Request, signed: SignIn) -> Principal:
+    """Keep the sign-in on the request: its user for the audit of a 403, its expiry for
+    answers replayed later (:mod:`esgledger.api.replay`)."""
+    request.state.principal = signed.who
+    setattr(request.state, UNTIL, signed.until)
+    return signed.who
 
 
 def _connection_free(database: Database) -> bool:
@@ -120,45 +85,40 @@ def _connection_free(database: Database) -> bool:
 async def principal(
     request: Request, session: SessionDep, credentials: CredentialsDep
 ) -> Principal:
-    """The signed-in user of a read endpoint (kept on the request for the audit of a 403).
+    """The signed-in user of a read endpoint (:func:`esgledger.api.sign_in.sign_in`).
 
-    On SQLite a token known at the current ledger state is recognised in the event loop
+    On SQLite a token known at the current sign-in stamp is recognised in the event loop
     (``PRAGMA data_version`` on a local file, no wait: readers of a WAL database never
     block); anything that may query more, or talk to a server, runs on a worker thread.
     """
     database: Database = request.app.state.db
     in_loop = database.dialect == "sqlite" and _connection_free(database)
-    known = signed_in_known(session, credentials) if in_loop else None
+    known = sign_in_known(session, credentials) if in_loop else None
     if known is None:
-        known = await run_in_threadpool(authenticate_cached, session, credentials)
-    request.state.principal = known
-    return known
+        known = await run_in_threadpool(sign_in, session, credentials)
+    return _known(request, known)
 
 
 UserDep = Annotated[Principal, Depends(principal)]
 
 
 class Writer:
-    """Opens the request's write transaction and authenticates inside it."""
+    """Opens the request's write transaction and signs the token in inside it."""
 
     def __init__(self, request: Request, credentials: HTTPAuthorizationCredentials | None):
         self.request = request
         self.database: Database = request.app.state.db
         self.credentials = credentials
 
-    def _known(self, who: Principal) -> Principal:
-        self.request.state.principal = who  # for the audit of a 403
-        return who
-
     def principal(self) -> Principal:
-        """Authenticate in a short read (for work that opens its own transaction)."""
+        """Sign in in a short read (for work that opens its own transaction)."""
         with self.database.read() as session:
-            return self._known(authenticate(session, self.credentials))
+            return _known(self.request, sign_in(session, self.credentials))
 
     @contextmanager
     def __call__(self) -> Iterator[tuple[Session, Principal]]:
         with self.database.write() as session:
-            yield session, self._known(authenticate(session, self.credentials))
+            yield session, _known(self.request, sign_in(session, self.credentials))
 
 
 def writer(request: Request, credentials: CredentialsDep) -> Writer:

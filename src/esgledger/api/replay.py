@@ -2,8 +2,8 @@
 
 A read such as ``GET /api/v1/kpis`` answers the same bytes to the same token for as long as
 the ledger's state (:mod:`esgledger.ledger.state`) is the same: its body is kept per state
-already (:mod:`esgledger.api.state_bodies`), and the token's sign-in is kept per state and a
-ten-second window (:func:`esgledger.api.deps.authenticate_cached`). What remained per
+already (:mod:`esgledger.api.state_bodies`), and the token's sign-in is kept while no
+account, token, grant or entity changed (:mod:`esgledger.api.sign_in`). What remained per
 request was the framework's routing and dependencies, a session, a worker thread and the
 state check: twenty times the cost of the HTTP answer itself. Here, in front of all that:
 
@@ -13,8 +13,9 @@ state check: twenty times the cost of the HTTP answer itself. Here, in front of 
   and the version seen when the request arrived (SQLite's data version) as the state's (the
   session read the state after that, so while the version is unchanged the state is too);
 - a request arriving while the data version is unchanged, with a token and URL answered in
-  this state and window, gets the kept answer (304 when its ``If-None-Match`` names the
-  tag), exactly what the route would give, without a database connection or a thread.
+  this state and window, and before the token expires, gets the kept answer (304 when its
+  ``If-None-Match`` names the tag), exactly what the route would give, without a database
+  connection or a thread.
 
 On PostgreSQL the version is the state stamp itself, read on the watch's own connection
 (:class:`~esgledger.ledger.change_watch.PostgresWatch`): one statement and one worker
@@ -35,7 +36,8 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from esgledger.api.deps import TOKEN_CACHE_SECONDS
+from esgledger.api.deps import UNTIL
+from esgledger.api.sign_in import TOKEN_CACHE_SECONDS
 from esgledger.api.state_bodies import matches
 from esgledger.auth.tokens import token_hash
 from esgledger.ledger.change_watch import ChangeWatch, PostgresWatch
@@ -66,6 +68,7 @@ class Answer:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: str | None
+    until: float  # the token's expiry (seconds since the epoch): never replayed after it
 
 
 class Replay:
@@ -102,7 +105,7 @@ class Replay:
         seen = self._seen
         if seen is not None and seen[0] == version:
             kept = self._answers.peek((seen[1], *where))
-            if kept is not None:
+            if kept is not None and time.time() < kept.until:
                 await _send(kept, scope, send)
                 return
         await self._answer_and_keep(scope, receive, send, version, where)
@@ -157,12 +160,15 @@ class Replay:
 
         await self.app(scope, receive, keeping)
         state = scope.get("state", {}).get(MARK)
-        if state is None or start is None or start["status"] != 200 or not whole:
+        until = scope.get("state", {}).get(UNTIL)
+        if state is None or until is None or start is None or start["status"] != 200:
+            return
+        if not whole:
             return
         headers = list(start.get("headers", []))
         etag = next((v.decode("latin-1") for k, v in headers if k.lower() == b"etag"), None)
         key: Hashable = (state, *where)
-        self._answers.get(key, lambda: Answer(headers, b"".join(chunks), etag))
+        self._answers.get(key, lambda: Answer(headers, b"".join(chunks), etag, until))
         self._seen = (version, state)
 
 

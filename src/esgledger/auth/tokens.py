@@ -26,6 +26,7 @@ from esgledger.settings import get_settings
 
 PREFIX = "esg_"
 SHOWN = 12  # characters of the token kept as its visible prefix
+REFUSED = "invalid, revoked or expired token"  # one message for every failure
 
 
 def token_hash(token: str) -> str:
@@ -97,13 +98,21 @@ def authenticate_token(
     session: Session, token: str, *, now: dt.datetime | None = None
 ) -> Principal:
     """The principal a bearer token stands for; one message for every failure."""
+    return token_sign_in(session, token, now=now)[0]
+
+
+def token_sign_in(
+    session: Session, token: str, *, now: dt.datetime | None = None
+) -> tuple[Principal, dt.datetime]:
+    """:func:`authenticate_token` and the moment the token expires (naive UTC), for a
+    caller that keeps the sign-in and must refuse the token from that moment on."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     user = session.get(User, row.user_id) if row is not None else None
     if row is None or row.revoked_at is not None or user is None or not user.active:
-        raise PermissionDenied("invalid, revoked or expired token")
+        raise PermissionDenied(REFUSED)
     if row.expires_at is None or (now or utcnow()) >= row.expires_at:
-        raise PermissionDenied("invalid, revoked or expired token")
-    return principal_of(session, user)
+        raise PermissionDenied(REFUSED)
+    return principal_of(session, user), row.expires_at
 
 
 def list_tokens(session: Session, username: str) -> list[ApiToken]:

@@ -120,6 +120,35 @@ def _revoke_tokens(session: Session, user: User, *, actor: str) -> list[int]:
     return [row.id for row in live]
 
 
+def set_role(session: Session, username: str, role: str, *, actor: str) -> User:
+    """Give a user another role; their signed-in tokens and sessions carry it from their
+    next request (a kept sign-in ends with any ``user.*`` event but logins and logouts)."""
+    if role not in ROLES:
+        raise InvalidInput(f"role {role!r} is not one of {', '.join(ROLES)}")
+    return _change(session, username, "role", role, action="user.role", actor=actor)
+
+
+def _change(
+    session: Session, username: str, field: str, value: str, *, action: str, actor: str
+) -> User:
+    """Set one field of a user, with an event naming the value before and after (no event
+    when the value is unchanged)."""
+    user = get_user(session, username)
+    before = getattr(user, field)
+    if before == value:
+        return user
+    setattr(user, field, value)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        subject=f"user:{user.username}",
+        payload={"from": before, "to": value},
+    )
+    return user
+
+
 def set_password(session: Session, username: str, password: str, *, actor: str) -> None:
     user = get_user(session, username)
     check_password(password, username=user.username)
@@ -139,19 +168,7 @@ def set_language(session: Session, username: str, lang: str, *, actor: str) -> U
     """The language of the user's pages; "" leaves it to the browser (#19)."""
     if lang and lang not in LANGS:
         raise InvalidInput(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
-    user = get_user(session, username)
-    if user.lang == lang:
-        return user
-    before, user.lang = user.lang, lang
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="user.language",
-        subject=f"user:{user.username}",
-        payload={"from": before, "to": lang},
-    )
-    return user
+    return _change(session, username, "lang", lang, action="user.language", actor=actor)
 
 
 def authenticate(session: Session, username: str, password: str) -> Principal:

@@ -287,6 +287,9 @@ class PartQuery:
 _queries: OrderedDict[tuple[str, str, int], PartQuery] = OrderedDict()
 _queries_lock = threading.Lock()
 MAX_QUERIES = 512
+# Ids no scope holds, inlined where a scope's ids go and replaced by them (no other number in
+# a part's SQL has ten digits)
+_PLACEHOLDERS = (7306149825, 7306149826, 7306149827)
 
 
 def part_query(dialect: Dialect, scope: str, index: int) -> PartQuery:
@@ -296,18 +299,28 @@ def part_query(dialect: Dialect, scope: str, index: int) -> PartQuery:
     statements afresh each time cost more than running them. The text depends only on the
     dialect, the scope and the schema, so it is kept (the least recently used dropped).
     """
-    key = (dialect.name, scope, index)
+    kind, args = _parse(scope)
+    numbered = len(args) <= len(_PLACEHOLDERS) and all(a.isdigit() for a in args)
+    key = (dialect.name, f"{kind}:{len(args)}" if numbered else scope, index)
     with _queries_lock:
         kept = _queries.get(key)
         if kept is not None:
             _queries.move_to_end(key)
-            return kept
-    made = build_part_query(dialect, scope, index)
-    with _queries_lock:
-        _queries[key] = made
-        while len(_queries) > MAX_QUERIES:
-            _queries.popitem(last=False)
-    return made
+    if kept is None:
+        # a scope of ids alone (``value:7``, ``run:3``) is compiled once per kind, with
+        # placeholder ids put in its text: every data request's write has a new value id
+        model = f"{kind}:{'/'.join(map(str, _PLACEHOLDERS[: len(args)]))}" if numbered else scope
+        kept = build_part_query(dialect, model, index)
+        with _queries_lock:
+            _queries[key] = kept
+            while len(_queries) > MAX_QUERIES:
+                _queries.popitem(last=False)
+    if not numbered:
+        return kept
+    sql = kept.sql
+    for placeholder, arg in zip(_PLACEHOLDERS, args, strict=False):
+        sql = sql.replace(str(placeholder), str(int(arg)))
+    return PartQuery(sql, kept.kinds)
 
 
 def build_part_query(dialect: Dialect, scope: str, index: int) -> PartQuery:

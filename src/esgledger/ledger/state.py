@@ -21,6 +21,7 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.ledger.models import AuditEvent, KpiValue
+from esgledger.ledger.state_signin import sign_in_columns
 from esgledger.ledger.workflow_models import DataRequest
 
 STAMP = "esg_state"  # key in a connection's and a session's ``info``
@@ -29,7 +30,7 @@ State = tuple[Any, ...]
 
 
 def install(engine: Engine) -> None:
-    """Forget a connection's kept stamp when it commits (its own writes do not move
+    """Forget a connection's kept stamps when it commits (its own writes do not move
     ``data_version``)."""
 
     @event.listens_for(engine, "commit")
@@ -37,16 +38,38 @@ def install(engine: Engine) -> None:
         conn.info.pop(STAMP, None)
 
 
-def read_stamp(session: Session) -> State:
-    """The stamp read afresh, one statement (no kept value consulted)."""
+def _parts() -> tuple[Any, ...]:
     newest = select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    parts = (
+    return (
         newest.with_only_columns(AuditEvent.id).scalar_subquery(),
         newest.with_only_columns(AuditEvent.hash).scalar_subquery(),
         select(func.max(DataRequest.updated_at)).scalar_subquery(),
         select(func.max(KpiValue.id)).scalar_subquery(),
     )
-    return (str(session.get_bind().url), *session.execute(select(*parts)).one())
+
+
+def read_stamp(session: Session) -> State:
+    """The stamp read afresh, one statement (no kept value consulted)."""
+    return (str(session.get_bind().url), *session.execute(select(*_parts())).one())
+
+
+_BOTH_SQL: dict[str, str] = {}  # dialect name → the statement of :func:`_read_both`
+
+
+def _read_both(session: Session) -> tuple[State, State]:
+    """The ledger's stamp and the sign-in stamp (:mod:`esgledger.ledger.state_signin`),
+    read afresh in one statement: after a commit both are asked for, by the sign-in check
+    and the read it signs in for. The statement has no parameters, so it is compiled once
+    per dialect and sent as text (building and compiling it cost more than running it)."""
+    conn = session.connection()
+    sql = _BOTH_SQL.get(conn.dialect.name)
+    if sql is None:
+        statement = select(*_parts(), *sign_in_columns())
+        compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        sql = _BOTH_SQL.setdefault(conn.dialect.name, str(compiled))
+    row = conn.exec_driver_sql(sql).one()
+    url = str(conn.engine.url)
+    return (url, *row[:4]), (url, *row[4:])
 
 
 def area_state(session: Session, prefix: str) -> State:
@@ -70,6 +93,18 @@ def newest_audit_id(state: State) -> int | None:
 
 def ledger_state(session: Session) -> State:
     """The stamp of the ledger as this session sees it (usually one cheap statement)."""
+    return _kept(session)[0]
+
+
+def sign_in_state(session: Session) -> State:
+    """The sign-in stamp as this session sees it (:mod:`esgledger.ledger.state_signin`):
+    it moves only with an event that can change a token's principal."""
+    return _kept(session)[1]
+
+
+def _kept(session: Session) -> tuple[State, State]:
+    """Both stamps, kept for the session and, on SQLite, for the connection while its
+    ``PRAGMA data_version`` is unchanged."""
     kept = session.info.get(STAMP)
     if kept is not None:
         return kept  # type: ignore[no-any-return]
@@ -78,11 +113,11 @@ def ledger_state(session: Session) -> State:
         version = conn.exec_driver_sql("PRAGMA data_version").scalar()
         known = conn.info.get(STAMP)
         if known is not None and known[0] == version:
-            state: State = known[1]
+            both: tuple[State, State] = known[1]
         else:
-            state = read_stamp(session)
-            conn.info[STAMP] = (version, state)
+            both = _read_both(session)
+            conn.info[STAMP] = (version, both)
     else:
-        state = read_stamp(session)
-    session.info[STAMP] = state
-    return state
+        both = _read_both(session)
+    session.info[STAMP] = both
+    return both
