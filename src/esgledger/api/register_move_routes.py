@@ -16,11 +16,10 @@ from esgledger.api.deps import WriterDep, as_json
 from esgledger.api.service_routes import Complaint, Vulnerability
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_lines import slas
-from esgledger.registers.complaints import REGISTER as COMPLAINTS
-from esgledger.registers.complaints import complaint_dict
+from esgledger.registers.complaints import STAGED as COMPLAINTS
 from esgledger.registers.line_moves import move_row
-from esgledger.registers.vulnerabilities import REGISTER as VULNS
-from esgledger.registers.vulnerabilities import vulnerability_dict
+from esgledger.registers.staged import StagedRegister
+from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
 
 router = APIRouter()
 ERRORS = s.problems(401, 403, 404, 409, 422)
@@ -40,6 +39,19 @@ class VulnerabilityMoveBody(MoveBody):
     cve_id: Annotated[str, Field(max_length=32, description="When publishing the advisory.")] = ""
 
 
+def _moved(
+    write: WriterDep, reg: StagedRegister, ref: str, body: MoveBody, **extra: str
+) -> Response:
+    """Move ``ref`` for the caller and answer with the row as the register lists it."""
+    with write() as (session, user):
+        row = move_row(
+            session, user, reg.register, ref=ref, target=body.state, seen_version=body.version,
+            note=body.note, **extra,
+        )  # fmt: skip
+        data = reg.as_dict(row, slas(session, reg.register), utcnow())
+    return as_json(data)
+
+
 @router.post(
     "/registers/complaints/{ref}/move",
     tags=["registers"],
@@ -48,18 +60,7 @@ class VulnerabilityMoveBody(MoveBody):
     responses=ERRORS,
 )
 def move_complaint(ref: Ref, body: MoveBody, write: WriterDep) -> Response:
-    with write() as (session, user):
-        row = move_row(
-            session,
-            user,
-            COMPLAINTS,
-            ref=ref,
-            target=body.state,
-            seen_version=body.version,
-            note=body.note,
-        )
-        data = complaint_dict(row, slas(session, COMPLAINTS), utcnow())
-    return as_json(data)
+    return _moved(write, COMPLAINTS, ref, body)
 
 
 @router.post(
@@ -70,16 +71,4 @@ def move_complaint(ref: Ref, body: MoveBody, write: WriterDep) -> Response:
     responses=ERRORS,
 )
 def move_vulnerability(ref: Ref, body: VulnerabilityMoveBody, write: WriterDep) -> Response:
-    with write() as (session, user):
-        row = move_row(
-            session,
-            user,
-            VULNS,
-            ref=ref,
-            target=body.state,
-            seen_version=body.version,
-            note=body.note,
-            cve_id=body.cve_id,
-        )
-        data = vulnerability_dict(row, slas(session, VULNS), utcnow())
-    return as_json(data)
+    return _moved(write, VULNERABILITIES, ref, body, cve_id=body.cve_id)

@@ -22,18 +22,12 @@ from sqlalchemy.orm import Session
 from esgledger.auth.permissions import Principal, require
 from esgledger.errors import Conflict, NotFound
 from esgledger.ledger.models import Entity, utcnow
-from esgledger.ledger.register_models import Complaint, Vulnerability
 from esgledger.ledger.workflow_models import DataRequest
-from esgledger.registers.complaints import LINE as COMPLAINT_LINE
-from esgledger.registers.history import advance
-from esgledger.registers.vulnerabilities import REGISTER as VULNS
-from esgledger.registers.vulnerabilities import move_vulnerability
+from esgledger.registers.complaints import STAGED as COMPLAINTS
+from esgledger.registers.staged import StagedRegister
+from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
 
-# register → (table, the metrics its rows back, the column of the time a row was received)
-REGISTERS: dict[str, tuple[Any, str, str]] = {
-    COMPLAINT_LINE.register: (Complaint, "customer.complaints.", "accepted_at"),
-    VULNS: (Vulnerability, "cybersecurity.vulnerabilities.", "intake_at"),
-}
+REGISTERS: dict[str, StagedRegister] = {r.register: r for r in (COMPLAINTS, VULNERABILITIES)}
 
 
 def _lineage(session: Session, entity: str) -> list[str]:
@@ -46,23 +40,27 @@ def _lineage(session: Session, entity: str) -> list[str]:
     return out
 
 
-def _refuse_locked(session: Session, register: str, row: Any) -> None:
-    _, prefix, received = REGISTERS[register]
-    years = sorted({getattr(row, received).year, utcnow().year})
+def refuse_locked(
+    session: Session, reg: StagedRegister, *, ref: str, entity: str, received_year: int
+) -> None:
+    """Refuse (409) a change to a row whose figures are locked: a data request for one of
+    the register's metrics locked for its entity or one above it, in the year it was
+    received or this year."""
+    years = sorted({received_year, utcnow().year})
     locked = session.scalars(
         select(DataRequest)
         .where(
             DataRequest.state == "locked",
-            DataRequest.metric_id.startswith(prefix, autoescape=True),
+            DataRequest.metric_id.startswith(reg.metric_prefix, autoescape=True),
             DataRequest.year.in_(years),
-            DataRequest.entity_id.in_(_lineage(session, row.entity_id)),
+            DataRequest.entity_id.in_(_lineage(session, entity)),
         )
         .order_by(DataRequest.id)
         .limit(1)
     ).first()
     if locked is not None:
         raise Conflict(
-            f"{register} {row.ref!r}: the {locked.year} figures of {locked.entity_id} are "
+            f"{reg.register} {ref!r}: the {locked.year} figures of {locked.entity_id} are "
             f"locked (data request {locked.id}, {locked.metric_id}); a change after locking "
             "is a restatement, not a move"
         )
@@ -77,33 +75,19 @@ def move_row(
     target: str,
     seen_version: int | None,
     note: str = "",
-    cve_id: str = "",
+    **extra: str,
 ) -> Any:
     """Move the complaint or vulnerability ``ref`` to ``target`` for ``user``, in the
     caller's write transaction; refused whole (nothing written) when not allowed."""
-    model = REGISTERS[register][0]
+    reg = REGISTERS[register]
+    model = reg.model
     row = session.scalars(select(model).where(model.ref == ref)).one_or_none()
     if row is None:
         raise NotFound(f"{register}: no row {ref!r}")
     require(user, "kpis.write", entity=row.entity_id)
-    _refuse_locked(session, register, row)
-    if model is Vulnerability:
-        return move_vulnerability(
-            session,
-            ref=ref,
-            target=target,
-            actor=user.username,
-            seen_version=seen_version,
-            cve_id=cve_id,
-            note=note,
-        )
-    return advance(
-        session,
-        model,
-        COMPLAINT_LINE,
-        ref=ref,
-        target=target,
-        actor=user.username,
-        seen_version=seen_version,
-        note=note,
-    )
+    received = getattr(row, reg.received)
+    refuse_locked(session, reg, ref=row.ref, entity=row.entity_id, received_year=received.year)
+    return reg.move(
+        session, ref=ref, target=target, actor=user.username, seen_version=seen_version,
+        note=note, **extra,
+    )  # fmt: skip
