@@ -1,28 +1,53 @@
-"""Complaints and vulnerabilities moved over HTTP (#17): the next state along the register's
-flow, with the version the caller saw. The same rules as every other write path
-(:mod:`esgledger.registers.line_moves`): ``kpis.write`` on the row's entity, a locked year
-refused, one write transaction (a refusal writes nothing), audit-logged under the user.
-Bodies answer with the row as ``GET /registers/complaints|vulnerabilities`` lists it."""
+"""Complaints, vulnerabilities and OHS incidents written over HTTP (#17): files imported as
+``esg register complaints|vulns import`` and ``esg register ohs import-incidents`` do, and
+rows moved to the next state along their flow with the version the caller saw. The same
+rules as every other write path (:mod:`esgledger.registers.line_moves`): ``kpis.write`` on
+every entity written, a locked year refused, one write transaction (a refused file or move
+writes nothing; a bad file is a 422 naming each row and column), audit-logged under the
+user. A move answers with the row as the register's ``GET`` lists it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
 from pydantic import Field
 
 from esgledger.api import schemas as s
-from esgledger.api.deps import WriterDep, as_json
+from esgledger.api.deps import WriterDep, as_json, require_some, uploaded
 from esgledger.api.service_routes import Complaint, Vulnerability
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_lines import slas
 from esgledger.registers.complaints import STAGED as COMPLAINTS
-from esgledger.registers.line_moves import move_row
+from esgledger.registers.complaints import import_complaints as complaints_file
+from esgledger.registers.line_moves import (
+    INCIDENTS,
+    Backing,
+    backing,
+    import_guard,
+    move_incident,
+    move_row,
+)
+from esgledger.registers.ohs import Imported, import_incidents, incident_dict
 from esgledger.registers.staged import StagedRegister
 from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
+from esgledger.registers.vulnerabilities import import_vulnerabilities as vulnerabilities_file
 
 router = APIRouter()
 ERRORS = s.problems(401, 403, 404, 409, 422)
+IMPORT_ERRORS = s.problems(400, 401, 403, 409, 413, 422)
+FileField = Annotated[UploadFile, File(description="CSV or XLSX file.")]
+SheetField = Annotated[str | None, Form(max_length=100, description="XLSX sheet.")]
+Importer = Callable[..., Imported]  # (db, path, *, actor, sheet, guard)
+
+
+class RegisterImport(s.Out):
+    batch_id: int
+    added: int
+    replaced: int
+
+
 Ref = Annotated[str, Path(max_length=64, description="The row's ref.")]
 Note = Annotated[str, Field(max_length=8000, description="Why (kept in the audit log).")]
 
@@ -72,3 +97,84 @@ def move_complaint(ref: Ref, body: MoveBody, write: WriterDep) -> Response:
 )
 def move_vulnerability(ref: Ref, body: VulnerabilityMoveBody, write: WriterDep) -> Response:
     return _moved(write, VULNERABILITIES, ref, body, cve_id=body.cve_id)
+
+
+def _imported(
+    request: Request,
+    write: WriterDep,
+    upload: UploadFile,
+    sheet: str | None,
+    run: Importer,
+    backs: Backing,
+    received: str,
+) -> Response:
+    """Import the upload for the caller, all or nothing, under the write rules."""
+    user = write.principal()
+    require_some(user, "kpis.write")
+    guard = import_guard(user, backs, received)
+    with uploaded(upload, suffixes=(".csv", ".xlsx")) as path:
+        done = run(request.app.state.db, path, actor=user.username, sheet=sheet or None,
+                   guard=guard)  # fmt: skip
+    return as_json(done.as_dict())
+
+
+@router.post(
+    "/registers/complaints/import",
+    tags=["registers"],
+    summary="Import complaints from a CSV/XLSX file, all or nothing",
+    description="As `esg register complaints import FILE`: a refused file is a 422 naming "
+    "each bad row and column, and nothing is stored.",
+    response_model=RegisterImport,
+    responses=IMPORT_ERRORS,
+)
+def import_complaints(
+    request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
+) -> Response:
+    return _imported(request, write, file, sheet, complaints_file,
+                     backing(COMPLAINTS), COMPLAINTS.received)  # fmt: skip
+
+
+@router.post(
+    "/registers/vulnerabilities/import",
+    tags=["registers"],
+    summary="Import product-security vulnerabilities from a CSV/XLSX file, all or nothing",
+    description="As `esg register vulns import FILE`: a refused file is a 422 naming each "
+    "bad row and column, and nothing is stored.",
+    response_model=RegisterImport,
+    responses=IMPORT_ERRORS,
+)
+def import_vulnerabilities(
+    request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
+) -> Response:
+    return _imported(request, write, file, sheet, vulnerabilities_file,
+                     backing(VULNERABILITIES), VULNERABILITIES.received)  # fmt: skip
+
+
+@router.post(
+    "/registers/ohs/incidents/import",
+    tags=["registers"],
+    summary="Import OHS incidents from a CSV/XLSX file, all or nothing",
+    description="As `esg register ohs import-incidents FILE`: each incident starts reported; "
+    "a refused file is a 422 naming each bad row and column, and nothing is stored.",
+    response_model=RegisterImport,
+    responses=IMPORT_ERRORS,
+)
+def import_ohs_incidents(
+    request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
+) -> Response:
+    return _imported(request, write, file, sheet, import_incidents, INCIDENTS, "occurred_on")
+
+
+@router.post(
+    "/registers/ohs/incidents/{ref}/move",
+    tags=["registers"],
+    summary="Move an OHS incident along its flow (investigating, corrective action, closed)",
+    response_model=s.OhsIncident,
+    responses=ERRORS,
+)
+def move_ohs_incident(ref: Ref, body: MoveBody, write: WriterDep) -> Response:
+    with write() as (session, user):
+        row = move_incident(session, user, ref=ref, target=body.state,
+                            seen_version=body.version, note=body.note)  # fmt: skip
+        data = incident_dict(row, utcnow())
+    return as_json(data)
