@@ -35,7 +35,7 @@ from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
 from esgledger.registers.vulnerabilities import import_vulnerabilities as vulnerabilities_file
 
 router = APIRouter()
-ERRORS = s.problems(401, 403, 404, 409, 422)
+ERRORS = s.problems(400, 401, 403, 404, 409, 422)  # 400: a body that is not JSON
 IMPORT_ERRORS = s.problems(400, 401, 403, 409, 413, 422)
 FileField = Annotated[UploadFile, File(description="CSV or XLSX file.")]
 SheetField = Annotated[str | None, Form(max_length=100, description="XLSX sheet.")]
