@@ -99,70 +99,49 @@ def move_vulnerability(ref: Ref, body: VulnerabilityMoveBody, write: WriterDep) 
     return _moved(write, VULNERABILITIES, ref, body, cve_id=body.cve_id)
 
 
-def _imported(
-    request: Request,
-    write: WriterDep,
-    upload: UploadFile,
-    sheet: str | None,
-    run: Importer,
-    backs: Backing,
+def _import_route(
+    path: str, *, name: str, what: str, command: str, run: Importer, backs: Backing,
     received: str,
-) -> Response:
-    """Import the upload for the caller, all or nothing, under the write rules."""
-    user = write.principal()
-    require_some(user, "kpis.write")
-    guard = import_guard(user, backs, received)
-    with uploaded(upload, suffixes=(".csv", ".xlsx")) as path:
-        done = run(request.app.state.db, path, actor=user.username, sheet=sheet or None,
-                   guard=guard)  # fmt: skip
-    return as_json(done.as_dict())
+) -> None:  # fmt: skip
+    """Add ``POST path``: the upload imported for the caller, all or nothing, under the
+    write rules (the file's entities writable, their years' figures not locked)."""
+
+    def endpoint(
+        request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
+    ) -> Response:
+        user = write.principal()
+        require_some(user, "kpis.write")
+        guard = import_guard(user, backs, received)
+        with uploaded(file, suffixes=(".csv", ".xlsx")) as upload:
+            done = run(request.app.state.db, upload, actor=user.username, sheet=sheet or None,
+                       guard=guard)  # fmt: skip
+        return as_json(done.as_dict())
+
+    router.add_api_route(
+        path, endpoint, methods=["POST"], name=name, tags=["registers"],
+        summary=f"Import {what} from a CSV/XLSX file, all or nothing",
+        description=f"As `{command}`: a refused file is a 422 naming each bad row and column, "
+        "and nothing is stored.",
+        response_model=RegisterImport, responses=IMPORT_ERRORS,
+    )  # fmt: skip
 
 
-@router.post(
-    "/registers/complaints/import",
-    tags=["registers"],
-    summary="Import complaints from a CSV/XLSX file, all or nothing",
-    description="As `esg register complaints import FILE`: a refused file is a 422 naming "
-    "each bad row and column, and nothing is stored.",
-    response_model=RegisterImport,
-    responses=IMPORT_ERRORS,
-)
-def import_complaints(
-    request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
-) -> Response:
-    return _imported(request, write, file, sheet, complaints_file,
-                     backing(COMPLAINTS), COMPLAINTS.received)  # fmt: skip
-
-
-@router.post(
-    "/registers/vulnerabilities/import",
-    tags=["registers"],
-    summary="Import product-security vulnerabilities from a CSV/XLSX file, all or nothing",
-    description="As `esg register vulns import FILE`: a refused file is a 422 naming each "
-    "bad row and column, and nothing is stored.",
-    response_model=RegisterImport,
-    responses=IMPORT_ERRORS,
-)
-def import_vulnerabilities(
-    request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
-) -> Response:
-    return _imported(request, write, file, sheet, vulnerabilities_file,
-                     backing(VULNERABILITIES), VULNERABILITIES.received)  # fmt: skip
-
-
-@router.post(
-    "/registers/ohs/incidents/import",
-    tags=["registers"],
-    summary="Import OHS incidents from a CSV/XLSX file, all or nothing",
-    description="As `esg register ohs import-incidents FILE`: each incident starts reported; "
-    "a refused file is a 422 naming each bad row and column, and nothing is stored.",
-    response_model=RegisterImport,
-    responses=IMPORT_ERRORS,
-)
-def import_ohs_incidents(
-    request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
-) -> Response:
-    return _imported(request, write, file, sheet, import_incidents, INCIDENTS, "occurred_on")
+_import_route(
+    "/registers/complaints/import", name="import_complaints", what="complaints",
+    command="esg register complaints import FILE", run=complaints_file,
+    backs=backing(COMPLAINTS), received=COMPLAINTS.received,
+)  # fmt: skip
+_import_route(
+    "/registers/vulnerabilities/import", name="import_vulnerabilities",
+    what="product-security vulnerabilities", command="esg register vulns import FILE",
+    run=vulnerabilities_file, backs=backing(VULNERABILITIES), received=VULNERABILITIES.received,
+)  # fmt: skip
+_import_route(
+    "/registers/ohs/incidents/import", name="import_ohs_incidents",
+    what="OHS incidents (each starts reported)",
+    command="esg register ohs import-incidents FILE", run=import_incidents, backs=INCIDENTS,
+    received="occurred_on",
+)  # fmt: skip
 
 
 @router.post(
