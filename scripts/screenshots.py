@@ -59,6 +59,8 @@ SHOTS = (
     ("board", "manager", "/registers/board"),
     ("training", "manager", "/registers/training"),
     ("whistleblowing", "manager", "/registers/whistleblowing"),
+    ("ohs", "manager", "/registers/ohs"),
+    ("ohs-hours", "manager", "/registers/ohs?view=hours"),
     ("ohs-safety", "manager", "/registers/ohs-safety"),
     ("certifications", "manager", "/registers/certifications"),
     ("complaints", "manager", "/registers/complaints"),

@@ -18,10 +18,11 @@ from esgledger.api.app import PREFIX
 from esgledger.auth.permissions import MATRIX, Principal, can
 from esgledger.auth.users import principal
 from esgledger.registers.complaints import import_complaints
+from esgledger.registers.ohs import import_incidents
 from esgledger.registers.vulnerabilities import import_vulnerabilities
 from tests.api.conftest import USERS, YEAR, Api
 from tests.factories import write_csv
-from tests.registers import complaint_files, vulnerability_files
+from tests.registers import complaint_files, ohs_files, vulnerability_files
 
 STALE = {"version": 2**31 - 1}
 BAD_FILE = {"file": ("notes.txt", b"not a table")}
@@ -111,6 +112,12 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/registers/vulnerabilities/{ref}/move"): Case(
         "kpis.write", "SZ1", json={**STALE, "state": "triage"}
     ),
+    ("POST", "/registers/complaints/import"): Case("kpis.write", SOME, files=BAD_FILE),
+    ("POST", "/registers/vulnerabilities/import"): Case("kpis.write", SOME, files=BAD_FILE),
+    ("POST", "/registers/ohs/incidents/import"): Case("kpis.write", SOME, files=BAD_FILE),
+    ("POST", "/registers/ohs/incidents/{ref}/move"): Case(
+        "kpis.write", "SZ1", json={**STALE, "state": "investigating"}
+    ),
     ("GET", "/registers/nps"): Case("kpis.read", params={"year": 2025}),
     ("GET", "/registers/vulnerabilities"): Case("kpis.read"),
     ("GET", "/registers/vulnerabilities/slas"): Case("kpis.read"),
@@ -199,7 +206,8 @@ def test_every_route_has_a_matrix_entry(api: Api) -> None:
 
 
 def _register_rows(api: Api, tmp: Path) -> None:
-    """A complaint and a vulnerability at SZ1, both ``AUTHZ-1``, for the move routes."""
+    """A complaint, a vulnerability and an OHS incident at SZ1, all ``AUTHZ-1``, for the
+    move routes."""
     complaint = [*complaint_files.COMPLAINTS[0][1:]]
     vulnerability = [*vulnerability_files.ROWS[2][1:]]
     import_complaints(api.db, write_csv(tmp / "c.csv", complaint_files.HEADER,
@@ -207,6 +215,8 @@ def _register_rows(api: Api, tmp: Path) -> None:
     import_vulnerabilities(api.db, write_csv(tmp / "v.csv", vulnerability_files.HEADER,
                                              [["AUTHZ-1", "SZ1", *vulnerability[1:]]]),
                            actor="t")  # fmt: skip
+    import_incidents(api.db, ohs_files.incidents_file(tmp, [["AUTHZ-1", *ohs_files.INCIDENTS[0][1:]]]),
+                     actor="t")  # fmt: skip
 
 
 def test_every_route_allows_and_denies_as_the_matrix_says(api: Api, tmp_path: Path) -> None:

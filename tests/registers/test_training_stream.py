@@ -2,11 +2,12 @@
 the Python heap's peak (tracemalloc) no higher than for a quarter of the rows and below the
 file's own size — the whole file is never held — and the records match the file; a bad cell
 in a late chunk is still named by its row and refuses the whole file, a duplicate across
-chunks too, and nothing is written."""
+chunks too, and nothing is written. A workbook is read the same way, a row at a time."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tracemalloc
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from esgledger.errors import ImportRejected
+from esgledger.ingest import xlsx_guard
 from esgledger.ledger import digests
 from esgledger.ledger.db import Database
 from esgledger.ledger.register_models import TrainingRecord
@@ -24,6 +26,7 @@ from tests.factories import write_csv
 from tests.registers.training_files import CAMPAIGN_HEADER, CAMPAIGNS, RECORD_HEADER
 
 ROWS = 60_000
+WORKBOOK_ROWS = 8_000  # writing a workbook is slower than a CSV
 
 
 def _generate(path: Path, rows: int, bad: dict[int, list[str]] | None = None) -> Path:
@@ -92,4 +95,78 @@ def test_late_bad_cells_and_cross_chunk_duplicates_refuse_the_whole_file(
     text = str(caught.value)
     assert "lms.csv, row 4321, column 'completed_on': 'soon' is not a date" in text, text
     assert "lms.csv, row 4500, column 'person': duplicate of row 2" in text, text
+    assert _count(ws.db) == 0
+
+
+def _workbook(path: Path, rows: int, bad: dict[int, list[object]] | None = None) -> Path:
+    """As :func:`_generate`, as a workbook (written a row at a time), dates as Excel dates."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("records")
+    sheet.append(RECORD_HEADER)
+    day = dt.date(2025, 2, 1)
+    for n in range(rows):
+        row: list[object] = ["IC25", f"P{n:07d}", "SZ1", "operator", "employee", day, 88, ""]
+        sheet.append((bad or {}).get(n + 2, row))
+    book.save(path)
+    return path
+
+
+def _stored(db: Database) -> list[tuple[object, ...]]:
+    with db.read() as session:
+        return [
+            tuple(r)
+            for r in session.execute(
+                select(
+                    TrainingRecord.person, TrainingRecord.completed_on, TrainingRecord.score
+                ).order_by(TrainingRecord.person)
+            ).all()
+        ]
+
+
+def test_a_large_workbook_is_read_a_chunk_at_a_time(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(training_stream, "CHUNK_ROWS", 500)
+    monkeypatch.setattr(digests, "CHUNK", 500)
+    monkeypatch.setattr(xlsx_guard, "CHUNK", 1 << 16)  # the guard's read size, below both sheets
+    peaks = []
+    for rows in (WORKBOOK_ROWS // 4, WORKBOOK_ROWS):
+        path = _workbook(ws.tmp / f"lms-{rows}.xlsx", rows)
+        tracemalloc.start()
+        try:
+            done = import_records(ws.db, path, actor=ACTOR)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert done.added == rows and _count(ws.db) == rows
+    small, large = peaks
+    # four times the rows, well under twice the peak: the cells stream; what grows is the
+    # workbook's table of distinct texts (here one person id a row), which openpyxl holds
+    assert large < 2 * small, f"{small / 1e6:.2f} MB, then {large / 1e6:.2f} MB"
+    # the same rows from a CSV store the same records (Excel dates and numbers as text)
+    from_book = _stored(ws.db)
+    _generate(ws.tmp / "same.csv", WORKBOOK_ROWS)
+    csv_rows = (ws.tmp / "same.csv").read_text().replace("2025-02-01,,", "2025-02-01,88,")
+    (ws.tmp / "same.csv").write_text(csv_rows)
+    import_records(ws.db, ws.tmp / "same.csv", actor=ACTOR)
+    assert _stored(ws.db) == from_book and from_book[0][1:] == (dt.date(2025, 2, 1), 88)
+
+
+def test_late_bad_cells_and_duplicates_in_a_workbook_refuse_it_whole(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(training_stream, "CHUNK_ROWS", 500)
+    first = ["IC25", "P0000000", "SZ1", "operator", "employee", dt.date(2025, 2, 1), 88, ""]
+    bad: dict[int, list[object]] = {
+        1821: ["IC25", "P0001819", "SZ1", "operator", "employee", "soon", 88, ""],
+        2000: first,
+    }
+    path = _workbook(ws.tmp / "lms.xlsx", 2500, bad)
+    with pytest.raises(ImportRejected) as caught:
+        import_records(ws.db, path, actor=ACTOR)
+    text = str(caught.value)
+    assert "lms.xlsx, row 1821, column 'completed_on': 'soon' is not a date" in text, text
+    assert "lms.xlsx, row 2000, column 'person': duplicate of row 2" in text, text
     assert _count(ws.db) == 0

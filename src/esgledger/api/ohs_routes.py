@@ -1,27 +1,19 @@
 """The OHS safety registers over HTTP (#17): hazards, emergency drills and special-operation
 posts, filtered, searched and paged. Bodies are the dicts ``esg register ohs hazards|drills|
 operators --json`` print; reading needs ``kpis.read`` (the rows are the figures' evidence
-across entities)."""
+across entities); the routes are :func:`~esgledger.api.list_routes.list_route`'s."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 
 from esgledger.api import schemas as s
-from esgledger.api.deps import SessionDep, UserDep, as_json
-from esgledger.auth.permissions import require
-from esgledger.registers.listing import MAX_LIMIT
+from esgledger.api.list_routes import list_route
 from esgledger.registers.ohs_safety_listing import list_drills, list_hazards, list_operators
 
 router = APIRouter()
-ERRORS = s.problems(401, 403, 422)
-Year = Annotated[int | None, Query(ge=1900, le=2100, description="Only this year.")]
-Entity = Annotated[str | None, Query(max_length=64, description="Only this entity.")]
-Search = Annotated[str | None, Query(max_length=100, description="Text the rows contain.")]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="At most this many.")]
-Offset = Annotated[int, Query(ge=0, le=2**31 - 1, description="Skip this many.")]
 
 
 class HazardOut(s.Out):
@@ -74,91 +66,40 @@ class OperatorPage(s.Out):
     rows: list[OperatorOut]
 
 
-@router.get(
+list_route(
+    router,
     "/registers/ohs/hazards",
-    tags=["registers"],
+    name="hazards",
     summary="Hazards identified, newest first, with risk level and correction",
     response_model=HazardPage,
-    responses=ERRORS,
+    lister=list_hazards,
+    filters={
+        "state": Annotated[
+            Literal["open", "corrected"] | None,
+            Query(description="Open or corrected at its end."),
+        ]
+    },
 )
-def hazards(
-    session: SessionDep,
-    user: UserDep,
-    year: Year = None,
-    entity: Entity = None,
-    state: Annotated[
-        Literal["open", "corrected"] | None, Query(description="Open or corrected at its end.")
-    ] = None,
-    search: Search = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> Response:
-    require(user, "kpis.read")
-    return as_json(
-        list_hazards(
-            session,
-            year=year,
-            entity=entity,
-            state=state,
-            search=search,
-            limit=limit,
-            offset=offset,
-        )
-    )
-
-
-@router.get(
+list_route(
+    router,
     "/registers/ohs/drills",
-    tags=["registers"],
+    name="drills",
     summary="Emergency drills, newest first",
     response_model=DrillPage,
-    responses=ERRORS,
+    lister=list_drills,
 )
-def drills(
-    session: SessionDep,
-    user: UserDep,
-    year: Year = None,
-    entity: Entity = None,
-    search: Search = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> Response:
-    require(user, "kpis.read")
-    return as_json(
-        list_drills(session, year=year, entity=entity, search=search, limit=limit, offset=offset)
-    )
-
-
-@router.get(
+list_route(
+    router,
     "/registers/ohs/operators",
-    tags=["registers"],
+    name="operators",
     summary="Special-operation workers' posts with their certificate's status",
     response_model=OperatorPage,
-    responses=ERRORS,
+    lister=list_operators,
+    filters={
+        "certified": Annotated[
+            bool | None,
+            Query(description="Only posts with (true) or without (false) a valid one."),
+        ]
+    },
+    year_help="Posts held on its last day.",
 )
-def operators(
-    session: SessionDep,
-    user: UserDep,
-    year: Annotated[
-        int | None, Query(ge=1900, le=2100, description="Posts held on its last day.")
-    ] = None,
-    entity: Entity = None,
-    certified: Annotated[
-        bool | None, Query(description="Only posts with (true) or without (false) a valid one.")
-    ] = None,
-    search: Search = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> Response:
-    require(user, "kpis.read")
-    return as_json(
-        list_operators(
-            session,
-            year=year,
-            entity=entity,
-            certified=certified,
-            search=search,
-            limit=limit,
-            offset=offset,
-        )
-    )

@@ -11,25 +11,23 @@ from fastapi import APIRouter, Query, Response
 
 from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
+from esgledger.api.list_routes import ERRORS, list_route, text_query
 from esgledger.auth.permissions import require
-from esgledger.ledger.register_lines import TO_FIX, slas
+from esgledger.ledger.register_lines import slas
 from esgledger.registers import nps
 from esgledger.registers.complaints import REGISTER as COMPLAINTS
 from esgledger.registers.complaints import sla_table
-from esgledger.registers.cvss import SEVERITIES as CVSS_SEVERITIES
 from esgledger.registers.line_listing import list_complaints, list_vulnerabilities
-from esgledger.registers.listing import MAX_LIMIT
 from esgledger.registers.vulnerabilities import REGISTER as VULNS
+from esgledger.registers.vulnerabilities import sla_days
 
 router = APIRouter()
-ERRORS = s.problems(401, 403, 422)
-YearQuery = Annotated[int | None, Query(ge=1900, le=2100, description="Only this year.")]
 EntityQuery = Annotated[str | None, Query(max_length=64, description="Only this entity.")]
-StateQuery = Annotated[str | None, Query(max_length=24, description="Only this state.")]
-SeverityQuery = Annotated[str | None, Query(max_length=16, description="Only this severity.")]
-SearchQuery = Annotated[str | None, Query(max_length=100, description="Ref or product line.")]
-LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="At most this many.")]
-OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many.")]
+STAGED_FILTERS = {
+    "state": text_query("Only this state."),
+    "severity": text_query("Only this severity.", max_length=16),
+}
+SEARCH_HELP = "Ref or product line."
 
 
 class Complaint(s.Out):
@@ -93,32 +91,16 @@ class VulnerabilitySla(s.Out):
     days: float | None = None
 
 
-@router.get(
+list_route(
+    router,
     "/registers/complaints",
-    tags=["registers"],
+    name="complaints",
     summary="Customer complaints, newest first, with their state's SLA clock and breaches",
     response_model=ComplaintPage,
-    responses=ERRORS,
+    lister=list_complaints,
+    filters={**STAGED_FILTERS, "channel": text_query("Only this channel.", max_length=16)},
+    search_help=SEARCH_HELP,
 )
-def complaints(
-    session: SessionDep,
-    user: UserDep,
-    year: YearQuery = None,
-    state: StateQuery = None,
-    severity: SeverityQuery = None,
-    entity: EntityQuery = None,
-    channel: Annotated[str | None, Query(max_length=16, description="Only this channel.")] = None,
-    search: SearchQuery = None,
-    limit: LimitQuery = 100,
-    offset: OffsetQuery = 0,
-) -> Response:
-    require(user, "kpis.read")
-    return as_json(
-        list_complaints(
-            session, year=year, state=state, severity=severity, entity=entity,
-            channel=channel, search=search, limit=limit, offset=offset,
-        )
-    )  # fmt: skip
 
 
 @router.get(
@@ -150,32 +132,16 @@ def nps_segments(
     return as_json(nps.by_segment(session, year, entity=entity))
 
 
-@router.get(
+list_route(
+    router,
     "/registers/vulnerabilities",
-    tags=["registers"],
+    name="vulnerabilities",
     summary="Product-security vulnerabilities, newest first, with severity and SLA",
     response_model=VulnerabilityPage,
-    responses=ERRORS,
+    lister=list_vulnerabilities,
+    filters={**STAGED_FILTERS, "source": text_query("Only this source.")},
+    search_help=SEARCH_HELP,
 )
-def vulnerabilities(
-    session: SessionDep,
-    user: UserDep,
-    year: YearQuery = None,
-    state: StateQuery = None,
-    severity: SeverityQuery = None,
-    entity: EntityQuery = None,
-    source: Annotated[str | None, Query(max_length=24, description="Only this source.")] = None,
-    search: SearchQuery = None,
-    limit: LimitQuery = 100,
-    offset: OffsetQuery = 0,
-) -> Response:
-    require(user, "kpis.read")
-    return as_json(
-        list_vulnerabilities(
-            session, year=year, state=state, severity=severity, entity=entity, source=source,
-            search=search, limit=limit, offset=offset,
-        )
-    )  # fmt: skip
 
 
 @router.get(
@@ -187,10 +153,4 @@ def vulnerabilities(
 )
 def vulnerability_slas(session: SessionDep, user: UserDep) -> Response:
     require(user, "kpis.read")
-    table = slas(session, VULNS)
-    return as_json(
-        [
-            {"severity": sev, "days": None if (h := table.get((sev, TO_FIX))) is None else h / 24}
-            for sev in CVSS_SEVERITIES
-        ]
-    )
+    return as_json(sla_days(slas(session, VULNS)))

@@ -3,7 +3,6 @@ complaints along their loop, NPS per segment."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,18 +10,18 @@ import typer
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
-from esgledger.ledger.register_lines import slas
-from esgledger.ledger.register_models import Complaint
-from esgledger.registers import nps
-from esgledger.registers.complaints import (
-    CLOCKED,
-    LINE,
-    REGISTER,
-    import_complaints,
-    sla_table,
+from esgledger.cli.staged_cmd import (
+    FileArg,
+    NoteOption,
+    SheetOption,
+    VersionOption,
+    add_import,
+    run_move,
 )
+from esgledger.ledger.register_lines import slas
+from esgledger.registers import nps
+from esgledger.registers.complaints import CLOCKED, LINE, REGISTER, STAGED, sla_table
 from esgledger.registers.complaints_import import CHANNELS, SEVERITIES
-from esgledger.registers.history import advance
 from esgledger.registers.line_listing import list_complaints
 from esgledger.registers.sla import set_sla
 
@@ -31,23 +30,18 @@ complaints_app = typer.Typer(
     "with SLAs by severity, and NPS survey answers.",
     no_args_is_help=True,
 )
-FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.")]
-SheetOption = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet to read.")]
 
 
-@complaints_app.command("import")
-def import_cmd(
-    file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
-) -> None:
-    """Import complaints (ref, entity, channel, product_line, severity, accepted_at
-    [, description, assigned_at, processing_at, return_visit_at, filed_at, closed_at]);
-    all or nothing."""
-    with unexpected_failures(file.name):
-        done = import_complaints(workspace(db), file, actor=actor(), sheet=sheet).as_dict()
-    if json:
-        print_json(done)
-    else:
-        console.print(f"{file.name}: {done['added']} complaints added.")
+add_import(
+    complaints_app,
+    STAGED,
+    plural="complaints",
+    help=(
+        "Import complaints (ref, entity, channel, product_line, severity, accepted_at [, "
+        "description, assigned_at, processing_at, return_visit_at, filed_at, closed_at]); "
+        "all or nothing."
+    ),
+)
 
 
 @complaints_app.command("import-nps")
@@ -142,25 +136,13 @@ def list_cmd(
 def move_cmd(
     ref: Annotated[str, typer.Argument(help="The complaint's ref.")],
     state: Annotated[str, typer.Argument(help=f"Next state: {', '.join(LINE.states)}.")],
-    version: Annotated[
-        int | None,
-        typer.Option("--version", help="The version you saw; refused if it changed since."),
-    ] = None,
-    note: Annotated[str, typer.Option("--note", help="Why (kept in the audit log).")] = "",
+    version: VersionOption = None,
+    note: NoteOption = "",
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Move a complaint to its next state, stamping the time (audit-logged)."""
-    with workspace(db).write() as session:
-        row = advance(
-            session, Complaint, LINE, ref=ref, target=state, actor=actor(),
-            seen_version=version, note=note,
-        )  # fmt: skip
-        done = {"ref": row.ref, "state": row.state, "version": row.version}
-    if json:
-        print_json(done)
-    else:
-        console.print(f"{done['ref']}: now {done['state']} (version {done['version']}).")
+    run_move(STAGED, ref, state, version=version, note=note, db=db, json=json)
 
 
 @complaints_app.command("nps")

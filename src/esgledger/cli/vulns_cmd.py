@@ -3,24 +3,23 @@ move them from intake to a published advisory."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
-from esgledger.cli.import_guard import unexpected_failures
 from esgledger.cli.output import console, print_json, print_table
+from esgledger.cli.staged_cmd import (
+    NoteOption,
+    VersionOption,
+    add_import,
+    run_move,
+)
 from esgledger.ledger.register_lines import TO_FIX, slas
 from esgledger.registers.cvss import SEVERITIES
 from esgledger.registers.line_listing import list_vulnerabilities
 from esgledger.registers.sla import set_sla
-from esgledger.registers.vulnerabilities import (
-    LINE,
-    REGISTER,
-    import_vulnerabilities,
-    move_vulnerability,
-)
+from esgledger.registers.vulnerabilities import LINE, REGISTER, STAGED, sla_days
 from esgledger.registers.vulnerabilities_import import SOURCES
 
 vulns_app = typer.Typer(
@@ -28,23 +27,18 @@ vulns_app = typer.Typer(
     "published, CVSS v3.1 severity, SLA from intake to fix.",
     no_args_is_help=True,
 )
-FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.")]
-SheetOption = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet to read.")]
 
 
-@vulns_app.command("import")
-def import_cmd(
-    file: FileArg, sheet: SheetOption = None, db: DbOption = None, json: JsonOption = False
-) -> None:
-    """Import vulnerabilities (ref, entity, product_line, source, cvss_score, intake_at
-    [, title, cve_id, triage_at, fixing_at, fixed_at, advisory_published_at]); all or
-    nothing; the severity follows from the score."""
-    with unexpected_failures(file.name):
-        done = import_vulnerabilities(workspace(db), file, actor=actor(), sheet=sheet).as_dict()
-    if json:
-        print_json(done)
-    else:
-        console.print(f"{file.name}: {done['added']} vulnerabilities added.")
+add_import(
+    vulns_app,
+    STAGED,
+    plural="vulnerabilities",
+    help=(
+        "Import vulnerabilities (ref, entity, product_line, source, cvss_score, intake_at "
+        "[, title, cve_id, triage_at, fixing_at, fixed_at, advisory_published_at]); all "
+        "or nothing; the severity follows from the score."
+    ),
+)
 
 
 @vulns_app.command("sla")
@@ -70,11 +64,7 @@ def sla_cmd(
 def slas_cmd(db: DbOption = None, json: JsonOption = False) -> None:
     """Every severity with its SLA from intake to fix in days (— : not set, not judged)."""
     with workspace(db).read() as session:
-        table = slas(session, REGISTER)
-    rows = [
-        {"severity": s, "days": None if (h := table.get((s, TO_FIX))) is None else h / 24}
-        for s in SEVERITIES
-    ]
+        rows = sla_days(slas(session, REGISTER))
     if json:
         print_json(rows)
         return
@@ -127,22 +117,13 @@ def move_cmd(
     ref: Annotated[str, typer.Argument(help="The vulnerability's ref.")],
     state: Annotated[str, typer.Argument(help=f"Next state: {', '.join(LINE.states)}.")],
     cve: Annotated[str, typer.Option("--cve", help="CVE id, when publishing the advisory.")] = "",
-    version: Annotated[
-        int | None,
-        typer.Option("--version", help="The version you saw; refused if it changed since."),
-    ] = None,
-    note: Annotated[str, typer.Option("--note", help="Why (kept in the audit log).")] = "",
+    version: VersionOption = None,
+    note: NoteOption = "",
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """Move a vulnerability to its next state, stamping the time (audit-logged)."""
-    with workspace(db).write() as session:
-        row = move_vulnerability(
-            session, ref=ref, target=state, actor=actor(), seen_version=version, cve_id=cve,
-            note=note,
-        )  # fmt: skip
-        done = {"ref": row.ref, "state": row.state, "version": row.version, "cve_id": row.cve_id}
-    if json:
-        print_json(done)
-    else:
-        console.print(f"{done['ref']}: now {done['state']} (version {done['version']}).")
+    run_move(
+        STAGED, ref, state, version=version, note=note, db=db, json=json,
+        shown=("ref", "state", "version", "cve_id"), cve_id=cve,
+    )  # fmt: skip

@@ -164,11 +164,33 @@ def _inspect_xlsx(
             xlsx_guard.check_shared_strings(zf, parts.shared_strings)
             return chosen, xlsx_guard.scan_sheet(zf, chosen.part)
     except zipfile.BadZipFile:
-        raise refuse(
-            source, "cannot read as XLSX: not a zip archive (is it an old .xls?)"
-        ) from None
+        raise refuse(source, NOT_XLSX) from None
     except xlsx_guard.Refused as exc:
         raise refuse(source, str(exc)) from None
+
+
+NOT_XLSX = "cannot read as XLSX: not a zip archive (is it an old .xls?)"
+
+
+def checked_sheet(path: Path, source: str, *, sheet: str | None, kind: str) -> SheetEntry:
+    """The sheet a workbook at ``path`` is read from, after the same guards as
+    :func:`read_table` (archive limits, shared strings, the sheet's size), streaming from the
+    file; its error cells and unsaved formulas refuse it, named by row and column."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = xlsx_guard.list_parts(zf)
+            chosen = _choose_sheet(parts.sheets, source, sheet=sheet, kind=kind)
+            xlsx_guard.check_shared_strings(zf, parts.shared_strings)
+            scan = xlsx_guard.scan_sheet(zf, chosen.part)
+    except zipfile.BadZipFile:
+        raise refuse(source, NOT_XLSX) from None
+    except xlsx_guard.Refused as exc:
+        raise refuse(source, str(exc)) from None
+    if scan.issue_total:
+        names = [f"column {xlsx_guard.column_letters(i.column)}" for i in scan.issues]
+        problems = [Problem(i.row, n, i.reason) for i, n in zip(scan.issues, names, strict=True)]
+        raise ImportRejected(source, problems, scan.issue_total)
+    return chosen
 
 
 def _read_xlsx(

@@ -1,31 +1,21 @@
 """The customer complaints register: the loop accept → assign → process → return visit →
 file → close, with SLA hours per severity and state set by the workspace (:mod:`.sla`).
 
-Imports follow the house rule (:func:`esgledger.ledger.import_steps.validate_then_write`):
-validated against a read, written in one short transaction as one import batch and one audit
-event whose digest covers the rows. A ref already stored is refused. Each state's entry time
-is kept, so every stay is judged against its SLA: a stay longer than the SLA of the
-complaint's severity and that state is a breach, and a complaint closed without a breach
-was closed within SLA. Rows are written in chunks with one bulk statement each.
+A staged register (:mod:`.staged`): imports, listings and moves are that module's. Each
+state's entry time is kept, so every stay is judged against its SLA: a stay longer than the
+SLA of the complaint's severity and that state is a breach, and a complaint closed without a
+breach was closed within SLA.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-import polars as pl
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import Conflict
-from esgledger.ingest.readers import Table, read_table
-from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
-from esgledger.ledger.import_steps import validate_then_write
-from esgledger.ledger.models import Base, Entity
 from esgledger.ledger.register_lines import (
     COMPLAINT_CLOCKED,
     COMPLAINTS,
@@ -34,62 +24,36 @@ from esgledger.ledger.register_lines import (
 )
 from esgledger.ledger.register_models import Complaint
 from esgledger.registers.complaints_import import SEVERITIES, validate_complaints
+from esgledger.registers.history import advance
 from esgledger.registers.ohs import Imported
+from esgledger.registers.staged import StagedRegister, import_file
 
 REGISTER = COMPLAINTS.register
 LINE = COMPLAINTS
 CLOCKED = COMPLAINT_CLOCKED
-CHUNK = 5000
 
 
-def import_complaints(
-    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
-) -> Imported:
-    """New complaints from CSV or XLSX, all or nothing, each in the last state it was given."""
-    table = read_table(path, sheet=sheet, kind="complaints")
-
-    def validate(session: Session) -> pl.DataFrame:
-        return validate_complaints(
-            table,
-            entities=set(session.scalars(select(Entity.id))),
-            stored_refs=set(session.scalars(select(Complaint.ref))),
-            line=LINE,
-        )
-
-    return validate_then_write(db, validate, partial(_store, table=table, actor=actor))
+def import_complaints(db: Database, path: str | Path, **options: Any) -> Imported:
+    """New complaints from CSV or XLSX, all or nothing, each in the last state it was
+    given (options ``actor``, ``sheet``, ``guard``: :func:`.staged.import_file`)."""
+    return import_file(db, STAGED, path, **options)
 
 
-def _store(session: Session, rows: pl.DataFrame, *, table: Table, actor: str) -> Imported:
-    refs = rows["ref"].to_list()
-    taken = set(session.scalars(select(Complaint.ref).where(Complaint.ref.in_(refs))))
-    if taken:
-        raise Conflict(
-            f"{table.source}: complaint {sorted(taken)[0]!r} was added by another writer "
-            "meanwhile; nothing was written, import the file again"
-        )
-    batch = open_batch(
-        session, kind="register.complaints", table=table, rows=rows.height, actor=actor
-    )
-    columns = [column for _, column in LINE.stages]
-    last = pl.coalesce([pl.col(c) for c in reversed(columns)])
-    frame = rows.select(
-        pl.lit(batch.id).alias("batch_id"),
-        "ref",
-        pl.col("entity").alias("entity_id"),
-        "channel",
-        "product_line",
-        "severity",
-        "description",
-        *columns,
-        "state",
-        last.alias("state_changed_at"),
-    )
-    complaints = Base.metadata.tables["complaints"]  # Core executemany: a year of a service
-    for chunk in frame.iter_slices(CHUNK):  # desk's complaints is thousands of rows
-        session.connection().execute(insert(complaints), chunk.to_dicts())
-    result = Imported(batch.id, rows.height, 0)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+def move_complaint(
+    session: Session,
+    *,
+    ref: str,
+    target: str,
+    actor: str,
+    seen_version: int | None = None,
+    note: str = "",
+) -> Complaint:
+    """Move a complaint to its next state along the loop, stamping the time."""
+    moved: Complaint = advance(
+        session, Complaint, LINE, ref=ref, target=target, actor=actor,
+        seen_version=seen_version, note=note,
+    )  # fmt: skip
+    return moved
 
 
 def complaint_dict(c: Complaint, slas: Slas, now: dt.datetime) -> dict[str, Any]:
@@ -125,3 +89,24 @@ def sla_table(slas: Slas) -> list[dict[str, Any]]:
         for sev in SEVERITIES
         for state in CLOCKED
     ]
+
+
+STAGED = StagedRegister(
+    line=LINE,
+    model=Complaint,
+    kind="complaints",
+    noun="complaint",
+    columns=("channel", "product_line", "severity", "description"),
+    category="channel",
+    sorts={
+        "accepted": Complaint.accepted_at,
+        "ref": Complaint.ref,
+        "entity": Complaint.entity_id,
+        "severity": Complaint.severity,
+        "state": Complaint.state,
+    },
+    metric_prefix="customer.complaints.",
+    validate=validate_complaints,
+    move=move_complaint,
+    as_dict=complaint_dict,
+)

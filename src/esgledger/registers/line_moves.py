@@ -1,39 +1,58 @@
-"""Moving a complaint or a vulnerability for a signed-in user (API and pages), under the
-rules of every other write path.
+"""Writing the complaint, vulnerability and OHS incident registers for a signed-in user
+(API and pages): moves and imports, under the rules of every other write path.
 
-- Permission: moving a row changes the figures it backs, so it needs ``kpis.write`` on the
-  row's entity — data owners on their granted entities, managers and admins everywhere;
-  reviewers, auditors and compliance officers are refused.
+- Permission: a row changes the figures it backs, so moving or importing one needs
+  ``kpis.write`` on the row's entity — data owners on their granted entities, managers and
+  admins everywhere; reviewers, auditors and compliance officers are refused. An import
+  needs it on every entity its file names.
 - Review state: a row whose figures are locked is frozen. When a data request for one of
   the register's metrics is locked for the row's entity or an entity above it (the figure
-  it rolls into), in the year the row was received or the year of the move, the move is
+  it rolls into), in the year the row was received or this year, the move or import is
   refused: after approval a change is a restatement, never a silent edit.
-- The move itself is the CLI's (:func:`esgledger.registers.history.advance`): along the
-  flow only, with the version the caller saw, audit-logged under the user's name.
+- The write itself is the CLI's (:func:`esgledger.registers.history.advance`,
+  :func:`esgledger.registers.staged.import_file`): along the flow only, with the version
+  the caller saw, audit-logged under the user's name; a refusal writes nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, cast
 
+import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, require
 from esgledger.errors import Conflict, NotFound
+from esgledger.kpi.register_figures.ohs import COUNTS as INCIDENT_METRICS
 from esgledger.ledger.models import Entity, utcnow
-from esgledger.ledger.register_models import Complaint, Vulnerability
+from esgledger.ledger.register_models import OhsIncident
 from esgledger.ledger.workflow_models import DataRequest
-from esgledger.registers.complaints import LINE as COMPLAINT_LINE
-from esgledger.registers.history import advance
-from esgledger.registers.vulnerabilities import REGISTER as VULNS
-from esgledger.registers.vulnerabilities import move_vulnerability
+from esgledger.registers.complaints import STAGED as COMPLAINTS
+from esgledger.registers.ohs import INCIDENTS as INCIDENT_FLOW
+from esgledger.registers.staged import Guard, StagedRegister
+from esgledger.registers.transitions import move
+from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
 
-# register → (table, the metrics its rows back, the column of the time a row was received)
-REGISTERS: dict[str, tuple[Any, str, str]] = {
-    COMPLAINT_LINE.register: (Complaint, "customer.complaints.", "accepted_at"),
-    VULNS: (Vulnerability, "cybersecurity.vulnerabilities.", "intake_at"),
-}
+REGISTERS: dict[str, StagedRegister] = {r.register: r for r in (COMPLAINTS, VULNERABILITIES)}
+
+
+@dataclass(frozen=True)
+class Backing:
+    """The figures a register's rows back: metrics starting with ``prefix``, or ``metrics``."""
+
+    register: str
+    prefix: str = ""
+    metrics: Collection[str] = ()
+
+
+INCIDENTS = Backing(INCIDENT_FLOW.register, metrics=tuple(INCIDENT_METRICS))
+
+
+def backing(reg: StagedRegister) -> Backing:
+    return Backing(reg.register, prefix=reg.metric_prefix)
 
 
 def _lineage(session: Session, entity: str) -> list[str]:
@@ -46,26 +65,50 @@ def _lineage(session: Session, entity: str) -> list[str]:
     return out
 
 
-def _refuse_locked(session: Session, register: str, row: Any) -> None:
-    _, prefix, received = REGISTERS[register]
-    years = sorted({getattr(row, received).year, utcnow().year})
+def refuse_locked(
+    session: Session, backs: Backing, *, ref: str, entity: str, year: int, what: str = "move"
+) -> None:
+    """Refuse (409) a change to a row whose figures are locked: a data request for one of
+    the register's metrics locked for its entity or one above it, in the year it was
+    received (``year``) or this year."""
+    metric = DataRequest.metric_id
+    backed = (
+        metric.startswith(backs.prefix, autoescape=True)
+        if backs.prefix
+        else metric.in_(sorted(backs.metrics))
+    )
     locked = session.scalars(
         select(DataRequest)
         .where(
             DataRequest.state == "locked",
-            DataRequest.metric_id.startswith(prefix, autoescape=True),
-            DataRequest.year.in_(years),
-            DataRequest.entity_id.in_(_lineage(session, row.entity_id)),
+            backed,
+            DataRequest.year.in_(sorted({year, utcnow().year})),
+            DataRequest.entity_id.in_(_lineage(session, entity)),
         )
         .order_by(DataRequest.id)
         .limit(1)
     ).first()
     if locked is not None:
         raise Conflict(
-            f"{register} {row.ref!r}: the {locked.year} figures of {locked.entity_id} are "
+            f"{backs.register} {ref!r}: the {locked.year} figures of {locked.entity_id} are "
             f"locked (data request {locked.id}, {locked.metric_id}); a change after locking "
-            "is a restatement, not a move"
+            f"is a restatement, not {what}"
         )
+
+
+def import_guard(user: Principal, backs: Backing, received: str) -> Guard:
+    """Refuse a validated file, inside the import's write transaction, naming an entity the
+    user may not write or a row whose entity and year (``received``) are locked."""
+
+    def guard(session: Session, rows: pl.DataFrame) -> None:
+        for entity in rows["entity"].unique().sort().to_list():
+            require(user, "kpis.write", entity=entity)
+        firsts = rows.select("ref", "entity", pl.col(received).dt.year().alias("year"))
+        firsts = firsts.unique(["entity", "year"], keep="first", maintain_order=True)
+        for ref, entity, year in firsts.iter_rows():
+            refuse_locked(session, backs, ref=ref, entity=entity, year=year, what="an import")
+
+    return guard
 
 
 def move_row(
@@ -77,33 +120,44 @@ def move_row(
     target: str,
     seen_version: int | None,
     note: str = "",
-    cve_id: str = "",
+    **extra: str,
 ) -> Any:
     """Move the complaint or vulnerability ``ref`` to ``target`` for ``user``, in the
     caller's write transaction; refused whole (nothing written) when not allowed."""
-    model = REGISTERS[register][0]
+    reg = REGISTERS[register]
+    _allowed(session, user, reg.model, backing(reg), ref, reg.received)
+    return reg.move(
+        session, ref=ref, target=target, actor=user.username, seen_version=seen_version,
+        note=note, **extra,
+    )  # fmt: skip
+
+
+def move_incident(
+    session: Session,
+    user: Principal,
+    *,
+    ref: str,
+    target: str,
+    seen_version: int | None,
+    note: str = "",
+) -> OhsIncident:
+    """Move the OHS incident ``ref`` along its flow for ``user`` (as ``esg register ohs
+    move``), refused whole when not allowed."""
+    _allowed(session, user, OhsIncident, INCIDENTS, ref, "occurred_on")
+    moved = move(
+        session, OhsIncident, INCIDENT_FLOW, ref=ref, target=target, actor=user.username,
+        seen_version=seen_version, note=note,
+    )  # fmt: skip
+    return cast(OhsIncident, moved)  # the row of the model asked for
+
+
+def _allowed(
+    session: Session, user: Principal, model: Any, backs: Backing, ref: str, received: str
+) -> Any:
     row = session.scalars(select(model).where(model.ref == ref)).one_or_none()
     if row is None:
-        raise NotFound(f"{register}: no row {ref!r}")
+        raise NotFound(f"{backs.register}: no row {ref!r}")
     require(user, "kpis.write", entity=row.entity_id)
-    _refuse_locked(session, register, row)
-    if model is Vulnerability:
-        return move_vulnerability(
-            session,
-            ref=ref,
-            target=target,
-            actor=user.username,
-            seen_version=seen_version,
-            cve_id=cve_id,
-            note=note,
-        )
-    return advance(
-        session,
-        model,
-        COMPLAINT_LINE,
-        ref=ref,
-        target=target,
-        actor=user.username,
-        seen_version=seen_version,
-        note=note,
-    )
+    year = getattr(row, received).year
+    refuse_locked(session, backs, ref=row.ref, entity=row.entity_id, year=year)
+    return row

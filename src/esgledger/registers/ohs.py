@@ -9,6 +9,7 @@ type) already stored are replaced by a new file; an incident ref already stored 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -105,9 +106,15 @@ def _store_hours(session: Session, rows: pl.DataFrame, *, table: Table, actor: s
 
 
 def import_incidents(
-    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
+    db: Database,
+    path: str | Path,
+    *,
+    actor: str,
+    sheet: str | None = None,
+    guard: Callable[[Session, pl.DataFrame], None] | None = None,
 ) -> Imported:
-    """New incidents from CSV or XLSX, all or nothing; each starts in state ``reported``."""
+    """New incidents from CSV or XLSX, all or nothing; each starts in state ``reported``;
+    ``guard`` may refuse the validated rows inside the write transaction."""
     table = read_table(path, sheet=sheet, kind="incidents")
     if "description" in table.frame.columns:
         refuse_too_long(
@@ -123,10 +130,20 @@ def import_incidents(
             stored_refs=set(session.scalars(select(OhsIncident.ref))),
         )
 
-    return validate_then_write(db, validate, partial(_store_incidents, table=table, actor=actor))
+    store = partial(_store_incidents, table=table, actor=actor, guard=guard)
+    return validate_then_write(db, validate, store)
 
 
-def _store_incidents(session: Session, rows: pl.DataFrame, *, table: Table, actor: str) -> Imported:
+def _store_incidents(
+    session: Session,
+    rows: pl.DataFrame,
+    *,
+    table: Table,
+    actor: str,
+    guard: Callable[[Session, pl.DataFrame], None] | None,
+) -> Imported:
+    if guard is not None:
+        guard(session, rows)
     refs = rows["ref"].to_list()
     taken = set(session.scalars(select(OhsIncident.ref).where(OhsIncident.ref.in_(refs))))
     if taken:

@@ -100,12 +100,12 @@ def audiences(session: Session) -> dict[str, Audience]:
 def import_records(
     db: Database, path: str | Path, *, actor: str, sheet: str | None = None
 ) -> Imported:
-    """An LMS export (CSV or XLSX), all or nothing; it replaces its campaigns' records. A CSV
-    is read a chunk at a time (:mod:`.training_stream`); a workbook whole."""
-    if Path(path).suffix.lower() in (".csv", ".txt"):
+    """An LMS export (CSV or XLSX), all or nothing; it replaces its campaigns' records. Both
+    are read a chunk at a time (:mod:`.training_stream`)."""
+    if Path(path).suffix.lower() in (".csv", ".txt", ".xlsx"):
         from esgledger.registers.training_stream import import_records_streamed
 
-        return import_records_streamed(db, Path(path), actor=actor)
+        return import_records_streamed(db, Path(path), actor=actor, sheet=sheet)
     table = read_table(path, sheet=sheet, kind="records")
 
     def validate(session: Session) -> pl.DataFrame:

@@ -1,5 +1,5 @@
-"""Importing a large LMS export (CSV) a chunk of rows at a time, so memory follows the chunk,
-not the file.
+"""Importing a large LMS export (CSV or XLSX) a chunk of rows at a time, so memory follows
+the chunk, not the file (a workbook's rows come one at a time from :mod:`.xlsx_rows`).
 
 The whole-file path reads the file's bytes, its text and a frame of every row, and joins
 each row to its campaign's audience: several times the file's size. Here the file is read
@@ -34,6 +34,7 @@ from esgledger.ledger.models import Base, Entity
 from esgledger.ledger.register_models import TrainingRecord
 from esgledger.registers.ohs import Imported
 from esgledger.registers.training_import import Audience, validate_records
+from esgledger.registers.xlsx_rows import xlsx_rows
 
 CHUNK_ROWS = 10_000  # about 5 MB of Python objects a chunk, whatever the file
 INSERT_ROWS = 2000
@@ -59,53 +60,93 @@ def _chunk(names: list[str], rows: list[list[str]], start: int, table: Table) ->
     return Table(frame=frame.with_columns(numbers), source=table.source, sha256=table.sha256)
 
 
-def chunks(path: Path, file: Table, rows: int) -> Iterator[Table]:
-    """The file's data rows as tables of ``rows`` rows, each with its own row numbers."""
-    source = file.source
+def _csv_rows(path: Path, source: str) -> Iterator[list[str]]:
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            names = next(reader, None)
-            if not names:
-                raise refuse(source, "the file is empty")
-            batch: list[list[str]] = []
-            start = number = 2
-            for line in reader:
-                if not line:
-                    continue  # a blank line
-                if len(line) != len(names):
-                    raise refuse(source, f"row {number} has {len(line)} cells, the header "
-                                         f"{len(names)}")  # fmt: skip
-                if any(len(cell) > MAX_CELL_CHARS for cell in line):
-                    raise refuse(source, f"row {number} has a cell longer than "
-                                         f"{MAX_CELL_CHARS:,} characters")  # fmt: skip
-                batch.append(line)
-                number += 1
-                if len(batch) == rows:
-                    yield _chunk(names, batch, start, file)
-                    start, batch = number, []
-            if batch or start == 2:
-                if not batch:
-                    raise refuse(source, "the file has a header but no data rows")
-                yield _chunk(names, batch, start, file)
+            yield from csv.reader(fh)
     except UnicodeDecodeError:
         raise refuse(source, "not UTF-8; save the file as UTF-8 CSV") from None
     except csv.Error as exc:
         raise refuse(source, f"cannot read as CSV: {exc}") from None
 
 
-def _duplicates(path: Path, names: list[str]) -> list[Problem]:
+def _is_xlsx(path: Path) -> bool:
+    return path.suffix.lower() == ".xlsx"
+
+
+def _lines(path: Path, source: str, sheet: str | None) -> Iterator[list[str]]:
+    """The file's rows as text, the header first: a CSV's or a workbook sheet's."""
+    if _is_xlsx(path):
+        return xlsx_rows(path, source, sheet=sheet, kind="records")
+    return _csv_rows(path, source)
+
+
+def _data_rows(path: Path, source: str, sheet: str | None) -> Iterator[list[str]]:
+    """The data rows, each as many cells as the header, in the file's order: a CSV's blank
+    lines skipped; a sheet's empty rows kept (each keeps its row number) but for those after
+    the last data row."""
+    reader = _lines(path, source, sheet)
+    names = next(reader, None)
+    if not names:
+        raise refuse(source, "the file is empty")
+    yield names
+    workbook, empty, number = _is_xlsx(path), 0, 2
+    for line in reader:
+        if not line:
+            empty += workbook
+            continue
+        for _ in range(empty):
+            yield [""] * len(names)
+        number, empty = number + empty, 0
+        if workbook and len(line) < len(names):
+            line = line + [""] * (len(names) - len(line))
+        if len(line) != len(names):
+            raise refuse(source, f"row {number} has {len(line)} cells, the header "
+                                 f"{len(names)}")  # fmt: skip
+        if any(len(cell) > MAX_CELL_CHARS for cell in line):
+            raise refuse(source, f"row {number} has a cell longer than "
+                                 f"{MAX_CELL_CHARS:,} characters")  # fmt: skip
+        yield line
+        number += 1
+
+
+def chunks(path: Path, file: Table, rows: int, sheet: str | None = None) -> Iterator[Table]:
+    """The file's data rows as tables of ``rows`` rows, each with its own row numbers."""
+    lines = _data_rows(path, file.source, sheet)
+    names = next(lines)
+    batch: list[list[str]] = []
+    start = 2
+    for line in lines:
+        batch.append(line)
+        if len(batch) == rows:
+            yield _chunk(names, batch, start, file)
+            start, batch = start + rows, []
+    if batch:
+        yield _chunk(names, batch, start, file)
+    elif start == 2:
+        raise refuse(file.source, "the file has a header but no data rows")
+
+
+def _duplicates(path: Path, names: list[str], source: str, sheet: str | None) -> list[Problem]:
     """(campaign, person) pairs given again anywhere in the file, from those two columns."""
     header = [n.strip().lower() for n in names]
     if "campaign" not in header or "person" not in header:
         return []  # the chunks' validation names the missing column
+    if _is_xlsx(path):
+        return _sheet_duplicates(path, source, sheet, header)
+    scan = pl.scan_csv(
+        path, has_header=False, skip_rows=1, infer_schema=False, encoding="utf8-lossy"
+    ).select(
+        pl.nth(header.index("campaign")).fill_null("").str.strip_chars().alias("c"),
+        pl.nth(header.index("person")).fill_null("").str.strip_chars().alias("p"),
+    )
+    return _repeated(scan)
+
+
+def _repeated(pairs: pl.LazyFrame) -> list[Problem]:
+    """Each (c, p) pair after its first row, named by its row (the first data row is 2)."""
     keys = (
-        pl.scan_csv(path, has_header=False, skip_rows=1, infer_schema=False, encoding="utf8-lossy")
-        .select(
-            pl.nth(header.index("campaign")).fill_null("").str.strip_chars().alias("c"),
-            pl.nth(header.index("person")).fill_null("").str.strip_chars().alias("p"),
-        )
-        .with_row_index("r", offset=2)
+        pairs.with_row_index("r", offset=2)
         .with_columns(pl.col("r").min().over(["c", "p"]).alias("first"))
         .filter(pl.col("r") != pl.col("first"))
         .select("r", "first")
@@ -117,7 +158,28 @@ def _duplicates(path: Path, names: list[str]) -> list[Problem]:
     ]
 
 
-def _header(path: Path, source: str) -> list[str]:
+def _sheet_duplicates(
+    path: Path, source: str, sheet: str | None, header: list[str]
+) -> list[Problem]:
+    """As for a CSV, from the sheet's two key columns gathered a chunk at a time into one
+    frame (held by Polars, not as Python objects)."""
+    c, p = header.index("campaign"), header.index("person")
+    parts: list[pl.DataFrame] = []
+    keys: list[tuple[str, str]] = []
+    rows = _data_rows(path, source, sheet)
+    next(rows)
+    for line in rows:
+        keys.append((line[c].strip(), line[p].strip()))
+        if len(keys) == CHUNK_ROWS:
+            parts.append(pl.DataFrame(keys, schema=["c", "p"], orient="row"))
+            keys = []
+    parts.append(pl.DataFrame(keys, schema={"c": pl.String, "p": pl.String}, orient="row"))
+    return _repeated(pl.concat(parts).lazy())
+
+
+def _header(path: Path, source: str, sheet: str | None) -> list[str]:
+    if _is_xlsx(path):
+        return next(_lines(path, source, sheet), [])
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as fh:
             return next(csv.reader(fh), [])
@@ -126,13 +188,17 @@ def _header(path: Path, source: str) -> list[str]:
 
 
 def _validate(
-    path: Path, file: Table, entities: set[str], audiences: dict[str, Audience]
+    path: Path,
+    file: Table,
+    entities: set[str],
+    audiences: dict[str, Audience],
+    sheet: str | None = None,
 ) -> tuple[set[int], int]:
     """Every chunk validated (problems gathered over all chunks, duplicates across chunks
     included); the campaigns the file names and its row count, or :class:`ImportRejected`."""
     problems: list[Problem] = []
     total, campaigns, count = 0, set(), 0
-    for chunk in chunks(path, file, CHUNK_ROWS):
+    for chunk in chunks(path, file, CHUNK_ROWS, sheet):
         try:
             rows = validate_records(chunk, entities=entities, audiences=audiences)
         except ImportRejected as refused:
@@ -142,27 +208,35 @@ def _validate(
             continue
         campaigns |= set(rows["campaign_id"].unique().to_list())
         count += rows.height
-    duplicates = _duplicates(path, _header(path, file.source))
+    duplicates = _duplicates(path, _header(path, file.source, sheet), file.source, sheet)
     if problems or duplicates:
         raise ImportRejected(file.source, problems + duplicates, total + len(duplicates))
     return campaigns, count
 
 
-def import_records_streamed(db: Database, path: Path, *, actor: str) -> Imported:
-    """An LMS export (CSV), all or nothing, read a chunk at a time; it replaces its
+def import_records_streamed(
+    db: Database, path: Path, *, actor: str, sheet: str | None = None
+) -> Imported:
+    """An LMS export (CSV or XLSX), all or nothing, read a chunk at a time; it replaces its
     campaigns' records."""
     from esgledger.registers.training import audiences
 
     file = Table(pl.DataFrame(), path.name, _digest(path, path.name))
     with db.read() as session:
         entities = set(session.scalars(select(Entity.id)))
-        campaigns, count = _validate(path, file, entities, audiences(session))
+        campaigns, count = _validate(path, file, entities, audiences(session), sheet)
     with db.write() as session:
-        return _write(session, path, file, campaigns, count, actor)
+        return _write(session, path, file, campaigns, count, actor, sheet)
 
 
 def _write(
-    session: Session, path: Path, file: Table, campaigns: set[int], count: int, actor: str
+    session: Session,
+    path: Path,
+    file: Table,
+    campaigns: set[int],
+    count: int,
+    actor: str,
+    sheet: str | None,
 ) -> Imported:
     from esgledger.registers.training import audiences
 
@@ -178,7 +252,7 @@ def _write(
         session, kind="register.training_records", table=file, rows=count, actor=actor
     )
     records = Base.metadata.tables["training_records"]
-    for chunk in chunks(path, file, CHUNK_ROWS):
+    for chunk in chunks(path, file, CHUNK_ROWS, sheet):
         rows = validate_records(chunk, entities=entities, audiences=now)
         frame = rows.drop(ROW).with_columns(pl.lit(batch.id).alias("batch_id"))
         for part in frame.iter_slices(INSERT_ROWS):

@@ -2,29 +2,22 @@
 test) → triage → fixing → fixed → advisory published, the CVSS v3.1 base score fixing the
 severity and the severity the SLA from intake to fix.
 
-Imports follow the house rule (:func:`esgledger.ledger.import_steps.validate_then_write`),
-as the complaints register's do: one batch and one audit event, a stored ref refused, each
-state's entry time kept. A CVE id is optional (many fixes never get one) and validated when
-given, at import or when the advisory is published.
+A staged register (:mod:`.staged`), as the complaints register is: imports, listings and
+moves are that module's, each state's entry time kept. A CVE id is optional (many fixes
+never get one) and validated when given, at import or when the advisory is published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import Conflict, InvalidInput, NotFound
-from esgledger.ingest.readers import Table, read_table
-from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.errors import InvalidInput, NotFound
 from esgledger.ledger.db import Database
-from esgledger.ledger.import_steps import validate_then_write
-from esgledger.ledger.models import Entity
 from esgledger.ledger.register_lines import (
     TO_FIX,
     VULNERABILITIES,
@@ -32,66 +25,20 @@ from esgledger.ledger.register_lines import (
     judge_vulnerability,
 )
 from esgledger.ledger.register_models import Vulnerability
-from esgledger.registers.cvss import cve_problem
+from esgledger.registers.cvss import SEVERITIES, cve_problem
 from esgledger.registers.history import advance, check_version
 from esgledger.registers.ohs import Imported
+from esgledger.registers.staged import StagedRegister, import_file
 from esgledger.registers.vulnerabilities_import import validate_vulnerabilities
 
 REGISTER = VULNERABILITIES.register
 LINE = VULNERABILITIES
 
 
-def import_vulnerabilities(
-    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
-) -> Imported:
-    """New vulnerabilities from CSV or XLSX, all or nothing, each in its last given state."""
-    table = read_table(path, sheet=sheet, kind="vulnerabilities")
-
-    def validate(session: Session) -> pl.DataFrame:
-        return validate_vulnerabilities(
-            table,
-            entities=set(session.scalars(select(Entity.id))),
-            stored_refs=set(session.scalars(select(Vulnerability.ref))),
-            line=LINE,
-        )
-
-    return validate_then_write(db, validate, partial(_store, table=table, actor=actor))
-
-
-def _store(session: Session, rows: pl.DataFrame, *, table: Table, actor: str) -> Imported:
-    refs = rows["ref"].to_list()
-    taken = set(session.scalars(select(Vulnerability.ref).where(Vulnerability.ref.in_(refs))))
-    if taken:
-        raise Conflict(
-            f"{table.source}: vulnerability {sorted(taken)[0]!r} was added by another writer "
-            "meanwhile; nothing was written, import the file again"
-        )
-    batch = open_batch(
-        session, kind="register.vulnerabilities", table=table, rows=rows.height, actor=actor
-    )
-    columns = [column for _, column in LINE.stages]
-    for row in rows.iter_rows(named=True):
-        entered = [row[c] for c in columns if row[c] is not None]
-        session.add(
-            Vulnerability(
-                batch_id=batch.id,
-                ref=row["ref"],
-                entity_id=row["entity"],
-                product_line=row["product_line"],
-                source=row["source"],
-                cvss_score=row["cvss_score"],
-                severity=row["severity"],
-                title=row["title"],
-                cve_id=row["cve_id"],
-                state=row["state"],
-                state_changed_at=entered[-1],
-                **{c: row[c] for c in columns},
-            )
-        )
-    session.flush()
-    result = Imported(batch.id, rows.height, 0)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+def import_vulnerabilities(db: Database, path: str | Path, **options: Any) -> Imported:
+    """New vulnerabilities from CSV or XLSX, all or nothing, each in its last given state
+    (options ``actor``, ``sheet``, ``guard``: :func:`.staged.import_file`)."""
+    return import_file(db, STAGED, path, **options)
 
 
 def move_vulnerability(
@@ -162,3 +109,31 @@ def vulnerability_dict(v: Vulnerability, slas: Slas, now: dt.datetime) -> dict[s
         "sla_met": None if not judged.has_sla else judged.within,
         "version": v.version,
     }
+
+
+def sla_days(slas: Slas) -> list[dict[str, Any]]:
+    """Every severity with its SLA from intake to fix, in days (None: not set)."""
+    return [
+        {"severity": sev, "days": None if (h := slas.get((sev, TO_FIX))) is None else h / 24}
+        for sev in SEVERITIES
+    ]
+
+
+STAGED = StagedRegister(
+    line=LINE,
+    model=Vulnerability,
+    kind="vulnerabilities",
+    noun="vulnerability",
+    columns=("product_line", "source", "cvss_score", "severity", "title", "cve_id"),
+    category="source",
+    sorts={
+        "intake": Vulnerability.intake_at,
+        "ref": Vulnerability.ref,
+        "score": Vulnerability.cvss_score,
+        "state": Vulnerability.state,
+    },
+    metric_prefix="cybersecurity.vulnerabilities.",
+    validate=validate_vulnerabilities,
+    move=move_vulnerability,
+    as_dict=vulnerability_dict,
+)

@@ -4,27 +4,23 @@ product-security vulnerability register — search, filters, sort and pages, for
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
-from esgledger.ledger.register_lines import TO_FIX, slas
+from esgledger.ledger.register_lines import slas
 from esgledger.registers import nps
-from esgledger.registers.complaints import LINE as COMPLAINT_LINE
-from esgledger.registers.complaints import REGISTER, sla_table
+from esgledger.registers.complaints import STAGED as COMPLAINTS
+from esgledger.registers.complaints import sla_table
 from esgledger.registers.complaints_import import CHANNELS, SEVERITIES
 from esgledger.registers.cvss import SEVERITIES as CVSS_SEVERITIES
-from esgledger.registers.line_listing import (
-    COMPLAINT_SORTS,
-    VULNERABILITY_SORTS,
-    page_complaints,
-    page_vulnerabilities,
-)
-from esgledger.registers.vulnerabilities import LINE as VULN_LINE
-from esgledger.registers.vulnerabilities import REGISTER as VULNS
+from esgledger.registers.staged import StagedRegister, page_rows
+from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
+from esgledger.registers.vulnerabilities import sla_days
 from esgledger.registers.vulnerabilities_import import SOURCES
 from esgledger.web.deps import UserDep, database
 from esgledger.web.listing import ListView
@@ -40,6 +36,21 @@ def _clean(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
+def _listed(
+    request: Request, session: Session, reg: StagedRegister, sort: str, filters: dict[str, Any]
+) -> dict[str, Any]:
+    """The page's rows, pager and filter form of a staged register."""
+    params = params_from(request, tuple(reg.sorts), sort, default_limit=PAGE_SIZE)
+    page = page_rows(session, reg, params, **filters)
+    return {
+        "rows": page.rows,
+        "listing": ListView(request.url, page),
+        "filters": filters,
+        "filtered": any(filters.values()) or bool(params.search),
+        "states": reg.line.states,
+    }
+
+
 @router.get("/registers/complaints")
 def complaints(
     request: Request,
@@ -51,24 +62,13 @@ def complaints(
     entity: Text = None,
 ) -> Response:
     require(user, "kpis.read")
-    params = params_from(request, tuple(COMPLAINT_SORTS), "-accepted", default_limit=PAGE_SIZE)
     filters = {"year": year, "state": _clean(state), "severity": _clean(severity),
                "channel": _clean(channel), "entity": _clean(entity)}  # fmt: skip
     with database(request).read() as session:
-        page = page_complaints(session, params, **filters)
-        segments = nps.by_segment(session, year) if year else []
-        table = sla_table(slas(session, REGISTER))
-    context = {
-        "rows": page.rows,
-        "listing": ListView(request.url, page),
-        "filters": filters,
-        "filtered": any(filters.values()) or bool(params.search),
-        "states": COMPLAINT_LINE.states,
-        "severities": SEVERITIES,
-        "channels": CHANNELS,
-        "segments": segments,
-        "slas": table,
-    }
+        context = _listed(request, session, COMPLAINTS, "-accepted", filters)
+        context["segments"] = nps.by_segment(session, year) if year else []
+        context["slas"] = sla_table(slas(session, COMPLAINTS.register))
+    context |= {"severities": SEVERITIES, "channels": CHANNELS}
     return render(request, "registers_complaints.html", context)
 
 
@@ -83,21 +83,10 @@ def vulnerabilities(
     entity: Text = None,
 ) -> Response:
     require(user, "kpis.read")
-    params = params_from(request, tuple(VULNERABILITY_SORTS), "-intake", default_limit=PAGE_SIZE)
     filters = {"year": year, "state": _clean(state), "severity": _clean(severity),
                "source": _clean(source), "entity": _clean(entity)}  # fmt: skip
     with database(request).read() as session:
-        page = page_vulnerabilities(session, params, **filters)
-        table = slas(session, VULNS)
-    days = {s: (None if (h := table.get((s, TO_FIX))) is None else h / 24) for s in CVSS_SEVERITIES}
-    context = {
-        "rows": page.rows,
-        "listing": ListView(request.url, page),
-        "filters": filters,
-        "filtered": any(filters.values()) or bool(params.search),
-        "states": VULN_LINE.states,
-        "severities": CVSS_SEVERITIES,
-        "sources": SOURCES,
-        "days": days,
-    }
+        context = _listed(request, session, VULNERABILITIES, "-intake", filters)
+        context["days"] = sla_days(slas(session, VULNERABILITIES.register))
+    context |= {"severities": CVSS_SEVERITIES, "sources": SOURCES}
     return render(request, "registers_vulnerabilities.html", context)
