@@ -1,7 +1,9 @@
 """The demo's supplier questionnaire and audits (#16), as data.
 
-The self-assessment questionnaire goes to the suppliers that need one (medium and high
-tiers, 3TG and cobalt suppliers) in March of the report year; about four in five answer.
+The self-assessment questionnaire goes out each March. In the report year it goes to the
+suppliers that need one (medium and high tiers, 3TG and cobalt suppliers) and about four in
+five answer; in the two years before (the tiers came later) it went to a sample of the 3TG and
+cobalt suppliers onboarded by then, and fewer answered as the programme began.
 About forty-five audits over the three years: those of the years before all closed; those of
 the report year with Priority, Major and Minor findings, the Priority ones corrected and
 verified, some Major and Minor ones still open or waiting for their verification past their
@@ -18,12 +20,10 @@ from esgledger.demo.org import REPORT_YEAR
 from esgledger.demo.seed import rng
 from esgledger.demo.supplier_data import DemoSupplier
 
-SAQ_NAME = f"Supplier self-assessment {REPORT_YEAR}"
-SAQ_SENT = dt.datetime(REPORT_YEAR, 3, 3, 9, 0)  # UTC, naive as the ledger stores it
 SAQ_DAYS = 60
-SAQ_SENT_TO = 120  # suppliers sent the questionnaire this round
-SAQ_ANSWERED = 0.8
-SAQ = f'''name = "{SAQ_NAME}"
+# Each year's round: (suppliers sent the questionnaire, share answering)
+SAQ_ROUNDS = {REPORT_YEAR - 2: (80, 0.7), REPORT_YEAR - 1: (100, 0.75), REPORT_YEAR: (120, 0.8)}
+SAQ = """name = "{name}"
 
 [[sections]]
 code = "env"
@@ -78,7 +78,23 @@ weight = 3
 code = "eth.notes"
 text = "Anything to add?"
 type = "text"
-'''
+"""
+
+
+def saq_name(year: int) -> str:
+    return f"Supplier self-assessment {year}"
+
+
+def saq_sent(year: int) -> dt.datetime:
+    """When the year's links go out (UTC, naive as the ledger stores it)."""
+    return dt.datetime(year, 3, 3, 9, 0)
+
+
+def saq_definition(year: int) -> str:
+    """The year's questionnaire (TOML): the same questions every year."""
+    return SAQ.format(name=saq_name(year))
+
+
 # (question, share of suppliers answering yes or the best option)
 SAQ_YES = {"env.ems": 0.7, "env.permits": 0.93, "soc.child_labour": 0.96, "soc.hours": 0.75,
            "soc.grievance": 0.8, "eth.integrity": 0.85}  # fmt: skip

@@ -15,7 +15,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from esgledger.demo.org import REPORT_YEAR
+from esgledger.demo.org import REPORT_YEAR, YEARS
 from esgledger.demo.scope3_data import CAPITAL, GOODS, SUPPLIERS_PER_CODE, purchase_supplier
 from esgledger.demo.seed import rng
 
@@ -133,6 +133,14 @@ def suppliers(purchase_spend: dict[str, float]) -> list[DemoSupplier]:
         out.append(DemoSupplier(f"S{i:04d}", name, country, town, group, goods, spend, "CNY",
                                 _onboarded(draw, established=False)))  # fmt: skip
     return out
+
+
+def suppliers_in_cooperation() -> dict[int, float]:
+    """Per demo year, the suppliers onboarded by its end: the register's count of suppliers in
+    cooperation, which typed figures about suppliers (those trained, say) stay below. The
+    onboarding dates do not depend on the spend, so none is needed here."""
+    base = suppliers({})
+    return {y: float(sum(s.onboarded_on.year <= y for s in base)) for y in YEARS}
 
 
 def supplier_rows(base: list[DemoSupplier]) -> list[tuple[object, ...]]:
