@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 from esgledger.cli.main import app
 from esgledger.demo.cmrt_files import cmrt_file
 from esgledger.demo.scope3_data import purchase_rows
+from esgledger.demo.seed import rng
 from esgledger.demo.supplier_cmrt_data import FILES, ROUNDS, cmrt_files, intake_closed, metals_of
 from esgledger.demo.supplier_data import suppliers
+from esgledger.demo.supplier_draws import day, days, sample, weighted
 from esgledger.demo.supplier_stage import INTAKE_CLOSED
 from esgledger.errors import ImportRejected
 from esgledger.ingest.cmrt_rules import check
@@ -173,3 +175,16 @@ def test_the_typed_supplier_figures_stay_within_the_register(demo_build: DemoBui
         assert rows["supply_chain.suppliers.new"]["figures"][year]["source"] == "register"
         trained = rows["supply_chain.hsf_training.suppliers"]["figures"][year]
         assert 0 < trained["value"] < active["value"], year
+
+
+def test_each_draw_helper_takes_from_the_stream_what_the_inline_draw_took() -> None:
+    """The supplier data draw through ``supplier_draws`` (#16 review): the same values, and
+    the stream left where the inline draws left it, so the demo did not move."""
+    a, b = rng("draws"), rng("draws")
+    assert day(a, 2024, months=(1, 6)) == dt.date(2024, b.randint(1, 6), b.randint(1, 28))
+    assert day(a, 2024, 3) == dt.date(2024, 3, b.randint(1, 28))
+    assert days(a, 5, 25) == dt.timedelta(days=b.randint(5, 25))
+    assert weighted(a, "xyz", (1, 2, 3)) == b.choices("xyz", (1, 2, 3))[0]
+    assert sample(a, list(range(50)), 7) == b.sample(list(range(50)), 7)
+    assert sample(a, [1, 2], 5) == b.sample([1, 2], 2)
+    assert a.random() == b.random()

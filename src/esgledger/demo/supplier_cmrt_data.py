@@ -23,6 +23,7 @@ from esgledger.demo.cmrt_files import Cmrt, company, smelter
 from esgledger.demo.org import REPORT_YEAR
 from esgledger.demo.seed import rng
 from esgledger.demo.supplier_data import DemoSupplier, person
+from esgledger.demo.supplier_draws import day, sample, weighted
 
 FILES = 200  # in the report year
 RESPONDENTS = 190  # suppliers returning a file; the refused half resubmit → FILES
@@ -96,11 +97,11 @@ def _day(on: dt.date) -> str:
 
 
 def _clean(draw: random.Random, supplier: DemoSupplier, in_use: tuple[str, ...], year: int) -> Cmrt:
-    effective = dt.date(year, draw.randint(1, 11), draw.randint(1, 28))
+    effective = day(draw, year, months=(1, 11))
     contact = person(draw)
     authorizer = contact if draw.random() < 0.05 else person(draw)
     versions = VERSIONS[year]
-    version = draw.choices([v for v, _ in versions], [w for _, w in versions])[0]
+    version = weighted(draw, [v for v, _ in versions], [w for _, w in versions])
     spec = Cmrt(
         title=f"Conflict Minerals Reporting Template (CMRT) Revision {version}",
         fields=company(
@@ -155,7 +156,7 @@ def cmrt_files(base: list[DemoSupplier], year: int = REPORT_YEAR) -> list[DemoCm
     draw = rng("suppliers", "cmrt") if year == REPORT_YEAR else rng("suppliers", "cmrt", year)
     respondents, files = ROUNDS[year]
     in_scope = [s for s in base if metals_of(s) and s.onboarded_on.year <= year]
-    senders = draw.sample(in_scope, min(respondents, len(in_scope)))
+    senders = sample(draw, in_scope, respondents)
     refused = 2 * (files - respondents)  # every ninth file or so
     broken = set(range(5, 5 + 9 * refused, 9))
     out: list[DemoCmrt] = []
@@ -189,8 +190,6 @@ def conformant_rows() -> list[tuple[str, str, str, str]]:
                 status = "Active"
             else:
                 continue
-            day = dt.date(
-                REPORT_YEAR - draw.randint(0, 2), draw.randint(1, 12), draw.randint(1, 28)
-            )
-            rows.append((pool_id(metal, n), metal, status, day.isoformat()))
+            assessed = day(draw, REPORT_YEAR - draw.randint(0, 2))
+            rows.append((pool_id(metal, n), metal, status, assessed.isoformat()))
     return rows

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from esgledger.demo.org import REPORT_YEAR, YEARS
 from esgledger.demo.scope3_data import CAPITAL, GOODS, SUPPLIERS_PER_CODE, purchase_supplier
 from esgledger.demo.seed import rng
+from esgledger.demo.supplier_draws import days
 
 OTHER_SUPPLIERS = 1_000
 SUPPLIER_HEADER = ("id", "name", "country", "parent_group", "commodities", "spend",
@@ -196,7 +197,7 @@ def certification_rows(base: list[DemoSupplier]) -> list[tuple[object, ...]]:
                 continue
             if draw.random() >= rate:
                 continue
-            issued = (s.onboarded_on - dt.timedelta(days=draw.randint(30, 700))).replace(day=1)
+            issued = (s.onboarded_on - days(draw, 30, 700)).replace(day=1)
             renews = s.onboarded_on.year < REPORT_YEAR - 2
             while renews and issued.year + 3 <= REPORT_YEAR and draw.random() < 0.97:
                 issued = issued.replace(year=issued.year + 3)  # renewed (or lapsed)

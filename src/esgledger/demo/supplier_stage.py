@@ -47,6 +47,7 @@ from esgledger.demo.supplier_data import (
     supplier_rows,
     suppliers,
 )
+from esgledger.demo.supplier_draws import days, sample
 
 INTAKE_CLOSED = intake_closed(REPORT_YEAR)  # the day the demo's team takes stock
 FIRST_TIERS = dt.date(REPORT_YEAR, 1, 6)
@@ -185,7 +186,7 @@ def _questionnaires(
     path = folder / ("questionnaire.toml" if year == REPORT_YEAR else f"questionnaire-{year}.toml")
     path.write_text(plans.saq_definition(year), encoding="utf-8")
     draw = rng("suppliers", "saq") if year == REPORT_YEAR else rng("suppliers", "saq", year)
-    wanted = sorted(draw.sample(wanted, min(sent_to, len(wanted))))
+    wanted = sorted(sample(draw, wanted, sent_to))
     sent, answered = plans.saq_sent(year), 0
     with ctx.db.write() as session:
         define(session, load_definition(path), actor=ctx.actor)
@@ -194,7 +195,7 @@ def _questionnaires(
         for link in issued:
             if draw.random() >= answering:
                 continue
-            when = sent + dt.timedelta(days=draw.randint(2, plans.SAQ_DAYS - 5))
+            when = sent + days(draw, 2, plans.SAQ_DAYS - 5)
             submit(session, link["token"], plans.saq_answers(draw), now=when)
             answered += 1
     return year, len(issued), answered
