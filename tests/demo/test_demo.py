@@ -29,6 +29,7 @@ from esgledger.demo.stages import DemoContext
 from esgledger.kpi.register_figures.certifications import certification_figures
 from esgledger.kpi.register_figures.ohs_safety import ohs_safety_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
+from esgledger.kpi.register_figures.suppliers_base import base_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.ledger.boundaries import get_boundary, member_shares
@@ -178,6 +179,7 @@ def test_every_reported_metric_has_a_2025_value_at_the_root(
                 certification_figures,
                 ohs_safety_figures,
                 supplier_figures,
+                base_figures,
                 mineral_figures,
                 saq_figures,
             )

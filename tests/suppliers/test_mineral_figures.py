@@ -10,7 +10,7 @@ from esgledger.kpi.register_source import PROVIDERS, RegisterFigure
 from tests.conftest import Cli
 from tests.factories import entities_file, write_csv
 from tests.suppliers.cmrt_files import cmrt_file
-from tests.suppliers.factories import register_files
+from tests.suppliers.factories import SUPPLIER_HEADER, SUPPLIERS, register_files
 
 RESPONSE = "supply_chain.conflict_minerals.cmrt_response_rate"
 CONFORMANT = "supply_chain.conflict_minerals.rmi_conformant_smelters_share"
@@ -48,3 +48,17 @@ def test_response_rate_and_conformant_share(cli: Cli, tmp_path: Path) -> None:
     cli("suppliers", "cmrt", "conformant", str(listing))
     share = _figures(cli, 2026)[CONFORMANT]
     assert (share.value, share.note, share.rows) == (50.0, "1 of 2 identified smelters", 1)
+
+
+def test_a_supplier_onboarded_after_the_year_is_not_in_its_scope(cli: Cli, tmp_path: Path) -> None:
+    """The CMRT response rate of a year asks only the in-scope suppliers onboarded by its end
+    (one without an onboarding date is asked in every year)."""
+    cli("import", "entities", str(entities_file(tmp_path)))
+    later = [["S004", "Penang Gold Wire", "MY", "", "gold; bonding wire", "", "", "",
+              "2027-02-01"],
+             ["S005", "Ganzhou Tungsten", "CN", "", "tungsten", "", "", "", ""]]  # fmt: skip
+    path = write_csv(tmp_path / "suppliers.csv", SUPPLIER_HEADER, [*SUPPLIERS, *later])
+    cli("suppliers", "import", "suppliers", str(path))
+    cli("suppliers", "cmrt", "import", "S001", str(cmrt_file(tmp_path / "s001.xlsx")))
+    response = _figures(cli, 2026)[RESPONSE]
+    assert (response.value, response.note) == (50.0, "1 of 2 in-scope suppliers returned a CMRT")

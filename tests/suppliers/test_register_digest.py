@@ -12,9 +12,16 @@ import pytest
 from sqlalchemy import text
 
 from esgledger.ledger import audit, digests
-from esgledger.suppliers import audits
+from esgledger.suppliers import audits, register_import
 from tests.conftest import Cli
-from tests.suppliers.factories import registered
+from tests.factories import write_csv
+from tests.suppliers.factories import (
+    CONTACT_HEADER,
+    SITE_HEADER,
+    SUPPLIER_HEADER,
+    SUPPLIERS,
+    registered,
+)
 
 
 @pytest.fixture
@@ -107,3 +114,44 @@ def _day() -> Any:
     import datetime as dt
 
     return dt.date(2025, 4, 1)
+
+
+def _import(ws: Cli, tmp_path: Path, kind: str, header: list[str], rows: list[list[str]]) -> None:
+    ws("suppliers", "import", kind, str(write_csv(tmp_path / f"more-{kind}.csv", header, rows)))
+
+
+def test_a_register_import_rereads_only_the_suppliers_it_changed(ws: Cli, tmp_path: Path) -> None:
+    _import(ws, tmp_path, "sites", SITE_HEADER, [["S003", "Ludwigshafen", "DE", ""]])
+    assert _register_entry(ws)["suppliers"] == ["S003"]
+    rows = [[*SUPPLIERS[1][:5], "9000", "CNY", *SUPPLIERS[1][7:]],
+            ["S004", "Penang Metals", "MY", "", "tin", "", "", "", ""]]  # fmt: skip
+    _import(ws, tmp_path, "suppliers", SUPPLIER_HEADER, rows)
+    assert _register_entry(ws)["suppliers"] == ["S002", "S004"]
+    assert _deep(ws) == {"ok": True, "problems": []}
+
+
+def test_a_row_changed_behind_the_log_is_found_after_a_later_import(
+    ws: Cli, tmp_path: Path
+) -> None:
+    _plan(ws, "S001")
+    with ws.db.engine.begin() as conn:
+        conn.execute(text("UPDATE suppliers SET name = 'Forged Name' WHERE id = 'S002'"))
+        conn.execute(
+            text("UPDATE supplier_sites SET address = 'Forged' WHERE supplier_id = 'S002'")
+        )
+    # The import changes S003 only: it must not take S002's forged rows into the log.
+    _import(ws, tmp_path, "contacts", CONTACT_HEADER, [["S003", "qa@rhein.example", "Ute", ""]])
+    problems = _deep(ws)["problems"]
+    assert any(p.startswith("suppliers:register: suppliers differs") for p in problems)
+    assert any(p.startswith("suppliers:register: supplier_sites differs") for p in problems)
+
+
+def test_a_huge_register_import_rereads_the_whole_register(
+    ws: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the bound an import does not list its suppliers: it reads every group again."""
+    monkeypatch.setattr(register_import, "MAX_NAMED_SUPPLIERS", 1)
+    rows = [["S002", "Hanoi plant 2", "VN", ""], ["S003", "Mainz depot", "DE", ""]]
+    _import(ws, tmp_path, "sites", SITE_HEADER, rows)
+    assert _register_entry(ws)["suppliers"] == ["*"]
+    assert _deep(ws) == {"ok": True, "problems": []}

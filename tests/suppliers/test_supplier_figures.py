@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from esgledger.kpi.register_figures import supplier_figures
+from esgledger.kpi.register_figures import base_figures, supplier_figures
 from esgledger.kpi.register_source import PROVIDERS
 from esgledger.ledger.supplier_models import SupplierScreening
 from tests.conftest import Cli
@@ -76,3 +76,44 @@ def test_screening_audit_and_impact_figures_with_their_rows(cli: Cli, tmp_path: 
 
 def test_the_provider_is_registered() -> None:
     assert supplier_figures in PROVIDERS
+
+
+def test_suppliers_in_cooperation_and_new_suppliers_are_counted_from_the_register(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """S002 onboarded in 2023, S001 in 2024, S003 with no onboarding date: counted in every
+    year as in cooperation (the register lists it, not since when), never as new, and said."""
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    with cli.db.read() as session:
+        by_year = {y: {f.metric: f for f in base_figures(session, y)} for y in (2022, 2023, 2024)}
+    active = {y: by_year[y]["supply_chain.suppliers.active"] for y in by_year}
+    new = {y: by_year[y]["supply_chain.suppliers.new"] for y in by_year}
+    assert {y: (f.value, f.row_ids) for y, f in active.items()} == {
+        2022: (1.0, ("S003",)),
+        2023: (2.0, ("S002", "S003")),
+        2024: (3.0, ("S001", "S002", "S003")),
+    }
+    assert {y: (f.value, f.row_ids) for y, f in new.items()} == {
+        2022: (0.0, ()),
+        2023: (1.0, ("S002",)),
+        2024: (1.0, ("S001",)),
+    }
+    assert all(
+        f.unit == "count" and f.entity_id == "GRP" for f in [*active.values(), *new.values()]
+    )
+    assert "1 supplier with no onboarding date" in active[2023].note
+    assert "1 supplier with no onboarding date" in new[2023].note
+    assert base_figures in PROVIDERS
+
+
+def test_the_supplier_base_figures_are_in_the_kpi_table(cli: Cli, tmp_path: Path) -> None:
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    rows = json.loads(cli("kpi", "--year", "2024", "--years", "1", "--json").stdout)["kpis"]
+    (active,) = [r for r in rows if r["metric"] == "supply_chain.suppliers.active"]
+    figure = active["figures"]["2024"]
+    assert (figure["value"], figure["source"]) == (3.0, "register")
+    assert figure["inputs"][0]["register"] == "suppliers" and figure["inputs"][0]["rows"] == 3

@@ -39,6 +39,7 @@ from esgledger.demo.org import (
     country_of,
 )
 from esgledger.demo.seed import rng
+from esgledger.demo.supplier_data import suppliers_in_cooperation
 from esgledger.errors import InvalidInput
 from esgledger.units import dimensionality, multiplier
 
@@ -111,7 +112,12 @@ def activity_context() -> dict[str, dict[int, float]]:
     sites = {
         y: float(len(boundary_members(boundary_spec(y, "energy_ghg")) & set(SITES))) for y in YEARS
     }
-    return {"ctx:discharge_t": discharge, "ctx:pv_mw": pv, "ctx:ghg_sites": sites}
+    return {
+        "ctx:discharge_t": discharge,
+        "ctx:pv_mw": pv,
+        "ctx:ghg_sites": sites,
+        "ctx:suppliers_active": suppliers_in_cooperation(),
+    }
 
 
 class KpiModel:

@@ -153,8 +153,8 @@ TUNED: dict[str, Profile] = {
     "innovation.trademarks.cumulative": _n(5500, 6500, (0.04, 0.08)),
     "innovation.trademarks.granted": _of("innovation.trademarks.cumulative", 0.05, 0.08),
     # value chain
-    "supply_chain.suppliers.active": _n(4200, 4800, (0.0, 0.05)),
-    "supply_chain.suppliers.new": _of("supply_chain.suppliers.active", 0.08, 0.14),
+    # the register counts the suppliers (REGISTER_ONLY); figures about them stay below it
+    "supply_chain.suppliers.active": _of("ctx:suppliers_active", 1.0, 1.0, unit="count"),
     "supply_chain.rohs_batches_tested_monthly": _n(800, 1200),
     "supply_chain.hsf_training.suppliers": _of("supply_chain.suppliers.active", 0.2, 0.35),
     "supply_chain.hsf_training.trainees": _n(2500, 3500),
@@ -286,8 +286,9 @@ DIMENSION_WEIGHTS: dict[str, dict[str, float]] = {
 UNKNOWN_WEIGHT = 0.02  # share of "unknown" for a dimension not listed above
 
 # Metrics only the demo's registers give (no typed value beside them): the certification
-# register's site counts, the supplier register's figures (#16: screening, audits, negative
-# impacts, questionnaire and CMRT response rates, conformant smelters) and the OHS hazard,
+# register's site counts, the supplier register's figures (#16: suppliers in cooperation and
+# new ones, screening, audits, negative impacts, questionnaire and CMRT response rates,
+# conformant smelters) and the OHS hazard,
 # drill and special-operator counts, which a team would not also type in a KPI file; a typed
 # value would show a second, different figure.
 REGISTER_ONLY = frozenset(
@@ -303,6 +304,8 @@ REGISTER_ONLY = frozenset(
         "certification.iso14001.sites",
         "certification.iso45001.sites",
         "certification.iso50001.sites",
+        "supply_chain.suppliers.active",
+        "supply_chain.suppliers.new",
         "supply_chain.new_suppliers_env_screened",
         "supply_chain.new_suppliers_social_screened",
         "supply_chain.new_suppliers_onsite_audited",

@@ -1,7 +1,9 @@
 """The demo's supplier questionnaire and audits (#16), as data.
 
-The self-assessment questionnaire goes to the suppliers that need one (medium and high
-tiers, 3TG and cobalt suppliers) in March of the report year; about four in five answer.
+The self-assessment questionnaire goes out each March. In the report year it goes to the
+suppliers that need one (medium and high tiers, 3TG and cobalt suppliers) and about four in
+five answer; in the two years before (the tiers came later) it went to a sample of the 3TG and
+cobalt suppliers onboarded by then, and fewer answered as the programme began.
 About forty-five audits over the three years: those of the years before all closed; those of
 the report year with Priority, Major and Minor findings, the Priority ones corrected and
 verified, some Major and Minor ones still open or waiting for their verification past their
@@ -17,13 +19,12 @@ from dataclasses import dataclass, field
 from esgledger.demo.org import REPORT_YEAR
 from esgledger.demo.seed import rng
 from esgledger.demo.supplier_data import DemoSupplier
+from esgledger.demo.supplier_draws import day, days, sample, weighted
 
-SAQ_NAME = f"Supplier self-assessment {REPORT_YEAR}"
-SAQ_SENT = dt.datetime(REPORT_YEAR, 3, 3, 9, 0)  # UTC, naive as the ledger stores it
 SAQ_DAYS = 60
-SAQ_SENT_TO = 120  # suppliers sent the questionnaire this round
-SAQ_ANSWERED = 0.8
-SAQ = f'''name = "{SAQ_NAME}"
+# Each year's round: (suppliers sent the questionnaire, share answering)
+SAQ_ROUNDS = {REPORT_YEAR - 2: (80, 0.7), REPORT_YEAR - 1: (100, 0.75), REPORT_YEAR: (120, 0.8)}
+SAQ = """name = "{name}"
 
 [[sections]]
 code = "env"
@@ -78,7 +79,23 @@ weight = 3
 code = "eth.notes"
 text = "Anything to add?"
 type = "text"
-'''
+"""
+
+
+def saq_name(year: int) -> str:
+    return f"Supplier self-assessment {year}"
+
+
+def saq_sent(year: int) -> dt.datetime:
+    """When the year's links go out (UTC, naive as the ledger stores it)."""
+    return dt.datetime(year, 3, 3, 9, 0)
+
+
+def saq_definition(year: int) -> str:
+    """The year's questionnaire (TOML): the same questions every year."""
+    return SAQ.format(name=saq_name(year))
+
+
 # (question, share of suppliers answering yes or the best option)
 SAQ_YES = {"env.ems": 0.7, "env.permits": 0.93, "soc.child_labour": 0.96, "soc.hours": 0.75,
            "soc.grievance": 0.8, "eth.integrity": 0.85}  # fmt: skip
@@ -105,6 +122,7 @@ FINDING_COUNTS = (1, 2, 0, 3, 1, 2, 1)
 GRADE_CYCLE = ("Minor", "Major", "Minor", "Minor", "Major", "Minor", "Priority", "Minor", "Major")
 AUDITS_PER_YEAR = {REPORT_YEAR - 2: 13, REPORT_YEAR - 1: 14, REPORT_YEAR: 15}
 PLANNED = 4  # audits planned for the year after the report year
+FINDING_STATES = ("verified_closed", "plan_approved", "plan_submitted", "open")
 
 
 @dataclass(frozen=True)
@@ -129,22 +147,19 @@ class DemoAudit:
 
 def saq_answers(draw: random.Random) -> dict[str, str]:
     answers = {q: "yes" if draw.random() < p else "no" for q, p in SAQ_YES.items()}
-    answers["env.targets"] = draw.choices(("none", "intensity only", "absolute"), (3, 5, 2))[0]
+    answers["env.targets"] = weighted(draw, ("none", "intensity only", "absolute"), (3, 5, 2))
     answers["eth.notes"] = ""
     return answers
 
 
 def _finding(draw: random.Random, report_on: dt.date, grade: str) -> DemoFinding:
     _g, family, text = draw.choice([f for f in FINDINGS if f[0] == grade])
-    completion = report_on + dt.timedelta(days=draw.randint(30, 90))
-    closed = completion - dt.timedelta(days=draw.randint(0, 20))
+    completion = report_on + days(draw, 30, 90)
+    closed = completion - days(draw, 0, 20)
     if report_on.year < REPORT_YEAR or grade == "Priority":
         return DemoFinding(grade, family, text, "verified_closed", completion, closed)
     late = report_on.month >= 10
-    state = draw.choices(
-        ("verified_closed", "plan_approved", "plan_submitted", "open"),
-        (1, 3, 3, 3) if late else (6, 2, 2, 3),
-    )[0]
+    state = weighted(draw, FINDING_STATES, (1, 3, 3, 3) if late else (6, 2, 2, 3))
     return DemoFinding(
         grade, family, text, state, None if state == "open" else completion,
         closed if state == "verified_closed" else None,
@@ -155,9 +170,9 @@ def _year(draw: random.Random, suppliers: list[str], year: int) -> list[DemoAudi
     """A year's audits, every fifth one remote, the findings in turn."""
     out, grades = [], iter(GRADE_CYCLE * 10)
     for n, supplier in enumerate(suppliers):
-        planned = dt.date(year, 1 + n * 11 // len(suppliers), draw.randint(1, 28))
+        planned = day(draw, year, 1 + n * 11 // len(suppliers))
         mode = "remote" if n % 5 == 4 else "on-site"
-        report_on = planned + dt.timedelta(days=draw.randint(5, 25))
+        report_on = planned + days(draw, 5, 25)
         count = FINDING_COUNTS[n % len(FINDING_COUNTS)]
         findings = [_finding(draw, report_on, next(grades)) for _ in range(count)]
         out.append(DemoAudit(supplier, planned, mode, draw.choice(AUDITORS), report_on, findings))
@@ -171,14 +186,14 @@ def audits(base: list[DemoSupplier], minerals: set[str]) -> list[DemoAudit]:
     ranked = sorted((s for s in base if s.spend_unit == "USD" and s.spend),
                     key=lambda s: -(s.spend or 0.0))  # fmt: skip
     chosen = [s.id for s in ranked[:12]]
-    chosen += draw.sample(sorted(minerals - set(chosen)), 20)
+    chosen += sample(draw, sorted(minerals - set(chosen)), 20)
     wanted = sum(AUDITS_PER_YEAR.values()) + PLANNED
-    chosen += draw.sample(sorted({s.id for s in base} - set(chosen)), wanted - len(chosen))
+    chosen += sample(draw, sorted({s.id for s in base} - set(chosen)), wanted - len(chosen))
     draw.shuffle(chosen)
     out: list[DemoAudit] = []
     for year, count in AUDITS_PER_YEAR.items():
         out += _year(draw, chosen[len(out) : len(out) + count], year)
     for supplier in chosen[len(out) :]:
-        planned = dt.date(REPORT_YEAR + 1, draw.randint(1, 6), draw.randint(1, 28))
+        planned = day(draw, REPORT_YEAR + 1, months=(1, 6))
         out.append(DemoAudit(supplier, planned, "on-site", draw.choice(AUDITORS)))
     return out

@@ -1,12 +1,15 @@
 """The demo's conflict-minerals intake (#16), as data: the CMRT files its 3TG suppliers send
-back in the report year, and the conformant-smelter list the team imports.
+back each year, and the conformant-smelter list the team imports.
 
-About 190 in-scope suppliers return a file, of varying quality: most are clean, some carry
+In the report year about 190 in-scope suppliers return a file (fewer in the two years before,
+as the programme grew: about 115 and 140, from the suppliers onboarded by then, on the
+template revisions of that time), of varying quality: most are clean, some carry
 what the rules only warn about (the contact signing as authorizer, a metal that may come
 from the covered countries, smelters not listed or not yet identified), and about one in
 nine breaks a rule and is refused row by row; half of those suppliers send a corrected file
-later. 200 files in all. Smelters are drawn from an invented pool per metal (identification
-numbers ``CID`` and six digits, no RMI data), so the roll-up merges them across suppliers.
+later: 200 files in the report year. Smelters are drawn from an invented pool per metal
+(identification numbers ``CID`` and six digits, no RMI data), so the roll-up merges them
+across suppliers and years.
 """
 
 from __future__ import annotations
@@ -20,14 +23,27 @@ from esgledger.demo.cmrt_files import Cmrt, company, smelter
 from esgledger.demo.org import REPORT_YEAR
 from esgledger.demo.seed import rng
 from esgledger.demo.supplier_data import DemoSupplier, person
+from esgledger.demo.supplier_draws import day, sample, weighted
 
-FILES = 200
+FILES = 200  # in the report year
 RESPONDENTS = 190  # suppliers returning a file; the refused half resubmit → FILES
+# Each year's round: (suppliers returning a file, files with the resubmissions)
+ROUNDS = {
+    REPORT_YEAR - 2: (115, 123),
+    REPORT_YEAR - 1: (140, 149),
+    REPORT_YEAR: (RESPONDENTS, FILES),
+}
 METALS = {"tin": "Tin", "gold": "Gold", "tantalum": "Tantalum", "tungsten": "Tungsten"}
 POOL = {"Tin": 80, "Gold": 120, "Tantalum": 40, "Tungsten": 40}  # smelters per metal
 SMELTER_COUNTRIES = ("CHINA", "CHINA", "CHINA", "INDONESIA", "MALAYSIA", "JAPAN", "PERU",
                      "BOLIVIA", "SWITZERLAND", "RWANDA", "BRAZIL", "THAILAND")  # fmt: skip
-VERSIONS = (("6.5", 70), ("6.4", 25), ("6.31", 5))
+# The revisions suppliers filled in, by year: an April release serves the next filing cycle
+# (6.22 May 2022, 6.31 May 2023, 6.4 April 2024, 6.5 April 2025: spec/conflict-minerals.md).
+VERSIONS = {
+    REPORT_YEAR - 2: (("6.31", 55), ("6.22", 40), ("6.1", 5)),
+    REPORT_YEAR - 1: (("6.4", 60), ("6.31", 35), ("6.22", 5)),
+    REPORT_YEAR: (("6.5", 70), ("6.4", 25), ("6.31", 5)),
+}
 CONFORMANT_HEADER = ("smelter_id", "metal", "status", "assessed_on")
 # How a refused file is broken: (key, what the demo says of it)
 BREAKS = (
@@ -80,11 +96,12 @@ def _day(on: dt.date) -> str:
     return on.strftime("%d-%b-%Y")
 
 
-def _clean(draw: random.Random, supplier: DemoSupplier, in_use: tuple[str, ...]) -> Cmrt:
-    effective = dt.date(REPORT_YEAR, draw.randint(1, 11), draw.randint(1, 28))
+def _clean(draw: random.Random, supplier: DemoSupplier, in_use: tuple[str, ...], year: int) -> Cmrt:
+    effective = day(draw, year, months=(1, 11))
     contact = person(draw)
     authorizer = contact if draw.random() < 0.05 else person(draw)
-    version = draw.choices([v for v, _ in VERSIONS], [w for _, w in VERSIONS])[0]
+    versions = VERSIONS[year]
+    version = weighted(draw, [v for v, _ in versions], [w for _, w in versions])
     spec = Cmrt(
         title=f"Conflict Minerals Reporting Template (CMRT) Revision {version}",
         fields=company(
@@ -107,16 +124,14 @@ def _clean(draw: random.Random, supplier: DemoSupplier, in_use: tuple[str, ...])
     return spec
 
 
-def _break(spec: Cmrt, how: str) -> Cmrt:
+def _break(spec: Cmrt, how: str, year: int) -> Cmrt:
     metal = spec.in_use[0]
     if how == "smelter id":
         rows = [list(r) for r in spec.smelters]
         rows[0][0] = rows[0][5] = rows[0][0][:6]
         return replace(spec, smelters=rows)
     if how == "future date":
-        return replace(
-            spec, fields={**spec.fields, "Effective Date (*):": f"15-Jan-{REPORT_YEAR + 2}"}
-        )
+        return replace(spec, fields={**spec.fields, "Effective Date (*):": f"15-Jan-{year + 2}"})
     if how == "missing answer":
         return replace(spec, answers={**spec.answers, (4, metal): ""})
     if how == "bad email":
@@ -130,26 +145,34 @@ def _break(spec: Cmrt, how: str) -> Cmrt:
     return replace(spec, sheets=("Declaration", "Product List"))
 
 
-def cmrt_files(base: list[DemoSupplier]) -> list[DemoCmrt]:
-    """The report year's files in the order they arrive; a refused file's supplier sends a
-    corrected one at the end, one in two of them."""
-    draw = rng("suppliers", "cmrt")
-    in_scope = [s for s in base if metals_of(s)]
-    senders = draw.sample(in_scope, min(RESPONDENTS, len(in_scope)))
-    refused = 2 * (FILES - RESPONDENTS)  # every ninth file or so
+def intake_closed(year: int) -> dt.date:
+    """The day the team takes stock of a year's files (no effective date may be later)."""
+    return dt.date(year + 1, 3, 31)
+
+
+def cmrt_files(base: list[DemoSupplier], year: int = REPORT_YEAR) -> list[DemoCmrt]:
+    """A year's files in the order they arrive, from the in-scope suppliers onboarded by then;
+    a refused file's supplier sends a corrected one at the end, one in two of them."""
+    draw = rng("suppliers", "cmrt") if year == REPORT_YEAR else rng("suppliers", "cmrt", year)
+    respondents, files = ROUNDS[year]
+    in_scope = [s for s in base if metals_of(s) and s.onboarded_on.year <= year]
+    senders = sample(draw, in_scope, respondents)
+    refused = 2 * (files - respondents)  # every ninth file or so
     broken = set(range(5, 5 + 9 * refused, 9))
     out: list[DemoCmrt] = []
     again: list[DemoCmrt] = []
     for i, supplier in enumerate(senders):
-        spec = _clean(draw, supplier, metals_of(supplier))
-        name = f"CMRT-{supplier.id}.xlsx"
+        spec = _clean(draw, supplier, metals_of(supplier), year)
+        name = (
+            f"CMRT-{supplier.id}.xlsx" if year == REPORT_YEAR else f"CMRT-{supplier.id}-{year}.xlsx"
+        )
         if i not in broken:
             out.append(DemoCmrt(supplier.id, name, spec))
             continue
         key = BREAKS[len(broken & set(range(i))) % len(BREAKS)][0]
-        out.append(DemoCmrt(supplier.id, name, _break(spec, key), key))
+        out.append(DemoCmrt(supplier.id, name, _break(spec, key, year), key))
         if len(broken & set(range(i))) % 2 == 0:
-            again.append(DemoCmrt(supplier.id, f"CMRT-{supplier.id}-corrected.xlsx", spec))
+            again.append(DemoCmrt(supplier.id, name.replace(".xlsx", "-corrected.xlsx"), spec))
     return out + again
 
 
@@ -167,8 +190,6 @@ def conformant_rows() -> list[tuple[str, str, str, str]]:
                 status = "Active"
             else:
                 continue
-            day = dt.date(
-                REPORT_YEAR - draw.randint(0, 2), draw.randint(1, 12), draw.randint(1, 28)
-            )
-            rows.append((pool_id(metal, n), metal, status, day.isoformat()))
+            assessed = day(draw, REPORT_YEAR - draw.randint(0, 2))
+            rows.append((pool_id(metal, n), metal, status, assessed.isoformat()))
     return rows

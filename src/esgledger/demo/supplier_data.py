@@ -15,9 +15,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from esgledger.demo.org import REPORT_YEAR
+from esgledger.demo.org import REPORT_YEAR, YEARS
 from esgledger.demo.scope3_data import CAPITAL, GOODS, SUPPLIERS_PER_CODE, purchase_supplier
 from esgledger.demo.seed import rng
+from esgledger.demo.supplier_draws import days
 
 OTHER_SUPPLIERS = 1_000
 SUPPLIER_HEADER = ("id", "name", "country", "parent_group", "commodities", "spend",
@@ -135,6 +136,14 @@ def suppliers(purchase_spend: dict[str, float]) -> list[DemoSupplier]:
     return out
 
 
+def suppliers_in_cooperation() -> dict[int, float]:
+    """Per demo year, the suppliers onboarded by its end: the register's count of suppliers in
+    cooperation, which typed figures about suppliers (those trained, say) stay below. The
+    onboarding dates do not depend on the spend, so none is needed here."""
+    base = suppliers({})
+    return {y: float(sum(s.onboarded_on.year <= y for s in base)) for y in YEARS}
+
+
 def supplier_rows(base: list[DemoSupplier]) -> list[tuple[object, ...]]:
     return [(s.id, s.name, s.country, s.parent_group, s.commodities,
              "" if s.spend is None else f"{s.spend:.2f}", s.spend_unit if s.spend else "",
@@ -188,7 +197,7 @@ def certification_rows(base: list[DemoSupplier]) -> list[tuple[object, ...]]:
                 continue
             if draw.random() >= rate:
                 continue
-            issued = (s.onboarded_on - dt.timedelta(days=draw.randint(30, 700))).replace(day=1)
+            issued = (s.onboarded_on - days(draw, 30, 700)).replace(day=1)
             renews = s.onboarded_on.year < REPORT_YEAR - 2
             while renews and issued.year + 3 <= REPORT_YEAR and draw.random() < 0.97:
                 issued = issued.replace(year=issued.year + 3)  # renewed (or lapsed)

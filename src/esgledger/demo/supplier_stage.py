@@ -2,10 +2,12 @@
 
 In the order a team lives it: the register files (suppliers, sites, contacts, agreements,
 certifications; spend of the purchase ledger's suppliers taken from its lines), the entry
-screening of the suppliers onboarded in the last three years, the audits of earlier years, the tiers
-at the start of the report year, the questionnaire and its answers, the report year's audits
-and corrective actions, the CMRT files as they arrive (the refused ones listed with their
-problems in ``cmrt-refused.txt``), the conformant-smelter list, and the year-end tiers. The
+screening of the suppliers onboarded in the last three years, the audits of earlier years, the
+questionnaire rounds of the two years before the report year, the tiers at the start of the
+report year, its questionnaire and their answers, the report year's audits and corrective
+actions, each year's CMRT files as they arrive (the refused ones listed with their problems in
+``cmrt-refused.txt``; the earlier years' files in ``cmrt/<year>``), the conformant-smelter list,
+and the year-end tiers. The
 files stay in ``<out>/suppliers`` (a temporary folder when built into a given database).
 """
 
@@ -24,7 +26,13 @@ from esgledger.demo.files import stage_folder, write_rows
 from esgledger.demo.org import REPORT_YEAR
 from esgledger.demo.seed import rng
 from esgledger.demo.stages import DemoContext, StageReport
-from esgledger.demo.supplier_cmrt_data import CONFORMANT_HEADER, cmrt_files, conformant_rows
+from esgledger.demo.supplier_cmrt_data import (
+    CONFORMANT_HEADER,
+    ROUNDS,
+    cmrt_files,
+    conformant_rows,
+    intake_closed,
+)
 from esgledger.demo.supplier_data import (
     AGREEMENT_HEADER,
     CERTIFICATION_HEADER,
@@ -39,8 +47,9 @@ from esgledger.demo.supplier_data import (
     supplier_rows,
     suppliers,
 )
+from esgledger.demo.supplier_draws import days, sample
 
-INTAKE_CLOSED = dt.date(REPORT_YEAR + 1, 3, 31)  # the day the demo's team takes stock
+INTAKE_CLOSED = intake_closed(REPORT_YEAR)  # the day the demo's team takes stock
 FIRST_TIERS = dt.date(REPORT_YEAR, 1, 6)
 YEAR_END = dt.date(REPORT_YEAR, 12, 31)
 UNSCREENED = 0.04  # new suppliers taken on without the entry screening (urgent orders)
@@ -53,6 +62,7 @@ def supplier_stage(ctx: DemoContext) -> StageReport:
 
 
 def _build(ctx: DemoContext, folder: Path) -> StageReport:
+    from esgledger.suppliers.conformant_import import import_conformant
     from esgledger.suppliers.policy import DEFAULT
     from esgledger.suppliers.tiering import record_tiers
 
@@ -60,31 +70,56 @@ def _build(ctx: DemoContext, folder: Path) -> StageReport:
     screened = _screen(ctx, base)
     programme = plans.audits(base, {s.id for s in base if _minerals(s)})
     _audit(ctx, [a for a in programme if a.planned_on.year < REPORT_YEAR])
+    rounds = [_questionnaires(ctx, folder, year, _earlier_recipients(base, year))
+              for year in sorted(plans.SAQ_ROUNDS) if year < REPORT_YEAR]  # fmt: skip
     with ctx.db.write() as session:
         first = record_tiers(session, DEFAULT, on=FIRST_TIERS, actor=ctx.actor)
-    sent, answered = _questionnaires(ctx, folder, {a.supplier: a.tier for a in first}, base)
+    tiers = {a.supplier: a.tier for a in first}
+    wanted = [s.id for s in base if tiers.get(s.id) in ("medium", "high") or _minerals(s)]
+    rounds.append(_questionnaires(ctx, folder, REPORT_YEAR, wanted))
     _audit(ctx, [a for a in programme if a.planned_on.year >= REPORT_YEAR])
-    accepted, refused = _cmrt(ctx, folder, base)
-    from esgledger.suppliers.conformant_import import import_conformant
-
+    intake = _intake(ctx, folder, base)
     listed = write_rows(folder / "conformant-smelters.csv", CONFORMANT_HEADER, conformant_rows())
     import_conformant(ctx.db, listed, actor=ctx.actor)
     with ctx.db.write() as session:
-        tiers = Counter(
-            a.tier for a in record_tiers(session, DEFAULT, on=YEAR_END, actor=ctx.actor)
-        )
-    findings = [f for a in programme for f in a.findings]
+        ends = Counter(a.tier for a in record_tiers(session, DEFAULT, on=YEAR_END, actor=ctx.actor))
     return {
         "suppliers": len(base),
         f"new in {REPORT_YEAR - 2}-{REPORT_YEAR} screened": screened,
-        "tiers": ", ".join(f"{t} {n}" for t, n in sorted(tiers.items(), key=lambda i: str(i[0]))),
-        "questionnaires answered": f"{answered} of {sent}",
+        "tiers": ", ".join(f"{t} {n}" for t, n in sorted(ends.items(), key=lambda i: str(i[0]))),
+        "questionnaires answered": ", ".join(f"{y} {a} of {n}" for y, n, a in rounds),
+        **_audit_summary(programme),
+        **_intake_summary(intake),
+    }
+
+
+def _audit_summary(programme: list[plans.DemoAudit]) -> StageReport:
+    findings = Counter(f.state for a in programme for f in a.findings)
+    return {
         "audits": f"{sum(a.report_on is not None for a in programme)} done, "
         f"{sum(a.report_on is None for a in programme)} planned",
-        "findings": ", ".join(
-            f"{s} {n}" for s, n in sorted(Counter(f.state for f in findings).items())
-        ),
+        "findings": ", ".join(f"{s} {n}" for s, n in sorted(findings.items())),
+    }
+
+
+Intake = dict[int, tuple[int, list[str], list[str]]]  # year → accepted, refused, refusals
+
+
+def _intake(ctx: DemoContext, folder: Path, base: list[DemoSupplier]) -> Intake:
+    """Each year's CMRT round, oldest first; every refusal in ``cmrt-refused.txt``."""
+    intake = {year: _cmrt(ctx, folder, base, year) for year in sorted(ROUNDS)}
+    lines = [line for _, _, problems in intake.values() for line in problems]
+    (folder / "cmrt-refused.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return intake
+
+
+def _intake_summary(intake: Intake) -> StageReport:
+    accepted, refused, _ = intake[REPORT_YEAR]
+    earlier = [f"{y} {a} accepted, {len(r)} refused"
+               for y, (a, r, _) in intake.items() if y < REPORT_YEAR]  # fmt: skip
+    return {
         "CMRT files": f"{accepted} accepted, {len(refused)} refused",
+        "earlier CMRT files": ", ".join(earlier),
         "refused": "; ".join(refused) + " (cmrt-refused.txt)",
     }
 
@@ -134,31 +169,36 @@ def _screen(ctx: DemoContext, base: list[DemoSupplier]) -> int:
     return sum(len(ids) for ids in rounds.values())
 
 
+def _earlier_recipients(base: list[DemoSupplier], year: int) -> list[str]:
+    """Before the tiers, the round went to the 3TG and cobalt suppliers onboarded by then."""
+    sent = plans.saq_sent(year).date()
+    return [s.id for s in base if _minerals(s) and s.onboarded_on <= sent]
+
+
 def _questionnaires(
-    ctx: DemoContext, folder: Path, tiers: dict[str, str | None], base: list[DemoSupplier]
-) -> tuple[int, int]:
-    """Sent to a sample of the medium and high tiers and the minerals suppliers; four in five
-    answer."""
+    ctx: DemoContext, folder: Path, year: int, wanted: list[str]
+) -> tuple[int, int, int]:
+    """A year's round: sent to a sample of ``wanted``; (year, links sent, answers)."""
     from esgledger.suppliers.questionnaire import load_definition
     from esgledger.suppliers.saq import define, send, submit
 
-    path = folder / "questionnaire.toml"
-    path.write_text(plans.SAQ, encoding="utf-8")
-    draw = rng("suppliers", "saq")
-    wanted = [s.id for s in base if tiers.get(s.id) in ("medium", "high") or _minerals(s)]
-    wanted = sorted(draw.sample(wanted, min(plans.SAQ_SENT_TO, len(wanted))))
-    answered = 0
+    sent_to, answering = plans.SAQ_ROUNDS[year]
+    path = folder / ("questionnaire.toml" if year == REPORT_YEAR else f"questionnaire-{year}.toml")
+    path.write_text(plans.saq_definition(year), encoding="utf-8")
+    draw = rng("suppliers", "saq") if year == REPORT_YEAR else rng("suppliers", "saq", year)
+    wanted = sorted(sample(draw, wanted, sent_to))
+    sent, answered = plans.saq_sent(year), 0
     with ctx.db.write() as session:
         define(session, load_definition(path), actor=ctx.actor)
-        issued = send(session, plans.SAQ_NAME, wanted, days=plans.SAQ_DAYS, actor=ctx.actor,
-                      now=plans.SAQ_SENT)  # fmt: skip
+        issued = send(session, plans.saq_name(year), wanted, days=plans.SAQ_DAYS, actor=ctx.actor,
+                      now=sent)  # fmt: skip
         for link in issued:
-            if draw.random() >= plans.SAQ_ANSWERED:
+            if draw.random() >= answering:
                 continue
-            when = plans.SAQ_SENT + dt.timedelta(days=draw.randint(2, plans.SAQ_DAYS - 5))
+            when = sent + days(draw, 2, plans.SAQ_DAYS - 5)
             submit(session, link["token"], plans.saq_answers(draw), now=when)
             answered += 1
-    return len(issued), answered
+    return year, len(issued), answered
 
 
 def _audit(ctx: DemoContext, programme: list[plans.DemoAudit]) -> None:
@@ -198,22 +238,25 @@ def _follow_up(session: Session, finding_id: int, f: plans.DemoFinding, actor: s
         move_finding(session, finding_id, step, actor=actor, on=f.closed_on, **plan)
 
 
-def _cmrt(ctx: DemoContext, folder: Path, base: list[DemoSupplier]) -> tuple[int, list[str]]:
-    """Each file written as the supplier sent it and imported on its own, all or nothing."""
+def _cmrt(
+    ctx: DemoContext, folder: Path, base: list[DemoSupplier], year: int
+) -> tuple[int, list[str], list[str]]:
+    """Each of a year's files written as the supplier sent it and imported on its own, all or
+    nothing (the report year's in ``cmrt``, earlier years' in ``cmrt/<year>``): the files
+    accepted, those refused and the refusals' lines."""
     from esgledger.errors import ImportRejected
     from esgledger.suppliers.minerals_import import import_declaration
 
-    inbox = folder / "cmrt"
-    inbox.mkdir(exist_ok=True)
+    inbox = folder / "cmrt" if year == REPORT_YEAR else folder / "cmrt" / str(year)
+    inbox.mkdir(parents=True, exist_ok=True)
     accepted, refused, lines = 0, [], []
-    for sent in cmrt_files(base):
+    for sent in cmrt_files(base, year):
         path = cmrt_file(inbox / sent.file, sent.spec)
         try:
             import_declaration(ctx.db, path, supplier=sent.supplier, actor=ctx.actor,
-                               today=INTAKE_CLOSED)  # fmt: skip
+                               today=intake_closed(year))  # fmt: skip
             accepted += 1
         except ImportRejected as exc:
             refused.append(sent.file)
             lines.append(exc.render())
-    (folder / "cmrt-refused.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return accepted, refused
+    return accepted, refused, lines

@@ -30,7 +30,7 @@ class RegisterFigure:
     value: float | None  # None: not available, with the reason in ``note``
     unit: str
     register: str  # e.g. "suppliers", "whistleblowing", "ohs_incidents"
-    row_ids: tuple[int, ...] = ()  # the register rows counted (lineage)
+    row_ids: tuple[int | str, ...] = ()  # the register rows counted (lineage): primary keys
     dims: dict[str, str] = field(default_factory=dict)
     note: str = ""
 

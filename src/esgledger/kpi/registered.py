@@ -98,7 +98,7 @@ def _uncovered(metric_id: str, placed: list[Counted], scopes: Scopes) -> list[st
 
 
 def _inputs(placed: list[Counted]) -> list[dict[str, object]]:
-    rows: dict[str, set[int]] = defaultdict(set)
+    rows: dict[str, set[int | str]] = defaultdict(set)
     entities: dict[str, set[str]] = defaultdict(set)
     for c in placed:
         if c.member is not None:

@@ -4,7 +4,11 @@ A file adds rows whose natural key is new and updates stored rows whose values d
 never deletes. It is validated against a read transaction, then written in one short write
 (:func:`esgledger.ledger.import_steps.validate_then_write`) that refuses the whole file if
 another writer changed one of its rows meanwhile. The write is one import batch and one
-audit event, whose digest covers the whole register (scope ``suppliers:register``).
+audit event, whose digest covers the whole register (scope ``suppliers:register``). The event
+names the suppliers the file added or changed, so their rows alone are read again for the
+digest (:func:`esgledger.ledger.digests.touch_suppliers`); a file naming more than
+:data:`MAX_NAMED_SUPPLIERS` suppliers re-reads the whole register instead, which costs about
+the same by then and keeps the set of names held in memory bounded.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ MODELS: dict[str, Model] = {
     "certifications": SupplierCertification,
 }
 Key = tuple[Any, ...]
+# Past this many suppliers an import re-reads every group: reading them by name, in chunks
+# of ``IN`` lists, would cost about what one full read does.
+MAX_NAMED_SUPPLIERS = 500
 
 
 @dataclass(frozen=True)
@@ -177,7 +184,7 @@ def _store(
             setattr(current, field, value)
         current.batch_id = batch.id
     session.flush()
-    digests.touch(session, digests.SUPPLIER_REGISTER)
+    _touch(session, plan, spec)
     close_batch(
         session,
         batch,
@@ -188,6 +195,18 @@ def _store(
         },
     )
     return RegisterImport(spec.name, batch.id, len(plan.added), len(plan.changes), plan.unchanged)
+
+
+def _touch(session: Session, plan: _Plan, spec: Sheet) -> None:
+    """Name the suppliers whose rows the file added or changed (every natural key starts
+    with the supplier, so a stored row never moves to another), or the whole register past
+    :data:`MAX_NAMED_SUPPLIERS`."""
+    column = "id" if spec.name == "suppliers" else "supplier_id"
+    suppliers = {str(row[column]) for row in plan.added} | {str(k[0]) for k, _ in plan.changes}
+    if len(suppliers) > MAX_NAMED_SUPPLIERS:
+        digests.touch(session, digests.SUPPLIER_REGISTER)
+    else:
+        digests.touch_suppliers(session, suppliers)
 
 
 def _text(value: Any) -> str:

@@ -8,6 +8,7 @@ from esgledger.kpi.register_figures.giving import giving_figures
 from esgledger.kpi.register_figures.ohs import ohs_figures
 from esgledger.kpi.register_figures.ohs_safety import ohs_safety_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
+from esgledger.kpi.register_figures.suppliers_base import base_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.kpi.register_figures.training import training_figures
@@ -19,6 +20,7 @@ for _provider in (
     ohs_figures,
     ohs_safety_figures,
     supplier_figures,
+    base_figures,
     mineral_figures,
     saq_figures,
     whistle_figures,

@@ -2,16 +2,19 @@
 and the share of conformant smelters.
 
 Both are the group's (the root entity), and appear only once a declaration is stored. A
-supplier is *in scope* when its commodities name a CMRT metal (tantalum, tin, tungsten,
-gold) or ``3TG``; it *responded* in a year when a CMRT of it is effective in that year. The
-conformant share counts the identified smelters of each supplier's latest CMRT effective in
-the year, against the imported conformant-smelter list. A figure that cannot be counted is
+supplier is *in scope* in a year when its commodities name a CMRT metal (tantalum, tin,
+tungsten, gold) or ``3TG`` and it was onboarded by the year's end (one without an onboarding
+date in every year: the register does not say since when); it *responded* in a year when a
+CMRT of it is effective in that year. The conformant share counts the identified smelters of
+each supplier's latest CMRT effective in the year, against the imported conformant-smelter
+list. A figure that cannot be counted is
 "not available" with the reason, never zero: a year in which no CMRT is effective has no
 response rate (no survey of that year is known), not 0 %.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sqlalchemy import extract, select
@@ -36,8 +39,13 @@ def mineral_figures(session: Session, year: int) -> list[RegisterFigure]:
     return [_response_rate(session, year, group), _conformant_share(session, year, group)]
 
 
-def in_scope_suppliers(session: Session) -> set[str]:
-    stmt = select(Supplier.id, Supplier.commodities)
+def in_scope_suppliers(session: Session, year: int) -> set[str]:
+    """The suppliers asked for a CMRT in ``year``: a CMRT metal among their commodities, and
+    onboarded by the year's end (a supplier taken on later could not answer that year)."""
+    end = dt.date(year, 12, 31)
+    stmt = select(Supplier.id, Supplier.commodities).where(
+        Supplier.onboarded_on.is_(None) | (Supplier.onboarded_on <= end)
+    )
     return {ident for ident, goods in session.execute(stmt) if IN_SCOPE.search(goods or "")}
 
 
@@ -47,9 +55,9 @@ def _figure(metric: str, year: int, group: str, value: float | None,
 
 
 def _response_rate(session: Session, year: int, group: str) -> RegisterFigure:
-    scope = in_scope_suppliers(session)
+    scope = in_scope_suppliers(session, year)
     if not scope:
-        why = "not available: no supplier's commodities name a CMRT metal or 3TG"
+        why = f"not available: no supplier onboarded by the end of {year} names a CMRT metal or 3TG"
         return _figure(RESPONSE, year, group, None, (), why)
     stmt = select(MineralDeclaration.supplier_id, MineralDeclaration.id).where(
         MineralDeclaration.template == "CMRT",

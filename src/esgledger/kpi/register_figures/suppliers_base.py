@@ -1,0 +1,59 @@
+"""The supplier base from the register (#16): suppliers in cooperation and new suppliers.
+
+Both are the group's (the root entity): the register is the group's supplier base. A supplier
+is *in cooperation* at the end of a year when it is in the register and was onboarded by then
+(``onboarded_on`` on or before 31 December); it is *new* in the year it was onboarded. The
+register keeps no end of cooperation, so a supplier stays counted once onboarded. A supplier
+without an onboarding date is in the register, but the register does not say since when: it
+is counted in cooperation in every year and never as new, and each figure's note says how
+many such suppliers there are, so nothing is assumed silently. Lineage: the supplier ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from esgledger.kpi.register_source import RegisterFigure
+from esgledger.ledger.models import Entity
+from esgledger.ledger.supplier_models import Supplier
+
+REGISTER = "suppliers"
+ACTIVE = "supply_chain.suppliers.active"
+NEW = "supply_chain.suppliers.new"
+
+
+def base_figures(session: Session, year: int) -> list[RegisterFigure]:
+    """Suppliers in cooperation at the end of ``year`` and those onboarded in it (none when
+    the register is empty or the tree has no single root)."""
+    roots = list(session.scalars(select(Entity.id).where(Entity.parent_id.is_(None))))
+    if len(roots) != 1:
+        return []
+    rows = list(session.execute(select(Supplier.id, Supplier.onboarded_on).order_by(Supplier.id)))
+    if not rows:
+        return []
+    end = dt.date(year, 12, 31)
+    undated = tuple(ident for ident, day in rows if day is None)
+    active = tuple(ident for ident, day in rows if day is None or day <= end)
+    new = tuple(ident for ident, day in rows if day is not None and day.year == year)
+    said = _undated(len(undated))
+    return [
+        _figure(ACTIVE, year, roots[0], active, f"onboarded by {end.isoformat()}{said}"),
+        _figure(NEW, year, roots[0], new, f"onboarded in {year}{said}"),
+    ]
+
+
+def _undated(count: int) -> str:
+    if not count:
+        return ""
+    noun = "supplier" if count == 1 else "suppliers"
+    return (
+        f"; {count} {noun} with no onboarding date counted in cooperation in every year, "
+        "never as new"
+    )
+
+
+def _figure(metric: str, year: int, group: str, ids: tuple[str, ...], note: str) -> RegisterFigure:
+    return RegisterFigure(metric, year, group, float(len(ids)), "count", REGISTER, ids, {}, note)
