@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
 from esgledger.checks.rule_rows import RuleRows, from_rows, read_rule_rows
-from esgledger.kpi.calculated import Sums, activity_sums
+from esgledger.kpi.calculated import Sums, activity_sums, activity_sums_by_year
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.inputs import StoredInputs
 from esgledger.kpi.member_groups import GroupedValues, read_grouped
@@ -84,13 +84,18 @@ class CheckContext:
         return self._scopes[year]
 
     def activity_sums(self, year: int | None = None) -> Sums:
-        """The year's activity sums by activity and entity, read once per run."""
+        """The year's activity sums by activity and entity, read once per run (the span's
+        years in one query: each read goes through the activity rows' grouping index)."""
         year = self.year if year is None else year
         key = ("activity sums", year)
         if key not in self.memo:
             inputs = self.inputs
             if inputs is not None and inputs.covers(year, year):
                 self.memo[key] = inputs.sums[year]
+            elif year in self.span:
+                span = activity_sums_by_year(self.session, self.span)
+                for y, sums in span.items():
+                    self.memo.setdefault(("activity sums", y), sums)
             else:
                 self.memo[key] = activity_sums(self.session, year)
         return self.memo[key]  # type: ignore[no-any-return]

@@ -49,7 +49,7 @@ def _like_for_like(ctx: CheckContext, metric: Metric) -> dict[str, Any] | None:
     """Previous and current value over the entities inside both years' boundaries."""
     if "entity_figures" not in ctx.memo:  # per-entity sums, loaded once per run
         ctx.memo["entity_figures"] = {
-            y: EntityFigures(ctx.session, y, ctx.scopes(y), ctx.table(y))
+            y: EntityFigures(ctx.session, y, ctx.scopes(y), ctx.table(y), ctx.activity_sums(y))
             for y in (ctx.year - 1, ctx.year)
         }
     figures = ctx.memo["entity_figures"]

@@ -97,6 +97,10 @@ def activity_sums_by_year(session: Session, years: list[int]) -> dict[int, Sums]
             live(),
             ActivityRecord.start >= dt.date(min(years), 1, 1),
             ActivityRecord.start <= dt.date(max(years), 12, 31),
+            # the same rows again, said so the grouping index (its first column) is searched
+            # for the years rather than read whole
+            year >= min(years),
+            year <= max(years),
         )
         .group_by(year, ActivityRecord.activity, ActivityRecord.entity_id, ActivityRecord.unit)
     )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -138,6 +139,25 @@ class ActivityRecord(Base):
     )
 
 
+# The year's activity sums in grouping order (#18), the natural key's order within a group:
+# SUM adds a group's rows in the order it did before (``kpi.calculated``). Declared apart
+# from the class so the year expression is each dialect's own, as the query writes it.
+Index(
+    "ix_activity_records_sums",
+    func.extract("year", ActivityRecord.start),
+    ActivityRecord.activity,
+    ActivityRecord.entity_id,
+    ActivityRecord.unit,
+    ActivityRecord.start,
+    ActivityRecord.end,
+    ActivityRecord.attributes,
+    ActivityRecord.quantity,
+    ActivityRecord.voided_at,  # always NULL here; listed so the index covers the query
+    sqlite_where=text("voided_at IS NULL"),
+    postgresql_where=text("voided_at IS NULL"),
+)
+
+
 class KpiValue(Base):
     """A reported value of a metric for an entity and year; restatements keep the old row."""
 
@@ -177,6 +197,23 @@ class KpiValue(Base):
             postgresql_where=text("is_current"),
         ),
         Index("ix_kpi_values_year_metric", "year", "metric_id"),
+        # The members' values in the KPI tables' grouping order, covering (#18,
+        # ``kpi.member_groups``): read without a sort of the span's values.
+        Index(
+            "ix_kpi_values_grouping",
+            "is_current",
+            "year",
+            "metric_id",
+            "dims",
+            "unit",
+            "decimals",
+            "qualifier",
+            "preliminary",
+            text("(restates_id IS NOT NULL)"),
+            "id",
+            "entity_id",
+            "value",
+        ),
     )
 
 
