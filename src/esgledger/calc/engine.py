@@ -51,6 +51,8 @@ class EngineOutput:
     by_activity: dict[str, dict[str, float]] = field(default_factory=dict)
     scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
     instruments: dict[str, Any] = field(default_factory=dict)  # set by calc.instruments
+    # the rejected instrument rows (stored in their own table, not in ``instruments``)
+    rejected_instruments: list[dict[str, Any]] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
     per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from esgledger.calc.chunked import compute_chunked, entity_chunks, streamed_csv
 from esgledger.calc.columnar_read import (
@@ -32,6 +32,13 @@ from esgledger.calc.instruments import InstrumentReview, merge_instruments, revi
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
+from esgledger.calc.rejected_instruments import TABLE as REJECTED_INSTRUMENTS
+from esgledger.calc.rejected_instruments import (
+    first_page,
+    instruments_summary,
+    read_page,
+    rejected_frame,
+)
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.run_rows import insert_digested
@@ -403,7 +410,7 @@ def _store_run(
         editions=canonical_json(editions),
         input_digest=inputs.digest or input_digest(inputs, options, editions),
         totals=canonical_json(
-            stored := {
+            {
                 "totals": out.totals,
                 "by_entity": out.by_entity,
                 "by_gas": out.by_gas,
@@ -434,7 +441,16 @@ def _store_run(
         insert_digested(session, table, with_run, known)
     if scope3_lines:
         insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
-    summary = run_summary(run, unresolved, resolution_notes(session, run), _as_stored(stored))
+    if out.rejected_instruments:
+        frame = rejected_frame(out.rejected_instruments, run.id)
+        insert_digested(session, REJECTED_INSTRUMENTS, frame, known)
+    summary = run_summary(
+        run,
+        unresolved,
+        resolution_notes(session, run),
+        stored_totals(run.totals),
+        rejected=first_page(out.rejected_instruments),
+    )
     digests.touch(session, digests.run_scope(run.id), known)
     audit.record(
         session,
@@ -471,36 +487,23 @@ def stored_unresolved(session: Session, run: CalculationRun) -> list[dict[str, A
     ]
 
 
-def _as_stored(totals: dict[str, Any]) -> Mapping[str, Any]:
-    """The run's totals as a reader parses them from its stored text, without parsing the
-    Scope 2 instrument review (one entry per rejected row, hundreds of MB at 10⁷ rows): that
-    block holds only JSON values (text, integers, floats, lists, dicts with text keys), so
-    with its keys sorted it is what the text gives back."""
-    instruments = totals.get("scope2_instruments")
-    rest = {k: v for k, v in totals.items() if k != "scope2_instruments"}
-    parsed: dict[str, Any] = json.loads(canonical_json(rest))
-    if instruments is not None:
-        parsed["scope2_instruments"] = _sorted_keys(instruments)
-    return parsed
-
-
-def _sorted_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted_keys(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted_keys(v) for v in value]
-    return value
-
-
 def run_summary(
     run: CalculationRun,
     unresolved: list[dict[str, Any]] | None = None,
     notes: list[str] | None = None,
     stored: Mapping[str, Any] | None = None,
+    *,
+    rejected: list[dict[str, Any]] | None = None,
+    rejected_offset: int = 0,
 ) -> dict[str, Any]:
     """What ``esg calc`` prints of a run; ``stored``: its totals as parsed from the run's
-    text, when the caller has them."""
+    text, when the caller has them; ``rejected``: the page of rejected instruments listed
+    (from ``rejected_offset``), else the first page is read from the run's session."""
     stored = stored_totals(run.totals) if stored is None else stored
+    instruments = stored.get("scope2_instruments") or {}
+    if instruments and rejected is None:
+        session = object_session(run)
+        rejected = read_page(session, run, instruments, offset=rejected_offset) if session else []
     options = json.loads(run.options)
     return {
         "run_id": run.id,
@@ -524,7 +527,7 @@ def run_summary(
         "incomplete": run.unresolved > 0 or bool(stored.get("scope3", {}).get("screening_gaps")),
         "incomplete_figures": stored.get("incomplete_figures", []),
         "scope3": scope3_summary(stored.get("scope3")),
-        "scope2_instruments": stored.get("scope2_instruments") or {},
+        "scope2_instruments": instruments_summary(instruments, rejected or [], rejected_offset),
     }
 
 
