@@ -13,6 +13,7 @@ totals; :func:`read_page` and :func:`instruments_summary` fall back to it.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter
 from collections.abc import Mapping
@@ -89,7 +90,7 @@ def rejected_frame(rejected: list[dict[str, Any]], run_id: int) -> pl.DataFrame:
 
 def first_page(rejected: list[dict[str, Any]], limit: int = SHOWN) -> list[dict[str, Any]]:
     """The first ``limit`` rejected rows (by activity-row id) as the table gives them back."""
-    ordered = sorted(rejected, key=lambda r: r["activity_id"])[:limit]
+    ordered = heapq.nsmallest(limit, rejected, key=lambda r: r["activity_id"])
     return [_entry(row) for row in ordered]
 
 
