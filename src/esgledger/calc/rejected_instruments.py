@@ -49,9 +49,9 @@ def rejected_counts(rejected: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "rejected_rows": len(rejected),
         "rejected_by_activity": {
-            activity: {
-                "rows": rows,
+            activity: {  # keys in the order the stored (canonical) JSON gives them back
                 "criteria": {str(c): n for c, n in sorted(criteria.items())},
+                "rows": rows,
             }
             for activity, (rows, criteria) in sorted(by_activity.items())
         },
