@@ -109,3 +109,27 @@ def test_a_run_stored_with_its_rejected_list_in_the_totals_still_lists_it(ws: Wo
     assert after == {k: v for k, v in before["scope2_instruments"].items() if k != "rejected_in"}
     page = _show(ws, run, "--rejected-offset", "2")["scope2_instruments"]
     assert page["rejected"] == before["scope2_instruments"]["rejected"][2:]
+
+
+def test_a_run_in_chunks_stores_the_same_rejected_rows(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunked path (``ESG_CALC_CHUNK_ROWS``) reviews each chunk's instruments: the table
+    gets the in-memory run's rows, and the totals the same counts."""
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")
+    whole = _three(ws)
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "2")  # five rows: chunks of whole entities
+    chunked = json.loads(ws.cli("calc", "--year", "2024", "--json", expect=None).stdout)
+    assert chunked["input_digest"] == whole["input_digest"]
+    assert chunked["scope2_instruments"] == whole["scope2_instruments"]
+    with ws.cli.db.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT run_id, activity_id, entity_id, activity, instrument, mwh, failed"
+                f" FROM {TABLE} ORDER BY run_id, activity_id"
+            )
+        ).all()
+    by_run = {run: [tuple(r[1:]) for r in rows if r[0] == run] for run in {r[0] for r in rows}}
+    assert (
+        by_run[chunked["run_id"]] == by_run[whole["run_id"]] and len(by_run[whole["run_id"]]) == 3
+    )
