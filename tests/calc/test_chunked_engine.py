@@ -69,3 +69,52 @@ def test_chunked_run_is_the_in_memory_run_to_the_bit(
     for ids in entity_chunks(counts, CHUNK_ROWS)[:3]:
         alone = compute(read_chunk(ids), inputs.entities, library, options)
         assert {e: chunked.by_entity[e] for e in alone.by_entity} == alone.by_entity
+
+
+def test_a_partition_keys_only_the_rows_scope_1_and_2_use() -> None:
+    """A purchase line (Scope 3, its own engine) costs the Scope 1/2 partition no key record:
+    the coefficient table is worked out from Scope 1/2 keys alone, so the figures and the
+    coefficients stay the in-memory run's."""
+    import datetime as dt
+
+    from esgledger.calc.partitioned import KEY, partition_records
+
+    entities = pl.DataFrame(
+        {
+            "entity_id": ["A", "B"],
+            "country": ["CN", "CN"],
+            "subdivision": ["CN-GD", "CN-SC"],
+            "share": [1.0, 1.0],
+        }
+    )
+    lines = [("A", "spend.purchased_goods", 100.0 + i, "USD", f'{{"naics":"{327310 + i}"}}')
+             for i in range(5)]  # fmt: skip
+    rows = pl.DataFrame(
+        [
+            ("A", "electricity.purchased", 1000.0, "MWh", ""),
+            ("B", "fuel.diesel", 10.0, "t", '{"use":"stationary"}'),
+            *lines,
+        ],
+        schema=["entity_id", "activity", "quantity", "unit", "attributes"],
+        orient="row",
+    ).select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("id"),
+        "entity_id",
+        pl.lit(dt.date(YEAR, 1, 1)).alias("start"),
+        "activity",
+        "quantity",
+        "unit",
+        "attributes",
+    )
+    library, options = FactorLibrary.load(), RunOptions(year=YEAR)
+    records = pl.DataFrame(pl.from_arrow(partition_records(rows, entities, library, options)))
+    keyed = records.filter(pl.col("kind") == KEY)["activity"].to_list()
+    assert sorted(keyed) == ["electricity.purchased", "fuel.diesel"]
+    whole = compute(rows, entities, library, options)
+    counts = dict(rows.group_by("entity_id").len().iter_rows())
+    chunked = compute_chunked(
+        lambda ids: rows.filter(pl.col("entity_id").is_in(ids)), counts, 1, entities, library,
+        options,
+    )  # fmt: skip
+    assert chunked.totals == whole.totals and chunked.by_entity == whole.by_entity
+    assert_frame_equal(chunked.coefficients, whole.coefficients, check_exact=True)

@@ -2,7 +2,7 @@
 
 At 10,000 entities the database sorted every counted KPI value of the span (3.6 M) and
 every activity row (2.9 M) before grouping them: most of the KPI tables' 13.6 CPU s. Two
-covering indexes (migration ``0028_kpicheck2``) hand the rows over in group order. Each
+covering indexes (migration ``0029_kpicheck2``) hand the rows over in group order. Each
 plan is asked of the database itself: SQLite's ``EXPLAIN QUERY PLAN`` must use the index
 and no temporary B-tree; PostgreSQL, told to avoid sorts and table scans, must read the
 index and sort nothing. The figures are the same: the activity index keeps the natural

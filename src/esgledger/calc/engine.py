@@ -51,6 +51,8 @@ class EngineOutput:
     by_activity: dict[str, dict[str, float]] = field(default_factory=dict)
     scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
     instruments: dict[str, Any] = field(default_factory=dict)  # set by calc.instruments
+    # the rejected instrument rows (stored in their own table, not in ``instruments``)
+    rejected_instruments: list[dict[str, Any]] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
     per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
 
@@ -71,7 +73,7 @@ def compute(
     nothing. Without ``per_row`` no result row is made (a run too large to store them,
     ``ESG_CALC_LINEAGE_ROWS``): the totals come from per-group sums either way, so they are
     the same to the bit."""
-    activities = _scope12_rows(activities)
+    activities = scope12_rows(activities)
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     builder = CoefficientBuilder(
         resolver,
@@ -123,7 +125,7 @@ def compute(
     )
 
 
-def _scope12_rows(activities: pl.DataFrame) -> pl.DataFrame:
+def scope12_rows(activities: pl.DataFrame) -> pl.DataFrame:
     """The rows of activity types outside Scope 3 (the frame itself when there are none)."""
     present = activities["activity"].unique().to_list()
     scope3 = [a for a in present if (kind := activity_types().get(a)) and kind.scope == 3]

@@ -45,6 +45,7 @@ import polars as pl
 
 from esgledger.calc.engine import EngineOutput
 from esgledger.calc.library import FactorLibrary
+from esgledger.calc.rejected_instruments import rejected_counts
 from esgledger.calc.rollup import TOTAL_KEYS
 from esgledger.catalog.instruments import (
     CERTIFICATE,
@@ -132,14 +133,15 @@ class InstrumentReview:
 
     def stored(self, coefficients: pl.DataFrame | None = None) -> dict[str, Any]:
         """The block a run stores (``scope2_instruments``): the criteria (each with what was
-        checked and how, or why it could not be), the rejected rows in row order, and the
-        count and MWh of the qualifying ones."""
+        checked and how, or why it could not be), the count and MWh of the qualifying rows,
+        and the rejected rows' counts per activity and criterion; the rejected rows
+        themselves go to their own table (``calc.rejected_instruments``)."""
         return {
             "guidance": GUIDANCE,
             "criteria": criteria_checked(coefficients, self.editions_named),
             "qualifying_rows": len(self.qualifying),
             "qualifying_mwh": math.fsum(q["mwh"] for q in self.qualifying),
-            "rejected": sorted(self.rejected, key=lambda r: r["activity_id"]),
+            **rejected_counts(self.rejected),
         }
 
 
@@ -242,6 +244,7 @@ def merge_instruments(out: EngineOutput, review: InstrumentReview, entities: pl.
     if not review.qualifying and not review.rejected:
         return
     out.instruments = review.stored(out.coefficients)
+    out.rejected_instruments = review.rejected
     shares = dict(entities.select("entity_id", "share").iter_rows())
     present = {r["activity"] for r in (*review.qualifying, *review.rejected)}
     keys = [QUALIFYING[a] for a in INSTRUMENTS if a in present]  # no rows: no figure, not 0

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from esgledger.calc.engine import EngineOutput, compute
+from esgledger.calc.engine import EngineOutput, compute, scope12_rows
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
 from esgledger.calc.rollup import Contribution, accumulate
@@ -55,7 +55,10 @@ RECORD_SCHEMA = pa.schema(
 def partition_records(
     activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
 ) -> pa.RecordBatch:
-    """The kernel over one partition's rows, as ``RECORD_SCHEMA`` records."""
+    """The kernel over one partition's rows, as ``RECORD_SCHEMA`` records. Keys only of the
+    rows the kernel uses: Scope 3 rows (a purchase line each with its own attributes) are
+    the Scope 3 engine's, and gave a key record per line that the merge then dropped."""
+    activities = scope12_rows(activities)
     out = compute(activities, entities, library, options)
     records: list[dict[str, Any]] = [
         {

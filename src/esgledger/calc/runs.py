@@ -10,14 +10,14 @@ import hashlib
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from esgledger.calc.chunked import compute_chunked, entity_chunks, streamed_csv
 from esgledger.calc.columnar_read import (
@@ -38,6 +38,13 @@ from esgledger.calc.instruments import (
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
+from esgledger.calc.rejected_instruments import TABLE as REJECTED_INSTRUMENTS
+from esgledger.calc.rejected_instruments import (
+    first_page,
+    instruments_summary,
+    read_page,
+    rejected_frame,
+)
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.run_rows import insert_digested
@@ -131,10 +138,22 @@ def load_inputs(session: Session, options: RunOptions, *, with_rows: bool = True
     )
 
 
+DIGEST_ROWS = 1_000_000  # activity rows printed as CSV at a time for the input digest
+
+
 def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str]) -> str:
     """One hash over every input that determines the numbers."""
-    activity_csv = [inputs.activities.write_csv(float_precision=None).encode()]
-    return digest_over(inputs, options, editions, activity_csv)
+    return digest_over(inputs, options, editions, csv_parts(inputs.activities))
+
+
+def csv_parts(rows: pl.DataFrame, batch_rows: int = DIGEST_ROWS) -> Iterator[bytes]:
+    """The bytes of ``rows.write_csv()`` in parts of ``batch_rows`` rows: each value is
+    written alone, so the parts add up to the one CSV; at 10⁷ rows that CSV was 770 MB of
+    text and as much again encoded, held at once beside the run's frames."""
+    yield rows.clear().write_csv().encode()  # the header
+    for offset in range(0, rows.height, batch_rows):
+        part = rows.slice(offset, batch_rows)
+        yield part.write_csv(include_header=False, float_precision=None).encode()
 
 
 def digest_over(
@@ -420,7 +439,7 @@ def _store_run(
         editions=canonical_json(editions),
         input_digest=inputs.digest or input_digest(inputs, options, editions),
         totals=canonical_json(
-            stored := {
+            {
                 "totals": out.totals,
                 "by_entity": out.by_entity,
                 "by_gas": out.by_gas,
@@ -451,7 +470,16 @@ def _store_run(
         insert_digested(session, table, with_run, known)
     if scope3_lines:
         insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
-    summary = run_summary(run, unresolved, resolution_notes(session, run), _as_stored(stored))
+    if out.rejected_instruments:
+        frame = rejected_frame(out.rejected_instruments, run.id)
+        insert_digested(session, REJECTED_INSTRUMENTS, frame, known)
+    summary = run_summary(
+        run,
+        unresolved,
+        resolution_notes(session, run),
+        stored_totals(run.totals),
+        rejected=first_page(out.rejected_instruments),
+    )
     digests.touch(session, digests.run_scope(run.id), known)
     audit.record(
         session,
@@ -488,36 +516,23 @@ def stored_unresolved(session: Session, run: CalculationRun) -> list[dict[str, A
     ]
 
 
-def _as_stored(totals: dict[str, Any]) -> Mapping[str, Any]:
-    """The run's totals as a reader parses them from its stored text, without parsing the
-    Scope 2 instrument review (one entry per rejected row, hundreds of MB at 10⁷ rows): that
-    block holds only JSON values (text, integers, floats, lists, dicts with text keys), so
-    with its keys sorted it is what the text gives back."""
-    instruments = totals.get("scope2_instruments")
-    rest = {k: v for k, v in totals.items() if k != "scope2_instruments"}
-    parsed: dict[str, Any] = json.loads(canonical_json(rest))
-    if instruments is not None:
-        parsed["scope2_instruments"] = _sorted_keys(instruments)
-    return parsed
-
-
-def _sorted_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted_keys(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted_keys(v) for v in value]
-    return value
-
-
 def run_summary(
     run: CalculationRun,
     unresolved: list[dict[str, Any]] | None = None,
     notes: list[str] | None = None,
     stored: Mapping[str, Any] | None = None,
+    *,
+    rejected: list[dict[str, Any]] | None = None,
+    rejected_offset: int = 0,
 ) -> dict[str, Any]:
     """What ``esg calc`` prints of a run; ``stored``: its totals as parsed from the run's
-    text, when the caller has them."""
+    text, when the caller has them; ``rejected``: the page of rejected instruments listed
+    (from ``rejected_offset``), else the first page is read from the run's session."""
     stored = stored_totals(run.totals) if stored is None else stored
+    instruments = stored.get("scope2_instruments") or {}
+    if instruments and rejected is None:
+        session = object_session(run)
+        rejected = read_page(session, run, instruments, offset=rejected_offset) if session else []
     options = json.loads(run.options)
     return {
         "run_id": run.id,
@@ -541,7 +556,7 @@ def run_summary(
         "incomplete": run.unresolved > 0 or bool(stored.get("scope3", {}).get("screening_gaps")),
         "incomplete_figures": stored.get("incomplete_figures", []),
         "scope3": scope3_summary(stored.get("scope3")),
-        "scope2_instruments": stored.get("scope2_instruments") or {},
+        "scope2_instruments": instruments_summary(instruments, rejected or [], rejected_offset),
     }
 
 

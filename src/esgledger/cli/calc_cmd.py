@@ -18,6 +18,8 @@ from esgledger.calc.options import (
     parse_energy_coefficients,
     parse_pins,
 )
+from esgledger.calc.rejected_instruments import SHOWN as REJECTED_SHOWN
+from esgledger.calc.rejected_instruments import read_page
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.runs import (
     get_run,
@@ -29,6 +31,7 @@ from esgledger.calc.runs import (
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.errors import InvalidInput
+from esgledger.ledger.run_totals import stored_totals
 
 calc_app = typer.Typer(
     help="Energy (tce) and GHG (Scope 1, Scope 2 location and market) from activity data.",
@@ -78,8 +81,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     console.print(describe_rule(summary["edition_rule"]))
     for note in summary["resolution_notes"] or []:
         console.print(f"[yellow]note[/yellow] {note}")
-    for rejected in (summary.get("scope2_instruments") or {}).get("rejected", []):
-        console.print(f"[yellow]instrument[/yellow] {finding(rejected)}")
+    _print_rejected(summary)
     for criterion in (summary.get("scope2_instruments") or {}).get("criteria", []):
         if criterion["status"] != CHECKED:  # said of the run, not per instrument
             console.print(
@@ -100,6 +102,27 @@ def _print_summary(summary: dict[str, Any]) -> None:
             f"[bold red]INCOMPLETE[/bold red]: {summary['unresolved_rows']} activity results "
             f"unresolved or relevant Scope 3 categories without data, so {short} are short; "
             "fix them, or give --allow-incomplete to accept"
+        )
+
+
+def _print_rejected(summary: dict[str, Any]) -> None:
+    """The page of rejected instruments listed, and where the others are when it is not all
+    of them (``esg calc show --rejected-offset``)."""
+    block = summary.get("scope2_instruments") or {}
+    page, total = block.get("rejected", []), block.get("rejected_rows", 0)
+    for rejected in page:
+        console.print(f"[yellow]instrument[/yellow] {finding(rejected)}")
+    first = block.get("rejected_offset", 0)
+    if len(page) < total:
+        last = first + len(page)
+        more = (
+            f"; `esg calc show --run {summary['run_id']} --rejected-offset {last}` lists the next"
+            if last < total
+            else ""
+        )
+        console.print(
+            f"[yellow]instrument[/yellow] rejected instruments {first + 1}-{last} of {total} "
+            f"listed{more}"
         )
 
 
@@ -242,14 +265,31 @@ def runs(
 @calc_app.command("show")
 def show(
     run: Annotated[int, typer.Option("--run", help="Run id.")],
+    rejected_offset: Annotated[
+        int,
+        typer.Option(
+            "--rejected-offset", min=0, help="List rejected instruments from this one (0: first)."
+        ),
+    ] = 0,
+    rejected_limit: Annotated[
+        int,
+        typer.Option("--rejected-limit", min=0, help="Rejected instruments to list at most."),
+    ] = REJECTED_SHOWN,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Show a stored run's totals, options and editions."""
+    """Show a stored run's totals, options and editions, and a page of the instrument rows
+    failing the Scope 2 Quality Criteria (with their count)."""
     with workspace(db).read() as session:
         stored = get_run(session, run)
+        block = stored_totals(stored.totals).get("scope2_instruments") or {}
+        page = read_page(session, stored, block, offset=rejected_offset, limit=rejected_limit)
         summary = run_summary(
-            stored, stored_unresolved(session, stored), resolution_notes(session, stored)
+            stored,
+            stored_unresolved(session, stored),
+            resolution_notes(session, stored),
+            rejected=page,
+            rejected_offset=rejected_offset,
         )
     if json:
         print_json(summary)

@@ -5,16 +5,16 @@ A *scope* names a set of rows one writer owns: ``batch:12`` (an import batch: it
 that batch id and the factor values of those editions; ``batch:none`` is the register rows
 written without a file), ``value:7`` (one KPI value entered through a data request without a
 file: a write digests the row it wrote, not every such value again), ``run:3`` (a calculation
-run with its coefficients, results, issues and Scope 3 lines), ``report:2025/1`` (the files of
-one publication) and ``suppliers:register`` (the supplier register, which changes row by row as
-files and decisions arrive: digested per supplier by :mod:`esgledger.ledger.supplier_digest`,
-so an event re-reads only the suppliers it names). A writer calls :func:`touch` for each scope
-it changed; the next :func:`esgledger.ledger.audit.record` in the same transaction stores the
-scope's digest in its payload, so the chain hash covers it and ``esg audit verify --deep`` can
-recompute it. ``voids:12`` is the void state (who voided which activity rows of batch 12, when
-and why): the void columns change after the import, so the batch's digest leaves them out, and
-each void, un-void or replacing import digests the void state of the batches it changed
-instead.
+run with its coefficients, results, issues, Scope 3 lines and rejected instruments),
+``report:2025/1`` (the files of one publication) and ``suppliers:register`` (the supplier
+register, which changes row by row as files and decisions arrive: digested per supplier by
+:mod:`esgledger.ledger.supplier_digest`, so an event re-reads only the suppliers it names). A
+writer calls :func:`touch` for each scope it changed; the next
+:func:`esgledger.ledger.audit.record` in the same transaction stores the scope's digest in its
+payload, so the chain hash covers it and ``esg audit verify --deep`` can recompute it.
+``voids:12`` is the void state (who voided which activity rows of batch 12, when and why): the
+void columns change after the import, so the batch's digest leaves them out, and each void,
+un-void or replacing import digests the void state of the batches it changed instead.
 
 The digest is the SHA-256 of each table's rows in primary-key order, in the canonical text of
 :mod:`esgledger.ledger.row_text` (floats as ``repr``, dates ISO, booleans true/false), so the
@@ -61,6 +61,7 @@ WRITTEN_ONCE = frozenset(
         "calculation_results",
         "calculation_issues",
         "calculation_scope3_lines",
+        "calculation_instrument_rejections",
         "published_reports",
         "scope3_screenings",
         "scope3_screening_exclusions",
@@ -171,6 +172,7 @@ KINDS: dict[str, list[Part]] = {
         Part("calculation_results", _by("run_id")),
         Part("calculation_issues", _by("run_id")),
         Part("calculation_scope3_lines", _by("run_id")),
+        Part("calculation_instrument_rejections", _by("run_id")),  # rejected instruments
     ],
     "report": [Part("published_reports", _edition)],
     "value": [Part("kpi_values", _manual_value)],
@@ -394,6 +396,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("calculation_results", "run_id"),
         ("calculation_issues", "run_id"),
         ("calculation_scope3_lines", "run_id"),
+        ("calculation_instrument_rejections", "run_id"),
     ):
         found |= {run_scope(r) for r in session.scalars(select(t[name].c[column]).distinct())}
     values = t["kpi_values"]

@@ -370,6 +370,9 @@ from esgledger.ledger import assess_models as _assess_models  # noqa: E402, F401
 # The certificate ids instrument rows claim (#15), likewise.
 from esgledger.ledger import claim_models as _claim_models  # noqa: E402, F401
 
+# The instrument rows a run rejected (#18), likewise.
+from esgledger.ledger import instrument_models as _instrument_models  # noqa: E402, F401
+
 # OHS hazards, drills and special-operation workers (#17), likewise.
 from esgledger.ledger import ohs_models as _ohs_models  # noqa: E402, F401
 

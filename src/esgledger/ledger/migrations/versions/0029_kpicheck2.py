@@ -1,7 +1,7 @@
 """Indexes in the KPI tables' grouping order
 
-Revision ID: 0028_kpicheck2
-Revises: 0027_reg2
+Revision ID: 0029_kpicheck2
+Revises: 0028_calc3
 Create Date: 2026-12-04 19:00:00
 
 The KPI tables group a span's counted KPI values by year, metric, breakdown, unit, printed
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0028_kpicheck2"
-down_revision: str | None = "0027_reg2"
+revision: str = "0029_kpicheck2"
+down_revision: str | None = "0028_calc3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
