@@ -78,7 +78,13 @@ class Checker:
         reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
         # Eager on purpose: the streaming engine panicked formatting reasons on a filtered
         # frame (30,000 rows, 50 bad dates), and the reason is only needed for the rows kept.
-        hits = frame.filter(bad.fill_null(False))
+        # The predicate becomes a column first: a constant one ("every joined row") failed to
+        # broadcast over a frame of many chunks (ShapeError on a large file).
+        hits = (
+            frame.with_columns(bad.fill_null(False).alias("_flagged"))
+            .filter(pl.col("_flagged"))
+            .drop("_flagged")
+        )
         if not hits.height:
             return
         self.total += hits.height
