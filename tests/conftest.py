@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from typer.testing import CliRunner
 
+from esgledger.auth import passwords
 from esgledger.cli.main import app
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
@@ -36,6 +38,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> FileOrGroupScheduling | None:
     """With ``--dist loadgroup`` (scripts/test.sh): whole files, or whole groups, per worker."""
     return FileOrGroupScheduling(config, log) if config.getvalue("dist") == "loadgroup" else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2id with argon2-cffi's ``CHEAPEST`` parameters, the profile its authors give for
+    tests, instead of RFC 9106's 64 MiB: a hash or a check costs under a millisecond, not ~0.24
+    CPU s; adding users and signing in were ~40 % of the CPU of the page tests
+    (tests/web/test_workflow_pages.py: 19 of 49 s, #20). Every path still hashes and verifies
+    real argon2id strings; tests/auth/conftest.py keeps the real parameters for the tests of
+    hashing itself, and an ``esg`` in a process of its own (serve, the fault suite) hashes
+    with them too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", cheap_hasher)
+        passwords.dummy_hash.cache_clear()
+        yield
+    passwords.dummy_hash.cache_clear()
+
+
+def cheap_hasher() -> PasswordHasher:
+    return CHEAP_HASHER
+
+
+CHEAP_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+REAL_HASHER = passwords._hasher
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,7 @@
-"""The demo runs the engine, and `esg calc explain` walks its figures down to rows."""
+"""The demo runs the engine, and `esg calc explain` walks its figures down to rows.
+
+Read from the session's whole demo (``demo_build``, tests/conftest.py), not a build of its
+own (#20): the calculation is the demo's first stage, and no later stage stores a run."""
 
 from __future__ import annotations
 
@@ -8,15 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from esgledger.cli.main import app
-from esgledger.demo import build
-from esgledger.demo.stages import STAGES
+from tests.conftest import DemoBuild
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    out = tmp_path_factory.mktemp("demo") / "esg-demo"
-    build(out, stages=[s for s in STAGES if s[0] == "calculation"])
-    return str(out / "esg.db")
+def demo_db(demo_build: DemoBuild) -> str:
+    return str(demo_build.db_path)
 
 
 def esg(*args: str) -> dict:

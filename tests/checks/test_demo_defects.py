@@ -1,5 +1,8 @@
 """The demo's planted defects are found, each by the rule meant to find it, and the demo's
-checks stage says so."""
+checks stage says so.
+
+Read from the session's whole demo (``demo_build``, tests/conftest.py) rather than a build of
+its own (#20): the later stages must not hide a planted defect or add an arithmetic error."""
 
 from __future__ import annotations
 
@@ -8,22 +11,21 @@ from typing import Any
 import pytest
 
 from esgledger.checks import Finding, run_checks
-from esgledger.demo import build
 from esgledger.demo.defects import AGE_BAND_SHORT, PLANTED, carried_over_value
-from esgledger.demo.stages import STAGES
 from esgledger.ledger.db import Database
+from tests.conftest import DemoBuild
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    out = tmp_path_factory.mktemp("demo-checks") / "demo"
-    # The ledger, the calculation and the checks; later stages (assessments…) are not needed.
-    summary = build(out, stages=[s for s in STAGES if s[0] in ("calculation", "checks")])
-    db = Database(str(out / "esg.db"))
-    with db.read() as session:
-        findings = {y: run_checks(session, y) for y in (2023, 2024, 2025)}
-    db.dispose()
-    return summary, findings
+def demo(demo_build: DemoBuild) -> Any:
+    """The demo's summary (``esg demo --json``) and each year's findings of ``esg check``."""
+    db = Database(str(demo_build.db_path))
+    try:
+        with db.read() as session:
+            findings = {y: run_checks(session, y) for y in (2023, 2024, 2025)}
+    finally:
+        db.dispose()
+    return demo_build.summary, findings
 
 
 def _one(findings: list[Finding], rule: str, metric: str) -> Finding:
@@ -71,7 +73,7 @@ def test_no_other_arithmetic_errors_in_the_demo(demo: Any) -> None:
 
 def test_the_checks_stage_reports_the_planted_defects(demo: Any) -> None:
     summary, _ = demo
-    stage = next(s for s in summary.stages if s["name"] == "checks")
+    stage = next(s for s in summary["stages"] if s["name"] == "checks")
     report = stage["report"]
     key = next(k for k in report if k.startswith("planted defects found"))
     assert key == f"planted defects found {len(PLANTED)} of {len(PLANTED)}"

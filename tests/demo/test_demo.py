@@ -26,12 +26,8 @@ from esgledger.demo import SITES, build
 from esgledger.demo.kpi_data import additive, unit_kind
 from esgledger.demo.kpi_profiles import REGISTER_ONLY, TUNED
 from esgledger.demo.stages import DemoContext
-from esgledger.kpi.register_figures.certifications import certification_figures
-from esgledger.kpi.register_figures.ohs_safety import ohs_safety_figures
-from esgledger.kpi.register_figures.suppliers import supplier_figures
-from esgledger.kpi.register_figures.suppliers_base import base_figures
-from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
-from esgledger.kpi.register_figures.suppliers_saq import saq_figures
+from esgledger.kpi import register_figures  # noqa: F401  (fills PROVIDERS)
+from esgledger.kpi.register_source import PROVIDERS
 from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch, KpiValue
@@ -163,7 +159,12 @@ def test_2025_energy_boundary_changed_basis_with_a_note(demo_db: Database) -> No
 def test_every_reported_metric_has_a_2025_value_at_the_root(
     kpis: list[KpiValue], demo_db: Database
 ) -> None:
-    """Typed at the root, or (the metrics only a register gives) counted by the register."""
+    """Typed at the root, or (the metrics only a register gives) counted by the register.
+
+    Every register provider there is (:data:`~esgledger.kpi.register_source.PROVIDERS`, filled
+    by :mod:`esgledger.kpi.register_figures`) is asked, so a new register is covered without
+    editing this test: each must count something in the demo's 2025, and only catalog
+    metrics."""
     at_root = {
         v.metric_id: v for v in kpis if v.entity_id == ROOT and v.year == 2025 and not v.dims
     }
@@ -172,19 +173,13 @@ def test_every_reported_metric_has_a_2025_value_at_the_root(
     missing = [m.id for m in reported if m.id not in at_root and m.id not in REGISTER_ONLY]
     assert not missing, f"reported metrics without a 2025 value: {missing}"
     assert not REGISTER_ONLY & set(at_root), "a register-only metric was also typed"
+    assert len(PROVIDERS) == len(set(PROVIDERS)) >= 13, "every register's provider, once"
     with demo_db.read() as session:
-        figures = [
-            f
-            for provider in (
-                certification_figures,
-                ohs_safety_figures,
-                supplier_figures,
-                base_figures,
-                mineral_figures,
-                saq_figures,
-            )
-            for f in provider(session, 2025)
-        ]
+        by_provider = {provider.__name__: provider(session, 2025) for provider in PROVIDERS}
+    silent = [name for name, found in by_provider.items() if all(f.value is None for f in found)]
+    assert not silent, f"register providers that count nothing in the demo's 2025: {silent}"
+    figures = [f for found in by_provider.values() for f in found]
+    assert {f.metric for f in figures} <= set(metrics()), "a register yields an unknown metric"
     counted = {f.metric for f in figures if f.value is not None}
     assert counted >= REGISTER_ONLY, "the demo's register gives every register-only metric"
     for m in (m for m in reported if m.id not in REGISTER_ONLY):

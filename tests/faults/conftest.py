@@ -84,6 +84,14 @@ class Running:
         )
         self.process.start()
 
+    def is_running(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> Finished:
+        """Ask it to end (SIGTERM, as a service manager would), then as :meth:`finish`."""
+        self.process.terminate()
+        return self.finish()
+
     @property
     def pid(self) -> int:
         assert self.process.pid is not None
@@ -116,10 +124,15 @@ class Running:
 
 
 def start_esg(
-    *args: str, db: Database | None = None, fault: str | None = None, auditor: bool = False
+    *args: str,
+    db: Database | None = None,
+    fault: str | None = None,
+    auditor: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Running:
-    """``esg`` in a process of its own, left running; see :func:`esg`."""
-    env = {k: v for k, v in os.environ.items() if k != ENV}
+    """``esg`` in a process of its own, left running; see :func:`esg`. ``env`` adds to (or
+    overrides) this process's environment for that ``esg`` only."""
+    env = {**{k: v for k, v in os.environ.items() if k != ENV}, **(env or {})}
     if fault:
         env[ENV] = fault
     where = ["--db", db.url] if db is not None else []

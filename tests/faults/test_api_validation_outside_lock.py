@@ -7,9 +7,6 @@ one-line 409 and nothing of its file is written (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +17,6 @@ import httpx
 import pytest
 
 from esgledger.auth.users import principal
-from esgledger.faults import ENV
 from esgledger.ledger.activities import import_activities
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
@@ -28,7 +24,7 @@ from esgledger.ledger.kpis import import_kpis
 from esgledger.workflow.requests import issue_requests
 from tests.api.conftest import setup_users
 from tests.factories import ACTIVITY_HEADER, ENTITY_HEADER, monthly_rows, write_csv
-from tests.faults.conftest import counts
+from tests.faults.conftest import Running, counts, start_esg
 from tests.web.browser.conftest import _free_port
 
 PREFIX = "/api/v1"
@@ -44,7 +40,7 @@ class Served:
 
     url: str
     token: str
-    server: subprocess.Popen[bytes]
+    server: Running
     held: Path
 
 
@@ -56,28 +52,25 @@ def served(db: Database, tmp_path: Path) -> Iterator[Served]:
     rest of the server goes on. Stopping the whole process (``:pause``, SIGSTOP) also froze
     whatever else the server was doing at that instant, and now and then that kept the
     SQLite database locked for the test's own writer.
+
+    The process is forked from the fault suite's warm server (tests/faults/conftest.py), as
+    every ``esg`` of the suite, so it does not pay a fresh interpreter's imports (#20).
     """
     token = setup_users(db, tmp_path)["mia"]  # an ESG manager: imports straight into the ledger
     db.dispose()
     port = _free_port()
     held = tmp_path / "held"
-    env = {**os.environ, ENV: f"import.validated:hold={held}", "ESG_LOCK_WAIT_SECONDS": "2"}
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("esg")), "serve", "--db", db.url, "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
+    server = start_esg(
+        "serve", "--port", str(port), db=db, fault=f"import.validated:hold={held}",
+        env={"ESG_LOCK_WAIT_SECONDS": "2"},
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, token, server)
         yield Served(url, token, server, held)
     finally:
         held.unlink(missing_ok=True)
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        server.stop()
 
 
 def _kpi_file(folder: Path) -> Path:
@@ -96,7 +89,7 @@ def _activity_file(folder: Path) -> Path:
     return write_csv(folder / "activities.csv", ACTIVITY_HEADER, rows)
 
 
-def _wait_until_up(url: str, token: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(url: str, token: str, server: Running) -> None:
     """Until the server answers a read-only API request, each answer waited for in full.
 
     A readiness poll that gives up on a slow answer (``/login`` with a 2 s timeout, on a
@@ -104,8 +97,8 @@ def _wait_until_up(url: str, token: str, server: subprocess.Popen[bytes]) -> Non
     """
     deadline = time.monotonic() + 300
     while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"esg serve exited with {server.returncode}; see its log")
+        if not server.is_running():
+            raise RuntimeError(f"esg serve ended: {server.finish().stderr}")
         try:
             answer = httpx.get(
                 f"{url}{PREFIX}/me", headers={"Authorization": f"Bearer {token}"}, timeout=None
@@ -150,7 +143,7 @@ def _post_held(
     deadline = time.monotonic() + 120
     while not served.held.exists():
         assert time.monotonic() < deadline and client.is_alive(), "the request never held"
-        assert server.poll() is None, "esg serve ended"
+        assert server.is_running(), "esg serve ended"
         time.sleep(0.05)
     try:
         meanwhile()

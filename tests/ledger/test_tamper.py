@@ -8,11 +8,16 @@ PostgreSQL.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 from typer.testing import CliRunner
 
 from esgledger.cli.main import app
@@ -25,6 +30,7 @@ from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.restore import restore_backup
 from tests.conftest import Cli, DemoBuild
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
+from tests.pg_pool import admin_connection
 
 KPI_HEADER = ["entity", "year", "metric", "value", "unit", "restatement_reason"]
 
@@ -36,9 +42,83 @@ class Ledger:
     head: str  # as `esg audit head` printed it once everything was written
 
 
+@dataclass
+class Filled:
+    """The module's first filled ledger per database, kept to copy. Filling one (imports, a
+    run, a publication) cost ~3 CPU s, paid before by each of the ~30 tests that edit one (#20).
+    """
+
+    copies: dict[str, tuple[str, str]] = field(default_factory=dict)  # dialect → (source, head)
+    pg_base_url: str = ""  # the server holding the PostgreSQL template, to drop it at the end
+
+
+@pytest.fixture(scope="module")
+def filled() -> Iterator[Filled]:
+    kept = Filled()
+    yield kept
+    if "postgresql" in kept.copies:
+        with admin_connection(kept.pg_base_url) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {kept.copies['postgresql'][0]} WITH (FORCE)")
+
+
 @pytest.fixture
-def ledger(db: Database, cli: Cli, tmp_path: Path) -> Ledger:
-    """Imports, a restatement, a calculation run, a publication and one event after it."""
+def ledger(
+    db: Database,
+    cli: Cli,
+    tmp_path: Path,
+    filled: Filled,
+    request: pytest.FixtureRequest,
+) -> Ledger:
+    """A fresh ledger of the test's own, filled by :func:`fill`: a copy of the module's first
+    one (the same rows, digests and head), or that first one."""
+    if db.dialect in filled.copies:
+        source, head = filled.copies[db.dialect]
+        _copy_into(db, source, request)
+        return Ledger(db, cli, head)
+    head = fill(db, cli, tmp_path)
+    filled.copies[db.dialect] = (_keep(db, tmp_path, filled, request), head)
+    return Ledger(db, cli, head)
+
+
+def _keep(db: Database, folder: Path, filled: Filled, request: pytest.FixtureRequest) -> str:
+    """A copy of the filled workspace to copy from: a SQLite file, or a template database."""
+    db.dispose()
+    if db.sqlite_path is not None:
+        kept = folder / "filled.db"
+        with (
+            closing(sqlite3.connect(db.sqlite_path)) as source,
+            closing(sqlite3.connect(kept)) as target,
+        ):
+            source.backup(target)
+        return str(kept)
+    name, kept = make_url(db.url).database, f"filled_{uuid.uuid4().hex[:12]}"
+    filled.pg_base_url = request.getfixturevalue("pg_base_url")
+    with admin_connection(filled.pg_base_url) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (name,),
+        )
+        conn.execute(f"CREATE DATABASE {kept} TEMPLATE {name}")
+    return kept
+
+
+def _copy_into(db: Database, source: str, request: pytest.FixtureRequest) -> None:
+    """Replace the test's fresh workspace with a copy of ``source`` (see :func:`_keep`)."""
+    db.dispose()
+    if db.sqlite_path is not None:
+        for leftover in ("-wal", "-shm"):
+            Path(f"{db.sqlite_path}{leftover}").unlink(missing_ok=True)
+        shutil.copy(source, db.sqlite_path)
+        return
+    name = make_url(db.url).database
+    with admin_connection(request.getfixturevalue("pg_base_url")) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {source}")
+
+
+def fill(db: Database, cli: Cli, tmp_path: Path) -> str:
+    """Imports, a restatement, a calculation run, a publication and one event after it; the
+    head ``esg audit head`` then prints."""
     cli("import", "entities", str(entities_file(tmp_path)))
     rows = monthly_rows("SZ1", "fuel.diesel", "t", 2024, 3) + monthly_rows(
         "WH1", "electricity.purchased", "MWh", 2024, 40
@@ -52,7 +132,7 @@ def ledger(db: Database, cli: Cli, tmp_path: Path) -> Ledger:
     cli("calc", "--year", "2024")
     publish_report(db, 2024, out=tmp_path / "report", formats=["html"], archive_as="mia")
     cli("boundary", "create", "2024-other", "--year", "2024", "--include", "WH1")
-    return Ledger(db, cli, cli("audit", "head").stdout.strip())
+    return str(cli("audit", "head").stdout.strip())
 
 
 def _sql(db: Database, statement: str, **params: object) -> None:
