@@ -21,7 +21,8 @@ COMMANDS = {
         "Create a workspace database (./esg.db by default) with the current schema.",
     ),
     "backup": Entry(
-        "workspace_cmd", "Write the whole workspace, audit chain included, to one portable archive."
+        "workspace_cmd",
+        "Write the whole workspace, audit chain and activity store files too, to one archive.",
     ),
     "restore": Entry(
         "workspace_cmd", "Load an archive into an empty database (SQLite or PostgreSQL)."
