@@ -242,16 +242,12 @@ def test_a_chunked_run_reviews_instruments_as_the_run_in_memory_does(
     here two rows of data older than ``certificate_claims`` share GEC-0001 across two chunks,
     so both fall back — and criterion 8 reads every chunk's market-based factors: the same
     review, criteria and totals as the run in memory."""
-    from sqlalchemy import delete
+    from tests.ledger.legacy_claims import write_old_certificate
 
-    from esgledger.ledger.claim_models import CertificateClaim
-
-    ws.load([_row("SZ", "electricity.purchased", 1000), _row("SZ", CERT, 200, **GOOD)])
-    with ws.cli.db.write() as s:
-        s.execute(delete(CertificateClaim))  # imported before the claims table
-    shared = {**GOOD, "certificate_ids": "GEC-0001"}
-    ws.load([_row("CD", "electricity.purchased", 500), _row("CD", CERT, 100, **shared),
+    ws.load([_row("SZ", "electricity.purchased", 1000), _row("CD", "electricity.purchased", 500),
              _row("VN1", "electricity.purchased", 10)])  # fmt: skip
+    write_old_certificate(ws.cli.db, "SZ", "GEC-0001;GEC-0002", mwh=200)
+    write_old_certificate(ws.cli.db, "CD", "GEC-0001", mwh=100)  # imported before the claims
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")
     memory = ws.calc()
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "2")  # each entity a chunk of its own

@@ -69,6 +69,9 @@ QUOTED, PARAPHRASED = "quoted", "paraphrased"
 # heading (utility-specific emission factors; direct purchases from generators or on-site
 # generation; a residual mix), paraphrased as close to the table as a line allows. Source:
 # https://ghgprotocol.org/sites/default/files/2023-03/Scope%202%20Guidance.pdf
+# Checked against the published text: chapter 7 opens on p. 58 and chapter 8 on p. 66 (the
+# Guidance's table of contents), hence pp. 58-65; the table's own page and the exact wording
+# of criteria 6-8 were not found in a copy at hand, so 6-8 stay paraphrased (and say so).
 CRITERIA = {
     1: "Convey the direct GHG emission rate attribute associated with the unit of electricity "
     "produced.",

@@ -216,7 +216,8 @@ CAT3_NOTE = (
     "Left out: T&D losses and well-to-tank of purchased electricity, because no cited factor "
     "exists for the Chinese or other non-UK grids in the shipped editions or the Chinese "
     "factor notes (the UK's are no proxy for another grid); and natural gas metered in volume, "
-    "because DESNZ gives its well-to-tank per kWh of net calorific value only."
+    "because the shipped DESNZ edition holds its well-to-tank per kWh of net calorific value "
+    "only (DESNZ 2025 also prints one per cubic metre, not shipped)."
 )
 CAT5_NOTE = (
     "Disposal routes reported by the waste contractors, DESNZ 2025 waste factors (UK proxy). "

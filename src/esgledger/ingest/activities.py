@@ -116,7 +116,8 @@ def validate_activities(
     ``existing_keys`` holds the stored rows' natural keys (columns of ``KEY`` plus ``batch_id``)
     so a row imported twice is refused as a duplicate. ``bounds`` are the plausibility bounds
     per activity type (default: the shipped ones and ``ESG_ACTIVITY_BOUNDS``).
-    ``claimed_certificates``: the certificate ids stored instruments claim already.
+    ``claimed_certificates``: the certificate ids stored instruments hold already (a mapping
+    names the row holding each).
     """
     if bounds is None:
         bounds = activity_bounds(get_settings().activity_bounds)

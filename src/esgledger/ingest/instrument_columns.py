@@ -12,7 +12,7 @@ against ``certificate_claims``) — or longer than that table's key allows.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import polars as pl
 
@@ -31,7 +31,8 @@ _SHOWN = 5  # ids named per refused row
 def check_instrument_columns(
     frame: pl.DataFrame, check: Checker, claimed: Collection[str] = ()
 ) -> None:
-    """Flag bad instrument cells; ``claimed``: certificate ids of stored instruments."""
+    """Flag bad instrument cells; ``claimed``: certificate ids of stored instruments (a
+    mapping names the row holding each)."""
     instrument = pl.col("activity").is_in(INSTRUMENTS)
     if "vintage" in frame.columns:
         cell = pl.col("vintage").fill_null("").str.strip_chars()
@@ -59,10 +60,11 @@ def check_instrument_columns(
             pl.format("market '{}' is not a two-letter country code (ISO 3166-1)", cell),
         )
     if "certificate_ids" in frame.columns:
-        _check_claims(frame.filter(instrument), check, set(claimed))
+        held = claimed if isinstance(claimed, Mapping) else dict.fromkeys(claimed, "")
+        _check_claims(frame.filter(instrument), check, held)
 
 
-def _check_claims(rows: pl.DataFrame, check: Checker, claimed: set[str]) -> None:
+def _check_claims(rows: pl.DataFrame, check: Checker, claimed: Mapping[str, str]) -> None:
     """Each certificate id once: in the file (the first row keeps it) and against the ledger."""
     first: dict[str, int] = {}
     bad: list[tuple[int, str]] = []
@@ -76,7 +78,8 @@ def _check_claims(rows: pl.DataFrame, check: Checker, claimed: set[str]) -> None
             first.setdefault(i, row)
         reasons = []
         if stored:
-            reasons.append(f"already claimed by a stored instrument: {', '.join(stored[:_SHOWN])}")
+            named = ", ".join(f"{i} ({claimed[i]})" if claimed[i] else i for i in stored[:_SHOWN])
+            reasons.append(f"already claimed by a stored instrument: {named}")
         if earlier:
             named = ", ".join(f"{i} (row {r})" for i, r in earlier[:_SHOWN])
             reasons.append(f"already claimed by an earlier row of the file: {named}")

@@ -22,7 +22,7 @@ from esgledger.ledger.bulk import KeyTaken, Progress, insert_frame
 from esgledger.ledger.certificate_claims import (
     Claim,
     file_claims,
-    held_by,
+    holders,
     record_claims,
     refuse_held,
 )
@@ -133,14 +133,16 @@ def _validated(
     return rows, existing
 
 
-def claimed_certificates(session: Session, frame: pl.DataFrame) -> set[str]:
+def claimed_certificates(session: Session, frame: pl.DataFrame) -> dict[str, str]:
     """The certificate ids of the file (its ``certificate_ids`` cells) that live instrument
-    rows, of the ledger or the activity store, claim already (GHG Protocol Scope 2 Guidance,
-    ch. 7, Table 7.1, criterion 2: no generation claimed twice): such a row is refused."""
+    rows, of the ledger or the activity store, hold already — claimed, or stored before the
+    claims table and not yet backfilled — each with the row holding it (GHG Protocol Scope 2
+    Guidance, ch. 7, Table 7.1, criterion 2: no generation claimed twice): such a row is
+    refused."""
     if "certificate_ids" not in frame.columns:
-        return set()
+        return {}
     cells = frame["certificate_ids"].drop_nulls().to_list()
-    return set(held_by(session, (i for cell in cells for i in certificate_ids(str(cell)))))
+    return holders(session, (i for cell in cells for i in certificate_ids(str(cell))))
 
 
 def _both(*frames: pl.DataFrame | None) -> pl.DataFrame | None:

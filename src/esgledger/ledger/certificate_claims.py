@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog.instruments import INSTRUMENTS, certificate_ids
 from esgledger.errors import ConcurrentChange, Conflict, ImportRejected, Problem
 from esgledger.ingest.checker import ROW
+from esgledger.ledger.claim_holders import OLDER, unclaimed_holders
 from esgledger.ledger.claim_models import CertificateClaim
 from esgledger.ledger.import_steps import IDS_PER_SELECT
 from esgledger.ledger.models import ActivityRecord
@@ -66,10 +67,33 @@ def held_by(session: Session, ids: Iterable[str]) -> dict[str, int]:
     return held
 
 
+def holders(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """Who holds each of ``ids`` held now, as a refusal names it: the row claiming it, else
+    a live row stored before the claims table that no claim names (see
+    :mod:`esgledger.ledger.claim_holders` for why both)."""
+    wanted = set(ids)
+    held = held_by(session, wanted)
+    return {
+        **_older(session, wanted - set(held)),
+        **{cert: f"activity row {row}" for cert, row in held.items()},
+    }
+
+
+def _older(session: Session, ids: set[str]) -> dict[str, str]:
+    """Each of ``ids`` a live row holds unclaimed, with that row as a refusal names it."""
+    return {
+        cert: f"{found[0].label()}, {OLDER}"
+        for cert, found in unclaimed_holders(session, ids).items()
+    }
+
+
 def refuse_held(session: Session, source: str, claims: Sequence[Claim]) -> None:
-    """Refuse the file whole (nothing written) when a live row claims one of its ids: one
-    problem per file row, naming its ids and the rows holding them."""
-    problems = _problems(claims, held_by(session, (c.certificate_id for c in claims)))
+    """Refuse the file whole (nothing written) when a live row holds one of its ids — by
+    its claim, or unclaimed since before the claims table: one problem per file row, naming
+    its ids and the rows holding them."""
+    ids = {c.certificate_id for c in claims}
+    held = held_by(session, ids)
+    problems = _problems(claims, held, _older(session, ids - set(held)))
     if problems:
         raise ImportRejected(source, problems)
 
@@ -132,21 +156,39 @@ def reclaim(session: Session, activity_ids: Collection[int]) -> None:
                 f"{claim.certificate_id} is claimed by live row {held[claim.certificate_id]}; "
                 "void that one first"
             )
+    older = unclaimed_holders(session, (c.certificate_id for c in claims))
+    for claim in claims:
+        others = [
+            h for h in older.get(claim.certificate_id, []) if h.activity_id != claim.activity_id
+        ]
+        if others:
+            raise Conflict(
+                f"activity row {claim.activity_id} cannot count again: its certificate id "
+                f"{claim.certificate_id} is held by live {others[0].label()}, {OLDER}; "
+                "void that one first"
+            )
     record_claims(session, "activities", claims)
 
 
-def _problems(claims: Sequence[Claim], held: dict[str, int]) -> list[Problem]:
-    """One problem per file row with ids held by another row (at most five named)."""
+def _problems(
+    claims: Sequence[Claim], held: dict[str, int], older: dict[str, str] | None = None
+) -> list[Problem]:
+    """One problem per file row with ids held by another row (at most five named): claimed
+    (``held``: the claiming row) or held unclaimed by older data (``older``: its holder)."""
+    named = {cert: f"activity row {row}" for cert, row in held.items()}
+    for cert, holder in (older or {}).items():
+        named.setdefault(cert, holder)
     by_row: dict[int | None, list[str]] = {}
     for claim in claims:
-        if claim.certificate_id in held and held[claim.certificate_id] != claim.activity_id:
-            by_row.setdefault(claim.row, []).append(claim.certificate_id)
+        cert = claim.certificate_id
+        if cert in named and (cert not in held or held[cert] != claim.activity_id):
+            by_row.setdefault(claim.row, []).append(cert)
     return [
         Problem(
             row,
             COLUMN,
             "certificate id already claimed by a stored instrument: "
-            + ", ".join(f"{i} (activity row {held[i]})" for i in ids[:5])
+            + ", ".join(f"{i} ({named[i]})" for i in ids[:5])
             + (f" and {len(ids) - 5} more" if len(ids) > 5 else ""),
         )
         for row, ids in sorted(by_row.items(), key=lambda item: item[0] or 0)

@@ -17,38 +17,25 @@ module reads every live instrument row, ledger and store, and finds both:
 ``esg db check`` reports them (each a problem: exit 1); ``esg db claims --backfill`` claims
 the unclaimed ids, in one transaction, or — while any id is shared or overlong — refuses in
 one line naming the id and its rows, and claims nothing (no migration needed: the table exists).
+Until then an import or un-void taking an id an unclaimed row holds is refused all the same
+(:mod:`esgledger.ledger.claim_holders`).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.catalog.instruments import CERTIFICATE_ID_MAX, INSTRUMENTS, certificate_ids
+from esgledger.catalog.instruments import CERTIFICATE_ID_MAX
 from esgledger.errors import Conflict
-from esgledger.ledger import activity_store
 from esgledger.ledger.certificate_claims import COLUMN, Claim, record_claims
+from esgledger.ledger.claim_holders import Holder, held_ids, live_instruments
 from esgledger.ledger.claim_models import CertificateClaim
-from esgledger.ledger.models import ActivityRecord
-from esgledger.ledger.store_models import ActivityFile
 
 SOURCE = "certificate claims backfill"
 _NAMED = 5  # shared ids a message names
-
-
-@dataclass(frozen=True)
-class Holder:
-    """A live instrument row holding a certificate id: its activity id, batch and where it
-    is kept (``ledger`` or ``store``)."""
-
-    activity_id: int
-    batch_id: int
-    kept: str
 
 
 @dataclass
@@ -135,9 +122,9 @@ def check_claims(session: Session) -> ClaimCheck:
     against ``certificate_claims``."""
     holders: dict[str, list[Holder]] = {}
     result = ClaimCheck()
-    for holder, attributes in _live_instruments(session):
+    for holder, attributes in live_instruments(session):
         result.rows += 1
-        for cert in dict.fromkeys(_ids(attributes)):  # an id twice in one row: one holder
+        for cert in dict.fromkeys(held_ids(attributes)):  # an id twice in one row: one holder
             holders.setdefault(cert, []).append(holder)
     claimed = {str(cert) for cert in session.scalars(select(CertificateClaim.certificate_id))}
     for cert, found in holders.items():
@@ -164,33 +151,3 @@ def backfill_claims(session: Session) -> ClaimCheck:
         raise Conflict(f"{refusals[0]}{also}; nothing was claimed")
     record_claims(session, SOURCE, found.unclaimed)
     return found
-
-
-def _live_instruments(session: Session) -> Iterator[tuple[Holder, str | None]]:
-    stmt = (
-        select(ActivityRecord.id, ActivityRecord.batch_id, ActivityRecord.attributes)
-        .where(ActivityRecord.voided_at.is_(None), ActivityRecord.activity.in_(INSTRUMENTS))
-        .order_by(ActivityRecord.id)
-        .execution_options(yield_per=10_000)
-    )
-    for row_id, batch_id, attributes in session.execute(stmt):
-        yield Holder(int(row_id), int(batch_id), "ledger"), attributes
-    if not activity_store.has_files(session):
-        return
-    root = activity_store.required_root(session)
-    files = session.scalars(select(ActivityFile).order_by(ActivityFile.first_id)).all()
-    for file in files:  # one file at a time: memory bounded by the largest file
-        rows = activity_store.read_file(root, file)
-        rows = rows.filter(pl.col("activity").is_in(INSTRUMENTS)).select("id", "attributes")
-        for row_id, attributes in rows.iter_rows():
-            yield Holder(int(row_id), file.batch_id, "store"), attributes
-
-
-def _ids(attributes: str | None) -> list[str]:
-    """The row's certificate ids; none from a text that is not a JSON object (only the
-    import writes attributes, as one, but a check reads whatever is there)."""
-    try:
-        parsed = json.loads(attributes) if attributes else {}
-    except ValueError:
-        return []
-    return certificate_ids(str(parsed.get(COLUMN) or "")) if isinstance(parsed, dict) else []
