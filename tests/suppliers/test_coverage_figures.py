@@ -4,6 +4,7 @@ supplier's cooperation (``ended_on``) in the counts."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,36 @@ def test_an_ended_supplier_leaves_the_cmrt_scope_from_the_next_year(
         response = {f.metric: f for f in mineral_figures(session, 2026)}
     rate = response["supply_chain.conflict_minerals.cmrt_response_rate"]
     assert (rate.value, rate.note) == (100.0, "1 of 1 in-scope suppliers returned a CMRT")
+
+
+def test_every_supplier_figure_note_has_its_chinese(cli: Cli, tmp_path: Path) -> None:
+    """The notes the supplier providers write, over years with and without rows, each read in
+    Chinese part by part (no English word left), numbers kept."""
+    from esgledger.disclose.supply_chain_section import translated_note
+    from esgledger.kpi.register_figures import mineral_figures, saq_figures, supplier_figures
+
+    providers = (base_figures, supplier_figures, integrity_figures, mineral_figures,
+                 dd_figures, saq_figures)  # fmt: skip
+    cli("import", "entities", str(entities_file(tmp_path)))
+    files = register_files(tmp_path)
+    gold = ["S004", "Penang Gold Wire", "MY", "", "gold", "", "", "", "2026-02-01"]
+    path = write_csv(tmp_path / "suppliers.csv", SUPPLIER_HEADER, [*SUPPLIERS, gold])
+    cli("suppliers", "import", "suppliers", str(path))
+    notes: set[str] = set()
+
+    def collect() -> None:
+        with cli.db.read() as session:
+            notes.update(f.note for p in providers for y in range(2021, 2028)
+                         for f in p(session, y) if f.note)  # fmt: skip
+
+    collect()
+    cli("suppliers", "import", "agreements", str(files["agreements"]))
+    cli("suppliers", "cmrt", "import", "S001", str(cmrt_file(tmp_path / "s001.xlsx")))
+    collect()
+    assert any("integrity agreement" in n for n in notes)
+    assert any("new material suppliers" in n for n in notes)
+    assert any("no onboarding date" in n for n in notes)
+    for note in sorted(notes):
+        chinese = translated_note(note, "zh")
+        assert not re.search(r"\b[a-z]{3,}\b", chinese), (note, chinese)
+        assert sorted(re.findall(r"\d+", chinese)) == sorted(re.findall(r"\d+", note))
