@@ -21,6 +21,7 @@ def test_suppliers_page_with_link_headers_and_one_shows_its_rows(api: Api, tmp_p
     one = api.ok("aldo", "GET", "/suppliers/S001")
     assert [s["name"] for s in one["sites"]] == ["Foshan plant"]
     assert len(one["certifications"]) == 2
+    assert (one["onboarded_on"], one["ended_on"]) == ("2024-03-01", None)
     problem(api.call("aldo", "GET", "/suppliers/NOPE"), 404)
     problem(api.call("dora", "GET", "/suppliers"), 403)
 

@@ -161,17 +161,29 @@ def test_the_supply_chain_kpis_come_from_the_register(demo_build: DemoBuild) -> 
 
 
 def test_the_typed_supplier_figures_stay_within_the_register(demo_build: DemoBuild) -> None:
-    """The suppliers in cooperation are the register's (1,108 in 2025, not a typed ~4,500),
-    and the typed figures about suppliers stay below that count."""
+    """The suppliers in cooperation are the register's (1,100 in 2025, not a typed ~4,500):
+    onboarded by the year's end and not let go before it began (the periodic evaluation ended
+    eight suppliers' cooperation in 2023 and 2024); the typed figures about suppliers stay
+    below that count, and the integrity-agreement share and new material suppliers' CMRT
+    coverage are the register's too."""
     result = CliRunner().invoke(
         app, ["kpi", "--year", "2025", "--years", "3", "--db", str(demo_build.db_path), "--json"]
     )
     rows = {r["metric"]: r for r in json.loads(result.stdout)["kpis"] if not r["dims"]}
     base = suppliers({})
+    ended = [s.ended_on for s in base if s.ended_on is not None]
+    assert len(ended) == 8 and {d.year for d in ended} <= {2023, 2024}
     for year in ("2023", "2024", "2025"):
         active = rows["supply_chain.suppliers.active"]["figures"][year]
         assert active["source"] == "register"
-        assert active["value"] == sum(s.onboarded_on.year <= int(year) for s in base)
+        y = int(year)
+        assert active["value"] == sum(
+            s.onboarded_on.year <= y and (s.ended_on is None or s.ended_on.year >= y) for s in base
+        )
+        for metric in ("supply_chain.integrity_agreements_share",
+                       "supply_chain.conflict_minerals.new_supplier_dd_coverage"):  # fmt: skip
+            figure = rows[metric]["figures"][year]
+            assert figure["source"] == "register" and 0 < figure["value"] <= 100, (metric, year)
         assert rows["supply_chain.suppliers.new"]["figures"][year]["source"] == "register"
         trained = rows["supply_chain.hsf_training.suppliers"]["figures"][year]
         assert 0 < trained["value"] < active["value"], year

@@ -91,6 +91,33 @@ def test_a_certificate_expiring_before_it_was_issued_is_refused(ws: Cli, tmp_pat
     assert "row 2, column 'expires_on': expires_on is before issued_on" in err
 
 
+def test_an_end_of_cooperation_before_the_onboarding_is_refused(ws: Cli, tmp_path: Path) -> None:
+    """In the file itself, and against the onboarding date stored when the file gives only
+    the end; nothing is written either way. A valid end shows in ``suppliers show``."""
+    header = [*SUPPLIER_HEADER, "ended_on"]
+    rows = [[*r, "2024-02-29" if r[0] == "S001" else ""] for r in SUPPLIERS]  # from 2024-03-01
+    err = ws("suppliers", "import", "suppliers",
+             str(write_csv(tmp_path / "a.csv", header, rows)), expect=2).stderr  # fmt: skip
+    assert "row 2, column 'ended_on': ended_on is before onboarded_on" in err
+    assert "Traceback" not in err and sum(_counts(ws.db).values()) == 0
+    ws("suppliers", "import", "suppliers", str(register_files(tmp_path)["suppliers"]))
+    short = ["id", "name", "country", "ended_on"]
+    only_end = [
+        ["S002", "Hanoi Cable Works", "VN", "2023-05-09"],  # onboarded 2023-05-10
+        ["S003", "Rhein Chemicals", "DE", "2020-01-01"],
+    ]  # no onboarding date
+    err = ws("suppliers", "import", "suppliers",
+             str(write_csv(tmp_path / "b.csv", short, only_end)), expect=2).stderr  # fmt: skip
+    assert "row 2, column 'ended_on': ended_on is before the stored onboarded_on 2023-05-10" in err
+    assert "row 3" not in err
+    assert json.loads(ws("suppliers", "show", "S002", "--json").stdout)["ended_on"] is None
+    only_end[0][3] = "2025-06-30"
+    ws("suppliers", "import", "suppliers", str(write_csv(tmp_path / "c.csv", short, only_end)))
+    shown = json.loads(ws("suppliers", "show", "S002", "--json").stdout)
+    assert (shown["onboarded_on"], shown["ended_on"]) == ("2023-05-10", "2025-06-30")
+    assert "onboarded 2023-05-10, ended 2025-06-30" in ws("suppliers", "show", "S002").stdout
+
+
 def test_a_second_file_updates_changed_rows_only(ws: Cli, tmp_path: Path) -> None:
     files = register_files(tmp_path)
     ws("suppliers", "import", "suppliers", str(files["suppliers"]))

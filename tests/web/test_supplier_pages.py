@@ -133,3 +133,23 @@ def test_the_tier_history_page(web: TestClient, db: Database, tmp_path: Path) ->
     assert 'findings: <span class="muted">n.a.</span>' in low.text
     one = web.get("/suppliers/tiers", params={"supplier": "S003", "sort": "score"})
     assert one.text.count("data-supplier=") == 1
+
+
+def test_an_ended_cooperation_shows_its_last_day_in_each_language(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    from tests.factories import write_csv
+
+    _register(db, tmp_path)
+    ended = write_csv(tmp_path / "ended.csv", ["id", "name", "country", "ended_on"],
+                      [["S002", "Hanoi Cable Works", "VN", "2025-06-30"]])  # fmt: skip
+    import_register(db, ended, kind="suppliers", actor="setup")
+    make_user(db, "sam", "supplier_manager")
+    log_in(web, "sam")
+    page = web.get("/suppliers").text
+    row = page[page.index('data-supplier="S002"') :].split("</tr>")[0]
+    assert '<td data-testid="ended">2025-06-30</td>' in row
+    other = page[page.index('data-supplier="S001"') :].split("</tr>")[0]
+    assert "in cooperation" in other and "Cooperation ended" in page
+    chinese = web.get("/suppliers", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
+    assert "合作终止日期" in chinese and "合作中" in chinese

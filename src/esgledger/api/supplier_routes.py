@@ -43,6 +43,7 @@ class SupplierOut(s.Out):
     spend_unit: str | None = None
     entity: str | None = None
     onboarded_on: str | None = None
+    ended_on: str | None = None
 
 
 class SupplierDetail(SupplierOut):

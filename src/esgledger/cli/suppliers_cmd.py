@@ -118,6 +118,9 @@ def show_cmd(
         print_json(detail)
         return
     console.print(f"{detail['id']}  {detail['name']}  ({detail['country']})")
+    since = detail["onboarded_on"] or "an unrecorded day"
+    ended = f", ended {detail['ended_on']}" if detail["ended_on"] else ", still in cooperation"
+    console.print(f"onboarded {since}{ended}")
     for part in ("sites", "contacts", "agreements", "certifications"):
         rows = detail[part]
         if rows:

@@ -15,6 +15,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from esgledger.demo.xlsx_rows import plain, write_xlsx
+
 CMRT_METALS = ("Tantalum", "Tin", "Gold", "Tungsten")
 SMELTER_HEADER = [
     "Smelter Identification Number Input Column", "Metal (*)", "Smelter Look-up (*)",
@@ -77,8 +79,7 @@ def _answer(spec: Cmrt, question: int, metal: str) -> str:
 
 
 class _Grid:
-    """Cells set in any order, written row by row to a write-only sheet (a quarter of the
-    time of a normal workbook, which matters for the demo's two hundred files)."""
+    """Cells set in any order, handed over row by row."""
 
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], Any] = {}
@@ -87,21 +88,31 @@ class _Grid:
         if value is not None:
             self.cells[(row, column)] = value
 
-    def write(self, sheet: Any) -> None:
+    def rows(self) -> list[list[Any]]:
         last_row = max((r for r, _ in self.cells), default=0)
         last_col = max((c for _, c in self.cells), default=0)
-        for r in range(1, last_row + 1):
-            sheet.append([self.cells.get((r, c)) for c in range(1, last_col + 1)])
+        return [
+            [self.cells.get((r, c)) for c in range(1, last_col + 1)] for r in range(1, last_row + 1)
+        ]
 
 
 def cmrt_file(path: Path, spec: Cmrt | None = None) -> Path:
-    """Write ``spec`` as an XLSX at ``path``."""
-    spec = spec or Cmrt()
-    wb = Workbook(write_only=True)
+    """Write ``spec`` as an XLSX at ``path``: text and numbers by the small writer of
+    :mod:`esgledger.demo.xlsx_rows` (a tenth of openpyxl's CPU, the demo writes hundreds),
+    a file with dates, formulas or characters XML cannot carry by openpyxl."""
+    sheets = sheets_of(spec or Cmrt())
+    if all(plain(rows) for _, rows in sheets):
+        return write_xlsx(path, sheets)
+    return openpyxl_file(path, sheets)
+
+
+def sheets_of(spec: Cmrt) -> list[tuple[str, list[list[Any]]]]:
+    """The sheets ``spec`` lays out: name and rows, from A1."""
+    sheets: list[tuple[str, list[list[Any]]]] = []
     if "Declaration" in spec.sheets:
         grid = _Grid()
         _declaration(grid, spec)
-        grid.write(wb.create_sheet("Declaration"))
+        sheets.append(("Declaration", grid.rows()))
     if "Smelter List" in spec.sheets:
         grid = _Grid()
         for col, text in enumerate(SMELTER_HEADER, start=1):
@@ -109,7 +120,7 @@ def cmrt_file(path: Path, spec: Cmrt | None = None) -> Path:
         for r, row in enumerate(spec.smelters, start=4):
             for col, text in enumerate(row, start=1):
                 grid.cell(r, col, text or None)
-        grid.write(wb.create_sheet("Smelter List"))
+        sheets.append(("Smelter List", grid.rows()))
     if "Product List" in spec.sheets:
         grid = _Grid()
         grid.cell(5, 2, "Manufacturer's Product Number")
@@ -117,7 +128,17 @@ def cmrt_file(path: Path, spec: Cmrt | None = None) -> Path:
         for r, row in enumerate(spec.products, start=6):
             for col, text in enumerate(row, start=2):
                 grid.cell(r, col, text)
-        grid.write(wb.create_sheet("Product List"))
+        sheets.append(("Product List", grid.rows()))
+    return sheets
+
+
+def openpyxl_file(path: Path, sheets: list[tuple[str, list[list[Any]]]]) -> Path:
+    """``sheets`` written by openpyxl (write-only mode): any cell openpyxl takes."""
+    wb = Workbook(write_only=True)
+    for name, rows in sheets:
+        sheet = wb.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
     wb.save(path)
     return path
 

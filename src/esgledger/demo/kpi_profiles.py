@@ -314,6 +314,8 @@ REGISTER_ONLY = frozenset(
         "supply_chain.saq.response_rate",
         "supply_chain.conflict_minerals.cmrt_response_rate",
         "supply_chain.conflict_minerals.rmi_conformant_smelters_share",
+        "supply_chain.conflict_minerals.new_supplier_dd_coverage",
+        "supply_chain.integrity_agreements_share",
     }
 )
 

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from esgledger.demo.org import REPORT_YEAR, YEARS
 from esgledger.demo.scope3_data import CAPITAL, GOODS, SUPPLIERS_PER_CODE, purchase_supplier
 from esgledger.demo.seed import rng
-from esgledger.demo.supplier_draws import days
+from esgledger.demo.supplier_draws import day, days, sample
 
 OTHER_SUPPLIERS = 1_000
 SUPPLIER_HEADER = ("id", "name", "country", "parent_group", "commodities", "spend",
-                   "spend_unit", "onboarded_on")  # fmt: skip
+                   "spend_unit", "onboarded_on", "ended_on")  # fmt: skip
 SITE_HEADER = ("supplier", "name", "country", "address")
 CONTACT_HEADER = ("supplier", "email", "name", "role")
 AGREEMENT_HEADER = ("supplier", "kind", "signed_on", "expires_on")
@@ -79,6 +79,8 @@ GROUPS = tuple(f"{w} Holdings" for w in WORDS[:24:2]) + tuple(f"{w} Group" for w
 AGREEMENT_RATES = (("csr_commitment", 0.97), ("integrity_agreement", 0.95), ("nda", 0.99))
 CERTIFICATION_RATES = (("ISO 9001", 0.92), ("REACH", 0.9), ("RoHS 2.0", 0.9), ("ISO 14001", 0.55))
 GOODS_FREE = ("logistics", "facility services", "IT services")  # no REACH/RoHS to declare
+EXITS = 8  # suppliers the periodic evaluation let go in the two years before the report year
+MINERALS = ("tin", "gold", "tantalum", "tungsten", "cobalt")
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class DemoSupplier:
     spend: float | None
     spend_unit: str
     onboarded_on: dt.date
+    ended_on: dt.date | None = None
 
 
 def _onboarded(draw: random.Random, *, established: bool) -> dt.date:
@@ -133,21 +136,40 @@ def suppliers(purchase_spend: dict[str, float]) -> list[DemoSupplier]:
         spend = round(draw.lognormvariate(14.0, 1.3), -2)  # yuan a year
         out.append(DemoSupplier(f"S{i:04d}", name, country, town, group, goods, spend, "CNY",
                                 _onboarded(draw, established=False)))  # fmt: skip
-    return out
+    return _exits(out)
+
+
+def _exits(base: list[DemoSupplier]) -> list[DemoSupplier]:
+    """The poor performers the periodic evaluation let go (spec: reward, penalty or exit):
+    a few long-standing suppliers of goods without conflict minerals, outside the purchase
+    ledger, so the CMRT campaign and the large-spend audits never asked them; their own draw,
+    so no other part of the base changes."""
+    draw = rng("suppliers", "exits")
+    pool = [s.id for s in base if s.spend_unit == "CNY" and s.onboarded_on.year <= REPORT_YEAR - 3
+            and not any(m in s.commodities for m in MINERALS)]  # fmt: skip
+    ends = {i: day(draw, REPORT_YEAR - draw.randint(1, 2)) for i in sample(draw, pool, EXITS)}
+    return [replace(s, ended_on=ends[s.id]) if s.id in ends else s for s in base]
 
 
 def suppliers_in_cooperation() -> dict[int, float]:
-    """Per demo year, the suppliers onboarded by its end: the register's count of suppliers in
-    cooperation, which typed figures about suppliers (those trained, say) stay below. The
-    onboarding dates do not depend on the spend, so none is needed here."""
+    """Per demo year, the suppliers onboarded by its end and not let go before it began: the
+    register's count of suppliers in cooperation, which typed figures about suppliers (those
+    trained, say) stay below. The onboarding and end dates do not depend on the spend, so
+    none is needed here."""
     base = suppliers({})
-    return {y: float(sum(s.onboarded_on.year <= y for s in base)) for y in YEARS}
+    return {y: float(sum(_cooperating(s, y) for s in base)) for y in YEARS}
+
+
+def _cooperating(supplier: DemoSupplier, year: int) -> bool:
+    ended = supplier.ended_on
+    return supplier.onboarded_on.year <= year and (ended is None or ended.year >= year)
 
 
 def supplier_rows(base: list[DemoSupplier]) -> list[tuple[object, ...]]:
     return [(s.id, s.name, s.country, s.parent_group, s.commodities,
              "" if s.spend is None else f"{s.spend:.2f}", s.spend_unit if s.spend else "",
-             s.onboarded_on.isoformat()) for s in base]  # fmt: skip
+             s.onboarded_on.isoformat(), s.ended_on.isoformat() if s.ended_on else "")
+            for s in base]  # fmt: skip
 
 
 def _slug(supplier: DemoSupplier) -> str:

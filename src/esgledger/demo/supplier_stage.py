@@ -68,14 +68,17 @@ def _build(ctx: DemoContext, folder: Path) -> StageReport:
 
     base = _import_register(ctx, folder)
     screened = _screen(ctx, base)
+    gone = {s.id for s in base if s.ended_on is not None}
     programme = plans.audits(base, {s.id for s in base if _minerals(s)})
+    programme = [a for a in programme if a.planned_on.year < REPORT_YEAR or a.supplier not in gone]
     _audit(ctx, [a for a in programme if a.planned_on.year < REPORT_YEAR])
     rounds = [_questionnaires(ctx, folder, year, _earlier_recipients(base, year))
               for year in sorted(plans.SAQ_ROUNDS) if year < REPORT_YEAR]  # fmt: skip
     with ctx.db.write() as session:
         first = record_tiers(session, DEFAULT, on=FIRST_TIERS, actor=ctx.actor)
     tiers = {a.supplier: a.tier for a in first}
-    wanted = [s.id for s in base if tiers.get(s.id) in ("medium", "high") or _minerals(s)]
+    wanted = [s.id for s in base if s.id not in gone
+              and (tiers.get(s.id) in ("medium", "high") or _minerals(s))]  # fmt: skip
     rounds.append(_questionnaires(ctx, folder, REPORT_YEAR, wanted))
     _audit(ctx, [a for a in programme if a.planned_on.year >= REPORT_YEAR])
     intake = _intake(ctx, folder, base)

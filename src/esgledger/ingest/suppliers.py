@@ -7,8 +7,9 @@ in the register). Validation is vectorised and reports every bad cell by row and
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 import polars as pl
@@ -74,6 +75,7 @@ SHEETS: dict[str, Sheet] = {
             Column("spend_unit", "currency"),
             Column("entity", "entity", field="entity_id"),
             Column("onboarded_on", "date"),
+            Column("ended_on", "date"),
         ),
         ("id",),
     ),
@@ -122,7 +124,7 @@ SHEETS: dict[str, Sheet] = {
     ),
 }
 # A date column that must not come before another one of the same row.
-NOT_BEFORE = {"expires_on": ("signed_on", "issued_on")}
+NOT_BEFORE = {"expires_on": ("signed_on", "issued_on"), "ended_on": ("onboarded_on",)}
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class Known:
     suppliers: Collection[str] = ()
     entities: Collection[str] = ()
     evidence: Collection[int] = ()
+    onboarded: Mapping[str, dt.date] = field(default_factory=dict)  # stored suppliers' dates
 
 
 @cache
@@ -155,6 +158,7 @@ def validate_register(table: Table, sheet: Sheet, known: Known) -> pl.DataFrame:
             check.flag(frame, blank(column.name), column.name, f"{column.name} is empty", empty)
         _check_kind(check, frame, column, known)
     _check_order(check, frame, present)
+    _check_end_after_stored_start(check, frame, present, known)
     _check_unique(check, frame, sheet)
     check.raise_if_any()
     return frame.select(ROW, *(_typed(c) for c in present))
@@ -294,3 +298,18 @@ def _typed(column: Column) -> pl.Expr:
     if column.optional_text or (not column.required and kind != "text"):
         value = pl.when(blank(name)).then(None).otherwise(value)
     return value.alias(column.attribute)
+
+
+def _check_end_after_stored_start(
+    check: Checker, frame: pl.DataFrame, present: list[Column], known: Known
+) -> None:
+    """A file that ends suppliers' cooperation without their onboarding dates is checked
+    against the dates stored (a file with both columns is checked by :func:`_check_order`)."""
+    names = {c.name for c in present}
+    if "ended_on" not in names or "onboarded_on" in names or not known.onboarded:
+        return
+    start = pl.col("id").replace_strict(known.onboarded, default=None, return_dtype=pl.Date)
+    bad = parse_date("ended_on") < start
+    reason = pl.format("ended_on is before the stored onboarded_on {}", start.cast(pl.String))
+    named = Message(N_("ended_on is before the stored onboarded_on %(start)s"), {"start": start})
+    check.flag(frame, bad, "ended_on", reason, named)

@@ -42,6 +42,7 @@ class Supplier(Base):
     spend_unit: Mapped[str | None] = mapped_column(String(8))  # currency of ``spend``
     entity_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id"), index=True)
     onboarded_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)  # the cooperation's last day
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 

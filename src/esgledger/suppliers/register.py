@@ -70,6 +70,7 @@ def supplier_dict(supplier: Supplier) -> dict[str, Any]:
         "spend_unit": supplier.spend_unit,
         "entity": supplier.entity_id,
         "onboarded_on": _day(supplier.onboarded_on),
+        "ended_on": _day(supplier.ended_on),
     }
 
 

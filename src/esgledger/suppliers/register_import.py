@@ -125,7 +125,14 @@ def _known(session: Session, kind: str) -> Known:
         suppliers=set(session.scalars(select(Supplier.id))) if kind != "suppliers" else (),
         entities=set(session.scalars(select(Entity.id))) if kind == "suppliers" else (),
         evidence=set(session.scalars(select(EvidenceFile.id))),
+        onboarded=_onboarded(session) if kind == "suppliers" else {},
     )
+
+
+def _onboarded(session: Session) -> dict[str, dt.date]:
+    """The stored suppliers' onboarding dates (an end given alone is checked against them)."""
+    stmt = select(Supplier.id, Supplier.onboarded_on).where(Supplier.onboarded_on.is_not(None))
+    return {ident: day for ident, day in session.execute(stmt) if day is not None}
 
 
 def _stored(session: Session, model: Model, key_of: list[str]) -> dict[Key, RegisterRow]:

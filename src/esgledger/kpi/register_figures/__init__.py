@@ -9,6 +9,8 @@ from esgledger.kpi.register_figures.ohs import ohs_figures
 from esgledger.kpi.register_figures.ohs_safety import ohs_safety_figures
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_base import base_figures
+from esgledger.kpi.register_figures.suppliers_dd import dd_figures
+from esgledger.kpi.register_figures.suppliers_integrity import integrity_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.kpi.register_figures.training import training_figures
@@ -21,7 +23,9 @@ for _provider in (
     ohs_safety_figures,
     supplier_figures,
     base_figures,
+    integrity_figures,
     mineral_figures,
+    dd_figures,
     saq_figures,
     whistle_figures,
     board_figures,

@@ -2,18 +2,20 @@
 
 Both are the group's (the root entity): the register is the group's supplier base. A supplier
 is *in cooperation* at the end of a year when it is in the register and was onboarded by then
-(``onboarded_on`` on or before 31 December); it is *new* in the year it was onboarded. The
-register keeps no end of cooperation, so a supplier stays counted once onboarded. A supplier
-without an onboarding date is in the register, but the register does not say since when: it
-is counted in cooperation in every year and never as new, and each figure's note says how
-many such suppliers there are, so nothing is assumed silently. Lineage: the supplier ids.
+(``onboarded_on`` on or before 31 December) and its cooperation had not ended before the
+year began: a supplier whose cooperation ended (``ended_on``) in a year still counts in that
+year, in which it supplied, and no longer from the next one. It is *new* in the year it was
+onboarded. A supplier without an onboarding date is in the register, but the register does
+not say since when: it is counted in cooperation in every year (until its end) and never as
+new, and each figure's note says how many such suppliers there are, so nothing is assumed
+silently. Lineage: the supplier ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from esgledger.kpi.register_source import RegisterFigure
@@ -31,18 +33,34 @@ def base_figures(session: Session, year: int) -> list[RegisterFigure]:
     roots = list(session.scalars(select(Entity.id).where(Entity.parent_id.is_(None))))
     if len(roots) != 1:
         return []
-    rows = list(session.execute(select(Supplier.id, Supplier.onboarded_on).order_by(Supplier.id)))
+    stmt = select(Supplier.id, Supplier.onboarded_on, Supplier.ended_on).order_by(Supplier.id)
+    rows = list(session.execute(stmt))
     if not rows:
         return []
     end = dt.date(year, 12, 31)
-    undated = tuple(ident for ident, day in rows if day is None)
-    active = tuple(ident for ident, day in rows if day is None or day <= end)
-    new = tuple(ident for ident, day in rows if day is not None and day.year == year)
+    undated = tuple(ident for ident, day, _ in rows if day is None)
+    active = tuple(ident for ident, day, ended in rows if cooperating(day, ended, year))
+    new = tuple(ident for ident, day, _ in rows if day is not None and day.year == year)
     said = _undated(len(undated))
     return [
         _figure(ACTIVE, year, roots[0], active, f"onboarded by {end.isoformat()}{said}"),
         _figure(NEW, year, roots[0], new, f"onboarded in {year}{said}"),
     ]
+
+
+def cooperating(onboarded: dt.date | None, ended: dt.date | None, year: int) -> bool:
+    """In cooperation at the end of ``year``: onboarded by then (or on an unrecorded day),
+    and not ended before the year began (the year of ending still counts)."""
+    started = onboarded is None or onboarded <= dt.date(year, 12, 31)
+    return started and (ended is None or ended.year >= year)
+
+
+def cooperating_clause(year: int) -> ColumnElement[bool]:
+    """:func:`cooperating` as a SQL condition on the supplier table."""
+    return and_(
+        Supplier.onboarded_on.is_(None) | (Supplier.onboarded_on <= dt.date(year, 12, 31)),
+        Supplier.ended_on.is_(None) | (Supplier.ended_on >= dt.date(year, 1, 1)),
+    )
 
 
 def _undated(count: int) -> str:

@@ -3,8 +3,9 @@ and the share of conformant smelters.
 
 Both are the group's (the root entity), and appear only once a declaration is stored. A
 supplier is *in scope* in a year when its commodities name a CMRT metal (tantalum, tin,
-tungsten, gold) or ``3TG`` and it was onboarded by the year's end (one without an onboarding
-date in every year: the register does not say since when); it *responded* in a year when a
+tungsten, gold) or ``3TG`` and it is in cooperation at the year's end (onboarded by then, one
+without an onboarding date in every year, and not ended before the year began: see
+:mod:`~esgledger.kpi.register_figures.suppliers_base`); it *responded* in a year when a
 CMRT of it is effective in that year. The conformant share counts the identified smelters of
 each supplier's latest CMRT effective in the year, against the imported conformant-smelter
 list. A figure that cannot be counted is
@@ -14,12 +15,12 @@ response rate (no survey of that year is known), not 0 %.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.register_figures.suppliers_base import cooperating_clause
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
 from esgledger.ledger.smelter_rollup import rollup
@@ -41,11 +42,9 @@ def mineral_figures(session: Session, year: int) -> list[RegisterFigure]:
 
 def in_scope_suppliers(session: Session, year: int) -> set[str]:
     """The suppliers asked for a CMRT in ``year``: a CMRT metal among their commodities, and
-    onboarded by the year's end (a supplier taken on later could not answer that year)."""
-    end = dt.date(year, 12, 31)
-    stmt = select(Supplier.id, Supplier.commodities).where(
-        Supplier.onboarded_on.is_(None) | (Supplier.onboarded_on <= end)
-    )
+    in cooperation at the year's end (a supplier taken on later could not answer that year,
+    one whose cooperation ended in an earlier year was not asked)."""
+    stmt = select(Supplier.id, Supplier.commodities).where(cooperating_clause(year))
     return {ident for ident, goods in session.execute(stmt) if IN_SCOPE.search(goods or "")}
 
 
