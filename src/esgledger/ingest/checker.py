@@ -116,6 +116,11 @@ def blank(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars() == ""
 
 
+def empty(column: str) -> Message:
+    """The message of ``<column> is empty`` (the column's name is data, a code)."""
+    return Message(N_("%(column)s is empty"), {"column": pl.lit(column)})
+
+
 def parse_date(column: str) -> pl.Expr:
     """ISO dates, the whole cell: a spreadsheet's "2024-01-31 00:00:00" is its date, but any
     other time of day or trailing text is no date (null), never silently cut off."""

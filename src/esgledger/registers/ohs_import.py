@@ -11,11 +11,14 @@ from collections.abc import Collection
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.ingest.checker import (
     ROW,
     Checker,
+    Message,
     blank,
     date_problem,
+    empty,
     number_problem,
     parse_date,
     parse_number,
@@ -41,12 +44,13 @@ def _trimmed(table: Table, columns: list[str], check: Checker) -> pl.DataFrame:
 
 
 def _check_entity(frame: pl.DataFrame, check: Checker, entities: Collection[str]) -> None:
-    check.flag(frame, blank("entity"), "entity", "entity is empty")
+    check.flag(frame, blank("entity"), "entity", "entity is empty", empty("entity"))
     check.flag(
         frame,
         ~blank("entity") & ~pl.col("entity").is_in(sorted(entities)),
         "entity",
         pl.format("unknown entity '{}'; `esg entities list` lists them", pl.col("entity")),
+        Message(N_("unknown entity %(entity)r"), {"entity": pl.col("entity")}),
     )
 
 
@@ -58,6 +62,10 @@ def _check_choice(
         ~pl.col(column).str.to_lowercase().is_in(list(choices)),
         column,
         pl.format(f"'{{}}' is not one of {', '.join(choices)}", pl.col(column)),
+        Message(
+            N_("%(cell)r is not one of %(choices)s"),
+            {"cell": pl.col(column), "choices": pl.lit(", ".join(choices))},
+        ),
     )
 
 
@@ -68,6 +76,7 @@ def _first_duplicate(frame: pl.DataFrame, check: Checker, keys: list[str], colum
         pl.col(ROW) != pl.col("_first"),
         column,
         pl.format("duplicate of row {}", pl.col("_first")),
+        Message(N_("duplicate of row %(row)s"), {"row": pl.col("_first")}),
     )
 
 
