@@ -36,3 +36,23 @@ def test_complaint_rows_are_worded_in_chinese(api: Api, tmp_path: Path) -> None:
     en = problem(_post(api, "mia", "/registers/complaints/import", file, {}), 422)
     english = " ".join(p["reason"] for p in en["problems"])
     assert all(words in english for words in ENGLISH), english
+
+
+INCIDENT_ROWS = [
+    ["I-1", "SZ1", "2025-13-01", "employee", "injury", "maybe", "-3"],
+    ["I-2", "SZ1", "2025-03-01 08:00", "robot", "injury", "no", "2.5"],
+    ["", "SZ1", "2025-03-01", "employee", "injury", "no", "0"],
+]
+INCIDENT_ENGLISH = ("is not a date", "has a time of day", "is not one of", "is not yes or no",
+                    "is not a whole number of days", "ref is empty")  # fmt: skip
+
+
+def test_incident_rows_are_worded_in_chinese(api: Api, tmp_path: Path) -> None:
+    header = ["ref", "entity", "date", "worker_type", "kind", "high_consequence", "lost_days"]
+    file = write_csv(tmp_path / "i.csv", header, INCIDENT_ROWS)
+    zh = problem(_post(api, "mia", "/registers/ohs/incidents/import", file, ZH), 422)
+    assert len(zh["problems"]) >= 6, zh["problems"]
+    _all_chinese(zh, INCIDENT_ENGLISH)
+    en = problem(_post(api, "mia", "/registers/ohs/incidents/import", file, {}), 422)
+    english = " ".join(p["reason"] for p in en["problems"])
+    assert all(words in english for words in INCIDENT_ENGLISH), english

@@ -138,6 +138,17 @@ def date_problem(column: str) -> pl.Expr:
     )
 
 
+def date_message(column: str) -> Message:
+    """:func:`date_problem`'s reason as its catalog message."""
+    text = pl.col(column).str.strip_chars()
+    ident = (
+        pl.when(text.str.contains(TIME_OF_DAY))
+        .then(pl.lit(N_("%(cell)r has a time of day; give the date only (YYYY-MM-DD)")))
+        .otherwise(pl.lit(N_("%(cell)r is not a date (use YYYY-MM-DD)")))
+    )
+    return Message(ident, {"cell": text})
+
+
 def parse_number(column: str) -> pl.Expr:
     """Decimal numbers; thousands separators are accepted, anything else is null."""
     text = pl.col(column).str.strip_chars()

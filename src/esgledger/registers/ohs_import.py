@@ -17,8 +17,10 @@ from esgledger.ingest.checker import (
     Checker,
     Message,
     blank,
+    date_message,
     date_problem,
     empty,
+    number_message,
     number_problem,
     parse_date,
     parse_number,
@@ -95,14 +97,21 @@ def validate_hours(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2200),
         "year",
         pl.format("'{}' is not a year", pl.col("year")),
+        Message(N_("%(cell)r is not a year"), {"cell": pl.col("year")}),
     )
     _check_choice(frame, check, "worker_type", WORKER_TYPES)
-    check.flag(frame, pl.col("_hours").is_null(), "hours", number_problem("hours"))
+    check.flag(
+        frame, pl.col("_hours").is_null(), "hours", number_problem("hours"), number_message("hours")
+    )
     check.flag(
         frame,
         (pl.col("_hours") < 0) | (pl.col("_hours") > MAX_YEAR_HOURS),
         "hours",
         pl.format(f"{{}} is not between 0 and {MAX_YEAR_HOURS:g} hours", pl.col("hours")),
+        Message(
+            N_("%(cell)s is not between 0 and %(max)s hours"),
+            {"cell": pl.col("hours"), "max": pl.lit(f"{MAX_YEAR_HOURS:g}")},
+        ),
     )
     _first_duplicate(frame, check, ["entity", "year", "worker_type"], "entity")
     check.raise_if_any()
@@ -127,22 +136,27 @@ def validate_incidents(
         pl.col("high_consequence").str.to_lowercase(),
         pl.col("description").fill_null(""),
     )
-    check.flag(frame, blank("ref"), "ref", "ref is empty")
+    check.flag(frame, blank("ref"), "ref", "ref is empty", empty("ref"))
     check.flag(
         frame,
         pl.col("ref").str.len_chars() > 64,
         "ref",
         "ref is longer than 64 characters",
+        Message(
+            N_("%(column)s is longer than %(most)s characters"),
+            {"column": pl.lit("ref"), "most": pl.lit("64")},
+        ),
     )
     check.flag(
         frame,
         pl.col("ref").is_in(sorted(stored_refs)),
         "ref",
         pl.format("incident '{}' is already in the register", pl.col("ref")),
+        Message(N_("%(ref)r is already in the register"), {"ref": pl.col("ref")}),
     )
     _first_duplicate(frame, check, ["ref"], "ref")
     _check_entity(frame, check, entities)
-    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"))
+    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
     _check_choice(frame, check, "worker_type", WORKER_TYPES)
     _check_choice(frame, check, "kind", KINDS)
     check.flag(
@@ -150,6 +164,7 @@ def validate_incidents(
         ~pl.col("high_consequence").is_in(list(YES_NO)),
         "high_consequence",
         pl.format("'{}' is not yes or no", pl.col("high_consequence")),
+        Message(N_("%(cell)r is not yes or no"), {"cell": pl.col("high_consequence")}),
     )
     check.flag(
         frame,
@@ -157,6 +172,10 @@ def validate_incidents(
         "lost_days",
         pl.format(
             f"'{{}}' is not a whole number of days from 0 to {MAX_LOST_DAYS}", pl.col("lost_days")
+        ),
+        Message(
+            N_("%(cell)r is not a whole number of days from 0 to %(max)s"),
+            {"cell": pl.col("lost_days"), "max": pl.lit(str(MAX_LOST_DAYS))},
         ),
     )
     check.raise_if_any()
