@@ -191,3 +191,13 @@ class ImportRejected(EsgError):
             "nothing was imported"
         )
         return "\n".join(lines)
+
+
+class CellsRefused(InvalidInput):
+    """One form's cells refused by an import's checks (a data request's value): the
+    problems' reasons fill the ``%(reasons)s`` of its message, each worded in a page's
+    language (:func:`esgledger.catalog.messages.in_words`)."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        super().__init__(message)
+        self.problems = list(problems)

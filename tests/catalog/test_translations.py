@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from esgledger.catalog import translations
@@ -14,6 +16,16 @@ def test_every_catalog_entry_has_both_languages() -> None:
 
 def test_no_chinese_entry_without_its_catalog_entry() -> None:
     assert translations.orphans() == []
+
+
+def test_a_check_rules_chinese_fills_the_same_blanks() -> None:
+    """#19: a rule's Chinese explanation and fix name the figures its English names, so each
+    edition prints the same found and expected values."""
+    blanks = re.compile(r"\{(\w+)\}")
+    for kind in ("check_explanation", "check_fix"):
+        for rule in translations.catalog_keys()[kind]:
+            en, zh = (translations.text(kind, rule, lang) for lang in ("en", "zh"))
+            assert sorted(blanks.findall(zh)) == sorted(blanks.findall(en)), (kind, rule)
 
 
 def test_every_kind_is_covered() -> None:
@@ -39,6 +51,18 @@ def test_every_kind_is_covered() -> None:
             "szse-17:response to climate change",
             "Response to climate change",
             "应对气候变化",
+        ),
+        (
+            "check_explanation",
+            "part.women_le_board",
+            "There are more women on the board ({found}) than board members ({expected}).",
+            "女性董事人数（{found}）多于董事会成员人数（{expected}）。",
+        ),
+        (
+            "check_fix",
+            "part.complaints_sla_le_closed",
+            "Check the complaint log.",
+            "请核对投诉记录。",
         ),
         (
             "disclosure",

@@ -18,7 +18,7 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 from esgledger.catalog.translations import LANGS
-from esgledger.errors import EsgError, InvalidInput, Problem
+from esgledger.errors import CellsRefused, EsgError, InvalidInput, Problem
 
 PO_FILE = "messages.zh.po"
 
@@ -55,7 +55,15 @@ def in_words(error: EsgError, lang: str) -> str:
     message says its own English line."""
     if not error.message_id:
         return str(error)
+    if isinstance(error, CellsRefused):
+        reasons = translate("; ", lang).join(_cell_reason(p, lang) for p in error.problems)
+        return message_in(error.message_id, {**error.values, "reasons": reasons}, error.words, lang)
     return message_in(error.message_id, error.values, error.words, lang)
+
+
+def _cell_reason(problem: Problem, lang: str) -> str:
+    reason = reason_in(problem, lang)
+    return f"{problem.column}{translate(': ', lang)}{reason}" if problem.column else reason
 
 
 def reason_in(problem: Problem, lang: str) -> str:

@@ -2,10 +2,10 @@
 
 English is the catalog itself. Chinese is data beside it: ``catalog/data/i18n/*.zh.csv`` for
 metric names and definitions, published units, activity types, breakdown dimensions and their
-members, materiality topics and report sections; the framework files carry their own
-``title_zh`` / ``name_zh`` columns (SZSE No. 17 in its Chinese original). A lookup never falls
-back silently: a missing Chinese entry is a gap that :func:`untranslated` lists and a test
-keeps empty.
+members, materiality topics, report sections and the check rules' explanations and fixes; the
+framework files carry their own ``title_zh`` / ``name_zh`` columns (SZSE No. 17 in its Chinese
+original). A lookup never falls back silently: a missing Chinese entry is a gap that
+:func:`untranslated` lists and a test keeps empty.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from esgledger.catalog import activity_type, activity_types, dimensions, framewo
 from esgledger.catalog import metric as catalog_metric
 from esgledger.catalog import metrics as catalog_metrics
 from esgledger.catalog._files import read_rows
+from esgledger.catalog.checks import check_rules
 from esgledger.catalog.climate import tcfd_categories
 from esgledger.catalog.risks import default_risk_dictionary
 from esgledger.errors import InvalidInput, NotFound
@@ -35,6 +36,9 @@ KINDS = (
     "disclosure",
     "risk_category",
     "climate_category",
+    "check_explanation",
+    "check_fix",
+    "metric_unit",
 )
 
 
@@ -47,6 +51,10 @@ def _zh() -> dict[str, dict[str, str]]:
         table["definition"][row["id"]] = row["definition"]
     for row in read_rows("i18n/units.zh.csv"):
         table["unit"][row["unit"]] = row["zh"]
+    for metric_id, metric in catalog_metrics().items():
+        # A metric's unit as a check prints it ("t"): in Chinese, its published unit's words.
+        if metric.published_unit in table["unit"]:
+            table["metric_unit"][metric_id] = table["unit"][metric.published_unit]
     for row in read_rows("i18n/activity_types.zh.csv"):
         table["activity"][row["id"]] = row["name"]
     for row in read_rows("i18n/dimensions.zh.csv"):
@@ -57,6 +65,9 @@ def _zh() -> dict[str, dict[str, str]]:
         table["risk_category"][row["code"]] = row["name"]
     for row in read_rows("i18n/tcfd_categories.zh.csv"):
         table["climate_category"][row["code"]] = row["name"]
+    for row in read_rows("i18n/checks.zh.csv"):
+        table["check_explanation"][row["id"]] = row["explanation"]
+        table["check_fix"][row["id"]] = row["fix"]
     for row in read_rows("i18n/report_sections.zh.csv"):
         table["section"][row["id"]] = row["title"]
     for fid, fw in frameworks.frameworks().items():
@@ -78,6 +89,8 @@ def _english(kind: str, key: str) -> str | None:
             return catalog_metric(key).name
         if kind == "definition":
             return catalog_metric(key).definition
+        if kind == "metric_unit":
+            return catalog_metric(key).unit
         if kind == "activity":
             return activity_type(key).name
         if kind == "section":
@@ -99,6 +112,11 @@ def _english(kind: str, key: str) -> str | None:
     if kind == "climate_category":
         category = tcfd_categories().get(key)
         return category.name if category else None
+    if kind in ("check_explanation", "check_fix"):
+        rule = check_rules().get(key)
+        if rule is None:
+            return None
+        return rule.explanation if kind == "check_explanation" else rule.fix
     if kind == "topic":
         named = {t.code: t.name for t in topics.topic_library("szse2024")}
         return named.get(key)
@@ -150,6 +168,9 @@ def catalog_keys() -> dict[str, list[str]]:
         + [f"szse-17:{code}" for code in frameworks.disclosures("szse-17")],
         "risk_category": list(default_risk_dictionary()),
         "climate_category": list(tcfd_categories()),
+        "check_explanation": list(check_rules()),
+        "check_fix": list(check_rules()),
+        "metric_unit": list(metric_table),
     }
     return keys
 

@@ -19,10 +19,13 @@ from esgledger.catalog import dimensions, metrics
 from esgledger.catalog.checks import FACTOR_INPUT, CheckRule, check_rules
 from esgledger.catalog.factors import Factor, factor_editions, factors
 from esgledger.catalog.formulas import evaluate, unit_factor
+from esgledger.catalog.messages import N_
+from esgledger.catalog.translations import has_text
 from esgledger.checks.context import CheckContext, comparable, exact, has_data
-from esgledger.checks.energy import indirect_energy_notes
+from esgledger.checks.energy import indirect_energy_messages
+from esgledger.checks.explained import Message, from_catalog, said, unit_named, worded_parts
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import beyond, exceeds, relative_text
+from esgledger.checks.tolerance import beyond, exceeds, relative_message
 from esgledger.errors import InvalidInput
 from esgledger.kpi.derived import added_terms
 from esgledger.kpi.figures import KpiFigure, no_records
@@ -31,22 +34,22 @@ from esgledger.kpi.rounding import propagated
 from esgledger.units import multiplier
 
 # Extra sentences some rules add to their explanation (what the data say about the cause).
-NOTES: dict[str, Callable[[CheckContext], str]] = {
-    "identity.indirect_energy": indirect_energy_notes,
+NOTES: dict[str, Callable[[CheckContext], list[Message]]] = {
+    "identity.indirect_energy": indirect_energy_messages,
 }
-
-
-class _Fill(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 def _factor(factor_id: str) -> Factor | None:
     return next((f for f in factors() if f.factor_id == factor_id), None)
 
 
-def _text(template: str, **values: Any) -> str:
-    return template.format_map(_Fill({k: str(v) for k, v in values.items()}))
+def _dimension_named(dim: str) -> dict[str, tuple[str, str]]:
+    """A breakdown's dimension as a catalog name where the catalog has it."""
+    return {"dimension": ("dimension", dim)} if has_text("dimension", dim, "zh") else {}
+
+
+def _member_named(member: str) -> dict[str, tuple[str, str]]:
+    return {"member": ("member", member)} if has_text("member", member, "zh") else {}
 
 
 def _precision(metric_id: str) -> int:
@@ -93,9 +96,15 @@ def _rule_finding(
         "year": ctx.year,
         **extra,
     }
-    explanation = _text(rule.explanation, **fill)
-    explanation += " " + relative_text(found - expected, tolerance, unit)
-    note = NOTES[rule.id](ctx) if rule.id in NOTES else ""
+    notes = NOTES[rule.id](ctx) if rule.id in NOTES else []
+    values = {k: str(v) for k, v in fill.items()}
+    explanation = from_catalog(
+        "check_explanation",
+        rule.id,
+        values,
+        names=unit_named(unit, ids[0]),
+        then=[relative_message(found - expected, tolerance, unit, ids[0]), *notes],
+    )
     return Finding(
         rule=rule.id,
         severity=rule.severity,
@@ -106,8 +115,7 @@ def _rule_finding(
         found=plain(found),
         unit=unit,
         tolerance=plain(tolerance, 9),
-        explanation=f"{explanation} {note}".strip(),
-        fix=_text(rule.fix, **fill),
+        **worded_parts(explanation, from_catalog("check_fix", rule.id, values)),
         details={
             "difference": plain(found - expected),
             "times_tolerance": plain(abs(found - expected) / tolerance, 2) if tolerance else None,
@@ -267,10 +275,44 @@ def _breakdown_sum(
     tolerance = total.rounding + sum(f.rounding for f in members.values())
     if not beyond(total.value, expected, tolerance):  # type: ignore[arg-type]
         return []
-    metric, p = metrics()[metric_id], _precision(metric_id)
+    p = _precision(metric_id)
     known = dimensions()[dim].members if dim in dimensions() else ()
     absent = [m for m in known if m not in members]
-    missing = f" The breakdown has no row for {', '.join(absent)}." if absent else ""
+    dim_words = dim.replace("_", " ")
+    difference = total.value - expected  # type: ignore[operator]
+    then = [relative_message(difference, tolerance, total.unit, metric_id)]
+    if absent:
+        then.insert(
+            0, said(N_("The breakdown has no row for %(absent)s."), {"absent": ", ".join(absent)})
+        )
+    values = {
+        "dimension": dim_words,
+        "expected": number(expected, p),
+        "found": number(total.value, p),
+        "unit": total.unit,
+    }
+    names = {
+        "metric": ("metric", metric_id),
+        **_dimension_named(dim),
+        **unit_named(total.unit, metric_id),
+    }
+    explanation = said(
+        N_(
+            "%(metric)s by %(dimension)s adds up to %(expected)s %(unit)s, but the total is "
+            "%(found)s %(unit)s."
+        ),
+        values,
+        names=names,
+        then=then,
+    )
+    fix = said(
+        N_(
+            "Correct the %(dimension)s rows so they add up to the total; put people whose "
+            "attribute is not recorded in 'unknown', which counts in totals."
+        ),
+        {"dimension": dim_words},
+        names=_dimension_named(dim),
+    )
     return [
         Finding(
             rule="sum.breakdown",
@@ -283,15 +325,7 @@ def _breakdown_sum(
             unit=total.unit,
             tolerance=plain(tolerance, 9),
             dims={"dimension": dim},
-            explanation=(
-                f"{metric.name} by {dim.replace('_', ' ')} adds up to {number(expected, p)} "
-                f"{total.unit}, but the total is {number(total.value, p)} {total.unit}.{missing} "
-                + relative_text(total.value - expected, tolerance, total.unit)  # type: ignore[operator]
-            ),
-            fix=(
-                f"Correct the {dim.replace('_', ' ')} rows so they add up to the total; put "
-                "people whose attribute is not recorded in 'unknown', which counts in totals."
-            ),
+            **worded_parts(explanation, fix),
             details={"members": {m: plain(f.value) for m, f in sorted(members.items())}},
         )
     ]
@@ -300,7 +334,7 @@ def _breakdown_sum(
 def _breakdown_members(
     ctx: CheckContext, metric_id: str, dim: str, members: dict[str, KpiFigure], total: KpiFigure
 ) -> list[Finding]:
-    metric, p = metrics()[metric_id], _precision(metric_id)
+    p = _precision(metric_id)
     out = []
     for member, fig in sorted(members.items()):
         tolerance = fig.rounding + total.rounding
@@ -318,12 +352,33 @@ def _breakdown_members(
                 unit=total.unit,
                 tolerance=plain(tolerance, 9),
                 dims={dim: member},
-                explanation=(
-                    f"{metric.name} for {dim.replace('_', ' ')} '{member}' "
-                    f"({number(fig.value, p)} {total.unit}) is larger than the whole "
-                    f"({number(total.value, p)} {total.unit})."
+                **worded_parts(
+                    said(
+                        N_(
+                            "%(metric)s for %(dimension)s '%(member)s' (%(found)s %(unit)s) is "
+                            "larger than the whole (%(expected)s %(unit)s)."
+                        ),
+                        {
+                            "dimension": dim.replace("_", " "),
+                            "member": member,
+                            "found": number(fig.value, p),
+                            "expected": number(total.value, p),
+                            "unit": total.unit,
+                        },
+                        names={
+                            "metric": ("metric", metric_id),
+                            **_dimension_named(dim),
+                            **_member_named(member),
+                            **unit_named(total.unit, metric_id),
+                        },
+                    ),
+                    said(
+                        N_(
+                            "Check the breakdown row: one member cannot exceed the total it is "
+                            "part of."
+                        )
+                    ),
                 ),
-                fix="Check the breakdown row: one member cannot exceed the total it is part of.",
             )
         )
     return out

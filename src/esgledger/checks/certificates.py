@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import select
 
 from esgledger.calc.options import cutoff_date
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
+from esgledger.checks.explained import Message, said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
 from esgledger.kpi.register_figures.certifications import SITE_STANDARDS
 from esgledger.ledger.models import Entity, KpiValue
@@ -30,9 +33,18 @@ def _holding(c: Certificate) -> Holding:
     return (c.entity_id, c.standard, c.product_model)
 
 
-def _name(c: Certificate) -> str:
-    held = f"product model {c.product_model} of {c.entity_id}" if c.product_model else c.entity_id
-    return f"{c.standard} certificate {c.number} ({c.body}) of {held}"
+def _name(c: Certificate) -> Message:
+    """The certificate as a finding names it (a message: worded in the reader's language)."""
+    held: Any = c.entity_id
+    if c.product_model:
+        held = said(
+            N_("product model %(model)s of %(entity)s"),
+            {"model": c.product_model, "entity": c.entity_id},
+        )
+    return said(
+        N_("%(standard)s certificate %(number)s (%(body)s) of %(held)s"),
+        {"standard": c.standard, "number": c.number, "body": c.body, "held": held},
+    )
 
 
 def certificate_findings(ctx: CheckContext) -> list[Finding]:
@@ -67,10 +79,9 @@ def _metrics(c: Certificate) -> list[str]:
 
 
 def _lapsed(year: int, c: Certificate, lapsed_on: dt.date, report: dt.date) -> Finding:
-    how = (
-        f"was withdrawn on {lapsed_on.isoformat()}"
-        if c.withdrawn_on == lapsed_on
-        else f"expired on {lapsed_on.isoformat()}"
+    how = said(
+        N_("was withdrawn on %(day)s") if c.withdrawn_on == lapsed_on else N_("expired on %(day)s"),
+        {"day": lapsed_on.isoformat()},
     )
     return Finding(
         rule="certifications.expired",
@@ -81,13 +92,20 @@ def _lapsed(year: int, c: Certificate, lapsed_on: dt.date, report: dt.date) -> F
         expected=report.isoformat(),
         found=lapsed_on.isoformat(),
         dims={"certificate": f"{c.body} {c.number}"},
-        explanation=(
-            f"The {_name(c)} {how}, before the report date {report.isoformat()}, and no "
-            "renewal is in the register."
-        ),
-        fix=(
-            "Import the renewed certificate with `esg register certifications import`, or say "
-            "in the report that the certification lapsed."
+        **worded_parts(
+            said(
+                N_(
+                    "The %(certificate)s %(how)s, before the report date %(report)s, and no "
+                    "renewal is in the register."
+                ),
+                {"certificate": _name(c), "how": how, "report": report.isoformat()},
+            ),
+            said(
+                N_(
+                    "Import the renewed certificate with `esg register certifications import`, "
+                    "or say in the report that the certification lapsed."
+                )
+            ),
         ),
     )
 
@@ -102,11 +120,23 @@ def _expiring(year: int, c: Certificate, report: dt.date, days: int) -> Finding:
         expected=report.isoformat(),
         found=c.expires_on.isoformat(),
         dims={"certificate": f"{c.body} {c.number}"},
-        explanation=(
-            f"The {_name(c)} expires on {c.expires_on.isoformat()}, within {days} days of the "
-            f"report date {report.isoformat()}, and no renewal is in the register."
+        **worded_parts(
+            said(
+                N_(
+                    "The %(certificate)s expires on %(day)s, within %(days)s days of the report "
+                    "date %(report)s, and no renewal is in the register."
+                ),
+                {
+                    "certificate": _name(c),
+                    "day": c.expires_on.isoformat(),
+                    "days": days,
+                    "report": report.isoformat(),
+                },
+            ),
+            said(
+                N_("Plan the recertification audit and import the renewed certificate when issued.")
+            ),
         ),
-        fix="Plan the recertification audit and import the renewed certificate when issued.",
     )
 
 
@@ -149,15 +179,28 @@ def _lapsed_claims(
                 expected=0,
                 found=claim.value,
                 dims={"certificate": f"{last.body} {last.number}"},
-                explanation=(
-                    f"{claim.entity_id} is reported as certified to {standard} in {ctx.year}, "
-                    f"but the register has no {standard} certificate in force on "
-                    f"{end.isoformat()} (the last, {last.number}, ran to "
-                    f"{last.expires_on.isoformat()})."
-                ),
-                fix=(
-                    "Remove the typed value (the register counts the certified sites), or "
-                    "import the certificate in force."
+                **worded_parts(
+                    said(
+                        N_(
+                            "%(entity)s is reported as certified to %(standard)s in %(year)s, but "
+                            "the register has no %(standard)s certificate in force on %(end)s "
+                            "(the last, %(number)s, ran to %(expired)s)."
+                        ),
+                        {
+                            "entity": claim.entity_id,
+                            "standard": standard,
+                            "year": ctx.year,
+                            "end": end.isoformat(),
+                            "number": last.number,
+                            "expired": last.expires_on.isoformat(),
+                        },
+                    ),
+                    said(
+                        N_(
+                            "Remove the typed value (the register counts the certified sites), "
+                            "or import the certificate in force."
+                        )
+                    ),
                 ),
             )
         )

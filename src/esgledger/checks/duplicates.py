@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from typing import Any
 
 from esgledger.catalog import metrics
 from esgledger.catalog.checks import check_rules
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, exact
+from esgledger.checks.explained import Message, said, unit_named, worded_parts
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import beyond, half_unit, relative_text
+from esgledger.checks.tolerance import beyond, half_unit, relative_message
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import parse_dims
 from esgledger.ledger.kpi_rows import KpiRow
@@ -37,9 +40,15 @@ def _converted(value: KpiRow) -> float | None:
         return None
 
 
-def _origin(value: KpiRow) -> str:
-    source = value.source or "no source"
-    return f"'{source}' (batch {value.batch_id})" if value.batch_id else f"'{source}'"
+def _origin(value: KpiRow) -> Message:
+    """Where a stored value came from: its source and batch (a message: "no source" is
+    worded in the reader's language)."""
+    source: Any = value.source or said(N_("no source"))
+    if value.batch_id:
+        return said(
+            N_("'%(source)s' (batch %(batch)s)"), {"source": source, "batch": value.batch_id}
+        )
+    return said(N_("'%(source)s'"), {"source": source})
 
 
 def history_duplicates(ctx: CheckContext) -> list[Finding]:
@@ -75,15 +84,32 @@ def history_duplicates(ctx: CheckContext) -> list[Finding]:
                     found=plain(b),
                     unit=unit,
                     dims={"rows": f"{older.id},{newer.id}", **parse_dims(dims)},
-                    explanation=(
-                        f"{metrics()[metric_id].name} of {entity} for {ctx.year} is stored twice: "
-                        f"{number(a, p)} {unit} from {_origin(older)} and {number(b, p)} {unit} "
-                        f"from {_origin(newer)}, with no restatement linking them."
-                    ),
-                    fix=(
-                        "Decide which source is right; record a change as a restatement with a "
-                        "reason (`esg import kpis` with restatement_reason), never as a second "
-                        "value."
+                    **worded_parts(
+                        said(
+                            N_(
+                                "%(metric)s of %(entity)s for %(year)s is stored twice: "
+                                "%(older)s %(unit)s from %(older_origin)s and %(newer)s "
+                                "%(unit)s from %(newer_origin)s, with no restatement linking "
+                                "them."
+                            ),
+                            {
+                                "entity": entity,
+                                "year": ctx.year,
+                                "older": number(a, p),
+                                "newer": number(b, p),
+                                "unit": unit,
+                                "older_origin": _origin(older),
+                                "newer_origin": _origin(newer),
+                            },
+                            names={"metric": ("metric", metric_id), **unit_named(unit, metric_id)},
+                        ),
+                        said(
+                            N_(
+                                "Decide which source is right; record a change as a restatement "
+                                "with a reason (`esg import kpis` with restatement_reason), "
+                                "never as a second value."
+                            )
+                        ),
                     ),
                 )
             )
@@ -116,9 +142,9 @@ def reported_vs_calculated(ctx: CheckContext) -> list[Finding]:
             continue
         p = metric.precision
         how = (
-            "calculated from the activity data"
+            said(N_("calculated from the activity data"))
             if metric.kind == "calculated"
-            else (f"recomputed as {metric.formula}")
+            else said(N_("recomputed as %(formula)s"), {"formula": metric.formula})
         )
         out.append(
             Finding(
@@ -132,16 +158,36 @@ def reported_vs_calculated(ctx: CheckContext) -> list[Finding]:
                 unit=metric.unit,
                 tolerance=plain(tolerance, 9),
                 dims={"versions": "reported,calculated"},
-                explanation=(
-                    f"{metric.name} is reported as {number(reported, p)} {metric.unit} "
-                    f"({_origin(v)}) but {how} is {number(computed, p)} {metric.unit}; the "
-                    f"report would show one and the source file the other. "
-                    + relative_text(reported - computed, tolerance, metric.unit)
-                ),
                 details={"used": side["used"], "why": side["why"]},
-                fix=(
-                    "Correct the reported value, or correct the data it is recomputed from "
-                    f"(and recalculate with `esg calc --year {ctx.year}`)."
+                **worded_parts(
+                    said(
+                        N_(
+                            "%(metric)s is reported as %(reported)s %(unit)s (%(origin)s) but "
+                            "%(how)s is %(computed)s %(unit)s; the report would show one and "
+                            "the source file the other."
+                        ),
+                        {
+                            "reported": number(reported, p),
+                            "computed": number(computed, p),
+                            "unit": metric.unit,
+                            "origin": _origin(v),
+                            "how": how,
+                        },
+                        names={
+                            "metric": ("metric", metric.id),
+                            **unit_named(metric.unit, metric.id),
+                        },
+                        then=[
+                            relative_message(reported - computed, tolerance, metric.unit, metric.id)
+                        ],
+                    ),
+                    said(
+                        N_(
+                            "Correct the reported value, or correct the data it is recomputed "
+                            "from (and recalculate with `esg calc --year %(year)s`)."
+                        ),
+                        {"year": ctx.year},
+                    ),
                 ),
             )
         )

@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from esgledger.calc.lineage import result_rows
 from esgledger.calc.runs import results_stored
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
+from esgledger.checks.explained import Message, english, said
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.store_sums import store_sums
 from esgledger.ledger.activities import live
@@ -253,13 +255,18 @@ def _non_electric(ctx: CheckContext) -> dict[str, dict[str, float]]:
     return out
 
 
-def indirect_energy_notes(ctx: CheckContext) -> str:
+def indirect_energy_messages(ctx: CheckContext) -> list[Message]:
     """Why indirect energy may differ from electricity × coefficient: heat or steam records
     in the boundary, or a run stored before the last activity import."""
     notes = []
     for activity, by_unit in sorted(_non_electric(ctx).items()):
         amounts = ", ".join(f"{q:,.2f} {u}" for u, q in sorted(by_unit.items()))
-        notes.append(f"The boundary has {activity} records this year ({amounts}).")
+        notes.append(
+            said(
+                N_("The boundary has %(activity)s records this year (%(amounts)s)."),
+                {"activity": activity, "amounts": amounts},  # the activity's id, a code
+            )
+        )
     run = run_for(ctx, ctx.year)
     if run is not None:
         later = ctx.session.scalar(
@@ -269,6 +276,17 @@ def indirect_energy_notes(ctx: CheckContext) -> str:
         )
         if later:
             notes.append(
-                f"Calculation run {run.id} was stored before {later} later activity import(s)."
+                said(
+                    N_(
+                        "Calculation run %(run)s was stored before %(later)s later activity "
+                        "import(s)."
+                    ),
+                    {"run": run.id, "later": later},
+                )
             )
-    return " ".join(notes)
+    return notes
+
+
+def indirect_energy_notes(ctx: CheckContext) -> str:
+    """:func:`indirect_energy_messages` in English."""
+    return " ".join(english(m) for m in indirect_energy_messages(ctx))

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from esgledger.catalog.factors import factor_editions, factors
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, comparable
 from esgledger.checks.energy import implied, run_for
+from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import WARNING, Finding, plain
 from esgledger.ledger.models import CalculationRun
 from esgledger.ledger.models import FactorEdition as StoredEdition
@@ -56,21 +58,21 @@ class Implied:
 
 ELECTRICITY = Implied(
     "electricity_tce",
-    "electricity-to-tce ratio",
+    N_("electricity-to-tce ratio"),
     ["energy.indirect", "energy.electricity.purchased"],
     "kgce/kWh",
     COEFFICIENT_TOLERANCE,
 )
 GAS = Implied(
     "natural_gas_tce",
-    "natural-gas coefficient",
+    N_("natural-gas coefficient"),
     ["energy.direct", "energy.fuel.natural_gas"],
     "kgce/m3",
     COEFFICIENT_TOLERANCE,
 )
 GRID = Implied(
     "grid_scope2",
-    "implied grid factor (location-based Scope 2 ÷ purchased electricity)",
+    N_("implied grid factor (location-based Scope 2 ÷ purchased electricity)"),
     ["ghg.scope2_location", "energy.electricity.purchased"],
     "tCO2/MWh",
     GRID_TOLERANCE,
@@ -137,13 +139,20 @@ def _electricity_nonstandard(ctx: CheckContext, ratio: float) -> list[Finding]:
         expected=value,
         found=plain(ratio),
         tolerance=value * COEFFICIENT_TOLERANCE,
-        explanation=(
-            f"Indirect energy ÷ electricity implies {ratio:.4f} kgce/kWh, not the "
-            f"{value} kgce/kWh of GB/T 2589-2020 (equivalent value)."
-        ),
-        fix=(
-            "Use the equivalent value 0.1229 kgce/kWh for indirect energy, or disclose the "
-            "coefficient (e.g. the equal value) in the methodology note."
+        **worded_parts(
+            said(
+                N_(
+                    "Indirect energy ÷ electricity implies %(ratio)s kgce/kWh, not the "
+                    "%(value)s kgce/kWh of GB/T 2589-2020 (equivalent value)."
+                ),
+                {"ratio": f"{ratio:.4f}", "value": value},
+            ),
+            said(
+                N_(
+                    "Use the equivalent value 0.1229 kgce/kWh for indirect energy, or disclose "
+                    "the coefficient (e.g. the equal value) in the methodology note."
+                )
+            ),
         ),
     )
     return [finding]
@@ -160,13 +169,20 @@ def _gas_nonstandard(ctx: CheckContext, gas: float) -> list[Finding]:
         GAS,
         expected=f"{low:.4f}–{high:.4f}",
         found=plain(gas),
-        explanation=(
-            f"Natural-gas energy ÷ gas volume implies {gas:.4f} kgce/m³, outside the "
-            f"{low:.4f}–{high:.4f} kgce/m³ range of GB/T 2589-2020."
-        ),
-        fix=(
-            "Use a point value inside the standard's range (recording why), or the measured "
-            "heating value, and state it in the methodology note."
+        **worded_parts(
+            said(
+                N_(
+                    "Natural-gas energy ÷ gas volume implies %(gas)s kgce/m³, outside the "
+                    "%(low)s–%(high)s kgce/m³ range of GB/T 2589-2020."
+                ),
+                {"gas": f"{gas:.4f}", "low": f"{low:.4f}", "high": f"{high:.4f}"},
+            ),
+            said(
+                N_(
+                    "Use a point value inside the standard's range (recording why), or the "
+                    "measured heating value, and state it in the methodology note."
+                )
+            ),
         ),
     )
     return [finding]
@@ -199,15 +215,30 @@ def changed(ctx: CheckContext, now: dict[str, float], before: dict[str, float]) 
                 found=plain(now[what.name]),
                 tolerance=what.tolerance,
                 details={"change_pct": plain(move * 100, 3)},
-                explanation=(
-                    f"The {what.label} moved from {before[what.name]:.4f} {what.unit} in "
-                    f"{ctx.year - 1} to {now[what.name]:.4f} {what.unit} in {ctx.year} "
-                    f"({move * 100:+.1f} %)."
-                ),
-                fix=(
-                    "If the factor or its edition changed, disclose it in the methodology note "
-                    "(and acknowledge this finding with that note); otherwise recalculate "
-                    "the year with the factor the other years used."
+                **worded_parts(
+                    said(
+                        N_(
+                            "The %(factor)s moved from %(before)s %(unit)s in %(last_year)s to "
+                            "%(now)s %(unit)s in %(year)s (%(change)s %%)."
+                        ),
+                        {
+                            "before": f"{before[what.name]:.4f}",
+                            "now": f"{now[what.name]:.4f}",
+                            "unit": what.unit,
+                            "last_year": ctx.year - 1,
+                            "year": ctx.year,
+                            "change": f"{move * 100:+.1f}",
+                        },
+                        words={"factor": what.label},
+                    ),
+                    said(
+                        N_(
+                            "If the factor or its edition changed, disclose it in the "
+                            "methodology note (and acknowledge this finding with that note); "
+                            "otherwise recalculate the year with the factor the other years "
+                            "used."
+                        )
+                    ),
                 ),
             )
         )
@@ -258,14 +289,29 @@ def method_rules(ctx: CheckContext) -> list[Finding]:
                 found=", ".join(now_used),
                 dims={"series": series},
                 details={"runs": [before.id, now.id]},
-                explanation=(
-                    f"The {ctx.year} calculation (run {now.id}) used {', '.join(now_used)} of "
-                    f"the {series} series, the {ctx.year - 1} one (run {before.id}) used "
-                    f"{', '.join(before_used)}: a methodology change."
-                ),
-                fix=(
-                    "Name both editions and the selection rule in the methodology note, then "
-                    "acknowledge this finding with that note."
+                **worded_parts(
+                    said(
+                        N_(
+                            "The %(year)s calculation (run %(run)s) used %(now_used)s of the "
+                            "%(series)s series, the %(last_year)s one (run %(last_run)s) used "
+                            "%(before_used)s: a methodology change."
+                        ),
+                        {
+                            "year": ctx.year,
+                            "run": now.id,
+                            "now_used": ", ".join(now_used),
+                            "series": series,
+                            "last_year": ctx.year - 1,
+                            "last_run": before.id,
+                            "before_used": ", ".join(before_used),
+                        },
+                    ),
+                    said(
+                        N_(
+                            "Name both editions and the selection rule in the methodology note, "
+                            "then acknowledge this finding with that note."
+                        )
+                    ),
                 ),
             )
         )
@@ -289,13 +335,28 @@ def _options(ctx: CheckContext, now: CalculationRun, before: CalculationRun) -> 
                 expected=str(old.get(option)),
                 found=str(new.get(option)),
                 dims={"option": option},
-                explanation=(
-                    f"The calculation option {option} was {old.get(option)} in {ctx.year - 1} "
-                    f"(run {before.id}) and is {new.get(option)} in {ctx.year} (run {now.id})."
-                ),
-                fix=(
-                    "Recalculate both years with the same option, or disclose the change in "
-                    "the methodology note and acknowledge this finding with it."
+                **worded_parts(
+                    said(
+                        N_(
+                            "The calculation option %(option)s was %(old)s in %(last_year)s "
+                            "(run %(last_run)s) and is %(new)s in %(year)s (run %(run)s)."
+                        ),
+                        {
+                            "option": option,
+                            "old": old.get(option),
+                            "last_year": ctx.year - 1,
+                            "last_run": before.id,
+                            "new": new.get(option),
+                            "year": ctx.year,
+                            "run": now.id,
+                        },
+                    ),
+                    said(
+                        N_(
+                            "Recalculate both years with the same option, or disclose the change "
+                            "in the methodology note and acknowledge this finding with it."
+                        )
+                    ),
                 ),
             )
         )

@@ -45,6 +45,12 @@ class Finding:
     values: dict[str, Any] = field(default_factory=dict, compare=False)
     words: dict[str, str] = field(default_factory=dict, compare=False)
     names: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
+    # A catalog text with ``{}`` blanks instead of a gettext message (a checks.csv rule's
+    # explanation: kind and key of ``catalog.translations``), further messages said after it
+    # (``then``) and the fix's message, each as :func:`checks.explained.message_of` keeps them.
+    template: tuple[str, str] | None = field(default=None, compare=False)
+    then: list[dict[str, Any]] = field(default_factory=list, compare=False)
+    fix_message: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -67,7 +73,7 @@ class Finding:
         )
 
 
-MESSAGE_FIELDS = ("message_id", "values", "words", "names")
+MESSAGE_FIELDS = ("message_id", "values", "words", "names", "template", "then", "fix_message")
 
 
 def finding_key(

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
 from esgledger.checks.energy import run_for
+from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
 from esgledger.kpi.unresolved import calc_parts, unresolved_of
 from esgledger.ledger.models import CalculationIssue
@@ -50,9 +52,11 @@ def incomplete_runs(ctx: CheckContext) -> list[Finding]:
     reasons = sorted({r for _, r in issues})
     shown = ", ".join(map(str, rows)) + (" …" if count > len(issues) else "")
     what = (
-        f"so {', '.join(affected)} leave them out and are incomplete"
+        said(
+            N_("so %(metrics)s leave them out and are incomplete"), {"metrics": ", ".join(affected)}
+        )
         if affected
-        else "so its Scope 3 total leaves them out (no KPI figure is affected)"
+        else said(N_("so its Scope 3 total leaves them out (no KPI figure is affected)"))
     )
     return [
         Finding(
@@ -65,13 +69,28 @@ def incomplete_runs(ctx: CheckContext) -> list[Finding]:
             found=count,
             dims={"run": str(run.id)},
             details={"run": run.id, "activity_rows": rows, "results": count, "reasons": reasons},
-            explanation=(
-                f"Calculation run {run.id} left {count} activity result(s) unresolved "
-                f"(activity rows {shown}: {'; '.join(reasons)}), {what}."
-            ),
-            fix=(
-                "Fix the rows (factor, unit or attributes) and recalculate with "
-                f"`esg calc --year {ctx.year}`; `esg calc show --run {run.id}` lists them."
+            # The rows' reasons are the calculation's stored lines, quoted as stored.
+            **worded_parts(
+                said(
+                    N_(
+                        "Calculation run %(run)s left %(count)s activity result(s) unresolved "
+                        "(activity rows %(rows)s: %(reasons)s), %(what)s."
+                    ),
+                    {
+                        "run": run.id,
+                        "count": count,
+                        "rows": shown,
+                        "reasons": "; ".join(reasons),
+                        "what": what,
+                    },
+                ),
+                said(
+                    N_(
+                        "Fix the rows (factor, unit or attributes) and recalculate with "
+                        "`esg calc --year %(year)s`; `esg calc show --run %(run)s` lists them."
+                    ),
+                    {"year": ctx.year, "run": run.id},
+                ),
             ),
         )
     ]

@@ -14,7 +14,9 @@ import re
 from collections import defaultdict
 
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
+from esgledger.checks.explained import said, unit_named, worded_parts
 from esgledger.checks.findings import ERROR, Finding
 from esgledger.checks.rule_rows import odd_units
 from esgledger.errors import InvalidInput
@@ -53,10 +55,15 @@ def unit_changes(ctx: CheckContext) -> list[Finding]:
         units = sorted({r.unit for r in rows})
         entities = sorted({r.entity_id for r in rows})
         others = sorted(fitting[metric_id])
+        in_unit, named = {"unit": metric.unit}, unit_named(metric.unit, metric_id)
         elsewhere = (
-            f"in {metric.unit} in {', '.join(map(str, others))} and in the catalog"
+            said(
+                N_("in %(unit)s in %(years)s and in the catalog"),
+                {**in_unit, "years": ", ".join(map(str, others))},
+                names=named,
+            )
             if others
-            else f"in {metric.unit} in the catalog"
+            else said(N_("in %(unit)s in the catalog"), in_unit, names=named)
         )
         out.append(
             Finding(
@@ -67,13 +74,25 @@ def unit_changes(ctx: CheckContext) -> list[Finding]:
                 year=year,
                 expected=metric.unit,
                 found=", ".join(units),
-                explanation=(
-                    f"{metric.name} is stored in {', '.join(units)} for {year} but {elsewhere}: "
-                    "the years measure different things and cannot be compared or converted."
-                ),
-                fix=(
-                    f"Re-enter {year} in {metric.unit} from the source data, or show the "
-                    f"{year} value in its own row with a footnote on the change of measure."
+                **worded_parts(
+                    said(
+                        N_(
+                            "%(metric)s is stored in %(units)s for %(year)s but %(elsewhere)s: "
+                            "the years measure different things and cannot be compared or "
+                            "converted."
+                        ),
+                        {"units": ", ".join(units), "year": year, "elsewhere": elsewhere},
+                        names={"metric": ("metric", metric_id)},
+                    ),
+                    said(
+                        N_(
+                            "Re-enter %(year)s in %(unit)s from the source data, or show the "
+                            "%(year)s value in its own row with a footnote on the change of "
+                            "measure."
+                        ),
+                        {**in_unit, "year": year},
+                        names=named,
+                    ),
                 ),
                 details={"rows": [r.id for r in rows], "entities": entities},
             )
@@ -100,13 +119,21 @@ def definition_changes(ctx: CheckContext) -> list[Finding]:
                 expected=metric.definition or metric.name,
                 found=v.note,
                 dims={"row": str(v.id)},
-                explanation=(
-                    f"The {v.year} value of {metric.name} says its definition changed "
-                    f"(“{v.note}”), so it is not comparable with the other years."
-                ),
-                fix=(
-                    "Restate the other years on the new definition, or show the years in "
-                    "separate rows with a footnote on the change."
+                **worded_parts(
+                    said(
+                        N_(
+                            "The %(year)s value of %(metric)s says its definition changed "
+                            "(“%(note)s”), so it is not comparable with the other years."
+                        ),
+                        {"year": v.year, "note": v.note},
+                        names={"metric": ("metric", metric.id)},
+                    ),
+                    said(
+                        N_(
+                            "Restate the other years on the new definition, or show the years in "
+                            "separate rows with a footnote on the change."
+                        )
+                    ),
                 ),
             )
         )

@@ -21,7 +21,9 @@ from functools import cache
 from pathlib import Path
 
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, has_data
+from esgledger.checks.explained import said, unit_named, worded_parts
 from esgledger.checks.findings import ERROR, Finding, number, plain
 from esgledger.errors import InvalidInput
 from esgledger.units import multiplier
@@ -216,13 +218,29 @@ def _finding(
         unit=metric.unit,
         dims={"file": path, "number": n.text},
         details={"sentence": sentence},
-        explanation=(
-            f"{path} says {n.text} in “{quote}”, but the {year} value of {metric.name} is "
-            f"{number(expected, metric.precision)} {metric.unit}."
-        ),
-        fix=(
-            f"Replace the typed number with the binding {{{{kpi:{metric_id}:{year}}}}} so the "
-            "text always shows the ledger's value."
+        **worded_parts(
+            said(
+                N_(
+                    "%(path)s says %(number)s in “%(quote)s”, but the %(year)s value of "
+                    "%(metric)s is %(expected)s %(unit)s."
+                ),
+                {
+                    "path": path,
+                    "number": n.text,
+                    "quote": quote,
+                    "year": year,
+                    "expected": number(expected, metric.precision),
+                    "unit": metric.unit,
+                },
+                names={"metric": ("metric", metric_id), **unit_named(metric.unit, metric_id)},
+            ),
+            said(
+                N_(
+                    "Replace the typed number with the binding %(binding)s so the text always "
+                    "shows the ledger's value."
+                ),
+                {"binding": f"{{{{kpi:{metric_id}:{year}}}}}"},
+            ),
         ),
     )
 

@@ -12,9 +12,11 @@ import math
 from collections import defaultdict
 
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
+from esgledger.checks.explained import said, unit_named, worded_parts
 from esgledger.checks.findings import ERROR, Finding, number, plain
-from esgledger.checks.tolerance import beyond, relative_text
+from esgledger.checks.tolerance import beyond, relative_message
 from esgledger.errors import InvalidInput
 from esgledger.kpi.reported import additive, value_rounding
 from esgledger.ledger.kpi_rows import KpiRow
@@ -76,14 +78,26 @@ def _compare(
         tolerance=plain(tolerance, 9),
         dims={"breakdown": dims} if dims else {},
         details={"entities": sorted(v.entity_id for v in parts)},
-        explanation=(
-            f"The {len(parts)} entities reporting {metric.name} add up to "
-            f"{number(expected, p)} {metric.unit}, but the group reports "
-            f"{number(found, p)} {metric.unit}. "
-            + relative_text(found - expected, tolerance, metric.unit)
-        ),
-        fix=(
-            "Correct the entity or group values so they agree, or collect the entities "
-            "that are missing from the entity values."
+        **worded_parts(
+            said(
+                N_(
+                    "The %(num)s entities reporting %(metric)s add up to %(expected)s %(unit)s, "
+                    "but the group reports %(found)s %(unit)s."
+                ),
+                {
+                    "num": len(parts),
+                    "expected": number(expected, p),
+                    "found": number(found, p),
+                    "unit": metric.unit,
+                },
+                names={"metric": ("metric", metric_id), **unit_named(metric.unit, metric_id)},
+                then=[relative_message(found - expected, tolerance, metric.unit, metric_id)],
+            ),
+            said(
+                N_(
+                    "Correct the entity or group values so they agree, or collect the entities "
+                    "that are missing from the entity values."
+                )
+            ),
         ),
     )

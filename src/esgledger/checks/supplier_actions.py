@@ -13,11 +13,26 @@ import datetime as dt
 
 from sqlalchemy import extract, select
 
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
+from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding
 
 CLOSED = "verified_closed"
+# The steps SupplierFinding.missed names, grades and states: words a page translates.
+WORDS = (
+    N_("corrective-action plan"),
+    N_("verified correction"),
+    N_("Priority"),
+    N_("Major"),
+    N_("Minor"),
+    N_("open"),
+    N_("plan_submitted"),
+    N_("plan_approved"),
+    N_("plan_rejected"),
+    N_("corrected"),
+)
 
 
 def overdue_actions(ctx: CheckContext, today: dt.date | None = None) -> list[Finding]:
@@ -48,13 +63,27 @@ def overdue_actions(ctx: CheckContext, today: dt.date | None = None) -> list[Fin
                 found=finding.state,
                 dims={"supplier_finding": str(finding.id)},
                 details={"supplier": supplier, "audit": finding.audit_id, "grade": finding.grade},
-                explanation=(
-                    f"The {what} for {finding.grade} finding {finding.id} of supplier {supplier} "
-                    f"(audit {finding.audit_id}) was due {due.isoformat()}; it is {finding.state}."
-                ),
-                fix=(
-                    "Chase the supplier and record the plan or its verification with "
-                    f"`esg suppliers finding move {finding.id} …`."
+                **worded_parts(
+                    said(
+                        N_(
+                            "The %(step)s for %(grade)s finding %(finding)s of supplier "
+                            "%(supplier)s (audit %(audit)s) was due %(due)s; it is %(state)s."
+                        ),
+                        {
+                            "finding": finding.id,
+                            "supplier": supplier,
+                            "audit": finding.audit_id,
+                            "due": due.isoformat(),
+                        },
+                        words={"step": what, "grade": finding.grade, "state": finding.state},
+                    ),
+                    said(
+                        N_(
+                            "Chase the supplier and record the plan or its verification with "
+                            "`esg suppliers finding move %(finding)s …`."
+                        ),
+                        {"finding": finding.id},
+                    ),
                 ),
             )
         )

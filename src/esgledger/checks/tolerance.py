@@ -22,6 +22,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
+from esgledger.catalog.messages import N_
+from esgledger.checks.explained import Message, english, said, unit_named
 from esgledger.kpi.rounding import half_unit, propagated
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "exceeds",
     "half_unit",
     "propagated_tolerance",
+    "relative_message",
     "relative_text",
     "sum_tolerance",
 ]
@@ -66,14 +69,39 @@ def _short(value: float, tolerance: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def relative_text(difference: float, tolerance: float, unit: str | None) -> str:
-    """One sentence: the difference against what rounding of the printed figures allows."""
-    unit = f" {unit}" if unit else ""
-    size = f"The difference is {_short(abs(difference), tolerance)}{unit}"
+def relative_message(
+    difference: float, tolerance: float, unit: str | None, metric_id: str | None = None
+) -> Message:
+    """One sentence: the difference against what rounding of the printed figures allows
+    (``metric_id``: whose unit ``unit`` is, so a reader's language words it)."""
+    values = {
+        "size": _short(abs(difference), tolerance),
+        "unit": unit or "",
+        "times": f"{abs(difference) / tolerance:,.1f}" if tolerance > 0 else "",
+        "allowed": _short(tolerance, tolerance),
+    }
+    names = unit_named(unit, metric_id)
     if tolerance <= 0:
-        return f"{size}; the figures compared are unrounded, so no rounding explains it."
-    times = abs(difference) / tolerance
-    return (
-        f"{size}, {times:,.1f} × the ±{_short(tolerance, tolerance)}{unit} that rounding of "
-        "the printed figures allows."
-    )
+        if unit:
+            return said(N_(
+                "The difference is %(size)s %(unit)s; the figures compared are unrounded, so no "
+                "rounding explains it."
+            ), values, names=names)  # fmt: skip
+        return said(N_(
+            "The difference is %(size)s; the figures compared are unrounded, so no rounding "
+            "explains it."
+        ), values)  # fmt: skip
+    if unit:
+        return said(N_(
+            "The difference is %(size)s %(unit)s, %(times)s × the ±%(allowed)s %(unit)s that "
+            "rounding of the printed figures allows."
+        ), values, names=names)  # fmt: skip
+    return said(N_(
+        "The difference is %(size)s, %(times)s × the ±%(allowed)s that rounding of the "
+        "printed figures allows."
+    ), values)  # fmt: skip
+
+
+def relative_text(difference: float, tolerance: float, unit: str | None) -> str:
+    """:func:`relative_message` in English."""
+    return english(relative_message(difference, tolerance, unit))

@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from esgledger.catalog import Metric, metrics
+from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, has_data
+from esgledger.checks.explained import Message, said, unit_named, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding, number, plain
 from esgledger.kpi.series import EntityFigures, change_pct, like_for_like
 from esgledger.units import parse
 
-FAMILY_LABEL = {"energy_ghg": "energy/GHG", "environment": "environmental"}
+FAMILY_LABEL = {"energy_ghg": N_("energy/GHG"), "environment": N_("environmental")}
 
 
 def _ratio_unit(unit: str) -> bool:
@@ -73,16 +75,21 @@ def jumps(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _boundary_text(ctx: CheckContext, boundary: dict[str, Any], lfl_change: float | None) -> str:
-    label = FAMILY_LABEL.get(boundary["family"], boundary["family"])
+def _boundary_message(
+    ctx: CheckContext, boundary: dict[str, Any], lfl_change: float | None
+) -> Message:
     sizes = boundary["members"]
-    text = (
-        f" The {label} boundary changed from {sizes[str(ctx.year - 1)]} to "
-        f"{sizes[str(ctx.year)]} members"
-    )
+    values = {"before": sizes[str(ctx.year - 1)], "now": sizes[str(ctx.year)]}
+    words = {"family": FAMILY_LABEL[boundary["family"]]}
     if lfl_change is None:
-        return text + "; no like-for-like figure can be computed for a reported value."
-    return text + f"; like-for-like (entities in both years) the change is {lfl_change:+.1f} %."
+        return said(N_(
+            "The %(family)s boundary changed from %(before)s to %(now)s members; no "
+            "like-for-like figure can be computed for a reported value."
+        ), values, words)  # fmt: skip
+    return said(N_(
+        "The %(family)s boundary changed from %(before)s to %(now)s members; like-for-like "
+        "(entities in both years) the change is %(change)s %%."
+    ), {**values, "change": f"{lfl_change:+.1f}"}, words)  # fmt: skip
 
 
 def _finding(
@@ -95,17 +102,28 @@ def _finding(
     limit = ctx.yoy_threshold
     explained = boundary is not None and (lfl_change is None or abs(lfl_change) <= limit)
     p = metric.precision
-    text = (
-        f"{metric.name} moved {change:+.1f} % from {number(before, p)} to {number(now, p)} "
-        f"{metric.unit}, beyond the {limit:g} % threshold."
+    text = said(
+        N_(
+            "%(metric)s moved %(change)s %% from %(before)s to %(now)s %(unit)s, beyond the "
+            "%(limit)s %% threshold."
+        ),
+        {
+            "change": f"{change:+.1f}",
+            "before": number(before, p),
+            "now": number(now, p),
+            "unit": metric.unit,
+            "limit": f"{limit:g}",
+        },
+        names={"metric": ("metric", metric.id), **unit_named(metric.unit, metric.id)},
+        then=[_boundary_message(ctx, boundary, lfl_change)] if boundary is not None else [],
     )
-    if boundary is not None:
-        text += _boundary_text(ctx, boundary, lfl_change)
-    fix = (
-        "Disclose the boundary change next to the figure and show the like-for-like change."
+    fix = said(
+        N_("Disclose the boundary change next to the figure and show the like-for-like change.")
         if explained
-        else "Check the figure and its inputs; if the change is real, explain it in the report "
-        "and acknowledge this finding with the explanation."
+        else N_(
+            "Check the figure and its inputs; if the change is real, explain it in the report "
+            "and acknowledge this finding with the explanation."
+        )
     )
     return Finding(
         rule="yoy.jump",
@@ -117,8 +135,7 @@ def _finding(
         found=plain(now),
         unit=metric.unit,
         tolerance=limit,
-        explanation=text,
-        fix=fix,
+        **worded_parts(text, fix),
         details={
             "change_pct": plain(change, 3),
             "like_for_like": lfl,

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from esgledger.catalog.messages import gettext_for
-from esgledger.checks.explained import explanation_in
+from esgledger.checks.explained import explanation_in, has_message
 from esgledger.disclose import labels
 from esgledger.disclose.locale_format import long_date, table_number
 
@@ -41,7 +41,7 @@ def explained(entry: Any, lang: str) -> str:
     """An acknowledged finding of the data-quality statement explained in the edition's
     language where its check named its message, else its English as stored."""
     message = entry.get("message") or {}
-    if lang != "en" and message.get("id"):
+    if lang != "en" and has_message(message):
         return explanation_in(str(entry["explanation"]), message, lang)
     return entered(entry["explanation"], lang)
 

@@ -18,6 +18,7 @@ from esgledger.catalog.messages import N_, translate
 from esgledger.catalog.translations import has_text, text
 from esgledger.disclose.edition_env import entered
 from esgledger.disclose.locale_format import table_number
+from esgledger.disclose.scope3_reasons import run_reason_in, total_reason_in
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.scope import Scopes
 from esgledger.ledger.run_totals import stored_totals
@@ -84,7 +85,7 @@ def scope3_section(session: Session, year: int, lang: str = "en") -> dict[str, A
         "answers": ";".join(ANSWERS),
         "run": run.id,
         "total": _tonnes(total, lang),
-        "total_reason": _why_not(stored) if total is None else None,
+        "total_reason": _why_not(stored, lang) if total is None else None,
         "incomplete": bool(stored.get("incomplete")),
         "screened": any(block.get("screening") for block in by_category.values()),
         "rows": rows,
@@ -131,7 +132,7 @@ def _reason(block: dict[str, Any], lang: str) -> str:
         left = Markup("") + translate("left out by the screening: %(what)s", lang) % {"what": what}
         return left + (translate("; ", lang) + why if why else "")
     if not why:
-        return entered(block.get("reason") or "", lang)
+        return run_reason_in(block, lang)  # the run's reason, from its stored counts
     return why
 
 
@@ -161,11 +162,16 @@ def _row(key: str, block: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-def _why_not(stored: dict[str, Any]) -> str | None:
+def _why_not(stored: dict[str, Any], lang: str) -> str | None:
     """The run's reason for a Scope 3 total it could not give, without its leading "not
-    available:" (the sentence says that in the edition's language)."""
+    available:" (the sentence says that in the edition's language); another edition words
+    it from the run's counts."""
     reason = stored.get("total_reason")
-    return str(reason).removeprefix("not available: ") if reason else None
+    if not reason:
+        return None
+    if lang != "en":
+        return total_reason_in(stored.get("by_category") or {}, lang)
+    return str(reason).removeprefix("not available: ")
 
 
 def _tonnes(value: float | None, lang: str) -> str:

@@ -116,6 +116,11 @@ def blank(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars() == ""
 
 
+def empty(column: str) -> Message:
+    """The message of ``<column> is empty`` (the column's name is data, a code)."""
+    return Message(N_("%(column)s is empty"), {"column": pl.lit(column)})
+
+
 def parse_date(column: str) -> pl.Expr:
     """ISO dates, the whole cell: a spreadsheet's "2024-01-31 00:00:00" is its date, but any
     other time of day or trailing text is no date (null), never silently cut off."""
@@ -131,6 +136,17 @@ def date_problem(column: str) -> pl.Expr:
         .then(pl.format("'{}' has a time of day; give the date only (YYYY-MM-DD)", text))
         .otherwise(pl.format("'{}' is not a date (use YYYY-MM-DD)", text))
     )
+
+
+def date_message(column: str) -> Message:
+    """:func:`date_problem`'s reason as its catalog message."""
+    text = pl.col(column).str.strip_chars()
+    ident = (
+        pl.when(text.str.contains(TIME_OF_DAY))
+        .then(pl.lit(N_("%(cell)r has a time of day; give the date only (YYYY-MM-DD)")))
+        .otherwise(pl.lit(N_("%(cell)r is not a date (use YYYY-MM-DD)")))
+    )
+    return Message(ident, {"cell": text})
 
 
 def parse_number(column: str) -> pl.Expr:

@@ -12,7 +12,16 @@ from collections.abc import Collection
 
 import polars as pl
 
-from esgledger.ingest.checker import ROW, Checker, blank, date_problem, parse_date
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import (
+    ROW,
+    Checker,
+    Message,
+    blank,
+    date_problem,
+    empty,
+    parse_date,
+)
 from esgledger.ingest.readers import Table
 from esgledger.ledger.register_lines import Line
 from esgledger.registers.history import check_history
@@ -28,12 +37,13 @@ MAX_TEXT = {"ref": 64, "product_line": 64, "description": 4000}
 
 def check_new_refs(frame: pl.DataFrame, check: Checker, stored: Collection[str], noun: str) -> None:
     """A row's ref is given, not already stored and not repeated in the file."""
-    check.flag(frame, blank("ref"), "ref", "ref is empty")
+    check.flag(frame, blank("ref"), "ref", "ref is empty", empty("ref"))
     check.flag(
         frame,
         pl.col("ref").is_in(sorted(stored)),
         "ref",
         pl.format(f"{noun} '{{}}' is already in the register", pl.col("ref")),
+        Message(N_("%(ref)r is already in the register"), {"ref": pl.col("ref")}),
     )
     _first_duplicate(frame, check, ["ref"], "ref")
 
@@ -45,6 +55,10 @@ def _check_lengths(frame: pl.DataFrame, check: Checker) -> None:
             pl.col(column).str.len_chars() > most,
             column,
             f"{column} is longer than {most} characters",
+            Message(
+                N_("%(column)s is longer than %(most)s characters"),
+                {"column": pl.lit(column), "most": pl.lit(str(most))},
+            ),
         )
 
 
@@ -65,7 +79,9 @@ def validate_complaints(
     _check_entity(frame, check, entities)
     _check_choice(frame, check, "channel", CHANNELS)
     _check_choice(frame, check, "severity", SEVERITIES)
-    check.flag(frame, blank("product_line"), "product_line", "product_line is empty")
+    check.flag(
+        frame, blank("product_line"), "product_line", "product_line is empty", empty("product_line")
+    )
     _check_lengths(frame, check)
     frame = check_history(frame, check, line)
     check.raise_if_any()

@@ -15,8 +15,9 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ConcurrentChange, NotFound
-from esgledger.ingest.checker import Checker, blank
+from esgledger.ingest.checker import Checker, Message, blank, empty
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_lines import Line
 from esgledger.registers.states import Flow
@@ -54,13 +55,16 @@ def check_history(frame: pl.DataFrame, check: Checker, line: Line) -> pl.DataFra
         pl.lit("").alias(c) for c in columns[1:] if c not in frame.columns
     ).with_columns(pl.col(c).cast(pl.Utf8).fill_null("").str.strip_chars() for c in columns)
     frame = frame.with_columns(parse_moment(c).alias(f"_{c}") for c in columns)
-    check.flag(frame, blank(columns[0]), columns[0], f"{columns[0]} is empty")
+    check.flag(frame, blank(columns[0]), columns[0], f"{columns[0]} is empty", empty(columns[0]))
     for c in columns:
         check.flag(
             frame,
             ~blank(c) & pl.col(f"_{c}").is_null(),
             c,
             pl.format("'{}' is not a date and time (use YYYY-MM-DD HH:MM)", pl.col(c)),
+            Message(
+                N_("%(cell)r is not a date and time (use YYYY-MM-DD HH:MM)"), {"cell": pl.col(c)}
+            ),
         )
     for before, after in itertools.pairwise(columns):
         check.flag(
@@ -68,12 +72,20 @@ def check_history(frame: pl.DataFrame, check: Checker, line: Line) -> pl.DataFra
             blank(before) & ~blank(after),
             after,
             f"{after} is given but {before} is empty; states are entered in order",
+            Message(
+                N_("%(after)s is given but %(before)s is empty; states are entered in order"),
+                {"after": pl.lit(after), "before": pl.lit(before)},
+            ),
         )
         check.flag(
             frame,
             pl.col(f"_{after}") < pl.col(f"_{before}"),
             after,
             pl.format(f"'{{}}' is before {before} '{{}}'", pl.col(after), pl.col(before)),
+            Message(
+                N_("%(cell)r is before %(before)s %(earlier)r"),
+                {"cell": pl.col(after), "before": pl.lit(before), "earlier": pl.col(before)},
+            ),
         )
     state = pl.lit(line.states[0])
     for state_name, column in line.stages[1:]:

@@ -11,11 +11,16 @@ from collections.abc import Collection
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.ingest.checker import (
     ROW,
     Checker,
+    Message,
     blank,
+    date_message,
     date_problem,
+    empty,
+    number_message,
     number_problem,
     parse_date,
     parse_number,
@@ -41,12 +46,13 @@ def _trimmed(table: Table, columns: list[str], check: Checker) -> pl.DataFrame:
 
 
 def _check_entity(frame: pl.DataFrame, check: Checker, entities: Collection[str]) -> None:
-    check.flag(frame, blank("entity"), "entity", "entity is empty")
+    check.flag(frame, blank("entity"), "entity", "entity is empty", empty("entity"))
     check.flag(
         frame,
         ~blank("entity") & ~pl.col("entity").is_in(sorted(entities)),
         "entity",
         pl.format("unknown entity '{}'; `esg entities list` lists them", pl.col("entity")),
+        Message(N_("unknown entity %(entity)r"), {"entity": pl.col("entity")}),
     )
 
 
@@ -58,6 +64,10 @@ def _check_choice(
         ~pl.col(column).str.to_lowercase().is_in(list(choices)),
         column,
         pl.format(f"'{{}}' is not one of {', '.join(choices)}", pl.col(column)),
+        Message(
+            N_("%(cell)r is not one of %(choices)s"),
+            {"cell": pl.col(column), "choices": pl.lit(", ".join(choices))},
+        ),
     )
 
 
@@ -68,6 +78,7 @@ def _first_duplicate(frame: pl.DataFrame, check: Checker, keys: list[str], colum
         pl.col(ROW) != pl.col("_first"),
         column,
         pl.format("duplicate of row {}", pl.col("_first")),
+        Message(N_("duplicate of row %(row)s"), {"row": pl.col("_first")}),
     )
 
 
@@ -86,14 +97,21 @@ def validate_hours(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2200),
         "year",
         pl.format("'{}' is not a year", pl.col("year")),
+        Message(N_("%(cell)r is not a year"), {"cell": pl.col("year")}),
     )
     _check_choice(frame, check, "worker_type", WORKER_TYPES)
-    check.flag(frame, pl.col("_hours").is_null(), "hours", number_problem("hours"))
+    check.flag(
+        frame, pl.col("_hours").is_null(), "hours", number_problem("hours"), number_message("hours")
+    )
     check.flag(
         frame,
         (pl.col("_hours") < 0) | (pl.col("_hours") > MAX_YEAR_HOURS),
         "hours",
         pl.format(f"{{}} is not between 0 and {MAX_YEAR_HOURS:g} hours", pl.col("hours")),
+        Message(
+            N_("%(cell)s is not between 0 and %(max)s hours"),
+            {"cell": pl.col("hours"), "max": pl.lit(f"{MAX_YEAR_HOURS:g}")},
+        ),
     )
     _first_duplicate(frame, check, ["entity", "year", "worker_type"], "entity")
     check.raise_if_any()
@@ -118,22 +136,27 @@ def validate_incidents(
         pl.col("high_consequence").str.to_lowercase(),
         pl.col("description").fill_null(""),
     )
-    check.flag(frame, blank("ref"), "ref", "ref is empty")
+    check.flag(frame, blank("ref"), "ref", "ref is empty", empty("ref"))
     check.flag(
         frame,
         pl.col("ref").str.len_chars() > 64,
         "ref",
         "ref is longer than 64 characters",
+        Message(
+            N_("%(column)s is longer than %(most)s characters"),
+            {"column": pl.lit("ref"), "most": pl.lit("64")},
+        ),
     )
     check.flag(
         frame,
         pl.col("ref").is_in(sorted(stored_refs)),
         "ref",
         pl.format("incident '{}' is already in the register", pl.col("ref")),
+        Message(N_("%(ref)r is already in the register"), {"ref": pl.col("ref")}),
     )
     _first_duplicate(frame, check, ["ref"], "ref")
     _check_entity(frame, check, entities)
-    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"))
+    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
     _check_choice(frame, check, "worker_type", WORKER_TYPES)
     _check_choice(frame, check, "kind", KINDS)
     check.flag(
@@ -141,6 +164,7 @@ def validate_incidents(
         ~pl.col("high_consequence").is_in(list(YES_NO)),
         "high_consequence",
         pl.format("'{}' is not yes or no", pl.col("high_consequence")),
+        Message(N_("%(cell)r is not yes or no"), {"cell": pl.col("high_consequence")}),
     )
     check.flag(
         frame,
@@ -148,6 +172,10 @@ def validate_incidents(
         "lost_days",
         pl.format(
             f"'{{}}' is not a whole number of days from 0 to {MAX_LOST_DAYS}", pl.col("lost_days")
+        ),
+        Message(
+            N_("%(cell)r is not a whole number of days from 0 to %(max)s"),
+            {"cell": pl.col("lost_days"), "max": pl.lit(str(MAX_LOST_DAYS))},
         ),
     )
     check.raise_if_any()

@@ -12,7 +12,8 @@ from collections.abc import Collection
 
 import polars as pl
 
-from esgledger.ingest.checker import ROW, Checker, blank
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import ROW, Checker, Message, blank, empty
 from esgledger.ingest.readers import Table
 from esgledger.ledger.register_lines import Line
 from esgledger.registers.complaints_import import check_new_refs
@@ -53,10 +54,19 @@ def validate_vulnerabilities(
     check_new_refs(frame, check, stored_refs, "vulnerability")
     _check_entity(frame, check, entities)
     _check_choice(frame, check, "source", SOURCES)
-    check.flag(frame, blank("product_line"), "product_line", "product_line is empty")
+    check.flag(
+        frame, blank("product_line"), "product_line", "product_line is empty", empty("product_line")
+    )
     for column, most in MAX_TEXT.items():
         check.flag(
-            frame, pl.col(column).str.len_chars() > most, column, f"{column} is longer than {most}"
+            frame,
+            pl.col(column).str.len_chars() > most,
+            column,
+            f"{column} is longer than {most}",
+            Message(
+                N_("%(column)s is longer than %(most)s"),
+                {"column": pl.lit(column), "most": pl.lit(str(most))},
+            ),
         )
     check.flag(
         frame,
@@ -65,6 +75,10 @@ def validate_vulnerabilities(
         pl.format(
             "'{}' is not a CVSS v3.1 base score (0.0 to 10.0, one decimal)", pl.col("cvss_score")
         ),
+        Message(
+            N_("%(cell)r is not a CVSS v3.1 base score (0.0 to 10.0, one decimal)"),
+            {"cell": pl.col("cvss_score")},
+        ),
     )
     cve = pl.col("cve_id")
     check.flag(
@@ -72,6 +86,7 @@ def validate_vulnerabilities(
         ~blank("cve_id") & ~cve.str.contains(CVE_ID.pattern),
         "cve_id",
         pl.format("'{}' is not a CVE id (CVE-YYYY-NNNN, four or more digits)", cve),
+        Message(N_("%(cell)r is not a CVE id (CVE-YYYY-NNNN, four or more digits)"), {"cell": cve}),
     )
     check.flag(
         frame,
@@ -79,6 +94,10 @@ def validate_vulnerabilities(
         & (cve.str.slice(4, 4).cast(pl.Int32, strict=False) < FIRST_CVE_YEAR),
         "cve_id",
         pl.format(f"'{{}}' has a year before {FIRST_CVE_YEAR}, the first CVE year", cve),
+        Message(
+            N_("%(cell)r has a year before %(first)s, the first CVE year"),
+            {"cell": cve, "first": pl.lit(str(FIRST_CVE_YEAR))},
+        ),
     )
     frame = check_history(frame, check, line)
     check.raise_if_any()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_
-from esgledger.checks.explained import finding_in
+from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
 from esgledger.web.language import CURRENT, gettext
@@ -139,6 +139,11 @@ def explained(finding: Finding) -> str:
     """A finding's explanation in the page's language: its catalog message where the check
     named one (values as given, words and catalog names translated), else its English."""
     return finding_in(finding, CURRENT.get())
+
+
+def fix_worded(finding: Finding) -> str:
+    """A finding's fix in the page's language where its check named the fix's message."""
+    return fix_in(finding, CURRENT.get())
 
 
 def catalog_name(stored: object, kind: str, key: str) -> str:

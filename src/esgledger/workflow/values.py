@@ -25,7 +25,15 @@ from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, can
 from esgledger.catalog.messages import N_
-from esgledger.errors import Conflict, EsgError, ImportRejected, InvalidInput, Problem, worded
+from esgledger.errors import (
+    CellsRefused,
+    Conflict,
+    EsgError,
+    ImportRejected,
+    InvalidInput,
+    Problem,
+    worded,
+)
 from esgledger.ingest.kpi_row import plain_kpi_row
 from esgledger.ingest.kpis import validate_kpis
 from esgledger.ingest.readers import Table, read_table
@@ -107,7 +115,8 @@ def validate_one(req: DataRequest, cells: dict[str, str]) -> dict[str, Any]:
         reasons = "; ".join(
             f"{p.column}: {p.reason}" if p.column else p.reason for p in exc.problems
         )
-        raise InvalidInput(f"request {req.id}: {reasons}") from None
+        refused = CellsRefused(f"request {req.id}: {reasons}", exc.problems)
+        raise worded(refused, N_("request %(id)s: %(reasons)s"), {"id": req.id}) from None
     return rows.to_dicts()[0]
 
 
