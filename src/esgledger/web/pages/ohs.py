@@ -1,26 +1,39 @@
 """Page: the OHS register — incidents with their state's SLA clock (year, entity, state,
 kind and overdue filters, search, sort, pages) and hours worked per entity, year and worker
-type — for KPI readers (the rows behind the injury figures and rates)."""
+type — for KPI readers (the rows behind the injury figures and rates); ``format=csv``
+exports every incident under the filters and search."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
+from esgledger.ledger.listing import ListParams, Page
 from esgledger.registers.ohs import INCIDENTS
 from esgledger.registers.ohs_import import KINDS
 from esgledger.registers.ohs_listing import INCIDENT_SORT, hours_table, page_incidents
 from esgledger.web.deps import UserDep, database
-from esgledger.web.listing import ListView
+from esgledger.web.listing import ListView, csv_export, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=64)]
 PAGE_SIZE = 50
+CSV_COLUMNS = [
+    ("ref", "ref"), ("entity", "entity"), ("date", "date"), ("worker_type", "worker_type"),
+    ("kind", "kind"), ("high_consequence", "high_consequence"), ("lost_days", "lost_days"),
+    ("state", "state"), ("clock_due", "due"), ("clock_overdue", "overdue"),
+]  # fmt: skip
+
+
+def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    with database(request).read() as session:
+        return page_incidents(session, params, **filters)
 
 
 @router.get("/registers/ohs")
@@ -43,6 +56,11 @@ def ohs(
     context: dict[str, object] = {"view": view, "year": year, "entity": entity, "state": state,
                                   "kind": kind, "overdue": late, "states": INCIDENTS.states,
                                   "kinds": KINDS}  # fmt: skip
+    if view == "incidents" and wants_csv(request.url):
+        params = params_from(request, tuple(INCIDENT_SORT), "-date", default_limit=PAGE_SIZE)
+        fetch = partial(_fetch, request, year=year, entity=entity, state=state, kind=kind,
+                        overdue=late)  # fmt: skip
+        return csv_export(params, fetch, CSV_COLUMNS, "ohs-incidents.csv")
     with database(request).read() as session:
         if view == "hours":
             hours = hours_table(session, year=year, entity=entity)
