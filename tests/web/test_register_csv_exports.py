@@ -178,3 +178,15 @@ def test_case_content_is_never_exported_to_a_role_that_cannot_read_cases(
     assert refused.status_code == 403
     assert SECRET not in refused.text and "cash" not in refused.text.lower()
     assert not refused.headers["content-type"].startswith("text/csv")
+
+
+def test_the_hours_view_exports_its_rows(web: TestClient, db: Database, tmp_path: Path) -> None:
+    _load(db, tmp_path)
+    log_in(web, "aldo")
+    page = web.get("/registers/ohs", params={"view": "hours", "year": 2025, "entity": "SZ1"})
+    shown = re.findall(r'<tr data-hours="([^"]*)"', page.text)
+    found = CSV_LINK.search(page.text)
+    assert found and len(shown) == 2, page.text
+    rows = _csv(web, html.unescape(found.group(1)))
+    assert [f"{r['entity']}-{r['year']}-{r['worker_type']}" for r in rows] == shown
+    assert sum(float(r["hours"]) for r in rows) == 500_000  # 400,000 + 100,000
