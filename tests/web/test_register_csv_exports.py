@@ -35,11 +35,13 @@ from esgledger.ledger.register_models import (
 )
 from esgledger.registers import whistle
 from esgledger.registers.certifications import import_certificates
+from esgledger.registers.giving import import_donations
 from esgledger.web.app import PAGE_ROUTERS
-from tests.factories import ENTITY_HEADER, write_csv
+from tests.factories import ENTITY_HEADER, entities_file, write_csv
 from tests.registers import ohs_files, ohs_safety_files
 from tests.registers.certification_files import CERTIFICATES, PLANTS, certificates_file
-from tests.web.conftest import log_in
+from tests.registers.test_giving_register import DONATION_HEADER
+from tests.web.conftest import log_in, make_user
 from tests.web.test_register_pages_in_chinese import _registers
 from tests.web.test_whistle_register_pages import SECRET
 
@@ -91,7 +93,8 @@ EXPORTS = [  # every register page with a paged list, in English
     Export("/registers/certifications", {"year": 2025, "q": "cqc"}, "data-certificate",
            _column("number"), (Certificate.body, "body")),
 ]  # fmt: skip
-WITHOUT_LIST = {"/registers", "/registers/giving", "/registers/assurance"}
+WITHOUT_LIST = {"/registers", "/registers/assurance"}  # no list to export
+OWN_TESTS = {"/registers/giving"}  # exported, tested on its own below
 CSV_LINK = re.compile(r'<a href="([^"]+)" data-testid="csv">')
 
 
@@ -164,7 +167,7 @@ def test_the_csv_holds_every_listed_row_made_safe(
 def test_every_register_list_page_is_exported() -> None:
     paths = {getattr(r, "path", "") for router in PAGE_ROUTERS for r in router.routes}
     paths = {p for p in paths if p.startswith("/registers")}
-    assert paths - WITHOUT_LIST == {e.path for e in EXPORTS}
+    assert paths - WITHOUT_LIST == {e.path for e in EXPORTS} | OWN_TESTS
 
 
 def test_case_content_is_never_exported_to_a_role_that_cannot_read_cases(
@@ -190,3 +193,26 @@ def test_the_hours_view_exports_its_rows(web: TestClient, db: Database, tmp_path
     rows = _csv(web, html.unescape(found.group(1)))
     assert [f"{r['entity']}-{r['year']}-{r['worker_type']}" for r in rows] == shown
     assert sum(float(r["hours"]) for r in rows) == 500_000  # 400,000 + 100,000
+
+
+def test_the_giving_page_exports_every_listed_donation(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    make_user(db, "aldo", "auditor")
+    rows = [[f"G{n}", "SZ1" if n % 6 else "WH1", f"2025-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+             "=HYPERLINK(\"http://x\")" if n == 7 else f"Programme {n}", "education", "cash",
+             str(100 * n), "CNY"] for n in range(1, 71)]  # fmt: skip
+    rows.append(["G99", "SZ1", "2024-06-01", "Old", "education", "cash", "5", "CNY"])
+    import_donations(db, write_csv(tmp_path / "d.csv", DONATION_HEADER, rows), actor="s")
+    log_in(web, "aldo")
+    query, marks, link = {"year": 2025, "entity": "SZ1"}, [], ""
+    for offset in (0, 50, 100):
+        page = web.get("/registers/giving", params={**query, "offset": offset})
+        marks += re.findall(r'<tr data-donation="([^"]*)"', page.text)
+        found = CSV_LINK.search(page.text)
+        link = link or (html.unescape(found.group(1)) if found else "")
+    exported = _csv(web, link)
+    assert len(marks) == 59 and [r["ref"] for r in exported] == marks  # both pages, in order
+    assert "offset" not in link and "entity=SZ1" in link
+    assert next(r["programme"] for r in exported if r["ref"] == "G7").startswith("'=")
