@@ -115,6 +115,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/registers/complaints/import"): Case("kpis.write", SOME, files=BAD_FILE),
     ("POST", "/registers/vulnerabilities/import"): Case("kpis.write", SOME, files=BAD_FILE),
     ("POST", "/registers/ohs/incidents/import"): Case("kpis.write", SOME, files=BAD_FILE),
+    ("POST", "/registers/ohs/hours/import"): Case("kpis.write", SOME, files=BAD_FILE),
+    ("POST", "/registers/nps/import"): Case("kpis.write", SOME, files=BAD_FILE),
     ("POST", "/registers/ohs/incidents/{ref}/move"): Case(
         "kpis.write", "SZ1", json={**STALE, "state": "investigating"}
     ),

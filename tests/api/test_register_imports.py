@@ -12,7 +12,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from esgledger.ledger.models import AuditEvent
-from esgledger.ledger.register_models import Complaint, OhsIncident, Vulnerability
+from esgledger.ledger.register_models import (
+    Complaint,
+    NpsAnswer,
+    OhsHours,
+    OhsIncident,
+    Vulnerability,
+)
 from tests.api.conftest import Api, problem
 from tests.factories import write_csv, write_xlsx
 from tests.registers import complaint_files, ohs_files, vulnerability_files
@@ -155,3 +161,111 @@ def test_a_locked_year_refuses_incident_imports_and_moves(api: Api, tmp_path: Pa
                              json={"state": "investigating", "version": 1}), 409)  # fmt: skip
     assert "locked" in found["detail"]
     assert _state(api) == before
+
+
+def _counts(api: Api) -> tuple[object, ...]:
+    """NPS answers and hours worked as stored, and the audit log's writes."""
+    with api.db.read() as session:
+        answers = session.execute(
+            select(NpsAnswer.entity_id, NpsAnswer.answered_on, NpsAnswer.score).order_by(
+                NpsAnswer.id
+            )
+        ).all()
+        hours = session.execute(
+            select(
+                OhsHours.entity_id, OhsHours.year, OhsHours.worker_type, OhsHours.hours
+            ).order_by(OhsHours.id)
+        ).all()
+        writes = select(func.count()).where(AuditEvent.action != "access.denied")
+        return tuple(answers), tuple(hours), session.scalar(writes)
+
+
+def _answers(tmp: Path, rows: list[list[object]], name: str = "nps.csv") -> Path:
+    return write_csv(tmp / name, complaint_files.NPS_HEADER, rows)
+
+
+def _hours(tmp: Path, rows: list[list[object]], name: str = "hours.csv") -> Path:
+    return write_csv(tmp / name, ohs_files.HOURS_HEADER, rows)
+
+
+SZ1_ANSWERS = [r for r in complaint_files.ANSWERS if r[0] == "SZ1"]
+SZ1_HOURS = [r for r in ohs_files.HOURS if r[0] == "SZ1"]
+
+
+def test_nps_answers_and_hours_worked_are_imported_over_the_api(api: Api, tmp_path: Path) -> None:
+    done = api.ok("mia", "POST", "/registers/nps/import",
+                  files=_upload(_answers(tmp_path, complaint_files.ANSWERS)))  # fmt: skip
+    assert (done["added"], done["replaced"]) == (len(complaint_files.ANSWERS), 0)
+    segments = api.ok("aldo", "GET", "/registers/nps", params={"year": 2025})
+    everyone = next(s for s in segments if s["segment"] == "all")
+    assert (everyone["answers"], everyone["promoters"], everyone["detractors"]) == (6, 2, 2)
+    # a data owner imports the hours of the entity granted to them, here from a workbook
+    book = write_xlsx(tmp_path / "hours.xlsx", {"hours": (ohs_files.HOURS_HEADER, SZ1_HOURS)})
+    done = api.ok("olga", "POST", "/registers/ohs/hours/import", files=_upload(book))
+    assert (done["added"], done["replaced"]) == (2, 0)
+    again = _hours(tmp_path, [["SZ1", 2025, "employee", 410000]])
+    done = api.ok("olga", "POST", "/registers/ohs/hours/import", files=_upload(again))
+    assert (done["added"], done["replaced"]) == (0, 1)
+    listed = api.ok("aldo", "GET", "/registers/ohs/hours", params={"year": 2025})
+    assert sorted((r["worker_type"], r["hours"]) for r in listed) == [
+        ("contractor", 100000), ("employee", 410000)]  # fmt: skip
+    with api.db.read() as session:
+        actors = session.execute(
+            select(AuditEvent.action, AuditEvent.actor)
+            .where(AuditEvent.action.like("import.register.%"))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [a for _, a in actors] == ["mia", "olga", "olga"], actors
+
+
+def test_refused_nps_and_hours_imports_write_nothing(api: Api, tmp_path: Path) -> None:
+    api.ok("mia", "POST", "/registers/ohs/hours/import",
+           files=_upload(_hours(tmp_path, SZ1_HOURS, "first.csv")))  # fmt: skip
+    before = _counts(api)
+    for path, rows in (("/registers/nps/import", _answers(tmp_path, SZ1_ANSWERS)),
+                       ("/registers/ohs/hours/import", _hours(tmp_path, SZ1_HOURS))):  # fmt: skip
+        good = _upload(rows)
+        for name in ("aldo", "rita", "dora"):
+            problem(api.call(name, "POST", path, files=good), 403)
+        problem(api.call(None, "POST", path, files=good), 401)
+    # a data owner's file naming an entity outside the grant: refused whole
+    mixed = _answers(tmp_path, [SZ1_ANSWERS[0], ["WH1", "2025-06-03", "non_distribution", 6]])
+    found = problem(api.call("olga", "POST", "/registers/nps/import", files=_upload(mixed)), 403)
+    assert "WH1" in found["detail"]
+    mixed = _hours(tmp_path, [["SZ1", 2025, "employee", 1], ["WH1", 2025, "employee", 2]])
+    found = problem(api.call("olga", "POST", "/registers/ohs/hours/import",
+                             files=_upload(mixed)), 403)  # fmt: skip
+    assert "WH1" in found["detail"]
+    # bad cells: each named by row and column
+    bad = _answers(tmp_path, [["SZ1", "2025-06-01", "domestic_distribution", 11],
+                              ["SZ1", "2025-02-30", "domestic_distribution", 9]], "bad.csv")  # fmt: skip
+    found = problem(api.call("mia", "POST", "/registers/nps/import", files=_upload(bad)), 422)
+    assert {(p["row"], p["column"]) for p in found["problems"]} == {(2, "score"), (3, "date")}
+    assert "bad.csv" in found["detail"] and "row 2" in found["detail"]
+    bad = _hours(tmp_path, [["SZ1", 2025, "employee", "-5"], ["ZZ9", 2025, "employee", 1]],
+                 "bad-hours.csv")  # fmt: skip
+    found = problem(api.call("mia", "POST", "/registers/ohs/hours/import",
+                             files=_upload(bad)), 422)  # fmt: skip
+    assert {(p["row"], p["column"]) for p in found["problems"]} == {(2, "hours"), (3, "entity")}
+    assert _counts(api) == before
+
+
+def test_a_locked_year_refuses_nps_and_hours_imports(api: Api, tmp_path: Path) -> None:
+    _lock(api, tmp_path, "customer.nps.domestic_distribution", "%")
+    _lock(api, tmp_path, "ohs.hours_worked", "hour")
+    before = _counts(api)
+    found = problem(api.call("mia", "POST", "/registers/nps/import",
+                             files=_upload(_answers(tmp_path, SZ1_ANSWERS))), 409)  # fmt: skip
+    assert "locked" in found["detail"] and "2025" in found["detail"] and "SZ1" in found["detail"]
+    found = problem(api.call("mia", "POST", "/registers/ohs/hours/import",
+                             files=_upload(_hours(tmp_path, SZ1_HOURS))), 409)  # fmt: skip
+    assert "locked" in found["detail"] and "2025" in found["detail"] and "SZ1" in found["detail"]
+    assert _counts(api) == before
+    # the rows of an entity whose figures are open go in
+    wh1 = [r for r in complaint_files.ANSWERS if r[0] == "WH1"]
+    done = api.ok("mia", "POST", "/registers/nps/import", files=_upload(_answers(tmp_path, wh1)))
+    assert done["added"] == len(wh1)
+    wh1 = [r for r in ohs_files.HOURS if r[0] == "WH1"]
+    done = api.ok("mia", "POST", "/registers/ohs/hours/import",
+                  files=_upload(_hours(tmp_path, wh1)))  # fmt: skip
+    assert done["added"] == len(wh1)

@@ -1,6 +1,8 @@
 """Complaints, vulnerabilities and OHS incidents written over HTTP (#17): files imported as
-``esg register complaints|vulns import`` and ``esg register ohs import-incidents`` do, and
-rows moved to the next state along their flow with the version the caller saw. The same
+``esg register complaints|vulns import`` and ``esg register ohs import-incidents`` do (NPS
+answers and hours worked as ``esg register complaints import-nps`` and ``esg register ohs
+import-hours``), and rows moved to the next state along their flow with the version the
+caller saw. The same
 rules as every other write path (:mod:`esgledger.registers.line_moves`): ``kpis.write`` on
 every entity written, a locked year refused, one write transaction (a refused file or move
 writes nothing; a bad file is a 422 naming each row and column), audit-logged under the
@@ -9,6 +11,7 @@ user. A move answers with the row as the register's ``GET`` lists it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
@@ -17,20 +20,23 @@ from pydantic import Field
 from esgledger.api import schemas as s
 from esgledger.api.deps import WriterDep, as_json, require_some, uploaded
 from esgledger.api.service_routes import Complaint, Vulnerability
+from esgledger.auth.permissions import Principal
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_lines import slas
 from esgledger.registers.complaints import STAGED as COMPLAINTS
 from esgledger.registers.complaints import import_complaints as complaints_file
 from esgledger.registers.line_moves import (
     INCIDENTS,
-    Backing,
+    answers_guard,
     backing,
+    hours_guard,
     import_guard,
     move_incident,
     move_row,
 )
-from esgledger.registers.ohs import Imported, import_incidents, incident_dict
-from esgledger.registers.staged import StagedRegister
+from esgledger.registers.nps import import_answers
+from esgledger.registers.ohs import Imported, import_hours, import_incidents, incident_dict
+from esgledger.registers.staged import Guard, StagedRegister
 from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
 from esgledger.registers.vulnerabilities import import_vulnerabilities as vulnerabilities_file
 
@@ -100,18 +106,19 @@ def move_vulnerability(ref: Ref, body: VulnerabilityMoveBody, write: WriterDep) 
 
 
 def _import_route(
-    path: str, *, name: str, what: str, command: str, run: Importer, backs: Backing,
-    received: str,
+    path: str, *, name: str, what: str, command: str, run: Importer,
+    guard_for: Callable[[Principal], Guard],
 ) -> None:  # fmt: skip
     """Add ``POST path``: the upload imported for the caller, all or nothing, under the
-    write rules (the file's entities writable, their years' figures not locked)."""
+    write rules (``guard_for``: the file's entities writable, their years' figures not
+    locked)."""
 
     def endpoint(
         request: Request, write: WriterDep, file: FileField, sheet: SheetField = None
     ) -> Response:
         user = write.principal()
         require_some(user, "kpis.write")
-        guard = import_guard(user, backs, received)
+        guard = guard_for(user)
         with uploaded(file, suffixes=(".csv", ".xlsx")) as upload:
             done = run(request.app.state.db, upload, actor=user.username, sheet=sheet or None,
                        guard=guard)  # fmt: skip
@@ -129,18 +136,31 @@ def _import_route(
 _import_route(
     "/registers/complaints/import", name="import_complaints", what="complaints",
     command="esg register complaints import FILE", run=complaints_file,
-    backs=backing(COMPLAINTS), received=COMPLAINTS.received,
+    guard_for=partial(import_guard, backs=backing(COMPLAINTS), received=COMPLAINTS.received),
 )  # fmt: skip
 _import_route(
     "/registers/vulnerabilities/import", name="import_vulnerabilities",
     what="product-security vulnerabilities", command="esg register vulns import FILE",
-    run=vulnerabilities_file, backs=backing(VULNERABILITIES), received=VULNERABILITIES.received,
+    run=vulnerabilities_file,
+    guard_for=partial(import_guard, backs=backing(VULNERABILITIES),
+                      received=VULNERABILITIES.received),
 )  # fmt: skip
 _import_route(
     "/registers/ohs/incidents/import", name="import_ohs_incidents",
     what="OHS incidents (each starts reported)",
-    command="esg register ohs import-incidents FILE", run=import_incidents, backs=INCIDENTS,
-    received="occurred_on",
+    command="esg register ohs import-incidents FILE", run=import_incidents,
+    guard_for=partial(import_guard, backs=INCIDENTS, received="occurred_on"),
+)  # fmt: skip
+_import_route(
+    "/registers/ohs/hours/import", name="import_ohs_hours",
+    what="hours worked per entity, year and worker type (a stored entity, year and worker "
+    "type is replaced)", command="esg register ohs import-hours FILE", run=import_hours,
+    guard_for=hours_guard,
+)  # fmt: skip
+_import_route(
+    "/registers/nps/import", name="import_nps_answers",
+    what="Net Promoter Score survey answers (added as a survey wave)",
+    command="esg register complaints import-nps FILE", run=import_answers, guard_for=answers_guard,
 )  # fmt: skip
 
 

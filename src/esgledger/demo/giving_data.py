@@ -6,11 +6,14 @@
   placeholders (the statement says so), never a real firm's opinion.
 - Giving: the year's volunteering — as many programmes, participations and hours as the
   typed KPI rows say, run by the legal entities — and its donations in the currency they
-  were given in: RMB in China adding up to the typed total, and one in Vietnamese dong at
-  the Vietnam subsidiary. No published exchange rate with its citation is available to the
-  demo, so it imports none and the register's donation total is not available, naming that
-  donation (the typed total is used, with the reason beside it). Importing a cited rate
-  (``esg register giving import-rates``) completes it.
+  were given in: RMB in China and one in Vietnamese dong at the Vietnam subsidiary,
+  together adding up to the typed total (the dong at its rate). The dong donation is given
+  on a day for which both official rates against the US dollar were found published: the
+  State Bank of Vietnam's central rate (25,130 VND/USD on 9 October 2025, as reported by
+  Thoi bao Tai chinh Viet Nam) and the CFETS central parity of the yuan (7.1102 CNY/USD
+  that day, as reported by MENAFN). The demo imports their cross (CNY per VND) as a
+  user-imported rate naming both (``esg register giving import-rates``), valid for that
+  day only: a donation on another day would stay unconverted, its total not available.
 
 Deterministic (its own random stream), written as files and imported through the same
 services as ``esg register assurance|giving import``.
@@ -32,6 +35,7 @@ ENGAGEMENT_HEADER = ("ref", "year", "provider", "standard", "level", "metrics", 
 DONATION_HEADER = ("ref", "entity", "date", "programme", "recipient_type", "form", "amount",
                    "currency")  # fmt: skip
 VOLUNTEER_HEADER = ("entity", "year", "programme", "participations", "hours")
+RATE_HEADER = ("currency", "quote", "valid_from", "valid_to", "rate", "source")
 ASSURED = ("ghg.scope1", "ghg.scope2_location", "ghg.scope2_market")
 PROVIDER = "Demo Assurance Provider (placeholder)"
 THEMES = (  # theme, recipient type
@@ -44,6 +48,15 @@ THEMES = (  # theme, recipient type
 )
 DONATED_SHARE = 0.1  # programmes that also received a donation
 FOREIGN = ("VN", "VND", 250_000_000)  # entity, currency, amount of the one foreign donation
+# The day of the foreign donation and the two official rates published for it (see above).
+RATE_DAY = dt.date(2025, 10, 9)
+SBV_VND_PER_USD = 25_130  # State Bank of Vietnam central rate
+SBV_SOURCE = (
+    "https://thoibaotaichinhvietnam.vn/"
+    "ty-gia-usd-hom-nay-910-the-gioi-tang-trong-nuoc-keo-dai-da-giam-184679.html"
+)
+CFETS_CNY_PER_USD = 7.1102  # CFETS central parity of the yuan
+CFETS_SOURCE = "https://menafn.com/1110171184/Chinese-Yuan-Nudges-Down-Against-US-Dollar"
 
 
 def _legal_entities() -> list[str]:
@@ -102,7 +115,8 @@ def _donations(programmes: list[tuple[str, str, str]]) -> list[tuple[object, ...
     random = rng("donations")
     chosen = [p for n, p in enumerate(programmes) if n % round(1 / DONATED_SHARE) == 0]
     domestic = [p for p in chosen if p[2] != FOREIGN[0]]
-    fen = round(kpi_model().rounded("social.donations", REPORT_YEAR) * 1e8)  # RMB cents
+    typed = round(kpi_model().rounded("social.donations", REPORT_YEAR) * 1e8)  # RMB cents
+    fen = typed - round(FOREIGN[2] * CFETS_CNY_PER_USD / SBV_VND_PER_USD * 100)  # the rest
     amounts = _split(fen, len(domestic), [random.uniform(0.2, 1.8) for _ in domestic])
     rows: list[tuple[object, ...]] = []
     for n, ((name, recipient, entity), cents) in enumerate(zip(domestic, amounts, strict=True)):
@@ -111,15 +125,26 @@ def _donations(programmes: list[tuple[str, str, str]]) -> list[tuple[object, ...
         rows.append((f"DON-{REPORT_YEAR}-{n + 1:03d}", entity, day.isoformat(), name, recipient,
                      form, f"{cents / 100:.2f}", "CNY"))  # fmt: skip
     name, recipient, entity = next(p for p in chosen if p[2] == FOREIGN[0])
-    rows.append((f"DON-{REPORT_YEAR}-{len(rows) + 1:03d}", entity, f"{REPORT_YEAR}-09-15", name,
+    rows.append((f"DON-{REPORT_YEAR}-{len(rows) + 1:03d}", entity, RATE_DAY.isoformat(), name,
                  recipient, "cash", str(FOREIGN[2]), FOREIGN[1]))  # fmt: skip
     return rows
+
+
+def _rates() -> list[tuple[object, ...]]:
+    """The foreign donation's rate into CNY on its day: the cross of the two official
+    rates against the US dollar, each named with the page it was read on."""
+    rate = CFETS_CNY_PER_USD / SBV_VND_PER_USD
+    source = (f"On {RATE_DAY}: {CFETS_CNY_PER_USD} CNY/USD (CFETS central parity, "
+              f"{CFETS_SOURCE}) / {SBV_VND_PER_USD:,} VND/USD (State Bank of Vietnam central "
+              f"rate, {SBV_SOURCE})")  # fmt: skip
+    day = RATE_DAY.isoformat()
+    return [(FOREIGN[1], "CNY", day, day, f"{rate:.9g}", source)]
 
 
 def assurance_and_giving(ctx: DemoContext, folder: Path) -> dict[str, int]:
     """Import the engagement, the volunteering and the donations; the stage counts them."""
     from esgledger.registers.assurance import import_engagements
-    from esgledger.registers.giving import import_donations, import_volunteering
+    from esgledger.registers.giving import import_donations, import_rates, import_volunteering
 
     import_engagements(ctx.db, _engagements(folder), actor=ctx.actor)
     programmes = _programmes(round(kpi_model().rounded("social.giving.programmes", REPORT_YEAR)))
@@ -132,5 +157,9 @@ def assurance_and_giving(ctx: DemoContext, folder: Path) -> dict[str, int]:
     import_donations(
         ctx.db, write_rows(folder / "donations.csv", DONATION_HEADER, donations), actor=ctx.actor
     )
+    rates = _rates()
+    import_rates(
+        ctx.db, write_rows(folder / "exchange-rates.csv", RATE_HEADER, rates), actor=ctx.actor
+    )
     return {"assurance engagements": 1, "volunteering rows": len(volunteering),
-            "donations": len(donations)}  # fmt: skip
+            "donations": len(donations), "exchange rates": len(rates)}  # fmt: skip

@@ -155,4 +155,6 @@ def _cell(value: Any) -> Any:
         return value
     if isinstance(value, Mapping):
         value = ";".join(f"{k}={v}" for k, v in value.items())
+    elif isinstance(value, list | tuple):  # committees, surveillance dates, breaches
+        value = "; ".join(str(v) for v in value)
     return safe_text(str(value))

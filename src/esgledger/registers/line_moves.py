@@ -1,5 +1,6 @@
 """Writing the complaint, vulnerability and OHS incident registers for a signed-in user
-(API and pages): moves and imports, under the rules of every other write path.
+(API and pages): moves and imports (of NPS answers and hours worked too), under the rules
+of every other write path.
 
 - Permission: a row changes the figures it backs, so moving or importing one needs
   ``kpis.write`` on the row's entity — data owners on their granted entities, managers and
@@ -25,7 +26,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, require
+from esgledger.catalog import metrics
+from esgledger.catalog.formulas import formula_inputs
 from esgledger.errors import Conflict, NotFound
+from esgledger.ingest.checker import ROW
 from esgledger.kpi.register_figures.ohs import COUNTS as INCIDENT_METRICS
 from esgledger.ledger.models import Entity, utcnow
 from esgledger.ledger.register_models import OhsIncident
@@ -49,6 +53,17 @@ class Backing:
 
 
 INCIDENTS = Backing(INCIDENT_FLOW.register, metrics=tuple(INCIDENT_METRICS))
+NPS = Backing("nps", prefix="customer.nps.")
+HOURS_METRIC = "ohs.hours_worked"
+
+
+def hours_backing() -> Backing:
+    """Hours worked back their own figure and every rate computed over them (the rates'
+    denominator), so a locked rate freezes the hours behind it too."""
+    rates = sorted(
+        m.id for m in metrics().values() if m.formula and HOURS_METRIC in formula_inputs(m.formula)
+    )
+    return Backing("ohs_hours", metrics=(HOURS_METRIC, *rates))
 
 
 def backing(reg: StagedRegister) -> Backing:
@@ -99,14 +114,39 @@ def refuse_locked(
 def import_guard(user: Principal, backs: Backing, received: str) -> Guard:
     """Refuse a validated file, inside the import's write transaction, naming an entity the
     user may not write or a row whose entity and year (``received``) are locked."""
+    year = pl.col(received).dt.year()
+    return rows_guard(user, backs, entity="entity", year=year, label=pl.col("ref"))
+
+
+def answers_guard(user: Principal) -> Guard:
+    """:func:`import_guard` for a file of NPS answers (no ref: a row is named by number)."""
+    year = pl.col("answered_on").dt.year()
+    return rows_guard(user, NPS, entity="entity_id", year=year, label=_row_label())
+
+
+def hours_guard(user: Principal) -> Guard:
+    """:func:`import_guard` for a file of hours worked per entity, year and worker type."""
+    return rows_guard(user, hours_backing(), entity="entity", year=pl.col("year"),
+                      label=_row_label())  # fmt: skip
+
+
+def _row_label() -> pl.Expr:
+    return pl.format("row {}", pl.col(ROW))
+
+
+def rows_guard(
+    user: Principal, backs: Backing, *, entity: str, year: pl.Expr, label: pl.Expr
+) -> Guard:
+    """Refuse validated rows naming an entity (column ``entity``) the user may not write,
+    or an entity and ``year`` whose figures are locked (the first such row, by ``label``)."""
 
     def guard(session: Session, rows: pl.DataFrame) -> None:
-        for entity in rows["entity"].unique().sort().to_list():
-            require(user, "kpis.write", entity=entity)
-        firsts = rows.select("ref", "entity", pl.col(received).dt.year().alias("year"))
-        firsts = firsts.unique(["entity", "year"], keep="first", maintain_order=True)
-        for ref, entity, year in firsts.iter_rows():
-            refuse_locked(session, backs, ref=ref, entity=entity, year=year, what="an import")
+        for name in rows[entity].unique().sort().to_list():
+            require(user, "kpis.write", entity=name)
+        firsts = rows.select(label.alias("label"), pl.col(entity), year.alias("year"))
+        firsts = firsts.unique([entity, "year"], keep="first", maintain_order=True)
+        for ref, name, when in firsts.iter_rows():
+            refuse_locked(session, backs, ref=ref, entity=name, year=when, what="an import")
 
     return guard
 

@@ -9,6 +9,7 @@ survey wave); answers are written in chunks with one bulk statement each.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -39,18 +40,34 @@ def score(promoters: int, detractors: int, answers: int) -> float | None:
 
 
 def import_answers(
-    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
+    db: Database,
+    path: str | Path,
+    *,
+    actor: str,
+    sheet: str | None = None,
+    guard: Callable[[Session, pl.DataFrame], None] | None = None,
 ) -> Imported:
-    """NPS answers from CSV or XLSX, all or nothing."""
+    """NPS answers from CSV or XLSX, all or nothing; ``guard`` may refuse the validated rows
+    inside the write transaction (the API's permission and lock checks)."""
     table = read_table(path, sheet=sheet, kind="answers")
 
     def validate(session: Session) -> pl.DataFrame:
         return validate_answers(table, entities=set(session.scalars(select(Entity.id))))
 
-    return validate_then_write(db, validate, partial(_store, table=table, actor=actor))
+    store = partial(_store, table=table, actor=actor, guard=guard)
+    return validate_then_write(db, validate, store)
 
 
-def _store(session: Session, rows: pl.DataFrame, *, table: Table, actor: str) -> Imported:
+def _store(
+    session: Session,
+    rows: pl.DataFrame,
+    *,
+    table: Table,
+    actor: str,
+    guard: Callable[[Session, pl.DataFrame], None] | None,
+) -> Imported:
+    if guard is not None:
+        guard(session, rows)
     batch = open_batch(session, kind="register.nps", table=table, rows=rows.height, actor=actor)
     answers = Base.metadata.tables["nps_answers"]
     frame = rows.drop("__row").with_columns(pl.lit(batch.id).alias("batch_id"))

@@ -61,18 +61,34 @@ def _entity_ids(session: Session) -> set[str]:
 
 
 def import_hours(
-    db: Database, path: str | Path, *, actor: str, sheet: str | None = None
+    db: Database,
+    path: str | Path,
+    *,
+    actor: str,
+    sheet: str | None = None,
+    guard: Callable[[Session, pl.DataFrame], None] | None = None,
 ) -> Imported:
-    """Hours worked per entity, year and worker type, from CSV or XLSX, all or nothing."""
+    """Hours worked per entity, year and worker type, from CSV or XLSX, all or nothing;
+    ``guard`` may refuse the validated rows inside the write transaction."""
     table = read_table(path, sheet=sheet, kind="hours")
 
     def validate(session: Session) -> pl.DataFrame:
         return validate_hours(table, entities=_entity_ids(session))
 
-    return validate_then_write(db, validate, partial(_store_hours, table=table, actor=actor))
+    store = partial(_store_hours, table=table, actor=actor, guard=guard)
+    return validate_then_write(db, validate, store)
 
 
-def _store_hours(session: Session, rows: pl.DataFrame, *, table: Table, actor: str) -> Imported:
+def _store_hours(
+    session: Session,
+    rows: pl.DataFrame,
+    *,
+    table: Table,
+    actor: str,
+    guard: Callable[[Session, pl.DataFrame], None] | None,
+) -> Imported:
+    if guard is not None:
+        guard(session, rows)
     years = sorted(set(rows["year"].to_list()))
     stored = {
         (h.entity_id, h.year, h.worker_type): h

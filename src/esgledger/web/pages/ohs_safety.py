@@ -1,10 +1,12 @@
 """Page: the OHS safety registers — hazards with their risk level and correction, emergency
 drills, special-operation workers with their certificates — one register at a time (year,
 entity and state filters, search, sort, pages), for KPI readers (the rows behind the
-hazard, drill and certified-operator figures)."""
+hazard, drill and certified-operator figures); ``format=csv`` exports every row of the
+register shown under the filters and search."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,7 +14,7 @@ from fastapi.responses import Response
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
-from esgledger.ledger.listing import Page
+from esgledger.ledger.listing import ListParams, Page
 from esgledger.registers.ohs_safety_listing import (
     DRILL_SORT,
     HAZARD_SORT,
@@ -23,7 +25,7 @@ from esgledger.registers.ohs_safety_listing import (
     page_operators,
 )
 from esgledger.web.deps import UserDep, database
-from esgledger.web.listing import ListView
+from esgledger.web.listing import ListView, csv_export, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -35,6 +37,41 @@ VIEWS = {  # view → (sort keys, default sort)
     "operators": (tuple(OPERATOR_SORT), "entity"),
 }
 CERTIFIED = {"yes": True, "no": False}
+CSV_COLUMNS = {  # view → the export's (key, heading) columns
+    "hazards": [("ref", "ref"), ("entity", "entity"), ("identified_on", "identified_on"),
+                ("category", "category"), ("risk_level", "risk_level"),
+                ("description", "description"), ("corrected_on", "corrected_on"),
+                ("state", "state")],
+    "drills": [("ref", "ref"), ("entity", "entity"), ("held_on", "held_on"),
+               ("scenario", "scenario"), ("participants", "participants"), ("notes", "notes")],
+    "operators": [("entity", "entity"), ("person", "person"), ("operation", "operation"),
+                  ("assigned_on", "assigned_on"), ("left_on", "left_on"),
+                  ("certificate", "certificate"), ("issued_on", "issued_on"),
+                  ("expires_on", "expires_on"), ("certificate_status", "certificate_status")],
+}  # fmt: skip
+
+
+def _fetcher(
+    request: Request,
+    view: str,
+    year: int | None,
+    entity: str | None,
+    state: str | None,
+    certified: str | None,
+) -> Callable[[ListParams], Page[dict[str, Any]]]:
+    """One page of the register ``view`` under the filters, each in its own session."""
+
+    def fetch(params: ListParams) -> Page[dict[str, Any]]:
+        with database(request).read() as session:
+            if view == "hazards":
+                return page_hazards(session, params, year=year, entity=entity, state=state)
+            if view == "drills":
+                return page_drills(session, params, year=year, entity=entity)
+            return page_operators(
+                session, params, year=year, entity=entity, certified=CERTIFIED.get(certified or "")
+            )
+
+    return fetch
 
 
 @router.get("/registers/ohs-safety")
@@ -54,16 +91,10 @@ def ohs_safety(
     entity = (entity or "").strip() or None
     state = state if state in HAZARD_STATES else None
     certified = certified if certified in CERTIFIED else None
-    page: Page[dict[str, Any]]
-    with database(request).read() as session:
-        if view == "hazards":
-            page = page_hazards(session, params, year=year, entity=entity, state=state)
-        elif view == "drills":
-            page = page_drills(session, params, year=year, entity=entity)
-        else:
-            page = page_operators(
-                session, params, year=year, entity=entity, certified=CERTIFIED.get(certified or "")
-            )
+    fetch = _fetcher(request, view, year, entity, state, certified)
+    if wants_csv(request.url):
+        return csv_export(params, fetch, CSV_COLUMNS[view], f"ohs-{view}.csv")
+    page = fetch(params)
     context = {
         "view": view,
         "rows": page.rows,

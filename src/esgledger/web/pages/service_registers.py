@@ -1,9 +1,11 @@
 """Pages: the complaints register (with the year's NPS per segment and the SLAs set) and the
 product-security vulnerability register — search, filters, sort and pages, for KPI readers
-(the rows behind the complaint, NPS and vulnerability figures)."""
+(the rows behind the complaint, NPS and vulnerability figures); ``format=csv`` exports every
+row under the filters and search."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
+from esgledger.ledger.listing import ListParams, Page
 from esgledger.ledger.register_lines import slas
 from esgledger.registers import nps
 from esgledger.registers.complaints import STAGED as COMPLAINTS
@@ -23,17 +26,49 @@ from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
 from esgledger.registers.vulnerabilities import sla_days
 from esgledger.registers.vulnerabilities_import import SOURCES
 from esgledger.web.deps import UserDep, database
-from esgledger.web.listing import ListView
+from esgledger.web.listing import ListView, csv_export, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=64)]
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
 PAGE_SIZE = 50
+COMPLAINT_COLUMNS = [
+    ("ref", "ref"), ("entity", "entity"), ("accepted_at", "accepted"), ("channel", "channel"),
+    ("product_line", "product_line"), ("severity", "severity"), ("state", "state"),
+    ("clock_due", "due"), ("clock_overdue", "overdue"), ("breaches", "sla_breaches"),
+    ("closed_at", "closed"),
+]  # fmt: skip
+VULNERABILITY_COLUMNS = [
+    ("ref", "ref"), ("entity", "entity"), ("intake_at", "intake"),
+    ("product_line", "product_line"), ("source", "source"), ("cvss_score", "cvss_score"),
+    ("severity", "severity"), ("cve_id", "cve_id"), ("state", "state"),
+    ("fix_due", "fix_due"), ("sla_met", "sla_met"), ("fixed_at", "fixed"),
+]  # fmt: skip
 
 
 def _clean(value: str | None) -> str | None:
     return (value or "").strip() or None
+
+
+def _fetch(
+    request: Request, reg: StagedRegister, filters: dict[str, Any], params: ListParams
+) -> Page[dict[str, Any]]:
+    with database(request).read() as session:
+        return page_rows(session, reg, params, **filters)
+
+
+def _export(
+    request: Request,
+    reg: StagedRegister,
+    sort: str,
+    filters: dict[str, Any],
+    columns: list[tuple[str, str]],
+) -> Response:
+    """The page's CSV link: every row under its filters and search, in its order."""
+    params = params_from(request, tuple(reg.sorts), sort, default_limit=PAGE_SIZE)
+    fetch = partial(_fetch, request, reg, filters)
+    return csv_export(params, fetch, columns, f"{reg.register}.csv")
 
 
 def _listed(
@@ -64,6 +99,8 @@ def complaints(
     require(user, "kpis.read")
     filters = {"year": year, "state": _clean(state), "severity": _clean(severity),
                "channel": _clean(channel), "entity": _clean(entity)}  # fmt: skip
+    if wants_csv(request.url):
+        return _export(request, COMPLAINTS, "-accepted", filters, COMPLAINT_COLUMNS)
     with database(request).read() as session:
         context = _listed(request, session, COMPLAINTS, "-accepted", filters)
         context["segments"] = nps.by_segment(session, year) if year else []
@@ -85,6 +122,8 @@ def vulnerabilities(
     require(user, "kpis.read")
     filters = {"year": year, "state": _clean(state), "severity": _clean(severity),
                "source": _clean(source), "entity": _clean(entity)}  # fmt: skip
+    if wants_csv(request.url):
+        return _export(request, VULNERABILITIES, "-intake", filters, VULNERABILITY_COLUMNS)
     with database(request).read() as session:
         context = _listed(request, session, VULNERABILITIES, "-intake", filters)
         context["days"] = sla_days(slas(session, VULNERABILITIES.register))

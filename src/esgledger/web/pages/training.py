@@ -1,5 +1,6 @@
 """Page: the training register — each campaign's coverage by entity and worker type
-(search, filters, sort, pages), for KPI readers (the rows behind the training figures)."""
+(search, filters, sort, pages), for KPI readers (the rows behind the training figures);
+``format=csv`` exports every row under the filters and search."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from fastapi.responses import Response
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
-from esgledger.ledger.listing import page_of_list
+from esgledger.ledger.listing import ListParams, Page, page_of_list
 from esgledger.registers.training_listing import campaign_coverage
 from esgledger.web.deps import UserDep, database
-from esgledger.web.listing import ListView
+from esgledger.web.listing import ListView, csv_export, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -23,6 +24,12 @@ SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     key: (lambda k: lambda row: row[k])(key)
     for key in ("campaign", "entity", "worker_type", "required", "share")
 }
+
+CSV_COLUMNS = [
+    ("campaign", "campaign"), ("kind", "kind"), ("year", "year"), ("entity", "entity"),
+    ("worker_type", "worker_type"), ("required", "required"), ("completed", "completed"),
+    ("share", "share_percent"),
+]  # fmt: skip
 
 
 def _matches(row: dict[str, Any], text: str) -> bool:
@@ -41,7 +48,13 @@ def training(
     entity = (entity or "").strip() or None
     with database(request).read() as session:
         rows = campaign_coverage(session, year=year, entity=entity)
-    page = page_of_list(rows, params, SORT_KEYS, _matches)
+
+    def fetch(wanted: ListParams) -> Page[dict[str, Any]]:
+        return page_of_list(rows, wanted, SORT_KEYS, _matches)
+
+    if wants_csv(request.url):
+        return csv_export(params, fetch, CSV_COLUMNS, "training-coverage.csv")
+    page = fetch(params)
     context = {
         "rows": page.rows,
         "listing": ListView(request.url, page),
