@@ -28,6 +28,7 @@ from esgledger.calc.columnar_read import (
     store_chunks,
 )
 from esgledger.calc.engine import EngineOutput, compute
+from esgledger.calc.implied import IMPLIED_KEY, implied_at_calculation
 from esgledger.calc.instruments import (
     ClaimTally,
     InstrumentReview,
@@ -376,8 +377,10 @@ def run_calculation(
             out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)
             merge_instruments(out, review, inputs.entities)
             lines = with_scope3(out, inputs, library, options)
+            implied = None if out.per_row and per_row else _implied(inputs, rows, library, options)
         else:
             inputs, out, lines = computed
+            implied = None  # a chunked run holds no year whole: the checks recompute it
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
@@ -389,11 +392,24 @@ def run_calculation(
         fault_point("calc.computed")
         with db.write() as session:
             if ledger_head(session) == seen:
-                return _store_run(session, inputs, out, library, options, unresolved, actor, lines)
+                return _store_run(
+                    session, inputs, out, library, options, unresolved, actor, lines, implied
+                )
     raise Contention(
         f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
         "times; no run was stored; run `esg calc` again when the other writers have finished"
     )
+
+
+def _implied(
+    inputs: RunInputs, reviewed: pl.DataFrame, library: FactorLibrary, options: RunOptions
+) -> dict[str, list[float] | None]:
+    """The factor checks' sums of a run that keeps no result rows (``calc.implied``)."""
+
+    def results_of(rows: pl.DataFrame) -> pl.DataFrame:
+        return stored_results(compute(rows, inputs.entities, library, options).results)
+
+    return implied_at_calculation(inputs.activities, reviewed, results_of)
 
 
 def _incomplete(out: EngineOutput, unresolved: list[dict[str, Any]]) -> CalculationIncomplete:
@@ -420,13 +436,14 @@ def _store_run(
     unresolved: list[dict[str, Any]],
     actor: str,
     scope3_lines: list[dict[str, Any]],
+    implied: dict[str, list[float] | None] | None = None,
 ) -> dict[str, Any]:
     """The run, its results, coefficients, issues and Scope 3 lines, and its audit event:
     one write.
 
     A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows (or computed on Spark)
     stores no result rows: its digest and editions let `esg calc explain` recompute them
-    bit for bit.
+    bit for bit, and its totals keep the sums the factor checks read (``implied``).
     """
     editions = editions_used(library, out)
     keep_rows = out.per_row and inputs.activity_rows <= get_settings().calc_lineage_rows
@@ -453,6 +470,7 @@ def _store_run(
                 **({"scope2_instruments": out.instruments} if out.instruments else {}),
                 # only when set: the stored totals (and digests) of other runs stay as they were
                 **({} if keep_rows else {"lineage": RECOMPUTED}),
+                **({IMPLIED_KEY: implied} if implied is not None and not keep_rows else {}),
             }
         ),
         activity_rows=inputs.activity_rows,

@@ -4,13 +4,19 @@ implies per unit of activity (an implied factor), and what explains an indirect-
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from itertools import chain
 
 import polars as pl
 from sqlalchemy import func, select
 
+from esgledger.calc.implied import (
+    IMPLIED_ACTIVITIES,
+    IMPLIED_QUANTITIES,
+    RUN_ROWS_SCHEMA,
+    implied_sums,
+    stored_implied,
+)
 from esgledger.calc.lineage import result_rows
 from esgledger.calc.runs import results_stored
 from esgledger.catalog.messages import N_
@@ -26,7 +32,7 @@ from esgledger.ledger.models import (
     CalculationRun,
     ImportBatch,
 )
-from esgledger.units import compatible, multiplier
+from esgledger.ledger.run_totals import stored_totals
 
 # Purchased energy that is not electricity: GB/T 2589 counts it as indirect energy too, but
 # SYSTEM.md §6 defines indirect energy as electricity only.
@@ -39,26 +45,6 @@ def run_for(ctx: CheckContext, year: int) -> CalculationRun | None:
     return latest_run(ctx.session, year, scope.code)
 
 
-# What the implied-factor rules (:mod:`esgledger.checks.factors`) read of a run: read together
-# once per run and check, since a large run that stored no result rows is recomputed whole
-# to give any of them (#18: six recomputations were 34 of the 57 CPU s of ``esg check`` at
-# 10,000 entities).
-IMPLIED_ACTIVITIES = frozenset(
-    {"electricity.purchased", "electricity.onsite_solar", "fuel.natural_gas"}
-)
-IMPLIED_QUANTITIES = frozenset({"energy_indirect", "energy_direct", "scope2_location"})
-# The columns of a run's rows as :func:`implied_sums` reads them.
-RUN_ROWS_SCHEMA: dict[str, pl.DataType] = {
-    "activity_id": pl.Int64(),
-    "activity": pl.Utf8(),
-    "unit": pl.Utf8(),
-    "amount": pl.Float64(),
-    "quantity": pl.Utf8(),
-    "value": pl.Float64(),
-    "co2e": pl.Float64(),
-}
-
-
 def implied(
     ctx: CheckContext,
     run: CalculationRun,
@@ -69,47 +55,15 @@ def implied(
     co2e: bool = False,
 ) -> tuple[float, float] | None:
     """(Σ result, Σ activity in ``unit``) over the run's result rows of ``activities`` and
-    ``quantity``; records whose unit cannot be expressed in ``unit`` are left out."""
+    ``quantity``; records whose unit cannot be expressed in ``unit`` are left out. A run
+    that stored no result rows kept these sums when it was computed (``calc.implied``);
+    one stored before that is recomputed from its inputs."""
+    found, sums = stored_implied(stored_totals(run.totals), activities, quantity, unit, co2e)
+    if found:
+        return sums
     return implied_sums(
         run_rows(ctx, run, activities, quantity), activities, quantity, unit, co2e=co2e
     )
-
-
-def implied_sums(
-    rows: pl.DataFrame,
-    activities: tuple[str, ...],
-    quantity: str,
-    unit: str,
-    *,
-    co2e: bool = False,
-) -> tuple[float, float] | None:
-    """(Σ result, Σ activity in ``unit``) over ``rows`` (``RUN_ROWS_SCHEMA``) of
-    ``activities`` and ``quantity`` with a result: every result row counts, each activity
-    record's amount once (a record may have a result row per gas). Records in a unit that
-    cannot be expressed in ``unit`` are left out; None when no record is left."""
-    column = "co2e" if co2e else "value"
-    picked = rows.filter(
-        pl.col("activity").is_in(list(activities)),
-        pl.col("quantity") == quantity,
-        pl.col(column).is_not_null(),
-    )
-    # one unit lookup per distinct unit, not per row
-    factors = {u: multiplier(u, unit) for u in picked["unit"].unique() if compatible(u, unit)}
-    picked = picked.filter(pl.col("unit").is_in(list(factors)))
-    if picked.is_empty():
-        return None
-    per_unit = pl.DataFrame(
-        {"unit": list(factors), "factor": list(factors.values())},
-        schema={"unit": pl.Utf8, "factor": pl.Float64},
-    )
-    amounts = (
-        picked.unique("activity_id")
-        .join(per_unit, on="unit")
-        .select(pl.col("amount") * pl.col("factor"))
-        .to_series()
-    )
-    # exactly rounded sums: the same figures whatever order the rows arrive in
-    return math.fsum(picked[column].to_list()), math.fsum(amounts.to_list())
 
 
 def run_rows(
