@@ -18,14 +18,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
+from esgledger.api.app import PREFIX
 from esgledger.auth.permissions import Principal
 from esgledger.auth.sessions import TOUCH_EVERY
+from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import grant, revoke_grant, set_active, set_role
+from esgledger.cli.main import app
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.workflow_models import WebSession
 from esgledger.server import create_app
 from esgledger.workflow.requests import issue_requests
+from tests.conftest import Cli
 from tests.factories import entities_file
 from tests.web.conftest import PASSWORD, csrf_of, log_in, make_user
 
@@ -179,3 +183,26 @@ def test_a_page_view_keeps_an_active_session_alive(db: Database, web: TestClient
         assert session.scalars(select(WebSession.last_seen_at)).one() > before
     csrf = csrf_of(web.get(PAGE).text)
     assert web.post("/logout", data={"csrf_token": csrf}).status_code == 303
+
+
+def test_an_administrator_s_new_password_ends_sessions_not_tokens(
+    db: Database, web: TestClient, cli: Cli
+) -> None:
+    """The documented decision (docs/getting-started.md): `esg user password` ends the
+    user's browser sessions; their API tokens go on until revoked with `esg user revoke`."""
+    make_user(db, "mia", "esg_manager")
+    with db.write() as session:
+        token, row = issue_token(session, "mia", actor="admin")
+    bearer = {"Authorization": f"Bearer {token}"}
+    log_in(web, "mia")
+    _warm(web)
+    assert web.get(f"{PREFIX}/me", headers=bearer).status_code == 200
+    new = "a brand new passphrase 7"
+    result = cli.runner.invoke(
+        app, ["user", "password", "mia", "--db", db.url], input=f"{new}\n{new}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert web.get(PAGE).status_code == 303, "the browser session ended"
+    assert web.get(f"{PREFIX}/me", headers=bearer).json()["username"] == "mia"
+    cli("user", "revoke", str(row.id))
+    assert web.get(f"{PREFIX}/me", headers=bearer).status_code == 401
