@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -18,7 +17,6 @@ from typer.testing import CliRunner
 
 from esgledger.auth import passwords
 from esgledger.cli.main import app
-from esgledger.ledger import migrate
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
 from esgledger.settings import reset_settings
@@ -56,20 +54,6 @@ def cheap_password_hashing() -> Iterator[None]:
         passwords.dummy_hash.cache_clear()
         yield
     passwords.dummy_hash.cache_clear()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def head_revision_read_once() -> Iterator[None]:
-    """The schema head the installed migrations declare, read from them once per run: every
-    ``esg`` command and every app opens its workspace with
-    :func:`~esgledger.ledger.migrate.require_current`, which asks alembic for the head, and
-    alembic loads (compiles, without a bytecode cache) all the migration files each time —
-    ~0.03 CPU s an opening, 5.6 of 120 CPU s in tests/registers (#20). The migrations do not
-    change during a run, so the answer is the one alembic gives; a workspace at another
-    revision is still refused."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(migrate, "head_revision", functools.cache(migrate.head_revision))
-        yield
 
 
 def cheap_hasher() -> PasswordHasher:
