@@ -139,3 +139,36 @@ def test_user_cli(cli: Cli, db: Database, tmp_path: Path) -> None:
     assert "request.approve" in json.loads(roles.stdout)["actions"]
     err = cli("user", "add", "zed", "--role", "boss", expect=2)
     assert "role 'boss' is not one of" in err.output and "Traceback" not in err.output
+
+
+def _role_events(db: Database) -> list[tuple[str, str, object]]:
+    with db.read() as session:
+        return [
+            (e.action, e.subject, json.loads(e.payload))
+            for e in reversed(audit.events(session, limit=50))
+            if e.action == "user.role"
+        ]
+
+
+def test_user_role_cli(cli: Cli, db: Database) -> None:
+    cli("user", "add", "rita", "--role", "reviewer")
+    changed = json.loads(cli("user", "role", "rita", "esg_manager", "--json").stdout)
+    assert changed["username"] == "rita" and changed["role"] == "esg_manager"
+    with db.read() as session:
+        assert principal(session, "rita").role == "esg_manager"
+    assert _role_events(db) == [
+        ("user.role", "user:rita", {"from": "reviewer", "to": "esg_manager"})
+    ]
+    plain = cli("user", "role", "RITA", "auditor")
+    assert plain.output.strip() == "User rita is now auditor."
+
+    for args, says in (
+        (("user", "role", "rita", "boss"), "role 'boss' is not one of admin, esg_manager"),
+        (("user", "role", "nobody", "auditor"), "unknown user 'nobody'"),
+    ):
+        err = cli(*args, expect=2)
+        lines = err.output.strip().splitlines()
+        assert len(lines) == 1 and says in lines[0] and "Traceback" not in err.output
+    with db.read() as session:
+        assert principal(session, "rita").role == "auditor", "a refusal writes nothing"
+    assert len(_role_events(db)) == 2

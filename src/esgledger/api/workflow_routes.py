@@ -14,10 +14,17 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
-from sqlalchemy.orm import Session
 
 from esgledger.api import schemas as s
-from esgledger.api.deps import SessionDep, UserDep, WriterDep, as_json, require_some, uploaded
+from esgledger.api.deps import (
+    SessionDep,
+    UserDep,
+    Writer,
+    WriterDep,
+    as_json,
+    require_some,
+    uploaded,
+)
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.http_shared.downloads import attachment
 from esgledger.http_shared.paging import list_query, with_page_headers
@@ -52,8 +59,11 @@ READ_ERRORS = s.problems(401, 403, 404, 422)
 WRITE_ERRORS = s.problems(400, 401, 403, 404, 409, 422)
 
 
-def _request(session: Session, req_id: int) -> Response:
-    return as_json(request_dict(session, get_request(session, req_id)))
+def _answer(write: Writer, req_id: int) -> Response:
+    """The request after a write, read once the write committed: shaping the answer (names,
+    the current value) need not hold the writer's lock, and the answer is the stored state."""
+    with write.database.read() as session:
+        return as_json(request_dict(session, get_request(session, req_id)))
 
 
 RequestList = Annotated[ListParams, Depends(list_query(tuple(SORT_KEYS), DEFAULT_SORT))]
@@ -221,16 +231,14 @@ def request_enter(request_id: RequestId, body: s.ValueBody, write: WriterDep) ->
             source=body.source,
             reason=body.reason,
         )
-        result = _request(session, request_id)
-    return result
+    return _answer(write, request_id)
 
 
 def _step(name: str, summary: str) -> None:
     def endpoint(request_id: RequestId, body: s.VersionBody, write: WriterDep) -> Response:
         with write() as (session, user):
             getattr(review, name)(session, user, request_id, version=body.version)
-            result = _request(session, request_id)
-        return result
+        return _answer(write, request_id)
 
     endpoint.__name__ = f"request_{name}"
     endpoint.__doc__ = summary
@@ -256,8 +264,7 @@ _step("lock", "Lock an approved value: later changes must be restatements")
 def request_return(request_id: RequestId, body: s.ReturnBody, write: WriterDep) -> Response:
     with write() as (session, user):
         review.return_request(session, user, request_id, version=body.version, comment=body.comment)
-        result = _request(session, request_id)
-    return result
+    return _answer(write, request_id)
 
 
 @router.post(
@@ -279,8 +286,7 @@ def request_restate(request_id: RequestId, body: s.RestateBody, write: WriterDep
             status=body.status,
             note=body.note,
         )
-        result = _request(session, request_id)
-    return result
+    return _answer(write, request_id)
 
 
 @router.post(

@@ -91,8 +91,16 @@ class SignedIn:
     token: str
 
 
-def _hash(token: str) -> str:
+def session_token_hash(token: str) -> str:
+    """What the ledger keeps of a cookie token (its SHA-256), to find the session by."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def session_row(session: Session, token: str) -> WebSession | None:
+    """The session a cookie token stands for, live or ended."""
+    return session.scalar(
+        select(WebSession).where(WebSession.token_hash == session_token_hash(token))
+    )
 
 
 def signing_key(session: Session) -> str:
@@ -227,7 +235,7 @@ def login(
     token = secrets.token_urlsafe(32)
     row = WebSession(
         user_id=who.user_id,
-        token_hash=_hash(token),
+        token_hash=session_token_hash(token),
         csrf_token=secrets.token_urlsafe(32),
         client=client,
         created_at=now,
@@ -274,7 +282,7 @@ def resume(
     """
     policy = policy or SessionPolicy.from_settings()
     now = now or utcnow()
-    row = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(token)))
+    row = session_row(session, token)
     if row is None or row.ended_at is not None:
         raise SessionEnded("not signed in; please log in")
     if now >= row.expires_at or now - row.last_seen_at >= policy.idle:
@@ -298,13 +306,13 @@ def owner_of(session: Session, token: str) -> str | None:
     return session.scalar(
         select(User.username)
         .join(WebSession, WebSession.user_id == User.id)
-        .where(WebSession.token_hash == _hash(token))
+        .where(WebSession.token_hash == session_token_hash(token))
     )
 
 
 def logout(session: Session, token: str) -> None:
     """End the session a cookie token stands for (no error if it already ended)."""
-    row = session.scalar(select(WebSession).where(WebSession.token_hash == _hash(token)))
+    row = session_row(session, token)
     if row is not None and row.ended_at is None:
         row.ended_at = utcnow()
         user = session.get(User, row.user_id)

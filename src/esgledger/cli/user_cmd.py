@@ -20,6 +20,7 @@ from esgledger.auth.users import (
     revoke_grant,
     set_active,
     set_password,
+    set_role,
     user_dict,
 )
 from esgledger.cli.common import DbOption, JsonOption, actor, workspace
@@ -110,6 +111,22 @@ def user_disable(username: UserArg, db: DbOption = None, json: JsonOption = Fals
 def user_enable(username: UserArg, db: DbOption = None, json: JsonOption = False) -> None:
     """Enable a disabled user again."""
     _set_active(username, True, db, json)
+
+
+@user_app.command("role")
+def user_role(
+    username: UserArg,
+    role: Annotated[str, typer.Argument(help=f"One of {', '.join(ROLES)}.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Give a user another role; their sessions and tokens carry it from their next request."""
+    with workspace(db).write() as session:
+        result = user_dict(session, set_role(session, username, role, actor=actor()))
+    if json:
+        print_json(result)
+    else:
+        console.print(f"User {result['username']} is now {result['role']}.")
 
 
 @user_app.command("grant")

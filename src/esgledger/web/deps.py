@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from esgledger.auth.permissions import PermissionDenied, Principal
 from esgledger.auth.sessions import (
     SessionEnded,
+    SessionPolicy,
     SignedIn,
     csrf_ok,
     resume,
@@ -31,6 +32,7 @@ from esgledger.auth.sessions import (
 from esgledger.errors import EsgError
 from esgledger.ledger.db import Database
 from esgledger.settings import get_settings
+from esgledger.web.session_sign_in import resume_kept
 
 SESSION_COOKIE = "esg_session"
 FORM_COOKIE = "esg_form"
@@ -59,20 +61,33 @@ def cookie_key(request: Request) -> str:
 
 
 def signed_in(request: Request) -> SignedIn:
-    """The live session of this browser, or :class:`LoginRequired`."""
+    """The live session of this browser, or :class:`LoginRequired`: in a read transaction
+    with the sign-in kept (:mod:`esgledger.web.session_sign_in`), else in a write one."""
     cookie = request.cookies.get(SESSION_COOKIE)
     token = unsign(cookie_key(request), cookie) if cookie else None
     if token is None:
         raise LoginRequired("please log in")
+    policy = SessionPolicy.from_settings()
+    try:
+        with database(request).read() as session:
+            kept = resume_kept(session, token, policy=policy)
+    except SessionEnded as exc:
+        raise LoginRequired(str(exc)) from None
+    who = kept or _resume_writing(request, token, policy)
+    request.state.signed_in = who
+    return who
+
+
+def _resume_writing(request: Request, token: str, policy: SessionPolicy) -> SignedIn:
+    """Resume a session that must change (end it, or refresh its ``last_seen_at``)."""
     ended: SessionEnded | None = None
     with database(request).write() as session:
         try:
-            who = resume(session, token)
+            who = resume(session, token, policy=policy)
         except SessionEnded as exc:  # commit the session's end, then send to the login form
             ended = exc
     if ended is not None:
         raise LoginRequired(str(ended))
-    request.state.signed_in = who
     return who
 
 
