@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from sqlalchemy import select, text
 
 from esgledger.calc import runs
 from esgledger.calc.columnar_read import activity_batches, read_activities, rows_per_entity
+from esgledger.calc.issue_groups import GROUP_SCHEMA, listed_issues
 from esgledger.calc.scope3.engine import scope3_parts
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
 from esgledger.demo.files import write_csv, write_xlsx
@@ -34,7 +36,8 @@ from esgledger.demo.products import (
     sales_rows,
 )
 from esgledger.ledger.db import Database
-from esgledger.ledger.models import CalculationCoefficient, CalculationIssue, CalculationRun
+from esgledger.ledger.issue_models import CalculationIssueGroup
+from esgledger.ledger.models import CalculationCoefficient, CalculationRun
 from tests.calc.scope3.workspace import HEADER, row
 from tests.conftest import Cli
 from tests.factories import write_csv as write_rows
@@ -59,6 +62,9 @@ def calc(cli: Cli, year: int = YEAR) -> dict[str, Any]:
     return json.loads(cli("calc", "--year", str(year), "--json", expect=1).stdout)
 
 
+GROUP_FRAME = {"id": pl.Int64, "run_id": pl.Int64, **GROUP_SCHEMA}
+
+
 def stored(db: Database, run_id: int) -> tuple[dict[str, Any], list[tuple], list[tuple]]:
     """A run's stored totals, coefficient rows and issue rows, without ids of its own."""
     with db.read() as session:
@@ -69,16 +75,15 @@ def stored(db: Database, run_id: int) -> tuple[dict[str, Any], list[tuple], list
                 select(CalculationCoefficient).where(CalculationCoefficient.run_id == run_id)
             )
         )
-        issues = session.execute(
-            select(
-                CalculationIssue.activity_id,
-                CalculationIssue.entity_id,
-                CalculationIssue.quantity,
-                CalculationIssue.reason,
-            )
-            .where(CalculationIssue.run_id == run_id)
-            .order_by(CalculationIssue.id)
+        groups = session.execute(
+            select(*CalculationIssueGroup.__table__.c).where(CalculationIssueGroup.run_id == run_id)
         ).all()
+        # every unresolved row listed from its group (#18: stored a group at a time)
+        issues = (
+            listed_issues(pl.DataFrame([g._asdict() for g in groups], schema=GROUP_FRAME))
+            .select("activity_id", "entity_id", "quantity", "reason")
+            .rows()
+        )
     return totals, coefs, [tuple(i) for i in issues]
 
 

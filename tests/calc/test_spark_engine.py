@@ -13,15 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from sqlalchemy import select
 
+from esgledger.calc.issue_groups import GROUP_SCHEMA, listed_issues
 from esgledger.calc.spark.session import spark_session
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
 from esgledger.demo.files import write_csv
 from esgledger.demo.org import ENTITY_HEADER, entity_rows
 from esgledger.ledger.db import Database
-from esgledger.ledger.models import CalculationCoefficient, CalculationIssue, CalculationRun
+from esgledger.ledger.issue_models import CalculationIssueGroup
+from esgledger.ledger.models import CalculationCoefficient, CalculationRun
 from tests.conftest import Cli
 
 YEAR = 2024
@@ -52,6 +55,9 @@ def calc(cli: Cli, *args: str) -> dict[str, Any]:
     return json.loads(cli("calc", "--year", str(YEAR), *args, "--json", expect=1).stdout)
 
 
+GROUP_FRAME = {"id": pl.Int64, "run_id": pl.Int64, **GROUP_SCHEMA}
+
+
 def stored(db: Database, run_id: int) -> tuple[list[tuple], list[tuple]]:
     """A run's coefficient and issue rows, without their own ids and run id."""
     with db.read() as session:
@@ -62,17 +68,15 @@ def stored(db: Database, run_id: int) -> tuple[list[tuple], list[tuple]]:
             tuple(v for k, v in vars(c).items() if k not in ("_sa_instance_state", "run_id"))
             for c in coefs
         )
-        issues = session.execute(
-            select(
-                CalculationIssue.activity_id,
-                CalculationIssue.entity_id,
-                CalculationIssue.activity,
-                CalculationIssue.quantity,
-                CalculationIssue.reason,
-            )
-            .where(CalculationIssue.run_id == run_id)
-            .order_by(CalculationIssue.id)
+        groups = session.execute(
+            select(*CalculationIssueGroup.__table__.c).where(CalculationIssueGroup.run_id == run_id)
         ).all()
+        # every unresolved row listed from its group (#18: stored a group at a time)
+        issues = (
+            listed_issues(pl.DataFrame([g._asdict() for g in groups], schema=GROUP_FRAME))
+            .select("activity_id", "entity_id", "activity", "quantity", "reason")
+            .rows()
+        )
     return coef_rows, [tuple(i) for i in issues]
 
 

@@ -17,7 +17,7 @@ from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
 from esgledger.calc.engine import EngineOutput
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
-from esgledger.calc.partitioned import RECORD_SCHEMA, merge_records, partition_records
+from esgledger.calc.partitioned import RECORD_COLUMNS, merge_records, partition_frame
 
 
 def entity_chunks(rows_per_entity: dict[str, int], chunk_rows: int) -> list[list[str]]:
@@ -54,14 +54,10 @@ def compute_chunked(
             if on_chunk is not None:
                 on_chunk(rows)
             if rows.height:
-                yield pl.DataFrame(
-                    pl.from_arrow(partition_records(rows, entities, library, options))
-                )
+                yield partition_frame(rows, entities, library, options)
 
     tables = list(records())
-    table = (
-        pl.concat(tables) if tables else pl.DataFrame(pl.from_arrow(RECORD_SCHEMA.empty_table()))
-    )
+    table = pl.concat(tables) if tables else pl.DataFrame(schema=RECORD_COLUMNS)
     return merge_records(table, entities, library, options)
 
 

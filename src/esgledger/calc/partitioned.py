@@ -15,7 +15,6 @@ lists unresolved rows by activity id, as the local engine does.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -55,45 +54,84 @@ RECORD_SCHEMA = pa.schema(
 def partition_records(
     activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
 ) -> pa.RecordBatch:
-    """The kernel over one partition's rows, as ``RECORD_SCHEMA`` records. Keys only of the
-    rows the kernel uses: Scope 3 rows (a purchase line each with its own attributes) are
-    the Scope 3 engine's, and gave a key record per line that the merge then dropped."""
+    """:func:`partition_frame` as one Arrow batch of ``RECORD_SCHEMA`` (a Spark partition's
+    answer)."""
+    table = partition_frame(activities, entities, library, options).to_arrow()
+    return pa.RecordBatch.from_arrays(
+        [table.column(f.name).combine_chunks().cast(f.type) for f in RECORD_SCHEMA],
+        schema=RECORD_SCHEMA,
+    )
+
+
+RECORD_COLUMNS = pl.Schema(
+    {
+        "kind": pl.Utf8,
+        "seq": pl.Int64,
+        "entity_id": pl.Utf8,
+        "activity": pl.Utf8,
+        "name": pl.Utf8,
+        "detail": pl.Utf8,
+        "figure": pl.Float64,
+        "mass": pl.Float64,
+        "activity_id": pl.Int64,
+    }
+)
+
+
+def partition_frame(
+    activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
+) -> pl.DataFrame:
+    """The kernel over one partition's rows, as ``RECORD_SCHEMA`` records built column by
+    column: a dict per record (and Arrow's ``from_pylist``, which loads pandas) cost a Python
+    object per unresolved row. Keys only of the rows the kernel uses: Scope 3 rows (a
+    purchase line each with its own attributes) are the Scope 3 engine's, and gave a key
+    record per line that the merge then dropped."""
     activities = scope12_rows(activities)
     out = compute(activities, entities, library, options)
-    records: list[dict[str, Any]] = [
-        {
-            "kind": CONTRIBUTION,
-            "entity_id": entity,
-            "activity": activity,
-            "name": name,
-            "detail": gas,
-            "figure": figure,
-            "mass": mass,
-        }
-        for entity, activity, name, gas, figure, mass in out.contributions
-    ]
-    records += [
-        {
-            "kind": UNRESOLVED,
-            "entity_id": entity,
-            "activity": activity,
-            "name": quantity,
-            "detail": reason,
-            "activity_id": activity_id,
-        }
-        for activity_id, entity, activity, quantity, reason in out.unresolved.select(
-            "activity_id", "entity_id", "activity", "quantity", "reason"
-        ).iter_rows()
-    ]
-    records += [{"kind": EXCESS, "entity_id": e} for e in out.excess_instruments]
-    keys = activities.select("entity_id", "activity", "unit", "attributes").unique()
-    records += [
-        {"kind": KEY, "entity_id": e, "activity": a, "name": u, "detail": t}
-        for e, a, u, t in keys.iter_rows()
-    ]
-    for seq, record in enumerate(records):
-        record["seq"] = seq
-    return pa.RecordBatch.from_pylist(records, schema=RECORD_SCHEMA)
+    contributions = pl.DataFrame(
+        out.contributions,
+        schema={
+            "entity_id": pl.Utf8,
+            "activity": pl.Utf8,
+            "name": pl.Utf8,
+            "detail": pl.Utf8,
+            "figure": pl.Float64,
+            "mass": pl.Float64,
+        },
+        orient="row",
+    ).with_columns(pl.lit(CONTRIBUTION).alias("kind"))
+    unresolved = out.unresolved.select(
+        pl.lit(UNRESOLVED).alias("kind"),
+        "entity_id",
+        "activity",
+        pl.col("quantity").alias("name"),
+        pl.col("reason").alias("detail"),
+        "activity_id",
+    )
+    excess = pl.DataFrame(
+        {"entity_id": list(out.excess_instruments)}, schema={"entity_id": pl.Utf8}
+    ).with_columns(pl.lit(EXCESS).alias("kind"))
+    keys = activities.select(
+        pl.lit(KEY).alias("kind"),
+        "entity_id",
+        "activity",
+        pl.col("unit").alias("name"),
+        pl.col("attributes").alias("detail"),
+    ).unique()
+    parts = [contributions, unresolved, excess, keys]
+    frame = pl.concat([_as_records(part) for part in parts], how="vertical")
+    return frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("seq")).select(
+        *RECORD_COLUMNS
+    )
+
+
+def _as_records(part: pl.DataFrame) -> pl.DataFrame:
+    """``part`` in the record columns (but ``seq``), those it lacks null."""
+    return part.select(
+        pl.col(name).cast(dtype) if name in part.columns else pl.lit(None, dtype).alias(name)
+        for name, dtype in RECORD_COLUMNS.items()
+        if name != "seq"
+    )
 
 
 def merge_records(

@@ -36,6 +36,7 @@ from esgledger.calc.instruments import (
     merge_instruments,
     review_instruments,
 )
+from esgledger.calc.issue_groups import grouped_issues, issue_counts
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
@@ -63,7 +64,6 @@ from esgledger.ledger.boundaries import get_boundary, member_shares, year_bounda
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import (
     AuditEvent,
-    CalculationIssue,
     CalculationRun,
     Entity,
 )
@@ -481,7 +481,8 @@ def _store_run(
     tables = [("calculation_coefficients", out.coefficients)]
     if keep_rows:
         tables.append(("calculation_results", stored_results(out.results)))
-    tables.append(("calculation_issues", out.unresolved))
+    # one row per group of unresolved rows, their ids kept (``issue_groups``)
+    tables.append(("calculation_issue_groups", grouped_issues(out.unresolved)))
     known: digests.Known = {}  # the digests of the tables written, taken from their frames
     for table, frame in tables:
         with_run = frame.with_columns(pl.lit(run.id, dtype=pl.Int64).alias("run_id"))
@@ -516,18 +517,8 @@ def _store_run(
 def stored_unresolved(session: Session, run: CalculationRun) -> list[dict[str, Any]]:
     """The unresolved summary of a stored run, grouped as at calculation time."""
     groups: dict[tuple[str, str, str], Counter[str]] = {}
-    rows = session.execute(
-        select(
-            CalculationIssue.activity,
-            CalculationIssue.quantity,
-            CalculationIssue.reason,
-            CalculationIssue.entity_id,
-        )
-        .where(CalculationIssue.run_id == run.id)
-        .order_by(CalculationIssue.id)
-    )
-    for activity, quantity, reason, entity in rows:
-        groups.setdefault((activity, quantity, reason), Counter())[entity] += 1
+    for activity, quantity, reason, entity, rows in issue_counts(session, run.id):
+        groups.setdefault((activity, quantity, reason), Counter())[entity] += rows
     return [
         {"activity": a, "quantity": q, "reason": r, "rows": sum(c.values()), "entities": sorted(c)}
         for (a, q, r), c in sorted(groups.items())

@@ -9,8 +9,7 @@ finding names the rows so they can be fixed and the year recalculated.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
+from esgledger.calc.issue_groups import first_issue_rows
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_
@@ -19,7 +18,6 @@ from esgledger.checks.energy import run_for
 from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
 from esgledger.kpi.unresolved import calc_parts, unresolved_of
-from esgledger.ledger.models import CalculationIssue
 
 SHOWN_ROWS = 10
 
@@ -34,20 +32,13 @@ def incomplete_runs(ctx: CheckContext) -> list[Finding]:
         for m in metrics().values()
         if m.calc_key.startswith("calc:") and unresolved.count(m.calc_key.removeprefix("calc:"))
     ]
-    stmt = select(CalculationIssue.activity_id, CalculationIssue.reason).where(
-        CalculationIssue.run_id == run.id
-    )
+    quantities: list[str] | None = None
     count = sum(unresolved.by_total.values())
     if affected:
         totals = {calc_parts(metrics()[i].calc_key.removeprefix("calc:"))[0] for i in affected}
         quantities = [q for q, t in TOTAL_OF_QUANTITY.items() if t in totals]
-        stmt = stmt.where(CalculationIssue.quantity.in_(quantities))
         count = sum(unresolved.by_total.get(t, 0) for t in totals)
-    issues = list(
-        ctx.session.execute(
-            stmt.order_by(CalculationIssue.activity_id, CalculationIssue.id).limit(SHOWN_ROWS)
-        )
-    )
+    issues = first_issue_rows(ctx.session, run.id, quantities, SHOWN_ROWS)
     rows = sorted({a for a, _ in issues})
     reasons = sorted({r for _, r in issues})
     shown = ", ".join(map(str, rows)) + (" …" if count > len(issues) else "")

@@ -1,6 +1,6 @@
 """Which totals of a calculation run leave out unresolved activity rows.
 
-A run stores one issue per activity row and quantity it could not compute (no factor for
+A run stores its issues (activity rows and quantities it could not compute) by group (no factor for
 the region, a unit it cannot convert). A total is incomplete when an issue of its quantity
 exists: a missing Scope 3 factor leaves energy and Scope 1/2 whole, a missing grid factor
 makes Scope 2 incomplete. Energy in total adds up direct and indirect energy.
@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from esgledger.calc.issue_groups import issue_counts
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.catalog import activity_types
-from esgledger.ledger.models import CalculationIssue
 
 COMBINED = {"energy_total_tce": ("energy_direct_tce", "energy_indirect_tce")}
 LINE = "@"  # ``scope1_tco2e@refrigerant``: the part of a total an activity type or category gives
@@ -57,14 +56,9 @@ class Unresolved:
 
 
 def unresolved_of(session: Session, run_id: int) -> Unresolved:
-    rows = session.execute(
-        select(CalculationIssue.quantity, CalculationIssue.activity, func.count())
-        .where(CalculationIssue.run_id == run_id)
-        .group_by(CalculationIssue.quantity, CalculationIssue.activity)
-    )
     by_total: dict[str, int] = {}
     by_activity: dict[tuple[str, str], int] = {}
-    for quantity, activity, count in rows:
+    for activity, quantity, _reason, _entity, count in issue_counts(session, run_id):
         total = TOTAL_OF_QUANTITY.get(quantity, quantity)
         by_total[total] = by_total.get(total, 0) + int(count)
         by_activity[(total, activity)] = by_activity.get((total, activity), 0) + int(count)

@@ -60,6 +60,7 @@ WRITTEN_ONCE = frozenset(
         "calculation_coefficients",
         "calculation_results",
         "calculation_issues",
+        "calculation_issue_groups",
         "calculation_scope3_lines",
         "calculation_instrument_rejections",
         "published_reports",
@@ -170,7 +171,8 @@ KINDS: dict[str, list[Part]] = {
         Part("calculation_runs", _by("id")),
         Part("calculation_coefficients", _by("run_id")),
         Part("calculation_results", _by("run_id")),
-        Part("calculation_issues", _by("run_id")),
+        Part("calculation_issues", _by("run_id")),  # runs before 0031_calc4
+        Part("calculation_issue_groups", _by("run_id")),
         Part("calculation_scope3_lines", _by("run_id")),
         Part("calculation_instrument_rejections", _by("run_id")),  # rejected instruments
     ],
@@ -395,6 +397,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("calculation_coefficients", "run_id"),
         ("calculation_results", "run_id"),
         ("calculation_issues", "run_id"),
+        ("calculation_issue_groups", "run_id"),
         ("calculation_scope3_lines", "run_id"),
         ("calculation_instrument_rejections", "run_id"),
     ):

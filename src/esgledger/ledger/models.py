@@ -373,6 +373,9 @@ from esgledger.ledger import claim_models as _claim_models  # noqa: E402, F401
 # The instrument rows a run rejected (#18), likewise.
 from esgledger.ledger import instrument_models as _instrument_models  # noqa: E402, F401
 
+# A run's unresolved rows, grouped (#18), likewise.
+from esgledger.ledger import issue_models as _issue_models  # noqa: E402, F401
+
 # OHS hazards, drills and special-operation workers (#17), likewise.
 from esgledger.ledger import ohs_models as _ohs_models  # noqa: E402, F401
 

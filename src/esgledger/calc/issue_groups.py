@@ -1,0 +1,157 @@
+"""A run's unresolved activity rows grouped for storage, and read back from either layout.
+
+One group per (entity, activity type, quantity, reason) holds the count and the activity
+ids, runs of consecutive ids written ``first-last`` ("3-6,9,11-12"): a million unresolved
+rows at 10⁷ activity rows become a few thousand rows to write and digest, and the ids are
+all still there (``listed_issues``). Runs stored before ``0031_calc4`` kept a row per
+unresolved row and quantity in ``calculation_issues``; the readers here take both (#18).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from esgledger.ledger.issue_models import CalculationIssueGroup
+from esgledger.ledger.models import CalculationIssue
+
+KEYS = ["entity_id", "activity", "quantity", "reason"]
+GROUP_SCHEMA = pl.Schema(
+    {
+        "entity_id": pl.Utf8,
+        "activity": pl.Utf8,
+        "quantity": pl.Utf8,
+        "reason": pl.Utf8,
+        "row_count": pl.Int64,
+        "first_activity_id": pl.Int64,
+        "activity_ids": pl.Utf8,
+    }
+)
+
+
+def grouped_issues(unresolved: pl.DataFrame) -> pl.DataFrame:
+    """The engine's unresolved rows (``activity_id`` and ``KEYS``) as ``GROUP_SCHEMA`` rows,
+    in the order the engine first listed each group: a row's issues (quantities, reasons)
+    keep their order when ``listed_issues`` lists them again by id."""
+    rows = (
+        unresolved.select(pl.col("activity_id").cast(pl.Int64), *KEYS)
+        .with_row_index("__position")
+        .sort(*KEYS, "activity_id", "__position")
+    )
+    same_key = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in KEYS)
+    follows = pl.col("activity_id") == pl.col("activity_id").shift(1) + 1
+    runs = (
+        rows.with_columns((~(same_key & follows)).fill_null(True).cum_sum().alias("__run"))
+        .group_by(*KEYS, "__run", maintain_order=True)
+        .agg(
+            pl.col("activity_id").first().alias("first"),
+            pl.col("activity_id").last().alias("last"),
+            pl.len().cast(pl.Int64).alias("n"),
+            pl.col("__position").min(),
+        )
+        .with_columns(
+            pl.when(pl.col("first") == pl.col("last"))
+            .then(pl.col("first").cast(pl.Utf8))
+            .otherwise(pl.format("{}-{}", "first", "last"))
+            .alias("text")
+        )
+    )
+    groups = runs.group_by(*KEYS, maintain_order=True).agg(
+        pl.col("n").sum().alias("row_count"),
+        pl.col("first").min().alias("first_activity_id"),
+        pl.col("text").str.join(",").alias("activity_ids"),
+        pl.col("__position").min(),
+    )
+    return groups.sort("__position").select(
+        pl.col(name).cast(dtype) for name, dtype in GROUP_SCHEMA.items()
+    )
+
+
+def expand_ids(text: str) -> list[int]:
+    """The activity ids of a group's ``activity_ids`` text, in ascending order."""
+    ids: list[int] = []
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        ids.extend(range(int(first), int(last or first) + 1))
+    return ids
+
+
+def listed_issues(groups: pl.DataFrame) -> pl.DataFrame:
+    """Every unresolved row of ``groups`` (in stored order) again: ``activity_id`` and
+    ``KEYS``, by id, a row's issues in the order of their groups, as the run listed them."""
+    ranges = (
+        groups.select(*KEYS, pl.col("activity_ids").str.split(",").alias("part"))
+        .explode("part")
+        .with_columns(pl.col("part").str.split("-").alias("ends"))
+        .with_columns(
+            pl.col("ends").list.first().cast(pl.Int64).alias("first"),
+            pl.col("ends").list.last().cast(pl.Int64).alias("last"),
+        )
+    )
+    return (
+        ranges.select(
+            pl.int_ranges("first", pl.col("last") + 1, dtype=pl.Int64).alias("activity_id"),
+            *KEYS,
+        )
+        .explode("activity_id")
+        .sort("activity_id", maintain_order=True)
+    )
+
+
+def issue_counts(session: Session, run_id: int) -> list[tuple[str, str, str, str, int]]:
+    """(activity, quantity, reason, entity, rows) of a run's unresolved rows, either layout."""
+    grouped = select(
+        CalculationIssueGroup.activity,
+        CalculationIssueGroup.quantity,
+        CalculationIssueGroup.reason,
+        CalculationIssueGroup.entity_id,
+        func.sum(CalculationIssueGroup.row_count),
+    ).where(CalculationIssueGroup.run_id == run_id)
+    legacy = select(
+        CalculationIssue.activity,
+        CalculationIssue.quantity,
+        CalculationIssue.reason,
+        CalculationIssue.entity_id,
+        func.count(),
+    ).where(CalculationIssue.run_id == run_id)
+    out: list[tuple[str, str, str, str, int]] = []
+    for stmt, table in ((grouped, CalculationIssueGroup), (legacy, CalculationIssue)):
+        keys = (table.activity, table.quantity, table.reason, table.entity_id)
+        for activity, quantity, reason, entity, count in session.execute(stmt.group_by(*keys)):
+            out.append((activity, quantity, reason, entity, int(count)))
+    return out
+
+
+def first_issue_rows(
+    session: Session, run_id: int, quantities: Collection[str] | None, limit: int
+) -> list[tuple[int, str]]:
+    """(activity id, reason) of the run's first ``limit`` unresolved results by activity id
+    (of ``quantities`` only, when given), either layout; groups are expanded only while
+    they can still hold one of the first."""
+    legacy = select(CalculationIssue.activity_id, CalculationIssue.reason).where(
+        CalculationIssue.run_id == run_id
+    )
+    grouped = select(
+        CalculationIssueGroup.first_activity_id,
+        CalculationIssueGroup.activity_ids,
+        CalculationIssueGroup.reason,
+    ).where(CalculationIssueGroup.run_id == run_id)
+    if quantities is not None:
+        legacy = legacy.where(CalculationIssue.quantity.in_(quantities))
+        grouped = grouped.where(CalculationIssueGroup.quantity.in_(quantities))
+    found = [
+        (int(a), r)
+        for a, r in session.execute(
+            legacy.order_by(CalculationIssue.activity_id, CalculationIssue.id).limit(limit)
+        )
+    ]
+    stmt = grouped.order_by(CalculationIssueGroup.first_activity_id, CalculationIssueGroup.id)
+    for first, ids, reason in session.execute(stmt.execution_options(yield_per=100)):
+        if len(found) >= limit and first > found[-1][0]:
+            break
+        found = sorted(found + [(i, reason) for i in expand_ids(ids)[:limit]], key=lambda f: f[0])
+        found = found[:limit]
+    return found
