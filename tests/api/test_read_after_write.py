@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from httpx import Response
 
 from esgledger.api import routes, state_bodies
@@ -18,6 +19,8 @@ from esgledger.ledger.voiding import Selection, void_activities
 from tests.api.conftest import YEAR, Api
 from tests.api.test_read_statements import statements
 from tests.factories import ACTIVITY_HEADER, monthly_rows, write_csv
+
+pytestmark = pytest.mark.usefixtures("one_recheck_window")
 
 PATHS = (f"/kpis?year={YEAR}&years=2", f"/kpis?year={YEAR}&years=2&area=packaging")
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from tests.api.conftest import YEAR, Api
+
+pytestmark = pytest.mark.usefixtures("one_recheck_window")
 
 
 @contextmanager

@@ -15,7 +15,6 @@ from typing import Any
 import anyio.to_thread
 import pytest
 
-from esgledger.api import replay
 from esgledger.auth.tokens import list_tokens, revoke_token
 from tests.api.conftest import YEAR, Api
 
@@ -35,10 +34,10 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         yield seen
 
 
+@pytest.mark.usefixtures("one_recheck_window")  # no new sign-in window midway
 def test_a_warm_authenticated_read_hops_to_a_worker_thread_once(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(replay, "TOKEN_CACHE_SECONDS", 10**9)  # no new sign-in window midway
     sqlite = api.client.app.state.db.dialect == "sqlite"  # type: ignore[attr-defined]
     most = 1 if sqlite else 3
     # a warm KPI read on SQLite is replayed before routing: no hop at all (test_replay.py)

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from esgledger.api import replay
 from esgledger.auth.users import set_active
 from esgledger.ledger.kpis import import_kpis
 from tests.api.conftest import YEAR, Api, problem
 from tests.api.test_read_statements import statements
 from tests.api.test_read_thread_hops import hops
+
+pytestmark = pytest.mark.usefixtures("one_recheck_window")
 
 KPIS = f"/kpis?year={YEAR}&years=2"
 
@@ -29,7 +30,6 @@ def _sqlite(api: Api) -> bool:
 def test_a_replayed_read_is_the_routes_answer_without_database_or_thread(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(replay, "TOKEN_CACHE_SECONDS", 10**9)  # no new sign-in window midway
     assert api.call("mia", "GET", KPIS).status_code == 200  # the path answers replayable
     full = api.call("mia", "GET", KPIS)
     assert full.status_code == 200

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from esgledger.auth import recheck
 from esgledger.auth.tokens import issue_token, list_tokens, revoke_token
 from esgledger.auth.users import revoke_grant, set_active, set_role
 from esgledger.ledger.kpis import import_kpis
@@ -32,6 +33,8 @@ from esgledger.ledger.state_signin import SESSION_ONLY_ACTIONS, SIGN_IN_ACTIONS
 from esgledger.settings import get_settings
 from tests.api.conftest import YEAR, Api, problem
 from tests.api.test_read_statements import statements
+
+pytestmark = pytest.mark.usefixtures("one_recheck_window")
 
 KPIS = f"/kpis?year={YEAR}&years=2"
 ACCOUNT_TABLES = ("api_tokens", "users", "entity_grants")
@@ -168,3 +171,15 @@ def test_every_account_action_is_known_to_the_sign_in_stamp() -> None:
     }
     assert {"user.disable", "user.enable", "user.role"} <= written  # the search finds them
     assert written <= set(SIGN_IN_ACTIONS) | set(SESSION_ONLY_ACTIONS)
+
+
+def test_a_new_recheck_window_looks_the_sign_in_up_again(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window bounds what a hand edit of the database (no audit event) could leave
+    kept: in a new window the token, user and grants are read again."""
+    _signed_in_everywhere(api, "mia")
+    monkeypatch.setattr(recheck, "RECHECK_SECONDS", 1e-9)  # every request in a new window
+    with statements(api) as seen:
+        assert api.ok("mia", "GET", "/me")["username"] == "mia"
+    assert any("FROM api_tokens" in s for s in _account_queries(seen))

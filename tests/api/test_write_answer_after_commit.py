@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import pytest
 from sqlalchemy import event
 
 from esgledger.workflow.request_list import request_dicts
 from esgledger.workflow.requests import get_request
 from tests.api.conftest import YEAR, Api
+
+pytestmark = pytest.mark.usefixtures("one_recheck_window")
 
 METRIC = "packaging.plastics"
 DETAIL_ONLY = {"comments", "evidence", "history"}

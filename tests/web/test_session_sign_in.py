@@ -33,6 +33,8 @@ from tests.conftest import Cli
 from tests.factories import entities_file
 from tests.web.conftest import PASSWORD, csrf_of, log_in, make_user
 
+pytestmark = pytest.mark.usefixtures("one_recheck_window")
+
 PAGE = "/account/password"  # a page that reads nothing but the sign-in
 WHOAMI = 'data-testid="whoami">'
 SIGN_IN_TABLES = ("FROM users", "FROM entity_grants", "FROM entities")

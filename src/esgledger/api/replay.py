@@ -37,8 +37,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esgledger.api.deps import UNTIL
-from esgledger.api.sign_in import TOKEN_CACHE_SECONDS
 from esgledger.api.state_bodies import matches
+from esgledger.auth.recheck import recheck_window
 from esgledger.auth.tokens import token_hash
 from esgledger.ledger.change_watch import ChangeWatch, PostgresWatch
 from esgledger.ledger.state import State
@@ -100,7 +100,7 @@ class Replay:
             if scope.get("state", {}).get(MARK) is not None:
                 self._paths.add(scope["path"])  # routes are few: the set stays small
             return
-        window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
+        window = recheck_window()
         where = (token_hash(token), window, scope["path"], scope.get("query_string", b""))
         seen = self._seen
         if seen is not None and seen[0] == version:

@@ -7,8 +7,9 @@ the entity tree) — so a data write by anyone leaves it in place, while disabli
 revoking a token, a changed role or grant is seen by the very next request, from any
 process: the stamp is read in that request's own transaction (on SQLite only after a
 commit, see :mod:`esgledger.ledger.state`). The token's expiry is checked on every use, so
-an expired token is refused the moment it expires. A ten-second window bounds what a hand
-edit of the database outside the application (no audit event) could leave kept.
+an expired token is refused the moment it expires. A ten-second window
+(:mod:`esgledger.auth.recheck`) bounds what a hand edit of the database outside the
+application (no audit event) could leave kept.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import PermissionDenied, Principal
+from esgledger.auth.recheck import recheck_window
 from esgledger.auth.tokens import token_hash, token_sign_in
 from esgledger.http_shared.errors import Unauthorized
 from esgledger.ledger.state import sign_in_state
 from esgledger.ledger.state_cache import StateCache
 
-TOKEN_CACHE_SECONDS = 10
 MAX_SIGN_INS = 1024
 
 
@@ -59,8 +60,7 @@ def _check(session: Session, token: str) -> SignIn:
 
 
 def _key(session: Session, token: str) -> tuple[object, ...]:
-    window = int(time.monotonic() // TOKEN_CACHE_SECONDS)
-    return (sign_in_state(session), window, token_hash(token))
+    return (sign_in_state(session), recheck_window(), token_hash(token))
 
 
 def sign_in(session: Session, credentials: HTTPAuthorizationCredentials | None) -> SignIn:

@@ -16,11 +16,10 @@ edit of the database outside the application (no audit event) could leave kept.
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal
+from esgledger.auth.recheck import recheck_window
 from esgledger.auth.sessions import (
     TOUCH_EVERY,
     SessionEnded,
@@ -34,7 +33,6 @@ from esgledger.ledger.state import sign_in_state
 from esgledger.ledger.state_cache import StateCache
 from esgledger.ledger.workflow_models import User
 
-KEEP_SECONDS = 10
 MAX_SIGN_INS = 1024
 
 _kept: StateCache[Principal] = StateCache(MAX_SIGN_INS)
@@ -60,7 +58,7 @@ def resume_kept(session: Session, token: str, *, policy: SessionPolicy) -> Signe
     now = utcnow()
     if now >= row.expires_at or now - row.last_seen_at >= min(policy.idle, TOUCH_EVERY):
         return None
-    window = int(time.monotonic() // KEEP_SECONDS)
+    window = recheck_window()
     user_id = row.user_id
     who = _kept.get((stamp, window, row.id), lambda: _principal(session, user_id))
     if not who.active:
