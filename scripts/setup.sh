@@ -8,12 +8,15 @@ purpose="${1:-demo}"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 debian_packages=()
+# has TEXT COMMAND...: whether COMMAND's output holds TEXT. grep reads all of it (no -q), since
+# under pipefail a grep that stops at the first match can fail the listing with SIGPIPE.
+has() { local text="$1"; shift; "$@" 2>/dev/null | grep -i -- "$text" >/dev/null; }
 # WeasyPrint renders the PDF report with Pango; fonts for the report.
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || debian_packages+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || debian_packages+=(libharfbuzz-subset0)
-fc-list 2>/dev/null | grep -qi "DejaVu Sans" || debian_packages+=(fonts-dejavu-core)
+has "libpangoft2-1.0.so" ldconfig -p || debian_packages+=(libpango-1.0-0 libpangoft2-1.0-0)
+has "libharfbuzz-subset.so" ldconfig -p || debian_packages+=(libharfbuzz-subset0)
+has "DejaVu Sans" fc-list || debian_packages+=(fonts-dejavu-core)
 # The Chinese edition of the report embeds Noto CJK (without it Chinese renders as empty boxes).
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || debian_packages+=(fonts-noto-cjk)
+has "Noto Sans CJK" fc-list || debian_packages+=(fonts-noto-cjk)
 if [ "$purpose" = "test" ]; then
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || debian_packages+=(postgresql)
   # The page tests drive Debian's Chromium through Playwright (no browser download).
