@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit, digests
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding, SupplierSite
-from esgledger.suppliers.register import known_ids
+from esgledger.suppliers.register import known_ids, refuse_ended
 
 GRADES = ("Priority", "Major", "Minor")
 PLAN_DAYS = {"Priority": 7, "Major": 14, "Minor": 14}
@@ -71,6 +71,7 @@ def plan_audit(
     actor: str,
 ) -> SupplierAudit:
     known_ids(session, [supplier])
+    refuse_ended(session, [supplier], planned_on, f"no audit is planned for {planned_on}")
     site_id = None
     if site is not None:
         site_id = session.scalar(

@@ -17,7 +17,7 @@ import polars as pl
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import NotFound
+from esgledger.errors import Conflict, NotFound
 from esgledger.ledger.activity_store import read_file, required_root, year_files
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.supplier_models import (
@@ -90,6 +90,27 @@ def known_ids(session: Session, wanted: list[str] | None = None) -> list[str]:
     if missing:
         raise NotFound(f"unknown supplier {missing[0]!r}; `esg suppliers list` lists them")
     return wanted
+
+
+def ended_before(session: Session, supplier_ids: list[str], day: dt.date) -> dict[str, dt.date]:
+    """The suppliers among ``supplier_ids`` whose cooperation ended before ``day``, with the
+    day each ended (its last day in cooperation): no questionnaire or audit goes to them after
+    it."""
+    rows = session.execute(
+        select(Supplier.id, Supplier.ended_on)
+        .where(Supplier.id.in_(supplier_ids), Supplier.ended_on < day)
+        .order_by(Supplier.id)
+    )
+    return {supplier: ended for supplier, ended in rows if ended is not None}
+
+
+def refuse_ended(session: Session, supplier_ids: list[str], day: dt.date, what: str) -> None:
+    """Raise :class:`Conflict` naming the first supplier whose cooperation ended before
+    ``day`` (``what`` says what is refused, e.g. "no questionnaire is sent after it")."""
+    ended = ended_before(session, supplier_ids, day)
+    if ended:
+        supplier, last = next(iter(ended.items()))
+        raise Conflict(f"supplier {supplier}'s cooperation ended on {last}; {what}")
 
 
 def supplier_detail(

@@ -34,7 +34,7 @@ from esgledger.ledger.supplier_models import (
     SupplierSaqLink,
 )
 from esgledger.suppliers.questionnaire import Definition, definition_from_json, score
-from esgledger.suppliers.register import known_ids
+from esgledger.suppliers.register import known_ids, refuse_ended
 from esgledger.workflow.evidence import MAX_BYTES
 from esgledger.workflow.file_names import file_name
 
@@ -109,6 +109,7 @@ def send(
     q = get_questionnaire(session, name)
     ids = known_ids(session, supplier_ids)
     now = now or utcnow()
+    refuse_ended(session, ids, now.date(), "no questionnaire is sent after it")
     links = {
         link.supplier_id: link
         for link in session.scalars(

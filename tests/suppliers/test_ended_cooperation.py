@@ -1,0 +1,56 @@
+"""#16: a supplier whose cooperation ended (``ended_on``) is sent no questionnaire and gets
+no audit planned after that day; before it, both go on as usual. Nothing is written on a
+refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from esgledger.ledger.supplier_models import SupplierAudit, SupplierSaqLink
+from tests.conftest import Cli
+from tests.factories import write_csv
+from tests.suppliers.factories import registered
+from tests.suppliers.saq_files import saq_workspace
+
+ENDED = ["id", "name", "country", "ended_on"]
+
+
+def _end(cli: Cli, tmp_path: Path, supplier: str, name: str, country: str, day: str) -> None:
+    path = write_csv(tmp_path / f"end-{supplier}.csv", ENDED, [[supplier, name, country, day]])
+    cli("suppliers", "import", "suppliers", str(path))
+
+
+def test_no_audit_is_planned_after_the_cooperation_ended(cli: Cli, tmp_path: Path) -> None:
+    ws = registered(cli, tmp_path)
+    _end(ws, tmp_path, "S002", "Hanoi Cable Works", "VN", "2025-06-30")
+    err = ws("suppliers", "audit", "plan", "S002", "--on", "2025-07-01",
+             "--auditor", "Audit Co", expect=2).stderr  # fmt: skip
+    assert "supplier S002's cooperation ended on 2025-06-30" in err and "2025-07-01" in err
+    assert "Traceback" not in err
+    with ws.db.read() as session:
+        assert session.query(SupplierAudit).count() == 0
+    planned = ws("suppliers", "audit", "plan", "S002", "--on", "2025-06-30",
+                 "--auditor", "Audit Co", "--json").stdout  # fmt: skip
+    assert json.loads(planned)["supplier"] == "S002"  # its last day is still in cooperation
+
+
+def test_no_questionnaire_is_sent_after_the_cooperation_ended(cli: Cli, tmp_path: Path) -> None:
+    saq_workspace(cli, tmp_path)
+    with cli.db.read() as session:
+        before = session.query(SupplierSaqLink).count()
+    _end(
+        cli,
+        tmp_path,
+        "S002",
+        "Hanoi Cable Works",
+        "VN",
+        (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+    )
+    err = cli("suppliers", "saq", "send", "SAQ 2025", "S001", "S002", "--days", "30",
+              expect=2).stderr  # fmt: skip
+    assert "supplier S002's cooperation ended on" in err and "no questionnaire" in err
+    with cli.db.read() as session:
+        assert session.query(SupplierSaqLink).count() == before  # S001's link not written
+    cli("suppliers", "saq", "send", "SAQ 2025", "S001", "--days", "30")
