@@ -155,8 +155,12 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def api(db: Database, request: pytest.FixtureRequest) -> Iterator[Api]:
-    """The API on a workspace holding :data:`USERS`, each with a bearer token."""
-    tokens: dict[str, str] = request.node.api_tokens
+def api(db: Database, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
+    """The API on a workspace holding :data:`USERS`, each with a bearer token. A module
+    outside ``tests/api`` that imports this fixture gets the suite's own empty ``db`` (this
+    folder's copy of a filled workspace is not in its scope), so the users are added here."""
+    tokens: dict[str, str] | None = getattr(request.node, "api_tokens", None)
+    if tokens is None:
+        tokens = setup_users(db, tmp_path)
     with TestClient(create_app(db.url), raise_server_exceptions=False) as client:
         yield Api(db, client, dict(tokens))
