@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import tracemalloc
 from pathlib import Path
 
@@ -131,16 +132,23 @@ def test_a_large_workbook_is_read_a_chunk_at_a_time(
     monkeypatch.setattr(training_stream, "CHUNK_ROWS", 500)
     monkeypatch.setattr(digests, "CHUNK", 500)
     monkeypatch.setattr(xlsx_guard, "CHUNK", 1 << 16)  # the guard's read size, below both sheets
+    # a small import first, unmeasured: what a first import loads once (lazily imported
+    # modules, compiled queries, the replacing path's caches) is not what a larger file costs
+    import_records(ws.db, _workbook(ws.tmp / "lms-warm.xlsx", 10), actor=ACTOR)
     peaks = []
     for rows in (WORKBOOK_ROWS // 4, WORKBOOK_ROWS):
         path = _workbook(ws.tmp / f"lms-{rows}.xlsx", rows)
-        tracemalloc.start()
-        try:
-            done = import_records(ws.db, path, actor=ACTOR)
-            peaks.append(tracemalloc.get_traced_memory()[1])
-        finally:
-            tracemalloc.stop()
-        assert done.added == rows and _count(ws.db) == rows
+        seen = []
+        for _ in range(2):  # the lower of two: tracemalloc also counts the worker's threads
+            gc.collect()
+            tracemalloc.start()
+            try:
+                done = import_records(ws.db, path, actor=ACTOR)
+                seen.append(tracemalloc.get_traced_memory()[1])
+            finally:
+                tracemalloc.stop()
+            assert done.added == rows and _count(ws.db) == rows
+        peaks.append(min(seen))
     small, large = peaks
     # four times the rows, well under twice the peak: the cells stream; what grows is the
     # workbook's table of distinct texts (here one person id a row), which openpyxl holds
