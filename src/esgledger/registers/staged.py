@@ -54,6 +54,9 @@ class StagedRegister:
     validate: Validate
     as_dict: AsDict
     move: Move  # to the next state, stamping its time (audit-logged)
+    # stored columns a page's CSV export adds to each row (free text, stage times the page
+    # does not show), for an auditor who reads the export rather than the page
+    exported: tuple[str, ...] = ()
 
     @property
     def register(self) -> str:
@@ -161,13 +164,27 @@ def query(
 
 
 def page_rows(
-    session: Session, reg: StagedRegister, params: ListParams, **filters: Any
+    session: Session,
+    reg: StagedRegister,
+    params: ListParams,
+    *,
+    exported: bool = False,
+    **filters: Any,
 ) -> Page[dict[str, Any]]:
-    """One page of rows for the page: filters, search over ref and product line, sort."""
+    """One page of rows for the page (filters, search over ref and product line, sort);
+    ``exported``: each with the register's :attr:`StagedRegister.exported` columns too."""
     stmt = query(reg, search=params.search, **filters)
     found = paginate(session, stmt, params, reg.sorts, (reg.model.id.asc(),))
     table, now = slas(session, reg.register), utcnow()
-    return Page([reg.as_dict(r, table, now) for r in found.rows], found.total, params)
+    extra = reg.exported if exported else ()
+    rows = [reg.as_dict(r, table, now) | stored_cells(r, extra) for r in found.rows]
+    return Page(rows, found.total, params)
+
+
+def stored_cells(row: Any, columns: Collection[str]) -> dict[str, Any]:
+    """``row``'s ``columns`` as a CSV writes them (times in ISO 8601)."""
+    values = {column: getattr(row, column) for column in columns}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
 
 
 def list_rows(
