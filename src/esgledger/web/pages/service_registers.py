@@ -37,13 +37,14 @@ COMPLAINT_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("accepted_at", "accepted"), ("channel", "channel"),
     ("product_line", "product_line"), ("severity", "severity"), ("state", "state"),
     ("clock_due", "due"), ("clock_overdue", "overdue"), ("breaches", "sla_breaches"),
-    ("closed_at", "closed"),
+    ("closed_at", "closed"), ("description", "description"),
 ]  # fmt: skip
 VULNERABILITY_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("intake_at", "intake"),
     ("product_line", "product_line"), ("source", "source"), ("cvss_score", "cvss_score"),
     ("severity", "severity"), ("cve_id", "cve_id"), ("state", "state"),
     ("fix_due", "fix_due"), ("sla_met", "sla_met"), ("fixed_at", "fixed"),
+    ("advisory_published_at", "advisory_published"),
 ]  # fmt: skip
 
 
@@ -55,7 +56,7 @@ def _fetch(
     request: Request, reg: StagedRegister, filters: dict[str, Any], params: ListParams
 ) -> Page[dict[str, Any]]:
     with database(request).read() as session:
-        return page_rows(session, reg, params, **filters)
+        return page_rows(session, reg, params, exported=True, **filters)
 
 
 def _export(
