@@ -109,5 +109,4 @@ STAGED = StagedRegister(
     validate=validate_complaints,
     move=move_complaint,
     as_dict=complaint_dict,
-    exported=("description",),
 )

@@ -66,18 +66,12 @@ def incidents_query(
     return stmt
 
 
-def page_incidents(
-    session: Session, params: ListParams, *, exported: bool = False, **filters: Any
-) -> Page[dict[str, Any]]:
-    """One page of incidents, each with its state's SLA clock; ``exported``: with its
-    description too (the page's CSV export; the page and the API do not show it)."""
+def page_incidents(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    """One page of incidents, each with its state's SLA clock."""
     now = utcnow()
     stmt = incidents_query(search=params.search, now=now, **filters)
     found = paginate(session, stmt, params, INCIDENT_SORT, (OhsIncident.id.asc(),))
-    rows = [incident_dict(i, now) for i in found.rows]
-    if exported:
-        rows = [r | {"description": i.description} for r, i in zip(rows, found.rows, strict=True)]
-    return Page(rows, found.total, params)
+    return Page([incident_dict(i, now) for i in found.rows], found.total, params)
 
 
 def hours_table(

@@ -28,7 +28,6 @@ CSV_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("date", "date"), ("worker_type", "worker_type"),
     ("kind", "kind"), ("high_consequence", "high_consequence"), ("lost_days", "lost_days"),
     ("state", "state"), ("clock_due", "due"), ("clock_overdue", "overdue"),
-    ("description", "description"),
 ]  # fmt: skip
 
 HOURS_COLUMNS = [("entity", "entity"), ("year", "year"), ("worker_type", "worker_type"),
@@ -37,7 +36,7 @@ HOURS_COLUMNS = [("entity", "entity"), ("year", "year"), ("worker_type", "worker
 
 def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
     with database(request).read() as session:
-        return page_incidents(session, params, exported=True, **filters)
+        return page_incidents(session, params, **filters)
 
 
 @router.get("/registers/ohs")

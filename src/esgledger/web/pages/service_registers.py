@@ -37,7 +37,7 @@ COMPLAINT_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("accepted_at", "accepted"), ("channel", "channel"),
     ("product_line", "product_line"), ("severity", "severity"), ("state", "state"),
     ("clock_due", "due"), ("clock_overdue", "overdue"), ("breaches", "sla_breaches"),
-    ("closed_at", "closed"), ("description", "description"),
+    ("closed_at", "closed"),
 ]  # fmt: skip
 VULNERABILITY_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("intake_at", "intake"),
