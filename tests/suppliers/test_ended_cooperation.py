@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierSaqLink
+from esgledger.suppliers.tiering import current_tiers
 from tests.conftest import Cli
 from tests.factories import write_csv
 from tests.suppliers.factories import registered
@@ -54,3 +56,32 @@ def test_no_questionnaire_is_sent_after_the_cooperation_ended(cli: Cli, tmp_path
     with cli.db.read() as session:
         assert session.query(SupplierSaqLink).count() == before  # S001's link not written
     cli("suppliers", "saq", "send", "SAQ 2025", "S001", "--days", "30")
+
+
+def _tiers(cli: Cli, *args: str) -> dict[str, dict[str, Any]]:
+    rows = json.loads(cli("suppliers", "tier", *args, "--json").stdout)
+    return {r["supplier"]: r for r in rows}
+
+
+def test_an_ended_supplier_gets_no_new_tier_and_keeps_its_history(cli: Cli, tmp_path: Path) -> None:
+    ws = registered(cli, tmp_path)
+    first = _tiers(ws, "--on", "2025-01-02")["S002"]
+    assert first["tier"] is not None and first["obligations"]
+    _end(ws, tmp_path, "S002", "Hanoi Cable Works", "VN", "2025-06-30")
+    before = _tiers(ws, "--on", "2025-06-29", "--dry-run")["S002"]
+    assert before["tier"] == first["tier"] and before["ended_on"] is None
+    for args in (["--dry-run"], []):  # the ended day itself: no obligation from it on
+        got = _tiers(ws, "--on", "2025-06-30", *args)
+        s002 = got["S002"]
+        assert s002["tier"] is None and s002["obligations"] == {} and s002["score"] is None
+        assert s002["previous"] == first["tier"] and s002["ended_on"] == "2025-06-30"
+        assert s002["note"] == "cooperation ended 2025-06-30"
+        assert got["S001"]["tier"] is not None and got["S001"]["note"] is None
+    history = json.loads(ws("suppliers", "history", "S002", "--json").stdout)
+    assert [(h["decided_on"], h["tier"]) for h in history] == [("2025-01-02", first["tier"])]
+    table = ws("suppliers", "tier", "S002", "--on", "2025-07-01").stdout
+    assert "cooperation ended 2025-06-30" in table
+    with ws.db.read() as session:
+        assert "S002" not in current_tiers(session, on=dt.date(2025, 6, 30))
+        assert current_tiers(session, on=dt.date(2025, 6, 29))["S002"] == first["tier"]
+        assert current_tiers(session)["S002"] == first["tier"]  # the history's last row

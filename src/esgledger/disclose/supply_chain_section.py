@@ -15,6 +15,7 @@ Its words go through the edition's gettext (the template), so both editions prin
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from typing import Any
@@ -79,7 +80,7 @@ def supply_chain_section(session: Session, year: int) -> dict[str, Any] | None:
         "answers": ";".join(answers),
         "suppliers": total,
         "countries": _countries(session, total),
-        "tiers": _tiers(session, total),
+        "tiers": _tiers(session, total, year),
         "screening": [figures.get(m) or _missing(m) for m in SCREENING],
         "audit_figures": [figures.get(m) or _missing(m) for m in AUDIT_FIGURES],
         "responses": [figures.get(m) or _missing(m) for m in RESPONSE],
@@ -234,12 +235,20 @@ def _countries(session: Session, total: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _tiers(session: Session, total: int) -> list[dict[str, Any]]:
-    tiers = Counter(current_tiers(session).values())
+def _tiers(session: Session, total: int, year: int) -> list[dict[str, Any]]:
+    """Tiers at the year's end; a supplier whose cooperation ended by then is counted apart
+    (it has no tier any more; its tier rows are history), then those with no tier."""
+    end = dt.date(year, 12, 31)
+    tiers = Counter(current_tiers(session, on=end).values())
     rows = [{"tier": t, "count": n, "share": _share(n, total)} for t, n in sorted(tiers.items())]
-    untiered = total - sum(tiers.values())
+    ended = session.scalar(
+        select(func.count()).select_from(Supplier).where(Supplier.ended_on <= end)
+    ) or 0  # fmt: skip
+    untiered = total - sum(tiers.values()) - ended
     if untiered:
         rows.append({"tier": "", "count": untiered, "share": _share(untiered, total)})
+    if ended:
+        rows.append({"tier": "", "count": ended, "share": _share(ended, total), "ended": True})
     return rows
 
 
