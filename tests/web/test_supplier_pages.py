@@ -179,3 +179,21 @@ def test_an_ended_supplier_shows_no_current_tier_but_keeps_its_history(
     assert "<td>无：合作已于 2025-06-30 终止</td>" in row
     chinese = web.get("/suppliers/tiers", headers=zh).text
     assert "合作已于 2025-06-30 终止" in chinese
+
+
+def test_supplier_figure_notes_on_the_kpi_page_speak_the_page_language(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    _register(db, tmp_path)  # 2024: S001's integrity agreement in force, 3 in cooperation
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+    params = {"year": "2024", "years": "1", "all": "1"}
+    english = web.get("/kpis", params=params).text
+    # No CMRT is stored: the coverage is not available, and its sign says why (the
+    # provider's reason, not only the roll-up's).
+    cmrt = "not available: no CMRT is effective by the end of 2024"
+    assert cmrt in english
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    chinese = web.get("/kpis", params=params, headers=zh).text
+    assert "不适用：截至2024年末没有生效的CMRT" in chinese and cmrt not in chinese
+    assert "the register has no figure for the boundary" not in chinese

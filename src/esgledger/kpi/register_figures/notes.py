@@ -58,6 +58,14 @@ NOTES = (
      N_("not available: the declarations name no identified smelter")),
     (re.compile(r"^not available: the register holds no rows for this figure$"),
      N_("not available: the register holds no rows for this figure")),
+    # The roll-up's own parts (kpi.registered), in front of or after a provider's.
+    (re.compile(r"^not available: the register has no figure for the boundary$"),
+     N_("not available: the register has no figure for the boundary")),
+    (re.compile(r"^leaves out (?P<n>\d+) entity figure\(s\) outside the boundary$"),
+     N_("leaves out %(n)s entity figure(s) outside the boundary")),
+    (re.compile(r"^partial: the register does not cover (?P<n>\d+) member\(s\) "
+                r"\((?P<members>.*)\)$"),
+     N_("partial: the register does not cover %(n)s member(s) (%(members)s)")),
 )  # fmt: skip
 # The CMRT scope's two wordings (the year's new suppliers; those onboarded by its end).
 SCOPE_NOTES = {
