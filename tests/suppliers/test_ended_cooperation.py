@@ -9,7 +9,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from esgledger.catalog.messages import in_words
+from esgledger.errors import Conflict
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierSaqLink
+from esgledger.suppliers.register import refuse_ended
 from esgledger.suppliers.tiering import current_tiers
 from tests.conftest import Cli
 from tests.factories import write_csv
@@ -85,3 +90,24 @@ def test_an_ended_supplier_gets_no_new_tier_and_keeps_its_history(cli: Cli, tmp_
         assert "S002" not in current_tiers(session, on=dt.date(2025, 6, 30))
         assert current_tiers(session, on=dt.date(2025, 6, 29))["S002"] == first["tier"]
         assert current_tiers(session)["S002"] == first["tier"]  # the history's last row
+
+
+def test_the_refusals_about_an_ended_supplier_are_worded_in_chinese(
+    cli: Cli, tmp_path: Path
+) -> None:
+    ws = registered(cli, tmp_path)
+    _end(ws, tmp_path, "S002", "Hanoi Cable Works", "VN", "2025-06-30")
+    with ws.db.read() as session:
+        with pytest.raises(Conflict) as audit_refused:
+            refuse_ended(session, ["S002"], dt.date(2025, 7, 1), "audit")
+        with pytest.raises(Conflict) as saq_refused:
+            refuse_ended(session, ["S002"], dt.date(2025, 7, 1), "questionnaire")
+    assert str(audit_refused.value) == (
+        "supplier S002's cooperation ended on 2025-06-30; no audit is planned for 2025-07-01"
+    )
+    assert in_words(audit_refused.value, "zh") == (
+        "供应商 S002 的合作已于 2025-06-30 终止；不能安排 2025-07-01 的审核"
+    )
+    assert in_words(saq_refused.value, "zh") == (
+        "供应商 S002 的合作已于 2025-06-30 终止；终止后不再发送问卷"
+    )
