@@ -71,7 +71,7 @@ def plan_audit(
     actor: str,
 ) -> SupplierAudit:
     known_ids(session, [supplier])
-    refuse_ended(session, [supplier], planned_on, f"no audit is planned for {planned_on}")
+    refuse_ended(session, [supplier], planned_on, "audit")
     site_id = None
     if site is not None:
         site_id = session.scalar(
