@@ -53,7 +53,7 @@ class EngineOutput:
     scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
     instruments: dict[str, Any] = field(default_factory=dict)  # set by calc.instruments
     # the rejected instrument rows (stored in their own table, not in ``instruments``)
-    rejected_instruments: list[dict[str, Any]] = field(default_factory=list)
+    rejected_instruments: pl.DataFrame = field(default_factory=pl.DataFrame)
     contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
     per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
 

@@ -504,7 +504,7 @@ def _store_run(
         insert_digested(session, table, with_run, known)
     if scope3_lines:
         insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
-    if out.rejected_instruments:
+    if out.rejected_instruments.height:
         frame = rejected_frame(out.rejected_instruments, run.id)
         insert_digested(session, REJECTED_INSTRUMENTS, frame, known)
     summary = run_summary(
