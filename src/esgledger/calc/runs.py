@@ -7,6 +7,7 @@ new run; comparing runs shows what a restatement would change.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import tempfile
 from collections import Counter
@@ -153,8 +154,10 @@ def csv_parts(rows: pl.DataFrame, batch_rows: int = DIGEST_ROWS) -> Iterator[byt
     text and as much again encoded, held at once beside the run's frames."""
     yield rows.clear().write_csv().encode()  # the header
     for offset in range(0, rows.height, batch_rows):
-        part = rows.slice(offset, batch_rows)
-        yield part.write_csv(include_header=False, float_precision=None).encode()
+        # written as bytes: a text would be decoded from them and encoded again
+        buffer = io.BytesIO()
+        rows.slice(offset, batch_rows).write_csv(buffer, include_header=False, float_precision=None)
+        yield buffer.getvalue()
 
 
 def digest_over(
