@@ -54,8 +54,18 @@ class EntityFigures:
         self.session, self.year, self.scopes, self.table = session, year, scopes, table
         self._sums = sums  # read on first use when the caller has not read them
         self._runs: dict[str | None, dict[str, dict[str, float]]] = {}
+        # by metric: a derived metric's like-for-like asks again for its inputs' values
+        self._values: dict[str, tuple[dict[str, float], Scope] | None] = {}
 
     def values(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
+        """Per entity, the metric's value (100 %, before shares), and its boundary; None
+        when the metric has no entity-level values. Read once per metric (the result is
+        shared: read-only)."""
+        if metric.id not in self._values:
+            self._values[metric.id] = self._read(metric)
+        return self._values[metric.id]
+
+    def _read(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
         scope = self.scopes.for_family(metric.boundary_family)
         if metric.calc_key.startswith("activity:"):
             if self._sums is None:
@@ -92,7 +102,7 @@ def like_for_like(
     if now is None or before is None:
         return None
     (cur_vals, cur_scope), (prev_vals, prev_scope) = now, before
-    common = sorted(set(cur_scope.shares) & set(prev_scope.shares))
+    common = cur_scope.shares.keys() & prev_scope.shares.keys()  # fsum: any order
     cur = math.fsum(cur_vals.get(e, 0.0) * cur_scope.shares[e] for e in common)
     prev = math.fsum(prev_vals.get(e, 0.0) * prev_scope.shares[e] for e in common)
     return prev, cur
