@@ -12,6 +12,7 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
@@ -102,10 +103,17 @@ def like_for_like(
     if now is None or before is None:
         return None
     (cur_vals, cur_scope), (prev_vals, prev_scope) = now, before
-    common = cur_scope.shares.keys() & prev_scope.shares.keys()  # fsum: any order
-    cur = math.fsum(cur_vals.get(e, 0.0) * cur_scope.shares[e] for e in common)
-    prev = math.fsum(prev_vals.get(e, 0.0) * prev_scope.shares[e] for e in common)
-    return prev, cur
+    common = list(cur_scope.shares.keys() & prev_scope.shares.keys())  # fsum: any order
+    return _weighted_sum(prev_vals, prev_scope, common), _weighted_sum(cur_vals, cur_scope, common)
+
+
+def _weighted_sum(values: dict[str, float], scope: Scope, entities: list[str]) -> float:
+    """The exact sum (``math.fsum``) of value × share over ``entities`` (0 without a value):
+    the same float product per entity, taken column-wise (10,000 entities a metric)."""
+    n = len(entities)
+    vals = np.fromiter(map(values.get, entities, itertools.repeat(0.0)), np.float64, n)
+    shares = np.fromiter(map(scope.shares.__getitem__, entities), np.float64, n)
+    return math.fsum((vals * shares).tolist())
 
 
 def _derived_pair(
