@@ -13,6 +13,7 @@ from esgledger.catalog.messages import N_
 from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
+from esgledger.suppliers.audits import GRADES, STATES
 from esgledger.web.language import CURRENT, gettext
 from esgledger.workflow.states import STEP_WORDS
 
@@ -102,14 +103,8 @@ WORDS = frozenset(
         N_("outsourced"),
         N_("intern"),
         # supplier audit finding grades and states (suppliers/audits.py)
-        N_("Priority"),
-        N_("Major"),
-        N_("Minor"),
-        N_("open"),
-        N_("plan_submitted"),
-        N_("plan_approved"),
-        N_("plan_rejected"),
-        N_("verified_closed"),
+        *GRADES,
+        *STATES,
         # supplier audit states and modes (suppliers/audits.py)
         N_("planned"),
         N_("done"),
