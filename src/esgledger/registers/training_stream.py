@@ -163,10 +163,9 @@ def _repeated(keys: pl.DataFrame) -> list[Problem]:
 
 @dataclass
 class Staged:
-    """What one pass over the file found: its chunks (as read, in ``folder``), the campaigns
-    they name and their row count; or its problems."""
+    """What one pass over a file that nothing refused keeps for the write: its chunks as
+    read (files in a temporary folder), the campaigns they name and their row count."""
 
-    folder: Path
     parts: list[Path] = field(default_factory=list)
     campaigns: set[int] = field(default_factory=set)
     count: int = 0
@@ -189,7 +188,7 @@ def _stage(
     """One pass over the file: every chunk validated (problems gathered over all chunks,
     duplicates across chunks included) and, while nothing is refused, kept in ``folder`` for
     the write; or :class:`ImportRejected`."""
-    staged = Staged(folder)
+    staged = Staged()
     problems: list[Problem] = []
     total = 0
     pairs: list[pl.DataFrame] = []
@@ -210,10 +209,11 @@ def _stage(
             part = folder / f"{number:06d}.arrow"
             chunk.frame.write_ipc(part)
             staged.parts.append(part)
-    keys = pl.concat(pairs) if pairs else None
-    if keys is not None and keys.height > keys.select("c", "p").n_unique():
-        problems += _repeated(keys)
-        total += keys.height - keys.select("c", "p").n_unique()
+    every = pl.concat(pairs) if pairs else pl.DataFrame()
+    repeats = every.height - every.select("c", "p").n_unique() if pairs else 0
+    if repeats:
+        problems += _repeated(every)
+        total += repeats
     if problems:
         raise ImportRejected(file.source, problems, total)
     return staged
