@@ -14,6 +14,7 @@ from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
 from esgledger.kpi.register_figures.notes import translated_note
+from esgledger.suppliers.audits import GRADES, STATES
 from esgledger.web.language import CURRENT, gettext
 from esgledger.workflow.states import STEP_WORDS
 
@@ -103,14 +104,8 @@ WORDS = frozenset(
         N_("outsourced"),
         N_("intern"),
         # supplier audit finding grades and states (suppliers/audits.py)
-        N_("Priority"),
-        N_("Major"),
-        N_("Minor"),
-        N_("open"),
-        N_("plan_submitted"),
-        N_("plan_approved"),
-        N_("plan_rejected"),
-        N_("verified_closed"),
+        *GRADES,
+        *STATES,
         # supplier audit states and modes (suppliers/audits.py)
         N_("planned"),
         N_("done"),
