@@ -6,12 +6,15 @@ database connections; PostgreSQL allows 100 by default); `--workers N` still dec
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from typer.testing import CliRunner
 
 from esgledger.cli import serve_cmd
+from esgledger.cli.main import app
 from tests.conftest import Cli
 
 
@@ -51,3 +54,12 @@ def test_workers_one_serves_in_this_process(cli: Cli, started: list[dict[str, An
     cli("serve", "--workers", "1")
     (call,) = started
     assert "workers" not in call and not isinstance(call["app"], str)
+
+
+def test_a_wrong_workspace_fails_in_one_line_before_any_process_starts(
+    tmp_path: Path, started: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code != 0 and started == []
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 2

@@ -48,11 +48,16 @@ def serve(
     """Serve the web app and the JSON API (`/api/v1`, bearer tokens) for the whole team."""
     import uvicorn
 
-    from esgledger.server import create_app
-
     target = db_target(db)
     workers = workers or default_workers()
-    api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
+    if workers == 1:
+        from esgledger.server import create_app
+
+        api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
+    else:  # each process builds its own app: here the workspace is only checked, in one line
+        from esgledger.ledger.workspace import open_workspace
+
+        open_workspace(target).dispose()
     console.print(
         f"Web app on http://{host}:{port}/ (log in with an `esg user` account); "
         f"API on http://{host}:{port}/api/v1 (schema: /api/v1/openapi.json). Ctrl+C stops.",
