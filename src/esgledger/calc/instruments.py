@@ -73,6 +73,9 @@ QUOTED, PARAPHRASED = "quoted", "paraphrased"
 # Checked against the published text: chapter 7 opens on p. 58 and chapter 8 on p. 66 (the
 # Guidance's table of contents), hence pp. 58-65; the table's own page and the exact wording
 # of criteria 6-8 were not found in a copy at hand, so 6-8 stay paraphrased (and say so).
+# Searched again (2026-12): the stored full-text copies (businessdocbox, studylib,
+# documents.pub, scribd) hold only the Guidance's opening pages; the only other copies found
+# (public code repositories' notes) shorten or reword the criteria and disagree on 6.
 CRITERIA = {
     1: "Convey the direct GHG emission rate attribute associated with the unit of electricity "
     "produced.",
