@@ -67,3 +67,47 @@ def test_a_figure_not_available_while_suppliers_cooperate_is_a_warning(
     assert "截至2024年末没有生效的CMRT" in finding_in(coverage, "zh")
     later = {f.rule for f in _findings(cli, 2025, "available.")}
     assert later == {"available.integrity_agreements_share"}
+
+
+RESPONSE = "supply_chain.conflict_minerals.cmrt_response_rate"
+CONFORMANT = "supply_chain.conflict_minerals.rmi_conformant_smelters_share"
+
+
+def test_conflict_mineral_figures_not_available_with_suppliers_in_scope_are_warnings(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from tests.factories import write_csv
+    from tests.suppliers.cmrt_files import cmrt_file
+
+    cli("import", "entities", str(entities_file(tmp_path)))
+    cli("suppliers", "import", "suppliers", str(register_files(tmp_path)["suppliers"]))
+    assert _findings(cli, 2026, "available.cmrt") == []  # no declaration: no figure at all
+    # S001 ("castings;tin solder", onboarded 2024-03-01) is the one supplier in scope; its
+    # CMRT is effective 15-Jan-2026.
+    cli("suppliers", "cmrt", "import", "S001", str(cmrt_file(tmp_path / "s001.xlsx")))
+    found = {f.rule: f for f in _findings(cli, 2026, "available.")}
+    assert "available.cmrt_response_rate" not in found  # 1 of 1 returned a CMRT
+    share = found["available.conformant_smelters_share"]
+    assert share.metrics == [CONFORMANT] and share.found == "not available"
+    assert share.explanation.startswith(
+        "The conformant-smelter share is not available for 2026 although 1 in-scope suppliers "
+        "were asked for a CMRT (not available: no conformant-smelter list imported)."
+    )
+    assert "esg suppliers cmrt conformant" in share.fix
+    assert finding_in(share, "zh").startswith("2026年合规冶炼厂比例不可得")
+    assert "（不适用：未导入合规冶炼厂清单）" in finding_in(share, "zh")
+    earlier = {f.rule: f for f in _findings(cli, 2025, "available.")}
+    rate = earlier["available.cmrt_response_rate"]
+    assert rate.metrics == [RESPONSE] and rate.details["base"] == 1
+    assert "(not available: no CMRT is effective in 2025)" in rate.explanation
+    assert finding_in(rate, "zh").startswith("2025年CMRT回复率不可得")
+    assert "available.conformant_smelters_share" in earlier
+    listing = write_csv(
+        tmp_path / "conformant.csv",
+        ["smelter_id", "metal", "status", "assessed_on"],
+        [["CID000001", "tin", "Conformant", "2026-03-01"]],
+    )
+    cli("suppliers", "cmrt", "conformant", str(listing))
+    assert _findings(cli, 2026, "available.c") == []  # 1 of 2 identified smelters: 50 %
+    # 2023: S001 not yet onboarded, no supplier in scope: "not available" is the answer.
+    assert _findings(cli, 2023, "available.c") == []

@@ -116,8 +116,52 @@ def test_the_tier_table_counts_an_ended_supplier_apart(cli: Cli, tmp_path: Path)
     assert section is not None
     rows = [(t["tier"], t["count"], t.get("ended", False)) for t in section["tiers"]]
     assert rows == [("medium", 2, False), ("", 1, True)]  # S002's low of January is history
-    earlier = _section(cli, 2023)
-    assert earlier is not None and [(t["tier"], t["count"]) for t in earlier["tiers"]] == [
-        ("low", 1),
-        ("medium", 2),
+    earlier = _section(cli, 2023)  # tiered on 2024-01-02: not yet tiered at 2023's end
+    assert earlier is not None
+    assert [(t["tier"], t["count"], t.get("later", False)) for t in earlier["tiers"]] == [
+        ("", 3, True)
     ]
+
+
+def _tier_rows(html: str) -> list[tuple[str, str]]:
+    start = html.index(f'id="{SECTION_ID}-base"')
+    table = re.findall(r"<table.*?</table>", html[start:], re.S)[1]  # countries, then tiers
+    return re.findall(r'<tr><td>([^<]*)</td><td class="num">(\d+)</td>', table)
+
+
+def test_the_tier_table_takes_each_tier_as_it_stood_at_the_years_end(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from tests.factories import write_csv
+    from tests.suppliers.factories import SUPPLIER_HEADER
+
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    cli("suppliers", "tier", "--on", "2024-01-02")  # S001, S003 medium; S002 low
+    tantalum = [["S003", "Rhein Chemicals", "DE", "", "tantalum", "85000", "EUR", "", ""]]
+    cli("suppliers", "import", "suppliers",
+        str(write_csv(tmp_path / "s003.csv", SUPPLIER_HEADER, tantalum)))  # fmt: skip
+    cli("suppliers", "tier", "S003", "--on", "2025-02-01")  # re-tiered the following year
+    cli("suppliers", "import", "suppliers", str(write_csv(
+        tmp_path / "s004.csv", SUPPLIER_HEADER,
+        [["S004", "Lyon Fasteners", "FR", "", "screws", "", "", "", ""]])))  # fmt: skip
+    cli("suppliers", "tier", "S004", "--on", "2025-03-01")  # first tiered the following year
+    counts = {
+        year: [(t["tier"], t["count"], t.get("later", False)) for t in section["tiers"]]
+        for year in (2024, 2025)
+        if (section := _section(cli, year)) is not None
+    }
+    assert counts[2024] == [("low", 1, False), ("medium", 2, False), ("", 1, True)]
+    assert counts[2025] == [("high", 1, False), ("low", 2, False), ("medium", 1, False)]
+    for lang, later in (
+        ("en", "not yet tiered by the end of the year"),
+        ("zh", "截至年末尚未分级"),
+    ):
+        out = tmp_path / f"report-{lang}"
+        cli("report", "--year", "2024", "--format", "html", "--out", str(out), "--preview",
+            "--lang", lang)  # fmt: skip
+        (path,) = out.glob("*.html")
+        rows = _tier_rows(path.read_text(encoding="utf-8"))
+        assert [n for _, n in rows] == ["1", "2", "1"], rows
+        assert rows[-1][0] == later

@@ -11,6 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
+from esgledger.ledger import digests
+from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.supplier_models import MineralDeclaration, MineralSmelter
 from tests.conftest import Cli
 from tests.factories import entities_file, write_csv
@@ -130,6 +132,26 @@ def test_declarations_are_covered_by_the_deep_audit_check(ws: Cli, tmp_path: Pat
     with ws.db.engine.begin() as conn:
         conn.execute(text("UPDATE mineral_smelters SET smelter_id = 'CID999999'"))
     assert ws("audit", "verify", "--deep", "--json", expect=None).exit_code != 0
+
+
+def test_a_files_recorded_digest_is_the_one_read_back_from_every_batch_table(
+    ws: Cli, tmp_path: Path
+) -> None:
+    """The write takes the digests of the batch's tables it did not write as known empty,
+    reading back only its three: the event must hold what a full read-back gives."""
+    for supplier, path in _files(tmp_path).items():
+        ws("suppliers", "cmrt", "import", supplier, str(path))
+    with ws.db.read() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "import.suppliers.cmrt")
+        ).all()
+        assert len(events) == 2
+        for event in events:
+            (entry,) = json.loads(event.payload)["data"]
+            assert set(entry["tables"]) == {p.table for p in digests.KINDS["batch"]}
+            assert entry == digests.digest(session, entry["scope"])  # every table read back
+            held = {t for t, (rows, _) in entry["tables"].items() if rows}
+            assert held == {"import_batches", "mineral_declarations", "mineral_smelters"}
 
 
 def test_the_conformant_list_is_covered_by_the_deep_audit_check(ws: Cli, tmp_path: Path) -> None:

@@ -4,9 +4,10 @@
 A reviewer asks two things of a share counted from a register: did it drop from the year
 before by more than the rule's tolerance (percentage points), and is it "not available"
 while the register holds what it would count (suppliers in cooperation at the year's end,
-or new material suppliers onboarded in the year)? Both are warnings: the figure may be
-right, but the report must say why. The figure's own note is quoted, worded in the reader's
-language where its pattern is known (:mod:`esgledger.kpi.register_figures.notes`).
+new material suppliers onboarded in the year, or suppliers asked for a CMRT in it)? Both
+are warnings: the figure may be right, but the report must say why. The figure's own note
+is quoted, worded in the reader's language where its pattern is known
+(:mod:`esgledger.kpi.register_figures.notes`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from esgledger.kpi.register_figures.notes import note_message
 from esgledger.kpi.register_figures.suppliers_base import cooperating_clause
 from esgledger.kpi.register_figures.suppliers_dd import COVERAGE, new_material
 from esgledger.kpi.register_figures.suppliers_integrity import SHARE
+from esgledger.kpi.register_figures.suppliers_minerals import (
+    CONFORMANT,
+    RESPONSE,
+    in_scope_suppliers,
+)
 from esgledger.ledger.supplier_models import Supplier
 
 
@@ -34,10 +40,16 @@ def _cooperating(session: Session, year: int) -> int:
     return session.scalar(stmt) or 0
 
 
+def _in_scope(session: Session, year: int) -> int:
+    return len(in_scope_suppliers(session, year))
+
+
 # What each share counts over: the number a "not available" figure leaves uncounted.
 BASES: dict[str, Callable[[Session, int], int]] = {
     SHARE: _cooperating,
     COVERAGE: lambda session, year: len(new_material(session, year)),
+    RESPONSE: _in_scope,  # the suppliers asked for a CMRT in the year
+    CONFORMANT: _in_scope,  # whose CMRTs name the smelters it counts
 }
 
 

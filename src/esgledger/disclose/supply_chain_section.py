@@ -34,7 +34,7 @@ from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.supplier_models import Supplier, SupplierAudit, SupplierFinding
 from esgledger.suppliers.audits import CLOSED, GRADES
-from esgledger.suppliers.tiering import current_tiers
+from esgledger.suppliers.tiering import current_tiers, tiered_after
 
 SECTION_ID = "supply-chain-register"
 SERIOUS = ("Priority", "Major")
@@ -161,15 +161,20 @@ def _countries(session: Session, total: int) -> list[dict[str, Any]]:
 
 
 def _tiers(session: Session, total: int, year: int) -> list[dict[str, Any]]:
-    """Tiers at the year's end; a supplier whose cooperation ended by then is counted apart
-    (it has no tier any more; its tier rows are history), then those with no tier."""
+    """Tiers as they stood at the year's end (the last decision on or before 31 December,
+    never a later one); a supplier first tiered after the year is "not yet tiered", one whose
+    cooperation ended by then is counted apart (its tier rows are history), then those with
+    no tier at all."""
     end = dt.date(year, 12, 31)
     tiers = Counter(current_tiers(session, on=end).values())
     rows = [{"tier": t, "count": n, "share": _share(n, total)} for t, n in sorted(tiers.items())]
     ended = session.scalar(
         select(func.count()).select_from(Supplier).where(Supplier.ended_on <= end)
     ) or 0  # fmt: skip
-    untiered = total - sum(tiers.values()) - ended
+    later = tiered_after(session, end)
+    if later:
+        rows.append({"tier": "", "count": later, "share": _share(later, total), "later": True})
+    untiered = total - sum(tiers.values()) - ended - later
     if untiered:
         rows.append({"tier": "", "count": untiered, "share": _share(untiered, total)})
     if ended:

@@ -19,9 +19,15 @@ def open_batch(session: Session, *, kind: str, table: Table, rows: int, actor: s
 
 
 def close_batch(
-    session: Session, batch: ImportBatch, *, actor: str, summary: dict[str, Any]
+    session: Session,
+    batch: ImportBatch,
+    *,
+    actor: str,
+    summary: dict[str, Any],
+    known: digests.Known | None = None,
 ) -> None:
-    digests.touch(session, digests.batch_scope(batch.id))
+    """The batch's audit event with its digest (``known``: tables not read back)."""
+    digests.touch(session, digests.batch_scope(batch.id), known)
     audit.record(
         session,
         actor=actor,

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esgledger.ledger import audit, digests
@@ -195,14 +195,36 @@ def _obligation_dict(obligation: Any) -> dict[str, Any]:
 
 
 def current_tiers(session: Session, *, on: dt.date | None = None) -> dict[str, str]:
-    """Each supplier's latest tier; with ``on``, none for a supplier whose cooperation ended
-    on or before that day (its tier rows stay, as history)."""
+    """Each supplier's latest tier. With ``on``, the tier as it stood that day: the last
+    decision on or before it (a supplier first tiered later has none yet), and none for a
+    supplier whose cooperation ended on or before it (its tier rows stay, as history)."""
     stmt = select(SupplierTier.supplier_id, SupplierTier.tier).order_by(SupplierTier.id)
     if on is not None:
-        stmt = stmt.join(Supplier, Supplier.id == SupplierTier.supplier_id).where(
-            Supplier.ended_on.is_(None) | (Supplier.ended_on > on)
+        stmt = (
+            select(SupplierTier.supplier_id, SupplierTier.tier)
+            .join(Supplier, Supplier.id == SupplierTier.supplier_id)
+            .where(
+                SupplierTier.decided_on <= on,
+                Supplier.ended_on.is_(None) | (Supplier.ended_on > on),
+            )
+            .order_by(SupplierTier.decided_on, SupplierTier.id)
         )
     return {supplier: tier for supplier, tier in session.execute(stmt)}
+
+
+def tiered_after(session: Session, on: dt.date) -> int:
+    """How many suppliers still in cooperation on ``on`` had no tier then but got one later."""
+    before = select(SupplierTier.supplier_id).where(SupplierTier.decided_on <= on)
+    stmt = (
+        select(func.count(func.distinct(SupplierTier.supplier_id)))
+        .join(Supplier, Supplier.id == SupplierTier.supplier_id)
+        .where(
+            SupplierTier.decided_on > on,
+            SupplierTier.supplier_id.not_in(before),
+            Supplier.ended_on.is_(None) | (Supplier.ended_on > on),
+        )
+    )
+    return session.scalar(stmt) or 0
 
 
 def record_tiers(
