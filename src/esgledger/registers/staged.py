@@ -180,7 +180,7 @@ def page_rows(
     stage_times = (column for _, column in reg.line.stages)
     extra = (*stage_times, *reg.exported) if exported else ()
     rows = [reg.as_dict(r, table, now) | stored_cells(r, extra) for r in found.rows]
-    return Page(rows, found.total, params)
+    return found.with_rows(rows)
 
 
 def stored_cells(row: Any, columns: Collection[str]) -> dict[str, Any]:
