@@ -94,6 +94,7 @@ SHOTS_ZH = (
     "board",
     "training",
     "whistleblowing",
+    "assurance",
     "survey",
 )
 LOCALES = {"en": "en-GB", "zh": "zh-CN"}

@@ -26,6 +26,9 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.ohs_models import Drill, Hazard, SpecialOperator
 from esgledger.ledger.regcert_models import AssuranceEngagement, Certificate, Donation
+from esgledger.ledger.register_lines import COMPLAINTS as COMPLAINTS_LINE
+from esgledger.ledger.register_lines import VULNERABILITIES as VULNERABILITIES_LINE
+from esgledger.ledger.register_lines import Line
 from esgledger.ledger.register_models import (
     BoardMember,
     Complaint,
@@ -46,6 +49,7 @@ from tests.registers.certification_files import CERTIFICATES, PLANTS, certificat
 from tests.registers.test_assurance_register import ENGAGEMENTS, engagements_file
 from tests.registers.test_giving_register import DONATION_HEADER
 from tests.web.conftest import log_in, make_user
+from tests.web.test_languages import EN, ZH
 from tests.web.test_register_pages_in_chinese import _registers
 from tests.web.test_whistle_register_pages import SECRET
 
@@ -290,6 +294,42 @@ def test_the_incident_and_vulnerability_exports_hold_what_the_register_holds(
     got = {r["ref"].removeprefix("'"): r["advisory_published"] for r in vulns}
     assert got == {ref: at.isoformat() if at else "" for ref, at in published.items()}
     assert any(published.values())
+
+
+@pytest.mark.parametrize("language", [EN, ZH], ids=["en", "zh"])
+@pytest.mark.parametrize(
+    ("path", "model", "line"),
+    [("/registers/complaints", Complaint, COMPLAINTS_LINE),
+     ("/registers/vulnerabilities", Vulnerability, VULNERABILITIES_LINE)],
+    ids=["complaints", "vulnerabilities"],
+)  # fmt: skip
+def test_the_staged_exports_hold_every_stage_time(
+    web: TestClient,
+    db: Database,
+    tmp_path: Path,
+    language: dict[str, str],
+    path: str,
+    model: Any,
+    line: Line,
+) -> None:
+    """A complaint's or a vulnerability's time of entering each stage of its line (assigned,
+    processing… triage, fixing…) is a column of the export, headed with the stage's name as
+    the page's other columns are, the same in both languages; a stage not reached is empty."""
+    _load(db, tmp_path)
+    stages = [(state, column) for state, column in line.stages]
+    with db.read() as s:
+        stored = {row.ref: row for row in s.scalars(select(model))}
+    log_in(web, "aldo")
+    got = web.get(f"{path}?format=csv", headers=language)
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert {r["ref"].removeprefix("'") for r in rows} == set(stored)
+    for state, column in stages:
+        assert state in rows[0], f"{path}: no {state!r} column"
+        want = {ref: getattr(row, column) for ref, row in stored.items()}
+        assert any(want.values()), column  # the fixture reaches every stage somewhere
+        exported = {r["ref"].removeprefix("'"): r[state] for r in rows}
+        assert exported == {ref: at.isoformat() if at else "" for ref, at in want.items()}
 
 
 def test_the_giving_export_is_streamed_a_page_at_a_time(

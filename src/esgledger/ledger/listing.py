@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import InvalidInput
+from esgledger.ledger.keyset import Key, after, nulls_large, term
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -26,6 +27,8 @@ MAX_PAGE = 1_000_000
 MAX_SEARCH = 100
 
 T = TypeVar("T")
+U = TypeVar("U")
+UNCOUNTED = -1
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class ListParams:
     sort: str = ""
     descending: bool = False
     search: str = ""
+    # keyset paging: the rows after the row with this order key, ``page`` aside; ``()`` the
+    # first rows. None: the ``page``-th by OFFSET. Only an export's reads set it.
+    after: Key | None = None
 
     @property
     def offset(self) -> int:
@@ -53,8 +59,13 @@ class Page(Generic[T]):
     """One page of rows and how many rows the whole (filtered) list has."""
 
     rows: list[T]
-    total: int
+    total: int  # UNCOUNTED on a keyset page after the first: the list is counted once
     params: ListParams
+    last_key: Key | None = None  # the last row's order key, on a keyset page with rows
+
+    def with_rows(self, rows: list[U]) -> Page[U]:
+        """This page with its rows as the interfaces show them, keyset key kept."""
+        return Page(rows, self.total, self.params, self.last_key)
 
     @property
     def pages(self) -> int:
@@ -123,12 +134,36 @@ def paginate(
     then_by: Sequence[ColumnElement[Any]],
 ) -> Page[Any]:
     """One page of ``stmt`` (a single-entity select), sorted by the chosen key then by
-    ``then_by`` (ending in a unique column, so pages never overlap or skip a row)."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ``then_by`` (ending in a unique column, so pages never overlap or skip a row); by keyset
+    when ``params.after`` is set, counted only on the first such page."""
     column = columns[params.sort]
     first = column.desc() if params.descending else column.asc()
-    ordered = stmt.order_by(first, *then_by).offset(params.offset).limit(params.limit)
-    return Page(list(session.scalars(ordered)), total or 0, params)
+    order = (first, *then_by)
+    if params.after is not None:
+        return _keyset_page(session, stmt, params, order)
+    total = _count(session, stmt)
+    ordered = stmt.order_by(*order).offset(params.offset).limit(params.limit)
+    return Page(list(session.scalars(ordered)), total, params)
+
+
+def _count(session: Session, stmt: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
+def _keyset_page(
+    session: Session, stmt: Select[Any], params: ListParams, order: Sequence[Any]
+) -> Page[Any]:
+    """The ``params.limit`` rows after ``params.after`` in ``order``, each read with its
+    order key so the next page can start after the last one."""
+    assert params.after is not None
+    terms = [term(element) for element in order]
+    total = UNCOUNTED if params.after else _count(session, stmt)
+    keyed = stmt.add_columns(*(t.column for t in terms)).order_by(*order)
+    if params.after:
+        keyed = keyed.where(after(terms, params.after, large_nulls=nulls_large(session)))
+    found = session.execute(keyed.limit(params.limit)).all()
+    last = tuple(found[-1][1:]) if found else None
+    return Page([row[0] for row in found], total, params, last)
 
 
 def page_of_list(

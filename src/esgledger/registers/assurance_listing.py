@@ -60,4 +60,4 @@ def page_engagements(session: Session, params: ListParams, **filters: Any) -> Pa
     stmt = engagements_query(search=params.search, **filters)
     then_by = (AssuranceEngagement.ref.asc(), AssuranceEngagement.id.asc())
     found = paginate(session, stmt, params, SORT_KEYS, then_by)
-    return Page([engagement_dict(e) for e in found.rows], found.total, params)
+    return found.with_rows([engagement_dict(e) for e in found.rows])

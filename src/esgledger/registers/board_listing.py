@@ -87,7 +87,7 @@ def page_members(
     """One page of members for the board page: filters, search over name and ref, sort."""
     stmt = _members(year=year, entity=entity, search=params.search, committee=committee)
     found = paginate(session, stmt, params, SORT_KEYS, (BoardMember.id.asc(),))
-    return Page([member_dict(m, _day(year)) for m in found.rows], found.total, params)
+    return found.with_rows([member_dict(m, _day(year)) for m in found.rows])
 
 
 def list_meetings(

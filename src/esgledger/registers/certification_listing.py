@@ -112,7 +112,7 @@ def page_certificates(
         entity=entity, standard=standard, status=status, day=day, search=params.search
     )
     found = paginate(session, stmt, params, SORT_KEYS, (Certificate.id.asc(),))
-    return Page([certificate_dict(c, day) for c in found.rows], found.total, params)
+    return found.with_rows([certificate_dict(c, day) for c in found.rows])
 
 
 def standards(session: Session) -> list[str]:

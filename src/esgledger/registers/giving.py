@@ -166,7 +166,7 @@ def page_donations(session: Session, params: ListParams, **filters: Any) -> Page
     """One page of donations in the list's order (newest first), for a streamed export."""
     stmt = donations_query(**filters)
     found = paginate(session, stmt, params, DONATION_SORT, (Donation.id.asc(),))
-    return Page([donation_dict(d) for d in found.rows], found.total, params)
+    return found.with_rows([donation_dict(d) for d in found.rows])
 
 
 def list_volunteering(session: Session, *, year: int | None = None) -> list[dict[str, Any]]:

@@ -71,7 +71,7 @@ def page_incidents(session: Session, params: ListParams, **filters: Any) -> Page
     now = utcnow()
     stmt = incidents_query(search=params.search, now=now, **filters)
     found = paginate(session, stmt, params, INCIDENT_SORT, (OhsIncident.id.asc(),))
-    return Page([incident_dict(i, now) for i in found.rows], found.total, params)
+    return found.with_rows([incident_dict(i, now) for i in found.rows])
 
 
 def hours_table(

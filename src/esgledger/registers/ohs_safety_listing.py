@@ -124,7 +124,7 @@ def page_hazards(
         (Hazard.id.asc(),),
     )
     day = day_of(year)
-    return Page([hazard_dict(h, day) for h in found.rows], found.total, params)
+    return found.with_rows([hazard_dict(h, day) for h in found.rows])
 
 
 def _drills(year: int | None, entity: str | None, search: str | None) -> Select[Any]:
@@ -159,7 +159,7 @@ def page_drills(
     found = paginate(
         session, _drills(year, entity, params.search), params, DRILL_SORT, (Drill.id.asc(),)
     )
-    return Page([drill_dict(d) for d in found.rows], found.total, params)
+    return found.with_rows([drill_dict(d) for d in found.rows])
 
 
 def _operators(
@@ -215,4 +215,4 @@ def page_operators(
         (SpecialOperator.id.asc(),),
     )
     day = day_of(year)
-    return Page([operator_dict(p, day) for p in found.rows], found.total, params)
+    return found.with_rows([operator_dict(p, day) for p in found.rows])

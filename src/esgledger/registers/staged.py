@@ -54,8 +54,8 @@ class StagedRegister:
     validate: Validate
     as_dict: AsDict
     move: Move  # to the next state, stamping its time (audit-logged)
-    # stored columns a page's CSV export adds to each row (free text, stage times the page
-    # does not show), for an auditor who reads the export rather than the page
+    # stored columns a page's CSV export adds to each row besides every stage's time (free
+    # text the page does not show), for an auditor who reads the export rather than the page
     exported: tuple[str, ...] = ()
 
     @property
@@ -172,13 +172,15 @@ def page_rows(
     **filters: Any,
 ) -> Page[dict[str, Any]]:
     """One page of rows for the page (filters, search over ref and product line, sort);
-    ``exported``: each with the register's :attr:`StagedRegister.exported` columns too."""
+    ``exported``: each with the time it entered every stage of the line and the register's
+    :attr:`StagedRegister.exported` columns too."""
     stmt = query(reg, search=params.search, **filters)
     found = paginate(session, stmt, params, reg.sorts, (reg.model.id.asc(),))
     table, now = slas(session, reg.register), utcnow()
-    extra = reg.exported if exported else ()
+    stage_times = (column for _, column in reg.line.stages)
+    extra = (*stage_times, *reg.exported) if exported else ()
     rows = [reg.as_dict(r, table, now) | stored_cells(r, extra) for r in found.rows]
-    return Page(rows, found.total, params)
+    return found.with_rows(rows)
 
 
 def stored_cells(row: Any, columns: Collection[str]) -> dict[str, Any]:

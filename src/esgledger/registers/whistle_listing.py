@@ -129,4 +129,4 @@ def page_cases(
         )
     found = paginate(session, stmt, params, SORT_KEYS, (WhistleCase.id.desc(),))
     now = utcnow()
-    return Page([case_dict(c, now) for c in found.rows], found.total, params)
+    return found.with_rows([case_dict(c, now) for c in found.rows])

@@ -11,7 +11,7 @@ chosen order, read a page at a time (:func:`all_pages`) and at most ``CSV_ROWS``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Any
 
@@ -81,15 +81,27 @@ def all_pages(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> I
 
 def every_page(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> Iterator[list[Any]]:
     """The rows of :func:`all_pages`, one page (a list) at a time; the size check comes with
-    the first page, so taking it before sending anything refuses an export whole."""
-    number = 1
+    the first page, so taking it before sending anything refuses an export whole.
+
+    Each page after the first starts after the last row's order key (keyset paging, see
+    :mod:`esgledger.ledger.keyset`) where ``fetch`` gives it; a list paged in memory (no
+    key) goes on by page number. The reads stop at a short page or once they have given as
+    many rows as the first page counted."""
+    wanted = ListParams(MAX_LIMIT, 1, params.sort, params.descending, params.search, after=())
+    page = fetch(wanted)
+    total = page.total  # counted on the first page only
+    check_export_size(total)
+    read = 0
     while True:
-        page = fetch(ListParams(MAX_LIMIT, number, params.sort, params.descending, params.search))
-        check_export_size(page.total)
         yield list(page.rows)
-        if not page.has_next:
+        read += len(page.rows)
+        if len(page.rows) < wanted.limit or read >= total:
             return
-        number += 1
+        if page.last_key is not None:
+            wanted = replace(wanted, after=page.last_key)
+        else:
+            wanted = replace(wanted, page=wanted.page + 1, after=None)
+        page = fetch(wanted)
 
 
 def check_export_size(total: int) -> None:

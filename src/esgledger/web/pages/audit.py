@@ -66,7 +66,7 @@ def audit_log(
 def _fetch(request: Request, params: ListParams, **filters: str | None) -> Page[dict[str, Any]]:
     with database(request).read() as session:
         found = page_events(session, params, **filters)
-        return Page([audit.event_dict(e) for e in found.rows], found.total, params)
+        return found.with_rows([audit.event_dict(e) for e in found.rows])
 
 
 def _csv_row(event: dict[str, Any]) -> dict[str, Any]:

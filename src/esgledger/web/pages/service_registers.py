@@ -33,18 +33,27 @@ router = APIRouter()
 Text = Annotated[str | None, Query(max_length=64)]
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
 PAGE_SIZE = 50
+
+
+def _later_stages(reg: StagedRegister) -> list[tuple[str, str]]:
+    """The export's (key, heading) of the time each stage after the first was entered,
+    headed with the stage's name (``assigned``, ``triage``…), in the line's order; the first
+    (received) is one of the leading columns."""
+    return [(column, state) for state, column in reg.line.stages[1:]]
+
+
 COMPLAINT_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("accepted_at", "accepted"), ("channel", "channel"),
     ("product_line", "product_line"), ("severity", "severity"), ("state", "state"),
     ("clock_due", "due"), ("clock_overdue", "overdue"), ("breaches", "sla_breaches"),
-    ("closed_at", "closed"),
+    *_later_stages(COMPLAINTS),
 ]  # fmt: skip
 VULNERABILITY_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("intake_at", "intake"),
     ("product_line", "product_line"), ("source", "source"), ("cvss_score", "cvss_score"),
     ("severity", "severity"), ("cve_id", "cve_id"), ("state", "state"),
-    ("fix_due", "fix_due"), ("sla_met", "sla_met"), ("fixed_at", "fixed"),
-    ("advisory_published_at", "advisory_published"),
+    ("fix_due", "fix_due"), ("sla_met", "sla_met"),
+    *_later_stages(VULNERABILITIES),
 ]  # fmt: skip
 
 
