@@ -22,6 +22,7 @@ from esgledger.ledger import migrate
 from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
 from esgledger.settings import reset_settings
+from tests.filled import FilledPostgres, FilledSqlite
 from tests.parallel import FileOrGroupScheduling, group_of, worker_name
 from tests.pg import LocalPostgres
 from tests.pg_pool import DatabasePool, admin_connection
@@ -198,6 +199,24 @@ def pg_pool(pg_base_url: str, pg_template: str) -> Iterator[DatabasePool]:
         yield pool
     finally:
         pool.close()
+
+
+@pytest.fixture(scope="session")
+def filled_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> FilledSqlite:
+    """SQLite workspaces a folder's fixture fills once per run (:mod:`tests.filled`)."""
+    return FilledSqlite(sqlite_template, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def filled_pg(
+    pg_base_url: str, pg_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FilledPostgres]:
+    """PostgreSQL workspaces a folder's fixture fills once per run (:mod:`tests.filled`)."""
+    registry = FilledPostgres(pg_base_url, pg_template, tmp_path_factory)
+    try:
+        yield registry
+    finally:
+        registry.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,8 +19,7 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.server import create_app
 from tests.factories import entities_file
-from tests.parallel import worker_name
-from tests.pg_pool import DatabasePool, admin_connection
+from tests.filled import filled_db
 
 YEAR = 2025
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
@@ -100,77 +98,15 @@ def setup_users(db: Database, tmp_path: Path) -> dict[str, str]:
     return tokens
 
 
-@dataclass(frozen=True)
-class UsersTemplate:
-    """A migrated workspace with :data:`USERS` already added, and their tokens."""
-
-    target: str  # SQLite file or PostgreSQL database name
-    tokens: dict[str, str]
-
-
-@pytest.fixture(scope="session")
-def users_sqlite_template(
-    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> UsersTemplate:
-    """:func:`setup_users` run once per run on a copy of the migrated template (#20): it was
-    ~0.06 CPU s of every API test; each test now copies the file."""
-    folder = tmp_path_factory.mktemp("api-users")
-    shutil.copy(sqlite_template, folder / "esg.db")
-    db = Database(str(folder / "esg.db"))
-    try:
-        return UsersTemplate(str(folder / "esg.db"), setup_users(db, folder))
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="session")
-def users_pg_pool(
-    pg_base_url: str, pg_template: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[DatabasePool, dict[str, str]]]:
-    """As :func:`users_sqlite_template` on PostgreSQL: a template database holding the users,
-    copied ahead for each test by a pool of its own."""
-    name = f"esg_api_template_{worker_name()}"
-    with admin_connection(pg_base_url) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
-    db = Database(pg_base_url.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        tokens = setup_users(db, tmp_path_factory.mktemp("api-users-pg"))
-    finally:
-        db.dispose()
-    pool = DatabasePool(pg_base_url, name)
-    try:
-        yield pool, tokens
-    finally:
-        pool.close()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """As the suite's ``db``; for a test of the ``api`` fixture, a copy of a workspace that
-    already holds :data:`USERS` (their tokens in ``request.node.api_tokens``)."""
+    """As the suite's ``db``; for a test of the ``api`` fixture, a copy of a workspace
+    :func:`setup_users` filled once per run (it was ~0.06 CPU s of every API test, #20),
+    its tokens in ``request.node.filled["api_users"]``."""
     if "api" not in request.fixturenames:
         yield request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
         return
-    if request.param == "sqlite":
-        template = request.getfixturevalue("users_sqlite_template")
-        shutil.copy(template.target, tmp_path / "esg.db")
-        request.node.api_tokens = template.tokens
-        db = Database(str(tmp_path / "esg.db"))
-        try:
-            yield db
-        finally:
-            db.dispose()
-        return
-    pool, tokens = request.getfixturevalue("users_pg_pool")
-    request.node.api_tokens = tokens
-    name = pool.take()
-    db = Database(pool.url_of(name))
-    try:
-        yield db
-    finally:
-        db.dispose()
-        pool.give_back(name)
+    yield from filled_db(request, tmp_path, "api_users", setup_users)
 
 
 @pytest.fixture
@@ -178,7 +114,7 @@ def api(db: Database, request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
     """The API on a workspace holding :data:`USERS`, each with a bearer token. A module
     outside ``tests/api`` that imports this fixture gets the suite's own empty ``db`` (this
     folder's copy of a filled workspace is not in its scope), so the users are added here."""
-    tokens: dict[str, str] | None = getattr(request.node, "api_tokens", None)
+    tokens: dict[str, str] | None = getattr(request.node, "filled", {}).get("api_users")
     if tokens is None:
         tokens = setup_users(db, tmp_path)
     with TestClient(create_app(db.url), raise_server_exceptions=False) as client:

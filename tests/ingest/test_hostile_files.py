@@ -114,12 +114,6 @@ def esg_subprocess(*args: str) -> tuple[int, str, int]:
     return done.returncode, done.stderr, rss_kb // 1024
 
 
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Database:
-    import_entities(db, entities_file(tmp_path), actor="test")
-    return db
-
-
 def count_activities(db: Database) -> int:
     with db.read() as session:
         return session.scalar(select(func.count()).select_from(ActivityRecord)) or 0

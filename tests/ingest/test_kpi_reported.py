@@ -11,18 +11,11 @@ from sqlalchemy import select
 from esgledger.errors import ImportRejected
 from esgledger.ingest.decimals import format_decimals, printed_decimals
 from esgledger.ledger.db import Database
-from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import KpiValue
-from tests.factories import entities_file, write_csv, write_xlsx
+from tests.factories import write_csv, write_xlsx
 
 HEADER = ["entity", "year", "metric", "value", "unit"]
-
-
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Database:
-    import_entities(db, entities_file(tmp_path), actor="test")
-    return db
 
 
 def stored(db: Database) -> dict[str, tuple[float | None, int | None]]:

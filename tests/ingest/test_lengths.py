@@ -5,23 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from esgledger.errors import ImportRejected
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
-from tests.factories import ACTIVITY_HEADER, ENTITIES, ENTITY_HEADER, entities_file, write_csv
+from tests.factories import ACTIVITY_HEADER, ENTITIES, ENTITY_HEADER, write_csv
 from tests.ingest.test_rejections import refused
 
 HUGE = "x" * 1_000_000  # beyond any cell a file may hold: the reader refuses it
 LONG = "x" * 10_000  # a cell a file may hold, longer than any text column
-
-
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Database:
-    import_entities(db, entities_file(tmp_path), actor="test")
-    return db
 
 
 def only_line(err: ImportRejected) -> str:

@@ -19,10 +19,9 @@ import pytest
 from sqlalchemy import select
 
 from esgledger.ledger.db import Database
-from esgledger.ledger.entities import import_entities
 from esgledger.ledger.models import Base
 from tests.conftest import Cli
-from tests.factories import ACTIVITY_HEADER, entities_file, write_csv, write_xlsx
+from tests.factories import ACTIVITY_HEADER, write_csv, write_xlsx
 
 ACT = ["SZ1", "2024-01-01", "2024-01-31", "fuel.diesel", "5", "t"]
 KPI_HEADER = ["entity", "year", "metric", "value", "unit"]
@@ -350,12 +349,6 @@ CASES = [*mutation_cases(), *CSV_CASES, *XLSX_CASES, *PARQUET_CASES]
 def test_the_corpus_is_large_enough() -> None:
     assert len(CASES) >= 100
     assert {c.kind for c in CASES} == {"activities", "kpis", "entities"}
-
-
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Database:
-    import_entities(db, entities_file(tmp_path), actor="test")
-    return db
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -14,7 +14,7 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.models import Base
-from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv, write_xlsx
+from tests.factories import ACTIVITY_HEADER, monthly_rows, write_csv, write_xlsx
 
 GOOD = ["SZ1", "2024-01-01", "2024-01-31", "electricity.purchased", "1200.5", "MWh"]
 
@@ -25,12 +25,6 @@ def snapshot(db: Database) -> dict[str, int]:
             t.name: session.scalar(select(func.count()).select_from(t)) or 0
             for t in Base.metadata.sorted_tables
         }
-
-
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Database:
-    import_entities(db, entities_file(tmp_path), actor="test")
-    return db
 
 
 def refused(db: Database, path: Path, importer=import_activities) -> ImportRejected:

@@ -4,16 +4,47 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from esgledger.auth.users import add_user, grant, set_password
 from esgledger.ledger.db import Database
+from esgledger.ledger.entities import import_entities
 from esgledger.server import create_app
+from tests.factories import entities_file
+from tests.filled import filled_db
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+# the small organisation of ``org`` (tests/web/test_workflow_pages.py): name, role, grants
+PEOPLE = (("ada", "admin", ()), ("mia", "esg_manager", ()), ("olga", "data_owner", ("HQ",)),
+          ("otto", "data_owner", ("WH1",)), ("rita", "reviewer", ()), ("rex", "reviewer", ()),
+          ("aldo", "auditor", ()))  # fmt: skip
+
+
+def fill_org(db: Database, folder: Path) -> bool:
+    """The test entity tree and :data:`PEOPLE` with their grants (no passwords); True."""
+    import_entities(db, entities_file(folder), actor="setup")
+    with db.write() as session:
+        for name, role, grants in PEOPLE:
+            add_user(session, username=name, role=role, actor="setup")
+            for entity in grants:
+                grant(session, name, entity, actor="setup")
+    return True
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """As the suite's ``db``; for a test of ``org``, a copy of the workspace :func:`fill_org`
+    filled once per run (#20)."""
+    if "org" not in request.fixturenames:
+        yield request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
+        return
+    yield from filled_db(request, tmp_path, "web_org", fill_org)
 
 
 def csrf_of(html: str) -> str:

@@ -14,35 +14,28 @@ from sqlalchemy import func, select
 
 from esgledger.assess.materiality import add_topic, create_assessment, get_assessment
 from esgledger.assess.respondents import add_respondent, issue_tokens, respondents_of
-from esgledger.auth.users import add_user, get_user, grant, principal, set_password
+from esgledger.auth.users import get_user, principal, set_password
 from esgledger.ledger.db import Database
-from esgledger.ledger.entities import import_entities
 from esgledger.ledger.workflow_models import DataRequest
 from esgledger.workflow.requests import get_request, issue_requests, request_dict
 from esgledger.workflow.review import comments
-from tests.factories import entities_file
-from tests.web.conftest import PASSWORD, csrf_of, log_in, set_cookie
+from tests.web.conftest import PASSWORD, csrf_of, fill_org, log_in, set_cookie
 
 YEAR = 2025
 DUE = dt.date(2026, 3, 31)
 ISSUED = dt.date(2020, 1, 2)  # seeded history: the day the requests went out
-PEOPLE = (("ada", "admin", ()), ("mia", "esg_manager", ()), ("olga", "data_owner", ("HQ",)),
-          ("otto", "data_owner", ("WH1",)), ("rita", "reviewer", ()), ("rex", "reviewer", ()),
-          ("aldo", "auditor", ()))  # fmt: skip
 
 
 @pytest.fixture
-def org(db: Database, tmp_path: Path) -> Database:
-    """The test entity tree and one user per role (olga owns HQ and SZ1, otto WH1).
+def org(db: Database, request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """The test entity tree and one user per role (olga owns HQ and SZ1, otto WH1): in
+    tests/web a copy of the workspace :func:`~tests.web.conftest.fill_org` filled once per
+    run, elsewhere filled here.
 
     Passwords are set when a user first logs in (:func:`login`): hashing is the slow part.
     """
-    import_entities(db, entities_file(tmp_path), actor="setup")
-    with db.write() as session:
-        for name, role, grants in PEOPLE:
-            add_user(session, username=name, role=role, actor="setup")
-            for entity in grants:
-                grant(session, name, entity, actor="setup")
+    if not getattr(request.node, "filled", {}).get("web_org"):
+        fill_org(db, tmp_path)
     return db
 
 

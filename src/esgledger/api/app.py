@@ -35,12 +35,30 @@ from esgledger.api.replay import Replay
 from esgledger.api.routes import router
 from esgledger.api.schemas import Problem
 from esgledger.http_shared import errors
+from esgledger.http_shared.routes import include_once
 from esgledger.ledger.change_watch import ChangeWatch, PostgresWatch
 from esgledger.ledger.db import Database
 from esgledger.settings import get_settings
 
 PREFIX = "/api/v1"
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+API_ROUTERS = (
+    router,
+    workflow_routes.router,
+    assess_routes.router,
+    register_routes.router,
+    board_routes.router,
+    service_routes.router,
+    regcert_routes.router,
+    ohs_routes.router,
+    register_move_routes.router,
+    admin_routes.router,
+    account_routes.router,
+    import_routes.router,
+    report_routes.router,
+    supplier_routes.router,
+    supplier_write_routes.router,
+)
 
 
 def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
@@ -62,21 +80,7 @@ def create_api(database: Database, lifespan: Lifespan | None = None) -> FastAPI:
     )
     app.state.db = database
     app.add_middleware(BodyLimit, max_bytes=get_settings().max_upload_mb * 1024 * 1024)
-    app.include_router(router, prefix=PREFIX)
-    app.include_router(workflow_routes.router, prefix=PREFIX)
-    app.include_router(assess_routes.router, prefix=PREFIX)
-    app.include_router(register_routes.router, prefix=PREFIX)
-    app.include_router(board_routes.router, prefix=PREFIX)
-    app.include_router(service_routes.router, prefix=PREFIX)
-    app.include_router(regcert_routes.router, prefix=PREFIX)
-    app.include_router(ohs_routes.router, prefix=PREFIX)
-    app.include_router(register_move_routes.router, prefix=PREFIX)
-    app.include_router(admin_routes.router, prefix=PREFIX)
-    app.include_router(account_routes.router, prefix=PREFIX)
-    app.include_router(import_routes.router, prefix=PREFIX)
-    app.include_router(report_routes.router, prefix=PREFIX)
-    app.include_router(supplier_routes.router, prefix=PREFIX)
-    app.include_router(supplier_write_routes.router, prefix=PREFIX)
+    include_once(app, API_ROUTERS, prefix=PREFIX)
     _document_problems(app)
     errors.install(app)
     app.add_middleware(RequestGate, limit=get_settings().db_pool_size)

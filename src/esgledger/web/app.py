@@ -22,6 +22,7 @@ from esgledger.auth.permissions import PermissionDenied
 from esgledger.errors import EsgError
 from esgledger.http_shared import errors as http_errors
 from esgledger.http_shared.refusals import record_denied
+from esgledger.http_shared.routes import include_once
 from esgledger.ledger.known_failures import known_failure
 from esgledger.web.deps import LoginRequired, login_url
 from esgledger.web.headers import SecurityHeaders
@@ -99,8 +100,7 @@ def install(app: FastAPI) -> None:
     """Add the page routes, the stylesheet, HTML error pages and security headers."""
     api_docs.mount_assets(app)  # before /static, which would shadow it
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for router in PAGE_ROUTERS:
-        app.include_router(router, include_in_schema=False)
+    include_once(app, PAGE_ROUTERS, include_in_schema=False)
     app.add_exception_handler(EsgError, _on_esg_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
