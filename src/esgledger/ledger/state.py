@@ -91,6 +91,11 @@ def newest_audit_id(state: State) -> int | None:
     return state[1]  # type: ignore[no-any-return]  # (url, newest id, its hash, …)
 
 
+def newest_audit_hash(state: State) -> str | None:
+    """The hash of the newest audit event a stamp names (None: an empty log)."""
+    return state[2]  # type: ignore[no-any-return]
+
+
 def ledger_state(session: Session) -> State:
     """The stamp of the ledger as this session sees it (usually one cheap statement)."""
     return _kept(session)[0]
