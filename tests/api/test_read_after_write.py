@@ -13,6 +13,7 @@ from httpx import Response
 
 from esgledger.api import routes, state_bodies
 from esgledger.kpi import cache
+from esgledger.ledger import request_events
 from esgledger.ledger.activities import import_activities
 from esgledger.ledger.kpis import import_kpis
 from esgledger.ledger.voiding import Selection, void_activities
@@ -127,3 +128,37 @@ def test_a_read_after_a_value_write_reads_only_that_metrics_values(
     assert reads, seen
     for query in reads:  # no whole year of values read again: only the written metric's
         assert "kpi_values.metric_id" in query.split("WHERE", 1)[-1], query
+
+
+def _touched_queries(seen: list[str]) -> list[str]:
+    """The statements that ask what the writes since the kept table touched: the audit
+    events after it, the requests they name."""
+    asks = ("SELECT audit_events.action, audit_events.subject", "SELECT data_requests.year")
+    return [q for q in seen if q.startswith(asks)]
+
+
+def test_a_read_after_this_servers_own_value_write_knows_what_it_touched(
+    api: Api, tmp_path: Path
+) -> None:
+    """The writer notes what its request event touched (keyed by the event's hash), so the
+    read after it in the same process asks the database nothing about it; a process that
+    did not make the write (the note forgotten here) asks, and both answer as a cold read."""
+    _seed(api, tmp_path)
+    issued = api.ok("mia", "POST", "/requests", 201, json={
+        "year": YEAR, "metrics": ["packaging.cartons"], "owner": "mia",
+        "due": "2099-03-31", "entities": ["SZ1"]})  # fmt: skip
+    [rid] = issued["ids"]
+    _warm(api)
+    version = 1
+    for value, elsewhere in ((5, False), (6, True), (7, False)):
+        version = api.ok("mia", "POST", f"/requests/{rid}/value", json={
+            "version": version, "value": value, "unit": "t"})["version"]  # fmt: skip
+        if elsewhere:
+            request_events.clear()  # as in a process that did not make the write
+        before = cache.computed["incremental"]
+        with statements(api) as seen:
+            _warm(api)
+        assert cache.computed["incremental"] == before + 1
+        asked = _touched_queries(seen)
+        assert bool(asked) == elsewhere, asked
+        _same_as_cold(api)

@@ -41,7 +41,7 @@ from esgledger.api.state_bodies import matches
 from esgledger.auth.recheck import recheck_window
 from esgledger.auth.tokens import token_hash
 from esgledger.ledger.change_watch import ChangeWatch, PostgresWatch
-from esgledger.ledger.state import State
+from esgledger.ledger.state import State, superseded
 from esgledger.ledger.state_cache import StateCache
 
 Watch = ChangeWatch | PostgresWatch
@@ -168,8 +168,16 @@ class Replay:
         headers = list(start.get("headers", []))
         etag = next((v.decode("latin-1") for k, v in headers if k.lower() == b"etag"), None)
         key: Hashable = (state, *where)
-        self._answers.get(key, lambda: Answer(headers, b"".join(chunks), etag, until))
+        self._answers.get(
+            key, lambda: self._new(state, Answer(headers, b"".join(chunks), etag, until))
+        )
         self._seen = (version, state)
+
+    def _new(self, state: State, answer: Answer) -> Answer:
+        """``answer``, the first kept in ``state``: the answers of older states of the
+        database go (nobody can ask for them again; each holds a whole body)."""
+        self._answers.drop(lambda kept: superseded(kept[0], state))  # type: ignore[index]
+        return answer
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -17,7 +17,7 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from esgledger.api.deps import json_bytes
-from esgledger.ledger.state import ledger_state
+from esgledger.ledger.state import State, ledger_state, superseded
 from esgledger.ledger.state_cache import StateCache
 
 MAX_ENTRIES = 64
@@ -36,9 +36,22 @@ def encoded(content: bytes) -> Body:
     return Body(content, '"' + hashlib.sha256(content).hexdigest()[:40] + '"')
 
 
+def _kept(state: State, key: tuple[Hashable, ...], make: Callable[[], Body]) -> Body:
+    """The body kept for ``key`` in ``state``, else ``make()``'s. A new state's body drops
+    those of older states of the database: nobody can ask for them again, and each held
+    hundreds of kilobytes, so every new body was fresh memory to fault in."""
+
+    def fresh() -> Body:
+        body = make()
+        _bodies.drop(lambda kept: superseded(kept[0], state))  # type: ignore[index]
+        return body
+
+    return _bodies.get((state, *key), fresh)
+
+
 def state_body(session: Session, key: tuple[Hashable, ...], build: Callable[[], Any]) -> Body:
     """The body ``build()`` gives for ``key`` in the ledger's current state, encoded once."""
-    return _bodies.get((ledger_state(session), *key), lambda: encoded(json_bytes(build())))
+    return _kept(ledger_state(session), key, lambda: encoded(json_bytes(build())))
 
 
 ItemBytes = dict[int, tuple[Any, bytes, bytes]]  # id(item) → (item, its JSON, their SHA-256)
@@ -52,7 +65,7 @@ def state_listed(
 ) -> Body:
     """:func:`state_body` of a dict ``data`` with one long list ``data[name]``, for ``build()``
     giving ``(data, name)``: see :func:`listed_body`."""
-    return _bodies.get((ledger_state(session), *key), lambda: listed_body(*build(), kept))
+    return _kept(ledger_state(session), key, lambda: listed_body(*build(), kept))
 
 
 def listed_body(data: dict[str, Any], key: str, kept: ItemBytes) -> Body:

@@ -31,7 +31,7 @@ from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.ledger.listing import ListParams
 from esgledger.workflow import evidence as ev
 from esgledger.workflow import review
-from esgledger.workflow.held_answer import Held, held_answer, with_names
+from esgledger.workflow.held_answer import Held, held_answer, with_kept_names, with_names
 from esgledger.workflow.request_list import (
     DEFAULT_SORT,
     SORT_KEYS,
@@ -237,7 +237,8 @@ def request_enter(request_id: RequestId, body: s.ValueBody, write: WriterDep) ->
             reason=body.reason,
         )
         held = held_answer(session, req)  # no SQL: what the write holds
-    return _answer(write, request_id, held)
+        known = with_kept_names(held) if held is not None else None
+    return as_json(known) if known is not None else _answer(write, request_id, held)
 
 
 def _step(name: str, summary: str) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.kpi.incremental import Computed, Table, touched_since, updated
 from esgledger.kpi.series import kpi_series_and_tables
-from esgledger.ledger.state import State, ledger_state, newest_audit_id
+from esgledger.ledger.state import State, ledger_state, newest_audit_hash, newest_audit_id
 from esgledger.ledger.state_cache import StateCache
 
 MAX_ENTRIES = 64
@@ -52,7 +52,7 @@ def _compute(session: Session, state: State, question: tuple[int, int, str | Non
     audit_id = newest_audit_id(state)
     base = _tables.newest(lambda key: _same_question(key, state, question))
     if base is not None and base.audit_id is not None and audit_id is not None:
-        touched = touched_since(session, base.audit_id, audit_id)
+        touched = touched_since(session, base.audit_id, audit_id, newest_audit_hash(state))
         done = (
             None if touched is None else updated(session, base, touched, year, boundary, audit_id)
         )

@@ -17,7 +17,7 @@ calculated metric cannot be bounded this cheaply: the caller recomputes the whol
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from esgledger.kpi.precedence import choose
 from esgledger.kpi.reported import reported_figures
 from esgledger.kpi.scope import Scopes
 from esgledger.kpi.series import EntityFigures, _row, change_pct, like_for_like
+from esgledger.ledger import request_events
 from esgledger.ledger.kpi_rows import figure_rows
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.workflow_models import DataRequest
@@ -74,10 +75,19 @@ def _derived_order() -> list[Metric]:
     return _order_memo[0][1]
 
 
-def touched_since(session: Session, after: int, upto: int) -> Touched | None:
+def touched_since(
+    session: Session, after: int, upto: int, upto_hash: str | None = None
+) -> Touched | None:
     """What the audit events ``after`` < id ≤ ``upto`` can have moved, or None when that
     cannot be bounded (an unlisted action, too many events, or no event at all although
-    the state changed)."""
+    the state changed). ``upto_hash``: the newest event's hash, to find the writer's note
+    of a single request event (:mod:`esgledger.ledger.request_events`) instead of asking."""
+    noted = request_events.noted(upto_hash) if upto == after + 1 else None
+    if noted is not None:
+        ids = _request_ids([(noted.action, noted.subject)])
+        return (
+            None if ids is None else defaultdict(set, {noted.year: {noted.metric}} if ids else {})
+        )
     events = (
         session.connection()
         .execute(
@@ -90,14 +100,9 @@ def touched_since(session: Session, after: int, upto: int) -> Touched | None:
     )  # Core on the connection: the ORM's per-statement set-up cost more than the query
     if not events or len(events) > MAX_EVENTS:
         return None
-    request_ids: set[int] = set()
-    for action, subject in events:
-        if action.startswith(NO_EFFECT_PREFIXES):
-            continue
-        number = subject.removeprefix("request:")
-        if action not in REQUEST_STEPS or not number.isdigit():
-            return None
-        request_ids.add(int(number))
+    request_ids = _request_ids(events)
+    if request_ids is None:
+        return None
     touched: Touched = defaultdict(set)
     if request_ids:
         keys = select(_REQUESTS.c.year, _REQUESTS.c.metric_id).where(
@@ -106,6 +111,20 @@ def touched_since(session: Session, after: int, upto: int) -> Touched | None:
         for year, metric in session.connection().execute(keys):
             touched[year].add(metric)
     return touched
+
+
+def _request_ids(events: Iterable[Sequence[str]]) -> set[int] | None:
+    """The requests whose steps ``events`` are, or None when one of them is a write whose
+    effect is not bounded."""
+    request_ids: set[int] = set()
+    for action, subject in events:
+        if action.startswith(NO_EFFECT_PREFIXES):
+            continue
+        number = subject.removeprefix("request:")
+        if action not in REQUEST_STEPS or not number.isdigit():
+            return None
+        request_ids.add(int(number))
+    return request_ids
 
 
 def with_dependants(changed: set[str]) -> set[str]:

@@ -91,6 +91,20 @@ def newest_audit_id(state: State) -> int | None:
     return state[1]  # type: ignore[no-any-return]  # (url, newest id, its hash, …)
 
 
+def newest_audit_hash(state: State) -> str | None:
+    """The hash of the newest audit event a stamp names (None: an empty log)."""
+    return state[2]  # type: ignore[no-any-return]
+
+
+def superseded(old: object, new: State) -> bool:
+    """Whether ``old`` is a stamp of the same database as ``new`` and older: what was kept
+    for it can no longer be asked for (the newest audit event only moves forward; after a
+    restore to an older chain, older entries simply age out)."""
+    if not isinstance(old, tuple) or len(old) != len(new) or old == new or old[0] != new[0]:
+        return False
+    return bool((old[1] or 0) <= (new[1] or 0))
+
+
 def ledger_state(session: Session) -> State:
     """The stamp of the ledger as this session sees it (usually one cheap statement)."""
     return _kept(session)[0]

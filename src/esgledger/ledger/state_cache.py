@@ -59,6 +59,12 @@ class StateCache(Generic[T]):
         with self._lock:
             return next((v for k, v in reversed(self._entries.items()) if wanted(k)), None)
 
+    def drop(self, stale: Callable[[Hashable], bool]) -> None:
+        """Forget every entry whose key is ``stale`` (e.g. of a superseded state)."""
+        with self._lock:
+            for key in [k for k in self._entries if stale(k)]:
+                del self._entries[key]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -4,7 +4,8 @@ After a value entry the API answers the request as ``GET /requests/{id}`` shows 
 the request and its current value again after the commit cost a fifth of the write's CPU,
 although the write holds both: the request it changed and the value it stored or kept. So
 the write copies their fields, with no SQL (the writer's lock is held for the write alone),
-and after the commit only the owner's and reviewer's names are read. Storing a value notes
+and after the commit only the owner's and reviewer's names are read, or none: they are kept
+per sign-in stamp, and a warm entry answers without a read after its commit. Storing a value notes
 it with :func:`hold_current` (a session keeps its objects only weakly); when the current
 value is not certainly the one held, the caller reads everything after the commit.
 """
@@ -18,7 +19,10 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from esgledger.auth.recheck import recheck_window
 from esgledger.ledger.models import KpiValue
+from esgledger.ledger.state import sign_in_state
+from esgledger.ledger.state_cache import StateCache
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.workflow.request_list import shape_request
 
@@ -34,6 +38,7 @@ VALUE_FIELDS = frozenset(
 )  # fmt: skip
 
 
+_names: StateCache[tuple[str | None, str | None]] = StateCache(256)  # (owner, reviewer)
 HELD = "esgledger.workflow.held_value"  # session.info: (request id, its current value)
 
 
@@ -53,6 +58,7 @@ class Held:
     shaped: dict[str, Any]
     owner_id: int
     reviewer_id: int | None
+    names_key: tuple[object, ...]  # where the names are kept (:func:`_names_key`)
 
 
 def held_answer(session: Session, req: DataRequest) -> Held | None:
@@ -69,15 +75,33 @@ def held_answer(session: Session, req: DataRequest) -> Held | None:
     if not (rid == req.id and value.is_current and same_key and value.id == req.value_id):
         return None
     shaped = shape_request(req, {}, value, dt.date.today())
-    return Held(shaped, req.owner_id, req.reviewer_id)
+    key = _names_key(session, req.owner_id, req.reviewer_id)
+    return Held(shaped, req.owner_id, req.reviewer_id, key)
 
 
 def with_names(session: Session, held: Held) -> dict[str, Any]:
-    """The held answer with the owner's and reviewer's user names, read now."""
+    """The held answer with the owner's and reviewer's user names, read now (and kept)."""
     people = {held.owner_id} | ({held.reviewer_id} if held.reviewer_id else set())
     names = dict(session.execute(select(User.id, User.username).where(User.id.in_(people))).all())
     reviewer = names.get(held.reviewer_id) if held.reviewer_id else None
-    return {**held.shaped, "owner": names.get(held.owner_id), "reviewer": reviewer}
+    pair = (names.get(held.owner_id), reviewer)
+    _names.get(held.names_key, lambda: pair)
+    return {**held.shaped, "owner": pair[0], "reviewer": pair[1]}
+
+
+def with_kept_names(held: Held) -> dict[str, Any] | None:
+    """The held answer with the names kept at the write's sign-in stamp, or None (read
+    them after the commit)."""
+    pair = _names.peek(held.names_key)
+    return None if pair is None else {**held.shaped, "owner": pair[0], "reviewer": pair[1]}
+
+
+def _names_key(session: Session, owner_id: int, reviewer_id: int | None) -> tuple[object, ...]:
+    """Users are added only with a ``user.add`` event, which moves the sign-in stamp, and a
+    user name never changes: at one stamp an id names one user. The recheck window bounds
+    what a hand edit of the database could leave kept, as for sign-ins. No SQL in a write:
+    its sign-in read the stamp already."""
+    return (sign_in_state(session), recheck_window(), owner_id, reviewer_id)
 
 
 def _loaded(obj: object, fields: frozenset[str]) -> bool:

@@ -27,7 +27,7 @@ from esgledger.catalog import dimensions, metric
 from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ingest.kpis import dims_key
-from esgledger.ledger import audit
+from esgledger.ledger import audit, request_events
 from esgledger.ledger.boundaries import get_boundary, member_shares
 from esgledger.ledger.entities import get_entity, subtree
 from esgledger.ledger.models import AuditEvent, KpiValue, utcnow
@@ -298,13 +298,15 @@ def log_step(
 ) -> None:
     """One audit event per state change (and per value entry)."""
     session.flush()
-    audit.record(
+    event = audit.record(
         session,
         actor=user.username,
         action=f"request.{step}",
         subject=f"request:{req.id}",
         payload={"from": before, "to": req.state, "version": req.version, **extra},
     )
+    noted = request_events.Noted(event.action, event.subject, req.year, req.metric_id)
+    request_events.note(event.hash, noted)  # the KPI read after it need not ask
 
 
 def current_value(session: Session, req: DataRequest) -> KpiValue | None:
