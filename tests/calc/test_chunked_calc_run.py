@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 
 from esgledger.calc import runs
 from esgledger.calc.columnar_read import activity_batches, read_activities, rows_per_entity
+from esgledger.calc.implied import IMPLIED_KEY
 from esgledger.calc.issue_groups import GROUP_SCHEMA, listed_issues
 from esgledger.calc.scope3.engine import scope3_parts
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
@@ -96,6 +97,9 @@ def test_esg_calc_in_chunks_stores_the_in_memory_run(
         demo_year("boundary", "create", "2024-ghg", *args, "--exclude", "WH")
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")  # in memory
     whole = calc(demo_year)
+    monkeypatch.setenv("ESG_CALC_LINEAGE_ROWS", "0")  # in memory, keeping no result rows
+    rowless = calc(demo_year)
+    monkeypatch.delenv("ESG_CALC_LINEAGE_ROWS")
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", CHUNK_ROWS)
     chunked = calc(demo_year)
     assert chunked["activity_rows"] == whole["activity_rows"] > 10 * int(CHUNK_ROWS)
@@ -112,6 +116,10 @@ def test_esg_calc_in_chunks_stores_the_in_memory_run(
     assert chunked_coefs == whole_coefs and chunked_issues == whole_issues != []
     # no row per activity × gas was ever gathered: the run's rows are recomputed on demand
     assert chunked_totals.pop("lineage") == "recomputed" and "lineage" not in whole_totals
+    # the factor checks' sums, added up chunk by chunk: those of the run in memory (#18)
+    rowless_totals, _, _ = stored(db, rowless["run_id"])
+    kept = chunked_totals.pop(IMPLIED_KEY)
+    assert kept == rowless_totals[IMPLIED_KEY] and all(kept.values()), kept
     assert chunked_totals == whole_totals
 
     def explained(run_id: int) -> dict[str, Any]:
@@ -227,6 +235,7 @@ def test_scope3_in_chunks_of_entities_is_the_in_memory_scope3(
     whole_totals, whole_coefs, whole_issues = stored(db, whole["run_id"])
     assert chunked_issues == whole_issues and chunked_coefs == whole_coefs
     chunked_totals.pop("lineage")
+    assert all(chunked_totals.pop(IMPLIED_KEY).values())  # kept: no result rows stored
     assert chunked_totals == whole_totals
 
     def explained(run_id: int) -> dict[str, Any]:

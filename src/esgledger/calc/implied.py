@@ -60,6 +60,22 @@ def implied_sums(
     ``activities`` and ``quantity`` with a result: every result row counts, each activity
     record's amount once (a record may have a result row per gas). Records in a unit that
     cannot be expressed in ``unit`` are left out; None when no record is left."""
+    found = _summed_values(rows, activities, quantity, unit, co2e=co2e)
+    if found is None:
+        return None
+    # exactly rounded sums: the same figures whatever order the rows arrive in
+    return math.fsum(found[0]), math.fsum(found[1])
+
+
+def _summed_values(
+    rows: pl.DataFrame,
+    activities: tuple[str, ...],
+    quantity: str,
+    unit: str,
+    *,
+    co2e: bool = False,
+) -> tuple[list[float], list[float]] | None:
+    """The results and the activity amounts (in ``unit``) :func:`implied_sums` adds up."""
     column = "co2e" if co2e else "value"
     picked = rows.filter(
         pl.col("activity").is_in(list(activities)),
@@ -81,8 +97,7 @@ def implied_sums(
         .select(pl.col("amount") * pl.col("factor"))
         .to_series()
     )
-    # exactly rounded sums: the same figures whatever order the rows arrive in
-    return math.fsum(picked[column].to_list()), math.fsum(amounts.to_list())
+    return picked[column].to_list(), amounts.to_list()
 
 
 def all_implied(rows: pl.DataFrame) -> dict[str, list[float] | None]:
@@ -94,14 +109,16 @@ def all_implied(rows: pl.DataFrame) -> dict[str, list[float] | None]:
     return out
 
 
-def implied_at_calculation(
+def implied_rows(
     activities: pl.DataFrame, reviewed: pl.DataFrame, results_of: Callable[[pl.DataFrame], Any]
-) -> dict[str, list[float] | None]:
-    """The implied sums of a run that keeps no result rows: ``results_of`` computes the
-    result rows (the engine's ``results``) of the reviewed rows of the three activities;
+) -> pl.DataFrame:
+    """The result rows (``RUN_ROWS_SCHEMA``) the implied sums read: ``results_of`` computes
+    the result rows (the engine's ``results``) of the reviewed rows of the three activities;
     they are joined to the run's ``activities`` (``ACTIVITY_SCHEMA``) as the checks join
     result rows to their records."""
     subset = reviewed.filter(pl.col("activity").is_in(sorted(IMPLIED_ACTIVITIES)))
+    if subset.is_empty():  # a chunk of purchase lines only: no engine pass for nothing
+        return pl.DataFrame(schema=RUN_ROWS_SCHEMA)
     results = results_of(subset).select(
         "activity_id", pl.col("quantity").cast(pl.Utf8), "value", "co2e"
     )
@@ -109,7 +126,55 @@ def implied_at_calculation(
         pl.col("id").alias("activity_id"), "activity", "unit", pl.col("quantity").alias("amount")
     )
     rows = records.join(results, on="activity_id", how="inner").select(list(RUN_ROWS_SCHEMA))
-    return all_implied(rows.cast(RUN_ROWS_SCHEMA))  # type: ignore[arg-type]
+    return rows.cast(RUN_ROWS_SCHEMA)  # type: ignore[arg-type]
+
+
+def implied_at_calculation(
+    activities: pl.DataFrame, reviewed: pl.DataFrame, results_of: Callable[[pl.DataFrame], Any]
+) -> dict[str, list[float] | None]:
+    """The implied sums of a run that keeps no result rows (:func:`implied_rows`)."""
+    return all_implied(implied_rows(activities, reviewed, results_of))
+
+
+def exact_parts(values: list[float]) -> list[float]:
+    """A few floats whose exact sum is the exact sum of ``values``: each is the exactly
+    rounded sum of what the ones before it leave, so each leaves at most half an ulp of
+    itself (at most about 40 parts from the largest float down to the smallest)."""
+    parts: list[float] = []
+    while True:
+        part = math.fsum([*values, *(-p for p in parts)])
+        if part == 0.0 or not math.isfinite(part):
+            return parts if part == 0.0 else [part]
+        parts.append(part)
+
+
+class ImpliedTally:
+    """The implied sums of a run computed a chunk of whole entities at a time (``calc.
+    chunked``): each chunk's values kept as :func:`exact_parts`, so the sums across chunks
+    are the one exactly rounded sum over every row, to the bit, that a whole run gives."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, tuple[list[float], list[float]] | None] = dict.fromkeys(IMPLIED_SPECS)
+
+    def add(self, rows: pl.DataFrame) -> None:
+        """A chunk's result rows (``RUN_ROWS_SCHEMA``, :func:`implied_rows`)."""
+        if rows.is_empty():
+            return
+        for name, (activities, quantity, unit, co2e) in IMPLIED_SPECS.items():
+            found = _summed_values(rows, activities, quantity, unit, co2e=co2e)
+            if found is None:
+                continue
+            held = self.parts[name] or ([], [])
+            held[0].extend(exact_parts(found[0]))
+            held[1].extend(exact_parts(found[1]))
+            self.parts[name] = held
+
+    def sums(self) -> dict[str, list[float] | None]:
+        """Every sum as stored (``IMPLIED_KEY``), None where no chunk had a record."""
+        return {
+            name: None if held is None else [math.fsum(held[0]), math.fsum(held[1])]
+            for name, held in self.parts.items()
+        }
 
 
 def stored_implied(

@@ -10,7 +10,7 @@ import hashlib
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,12 @@ from esgledger.calc.columnar_read import (
     store_chunks,
 )
 from esgledger.calc.engine import EngineOutput, compute
-from esgledger.calc.implied import IMPLIED_KEY, implied_at_calculation
+from esgledger.calc.implied import (
+    IMPLIED_KEY,
+    ImpliedTally,
+    implied_at_calculation,
+    implied_rows,
+)
 from esgledger.calc.instruments import (
     ClaimTally,
     InstrumentReview,
@@ -282,12 +287,14 @@ def with_scope3(
 
 def in_chunks(
     session: Session, library: FactorLibrary, options: RunOptions, engine: str
-) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]]] | None:
+) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]], dict[str, Any]] | None:
     """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
     the year read once in id order and set down by chunk (``calc.spill``), Scope 1/2 and
     Scope 3 a chunk of whole entities at a time (``calc.chunked``; Scope 3 keeps a line per
     row group), the input digest over the spilled rows in id order; all in this session's
-    snapshot. None when the year fits in memory (or on Spark, which splits the rows itself)."""
+    snapshot; with the implied sums of the factor checks, added up chunk by chunk
+    (``calc.implied``). None when the year fits in memory (or on Spark, which splits the rows
+    itself)."""
     chunk_rows = get_settings().calc_chunk_rows
     if engine != "local" or not chunk_rows:
         return None
@@ -298,6 +305,7 @@ def in_chunks(
     members = set(inputs.entities["entity_id"].to_list())
     counts = {e: n for e, n in counts.items() if e in members}
     parts: list[Scope3Parts] = []
+    implied = ImpliedTally()
     with tempfile.TemporaryDirectory(prefix="esg-calc-") as folder:
         chunks = entity_chunks(counts, chunk_rows)
         spilled = SpilledYear(Path(folder), chunks, chunk_rows)
@@ -308,13 +316,16 @@ def in_chunks(
         spilled.write(claims.watch(ledger_rows))
         spilled.write(claims.watch(store_chunks(session, options.year, chunks)))
         review = InstrumentReview(claims=claims)
-        out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts, review)
+        out = _chunked_run(
+            spilled, counts, chunk_rows, inputs, library, options, parts, review, implied
+        )
         merge_instruments(out, review, inputs.entities)
         scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
         merge_scope3(out, scope3)
         csv = streamed_csv(spilled.batches(), members)
         digest = digest_over(inputs, options, editions_used(library, out), csv)
-    return replace(inputs, rows=sum(counts.values()), digest=digest), out, scope3.lines
+    counted = replace(inputs, rows=sum(counts.values()), digest=digest)
+    return counted, out, scope3.lines, implied.sums()
 
 
 def _chunked_run(
@@ -326,6 +337,7 @@ def _chunked_run(
     options: RunOptions,
     parts: list[Scope3Parts],
     review: InstrumentReview,
+    implied: ImpliedTally,
 ) -> EngineOutput:
     """Scope 1/2 of the spilled chunks; each chunk's Scope 3 parts added to ``parts``, its
     instruments' review to ``review`` (a chunk holds whole entities: their electricity and
@@ -343,6 +355,7 @@ def _chunked_run(
             chunk, inputs.entities, options.year, review.claims, markets
         )
         review.extend(found)
+        implied.add(implied_rows(chunk, rows, _results_of(inputs, library, options)))
         return rows
 
     return compute_chunked(
@@ -379,8 +392,7 @@ def run_calculation(
             lines = with_scope3(out, inputs, library, options)
             implied = None if out.per_row and per_row else _implied(inputs, rows, library, options)
         else:
-            inputs, out, lines = computed
-            implied = None  # a chunked run holds no year whole: the checks recompute it
+            inputs, out, lines, implied = computed
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
@@ -405,11 +417,19 @@ def _implied(
     inputs: RunInputs, reviewed: pl.DataFrame, library: FactorLibrary, options: RunOptions
 ) -> dict[str, list[float] | None]:
     """The factor checks' sums of a run that keeps no result rows (``calc.implied``)."""
+    results_of = _results_of(inputs, library, options)
+    return implied_at_calculation(inputs.activities, reviewed, results_of)
+
+
+def _results_of(
+    inputs: RunInputs, library: FactorLibrary, options: RunOptions
+) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """The stored result rows of some of the run's (reviewed) rows."""
 
     def results_of(rows: pl.DataFrame) -> pl.DataFrame:
         return stored_results(compute(rows, inputs.entities, library, options).results)
 
-    return implied_at_calculation(inputs.activities, reviewed, results_of)
+    return results_of
 
 
 def _incomplete(out: EngineOutput, unresolved: list[dict[str, Any]]) -> CalculationIncomplete:
