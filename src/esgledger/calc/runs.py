@@ -61,6 +61,7 @@ from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_scre
 from esgledger.calc.scope3.stored_lines import TABLE as SCOPE3_LINES
 from esgledger.calc.scope3.stored_lines import lines_frame
 from esgledger.calc.spill import SpilledYear
+from esgledger.calc.store_year import StoreYear
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -289,9 +290,10 @@ def in_chunks(
     session: Session, library: FactorLibrary, options: RunOptions, engine: str
 ) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]], dict[str, Any]] | None:
     """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
-    the year read once in id order and set down by chunk (``calc.spill``), Scope 1/2 and
+    the year read once in id order and set down by chunk (``calc.spill``; a year in the
+    activity store alone is read from its files instead, ``calc.store_year``), Scope 1/2 and
     Scope 3 a chunk of whole entities at a time (``calc.chunked``; Scope 3 keeps a line per
-    row group), the input digest over the spilled rows in id order; all in this session's
+    row group), the input digest over the rows again in id order; all in this session's
     snapshot; with the implied sums of the factor checks, added up chunk by chunk
     (``calc.implied``). None when the year fits in memory (or on Spark, which splits the rows
     itself)."""
@@ -308,28 +310,32 @@ def in_chunks(
     implied = ImpliedTally()
     with tempfile.TemporaryDirectory(prefix="esg-calc-") as folder:
         chunks = entity_chunks(counts, chunk_rows)
-        spilled = SpilledYear(Path(folder), chunks, chunk_rows)
-        # one read of the ledger, then the activity store's files a chunk at a time
-        # criterion 2 counts the whole year's certificate ids as the rows pass
+        # criterion 2 counts the whole year's certificate ids before any chunk is reviewed
         claims = ClaimTally(counts)
-        ledger_rows = activity_batches(session, options.year, chunk_rows, store=False)
-        spilled.write(claims.watch(ledger_rows))
-        spilled.write(claims.watch(store_chunks(session, options.year, chunks)))
+        year_rows: SpilledYear | StoreYear
+        if StoreYear.fits(session, options.year, chunk_rows):  # read from the store's files
+            year_rows = StoreYear(session, options.year, chunk_rows)
+            year_rows.count_claims(claims)
+        else:  # one read of the ledger, then the activity store's files a chunk at a time
+            year_rows = SpilledYear(Path(folder), chunks, chunk_rows)
+            ledger_rows = activity_batches(session, options.year, chunk_rows, store=False)
+            year_rows.write(claims.watch(ledger_rows))
+            year_rows.write(claims.watch(store_chunks(session, options.year, chunks)))
         review = InstrumentReview(claims=claims)
         out = _chunked_run(
-            spilled, counts, chunk_rows, inputs, library, options, parts, review, implied
+            year_rows, counts, chunk_rows, inputs, library, options, parts, review, implied
         )
         merge_instruments(out, review, inputs.entities)
         scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
         merge_scope3(out, scope3)
-        csv = streamed_csv(spilled.batches(), members)
+        csv = streamed_csv(year_rows.batches(), members)
         digest = digest_over(inputs, options, editions_used(library, out), csv)
     counted = replace(inputs, rows=sum(counts.values()), digest=digest)
     return counted, out, scope3.lines, implied.sums()
 
 
 def _chunked_run(
-    spilled: SpilledYear,
+    spilled: SpilledYear | StoreYear,
     counts: dict[str, int],
     chunk_rows: int,
     inputs: RunInputs,
