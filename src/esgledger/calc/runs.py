@@ -7,10 +7,11 @@ new run; comparing runs shows what a restatement would change.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,11 @@ from esgledger.calc.columnar_read import (
 )
 from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.implied import (
+    IMPLIED_ACTIVITIES,
     IMPLIED_KEY,
+    IMPLIED_SPECS,
     ImpliedTally,
     implied_at_calculation,
-    implied_rows,
 )
 from esgledger.calc.instruments import (
     ClaimTally,
@@ -159,8 +161,10 @@ def csv_parts(rows: pl.DataFrame, batch_rows: int = DIGEST_ROWS) -> Iterator[byt
     text and as much again encoded, held at once beside the run's frames."""
     yield rows.clear().write_csv().encode()  # the header
     for offset in range(0, rows.height, batch_rows):
-        part = rows.slice(offset, batch_rows)
-        yield part.write_csv(include_header=False, float_precision=None).encode()
+        # written as bytes: a text would be decoded from them and encoded again
+        buffer = io.BytesIO()
+        rows.slice(offset, batch_rows).write_csv(buffer, include_header=False, float_precision=None)
+        yield buffer.getvalue()
 
 
 def digest_over(
@@ -258,10 +262,13 @@ def run_engine(
     per_row: bool = True,
 ) -> EngineOutput:
     """The chosen engine's output; every engine gives the same figures. Without ``per_row``
-    the local engine makes no result row per activity × gas (a run that will not store
-    them)."""
+    the local engine makes a result row per activity × gas only for the rows the factor
+    checks' sums read (``calc.implied``; a run that will not store them)."""
     if engine == "local":
-        return compute(activities, entities, library, options, per_row=per_row)
+        implied = () if per_row else IMPLIED_ACTIVITIES
+        return compute(
+            activities, entities, library, options, per_row=per_row, result_activities=implied
+        )
     if engine == "spark":
         from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
 
@@ -361,7 +368,9 @@ def _chunked_run(
             chunk, inputs.entities, options.year, review.claims, markets
         )
         review.extend(found)
-        implied.add(implied_rows(chunk, rows, _results_of(inputs, library, options)))
+        results = _implied_results(inputs, rows, library, options)
+        if results is not None:
+            implied.add(chunk, results)
         return rows
 
     return compute_chunked(
@@ -396,7 +405,11 @@ def run_calculation(
             out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)
             merge_instruments(out, review, inputs.entities)
             lines = with_scope3(out, inputs, library, options)
-            implied = None if out.per_row and per_row else _implied(inputs, rows, library, options)
+            implied = (
+                None
+                if out.per_row and per_row
+                else _implied(inputs, rows, out, library, options, engine)
+            )
         else:
             inputs, out, lines, implied = computed
         unresolved = unresolved_summary(out)
@@ -420,22 +433,34 @@ def run_calculation(
 
 
 def _implied(
-    inputs: RunInputs, reviewed: pl.DataFrame, library: FactorLibrary, options: RunOptions
+    inputs: RunInputs,
+    reviewed: pl.DataFrame,
+    out: EngineOutput,
+    library: FactorLibrary,
+    options: RunOptions,
+    engine: str,
 ) -> dict[str, list[float] | None]:
-    """The factor checks' sums of a run that keeps no result rows (``calc.implied``)."""
-    results_of = _results_of(inputs, library, options)
-    return implied_at_calculation(inputs.activities, reviewed, results_of)
+    """The factor checks' sums of a run that keeps no result rows (``calc.implied``): from
+    the result rows the local engine made of their activities in its one pass (``run_engine``),
+    else (Spark) from those rows computed again."""
+    if engine == "local":
+        return implied_at_calculation(inputs.activities, out.results)
+    results = _implied_results(inputs, reviewed, library, options)
+    if results is None:
+        return dict.fromkeys(IMPLIED_SPECS)
+    return implied_at_calculation(inputs.activities, results)
 
 
-def _results_of(
-    inputs: RunInputs, library: FactorLibrary, options: RunOptions
-) -> Callable[[pl.DataFrame], pl.DataFrame]:
-    """The stored result rows of some of the run's (reviewed) rows."""
-
-    def results_of(rows: pl.DataFrame) -> pl.DataFrame:
-        return stored_results(compute(rows, inputs.entities, library, options).results)
-
-    return results_of
+def _implied_results(
+    inputs: RunInputs, reviewed: pl.DataFrame, library: FactorLibrary, options: RunOptions
+) -> pl.DataFrame | None:
+    """The engine's result rows of the reviewed rows of the three activities the factor
+    checks' sums read; None, without an engine pass, when there is no such row (a chunk of
+    purchase lines only)."""
+    subset = reviewed.filter(pl.col("activity").is_in(sorted(IMPLIED_ACTIVITIES)))
+    if subset.is_empty():
+        return None
+    return compute(subset, inputs.entities, library, options).results
 
 
 def _incomplete(out: EngineOutput, unresolved: list[dict[str, Any]]) -> CalculationIncomplete:
@@ -515,7 +540,7 @@ def _store_run(
         insert_digested(session, table, with_run, known)
     if scope3_lines:
         insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
-    if out.rejected_instruments:
+    if out.rejected_instruments.height:
         frame = rejected_frame(out.rejected_instruments, run.id)
         insert_digested(session, REJECTED_INSTRUMENTS, frame, known)
     summary = run_summary(
