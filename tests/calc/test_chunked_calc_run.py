@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 
 from esgledger.calc import runs
 from esgledger.calc.columnar_read import activity_batches, read_activities, rows_per_entity
+from esgledger.calc.implied import IMPLIED_KEY
 from esgledger.calc.issue_groups import GROUP_SCHEMA, listed_issues
 from esgledger.calc.scope3.engine import scope3_parts
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
@@ -96,6 +97,9 @@ def test_esg_calc_in_chunks_stores_the_in_memory_run(
         demo_year("boundary", "create", "2024-ghg", *args, "--exclude", "WH")
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")  # in memory
     whole = calc(demo_year)
+    monkeypatch.setenv("ESG_CALC_LINEAGE_ROWS", "0")  # in memory, keeping no result rows
+    rowless = calc(demo_year)
+    monkeypatch.delenv("ESG_CALC_LINEAGE_ROWS")
     monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", CHUNK_ROWS)
     chunked = calc(demo_year)
     assert chunked["activity_rows"] == whole["activity_rows"] > 10 * int(CHUNK_ROWS)
@@ -112,6 +116,10 @@ def test_esg_calc_in_chunks_stores_the_in_memory_run(
     assert chunked_coefs == whole_coefs and chunked_issues == whole_issues != []
     # no row per activity × gas was ever gathered: the run's rows are recomputed on demand
     assert chunked_totals.pop("lineage") == "recomputed" and "lineage" not in whole_totals
+    # the factor checks' sums, added up chunk by chunk: those of the run in memory (#18)
+    rowless_totals, _, _ = stored(db, rowless["run_id"])
+    kept = chunked_totals.pop(IMPLIED_KEY)
+    assert kept == rowless_totals[IMPLIED_KEY] and all(kept.values()), kept
     assert chunked_totals == whole_totals
 
     def explained(run_id: int) -> dict[str, Any]:
@@ -227,6 +235,7 @@ def test_scope3_in_chunks_of_entities_is_the_in_memory_scope3(
     whole_totals, whole_coefs, whole_issues = stored(db, whole["run_id"])
     assert chunked_issues == whole_issues and chunked_coefs == whole_coefs
     chunked_totals.pop("lineage")
+    assert all(chunked_totals.pop(IMPLIED_KEY).values())  # kept: no result rows stored
     assert chunked_totals == whole_totals
 
     def explained(run_id: int) -> dict[str, Any]:
@@ -235,3 +244,74 @@ def test_scope3_in_chunks_of_entities_is_the_in_memory_scope3(
 
     figures = explained(chunked["run_id"]) | {"run_id": None}
     assert figures == explained(whole["run_id"]) | {"run_id": None} and figures["rows"]
+
+
+@pytest.fixture
+def store_sales_year(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The demo's 2025 (Scope 3 in most categories) kept in the activity store alone, in
+    three import batches, no ledger row in the year."""
+    monkeypatch.setenv("ESG_ACTIVITY_STORE", str(tmp_path / "store"))  # needed on PostgreSQL
+    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
+    products = write_xlsx(tmp_path / "p.xlsx", "products", PRODUCT_HEADER, product_rows())
+    cli("import", "products", str(products))
+    files = (
+        write_csv(tmp_path / "a.csv", ACTIVITY_HEADER, activity_rows(SALES_YEAR)),
+        write_csv(tmp_path / "s.csv", SALES_HEADER, sales_rows()),
+        write_rows(tmp_path / "g.csv", HEADER, purchases()),
+    )
+    for path in files:
+        cli("import", "activities", str(path), "--store")
+    return cli
+
+
+def test_a_store_only_year_in_chunks_is_the_spilled_and_in_memory_run(
+    store_sales_year: Cli, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#15: a year in the store alone whose import batches each fit in a chunk is read from
+    the store's files (no temporary Parquet); one whose batch is larger than a chunk goes
+    through the spill. Both store the in-memory run: digest, figures, Scope 3 lines, rows."""
+    from esgledger.calc.spill import SpilledYear
+    from esgledger.calc.store_year import StoreYear
+    from esgledger.ledger.activity_store import largest_batch
+
+    reads: dict[str, int] = {"store": 0, "spill": 0}
+
+    def counted(name: str, real: Callable[..., pl.DataFrame]) -> Callable[..., pl.DataFrame]:
+        def chunk(self: Any, entities: list[str]) -> pl.DataFrame:
+            reads[name] += 1
+            return real(self, entities)
+
+        return chunk
+
+    monkeypatch.setattr(StoreYear, "chunk", counted("store", StoreYear.chunk))
+    monkeypatch.setattr(SpilledYear, "chunk", counted("spill", SpilledYear.chunk))
+    with db.read() as session:
+        largest = largest_batch(session, SALES_YEAR)
+        year_rows = sum(rows_per_entity(session, SALES_YEAR).values())
+    assert 0 < largest < year_rows  # a chunk can hold every batch and not the year
+    runs_by_path: dict[str, dict[str, Any]] = {}
+    for path, chunk_rows in (("memory", 0), ("store", largest), ("spill", largest // 3)):
+        monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", str(chunk_rows))
+        before = dict(reads)
+        runs_by_path[path] = calc(store_sales_year, SALES_YEAR)
+        took = {name: reads[name] - before[name] for name in reads}
+        if path == "memory":
+            assert took == {"store": 0, "spill": 0}
+        else:  # only the path named read chunks, and several
+            other = "spill" if path == "store" else "store"
+            assert took[other] == 0 and took[path] > 1, (path, took)
+    whole = runs_by_path.pop("memory")
+    assert whole["totals"]["scope3_tco2e"] > 0 and whole["activity_rows"] == year_rows
+    whole_lines = scope3_lines(db, whole["run_id"])
+    whole_totals, whole_coefs, whole_issues = stored(db, whole["run_id"])
+    assert len(whole_lines) > 20
+    for path, run in runs_by_path.items():
+        for part in ("input_digest", "activity_rows", "totals", "by_entity", "by_gas",
+                     "by_activity", "scope3", "unresolved"):  # fmt: skip
+            assert run[part] == whole[part], (path, part)  # == on floats: the same bits
+        assert scope3_lines(db, run["run_id"]) == whole_lines, path
+        totals, coefs, issues = stored(db, run["run_id"])
+        assert (coefs, issues) == (whole_coefs, whole_issues), path
+        totals.pop("lineage")
+        assert all(totals.pop(IMPLIED_KEY).values()), path  # kept: no result rows stored
+        assert totals == whole_totals, path

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from esgledger.calc.chunked import compute_chunked, entity_chunks
@@ -144,3 +145,60 @@ def test_a_partition_records_its_rows_without_loading_pandas() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().endswith("False"), done.stderr
+
+
+def test_a_partition_of_purchase_lines_only_runs_no_scope_1_and_2_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """#15: a chunk of entities with no Scope 1/2 row (10⁷ purchase lines are ten such
+    chunks) cost the Scope 1/2 engine a whole pass over nothing each; it now runs only for
+    the chunks that hold a Scope 1/2 row, and the figures stay the in-memory run's."""
+    import datetime as dt
+
+    from esgledger.calc import partitioned
+
+    entities = pl.DataFrame(
+        {
+            "entity_id": ["A", "B", "C"],
+            "country": ["CN", "CN", "CN"],
+            "subdivision": ["CN-GD", "CN-SC", "CN-GD"],
+            "share": [1.0, 0.5, 1.0],
+        }
+    )
+    lines = [(e, "spend.purchased_goods", 100.0 + i, "USD", f'{{"naics":"{327310 + i}"}}')
+             for i in range(4) for e in ("B", "C")]  # fmt: skip
+    rows = pl.DataFrame(
+        [("A", "electricity.purchased", 1000.0, "MWh", ""), *lines],
+        schema=["entity_id", "activity", "quantity", "unit", "attributes"],
+        orient="row",
+    ).select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("id"),
+        "entity_id",
+        pl.lit(dt.date(YEAR, 1, 1)).alias("start"),
+        "activity",
+        "quantity",
+        "unit",
+        "attributes",
+    )
+    library, options = FactorLibrary.load(), RunOptions(year=YEAR)
+    whole = compute(rows, entities, library, options)
+    passes: list[int] = []
+    real = partitioned.compute
+
+    def counted(activities: pl.DataFrame, *args: object, **kwargs: object) -> object:
+        passes.append(activities.height)
+        return real(activities, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(partitioned, "compute", counted)
+    counts = dict(rows.group_by("entity_id").len().iter_rows())
+    chunked = compute_chunked(
+        lambda ids: rows.filter(pl.col("entity_id").is_in(ids)), counts, 1, entities, library,
+        options,
+    )  # fmt: skip
+    # A's chunk, then the merge's one row per key: B's and C's chunks none
+    assert passes == [1, 1]
+    assert chunked.totals == whole.totals and chunked.by_entity == whole.by_entity
+    assert chunked.by_gas == whole.by_gas and chunked.by_activity == whole.by_activity
+    assert chunked.factors_used == whole.factors_used
+    assert_frame_equal(chunked.coefficients, whole.coefficients, check_exact=True)
+    assert_frame_equal(chunked.unresolved, whole.unresolved, check_exact=True)

@@ -320,3 +320,39 @@ def test_criterion_6_checks_the_factor_edition_an_instrument_names(ws: Workspace
     assert "3 instrument rows" in six["why"] and "delivered electricity" in six["why"]
     printed = " ".join(ws.cli("calc", "--year", "2024").stdout.split())
     assert "criterion 6 partly checked" in printed and "criterion 8 absence disclosed" in printed
+
+
+def test_a_chunked_run_over_the_store_alone_counts_the_whole_years_claims(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#15: a year kept in the activity store alone is read chunk by chunk from its files,
+    with no pass that sets every row down first; criterion 2 still counts the ids of the
+    whole year before any chunk is reviewed (from the files of the batches whose import
+    lists an instrument), so GEC-0001 shared across two chunks fails in both, as in memory."""
+    from esgledger.calc.spill import SpilledYear
+    from tests.ledger.legacy_claims import write_old_certificate
+
+    monkeypatch.setenv("ESG_ACTIVITY_STORE", str(ws.tmp / "store"))  # needed on PostgreSQL
+    rows = [_row("SZ", "electricity.purchased", 1000), _row("CD", "electricity.purchased", 500),
+            _row("VN1", "electricity.purchased", 10)]  # fmt: skip
+    ws.cli("import", "activities", str(write_csv(ws.tmp / "s.csv", HEADER, rows)), "--store")
+    write_old_certificate(ws.cli.db, "SZ", "GEC-0001;GEC-0002", store=True, mwh=200)
+    write_old_certificate(ws.cli.db, "CD", "GEC-0001", store=True, mwh=100)
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "0")
+    memory = ws.calc()
+    spilled: list[int] = []
+    real = SpilledYear.write
+
+    def write(self: SpilledYear, batches: Any) -> None:
+        spilled.append(1)
+        real(self, batches)
+
+    monkeypatch.setattr(SpilledYear, "write", write)
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "3")  # CD, then SZ and VN1; no batch above 3
+    chunked = ws.calc()
+    assert spilled == []  # read from the store's files
+    rejected = chunked["scope2_instruments"]["rejected"]
+    assert [(r["entity_id"], [f["criterion"] for f in r["failed"]]) for r in rejected] == [("SZ", [2]), ("CD", [2])]  # fmt: skip
+    assert chunked["scope2_instruments"] == memory["scope2_instruments"]
+    assert chunked["totals"] == memory["totals"] and chunked["by_entity"] == memory["by_entity"]
+    assert chunked["input_digest"] == memory["input_digest"]

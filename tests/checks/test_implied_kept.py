@@ -65,7 +65,7 @@ def forget_kept_sums(db: Database, run_id: int) -> None:
     with db.write() as session:
         run = get_run(session, run_id)
         totals = json.loads(run.totals)
-        totals.pop(IMPLIED_KEY)
+        totals.pop(IMPLIED_KEY, None)
         session.execute(
             update(CalculationRun)
             .where(CalculationRun.id == run_id)
@@ -119,3 +119,25 @@ def test_the_factor_checks_read_no_activity_row_of_a_run_that_kept_its_sums(
             event.remove(ws.db.engine, "before_cursor_execute", seen)
     assert set(now) == set(before) == {"electricity_tce", "natural_gas_tce", "grid_scope2"}
     assert not [s for s in sent if "activity_records" in s or "entities.subdivision" in s]
+
+
+@pytest.mark.parametrize("chunk_rows", ["1", "12"], ids=["entity-chunks", "two-entity-chunks"])
+def test_a_chunked_run_keeps_the_sums_a_whole_recomputation_gives(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, chunk_rows: str
+) -> None:
+    """A year larger than ``ESG_CALC_CHUNK_ROWS`` is computed a chunk of entities at a time
+    and stores no result rows: it keeps the sums too, added up across its chunks to the bit
+    of one exactly rounded sum over every row (#18)."""
+    by_rows = _sums(ws, ws.calc(YEAR)["run_id"])
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", chunk_rows)
+    chunked_id = ws.calc(YEAR)["run_id"]
+    recomputed_id = ws.calc(YEAR)["run_id"]
+    forget_kept_sums(ws.db, recomputed_id)
+    with ws.db.read() as session:
+        chunked_run = get_run(session, chunked_id)
+        assert not results_stored(chunked_run)
+        assert set(stored_totals(chunked_run.totals)[IMPLIED_KEY]) == set(IMPLIED_SPECS)
+    kept, recomputed = _sums(ws, chunked_id), _sums(ws, recomputed_id)
+    assert all(pair is not None for pair in by_rows.values()), by_rows
+    assert kept == by_rows
+    assert recomputed == by_rows

@@ -250,3 +250,45 @@ def test_voiding_store_rows_is_refused_and_changes_nothing(
             assert "activity store" in result.output and "never" in result.output, args
             assert len(result.output.strip().splitlines()) == 1
     assert (counts(store.db), audit_count(store.db)) == before
+
+
+def test_a_year_in_the_store_alone_is_read_from_its_files_without_a_spill(
+    pair: tuple[Cli, Cli], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#15: a chunked run over a year no ledger row starts in reads each chunk from the
+    store's files and the input digest's pass from them again, a batch at a time, instead of
+    setting every row down in temporary files; the run is the ledger's to the bit. A batch
+    larger than a chunk still goes through the spill (the digest's pass holds one batch), and
+    a changed file stops the run either way."""
+    from esgledger.calc.spill import SpilledYear
+
+    ledger, store = pair
+    for half in demo_files(tmp_path):
+        ledger("import", "activities", str(half))
+        store("import", "activities", str(half), "--store")
+    with store.db.read() as session:
+        batch_rows = session.execute(
+            select(func.sum(ActivityFile.rows)).group_by(ActivityFile.batch_id)
+        ).scalars()
+        largest = max(batch_rows)
+    spilled: list[int] = []
+    real = SpilledYear.write
+
+    def write(self: SpilledYear, batches: Any) -> None:
+        spilled.append(1)
+        real(self, batches)
+
+    monkeypatch.setattr(SpilledYear, "write", write)
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", str(largest))  # below the year, not a batch
+    same_run(ledger, store)
+    assert len(spilled) == 2  # the ledger workspace's run only: its rows are ledger rows
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", "150")  # batches larger than a chunk
+    same_run(ledger, store)
+    assert len(spilled) == 6
+    monkeypatch.setenv("ESG_CALC_CHUNK_ROWS", str(largest))
+    victim = sorted(root_of(store, tmp_path).rglob("*.parquet"))[0]
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 1
+    victim.write_bytes(bytes(data))
+    result = store("calc", "--year", str(YEAR), expect=INTEGRITY)
+    assert f"activity store file {victim}" in result.output

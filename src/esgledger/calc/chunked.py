@@ -9,6 +9,7 @@ the figures are the in-memory run's to the bit.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator
 
 import polars as pl
@@ -63,10 +64,14 @@ def compute_chunked(
 
 def streamed_csv(batches: Iterable[pl.DataFrame], entities: set[str]) -> Iterator[bytes]:
     """The CSV of every row of ``batches`` (in id order) of ``entities``, in parts: the bytes
-    of one ``write_csv`` of them all (each value is written alone, so the parts add up)."""
+    of one ``write_csv`` of them all (each value is written alone, so the parts add up).
+    Each part is written straight to bytes: as text it was decoded and encoded again (a
+    quarter of the CPU of printing it, 10⁷ rows being 770 MB)."""
     yield pl.DataFrame(schema=ACTIVITY_SCHEMA).write_csv().encode()  # the header
     members = list(entities)
     for batch in batches:
         rows = batch.filter(pl.col("entity_id").is_in(members))
         if rows.height:
-            yield rows.write_csv(include_header=False, float_precision=None).encode()
+            part = io.BytesIO()
+            rows.write_csv(part, include_header=False, float_precision=None)
+            yield part.getvalue()

@@ -141,6 +141,14 @@ def _ledger_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl
 
 def rows_per_entity(session: Session, year: int) -> dict[str, int]:
     """Live activity rows starting in ``year``, counted by entity: the chunks' plan."""
+    counts = ledger_rows_per_entity(session, year)
+    for entity, count in activity_store.rows_per_entity(session, year).items():
+        counts[entity] = counts.get(entity, 0) + count
+    return counts
+
+
+def ledger_rows_per_entity(session: Session, year: int) -> dict[str, int]:
+    """The ledger's live activity rows starting in ``year`` (not the store's), by entity."""
     conn = session.connection()
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     query = text(
@@ -148,10 +156,7 @@ def rows_per_entity(session: Session, year: int) -> dict[str, int]:
         "WHERE voided_at IS NULL AND start >= :first AND start <= :last GROUP BY entity_id"
     ).bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
     rows = conn.execute(query, {"first": first, "last": last})
-    counts = {entity: int(count) for entity, count in rows}
-    for entity, count in activity_store.rows_per_entity(session, year).items():
-        counts[entity] = counts.get(entity, 0) + count
-    return counts
+    return {entity: int(count) for entity, count in rows}
 
 
 def _pg_where(

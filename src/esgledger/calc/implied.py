@@ -103,7 +103,19 @@ def implied_at_calculation(
     engine's result rows (``activity_id``, ``quantity``, ``value``, ``co2e`` NaN for "no
     CO2e") of at least the rows of the three activities, and the run's ``activities``
     (``ACTIVITY_SCHEMA``): the same floats as those rows stored and joined to their records,
-    as the checks read them.
+    as the checks read them (the values of :func:`implied_values`, exactly rounded sums)."""
+    return {
+        name: None if found is None else [math.fsum(found[0]), math.fsum(found[1])]
+        for name, found in implied_values(activities, results).items()
+    }
+
+
+def implied_values(
+    activities: pl.DataFrame, results: pl.DataFrame
+) -> dict[str, tuple[list[float], list[float]] | None]:
+    """Per :data:`IMPLIED_SPECS` sum, the results and the activity amounts (in its unit) it
+    adds up, of ``results`` and ``activities`` as :func:`implied_at_calculation` takes them;
+    None where no record is left.
 
     Worked on arrays, each result row matched to its record by a binary search of the ids:
     at 10⁷ activity rows the join and a string filter per sum cost seconds. The sums are
@@ -124,7 +136,7 @@ def implied_at_calculation(
     at = at[matched]
     quantity = results["quantity"].cast(QUANTITY_ENUM).to_physical().to_numpy()[matched]
     quantities = QUANTITY_ENUM.categories.to_list()
-    out: dict[str, list[float] | None] = {}
+    out: dict[str, tuple[list[float], list[float]] | None] = {}
     for name, (wanted, quantity_name, target, co2e) in IMPLIED_SPECS.items():
         column = results["co2e" if co2e else "value"].to_numpy()[matched]
         factors = np.array(
@@ -142,8 +154,48 @@ def implied_at_calculation(
         counted = np.zeros(len(ids), dtype=bool)
         counted[at[picked]] = True  # each record's amount once, however many result rows
         amounts = amount[counted] * factors[unit[counted]]
-        out[name] = [math.fsum(column[picked].tolist()), math.fsum(amounts.tolist())]
+        out[name] = (column[picked].tolist(), amounts.tolist())
     return out
+
+
+def exact_parts(values: list[float]) -> list[float]:
+    """A few floats whose exact sum is the exact sum of ``values``: each is the exactly
+    rounded sum of what the ones before it leave, so each leaves at most half an ulp of
+    itself (at most about 40 parts from the largest float down to the smallest)."""
+    parts: list[float] = []
+    while True:
+        part = math.fsum([*values, *(-p for p in parts)])
+        if part == 0.0 or not math.isfinite(part):
+            return parts if part == 0.0 else [part]
+        parts.append(part)
+
+
+class ImpliedTally:
+    """The implied sums of a run computed a chunk of whole entities at a time (``calc.
+    chunked``): each chunk's values (:func:`implied_values`) kept as :func:`exact_parts`, so
+    the sums across chunks are the one exactly rounded sum over every row, to the bit, that
+    a whole run gives (:func:`implied_at_calculation`)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, tuple[list[float], list[float]] | None] = dict.fromkeys(IMPLIED_SPECS)
+
+    def add(self, activities: pl.DataFrame, results: pl.DataFrame) -> None:
+        """A chunk's rows and the engine's result rows of (at least) its rows of the three
+        activities, as :func:`implied_at_calculation` takes them."""
+        for name, found in implied_values(activities, results).items():
+            if found is None:
+                continue
+            held = self.parts[name] or ([], [])
+            held[0].extend(exact_parts(found[0]))
+            held[1].extend(exact_parts(found[1]))
+            self.parts[name] = held
+
+    def sums(self) -> dict[str, list[float] | None]:
+        """Every sum as stored (``IMPLIED_KEY``), None where no chunk had a record."""
+        return {
+            name: None if held is None else [math.fsum(held[0]), math.fsum(held[1])]
+            for name, held in self.parts.items()
+        }
 
 
 def _codes(values: pl.Series) -> tuple[np.ndarray, list[str]]:

@@ -85,8 +85,12 @@ def partition_frame(
     column: a dict per record (and Arrow's ``from_pylist``, which loads pandas) cost a Python
     object per unresolved row. Keys only of the rows the kernel uses: Scope 3 rows (a
     purchase line each with its own attributes) are the Scope 3 engine's, and gave a key
-    record per line that the merge then dropped."""
+    record per line that the merge then dropped. A partition with no Scope 1/2 row gives no
+    record at all, without an engine pass: it has no contribution, no unresolved row, no
+    instrument and no key (ten chunks of purchase lines cost ten passes over nothing)."""
     activities = scope12_rows(activities)
+    if activities.is_empty():
+        return pl.DataFrame(schema=RECORD_COLUMNS)
     out = compute(activities, entities, library, options)
     contributions = pl.DataFrame(
         out.contributions,

@@ -29,7 +29,13 @@ from esgledger.calc.columnar_read import (
     store_chunks,
 )
 from esgledger.calc.engine import EngineOutput, compute
-from esgledger.calc.implied import IMPLIED_ACTIVITIES, IMPLIED_KEY, implied_at_calculation
+from esgledger.calc.implied import (
+    IMPLIED_ACTIVITIES,
+    IMPLIED_KEY,
+    IMPLIED_SPECS,
+    ImpliedTally,
+    implied_at_calculation,
+)
 from esgledger.calc.instruments import (
     ClaimTally,
     InstrumentReview,
@@ -57,6 +63,7 @@ from esgledger.calc.scope3.output import merge_scope3, scope3_summary, with_scre
 from esgledger.calc.scope3.stored_lines import TABLE as SCOPE3_LINES
 from esgledger.calc.scope3.stored_lines import lines_frame
 from esgledger.calc.spill import SpilledYear
+from esgledger.calc.store_year import StoreYear
 from esgledger.errors import Contention, EsgError, InvalidInput, NotFound
 from esgledger.faults import fault_point
 from esgledger.ledger import audit, digests
@@ -288,12 +295,15 @@ def with_scope3(
 
 def in_chunks(
     session: Session, library: FactorLibrary, options: RunOptions, engine: str
-) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]]] | None:
+) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]], dict[str, Any]] | None:
     """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
-    the year read once in id order and set down by chunk (``calc.spill``), Scope 1/2 and
+    the year read once in id order and set down by chunk (``calc.spill``; a year in the
+    activity store alone is read from its files instead, ``calc.store_year``), Scope 1/2 and
     Scope 3 a chunk of whole entities at a time (``calc.chunked``; Scope 3 keeps a line per
-    row group), the input digest over the spilled rows in id order; all in this session's
-    snapshot. None when the year fits in memory (or on Spark, which splits the rows itself)."""
+    row group), the input digest over the rows again in id order; all in this session's
+    snapshot; with the implied sums of the factor checks, added up chunk by chunk
+    (``calc.implied``). None when the year fits in memory (or on Spark, which splits the rows
+    itself)."""
     chunk_rows = get_settings().calc_chunk_rows
     if engine != "local" or not chunk_rows:
         return None
@@ -304,27 +314,35 @@ def in_chunks(
     members = set(inputs.entities["entity_id"].to_list())
     counts = {e: n for e, n in counts.items() if e in members}
     parts: list[Scope3Parts] = []
+    implied = ImpliedTally()
     with tempfile.TemporaryDirectory(prefix="esg-calc-") as folder:
         chunks = entity_chunks(counts, chunk_rows)
-        spilled = SpilledYear(Path(folder), chunks, chunk_rows)
-        # one read of the ledger, then the activity store's files a chunk at a time
-        # criterion 2 counts the whole year's certificate ids as the rows pass
+        # criterion 2 counts the whole year's certificate ids before any chunk is reviewed
         claims = ClaimTally(counts)
-        ledger_rows = activity_batches(session, options.year, chunk_rows, store=False)
-        spilled.write(claims.watch(ledger_rows))
-        spilled.write(claims.watch(store_chunks(session, options.year, chunks)))
+        year_rows: SpilledYear | StoreYear
+        if StoreYear.fits(session, options.year, chunk_rows):  # read from the store's files
+            year_rows = StoreYear(session, options.year, chunk_rows)
+            year_rows.count_claims(claims)
+        else:  # one read of the ledger, then the activity store's files a chunk at a time
+            year_rows = SpilledYear(Path(folder), chunks, chunk_rows)
+            ledger_rows = activity_batches(session, options.year, chunk_rows, store=False)
+            year_rows.write(claims.watch(ledger_rows))
+            year_rows.write(claims.watch(store_chunks(session, options.year, chunks)))
         review = InstrumentReview(claims=claims)
-        out = _chunked_run(spilled, counts, chunk_rows, inputs, library, options, parts, review)
+        out = _chunked_run(
+            year_rows, counts, chunk_rows, inputs, library, options, parts, review, implied
+        )
         merge_instruments(out, review, inputs.entities)
         scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
         merge_scope3(out, scope3)
-        csv = streamed_csv(spilled.batches(), members)
+        csv = streamed_csv(year_rows.batches(), members)
         digest = digest_over(inputs, options, editions_used(library, out), csv)
-    return replace(inputs, rows=sum(counts.values()), digest=digest), out, scope3.lines
+    counted = replace(inputs, rows=sum(counts.values()), digest=digest)
+    return counted, out, scope3.lines, implied.sums()
 
 
 def _chunked_run(
-    spilled: SpilledYear,
+    spilled: SpilledYear | StoreYear,
     counts: dict[str, int],
     chunk_rows: int,
     inputs: RunInputs,
@@ -332,6 +350,7 @@ def _chunked_run(
     options: RunOptions,
     parts: list[Scope3Parts],
     review: InstrumentReview,
+    implied: ImpliedTally,
 ) -> EngineOutput:
     """Scope 1/2 of the spilled chunks; each chunk's Scope 3 parts added to ``parts``, its
     instruments' review to ``review`` (a chunk holds whole entities: their electricity and
@@ -349,6 +368,9 @@ def _chunked_run(
             chunk, inputs.entities, options.year, review.claims, markets
         )
         review.extend(found)
+        results = _implied_results(inputs, rows, library, options)
+        if results is not None:
+            implied.add(chunk, results)
         return rows
 
     return compute_chunked(
@@ -389,8 +411,7 @@ def run_calculation(
                 else _implied(inputs, rows, out, library, options, engine)
             )
         else:
-            inputs, out, lines = computed
-            implied = None  # a chunked run holds no year whole: the checks recompute it
+            inputs, out, lines, implied = computed
         unresolved = unresolved_summary(out)
         refusal = pin_refusal(
             library, options.pins, ((u["activity"], u["quantity"]) for u in unresolved)
@@ -423,11 +444,23 @@ def _implied(
     the result rows the local engine made of their activities in its one pass (``run_engine``),
     else (Spark) from those rows computed again."""
     if engine == "local":
-        results = out.results
-    else:
-        subset = reviewed.filter(pl.col("activity").is_in(sorted(IMPLIED_ACTIVITIES)))
-        results = compute(subset, inputs.entities, library, options).results
+        return implied_at_calculation(inputs.activities, out.results)
+    results = _implied_results(inputs, reviewed, library, options)
+    if results is None:
+        return dict.fromkeys(IMPLIED_SPECS)
     return implied_at_calculation(inputs.activities, results)
+
+
+def _implied_results(
+    inputs: RunInputs, reviewed: pl.DataFrame, library: FactorLibrary, options: RunOptions
+) -> pl.DataFrame | None:
+    """The engine's result rows of the reviewed rows of the three activities the factor
+    checks' sums read; None, without an engine pass, when there is no such row (a chunk of
+    purchase lines only)."""
+    subset = reviewed.filter(pl.col("activity").is_in(sorted(IMPLIED_ACTIVITIES)))
+    if subset.is_empty():
+        return None
+    return compute(subset, inputs.entities, library, options).results
 
 
 def _incomplete(out: EngineOutput, unresolved: list[dict[str, Any]]) -> CalculationIncomplete:

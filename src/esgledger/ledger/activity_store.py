@@ -176,8 +176,9 @@ def year_files(
     return files
 
 
-def read_file(root: Path, file: ActivityFile) -> pl.DataFrame:
-    """One file's rows, after checking its bytes against the registered SHA-256."""
+def read_file(root: Path, file: ActivityFile, columns: list[str] | None = None) -> pl.DataFrame:
+    """One file's rows (their ``columns`` when given), after checking its bytes against the
+    registered SHA-256."""
     path = root / file.path
     try:
         data = path.read_bytes()
@@ -191,7 +192,7 @@ def read_file(root: Path, file: ActivityFile) -> pl.DataFrame:
             f"activity store file {path} (batch {file.batch_id}) does not match the SHA-256 "
             "registered by its import; `esg audit verify --deep` lists every damaged file"
         )
-    return pl.read_parquet(io.BytesIO(data))
+    return pl.read_parquet(io.BytesIO(data), columns=columns)
 
 
 def read_store(
@@ -228,6 +229,17 @@ def store_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.D
         rows = pl.concat([read_file(root, f) for f in batch_files], rechunk=True).sort("id")
         for offset in range(0, rows.height, batch_rows):
             yield rows.slice(offset, batch_rows)
+
+
+def largest_batch(session: Session, year: int) -> int:
+    """The most rows one import batch holds in ``year`` (0 without any): what
+    :func:`store_batches` holds at a time."""
+    stmt = (
+        select(func.sum(ActivityFile.rows))
+        .where(ActivityFile.year == year)
+        .group_by(ActivityFile.batch_id)
+    )
+    return max((int(n) for n in session.scalars(stmt)), default=0)
 
 
 @dataclass(frozen=True)

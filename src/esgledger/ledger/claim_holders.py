@@ -134,7 +134,14 @@ def _unsettled_store_batches(session: Session) -> set[int]:
     if not stored:
         return set()
     claimed = set(session.scalars(select(CertificateClaim.batch_id).distinct()))
-    candidates = sorted(stored - claimed)
+    return instrument_batches(session, stored - claimed)
+
+
+def instrument_batches(session: Session, batches: Collection[int]) -> set[int]:
+    """The import batches among ``batches`` whose audit event lists an instrument activity
+    (or cannot be read: then the batch counts, to be safe): the chain vouches for the list,
+    so the others' rows need not be read for instruments."""
+    candidates = sorted(batches)
     listed: dict[int, list[str] | None] = {}
     for start in range(0, len(candidates), IDS_PER_SELECT):
         subjects = [f"batch:{b}" for b in candidates[start : start + IDS_PER_SELECT]]

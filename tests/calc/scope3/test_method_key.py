@@ -80,3 +80,66 @@ def test_sites_of_one_region_get_the_same_factor_and_rule() -> None:
     assert (first["entity_id"], second["entity_id"]) == ("SZ", "DG")
     assert first["factor_ids"] == second["factor_ids"] and first["rule"] == second["rule"]
     assert first["tco2e"] == second["tco2e"] == pytest.approx(CEMENT, rel=1e-12)
+
+
+def test_a_value_cut_by_position_is_the_patterns_cut() -> None:
+    """#15: a text that opens with the attribute and a plain string (an imported line's
+    ``{"naics":"…",…}``) is cut by position, every other text by the pattern: the values are
+    the pattern's over every text, whatever the text holds."""
+    from esgledger.calc.scope3.engine import cut_value
+
+    texts = [
+        '{"naics":"327310","po_line":"PO-1","supplier":"Supplier 3"}',  # by position
+        '{"naics":"327310"}',
+        '{"naics":""}',
+        '{"naics":"32\\"7310","po_line":"1"}',  # an escape: the pattern's
+        '{"naics":"3273\\\\10"}',
+        '{"naics":"\\u0033"}',
+        '{"naics":327310}',  # a bare literal
+        '{"naics":null,"x":"1"}',
+        '{"naics":"327310',  # no closing quote
+        '{ "naics" : "327310" }',  # another writer's spacing
+        '{"po_line":"1","naics":"331110"}',  # not the first key
+        '{"note":"\\"naics\\":\\"1\\"","naics":"2"}',
+        '{"x":"naics","naics":"3"}',
+        '{"naicsx":"1"}',
+        '{"naics_code":"1","naics":"4"}',
+        '{"naics":"汉字"}',
+        "",
+        "{}",
+        '"naics":"5"',
+    ]
+    pattern = r'[{,]\s*"naics"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)'
+    for rows in (texts, texts[:2], texts[3:], [None, *texts]):
+        text = pl.Series("attributes", rows, dtype=pl.Utf8)
+        expected = text.fill_null("").str.extract(pattern, 1).fill_null("null")
+        got = cut_value(text, "naics")
+        assert got.to_list() == expected.to_list(), rows
+    assert cut_value(pl.Series("a", texts[:2]), "naics").to_list() == ['"327310"'] * 2
+
+
+def test_an_attribute_named_only_after_the_first_rows_is_read() -> None:
+    """#15: the first rows are searched for the method attributes' names alone, the others
+    for the rest together: a name only a late row holds, or only inside a value, or a line
+    without any, gives the keys a pass per name over every row gives."""
+    from esgledger.calc.scope3.engine import SAMPLE_ROWS, _method_values
+    from esgledger.calc.scope3.methods import METHOD_ATTRIBUTES
+
+    plain = [{"naics": "327310", "po_line": f"PO-{i}"} for i in range(SAMPLE_ROWS + 5)]
+    cases = {
+        "late vehicle": [*plain, {"naics": "327310", "vehicle": "hgv"}],
+        "late value": [*plain, {"note": "treatment"}],  # a value, not a key
+        "none late": plain,
+        "all short": plain[:3],
+        "no naics early": [{"po_line": "1"}] * SAMPLE_ROWS + [{"naics": "1"}],
+    }
+    for case, attributes in cases.items():
+        rows = _rows(attributes)
+        text = pl.col("attributes").fill_null("")
+        each = rows.select(
+            *(text.str.contains(f'"{n}"', literal=True).any().alias(n) for n in METHOD_ATTRIBUTES)
+        ).row(0)
+        assert _method_values(rows).present == tuple(each), case
+    assert _method_values(_rows(cases["late vehicle"])).present[:2] == (True, True)
+    assert _method_values(_rows(cases["late value"])).present[2] is True
+    assert not any(_method_values(_rows(cases["none late"])).present[1:])

@@ -43,6 +43,7 @@ UNRESOLVED_SCHEMA = {
     "reason": pl.Utf8,
 }
 Unresolvable = list[Bad]
+SAMPLE_ROWS = 1_000  # the first rows searched for the method attributes' names alone
 
 
 def in_scope3(activity: str) -> bool:
@@ -116,7 +117,7 @@ def scope3_parts(
     wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
     rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
     values = _method_values(rows)
-    keyed = rows.with_columns(values.columns())
+    keyed = rows.with_columns(values.columns(rows))
     # a line keeps its first row ids only; a group no method computes gets all of them below;
     # grouped by the attribute values themselves, each group's key text built once
     groups = (
@@ -312,15 +313,11 @@ class _MethodValues:
     present: tuple[bool, ...]  # per METHOD_ATTRIBUTES
     names: tuple[str, ...]  # the columns of the present ones
 
-    def columns(self) -> list[pl.Expr]:
-        text = pl.col("attributes").fill_null("")
+    def columns(self, rows: pl.DataFrame) -> list[pl.Series]:
+        """The value columns of ``rows`` (:func:`cut_value`)."""
         wanted = [n for n, held in zip(METHOD_ATTRIBUTES, self.present, strict=True) if held]
         return [
-            # a value cut out as it stands: a JSON string with its escapes, or a bare literal;
-            # a missing one reads as the literal null, as a stored null does
-            text.str.extract(rf'[{{,]\s*"{name}"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}}\s]+)', 1)
-            .fill_null("null")
-            .alias(column)
+            cut_value(rows["attributes"], name).alias(column)
             for name, column in zip(wanted, self.names, strict=True)
         ]
 
@@ -347,14 +344,46 @@ def _method_values(rows: pl.DataFrame) -> _MethodValues:
 
     A name no row's text holds at all (a plain substring search, several times cheaper than
     the expression) is ``null`` in every key without a pass: purchase lines name a NAICS code,
-    not a vehicle or a waste treatment, and the key is the same text either way."""
+    not a vehicle or a waste treatment, and the key is the same text either way. A name the
+    first rows hold needs no pass over the others, and the names they do not hold are looked
+    for in one pass together (a name apart only if one of them is there): over 10⁶ purchase
+    lines a pass per name cost 0.16 CPU s, this 0.10."""
     text = pl.col("attributes").fill_null("")
-    held = rows.select(
-        *(text.str.contains(f'"{n}"', literal=True).any().alias(n) for n in METHOD_ATTRIBUTES)
-    ).row(0)
-    present = tuple(bool(h) for h in held)
+
+    def held(frame: pl.DataFrame, names: list[str]) -> set[str]:
+        found = frame.select(
+            *(text.str.contains(f'"{n}"', literal=True).any().alias(n) for n in names)
+        ).row(0)
+        return {n for n, h in zip(names, found, strict=True) if h}
+
+    present_names = held(rows.head(SAMPLE_ROWS), list(METHOD_ATTRIBUTES))
+    others = [n for n in METHOD_ATTRIBUTES if n not in present_names]
+    if others and rows.height > SAMPLE_ROWS:
+        any_other = text.str.contains_any([f'"{n}"' for n in others]).any()
+        if rows.select(any_other).item():
+            present_names |= held(rows, others)
+    present = tuple(n in present_names for n in METHOD_ATTRIBUTES)
     names = tuple(f"__method_{n}" for n, h in zip(METHOD_ATTRIBUTES, present, strict=True) if h)
     return _MethodValues(present, names)
+
+
+def cut_value(text: pl.Series, name: str) -> pl.Series:
+    """``name``'s value cut out of each JSON ``text`` as it stands: a JSON string with its
+    escapes, or a bare literal; a missing one reads as the literal null, as a stored null
+    does. The value is the first that follows ``{`` or ``,`` and the key (the pattern below).
+
+    A text that opens with the key and a string holding no quote or backslash (an imported
+    line's sorted ``{"naics":"…",…}``) is cut by a pattern anchored at its start, and the
+    whole pattern runs over the other texts only: their match starts at the opening ``{``
+    and the string ends at its first quote, so the value is the same. Over 10⁶ purchase
+    lines the whole pattern cost 0.27 CPU s, the anchored one 0.10."""
+    text = text.fill_null("")
+    cut = text.str.extract(rf'^\{{"{name}":("[^"\\]*")', 1)
+    others = cut.is_null().arg_true()
+    if others.len():
+        pattern = rf'[{{,]\s*"{name}"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}}\s]+)'
+        cut = cut.scatter(others, text.gather(others).str.extract(pattern, 1))
+    return cut.fill_null("null")
 
 
 def _literal(piece: pl.Expr | str) -> pl.Expr:
