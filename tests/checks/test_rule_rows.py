@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 
 from esgledger.checks import run_checks
+from esgledger.checks.rule_rows import coverage_metrics, from_rows, read_rule_rows
 from esgledger.kpi.inputs import read_inputs
+from esgledger.kpi.scope import Scopes
 from esgledger.ledger.db import Database
+from esgledger.ledger.kpi_rows import span_rows
 from tests.checks.workspace import Workspace, kpi
 
 YEAR = 2025
@@ -62,3 +65,19 @@ def test_findings_from_picked_rows_are_those_from_every_row(ws: Workspace) -> No
         "sum.entities", "restated.prior_year", "missing.value",
         "definition.changed",
     } <= found  # fmt: skip
+
+
+def test_picked_answers_are_those_of_every_row(ws: Workspace) -> None:
+    """The units and years of reported values (counted from the grouping index, less the keys
+    whose current values are all labels) and each metric's reporting entities (one list per
+    metric from the database) are what every stored row says."""
+    with ws.db.read() as session:
+        root = Scopes(session, YEAR).root
+        picked = read_rule_rows(session, YEAR - 2, YEAR, root)
+        every = from_rows(span_rows(session, YEAR - 2, YEAR), YEAR)
+    assert picked.unit_years == every.unit_years
+    assert ("packaging.plastics", YEAR, "t") in picked.unit_years
+    assert ("ohs.fatalities", YEAR, "case") not in picked.unit_years  # a label ("/") only
+    covered = set(coverage_metrics())
+    assert picked.reporters == {m: e for m, e in every.reporters.items() if m in covered}
+    assert picked.reporters["packaging.cartons"] == set(MEMBERS)

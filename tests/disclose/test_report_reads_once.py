@@ -4,16 +4,17 @@ the second reading of 360,000 rows cost seconds of every ``esg report``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from esgledger.checks import run_checks
 from esgledger.disclose.publish import publish_report
-from esgledger.kpi.inputs import read_inputs
+from esgledger.kpi.inputs import StoredInputs, read_grouped_inputs, read_inputs
 from esgledger.kpi.series import kpi_series_and_tables
 from esgledger.ledger.db import Database
 from tests.checks.workspace import Workspace, kpi
@@ -78,18 +79,36 @@ def activity_sum_reads(sent: list[str]) -> list[str]:
     return [s for s in sent if "sum(activity_records.quantity)" in s.replace("SUM", "sum")]
 
 
-def test_a_report_reads_kpi_rows_and_activity_sums_once(ws: Workspace, tmp_path: Path) -> None:
+def grouped_reads(sent: list[str]) -> list[str]:
+    """The members' values grouped in the database (``kpi.member_groups``)."""
+    return [
+        s
+        for s in sent
+        if "FROM kpi_values" in s and ("esg_collect_members" in s or "array_agg" in s)
+    ]
+
+
+def test_a_report_groups_the_values_and_reads_activity_sums_once(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The members' values are grouped in the database once for the tables and the checks,
+    and no stored value is read as a row unless a rule asks for it by id (#18: every row of
+    the span as a row took most of a report at 10,000 entities)."""
     with statements(ws.db) as sent:
         publish_report(ws.db, YEAR, out=tmp_path / "report", formats=["html"])
-    assert len(kpi_row_reads(sent)) == 1
+    assert len(grouped_reads(sent)) == 1
+    assert [s for s in kpi_row_reads(sent) if "kpi_values.id IN" not in s] == []
     assert len(activity_sum_reads(sent)) == 1
 
 
-def test_shared_inputs_give_the_figures_and_findings_read_alone(ws: Workspace) -> None:
+@pytest.mark.parametrize("read", [read_inputs, read_grouped_inputs])
+def test_shared_inputs_give_the_figures_and_findings_read_alone(
+    ws: Workspace, read: Callable[[Session, int, int], StoredInputs]
+) -> None:
     with ws.db.read() as session:
         series_alone, tables_alone = kpi_series_and_tables(session, YEAR)
         findings_alone = run_checks(session, YEAR)
-        inputs = read_inputs(session, YEAR - 2, YEAR)
+        inputs = read(session, YEAR - 2, YEAR)
         series, tables = kpi_series_and_tables(session, YEAR, inputs=inputs)
         findings = run_checks(session, YEAR, tables=tables, inputs=inputs)
     assert series == series_alone
@@ -100,10 +119,13 @@ def test_shared_inputs_give_the_figures_and_findings_read_alone(ws: Workspace) -
     assert any(f.rule == "preliminary.value" for f in findings)
 
 
-def test_inputs_of_other_years_are_not_used(ws: Workspace) -> None:
+@pytest.mark.parametrize("read", [read_inputs, read_grouped_inputs])
+def test_inputs_of_other_years_are_not_used(
+    ws: Workspace, read: Callable[[Session, int, int], StoredInputs]
+) -> None:
     """Inputs read for a span that misses a year of the checks are ignored, not trusted."""
     with ws.db.read() as session:
         alone = run_checks(session, YEAR)
-        narrow = read_inputs(session, YEAR, YEAR)  # the checks look back three years
+        narrow = read(session, YEAR, YEAR)  # the checks look back three years
         findings = run_checks(session, YEAR, inputs=narrow)
     assert [f.as_dict() for f in findings] == [f.as_dict() for f in alone]

@@ -106,12 +106,17 @@ class CheckContext:
 
     @property
     def _has_rows(self) -> bool:
-        """Whether the caller read every stored row of the span (the report)."""
-        return self.inputs is not None and self.inputs.covers(self.span[0], self.year)
+        """Whether the caller read every stored row of the span (rules tested in memory)."""
+        return self.inputs is not None and self.inputs.has_rows(self.span[0], self.year)
 
     @cached_property
     def grouped(self) -> GroupedValues:
-        """The span's counted values grouped in the database, for its KPI tables."""
+        """The span's counted values grouped in the database, for its KPI tables: the
+        caller's (the report's) when they cover the span for the same group."""
+        if self.inputs is not None:
+            given = self.inputs.grouped_for(self.span[0], self.year, self.root)
+            if given is not None:
+                return given
         return read_grouped(self.session, self.span[0], self.year, self.root)
 
     @cached_property
@@ -119,7 +124,7 @@ class CheckContext:
         """What the rules read of the span's stored values (:mod:`.rule_rows`): from the
         caller's rows when it read them all, else picked out in the database."""
         first, inputs = self.span[0], self.inputs
-        if inputs is not None and self._has_rows:
+        if inputs is not None and inputs.stored is not None and self._has_rows:
             if (inputs.first, inputs.last) == (first, self.year):
                 return from_rows(inputs.stored, self.year)
             return from_rows([v for v in inputs.stored if first <= v.year <= self.year], self.year)

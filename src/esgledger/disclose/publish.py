@@ -36,7 +36,7 @@ from esgledger.disclose.szse_index import szse_materiality, with_elements
 from esgledger.disclose.topic_chapters import topic_sections
 from esgledger.errors import InvalidInput, storage_failure
 from esgledger.faults import fault_point
-from esgledger.kpi.inputs import read_inputs
+from esgledger.kpi.inputs import read_grouped_inputs
 from esgledger.kpi.series import SeriesAndTables, kpi_series_and_tables
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
@@ -201,12 +201,12 @@ def publish_report(
     """
     statement = assurance_statement(assurance) if assurance is not None else None
     with db.read() as session:
-        # The stored rows and KPI tables are read and computed once, for the checks (which
-        # look back CHECKED_YEARS) and the chapters.
-        inputs = read_inputs(session, year - max(years, CHECKED_YEARS) + 1, year)
+        # The stored values (grouped in the database) and KPI tables are read and computed
+        # once, for the checks (which look back CHECKED_YEARS) and the chapters.
+        inputs = read_grouped_inputs(session, year - max(years, CHECKED_YEARS) + 1, year)
         shared = kpi_series_and_tables(session, year, years=years, inputs=inputs)
         findings = year_findings(session, year, sections, tables=shared[1], inputs=inputs)
-        del inputs  # every stored row of the years: not held while the report renders
+        del inputs  # the years' grouped values: not held while the report renders
         if archive_as is not None:
             require_no_open_errors(year, findings)
         model, printed = prepare_report(

@@ -153,9 +153,11 @@ def read_grouped(session: Session, first: int, last: int, root: str | None) -> G
         stmt = stmt.where(KpiValue.entity_id != root)
     groups: dict[Key, list[MemberGroup]] = defaultdict(list)
     result: list[Any] = list(session.execute(stmt))
-    columns = _columns(result, store) if not postgres else None
+    # a group's lists are made as it is kept (one group's entity strings at a time before
+    # they are shared, not the span's 3.6 M at once at 10,000 entities)
+    columns = _columns(result, store) if not postgres else (r[-3:] for r in result)
     names: dict[str, str] = {}  # one string kept per entity, however many values it has
-    for i, (
+    for (
         year,
         metric_id,
         dims,
@@ -164,9 +166,8 @@ def read_grouped(session: Session, first: int, last: int, root: str | None) -> G
         qualifier,
         prelim,
         restates,
-        *lists,
-    ) in enumerate(result):
-        entities, values, ids = lists if columns is None else columns[i]
+        *_,
+    ), (entities, values, ids) in zip(result, columns, strict=True):
         groups[(year, metric_id, dims)].append(
             MemberGroup(
                 year, metric_id, dims, unit, decimals, qualifier, bool(prelim), bool(restates),
@@ -179,17 +180,16 @@ def read_grouped(session: Session, first: int, last: int, root: str | None) -> G
     return GroupedValues(root_rows, dict(groups), replaced)
 
 
-def _columns(result: list[Any], store: list[array[float]]) -> list[tuple[Any, Any, Any]]:
-    """SQLite's groups as (entities, values, ids): the lists split column-wise."""
+def _columns(result: list[Any], store: list[array[float]]) -> Iterator[tuple[Any, Any, Any]]:
+    """SQLite's groups as (entities, values, ids), one group at a time: the lists split
+    column-wise."""
     counts = [int(r[-1]) for r in result]
     entities = _split([r[-4] for r in result], SEP, counts)
     ids = _split([r[-2] for r in result], ",", counts)
     if entities is None or ids is None:
         raise InvalidInput("an entity id holds a control character (U+001F); rename it")
-    return [
-        (e.to_list(), store[r[-3]], _int_array(i))
-        for e, i, r in zip(entities, ids, result, strict=True)
-    ]
+    for e, i, r in zip(entities, ids, result, strict=True):
+        yield e.to_list(), store[r[-3]], _int_array(i)
 
 
 def _int_array(items: pl.Series) -> array[int]:

@@ -163,12 +163,16 @@ def kpi_series_and_tables(
     inputs: StoredInputs | None = None,
 ) -> SeriesAndTables:
     """The series and the per-year KPI tables it was built from (for callers needing both);
-    ``inputs`` are the stored rows and activity sums of this ledger state when the caller
-    has read them already (used only when they cover every year of the series)."""
+    ``inputs`` are the stored values and activity sums of this ledger state when the caller
+    has read them already (used only when they cover every year of the series, grouped for
+    the same group)."""
     span = list(range(year - years + 1, year + 1))
     scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}
     grouped = None
-    if inputs is None or not inputs.covers(span[0], span[-1]):
+    has_rows = inputs is not None and inputs.has_rows(span[0], span[-1])
+    if inputs is not None and not has_rows:
+        grouped = inputs.grouped_for(span[0], span[-1], scopes[year].root)
+    if inputs is None or not (has_rows or grouped is not None):
         inputs = None
         sums = activity_sums_by_year(session, span)  # read once: tables and like-for-like
         # the years' values grouped in the database in one query, not read row by row
@@ -181,7 +185,7 @@ def kpi_series_and_tables(
             y,
             boundary=boundary if y == year else None,
             sums=sums[y],
-            rows=inputs.figure_rows(y) if inputs is not None else None,
+            rows=inputs.figure_rows(y) if inputs is not None and has_rows else None,
             grouped=grouped,
         )
         for y in span
