@@ -75,6 +75,9 @@ WASTE_MATERIALS = {
 
 
 # A WTT unit is shipped for a fuel only when the fuel's activity type is measured in it.
+# "cubic metres" is left out on purpose: DESNZ states no temperature and pressure for its
+# cubic metre of gas (flat file, methodology paper §2.7 and §2.21), so natural gas's per-m3
+# row (11_100_1004_1_1) cannot be placed on the units layer's metered or normal basis.
 WTT_UNIT_FITS = {"tonnes": "t", "litres": "L", "kWh (Net CV)": "GJ"}
 
 

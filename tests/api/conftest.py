@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -46,12 +48,29 @@ class Api:
     db: Database
     client: TestClient
     tokens: dict[str, str]
+    direct: httpx.AsyncClient | None = field(default=None, repr=False)
 
     def headers(self, user: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
 
     def call(self, user: str | None, method: str, path: str, **kw) -> Response:  # type: ignore[no-untyped-def]
-        return self.client.request(method, PREFIX + path, headers=self.headers(user), **kw)
+        """One request to the app, the whole answer read. Sent in the test client's event
+        loop (its lifespan started) in one hand-off between threads, where the test client's
+        own path streams the exchange through eight: about 1 ms CPU of a request's 3.5 (#20)."""
+        headers = self.headers(user)
+        if self.client.portal is None:  # the client is not running: its own path says why
+            return self.client.request(method, PREFIX + path, headers=headers, **kw)
+        if self.direct is None:
+            transport = httpx.ASGITransport(app=self.client.app, raise_app_exceptions=False)
+            self.direct = httpx.AsyncClient(transport=transport, base_url=str(self.client.base_url))
+        send = partial(self.direct.request, method, PREFIX + path, headers=headers, **kw)
+        return self.client.portal.call(send)
+
+    def close(self) -> None:
+        """Close the direct client, in the loop it ran in (before the test client stops)."""
+        if self.direct is not None and self.client.portal is not None:
+            self.client.portal.call(self.direct.aclose)
+        self.direct = None
 
     def ok(self, user: str | None, method: str, path: str, status: int = 200, **kw):  # type: ignore[no-untyped-def]
         got = self.call(user, method, path, **kw)
@@ -163,4 +182,8 @@ def api(db: Database, request: pytest.FixtureRequest, tmp_path: Path) -> Iterato
     if tokens is None:
         tokens = setup_users(db, tmp_path)
     with TestClient(create_app(db.url), raise_server_exceptions=False) as client:
-        yield Api(db, client, dict(tokens))
+        made = Api(db, client, dict(tokens))
+        try:
+            yield made
+        finally:
+            made.close()

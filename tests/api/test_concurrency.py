@@ -38,7 +38,7 @@ def served(db: Database, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]
     esg = Path(sys.executable).with_name("esg")
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
-        [str(esg), "serve", "--db", db.url, "--port", str(port)],
+        [str(esg), "serve", "--db", db.url, "--port", str(port), "--workers", "1"],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=os.environ.copy(),

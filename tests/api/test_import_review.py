@@ -139,3 +139,25 @@ def test_the_owner_filter_tells_no_one_which_users_exist(api: Api) -> None:
         assert api.ok("olga", "GET", "/requests", params={"owner": name}) == []
     assert len(api.ok("olga", "GET", "/requests", params={"owner": "olga"})) == 1
     problem(api.call("mia", "GET", "/requests", params={"owner": "nobody"}), 404)
+
+
+def test_an_open_request_without_a_value_holds_back_no_other_figure(
+    api: Api, tmp_path: Path
+) -> None:
+    # the pending requests' values are one list the counted values are not in: a request
+    # that entered nothing yet (no value) must not hold back every other figure
+    rid = _issue(api, "SZ1")
+    api.ok("mia", "POST", "/imports/kpis",
+           files=_file(tmp_path, "h.csv", ["HQ", YEAR, METRIC, "7", "t", ""]))  # fmt: skip
+    assert _counted(api) == ["HQ"]
+    api.ok("olga", "POST", "/imports/kpis",
+           files=_file(tmp_path, "k.csv", ["SZ1", YEAR, METRIC, "4", "t", ""]))  # fmt: skip
+    assert _counted(api) == ["HQ"]
+    _approve(api, rid)
+    assert _counted(api) == ["HQ", "SZ1"]
+
+
+def _counted(api: Api) -> list[str]:
+    with api.db.read() as session:
+        query = select(KpiValue.entity_id).where(approved_or_direct()).order_by(KpiValue.id)
+        return list(session.scalars(query))

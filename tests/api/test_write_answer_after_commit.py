@@ -1,6 +1,7 @@
 """Issue #14: a data request's write holds the writer lock only for the write. The answer (the
-request as ``GET /requests/{id}`` shows it) is read after the commit, in a read session, and
-stays what it was: the same body as a read of the request right after the write."""
+request as ``GET /requests/{id}`` shows it) is read after the commit, in a read session (a
+value entry reads only the names there, the rest it holds), and stays what it was: the same
+body as a read of the request right after the write."""
 
 from __future__ import annotations
 
@@ -87,7 +88,10 @@ def test_a_request_write_answers_after_its_commit(api: Api) -> None:
             answer = api.ok(user, "POST", f"/requests/{rid}/{step}", json=body)
         assert seen.in_write, f"{step}: the write ran on a write connection"
         assert not shaping & set(seen.in_write), f"{step}: answer shaped inside the write"
-        assert shaping <= set(seen.outside), f"{step}: answer shaped after the commit"
+        # a value entry holds its request and value: only the names are read after it
+        # (test_value_answer_known.py)
+        needed = {q for q in shaping if "FROM users" in q} if step == "value" else shaping
+        assert needed <= set(seen.outside), f"{step}: answer shaped after the commit"
         shown = api.ok("aldo", "GET", f"/requests/{rid}")
         assert answer == {k: v for k, v in shown.items() if k not in DETAIL_ONLY}, step
     assert (answer["state"], answer["value"], answer["version"]) == ("submitted", 4.75, 9)

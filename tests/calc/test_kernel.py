@@ -127,3 +127,50 @@ def test_a_run_without_result_rows_has_the_same_figures_to_the_bit(
     lean = compute(rows, ENTITIES, library, options, per_row=False)
     assert (reference.per_row, lean.per_row, lean.results.height) == (True, False, 0)
     same(replace(reference, results=lean.results), lean)
+
+
+@pytest.mark.parametrize("profile", ["default", "cn-report"])
+def test_a_run_without_result_rows_gives_those_of_the_activities_asked_for(
+    library: FactorLibrary, profile: str
+) -> None:
+    """#18: a run that stores no result rows still keeps the factor checks' sums, read from
+    the result rows of three activities: the one engine pass gives those rows (the rows of
+    a pass with every result row, to the bit), and every figure as without them."""
+    rows = activities()
+    options = RunOptions(year=2024, profile=profile)
+    wanted = ("electricity.purchased", "fuel.natural_gas")
+    reference = compute(rows, ENTITIES, library, options)
+    lean = compute(rows, ENTITIES, library, options, per_row=False)
+    partial = compute(rows, ENTITIES, library, options, per_row=False, result_activities=wanted)
+    assert partial.per_row is False
+    of_wanted = rows.filter(pl.col("activity").is_in(wanted))["id"]
+    expected = reference.results.filter(pl.col("activity_id").is_in(of_wanted.implode()))
+    assert 0 < expected.height < reference.results.height
+    assert partial.results.equals(expected)
+    same(replace(lean, results=partial.results), partial)
+    # what the checks' sums were computed from before: a pass over those rows alone gives
+    # the same unadjusted results (only market-based ones depend on other rows' instruments)
+    alone = compute(rows.filter(pl.col("activity").is_in(wanted)), ENTITIES, library, options)
+    keyed = ["activity_id", "quantity", "value", "co2e"]
+    unadjusted = pl.col("quantity") != "scope2_market"
+    assert (
+        partial.results.filter(unadjusted)
+        .select(keyed)
+        .equals(alone.results.filter(unadjusted).select(keyed))
+    )
+
+
+def test_a_run_without_rows_of_the_activities_asked_for_gives_no_result_row(
+    library: FactorLibrary,
+) -> None:
+    rows = activities().filter(pl.col("activity") == "fuel.diesel")
+    out = compute(
+        rows,
+        ENTITIES,
+        library,
+        RunOptions(year=2024),
+        per_row=False,
+        result_activities=("fuel.natural_gas",),
+    )
+    assert out.results.height == 0
+    assert {"activity_id", "quantity", "value", "co2e"} <= set(out.results.columns)

@@ -66,3 +66,13 @@ def test_editions_cite_their_source_and_keep_the_ogl_attribution() -> None:
     assert "10.23719/1531143" in epa.document_no and epa.data_year == 2022
     assert "scripts/build_scope3_factors.py" in epa.source_ref
     assert "scripts/build_scope3_factors.py" in desnz.source_ref
+
+
+def test_desnz_natural_gas_well_to_tank_is_shipped_per_kwh_net_cv_only() -> None:
+    """The flat file's per-m3 rows (WTT 11_100_1004_1_1 = 0.3366, Scope 1 1_100_1004_1_1) are
+    left out: neither the methodology paper nor the flat file states the temperature and
+    pressure of DESNZ's cubic metre, and the units layer keeps m3 and Nm3 apart."""
+    gas = [f for f in factors() if f.edition == DESNZ and f.activity == "fuel.natural_gas"]
+    assert [(f.variant, f.value, f.unit) for f in gas] == [("wtt_net_cv", 0.03347, "kgCO2e/kWh")]
+    assert "11_100_1004_7_1" in gas[0].factor_id
+    assert not any(f.edition.startswith("desnz") and "m3" in f.unit for f in factors())

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esgledger.cli.main import app
+from esgledger.demo.scope3_data import SCREENING
 from tests.conftest import DemoBuild
 
 FACTORS = Path(__file__).parents[2] / "src/esgledger/catalog/data/factors"
@@ -93,3 +94,11 @@ def test_earlier_years_say_the_use_phase_is_not_available(demo_build: DemoBuild)
         assert "No product sales were loaded for 2024" in by[key]["reason"]
     assert run["scope3"]["incomplete"] is True and run["unresolved"] == []
     assert by["cat1"]["status"] == "calculated"
+
+
+def test_the_category_3_note_says_why_gas_volumes_get_no_well_to_tank() -> None:
+    """The screening note names what leaves metered gas out of category 3: DESNZ 2025 prints
+    a per-cubic-metre factor but states no temperature and pressure for that cubic metre
+    (docs/factor-resolution.md), so it is not shipped."""
+    [note] = [screening[3] for screening in SCREENING if screening[0] == 3]
+    assert "11_100_1004_1_1" in note and "temperature and pressure" in note

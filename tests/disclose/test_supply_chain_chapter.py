@@ -100,3 +100,24 @@ def test_both_editions_print_the_chapter_and_the_indices_point_at_it(
     assert base and base_zh
     assert "<td>China</td>" in base.group(0) and "<td>中国</td>" in base_zh.group(0)
     assert not re.search(r"<td>[A-Z]{2}</td>", base.group(0) + base_zh.group(0))
+
+
+def test_the_tier_table_counts_an_ended_supplier_apart(cli: Cli, tmp_path: Path) -> None:
+    from tests.factories import write_csv
+
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    cli("suppliers", "tier", "--on", "2024-01-02")  # S001, S003 medium; S002 low
+    ended = write_csv(tmp_path / "ended.csv", ["id", "name", "country", "ended_on"],
+                      [["S002", "Hanoi Cable Works", "VN", "2024-06-30"]])  # fmt: skip
+    cli("suppliers", "import", "suppliers", str(ended))
+    section = _section(cli, 2024)
+    assert section is not None
+    rows = [(t["tier"], t["count"], t.get("ended", False)) for t in section["tiers"]]
+    assert rows == [("medium", 2, False), ("", 1, True)]  # S002's low of January is history
+    earlier = _section(cli, 2023)
+    assert earlier is not None and [(t["tier"], t["count"]) for t in earlier["tiers"]] == [
+        ("low", 1),
+        ("medium", 2),
+    ]

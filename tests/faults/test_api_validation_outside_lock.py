@@ -61,7 +61,8 @@ def served(db: Database, tmp_path: Path) -> Iterator[Served]:
     port = _free_port()
     held = tmp_path / "held"
     server = start_esg(
-        "serve", "--port", str(port), db=db, fault=f"import.validated:hold={held}",
+        "serve", "--port", str(port), "--workers", "1", db=db,
+        fault=f"import.validated:hold={held}",
         env={"ESG_LOCK_WAIT_SECONDS": "2"},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

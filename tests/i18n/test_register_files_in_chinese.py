@@ -1,5 +1,5 @@
 """#19: a refused register file's row reasons in the reader's language — the complaint,
-vulnerability and OHS incident imports (a ref already stored or repeated, an empty or unknown
+vulnerability, OHS incident, hours worked and NPS answer imports (a ref already stored or repeated, an empty or unknown
 entity, a value not among the choices, an empty cell, a bad or out-of-order time), as the API
 answers a client that asks for Chinese. A client asking for English gets the CLI's lines."""
 
@@ -56,3 +56,45 @@ def test_incident_rows_are_worded_in_chinese(api: Api, tmp_path: Path) -> None:
     en = problem(_post(api, "mia", "/registers/ohs/incidents/import", file, {}), 422)
     english = " ".join(p["reason"] for p in en["problems"])
     assert all(words in english for words in INCIDENT_ENGLISH), english
+
+
+HOURS_ROWS = [
+    ["SZ1", "20x5", "employee", "1000"],
+    ["NOPE", "2025", "robot", "lots"],
+    ["", "2025", "employee", "-5"],
+    ["SZ1", "2025", "contractor", "10"],
+    ["SZ1", "2025", "contractor", "20"],
+]
+HOURS_ENGLISH = ("is not a year", "unknown entity", "is not one of", "is not a number",
+                 "entity is empty", "is not between 0 and", "duplicate of row")  # fmt: skip
+
+
+def test_hours_rows_are_worded_in_chinese(api: Api, tmp_path: Path) -> None:
+    file = write_csv(tmp_path / "h.csv", ["entity", "year", "worker_type", "hours"], HOURS_ROWS)
+    zh = problem(_post(api, "mia", "/registers/ohs/hours/import", file, ZH), 422)
+    assert len(zh["problems"]) >= 7, zh["problems"]
+    _all_chinese(zh, HOURS_ENGLISH)
+    en = problem(_post(api, "mia", "/registers/ohs/hours/import", file, {}), 422)
+    english = " ".join(p["reason"] for p in en["problems"])
+    assert all(words in english for words in HOURS_ENGLISH), english
+
+
+NPS_ROWS = [
+    ["SZ1", "2025-13-01", "domestic_distribution", "11"],
+    ["NOPE", "2025-03-01 10:00", "martians", "7.5"],
+    ["", "2025-03-01", "other", ""],
+]
+NPS_ENGLISH = ("is not a date", "has a time of day", "is not a whole number from 0 to 10",
+               "unknown entity", "is not one of", "entity is empty")  # fmt: skip
+
+
+def test_nps_answers_are_worded_in_chinese(api: Api, tmp_path: Path) -> None:
+    file = write_csv(tmp_path / "n.csv", ["entity", "date", "segment", "score"], NPS_ROWS)
+    zh = problem(_post(api, "mia", "/registers/nps/import", file, ZH), 422)
+    assert len(zh["problems"]) >= 8, zh["problems"]
+    _all_chinese(zh, NPS_ENGLISH)
+    reasons = " ".join(p["reason"] for p in zh["problems"])
+    assert "'11'" in reasons and "'7.5'" in reasons  # the cell quoted, as in English
+    en = problem(_post(api, "mia", "/registers/nps/import", file, {}), 422)
+    english = " ".join(p["reason"] for p in en["problems"])
+    assert all(words in english for words in NPS_ENGLISH), english

@@ -225,3 +225,20 @@ def test_every_catalog_metric_has_a_row(ws: Cli) -> None:
         k["figures"]["2024"]["source"] in ("reported", "calculated", "derived", "missing")
         for k in out["kpis"]
     )
+
+
+def test_an_entitys_values_of_a_metric_are_read_once_a_year(ws: Cli, tmp_path: Path) -> None:
+    # like-for-like of a derived metric asks again for its inputs' values, which every
+    # other figure of the series asked for already (#18: 10,000 entities a metric)
+    from esgledger.catalog import metrics
+    from esgledger.kpi.scope import Scopes
+    from esgledger.kpi.series import EntityFigures
+
+    rows = [["A", "2024-01-01", "2024-12-31", "electricity.purchased", 1000, "MWh"]]
+    activities(ws, tmp_path, rows)
+    metric = metrics()["energy.electricity.purchased"]
+    with ws.db.read() as session:
+        figures = EntityFigures(session, 2024, Scopes(session, 2024), {})
+        first = figures.values(metric)
+        assert first is not None and first[0] == {"A": 1000.0}
+        assert figures.values(metric) is first

@@ -3,6 +3,7 @@ both languages, for KPI readers; others are refused; the registers page links it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from esgledger.registers.certifications import import_certificates
 from tests.factories import ENTITY_HEADER, entities_file, write_csv
 from tests.registers.certification_files import CERTIFICATES, PLANTS, certificates_file
 from tests.web.conftest import log_in, make_user
+from tests.web.test_languages import ZH, english_left
 
 
 def _register(db: Database, tmp_path: Path) -> None:
@@ -67,6 +69,57 @@ def test_assurance_engagements_page(web: TestClient, db: Database, tmp_path: Pat
     assert 'data-testid="no-engagements"' in none.text
     chinese = web.get("/registers/assurance", headers={"Accept-Language": "zh-CN"})
     assert "鉴证" in chinese.text and "合理保证" in chinese.text
+
+
+ASSURED = [  # ref, year, provider, standard, level, metrics, entities
+    ("AS23", 2023, "Sample Verifiers", "aa1000as_v3", "moderate", "ghg.scope1", ""),
+    ("AS24", 2024, "Example Assurance LLP", "isae_3000", "limited", "workforce.headcount", ""),
+    ("AS25", 2025, "Example Assurance LLP", "isae_3000", "reasonable", "ghg.scope1", ""),
+    ("GHG25", 2025, "Carbon Checkers", "isae_3410", "limited", "ghg.scope2_market", "SZ1"),
+]
+
+
+def test_assurance_engagements_filtered_searched_sorted_and_paged(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    from esgledger.registers.assurance import import_engagements
+    from tests.registers.test_assurance_register import engagements_file
+
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    rows = [[*r, f"{r[1] + 1}-03-20", "statement.md"] for r in ASSURED]
+    import_engagements(db, engagements_file(tmp_path, rows), actor="setup")
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+
+    def refs(**query: object) -> list[str]:
+        got = web.get("/registers/assurance", params=query)
+        assert got.status_code == 200, got.text
+        return re.findall(r'<tr data-engagement="([^"]*)"', got.text)
+
+    assert refs() == ["AS25", "GHG25", "AS24", "AS23"]  # newest year first, then by ref
+    assert refs(sort="provider") == ["GHG25", "AS24", "AS25", "AS23"]
+    assert refs(sort="-signed") == ["AS25", "GHG25", "AS24", "AS23"]
+    assert refs(standard="isae_3000") == ["AS25", "AS24"]
+    assert refs(level="limited") == ["GHG25", "AS24"]
+    assert refs(q="scope2") == ["GHG25"]  # an indicator in scope
+    assert refs(q="example llp") == [] and refs(q="example") == ["AS25", "AS24"]
+    assert refs(q="sz1") == ["GHG25"]  # an entity in scope
+    assert refs(limit=1, page=3) == ["AS24"]
+    paged = web.get("/registers/assurance", params={"limit": 1, "page": 2, "level": "limited"})
+    assert 'rel="prev"' in paged.text and 'rel="next"' not in paged.text
+    assert "2–2 of 2" in paged.text
+    nothing = web.get("/registers/assurance", params={"q": "nobody"})
+    assert 'data-testid="no-engagements"' in nothing.text and "match these filters" in nothing.text
+    assert web.get("/registers/assurance", params={"sort": "bogus"}).status_code == 422
+    assert web.get("/registers/assurance", params={"level": "total"}).status_code == 200
+    chinese = web.get("/registers/assurance", params={"limit": 1}, headers=ZH)
+    assert chinese.status_code == 200 and english_left(chinese.text) == []
+    assert "有限保证" in chinese.text and 'value="limited"' in chinese.text
+    empty = web.get("/registers/assurance", params={"q": "nobody"}, headers=ZH)
+    assert english_left(empty.text) == []
+    make_user(db, "olga", "data_owner", grants=("SZ1",))
+    log_in(web, "olga")
+    assert web.get("/registers/assurance").status_code == 403
 
 
 def test_giving_page(web: TestClient, db: Database, tmp_path: Path) -> None:

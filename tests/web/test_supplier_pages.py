@@ -153,3 +153,47 @@ def test_an_ended_cooperation_shows_its_last_day_in_each_language(
     assert "in cooperation" in other and "Cooperation ended" in page
     chinese = web.get("/suppliers", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
     assert "合作终止日期" in chinese and "合作中" in chinese
+
+
+def test_an_ended_supplier_shows_no_current_tier_but_keeps_its_history(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    from tests.factories import write_csv
+
+    _register(db, tmp_path)  # tiers of 2025-01-02: S002 low
+    ended = write_csv(tmp_path / "ended.csv", ["id", "name", "country", "ended_on"],
+                      [["S002", "Hanoi Cable Works", "VN", "2025-06-30"]])  # fmt: skip
+    import_register(db, ended, kind="suppliers", actor="setup")
+    make_user(db, "sam", "supplier_manager")
+    log_in(web, "sam")
+    page = web.get("/suppliers").text
+    row = page[page.index('data-supplier="S002"') :].split("</tr>")[0]
+    assert "<td>none: cooperation ended 2025-06-30</td>" in row and "low" not in row
+    assert "<td>medium</td>" in page[page.index('data-supplier="S001"') :].split("</tr>")[0]
+    tiers = web.get("/suppliers/tiers", params={"supplier": "S002"}).text
+    row = tiers[tiers.index('data-supplier="S002"') :].split("</tr>")[0]
+    assert "<td>low</td>" in row and "cooperation ended 2025-06-30" in row  # history kept
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    chinese = web.get("/suppliers", headers=zh).text
+    row = chinese[chinese.index('data-supplier="S002"') :].split("</tr>")[0]
+    assert "<td>无：合作已于 2025-06-30 终止</td>" in row
+    chinese = web.get("/suppliers/tiers", headers=zh).text
+    assert "合作已于 2025-06-30 终止" in chinese
+
+
+def test_supplier_figure_notes_on_the_kpi_page_speak_the_page_language(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    _register(db, tmp_path)  # 2024: S001's integrity agreement in force, 3 in cooperation
+    make_user(db, "aldo", "auditor")
+    log_in(web, "aldo")
+    params = {"year": "2024", "years": "1", "all": "1"}
+    english = web.get("/kpis", params=params).text
+    # No CMRT is stored: the coverage is not available, and its sign says why (the
+    # provider's reason, not only the roll-up's).
+    cmrt = "not available: no CMRT is effective by the end of 2024"
+    assert cmrt in english
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    chinese = web.get("/kpis", params=params, headers=zh).text
+    assert "不适用：截至2024年末没有生效的CMRT" in chinese and cmrt not in chinese
+    assert "the register has no figure for the boundary" not in chinese

@@ -1,6 +1,8 @@
 """Issue #18 (scale): whether a data request not yet approved entered a KPI value is asked
-per value by every KPI table, check and report; ``data_requests.value_id`` is indexed for it
-(migration 0013_scale) on both backends, and SQLite's plan looks the value up in the index."""
+by every KPI table, check and report; ``data_requests.value_id`` is indexed for it
+(migration 0013_scale) on both backends. The pending requests' values are read once per
+query as a list (SQLite's plan: a list subquery), not looked up once per
+stored value (a correlated subquery: a seventh of reading 4.6 M grouped values)."""
 
 from __future__ import annotations
 
@@ -19,4 +21,4 @@ def test_the_requests_value_column_is_indexed(db: Database) -> None:
         sql = str(counted.compile(db.engine, compile_kwargs={"literal_binds": True}))
         with db.engine.connect() as conn:
             plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
-        assert "ix_data_requests_value" in plan, plan
+        assert "LIST SUBQUERY" in plan and "CORRELATED" not in plan, plan

@@ -121,7 +121,9 @@ class Writer:
             yield session, _known(self.request, sign_in(session, self.credentials))
 
 
-def writer(request: Request, credentials: CredentialsDep) -> Writer:
+async def writer(request: Request, credentials: CredentialsDep) -> Writer:
+    """Async, as it does no I/O: a sync dependency would cost every write a hop to a worker
+    thread and back just to build this object."""
     return Writer(request, credentials)
 
 

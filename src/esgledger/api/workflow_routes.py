@@ -31,6 +31,7 @@ from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.ledger.listing import ListParams
 from esgledger.workflow import evidence as ev
 from esgledger.workflow import review
+from esgledger.workflow.held_answer import Held, held_answer, with_names
 from esgledger.workflow.request_list import (
     DEFAULT_SORT,
     SORT_KEYS,
@@ -59,10 +60,14 @@ READ_ERRORS = s.problems(401, 403, 404, 422)
 WRITE_ERRORS = s.problems(400, 401, 403, 404, 409, 422)
 
 
-def _answer(write: Writer, req_id: int) -> Response:
+def _answer(write: Writer, req_id: int, held: Held | None = None) -> Response:
     """The request after a write, read once the write committed: shaping the answer (names,
-    the current value) need not hold the writer's lock, and the answer is the stored state."""
+    the current value) need not hold the writer's lock, and the answer is the stored state.
+    ``held``: the fields the write held (:mod:`esgledger.workflow.held_answer`), so only the
+    names are read."""
     with write.database.read() as session:
+        if held is not None:
+            return as_json(with_names(session, held))
         return as_json(request_dict(session, get_request(session, req_id)))
 
 
@@ -217,7 +222,7 @@ def requests_issue(body: s.IssueBody, write: WriterDep) -> Response:
 )
 def request_enter(request_id: RequestId, body: s.ValueBody, write: WriterDep) -> Response:
     with write() as (session, user):
-        enter_value(
+        req = enter_value(
             session,
             user,
             request_id,
@@ -231,7 +236,8 @@ def request_enter(request_id: RequestId, body: s.ValueBody, write: WriterDep) ->
             source=body.source,
             reason=body.reason,
         )
-    return _answer(write, request_id)
+        held = held_answer(session, req)  # no SQL: what the write holds
+    return _answer(write, request_id, held)
 
 
 def _step(name: str, summary: str) -> None:

@@ -16,6 +16,7 @@ expands rows into per-gas results; ``rollup`` sums per entity, gas and activity 
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ import polars as pl
 
 from esgledger.calc.allocation import covered_share, market_adjustments, to_kwh
 from esgledger.calc.choices import chosen_coefficients
-from esgledger.calc.coding import code_rows, group_rows, region_chains
+from esgledger.calc.coding import Rows, code_rows, group_rows, region_chains
 from esgledger.calc.coefficients import CoefficientBuilder
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.links import link
@@ -52,7 +53,7 @@ class EngineOutput:
     scope3: dict[str, Any] = field(default_factory=dict)  # set by calc.scope3 (by category)
     instruments: dict[str, Any] = field(default_factory=dict)  # set by calc.instruments
     # the rejected instrument rows (stored in their own table, not in ``instruments``)
-    rejected_instruments: list[dict[str, Any]] = field(default_factory=list)
+    rejected_instruments: pl.DataFrame = field(default_factory=pl.DataFrame)
     contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
     per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
 
@@ -64,6 +65,7 @@ def compute(
     options: RunOptions,
     *,
     per_row: bool = True,
+    result_activities: Collection[str] = (),
 ) -> EngineOutput:
     """Every result row, the unresolved activities, and totals rolled up with member shares.
 
@@ -72,7 +74,9 @@ def compute(
     a year of millions of purchase lines, each with its own attributes, costs this pass
     nothing. Without ``per_row`` no result row is made (a run too large to store them,
     ``ESG_CALC_LINEAGE_ROWS``): the totals come from per-group sums either way, so they are
-    the same to the bit."""
+    the same to the bit. With ``result_activities`` such a run still makes the result rows
+    of the rows of those activities (the factor checks' sums, ``calc.implied``), in the
+    same pass: they are those a run with every result row gives."""
     activities = scope12_rows(activities)
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     builder = CoefficientBuilder(
@@ -100,11 +104,12 @@ def compute(
         unresolved_job = pool.submit(unresolved, activities, rows.kept, groups, links.issues)
         adjustments = market_adjustments(groups, links)
         covered_by_entity, excess = covered_job.result()
-        result_rows = (
-            results(rows, groups, links, adjustments, covered_by_entity, entity_enum, pool)
-            if per_row
-            else pl.DataFrame()
-        )
+        only = None if per_row else rows_of(rows, result_activities)
+        result_rows = pl.DataFrame()
+        if per_row or result_activities:
+            result_rows = results(
+                rows, groups, links, adjustments, covered_by_entity, entity_enum, pool, only
+            )
         items = contributions(groups, sums_job.result(), links, covered_by_entity, entities)
         totals, by_entity, by_gas, by_activity = accumulate(items, entities)
         unresolved_rows = unresolved_job.result()
@@ -123,6 +128,14 @@ def compute(
         contributions=items,
         per_row=per_row,
     )
+
+
+def rows_of(rows: Rows, activities: Collection[str]) -> np.ndarray:
+    """The positions of the coded rows of ``activities``, in row order."""
+    wanted = np.array([name in activities for name in rows.activity_cats], dtype=bool)
+    if not wanted.any():
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(wanted[rows.activity_local[rows.activity]])
 
 
 def scope12_rows(activities: pl.DataFrame) -> pl.DataFrame:

@@ -55,6 +55,7 @@ from esgledger.catalog.instruments import (
     YES,
     certificate_ids,
 )
+from esgledger.ledger.audit import canonical_json
 from esgledger.units import compatible, multiplier
 
 # the run's figure of each instrument type's qualifying MWh (totals, by entity, by activity)
@@ -72,6 +73,9 @@ QUOTED, PARAPHRASED = "quoted", "paraphrased"
 # Checked against the published text: chapter 7 opens on p. 58 and chapter 8 on p. 66 (the
 # Guidance's table of contents), hence pp. 58-65; the table's own page and the exact wording
 # of criteria 6-8 were not found in a copy at hand, so 6-8 stay paraphrased (and say so).
+# Searched again (2026-12): the stored full-text copies (businessdocbox, studylib,
+# documents.pub, scribd) hold only the Guidance's opening pages; the only other copies found
+# (public code repositories' notes) shorten or reword the criteria and disagree on 6.
 CRITERIA = {
     1: "Convey the direct GHG emission rate attribute associated with the unit of electricity "
     "produced.",
@@ -119,19 +123,31 @@ VINTAGE_RULE = (
 )
 
 
+QUALIFYING_SCHEMA: dict[str, Any] = {
+    "activity_id": pl.Int64,
+    "entity_id": pl.Utf8,
+    "activity": pl.Utf8,
+    "instrument": pl.Utf8,
+    "mwh": pl.Float64,
+}
+# a rejected row's findings: the canonical JSON of its list of {criterion, why}
+REJECTED_SCHEMA: dict[str, Any] = {**QUALIFYING_SCHEMA, "failed": pl.Utf8}
+
+
 @dataclass
 class InstrumentReview:
     """What the check found: rows that qualify (MWh per entity and type) and rows that do not,
-    each with the criteria it fails and why."""
+    each with the criteria it fails and why; a row per instrument row, as columns (half a
+    million certificates at 10⁷ activity rows were as many Python dicts)."""
 
-    qualifying: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
+    qualifying: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=QUALIFYING_SCHEMA))
+    rejected: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REJECTED_SCHEMA))
     claims: Mapping[str, int] | None = None  # the year's ids when reviewed a part at a time
     editions_named: int = 0  # rows naming the factor edition of their rate (criterion 6)
 
     def extend(self, other: InstrumentReview) -> None:
-        self.qualifying.extend(other.qualifying)
-        self.rejected.extend(other.rejected)
+        self.qualifying = pl.concat([self.qualifying, other.qualifying])
+        self.rejected = pl.concat([self.rejected, other.rejected])
         self.editions_named += other.editions_named
 
     def stored(self, coefficients: pl.DataFrame | None = None) -> dict[str, Any]:
@@ -142,8 +158,8 @@ class InstrumentReview:
         return {
             "guidance": GUIDANCE,
             "criteria": criteria_checked(coefficients, self.editions_named),
-            "qualifying_rows": len(self.qualifying),
-            "qualifying_mwh": math.fsum(q["mwh"] for q in self.qualifying),
+            "qualifying_rows": self.qualifying.height,
+            "qualifying_mwh": math.fsum(self.qualifying["mwh"].to_list()),
             **rejected_counts(self.rejected),
         }
 
@@ -193,48 +209,79 @@ def review_instruments(
     electricity stays uncovered) and the review of every instrument row; ``claims``: the
     year's count of rows per certificate id when ``activities`` are a part of the year;
     ``editions``: the markets of each factor edition's electricity factors
-    (:func:`electricity_markets`), which criterion 6 checks a named ``factor_edition`` in."""
+    (:func:`electricity_markets`), which criterion 6 checks a named ``factor_edition`` in.
+
+    With the claims of the year counted, a row's findings depend on its activity, its
+    attributes and its entity's country only: they are worked out once per such
+    combination, and the rows take theirs by a join."""
     is_instrument = pl.col("activity").is_in(INSTRUMENTS)
     instruments = activities.filter(is_instrument)
     review = InstrumentReview()
     if not instruments.height:
         return activities, review
-    country = dict(entities.select("entity_id", "country").iter_rows())
-    records = instruments.select("id", "entity_id", "activity", "quantity", "unit", "attributes")
+    countries = entities.select("entity_id", "country")
+    records = instruments.select(
+        "id", "entity_id", "activity", "quantity", "unit", "attributes"
+    ).join(countries, on="entity_id", how="left", maintain_order="left")
     # each distinct attribute text parsed once, and claims counted per text × its rows
     parsed: dict[str | None, dict[str, str]] = {}
     if claims is None:
         claims = ClaimTally()
         claims.add(records, parsed)
     parsed.update((t, _attributes(t)) for t in records["attributes"].unique() if t not in parsed)
-    # with the claims of the year counted, a row's findings depend on its activity, its
-    # attributes and its entity's country only: worked out once per such combination
-    findings: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
-    to_mwh = {u: _to_mwh(u) for u in records["unit"].unique().to_list()}
-    dropped: list[int] = []
-    for row_id, entity, activity, quantity, unit, text in records.iter_rows():
+    keys = ["activity", "attributes", "country"]
+    findings = []
+    for activity, text, country in records.select(keys).unique().iter_rows():
         attrs = parsed[text]
-        key = (activity, text, country.get(entity))
-        failed = findings.get(key)
-        if failed is None:
-            failed = findings[key] = _failed(activity, attrs, key[2], year, claims, editions)
-        mwh = quantity * to_mwh[unit] if to_mwh[unit] is not None else 0.0
-        entry = {
-            "activity_id": row_id,
-            "entity_id": entity,
-            "activity": activity,
-            "mwh": mwh,
-            "instrument": attrs.get("instrument", ""),
-        }
-        if attrs.get(FACTOR_EDITION):
-            review.editions_named += 1
-        if failed:
-            dropped.append(row_id)
-            review.rejected.append({**entry, "failed": failed})
-        else:
-            review.qualifying.append(entry)
-    if not dropped:
+        failed = _failed(activity, attrs, country, year, claims, editions)
+        findings.append(
+            (
+                activity,
+                text,
+                country,
+                canonical_json(failed) if failed else None,
+                attrs.get("instrument", ""),
+                bool(attrs.get(FACTOR_EDITION)),
+            )
+        )
+    found = pl.DataFrame(
+        findings,
+        schema={
+            "activity": pl.Utf8,
+            "attributes": pl.Utf8,
+            "country": pl.Utf8,
+            "failed": pl.Utf8,
+            "instrument": pl.Utf8,
+            "named": pl.Boolean,
+        },
+        orient="row",
+    )
+    units = records["unit"].unique().to_list()
+    to_mwh = pl.DataFrame(
+        {"unit": units, "to_mwh": [_to_mwh(u) for u in units]},
+        schema={"unit": pl.Utf8, "to_mwh": pl.Float64},
+    )
+    reviewed = (
+        records.join(found, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        .join(to_mwh, on="unit", how="left", nulls_equal=True, maintain_order="left")
+        .select(
+            pl.col("id").alias("activity_id"),
+            "entity_id",
+            "activity",
+            "instrument",
+            # a unit that is no energy covers nothing
+            (pl.col("quantity") * pl.col("to_mwh")).fill_null(0.0).alias("mwh"),
+            "failed",
+            "named",
+        )
+    )
+    review.editions_named = int(reviewed["named"].sum())
+    failing = pl.col("failed").is_not_null()
+    review.rejected = reviewed.filter(failing).select(list(REJECTED_SCHEMA))
+    review.qualifying = reviewed.filter(~failing).select(list(QUALIFYING_SCHEMA))
+    if not review.rejected.height:
         return activities, review
+    dropped = review.rejected["activity_id"].implode()
     return activities.filter(~pl.col("id").is_in(dropped)), review
 
 
@@ -244,17 +291,18 @@ def merge_instruments(out: EngineOutput, review: InstrumentReview, entities: pl.
     type — which the renewable electricity figures read. Added in the order of entity ids
     and row ids: the same bits on every run, however the rows were read. A run without
     instruments has none of these figures (not zeros)."""
-    if not review.qualifying and not review.rejected:
+    if not review.qualifying.height and not review.rejected.height:
         return
     out.instruments = review.stored(out.coefficients)
     out.rejected_instruments = review.rejected
     shares = dict(entities.select("entity_id", "share").iter_rows())
-    present = {r["activity"] for r in (*review.qualifying, *review.rejected)}
+    present = {*review.qualifying["activity"].unique(), *review.rejected["activity"].unique()}
     keys = [QUALIFYING[a] for a in INSTRUMENTS if a in present]  # no rows: no figure, not 0
     per_entity: dict[str, dict[str, float]] = {}
-    for q in sorted(review.qualifying, key=lambda q: (q["entity_id"], q["activity_id"])):
-        figures = per_entity.setdefault(q["entity_id"], dict.fromkeys(keys, 0.0))
-        figures[QUALIFYING[q["activity"]]] += q["mwh"]
+    ordered = review.qualifying.sort("entity_id", "activity_id")
+    for entity, activity, mwh in ordered.select("entity_id", "activity", "mwh").iter_rows():
+        figures = per_entity.setdefault(entity, dict.fromkeys(keys, 0.0))
+        figures[QUALIFYING[activity]] += mwh
     totals = dict.fromkeys(keys, 0.0)
     for entity, figures in sorted(per_entity.items()):
         out.by_entity.setdefault(entity, dict.fromkeys(TOTAL_KEYS, 0.0)).update(figures)

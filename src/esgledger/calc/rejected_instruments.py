@@ -13,7 +13,6 @@ totals; :func:`read_page` and :func:`instruments_summary` fall back to it.
 
 from __future__ import annotations
 
-import heapq
 import json
 from collections import Counter
 from collections.abc import Mapping
@@ -32,22 +31,23 @@ SHOWN = 100  # rejected rows a summary lists unless asked for another page
 COLUMNS = ("activity_id", "entity_id", "activity", "instrument", "mwh")
 
 
-def rejected_counts(rejected: list[dict[str, Any]]) -> dict[str, Any]:
+def rejected_counts(rejected: pl.DataFrame | list[dict[str, Any]]) -> dict[str, Any]:
     """What the totals keep of the rejected rows: their number and, per activity type, its
     rows and the rows failing each criterion (a row counted once per criterion it fails).
 
-    Rows with the same activity, attributes and country share one findings list
-    (``review_instruments``): rows are counted per list, each list read once."""
-    per_list: Counter[tuple[str, int]] = Counter((r["activity"], id(r["failed"])) for r in rejected)
-    lists = {id(r["failed"]): r["failed"] for r in rejected}
+    Rows are counted per activity and findings text, each text read once; a run stored
+    before the table gives its list (parsed findings)."""
+    if isinstance(rejected, list):
+        rejected = _listed(rejected)
+    per_list = rejected.group_by("activity", "failed").len()
     by_activity: dict[str, tuple[int, Counter[int]]] = {}
-    for (activity, key), rows in per_list.items():
+    for activity, text, rows in per_list.iter_rows():
         total, criteria = by_activity.get(activity, (0, Counter()))
-        for criterion in {f["criterion"] for f in lists[key]}:
+        for criterion in {f["criterion"] for f in json.loads(text)}:
             criteria[criterion] += rows
         by_activity[activity] = (total + rows, criteria)
     return {
-        "rejected_rows": len(rejected),
+        "rejected_rows": rejected.height,
         "rejected_by_activity": {
             activity: {  # keys in the order the stored (canonical) JSON gives them back
                 "criteria": {str(c): n for c, n in sorted(criteria.items())},
@@ -59,39 +59,31 @@ def rejected_counts(rejected: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def rejected_frame(rejected: list[dict[str, Any]], run_id: int) -> pl.DataFrame:
-    """The rejected rows as rows of the table, in activity-row order; each findings list
-    spelled once (rows with the same activity, attributes and country share it)."""
-    spelled: dict[int, str] = {}
-    failed = []
-    for row in rejected:
-        text = spelled.get(id(row["failed"]))
-        if text is None:
-            text = spelled[id(row["failed"])] = canonical_json(row["failed"])
-        failed.append(text)
-    frame = pl.DataFrame(
+def _listed(rejected: list[dict[str, Any]]) -> pl.DataFrame:
+    """The activity and findings text of each row of a list stored in a run's totals."""
+    return pl.DataFrame(
         {
-            "run_id": [run_id] * len(rejected),
-            **{c: [row[c] for row in rejected] for c in COLUMNS},
-            "failed": failed,
+            "activity": [r["activity"] for r in rejected],
+            "failed": [canonical_json(r["failed"]) for r in rejected],
         },
-        schema={
-            "run_id": pl.Int64,
-            "activity_id": pl.Int64,
-            "entity_id": pl.Utf8,
-            "activity": pl.Utf8,
-            "instrument": pl.Utf8,
-            "mwh": pl.Float64,
-            "failed": pl.Utf8,
-        },
+        schema={"activity": pl.Utf8, "failed": pl.Utf8},
     )
-    return frame.sort("activity_id")
 
 
-def first_page(rejected: list[dict[str, Any]], limit: int = SHOWN) -> list[dict[str, Any]]:
+def rejected_frame(rejected: pl.DataFrame, run_id: int) -> pl.DataFrame:
+    """The rejected rows (``instruments.REJECTED_SCHEMA``) as rows of the table, in
+    activity-row order."""
+    return rejected.select(pl.lit(run_id, dtype=pl.Int64).alias("run_id"), *COLUMNS, "failed").sort(
+        "activity_id"
+    )
+
+
+def first_page(rejected: pl.DataFrame, limit: int = SHOWN) -> list[dict[str, Any]]:
     """The first ``limit`` rejected rows (by activity-row id) as the table gives them back."""
-    ordered = heapq.nsmallest(limit, rejected, key=lambda r: r["activity_id"])
-    return [_entry(row) for row in ordered]
+    if not rejected.height:
+        return []
+    ordered = rejected.sort("activity_id").head(limit)
+    return [_entry(row) for row in ordered.select(*COLUMNS, "failed").iter_rows(named=True)]
 
 
 def read_page(

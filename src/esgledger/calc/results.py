@@ -28,17 +28,23 @@ def results(
     covered_by_entity: np.ndarray,
     entity_enum: pl.Enum,
     pool: Executor,
+    only: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """Result columns as arrays: value = amount × k, × (1 − covered) where ``adjustments``
-    apply (market-based electricity)."""
+    apply (market-based electricity); ``only``: the positions of the rows to expand (all
+    when None)."""
+
+    def at(values: np.ndarray) -> np.ndarray:
+        return values if only is None else values[only]
+
     coefs = links.coefs
     out = expand(
-        groups.row_group,
+        at(groups.row_group),
         links.key_count[groups.key],
         links.key_start[groups.key],
-        rows.ids,
-        rows.entity,
-        rows.amount,
+        at(rows.ids),
+        at(rows.entity),
+        at(rows.amount),
         (
             coefs["k"].to_numpy(),
             coefs["gwp"].fill_null(np.nan).to_numpy(),

@@ -7,6 +7,7 @@ new run; comparing runs shows what a restatement would change.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import tempfile
 from collections import Counter
@@ -28,7 +29,7 @@ from esgledger.calc.columnar_read import (
     store_chunks,
 )
 from esgledger.calc.engine import EngineOutput, compute
-from esgledger.calc.implied import IMPLIED_KEY, implied_at_calculation
+from esgledger.calc.implied import IMPLIED_ACTIVITIES, IMPLIED_KEY, implied_at_calculation
 from esgledger.calc.instruments import (
     ClaimTally,
     InstrumentReview,
@@ -153,8 +154,10 @@ def csv_parts(rows: pl.DataFrame, batch_rows: int = DIGEST_ROWS) -> Iterator[byt
     text and as much again encoded, held at once beside the run's frames."""
     yield rows.clear().write_csv().encode()  # the header
     for offset in range(0, rows.height, batch_rows):
-        part = rows.slice(offset, batch_rows)
-        yield part.write_csv(include_header=False, float_precision=None).encode()
+        # written as bytes: a text would be decoded from them and encoded again
+        buffer = io.BytesIO()
+        rows.slice(offset, batch_rows).write_csv(buffer, include_header=False, float_precision=None)
+        yield buffer.getvalue()
 
 
 def digest_over(
@@ -252,10 +255,13 @@ def run_engine(
     per_row: bool = True,
 ) -> EngineOutput:
     """The chosen engine's output; every engine gives the same figures. Without ``per_row``
-    the local engine makes no result row per activity × gas (a run that will not store
-    them)."""
+    the local engine makes a result row per activity × gas only for the rows the factor
+    checks' sums read (``calc.implied``; a run that will not store them)."""
     if engine == "local":
-        return compute(activities, entities, library, options, per_row=per_row)
+        implied = () if per_row else IMPLIED_ACTIVITIES
+        return compute(
+            activities, entities, library, options, per_row=per_row, result_activities=implied
+        )
     if engine == "spark":
         from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
 
@@ -377,7 +383,11 @@ def run_calculation(
             out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)
             merge_instruments(out, review, inputs.entities)
             lines = with_scope3(out, inputs, library, options)
-            implied = None if out.per_row and per_row else _implied(inputs, rows, library, options)
+            implied = (
+                None
+                if out.per_row and per_row
+                else _implied(inputs, rows, out, library, options, engine)
+            )
         else:
             inputs, out, lines = computed
             implied = None  # a chunked run holds no year whole: the checks recompute it
@@ -402,14 +412,22 @@ def run_calculation(
 
 
 def _implied(
-    inputs: RunInputs, reviewed: pl.DataFrame, library: FactorLibrary, options: RunOptions
+    inputs: RunInputs,
+    reviewed: pl.DataFrame,
+    out: EngineOutput,
+    library: FactorLibrary,
+    options: RunOptions,
+    engine: str,
 ) -> dict[str, list[float] | None]:
-    """The factor checks' sums of a run that keeps no result rows (``calc.implied``)."""
-
-    def results_of(rows: pl.DataFrame) -> pl.DataFrame:
-        return stored_results(compute(rows, inputs.entities, library, options).results)
-
-    return implied_at_calculation(inputs.activities, reviewed, results_of)
+    """The factor checks' sums of a run that keeps no result rows (``calc.implied``): from
+    the result rows the local engine made of their activities in its one pass (``run_engine``),
+    else (Spark) from those rows computed again."""
+    if engine == "local":
+        results = out.results
+    else:
+        subset = reviewed.filter(pl.col("activity").is_in(sorted(IMPLIED_ACTIVITIES)))
+        results = compute(subset, inputs.entities, library, options).results
+    return implied_at_calculation(inputs.activities, results)
 
 
 def _incomplete(out: EngineOutput, unresolved: list[dict[str, Any]]) -> CalculationIncomplete:
@@ -489,7 +507,7 @@ def _store_run(
         insert_digested(session, table, with_run, known)
     if scope3_lines:
         insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
-    if out.rejected_instruments:
+    if out.rejected_instruments.height:
         frame = rejected_frame(out.rejected_instruments, run.id)
         insert_digested(session, REJECTED_INSTRUMENTS, frame, known)
     summary = run_summary(

@@ -8,7 +8,10 @@ live in code). Columns:
   ``ratio.…``); it is part of every finding's acknowledgement key, so never rename one.
 - ``type`` — ``sum`` (``whole`` = Σ ``parts``), ``part_le_whole`` (each of ``parts`` ≤
   ``whole``), ``identity`` (``whole`` = ``formula``) or ``ratio`` (an identity whose whole is
-  a printed ratio, SYSTEM.md §7 class 10).
+  a printed ratio, SYSTEM.md §7 class 10); on a figure counted from a register (#16):
+  ``fall`` (``whole``, a share, fell from the year before by more than ``tolerance``
+  percentage points) or ``available`` (``whole`` is not available although the register
+  holds what it counts; ``{base}`` and ``{reason}`` are filled in).
 - ``severity`` — ``error`` or ``warning`` (SYSTEM.md §7's E and W).
 - ``whole``, ``parts`` (``;``-separated), ``formula`` — metric ids of the metric catalog. A
   formula may use ``factor.standard``: the value of the shipped factor named in ``factor``.
@@ -30,7 +33,8 @@ from esgledger.catalog.formulas import formula_inputs
 from esgledger.catalog.metrics import metrics
 from esgledger.errors import EsgError
 
-TYPES = ("sum", "part_le_whole", "identity", "ratio")
+TYPES = ("sum", "part_le_whole", "identity", "ratio", "fall", "available")
+REGISTER_TYPES = ("fall", "available")  # rules on a register figure, run apart
 SEVERITIES = ("error", "warning")
 FACTOR_INPUT = "factor.standard"
 
@@ -54,6 +58,8 @@ class CheckRule:
         """The metric ids the rule compares the whole with (never ``factor.standard``)."""
         if self.type in ("sum", "part_le_whole"):
             return self.parts
+        if self.type in REGISTER_TYPES:
+            return ()
         return tuple(i for i in formula_inputs(self.formula) if i != FACTOR_INPUT)
 
 
@@ -73,6 +79,8 @@ def _validate(rule: CheckRule) -> None:
         raise _problem(rule.id, "give the parts")
     if rule.type in ("identity", "ratio") and not rule.formula:
         raise _problem(rule.id, "give the formula")
+    if rule.type == "fall" and rule.tolerance is None:
+        raise _problem(rule.id, "give the tolerance (percentage points)")
     for metric_id in (rule.whole, *rule.inputs):
         if metric_id not in catalog:
             raise _problem(rule.id, f"unknown metric {metric_id!r}")

@@ -236,6 +236,8 @@ def catalog_rules(ctx: CheckContext) -> list[Finding]:
     """Every declarative rule of ``checks.csv`` on the year's KPI table."""
     out: list[Finding] = []
     for rule in check_rules().values():
+        if rule.type not in RUNNERS:
+            continue  # a register figure's rule (:mod:`.register_figures`)
         if _mixes_scopes(ctx, (rule.whole, *rule.inputs)):
             continue  # not comparable; scope.qualified says so
         out.extend(RUNNERS[rule.type](ctx, rule))

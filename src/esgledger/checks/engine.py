@@ -23,6 +23,7 @@ from esgledger.checks.findings import Finding
 from esgledger.checks.incomplete import incomplete_runs
 from esgledger.checks.measures import measures
 from esgledger.checks.narrative import narrative_mismatches
+from esgledger.checks.register_figures import register_figure_rules
 from esgledger.checks.rollup import entity_sums
 from esgledger.checks.status import statuses
 from esgledger.checks.supplier_actions import overdue_actions
@@ -53,6 +54,7 @@ RULES: list[tuple[str, Rule]] = [
     ("content index", unanswered_claims),
     ("statuses", statuses),
     ("supplier corrective actions", overdue_actions),
+    ("supplier register figures", register_figure_rules),
     ("certificates", certificate_findings),
 ]
 # What each rule reads beyond the catalog, so a cache can tell which rules a write can move
@@ -75,6 +77,7 @@ READS: dict[str, frozenset[str]] = {
     "content index": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
     "statuses": frozenset({KPI_VALUES, "activity data", "calculation runs", "boundaries"}),
     "supplier corrective actions": frozenset({"supplier registers"}),
+    "supplier register figures": frozenset({"supplier registers"}),
     "certificates": frozenset({KPI_VALUES, "registers"}),
 }
 # Rules reading the KPI values of these metrics only (with what is derived from them).

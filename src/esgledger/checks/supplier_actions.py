@@ -18,19 +18,14 @@ from esgledger.checks.context import CheckContext
 from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding
+from esgledger.suppliers.audits import CLOSED, GRADES, STATES
 
-CLOSED = "verified_closed"
 # The steps SupplierFinding.missed names, grades and states: words a page translates.
 WORDS = (
     N_("corrective-action plan"),
     N_("verified correction"),
-    N_("Priority"),
-    N_("Major"),
-    N_("Minor"),
-    N_("open"),
-    N_("plan_submitted"),
-    N_("plan_approved"),
-    N_("plan_rejected"),
+    *GRADES,
+    *STATES,
     N_("corrected"),
 )
 

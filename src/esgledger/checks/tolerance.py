@@ -80,26 +80,29 @@ def relative_message(
         "times": f"{abs(difference) / tolerance:,.1f}" if tolerance > 0 else "",
         "allowed": _short(tolerance, tolerance),
     }
-    names = unit_named(unit, metric_id)
     if tolerance <= 0:
-        if unit:
-            return said(N_(
-                "The difference is %(size)s %(unit)s; the figures compared are unrounded, so no "
-                "rounding explains it."
-            ), values, names=names)  # fmt: skip
-        return said(N_(
+        message = _with_unit_or_not(unit, N_(
+            "The difference is %(size)s %(unit)s; the figures compared are unrounded, so no "
+            "rounding explains it."
+        ), N_(
             "The difference is %(size)s; the figures compared are unrounded, so no rounding "
             "explains it."
-        ), values)  # fmt: skip
-    if unit:
-        return said(N_(
+        ))  # fmt: skip
+    else:
+        message = _with_unit_or_not(unit, N_(
             "The difference is %(size)s %(unit)s, %(times)s × the ±%(allowed)s %(unit)s that "
             "rounding of the printed figures allows."
-        ), values, names=names)  # fmt: skip
-    return said(N_(
-        "The difference is %(size)s, %(times)s × the ±%(allowed)s that rounding of the "
-        "printed figures allows."
-    ), values)  # fmt: skip
+        ), N_(
+            "The difference is %(size)s, %(times)s × the ±%(allowed)s that rounding of the "
+            "printed figures allows."
+        ))  # fmt: skip
+    return said(message, values, names=unit_named(unit, metric_id))
+
+
+def _with_unit_or_not(unit: str | None, with_unit: str, without: str) -> str:
+    """The wording that names the unit when there is one (the names of a message without a
+    unit are empty, so one call of :func:`said` serves both)."""
+    return with_unit if unit else without
 
 
 def relative_text(difference: float, tolerance: float, unit: str | None) -> str:

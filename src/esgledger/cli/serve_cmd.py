@@ -11,25 +11,53 @@ from esgledger.cli.common import DbOption, db_target
 from esgledger.cli.output import console
 from esgledger.settings import get_settings, reset_settings
 
+MOST_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """One server process per CPU core this process may run on, at most
+    :data:`MOST_DEFAULT_WORKERS`.
+
+    The server is CPU-bound under load and one process runs Python on one core at a time,
+    so a single process leaves the other cores idle. The cap: each process may open twice
+    ``ESG_DB_POOL_SIZE`` (10) database connections, and PostgreSQL allows 100 by default;
+    SQLite writers take turns anyway (:mod:`esgledger.ledger.writer_turn`). More processes
+    are a deliberate ``--workers N``.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this system
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MOST_DEFAULT_WORKERS))
+
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 8000,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--workers", min=1, max=64, help="Server processes (use the machine's cores)."
+            "--workers",
+            min=1,
+            max=64,
+            help=f"Server processes; default: one per CPU core, at most {MOST_DEFAULT_WORKERS}.",
         ),
-    ] = 1,
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the web app and the JSON API (`/api/v1`, bearer tokens) for the whole team."""
     import uvicorn
 
-    from esgledger.server import create_app
-
     target = db_target(db)
-    api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
+    workers = workers or default_workers()
+    if workers == 1:
+        from esgledger.server import create_app
+
+        api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
+    else:  # each process builds its own app: here the workspace is only checked, in one line
+        from esgledger.ledger.workspace import open_workspace
+
+        open_workspace(target).dispose()
     console.print(
         f"Web app on http://{host}:{port}/ (log in with an `esg user` account); "
         f"API on http://{host}:{port}/api/v1 (schema: /api/v1/openapi.json). Ctrl+C stops.",

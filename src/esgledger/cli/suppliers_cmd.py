@@ -197,7 +197,7 @@ def tier_cmd(
     database = workspace(db)
     with database.read() if dry_run else database.write() as session:
         if dry_run:
-            found = assess(session, rules, suppliers or None)
+            found = assess(session, rules, suppliers or None, on=_day(on))
         else:
             found = record_tiers(
                 session, rules, on=_day(on), actor=actor(), supplier_ids=suppliers or None
@@ -213,7 +213,7 @@ def tier_cmd(
         (
             [
                 r["supplier"],
-                r["tier"] or "none (no dimension has data)",
+                r["tier"] or f"none ({r['note'] or 'no dimension has data'})",
                 r["previous"],
                 r["score"],
                 ", ".join(d for d, v in r["dimensions"].items() if isinstance(v, str)),

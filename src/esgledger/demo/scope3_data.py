@@ -217,7 +217,9 @@ CAT3_NOTE = (
     "exists for the Chinese or other non-UK grids in the shipped editions or the Chinese "
     "factor notes (the UK's are no proxy for another grid); and natural gas metered in volume, "
     "because the shipped DESNZ edition holds its well-to-tank per kWh of net calorific value "
-    "only (DESNZ 2025 also prints one per cubic metre, not shipped)."
+    "only: DESNZ 2025 also prints one per cubic metre (11_100_1004_1_1), not shipped, because "
+    "neither its flat file nor its methodology paper states the temperature and pressure of "
+    "that cubic metre."
 )
 CAT5_NOTE = (
     "Disposal routes reported by the waste contractors, DESNZ 2025 waste factors (UK proxy). "

@@ -15,7 +15,7 @@ Its words go through the edition's gettext (the template), so both editions prin
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -23,10 +23,10 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
-from esgledger.catalog.messages import N_, translate
 from esgledger.disclose.country_names import country_name
 from esgledger.disclose.narrative import format_value
 from esgledger.disclose.report import kpi_anchor
+from esgledger.kpi.register_figures.notes import translated_note
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_dd import dd_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
@@ -79,86 +79,12 @@ def supply_chain_section(session: Session, year: int) -> dict[str, Any] | None:
         "answers": ";".join(answers),
         "suppliers": total,
         "countries": _countries(session, total),
-        "tiers": _tiers(session, total),
+        "tiers": _tiers(session, total, year),
         "screening": [figures.get(m) or _missing(m) for m in SCREENING],
         "audit_figures": [figures.get(m) or _missing(m) for m in AUDIT_FIGURES],
         "responses": [figures.get(m) or _missing(m) for m in RESPONSE],
         **findings,
     }
-
-
-# The supplier register providers' notes, as the other edition prints them: each part of a
-# note ("; " between parts) by its pattern (the providers speak English; a part no pattern
-# matches is printed as given). Every note the supplier providers write has its pattern here.
-NOTES = (
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) new suppliers$"), N_("%(a)s of %(b)s new suppliers")),
-    (re.compile(r"^suppliers with a Priority or Major audit finding reported in the year$"),
-     N_("suppliers with a Priority or Major audit finding reported in the year")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) suppliers sent a questionnaire in (?P<year>\d+) "
-                r"answered it$"),
-     N_("%(a)s of %(b)s suppliers sent a questionnaire in %(year)s answered it")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) in-scope suppliers returned a CMRT$"),
-     N_("%(a)s of %(b)s in-scope suppliers returned a CMRT")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) new material suppliers returned a CMRT$"),
-     N_("%(a)s of %(b)s new material suppliers returned a CMRT")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) identified smelters$"),
-     N_("%(a)s of %(b)s identified smelters")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) suppliers in cooperation at the end of (?P<year>\d+) "
-                r"have an integrity agreement in force$"),
-     N_("%(a)s of %(b)s suppliers in cooperation at the end of %(year)s have an integrity "
-        "agreement in force")),
-    (re.compile(r"^dealers are not in the register$"), N_("dealers are not in the register")),
-    (re.compile(r"^onboarded by (?P<day>\d{4}-\d{2}-\d{2})$"), N_("onboarded by %(day)s")),
-    (re.compile(r"^onboarded in (?P<year>\d+)$"), N_("onboarded in %(year)s")),
-    (re.compile(r"^(?P<n>\d+) suppliers? with no onboarding date counted in cooperation in every "
-                r"year, never as new$"),
-     N_("%(n)s supplier(s) with no onboarding date counted in cooperation in every year, never "
-        "as new")),
-    (re.compile(r"^not available: no CMRT is effective in (?P<year>\d+)$"),
-     N_("not available: no CMRT is effective in %(year)s")),
-    (re.compile(r"^not available: no CMRT is effective by the end of (?P<year>\d+)$"),
-     N_("not available: no CMRT is effective by the end of %(year)s")),
-    (re.compile(r"^not available: no supplier onboarded (?P<when>in|by the end of) (?P<year>\d+) "
-                r"names a CMRT metal or 3TG$"), None),
-    (re.compile(r"^not available: no supplier audits are recorded$"),
-     N_("not available: no supplier audits are recorded")),
-    (re.compile(r"^not available: no supplier agreements are recorded$"),
-     N_("not available: no supplier agreements are recorded")),
-    (re.compile(r"^not available: no supplier is in cooperation at the end of (?P<year>\d+)$"),
-     N_("not available: no supplier is in cooperation at the end of %(year)s")),
-    (re.compile(r"^not available: no supplier was onboarded in (?P<year>\d+) \(onboarded_on\)$"),
-     N_("not available: no supplier was onboarded in %(year)s")),
-    (re.compile(r"^not available: no questionnaire link was sent in (?P<year>\d+)$"),
-     N_("not available: no questionnaire link was sent in %(year)s")),
-    (re.compile(r"^not available: no conformant-smelter list imported$"),
-     N_("not available: no conformant-smelter list imported")),
-    (re.compile(r"^not available: the declarations name no identified smelter$"),
-     N_("not available: the declarations name no identified smelter")),
-    (re.compile(r"^not available: the register holds no rows for this figure$"),
-     N_("not available: the register holds no rows for this figure")),
-)  # fmt: skip
-# The CMRT scope's two wordings (the year's new suppliers; those onboarded by its end).
-SCOPE_NOTES = {
-    "in": N_("not available: no supplier onboarded in %(year)s names a CMRT metal or 3TG"),
-    "by the end of": N_(
-        "not available: no supplier onboarded by the end of %(year)s names a CMRT metal or 3TG"
-    ),
-}
-
-
-def translated_note(note: str, lang: str) -> str:
-    """A provider's note in ``lang``, part by part (a part no pattern knows as given)."""
-    return "; ".join(_translated_part(part, lang) for part in note.split("; "))
-
-
-def _translated_part(part: str, lang: str) -> str:
-    for pattern, message in NOTES:
-        found = pattern.match(part)
-        if found:
-            values = found.groupdict()
-            chosen = message or SCOPE_NOTES[values.pop("when")]
-            return translate(chosen, lang) % values
-    return part
 
 
 def translated_section(section: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
@@ -234,12 +160,20 @@ def _countries(session: Session, total: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _tiers(session: Session, total: int) -> list[dict[str, Any]]:
-    tiers = Counter(current_tiers(session).values())
+def _tiers(session: Session, total: int, year: int) -> list[dict[str, Any]]:
+    """Tiers at the year's end; a supplier whose cooperation ended by then is counted apart
+    (it has no tier any more; its tier rows are history), then those with no tier."""
+    end = dt.date(year, 12, 31)
+    tiers = Counter(current_tiers(session, on=end).values())
     rows = [{"tier": t, "count": n, "share": _share(n, total)} for t, n in sorted(tiers.items())]
-    untiered = total - sum(tiers.values())
+    ended = session.scalar(
+        select(func.count()).select_from(Supplier).where(Supplier.ended_on <= end)
+    ) or 0  # fmt: skip
+    untiered = total - sum(tiers.values()) - ended
     if untiered:
         rows.append({"tier": "", "count": untiered, "share": _share(untiered, total)})
+    if ended:
+        rows.append({"tier": "", "count": ended, "share": _share(ended, total), "ended": True})
     return rows
 
 

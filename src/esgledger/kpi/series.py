@@ -12,6 +12,7 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
@@ -54,8 +55,18 @@ class EntityFigures:
         self.session, self.year, self.scopes, self.table = session, year, scopes, table
         self._sums = sums  # read on first use when the caller has not read them
         self._runs: dict[str | None, dict[str, dict[str, float]]] = {}
+        # by metric: a derived metric's like-for-like asks again for its inputs' values
+        self._values: dict[str, tuple[dict[str, float], Scope] | None] = {}
 
     def values(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
+        """Per entity, the metric's value (100 %, before shares), and its boundary; None
+        when the metric has no entity-level values. Read once per metric (the result is
+        shared: read-only)."""
+        if metric.id not in self._values:
+            self._values[metric.id] = self._read(metric)
+        return self._values[metric.id]
+
+    def _read(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
         scope = self.scopes.for_family(metric.boundary_family)
         if metric.calc_key.startswith("activity:"):
             if self._sums is None:
@@ -92,10 +103,17 @@ def like_for_like(
     if now is None or before is None:
         return None
     (cur_vals, cur_scope), (prev_vals, prev_scope) = now, before
-    common = sorted(set(cur_scope.shares) & set(prev_scope.shares))
-    cur = math.fsum(cur_vals.get(e, 0.0) * cur_scope.shares[e] for e in common)
-    prev = math.fsum(prev_vals.get(e, 0.0) * prev_scope.shares[e] for e in common)
-    return prev, cur
+    common = list(cur_scope.shares.keys() & prev_scope.shares.keys())  # fsum: any order
+    return _weighted_sum(prev_vals, prev_scope, common), _weighted_sum(cur_vals, cur_scope, common)
+
+
+def _weighted_sum(values: dict[str, float], scope: Scope, entities: list[str]) -> float:
+    """The exact sum (``math.fsum``) of value × share over ``entities`` (0 without a value):
+    the same float product per entity, taken column-wise (10,000 entities a metric)."""
+    n = len(entities)
+    vals = np.fromiter(map(values.get, entities, itertools.repeat(0.0)), np.float64, n)
+    shares = np.fromiter(map(scope.shares.__getitem__, entities), np.float64, n)
+    return math.fsum((vals * shares).tolist())
 
 
 def _derived_pair(

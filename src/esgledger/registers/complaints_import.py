@@ -18,6 +18,7 @@ from esgledger.ingest.checker import (
     Checker,
     Message,
     blank,
+    date_message,
     date_problem,
     empty,
     parse_date,
@@ -109,13 +110,14 @@ def validate_answers(table: Table, *, entities: Collection[str]) -> pl.DataFrame
         pl.col("score").cast(pl.Int32, strict=False).alias("_score"),
     )
     _check_entity(frame, check, entities)
-    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"))
+    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
     _check_choice(frame, check, "segment", SEGMENTS)
     check.flag(
         frame,
         pl.col("_score").is_null() | ~pl.col("_score").is_between(0, 10),
         "score",
         pl.format("'{}' is not a whole number from 0 to 10", pl.col("score")),
+        Message(N_("%(cell)r is not a whole number from 0 to 10"), {"cell": pl.col("score")}),
     )
     check.raise_if_any()
     return frame.select(

@@ -16,12 +16,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
+from esgledger.ledger.listing import ListParams, Page, paginate
 from esgledger.ledger.models import Entity
 from esgledger.ledger.regcert_models import CurrencyRate, Donation, VolunteerHours
 from esgledger.registers.giving_import import (
@@ -54,6 +55,7 @@ VOLUNTEER_COLUMNS = {
     "participations": "participations",
     "hours": "hours",
 }
+DONATION_SORT: dict[str, Any] = {"date": Donation.given_on}  # the list's one order, newest first
 RATE_COLUMNS = {c: c for c in ("currency", "quote", "valid_from", "valid_to", "rate", "source")}
 
 
@@ -126,16 +128,10 @@ def donation_dict(d: Donation) -> dict[str, Any]:
     }
 
 
-def list_donations(
-    session: Session,
-    *,
-    year: int | None = None,
-    entity: str | None = None,
-    programme: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """``{"total", "rows"}``: donations matching the filters, newest first."""
+def donations_query(
+    *, year: int | None = None, entity: str | None = None, programme: str | None = None
+) -> Select[Any]:
+    """Donations given in ``year``, by ``entity``, to ``programme`` (each when given)."""
     stmt = select(Donation)
     if year:
         stmt = stmt.where(
@@ -145,9 +141,32 @@ def list_donations(
         stmt = stmt.where(Donation.entity_id == entity)
     if programme:
         stmt = stmt.where(Donation.programme == programme)
-    rows = list(session.scalars(stmt.order_by(Donation.given_on.desc(), Donation.id)))
-    page = rows[max(0, offset) : max(0, offset) + max(1, min(limit, 1000))]
-    return {"total": len(rows), "rows": [donation_dict(d) for d in page]}
+    return stmt
+
+
+def list_donations(
+    session: Session,
+    *,
+    year: int | None = None,
+    entity: str | None = None,
+    programme: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """``{"total", "rows"}``: donations matching the filters, newest first; only the rows
+    asked for are read."""
+    stmt = donations_query(year=year, entity=entity, programme=programme)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    ordered = stmt.order_by(Donation.given_on.desc(), Donation.id)
+    found = session.scalars(ordered.offset(max(0, offset)).limit(max(1, min(limit, 1000))))
+    return {"total": total, "rows": [donation_dict(d) for d in found]}
+
+
+def page_donations(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    """One page of donations in the list's order (newest first), for a streamed export."""
+    stmt = donations_query(**filters)
+    found = paginate(session, stmt, params, DONATION_SORT, (Donation.id.asc(),))
+    return Page([donation_dict(d) for d in found.rows], found.total, params)
 
 
 def list_volunteering(session: Session, *, year: int | None = None) -> list[dict[str, Any]]:

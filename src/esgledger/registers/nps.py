@@ -9,8 +9,6 @@ survey wave); answers are written in chunks with one bulk statement each.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +16,12 @@ import polars as pl
 from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import Session
 
-from esgledger.ingest.readers import Table, read_table
-from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
-from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.models import Base, Entity
 from esgledger.ledger.register_models import NpsAnswer
+from esgledger.registers.batch_import import Guard, Imported, import_batch
 from esgledger.registers.complaints_import import validate_answers
-from esgledger.registers.ohs import Imported
 
 REGISTER = "nps"
 PROMOTER_FROM, DETRACTOR_TO = 9, 6
@@ -45,7 +41,7 @@ def import_answers(
     *,
     actor: str,
     sheet: str | None = None,
-    guard: Callable[[Session, pl.DataFrame], None] | None = None,
+    guard: Guard | None = None,
 ) -> Imported:
     """NPS answers from CSV or XLSX, all or nothing; ``guard`` may refuse the validated rows
     inside the write transaction (the API's permission and lock checks)."""
@@ -54,28 +50,18 @@ def import_answers(
     def validate(session: Session) -> pl.DataFrame:
         return validate_answers(table, entities=set(session.scalars(select(Entity.id))))
 
-    store = partial(_store, table=table, actor=actor, guard=guard)
-    return validate_then_write(db, validate, store)
+    return import_batch(
+        db, table, kind="register.nps", actor=actor, validate=validate, write=_write, guard=guard
+    )
 
 
-def _store(
-    session: Session,
-    rows: pl.DataFrame,
-    *,
-    table: Table,
-    actor: str,
-    guard: Callable[[Session, pl.DataFrame], None] | None,
-) -> Imported:
-    if guard is not None:
-        guard(session, rows)
-    batch = open_batch(session, kind="register.nps", table=table, rows=rows.height, actor=actor)
+def _write(session: Session, rows: pl.DataFrame, batch_id: int) -> int:
+    """The answers under the batch, a chunk a bulk statement (a survey wave is thousands)."""
     answers = Base.metadata.tables["nps_answers"]
-    frame = rows.drop("__row").with_columns(pl.lit(batch.id).alias("batch_id"))
+    frame = rows.drop("__row").with_columns(pl.lit(batch_id).alias("batch_id"))
     for chunk in frame.iter_slices(CHUNK):
         session.connection().execute(insert(answers), chunk.to_dicts())
-    result = Imported(batch.id, rows.height, 0)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+    return 0
 
 
 def by_segment(session: Session, year: int, *, entity: str | None = None) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """The OHS register: hours worked and incidents, imported whole and moved through states.
 
-Imports follow the house rule (:func:`esgledger.ledger.import_steps.validate_then_write`):
+Imports follow the house rule (:func:`esgledger.registers.batch_import.import_batch`):
 the file is validated against a read, then written in one short transaction as one import
 batch and one audit event whose digest covers the rows. Hours of an (entity, year, worker
 type) already stored are replaced by a new file; an incident ref already stored is refused.
@@ -9,8 +9,6 @@ type) already stored are replaced by a new file; an incident ref already stored 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,14 +19,14 @@ from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict
 from esgledger.ingest.checker import with_row_numbers
-from esgledger.ingest.readers import Table, read_table
+from esgledger.ingest.readers import read_table
 from esgledger.ledger import digests
-from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
-from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.limits import limit_of, refuse_too_long
 from esgledger.ledger.models import Entity
 from esgledger.ledger.register_models import OhsHours, OhsIncident
+from esgledger.registers.batch_import import Guard, import_batch
+from esgledger.registers.batch_import import Imported as Imported  # where the registers import it
 from esgledger.registers.ohs_import import validate_hours, validate_incidents
 from esgledger.registers.states import Flow
 
@@ -46,16 +44,6 @@ INCIDENTS = Flow(
 )
 
 
-@dataclass(frozen=True)
-class Imported:
-    batch_id: int
-    added: int
-    replaced: int
-
-    def as_dict(self) -> dict[str, int]:
-        return {"batch_id": self.batch_id, "added": self.added, "replaced": self.replaced}
-
-
 def _entity_ids(session: Session) -> set[str]:
     return set(session.scalars(select(Entity.id)))
 
@@ -66,48 +54,40 @@ def import_hours(
     *,
     actor: str,
     sheet: str | None = None,
-    guard: Callable[[Session, pl.DataFrame], None] | None = None,
+    guard: Guard | None = None,
 ) -> Imported:
     """Hours worked per entity, year and worker type, from CSV or XLSX, all or nothing;
     ``guard`` may refuse the validated rows inside the write transaction."""
     table = read_table(path, sheet=sheet, kind="hours")
+    return import_batch(
+        db,
+        table,
+        kind="register.ohs_hours",
+        actor=actor,
+        validate=lambda session: validate_hours(table, entities=_entity_ids(session)),
+        write=_write_hours,
+        guard=guard,
+    )
 
-    def validate(session: Session) -> pl.DataFrame:
-        return validate_hours(table, entities=_entity_ids(session))
 
-    store = partial(_store_hours, table=table, actor=actor, guard=guard)
-    return validate_then_write(db, validate, store)
-
-
-def _store_hours(
-    session: Session,
-    rows: pl.DataFrame,
-    *,
-    table: Table,
-    actor: str,
-    guard: Callable[[Session, pl.DataFrame], None] | None,
-) -> Imported:
-    if guard is not None:
-        guard(session, rows)
+def _write_hours(session: Session, rows: pl.DataFrame, batch_id: int) -> int:
+    """The hours under the batch; a stored entity, year and worker type is replaced."""
     years = sorted(set(rows["year"].to_list()))
     stored = {
         (h.entity_id, h.year, h.worker_type): h
         for h in session.scalars(select(OhsHours).where(OhsHours.year.in_(years)))
     }
-    batch = open_batch(
-        session, kind="register.ohs_hours", table=table, rows=rows.height, actor=actor
-    )
     replaced, moved_from = 0, set()
     for row in rows.iter_rows(named=True):
         key = (row["entity"], row["year"], row["worker_type"])
         if key in stored:
             moved_from.add(stored[key].batch_id)  # that batch's digest changes too
-            stored[key].hours, stored[key].batch_id = row["hours"], batch.id
+            stored[key].hours, stored[key].batch_id = row["hours"], batch_id
             replaced += 1
         else:
             session.add(
                 OhsHours(
-                    batch_id=batch.id,
+                    batch_id=batch_id,
                     entity_id=row["entity"],
                     year=row["year"],
                     worker_type=row["worker_type"],
@@ -116,9 +96,7 @@ def _store_hours(
             )
     session.flush()
     digests.touch_batches(session, *sorted(moved_from, key=lambda b: b or 0))
-    result = Imported(batch.id, rows.height - replaced, replaced)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+    return replaced
 
 
 def import_incidents(
@@ -127,7 +105,7 @@ def import_incidents(
     *,
     actor: str,
     sheet: str | None = None,
-    guard: Callable[[Session, pl.DataFrame], None] | None = None,
+    guard: Guard | None = None,
 ) -> Imported:
     """New incidents from CSV or XLSX, all or nothing; each starts in state ``reported``;
     ``guard`` may refuse the validated rows inside the write transaction."""
@@ -146,34 +124,33 @@ def import_incidents(
             stored_refs=set(session.scalars(select(OhsIncident.ref))),
         )
 
-    store = partial(_store_incidents, table=table, actor=actor, guard=guard)
-    return validate_then_write(db, validate, store)
+    return import_batch(
+        db,
+        table,
+        kind="register.ohs_incidents",
+        actor=actor,
+        validate=validate,
+        write=_write_incidents,
+        guard=guard,
+        recheck=partial(_refs_still_free, source=table.source),
+    )
 
 
-def _store_incidents(
-    session: Session,
-    rows: pl.DataFrame,
-    *,
-    table: Table,
-    actor: str,
-    guard: Callable[[Session, pl.DataFrame], None] | None,
-) -> Imported:
-    if guard is not None:
-        guard(session, rows)
+def _refs_still_free(session: Session, rows: pl.DataFrame, *, source: str) -> None:
     refs = rows["ref"].to_list()
     taken = set(session.scalars(select(OhsIncident.ref).where(OhsIncident.ref.in_(refs))))
     if taken:
         raise Conflict(
-            f"{table.source}: incident {sorted(taken)[0]!r} was added by another writer "
+            f"{source}: incident {sorted(taken)[0]!r} was added by another writer "
             "meanwhile; nothing was written, import the file again"
         )
-    batch = open_batch(
-        session, kind="register.ohs_incidents", table=table, rows=rows.height, actor=actor
-    )
+
+
+def _write_incidents(session: Session, rows: pl.DataFrame, batch_id: int) -> int:
     for row in rows.iter_rows(named=True):
         session.add(
             OhsIncident(
-                batch_id=batch.id,
+                batch_id=batch_id,
                 ref=row["ref"],
                 entity_id=row["entity"],
                 occurred_on=row["occurred_on"],
@@ -186,9 +163,7 @@ def _store_incidents(
             )
         )
     session.flush()
-    result = Imported(batch.id, rows.height, 0)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+    return 0
 
 
 def incident_dict(incident: OhsIncident, now: dt.datetime) -> dict[str, Any]:

@@ -4,7 +4,7 @@ state's entry time kept and judged against SLAs set per severity. The complaints
 (:mod:`.vulnerabilities`) are this one module configured twice, so their imports, listings
 and moves cannot drift apart.
 
-Imports follow the house rule (:func:`esgledger.ledger.import_steps.validate_then_write`):
+Imports follow the house rule (:func:`esgledger.registers.batch_import.import_batch`):
 validated against a read, written in one short transaction as one import batch and one audit
 event whose digest covers the rows. A ref already stored is refused. Rows are written in
 chunks with one bulk statement each (a year of a service desk is thousands of rows).
@@ -24,20 +24,18 @@ from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict
-from esgledger.ingest.readers import Table, read_table
-from esgledger.ledger.batches import close_batch, open_batch
+from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
-from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.listing import ListParams, Page, paginate
 from esgledger.ledger.models import Entity, utcnow
 from esgledger.ledger.register_lines import Line, Slas, slas
+from esgledger.registers.batch_import import Guard as Guard  # where the line moves import it
+from esgledger.registers.batch_import import Imported, import_batch
 from esgledger.registers.listing import MAX_LIMIT
-from esgledger.registers.ohs import Imported
 
 CHUNK = 5000
 Validate = Callable[..., pl.DataFrame]  # (table, *, entities, stored_refs, line)
 AsDict = Callable[[Any, Slas, dt.datetime], dict[str, Any]]
-Guard = Callable[[Session, pl.DataFrame], None]  # refuses validated rows in the write
 Move = Callable[..., Any]  # (session, *, ref, target, actor, seen_version, note, **extra)
 
 
@@ -56,6 +54,9 @@ class StagedRegister:
     validate: Validate
     as_dict: AsDict
     move: Move  # to the next state, stamping its time (audit-logged)
+    # stored columns a page's CSV export adds to each row (free text, stage times the page
+    # does not show), for an auditor who reads the export rather than the page
+    exported: tuple[str, ...] = ()
 
     @property
     def register(self) -> str:
@@ -88,34 +89,36 @@ def import_file(
             line=reg.line,
         )
 
-    store = partial(_store, reg=reg, table=table, actor=actor, guard=guard)
-    return validate_then_write(db, validate, store)
+    return import_batch(
+        db,
+        table,
+        kind=f"register.{reg.kind}",
+        actor=actor,
+        validate=validate,
+        write=partial(_write, reg=reg),
+        guard=guard,
+        recheck=partial(_refs_still_free, reg=reg, source=table.source),
+    )
 
 
-def _store(
-    session: Session,
-    rows: pl.DataFrame,
-    *,
-    reg: StagedRegister,
-    table: Table,
-    actor: str,
-    guard: Guard | None,
-) -> Imported:
-    if guard is not None:
-        guard(session, rows)
+def _refs_still_free(
+    session: Session, rows: pl.DataFrame, *, reg: StagedRegister, source: str
+) -> None:
     refs = rows["ref"].to_list()
     taken = set(session.scalars(select(reg.model.ref).where(reg.model.ref.in_(refs))))
     if taken:
         raise Conflict(
-            f"{table.source}: {reg.noun} {sorted(taken)[0]!r} was added by another writer "
+            f"{source}: {reg.noun} {sorted(taken)[0]!r} was added by another writer "
             "meanwhile; nothing was written, import the file again"
         )
-    batch = open_batch(session, kind=f"register.{reg.kind}", table=table, rows=rows.height,
-                       actor=actor)  # fmt: skip
+
+
+def _write(session: Session, rows: pl.DataFrame, batch_id: int, *, reg: StagedRegister) -> int:
+    """The rows under the batch, each with the time it entered its last state."""
     stages = [column for _, column in reg.line.stages]
     last = pl.coalesce([pl.col(c) for c in reversed(stages)])
     frame = rows.select(
-        pl.lit(batch.id).alias("batch_id"),
+        pl.lit(batch_id).alias("batch_id"),
         "ref",
         pl.col("entity").alias("entity_id"),
         *reg.columns,
@@ -126,9 +129,7 @@ def _store(
     target = reg.model.__table__  # Core executemany, in chunks
     for chunk in frame.iter_slices(CHUNK):
         session.connection().execute(insert(target), chunk.to_dicts())
-    result = Imported(batch.id, rows.height, 0)
-    close_batch(session, batch, actor=actor, summary=result.as_dict())
-    return result
+    return 0
 
 
 def query(
@@ -163,13 +164,27 @@ def query(
 
 
 def page_rows(
-    session: Session, reg: StagedRegister, params: ListParams, **filters: Any
+    session: Session,
+    reg: StagedRegister,
+    params: ListParams,
+    *,
+    exported: bool = False,
+    **filters: Any,
 ) -> Page[dict[str, Any]]:
-    """One page of rows for the page: filters, search over ref and product line, sort."""
+    """One page of rows for the page (filters, search over ref and product line, sort);
+    ``exported``: each with the register's :attr:`StagedRegister.exported` columns too."""
     stmt = query(reg, search=params.search, **filters)
     found = paginate(session, stmt, params, reg.sorts, (reg.model.id.asc(),))
     table, now = slas(session, reg.register), utcnow()
-    return Page([reg.as_dict(r, table, now) for r in found.rows], found.total, params)
+    extra = reg.exported if exported else ()
+    rows = [reg.as_dict(r, table, now) | stored_cells(r, extra) for r in found.rows]
+    return Page(rows, found.total, params)
+
+
+def stored_cells(row: Any, columns: Collection[str]) -> dict[str, Any]:
+    """``row``'s ``columns`` as a CSV writes them (times in ISO 8601)."""
+    values = {column: getattr(row, column) for column in columns}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
 
 
 def list_rows(

@@ -14,11 +14,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.ingest.checker import (
     ROW,
     Checker,
+    Message,
     blank,
+    date_message,
     date_problem,
+    empty,
+    number_message,
     number_problem,
     parse_date,
     parse_number,
@@ -60,6 +65,14 @@ def _codes(column: str) -> pl.Expr:
     )
 
 
+def _too_long(column: str, most: int) -> Message:
+    """The message of ``<column> is longer than <most> characters``."""
+    return Message(
+        N_("%(column)s is longer than %(most)s characters"),
+        {"column": pl.lit(column), "most": pl.lit(str(most))},
+    )
+
+
 def validate_campaigns(
     table: Table, *, entities: Collection[str], stored: Collection[str]
 ) -> pl.DataFrame:
@@ -94,21 +107,20 @@ def validate_campaigns(
         .list.first()
         .alias("_bad_entity"),
     )
-    check.flag(frame, blank("code"), "code", "code is empty")
-    check.flag(
-        frame, pl.col("code").str.len_chars() > 64, "code", "code is longer than 64 characters"
-    )
+    check.flag(frame, blank("code"), "code", "code is empty", empty("code"))
+    check.flag(frame, pl.col("code").str.len_chars() > 64, "code",
+               "code is longer than 64 characters", _too_long("code", 64))  # fmt: skip
     check.flag(
         frame,
         pl.col("code").is_in(sorted(stored)),
         "code",
         pl.format("campaign '{}' is already in the register", pl.col("code")),
+        Message(N_("%(ref)r is already in the register"), {"ref": pl.col("code")}),
     )
     _first_duplicate(frame, check, ["code"], "code")
-    check.flag(frame, blank("title"), "title", "title is empty")
-    check.flag(
-        frame, pl.col("title").str.len_chars() > 200, "title", "title is longer than 200 characters"
-    )
+    check.flag(frame, blank("title"), "title", "title is empty", empty("title"))
+    check.flag(frame, pl.col("title").str.len_chars() > 200, "title",
+               "title is longer than 200 characters", _too_long("title", 200))  # fmt: skip
     _check_choice(frame, check, "kind", KINDS)
     _check_choice(frame, check, "topic", TOPICS)
     check.flag(
@@ -116,19 +128,26 @@ def validate_campaigns(
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2200),
         "year",
         pl.format("'{}' is not a year", pl.col("year")),
+        Message(N_("%(cell)r is not a year"), {"cell": pl.col("year")}),
     )
-    check.flag(frame, pl.col("_types").list.len() == 0, "worker_types", "worker_types is empty")
+    check.flag(frame, pl.col("_types").list.len() == 0, "worker_types", "worker_types is empty",
+               empty("worker_types"))  # fmt: skip
     check.flag(
         frame,
         pl.col("_bad_type").is_not_null(),
         "worker_types",
         pl.format(f"'{{}}' is not one of {', '.join(WORKER_TYPES)}", pl.col("_bad_type")),
+        Message(
+            N_("%(cell)r is not one of %(choices)s"),
+            {"cell": pl.col("_bad_type"), "choices": pl.lit(", ".join(WORKER_TYPES))},
+        ),
     )
     check.flag(
         frame,
         pl.col("_bad_entity").is_not_null(),
         "entities",
         pl.format("unknown entity '{}'; `esg entities list` lists them", pl.col("_bad_entity")),
+        Message(N_("unknown entity %(entity)r"), {"entity": pl.col("_bad_entity")}),
     )
     check.flag(
         frame,
@@ -136,6 +155,10 @@ def validate_campaigns(
         & (pl.col("_pass").is_null() | ~pl.col("_pass").is_between(0, MAX_SCORE)),
         "pass_score",
         pl.format(f"'{{}}' is not a score from 0 to {MAX_SCORE:g}", pl.col("pass_score")),
+        Message(
+            N_("%(cell)r is not a score from 0 to %(most)s"),
+            {"cell": pl.col("pass_score"), "most": pl.lit(f"{MAX_SCORE:g}")},
+        ),
     )
     check.raise_if_any()
     return frame.select(
@@ -190,17 +213,16 @@ def validate_records(
         pl.col("_campaign_id").is_null(),
         "campaign",
         pl.format("unknown campaign '{}'; import the campaigns first", pl.col("campaign")),
+        Message(
+            N_("unknown campaign %(campaign)r; import the campaigns first"),
+            {"campaign": pl.col("campaign")},
+        ),
     )
-    check.flag(frame, blank("person"), "person", "person is empty")
-    check.flag(
-        frame,
-        pl.col("person").str.len_chars() > 64,
-        "person",
-        "person is longer than 64 characters",
-    )
-    check.flag(
-        frame, pl.col("role").str.len_chars() > 64, "role", "role is longer than 64 characters"
-    )
+    check.flag(frame, blank("person"), "person", "person is empty", empty("person"))
+    check.flag(frame, pl.col("person").str.len_chars() > 64, "person",
+               "person is longer than 64 characters", _too_long("person", 64))  # fmt: skip
+    check.flag(frame, pl.col("role").str.len_chars() > 64, "role",
+               "role is longer than 64 characters", _too_long("role", 64))  # fmt: skip
     _first_duplicate(frame, check, ["campaign", "person"], "person")
     _check_entity(frame, check, entities)
     _check_choice(frame, check, "worker_type", WORKER_TYPES)
@@ -212,34 +234,50 @@ def validate_records(
         pl.format(
             "'{}' workers are not in the audience of campaign '{}'", "worker_type", "campaign"
         ),
+        Message(
+            N_("%(worker_type)r workers are not in the audience of campaign %(campaign)r"),
+            {"worker_type": pl.col("worker_type"), "campaign": pl.col("campaign")},
+        ),
     )
     check.flag(
         frame,
         known & pl.col("entity").is_in(sorted(entities)) & ~pl.col("_entity_ok"),
         "entity",
         pl.format("'{}' is not in the audience of campaign '{}'", "entity", "campaign"),
+        Message(
+            N_("%(entity)r is not in the audience of campaign %(campaign)r"),
+            {"entity": pl.col("entity"), "campaign": pl.col("campaign")},
+        ),
     )
     check.flag(
         frame,
         ~blank("completed_on") & pl.col("_done").is_null(),
         "completed_on",
         date_problem("completed_on"),
+        date_message("completed_on"),
     )
     for column, top in (("score", MAX_SCORE), ("hours", MAX_HOURS)):
-        check.flag(
-            frame, ~blank(column) & pl.col(f"_{column}").is_null(), column, number_problem(column)
-        )
+        check.flag(frame, ~blank(column) & pl.col(f"_{column}").is_null(), column,
+                   number_problem(column), number_message(column))  # fmt: skip
         check.flag(
             frame,
             ~pl.col(f"_{column}").is_between(0, top),
             column,
             pl.format(f"{{}} is not between 0 and {top:g}", pl.col(column)),
+            Message(
+                N_("%(cell)s is not between 0 and %(most)s"),
+                {"cell": pl.col(column), "most": pl.lit(f"{top:g}")},
+            ),
         )
         check.flag(
             frame,
             ~blank(column) & pl.col("_done").is_null() & blank("completed_on"),
             column,
             f"a {column} without completed_on: give the day it was completed",
+            Message(
+                N_("a %(column)s without completed_on: give the day it was completed"),
+                {"column": pl.lit(column)},
+            ),
         )
     check.raise_if_any()
     return frame.select(

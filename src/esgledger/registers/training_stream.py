@@ -3,25 +3,30 @@ the chunk, not the file (a workbook's rows come one at a time from :mod:`.xlsx_r
 
 The whole-file path reads the file's bytes, its text and a frame of every row, and joins
 each row to its campaign's audience: several times the file's size. Here the file is read
-twice through the ``csv`` module, :data:`CHUNK_ROWS` rows at a time: first to validate every
-chunk against a read (the same :func:`~.training_import.validate_records`, each chunk with
-its own row numbers, so a bad cell is named by its row wherever it is) and to find the
-duplicates of (campaign, person) across chunks (a scan of those two columns only); then, if
-nothing was refused, under the write lock in one transaction: each chunk validated again
-against what is stored now and inserted. A refusal at any point writes nothing.
+once, :data:`CHUNK_ROWS` rows at a time (a workbook's parse is the costly part, so it is
+never repeated): each chunk is validated against a read (the same
+:func:`~.training_import.validate_records`, each chunk with its own row numbers, so a bad
+cell is named by its row wherever it is), its (campaign, person) pairs kept in a Polars
+frame of those two columns for the duplicates across chunks, and the chunk as read staged
+in a temporary file. Then, if nothing was refused, under the write lock in one
+transaction: each staged chunk validated again against what is stored now and inserted. A
+refusal at any point writes nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
 from esgledger.ingest.checker import KEEP, ROW, refuse
 from esgledger.ingest.headers import apply_header
@@ -39,6 +44,7 @@ from esgledger.registers.xlsx_rows import xlsx_rows
 CHUNK_ROWS = 10_000  # about 5 MB of Python objects a chunk, whatever the file
 INSERT_ROWS = 2000
 DUPLICATE = "duplicate of row"
+DUPLICATE_MESSAGE = N_("duplicate of row %(row)s")  # as the in-file check names it
 
 
 def _digest(path: Path, source: str) -> str:
@@ -127,78 +133,69 @@ def chunks(path: Path, file: Table, rows: int, sheet: str | None = None) -> Iter
         raise refuse(file.source, "the file has a header but no data rows")
 
 
-def _duplicates(path: Path, names: list[str], source: str, sheet: str | None) -> list[Problem]:
-    """(campaign, person) pairs given again anywhere in the file, from those two columns."""
-    header = [n.strip().lower() for n in names]
-    if "campaign" not in header or "person" not in header:
-        return []  # the chunks' validation names the missing column
-    if _is_xlsx(path):
-        return _sheet_duplicates(path, source, sheet, header)
-    scan = pl.scan_csv(
-        path, has_header=False, skip_rows=1, infer_schema=False, encoding="utf8-lossy"
-    ).select(
-        pl.nth(header.index("campaign")).fill_null("").str.strip_chars().alias("c"),
-        pl.nth(header.index("person")).fill_null("").str.strip_chars().alias("p"),
+def _keys(chunk: Table) -> pl.DataFrame | None:
+    """A chunk's (campaign, person) pairs by row, for duplicates across chunks; none when
+    the file lacks either column (the chunk's validation names it)."""
+    if not {"campaign", "person"} <= set(chunk.frame.columns):
+        return None
+    return chunk.frame.select(
+        ROW,
+        pl.col("campaign").fill_null("").str.strip_chars().alias("c"),
+        pl.col("person").fill_null("").str.strip_chars().alias("p"),
     )
-    return _repeated(scan)
 
 
-def _repeated(pairs: pl.LazyFrame) -> list[Problem]:
-    """Each (c, p) pair after its first row, named by its row (the first data row is 2)."""
-    keys = (
-        pairs.with_row_index("r", offset=2)
-        .with_columns(pl.col("r").min().over(["c", "p"]).alias("first"))
-        .filter(pl.col("r") != pl.col("first"))
-        .select("r", "first")
+def _repeated(keys: pl.DataFrame) -> list[Problem]:
+    """The first of the pairs (c, p) given after their first row, each named by its row."""
+    later = (
+        keys.lazy()
+        .with_columns(pl.col(ROW).min().over(["c", "p"]).alias("first"))
+        .filter(pl.col(ROW) != pl.col("first"))
+        .select(ROW, "first")
+        .head(KEEP)
         .collect()
     )
     return [
-        Problem(int(r), "person", f"{DUPLICATE} {first}")
-        for r, first in keys.head(KEEP).iter_rows()
+        Problem(int(r), "person", f"{DUPLICATE} {first}", DUPLICATE_MESSAGE, {"row": first})
+        for r, first in later.iter_rows()
     ]
 
 
-def _sheet_duplicates(
-    path: Path, source: str, sheet: str | None, header: list[str]
-) -> list[Problem]:
-    """As for a CSV, from the sheet's two key columns gathered a chunk at a time into one
-    frame (held by Polars, not as Python objects)."""
-    c, p = header.index("campaign"), header.index("person")
-    parts: list[pl.DataFrame] = []
-    keys: list[tuple[str, str]] = []
-    rows = _data_rows(path, source, sheet)
-    next(rows)
-    for line in rows:
-        keys.append((line[c].strip(), line[p].strip()))
-        if len(keys) == CHUNK_ROWS:
-            parts.append(pl.DataFrame(keys, schema=["c", "p"], orient="row"))
-            keys = []
-    parts.append(pl.DataFrame(keys, schema={"c": pl.String, "p": pl.String}, orient="row"))
-    return _repeated(pl.concat(parts).lazy())
+@dataclass
+class Staged:
+    """What one pass over a file that nothing refused keeps for the write: its chunks as
+    read (files in a temporary folder), the campaigns they name and their row count."""
+
+    parts: list[Path] = field(default_factory=list)
+    campaigns: set[int] = field(default_factory=set)
+    count: int = 0
+
+    def tables(self, file: Table) -> Iterator[Table]:
+        """The staged chunks again, a chunk at a time, each with its own row numbers."""
+        for part in self.parts:
+            yield Table(frame=pl.read_ipc(part), source=file.source,
+                        sha256=file.sha256)  # fmt: skip
 
 
-def _header(path: Path, source: str, sheet: str | None) -> list[str]:
-    if _is_xlsx(path):
-        return next(_lines(path, source, sheet), [])
-    try:
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            return next(csv.reader(fh), [])
-    except (UnicodeDecodeError, csv.Error):
-        raise refuse(source, "cannot read the header; save the file as UTF-8 CSV") from None
-
-
-def _validate(
+def _stage(
     path: Path,
     file: Table,
     entities: set[str],
     audiences: dict[str, Audience],
+    folder: Path,
     sheet: str | None = None,
-) -> tuple[set[int], int]:
-    """Every chunk validated (problems gathered over all chunks, duplicates across chunks
-    included); the campaigns the file names and its row count, or :class:`ImportRejected`."""
+) -> Staged:
+    """One pass over the file: every chunk validated (problems gathered over all chunks,
+    duplicates across chunks included) and, while nothing is refused, kept in ``folder`` for
+    the write; or :class:`ImportRejected`."""
+    staged = Staged()
     problems: list[Problem] = []
-    total, campaigns, count = 0, set(), 0
-    for chunk in chunks(path, file, CHUNK_ROWS, sheet):
+    total = 0
+    pairs: list[pl.DataFrame] = []
+    for number, chunk in enumerate(chunks(path, file, CHUNK_ROWS, sheet)):
+        keys = _keys(chunk)
+        if keys is not None:
+            pairs.append(keys)
         try:
             rows = validate_records(chunk, entities=entities, audiences=audiences)
         except ImportRejected as refused:
@@ -206,59 +203,62 @@ def _validate(
             problems += kept[: max(0, KEEP - len(problems))]
             total += refused.total - (len(refused.problems) - len(kept))
             continue
-        campaigns |= set(rows["campaign_id"].unique().to_list())
-        count += rows.height
-    duplicates = _duplicates(path, _header(path, file.source, sheet), file.source, sheet)
-    if problems or duplicates:
-        raise ImportRejected(file.source, problems + duplicates, total + len(duplicates))
-    return campaigns, count
+        staged.campaigns |= set(rows["campaign_id"].unique().to_list())
+        staged.count += rows.height
+        if not problems:  # a refused file is not written: nothing more to keep
+            part = folder / f"{number:06d}.arrow"
+            chunk.frame.write_ipc(part)
+            staged.parts.append(part)
+    every = pl.concat(pairs) if pairs else pl.DataFrame()
+    repeats = every.height - every.select("c", "p").n_unique() if pairs else 0
+    if repeats:
+        problems += _repeated(every)
+        total += repeats
+    if problems:
+        raise ImportRejected(file.source, problems, total)
+    return staged
 
 
 def import_records_streamed(
     db: Database, path: Path, *, actor: str, sheet: str | None = None
 ) -> Imported:
-    """An LMS export (CSV or XLSX), all or nothing, read a chunk at a time; it replaces its
-    campaigns' records."""
+    """An LMS export (CSV or XLSX), all or nothing, read once a chunk at a time; it replaces
+    its campaigns' records."""
     from esgledger.registers.training import audiences
 
     file = Table(pl.DataFrame(), path.name, _digest(path, path.name))
-    with db.read() as session:
-        entities = set(session.scalars(select(Entity.id)))
-        campaigns, count = _validate(path, file, entities, audiences(session), sheet)
-    with db.write() as session:
-        return _write(session, path, file, campaigns, count, actor, sheet)
+    with tempfile.TemporaryDirectory(prefix="esg-training-") as folder:
+        with db.read() as session:
+            entities = set(session.scalars(select(Entity.id)))
+            staged = _stage(path, file, entities, audiences(session), Path(folder), sheet)
+        with db.write() as session:
+            return _write(session, file, staged, actor)
 
 
-def _write(
-    session: Session,
-    path: Path,
-    file: Table,
-    campaigns: set[int],
-    count: int,
-    actor: str,
-    sheet: str | None,
-) -> Imported:
+def _write(session: Session, file: Table, staged: Staged, actor: str) -> Imported:
+    """The staged chunks, each validated again under the write lock (a campaign may have
+    changed since the read), in place of their campaigns' records."""
     from esgledger.registers.training import audiences
 
     entities = set(session.scalars(select(Entity.id)))
-    now = audiences(session)  # re-checked under the write lock: a campaign may have changed
-    stored = TrainingRecord.campaign_id.in_(sorted(campaigns))
+    now = audiences(session)
+    stored = TrainingRecord.campaign_id.in_(sorted(staged.campaigns))
     replaced_batches = set(  # distinct: not one id per replaced row
         session.scalars(select(TrainingRecord.batch_id).where(stored).distinct())
     )
     replaced = session.scalar(select(func.count()).where(stored)) or 0
     session.execute(delete(TrainingRecord).where(stored))
     batch = open_batch(
-        session, kind="register.training_records", table=file, rows=count, actor=actor
+        session, kind="register.training_records", table=file, rows=staged.count, actor=actor
     )
     records = Base.metadata.tables["training_records"]
-    for chunk in chunks(path, file, CHUNK_ROWS, sheet):
+    for chunk in staged.tables(file):
         rows = validate_records(chunk, entities=entities, audiences=now)
         frame = rows.drop(ROW).with_columns(pl.lit(batch.id).alias("batch_id"))
         for part in frame.iter_slices(INSERT_ROWS):
             session.connection().execute(insert(records), part.to_dicts())
     session.flush()
     digests.touch_batches(session, *sorted(replaced_batches, key=lambda b: b or 0))
-    result = Imported(batch.id, count, replaced)
+    result = Imported(batch.id, staged.count, replaced)
     close_batch(session, batch, actor=actor, summary=result.as_dict())
     return result

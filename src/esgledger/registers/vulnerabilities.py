@@ -136,4 +136,5 @@ STAGED = StagedRegister(
     validate=validate_vulnerabilities,
     move=move_vulnerability,
     as_dict=vulnerability_dict,
+    exported=("advisory_published_at",),
 )

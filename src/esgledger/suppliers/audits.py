@@ -16,12 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit, digests
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding, SupplierSite
 from esgledger.suppliers.register import known_ids, refuse_ended
 
-GRADES = ("Priority", "Major", "Minor")
+# A finding's grades and states are words a page translates: the pages' labels
+# (web/vocabulary.py) and the overdue-action check's wording take them from here.
+GRADES = (N_("Priority"), N_("Major"), N_("Minor"))
 PLAN_DAYS = {"Priority": 7, "Major": 14, "Minor": 14}
 FAMILIES = ("environmental", "social", "other")
 MODES = ("on-site", "remote")
@@ -35,6 +38,8 @@ TRANSITIONS = {
     "plan_approved": (CLOSED,),
     CLOSED: (),
 }
+STATES = (N_("open"), N_("plan_submitted"), N_("plan_approved"), N_("plan_rejected"),
+          N_("verified_closed"))  # fmt: skip
 PLAN_FIELDS = ("root_cause", "corrective", "preventive", "planned_completion")
 
 
@@ -71,7 +76,7 @@ def plan_audit(
     actor: str,
 ) -> SupplierAudit:
     known_ids(session, [supplier])
-    refuse_ended(session, [supplier], planned_on, f"no audit is planned for {planned_on}")
+    refuse_ended(session, [supplier], planned_on, "audit")
     site_id = None
     if site is not None:
         site_id = session.scalar(

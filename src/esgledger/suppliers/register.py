@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import Conflict, NotFound
+from esgledger.catalog.messages import N_
+from esgledger.errors import Conflict, NotFound, worded
 from esgledger.ledger.activity_store import read_file, required_root, year_files
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.supplier_models import (
@@ -104,13 +105,28 @@ def ended_before(session: Session, supplier_ids: list[str], day: dt.date) -> dic
     return {supplier: ended for supplier, ended in rows if ended is not None}
 
 
-def refuse_ended(session: Session, supplier_ids: list[str], day: dt.date, what: str) -> None:
+# What is refused after a cooperation ended, worded in the request's language (#19).
+ENDED_REFUSALS = {
+    "questionnaire": N_(
+        "supplier %(supplier)s's cooperation ended on %(ended)s; no questionnaire is sent after it"
+    ),
+    "audit": N_(
+        "supplier %(supplier)s's cooperation ended on %(ended)s; no audit is planned for %(day)s"
+    ),
+}
+
+
+def refuse_ended(
+    session: Session, supplier_ids: list[str], day: dt.date, what: Literal["questionnaire", "audit"]
+) -> None:
     """Raise :class:`Conflict` naming the first supplier whose cooperation ended before
-    ``day`` (``what`` says what is refused, e.g. "no questionnaire is sent after it")."""
+    ``day``; ``what`` is refused (a questionnaire sent, an audit planned)."""
     ended = ended_before(session, supplier_ids, day)
     if ended:
         supplier, last = next(iter(ended.items()))
-        raise Conflict(f"supplier {supplier}'s cooperation ended on {last}; {what}")
+        values = {"supplier": supplier, "ended": last.isoformat(), "day": day.isoformat()}
+        message = ENDED_REFUSALS[what]
+        raise worded(Conflict(message % values), message, values)
 
 
 def supplier_detail(

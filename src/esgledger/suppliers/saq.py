@@ -109,7 +109,7 @@ def send(
     q = get_questionnaire(session, name)
     ids = known_ids(session, supplier_ids)
     now = now or utcnow()
-    refuse_ended(session, ids, now.date(), "no questionnaire is sent after it")
+    refuse_ended(session, ids, now.date(), "questionnaire")
     links = {
         link.supplier_id: link
         for link in session.scalars(

@@ -7,6 +7,11 @@ is medium, below 60 high). A dimension without data is "not available" with
 its reason and left out of the mean (never counted as low risk); a supplier with no
 dimension available gets no tier. A new tier row is stored only when the tier changes, so
 a supplier's rows are its tier history.
+
+A supplier whose cooperation ended (``ended_on``) on or before the assessment day gets no
+new tier and no obligation (a tier decided on a day binds from that day on, when there is
+no cooperation left); it is reported as "cooperation ended YYYY-MM-DD" and its earlier
+tier rows stay as its history.
 """
 
 from __future__ import annotations
@@ -46,6 +51,12 @@ class Assessment:
     tier: str | None
     previous: str | None = None
     obligations: dict[str, Any] = field(default_factory=dict)
+    ended_on: dt.date | None = None  # set when the cooperation ended by the assessment day
+
+    @property
+    def note(self) -> str | None:
+        """Why the supplier gets no tier although it has data, or None."""
+        return None if self.ended_on is None else ended_note(self.ended_on)
 
     @property
     def changed(self) -> bool:
@@ -59,7 +70,18 @@ class Assessment:
             "score": None if self.score is None else round(self.score, 4),
             "dimensions": self.scores,
             "obligations": self.obligations,
+            "ended_on": None if self.ended_on is None else self.ended_on.isoformat(),
+            "note": self.note,
         }
+
+
+def ended_note(day: dt.date) -> str:
+    return f"cooperation ended {day.isoformat()}"
+
+
+def ended_by(supplier: Supplier, on: dt.date | None) -> bool:
+    """True when the supplier's cooperation ended on or before ``on`` (None: no day given)."""
+    return on is not None and supplier.ended_on is not None and supplier.ended_on <= on
 
 
 def _level(value: float, medium: float, high: float, *, descending: bool = False) -> int:
@@ -124,9 +146,13 @@ def dimension_scores(
 
 
 def assess(
-    session: Session, policy: Policy, supplier_ids: list[str] | None = None
+    session: Session,
+    policy: Policy,
+    supplier_ids: list[str] | None = None,
+    *,
+    on: dt.date | None = None,
 ) -> list[Assessment]:
-    """Every (or each given) supplier's current assessment, without storing anything."""
+    """Every (or each given) supplier's assessment on ``on``, without storing anything."""
     wanted = set(known_ids(session, supplier_ids))
     everyone = list(session.scalars(select(Supplier).order_by(Supplier.id)))
     totals = _spend_totals(everyone)
@@ -135,6 +161,12 @@ def assess(
     scores_of = latest_scores(session)
     out = []
     for supplier in (s for s in everyone if s.id in wanted):
+        if ended_by(supplier, on):
+            out.append(
+                Assessment(supplier.id, {}, None, None, current.get(supplier.id),
+                           ended_on=supplier.ended_on)
+            )  # fmt: skip
+            continue
         scores = dimension_scores(supplier, policy, totals, findings, scores_of)
         weighted = [
             (policy.weights[d], v)
@@ -162,12 +194,15 @@ def _obligation_dict(obligation: Any) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(obligation).items()}
 
 
-def current_tiers(session: Session) -> dict[str, str]:
-    """Each supplier's latest tier."""
-    rows = session.execute(
-        select(SupplierTier.supplier_id, SupplierTier.tier).order_by(SupplierTier.id)
-    )
-    return {supplier: tier for supplier, tier in rows}
+def current_tiers(session: Session, *, on: dt.date | None = None) -> dict[str, str]:
+    """Each supplier's latest tier; with ``on``, none for a supplier whose cooperation ended
+    on or before that day (its tier rows stay, as history)."""
+    stmt = select(SupplierTier.supplier_id, SupplierTier.tier).order_by(SupplierTier.id)
+    if on is not None:
+        stmt = stmt.join(Supplier, Supplier.id == SupplierTier.supplier_id).where(
+            Supplier.ended_on.is_(None) | (Supplier.ended_on > on)
+        )
+    return {supplier: tier for supplier, tier in session.execute(stmt)}
 
 
 def record_tiers(
@@ -179,7 +214,7 @@ def record_tiers(
     supplier_ids: list[str] | None = None,
 ) -> list[Assessment]:
     """Assess and store a tier row for each supplier whose tier changed (one audit event)."""
-    results = assess(session, policy, supplier_ids)
+    results = assess(session, policy, supplier_ids, on=on)
     changed = [r for r in results if r.changed]
     for r in changed:
         session.add(

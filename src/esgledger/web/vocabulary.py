@@ -13,6 +13,8 @@ from esgledger.catalog.messages import N_
 from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
+from esgledger.kpi.register_figures.notes import translated_note
+from esgledger.suppliers.audits import GRADES, STATES
 from esgledger.web.language import CURRENT, gettext
 from esgledger.workflow.states import STEP_WORDS
 
@@ -102,14 +104,8 @@ WORDS = frozenset(
         N_("outsourced"),
         N_("intern"),
         # supplier audit finding grades and states (suppliers/audits.py)
-        N_("Priority"),
-        N_("Major"),
-        N_("Minor"),
-        N_("open"),
-        N_("plan_submitted"),
-        N_("plan_approved"),
-        N_("plan_rejected"),
-        N_("verified_closed"),
+        *GRADES,
+        *STATES,
         # supplier audit states and modes (suppliers/audits.py)
         N_("planned"),
         N_("done"),
@@ -133,6 +129,12 @@ def word(value: object) -> str:
         return gettext(text)
     spaced = text.replace("_", " ")  # a register's code, labelled by its words
     return gettext(spaced) if spaced in WORDS else text
+
+
+def note_worded(note: object) -> str:
+    """A register figure's note in the page's language, part by part, as the report's
+    supply-chain chapter words it (a part no pattern knows stays as given)."""
+    return translated_note("" if note is None else str(note), CURRENT.get())
 
 
 def explained(finding: Finding) -> str:

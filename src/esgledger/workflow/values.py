@@ -43,6 +43,7 @@ from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.kpis import SAME_FIELDS
 from esgledger.ledger.models import Entity, KpiValue
 from esgledger.ledger.workflow_models import DataRequest
+from esgledger.workflow.held_answer import hold_current
 from esgledger.workflow.notes import keep_note
 from esgledger.workflow.published import require_restate_right
 from esgledger.workflow.requests import current_value, load_for_edit, log_step, touch
@@ -135,6 +136,7 @@ def store_value(
     fields["source"] = fields["source"] or f"data request {req.id}"
     keep_note(session, user, req, fields["note"] or "")
     if is_unchanged(cur, row):  # a note given with the same figure is kept in the history
+        hold_current(session, req, cur)
         return "unchanged", None
     old = _snapshot(cur) if cur is not None else None
     if cur is not None and in_place and cur.id == req.value_id:
@@ -143,6 +145,7 @@ def store_value(
             setattr(cur, name, new)
         cur.batch_id = batch_id or cur.batch_id
         session.flush()
+        hold_current(session, req, cur)
         return "updated", old
     reason = row["restatement_reason"]
     if cur is not None:
@@ -185,6 +188,7 @@ def store_value(
     session.flush()
     _touch(session, new, batch_id)  # the old row changed only its (undigested) is_current
     req.value_id = new.id
+    hold_current(session, req, new)
     return ("restated" if cur is not None else "added"), old
 
 

@@ -19,6 +19,8 @@ CEMENT = 3.924
 FLIGHT, HGV, LANDFILL, TD, WTT_GEN, WTT_TD = 0.18726, 0.10163, 520.5327, 0.01853, 0.0459, 0.00397
 # DESNZ 2025 WTT- fuels, diesel (100% mineral diesel), kg CO2e per tonne (11_101_1012_15_1)
 WTT_DIESEL_T = 752.0276
+# DESNZ 2025 WTT- fuels, natural gas, kg CO2e per kWh of net calorific value (11_100_1004_7_1)
+WTT_GAS_KWH_NET_CV = 0.03347
 
 
 @pytest.fixture
@@ -155,6 +157,29 @@ def test_fuel_upstream_uses_the_desnz_well_to_tank_factor_as_a_flagged_proxy(
     run = str(out["run_id"])
     explained = cli("calc", "explain", "--run", run, "--metric", "ghg.scope3.cat3", "--json")
     assert "geographic_proxy" in explained.stdout
+
+
+def test_natural_gas_upstream_per_kwh_net_cv_and_never_read_from_a_volume(
+    calc: Scope3Calc,
+) -> None:
+    """DESNZ 2025 also prints natural gas well-to-tank per cubic metre (11_100_1004_1_1) but
+    states no reference conditions for that cubic metre, so it is not shipped: gas given in
+    m3 or Nm3 gets no category 3 figure (unresolved, with the unit in the reason), while gas
+    given in energy takes the per-kWh net CV factor."""
+    metered = row("SZ", 2025, "fuel.natural_gas", 1000, "m3")
+    metered[1:3] = ["2025-01-01", "2025-06-30"]  # half a year: not a duplicate of the GJ row
+    rows = [
+        row("SZ", 2025, "fuel.natural_gas", 100, "GJ"),
+        metered,
+        row("UK1", 2025, "fuel.natural_gas", 1000, "Nm3"),
+    ]
+    cat3 = calc(rows, 2025, "--allow-incomplete")["scope3"]["by_category"]["cat3"]
+    # 100 GJ = 100 000 / 3.6 kWh
+    assert cat3["tco2e"] == pytest.approx(100_000 / 3.6 * WTT_GAS_KWH_NET_CV / 1000, rel=1e-12)
+    assert cat3["unresolved_rows"] == 2 and cat3["incomplete"] is True
+    reasons = cat3["unresolved_reasons"]
+    assert any("fuel.natural_gas in m3 " in r for r in reasons), reasons
+    assert any("fuel.natural_gas in Nm3 " in r for r in reasons), reasons
 
 
 def test_every_category_is_listed_and_missing_ones_are_not_zero(calc: Scope3Calc) -> None:

@@ -25,6 +25,7 @@ from esgledger.ledger.db import Database
 from esgledger.server import create_app
 
 CHROMIUM = "/usr/bin/chromium"
+STARTUP_SECONDS = 240  # see wait_for_process
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -38,8 +39,11 @@ def _free_port() -> int:
 
 
 def wait_for_process(url: str, server: subprocess.Popen[bytes]) -> None:
-    """Wait until ``esg serve`` in a child process answers ``/login`` (or fail, saying so)."""
-    deadline = time.monotonic() + 60
+    """Wait until ``esg serve`` in a child process answers ``/login`` (or fail, saying so).
+
+    A bound, not a speed check: ``esg serve`` starts a process per core (each importing the
+    app afresh), and on a machine loaded by a whole suite that took more than a minute."""
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"esg serve exited with {server.returncode}; see its log")
@@ -49,7 +53,7 @@ def wait_for_process(url: str, server: subprocess.Popen[bytes]) -> None:
                     return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"esg serve did not answer at {url} within 60 s")
+    raise RuntimeError(f"esg serve did not answer at {url} within {STARTUP_SECONDS} s")
 
 
 def _wait_until_up(url: str, server: uvicorn.Server, thread: threading.Thread) -> None:

@@ -39,7 +39,7 @@ def served_demo(demo_build: DemoBuild) -> Iterator[str]:
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)  # a process per core to stop
         log.close()
 
 

@@ -121,8 +121,13 @@ def scope3_parts(
     # grouped by the attribute values themselves, each group's key text built once
     groups = (
         keyed.group_by([*GROUP_KEY[:-1], *values.names], maintain_order=True)
-        .agg(pl.col("quantity").sum(), pl.len().alias("rows"), pl.col("id").head(LINE_ROW_IDS))
-        .select(*GROUP_KEY[:-1], values.key(), "quantity", "rows", "id")
+        .agg(
+            pl.col("quantity").sum(),
+            pl.len().alias("rows"),
+            pl.col("id").head(LINE_ROW_IDS),
+            pl.col("id").alias("all_ids"),  # read only for the groups no method computes
+        )
+        .select(*GROUP_KEY[:-1], values.key(), "quantity", "rows", "id", "all_ids")
     )
     place = {
         e: (regions_for(c, s), share)
@@ -132,12 +137,15 @@ def scope3_parts(
     }
     lines: list[dict[str, Any]] = []
     bad: list[Bad] = []
-    bad_keys: list[tuple[str, str, str, str]] = []
+    bad_groups: list[int] = []
     # sites in the same regions share every factor: resolved once per (activity, unit,
     # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335),
     # nor once per chunk of the same run
     resolved = _resolved_of(library, options)
-    for entity, activity, unit, attributes, quantity, count, ids in groups.iter_rows():
+    listed = groups.drop("all_ids")
+    for number, (entity, activity, unit, attributes, quantity, count, ids) in enumerate(
+        listed.iter_rows()
+    ):
         if activity == SOLD:
             continue  # one sale feeds two categories: product_lines below
         regions, share = place[entity]
@@ -155,9 +163,10 @@ def scope3_parts(
         )
         if not found:
             bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
-            bad_keys.append((entity, activity, unit, attributes))
-    if bad:
-        bad = _with_all_ids(keyed.with_columns(values.key()), bad, bad_keys)
+            bad_groups.append(number)
+    if bad:  # each row is unresolved on its own: all of the group's ids, in row order
+        every = groups["all_ids"].gather(bad_groups).to_list()
+        bad = [(ids, *rest) for ids, (_, *rest) in zip(every, bad, strict=True)]
     sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
     return Scope3Parts([*lines, *sold_lines], [*bad, *sold_bad])
 
@@ -184,23 +193,6 @@ def _resolved_of(library: FactorLibrary, options: RunOptions) -> _Cache:
 
 GROUP_KEY = ["entity_id", "activity", "unit", "method_key"]
 LINE_ROW_IDS = 20  # row ids a stored line names (``esg calc explain`` shows them)
-
-
-def _with_all_ids(
-    keyed: pl.DataFrame, bad: list[Bad], keys: list[tuple[str, str, str, str]]
-) -> list[Bad]:
-    """The unresolved groups with every row id, in row order: each row is unresolved on its
-    own (``calculation_issues``), where a line needs only its first ids."""
-    wanted = pl.DataFrame(keys, schema={c: keyed.schema[c] for c in GROUP_KEY}, orient="row")
-    wanted = wanted.with_row_index("group")
-    found = (
-        keyed.select(*GROUP_KEY, "id")
-        .join(wanted, on=GROUP_KEY, how="inner", maintain_order="left")
-        .group_by("group")
-        .agg(pl.col("id"))
-    )
-    ids = dict(found.iter_rows())
-    return [(ids[i], *rest) for i, (_, *rest) in enumerate(bad)]
 
 
 def _resolve_group(

@@ -39,6 +39,14 @@ def dd_figures(session: Session, year: int) -> list[RegisterFigure]:
     return [_coverage(session, year, roots[0])]
 
 
+def new_material(session: Session, year: int) -> set[str]:
+    """The year's new material suppliers: onboarded in it, naming a CMRT metal or 3TG."""
+    stmt = select(Supplier.id, Supplier.commodities).where(
+        extract("year", Supplier.onboarded_on) == year
+    )
+    return {ident for ident, goods in session.execute(stmt) if IN_SCOPE.search(goods or "")}
+
+
 def _coverage(session: Session, year: int, group: str) -> RegisterFigure:
     def figure(value: float | None, rows: tuple[int, ...], note: str) -> RegisterFigure:
         return RegisterFigure(COVERAGE, year, group, value, "%", REGISTER, rows, {}, note)
@@ -49,10 +57,7 @@ def _coverage(session: Session, year: int, group: str) -> RegisterFigure:
     )
     if session.scalar(select(cmrts.subquery().c.id).limit(1)) is None:
         return figure(None, (), f"not available: no CMRT is effective by the end of {year}")
-    stmt = select(Supplier.id, Supplier.commodities).where(
-        extract("year", Supplier.onboarded_on) == year
-    )
-    new = {ident for ident, goods in session.execute(stmt) if IN_SCOPE.search(goods or "")}
+    new = new_material(session, year)
     if not new:
         why = f"not available: no supplier onboarded in {year} names a CMRT metal or 3TG"
         return figure(None, (), why)

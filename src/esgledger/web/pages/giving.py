@@ -1,28 +1,34 @@
 """Page: the giving register — the year's donations (entity and programme filters, pages)
 in the currency they were given in, the volunteer hours by programme and the imported rates
 with their sources, for KPI readers (the rows behind the giving figures); ``format=csv``
-exports every donation under the filters."""
+exports every donation under the filters, read and sent a page at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
-from esgledger.http_shared.paging import csv_response, url_for_page
-from esgledger.registers.giving import list_donations, list_rates, list_volunteering
+from esgledger.http_shared.paging import url_for_page
+from esgledger.ledger.listing import ListParams, Page, parse_list
+from esgledger.registers.giving import (
+    DONATION_SORT,
+    list_donations,
+    list_rates,
+    list_volunteering,
+    page_donations,
+)
 from esgledger.web.deps import UserDep, database
-from esgledger.web.listing import check_export_size, wants_csv
+from esgledger.web.listing import csv_export, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=128)]
 PAGE_SIZE = 50
-EXPORT_PAGE = 1000  # donations read per step of an export
+EXPORT_ORDER = parse_list(keys=tuple(DONATION_SORT), default_sort="-date")  # as the page
 CSV_COLUMNS = [
     ("ref", "ref"), ("entity", "entity"), ("date", "date"), ("programme", "programme"),
     ("recipient_type", "recipient_type"), ("form", "form"), ("amount", "amount"),
@@ -30,17 +36,9 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _every_donation(session: Session, **filters: Any) -> Iterator[dict[str, Any]]:
-    """Every donation under the filters, in the page's order; refused whole over the
-    export limit before any row is read."""
-    offset = 0
-    while True:
-        found = list_donations(session, limit=EXPORT_PAGE, offset=offset, **filters)
-        check_export_size(found["total"])
-        yield from found["rows"]
-        offset += EXPORT_PAGE
-        if offset >= found["total"]:
-            return
+def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    with database(request).read() as session:
+        return page_donations(session, params, **filters)
 
 
 @router.get("/registers/giving")
@@ -55,9 +53,8 @@ def giving(
     require(user, "kpis.read")
     entity, programme = (entity or "").strip() or None, (programme or "").strip() or None
     if wants_csv(request.url):
-        with database(request).read() as session:
-            rows = list(_every_donation(session, year=year, entity=entity, programme=programme))
-        return csv_response(rows, CSV_COLUMNS, "donations.csv")
+        fetch = partial(_fetch, request, year=year, entity=entity, programme=programme)
+        return csv_export(EXPORT_ORDER, fetch, CSV_COLUMNS, "donations.csv")
     with database(request).read() as session:
         found = list_donations(
             session, year=year, entity=entity, programme=programme, limit=PAGE_SIZE, offset=offset

@@ -44,6 +44,7 @@ VULNERABILITY_COLUMNS = [
     ("product_line", "product_line"), ("source", "source"), ("cvss_score", "cvss_score"),
     ("severity", "severity"), ("cve_id", "cve_id"), ("state", "state"),
     ("fix_due", "fix_due"), ("sla_met", "sla_met"), ("fixed_at", "fixed"),
+    ("advisory_published_at", "advisory_published"),
 ]  # fmt: skip
 
 
@@ -55,7 +56,7 @@ def _fetch(
     request: Request, reg: StagedRegister, filters: dict[str, Any], params: ListParams
 ) -> Page[dict[str, Any]]:
     with database(request).read() as session:
-        return page_rows(session, reg, params, **filters)
+        return page_rows(session, reg, params, exported=True, **filters)
 
 
 def _export(

@@ -1,10 +1,12 @@
 """Page: the suppliers' risk-tier history — every tier decision (a row is stored only when a
-tier changes) with its score and dimensions, filters (tier, supplier), sort and pages.
+tier changes) with its score and dimensions, filters (tier, supplier), sort and pages; a
+supplier whose cooperation ended by today is marked so (it gets no new tier).
 Needs ``suppliers.read``; the rows are ``esg suppliers history``'s for all suppliers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -16,6 +18,7 @@ from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
 from esgledger.ledger.listing import Page, paginate
 from esgledger.ledger.supplier_models import SupplierTier
+from esgledger.suppliers.register import ended_before
 from esgledger.web.deps import UserDep, database
 from esgledger.web.listing import ListView
 from esgledger.web.templating import render
@@ -32,8 +35,9 @@ SORT: dict[str, ColumnElement[Any]] = {
 Text = Annotated[str | None, Query(max_length=64)]
 
 
-def _row(t: SupplierTier) -> dict[str, Any]:
+def _row(t: SupplierTier, ended: dict[str, dt.date]) -> dict[str, Any]:
     return {
+        "ended_on": ended.get(t.supplier_id),
         "supplier": t.supplier_id,
         "decided_on": t.decided_on.isoformat(),
         "tier": t.tier,
@@ -58,7 +62,9 @@ def tiers(request: Request, user: UserDep, tier: Text = None, supplier: Text = N
     with database(request).read() as session:
         found = paginate(session, stmt, params, SORT, (_COLUMNS.id,))
         names = sorted(set(session.scalars(select(SupplierTier.tier).distinct())))
-        page = Page([_row(t) for t in found.rows], found.total, found.params)
+        shown = sorted({t.supplier_id for t in found.rows})
+        ended = ended_before(session, shown, dt.date.today() + dt.timedelta(days=1))
+        page = Page([_row(t, ended) for t in found.rows], found.total, found.params)
     context = {
         "decisions": page.rows,
         "listing": ListView(request.url, page),

@@ -6,6 +6,7 @@ matching supplier. Needs ``suppliers.read``; the rows come from the same query a
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from esgledger.http_shared.paging import csv_response, params_from
 from esgledger.ledger.listing import ListParams, Page, paginate
 from esgledger.suppliers.register import DEFAULT_SORT, SORT, supplier_dict, supplier_query
 from esgledger.suppliers.saq import latest_scores
-from esgledger.suppliers.tiering import current_tiers
+from esgledger.suppliers.tiering import current_tiers, ended_by
 from esgledger.web.deps import UserDep, database
 from esgledger.web.listing import ListView, all_pages, wants_csv
 from esgledger.web.templating import render
@@ -37,9 +38,11 @@ def _fetch(
     with database(request).read() as session:
         stmt = supplier_query(country=country, commodity=commodity, search=params.search)
         page = paginate(session, stmt, params, SORT, (SORT["id"],))
-        tiers, scores = current_tiers(session), latest_scores(session)
+        today = dt.date.today()
+        tiers, scores = current_tiers(session, on=today), latest_scores(session)
         rows = [
-            supplier_dict(s) | {"tier": tiers.get(s.id), "score": scores.get(s.id)}
+            supplier_dict(s)
+            | {"tier": tiers.get(s.id), "score": scores.get(s.id), "ended": ended_by(s, today)}
             for s in page.rows
         ]
     return Page(rows, page.total, page.params)
