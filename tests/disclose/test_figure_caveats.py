@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from esgledger.catalog import metric
+from esgledger.catalog.translations import text
 from esgledger.disclose.footnotes import figure_caveats
 from esgledger.kpi import incomplete_why as why_of
 from esgledger.kpi.figures import KpiFigure
@@ -67,3 +68,15 @@ def test_an_english_note_alone_is_not_read_back() -> None:
     note = "incomplete: screened relevant but without a figure: cat11, cat12"
     (zh,) = figure_caveats(metric("ghg.scope3"), _figure(None, note), "zh")
     assert "screened" not in zh and "cat11" not in zh
+
+
+def test_a_formula_names_its_incomplete_inputs_in_each_edition() -> None:
+    """A derived figure's own reason is its inputs, named in the edition's language (not
+    "unresolved rows", which may not be why: an input may miss a screened category)."""
+    figure = _figure(why_of.from_inputs(["ghg.scope2_market", "ghg.scope3"]))
+    (english,) = figure_caveats(metric("ghg.total"), figure)
+    scope2, scope3 = metric("ghg.scope2_market").name, metric("ghg.scope3").name
+    assert english.endswith(f"2024 is incomplete: from {scope2}; {scope3}."), english
+    (zh,) = figure_caveats(metric("ghg.total"), figure, "zh")
+    names = [text("metric", m, "zh") for m in ("ghg.scope2_market", "ghg.scope3")]
+    assert zh.endswith(f"（2024年）数据不完整：来自{names[0]}；{names[1]}。"), zh

@@ -79,9 +79,7 @@ def test_the_chinese_report_words_each_kind(cli: Cli, run_id: int, tmp_path: Pat
     )
     assert f"{_name('ghg.scope3')}（{YEAR}年）数据不完整：经筛选为相关但尚无数据：cat7。" in said
     assert f"{_name('ghg.scope3.cat3')}（{YEAR}年）数据不完整：1 行未能解析。" in said
-    assert (
-        f"{_name('ghg.total')}（{YEAR}年）数据不完整：计算中有活动数据行未能匹配排放因子。" in said
-    )
+    assert f"{_name('ghg.total')}（{YEAR}年）数据不完整：来自{_name('ghg.scope2_market')}。" in said
     for english in ("is incomplete", "screened relevant", "rows unresolved", f"run {run_id}"):
         assert english not in said
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from esgledger.catalog import metrics, translations
 from esgledger.catalog.messages import N_, translate
 
 Why = dict[str, Any]
@@ -58,13 +59,21 @@ def page_words(
 
 
 def published_words(fig: Mapping[str, Any], lang: str) -> str:
-    """A report's words in ``lang``: no run ids nor commands (the reader has neither)."""
+    """A report's words in ``lang``: no run ids nor commands (the reader has neither); a
+    formula names its incomplete inputs, whose own footnotes say why."""
     why = fig.get("incomplete_why") or {}
     if why.get("code") == SCREENING_GAPS:
         return translate(GAPS, lang) % {"categories": ", ".join(why["categories"])}
     if why.get("code") == CATEGORY_ROWS:
         return translate(CATEGORY, lang) % {"rows": why["rows"]}
+    if why.get("code") == INPUTS and why["metrics"]:
+        names = translate("; ", lang).join(_metric_name(m, lang) for m in why["metrics"])
+        return translate(FROM, lang) % {"inputs": names}
     return translate(PUBLISHED, lang)
+
+
+def _metric_name(metric: str, lang: str) -> str:
+    return metrics()[metric].name if lang == "en" else translations.text("metric", metric, lang)
 
 
 def _words(
