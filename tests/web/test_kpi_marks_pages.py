@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from esgledger.catalog import translations
 from esgledger.ledger.db import Database
 from tests.web.conftest import log_in, make_user
 from tests.web.kpi_marks_workspace import LAST, MIDDLE, build
+from tests.web.test_languages import EN, ZH
 
 PARTIAL = f"no {LAST} activity data for 1 member(s) (WH1)"
 CAT3_GAP = "not available: no Scope 3 row could be computed (1 rows unresolved)"
@@ -123,3 +125,39 @@ def test_emissions_page_lists_unresolved_rows_and_scope3_not_available(
         "scope2 market not calculated 0"
     )
     assert "not calculated" in text(part(breakdown, '<tr data-figure="scope3">', "</tr>"))
+
+
+def test_kpis_page_words_an_incomplete_figure_in_chinese(signed_in: TestClient) -> None:
+    """#19: the reason is the figure's own (the run and its unresolved count), worded in the
+    page's language from the catalog, not the API's English sentence; no command hint."""
+    page = signed_in.get(f"/kpis?year={LAST}", headers=ZH).text
+    scope2 = part(page, '<tr data-metric="ghg.scope2_market">', "</tr>")
+    cell = html.unescape(part(part(scope2, f'data-year="{LAST}"', "</td>"), "<abbr", "</abbr>"))
+    assert 'data-mark="incomplete"' in cell
+    assert re.search(r"不完整：计算运行 \d+ 有 1 条活动结果未能解析", cell), cell
+    notes = text(part(page, 'data-testid="kpi-notes"', "</section>"))
+    name = translations.text("metric", "ghg.scope2_market", "zh")
+    assert re.search(
+        rf"{name}（{LAST}年）数据不完整：计算运行 \d+ 有 1 条活动结果未能解析。", notes
+    )
+    change = html.unescape(part(scope2, 'data-testid="yoy"', "</td>"))
+    assert re.search(rf"并非最终比较：{LAST}年数据不完整（计算运行 \d+ 有 1 条", change), change
+    assert "ᴵ" in change
+    assert re.search(rf"{name}，与 {MIDDLE} 年相比：并非最终比较：{LAST}年数据不完整", notes)
+    for english in ("unresolved", "is incomplete", "esg calc", "not a final", "change on"):
+        assert english not in notes and english not in cell and english not in change
+    en = signed_in.get(f"/kpis?year={LAST}", headers=EN).text  # English as it was
+    assert "left 1 activity result(s) of it unresolved" in html.unescape(en)
+
+
+def test_emissions_page_says_why_scope3_is_not_available_in_chinese(
+    signed_in: TestClient,
+) -> None:
+    """#19: the run's reason is worded from its stored counts, not its English sentence."""
+    for path in (f"/emissions?year={LAST}", f"/?year={LAST}"):
+        page = signed_in.get(path, headers=ZH).text
+        scope3 = text(part(page, '<tr data-figure="scope3_tco2e">', "</tr>"))
+        assert re.search(r"不可用：.*1.*", scope3) and "1 rows unresolved" not in scope3, scope3
+        assert "not available" not in scope3 and "could be computed" not in scope3, scope3
+    english = signed_in.get(f"/emissions?year={LAST}", headers=EN).text  # as it was
+    assert CAT3_GAP in text(part(english, '<tr data-figure="scope3_tco2e">', "</tr>"))

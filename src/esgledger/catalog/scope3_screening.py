@@ -11,14 +11,17 @@ representativeness, completeness, reliability) of the Scope 3 Standard, ch. 7: 1
 
 from __future__ import annotations
 
+from esgledger.catalog.messages import N_
+
+# Said where a screening gives no note of its own; each edition words it (#19).
 REASONS = {
-    "size": "large (or small) against the expected total",
-    "influence": "the company can (or cannot) reduce these emissions",
-    "risk": "adds (or adds no) climate-related risk exposure",
-    "stakeholders": "customers, investors or society deem it (not) critical",
-    "outsourcing": "outsourced activities formerly performed in-house",
-    "sector_guidance": "sector-specific guidance names it (or not) as significant",
-    "no_activity": "the company has no activity in this category",
+    "size": N_("large (or small) against the expected total"),
+    "influence": N_("the company can (or cannot) reduce these emissions"),
+    "risk": N_("adds (or adds no) climate-related risk exposure"),
+    "stakeholders": N_("customers, investors or society deem it (not) critical"),
+    "outsourcing": N_("outsourced activities formerly performed in-house"),
+    "sector_guidance": N_("sector-specific guidance names it (or not) as significant"),
+    "no_activity": N_("the company has no activity in this category"),
 }
 METHODS = (
     "spend_based",

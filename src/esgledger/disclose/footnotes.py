@@ -13,6 +13,7 @@ read (:data:`MARK`); :func:`link_marks` turns it into the linked superscript aft
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,7 @@ from esgledger.catalog.translations import text
 from esgledger.disclose.labels import family_label
 from esgledger.disclose.quality import entry_id
 from esgledger.kpi.figures import KpiFigure
-from esgledger.kpi.readout import INCOMPLETE, incomplete_reason
+from esgledger.kpi.incomplete_why import published_words
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: never in a narrative
 QUALITY = "\ue002"  # opens a marker to an acknowledged finding of the data-quality statement
@@ -97,9 +98,6 @@ def sentence(message: str, lang: str, values: dict[str, Any]) -> str:
     return Markup(translate(message, lang)) % values
 
 
-SCOPE3_GAPS = re.compile(r"screened relevant but without a figure: (.+)")
-
-
 def _name(metric: Metric, lang: str) -> str:
     return metric.name if lang == "en" else text("metric", metric.id, lang)
 
@@ -123,7 +121,8 @@ def figure_caveats(metric: Metric, figure: KpiFigure, lang: str = "en") -> list[
             sentence(N_("%(name)s %(year)s covers only part of its boundary."), lang, values)
         )
     if figure.incomplete:
-        out.append(incomplete_sentence(name, figure.year, figure.note, lang))
+        why = {"incomplete_why": figure.incomplete_why}
+        out.append(incomplete_sentence(name, figure.year, why, lang))
     return out
 
 
@@ -145,21 +144,17 @@ def restated_sentence(
     )
 
 
-def incomplete_sentence(name: str, year: int | str, note: str, lang: str = "en") -> str:
-    """Why a printed figure is incomplete: its own reason (its note's ``incomplete:`` part),
-    else the run's unresolved rows — the same sentence in the appendix and the narrative."""
-    why = incomplete_reason({"incomplete": True, "note": note}) or INCOMPLETE
-    if why == INCOMPLETE or why.startswith("run "):  # run ids and commands are the tool's
-        why = translate("the calculation left activity rows unresolved", lang)
-    elif lang != "en" and (gaps := SCOPE3_GAPS.fullmatch(why.rstrip("."))):
-        why = translate("screened relevant but without a figure: %(categories)s", lang) % {
-            "categories": gaps[1]
-        }
-    said = re.sub(r"\s*\(`[^`]*`\)", "", why)  # nor a command hint in a published report
+def incomplete_sentence(
+    name: str, year: int | str, figure: Mapping[str, Any], lang: str = "en"
+) -> str:
+    """Why a printed figure is incomplete, worded in ``lang`` from the figure's own reason
+    (``incomplete_why``: the categories screened relevant without a figure, a category's
+    unresolved rows), else the calculation's unresolved rows — without run ids or commands,
+    the same sentence in the appendix and the narrative."""
     return sentence(
         N_("%(name)s %(year)s is incomplete: %(why)s."),
         lang,
-        {"name": name, "year": year, "why": said.rstrip(".")},
+        {"name": name, "year": year, "why": published_words(figure, lang)},
     )
 
 

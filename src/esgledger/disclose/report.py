@@ -166,10 +166,8 @@ def _cell(row: dict[str, Any], year: str, notes: Footnotes, marks: list[str]) ->
     if figure.get("incomplete"):
         marks.append(
             notes.add(
-                incomplete_sentence(row["name"], year, figure["note"] or ""),
-                lambda lang: incomplete_sentence(
-                    _name(row, lang), year, figure["note"] or "", lang
-                ),
+                incomplete_sentence(row["name"], year, figure),
+                lambda lang: incomplete_sentence(_name(row, lang), year, figure, lang),
             )
         )
     return text

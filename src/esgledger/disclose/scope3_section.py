@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.scope3_screening import REASONS
 from esgledger.catalog.translations import has_text, text
 from esgledger.disclose.edition_env import entered
 from esgledger.disclose.locale_format import table_number
@@ -59,6 +60,7 @@ CRITERIA = {
     "sector_guidance": N_("sector guidance"),
     "no_activity": N_("no activity"),
 }
+RELEVANT_NO_DATA = N_("screened relevant (%(why)s) but no activity data")
 
 
 def category_anchor(key: str) -> str:
@@ -121,7 +123,7 @@ def _reason(block: dict[str, Any], lang: str) -> str:
     if screening.get("reason"):
         note = str(screening.get("note") or "").strip()
         why += _word(CRITERIA, screening["reason"], lang) + translate(": ", lang)
-        why += entered(note, lang)
+        why += entered(note, lang) if note else _word(REASONS, screening["reason"], lang)
     parts = block.get("left_out") or []
     if parts:
         what = translate(", ", lang).join(
@@ -133,6 +135,12 @@ def _reason(block: dict[str, Any], lang: str) -> str:
         return left + (translate("; ", lang) + why if why else "")
     if not why:
         return run_reason_in(block, lang)  # the run's reason, from its stored counts
+    if (
+        screening.get("relevant")
+        and block.get("tco2e") is None
+        and not block.get("unresolved_rows")
+    ):
+        return Markup("") + translate(RELEVANT_NO_DATA, lang) % {"why": why}
     return why
 
 

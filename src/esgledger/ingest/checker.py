@@ -121,6 +121,19 @@ def empty(column: str) -> Message:
     return Message(N_("%(column)s is empty"), {"column": pl.lit(column)})
 
 
+def longer(column: str, most: int) -> Message:
+    """The message of ``<column> is longer than <most> characters``."""
+    return Message(
+        N_("%(column)s is longer than %(most)s characters"),
+        {"column": pl.lit(column), "most": pl.lit(str(most))},
+    )
+
+
+def cell(message: str, column: str, **values: pl.Expr) -> Message:
+    """A message about the cell of ``column`` (its ``%(cell)r``), with further values."""
+    return Message(message, {"cell": pl.col(column), **values})
+
+
 def parse_date(column: str) -> pl.Expr:
     """ISO dates, the whole cell: a spreadsheet's "2024-01-31 00:00:00" is its date, but any
     other time of day or trailing text is no date (null), never silently cut off."""

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, activity_types
+from esgledger.kpi import incomplete_why as why_of
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.scope import Scope
 from esgledger.kpi.scope3_figures import (
@@ -24,6 +25,7 @@ from esgledger.kpi.scope3_figures import (
     category_figure,
     is_category_line,
     scope3_incomplete,
+    screening_gaps,
     screening_gaps_note,
     total_reason,
 )
@@ -230,6 +232,7 @@ def run_figure(
             inputs=[{"run": run.id, "figure": key}],
             note=f"{note} (`esg calc show --run {run.id}`)",
             incomplete=left_out > 0 or (key == TOTAL and scope3_incomplete(stored)),
+            incomplete_why=_incomplete_why(run.id, left_out, stored, key),
         )
     return KpiFigure(
         **base,
@@ -239,7 +242,21 @@ def run_figure(
         inputs=[{"run": run.id, "figure": key}],
         note="; ".join(notes),
         incomplete=left_out > 0 or (total == TOTAL and scope3_incomplete(stored)),
+        incomplete_why=_incomplete_why(run.id, left_out, stored, total),
     )
+
+
+def _incomplete_why(
+    run_id: int, left_out: int, stored: dict[str, Any], total: str
+) -> dict[str, Any] | None:
+    """The run's unresolved results of the figure, else (the Scope 3 total) the categories
+    screened relevant without a figure; None when neither (a Scope 3 total short of a
+    category's unresolved rows is worded generically)."""
+    if left_out:
+        return why_of.unresolved(run_id, left_out)
+    if total == TOTAL and screening_gaps(stored):
+        return why_of.screening_gaps(screening_gaps(stored))
+    return None
 
 
 def _line_value(stored: dict[str, Any], total: str, part: str) -> float | None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from graphlib import TopologicalSorter
+from typing import Any
 
 from esgledger.catalog import Metric, metrics
 from esgledger.catalog.formulas import evaluate, formula_inputs, unit_factor
 from esgledger.errors import InvalidInput
+from esgledger.kpi import incomplete_why as why_of
 from esgledger.kpi.figures import KpiFigure, no_records
 from esgledger.kpi.rounding import propagated
 
@@ -109,4 +111,11 @@ def derived_figure(
         rounding=propagated(lambda v: evaluate(metric.formula, v) * scale, values, roundings),
         partial=any(p.partial for p in parts),
         incomplete=any(p.incomplete for p in parts),
+        incomplete_why=_inputs_why(found),
     )
+
+
+def _inputs_why(found: dict[str, KpiFigure | None]) -> dict[str, Any] | None:
+    """The formula's inputs that are incomplete (each says its own why), or None."""
+    short = [i for i, f in found.items() if f is not None and f.value is not None and f.incomplete]
+    return why_of.from_inputs(short) if short else None

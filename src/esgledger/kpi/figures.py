@@ -29,6 +29,8 @@ class KpiFigure:
     rounding: float = 0.0  # ± from rounded printed figures behind the value (kpi.rounding)
     partial: bool = False  # the year's data leave out members of the boundary
     incomplete: bool = False  # from a calculation run that left activity rows unresolved
+    # Why it is incomplete, as a code and its values (kpi.incomplete_why), worded by each reader
+    incomplete_why: dict[str, Any] | None = None
     # Reported and recomputed values side by side, which one is used and why (kpi.precedence)
     comparison: dict[str, Any] | None = None
 
@@ -50,6 +52,8 @@ class KpiFigure:
             out["restatement"] = dict(self.restatement)
         if self.comparison is not None:
             out["comparison"] = dict(self.comparison)
+        if self.incomplete_why is not None:
+            out["incomplete_why"] = dict(self.incomplete_why)
         return out
 
 

@@ -69,7 +69,9 @@ def partial_reason(fig: dict[str, Any], inputs: Inputs | None = None) -> str | N
 
 def incomplete_reason(fig: dict[str, Any], inputs: Inputs | None = None) -> str | None:
     """Which run left rows of the figure unresolved (for a derived figure: which incomplete
-    inputs it comes from), or None when it is complete."""
+    inputs it comes from), or None when it is complete. The English the API and the CLI have
+    always given, from the tool's note; the pages and the report word the figure's
+    ``incomplete_why`` in their language instead (kpi.incomplete_why)."""
     if not fig.get("incomplete"):
         return None
     return (

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from esgledger.kpi import incomplete_why as why_of
 from esgledger.kpi.figures import KpiFigure
 
 TOTAL = "scope3_tco2e"
@@ -34,12 +35,27 @@ def total_reason(stored: Mapping[str, Any]) -> str:
     return str((stored.get("scope3") or {}).get("total_reason") or "")
 
 
+def screening_gaps(stored: Mapping[str, Any]) -> list[str]:
+    """The categories screened relevant that have no figure (the Scope 3 total misses them)."""
+    return list((stored.get("scope3") or {}).get("screening_gaps") or [])
+
+
 def screening_gaps_note(stored: Mapping[str, Any]) -> str:
     """What the Scope 3 total misses by the screening ("" when nothing)."""
-    gaps = (stored.get("scope3") or {}).get("screening_gaps") or []
+    gaps = screening_gaps(stored)
     if not gaps:
         return ""
     return f"incomplete: screened relevant but without a figure: {', '.join(gaps)}"
+
+
+def _category_why(block: Mapping[str, Any], part: str) -> dict[str, Any] | None:
+    """Why a category's figure is incomplete: its rows left unresolved, else its being
+    screened relevant without a figure; None when it is complete."""
+    if not block.get("incomplete"):
+        return None
+    if block.get("unresolved_rows"):
+        return why_of.category_rows(int(block["unresolved_rows"]))
+    return why_of.screening_gaps([part])
 
 
 def category_figure(
@@ -78,6 +94,7 @@ def category_figure(
             inputs=inputs,
             note=f"not available: {why} {explain}",
             incomplete=bool(block.get("incomplete")),
+            incomplete_why=_category_why(block, part),
         )
     method = (block.get("method") or "").replace("_", " ")
     notes = [f"method: {method}" if method else "", reason]
@@ -89,4 +106,5 @@ def category_figure(
         inputs=inputs,
         note="; ".join(n for n in notes if n),
         incomplete=bool(block.get("incomplete")),
+        incomplete_why=_category_why(block, part),
     )

@@ -14,7 +14,19 @@ from pathlib import Path
 
 import polars as pl
 
-from esgledger.ingest.checker import ROW, Checker, blank, date_problem, parse_date
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import (
+    ROW,
+    Checker,
+    Message,
+    blank,
+    cell,
+    date_message,
+    date_problem,
+    empty,
+    longer,
+    parse_date,
+)
 from esgledger.ingest.readers import Table
 from esgledger.registers.ohs_import import _check_choice, _first_duplicate, _trimmed
 
@@ -41,19 +53,40 @@ def _codes(column: str) -> pl.Expr:
     )
 
 
+# Why a statement file cannot be kept: (English reason, catalog message); ``%(name)r`` is
+# the file's name, ``%(choices)s`` the suffixes, ``%(most)s`` the largest size in bytes.
+NOT_A_NAME = N_("%(name)r must be a file name beside the engagements file")
+NOT_A_SUFFIX = N_("%(name)r is not one of %(choices)s")
+NOT_THERE = N_("%(name)r does not exist beside the engagements file")
+TOO_LARGE = N_("%(name)r is larger than %(most)s bytes")
+EMPTY_FILE = N_("%(name)r is empty")
+
+
 def statement_problem(folder: Path, name: str) -> str | None:
     """Why the statement file cannot be kept, or None."""
+    found = statement_message(folder, name)
+    if found is None:
+        return None
+    return found % {"name": name, **_statement_values()}
+
+
+def _statement_values() -> dict[str, str]:
+    return {"choices": ", ".join(STATEMENT_SUFFIXES), "most": f"{MAX_STATEMENT_BYTES:,}"}
+
+
+def statement_message(folder: Path, name: str) -> str | None:
+    """The catalog message of why the statement file cannot be kept, or None."""
     path = folder / name
     if Path(name).name != name:
-        return f"'{name}' must be a file name beside the engagements file"
+        return NOT_A_NAME
     if path.suffix.lower() not in STATEMENT_SUFFIXES:
-        return f"'{name}' is not one of {', '.join(STATEMENT_SUFFIXES)}"
+        return NOT_A_SUFFIX
     if not path.is_file():
-        return f"'{name}' does not exist beside the engagements file"
+        return NOT_THERE
     if path.stat().st_size > MAX_STATEMENT_BYTES:
-        return f"'{name}' is larger than {MAX_STATEMENT_BYTES:,} bytes"
+        return TOO_LARGE
     if path.stat().st_size == 0:
-        return f"'{name}' is empty"
+        return EMPTY_FILE
     return None
 
 
@@ -96,12 +129,13 @@ def validate_engagements(
         .alias("_bad_entity"),
     )
     for column, limit in (("ref", 64), ("provider", 128)):
-        check.flag(frame, blank(column), column, f"{column} is empty")
+        check.flag(frame, blank(column), column, f"{column} is empty", empty(column))
         check.flag(
             frame,
             pl.col(column).str.len_chars() > limit,
             column,
             f"{column} is longer than {limit} characters",
+            longer(column, limit),
         )
     _first_duplicate(frame, check, ["ref"], "ref")
     check.flag(
@@ -109,6 +143,7 @@ def validate_engagements(
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2100),
         "year",
         pl.format("'{}' is not a year", pl.col("year")),
+        cell(N_("%(cell)r is not a year"), "year"),
     )
     _check_choice(frame, check, "standard", tuple(LEVELS))
     for standard, levels in LEVELS.items():
@@ -117,31 +152,61 @@ def validate_engagements(
             (pl.col("standard") == standard) & ~pl.col("level").is_in(list(levels)),
             "level",
             pl.format(f"'{{}}' is not a level of {standard}: {', '.join(levels)}", "level"),
+            cell(
+                N_("%(cell)r is not a level of %(standard)s: %(levels)s"),
+                "level",
+                standard=pl.lit(standard),
+                levels=pl.lit(", ".join(levels)),
+            ),
         )
-    check.flag(frame, pl.col("_metrics").list.len() == 0, "metrics", "metrics is empty")
+    check.flag(
+        frame, pl.col("_metrics").list.len() == 0, "metrics", "metrics is empty", empty("metrics")
+    )
     check.flag(
         frame,
         pl.col("_bad_metric").is_not_null(),
         "metrics",
         pl.format("unknown metric '{}'; `esg metrics` lists them", "_bad_metric"),
+        Message(N_("unknown metric %(metric)r"), {"metric": pl.col("_bad_metric")}),
     )
     check.flag(
         frame,
         pl.col("_bad_entity").is_not_null(),
         "entities",
         pl.format("unknown entity '{}'; `esg entities list` lists them", "_bad_entity"),
+        Message(N_("unknown entity %(entity)r"), {"entity": pl.col("_bad_entity")}),
     )
-    check.flag(frame, pl.col("_signed").is_null(), "signed_on", date_problem("signed_on"))
+    check.flag(
+        frame,
+        pl.col("_signed").is_null(),
+        "signed_on",
+        date_problem("signed_on"),
+        date_message("signed_on"),
+    )
     check.flag(
         frame,
         pl.col("_signed").dt.year() < pl.col("_year"),
         "signed_on",
         pl.format("signed on {}, before the year it assures ended", "signed_on"),
+        Message(
+            N_("signed on %(date)s, before the year it assures ended"),
+            {"date": pl.col("signed_on")},
+        ),
     )
-    problems = [statement_problem(folder, name) for name in frame["statement"].to_list()]
-    frame = frame.with_columns(pl.Series("_statement_problem", problems, dtype=pl.String))
+    names = frame["statement"].to_list()
+    problems = [statement_problem(folder, name) for name in names]
+    messages = [statement_message(folder, name) for name in names]
+    frame = frame.with_columns(
+        pl.Series("_statement_problem", problems, dtype=pl.String),
+        pl.Series("_statement_message", messages, dtype=pl.String),
+    )
+    values = {k: pl.lit(v) for k, v in _statement_values().items()}
     check.flag(
-        frame, pl.col("_statement_problem").is_not_null(), "statement", pl.col("_statement_problem")
+        frame,
+        pl.col("_statement_problem").is_not_null(),
+        "statement",
+        pl.col("_statement_problem"),
+        Message(pl.col("_statement_message"), {"name": pl.col("statement"), **values}),
     )
     check.raise_if_any()
     digests = [file_sha256(folder / name) for name in frame["statement"].to_list()]

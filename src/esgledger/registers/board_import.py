@@ -13,7 +13,19 @@ from collections.abc import Collection
 
 import polars as pl
 
-from esgledger.ingest.checker import ROW, Checker, blank, date_problem, parse_date
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import (
+    ROW,
+    Checker,
+    Message,
+    blank,
+    cell,
+    date_message,
+    date_problem,
+    empty,
+    longer,
+    parse_date,
+)
 from esgledger.ingest.readers import Table
 from esgledger.registers.ohs_import import (
     YES_NO,
@@ -48,9 +60,13 @@ MIN_DIRECTOR_AGE = 18
 
 
 def _check_ref(frame: pl.DataFrame, check: Checker, column: str) -> None:
-    check.flag(frame, blank(column), column, f"{column} is empty")
+    check.flag(frame, blank(column), column, f"{column} is empty", empty(column))
     check.flag(
-        frame, pl.col(column).str.len_chars() > 64, column, f"{column} is longer than 64 characters"
+        frame,
+        pl.col(column).str.len_chars() > 64,
+        column,
+        f"{column} is longer than 64 characters",
+        longer(column, 64),
     )
 
 
@@ -60,6 +76,7 @@ def _check_yes_no(frame: pl.DataFrame, check: Checker, column: str) -> None:
         ~pl.col(column).str.to_lowercase().is_in(list(YES_NO)),
         column,
         pl.format("'{}' is not yes or no", pl.col(column)),
+        cell(N_("%(cell)r is not yes or no"), column),
     )
 
 
@@ -112,9 +129,13 @@ def validate_members(table: Table, *, entities: Collection[str]) -> pl.DataFrame
     _check_ref(frame, check, "ref")
     _first_duplicate(frame, check, ["entity", "ref"], "ref")
     _check_entity(frame, check, entities)
-    check.flag(frame, blank("name"), "name", "name is empty")
+    check.flag(frame, blank("name"), "name", "name is empty", empty("name"))
     check.flag(
-        frame, pl.col("name").str.len_chars() > 128, "name", "name is longer than 128 characters"
+        frame,
+        pl.col("name").str.len_chars() > 128,
+        "name",
+        "name is longer than 128 characters",
+        longer("name", 128),
     )
     _check_choice(frame, check, "role", ROLES)
     _check_yes_no(frame, check, "executive")
@@ -124,14 +145,22 @@ def validate_members(table: Table, *, entities: Collection[str]) -> pl.DataFrame
         _yes_no("executive").fill_null(False) & _yes_no("independent").fill_null(False),
         "independent",
         "an executive director is not independent",
+        Message(N_("an executive director is not independent")),
     )
     _check_choice(frame, check, "gender", GENDERS)
-    check.flag(frame, pl.col("_appointed").is_null(), "appointed_on", date_problem("appointed_on"))
+    check.flag(
+        frame,
+        pl.col("_appointed").is_null(),
+        "appointed_on",
+        date_problem("appointed_on"),
+        date_message("appointed_on"),
+    )
     check.flag(
         frame,
         pl.col("_birth").is_null() | ~pl.col("_birth").is_between(1900, 2100),
         "birth_year",
         pl.format("'{}' is not a year", pl.col("birth_year")),
+        cell(N_("%(cell)r is not a year"), "birth_year"),
     )
     check.flag(
         frame,
@@ -141,27 +170,42 @@ def validate_members(table: Table, *, entities: Collection[str]) -> pl.DataFrame
             f"born {{}}, the member was under {MIN_DIRECTOR_AGE} when appointed",
             pl.col("birth_year"),
         ),
+        Message(
+            N_("born %(year)s, the member was under %(age)s when appointed"),
+            {"year": pl.col("birth_year"), "age": pl.lit(str(MIN_DIRECTOR_AGE))},
+        ),
     )
     check.flag(
-        frame, ~blank("left_on") & pl.col("_left").is_null(), "left_on", date_problem("left_on")
+        frame,
+        ~blank("left_on") & pl.col("_left").is_null(),
+        "left_on",
+        date_problem("left_on"),
+        date_message("left_on"),
     )
     check.flag(
         frame,
         pl.col("_left") < pl.col("_appointed"),
         "left_on",
         pl.format("left on {} before being appointed", pl.col("left_on")),
+        Message(N_("left on %(date)s before being appointed"), {"date": pl.col("left_on")}),
     )
     check.flag(
         frame,
         pl.col("_unknown").is_not_null(),
         "committees",
         pl.format(f"'{{}}' is not one of {', '.join(COMMITTEES)}", pl.col("_unknown")),
+        cell(
+            N_("%(cell)r is not one of %(choices)s"),
+            "_unknown",
+            choices=pl.lit(", ".join(COMMITTEES)),
+        ),
     )
     check.flag(
         frame,
         pl.col("_committees").str.len_chars() > 200,
         "committees",
         "committees are longer than 200 characters",
+        Message(N_("committees are longer than %(most)s characters"), {"most": pl.lit("200")}),
     )
     check.raise_if_any()
     return frame.select(
@@ -196,6 +240,15 @@ def _check_one_meeting(frame: pl.DataFrame, check: Checker) -> None:
             pl.format(
                 f"meeting '{{}}' has {column} '{{}}' in row {{}}", "meeting_ref", first, "_first"
             ),
+            Message(
+                N_("meeting %(meeting)r has %(column)s %(value)r in row %(row)s"),
+                {
+                    "meeting": pl.col("meeting_ref"),
+                    "column": pl.lit(column),
+                    "value": pl.col(first),
+                    "row": pl.col("_first"),
+                },
+            ),
         )
 
 
@@ -229,6 +282,10 @@ def validate_attendance(
             pl.col("member_ref"),
             pl.col("entity"),
         ),
+        Message(
+            N_("%(member)r is not a board member of %(entity)s; import the members first"),
+            {"member": pl.col("member_ref"), "entity": pl.col("entity")},
+        ),
     )
     check.flag(
         frame,
@@ -239,10 +296,14 @@ def validate_attendance(
             pl.col("member_ref"),
             pl.col("meeting_ref"),
         ),
+        Message(
+            N_("attendance of %(member)r at %(meeting)r is already in the register"),
+            {"member": pl.col("member_ref"), "meeting": pl.col("meeting_ref")},
+        ),
     )
     _first_duplicate(frame, check, ["entity", "meeting_ref", "member_ref"], "member_ref")
     _check_choice(frame, check, "body", BODIES)
-    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"))
+    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
     _check_choice(frame, check, "attendance", ATTENDANCE)
     _check_one_meeting(frame, check)
     check.raise_if_any()

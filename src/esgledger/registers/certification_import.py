@@ -13,7 +13,19 @@ from collections.abc import Collection
 
 import polars as pl
 
-from esgledger.ingest.checker import ROW, Checker, blank, date_problem, parse_date
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import (
+    ROW,
+    Checker,
+    Message,
+    blank,
+    cell,
+    date_message,
+    date_problem,
+    empty,
+    longer,
+    parse_date,
+)
 from esgledger.ingest.readers import Table
 from esgledger.registers.ohs_import import _check_entity, _first_duplicate, _trimmed
 
@@ -24,6 +36,11 @@ OPTIONAL = ("product_model", "scope", "withdrawn_on", "surveillance")
 ISO = r"^ISO\s*(?:/\s*IEC\s*)?(\d{4,5})(?:-\d+)?(?::\s*\d{4})?$"
 LIMITS = {"standard": 64, "number": 64, "body": 128, "product_model": 64, "scope": 2000}
 MAX_SURVEILLANCE = 200
+# An expiry on or before the issue date (certificates here, special operators' too).
+EXPIRES_BEFORE = Message(
+    N_("expires on %(expires)s but was issued on %(issued)s"),
+    {"expires": pl.col("expires_on"), "issued": pl.col("issued_on")},
+)
 
 
 def normalised_standard(column: str) -> pl.Expr:
@@ -74,40 +91,53 @@ def validate_certificates(table: Table, *, entities: Collection[str]) -> pl.Data
     )
     _check_entity(frame, check, entities)
     for column in ("standard", "number", "body"):
-        check.flag(frame, blank(column), column, f"{column} is empty")
+        check.flag(frame, blank(column), column, f"{column} is empty", empty(column))
     for column, limit in LIMITS.items():
         check.flag(
             frame,
             pl.col(column).str.len_chars() > limit,
             column,
             f"{column} is longer than {limit} characters",
+            longer(column, limit),
         )
     _first_duplicate(frame, check, ["body", "number"], "number")
-    check.flag(frame, pl.col("_issued").is_null(), "issued_on", date_problem("issued_on"))
-    check.flag(frame, pl.col("_expires").is_null(), "expires_on", date_problem("expires_on"))
+    for column, parsed in (("issued_on", "_issued"), ("expires_on", "_expires")):
+        check.flag(
+            frame,
+            pl.col(parsed).is_null(),
+            column,
+            date_problem(column),
+            date_message(column),
+        )
     check.flag(
         frame,
         pl.col("_expires") <= pl.col("_issued"),
         "expires_on",
         pl.format("expires on {} but was issued on {}", pl.col("expires_on"), "issued_on"),
+        EXPIRES_BEFORE,
     )
     check.flag(
         frame,
         ~blank("withdrawn_on") & pl.col("_withdrawn").is_null(),
         "withdrawn_on",
         date_problem("withdrawn_on"),
+        date_message("withdrawn_on"),
     )
     check.flag(
         frame,
         (pl.col("_withdrawn") < pl.col("_issued")) | (pl.col("_withdrawn") > pl.col("_expires")),
         "withdrawn_on",
         pl.format("withdrawn on {}, outside its validity", pl.col("withdrawn_on")),
+        Message(
+            N_("withdrawn on %(date)s, outside its validity"), {"date": pl.col("withdrawn_on")}
+        ),
     )
     check.flag(
         frame,
         pl.col("_bad_day").is_not_null(),
         "surveillance",
         pl.format("'{}' is not a date (use YYYY-MM-DD; separate audits with ;)", "_bad_day"),
+        cell(N_("%(cell)r is not a date (use YYYY-MM-DD; separate audits with ;)"), "_bad_day"),
     )
     check.flag(
         frame,
@@ -115,12 +145,14 @@ def validate_certificates(table: Table, *, entities: Collection[str]) -> pl.Data
         | (pl.col("_audits").list.last() > pl.col("_expires")),
         "surveillance",
         "a surveillance audit falls outside the certificate's validity",
+        Message(N_("a surveillance audit falls outside the certificate's validity")),
     )
     check.flag(
         frame,
         pl.col("surveillance").str.len_chars() > MAX_SURVEILLANCE,
         "surveillance",
         f"surveillance is longer than {MAX_SURVEILLANCE} characters",
+        longer("surveillance", MAX_SURVEILLANCE),
     )
     check.raise_if_any()
     return frame.select(

@@ -13,11 +13,18 @@ from collections.abc import Collection
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.ingest.checker import (
     ROW,
     Checker,
+    Message,
     blank,
+    cell,
+    date_message,
     date_problem,
+    empty,
+    longer,
+    number_message,
     number_problem,
     parse_date,
     parse_number,
@@ -50,12 +57,13 @@ MAX_HOURS = 1e9
 
 
 def _check_text(frame: pl.DataFrame, check: Checker, column: str, limit: int) -> None:
-    check.flag(frame, blank(column), column, f"{column} is empty")
+    check.flag(frame, blank(column), column, f"{column} is empty", empty(column))
     check.flag(
         frame,
         pl.col(column).str.len_chars() > limit,
         column,
         f"{column} is longer than {limit} characters",
+        longer(column, limit),
     )
 
 
@@ -65,18 +73,25 @@ def _check_currency(frame: pl.DataFrame, check: Checker, column: str) -> None:
         ~pl.col(column).str.contains(CURRENCY),
         column,
         pl.format("'{}' is not an ISO 4217 currency code (three letters)", pl.col(column)),
+        cell(N_("%(cell)r is not an ISO 4217 currency code (three letters)"), column),
     )
 
 
 def _check_positive(
     frame: pl.DataFrame, check: Checker, column: str, parsed: str, limit: float
 ) -> None:
-    check.flag(frame, pl.col(parsed).is_null(), column, number_problem(column))
+    check.flag(
+        frame, pl.col(parsed).is_null(), column, number_problem(column), number_message(column)
+    )
     check.flag(
         frame,
         (pl.col(parsed) <= 0) | (pl.col(parsed) > limit),
         column,
         pl.format(f"{{}} is not above 0 and at most {limit:g}", pl.col(column)),
+        Message(
+            N_("%(value)s is not above 0 and at most %(most)s"),
+            {"value": pl.col(column), "most": pl.lit(f"{limit:g}")},
+        ),
     )
 
 
@@ -93,7 +108,7 @@ def validate_donations(table: Table, *, entities: Collection[str]) -> pl.DataFra
     _check_text(frame, check, "ref", 64)
     _first_duplicate(frame, check, ["ref"], "ref")
     _check_entity(frame, check, entities)
-    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"))
+    check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
     _check_text(frame, check, "programme", 128)
     _check_choice(frame, check, "recipient_type", RECIPIENTS)
     _check_choice(frame, check, "form", FORMS)
@@ -127,6 +142,7 @@ def validate_volunteering(table: Table, *, entities: Collection[str]) -> pl.Data
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2100),
         "year",
         pl.format("'{}' is not a year", pl.col("year")),
+        cell(N_("%(cell)r is not a year"), "year"),
     )
     _check_text(frame, check, "programme", 128)
     _first_duplicate(frame, check, ["entity", "year", "programme"], "programme")
@@ -135,6 +151,7 @@ def validate_volunteering(table: Table, *, entities: Collection[str]) -> pl.Data
         pl.col("_people").is_null() | (pl.col("_people") < 0) | (pl.col("_people") > 10**9),
         "participations",
         pl.format("'{}' is not a whole number of participations", pl.col("participations")),
+        cell(N_("%(cell)r is not a whole number of participations"), "participations"),
     )
     _check_positive(frame, check, "hours", "_hours", MAX_HOURS)
     check.raise_if_any()
@@ -165,14 +182,18 @@ def validate_rates(table: Table) -> pl.DataFrame:
         pl.col("currency") == pl.col("quote"),
         "quote",
         "a rate converts one currency into another",
+        Message(N_("a rate converts one currency into another")),
     )
-    check.flag(frame, pl.col("_from").is_null(), "valid_from", date_problem("valid_from"))
-    check.flag(frame, pl.col("_to").is_null(), "valid_to", date_problem("valid_to"))
+    for column, parsed in (("valid_from", "_from"), ("valid_to", "_to")):
+        check.flag(
+            frame, pl.col(parsed).is_null(), column, date_problem(column), date_message(column)
+        )
     check.flag(
         frame,
         pl.col("_to") < pl.col("_from"),
         "valid_to",
         pl.format("ends on {} before it starts", pl.col("valid_to")),
+        Message(N_("ends on %(date)s before it starts"), {"date": pl.col("valid_to")}),
     )
     _check_positive(frame, check, "rate", "_rate", MAX_AMOUNT)
     _check_text(frame, check, "source", 300)
@@ -186,6 +207,7 @@ def validate_rates(table: Table) -> pl.DataFrame:
         pl.col("_from") <= pl.col("_prev_to"),
         "valid_from",
         pl.format("the period overlaps row {}'s", pl.col("_prev_row")),
+        Message(N_("the period overlaps row %(row)s's"), {"row": pl.col("_prev_row")}),
     )
     check.raise_if_any()
     return frame.select(

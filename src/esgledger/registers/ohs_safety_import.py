@@ -24,8 +24,21 @@ from collections.abc import Collection
 
 import polars as pl
 
-from esgledger.ingest.checker import ROW, Checker, blank, date_problem, parse_date
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import (
+    ROW,
+    Checker,
+    Message,
+    blank,
+    cell,
+    date_message,
+    date_problem,
+    empty,
+    longer,
+    parse_date,
+)
 from esgledger.ingest.readers import Table
+from esgledger.registers.certification_import import EXPIRES_BEFORE
 from esgledger.registers.ohs_import import _check_choice, _check_entity, _first_duplicate, _trimmed
 
 CATEGORIES = ("person", "object", "environment", "management")
@@ -59,6 +72,10 @@ OPERATOR_COLUMNS = ["entity", "person", "operation", "assigned_on"]
 MAX_PARTICIPANTS = 1_000_000  # far above any site's headcount
 MAX_TEXT = 4000
 CODES = ("ref", "person")  # a row's own code: never empty
+NEEDS_ISSUE = N_("a certificate needs its issue date")
+NEEDS_EXPIRY = N_("a certificate needs its expiry date")
+ISSUE_ALONE = N_("an issue date without a certificate number")
+EXPIRY_ALONE = N_("an expiry date without a certificate number")
 
 
 def _with_optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
@@ -71,21 +88,28 @@ def _with_optional(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFram
 def _check_text(frame: pl.DataFrame, check: Checker, limits: dict[str, int]) -> None:
     for column, limit in limits.items():
         if column in CODES:
-            check.flag(frame, blank(column), column, f"{column} is empty")
+            check.flag(frame, blank(column), column, f"{column} is empty", empty(column))
         check.flag(
             frame,
             pl.col(column).str.len_chars() > limit,
             column,
             f"{column} is longer than {limit} characters",
+            longer(column, limit),
         )
 
 
 def _check_date(frame: pl.DataFrame, check: Checker, column: str, parsed: str) -> None:
-    check.flag(frame, pl.col(parsed).is_null(), column, date_problem(column))
+    check.flag(frame, pl.col(parsed).is_null(), column, date_problem(column), date_message(column))
 
 
 def _check_optional_date(frame: pl.DataFrame, check: Checker, column: str, parsed: str) -> None:
-    check.flag(frame, ~blank(column) & pl.col(parsed).is_null(), column, date_problem(column))
+    check.flag(
+        frame,
+        ~blank(column) & pl.col(parsed).is_null(),
+        column,
+        date_problem(column),
+        date_message(column),
+    )
 
 
 def validate_hazards(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
@@ -110,6 +134,9 @@ def validate_hazards(table: Table, *, entities: Collection[str]) -> pl.DataFrame
         pl.col("_corrected") < pl.col("_identified"),
         "corrected_on",
         pl.format("corrected on {}, before it was identified", pl.col("corrected_on")),
+        Message(
+            N_("corrected on %(date)s, before it was identified"), {"date": pl.col("corrected_on")}
+        ),
     )
     check.raise_if_any()
     return frame.select(
@@ -146,6 +173,11 @@ def validate_drills(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
         pl.format(
             f"'{{}}' is not a whole number from 0 to {MAX_PARTICIPANTS}", pl.col("participants")
         ),
+        cell(
+            N_("%(cell)r is not a whole number from 0 to %(most)s"),
+            "participants",
+            most=pl.lit(str(MAX_PARTICIPANTS)),
+        ),
     )
     check.raise_if_any()
     return frame.select(
@@ -161,16 +193,19 @@ def validate_drills(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
 
 def _check_certificate(frame: pl.DataFrame, check: Checker) -> None:
     has = ~blank("certificate")
-    for column, parsed, what in (
-        ("issued_on", "_issued", "issue date"),
-        ("expires_on", "_expires", "expiry date"),
+    for column, parsed, what, needed, alone in (
+        ("issued_on", "_issued", "issue date", NEEDS_ISSUE, ISSUE_ALONE),
+        ("expires_on", "_expires", "expiry date", NEEDS_EXPIRY, EXPIRY_ALONE),
     ):
-        check.flag(frame, has & blank(column), column, f"a certificate needs its {what}")
+        check.flag(
+            frame, has & blank(column), column, f"a certificate needs its {what}", Message(needed)
+        )
         check.flag(
             frame,
             ~has & ~blank(column),
             column,
             f"an {what} without a certificate number",
+            Message(alone),
         )
         _check_optional_date(frame, check, column, parsed)
     check.flag(
@@ -178,6 +213,7 @@ def _check_certificate(frame: pl.DataFrame, check: Checker) -> None:
         pl.col("_expires") <= pl.col("_issued"),
         "expires_on",
         pl.format("expires on {} but was issued on {}", pl.col("expires_on"), "issued_on"),
+        EXPIRES_BEFORE,
     )
 
 
@@ -206,6 +242,7 @@ def validate_operators(table: Table, *, entities: Collection[str]) -> pl.DataFra
         pl.col("_left") < pl.col("_assigned"),
         "left_on",
         pl.format("left on {}, before being assigned", pl.col("left_on")),
+        Message(N_("left on %(date)s, before being assigned"), {"date": pl.col("left_on")}),
     )
     _check_certificate(frame, check)
     check.raise_if_any()

@@ -23,8 +23,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, require
+from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict
-from esgledger.ingest.checker import Checker, blank
+from esgledger.ingest.checker import Checker, Message, blank, cell, empty, longer
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger.batches import close_batch, open_batch
 from esgledger.ledger.db import Database
@@ -41,6 +42,15 @@ OPTIONAL = ["investigator", "outcome", "corrective_action", "closed_at", "retali
 CLOSED = ("closed", "followed_up")
 INVESTIGATED = ("investigating", "corrective_action")
 CHUNK = 5000
+# The case rules a row breaks: the English reason is the message id.
+NEEDS_CLOSED = N_("a closed case needs closed_at")
+ONLY_CLOSED = N_("only a closed case has closed_at")
+CLOSED_BEFORE = N_("closed_at is before received_at")
+NAMES_INVESTIGATOR = N_("an investigated case names its investigator")
+CLOSES_WITH_OUTCOME = N_("an investigated case closes with an outcome")
+FOLLOWS_SUBSTANTIATED = N_("corrective action follows a substantiated outcome")
+NO_ACTION = N_("the corrective action is empty")
+NO_FOLLOW_UP = N_("the non-retaliation follow-up note is empty")
 
 
 def _validate(table: Table, *, entities: set[str], stored: set[str]) -> pl.DataFrame:
@@ -55,10 +65,14 @@ def _validate(table: Table, *, entities: set[str], stored: set[str]) -> pl.DataF
         parse_moment("received_at").alias("_received"),
         parse_moment("closed_at").alias("_closed"),
     )
-    check.flag(frame, blank("ref"), "ref", "ref is empty")
-    check.flag(frame, pl.col("ref").str.len_chars() > 16, "ref", "ref is longer than 16")
+    check.flag(frame, blank("ref"), "ref", "ref is empty", empty("ref"))
+    check.flag(frame, pl.col("ref").str.len_chars() > 16, "ref", "ref is longer than 16",
+               Message(N_("%(column)s is longer than %(most)s"),
+                       {"column": pl.lit("ref"), "most": pl.lit("16")}))  # fmt: skip
     check.flag(frame, pl.col("ref").is_in(sorted(stored)), "ref",
-               pl.format("case '{}' is already in the register", pl.col("ref")))  # fmt: skip
+               pl.format("case '{}' is already in the register", pl.col("ref")),
+               Message(N_("%(ref)r is already in the register"),
+                       {"ref": pl.col("ref")}))  # fmt: skip
     _first_duplicate(frame, check, ["ref"], "ref")
     _check_entity(frame, check, entities)
     _check_choice(frame, check, "channel", CHANNELS)
@@ -66,34 +80,41 @@ def _validate(table: Table, *, entities: set[str], stored: set[str]) -> pl.DataF
     _check_choice(frame, check, "state", CASES.states)
     outcomes = ", ".join(OUTCOMES)
     check.flag(frame, ~blank("outcome") & ~pl.col("outcome").is_in(list(OUTCOMES)), "outcome",
-               pl.format(f"'{{}}' is not one of {outcomes}", pl.col("outcome")))  # fmt: skip
+               pl.format(f"'{{}}' is not one of {outcomes}", pl.col("outcome")),
+               cell(N_("%(cell)r is not one of %(choices)s"), "outcome",
+                    choices=pl.lit(outcomes)))  # fmt: skip
     check.flag(frame, pl.col("_received").is_null(), "received_at",
                pl.format("'{}' is not a date and time (use YYYY-MM-DD HH:MM)",
-                         pl.col("received_at")))  # fmt: skip
-    check.flag(frame, blank("description"), "description", "description is empty")
+                         pl.col("received_at")),
+               cell(N_("%(cell)r is not a date and time (use YYYY-MM-DD HH:MM)"),
+                    "received_at"))  # fmt: skip
+    check.flag(frame, blank("description"), "description", "description is empty",
+               empty("description"))  # fmt: skip
     for column in ("description", "corrective_action", "retaliation_note"):
         check.flag(frame, pl.col(column).str.len_chars() > MAX_TEXT, column,
-                   f"{column} is longer than {MAX_TEXT} characters")  # fmt: skip
+                   f"{column} is longer than {MAX_TEXT} characters",
+                   longer(column, MAX_TEXT))  # fmt: skip
     closed = pl.col("state").is_in(list(CLOSED))
-    check.flag(frame, closed & blank("closed_at"), "closed_at",
-               "a closed case needs closed_at")  # fmt: skip
-    check.flag(frame, ~closed & ~blank("closed_at"), "closed_at",
-               "only a closed case has closed_at")  # fmt: skip
+    check.flag(frame, closed & blank("closed_at"), "closed_at", NEEDS_CLOSED,
+               Message(NEEDS_CLOSED))  # fmt: skip
+    check.flag(frame, ~closed & ~blank("closed_at"), "closed_at", ONLY_CLOSED,
+               Message(ONLY_CLOSED))  # fmt: skip
     check.flag(frame, ~blank("closed_at") & pl.col("_closed").is_null(), "closed_at",
-               pl.format("'{}' is not a date and time", pl.col("closed_at")))  # fmt: skip
-    check.flag(frame, pl.col("_closed") < pl.col("_received"), "closed_at",
-               "closed_at is before received_at")  # fmt: skip
+               pl.format("'{}' is not a date and time", pl.col("closed_at")),
+               cell(N_("%(cell)r is not a date and time"), "closed_at"))  # fmt: skip
+    check.flag(frame, pl.col("_closed") < pl.col("_received"), "closed_at", CLOSED_BEFORE,
+               Message(CLOSED_BEFORE))  # fmt: skip
     check.flag(frame, pl.col("state").is_in(list(INVESTIGATED)) & blank("investigator"),
-               "investigator", "an investigated case names its investigator")  # fmt: skip
+               "investigator", NAMES_INVESTIGATOR, Message(NAMES_INVESTIGATOR))  # fmt: skip
     check.flag(frame, closed & ~blank("investigator") & blank("outcome"), "outcome",
-               "an investigated case closes with an outcome")  # fmt: skip
+               CLOSES_WITH_OUTCOME, Message(CLOSES_WITH_OUTCOME))  # fmt: skip
     corrective = pl.col("state") == "corrective_action"
     check.flag(frame, corrective & (pl.col("outcome") != "substantiated"), "outcome",
-               "corrective action follows a substantiated outcome")  # fmt: skip
+               FOLLOWS_SUBSTANTIATED, Message(FOLLOWS_SUBSTANTIATED))  # fmt: skip
     check.flag(frame, corrective & blank("corrective_action"), "corrective_action",
-               "the corrective action is empty")  # fmt: skip
+               NO_ACTION, Message(NO_ACTION))  # fmt: skip
     check.flag(frame, (pl.col("state") == "followed_up") & blank("retaliation_note"),
-               "retaliation_note", "the non-retaliation follow-up note is empty")  # fmt: skip
+               "retaliation_note", NO_FOLLOW_UP, Message(NO_FOLLOW_UP))  # fmt: skip
     check.raise_if_any()
     return frame
 

@@ -20,8 +20,10 @@ from esgledger.auth.permissions import Principal, can
 from esgledger.calc.runs import get_run, run_summary, stored_unresolved
 from esgledger.calc.scope3.stored_lines import entity_tonnes
 from esgledger.catalog import metrics
+from esgledger.catalog.messages import translate
 from esgledger.checks import Finding
 from esgledger.checks.engine import data_years
+from esgledger.disclose.scope3_reasons import total_reason_in
 from esgledger.errors import EsgError, InvalidInput
 from esgledger.kpi.scope import Scopes
 from esgledger.ledger.kpis import kpi_dict, list_kpis
@@ -110,6 +112,7 @@ def kpi_cards(series: dict[str, Any]) -> list[dict[str, Any]]:
                 "figure": row["figures"][span[-1]],
                 "change_pct": row["change_pct"],
                 "change_caveat": row["change_caveat"],
+                "change_marks": row.get("change_marks", ""),
                 "trend": [(y, row["values"][y], row["figures"][y]) for y in span],
             }
         )
@@ -135,8 +138,9 @@ def run_of_year(session: Session, year: int, run_id: int | None = None) -> Calcu
     return session.get(CalculationRun, chosen, options=[defer(CalculationRun.totals)])
 
 
-def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
-    """A stored run as tables: totals by scope, by entity, by gas and by activity type."""
+def emissions_view(session: Session, run: CalculationRun, lang: str = "en") -> dict[str, Any]:
+    """A stored run as tables: totals by scope, by entity, by gas and by activity type (the
+    reasons in the page's language ``lang``)."""
     summary = run_summary(run)
     names = entity_names(session)
     totals = summary["totals"]
@@ -159,7 +163,7 @@ def emissions_view(session: Session, run: CalculationRun) -> dict[str, Any]:
                 "unit": unit,
                 "value": totals.get(k),
                 "incomplete": k in short,
-                "reason": scope3_reason(summary) if k == "scope3_tco2e" else None,
+                "reason": scope3_reason(summary, lang) if k == "scope3_tco2e" else None,
             }
             for k, label, unit in SCOPE_FIGURES
         ],
@@ -194,11 +198,16 @@ def scope3_by_entity(
     return rows
 
 
-def scope3_reason(summary: dict[str, Any]) -> str | None:
+def scope3_reason(summary: dict[str, Any], lang: str = "en") -> str | None:
     """Why a run with Scope 3 rows (or relevant categories) has no Scope 3 figure: "not
-    available" with it, where a run without any is only "not calculated"."""
+    available" with it, where a run without any is only "not calculated". In English the
+    run's own sentence; in another language worded from the run's stored counts."""
     scope3 = summary["scope3"]
-    return scope3.get("total_reason") if scope3.get("incomplete") else None
+    reason = scope3.get("total_reason") if scope3.get("incomplete") else None
+    if not reason or lang == "en":
+        return reason
+    why = total_reason_in(scope3.get("by_category") or {}, lang)
+    return translate("not available: %(reason)s", lang) % {"reason": why}
 
 
 def scope3_calculated(summary: dict[str, Any]) -> bool:

@@ -33,6 +33,7 @@ from esgledger.ledger.state import area_state, ledger_state
 from esgledger.ledger.state_cache import StateCache
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
+from esgledger.web.kpi_marks import in_language
 from esgledger.web.language import chosen as page_lang
 from esgledger.web.state_findings import cached_findings
 from esgledger.web.templating import render
@@ -71,7 +72,7 @@ def _overview(
     out: dict[str, Any] = {"mode": "overview"}
     if year is None:
         return out
-    series = series_readout(cached_kpi_series(session, year, years=3))
+    series = in_language(series_readout(cached_kpi_series(session, year, years=3)), lang)
     out["cards"] = views.kpi_cards(series)
     out["span"] = [str(y) for y in series["years"]]
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
@@ -84,7 +85,11 @@ def _overview(
     if can(user, "calculations.read"):
         run = views.run_of_year(session, year)
         out["emissions"] = (
-            _kept(session, ("emissions", run.id), lambda: views.emissions_view(session, run))
+            _kept(
+                session,
+                ("emissions", run.id, lang),
+                lambda: views.emissions_view(session, run, lang),
+            )
             if run
             else None
         )

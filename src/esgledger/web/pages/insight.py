@@ -29,7 +29,8 @@ from esgledger.kpi.readout import series_readout
 from esgledger.ledger.listing import page_of_list
 from esgledger.web import views
 from esgledger.web.deps import UserDep, database
-from esgledger.web.kpi_marks import figure_notes, side_by_side
+from esgledger.web.kpi_marks import figure_notes, in_language, side_by_side
+from esgledger.web.language import chosen as page_lang
 from esgledger.web.listing import ListView, wants_csv
 from esgledger.web.state_findings import cached_findings
 from esgledger.web.templating import render
@@ -75,6 +76,7 @@ def kpis(
             context["names"] = views.entity_names(session)
         elif chosen is not None:
             series = series_readout(cached_kpi_series(session, chosen, years=span))
+            series = in_language(series, page_lang(request))
             rows = series["kpis"]
             context["areas"] = sorted({r["area"] for r in rows})
             if area:
@@ -86,7 +88,7 @@ def kpis(
                 rows = shown
             context["rows"] = rows
             context["span"] = [str(y) for y in series["years"]]
-            context["notes"] = figure_notes(rows, context["span"])
+            context["notes"] = figure_notes(rows, context["span"], page_lang(request))
             context["side_by_side"] = side_by_side(rows, context["span"])
             context["all"] = bool(all)
     return render(request, "insight_kpis.html", context)
@@ -106,7 +108,8 @@ def emissions(
         if stored is None and chosen is not None:
             stored = views.run_of_year(session, chosen)
         context["runs"] = list_runs(session, year=chosen) if chosen else []
-        context["view"] = views.emissions_view(session, stored) if stored else None
+        lang = page_lang(request)
+        context["view"] = views.emissions_view(session, stored, lang) if stored else None
         if stored and entity:
             context["breakdown"] = _entity_breakdown(session, stored.id, entity)
     return render(request, "insight_emissions.html", context)
