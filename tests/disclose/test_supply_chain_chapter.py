@@ -165,3 +165,69 @@ def test_the_tier_table_takes_each_tier_as_it_stood_at_the_years_end(
         rows = _tier_rows(path.read_text(encoding="utf-8"))
         assert [n for _, n in rows] == ["1", "2", "1"], rows
         assert rows[-1][0] == later
+
+
+def _grade_rows(html: str) -> list[list[str]]:
+    start = html.index(f'id="{SECTION_ID}-audits"')
+    table = re.findall(r"<table.*?</table>", html[start:], re.S)[1]  # the figures, then grades
+    rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>.*?</tr>", table)]
+    return [row for row in rows if row]  # the header's cells are <th>
+
+
+def test_the_findings_table_takes_each_state_as_it_stood_at_the_years_end(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    audit = json.loads(cli("suppliers", "audit", "plan", "S001", "--on", "2024-05-01",
+                           "--auditor", "A", "--json").stdout)["id"]  # fmt: skip
+    finding = json.loads(cli("suppliers", "finding", "add", str(audit), "--grade", "Major",
+                             "--family", "social", "--text", "Fire exits blocked",
+                             "--json").stdout)["id"]  # fmt: skip
+    cli("suppliers", "audit", "report", str(audit), "--done", "2024-06-02", "--report",
+        "2024-06-09")  # fmt: skip
+    cli("suppliers", "finding", "move", str(finding), "plan_submitted", "--root-cause", "r",
+        "--corrective", "c", "--preventive", "p", "--complete-by", "2025-01-31")  # fmt: skip
+    cli("suppliers", "finding", "move", str(finding), "plan_approved")
+    cli("suppliers", "finding", "move", str(finding), "verified_closed", "--on", "2025-02-10")
+    later = json.loads(cli("suppliers", "audit", "plan", "S002", "--on", "2025-03-01",
+                           "--auditor", "A", "--json").stdout)["id"]  # fmt: skip
+    cli("suppliers", "finding", "add", str(later), "--grade", "Minor", "--family", "other",
+        "--text", "Energy meters not calibrated")  # fmt: skip
+    cli("suppliers", "audit", "report", str(later), "--done", "2025-03-02", "--report",
+        "2025-03-09")  # fmt: skip
+    sections = {year: _section(cli, year) for year in (2024, 2025)}
+    s2024, s2025 = sections[2024], sections[2025]
+    assert s2024 is not None and s2025 is not None
+    # 2024: closed only in 2025, so open at the year's end; the 2025 finding is not there.
+    assert s2024["findings"] == 1
+    major = next(g for g in s2024["grades"] if g["grade"] == "Major")
+    assert (major["found"], major["closed"], major["pending"], major["open"]) == (1, 0, 0, 1)
+    assert sum(g["found"] for g in s2024["grades"]) == 1
+    assert s2024["closed_later"] == 1
+    social = next(i for i in s2024["impacts"] if i["family"] == "social")
+    assert (social["findings"], social["closed"]) == (1, 0)
+    # 2025: the 2024 finding, open at the year's start, was closed in the year.
+    assert s2025["carried"] == {"found": 1, "closed": 1, "pending": 0, "open": 0}
+    assert s2025["closed_later"] == 0
+    minor = next(g for g in s2025["grades"] if g["grade"] == "Minor")
+    assert (minor["found"], minor["open"]) == (1, 1)
+    for lang, carried, note in (
+        ("en", "Raised in earlier years, open at the start of the year",
+         "verified after 31 December 2024"),
+        ("zh", "以前年度发现、年初仍未关闭", "2024年12月31日之后"),
+    ):  # fmt: skip
+        pages = {}
+        for year in (2024, 2025):
+            out = tmp_path / f"report-{lang}-{year}"
+            cli("report", "--year", str(year), "--format", "html", "--out", str(out),
+                "--preview", "--lang", lang)  # fmt: skip
+            (path,) = out.glob("*.html")
+            pages[year] = path.read_text(encoding="utf-8")
+        rows_2024 = _grade_rows(pages[2024])
+        assert rows_2024[1][1:] == ["1", "0", "0", "1"], rows_2024  # Major: open at year end
+        assert all(r[0] != carried for r in rows_2024)
+        assert note in pages[2024], lang
+        rows_2025 = _grade_rows(pages[2025])
+        assert rows_2025[-1] == [carried, "1", "1", "0", "0"], rows_2025  # closed in 2025

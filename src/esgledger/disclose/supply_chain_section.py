@@ -19,7 +19,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
@@ -187,42 +187,73 @@ def _share(part: int, whole: int) -> str:
 
 
 def _findings(session: Session, year: int) -> dict[str, Any]:
-    """The year's audits (reported in the year) and their findings by grade and state, and
-    the suppliers with serious environmental or social findings with the actions taken."""
+    """The year's audits (reported in the year) and their findings by grade and state as at
+    31 December, the findings of earlier audits still open at the year's start, and the
+    suppliers with serious environmental or social findings with the actions taken."""
     audited = session.scalar(
         select(func.count())
         .select_from(SupplierAudit)
         .where(SupplierAudit.state == "done", extract("year", SupplierAudit.report_on) == year)
     ) or 0  # fmt: skip
+    end = dt.date(year, 12, 31)
     stmt = (
         select(
             SupplierFinding.grade,
             SupplierFinding.family,
             SupplierFinding.state,
+            SupplierFinding.closed_on,
             SupplierAudit.supplier_id,
         )
         .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
         .where(extract("year", SupplierAudit.report_on) == year)
     )
     rows = list(session.execute(stmt))
-    grades = []
-    for grade in GRADES:
-        mine = [r for r in rows if r.grade == grade]
-        grades.append({
-            "grade": grade,
-            "found": len(mine),
-            "closed": sum(r.state == CLOSED for r in mine),
-            "pending": sum(r.state in PENDING for r in mine),
-            "open": sum(r.state not in (CLOSED, *PENDING) for r in mine),
-        })  # fmt: skip
+    grades = [{"grade": grade, **_states([r for r in rows if r.grade == grade], end)}
+              for grade in GRADES]  # fmt: skip
     impacts = []
     for family in ("environmental", "social"):
         serious = [r for r in rows if r.family == family and r.grade in SERIOUS]
+        states = _states(serious, end)
         impacts.append({
             "family": family,
             "suppliers": len({r.supplier_id for r in serious}),
-            "findings": len(serious),
-            "closed": sum(r.state == CLOSED for r in serious),
-            "pending": sum(r.state in PENDING for r in serious),
+            "findings": states["found"],
+            "closed": states["closed"],
+            "pending": states["pending"],
         })  # fmt: skip
-    return {"audited": audited, "grades": grades, "impacts": impacts, "findings": len(rows)}
+    carried = _states(_carried(session, year), end)
+    later = sum(_closed_after(r, end) for r in rows) + sum(
+        _closed_after(r, end) for r in _carried(session, year)
+    )
+    return {"audited": audited, "grades": grades, "impacts": impacts, "findings": len(rows),
+            "carried": carried, "closed_later": later}  # fmt: skip
+
+
+def _carried(session: Session, year: int) -> list[Any]:
+    """Findings of audits reported before ``year`` not verified closed before it began."""
+    start = dt.date(year, 1, 1)
+    stmt = (
+        select(SupplierFinding.state, SupplierFinding.closed_on)
+        .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
+        .where(SupplierAudit.report_on < start)
+        .where(or_(SupplierFinding.closed_on.is_(None), SupplierFinding.closed_on >= start))
+    )
+    return list(session.execute(stmt))
+
+
+def _closed_after(row: Any, end: dt.date) -> bool:
+    return row.state == CLOSED and row.closed_on is not None and row.closed_on > end
+
+
+def _states(rows: list[Any], end: dt.date) -> dict[str, int]:
+    """Findings closed (verified on or before ``end``), under way and open as at ``end``.
+
+    Only the verified closure is dated in the register: a finding verified after ``end``
+    counts as open (whether its plan was in by then is not stored, so it is not guessed);
+    "under way" (plan submitted or approved) is the finding's state today.
+    """
+    closed = sum(r.state == CLOSED and r.closed_on is not None and r.closed_on <= end
+                 for r in rows)  # fmt: skip
+    pending = sum(r.state in PENDING for r in rows)
+    return {"found": len(rows), "closed": closed, "pending": pending,
+            "open": len(rows) - closed - pending}  # fmt: skip
