@@ -24,6 +24,7 @@ PACKAGE = Path(esgledger.__file__).parent
 FILE_CHECKS = [
     "assess/climate.py",
     "assess/respondents.py",
+    "ingest/activities.py",
     "ingest/entities.py",
 ]
 
