@@ -13,9 +13,21 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+import esgledger
 import esgledger.registers
 
 REGISTERS = Path(esgledger.registers.__file__).parent
+PACKAGE = Path(esgledger.__file__).parent
+# The file checks outside ``registers/`` held to the same rule, one module at a time.
+FILE_CHECKS = [
+    "assess/climate.py",
+    "assess/respondents.py",
+    "ingest/activities.py",
+    "ingest/csv_structure.py",
+    "ingest/entities.py",
+]
 
 
 def _named(call: ast.Call, positional: int) -> bool:
@@ -29,8 +41,13 @@ def _named(call: ast.Call, positional: int) -> bool:
 
 def unnamed_checks(folder: Path) -> list[str]:
     """``file:line`` of each row check in ``folder`` that gives an English reason alone."""
+    return unnamed_in(sorted(folder.rglob("*.py")))
+
+
+def unnamed_in(paths: list[Path]) -> list[str]:
+    """``file:line`` of each row check in ``paths`` that gives an English reason alone."""
     found = []
-    for path in sorted(folder.rglob("*.py")):
+    for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -44,6 +61,11 @@ def unnamed_checks(folder: Path) -> list[str]:
 
 def test_every_register_row_check_names_its_message() -> None:
     assert unnamed_checks(REGISTERS) == []
+
+
+@pytest.mark.parametrize("module", FILE_CHECKS)
+def test_every_file_check_names_its_message(module: str) -> None:
+    assert unnamed_in([PACKAGE / module]) == []
 
 
 def test_an_english_reason_alone_is_found(tmp_path: Path) -> None:

@@ -22,8 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.climate import LEVELS, scenarios, tcfd_categories
+from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound
-from esgledger.ingest.checker import Checker, blank, with_row_numbers
+from esgledger.ingest.checker import Checker, Message, blank, cell, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import audit
 from esgledger.ledger.assess_models import ClimateItem, ClimateRating
@@ -32,6 +33,14 @@ HORIZONS = (2025, 2030, 2050)
 HORIZON_LABELS = ("short", "medium", "long")
 KINDS = ("risk", "opportunity")
 RATING_COLUMN = re.compile(r"^rating_(\d{4})$")
+# Why a category does not fit the row's kind, by kind: the kind is a word of the sentence.
+_NOT_FOR_KIND = (
+    pl.when(pl.col("kind") == "risk")
+    .then(pl.lit(N_("%(cell)r is not a category for risks")))
+    .when(pl.col("kind") == "opportunity")
+    .then(pl.lit(N_("%(cell)r is not a category for opportunities")))
+    .otherwise(pl.lit(N_("%(cell)r is not a category for kind %(kind)r")))
+)
 
 
 def family_of(category: str) -> str:
@@ -225,13 +234,16 @@ def _validate_inventory(table: Table, stored: set[str], horizons: dict[str, int]
     frame = with_row_numbers(table.frame)
     cats = [category_code(t) for t in frame["tcfd_category"].to_list()]
     frame = frame.with_columns(pl.Series("_cat", cats, dtype=pl.Utf8))
-    check.flag(frame, blank("id") | blank("name"), "id", "each item needs an id and a name")
-    check.flag(frame, ~pl.col("kind").is_in(list(KINDS)), "kind", "kind is risk or opportunity")
+    unnamed = N_("each item needs an id and a name")
+    check.flag(frame, blank("id") | blank("name"), "id", unnamed, Message(unnamed))
+    kind = N_("kind is risk or opportunity")
+    check.flag(frame, ~pl.col("kind").is_in(list(KINDS)), "kind", kind, Message(kind))
     check.flag(
         frame,
         pl.col("_cat").is_null(),
         "tcfd_category",
         pl.format("unknown TCFD category '{}'", pl.col("tcfd_category")),
+        cell(N_("unknown TCFD category %(cell)r"), "tcfd_category"),
     )
     kinds = {code: c.kind for code, c in tcfd_categories().items()}
     check.flag(
@@ -239,18 +251,21 @@ def _validate_inventory(table: Table, stored: set[str], horizons: dict[str, int]
         pl.col("_cat").replace_strict(kinds, default=None) != pl.col("kind"),
         "tcfd_category",
         pl.format("'{}' is not a category for {}s", pl.col("tcfd_category"), pl.col("kind")),
+        Message(_NOT_FOR_KIND, {"cell": pl.col("tcfd_category"), "kind": pl.col("kind")}),
     )
     check.flag(
         frame,
         pl.col("id").is_in(sorted(stored)),
         "id",
         pl.format("climate item '{}' already exists", pl.col("id")),
+        cell(N_("climate item %(cell)r already exists"), "id"),
     )
     check.flag(
         frame,
         pl.col("id").is_duplicated(),
         "id",
         pl.format("item '{}' appears more than once", pl.col("id")),
+        cell(N_("item %(cell)r appears more than once"), "id"),
     )
     for column in horizons:
         check.flag(
@@ -258,6 +273,7 @@ def _validate_inventory(table: Table, stored: set[str], horizons: dict[str, int]
             ~blank(column) & ~pl.col(column).str.to_titlecase().is_in(list(LEVELS)),
             column,
             pl.format("'{}' is not Low, Medium or High", pl.col(column)),
+            cell(N_("%(cell)r is not Low, Medium or High"), column),
         )
     check.raise_if_any()
     return frame

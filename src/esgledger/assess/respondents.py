@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from esgledger.assess.materiality import get_group, groups_of, require_open, topics_of
 from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound, worded
-from esgledger.ingest.checker import Checker, blank, parse_number, with_row_numbers
+from esgledger.ingest.checker import Checker, Message, blank, cell, parse_number, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import audit
 from esgledger.ledger.assess_models import MaterialityAssessment, Respondent, StakeholderGroup
@@ -109,25 +109,34 @@ def _validate_people(table: Table, groups: dict[str, int], stored: set[str]) -> 
         pl.col("group").str.strip_chars(),
         pl.when(blank("weight")).then(1.0).otherwise(parse_number("weight")).alias("_weight"),
     )
-    check.flag(frame, blank("name"), "name", "a respondent needs a name")
+    no_name = N_("a respondent needs a name")
+    check.flag(frame, blank("name"), "name", no_name, Message(no_name))
     check.flag(
         frame,
         ~pl.col("group").is_in(sorted(groups)),
         "group",
         pl.format("unknown group '{}'; the assessment has " + ", ".join(groups), pl.col("group")),
+        cell(
+            N_("unknown group %(cell)r; the assessment has %(groups)s"),
+            "group",
+            groups=pl.lit(", ".join(groups)),
+        ),
     )
-    check.flag(frame, ~(pl.col("_weight") > 0), "weight", "weight must be a positive number")
+    weight = N_("weight must be a positive number")
+    check.flag(frame, ~(pl.col("_weight") > 0), "weight", weight, Message(weight))
     check.flag(
         frame,
         pl.col("name").is_in(sorted(stored)),
         "name",
         pl.format("respondent '{}' already exists", pl.col("name")),
+        cell(N_("respondent %(cell)r already exists"), "name"),
     )
     check.flag(
         frame,
         pl.col("name").is_duplicated() & ~blank("name"),
         "name",
         pl.format("respondent '{}' appears more than once", pl.col("name")),
+        cell(N_("respondent %(cell)r appears more than once"), "name"),
     )
     check.raise_if_any()
     return frame

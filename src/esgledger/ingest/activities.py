@@ -10,12 +10,18 @@ import polars as pl
 from esgledger.catalog import activity_types
 from esgledger.catalog.activities import uses
 from esgledger.catalog.bounds import Bound, activity_bounds
+from esgledger.catalog.messages import N_
 from esgledger.errors import InvalidInput
 from esgledger.ingest.checker import (
     ROW,
     Checker,
+    Message,
     blank,
+    cell,
+    date_message,
     date_problem,
+    empty,
+    number_message,
     number_problem,
     parse_date,
     parse_number,
@@ -83,24 +89,40 @@ def _unit_problems(frame: pl.DataFrame) -> pl.DataFrame:
     types = activity_types()
     pairs = frame.select("activity", "unit").unique()
     reasons: list[str | None] = []
+    messages: list[str | None] = []
+    likes: list[str | None] = []
     for activity, unit in pairs.iter_rows():
         kind = types.get(activity)
+        like = " or ".join(kind.units) if kind is not None else None
+        likes.append(like)
         if kind is None:
             reasons.append(None)  # reported by the activity check
+            messages.append(None)
             continue
         try:
             parse(unit)
         except InvalidInput as exc:
-            reasons.append(str(exc))
+            reasons.append(str(exc))  # the unit parser's words: "unknown unit 'x'"
+            messages.append(N_("unknown unit %(unit)r"))
             continue
         ok = kind.accepts_unit(unit)
         reasons.append(
             None
             if ok
-            else f"unit {unit!r} does not measure {kind.name.lower()} "
-            f"(use a unit like {' or '.join(kind.units)})"
+            else f"unit {unit!r} does not measure {kind.name.lower()} (use a unit like {like})"
         )
-    return pairs.with_columns(pl.Series("unit_reason", reasons, dtype=pl.Utf8))
+        messages.append(
+            None
+            if ok
+            else N_(
+                "unit %(unit)r does not measure activity %(activity)r (use a unit like %(like)s)"
+            )
+        )
+    return pairs.with_columns(
+        pl.Series("unit_reason", reasons, dtype=pl.Utf8),
+        pl.Series("_unit_message", messages, dtype=pl.Utf8),
+        pl.Series("_unit_like", likes, dtype=pl.Utf8),
+    )
 
 
 def validate_activities(
@@ -134,13 +156,14 @@ def validate_activities(
         parse_number("quantity").alias("_quantity"),
     )
     for col in ["entity", "activity", "unit"]:
-        check.flag(frame, blank(col), col, f"{col} is empty")
+        check.flag(frame, blank(col), col, f"{col} is empty", empty(col))
     known = sorted(known_entities)
     check.flag(
         frame,
         ~blank("entity") & ~pl.col("entity").is_in(known),
         "entity",
         pl.format("unknown entity '{}'; import it with `esg import entities`", pl.col("entity")),
+        Message(N_("unknown entity %(entity)r"), {"entity": pl.col("entity")}),
     )
     for col in ("start", "end"):
         check.flag(
@@ -148,8 +171,12 @@ def validate_activities(
             pl.col(f"_{col}").is_null(),
             col,
             date_problem(col),
+            date_message(col),
         )
-    check.flag(frame, pl.col("_end") < pl.col("_start"), "end", "end is before start")
+    order = Message(
+        N_("%(later)s is before %(first)s"), {"later": pl.lit("end"), "first": pl.lit("start")}
+    )
+    check.flag(frame, pl.col("_end") < pl.col("_start"), "end", "end is before start", order)
     types = list(activity_types())
     check.flag(
         frame,
@@ -158,17 +185,24 @@ def validate_activities(
         pl.format(
             "unknown activity type '{}'; `esg activities types` lists them", pl.col("activity")
         ),
+        cell(N_("unknown activity type %(cell)r"), "activity"),
     )
     check.flag(
         frame,
         pl.col("_quantity").is_null(),
         "quantity",
         number_problem("quantity"),
+        number_message("quantity"),
     )
-    check.flag(frame, pl.col("_quantity") < 0, "quantity", "quantity is negative")
+    negative = Message(N_("%(column)s is negative"), {"column": pl.lit("quantity")})
+    check.flag(frame, pl.col("_quantity") < 0, "quantity", "quantity is negative", negative)
     units = _unit_problems(frame.filter(~blank("unit")))
     frame = frame.join(units, on=["activity", "unit"], how="left")
-    check.flag(frame, pl.col("unit_reason").is_not_null(), "unit", pl.col("unit_reason"))
+    said = Message(
+        pl.col("_unit_message"),
+        {"unit": pl.col("unit"), "activity": pl.col("activity"), "like": pl.col("_unit_like")},
+    )
+    check.flag(frame, pl.col("unit_reason").is_not_null(), "unit", pl.col("unit_reason"), said)
     check_plausible(frame, bounds, check)
     check_scope3_columns(frame, check)
     check_instrument_columns(frame, check, claimed_certificates)
@@ -178,6 +212,11 @@ def validate_activities(
             ~blank("use") & ~pl.col("use").str.strip_chars().is_in(list(uses())),
             "use",
             pl.format("use '{}' is not one of " + ", ".join(uses()), pl.col("use")),
+            cell(
+                N_("use %(cell)r is not one of %(choices)s"),
+                "use",
+                choices=pl.lit(", ".join(uses())),
+            ),
         )
     check_sales(frame, check)
     frame = frame.select(
@@ -196,6 +235,7 @@ def validate_activities(
         pl.col("start").is_not_null() & (pl.col(ROW) != pl.col("_first")),
         "entity",
         pl.format("duplicate of row {}", pl.col("_first")),
+        Message(N_("duplicate of row %(row)s"), {"row": pl.col("_first")}),
     )
     if existing_keys is not None and existing_keys.height:
         stored = frame.join(existing_keys, on=KEY, how="inner")
@@ -204,6 +244,7 @@ def validate_activities(
             pl.lit(True),
             "entity",
             pl.format(ALREADY_IMPORTED + " (batch {})", pl.col("batch_id")),
+            Message(N_("already imported (batch %(batch)s)"), {"batch": pl.col("batch_id")}),
         )
     check.raise_if_any()
     return frame.drop("_first")

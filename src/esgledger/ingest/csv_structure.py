@@ -13,10 +13,22 @@ import io
 
 import numpy as np
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
 from esgledger.ingest.checker import KEEP
 
-OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+# The separators' names are catalog words: a Chinese reader gets them in Chinese.
+OTHER_SEPARATORS = {";": N_("semicolons"), "\t": N_("tabs"), "|": N_("vertical bars")}
+OTHER_SEPARATOR = N_(
+    "the header is one column separated by %(separator)s; esgledger reads comma-separated "
+    "files (Excel: Save As → CSV UTF-8 (comma delimited))"
+)
+WRONG_COUNT = N_(
+    "the row has %(found)s cells, the header %(wanted)s; look for a missing or extra comma"
+)
+NEVER_CLOSED = N_('a quoted cell starting in this row is never closed; look for a stray "')
+TOO_LONG = N_("a cell is longer than %(limit)s characters")
+MISPLACED = N_('misplaced quote (%(error)s); write a quote inside a quoted cell as ""')
 
 
 def check_structure(data: bytes, source: str) -> None:
@@ -44,19 +56,17 @@ def _refuse_other_separator(header: list[str], source: str) -> None:
                     Problem(
                         1,
                         None,
-                        f"the header is one column separated by {name}; esgledger reads "
-                        "comma-separated files (Excel: Save As → CSV UTF-8 (comma delimited))",
+                        OTHER_SEPARATOR % {"separator": name},
+                        OTHER_SEPARATOR,
+                        words={"separator": name},
                     )
                 ],
             )
 
 
 def _wrong_count(row: int, found: int, wanted: int) -> Problem:
-    return Problem(
-        row,
-        None,
-        f"the row has {found} cells, the header {wanted}; look for a missing or extra comma",
-    )
+    values = {"found": found, "wanted": wanted}
+    return Problem(row, None, WRONG_COUNT % values, WRONG_COUNT, values)
 
 
 def _ragged_rows(data: bytes, wanted: int) -> tuple[list[Problem], int]:
@@ -91,11 +101,12 @@ def _quoted(text: str, wanted: int) -> tuple[list[Problem], int]:
                     problems.append(_wrong_count(row, len(record), wanted))
     except csv.Error as exc:
         total += 1
+        values: dict[str, object]
         if "unexpected end of data" in str(exc):
-            reason = 'a quoted cell starting in this row is never closed; look for a stray "'
+            message, values = NEVER_CLOSED, {}
         elif "field limit" in str(exc):
-            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
+            message, values = TOO_LONG, {"limit": f"{csv.field_size_limit():,}"}
         else:
-            reason = f'misplaced quote ({exc}); write a quote inside a quoted cell as ""'
-        problems.append(Problem(row + 1, None, reason))
+            message, values = MISPLACED, {"error": str(exc)}
+        problems.append(Problem(row + 1, None, message % values, message, values))
     return problems, total

@@ -8,12 +8,14 @@ from functools import cache
 import polars as pl
 import pycountry
 
-from esgledger.ingest.checker import ROW, Checker, blank, with_row_numbers
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import ROW, Checker, Message, blank, cell, empty, with_row_numbers
 from esgledger.ingest.readers import Table
 
 REQUIRED = ["id", "name", "parent", "country", "subdivision"]
 KINDS = ("group", "legal_entity", "site", "park", "department")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+LOOP = N_("the parent chain loops back to this entity")
 
 
 @cache
@@ -50,12 +52,13 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         pl.col("country").str.to_uppercase(),
         pl.col("subdivision").str.to_uppercase(),
     )
-    check.flag(frame, blank("id"), "id", "id is empty")
+    check.flag(frame, blank("id"), "id", "id is empty", empty("id"))
     check.flag(
         frame,
         ~blank("id") & ~pl.col("id").str.contains(ID_PATTERN),
         "id",
         pl.format("id '{}' may only use letters, digits, '_', '.', '-' (64 at most)", pl.col("id")),
+        cell(N_("id %(cell)r may only use letters, digits, '_', '.', '-' (64 at most)"), "id"),
     )
     frame = frame.with_columns(pl.col(ROW).min().over("id").alias("_first"))
     check.flag(
@@ -63,13 +66,20 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         ~blank("id") & (pl.col(ROW) != pl.col("_first")),
         "id",
         pl.format("duplicate id, first on row {}", pl.col("_first")),
+        Message(
+            N_("duplicate %(key)s, first on row %(row)s"),
+            {"key": pl.lit("id"), "row": pl.col("_first")},
+        ),
     )
-    check.flag(frame, blank("name"), "name", "name is empty")
+    check.flag(frame, blank("name"), "name", "name is empty", empty("name"))
     check.flag(
         frame,
         ~pl.col("kind").is_in(list(KINDS)),
         "kind",
         pl.format("kind '{}' is not one of " + ", ".join(KINDS), pl.col("kind")),
+        cell(
+            N_("kind %(cell)r is not one of %(choices)s"), "kind", choices=pl.lit(", ".join(KINDS))
+        ),
     )
     check.flag(
         frame,
@@ -78,12 +88,14 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         pl.format(
             "'{}' is not an ISO 3166-1 alpha-2 country code (e.g. CN, DE)", pl.col("country")
         ),
+        cell(N_("%(cell)r is not an ISO 3166-1 alpha-2 country code (e.g. CN, DE)"), "country"),
     )
     check.flag(
         frame,
         ~blank("subdivision") & ~pl.col("subdivision").is_in(sorted(subdivisions())),
         "subdivision",
         pl.format("'{}' is not an ISO 3166-2 subdivision code (e.g. CN-GD)", pl.col("subdivision")),
+        cell(N_("%(cell)r is not an ISO 3166-2 subdivision code (e.g. CN-GD)"), "subdivision"),
     )
     check.flag(
         frame,
@@ -94,19 +106,27 @@ def validate_entities(table: Table, *, stored_parents: Mapping[str, str | None])
         pl.format(
             "subdivision '{}' is not in country '{}'", pl.col("subdivision"), pl.col("country")
         ),
+        cell(
+            N_("subdivision %(cell)r is not in country %(country)r"),
+            "subdivision",
+            country=pl.col("country"),
+        ),
     )
+    own_parent = N_("an entity cannot be its own parent")
     known = set(stored_parents) | set(frame["id"].to_list())
     check.flag(
         frame,
         ~blank("parent") & ~pl.col("parent").is_in(sorted(known)),
         "parent",
         pl.format("unknown parent '{}'", pl.col("parent")),
+        cell(N_("unknown parent %(cell)r"), "parent"),
     )
     check.flag(
         frame,
         ~blank("id") & (pl.col("parent") == pl.col("id")),
         "parent",
-        "an entity cannot be its own parent",
+        own_parent,
+        Message(own_parent),
     )
     _flag_cycles(frame, stored_parents, check)
     check.raise_if_any()
@@ -141,7 +161,8 @@ def _flag_cycles(frame: pl.DataFrame, stored: Mapping[str, str | None], check: C
                     frame.filter(pl.col(ROW) == row),
                     pl.lit(True),
                     "parent",
-                    "the parent chain loops back to this entity",
+                    LOOP,
+                    Message(LOOP),
                 )
                 break
             seen.add(node)
