@@ -27,6 +27,8 @@ FILE_CHECKS = [
     "ingest/activities.py",
     "ingest/csv_structure.py",
     "ingest/entities.py",
+    "ingest/plausibility.py",
+    "ingest/scope3_columns.py",
 ]
 
 

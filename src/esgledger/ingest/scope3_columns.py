@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from esgledger.ingest.checker import Checker, blank, number_problem, parse_number
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import (
+    Checker,
+    Message,
+    blank,
+    number_message,
+    number_problem,
+    parse_number,
+)
 
 NAICS = r"^\d{6}(\.(without_margins|margins_only))?$"  # EPA v1.3 variants
 PRICE_YEAR = r"^(19[9]\d|20\d\d)$"
@@ -37,6 +45,13 @@ def check_scope3_columns(frame: pl.DataFrame, check: Checker) -> None:
                 "naics '{}' is not a 6-digit NAICS code (e.g. 334310 or 334310.without_margins)",
                 code,
             ),
+            Message(
+                N_(
+                    "naics %(cell)r is not a 6-digit NAICS code (e.g. 334310 or "
+                    "334310.without_margins)"
+                ),
+                {"cell": code},
+            ),
         )
     if "price_year" in frame.columns:
         year = pl.col("price_year").fill_null("").str.strip_chars()
@@ -49,14 +64,22 @@ def check_scope3_columns(frame: pl.DataFrame, check: Checker) -> None:
                 "is stated in)",
                 year,
             ),
+            Message(
+                N_(
+                    "price_year %(cell)r is not a year 1990 … 2099 (the year whose prices the "
+                    "amount is stated in)"
+                ),
+                {"cell": year},
+            ),
         )
     if "supplier_kgco2e" in frame.columns:
         value = parse_number("supplier_kgco2e")
         check.flag(
             frame, ~blank("supplier_kgco2e") & value.is_null(), "supplier_kgco2e",
-            number_problem("supplier_kgco2e"),
+            number_problem("supplier_kgco2e"), number_message("supplier_kgco2e"),
         )  # fmt: skip
-        check.flag(frame, value < 0, "supplier_kgco2e", "supplier_kgco2e is negative")
+        negative = Message(N_("%(column)s is negative"), {"column": pl.lit("supplier_kgco2e")})
+        check.flag(frame, value < 0, "supplier_kgco2e", "supplier_kgco2e is negative", negative)
     for column, (prefix, allowed) in CLOSED.items():
         if column not in frame.columns:
             continue
@@ -66,4 +89,8 @@ def check_scope3_columns(frame: pl.DataFrame, check: Checker) -> None:
             pl.col("activity").str.starts_with(prefix) & (cell != "") & ~cell.is_in(allowed),
             column,
             pl.format(f"{column} '{{}}' is not one of {', '.join(allowed)}", cell),
+            Message(
+                N_("%(column)s %(cell)r is not one of %(choices)s"),
+                {"column": pl.lit(column), "cell": cell, "choices": pl.lit(", ".join(allowed))},
+            ),
         )
