@@ -27,8 +27,10 @@ FILE_CHECKS = [
     "ingest/activities.py",
     "ingest/csv_structure.py",
     "ingest/entities.py",
+    "ingest/instrument_columns.py",
     "ingest/plausibility.py",
     "ingest/scope3_columns.py",
+    "ledger/certificate_claims.py",
 ]
 
 

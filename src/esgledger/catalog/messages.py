@@ -17,6 +17,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
+from esgledger.catalog.phrases import Listed, Phrase
 from esgledger.catalog.translations import LANGS
 from esgledger.errors import CellsRefused, EsgError, InvalidInput, Problem
 
@@ -77,10 +78,20 @@ def reason_in(problem: Problem, lang: str) -> str:
 def message_in(
     message_id: str, values: Mapping[str, Any], words: Mapping[str, str], lang: str
 ) -> str:
-    """A named message in ``lang``: ``values`` as given, ``words`` (catalog messages)
-    translated."""
+    """A named message in ``lang``: ``values`` as given (phrases among them worded in
+    ``lang``), ``words`` (catalog messages) translated."""
     translated = {key: translate(word, lang) for key, word in words.items()}
-    return translate(message_id, lang) % {**values, **translated}
+    given = {key: _said(value, lang) for key, value in values.items()}
+    return translate(message_id, lang) % {**given, **translated}
+
+
+def _said(value: Any, lang: str) -> Any:
+    """A value as a message shows it: a phrase (or a list of them) worded in ``lang``."""
+    if isinstance(value, Phrase):
+        return message_in(value.message_id, value.values, {}, lang)
+    if isinstance(value, Listed):
+        return translate(value.joiner, lang).join(str(_said(i, lang)) for i in value.items)
+    return value
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:

@@ -22,10 +22,20 @@ from esgledger.catalog.instruments import (
     VINTAGE,
     certificate_ids,
 )
-from esgledger.ingest.checker import ROW, Checker, blank
+from esgledger.catalog.messages import N_
+from esgledger.catalog.phrases import Listed, Phrase
+from esgledger.errors import Problem
+from esgledger.ingest.checker import KEEP, ROW, Checker, Message, blank
 
 YES_NO = ("yes", "no", "true", "false", "y", "n", "1", "0")
 _SHOWN = 5  # ids named per refused row
+CERTIFICATE_ID = N_("certificate id %(reasons)s")
+STORED = N_("already claimed by a stored instrument: %(ids)s")
+EARLIER = N_("already claimed by an earlier row of the file: %(ids)s")
+TWICE = N_("listed twice in the row: %(ids)s")
+LONG = N_("longer than %(most)s characters: %(start)s…")
+HELD_BY = N_("%(id)s (%(holder)s)")
+IN_ROW = N_("%(id)s (row %(row)s)")
 
 
 def check_instrument_columns(
@@ -41,6 +51,10 @@ def check_instrument_columns(
             instrument & ~blank("vintage") & ~cell.str.contains(VINTAGE.pattern),
             "vintage",
             pl.format("vintage '{}' is not a year or month of generation (YYYY or YYYY-MM)", cell),
+            Message(
+                N_("vintage %(cell)r is not a year or month of generation (YYYY or YYYY-MM)"),
+                {"cell": cell},
+            ),
         )
     for column in ("retired", "attributes_conveyed"):
         if column in frame.columns:
@@ -50,6 +64,10 @@ def check_instrument_columns(
                 instrument & ~blank(column) & ~cell.is_in(YES_NO),
                 column,
                 pl.format(f"{column} '{{}}' is not yes or no", pl.col(column)),
+                Message(
+                    N_("%(column)s %(cell)r is not yes or no"),
+                    {"column": pl.lit(column), "cell": pl.col(column)},
+                ),
             )
     if "market" in frame.columns:
         cell = pl.col("market").fill_null("").str.strip_chars()
@@ -58,16 +76,23 @@ def check_instrument_columns(
             instrument & ~blank("market") & ~cell.str.contains(r"^[A-Za-z]{2}$"),
             "market",
             pl.format("market '{}' is not a two-letter country code (ISO 3166-1)", cell),
+            Message(
+                N_("market %(cell)r is not a two-letter country code (ISO 3166-1)"),
+                {"cell": cell},
+            ),
         )
     if "certificate_ids" in frame.columns:
-        held = claimed if isinstance(claimed, Mapping) else dict.fromkeys(claimed, "")
+        held: Mapping[str, object] = (
+            claimed if isinstance(claimed, Mapping) else dict.fromkeys(claimed, "")
+        )
         _check_claims(frame.filter(instrument), check, held)
 
 
-def _check_claims(rows: pl.DataFrame, check: Checker, claimed: Mapping[str, str]) -> None:
-    """Each certificate id once: in the file (the first row keeps it) and against the ledger."""
+def _check_claims(rows: pl.DataFrame, check: Checker, claimed: Mapping[str, object]) -> None:
+    """Each certificate id once: in the file (the first row keeps it) and against the ledger;
+    a row's reasons are phrases, so each part is worded in the reader's language."""
     first: dict[str, int] = {}
-    bad: list[tuple[int, str]] = []
+    kept = 0
     for row, text in rows.select(ROW, "certificate_ids").iter_rows():
         ids = certificate_ids(text)
         stored = [i for i in ids if i in claimed]
@@ -76,19 +101,33 @@ def _check_claims(rows: pl.DataFrame, check: Checker, claimed: Mapping[str, str]
         long = [i for i in ids if len(i) > CERTIFICATE_ID_MAX]
         for i in ids:
             first.setdefault(i, row)
-        reasons = []
+        parts = []
         if stored:
-            named = ", ".join(f"{i} ({claimed[i]})" if claimed[i] else i for i in stored[:_SHOWN])
-            reasons.append(f"already claimed by a stored instrument: {named}")
+            held = [_held_by(i, claimed[i]) for i in stored[:_SHOWN]]
+            parts.append(Phrase(STORED, {"ids": Listed(held)}))
         if earlier:
-            named = ", ".join(f"{i} (row {r})" for i, r in earlier[:_SHOWN])
-            reasons.append(f"already claimed by an earlier row of the file: {named}")
+            named = [Phrase(IN_ROW, {"id": i, "row": r}) for i, r in earlier[:_SHOWN]]
+            parts.append(Phrase(EARLIER, {"ids": Listed(named)}))
         if repeated:
-            reasons.append(f"listed twice in the row: {', '.join(repeated[:_SHOWN])}")
+            parts.append(Phrase(TWICE, {"ids": Listed(repeated[:_SHOWN])}))
         if long:
-            reasons.append(f"longer than {CERTIFICATE_ID_MAX} characters: {long[0][:20]}…")
-        if reasons:
-            bad.append((row, "certificate id " + "; ".join(reasons)))
-    if bad:
-        refused = pl.DataFrame(bad, schema={ROW: pl.Int64, "reason": pl.Utf8}, orient="row")
-        check.flag(refused, pl.lit(True), "certificate_ids", pl.col("reason"))
+            parts.append(Phrase(LONG, {"most": CERTIFICATE_ID_MAX, "start": long[0][:20]}))
+        if parts:
+            check.total += 1
+            kept += 1
+            if kept <= KEEP:
+                check.problems.append(_refused(row, Listed(parts, "; ")))
+
+
+def _held_by(cert: str, holder: object) -> str | Phrase:
+    """An id with the row holding it, where that is known."""
+    return Phrase(HELD_BY, {"id": cert, "holder": holder}) if holder else cert
+
+
+def _refused(row: int, reasons: Listed) -> Problem:
+    """A refused row of ``certificate_ids``, its reasons a list of phrases (a frame's column
+    cannot hold them, so the row is added as :meth:`Checker.flag` would add it)."""
+    values = {"reasons": reasons}
+    return Problem(
+        row, "certificate_ids", str(Phrase(CERTIFICATE_ID, values)), CERTIFICATE_ID, values
+    )

@@ -21,14 +21,32 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.instruments import INSTRUMENTS, certificate_ids
+from esgledger.catalog.messages import N_
+from esgledger.catalog.phrases import Listed, Phrase
 from esgledger.errors import ConcurrentChange, Conflict, ImportRejected, Problem
 from esgledger.ingest.checker import ROW
-from esgledger.ledger.claim_holders import OLDER, unclaimed_holders
+from esgledger.ingest.instrument_columns import HELD_BY
+from esgledger.ledger.claim_holders import OLDER, Holder, unclaimed_holders
 from esgledger.ledger.claim_models import CertificateClaim
 from esgledger.ledger.import_steps import IDS_PER_SELECT
 from esgledger.ledger.models import ActivityRecord
 
 COLUMN = "certificate_ids"
+HELD_BY_ROW = N_("activity row %(row)s")
+OLDER_HOLDERS = {
+    "ledger": N_(
+        "ledger activity row %(row)s of batch %(batch)s, stored before certificate claims were "
+        "recorded; `esg db claims` lists such ids"
+    ),
+    "store": N_(
+        "store activity row %(row)s of batch %(batch)s, stored before certificate claims were "
+        "recorded; `esg db claims` lists such ids"
+    ),
+}
+CLAIMED = N_("certificate id already claimed by a stored instrument: %(ids)s")
+CLAIMED_MORE = N_(
+    "certificate id already claimed by a stored instrument: %(ids)s and %(more)s more"
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,7 @@ def held_by(session: Session, ids: Iterable[str]) -> dict[str, int]:
     return held
 
 
-def holders(session: Session, ids: Iterable[str]) -> dict[str, str]:
+def holders(session: Session, ids: Iterable[str]) -> dict[str, Phrase]:
     """Who holds each of ``ids`` held now, as a refusal names it: the row claiming it, else
     a live row stored before the claims table that no claim names (see
     :mod:`esgledger.ledger.claim_holders` for why both)."""
@@ -75,16 +93,21 @@ def holders(session: Session, ids: Iterable[str]) -> dict[str, str]:
     held = held_by(session, wanted)
     return {
         **_older(session, wanted - set(held)),
-        **{cert: f"activity row {row}" for cert, row in held.items()},
+        **{cert: Phrase(HELD_BY_ROW, {"row": row}) for cert, row in held.items()},
     }
 
 
-def _older(session: Session, ids: set[str]) -> dict[str, str]:
-    """Each of ``ids`` a live row holds unclaimed, with that row as a refusal names it."""
+def _older(session: Session, ids: set[str]) -> dict[str, Phrase]:
+    """Each of ``ids`` a live row holds unclaimed, with that row as a refusal names it (its
+    English ``label(), OLDER``)."""
     return {
-        cert: f"{found[0].label()}, {OLDER}"
-        for cert, found in unclaimed_holders(session, ids).items()
+        cert: _older_holder(found[0]) for cert, found in unclaimed_holders(session, ids).items()
     }
+
+
+def _older_holder(holder: Holder) -> Phrase:
+    """The row as a refusal names it: in English, ``holder.label()``, then :data:`OLDER`."""
+    return Phrase(OLDER_HOLDERS[holder.kept], {"row": holder.activity_id, "batch": holder.batch_id})
 
 
 def refuse_held(session: Session, source: str, claims: Sequence[Claim]) -> None:
@@ -171,11 +194,11 @@ def reclaim(session: Session, activity_ids: Collection[int]) -> None:
 
 
 def _problems(
-    claims: Sequence[Claim], held: dict[str, int], older: dict[str, str] | None = None
+    claims: Sequence[Claim], held: dict[str, int], older: dict[str, Phrase] | None = None
 ) -> list[Problem]:
     """One problem per file row with ids held by another row (at most five named): claimed
     (``held``: the claiming row) or held unclaimed by older data (``older``: its holder)."""
-    named = {cert: f"activity row {row}" for cert, row in held.items()}
+    named = {cert: Phrase(HELD_BY_ROW, {"row": row}) for cert, row in held.items()}
     for cert, holder in (older or {}).items():
         named.setdefault(cert, holder)
     by_row: dict[int | None, list[str]] = {}
@@ -183,16 +206,13 @@ def _problems(
         cert = claim.certificate_id
         if cert in named and (cert not in held or held[cert] != claim.activity_id):
             by_row.setdefault(claim.row, []).append(cert)
-    return [
-        Problem(
-            row,
-            COLUMN,
-            "certificate id already claimed by a stored instrument: "
-            + ", ".join(f"{i} ({named[i]})" for i in ids[:5])
-            + (f" and {len(ids) - 5} more" if len(ids) > 5 else ""),
-        )
-        for row, ids in sorted(by_row.items(), key=lambda item: item[0] or 0)
-    ]
+    problems = []
+    for row, ids in sorted(by_row.items(), key=lambda item: item[0] or 0):
+        listed = Listed([Phrase(HELD_BY, {"id": i, "holder": named[i]}) for i in ids[:5]])
+        values = {"ids": listed, "more": len(ids) - 5}
+        message = CLAIMED_MORE if len(ids) > 5 else CLAIMED
+        problems.append(Problem(row, COLUMN, str(Phrase(message, values)), message, values))
+    return problems
 
 
 def _ids(attributes: str | None) -> list[str]:
