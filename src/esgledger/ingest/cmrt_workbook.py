@@ -85,7 +85,13 @@ def _guard(data: bytes, source: str) -> None:
                     scan = xlsx_guard.scan_sheet(zf, names[name].part)
                     total += scan.issue_total
                     problems += [
-                        Problem(i.row, f"{name}!{xlsx_guard.column_letters(i.column)}", i.reason)
+                        Problem(
+                            i.row,
+                            f"{name}!{xlsx_guard.column_letters(i.column)}",
+                            i.reason,
+                            i.message_id,
+                            i.values,
+                        )
                         for i in scan.issues
                     ]
             if total:

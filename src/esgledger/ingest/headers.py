@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
+
+UNNAMED = N_("column %(position)s has values but no name; name it")
+TWICE = N_(
+    "columns %(first)s and %(position)s are both named %(name)r (names ignore letter case and "
+    "spaces); rename or delete one"
+)
 
 
 def apply_header(names: list[str], frame: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -21,20 +28,13 @@ def apply_header(names: list[str], frame: pl.DataFrame, source: str) -> pl.DataF
         name = (raw or "").strip().lower()
         if not name:
             if frame[column].fill_null("").str.strip_chars().ne("").any():
-                problems.append(
-                    Problem(1, None, f"column {position} has values but no name; name it")
-                )
+                values: dict[str, object] = {"position": position}
+                problems.append(Problem(1, None, UNNAMED % values, UNNAMED, values))
             continue
         key = name.casefold()
         if key in first_seen:
-            problems.append(
-                Problem(
-                    1,
-                    None,
-                    f"columns {first_seen[key]} and {position} are both named {name!r} "
-                    "(names ignore letter case and spaces); rename or delete one",
-                )
-            )
+            values = {"first": first_seen[key], "position": position, "name": name}
+            problems.append(Problem(1, None, TWICE % values, TWICE, values))
             continue
         first_seen[key] = position
         kept[column] = name

@@ -12,13 +12,15 @@ import io
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
 from esgledger.ingest.checker import refuse
-from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS
+from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS, too_long_cell
 
 MAX_PARQUET_BYTES = 1024 * 1024 * 1024  # the decoded text of all cells
 BATCH_ROWS = 1024
 ONE_VALUE = "each cell must hold one number, date or text"
+NESTED = N_("the column holds %(kind)s values; each cell must hold one number, date or text")
 
 
 def _unreadable(source: str, exc: Exception) -> ImportRejected:
@@ -36,9 +38,10 @@ def read_parquet(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
     except Exception as exc:  # pyarrow and polars raise several types for a damaged file
         raise _unreadable(source, exc) from None
     nested = [
-        Problem(1, name, f"the column holds {str(dtype).lower()} values; {ONE_VALUE}")
+        Problem(1, name, NESTED % {"kind": kind}, NESTED, {"kind": kind})
         for name, dtype in schema.items()
         if dtype.is_nested() or dtype in (pl.Binary, pl.Object)
+        for kind in [str(dtype).lower()]
     ]
     if nested:
         raise ImportRejected(source, nested)
@@ -77,13 +80,4 @@ def _refuse_long_cells(frame: pl.DataFrame, names: list[str], source: str, first
         hits = (frame[column].str.len_chars() > MAX_CELL_CHARS).arg_true()
         if len(hits):
             row = first_row + int(hits[0])
-            raise ImportRejected(
-                source,
-                [
-                    Problem(
-                        row,
-                        name.strip().lower(),
-                        f"the cell is longer than {MAX_CELL_CHARS:,} characters",
-                    )
-                ],
-            )
+            raise ImportRejected(source, [too_long_cell(row, name.strip().lower())])

@@ -24,7 +24,7 @@ from esgledger.ingest.checker import KEEP, refuse
 from esgledger.ingest.csv_structure import check_structure
 from esgledger.ingest.headers import apply_header
 from esgledger.ingest.parquet_file import read_parquet
-from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS, SheetEntry
+from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS, SheetEntry, too_long_cell
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet"}
 
@@ -96,9 +96,7 @@ def _refuse_long_cells(frame: pl.DataFrame, source: str) -> None:
         hits = too_long.arg_true()
         total += len(hits)
         for index in hits.head(KEEP).to_list():
-            problems.append(
-                Problem(index + 2, column, f"the cell is longer than {MAX_CELL_CHARS:,} characters")
-            )
+            problems.append(too_long_cell(index + 2, column))
     if total:
         raise ImportRejected(source, problems, total)
 
@@ -188,7 +186,10 @@ def checked_sheet(path: Path, source: str, *, sheet: str | None, kind: str) -> S
         raise refuse(source, str(exc)) from None
     if scan.issue_total:
         names = [f"column {xlsx_guard.column_letters(i.column)}" for i in scan.issues]
-        problems = [Problem(i.row, n, i.reason) for i, n in zip(scan.issues, names, strict=True)]
+        problems = [
+            Problem(i.row, n, i.reason, i.message_id, i.values)
+            for i, n in zip(scan.issues, names, strict=True)
+        ]
         raise ImportRejected(source, problems, scan.issue_total)
     return chosen
 
@@ -222,5 +223,5 @@ def _cell_problems(scan: xlsx_guard.SheetScan, names: list[str]) -> list[Problem
         index = issue.column - 1
         name = names[index].strip().lower() if index < len(names) else ""
         column = name or f"column {xlsx_guard.column_letters(issue.column)}"
-        out.append(Problem(issue.row, column, issue.reason))
+        out.append(Problem(issue.row, column, issue.reason, issue.message_id, issue.values))
     return out

@@ -14,10 +14,13 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 from xml.parsers import expat
+
+from esgledger.catalog.messages import N_
+from esgledger.errors import Problem
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit on the text of one cell
 MAX_SHEET_CELLS = 2_000_000  # rows × columns from A1 to the last cell holding something
@@ -39,11 +42,30 @@ class SheetEntry:
     part: str  # the sheet's XML inside the archive, e.g. ``xl/worksheets/sheet1.xml``
 
 
+# A cell's issues, worded from the catalog for a reader asking for Chinese (#19).
+ERROR_CELL = N_("the cell holds the Excel error %(error)s")
+FORMULA_CELL = N_(
+    "the cell holds a formula saved without its value; open the file in Excel and save it "
+    "again, or type the value"
+)
+
+
+LONG_CELL = N_("the cell is longer than %(most)s characters")
+
+
+def too_long_cell(row: int, column: str) -> Problem:
+    """A cell longer than an Excel cell may be, refused with its row and column."""
+    values = {"most": f"{MAX_CELL_CHARS:,}"}
+    return Problem(row, column, LONG_CELL % values, LONG_CELL, values)
+
+
 @dataclass
 class CellIssue:
     row: int
     column: int  # 1-based
     reason: str
+    message_id: str = ""  # the reason's catalog message, with its values
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,17 +260,15 @@ class _SheetReader:
                     "from the data, or use CSV or Parquet for data this large"
                 )
         if self.kind == "e":
-            self._issue(f"the cell holds the Excel error {''.join(self.value)[:20]}")
+            self._issue(ERROR_CELL, {"error": "".join(self.value)[:20]})
         elif self.formula and not self.has_value and not (self.saw_v and self.kind == "str"):
-            self._issue(
-                "the cell holds a formula saved without its value; open the file in Excel "
-                "and save it again, or type the value"
-            )
+            self._issue(FORMULA_CELL, {})
 
-    def _issue(self, reason: str) -> None:
+    def _issue(self, message: str, values: dict[str, Any]) -> None:
         self.scan.issue_total += 1
         if len(self.scan.issues) < MAX_CELL_ISSUES:
-            self.scan.issues.append(CellIssue(self.row, self.col, reason))
+            issue = CellIssue(self.row, self.col, message % values, message, values)
+            self.scan.issues.append(issue)
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
