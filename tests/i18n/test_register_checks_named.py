@@ -35,6 +35,10 @@ FILE_CHECKS = [
     "ingest/readers.py",
     "ingest/scope3_columns.py",
     "ledger/certificate_claims.py",
+    "ledger/kpis.py",
+    "ledger/limits.py",
+    "workflow/kpi_imports.py",
+    "workflow/values.py",
 ]
 
 

@@ -28,7 +28,7 @@ from esgledger.ledger.certificate_claims import (
 )
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
-from esgledger.ledger.limits import ATTRIBUTES_MAX, limit_of, refuse_too_long
+from esgledger.ledger.limits import ATTRIBUTES_MAX, ATTRIBUTES_WHY, limit_of, refuse_too_long
 from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch
 from esgledger.ledger.voiding import void_rows
 
@@ -128,7 +128,7 @@ def _validated(
         table.source,
         rows,
         {"attributes": ATTRIBUTES_MAX},
-        why=" (all attribute columns together, as stored in the row's key)",
+        why=ATTRIBUTES_WHY,
     )
     return rows, existing
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ConcurrentChange, ImportRejected, Problem
 from esgledger.ingest.checker import with_row_numbers
 from esgledger.ingest.decimals import xlsx_value_decimals
@@ -27,6 +28,9 @@ from esgledger.ledger.models import Entity, KpiValue, utcnow
 from esgledger.ledger.workflow_models import DataRequest
 
 SAME_FIELDS = ("value", "unit", "status", "qualifier", "preliminary")
+
+# A value recorded already, restated only with a reason: worded in the reader's language (#19).
+RECORDED = N_("already recorded as %(was)s %(unit)s; give a restatement_reason to restate it")
 
 
 Key = tuple[str, int, str, str]  # entity, year, metric, breakdown
@@ -144,15 +148,11 @@ def _plan(
         elif _same(stored, row):
             unchanged += 1
         elif not row["restatement_reason"]:
-            was = stored.value if stored.status == "reported" else stored.status
-            problems.append(
-                Problem(
-                    row["__row"],
-                    "value",
-                    f"already recorded as {was} {stored.unit}; "
-                    "give a restatement_reason to restate it",
-                )
-            )
+            values = {
+                "was": stored.value if stored.status == "reported" else stored.status,
+                "unit": stored.unit,
+            }
+            problems.append(Problem(row["__row"], "value", RECORDED % values, RECORDED, values))
         else:
             restated.append((stored.id, stored.value, row))
     if problems:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import polars as pl
 from sqlalchemy.orm import InstrumentedAttribute
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
 from esgledger.ingest.checker import ROW
 
@@ -21,6 +22,10 @@ SHOWN = 50  # problems listed per column; the rest are counted
 # Longest canonical attribute text of an activity row: it is part of the natural key's unique
 # index, whose entries PostgreSQL caps at about 2,700 bytes (500 characters, 4 bytes at most each).
 ATTRIBUTES_MAX = 500
+# Why the attributes' limit counts them together: said after the reason, in its language (#19).
+ATTRIBUTES_WHY = N_("all attribute columns together, as stored in the row's key")
+LONGER = N_("%(n)s characters, longer than the %(limit)s it may hold")
+LONGER_WHY = N_("%(n)s characters, longer than the %(limit)s it may hold (%(why)s)")
 
 
 def limit_of(column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None]) -> int:
@@ -39,8 +44,10 @@ def refuse_too_long(
     ``frame`` carries the spreadsheet row numbers in ``ROW``; ``limits`` maps a column of the
     file to the most characters it may hold (after trimming spaces, as imports store it).
     Columns the file does not have are skipped (a missing column is reported elsewhere).
-    ``why`` is added to each reason.
+    ``why`` (a catalog message) is said in brackets after each reason.
     """
+    message = LONGER_WHY if why else LONGER
+    words = {"why": why} if why else {}
     problems: list[Problem] = []
     total = 0
     for column, limit in limits.items():
@@ -50,8 +57,8 @@ def refuse_too_long(
         long = frame.lazy().filter(length > limit).select(ROW, length.alias("n")).collect()
         total += long.height
         for row, n in long.head(SHOWN).iter_rows():
-            problems.append(
-                Problem(row, column, f"{n:,} characters, longer than the {limit} it may hold{why}")
-            )
+            values = {"n": f"{n:,}", "limit": limit}
+            reason = message % {**values, **words}
+            problems.append(Problem(row, column, reason, message, values, words))
     if problems:
         raise ImportRejected(source, problems, total)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, can, require
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
 from esgledger.ledger.db import Database
 from esgledger.ledger.kpis import import_kpis
@@ -55,18 +56,27 @@ def refuse_requested(session: Session, source: str, rows: list[dict[str, Any]]) 
     for row in rows:
         req = requests.get((row["entity_id"], row["year"], row["metric_id"], row["dims"]))
         if req is not None:
-            problems.append(Problem(row["__row"], "metric", _through_request(req)))
+            message, values = _through_request(req)
+            reason = message % {**values, "state": req.state}
+            problems.append(
+                Problem(row["__row"], "metric", reason, message, values, {"state": req.state})
+            )
     if problems:
         raise ImportRejected(source, problems)
 
 
-def _through_request(req: DataRequest) -> str:
-    how = (
-        "restate it through the request with a reason"
-        if req.state == "locked"
-        else "enter it through the request"
-    )
-    return (
-        f"{req.entity_id} {req.metric_id} {req.year} is the figure of data request {req.id} "
-        f"({req.state}); {how}, not by import"
-    )
+RESTATE_THROUGH = N_(
+    "%(entity)s %(metric)s %(year)s is the figure of data request %(id)s (%(state)s); restate "
+    "it through the request with a reason, not by import"
+)
+ENTER_THROUGH = N_(
+    "%(entity)s %(metric)s %(year)s is the figure of data request %(id)s (%(state)s); enter it "
+    "through the request, not by import"
+)
+
+
+def _through_request(req: DataRequest) -> tuple[str, dict[str, Any]]:
+    """The message of a requested figure refused, and its values (the state is a word)."""
+    message = RESTATE_THROUGH if req.state == "locked" else ENTER_THROUGH
+    return message, {"entity": req.entity_id, "metric": req.metric_id, "year": req.year,
+                     "id": req.id}  # fmt: skip

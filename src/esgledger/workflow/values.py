@@ -121,6 +121,17 @@ def validate_one(req: DataRequest, cells: dict[str, str]) -> dict[str, Any]:
     return rows.to_dicts()[0]
 
 
+# A value recorded already: the request's refusal, and a file row's (its request is the row).
+RECORDED = N_(
+    "request %(id)s: %(entity)s %(metric)s %(year)s is already recorded as %(shown)s %(unit)s; "
+    "give a restatement reason to restate it"
+)
+RECORDED_ROW = N_(
+    "%(entity)s %(metric)s %(year)s is already recorded as %(shown)s %(unit)s; give a "
+    "restatement reason to restate it"
+)
+
+
 def store_value(
     session: Session,
     user: Principal,
@@ -157,10 +168,7 @@ def store_value(
                 f"request {req.id}: {req.entity_id} {req.metric_id} {req.year} is already recorded "
                 f"as {shown} {cur.unit}; give a restatement reason to restate it"
             ),
-            N_(
-                "request %(id)s: %(entity)s %(metric)s %(year)s is already recorded as %(shown)s "
-                "%(unit)s; give a restatement reason to restate it"
-            ),
+            RECORDED,
             {
                 "id": req.id,
                 "entity": req.entity_id,
@@ -277,7 +285,7 @@ def upload_values(
         try:
             outcome, old = store_value(session, user, req, row, in_place=True, batch_id=batch.id)
         except Conflict as exc:
-            problems.append(Problem(row["__row"], "value", str(exc).split(": ", 1)[1]))
+            problems.append(_recorded(row["__row"], exc))
             continue
         counts[outcome] += 1
         if outcome != "unchanged":
@@ -358,3 +366,11 @@ def _refusal(req: DataRequest, seen: tuple[int, int] | None) -> tuple[str, EsgEr
             values,
         )
     return None
+
+
+def _recorded(row: int, refused: Conflict) -> Problem:
+    """A file row :func:`store_value` refused, said without its request (the row names it)."""
+    reason = str(refused).split(": ", 1)[1]
+    if refused.message_id == RECORDED:
+        return Problem(row, "value", reason, RECORDED_ROW, refused.values)
+    return Problem.of(row, "value", refused)
