@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
 from esgledger.ingest.cmrt_templates import SMELTER_ID, TEMPLATES, normalise
 from esgledger.ingest.readers import Table, read_table
@@ -24,6 +25,13 @@ from esgledger.ledger.supplier_models import ConformantSmelter
 COLUMNS = ("smelter_id", "metal", "status", "assessed_on")
 METALS = frozenset(m for t in TEMPLATES.values() for m in t.metals)
 MAX_STATUS = 32
+# Each row's reasons, worded in the reader's language (#19).
+MISSING = N_("the column is missing")
+NOT_CID = N_("%(cell)r is not CID and 6 digits")
+NOT_METAL = N_("%(cell)r is not a known metal")
+STATUS = N_("give a status of 1-%(most)s characters")
+NOT_DATE = N_("%(cell)r is not a date (YYYY-MM-DD)")
+REPEATS = N_("%(id)s %(metal)s repeats row %(row)s")
 
 
 def import_conformant(db: Database, path: str | Path, *, actor: str) -> dict[str, int]:
@@ -46,9 +54,7 @@ def import_conformant(db: Database, path: str | Path, *, actor: str) -> dict[str
 def _rows(table: Table) -> list[dict[str, object]]:
     missing = [c for c in COLUMNS[:3] if c not in table.frame.columns]
     if missing:
-        raise ImportRejected(
-            table.source, [Problem(1, c, "the column is missing") for c in missing]
-        )
+        raise ImportRejected(table.source, [Problem(1, c, MISSING, MISSING) for c in missing])
     problems: list[Problem] = []
     out: list[dict[str, object]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -58,27 +64,27 @@ def _rows(table: Table) -> list[dict[str, object]]:
         status = (cells["status"] or "").strip()
         day = _day(cells.get("assessed_on") or "")
         if not SMELTER_ID.match(ident):
-            problems.append(Problem(index, "smelter_id", f"{ident!r} is not CID and 6 digits"))
+            problems.append(_said(index, "smelter_id", NOT_CID, cell=ident))
         if metal not in METALS:
-            problems.append(Problem(index, "metal", f"{cells['metal']!r} is not a known metal"))
+            problems.append(_said(index, "metal", NOT_METAL, cell=cells["metal"]))
         if not status or len(status) > MAX_STATUS:
-            problems.append(Problem(index, "status", f"give a status of 1-{MAX_STATUS} characters"))
+            problems.append(_said(index, "status", STATUS, most=MAX_STATUS))
         if day is False:
-            problems.append(
-                Problem(
-                    index, "assessed_on", f"{cells['assessed_on']!r} is not a date (YYYY-MM-DD)"
-                )
-            )
+            problems.append(_said(index, "assessed_on", NOT_DATE, cell=cells["assessed_on"]))
         if (ident, metal) in seen:
-            problems.append(
-                Problem(index, "smelter_id", f"{ident} {metal} repeats row {seen[(ident, metal)]}")
-            )
+            first = seen[(ident, metal)]
+            problems.append(_said(index, "smelter_id", REPEATS, id=ident, metal=metal, row=first))
         seen.setdefault((ident, metal), index)
         out.append({"smelter_id": ident, "metal": metal, "status": status,
                     "assessed_on": day or None})  # fmt: skip
     if problems:
         raise ImportRejected(table.source, problems[:1000], len(problems))
     return out
+
+
+def _said(at: int, column: str, message: str, **values: object) -> Problem:
+    """A refused cell of row ``at``: its English line and its catalog message."""
+    return Problem(at, column, message % values, message, values)
 
 
 def _day(text: str) -> dt.date | bool | None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from esgledger.ingest.checker import ROW, Checker, blank, with_row_numbers
+from esgledger.catalog.messages import N_
+from esgledger.ingest.checker import ROW, Checker, Message, blank, cell, with_row_numbers
 from esgledger.ingest.readers import read_table
 from esgledger.suppliers.saq import MAX_FILES, Upload
 from esgledger.workflow.evidence import MAX_BYTES
@@ -24,16 +25,23 @@ def answers_from_file(path: str | Path) -> tuple[dict[str, str], list[Upload]]:
     if "evidence" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("evidence"))
     frame = frame.with_columns(pl.col("question").str.strip_chars())
-    check.flag(frame, blank("question"), "question", "a row needs a question code")
+    no_code = Message(N_("a row needs a question code"))
+    check.flag(frame, blank("question"), "question", "a row needs a question code", no_code)
     check.flag(
         frame,
         pl.col("question").is_duplicated() & ~blank("question"),
         "question",
         pl.format("question '{}' is answered more than once", pl.col("question")),
+        cell(N_("question %(cell)r is answered more than once"), "question"),
     )
     named = frame.filter(~blank("evidence"))
     if named.height > MAX_FILES:
-        check.file_problem(f"{named.height} evidence files; the limit is {MAX_FILES}")
+        check.file_problem(
+            f"{named.height} evidence files; the limit is {MAX_FILES}",
+            N_("%(count)s evidence files; the limit is %(most)s"),
+            count=named.height,
+            most=MAX_FILES,
+        )
         check.raise_if_any()
     missing, large, files = [], [], {}
     for row, name in named.select(ROW, pl.col("evidence").str.strip_chars()).iter_rows():
@@ -49,9 +57,11 @@ def answers_from_file(path: str | Path) -> tuple[dict[str, str], list[Upload]]:
         pl.col(ROW).is_in(missing),
         "evidence",
         pl.format("evidence file not found: {}", pl.col("evidence")),
+        Message(N_("evidence file not found: %(file)s"), {"file": pl.col("evidence")}),
     )
     limit = MAX_BYTES // (1024 * 1024)
-    check.flag(frame, pl.col(ROW).is_in(large), "evidence", f"the file is over {limit} MB")
+    over = Message(N_("the file is over %(most)s MB"), {"most": pl.lit(str(limit))})
+    check.flag(frame, pl.col(ROW).is_in(large), "evidence", f"the file is over {limit} MB", over)
     check.raise_if_any()
     questions = dict(frame.select(ROW, "question").iter_rows())
     uploads = [Upload(questions[row], f.name, f.read_bytes()) for row, f in files.items()]
