@@ -25,6 +25,7 @@ FILE_CHECKS = [
     "assess/climate.py",
     "assess/respondents.py",
     "ingest/activities.py",
+    "ingest/cmrt_rules.py",
     "ingest/cmrt_workbook.py",
     "ingest/csv_structure.py",
     "ingest/entities.py",

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import Problem
 from esgledger.ingest.cmrt_templates import (
     COMPANY_FIELDS,
@@ -82,11 +83,17 @@ class Checked:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def error(self, sheet: str, row: int | None, column: int | str, reason: str) -> None:
-        self.errors.append(Problem(row, _where(sheet, column), reason))
+    def error(
+        self, sheet: str, row: int | None, column: int | str, message: str, **values: object
+    ) -> None:
+        """An error: ``message`` (a catalog message) with its values, in English and named."""
+        self.errors.append(Problem(row, _where(sheet, column), message % values, message, values))
 
-    def warn(self, sheet: str, row: int | None, column: int | str, reason: str) -> None:
-        self.warnings.append(Problem(row, _where(sheet, column), reason))
+    def warn(
+        self, sheet: str, row: int | None, column: int | str, message: str, **values: object
+    ) -> None:
+        """A warning, as :meth:`error` words it."""
+        self.warnings.append(Problem(row, _where(sheet, column), message % values, message, values))
 
 
 def _where(sheet: str, column: int | str) -> str:
@@ -128,14 +135,17 @@ def check_template(sheet: SheetCells, out: Checked) -> Template | None:
                     DECLARATION,
                     row,
                     column,
-                    f"{kind} version {version} is not supported (known: {known})",
+                    N_("%(kind)s version %(version)s is not supported (known: %(known)s)"),
+                    kind=kind,
+                    version=version,
+                    known=known,
                 )
             return template
     out.error(
         DECLARATION,
         None,
         "B1:B6",
-        "no template title naming CMRT or EMRT and its revision in the first rows",
+        N_("no template title naming CMRT or EMRT and its revision in the first rows"),
     )
     return None
 
@@ -162,23 +172,26 @@ def check_company(sheet: SheetCells, labels: dict[str, int], out: Checked) -> No
         out.fields[name] = sheet.text(row, ANSWER) if row else ""
     for name in REQUIRED_FIELDS:
         if name not in labels:
-            out.error(DECLARATION, None, "B", f"no {COMPANY_FIELDS[name]!r} field in the file")
+            out.error(DECLARATION, None, "B", N_("no %(field)r field in the file"),
+                      field=COMPANY_FIELDS[name])  # fmt: skip
         elif not out.fields[name]:
-            out.error(DECLARATION, labels[name], ANSWER, f"{COMPANY_FIELDS[name]} is required")
+            out.error(DECLARATION, labels[name], ANSWER, N_("%(field)s is required"),
+                      field=COMPANY_FIELDS[name])  # fmt: skip
     for name in EMAIL_FIELDS:
         value = out.fields[name]
         if value and not EMAIL.match(value):
-            out.error(DECLARATION, labels[name], ANSWER, f"{value!r} is not an e-mail address")
+            out.error(DECLARATION, labels[name], ANSWER, N_("%(cell)r is not an e-mail address"),
+                      cell=value)  # fmt: skip
     if len(out.fields["company_name"]) > MAX_TEXT:
         out.error(DECLARATION, labels["company_name"], ANSWER,
-                  f"company name is longer than {MAX_TEXT} characters")  # fmt: skip
+                  N_("company name is longer than %(most)s characters"), most=MAX_TEXT)  # fmt: skip
     contact, authorizer = out.fields["contact_name"], out.fields["authorizer"]
     if contact and normalise(contact) == normalise(authorizer):
         out.warn(
             DECLARATION,
             labels["authorizer"],
             ANSWER,
-            "the authorizer is the contact person; the template asks for two people",
+            N_("the authorizer is the contact person; the template asks for two people"),
         )
 
 
@@ -196,10 +209,12 @@ def check_dates(sheet: SheetCells, labels: dict[str, int], out: Checked, today: 
             DECLARATION,
             row,
             ANSWER,
-            f"effective date {value!r} is not a date as DD-MMM-YYYY (e.g. 15-Jan-2026)",
+            N_("effective date %(cell)r is not a date as DD-MMM-YYYY (e.g. 15-Jan-2026)"),
+            cell=value,
         )
     elif day > today:
-        out.error(DECLARATION, row, ANSWER, f"effective date {day.isoformat()} is in the future")
+        out.error(DECLARATION, row, ANSWER, N_("effective date %(day)s is in the future"),
+                  day=day.isoformat())  # fmt: skip
     else:
         out.effective_on = day
 
@@ -224,7 +239,11 @@ def check_cell_text(book: CmrtWorkbook, out: Checked) -> None:
         for (row, column), value in sheet.cells.items():
             if isinstance(value, str) and value.startswith(("=", "#")):
                 out.error(
-                    name, row, column, f"the cell starts with {value[0]!r}; type the answer as text"
+                    name,
+                    row,
+                    column,
+                    N_("the cell starts with %(start)r; type the answer as text"),
+                    start=value[0],
                 )
 
 
@@ -240,8 +259,11 @@ def check_scope(sheet: SheetCells, labels: dict[str, int], out: Checked) -> None
             DECLARATION,
             row,
             ANSWER,
-            f"declaration scope {value!r} is not one of the template's "
-            "(A. Company, B. Product (or List of Products), C. User defined)",
+            N_(
+                "declaration scope %(cell)r is not one of the template's (A. Company, B. Product "
+                "(or List of Products), C. User defined)"
+            ),
+            cell=value,
         )
         return
     out.scope = scope
@@ -250,7 +272,7 @@ def check_scope(sheet: SheetCells, labels: dict[str, int], out: Checked) -> None
             PRODUCTS,
             None,
             "A",
-            "the scope is B. Product (or List of Products) but the Product List is empty",
+            N_("the scope is B. Product (or List of Products) but the Product List is empty"),
         )
     if scope == "user_defined" and not out.fields["scope_description"]:
         row = labels.get("scope_description", row)
@@ -258,7 +280,7 @@ def check_scope(sheet: SheetCells, labels: dict[str, int], out: Checked) -> None
             DECLARATION,
             row,
             ANSWER,
-            "the scope is C. User defined but the description of scope is empty",
+            N_("the scope is C. User defined but the description of scope is empty"),
         )
 
 
@@ -293,15 +315,21 @@ def check_metal_questions(answers: Answers, out: Checked) -> None:
         for metal in metals:
             row, answer = answers.get(question, {}).get(metal, (None, ""))
             if row is None:
-                out.error(DECLARATION, None, "C", f"question {question}: no row for {metal}")
+                out.error(DECLARATION, None, "C", N_("question %(question)s: no row for %(metal)s"),
+                          question=question, metal=metal)  # fmt: skip
             elif not answer:
-                out.error(DECLARATION, row, ANSWER, f"question {question} for {metal} is required")
+                out.error(DECLARATION, row, ANSWER,
+                          N_("question %(question)s for %(metal)s is required"),
+                          question=question, metal=metal)  # fmt: skip
             elif normalise(answer) not in YES_NO:
                 out.error(
                     DECLARATION,
                     row,
                     ANSWER,
-                    f"question {question} for {metal}: {answer!r} is not Yes or No",
+                    N_("question %(question)s for %(metal)s: %(cell)r is not Yes or No"),
+                    question=question,
+                    metal=metal,
+                    cell=answer,
                 )
     out.in_use = [m for m in metals
                   if any(normalise(answers.get(q, {}).get(m, (0, ""))[1]) == "yes"
@@ -314,8 +342,12 @@ def check_metal_questions(answers: Answers, out: Checked) -> None:
                     DECLARATION,
                     row,
                     ANSWER if row else "C",
-                    f"question {question} for {metal} is required: {metal} is declared "
-                    "in use (question 1 or 2 is Yes)",
+                    N_(
+                        "question %(question)s for %(metal)s is required: %(metal)s is declared "
+                        "in use (question 1 or 2 is Yes)"
+                    ),
+                    question=question,
+                    metal=metal,
                 )
         row, answer = answers.get("3", {}).get(metal, (None, ""))
         if row and normalise(answer) == "yes":
@@ -323,7 +355,8 @@ def check_metal_questions(answers: Answers, out: Checked) -> None:
                 DECLARATION,
                 row,
                 ANSWER,
-                f"high risk: {metal} may come from the covered countries (question 3)",
+                N_("high risk: %(metal)s may come from the covered countries (question 3)"),
+                metal=metal,
             )
 
 
@@ -343,7 +376,8 @@ def check_company_questions(sheet: SheetCells, out: Checked) -> None:
                 DECLARATION,
                 row,
                 ANSWER if row else "B",
-                f"company question {letter} is required: a metal is declared in use",
+                N_("company question %(letter)s is required: a metal is declared in use"),
+                letter=letter,
             )
         url = URL.search(sheet.text(row, COMMENT)) if row else None
         if row and letter in NEED_URL and normalise(answer) == "yes" and not url:
@@ -351,7 +385,8 @@ def check_company_questions(sheet: SheetCells, out: Checked) -> None:
                 DECLARATION,
                 row,
                 COMMENT,
-                f"company question {letter} is Yes: give the policy's URL in the comment",
+                N_("company question %(letter)s is Yes: give the policy's URL in the comment"),
+                letter=letter,
             )
 
 
@@ -393,7 +428,8 @@ def check_smelters(sheet: SheetCells, out: Checked) -> None:
                 SMELTERS,
                 None,
                 "metal",
-                f"{metal} is declared in use but the Smelter List has no {metal} row",
+                N_("%(metal)s is declared in use but the Smelter List has no %(metal)s row"),
+                metal=metal,
             )
 
 
@@ -411,7 +447,8 @@ def _smelter_columns(sheet: SheetCells, out: Checked) -> dict[str, int] | None:
             SMELTERS,
             SMELTER_HEADER_ROW,
             "header",
-            f"no column {', '.join(repr(m) for m in missing)} in the header row",
+            N_("no column %(columns)s in the header row"),
+            columns=", ".join(repr(m) for m in missing),
         )
         return None
     return found
@@ -430,7 +467,9 @@ def _smelter(
             SMELTERS,
             row,
             columns["metal"],
-            f"metal {value['metal']!r} is not one of {', '.join(metals)}",
+            N_("metal %(cell)r is not one of %(choices)s"),
+            cell=value["metal"],
+            choices=", ".join(metals),
         )
     ident = value["smelter_id"].strip().upper()
     if ident and not SMELTER_ID.match(ident):
@@ -438,12 +477,14 @@ def _smelter(
             SMELTERS,
             row,
             columns["smelter_id"],
-            f"smelter identification {value['smelter_id']!r} is not CID and 6 digits",
+            N_("smelter identification %(cell)r is not CID and 6 digits"),
+            cell=value["smelter_id"],
         )
     for name, limit in SMELTER_TEXT.items():
         if len(value[name]) > limit:
             out.error(SMELTERS, row, columns[name],
-                      f"smelter {name} is longer than {limit} characters")  # fmt: skip
+                      N_("smelter %(field)s is longer than %(most)s characters"), field=name,
+                      most=limit)  # fmt: skip
     lookup = normalise(value["lookup"])
     if lookup == NOT_LISTED:
         for name in ("name", "country"):
@@ -452,18 +493,22 @@ def _smelter(
                     SMELTERS,
                     row,
                     columns[name],
-                    f"smelter {name} is required for a smelter not listed",
+                    N_("smelter %(field)s is required for a smelter not listed"),
+                    field=name,
                 )
     elif lookup == NOT_IDENTIFIED and normalise(value["name"]) != UNKNOWN_NAME:
         out.error(
-            SMELTERS, row, columns["name"], "a smelter not yet identified takes the name 'Unknown'"
+            SMELTERS,
+            row,
+            columns["name"],
+            N_("a smelter not yet identified takes the name 'Unknown'"),
         )
     elif not ident and not value["name"]:
         out.error(
             SMELTERS,
             row,
             columns["smelter_id"],
-            "the row names neither a smelter identification nor a smelter name",
+            N_("the row names neither a smelter identification nor a smelter name"),
         )
     if len(out.errors) > before:
         return None
