@@ -28,6 +28,7 @@ FILE_CHECKS = [
     "ingest/csv_structure.py",
     "ingest/entities.py",
     "ingest/products.py",
+    "ingest/rates.py",
     "ledger/products.py",
 ]
 
