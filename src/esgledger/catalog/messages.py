@@ -23,6 +23,12 @@ from esgledger.errors import CellsRefused, EsgError, InvalidInput, Problem
 PO_FILE = "messages.zh.po"
 
 
+class AnyOf(tuple[str, ...]):
+    """A message value naming alternatives ("t or L or GJ"), joined by the reader's "or"."""
+
+    __slots__ = ()
+
+
 def N_(message: str) -> str:
     """Marks a Python string for extraction; it is translated where it is printed."""
     return message
@@ -80,7 +86,9 @@ def message_in(
     """A named message in ``lang``: ``values`` as given, ``words`` (catalog messages)
     translated."""
     translated = {key: translate(word, lang) for key, word in words.items()}
-    return translate(message_id, lang) % {**values, **translated}
+    either = translate(" or ", lang)
+    joined = {k: either.join(v) if isinstance(v, AnyOf) else v for k, v in values.items()}
+    return translate(message_id, lang) % {**joined, **translated}
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:
