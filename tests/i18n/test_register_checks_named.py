@@ -27,6 +27,7 @@ FILE_CHECKS = [
     "ingest/activities.py",
     "ingest/csv_structure.py",
     "ingest/entities.py",
+    "ingest/factors.py",
     "ingest/products.py",
     "ingest/rates.py",
     "ledger/products.py",
