@@ -30,6 +30,7 @@ FILE_CHECKS = [
     "ingest/factors.py",
     "ingest/products.py",
     "ingest/rates.py",
+    "ingest/scope3_screening.py",
     "ledger/products.py",
 ]
 
