@@ -217,12 +217,19 @@ def test_inventory_import_ratings_and_refusals(cli: Cli, tmp_path: Path) -> None
     bad = write_csv(
         tmp_path / "bad.csv",
         ["id", "kind", "tcfd_category", "name", "rating_2030"],
-        [["X1", "risk", "Markets", "x", "High"], ["X2", "risk", "Weather", "y", "Big"]],
+        [
+            ["X1", "risk", "Markets", "x", "High"],
+            ["X2", "risk", "Weather", "y", "Big"],
+            ["X3", "opportunity", "acute", "z", ""],
+        ],
     )
     out = cli("climate", "import", str(bad), expect=2)
     assert "row 2, column 'tcfd_category': 'Markets' is not a category for risks" in out.stderr
     assert "row 3, column 'tcfd_category': unknown TCFD category 'Weather'" in out.stderr
     assert "row 3, column 'rating_2030'" in out.stderr
+    assert "row 4, column 'tcfd_category': 'acute' is not a category for opportunities" in (
+        out.stderr
+    )
     assert len(as_json(cli, "climate", "list")) == 20
     scen = json.loads(CliRunner().invoke(app, ["climate", "scenarios", "--json"]).stdout)
     assert {s["code"] for s in scen["scenarios"]} == {

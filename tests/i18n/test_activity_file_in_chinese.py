@@ -45,3 +45,15 @@ def test_activity_file_checks_are_worded_in_chinese(api: Api, tmp_path: Path) ->
     english = " ".join(p["reason"] for p in en["problems"])
     assert "unknown unit 'zz'" in english and "end is before start" in english
     assert "unit 't' does not measure" in english and "already imported (batch " in english
+
+
+def test_the_units_to_use_are_joined_in_chinese(api: Api, tmp_path: Path) -> None:
+    row = ["SZ1", "2025-01-01", "2025-01-31", "fuel.diesel", "10", "m"]
+    file = write_csv(tmp_path / "d.csv", ACTIVITY_HEADER, [row])
+    zh = problem(_post(api, "mia", "/imports/activities", file, ZH), 422)
+    (reason,) = [p["reason"] for p in zh["problems"]]
+    assert reason == "单位 'm' 不能计量活动 'fuel.diesel'（请使用 t 或 L 或 GJ 等单位）", reason
+    en = problem(_post(api, "mia", "/imports/activities", file, {}), 422)
+    assert [p["reason"] for p in en["problems"]] == [
+        "unit 'm' does not measure diesel (use a unit like t or L or GJ)"
+    ]

@@ -35,7 +35,7 @@ ENGLISH = [
     "'acute' is not a category for dangers",
     "unknown TCFD category 'Weather'",
     "'Markets' is not a category for risks",
-    "'acute' is not a category for opportunitys",
+    "'acute' is not a category for opportunities",
     "'Big' is not Low, Medium or High",
     "item 'R7' appears more than once",
 ]

@@ -6,7 +6,7 @@ figure's ``incomplete_why``, while the API's ``incomplete_reason`` keeps its Eng
 One workspace gives all four kinds in 2025: Vietnamese purchased heat has no factor, so the
 run leaves it unresolved (Scope 2 is incomplete, and so is Scope 3 category 3, the heat's
 upstream); category 7 is screened relevant with no activity data (the Scope 3 total misses
-it); total emissions (Scope 1 + Scope 2) is a formula over the incomplete Scope 2.
+it, and category 3's unresolved row: both reasons named); total emissions (Scope 1 + Scope 2) is a formula over the incomplete Scope 2.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from esgledger.auth.tokens import issue_token
 from esgledger.auth.users import add_user
 from esgledger.catalog import metrics
 from esgledger.catalog.translations import text as catalog_text
+from esgledger.kpi.incomplete_why import published_words
 from esgledger.ledger.db import Database
 from esgledger.ledger.scope3_screening import import_screening
 from esgledger.server import create_app
@@ -77,7 +78,10 @@ def test_the_chinese_report_words_each_kind(cli: Cli, run_id: int, tmp_path: Pat
         f"{_name('ghg.scope2_market')}（{YEAR}年）数据不完整：计算中有活动数据行未能匹配排放因子。"
         in said
     )
-    assert f"{_name('ghg.scope3')}（{YEAR}年）数据不完整：经筛选为相关但尚无数据：cat7。" in said
+    assert (
+        f"{_name('ghg.scope3')}（{YEAR}年）数据不完整：经筛选为相关但尚无数据：cat7；"
+        "另有活动数据行未能解析：cat3（1 行）。" in said
+    )
     assert f"{_name('ghg.scope3.cat3')}（{YEAR}年）数据不完整：1 行未能解析。" in said
     assert f"{_name('ghg.total')}（{YEAR}年）数据不完整：来自{_name('ghg.scope2_market')}。" in said
     for english in ("is incomplete", "screened relevant", "rows unresolved", f"run {run_id}"):
@@ -103,7 +107,7 @@ def test_the_kpis_page_words_each_kind_in_chinese(zh_page: str, run_id: int) -> 
     run = f"计算运行 {run_id} 有 1 条活动结果未能解析"
     marks = {
         "ghg.scope2_market": f"不完整：{run}",
-        "ghg.scope3": "不完整：经筛选为相关但尚无数据：cat7",
+        "ghg.scope3": "不完整：经筛选为相关但尚无数据：cat7；另有活动数据行未能解析：cat3（1 行）",
         "ghg.scope3.cat3": "不完整：1 行未能解析",
         "ghg.scope3.cat7": "不完整：经筛选为相关但尚无数据：cat7",
         "ghg.total": f"不完整：来自{_name('ghg.scope2_market')}（{run}）",
@@ -145,8 +149,9 @@ def test_the_api_keeps_its_english_and_gives_the_code(
     expected = {
         "ghg.scope2_market": (run, {"code": "unresolved", "run": run_id, "rows": 1}),
         "ghg.scope3": (
-            "screened relevant but without a figure: cat7",
-            {"code": "screening_gaps", "categories": ["cat7"]},
+            "screened relevant but without a figure: cat7, and activity rows unresolved in "
+            "cat3 (1 row(s))",
+            {"code": "screening_gaps", "categories": ["cat7"], "category_rows": {"cat3": 1}},
         ),
         "ghg.scope3.cat3": ("1 rows unresolved", {"code": "category_rows", "rows": 1}),
         "ghg.scope3.cat7": (
@@ -162,3 +167,18 @@ def test_the_api_keeps_its_english_and_gives_the_code(
         figure = api_rows[metric]
         assert (figure["incomplete_reason"], figure["incomplete_why"]) == (reason, why), metric
     assert api_rows["ghg.scope1"]["incomplete_why"] is None
+
+
+def test_a_total_with_both_reasons_names_both_in_english_and_chinese() -> None:
+    """The report's words for a Scope 3 total short of a screened category and of a
+    category's unresolved rows: every reason, in each edition."""
+    why = {"code": "screening_gaps", "categories": ["cat7", "cat9"],
+           "category_rows": {"cat3": 2, "cat11": 1}}  # fmt: skip
+    figure = {"incomplete": True, "incomplete_why": why}
+    assert published_words(figure, "en") == (
+        "screened relevant but without a figure: cat7, cat9, and activity rows unresolved in "
+        "cat3 (2 row(s)), cat11 (1 row(s))"
+    )
+    assert published_words(figure, "zh") == (
+        "经筛选为相关但尚无数据：cat7, cat9；另有活动数据行未能解析：cat3（2 行）、cat11（1 行）"
+    )

@@ -220,8 +220,9 @@ class KpiFigure(Out):
     incomplete_reason: str | None = _doc("Which run left rows unresolved, and how many.")
     incomplete_why: dict[str, Json] | None = _doc(
         "Why it is incomplete as a code and its values, for a client to word in its own "
-        "language: unresolved (run, rows), screening_gaps (categories), category_rows (rows), "
-        "inputs (metrics); null when complete."
+        "language: unresolved (run, rows), screening_gaps (categories; for the Scope 3 total "
+        "also category_rows, the categories with unresolved rows and their counts), "
+        "category_rows (rows), inputs (metrics); null when complete."
     )
     not_available_reason: str | None = _doc("Why there is no value (null when there is one).")
     comparison: dict[str, Json] | None = _doc("Both sides as `esg kpi --json` gives them.")

@@ -43,6 +43,16 @@ _NOT_FOR_KIND = (
 )
 
 
+def _not_for_kind_reason() -> pl.Expr:
+    """The English of :data:`_NOT_FOR_KIND`: "for opportunities" (never "opportunitys")."""
+    plural = (
+        pl.when(pl.col("kind") == "opportunity")
+        .then(pl.lit("opportunities"))
+        .otherwise(pl.format("{}s", pl.col("kind")))
+    )
+    return pl.format("'{}' is not a category for {}", pl.col("tcfd_category"), plural)
+
+
 def family_of(category: str) -> str:
     """IPCC_SSP for physical risks, IEA_WEO for transition risks and opportunities."""
     return "IPCC_SSP" if tcfd_categories()[category].family == "physical" else "IEA_WEO"
@@ -250,7 +260,7 @@ def _validate_inventory(table: Table, stored: set[str], horizons: dict[str, int]
         frame,
         pl.col("_cat").replace_strict(kinds, default=None) != pl.col("kind"),
         "tcfd_category",
-        pl.format("'{}' is not a category for {}s", pl.col("tcfd_category"), pl.col("kind")),
+        _not_for_kind_reason(),
         Message(_NOT_FOR_KIND, {"cell": pl.col("tcfd_category"), "kind": pl.col("kind")}),
     )
     check.flag(

@@ -17,7 +17,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
-from esgledger.catalog.phrases import Listed, Phrase
+from esgledger.catalog.phrases import AnyOf, Listed, Phrase
 from esgledger.catalog.translations import LANGS
 from esgledger.errors import CellsRefused, EsgError, InvalidInput, Problem
 
@@ -86,11 +86,14 @@ def message_in(
 
 
 def _said(value: Any, lang: str) -> Any:
-    """A value as a message shows it: a phrase (or a list of them) worded in ``lang``."""
+    """A value as a message shows it: a phrase (or a list of them) worded in ``lang``,
+    alternatives joined with the reader's 'or'."""
     if isinstance(value, Phrase):
         return message_in(value.message_id, value.values, {}, lang)
     if isinstance(value, Listed):
         return translate(value.joiner, lang).join(str(_said(i, lang)) for i in value.items)
+    if isinstance(value, AnyOf):
+        return translate(" or ", lang).join(value)
     return value
 
 

@@ -35,3 +35,9 @@ class Listed:
 
     def __str__(self) -> str:
         return self.joiner.join(str(item) for item in self.items)
+
+
+class AnyOf(tuple[str, ...]):
+    """A message value naming alternatives ("t or L or GJ"), joined by the reader's "or"."""
+
+    __slots__ = ()

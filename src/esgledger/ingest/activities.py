@@ -90,11 +90,11 @@ def _unit_problems(frame: pl.DataFrame) -> pl.DataFrame:
     pairs = frame.select("activity", "unit").unique()
     reasons: list[str | None] = []
     messages: list[str | None] = []
-    likes: list[str | None] = []
+    likes: list[list[str] | None] = []  # the units to use: the reader's "or" joins them
     for activity, unit in pairs.iter_rows():
         kind = types.get(activity)
         like = " or ".join(kind.units) if kind is not None else None
-        likes.append(like)
+        likes.append(list(kind.units) if kind is not None else None)
         if kind is None:
             reasons.append(None)  # reported by the activity check
             messages.append(None)
@@ -121,7 +121,7 @@ def _unit_problems(frame: pl.DataFrame) -> pl.DataFrame:
     return pairs.with_columns(
         pl.Series("unit_reason", reasons, dtype=pl.Utf8),
         pl.Series("_unit_message", messages, dtype=pl.Utf8),
-        pl.Series("_unit_like", likes, dtype=pl.Utf8),
+        pl.Series("_unit_like", likes, dtype=pl.List(pl.Utf8)),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from esgledger.catalog.messages import N_
+from esgledger.catalog.phrases import AnyOf
 from esgledger.errors import ImportRejected, Problem
 
 ROW = "__row"  # the spreadsheet row number: the header is row 1, the first data row is row 2
@@ -24,7 +25,7 @@ TIME_OF_DAY = r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}"
 class Message:
     """A reason's catalog message (#19), so a page words a refused row in its reader's
     language: the message id (an expression where a check has several) and its values, each
-    an expression over the bad rows."""
+    an expression over the bad rows (a list-valued one names alternatives, :class:`AnyOf`)."""
 
     id: str | pl.Expr
     values: dict[str, pl.Expr] = field(default_factory=dict)
@@ -90,15 +91,20 @@ class Checker:
         self.total += hits.height
         named = message or Message("")
         ident = pl.lit(named.id) if isinstance(named.id, str) else named.id
-        values = [v.cast(pl.String).alias(f"_v{i}") for i, v in enumerate(named.values.values())]
+        values = [v.alias(f"_v{i}") for i, v in enumerate(named.values.values())]
         shown = (
             hits.sort(ROW)
             .head(KEEP)
             .select(ROW, reason_expr.alias("reason"), ident.alias("_message"), *values)
         )
+        lists = {c for c, kind in shown.schema.items() if isinstance(kind, pl.List)}
+        shown = shown.with_columns(
+            pl.col(c).cast(pl.String) for c in shown.columns[3:] if c not in lists
+        )
         keys = list(named.values)
         for row, text, ident_text, *given in shown.iter_rows():
-            named_values = dict(zip(keys, given, strict=True))
+            said = [AnyOf(v) if isinstance(v, list) else v for v in given]
+            named_values = dict(zip(keys, said, strict=True))
             self.problems.append(
                 Problem(int(row), column, str(text), str(ident_text), named_values)
             )

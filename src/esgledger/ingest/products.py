@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.ingest.checker import (
     ROW,
     Checker,
+    Message,
     blank,
+    cell,
+    empty,
+    number_message,
     number_problem,
     parse_number,
     with_row_numbers,
@@ -72,45 +77,64 @@ def validate_products(table: Table) -> pl.DataFrame:
     )
     frame = frame.with_columns(parse_number(c).alias(f"_{c}") for c in NUMBERS)
     for col in ("product", "name", "part", "item"):
-        check.flag(frame, blank(col), col, f"{col} is empty")
+        check.flag(frame, blank(col), col, f"{col} is empty", empty(col))
     check.flag(
         frame,
         ~blank("part") & ~pl.col("part").is_in(["use", "material"]),
         "part",
         pl.format("part '{}' is not use or material", pl.col("part")),
+        cell(N_("part %(cell)r is not use or material"), "part"),
     )
     for col in ("lifetime_years", "lifetime_low_years", "lifetime_high_years"):
-        check.flag(frame, pl.col(f"_{col}").is_null(), col, number_problem(col))
-        check.flag(frame, pl.col(f"_{col}") <= 0, col, f"{col} must be more than 0")
+        positive = Message(N_("%(column)s must be more than 0"), {"column": pl.lit(col)})
+        check.flag(
+            frame, pl.col(f"_{col}").is_null(), col, number_problem(col), number_message(col)
+        )
+        check.flag(frame, pl.col(f"_{col}") <= 0, col, f"{col} must be more than 0", positive)
     check.flag(
         frame,
         (pl.col("_lifetime_low_years") > pl.col("_lifetime_years"))
         | (pl.col("_lifetime_years") > pl.col("_lifetime_high_years")),
         "lifetime_years",
         "lifetimes must be low <= lifetime_years <= high",
+        Message(N_("lifetimes must be low <= lifetime_years <= high")),
     )
     use = pl.col("part") == "use"
     material = pl.col("part") == "material"
     for col, rule in (("power_w", use), ("hours_per_year", use), ("mass_kg", material)):
-        check.flag(frame, rule & pl.col(f"_{col}").is_null(), col, number_problem(col))
-        check.flag(frame, rule & (pl.col(f"_{col}") < 0), col, f"{col} is negative")
+        negative = Message(N_("%(column)s is negative"), {"column": pl.lit(col)})
+        number = number_message(col)
+        check.flag(frame, rule & pl.col(f"_{col}").is_null(), col, number_problem(col), number)
+        check.flag(frame, rule & (pl.col(f"_{col}") < 0), col, f"{col} is negative", negative)
     check.flag(
         frame,
         use & (pl.col("_hours_per_year") > HOURS_IN_YEAR),
         "hours_per_year",
         f"hours_per_year is more than a year has ({HOURS_IN_YEAR})",
+        Message(
+            N_("hours_per_year is more than a year has (%(hours)s)"),
+            {"hours": pl.lit(str(HOURS_IN_YEAR))},
+        ),
     )
+    materials = ", ".join(MATERIAL_WASTE_TYPES)
     check.flag(
         frame,
         material & ~pl.col("item").is_in(list(MATERIAL_WASTE_TYPES)),
         "item",
-        pl.format("material '{}' is not one of " + ", ".join(MATERIAL_WASTE_TYPES), pl.col("item")),
+        pl.format("material '{}' is not one of " + materials, pl.col("item")),
+        cell(N_("material %(cell)r is not one of %(choices)s"), "item", choices=pl.lit(materials)),
     )
+    treatments = ", ".join(TREATMENTS)
     check.flag(
         frame,
         material & ~pl.col("treatment").is_in(list(TREATMENTS)),
         "treatment",
-        pl.format("treatment '{}' is not one of " + ", ".join(TREATMENTS), pl.col("treatment")),
+        pl.format("treatment '{}' is not one of " + treatments, pl.col("treatment")),
+        cell(
+            N_("treatment %(cell)r is not one of %(choices)s"),
+            "treatment",
+            choices=pl.lit(treatments),
+        ),
     )
     frame = frame.with_columns(
         pl.when(material).then(pl.col("treatment")).otherwise(pl.lit("")).alias("treatment")
@@ -129,14 +153,22 @@ def validate_products(table: Table) -> pl.DataFrame:
         pl.col(ROW) != pl.col("_first"),
         "item",
         pl.format("duplicate of row {}", pl.col("_first")),
+        Message(N_("duplicate of row %(row)s"), {"row": pl.col("_first")}),
     )
     check.flag(
         frame,
         pl.col("_versions") > 1,
         "name",
         "the product's name and lifetimes differ between its rows",
+        Message(N_("the product's name and lifetimes differ between its rows")),
     )
-    check.flag(frame, pl.col("_modes") == 0, "part", "the product has no use row (power by mode)")
+    check.flag(
+        frame,
+        pl.col("_modes") == 0,
+        "part",
+        "the product has no use row (power by mode)",
+        Message(N_("the product has no use row (power by mode)")),
+    )
     check.raise_if_any()
     return frame.select(
         ROW,
@@ -157,12 +189,17 @@ def check_sales(frame: pl.DataFrame, check: Checker) -> None:
         return
     for col in ("product", "country"):
         if col not in frame.columns:
-            check.flag(frame, sold, col, f"{SOLD} rows need a {col!r} column")
+            needs = Message(
+                N_("%(activity)s rows need a %(column)r column"),
+                {"activity": pl.lit(SOLD), "column": pl.lit(col)},
+            )
+            check.flag(frame, sold, col, f"{SOLD} rows need a {col!r} column", needs)
             return
-    check.flag(frame, sold & blank("product"), "product", "product is empty")
+    check.flag(frame, sold & blank("product"), "product", "product is empty", empty("product"))
     check.flag(
         frame,
         sold & ~pl.col("country").str.strip_chars().str.to_uppercase().is_in(sorted(countries())),
         "country",
         pl.format("country '{}' is not an ISO 3166-1 alpha-2 code", pl.col("country")),
+        cell(N_("country %(cell)r is not an ISO 3166-1 alpha-2 code"), "country"),
     )

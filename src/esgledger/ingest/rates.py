@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import polars as pl
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import InvalidInput
-from esgledger.ingest.checker import Checker
+from esgledger.ingest.checker import Checker, Message, cell
 from esgledger.units import multiplier
 
 RATE_PARAMETERS = {"exchange_rate": ("usd_per_unit",), "price_index": ("index",)}
 YEAR = r"^\d{4}$"
+# A rate's unit, by kind (the English says "a exchange rate": the CLI's line, kept as it is).
+UNIT_MESSAGES = {
+    "exchange_rate": N_("unit %(unit)r must be %(target)s for a exchange rate"),
+    "price_index": N_("unit %(unit)r must be %(target)s for a price index"),
+}
 
 
 def check_rates(frame: pl.DataFrame, check: Checker) -> None:
@@ -30,35 +36,54 @@ def check_rates(frame: pl.DataFrame, check: Checker) -> None:
         exchange & ~pl.col("activity").str.contains(r"^currency\.[A-Z]{3}$"),
         "activity",
         pl.format("exchange rate activity '{}' must be currency.<ISO code>", pl.col("activity")),
+        cell(N_("exchange rate activity %(cell)r must be currency.<ISO code>"), "activity"),
     )
     check.flag(
         frame,
         index & (pl.col("activity") != "USD"),
         "activity",
         "a price index deflates US dollars: activity must be USD",
+        Message(N_("a price index deflates US dollars: activity must be USD")),
     )
     check.flag(
         frame,
         rates & ~pl.col("variant").str.contains(YEAR),
         "variant",
         pl.format("variant '{}' must be the rate's year (YYYY)", pl.col("variant")),
+        cell(N_("variant %(cell)r must be the rate's year (YYYY)"), "variant"),
     )
-    check.flag(frame, rates & (pl.col("_value") == 0), "value", "a rate of 0 converts nothing")
+    check.flag(
+        frame,
+        rates & (pl.col("_value") == 0),
+        "value",
+        "a rate of 0 converts nothing",
+        Message(N_("a rate of 0 converts nothing")),
+    )
     pairs = frame.filter(rates).select("kind", "activity", "unit").unique()
     bad = [
-        (kind, activity, unit, reason)
+        (
+            kind,
+            activity,
+            unit,
+            target,
+            f"unit '{unit}' must be {target} for a {kind.replace('_', ' ')}",
+        )
         for kind, activity, unit in pairs.iter_rows()
-        if (reason := _unit_problem(kind, activity, unit)) is not None
+        if (target := _unit_wrong(kind, activity, unit)) is not None
     ]
     if bad:
-        reasons = pl.DataFrame(
-            bad, schema=["kind", "activity", "unit", "_unit_reason"], orient="row"
-        )
+        schema = ["kind", "activity", "unit", "_target", "_unit_reason"]
+        reasons = pl.DataFrame(bad, schema=schema, orient="row")
         joined = frame.join(reasons, on=["kind", "activity", "unit"], how="inner")
-        check.flag(joined, pl.lit(True), "unit", pl.col("_unit_reason"))
+        said = Message(
+            pl.col("kind").replace_strict(UNIT_MESSAGES, return_dtype=pl.String),
+            {"unit": pl.col("unit"), "target": pl.col("_target")},
+        )
+        check.flag(joined, pl.lit(True), "unit", pl.col("_unit_reason"), said)
 
 
-def _unit_problem(kind: str, activity: str, unit: str) -> str | None:
+def _unit_wrong(kind: str, activity: str, unit: str) -> str | None:
+    """The unit a rate of this kind must have, where ``unit`` is not it; else None."""
     target = (
         f"USD/{activity.removeprefix('currency.')}" if kind == "exchange_rate" else "dimensionless"
     )
@@ -67,4 +92,4 @@ def _unit_problem(kind: str, activity: str, unit: str) -> str | None:
             return None
     except InvalidInput:
         pass
-    return f"unit '{unit}' must be {target} for a {kind.replace('_', ' ')}"
+    return target

@@ -6,8 +6,9 @@ from __future__ import annotations
 import polars as pl
 
 from esgledger.catalog import activity_types
+from esgledger.catalog.messages import N_
 from esgledger.catalog.scope3_screening import CATEGORY_NUMBERS, DATA_QUALITY, METHODS, REASONS
-from esgledger.ingest.checker import ROW, Checker, blank, with_row_numbers
+from esgledger.ingest.checker import ROW, Checker, Message, blank, cell, longer, with_row_numbers
 from esgledger.ingest.readers import Table
 
 REQUIRED = ["category", "relevant", "reason"]
@@ -25,9 +26,13 @@ def validate_screening(table: Table) -> pl.DataFrame:
     if not check.require_columns(table.frame, REQUIRED):
         check.raise_if_any()
     extra = [c for c in table.frame.columns if c not in REQUIRED + OPTIONAL]
+    columns = ", ".join(REQUIRED + OPTIONAL)
     for column in extra:
         check.file_problem(
-            f"unknown column {column!r}; the columns are {', '.join(REQUIRED + OPTIONAL)}"
+            f"unknown column {column!r}; the columns are {columns}",
+            N_("unknown column %(column)r; the columns are %(columns)s"),
+            column=column,
+            columns=columns,
         )
     frame = with_row_numbers(table.frame).with_columns(
         pl.lit("").alias(c) for c in OPTIONAL if c not in table.frame.columns
@@ -46,36 +51,52 @@ def validate_screening(table: Table) -> pl.DataFrame:
         ~pl.col("_cat").is_in(numbers) | pl.col("_cat").is_null(),
         "category",
         pl.format("'{}' is not a Scope 3 category (1 … 15 or cat1 … cat15)", pl.col("category")),
+        cell(N_("%(cell)r is not a Scope 3 category (1 … 15 or cat1 … cat15)"), "category"),
     )
     check.flag(
         frame,
         ~pl.col("_relevant").is_in([*YES, *NO]),
         "relevant",
         pl.format("'{}' is not yes or no", pl.col("relevant")),
+        cell(N_("%(cell)r is not yes or no"), "relevant"),
     )
     check.flag(
         frame,
         ~pl.col("reason").is_in(list(REASONS)),
         "reason",
         pl.format("reason '{}' is not one of " + ", ".join(REASONS), pl.col("reason")),
+        cell(
+            N_("reason %(cell)r is not one of %(choices)s"),
+            "reason",
+            choices=pl.lit(", ".join(REASONS)),
+        ),
     )
     check.flag(
         frame,
         ~blank("method") & ~pl.col("method").is_in(list(METHODS)),
         "method",
         pl.format("method '{}' is not one of " + ", ".join(METHODS), pl.col("method")),
+        cell(
+            N_("method %(cell)r is not one of %(choices)s"),
+            "method",
+            choices=pl.lit(", ".join(METHODS)),
+        ),
     )
     check.flag(
         frame,
         ~blank("data_quality") & ~pl.col("_dq").is_in(list(DATA_QUALITY)),
         "data_quality",
         pl.format("data_quality '{}' is not a score 1 (very good) … 5 (very poor)", "data_quality"),
+        cell(
+            N_("data_quality %(cell)r is not a score 1 (very good) … 5 (very poor)"), "data_quality"
+        ),
     )
     check.flag(
         frame,
         pl.col("note").str.len_chars() > NOTE_MAX,
         "note",
         f"note is longer than {NOTE_MAX} characters",
+        longer("note", NOTE_MAX),
     )
     names = (
         pl.col("excluded_activities").str.split(SEPARATOR).list.eval(pl.element().str.strip_chars())
@@ -92,12 +113,20 @@ def validate_screening(table: Table) -> pl.DataFrame:
             f"with {SEPARATOR}",
             unknown,
         ),
+        Message(
+            N_(
+                "%(cell)r is not an activity type (`esg catalog activity-types`); separate "
+                "several with %(separator)s"
+            ),
+            {"cell": unknown, "separator": pl.lit(SEPARATOR)},
+        ),
     )
     check.flag(
         frame,
         ~blank("excluded_activities") & (pl.col("note") == ""),
         "note",
         "a category that leaves activities out needs a note saying why",
+        Message(N_("a category that leaves activities out needs a note saying why")),
     )
     first = pl.col(ROW).min().over("_cat")
     frame = frame.with_columns(first.alias("_first"))
@@ -106,13 +135,22 @@ def validate_screening(table: Table) -> pl.DataFrame:
         pl.col("_cat").is_not_null() & (pl.col(ROW) != pl.col("_first")),
         "category",
         pl.format("category {} is screened twice (first on row {})", "_cat", "_first"),
+        Message(
+            N_("category %(category)s is screened twice (first on row %(row)s)"),
+            {"category": pl.col("_cat"), "row": pl.col("_first")},
+        ),
     )
     missing = sorted(set(numbers) - set(frame["_cat"].drop_nulls().to_list()))
     if missing:
+        absent = ", ".join(f"cat{n}" for n in missing)
         check.file_problem(
-            "every category is screened: missing "
-            + ", ".join(f"cat{n}" for n in missing)
-            + " (screen each as relevant or not, with its reason)"
+            f"every category is screened: missing {absent} "
+            "(screen each as relevant or not, with its reason)",
+            N_(
+                "every category is screened: missing %(missing)s (screen each as relevant or "
+                "not, with its reason)"
+            ),
+            missing=absent,
         )
     check.raise_if_any()
     return frame.select(

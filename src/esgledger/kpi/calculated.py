@@ -25,8 +25,8 @@ from esgledger.kpi.scope3_figures import (
     category_figure,
     is_category_line,
     scope3_incomplete,
-    screening_gaps,
     screening_gaps_note,
+    total_gaps_why,
     total_reason,
 )
 from esgledger.kpi.store_sums import add_store_sums
@@ -250,12 +250,13 @@ def _incomplete_why(
     run_id: int, left_out: int, stored: dict[str, Any], total: str
 ) -> dict[str, Any] | None:
     """The run's unresolved results of the figure, else (the Scope 3 total) the categories
-    screened relevant without a figure; None when neither (a Scope 3 total short of a
-    category's unresolved rows is worded generically)."""
+    screened relevant without a figure and those with unresolved rows beside them; None when
+    neither (a Scope 3 total short only of a category's unresolved rows is worded
+    generically)."""
     if left_out:
         return why_of.unresolved(run_id, left_out)
-    if total == TOTAL and screening_gaps(stored):
-        return why_of.screening_gaps(screening_gaps(stored))
+    if total == TOTAL:
+        return total_gaps_why(stored)
     return None
 
 

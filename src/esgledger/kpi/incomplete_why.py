@@ -22,12 +22,16 @@ Why = dict[str, Any]
 Inputs = Mapping[str, tuple[str, Mapping[str, Any] | None]]
 
 UNRESOLVED = "unresolved"  # run, rows: the run left activity results of the figure unresolved
-SCREENING_GAPS = "screening_gaps"  # categories: screened relevant, without a figure
+SCREENING_GAPS = "screening_gaps"  # categories: screened relevant, without a figure (and
+# category_rows, a Scope 3 total's other reason: unresolved rows by category)
 CATEGORY_ROWS = "category_rows"  # rows: a Scope 3 category's rows left unresolved
 INPUTS = "inputs"  # metrics: a formula's inputs that are incomplete
 
 RUN_ROWS = N_("run %(run)s left %(rows)s activity result(s) of it unresolved")
 GAPS = N_("screened relevant but without a figure: %(categories)s")
+# A Scope 3 total short of both: every reason, the categories' unresolved rows after the gaps.
+GAPS_AND_ROWS = N_("%(gaps)s, and activity rows unresolved in %(categories)s")
+ROWS_OF = N_("%(category)s (%(rows)s row(s))")
 CATEGORY = N_("%(rows)s rows unresolved")
 FROM = N_("from %(inputs)s")
 INPUT = N_("%(name)s (%(why)s)")
@@ -38,8 +42,26 @@ def unresolved(run: int, rows: int) -> Why:
     return {"code": UNRESOLVED, "run": run, "rows": rows}
 
 
-def screening_gaps(categories: list[str]) -> Why:
-    return {"code": SCREENING_GAPS, "categories": list(categories)}
+def screening_gaps(categories: list[str], category_rows: Mapping[str, int] | None = None) -> Why:
+    """The categories screened relevant without a figure and, for a Scope 3 total, the
+    categories whose rows were left unresolved (its other reason), with their counts."""
+    why: Why = {"code": SCREENING_GAPS, "categories": list(categories)}
+    if category_rows:
+        why["category_rows"] = dict(category_rows)
+    return why
+
+
+def gaps_words(why: Mapping[str, Any], lang: str) -> str:
+    """A :func:`screening_gaps` reason in ``lang``, naming every reason it carries."""
+    gaps = translate(GAPS, lang) % {"categories": ", ".join(why["categories"])}
+    rows = why.get("category_rows") or {}
+    if not rows:
+        return gaps
+    each = [translate(ROWS_OF, lang) % {"category": c, "rows": n} for c, n in rows.items()]
+    return translate(GAPS_AND_ROWS, lang) % {
+        "gaps": gaps,
+        "categories": translate(", ", lang).join(each),
+    }
 
 
 def category_rows(rows: int) -> Why:
@@ -63,7 +85,7 @@ def published_words(fig: Mapping[str, Any], lang: str) -> str:
     formula names its incomplete inputs, whose own footnotes say why."""
     why = fig.get("incomplete_why") or {}
     if why.get("code") == SCREENING_GAPS:
-        return translate(GAPS, lang) % {"categories": ", ".join(why["categories"])}
+        return gaps_words(why, lang)
     if why.get("code") == CATEGORY_ROWS:
         return translate(CATEGORY, lang) % {"rows": why["rows"]}
     if why.get("code") == INPUTS and why["metrics"]:
@@ -84,7 +106,7 @@ def _words(
     if code == UNRESOLVED:
         return translate(RUN_ROWS, lang) % why
     if code == SCREENING_GAPS:
-        return translate(GAPS, lang) % {"categories": ", ".join(why["categories"])}
+        return gaps_words(why, lang)
     if code == CATEGORY_ROWS:
         return translate(CATEGORY, lang) % why
     if code == INPUTS:

@@ -40,12 +40,25 @@ def screening_gaps(stored: Mapping[str, Any]) -> list[str]:
     return list((stored.get("scope3") or {}).get("screening_gaps") or [])
 
 
-def screening_gaps_note(stored: Mapping[str, Any]) -> str:
-    """What the Scope 3 total misses by the screening ("" when nothing)."""
+def unresolved_categories(stored: Mapping[str, Any]) -> dict[str, int]:
+    """The categories whose rows the run left unresolved, with their counts, in order."""
+    blocks = (stored.get("scope3") or {}).get("by_category") or {}
+    found = {c: int(b.get("unresolved_rows") or 0) for c, b in blocks.items()}
+    return {c: found[c] for c in sorted(found, key=lambda c: int(c[3:])) if found[c]}
+
+
+def total_gaps_why(stored: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Why the Scope 3 total misses categories screened relevant — naming, beside them, the
+    categories with unresolved rows (every reason); None when nothing was screened out."""
     gaps = screening_gaps(stored)
-    if not gaps:
-        return ""
-    return f"incomplete: screened relevant but without a figure: {', '.join(gaps)}"
+    return why_of.screening_gaps(gaps, unresolved_categories(stored)) if gaps else None
+
+
+def screening_gaps_note(stored: Mapping[str, Any]) -> str:
+    """What the Scope 3 total misses by the screening, and by unresolved rows beside it
+    ("" when nothing was screened out): the English of :func:`total_gaps_why`."""
+    why = total_gaps_why(stored)
+    return f"incomplete: {why_of.gaps_words(why, 'en')}" if why else ""
 
 
 def _category_why(block: Mapping[str, Any], part: str) -> dict[str, Any] | None:

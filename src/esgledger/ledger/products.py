@@ -12,6 +12,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.catalog.messages import N_
 from esgledger.errors import ConcurrentChange, ImportRejected, Problem
 from esgledger.ingest.checker import ROW
 from esgledger.ingest.products import validate_products
@@ -23,6 +24,10 @@ from esgledger.ledger.limits import limit_of, refuse_too_long
 from esgledger.ledger.product_models import ProductMaterial, ProductModel, ProductUseMode
 
 Definition = dict[str, Any]  # canonical form of one model: compared with what is stored
+CHANGED = N_(
+    "product %(code)r is stored with other figures; a changed model needs a new product code "
+    "(past runs stay explainable)"
+)
 
 
 @dataclass(frozen=True)
@@ -81,14 +86,8 @@ def _plan(session: Session, *, rows: pl.DataFrame, table: Table) -> _Plan:
         elif stored[code] == model:
             unchanged += 1
         else:
-            problems.append(
-                Problem(
-                    first,
-                    "product",
-                    f"product {code!r} is stored with other figures; a changed model needs a "
-                    "new product code (past runs stay explainable)",
-                )
-            )
+            values = {"code": code}
+            problems.append(Problem(first, "product", CHANGED % values, CHANGED, values))
     if problems:
         raise ImportRejected(table.source, problems)
     return _Plan(added, unchanged)
