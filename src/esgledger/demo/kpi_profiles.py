@@ -177,7 +177,7 @@ TUNED: dict[str, Profile] = {
     "compliance.training_sessions": _n(250, 350),
     "compliance.integrity_briefings": _n(40, 70),
     # a few hundred reports a year for about 13,000 staff and their suppliers' workers (about
-    # two per hundred employees), the register's "hundreds of cases" (#17); a demo size
+    # two to three per hundred employees), the register's "hundreds of cases" (#17); a demo size
     "compliance.whistleblowing.received": _n(240, 300, (-0.05, 0.12)),
     "compliance.whistleblowing.substantiated": _of("compliance.whistleblowing.received", 0.15, 0.3),
     "compliance.whistleblowing.closed": _of("compliance.whistleblowing.received", 0.9, 0.98),
