@@ -10,9 +10,13 @@ state (few values, many ties, no index) and by ref — two ways, in the same run
 - **keyset** (:func:`esgledger.web.listing.every_page`): counted once, each read continuing
   after the last row's sort key and id.
 
-Both read through the page's own fetch (the staged register's ``page_rows``, each page in its
-own read session, as the page's export does) and write the rows as CSV; the benchmark checks
-that both give the same rows in the same order. CPU seconds (``time.process_time``; SQLite
+Both read through the page's own fetch (the staged register's ``page_rows``) and write the
+rows as CSV; the benchmark checks that both give the same rows in the same order.
+
+``--baseline unindexed`` compares instead the keyset export (every page in one snapshot, as
+the page's export reads now) with the same export after the indexes of the sorted columns
+(``0032_reg5``) are dropped: what each sort cost before they existed, on the same rows
+(after one export not timed, to warm the caches). CPU seconds (``time.process_time``; SQLite
 runs in this process) are the measure on a shared machine. One ``MEASURED`` line per size and
 sort, then ``RESULT rows=… cpu_seconds=… offset_cpu_seconds=… cpu_ratio_vs_offset=…`` for the
 largest size's default sort.
@@ -44,7 +48,7 @@ from esgledger.ledger.listing import MAX_LIMIT, ListParams, Page  # noqa: E402
 from esgledger.ledger.workspace import init_workspace  # noqa: E402
 from esgledger.registers.complaints import STAGED, import_complaints  # noqa: E402
 from esgledger.registers.staged import page_rows  # noqa: E402
-from esgledger.web.listing import every_page, flat  # noqa: E402
+from esgledger.web.listing import every_page, flat, snapshot_pages  # noqa: E402
 
 SIZES = (10_000, 50_000, 100_000)
 SORTS = ("-accepted", "state", "ref")
@@ -76,6 +80,32 @@ def fetcher(db: Database) -> Callable[[ListParams], Page[dict[str, Any]]]:
     return fetch
 
 
+def reader(session: Any, params: ListParams) -> Page[dict[str, Any]]:
+    return page_rows(session, STAGED, params, exported=True)
+
+
+SORT_INDEXES = {"state": "ix_complaints_state", "ref": "", "accepted": ""}  # "": unique/kept
+
+
+def unindexed(db: Database, sort: str, size: int) -> str:
+    """The keyset export in ``sort`` without, then with, the sorted column's index (0032)."""
+    params = ListParams(sort=sort.lstrip("-"), descending=sort.startswith("-"))
+    index = SORT_INDEXES[sort.lstrip("-")]
+    if index:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP INDEX {index}")
+    before, old, _ = export(snapshot_pages(db, params, reader))
+    if index:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE INDEX {index} ON complaints ({sort.lstrip('-')})")
+    after, new, reads = export(snapshot_pages(db, params, reader))
+    assert old == new and len(new) == size, (sort, len(old), len(new))
+    return (
+        f"MEASURED rows={size} sort={sort} unindexed_cpu_seconds={before:.3f} "
+        f"indexed_cpu_seconds={after:.3f} ratio={after / before:.3f} reads={reads}"
+    )
+
+
 def by_offset(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> Iterator[list[Any]]:
     """The export's reads before keyset paging: page ``n`` by OFFSET, each counted."""
     number = 1
@@ -103,6 +133,7 @@ def export(pages: Iterator[list[Any]]) -> tuple[float, list[str], int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
+    parser.add_argument("--baseline", choices=("offset", "unindexed"), default="offset")
     args = parser.parse_args()
     result = ""
     for size in args.sizes:
@@ -111,6 +142,11 @@ def main() -> None:
         import_entities(db, write_csv(folder / "e.csv", ENTITY_HEADER, ENTITIES), actor="bench")
         import_complaints(db, complaints(folder / "c.csv", size), actor="bench")
         fetch = fetcher(db)
+        if args.baseline == "unindexed":
+            export(snapshot_pages(db, ListParams(sort="ref"), reader))  # warm, not timed
+            for sort in SORTS:
+                print(unindexed(db, sort, size), flush=True)
+            continue
         for sort in SORTS:
             params = ListParams(sort=sort.lstrip("-"), descending=sort.startswith("-"))
             before, old, old_reads = export(by_offset(params, fetch))

@@ -13,7 +13,9 @@ as the demo user who works on each page, and saves one PNG per page and width in
 window, not the whole page, and reduced to a 64-colour palette, so all of them together stay
 well under 3 MB. Debian's Chromium is driven by Playwright, as in the browser tests.
 With ``--lang zh`` the browser asks for Chinese (``Accept-Language: zh-CN``) and the pages
-translated so far are saved as ``<page>-zh-1280.png``.
+translated so far are saved as ``<page>-zh-1280.png``. The server's output goes to
+``esg-screenshots-serve-<port>.log`` in the temporary folder, kept; the script waits up to
+``--wait`` seconds (default 300) for it to answer its sign-in page, and says why it gave up.
 """
 
 from __future__ import annotations
@@ -25,14 +27,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from esgledger.demo.team_stage import read_credentials, read_survey_link
+from esgledger.server.ready import STARTUP_SECONDS, ServerNotReady, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -104,19 +105,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _wait(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"error: esg serve exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"error: esg serve did not answer at {url} within 60 s")
 
 
 def _build_demo(folder: Path) -> Path:
@@ -231,22 +219,31 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--lang", choices=sorted(LOCALES), default="en", help="page language")
     parser.add_argument("--only", action="append", help="just this page (repeatable)")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=STARTUP_SECONDS,
+        help=f"seconds to wait for esg serve to answer (default {STARTUP_SECONDS:g})",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="esg-shots-") as folder:
         demo = args.demo or _build_demo(Path(folder))
         port = _free_port()
         esg = Path(sys.executable).with_name("esg")
-        log = (Path(folder) / "serve.log").open("wb")
+        log_path = Path(tempfile.gettempdir()) / f"esg-screenshots-serve-{port}.log"
+        log = log_path.open("wb")
         command = [str(esg), "serve", "--db", str(demo / "esg.db"), "--port", str(port)]
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ)
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait(url, server)
+            wait_until_ready(url, server, seconds=args.wait, log=log_path)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
                 total = _shoot(browser, url, demo, args.out, args.lang, args.only)
                 browser.close()
+        except ServerNotReady as exc:
+            sys.exit(f"error: {exc}")
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -15,6 +15,7 @@ from esgledger.auth.permissions import PermissionDenied, Principal
 from esgledger.auth.sessions import TooManyAttempts
 from esgledger.auth.users import add_user, principal
 from esgledger.errors import ConcurrentChange, Conflict, InvalidInput, NotFound
+from esgledger.kpi.explain import explain_figure
 from esgledger.kpi.series import kpi_series
 from esgledger.ledger.audit_deep import verify_data
 from esgledger.ledger.db import Database
@@ -182,3 +183,131 @@ def test_counts_become_register_figures_computed_by_hand(ws: Workspace) -> None:
         counts = case_counts(session, who(ws, "aldo"), year=2025)
     assert counts["by_type"] == {"corruption": 1, "data": 1, "fraud": 1, "harassment": 1}
     assert counts["by_channel"] == {"web": 4} and counts["closed_within_sla"] == 1
+
+
+def test_sla_clock_per_state_by_hand() -> None:
+    """Each state's clock from its entry time: 7 days to acknowledge (EU 2019/1937 art. 9(1)(b)),
+    14 to triage, 90 to investigate (art. 9(1)(f)), 60 for corrective action, 180 from closure
+    to the non-retaliation follow-up; none once followed up. Due at the minute, overdue after."""
+    since = dt.datetime(2025, 3, 1, 9, 0)
+    due = {  # counted on a calendar: March 31 days, April 30, May 31, June 30, July 31
+        "received": dt.datetime(2025, 3, 8, 9, 0),
+        "triaged": dt.datetime(2025, 3, 15, 9, 0),
+        "investigating": dt.datetime(2025, 5, 30, 9, 0),
+        "corrective_action": dt.datetime(2025, 4, 30, 9, 0),
+        "closed": dt.datetime(2025, 8, 28, 9, 0),
+    }
+    for state, when in due.items():
+        on_time = whistle.CASES.clock(state, since, when)
+        assert (on_time.due, on_time.overdue) == (when, False), state
+        assert whistle.CASES.clock(state, since, when + dt.timedelta(minutes=1)).overdue, state
+    final = whistle.CASES.clock("followed_up", since, dt.datetime(2030, 1, 1))
+    assert (final.due, final.overdue) == (None, False)
+
+
+def _stamp(ws: Workspace, code: str, **values: dt.datetime | None) -> None:
+    with ws.db.write() as session:
+        session.execute(update(WhistleCase).where(WhistleCase.ref == code).values(**values))
+
+
+def test_a_case_clock_runs_from_its_last_move_on_lists_api_and_export(ws: Workspace) -> None:
+    """The listed clock starts when the case entered its state (not when it was received),
+    and the overdue filter keeps exactly the cases past their state's due time."""
+    late, fresh = report(ws).code, report(ws).code
+    advance(ws, late, Step("triaged"))
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    entered = now - dt.timedelta(days=14, hours=1)  # triage allows 14 days: one hour late
+    _stamp(ws, late, received_at=now - dt.timedelta(days=30), state_changed_at=entered)
+    _stamp(
+        ws,
+        fresh,
+        received_at=now - dt.timedelta(days=6),
+        state_changed_at=now - dt.timedelta(days=6),
+    )
+    with ws.db.read() as session:
+        rows = {r["code"]: r for r in list_cases(session, who(ws, "cora"))["rows"]}
+        overdue = list_cases(session, who(ws, "cora"), overdue=True)
+    assert rows[late]["clock"]["state"] == "triaged"
+    assert rows[late]["clock"]["due"] == (entered + dt.timedelta(days=14)).isoformat()
+    assert rows[late]["clock"]["overdue"] is True
+    assert (
+        rows[fresh]["clock"]["due"]
+        == (now - dt.timedelta(days=6) + dt.timedelta(days=7)).isoformat()
+    )
+    assert rows[fresh]["clock"]["overdue"] is False
+    assert [r["code"] for r in overdue["rows"]] == [late] and overdue["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("closed", "within"),
+    [("2025-04-01 00:00", True), ("2025-04-01 00:01", False), ("2025-03-31 23:59", True)],
+)
+def test_closed_within_90_days_at_the_boundary_everywhere(
+    ws: Workspace, closed: str, within: bool
+) -> None:
+    """Received 1 January 00:00: 90 days end on 1 April 00:00 (31 + 28 + 31 days). The case,
+    the counts every KPI reader sees and the KPI figure agree."""
+    code = report(ws).code
+    advance(ws, code, Step("closed", note="outside the policy's scope"))
+    received = dt.datetime(2025, 1, 1)
+    _stamp(ws, code, received_at=received, closed_at=dt.datetime.fromisoformat(closed))
+    with ws.db.read() as session:
+        case = session.scalars(select(WhistleCase).where(WhistleCase.ref == code)).one()
+        counts = case_counts(session, who(ws, "aldo"), year=2025)
+    assert whistle.closed_within_sla(case) is within
+    assert counts["closed"] == 1 and counts["closed_within_sla"] == int(within)
+    got = figures(ws, 2025)
+    assert got["compliance.whistleblowing.closed"]["value"] == 1
+    assert got["compliance.whistleblowing.closed_within_sla"]["value"] == int(within)
+
+
+def test_the_figures_lead_back_to_the_cases_they_count(ws: Workspace) -> None:
+    """``esg kpi explain``'s rows: per entity, the ids of exactly the cases a figure counts."""
+    codes = {t: report(ws, "SZ1", t).code for t in ("corruption", "fraud")}
+    codes["data"] = report(ws, "WH1", "data").code
+    for code in (codes["corruption"], codes["data"]):
+        advance(ws, code, Step("triaged"))
+        advance(ws, code, Step("investigating", investigator="ivan"))
+        advance(ws, code, Step("closed", outcome="substantiated"))
+    with ws.db.write() as session:
+        for code in codes.values():
+            session.execute(
+                update(WhistleCase)
+                .where(WhistleCase.ref == code)
+                .values(received_at=dt.datetime(2025, 5, 1), closed_at=None)
+            )
+        session.execute(
+            update(WhistleCase)
+            .where(WhistleCase.ref.in_([codes["corruption"], codes["data"]]))
+            .values(closed_at=dt.datetime(2025, 6, 1))
+        )
+    with ws.db.read() as session:
+        ids = dict(session.execute(select(WhistleCase.ref, WhistleCase.id)).all())
+        lineage = {
+            metric: {r["entity"]: sorted(r["rows"]) for r in explain_figure(
+                session, f"compliance.whistleblowing.{metric}", 2025)["register_rows"]}
+            for metric in ("received", "substantiated", "closed_within_sla")
+        }  # fmt: skip
+    assert lineage["received"] == {
+        "SZ1": sorted([ids[codes["corruption"]], ids[codes["fraud"]]]),
+        "WH1": [ids[codes["data"]]],
+    }
+    assert lineage["substantiated"] == {
+        "SZ1": [ids[codes["corruption"]]],
+        "WH1": [ids[codes["data"]]],
+    }
+    assert lineage["closed_within_sla"] == lineage["substantiated"]
+
+
+def test_a_case_straddling_the_year_end_counts_where_each_date_falls(ws: Workspace) -> None:
+    """Received 15 December 2024, closed 1 February 2025 (48 days): received in 2024's figure,
+    closed and closed within 90 days in 2025's."""
+    code = report(ws).code
+    advance(ws, code, Step("closed", note="duplicate of a hotline call"))
+    _stamp(ws, code, received_at=dt.datetime(2024, 12, 15), closed_at=dt.datetime(2025, 2, 1))
+    before, after = figures(ws, 2024), figures(ws, 2025)
+    assert before["compliance.whistleblowing.received"]["value"] == 1
+    assert before["compliance.whistleblowing.closed"]["value"] == 0
+    assert after["compliance.whistleblowing.received"]["value"] == 0
+    assert after["compliance.whistleblowing.closed"]["value"] == 1
+    assert after["compliance.whistleblowing.closed_within_sla"]["value"] == 1

@@ -244,6 +244,18 @@ class Database:
             yield session
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read session that sees one state of the database however many statements it
+        runs, for a read made of many (an export read a page at a time): one read
+        transaction, REPEATABLE READ on PostgreSQL; on SQLite (WAL) the transaction's
+        snapshot is taken at its first read and kept until it ends."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with Session(bind=conn) as session:
+                yield session
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work commits at the end, or rolls back whole on any error."""
         if self.read_only:

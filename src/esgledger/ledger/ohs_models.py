@@ -24,12 +24,14 @@ class Hazard(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
     identified_on: Mapped[dt.date] = mapped_column(Date, index=True)
     category: Mapped[str] = mapped_column(String(16))  # GB/T 13861-2022 top classes
-    risk_level: Mapped[str] = mapped_column(String(16))  # major | significant | general | low
+    risk_level: Mapped[str] = mapped_column(
+        String(16), index=True
+    )  # major | significant | general | low
     description: Mapped[str] = mapped_column(Text, default="")
-    corrected_on: Mapped[dt.date | None] = mapped_column(Date)
+    corrected_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     def open_on(self, day: dt.date) -> bool:
@@ -45,10 +47,10 @@ class Drill(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
     held_on: Mapped[dt.date] = mapped_column(Date, index=True)
     scenario: Mapped[str] = mapped_column(String(24))
-    participants: Mapped[int] = mapped_column(Integer)
+    participants: Mapped[int] = mapped_column(Integer, index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -63,8 +65,8 @@ class SpecialOperator(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
-    person: Mapped[str] = mapped_column(String(64))
-    operation: Mapped[str] = mapped_column(String(24))
+    person: Mapped[str] = mapped_column(String(64), index=True)
+    operation: Mapped[str] = mapped_column(String(24), index=True)
     assigned_on: Mapped[dt.date] = mapped_column(Date)
     left_on: Mapped[dt.date | None] = mapped_column(Date)
     certificate: Mapped[str] = mapped_column(String(64), default="")

@@ -28,13 +28,13 @@ class Certificate(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
     standard: Mapped[str] = mapped_column(String(64), index=True)  # "ISO 14001", "SA8000"
     number: Mapped[str] = mapped_column(String(64))  # the body's certificate number
     body: Mapped[str] = mapped_column(String(128))  # the certification body
     product_model: Mapped[str] = mapped_column(String(64), default="")  # "" = the entity
     scope: Mapped[str] = mapped_column(Text, default="")
-    issued_on: Mapped[dt.date] = mapped_column(Date)
+    issued_on: Mapped[dt.date] = mapped_column(Date, index=True)
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)  # suspended or withdrawn
     surveillance: Mapped[str] = mapped_column(String(200), default="")  # "2025-06-03; …"
@@ -59,12 +59,16 @@ class AssuranceEngagement(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
     year: Mapped[int] = mapped_column(Integer, index=True)  # the reporting year assured
-    provider: Mapped[str] = mapped_column(String(128))
-    standard: Mapped[str] = mapped_column(String(24))  # isae_3000 | isae_3410 | aa1000as_v3
-    level: Mapped[str] = mapped_column(String(16))  # limited | reasonable | moderate | high
+    provider: Mapped[str] = mapped_column(String(128), index=True)
+    standard: Mapped[str] = mapped_column(
+        String(24), index=True
+    )  # isae_3000 | isae_3410 | aa1000as_v3
+    level: Mapped[str] = mapped_column(
+        String(16), index=True
+    )  # limited | reasonable | moderate | high
     metrics: Mapped[str] = mapped_column(Text)  # "ghg.scope1; ghg.scope2_market"
     entities: Mapped[str] = mapped_column(Text, default="")  # "" = the whole boundary
-    signed_on: Mapped[dt.date] = mapped_column(Date)
+    signed_on: Mapped[dt.date] = mapped_column(Date, index=True)
     statement: Mapped[str] = mapped_column(String(300), default="")  # the statement's file
     statement_sha256: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -52,14 +52,18 @@ class OhsIncident(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
     occurred_on: Mapped[dt.date] = mapped_column(Date, index=True)
     worker_type: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(24))  # injury | fatality | occupational_disease
+    kind: Mapped[str] = mapped_column(
+        String(24), index=True
+    )  # injury | fatality | occupational_disease
     high_consequence: Mapped[bool] = mapped_column(default=False)
-    lost_days: Mapped[int] = mapped_column(Integer, default=0)
+    lost_days: Mapped[int] = mapped_column(Integer, default=0, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(24))  # "corrective_action" is 17 characters
+    state: Mapped[str] = mapped_column(
+        String(24), index=True
+    )  # "corrective_action" is 17 characters
     state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -92,13 +96,13 @@ class WhistleCase(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(16), unique=True)  # the case code
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    case_type: Mapped[str] = mapped_column(String(16))
+    case_type: Mapped[str] = mapped_column(String(16), index=True)
     description: Mapped[str] = mapped_column(Text)
     passphrase_hash: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    state: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(24), index=True)
     state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     investigator: Mapped[str] = mapped_column(String(64), default="")
     outcome: Mapped[str] = mapped_column(String(16), default="")  # substantiated | unsubstantiated
@@ -133,13 +137,13 @@ class BoardMember(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     ref: Mapped[str] = mapped_column(String(64))  # the member's own id in the register
-    name: Mapped[str] = mapped_column(String(128))
-    role: Mapped[str] = mapped_column(String(24))  # chair | vice_chair | director
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    role: Mapped[str] = mapped_column(String(24), index=True)  # chair | vice_chair | director
     executive: Mapped[bool] = mapped_column(default=False)
     independent: Mapped[bool] = mapped_column(default=False)
     gender: Mapped[str] = mapped_column(String(8))  # male | female | unknown
-    birth_year: Mapped[int] = mapped_column(Integer)
-    appointed_on: Mapped[dt.date] = mapped_column(Date)
+    birth_year: Mapped[int] = mapped_column(Integer, index=True)
+    appointed_on: Mapped[dt.date] = mapped_column(Date, index=True)
     left_on: Mapped[dt.date | None] = mapped_column(Date)
     committees: Mapped[str] = mapped_column(String(200), default="")  # "audit; nomination"
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -235,10 +239,10 @@ class Complaint(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     product_line: Mapped[str] = mapped_column(String(64))
-    severity: Mapped[str] = mapped_column(String(16))  # low | medium | high
+    severity: Mapped[str] = mapped_column(String(16), index=True)  # low | medium | high
     description: Mapped[str] = mapped_column(Text, default="")
     accepted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -246,7 +250,7 @@ class Complaint(Base):
     return_visit_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     filed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
-    state: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(24), index=True)
     state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -279,7 +283,7 @@ class Vulnerability(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     product_line: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(24))  # researcher | internal | third_party_test
-    cvss_score: Mapped[float] = mapped_column(Float)
+    cvss_score: Mapped[float] = mapped_column(Float, index=True)
     severity: Mapped[str] = mapped_column(String(16))  # none | low | medium | high | critical
     title: Mapped[str] = mapped_column(Text, default="")
     cve_id: Mapped[str] = mapped_column(String(32), default="")
@@ -288,7 +292,7 @@ class Vulnerability(Base):
     fixing_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     fixed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
     advisory_published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    state: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(24), index=True)
     state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -8,6 +8,8 @@ catalog KPIs it backs through a provider in ``kpi.register_figures``.
 - ``transitions``: moving a row to another state through the writer, audit-logged.
 - ``ohs``: the OHS register — hours worked and incidents, with their import.
 - ``ohs_import``: validating OHS files (one line per bad cell, nothing written on refusal).
+- ``row_checks``: the row checks every register import shares (columns, entity, choices,
+  duplicates).
 - ``history``: registers whose states form one line, each state's entry time kept (moves,
   imports of a row's past); ``sla``: setting SLA hours per severity and state.
 - ``complaints``, ``complaints_import``, ``nps``: customer complaints and NPS answers.

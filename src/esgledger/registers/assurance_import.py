@@ -28,7 +28,7 @@ from esgledger.ingest.checker import (
     parse_date,
 )
 from esgledger.ingest.readers import Table
-from esgledger.registers.ohs_import import _check_choice, _first_duplicate, _trimmed
+from esgledger.registers.row_checks import check_choice, first_duplicate, trimmed
 
 COLUMNS = ["ref", "year", "provider", "standard", "level", "metrics", "signed_on", "statement"]
 # The standards engagements are run to: IAASB ISAE 3000 (Revised) and ISAE 3410 (GHG
@@ -107,7 +107,7 @@ def validate_engagements(
 ) -> pl.DataFrame:
     """Typed engagement rows with the statement's digest, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _trimmed(table, COLUMNS, check)
+    frame = trimmed(table, COLUMNS, check)
     if "entities" not in frame.columns:
         frame = frame.with_columns(pl.lit("").alias("entities"))
     frame = frame.with_columns(
@@ -137,7 +137,7 @@ def validate_engagements(
             f"{column} is longer than {limit} characters",
             longer(column, limit),
         )
-    _first_duplicate(frame, check, ["ref"], "ref")
+    first_duplicate(frame, check, ["ref"], "ref")
     check.flag(
         frame,
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2100),
@@ -145,7 +145,7 @@ def validate_engagements(
         pl.format("'{}' is not a year", pl.col("year")),
         cell(N_("%(cell)r is not a year"), "year"),
     )
-    _check_choice(frame, check, "standard", tuple(LEVELS))
+    check_choice(frame, check, "standard", tuple(LEVELS))
     for standard, levels in LEVELS.items():
         check.flag(
             frame,

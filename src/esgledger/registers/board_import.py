@@ -27,13 +27,8 @@ from esgledger.ingest.checker import (
     parse_date,
 )
 from esgledger.ingest.readers import Table
-from esgledger.registers.ohs_import import (
-    YES_NO,
-    _check_choice,
-    _check_entity,
-    _first_duplicate,
-    _trimmed,
-)
+from esgledger.registers.ohs_import import YES_NO
+from esgledger.registers.row_checks import check_choice, check_entity, first_duplicate, trimmed
 
 ROLES = ("chair", "vice_chair", "director")
 GENDERS = ("male", "female", "unknown")
@@ -110,7 +105,7 @@ def _committees(frame: pl.DataFrame) -> pl.DataFrame:
 def validate_members(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed member rows, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _trimmed(table, MEMBER_COLUMNS, check)
+    frame = trimmed(table, MEMBER_COLUMNS, check)
     for optional in ("left_on", "committees"):
         if optional not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(optional))
@@ -127,8 +122,8 @@ def validate_members(table: Table, *, entities: Collection[str]) -> pl.DataFrame
         )
     )
     _check_ref(frame, check, "ref")
-    _first_duplicate(frame, check, ["entity", "ref"], "ref")
-    _check_entity(frame, check, entities)
+    first_duplicate(frame, check, ["entity", "ref"], "ref")
+    check_entity(frame, check, entities)
     check.flag(frame, blank("name"), "name", "name is empty", empty("name"))
     check.flag(
         frame,
@@ -137,7 +132,7 @@ def validate_members(table: Table, *, entities: Collection[str]) -> pl.DataFrame
         "name is longer than 128 characters",
         longer("name", 128),
     )
-    _check_choice(frame, check, "role", ROLES)
+    check_choice(frame, check, "role", ROLES)
     _check_yes_no(frame, check, "executive")
     _check_yes_no(frame, check, "independent")
     check.flag(
@@ -147,7 +142,7 @@ def validate_members(table: Table, *, entities: Collection[str]) -> pl.DataFrame
         "an executive director is not independent",
         Message(N_("an executive director is not independent")),
     )
-    _check_choice(frame, check, "gender", GENDERS)
+    check_choice(frame, check, "gender", GENDERS)
     check.flag(
         frame,
         pl.col("_appointed").is_null(),
@@ -262,7 +257,7 @@ def validate_attendance(
     """Typed attendance rows, or :class:`ImportRejected`; ``members`` are the stored (entity,
     ref) pairs, ``stored`` the (entity, meeting_ref, member_ref) already in the register."""
     check = Checker(table.source)
-    frame = _trimmed(table, ATTENDANCE_COLUMNS, check)
+    frame = trimmed(table, ATTENDANCE_COLUMNS, check)
     frame = frame.with_columns(
         parse_date("date").alias("_date"),
         pl.col("body").str.to_lowercase(),
@@ -270,7 +265,7 @@ def validate_attendance(
         pl.concat_str("entity", "member_ref", separator="\x1f").alias("_member"),
         pl.concat_str("entity", "meeting_ref", "member_ref", separator="\x1f").alias("_key"),
     )
-    _check_entity(frame, check, entities)
+    check_entity(frame, check, entities)
     _check_ref(frame, check, "meeting_ref")
     _check_ref(frame, check, "member_ref")
     check.flag(
@@ -301,10 +296,10 @@ def validate_attendance(
             {"member": pl.col("member_ref"), "meeting": pl.col("meeting_ref")},
         ),
     )
-    _first_duplicate(frame, check, ["entity", "meeting_ref", "member_ref"], "member_ref")
-    _check_choice(frame, check, "body", BODIES)
+    first_duplicate(frame, check, ["entity", "meeting_ref", "member_ref"], "member_ref")
+    check_choice(frame, check, "body", BODIES)
     check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
-    _check_choice(frame, check, "attendance", ATTENDANCE)
+    check_choice(frame, check, "attendance", ATTENDANCE)
     _check_one_meeting(frame, check)
     check.raise_if_any()
     return frame.select(

@@ -27,7 +27,7 @@ from esgledger.ingest.checker import (
     parse_date,
 )
 from esgledger.ingest.readers import Table
-from esgledger.registers.ohs_import import _check_entity, _first_duplicate, _trimmed
+from esgledger.registers.row_checks import check_entity, first_duplicate, trimmed
 
 COLUMNS = ["entity", "standard", "number", "body", "issued_on", "expires_on"]
 OPTIONAL = ("product_model", "scope", "withdrawn_on", "surveillance")
@@ -76,7 +76,7 @@ def _surveillance(frame: pl.DataFrame) -> pl.DataFrame:
 def validate_certificates(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed certificate rows, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _trimmed(table, COLUMNS, check)
+    frame = trimmed(table, COLUMNS, check)
     for optional in OPTIONAL:
         if optional not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(optional))
@@ -89,7 +89,7 @@ def validate_certificates(table: Table, *, entities: Collection[str]) -> pl.Data
             parse_date("withdrawn_on").alias("_withdrawn"),
         )
     )
-    _check_entity(frame, check, entities)
+    check_entity(frame, check, entities)
     for column in ("standard", "number", "body"):
         check.flag(frame, blank(column), column, f"{column} is empty", empty(column))
     for column, limit in LIMITS.items():
@@ -100,7 +100,7 @@ def validate_certificates(table: Table, *, entities: Collection[str]) -> pl.Data
             f"{column} is longer than {limit} characters",
             longer(column, limit),
         )
-    _first_duplicate(frame, check, ["body", "number"], "number")
+    first_duplicate(frame, check, ["body", "number"], "number")
     for column, parsed in (("issued_on", "_issued"), ("expires_on", "_expires")):
         check.flag(
             frame,

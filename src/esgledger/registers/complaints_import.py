@@ -26,7 +26,7 @@ from esgledger.ingest.checker import (
 from esgledger.ingest.readers import Table
 from esgledger.ledger.register_lines import Line
 from esgledger.registers.history import check_history
-from esgledger.registers.ohs_import import _check_choice, _check_entity, _first_duplicate, _trimmed
+from esgledger.registers.row_checks import check_choice, check_entity, first_duplicate, trimmed
 
 SEVERITIES = ("low", "medium", "high")
 CHANNELS = ("phone", "email", "web", "app", "store", "social_media", "letter", "other")
@@ -46,7 +46,7 @@ def check_new_refs(frame: pl.DataFrame, check: Checker, stored: Collection[str],
         pl.format(f"{noun} '{{}}' is already in the register", pl.col("ref")),
         Message(N_("%(ref)r is already in the register"), {"ref": pl.col("ref")}),
     )
-    _first_duplicate(frame, check, ["ref"], "ref")
+    first_duplicate(frame, check, ["ref"], "ref")
 
 
 def _check_lengths(frame: pl.DataFrame, check: Checker) -> None:
@@ -68,7 +68,7 @@ def validate_complaints(
 ) -> pl.DataFrame:
     """Typed complaint rows with each state's time and the state reached, or a refusal."""
     check = Checker(table.source)
-    frame = _trimmed(table, COMPLAINT_COLUMNS, check)
+    frame = trimmed(table, COMPLAINT_COLUMNS, check)
     if "description" not in frame.columns:
         frame = frame.with_columns(pl.lit("").alias("description"))
     frame = frame.with_columns(
@@ -77,9 +77,9 @@ def validate_complaints(
         pl.col("severity").str.to_lowercase(),
     )
     check_new_refs(frame, check, stored_refs, "complaint")
-    _check_entity(frame, check, entities)
-    _check_choice(frame, check, "channel", CHANNELS)
-    _check_choice(frame, check, "severity", SEVERITIES)
+    check_entity(frame, check, entities)
+    check_choice(frame, check, "channel", CHANNELS)
+    check_choice(frame, check, "severity", SEVERITIES)
     check.flag(
         frame, blank("product_line"), "product_line", "product_line is empty", empty("product_line")
     )
@@ -103,15 +103,15 @@ def validate_complaints(
 def validate_answers(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed NPS answers (entity, answered_on, segment, score), or a refusal."""
     check = Checker(table.source)
-    frame = _trimmed(table, NPS_COLUMNS, check)
+    frame = trimmed(table, NPS_COLUMNS, check)
     frame = frame.with_columns(
         parse_date("date").alias("_date"),
         pl.col("segment").str.to_lowercase(),
         pl.col("score").cast(pl.Int32, strict=False).alias("_score"),
     )
-    _check_entity(frame, check, entities)
+    check_entity(frame, check, entities)
     check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
-    _check_choice(frame, check, "segment", SEGMENTS)
+    check_choice(frame, check, "segment", SEGMENTS)
     check.flag(
         frame,
         pl.col("_score").is_null() | ~pl.col("_score").is_between(0, 10),

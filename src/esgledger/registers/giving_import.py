@@ -30,12 +30,7 @@ from esgledger.ingest.checker import (
     parse_number,
 )
 from esgledger.ingest.readers import Table
-from esgledger.registers.ohs_import import (
-    _check_choice,
-    _check_entity,
-    _first_duplicate,
-    _trimmed,
-)
+from esgledger.registers.row_checks import check_choice, check_entity, first_duplicate, trimmed
 
 DONATION_COLUMNS = [
     "ref",
@@ -98,7 +93,7 @@ def _check_positive(
 def validate_donations(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed donation rows, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _trimmed(table, DONATION_COLUMNS, check).with_columns(
+    frame = trimmed(table, DONATION_COLUMNS, check).with_columns(
         pl.col("recipient_type").str.to_lowercase(),
         pl.col("form").str.to_lowercase().str.replace("-", "_").str.replace(" ", "_"),
         pl.col("currency").str.to_uppercase(),
@@ -106,12 +101,12 @@ def validate_donations(table: Table, *, entities: Collection[str]) -> pl.DataFra
         parse_number("amount").alias("_amount"),
     )
     _check_text(frame, check, "ref", 64)
-    _first_duplicate(frame, check, ["ref"], "ref")
-    _check_entity(frame, check, entities)
+    first_duplicate(frame, check, ["ref"], "ref")
+    check_entity(frame, check, entities)
     check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
     _check_text(frame, check, "programme", 128)
-    _check_choice(frame, check, "recipient_type", RECIPIENTS)
-    _check_choice(frame, check, "form", FORMS)
+    check_choice(frame, check, "recipient_type", RECIPIENTS)
+    check_choice(frame, check, "form", FORMS)
     _check_positive(frame, check, "amount", "_amount", MAX_AMOUNT)
     _check_currency(frame, check, "currency")
     check.raise_if_any()
@@ -131,12 +126,12 @@ def validate_donations(table: Table, *, entities: Collection[str]) -> pl.DataFra
 def validate_volunteering(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed volunteering rows, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _trimmed(table, VOLUNTEER_COLUMNS, check).with_columns(
+    frame = trimmed(table, VOLUNTEER_COLUMNS, check).with_columns(
         pl.col("year").cast(pl.Int32, strict=False).alias("_year"),
         pl.col("participations").cast(pl.Int64, strict=False).alias("_people"),
         parse_number("hours").alias("_hours"),
     )
-    _check_entity(frame, check, entities)
+    check_entity(frame, check, entities)
     check.flag(
         frame,
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2100),
@@ -145,7 +140,7 @@ def validate_volunteering(table: Table, *, entities: Collection[str]) -> pl.Data
         cell(N_("%(cell)r is not a year"), "year"),
     )
     _check_text(frame, check, "programme", 128)
-    _first_duplicate(frame, check, ["entity", "year", "programme"], "programme")
+    first_duplicate(frame, check, ["entity", "year", "programme"], "programme")
     check.flag(
         frame,
         pl.col("_people").is_null() | (pl.col("_people") < 0) | (pl.col("_people") > 10**9),
@@ -168,7 +163,7 @@ def validate_volunteering(table: Table, *, entities: Collection[str]) -> pl.Data
 def validate_rates(table: Table) -> pl.DataFrame:
     """Typed rate rows, or :class:`ImportRejected`; periods of a pair may not overlap."""
     check = Checker(table.source)
-    frame = _trimmed(table, RATE_COLUMNS, check).with_columns(
+    frame = trimmed(table, RATE_COLUMNS, check).with_columns(
         pl.col("currency").str.to_uppercase(),
         pl.col("quote").str.to_uppercase(),
         parse_date("valid_from").alias("_from"),

@@ -24,9 +24,9 @@ from esgledger.ingest.checker import (
     number_problem,
     parse_date,
     parse_number,
-    with_row_numbers,
 )
 from esgledger.ingest.readers import Table
+from esgledger.registers.row_checks import check_choice, check_entity, first_duplicate, trimmed
 
 WORKER_TYPES = ("employee", "contractor", "outsourced", "intern")
 KINDS = ("injury", "fatality", "occupational_disease")
@@ -37,61 +37,16 @@ MAX_YEAR_HOURS = 1e12  # far above any workforce's hours in a year (500 million 
 MAX_LOST_DAYS = 100_000
 
 
-def _trimmed(table: Table, columns: list[str], check: Checker) -> pl.DataFrame:
-    if not check.require_columns(table.frame, columns):
-        check.raise_if_any()
-    # a chunk of a file read in parts carries its own row numbers (training_stream)
-    frame = table.frame if ROW in table.frame.columns else with_row_numbers(table.frame)
-    return frame.with_columns(pl.col(c).fill_null("").str.strip_chars() for c in columns)
-
-
-def _check_entity(frame: pl.DataFrame, check: Checker, entities: Collection[str]) -> None:
-    check.flag(frame, blank("entity"), "entity", "entity is empty", empty("entity"))
-    check.flag(
-        frame,
-        ~blank("entity") & ~pl.col("entity").is_in(sorted(entities)),
-        "entity",
-        pl.format("unknown entity '{}'; `esg entities list` lists them", pl.col("entity")),
-        Message(N_("unknown entity %(entity)r"), {"entity": pl.col("entity")}),
-    )
-
-
-def _check_choice(
-    frame: pl.DataFrame, check: Checker, column: str, choices: tuple[str, ...]
-) -> None:
-    check.flag(
-        frame,
-        ~pl.col(column).str.to_lowercase().is_in(list(choices)),
-        column,
-        pl.format(f"'{{}}' is not one of {', '.join(choices)}", pl.col(column)),
-        Message(
-            N_("%(cell)r is not one of %(choices)s"),
-            {"cell": pl.col(column), "choices": pl.lit(", ".join(choices))},
-        ),
-    )
-
-
-def _first_duplicate(frame: pl.DataFrame, check: Checker, keys: list[str], column: str) -> None:
-    frame = frame.with_columns(pl.col(ROW).min().over(keys).alias("_first"))
-    check.flag(
-        frame,
-        pl.col(ROW) != pl.col("_first"),
-        column,
-        pl.format("duplicate of row {}", pl.col("_first")),
-        Message(N_("duplicate of row %(row)s"), {"row": pl.col("_first")}),
-    )
-
-
 def validate_hours(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed hours rows (entity, year, worker_type, hours), or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _trimmed(table, HOURS_COLUMNS, check)
+    frame = trimmed(table, HOURS_COLUMNS, check)
     frame = frame.with_columns(
         pl.col("year").cast(pl.Int32, strict=False).alias("_year"),
         parse_number("hours").alias("_hours"),
         pl.col("worker_type").str.to_lowercase(),
     )
-    _check_entity(frame, check, entities)
+    check_entity(frame, check, entities)
     check.flag(
         frame,
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2200),
@@ -99,7 +54,7 @@ def validate_hours(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
         pl.format("'{}' is not a year", pl.col("year")),
         Message(N_("%(cell)r is not a year"), {"cell": pl.col("year")}),
     )
-    _check_choice(frame, check, "worker_type", WORKER_TYPES)
+    check_choice(frame, check, "worker_type", WORKER_TYPES)
     check.flag(
         frame, pl.col("_hours").is_null(), "hours", number_problem("hours"), number_message("hours")
     )
@@ -113,7 +68,7 @@ def validate_hours(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
             {"cell": pl.col("hours"), "max": pl.lit(f"{MAX_YEAR_HOURS:g}")},
         ),
     )
-    _first_duplicate(frame, check, ["entity", "year", "worker_type"], "entity")
+    first_duplicate(frame, check, ["entity", "year", "worker_type"], "entity")
     check.raise_if_any()
     return frame.select(
         ROW, "entity", pl.col("_year").alias("year"), "worker_type", pl.col("_hours").alias("hours")
@@ -125,7 +80,7 @@ def validate_incidents(
 ) -> pl.DataFrame:
     """Typed incident rows, or :class:`ImportRejected`; a ref already stored is refused."""
     check = Checker(table.source)
-    frame = _trimmed(table, INCIDENT_COLUMNS, check)
+    frame = trimmed(table, INCIDENT_COLUMNS, check)
     if "description" not in frame.columns:
         frame = frame.with_columns(pl.lit("").alias("description"))
     frame = frame.with_columns(
@@ -154,11 +109,11 @@ def validate_incidents(
         pl.format("incident '{}' is already in the register", pl.col("ref")),
         Message(N_("%(ref)r is already in the register"), {"ref": pl.col("ref")}),
     )
-    _first_duplicate(frame, check, ["ref"], "ref")
-    _check_entity(frame, check, entities)
+    first_duplicate(frame, check, ["ref"], "ref")
+    check_entity(frame, check, entities)
     check.flag(frame, pl.col("_date").is_null(), "date", date_problem("date"), date_message("date"))
-    _check_choice(frame, check, "worker_type", WORKER_TYPES)
-    _check_choice(frame, check, "kind", KINDS)
+    check_choice(frame, check, "worker_type", WORKER_TYPES)
+    check_choice(frame, check, "kind", KINDS)
     check.flag(
         frame,
         ~pl.col("high_consequence").is_in(list(YES_NO)),

@@ -39,7 +39,7 @@ from esgledger.ingest.checker import (
 )
 from esgledger.ingest.readers import Table
 from esgledger.registers.certification_import import EXPIRES_BEFORE
-from esgledger.registers.ohs_import import _check_choice, _check_entity, _first_duplicate, _trimmed
+from esgledger.registers.row_checks import check_choice, check_entity, first_duplicate, trimmed
 
 CATEGORIES = ("person", "object", "environment", "management")
 RISK_LEVELS = ("major", "significant", "general", "low")
@@ -115,7 +115,7 @@ def _check_optional_date(frame: pl.DataFrame, check: Checker, column: str, parse
 def validate_hazards(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed hazard rows, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _with_optional(_trimmed(table, HAZARD_COLUMNS, check), ("description", "corrected_on"))
+    frame = _with_optional(trimmed(table, HAZARD_COLUMNS, check), ("description", "corrected_on"))
     frame = frame.with_columns(
         parse_date("identified_on").alias("_identified"),
         parse_date("corrected_on").alias("_corrected"),
@@ -123,11 +123,11 @@ def validate_hazards(table: Table, *, entities: Collection[str]) -> pl.DataFrame
         pl.col("risk_level").str.to_lowercase(),
     )
     _check_text(frame, check, {"ref": 64, "description": MAX_TEXT})
-    _first_duplicate(frame, check, ["ref"], "ref")
-    _check_entity(frame, check, entities)
+    first_duplicate(frame, check, ["ref"], "ref")
+    check_entity(frame, check, entities)
     _check_date(frame, check, "identified_on", "_identified")
-    _check_choice(frame, check, "category", CATEGORIES)
-    _check_choice(frame, check, "risk_level", RISK_LEVELS)
+    check_choice(frame, check, "category", CATEGORIES)
+    check_choice(frame, check, "risk_level", RISK_LEVELS)
     _check_optional_date(frame, check, "corrected_on", "_corrected")
     check.flag(
         frame,
@@ -154,17 +154,17 @@ def validate_hazards(table: Table, *, entities: Collection[str]) -> pl.DataFrame
 def validate_drills(table: Table, *, entities: Collection[str]) -> pl.DataFrame:
     """Typed drill rows, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _with_optional(_trimmed(table, DRILL_COLUMNS, check), ("notes",))
+    frame = _with_optional(trimmed(table, DRILL_COLUMNS, check), ("notes",))
     frame = frame.with_columns(
         parse_date("held_on").alias("_held"),
         pl.col("participants").cast(pl.Int64, strict=False).alias("_participants"),
         pl.col("scenario").str.to_lowercase(),
     )
     _check_text(frame, check, {"ref": 64, "notes": MAX_TEXT})
-    _first_duplicate(frame, check, ["ref"], "ref")
-    _check_entity(frame, check, entities)
+    first_duplicate(frame, check, ["ref"], "ref")
+    check_entity(frame, check, entities)
     _check_date(frame, check, "held_on", "_held")
-    _check_choice(frame, check, "scenario", SCENARIOS)
+    check_choice(frame, check, "scenario", SCENARIOS)
     check.flag(
         frame,
         pl.col("_participants").is_null()
@@ -221,7 +221,7 @@ def validate_operators(table: Table, *, entities: Collection[str]) -> pl.DataFra
     """Typed special-operation posts, or :class:`ImportRejected`."""
     check = Checker(table.source)
     frame = _with_optional(
-        _trimmed(table, OPERATOR_COLUMNS, check),
+        trimmed(table, OPERATOR_COLUMNS, check),
         ("certificate", "issued_on", "expires_on", "left_on"),
     )
     frame = frame.with_columns(
@@ -232,9 +232,9 @@ def validate_operators(table: Table, *, entities: Collection[str]) -> pl.DataFra
         pl.col("operation").str.to_lowercase(),
     )
     _check_text(frame, check, {"person": 64, "certificate": 64})
-    _check_entity(frame, check, entities)
-    _check_choice(frame, check, "operation", OPERATIONS)
-    _first_duplicate(frame, check, ["entity", "person", "operation"], "person")
+    check_entity(frame, check, entities)
+    check_choice(frame, check, "operation", OPERATIONS)
+    first_duplicate(frame, check, ["entity", "person", "operation"], "person")
     _check_date(frame, check, "assigned_on", "_assigned")
     _check_optional_date(frame, check, "left_on", "_left")
     check.flag(

@@ -29,13 +29,8 @@ from esgledger.ingest.checker import (
     parse_number,
 )
 from esgledger.ingest.readers import Table
-from esgledger.registers.ohs_import import (
-    WORKER_TYPES,
-    _check_choice,
-    _check_entity,
-    _first_duplicate,
-    _trimmed,
-)
+from esgledger.registers.ohs_import import WORKER_TYPES
+from esgledger.registers.row_checks import check_choice, check_entity, first_duplicate, trimmed
 
 KINDS = ("commitment", "training")
 TOPICS = ("anti_corruption", "compliance", "safety", "general")
@@ -78,7 +73,7 @@ def validate_campaigns(
 ) -> pl.DataFrame:
     """Typed campaign rows, or :class:`ImportRejected`; a code already stored is refused."""
     check = Checker(table.source)
-    frame = _trimmed(table, CAMPAIGN_COLUMNS, check)
+    frame = trimmed(table, CAMPAIGN_COLUMNS, check)
     for optional in ("entities", "pass_score"):
         if optional not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(optional))
@@ -117,12 +112,12 @@ def validate_campaigns(
         pl.format("campaign '{}' is already in the register", pl.col("code")),
         Message(N_("%(ref)r is already in the register"), {"ref": pl.col("code")}),
     )
-    _first_duplicate(frame, check, ["code"], "code")
+    first_duplicate(frame, check, ["code"], "code")
     check.flag(frame, blank("title"), "title", "title is empty", empty("title"))
     check.flag(frame, pl.col("title").str.len_chars() > 200, "title",
                "title is longer than 200 characters", _too_long("title", 200))  # fmt: skip
-    _check_choice(frame, check, "kind", KINDS)
-    _check_choice(frame, check, "topic", TOPICS)
+    check_choice(frame, check, "kind", KINDS)
+    check_choice(frame, check, "topic", TOPICS)
     check.flag(
         frame,
         pl.col("_year").is_null() | ~pl.col("_year").is_between(1900, 2200),
@@ -179,7 +174,7 @@ def validate_records(
 ) -> pl.DataFrame:
     """Typed record rows with their ``campaign_id``, or :class:`ImportRejected`."""
     check = Checker(table.source)
-    frame = _trimmed(table, RECORD_COLUMNS, check)
+    frame = trimmed(table, RECORD_COLUMNS, check)
     for optional in ("role", "completed_on", "score", "hours"):
         if optional not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(optional))
@@ -223,9 +218,9 @@ def validate_records(
                "person is longer than 64 characters", _too_long("person", 64))  # fmt: skip
     check.flag(frame, pl.col("role").str.len_chars() > 64, "role",
                "role is longer than 64 characters", _too_long("role", 64))  # fmt: skip
-    _first_duplicate(frame, check, ["campaign", "person"], "person")
-    _check_entity(frame, check, entities)
-    _check_choice(frame, check, "worker_type", WORKER_TYPES)
+    first_duplicate(frame, check, ["campaign", "person"], "person")
+    check_entity(frame, check, entities)
+    check_choice(frame, check, "worker_type", WORKER_TYPES)
     known = pl.col("_campaign_id").is_not_null()
     check.flag(
         frame,

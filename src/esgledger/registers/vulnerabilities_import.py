@@ -19,7 +19,7 @@ from esgledger.ledger.register_lines import Line
 from esgledger.registers.complaints_import import check_new_refs
 from esgledger.registers.cvss import BANDS, CVE_ID, FIRST_CVE_YEAR
 from esgledger.registers.history import check_history
-from esgledger.registers.ohs_import import _check_choice, _check_entity, _trimmed
+from esgledger.registers.row_checks import check_choice, check_entity, trimmed
 
 SOURCES = ("researcher", "internal", "third_party_test")
 COLUMNS = ["ref", "entity", "product_line", "source", "cvss_score", "intake_at"]
@@ -38,7 +38,7 @@ def validate_vulnerabilities(
 ) -> pl.DataFrame:
     """Typed vulnerability rows with severity, each state's time and the state reached."""
     check = Checker(table.source)
-    frame = _trimmed(table, COLUMNS, check)
+    frame = trimmed(table, COLUMNS, check)
     for optional in ("title", "cve_id"):
         if optional not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(optional))
@@ -52,8 +52,8 @@ def validate_vulnerabilities(
         .alias("_score"),
     )
     check_new_refs(frame, check, stored_refs, "vulnerability")
-    _check_entity(frame, check, entities)
-    _check_choice(frame, check, "source", SOURCES)
+    check_entity(frame, check, entities)
+    check_choice(frame, check, "source", SOURCES)
     check.flag(
         frame, blank("product_line"), "product_line", "product_line is empty", empty("product_line")
     )

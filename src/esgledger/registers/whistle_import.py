@@ -34,7 +34,7 @@ from esgledger.ledger.models import Base, Entity
 from esgledger.ledger.register_models import WhistleCase
 from esgledger.registers.history import parse_moment
 from esgledger.registers.ohs import Imported
-from esgledger.registers.ohs_import import _check_choice, _check_entity, _first_duplicate, _trimmed
+from esgledger.registers.row_checks import check_choice, check_entity, first_duplicate, trimmed
 from esgledger.registers.whistle import CASE_TYPES, CASES, CHANNELS, MAX_TEXT, OUTCOMES
 
 COLUMNS = ["ref", "entity", "channel", "type", "received_at", "description", "state"]
@@ -55,7 +55,7 @@ NO_FOLLOW_UP = N_("the non-retaliation follow-up note is empty")
 
 def _validate(table: Table, *, entities: set[str], stored: set[str]) -> pl.DataFrame:
     check = Checker(table.source)
-    frame = _trimmed(table, COLUMNS, check)
+    frame = trimmed(table, COLUMNS, check)
     frame = frame.with_columns(
         pl.lit("").alias(c) for c in OPTIONAL if c not in frame.columns
     ).with_columns(pl.col(c).cast(pl.Utf8).fill_null("").str.strip_chars() for c in OPTIONAL)
@@ -73,11 +73,11 @@ def _validate(table: Table, *, entities: set[str], stored: set[str]) -> pl.DataF
                pl.format("case '{}' is already in the register", pl.col("ref")),
                Message(N_("%(ref)r is already in the register"),
                        {"ref": pl.col("ref")}))  # fmt: skip
-    _first_duplicate(frame, check, ["ref"], "ref")
-    _check_entity(frame, check, entities)
-    _check_choice(frame, check, "channel", CHANNELS)
-    _check_choice(frame, check, "type", CASE_TYPES)
-    _check_choice(frame, check, "state", CASES.states)
+    first_duplicate(frame, check, ["ref"], "ref")
+    check_entity(frame, check, entities)
+    check_choice(frame, check, "channel", CHANNELS)
+    check_choice(frame, check, "type", CASE_TYPES)
+    check_choice(frame, check, "state", CASES.states)
     outcomes = ", ".join(OUTCOMES)
     check.flag(frame, ~blank("outcome") & ~pl.col("outcome").is_in(list(OUTCOMES)), "outcome",
                pl.format(f"'{{}}' is not one of {outcomes}", pl.col("outcome")),

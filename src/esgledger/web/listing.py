@@ -5,21 +5,25 @@ parser as the API) and hands the template a :class:`ListView`; every link it bui
 page's URL with one parameter changed, so the filters and the search in force are kept.
 A CSV export is the same URL with ``format=csv``: every row of the filtered list, in the
 chosen order, read a page at a time (:func:`all_pages`) and at most ``CSV_ROWS`` of them;
-:func:`csv_export` streams it from the same fetch the page uses.
+:func:`csv_export` streams it from the same fetch the page uses, every page from one
+snapshot of the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import chain
 from typing import Any
 
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.datastructures import URL, QueryParams
 
 from esgledger.errors import InvalidInput
 from esgledger.http_shared.paging import CSV_ROWS, csv_stream, url_for_page
+from esgledger.ledger.db import Database
 from esgledger.ledger.listing import MAX_LIMIT, ListParams, Page
 
 WINDOW = 2  # page links shown either side of the current one
@@ -113,17 +117,35 @@ def check_export_size(total: int) -> None:
         )
 
 
+SessionFetch = Callable[[Session, ListParams], Page[Any]]
+
+
+def snapshot_pages(db: Database, params: ListParams, fetch: SessionFetch) -> Iterator[list[Any]]:
+    """:func:`every_page` read in one snapshot (:meth:`Database.snapshot`): a writer that
+    commits between two pages is not seen by either, so the rows are one state of the list.
+    The snapshot is held until the last page is given or the iterator is closed."""
+    with db.snapshot() as session:
+        yield from every_page(params, partial(fetch, session))
+
+
+def snapshot_rows(db: Database, params: ListParams, fetch: SessionFetch) -> list[Any]:
+    """Every row of :func:`snapshot_pages`, in a list (for an export built whole)."""
+    return [row for rows in snapshot_pages(db, params, fetch) for row in rows]
+
+
 def csv_export(
+    db: Database,
     params: ListParams,
-    fetch: Callable[[ListParams], Page[Any]],
+    fetch: SessionFetch,
     columns: Sequence[tuple[str, str]],
     name: str,
 ) -> StreamingResponse:
     """The list's CSV link answered: every row ``fetch`` finds under the page's filters and
-    search, in its order, streamed a page at a time; refused whole (before any byte is sent)
-    over ``CSV_ROWS``. ``fetch`` opens its own session: the stream outlives the request's.
-    A nested mapping (an SLA clock) becomes ``key_sub`` columns."""
-    pages = every_page(params, fetch)
+    search, in its order, streamed a page at a time from one snapshot of the database (the
+    stream outlives the request's session, so it holds its own); refused whole (before any
+    byte is sent) over ``CSV_ROWS``. A nested mapping (an SLA clock) becomes ``key_sub``
+    columns."""
+    pages = snapshot_pages(db, params, fetch)
     first = next(pages)  # the size check and the permission checks, before the response
     return csv_stream(map(flat, chain(first, chain.from_iterable(pages))), columns, name)
 

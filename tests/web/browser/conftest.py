@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from esgledger.ledger.db import Database
 from esgledger.server import create_app
+from esgledger.server.ready import wait_until_ready
 
 CHROMIUM = "/usr/bin/chromium"
 STARTUP_SECONDS = 240  # see wait_for_process
@@ -43,17 +44,7 @@ def wait_for_process(url: str, server: subprocess.Popen[bytes]) -> None:
 
     A bound, not a speed check: ``esg serve`` starts a process per core (each importing the
     app afresh), and on a machine loaded by a whole suite that took more than a minute."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"esg serve exited with {server.returncode}; see its log")
-        try:
-            with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"esg serve did not answer at {url} within {STARTUP_SECONDS} s")
+    wait_until_ready(url, server, seconds=STARTUP_SECONDS)
 
 
 def _wait_until_up(url: str, server: uvicorn.Server, thread: threading.Thread) -> None:

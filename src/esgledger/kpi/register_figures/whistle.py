@@ -2,8 +2,11 @@
 and closed within 90 days of receipt, per entity (GRI 2-25, 2-26).
 
 An entity is covered in a year when it had an intake channel by the year's end (an intake
-link issued for it) or received a case that year: its counts are then figures even when
-zero, and an entity without a channel has no figure at all. Counts carry no case content.
+link issued for it) or received or closed a case that year (as complaints and
+vulnerabilities are): its counts are then figures even when zero, and an entity without a
+channel has no figure at all. A case received in December and closed in January so counts
+as received in one year and closed in the next, with a zero received figure beside it.
+Counts carry no case content.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ def whistle_figures(session: Session, year: int) -> list[RegisterFigure]:
             )
         )
     )
-    covered |= {c.entity_id for c in cases if _in_year(c.received_at, year)}
+    covered |= {c.entity_id for c in cases}  # each was received or closed in the year
     rules: dict[str, Callable[[WhistleCase], bool]] = {
         "compliance.whistleblowing.received": lambda c: _in_year(c.received_at, year),
         "compliance.whistleblowing.substantiated": lambda c: (

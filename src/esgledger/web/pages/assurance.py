@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
@@ -31,9 +32,8 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        return page_engagements(session, params, **filters)
+def _fetch(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    return page_engagements(session, params, **filters)
 
 
 @router.get("/registers/assurance")
@@ -48,10 +48,12 @@ def assurance(
     params = params_from(request, tuple(SORT_KEYS), "-year", default_limit=PAGE_SIZE)
     standard = standard if standard in STANDARDS else None
     level = level if level in LEVELS else None
-    fetch = partial(_fetch, request, year=year, standard=standard, level=level)
+    fetch = partial(_fetch, year=year, standard=standard, level=level)
     if wants_csv(request.url):
-        return csv_export(params, fetch, CSV_COLUMNS, "assurance-engagements.csv")
-    page = fetch(params)
+        name = "assurance-engagements.csv"
+        return csv_export(database(request), params, fetch, CSV_COLUMNS, name)
+    with database(request).read() as session:
+        page = fetch(session, params)
     context = {
         "engagements": page.rows,
         "listing": ListView(request.url, page),

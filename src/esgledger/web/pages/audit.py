@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import csv_response, params_from
@@ -24,7 +25,7 @@ from esgledger.ledger.listing import ListParams, Page
 from esgledger.ledger.models import AuditEvent
 from esgledger.web.chain_check import chain_check
 from esgledger.web.deps import UserDep, database
-from esgledger.web.listing import ListView, all_pages, wants_csv
+from esgledger.web.listing import ListView, snapshot_rows, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -43,14 +44,14 @@ def audit_log(
     require(user, "audit.read")
     params = params_from(request, tuple(SORT_KEYS), DEFAULT_SORT, default_limit=PAGE_SIZE)
     action, subject = (action or "").strip() or None, (subject or "").strip() or None
-    fetch = partial(_fetch, request, action=action, subject=subject)
+    fetch = partial(_fetch, action=action, subject=subject)
     if wants_csv(request.url):
-        rows = [_csv_row(e) for e in all_pages(params, fetch)]
+        rows = [_csv_row(e) for e in snapshot_rows(database(request), params, fetch)]
         return csv_response(rows, CSV_COLUMNS, "audit-log.csv")
     with database(request).read() as session:
         checked = chain_check(session)
         actions = list(session.scalars(select(AuditEvent.action).distinct()))
-    page = fetch(params)
+        page = fetch(session, params)
     context = {
         "chain": checked.result,
         "full_walk_at": checked.full_walk_at,
@@ -63,10 +64,9 @@ def audit_log(
     return render(request, "audit.html", context)
 
 
-def _fetch(request: Request, params: ListParams, **filters: str | None) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        found = page_events(session, params, **filters)
-        return found.with_rows([audit.event_dict(e) for e in found.rows])
+def _fetch(session: Session, params: ListParams, **filters: str | None) -> Page[dict[str, Any]]:
+    found = page_events(session, params, **filters)
+    return found.with_rows([audit.event_dict(e) for e in found.rows])
 
 
 def _csv_row(event: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
@@ -30,9 +31,8 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        return page_members(session, params, **filters)
+def _fetch(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    return page_members(session, params, **filters)
 
 
 @router.get("/registers/board")
@@ -47,8 +47,8 @@ def board(
     params = params_from(request, tuple(SORT_KEYS), "entity", default_limit=PAGE_SIZE)
     entity, committee = (entity or "").strip() or None, (committee or "").strip() or None
     if wants_csv(request.url):
-        fetch = partial(_fetch, request, year=year, entity=entity, committee=committee)
-        return csv_export(params, fetch, CSV_COLUMNS, "board-members.csv")
+        fetch = partial(_fetch, year=year, entity=entity, committee=committee)
+        return csv_export(database(request), params, fetch, CSV_COLUMNS, "board-members.csv")
     with database(request).read() as session:
         page = page_members(session, params, year=year, entity=entity, committee=committee)
         meetings = list_meetings(session, year=year, entity=entity)

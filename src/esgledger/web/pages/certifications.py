@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
@@ -35,9 +36,8 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        return page_certificates(session, params, **filters)
+def _fetch(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    return page_certificates(session, params, **filters)
 
 
 @router.get("/registers/certifications")
@@ -54,8 +54,8 @@ def certifications(
     entity, standard = (entity or "").strip() or None, (standard or "").strip() or None
     status = status if status in STATUSES else None
     if wants_csv(request.url):
-        fetch = partial(_fetch, request, year=year, entity=entity, standard=standard, status=status)
-        return csv_export(params, fetch, CSV_COLUMNS, "certificates.csv")
+        fetch = partial(_fetch, year=year, entity=entity, standard=standard, status=status)
+        return csv_export(database(request), params, fetch, CSV_COLUMNS, "certificates.csv")
     with database(request).read() as session:
         page = page_certificates(
             session, params, year=year, entity=entity, standard=standard, status=status

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import url_for_page
@@ -36,9 +37,8 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        return page_donations(session, params, **filters)
+def _fetch(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    return page_donations(session, params, **filters)
 
 
 @router.get("/registers/giving")
@@ -53,8 +53,8 @@ def giving(
     require(user, "kpis.read")
     entity, programme = (entity or "").strip() or None, (programme or "").strip() or None
     if wants_csv(request.url):
-        fetch = partial(_fetch, request, year=year, entity=entity, programme=programme)
-        return csv_export(EXPORT_ORDER, fetch, CSV_COLUMNS, "donations.csv")
+        fetch = partial(_fetch, year=year, entity=entity, programme=programme)
+        return csv_export(database(request), EXPORT_ORDER, fetch, CSV_COLUMNS, "donations.csv")
     with database(request).read() as session:
         found = list_donations(
             session, year=year, entity=entity, programme=programme, limit=PAGE_SIZE, offset=offset

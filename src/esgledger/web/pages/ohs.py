@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import csv_response, params_from, url_for_page
@@ -34,9 +35,8 @@ HOURS_COLUMNS = [("entity", "entity"), ("year", "year"), ("worker_type", "worker
                  ("hours", "hours")]  # fmt: skip
 
 
-def _fetch(request: Request, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        return page_incidents(session, params, **filters)
+def _fetch(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
+    return page_incidents(session, params, **filters)
 
 
 @router.get("/registers/ohs")
@@ -61,9 +61,8 @@ def ohs(
                                   "kinds": KINDS}  # fmt: skip
     if view == "incidents" and wants_csv(request.url):
         params = params_from(request, tuple(INCIDENT_SORT), "-date", default_limit=PAGE_SIZE)
-        fetch = partial(_fetch, request, year=year, entity=entity, state=state, kind=kind,
-                        overdue=late)  # fmt: skip
-        return csv_export(params, fetch, CSV_COLUMNS, "ohs-incidents.csv")
+        fetch = partial(_fetch, year=year, entity=entity, state=state, kind=kind, overdue=late)
+        return csv_export(database(request), params, fetch, CSV_COLUMNS, "ohs-incidents.csv")
     with database(request).read() as session:
         if view == "hours":
             hours = hours_table(session, year=year, entity=entity)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
@@ -52,24 +53,22 @@ CSV_COLUMNS = {  # view → the export's (key, heading) columns
 
 
 def _fetcher(
-    request: Request,
     view: str,
     year: int | None,
     entity: str | None,
     state: str | None,
     certified: str | None,
-) -> Callable[[ListParams], Page[dict[str, Any]]]:
-    """One page of the register ``view`` under the filters, each in its own session."""
+) -> Callable[[Session, ListParams], Page[dict[str, Any]]]:
+    """One page of the register ``view`` under the filters, in the session given."""
 
-    def fetch(params: ListParams) -> Page[dict[str, Any]]:
-        with database(request).read() as session:
-            if view == "hazards":
-                return page_hazards(session, params, year=year, entity=entity, state=state)
-            if view == "drills":
-                return page_drills(session, params, year=year, entity=entity)
-            return page_operators(
-                session, params, year=year, entity=entity, certified=CERTIFIED.get(certified or "")
-            )
+    def fetch(session: Session, params: ListParams) -> Page[dict[str, Any]]:
+        if view == "hazards":
+            return page_hazards(session, params, year=year, entity=entity, state=state)
+        if view == "drills":
+            return page_drills(session, params, year=year, entity=entity)
+        return page_operators(
+            session, params, year=year, entity=entity, certified=CERTIFIED.get(certified or "")
+        )
 
     return fetch
 
@@ -91,10 +90,11 @@ def ohs_safety(
     entity = (entity or "").strip() or None
     state = state if state in HAZARD_STATES else None
     certified = certified if certified in CERTIFIED else None
-    fetch = _fetcher(request, view, year, entity, state, certified)
+    fetch = _fetcher(view, year, entity, state, certified)
     if wants_csv(request.url):
-        return csv_export(params, fetch, CSV_COLUMNS[view], f"ohs-{view}.csv")
-    page = fetch(params)
+        return csv_export(database(request), params, fetch, CSV_COLUMNS[view], f"ohs-{view}.csv")
+    with database(request).read() as session:
+        page = fetch(session, params)
     context = {
         "view": view,
         "rows": page.rows,

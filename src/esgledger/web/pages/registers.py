@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import Principal, can, require
 from esgledger.http_shared.paging import params_from
@@ -37,10 +38,9 @@ CSV_COLUMNS = [
 
 
 def _fetch(
-    request: Request, user: Principal, params: ListParams, **filters: Any
+    user: Principal, session: Session, params: ListParams, **filters: Any
 ) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        return page_cases(session, user, params, **filters)
+    return page_cases(session, user, params, **filters)
 
 
 @router.get("/registers/whistleblowing")
@@ -51,8 +51,8 @@ def whistleblowing(
     state, case_type = (state or "").strip() or None, (type or "").strip() or None
     if wants_csv(request.url):
         require(user, "cases.read")  # the content, as the list: compliance officers only
-        fetch = partial(_fetch, request, user, state=state, case_type=case_type)
-        return csv_export(params, fetch, CSV_COLUMNS, "whistleblowing-cases.csv")
+        fetch = partial(_fetch, user, state=state, case_type=case_type)
+        return csv_export(database(request), params, fetch, CSV_COLUMNS, "whistleblowing-cases.csv")
     with database(request).read() as session:
         counts = case_counts(session, user)
         page = (

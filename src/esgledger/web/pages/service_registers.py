@@ -62,10 +62,9 @@ def _clean(value: str | None) -> str | None:
 
 
 def _fetch(
-    request: Request, reg: StagedRegister, filters: dict[str, Any], params: ListParams
+    reg: StagedRegister, filters: dict[str, Any], session: Session, params: ListParams
 ) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        return page_rows(session, reg, params, exported=True, **filters)
+    return page_rows(session, reg, params, exported=True, **filters)
 
 
 def _export(
@@ -77,8 +76,8 @@ def _export(
 ) -> Response:
     """The page's CSV link: every row under its filters and search, in its order."""
     params = params_from(request, tuple(reg.sorts), sort, default_limit=PAGE_SIZE)
-    fetch = partial(_fetch, request, reg, filters)
-    return csv_export(params, fetch, columns, f"{reg.register}.csv")
+    fetch = partial(_fetch, reg, filters)
+    return csv_export(database(request), params, fetch, columns, f"{reg.register}.csv")
 
 
 def _listed(

@@ -48,9 +48,10 @@ def _matches(audit: dict[str, Any], text: str) -> bool:
 
 
 def audit_rows(request: Request, supplier: str | None) -> list[dict[str, Any]]:
-    """Every audit (of ``supplier``) with its findings and their counts, overdue as of today."""
+    """Every audit (of ``supplier``) with its findings and their counts, overdue as of today,
+    read in one snapshot so that the findings belong to the audits read."""
     today = utcnow().date()
-    with database(request).read() as session:
+    with database(request).snapshot() as session:
         audits = list_audits(session, supplier=supplier)
         found = list_findings(session, supplier=supplier)
         late = {f["id"]: f["overdue"] for f in list_findings(session, supplier=supplier,

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import csv_response, params_from
@@ -20,7 +21,7 @@ from esgledger.suppliers.register import DEFAULT_SORT, SORT, supplier_dict, supp
 from esgledger.suppliers.saq import latest_scores
 from esgledger.suppliers.tiering import current_tiers, ended_by
 from esgledger.web.deps import UserDep, database
-from esgledger.web.listing import ListView, all_pages, wants_csv
+from esgledger.web.listing import ListView, snapshot_rows, wants_csv
 from esgledger.web.templating import render
 
 router = APIRouter()
@@ -33,18 +34,17 @@ CSV_COLUMNS = [
 
 
 def _fetch(
-    request: Request, params: ListParams, *, country: str | None, commodity: str | None
+    session: Session, params: ListParams, *, country: str | None, commodity: str | None
 ) -> Page[dict[str, Any]]:
-    with database(request).read() as session:
-        stmt = supplier_query(country=country, commodity=commodity, search=params.search)
-        page = paginate(session, stmt, params, SORT, (SORT["id"],))
-        today = dt.date.today()
-        tiers, scores = current_tiers(session, on=today), latest_scores(session)
-        rows = [
-            supplier_dict(s)
-            | {"tier": tiers.get(s.id), "score": scores.get(s.id), "ended": ended_by(s, today)}
-            for s in page.rows
-        ]
+    stmt = supplier_query(country=country, commodity=commodity, search=params.search)
+    page = paginate(session, stmt, params, SORT, (SORT["id"],))
+    today = dt.date.today()
+    tiers, scores = current_tiers(session, on=today), latest_scores(session)
+    rows = [
+        supplier_dict(s)
+        | {"tier": tiers.get(s.id), "score": scores.get(s.id), "ended": ended_by(s, today)}
+        for s in page.rows
+    ]
     return Page(rows, page.total, page.params)
 
 
@@ -58,11 +58,13 @@ def suppliers(
     require(user, "suppliers.read")
     params = params_from(request, tuple(SORT), DEFAULT_SORT, default_limit=PAGE_SIZE)
     country, commodity = (country or "").strip() or None, (commodity or "").strip() or None
-    fetch = partial(_fetch, request, country=country, commodity=commodity)
+    fetch = partial(_fetch, country=country, commodity=commodity)
     if wants_csv(request.url):
-        rows = [r | {"commodities": "; ".join(r["commodities"])} for r in all_pages(params, fetch)]
+        found = snapshot_rows(database(request), params, fetch)
+        rows = [r | {"commodities": "; ".join(r["commodities"])} for r in found]
         return csv_response(rows, CSV_COLUMNS, "suppliers.csv")
-    page = fetch(params)
+    with database(request).read() as session:
+        page = fetch(session, params)
     context = {
         "suppliers": page.rows,
         "listing": ListView(request.url, page),

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
@@ -49,12 +50,12 @@ def training(
     with database(request).read() as session:
         rows = campaign_coverage(session, year=year, entity=entity)
 
-    def fetch(wanted: ListParams) -> Page[dict[str, Any]]:
-        return page_of_list(rows, wanted, SORT_KEYS, _matches)
+    def fetch(_: Session | None, wanted: ListParams) -> Page[dict[str, Any]]:
+        return page_of_list(rows, wanted, SORT_KEYS, _matches)  # read whole, above
 
     if wants_csv(request.url):
-        return csv_export(params, fetch, CSV_COLUMNS, "training-coverage.csv")
-    page = fetch(params)
+        return csv_export(database(request), params, fetch, CSV_COLUMNS, "training-coverage.csv")
+    page = fetch(None, params)
     context = {
         "rows": page.rows,
         "listing": ListView(request.url, page),

@@ -1,0 +1,133 @@
+"""#17: a register's CSV export is one snapshot of the register. It is read a page at a time,
+so before, another writer committing between two reads could leave the export half before and
+half after that commit (rows of one page old, of the next new; a row moved past the reads'
+position missed). The export now reads every page in one read transaction (REPEATABLE READ
+on PostgreSQL, one transaction on SQLite): here a writer commits a change to every row right
+after the export's first page is read, and the export must be exactly the one taken before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, func, literal, select, update
+from sqlalchemy.engine import Engine
+
+from esgledger.ledger import audit
+from esgledger.ledger.db import Database
+from esgledger.ledger.models import AuditEvent
+from esgledger.ledger.regcert_models import Donation
+from esgledger.web import listing
+from tests.web.conftest import log_in
+from tests.web.test_register_csv_exports import EXPORTS, Export, _csv, _load
+from tests.web.test_register_export_keyset import IN_MEMORY, _name
+
+EXPORT_PAGE = 2  # rows per read of the export, so that it takes several reads
+
+
+@contextmanager
+def _writer_after_first_page(db: Database, table: str, change: Any) -> Iterator[list[str]]:
+    """Commit ``change`` (an UPDATE, or a call given the write session) from another
+    connection right after the export's first page of ``table`` (its count, then its first
+    rows); yields the statements read after that commit."""
+    after: list[str] = []
+    state = {"armed": True, "writing": False, "counted": False}
+
+    def read(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if state["writing"]:
+            return
+        if not state["armed"]:
+            after.append(statement)
+            return
+        lowered = statement.lower()
+        if f"from {table}" in lowered and "count(" in lowered:
+            state["counted"] = True  # the export's first read counts the list
+        elif f"from {table}" in lowered and state["counted"]:
+            state.update(armed=False, writing=True)
+            try:
+                with db.write() as session:
+                    change(session) if callable(change) else session.execute(change)
+            finally:
+                state["writing"] = False
+
+    event.listen(Engine, "after_cursor_execute", read)
+    try:
+        yield after
+    finally:
+        event.remove(Engine, "after_cursor_execute", read)
+
+
+def _everything(export: Export) -> str:
+    view = {k: v for k, v in export.query.items() if k == "view"}
+    return export.path + "?" + "".join(f"{k}={v}&" for k, v in view.items()) + "format=csv"
+
+
+@pytest.mark.parametrize(
+    "export", [e for e in EXPORTS if e.path not in IN_MEMORY], ids=_name
+)  # training's coverage is computed whole in one read before it is paged
+def test_a_write_between_two_pages_is_not_seen_by_the_export(
+    web: TestClient,
+    db: Database,
+    tmp_path: Path,
+    export: Export,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _load(db, tmp_path)
+    monkeypatch.setattr(listing, "MAX_LIMIT", EXPORT_PAGE)
+    log_in(web, export.reader)
+    before = _csv(web, _everything(export))
+    assert len(before) > EXPORT_PAGE  # two reads or more
+    column = export.poisoned[0]
+    table = column.class_.__tablename__
+    change = update(column.class_).values({column.key: literal("changed ") + column})
+    with _writer_after_first_page(db, table, change) as later:
+        during = _csv(web, _everything(export))
+    assert any(f"from {table}" in q.lower() for q in later), "the write came after every read"
+    assert during == before
+    assert all(r[export.poisoned[1]].startswith("changed ") for r in _csv(web, _everything(export)))
+
+
+def test_the_giving_export_is_a_snapshot_too(
+    web: TestClient, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.web.test_register_csv_exports import (
+        test_the_giving_page_exports_every_listed_donation,
+    )
+
+    test_the_giving_page_exports_every_listed_donation(web, db, tmp_path)  # 71 donations
+    monkeypatch.setattr(listing, "MAX_LIMIT", 7)
+    before = _csv(web, "/registers/giving?format=csv")
+    change = update(Donation).values(programme=literal("changed ") + Donation.programme)
+    with _writer_after_first_page(db, Donation.__tablename__, change) as later:
+        during = _csv(web, "/registers/giving?format=csv")
+    assert any("from donations" in q.lower() for q in later)
+    assert during == before and len(before) == 71
+
+
+def test_the_audit_log_export_is_a_snapshot_too(
+    web: TestClient, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Oldest first, an event recorded during the export would be read on its last page."""
+    _load(db, tmp_path)
+    monkeypatch.setattr(listing, "MAX_LIMIT", 10)
+    log_in(web, "aldo")
+    before = _csv(web, "/audit?format=csv&sort=id")
+    assert len(before) > 20
+    with db.read() as session:
+        chain = session.scalar(select(func.max(AuditEvent.id)))
+
+    class Recorded:  # one event recorded by another writer, as a write statement
+        def __call__(self, session: Any) -> None:
+            audit.record(session, actor="setup", action="note.test", subject="x", payload={})
+
+    with _writer_after_first_page(db, "audit_events", Recorded()) as later:
+        during = _csv(web, "/audit?format=csv&sort=id")
+    with db.read() as session:
+        assert session.scalar(select(func.max(AuditEvent.id))) == (chain or 0) + 1
+    assert any("from audit_events" in q.lower() for q in later)
+    assert during == before
