@@ -30,7 +30,7 @@ ENGLISH = {
     "a price index deflates US dollars: activity must be USD",
     "variant 'FY24' must be the rate's year (YYYY)",
     "a rate of 0 converts nothing",
-    "unit 'USD/CNY' must be USD/EUR for a exchange rate",
+    "unit 'USD/CNY' must be USD/EUR for an exchange rate",
     "unit 'kg' must be dimensionless for a price index",
 }
 

@@ -19,9 +19,9 @@ from esgledger.units import multiplier
 
 RATE_PARAMETERS = {"exchange_rate": ("usd_per_unit",), "price_index": ("index",)}
 YEAR = r"^\d{4}$"
-# A rate's unit, by kind (the English says "a exchange rate": the CLI's line, kept as it is).
+# A rate's unit, by kind.
 UNIT_MESSAGES = {
-    "exchange_rate": N_("unit %(unit)r must be %(target)s for a exchange rate"),
+    "exchange_rate": N_("unit %(unit)r must be %(target)s for an exchange rate"),
     "price_index": N_("unit %(unit)r must be %(target)s for a price index"),
 }
 
@@ -66,7 +66,7 @@ def check_rates(frame: pl.DataFrame, check: Checker) -> None:
             activity,
             unit,
             target,
-            f"unit '{unit}' must be {target} for a {kind.replace('_', ' ')}",
+            UNIT_MESSAGES[kind] % {"unit": unit, "target": target},
         )
         for kind, activity, unit in pairs.iter_rows()
         if (target := _unit_wrong(kind, activity, unit)) is not None
