@@ -231,3 +231,73 @@ def test_the_findings_table_takes_each_state_as_it_stood_at_the_years_end(
         assert note in pages[2024], lang
         rows_2025 = _grade_rows(pages[2025])
         assert rows_2025[-1] == [carried, "1", "1", "0", "0"], rows_2025  # closed in 2025
+
+
+def _finding(cli: Cli, audit: int, grade: str, family: str, text: str) -> str:
+    return str(json.loads(cli("suppliers", "finding", "add", str(audit), "--grade", grade,
+                              "--family", family, "--text", text, "--json").stdout)["id"])  # fmt: skip
+
+
+def _move(cli: Cli, finding: str, *steps: tuple[str, str | None]) -> None:
+    plan = ["--root-cause", "r", "--corrective", "c", "--preventive", "p",
+            "--complete-by", "2025-06-30"]  # fmt: skip
+    for to, on in steps:
+        extra = plan if to == "plan_submitted" else []
+        cli("suppliers", "finding", "move", finding, to, *extra, *(["--on", on] if on else []))
+
+
+def test_under_way_is_the_state_the_audit_log_dates_by_the_years_end(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """#16: a finding counts as under way as at 31 December only when its plan's step is dated
+    on or before it (the day given with the step, else the day it was recorded), not because
+    it is under way today."""
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    audit = json.loads(cli("suppliers", "audit", "plan", "S001", "--on", "2024-05-01",
+                           "--auditor", "A", "--json").stdout)["id"]  # fmt: skip
+    early = _finding(cli, audit, "Major", "social", "Fire exits blocked")
+    late = _finding(cli, audit, "Major", "environmental", "Waste stored without containment")
+    still = _finding(cli, audit, "Minor", "social", "Dormitory lighting not working")
+    undated = _finding(cli, audit, "Minor", "other", "Energy meters not calibrated")
+    cli("suppliers", "audit", "report", str(audit), "--done", "2024-06-02", "--report",
+        "2024-06-09")  # fmt: skip
+    # plan in 2024, closed 2025: under way at 2024's end
+    _move(cli, early, ("plan_submitted", "2024-06-20"), ("plan_approved", "2024-07-01"),
+          ("verified_closed", "2025-02-10"))  # fmt: skip
+    # raised 2024, plan submitted 2025, closed 2025: open at 2024's end
+    _move(cli, late, ("plan_submitted", "2025-01-05"), ("plan_approved", "2025-01-10"),
+          ("verified_closed", "2025-03-01"))  # fmt: skip
+    # plan submitted 2025, still under way today: open at 2024's end, under way at 2025's
+    _move(cli, still, ("plan_submitted", "2025-01-15"), ("plan_approved", "2025-01-20"))
+    # plan recorded today without its day: open at both ends, and the note counts it
+    _move(cli, undated, ("plan_submitted", None))
+    s2024, s2025 = _section(cli, 2024), _section(cli, 2025)
+    assert s2024 is not None and s2025 is not None
+    cells = {g["grade"]: (g["found"], g["closed"], g["pending"], g["open"])
+             for g in s2024["grades"]}  # fmt: skip
+    assert cells["Major"] == (2, 0, 1, 1)
+    assert cells["Minor"] == (2, 0, 0, 2)
+    impacts = {i["family"]: (i["findings"], i["closed"], i["pending"]) for i in s2024["impacts"]}
+    assert impacts == {"social": (1, 0, 1), "environmental": (1, 0, 0)}
+    assert (s2024["closed_later"], s2024["undated_later"]) == (2, 1)
+    assert s2025["carried"] == {"found": 4, "closed": 2, "pending": 1, "open": 1}
+    assert (s2025["closed_later"], s2025["undated_later"]) == (0, 1)
+    for lang, words in (
+        ("en", ("the day given with the step, else the day it was recorded",
+                "1 finding whose plan was recorded after the year's end without its day")),
+        ("zh", ("随该步骤填写的日期，未填写的取其记录日期",
+                "1项发现的计划在年末之后记录且未填写日期")),
+    ):  # fmt: skip
+        out = tmp_path / f"report-{lang}"
+        cli("report", "--year", "2024", "--format", "html", "--out", str(out), "--preview",
+            "--lang", lang)  # fmt: skip
+        (path,) = out.glob("*.html")
+        page = path.read_text(encoding="utf-8")
+        rows = _grade_rows(page)
+        assert rows[1][1:] == ["2", "0", "1", "1"], rows  # Major
+        assert rows[2][1:] == ["2", "0", "0", "2"], rows  # Minor
+        for text in words:
+            assert text in page, (lang, text)
+        assert "is the finding's state today" not in page

@@ -337,7 +337,9 @@ def finding_move_cmd(
     ] = None,
     on: Annotated[
         dt.datetime | None,
-        typer.Option("--on", formats=["%Y-%m-%d"], help="Closure: day verified."),
+        typer.Option(
+            "--on", formats=["%Y-%m-%d"], help="The step's day (closure: the day verified)."
+        ),
     ] = None,
     if_version: Annotated[
         int | None, typer.Option(help="The version you saw; refused if it changed.")
