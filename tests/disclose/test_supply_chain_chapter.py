@@ -115,7 +115,10 @@ def test_the_tier_table_counts_an_ended_supplier_apart(cli: Cli, tmp_path: Path)
     section = _section(cli, 2024)
     assert section is not None
     rows = [(t["tier"], t["count"], t.get("ended", False)) for t in section["tiers"]]
-    assert rows == [("medium", 2, False), ("", 1, True)]  # S002's low of January is history
+    # S002's low of January is history; the three tiered in 2024 were "not yet tiered" at
+    # 2023's end (the previous year's column), none at 2024's
+    assert rows == [("medium", 2, False), ("", 0, False), ("", 1, True)]
+    assert [t["before"] for t in section["tiers"]] == [0, 3, 0]
     earlier = _section(cli, 2023)  # tiered on 2024-01-02: not yet tiered at 2023's end
     assert earlier is not None
     assert [(t["tier"], t["count"], t.get("later", False)) for t in earlier["tiers"]] == [
@@ -153,7 +156,8 @@ def test_the_tier_table_takes_each_tier_as_it_stood_at_the_years_end(
         if (section := _section(cli, year)) is not None
     }
     assert counts[2024] == [("low", 1, False), ("medium", 2, False), ("", 1, True)]
-    assert counts[2025] == [("high", 1, False), ("low", 2, False), ("medium", 1, False)]
+    assert counts[2025] == [("high", 1, False), ("low", 2, False), ("medium", 1, False),
+                            ("", 0, True)]  # fmt: skip
     for lang, later in (
         ("en", "not yet tiered by the end of the year"),
         ("zh", "截至年末尚未分级"),
@@ -165,6 +169,23 @@ def test_the_tier_table_takes_each_tier_as_it_stood_at_the_years_end(
         rows = _tier_rows(path.read_text(encoding="utf-8"))
         assert [n for _, n in rows] == ["1", "2", "1"], rows
         assert rows[-1][0] == later
+    # The 2025 table sets each row beside its count at 2024's end (the tier in force then,
+    # not S003's later decision); the 2024 row "not yet tiered" is 0 in 2025.
+    s2025 = _section(cli, 2025)
+    assert s2025 is not None and s2025["previous_year"] == 2024
+    assert [(t["tier"], t["count"], t["before"], t.get("later", False))
+            for t in s2025["tiers"]] == [("high", 1, 0, False), ("low", 2, 1, False),
+                                          ("medium", 1, 2, False), ("", 0, 1, True)]  # fmt: skip
+    out = tmp_path / "report-2025"
+    cli("report", "--year", "2025", "--format", "html", "--out", str(out), "--preview")
+    (path,) = out.glob("*.html")
+    page = path.read_text(encoding="utf-8")
+    start = page.index(f'id="{SECTION_ID}-base"')
+    table = re.findall(r"<table.*?</table>", page[start:], re.S)[1]
+    assert '<th class="num">2025</th>' in table and '<th class="num">2024</th>' in table
+    cells = [re.findall(r'<td class="num">([^<]*)</td>', row)
+             for row in re.findall(r"<tr><td>.*?</tr>", table)]  # fmt: skip
+    assert [(c[0], c[2]) for c in cells] == [("1", "0"), ("2", "1"), ("1", "2"), ("0", "1")]
 
 
 def _grade_rows(html: str) -> list[list[str]]:

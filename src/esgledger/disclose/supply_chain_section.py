@@ -81,6 +81,7 @@ def supply_chain_section(session: Session, year: int) -> dict[str, Any] | None:
         "suppliers": total,
         "countries": _countries(session, total),
         "tiers": _tiers(session, total, year),
+        "previous_year": year - 1,
         "screening": [figures.get(m) or _missing(m) for m in SCREENING],
         "audit_figures": [figures.get(m) or _missing(m) for m in AUDIT_FIGURES],
         "responses": [figures.get(m) or _missing(m) for m in RESPONSE],
@@ -161,26 +162,48 @@ def _countries(session: Session, total: int) -> list[dict[str, Any]]:
     return rows
 
 
+LATER, NONE, ENDED = "\0later", "\0none", "\0ended"  # the rows without a tier, in order
+
+
 def _tiers(session: Session, total: int, year: int) -> list[dict[str, Any]]:
     """Tiers as they stood at the year's end (the last decision on or before 31 December,
-    never a later one); a supplier first tiered after the year is "not yet tiered", one whose
-    cooperation ended by then is counted apart (its tier rows are history), then those with
-    no tier at all."""
-    end = dt.date(year, 12, 31)
-    tiers = Counter(current_tiers(session, on=end).values())
-    rows = [{"tier": t, "count": n, "share": _share(n, total)} for t, n in sorted(tiers.items())]
+    never a later one), each beside its count at the previous year's end (the tier in force
+    then, :func:`~esgledger.suppliers.tiering.tiers_as_at`); a supplier first tiered after
+    the year is "not yet tiered", one whose cooperation ended by then is counted apart (its
+    tier rows are history), then those with no tier at all."""
+    now = _tier_counts(session, total, dt.date(year, 12, 31))
+    before = _tier_counts(session, total, dt.date(year - 1, 12, 31))
+    named = sorted({*now, *before} - {LATER, NONE, ENDED})
+    rows = []
+    for key in (*named, LATER, NONE, ENDED):
+        count, earlier = now.get(key, 0), before.get(key, 0)
+        if not count and not earlier:
+            continue
+        row: dict[str, Any] = {
+            "tier": "" if key in (LATER, NONE, ENDED) else key,
+            "count": count,
+            "share": _share(count, total),
+            "before": earlier,
+        }
+        if key == LATER:
+            row["later"] = True
+        elif key == ENDED:
+            row["ended"] = True
+        rows.append(row)
+    return rows
+
+
+def _tier_counts(session: Session, total: int, end: dt.date) -> dict[str, int]:
+    """Suppliers by tier as at ``end``, and those first tiered later, with no tier, or whose
+    cooperation had ended."""
+    counts: dict[str, int] = Counter(current_tiers(session, on=end).values())
     ended = session.scalar(
         select(func.count()).select_from(Supplier).where(Supplier.ended_on <= end)
     ) or 0  # fmt: skip
     later = tiered_after(session, end)
-    if later:
-        rows.append({"tier": "", "count": later, "share": _share(later, total), "later": True})
-    untiered = total - sum(tiers.values()) - ended - later
-    if untiered:
-        rows.append({"tier": "", "count": untiered, "share": _share(untiered, total)})
-    if ended:
-        rows.append({"tier": "", "count": ended, "share": _share(ended, total), "ended": True})
-    return rows
+    counts[NONE] = total - sum(counts.values()) - ended - later
+    counts[LATER], counts[ENDED] = later, ended
+    return counts
 
 
 def _share(part: int, whole: int) -> str:
