@@ -111,3 +111,59 @@ def test_conflict_mineral_figures_not_available_with_suppliers_in_scope_are_warn
     assert _findings(cli, 2026, "available.c") == []  # 1 of 2 identified smelters: 50 %
     # 2023: S001 not yet onboarded, no supplier in scope: "not available" is the answer.
     assert _findings(cli, 2023, "available.c") == []
+
+
+def test_cmrt_response_and_conformant_share_falls_are_warnings(cli: Cli, tmp_path: Path) -> None:
+    """#16: the CMRT response rate and the conformant-smelter share fell from 2025 to 2026
+    by more than the rules' 5 points; each warning names both years' figures, in English and
+    Chinese, and a year that did not fall has none."""
+    from tests.factories import write_csv
+    from tests.suppliers.cmrt_files import Cmrt, cmrt_file, company, smelter
+    from tests.suppliers.factories import SUPPLIER_HEADER, SUPPLIERS
+
+    cli("import", "entities", str(entities_file(tmp_path)))
+    tungsten = ["S005", "Ganzhou Tungsten", "CN", "", "tungsten", "", "", "", ""]
+    cli("suppliers", "import", "suppliers",
+        str(write_csv(tmp_path / "s.csv", SUPPLIER_HEADER, [*SUPPLIERS, tungsten])))  # fmt: skip
+    # In scope in 2025 and 2026: S001 (tin solder, onboarded 2024) and S005 (tungsten).
+    both = [smelter("Tin", "CID000001", "Alpha Tin"), smelter("Gold", "CID000002", "Beta Gold")]
+    later = [smelter("Tin", "CID000001", "Alpha Tin"), smelter("Gold", "CID000003", "Gamma Gold")]
+    files = (
+        ("S001", "2025", "15-Jan-2025", both, {}),
+        ("S005", "2025", "20-Feb-2025", both, {"Company Name (*):": "Ganzhou Tungsten",
+                                               "Company Unique ID:": "S005"}),
+        ("S001", "2026", "15-Jan-2026", later, {}),
+    )  # fmt: skip
+    for supplier, year, day, smelters, names in files:
+        spec = Cmrt(fields=company(**{"Effective Date (*):": day}, **names), smelters=smelters)
+        cli("suppliers", "cmrt", "import", supplier,
+            str(cmrt_file(tmp_path / f"{supplier}-{year}.xlsx", spec)))  # fmt: skip
+    listing = write_csv(
+        tmp_path / "conformant.csv",
+        ["smelter_id", "metal", "status", "assessed_on"],
+        [["CID000001", "tin", "Conformant", "2025-01-01"],
+         ["CID000002", "gold", "Conformant", "2025-01-01"]],
+    )  # fmt: skip
+    cli("suppliers", "cmrt", "conformant", str(listing))
+    # 2025: 2 of 2 returned a CMRT (100 %), 2 of 2 smelters conformant (100 %). 2026: 1 of 2
+    # (50 %), and S001's latest CMRT names CID000001 and CID000003: 1 of 2 (50 %).
+    found = {f.rule: f for f in _findings(cli, 2026, "fall.")}
+    assert set(found) == {"fall.cmrt_response_rate", "fall.conformant_smelters_share"}
+    rate, share = found["fall.cmrt_response_rate"], found["fall.conformant_smelters_share"]
+    assert rate.metrics == [RESPONSE] and share.metrics == [CONFORMANT]
+    assert (rate.expected, rate.found) == (100.0, 50.0)
+    assert (share.expected, share.found) == (100.0, 50.0)
+    assert rate.severity == share.severity == "warning"
+    assert rate.explanation.startswith(
+        "The CMRT response rate fell from 100.0 % in 2025 to 50.0 % in 2026, more than 5 "
+        "percentage points"
+    )
+    assert share.explanation.startswith(
+        "The conformant-smelter share fell from 100.0 % in 2025 to 50.0 % in 2026, more than 5 "
+        "percentage points"
+    )
+    assert "esgledger's own choice" in rate.details["spec"]
+    assert finding_in(rate, "zh").startswith("CMRT回复率从2025年的100.0 %降至2026年的50.0 %")
+    assert finding_in(share, "zh").startswith("合规冶炼厂比例从2025年的100.0 %降至2026年的50.0 %")
+    assert "esg suppliers cmrt import" in fix_in(rate, "zh")
+    assert _findings(cli, 2025, "fall.c") == []  # 2024: no CMRT effective, nothing to compare

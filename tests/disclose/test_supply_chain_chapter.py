@@ -115,7 +115,10 @@ def test_the_tier_table_counts_an_ended_supplier_apart(cli: Cli, tmp_path: Path)
     section = _section(cli, 2024)
     assert section is not None
     rows = [(t["tier"], t["count"], t.get("ended", False)) for t in section["tiers"]]
-    assert rows == [("medium", 2, False), ("", 1, True)]  # S002's low of January is history
+    # S002's low of January is history; the three tiered in 2024 were "not yet tiered" at
+    # 2023's end (the previous year's column), none at 2024's
+    assert rows == [("medium", 2, False), ("", 0, False), ("", 1, True)]
+    assert [t["before"] for t in section["tiers"]] == [0, 3, 0]
     earlier = _section(cli, 2023)  # tiered on 2024-01-02: not yet tiered at 2023's end
     assert earlier is not None
     assert [(t["tier"], t["count"], t.get("later", False)) for t in earlier["tiers"]] == [
@@ -153,7 +156,8 @@ def test_the_tier_table_takes_each_tier_as_it_stood_at_the_years_end(
         if (section := _section(cli, year)) is not None
     }
     assert counts[2024] == [("low", 1, False), ("medium", 2, False), ("", 1, True)]
-    assert counts[2025] == [("high", 1, False), ("low", 2, False), ("medium", 1, False)]
+    assert counts[2025] == [("high", 1, False), ("low", 2, False), ("medium", 1, False),
+                            ("", 0, True)]  # fmt: skip
     for lang, later in (
         ("en", "not yet tiered by the end of the year"),
         ("zh", "截至年末尚未分级"),
@@ -165,6 +169,23 @@ def test_the_tier_table_takes_each_tier_as_it_stood_at_the_years_end(
         rows = _tier_rows(path.read_text(encoding="utf-8"))
         assert [n for _, n in rows] == ["1", "2", "1"], rows
         assert rows[-1][0] == later
+    # The 2025 table sets each row beside its count at 2024's end (the tier in force then,
+    # not S003's later decision); the 2024 row "not yet tiered" is 0 in 2025.
+    s2025 = _section(cli, 2025)
+    assert s2025 is not None and s2025["previous_year"] == 2024
+    assert [(t["tier"], t["count"], t["before"], t.get("later", False))
+            for t in s2025["tiers"]] == [("high", 1, 0, False), ("low", 2, 1, False),
+                                          ("medium", 1, 2, False), ("", 0, 1, True)]  # fmt: skip
+    out = tmp_path / "report-2025"
+    cli("report", "--year", "2025", "--format", "html", "--out", str(out), "--preview")
+    (path,) = out.glob("*.html")
+    page = path.read_text(encoding="utf-8")
+    start = page.index(f'id="{SECTION_ID}-base"')
+    table = re.findall(r"<table.*?</table>", page[start:], re.S)[1]
+    assert '<th class="num">2025</th>' in table and '<th class="num">2024</th>' in table
+    cells = [re.findall(r'<td class="num">([^<]*)</td>', row)
+             for row in re.findall(r"<tr><td>.*?</tr>", table)]  # fmt: skip
+    assert [(c[0], c[2]) for c in cells] == [("1", "0"), ("2", "1"), ("1", "2"), ("0", "1")]
 
 
 def _grade_rows(html: str) -> list[list[str]]:
@@ -231,3 +252,73 @@ def test_the_findings_table_takes_each_state_as_it_stood_at_the_years_end(
         assert note in pages[2024], lang
         rows_2025 = _grade_rows(pages[2025])
         assert rows_2025[-1] == [carried, "1", "1", "0", "0"], rows_2025  # closed in 2025
+
+
+def _finding(cli: Cli, audit: int, grade: str, family: str, text: str) -> str:
+    return str(json.loads(cli("suppliers", "finding", "add", str(audit), "--grade", grade,
+                              "--family", family, "--text", text, "--json").stdout)["id"])  # fmt: skip
+
+
+def _move(cli: Cli, finding: str, *steps: tuple[str, str | None]) -> None:
+    plan = ["--root-cause", "r", "--corrective", "c", "--preventive", "p",
+            "--complete-by", "2025-06-30"]  # fmt: skip
+    for to, on in steps:
+        extra = plan if to == "plan_submitted" else []
+        cli("suppliers", "finding", "move", finding, to, *extra, *(["--on", on] if on else []))
+
+
+def test_under_way_is_the_state_the_audit_log_dates_by_the_years_end(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """#16: a finding counts as under way as at 31 December only when its plan's step is dated
+    on or before it (the day given with the step, else the day it was recorded), not because
+    it is under way today."""
+    cli("import", "entities", str(entities_file(tmp_path)))
+    for kind, path in register_files(tmp_path).items():
+        cli("suppliers", "import", kind, str(path))
+    audit = json.loads(cli("suppliers", "audit", "plan", "S001", "--on", "2024-05-01",
+                           "--auditor", "A", "--json").stdout)["id"]  # fmt: skip
+    early = _finding(cli, audit, "Major", "social", "Fire exits blocked")
+    late = _finding(cli, audit, "Major", "environmental", "Waste stored without containment")
+    still = _finding(cli, audit, "Minor", "social", "Dormitory lighting not working")
+    undated = _finding(cli, audit, "Minor", "other", "Energy meters not calibrated")
+    cli("suppliers", "audit", "report", str(audit), "--done", "2024-06-02", "--report",
+        "2024-06-09")  # fmt: skip
+    # plan in 2024, closed 2025: under way at 2024's end
+    _move(cli, early, ("plan_submitted", "2024-06-20"), ("plan_approved", "2024-07-01"),
+          ("verified_closed", "2025-02-10"))  # fmt: skip
+    # raised 2024, plan submitted 2025, closed 2025: open at 2024's end
+    _move(cli, late, ("plan_submitted", "2025-01-05"), ("plan_approved", "2025-01-10"),
+          ("verified_closed", "2025-03-01"))  # fmt: skip
+    # plan submitted 2025, still under way today: open at 2024's end, under way at 2025's
+    _move(cli, still, ("plan_submitted", "2025-01-15"), ("plan_approved", "2025-01-20"))
+    # plan recorded today without its day: open at both ends, and the note counts it
+    _move(cli, undated, ("plan_submitted", None))
+    s2024, s2025 = _section(cli, 2024), _section(cli, 2025)
+    assert s2024 is not None and s2025 is not None
+    cells = {g["grade"]: (g["found"], g["closed"], g["pending"], g["open"])
+             for g in s2024["grades"]}  # fmt: skip
+    assert cells["Major"] == (2, 0, 1, 1)
+    assert cells["Minor"] == (2, 0, 0, 2)
+    impacts = {i["family"]: (i["findings"], i["closed"], i["pending"]) for i in s2024["impacts"]}
+    assert impacts == {"social": (1, 0, 1), "environmental": (1, 0, 0)}
+    assert (s2024["closed_later"], s2024["undated_later"]) == (2, 1)
+    assert s2025["carried"] == {"found": 4, "closed": 2, "pending": 1, "open": 1}
+    assert (s2025["closed_later"], s2025["undated_later"]) == (0, 1)
+    for lang, words in (
+        ("en", ("the day given with the step, else the day it was recorded",
+                "1 finding whose plan was recorded after the year's end without its day")),
+        ("zh", ("随该步骤填写的日期，未填写的取其记录日期",
+                "1项发现的计划在年末之后记录且未填写日期")),
+    ):  # fmt: skip
+        out = tmp_path / f"report-{lang}"
+        cli("report", "--year", "2024", "--format", "html", "--out", str(out), "--preview",
+            "--lang", lang)  # fmt: skip
+        (path,) = out.glob("*.html")
+        page = path.read_text(encoding="utf-8")
+        rows = _grade_rows(page)
+        assert rows[1][1:] == ["2", "0", "1", "1"], rows  # Major
+        assert rows[2][1:] == ["2", "0", "0", "2"], rows  # Minor
+        for text in words:
+            assert text in page, (lang, text)
+        assert "is the finding's state today" not in page

@@ -108,3 +108,32 @@ def test_open_serious_findings_raise_the_risk_score(ws: Cli) -> None:
     _audited(ws)
     after = {r["supplier"]: r for r in _j(ws, "suppliers", "tier", "--dry-run")}
     assert after["S001"]["dimensions"]["findings"] == 2  # Priority + Major open: ≥ 1, < 3
+
+
+def test_a_steps_day_is_kept_in_the_audit_log_and_checked(ws: Cli) -> None:
+    """#16: the day a plan was submitted or decided is stored with the step (hash-chained),
+    never after today and never before the finding's previous dated step."""
+    from esgledger.ledger.models import utcnow
+    from esgledger.suppliers.finding_history import steps
+
+    major = str(_audited(ws)["Major"])
+    plan = ["--root-cause", "no training", "--corrective", "train", "--preventive", "yearly",
+            "--complete-by", "2025-05-01"]  # fmt: skip
+    tomorrow = (utcnow().date() + dt.timedelta(days=1)).isoformat()
+    err = ws("suppliers", "finding", "move", major, "plan_submitted", *plan, "--on", tomorrow,
+             expect=2).stderr  # fmt: skip
+    assert f"the step's day {tomorrow} is after today" in err
+    ws("suppliers", "finding", "move", major, "plan_submitted", *plan, "--on", "2025-03-20")
+    err = ws("suppliers", "finding", "move", major, "plan_approved", "--on", "2025-03-19",
+             expect=2).stderr  # fmt: skip
+    assert (
+        "2025-03-19 comes before the finding's previous step (plan_submitted on 2025-03-20)" in err
+    )
+    ws("suppliers", "finding", "move", major, "plan_approved")  # undated: the day recorded
+    with ws.db.read() as session:
+        history = steps(session)[int(major)]
+    assert [(s.to, s.day, s.dated) for s in history] == [
+        ("plan_submitted", dt.date(2025, 3, 20), True),
+        ("plan_approved", utcnow().date(), False),
+    ]
+    assert _j(ws, "audit", "verify", "--deep")["ok"] is True

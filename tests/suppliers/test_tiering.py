@@ -92,3 +92,39 @@ def test_a_bad_policy_is_refused_in_one_line(tmp_path: Path) -> None:
         err = result.stderr
         assert result.exit_code == 2, err
         assert message in err and "Traceback" not in err, err
+
+
+def test_previous_is_the_tier_in_force_on_the_assessment_day(cli: Cli, tmp_path: Path) -> None:
+    """#16: with two decisions in one year, a back-dated assessment compares with the tier in
+    force on its day, not the latest decision; the history answers "tier as at D"."""
+    cli("import", "entities", str(entities_file(tmp_path)))
+    cli("suppliers", "import", "suppliers", str(register_files(tmp_path)["suppliers"]))
+    _tiers(cli, "S003", "--on", "2024-03-01")  # solvents: medium
+    tantalum = [["S003", "Rhein Chemicals", "DE", "", "tantalum", "85000", "EUR", "", ""]]
+    solvents = [["S003", "Rhein Chemicals", "DE", "", "solvents", "85000", "EUR", "", ""]]
+    cli("suppliers", "import", "suppliers",
+        str(write_csv(tmp_path / "t.csv", SUPPLIER_HEADER, tantalum)))  # fmt: skip
+    assert _tiers(cli, "S003", "--on", "2024-09-01")["S003"]["tier"] == "high"
+    cli("suppliers", "import", "suppliers",
+        str(write_csv(tmp_path / "s.csv", SUPPLIER_HEADER, solvents)))  # fmt: skip
+    june = _tiers(cli, "S003", "--on", "2024-06-01", "--dry-run")["S003"]
+    assert (june["previous"], june["tier"]) == ("medium", "medium")  # in force on 1 June
+    _tiers(cli, "S003", "--on", "2024-06-01")  # unchanged that day: no row stored
+    history = json.loads(cli("suppliers", "history", "S003", "--json").stdout)
+    assert [(h["decided_on"], h["tier"]) for h in history] == [
+        ("2024-03-01", "medium"),
+        ("2024-09-01", "high"),
+    ]
+    october = _tiers(cli, "S003", "--on", "2024-10-01", "--dry-run")["S003"]
+    assert (october["previous"], october["tier"]) == ("high", "medium")
+
+    def as_at(day: str) -> dict:  # type: ignore[type-arg]
+        return json.loads(cli("suppliers", "history", "S003", "--on", day, "--json").stdout)
+
+    assert as_at("2024-06-30") == {"supplier": "S003", "on": "2024-06-30", "tier": "medium",
+                                   "decided_on": "2024-03-01"}  # fmt: skip
+    assert as_at("2024-12-31")["tier"] == "high"
+    assert as_at("2024-02-29") == {"supplier": "S003", "on": "2024-02-29", "tier": None,
+                                   "decided_on": None}  # fmt: skip
+    text = cli("suppliers", "history", "S003", "--on", "2024-06-30").stdout
+    assert "medium" in text and "2024-03-01" in text

@@ -28,7 +28,7 @@ from esgledger.suppliers.register import (
     supplier_query,
 )
 from esgledger.suppliers.register_import import import_register
-from esgledger.suppliers.tiering import assess, record_tiers, tier_history
+from esgledger.suppliers.tiering import assess, record_tiers, tier_history, tier_on
 
 suppliers_app = typer.Typer(
     help="Supplier register: suppliers, sites, contacts, agreements, certifications.",
@@ -226,11 +226,24 @@ def tier_cmd(
 @suppliers_app.command("history")
 def history_cmd(
     supplier: Annotated[str, typer.Argument(help="Supplier id.")],
+    on: Annotated[
+        dt.datetime | None,
+        typer.Option("--on", formats=["%Y-%m-%d"], help="Only the tier in force that day."),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """A supplier's tier history, oldest first."""
+    """A supplier's tier history, oldest first (or, with --on, the decision in force then)."""
     with workspace(db).read() as session:
+        if on is not None:
+            found = tier_on(session, supplier, on.date())
+            if json:
+                print_json(found)
+            else:
+                tier = found["tier"]
+                said = f"{tier} (decided {found['decided_on']})" if tier else "no tier yet"
+                console.print(f"{supplier} on {found['on']}: {said}")
+            return
         rows = tier_history(session, supplier)
     if json:
         print_json(rows)
@@ -337,7 +350,9 @@ def finding_move_cmd(
     ] = None,
     on: Annotated[
         dt.datetime | None,
-        typer.Option("--on", formats=["%Y-%m-%d"], help="Closure: day verified."),
+        typer.Option(
+            "--on", formats=["%Y-%m-%d"], help="The step's day (closure: the day verified)."
+        ),
     ] = None,
     if_version: Annotated[
         int | None, typer.Option(help="The version you saw; refused if it changed.")

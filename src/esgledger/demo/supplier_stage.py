@@ -220,13 +220,19 @@ def _audit(ctx: DemoContext, programme: list[plans.DemoAudit]) -> None:
             for f in a.findings:
                 finding = audits.add_finding(session, row.id, grade=f.grade, family=f.family,
                                              text=f.text, actor=ctx.actor)  # fmt: skip
-                _follow_up(session, finding.id, f, ctx.actor)
+                _follow_up(session, finding.id, f, a.report_on, ctx.actor)
 
 
 PATH = ("plan_submitted", "plan_approved", "verified_closed")
+# The days after the audit report on which the demo's suppliers submit their plans and the
+# manager approves them (within the 7 days a Priority finding allows; the earliest closure
+# is 10 days after the report), recorded with each step so past reports date them.
+STEP_DAYS = {"plan_submitted": 4, "plan_approved": 7}
 
 
-def _follow_up(session: Session, finding_id: int, f: plans.DemoFinding, actor: str) -> None:
+def _follow_up(
+    session: Session, finding_id: int, f: plans.DemoFinding, report_on: dt.date, actor: str
+) -> None:
     from esgledger.suppliers.audits import move_finding
 
     if f.state == "open":
@@ -238,7 +244,8 @@ def _follow_up(session: Session, finding_id: int, f: plans.DemoFinding, actor: s
                     "corrective": f"Correct: {f.text.lower()}",
                     "preventive": "Written procedure, training and a monthly self-check",
                     "planned_completion": f.planned_completion}  # fmt: skip
-        move_finding(session, finding_id, step, actor=actor, on=f.closed_on, **plan)
+        on = f.closed_on if step == "verified_closed" else report_on + dt.timedelta(STEP_DAYS[step])
+        move_finding(session, finding_id, step, actor=actor, on=on, **plan)
 
 
 def _cmrt(

@@ -34,6 +34,7 @@ from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.supplier_models import Supplier, SupplierAudit, SupplierFinding
 from esgledger.suppliers.audits import CLOSED, GRADES
+from esgledger.suppliers.finding_history import state_at, steps, undated_after
 from esgledger.suppliers.tiering import current_tiers, tiered_after
 
 SECTION_ID = "supply-chain-register"
@@ -80,6 +81,7 @@ def supply_chain_section(session: Session, year: int) -> dict[str, Any] | None:
         "suppliers": total,
         "countries": _countries(session, total),
         "tiers": _tiers(session, total, year),
+        "previous_year": year - 1,
         "screening": [figures.get(m) or _missing(m) for m in SCREENING],
         "audit_figures": [figures.get(m) or _missing(m) for m in AUDIT_FIGURES],
         "responses": [figures.get(m) or _missing(m) for m in RESPONSE],
@@ -160,26 +162,48 @@ def _countries(session: Session, total: int) -> list[dict[str, Any]]:
     return rows
 
 
+LATER, NONE, ENDED = "\0later", "\0none", "\0ended"  # the rows without a tier, in order
+
+
 def _tiers(session: Session, total: int, year: int) -> list[dict[str, Any]]:
     """Tiers as they stood at the year's end (the last decision on or before 31 December,
-    never a later one); a supplier first tiered after the year is "not yet tiered", one whose
-    cooperation ended by then is counted apart (its tier rows are history), then those with
-    no tier at all."""
-    end = dt.date(year, 12, 31)
-    tiers = Counter(current_tiers(session, on=end).values())
-    rows = [{"tier": t, "count": n, "share": _share(n, total)} for t, n in sorted(tiers.items())]
+    never a later one), each beside its count at the previous year's end (the tier in force
+    then, :func:`~esgledger.suppliers.tiering.tiers_as_at`); a supplier first tiered after
+    the year is "not yet tiered", one whose cooperation ended by then is counted apart (its
+    tier rows are history), then those with no tier at all."""
+    now = _tier_counts(session, total, dt.date(year, 12, 31))
+    before = _tier_counts(session, total, dt.date(year - 1, 12, 31))
+    named = sorted({*now, *before} - {LATER, NONE, ENDED})
+    rows = []
+    for key in (*named, LATER, NONE, ENDED):
+        count, earlier = now.get(key, 0), before.get(key, 0)
+        if not count and not earlier:
+            continue
+        row: dict[str, Any] = {
+            "tier": "" if key in (LATER, NONE, ENDED) else key,
+            "count": count,
+            "share": _share(count, total),
+            "before": earlier,
+        }
+        if key == LATER:
+            row["later"] = True
+        elif key == ENDED:
+            row["ended"] = True
+        rows.append(row)
+    return rows
+
+
+def _tier_counts(session: Session, total: int, end: dt.date) -> dict[str, int]:
+    """Suppliers by tier as at ``end``, and those first tiered later, with no tier, or whose
+    cooperation had ended."""
+    counts: dict[str, int] = Counter(current_tiers(session, on=end).values())
     ended = session.scalar(
         select(func.count()).select_from(Supplier).where(Supplier.ended_on <= end)
     ) or 0  # fmt: skip
     later = tiered_after(session, end)
-    if later:
-        rows.append({"tier": "", "count": later, "share": _share(later, total), "later": True})
-    untiered = total - sum(tiers.values()) - ended - later
-    if untiered:
-        rows.append({"tier": "", "count": untiered, "share": _share(untiered, total)})
-    if ended:
-        rows.append({"tier": "", "count": ended, "share": _share(ended, total), "ended": True})
-    return rows
+    counts[NONE] = total - sum(counts.values()) - ended - later
+    counts[LATER], counts[ENDED] = later, ended
+    return counts
 
 
 def _share(part: int, whole: int) -> str:
@@ -198,9 +222,9 @@ def _findings(session: Session, year: int) -> dict[str, Any]:
     end = dt.date(year, 12, 31)
     stmt = (
         select(
+            SupplierFinding.id,
             SupplierFinding.grade,
             SupplierFinding.family,
-            SupplierFinding.state,
             SupplierFinding.closed_on,
             SupplierAudit.supplier_id,
         )
@@ -208,32 +232,33 @@ def _findings(session: Session, year: int) -> dict[str, Any]:
         .where(extract("year", SupplierAudit.report_on) == year)
     )
     rows = list(session.execute(stmt))
-    grades = [{"grade": grade, **_states([r for r in rows if r.grade == grade], end)}
+    carried_rows = _carried(session, year)
+    states = _as_at(session, rows + carried_rows, end)
+    grades = [{"grade": grade, **_count([r for r in rows if r.grade == grade], states)}
               for grade in GRADES]  # fmt: skip
     impacts = []
     for family in ("environmental", "social"):
         serious = [r for r in rows if r.family == family and r.grade in SERIOUS]
-        states = _states(serious, end)
+        counted = _count(serious, states)
         impacts.append({
             "family": family,
             "suppliers": len({r.supplier_id for r in serious}),
-            "findings": states["found"],
-            "closed": states["closed"],
-            "pending": states["pending"],
+            "findings": counted["found"],
+            "closed": counted["closed"],
+            "pending": counted["pending"],
         })  # fmt: skip
-    carried = _states(_carried(session, year), end)
-    later = sum(_closed_after(r, end) for r in rows) + sum(
-        _closed_after(r, end) for r in _carried(session, year)
-    )
+    every = rows + carried_rows
     return {"audited": audited, "grades": grades, "impacts": impacts, "findings": len(rows),
-            "carried": carried, "closed_later": later}  # fmt: skip
+            "carried": _count(carried_rows, states),
+            "closed_later": sum(r.closed_on is not None and r.closed_on > end for r in every),
+            "undated_later": sum(states[r.id] == UNDATED for r in every)}  # fmt: skip
 
 
 def _carried(session: Session, year: int) -> list[Any]:
     """Findings of audits reported before ``year`` not verified closed before it began."""
     start = dt.date(year, 1, 1)
     stmt = (
-        select(SupplierFinding.state, SupplierFinding.closed_on)
+        select(SupplierFinding.id, SupplierFinding.closed_on)
         .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
         .where(SupplierAudit.report_on < start)
         .where(or_(SupplierFinding.closed_on.is_(None), SupplierFinding.closed_on >= start))
@@ -241,19 +266,30 @@ def _carried(session: Session, year: int) -> list[Any]:
     return list(session.execute(stmt))
 
 
-def _closed_after(row: Any, end: dt.date) -> bool:
-    return row.state == CLOSED and row.closed_on is not None and row.closed_on > end
+UNDATED = "undated"  # open as at the end, with a plan step recorded after it without its day
 
 
-def _states(rows: list[Any], end: dt.date) -> dict[str, int]:
-    """Findings closed (verified on or before ``end``), under way and open as at ``end``.
+def _as_at(session: Session, rows: list[Any], end: dt.date) -> dict[int, str]:
+    """Each finding's state as at ``end``: closed when its correction was verified on or
+    before it, else the state its moves dated on or before it reached (the audit log's
+    events, :mod:`esgledger.suppliers.finding_history`); never today's state."""
+    history = steps(session) if rows else {}
+    states = {}
+    for r in rows:
+        if r.closed_on is not None and r.closed_on <= end:
+            states[r.id] = CLOSED
+            continue
+        moves = [s for s in history.get(r.id, []) if s.to != CLOSED]
+        state = state_at(moves, end)
+        if state not in PENDING and undated_after(moves, end):
+            state = UNDATED
+        states[r.id] = state
+    return states
 
-    Only the verified closure is dated in the register: a finding verified after ``end``
-    counts as open (whether its plan was in by then is not stored, so it is not guessed);
-    "under way" (plan submitted or approved) is the finding's state today.
-    """
-    closed = sum(r.state == CLOSED and r.closed_on is not None and r.closed_on <= end
-                 for r in rows)  # fmt: skip
-    pending = sum(r.state in PENDING for r in rows)
+
+def _count(rows: list[Any], states: dict[int, str]) -> dict[str, int]:
+    """Findings closed, under way (plan submitted or approved) and open as at the year's end."""
+    closed = sum(states[r.id] == CLOSED for r in rows)
+    pending = sum(states[r.id] in PENDING for r in rows)
     return {"found": len(rows), "closed": closed, "pending": pending,
             "open": len(rows) - closed - pending}  # fmt: skip

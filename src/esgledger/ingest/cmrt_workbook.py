@@ -3,7 +3,7 @@ sheets, with bounded memory.
 
 Each sheet is streamed through :mod:`esgledger.ingest.xlsx_guard` first (size, cell count and
 shared-string limits; error cells and formulas saved without a value), then read row by row
-with openpyxl's read-only reader, keeping each cell's place: the templates are laid out by
+with openpyxl's sheet parser, keeping each cell's place: the templates are laid out by
 position, and calamine drops the empty rows and columns before the first value.
 """
 
@@ -61,11 +61,12 @@ def read_workbook(path: str | Path) -> CmrtWorkbook:
         data = path.read_bytes()
     except OSError as exc:
         raise refuse(source, f"cannot read the file: {exc.strerror}") from None
-    _guard(data, source)
-    return CmrtWorkbook(source, hashlib.sha256(data).hexdigest(), _cells(data, source))
+    parts = _guard(data, source)
+    return CmrtWorkbook(source, hashlib.sha256(data).hexdigest(), _cells(data, source, parts))
 
 
-def _guard(data: bytes, source: str) -> None:
+def _guard(data: bytes, source: str) -> xlsx_guard.WorkbookParts:
+    """Stream the sheets the reader will read through the guard; the parts it found."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             parts = xlsx_guard.list_parts(zf)
@@ -96,6 +97,7 @@ def _guard(data: bytes, source: str) -> None:
                     ]
             if total:
                 raise ImportRejected(source, problems, total)
+            return parts
     except zipfile.BadZipFile:
         raise refuse(
             source, "cannot read as XLSX: not a zip archive (is it an old .xls?)"
@@ -104,33 +106,78 @@ def _guard(data: bytes, source: str) -> None:
         raise refuse(source, str(exc)) from None
 
 
-def _cells(data: bytes, source: str) -> dict[str, SheetCells]:
-    from openpyxl import load_workbook
-
+def _cells(data: bytes, source: str, parts: xlsx_guard.WorkbookParts) -> dict[str, SheetCells]:
+    """The three sheets' cells, each read by openpyxl's own sheet parser with the workbook's
+    shared strings, date formats and epoch, so every value is the one ``load_workbook`` in
+    read-only mode gives. No workbook is built: that cost as much as reading the cells,
+    nearly half of it a second pass over each whole sheet looking for a size the reader
+    does not need (files without a ``<dimension>``), the rest themes, properties and named
+    styles. A sheet is read whole even when its ``<dimension>`` claims less (openpyxl's
+    read-only reader cut it there without a word)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged archive
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            strings, dates, epoch = _workbook_context(zf, parts.shared_strings)
+            places = {s.name: s.part for s in parts.sheets}
+            return {
+                name: _sheet(zf, places[name], name, source, strings, dates, epoch)
+                for name in SHEETS
+                if name in places
+            }
+    except ImportRejected:
+        raise
+    except Exception as exc:  # openpyxl's parsers raise many types for a damaged part
         raise refuse(source, f"cannot read as XLSX: {str(exc).splitlines()[0][:200]}") from None
-    out: dict[str, SheetCells] = {}
-    try:
-        for name in SHEETS:
-            if name in book.sheetnames:
-                out[name] = _sheet(book[name], name, source)
-    finally:
-        book.close()
-    return out
 
 
-def _sheet(ws: Any, name: str, source: str) -> SheetCells:
+def _workbook_context(zf: zipfile.ZipFile, shared: str | None) -> tuple[list[str], Any, Any]:
+    """What a cell's value depends on beyond its sheet: the shared strings, the styles that
+    are date formats, and the date epoch (1900 or 1904), each read as openpyxl reads it."""
+    from openpyxl.packaging.workbook import WorkbookPackage
+    from openpyxl.reader.strings import read_string_table
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+    from openpyxl.xml.functions import fromstring
+
+    strings: list[str] = []
+    if shared is not None:
+        with zf.open(shared) as src:
+            strings = read_string_table(src)
+    dates: Any = set()
+    if "xl/styles.xml" in zf.namelist():
+        stylesheet = Stylesheet.from_tree(fromstring(zf.read("xl/styles.xml")))
+        if stylesheet.cell_styles:  # openpyxl keeps its defaults otherwise
+            dates = (stylesheet.date_formats, stylesheet.timedelta_formats)
+    package = WorkbookPackage.from_tree(fromstring(zf.read("xl/workbook.xml")))
+    epoch = CALENDAR_MAC_1904 if package.properties.date1904 else CALENDAR_WINDOWS_1900
+    return strings, dates, epoch
+
+
+def _sheet(
+    zf: zipfile.ZipFile,
+    part: str,
+    name: str,
+    source: str,
+    strings: list[str],
+    dates: Any,
+    epoch: Any,
+) -> SheetCells:
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    date_formats, timedelta_formats = dates or (set(), set())
     sheet = SheetCells(name)
-    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if r > MAX_ROWS:
-            raise refuse(source, f"sheet {name!r} has more than {MAX_ROWS:,} rows")
-        for c, value in enumerate(row, start=1):
-            cell = _value(value)
-            if cell != "":
-                sheet.cells[(r, c)] = cell
-                sheet.last_row = r
+    with zf.open(part) as src:
+        parser = WorkSheetParser(src, strings, data_only=True, epoch=epoch,
+                                 date_formats=date_formats,
+                                 timedelta_formats=timedelta_formats)  # fmt: skip
+        for _index, row in parser.parse():
+            for found in row:
+                r = found["row"]
+                if r > MAX_ROWS:
+                    raise refuse(source, f"sheet {name!r} has more than {MAX_ROWS:,} rows")
+                cell = _value(found["value"])
+                if cell != "":
+                    sheet.cells[(r, found["column"])] = cell
+                    sheet.last_row = r
     return sheet
 
 

@@ -20,6 +20,7 @@ from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit, digests
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding, SupplierSite
+from esgledger.suppliers.finding_history import check_day
 from esgledger.suppliers.register import known_ids, refuse_ended
 
 # A finding's grades and states are words a page translates: the pages' labels
@@ -161,7 +162,10 @@ def move_finding(
     **plan: Any,
 ) -> SupplierFinding:
     """Move a finding to state ``to``: a plan needs root cause, corrective and preventive
-    action and a planned completion date; closure needs the day it was verified."""
+    action and a planned completion date; closure needs the day it was verified. ``on`` is
+    the day the step happened (required for closure), kept in the step's audit event so a
+    past year's report can tell what was under way by its end
+    (:mod:`esgledger.suppliers.finding_history`)."""
     finding = session.get(SupplierFinding, finding_id)
     if finding is None:
         raise NotFound(f"unknown audit finding {finding_id}; `esg suppliers findings` lists them")
@@ -171,6 +175,8 @@ def move_finding(
     if to not in allowed:
         options = ", ".join(allowed) or "nothing (it is closed)"
         raise Conflict(f"finding {finding_id} is {finding.state}; it can move to {options}")
+    if on is not None:
+        check_day(session, finding_id, on)
     if to == "plan_submitted":
         missing = [f for f in PLAN_FIELDS if not plan.get(f)]
         if missing:
@@ -183,8 +189,10 @@ def move_finding(
         finding.closed_on = on
     was, finding.state = finding.state, to
     supplier = get_audit(session, finding.audit_id).supplier_id
-    _log(session, actor, "suppliers.finding.move", {"finding": finding_id, "from": was, "to": to},
-         supplier=supplier)  # fmt: skip
+    payload: dict[str, Any] = {"finding": finding_id, "from": was, "to": to}
+    if on is not None:
+        payload["on"] = on.isoformat()
+    _log(session, actor, "suppliers.finding.move", payload, supplier=supplier)
     return finding
 
 

@@ -156,7 +156,9 @@ def assess(
     wanted = set(known_ids(session, supplier_ids))
     everyone = list(session.scalars(select(Supplier).order_by(Supplier.id)))
     totals = _spend_totals(everyone)
-    current = current_tiers(session)
+    # compared with the tier in force on the assessment day (a back-dated assessment must
+    # not compare with a later decision); the latest decision when no day is given
+    current = tiers_as_at(session, on) if on is not None else current_tiers(session)
     findings = open_serious_findings(session)
     scores_of = latest_scores(session)
     out = []
@@ -198,18 +200,44 @@ def current_tiers(session: Session, *, on: dt.date | None = None) -> dict[str, s
     """Each supplier's latest tier. With ``on``, the tier as it stood that day: the last
     decision on or before it (a supplier first tiered later has none yet), and none for a
     supplier whose cooperation ended on or before it (its tier rows stay, as history)."""
-    stmt = select(SupplierTier.supplier_id, SupplierTier.tier).order_by(SupplierTier.id)
-    if on is not None:
-        stmt = (
-            select(SupplierTier.supplier_id, SupplierTier.tier)
-            .join(Supplier, Supplier.id == SupplierTier.supplier_id)
-            .where(
-                SupplierTier.decided_on <= on,
-                Supplier.ended_on.is_(None) | (Supplier.ended_on > on),
-            )
-            .order_by(SupplierTier.decided_on, SupplierTier.id)
+    if on is None:
+        stmt = select(SupplierTier.supplier_id, SupplierTier.tier).order_by(SupplierTier.id)
+        return {supplier: tier for supplier, tier in session.execute(stmt)}
+    return tiers_as_at(session, on, active=True)
+
+
+def _as_at(on: dt.date) -> Any:
+    """The tier rows decided on or before ``on``, in the order they took force."""
+    return (
+        select(SupplierTier)
+        .where(SupplierTier.decided_on <= on)
+        .order_by(SupplierTier.decided_on, SupplierTier.id)
+    )
+
+
+def tiers_as_at(session: Session, on: dt.date, *, active: bool = False) -> dict[str, str]:
+    """Each supplier's tier in force on ``on``: the last decision on or before it, whatever
+    was decided later. ``active`` leaves out suppliers whose cooperation ended by then."""
+    stmt = _as_at(on).with_only_columns(SupplierTier.supplier_id, SupplierTier.tier)
+    if active:
+        stmt = stmt.join(Supplier, Supplier.id == SupplierTier.supplier_id).where(
+            Supplier.ended_on.is_(None) | (Supplier.ended_on > on)
         )
     return {supplier: tier for supplier, tier in session.execute(stmt)}
+
+
+def tier_on(session: Session, supplier_id: str, on: dt.date) -> dict[str, Any]:
+    """The decision in force for one supplier on ``on`` (tier and day decided; None before
+    its first decision)."""
+    known_ids(session, [supplier_id])
+    rows = session.scalars(_as_at(on).where(SupplierTier.supplier_id == supplier_id)).all()
+    last = rows[-1] if rows else None
+    return {
+        "supplier": supplier_id,
+        "on": on.isoformat(),
+        "tier": last.tier if last else None,
+        "decided_on": last.decided_on.isoformat() if last else None,
+    }
 
 
 def tiered_after(session: Session, on: dt.date) -> int:
@@ -272,7 +300,7 @@ def tier_history(session: Session, supplier_id: str) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(SupplierTier)
         .where(SupplierTier.supplier_id == supplier_id)
-        .order_by(SupplierTier.id)
+        .order_by(SupplierTier.decided_on, SupplierTier.id)
     )
     return [
         {
