@@ -35,33 +35,40 @@ def implied_in_pass(
     k = links.coefs["k"].to_numpy()
     gwp = links.coefs["gwp"].fill_null(np.nan).to_numpy()
     quantities = links.coefs["quantity"].to_list()
-    activity = rows.activity_local[rows.activity]
-    unit = rows.unit_local[rows.unit]
+    group_start = links.key_start[groups.key]
+    # (activity, unit) of each row as one code: each sum's rows found with one gather
+    units = len(rows.unit_cats)
+    kind = rows.activity_local[rows.activity] * units + rows.unit_local[rows.unit]
     out: dict[str, list[float] | None] = {}
     for name, (wanted, quantity, target, co2e) in IMPLIED_SPECS.items():
         factors = np.array(
             [multiplier(u, target) if compatible(u, target) else np.nan for u in rows.unit_cats],
             dtype=np.float64,
         )
-        of_activity = np.array([a in wanted for a in rows.activity_cats], dtype=bool)
-        selected = np.flatnonzero(of_activity[activity] & ~np.isnan(factors[unit]))
-        matches = _matches(links, groups, quantities, quantity)
+        of_kind = np.array(
+            [a in wanted and not np.isnan(f) for a in rows.activity_cats for f in factors],
+            dtype=bool,
+        )
+        selected = np.flatnonzero(of_kind[kind]) if of_kind.any() else np.zeros(0, np.int64)
+        group = groups.row_group[selected]
         picked_values: list[np.ndarray] = []
         counted = np.zeros(len(selected), dtype=bool)
-        group = groups.row_group[selected]
-        for coef_of_group in matches:  # the t-th coefficient of the quantity, per group
-            hit = np.flatnonzero(coef_of_group[group] >= 0)
+        for coef_of_group in _matches(links, groups, quantities, quantity):
+            # the t-th coefficient of the quantity, per group (−1: none)
+            has = coef_of_group >= 0
+            hit = np.flatnonzero(has[group])
             if not len(hit):
                 continue
-            coef = coef_of_group[group[hit]]
-            at = selected[hit]
-            value = rows.amount[at] * k[coef]
-            slot = coef - links.key_start[groups.key[group[hit]]]
-            for adjustment in adjustments:
-                marked = np.flatnonzero(adjustment.groups[group[hit]] & (slot == adjustment.slot))
-                share = covered_by_entity[rows.entity[at[marked]]]
-                value[marked] = value[marked] * (1.0 - share)
-            column = value * gwp[coef] if co2e else value
+            at, of_hit = selected[hit], group[hit]
+            coef = np.where(has, coef_of_group, 0)
+            value = rows.amount[at] * k[coef][of_hit]
+            for adjustment in adjustments:  # as ``kernel.expand``: only the slot it names
+                adjusted = adjustment.groups & has & (coef - group_start == adjustment.slot)
+                if adjusted.any():
+                    marked = np.flatnonzero(adjusted[of_hit])
+                    share = covered_by_entity[rows.entity[at[marked]]]
+                    value[marked] = value[marked] * (1.0 - share)
+            column = value * gwp[coef][of_hit] if co2e else value
             if co2e:  # "no CO2e" is NULL once stored, and the checks skip it
                 keep = ~np.isnan(column)
                 column, hit = column[keep], hit[keep]
@@ -71,7 +78,7 @@ def implied_in_pass(
             out[name] = None
             continue
         records = selected[counted]
-        amounts = rows.amount[records] * factors[unit[records]]
+        amounts = rows.amount[records] * factors[rows.unit_local[rows.unit[records]]]
         out[name] = [exact_sum(np.concatenate(picked_values)), exact_sum(amounts)]
     return out
 
