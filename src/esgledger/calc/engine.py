@@ -28,6 +28,7 @@ from esgledger.calc.allocation import covered_share, market_adjustments, to_kwh
 from esgledger.calc.choices import chosen_coefficients
 from esgledger.calc.coding import Rows, code_rows, group_rows, region_chains
 from esgledger.calc.coefficients import CoefficientBuilder
+from esgledger.calc.implied_pass import implied_in_pass
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.links import link
 from esgledger.calc.options import RunOptions
@@ -56,6 +57,8 @@ class EngineOutput:
     rejected_instruments: pl.DataFrame = field(default_factory=pl.DataFrame)
     contributions: list[Contribution] = field(default_factory=list)  # rollup's, in order
     per_row: bool = True  # ``results`` holds every row's results (Spark leaves them out)
+    # the factor checks' sums (``calc.implied_pass``) when asked for, else None
+    implied: dict[str, list[float] | None] | None = None
 
 
 def compute(
@@ -66,6 +69,7 @@ def compute(
     *,
     per_row: bool = True,
     result_activities: Collection[str] = (),
+    implied: bool = False,
 ) -> EngineOutput:
     """Every result row, the unresolved activities, and totals rolled up with member shares.
 
@@ -76,7 +80,9 @@ def compute(
     ``ESG_CALC_LINEAGE_ROWS``): the totals come from per-group sums either way, so they are
     the same to the bit. With ``result_activities`` such a run still makes the result rows
     of the rows of those activities (the factor checks' sums, ``calc.implied``), in the
-    same pass: they are those a run with every result row gives."""
+    same pass: they are those a run with every result row gives. With ``implied`` the
+    factor checks' sums are taken in the pass from the rows' arrays (``calc.implied_pass``),
+    with no result row made for them."""
     activities = scope12_rows(activities)
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     builder = CoefficientBuilder(
@@ -110,6 +116,11 @@ def compute(
             result_rows = results(
                 rows, groups, links, adjustments, covered_by_entity, entity_enum, pool, only
             )
+        implied_sums = (
+            implied_in_pass(rows, groups, links, adjustments, covered_by_entity)
+            if implied
+            else None
+        )
         items = contributions(groups, sums_job.result(), links, covered_by_entity, entities)
         totals, by_entity, by_gas, by_activity = accumulate(items, entities)
         unresolved_rows = unresolved_job.result()
@@ -127,6 +138,7 @@ def compute(
         by_activity,
         contributions=items,
         per_row=per_row,
+        implied=implied_sums,
     )
 
 

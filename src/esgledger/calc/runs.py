@@ -262,13 +262,10 @@ def run_engine(
     per_row: bool = True,
 ) -> EngineOutput:
     """The chosen engine's output; every engine gives the same figures. Without ``per_row``
-    the local engine makes a result row per activity × gas only for the rows the factor
-    checks' sums read (``calc.implied``; a run that will not store them)."""
+    the local engine makes no result row and takes the factor checks' sums in its pass
+    (``calc.implied_pass``; a run that will not store result rows keeps them instead)."""
     if engine == "local":
-        implied = () if per_row else IMPLIED_ACTIVITIES
-        return compute(
-            activities, entities, library, options, per_row=per_row, result_activities=implied
-        )
+        return compute(activities, entities, library, options, per_row=per_row, implied=not per_row)
     if engine == "spark":
         from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
 
@@ -440,9 +437,11 @@ def _implied(
     options: RunOptions,
     engine: str,
 ) -> dict[str, list[float] | None]:
-    """The factor checks' sums of a run that keeps no result rows (``calc.implied``): from
-    the result rows the local engine made of their activities in its one pass (``run_engine``),
-    else (Spark) from those rows computed again."""
+    """The factor checks' sums of a run that keeps no result rows (``calc.implied``): those
+    the local engine took in its one pass (``run_engine``), else (Spark) from the result rows
+    of their activities computed again."""
+    if out.implied is not None:
+        return out.implied
     if engine == "local":
         return implied_at_calculation(inputs.activities, out.results)
     results = _implied_results(inputs, reviewed, library, options)

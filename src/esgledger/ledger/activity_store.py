@@ -26,6 +26,7 @@ import secrets
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote, unquote, urlsplit
 
 import polars as pl
@@ -179,6 +180,24 @@ def year_files(
 def read_file(root: Path, file: ActivityFile, columns: list[str] | None = None) -> pl.DataFrame:
     """One file's rows (their ``columns`` when given), after checking its bytes against the
     registered SHA-256."""
+    return pl.read_parquet(io.BytesIO(_checked_bytes(root, file)), columns=columns)
+
+
+def read_files(
+    root: Path, files: list[ActivityFile], columns: list[str] | None = None
+) -> pl.DataFrame:
+    """The rows of ``files`` one after the other, in the order given (their ``columns`` when
+    given), every file checked against its registered SHA-256 first. Decoded in one Polars
+    call: a ``read_parquet`` per file cost three times the CPU (the 1,000 files of a
+    10⁶-row year: 0.39 s against 0.13 s)."""
+    if not files:
+        empty = pl.DataFrame(schema=STORE_SCHEMA)
+        return empty.select(columns) if columns is not None else empty
+    data: list[IO[bytes]] = [io.BytesIO(_checked_bytes(root, f)) for f in files]
+    return pl.read_parquet(data, columns=columns)
+
+
+def _checked_bytes(root: Path, file: ActivityFile) -> bytes:
     path = root / file.path
     try:
         data = path.read_bytes()
@@ -192,7 +211,7 @@ def read_file(root: Path, file: ActivityFile, columns: list[str] | None = None) 
             f"activity store file {path} (batch {file.batch_id}) does not match the SHA-256 "
             "registered by its import; `esg audit verify --deep` lists every damaged file"
         )
-    return pl.read_parquet(io.BytesIO(data), columns=columns)
+    return data
 
 
 def read_store(
@@ -207,9 +226,7 @@ def read_store(
     files = year_files(session, year, entities)
     if not files:
         return pl.DataFrame(schema=STORE_SCHEMA)
-    root = required_root(session)
-    frames = [read_file(root, f) for f in files]
-    rows = pl.concat(frames, rechunk=False)  # the sort below writes one contiguous copy
+    rows = read_files(required_root(session), files)
     if activities is not None:
         rows = rows.filter(pl.col("activity").is_in(list(activities)))
     return rows.sort("id")
@@ -226,7 +243,7 @@ def store_batches(session: Session, year: int, batch_rows: int) -> Iterator[pl.D
     for file in files:  # in first-id order, so batches come in id order too
         by_batch.setdefault(file.batch_id, []).append(file)
     for batch_files in by_batch.values():
-        rows = pl.concat([read_file(root, f) for f in batch_files], rechunk=True).sort("id")
+        rows = read_files(root, batch_files).sort("id")
         for offset in range(0, rows.height, batch_rows):
             yield rows.slice(offset, batch_rows)
 
