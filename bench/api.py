@@ -173,6 +173,10 @@ class Server:
             stderr=subprocess.STDOUT,
             env=env,
         )
+        self._wait(log)
+
+    def _wait(self, log: Path) -> None:
+        """Until the server answers; a server that exits or stays silent stops the run."""
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

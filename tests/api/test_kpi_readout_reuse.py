@@ -56,3 +56,46 @@ def test_reads_after_writes_equal_a_fresh_readout(api: Api, tmp_path: Path) -> N
     body = api.ok("mia", "GET", PATHS["employment"])
     [rate] = [k for k in body["kpis"] if k["metric"] == "workforce.turnover_rate" and not k["dims"]]
     assert "not_available_reason" in rate["figures"][str(YEAR)]  # a derived row, read out
+
+
+def test_a_derived_figure_names_its_partial_inputs_as_a_plain_lookup_would(
+    api: Api, tmp_path: Path
+) -> None:
+    """The year's inputs are read from one index of the group rows shared by the years: a
+    derived figure's reasons are the ones a dict of the year's group figures gives."""
+    from esgledger.kpi.readout import row_readout
+
+    csv = tmp_path / "k.csv"
+    csv.write_text(
+        "entity,year,metric,value,unit\n"
+        f"HQ,{YEAR - 1},workforce.headcount,100,person\nHQ,{YEAR - 1},workforce.leavers,9,person\n"
+        f"HQ,{YEAR},workforce.headcount,120,person\nHQ,{YEAR},workforce.leavers,6,person\n",
+        encoding="utf-8",
+    )
+    import_kpis(api.db, csv, actor="ada")
+    with api.db.read() as session:
+        series = kpi_series(session, YEAR, years=2)
+    years = [str(y) for y in series["years"]]
+    group = [r for r in series["kpis"] if not r["dims"]]
+    [rate] = [r for r in group if r["metric"] == "workforce.turnover_rate"]
+    used = [u["metric"] for f in rate["figures"].values() if f for u in f.get("inputs") or []
+            if "metric" in u]  # fmt: skip
+    assert used  # the rate is derived from stored figures
+    for row in group:  # every input partial in both years: each reason names them
+        if row["metric"] in used:
+            for fig in row["figures"].values():
+                if fig:
+                    fig["partial"] = True
+    for fig in rate["figures"].values():
+        if fig:
+            fig["partial"] = True
+    plain = {y: {r["metric"]: (r["name"], r["figures"][y]) for r in group} for y in years}
+    expected = [row_readout(r, years, plain) for r in series["kpis"]]
+    got = series_readout(series)["kpis"]
+    assert got == expected
+    [out] = [
+        r
+        for r in got
+        if r is not None and r["metric"] == "workforce.turnover_rate" and not r["dims"]
+    ]
+    assert "from " in (out["figures"][str(YEAR)]["partial_reason"] or "")

@@ -17,6 +17,10 @@ state check: twenty times the cost of the HTTP answer itself. Here, in front of 
   ``If-None-Match`` names the tag), exactly what the route would give, without a database
   connection or a thread.
 
+Reads asking the same question (token, window, URL) while one of them takes the whole path
+wait for it and take its kept answer: at a window's end every connection's next read misses
+at once, and fifty sign-in look-ups for one token were the slowest reads of a read-only run.
+
 On PostgreSQL the version is the state stamp itself, read on the watch's own connection
 (:class:`~esgledger.ledger.change_watch.PostgresWatch`): one statement and one worker
 thread instead of the whole stack. Anything else (another method, no token, a changed
@@ -84,6 +88,8 @@ class Replay:
         self._next: _Ask | None = None  # the question the requests arriving now wait for
         self._idle: anyio.Event | None = None  # set when the question being asked ends
         self._paths: set[str] = set()  # paths whose answers were marked replayable
+        # questions being answered the whole way now: others asking the same wait for them
+        self._pending: dict[tuple[Any, ...], anyio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -102,13 +108,37 @@ class Replay:
             return
         window = recheck_window()
         where = (token_hash(token), window, scope["path"], scope.get("query_string", b""))
+        kept = self._kept(version, where)
+        if kept is None and where in self._pending:
+            # the same question is being answered the whole way now (a new window, a new
+            # state): its answer, once kept, is what this request would get; the version is
+            # asked again after it, so a commit made meanwhile is seen
+            await self._pending[where].wait()
+            version = await self._version()
+            kept = None if version is None else self._kept(version, where)
+        if kept is not None:
+            await _send(kept, scope, send)
+            return
+        if version is None:  # no version after all: the usual path, nothing kept
+            await self.app(scope, receive, send)
+            return
+        if where in self._pending:  # waited once already: not a second time
+            await self._answer_and_keep(scope, receive, send, version, where)
+            return
+        self._pending[where] = done = anyio.Event()
+        try:
+            await self._answer_and_keep(scope, receive, send, version, where)
+        finally:
+            del self._pending[where]
+            done.set()
+
+    def _kept(self, version: Hashable, where: tuple[Any, ...]) -> Answer | None:
+        """The answer kept for ``where`` in the state ``version`` names, if still valid."""
         seen = self._seen
-        if seen is not None and seen[0] == version:
-            kept = self._answers.peek((seen[1], *where))
-            if kept is not None and time.time() < kept.until:
-                await _send(kept, scope, send)
-                return
-        await self._answer_and_keep(scope, receive, send, version, where)
+        if seen is None or seen[0] != version:
+            return None
+        kept = self._answers.peek((seen[1], *where))
+        return kept if kept is not None and time.time() < kept.until else None
 
     async def _version(self) -> Hashable | None:
         """The watch's version. A blocking watch (PostgreSQL) is asked on a worker thread,

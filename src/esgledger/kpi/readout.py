@@ -10,6 +10,7 @@ are shared by the cache, so these functions return new dicts and never change th
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 NO_VALUE = {"not_disclosed": "not disclosed", "not_applicable": "not applicable"}
@@ -35,7 +36,28 @@ def not_available_reason(fig: dict[str, Any]) -> str | None:
 
 # A year's group figures by metric id, with the metric's name: where a derived figure looks
 # up the inputs that made it partial or incomplete.
-Inputs = dict[str, tuple[str, dict[str, Any]]]
+Inputs = Mapping[str, tuple[str, dict[str, Any]]]
+
+
+class YearInputs(Mapping[str, tuple[str, dict[str, Any]]]):
+    """One year's :data:`Inputs`, read from an index of the group rows by metric that all
+    the years share: the index is made in one pass, where a dict per year took one pass
+    per year over every row on each read after a write."""
+
+    __slots__ = ("_rows", "_year")
+
+    def __init__(self, rows: dict[str, dict[str, Any]], year: str):
+        self._rows, self._year = rows, year
+
+    def __getitem__(self, metric: str) -> tuple[str, dict[str, Any]]:
+        row = self._rows[metric]
+        return row["name"], row["figures"][self._year]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def _from_inputs(fig: dict[str, Any], flag: str, inputs: Inputs | None) -> str | None:
@@ -174,17 +196,18 @@ def series_readout(series: dict[str, Any], kept: Readouts | None = None) -> dict
 
     def read_out(row: dict[str, Any]) -> dict[str, Any]:
         if not inputs:
-            group = [r for r in series["kpis"] if not r["dims"]]
-            for y in years:
-                inputs[y] = {r["metric"]: (r["name"], r["figures"][y]) for r in group}
+            group = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
+            inputs.update((y, YearInputs(group, y)) for y in years)
         return row_readout(row, years, inputs)
 
-    before = dict(kept or {})
+    rows = series["kpis"]
+    before: Readouts = kept or {}  # read whole before it is replaced: no copy needed
     out = []
-    for row in series["kpis"]:
+    for row in rows:
         hit = before.get(id(row))
         out.append(hit[1] if hit is not None and hit[0] is row else read_out(row))
-    if kept is not None:
+    if kept is not None:  # built by zip and map, without a Python step per row
+        now = dict(zip(map(id, rows), zip(rows, out, strict=True), strict=True))
         kept.clear()
-        kept.update((id(r), (r, o)) for r, o in zip(series["kpis"], out, strict=True))
+        kept.update(now)
     return {**series, "kpis": out}

@@ -1,0 +1,300 @@
+"""Benchmark: where the slowest kept KPI reads' time goes, measured inside the server.
+
+Usage::
+
+    .venv/bin/python bench/api_tail.py [--connections 50] [--seconds 6] [--rounds 3]
+                                       [--variants base,freeze,noaccess] [--db URL]
+
+A wrk run on a shared machine times the client and the scheduler as much as the server, so
+this measures in the server process itself. It seeds the workspace of ``bench/api.py``,
+starts a server process that runs the app as ``esg serve --workers 1`` does (uvicorn, its
+access log to a file) with instruments around it, and has ``wrk`` send kept reads
+(``GET /api/v1/kpis``, read-only) at ``--connections``. The instruments record, per phase:
+
+- each request's server time, from the ASGI call to its last ``send`` returning;
+- every garbage collection: its generation and pause (``gc.callbacks``);
+- how long each request's body took to hand to the connection (a full socket buffer
+  makes uvicorn wait for the client to read: ``slow_sending_body`` is the median share of
+  a slow request's time spent so);
+- the event loop's lag (a task asking to wake every millisecond: how late it woke);
+- the server's CPU seconds (``time.process_time``).
+
+The slowest 1 % of requests are compared with the collections: the share of them that
+overlap a generation-2 pause says whether the collector makes the tail. Variants are
+switched inside the one server process between phases and alternated round by round, so
+each is compared with the baseline in the same run:
+
+- ``base``: the interpreter's collector as it starts (thresholds 700/10/10, nothing frozen);
+- ``freeze``: ``gc.freeze()`` after a collection (what the app built so far is never
+  scanned again by a collection);
+- ``noaccess``: base with uvicorn's access log off. The server process logs every request
+  (as ``esg serve --access-log`` does) unless this variant turns it off; every access-log
+  write is timed, and counted as having waited when the thread gave up the CPU inside it
+  (a voluntary context switch), which tells a blocked write from a preempted process.
+
+One line per phase and a RESULT line per variant (medians over ``--rounds``)::
+
+    RESULT variant=… requests=… p50_ms=… p99_ms=… max_ms=… gen2=… gen2_pause_ms=…
+           slow_in_gen2=… slow_in_any_gc=… slow_sending_body=… loop_lag_max_ms=… cpu_ms=…
+           log_writes=… log_write_max_ms=… log_writes_waited=…
+
+(one line). On a loaded machine the latencies measure the scheduler too (``loop_lag_max_ms``
+shows how long the process went without the CPU); the counts and ``cpu_ms`` do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from api import YEAR, Server, _free_port, seed
+
+from esgledger.auth.recheck import RECHECK_SECONDS
+
+KPIS = f"/api/v1/kpis?year={YEAR}&years=3"
+CONTROL = "/_tail/"
+KEYS = (
+    "requests", "p50_ms", "p99_ms", "max_ms", "gen0", "gen1", "gen2", "gen2_pause_ms",
+    "slow_in_gen2", "slow_in_any_gc", "slow_sending_body", "slow_in_window_first_s",
+    "loop_lag_max_ms", "cpu_ms", "log_writes", "log_write_max_ms", "log_writes_waited",
+)  # fmt: skip
+
+
+class Tail:
+    """ASGI wrapper recording each request's server time, the collector's pauses and the
+    loop's lag; ``/_tail/phase?variant=…`` starts a phase, ``/_tail/stats`` ends it."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.spans: list[tuple[float, float]] = []
+        self.body_waits: list[float] = []  # per request: seconds its body's send took
+        self.pauses: list[tuple[int, float, float]] = []  # (generation, start, stop)
+        self.lags: list[float] = []
+        self.emits: list[float] = []  # seconds each access-log record took to write
+        self._mono_offset = time.perf_counter() - time.monotonic()
+        self.blocked = 0  # access-log writes that waited (a voluntary context switch)
+        self._gc_start = 0.0
+        self._cpu = time.process_time()
+        self._lag_task: asyncio.Task[None] | None = None
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_start = now
+        else:
+            self.pauses.append((info["generation"], self._gc_start, now))
+
+    async def _lag(self) -> None:
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(0.001)
+            self.lags.append(time.perf_counter() - asked - 0.001)
+
+    def _timed(self, emit: Any) -> Any:
+        def timed(record: logging.LogRecord) -> None:
+            waits = resource.getrusage(resource.RUSAGE_THREAD).ru_nvcsw
+            start = time.perf_counter()
+            emit(record)
+            self.emits.append(time.perf_counter() - start)
+            if resource.getrusage(resource.RUSAGE_THREAD).ru_nvcsw != waits:
+                self.blocked += 1  # the thread gave up the CPU inside the write: it waited
+
+        return timed
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(CONTROL):
+            await self._control(scope, send)
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        waited = 0.0
+
+        async def timed_send(message: Any) -> None:
+            nonlocal waited
+            asked = time.perf_counter()
+            await send(message)
+            if message["type"] == "http.response.body":
+                waited += time.perf_counter() - asked
+
+        await self.app(scope, receive, timed_send)
+        self.spans.append((start, time.perf_counter()))
+        self.body_waits.append(waited)
+
+    async def _control(self, scope: Any, send: Any) -> None:
+        if self._lag_task is None:
+            self._lag_task = asyncio.get_running_loop().create_task(self._lag())
+            for handler in logging.getLogger("uvicorn.access").handlers:
+                handler.emit = self._timed(handler.emit)  # type: ignore[method-assign]
+        if scope["path"] == CONTROL + "phase":
+            variant = scope["query_string"].decode().partition("=")[2]
+            _apply(variant)
+            await asyncio.sleep(0.1)  # the lag of the switch itself is not the phase's
+            self.spans, self.pauses, self.lags, self.emits = [], [], [], []
+            self.body_waits = []
+            self.blocked = 0
+            self._cpu = time.process_time()
+            body = b"{}"
+        else:
+            body = json.dumps(self._stats()).encode()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    def _stats(self) -> dict[str, float]:
+        cpu = time.process_time() - self._cpu
+        took = sorted(stop - start for start, stop in self.spans)
+        n = len(took)
+        if not n:
+            return {"requests": 0}
+        cut = took[int(n * 0.99)]
+        slow = [(a, b) for a, b in self.spans if b - a >= cut]
+        since = [start - self._mono_offset for start, _ in slow]  # on the monotonic clock
+        # the kept answers and sign-ins are keyed by a 10 s window of the monotonic clock
+        at_window = sum(1 for t in since if t % RECHECK_SECONDS < 1.0) / max(len(slow), 1)
+        pairs = zip(self.spans, self.body_waits, strict=True)
+        in_send = [w / (b - a) for (a, b), w in pairs if b - a >= cut]
+        gen2 = [(a, b) for g, a, b in self.pauses if g == 2]
+
+        def share(pauses: list[tuple[float, float]]) -> float:
+            hit = sum(1 for a, b in slow if any(p < b and q > a for p, q in pauses))
+            return hit / max(len(slow), 1)
+
+        return {
+            "requests": n,
+            "p50_ms": took[n // 2] * 1e3,
+            "p99_ms": cut * 1e3,
+            "max_ms": took[-1] * 1e3,
+            "gen0": sum(1 for g, _, _ in self.pauses if g == 0),
+            "gen1": sum(1 for g, _, _ in self.pauses if g == 1),
+            "gen2": len(gen2),
+            "gen2_pause_ms": max((b - a for a, b in gen2), default=0.0) * 1e3,
+            "gc_ms_total": sum(b - a for _, a, b in self.pauses) * 1e3,
+            "slow_in_gen2": share(gen2),
+            "slow_in_window_first_s": at_window,
+            "slow_sending_body": statistics.median(in_send) if in_send else 0.0,
+            "slow_in_any_gc": share([(a, b) for _, a, b in self.pauses]),
+            "loop_lag_p99_ms": sorted(self.lags)[int(len(self.lags) * 0.99)] * 1e3
+            if self.lags
+            else 0.0,
+            "loop_lag_max_ms": max(self.lags, default=0.0) * 1e3,
+            "cpu_ms": cpu * 1e3 / n,
+            "log_writes": len(self.emits),
+            "log_write_max_ms": max(self.emits, default=0.0) * 1e3,
+            "log_write_ms_total": sum(self.emits) * 1e3,
+            "log_writes_waited": self.blocked,
+        }
+
+
+def _apply(variant: str) -> None:
+    gc.unfreeze()
+    gc.set_threshold(700, 10, 10)
+    logging.getLogger("uvicorn.access").disabled = False
+    if variant == "freeze":
+        gc.collect()
+        gc.freeze()
+    elif variant == "noaccess":
+        logging.getLogger("uvicorn.access").disabled = True
+    elif variant != "base":
+        raise SystemExit(f"unknown variant {variant!r}")
+
+
+def serve(target: str, port: int) -> None:
+    """The server process: the app as ``esg serve --workers 1`` runs it, instrumented."""
+    import uvicorn
+
+    from esgledger.server import create_app
+
+    uvicorn.run(Tail(create_app(target)), host="127.0.0.1", port=port, access_log=True)
+
+
+class TailServer(Server):
+    """:class:`api.Server`, running :func:`serve` instead of ``esg serve``."""
+
+    def __init__(self, target: str, log: Path):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log.open("wb")
+        code = f"import api_tail; api_tail.serve({target!r}, {self.port})"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parent,
+            env={**os.environ, "ESG_ACTOR": "bench"},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait(log)
+
+
+def phase(server: TailServer, token: str, variant: str, args: argparse.Namespace) -> dict[str, Any]:
+    import httpx
+
+    httpx.get(f"{server.base}{CONTROL}phase?variant={variant}", timeout=60)
+    subprocess.run(
+        [
+            "wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s",
+            "--timeout", "10s", "-H", f"Authorization: Bearer {token}", server.base + KPIS,
+        ],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    got: dict[str, Any] = httpx.get(f"{server.base}{CONTROL}stats", timeout=60).json()
+    return got
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--variants", default="base,freeze,noaccess")
+    parser.add_argument("--db", default="", help="an empty PostgreSQL database URL")
+    args = parser.parse_args()
+    variants = args.variants.split(",")
+    with tempfile.TemporaryDirectory(prefix="esg-bench-tail-") as tmp:
+        target = args.db or f"sqlite:///{Path(tmp) / 'esg.db'}"
+        token, _ = seed(target, Path(tmp))
+        server = TailServer(target, Path(tmp) / "serve.log")
+        try:
+            import httpx
+
+            httpx.get(server.base + KPIS, headers={"Authorization": f"Bearer {token}"}, timeout=300)
+            results: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
+            for r in range(args.rounds):
+                for variant in variants:
+                    got = phase(server, token, variant, args)
+                    results[variant].append(got)
+                    print(
+                        f"round {r + 1} {variant}: "
+                        + " ".join(f"{k}={_num(got.get(k, 0))}" for k in KEYS)
+                    )
+            for variant, runs in results.items():
+                med = {k: statistics.median(float(x.get(k, 0.0)) for x in runs) for k in KEYS}
+                print(
+                    f"RESULT variant={variant} "
+                    + " ".join(f"{k}={_num(v)}" for k, v in med.items())
+                )
+        finally:
+            server.stop()
+
+
+def _num(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+if __name__ == "__main__":
+    main()
