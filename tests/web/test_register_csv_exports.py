@@ -10,7 +10,7 @@ import csv
 import html
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -44,6 +44,7 @@ from esgledger.registers.giving import import_donations
 from esgledger.web import listing
 from esgledger.web.app import PAGE_ROUTERS
 from tests.factories import ENTITY_HEADER, entities_file, write_csv
+from tests.filled import filled_db
 from tests.registers import ohs_files, ohs_safety_files
 from tests.registers.certification_files import CERTIFICATES, PLANTS, certificates_file
 from tests.registers.test_assurance_register import ENGAGEMENTS, engagements_file
@@ -135,6 +136,26 @@ def _load(db: Database, tmp_path: Path) -> None:
             s.execute(update(column.class_).values({column.key: literal("=") + column}))
 
 
+def loaded_or_fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """As tests/web's ``db``; for a test of ``loaded``, a copy of the workspace :func:`_load`
+    filled once per run, where each test used to fill its own (#20)."""
+    if "loaded" not in request.fixturenames:
+        yield request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
+        return
+    yield from filled_db(request, tmp_path, "web_exports", _load)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh workspace, or for a test of ``loaded`` a copy of :func:`_load`'s (#20)."""
+    yield from loaded_or_fresh(request, tmp_path)
+
+
+@pytest.fixture
+def loaded(db: Database) -> None:
+    """The test's ``db`` holds what :func:`_load` writes."""
+
+
 def _listed(web: TestClient, export: Export) -> tuple[list[str], str]:
     """The marks of every row the page lists (one a page, following "next"), and the
     page's CSV link."""
@@ -162,9 +183,8 @@ def _csv(web: TestClient, link: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("export", EXPORTS, ids=lambda e: f"{e.path}:{e.row_mark}")
 def test_the_csv_holds_every_listed_row_made_safe(
-    web: TestClient, db: Database, tmp_path: Path, export: Export
+    web: TestClient, db: Database, loaded: None, export: Export
 ) -> None:
-    _load(db, tmp_path)
     log_in(web, export.reader)
     marks, link = _listed(web, export)
     assert len(marks) >= 2 and "format=csv" in link and "page=" not in link
@@ -189,9 +209,8 @@ def test_every_register_list_page_is_exported() -> None:
 
 
 def test_case_content_is_never_exported_to_a_role_that_cannot_read_cases(
-    web: TestClient, db: Database, tmp_path: Path
+    web: TestClient, db: Database, loaded: None
 ) -> None:
-    _load(db, tmp_path)
     log_in(web, "aldo")  # an auditor: the counts, never the cases
     page = web.get("/registers/whistleblowing")
     assert page.status_code == 200 and 'data-testid="csv"' not in page.text
@@ -201,8 +220,7 @@ def test_case_content_is_never_exported_to_a_role_that_cannot_read_cases(
     assert not refused.headers["content-type"].startswith("text/csv")
 
 
-def test_the_hours_view_exports_its_rows(web: TestClient, db: Database, tmp_path: Path) -> None:
-    _load(db, tmp_path)
+def test_the_hours_view_exports_its_rows(web: TestClient, db: Database, loaded: None) -> None:
     log_in(web, "aldo")
     page = web.get("/registers/ohs", params={"view": "hours", "year": 2025, "entity": "SZ1"})
     shown = re.findall(r'<tr data-hours="([^"]*)"', page.text)
@@ -248,11 +266,10 @@ UNEXPORTED_TEXT = {  # a free-text column a list page's export leaves out, and w
 
 @pytest.mark.parametrize("export", EXPORTS, ids=lambda e: f"{e.path}:{e.row_mark}")
 def test_the_csv_holds_the_free_text_of_its_register(
-    web: TestClient, db: Database, tmp_path: Path, export: Export
+    web: TestClient, db: Database, loaded: None, export: Export
 ) -> None:
     """An auditor reads the export for what the register holds, not only the page's columns:
     every free-text column of the listed table is there, with the stored text (made safe)."""
-    _load(db, tmp_path)
     model = export.poisoned[0].class_
     texts = [c.key for c in model.__table__.columns if isinstance(c.type, Text)]
     texts = [t for t in texts if f"{model.__tablename__}.{t}" not in UNEXPORTED_TEXT]
@@ -275,11 +292,10 @@ CSV_HEADINGS = {"metrics": "metrics", "entities": "entities"}  # column → head
 
 
 def test_the_incident_and_vulnerability_exports_hold_what_the_register_holds(
-    web: TestClient, db: Database, tmp_path: Path
+    web: TestClient, db: Database, loaded: None
 ) -> None:
     """The advisory date is exported; an incident's description is not (personal information
     the page and the API do not show either), though the fixture's incidents have one."""
-    _load(db, tmp_path)
     with db.read() as s:
         stored = dict(s.execute(select(OhsIncident.ref, OhsIncident.description)).all())
         published = {ref: at for ref, at in s.execute(
@@ -306,7 +322,7 @@ def test_the_incident_and_vulnerability_exports_hold_what_the_register_holds(
 def test_the_staged_exports_hold_every_stage_time(
     web: TestClient,
     db: Database,
-    tmp_path: Path,
+    loaded: None,
     language: dict[str, str],
     path: str,
     model: Any,
@@ -315,7 +331,6 @@ def test_the_staged_exports_hold_every_stage_time(
     """A complaint's or a vulnerability's time of entering each stage of its line (assigned,
     processing… triage, fixing…) is a column of the export, headed with the stage's name as
     the page's other columns are, the same in both languages; a stage not reached is empty."""
-    _load(db, tmp_path)
     stages = [(state, column) for state, column in line.stages]
     with db.read() as s:
         stored = {row.ref: row for row in s.scalars(select(model))}

@@ -33,7 +33,7 @@ from esgledger.registers.complaints import STAGED as COMPLAINTS
 from esgledger.registers.vulnerabilities import STAGED as VULNERABILITIES
 from esgledger.web import listing
 from tests.web.conftest import log_in
-from tests.web.test_register_csv_exports import CSV_LINK, EXPORTS, Export, _csv, _load
+from tests.web.test_register_csv_exports import CSV_LINK, EXPORTS, Export, _csv, loaded_or_fresh
 
 EXPORT_PAGE = 2  # rows per read of the export: ties and NULLs straddle its pages
 SHOWN_PAGE = 3  # rows per page of the listing it is compared with
@@ -51,6 +51,17 @@ SORTS: dict[str, dict[str, Any]] = {  # page (and view) → its sort keys' colum
 }
 IN_MEMORY = {"/registers/training"}  # coverage rows computed in Python, not read by pages
 SORT_LINK = re.compile(r'data-sort="([a-z_]+)"')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """For a test of ``loaded``, a copy of the registers filled once per run (#20)."""
+    yield from loaded_or_fresh(request, tmp_path)
+
+
+@pytest.fixture
+def loaded(db: Database) -> None:
+    """The test's ``db`` holds every register's rows (tests/web/test_register_csv_exports.py)."""
 
 
 def _name(export: Export) -> str:
@@ -120,11 +131,10 @@ def _keys(export: Export, rows: list[dict[str, str]]) -> list[str]:
 def test_the_export_is_the_pages_in_order_for_every_sort(
     web: TestClient,
     db: Database,
-    tmp_path: Path,
+    loaded: None,
     export: Export,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _load(db, tmp_path)
     if export.path not in IN_MEMORY:
         _plant_ties_and_nulls(db, SORTS[_name(export)])
     monkeypatch.setattr(listing, "MAX_LIMIT", EXPORT_PAGE)
@@ -162,13 +172,12 @@ def _statements() -> Iterator[list[tuple[str, Any]]]:
 def test_the_export_reads_by_keyset_and_counts_once(
     web: TestClient,
     db: Database,
-    tmp_path: Path,
+    loaded: None,
     export: Export,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The list is counted once (to refuse an export over the limit before any byte), and
     no read skips rows with OFFSET: each starts after the last row's sort key and id."""
-    _load(db, tmp_path)
     model = next(iter(SORTS[_name(export)].values())).class_
     table = model.__tablename__
     with db.read() as s:

@@ -4,8 +4,10 @@ tier and questionnaire score; for roles with ``suppliers.read`` only."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from esgledger.ledger.db import Database
@@ -14,6 +16,7 @@ from esgledger.suppliers.policy import DEFAULT
 from esgledger.suppliers.register_import import import_register
 from esgledger.suppliers.tiering import record_tiers
 from tests.factories import entities_file
+from tests.filled import filled_db
 from tests.suppliers.factories import register_files
 from tests.web.conftest import log_in, make_user
 
@@ -26,10 +29,16 @@ def _register(db: Database, tmp_path: Path) -> None:
         record_tiers(session, DEFAULT, on=dt.date(2025, 1, 2), actor="setup")
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Every test here starts from the register :func:`_register` fills: a copy of it,
+    filled once per run, where each test used to fill its own (#20)."""
+    yield from filled_db(request, tmp_path, "web_suppliers", _register)
+
+
 def test_the_register_page_searches_filters_sorts_and_pages(
     web: TestClient, db: Database, tmp_path: Path
 ) -> None:
-    _register(db, tmp_path)
     make_user(db, "sam", "supplier_manager")
     log_in(web, "sam")
     page = web.get("/suppliers")
@@ -55,7 +64,6 @@ def test_the_register_page_searches_filters_sorts_and_pages(
 def test_roles_without_the_register_are_refused(
     web: TestClient, db: Database, tmp_path: Path
 ) -> None:
-    _register(db, tmp_path)
     make_user(db, "cora", "compliance_officer")
     log_in(web, "cora")
     assert web.get("/suppliers").status_code == 403
@@ -66,7 +74,6 @@ def test_the_findings_page_filters_by_grade_state_and_overdue(
 ) -> None:
     from esgledger.suppliers.audits import add_finding, move_finding, plan_audit, report_audit
 
-    _register(db, tmp_path)
     with db.write() as s:
         audit = plan_audit(s, supplier="S001", planned_on=dt.date(2025, 3, 1), mode="on-site",
                            auditor="Audit Co", actor="setup")  # fmt: skip
@@ -98,7 +105,6 @@ def test_the_smelter_roll_up_page(web: TestClient, db: Database, tmp_path: Path)
     from tests.factories import write_csv
     from tests.suppliers.cmrt_files import cmrt_file
 
-    _register(db, tmp_path)
     cli = Cli(db)
     make_user(db, "sam", "supplier_manager")
     log_in(web, "sam")
@@ -123,7 +129,7 @@ def test_the_smelter_roll_up_page(web: TestClient, db: Database, tmp_path: Path)
 
 
 def test_the_tier_history_page(web: TestClient, db: Database, tmp_path: Path) -> None:
-    _register(db, tmp_path)  # tiers of 2025-01-02: S001 and S003 medium, S002 low
+    # tiers of 2025-01-02: S001 and S003 medium, S002 low
     make_user(db, "aldo", "auditor")
     log_in(web, "aldo")
     page = web.get("/suppliers/tiers")
@@ -140,7 +146,6 @@ def test_an_ended_cooperation_shows_its_last_day_in_each_language(
 ) -> None:
     from tests.factories import write_csv
 
-    _register(db, tmp_path)
     ended = write_csv(tmp_path / "ended.csv", ["id", "name", "country", "ended_on"],
                       [["S002", "Hanoi Cable Works", "VN", "2025-06-30"]])  # fmt: skip
     import_register(db, ended, kind="suppliers", actor="setup")
@@ -160,7 +165,7 @@ def test_an_ended_supplier_shows_no_current_tier_but_keeps_its_history(
 ) -> None:
     from tests.factories import write_csv
 
-    _register(db, tmp_path)  # tiers of 2025-01-02: S002 low
+    # tiers of 2025-01-02: S002 low
     ended = write_csv(tmp_path / "ended.csv", ["id", "name", "country", "ended_on"],
                       [["S002", "Hanoi Cable Works", "VN", "2025-06-30"]])  # fmt: skip
     import_register(db, ended, kind="suppliers", actor="setup")
@@ -184,7 +189,7 @@ def test_an_ended_supplier_shows_no_current_tier_but_keeps_its_history(
 def test_supplier_figure_notes_on_the_kpi_page_speak_the_page_language(
     web: TestClient, db: Database, tmp_path: Path
 ) -> None:
-    _register(db, tmp_path)  # 2024: S001's integrity agreement in force, 3 in cooperation
+    # 2024: S001's integrity agreement in force, 3 in cooperation
     make_user(db, "aldo", "auditor")
     log_in(web, "aldo")
     params = {"year": "2024", "years": "1", "all": "1"}
