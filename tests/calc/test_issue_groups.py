@@ -15,6 +15,7 @@ from esgledger.calc.issue_groups import (
     first_issue_rows,
     grouped_issues,
     issue_counts,
+    issue_totals,
     listed_issues,
 )
 from esgledger.calc.runs import stored_unresolved
@@ -90,6 +91,13 @@ def test_a_run_stores_groups_and_every_reader_finds_its_rows(ws: Workspace) -> N
         assert [a for a, _ in first] == sorted(a for a, _ in first)
         by_total = unresolved_of(session, run["run_id"]).by_total
         assert sum(by_total.values()) == run["unresolved_rows"]
+        # the totals by (activity, quantity) add up what the rows by entity and reason give
+        totals: dict[tuple[str, str], int] = {}
+        for activity, quantity, _reason, _entity, n in issue_counts(session, run["run_id"]):
+            totals[(activity, quantity)] = totals.get((activity, quantity), 0) + n
+        assert sorted(issue_totals(session, run["run_id"])) == sorted(
+            (*key, n) for key, n in totals.items()
+        )
         assert verify_data(session).ok
     (finding,) = only(ws.check(2025, claims={}), "calc.incomplete")
     assert finding.details["run"] == run["run_id"] and finding.details["activity_rows"]
@@ -119,6 +127,7 @@ def test_a_run_stored_a_row_per_issue_still_reads(ws: Workspace) -> None:
     with ws.db.read() as session:
         assert stored_unresolved(session, _run(session, run["run_id"])) == run["unresolved"]
         assert sum(unresolved_of(session, run["run_id"]).by_total.values()) == 2
+        assert sum(n for *_, n in issue_totals(session, run["run_id"])) == 2
         assert len(first_issue_rows(session, run["run_id"], None, 10)) == 2
 
 

@@ -10,9 +10,11 @@ import inspect
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from esgledger.cli.lazy import commands_of
 from esgledger.cli.main import COMMANDS
+from esgledger.ledger.db import Database
 
 HEAVY = [
     "matplotlib",
@@ -32,11 +34,11 @@ HEAVY = [
 ]
 
 
-def _loaded_after(code: str) -> list[str]:
+def _loaded_after(code: str, heavy: list[str] = HEAVY) -> list[str]:
     probe = (
         "import json, sys\n"
         f"{code}\n"
-        f"sys.stderr.write(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+        f"sys.stderr.write(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
@@ -84,3 +86,19 @@ def test_every_command_is_listed_with_its_own_summary() -> None:
             text = inspect.cleandoc(command.short_help or command.help or "")
             first = text.split("\n\n")[0].replace("\n", " ").strip()
             assert COMMANDS[name].summary == first, name
+
+
+def test_reading_commands_load_no_migration_or_postgres_driver(sqlite_db: Database) -> None:
+    """#18: ``esg kpi`` and ``esg check`` on a current SQLite workspace run without alembic
+    (the schema check reads the version table and the migration files' own revision lines)
+    and without psycopg or pyarrow (about 0.35 CPU s of imports a command)."""
+    db_path = Path(sqlite_db.url.removeprefix("sqlite:///"))
+    for command in (["kpi", "--year", "2025"], ["check", "--year", "2025"]):
+        code = (
+            "from esgledger.cli.main import app\n"
+            "try:\n"
+            f"    app({[*command, '--json', '--db', str(db_path)]!r}, prog_name='esg')\n"
+            "except SystemExit as done:\n"
+            "    assert done.code in (0, 1), done.code\n"
+        )
+        assert _loaded_after(code, ["alembic", "mako", "psycopg", "pyarrow"]) == [], command

@@ -73,3 +73,13 @@ def test_an_activity_without_records_is_not_available_never_zero() -> None:
     assert figure.note.startswith("not available")
     shared = activity_figure(metric, 2025, Scope("B", {"SZ1": 0.5}), _sums(ENTRIES))
     assert shared.value is not None and shared.entities == 1
+
+
+def test_a_metrics_entity_values_are_worked_out_once() -> None:
+    """The KPI table and like-for-like both ask for an activity metric's per-entity values
+    (84 + 56 times for a three-year series): the second ask gets the first answer (#18)."""
+    sums = _sums(ENTRIES)
+    metric = metrics()[_metric("electricity.purchased")]
+    first = entity_activity_values(sums, metric)
+    assert entity_activity_values(sums, metric) is first
+    assert first == entity_activity_values(dict(ENTRIES), metric)

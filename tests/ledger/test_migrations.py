@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from esgledger.ledger.db import Database
 from esgledger.ledger.migrate import current_revision, head_revision, upgrade
 from esgledger.ledger.models import Base
+from esgledger.ledger.schema_head import declared_head
 from tests.conftest import Cli
 
 
@@ -46,3 +47,18 @@ def test_init_then_db_upgrade(tmp_path: Path) -> None:
     assert "already exists" in cli("init").stdout
     assert "already at schema" in cli("db", "upgrade").stdout
     assert '"up_to_date": true' in cli("db", "status", "--json").stdout
+
+
+def test_the_quick_schema_head_is_alembics(tmp_path: Path) -> None:
+    """#18: the head read from the migration files' revision lines (no alembic import) is
+    the one alembic finds, and a workspace one revision behind is still refused."""
+    assert declared_head() == head_revision()
+    path = tmp_path / "old.db"
+    db = Database(str(path))
+    upgrade(db)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0030_suppl4'")
+    result = Cli(db)("entities", "list", expect=2)
+    assert "is at schema 0030_suppl4, this version needs" in result.output
+    assert "run `esg db upgrade`" in result.output
+    db.dispose()

@@ -8,9 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
-from esgledger.checks import Finding, run_checks
+from esgledger.checks import Finding, certificates, run_checks
+from esgledger.checks.context import CheckContext
 from esgledger.ledger.db import Database
+from esgledger.ledger.models import KpiValue
 from esgledger.registers.certifications import import_certificates
 from tests.checks.workspace import ACTOR, Workspace, kpi
 from tests.conftest import Cli
@@ -80,6 +83,37 @@ def test_a_figure_typed_for_a_lapsed_site_is_an_error(ws: Workspace) -> None:
     (claim,) = found
     assert (claim.severity, claim.entity, claim.expected, claim.found) == ("error", "HQ", 0, 1)
     assert "no ISO 14001 certificate in force on 2025-12-31" in claim.explanation
+
+
+def test_claims_are_read_only_for_sites_holding_the_standard(ws: Workspace) -> None:
+    """#18: the lapsed-claim rule reads the typed site figures of sites that hold a
+    certificate of the standard, as plain columns: at 10,000 entities it loaded 40,000 KPI
+    value objects, each then dropped for want of a certificate. The finding is the same."""
+    load(ws)
+    ws.kpis(
+        kpi("certification.iso14001.sites", "1", "count", entity="HQ"),  # C3 lapsed in June
+        kpi("certification.iso14001.sites", "1", "count", entity="SZ1"),  # C1 in force
+        kpi("certification.iso45001.sites", "1", "count", entity="WH1"),  # holds none
+    )
+    loaded: list[object] = []
+
+    def count(target: object, context: object) -> None:
+        loaded.append(target)
+
+    with ws.db.read() as session:
+        found = [f for f in run_checks(session, 2025) if f.rule == "certifications.lapsed_claim"]
+    event.listen(KpiValue, "load", count)
+    try:
+        with ws.db.read() as session:  # a fresh session: every object read is loaded anew
+            alone = [
+                f for f in certificates.certificate_findings(CheckContext(session, 2025))
+                if f.rule == "certifications.lapsed_claim"
+            ]  # fmt: skip
+    finally:
+        event.remove(KpiValue, "load", count)
+    assert [(f.entity, f.found) for f in found] == [("HQ", 1)]
+    assert [(f.entity, f.found) for f in alone] == [("HQ", 1)]
+    assert loaded == []  # the rule loads no KpiValue object
 
 
 def test_esg_check_lists_the_findings(cli: Cli, tmp_path: Path) -> None:

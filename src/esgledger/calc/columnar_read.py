@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import polars as pl
-from psycopg import sql as pg_sql
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
 
@@ -170,6 +169,8 @@ def _pg_where(
 ) -> str:
     """The WHERE clause with its values as literals (COPY takes no bound parameters),
     quoted by the driver."""
+    from psycopg import sql as pg_sql  # PostgreSQL only: a SQLite command never loads it
+
     # dates made here from an int year
     clauses = [
         _WHERE.format(first=f"DATE '{first.isoformat()}'", last=f"DATE '{last.isoformat()}'")

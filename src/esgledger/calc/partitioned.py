@@ -15,14 +15,18 @@ lists unresolved rows by activity id, as the local engine does.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow as pa
 
 from esgledger.calc.engine import EngineOutput, compute, scope12_rows
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
 from esgledger.calc.rollup import Contribution, accumulate
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KEY_COLUMNS = ["entity_id", "activity", "unit", "attributes"]
 UNRESOLVED_SCHEMA = pl.Schema(
@@ -36,30 +40,39 @@ UNRESOLVED_SCHEMA = pl.Schema(
 )
 CONTRIBUTION, UNRESOLVED, EXCESS, KEY = "contribution", "unresolved", "excess", "key"
 
-RECORD_SCHEMA = pa.schema(
-    [
-        ("kind", pa.string()),
-        ("seq", pa.int64()),  # order within the partition
-        ("entity_id", pa.string()),
-        ("activity", pa.string()),
-        ("name", pa.string()),  # total key, the unresolved quantity, or a key's unit
-        ("detail", pa.string()),  # per-gas name, the unresolved reason, or attributes
-        ("figure", pa.float64()),
-        ("mass", pa.float64()),
-        ("activity_id", pa.int64()),
-    ]
-)
+
+@cache
+def record_schema() -> pa.Schema:
+    """The Arrow schema of a partition's records (pyarrow is loaded only for a Spark run's
+    partitions: a command that reads runs, such as ``esg check``, does not need it)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("kind", pa.string()),
+            ("seq", pa.int64()),  # order within the partition
+            ("entity_id", pa.string()),
+            ("activity", pa.string()),
+            ("name", pa.string()),  # total key, the unresolved quantity, or a key's unit
+            ("detail", pa.string()),  # per-gas name, the unresolved reason, or attributes
+            ("figure", pa.float64()),
+            ("mass", pa.float64()),
+            ("activity_id", pa.int64()),
+        ]
+    )
 
 
 def partition_records(
     activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
 ) -> pa.RecordBatch:
-    """:func:`partition_frame` as one Arrow batch of ``RECORD_SCHEMA`` (a Spark partition's
-    answer)."""
+    """:func:`partition_frame` as one Arrow batch of :func:`record_schema` (a Spark
+    partition's answer)."""
+    import pyarrow as pa
+
+    schema = record_schema()
     table = partition_frame(activities, entities, library, options).to_arrow()
     return pa.RecordBatch.from_arrays(
-        [table.column(f.name).combine_chunks().cast(f.type) for f in RECORD_SCHEMA],
-        schema=RECORD_SCHEMA,
+        [table.column(f.name).combine_chunks().cast(f.type) for f in schema], schema=schema
     )
 
 
@@ -81,7 +94,7 @@ RECORD_COLUMNS = pl.Schema(
 def partition_frame(
     activities: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
 ) -> pl.DataFrame:
-    """The kernel over one partition's rows, as ``RECORD_SCHEMA`` records built column by
+    """The kernel over one partition's rows, as :func:`record_schema` records built column by
     column: a dict per record (and Arrow's ``from_pylist``, which loads pandas) cost a Python
     object per unresolved row. Keys only of the rows the kernel uses: Scope 3 rows (a
     purchase line each with its own attributes) are the Scope 3 engine's, and gave a key

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from esgledger.calc.issue_groups import issue_counts
+from esgledger.calc.issue_groups import issue_totals
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.catalog import activity_types
 
@@ -58,7 +58,7 @@ class Unresolved:
 def unresolved_of(session: Session, run_id: int) -> Unresolved:
     by_total: dict[str, int] = {}
     by_activity: dict[tuple[str, str], int] = {}
-    for activity, quantity, _reason, _entity, count in issue_counts(session, run_id):
+    for activity, quantity, count in issue_totals(session, run_id):
         total = TOTAL_OF_QUANTITY.get(quantity, quantity)
         by_total[total] = by_total.get(total, 0) + int(count)
         by_activity[(total, activity)] = by_activity.get((total, activity), 0) + int(count)

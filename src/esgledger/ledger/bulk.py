@@ -14,11 +14,11 @@ every database, never the driver's own error: the caller's transaction must then
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 import polars as pl
-import psycopg.errors
 from sqlalchemy.orm import Session
 
 from esgledger.errors import Conflict
@@ -54,9 +54,18 @@ def insert_frame(
         if "UNIQUE" not in str(exc):
             raise
         raise KeyTaken(table, str(exc).splitlines()[0]) from None
-    except psycopg.errors.UniqueViolation as exc:
-        name = exc.diag.constraint_name or "a unique index"
+    except Exception as exc:
+        if not _unique_violation(exc):
+            raise
+        name = exc.diag.constraint_name or "a unique index"  # type: ignore[attr-defined]
         raise KeyTaken(table, f"violates {name}") from None
+
+
+def _unique_violation(exc: Exception) -> bool:
+    """Whether ``exc`` is PostgreSQL's unique violation. psycopg is not imported for it: a
+    process that never loaded psycopg (every SQLite command) cannot have raised its error."""
+    errors = sys.modules.get("psycopg.errors")
+    return errors is not None and isinstance(exc, errors.UniqueViolation)
 
 
 def _insert(
