@@ -53,6 +53,29 @@ def test_tiers_audits_and_overdue_findings_read_over_the_api(api: Api, tmp_path:
     problem(api.call("dora", "GET", "/supplier-audits"), 403)
 
 
+def test_tier_on_a_day_is_the_cli_answer_and_a_bad_day_is_a_422(api: Api, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from esgledger.suppliers.policy import DEFAULT
+    from esgledger.suppliers.tiering import record_tiers, tier_on
+
+    for kind, path in register_files(tmp_path).items():
+        import_register(api.db, path, kind=kind, actor="setup")
+    with api.db.write() as session:
+        record_tiers(session, DEFAULT, on=dt.date(2025, 1, 2), actor="setup")
+    got = api.ok("aldo", "GET", "/suppliers/S001/tiers", params={"on": "2025-01-02"})
+    assert (got["supplier"], got["on"], got["decided_on"]) == ("S001", "2025-01-02", "2025-01-02")
+    with api.db.read() as session:  # the service `esg suppliers history --on` prints
+        assert got == tier_on(session, "S001", dt.date(2025, 1, 2))
+    before = api.ok("aldo", "GET", "/suppliers/S001/tiers", params={"on": "2025-01-01"})
+    assert (before["tier"], before["decided_on"]) == (None, None)
+    assert isinstance(api.ok("aldo", "GET", "/suppliers/S001/tiers"), list)  # no `on`: history
+    bad = problem(api.call("aldo", "GET", "/suppliers/S001/tiers", params={"on": "soon"}), 422)
+    assert [e["location"] for e in bad["errors"]] == [["query", "on"]]
+    problem(api.call("aldo", "GET", "/suppliers/NOPE/tiers", params={"on": "2025-01-02"}), 404)
+    problem(api.call("dora", "GET", "/suppliers/S001/tiers", params={"on": "2025-01-02"}), 403)
+
+
 def test_declarations_and_the_smelter_roll_up_read_over_the_api(api: Api, tmp_path: Path) -> None:
     from esgledger.suppliers.minerals_import import import_declaration
     from tests.suppliers.cmrt_files import TODAY, Cmrt, cmrt_file, company

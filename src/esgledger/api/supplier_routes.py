@@ -27,7 +27,7 @@ from esgledger.suppliers.register import (
     supplier_dict,
     supplier_query,
 )
-from esgledger.suppliers.tiering import tier_history
+from esgledger.suppliers.tiering import tier_history, tier_on
 
 router = APIRouter()
 ERRORS = s.problems(401, 403, 404, 422)
@@ -108,12 +108,24 @@ OnlySupplier = Annotated[str | None, Query(max_length=64, description="Only this
 @router.get(
     "/suppliers/{supplier_id}/tiers",
     tags=["suppliers"],
-    summary="A supplier's risk-tier history, oldest first",
-    response_model=list[dict[str, Any]],
+    summary="A supplier's risk-tier history, oldest first; with `on`, the tier in force that day",
+    description="Without `on`, every decision oldest first; with `on` (YYYY-MM-DD), the "
+    "decision in force that day as `esg suppliers history --on` prints it (`tier` and "
+    "`decided_on` null before the first decision).",
+    response_model=list[dict[str, Any]] | dict[str, Any],
     responses=ERRORS,
 )
-def supplier_tiers(supplier_id: SupplierId, session: SessionDep, user: UserDep) -> Response:
+def supplier_tiers(
+    supplier_id: SupplierId,
+    session: SessionDep,
+    user: UserDep,
+    on: Annotated[
+        dt.date | None, Query(description="Only the tier in force this day (YYYY-MM-DD).")
+    ] = None,
+) -> Response:
     require(user, "suppliers.read")
+    if on is not None:
+        return as_json(tier_on(session, supplier_id, on))
     return as_json(tier_history(session, supplier_id))
 
 
