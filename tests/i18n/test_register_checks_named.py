@@ -4,8 +4,8 @@ English the CLI prints.
 
 Read from the source: each ``check.flag(...)`` in ``esgledger.registers`` passes a message
 (fifth argument, ``message=`` or a starred ``(reason, message)`` pair), and each
-``Problem(...)`` built there passes a message id. A new check with an English reason alone
-fails here, naming its file and line.
+``Problem(...)`` built there passes a message id, as each ``refuse(...)`` of a whole file
+does. A new check with an English reason alone fails here, naming its file and line.
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ FILE_CHECKS = [
     "ingest/products.py",
     "ingest/rates.py",
     "ingest/readers.py",
+    "ingest/refusals.py",
     "ingest/scope3_columns.py",
     "ingest/scope3_screening.py",
+    "ingest/xlsx_guard.py",
     "ledger/certificate_claims.py",
     "ledger/kpis.py",
     "ledger/limits.py",
@@ -76,6 +78,8 @@ def unnamed_in(paths: list[Path]) -> list[str]:
                 found.append(f"{path.name}:{node.lineno}")
             if isinstance(func, ast.Name) and func.id == "Problem" and not _named(node, 4):
                 found.append(f"{path.name}:{node.lineno}")
+            if isinstance(func, ast.Name) and func.id == "refuse" and not _named(node, 3):
+                found.append(f"{path.name}:{node.lineno}")
     return found
 
 
@@ -93,7 +97,9 @@ def test_an_english_reason_alone_is_found(tmp_path: Path) -> None:
         'check.flag(frame, blank("ref"), "ref", "ref is empty")\n'
         'check.flag(frame, blank("ref"), "ref", "ref is empty", empty("ref"))\n'
         'Problem(3, "person", "duplicate")\n'
-        'Problem(3, "person", "duplicate", DUPLICATE, {"row": 2})\n',
+        'Problem(3, "person", "duplicate", DUPLICATE, {"row": 2})\n'
+        'refuse(source, "the file is empty")\n'
+        "refuse(source, EMPTY, EMPTY)\n",
         encoding="utf-8",
     )
-    assert unnamed_checks(tmp_path) == ["bad.py:1", "bad.py:3"]
+    assert unnamed_checks(tmp_path) == ["bad.py:1", "bad.py:3", "bad.py:5"]

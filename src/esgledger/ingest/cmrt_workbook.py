@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from esgledger.errors import ImportRejected, Problem
+from esgledger.ingest import refusals as R
 from esgledger.ingest import xlsx_guard
-from esgledger.ingest.checker import refuse
 
 DECLARATION = "Declaration"
 SMELTERS = "Smelter List"
@@ -54,13 +54,13 @@ def read_workbook(path: str | Path) -> CmrtWorkbook:
     path = Path(path)
     source = path.name
     if not path.is_file():
-        raise refuse(source, f"file not found: {path}")
+        raise R.refused(source, R.NOT_FOUND, path=str(path))
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise refuse(source, f"unsupported file type {path.suffix!r}; a CMRT or EMRT is .xlsx")
+        raise R.refused(source, R.UNSUPPORTED_CMRT, suffix=path.suffix)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise refuse(source, f"cannot read the file: {exc.strerror}") from None
+        raise R.refused(source, R.UNREADABLE, error=exc.strerror) from None
     parts = _guard(data, source)
     return CmrtWorkbook(source, hashlib.sha256(data).hexdigest(), _cells(data, source, parts))
 
@@ -73,11 +73,10 @@ def _guard(data: bytes, source: str) -> xlsx_guard.WorkbookParts:
             names = {s.name: s for s in parts.sheets}
             missing = [s for s in (DECLARATION, SMELTERS) if s not in names]
             if missing:
-                raise refuse(
-                    source,
-                    f"not a CMRT/EMRT: no sheet {', '.join(repr(m) for m in missing)} "
-                    f"(the workbook has {', '.join(names) or 'no sheets'})",
-                )
+                said = ", ".join(repr(m) for m in missing)
+                if not names:
+                    raise R.refused(source, R.NOT_CMRT_EMPTY, missing=said)
+                raise R.refused(source, R.NOT_CMRT, missing=said, sheets=", ".join(names))
             xlsx_guard.check_shared_strings(zf, parts.shared_strings)
             problems: list[Problem] = []
             total = 0
@@ -99,11 +98,9 @@ def _guard(data: bytes, source: str) -> xlsx_guard.WorkbookParts:
                 raise ImportRejected(source, problems, total)
             return parts
     except zipfile.BadZipFile:
-        raise refuse(
-            source, "cannot read as XLSX: not a zip archive (is it an old .xls?)"
-        ) from None
+        raise R.refused(source, R.NOT_XLSX) from None
     except xlsx_guard.Refused as exc:
-        raise refuse(source, str(exc)) from None
+        raise exc.rejected(source) from None
 
 
 def _cells(data: bytes, source: str, parts: xlsx_guard.WorkbookParts) -> dict[str, SheetCells]:
@@ -126,7 +123,9 @@ def _cells(data: bytes, source: str, parts: xlsx_guard.WorkbookParts) -> dict[st
     except ImportRejected:
         raise
     except Exception as exc:  # openpyxl's parsers raise many types for a damaged part
-        raise refuse(source, f"cannot read as XLSX: {str(exc).splitlines()[0][:200]}") from None
+        raise R.refused(
+            source, R.NOT_XLSX_BECAUSE, error=(str(exc).splitlines() or [""])[0][:200]
+        ) from None
 
 
 def _workbook_context(zf: zipfile.ZipFile, shared: str | None) -> tuple[list[str], Any, Any]:
@@ -173,7 +172,7 @@ def _sheet(
             for found in row:
                 r = found["row"]
                 if r > MAX_ROWS:
-                    raise refuse(source, f"sheet {name!r} has more than {MAX_ROWS:,} rows")
+                    raise R.refused(source, R.TOO_MANY_ROWS, sheet=name, most=f"{MAX_ROWS:,}")
                 cell = _value(found["value"])
                 if cell != "":
                     sheet.cells[(r, found["column"])] = cell

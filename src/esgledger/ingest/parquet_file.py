@@ -14,7 +14,7 @@ import polars as pl
 
 from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
-from esgledger.ingest.checker import refuse
+from esgledger.ingest import refusals as R
 from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS, too_long_cell
 
 MAX_PARQUET_BYTES = 1024 * 1024 * 1024  # the decoded text of all cells
@@ -24,8 +24,7 @@ NESTED = N_("the column holds %(kind)s values; each cell must hold one number, d
 
 
 def _unreadable(source: str, exc: Exception) -> ImportRejected:
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return refuse(source, f"cannot read as Parquet: {first}")
+    return R.refused(source, R.NOT_PARQUET, error=R.first_line(exc))
 
 
 def read_parquet(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
@@ -58,11 +57,7 @@ def read_parquet(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
             _refuse_long_cells(frame, names, source, first_row=2 + sum(b.height for b in batches))
             decoded += int(frame.estimated_size())
             if decoded > MAX_PARQUET_BYTES:
-                raise refuse(
-                    source,
-                    f"the data is over {MAX_PARQUET_BYTES // (1024 * 1024)} MB once "
-                    "decoded, the limit; split the file",
-                )
+                raise R.refused(source, R.TOO_LARGE, limit=MAX_PARQUET_BYTES // (1024 * 1024))
             batches.append(frame)
     except ImportRejected:
         raise

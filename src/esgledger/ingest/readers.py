@@ -19,8 +19,9 @@ import polars as pl
 
 from esgledger.errors import ImportRejected, Problem
 from esgledger.faults import fault_point
+from esgledger.ingest import refusals as R
 from esgledger.ingest import xlsx_guard
-from esgledger.ingest.checker import KEEP, refuse
+from esgledger.ingest.checker import KEEP
 from esgledger.ingest.csv_structure import check_structure
 from esgledger.ingest.headers import apply_header
 from esgledger.ingest.parquet_file import read_parquet
@@ -52,16 +53,16 @@ def read_table(path: str | Path, *, sheet: str | None = None, kind: str = "data"
     path = Path(path)
     source = path.name
     if not path.is_file():
-        raise refuse(source, f"file not found: {path}")
+        raise R.refused(source, R.NOT_FOUND, path=str(path))
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise refuse(source, f"unsupported file type {path.suffix!r}; use .csv, .xlsx or .parquet")
+        raise R.refused(source, R.UNSUPPORTED, suffix=path.suffix)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise refuse(source, f"cannot read the file: {exc.strerror}") from None
+        raise R.refused(source, R.UNREADABLE, error=exc.strerror) from None
     if not data.strip():
-        raise refuse(source, "the file is empty")
+        raise R.refused(source, R.EMPTY)
     digest = hashlib.sha256(data).hexdigest()
     fault_point("ingest.parse")
     if fmt == "csv":
@@ -71,10 +72,10 @@ def read_table(path: str | Path, *, sheet: str | None = None, kind: str = "data"
     else:
         names, frame = read_parquet(data, source)
     if not names:
-        raise refuse(source, "the file is empty")
+        raise R.refused(source, R.EMPTY)
     frame = apply_header(names, frame, source)
     if frame.height == 0:
-        raise refuse(source, "the file has a header but no data rows")
+        raise R.refused(source, R.NO_ROWS)
     _refuse_long_cells(frame, source)
     return Table(frame=frame, source=source, sha256=digest)
 
@@ -108,9 +109,7 @@ def _read_csv(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise refuse(
-            source, f"not UTF-8 (bad byte at line {line}); save the file as UTF-8 CSV"
-        ) from None
+        raise R.refused(source, R.NOT_UTF8_AT, line=line) from None
     check_structure(data, source)
     try:
         frame = pl.read_csv(
@@ -121,8 +120,7 @@ def _read_csv(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
             truncate_ragged_lines=False,
         )
     except (pl.exceptions.PolarsError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise refuse(source, f"cannot read as CSV: {first}") from None
+        raise R.refused(source, R.NOT_CSV, error=R.first_line(exc)) from None
     return _split_header(frame.with_columns(pl.all().fill_null("")))
 
 
@@ -135,7 +133,7 @@ def _choose_sheet(
     if sheet is not None:
         chosen = next((s for s in sheets if s.name == sheet), None)
         if chosen is None:
-            raise refuse(source, f"no sheet {sheet!r}; the workbook has {', '.join(names)}")
+            raise R.refused(source, R.NO_SHEET, sheet=sheet, sheets=", ".join(names))
         return chosen
     visible = [s for s in sheets if s.visible]
     hidden = [s.name for s in sheets if not s.visible]
@@ -144,12 +142,11 @@ def _choose_sheet(
         return named
     if len(visible) == 1 and kind not in hidden:
         return visible[0]
-    note = f"; hidden: {', '.join(hidden)}" if hidden else ""
-    raise refuse(
-        source,
-        f"no sheet named {kind!r} and several sheets "
-        f"({', '.join(s.name for s in visible)}{note}); name the sheet or pass --sheet",
-    )
+    shown = ", ".join(s.name for s in visible)
+    if hidden:
+        raise R.refused(source, R.SEVERAL_SHEETS_HIDDEN, kind=kind, sheets=shown,
+                        hidden=", ".join(hidden))  # fmt: skip
+    raise R.refused(source, R.SEVERAL_SHEETS, kind=kind, sheets=shown)
 
 
 def _inspect_xlsx(
@@ -162,12 +159,9 @@ def _inspect_xlsx(
             xlsx_guard.check_shared_strings(zf, parts.shared_strings)
             return chosen, xlsx_guard.scan_sheet(zf, chosen.part)
     except zipfile.BadZipFile:
-        raise refuse(source, NOT_XLSX) from None
+        raise R.refused(source, R.NOT_XLSX) from None
     except xlsx_guard.Refused as exc:
-        raise refuse(source, str(exc)) from None
-
-
-NOT_XLSX = "cannot read as XLSX: not a zip archive (is it an old .xls?)"
+        raise exc.rejected(source) from None
 
 
 def checked_sheet(path: Path, source: str, *, sheet: str | None, kind: str) -> SheetEntry:
@@ -181,9 +175,9 @@ def checked_sheet(path: Path, source: str, *, sheet: str | None, kind: str) -> S
             xlsx_guard.check_shared_strings(zf, parts.shared_strings)
             scan = xlsx_guard.scan_sheet(zf, chosen.part)
     except zipfile.BadZipFile:
-        raise refuse(source, NOT_XLSX) from None
+        raise R.refused(source, R.NOT_XLSX) from None
     except xlsx_guard.Refused as exc:
-        raise refuse(source, str(exc)) from None
+        raise exc.rejected(source) from None
     if scan.issue_total:
         names = [f"column {xlsx_guard.column_letters(i.column)}" for i in scan.issues]
         problems = [
@@ -207,8 +201,9 @@ def _read_xlsx(
         )
         frame = pl.from_arrow(sheet_data.to_arrow())
     except Exception as exc:  # fastexcel raises its own error types for corrupt files
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise refuse(source, f"cannot read sheet {chosen.name!r}: {first}") from None
+        raise R.refused(
+            source, R.SHEET_UNREADABLE, sheet=chosen.name, error=R.first_line(exc)
+        ) from None
     assert isinstance(frame, pl.DataFrame)
     names, rows = _split_header(frame.with_columns(pl.all().cast(pl.Utf8).fill_null("")))
     if scan.issue_total:

@@ -20,7 +20,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from esgledger.catalog.messages import N_
-from esgledger.errors import Problem
+from esgledger.errors import ImportRejected, Problem
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit on the text of one cell
 MAX_SHEET_CELLS = 2_000_000  # rows × columns from A1 to the last cell holding something
@@ -32,7 +32,36 @@ OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 
 class Refused(Exception):
-    """The workbook breaks a limit or cannot be read; the message says which."""
+    """The workbook breaks a limit or cannot be read; the message says which, in English
+    (``str``) and as its catalog message with values, for a reader of another language."""
+
+    def __init__(self, message: str, **values: object):
+        super().__init__(message % values)
+        self.message_id = message
+        self.values = values
+
+    def rejected(self, source: str) -> ImportRejected:
+        """The file refused whole for this reason."""
+        return ImportRejected(
+            source, [Problem(None, None, str(self), self.message_id, self.values)]
+        )
+
+
+MISSING_PART = N_("damaged workbook: %(part)s is missing")
+PART_TOO_LARGE = N_(
+    "%(part)s is %(size)s MB uncompressed; the limit is %(limit)s MB (use CSV or Parquet for "
+    "data this large)"
+)
+NOT_XML = N_("damaged workbook: %(part)s is not valid XML (%(error)s)")
+CANNOT_UNPACK = N_("damaged workbook: cannot unpack %(part)s (%(error)s)")
+LONG_SHARED_STRING = N_(
+    "shared string %(index)s is longer than %(most)s characters, the most an Excel cell holds"
+)
+LONG_CELL_AT = N_("cell %(cell)s holds more than %(most)s characters, the most an Excel cell holds")
+TOO_MANY_CELLS = N_(
+    "the sheet reaches cell %(cell)s, more than %(most)s cells from A1; delete stray cells far "
+    "from the data, or use CSV or Parquet for data this large"
+)
 
 
 @dataclass(frozen=True)
@@ -98,19 +127,17 @@ def _stream(zf: zipfile.ZipFile, part: str, parser: expat.XMLParserType) -> None
     try:
         info = zf.getinfo(part)
     except KeyError:
-        raise Refused(f"damaged workbook: {part} is missing") from None
+        raise Refused(MISSING_PART, part=part) from None
     if info.file_size > MAX_XML_BYTES:
-        raise Refused(
-            f"{part} is {info.file_size / 1e6:.0f} MB uncompressed; the limit is "
-            f"{MAX_XML_BYTES // (1024 * 1024)} MB (use CSV or Parquet for data this large)"
-        )
+        raise Refused(PART_TOO_LARGE, part=part, size=f"{info.file_size / 1e6:.0f}",
+                      limit=MAX_XML_BYTES // (1024 * 1024))  # fmt: skip
     try:
         with zf.open(info) as fh:
             _feed(fh, parser)
     except expat.ExpatError as exc:
-        raise Refused(f"damaged workbook: {part} is not valid XML ({exc})") from None
+        raise Refused(NOT_XML, part=part, error=str(exc)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise Refused(f"damaged workbook: cannot unpack {part} ({exc})") from None
+        raise Refused(CANNOT_UNPACK, part=part, error=str(exc)) from None
 
 
 def _feed(fh: IO[bytes], parser: expat.XMLParserType) -> None:
@@ -185,10 +212,7 @@ def check_shared_strings(zf: zipfile.ZipFile, part: str | None) -> None:
     def text(data: str) -> None:
         state["length"] += len(data)
         if state["length"] > MAX_CELL_CHARS:
-            raise Refused(
-                f"shared string {state['index'] + 1} is longer than {MAX_CELL_CHARS:,} "
-                "characters, the most an Excel cell holds"
-            )
+            raise Refused(LONG_SHARED_STRING, index=state["index"] + 1, most=f"{MAX_CELL_CHARS:,}")
 
     _stream(zf, part, _parser(start, text=text))
 
@@ -235,10 +259,8 @@ class _SheetReader:
             return
         self.value_len += len(data)
         if self.value_len > MAX_CELL_CHARS:
-            raise Refused(
-                f"cell {column_letters(self.col)}{self.row} holds more than "
-                f"{MAX_CELL_CHARS:,} characters, the most an Excel cell holds"
-            )
+            raise Refused(LONG_CELL_AT, cell=f"{column_letters(self.col)}{self.row}",
+                          most=f"{MAX_CELL_CHARS:,}")  # fmt: skip
         if len(self.value) < 4:
             self.value.append(data)
 
@@ -254,11 +276,8 @@ class _SheetReader:
             self.max_row = max(self.max_row, self.row)
             self.max_col = max(self.max_col, self.col)
             if self.max_row * self.max_col > MAX_SHEET_CELLS:
-                raise Refused(
-                    f"the sheet reaches cell {column_letters(self.max_col)}{self.max_row}, "
-                    f"more than {MAX_SHEET_CELLS:,} cells from A1; delete stray cells far "
-                    "from the data, or use CSV or Parquet for data this large"
-                )
+                raise Refused(TOO_MANY_CELLS, cell=f"{column_letters(self.max_col)}{self.max_row}",
+                              most=f"{MAX_SHEET_CELLS:,}")  # fmt: skip
         if self.kind == "e":
             self._issue(ERROR_CELL, {"error": "".join(self.value)[:20]})
         elif self.formula and not self.has_value and not (self.saw_v and self.kind == "str"):

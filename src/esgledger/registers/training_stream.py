@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog.messages import N_
 from esgledger.errors import ImportRejected, Problem
-from esgledger.ingest.checker import KEEP, ROW, refuse
+from esgledger.ingest import refusals as R
+from esgledger.ingest.checker import KEEP, ROW
 from esgledger.ingest.headers import apply_header
 from esgledger.ingest.readers import Table
 from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS
@@ -54,7 +55,7 @@ def _digest(path: Path, source: str) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 sha.update(block)
     except OSError as exc:
-        raise refuse(source, f"cannot read the file: {exc.strerror}") from None
+        raise R.refused(source, R.UNREADABLE, error=exc.strerror) from None
     return sha.hexdigest()
 
 
@@ -71,9 +72,9 @@ def _csv_rows(path: Path, source: str) -> Iterator[list[str]]:
         with path.open("r", encoding="utf-8-sig", newline="") as fh:
             yield from csv.reader(fh)
     except UnicodeDecodeError:
-        raise refuse(source, "not UTF-8; save the file as UTF-8 CSV") from None
+        raise R.refused(source, R.NOT_UTF8) from None
     except csv.Error as exc:
-        raise refuse(source, f"cannot read as CSV: {exc}") from None
+        raise R.refused(source, R.NOT_CSV, error=str(exc)) from None
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -94,7 +95,7 @@ def _data_rows(path: Path, source: str, sheet: str | None) -> Iterator[list[str]
     reader = _lines(path, source, sheet)
     names = next(reader, None)
     if not names:
-        raise refuse(source, "the file is empty")
+        raise R.refused(source, R.EMPTY)
     yield names
     workbook, empty, number = _is_xlsx(path), 0, 2
     for line in reader:
@@ -107,11 +108,9 @@ def _data_rows(path: Path, source: str, sheet: str | None) -> Iterator[list[str]
         if workbook and len(line) < len(names):
             line = line + [""] * (len(names) - len(line))
         if len(line) != len(names):
-            raise refuse(source, f"row {number} has {len(line)} cells, the header "
-                                 f"{len(names)}")  # fmt: skip
+            raise R.refused(source, R.ROW_CELLS, row=number, found=len(line), wanted=len(names))
         if any(len(cell) > MAX_CELL_CHARS for cell in line):
-            raise refuse(source, f"row {number} has a cell longer than "
-                                 f"{MAX_CELL_CHARS:,} characters")  # fmt: skip
+            raise R.refused(source, R.ROW_LONG_CELL, row=number, most=f"{MAX_CELL_CHARS:,}")
         yield line
         number += 1
 
@@ -130,7 +129,7 @@ def chunks(path: Path, file: Table, rows: int, sheet: str | None = None) -> Iter
     if batch:
         yield _chunk(names, batch, start, file)
     elif start == 2:
-        raise refuse(file.source, "the file has a header but no data rows")
+        raise R.refused(file.source, R.NO_ROWS)
 
 
 def _keys(chunk: Table) -> pl.DataFrame | None:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from esgledger.ingest.checker import refuse
+from esgledger.ingest import refusals as R
 from esgledger.ingest.readers import checked_sheet
 
 
@@ -40,8 +40,9 @@ def xlsx_rows(path: Path, source: str, *, sheet: str | None, kind: str) -> Itera
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a corrupt file
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise refuse(source, f"cannot read sheet {chosen.name!r}: {first}") from None
+        raise R.refused(
+            source, R.SHEET_UNREADABLE, sheet=chosen.name, error=R.first_line(exc)
+        ) from None
     try:
         for values in book[chosen.name].iter_rows(values_only=True):
             cells = [cell_text(v) for v in values]
