@@ -9,6 +9,7 @@ target), as an admin so every operation gets past the permission check.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import shutil
 import tempfile
@@ -78,8 +79,13 @@ def seed(db: Database, folder: Path) -> None:
 
 
 # The schema is loaded when the module is imported (schemathesis parametrizes at collection),
-# so the app opens an empty migrated workspace here and the fixture below fills it.
+# so the app opens an empty migrated workspace here and the fixture below fills it. The lazy
+# loader (schemathesis.pytest.from_fixture) would defer this, but schemathesis 4.32 sets
+# Node._nodeid, which pytest 9.2 no longer has (AttributeError). A process that only collects
+# this module (an xdist worker, --collect-only) never runs the fixture's teardown: the folder
+# goes when the process exits.
 FOLDER = Path(tempfile.mkdtemp(prefix="esg-schemathesis-"))
+atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
 _db, _ = init_workspace(str(FOLDER / "esg.db"), actor="seed")
 _db.dispose()
 APP = create_app(str(FOLDER / "esg.db"))
