@@ -273,13 +273,25 @@ SERVER_PROBLEMS: dict[str, dict[str, Any]] = {
 }
 
 
+# Any body can arrive unreadable (bytes that are not UTF-8 under a JSON type): the framework
+# answers 400 before the operation runs, so every operation taking a body may answer it.
+UNREADABLE_BODY: dict[str, Any] = {
+    "description": "The body cannot be read (not valid UTF-8 or not of its declared type); "
+    "nothing was changed.",
+    "content": {MEDIA_TYPE: _PROBLEM_REF},
+}
+
+
 def document_server_problems(schema: dict[str, Any]) -> None:
-    """Every operation may meet a busy database, a full disk or damaged data: say so."""
+    """Every operation may meet a busy database, a full disk or damaged data, and one that
+    takes a body an unreadable body: say so."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, response in SERVER_PROBLEMS.items():
                 responses.setdefault(status, response)
+            if "requestBody" in operation:
+                responses.setdefault("400", UNREADABLE_BODY)
 
 
 def install(app: FastAPI) -> None:
