@@ -20,6 +20,7 @@ from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.supplier_models import SupplierFinding
 from esgledger.suppliers.audits import add_finding, plan_audit, report_audit
 from tests.web.conftest import csrf_of, log_in, make_user
+from tests.web.test_languages import english_left
 from tests.web.test_supplier_pages import db
 
 __all__ = ["db"]  # the filled register, imported for pytest
@@ -208,3 +209,30 @@ def test_every_role_is_let_through_or_refused_as_the_matrix_says(
         "admin", "esg_manager", "supplier_manager"
     ]  # fmt: skip
     assert _moves(db) == []
+
+
+def test_a_refused_move_is_worded_in_chinese(web: TestClient, db: Database) -> None:
+    """The service's refusals name their catalog messages: a Chinese page words them in
+    Chinese, the English lines (CLI and API) unchanged."""
+    fid = _finding(db)
+    v0 = _row(db, fid)[1]
+    make_user(db, "sam", "supplier_manager")
+    log_in(web, "sam")
+    page = web.get(f"/suppliers/findings/{fid}", headers=ZH).text
+    data = {"csrf_token": csrf_of(page), "version": str(v0)}
+    url = f"/suppliers/findings/{fid}/move"
+    wrong = web.post(url, headers=ZH, data={**data, "state": "verified_closed"})
+    assert wrong.status_code == 409 and f"问题 {fid} 当前为“未关闭”" in wrong.text
+    assert "it can move to" not in wrong.text and english_left(wrong.text) == []
+    short = web.post(url, headers=ZH, data={**data, "state": "plan_submitted"})
+    assert short.status_code == 422 and "整改计划缺少" in short.text
+    late = web.post(url, headers=ZH, data={**data, "state": "plan_submitted", **PLAN,
+                                           "on": "2999-01-01"})  # fmt: skip
+    assert late.status_code == 422 and "晚于今天" in late.text
+    stale = web.post(url, headers=ZH, data={**data, "version": "1", "state": "plan_submitted"})
+    assert stale.status_code == 409 and "已有变更" in stale.text
+    bad = web.post(url, headers=ZH, data={**data, "state": "plan_submitted", "on": "x"})
+    assert bad.status_code == 422 and "不是日期" in bad.text
+    english = web.post(url, data={**data, "state": "verified_closed"})
+    assert f"finding {fid} is open; it can move to plan_submitted" in english.text
+    assert _row(db, fid)[:2] == ("open", v0) and _moves(db) == []

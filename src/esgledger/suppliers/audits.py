@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.messages import N_
-from esgledger.errors import Conflict, InvalidInput, NotFound
+from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ledger import audit, digests
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding, SupplierSite
 from esgledger.suppliers.finding_history import check_day
@@ -170,22 +170,26 @@ def move_finding(
     if finding is None:
         raise NotFound(f"unknown audit finding {finding_id}; `esg suppliers findings` lists them")
     if version is not None and version != finding.version:
-        raise Conflict(f"finding {finding_id} changed since version {version}; show it again")
+        message = N_("finding %(finding)s changed since version %(version)s; show it again")
+        values = {"finding": finding_id, "version": version}
+        raise worded(Conflict(message % values), message, values)
     allowed = TRANSITIONS.get(finding.state, ())
     if to not in allowed:
-        options = ", ".join(allowed) or "nothing (it is closed)"
-        raise Conflict(f"finding {finding_id} is {finding.state}; it can move to {options}")
+        raise _not_allowed(finding_id, finding.state, allowed)
     if on is not None:
         check_day(session, finding_id, on)
     if to == "plan_submitted":
         missing = [f for f in PLAN_FIELDS if not plan.get(f)]
         if missing:
-            raise InvalidInput(f"a corrective-action plan needs {', '.join(missing)}")
+            message = N_("a corrective-action plan needs %(fields)s")
+            needs = {"fields": ", ".join(missing)}
+            raise worded(InvalidInput(message % needs), message, needs)
         for field in PLAN_FIELDS:
             setattr(finding, field, plan[field])
     if to == CLOSED:
         if on is None:
-            raise InvalidInput("closing a finding needs the day its correction was verified")
+            message = N_("closing a finding needs the day its correction was verified")
+            raise worded(InvalidInput(message), message, {})
         finding.closed_on = on
     was, finding.state = finding.state, to
     supplier = get_audit(session, finding.audit_id).supplier_id
@@ -194,6 +198,18 @@ def move_finding(
         payload["on"] = on.isoformat()
     _log(session, actor, "suppliers.finding.move", payload, supplier=supplier)
     return finding
+
+
+def _not_allowed(finding_id: int, state: str, allowed: tuple[str, ...]) -> Conflict:
+    """The refusal of a move ``TRANSITIONS`` does not allow, naming its catalog message."""
+    values: dict[str, Any] = {"finding": finding_id}
+    if not allowed:
+        message = N_("finding %(finding)s is %(state)s; it can move to nothing (it is closed)")
+    else:
+        message = N_("finding %(finding)s is %(state)s; it can move to %(options)s")
+        values["options"] = ", ".join(allowed)
+    english = message % {**values, "state": state}
+    return worded(Conflict(english), message, values, {"state": state})
 
 
 def finding_dict(finding: SupplierFinding, audit_row: SupplierAudit) -> dict[str, Any]:

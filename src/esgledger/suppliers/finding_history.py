@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.errors import InvalidInput
+from esgledger.catalog.messages import N_
+from esgledger.errors import InvalidInput, worded
 from esgledger.ledger.models import AuditEvent, utcnow
 
 MOVE = "suppliers.finding.move"
@@ -67,11 +68,14 @@ def check_day(session: Session, finding: int, on: dt.date) -> None:
     """Refuse a step's day after today or before the finding's previous dated step."""
     today = utcnow().date()
     if on > today:
-        raise InvalidInput(f"the step's day {on} is after today ({today})")
+        message = N_("the step's day %(on)s is after today (%(today)s)")
+        values = {"on": on, "today": today}
+        raise worded(InvalidInput(message % values), message, values)
     dated = [s for s in steps(session, finding).get(finding, []) if s.dated]
     if dated and on < dated[-1].day:
         last = dated[-1]
-        raise InvalidInput(
-            f"the step's day {on} comes before the finding's previous step "
-            f"({last.to} on {last.day})"
-        )
+        message = N_("the step's day %(on)s comes before the finding's previous step "
+                     "(%(step)s on %(day)s)")  # fmt: skip
+        values = {"on": on, "day": last.day}
+        english = message % {**values, "step": last.to}
+        raise worded(InvalidInput(english), message, values, {"step": last.to})
