@@ -37,8 +37,12 @@ def _text(form: FormData, name: str) -> str:
     return value.strip()[:MAX_TEXT] if isinstance(value, str) else ""
 
 
+DAYS = {"on": N_("Day of the step"), "planned_completion": N_("Planned completion")}
+
+
 def _day(form: FormData, name: str) -> dt.date | None:
-    """An ISO day, or None when the field is empty; anything else is refused by name."""
+    """An ISO day, or None when the field is empty; anything else is refused, naming the
+    field by the label the form shows."""
     text = _text(form, name)
     if not text:
         return None
@@ -46,8 +50,9 @@ def _day(form: FormData, name: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         message = N_("%(field)s %(value)s is not a date (YYYY-MM-DD)")
-        values = {"field": name, "value": repr(text[:40])}
-        raise worded(InvalidInput(message % values), message, values) from None
+        values = {"value": repr(text[:40])}
+        english = message % {**values, "field": DAYS[name]}
+        raise worded(InvalidInput(english), message, values, {"field": DAYS[name]}) from None
 
 
 def _version(form: FormData) -> int:
