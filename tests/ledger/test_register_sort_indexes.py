@@ -7,6 +7,8 @@ sorting the table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,3 +67,144 @@ def test_a_page_read_walks_the_index_not_a_sort_of_the_table(
         for statement in (first, *later):
             plan = _plan(sqlite_db, statement)
             assert "TEMP B-TREE FOR ORDER BY" not in plan, (page, key, descending, plan)
+
+
+ROWS = 20_000  # per register table: PostgreSQL reads a table of a few pages by a sort
+# #17, open: the sorts PostgreSQL does NOT read in index order, on these tables of ROWS rows.
+# Each is by a column holding few values (state, entity, provider, year…), so thousands of
+# rows tie on it; the pages order ties by id, and an index on the column alone does not hold
+# them in id order on PostgreSQL (SQLite's does: the rowid ends every index), so the planner
+# rightly sorts the table rather than every group of ties. Tried: an index on (column, id)
+# gives every ascending one here an Index Scan with no sort; the descending ones still sort
+# (id ascending within a descending column needs an index (column DESC, id) or a descending
+# tie-break). The test fails when this list changes either way: remove what a fix mends.
+NOT_IN_INDEX_ORDER = {
+    ("/registers/assurance", "provider", "asc", "first"),
+    ("/registers/assurance", "provider", "asc", "later"),
+    ("/registers/assurance", "provider", "desc", "first"),
+    ("/registers/assurance", "provider", "desc", "later"),
+    ("/registers/assurance", "year", "asc", "first"),
+    ("/registers/assurance", "year", "asc", "later"),
+    ("/registers/assurance", "year", "desc", "first"),
+    ("/registers/assurance", "year", "desc", "later"),
+    ("/registers/board", "entity", "asc", "first"),
+    ("/registers/board", "entity", "asc", "later"),
+    ("/registers/board", "entity", "desc", "first"),
+    ("/registers/board", "entity", "desc", "later"),
+    ("/registers/complaints", "entity", "asc", "first"),
+    ("/registers/complaints", "entity", "asc", "later"),
+    ("/registers/complaints", "entity", "desc", "first"),
+    ("/registers/complaints", "severity", "asc", "first"),
+    ("/registers/complaints", "severity", "asc", "later"),
+    ("/registers/complaints", "severity", "desc", "first"),
+    ("/registers/ohs", "state", "asc", "first"),
+    ("/registers/ohs", "state", "asc", "later"),
+    ("/registers/ohs", "state", "desc", "first"),
+    ("/registers/ohs", "state", "desc", "later"),
+    ("/registers/ohs-safety", "entity", "asc", "later"),
+    ("/registers/ohs-safety:operators", "entity", "asc", "first"),
+    ("/registers/ohs-safety:operators", "entity", "asc", "later"),
+    ("/registers/ohs-safety:operators", "entity", "desc", "first"),
+    ("/registers/ohs-safety:operators", "entity", "desc", "later"),
+    ("/registers/whistleblowing", "entity", "asc", "first"),
+    ("/registers/whistleblowing", "entity", "asc", "later"),
+    ("/registers/whistleblowing", "entity", "desc", "first"),
+    ("/registers/whistleblowing", "entity", "desc", "later"),
+    ("/registers/whistleblowing", "state", "asc", "first"),
+    ("/registers/whistleblowing", "state", "asc", "later"),
+    ("/registers/whistleblowing", "state", "desc", "first"),
+    ("/registers/whistleblowing", "state", "desc", "later"),
+}
+
+
+def _unique_text(table: Any) -> set[str]:
+    """A text column (not a foreign key) of each unique set of ``table``, suffixed when rows are copied."""
+    sets = [list(c.columns) for c in table.constraints if isinstance(c, UniqueConstraint)]
+    sets += [list(i.columns) for i in table.indexes if i.unique]
+    return {next(c.name for c in s if c.type.python_type is str and not c.foreign_keys)
+            for s in sets}  # fmt: skip
+
+
+def _grow(db: Database, table: Any) -> int:
+    """``table``'s rows copied until it holds about :data:`ROWS` (its unique texts suffixed
+    with the copy's number, everything else as it was), then ``ANALYZE``; its row count."""
+    suffixed = _unique_text(table)
+    columns = [c.name for c in table.columns if c.name != "id"]
+    values = [f"{c} || '~' || g" if c in suffixed else c for c in columns]
+    with db.write() as session:
+        held = session.scalar(text(f"SELECT count(*) FROM {table.name}"))
+        assert held, f"{table.name} has no rows to copy"
+        session.execute(
+            text(
+                f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM {table.name}, "
+                f"generate_series(1, {ROWS // held}) AS g"
+            )
+        )
+        session.execute(text(f"ANALYZE {table.name}"))
+        return int(session.scalar(text(f"SELECT count(*) FROM {table.name}")) or 0)
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _nodes(child)
+
+
+def _pg_plan(db: Database, statement: Any) -> list[dict[str, Any]]:
+    with db.read() as session:
+        conn = session.connection()
+        compiled = statement.compile(conn)
+        found = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        return list(_nodes(found.scalar_one()[0]["Plan"]))
+
+
+def _walks_the_index(nodes: list[dict[str, Any]], column: Column[Any]) -> str | None:
+    """Why the plan does not read ``column``'s index in its order (None when it does): an
+    index scan on an index led by the column, and no Sort node — an Incremental Sort of the
+    rows tied on the column (ordering them by id, as SQLite's "TEMP B-TREE FOR RIGHT PART OF
+    ORDER BY") is allowed, a sort of every row read is not."""
+    led = {i.name for i in column.table.indexes if next(iter(i.columns)) is column}
+    led |= {f"{column.table.name}_pkey"} if column.primary_key else set()
+    led |= {c.name for c in column.table.constraints if isinstance(c, UniqueConstraint)
+            and next(iter(c.columns)) is column}  # fmt: skip
+    scans = [n for n in nodes if n["Node Type"] in ("Index Scan", "Index Only Scan")]
+    if not any(n.get("Index Name") in led for n in scans):
+        return f"no index scan on {sorted(led)}"
+    for n in nodes:
+        if n["Node Type"] == "Sort":
+            return f"a Sort by {n.get('Sort Key')}"
+        if n["Node Type"] == "Incremental Sort" and not n["Presorted Key"][0].endswith(column.name):
+            return f"an Incremental Sort presorted by {n['Presorted Key']}"
+    return None
+
+
+def test_a_page_read_on_postgresql_walks_the_index_not_a_sort_of_the_table(
+    pg_db: Database, tmp_path: Path
+) -> None:
+    """Every register page sort, either way, first page and a later one (after the key of
+    the row half way down), on tables of about :data:`ROWS` rows analysed: all but the
+    :data:`NOT_IN_INDEX_ORDER` walk an index led by the sorted column with no Sort node."""
+    from tests.web.test_register_csv_exports import _load
+
+    _load(pg_db, tmp_path)
+    tables = {attribute.class_.__table__ for _, _, attribute in SORTED}
+    sizes = {t.name: _grow(pg_db, t) for t in sorted(tables, key=lambda t: t.name)}
+    assert min(sizes.values()) >= ROWS // 2, sizes
+    wrong: dict[tuple[str, str, str, str], str] = {}
+    for page, key, attribute in SORTED:
+        model, column = attribute.class_, _column(attribute)
+        for descending in (False, True):
+            order = (attribute.desc() if descending else attribute.asc(), model.id.asc())
+            first = select(model).order_by(*order).limit(1000)
+            with pg_db.read() as session:
+                middle = session.execute(
+                    select(attribute, model.id).order_by(*order).offset(sizes[column.table.name]
+                                                                         // 2).limit(1)
+                ).one()  # fmt: skip
+            later = first.where(after([term(o) for o in order], tuple(middle), large_nulls=True))
+            for name, statement in (("first", first), ("later", later)):
+                why = _walks_the_index(_pg_plan(pg_db, statement), column)
+                if why:
+                    wrong[(page, key, "desc" if descending else "asc", name)] = why
+    assert set(wrong) == NOT_IN_INDEX_ORDER, "\n".join(f"{k}: {v}" for k, v in wrong.items())

@@ -22,21 +22,28 @@ from esgledger.ledger import audit
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.regcert_models import Donation
+from esgledger.ledger.supplier_models import Supplier
+from esgledger.suppliers.audits import add_finding
 from esgledger.web import listing
-from tests.web.conftest import log_in
+from tests.web.conftest import log_in, make_user
 from tests.web.test_register_csv_exports import EXPORTS, Export, _csv, _load
 from tests.web.test_register_export_keyset import IN_MEMORY, _name
+from tests.web.test_supplier_audits_page import _audits
+from tests.web.test_supplier_pages import _register
 
 EXPORT_PAGE = 2  # rows per read of the export, so that it takes several reads
 
 
 @contextmanager
-def _writer_after_first_page(db: Database, table: str, change: Any) -> Iterator[list[str]]:
+def _writer_after_first_page(
+    db: Database, table: str, change: Any, *, counted: bool = False
+) -> Iterator[list[str]]:
     """Commit ``change`` (an UPDATE, or a call given the write session) from another
     connection right after the export's first page of ``table`` (its count, then its first
-    rows); yields the statements read after that commit."""
+    rows; ``counted`` for a read that does not count: right after its first read of
+    ``table``); yields the statements read after that commit."""
     after: list[str] = []
-    state = {"armed": True, "writing": False, "counted": False}
+    state = {"armed": True, "writing": False, "counted": counted}
 
     def read(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if state["writing"]:
@@ -131,3 +138,41 @@ def test_the_audit_log_export_is_a_snapshot_too(
         assert session.scalar(select(func.max(AuditEvent.id))) == (chain or 0) + 1
     assert any("from audit_events" in q.lower() for q in later)
     assert during == before
+
+
+def test_the_suppliers_export_is_a_snapshot_too(
+    web: TestClient, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The supplier register (3 suppliers) read two at a time: a rename committed after the
+    first page is not in the second."""
+    _register(db, tmp_path)
+    monkeypatch.setattr(listing, "MAX_LIMIT", 2)
+    log_in(web, make_user(db, "sam", "supplier_manager"))
+    before = _csv(web, "/suppliers?format=csv")
+    assert len(before) == 3
+    change = update(Supplier).values(name=literal("changed ") + Supplier.name)
+    with _writer_after_first_page(db, "suppliers", change) as later:
+        during = _csv(web, "/suppliers?format=csv")
+    assert any("from suppliers" in q.lower() for q in later), "the write came after every read"
+    assert during == before
+    assert all(r["name"].startswith("changed ") for r in _csv(web, "/suppliers?format=csv"))
+
+
+def test_the_supplier_audits_export_is_a_snapshot_too(
+    web: TestClient, db: Database, tmp_path: Path
+) -> None:
+    """The audits are read, then their findings: a finding added in between is in neither
+    (the audit's counts are those of the findings read with it)."""
+    _audits(db, tmp_path)
+    log_in(web, make_user(db, "aldo", "auditor"))
+    before = _csv(web, "/suppliers/audits?format=csv")
+    assert [(r["id"], r["findings"]) for r in before] == [("1", "2"), ("2", "0")]
+
+    def found(session: Any) -> None:
+        add_finding(session, 1, grade="Minor", family="other", text="late", actor="setup")
+
+    with _writer_after_first_page(db, "supplier_audits", found, counted=True) as later:
+        during = _csv(web, "/suppliers/audits?format=csv")
+    assert any("from supplier_findings" in q.lower() for q in later), "the write came last"
+    assert during == before
+    assert [r["findings"] for r in _csv(web, "/suppliers/audits?format=csv")] == ["3", "0"]
