@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -149,9 +150,9 @@ def test_an_ended_supplier_leaves_the_cmrt_scope_from_the_next_year(
 
 def test_every_supplier_figure_note_has_its_chinese(cli: Cli, tmp_path: Path) -> None:
     """The notes the supplier providers write, over years with and without rows, each read in
-    Chinese part by part (no English word left), numbers kept."""
-    from esgledger.disclose.supply_chain_section import translated_note
+    Chinese part by part from its codes (no English word left), numbers kept."""
     from esgledger.kpi.register_figures import mineral_figures, saq_figures, supplier_figures
+    from esgledger.kpi.register_figures.notes import worded_note
 
     providers = (base_figures, supplier_figures, integrity_figures, mineral_figures,
                  dd_figures, saq_figures)  # fmt: skip
@@ -160,11 +161,11 @@ def test_every_supplier_figure_note_has_its_chinese(cli: Cli, tmp_path: Path) ->
     gold = ["S004", "Penang Gold Wire", "MY", "", "gold", "", "", "", "2026-02-01"]
     path = write_csv(tmp_path / "suppliers.csv", SUPPLIER_HEADER, [*SUPPLIERS, gold])
     cli("suppliers", "import", "suppliers", str(path))
-    notes: set[str] = set()
+    notes: dict[str, list[dict[str, Any]]] = {}
 
     def collect() -> None:
         with cli.db.read() as session:
-            notes.update(f.note for p in providers for y in range(2021, 2028)
+            notes.update((f.note, f.note_why) for p in providers for y in range(2021, 2028)
                          for f in p(session, y) if f.note)  # fmt: skip
 
     collect()
@@ -175,6 +176,6 @@ def test_every_supplier_figure_note_has_its_chinese(cli: Cli, tmp_path: Path) ->
     assert any("new material suppliers" in n for n in notes)
     assert any("no onboarding date" in n for n in notes)
     for note in sorted(notes):
-        chinese = translated_note(note, "zh")
+        chinese = worded_note(note, notes[note], "zh")
         assert not re.search(r"\b[a-z]{3,}\b", chinese), (note, chinese)
         assert sorted(re.findall(r"\d+", chinese)) == sorted(re.findall(r"\d+", note))

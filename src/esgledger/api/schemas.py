@@ -208,6 +208,12 @@ class KpiFigure(Out):
     source: str = Field(description="reported | calculated | derived | missing")
     status: str = Field(description="reported | not_disclosed | not_applicable | missing")
     note: str = ""
+    note_why: list[dict[str, Json]] = Field(
+        default_factory=list,
+        description="The note's parts as codes and their values, for a client to word in its "
+        "own language (the codes of kpi.register_figures.notes); parts without a code are in "
+        "`note` only.",
+    )
     used: str | None = _doc("Which figure is used: reported or calculated; null if none.")
     reported: float | None = _doc("The reported value, if any.")
     recomputed: float | None = _doc("The value recomputed from the ledger, if any.")

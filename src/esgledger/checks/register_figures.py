@@ -23,7 +23,7 @@ from esgledger.checks.context import CheckContext
 from esgledger.checks.explained import from_catalog, said, worded_parts
 from esgledger.checks.findings import Finding, number, plain
 from esgledger.kpi.figures import KpiFigure
-from esgledger.kpi.register_figures.notes import note_message
+from esgledger.kpi.register_figures.notes import part_message
 from esgledger.kpi.register_figures.suppliers_base import cooperating_clause
 from esgledger.kpi.register_figures.suppliers_dd import COVERAGE, new_material
 from esgledger.kpi.register_figures.suppliers_integrity import SHARE
@@ -124,7 +124,7 @@ def _available(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
     if not base:
         return []  # nothing to count: "not available" is the right answer
     part = _provider_reason(figure.note)
-    known = note_message(part)
+    known = part_message(part, figure.note_why)
     reason: Any = said(*known) if known else part
     values = {"year": ctx.year, "base": base, "reason": reason}
     return [

@@ -26,7 +26,7 @@ from esgledger.catalog import metrics
 from esgledger.disclose.country_names import country_name
 from esgledger.disclose.narrative import format_value
 from esgledger.disclose.report import kpi_anchor
-from esgledger.kpi.register_figures.notes import translated_note
+from esgledger.kpi.register_figures.notes import coded, note_of, worded_note
 from esgledger.kpi.register_figures.suppliers import supplier_figures
 from esgledger.kpi.register_figures.suppliers_dd import dd_figures
 from esgledger.kpi.register_figures.suppliers_minerals import mineral_figures
@@ -102,7 +102,7 @@ def translated_section(section: dict[str, Any] | None, lang: str) -> dict[str, A
             {
                 **f,
                 "name": text("metric", f["metric"], lang),
-                "note": translated_note(f["note"], lang),
+                "note": worded_note(f["note"], f.get("note_why"), lang),
             }
             for f in rows
         ]
@@ -129,6 +129,7 @@ def _figure(figure: RegisterFigure) -> dict[str, Any]:
             figure.value, precision, "" if figure.unit == "count" else figure.unit
         ),
         "note": figure.note,
+        "note_why": figure.note_why,
         "rows": figure.rows,
         "anchor": kpi_anchor(figure.metric, {}),
     }
@@ -142,7 +143,8 @@ def _missing(metric_id: str) -> dict[str, Any]:
         "name": metric.name if metric else metric_id,
         "available": False,
         "value": "",
-        "note": "not available: the register holds no rows for this figure",
+        "note": note_of(why := [coded("no_register_rows")]),
+        "note_why": why,
         "rows": 0,
         "anchor": kpi_anchor(metric_id, {}),
     }

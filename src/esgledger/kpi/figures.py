@@ -31,6 +31,8 @@ class KpiFigure:
     incomplete: bool = False  # from a calculation run that left activity rows unresolved
     # Why it is incomplete, as a code and its values (kpi.incomplete_why), worded by each reader
     incomplete_why: dict[str, Any] | None = None
+    # The note's parts as codes and values (kpi.register_figures.notes), worded per reader
+    note_why: list[dict[str, Any]] = field(default_factory=list)
     # Reported and recomputed values side by side, which one is used and why (kpi.precedence)
     comparison: dict[str, Any] | None = None
 
@@ -48,6 +50,7 @@ class KpiFigure:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["dims"] = dict(self.dims)
         out["inputs"] = [dict(i) for i in self.inputs]
+        out["note_why"] = [dict(w) for w in self.note_why]
         if self.restatement is not None:
             out["restatement"] = dict(self.restatement)
         if self.comparison is not None:

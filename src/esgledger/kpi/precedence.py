@@ -61,4 +61,5 @@ def choose(reported: KpiFigure | None, computed: KpiFigure) -> KpiFigure:
         }
     elif used is reported and computed.note:
         used.note = "; ".join(n for n in (used.note, why) if n)
+        used.note_why = [*used.note_why, *computed.note_why]  # its coded parts, if any
     return used

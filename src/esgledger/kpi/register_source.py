@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,8 @@ class RegisterFigure:
     row_ids: tuple[int | str, ...] = ()  # the register rows counted (lineage): primary keys
     dims: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    # The note's parts as codes and values (kpi.register_figures.notes), worded per reader
+    note_why: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def rows(self) -> int:

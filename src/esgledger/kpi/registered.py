@@ -30,6 +30,7 @@ from esgledger.catalog import metrics
 from esgledger.kpi.coverage import children_of, uncovered
 from esgledger.kpi.figures import KpiFigure, dims_text
 from esgledger.kpi.precedence import choose
+from esgledger.kpi.register_figures.notes import coded, part_english
 from esgledger.kpi.register_source import PROVIDERS, RegisterFigure
 from esgledger.kpi.scope import Scope, Scopes
 
@@ -117,15 +118,20 @@ def _figure(
     scope = scopes.for_family(metric.boundary_family)
     inside = [c for c in placed if c.member is not None]
     valued = [c for c in inside if c.figure.value is not None]
-    notes = sorted({c.figure.note for c in inside if c.figure.value is None and c.figure.note})
+    said = {c.figure.note: c.figure.note_why for c in inside if c.figure.value is None}
+    notes = sorted(n for n in said if n)
+    why = [w for n in notes for w in said[n]]  # the providers' codes, then the roll-up's
     outside = len(placed) - len(inside)
     if outside:
-        notes.append(f"leaves out {outside} entity figure(s) outside the boundary")
+        why.append(coded("outside_boundary", n=outside))
+        notes.append(part_english(why[-1]))
     if not valued:
-        notes.insert(0, "not available: the register has no figure for the boundary")
+        why.insert(0, coded("no_boundary_figure"))
+        notes.insert(0, part_english(why[0]))
     elif gaps:
         shown = ", ".join(gaps[:5]) + (" …" if len(gaps) > 5 else "")
-        notes.append(f"partial: the register does not cover {len(gaps)} member(s) ({shown})")
+        why.append(coded("members_uncovered", n=len(gaps), members=shown))
+        notes.append(part_english(why[-1]))
     total = math.fsum(  # exactly rounded, as every roll-up
         value * scope.shares[member]
         for c in sorted(valued, key=lambda c: (c.figure.entity_id, c.figure.register))
@@ -143,6 +149,7 @@ def _figure(
         entities=len({c.member for c in valued}),
         inputs=_inputs(placed),
         note="; ".join(notes),
+        note_why=why,
         partial=bool(valued) and bool(gaps),
     )
 

@@ -13,7 +13,7 @@ from esgledger.catalog.messages import N_
 from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
-from esgledger.kpi.register_figures.notes import translated_note
+from esgledger.kpi.register_figures.notes import worded_note
 from esgledger.suppliers.audits import GRADES, STATES
 from esgledger.web.language import CURRENT, gettext
 from esgledger.workflow.states import STEP_WORDS
@@ -131,10 +131,12 @@ def word(value: object) -> str:
     return gettext(spaced) if spaced in WORDS else text
 
 
-def note_worded(note: object) -> str:
-    """A register figure's note in the page's language, part by part, as the report's
-    supply-chain chapter words it (a part no pattern knows stays as given)."""
-    return translated_note("" if note is None else str(note), CURRENT.get())
+def note_worded(note: object, why: object = None) -> str:
+    """A register figure's note in the page's language, part by part from its codes
+    (``note_why``), as the report's supply-chain chapter words it (a part without a code by
+    its pattern; one no pattern knows stays as given)."""
+    coded = why if isinstance(why, list) else []
+    return worded_note("" if note is None else str(note), coded, CURRENT.get())
 
 
 def explained(finding: Finding) -> str:

@@ -1,98 +1,170 @@
 """The supplier register figures' notes in another language (#16, #19).
 
-The providers write their notes in English, "; " between parts; each part is worded in the
-reader's language by its pattern here (a part no pattern matches is printed as given). Every
-note the supplier providers write has its pattern, so the report's supply-chain chapter, the
-KPI page and the check findings that quote a note word it the same way.
+A provider says each part of its note as a code and its values (``note_why``, a list of
+``{code, values}``): its English note is worded from them (:func:`note_of`), and every other
+language from the code's catalog message, so no reader parses English to translate it (a
+part without a code, from a register not coded yet, is printed as given).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from esgledger.catalog.messages import N_, translate
 
-NOTES = (
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) new suppliers$"), N_("%(a)s of %(b)s new suppliers")),
-    (re.compile(r"^suppliers with a Priority or Major audit finding reported in the year$"),
-     N_("suppliers with a Priority or Major audit finding reported in the year")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) suppliers sent a questionnaire in (?P<year>\d+) "
-                r"answered it$"),
-     N_("%(a)s of %(b)s suppliers sent a questionnaire in %(year)s answered it")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) in-scope suppliers returned a CMRT$"),
-     N_("%(a)s of %(b)s in-scope suppliers returned a CMRT")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) new material suppliers returned a CMRT$"),
-     N_("%(a)s of %(b)s new material suppliers returned a CMRT")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) identified smelters$"),
-     N_("%(a)s of %(b)s identified smelters")),
-    (re.compile(r"^(?P<a>\d+) of (?P<b>\d+) suppliers in cooperation at the end of (?P<year>\d+) "
-                r"have an integrity agreement in force$"),
-     N_("%(a)s of %(b)s suppliers in cooperation at the end of %(year)s have an integrity "
-        "agreement in force")),
-    (re.compile(r"^dealers are not in the register$"), N_("dealers are not in the register")),
-    (re.compile(r"^onboarded by (?P<day>\d{4}-\d{2}-\d{2})$"), N_("onboarded by %(day)s")),
-    (re.compile(r"^onboarded in (?P<year>\d+)$"), N_("onboarded in %(year)s")),
-    (re.compile(r"^(?P<n>\d+) suppliers? with no onboarding date counted in cooperation in every "
-                r"year, never as new$"),
-     N_("%(n)s supplier(s) with no onboarding date counted in cooperation in every year, never "
-        "as new")),
-    (re.compile(r"^not available: no CMRT is effective in (?P<year>\d+)$"),
-     N_("not available: no CMRT is effective in %(year)s")),
-    (re.compile(r"^not available: no CMRT is effective by the end of (?P<year>\d+)$"),
-     N_("not available: no CMRT is effective by the end of %(year)s")),
-    (re.compile(r"^not available: no supplier onboarded (?P<when>in|by the end of) (?P<year>\d+) "
-                r"names a CMRT metal or 3TG$"), None),
-    (re.compile(r"^not available: no supplier audits are recorded$"),
-     N_("not available: no supplier audits are recorded")),
-    (re.compile(r"^not available: no supplier agreements are recorded$"),
-     N_("not available: no supplier agreements are recorded")),
-    (re.compile(r"^not available: no supplier is in cooperation at the end of (?P<year>\d+)$"),
-     N_("not available: no supplier is in cooperation at the end of %(year)s")),
-    (re.compile(r"^not available: no supplier was onboarded in (?P<year>\d+) \(onboarded_on\)$"),
-     N_("not available: no supplier was onboarded in %(year)s")),
-    (re.compile(r"^not available: no questionnaire link was sent in (?P<year>\d+)$"),
-     N_("not available: no questionnaire link was sent in %(year)s")),
-    (re.compile(r"^not available: no conformant-smelter list imported$"),
-     N_("not available: no conformant-smelter list imported")),
-    (re.compile(r"^not available: the declarations name no identified smelter$"),
-     N_("not available: the declarations name no identified smelter")),
-    (re.compile(r"^not available: the register holds no rows for this figure$"),
-     N_("not available: the register holds no rows for this figure")),
-    # The roll-up's own parts (kpi.registered), in front of or after a provider's.
-    (re.compile(r"^not available: the register has no figure for the boundary$"),
-     N_("not available: the register has no figure for the boundary")),
-    (re.compile(r"^leaves out (?P<n>\d+) entity figure\(s\) outside the boundary$"),
-     N_("leaves out %(n)s entity figure(s) outside the boundary")),
-    (re.compile(r"^partial: the register does not cover (?P<n>\d+) member\(s\) "
-                r"\((?P<members>.*)\)$"),
-     N_("partial: the register does not cover %(n)s member(s) (%(members)s)")),
-)  # fmt: skip
-# The CMRT scope's two wordings (the year's new suppliers; those onboarded by its end).
-SCOPE_NOTES = {
-    "in": N_("not available: no supplier onboarded in %(year)s names a CMRT metal or 3TG"),
-    "by the end of": N_(
-        "not available: no supplier onboarded by the end of %(year)s names a CMRT metal or 3TG"
+# Each code's English wording (the note as the providers always wrote it) and its message.
+CODES: dict[str, tuple[str, str]] = {
+    "new_suppliers": ("%(a)s of %(b)s new suppliers", N_("%(a)s of %(b)s new suppliers")),
+    "major_findings": (
+        "suppliers with a Priority or Major audit finding reported in the year",
+        N_("suppliers with a Priority or Major audit finding reported in the year"),
     ),
-}
+    "questionnaire_answered": (
+        "%(a)s of %(b)s suppliers sent a questionnaire in %(year)s answered it",
+        N_("%(a)s of %(b)s suppliers sent a questionnaire in %(year)s answered it"),
+    ),
+    "cmrt_returned": (
+        "%(a)s of %(b)s in-scope suppliers returned a CMRT",
+        N_("%(a)s of %(b)s in-scope suppliers returned a CMRT"),
+    ),
+    "cmrt_returned_new": (
+        "%(a)s of %(b)s new material suppliers returned a CMRT",
+        N_("%(a)s of %(b)s new material suppliers returned a CMRT"),
+    ),
+    "integrity_agreements": (
+        "%(a)s of %(b)s suppliers in cooperation at the end of %(year)s have an integrity "
+        "agreement in force",
+        N_("%(a)s of %(b)s suppliers in cooperation at the end of %(year)s have an integrity "
+           "agreement in force"),
+    ),
+    "no_dealers": ("dealers are not in the register", N_("dealers are not in the register")),
+    "onboarded_by": ("onboarded by %(day)s", N_("onboarded by %(day)s")),
+    "onboarded_in": ("onboarded in %(year)s", N_("onboarded in %(year)s")),
+    "undated_one": (
+        "%(n)s supplier with no onboarding date counted in cooperation in every year, never "
+        "as new",
+        N_("%(n)s supplier(s) with no onboarding date counted in cooperation in every year, "
+           "never as new"),
+    ),
+    "undated_many": (
+        "%(n)s suppliers with no onboarding date counted in cooperation in every year, never "
+        "as new",
+        N_("%(n)s supplier(s) with no onboarding date counted in cooperation in every year, "
+           "never as new"),
+    ),
+    "no_cmrt_in": (
+        "not available: no CMRT is effective in %(year)s",
+        N_("not available: no CMRT is effective in %(year)s"),
+    ),
+    "no_cmrt_by": (
+        "not available: no CMRT is effective by the end of %(year)s",
+        N_("not available: no CMRT is effective by the end of %(year)s"),
+    ),
+    "no_cmrt_scope_in": (
+        "not available: no supplier onboarded in %(year)s names a CMRT metal or 3TG",
+        N_("not available: no supplier onboarded in %(year)s names a CMRT metal or 3TG"),
+    ),
+    "no_cmrt_scope_by": (
+        "not available: no supplier onboarded by the end of %(year)s names a CMRT metal or 3TG",
+        N_("not available: no supplier onboarded by the end of %(year)s names a CMRT metal or "
+           "3TG"),
+    ),
+    "identified_smelters": (
+        "%(a)s of %(b)s identified smelters", N_("%(a)s of %(b)s identified smelters")
+    ),
+    "no_smelter_list": (
+        "not available: no conformant-smelter list imported",
+        N_("not available: no conformant-smelter list imported"),
+    ),
+    "no_identified_smelter": (
+        "not available: the declarations name no identified smelter",
+        N_("not available: the declarations name no identified smelter"),
+    ),
+    "no_register_rows": (
+        "not available: the register holds no rows for this figure",
+        N_("not available: the register holds no rows for this figure"),
+    ),
+    "no_audits": (
+        "not available: no supplier audits are recorded",
+        N_("not available: no supplier audits are recorded"),
+    ),
+    "no_agreements": (
+        "not available: no supplier agreements are recorded",
+        N_("not available: no supplier agreements are recorded"),
+    ),
+    "none_cooperating": (
+        "not available: no supplier is in cooperation at the end of %(year)s",
+        N_("not available: no supplier is in cooperation at the end of %(year)s"),
+    ),
+    "none_onboarded": (
+        "not available: no supplier was onboarded in %(year)s (onboarded_on)",
+        N_("not available: no supplier was onboarded in %(year)s"),
+    ),
+    "no_questionnaire": (
+        "not available: no questionnaire link was sent in %(year)s",
+        N_("not available: no questionnaire link was sent in %(year)s"),
+    ),
+    # The roll-up's own parts (kpi.registered), in front of or after a provider's.
+    "no_boundary_figure": (
+        "not available: the register has no figure for the boundary",
+        N_("not available: the register has no figure for the boundary"),
+    ),
+    "outside_boundary": (
+        "leaves out %(n)s entity figure(s) outside the boundary",
+        N_("leaves out %(n)s entity figure(s) outside the boundary"),
+    ),
+    "members_uncovered": (
+        "partial: the register does not cover %(n)s member(s) (%(members)s)",
+        N_("partial: the register does not cover %(n)s member(s) (%(members)s)"),
+    ),
+}  # fmt: skip
 
 
-def translated_note(note: str, lang: str) -> str:
-    """A provider's note in ``lang``, part by part (a part no pattern knows as given)."""
-    return "; ".join(_translated_part(part, lang) for part in note.split("; "))
+def coded(code: str, **values: object) -> dict[str, Any]:
+    """One part of a note as its code and values (values as text, as the note prints them)."""
+    if code not in CODES:
+        raise KeyError(f"no note code {code!r}")
+    return {"code": code, "values": {k: str(v) for k, v in values.items()}}
 
 
-def note_message(part: str) -> tuple[str, dict[str, str]] | None:
-    """One part of a note as its gettext message and values, or None if no pattern knows it."""
-    for pattern, message in NOTES:
-        found = pattern.match(part)
-        if found:
-            values = found.groupdict()
-            return message or SCOPE_NOTES[values.pop("when")], values
-    return None
+def part_english(why: Mapping[str, Any]) -> str:
+    """A coded part in English, as the providers always wrote it."""
+    english: str = CODES[why["code"]][0] % why["values"]
+    return english
 
 
-def _translated_part(part: str, lang: str) -> str:
-    known = note_message(part)
+def note_of(why: Iterable[Mapping[str, Any]]) -> str:
+    """The English note of coded parts, "; " between them."""
+    return "; ".join(part_english(w) for w in why)
+
+
+def coded_part(part: str, why: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The code of a note's part among ``why`` (None if no coded part words it)."""
+    return next((w for w in why if w.get("code") in CODES and part_english(w) == part), None)
+
+
+def worded_note(note: str, why: Iterable[Mapping[str, Any]] | None, lang: str) -> str:
+    """A figure's note in ``lang``: each part from its code where ``why`` has it, else as
+    given. English is the note itself."""
+    if lang == "en" or not note:
+        return note
+    coded_parts = list(why or ())
+    return "; ".join(_worded_part(part, coded_parts, lang) for part in note.split("; "))
+
+
+def part_message(
+    part: str, why: Iterable[Mapping[str, Any]] | None
+) -> tuple[str, dict[str, str]] | None:
+    """One part of a note as its gettext message and values from its code (None without)."""
+    found = coded_part(part, why or ())
+    if found is None:
+        return None
+    return CODES[found["code"]][1], dict(found["values"])
+
+
+def _worded_part(part: str, why: list[Mapping[str, Any]], lang: str) -> str:
+    known = part_message(part, why)
     if known is None:
         return part
     message, values = known

@@ -13,10 +13,12 @@ share of nothing), or no audits recorded at all.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import extract, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
 from esgledger.ledger.supplier_models import (
@@ -50,7 +52,7 @@ def supplier_figures(session: Session, year: int) -> list[RegisterFigure]:
     out = [_screened(session, year, group, new, m, c) for m, c in SCREENED.items()]
     audits = _onsite_audits(session, year)
     if audits is None:
-        why = "not available: no supplier audits are recorded"
+        why = [coded("no_audits")]
         out += [_figure(m, year, group, None, "%" if m == ONSITE_SHARE else "count", (), why)
                 for m in (ONSITE_SHARE, ONSITE_COUNT, NEGATIVE)]  # fmt: skip
         return out
@@ -70,10 +72,11 @@ def _figure(
     value: float | None,
     unit: str,
     rows: tuple[int, ...],
-    note: str = "",
+    why: list[dict[str, Any]] | None = None,
 ) -> RegisterFigure:
+    why = why or []
     return RegisterFigure(
-        metric, year, entity, value, unit, REGISTER, tuple(sorted(rows)), {}, note
+        metric, year, entity, value, unit, REGISTER, tuple(sorted(rows)), {}, note_of(why), why
     )
 
 
@@ -81,9 +84,9 @@ def _share(
     metric: str, year: int, group: str, new: set[str], rows: tuple[int, ...], counted: int
 ) -> RegisterFigure:
     if not new:
-        why = f"not available: no supplier was onboarded in {year} (onboarded_on)"
+        why = [coded("none_onboarded", year=year)]
         return _figure(metric, year, group, None, "%", (), why)
-    note = f"{counted} of {len(new)} new suppliers"
+    note = [coded("new_suppliers", a=counted, b=len(new))]
     return _figure(metric, year, group, 100.0 * counted / len(new), "%", rows, note)
 
 
@@ -130,7 +133,7 @@ def _negative(session: Session, year: int, group: str) -> RegisterFigure:
     )
     rows = list(session.execute(stmt))
     suppliers = {s for _, s in rows}
-    note = "suppliers with a Priority or Major audit finding reported in the year"
+    note = [coded("major_findings")]
     return _figure(
         NEGATIVE, year, group, float(len(suppliers)), "count", tuple(i for i, _ in rows), note
     )

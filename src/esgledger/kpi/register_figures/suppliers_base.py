@@ -14,10 +14,12 @@ silently. Lineage: the supplier ids.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
 from esgledger.ledger.supplier_models import Supplier
@@ -43,8 +45,10 @@ def base_figures(session: Session, year: int) -> list[RegisterFigure]:
     new = tuple(ident for ident, day, _ in rows if day is not None and day.year == year)
     said = _undated(len(undated))
     return [
-        _figure(ACTIVE, year, roots[0], active, f"onboarded by {end.isoformat()}{said}"),
-        _figure(NEW, year, roots[0], new, f"onboarded in {year}{said}"),
+        _figure(
+            ACTIVE, year, roots[0], active, [coded("onboarded_by", day=end.isoformat()), *said]
+        ),
+        _figure(NEW, year, roots[0], new, [coded("onboarded_in", year=year), *said]),
     ]
 
 
@@ -63,15 +67,14 @@ def cooperating_clause(year: int) -> ColumnElement[bool]:
     )
 
 
-def _undated(count: int) -> str:
+def _undated(count: int) -> list[dict[str, Any]]:
     if not count:
-        return ""
-    noun = "supplier" if count == 1 else "suppliers"
-    return (
-        f"; {count} {noun} with no onboarding date counted in cooperation in every year, "
-        "never as new"
-    )
+        return []
+    return [coded("undated_one" if count == 1 else "undated_many", n=count)]
 
 
-def _figure(metric: str, year: int, group: str, ids: tuple[str, ...], note: str) -> RegisterFigure:
-    return RegisterFigure(metric, year, group, float(len(ids)), "count", REGISTER, ids, {}, note)
+def _figure(
+    metric: str, year: int, group: str, ids: tuple[str, ...], why: list[dict[str, Any]]
+) -> RegisterFigure:
+    value = float(len(ids))
+    return RegisterFigure(metric, year, group, value, "count", REGISTER, ids, {}, note_of(why), why)

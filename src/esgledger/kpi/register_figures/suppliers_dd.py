@@ -17,10 +17,12 @@ year.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_figures.suppliers_minerals import IN_SCOPE
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
@@ -48,22 +50,25 @@ def new_material(session: Session, year: int) -> set[str]:
 
 
 def _coverage(session: Session, year: int, group: str) -> RegisterFigure:
-    def figure(value: float | None, rows: tuple[int, ...], note: str) -> RegisterFigure:
-        return RegisterFigure(COVERAGE, year, group, value, "%", REGISTER, rows, {}, note)
+    def figure(
+        value: float | None, rows: tuple[int, ...], why: list[dict[str, Any]]
+    ) -> RegisterFigure:
+        return RegisterFigure(
+            COVERAGE, year, group, value, "%", REGISTER, rows, {}, note_of(why), why
+        )
 
     end = dt.date(year, 12, 31)
     cmrts = select(MineralDeclaration.supplier_id, MineralDeclaration.id).where(
         MineralDeclaration.template == "CMRT", MineralDeclaration.effective_on <= end
     )
     if session.scalar(select(cmrts.subquery().c.id).limit(1)) is None:
-        return figure(None, (), f"not available: no CMRT is effective by the end of {year}")
+        return figure(None, (), [coded("no_cmrt_by", year=year)])
     new = new_material(session, year)
     if not new:
-        why = f"not available: no supplier onboarded in {year} names a CMRT metal or 3TG"
-        return figure(None, (), why)
+        return figure(None, (), [coded("no_cmrt_scope_in", year=year)])
     done: dict[str, int] = {}
     for supplier, ident in session.execute(cmrts.order_by(MineralDeclaration.id)):
         if supplier in new:
             done[supplier] = ident
-    note = f"{len(done)} of {len(new)} new material suppliers returned a CMRT"
+    note = [coded("cmrt_returned_new", a=len(done), b=len(new))]
     return figure(100.0 * len(done) / len(new), tuple(sorted(done.values())), note)

@@ -12,10 +12,12 @@ not imported, so nobody can tell who signed) or no supplier is in cooperation th
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_figures.suppliers_base import cooperating_clause
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
@@ -36,16 +38,16 @@ def integrity_figures(session: Session, year: int) -> list[RegisterFigure]:
 
 
 def _share(session: Session, year: int, group: str) -> RegisterFigure:
-    def figure(value: float | None, rows: tuple[int, ...], note: str) -> RegisterFigure:
-        return RegisterFigure(SHARE, year, group, value, "%", REGISTER, rows, {}, note)
+    def figure(
+        value: float | None, rows: tuple[int, ...], why: list[dict[str, Any]]
+    ) -> RegisterFigure:
+        return RegisterFigure(SHARE, year, group, value, "%", REGISTER, rows, {}, note_of(why), why)
 
     if session.scalar(select(SupplierAgreement.id).limit(1)) is None:
-        return figure(None, (), "not available: no supplier agreements are recorded")
+        return figure(None, (), [coded("no_agreements")])
     base = set(session.scalars(select(Supplier.id).where(cooperating_clause(year))))
     if not base:
-        return figure(
-            None, (), f"not available: no supplier is in cooperation at the end of {year}"
-        )
+        return figure(None, (), [coded("none_cooperating", year=year)])
     end = dt.date(year, 12, 31)
     stmt = select(SupplierAgreement.supplier_id, SupplierAgreement.id).where(
         SupplierAgreement.kind == KIND,
@@ -56,9 +58,9 @@ def _share(session: Session, year: int, group: str) -> RegisterFigure:
     for supplier, ident in session.execute(stmt.order_by(SupplierAgreement.id)):
         if supplier in base:
             signed[supplier] = ident  # the latest agreement in force
-    note = (
-        f"{len(signed)} of {len(base)} suppliers in cooperation at the end of {year} have an "
-        "integrity agreement in force; dealers are not in the register"
-    )
+    note = [
+        coded("integrity_agreements", a=len(signed), b=len(base), year=year),
+        coded("no_dealers"),
+    ]
     rows = tuple(sorted(signed.values()))
     return figure(100.0 * len(signed) / len(base), rows, note)

@@ -16,14 +16,16 @@ response rate (no survey of that year is known), not 0 %.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_figures.suppliers_base import cooperating_clause
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
-from esgledger.ledger.smelter_rollup import rollup
+from esgledger.ledger.smelter_rollup import Rollup, rollup
 from esgledger.ledger.supplier_models import MineralDeclaration, Supplier
 
 REGISTER = "suppliers"
@@ -49,15 +51,15 @@ def in_scope_suppliers(session: Session, year: int) -> set[str]:
 
 
 def _figure(metric: str, year: int, group: str, value: float | None,
-            rows: tuple[int, ...], note: str) -> RegisterFigure:  # fmt: skip
-    return RegisterFigure(metric, year, group, value, "%", REGISTER, tuple(sorted(rows)), {}, note)
+            rows: tuple[int, ...], why: list[dict[str, Any]]) -> RegisterFigure:  # fmt: skip
+    return RegisterFigure(metric, year, group, value, "%", REGISTER, tuple(sorted(rows)), {},
+                          note_of(why), why)  # fmt: skip
 
 
 def _response_rate(session: Session, year: int, group: str) -> RegisterFigure:
     scope = in_scope_suppliers(session, year)
     if not scope:
-        why = f"not available: no supplier onboarded by the end of {year} names a CMRT metal or 3TG"
-        return _figure(RESPONSE, year, group, None, (), why)
+        return _figure(RESPONSE, year, group, None, (), [coded("no_cmrt_scope_by", year=year)])
     stmt = select(MineralDeclaration.supplier_id, MineralDeclaration.id).where(
         MineralDeclaration.template == "CMRT",
         extract("year", MineralDeclaration.effective_on) == year,
@@ -69,10 +71,8 @@ def _response_rate(session: Session, year: int, group: str) -> RegisterFigure:
         if supplier in scope:
             answered[supplier] = ident
     if not effective:  # no campaign of the year is known: a rate of it would be a guess
-        return _figure(
-            RESPONSE, year, group, None, (), f"not available: no CMRT is effective in {year}"
-        )
-    note = f"{len(answered)} of {len(scope)} in-scope suppliers returned a CMRT"
+        return _figure(RESPONSE, year, group, None, (), [coded("no_cmrt_in", year=year)])
+    note = [coded("cmrt_returned", a=len(answered), b=len(scope))]
     value = 100.0 * len(answered) / len(scope)
     return _figure(RESPONSE, year, group, value, tuple(answered.values()), note)
 
@@ -80,7 +80,17 @@ def _response_rate(session: Session, year: int, group: str) -> RegisterFigure:
 def _conformant_share(session: Session, year: int, group: str) -> RegisterFigure:
     result = rollup(session, template="CMRT", year=year, in_year=True)
     if not result.declarations:
-        why = f"not available: no CMRT is effective in {year}"
-        return _figure(CONFORMANT, year, group, None, (), why)
-    share, note = result.conformant_share()
-    return _figure(CONFORMANT, year, group, share, tuple(result.declarations.values()), note)
+        return _figure(CONFORMANT, year, group, None, (), [coded("no_cmrt_in", year=year)])
+    share, _ = result.conformant_share()
+    rows = tuple(result.declarations.values())
+    return _figure(CONFORMANT, year, group, share, rows, conformant_why(result))
+
+
+def conformant_why(result: Rollup) -> list[dict[str, Any]]:
+    """The conformant share's note as codes: its English is ``Rollup.conformant_share``'s."""
+    if not result.has_list:
+        return [coded("no_smelter_list")]
+    if not result.smelters:
+        return [coded("no_identified_smelter")]
+    conformant = sum(s.conformant for s in result.smelters)
+    return [coded("identified_smelters", a=conformant, b=len(result.smelters))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
 from esgledger.ledger.supplier_models import SupplierSaqLink
@@ -27,10 +28,16 @@ def saq_figures(session: Session, year: int) -> list[RegisterFigure]:
     )
     sent = list(session.execute(stmt.order_by(SupplierSaqLink.id)))
     if not sent:
-        why = f"not available: no questionnaire link was sent in {year}"
-        return [RegisterFigure(RESPONSE, year, roots[0], None, "%", REGISTER, (), {}, why)]
+        why = [coded("no_questionnaire", year=year)]
+        return [
+            RegisterFigure(RESPONSE, year, roots[0], None, "%", REGISTER, (), {}, note_of(why), why)
+        ]
     answered = sum(1 for _, done in sent if done)
-    note = f"{answered} of {len(sent)} suppliers sent a questionnaire in {year} answered it"
+    note = [coded("questionnaire_answered", a=answered, b=len(sent), year=year)]
     value = 100.0 * answered / len(sent)
     rows = tuple(ident for ident, _ in sent)
-    return [RegisterFigure(RESPONSE, year, roots[0], value, "%", REGISTER, rows, {}, note)]
+    return [
+        RegisterFigure(
+            RESPONSE, year, roots[0], value, "%", REGISTER, rows, {}, note_of(note), note
+        )
+    ]
