@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from esgledger.api.app import PREFIX
 from esgledger.suppliers import saq
 from esgledger.suppliers.questionnaire import parse_definition
 from esgledger.suppliers.register_import import import_register
@@ -37,6 +38,12 @@ def test_an_audit_from_plan_to_verified_closure(api: Api, tmp_path: Path) -> Non
     seen = listed["version"]  # the report wrote the plan's due date: a new version
     planned = api.ok("sam", "POST", url, json={"version": seen, "state": "plan_submitted", **PLAN})
     assert planned["state"] == "plan_submitted"
+    move = {"version": planned["version"], "state": "verified_closed", "on": "2025-04-20"}
+    skipped = problem(api.call("sam", "POST", url, json=move), 409)
+    assert skipped["detail"].endswith("it can move to plan_approved, plan_rejected"), skipped
+    zh = api.headers("sam") | {"Accept-Language": "zh"}
+    chinese = api.client.post(PREFIX + url, json=move, headers=zh)
+    assert "整改计划已批准" in problem(chinese, 409)["detail"]
     stale = problem(
         api.call("sam", "POST", url, json={"version": 1, "state": "plan_approved"}), 409
     )

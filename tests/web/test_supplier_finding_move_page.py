@@ -225,6 +225,7 @@ def test_a_refused_move_is_worded_in_chinese(web: TestClient, db: Database) -> N
     wrong = web.post(url, headers=ZH, data={**data, "state": "verified_closed"})
     assert wrong.status_code == 409 and f"问题 {fid} 当前为“未关闭”" in wrong.text
     assert "it can move to" not in wrong.text and english_left(wrong.text) == []
+    assert "只能变更为 整改计划已提交" in wrong.text, "the next states in the reader's words"
     short = web.post(url, headers=ZH, data={**data, "state": "plan_submitted"})
     assert short.status_code == 422 and "整改计划缺少" in short.text
     late = web.post(url, headers=ZH, data={**data, "state": "plan_submitted", **PLAN,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.messages import N_
+from esgledger.catalog.phrases import Listed, Phrase
 from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ledger import audit, digests
 from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding, SupplierSite
@@ -207,7 +208,7 @@ def _not_allowed(finding_id: int, state: str, allowed: tuple[str, ...]) -> Confl
         message = N_("finding %(finding)s is %(state)s; it can move to nothing (it is closed)")
     else:
         message = N_("finding %(finding)s is %(state)s; it can move to %(options)s")
-        values["options"] = ", ".join(allowed)
+        values["options"] = Listed([Phrase(state) for state in allowed])
     english = message % {**values, "state": state}
     return worded(Conflict(english), message, values, {"state": state})
 
