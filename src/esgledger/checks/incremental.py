@@ -62,10 +62,14 @@ def reading_kpi_values(changed: set[str] | None = None) -> frozenset[str]:
     )
 
 
-def rules_to_rerun(session: Session, year: int, after: int, upto: int) -> frozenset[str] | None:
+def rules_to_rerun(
+    session: Session, year: int, after: int, upto: int, upto_hash: str | None = None
+) -> frozenset[str] | None:
     """The rules whose findings for ``year`` the audit events ``after`` < id ≤ ``upto`` can
-    have moved (empty: none), or None when that cannot be bounded."""
-    touched = touched_since(session, after, upto)
+    have moved (empty: none), or None when that cannot be bounded. ``upto_hash``: the newest
+    event's hash, so that after this process's own single request event the writer's note
+    answers instead of the database (as for the KPI table, :mod:`esgledger.kpi.cache`)."""
+    touched = touched_since(session, after, upto, upto_hash)
     if touched is None:
         return None
     changed = set().union(*(touched.get(y, set()) for y in range(year - SPAN + 1, year + 1)))

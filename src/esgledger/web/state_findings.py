@@ -23,7 +23,7 @@ from esgledger.checks import Finding
 from esgledger.checks.context import SPAN
 from esgledger.checks.incremental import Checked, checked, findings_of, rules_to_rerun
 from esgledger.kpi.cache import cached_kpi_tables
-from esgledger.ledger.state import State, ledger_state, newest_audit_id
+from esgledger.ledger.state import State, ledger_state, newest_audit_hash, newest_audit_id
 from esgledger.ledger.state_cache import StateCache
 
 Key = tuple[State, dt.date, int]  # the ledger's state, today, the year checked
@@ -50,7 +50,7 @@ def _compute(session: Session, state: State, key: Key) -> Checked:
     tables = cached_kpi_tables(session, year, years=SPAN)  # the dashboard's, usually kept
     base = _findings.newest(lambda kept: _same_question(kept, key))
     if base is not None and base.audit_id is not None and audit_id is not None:
-        rerun = rules_to_rerun(session, year, base.audit_id, audit_id)
+        rerun = rules_to_rerun(session, year, base.audit_id, audit_id, newest_audit_hash(state))
         if rerun is not None:
             computed["incremental" if rerun else "reused"] += 1
             return checked(session, year, audit_id, base=base, rerun=rerun, tables=tables)
