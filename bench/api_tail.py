@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextvars
 import gc
 import json
 import logging
@@ -61,7 +62,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api import YEAR, Server, _free_port, seed
+from api import YEAR, Server, _free_port, _postgres_url, current_versions, drive, seed
 
 from esgledger.auth.recheck import RECHECK_SECONDS
 
@@ -71,7 +72,12 @@ KEYS = (
     "requests", "p50_ms", "p99_ms", "max_ms", "gen0", "gen1", "gen2", "gen2_pause_ms",
     "slow_in_gen2", "slow_in_any_gc", "slow_sending_body", "slow_in_window_first_s",
     "loop_lag_max_ms", "cpu_ms", "log_writes", "log_write_max_ms", "log_writes_waited",
+    "sql_app_per_read", "sql_watch_per_read", "misses", "slow_missed", "slow_in_version",
+    "version_p99_ms", "version_max_ms", "writes", "write_p99_ms", "missed_p50_ms",
+    "missed_p99_ms", "kept_p99_ms", "slow_overlap_write", "wrk_read_p99_ms", "wrk_write_p99_ms",
 )  # fmt: skip
+# per request: seconds waiting for the replay's freshness question, and whether it missed
+_SEEN: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("seen", default=None)
 
 
 class Tail:
@@ -90,7 +96,63 @@ class Tail:
         self._gc_start = 0.0
         self._cpu = time.process_time()
         self._lag_task: asyncio.Task[None] | None = None
+        self.seen: list[list[float]] = []  # per request: [version wait s, missed 0/1]
+        self.versions: list[float] = []  # seconds each question to the watch took
+        self.sql_app = 0  # statements on the app's engine (its pool)
         gc.callbacks.append(self._on_gc)
+        self._instrument()
+
+    def _instrument(self) -> None:
+        """Time the replay's freshness question per request, note its misses (the whole
+        path taken), count the watch's questions and the statements of the app's pool."""
+        from sqlalchemy import event
+
+        from esgledger.api.replay import Replay
+
+        tail, asked, answered = self, Replay._version, Replay._answer_and_keep
+
+        async def version(replay: Replay) -> Any:
+            start = time.perf_counter()
+            try:
+                return await asked(replay)
+            finally:
+                took = time.perf_counter() - start
+                mine = _SEEN.get()
+                if mine is not None:
+                    mine[0] += took
+
+        async def answer(replay: Replay, *args: Any) -> None:
+            mine = _SEEN.get()
+            if mine is not None:
+                mine[1] = 1.0
+            await answered(replay, *args)
+
+        Replay._version = version  # type: ignore[method-assign]
+        Replay._answer_and_keep = answer  # type: ignore[method-assign]
+        watch = self.app.state.change_watch
+        plain = watch.version
+
+        def timed_version() -> Any:
+            start = time.perf_counter()
+            try:
+                return plain()
+            finally:
+                tail.versions.append(time.perf_counter() - start)
+
+        async def timed_async_version() -> Any:  # the watch asking PostgreSQL in the loop
+            start = time.perf_counter()
+            try:
+                return await plain()
+            finally:
+                tail.versions.append(time.perf_counter() - start)
+
+        asks = asyncio.iscoroutinefunction(plain)
+        watch.version = timed_async_version if asks else timed_version
+
+        def count(*_args: Any) -> None:
+            tail.sql_app += 1
+
+        event.listen(self.app.state.db.engine, "before_cursor_execute", count)
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
@@ -125,6 +187,8 @@ class Tail:
             return
         start = time.perf_counter()
         waited = 0.0
+        mine = [0.0, 0.0, 1.0 if scope["method"] == "POST" else 0.0]
+        _SEEN.set(mine)
 
         async def timed_send(message: Any) -> None:
             nonlocal waited
@@ -136,6 +200,7 @@ class Tail:
         await self.app(scope, receive, timed_send)
         self.spans.append((start, time.perf_counter()))
         self.body_waits.append(waited)
+        self.seen.append(mine)
 
     async def _control(self, scope: Any, send: Any) -> None:
         if self._lag_task is None:
@@ -147,8 +212,8 @@ class Tail:
             _apply(variant)
             await asyncio.sleep(0.1)  # the lag of the switch itself is not the phase's
             self.spans, self.pauses, self.lags, self.emits = [], [], [], []
-            self.body_waits = []
-            self.blocked = 0
+            self.body_waits, self.seen, self.versions = [], [], []
+            self.blocked = self.sql_app = 0
             self._cpu = time.process_time()
             body = b"{}"
         else:
@@ -158,18 +223,30 @@ class Tail:
 
     def _stats(self) -> dict[str, float]:
         cpu = time.process_time() - self._cpu
-        took = sorted(stop - start for start, stop in self.spans)
+        every = len(self.spans)
+        reads = [i for i, m in enumerate(self.seen) if not m[2]]
+        spans = [self.spans[i] for i in reads]
+        seen = [self.seen[i] for i in reads]
+        body_waits = [self.body_waits[i] for i in reads]
+        writes = sorted(b - a for (a, b), m in zip(self.spans, self.seen, strict=True) if m[2])
+        write_spans = [s for s, m in zip(self.spans, self.seen, strict=True) if m[2]]
+        took = sorted(stop - start for start, stop in spans)
         n = len(took)
         if not n:
             return {"requests": 0}
         cut = took[int(n * 0.99)]
-        slow = [(a, b) for a, b in self.spans if b - a >= cut]
+        slow = [(a, b) for a, b in spans if b - a >= cut]
         since = [start - self._mono_offset for start, _ in slow]  # on the monotonic clock
         # the kept answers and sign-ins are keyed by a 10 s window of the monotonic clock
         at_window = sum(1 for t in since if t % RECHECK_SECONDS < 1.0) / max(len(slow), 1)
-        pairs = zip(self.spans, self.body_waits, strict=True)
+        pairs = zip(spans, body_waits, strict=True)
         in_send = [w / (b - a) for (a, b), w in pairs if b - a >= cut]
         gen2 = [(a, b) for g, a, b in self.pauses if g == 2]
+        slow_seen = [m for (a, b), m in zip(spans, seen, strict=True) if b - a >= cut]
+        in_version = [m[0] / (b - a) for (a, b), m in zip(spans, seen, strict=True) if b - a >= cut]
+        versions = sorted(self.versions)
+        missed = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if m[1])
+        kept = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if not m[1])
 
         def share(pauses: list[tuple[float, float]]) -> float:
             hit = sum(1 for a, b in slow if any(p < b and q > a for p, q in pauses))
@@ -193,12 +270,29 @@ class Tail:
             if self.lags
             else 0.0,
             "loop_lag_max_ms": max(self.lags, default=0.0) * 1e3,
-            "cpu_ms": cpu * 1e3 / n,
+            "cpu_ms": cpu * 1e3 / every,
             "log_writes": len(self.emits),
             "log_write_max_ms": max(self.emits, default=0.0) * 1e3,
             "log_write_ms_total": sum(self.emits) * 1e3,
             "log_writes_waited": self.blocked,
+            "sql_app_per_read": self.sql_app / n,
+            "sql_watch_per_read": len(versions) / n,
+            "misses": int(sum(m[1] for m in self.seen)),
+            "slow_missed": sum(m[1] for m in slow_seen) / max(len(slow_seen), 1),
+            "slow_in_version": statistics.median(in_version) if in_version else 0.0,
+            "version_p99_ms": versions[int(len(versions) * 0.99)] * 1e3 if versions else 0.0,
+            "version_max_ms": max(versions, default=0.0) * 1e3,
+            "writes": len(writes),
+            "write_p99_ms": _pct(writes, 0.99) * 1e3,
+            "missed_p50_ms": _pct(missed, 0.5) * 1e3,
+            "missed_p99_ms": _pct(missed, 0.99) * 1e3,
+            "kept_p99_ms": _pct(kept, 0.99) * 1e3,
+            "slow_overlap_write": share(write_spans),
         }
+
+
+def _pct(sorted_values: list[float], p: float) -> float:
+    return sorted_values[int(len(sorted_values) * p)] if sorted_values else 0.0
 
 
 def _apply(variant: str) -> None:
@@ -220,13 +314,15 @@ def serve(target: str, port: int) -> None:
 
     from esgledger.server import create_app
 
-    uvicorn.run(Tail(create_app(target)), host="127.0.0.1", port=port, access_log=True)
+    app = create_app(target)
+    uvicorn.run(Tail(app), host="127.0.0.1", port=port, access_log=True)
 
 
 class TailServer(Server):
     """:class:`api.Server`, running :func:`serve` instead of ``esg serve``."""
 
     def __init__(self, target: str, log: Path):
+        self.target = target
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("wb")
@@ -241,10 +337,21 @@ class TailServer(Server):
         self._wait(log)
 
 
-def phase(server: TailServer, token: str, variant: str, args: argparse.Namespace) -> dict[str, Any]:
+def phase(
+    server: TailServer, token: str, variant: str, args: argparse.Namespace, ids: list[int]
+) -> dict[str, Any]:
     import httpx
 
     httpx.get(f"{server.base}{CONTROL}phase?variant={variant}", timeout=60)
+    if args.write_share > 0:  # the mix of bench/api.py, its client timings kept too
+        mixed = drive(
+            server, token, "mix", connections=args.connections, seconds=args.seconds, path=KPIS,
+            write_share=args.write_share, versions=current_versions(server.target, ids),
+        )  # fmt: skip
+        got: dict[str, Any] = httpx.get(f"{server.base}{CONTROL}stats", timeout=60).json()
+        got["wrk_read_p99_ms"] = mixed.p("read", "p99")
+        got["wrk_write_p99_ms"] = mixed.p("write", "p99")
+        return got
     subprocess.run(
         [
             "wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s",
@@ -252,8 +359,7 @@ def phase(server: TailServer, token: str, variant: str, args: argparse.Namespace
         ],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
-    got: dict[str, Any] = httpx.get(f"{server.base}{CONTROL}stats", timeout=60).json()
-    return got
+    return dict(httpx.get(f"{server.base}{CONTROL}stats", timeout=60).json())
 
 
 def main() -> None:
@@ -262,12 +368,28 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--variants", default="base,freeze,noaccess")
-    parser.add_argument("--db", default="", help="an empty PostgreSQL database URL")
+    parser.add_argument(
+        "--write-share",
+        type=float,
+        default=0.0,
+        help="> 0: bench/api.py's mix (reads, and writes of this share) instead of reads only",
+    )
+    parser.add_argument(
+        "--db",
+        default="sqlite",
+        help="sqlite (a file), postgres (a private cluster, as bench/api.py starts) or the "
+        "URL of an empty PostgreSQL database",
+    )
     args = parser.parse_args()
     variants = args.variants.split(",")
+    clusters: list[Any] = []
     with tempfile.TemporaryDirectory(prefix="esg-bench-tail-") as tmp:
-        target = args.db or f"sqlite:///{Path(tmp) / 'esg.db'}"
-        token, _ = seed(target, Path(tmp))
+        if args.db == "sqlite":
+            target = f"sqlite:///{Path(tmp) / 'esg.db'}"
+        else:
+            url = None if args.db == "postgres" else args.db
+            target = _postgres_url(argparse.Namespace(postgres=url), clusters)
+        token, ids = seed(target, Path(tmp))
         server = TailServer(target, Path(tmp) / "serve.log")
         try:
             import httpx
@@ -276,7 +398,7 @@ def main() -> None:
             results: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
             for r in range(args.rounds):
                 for variant in variants:
-                    got = phase(server, token, variant, args)
+                    got = phase(server, token, variant, args, ids)
                     results[variant].append(got)
                     print(
                         f"round {r + 1} {variant}: "
@@ -290,6 +412,8 @@ def main() -> None:
                 )
         finally:
             server.stop()
+            for cluster in clusters:
+                cluster.stop()
 
 
 def _num(value: Any) -> str:

@@ -21,10 +21,11 @@ Reads asking the same question (token, window, URL) while one of them takes the 
 wait for it and take its kept answer: at a window's end every connection's next read misses
 at once, and fifty sign-in look-ups for one token were the slowest reads of a read-only run.
 
-On PostgreSQL the version is the state stamp itself, read on the watch's own connection
-(:class:`~esgledger.ledger.change_watch.PostgresWatch`): one statement and one worker
-thread instead of the whole stack. Anything else (another method, no token, a changed
-ledger, an unmarked route) takes the usual path. A write moves the version, so the next
+On PostgreSQL the version is the state stamp itself, read on the watch's own asynchronous
+connection (:class:`~esgledger.ledger.change_watch.PostgresWatch`): one statement, in the
+event loop, shared by the reads arriving while it is asked, instead of the whole stack.
+Anything else (another method, no token, a changed ledger, an unmarked route) takes the
+usual path. A write moves the version, so the next
 read is a full one.
 """
 
@@ -36,7 +37,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-import anyio.to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,7 +60,7 @@ def replayable(request: Request, state: State) -> None:
 
 
 class _Ask:
-    """One question to a blocking watch, shared by the requests that wait for it."""
+    """One question to a watch asking a server, shared by the requests that wait for it."""
 
     def __init__(self) -> None:
         self.done = anyio.Event()
@@ -84,7 +84,7 @@ class Replay:
         self.prefix = prefix
         self._answers: StateCache[Answer] = StateCache(MAX_ANSWERS)
         self._seen: tuple[Hashable, State] | None = None  # (version, the state it names)
-        self._asking = False  # a blocking watch is being asked now
+        self._asking = False  # a watch asking a server is being asked now
         self._next: _Ask | None = None  # the question the requests arriving now wait for
         self._idle: anyio.Event | None = None  # set when the question being asked ends
         self._paths: set[str] = set()  # paths whose answers were marked replayable
@@ -141,12 +141,12 @@ class Replay:
         return kept if kept is not None and time.time() < kept.until else None
 
     async def _version(self) -> Hashable | None:
-        """The watch's version. A blocking watch (PostgreSQL) is asked on a worker thread,
-        one question at a time, and the question is shared: every request that arrived
+        """The watch's version. A watch asking a server (PostgreSQL) is asked one question
+        at a time, in the event loop, and the question is shared: every request that arrived
         before it was asked takes its answer (it was asked after they arrived, so it sees
-        every commit they could have seen). Many requests at once cost one statement and
-        one thread, not one each."""
-        if not self.watch.blocking:
+        every commit they could have seen). Many requests at once cost one statement,
+        not one each."""
+        if isinstance(self.watch, ChangeWatch):  # a counter in shared memory
             return self.watch.version()
         ask = self._next if self._next is not None else _Ask()
         self._next = ask
@@ -158,7 +158,7 @@ class Replay:
                 continue
             self._asking, self._next = True, None  # later arrivals wait for the next one
             try:
-                ask.version = await anyio.to_thread.run_sync(self.watch.version)
+                ask.version = await self.watch.version()
             finally:
                 self._asking = False
                 ask.done.set()

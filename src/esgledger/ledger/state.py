@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, Select, event, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.ledger.models import AuditEvent, KpiValue
@@ -48,9 +48,10 @@ def _parts() -> tuple[Any, ...]:
     )
 
 
-def read_stamp(session: Session) -> State:
-    """The stamp read afresh, one statement (no kept value consulted)."""
-    return (str(session.get_bind().url), *session.execute(select(*_parts())).one())
+def stamp_query() -> Select[Any]:
+    """The statement reading the stamp's parts (after the database's URL), for a reader
+    that talks to the database without a session (:mod:`esgledger.ledger.change_watch`)."""
+    return select(*_parts())
 
 
 _BOTH_SQL: dict[str, str] = {}  # dialect name → the statement of :func:`_read_both`
