@@ -3,7 +3,8 @@
 Usage::
 
     .venv/bin/python bench/api_tail.py [--connections 50] [--seconds 6] [--rounds 3]
-                                       [--variants base,freeze,noaccess] [--db URL]
+                                       [--variants base,freeze,noaccess]
+                                       [--db sqlite|postgres|URL] [--write-share 0.2]
 
 A wrk run on a shared machine times the client and the scheduler as much as the server, so
 this measures in the server process itself. It seeds the workspace of ``bench/api.py``,
@@ -18,6 +19,17 @@ access log to a file) with instruments around it, and has ``wrk`` send kept read
   a slow request's time spent so);
 - the event loop's lag (a task asking to wake every millisecond: how late it woke);
 - the server's CPU seconds (``time.process_time``).
+
+- per read, how long it waited for the replay's freshness question
+  (:meth:`esgledger.api.replay.Replay._version`) and whether it took the whole path (a
+  miss: sign-in, session, state, route), the statements run on the app's pool and the
+  questions asked of the watch (SQLite's data version, PostgreSQL's state stamp).
+
+``--db postgres`` starts a private cluster as ``bench/api.py`` does (or give a URL).
+``--write-share`` > 0 sends ``bench/api.py``'s mix instead (reads, and data-entry writes of
+that share through ``bench/wrk_mix.lua``): the statistics are then the reads', with the
+writes' count and server-time p99, the slowest reads' overlap with a write being served,
+and wrk's own p99 per operation beside them.
 
 The slowest 1 % of requests are compared with the collections: the share of them that
 overlap a generation-2 pause says whether the collector makes the tail. Variants are
@@ -36,7 +48,10 @@ One line per phase and a RESULT line per variant (medians over ``--rounds``)::
 
     RESULT variant=… requests=… p50_ms=… p99_ms=… max_ms=… gen2=… gen2_pause_ms=…
            slow_in_gen2=… slow_in_any_gc=… slow_sending_body=… loop_lag_max_ms=… cpu_ms=…
-           log_writes=… log_write_max_ms=… log_writes_waited=…
+           log_writes=… log_write_max_ms=… log_writes_waited=… sql_app_per_read=…
+           sql_watch_per_read=… misses=… slow_missed=… slow_in_version=… version_p99_ms=…
+           version_max_ms=… writes=… write_p99_ms=… missed_p50_ms=… missed_p99_ms=…
+           kept_p99_ms=… slow_overlap_write=… wrk_read_p99_ms=… wrk_write_p99_ms=…
 
 (one line). On a loaded machine the latencies measure the scheduler too (``loop_lag_max_ms``
 shows how long the process went without the CPU); the counts and ``cpu_ms`` do not.
@@ -121,11 +136,11 @@ class Tail:
                 if mine is not None:
                     mine[0] += took
 
-        async def answer(replay: Replay, *args: Any) -> None:
+        async def answer(replay: Replay, *args: Any) -> Any:
             mine = _SEEN.get()
             if mine is not None:
                 mine[1] = 1.0
-            await answered(replay, *args)
+            return await answered(replay, *args)
 
         Replay._version = version  # type: ignore[method-assign]
         Replay._answer_and_keep = answer  # type: ignore[method-assign]

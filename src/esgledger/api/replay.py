@@ -67,6 +67,16 @@ class _Ask:
         self.version: Hashable | None = None
 
 
+class _Pending:
+    """A question (token, window, URL) being answered the whole way now: what it answered
+    (when kept), and when its version was asked (a count of :attr:`Replay._asked`)."""
+
+    def __init__(self, asked: int) -> None:
+        self.done = anyio.Event()
+        self.asked = asked
+        self.answer: Answer | None = None
+
+
 @dataclass(frozen=True)
 class Answer:
     headers: list[tuple[bytes, bytes]]
@@ -89,7 +99,8 @@ class Replay:
         self._idle: anyio.Event | None = None  # set when the question being asked ends
         self._paths: set[str] = set()  # paths whose answers were marked replayable
         # questions being answered the whole way now: others asking the same wait for them
-        self._pending: dict[tuple[Any, ...], anyio.Event] = {}
+        self._pending: dict[tuple[Any, ...], _Pending] = {}
+        self._asked = 0  # counts the times a request starts asking the version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -100,6 +111,7 @@ class Replay:
             await self.app(scope, receive, send)
             return
         # only paths that answered replayable before are worth asking the watch about
+        arrived = asked = self._asked = self._asked + 1  # before the version is asked
         version = await self._version() if scope["path"] in self._paths else None
         if version is None:
             await self.app(scope, receive, send)
@@ -109,11 +121,19 @@ class Replay:
         window = recheck_window()
         where = (token_hash(token), window, scope["path"], scope.get("query_string", b""))
         kept = self._kept(version, where)
-        if kept is None and where in self._pending:
+        for _ in range(2):  # at most twice: the second answerer asked after we arrived
+            pending = self._pending.get(where)
+            if kept is not None or pending is None:
+                break
             # the same question is being answered the whole way now (a new window, a new
-            # state): its answer, once kept, is what this request would get; the version is
-            # asked again after it, so a commit made meanwhile is seen
-            await self._pending[where].wait()
+            # state): its answer is what this request would get if its version was asked
+            # after this request arrived; else the version is asked again, so a commit made
+            # meanwhile is seen, and a read answering after that answers this one too
+            await pending.done.wait()
+            if pending.asked > arrived and pending.answer is not None:
+                kept = pending.answer if time.time() < pending.answer.until else None
+                break
+            asked = self._asked = self._asked + 1
             version = await self._version()
             kept = None if version is None else self._kept(version, where)
         if kept is not None:
@@ -122,15 +142,15 @@ class Replay:
         if version is None:  # no version after all: the usual path, nothing kept
             await self.app(scope, receive, send)
             return
-        if where in self._pending:  # waited once already: not a second time
+        if where in self._pending:  # waited twice already: not a third time
             await self._answer_and_keep(scope, receive, send, version, where)
             return
-        self._pending[where] = done = anyio.Event()
+        self._pending[where] = pending = _Pending(asked)
         try:
-            await self._answer_and_keep(scope, receive, send, version, where)
+            pending.answer = await self._answer_and_keep(scope, receive, send, version, where)
         finally:
             del self._pending[where]
-            done.set()
+            pending.done.set()
 
     def _kept(self, version: Hashable, where: tuple[Any, ...]) -> Answer | None:
         """The answer kept for ``where`` in the state ``version`` names, if still valid."""
@@ -174,7 +194,8 @@ class Replay:
         send: Send,
         version: Hashable,
         where: tuple[Any, ...],
-    ) -> None:
+    ) -> Answer | None:
+        """The route's answer, sent, and kept (returned) when it is a whole replayable 200."""
         start: Message | None = None
         chunks: list[bytes] = []
         whole = True
@@ -192,16 +213,17 @@ class Replay:
         state = scope.get("state", {}).get(MARK)
         until = scope.get("state", {}).get(UNTIL)
         if state is None or until is None or start is None or start["status"] != 200:
-            return
+            return None
         if not whole:
-            return
+            return None
         headers = list(start.get("headers", []))
         etag = next((v.decode("latin-1") for k, v in headers if k.lower() == b"etag"), None)
         key: Hashable = (state, *where)
-        self._answers.get(
+        kept = self._answers.get(
             key, lambda: self._new(state, Answer(headers, b"".join(chunks), etag, until))
         )
         self._seen = (version, state)
+        return kept
 
     def _new(self, state: State, answer: Answer) -> Answer:
         """``answer``, the first kept in ``state``: the answers of older states of the
