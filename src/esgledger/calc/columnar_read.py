@@ -52,12 +52,14 @@ def read_activities(
     ledger = _read_ledger(session, year, entities=entities, activities=activities)
     if not activity_store.has_files(session):
         return ledger
-    stored = activity_store.read_store(session, year, entities=entities, activities=activities)
+    stored = activity_store.read_store(
+        session, year, entities=entities, activities=activities, columns=list(ACTIVITY_SCHEMA)
+    )
     if not stored.height:
         return ledger
     if not ledger.height:  # the store's rows come in id order already
-        return stored.select(list(ACTIVITY_SCHEMA))
-    return pl.concat([ledger, stored.select(list(ACTIVITY_SCHEMA))]).sort("id")
+        return stored
+    return pl.concat([ledger, stored]).sort("id")
 
 
 def _read_ledger(
@@ -98,7 +100,7 @@ def store_chunks(session: Session, year: int, chunks: list[list[str]]) -> Iterat
         return
     columns = list(ACTIVITY_SCHEMA)
     for chunk in chunks:
-        yield activity_store.read_store(session, year, entities=chunk).select(columns)
+        yield activity_store.read_store(session, year, entities=chunk, columns=columns)
 
 
 def merged_by_id(*streams: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:

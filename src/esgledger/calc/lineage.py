@@ -22,6 +22,7 @@ from esgledger.calc.instruments import electricity_markets, review_instruments
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
 from esgledger.calc.runs import (
+    digest_version,
     editions_used,
     input_digest,
     load_inputs,
@@ -69,7 +70,8 @@ def recomputed_results(session: Session, run: CalculationRun) -> pl.DataFrame:
     )
     out = compute(rows, inputs.entities, library, options)
     with_scope3(out, inputs, library, options)  # its factors' editions are in the digest too
-    if input_digest(inputs, options, editions_used(library, out)) != run.input_digest:
+    version = digest_version(run)  # a run stored before version 2 is checked with version 1
+    if input_digest(inputs, options, editions_used(library, out), version) != run.input_digest:
         raise LineageChanged(
             f"run {run.id} stored no result rows and its inputs changed since it was "
             "calculated (input digest differs), so its rows cannot be recomputed; run "

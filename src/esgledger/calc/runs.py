@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from esgledger.calc.chunked import compute_chunked, entity_chunks, streamed_csv
+from esgledger.calc.column_digest import column_parts
 from esgledger.calc.columnar_read import (
     ACTIVITY_SCHEMA,
     activity_batches,
@@ -148,11 +149,41 @@ def load_inputs(session: Session, options: RunOptions, *, with_rows: bool = True
 
 
 DIGEST_ROWS = 1_000_000  # activity rows printed as CSV at a time for the input digest
+# the input digest's version a new run takes (``calc.column_digest``); a run stored with
+# another keeps it in its options under DIGEST_VERSION_KEY, and one without the key took 1
+DIGEST_VERSION = 2
+DIGEST_VERSIONS = (1, 2)
+DIGEST_VERSION_KEY = "input_digest_version"
 
 
-def input_digest(inputs: RunInputs, options: RunOptions, editions: dict[str, str]) -> str:
-    """One hash over every input that determines the numbers."""
-    return digest_over(inputs, options, editions, csv_parts(inputs.activities))
+def input_digest(
+    inputs: RunInputs,
+    options: RunOptions,
+    editions: dict[str, str],
+    version: int = DIGEST_VERSION,
+) -> str:
+    """One hash over every input that determines the numbers, in the layout of ``version``
+    (1: the activity rows' CSV; 2: their columns' bytes, ``calc.column_digest``)."""
+    rows = inputs.activities
+    parts = csv_parts(rows) if version == 1 else column_parts(_slices(rows, DIGEST_ROWS))
+    return digest_over(inputs, options, editions, parts, version)
+
+
+def _slices(rows: pl.DataFrame, batch_rows: int) -> Iterator[pl.DataFrame]:
+    for offset in range(0, rows.height, batch_rows):
+        yield rows.slice(offset, batch_rows)
+
+
+def digest_version(run: CalculationRun) -> int:
+    """The input digest version a stored run took (1 for runs stored before versions)."""
+    version = json.loads(run.options).get(DIGEST_VERSION_KEY, 1)
+    return int(version)
+
+
+def stored_options(options: RunOptions, version: int) -> str:
+    """A run's options as stored: version 1 adds nothing, so its runs are stored as before."""
+    marker = {} if version == 1 else {DIGEST_VERSION_KEY: version}
+    return canonical_json({**options.as_dict(), **marker})
 
 
 def csv_parts(rows: pl.DataFrame, batch_rows: int = DIGEST_ROWS) -> Iterator[bytes]:
@@ -168,18 +199,27 @@ def csv_parts(rows: pl.DataFrame, batch_rows: int = DIGEST_ROWS) -> Iterator[byt
 
 
 def digest_over(
-    inputs: RunInputs, options: RunOptions, editions: dict[str, str], activity_csv: Iterable[bytes]
+    inputs: RunInputs,
+    options: RunOptions,
+    editions: dict[str, str],
+    activity_parts: Iterable[bytes],
+    version: int = DIGEST_VERSION,
 ) -> str:
-    """``input_digest`` with the activity rows' CSV given in parts (a streamed pass hashes
-    the same bytes as one CSV of every row, so the digest is the same)."""
+    """``input_digest`` with the activity rows' bytes given in parts (version 1: their CSV,
+    a streamed pass hashing the same bytes as one CSV of every row; version 2: the part of
+    ``calc.column_digest``)."""
+    if version not in DIGEST_VERSIONS:
+        raise InvalidInput(f"input digest version {version}: this esgledger knows 1 and 2")
     h = hashlib.sha256()
+    if version != 1:
+        h.update(f"esgledger input digest {version}\n".encode())
     h.update(
         canonical_json(
             {"options": options.as_dict(), "editions": editions, "boundary": inputs.boundary}
         ).encode()
     )
     h.update(inputs.entities.sort("entity_id").write_csv().encode())
-    for part in activity_csv:
+    for part in activity_parts:
         h.update(part)
     if inputs.screening:  # only then: the digests of runs without a screening stay as they were
         h.update(canonical_json(inputs.screening).encode())
@@ -291,7 +331,11 @@ def with_scope3(
 
 
 def in_chunks(
-    session: Session, library: FactorLibrary, options: RunOptions, engine: str
+    session: Session,
+    library: FactorLibrary,
+    options: RunOptions,
+    engine: str,
+    version: int = DIGEST_VERSION,
 ) -> tuple[RunInputs, EngineOutput, list[dict[str, Any]], dict[str, Any]] | None:
     """The run over a year of more than ``ESG_CALC_CHUNK_ROWS`` rows, never holding them all:
     the year read once in id order and set down by chunk (``calc.spill``; a year in the
@@ -332,8 +376,14 @@ def in_chunks(
         merge_instruments(out, review, inputs.entities)
         scope3 = finish_scope3(merge_parts(parts), library, inputs.screening)
         merge_scope3(out, scope3)
-        csv = streamed_csv(year_rows.batches(), members)
-        digest = digest_over(inputs, options, editions_used(library, out), csv)
+        if version == 1:
+            digested: Iterable[bytes] = streamed_csv(year_rows.batches(), members)
+        else:
+            kept = list(members)
+            digested = column_parts(
+                b.filter(pl.col("entity_id").is_in(kept)) for b in year_rows.batches()
+            )
+        digest = digest_over(inputs, options, editions_used(library, out), digested, version)
     counted = replace(inputs, rows=sum(counts.values()), digest=digest)
     return counted, out, scope3.lines, implied.sums()
 
@@ -376,9 +426,16 @@ def _chunked_run(
 
 
 def run_calculation(
-    db: Database, options: RunOptions, *, actor: str, engine: str = "local"
+    db: Database,
+    options: RunOptions,
+    *,
+    actor: str,
+    engine: str = "local",
+    digest_version: int = DIGEST_VERSION,
 ) -> dict[str, Any]:
     """Compute and store one run; with ``strict``, refuse to store a run with unresolved rows.
+    ``digest_version`` chooses the input digest's layout (``DIGEST_VERSION`` unless a run
+    must be digested as runs of an older esgledger were).
 
     The computation reads one state of the ledger and holds no lock; only storing the run is
     a (short) write. If another command wrote in between, the inputs may have changed, so
@@ -389,7 +446,8 @@ def run_calculation(
             seen = ledger_head(session)
             library = FactorLibrary.load(session)
             _check_pins(library, options)
-            computed = in_chunks(session, library, options, engine)  # None: in memory
+            # None: in memory
+            computed = in_chunks(session, library, options, engine, digest_version)
             if computed is None:
                 inputs = load_inputs(session, options)
         if computed is None:
@@ -421,7 +479,16 @@ def run_calculation(
         with db.write() as session:
             if ledger_head(session) == seen:
                 return _store_run(
-                    session, inputs, out, library, options, unresolved, actor, lines, implied
+                    session,
+                    inputs,
+                    out,
+                    library,
+                    options,
+                    unresolved,
+                    actor,
+                    lines,
+                    implied,
+                    digest_version,
                 )
     raise Contention(
         f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
@@ -487,6 +554,7 @@ def _store_run(
     actor: str,
     scope3_lines: list[dict[str, Any]],
     implied: dict[str, list[float] | None] | None = None,
+    version: int = DIGEST_VERSION,
 ) -> dict[str, Any]:
     """The run, its results, coefficients, issues and Scope 3 lines, and its audit event:
     one write.
@@ -502,9 +570,9 @@ def _store_run(
         year=options.year,
         boundary_code=inputs.boundary or "",
         profile=options.profile,
-        options=canonical_json(options.as_dict()),
+        options=stored_options(options, version),
         editions=canonical_json(editions),
-        input_digest=inputs.digest or input_digest(inputs, options, editions),
+        input_digest=inputs.digest or input_digest(inputs, options, editions, version),
         totals=canonical_json(
             {
                 "totals": out.totals,

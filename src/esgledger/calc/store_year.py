@@ -56,8 +56,10 @@ class StoreYear:
 
     def chunk(self, entities: list[str]) -> pl.DataFrame:
         """The rows of ``entities``, in id order."""
-        rows = activity_store.read_store(self.session, self.year, entities=entities)
-        return rows.select(list(ACTIVITY_SCHEMA))
+        columns = list(ACTIVITY_SCHEMA)
+        return activity_store.read_store(
+            self.session, self.year, entities=entities, columns=columns
+        )
 
     def batches(self) -> Iterator[pl.DataFrame]:
         """Every row of the year, a slice at a time in id order (the input digest's pass)."""

