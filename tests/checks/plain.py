@@ -25,6 +25,7 @@ from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure, dims_text
 from esgledger.kpi.precedence import choose
 from esgledger.kpi.reported import rows_figure
+from esgledger.kpi.scope import Scope
 from esgledger.kpi.unresolved import Unresolved
 from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.ledger.models import CalculationRun
@@ -233,6 +234,7 @@ class PlainWorkspace:
         self.rows: list[KpiRow] = []
         self.records: dict[int, list[tuple[str, str, float, str]]] = defaultdict(list)
         self.batches = 1  # each import is a batch, the entities' the first (ids as stored)
+        self.boundaries: dict[tuple[int, str], list[Scope]] = defaultdict(list)
 
     def kpis(self, *given: dict[str, Any]) -> None:
         current = {(v.entity_id, v.year, v.metric_id, v.dims): v for v in self.rows if v.is_current}
@@ -272,6 +274,37 @@ class PlainWorkspace:
                 (str(entity), str(kind), float(str(quantity)), str(unit))
             )
 
-    def check(self, year: int, **options: Any) -> list[Finding]:
+    def boundary(self, code: str, year: int, family: str, *members: str, note: str = "") -> None:
+        """A boundary of whole subtrees (``create_boundary``'s ``include``) at 100 %."""
+        children = children_of(PARENTS)
+        shares: dict[str, float] = {}
+        for root in members:
+            todo = [root]
+            while todo:
+                entity = todo.pop()
+                shares.setdefault(entity, 1.0)
+                todo.extend(children.get(entity, []))
+        self.boundaries[(year, family)].append(Scope(code, dict(sorted(shares.items()))))
+
+    def scopes(self, year: int) -> PlainScopes:
+        """The year's scopes as ``kpi.scope.Scopes`` resolves them: a family's boundary when
+        it has exactly one that year (energy/GHG and environment only)."""
+        families = {
+            family: found[0]
+            for (y, family), found in self.boundaries.items()
+            if y == year and len(found) == 1 and family in ("energy_ghg", "environment")
+        }
+        return PlainScopes(PARENTS, families)
+
+    def inputs(self, year: int) -> dict[str, Any]:
+        """What :func:`check` and :func:`inputs` are given for ``year``."""
         sums = {y: activity(*records) for y, records in self.records.items()}
-        return check(year, self.rows, sums=sums, **options)
+        scopes = {y: self.scopes(y) for y in range(year - SPAN, year + 1)}
+        return {"sums": sums, "scopes_by_year": scopes}
+
+    def context(self, year: int, **options: Any) -> CheckContext:
+        """A run of the checks of ``year`` over what was typed, for one rule at a time."""
+        return CheckContext(inputs(year, self.rows, **self.inputs(year)), year, **options)
+
+    def check(self, year: int, **options: Any) -> list[Finding]:
+        return check(year, self.rows, **self.inputs(year), **options)
