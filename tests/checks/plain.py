@@ -24,6 +24,7 @@ from esgledger.kpi.coverage import FAMILIES, active_in_sums, children_of, uncove
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure, dims_text
 from esgledger.kpi.precedence import choose
+from esgledger.kpi.register_figures.notes import note_of
 from esgledger.kpi.reported import rows_figure
 from esgledger.kpi.scope import Scope
 from esgledger.kpi.unresolved import Unresolved
@@ -196,6 +197,23 @@ def activity(*records: tuple[str, str, float, str]) -> Sums:
     return {key: list(parts.items()) for key, parts in out.items()}
 
 
+def registered(
+    metric: str, year: int, value: float | None, *why: dict[str, Any], unit: str = "%"
+) -> KpiFigure:
+    """A group figure counted from a register (``source="register"``), its note worded
+    from its coded parts ``why`` (:func:`~esgledger.kpi.register_figures.notes.coded`)."""
+    return KpiFigure(
+        metric=metric,
+        year=year,
+        value=value,
+        unit=unit,
+        source="register",
+        status="reported" if value is not None else "missing",
+        note=note_of(why),
+        note_why=list(why),
+    )
+
+
 def inputs(year: int, rows: Sequence[KpiRow], **given: Any) -> CheckInputs:
     """The inputs of the checks of ``year``: these rows, the tables built from them (and the
     sums and runs given) for the year and the three before, the test organisation's scopes
@@ -214,13 +232,16 @@ def inputs(year: int, rows: Sequence[KpiRow], **given: Any) -> CheckInputs:
         )
 
     given.setdefault("tables", {y: year_table(y) for y in years})
+    for figure in given.pop("figures", ()):  # figures merged in, as the registers' are
+        given["tables"].setdefault(figure.year, {})[figure.key] = figure
     return CheckInputs(year, rows=ordered, **given)
 
 
 def check(year: int, rows: Sequence[KpiRow], **options: Any) -> list[Finding]:
     """Every rule's findings for ``year`` over these rows, as ``run_checks`` orders them
     (no acknowledgement: those are audit events)."""
-    given = {k: options.pop(k) for k in list(options) if k in CheckInputs.__dataclass_fields__}
+    fields = {*CheckInputs.__dataclass_fields__, "figures"}
+    given = {k: options.pop(k) for k in list(options) if k in fields}
     ctx = CheckContext(inputs(year, rows, **given), year, **options)
     return merged(rule_findings(ctx), {})
 
