@@ -1,21 +1,38 @@
 """Check rules over KPI rows built in memory: no database, no migrations (#20).
 
-Rules that read only the stored rows of the span (duplicates in the history, units and
-definitions, restatements, labels without values) take them from the context's
-:class:`~esgledger.kpi.inputs.StoredInputs`; a context given inputs covering its span never
-asks its session for them, so these tests give it none.
+A context over :class:`~esgledger.checks.plain_inputs.CheckInputs` has no session at all:
+each test gives the rows, tables, runs and registers its rule reads, nothing else.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any, cast
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy.orm import Session
-
-from esgledger.checks.context import SPAN, CheckContext
-from esgledger.kpi.inputs import StoredInputs
+from esgledger.catalog import metrics
+from esgledger.checks.context import CheckContext
+from esgledger.checks.engine import merged, rule_findings
+from esgledger.checks.findings import Finding
+from esgledger.checks.plain_inputs import CheckInputs, PlainScopes
+from esgledger.checks.reads import SPAN, Table
+from esgledger.ingest.decimals import printed_decimals
+from esgledger.ingest.kpis import QUALIFIERS, STATUS_WORDS, TRUE_WORDS
+from esgledger.kpi.calculated import Sums, activity_figure, run_figure
+from esgledger.kpi.coverage import FAMILIES, active_in_sums, children_of, uncovered
+from esgledger.kpi.derived import derived_figure, derived_order
+from esgledger.kpi.figures import KpiFigure, dims_text
+from esgledger.kpi.precedence import choose
+from esgledger.kpi.register_figures.notes import note_of
+from esgledger.kpi.reported import rows_figure
+from esgledger.kpi.scope import Scope
+from esgledger.kpi.unresolved import Unresolved
 from esgledger.ledger.kpi_rows import KpiRow
+from esgledger.ledger.models import CalculationRun
+from tests.factories import ENTITIES
+
+BREAKDOWNS = ("gender", "age_band", "position", "region")
 
 ROOT = "GRP"
 _ids = itertools.count(1)
@@ -49,7 +66,266 @@ def row(metric: str, value: float | None, unit: str, year: int = 2025, **extra: 
 
 def context(year: int, *rows: KpiRow) -> CheckContext:
     """A run of the checks of ``year`` over these rows (oldest first) and nothing else."""
-    first = year - SPAN + 1
-    inputs = StoredInputs(first, year, sorted(rows, key=lambda r: r.id), {})
-    # no session: a rule that reached for the database would fail on None
-    return CheckContext(session=cast(Session, None), year=year, inputs=inputs)
+    return CheckContext(CheckInputs(year, rows=sorted(rows, key=lambda r: r.id)), year)
+
+
+# The organisation of tests.factories.ENTITIES (what ``Workspace`` imports), entity → parent.
+PARENTS: dict[str, str | None] = {e[0]: e[2] or None for e in ENTITIES}
+SCOPES = PlainScopes(PARENTS)
+
+
+def typed(
+    metric: str,
+    text: str | float,
+    unit: str,
+    year: int = 2025,
+    *,
+    entity: str = ROOT,
+    qualifier: str = "exact",
+    preliminary: bool = False,
+    **extra: Any,
+) -> KpiRow:
+    """A row as ``esg import kpis`` stores a typed cell: a status word ("/", "n.a.", "-")
+    is a label without a value, a number keeps the decimals it was printed with; breakdown
+    members (``gender="male"``…) go in ``dims``."""
+    dims = {k: str(extra.pop(k)) for k in list(extra) if k in BREAKDOWNS}
+    cell = str(text)
+    status = STATUS_WORDS.get(cell.lower(), "reported")
+    number = None if status != "reported" else float(cell.replace(",", ""))
+    return row(
+        metric,
+        number,
+        unit,
+        year,
+        entity_id=entity,
+        dims=dims_text(dims),
+        status=status,
+        decimals=printed_decimals(cell) if number is not None else None,
+        qualifier=qualifier,
+        preliminary=preliminary,
+        **extra,
+    )
+
+
+def restate(old: KpiRow, text: str | float, reason: str, **extra: Any) -> list[KpiRow]:
+    """A later import restating ``old``: the old row kept as history, the new one current."""
+    new = typed(
+        old.metric_id,
+        text,
+        old.unit,
+        old.year,
+        entity=old.entity_id,
+        restates_id=old.id,
+        restatement_reason=reason,
+        **extra,
+    )
+    return [old._replace(is_current=False), new._replace(dims=old.dims)]
+
+
+def table(
+    year: int,
+    rows: Sequence[KpiRow],
+    *,
+    scopes: PlainScopes = SCOPES,
+    sums: Sums | None = None,
+    run: CalculationRun | None = None,
+    unresolved: Unresolved | None = None,
+) -> Table:
+    """The KPI table of ``year`` as ``kpi_table`` builds it, from the kpi package's own
+    figure functions over these rows, the year's activity ``sums`` and calculation ``run``:
+    each reported key's figure (:func:`~esgledger.kpi.reported.rows_figure`), the calculated
+    ones (partial where the boundary's members have no activity data), then the derived
+    ones, then "not available" for every metric without one. No register figures."""
+    catalog = metrics()
+    replaced = {v.id: v for v in rows}
+    by_key: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
+    for v in sorted(rows, key=lambda r: r.id):
+        if v.year == year and v.counts and v.metric_id in catalog:
+            by_key[(v.metric_id, v.dims)].append(v)
+    figures: Table = {}
+    for (metric_id, dims), values in by_key.items():
+        metric = catalog[metric_id]
+        scope = scopes.for_family(metric.boundary_family)
+        figure = rows_figure(replaced, metric, dims, year, values, scopes.root, scope)
+        if figure is not None:
+            figures[(metric_id, dims)] = figure
+    given = sums or {}
+    for metric in catalog.values():
+        if metric.kind != "calculated":
+            continue
+        scope = scopes.for_family(metric.boundary_family)
+        if metric.calc_key.startswith("activity:"):
+            computed = activity_figure(metric, year, scope, given)
+        else:
+            computed = run_figure(metric, year, scope, run, unresolved)
+        family = metric.boundary_family
+        if computed.available and scope.code is not None and family in FAMILIES:
+            active = active_in_sums(given, FAMILIES[family])
+            left_out = uncovered(scope.shares, active, children_of(scopes.parents))
+            if left_out:
+                computed.partial = True
+                shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+                note = f"partial: no {year} activity data for {len(left_out)} member(s) ({shown})"
+                computed.note = "; ".join(n for n in (computed.note, note) if n)
+        figures[(metric.id, "")] = choose(figures.get((metric.id, "")), computed)
+    for metric in derived_order():
+        key = (metric.id, "")
+        figures[key] = choose(figures.get(key), derived_figure(metric, year, figures))
+    for metric in catalog.values():
+        figures.setdefault(
+            (metric.id, ""),
+            KpiFigure(
+                metric=metric.id,
+                year=year,
+                value=None,
+                unit=metric.unit,
+                source="missing",
+                status="missing",
+                note="not available: no value reported",
+            ),
+        )
+    return figures
+
+
+def activity(*records: tuple[str, str, float, str]) -> Sums:
+    """A year's activity sums from (entity, activity, quantity, unit) records, summed by
+    entity, activity and unit as the database sums them."""
+    out: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for entity, kind, quantity, unit in records:
+        parts = out[(kind, entity)]
+        parts[unit] = parts.get(unit, 0.0) + quantity
+    return {key: list(parts.items()) for key, parts in out.items()}
+
+
+def registered(
+    metric: str, year: int, value: float | None, *why: dict[str, Any], unit: str = "%"
+) -> KpiFigure:
+    """A group figure counted from a register (``source="register"``), its note worded
+    from its coded parts ``why`` (:func:`~esgledger.kpi.register_figures.notes.coded`)."""
+    return KpiFigure(
+        metric=metric,
+        year=year,
+        value=value,
+        unit=unit,
+        source="register",
+        status="reported" if value is not None else "missing",
+        note=note_of(why),
+        note_why=list(why),
+    )
+
+
+def inputs(year: int, rows: Sequence[KpiRow], **given: Any) -> CheckInputs:
+    """The inputs of the checks of ``year``: these rows, the tables built from them (and the
+    sums and runs given) for the year and the three before, the test organisation's scopes
+    (every entity at 100 %), and whatever else is given."""
+    years = range(year - SPAN, year + 1)
+    ordered = sorted(rows, key=lambda r: r.id)
+    scopes = given.setdefault("scopes_by_year", dict.fromkeys(years, SCOPES))
+    sums, runs = given.get("sums", {}), given.get("runs", ())
+    unresolved = given.get("unresolved_by_run", {})
+
+    def year_table(y: int) -> Table:
+        run = CheckInputs(y, runs=runs).run(y, scopes.get(y, SCOPES).for_family("energy_ghg").code)
+        issues = unresolved.get(run.id) if run is not None and run.unresolved else None
+        return table(
+            y, ordered, scopes=scopes.get(y, SCOPES), sums=sums.get(y), run=run, unresolved=issues
+        )
+
+    given.setdefault("tables", {y: year_table(y) for y in years})
+    for figure in given.pop("figures", ()):  # figures merged in, as the registers' are
+        given["tables"].setdefault(figure.year, {})[figure.key] = figure
+    return CheckInputs(year, rows=ordered, **given)
+
+
+def check(year: int, rows: Sequence[KpiRow], **options: Any) -> list[Finding]:
+    """Every rule's findings for ``year`` over these rows, as ``run_checks`` orders them
+    (no acknowledgement: those are audit events)."""
+    fields = {*CheckInputs.__dataclass_fields__, "figures"}
+    given = {k: options.pop(k) for k in list(options) if k in fields}
+    ctx = CheckContext(inputs(year, rows, **given), year, **options)
+    return merged(rule_findings(ctx), {})
+
+
+class PlainWorkspace:
+    """:class:`tests.checks.workspace.Workspace`'s ``kpis``, ``activities`` and ``check``
+    over rows in memory: a value typed again for a key restates it only with a
+    ``restatement_reason`` (as ``esg import kpis``), activity rows are summed per year."""
+
+    def __init__(self) -> None:
+        self.rows: list[KpiRow] = []
+        self.records: dict[int, list[tuple[str, str, float, str]]] = defaultdict(list)
+        self.batches = 1  # each import is a batch, the entities' the first (ids as stored)
+        self.boundaries: dict[tuple[int, str], list[Scope]] = defaultdict(list)
+
+    def kpis(self, *given: dict[str, Any]) -> None:
+        current = {(v.entity_id, v.year, v.metric_id, v.dims): v for v in self.rows if v.is_current}
+        self.batches += 1
+        for cells in given:
+            cells = {k: str(v) for k, v in cells.items()}
+            dims = {k: cells.pop(k) for k in BREAKDOWNS if cells.get(k)}
+            new = typed(
+                cells["metric"],
+                cells["value"],
+                cells["unit"],
+                int(cells.get("year", 2025)),
+                entity=cells.get("entity", ROOT),
+                qualifier=QUALIFIERS[cells.get("qualifier", "").lower()],
+                preliminary=cells.get("preliminary", "").lower() in TRUE_WORDS,
+                source=cells.get("source", ""),
+                note=cells.get("note", ""),
+                restatement_reason=cells.get("restatement_reason", ""),
+                id=len(self.rows) + 1,
+                batch_id=self.batches,
+                **dims,
+            )
+            old = current.get((new.entity_id, new.year, new.metric_id, new.dims))
+            if old is not None:
+                if not new.restatement_reason:
+                    raise ValueError(f"{new.metric_id} {new.year} is recorded already")
+                self.rows[self.rows.index(old)] = old._replace(is_current=False)
+                new = new._replace(restates_id=old.id)
+            current[(new.entity_id, new.year, new.metric_id, new.dims)] = new
+            self.rows.append(new)
+
+    def activities(self, rows: Iterable[Sequence[object]]) -> None:
+        """Activity rows: (entity, year, activity, quantity, unit[, use]) for the whole year."""
+        self.batches += 1
+        for entity, year, kind, quantity, unit, *_use in rows:
+            self.records[int(str(year))].append(
+                (str(entity), str(kind), float(str(quantity)), str(unit))
+            )
+
+    def boundary(self, code: str, year: int, family: str, *members: str, note: str = "") -> None:
+        """A boundary of whole subtrees (``create_boundary``'s ``include``) at 100 %."""
+        children = children_of(PARENTS)
+        shares: dict[str, float] = {}
+        for root in members:
+            todo = [root]
+            while todo:
+                entity = todo.pop()
+                shares.setdefault(entity, 1.0)
+                todo.extend(children.get(entity, []))
+        self.boundaries[(year, family)].append(Scope(code, dict(sorted(shares.items()))))
+
+    def scopes(self, year: int) -> PlainScopes:
+        """The year's scopes as ``kpi.scope.Scopes`` resolves them: a family's boundary when
+        it has exactly one that year (energy/GHG and environment only)."""
+        families = {
+            family: found[0]
+            for (y, family), found in self.boundaries.items()
+            if y == year and len(found) == 1 and family in ("energy_ghg", "environment")
+        }
+        return PlainScopes(PARENTS, families)
+
+    def inputs(self, year: int) -> dict[str, Any]:
+        """What :func:`check` and :func:`inputs` are given for ``year``."""
+        sums = {y: activity(*records) for y, records in self.records.items()}
+        scopes = {y: self.scopes(y) for y in range(year - SPAN, year + 1)}
+        return {"sums": sums, "scopes_by_year": scopes}
+
+    def context(self, year: int, **options: Any) -> CheckContext:
+        """A run of the checks of ``year`` over what was typed, for one rule at a time."""
+        return CheckContext(inputs(year, self.rows, **self.inputs(year)), year, **options)
+
+    def check(self, year: int, **options: Any) -> list[Finding]:
+        return check(year, self.rows, **self.inputs(year), **options)

@@ -10,6 +10,7 @@ import pytest
 from esgledger.errors import InvalidInput
 from esgledger.ledger.db import Database
 from esgledger.ledger.factors import EditionMeta, import_edition
+from tests.checks.plain import PlainWorkspace
 from tests.checks.workspace import Workspace, kpi, only, rules
 from tests.factories import write_csv
 
@@ -19,17 +20,23 @@ def ws(db: Database, tmp_path: Path) -> Workspace:
     return Workspace(db, tmp_path)
 
 
-def test_boundary_members_without_activity_data(ws: Workspace) -> None:
+@pytest.fixture
+def mem() -> PlainWorkspace:
+    """What is typed kept in memory: the rules on plain inputs (:mod:`tests.checks.plain`)."""
+    return PlainWorkspace()
+
+
+def test_boundary_members_without_activity_data(mem: PlainWorkspace) -> None:
     # HQ (a park) has no records of its own, but its site SZ1 does: HQ is covered.
-    ws.boundary("2025-env", 2025, "environment", "HQ", "WH1", "VN1")
-    ws.activities(
+    mem.boundary("2025-env", 2025, "environment", "HQ", "WH1", "VN1")
+    mem.activities(
         [
             ("SZ1", 2025, "water.municipal", 100, "t"),
             ("WH1", 2025, "waste.hazardous", 2, "t"),
             ("VN1", 2025, "electricity.purchased", 50, "MWh"),  # energy, not environment
         ]
     )
-    findings = ws.check(2025, claims={})
+    findings = mem.check(2025, claims={})
     assert rules(findings) == ["coverage.no_activity"]
     (f,) = findings
     assert (f.severity, f.entity, f.year, f.dims) == (
@@ -41,11 +48,11 @@ def test_boundary_members_without_activity_data(ws: Workspace) -> None:
     assert (f.expected, f.found) == ("water, waste records", "none")
 
 
-def test_members_without_values_of_a_summed_reported_metric(ws: Workspace) -> None:
-    ws.boundary("2025-env", 2025, "environment", "SZ1", "WH1")
-    ws.activities([(e, 2025, "water.discharge", 10, "t") for e in ("SZ1", "WH1")])
-    ws.kpis(kpi("wastewater.cod", "1.50", "t", entity="SZ1"))
-    (f,) = ws.check(2025, claims={})
+def test_members_without_values_of_a_summed_reported_metric(mem: PlainWorkspace) -> None:
+    mem.boundary("2025-env", 2025, "environment", "SZ1", "WH1")
+    mem.activities([(e, 2025, "water.discharge", 10, "t") for e in ("SZ1", "WH1")])
+    mem.kpis(kpi("wastewater.cod", "1.50", "t", entity="SZ1"))
+    (f,) = mem.check(2025, claims={})
     assert (f.rule, f.severity, f.metrics, f.entity) == (
         "coverage.kpi_members",
         "warning",
@@ -109,33 +116,33 @@ def test_implied_factors_editions_and_options_between_years(ws: Workspace) -> No
     )
 
 
-def test_an_electricity_to_tce_ratio_that_is_not_the_standard(ws: Workspace) -> None:
-    ws.activities([("SZ1", 2025, "electricity.purchased", 1000, "MWh")])
-    ws.kpis(kpi("energy.indirect", "300.00", "tce"))  # no run: the reported figure counts
-    findings = ws.check(2025, claims={})
+def test_an_electricity_to_tce_ratio_that_is_not_the_standard(mem: PlainWorkspace) -> None:
+    mem.activities([("SZ1", 2025, "electricity.purchased", 1000, "MWh")])
+    mem.kpis(kpi("energy.indirect", "300.00", "tce"))  # no run: the reported figure counts
+    findings = mem.check(2025, claims={})
     assert rules(findings) == ["factor.nonstandard", "identity.indirect_energy"]
     (f,) = only(findings, "factor.nonstandard")
     assert (f.severity, f.expected, f.found, f.unit) == ("warning", 0.1229, 0.3, "kgce/kWh")
 
 
-def test_disclosures_claimed_without_data(ws: Workspace) -> None:
+def test_disclosures_claimed_without_data(mem: PlainWorkspace) -> None:
     claims = {
         "GRI 403-9": ["ohs.fatalities", "ohs.serious_injuries"],
         "GRI 2-7": ["workforce.headcount"],
         "GRI 302-1": ["energy.total"],
     }
-    ws.kpis(kpi("workforce.headcount", 100, "person"), kpi("ohs.fatalities", "/", "case"))
-    findings = ws.check(2025, claims=claims)
+    mem.kpis(kpi("workforce.headcount", 100, "person"), kpi("ohs.fatalities", "/", "case"))
+    findings = mem.check(2025, claims=claims)
     assert rules(findings) == ["index.no_data", "index.no_data", "missing.value"]
     unanswered = {f.dims["disclosure"]: f for f in only(findings, "index.no_data")}
     assert set(unanswered) == {"GRI 403-9", "GRI 302-1"}  # energy: zero without records
     assert unanswered["GRI 403-9"].metrics == ["ohs.fatalities", "ohs.serious_injuries"]
     assert unanswered["GRI 403-9"].severity == "warning"
-    ws.kpis(kpi("ohs.serious_injuries", 0, "case"))
-    remaining = only(ws.check(2025, claims=claims), "index.no_data")
+    mem.kpis(kpi("ohs.serious_injuries", 0, "case"))
+    remaining = only(mem.check(2025, claims=claims), "index.no_data")
     assert [f.dims["disclosure"] for f in remaining] == ["GRI 302-1"]
     # Without a content index, the catalog's GRI references are the claims.
-    default = {f.dims["disclosure"] for f in only(ws.check(2025), "index.no_data")}
+    default = {f.dims["disclosure"] for f in only(mem.check(2025), "index.no_data")}
     assert "GRI 302-1" in default and "GRI 403-9" not in default and "GRI 2-7" not in default
     with pytest.raises(InvalidInput, match=r"unknown metrics: no\.such"):
-        ws.check(2025, claims={"GRI 1": ["no.such"]})
+        mem.check(2025, claims={"GRI 1": ["no.such"]})

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from esgledger.ledger.db import Database
-from tests.checks.workspace import ROOT, Workspace, kpi, only, rules
+from tests.checks.plain import ROOT
+from tests.checks.plain import PlainWorkspace as Workspace
+from tests.checks.workspace import kpi, only, rules
 
 
 @pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
+def ws() -> Workspace:
+    """The rows and activity sums in memory: the rules on plain inputs."""
+    return Workspace()
 
 
 def test_a_reported_value_of_a_calculated_metric_that_disagrees(ws: Workspace) -> None:

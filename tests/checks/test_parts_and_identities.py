@@ -9,9 +9,9 @@ import pytest
 
 from esgledger.catalog.checks import check_rules
 from esgledger.checks.arithmetic import RUNNERS
-from esgledger.checks.context import CheckContext
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger.db import Database
+from tests.checks.plain import PlainWorkspace
 from tests.checks.workspace import Workspace, kpi, only, rules
 
 
@@ -20,8 +20,14 @@ def ws(db: Database, tmp_path: Path) -> Workspace:
     return Workspace(db, tmp_path)
 
 
-def test_nh3n_above_tn_and_bod_above_cod_at_the_rounding_edge(ws: Workspace) -> None:
-    ws.kpis(
+@pytest.fixture
+def mem() -> PlainWorkspace:
+    """What is typed kept in memory: the rules on plain inputs (:mod:`tests.checks.plain`)."""
+    return PlainWorkspace()
+
+
+def test_nh3n_above_tn_and_bod_above_cod_at_the_rounding_edge(mem: PlainWorkspace) -> None:
+    mem.kpis(
         # 2024: NH3-N 0.01 above TN, within ½ + ½ of the last printed decimal.
         kpi("wastewater.tn", "10.00", "t", 2024),
         kpi("wastewater.nh3_n", "10.01", "t", 2024),
@@ -33,8 +39,8 @@ def test_nh3n_above_tn_and_bod_above_cod_at_the_rounding_edge(ws: Workspace) -> 
         kpi("wastewater.cod", "50.00", "t"),
         kpi("wastewater.bod", "50.75", "t"),
     )
-    assert ws.check(2024, claims={}) == []
-    findings = ws.check(2025, claims={})
+    assert mem.check(2024, claims={}) == []
+    findings = mem.check(2025, claims={})
     assert rules(findings) == ["part.bod_le_cod", "part.nh3n_le_tn"]
     (nh3n,) = only(findings, "part.nh3n_le_tn")
     assert (nh3n.severity, nh3n.entity, nh3n.year) == ("error", None, 2025)
@@ -101,10 +107,10 @@ def test_indirect_energy_identity_with_a_stale_run_and_with_heat(ws: Workspace) 
     assert table[("energy.indirect", "")].value == pytest.approx(122.9 + 34.12)
 
 
-def test_identity_runner_flags_a_formula_that_does_not_hold(ws: Workspace) -> None:
+def test_identity_runner_flags_a_formula_that_does_not_hold(mem: PlainWorkspace) -> None:
     """The identity machinery itself: consumption checked against a formula that forgot
     the discharge (consumption is derived, so data can never break the shipped rule)."""
-    ws.activities(
+    mem.activities(
         [
             ("SZ1", 2025, "water.municipal", 5000, "t"),
             ("SZ1", 2025, "water.discharge", 4000, "t"),
@@ -112,9 +118,8 @@ def test_identity_runner_flags_a_formula_that_does_not_hold(ws: Workspace) -> No
     )
     shipped = check_rules()["identity.water_consumption"]
     broken = replace(shipped, formula="water.withdrawal.total")
-    with ws.db.read() as session:
-        ctx = CheckContext(session=session, year=2025)
-        assert RUNNERS["identity"](ctx, shipped) == []
-        (f,) = RUNNERS["identity"](ctx, broken)
+    ctx = mem.context(2025)
+    assert RUNNERS["identity"](ctx, shipped) == []
+    (f,) = RUNNERS["identity"](ctx, broken)
     assert (f.rule, f.expected, f.found) == ("identity.water_consumption", 5000.0, 1000.0)
     assert f.tolerance == 0.0  # every figure comes from activity data: nothing was rounded

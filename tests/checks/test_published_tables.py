@@ -4,17 +4,16 @@ real defects are found, rounding is not a finding."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from esgledger.ledger.db import Database
-from tests.checks.workspace import Workspace, kpi, only, rules
+from tests.checks.plain import PlainWorkspace as Workspace
+from tests.checks.workspace import kpi, only, rules
 
 
 @pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
+def ws() -> Workspace:
+    """The typed tables in memory: the rules on plain inputs (:mod:`tests.checks.plain`)."""
+    return Workspace()
 
 
 def printed(value: float, decimals: int) -> str:

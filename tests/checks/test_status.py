@@ -3,36 +3,23 @@ checks and scope-qualified figures mixed with group totals (classes 11-14 and 17
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from esgledger.ledger.db import Database
-from tests.checks.workspace import ROOT, Workspace, kpi, only, rules
+from tests.checks.plain import ROOT, check, restate, typed
+from tests.checks.workspace import only, rules
 
 
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
-
-
-def test_restated_prior_year_preliminary_and_missing_values(ws: Workspace) -> None:
-    ws.kpis(
-        kpi("economy.revenue", "1000.00", "RMB million", 2024, source="Annual report 2024"),
-        kpi("economy.revenue", "1080.00", "RMB million"),
-        kpi("economy.cash_dividend", "0.05", "RMB billion", preliminary="yes"),
-        kpi("air.vocs", "/", "t"),
+def test_restated_prior_year_preliminary_and_missing_values() -> None:
+    revenue_2024 = typed(
+        "economy.revenue", "1000.00", "RMB million", 2024, source="Annual report 2024"
     )
-    ws.kpis(
-        kpi(
-            "economy.revenue",
-            "1012.50",
-            "RMB million",
-            2024,
-            restatement_reason="Business combination under common control",
-        )
-    )
-    findings = ws.check(2025, claims={})
+    stored = [
+        revenue_2024,
+        typed("economy.revenue", "1080.00", "RMB million"),
+        typed("economy.cash_dividend", "0.05", "RMB billion", preliminary=True),
+        typed("air.vocs", "/", "t"),
+    ]
+    restated_rows = restate(revenue_2024, "1012.50", "Business combination under common control")
+    stored = [*stored[1:], *restated_rows]
+    findings = check(2025, stored, claims={})
     assert rules(findings) == ["missing.value", "preliminary.value", "restated.prior_year"]
     (restated,) = only(findings, "restated.prior_year")
     assert (restated.severity, restated.metrics, restated.entity, restated.year) == (
@@ -48,28 +35,30 @@ def test_restated_prior_year_preliminary_and_missing_values(ws: Workspace) -> No
     (missing,) = only(findings, "missing.value")
     assert (missing.metrics, missing.found, missing.entity) == (["air.vocs"], "/", ROOT)
     # In its own year a restatement is a correction, not a prior-year restatement.
-    assert only(ws.check(2024, claims={}), "restated.prior_year") == []
+    assert only(check(2024, stored, claims={}), "restated.prior_year") == []
 
 
-def test_bounds_and_approximations_skip_exact_checks(ws: Workspace) -> None:
-    ws.kpis(
-        kpi("wastewater.tn", "10.00", "t"),
-        kpi("wastewater.nh3_n", "12.00", "t", qualifier="approximately"),
-        kpi("governance.board.size", 9, "person"),
-        kpi("governance.board.women", 10, "person", qualifier="at_most"),
-    )
-    assert ws.check(2025, claims={}) == []
-    ws.kpis(kpi("wastewater.nh3_n", "12.00", "t", restatement_reason="Exact lab value"))
-    assert rules(ws.check(2025, claims={})) == ["part.nh3n_le_tn"]
+def test_bounds_and_approximations_skip_exact_checks() -> None:
+    nh3_n = typed("wastewater.nh3_n", "12.00", "t", qualifier="approximately")
+    stored = [
+        typed("wastewater.tn", "10.00", "t"),
+        nh3_n,
+        typed("governance.board.size", 9, "person"),
+        typed("governance.board.women", 10, "person", qualifier="at_most"),
+    ]
+    assert check(2025, stored, claims={}) == []
+    stored = [*stored, *restate(nh3_n, "12.00", "Exact lab value")]
+    stored.remove(nh3_n)
+    assert rules(check(2025, stored, claims={})) == ["part.nh3n_le_tn"]
 
 
-def test_a_scope_qualified_figure_mixed_with_group_totals(ws: Workspace) -> None:
-    ws.kpis(
-        kpi("workforce.headcount", 1000, "person"),
-        kpi("workforce.new_hires", 120, "person", note="Overseas subsidiaries only"),
-        kpi("innovation.rd_personnel", 1200, "person", note="China employees only"),
-    )
-    findings = ws.check(2025, claims={})
+def test_a_scope_qualified_figure_mixed_with_group_totals() -> None:
+    stored = [
+        typed("workforce.headcount", 1000, "person"),
+        typed("workforce.new_hires", 120, "person", note="Overseas subsidiaries only"),
+        typed("innovation.rd_personnel", 1200, "person", note="China employees only"),
+    ]
+    findings = check(2025, stored, claims={})
     # R&D staff above the workforce is not an error here: the two cover different scopes.
     assert rules(findings) == ["scope.qualified"] * 3
     combined = {f.dims["combined_in"]: f for f in findings}

@@ -1,4 +1,6 @@
-"""Totals that are not the sum of their parts (SYSTEM.md §7 class 2), at the rounding edge."""
+"""Totals that are not the sum of their parts (SYSTEM.md §7 class 2), at the rounding edge:
+the rules on plain inputs (:mod:`tests.checks.plain`), and a clean dataset end to end on
+both databases."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import pytest
 
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger.db import Database
+from esgledger.ledger.kpi_rows import KpiRow
+from tests.checks.plain import activity, check, typed
 from tests.checks.workspace import Workspace, kpi, only, rules
 
 
@@ -16,21 +20,22 @@ def ws(db: Database, tmp_path: Path) -> Workspace:
     return Workspace(db, tmp_path)
 
 
-def test_wastewater_parts_against_discharge_at_the_rounding_edge(ws: Workspace) -> None:
+def test_wastewater_parts_against_discharge_at_the_rounding_edge() -> None:
     # Two parts printed to 2 decimals: tolerance 2 × 0.005 = 0.01 t.
-    ws.activities(
-        [
-            ("SZ1", 2024, "water.discharge", 150.01, "t"),  # off by 0.01: within rounding
-            ("SZ1", 2025, "water.discharge", 150.02, "t"),  # off by 0.02: beyond it
-        ]
-    )
-    for year in (2024, 2025):
-        ws.kpis(
-            kpi("wastewater.industrial", "100.00", "t", year),
-            kpi("wastewater.domestic", "50.00", "t", year),
+    sums = {
+        2024: activity(("SZ1", "water.discharge", 150.01, "t")),  # off by 0.01: within rounding
+        2025: activity(("SZ1", "water.discharge", 150.02, "t")),  # off by 0.02: beyond it
+    }
+    stored = [
+        part
+        for year in (2024, 2025)
+        for part in (
+            typed("wastewater.industrial", "100.00", "t", year),
+            typed("wastewater.domestic", "50.00", "t", year),
         )
-    assert only(ws.check(2024, claims={}), "sum.wastewater_volumes") == []
-    found = only(ws.check(2025, claims={}), "sum.wastewater_volumes")
+    ]
+    assert only(check(2024, stored, sums=sums, claims={}), "sum.wastewater_volumes") == []
+    found = only(check(2025, stored, sums=sums, claims={}), "sum.wastewater_volumes")
     assert len(found) == 1
     f = found[0]
     assert (f.severity, f.entity, f.year) == ("error", None, 2025)
@@ -40,12 +45,12 @@ def test_wastewater_parts_against_discharge_at_the_rounding_edge(ws: Workspace) 
     assert "150.00 t" in f.explanation and "150.02 t" in f.explanation
 
 
-def test_a_breakdown_that_does_not_add_up_and_a_member_above_the_whole(ws: Workspace) -> None:
-    def by(dim: str, member: str, value: int) -> dict[str, object]:
-        return kpi("workforce.headcount", value, "person", **{dim: member})
+def test_a_breakdown_that_does_not_add_up_and_a_member_above_the_whole() -> None:
+    def by(dim: str, member: str, value: int) -> KpiRow:
+        return typed("workforce.headcount", value, "person", **{dim: member})
 
-    ws.kpis(
-        kpi("workforce.headcount", 100, "person"),
+    stored = [
+        typed("workforce.headcount", 100, "person"),
         by("gender", "male", 60),
         by("gender", "female", 39),
         by("gender", "unknown", 1),  # 100: adds up
@@ -58,8 +63,8 @@ def test_a_breakdown_that_does_not_add_up_and_a_member_above_the_whole(ws: Works
         by("region", "chinese_mainland", 120),  # one member above the workforce
         by("region", "outside_chinese_mainland", 0),
         by("region", "unknown", 0),
-    )
-    findings = ws.check(2025, claims={})
+    ]
+    findings = check(2025, stored, claims={})
     assert rules(findings) == ["part.breakdown", "sum.breakdown", "sum.breakdown"]
     sums = {f.dims["dimension"]: f for f in only(findings, "sum.breakdown")}
     assert set(sums) == {"age_band", "region"}
@@ -72,17 +77,17 @@ def test_a_breakdown_that_does_not_add_up_and_a_member_above_the_whole(ws: Works
     assert (part.expected, part.found) == (100.0, 120.0)
 
 
-def test_entity_values_against_the_group_value(ws: Workspace) -> None:
-    ws.kpis(
-        kpi("workforce.headcount", 100, "person", 2024),
-        kpi("workforce.headcount", 60, "person", 2024, entity="SZ1"),
-        kpi("workforce.headcount", 40, "person", 2024, entity="WH1"),
-        kpi("workforce.headcount", 100, "person", 2025),
-        kpi("workforce.headcount", 60, "person", 2025, entity="SZ1"),
-        kpi("workforce.headcount", 30, "person", 2025, entity="WH1"),
-    )
-    assert only(ws.check(2024, claims={}), "sum.entities") == []
-    (f,) = only(ws.check(2025, claims={}), "sum.entities")
+def test_entity_values_against_the_group_value() -> None:
+    stored = [
+        typed("workforce.headcount", 100, "person", 2024),
+        typed("workforce.headcount", 60, "person", 2024, entity="SZ1"),
+        typed("workforce.headcount", 40, "person", 2024, entity="WH1"),
+        typed("workforce.headcount", 100, "person", 2025),
+        typed("workforce.headcount", 60, "person", 2025, entity="SZ1"),
+        typed("workforce.headcount", 30, "person", 2025, entity="WH1"),
+    ]
+    assert only(check(2024, stored, claims={}), "sum.entities") == []
+    (f,) = only(check(2025, stored, claims={}), "sum.entities")
     assert (f.severity, f.metrics, f.expected, f.found) == (
         "error",
         ["workforce.headcount"],

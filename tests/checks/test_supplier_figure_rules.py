@@ -1,6 +1,8 @@
 """#16: ``esg check`` rules for the register's integrity-agreement share and new-supplier
 due-diligence coverage (``checks.csv``: ``fall.*`` and ``available.*``), counted by hand
-from the test register, worded in English and Chinese."""
+from the test register, worded in English and Chinese. The falls compare two years'
+figures: tested on the figures in memory; "not available" while the register holds what a
+share would count reads the register: tested end to end on both databases."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ from pathlib import Path
 from esgledger.checks.engine import run_checks
 from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
+from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.register_figures.notes import coded
+from tests.checks.plain import check, registered
 from tests.conftest import Cli
 from tests.factories import entities_file
 from tests.suppliers.factories import register_files
@@ -22,14 +27,22 @@ def _findings(cli: Cli, year: int, prefix: str) -> list[Finding]:
         return [f for f in run_checks(session, year) if f.rule.startswith(prefix)]
 
 
-def test_a_share_that_fell_beyond_the_tolerance_is_a_warning(cli: Cli, tmp_path: Path) -> None:
-    cli("import", "entities", str(entities_file(tmp_path)))
-    for kind, path in register_files(tmp_path).items():
-        cli("suppliers", "import", kind, str(path))
-    # In cooperation at the end of 2024 and 2025: S001, S002, S003 (no onboarding day). S001's
-    # integrity agreement runs 2024-03-01 to 2025-02-28: 1 of 3 in 2024 (33.3 %), 0 of 3 in
-    # 2025 (0 %): a fall of 33.3 points, beyond the rule's 5.
-    (fall,) = _findings(cli, 2025, "fall.")
+def _plain(year: int, prefix: str, *figures: KpiFigure) -> list[Finding]:
+    """The rules over these register figures in memory (:mod:`tests.checks.plain`)."""
+    return [f for f in check(year, [], figures=figures) if f.rule.startswith(prefix)]
+
+
+def test_a_share_that_fell_beyond_the_tolerance_is_a_warning() -> None:
+    # The test register's counts (tests.suppliers.factories): in cooperation at the end of
+    # 2024 and 2025: S001, S002, S003 (no onboarding day). S001's integrity agreement runs
+    # 2024-03-01 to 2025-02-28: 1 of 3 in 2024 (33.3 %), 0 of 3 in 2025 (0 %): a fall of
+    # 33.3 points, beyond the rule's 5. In 2023 no supplier had one (0 %).
+    figures = [
+        registered(SHARE, 2023, 0.0),
+        registered(SHARE, 2024, 1 / 3 * 100),
+        registered(SHARE, 2025, 0.0),
+    ]
+    (fall,) = _plain(2025, "fall.", *figures)
     assert fall.rule == "fall.integrity_agreements_share" and fall.severity == "warning"
     assert fall.metrics == [SHARE] and (fall.found, fall.expected) == (0.0, 33.3333)
     assert fall.explanation.startswith(
@@ -39,7 +52,7 @@ def test_a_share_that_fell_beyond_the_tolerance_is_a_warning(cli: Cli, tmp_path:
     zh = finding_in(fall, "zh")
     assert zh.startswith("签署廉洁协议的供应商比例从2024年的33.3 %降至2025年的0.0 %")
     assert "廉洁协议" in fix_in(fall, "zh")
-    assert _findings(cli, 2024, "fall.") == []  # 2023: no supplier had one (0 %); it rose
+    assert _plain(2024, "fall.", *figures) == []  # 2023: no supplier had one (0 %); it rose
 
 
 def test_a_figure_not_available_while_suppliers_cooperate_is_a_warning(
@@ -113,41 +126,23 @@ def test_conflict_mineral_figures_not_available_with_suppliers_in_scope_are_warn
     assert _findings(cli, 2023, "available.c") == []
 
 
-def test_cmrt_response_and_conformant_share_falls_are_warnings(cli: Cli, tmp_path: Path) -> None:
+def test_cmrt_response_and_conformant_share_falls_are_warnings() -> None:
     """#16: the CMRT response rate and the conformant-smelter share fell from 2025 to 2026
     by more than the rules' 5 points; each warning names both years' figures, in English and
     Chinese, and a year that did not fall has none."""
-    from tests.factories import write_csv
-    from tests.suppliers.cmrt_files import Cmrt, cmrt_file, company, smelter
-    from tests.suppliers.factories import SUPPLIER_HEADER, SUPPLIERS
-
-    cli("import", "entities", str(entities_file(tmp_path)))
-    tungsten = ["S005", "Ganzhou Tungsten", "CN", "", "tungsten", "", "", "", ""]
-    cli("suppliers", "import", "suppliers",
-        str(write_csv(tmp_path / "s.csv", SUPPLIER_HEADER, [*SUPPLIERS, tungsten])))  # fmt: skip
-    # In scope in 2025 and 2026: S001 (tin solder, onboarded 2024) and S005 (tungsten).
-    both = [smelter("Tin", "CID000001", "Alpha Tin"), smelter("Gold", "CID000002", "Beta Gold")]
-    later = [smelter("Tin", "CID000001", "Alpha Tin"), smelter("Gold", "CID000003", "Gamma Gold")]
-    files = (
-        ("S001", "2025", "15-Jan-2025", both, {}),
-        ("S005", "2025", "20-Feb-2025", both, {"Company Name (*):": "Ganzhou Tungsten",
-                                               "Company Unique ID:": "S005"}),
-        ("S001", "2026", "15-Jan-2026", later, {}),
-    )  # fmt: skip
-    for supplier, year, day, smelters, names in files:
-        spec = Cmrt(fields=company(**{"Effective Date (*):": day}, **names), smelters=smelters)
-        cli("suppliers", "cmrt", "import", supplier,
-            str(cmrt_file(tmp_path / f"{supplier}-{year}.xlsx", spec)))  # fmt: skip
-    listing = write_csv(
-        tmp_path / "conformant.csv",
-        ["smelter_id", "metal", "status", "assessed_on"],
-        [["CID000001", "tin", "Conformant", "2025-01-01"],
-         ["CID000002", "gold", "Conformant", "2025-01-01"]],
-    )  # fmt: skip
-    cli("suppliers", "cmrt", "conformant", str(listing))
-    # 2025: 2 of 2 returned a CMRT (100 %), 2 of 2 smelters conformant (100 %). 2026: 1 of 2
-    # (50 %), and S001's latest CMRT names CID000001 and CID000003: 1 of 2 (50 %).
-    found = {f.rule: f for f in _findings(cli, 2026, "fall.")}
+    # The register behind the figures: in scope in 2025 and 2026, S001 (tin solder,
+    # onboarded 2024) and S005 (tungsten). 2025: 2 of 2 returned a CMRT (100 %), 2 of 2
+    # smelters conformant (100 %). 2026: 1 of 2 (50 %), and S001's latest CMRT names
+    # CID000001 and CID000003: 1 of 2 (50 %). 2024: no CMRT effective, nothing to compare.
+    figures = [
+        registered(RESPONSE, 2024, None, coded("no_cmrt_in", year=2024)),
+        registered(CONFORMANT, 2024, None, coded("no_cmrt_in", year=2024)),
+        registered(RESPONSE, 2025, 100.0, coded("cmrt_returned", a=2, b=2)),
+        registered(CONFORMANT, 2025, 100.0, coded("identified_smelters", a=2, b=2)),
+        registered(RESPONSE, 2026, 50.0, coded("cmrt_returned", a=1, b=2)),
+        registered(CONFORMANT, 2026, 50.0, coded("identified_smelters", a=1, b=2)),
+    ]
+    found = {f.rule: f for f in _plain(2026, "fall.", *figures)}
     assert set(found) == {"fall.cmrt_response_rate", "fall.conformant_smelters_share"}
     rate, share = found["fall.cmrt_response_rate"], found["fall.conformant_smelters_share"]
     assert rate.metrics == [RESPONSE] and share.metrics == [CONFORMANT]
@@ -166,4 +161,4 @@ def test_cmrt_response_and_conformant_share_falls_are_warnings(cli: Cli, tmp_pat
     assert finding_in(rate, "zh").startswith("CMRT回复率从2025年的100.0 %降至2026年的50.0 %")
     assert finding_in(share, "zh").startswith("合规冶炼厂比例从2025年的100.0 %降至2026年的50.0 %")
     assert "esg suppliers cmrt import" in fix_in(rate, "zh")
-    assert _findings(cli, 2025, "fall.c") == []  # 2024: no CMRT effective, nothing to compare
+    assert _plain(2025, "fall.c", *figures) == []  # 2024: no CMRT effective, nothing to compare

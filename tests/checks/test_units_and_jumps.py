@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from esgledger.ledger.db import Database
+from tests.checks.plain import PlainWorkspace
 from tests.checks.workspace import Workspace, kpi, only
 
 
@@ -17,14 +18,20 @@ def ws(db: Database, tmp_path: Path) -> Workspace:
     return Workspace(db, tmp_path)
 
 
-def test_a_jump_without_a_boundary_change_is_an_error(ws: Workspace) -> None:
-    ws.kpis(
+@pytest.fixture
+def mem() -> PlainWorkspace:
+    """What is typed kept in memory: the rules on plain inputs (:mod:`tests.checks.plain`)."""
+    return PlainWorkspace()
+
+
+def test_a_jump_without_a_boundary_change_is_an_error(mem: PlainWorkspace) -> None:
+    mem.kpis(
         kpi("packaging.plastics", "100.00", "t", 2024),
         kpi("packaging.plastics", "140.00", "t"),  # +40 %
         kpi("packaging.cartons", "100.00", "t", 2024),
         kpi("packaging.cartons", "129.00", "t"),  # +29 %: within 30 %
     )
-    (f,) = ws.check(2025, claims={})
+    (f,) = mem.check(2025, claims={})
     assert (f.rule, f.severity, f.metrics, f.entity) == (
         "yoy.jump",
         "error",
@@ -34,8 +41,8 @@ def test_a_jump_without_a_boundary_change_is_an_error(ws: Workspace) -> None:
     assert (f.expected, f.found) == (100.0, 140.0)
     assert f.details["change_pct"] == pytest.approx(40.0)
     assert f.details["boundary_change"] is None
-    assert ws.check(2025, claims={}, yoy_threshold=50) == []
-    assert len(ws.check(2025, claims={}, yoy_threshold=20)) == 2
+    assert mem.check(2025, claims={}, yoy_threshold=50) == []
+    assert len(mem.check(2025, claims={}, yoy_threshold=20)) == 2
 
 
 def test_a_boundary_change_explains_a_jump_shown_like_for_like(ws: Workspace) -> None:

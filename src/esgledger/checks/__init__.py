@@ -14,6 +14,9 @@ Modules, one concept each:
 - :mod:`.tolerance` — rounding tolerance from each figure's printed precision, propagated
   (SYSTEM.md §6), and how a finding states the difference against it.
 - :mod:`.context` — what every rule reads, loaded once per run; "has data", "exact".
+- :mod:`.reads` — the one seam to storage: what a run asks (:class:`CheckReads`), answered
+  by :mod:`.session_reads` (the read layer over a session: every query the rules need) or
+  by :mod:`.plain_inputs` (values given in memory: the rules tested without a database).
 - :mod:`.arithmetic` — the declarative rules of ``catalog/data/checks.csv`` (sums, parts ≤
   wholes, identities with standard coefficients, ratios) and breakdowns that must add up to
   their total (classes 2, 3, 4, 10).

@@ -14,16 +14,13 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
-
 from esgledger.calc.options import cutoff_date
 from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
 from esgledger.checks.explained import Message, said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
 from esgledger.kpi.register_figures.certifications import SITE_STANDARDS
-from esgledger.ledger.models import Entity, KpiValue
-from esgledger.ledger.regcert_models import SITE_KINDS, Certificate
+from esgledger.ledger.regcert_models import Certificate
 from esgledger.settings import get_settings
 
 Holding = tuple[str, str, str]  # entity, standard, product model
@@ -53,7 +50,7 @@ def certificate_findings(ctx: CheckContext) -> list[Finding]:
     start, end = dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 31)
     report = cutoff_date(ctx.year, settings.report_cutoff_months)
     window = report + dt.timedelta(days=settings.certificate_expiry_days)
-    certificates = list(ctx.session.scalars(select(Certificate).order_by(Certificate.id)))
+    certificates = ctx.reads.certificates()
     in_force: dict[Holding, list[Certificate]] = defaultdict(list)
     for c in certificates:
         if c.valid_on(report):
@@ -150,25 +147,13 @@ def _lapsed_claims(
     for c in certificates:
         if not c.product_model and c.standard in SITE_STANDARDS:
             held[(c.entity_id, c.standard)].append(c)
-    sites = set(ctx.session.scalars(select(Entity.id).where(Entity.kind.in_(SITE_KINDS))))
-    # only the sites holding a certificate of a standard can have lapsed, and a claim needs
-    # four columns, not a KpiValue object (40,000 of them at 10,000 entities, #18)
-    holders = sorted({entity for entity, _ in held} & sites)
-    claims = ctx.session.execute(
-        select(KpiValue.metric_id, KpiValue.entity_id, KpiValue.value)
-        .where(
-            KpiValue.year == ctx.year,
-            KpiValue.is_current.is_(True),
-            KpiValue.metric_id.in_(sorted(by_metric)),
-            KpiValue.entity_id.in_(holders),
-            KpiValue.value > 0,
-        )
-        .order_by(KpiValue.id)
-    )
+    # only the sites holding a certificate of a standard can have lapsed
+    holders = sorted({entity for entity, _ in held} & ctx.reads.sites())
+    claims = ctx.reads.site_claims(ctx.year, sorted(by_metric), holders)
     out = []
-    for claim in claims:
-        standard = by_metric[claim.metric_id]
-        stored = held.get((claim.entity_id, standard), [])
+    for metric_id, entity_id, value in claims:
+        standard = by_metric[metric_id]
+        stored = held.get((entity_id, standard), [])
         if not stored or any(c.valid_on(end) for c in stored):
             continue
         last = max(stored, key=lambda c: c.expires_on)
@@ -176,11 +161,11 @@ def _lapsed_claims(
             Finding(
                 rule="certifications.lapsed_claim",
                 severity=ERROR,
-                metrics=[claim.metric_id],
-                entity=claim.entity_id,
+                metrics=[metric_id],
+                entity=entity_id,
                 year=ctx.year,
                 expected=0,
-                found=claim.value,
+                found=value,
                 dims={"certificate": f"{last.body} {last.number}"},
                 **worded_parts(
                     said(
@@ -190,7 +175,7 @@ def _lapsed_claims(
                             "(the last, %(number)s, ran to %(expired)s)."
                         ),
                         {
-                            "entity": claim.entity_id,
+                            "entity": entity_id,
                             "standard": standard,
                             "year": ctx.year,
                             "end": end.isoformat(),

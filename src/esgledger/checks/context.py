@@ -1,11 +1,11 @@
 """What every rule reads: the KPI tables of the year and the years before, stored rows and
-scopes, loaded once per run of the checks and shared by the rules."""
+scopes, asked of the run's :class:`~esgledger.checks.reads.CheckReads` once and shared by
+the rules (no rule holds a database session)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,17 +13,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
-from esgledger.checks.rule_rows import RuleRows, from_rows, read_rule_rows
-from esgledger.kpi.calculated import Sums, activity_sums, activity_sums_by_year
+from esgledger.checks.reads import SPAN as SPAN  # where the modules reading it look
+from esgledger.checks.reads import CheckReads, ScopeView, Table
+from esgledger.checks.rule_rows import RuleRows
+from esgledger.checks.session_reads import SessionReads
+from esgledger.kpi.calculated import Sums
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.inputs import StoredInputs
-from esgledger.kpi.member_groups import GroupedValues, read_grouped
-from esgledger.kpi.scope import Scopes
-from esgledger.kpi.values import kpi_table
 from esgledger.ledger.kpi_rows import KpiRow
-
-SPAN = 3  # years a report shows side by side (SYSTEM.md §5): the unit and restatement rules
-# look this far back.
 
 # A scope qualifier: a figure that covers only part of the group (SYSTEM.md §4, §7 class 17).
 _SCOPED_NAME = re.compile(r"\b(HQ|headquarters)\b", re.I)
@@ -34,101 +31,73 @@ _SCOPED_NOTE = re.compile(
 )
 
 
-@dataclass
 class CheckContext:
-    """One run of the checks: the year, its boundary override and the inputs given."""
+    """One run of the checks: the year, its options, and what is stored (``reads``: the
+    read layer over a session, or plain inputs given in memory). Rules read only from it.
 
-    session: Session
-    year: int
-    boundary: str | None = None
-    narrative: Path | None = None
-    claims: dict[str, list[str]] | None = None
-    yoy_threshold: float = 30.0
-    memo: dict[object, Any] = field(default_factory=dict)  # what a rule reuses within a run
-    inputs: StoredInputs | None = None  # read by the caller already (a report's tables)
-    _tables: dict[int, dict[tuple[str, str], KpiFigure]] = field(default_factory=dict)
-    _scopes: dict[int, Scopes] = field(default_factory=dict)
+    ``CheckContext(session, year)`` (or ``session=``) reads through
+    :class:`~esgledger.checks.session_reads.SessionReads`; ``inputs`` are the stored values
+    and sums a caller read already (:mod:`esgledger.kpi.inputs`)."""
+
+    def __init__(
+        self,
+        reads: CheckReads | Session | None = None,
+        year: int | None = None,
+        *,
+        boundary: str | None = None,
+        narrative: Path | None = None,
+        claims: dict[str, list[str]] | None = None,
+        yoy_threshold: float = 30.0,
+        session: Session | None = None,
+        inputs: StoredInputs | None = None,
+    ):
+        given = reads if reads is not None else session
+        if given is None or year is None:
+            raise TypeError("a check context needs what it reads and a year")
+        if isinstance(given, Session):
+            given = SessionReads(given, year, boundary=boundary, inputs=inputs)
+        self.reads: CheckReads = given
+        self.year = year
+        self.boundary = boundary
+        self.narrative = narrative
+        self.claims = claims
+        self.yoy_threshold = yoy_threshold
+        self.memo: dict[object, Any] = {}  # what a rule reuses within a run
+        self._tables: dict[int, Table] = {}
 
     @property
     def span(self) -> list[int]:
         return list(range(self.year - SPAN + 1, self.year + 1))
 
-    def table(self, year: int | None = None) -> dict[tuple[str, str], KpiFigure]:
+    def table(self, year: int | None = None) -> Table:
         """The KPI table of ``year`` (the boundary override applies to the checked year)."""
         year = self.year if year is None else year
         if year not in self._tables:
-            override = self.boundary if year == self.year else None
-            rows = grouped = None
-            if year in self.span and self._has_rows:
-                rows = self.figure_rows(year)
-            elif year in self.span:
-                grouped = self.grouped
-            sums = self.activity_sums(year) if year in self.span else None
-            self._tables[year] = kpi_table(
-                self.session, year, boundary=override, sums=sums, rows=rows, grouped=grouped
-            )
+            self._tables[year] = self.reads.table(year)
         return self._tables[year]
 
-    def share_tables(self, tables: Mapping[int, dict[tuple[str, str], KpiFigure]]) -> None:
+    def share_tables(self, tables: Mapping[int, Table]) -> None:
         """Use KPI tables computed already (same ledger state, same boundary) as they are."""
         self._tables.update(tables)
 
     def figure(self, metric_id: str, dims: str = "", year: int | None = None) -> KpiFigure | None:
         return self.table(year).get((metric_id, dims))
 
-    def scopes(self, year: int | None = None) -> Scopes:
-        year = self.year if year is None else year
-        if year not in self._scopes:
-            override = self.boundary if year == self.year else None
-            self._scopes[year] = Scopes(self.session, year, override=override)
-        return self._scopes[year]
+    def scopes(self, year: int | None = None) -> ScopeView:
+        return self.reads.scopes(self.year if year is None else year)
 
     def activity_sums(self, year: int | None = None) -> Sums:
-        """The year's activity sums by activity and entity, read once per run (the span's
-        years in one query: each read goes through the activity rows' grouping index)."""
-        year = self.year if year is None else year
-        key = ("activity sums", year)
-        if key not in self.memo:
-            inputs = self.inputs
-            if inputs is not None and inputs.covers(year, year):
-                self.memo[key] = inputs.sums[year]
-            elif year in self.span:
-                span = activity_sums_by_year(self.session, self.span)
-                for y, sums in span.items():
-                    self.memo.setdefault(("activity sums", y), sums)
-            else:
-                self.memo[key] = activity_sums(self.session, year)
-        return self.memo[key]  # type: ignore[no-any-return]
+        """The year's activity sums by activity and entity, read once per run."""
+        return self.reads.activity_sums(self.year if year is None else year)
 
     @cached_property
     def root(self) -> str | None:
         return self.scopes().root
 
-    @property
-    def _has_rows(self) -> bool:
-        """Whether the caller read every stored row of the span (rules tested in memory)."""
-        return self.inputs is not None and self.inputs.has_rows(self.span[0], self.year)
-
-    @cached_property
-    def grouped(self) -> GroupedValues:
-        """The span's counted values grouped in the database, for its KPI tables: the
-        caller's (the report's) when they cover the span for the same group."""
-        if self.inputs is not None:
-            given = self.inputs.grouped_for(self.span[0], self.year, self.root)
-            if given is not None:
-                return given
-        return read_grouped(self.session, self.span[0], self.year, self.root)
-
     @cached_property
     def rule_rows(self) -> RuleRows:
-        """What the rules read of the span's stored values (:mod:`.rule_rows`): from the
-        caller's rows when it read them all, else picked out in the database."""
-        first, inputs = self.span[0], self.inputs
-        if inputs is not None and inputs.stored is not None and self._has_rows:
-            if (inputs.first, inputs.last) == (first, self.year):
-                return from_rows(inputs.stored, self.year)
-            return from_rows([v for v in inputs.stored if first <= v.year <= self.year], self.year)
-        return read_rule_rows(self.session, first, self.year, self.root)
+        """What the rules read of the span's stored values (:mod:`.rule_rows`)."""
+        return self.reads.rule_rows()
 
     @property
     def stored(self) -> list[KpiRow]:
@@ -152,11 +121,6 @@ class CheckContext:
         if key not in self.memo:
             self.memo[key] = [v for v in self.stored if v.is_current and v.year == year]
         return self.memo[key]  # type: ignore[no-any-return]
-
-    def figure_rows(self, year: int) -> list[KpiRow]:
-        """The rows of ``year`` a KPI table counts, taken from :attr:`stored` (the caller's
-        rows: only used when it read them all)."""
-        return [v for v in self.current_rows(year) if v.counts]
 
     def scope_qualified(self, metric_id: str, year: int | None = None) -> bool:
         """Whether the figure covers only part of the group (HQ only, overseas only…)."""

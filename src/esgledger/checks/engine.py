@@ -25,6 +25,7 @@ from esgledger.checks.measures import measures
 from esgledger.checks.narrative import narrative_mismatches
 from esgledger.checks.register_figures import register_figure_rules
 from esgledger.checks.rollup import entity_sums
+from esgledger.checks.session_reads import SessionReads
 from esgledger.checks.status import statuses
 from esgledger.checks.supplier_actions import overdue_actions
 from esgledger.checks.yoy import jumps
@@ -135,13 +136,12 @@ def check_context(
     if boundary is not None:
         get_boundary(session, boundary)
     return CheckContext(
-        session=session,
-        year=year,
+        SessionReads(session, year, boundary=boundary, inputs=inputs),
+        year,
         boundary=boundary,
         narrative=Path(narrative) if narrative is not None else None,
         claims=claims,
         yoy_threshold=yoy_threshold,
-        inputs=inputs,
     )
 
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from esgledger.catalog.factors import factor_editions, factors
 from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, comparable
@@ -28,7 +26,6 @@ from esgledger.checks.energy import implied, run_for
 from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import WARNING, Finding, plain
 from esgledger.ledger.models import CalculationRun
-from esgledger.ledger.models import FactorEdition as StoredEdition
 
 ELECTRICITY_COEF = "gbt2589-2020:electricity.purchased:coef:equivalent_value"
 GAS_COEF = "gbt2589-2020:fuel.natural_gas:coef"
@@ -254,9 +251,7 @@ def _series(ctx: CheckContext, edition: str) -> str:
     shipped = factor_editions().get(edition)
     if shipped is not None:
         return shipped.series
-    stored = ctx.session.scalar(
-        select(StoredEdition.series).where(StoredEdition.edition == edition)
-    )
+    stored = ctx.reads.edition_series(edition)
     return stored or edition
 
 

@@ -9,7 +9,6 @@ finding names the rows so they can be fixed and the year recalculated.
 
 from __future__ import annotations
 
-from esgledger.calc.issue_groups import first_issue_rows
 from esgledger.calc.rollup import TOTAL_OF_QUANTITY
 from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_
@@ -17,7 +16,7 @@ from esgledger.checks.context import CheckContext
 from esgledger.checks.energy import run_for
 from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
-from esgledger.kpi.unresolved import calc_parts, unresolved_of
+from esgledger.kpi.unresolved import calc_parts
 
 SHOWN_ROWS = 10
 
@@ -26,7 +25,7 @@ def incomplete_runs(ctx: CheckContext) -> list[Finding]:
     run = run_for(ctx, ctx.year)
     if run is None or not run.unresolved:
         return []
-    unresolved = unresolved_of(ctx.session, run.id)
+    unresolved = ctx.reads.unresolved(run.id)
     affected = [
         m.id
         for m in metrics().values()
@@ -38,7 +37,7 @@ def incomplete_runs(ctx: CheckContext) -> list[Finding]:
         totals = {calc_parts(metrics()[i].calc_key.removeprefix("calc:"))[0] for i in affected}
         quantities = [q for q, t in TOTAL_OF_QUANTITY.items() if t in totals]
         count = sum(unresolved.by_total.get(t, 0) for t in totals)
-    issues = first_issue_rows(ctx.session, run.id, quantities, SHOWN_ROWS)
+    issues = ctx.reads.issue_rows(run.id, quantities, SHOWN_ROWS)
     rows = sorted({a for a, _ in issues})
     reasons = sorted({r for _, r in issues})
     shown = ", ".join(map(str, rows)) + (" …" if count > len(issues) else "")

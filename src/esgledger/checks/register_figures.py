@@ -12,11 +12,7 @@ is quoted, worded in the reader's language where its pattern is known
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from esgledger.catalog.checks import CheckRule, check_rules
 from esgledger.checks.context import CheckContext
@@ -24,33 +20,6 @@ from esgledger.checks.explained import from_catalog, said, worded_parts
 from esgledger.checks.findings import Finding, number, plain
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.register_figures.notes import part_message
-from esgledger.kpi.register_figures.suppliers_base import cooperating_clause
-from esgledger.kpi.register_figures.suppliers_dd import COVERAGE, new_material
-from esgledger.kpi.register_figures.suppliers_integrity import SHARE
-from esgledger.kpi.register_figures.suppliers_minerals import (
-    CONFORMANT,
-    RESPONSE,
-    in_scope_suppliers,
-)
-from esgledger.ledger.supplier_models import Supplier
-
-
-def _cooperating(session: Session, year: int) -> int:
-    stmt = select(func.count()).select_from(Supplier).where(cooperating_clause(year))
-    return session.scalar(stmt) or 0
-
-
-def _in_scope(session: Session, year: int) -> int:
-    return len(in_scope_suppliers(session, year))
-
-
-# What each share counts over: the number a "not available" figure leaves uncounted.
-BASES: dict[str, Callable[[Session, int], int]] = {
-    SHARE: _cooperating,
-    COVERAGE: lambda session, year: len(new_material(session, year)),
-    RESPONSE: _in_scope,  # the suppliers asked for a CMRT in the year
-    CONFORMANT: _in_scope,  # whose CMRTs name the smelters it counts
-}
 
 
 def register_figure_rules(ctx: CheckContext) -> list[Finding]:
@@ -120,7 +89,7 @@ def _available(ctx: CheckContext, rule: CheckRule) -> list[Finding]:
     figure = _register_figure(ctx, rule.whole, ctx.year)
     if figure is None or figure.value is not None:
         return []
-    base = BASES[rule.whole](ctx.session, ctx.year)
+    base = ctx.reads.register_base(rule.whole, ctx.year)
     if not base:
         return []  # nothing to count: "not available" is the right answer
     part = _provider_reason(figure.note)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import extract, select
-
 from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
 from esgledger.checks.explained import said, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding
-from esgledger.ledger.supplier_models import SupplierAudit, SupplierFinding
-from esgledger.suppliers.audits import CLOSED, GRADES, STATES
+from esgledger.suppliers.audits import GRADES, STATES
 
 # The steps SupplierFinding.missed names, grades and states: words a page translates.
 WORDS = (
@@ -32,17 +29,8 @@ WORDS = (
 
 def overdue_actions(ctx: CheckContext, today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
-    stmt = (
-        select(SupplierFinding, SupplierAudit.supplier_id)
-        .join(SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id)
-        .where(
-            extract("year", SupplierAudit.report_on) == ctx.year,
-            SupplierFinding.state != CLOSED,
-        )
-        .order_by(SupplierFinding.id)
-    )
     out = []
-    for finding, supplier in ctx.session.execute(stmt):
+    for finding, supplier in ctx.reads.audit_findings(ctx.year):
         missed = finding.missed(today)
         if missed is None:
             continue

@@ -16,7 +16,7 @@ from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, has_data
 from esgledger.checks.explained import Message, said, unit_named, worded_parts
 from esgledger.checks.findings import ERROR, WARNING, Finding, number, plain
-from esgledger.kpi.series import EntityFigures, change_pct, like_for_like
+from esgledger.kpi.series import change_pct, like_for_like
 from esgledger.units import parse
 
 FAMILY_LABEL = {"energy_ghg": N_("energy/GHG"), "environment": N_("environmental")}
@@ -51,8 +51,7 @@ def _like_for_like(ctx: CheckContext, metric: Metric) -> dict[str, Any] | None:
     """Previous and current value over the entities inside both years' boundaries."""
     if "entity_figures" not in ctx.memo:  # per-entity sums, loaded once per run
         ctx.memo["entity_figures"] = {
-            y: EntityFigures(ctx.session, y, ctx.scopes(y), ctx.table(y), ctx.activity_sums(y))
-            for y in (ctx.year - 1, ctx.year)
+            y: ctx.reads.entity_figures(y, ctx.table(y)) for y in (ctx.year - 1, ctx.year)
         }
     figures = ctx.memo["entity_figures"]
     pair = like_for_like(metric, figures[ctx.year], figures[ctx.year - 1])

@@ -36,16 +36,7 @@ class Scopes:
     @cached_property
     def root(self) -> str | None:
         """The group: the root entity with the most descendants."""
-        roots = [e for e, p in self.parents.items() if p is None]
-        if not roots:
-            return None
-        counts = dict.fromkeys(roots, 0)
-        for entity in self.parents:
-            top = entity
-            while self.parents.get(top) is not None:
-                top = self.parents[top]  # type: ignore[assignment]
-            counts[top] = counts.get(top, 0) + 1
-        return max(sorted(counts), key=lambda r: counts[r])
+        return root_of(self.parents)
 
     def for_family(self, family: str) -> Scope:
         if family not in self._by_family:
@@ -59,3 +50,17 @@ class Scopes:
         if boundary is None:
             return Scope(None, dict.fromkeys(self.parents, 1.0))
         return Scope(boundary.code, member_shares(self.session, boundary))
+
+
+def root_of(parents: dict[str, str | None]) -> str | None:
+    """The root entity with the most descendants in the tree ``parents`` (entity → parent)."""
+    roots = [e for e, p in parents.items() if p is None]
+    if not roots:
+        return None
+    counts = dict.fromkeys(roots, 0)
+    for entity in parents:
+        top = entity
+        while parents.get(top) is not None:
+            top = parents[top]  # type: ignore[assignment]
+        counts[top] = counts.get(top, 0) + 1
+    return max(sorted(counts), key=lambda r: counts[r])
