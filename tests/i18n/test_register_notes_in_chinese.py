@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token
+from esgledger.kpi.explain import explain_figure
 from esgledger.kpi.register_figures.notes import note_of, worded_note
 from esgledger.kpi.series import kpi_series
 from esgledger.ledger.db import Database
@@ -139,3 +140,18 @@ def test_the_api_gives_the_codes_beside_the_english(loaded: Database) -> None:
         assert figure["note"] == f"{LEAD}; {english}", key
         chinese = worded_note(figure["note"], figure["note_why"], "zh")
         assert chinese == f"{LEAD_ZH}; {CHINESE[key]}", key
+
+
+def test_the_lineage_gives_each_entity_note_with_its_codes(loaded: Database) -> None:
+    """``register_lineage`` (``esg kpi explain``, the API's explain) returns each entity
+    figure's ``note_why`` beside its note, so a reader words it as the table's note."""
+    with loaded.read() as session:
+        found = explain_figure(session, VULNERABILITIES[0], YEAR)
+    rows = found["register_rows"]
+    assert rows
+    for row in rows:
+        assert row["note"] == ENGLISH[VULNERABILITIES], row
+        assert row["note_why"] == [
+            {"code": "no_sla_vulnerabilities", "values": {"severities": ["medium"]}}
+        ]
+        assert worded_note(row["note"], row["note_why"], "zh") == CHINESE[VULNERABILITIES]
