@@ -228,7 +228,8 @@ class KpiFigure(Out):
         "Why it is incomplete as a code and its values, for a client to word in its own "
         "language: unresolved (run, rows), screening_gaps (categories; for the Scope 3 total "
         "also category_rows, the categories with unresolved rows and their counts), "
-        "category_rows (rows), inputs (metrics); null when complete."
+        "category_rows (rows), unresolved_categories (category_rows: a Scope 3 total short only of "
+        "its categories' unresolved rows), inputs (metrics); null when complete."
     )
     not_available_reason: str | None = _doc("Why there is no value (null when there is one).")
     comparison: dict[str, Json] | None = _doc("Both sides as `esg kpi --json` gives them.")

@@ -21,6 +21,7 @@ from esgledger.catalog.messages import gettext_for
 from esgledger.checks.explained import explanation_in, has_message
 from esgledger.disclose import labels
 from esgledger.disclose.locale_format import long_date, table_number
+from esgledger.kpi.register_figures.notes import worded_reason
 
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 LATIN = re.compile(r"[A-Za-z]{2}")
@@ -75,4 +76,5 @@ def edition_environment(lang: str) -> Environment:
     env.filters["word"] = lambda code, table: labels.word(code, table, lang)
     env.filters["number"] = lambda value, decimals=0: table_number(value, decimals, lang)
     env.filters["day"] = lambda value: day(value, lang)
+    env.filters["reason"] = lambda note, why: worded_reason(note, why, lang)
     return env

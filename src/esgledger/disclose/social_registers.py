@@ -76,7 +76,8 @@ def _lookup(series: dict[str, Any]) -> Lookup:
 def _cell(fig: dict[str, Any] | None, decimals: int) -> dict[str, Any]:
     if fig is None or fig.get("value") is None:
         note = (fig or {}).get("note") or "no figure for the year"
-        return {"value": None, "text": "", "note": note.removeprefix("not available: ")}
+        return {"value": None, "text": "", "note": note.removeprefix("not available: "),
+                "note_full": note, "note_why": (fig or {}).get("note_why") or []}  # fmt: skip
     return {
         "value": fig["value"],
         "text": f"{fig['value']:,.{decimals}f}",

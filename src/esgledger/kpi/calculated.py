@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog import Metric, activity_types
 from esgledger.kpi import incomplete_why as why_of
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.register_figures.notes import coded, note_of, part_english
 from esgledger.kpi.scope import Scope
 from esgledger.kpi.scope3_figures import (
     TOTAL,
@@ -182,10 +183,10 @@ def activity_figure(
     values = {e: v for e, v in per_entity.items() if e in scope.shares}
     total = math.fsum(values[e] * scope.shares[e] for e in values)  # exact: any order
     activity = metric.calc_key.removeprefix("activity:")
-    note = "" if values else f"not available: no {activity} records in the boundary in {year}"
+    why = [] if values else [coded("no_activity_records", activity=activity, year=year)]
     if skipped:
         units = ", ".join(sorted(skipped))
-        note = f"leaves out quantities in {units} (not convertible to {metric.unit})"
+        why = [coded("unconvertible_units", units=units, unit=metric.unit)]
     return KpiFigure(
         metric=metric.id,
         year=year,
@@ -196,7 +197,8 @@ def activity_figure(
         boundary=scope.code,
         entities=len(values),
         inputs=[{"activity": activity, "entities": len(values)}],
-        note=note,
+        note=note_of(why),
+        note_why=why,
     )
 
 
@@ -217,44 +219,52 @@ def run_figure(
         "boundary": scope.code,
     }
     if run is None:
+        no_run = [coded("no_run", year=year)]
         return KpiFigure(
-            **base,
-            value=None,
-            source="missing",
-            status="missing",
-            note=f"no calculation run for {year}; run `esg calc --year {year}`",
-        )
+            **base, value=None, source="missing", status="missing", note=note_of(no_run),
+            note_why=no_run,
+        )  # fmt: skip
     stored = stored_totals(run.totals)
     if is_category_line(total, part):
         return category_figure(stored, part, run.id, base, len(stored["by_entity"]))
-    notes = []
+    notes, why = [], []  # the note's parts, and the codes of those that have one
+
+    def said(code: str, **values: object) -> None:
+        why.append(coded(code, **values))
+        notes.append(part_english(why[-1]))
+
     if (run.boundary_code or None) != scope.code:
-        notes.append(f"run {run.id} used boundary {run.boundary_code or 'all entities'}")
+        if run.boundary_code:
+            said("run_boundary", run=run.id, boundary=run.boundary_code)
+        else:
+            said("run_all_entities", run=run.id)
     left_out = unresolved.count(key) if unresolved is not None else 0
     if left_out:
-        notes.append(
-            f"incomplete: run {run.id} left {left_out} activity result(s) of it unresolved "
-            f"(`esg calc show --run {run.id}`)"
-        )
+        said("run_left_unresolved", run=run.id, rows=left_out)
     if part and run.options:
         gwp = json.loads(run.options).get("gwp")
         if gwp and total.endswith("_tco2e"):
-            notes.append(f"GWP set {gwp}")
+            said("gwp_set", gwp=gwp)
     if total == TOTAL and screening_gaps_note(stored):
         notes.append(screening_gaps_note(stored))
     value = _line_value(stored, total, part) if part else None
     if (part and value is None) or (not part and not _run_gives(stored, key)):
-        why = f"{left_out} unresolved activity result(s)" if left_out else "no activity rows"
-        note = f"not available: run {run.id} has {why} giving it, so there is no figure"
+        gives = (
+            coded("run_unresolved_gives", run=run.id, rows=left_out)
+            if left_out
+            else coded("run_no_rows", run=run.id)
+        )
+        note, coded_why = part_english(gives), [gives]
         if key == TOTAL and total_reason(stored):
-            note = total_reason(stored)
+            note, coded_why = f"{total_reason(stored)} (`esg calc show --run {run.id}`)", []
         return KpiFigure(
             **base,
             value=None,
             source="calculated",
             status="missing",
             inputs=[{"run": run.id, "figure": key}],
-            note=f"{note} (`esg calc show --run {run.id}`)",
+            note=note,
+            note_why=coded_why,
             incomplete=left_out > 0 or (key == TOTAL and scope3_incomplete(stored)),
             incomplete_why=_incomplete_why(run.id, left_out, stored, key),
         )
@@ -265,6 +275,7 @@ def run_figure(
         entities=len(stored["by_entity"]),
         inputs=[{"run": run.id, "figure": key}],
         note="; ".join(notes),
+        note_why=why,
         incomplete=left_out > 0 or (total == TOTAL and scope3_incomplete(stored)),
         incomplete_why=_incomplete_why(run.id, left_out, stored, total),
     )
@@ -274,9 +285,7 @@ def _incomplete_why(
     run_id: int, left_out: int, stored: dict[str, Any], total: str
 ) -> dict[str, Any] | None:
     """The run's unresolved results of the figure, else (the Scope 3 total) the categories
-    screened relevant without a figure and those with unresolved rows beside them; None when
-    neither (a Scope 3 total short only of a category's unresolved rows is worded
-    generically)."""
+    screened relevant without a figure and those with unresolved rows; None when neither."""
     if left_out:
         return why_of.unresolved(run_id, left_out)
     if total == TOTAL:

@@ -19,6 +19,7 @@ from esgledger.catalog.formulas import evaluate, formula_inputs, unit_factor
 from esgledger.errors import InvalidInput
 from esgledger.kpi import incomplete_why as why_of
 from esgledger.kpi.figures import KpiFigure, no_records
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.rounding import propagated
 
 _ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
@@ -73,14 +74,15 @@ def derived_figure(
     left_out = [i for i in inputs if i in added and no_records(found[i])]
     absent = [i for i, f in found.items() if (f is None or f.value is None) and i not in left_out]
     if absent or len(left_out) == len(inputs):
-        missing = absent or left_out
+        missing = [coded("missing_input", metrics=absent or left_out)]
         return KpiFigure(
             **base,
             value=None,
             source="missing",
             status="missing",
             inputs=used,
-            note="not available: missing input: " + ", ".join(missing),
+            note=note_of(missing),
+            note_why=missing,
         )
     values = {i: (f.value if f and f.value is not None else 0.0) for i, f in found.items()}
     units = {i: catalog[i].unit for i in inputs}
@@ -94,9 +96,9 @@ def derived_figure(
     parts = [f for f in found.values() if f is not None and f.value is not None]
     roundings = {i: f.rounding for i, f in found.items() if f is not None}
     restated = [p.metric for p in parts if p.restated]
-    note = f"= {metric.formula}"
+    why = [coded("formula", formula=metric.formula)]
     if left_out:
-        note += "; leaves out (no records): " + ", ".join(left_out)
+        why.append(coded("left_out_no_records", metrics=left_out))
     return KpiFigure(
         **base,
         value=value,
@@ -107,7 +109,8 @@ def derived_figure(
         restated=bool(restated),
         restatement={"inputs_restated": restated} if restated else None,
         inputs=used,
-        note=note,
+        note=note_of(why),
+        note_why=why,
         rounding=propagated(lambda v: evaluate(metric.formula, v) * scale, values, roundings),
         partial=any(p.partial for p in parts),
         incomplete=any(p.incomplete for p in parts),

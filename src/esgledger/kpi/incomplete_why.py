@@ -25,6 +25,8 @@ UNRESOLVED = "unresolved"  # run, rows: the run left activity results of the fig
 SCREENING_GAPS = "screening_gaps"  # categories: screened relevant, without a figure (and
 # category_rows, a Scope 3 total's other reason: unresolved rows by category)
 CATEGORY_ROWS = "category_rows"  # rows: a Scope 3 category's rows left unresolved
+# category_rows: a Scope 3 total short only of categories' unresolved rows (no screening gap)
+UNRESOLVED_CATEGORIES = "unresolved_categories"
 INPUTS = "inputs"  # metrics: a formula's inputs that are incomplete
 
 RUN_ROWS = N_("run %(run)s left %(rows)s activity result(s) of it unresolved")
@@ -32,6 +34,7 @@ GAPS = N_("screened relevant but without a figure: %(categories)s")
 # A Scope 3 total short of both: every reason, the categories' unresolved rows after the gaps.
 GAPS_AND_ROWS = N_("%(gaps)s, and activity rows unresolved in %(categories)s")
 ROWS_OF = N_("%(category)s (%(rows)s row(s))")
+ROWS_IN = N_("activity rows unresolved in %(categories)s")
 CATEGORY = N_("%(rows)s rows unresolved")
 FROM = N_("from %(inputs)s")
 INPUT = N_("%(name)s (%(why)s)")
@@ -51,17 +54,23 @@ def screening_gaps(categories: list[str], category_rows: Mapping[str, int] | Non
     return why
 
 
+def unresolved_categories(category_rows: Mapping[str, int]) -> Why:
+    """A Scope 3 total short only of the rows its categories left unresolved, with counts."""
+    return {"code": UNRESOLVED_CATEGORIES, "category_rows": dict(category_rows)}
+
+
 def gaps_words(why: Mapping[str, Any], lang: str) -> str:
-    """A :func:`screening_gaps` reason in ``lang``, naming every reason it carries."""
-    gaps = translate(GAPS, lang) % {"categories": ", ".join(why["categories"])}
+    """A Scope 3 total's reason in ``lang`` (:func:`screening_gaps` or
+    :func:`unresolved_categories`), naming every reason it carries."""
     rows = why.get("category_rows") or {}
+    each = [translate(ROWS_OF, lang) % {"category": c, "rows": n} for c, n in rows.items()]
+    categories = translate(", ", lang).join(each)
+    if why.get("code") == UNRESOLVED_CATEGORIES:
+        return translate(ROWS_IN, lang) % {"categories": categories}
+    gaps = translate(GAPS, lang) % {"categories": ", ".join(why["categories"])}
     if not rows:
         return gaps
-    each = [translate(ROWS_OF, lang) % {"category": c, "rows": n} for c, n in rows.items()]
-    return translate(GAPS_AND_ROWS, lang) % {
-        "gaps": gaps,
-        "categories": translate(", ", lang).join(each),
-    }
+    return translate(GAPS_AND_ROWS, lang) % {"gaps": gaps, "categories": categories}
 
 
 def category_rows(rows: int) -> Why:
@@ -84,7 +93,7 @@ def published_words(fig: Mapping[str, Any], lang: str) -> str:
     """A report's words in ``lang``: no run ids nor commands (the reader has neither); a
     formula names its incomplete inputs, whose own footnotes say why."""
     why = fig.get("incomplete_why") or {}
-    if why.get("code") == SCREENING_GAPS:
+    if why.get("code") in (SCREENING_GAPS, UNRESOLVED_CATEGORIES):
         return gaps_words(why, lang)
     if why.get("code") == CATEGORY_ROWS:
         return translate(CATEGORY, lang) % {"rows": why["rows"]}
@@ -105,7 +114,7 @@ def _words(
     code = why.get("code")
     if code == UNRESOLVED:
         return translate(RUN_ROWS, lang) % why
-    if code == SCREENING_GAPS:
+    if code in (SCREENING_GAPS, UNRESOLVED_CATEGORIES):
         return gaps_words(why, lang)
     if code == CATEGORY_ROWS:
         return translate(CATEGORY, lang) % why

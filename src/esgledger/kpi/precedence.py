@@ -19,6 +19,7 @@ difference, the tolerance their printed precision allows, which one is used and 
 from __future__ import annotations
 
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.register_figures.notes import coded
 
 
 def _complete(fig: KpiFigure) -> bool:
@@ -61,5 +62,8 @@ def choose(reported: KpiFigure | None, computed: KpiFigure) -> KpiFigure:
         }
     elif used is reported and computed.note:
         used.note = "; ".join(n for n in (used.note, why) if n)
-        used.note_why = [*used.note_why, *computed.note_why]  # its coded parts, if any
+        said = [coded("reported"), coded("nothing_recomputed", note=computed.note)]
+        coded_why = said if not computed.available else []  # the only reason a note gets
+        # the recomputed note's own coded parts, which word it inside "nothing recomputed (…)"
+        used.note_why = [*used.note_why, *coded_why, *computed.note_why]
     return used

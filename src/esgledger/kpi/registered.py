@@ -190,6 +190,7 @@ def register_lineage(
             "value": c.figure.value,
             "rows": list(c.figure.row_ids),
             "note": c.figure.note,
+            "note_why": [dict(w) for w in c.figure.note_why],  # to word the note (#19)
         }
         for c in sorted(grouped.get((metric_id, dims), []), key=lambda c: c.figure.entity_id)
     ]

@@ -48,15 +48,18 @@ def unresolved_categories(stored: Mapping[str, Any]) -> dict[str, int]:
 
 
 def total_gaps_why(stored: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Why the Scope 3 total misses categories screened relevant — naming, beside them, the
-    categories with unresolved rows (every reason); None when nothing was screened out."""
-    gaps = screening_gaps(stored)
-    return why_of.screening_gaps(gaps, unresolved_categories(stored)) if gaps else None
+    """Why the Scope 3 total is incomplete: the categories screened relevant without a
+    figure and, beside them, those with unresolved rows (every reason); or those with
+    unresolved rows alone. None when it is complete."""
+    gaps, rows = screening_gaps(stored), unresolved_categories(stored)
+    if gaps:
+        return why_of.screening_gaps(gaps, rows)
+    return why_of.unresolved_categories(rows) if rows and scope3_incomplete(stored) else None
 
 
 def screening_gaps_note(stored: Mapping[str, Any]) -> str:
-    """What the Scope 3 total misses by the screening, and by unresolved rows beside it
-    ("" when nothing was screened out): the English of :func:`total_gaps_why`."""
+    """What the Scope 3 total misses by the screening and by unresolved rows ("" when it
+    misses nothing): the English of :func:`total_gaps_why`."""
     why = total_gaps_why(stored)
     return f"incomplete: {why_of.gaps_words(why, 'en')}" if why else ""
 

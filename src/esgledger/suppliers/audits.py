@@ -42,7 +42,10 @@ TRANSITIONS = {
 }
 STATES = (N_("open"), N_("plan_submitted"), N_("plan_approved"), N_("plan_rejected"),
           N_("verified_closed"))  # fmt: skip
-PLAN_FIELDS = ("root_cause", "corrective", "preventive", "planned_completion")
+# Each plan field's id is also a catalog message (#19): a refusal names the ids in English, as
+# it always did, and the fields' labels in another language.
+PLAN_FIELDS = (N_("root_cause"), N_("corrective"), N_("preventive"), N_("planned_completion"))
+UNKNOWN_FINDING = N_("unknown audit finding %(finding)s; `esg suppliers findings` lists them")
 
 
 def plan_due(report_on: dt.date, grade: str) -> dt.date:
@@ -169,7 +172,8 @@ def move_finding(
     (:mod:`esgledger.suppliers.finding_history`)."""
     finding = session.get(SupplierFinding, finding_id)
     if finding is None:
-        raise NotFound(f"unknown audit finding {finding_id}; `esg suppliers findings` lists them")
+        found = {"finding": finding_id}
+        raise worded(NotFound(UNKNOWN_FINDING % found), UNKNOWN_FINDING, found)
     if version is not None and version != finding.version:
         message = N_("finding %(finding)s changed since version %(version)s; show it again")
         values = {"finding": finding_id, "version": version}
@@ -183,7 +187,7 @@ def move_finding(
         missing = [f for f in PLAN_FIELDS if not plan.get(f)]
         if missing:
             message = N_("a corrective-action plan needs %(fields)s")
-            needs = {"fields": ", ".join(missing)}
+            needs = {"fields": Listed([Phrase(f) for f in missing])}
             raise worded(InvalidInput(message % needs), message, needs)
         for field in PLAN_FIELDS:
             setattr(finding, field, plan[field])

@@ -13,7 +13,14 @@ from esgledger.auth.permissions import MATRIX, Principal, can
 from esgledger.catalog.messages import N_
 from esgledger.web import language
 from esgledger.web.page_messages import for_pages
-from esgledger.web.vocabulary import catalog_name, explained, fix_worded, note_worded, word
+from esgledger.web.vocabulary import (
+    catalog_name,
+    explained,
+    fix_worded,
+    not_available_worded,
+    note_worded,
+    word,
+)
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.add_extension("jinja2.ext.i18n")
@@ -92,6 +99,7 @@ TEMPLATES.env.filters["number"] = number
 TEMPLATES.env.filters["word"] = word
 TEMPLATES.env.filters["explained"] = explained
 TEMPLATES.env.filters["note_worded"] = note_worded
+TEMPLATES.env.filters["not_available_worded"] = not_available_worded
 TEMPLATES.env.filters["fix_worded"] = fix_worded
 TEMPLATES.env.filters["catalog_name"] = catalog_name
 

@@ -8,12 +8,15 @@ it); only its label is translated. A word outside this list is printed as it is:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_
 from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
-from esgledger.kpi.register_figures.notes import worded_note
+from esgledger.kpi.register_figures.notes import worded_note, worded_reason
 from esgledger.suppliers.audits import GRADES, STATES
 from esgledger.web.language import CURRENT, gettext
 from esgledger.workflow.states import STEP_WORDS
@@ -137,6 +140,17 @@ def note_worded(note: object, why: object = None) -> str:
     its pattern; one no pattern knows stays as given)."""
     coded = why if isinstance(why, list) else []
     return worded_note("" if note is None else str(note), coded, CURRENT.get())
+
+
+def not_available_worded(f: Mapping[str, Any]) -> str:
+    """Why a KPI figure (a readout) has no value, in the page's language: a register
+    figure's whole note, else its reason — from the note's codes where it has them."""
+    note, why, lang = str(f.get("note") or ""), f.get("note_why") or [], CURRENT.get()
+    if f.get("source") == "register" and note:
+        return worded_note(note, why, lang)
+    if why and lang != "en":
+        return worded_reason(note, why, lang)
+    return str(f.get("not_available_reason") or "")
 
 
 def explained(finding: Finding) -> str:

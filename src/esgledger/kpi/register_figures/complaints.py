@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import dimensions
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_lines import COMPLAINTS, Judgement, judge_complaint, slas
@@ -60,6 +62,7 @@ def complaint_figures(session: Session, year: int) -> list[RegisterFigure]:
     # one entity's unjudged complaints make every entity's figure unavailable: a total over
     # the others would look complete
     missing = sorted({c.severity for c in closed if not judged[c.id].has_sla})
+    no_sla = [coded("no_sla_complaints", severities=missing)]
     # (metric, entity, severity or "") → (count, ids), each complaint visited once per rule
     counted: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # ids, once per unit
     for metric, adds in rules.items():
@@ -74,16 +77,14 @@ def complaint_figures(session: Session, year: int) -> list[RegisterFigure]:
                 units = counted.get((metric, entity, severity), [])
                 ids = sorted(set(units))
                 value: float | None = float(len(units))
-                note = ""
+                why: list[dict[str, Any]] = []
                 if blocked and (not severity or severity in missing):
-                    value = None
-                    note = f"not available: no SLA set for {', '.join(missing)} complaints"
+                    value, why = None, no_sla
                 dims = {SEVERITY: severity} if severity else {}
                 out.append(
-                    RegisterFigure(
-                        metric, year, entity, value, "case", REGISTER, tuple(ids), dims, note
-                    )
-                )
+                    RegisterFigure(metric, year, entity, value, "case", REGISTER, tuple(ids),
+                                   dims, note_of(why), why)
+                )  # fmt: skip
     return out
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import Entity
 from esgledger.ledger.regcert_models import CurrencyRate, Donation, VolunteerHours
@@ -89,14 +91,11 @@ def _donation_figures(
     rates = list(session.scalars(select(CurrencyRate).where(CurrencyRate.quote == REPORT_CURRENCY)))
     converted = [(d, _rate(rates, d.currency, d.given_on)) for d in donations]
     missing = [d for d, rate in converted if rate is None]
-    note = ""
+    why: list[dict[str, Any]] = []
     if missing:
         first = missing[0]
-        note = (
-            f"not available: {len(missing)} donation(s) have no {REPORT_CURRENCY} rate for "
-            f"their date, first {first.ref} ({first.currency}, {first.given_on.isoformat()}); "
-            "import the rate with its source (`esg register giving import-rates`)"
-        )
+        why = [coded("no_donation_rate", n=len(missing), quote=REPORT_CURRENCY, ref=first.ref,
+                     currency=first.currency, day=first.given_on.isoformat())]  # fmt: skip
     totals: dict[str, float] = defaultdict(float)
     ids: dict[str, list[int]] = defaultdict(list)
     for d, rate in converted:
@@ -111,7 +110,8 @@ def _donation_figures(
             "RMB million",
             DONATIONS,
             tuple(ids[entity]),
-            note=note,
+            note=note_of(why),
+            note_why=why,
         )
         for entity in entities
     ]

@@ -1,9 +1,11 @@
-"""The supplier register figures' notes in another language (#16, #19).
+"""KPI figures' notes in another language (#16, #19): the registers' and the roll-up's.
 
 A provider says each part of its note as a code and its values (``note_why``, a list of
 ``{code, values}``): its English note is worded from them (:func:`note_of`), and every other
 language from the code's catalog message, so no reader parses English to translate it (a
-part without a code, from a register not coded yet, is printed as given).
+part without a code is printed as given). A value under a key of :data:`LISTS` is a list of
+catalog entries (severities, metrics), each worded in the reader's language; a value under a
+key of :data:`NESTED` is a note itself, its parts worded from the same codes.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from esgledger.catalog import translations
 from esgledger.catalog.messages import N_, translate
+from esgledger.kpi.note_codes import KPI_CODES
 
 # Each code's English wording (the note as the providers always wrote it) and its message.
 CODES: dict[str, tuple[str, str]] = {
@@ -118,19 +122,54 @@ CODES: dict[str, tuple[str, str]] = {
         "partial: the register does not cover %(n)s member(s) (%(members)s)",
         N_("partial: the register does not cover %(n)s member(s) (%(members)s)"),
     ),
+    # Complaints, vulnerabilities and giving (#17): a closed case whose severity has no SLA,
+    # a donation without a rate for its day.
+    "no_sla_complaints": (
+        "not available: no SLA set for %(severities)s complaints",
+        N_("not available: no SLA set for %(severities)s complaints"),
+    ),
+    "no_sla_vulnerabilities": (
+        "not available: no SLA set for %(severities)s vulnerabilities",
+        N_("not available: no SLA set for %(severities)s vulnerabilities"),
+    ),
+    "no_donation_rate": (
+        "not available: %(n)s donation(s) have no %(quote)s rate for their date, first %(ref)s "
+        "(%(currency)s, %(day)s); import the rate with its source "
+        "(`esg register giving import-rates`)",
+        N_("not available: %(n)s donation(s) have no %(quote)s rate for their date, first "
+           "%(ref)s (%(currency)s, %(day)s); import the rate with its source "
+           "(`esg register giving import-rates`)"),
+    ),
+    **KPI_CODES,
 }  # fmt: skip
+
+# Keys whose value is a list of catalog entries of a kind, worded one by one.
+LISTS = {"severities": "member", "metrics": "metric"}
+# Keys whose value is a note of its own (the recomputed figure's, inside the reported one's).
+NESTED = ("note",)
 
 
 def coded(code: str, **values: object) -> dict[str, Any]:
-    """One part of a note as its code and values (values as text, as the note prints them)."""
+    """One part of a note as its code and values (values as text, as the note prints them;
+    a list of catalog entries as a list of their keys)."""
     if code not in CODES:
         raise KeyError(f"no note code {code!r}")
-    return {"code": code, "values": {k: str(v) for k, v in values.items()}}
+    return {"code": code, "values": {k: _kept(k, v) for k, v in values.items()}}
+
+
+def _kept(key: str, value: object) -> object:
+    if key in LISTS and isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _english_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: ", ".join(v) if isinstance(v, list) else v for k, v in values.items()}
 
 
 def part_english(why: Mapping[str, Any]) -> str:
     """A coded part in English, as the providers always wrote it."""
-    english: str = CODES[why["code"]][0] % why["values"]
+    english: str = CODES[why["code"]][0] % _english_values(why["values"])
     return english
 
 
@@ -150,7 +189,44 @@ def worded_note(note: str, why: Iterable[Mapping[str, Any]] | None, lang: str) -
     if lang == "en" or not note:
         return note
     coded_parts = list(why or ())
-    return "; ".join(_worded_part(part, coded_parts, lang) for part in note.split("; "))
+    return "; ".join(
+        part if found is None else _worded(found, coded_parts, lang)
+        for part, found in _pieces(note, coded_parts)
+    )
+
+
+def _pieces(note: str, why: list[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any] | None]]:
+    """A note's parts, each with its code where one words it. A coded part is found by its
+    whole English, which may hold "; " itself (a donation's note does); an uncoded part runs
+    to the next "; " outside parentheses."""
+    known = sorted(
+        ((part_english(w), w) for w in why if w.get("code") in CODES),
+        key=lambda pair: -len(pair[0]),
+    )
+    out: list[tuple[str, Mapping[str, Any] | None]] = []
+    i = 0
+    while i <= len(note):
+        for text, w in known:
+            end = i + len(text)
+            if note.startswith(text, i) and (end == len(note) or note.startswith("; ", end)):
+                out.append((text, w))
+                i = end + 2
+                break
+        else:
+            end = _part_end(note, i)
+            out.append((note[i:end], None))
+            i = end + 2
+    return out
+
+
+def _part_end(note: str, start: int) -> int:
+    """Where the part from ``start`` ends: the next "; " outside parentheses, or the end."""
+    depth = 0
+    for i in range(start, len(note)):
+        depth += (note[i] == "(") - (note[i] == ")")
+        if depth == 0 and note.startswith("; ", i):
+            return i
+    return len(note)
 
 
 def part_message(
@@ -160,12 +236,30 @@ def part_message(
     found = coded_part(part, why or ())
     if found is None:
         return None
-    return CODES[found["code"]][1], dict(found["values"])
+    return CODES[found["code"]][1], _english_values(found["values"])
 
 
-def _worded_part(part: str, why: list[Mapping[str, Any]], lang: str) -> str:
-    known = part_message(part, why)
-    if known is None:
-        return part
-    message, values = known
+def _worded(found: Mapping[str, Any], why: list[Mapping[str, Any]], lang: str) -> str:
+    values = {k: _worded_value(k, v, why, lang) for k, v in found["values"].items()}
+    message = CODES[found["code"]][1]
     return translate(message, lang) % values
+
+
+def _worded_value(key: str, value: Any, why: list[Mapping[str, Any]], lang: str) -> Any:
+    if isinstance(value, list):
+        kind = LISTS[key]
+        return translate(", ", lang).join(translations.text(kind, v, lang) for v in value)
+    if key in NESTED:
+        return worded_note(str(value), why, lang)
+    return value
+
+
+def worded_reason(note: str, why: Iterable[Mapping[str, Any]] | None, lang: str) -> str:
+    """Why a figure is not available, in ``lang``: its note worded part by part, without the
+    language's lead "not available: " (a table already says the figure is not available)."""
+    worded = worded_note(note, why, lang)
+    lead = translate(NOT_AVAILABLE, lang).split("%(reason)s")[0]
+    return worded.removeprefix(lead)
+
+
+NOT_AVAILABLE = N_("not available: %(reason)s")

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import dimensions
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.register_source import RegisterFigure
 from esgledger.ledger.models import utcnow
 from esgledger.ledger.register_lines import VULNERABILITIES, judge_vulnerability, slas
@@ -69,12 +71,12 @@ def vulnerability_figures(session: Session, year: int) -> list[RegisterFigure]:
                     if v.entity_id == entity and severity in ("", v.severity) and counts(v)
                 )
                 value: float | None = float(len(ids))
-                note = ""
+                why: list[dict[str, Any]] = []
                 if metric == WITHIN and missing and (not severity or severity in missing):
-                    value = None
-                    note = f"not available: no SLA set for {', '.join(missing)} vulnerabilities"
+                    value, why = None, [coded("no_sla_vulnerabilities", severities=missing)]
                 dims = {SEVERITY: severity} if severity else {}
                 out.append(
-                    RegisterFigure(metric, year, entity, value, "case", REGISTER, ids, dims, note)
-                )
+                    RegisterFigure(metric, year, entity, value, "case", REGISTER, ids, dims,
+                                   note_of(why), why)
+                )  # fmt: skip
     return out

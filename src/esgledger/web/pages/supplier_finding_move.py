@@ -75,7 +75,8 @@ def _page(
     with database(request).read() as session:
         finding = session.get(SupplierFinding, finding_id)
         if finding is None:
-            raise NotFound(f"unknown audit finding {finding_id}")
+            message, values = N_("unknown audit finding %(finding)s"), {"finding": finding_id}
+            raise worded(NotFound(message % values), message, values)
         row = audits.finding_dict(finding, audits.get_audit(session, finding.audit_id))
         row |= {f: getattr(finding, f) for f in ("root_cause", "corrective", "preventive")}
     context: dict[str, Any] = {

@@ -1,0 +1,63 @@
+"""The codes of the notes the KPI tables write themselves (#19): a formula's, a calculated
+figure's and precedence's, each with its English wording and its catalog message, so a
+reader of another language gets the note worded from its code (kpi.register_figures.notes,
+which holds the registers' codes beside these)."""
+
+from __future__ import annotations
+
+from esgledger.catalog.messages import N_
+
+KPI_CODES: dict[str, tuple[str, str]] = {
+    # kpi.derived: a catalog formula over other figures
+    "missing_input": (
+        "not available: missing input: %(metrics)s",
+        N_("not available: missing input: %(metrics)s"),
+    ),
+    "formula": ("= %(formula)s", N_("= %(formula)s")),
+    "left_out_no_records": (
+        "leaves out (no records): %(metrics)s", N_("leaves out (no records): %(metrics)s")
+    ),
+    # kpi.calculated: activity sums and calculation runs
+    "no_activity_records": (
+        "not available: no %(activity)s records in the boundary in %(year)s",
+        N_("not available: no %(activity)s records in the boundary in %(year)s"),
+    ),
+    "unconvertible_units": (
+        "leaves out quantities in %(units)s (not convertible to %(unit)s)",
+        N_("leaves out quantities in %(units)s (not convertible to %(unit)s)"),
+    ),
+    "no_run": (
+        "no calculation run for %(year)s; run `esg calc --year %(year)s`",
+        N_("no calculation run for %(year)s; run `esg calc --year %(year)s`"),
+    ),
+    "run_boundary": (
+        "run %(run)s used boundary %(boundary)s", N_("run %(run)s used boundary %(boundary)s")
+    ),
+    "run_all_entities": (
+        "run %(run)s used boundary all entities", N_("run %(run)s used boundary all entities")
+    ),
+    "run_left_unresolved": (
+        "incomplete: run %(run)s left %(rows)s activity result(s) of it unresolved "
+        "(`esg calc show --run %(run)s`)",
+        N_("incomplete: run %(run)s left %(rows)s activity result(s) of it unresolved "
+           "(`esg calc show --run %(run)s`)"),
+    ),
+    "gwp_set": ("GWP set %(gwp)s", N_("GWP set %(gwp)s")),
+    "run_unresolved_gives": (
+        "not available: run %(run)s has %(rows)s unresolved activity result(s) giving it, so "
+        "there is no figure (`esg calc show --run %(run)s`)",
+        N_("not available: run %(run)s has %(rows)s unresolved activity result(s) giving it, "
+           "so there is no figure (`esg calc show --run %(run)s`)"),
+    ),
+    "run_no_rows": (
+        "not available: run %(run)s has no activity rows giving it, so there is no figure "
+        "(`esg calc show --run %(run)s`)",
+        N_("not available: run %(run)s has no activity rows giving it, so there is no figure "
+           "(`esg calc show --run %(run)s`)"),
+    ),
+    # kpi.precedence: a reported figure used where nothing could be recomputed
+    "reported": ("reported", N_("reported")),
+    "nothing_recomputed": (
+        "nothing recomputed (%(note)s)", N_("nothing recomputed (%(note)s)")
+    ),
+}  # fmt: skip
