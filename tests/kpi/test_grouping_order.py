@@ -93,7 +93,7 @@ def test_members_values_are_grouped_in_index_order(ws: Workspace) -> None:
     with ws.db.read() as session:
         with grouped_statements(ws.db) as sent:
             grouped = read_grouped(session, YEAR - 2, YEAR, ROOT)
-        assert grouped.groups and len(sent) == 1
+        assert grouped.sums and len(sent) == 1
         _assert_in_index_order(session, *sent[0], "ix_kpi_values_grouping")
 
 

@@ -1,26 +1,27 @@
 """Members' KPI values grouped in the database: what a roll-up needs, without a row object.
 
 A KPI table of a group with ten thousand entities adds up a million stored values a year.
-Reading them as rows into Python took most of ``esg kpi`` (3.6 M rows, 30 CPU s for three
-years), while a roll-up needs only each value, its entity and a few columns shared by many
-rows. So the database groups the counted values (current, not pending, with a value) by
-year, metric, breakdown, unit, printed decimals, qualifier, preliminary flag and whether
-they restate another value, and hands each group's entities, values and ids over as lists:
-PostgreSQL through ``array_agg`` (float8 arrays print the shortest text that reads back to
-the same bits), SQLite through an aggregate function registered on the connection that
-collects the values (a bound ``array.append``: no Python frame per value) beside
-``group_concat`` lists of the ids and entities, split column-wise by Polars (4.6 M values at
-10,000 entities: a Python call with three arguments per value took about 0.7 µs of 1.0).
-The sums are exact (``math.fsum``), so the order the database visits the rows in does not
-matter.
+The database groups the counted values (current, not pending, with a value) by year, metric,
+breakdown, unit, printed decimals, qualifier, preliminary flag and whether they restate
+another value, and sums each group exactly (:mod:`.member_sums`): one row a group, not one
+value (handing 4.6 M values to Python cost about 5 CPU s at 10,000 entities, whichever way).
+Where the sums are not the roll-up (a member counted at a share other than 1, a unit other
+than the metric's, a value outside the exact split's range), that (year, metric, breakdown)
+is read value by value: each group's entities, values and ids as lists, PostgreSQL through
+``array_agg`` (float8 arrays print the shortest text that reads back to the same bits),
+SQLite through an aggregate function registered on the connection that collects the values
+(a bound ``array.append``: no Python frame per value) beside ``group_concat`` lists of the
+ids and entities, split column-wise by Polars. Both sums are exact (``math.fsum``'s bits),
+so the order the database visits the rows in does not matter.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -28,9 +29,11 @@ from sqlalchemy import Integer, and_, func, select
 from sqlalchemy.orm import Session
 
 from esgledger.errors import InvalidInput
+from esgledger.kpi.member_sums import SummedGroup, split_sums, summed
+from esgledger.kpi.scope import Scope
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
 from esgledger.ledger.kpis import approved_or_direct
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.models import Entity, KpiValue
 
 COLLECT = "esg_collect_members"  # the SQLite aggregate's name on a connection
 
@@ -56,18 +59,44 @@ class MemberGroup:
 Key = tuple[int, str, str]  # (year, metric, dims)
 
 
+Figure = tuple[str, str]  # (metric, dims)
+ValueReader = Callable[[int, Collection[Figure]], dict[Figure, list[MemberGroup]]]
+
+
 @dataclass(frozen=True)
 class GroupedValues:
     """The counted values of a span of years for the KPI tables: the group root's own rows
-    whole, every other entity's values grouped (:class:`MemberGroup`)."""
+    whole, every other entity's values grouped and summed (:class:`SummedGroup`), and a
+    reader of the groups value by value (:class:`MemberGroup`) for the figures the sums
+    are not the roll-up of."""
 
     root_rows: dict[Key, KpiRow]
-    groups: dict[Key, list[MemberGroup]]
+    sums: dict[Key, list[SummedGroup]]
     replaced: dict[int, KpiRow]  # the rows the root rows restate, by id
+    others: frozenset[str]  # every entity but the root: the members a value can be of
+    read_values: ValueReader
+    _at_one: dict[int, tuple[Scope, bool]] = field(default_factory=dict, compare=False)
 
     def keys(self, year: int) -> set[tuple[str, str]]:
         """(metric, dims) of every figure ``year`` has values for."""
-        return {(m, d) for y, m, d in (*self.root_rows, *self.groups) if y == year}
+        return {(m, d) for y, m, d in (*self.root_rows, *self.sums) if y == year}
+
+    def all_at_one(self, scope: Scope) -> bool:
+        """Whether every entity a member value can be of counts in ``scope`` at share 1
+        (then a group's sum is its members' roll-up)."""
+        known = self._at_one.get(id(scope))
+        if known is None or known[0] is not scope:
+            shares = scope.shares.get  # each entity's share looked up at C level
+            known = (scope, set(map(shares, self.others)) <= {1.0})
+            self._at_one[id(scope)] = known
+        return known[1]
+
+    def value_groups(
+        self, year: int, figures: Collection[Figure]
+    ) -> dict[Figure, list[MemberGroup]]:
+        """The groups of ``figures`` in ``year`` value by value, in one read (none when
+        there are no figures)."""
+        return self.read_values(year, figures) if figures else {}
 
 
 class _Collector:
@@ -113,8 +142,65 @@ def _counted(first: int, last: int) -> Any:
     )
 
 
+def _group_keys() -> list[Any]:
+    return [
+        KpiValue.year,
+        KpiValue.metric_id,
+        KpiValue.dims,
+        KpiValue.unit,
+        KpiValue.decimals,
+        KpiValue.qualifier,
+        KpiValue.preliminary,
+        KpiValue.restates_id.is_not(None),
+    ]
+
+
 def read_grouped(session: Session, first: int, last: int, root: str | None) -> GroupedValues:
-    """The counted values of ``first``–``last``: the root's rows, the others grouped."""
+    """The counted values of ``first``–``last``: the root's rows, the others grouped and
+    summed in one query (in the grouping index's order)."""
+    postgres = session.connection().dialect.name == "postgresql"
+    keys = _group_keys()
+    stmt = (
+        select(*keys, func.count(), func.min(KpiValue.id), *split_sums(KpiValue.value, postgres))
+        .where(_counted(first, last), KpiValue.value.is_not(None))
+        .group_by(*keys)
+    )
+    if root is not None:
+        stmt = stmt.where(KpiValue.entity_id != root)
+    sums: dict[Key, list[SummedGroup]] = defaultdict(list)
+    for (
+        year,
+        metric_id,
+        dims,
+        unit,
+        decimals,
+        qualifier,
+        prelim,
+        restates,
+        count,
+        oldest,
+        whole,
+        high,
+        low,
+        unsplit,
+    ) in session.execute(stmt):
+        sums[(year, metric_id, dims)].append(
+            SummedGroup(
+                unit, decimals, qualifier, bool(prelim), bool(restates), int(count), int(oldest),
+                summed(whole, high, low), int(unsplit),
+            )
+        )  # fmt: skip
+    root_rows, replaced = _root_rows(session, first, last, root)
+    others = frozenset(session.scalars(select(Entity.id))) - {root}
+    reader = partial(_value_groups, session, root)
+    return GroupedValues(root_rows, dict(sums), replaced, others, reader)
+
+
+def _value_groups(
+    session: Session, root: str | None, year: int, figures: Collection[Figure]
+) -> dict[Figure, list[MemberGroup]]:
+    """The groups of ``figures`` (metric, dims) in ``year`` with their entities, values and
+    ids side by side, for a roll-up value by value."""
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
     store: list[array[float]] = []
@@ -133,32 +219,27 @@ def read_grouped(session: Session, first: int, last: int, root: str | None) -> G
             func.group_concat(KpiValue.id, ","),
             func.count(),
         ]
-    restated = KpiValue.restates_id.is_not(None)
-    keys = [
-        KpiValue.year,
-        KpiValue.metric_id,
-        KpiValue.dims,
-        KpiValue.unit,
-        KpiValue.decimals,
-        KpiValue.qualifier,
-        KpiValue.preliminary,
-        restated,
-    ]
+    keys = _group_keys()
     stmt = (
         select(*keys, *collected)
-        .where(_counted(first, last), KpiValue.value.is_not(None))
+        .where(
+            _counted(year, year),
+            KpiValue.value.is_not(None),
+            KpiValue.metric_id.in_(sorted({m for m, _ in figures})),
+        )
         .group_by(*keys)
     )
     if root is not None:
         stmt = stmt.where(KpiValue.entity_id != root)
-    groups: dict[Key, list[MemberGroup]] = defaultdict(list)
-    result: list[Any] = list(session.execute(stmt))
+    wanted = set(figures)
+    result: list[Any] = [r for r in session.execute(stmt) if (r[1], r[2]) in wanted]
     # a group's lists are made as it is kept (one group's entity strings at a time before
-    # they are shared, not the span's 3.6 M at once at 10,000 entities)
+    # they are shared)
     columns = _columns(result, store) if not postgres else (r[-3:] for r in result)
     names: dict[str, str] = {}  # one string kept per entity, however many values it has
+    groups: dict[Figure, list[MemberGroup]] = defaultdict(list)
     for (
-        year,
+        y,
         metric_id,
         dims,
         unit,
@@ -168,16 +249,15 @@ def read_grouped(session: Session, first: int, last: int, root: str | None) -> G
         restates,
         *_,
     ), (entities, values, ids) in zip(result, columns, strict=True):
-        groups[(year, metric_id, dims)].append(
+        groups[(metric_id, dims)].append(
             MemberGroup(
-                year, metric_id, dims, unit, decimals, qualifier, bool(prelim), bool(restates),
+                y, metric_id, dims, unit, decimals, qualifier, bool(prelim), bool(restates),
                 list(map(names.setdefault, entities, entities)),
                 values if isinstance(values, array) else array("d", values),
                 ids if isinstance(ids, array) else array("q", ids),
             )
         )  # fmt: skip
-    root_rows, replaced = _root_rows(session, first, last, root)
-    return GroupedValues(root_rows, dict(groups), replaced)
+    return dict(groups)
 
 
 def _columns(result: list[Any], store: list[array[float]]) -> Iterator[tuple[Any, Any, Any]]:

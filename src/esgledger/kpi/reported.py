@@ -20,6 +20,7 @@ from esgledger.catalog import Metric, metrics
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, parse_dims
 from esgledger.kpi.member_groups import GroupedValues, MemberGroup, read_grouped
+from esgledger.kpi.member_sums import SummedGroup, exact_rounded, rounded
 from esgledger.kpi.rounding import half_unit
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
@@ -144,16 +145,29 @@ def grouped_figures(
     grouped: GroupedValues, year: int, scopes: Scopes
 ) -> dict[tuple[str, str], KpiFigure]:
     """:func:`reported_figures` of ``year`` from values grouped in the database, in the
-    order the keys were first stored."""
+    order the keys were first stored: members' sums as the database gave them where every
+    member counts at share 1, else (and for groups the sums cannot give) value by value."""
     catalog = metrics()
     first_id: dict[tuple[str, str], int] = {}
     for (y, metric_id, dims), row in grouped.root_rows.items():
         if y == year:
             first_id[(metric_id, dims)] = row.id
-    for (y, metric_id, dims), groups in grouped.groups.items():
+    for (y, metric_id, dims), summed in grouped.sums.items():
         if y == year:
-            oldest = min(min(g.ids) for g in groups)
+            oldest = min(g.oldest for g in summed)
             first_id[(metric_id, dims)] = min(first_id.get((metric_id, dims), oldest), oldest)
+    by_value = {
+        key
+        for key in first_id
+        if key[0] in catalog
+        and (year, *key) not in grouped.root_rows
+        and additive(key[0])
+        and not (
+            grouped.all_at_one(scopes.for_family(catalog[key[0]].boundary_family))
+            and sums_apply(grouped.sums[(year, *key)], catalog[key[0]])
+        )
+    }
+    values = grouped.value_groups(year, by_value)  # one read for them all, when any
     out: dict[tuple[str, str], KpiFigure] = {}
     for metric_id, dims in sorted(first_id, key=first_id.__getitem__):
         if metric_id not in catalog:
@@ -165,9 +179,11 @@ def grouped_figures(
             figure: KpiFigure | None = rows_figure(
                 grouped.replaced, metric, dims, year, [root], scopes.root, scope
             )
+        elif (metric_id, dims) in by_value:
+            figure = groups_figure(metric, dims, year, values.get((metric_id, dims), []), scope)
         else:
-            groups = grouped.groups[(year, metric_id, dims)]
-            figure = groups_figure(metric, dims, year, groups, scope)
+            summed = grouped.sums[(year, metric_id, dims)]
+            figure = summed_figure(metric, dims, year, summed, scope)
         if figure is not None:
             out[(metric_id, dims)] = figure
     return out
@@ -222,6 +238,51 @@ def groups_figure(
         metric, dims, year, scope, (_exact_sum(values), _exact_sum(roundings), left_out),
         members, strongest[2], preliminary, restated,
     )  # fmt: skip
+
+
+def sums_apply(groups: list[SummedGroup], metric: Metric) -> bool:
+    """Whether the sums are the members' roll-up of ``metric`` (every value split exactly,
+    each unit's multiplier to the metric's exactly 1), given every member counts at share 1."""
+    for g in groups:
+        if g.unsplit:
+            return False
+        try:
+            if multiplier(g.unit, metric.unit) != 1.0:
+                return False
+        except InvalidInput:
+            return False
+    return True
+
+
+def summed_figure(
+    metric: Metric, dims: str, year: int, groups: list[SummedGroup], scope: Scope
+) -> KpiFigure | None:
+    """:func:`~esgledger.kpi.reported.groups_figure`'s figure from groups summed in the
+    database, where :func:`sums_apply` holds and every member counts at share 1: the same
+    counts, qualifier, flags and, to the bit, the same sums (each value times 1 times 1 is
+    the value; the roundings are each group's half unit once per value)."""
+    if not additive(metric.id) or not groups:
+        return None
+    members = restated = 0
+    preliminary = False
+    strongest: tuple[int, int, str] | None = None  # (strength, -oldest id, qualifier)
+    total = 0
+    halves: list[tuple[float, int]] = []
+    for g in groups:
+        members += g.count
+        restated += g.count if g.restated else 0
+        preliminary = preliminary or g.preliminary
+        rank = (QUALIFIER_STRENGTH.get(g.qualifier, 0), -g.oldest, g.qualifier)
+        strongest = rank if strongest is None or rank[:2] > strongest[:2] else strongest
+        total += g.total
+        factor = multiplier(g.unit, metric.unit)
+        half = half_unit(g.decimals if g.decimals is not None else metric.precision) * factor
+        halves.append((half * 1.0, g.count))
+    assert strongest is not None
+    sums = (rounded(total), exact_rounded(halves), {})
+    return _members_figure(
+        metric, dims, year, scope, sums, members, strongest[2], preliminary, restated
+    )
 
 
 def _exact_sum(parts: list[npt.NDArray[np.float64]]) -> float:
