@@ -118,20 +118,25 @@ def scope3_parts(
     from esgledger.calc.scope3.products import SOLD, product_lines  # it imports this module
 
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
-    wanted = [a for a in activities["activity"].unique().to_list() if in_scope3(a)]
-    rows = activities.filter(pl.col("activity").is_in(wanted)).sort("id")
+    present = activities["activity"].unique().to_list()
+    wanted = [a for a in present if in_scope3(a)]
+    if len(wanted) < len(present):  # a chunk of purchase lines alone keeps every row
+        activities = activities.filter(pl.col("activity").is_in(wanted))
+    rows = activities.sort("id")
     values = _method_values(rows)
     keyed = rows.with_columns(values.columns(rows))
     # a line keeps its first row ids only; a group no method computes gets all of them below;
     # grouped by the attribute values themselves, each group's key text built once
+    by, same = _varying(rows, [*GROUP_KEY[:-1], *values.names])
     groups = (
-        keyed.group_by([*GROUP_KEY[:-1], *values.names], maintain_order=True)
+        keyed.group_by(by, maintain_order=True)
         .agg(
             pl.col("quantity").sum(),
             pl.len().alias("rows"),
             pl.col("id").head(LINE_ROW_IDS),
             pl.col("id").alias("all_ids"),  # read only for the groups no method computes
         )
+        .with_columns(pl.lit(value, pl.Utf8).alias(column) for column, value in same.items())
         .select(*GROUP_KEY[:-1], values.key(), "quantity", "rows", "id", "all_ids")
     )
     place = _places(entities)
@@ -172,6 +177,21 @@ def scope3_parts(
         bad = [(_ids(ids, a), e, a, c, r) for ids, (_, e, a, c, r) in zip(every, bad, strict=True)]
     sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
     return Scope3Parts([*lines, *sold_lines], [*bad, *sold_bad])
+
+
+def _varying(rows: pl.DataFrame, key: list[str]) -> tuple[list[str], dict[str, str | None]]:
+    """The key columns to group ``rows`` on, and the entity, activity and unit columns that
+    hold one value in every row, with it: grouping on a column that never changes splits
+    nothing, and a chunk of one site's purchase lines in dollars grouped on the method
+    attributes and the entity alone cost 0.05 CPU s per 10⁶ lines, on all four 0.063."""
+    same: dict[str, str | None] = {}
+    if rows.height:
+        for column in GROUP_KEY[:-1]:
+            first = rows[column][0]
+            if rows[column].eq_missing(first).all():  # a null is a value here, as in grouping
+                same[column] = first
+    by = [c for c in key if c not in same]
+    return (by, same) if by else (key, {})
 
 
 def _places(entities: pl.DataFrame) -> dict[str, tuple[tuple[Region, ...], float]]:
