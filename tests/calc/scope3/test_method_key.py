@@ -135,6 +135,10 @@ def test_an_attribute_named_only_after_the_first_rows_is_read() -> None:
     cases = {
         "late vehicle": [*plain, {"naics": "327310", "vehicle": "hgv"}],
         "late value": [*plain, {"note": "treatment"}],  # a value, not a key
+        # the word and its closing quote, not the quoted name: the quick search hits, the
+        # exact one does not
+        "late word": [*plain, {"naics": "327310", "note": "a vehicle"}],
+        "late words": [*plain, {"x": "source", "y": "price_year", "z": "my purpose"}],
         "none late": plain,
         "all short": plain[:3],
         "no naics early": [{"po_line": "1"}] * SAMPLE_ROWS + [{"naics": "1"}],
@@ -149,6 +153,7 @@ def test_an_attribute_named_only_after_the_first_rows_is_read() -> None:
     assert _method_values(_rows(cases["late vehicle"])).present[:2] == (True, True)
     assert _method_values(_rows(cases["late value"])).present[2] is True
     assert not any(_method_values(_rows(cases["none late"])).present[1:])
+    assert not any(_method_values(_rows(cases["late word"])).present[1:])
 
 
 def test_groups_split_on_every_key_column_that_varies() -> None:
