@@ -29,7 +29,7 @@ from esgledger.ledger.db import Database
 from tests.checks.workspace import Workspace
 from tests.registers import complaint_files
 from tests.web.conftest import log_in, make_user
-from tests.web.test_languages import ZH
+from tests.web.test_languages import EN
 
 YEAR = 2025
 SHARE = "customer.complaints.closed_within_sla_share"
@@ -100,8 +100,11 @@ def no_sla(db: Database, tmp_path: Path) -> Database:
 
 def test_the_chinese_kpi_page_words_a_formula_note(no_sla: Database, web: TestClient) -> None:
     make_user(no_sla, "mia", "esg_manager")
-    log_in(web, "mia")
-    page = html.unescape(web.get(f"/kpis?year={YEAR}&all=1", headers=ZH).text)
+    csrf = log_in(web, "mia")
+    # the user's stored preference, over an English Accept-Language
+    saved = web.post("/account/language", data={"lang": "zh", "csrf_token": csrf}, headers=EN)
+    assert saved.status_code in (200, 303), saved.text
+    page = html.unescape(web.get(f"/kpis?year={YEAR}&all=1", headers=EN).text)
     row = page[page.index(f'<tr data-metric="{SHARE}"') :]
     cell = row[row.index(f'data-year="{YEAR}"') : row.index("</tr>")]
     title = re.search(r'title="([^"]*)"', cell)

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from esgledger.kpi.incomplete_why import published_words
 from esgledger.kpi.readout import incomplete_reason
+from esgledger.kpi.register_figures.notes import worded_note
 from esgledger.kpi.series import kpi_series
 from esgledger.ledger.db import Database
 from esgledger.ledger.scope3_screening import import_screening
@@ -75,3 +76,16 @@ def test_the_chinese_page_and_report_name_the_categories(
     (report,) = out.glob("*.zh.html")
     said = _text(report.read_text(encoding="utf-8"))
     assert f"{_name('ghg.scope3')}（{YEAR}年）数据不完整：{CHINESE}。" in said
+
+
+def test_the_totals_note_part_is_coded_and_worded(db: Database, run_id: int) -> None:
+    """The note's "incomplete: …" part of the Scope 3 total carries its code, so a page
+    showing the note words it (its English as before)."""
+    with db.read() as session:
+        series = kpi_series(session, YEAR, years=1)
+    (row,) = [r for r in series["kpis"] if r["metric"] == "ghg.scope3" and not r["dims"]]
+    figure = row["figures"][str(YEAR)]
+    assert f"incomplete: {ENGLISH}" in figure["note"].split("; ")
+    assert {"code": "scope3_incomplete", "values": {"gaps": WHY}} in figure["note_why"]
+    chinese = worded_note(figure["note"], figure["note_why"], "zh")
+    assert f"不完整：{CHINESE}" in chinese.split("; ") and "incomplete" not in chinese

@@ -26,7 +26,6 @@ from esgledger.kpi.scope3_figures import (
     category_figure,
     is_category_line,
     scope3_incomplete,
-    screening_gaps_note,
     total_gaps_why,
     total_reason,
 )
@@ -245,8 +244,8 @@ def run_figure(
         gwp = json.loads(run.options).get("gwp")
         if gwp and total.endswith("_tco2e"):
             said("gwp_set", gwp=gwp)
-    if total == TOTAL and screening_gaps_note(stored):
-        notes.append(screening_gaps_note(stored))
+    if total == TOTAL and (gaps := total_gaps_why(stored)):
+        said("scope3_incomplete", gaps=gaps)
     value = _line_value(stored, total, part) if part else None
     if (part and value is None) or (not part and not _run_gives(stored, key)):
         gives = (

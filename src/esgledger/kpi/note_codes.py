@@ -43,6 +43,8 @@ KPI_CODES: dict[str, tuple[str, str]] = {
            "(`esg calc show --run %(run)s`)"),
     ),
     "gwp_set": ("GWP set %(gwp)s", N_("GWP set %(gwp)s")),
+    # the Scope 3 total's reason (kpi.incomplete_why), worded by its own code under "gaps"
+    "scope3_incomplete": ("incomplete: %(gaps)s", N_("incomplete: %(gaps)s")),
     "run_unresolved_gives": (
         "not available: run %(run)s has %(rows)s unresolved activity result(s) giving it, so "
         "there is no figure (`esg calc show --run %(run)s`)",

@@ -57,13 +57,6 @@ def total_gaps_why(stored: Mapping[str, Any]) -> dict[str, Any] | None:
     return why_of.unresolved_categories(rows) if rows and scope3_incomplete(stored) else None
 
 
-def screening_gaps_note(stored: Mapping[str, Any]) -> str:
-    """What the Scope 3 total misses by the screening and by unresolved rows ("" when it
-    misses nothing): the English of :func:`total_gaps_why`."""
-    why = total_gaps_why(stored)
-    return f"incomplete: {why_of.gaps_words(why, 'en')}" if why else ""
-
-
 def _category_why(block: Mapping[str, Any], part: str) -> dict[str, Any] | None:
     """Why a category's figure is incomplete: its rows left unresolved, else its being
     screened relevant without a figure; None when it is complete."""

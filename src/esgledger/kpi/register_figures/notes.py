@@ -15,6 +15,7 @@ from typing import Any
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_, translate
+from esgledger.kpi import incomplete_why
 from esgledger.kpi.note_codes import KPI_CODES
 
 # Each code's English wording (the note as the providers always wrote it) and its message.
@@ -147,6 +148,8 @@ CODES: dict[str, tuple[str, str]] = {
 LISTS = {"severities": "member", "metrics": "metric"}
 # Keys whose value is a note of its own (the recomputed figure's, inside the reported one's).
 NESTED = ("note",)
+# Keys whose value is a reason of kpi.incomplete_why (a Scope 3 total's), worded by its code.
+REASONS = ("gaps",)
 
 
 def coded(code: str, **values: object) -> dict[str, Any]:
@@ -160,11 +163,13 @@ def coded(code: str, **values: object) -> dict[str, Any]:
 def _kept(key: str, value: object) -> object:
     if key in LISTS and isinstance(value, list | tuple):
         return [str(v) for v in value]
+    if key in REASONS and isinstance(value, Mapping):
+        return dict(value)
     return str(value)
 
 
 def _english_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: ", ".join(v) if isinstance(v, list) else v for k, v in values.items()}
+    return {k: _worded_value(k, v, [], "en") for k, v in values.items()}
 
 
 def part_english(why: Mapping[str, Any]) -> str:
@@ -247,8 +252,12 @@ def _worded(found: Mapping[str, Any], why: list[Mapping[str, Any]], lang: str) -
 
 def _worded_value(key: str, value: Any, why: list[Mapping[str, Any]], lang: str) -> Any:
     if isinstance(value, list):
+        if lang == "en":
+            return ", ".join(value)
         kind = LISTS[key]
         return translate(", ", lang).join(translations.text(kind, v, lang) for v in value)
+    if key in REASONS:
+        return incomplete_why.gaps_words(value, lang)
     if key in NESTED:
         return worded_note(str(value), why, lang)
     return value
