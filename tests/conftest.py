@@ -26,6 +26,7 @@ from tests.filled import FilledPostgres, FilledSqlite
 from tests.parallel import FileOrGroupScheduling, group_of, worker_name
 from tests.pg import LocalPostgres
 from tests.pg_pool import DatabasePool, admin_connection
+from tests.template import migrated_sqlite
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -185,11 +186,9 @@ def pg_template(pg_base_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "esg.db"
-    db, _ = init_workspace(str(path), actor="test")
-    db.dispose()
-    return path
+def sqlite_template() -> Path:
+    """A migrated SQLite workspace to copy for each test (:mod:`tests.template`)."""
+    return migrated_sqlite()
 
 
 @pytest.fixture(scope="session")

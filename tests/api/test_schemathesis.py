@@ -36,13 +36,13 @@ from esgledger.ledger.activities import import_activities
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
-from esgledger.ledger.workspace import init_workspace
 from esgledger.server import create_app
 from esgledger.workflow import review
 from esgledger.workflow.evidence import add_evidence
 from esgledger.workflow.requests import issue_requests
 from esgledger.workflow.values import enter_value
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
+from tests.template import migrated_sqlite
 
 YEAR = 2025
 TOKEN: dict[str, str] = {}
@@ -79,15 +79,15 @@ def seed(db: Database, folder: Path) -> None:
 
 
 # The schema is loaded when the module is imported (schemathesis parametrizes at collection),
-# so the app opens an empty migrated workspace here and the fixture below fills it. The lazy
-# loader (schemathesis.pytest.from_fixture) would defer this, but schemathesis 4.32 sets
+# so the app opens a copy of the process's migrated workspace here (the suite's
+# ``sqlite_template``, not one migrated for this module: every xdist worker imports it, #20)
+# and the fixture below fills it. The lazy loader (schemathesis.pytest.from_fixture) would defer this, but schemathesis 4.32 sets
 # Node._nodeid, which pytest 9.2 no longer has (AttributeError). A process that only collects
 # this module (an xdist worker, --collect-only) never runs the fixture's teardown: the folder
 # goes when the process exits.
 FOLDER = Path(tempfile.mkdtemp(prefix="esg-schemathesis-"))
 atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
-_db, _ = init_workspace(str(FOLDER / "esg.db"), actor="seed")
-_db.dispose()
+shutil.copy(migrated_sqlite(), FOLDER / "esg.db")
 APP = create_app(str(FOLDER / "esg.db"))
 schema = schemathesis.openapi.from_asgi(f"{PREFIX}/openapi.json", APP)
 
