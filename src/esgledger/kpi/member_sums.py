@@ -76,9 +76,11 @@ def split_sums(
     bits (each times 2⁻⁶²), and how many values the split does not hold exactly."""
     small = func.abs(value) < literal(LARGEST, Float)
     whole = _whole(case((small, value)), postgres)  # NULL (left out of SUM) when too large
-    # PostgreSQL's float8 ``trunc`` cannot overflow; SQLite's cast saturates when too large
-    # (such a value is counted unsplit)
-    fraction = value - (func.trunc(value) if postgres else cast(value, Integer))
+    fraction: ColumnElement[Any]
+    if postgres:  # its casts fail on infinity and past 2⁶³: such a value is split as 0
+        fraction = case((small, value - func.trunc(value)), else_=literal(0.0, Float))
+    else:  # SQLite's cast saturates when too large (such a value is counted unsplit)
+        fraction = value - cast(value, Integer)
     bits = _whole(fraction * literal(2.0**SCALE, Float), postgres)
     exact = or_(value == 0, and_(func.abs(value) >= literal(SMALLEST, Float), small))
     return [
