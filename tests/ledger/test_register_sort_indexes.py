@@ -25,6 +25,16 @@ SORTED = sorted(
 )
 
 
+def _order(page: str, attribute: Any, descending: bool) -> tuple[Any, ...]:
+    """The page's order: the column, then ties by id in the sort's direction; assurance's
+    ties by ref, A to Z either way, then id (``assurance_listing.page_engagements``)."""
+    model = attribute.class_
+    if page == "/registers/assurance":
+        return (attribute.desc() if descending else attribute.asc(), model.ref.asc(),
+                model.id.asc())  # fmt: skip
+    return page_order(attribute, descending, (model.id.asc(),))
+
+
 def _column(attribute: Any) -> Column[Any]:
     return attribute.property.columns[0]  # type: ignore[no-any-return]
 
@@ -57,11 +67,13 @@ def test_a_page_read_walks_the_index_not_a_sort_of_the_table(
     in the sort's direction), the first page and a later one (after a key, NULL or not)."""
     model = attribute.class_
     for descending in (False, True):
-        order = page_order(attribute, descending, (model.id.asc(),))
+        order = _order(page, attribute, descending)
         first = select(model).order_by(*order).limit(1000)
         terms = [term(o) for o in order]
         later = [
-            first.where(after(terms, (value, 7), large_nulls=False))
+            first.where(
+                after(terms, (value, *(("r", 7) if len(terms) == 3 else (7,))), large_nulls=False)
+            )
             for value in ("x" if _column(attribute).type.python_type is str else 3, None)
             if value is not None or _column(attribute).nullable
         ]
@@ -77,8 +89,20 @@ ROWS = 20_000  # per register table: PostgreSQL reads a table of a few pages by 
 # on PostgreSQL (SQLite's does: the rowid ends every index), so the planner sorted the table.
 # Mended by 0033_regsort: an index on (column, id) for each, and ties that follow the sort's
 # direction (id descending in a descending sort), so one index read backwards serves both.
+# 30 of the 35 are mended; assurance's are below.
+# Assurance orders ties by ref, A to Z in both directions (its page's "newest year first, then
+# by ref"), so (column, ref) serves only its ascending sorts: the descending ones, and signed
+# (a date, ties by ref, index on the date alone) for a later page, still sort — read with the
+# page's real order since 0033 (the list was built with ties by id alone before). Assurance
+# holds a few engagements a year; a (column DESC, ref) index each was not thought worth it.
 # The test fails when this list changes either way: remove what a fix mends.
-NOT_IN_INDEX_ORDER: set[tuple[str, str, str, str]] = set()
+NOT_IN_INDEX_ORDER = {
+    ("/registers/assurance", "provider", "desc", "first"),
+    ("/registers/assurance", "provider", "desc", "later"),
+    ("/registers/assurance", "signed", "asc", "later"),
+    ("/registers/assurance", "year", "desc", "first"),
+    ("/registers/assurance", "year", "desc", "later"),
+}
 
 
 def _unique_text(table: Any) -> set[str]:
@@ -159,11 +183,11 @@ def test_a_page_read_on_postgresql_walks_the_index_not_a_sort_of_the_table(
     for page, key, attribute in SORTED:
         model, column = attribute.class_, _column(attribute)
         for descending in (False, True):
-            order = page_order(attribute, descending, (model.id.asc(),))
+            order = _order(page, attribute, descending)
             first = select(model).order_by(*order).limit(1000)
             with pg_db.read() as session:
                 middle = session.execute(
-                    select(attribute, model.id).order_by(*order).offset(sizes[column.table.name]
+                    select(*(term(o).column for o in order)).order_by(*order).offset(sizes[column.table.name]
                                                                          // 2).limit(1)
                 ).one()  # fmt: skip
             later = first.where(after([term(o) for o in order], tuple(middle), large_nulls=True))

@@ -64,10 +64,10 @@ class AssuranceEngagement(Base):
     standard and level, and the statement they signed (kept as an evidence file)."""
 
     __tablename__ = "assurance_engagements"
-    # sorted by few-value columns: (column, id) holds ties in page order (#17, 0033_regsort)
+    # sorted by few-value columns: (column, ref) holds ties in page order (#17, 0033_regsort)
     __table_args__ = (
-        Index("ix_assurance_engagements_year_id", "year", "id"),
-        Index("ix_assurance_engagements_provider_id", "provider", "id"),
+        Index("ix_assurance_engagements_year_ref", "year", "ref"),
+        Index("ix_assurance_engagements_provider_ref", "provider", "ref"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -21,23 +21,24 @@ down_revision: str | None = "0032_reg5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# table → (sorted column, whether an index on the column alone stood before)
-PAIRED: dict[str, tuple[tuple[str, bool], ...]] = {
-    "assurance_engagements": (("provider", True), ("year", True)),
-    "board_members": (("entity_id", False),),  # led by the unique (entity_id, ref) before
-    "complaints": (("entity_id", True), ("severity", True)),
-    "ohs_incidents": (("state", True),),
-    "ohs_hazards": (("entity_id", True),),
-    "ohs_special_operators": (("entity_id", False),),  # unique (entity_id, person, operation)
-    "whistle_cases": (("entity_id", True), ("state", True)),
+# table → (sorted column, its tie-break, whether an index on the column alone stood before);
+# the assurance page orders ties by ref (unique), A to Z either way
+PAIRED: dict[str, tuple[tuple[str, str, bool], ...]] = {
+    "assurance_engagements": (("provider", "ref", True), ("year", "ref", True)),
+    "board_members": (("entity_id", "id", False),),  # led by the unique (entity_id, ref) before
+    "complaints": (("entity_id", "id", True), ("severity", "id", True)),
+    "ohs_incidents": (("state", "id", True),),
+    "ohs_hazards": (("entity_id", "id", True),),
+    "ohs_special_operators": (("entity_id", "id", False),),  # unique (entity_id, person, …)
+    "whistle_cases": (("entity_id", "id", True), ("state", "id", True)),
 }
 
 
 def upgrade() -> None:
     for table, columns in PAIRED.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
-            for column, alone in columns:
-                batch_op.create_index(f"ix_{table}_{column}_id", [column, "id"], unique=False)
+            for column, then, alone in columns:
+                batch_op.create_index(f"ix_{table}_{column}_{then}", [column, then], unique=False)
                 if alone:
                     batch_op.drop_index(f"ix_{table}_{column}")
 
@@ -45,7 +46,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table, columns in PAIRED.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
-            for column, alone in columns:
+            for column, then, alone in columns:
                 if alone:
                     batch_op.create_index(f"ix_{table}_{column}", [column], unique=False)
-                batch_op.drop_index(f"ix_{table}_{column}_id")
+                batch_op.drop_index(f"ix_{table}_{column}_{then}")
