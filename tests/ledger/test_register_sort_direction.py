@@ -1,6 +1,7 @@
 """#17: a descending register sort is its ascending sort read backwards — ties on the sorted
 column included (id descending in a descending sort) — so one index on (column, id) serves
-both directions on PostgreSQL. With many ties and NULLs straddling pages of one row, every
+both directions on PostgreSQL (every register page but assurance's, whose ties go by ref A to Z;
+this paginates each register's table with ties by id). With many ties and NULLs straddling pages of one row, every
 page sequence, by OFFSET or by keyset (as the CSV exports read), lists each row exactly once,
 on SQLite and PostgreSQL."""
 

@@ -9,7 +9,8 @@ PostgreSQL an index on the column alone does not hold thousands of ties (a state
 a provider, a year) in id order, so the planner sorted the whole table for 35 of 188 page
 reads at 20,000 rows. An index on (column, id), read forwards or backwards, gives each page
 in order; it replaces the index on the column alone where there was one, so a write keeps
-the same number of indexes (#17).
+the same number of indexes. The assurance page orders ties by ref, A to Z either way: its
+indexes are (column, ref), serving its ascending sorts (#17).
 """
 
 from collections.abc import Sequence
