@@ -8,10 +8,13 @@ give, and nothing here opens a database.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import replace
+from fractions import Fraction
 
 from esgledger.kpi.given_scopes import GivenScopes, table_families
-from esgledger.kpi.member_groups import GroupedValues
+from esgledger.kpi.member_groups import Figure, GroupedValues, MemberGroup
+from esgledger.kpi.member_sums import LARGEST, SCALE, SMALLEST, SummedGroup
 from esgledger.kpi.scope import Scope
 from esgledger.kpi.values import table_of
 from tests.kpi.plain import Ledger, figure_of, kpi
@@ -40,6 +43,17 @@ def test_a_family_without_a_given_boundary_has_every_entity_at_full_share() -> N
     assert {"energy_ghg", "environment", "social"} <= set(table_families())
 
 
+def _summed(group: MemberGroup) -> SummedGroup:
+    """What the database's summed read hands over for ``group``: its count, oldest id and
+    exact sum in units of 2⁻⁶² (every value here is in the split's range)."""
+    assert all(v == 0 or SMALLEST <= abs(v) < LARGEST for v in group.values)
+    total = sum(int(Fraction(v) * (1 << SCALE)) for v in group.values)
+    return SummedGroup(
+        group.unit, group.decimals, group.qualifier, group.preliminary, group.restated,
+        len(group.values), min(group.ids), total, 0,
+    )  # fmt: skip
+
+
 def test_values_grouped_as_the_database_groups_them_give_the_table_of_rows() -> None:
     ledger = Ledger()
     ledger.kpis(
@@ -55,7 +69,14 @@ def test_values_grouped_as_the_database_groups_them_give_the_table_of_rows() -> 
     for r in members:
         groups.setdefault((r.year, r.metric_id, r.dims), []).append(r)
     root = {(r.year, r.metric_id, r.dims): r for r in by_rows.rows if r.entity_id == "GRP"}
-    grouped = GroupedValues(root, {k: _grouped(v) for k, v in groups.items()}, {})
+    members_of = {k: _grouped(v) for k, v in groups.items()}
+
+    def read_values(year: int, figures: Collection[Figure]) -> dict[Figure, list[MemberGroup]]:
+        return {(m, d): found for (y, m, d), found in members_of.items() if y == year}
+
+    others = frozenset(by_rows.scopes.parents) - {by_rows.scopes.root}
+    sums = {k: [_summed(g) for g in found] for k, found in members_of.items()}
+    grouped = GroupedValues(root, sums, {}, others, read_values)
     from_rows, from_groups = table_of(by_rows), table_of(replace(by_rows, grouped=grouped))
     assert list(from_groups) == list(from_rows)
     assert {k: f.as_dict() for k, f in from_groups.items()} == {
