@@ -236,12 +236,16 @@ def _part_end(note: str, start: int) -> int:
 
 def part_message(
     part: str, why: Iterable[Mapping[str, Any]] | None
-) -> tuple[str, dict[str, str]] | None:
-    """One part of a note as its gettext message and values from its code (None without)."""
+) -> tuple[str, dict[str, Any], dict[str, str], dict[str, tuple[str, Any]]] | None:
+    """One part of a note as its gettext message, values, words (none) and catalog names
+    from its code (None without): a list of catalog entries (severities) is a name, so a
+    check finding quoting the part words each entry in its reader's language."""
     found = coded_part(part, why or ())
     if found is None:
         return None
-    return CODES[found["code"]][1], _english_values(found["values"])
+    values = {k: v for k, v in _english_values(found["values"]).items() if k not in LISTS}
+    names = {k: (LISTS[k], list(v)) for k, v in found["values"].items() if k in LISTS}
+    return CODES[found["code"]][1], values, {}, names
 
 
 def _worded(found: Mapping[str, Any], why: list[Mapping[str, Any]], lang: str) -> str:
