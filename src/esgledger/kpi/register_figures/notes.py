@@ -141,6 +141,8 @@ CODES: dict[str, tuple[str, str]] = {
            "%(ref)s (%(currency)s, %(day)s); import the rate with its source "
            "(`esg register giving import-rates`)"),
     ),
+    # The report's social-registers section: a figure the year's series does not hold.
+    "no_figure_year": ("no figure for the year", N_("no figure for the year")),
     **KPI_CODES,
 }  # fmt: skip
 
