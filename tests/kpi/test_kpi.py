@@ -1,4 +1,9 @@
-"""KPI figures: roll-up, restatements, derived formulas, calculated sums, year-on-year bases."""
+"""KPI figures: roll-up, restatements, derived formulas, calculated sums, year-on-year bases.
+
+The rules run on plain inputs built in the test (tests/kpi/plain.py, #20): the values the
+workspace of these tests stored (tests/kpi/test_plain_inputs_read.py holds a workspace's
+tables to the plain ones). Figures of a calculation run are tested end to end through
+``esg calc`` and ``esg kpi --json``, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import pytest
 
 from tests.conftest import Cli
 from tests.factories import write_csv
+from tests.kpi.plain import Ledger, kpi
 
 ENTITIES = [
     ["GRP", "Group", "", "CN", "CN-GD", "group"],
@@ -62,25 +68,33 @@ def fig(t: dict, metric: str, year: int, dims: tuple = ()) -> dict:
     return t[(metric, dims)]["figures"][str(year)]
 
 
-def test_group_value_wins_and_members_add_up_otherwise(ws: Cli, tmp_path: Path) -> None:
-    kpis(
-        ws,
-        tmp_path,
-        [
-            ["GRP", 2024, "economy.revenue", "1.5", "RMB billion", "", "", ""],
-            ["A", 2024, "workforce.headcount", 100, "person", "", "", ""],
-            ["B", 2024, "workforce.headcount", 50, "person", "", "≈", ""],
-            ["A", 2024, "workforce.headcount", 60, "person", "female", "", ""],
-            ["A", 2024, "ohs.safety_education_share", 99, "%", "", "", ""],
-        ],
-    )
-    t = table(ws, 2024)
-    revenue = fig(t, "economy.revenue", 2024)
+def plain_table(ledger: Ledger, year: int, years: int = 1) -> dict:
+    """:func:`table` of the plain ledger: its series, as ``esg kpi --json`` prints it."""
+    out = ledger.series(year, years=years)
+    return {(k["metric"], tuple(sorted(k["dims"].items()))): k for k in out["kpis"]} | {"_raw": out}
+
+
+def test_the_group_value_wins_in_the_metrics_unit() -> None:
+    ledger = Ledger(ENTITIES)
+    ledger.kpis(kpi("economy.revenue", 1.5, "RMB billion", 2024, decimals=1))
+    revenue = fig(plain_table(ledger, 2024), "economy.revenue", 2024)
     assert (revenue["value"], revenue["unit"], revenue["source"]) == (
         1500.0,
         "RMB million",
         "reported",
     )
+
+
+def test_members_add_up_otherwise_with_their_breakdowns_and_never_a_percentage() -> None:
+    ledger = Ledger(ENTITIES)
+    ledger.kpis(
+        kpi("economy.revenue", 1.5, "RMB billion", 2024, decimals=1),
+        kpi("workforce.headcount", 100, "person", 2024, entity_id="A"),
+        kpi("workforce.headcount", 50, "person", 2024, entity_id="B", qualifier="approximately"),
+        kpi("workforce.headcount", 60, "person", 2024, entity_id="A", gender="female"),
+        kpi("ohs.safety_education_share", 99, "%", 2024, entity_id="A"),
+    )
+    t = plain_table(ledger, 2024)
     headcount = fig(t, "workforce.headcount", 2024)
     assert (headcount["value"], headcount["entities"], headcount["qualifier"]) == (
         150.0,
@@ -92,19 +106,16 @@ def test_group_value_wins_and_members_add_up_otherwise(ws: Cli, tmp_path: Path) 
     assert share["value"] is None and share["source"] == "missing"  # a percentage is never summed
 
 
-def test_derived_figures_record_their_inputs(ws: Cli, tmp_path: Path) -> None:
-    kpis(
-        ws,
-        tmp_path,
-        [
-            ["GRP", 2024, "economy.revenue", 2000, "RMB million", "", "", ""],
-            ["GRP", 2024, "workforce.headcount", 400, "person", "", "", ""],
-            ["GRP", 2024, "innovation.rd_personnel", 100, "person", "", "", ""],
-            ["GRP", 2024, "training.hours.online", 3000, "hour", "", "", ""],
-            ["GRP", 2024, "training.hours.classroom", 1000, "hour", "", "", ""],
-        ],
+def test_derived_figures_record_their_inputs() -> None:
+    ledger = Ledger(ENTITIES)
+    ledger.kpis(
+        kpi("economy.revenue", 2000, "RMB million", 2024),
+        kpi("workforce.headcount", 400, "person", 2024),
+        kpi("innovation.rd_personnel", 100, "person", 2024),
+        kpi("training.hours.online", 3000, "hour", 2024),
+        kpi("training.hours.classroom", 1000, "hour", 2024),
     )
-    t = table(ws, 2024)
+    t = plain_table(ledger, 2024)
     share = fig(t, "innovation.rd_personnel_share", 2024)
     assert share["value"] == pytest.approx(25.0)
     assert share["source"] == "derived"
@@ -113,8 +124,32 @@ def test_derived_figures_record_their_inputs(ws: Cli, tmp_path: Path) -> None:
         ("workforce.headcount", 400.0),
     ]
     assert fig(t, "training.hours_per_employee", 2024)["value"] == pytest.approx(10.0)
-    missing = fig(t, "energy.intensity", 2024)
+
+
+def test_a_derived_figure_without_an_input_names_the_missing_input() -> None:
+    ledger = Ledger(ENTITIES)
+    ledger.kpis(kpi("economy.revenue", 2000, "RMB million", 2024))
+    missing = fig(plain_table(ledger, 2024), "energy.intensity", 2024)
     assert missing["value"] is None and "missing input: energy.total" in missing["note"]
+
+
+def test_activity_sums_convert_to_the_metrics_unit() -> None:
+    ledger = Ledger(ENTITIES)
+    for entity, activity, quantity, unit in (
+        ("A", "water.municipal", 1000, "m3"),
+        ("B", "water.municipal", 500, "t"),
+        ("C", "water.groundwater", 250, "t"),
+        ("A", "water.discharge", 800, "m3"),
+        ("A", "electricity.purchased", 1000, "MWh"),
+    ):
+        ledger.activity(entity, 2024, activity, quantity, unit)
+    t = plain_table(ledger, 2024)
+    assert fig(t, "water.withdrawal.municipal", 2024)["value"] == 1500.0  # 1 m3 of water = 1 t
+    assert fig(t, "water.withdrawal.total", 2024)["value"] == 1750.0
+    assert fig(t, "water.consumption", 2024)["value"] == 950.0
+    assert fig(t, "energy.electricity.purchased", 2024)["value"] == 1000.0
+    scope2 = fig(t, "ghg.scope2_market", 2024)
+    assert scope2["value"] is None and "run `esg calc --year 2024`" in scope2["note"]
 
 
 def test_calculated_figures_from_activity_data_and_runs(ws: Cli, tmp_path: Path) -> None:
@@ -146,22 +181,16 @@ def test_calculated_figures_from_activity_data_and_runs(ws: Cli, tmp_path: Path)
     )
 
 
-def test_restated_prior_year_is_marked(ws: Cli, tmp_path: Path) -> None:
-    kpis(
-        ws,
-        tmp_path,
-        [
-            ["GRP", 2023, "economy.revenue", 1000, "RMB million", "", "", ""],
-            ["GRP", 2024, "economy.revenue", 1200, "RMB million", "", "", ""],
-        ],
+def test_restated_prior_year_is_marked() -> None:
+    ledger = Ledger(ENTITIES)
+    ledger.kpis(
+        kpi("economy.revenue", 1000, "RMB million", 2023),
+        kpi("economy.revenue", 1200, "RMB million", 2024),
     )
-    kpis(
-        ws,
-        tmp_path,
-        [["GRP", 2023, "economy.revenue", 1010, "RMB million", "", "", "audited figure"]],
-        "r.csv",
+    ledger.kpis(
+        kpi("economy.revenue", 1010, "RMB million", 2023, restatement_reason="audited figure")
     )
-    t = table(ws, 2024, years=2)
+    t = plain_table(ledger, 2024, years=2)
     row = t[("economy.revenue", ())]
     assert row["values"] == {"2023": 1010.0, "2024": 1200.0}
     assert row["figures"]["2023"]["restated"] is True
@@ -170,40 +199,15 @@ def test_restated_prior_year_is_marked(ws: Cli, tmp_path: Path) -> None:
     assert row["change_pct"] == pytest.approx((1200 - 1010) / 1010 * 100)
 
 
-def test_like_for_like_change_across_a_boundary_change(ws: Cli, tmp_path: Path) -> None:
-    rows = []
+def test_like_for_like_change_across_a_boundary_change() -> None:
+    ledger = Ledger(ENTITIES)
     for year, a, b in ((2023, 1000, 0), (2024, 1100, 900)):
-        rows.append(["A", f"{year}-01-01", f"{year}-12-31", "electricity.purchased", a, "MWh"])
+        ledger.activity("A", year, "electricity.purchased", a, "MWh")
         if b:
-            rows.append(["B", f"{year}-01-01", f"{year}-12-31", "electricity.purchased", b, "MWh"])
-    activities(ws, tmp_path, rows)
-    ws(
-        "boundary",
-        "create",
-        "2023-ghg",
-        "--year",
-        "2023",
-        "--family",
-        "energy_ghg",
-        "--include",
-        "A",
-    )
-    ws(
-        "boundary",
-        "create",
-        "2024-ghg",
-        "--year",
-        "2024",
-        "--family",
-        "energy_ghg",
-        "--include",
-        "A",
-        "--include",
-        "B",
-        "--change-note",
-        "plant B acquired",
-    )
-    t = table(ws, 2024, years=2)
+            ledger.activity("B", year, "electricity.purchased", b, "MWh")
+    ledger.boundary("2023-ghg", 2023, "energy_ghg", "A")
+    ledger.boundary("2024-ghg", 2024, "energy_ghg", "A", "B")  # plant B acquired
+    t = plain_table(ledger, 2024, years=2)
     row = t[("energy.electricity.purchased", ())]
     assert row["values"] == {"2023": 1000.0, "2024": 2000.0}
     assert row["change_pct"] == pytest.approx(100.0)
@@ -216,10 +220,10 @@ def test_like_for_like_change_across_a_boundary_change(ws: Cli, tmp_path: Path) 
     assert changes == [{"from": 2023, "to": 2024, "added": ["B"], "removed": []}]
 
 
-def test_every_catalog_metric_has_a_row(ws: Cli) -> None:
+def test_every_catalog_metric_has_a_row() -> None:
     from esgledger.catalog import metrics
 
-    out = json.loads(ws("kpi", "--year", "2024", "--years", "1", "--json").stdout)
+    out = Ledger(ENTITIES).series(2024, years=1)
     assert {k["metric"] for k in out["kpis"]} == set(metrics())
     assert all(
         k["figures"]["2024"]["source"] in ("reported", "calculated", "derived", "missing")
@@ -227,18 +231,16 @@ def test_every_catalog_metric_has_a_row(ws: Cli) -> None:
     )
 
 
-def test_an_entitys_values_of_a_metric_are_read_once_a_year(ws: Cli, tmp_path: Path) -> None:
+def test_an_entitys_values_of_a_metric_are_read_once_a_year() -> None:
     # like-for-like of a derived metric asks again for its inputs' values, which every
     # other figure of the series asked for already (#18: 10,000 entities a metric)
     from esgledger.catalog import metrics
-    from esgledger.kpi.scope import Scopes
     from esgledger.kpi.series import EntityFigures
 
-    rows = [["A", "2024-01-01", "2024-12-31", "electricity.purchased", 1000, "MWh"]]
-    activities(ws, tmp_path, rows)
+    ledger = Ledger(ENTITIES)
+    ledger.activity("A", 2024, "electricity.purchased", 1000, "MWh")
     metric = metrics()["energy.electricity.purchased"]
-    with ws.db.read() as session:
-        figures = EntityFigures(session, 2024, Scopes(session, 2024), {})
-        first = figures.values(metric)
-        assert first is not None and first[0] == {"A": 1000.0}
-        assert figures.values(metric) is first
+    figures = EntityFigures(None, 2024, ledger.scopes(2024), {}, ledger.sums[2024])
+    first = figures.values(metric)
+    assert first is not None and first[0] == {"A": 1000.0}
+    assert figures.values(metric) is first

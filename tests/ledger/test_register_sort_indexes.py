@@ -16,12 +16,23 @@ from sqlalchemy import Column, UniqueConstraint, select, text
 
 from esgledger.ledger.db import Database
 from esgledger.ledger.keyset import after, term
+from esgledger.ledger.listing import page_order
 from tests.web.test_register_export_keyset import SORTS
 
 SORTED = sorted(
     {(page, key, attribute) for page, sorts in SORTS.items() for key, attribute in sorts.items()},
     key=lambda t: (t[0], t[1]),
 )
+
+
+def _order(page: str, attribute: Any, descending: bool) -> tuple[Any, ...]:
+    """The page's order: the column, then ties by id in the sort's direction; assurance's
+    ties by ref, A to Z either way, then id (``assurance_listing.page_engagements``)."""
+    model = attribute.class_
+    if page == "/registers/assurance":
+        return (attribute.desc() if descending else attribute.asc(), model.ref.asc(),
+                model.id.asc())  # fmt: skip
+    return page_order(attribute, descending, (model.id.asc(),))
 
 
 def _column(attribute: Any) -> Column[Any]:
@@ -52,15 +63,17 @@ def _plan(db: Database, statement: Any) -> str:
 def test_a_page_read_walks_the_index_not_a_sort_of_the_table(
     sqlite_db: Database, page: str, key: str, attribute: Any
 ) -> None:
-    """As the export reads: ordered by the column, then the row id (the pages' tie-break),
-    the first page and a later one (after a key, NULL or not)."""
+    """As the export reads: ordered by the column, then the row id (the pages' tie-break,
+    in the sort's direction), the first page and a later one (after a key, NULL or not)."""
     model = attribute.class_
     for descending in (False, True):
-        order = (attribute.desc() if descending else attribute.asc(), model.id.asc())
+        order = _order(page, attribute, descending)
         first = select(model).order_by(*order).limit(1000)
         terms = [term(o) for o in order]
         later = [
-            first.where(after(terms, (value, 7), large_nulls=False))
+            first.where(
+                after(terms, (value, *(("r", 7) if len(terms) == 3 else (7,))), large_nulls=False)
+            )
             for value in ("x" if _column(attribute).type.python_type is str else 3, None)
             if value is not None or _column(attribute).nullable
         ]
@@ -70,50 +83,25 @@ def test_a_page_read_walks_the_index_not_a_sort_of_the_table(
 
 
 ROWS = 20_000  # per register table: PostgreSQL reads a table of a few pages by a sort
-# #17, open: the sorts PostgreSQL does NOT read in index order, on these tables of ROWS rows.
-# Each is by a column holding few values (state, entity, provider, year…), so thousands of
-# rows tie on it; the pages order ties by id, and an index on the column alone does not hold
-# them in id order on PostgreSQL (SQLite's does: the rowid ends every index), so the planner
-# rightly sorts the table rather than every group of ties. Tried: an index on (column, id)
-# gives every ascending one here an Index Scan with no sort; the descending ones still sort
-# (id ascending within a descending column needs an index (column DESC, id) or a descending
-# tie-break). The test fails when this list changes either way: remove what a fix mends.
+# #17: the sorts PostgreSQL does NOT read in index order, on these tables of ROWS rows. There
+# were 35, all by a column holding few values (state, entity, provider, year…), so thousands of
+# rows tie on it, ordered by id; an index on the column alone does not hold ties in id order
+# on PostgreSQL (SQLite's does: the rowid ends every index), so the planner sorted the table.
+# Mended by 0033_regsort: an index on (column, id) for each, and ties that follow the sort's
+# direction (id descending in a descending sort), so one index read backwards serves both.
+# 30 of the 35 are mended; assurance's are below.
+# Assurance orders ties by ref, A to Z in both directions (its page's "newest year first, then
+# by ref"), so (column, ref) serves only its ascending sorts: the descending ones, and signed
+# (a date, ties by ref, index on the date alone) for a later page, still sort — read with the
+# page's real order since 0033 (the list was built with ties by id alone before). Assurance
+# holds a few engagements a year; a (column DESC, ref) index each was not thought worth it.
+# The test fails when this list changes either way: remove what a fix mends.
 NOT_IN_INDEX_ORDER = {
-    ("/registers/assurance", "provider", "asc", "first"),
-    ("/registers/assurance", "provider", "asc", "later"),
     ("/registers/assurance", "provider", "desc", "first"),
     ("/registers/assurance", "provider", "desc", "later"),
-    ("/registers/assurance", "year", "asc", "first"),
-    ("/registers/assurance", "year", "asc", "later"),
+    ("/registers/assurance", "signed", "asc", "later"),
     ("/registers/assurance", "year", "desc", "first"),
     ("/registers/assurance", "year", "desc", "later"),
-    ("/registers/board", "entity", "asc", "first"),
-    ("/registers/board", "entity", "asc", "later"),
-    ("/registers/board", "entity", "desc", "first"),
-    ("/registers/board", "entity", "desc", "later"),
-    ("/registers/complaints", "entity", "asc", "first"),
-    ("/registers/complaints", "entity", "asc", "later"),
-    ("/registers/complaints", "entity", "desc", "first"),
-    ("/registers/complaints", "severity", "asc", "first"),
-    ("/registers/complaints", "severity", "asc", "later"),
-    ("/registers/complaints", "severity", "desc", "first"),
-    ("/registers/ohs", "state", "asc", "first"),
-    ("/registers/ohs", "state", "asc", "later"),
-    ("/registers/ohs", "state", "desc", "first"),
-    ("/registers/ohs", "state", "desc", "later"),
-    ("/registers/ohs-safety", "entity", "asc", "later"),
-    ("/registers/ohs-safety:operators", "entity", "asc", "first"),
-    ("/registers/ohs-safety:operators", "entity", "asc", "later"),
-    ("/registers/ohs-safety:operators", "entity", "desc", "first"),
-    ("/registers/ohs-safety:operators", "entity", "desc", "later"),
-    ("/registers/whistleblowing", "entity", "asc", "first"),
-    ("/registers/whistleblowing", "entity", "asc", "later"),
-    ("/registers/whistleblowing", "entity", "desc", "first"),
-    ("/registers/whistleblowing", "entity", "desc", "later"),
-    ("/registers/whistleblowing", "state", "asc", "first"),
-    ("/registers/whistleblowing", "state", "asc", "later"),
-    ("/registers/whistleblowing", "state", "desc", "first"),
-    ("/registers/whistleblowing", "state", "desc", "later"),
 }
 
 
@@ -195,11 +183,11 @@ def test_a_page_read_on_postgresql_walks_the_index_not_a_sort_of_the_table(
     for page, key, attribute in SORTED:
         model, column = attribute.class_, _column(attribute)
         for descending in (False, True):
-            order = (attribute.desc() if descending else attribute.asc(), model.id.asc())
+            order = _order(page, attribute, descending)
             first = select(model).order_by(*order).limit(1000)
             with pg_db.read() as session:
                 middle = session.execute(
-                    select(attribute, model.id).order_by(*order).offset(sizes[column.table.name]
+                    select(*(term(o).column for o in order)).order_by(*order).offset(sizes[column.table.name]
                                                                          // 2).limit(1)
                 ).one()  # fmt: skip
             later = first.where(after([term(o) for o in order], tuple(middle), large_nulls=True))

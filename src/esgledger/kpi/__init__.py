@@ -10,7 +10,11 @@
 - ``rounding``: half a unit of the last printed decimal, propagated through formulas.
 - ``coverage``: boundary members the year's activity data leave out (partial figures).
 - ``unresolved``: totals of a run that left activity rows unresolved (incomplete figures).
-- ``values``: the whole table for a year (``kpi_table``) and single lookups.
+- ``values``: the whole table for a year (``kpi_table``) and single lookups; ``table_of``
+  computes it from plain inputs alone.
+- ``table_inputs``: what a year's table is computed from, as plain values (boundaries as
+  ``given_scopes``, reported values, register figures, activity sums, runs); ``table_reads``
+  reads them from a session once, and rule tests build them without a database.
 - ``series``: several years side by side, year-on-year change on the reported and the
   like-for-like basis.
 - ``readout``: each figure's used source, both sides, and why it is partial, incomplete or

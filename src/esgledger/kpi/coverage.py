@@ -89,11 +89,19 @@ def missing_members(
 ) -> list[str]:
     """Members of the family's boundary the year's activity data leave out ([] without one);
     ``sums`` are the year's activity sums when the caller has read them."""
+    if sums is not None:
+        return missing_in_sums(scopes, family, sums)
     scope: Scope = scopes.for_family(family)
     if scope.code is None or family not in FAMILIES:
         return []
-    if sums is not None:
-        covered = active_in_sums(sums, FAMILIES[family])
-    else:
-        covered = active_entities(session, scopes.year, FAMILIES[family])
+    covered = active_entities(session, scopes.year, FAMILIES[family])
+    return uncovered(scope.shares, covered, children_of(scopes.parents))
+
+
+def missing_in_sums(scopes: Scopes, family: str, sums: Sums) -> list[str]:
+    """:func:`missing_members` read off the year's activity sums (no database)."""
+    scope = scopes.for_family(family)
+    if scope.code is None or family not in FAMILIES:
+        return []
+    covered = active_in_sums(sums, FAMILIES[family])
     return uncovered(scope.shares, covered, children_of(scopes.parents))

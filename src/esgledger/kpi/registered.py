@@ -156,7 +156,12 @@ def _figure(
 
 def register_table(session: Session, year: int, scopes: Scopes) -> dict[Key, KpiFigure]:
     """(metric, dims) → the register figure rolled up over the boundary."""
-    grouped = _placed(provided(session, year), scopes)
+    return rolled_up(provided(session, year), year, scopes)
+
+
+def rolled_up(given: Iterable[RegisterFigure], year: int, scopes: Scopes) -> dict[Key, KpiFigure]:
+    """:func:`register_table` from the providers' figures of ``year`` (:func:`provided`)."""
+    grouped = _placed(given, scopes)
     by_metric: dict[str, list[Counted]] = defaultdict(list)
     for (metric_id, _), placed in grouped.items():
         by_metric[metric_id].extend(placed)
@@ -167,10 +172,11 @@ def register_table(session: Session, year: int, scopes: Scopes) -> dict[Key, Kpi
 
 
 def merge_registers(
-    session: Session, year: int, scopes: Scopes, figures: dict[Key, KpiFigure]
+    given: Iterable[RegisterFigure], year: int, scopes: Scopes, figures: dict[Key, KpiFigure]
 ) -> None:
-    """Put each register figure beside the typed value of its key; the precedence decides."""
-    for key, computed in register_table(session, year, scopes).items():
+    """Put each register figure (from the providers' ``given``) beside the typed value of
+    its key; the precedence decides."""
+    for key, computed in rolled_up(given, year, scopes).items():
         used = choose(figures.get(key), computed)
         if used.comparison is not None:
             used.comparison["recomputed_source"] = "register"
@@ -181,7 +187,14 @@ def register_lineage(
     session: Session, year: int, scopes: Scopes, metric_id: str, dims: str = ""
 ) -> list[dict[str, object]]:
     """The entity figures and register rows behind a metric's register figure."""
-    grouped = _placed((f for f in provided(session, year) if f.metric == metric_id), scopes)
+    return lineage_of(provided(session, year), scopes, metric_id, dims)
+
+
+def lineage_of(
+    given: Iterable[RegisterFigure], scopes: Scopes, metric_id: str, dims: str = ""
+) -> list[dict[str, object]]:
+    """:func:`register_lineage` from the providers' figures of the year (:func:`provided`)."""
+    grouped = _placed((f for f in given if f.metric == metric_id), scopes)
     return [
         {
             "register": c.figure.register,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 import numpy as np
@@ -100,7 +101,7 @@ def _left_out_note(left_out: dict[str, list[str]], metric: Metric) -> str:
 
 
 def _restatement(
-    replaced: dict[int, KpiRow], value: KpiRow, metric: Metric
+    replaced: Mapping[int, KpiRow], value: KpiRow, metric: Metric
 ) -> dict[str, object] | None:
     if value.restates_id is None:
         return None
@@ -125,8 +126,20 @@ def reported_figures(
         if grouped is None:
             grouped = read_grouped(session, year, year, scopes.root)
         return grouped_figures(grouped, year, scopes)
+    return rows_figures(rows, restated_rows(session, rows), year, scopes)
+
+
+def restated_rows(session: Session, rows: Iterable[KpiRow]) -> dict[int, KpiRow]:
+    """The stored rows that ``rows`` restate, by id (what a restatement's previous is)."""
+    return rows_by_id(session, {r.restates_id for r in rows if r.restates_id is not None})
+
+
+def rows_figures(
+    rows: Iterable[KpiRow], replaced: Mapping[int, KpiRow], year: int, scopes: Scopes
+) -> dict[tuple[str, str], KpiFigure]:
+    """:func:`reported_figures` of ``year`` from its counted rows (oldest first) and the
+    rows they restate (``replaced``, by id), in the order the keys were first stored."""
     catalog = metrics()
-    replaced = rows_by_id(session, {r.restates_id for r in rows if r.restates_id is not None})
     by_key: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
     for value in rows:
         if value.metric_id in catalog:
@@ -291,7 +304,7 @@ def _exact_sum(parts: list[npt.NDArray[np.float64]]) -> float:
 
 
 def rows_figure(
-    replaced: dict[int, KpiRow],
+    replaced: Mapping[int, KpiRow],
     metric: Metric,
     dims: str,
     year: int,

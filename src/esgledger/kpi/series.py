@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -30,8 +31,11 @@ from esgledger.kpi.inputs import StoredInputs
 from esgledger.kpi.member_groups import read_grouped
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.kpi.scope3_figures import TOTAL as SCOPE3_TOTAL
+from esgledger.kpi.table_inputs import TableInputs
+from esgledger.kpi.table_reads import read_scopes, read_table_inputs
 from esgledger.kpi.unresolved import LINE
-from esgledger.kpi.values import kpi_table
+from esgledger.kpi.values import table_of
+from esgledger.ledger.models import CalculationRun
 from esgledger.ledger.run_totals import stored_totals
 
 
@@ -42,18 +46,25 @@ def change_pct(current: float | None, previous: float | None) -> float | None:
 
 
 class EntityFigures:
-    """Per-entity values of calculated metrics for one year, for like-for-like sums."""
+    """Per-entity values of calculated metrics for one year, for like-for-like sums.
+
+    ``sums`` (the year's activity sums) and ``runs`` (the year's newest run by boundary
+    code) are what the caller read already; whatever is not given is read from
+    ``session`` on first use. Without a session (plain inputs) a boundary code that
+    ``runs`` does not give has no run."""
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         year: int,
         scopes: Scopes,
         table: dict[tuple[str, str], KpiFigure],
         sums: Sums | None = None,
+        runs: Mapping[str | None, CalculationRun | None] | None = None,
     ):
         self.session, self.year, self.scopes, self.table = session, year, scopes, table
         self._sums = sums  # read on first use when the caller has not read them
+        self._given_runs = runs
         self._runs: dict[str | None, dict[str, dict[str, float]]] = {}
         # by metric: a derived metric's like-for-like asks again for its inputs' values
         self._values: dict[str, tuple[dict[str, float], Scope] | None] = {}
@@ -70,19 +81,30 @@ class EntityFigures:
         scope = self.scopes.for_family(metric.boundary_family)
         if metric.calc_key.startswith("activity:"):
             if self._sums is None:
-                self._sums = activity_sums(self.session, self.year)
+                self._sums = activity_sums(self._session(), self.year)
             return entity_activity_values(self._sums, metric)[0], scope
         if metric.calc_key == f"calc:{SCOPE3_TOTAL}":
             return None  # the run keeps Scope 3 per category, not per entity: no like-for-like
         if metric.calc_key.startswith("calc:") and LINE not in metric.calc_key:
             if scope.code not in self._runs:
-                run = latest_run(self.session, self.year, scope.code)
+                run = self._run(scope.code)
                 self._runs[scope.code] = stored_totals(run.totals)["by_entity"] if run else {}
             key = metric.calc_key.removeprefix("calc:")
             # a figure only some entities have (qualifying instruments) is absent elsewhere,
             # as an activity type's sum is for entities without its rows
             return {e: v[key] for e, v in self._runs[scope.code].items() if key in v}, scope
         return None
+
+    def _run(self, code: str | None) -> CalculationRun | None:
+        given = self._given_runs
+        if given is not None and (code in given or self.session is None):
+            return given.get(code)  # without a session, a boundary not given has no run
+        return latest_run(self._session(), self.year, code)
+
+    def _session(self) -> Session:
+        if self.session is None:
+            raise ValueError(f"per-entity values of {self.year}: not given, and no session")
+        return self.session
 
 
 def like_for_like(
@@ -167,7 +189,7 @@ def kpi_series_and_tables(
     has read them already (used only when they cover every year of the series, grouped for
     the same group)."""
     span = list(range(year - years + 1, year + 1))
-    scopes = {y: Scopes(session, y, override=boundary if y == year else None) for y in span}
+    scopes = {y: read_scopes(session, y, boundary if y == year else None) for y in span}
     grouped = None
     has_rows = inputs is not None and inputs.has_rows(span[0], span[-1])
     if inputs is not None and not has_rows:
@@ -179,18 +201,36 @@ def kpi_series_and_tables(
         grouped = read_grouped(session, span[0], span[-1], scopes[year].root)
     else:
         sums = inputs.sums
-    tables = {
-        y: kpi_table(
+    given = {
+        y: read_table_inputs(
             session,
             y,
-            boundary=boundary if y == year else None,
             sums=sums[y],
             rows=inputs.figure_rows(y) if inputs is not None and has_rows else None,
             grouped=grouped,
+            scopes=scopes[y],
         )
         for y in span
     }
-    entity_figures = {y: EntityFigures(session, y, scopes[y], tables[y], sums[y]) for y in span}
+    return series_of(year, given)
+
+
+def series_of(year: int, inputs: Mapping[int, TableInputs]) -> SeriesAndTables:
+    """The series of ``year`` and its per-year tables, computed from each year's inputs
+    alone (no session, no database): the years are those of ``inputs``."""
+    span = sorted(inputs)
+    tables = {y: table_of(inputs[y]) for y in span}
+    entity_figures = {
+        y: EntityFigures(
+            None,
+            y,
+            inputs[y].scopes,
+            tables[y],
+            inputs[y].sums,
+            {code: r.run for code, r in inputs[y].runs.items()},
+        )
+        for y in span
+    }
     keys = sorted({k for t in tables.values() for k in t}, key=_order)
     rows = []
     for key in keys:
@@ -209,6 +249,7 @@ def kpi_series_and_tables(
                 else None
             )
         rows.append(row)
+    scopes = {y: inputs[y].scopes for y in span}
     series = {"year": year, "years": span, "boundaries": _boundaries(scopes, span), "kpis": rows}
     return series, tables
 
@@ -240,7 +281,7 @@ def _row(
     }
 
 
-def _boundaries(scopes: dict[int, Scopes], span: list[int]) -> dict[str, Any]:
+def _boundaries(scopes: Mapping[int, Scopes], span: list[int]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for family in ("energy_ghg", "environment"):
         per_year = {y: scopes[y].for_family(family) for y in span}

@@ -1,7 +1,9 @@
 """The KPI table of a year: every catalog metric with its figure, and single lookups.
 
 Each calculated and derived metric is recomputed and, where a value was reported too, the
-two are put side by side and one is used (:mod:`esgledger.kpi.precedence`).
+two are put side by side and one is used (:mod:`esgledger.kpi.precedence`). The table is a
+pure function of its inputs (:func:`table_of`); :func:`kpi_table` reads them from a session
+first (:mod:`esgledger.kpi.table_reads`).
 """
 
 from __future__ import annotations
@@ -9,47 +11,34 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
-from esgledger.kpi.calculated import (
-    Sums,
-    activity_figure,
-    activity_sums,
-    latest_run,
-    run_figure,
-)
-from esgledger.kpi.coverage import missing_members
+from esgledger.kpi.calculated import Sums, activity_figure, run_figure
+from esgledger.kpi.coverage import missing_in_sums
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.member_groups import GroupedValues
 from esgledger.kpi.precedence import choose
 from esgledger.kpi.registered import merge_registers
-from esgledger.kpi.reported import reported_figures
-from esgledger.kpi.scope import Scopes
-from esgledger.kpi.unresolved import Unresolved, unresolved_of
+from esgledger.kpi.reported import grouped_figures, rows_figures
+from esgledger.kpi.table_inputs import TableInputs
+from esgledger.kpi.table_reads import read_table_inputs
 from esgledger.ledger.kpi_rows import KpiRow
-from esgledger.ledger.models import CalculationRun
+
+Table = dict[tuple[str, str], KpiFigure]
 
 
 class _Computer:
-    """Recomputes calculated metrics of one year, reading activity sums and runs once."""
+    """Recomputes the calculated metrics of one year from its inputs."""
 
-    def __init__(self, session: Session, year: int, scopes: Scopes, sums: Sums | None = None):
-        self.session, self.year, self.scopes = session, year, scopes
-        self._sums = sums
-        self._runs: dict[str | None, tuple[CalculationRun | None, Unresolved | None]] = {}
+    def __init__(self, inputs: TableInputs):
+        self.inputs, self.year, self.scopes = inputs, inputs.year, inputs.scopes
         self._missing: dict[str, list[str]] = {}
 
     def figure(self, metric: Metric) -> KpiFigure:
         scope = self.scopes.for_family(metric.boundary_family)
         if metric.calc_key.startswith("activity:"):
-            if self._sums is None:
-                self._sums = activity_sums(self.session, self.year)
-            computed = activity_figure(metric, self.year, scope, self._sums)
+            computed = activity_figure(metric, self.year, scope, self.inputs.sums)
         else:
-            if scope.code not in self._runs:
-                run = latest_run(self.session, self.year, scope.code)
-                issues = unresolved_of(self.session, run.id) if run and run.unresolved else None
-                self._runs[scope.code] = (run, issues)
-            computed = run_figure(metric, self.year, scope, *self._runs[scope.code])
+            computed = run_figure(metric, self.year, scope, *self.inputs.run(scope.code))
         left_out = self.missing(metric.boundary_family)
         if computed.available and left_out:
             computed.partial = True
@@ -60,29 +49,20 @@ class _Computer:
 
     def missing(self, family: str) -> list[str]:
         if family not in self._missing:
-            if self._sums is None:
-                self._sums = activity_sums(self.session, self.year)
-            self._missing[family] = missing_members(self.session, self.scopes, family, self._sums)
+            self._missing[family] = missing_in_sums(self.scopes, family, self.inputs.sums)
         return self._missing[family]
 
 
-def kpi_table(
-    session: Session,
-    year: int,
-    *,
-    boundary: str | None = None,
-    sums: Sums | None = None,
-    rows: list[KpiRow] | None = None,
-    grouped: GroupedValues | None = None,
-) -> dict[tuple[str, str], KpiFigure]:
-    """(metric, dims) → figure for every metric of the catalog (missing ones say why);
-    ``sums`` (activity sums) and ``rows`` (KPI figure rows) are the year's, when the caller
-    has read them already, and ``grouped`` the stored values grouped in the database
-    (:mod:`esgledger.kpi.member_groups`) of a span of years including this one."""
-    scopes = Scopes(session, year, override=boundary)
-    figures = reported_figures(session, year, scopes, rows, grouped)
-    merge_registers(session, year, scopes, figures)
-    computer = _Computer(session, year, scopes, sums)
+def table_of(inputs: TableInputs) -> Table:
+    """(metric, dims) → figure for every metric of the catalog (missing ones say why),
+    computed from ``inputs`` alone: no session, no database."""
+    year, scopes = inputs.year, inputs.scopes
+    if inputs.grouped is not None:
+        figures = grouped_figures(inputs.grouped, year, scopes)
+    else:
+        figures = rows_figures(inputs.rows, inputs.replaced, year, scopes)
+    merge_registers(inputs.registers, year, scopes, figures)
+    computer = _Computer(inputs)
     for metric in metrics().values():
         if metric.kind == "calculated":
             key = (metric.id, "")
@@ -103,6 +83,24 @@ def kpi_table(
                 note="not available: no value reported",
             )
     return figures
+
+
+def kpi_table(
+    session: Session,
+    year: int,
+    *,
+    boundary: str | None = None,
+    sums: Sums | None = None,
+    rows: list[KpiRow] | None = None,
+    grouped: GroupedValues | None = None,
+) -> Table:
+    """:func:`table_of` the year's inputs read from ``session``; ``sums`` (activity sums)
+    and ``rows`` (KPI figure rows) are the year's, when the caller has read them already,
+    and ``grouped`` the stored values grouped in the database
+    (:mod:`esgledger.kpi.member_groups`) of a span of years including this one."""
+    return table_of(
+        read_table_inputs(session, year, boundary=boundary, sums=sums, rows=rows, grouped=grouped)
+    )
 
 
 def metric_value(

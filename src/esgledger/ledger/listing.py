@@ -132,18 +132,41 @@ def paginate(
     params: ListParams,
     columns: Mapping[str, ColumnElement[Any]],
     then_by: Sequence[ColumnElement[Any]],
+    *,
+    reverse_ties: bool = False,
 ) -> Page[Any]:
     """One page of ``stmt`` (a single-entity select), sorted by the chosen key then by
-    ``then_by`` (ending in a unique column, so pages never overlap or skip a row); by keyset
+    ``then_by`` (ending in a unique column, so pages never overlap or skip a row) — read
+    backwards in a descending sort when ``reverse_ties`` (:func:`page_order`); by keyset
     when ``params.after`` is set, counted only on the first such page."""
     column = columns[params.sort]
-    first = column.desc() if params.descending else column.asc()
-    order = (first, *then_by)
+    if reverse_ties:
+        order = page_order(column, params.descending, then_by)
+    else:
+        order = (column.desc() if params.descending else column.asc(), *then_by)
     if params.after is not None:
         return _keyset_page(session, stmt, params, order)
     total = _count(session, stmt)
     ordered = stmt.order_by(*order).offset(params.offset).limit(params.limit)
     return Page(list(session.scalars(ordered)), total, params)
+
+
+def page_order(
+    column: ColumnElement[Any], descending: bool, then_by: Sequence[ColumnElement[Any]]
+) -> tuple[Any, ...]:
+    """``ORDER BY`` the chosen column, then ``then_by`` (given for an ascending sort): a
+    descending sort is the ascending one read backwards, its ties too (#17). PostgreSQL then
+    reads either direction from one index on (column, id); ties by id ascending inside a
+    descending column would need a second index (column DESC, id), a cost on every write."""
+    if not descending:
+        return (column.asc(), *then_by)
+    return (column.desc(), *(_reversed(t) for t in then_by))
+
+
+def _reversed(element: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``element``'s term in the other direction."""
+    found = term(element)
+    return found.column.asc() if found.descending else found.column.desc()  # type: ignore[no-any-return]
 
 
 def _count(session: Session, stmt: Select[Any]) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from esgledger.ledger.models import Base, utcnow
@@ -20,11 +20,12 @@ class Hazard(Base):
     its correction is completed."""
 
     __tablename__ = "ohs_hazards"
+    __table_args__ = (Index("ix_ohs_hazards_entity_id_id", "entity_id", "id"),)  # #17, 0033_regsort
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     identified_on: Mapped[dt.date] = mapped_column(Date, index=True)
     category: Mapped[str] = mapped_column(String(16))  # GB/T 13861-2022 top classes
     risk_level: Mapped[str] = mapped_column(
@@ -74,7 +75,10 @@ class SpecialOperator(Base):
     expires_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("entity_id", "person", "operation"),)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "person", "operation"),
+        Index("ix_ohs_special_operators_entity_id_id", "entity_id", "id"),  # #17, 0033_regsort
+    )
 
     def in_post_on(self, day: dt.date) -> bool:
         """Assigned by ``day`` and not left by then."""

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -48,6 +49,7 @@ class OhsIncident(Base):
     """A work-related injury, fatality or occupational disease, from report to closure."""
 
     __tablename__ = "ohs_incidents"
+    __table_args__ = (Index("ix_ohs_incidents_state_id", "state", "id"),)  # #17, 0033_regsort
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
@@ -61,9 +63,7 @@ class OhsIncident(Base):
     high_consequence: Mapped[bool] = mapped_column(default=False)
     lost_days: Mapped[int] = mapped_column(Integer, default=0, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(
-        String(24), index=True
-    )  # "corrective_action" is 17 characters
+    state: Mapped[str] = mapped_column(String(24))  # "corrective_action" is 17 characters
     state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -92,17 +92,21 @@ class WhistleCase(Base):
     with the case code and a passphrase (argon2 hash kept, like passwords)."""
 
     __tablename__ = "whistle_cases"
+    __table_args__ = (  # #17, 0033_regsort: ties held in page order
+        Index("ix_whistle_cases_entity_id_id", "entity_id", "id"),
+        Index("ix_whistle_cases_state_id", "state", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(16), unique=True)  # the case code
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     channel: Mapped[str] = mapped_column(String(16))
     case_type: Mapped[str] = mapped_column(String(16), index=True)
     description: Mapped[str] = mapped_column(Text)
     passphrase_hash: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    state: Mapped[str] = mapped_column(String(24), index=True)
+    state: Mapped[str] = mapped_column(String(24))
     state_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     investigator: Mapped[str] = mapped_column(String(64), default="")
     outcome: Mapped[str] = mapped_column(String(16), default="")  # substantiated | unsubstantiated
@@ -148,7 +152,10 @@ class BoardMember(Base):
     committees: Mapped[str] = mapped_column(String(200), default="")  # "audit; nomination"
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("entity_id", "ref"),)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "ref"),
+        Index("ix_board_members_entity_id_id", "entity_id", "id"),  # #17, 0033_regsort
+    )
 
     def serves_on(self, day: dt.date) -> bool:
         """On the board that day: appointed by then and not left by then."""
@@ -235,14 +242,18 @@ class Complaint(Base):
     every state's SLA clock (and whether it was breached) can be read back."""
 
     __tablename__ = "complaints"
+    __table_args__ = (  # #17, 0033_regsort: ties held in page order
+        Index("ix_complaints_entity_id_id", "entity_id", "id"),
+        Index("ix_complaints_severity_id", "severity", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
-    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), index=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     channel: Mapped[str] = mapped_column(String(16))
     product_line: Mapped[str] = mapped_column(String(64))
-    severity: Mapped[str] = mapped_column(String(16), index=True)  # low | medium | high
+    severity: Mapped[str] = mapped_column(String(16))  # low | medium | high
     description: Mapped[str] = mapped_column(Text, default="")
     accepted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -59,5 +59,5 @@ def page_engagements(session: Session, params: ListParams, **filters: Any) -> Pa
     """One page of engagements for the assurance page."""
     stmt = engagements_query(search=params.search, **filters)
     then_by = (AssuranceEngagement.ref.asc(), AssuranceEngagement.id.asc())
-    found = paginate(session, stmt, params, SORT_KEYS, then_by)
+    found = paginate(session, stmt, params, SORT_KEYS, then_by)  # ties by ref, A to Z either way
     return found.with_rows([engagement_dict(e) for e in found.rows])

@@ -86,7 +86,7 @@ def page_members(
 ) -> Page[dict[str, Any]]:
     """One page of members for the board page: filters, search over name and ref, sort."""
     stmt = _members(year=year, entity=entity, search=params.search, committee=committee)
-    found = paginate(session, stmt, params, SORT_KEYS, (BoardMember.id.asc(),))
+    found = paginate(session, stmt, params, SORT_KEYS, (BoardMember.id.asc(),), reverse_ties=True)
     return found.with_rows([member_dict(m, _day(year)) for m in found.rows])
 
 

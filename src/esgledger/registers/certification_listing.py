@@ -111,7 +111,7 @@ def page_certificates(
     stmt = _certificates(
         entity=entity, standard=standard, status=status, day=day, search=params.search
     )
-    found = paginate(session, stmt, params, SORT_KEYS, (Certificate.id.asc(),))
+    found = paginate(session, stmt, params, SORT_KEYS, (Certificate.id.asc(),), reverse_ties=True)
     return found.with_rows([certificate_dict(c, day) for c in found.rows])
 
 

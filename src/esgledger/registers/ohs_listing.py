@@ -70,7 +70,9 @@ def page_incidents(session: Session, params: ListParams, **filters: Any) -> Page
     """One page of incidents, each with its state's SLA clock."""
     now = utcnow()
     stmt = incidents_query(search=params.search, now=now, **filters)
-    found = paginate(session, stmt, params, INCIDENT_SORT, (OhsIncident.id.asc(),))
+    found = paginate(
+        session, stmt, params, INCIDENT_SORT, (OhsIncident.id.asc(),), reverse_ties=True
+    )
     return found.with_rows([incident_dict(i, now) for i in found.rows])
 
 

@@ -122,6 +122,7 @@ def page_hazards(
         params,
         HAZARD_SORT,
         (Hazard.id.asc(),),
+        reverse_ties=True,
     )
     day = day_of(year)
     return found.with_rows([hazard_dict(h, day) for h in found.rows])
@@ -157,7 +158,12 @@ def page_drills(
     session: Session, params: ListParams, *, year: int | None = None, entity: str | None = None
 ) -> Page[dict[str, Any]]:
     found = paginate(
-        session, _drills(year, entity, params.search), params, DRILL_SORT, (Drill.id.asc(),)
+        session,
+        _drills(year, entity, params.search),
+        params,
+        DRILL_SORT,
+        (Drill.id.asc(),),
+        reverse_ties=True,
     )
     return found.with_rows([drill_dict(d) for d in found.rows])
 
@@ -213,6 +219,7 @@ def page_operators(
         params,
         OPERATOR_SORT,
         (SpecialOperator.id.asc(),),
+        reverse_ties=True,
     )
     day = day_of(year)
     return found.with_rows([operator_dict(p, day) for p in found.rows])

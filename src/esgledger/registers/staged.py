@@ -175,7 +175,7 @@ def page_rows(
     ``exported``: each with the time it entered every stage of the line and the register's
     :attr:`StagedRegister.exported` columns too."""
     stmt = query(reg, search=params.search, **filters)
-    found = paginate(session, stmt, params, reg.sorts, (reg.model.id.asc(),))
+    found = paginate(session, stmt, params, reg.sorts, (reg.model.id.asc(),), reverse_ties=True)
     table, now = slas(session, reg.register), utcnow()
     stage_times = (column for _, column in reg.line.stages)
     extra = (*stage_times, *reg.exported) if exported else ()

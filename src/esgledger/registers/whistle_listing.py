@@ -127,6 +127,6 @@ def page_cases(
                 func.lower(WhistleCase.description).contains(text, autoescape=True),
             )
         )
-    found = paginate(session, stmt, params, SORT_KEYS, (WhistleCase.id.desc(),))
+    found = paginate(session, stmt, params, SORT_KEYS, (WhistleCase.id.asc(),), reverse_ties=True)
     now = utcnow()
     return found.with_rows([case_dict(c, now) for c in found.rows])
