@@ -5,12 +5,22 @@ a unit that cannot be converted) and of a calculated figure missing members' act
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
 from esgledger.catalog import metrics
 from esgledger.kpi.register_figures.notes import note_of, worded_note
 from esgledger.kpi.reported import rows_figure
 from esgledger.kpi.scope import Scope
+from esgledger.ledger.db import Database
 from tests.checks.plain import ROOT, row
+from tests.checks.workspace import Workspace
 from tests.kpi.plain import Ledger, figure_of
+from tests.web.conftest import log_in, make_user
+from tests.web.test_languages import ZH
 
 SCOPE = Scope("2025-env", {ROOT: 1.0, "SZ1": 1.0, "WH1": 0.5})
 METRIC = metrics()["packaging.plastics"]  # additive, in t
@@ -67,3 +77,21 @@ def test_a_calculated_figure_missing_members_data_is_partial_in_chinese() -> Non
     worded = worded_note(municipal["note"], municipal["note_why"], "zh")
     assert worded.endswith("部分：2个成员没有2025年的活动数据（VN1, WH1）"), worded
     assert "activity data" not in worded
+
+
+def test_the_chinese_kpi_page_words_a_members_sum(
+    db: Database, web: TestClient, tmp_path: Path
+) -> None:
+    ws = Workspace(db, tmp_path)
+    ws.kpis(
+        {"entity": "SZ1", "metric": METRIC.id, "value": 2, "unit": "t", "year": 2025},
+        {"entity": "WH1", "metric": METRIC.id, "value": 1, "unit": "t", "year": 2025},
+    )
+    make_user(db, "mia", "esg_manager")
+    log_in(web, "mia")
+    page = html.unescape(web.get("/kpis?year=2025&all=1", headers=ZH).text)
+    row = page[page.index(f'<tr data-metric="{METRIC.id}"') :]
+    cell = row[row.index('data-year="2025"') : row.index("</tr>")]
+    title = re.search(r'title="([^"]*)"', cell)
+    assert title and title.group(1) == "2个主体数值之和", cell[:300]
+    assert "entities' values" not in page
