@@ -95,3 +95,11 @@ def test_the_chinese_kpi_page_words_a_members_sum(
     title = re.search(r'title="([^"]*)"', cell)
     assert title and title.group(1) == "2个主体数值之和", cell[:300]
     assert "entities' values" not in page
+
+
+def test_a_group_value_in_another_measure_says_why_in_chinese() -> None:
+    fig = _sum(row(METRIC.id, 7.0, "person"))
+    assert fig.value is None
+    assert fig.note.startswith("not available: stored in person, not convertible to t")
+    worded = worded_note(fig.note, fig.note_why, "zh")
+    assert worded.startswith("不可用：以 person 存储，无法换算为 t"), worded

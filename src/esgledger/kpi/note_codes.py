@@ -58,6 +58,10 @@ KPI_CODES: dict[str, tuple[str, str]] = {
            "(`esg calc show --run %(run)s`)"),
     ),
     # kpi.reported: a members' sum and the members it leaves out for their unit
+    "stored_unconvertible": (
+        "not available: stored in %(unit)s, not convertible to %(to)s",
+        N_("not available: stored in %(unit)s, not convertible to %(to)s"),
+    ),
     "members_sum": ("sum of %(n)s entities' values", N_("sum of %(n)s entities' values")),
     "left_out_unit_one": (
         "leaves out %(n)s entity's value in %(unit)s (not convertible to %(to)s): %(entities)s",

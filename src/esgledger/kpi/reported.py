@@ -321,10 +321,10 @@ def rows_figure(
         v = at_root[0]
         restatement = _restatement(replaced, v, metric)
         value = _converted(v, metric)
-        note = v.note
+        note, note_why = v.note, []
         if value is None and v.value is not None:
-            why = f"not available: stored in {v.unit}, not convertible to {metric.unit}"
-            note = "; ".join(n for n in (why, v.note) if n)
+            note_why = [coded("stored_unconvertible", unit=v.unit, to=metric.unit)]
+            note = "; ".join(n for n in (note_of(note_why), v.note) if n)
         return KpiFigure(
             **base,
             value=value,
@@ -337,6 +337,7 @@ def rows_figure(
             restated=restatement is not None,
             restatement=restatement,
             note=note,
+            note_why=note_why,
             decimals=v.decimals,
             rounding=value_rounding(v, metric),
         )
