@@ -13,6 +13,7 @@ from typing import Any
 from esgledger.catalog.messages import translate
 from esgledger.catalog.scope3_screening import REASONS
 from esgledger.kpi.register_figures.notes import note_of, worded_note
+from esgledger.kpi.scope3_figures import category_figure
 from esgledger.kpi.series import kpi_series
 from tests.calc.scope3.workspace import row, scope3_runner
 from tests.conftest import Cli
@@ -67,3 +68,14 @@ def test_scope3_category_notes_keep_their_english_and_are_worded_in_chinese(
         worded = worded_note(figure["note"], figure["note_why"], "zh")
         assert worded == chinese[key], key
         assert not ENGLISH_WORDS.search(worded.replace(explain, "")), worded
+
+
+def test_a_run_without_scope3_categories_says_so_in_chinese() -> None:
+    base = {"metric": "ghg.scope3.cat1", "year": YEAR, "unit": "tCO2e", "dims": {}}
+    figure = category_figure({}, "cat1", 5, base, 0)
+    assert figure.note == "not available: run 5 computed no Scope 3 categories"
+    assert note_of(figure.note_why) == figure.note
+    assert (
+        worded_note(figure.note, figure.note_why, "zh")
+        == "不可用：计算运行 5 未计算任何范围 3 类别"
+    )

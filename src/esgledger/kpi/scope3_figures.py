@@ -96,13 +96,15 @@ def category_figure(
     inputs = [{"run": run_id, "figure": f"scope3.{part}"}]
     explain = f"(`esg calc explain --run {run_id} --metric ghg.scope3.{part}`)"
     if block is None:
+        none = [coded("scope3_no_categories", run=run_id)]
         return KpiFigure(
             **base,
             value=None,
             source="calculated",
             status="missing",
             inputs=inputs,
-            note=f"not available: run {run_id} computed no Scope 3 categories",
+            note=note_of(none),
+            note_why=none,
         )
     reason = block.get("reason") or ""
     screened = _screening_why(block)

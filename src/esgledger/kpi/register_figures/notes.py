@@ -145,6 +145,10 @@ CODES: dict[str, tuple[str, str]] = {
     # The report's social-registers section: a figure the year's series does not hold.
     "no_figure_year": ("no figure for the year", N_("no figure for the year")),
     # A Scope 3 category's line (kpi.scope3_figures): its method, its screening's reason.
+    "scope3_no_categories": (
+        "not available: run %(run)s computed no Scope 3 categories",
+        N_("not available: run %(run)s computed no Scope 3 categories"),
+    ),
     "scope3_method": ("method: %(method)s", N_("method: %(method)s")),
     "scope3_excluded": (
         "excluded by the Scope 3 screening: %(note)s",
