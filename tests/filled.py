@@ -10,7 +10,9 @@ fill leaves; what the fill returned (tokens, say) is kept with the template.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,10 @@ class FilledSqlite:
                 self.kept[name] = (folder / "esg.db", fill(db, folder))
             finally:
                 db.dispose()
+            # a fill through the CLI may leave its WAL unmerged: the copy takes the file alone
+            with closing(sqlite3.connect(folder / "esg.db")) as conn:
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                assert busy == 0, f"{name}: its WAL could not be merged into the copy"
         return self.kept[name]
 
 
@@ -64,6 +70,12 @@ class FilledPostgres:
                 made = fill(db, self.folders.mktemp(f"filled-{name}-pg"))
             finally:
                 db.dispose()
+            with admin_connection(self.base_url) as conn:  # a fill through the CLI leaves
+                conn.execute(  # its commands' pools open; a template must have no session
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (filled,),
+                )
             self.kept[name] = (DatabasePool(self.base_url, filled), made)
         return self.kept[name]
 

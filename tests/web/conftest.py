@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from esgledger.auth.users import add_user, grant, set_password
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.server import create_app
+from tests.conftest import Cli
 from tests.factories import entities_file
 from tests.filled import filled_db
 
@@ -39,12 +41,31 @@ def fill_org(db: Database, folder: Path) -> bool:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """As the suite's ``db``; for a test of ``org``, a copy of the workspace :func:`fill_org`
-    filled once per run (#20)."""
+    """As the suite's ``db``; for a test of ``org`` (or ``dashboard_workspace``), a copy of
+    the workspace :func:`fill_org` (:func:`fill_dashboard`) filled once per run (#20)."""
+    if "dashboard_workspace" in request.fixturenames:
+        yield from filled_db(request, tmp_path, "web_dashboard", fill_dashboard)
+        return
     if "org" not in request.fixturenames:
         yield request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
         return
     yield from filled_db(request, tmp_path, "web_org", fill_org)
+
+
+def fill_dashboard(db: Database, folder: Path) -> dict[str, Any]:
+    """The group :func:`tests.web.test_dashboard_pages.build_workspace` imports, calculates
+    and asks for data; its runs by year."""
+    from tests.web.test_dashboard_pages import build_workspace  # it imports this module
+
+    return build_workspace(Cli(db), folder)
+
+
+@pytest.fixture
+def dashboard_workspace(request: pytest.FixtureRequest, db: Database) -> dict[str, Any]:
+    """What :func:`fill_dashboard` returned, for a test whose ``db`` is a copy of the
+    workspace it filled once per run (two imports and two calculations a test before, #20)."""
+    made: dict[str, Any] = request.node.filled["web_dashboard"]
+    return made
 
 
 def csrf_of(html: str) -> str:

@@ -88,8 +88,9 @@ def build_workspace(cli: Cli, tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def workspace(cli: Cli, tmp_path: Path) -> dict[str, Any]:
-    return build_workspace(cli, tmp_path)
+def workspace(dashboard_workspace: dict[str, Any]) -> dict[str, Any]:
+    """:func:`build_workspace`'s group, filled once per run and copied (tests/web/conftest.py)."""
+    return dashboard_workspace
 
 
 def series_rows(db: Database, year: int = YEAR, years: int = 3) -> dict[str, dict[str, Any]]:

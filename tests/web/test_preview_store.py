@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,7 @@ import pytest
 from esgledger.ledger.db import Database
 from esgledger.web.preview_store import DEAD, PreviewStore, store_folder
 from esgledger.web.previews import PreviewJobs
-from tests.conftest import Cli
-from tests.web.test_dashboard_pages import YEAR, build_workspace
+from tests.web.test_dashboard_pages import YEAR
 
 OTHER_PROCESS = textwrap.dedent(
     """
@@ -35,8 +33,9 @@ OTHER_PROCESS = textwrap.dedent(
 
 
 @pytest.fixture
-def workspace(cli: Cli, tmp_path: Path) -> dict[str, Any]:
-    return build_workspace(cli, tmp_path)
+def workspace(dashboard_workspace: dict[str, Any]) -> dict[str, Any]:
+    """:func:`build_workspace`'s group, filled once per run and copied (tests/web/conftest.py)."""
+    return dashboard_workspace
 
 
 def _other_process(db: Database) -> dict[str, Any]:

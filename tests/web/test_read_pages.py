@@ -21,7 +21,7 @@ from esgledger.web.templating import number
 from tests.assess.conftest import financial_rows, impact_rows, make_survey, responses_file
 from tests.conftest import Cli
 from tests.web.conftest import log_in, make_user
-from tests.web.test_dashboard_pages import HEADCOUNT, YEAR, build_workspace, series_rows
+from tests.web.test_dashboard_pages import HEADCOUNT, YEAR, series_rows
 from tests.web.test_report_previews import fetch_preview
 
 READ_PAGES = ("/kpis", "/emissions", "/findings", "/materiality", "/risks", "/targets",
@@ -37,8 +37,9 @@ DENIED = {
 
 
 @pytest.fixture
-def workspace(cli: Cli, tmp_path: Path) -> dict[str, Any]:
-    return build_workspace(cli, tmp_path)
+def workspace(dashboard_workspace: dict[str, Any]) -> dict[str, Any]:
+    """:func:`build_workspace`'s group, filled once per run and copied (tests/web/conftest.py)."""
+    return dashboard_workspace
 
 
 def cell(row_html: str, year: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,14 +16,15 @@ from fastapi.testclient import TestClient
 from esgledger.ledger.db import Database
 from tests.conftest import Cli
 from tests.web.conftest import log_in, make_user
-from tests.web.test_dashboard_pages import YEAR, build_workspace
+from tests.web.test_dashboard_pages import YEAR
 
 STATE = re.compile(r'data-testid="preview-state" data-state="(\w+)"')
 
 
 @pytest.fixture
-def workspace(cli: Cli, tmp_path: Path) -> dict[str, Any]:
-    return build_workspace(cli, tmp_path)
+def workspace(dashboard_workspace: dict[str, Any]) -> dict[str, Any]:
+    """:func:`build_workspace`'s group, filled once per run and copied (tests/web/conftest.py)."""
+    return dashboard_workspace
 
 
 def wait_for(web: TestClient, status_url: str) -> str:
