@@ -127,3 +127,33 @@ def test_the_chinese_report_edition_words_a_formula_note(no_sla: Database) -> No
     assert zh and en
     assert en.group(1) == f"missing input: {WITHIN}"  # the English edition as before
     assert zh.group(1) == f"缺少输入：{_name(WITHIN)}"
+
+
+def test_a_social_figure_missing_from_the_series_is_worded_in_the_chinese_edition() -> None:
+    """A register figure the year's series does not hold at all is "no figure for the year"
+    in the section: coded (``no_figure_year``), so the Chinese edition words it."""
+    received = "customer.complaints.received"
+    series = {
+        "year": YEAR,
+        "kpis": [
+            {"metric": received, "dims": {}, "unit": "count", "figures": {str(YEAR): {"value": 4}}}
+        ],
+    }
+    section = social_section(series)
+    assert section is not None
+    row = next(r for r in section["blocks"][0]["rows"] if r["metric"] == "customer.nps.score")
+    assert row["note_full"] == "no figure for the year"  # English as before
+    assert note_of(row["note_why"]) == row["note_full"]
+    model = SimpleNamespace(extras={"social_registers": section})
+    page = {
+        lang: edition_environment(lang).get_template("social_registers.html.j2").render(m=model)
+        for lang in ("en", "zh")
+    }
+    note = re.compile(
+        r'<tr data-metric="customer.nps.score">.*?<td class="note">([^<]*)</td>', re.S
+    )
+    zh, en = note.search(page["zh"]), note.search(page["en"])
+    assert zh and en
+    assert en.group(1) == "no figure for the year"
+    assert zh.group(1) == "本年度无数据"
+    assert "no figure for the year" not in page["zh"]

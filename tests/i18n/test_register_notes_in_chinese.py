@@ -16,8 +16,9 @@ from fastapi.testclient import TestClient
 
 from esgledger.api.app import PREFIX
 from esgledger.auth.tokens import issue_token
+from esgledger.checks import explained
 from esgledger.kpi.explain import explain_figure
-from esgledger.kpi.register_figures.notes import note_of, worded_note
+from esgledger.kpi.register_figures.notes import note_of, part_message, worded_note
 from esgledger.kpi.series import kpi_series
 from esgledger.ledger.db import Database
 from esgledger.registers.giving import import_donations, import_volunteering
@@ -155,3 +156,16 @@ def test_the_lineage_gives_each_entity_note_with_its_codes(loaded: Database) -> 
             {"code": "no_sla_vulnerabilities", "values": {"severities": ["medium"]}}
         ]
         assert worded_note(row["note"], row["note_why"], "zh") == CHINESE[VULNERABILITIES]
+
+
+def test_a_check_quoting_the_no_sla_reason_words_its_severities(loaded: Database) -> None:
+    """A check finding quotes a register figure's reason by its code (``part_message``, as
+    the ``available`` rules do): the severities inside it are catalog entries, worded in the
+    reader's language (中, not "medium"); the English is the note's word for word."""
+    figure = _figures(loaded)[COMPLAINTS]
+    part = ENGLISH[COMPLAINTS]
+    known = part_message(part, figure["note_why"])
+    assert known is not None
+    message = explained.said(*known)
+    assert explained.english(message) == part
+    assert explained.worded(message, "zh") == CHINESE[COMPLAINTS]

@@ -23,6 +23,16 @@ REASONS = {
     "sector_guidance": N_("sector-specific guidance names it (or not) as significant"),
     "no_activity": N_("the company has no activity in this category"),
 }
+# The criteria themselves, as a reader of each edition names them.
+CRITERIA = {
+    "size": N_("size"),
+    "influence": N_("influence"),
+    "risk": N_("risk"),
+    "stakeholders": N_("stakeholders"),
+    "outsourcing": N_("outsourcing"),
+    "sector_guidance": N_("sector guidance"),
+    "no_activity": N_("no activity"),
+}
 METHODS = (
     "spend_based",
     "average_data",

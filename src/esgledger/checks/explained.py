@@ -76,7 +76,7 @@ def worded(message: Mapping[str, Any], lang: str) -> str:
     """A message in ``lang``: values as given, words and catalog names translated, its
     ``then`` messages after it (a space between sentences in English, none in Chinese)."""
     named = {
-        key: translations.text(str(kind), str(entry), lang)
+        key: _named(str(kind), entry, lang)
         for key, (kind, entry) in dict(message.get("names") or {}).items()
     }
     words = {key: translate(str(w), lang) for key, w in dict(message.get("words") or {}).items()}
@@ -93,6 +93,16 @@ def worded(message: Mapping[str, Any], lang: str) -> str:
         text = translate(str(message["id"]), lang) % fill
     more = [worded(m, lang) for m in message.get("then") or ()]
     return ("" if lang == "zh" else " ").join([text, *(m for m in more if m)])
+
+
+def _named(kind: str, entry: Any, lang: str) -> str:
+    """A catalog entry in ``lang``; a list of entries (a note's severities) joined, each
+    worded, and in English the keys as the note always printed them."""
+    if not isinstance(entry, list | tuple):
+        return translations.text(kind, str(entry), lang)
+    if lang == "en":
+        return ", ".join(str(e) for e in entry)
+    return translate(", ", lang).join(translations.text(kind, str(e), lang) for e in entry)
 
 
 def english(message: Mapping[str, Any]) -> str:

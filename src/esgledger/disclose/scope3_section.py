@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from esgledger.catalog.messages import N_, translate
-from esgledger.catalog.scope3_screening import REASONS
+from esgledger.catalog.scope3_screening import CRITERIA, REASONS
 from esgledger.catalog.translations import has_text, text
 from esgledger.disclose.edition_env import entered
 from esgledger.disclose.locale_format import table_number
@@ -49,16 +49,6 @@ QUALITY_TEXT = {
     "fair": N_("fair"),
     "poor": N_("poor"),
     "very poor": N_("very poor"),
-}
-# The Scope 3 Standard's relevance criteria (:data:`esgledger.catalog.scope3_screening.REASONS`)
-CRITERIA = {
-    "size": N_("size"),
-    "influence": N_("influence"),
-    "risk": N_("risk"),
-    "stakeholders": N_("stakeholders"),
-    "outsourcing": N_("outsourcing"),
-    "sector_guidance": N_("sector guidance"),
-    "no_activity": N_("no activity"),
 }
 RELEVANT_NO_DATA = N_("screened relevant (%(why)s) but no activity data")
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from esgledger.catalog.messages import N_
+from esgledger.kpi.register_figures.notes import coded, note_of
 
 SECTION_ID = "social-registers"
 RATE_BASES = (200_000, 1_000_000)
@@ -75,9 +76,12 @@ def _lookup(series: dict[str, Any]) -> Lookup:
 
 def _cell(fig: dict[str, Any] | None, decimals: int) -> dict[str, Any]:
     if fig is None or fig.get("value") is None:
-        note = (fig or {}).get("note") or "no figure for the year"
+        note, why = (fig or {}).get("note"), (fig or {}).get("note_why") or []
+        if not note:
+            why = [coded("no_figure_year")]
+            note = note_of(why)
         return {"value": None, "text": "", "note": note.removeprefix("not available: "),
-                "note_full": note, "note_why": (fig or {}).get("note_why") or []}  # fmt: skip
+                "note_full": note, "note_why": why}  # fmt: skip
     return {
         "value": fig["value"],
         "text": f"{fig['value']:,.{decimals}f}",

@@ -57,6 +57,30 @@ KPI_CODES: dict[str, tuple[str, str]] = {
         N_("not available: run %(run)s has no activity rows giving it, so there is no figure "
            "(`esg calc show --run %(run)s`)"),
     ),
+    # kpi.reported: a members' sum and the members it leaves out for their unit
+    "stored_unconvertible": (
+        "not available: stored in %(unit)s, not convertible to %(to)s",
+        N_("not available: stored in %(unit)s, not convertible to %(to)s"),
+    ),
+    "members_sum": ("sum of %(n)s entities' values", N_("sum of %(n)s entities' values")),
+    "left_out_unit_one": (
+        "leaves out %(n)s entity's value in %(unit)s (not convertible to %(to)s): %(entities)s",
+        N_("leaves out %(n)s entity value(s) in %(unit)s (not convertible to %(to)s): "
+           "%(entities)s"),
+    ),
+    "left_out_unit_many": (
+        "leaves out %(n)s entities' values in %(unit)s (not convertible to %(to)s): "
+        "%(entities)s",
+        N_("leaves out %(n)s entity value(s) in %(unit)s (not convertible to %(to)s): "
+           "%(entities)s"),
+    ),
+    "partial_note": ("partial: %(note)s", N_("partial: %(note)s")),
+    "not_available_note": ("not available: %(note)s", N_("not available: %(note)s")),
+    # kpi.values: a calculated figure missing members' activity data
+    "partial_no_activity": (
+        "partial: no %(year)s activity data for %(n)s member(s) (%(members)s)",
+        N_("partial: no %(year)s activity data for %(n)s member(s) (%(members)s)"),
+    ),
     # kpi.precedence: a reported figure used where nothing could be recomputed
     "reported": ("reported", N_("reported")),
     "nothing_recomputed": (

@@ -22,6 +22,7 @@ from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure, parse_dims
 from esgledger.kpi.member_groups import GroupedValues, MemberGroup, read_grouped
 from esgledger.kpi.member_sums import SummedGroup, exact_rounded, rounded
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.rounding import half_unit
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
@@ -87,17 +88,15 @@ def _member_sums(
     return math.fsum(values), math.fsum(roundings), left_out
 
 
-def _left_out_note(left_out: dict[str, list[str]], metric: Metric) -> str:
-    """Says which members' values a sum leaves out, and why (never a silent 0)."""
+def _left_out_why(left_out: dict[str, list[str]], metric: Metric) -> list[dict[str, object]]:
+    """Which members' values a sum leaves out, and why (never a silent 0), as coded parts
+    (one per unit, its first five members shown)."""
     parts = []
     for unit, entities in sorted(left_out.items()):
         shown = ", ".join(entities[:5]) + (" …" if len(entities) > 5 else "")
-        values = "entity's value" if len(entities) == 1 else "entities' values"
-        parts.append(
-            f"leaves out {len(entities)} {values} in {unit} "
-            f"(not convertible to {metric.unit}): {shown}"
-        )
-    return "; ".join(parts)
+        code = "left_out_unit_one" if len(entities) == 1 else "left_out_unit_many"
+        parts.append(coded(code, n=len(entities), unit=unit, to=metric.unit, entities=shown))
+    return parts
 
 
 def _restatement(
@@ -322,10 +321,10 @@ def rows_figure(
         v = at_root[0]
         restatement = _restatement(replaced, v, metric)
         value = _converted(v, metric)
-        note = v.note
+        note, note_why = v.note, []
         if value is None and v.value is not None:
-            why = f"not available: stored in {v.unit}, not convertible to {metric.unit}"
-            note = "; ".join(n for n in (why, v.note) if n)
+            note_why = [coded("stored_unconvertible", unit=v.unit, to=metric.unit)]
+            note = "; ".join(n for n in (note_of(note_why), v.note) if n)
         return KpiFigure(
             **base,
             value=value,
@@ -338,6 +337,7 @@ def rows_figure(
             restated=restatement is not None,
             restatement=restatement,
             note=note,
+            note_why=note_why,
             decimals=v.decimals,
             rounding=value_rounding(v, metric),
         )
@@ -370,9 +370,15 @@ def _members_figure(
     ``restated`` how many of them restate another value."""
     total, rounding, left_out = sums
     counted = members - sum(len(e) for e in left_out.values())
-    note = f"sum of {counted} entities' values"
-    if left_out:
-        note += "; partial: " + _left_out_note(left_out, metric)
+    left = _left_out_why(left_out, metric)
+    # the first member left out is said inside "partial: …" (or "not available: …"), the
+    # others after it; the why holds that first one too, to word the inner note
+    lead = [coded("members_sum", n=counted)] if counted else []
+    if left:
+        inner = "partial_note" if counted else "not_available_note"
+        lead.append(coded(inner, note=note_of(left[:1])))
+    note = note_of([*lead, *left[1:]])
+    why = [*lead, *left]
     return KpiFigure(
         metric=metric.id,
         year=year,
@@ -387,7 +393,8 @@ def _members_figure(
         entities=counted,
         restated=bool(restated),
         restatement={"members_restated": restated} if restated else None,
-        note=note if counted else "not available: " + _left_out_note(left_out, metric),
+        note=note,
+        note_why=why,
         rounding=rounding,
         partial=bool(left_out),
     )

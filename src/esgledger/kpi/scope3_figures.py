@@ -13,8 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from esgledger.catalog.scope3_screening import REASONS
 from esgledger.kpi import incomplete_why as why_of
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.register_figures.notes import coded, note_of
 
 TOTAL = "scope3_tco2e"
 _CATEGORY = re.compile(r"^cat(?:[1-9]|1[0-5])$")
@@ -67,6 +69,25 @@ def _category_why(block: Mapping[str, Any], part: str) -> dict[str, Any] | None:
     return why_of.screening_gaps([part])
 
 
+def _screening_why(block: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The screening's reason as a coded part: its criterion and the note entered, or the
+    criterion's own words where none was (as calc.scope3.screening wrote it)."""
+    screening = block.get("screening") or {}
+    criterion = str(screening.get("reason") or "")
+    entered = str(screening.get("note") or "").strip()
+    if entered:
+        return [coded("screening_entered", criterion=criterion, entered=entered)]
+    if criterion in REASONS:
+        return [coded("screening_default", criterion=criterion, default=REASONS[criterion])]
+    return []
+
+
+def _if_worded(note: str, why: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``why`` when its first part words ``note`` exactly, else no codes (the note is then
+    printed as given in every language: English never changes for a code)."""
+    return why if why and note_of(why[:1]) == note else []
+
+
 def category_figure(
     stored: Mapping[str, Any], part: str, run_id: int, base: dict[str, Any], entities: int
 ) -> KpiFigure:
@@ -75,33 +96,41 @@ def category_figure(
     inputs = [{"run": run_id, "figure": f"scope3.{part}"}]
     explain = f"(`esg calc explain --run {run_id} --metric ghg.scope3.{part}`)"
     if block is None:
+        none = [coded("scope3_no_categories", run=run_id)]
         return KpiFigure(
             **base,
             value=None,
             source="calculated",
             status="missing",
             inputs=inputs,
-            note=f"not available: run {run_id} computed no Scope 3 categories",
+            note=note_of(none),
+            note_why=none,
         )
     reason = block.get("reason") or ""
+    screened = _screening_why(block)
     if block["status"] == "excluded":
+        note = f"excluded by the Scope 3 screening: {reason}"
         return KpiFigure(
             **base,
             value=None,
             source="calculated",
             status="not_applicable",
             inputs=inputs,
-            note=f"excluded by the Scope 3 screening: {reason}",
+            note=note,
+            note_why=_if_worded(note, [coded("scope3_excluded", note=reason), *screened]),
         )
     if block["tco2e"] is None:
         why = reason.removeprefix("not available: ")
+        note = f"not available: {why} {explain}"
+        said = coded("scope3_relevant_no_data", note=note_of(screened), explain=explain)
         return KpiFigure(
             **base,
             value=None,
             source="calculated",
             status="missing",
             inputs=inputs,
-            note=f"not available: {why} {explain}",
+            note=note,
+            note_why=_if_worded(note, [said, *screened]),
             incomplete=bool(block.get("incomplete")),
             incomplete_why=_category_why(block, part),
         )
@@ -114,6 +143,7 @@ def category_figure(
         entities=entities,
         inputs=inputs,
         note="; ".join(n for n in notes if n),
+        note_why=[coded("scope3_method", method=method)] if method else [],
         incomplete=bool(block.get("incomplete")),
         incomplete_why=_category_why(block, part),
     )

@@ -17,6 +17,7 @@ from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.member_groups import GroupedValues
 from esgledger.kpi.precedence import choose
+from esgledger.kpi.register_figures.notes import coded, note_of
 from esgledger.kpi.registered import merge_registers
 from esgledger.kpi.reported import grouped_figures, rows_figures
 from esgledger.kpi.table_inputs import TableInputs
@@ -43,8 +44,9 @@ class _Computer:
         if computed.available and left_out:
             computed.partial = True
             shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
-            note = f"partial: no {self.year} activity data for {len(left_out)} member(s) ({shown})"
-            computed.note = "; ".join(n for n in (computed.note, note) if n)
+            why = coded("partial_no_activity", year=self.year, n=len(left_out), members=shown)
+            computed.note = "; ".join(n for n in (computed.note, note_of([why])) if n)
+            computed.note_why = [*computed.note_why, why]
         return computed
 
     def missing(self, family: str) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.scope3_screening import CRITERIA
 from esgledger.kpi import incomplete_why
 from esgledger.kpi.note_codes import KPI_CODES
 
@@ -141,11 +142,32 @@ CODES: dict[str, tuple[str, str]] = {
            "%(ref)s (%(currency)s, %(day)s); import the rate with its source "
            "(`esg register giving import-rates`)"),
     ),
+    # The report's social-registers section: a figure the year's series does not hold.
+    "no_figure_year": ("no figure for the year", N_("no figure for the year")),
+    # A Scope 3 category's line (kpi.scope3_figures): its method, its screening's reason.
+    "scope3_no_categories": (
+        "not available: run %(run)s computed no Scope 3 categories",
+        N_("not available: run %(run)s computed no Scope 3 categories"),
+    ),
+    "scope3_method": ("method: %(method)s", N_("method: %(method)s")),
+    "scope3_excluded": (
+        "excluded by the Scope 3 screening: %(note)s",
+        N_("excluded by the Scope 3 screening: %(note)s"),
+    ),
+    "scope3_relevant_no_data": (
+        "not available: screened relevant (%(note)s) but no activity data %(explain)s",
+        N_("not available: screened relevant (%(note)s) but no activity data %(explain)s"),
+    ),
+    "screening_entered": ("%(criterion)s: %(entered)s", N_("%(criterion)s: %(entered)s")),
+    "screening_default": ("%(criterion)s: %(default)s", N_("%(criterion)s: %(default)s")),
     **KPI_CODES,
 }  # fmt: skip
 
 # Keys whose value is a list of catalog entries of a kind, worded one by one.
 LISTS = {"severities": "member", "metrics": "metric"}
+# Keys whose value is a word of a table (its English as stored, worded from the table's
+# message, or from the English itself as a message where the table is empty).
+WORDED: dict[str, dict[str, str]] = {"criterion": CRITERIA, "method": {}, "default": {}}
 # Keys whose value is a note of its own (the recomputed figure's, inside the reported one's).
 NESTED = ("note",)
 # Keys whose value is a reason of kpi.incomplete_why (a Scope 3 total's), worded by its code.
@@ -236,12 +258,16 @@ def _part_end(note: str, start: int) -> int:
 
 def part_message(
     part: str, why: Iterable[Mapping[str, Any]] | None
-) -> tuple[str, dict[str, str]] | None:
-    """One part of a note as its gettext message and values from its code (None without)."""
+) -> tuple[str, dict[str, Any], dict[str, str], dict[str, tuple[str, Any]]] | None:
+    """One part of a note as its gettext message, values, words (none) and catalog names
+    from its code (None without): a list of catalog entries (severities) is a name, so a
+    check finding quoting the part words each entry in its reader's language."""
     found = coded_part(part, why or ())
     if found is None:
         return None
-    return CODES[found["code"]][1], _english_values(found["values"])
+    values = {k: v for k, v in _english_values(found["values"]).items() if k not in LISTS}
+    names = {k: (LISTS[k], list(v)) for k, v in found["values"].items() if k in LISTS}
+    return CODES[found["code"]][1], values, {}, names
 
 
 def _worded(found: Mapping[str, Any], why: list[Mapping[str, Any]], lang: str) -> str:
@@ -256,6 +282,8 @@ def _worded_value(key: str, value: Any, why: list[Mapping[str, Any]], lang: str)
             return ", ".join(value)
         kind = LISTS[key]
         return translate(", ", lang).join(translations.text(kind, v, lang) for v in value)
+    if key in WORDED and lang != "en":
+        return translate(WORDED[key].get(str(value), str(value)), lang)
     if key in REASONS:
         return incomplete_why.gaps_words(value, lang)
     if key in NESTED:
