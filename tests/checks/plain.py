@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from esgledger.catalog import metrics
 from esgledger.checks.context import CheckContext
 from esgledger.checks.engine import merged, rule_findings
 from esgledger.checks.findings import Finding
@@ -19,15 +18,15 @@ from esgledger.checks.plain_inputs import CheckInputs, PlainScopes
 from esgledger.checks.reads import SPAN, Table
 from esgledger.ingest.decimals import printed_decimals
 from esgledger.ingest.kpis import QUALIFIERS, STATUS_WORDS, TRUE_WORDS
-from esgledger.kpi.calculated import Sums, activity_figure, run_figure
-from esgledger.kpi.coverage import FAMILIES, active_in_sums, children_of, uncovered
-from esgledger.kpi.derived import derived_figure, derived_order
+from esgledger.kpi.calculated import Sums
+from esgledger.kpi.coverage import children_of
 from esgledger.kpi.figures import KpiFigure, dims_text
-from esgledger.kpi.precedence import choose
+from esgledger.kpi.given_scopes import table_families
 from esgledger.kpi.register_figures.notes import note_of
-from esgledger.kpi.reported import rows_figure
 from esgledger.kpi.scope import Scope
+from esgledger.kpi.table_inputs import TableInputs, YearRun
 from esgledger.kpi.unresolved import Unresolved
+from esgledger.kpi.values import table_of
 from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.ledger.models import CalculationRun
 from tests.factories import ENTITIES
@@ -131,60 +130,20 @@ def table(
     run: CalculationRun | None = None,
     unresolved: Unresolved | None = None,
 ) -> Table:
-    """The KPI table of ``year`` as ``kpi_table`` builds it, from the kpi package's own
-    figure functions over these rows, the year's activity ``sums`` and calculation ``run``:
-    each reported key's figure (:func:`~esgledger.kpi.reported.rows_figure`), the calculated
-    ones (partial where the boundary's members have no activity data), then the derived
-    ones, then "not available" for every metric without one. No register figures."""
-    catalog = metrics()
-    replaced = {v.id: v for v in rows}
-    by_key: dict[tuple[str, str], list[KpiRow]] = defaultdict(list)
-    for v in sorted(rows, key=lambda r: r.id):
-        if v.year == year and v.counts and v.metric_id in catalog:
-            by_key[(v.metric_id, v.dims)].append(v)
-    figures: Table = {}
-    for (metric_id, dims), values in by_key.items():
-        metric = catalog[metric_id]
-        scope = scopes.for_family(metric.boundary_family)
-        figure = rows_figure(replaced, metric, dims, year, values, scopes.root, scope)
-        if figure is not None:
-            figures[(metric_id, dims)] = figure
-    given = sums or {}
-    for metric in catalog.values():
-        if metric.kind != "calculated":
-            continue
-        scope = scopes.for_family(metric.boundary_family)
-        if metric.calc_key.startswith("activity:"):
-            computed = activity_figure(metric, year, scope, given)
-        else:
-            computed = run_figure(metric, year, scope, run, unresolved)
-        family = metric.boundary_family
-        if computed.available and scope.code is not None and family in FAMILIES:
-            active = active_in_sums(given, FAMILIES[family])
-            left_out = uncovered(scope.shares, active, children_of(scopes.parents))
-            if left_out:
-                computed.partial = True
-                shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
-                note = f"partial: no {year} activity data for {len(left_out)} member(s) ({shown})"
-                computed.note = "; ".join(n for n in (computed.note, note) if n)
-        figures[(metric.id, "")] = choose(figures.get((metric.id, "")), computed)
-    for metric in derived_order():
-        key = (metric.id, "")
-        figures[key] = choose(figures.get(key), derived_figure(metric, year, figures))
-    for metric in catalog.values():
-        figures.setdefault(
-            (metric.id, ""),
-            KpiFigure(
-                metric=metric.id,
-                year=year,
-                value=None,
-                unit=metric.unit,
-                source="missing",
-                status="missing",
-                note="not available: no value reported",
-            ),
-        )
-    return figures
+    """The KPI table of ``year`` as ``kpi_table`` builds it (:func:`~esgledger.kpi.values.
+    table_of`) over these rows, the year's activity ``sums`` and calculation ``run`` (the
+    run of every boundary). No register figures."""
+    counted = [v for v in sorted(rows, key=lambda r: r.id) if v.year == year and v.counts]
+    codes = {scopes.for_family(family).code for family in table_families()}
+    inputs = TableInputs(
+        year,
+        scopes,  # a Scopes by what it answers: root, parents, for_family
+        sums or {},
+        rows=counted,
+        replaced={v.id: v for v in rows},
+        runs=dict.fromkeys(codes, YearRun(run, unresolved)),
+    )
+    return table_of(inputs)
 
 
 def activity(*records: tuple[str, str, float, str]) -> Sums:
