@@ -48,12 +48,15 @@ from esgledger.calc.issue_groups import grouped_issues, issue_counts
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
+from esgledger.calc.rejected_groups import GROUPS as REJECTED_GROUPS
+from esgledger.calc.rejected_groups import grouped_rejections
 from esgledger.calc.rejected_instruments import TABLE as REJECTED_INSTRUMENTS
 from esgledger.calc.rejected_instruments import (
     first_page,
     instruments_summary,
     read_page,
     rejected_frame,
+    stored_block,
 )
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
@@ -432,10 +435,12 @@ def run_calculation(
     actor: str,
     engine: str = "local",
     digest_version: int = DIGEST_VERSION,
+    rejected_grouped: bool = True,
 ) -> dict[str, Any]:
     """Compute and store one run; with ``strict``, refuse to store a run with unresolved rows.
     ``digest_version`` chooses the input digest's layout (``DIGEST_VERSION`` unless a run
-    must be digested as runs of an older esgledger were).
+    must be digested as runs of an older esgledger were); without ``rejected_grouped`` the
+    rejected instruments are stored a row each, as runs before ``0034_calc7`` were.
 
     The computation reads one state of the ledger and holds no lock; only storing the run is
     a (short) write. If another command wrote in between, the inputs may have changed, so
@@ -489,6 +494,7 @@ def run_calculation(
                     lines,
                     implied,
                     digest_version,
+                    rejected_grouped,
                 )
     raise Contention(
         f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
@@ -555,9 +561,10 @@ def _store_run(
     scope3_lines: list[dict[str, Any]],
     implied: dict[str, list[float] | None] | None = None,
     version: int = DIGEST_VERSION,
+    rejected_grouped: bool = True,
 ) -> dict[str, Any]:
-    """The run, its results, coefficients, issues and Scope 3 lines, and its audit event:
-    one write.
+    """The run, its results, coefficients, issues, Scope 3 lines and rejected instruments
+    (a group at a time, ``calc.rejected_groups``), and its audit event: one write.
 
     A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows (or computed on Spark)
     stores no result rows: its digest and editions let `esg calc explain` recompute them
@@ -585,7 +592,11 @@ def _store_run(
                     incomplete_figures(out.unresolved), out.scope3
                 ),
                 "scope3": out.scope3,
-                **({"scope2_instruments": out.instruments} if out.instruments else {}),
+                **(
+                    {"scope2_instruments": stored_block(out.instruments, rejected_grouped)}
+                    if out.instruments
+                    else {}
+                ),
                 # only when set: the stored totals (and digests) of other runs stay as they were
                 **({} if keep_rows else {"lineage": RECOMPUTED}),
                 **({IMPLIED_KEY: implied} if implied is not None and not keep_rows else {}),
@@ -607,7 +618,10 @@ def _store_run(
         insert_digested(session, table, with_run, known)
     if scope3_lines:
         insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
-    if out.rejected_instruments.height:
+    if out.rejected_instruments.height and rejected_grouped:
+        groups = grouped_rejections(out.rejected_instruments, run.id)
+        insert_digested(session, REJECTED_GROUPS, groups, known)
+    elif out.rejected_instruments.height:
         frame = rejected_frame(out.rejected_instruments, run.id)
         insert_digested(session, REJECTED_INSTRUMENTS, frame, known)
     summary = run_summary(
