@@ -218,3 +218,26 @@ KEYS_STORED = [
     "activity_ids",
     "mwh",
 ]
+
+
+def test_storing_a_run_loads_the_factor_library_once(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's notes name editions from the library the run was computed with, not from a
+    second load of it (0.16–0.2 CPU s a run at any size)."""
+    from esgledger.calc.library import FactorLibrary
+
+    loads: list[int] = []
+    real = FactorLibrary.load.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[FactorLibrary], session: Any = None) -> FactorLibrary:
+        loads.append(1)
+        return real(cls, session)  # type: ignore[no-any-return]
+
+    ws.load(CERTS)
+    monkeypatch.setattr(FactorLibrary, "load", classmethod(counted))
+    out = runs.run_calculation(ws.cli.db, RunOptions(year=2024), actor="test")
+    assert len(loads) == 1
+    # the same notes as `esg calc show` works out with a library of its own
+    assert out["resolution_notes"] and any("mee-grid-2023" in n for n in out["resolution_notes"])
+    assert _show(ws, int(out["run_id"]))["resolution_notes"] == out["resolution_notes"]

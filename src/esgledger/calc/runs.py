@@ -627,7 +627,7 @@ def _store_run(
     summary = run_summary(
         run,
         unresolved,
-        resolution_notes(session, run),
+        resolution_notes(session, run, library),
         stored_totals(run.totals),
         rejected=first_page(out.rejected_instruments),
     )
