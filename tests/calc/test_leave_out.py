@@ -14,7 +14,9 @@ from esgledger.calc.engine import EngineOutput, compute
 from esgledger.calc.instruments import review_instruments
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
+from esgledger.calc.runs import run_engine
 from esgledger.catalog import activity_types
+from esgledger.errors import InvalidInput
 from tests.calc.test_kernel import ENTITIES, activities
 
 SCOPE3 = next(name for name, kind in activity_types().items() if kind.scope == 3)
@@ -114,3 +116,9 @@ def test_an_empty_year_and_one_row(library: FactorLibrary) -> None:
     ):
         expected = compute(left_out(rows, leave), ENTITIES, library, options, implied=True)
         same(compute(rows, ENTITIES, library, options, implied=True, leave_out=leave), expected)
+
+
+def test_only_the_local_engine_takes_ids_to_leave_out(library: FactorLibrary) -> None:
+    frame = year(20)
+    with pytest.raises(InvalidInput, match="takes the reviewed rows"):
+        run_engine("spark", frame, ENTITIES, library, RunOptions(year=2024), leave_out=frame["id"])
