@@ -303,12 +303,24 @@ def run_engine(
     options: RunOptions,
     *,
     per_row: bool = True,
+    leave_out: pl.Series | None = None,
 ) -> EngineOutput:
     """The chosen engine's output; every engine gives the same figures. Without ``per_row``
     the local engine makes no result row and takes the factor checks' sums in its pass
-    (``calc.implied_pass``; a run that will not store result rows keeps them instead)."""
+    (``calc.implied_pass``; a run that will not store result rows keeps them instead).
+    The local engine leaves out the rows whose id is in ``leave_out`` (only it takes them)."""
     if engine == "local":
-        return compute(activities, entities, library, options, per_row=per_row, implied=not per_row)
+        return compute(
+            activities,
+            entities,
+            library,
+            options,
+            per_row=per_row,
+            implied=not per_row,
+            leave_out=leave_out,
+        )
+    if leave_out is not None:
+        raise InvalidInput(f"--engine {engine!r} takes the reviewed rows, not ids to leave out")
     if engine == "spark":
         from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
 
@@ -457,12 +469,23 @@ def run_calculation(
                 inputs = load_inputs(session, options)
         if computed is None:
             markets = electricity_markets(library)
+            # the local engine leaves the rejected instruments out itself: no filtered copy
+            local = engine == "local"
             rows, review = review_instruments(
-                inputs.activities, inputs.entities, options.year, editions=markets
+                inputs.activities, inputs.entities, options.year, editions=markets, leave_rows=local
             )
             # a run over more rows than it stores result rows for makes none
             per_row = inputs.activity_rows <= get_settings().calc_lineage_rows
-            out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)
+            leave_out = review.rejected["activity_id"] if local else None
+            out = run_engine(
+                engine,
+                rows,
+                inputs.entities,
+                library,
+                options,
+                per_row=per_row,
+                leave_out=leave_out,
+            )
             merge_instruments(out, review, inputs.entities)
             lines = with_scope3(out, inputs, library, options)
             implied = (
