@@ -29,6 +29,7 @@ from sqlalchemy import Integer, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.errors import InvalidInput
+from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.member_sums import SummedGroup, split_sums, summed
 from esgledger.kpi.scope import Scope
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
@@ -160,6 +161,7 @@ def _group_keys() -> list[Any]:
     ]
 
 
+@collector_paused()
 def read_grouped(session: Session, first: int, last: int, root: str | None) -> GroupedValues:
     """The counted values of ``first``–``last``: the root's rows, the others grouped and
     summed in one query (in the grouping index's order)."""
