@@ -109,3 +109,24 @@ def test_many_reads_together_share_one_question(pg_db: Database) -> None:
         watch.close()
     assert 1 <= sent <= 3, sent  # one per idle connection, then one for all that wait
     assert len(set(got)) == 1 and got[0] is not None
+
+
+def test_closing_the_watch_answers_the_reads_waiting_for_a_question_out(pg_db: Database) -> None:
+    """At shutdown a read waiting for a question on its way is told "cannot tell" (it takes
+    the usual path), never left waiting."""
+    conninfo = _plain(pg_db)
+    watch = PostgresWatch(pg_db.url)
+
+    async def go() -> tuple[bool, object]:
+        await watch.version()
+        with psycopg.connect(conninfo) as locker:
+            locker.execute("LOCK TABLE kpi_values IN ACCESS EXCLUSIVE MODE")
+            waiting = asyncio.create_task(watch.version())
+            out = await _until(lambda: _blocked(conninfo) == 1)
+            watch.close()
+            answer = await asyncio.wait_for(waiting, 5)
+            locker.rollback()
+        return out, answer
+
+    out, answer = asyncio.run(go())
+    assert out and answer is None

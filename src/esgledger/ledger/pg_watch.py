@@ -100,6 +100,8 @@ class PostgresWatch:
         still waiting are told "cannot tell"."""
         for link in (*self._idle, *self._busy):
             self._drop(link)
+            _answer(link.waiters, None)  # a question out: its callers are told too
+            link.waiters = []
         self._idle, self._busy = [], []
         _answer(self._waiting, None)
         self._waiting, self._loop = [], None
