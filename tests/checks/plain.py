@@ -14,14 +14,14 @@ from typing import Any
 from esgledger.checks.context import CheckContext
 from esgledger.checks.engine import merged, rule_findings
 from esgledger.checks.findings import Finding
-from esgledger.checks.plain_inputs import CheckInputs, PlainScopes
+from esgledger.checks.plain_inputs import CheckInputs
 from esgledger.checks.reads import SPAN, Table
 from esgledger.ingest.decimals import printed_decimals
 from esgledger.ingest.kpis import QUALIFIERS, STATUS_WORDS, TRUE_WORDS
 from esgledger.kpi.calculated import Sums
 from esgledger.kpi.coverage import children_of
 from esgledger.kpi.figures import KpiFigure, dims_text
-from esgledger.kpi.given_scopes import table_families
+from esgledger.kpi.given_scopes import GivenScopes, table_families
 from esgledger.kpi.register_figures.notes import note_of
 from esgledger.kpi.scope import Scope
 from esgledger.kpi.table_inputs import TableInputs, YearRun
@@ -70,7 +70,12 @@ def context(year: int, *rows: KpiRow) -> CheckContext:
 
 # The organisation of tests.factories.ENTITIES (what ``Workspace`` imports), entity → parent.
 PARENTS: dict[str, str | None] = {e[0]: e[2] or None for e in ENTITIES}
-SCOPES = PlainScopes(PARENTS)
+
+
+def scopes_of(year: int, families: dict[str, Scope] | None = None) -> GivenScopes:
+    """The year's boundaries over the test organisation: ``families``' given, every entity
+    at 100 % for the others."""
+    return GivenScopes(year, PARENTS, families or {})
 
 
 def typed(
@@ -125,7 +130,7 @@ def table(
     year: int,
     rows: Sequence[KpiRow],
     *,
-    scopes: PlainScopes = SCOPES,
+    scopes: GivenScopes | None = None,
     sums: Sums | None = None,
     run: CalculationRun | None = None,
     unresolved: Unresolved | None = None,
@@ -133,6 +138,7 @@ def table(
     """The KPI table of ``year`` as ``kpi_table`` builds it (:func:`~esgledger.kpi.values.
     table_of`) over these rows, the year's activity ``sums`` and calculation ``run`` (the
     run of every boundary). No register figures."""
+    scopes = scopes or scopes_of(year)
     counted = [v for v in sorted(rows, key=lambda r: r.id) if v.year == year and v.counts]
     codes = {scopes.for_family(family).code for family in table_families()}
     inputs = TableInputs(
@@ -179,16 +185,15 @@ def inputs(year: int, rows: Sequence[KpiRow], **given: Any) -> CheckInputs:
     (every entity at 100 %), and whatever else is given."""
     years = range(year - SPAN, year + 1)
     ordered = sorted(rows, key=lambda r: r.id)
-    scopes = given.setdefault("scopes_by_year", dict.fromkeys(years, SCOPES))
+    scopes = given.setdefault("scopes_by_year", {y: scopes_of(y) for y in years})
     sums, runs = given.get("sums", {}), given.get("runs", ())
     unresolved = given.get("unresolved_by_run", {})
 
     def year_table(y: int) -> Table:
-        run = CheckInputs(y, runs=runs).run(y, scopes.get(y, SCOPES).for_family("energy_ghg").code)
+        year_scopes = scopes.get(y) or scopes_of(y)
+        run = CheckInputs(y, runs=runs).run(y, year_scopes.for_family("energy_ghg").code)
         issues = unresolved.get(run.id) if run is not None and run.unresolved else None
-        return table(
-            y, ordered, scopes=scopes.get(y, SCOPES), sums=sums.get(y), run=run, unresolved=issues
-        )
+        return table(y, ordered, scopes=year_scopes, sums=sums.get(y), run=run, unresolved=issues)
 
     given.setdefault("tables", {y: year_table(y) for y in years})
     for figure in given.pop("figures", ()):  # figures merged in, as the registers' are
@@ -266,7 +271,7 @@ class PlainWorkspace:
                 todo.extend(children.get(entity, []))
         self.boundaries[(year, family)].append(Scope(code, dict(sorted(shares.items()))))
 
-    def scopes(self, year: int) -> PlainScopes:
+    def scopes(self, year: int) -> GivenScopes:
         """The year's scopes as ``kpi.scope.Scopes`` resolves them: a family's boundary when
         it has exactly one that year (energy/GHG and environment only)."""
         families = {
@@ -274,7 +279,7 @@ class PlainWorkspace:
             for (y, family), found in self.boundaries.items()
             if y == year and len(found) == 1 and family in ("energy_ghg", "environment")
         }
-        return PlainScopes(PARENTS, families)
+        return scopes_of(year, families)
 
     def inputs(self, year: int) -> dict[str, Any]:
         """What :func:`check` and :func:`inputs` are given for ``year``."""
