@@ -126,9 +126,9 @@ def test_the_emissions_chart_is_redrawn_only_when_its_figures_move(
     drawn: list[tuple[str, ...]] = []
     real = dashboard.emissions_by_scope
 
-    def counted(rows: dict[str, Any], years: Any) -> str:
+    def counted(rows: dict[str, Any], years: Any, lang: str = "en") -> str:
         drawn.append(tuple(years))
-        return real(rows, years)
+        return real(rows, years, lang)
 
     monkeypatch.setattr(dashboard, "emissions_by_scope", counted)
     make_user(db, "mia", "esg_manager")

@@ -29,6 +29,7 @@ from esgledger.kpi.scope3_figures import (
     scope3_incomplete,
     total_gaps_why,
     total_reason,
+    total_reason_note,
 )
 from esgledger.kpi.store_sums import add_store_sums
 from esgledger.kpi.unresolved import Unresolved, calc_parts, in_part
@@ -257,7 +258,7 @@ def run_figure(
         )
         note, coded_why = part_english(gives), [gives]
         if key == TOTAL and total_reason(stored):
-            note, coded_why = f"{total_reason(stored)} (`esg calc show --run {run.id}`)", []
+            note, coded_why = total_reason_note(stored, run.id)
         return KpiFigure(
             **base,
             value=None,

@@ -43,6 +43,16 @@ KPI_CODES: dict[str, tuple[str, str]] = {
            "(`esg calc show --run %(run)s`)"),
     ),
     "gwp_set": ("GWP set %(gwp)s", N_("GWP set %(gwp)s")),
+    # a Scope 3 category's or total's reason as the run stored it (its codes beside it, #19),
+    # with the command that shows more
+    "scope3_reason_explained": ("%(note)s %(explain)s", N_("%(note)s %(explain)s")),
+    "scope3_unavailable_explained": (
+        "not available: %(note)s %(explain)s", N_("not available: %(note)s %(explain)s")
+    ),
+    "scope3_total_shown": (
+        "%(note)s (`esg calc show --run %(run)s`)",
+        N_("%(note)s (`esg calc show --run %(run)s`)"),
+    ),
     # the Scope 3 total's reason (kpi.incomplete_why), worded by its own code under "gaps"
     "scope3_incomplete": ("incomplete: %(gaps)s", N_("incomplete: %(gaps)s")),
     "run_unresolved_gives": (

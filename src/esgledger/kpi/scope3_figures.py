@@ -37,6 +37,27 @@ def total_reason(stored: Mapping[str, Any]) -> str:
     return str((stored.get("scope3") or {}).get("total_reason") or "")
 
 
+def total_reason_note(stored: Mapping[str, Any], run_id: int) -> tuple[str, list[dict[str, Any]]]:
+    """The Scope 3 total's note when the run has no total: its stored reason with the
+    command that lists the rows, and the reason's codes (none for a run stored before)."""
+    reason = total_reason(stored)
+    note = f"{reason} (`esg calc show --run {run_id}`)"
+    stored_why = list((stored.get("scope3") or {}).get("total_reason_why") or [])
+    shown = [coded("scope3_total_shown", note=reason, run=run_id), *stored_why]
+    return note, _if_worded(note, shown) if _stored_words(reason, stored_why) else []
+
+
+def _stored_words(reason: str, why: list[dict[str, Any]]) -> bool:
+    """Whether a stored reason's codes word it exactly (a run stored before has none)."""
+    return bool(why) and note_of(why[:1]) == reason
+
+
+def _stored_why(block: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A category's stored reason codes where they word its reason, else none."""
+    why = list(block.get("reason_why") or [])
+    return why if _stored_words(str(block.get("reason") or ""), why) else []
+
+
 def screening_gaps(stored: Mapping[str, Any]) -> list[str]:
     """The categories screened relevant that have no figure (the Scope 3 total misses them)."""
     return list((stored.get("scope3") or {}).get("screening_gaps") or [])
@@ -88,6 +109,21 @@ def _if_worded(note: str, why: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return why if why and note_of(why[:1]) == note else []
 
 
+def _unavailable_why(block: Mapping[str, Any], note: str, explain: str) -> list[dict[str, Any]]:
+    """The codes of a category's "not available" note from the reason the run stored: the
+    reason with the command, "not available: " in front where it does not say so itself."""
+    stored = _stored_why(block)
+    if not stored:
+        return []
+    reason = str(block["reason"])
+    code = (
+        "scope3_reason_explained"
+        if reason.startswith("not available: ")
+        else ("scope3_unavailable_explained")
+    )
+    return _if_worded(note, [coded(code, note=reason, explain=explain), *stored])
+
+
 def category_figure(
     stored: Mapping[str, Any], part: str, run_id: int, base: dict[str, Any], entities: int
 ) -> KpiFigure:
@@ -130,12 +166,13 @@ def category_figure(
             status="missing",
             inputs=inputs,
             note=note,
-            note_why=_if_worded(note, [said, *screened]),
+            note_why=_if_worded(note, [said, *screened]) or _unavailable_why(block, note, explain),
             incomplete=bool(block.get("incomplete")),
             incomplete_why=_category_why(block, part),
         )
     method = (block.get("method") or "").replace("_", " ")
     notes = [f"method: {method}" if method else "", reason]
+    method_why = [coded("scope3_method", method=method)] if method else []
     return KpiFigure(
         **base,
         value=float(block["tco2e"]),
@@ -143,7 +180,7 @@ def category_figure(
         entities=entities,
         inputs=inputs,
         note="; ".join(n for n in notes if n),
-        note_why=[coded("scope3_method", method=method)] if method else [],
+        note_why=[*method_why, *_stored_why(block)],
         incomplete=bool(block.get("incomplete")),
         incomplete_why=_category_why(block, part),
     )

@@ -84,6 +84,68 @@ REGISTER_WORDS = (
     N_("substantiated"),
     N_("unsubstantiated"),
 )
+# The insight pages' codes (#19): KPI sources and areas, the emissions tables' scope labels,
+# target progress, risk responses and states, materiality modes, rules, levels and tiers,
+# and the smelter roll-up's own two statuses (an imported list's status is data).
+INSIGHT_WORDS = (
+    N_("calculated"),
+    N_("derived"),
+    N_("register"),
+    N_("missing"),
+    N_("not disclosed"),
+    N_("air"),
+    N_("compliance"),
+    N_("customer service"),
+    N_("cybersecurity"),
+    N_("distributor training"),
+    N_("economy"),
+    N_("employment"),
+    N_("energy"),
+    N_("environment"),
+    N_("ghg"),
+    N_("governance"),
+    N_("innovation"),
+    N_("ohs"),
+    N_("packaging"),
+    N_("products"),
+    N_("social"),
+    N_("supply chain"),
+    N_("waste"),
+    N_("wastewater"),
+    N_("water"),
+    N_("Energy consumption"),
+    N_("Scope 1"),
+    N_("Scope 2 (location-based)"),
+    N_("Scope 2 (market-based)"),
+    N_("Scope 3"),
+    N_("met"),
+    N_("not met"),
+    N_("not assessable"),
+    N_("avoid"),
+    N_("reduce"),
+    N_("share"),
+    N_("retain"),
+    N_("open"),
+    N_("double"),
+    N_("single"),
+    N_("esrs"),
+    N_("tier"),
+    N_("Impact"),
+    N_("Financial"),
+    N_("impact"),
+    N_("financial"),
+    N_("less material"),
+    N_("moderately material"),
+    N_("highly material"),
+    N_("moderate"),
+    N_("Environment"),
+    N_("People & community"),
+    N_("Integrity"),
+    N_("Reliability"),
+    N_("Value chain"),
+    N_("not on the conformant-smelter list"),
+    N_("not available: no conformant-smelter list imported"),
+)
 WORDS = frozenset(
     (
         # data request states (workflow/states.py)
@@ -120,6 +182,7 @@ WORDS = frozenset(
         # complaints and vulnerabilities (ledger/register_lines.py, complaints_import.py,
         # vulnerabilities_import.py, cvss.py)
         *REGISTER_WORDS,
+        *INSIGHT_WORDS,
     )
 )
 
@@ -150,7 +213,7 @@ def not_available_worded(f: Mapping[str, Any]) -> str:
         return worded_note(note, why, lang)
     if why and lang != "en":
         return worded_reason(note, why, lang)
-    return str(f.get("not_available_reason") or "")
+    return word(f.get("not_available_reason") or "")  # "not disclosed" … in the page's language
 
 
 def explained(finding: Finding) -> str:

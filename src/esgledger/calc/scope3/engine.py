@@ -31,6 +31,8 @@ from esgledger.calc.scope3.methods import METHOD_ATTRIBUTES, Component, Method, 
 from esgledger.calc.scope3.screening import apply_screening
 from esgledger.calc.scope3.upstream import upstream_activity, upstream_groups
 from esgledger.catalog import activity_types
+from esgledger.catalog import scope3_run_reasons as run_reasons
+from esgledger.catalog.scope3_run_reasons import Why, coded
 from esgledger.errors import InvalidInput
 from esgledger.units import multiplier
 
@@ -71,6 +73,7 @@ class Scope3Output:
     factors_used: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)  # screened relevant, no figure
     total_reason: str | None = None
+    total_reason_why: list[Why] = field(default_factory=list)  # its codes (#19)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,16 +380,16 @@ def finish_scope3(
         incomplete or bool(gaps),
         used,
         gaps,
-        None if used_lines else _no_total_reason([*bad, *left_out]),
+        *run_reasons.reason([] if used_lines else _no_total_reason([*bad, *left_out])),
     )
 
 
-def _no_total_reason(bad: Unresolvable) -> str:
+def _no_total_reason(bad: Unresolvable) -> list[Why]:
     """Why a run has no Scope 3 figure at all: a sum of no computed row is not a zero."""
     rows = sum(len(ids) for ids, *_ in bad)
     if not rows:
-        return "not available: no Scope 3 activity rows in the run"
-    return f"not available: no Scope 3 row could be computed ({rows} rows unresolved)"
+        return [coded("scope3_no_rows")]
+    return [coded("scope3_none_computed", rows=rows)]
 
 
 def _line(
@@ -697,7 +700,7 @@ def _categories(
             "status": "calculated" if used else "not_available",
             "method": method,
             "methods": methods,
-            "reason": _reason(used, missing, sorted(reasons_by_cat.get(key, ()))),
+            **_reason_of(_reason(used, missing, sorted(reasons_by_cat.get(key, ())))),
             "factor_editions": sorted(
                 {library.by_id[f].edition for line in used for f in line["factor_ids"]}
             ),
@@ -708,6 +711,11 @@ def _categories(
             **_left_out_parts(left_by_cat.get(key, {})),
         }
     return out, any(c["incomplete"] for c in out.values())
+
+
+def _reason_of(why: list[Why]) -> dict[str, Any]:
+    english, codes = run_reasons.reason(why)
+    return {"reason": english, "reason_why": codes}
 
 
 def _left_out_parts(parts: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -731,11 +739,13 @@ def _range(used: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _reason(used: list[dict[str, Any]], missing: int, reasons: list[str]) -> str | None:
+def _reason(used: list[dict[str, Any]], missing: int, reasons: list[str]) -> list[Why]:
+    """The category's own reason as codes (its sentence is worded from them, #19)."""
     if missing and not used:
-        return f"not available: all {missing} rows unresolved ({'; '.join(reasons)[:300]})"
+        said = "; ".join(reasons)[:300]
+        return [coded("scope3_all_unresolved", rows=missing, reasons=said)]
     if missing:
-        return f"incomplete: {missing} rows unresolved"
+        return [coded("scope3_some_unresolved", rows=missing)]
     if not used:
-        return "not available: no activity data and not screened"
-    return None
+        return [coded("scope3_not_screened")]
+    return []

@@ -27,7 +27,11 @@ def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
         "by_category": scope3.by_category,
         "incomplete": scope3.incomplete,
         **({"screening_gaps": scope3.gaps} if scope3.gaps else {}),
-        **({"total_reason": scope3.total_reason} if scope3.total_reason else {}),
+        **(
+            {"total_reason": scope3.total_reason, "total_reason_why": scope3.total_reason_why}
+            if scope3.total_reason
+            else {}
+        ),
     }
 
 

@@ -4,7 +4,7 @@ A category screened not relevant (and without data) is ``excluded`` with its rea
 relevant one without a figure stays ``not_available`` and leaves Scope 3 incomplete. A
 category screened out that has data anyway keeps its figure (no tonne is dropped silently)
 and says that the screening and the data disagree. Shares of the Scope 3 total are computed
-from the run, never typed.
+from the run, never typed. Each reason is stored with its codes (``reason_why``, #19).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from esgledger.catalog.scope3_run_reasons import Why, coded, reason
 from esgledger.catalog.scope3_screening import DATA_QUALITY, REASONS
 
 
@@ -32,36 +33,48 @@ def apply_screening(
             block["method"] = entry["method"]
         why = _why(entry)
         if block.get("left_out"):
-            block["reason"] = _left_out_reason(block["left_out"], why)
+            _set(block, _left_out_reason(block["left_out"], why))
         if block["status"] == "calculated":
             if not entry["relevant"]:
-                block["reason"] = (
-                    f"screened not relevant ({why}) but {key} has calculated rows: "
-                    "the figure counts; review the screening"
-                )
+                said = coded("scope3_screened_out_calculated", note=_said(why), category=key)
+                _set(block, [said, *why])
             continue
         if entry["relevant"]:
             block["incomplete"] = True
             gaps.append(key)
             if not block["unresolved_rows"]:
-                block["reason"] = f"not available: screened relevant ({why}) but no activity data"
+                _set(block, [coded("scope3_relevant_without_data", note=_said(why)), *why])
         elif not block["unresolved_rows"]:
             block["status"] = "excluded"
-            block["reason"] = why
+            _set(block, why)
     total = math.fsum(b["tco2e"] for b in by_category.values() if b["tco2e"] is not None)
     for block in by_category.values():
         block["share"] = block["tco2e"] / total if block["tco2e"] is not None and total else None
     return gaps
 
 
-def _left_out_reason(parts: list[dict[str, Any]], why: str) -> str:
-    what = ", ".join(f"{p['activity']} ({p['rows']} rows)" for p in parts)
-    return f"left out by the screening: {what}; {why}"
+def _set(block: dict[str, Any], why: list[Why]) -> None:
+    """A block's reason: its English sentence and, beside it, its codes."""
+    block["reason"], block["reason_why"] = reason(why)
 
 
-def _why(entry: dict[str, Any]) -> str:
-    note = entry["note"].strip() or REASONS[entry["reason"]]
-    return f"{entry['reason']}: {note}"
+def _said(why: list[Why]) -> str:
+    """The English of the screening's reason (a note inside another reason)."""
+    return reason(why)[0] or ""
+
+
+def _left_out_reason(parts: list[dict[str, Any]], why: list[Why]) -> list[Why]:
+    activities = [{"activity": p["activity"], "rows": p["rows"]} for p in parts]
+    return [coded("scope3_left_out", activities=activities, note=_said(why)), *why]
+
+
+def _why(entry: dict[str, Any]) -> list[Why]:
+    """The screening's reason: its criterion with the note entered, else the criterion's
+    own words."""
+    note = entry["note"].strip()
+    if note:
+        return [coded("screening_entered", criterion=entry["reason"], entered=note)]
+    return [coded("screening_default", criterion=entry["reason"], default=REASONS[entry["reason"]])]
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.scope3_run_reasons import ACTIVITY_ROWS, RUN_CODES, activities_english
 from esgledger.catalog.scope3_screening import CRITERIA
 from esgledger.kpi import incomplete_why
 from esgledger.kpi.note_codes import KPI_CODES
@@ -158,8 +159,8 @@ CODES: dict[str, tuple[str, str]] = {
         "not available: screened relevant (%(note)s) but no activity data %(explain)s",
         N_("not available: screened relevant (%(note)s) but no activity data %(explain)s"),
     ),
-    "screening_entered": ("%(criterion)s: %(entered)s", N_("%(criterion)s: %(entered)s")),
-    "screening_default": ("%(criterion)s: %(default)s", N_("%(criterion)s: %(default)s")),
+    # The reasons a run stores for a category or its total (catalog.scope3_run_reasons).
+    **RUN_CODES,
     **KPI_CODES,
 }  # fmt: skip
 
@@ -170,6 +171,8 @@ LISTS = {"severities": "member", "metrics": "metric"}
 WORDED: dict[str, dict[str, str]] = {"criterion": CRITERIA, "method": {}, "default": {}}
 # Keys whose value is a note of its own (the recomputed figure's, inside the reported one's).
 NESTED = ("note",)
+# Keys whose value is a list of activity types with their rows ({activity, rows}).
+ACTIVITY_LISTS = ("activities",)
 # Keys whose value is a reason of kpi.incomplete_why (a Scope 3 total's), worded by its code.
 REASONS = ("gaps",)
 
@@ -277,6 +280,8 @@ def _worded(found: Mapping[str, Any], why: list[Mapping[str, Any]], lang: str) -
 
 
 def _worded_value(key: str, value: Any, why: list[Mapping[str, Any]], lang: str) -> Any:
+    if key in ACTIVITY_LISTS:
+        return _activities(value, lang)
     if isinstance(value, list):
         if lang == "en":
             return ", ".join(value)
@@ -289,6 +294,21 @@ def _worded_value(key: str, value: Any, why: list[Mapping[str, Any]], lang: str)
     if key in NESTED:
         return worded_note(str(value), why, lang)
     return value
+
+
+def _activities(parts: list[Mapping[str, Any]], lang: str) -> str:
+    """Activity types with their rows, each type named in ``lang`` where the catalog has it."""
+    if lang == "en":
+        return activities_english(parts)
+    each = translate(ACTIVITY_ROWS, lang)
+    return translate(", ", lang).join(
+        each % {"activity": _activity(a["activity"], lang), "rows": a["rows"]} for a in parts
+    )
+
+
+def _activity(code: str, lang: str) -> str:
+    known = translations.has_text("activity", code, lang)
+    return translations.text("activity", code, lang) if known else code
 
 
 def worded_reason(note: str, why: Iterable[Mapping[str, Any]] | None, lang: str) -> str:

@@ -79,8 +79,16 @@ def _overview(
     if any(views.has_values(by_metric[m]) for m in ("ghg.scope1", "ghg.scope2_market")):
         drawn = tuple(tuple(by_metric.get(m, {}).get("values", {}).items()) for m in CHART_ROWS)
         out["emissions_chart"] = _panels.get(
-            (str(session.get_bind().engine.url), "emissions_chart", tuple(out["span"]), drawn),
-            lambda: emissions_by_scope(by_metric, out["span"]),
+            (
+                str(session.get_bind().engine.url),
+                "emissions_chart",
+                tuple(out["span"]),
+                drawn,
+                lang,
+            ),
+            lambda: emissions_by_scope(
+                by_metric, out["span"], lang
+            ),  # worded in the page's language
         )  # kept per the figures it draws: writes that leave them do not redraw it
     if can(user, "calculations.read"):
         run = views.run_of_year(session, year)

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import params_from
+from esgledger.kpi.register_figures.suppliers_minerals import conformant_why
 from esgledger.ledger.listing import page_of_list
 from esgledger.ledger.smelter_rollup import rollup
 from esgledger.web.deps import UserDep, database
@@ -69,5 +70,6 @@ def smelters(
         "unidentified": result.unidentified,
         "share": share,
         "note": note,
+        "note_why": conformant_why(result),  # the note's codes, worded in the page's language
     }
     return render(request, "supplier_smelters.html", context)
