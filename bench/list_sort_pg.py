@@ -95,6 +95,37 @@ def measure(pg_db: Database, tmp_path: Path, rounds: int) -> None:
             flush=True,
         )
     print(f"TOTAL medians old={sum(totals['old']):.1f} ms new={sum(totals['new']):.1f} ms")
+    _writes(pg_db, rounds)
+
+
+def _writes(pg_db: Database, rounds: int) -> None:
+    """What the audit log's two indexes cost a write: 1,000 events appended (copies of the
+    last, new ids and hashes) by one INSERT, EXPLAIN ANALYZE's time, rolled back; without
+    the two indexes (old) and with them (new), alternating."""
+    audit = [(t, i, c) for (n, _), (t, i, c) in MENDED.items() if n == "audit"]
+    insert = (
+        "EXPLAIN (ANALYZE, FORMAT JSON) INSERT INTO audit_events "
+        "(id, ts, actor, action, subject, payload, prev_hash, hash) "
+        "SELECT top.id + g, now(), e.actor, e.action, e.subject, e.payload, e.prev_hash, "
+        "md5(g::text || 'w') || md5(g::text) FROM generate_series(1, 1000) AS g, "
+        "(SELECT max(id) AS id FROM audit_events) AS top, "
+        "(SELECT * FROM audit_events ORDER BY id DESC LIMIT 1) AS e"
+    )
+    per: dict[str, list[float]] = {"old": [], "new": []}
+    for rnd in range(rounds * 2):
+        for which in ("old", "new") if rnd % 2 == 0 else ("new", "old"):
+            for table, index, columns in audit:
+                _schema(pg_db, table, index, columns, which == "new")
+            with pg_db.engine.connect() as conn:
+                plan = conn.exec_driver_sql(insert).scalar_one()
+                conn.rollback()
+            per[which].append(float(plan[0]["Execution Time"]))
+    for table, index, columns in audit:
+        _schema(pg_db, table, index, columns, True)
+    print(
+        "MEASURED audit write 1,000 events ms median "
+        f"old={statistics.median(per['old']):.2f} new={statistics.median(per['new']):.2f}"
+    )
 
 
 def main() -> None:
