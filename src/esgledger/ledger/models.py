@@ -239,6 +239,12 @@ class AuditEvent(Base):
     )
 
 
+# the log sorted by time or actor, ties newest first in an ascending sort: pages in index
+# order, read forwards or backwards (#14, 0035_listsort)
+Index("ix_audit_events_ts_id", AuditEvent.ts, AuditEvent.id.desc())
+Index("ix_audit_events_actor_id", AuditEvent.actor, AuditEvent.id.desc())
+
+
 class FactorEdition(Base):
     """A user-imported, immutable factor edition (shipped editions live in the catalog)."""
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -47,6 +48,13 @@ class Supplier(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = MappingProxyType({"version_id_col": version})  # optimistic locking
+    # the register sorted by name, country or spend, ties by id in the sort's direction:
+    # pages in index order, read forwards or backwards (#14, 0035_listsort)
+    __table_args__ = (
+        Index("ix_suppliers_name_id", "name", "id"),
+        Index("ix_suppliers_country_id", "country", "id"),
+        Index("ix_suppliers_spend_id", "spend", "id"),
+    )
 
 
 class SupplierSite(Base):
