@@ -21,9 +21,12 @@ access log to a file) with instruments around it, and has ``wrk`` send kept read
 - the server's CPU seconds (``time.process_time``).
 
 - per read, how long it waited for the replay's freshness question
-  (:meth:`esgledger.api.replay.Replay._version`) and whether it took the whole path (a
-  miss: sign-in, session, state, route), the statements run on the app's pool and the
-  questions asked of the watch (SQLite's data version, PostgreSQL's state stamp).
+  (:meth:`esgledger.api.replay.Replay._version`; ``wait_p50_ms``, ``wait_p99_ms``) and
+  whether it took the whole path (a miss: sign-in, session, state, route), the statements
+  run on the app's pool and the questions asked of the watch (SQLite's data version,
+  PostgreSQL's state stamp: the watch's own count of statements sent where it keeps one).
+  ``version_p99_ms`` times each call of the watch: one per question when the replay shared
+  the question (before), one per waiting read when the watch shares it.
 
 ``--db postgres`` starts a private cluster as ``bench/api.py`` does (or give a URL).
 ``--write-share`` > 0 sends ``bench/api.py``'s mix instead (reads, and data-entry writes of
@@ -39,6 +42,8 @@ each is compared with the baseline in the same run:
 - ``base``: the interpreter's collector as it starts (thresholds 700/10/10, nothing frozen);
 - ``freeze``: ``gc.freeze()`` after a collection (what the app built so far is never
   scanned again by a collection);
+- ``…:linksN``: the variant with PostgreSQL's watch asking on N connections (its default
+  otherwise, :data:`esgledger.ledger.pg_watch.LINKS`).
 - ``noaccess``: base with uvicorn's access log off. The server process logs every request
   (as ``esg serve --access-log`` does) unless this variant turns it off; every access-log
   write is timed, and counted as having waited when the thread gave up the CPU inside it
@@ -52,6 +57,7 @@ One line per phase and a RESULT line per variant (medians over ``--rounds``)::
            sql_watch_per_read=… misses=… slow_missed=… slow_in_version=… version_p99_ms=…
            version_max_ms=… writes=… write_p99_ms=… missed_p50_ms=… missed_p99_ms=…
            kept_p99_ms=… slow_overlap_write=… wrk_read_p99_ms=… wrk_write_p99_ms=…
+           wait_p50_ms=… wait_p99_ms=…
 
 (one line). On a loaded machine the latencies measure the scheduler too (``loop_lag_max_ms``
 shows how long the process went without the CPU); the counts and ``cpu_ms`` do not.
@@ -90,6 +96,7 @@ KEYS = (
     "sql_app_per_read", "sql_watch_per_read", "misses", "slow_missed", "slow_in_version",
     "version_p99_ms", "version_max_ms", "writes", "write_p99_ms", "missed_p50_ms",
     "missed_p99_ms", "kept_p99_ms", "slow_overlap_write", "wrk_read_p99_ms", "wrk_write_p99_ms",
+    "wait_p50_ms", "wait_p99_ms",
 )  # fmt: skip
 # per request: seconds waiting for the replay's freshness question, and whether it missed
 _SEEN: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("seen", default=None)
@@ -114,6 +121,7 @@ class Tail:
         self.seen: list[list[float]] = []  # per request: [version wait s, missed 0/1]
         self.versions: list[float] = []  # seconds each question to the watch took
         self.sql_app = 0  # statements on the app's engine (its pool)
+        self._sent = 0  # the watch's statements sent when the phase began (when it counts)
         gc.callbacks.append(self._on_gc)
         self._instrument()
 
@@ -224,11 +232,16 @@ class Tail:
                 handler.emit = self._timed(handler.emit)  # type: ignore[method-assign]
         if scope["path"] == CONTROL + "phase":
             variant = scope["query_string"].decode().partition("=")[2]
+            variant, _, links = variant.partition(":links")
             _apply(variant)
+            watch = self.app.state.change_watch
+            if hasattr(watch, "links"):  # PostgreSQL's watch: how many connections it asks on
+                watch.links = int(links or _LINKS)
             await asyncio.sleep(0.1)  # the lag of the switch itself is not the phase's
             self.spans, self.pauses, self.lags, self.emits = [], [], [], []
             self.body_waits, self.seen, self.versions = [], [], []
             self.blocked = self.sql_app = 0
+            self._sent = getattr(self.app.state.change_watch, "sent", 0)
             self._cpu = time.process_time()
             body = b"{}"
         else:
@@ -260,6 +273,11 @@ class Tail:
         slow_seen = [m for (a, b), m in zip(spans, seen, strict=True) if b - a >= cut]
         in_version = [m[0] / (b - a) for (a, b), m in zip(spans, seen, strict=True) if b - a >= cut]
         versions = sorted(self.versions)
+        waits = sorted(m[0] for m in seen)
+        # questions to the watch: its own count where it keeps one (a question shared by
+        # many callers, each timed in ``versions``), else one per call of it
+        sent = getattr(self.app.state.change_watch, "sent", None)
+        questions = len(versions) if sent is None else sent - self._sent
         missed = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if m[1])
         kept = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if not m[1])
 
@@ -291,7 +309,7 @@ class Tail:
             "log_write_ms_total": sum(self.emits) * 1e3,
             "log_writes_waited": self.blocked,
             "sql_app_per_read": self.sql_app / n,
-            "sql_watch_per_read": len(versions) / n,
+            "sql_watch_per_read": questions / n,
             "misses": int(sum(m[1] for m in self.seen)),
             "slow_missed": sum(m[1] for m in slow_seen) / max(len(slow_seen), 1),
             "slow_in_version": statistics.median(in_version) if in_version else 0.0,
@@ -303,7 +321,15 @@ class Tail:
             "missed_p99_ms": _pct(missed, 0.99) * 1e3,
             "kept_p99_ms": _pct(kept, 0.99) * 1e3,
             "slow_overlap_write": share(write_spans),
+            "wait_p50_ms": _pct(waits, 0.5) * 1e3,
+            "wait_p99_ms": _pct(waits, 0.99) * 1e3,
         }
+
+
+try:
+    from esgledger.ledger.pg_watch import LINKS as _LINKS
+except ImportError:  # a version before the watch had connections of its own to choose
+    _LINKS = 1
 
 
 def _pct(sorted_values: list[float], p: float) -> float:

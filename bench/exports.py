@@ -20,6 +20,12 @@ the page's export reads now) with the same export after the indexes of the sorte
 runs in this process) are the measure on a shared machine. One ``MEASURED`` line per size and
 sort, then ``RESULT rows=… cpu_seconds=… offset_cpu_seconds=… cpu_ratio_vs_offset=…`` for the
 largest size's default sort.
+
+``--db postgres`` runs the same on PostgreSQL: a fresh database in ``--postgres`` (empty),
+``$ESG_BENCH_POSTGRES_URL`` or a private cluster as ``bench/api.py`` starts. The server's
+CPU is then most of the work: each figure is this process's CPU seconds plus those of the
+server processes serving this database (their ``/proc`` times, so the server must run on
+this machine), before → after each export.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import random
 import sys
 import tempfile
@@ -117,9 +124,44 @@ def by_offset(params: ListParams, fetch: Callable[[ListParams], Page[Any]]) -> I
         number += 1
 
 
+_SERVER: list[Database] = []  # the PostgreSQL workspace whose server CPU counts, if any
+_SERVER_SECONDS: list[float] = []  # the server's part of each export's CPU seconds
+
+
+def _server_ticks() -> dict[int, int]:
+    """CPU ticks (user + system) of each server process serving :data:`_SERVER`'s database."""
+    if not _SERVER:
+        return {}
+    with _SERVER[0].engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        ).scalars()
+        ticks = {}
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile, or not on this machine
+                continue
+            ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks
+
+
+def _cpu() -> tuple[float, dict[int, int]]:
+    return time.process_time(), _server_ticks()
+
+
+def _since(start: tuple[float, dict[int, int]]) -> float:
+    """CPU seconds of this process and of the server's processes since ``start``."""
+    own, ticks = start
+    now = _server_ticks()
+    server = sum(t - ticks.get(pid, 0) for pid, t in now.items()) / os.sysconf("SC_CLK_TCK")
+    _SERVER_SECONDS.append(server)
+    return time.process_time() - own + server
+
+
 def export(pages: Iterator[list[Any]]) -> tuple[float, list[str], int]:
     """CPU seconds to read and write every page as CSV, the refs in order, and the reads."""
-    cpu = time.process_time()
+    cpu = _cpu()
     out, refs, reads = io.StringIO(), [], 0
     writer = csv.writer(out)
     for rows in pages:
@@ -127,18 +169,61 @@ def export(pages: Iterator[list[Any]]) -> tuple[float, list[str], int]:
         for row in map(flat, rows):
             writer.writerow([row.get(c) for c in COLUMNS])
             refs.append(row["ref"])
-    return time.process_time() - cpu, refs, reads
+    return _since(cpu), refs, reads
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
     parser.add_argument("--baseline", choices=("offset", "unindexed"), default="offset")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("ESG_BENCH_POSTGRES_URL"),
+        help="with --db postgres: an empty database (default: a private cluster)",
+    )
     args = parser.parse_args()
+    clusters: list[Any] = []
+    try:
+        run(args, clusters)
+    finally:
+        for cluster in clusters:
+            cluster.stop()
+
+
+def _fresh_postgres(args: argparse.Namespace, clusters: list[Any]) -> str:
+    """An empty database: ``--postgres`` (once), else a new one in the private cluster."""
+    if args.postgres:
+        given, args.postgres = args.postgres, ""  # a second size needs a second database
+        return str(given)
+    if args.postgres == "":
+        raise SystemExit("one size at a time with --postgres (each needs an empty database)")
+    from api import _postgres_url
+
+    if not clusters:
+        return _postgres_url(argparse.Namespace(postgres=None), clusters)
+    import uuid
+
+    import psycopg
+
+    url = str(clusters[0].url)
+    name = "bench_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(
+        url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as c:
+        c.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def run(args: argparse.Namespace, clusters: list[Any]) -> None:
     result = ""
     for size in args.sizes:
         folder = Path(tempfile.mkdtemp(prefix="esg-bench-exports-"))
-        db, _ = init_workspace(str(folder / "esg.db"), actor="bench")
+        target = (
+            _fresh_postgres(args, clusters) if args.db == "postgres" else str(folder / "esg.db")
+        )
+        db, _ = init_workspace(target, actor="bench")
+        _SERVER[:] = [db] if args.db == "postgres" else []
         import_entities(db, write_csv(folder / "e.csv", ENTITY_HEADER, ENTITIES), actor="bench")
         import_complaints(db, complaints(folder / "c.csv", size), actor="bench")
         fetch = fetcher(db)
@@ -155,7 +240,12 @@ def main() -> None:
             print(
                 f"MEASURED rows={size} sort={sort} offset_cpu_seconds={before:.3f} "
                 f"keyset_cpu_seconds={after:.3f} ratio={after / before:.3f} "
-                f"reads={old_reads}/{new_reads}",
+                f"reads={old_reads}/{new_reads}"
+                + (
+                    f" server_cpu_seconds={_SERVER_SECONDS[-2]:.3f}/{_SERVER_SECONDS[-1]:.3f}"
+                    if _SERVER
+                    else ""
+                ),
                 flush=True,
             )
             if sort == SORTS[0]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -50,32 +49,23 @@ def test_a_replayed_read_is_the_routes_answer_without_database_or_thread(
 
 
 @contextmanager
-def watch_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The statements the PostgreSQL watch sends inside the block, as its driver sees them
-    (it talks to the server on an asynchronous psycopg connection of its own)."""
-    import psycopg
-
+def watch_statements(api: Api) -> Iterator[list[str]]:
+    """The statements the PostgreSQL watch sends inside the block (it talks to the server
+    at the socket, on connections of its own); none on SQLite."""
+    watch = api.client.app.state.change_watch  # type: ignore[attr-defined]
+    sent = getattr(watch, "sent", 0)
     seen: list[str] = []
-    real = psycopg.AsyncCursor.execute
-
-    async def execute(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(str(query))
-        return await real(cursor, query, *args, **kwargs)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(psycopg.AsyncCursor, "execute", execute)
-        yield seen
+    yield seen
+    seen += [getattr(watch, "sql", "")] * (getattr(watch, "sent", 0) - sent)
 
 
-def test_a_kept_read_runs_no_sql_on_sqlite_and_one_statement_on_postgresql(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_kept_read_runs_no_sql_on_sqlite_and_one_statement_on_postgresql(api: Api) -> None:
     """Per kept read, one after the other: SQLite reads its data version (a counter in
     shared memory, no SQL); PostgreSQL sends the state stamp's one statement and nothing
     else (no ping before it, no transaction around it)."""
     api.call("mia", "GET", KPIS)
     api.call("mia", "GET", KPIS)
-    with statements(api) as seen, watch_statements(monkeypatch) as asked:
+    with statements(api) as seen, watch_statements(api) as asked:
         for _ in range(4):
             assert api.call("mia", "GET", KPIS).status_code == 200
     assert seen == []
@@ -121,9 +111,7 @@ def test_a_commit_from_anywhere_ends_the_replay(api: Api, tmp_path: Path) -> Non
     problem(api.call("mia", "GET", KPIS), 401)  # the kept answer is not given to her now
 
 
-def test_requests_at_once_share_one_question_to_a_blocking_watch(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_requests_at_once_share_one_question_to_a_blocking_watch(api: Api) -> None:
     """On PostgreSQL the watch asks the server; reads arriving together share one question
     (each waits for one asked after it arrived), and a change is still seen at once. On
     SQLite the watch reads a local counter without SQLAlchemy: no statement at all."""
@@ -150,7 +138,7 @@ def test_requests_at_once_share_one_question_to_a_blocking_watch(
     first = api.call("mia", "GET", KPIS)  # and this answer is kept
     event.listen(engine, "before_cursor_execute", record)
     try:
-        with watch_statements(monkeypatch) as watched:
+        with watch_statements(api) as watched:
             answers = asyncio.run(together(16))
     finally:
         event.remove(engine, "before_cursor_execute", record)

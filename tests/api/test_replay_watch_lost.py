@@ -36,11 +36,11 @@ def test_a_lost_watch_connection_costs_one_usual_read(api: Api) -> None:
     assert api.call("mia", "GET", KPIS).content == full.content  # kept from now on
     watch = api.client.app.state.change_watch  # type: ignore[attr-defined]
     if isinstance(watch, PostgresWatch):
-        assert watch._conn is not None
-        pid = watch._conn.info.backend_pid
-        plain = watch.conninfo
-        with psycopg.connect(plain, autocommit=True) as conn:  # as an administrator would
-            conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        pids = watch.backends()
+        assert pids
+        with psycopg.connect(watch.conninfo, autocommit=True) as conn:  # as an administrator
+            for pid in pids:
+                conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
     else:
         watch.close()  # SQLite: its private connection is opened again
     lost = api.call("mia", "GET", KPIS)  # the question fails: the usual path answers

@@ -2,21 +2,47 @@
 Guidance ch. 7, Table 7.1) live in ``calculation_instrument_rejections``, not in the run's
 totals JSON (318 MB at 10⁷ rows); the totals keep counts per activity and criterion; ``esg
 calc`` and ``esg calc show`` list them a page at a time with the count; the run's digest
-covers them; runs stored with the list inside their totals still show it."""
+covers them; runs stored with the list inside their totals still show it. Since
+``0034_calc7`` the rows are stored a group at a time (``test_rejected_groups``): read here
+through ``listed_rejections``, every row as it was."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import polars as pl
 import pytest
 from sqlalchemy import text
 
+from esgledger.calc.rejected_groups import GROUP_SCHEMA, GROUPS, listed_rejections
 from tests.calc.test_instruments import CERT, GOOD, Workspace, _row
 from tests.conftest import Cli
 
-TABLE = "calculation_instrument_rejections"
+TABLE = GROUPS
+
+
+class Rejected(NamedTuple):
+    run_id: int
+    activity_id: int
+    entity_id: str
+    activity: str
+    instrument: str
+    mwh: float
+    failed: str
+
+
+def _rows(ws: Workspace, run: int | None = None) -> list[Rejected]:
+    """The run's rejected rows (every run's when ``run`` is None), by run and activity id."""
+    where = "" if run is None else f" WHERE run_id = {run}"
+    with ws.cli.db.engine.connect() as conn:
+        stored = conn.execute(text(f"SELECT * FROM {GROUPS}{where} ORDER BY id")).mappings().all()
+    groups = pl.DataFrame([dict(r) for r in stored], schema={"id": pl.Int64, **GROUP_SCHEMA})
+    rows = []
+    for (run_id,), part in sorted(groups.partition_by("run_id", as_dict=True).items()):
+        rows += [Rejected(run_id, *r) for r in listed_rejections(part).iter_rows()]
+    return rows
 
 
 @pytest.fixture
@@ -48,9 +74,7 @@ def test_rejected_rows_are_rows_of_their_table_and_the_totals_keep_counts(ws: Wo
     run = _three(ws)["run_id"]
     with ws.cli.db.engine.connect() as conn:
         stored = conn.execute(text("SELECT totals FROM calculation_runs")).scalar_one()
-        rows = conn.execute(
-            text(f"SELECT activity_id, entity_id, mwh, failed FROM {TABLE} ORDER BY activity_id")
-        ).all()
+    rows = _rows(ws, run)
     block = json.loads(stored)["scope2_instruments"]
     assert "rejected" not in block and block["rejected_in"] == TABLE
     assert block["rejected_rows"] == 3
@@ -81,7 +105,7 @@ def test_the_listing_is_paged(ws: Workspace) -> None:
 def test_an_edited_rejection_is_found_by_the_deep_audit(ws: Workspace) -> None:
     _three(ws)
     with ws.cli.db.engine.begin() as conn:
-        conn.execute(text(f"UPDATE {TABLE} SET mwh = 0 WHERE entity_id = 'CD'"))
+        conn.execute(text(f"UPDATE {TABLE} SET mwh = '0.0' WHERE entity_id = 'CD'"))
     result = ws.cli("audit", "verify", "--deep", expect=1)
     assert f"{TABLE} differs" in result.output
 
@@ -89,14 +113,11 @@ def test_an_edited_rejection_is_found_by_the_deep_audit(ws: Workspace) -> None:
 def test_a_run_stored_with_its_rejected_list_in_the_totals_still_lists_it(ws: Workspace) -> None:
     run = _three(ws)["run_id"]
     before = _show(ws, run)
+    rows = _rows(ws, run)
+    legacy = [{**r._asdict(), "failed": json.loads(r.failed)} for r in rows]
+    for entry in legacy:
+        del entry["run_id"]
     with ws.cli.db.engine.begin() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT activity_id, entity_id, activity, instrument, mwh, failed"
-                f" FROM {TABLE} ORDER BY activity_id"
-            )
-        ).all()
-        legacy = [{**r._asdict(), "failed": json.loads(r.failed)} for r in rows]
         totals = json.loads(conn.execute(text("SELECT totals FROM calculation_runs")).scalar_one())
         block = totals["scope2_instruments"]
         for key in ("rejected_in", "rejected_rows", "rejected_by_activity"):
@@ -122,13 +143,7 @@ def test_a_run_in_chunks_stores_the_same_rejected_rows(
     chunked = json.loads(ws.cli("calc", "--year", "2024", "--json", expect=None).stdout)
     assert chunked["input_digest"] == whole["input_digest"]
     assert chunked["scope2_instruments"] == whole["scope2_instruments"]
-    with ws.cli.db.engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT run_id, activity_id, entity_id, activity, instrument, mwh, failed"
-                f" FROM {TABLE} ORDER BY run_id, activity_id"
-            )
-        ).all()
+    rows = _rows(ws)
     by_run = {run: [tuple(r[1:]) for r in rows if r[0] == run] for run in {r[0] for r in rows}}
     assert (
         by_run[chunked["run_id"]] == by_run[whole["run_id"]] and len(by_run[whole["run_id"]]) == 3

@@ -6,30 +6,42 @@ each test gives the rows, tables, runs and registers its rule reads, nothing els
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import polars as pl
+
+from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
+from esgledger.calc.library import FactorLibrary, user_records
+from esgledger.calc.options import RunOptions, parse_pins
+from esgledger.catalog.factors import factors as shipped_factors
 from esgledger.checks.context import CheckContext
 from esgledger.checks.engine import merged, rule_findings
 from esgledger.checks.findings import Finding
-from esgledger.checks.plain_inputs import CheckInputs, PlainScopes
+from esgledger.checks.plain_inputs import CheckInputs
 from esgledger.checks.reads import SPAN, Table
 from esgledger.ingest.decimals import printed_decimals
+from esgledger.ingest.factors import validate_factors
 from esgledger.ingest.kpis import QUALIFIERS, STATUS_WORDS, TRUE_WORDS
+from esgledger.ingest.readers import Table as FileTable
 from esgledger.kpi.calculated import Sums
 from esgledger.kpi.coverage import children_of
 from esgledger.kpi.figures import KpiFigure, dims_text
-from esgledger.kpi.given_scopes import table_families
+from esgledger.kpi.given_scopes import GivenScopes, table_families
 from esgledger.kpi.register_figures.notes import note_of
 from esgledger.kpi.scope import Scope
 from esgledger.kpi.table_inputs import TableInputs, YearRun
 from esgledger.kpi.unresolved import Unresolved
 from esgledger.kpi.values import table_of
+from esgledger.ledger.factors import EditionMeta
 from esgledger.ledger.kpi_rows import KpiRow
-from esgledger.ledger.models import CalculationRun
+from esgledger.ledger.models import CalculationRun, Factor, FactorEdition
+from tests.checks.workspace import ACTIVITY_HEADER, activity_cells
 from tests.factories import ENTITIES
+from tests.kpi.plain_runs import PlainRun, activity_rows, computed_run, entity_frame
 
 BREAKDOWNS = ("gender", "age_band", "position", "region")
 
@@ -70,7 +82,12 @@ def context(year: int, *rows: KpiRow) -> CheckContext:
 
 # The organisation of tests.factories.ENTITIES (what ``Workspace`` imports), entity → parent.
 PARENTS: dict[str, str | None] = {e[0]: e[2] or None for e in ENTITIES}
-SCOPES = PlainScopes(PARENTS)
+
+
+def scopes_of(year: int, families: dict[str, Scope] | None = None) -> GivenScopes:
+    """The year's boundaries over the test organisation: ``families``' given, every entity
+    at 100 % for the others."""
+    return GivenScopes(year, PARENTS, families or {})
 
 
 def typed(
@@ -125,23 +142,32 @@ def table(
     year: int,
     rows: Sequence[KpiRow],
     *,
-    scopes: PlainScopes = SCOPES,
+    scopes: GivenScopes | None = None,
     sums: Sums | None = None,
-    run: CalculationRun | None = None,
-    unresolved: Unresolved | None = None,
+    runs: Sequence[CalculationRun] = (),
+    unresolved: Mapping[int, Unresolved] | None = None,
 ) -> Table:
     """The KPI table of ``year`` as ``kpi_table`` builds it (:func:`~esgledger.kpi.values.
-    table_of`) over these rows, the year's activity ``sums`` and calculation ``run`` (the
-    run of every boundary). No register figures."""
+    table_of`) over these rows, the year's activity ``sums`` and calculation ``runs``
+    (oldest first; each boundary takes its newest, as the read layer picks it) with the
+    counts of what they left ``unresolved``. No register figures."""
+    scopes = scopes or scopes_of(year)
     counted = [v for v in sorted(rows, key=lambda r: r.id) if v.year == year and v.counts]
     codes = {scopes.for_family(family).code for family in table_families()}
+    given = CheckInputs(year, runs=runs)
+
+    def newest(code: str | None) -> YearRun:
+        run = given.run(year, code)
+        left = (unresolved or {}).get(run.id) if run is not None and run.unresolved else None
+        return YearRun(run, left)
+
     inputs = TableInputs(
         year,
-        scopes,  # a Scopes by what it answers: root, parents, for_family
+        scopes,
         sums or {},
         rows=counted,
         replaced={v.id: v for v in rows},
-        runs=dict.fromkeys(codes, YearRun(run, unresolved)),
+        runs={code: newest(code) for code in codes},
     )
     return table_of(inputs)
 
@@ -154,6 +180,15 @@ def activity(*records: tuple[str, str, float, str]) -> Sums:
         parts = out[(kind, entity)]
         parts[unit] = parts.get(unit, 0.0) + quantity
     return {key: list(parts.items()) for key, parts in out.items()}
+
+
+def totals(records: Iterable[tuple[str, str, float, str]]) -> list[tuple[str, str, str, float]]:
+    """(activity, entity, unit, Σ quantity) of (entity, activity, quantity, unit) records,
+    as the read layer sums a year's rows of some activities (it asks only of some)."""
+    out: dict[tuple[str, str, str], float] = {}
+    for entity, kind, quantity, unit in records:
+        out[(kind, entity, unit)] = out.get((kind, entity, unit), 0.0) + quantity
+    return [(kind, entity, unit, total) for (kind, entity, unit), total in out.items()]
 
 
 def registered(
@@ -179,15 +214,14 @@ def inputs(year: int, rows: Sequence[KpiRow], **given: Any) -> CheckInputs:
     (every entity at 100 %), and whatever else is given."""
     years = range(year - SPAN, year + 1)
     ordered = sorted(rows, key=lambda r: r.id)
-    scopes = given.setdefault("scopes_by_year", dict.fromkeys(years, SCOPES))
+    scopes = given.setdefault("scopes_by_year", {y: scopes_of(y) for y in years})
     sums, runs = given.get("sums", {}), given.get("runs", ())
     unresolved = given.get("unresolved_by_run", {})
 
     def year_table(y: int) -> Table:
-        run = CheckInputs(y, runs=runs).run(y, scopes.get(y, SCOPES).for_family("energy_ghg").code)
-        issues = unresolved.get(run.id) if run is not None and run.unresolved else None
+        year_scopes = scopes.get(y) or scopes_of(y)
         return table(
-            y, ordered, scopes=scopes.get(y, SCOPES), sums=sums.get(y), run=run, unresolved=issues
+            y, ordered, scopes=year_scopes, sums=sums.get(y), runs=runs, unresolved=unresolved
         )
 
     given.setdefault("tables", {y: year_table(y) for y in years})
@@ -215,6 +249,12 @@ class PlainWorkspace:
         self.records: dict[int, list[tuple[str, str, float, str]]] = defaultdict(list)
         self.batches = 1  # each import is a batch, the entities' the first (ids as stored)
         self.boundaries: dict[tuple[int, str], list[Scope]] = defaultdict(list)
+        self.stored = pl.DataFrame(schema=ACTIVITY_SCHEMA)  # activity rows as stored
+        self.imported: list[dt.datetime] = []  # when each activity import was stored
+        self.runs: list[PlainRun] = []
+        self.editions: dict[str, FactorEdition] = {}
+        self.factors: list[Factor] = []
+        self.clock = itertools.count(1)
 
     def kpis(self, *given: dict[str, Any]) -> None:
         current = {(v.entity_id, v.year, v.metric_id, v.dims): v for v in self.rows if v.is_current}
@@ -247,12 +287,57 @@ class PlainWorkspace:
             self.rows.append(new)
 
     def activities(self, rows: Iterable[Sequence[object]]) -> None:
-        """Activity rows: (entity, year, activity, quantity, unit[, use]) for the whole year."""
+        """Activity rows: (entity, year, activity, quantity, unit[, use]) for the whole year,
+        validated and stored as ``esg import activities`` does (:mod:`tests.kpi.plain_runs`)."""
         self.batches += 1
-        for entity, year, kind, quantity, unit, *_use in rows:
-            self.records[int(str(year))].append(
-                (str(entity), str(kind), float(str(quantity)), str(unit))
-            )
+        first = self.stored.height + 1
+        frame = activity_rows(ACTIVITY_HEADER, activity_cells(rows), first, PARENTS)
+        self.stored = pl.concat([self.stored, frame])
+        self.imported.append(self._now())
+        for entity, start, kind, quantity, unit in frame.select(
+            "entity_id", "start", "activity", "quantity", "unit"
+        ).iter_rows():
+            self.records[start.year].append((entity, kind, quantity, unit))
+
+    def edition(
+        self, header: Sequence[str], cells: Iterable[Sequence[object]], meta: EditionMeta
+    ) -> None:
+        """A factor edition of the workspace's own, validated as ``esg factors import`` does."""
+        frame = pl.DataFrame(
+            [[str(c) for c in r] for r in cells], schema=list(header), orient="row"
+        )
+        taken = {f.factor_id for f in shipped_factors()} | {f.factor_id for f in self.factors}
+        table = FileTable(frame, "factors.csv", "")
+        valid = validate_factors(table, edition=meta.edition, taken_ids=taken)
+        self.editions[meta.edition] = FactorEdition(
+            edition=meta.edition,
+            series=meta.series,
+            data_year=meta.data_year,
+            public_date=meta.public_date,
+            status=meta.status,
+        )
+        self.factors += [Factor(edition=meta.edition, **row) for row in valid.to_dicts()]
+
+    def calc(self, year: int, *pins: str, **options: Any) -> CalculationRun:
+        """``esg calc --year YEAR`` (``--pin`` ``pins``) on what was typed: the year's run over
+        its energy/GHG boundary (every entity without one), computed in memory."""
+        scope = self.scopes(year).for_family("energy_ghg")
+        own = user_records(sorted(self.factors, key=lambda f: f.factor_id), self.editions)
+        made = computed_run(
+            len(self.runs) + 1,
+            RunOptions(year=year, pins=parse_pins(list(pins)), **options),
+            self.stored,
+            entity_frame(ENTITIES, scope),
+            boundary=scope.code,
+            library=FactorLibrary([*FactorLibrary.load().records, *own]),
+            created_at=self._now(),
+        )
+        self.runs.append(made)
+        return made.run
+
+    def _now(self) -> dt.datetime:
+        """The time of the next write: imports and runs in the order they happen."""
+        return dt.datetime(2026, 1, 1) + dt.timedelta(seconds=next(self.clock))
 
     def boundary(self, code: str, year: int, family: str, *members: str, note: str = "") -> None:
         """A boundary of whole subtrees (``create_boundary``'s ``include``) at 100 %."""
@@ -266,7 +351,7 @@ class PlainWorkspace:
                 todo.extend(children.get(entity, []))
         self.boundaries[(year, family)].append(Scope(code, dict(sorted(shares.items()))))
 
-    def scopes(self, year: int) -> PlainScopes:
+    def scopes(self, year: int) -> GivenScopes:
         """The year's scopes as ``kpi.scope.Scopes`` resolves them: a family's boundary when
         it has exactly one that year (energy/GHG and environment only)."""
         families = {
@@ -274,13 +359,27 @@ class PlainWorkspace:
             for (y, family), found in self.boundaries.items()
             if y == year and len(found) == 1 and family in ("energy_ghg", "environment")
         }
-        return PlainScopes(PARENTS, families)
+        return scopes_of(year, families)
 
     def inputs(self, year: int) -> dict[str, Any]:
         """What :func:`check` and :func:`inputs` are given for ``year``."""
         sums = {y: activity(*records) for y, records in self.records.items()}
         scopes = {y: self.scopes(y) for y in range(year - SPAN, year + 1)}
-        return {"sums": sums, "scopes_by_year": scopes}
+        return {
+            "sums": sums,
+            "scopes_by_year": scopes,
+            "runs": [r.run for r in self.runs],
+            "unresolved_by_run": {r.run.id: r.unresolved for r in self.runs if r.unresolved},
+            "issues_by_run": {r.run.id: r.issues for r in self.runs},
+            "run_frames": {r.run.id: r.rows for r in self.runs},
+            "non_electric_rows": {y: totals(records) for y, records in self.records.items()},
+            "activity_imports": list(self.imported),
+            "editions": {code: e.series for code, e in self.editions.items()},
+        }
+
+    def table(self, year: int) -> Table:
+        """The KPI table of ``year`` (``kpi_table``) over what was typed and calculated."""
+        return inputs(year, self.rows, **self.inputs(year)).table(year)
 
     def context(self, year: int, **options: Any) -> CheckContext:
         """A run of the checks of ``year`` over what was typed, for one rule at a time."""

@@ -3,21 +3,12 @@ method options (class 5), and content-index claims without data (class 8)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from esgledger.errors import InvalidInput
-from esgledger.ledger.db import Database
-from esgledger.ledger.factors import EditionMeta, import_edition
+from esgledger.ledger.factors import EditionMeta
 from tests.checks.plain import PlainWorkspace
-from tests.checks.workspace import Workspace, kpi, only, rules
-from tests.factories import write_csv
-
-
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
+from tests.checks.workspace import kpi, only, rules
 
 
 @pytest.fixture
@@ -62,13 +53,8 @@ def test_members_without_values_of_a_summed_reported_metric(mem: PlainWorkspace)
     assert (f.expected, f.found, f.details["missing"]) == (2, 1, ["WH1"])
 
 
-def _measured_gas_edition(ws: Workspace, value: float) -> None:
+def _measured_gas_edition(mem: PlainWorkspace, value: float) -> None:
     """A user edition of the GB/T 2589 series with a measured natural-gas coefficient."""
-    path = write_csv(
-        ws.tmp / "measured-gas.csv",
-        ["kind", "activity", "parameter", "region", "value", "unit"],
-        [["energy_coefficient", "fuel.natural_gas", "coef", "CN", value, "kgce/m3"]],
-    )
     meta = EditionMeta(
         edition="measured-gas-2023",
         series="cn.gbt2589",
@@ -76,19 +62,24 @@ def _measured_gas_edition(ws: Workspace, value: float) -> None:
         title="Measured heating value of the natural gas supply",
         citation="Lab report 2023-17",
     )
-    import_edition(ws.db, path, meta, actor="test")
+    mem.edition(
+        ["kind", "activity", "parameter", "region", "value", "unit"],
+        [["energy_coefficient", "fuel.natural_gas", "coef", "CN", value, "kgce/m3"]],
+        meta,
+    )
 
 
-def test_implied_factors_editions_and_options_between_years(ws: Workspace) -> None:
-    ws.activities([("SZ1", y, "fuel.natural_gas", 10, "10^4 m3") for y in (2023, 2024, 2025)])
-    _measured_gas_edition(ws, 1.40)  # outside the standard's 1.1000-1.3300 kgce/m3
-    ws.calc(2023, "cn.gbt2589=measured-gas-2023")
-    ws.calc(2024, "cn.gbt2589=gbt2589-2020")  # user editions come first unless pinned
-    ws.calc(2025, "cn.gbt2589=gbt2589-2020", gwp="AR6")
+def test_implied_factors_editions_and_options_between_years(mem: PlainWorkspace) -> None:
+    """On runs computed in memory (:mod:`tests.kpi.plain_runs`, #20)."""
+    mem.activities([("SZ1", y, "fuel.natural_gas", 10, "10^4 m3") for y in (2023, 2024, 2025)])
+    _measured_gas_edition(mem, 1.40)  # outside the standard's 1.1000-1.3300 kgce/m3
+    mem.calc(2023, "cn.gbt2589=measured-gas-2023")
+    mem.calc(2024, "cn.gbt2589=gbt2589-2020")  # user editions come first unless pinned
+    mem.calc(2025, "cn.gbt2589=gbt2589-2020", gwp="AR6")
 
     def check(year: int) -> list:
         # Scope 1 of gas metered in m3 may be unresolved (calc.incomplete, tested on its own).
-        return [f for f in ws.check(year, claims={}) if f.rule != "calc.incomplete"]
+        return [f for f in mem.check(year, claims={}) if f.rule != "calc.incomplete"]
 
     (outside,) = check(2023)
     assert (outside.rule, outside.severity, outside.dims) == (

@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from esgledger.ledger.db import Database
-from tests.checks.workspace import Workspace, only
+from tests.checks.plain import PlainWorkspace
+from tests.checks.workspace import only
 
 
 @pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    workspace = Workspace(db, tmp_path)
+def ws() -> PlainWorkspace:
+    """Runs computed in memory (:mod:`tests.kpi.plain_runs`, #20)."""
+    workspace = PlainWorkspace()
     workspace.activities([("SZ1", y, "fuel.diesel", 10, "t", "stationary") for y in (2024, 2025)])
     return workspace
 
@@ -23,7 +22,7 @@ def ws(db: Database, tmp_path: Path) -> Workspace:
     [("edition_rule", "latest_published_as_of", "matching_data_year"), ("cutoff_months", 4, 6)],
 )
 def test_a_changed_edition_rule_or_cutoff_is_a_method_change(
-    ws: Workspace, option: str, before: object, after: object
+    ws: PlainWorkspace, option: str, before: object, after: object
 ) -> None:
     ws.calc(2024, **{option: before})
     ws.calc(2025, **{option: after})

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from esgledger.catalog.checks import check_rules
 from esgledger.checks.arithmetic import RUNNERS
-from esgledger.kpi.values import kpi_table
-from esgledger.ledger.db import Database
 from tests.checks.plain import PlainWorkspace
-from tests.checks.workspace import Workspace, kpi, only, rules
-
-
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
+from tests.checks.workspace import kpi, only, rules
 
 
 @pytest.fixture
 def mem() -> PlainWorkspace:
-    """What is typed kept in memory: the rules on plain inputs (:mod:`tests.checks.plain`)."""
+    """What is typed kept in memory: the rules on plain inputs (:mod:`tests.checks.plain`),
+    runs computed in memory by the engine (:mod:`tests.kpi.plain_runs`)."""
     return PlainWorkspace()
 
 
@@ -52,28 +45,28 @@ def test_nh3n_above_tn_and_bod_above_cod_at_the_rounding_edge(mem: PlainWorkspac
     assert (bod.expected, bod.found) == (50.0, 50.75)
 
 
-def test_renewable_electricity_above_purchased_the_including_row(ws: Workspace) -> None:
-    ws.activities(
+def test_renewable_electricity_above_purchased_the_including_row(mem: PlainWorkspace) -> None:
+    mem.activities(
         [
             ("SZ1", 2025, "electricity.purchased", 1000, "MWh"),
             ("SZ1", 2025, "certificate.renewable_electricity", 900, "MWh"),
             ("SZ1", 2025, "electricity.onsite_solar", 200_000, "kWh"),
         ]
     )
-    ws.calc(2025)
-    findings = ws.check(2025, claims={})
+    mem.calc(2025)
+    findings = mem.check(2025, claims={})
     assert rules(findings) == ["part.renewable_le_purchased"]
     (f,) = findings
     assert f.metrics == ["energy.electricity.photovoltaic", "energy.electricity.purchased"]
     assert (f.expected, f.found, f.unit) == (1000.0, 1100.0, "MWh")
 
 
-def test_indirect_energy_identity_with_a_stale_run_and_with_heat(ws: Workspace) -> None:
-    ws.activities([("SZ1", 2024, "electricity.purchased", 1000, "MWh")])
-    ws.calc(2024)
-    assert ws.check(2024, claims={}) == []  # 1,000 MWh × 0.1229 kgce/kWh = 122.9 tce
-    ws.activities([("WH1", 2024, "electricity.purchased", 500, "MWh")])  # after the run
-    (stale,) = ws.check(2024, claims={})
+def test_indirect_energy_identity_with_a_stale_run_and_with_heat(mem: PlainWorkspace) -> None:
+    mem.activities([("SZ1", 2024, "electricity.purchased", 1000, "MWh")])
+    mem.calc(2024)
+    assert mem.check(2024, claims={}) == []  # 1,000 MWh × 0.1229 kgce/kWh = 122.9 tce
+    mem.activities([("WH1", 2024, "electricity.purchased", 500, "MWh")])  # after the run
+    (stale,) = mem.check(2024, claims={})
     assert (stale.rule, stale.severity, stale.entity, stale.year) == (
         "identity.indirect_energy",
         "error",
@@ -89,20 +82,19 @@ def test_indirect_energy_identity_with_a_stale_run_and_with_heat(ws: Workspace) 
     assert stale.expected == pytest.approx(184.35) and stale.found == pytest.approx(122.9)
     assert "0.1229 kgce/kWh (GB/T 2589-2020, equivalent value)" in stale.explanation
     assert "stored before 1 later activity import" in stale.explanation
-    ws.calc(2024)  # recalculated: the identity holds again
-    assert ws.check(2024, claims={}) == []
+    mem.calc(2024)  # recalculated: the identity holds again
+    assert mem.check(2024, claims={}) == []
 
-    ws.activities(
+    mem.activities(
         [
             ("SZ1", 2025, "electricity.purchased", 1000, "MWh"),
             ("SZ1", 2025, "heat.purchased", 1000, "GJ"),  # 34.12 tce of heat in "indirect"
         ]
     )
-    ws.calc(2025)
+    mem.calc(2025)
     # heat, steam and cooling are a term of the identity (issue #15): it holds with them
-    assert only(ws.check(2025, claims={}), "identity.indirect_energy") == []
-    with ws.db.read() as session:
-        table = kpi_table(session, 2025)
+    assert only(mem.check(2025, claims={}), "identity.indirect_energy") == []
+    table = mem.table(2025)
     assert table[("energy.indirect.heat_steam_cooling", "")].value == pytest.approx(34.12)
     assert table[("energy.indirect", "")].value == pytest.approx(122.9 + 34.12)
 

@@ -1,23 +1,20 @@
-"""Totals that are not the sum of their parts (SYSTEM.md §7 class 2), at the rounding edge:
-the rules on plain inputs (:mod:`tests.checks.plain`), and a clean dataset end to end on
-both databases."""
+"""Totals that are not the sum of their parts (SYSTEM.md §7 class 2), at the rounding edge,
+and a clean dataset with a run: the rules on plain inputs (:mod:`tests.checks.plain`), the
+run computed in memory (:mod:`tests.kpi.plain_runs`); ``test_read_layer`` holds stored
+runs to these on both databases."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from esgledger.kpi.values import kpi_table
-from esgledger.ledger.db import Database
 from esgledger.ledger.kpi_rows import KpiRow
-from tests.checks.plain import activity, check, typed
-from tests.checks.workspace import Workspace, kpi, only, rules
+from tests.checks.plain import PlainWorkspace, activity, check, typed
+from tests.checks.workspace import kpi, only, rules
 
 
 @pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
+def mem() -> PlainWorkspace:
+    return PlainWorkspace()
 
 
 def test_wastewater_parts_against_discharge_at_the_rounding_edge() -> None:
@@ -97,10 +94,10 @@ def test_entity_values_against_the_group_value() -> None:
     assert f.details["entities"] == ["SZ1", "WH1"]
 
 
-def test_a_clean_dataset_has_no_findings(ws: Workspace) -> None:
-    ws.boundary("2025-ghg", 2025, "energy_ghg", "SZ1", "WH1")
-    ws.boundary("2025-env", 2025, "environment", "SZ1", "WH1")
-    ws.activities(
+def test_a_clean_dataset_has_no_findings(mem: PlainWorkspace) -> None:
+    mem.boundary("2025-ghg", 2025, "energy_ghg", "SZ1", "WH1")
+    mem.boundary("2025-env", 2025, "environment", "SZ1", "WH1")
+    mem.activities(
         [
             ("SZ1", 2025, "electricity.purchased", 1200, "MWh"),
             ("WH1", 2025, "electricity.purchased", 800, "MWh"),
@@ -113,8 +110,8 @@ def test_a_clean_dataset_has_no_findings(ws: Workspace) -> None:
             ("WH1", 2025, "water.discharge", 2000, "t"),
         ]
     )
-    ws.calc(2025)
-    ws.kpis(
+    mem.calc(2025)
+    mem.kpis(
         kpi("economy.revenue", "1000.00", "RMB million"),
         kpi("wastewater.industrial", "2500.00", "t"),
         kpi("wastewater.domestic", "3500.00", "t"),
@@ -127,7 +124,6 @@ def test_a_clean_dataset_has_no_findings(ws: Workspace) -> None:
         kpi("workforce.headcount", 0, "person", gender="female"),
         kpi("workforce.headcount", 0, "person", gender="unknown"),
     )
-    assert ws.check(2025, claims={}) == []
-    with ws.db.read() as session:
-        table = kpi_table(session, 2025)
+    assert mem.check(2025, claims={}) == []
+    table = mem.table(2025)
     assert table[("energy.indirect", "")].value == pytest.approx(2000 * 0.1229)

@@ -4,23 +4,16 @@ memory (``test_rules_plain``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from esgledger.ledger.db import Database
 from tests.checks.plain import PlainWorkspace
-from tests.checks.workspace import Workspace, kpi, only
-
-
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
+from tests.checks.workspace import kpi, only
 
 
 @pytest.fixture
 def mem() -> PlainWorkspace:
-    """What is typed kept in memory: the rules on plain inputs (:mod:`tests.checks.plain`)."""
+    """What is typed kept in memory: the rules on plain inputs (:mod:`tests.checks.plain`),
+    runs computed in memory by the engine (:mod:`tests.kpi.plain_runs`)."""
     return PlainWorkspace()
 
 
@@ -45,10 +38,10 @@ def test_a_jump_without_a_boundary_change_is_an_error(mem: PlainWorkspace) -> No
     assert len(mem.check(2025, claims={}, yoy_threshold=20)) == 2
 
 
-def test_a_boundary_change_explains_a_jump_shown_like_for_like(ws: Workspace) -> None:
-    ws.boundary("2024-ghg", 2024, "energy_ghg", "SZ1")
-    ws.boundary("2025-ghg", 2025, "energy_ghg", "SZ1", "WH1", note="Wuhan plant acquired")
-    ws.activities(
+def test_a_boundary_change_explains_a_jump_shown_like_for_like(mem: PlainWorkspace) -> None:
+    mem.boundary("2024-ghg", 2024, "energy_ghg", "SZ1")
+    mem.boundary("2025-ghg", 2025, "energy_ghg", "SZ1", "WH1", note="Wuhan plant acquired")
+    mem.activities(
         [
             ("SZ1", 2024, "electricity.purchased", 1000, "MWh"),
             ("SZ1", 2025, "electricity.purchased", 1050, "MWh"),
@@ -57,9 +50,9 @@ def test_a_boundary_change_explains_a_jump_shown_like_for_like(ws: Workspace) ->
             ("SZ1", 2025, "certificate.renewable_electricity", 300, "MWh"),  # +200 % like-for-like
         ]
     )
-    ws.calc(2024)  # the certificates that count are those the runs found qualifying
-    ws.calc(2025)
-    jumps = {f.metrics[0]: f for f in only(ws.check(2025, claims={}), "yoy.jump")}
+    mem.calc(2024)  # the certificates that count are those the runs found qualifying
+    mem.calc(2025)
+    jumps = {f.metrics[0]: f for f in only(mem.check(2025, claims={}), "yoy.jump")}
     purchased = jumps["energy.electricity.purchased"]
     assert purchased.severity == "warning"
     assert purchased.details["change_pct"] == pytest.approx(65.0)

@@ -90,20 +90,9 @@ class Workspace:
         return import_kpis(self.db, path, actor=ACTOR)
 
     def activities(self, rows: Iterable[Sequence[object]]) -> None:
-        """Activity rows: (entity, year, activity, quantity, unit[, use]) for the whole year;
-        a certificate or PPA row gets attributes that meet the Scope 2 Quality Criteria."""
-        table = []
-        countries = {row[0]: row[3] for row in ENTITIES}
-        for entity, year, activity, quantity, unit, *use in rows:
-            start, end = f"{year}-01-01", f"{year}-12-31"
-            cells = [entity, start, end, activity, quantity, unit, use[0] if use else ""]
-            if activity in INSTRUMENTS:
-                number = next(_certificates)
-                quality = [*QUALIFYING.values(), str(year), countries[entity], f"C-{number}"]
-                table.append([*cells, *quality])
-            else:
-                table.append([*cells, *[""] * len(INSTRUMENT_COLUMNS)])
-        path = write_csv(self._file("activities"), ACTIVITY_HEADER, table)
+        """Activity rows: (entity, year, activity, quantity, unit[, use]) for the whole year
+        (the cells of :func:`activity_cells`)."""
+        path = write_csv(self._file("activities"), ACTIVITY_HEADER, activity_cells(rows))
         import_activities(self.db, path, actor=ACTOR)
 
     def boundary(self, code: str, year: int, family: str, *members: str, note: str = "") -> None:
@@ -125,6 +114,24 @@ class Workspace:
     def check(self, year: int, **options: Any) -> list[Finding]:
         with self.db.read() as session:
             return run_checks(session, year, **options)
+
+
+def activity_cells(rows: Iterable[Sequence[object]]) -> list[list[object]]:
+    """The file's cells (``ACTIVITY_HEADER``) of activity rows (entity, year, activity,
+    quantity, unit[, use]) for the whole year; a certificate or PPA row gets attributes
+    that meet the Scope 2 Quality Criteria and a certificate id of its own."""
+    table: list[list[object]] = []
+    countries = {row[0]: row[3] for row in ENTITIES}
+    for entity, year, activity, quantity, unit, *use in rows:
+        start, end = f"{year}-01-01", f"{year}-12-31"
+        cells = [entity, start, end, activity, quantity, unit, use[0] if use else ""]
+        if activity in INSTRUMENTS:
+            number = next(_certificates)
+            quality = [*QUALIFYING.values(), str(year), countries[str(entity)], f"C-{number}"]
+            table.append([*cells, *quality])
+        else:
+            table.append([*cells, *[""] * len(INSTRUMENT_COLUMNS)])
+    return table
 
 
 def kpi(metric: str, value: object, unit: str, year: int = 2025, **extra: object) -> dict[str, Any]:

@@ -14,6 +14,10 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import polars as pl
+
+from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
+from esgledger.calc.options import RunOptions
 from esgledger.catalog import metrics
 from esgledger.kpi.calculated import ActivitySums
 from esgledger.kpi.figures import KpiFigure, dims_text
@@ -26,6 +30,7 @@ from esgledger.kpi.values import table_of
 from esgledger.ledger.kpi_rows import KpiRow
 from esgledger.ledger.models import CalculationRun
 from tests.factories import ENTITIES
+from tests.kpi.plain_runs import activity_rows, computed_run, entity_frame
 
 ROOT = "GRP"
 Table = dict[tuple[str, str], KpiFigure]
@@ -35,13 +40,16 @@ class Ledger:
     """What a workspace stores, in memory (see the module's docstring)."""
 
     def __init__(self, entities: Iterable[Sequence[str]] = ENTITIES):
-        self.parents: dict[str, str | None] = {e[0]: (e[2] or None) for e in entities}
+        self.entities = [list(e) for e in entities]  # id, name, parent, country, subdivision
+        self.parents: dict[str, str | None] = {e[0]: (e[2] or None) for e in self.entities}
+        self.stored = pl.DataFrame(schema=ACTIVITY_SCHEMA)  # activity rows, as imported
         self.rows: list[KpiRow] = []
         self.sums: dict[int, ActivitySums] = {}
         self.boundaries: dict[tuple[int, str], Scope] = {}
         self.runs: dict[tuple[int, str | None], YearRun] = {}
         self.registers: list[RegisterFigure] = []
         self._ids = itertools.count(1)
+        self.run_ids = itertools.count(1)
 
     def kpis(self, *given: dict[str, Any]) -> None:
         """One import of KPI rows (dicts of :class:`KpiRow` fields; ``entity_id`` defaults
@@ -73,6 +81,30 @@ class Ledger:
                 parts[i] = (unit, total + quantity)
                 return
         parts.append((unit, quantity))
+
+    def import_activities(self, header: Sequence[str], cells: Iterable[Sequence[object]]) -> None:
+        """An ``esg import activities`` file: its rows validated and kept as stored (for
+        :meth:`calc`) and added to their years' sums."""
+        frame = activity_rows(header, cells, self.stored.height + 1, self.parents)
+        self.stored = pl.concat([self.stored, frame])
+        for entity, start, kind, quantity, unit in frame.select(
+            "entity_id", "start", "activity", "quantity", "unit"
+        ).iter_rows():
+            self.activity(entity, start.year, kind, quantity, unit)
+
+    def calc(self, year: int, **options: Any) -> CalculationRun:
+        """``esg calc --year YEAR``: the engine's run over the imported rows of the year and
+        its energy/GHG boundary (:mod:`tests.kpi.plain_runs`), the year's newest."""
+        scope = self.scopes(year).for_family("energy_ghg")
+        made = computed_run(
+            next(self.run_ids),
+            RunOptions(year=year, **options),
+            self.stored,
+            entity_frame(self.entities, scope),
+            boundary=scope.code,
+        )
+        self.runs[(year, scope.code)] = YearRun(made.run, made.unresolved)
+        return made.run
 
     def boundary(self, code: str, year: int, family: str, *include: str) -> None:
         """A boundary of ``include``'s subtrees, every member at 100 %."""

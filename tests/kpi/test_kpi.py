@@ -2,8 +2,10 @@
 
 The rules run on plain inputs built in the test (tests/kpi/plain.py, #20): the values the
 workspace of these tests stored (tests/kpi/test_plain_inputs_read.py holds a workspace's
-tables to the plain ones). Figures of a calculation run are tested end to end through
-``esg calc`` and ``esg kpi --json``, on SQLite and PostgreSQL."""
+tables to the plain ones), runs computed in memory by the engine (tests/kpi/plain_runs.py;
+tests/checks/test_read_layer.py holds stored runs to them). ``esg calc`` then ``esg kpi
+--json`` end to end, on SQLite and PostgreSQL: tests/kpi/test_scope1_lines.py. The
+workspace fixture here serves the cache and incremental tests."""
 
 from __future__ import annotations
 
@@ -152,10 +154,11 @@ def test_activity_sums_convert_to_the_metrics_unit() -> None:
     assert scope2["value"] is None and "run `esg calc --year 2024`" in scope2["note"]
 
 
-def test_calculated_figures_from_activity_data_and_runs(ws: Cli, tmp_path: Path) -> None:
-    activities(
-        ws,
-        tmp_path,
+def test_calculated_figures_from_activity_data_and_runs() -> None:
+    """A run's figures: the engine's run computed in memory (:mod:`tests.kpi.plain_runs`)."""
+    ledger = Ledger(ENTITIES)
+    ledger.import_activities(
+        ACT_HEADER,
         [
             ["A", "2024-01-01", "2024-12-31", "water.municipal", 1000, "m3"],
             ["B", "2024-01-01", "2024-12-31", "water.municipal", 500, "t"],
@@ -164,20 +167,21 @@ def test_calculated_figures_from_activity_data_and_runs(ws: Cli, tmp_path: Path)
             ["A", "2024-01-01", "2024-12-31", "electricity.purchased", 1000, "MWh"],
         ],
     )
-    t = table(ws, 2024)
+    t = plain_table(ledger, 2024)
     assert fig(t, "water.withdrawal.municipal", 2024)["value"] == 1500.0  # 1 m3 of water = 1 t
     assert fig(t, "water.withdrawal.total", 2024)["value"] == 1750.0
     assert fig(t, "water.consumption", 2024)["value"] == 950.0
     assert fig(t, "energy.electricity.purchased", 2024)["value"] == 1000.0
     scope2 = fig(t, "ghg.scope2_market", 2024)
     assert scope2["value"] is None and "run `esg calc --year 2024`" in scope2["note"]
-    run = json.loads(ws("calc", "--year", "2024", "--json").stdout)
-    t = table(ws, 2024)
+    run = ledger.calc(2024)
+    totals = json.loads(run.totals)["totals"]
+    t = plain_table(ledger, 2024)
     scope2 = fig(t, "ghg.scope2_market", 2024)
-    assert scope2["value"] == run["totals"]["scope2_market_tco2e"]
-    assert scope2["inputs"] == [{"run": run["run_id"], "figure": "scope2_market_tco2e"}]
+    assert scope2["value"] == totals["scope2_market_tco2e"]
+    assert scope2["inputs"] == [{"run": run.id, "figure": "scope2_market_tco2e"}]
     assert fig(t, "ghg.total", 2024)["value"] == pytest.approx(
-        run["totals"]["scope1_tco2e"] + run["totals"]["scope2_market_tco2e"]
+        totals["scope1_tco2e"] + totals["scope2_market_tco2e"]
     )
 
 

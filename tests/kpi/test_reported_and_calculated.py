@@ -4,19 +4,16 @@ boundaries are marked.
 
 The rules run on plain inputs built in the test (tests/kpi/plain.py, #20); the values
 are those the workspace of these tests stored (tests/kpi/test_plain_inputs_read.py holds
-a workspace's tables to the plain ones). A run's figure is tested end to end, on SQLite and
-PostgreSQL, with a real calculation."""
+a workspace's tables to the plain ones); a run's figure on the engine's run computed in
+memory (tests/kpi/plain_runs.py; tests/checks/test_read_layer.py holds stored runs to it)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from esgledger.kpi.series import kpi_series
-from esgledger.ledger.db import Database
-from tests.checks.workspace import Workspace
+from tests.checks.workspace import ACTIVITY_HEADER, activity_cells
 from tests.kpi.plain import Ledger, figure_of, kpi
 
 
@@ -102,16 +99,13 @@ def test_a_partial_year_is_marked_and_a_reported_total_takes_over() -> None:
     assert "covers only part of the boundary" in side["why"]
 
 
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    return Workspace(db, tmp_path)
-
-
-def test_a_run_total_no_row_gives_is_not_available_not_zero(ws: Workspace) -> None:
-    ws.activities([("SZ1", 2025, "electricity.purchased", 1000, "MWh")])
-    ws.calc(2025)
-    with ws.db.read() as session:
-        series = kpi_series(session, 2025, years=1)
+def test_a_run_total_no_row_gives_is_not_available_not_zero() -> None:
+    ledger = Ledger()
+    ledger.import_activities(
+        ACTIVITY_HEADER, activity_cells([("SZ1", 2025, "electricity.purchased", 1000, "MWh")])
+    )
+    ledger.calc(2025)
+    series = ledger.series(2025, years=1)
     scope1 = figure_of(series, "ghg.scope1", 2025)  # electricity only: no direct emissions rows
     assert scope1["value"] is None and scope1["status"] == "missing"
     assert "not available" in scope1["note"] and "no activity rows" in scope1["note"]

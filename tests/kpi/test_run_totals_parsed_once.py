@@ -1,29 +1,27 @@
 """A KPI table reads many figures from one calculation run; the run's stored totals (several MB
-with Scope 3 lines) are parsed once per text, not once per figure (a 10 s targets page)."""
+with Scope 3 lines) are parsed once per text, not once per figure (a 10 s targets page).
+
+The table is computed from plain inputs (the read layer hands the run's text over as
+stored; it parses none), the run the engine's, computed in memory (#20)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from esgledger.kpi.values import kpi_table
-from esgledger.ledger.db import Database
 from esgledger.ledger.run_totals import stored_totals
-from tests.checks.workspace import Workspace
+from tests.checks.workspace import ACTIVITY_HEADER, activity_cells
+from tests.kpi.plain import Ledger
 
 
-def test_a_kpi_table_parses_each_run_once(db: Database, tmp_path: Path) -> None:
-    ws = Workspace(db, tmp_path)
-    ws.activities(
-        [
-            ("SZ1", 2025, "fuel.diesel", 10, "t"),
-            ("WH1", 2025, "fuel.natural_gas", 3, "10000 m3"),
-            ("WH1", 2025, "electricity.purchased", 500, "MWh"),
-        ]
-    )
-    ws.calc(2025)
+def test_a_kpi_table_parses_each_run_once() -> None:
+    ledger = Ledger()
+    rows = [
+        ("SZ1", 2025, "fuel.diesel", 10, "t"),
+        ("WH1", 2025, "fuel.natural_gas", 3, "10000 m3"),
+        ("WH1", 2025, "electricity.purchased", 500, "MWh"),
+    ]
+    ledger.import_activities(ACTIVITY_HEADER, activity_cells(rows))
+    ledger.calc(2025)
     stored_totals.cache_clear()
-    with db.read() as session:
-        table = kpi_table(session, 2025)
+    table = ledger.table(2025)
     calculated = [f for f in table.values() if f.source == "calculated" and f.value is not None]
     assert len(calculated) > 3  # several figures read from the run …
     assert stored_totals.cache_info().misses == 1  # … which was parsed once

@@ -21,9 +21,9 @@ Reads asking the same question (token, window, URL) while one of them takes the 
 wait for it and take its kept answer: at a window's end every connection's next read misses
 at once, and fifty sign-in look-ups for one token were the slowest reads of a read-only run.
 
-On PostgreSQL the version is the state stamp itself, read on the watch's own asynchronous
-connection (:class:`~esgledger.ledger.change_watch.PostgresWatch`): one statement, in the
-event loop, shared by the reads arriving while it is asked, instead of the whole stack.
+On PostgreSQL the version is the state stamp itself, read on the watch's own connections
+(:class:`~esgledger.ledger.pg_watch.PostgresWatch`): one statement, sent and answered at the
+socket, shared by the reads waiting for it, instead of the whole stack.
 Anything else (another method, no token, a changed ledger, an unmarked route) takes the
 usual path. A write moves the version, so the next
 read is a full one.
@@ -59,14 +59,6 @@ def replayable(request: Request, state: State) -> None:
     setattr(request.state, MARK, state)
 
 
-class _Ask:
-    """One question to a watch asking a server, shared by the requests that wait for it."""
-
-    def __init__(self) -> None:
-        self.done = anyio.Event()
-        self.version: Hashable | None = None
-
-
 class _Pending:
     """A question (token, window, URL) being answered the whole way now: what it answered
     (when kept), and when its version was asked (a count of :attr:`Replay._asked`)."""
@@ -94,9 +86,6 @@ class Replay:
         self.prefix = prefix
         self._answers: StateCache[Answer] = StateCache(MAX_ANSWERS)
         self._seen: tuple[Hashable, State] | None = None  # (version, the state it names)
-        self._asking = False  # a watch asking a server is being asked now
-        self._next: _Ask | None = None  # the question the requests arriving now wait for
-        self._idle: anyio.Event | None = None  # set when the question being asked ends
         self._paths: set[str] = set()  # paths whose answers were marked replayable
         # questions being answered the whole way now: others asking the same wait for them
         self._pending: dict[tuple[Any, ...], _Pending] = {}
@@ -161,31 +150,13 @@ class Replay:
         return kept if kept is not None and time.time() < kept.until else None
 
     async def _version(self) -> Hashable | None:
-        """The watch's version. A watch asking a server (PostgreSQL) is asked one question
-        at a time, in the event loop, and the question is shared: every request that arrived
-        before it was asked takes its answer (it was asked after they arrived, so it sees
-        every commit they could have seen). Many requests at once cost one statement,
-        not one each."""
+        """The watch's version. A watch asking a server (PostgreSQL) answers with a
+        question sent after this call began, shared by every request waiting for it, so
+        many requests at once cost one statement, not one each
+        (:class:`~esgledger.ledger.pg_watch.PostgresWatch`)."""
         if isinstance(self.watch, ChangeWatch):  # a counter in shared memory
             return self.watch.version()
-        ask = self._next if self._next is not None else _Ask()
-        self._next = ask
-        while not ask.done.is_set():
-            if self._asking:
-                if self._idle is None:  # made inside the running event loop
-                    self._idle = anyio.Event()
-                await self._idle.wait()  # the question being asked now started before we came
-                continue
-            self._asking, self._next = True, None  # later arrivals wait for the next one
-            try:
-                ask.version = await self.watch.version()
-            finally:
-                self._asking = False
-                ask.done.set()
-                idle, self._idle = self._idle, None
-                if idle is not None:
-                    idle.set()  # wake the waiters: answered, or one of them asks next
-        return ask.version
+        return await self.watch.version()  # type: ignore[no-any-return]
 
     async def _answer_and_keep(
         self,

@@ -16,16 +16,16 @@ from esgledger.api import schemas as s
 from esgledger.api.deps import SessionDep, UserDep, as_json
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import list_query, with_page_headers
-from esgledger.ledger.listing import ListParams, paginate
+from esgledger.ledger.listing import ListParams
 from esgledger.ledger.smelter_rollup import rollup
 from esgledger.suppliers.audits import list_audits, list_findings
 from esgledger.suppliers.declarations import list_declarations
 from esgledger.suppliers.register import (
     DEFAULT_SORT,
     SORT,
+    page_suppliers,
     supplier_detail,
     supplier_dict,
-    supplier_query,
 )
 from esgledger.suppliers.tiering import tier_history, tier_on
 
@@ -76,8 +76,7 @@ def suppliers(
     ] = None,
 ) -> Response:
     require(user, "suppliers.read")
-    stmt = supplier_query(country=country, commodity=commodity, search=params.search)
-    found = paginate(session, stmt, params, SORT, (SORT["id"],))
+    found = page_suppliers(session, params, country=country, commodity=commodity)
     body = as_json([supplier_dict(r) for r in found.rows])
     return with_page_headers(body, request.url, found)
 

@@ -59,10 +59,17 @@ class Groups:
     keys: list[Key]
 
 
-def code_rows(activities: pl.DataFrame, entity_enum: pl.Enum, pool: Executor) -> Rows:
+def code_rows(
+    activities: pl.DataFrame,
+    entity_enum: pl.Enum,
+    pool: Executor,
+    leave_out: pl.Series | None = None,
+) -> Rows:
     """Every string column coded at once, a column per thread (Polars releases the GIL; one
     query runs these casts one after another). Categorical casts hash each string once;
-    whether the rows' attribute texts differ is found alongside."""
+    whether the rows' attribute texts differ is found alongside. Rows of entities outside
+    the boundary, and rows whose id is in ``leave_out``, get no code: ``kept`` lists the
+    others."""
 
     def categorical(name: str) -> tuple[pl.Series, list[str], list[int]]:
         column = activities[name].cast(pl.Categorical)
@@ -87,10 +94,12 @@ def code_rows(activities: pl.DataFrame, entity_enum: pl.Enum, pool: Executor) ->
     unit_job = pool.submit(categorical, "unit")
     texts = attribute_texts()
     entity = entity_job.result()
-    # Rows of entities outside the boundary get no code and are left out.
     kept = None
-    if entity.null_count():
-        kept = np.flatnonzero(entity.is_not_null().to_numpy())
+    wanted = entity.is_not_null()
+    if leave_out is not None and len(leave_out):
+        wanted &= ~activities["id"].is_in(leave_out.implode())
+    if not wanted.all():
+        kept = np.flatnonzero(wanted.to_numpy())
         entity = entity.fill_null(0)
 
     def take(values: np.ndarray) -> np.ndarray:

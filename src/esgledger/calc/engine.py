@@ -70,6 +70,7 @@ def compute(
     per_row: bool = True,
     result_activities: Collection[str] = (),
     implied: bool = False,
+    leave_out: pl.Series | None = None,
 ) -> EngineOutput:
     """Every result row, the unresolved activities, and totals rolled up with member shares.
 
@@ -82,7 +83,9 @@ def compute(
     of the rows of those activities (the factor checks' sums, ``calc.implied``), in the
     same pass: they are those a run with every result row gives. With ``implied`` the
     factor checks' sums are taken in the pass from the rows' arrays (``calc.implied_pass``),
-    with no result row made for them."""
+    with no result row made for them. Rows whose id is in ``leave_out`` (instruments the
+    review rejected) are left out as rows outside the boundary are, with no filtered copy
+    of the frame."""
     activities = scope12_rows(activities)
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     builder = CoefficientBuilder(
@@ -95,7 +98,7 @@ def compute(
     entity_ids = entities["entity_id"].to_list()
     entity_enum = pl.Enum(entity_ids)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        rows = code_rows(activities, entity_enum, pool)
+        rows = code_rows(activities, entity_enum, pool, leave_out)
         region_of_entity, chains = region_chains(entities)
         groups = group_rows(rows, region_of_entity, chains, options.year)
         # numpy row passes (they release the GIL) while this thread resolves factors

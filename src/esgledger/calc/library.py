@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -154,5 +155,10 @@ def _shipped_records() -> list[FactorRecord]:
 
 def _user_records(session: Session) -> list[FactorRecord]:
     editions = {e.edition: e for e in session.scalars(select(EditionRow))}
-    factors = session.scalars(select(FactorRow).order_by(FactorRow.factor_id))
+    return user_records(session.scalars(select(FactorRow).order_by(FactorRow.factor_id)), editions)
+
+
+def user_records(factors: Iterable[Any], editions: Mapping[str, Any]) -> list[FactorRecord]:
+    """The records of a workspace's own factors (by factor id) with their editions: stored
+    rows, or objects with the same fields (a library built in memory, for the tests)."""
     return [_record(f, editions[f.edition], user=True) for f in factors]

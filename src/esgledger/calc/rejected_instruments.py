@@ -8,7 +8,9 @@ the run's totals JSON: half a million attribute-less certificates at 10⁷ activ
 printed a line per row. The rows now live in their own table (covered by the run's
 ``run:`` digest); the totals keep how many rows were rejected, per activity type and per
 criterion, and name the table. Runs stored before the table existed keep their list in the
-totals; :func:`read_page` and :func:`instruments_summary` fall back to it.
+totals; :func:`read_page` and :func:`instruments_summary` fall back to it. Runs stored since
+``0034_calc7`` keep their rows a group at a time (``calc.rejected_groups``), and their totals
+name that table instead.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.calc.rejected_groups import GROUPS, read_group_page
 from esgledger.ledger.audit import canonical_json
 from esgledger.ledger.instrument_models import CalculationInstrumentRejection
 from esgledger.ledger.models import CalculationRun
 
-TABLE = "calculation_instrument_rejections"
+TABLE = "calculation_instrument_rejections"  # a row per rejected row: runs before 0034_calc7
 SHOWN = 100  # rejected rows a summary lists unless asked for another page
 COLUMNS = ("activity_id", "entity_id", "activity", "instrument", "mwh")
 
@@ -55,8 +58,16 @@ def rejected_counts(rejected: pl.DataFrame | list[dict[str, Any]]) -> dict[str, 
             }
             for activity, (rows, criteria) in sorted(by_activity.items())
         },
-        "rejected_in": TABLE,
+        "rejected_in": GROUPS,
     }
+
+
+def stored_block(block: dict[str, Any], grouped: bool) -> dict[str, Any]:
+    """The ``scope2_instruments`` block as a run stores it: naming the table its rows go to
+    (one row per rejected row when not ``grouped``, as runs before ``0034_calc7``)."""
+    if grouped or "rejected_in" not in block:
+        return block
+    return {**block, "rejected_in": TABLE}
 
 
 def _listed(rejected: list[dict[str, Any]]) -> pl.DataFrame:
@@ -71,8 +82,8 @@ def _listed(rejected: list[dict[str, Any]]) -> pl.DataFrame:
 
 
 def rejected_frame(rejected: pl.DataFrame, run_id: int) -> pl.DataFrame:
-    """The rejected rows (``instruments.REJECTED_SCHEMA``) as rows of the table, in
-    activity-row order."""
+    """The rejected rows (``instruments.REJECTED_SCHEMA``) as rows of the table of a row
+    each, in activity-row order (``run_calculation(rejected_grouped=False)``)."""
     return rejected.select(pl.lit(run_id, dtype=pl.Int64).alias("run_id"), *COLUMNS, "failed").sort(
         "activity_id"
     )
@@ -95,10 +106,12 @@ def read_page(
     limit: int = SHOWN,
 ) -> list[dict[str, Any]]:
     """Rows ``offset`` … ``offset + limit`` of the run's rejected instruments, by row id: from
-    the table, or from the list a run stored before it kept in its totals."""
+    the groups, the table of a row each, or the list a run stored before kept in its totals."""
     legacy = block.get("rejected")
     if legacy is not None:
         return [_entry(row) for row in legacy[offset : offset + limit]]
+    if block.get("rejected_in") == GROUPS:
+        return [_entry(row) for row in read_group_page(session, run.id, offset, limit)]
     t = CalculationInstrumentRejection
     stmt = (
         select(t.activity_id, t.entity_id, t.activity, t.instrument, t.mwh, t.failed)

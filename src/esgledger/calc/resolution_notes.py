@@ -29,8 +29,11 @@ MESSAGES = {
 }
 
 
-def resolution_notes(session: Session, run: CalculationRun) -> list[str]:
-    """One line per unused pin and per kind of flagged fallback, with the editions involved."""
+def resolution_notes(
+    session: Session, run: CalculationRun, library: FactorLibrary | None = None
+) -> list[str]:
+    """One line per unused pin and per kind of flagged fallback, with the editions involved;
+    ``library``: the one the run was computed with, when at hand (a load costs 0.2 CPU s)."""
     options = json.loads(run.options)
     used = set(json.loads(run.editions))
     notes = [
@@ -39,7 +42,7 @@ def resolution_notes(session: Session, run: CalculationRun) -> list[str]:
         for series, edition in options.get("pins", [])
         if edition not in used
     ]
-    library = FactorLibrary.load(session)
+    library = library or FactorLibrary.load(session)
     involved: dict[str, set[str]] = defaultdict(set)
     rows = session.execute(
         select(

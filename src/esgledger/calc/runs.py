@@ -48,12 +48,15 @@ from esgledger.calc.issue_groups import grouped_issues, issue_counts
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions, edition_rule_of
 from esgledger.calc.pinning import check_pin_series, pin_refusal
+from esgledger.calc.rejected_groups import GROUPS as REJECTED_GROUPS
+from esgledger.calc.rejected_groups import grouped_rejections
 from esgledger.calc.rejected_instruments import TABLE as REJECTED_INSTRUMENTS
 from esgledger.calc.rejected_instruments import (
     first_page,
     instruments_summary,
     read_page,
     rejected_frame,
+    stored_block,
 )
 from esgledger.calc.resolution_notes import resolution_notes
 from esgledger.calc.rollup import incomplete_figures
@@ -300,12 +303,24 @@ def run_engine(
     options: RunOptions,
     *,
     per_row: bool = True,
+    leave_out: pl.Series | None = None,
 ) -> EngineOutput:
     """The chosen engine's output; every engine gives the same figures. Without ``per_row``
     the local engine makes no result row and takes the factor checks' sums in its pass
-    (``calc.implied_pass``; a run that will not store result rows keeps them instead)."""
+    (``calc.implied_pass``; a run that will not store result rows keeps them instead).
+    The local engine leaves out the rows whose id is in ``leave_out`` (only it takes them)."""
     if engine == "local":
-        return compute(activities, entities, library, options, per_row=per_row, implied=not per_row)
+        return compute(
+            activities,
+            entities,
+            library,
+            options,
+            per_row=per_row,
+            implied=not per_row,
+            leave_out=leave_out,
+        )
+    if leave_out is not None:
+        raise InvalidInput(f"--engine {engine!r} takes the reviewed rows, not ids to leave out")
     if engine == "spark":
         from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
 
@@ -432,10 +447,12 @@ def run_calculation(
     actor: str,
     engine: str = "local",
     digest_version: int = DIGEST_VERSION,
+    rejected_grouped: bool = True,
 ) -> dict[str, Any]:
     """Compute and store one run; with ``strict``, refuse to store a run with unresolved rows.
     ``digest_version`` chooses the input digest's layout (``DIGEST_VERSION`` unless a run
-    must be digested as runs of an older esgledger were).
+    must be digested as runs of an older esgledger were); without ``rejected_grouped`` the
+    rejected instruments are stored a row each, as runs before ``0034_calc7`` were.
 
     The computation reads one state of the ledger and holds no lock; only storing the run is
     a (short) write. If another command wrote in between, the inputs may have changed, so
@@ -452,12 +469,23 @@ def run_calculation(
                 inputs = load_inputs(session, options)
         if computed is None:
             markets = electricity_markets(library)
+            # the local engine leaves the rejected instruments out itself: no filtered copy
+            local = engine == "local"
             rows, review = review_instruments(
-                inputs.activities, inputs.entities, options.year, editions=markets
+                inputs.activities, inputs.entities, options.year, editions=markets, leave_rows=local
             )
             # a run over more rows than it stores result rows for makes none
             per_row = inputs.activity_rows <= get_settings().calc_lineage_rows
-            out = run_engine(engine, rows, inputs.entities, library, options, per_row=per_row)
+            leave_out = review.rejected["activity_id"] if local else None
+            out = run_engine(
+                engine,
+                rows,
+                inputs.entities,
+                library,
+                options,
+                per_row=per_row,
+                leave_out=leave_out,
+            )
             merge_instruments(out, review, inputs.entities)
             lines = with_scope3(out, inputs, library, options)
             implied = (
@@ -489,6 +517,7 @@ def run_calculation(
                     lines,
                     implied,
                     digest_version,
+                    rejected_grouped,
                 )
     raise Contention(
         f"the ledger changed while the {options.year} calculation was computed, {ATTEMPTS} "
@@ -555,9 +584,10 @@ def _store_run(
     scope3_lines: list[dict[str, Any]],
     implied: dict[str, list[float] | None] | None = None,
     version: int = DIGEST_VERSION,
+    rejected_grouped: bool = True,
 ) -> dict[str, Any]:
-    """The run, its results, coefficients, issues and Scope 3 lines, and its audit event:
-    one write.
+    """The run, its results, coefficients, issues, Scope 3 lines and rejected instruments
+    (a group at a time, ``calc.rejected_groups``), and its audit event: one write.
 
     A run over more than ``ESG_CALC_LINEAGE_ROWS`` activity rows (or computed on Spark)
     stores no result rows: its digest and editions let `esg calc explain` recompute them
@@ -585,7 +615,11 @@ def _store_run(
                     incomplete_figures(out.unresolved), out.scope3
                 ),
                 "scope3": out.scope3,
-                **({"scope2_instruments": out.instruments} if out.instruments else {}),
+                **(
+                    {"scope2_instruments": stored_block(out.instruments, rejected_grouped)}
+                    if out.instruments
+                    else {}
+                ),
                 # only when set: the stored totals (and digests) of other runs stay as they were
                 **({} if keep_rows else {"lineage": RECOMPUTED}),
                 **({IMPLIED_KEY: implied} if implied is not None and not keep_rows else {}),
@@ -607,13 +641,16 @@ def _store_run(
         insert_digested(session, table, with_run, known)
     if scope3_lines:
         insert_digested(session, SCOPE3_LINES, lines_frame(scope3_lines, run.id), known)
-    if out.rejected_instruments.height:
+    if out.rejected_instruments.height and rejected_grouped:
+        groups = grouped_rejections(out.rejected_instruments, run.id)
+        insert_digested(session, REJECTED_GROUPS, groups, known)
+    elif out.rejected_instruments.height:
         frame = rejected_frame(out.rejected_instruments, run.id)
         insert_digested(session, REJECTED_INSTRUMENTS, frame, known)
     summary = run_summary(
         run,
         unresolved,
-        resolution_notes(session, run),
+        resolution_notes(session, run, library),
         stored_totals(run.totals),
         rejected=first_page(out.rejected_instruments),
     )

@@ -20,7 +20,7 @@ from esgledger.calc.implied import RUN_ROWS_SCHEMA
 from esgledger.checks.reads import SPAN, Table
 from esgledger.checks.rule_rows import RuleRows, from_rows
 from esgledger.kpi.calculated import Sums
-from esgledger.kpi.scope import Scope, root_of
+from esgledger.kpi.given_scopes import GivenScopes, table_families
 from esgledger.kpi.series import EntityFigures
 from esgledger.kpi.unresolved import Unresolved
 from esgledger.ledger.kpi_rows import KpiRow
@@ -31,39 +31,20 @@ from esgledger.suppliers.audits import CLOSED
 
 
 @dataclass(frozen=True)
-class PlainScopes:
-    """A year's boundaries given: the organisation tree (entity → parent) and the scope of
-    each family with a boundary (every entity at 100 % for the others)."""
-
-    parents: dict[str, str | None]
-    families: Mapping[str, Scope] = field(default_factory=dict)
-
-    @property
-    def root(self) -> str | None:
-        """The group: the root entity with the most descendants."""
-        return root_of(self.parents)
-
-    def for_family(self, family: str) -> Scope:
-        return self.families.get(family) or Scope(None, dict.fromkeys(self.parents, 1.0))
-
-
-NO_SCOPES = PlainScopes({})
-
-
-@dataclass(frozen=True)
 class CheckInputs:
     """Everything a run of the checks of ``year`` reads, given (see the module docstring).
-    ``runs`` are oldest first; ``audit_findings`` and ``register_bases`` are by year."""
+    ``scopes_by_year`` are the boundaries a KPI table takes (a year not given has no
+    entity); ``runs`` are oldest first; ``issues_by_run`` are (activity id, quantity,
+    reason) by activity id; ``audit_findings`` and ``register_bases`` are by year."""
 
     year: int
     tables: Mapping[int, Table] = field(default_factory=dict)
-    scopes_by_year: Mapping[int, PlainScopes] = field(default_factory=dict)
+    scopes_by_year: Mapping[int, GivenScopes] = field(default_factory=dict)
     sums: Mapping[int, Sums] = field(default_factory=dict)
     rows: Sequence[KpiRow] = ()
-    entity_values: Mapping[int, EntityFigures] = field(default_factory=dict)
     runs: Sequence[CalculationRun] = ()
     unresolved_by_run: Mapping[int, Unresolved] = field(default_factory=dict)
-    issues_by_run: Mapping[int, Sequence[tuple[int, str]]] = field(default_factory=dict)
+    issues_by_run: Mapping[int, Sequence[tuple[int, str, str]]] = field(default_factory=dict)
     run_frames: Mapping[int, pl.DataFrame] = field(default_factory=dict)
     non_electric_rows: Mapping[int, Sequence[tuple[str, str, str, float]]] = field(
         default_factory=dict
@@ -80,8 +61,9 @@ class CheckInputs:
     def table(self, year: int) -> Table:
         return dict(self.tables.get(year, {}))
 
-    def scopes(self, year: int) -> PlainScopes:
-        return self.scopes_by_year.get(year, NO_SCOPES)
+    def scopes(self, year: int) -> GivenScopes:
+        given = self.scopes_by_year.get(year)
+        return given if given is not None else GivenScopes(year, {}, {})
 
     def activity_sums(self, year: int) -> Sums:
         return self.sums.get(year, {})
@@ -91,9 +73,11 @@ class CheckInputs:
         return from_rows([v for v in self.rows if first <= v.year <= self.year], self.year)
 
     def entity_figures(self, year: int, table: Table) -> EntityFigures:
-        if year not in self.entity_values:
-            raise LookupError(f"no per-entity values given for {year}")
-        return self.entity_values[year]
+        """From the year's given sums and runs, as the series computes them."""
+        scopes = self.scopes(year)
+        codes = {scopes.for_family(family).code for family in table_families()}
+        runs = {code: self.run(year, code) for code in codes}
+        return EntityFigures(None, year, scopes, table, self.activity_sums(year), runs)
 
     def run(self, year: int, boundary: str | None) -> CalculationRun | None:
         runs = [r for r in self.runs if r.year == year]
@@ -106,7 +90,8 @@ class CheckInputs:
     def issue_rows(
         self, run_id: int, quantities: Collection[str] | None, limit: int
     ) -> list[tuple[int, str]]:
-        return list(self.issues_by_run.get(run_id, ()))[:limit]
+        issues = self.issues_by_run.get(run_id, ())
+        return [(a, r) for a, q, r in issues if quantities is None or q in quantities][:limit]
 
     def run_rows(
         self, run: CalculationRun, activities: tuple[str, ...], quantities: tuple[str, ...]

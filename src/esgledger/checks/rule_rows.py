@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
+from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.coverage import FAMILIES
 from esgledger.kpi.member_groups import SEP
 from esgledger.kpi.reported import additive
@@ -73,6 +74,7 @@ def from_rows(rows: list[KpiRow], year: int) -> RuleRows:
     return RuleRows(rows, dict(reporters), unit_years)
 
 
+@collector_paused()
 def read_rule_rows(session: Session, first: int, year: int, root: str | None) -> RuleRows:
     """The answers for the span ``first``–``year``, read in a few queries whatever the
     number of entities."""

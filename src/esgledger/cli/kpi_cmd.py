@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from esgledger.cli.common import DbOption, JsonOption, workspace
 from esgledger.cli.output import console, print_json, print_table
@@ -112,10 +113,16 @@ def kpi(
     if json:
         print_json(series)
         return
+    print_series(series)
+
+
+def print_series(series: dict[str, Any], out: Console = console) -> None:
+    """The series as ``esg kpi`` prints it: every number whole, however wide ``out`` is
+    (a pure function of the series: its tests give one built in memory, #20)."""
     span = [str(y) for y in series["years"]]
     columns = ["KPI", "unit", *span, "YoY", "source"]
-    print_table(f"KPIs {span[0]}–{span[-1]}", columns, _main_rows(series, span))
-    console.print(
+    print_table(f"KPIs {span[0]}–{span[-1]}", columns, _main_rows(series, span), out)
+    out.print(
         "— not available · / not disclosed · n.a. not applicable · ᴿ restated · "
         "ᴾ partial (data leave out boundary members) · ᴵ incomplete (unresolved activity rows); "
         "`--json` says why, with inputs, restatements and like-for-like change."
@@ -126,6 +133,7 @@ def kpi(
             "Reported and recomputed",
             ["KPI", "year", "reported", "recomputed", "difference", "used", "why"],
             both,
+            out,
         )
 
 

@@ -56,12 +56,20 @@ def _needed_width(columns: Sequence[str], cells: list[list[str]], keep: list[boo
     return total
 
 
-def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def print_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    out: Console | None = None,
+) -> None:
+    """The rows as a table on ``out`` (standard output by default), as blocks when the
+    table cannot fit with every number whole."""
+    out = out or console
     text_rows = [["" if v is None else str(v) for v in row] for row in rows]
     by_column = [[row[i] for row in text_rows] for i in range(len(columns))]
     keep = [_whole(cells) for cells in by_column]
-    if _needed_width(columns, by_column, keep) > console.width:
-        _print_blocks(title, columns, text_rows)
+    if _needed_width(columns, by_column, keep) > out.width:
+        _print_blocks(title, columns, text_rows, out)
         return
     table = Table(
         title=title,
@@ -80,27 +88,29 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
             table.add_column(col, overflow="fold")
     for row in text_rows:
         table.add_row(*row)
-    console.print(table)
+    out.print(table)
 
 
-def _print_blocks(title: str | None, columns: Sequence[str], rows: list[list[str]]) -> None:
+def _print_blocks(
+    title: str | None, columns: Sequence[str], rows: list[list[str]], out: Console
+) -> None:
     """One block per row: the first cell as a heading, then ``column: value`` pairs packed
     into indented lines as wide as the console (a pair is never split)."""
     if title:
-        console.print(f"[bold]{title}[/bold]", highlight=False)
+        out.print(f"[bold]{title}[/bold]", highlight=False)
     for row in rows:
-        console.print(Text(row[0], style="bold"))
+        out.print(Text(row[0], style="bold"))
         line = ""
         for header, cell in zip(columns[1:], row[1:], strict=True):
             pair = f"{header}: {cell}" if cell else ""
             if not pair:
                 continue
-            if line and Text(f"{line}   {pair}").cell_len > console.width:
-                console.print(Text(line), highlight=False)
+            if line and Text(f"{line}   {pair}").cell_len > out.width:
+                out.print(Text(line), highlight=False)
                 line = ""
             line = f"{line}   {pair}" if line else f"  {pair}"
         if line:
-            console.print(Text(line), highlight=False)
+            out.print(Text(line), highlight=False)
 
 
 def fail(message: str) -> None:

@@ -15,7 +15,7 @@ from esgledger.cli.minerals_cmd import minerals_app
 from esgledger.cli.output import console, print_json, print_table
 from esgledger.cli.saq_cmd import saq_app
 from esgledger.ingest.suppliers import SHEETS
-from esgledger.ledger.listing import paginate, parse_list
+from esgledger.ledger.listing import parse_list
 from esgledger.suppliers import audits
 from esgledger.suppliers.gate import screen
 from esgledger.suppliers.policy import load_policy
@@ -23,9 +23,9 @@ from esgledger.suppliers.register import (
     DEFAULT_SORT,
     SORT,
     known_ids,
+    page_suppliers,
     supplier_detail,
     supplier_dict,
-    supplier_query,
 )
 from esgledger.suppliers.register_import import import_register
 from esgledger.suppliers.tiering import assess, record_tiers, tier_history, tier_on
@@ -79,8 +79,7 @@ def list_cmd(
         search=search,
     )  # fmt: skip
     with workspace(db).read() as session:
-        stmt = supplier_query(country=country, commodity=commodity, search=params.search)
-        found = paginate(session, stmt, params, SORT, (SORT["id"],))
+        found = page_suppliers(session, params, country=country, commodity=commodity)
         rows = [supplier_dict(s) for s in found.rows]
     if json:
         print_json({"total": found.total, "page": params.page, "rows": rows})

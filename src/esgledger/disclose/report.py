@@ -197,7 +197,9 @@ def _shown(figure: dict[str, Any] | None) -> bool:
     return figure is not None and (figure["value"] is not None or figure["status"] != "missing")
 
 
-def _appendix(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
+def appendix_tables(series: dict[str, Any], notes: Footnotes) -> list[AppendixTable]:
+    """The appendix of a KPI series by area, each figure's marks numbered in ``notes``: a
+    pure function of the series (its tests give one built in memory, #20)."""
     years = [str(y) for y in series["years"]]
     catalog = metrics()
     tables: dict[str, AppendixTable] = {}
@@ -420,7 +422,7 @@ def build_report(
         "footnotes_in": notes.other,
         **(extras or {}),
     }
-    appendix = _appendix(series, notes)
+    appendix = appendix_tables(series, notes)
     _mark_acknowledged(appendix, extras["tiles"], acknowledged, span)
     chain = audit.verify(session)
     return ReportModel(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, activity_types
 from esgledger.kpi import incomplete_why as why_of
+from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.register_figures.notes import coded, note_of, part_english
 from esgledger.kpi.scope import Scope
@@ -94,6 +95,7 @@ def activity_sums(session: Session, year: int) -> Sums:
     return activity_sums_by_year(session, [year])[year]
 
 
+@collector_paused()
 def activity_sums_by_year(session: Session, years: list[int]) -> dict[int, Sums]:
     """:func:`activity_sums` of several years in one query (a KPI series reads each year
     twice: for its table and for like-for-like change)."""

@@ -26,6 +26,7 @@ from esgledger.kpi.calculated import (
     entity_activity_values,
     latest_run,
 )
+from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.inputs import StoredInputs
 from esgledger.kpi.member_groups import read_grouped
@@ -176,6 +177,7 @@ def kpi_series(
 SeriesAndTables = tuple[dict[str, Any], dict[int, dict[tuple[str, str], KpiFigure]]]
 
 
+@collector_paused()
 def kpi_series_and_tables(
     session: Session,
     year: int,

@@ -8,6 +8,7 @@ makes Scope 2 incomplete. Energy in total adds up direct and indirect energy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -56,9 +57,15 @@ class Unresolved:
 
 
 def unresolved_of(session: Session, run_id: int) -> Unresolved:
+    return counted_unresolved(run_id, issue_totals(session, run_id))
+
+
+def counted_unresolved(run_id: int, issues: Iterable[tuple[str, str, int]]) -> Unresolved:
+    """The counts of a run's unresolved results from (activity, quantity, count) of its
+    issues, as stored or as a run computed in memory holds them (the rules' tests)."""
     by_total: dict[str, int] = {}
     by_activity: dict[tuple[str, str], int] = {}
-    for activity, quantity, count in issue_totals(session, run_id):
+    for activity, quantity, count in issues:
         total = TOTAL_OF_QUANTITY.get(quantity, quantity)
         by_total[total] = by_total.get(total, 0) + int(count)
         by_activity[(total, activity)] = by_activity.get((total, activity), 0) + int(count)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
 from esgledger.kpi.calculated import Sums, activity_figure, run_figure
+from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.coverage import missing_in_sums
 from esgledger.kpi.derived import derived_figure, derived_order
 from esgledger.kpi.figures import KpiFigure
@@ -87,6 +88,7 @@ def table_of(inputs: TableInputs) -> Table:
     return figures
 
 
+@collector_paused()
 def kpi_table(
     session: Session,
     year: int,

@@ -22,6 +22,7 @@ SORT_KEYS: dict[str, ColumnElement[Any]] = {
     "subject": AuditEvent.subject,
 }
 DEFAULT_SORT = "-id"  # newest first
+THEN_BY = (AuditEvent.id.desc(),)  # ties newest first in an ascending sort, oldest first else
 
 
 def page_events(
@@ -47,4 +48,4 @@ def page_events(
                 )
             )
         )
-    return paginate(session, stmt, params, SORT_KEYS, (AuditEvent.id.desc(),))
+    return paginate(session, stmt, params, SORT_KEYS, THEN_BY, reverse_ties=True)

@@ -63,6 +63,7 @@ WRITTEN_ONCE = frozenset(
         "calculation_issue_groups",
         "calculation_scope3_lines",
         "calculation_instrument_rejections",
+        "calculation_instrument_rejection_groups",
         "published_reports",
         "scope3_screenings",
         "scope3_screening_exclusions",
@@ -175,6 +176,7 @@ KINDS: dict[str, list[Part]] = {
         Part("calculation_issue_groups", _by("run_id")),
         Part("calculation_scope3_lines", _by("run_id")),
         Part("calculation_instrument_rejections", _by("run_id")),  # rejected instruments
+        Part("calculation_instrument_rejection_groups", _by("run_id")),  # since 0034_calc7
     ],
     "report": [Part("published_reports", _edition)],
     "value": [Part("kpi_values", _manual_value)],
@@ -411,6 +413,7 @@ def scopes_in_tables(session: Session) -> set[str]:
         ("calculation_issue_groups", "run_id"),
         ("calculation_scope3_lines", "run_id"),
         ("calculation_instrument_rejections", "run_id"),
+        ("calculation_instrument_rejection_groups", "run_id"),
     ):
         found |= {run_scope(r) for r in session.scalars(select(t[name].c[column]).distinct())}
     values = t["kpi_values"]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from esgledger.ingest.readers import read_table
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
-from esgledger.ledger.listing import ListParams, Page, paginate
+from esgledger.ledger.listing import ListParams, Page, page_order, paginate
 from esgledger.ledger.models import Entity
 from esgledger.ledger.regcert_models import CurrencyRate, Donation, VolunteerHours
 from esgledger.registers.giving_import import (
@@ -56,6 +56,8 @@ VOLUNTEER_COLUMNS = {
     "hours": "hours",
 }
 DONATION_SORT: dict[str, Any] = {"date": Donation.given_on}  # the list's one order, newest first
+# ties by id in the sort's direction (#14): newest first is oldest first read backwards
+THEN_BY = (Donation.id.asc(),)
 RATE_COLUMNS = {c: c for c in ("currency", "quote", "valid_from", "valid_to", "rate", "source")}
 
 
@@ -157,7 +159,7 @@ def list_donations(
     asked for are read."""
     stmt = donations_query(year=year, entity=entity, programme=programme)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    ordered = stmt.order_by(Donation.given_on.desc(), Donation.id)
+    ordered = stmt.order_by(*page_order(DONATION_SORT["date"], True, THEN_BY))
     found = session.scalars(ordered.offset(max(0, offset)).limit(max(1, min(limit, 1000))))
     return {"total": total, "rows": [donation_dict(d) for d in found]}
 
@@ -165,7 +167,7 @@ def list_donations(
 def page_donations(session: Session, params: ListParams, **filters: Any) -> Page[dict[str, Any]]:
     """One page of donations in the list's order (newest first), for a streamed export."""
     stmt = donations_query(**filters)
-    found = paginate(session, stmt, params, DONATION_SORT, (Donation.id.asc(),))
+    found = paginate(session, stmt, params, DONATION_SORT, THEN_BY, reverse_ties=True)
     return found.with_rows([donation_dict(d) for d in found.rows])
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, NotFound, worded
 from esgledger.ledger.activity_store import read_file, required_root, year_files
+from esgledger.ledger.listing import ListParams, Page, paginate
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.supplier_models import (
     Supplier,
@@ -58,6 +59,19 @@ def supplier_query(
             )
         )
     return stmt
+
+
+def page_suppliers(
+    session: Session,
+    params: ListParams,
+    *,
+    country: str | None = None,
+    commodity: str | None = None,
+) -> Page[Supplier]:
+    """One page of the suppliers matching the filters and the search: ties by id in the
+    sort's direction (#14), so a descending page is the ascending one read backwards."""
+    stmt = supplier_query(country=country, commodity=commodity, search=params.search)
+    return paginate(session, stmt, params, SORT, (SORT["id"],), reverse_ties=True)
 
 
 def supplier_dict(supplier: Supplier) -> dict[str, Any]:

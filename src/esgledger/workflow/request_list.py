@@ -20,7 +20,7 @@ from esgledger.auth.permissions import MATRIX, Grants, Principal, can
 from esgledger.catalog import metrics
 from esgledger.kpi.figures import parse_dims
 from esgledger.ledger.entities import subtree
-from esgledger.ledger.listing import ListParams, Page, paginate
+from esgledger.ledger.listing import ListParams, Page, page_order, paginate
 from esgledger.ledger.models import Entity, KpiValue
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.workflow.states import DONE
@@ -120,7 +120,7 @@ def page_requests(
 ) -> Page[DataRequest]:
     """One page of the requests ``user`` may read that match ``wanted`` and the search."""
     stmt = request_query(session, user, wanted, params.search)
-    return paginate(session, stmt, params, SORT_KEYS, THEN_BY)
+    return paginate(session, stmt, params, SORT_KEYS, THEN_BY, reverse_ties=True)
 
 
 def request_dicts(
@@ -215,7 +215,7 @@ def export_rows(
         .join(owner, owner.id == DataRequest.owner_id)
         .outerjoin(reviewer, reviewer.id == DataRequest.reviewer_id)
         .outerjoin(KpiValue, current)
-        .order_by(column.desc() if params.descending else column.asc(), *THEN_BY)
+        .order_by(*page_order(column, params.descending, THEN_BY))
         .execution_options(yield_per=EXPORT_BATCH)
     )  # fmt: skip
     return total, _shaped(session.execute(rows), today or dt.date.today())

@@ -13,7 +13,7 @@ import json
 import math
 import re
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from esgledger.calc.scope3.categories import CATEGORIES, category_key, category_
 from esgledger.calc.scope3.currency import currency_of, to_factor_dollars
 from esgledger.calc.scope3.methods import METHOD_ATTRIBUTES, Component, Method, methods_for
 from esgledger.calc.scope3.screening import apply_screening
+from esgledger.calc.scope3.upstream import upstream_activity, upstream_groups
 from esgledger.catalog import activity_types
 from esgledger.catalog import scope3_run_reasons as run_reasons
 from esgledger.catalog.scope3_run_reasons import Why, coded
@@ -118,20 +119,101 @@ def scope3_parts(
     options: RunOptions,
     products: Mapping[str, Any] | None = None,
 ) -> Scope3Parts:
-    """The lines and unresolved groups of ``activities`` (whole entities' rows)."""
+    """The lines and unresolved groups of ``activities`` (whole entities' rows).
+
+    Category 3's rows (fuels, purchased electricity) are grouped on integer codes
+    (``upstream_groups``) when that gives the groups and sums the text-keyed grouping of all
+    the rows gives; the other rows, and all of them when it would not, by their texts."""
     from esgledger.calc.scope3.products import SOLD, product_lines  # it imports this module
 
     resolver = Resolver(library, pins=dict(options.pins), as_of=options.as_of)
     present = activities["activity"].unique().to_list()
     wanted = [a for a in present if in_scope3(a)]
-    if len(wanted) < len(present):  # a chunk of purchase lines alone keeps every row
-        activities = activities.filter(pl.col("activity").is_in(wanted))
-    rows = activities.sort("id")
+    place = _places(entities)
+    # sites in the same regions share every factor: resolved once per (activity, unit,
+    # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335),
+    # nor once per chunk of the same run
+    resolved = _resolved_of(library, options)
+    # keyed by the regions' plain (level, code) texts: hashing the Region objects in 5,000
+    # keys cost 0.14 CPU s a run
+    codes = {e: tuple((r.level, r.code) for r in regions) for e, (regions, _) in place.items()}
+
+    def group_lines(
+        entity: str,
+        activity: str,
+        unit: str,
+        attributes: str,
+        quantity: float,
+        count: int,
+        ids: list[int],
+    ) -> tuple[list[dict[str, Any]], Bad | None]:
+        regions, share = place[entity]
+        key = (activity, unit, attributes, codes[entity])
+        if key not in resolved:
+            resolved[key] = _resolve_group(
+                activity, unit, attributes, regions, resolver, library, options
+            )
+        category, found, reasons = resolved[key]
+        if category is None:
+            return [], None
+        lines = [
+            _line(category, entity, activity, unit, quantity, count, ids, share, method, result, i)
+            for i, (method, result) in enumerate(found)
+        ]
+        if found:
+            return lines, None
+        return lines, (ids, entity, activity, category_key(category), "; ".join(reasons))
+
+    upstream = [a for a in wanted if upstream_activity(a)]
+    own = [a for a in wanted if a not in upstream]
+    coded, others = None, activities.clear()
+    if upstream:  # (a chunk of purchase lines alone has none: its rows as they were)
+        others = _of(activities, own).sort("id") if own else activities.clear()
+        coded = upstream_groups(activities, upstream, entities, others, LINE_ROW_IDS)
+    lines: list[dict[str, Any]] = []
+    bad: list[Bad] = []
+    if coded is None:  # every Scope 3 row grouped by its texts
+        rows = activities if len(wanted) == len(present) else _of(activities, wanted)
+        lines, bad = _text_groups(rows.sort("id"), None, group_lines, SOLD)
+    else:
+        if others.height:
+            lines, bad = _text_groups(others, coded.same, group_lines, SOLD)
+        coded_lines, coded_bad = coded.parts(group_lines, NO_METHOD_KEY)
+        lines = _by_first_row(lines, coded_lines, lambda line: line["row_ids"][0])
+        bad = _by_first_row(bad, coded_bad, lambda group: group[0][0])
+    if SOLD not in wanted:  # no pass over the rows for product sales
+        return Scope3Parts(lines, bad)
+    sold = activities.filter(pl.col("activity") == SOLD)
+    sold_lines, sold_bad = product_lines(sold, place, products or {}, resolver, library, options)
+    return Scope3Parts([*lines, *sold_lines], [*bad, *sold_bad])
+
+
+def _of(activities: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    return activities.filter(pl.col("activity").is_in(names))
+
+
+GroupLines = Callable[
+    [str, str, str, str, float, int, list[int]], tuple[list[dict[str, Any]], Bad | None]
+]
+
+
+def _text_groups(
+    rows: pl.DataFrame, same: dict[str, str | None] | None, group_lines: GroupLines, sold: str
+) -> tuple[list[dict[str, Any]], list[Bad]]:
+    """The lines and unresolved groups of ``rows`` grouped by their texts: (entity,
+    activity, unit) and the attribute values the methods read. ``same``: the key columns
+    constant over every Scope 3 row of the run (when category 3's rows are grouped apart,
+    the grouping keeps the key columns all the rows gave), else found here."""
     values = _method_values(rows)
     keyed = rows.with_columns(values.columns(rows))
     # a line keeps its first row ids only; a group no method computes gets all of them below;
     # grouped by the attribute values themselves, each group's key text built once
-    by, same = _varying(rows, [*GROUP_KEY[:-1], *values.names])
+    key = [*GROUP_KEY[:-1], *values.names]
+    if same is None:
+        by, same = _varying(rows, key)
+    else:
+        by = [c for c in key if c not in same] or key
+        same = same if by is not key else {}
     groups = (
         keyed.group_by(by, maintain_order=True)
         .agg(
@@ -143,44 +225,32 @@ def scope3_parts(
         .with_columns(pl.lit(value, pl.Utf8).alias(column) for column, value in same.items())
         .select(*GROUP_KEY[:-1], values.key(), "quantity", "rows", "id", "all_ids")
     )
-    place = _places(entities)
     lines: list[dict[str, Any]] = []
     bad: list[Bad] = []
     bad_groups: list[int] = []
-    # sites in the same regions share every factor: resolved once per (activity, unit,
-    # attributes, regions), not once per site (20 sites × 335 NAICS codes: 6,700 → 335),
-    # nor once per chunk of the same run
-    resolved = _resolved_of(library, options)
-    # keyed by the regions' plain (level, code) texts: hashing the Region objects in 5,000
-    # keys cost 0.14 CPU s a run
-    codes = {e: tuple((r.level, r.code) for r in regions) for e, (regions, _) in place.items()}
-    listed = groups.drop("all_ids")
-    for number, (entity, activity, unit, attributes, quantity, count, ids) in enumerate(
-        listed.iter_rows()
-    ):
-        if activity == SOLD:
-            continue  # one sale feeds two categories: product_lines below
-        regions, share = place[entity]
-        key = (activity, unit, attributes, codes[entity])
-        if key not in resolved:
-            resolved[key] = _resolve_group(
-                activity, unit, attributes, regions, resolver, library, options
-            )
-        category, found, reasons = resolved[key]
-        if category is None:
-            continue
-        lines.extend(
-            _line(category, entity, activity, unit, quantity, count, ids, share, method, result, i)
-            for i, (method, result) in enumerate(found)
-        )
-        if not found:
-            bad.append((ids, entity, activity, category_key(category), "; ".join(reasons)))
+    for number, row in enumerate(groups.drop("all_ids").iter_rows()):
+        if row[1] == sold:
+            continue  # one sale feeds two categories: product_lines
+        found, unresolved = group_lines(*row)
+        lines.extend(found)
+        if unresolved is not None:
+            bad.append(unresolved)
             bad_groups.append(number)
     if bad:  # each row is unresolved on its own: all of the group's ids, in row order
         every = groups["all_ids"].gather(bad_groups)
         bad = [(_ids(ids, a), e, a, c, r) for ids, (_, e, a, c, r) in zip(every, bad, strict=True)]
-    sold_lines, sold_bad = product_lines(rows, place, products or {}, resolver, library, options)
-    return Scope3Parts([*lines, *sold_lines], [*bad, *sold_bad])
+    return lines, bad
+
+
+def _by_first_row(
+    first: list[Any], second: list[Any], first_row: Callable[[Any], int]
+) -> list[Any]:
+    """Two lists of groups' entries, each in the order of its groups' first rows, as one in
+    that order (the order one grouping of all the rows gives); a group's entries stay
+    together in their order (the sort is stable, no two groups share a first row)."""
+    if not first or not second:
+        return first or second
+    return sorted([*first, *second], key=first_row)
 
 
 def _varying(rows: pl.DataFrame, key: list[str]) -> tuple[list[str], dict[str, str | None]]:
@@ -448,6 +518,10 @@ def cut_value(text: pl.Series, name: str) -> pl.Series:
 
 def _literal(piece: pl.Expr | str) -> pl.Expr:
     return pl.lit(piece) if isinstance(piece, str) else piece
+
+
+# the key text of a row naming no method attribute (every fuel and electricity row)
+NO_METHOD_KEY: str = pl.select(_MethodValues((False,) * len(METHOD_ATTRIBUTES), ()).key()).item()
 
 
 def _attributes(text: str | None) -> dict[str, str]:

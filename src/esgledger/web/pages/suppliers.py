@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from esgledger.auth.permissions import require
 from esgledger.http_shared.paging import csv_response, params_from
-from esgledger.ledger.listing import ListParams, Page, paginate
-from esgledger.suppliers.register import DEFAULT_SORT, SORT, supplier_dict, supplier_query
+from esgledger.ledger.listing import ListParams, Page
+from esgledger.suppliers.register import DEFAULT_SORT, SORT, page_suppliers, supplier_dict
 from esgledger.suppliers.saq import latest_scores
 from esgledger.suppliers.tiering import current_tiers, ended_by
 from esgledger.web.deps import UserDep, database
@@ -36,8 +36,7 @@ CSV_COLUMNS = [
 def _fetch(
     session: Session, params: ListParams, *, country: str | None, commodity: str | None
 ) -> Page[dict[str, Any]]:
-    stmt = supplier_query(country=country, commodity=commodity, search=params.search)
-    page = paginate(session, stmt, params, SORT, (SORT["id"],))
+    page = page_suppliers(session, params, country=country, commodity=commodity)
     today = dt.date.today()
     tiers, scores = current_tiers(session, on=today), latest_scores(session)
     rows = [

@@ -1,25 +1,41 @@
-"""Measurement, not a test of the suite (its name is not test_*): a later register page's read
-on PostgreSQL before and after 0033_regsort (#17), on the 20,000-row tables of
-test_register_sort_indexes.py. For each of the 8 sorts mended (ties by id): the 1,000 rows
-after the middle row, ascending and descending, EXPLAIN ANALYZE's execution time; "old" is the
-index on the column alone and ties by id ascending, "new" the index on (column, id) and ties
-in the sort's direction; 5 rounds alternating which goes first. Run::
+"""Benchmark: a later register page's read on PostgreSQL before and after 0033_regsort (#17).
 
-    .venv/bin/python -m pytest -q -s -p no:cacheprovider tests/ledger/measure_register_sort_pg.py
+Usage::
+
+    .venv/bin/python bench/register_sort_pg.py [--postgres URL] [--rounds 5]
+
+On the 20,000-row tables of ``tests/ledger/test_register_sort_indexes.py`` (the registers'
+rows of ``tests/web/test_register_csv_exports.py`` copied), for each of the 8 sorts mended
+(ties by id): the 1,000 rows after the middle row, ascending and descending, EXPLAIN ANALYZE's
+execution time; "old" is the index on the column alone and ties by id ascending, "new" the
+index on (column, id) and ties in the sort's direction; rounds alternating which goes first.
+A fresh database, in ``--postgres`` (an empty database), ``$ESG_BENCH_POSTGRES_URL`` or a
+private cluster as ``bench/api.py`` starts. One ``MEASURED`` line per sort (median ms of its
+reads each way), then ``TOTAL``. It was ``tests/ledger/measure_register_sort_pg.py``, run
+through pytest; a measurement, not a test.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the tests' register files and their 20,000-row tables
 
-from esgledger.ledger.db import Database
-from esgledger.ledger.keyset import after, term
-from esgledger.ledger.listing import page_order
-from tests.ledger.test_register_sort_indexes import SORTED, _column, _grow
+from api import _postgres_url  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+from tests.ledger.test_register_sort_indexes import SORTED, _column, _grow  # noqa: E402
+
+from esgledger.ledger.db import Database  # noqa: E402
+from esgledger.ledger.keyset import after, term  # noqa: E402
+from esgledger.ledger.listing import page_order  # noqa: E402
+from esgledger.ledger.workspace import init_workspace  # noqa: E402
 
 MENDED = {  # (page, key) of the 30 mended (assurance's, ties by ref, measured apart)
     ("/registers/board", "entity"),
@@ -58,7 +74,7 @@ def _schema(db: Database, table: str, column: str, new: bool) -> None:
         s.execute(text(f"ANALYZE {table}"))
 
 
-def test_measure(pg_db: Database, tmp_path: Path) -> None:
+def measure(pg_db: Database, tmp_path: Path, rounds: int) -> None:
     from tests.web.test_register_csv_exports import _load
 
     _load(pg_db, tmp_path)
@@ -71,7 +87,7 @@ def test_measure(pg_db: Database, tmp_path: Path) -> None:
         model, column = attribute.class_, _column(attribute)
         table = column.table.name
         per: dict[str, list[float]] = {"old": [], "new": []}
-        for rnd in range(5):
+        for rnd in range(rounds):
             for which in ("old", "new") if rnd % 2 == 0 else ("new", "old"):
                 _schema(pg_db, table, column.name, which == "new")
                 for descending in (False, True):
@@ -99,6 +115,34 @@ def test_measure(pg_db: Database, tmp_path: Path) -> None:
         for w in per:
             totals[w].append(statistics.median(per[w]))
         print(
-            f"MEASURED {page} {key} later-page ms median old={statistics.median(per['old']):.2f} new={statistics.median(per['new']):.2f}"
+            f"MEASURED {page} {key} later-page ms median "
+            f"old={statistics.median(per['old']):.2f} new={statistics.median(per['new']):.2f}"
         )
     print(f"TOTAL medians old={sum(totals['old']):.1f} ms new={sum(totals['new']):.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("ESG_BENCH_POSTGRES_URL"),
+        help="an empty PostgreSQL database (default: a private cluster)",
+    )
+    args = parser.parse_args()
+    clusters: list[Any] = []
+    try:
+        url = _postgres_url(args, clusters)
+        db, _ = init_workspace(url, actor="bench")
+        try:
+            with tempfile.TemporaryDirectory(prefix="esg-bench-sort-") as tmp:
+                measure(db, Path(tmp), args.rounds)
+        finally:
+            db.dispose()
+    finally:
+        for cluster in clusters:
+            cluster.stop()  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()
