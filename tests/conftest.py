@@ -159,6 +159,16 @@ def demo_report(demo_build: DemoBuild) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
+def demo_pdf_pages(demo_report: dict[str, Path]) -> tuple[str, ...]:
+    """The text of each page of the demo's English PDF, extracted once per run: pypdf takes
+    ~7-9 CPU s to extract it, and four report modules each extracted it again (#20). Read it,
+    as those tests read the PDF."""
+    from pypdf import PdfReader  # only the report tests need it
+
+    return tuple(page.extract_text() for page in PdfReader(demo_report["pdf"]).pages)
+
+
+@pytest.fixture(scope="session")
 def pg_base_url() -> Iterator[str]:
     """URL of a PostgreSQL server's maintenance database (``…/postgres``)."""
     given = os.environ.get("ESG_TEST_POSTGRES_URL")

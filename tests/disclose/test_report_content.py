@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from esgledger.catalog import metrics
@@ -33,9 +32,9 @@ def _html(demo_build: DemoBuild) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf_text(demo_build: DemoBuild) -> str:
-    pdf = next((demo_build.out / "report").glob("esg-report-????.pdf"))
-    return "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+def pdf_text(demo_pdf_pages: tuple[str, ...]) -> str:
+    """The demo's English PDF as text (:func:`tests.conftest.demo_pdf_pages`)."""
+    return "\n".join(text or "" for text in demo_pdf_pages)
 
 
 def _flat(text: str) -> str:

@@ -47,8 +47,9 @@ def pdf(report_dir: Path) -> PdfReader:
 
 
 @pytest.fixture(scope="module")
-def texts(pdf: PdfReader) -> list[str]:
-    return [page.extract_text() for page in pdf.pages]
+def texts(demo_pdf_pages: tuple[str, ...]) -> list[str]:
+    """Each page's text (:func:`tests.conftest.demo_pdf_pages`, extracted once per run)."""
+    return list(demo_pdf_pages)
 
 
 def squeeze(text: str) -> str:
