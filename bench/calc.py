@@ -41,10 +41,6 @@ measure that holds on a loaded machine)
 
 from __future__ import annotations
 
-# first, as `esg` does: sets Polars' allocator (``esgledger.allocator``) before Polars loads
-import esgledger  # noqa: F401
-
-# isort: split
 import argparse
 import os
 import random

@@ -7,8 +7,4 @@ all, and ``cli`` as a thin interface over them. Two small modules serve every pa
 the fault-injection tests kill a command or fill its disk).
 """
 
-from esgledger.allocator import configure as _configure_allocator
-
-_configure_allocator()  # before any module of the package loads Polars (``allocator``)
-
 __version__ = "0.1.0"

@@ -75,35 +75,29 @@ def grouped_rejections(rejected: pl.DataFrame, run_id: int) -> pl.DataFrame:
         .with_row_index("__position")
         .sort(codes, maintain_order=True)
     )
-    same_key = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in codes)
-    follows = pl.col("activity_id") == pl.col("activity_id").shift(1) + 1
-    runs = (
-        work.with_columns((~(same_key & follows)).fill_null(True).cum_sum().alias("__run"))
-        .group_by("__run", maintain_order=True)
-        .agg(
-            *(pl.col(c).first() for c in codes),
-            pl.col("activity_id").first().alias("__first"),
-            pl.col("activity_id").last().alias("__last"),
-        )
-        .select(
-            *codes,
-            pl.when(pl.col("__first") == pl.col("__last"))
-            .then(pl.col("__first").cast(pl.Utf8))
-            .otherwise(pl.format("{}-{}", "__first", "__last"))
-            .alias("__text"),
-        )
-        .group_by(codes, maintain_order=True)
-        .agg(pl.col("__text").str.join(",").alias("activity_ids"))
-    )
+    # each row's piece of its group's ids text: a run of consecutive ids is written by its
+    # first row ("," before it unless it opens the group, "-" after it when the run goes on)
+    # and its last; the rows between write nothing
+    same_key = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in codes).fill_null(False)
+    follows = (pl.col("activity_id") == pl.col("activity_id").shift(1) + 1).fill_null(False)
+    ends = pl.col("__starts").shift(-1).fill_null(True)
+    number = pl.col("activity_id").cast(pl.Utf8)
+    piece = pl.when(pl.col("__starts") & ~pl.col("__opens")).then(pl.lit(",")).otherwise(
+        pl.lit("")
+    ) + pl.when(pl.col("__starts") & ends).then(number).when(pl.col("__starts")).then(
+        number + pl.lit("-")
+    ).when(ends).then(number).otherwise(pl.lit(""))
     groups = (
-        work.group_by(codes, maintain_order=True)
+        work.with_columns((~(same_key & follows)).alias("__starts"), (~same_key).alias("__opens"))
+        .with_columns(piece.alias("__piece"))
+        .group_by(codes, maintain_order=True)
         .agg(
             pl.len().cast(pl.Int64).alias("row_count"),
             pl.col("activity_id").first().alias("first_activity_id"),
+            pl.col("__piece").str.join("").alias("activity_ids"),
             pl.col("__mwh").str.join(",").alias("mwh"),
             pl.col("__position").first(),
         )
-        .join(runs, on=codes, how="left", nulls_equal=True)
         .sort("first_activity_id")
     )
     keys = rows.select(KEYS)[groups["__position"].to_numpy()]  # each group's first row's
