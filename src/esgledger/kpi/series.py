@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,8 @@ class EntityFigures:
         self._runs: dict[str | None, dict[str, dict[str, float]]] = {}
         # by metric: a derived metric's like-for-like asks again for its inputs' values
         self._values: dict[str, tuple[dict[str, float], Scope] | None] = {}
+        # by the ids of this year's and the previous year's scopes: their common members
+        self._common: dict[tuple[int, int], _Common] = {}
 
     def values(self, metric: Metric) -> tuple[dict[str, float], Scope] | None:
         """Per entity, the metric's value (100 %, before shares), and its boundary; None
@@ -126,16 +129,47 @@ def like_for_like(
     if now is None or before is None:
         return None
     (cur_vals, cur_scope), (prev_vals, prev_scope) = now, before
-    common = list(cur_scope.shares.keys() & prev_scope.shares.keys())  # fsum: any order
-    return _weighted_sum(prev_vals, prev_scope, common), _weighted_sum(cur_vals, cur_scope, common)
+    common = _common_of(current, cur_scope, prev_scope)
+    return (
+        _weighted_sum(prev_vals, common.entities, common.previous),
+        _weighted_sum(cur_vals, common.entities, common.current),
+    )
 
 
-def _weighted_sum(values: dict[str, float], scope: Scope, entities: list[str]) -> float:
-    """The exact sum (``math.fsum``) of value × share over ``entities`` (0 without a value):
-    the same float product per entity, taken column-wise (10,000 entities a metric)."""
-    n = len(entities)
-    vals = np.fromiter(map(values.get, entities, itertools.repeat(0.0)), np.float64, n)
-    shares = np.fromiter(map(scope.shares.__getitem__, entities), np.float64, n)
+@dataclass(frozen=True)
+class _Common:
+    """The members of both years' boundaries, and their shares in each, as arrays: made
+    once per pair of boundaries, not once per metric (10,000 share lookups each)."""
+
+    scopes: tuple[Scope, Scope]  # held, so that the ids keying them stay theirs
+    entities: list[str]  # in any order: the sums are exact (``math.fsum``)
+    previous: np.ndarray[Any, np.dtype[np.float64]]
+    current: np.ndarray[Any, np.dtype[np.float64]]
+
+
+def _common_of(current: EntityFigures, cur_scope: Scope, prev_scope: Scope) -> _Common:
+    key = (id(cur_scope), id(prev_scope))
+    known = current._common.get(key)
+    if known is None:
+        entities = list(cur_scope.shares.keys() & prev_scope.shares.keys())
+        n = len(entities)
+        known = _Common(
+            (cur_scope, prev_scope),
+            entities,
+            np.fromiter(map(prev_scope.shares.__getitem__, entities), np.float64, n),
+            np.fromiter(map(cur_scope.shares.__getitem__, entities), np.float64, n),
+        )
+        current._common[key] = known
+    return known
+
+
+def _weighted_sum(
+    values: dict[str, float], entities: list[str], shares: np.ndarray[Any, np.dtype[np.float64]]
+) -> float:
+    """The exact sum (``math.fsum``) of value × share over ``entities`` (0 without a value),
+    ``shares`` being theirs in that order: the same float product per entity, taken
+    column-wise (10,000 entities a metric)."""
+    vals = np.fromiter(map(values.get, entities, itertools.repeat(0.0)), np.float64, len(entities))
     return math.fsum((vals * shares).tolist())
 
 
