@@ -87,7 +87,7 @@ def test_a_reported_figure_over_nothing_recomputed_words_both_notes() -> None:
     assert [w["code"] for w in used.note_why] == ["reported", "nothing_recomputed",
                                                    "missing_input"]  # fmt: skip
     assert worded_note(used.note, used.note_why, "zh") == (
-        f"已报告; 未重新计算（不可用：缺少输入：{_name(WITHIN)}、"
+        f"已报告；未重新计算（不可用：缺少输入：{_name(WITHIN)}、"
         f"{_name('customer.complaints.closed')}）"
     )
 

@@ -49,7 +49,7 @@ def test_a_member_left_out_for_its_unit_is_worded_in_chinese() -> None:
     )
     assert fig.note == english
     assert worded_note(fig.note, fig.note_why, "zh") == (
-        "1个主体数值之和; 部分：未计入以 person 计的1个主体数值（无法换算为 t）：SZ1"
+        "1个主体数值之和；部分：未计入以 person 计的1个主体数值（无法换算为 t）：SZ1"
     )
 
 

@@ -91,7 +91,7 @@ def test_the_notes_keep_their_english_and_carry_their_codes(loaded: Database) ->
         assert figure["value"] is None and figure["note"] == f"{LEAD}; {english}", key
         assert note_of(figure["note_why"]) == figure["note"]
         chinese = worded_note(figure["note"], figure["note_why"], "zh")
-        assert chinese == f"{LEAD_ZH}; {CHINESE[key]}", key
+        assert chinese == f"{LEAD_ZH}；{CHINESE[key]}", key
     assert got[COMPLAINTS]["note_why"][1:] == [
         {"code": "no_sla_complaints", "values": {"severities": ["medium"]}}
     ]
@@ -111,7 +111,7 @@ def test_the_chinese_kpi_page_words_them(loaded: Database, web: TestClient) -> N
     log_in(web, "mia")
     page = html.unescape(web.get(f"/kpis?year={YEAR}&all=1", headers=ZH).text)
     for key in (VULNERABILITIES, DONATIONS_KEY):
-        assert _cell_title(page, key[0]) == f"{LEAD_ZH}; {CHINESE[key]}"
+        assert _cell_title(page, key[0]) == f"{LEAD_ZH}；{CHINESE[key]}"
         assert ENGLISH[key].removeprefix("not available: ") not in page, key
     assert "no SLA set" not in page and "donation(s) have no" not in page
 
@@ -140,7 +140,7 @@ def test_the_api_gives_the_codes_beside_the_english(loaded: Database) -> None:
         figure = rows[key]
         assert figure["note"] == f"{LEAD}; {english}", key
         chinese = worded_note(figure["note"], figure["note_why"], "zh")
-        assert chinese == f"{LEAD_ZH}; {CHINESE[key]}", key
+        assert chinese == f"{LEAD_ZH}；{CHINESE[key]}", key
 
 
 def test_the_lineage_gives_each_entity_note_with_its_codes(loaded: Database) -> None:

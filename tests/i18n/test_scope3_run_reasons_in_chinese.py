@@ -139,9 +139,9 @@ def test_the_kpi_notes_carry_the_codes_and_the_chinese_kpi_page_words_them(
         line = _part(page, f'<tr data-metric="ghg.scope3.{key}">', "</tr>")
         cell = _part(line, f'data-year="{YEAR}"', ">")
         titles[key] = html.unescape(_part(cell, 'title="', '"'))
-    # parts of a note are joined as the KPI pages join them ("; ")
-    assert titles["cat1"].startswith("方法：支出法; 经筛选为不相关（"), titles["cat1"]
-    assert titles["cat2"] == "方法：支出法; 不完整：1 行未能解析"
+    # parts of a note are joined as the KPI pages join them ("；" in Chinese)
+    assert titles["cat1"].startswith("方法：支出法；经筛选为不相关（"), titles["cat1"]
+    assert titles["cat2"] == "方法：支出法；不完整：1 行未能解析"
     assert titles["cat3"].endswith(f"筛选中未纳入：{_electricity_zh()}（1行）；规模：{NOTE}")
     for key, title in titles.items():
         assert not FRAMES.search(title.replace(NOTE, "")), (key, title)
@@ -245,4 +245,4 @@ def test_a_run_stored_before_the_codes_keeps_its_english_reasons(cli: Cli, tmp_p
     cat1 = figures["cat1"]
     assert cat1["note"] == f"method: spend based; {SCREENED_OUT}"
     assert [w["code"] for w in cat1["note_why"]] == ["scope3_method"]
-    assert worded_note(cat1["note"], cat1["note_why"], "zh") == f"方法：支出法; {SCREENED_OUT}"
+    assert worded_note(cat1["note"], cat1["note_why"], "zh") == f"方法：支出法；{SCREENED_OUT}"

@@ -27,10 +27,10 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 # Data equal to a catalog message, printed as the demo's users typed it: a risk owner (the
 # "Supply chain" department); the questionnaire's own section title and choice option.
 DATA = {"risks": {"Supply chain"}, "supplier-questionnaire": {"Environment", "none"}}
-# Interface English still left (#19): a formula's partial reason names its inputs in
-# English ("from Special-operation workers holding valid certificates (…)"), partial
-# reasons having no codes yet. The list only shrinks.
-NOT_YET = {"kpis": {"Special-operation workers"}}
+# Interface English still left (#19), by page: none (a formula's partial reason, "from
+# Special-operation workers holding valid certificates (…)", is worded since). The list
+# only shrinks.
+NOT_YET: dict[str, set[str]] = {}
 
 
 def _script() -> ModuleType:

@@ -19,6 +19,11 @@ difference, the tolerance their printed precision allows, which one is used and 
 from __future__ import annotations
 
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.precedence_why import (
+    RECOMPUTED_INCOMPLETE,
+    RECOMPUTED_PARTIAL,
+    TAKES_PRECEDENCE,
+)
 from esgledger.kpi.register_figures.notes import coded
 
 
@@ -30,8 +35,8 @@ def _why_not(computed: KpiFigure) -> str:
     if not computed.available:
         return f"nothing recomputed ({computed.note or 'no data'})"
     if computed.incomplete:
-        return "the recomputed figure is incomplete (unresolved activity rows)"
-    return "the recomputed figure covers only part of the boundary"
+        return RECOMPUTED_INCOMPLETE.removeprefix("reported; ")
+    return RECOMPUTED_PARTIAL.removeprefix("reported; ")
 
 
 def choose(reported: KpiFigure | None, computed: KpiFigure) -> KpiFigure:
@@ -39,7 +44,7 @@ def choose(reported: KpiFigure | None, computed: KpiFigure) -> KpiFigure:
     if reported is None:
         return computed
     if _complete(computed):
-        used, why = computed, "recomputed from the ledger's data (it takes precedence)"
+        used, why = computed, TAKES_PRECEDENCE
     elif reported.available or not computed.available:
         used, why = reported, "reported; " + _why_not(computed)
     else:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from esgledger.kpi.precedence_why import NOTHING_RECOMPUTED, NOTHING_REPORTED
+
 NO_VALUE = {"not_disclosed": "not disclosed", "not_applicable": "not applicable"}
 INCOMPLETE = "the calculation run left activity rows unresolved (`esg calc show` lists them)"
 
@@ -118,9 +120,9 @@ def _sides(fig: dict[str, Any]) -> dict[str, Any]:
     if value is None:
         used, why = None, None
     elif source == "reported":
-        used, why = "reported", "reported; nothing recomputed for it"
+        used, why = "reported", NOTHING_RECOMPUTED
     else:
-        used, why = "calculated", "recomputed from the ledger's data; nothing reported"
+        used, why = "calculated", NOTHING_REPORTED
     return {
         "used": used,
         "reported": value if used == "reported" else None,

@@ -12,6 +12,8 @@ from typing import Any
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_, translate
 from esgledger.kpi.incomplete_why import page_words
+from esgledger.kpi.partial_why import partial_words
+from esgledger.kpi.precedence_why import why_words
 
 INCOMPLETE = "%(name)s %(year)s is incomplete: %(why)s."  # in the catalog (the report's)
 PARTIAL = "%(name)s %(year)s is partial: %(why)s."  # likewise
@@ -27,7 +29,9 @@ def _name(metric: str, english: str, lang: str) -> str:
 
 def in_language(series: dict[str, Any], lang: str) -> dict[str, Any]:
     """A :func:`~esgledger.kpi.readout.series_readout` whose incomplete figures give their
-    reason in ``lang`` (from the figure's ``incomplete_why``, without command hints); the
+    reason in ``lang`` (from the figure's ``incomplete_why``, without command hints) and
+    whose partial figures theirs (kpi.partial_why, from codes), each figure's precedence
+    sentence from the catalog (kpi.precedence_why); the
     English readout is the API's and is kept as it is. New dicts: the rows are shared."""
     years = [str(y) for y in series["years"]]
     if lang == "en":
@@ -36,9 +40,15 @@ def in_language(series: dict[str, Any], lang: str) -> dict[str, Any]:
     inputs = {y: {r["metric"]: (r["name"], r["figures"][y]) for r in group} for y in years}
 
     def worded(fig: dict[str, Any] | None, year: str) -> dict[str, Any] | None:
-        if not fig or not fig.get("incomplete"):
+        if not fig:
             return fig
-        return {**fig, "incomplete_reason": page_words(fig, lang, _name, inputs[year])}
+        said = {**fig, "why": why_words(fig.get("why"), lang)}
+        if not (fig.get("incomplete") or fig.get("partial")):
+            return said
+        said["partial_reason"] = partial_words(fig, lang, _name, inputs[year])
+        if fig.get("incomplete"):
+            said["incomplete_reason"] = page_words(fig, lang, _name, inputs[year])
+        return said
 
     rows = []
     for row in series["kpis"]:

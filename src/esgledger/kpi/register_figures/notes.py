@@ -215,14 +215,19 @@ def coded_part(part: str, why: Iterable[Mapping[str, Any]]) -> Mapping[str, Any]
 
 def worded_note(note: str, why: Iterable[Mapping[str, Any]] | None, lang: str) -> str:
     """A figure's note in ``lang``: each part from its code where ``why`` has it, else as
-    given. English is the note itself."""
+    given, joined as the language joins them ("；" in Chinese; two parts given as they are
+    keep their "; "). English is the note itself."""
     if lang == "en" or not note:
         return note
     coded_parts = list(why or ())
-    return "; ".join(
-        part if found is None else _worded(found, coded_parts, lang)
-        for part, found in _pieces(note, coded_parts)
-    )
+    sep, out = translate("; ", lang), ""
+    before: Mapping[str, Any] | None = {}  # the previous part's code ({}: none yet)
+    for part, found in _pieces(note, coded_parts):
+        if before != {}:  # two parts given as they are (English) keep their "; "
+            out += "; " if before is None and found is None else sep
+        out += part if found is None else _worded(found, coded_parts, lang)
+        before = found
+    return out
 
 
 def _pieces(note: str, why: list[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any] | None]]:
