@@ -9,6 +9,7 @@ reason, and its category incomplete: never a silent zero.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -178,7 +179,7 @@ def scope3_parts(
     else:
         if others.height:
             lines, bad = _text_groups(others, coded.same, group_lines, SOLD)
-        coded_lines, coded_bad = coded.parts(group_lines, NO_METHOD_KEY)
+        coded_lines, coded_bad = coded.parts(group_lines, no_method_key())
         lines = _by_first_row(lines, coded_lines, lambda line: line["row_ids"][0])
         bad = _by_first_row(bad, coded_bad, lambda group: group[0][0])
     if SOLD not in wanted:  # no pass over the rows for product sales
@@ -520,8 +521,14 @@ def _literal(piece: pl.Expr | str) -> pl.Expr:
     return pl.lit(piece) if isinstance(piece, str) else piece
 
 
-# the key text of a row naming no method attribute (every fuel and electricity row)
-NO_METHOD_KEY: str = pl.select(_MethodValues((False,) * len(METHOD_ATTRIBUTES), ()).key()).item()
+@functools.cache
+def no_method_key() -> str:
+    """The key text of a row naming no method attribute (every fuel and electricity row).
+
+    Worked out on first use, not at import: a Polars expression evaluated at import starts
+    its thread pool, which a process forked from an importer inherits with its locks held
+    (``tests/test_import_threads.py``)."""
+    return str(pl.select(_MethodValues((False,) * len(METHOD_ATTRIBUTES), ()).key()).item())
 
 
 def _attributes(text: str | None) -> dict[str, str]:
