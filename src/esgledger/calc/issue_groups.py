@@ -53,29 +53,20 @@ def grouped_issues(unresolved: pl.DataFrame) -> pl.DataFrame:
         rows = rows.sort(*code_columns, maintain_order=True)
     else:
         rows = rows.sort(*code_columns, "activity_id", "__position")
-    # equal codes where the texts are equal, null where a text is null: the runs are the same.
-    # Each row writes its piece of its group's ids text: a run of consecutive ids by its first
-    # row ("," before it unless it opens the group, "-" after it when the run goes on) and its
-    # last; one group-by, not one per run of ids as well (1.2·10⁶ runs at 10⁷ activity rows)
+    # equal codes where the texts are equal, null where a text is null: the runs are the same
+    # (each row's piece of its group's ids text: ``id_run_piece``);
     # a null key never continues a run (as the texts' comparison gave), yet it is the group's
     same_key = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in code_columns)
     same_group = pl.all_horizontal(
         pl.col(c).eq_missing(pl.col(c).shift(1)) for c in code_columns
     ) & pl.int_range(pl.len()).gt(0)
-    follows = (pl.col("activity_id") == pl.col("activity_id").shift(1) + 1).fill_null(False)
-    ends = pl.col("__starts").shift(-1).fill_null(True)
-    number = pl.col("activity_id").cast(pl.Utf8)
-    piece = pl.when(pl.col("__starts") & ~pl.col("__opens")).then(pl.lit(",")).otherwise(
-        pl.lit("")
-    ) + pl.when(pl.col("__starts") & ends).then(number).when(pl.col("__starts")).then(
-        number + pl.lit("-")
-    ).when(ends).then(number).otherwise(pl.lit(""))
+    follows = id_follows()
     groups = (
         rows.with_columns(
             (~(same_key & follows)).fill_null(True).alias("__starts"),
             (~same_group).alias("__opens"),
         )
-        .with_columns(piece.alias("__piece"))
+        .with_columns(id_run_piece().alias("__piece"))
         .group_by(*code_columns, maintain_order=True)
         .agg(
             pl.len().cast(pl.Int64).alias("row_count"),
@@ -97,6 +88,27 @@ def key_codes(unresolved: pl.DataFrame) -> pl.DataFrame:
     return unresolved.select(
         pl.col(k).cast(pl.Utf8).cast(pl.Categorical).to_physical().alias(f"__{k}") for k in KEYS
     )
+
+
+def id_follows() -> pl.Expr:
+    """Whether a row's ``activity_id`` is the one before it plus one (a run goes on)."""
+    return (pl.col("activity_id") == pl.col("activity_id").shift(1) + 1).fill_null(False)
+
+
+def id_run_piece() -> pl.Expr:
+    """Each row's piece of its group's ``activity_ids`` text, rows sorted by group then id,
+    from ``__starts`` (a run of consecutive ids starts here) and ``__opens`` (a group does):
+    a run is written by its first row ("," before it unless it opens the group, "-" after it
+    when the run goes on) and its last; the rows between write nothing. One group-by joins
+    the pieces, not one per run (1.2·10⁶ runs at 10⁷ activity rows); ``expand_ids`` reads
+    the text back."""
+    ends = pl.col("__starts").shift(-1).fill_null(True)
+    number = pl.col("activity_id").cast(pl.Utf8)
+    return pl.when(pl.col("__starts") & ~pl.col("__opens")).then(pl.lit(",")).otherwise(
+        pl.lit("")
+    ) + pl.when(pl.col("__starts") & ends).then(number).when(pl.col("__starts")).then(
+        number + pl.lit("-")
+    ).when(ends).then(number).otherwise(pl.lit(""))
 
 
 def expand_ids(text: str) -> list[int]:

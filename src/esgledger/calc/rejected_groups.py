@@ -19,6 +19,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from esgledger.calc.issue_groups import id_follows, id_run_piece
 from esgledger.errors import EsgError
 from esgledger.ledger.instrument_models import CalculationInstrumentRejectionGroup
 
@@ -75,21 +76,12 @@ def grouped_rejections(rejected: pl.DataFrame, run_id: int) -> pl.DataFrame:
         .with_row_index("__position")
         .sort(codes, maintain_order=True)
     )
-    # each row's piece of its group's ids text: a run of consecutive ids is written by its
-    # first row ("," before it unless it opens the group, "-" after it when the run goes on)
-    # and its last; the rows between write nothing
+    # each row's piece of its group's ids text, as ``calc.issue_groups`` writes it
     same_key = pl.all_horizontal(pl.col(c) == pl.col(c).shift(1) for c in codes).fill_null(False)
-    follows = (pl.col("activity_id") == pl.col("activity_id").shift(1) + 1).fill_null(False)
-    ends = pl.col("__starts").shift(-1).fill_null(True)
-    number = pl.col("activity_id").cast(pl.Utf8)
-    piece = pl.when(pl.col("__starts") & ~pl.col("__opens")).then(pl.lit(",")).otherwise(
-        pl.lit("")
-    ) + pl.when(pl.col("__starts") & ends).then(number).when(pl.col("__starts")).then(
-        number + pl.lit("-")
-    ).when(ends).then(number).otherwise(pl.lit(""))
+    follows = id_follows()
     groups = (
         work.with_columns((~(same_key & follows)).alias("__starts"), (~same_key).alias("__opens"))
-        .with_columns(piece.alias("__piece"))
+        .with_columns(id_run_piece().alias("__piece"))
         .group_by(codes, maintain_order=True)
         .agg(
             pl.len().cast(pl.Int64).alias("row_count"),
