@@ -16,25 +16,19 @@ then ``TOTAL``.
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' list loads and their 20,000-row tables
 
-from api import _postgres_url  # noqa: E402
-from register_sort_pg import _ms  # noqa: E402
+from register_sort_pg import _ms, run_on_postgres  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from tests.ledger.test_list_sort_indexes import LISTS, _grow, _load, _order  # noqa: E402
 
 from esgledger.ledger.db import Database  # noqa: E402
 from esgledger.ledger.keyset import after, term  # noqa: E402
-from esgledger.ledger.workspace import init_workspace  # noqa: E402
 
 # (list, sort key) → (table, index, its columns) as 0035_listsort creates it
 MENDED = {
@@ -128,28 +122,5 @@ def _writes(pg_db: Database, rounds: int) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("ESG_BENCH_POSTGRES_URL"),
-        help="an empty PostgreSQL database (default: a private cluster)",
-    )
-    args = parser.parse_args()
-    clusters: list[Any] = []
-    try:
-        url = _postgres_url(args, clusters)
-        db, _ = init_workspace(url, actor="bench")
-        try:
-            with tempfile.TemporaryDirectory(prefix="esg-bench-listsort-") as tmp:
-                measure(db, Path(tmp), args.rounds)
-        finally:
-            db.dispose()
-    finally:
-        for cluster in clusters:
-            cluster.stop()  # type: ignore[attr-defined]
-
-
 if __name__ == "__main__":
-    main()
+    run_on_postgres(measure, __doc__.split("\n\n")[0], "esg-bench-listsort-")

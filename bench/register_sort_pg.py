@@ -22,6 +22,7 @@ import os
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +122,12 @@ def measure(pg_db: Database, tmp_path: Path, rounds: int) -> None:
     print(f"TOTAL medians old={sum(totals['old']):.1f} ms new={sum(totals['new']):.1f} ms")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run_on_postgres(
+    measure: Callable[[Database, Path, int], None], description: str, prefix: str
+) -> None:
+    """The command line of a PostgreSQL plan benchmark: ``measure`` on a fresh workspace in
+    the given database or a private cluster, ``--rounds`` times."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--postgres",
@@ -135,7 +140,7 @@ def main() -> None:
         url = _postgres_url(args, clusters)
         db, _ = init_workspace(url, actor="bench")
         try:
-            with tempfile.TemporaryDirectory(prefix="esg-bench-sort-") as tmp:
+            with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
                 measure(db, Path(tmp), args.rounds)
         finally:
             db.dispose()
@@ -145,4 +150,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_on_postgres(measure, __doc__.split("\n\n")[0], "esg-bench-sort-")
