@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, UniqueConstraint, select, text
+from sqlalchemy import Column, select, text
 
 from esgledger.api.routes import ACTIVITY_SORT
 from esgledger.auth.users import add_user, principal
@@ -38,7 +38,12 @@ from esgledger.suppliers.register_import import import_register
 from esgledger.workflow import request_list
 from esgledger.workflow.requests import issue_requests
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
-from tests.ledger.test_register_sort_indexes import ROWS, _pg_plan, _unique_text
+from tests.ledger.test_register_sort_indexes import (
+    ROWS,
+    _pg_plan,
+    _unique_text,
+    _walks_the_index,
+)
 from tests.registers.test_giving_register import DONATION_HEADER, DONATIONS
 from tests.suppliers.factories import SUPPLIER_HEADER, SUPPLIERS
 
@@ -94,27 +99,6 @@ def _order(listed: Listed, element: Any, descending: bool) -> tuple[Any, ...]:
     if listed.reverse_ties:
         return page_order(element, descending, listed.then_by)
     return (element.desc() if descending else element.asc(), *listed.then_by)
-
-
-def _why(nodes: list[dict[str, Any]], column: Column[Any] | None) -> str | None:
-    """As the register test: an index scan on an index the column leads and no Sort node
-    (an Incremental Sort of the rows tied on the column is allowed)."""
-    if column is None:
-        return "an expression: no index can lead it"
-    table = column.table
-    led = {i.name for i in table.indexes if next(iter(i.columns)) is column}
-    led |= {f"{table.name}_pkey", str(table.primary_key.name)} if column.primary_key else set()
-    led |= {c.name for c in table.constraints if isinstance(c, UniqueConstraint)
-            and next(iter(c.columns)) is column}  # fmt: skip
-    scans = [n for n in nodes if n["Node Type"] in ("Index Scan", "Index Only Scan")]
-    if not any(n.get("Index Name") in led for n in scans):
-        return f"no index scan on {sorted(led)}"
-    for n in nodes:
-        if n["Node Type"] == "Sort":
-            return f"a Sort by {n.get('Sort Key')}"
-        if n["Node Type"] == "Incremental Sort" and not n["Presorted Key"][0].endswith(column.name):
-            return f"an Incremental Sort presorted by {n['Presorted Key']}"
-    return None
 
 
 def _load(db: Database, tmp_path: Path) -> None:
@@ -190,7 +174,7 @@ def test_a_list_page_read_on_postgresql_walks_an_index_not_a_sort_of_the_table(
                 terms = [term(o) for o in order]
                 later = first.where(after(terms, tuple(middle), large_nulls=True))
                 for page, statement in (("first", first), ("later", later)):
-                    why = _why(_pg_plan(pg_db, statement), column)
+                    why = _walks_the_index(_pg_plan(pg_db, statement), column)
                     if why:
                         way = "desc" if descending else "asc"
                         wrong[(name, key, f"{way} {page}")] = why

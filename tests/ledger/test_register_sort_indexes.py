@@ -147,14 +147,18 @@ def _pg_plan(db: Database, statement: Any) -> list[dict[str, Any]]:
         return list(_nodes(found.scalar_one()[0]["Plan"]))
 
 
-def _walks_the_index(nodes: list[dict[str, Any]], column: Column[Any]) -> str | None:
+def _walks_the_index(nodes: list[dict[str, Any]], column: Column[Any] | None) -> str | None:
     """Why the plan does not read ``column``'s index in its order (None when it does): an
     index scan on an index led by the column, and no Sort node — an Incremental Sort of the
     rows tied on the column (ordering them by id, as SQLite's "TEMP B-TREE FOR RIGHT PART OF
-    ORDER BY") is allowed, a sort of every row read is not."""
-    led = {i.name for i in column.table.indexes if next(iter(i.columns)) is column}
-    led |= {f"{column.table.name}_pkey"} if column.primary_key else set()
-    led |= {c.name for c in column.table.constraints if isinstance(c, UniqueConstraint)
+    ORDER BY") is allowed, a sort of every row read is not. ``None`` is a sort by an
+    expression, which no index leads."""
+    if column is None:
+        return "an expression: no index can lead it"
+    table = column.table
+    led = {i.name for i in table.indexes if next(iter(i.columns)) is column}
+    led |= {f"{table.name}_pkey", str(table.primary_key.name)} if column.primary_key else set()
+    led |= {c.name for c in table.constraints if isinstance(c, UniqueConstraint)
             and next(iter(c.columns)) is column}  # fmt: skip
     scans = [n for n in nodes if n["Node Type"] in ("Index Scan", "Index Only Scan")]
     if not any(n.get("Index Name") in led for n in scans):
