@@ -71,7 +71,7 @@ def test_every_part_of_a_supplier_note_is_worded_in_chinese_from_its_code(
     for f in figures:
         if f.note_why:
             assert notes.note_of(f.note_why) == f.note  # the English note as it always read
-        chinese = notes.worded_note(f.note, f.note_why, "zh").split("; ")
+        chinese = notes.worded_note(f.note, f.note_why, "zh").split("；")  # zh joins so
         for part, worded in zip(f.note.split("; "), chinese, strict=True):
             assert notes.coded_part(part, f.note_why) is not None, part  # no part uncoded
             assert not re.search(r"\b[a-z]{3,}\b", worded), (part, worded)

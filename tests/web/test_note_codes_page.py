@@ -31,5 +31,5 @@ def test_the_chinese_kpi_page_words_a_register_note_from_its_codes(
     shown = [f for f in coded if f'data-metric="{f.metric}"' in page]
     assert shown
     for f in shown:
-        assert "; ".join(_chinese(w) for w in f.note_why) in page, f.note
+        assert "；".join(_chinese(w) for w in f.note_why) in page, f.note  # zh joins so
         assert f.note not in page
