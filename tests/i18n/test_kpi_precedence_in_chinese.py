@@ -4,15 +4,24 @@ API's and the CLI's English are unchanged word for word."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from esgledger.api.app import PREFIX
+from esgledger.auth.tokens import issue_token
+from esgledger.auth.users import add_user
 from esgledger.catalog.messages import translate
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.precedence import choose
-from esgledger.kpi.precedence_why import why_words
+from esgledger.kpi.precedence_why import why_sentence, why_words
 from esgledger.kpi.readout import figure_readout
+from esgledger.ledger.db import Database
+from esgledger.server import create_app
+from tests.web.kpi_marks_workspace import LAST, MIDDLE, build
 
 ENGLISH = [
     "recomputed from the ledger's data (it takes precedence)",
@@ -55,3 +64,71 @@ def test_english_and_other_text_stay_as_given() -> None:
     assert why_words(ENGLISH[0], "en") == ENGLISH[0]
     assert why_words("typed by a user", "zh") == "typed by a user"
     assert why_words(None, "zh") is None
+
+
+CODES = [
+    "takes_precedence",
+    "recomputed_incomplete",
+    "recomputed_partial",
+    "nothing_recomputed",
+    "nothing_reported",
+]
+
+
+@pytest.mark.parametrize(
+    ("flags", "code"),
+    [({}, CODES[0]), ({"incomplete": True}, CODES[1]), ({"partial": True}, CODES[2])],
+)
+def test_the_readout_carries_the_sentence_s_code(flags: dict[str, Any], code: str) -> None:
+    used = choose(_fig("reported"), _fig("calculated", **flags))
+    said = figure_readout(used.as_dict())
+    assert said is not None
+    assert said["why"] == used.comparison["why"]  # type: ignore[index]  # English unchanged
+    assert said["why_code"] == code and said["comparison"]["why_code"] == code
+    assert why_sentence(code, "en") == said["why"]
+    assert why_sentence(code, "zh") == why_words(said["why"], "zh")
+
+
+@pytest.mark.parametrize(("source", "code"), [("reported", CODES[3]), ("calculated", CODES[4])])
+def test_a_one_sided_figure_carries_its_code(source: str, code: str) -> None:
+    said = figure_readout({"value": 5.0, "status": "reported", "source": source, "note": None})
+    assert said is not None and said["why_code"] == code
+    assert why_sentence(code, "en") == said["why"]
+
+
+def test_no_sentence_has_no_code() -> None:
+    said = figure_readout({"value": None, "status": "missing", "source": "missing", "note": ""})
+    assert said is not None and said["why"] is None and said["why_code"] is None
+
+
+@pytest.fixture
+def api_rows(db: Database, tmp_path: Path) -> Iterator[dict[str, dict[str, Any]]]:
+    build(db, tmp_path)
+    with db.write() as session:
+        add_user(session, username="aldo", role="auditor", actor="setup")
+        token, _ = issue_token(session, "aldo", actor="setup")
+    with TestClient(create_app(db.url), raise_server_exceptions=False) as client:
+        got = client.get(
+            f"{PREFIX}/kpis",
+            params={"year": LAST, "years": 3},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert got.status_code == 200, got.text
+        yield {r["metric"]: r for r in got.json()["kpis"] if not r["dims"]}
+
+
+def test_the_api_carries_the_code_beside_the_english(
+    api_rows: dict[str, dict[str, Any]],
+) -> None:
+    before = api_rows["water.withdrawal.municipal"]["figures"][str(MIDDLE)]
+    assert before["why"] == ENGLISH[0]  # word for word, as before
+    assert before["comparison"]["why"] == ENGLISH[0]
+    assert before["why_code"] == "takes_precedence"
+    assert before["comparison"]["why_code"] == "takes_precedence"
+    coded = [
+        f
+        for row in api_rows.values()
+        for f in row["figures"].values()
+        if f and f["why"] is not None
+    ]
+    assert coded and all(why_sentence(f["why_code"], "en") == f["why"] for f in coded)

@@ -220,6 +220,11 @@ class KpiFigure(Out):
     difference: float | None = _doc("Reported minus recomputed, when both exist.")
     tolerance: float | None = _doc("What rounding of the printed figures allows (±).")
     why: str | None = _doc("Why the used figure is used.")
+    why_code: str | None = _doc(
+        "`why` as a code, for a client to word in its own language (also under "
+        "`comparison`): takes_precedence, recomputed_incomplete, recomputed_partial, "
+        "nothing_recomputed, nothing_reported; null when `why` is null."
+    )
     partial: bool = Field(description="Boundary members have no data of the metric's family.")
     partial_reason: str | None = _doc("Which members the figure leaves out.")
     incomplete: bool = Field(description="From a calculation run with unresolved rows.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from esgledger.kpi.precedence_why import NOTHING_RECOMPUTED, NOTHING_REPORTED
+from esgledger.kpi.precedence_why import NOTHING_RECOMPUTED, NOTHING_REPORTED, why_code
 
 NO_VALUE = {"not_disclosed": "not disclosed", "not_applicable": "not applicable"}
 INCOMPLETE = "the calculation run left activity rows unresolved (`esg calc show` lists them)"
@@ -108,6 +108,7 @@ def incomplete_reason(fig: dict[str, Any], inputs: Inputs | None = None) -> str 
 def _sides(fig: dict[str, Any]) -> dict[str, Any]:
     side = fig.get("comparison")
     if side:
+        code = why_code(side["why"])
         return {
             "used": side["used"],
             "reported": side["reported"],
@@ -115,6 +116,8 @@ def _sides(fig: dict[str, Any]) -> dict[str, Any]:
             "difference": side["difference"],
             "tolerance": side["tolerance"],
             "why": side["why"],
+            "why_code": code,
+            "comparison": {**side, "why_code": code},  # a copy: the rows are shared
         }
     value, source = fig["value"], fig["source"]
     if value is None:
@@ -130,6 +133,7 @@ def _sides(fig: dict[str, Any]) -> dict[str, Any]:
         "difference": None,
         "tolerance": None,
         "why": why,
+        "why_code": why_code(why),
     }
 
 
@@ -137,7 +141,8 @@ def figure_readout(
     fig: dict[str, Any] | None, inputs: Inputs | None = None
 ) -> dict[str, Any] | None:
     """The figure with ``used``, ``reported``, ``recomputed``, ``difference``,
-    ``tolerance``, ``why``, ``not_available_reason``, ``partial_reason`` and
+    ``tolerance``, ``why`` (and its code, ``why_code``, also under ``comparison``),
+    ``not_available_reason``, ``partial_reason`` and
     ``incomplete_reason`` added (None where they do not apply)."""
     if fig is None:
         return None
