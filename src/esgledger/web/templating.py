@@ -17,8 +17,10 @@ from esgledger.web.vocabulary import (
     catalog_name,
     explained,
     fix_worded,
+    metal_worded,
     not_available_worded,
     note_worded,
+    smelter_status_worded,
     word,
 )
 
@@ -99,6 +101,8 @@ TEMPLATES.env.filters["number"] = number
 TEMPLATES.env.filters["word"] = word
 TEMPLATES.env.filters["explained"] = explained
 TEMPLATES.env.filters["note_worded"] = note_worded
+TEMPLATES.env.filters["metal_worded"] = metal_worded
+TEMPLATES.env.filters["smelter_status_worded"] = smelter_status_worded
 TEMPLATES.env.filters["not_available_worded"] = not_available_worded
 TEMPLATES.env.filters["fix_worded"] = fix_worded
 TEMPLATES.env.filters["catalog_name"] = catalog_name

@@ -13,6 +13,7 @@ from typing import Any
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_
+from esgledger.catalog.minerals import SMELTER_STATUSES, metal_word, smelter_status_word
 from esgledger.checks.explained import finding_in, fix_in
 from esgledger.checks.findings import Finding
 from esgledger.errors import InvalidInput
@@ -195,6 +196,20 @@ def word(value: object) -> str:
         return gettext(text)
     spaced = text.replace("_", " ")  # a register's code, labelled by its words
     return gettext(spaced) if spaced in WORDS else text
+
+
+def metal_worded(metal: object) -> str:
+    """A conflict mineral's code in the page's language (catalog.minerals)."""
+    return metal_word("" if metal is None else str(metal), CURRENT.get())
+
+
+def smelter_status_worded(status: object) -> str:
+    """A smelter's status in the page's language: one of RMI's from the catalog, the
+    roll-up's own ("not on the conformant-smelter list" …) as a word, else as stored."""
+    text = "" if status is None else str(status)
+    if text.strip().lower() in SMELTER_STATUSES:
+        return smelter_status_word(text, CURRENT.get())
+    return word(text)
 
 
 def note_worded(note: object, why: object = None) -> str:
