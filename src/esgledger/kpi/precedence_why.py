@@ -44,3 +44,36 @@ def why_words(why: str | None, lang: str) -> str | None:
     if why is None or lang == "en" or why not in SENTENCES:
         return why
     return translate(why, lang)
+
+
+# The parts of the old notes precedence wrote without codes ("recomputed; the reported value
+# is not_disclosed", "reported; nothing recomputed (no data)" …): English as stored → message,
+# so a stored note matching one exactly is worded (kpi.register_figures.notes).
+OLD_PARTS: dict[str, tuple[str, str]] = {
+    "old_recomputed": ("recomputed", N_("recomputed")),
+    "old_reported_value": (
+        "the reported value is %(status)s", N_("the reported value is %(status)s")
+    ),
+    "old_incomplete": (
+        "the recomputed figure is incomplete (unresolved activity rows)",
+        N_("the recomputed figure is incomplete (unresolved activity rows)"),
+    ),
+    "old_partial": (
+        "the recomputed figure covers only part of the boundary",
+        N_("the recomputed figure covers only part of the boundary"),
+    ),
+    "old_nothing_for_it": ("nothing recomputed for it", N_("nothing recomputed for it")),
+    "old_from_ledger": (
+        "recomputed from the ledger's data", N_("recomputed from the ledger's data")
+    ),
+    "old_takes_precedence": (TAKES_PRECEDENCE, TAKES_PRECEDENCE),
+    "old_nothing_reported": ("nothing reported", N_("nothing reported")),
+    "old_no_data": ("no data", N_("no data")),
+}  # fmt: skip
+# A figure's status as the old form printed it (its code) → its word.
+STATUS_WORDS = {
+    "not_disclosed": N_("not disclosed"),
+    "not_applicable": N_("not applicable"),
+    "missing": N_("missing"),
+    "reported": N_("reported"),
+}

@@ -5,12 +5,16 @@ A provider says each part of its note as a code and its values (``note_why``, a 
 language from the code's catalog message, so no reader parses English to translate it (a
 part without a code is printed as given). A value under a key of :data:`LISTS` is a list of
 catalog entries (severities, metrics), each worded in the reader's language; a value under a
-key of :data:`NESTED` is a note itself, its parts worded from the same codes.
+key of :data:`NESTED` is a note itself, its parts worded from the same codes. A part stored
+without a code (a note written before the codes) is worded when it matches a code's English
+exactly (:func:`pattern_words`, its values as stored), else printed as given.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from esgledger.catalog import translations
@@ -19,6 +23,7 @@ from esgledger.catalog.scope3_run_reasons import ACTIVITY_ROWS, RUN_CODES, activ
 from esgledger.catalog.scope3_screening import CRITERIA
 from esgledger.kpi import incomplete_why
 from esgledger.kpi.note_codes import KPI_CODES
+from esgledger.kpi.precedence_why import OLD_PARTS, STATUS_WORDS
 
 # Each code's English wording (the note as the providers always wrote it) and its message.
 CODES: dict[str, tuple[str, str]] = {
@@ -221,13 +226,65 @@ def worded_note(note: str, why: Iterable[Mapping[str, Any]] | None, lang: str) -
         return note
     coded_parts = list(why or ())
     sep, out = translate("; ", lang), ""
-    before: Mapping[str, Any] | None = {}  # the previous part's code ({}: none yet)
+    given_before: bool | None = None  # whether the previous part is given as it is
     for part, found in _pieces(note, coded_parts):
-        if before != {}:  # two parts given as they are (English) keep their "; "
-            out += "; " if before is None and found is None else sep
-        out += part if found is None else _worded(found, coded_parts, lang)
-        before = found
+        said = _worded(found, coded_parts, lang) if found else pattern_words(part, lang)
+        if given_before is not None:  # two parts given as they are (English) keep their "; "
+            out += "; " if given_before and said is None else sep
+        out += part if said is None else said
+        given_before = said is None
     return out
+
+
+# A value-first English ("%(a)s of …", "%(criterion)s: …") would match nearly any text, and
+# lists, activity lists and reasons cannot be read back from their English: neither is a
+# pattern. The shortest literal a pattern needs besides its values:
+MIN_LITERAL = 6
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each code's English as an exact pattern (values as named groups) with its message,
+    the longest literal first."""
+    special = {*LISTS, *ACTIVITY_LISTS, *REASONS}
+    out = []
+    for english, message in [*CODES.values(), *OLD_PARTS.values()]:
+        keys = re.findall(r"%\((\w+)\)s", english)
+        literal = re.sub(r"%\(\w+\)s", "", english)
+        if english.startswith("%(") or special & set(keys) or len(literal) < MIN_LITERAL:
+            continue
+        seen: set[str] = set()
+        regex = ""
+        for piece in re.split(r"(%\(\w+\)s)", english):
+            name = piece[2:-2] if piece.startswith("%(") else None
+            if name is None:
+                regex += re.escape(piece)
+            else:
+                regex += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                seen.add(name)
+        out.append((len(literal), re.compile(regex), message))
+    out.sort(key=lambda item: -item[0])
+    return tuple((pattern, message) for _, pattern, message in out)
+
+
+def pattern_words(part: str, lang: str) -> str | None:
+    """A part stored without a code in ``lang`` when a code's English matches it exactly
+    (values as stored; a nested note worded the same way, a status by its word), else None."""
+    if lang == "en":
+        return None
+    for pattern, message in _patterns():
+        match = pattern.fullmatch(part)
+        if match is None:
+            continue
+        values: dict[str, str] = {}
+        for key, value in match.groupdict().items():
+            if key in NESTED:
+                value = worded_note(value, (), lang)
+            elif key == "status" and value in STATUS_WORDS:
+                value = translate(STATUS_WORDS[value], lang)
+            values[key] = value
+        return translate(message, lang) % values
+    return None
 
 
 def _pieces(note: str, why: list[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any] | None]]:
