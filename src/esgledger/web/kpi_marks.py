@@ -13,7 +13,7 @@ from esgledger.catalog import translations
 from esgledger.catalog.messages import N_, translate
 from esgledger.kpi.incomplete_why import page_words
 from esgledger.kpi.partial_why import partial_words
-from esgledger.kpi.precedence_why import why_words
+from esgledger.kpi.precedence_why import why_sentence, why_words
 
 INCOMPLETE = "%(name)s %(year)s is incomplete: %(why)s."  # in the catalog (the report's)
 PARTIAL = "%(name)s %(year)s is partial: %(why)s."  # likewise
@@ -31,7 +31,7 @@ def in_language(series: dict[str, Any], lang: str) -> dict[str, Any]:
     """A :func:`~esgledger.kpi.readout.series_readout` whose incomplete figures give their
     reason in ``lang`` (from the figure's ``incomplete_why``, without command hints) and
     whose partial figures theirs (kpi.partial_why, from codes), each figure's precedence
-    sentence from the catalog (kpi.precedence_why); the
+    sentence from its code (``why_code``, kpi.precedence_why); the
     English readout is the API's and is kept as it is. New dicts: the rows are shared."""
     years = [str(y) for y in series["years"]]
     if lang == "en":
@@ -42,7 +42,9 @@ def in_language(series: dict[str, Any], lang: str) -> dict[str, Any]:
     def worded(fig: dict[str, Any] | None, year: str) -> dict[str, Any] | None:
         if not fig:
             return fig
-        said = {**fig, "why": why_words(fig.get("why"), lang)}
+        code = fig.get("why_code")  # the sentence's code, as the API gives it
+        why = why_sentence(code, lang) if code else why_words(fig.get("why"), lang)
+        said = {**fig, "why": why}
         if not (fig.get("incomplete") or fig.get("partial")):
             return said
         said["partial_reason"] = partial_words(fig, lang, _name, inputs[year])
