@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from esgledger.auth.tokens import issue_token
 from esgledger.catalog.messages import translate
+from esgledger.catalog.scope3_diagnostics import diagnostics_words
 from esgledger.catalog.scope3_screening import REASONS
 from esgledger.catalog.translations import text as catalog_text
 from esgledger.kpi.register_figures.notes import note_of, worded_note
@@ -199,10 +200,11 @@ def test_a_run_without_a_scope3_total_stores_its_reason_as_codes(
     cat1 = stored["by_category"]["cat1"]
     assert cat1["reason"].startswith("not available: all 1 rows unresolved (spend.purchased")
     assert note_of(cat1["reason_why"][:1]) == cat1["reason"]
-    # the rows' own lookup failures are the run's diagnostics: quoted as the run wrote them
+    # the rows' own lookup failures are the run's diagnostics, worded by their patterns
+    # (tests/i18n/test_scope3_diagnostics_in_chinese.py)
     diagnostics = cat1["reason"].split(" (", 1)[1].removesuffix(")")
     assert worded_note(cat1["reason"], cat1["reason_why"], "zh") == (
-        f"不可用：全部 1 行未能解析（{diagnostics}）"
+        f"不可用：全部 1 行未能解析（{diagnostics_words(diagnostics, 'zh')}）"
     )
     figures = _categories(cli)
     show = f"(`esg calc show --run {run_id}`)"

@@ -19,6 +19,7 @@ from typing import Any
 
 from esgledger.catalog import translations
 from esgledger.catalog.messages import N_, translate
+from esgledger.catalog.scope3_diagnostics import diagnostics_words
 from esgledger.catalog.scope3_run_reasons import ACTIVITY_ROWS, RUN_CODES, activities_english
 from esgledger.catalog.scope3_screening import CRITERIA
 from esgledger.kpi import incomplete_why
@@ -180,6 +181,8 @@ NESTED = ("note",)
 ACTIVITY_LISTS = ("activities",)
 # Keys whose value is a reason of kpi.incomplete_why (a Scope 3 total's), worded by its code.
 REASONS = ("gaps",)
+# Keys whose value is the Scope 3 engine's lookup diagnostics (catalog.scope3_diagnostics).
+DIAGNOSTICS = ("reasons",)
 
 
 def coded(code: str, **values: object) -> dict[str, Any]:
@@ -280,6 +283,8 @@ def pattern_words(part: str, lang: str) -> str | None:
         for key, value in match.groupdict().items():
             if key in NESTED:
                 value = worded_note(value, (), lang)
+            elif key in DIAGNOSTICS:
+                value = diagnostics_words(value, lang)
             elif key == "status" and value in STATUS_WORDS:
                 value = translate(STATUS_WORDS[value], lang)
             values[key] = value
@@ -355,6 +360,8 @@ def _worded_value(key: str, value: Any, why: list[Mapping[str, Any]], lang: str)
         return incomplete_why.gaps_words(value, lang)
     if key in NESTED:
         return worded_note(str(value), why, lang)
+    if key in DIAGNOSTICS:
+        return diagnostics_words(str(value), lang)
     return value
 
 
