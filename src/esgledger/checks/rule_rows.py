@@ -22,17 +22,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
 from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.coverage import FAMILIES
-from esgledger.kpi.member_groups import SEP
+from esgledger.kpi.member_groups import CURRENT, SEP
 from esgledger.kpi.reported import additive
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.models import RULE_ROW_MARKS, KpiValue
 from esgledger.units import dimensionality
 
 
@@ -79,15 +79,13 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
     """The answers for the span ``first``–``year``, read in a few queries whatever the
     number of entities."""
     span = (KpiValue.year >= first, KpiValue.year <= year)
-    rare = [
-        ~KpiValue.is_current,
-        KpiValue.note != "",
-        KpiValue.restates_id.is_not(None),
-        KpiValue.status != "reported",
-    ]
+    # the marked rows from the partial index holding only them (its condition word for
+    # word), the root's current rows by entity from the current values' index
+    ids = set(session.scalars(select(KpiValue.id).where(*span, text(f"({RULE_ROW_MARKS})"))))
     if root is not None:
-        rare.append(KpiValue.entity_id == root)
-    ids = set(session.scalars(select(KpiValue.id).where(*span, or_(*rare))))
+        ids.update(
+            session.scalars(select(KpiValue.id).where(KpiValue.entity_id == root, *span, CURRENT))
+        )
     first_rows = rows_by_id(session, ids)
     unit_years = _unit_years(session, span, first_rows.values())
     odd = odd_units({(m, u) for m, _, u in unit_years})
