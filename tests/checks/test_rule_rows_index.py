@@ -126,3 +126,46 @@ def test_0036_kpisums_down_and_up(request: pytest.FixtureRequest, name: str) -> 
     columns, sql = columns_and_sql
     assert columns == ["year", "id"]
     assert "note" in sql and "status" in sql and "restates_id" in sql, sql
+
+
+def test_unit_years_step_key_to_key_in_the_grouping_index(ws: Workspace) -> None:
+    """The units and years of current values come from one index search per key (552 keys
+    of 4.6 M values at 10,000 entities), not from counting every current value of the span;
+    the answer is what every row says (a label-only key left out, as before)."""
+    sent: list[tuple[str, object]] = []
+
+    def seen(conn: object, cursor: object, sql: str, params: object, *args: object) -> None:
+        sent.append((sql, params))
+
+    with ws.db.write() as session:  # a key holding a label and a reported value: counted
+        session.add(
+            KpiValue(
+                entity_id="SZ1", year=YEAR, metric_id="ohs.fatalities", dims="", value=0.0,
+                unit="case", status="reported", qualifier="", preliminary=False, source="",
+                note="", is_current=True, restatement_reason="",
+            )
+        )  # fmt: skip
+    with ws.db.read() as session:
+        root = Scopes(session, YEAR).root
+    event.listen(ws.db.engine, "before_cursor_execute", seen)
+    try:
+        with ws.db.read() as session:
+            picked = read_rule_rows(session, YEAR - 2, YEAR, root)
+    finally:
+        event.remove(ws.db.engine, "before_cursor_execute", seen)
+    with ws.db.read() as session:
+        every = from_rows(span_rows(session, YEAR - 2, YEAR), YEAR)
+    assert picked.unit_years == every.unit_years
+    assert ("ohs.fatalities", YEAR, "case") in picked.unit_years
+    grouped = [s for s, _ in sent if "GROUP BY kpi_values.is_current" in s]
+    assert grouped == []
+    steps = [(s, p) for s, p in sent if "kpi_values.unit" in s and "LIMIT" in s and "> (" in s]
+    assert len(steps) >= len({(m, y, d, u) for m, y, u in every.unit_years for d in ("",)})
+    with ws.db.read() as session:
+        plan = _plan(session, *steps[0])
+    if ws.db.engine.dialect.name == "sqlite":
+        assert "ix_kpi_values_grouping (is_current=? AND (year,metric_id,dims,unit)>" in plan
+    else:
+        assert "Index Only Scan using ix_kpi_values_grouping" in plan, plan
+        assert "ROW(" in plan, plan
+        assert "disabled" not in plan.lower(), plan
