@@ -27,6 +27,9 @@ access log to a file) with instruments around it, and has ``wrk`` send kept read
   PostgreSQL's state stamp: the watch's own count of statements sent where it keeps one).
   ``version_p99_ms`` times each call of the watch: one per question when the replay shared
   the question (before), one per waiting read when the watch shares it.
+- PostgreSQL's watch: each question's round trip, sent to answered (``question_p50_ms``,
+  ``question_p99_ms``), and the CPU of the server processes answering it per question
+  (``question_server_cpu_ms``, from ``/proc``: the private cluster runs on this machine).
 
 ``--db postgres`` starts a private cluster as ``bench/api.py`` does (or give a URL).
 ``--write-share`` > 0 sends ``bench/api.py``'s mix instead (reads, and data-entry writes of
@@ -43,7 +46,9 @@ each is compared with the baseline in the same run:
 - ``freeze``: ``gc.freeze()`` after a collection (what the app built so far is never
   scanned again by a collection);
 - ``…:linksN``: the variant with PostgreSQL's watch asking on N connections (its default
-  otherwise, :data:`esgledger.ledger.pg_watch.LINKS`).
+  otherwise, :data:`esgledger.ledger.pg_watch.LINKS`); ``…:text`` with its statement sent
+  as text each time, parsed and planned anew (as before it was prepared); both may be given
+  (``noaccess:links2:text``); ``…:freeze`` frozen as ``freeze`` is (``noaccess:freeze``).
 - ``noaccess``: base with uvicorn's access log off. The server process logs every request
   (as ``esg serve --access-log`` does) unless this variant turns it off; every access-log
   write is timed, and counted as having waited when the thread gave up the CPU inside it
@@ -57,7 +62,8 @@ One line per phase and a RESULT line per variant (medians over ``--rounds``)::
            sql_watch_per_read=… misses=… slow_missed=… slow_in_version=… version_p99_ms=…
            version_max_ms=… writes=… write_p99_ms=… missed_p50_ms=… missed_p99_ms=…
            kept_p99_ms=… slow_overlap_write=… wrk_read_p99_ms=… wrk_write_p99_ms=…
-           wait_p50_ms=… wait_p99_ms=…
+           wait_p50_ms=… wait_p99_ms=… question_p50_ms=… question_p99_ms=…
+           question_server_cpu_ms=…
 
 (one line). On a loaded machine the latencies measure the scheduler too (``loop_lag_max_ms``
 shows how long the process went without the CPU); the counts and ``cpu_ms`` do not.
@@ -96,7 +102,7 @@ KEYS = (
     "sql_app_per_read", "sql_watch_per_read", "misses", "slow_missed", "slow_in_version",
     "version_p99_ms", "version_max_ms", "writes", "write_p99_ms", "missed_p50_ms",
     "missed_p99_ms", "kept_p99_ms", "slow_overlap_write", "wrk_read_p99_ms", "wrk_write_p99_ms",
-    "wait_p50_ms", "wait_p99_ms",
+    "wait_p50_ms", "wait_p99_ms", "question_p50_ms", "question_p99_ms", "question_server_cpu_ms",
 )  # fmt: skip
 # per request: seconds waiting for the replay's freshness question, and whether it missed
 _SEEN: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("seen", default=None)
@@ -122,6 +128,8 @@ class Tail:
         self.versions: list[float] = []  # seconds each question to the watch took
         self.sql_app = 0  # statements on the app's engine (its pool)
         self._sent = 0  # the watch's statements sent when the phase began (when it counts)
+        self.questions: list[float] = []  # seconds from each question sent to its answer
+        self._backend_cpu: dict[int, float] = {}  # the watch's server processes' CPU seconds
         gc.callbacks.append(self._on_gc)
         self._instrument()
 
@@ -176,6 +184,14 @@ class Tail:
             tail.sql_app += 1
 
         event.listen(self.app.state.db.engine, "before_cursor_execute", count)
+        if hasattr(watch, "_answered"):  # PostgreSQL's watch: time each question's round trip
+            handed = watch._answered
+
+            def timed_answer(link: Any) -> None:
+                tail.questions.append(time.monotonic() - link.sent_at)
+                handed(link)
+
+            watch._answered = timed_answer
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
@@ -231,17 +247,21 @@ class Tail:
             for handler in logging.getLogger("uvicorn.access").handlers:
                 handler.emit = self._timed(handler.emit)  # type: ignore[method-assign]
         if scope["path"] == CONTROL + "phase":
-            variant = scope["query_string"].decode().partition("=")[2]
-            variant, _, links = variant.partition(":links")
-            _apply(variant)
+            variant, *options = scope["query_string"].decode().partition("=")[2].split(":")
+            _apply(variant, options)
             watch = self.app.state.change_watch
+            links = next((o.removeprefix("links") for o in options if o.startswith("links")), "")
             if hasattr(watch, "links"):  # PostgreSQL's watch: how many connections it asks on
                 watch.links = int(links or _LINKS)
+            if hasattr(watch, "prepare"):  # and whether its statement is prepared
+                watch.prepare = "text" not in options
             await asyncio.sleep(0.1)  # the lag of the switch itself is not the phase's
             self.spans, self.pauses, self.lags, self.emits = [], [], [], []
             self.body_waits, self.seen, self.versions = [], [], []
             self.blocked = self.sql_app = 0
             self._sent = getattr(self.app.state.change_watch, "sent", 0)
+            self.questions = []
+            self._backend_cpu = _backend_cpu(self.app.state.change_watch)
             self._cpu = time.process_time()
             body = b"{}"
         else:
@@ -279,6 +299,9 @@ class Tail:
         sent = getattr(self.app.state.change_watch, "sent", None)
         questions = len(versions) if sent is None else sent - self._sent
         missed = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if m[1])
+        rounds = sorted(self.questions)
+        before, after = self._backend_cpu, _backend_cpu(self.app.state.change_watch)
+        backend = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
         kept = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if not m[1])
 
         def share(pauses: list[tuple[float, float]]) -> float:
@@ -323,6 +346,9 @@ class Tail:
             "slow_overlap_write": share(write_spans),
             "wait_p50_ms": _pct(waits, 0.5) * 1e3,
             "wait_p99_ms": _pct(waits, 0.99) * 1e3,
+            "question_p50_ms": _pct(rounds, 0.5) * 1e3,
+            "question_p99_ms": _pct(rounds, 0.99) * 1e3,
+            "question_server_cpu_ms": backend * 1e3 / max(questions, 1),
         }
 
 
@@ -332,20 +358,33 @@ except ImportError:  # a version before the watch had connections of its own to 
     _LINKS = 1
 
 
+def _backend_cpu(watch: Any) -> dict[int, float]:
+    """CPU seconds of each of PostgreSQL's server processes answering the watch (a private
+    cluster on this machine: ``/proc``); empty for SQLite's watch or a remote server."""
+    found: dict[int, float] = {}
+    for pid in getattr(watch, "backends", list)():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
 def _pct(sorted_values: list[float], p: float) -> float:
     return sorted_values[int(len(sorted_values) * p)] if sorted_values else 0.0
 
 
-def _apply(variant: str) -> None:
+def _apply(variant: str, options: list[str]) -> None:
     gc.unfreeze()
     gc.set_threshold(700, 10, 10)
     logging.getLogger("uvicorn.access").disabled = False
-    if variant == "freeze":
+    if variant == "freeze" or "freeze" in options:
         gc.collect()
         gc.freeze()
-    elif variant == "noaccess":
+    if variant == "noaccess":
         logging.getLogger("uvicorn.access").disabled = True
-    elif variant != "base":
+    elif variant not in ("base", "freeze"):
         raise SystemExit(f"unknown variant {variant!r}")
 
 
