@@ -60,10 +60,8 @@ def serve(
     workers = workers or default_workers()
     if workers == 1:
         from esgledger.server import create_app
-        from esgledger.server.app import freeze_start_up
 
-        api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
-        freeze_start_up()
+        api = create_app(target, freeze=True)  # opens the workspace: a wrong --db fails here
     else:  # each process builds its own app: here the workspace is only checked, in one line
         from esgledger.ledger.workspace import open_workspace
 
