@@ -29,7 +29,10 @@ access log to a file) with instruments around it, and has ``wrk`` send kept read
   the question (before), one per waiting read when the watch shares it.
 - PostgreSQL's watch: each question's round trip, sent to answered (``question_p50_ms``,
   ``question_p99_ms``), and the CPU of the server processes answering it per question
-  (``question_server_cpu_ms``, from ``/proc``: the private cluster runs on this machine).
+  (``question_server_cpu_ms``, from ``/proc``: the private cluster runs on this machine);
+  and per read, its wait in three parts: queued until its question was sent (``queued_*``:
+  every connection busy), that question's round trip (``trip_p99_ms``), and the answer's
+  hand-off until the read resumed (``handoff_*``: the event loop's turn).
 
 ``--db postgres`` starts a private cluster as ``bench/api.py`` does (or give a URL).
 ``--write-share`` > 0 sends ``bench/api.py``'s mix instead (reads, and data-entry writes of
@@ -63,7 +66,8 @@ One line per phase and a RESULT line per variant (medians over ``--rounds``)::
            version_max_ms=… writes=… write_p99_ms=… missed_p50_ms=… missed_p99_ms=…
            kept_p99_ms=… slow_overlap_write=… wrk_read_p99_ms=… wrk_write_p99_ms=…
            wait_p50_ms=… wait_p99_ms=… question_p50_ms=… question_p99_ms=…
-           question_server_cpu_ms=…
+           question_server_cpu_ms=… queued_p50_ms=… queued_p99_ms=… trip_p99_ms=…
+           handoff_p50_ms=… handoff_p99_ms=…
 
 (one line). On a loaded machine the latencies measure the scheduler too (``loop_lag_max_ms``
 shows how long the process went without the CPU); the counts and ``cpu_ms`` do not.
@@ -103,6 +107,7 @@ KEYS = (
     "version_p99_ms", "version_max_ms", "writes", "write_p99_ms", "missed_p50_ms",
     "missed_p99_ms", "kept_p99_ms", "slow_overlap_write", "wrk_read_p99_ms", "wrk_write_p99_ms",
     "wait_p50_ms", "wait_p99_ms", "question_p50_ms", "question_p99_ms", "question_server_cpu_ms",
+    "queued_p50_ms", "queued_p99_ms", "trip_p99_ms", "handoff_p50_ms", "handoff_p99_ms",
 )  # fmt: skip
 # per request: seconds waiting for the replay's freshness question, and whether it missed
 _SEEN: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("seen", default=None)
@@ -129,6 +134,15 @@ class Tail:
         self.sql_app = 0  # statements on the app's engine (its pool)
         self._sent = 0  # the watch's statements sent when the phase began (when it counts)
         self.questions: list[float] = []  # seconds from each question sent to its answer
+        # where a read's wait for the question goes: (queued until its question was sent,
+        # the question's round trip, the answer's hand-off until the read resumed), seconds
+        self.parts: list[tuple[float, float, float]] = []
+        self.arrived: list[float] = []  # each caller of the watch, in its queue's order
+        self.asked_in: dict[int, int] = {}  # caller → the question that answered it
+        self.sent_at: list[float] = []  # each question's send
+        self.answered_at: dict[int, float] = {}
+        self.link_question: dict[int, int] = {}  # connection → its question out
+        self.unsent = 0  # callers the watch has sent a question for
         self._backend_cpu: dict[int, float] = {}  # the watch's server processes' CPU seconds
         gc.callbacks.append(self._on_gc)
         self._instrument()
@@ -172,10 +186,17 @@ class Tail:
 
         async def timed_async_version() -> Any:  # the watch asking PostgreSQL in the loop
             start = time.perf_counter()
+            tail.arrived.append(start)  # in the order the watch queues its callers
+            asked = len(tail.arrived) - 1
             try:
                 return await plain()
             finally:
-                tail.versions.append(time.perf_counter() - start)
+                now = time.perf_counter()
+                tail.versions.append(now - start)
+                question = tail.asked_in.get(asked)
+                if question is not None and question in tail.answered_at:
+                    sent, answered = tail.sent_at[question], tail.answered_at[question]
+                    tail.parts.append((sent - start, answered - sent, now - answered))
 
         asks = asyncio.iscoroutinefunction(plain)
         watch.version = timed_async_version if asks else timed_version
@@ -185,13 +206,24 @@ class Tail:
 
         event.listen(self.app.state.db.engine, "before_cursor_execute", count)
         if hasattr(watch, "_answered"):  # PostgreSQL's watch: time each question's round trip
-            handed = watch._answered
+            handed, sending = watch._answered, watch._send
+
+            def timed_send(link: Any, waiters: list[Any]) -> None:
+                # the callers it answers: the oldest not yet sent for (the watch's queue order)
+                question = len(tail.sent_at)
+                tail.sent_at.append(time.perf_counter())
+                for caller in range(tail.unsent, tail.unsent + len(waiters)):
+                    tail.asked_in[caller] = question
+                tail.unsent += len(waiters)
+                tail.link_question[id(link)] = question
+                sending(link, waiters)
 
             def timed_answer(link: Any) -> None:
                 tail.questions.append(time.monotonic() - link.sent_at)
+                tail.answered_at[tail.link_question[id(link)]] = time.perf_counter()
                 handed(link)
 
-            watch._answered = timed_answer
+            watch._send, watch._answered = timed_send, timed_answer
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
@@ -260,7 +292,7 @@ class Tail:
             self.body_waits, self.seen, self.versions = [], [], []
             self.blocked = self.sql_app = 0
             self._sent = getattr(self.app.state.change_watch, "sent", 0)
-            self.questions = []
+            self.questions, self.parts = [], []
             self._backend_cpu = _backend_cpu(self.app.state.change_watch)
             self._cpu = time.process_time()
             body = b"{}"
@@ -300,6 +332,7 @@ class Tail:
         questions = len(versions) if sent is None else sent - self._sent
         missed = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if m[1])
         rounds = sorted(self.questions)
+        queued, trip, handoff = (sorted(p[i] for p in self.parts) for i in range(3))
         before, after = self._backend_cpu, _backend_cpu(self.app.state.change_watch)
         backend = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
         kept = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if not m[1])
@@ -349,6 +382,11 @@ class Tail:
             "question_p50_ms": _pct(rounds, 0.5) * 1e3,
             "question_p99_ms": _pct(rounds, 0.99) * 1e3,
             "question_server_cpu_ms": backend * 1e3 / max(questions, 1),
+            "queued_p50_ms": _pct(queued, 0.5) * 1e3,
+            "queued_p99_ms": _pct(queued, 0.99) * 1e3,
+            "trip_p99_ms": _pct(trip, 0.99) * 1e3,
+            "handoff_p50_ms": _pct(handoff, 0.5) * 1e3,
+            "handoff_p99_ms": _pct(handoff, 0.99) * 1e3,
         }
 
 
