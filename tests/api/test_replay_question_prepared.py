@@ -33,3 +33,27 @@ def test_every_question_runs_the_statement_prepared_once_per_connection(pg_db: D
     assert len(set(got)) == 1 and got[0] is not None
     assert [(watch.sql in statement, runs) for statement, runs in prepared] == [(True, 6)]
     assert watch.sent == 6
+
+
+def test_a_connection_without_the_statement_answers_as_text_from_then_on(pg_db: Database) -> None:
+    """Behind a pooler that hands each statement to any server connection, the statement
+    prepared on one is missing on the next (``26000``): that question's reads are told
+    "cannot tell" (the usual path) and the watch sends its questions as text from then on,
+    instead of failing every other one."""
+    watch = PostgresWatch(pg_db.url, links=1)
+
+    async def go() -> tuple[object, object, object]:
+        first = await watch.version()
+        (link,) = watch._idle
+        link.conn.pgconn.nonblocking = 0
+        await link.conn.execute("DEALLOCATE ALL")  # as a pooler's next server connection
+        link.conn.pgconn.nonblocking = 1
+        lost = await watch.version()
+        return first, lost, await watch.version()
+
+    try:
+        first, lost, again = asyncio.run(go())
+    finally:
+        watch.close()
+    assert first is not None and lost is None and again == first
+    assert watch.prepare is False

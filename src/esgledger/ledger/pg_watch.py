@@ -25,7 +25,8 @@ The statement is prepared on each connection with its first question (``PREPARE`
 ``EXECUTE`` sent together) and every later question runs that plan: sent as text, the
 server parsed and planned its four subqueries each time (about 1.1 ms of planning against
 0.18 of running, and 0.20–0.26 ms of the server's CPU a question against 0.05–0.08
-prepared; ``tests/api/test_replay_question_prepared.py``).
+prepared; ``tests/api/test_replay_question_prepared.py``). A server that lost the statement
+(a pooler handing each statement to any of its connections) is asked as text from then on.
 
 A failed, lost or slow question answers None ("cannot tell": the caller takes the usual
 path) and its connection is dropped; the next question connects afresh.
@@ -48,6 +49,7 @@ from esgledger.ledger.state import stamp_query
 QUESTION_SECONDS = 10  # a server that does not answer the stamp by then: the usual path
 LINKS = 2  # connections: a caller arriving while one question is out sends on the other
 PREPARED = b"esg_stamp"  # the stamp statement's name on each of the watch's connections
+MISSING_STATEMENT = b"26000"  # "prepared statement does not exist": answer as text from then on
 
 
 @dataclass(eq=False)
@@ -194,6 +196,8 @@ class PostgresWatch:
                     return
                 if result.status == pq.ExecStatus.COMMAND_OK:  # PREPARE's, before the answer
                     continue
+                if result.error_field(pq.DiagnosticField.SQLSTATE) == MISSING_STATEMENT:
+                    self.prepare = False  # a pooler between: the next connection may lack it
                 if result.status != pq.ExecStatus.TUPLES_OK or result.ntuples != 1:
                     raise psycopg.OperationalError("the stamp's question failed")
                 link.value = tuple(result.get_value(0, i) for i in range(result.nfields))
