@@ -22,17 +22,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
 from esgledger.errors import InvalidInput
 from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.coverage import FAMILIES
-from esgledger.kpi.member_groups import SEP
+from esgledger.kpi.member_groups import CURRENT, SEP
 from esgledger.kpi.reported import additive
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
-from esgledger.ledger.models import KpiValue
+from esgledger.ledger.models import RULE_ROW_MARKS, KpiValue
 from esgledger.units import dimensionality
 
 
@@ -79,15 +79,13 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
     """The answers for the span ``first``–``year``, read in a few queries whatever the
     number of entities."""
     span = (KpiValue.year >= first, KpiValue.year <= year)
-    rare = [
-        ~KpiValue.is_current,
-        KpiValue.note != "",
-        KpiValue.restates_id.is_not(None),
-        KpiValue.status != "reported",
-    ]
+    # the marked rows from the partial index holding only them (its condition word for
+    # word), the root's current rows by entity from the current values' index
+    ids = set(session.scalars(select(KpiValue.id).where(*span, text(f"({RULE_ROW_MARKS})"))))
     if root is not None:
-        rare.append(KpiValue.entity_id == root)
-    ids = set(session.scalars(select(KpiValue.id).where(*span, or_(*rare))))
+        ids.update(
+            session.scalars(select(KpiValue.id).where(KpiValue.entity_id == root, *span, CURRENT))
+        )
     first_rows = rows_by_id(session, ids)
     unit_years = _unit_years(session, span, first_rows.values())
     odd = odd_units({(m, u) for m, _, u in unit_years})
@@ -127,23 +125,44 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
 def _unit_years(
     session: Session, span: tuple[Any, ...], rare: Iterable[KpiRow]
 ) -> set[tuple[str, int, str]]:
-    """(metric, year, unit) of the span's current values with status "reported": the
-    current values counted by key from the grouping index alone (no table row read), less
-    the keys whose every current value has another status (all among the ``rare`` rows)."""
-    counted: Counter[tuple[str, int, str]] = Counter()
-    for y, m, _, u, n in session.execute(
-        select(KpiValue.year, KpiValue.metric_id, KpiValue.dims, KpiValue.unit, func.count())
-        .where(KpiValue.is_current, *span)
-        # the grouping index's own order: no sort, no table row
-        .group_by(
-            KpiValue.is_current, KpiValue.year, KpiValue.metric_id, KpiValue.dims, KpiValue.unit
-        )
-    ):
-        counted[(m, y, u)] += n
+    """(metric, year, unit) of the span's current values with status "reported": the keys
+    of current values stepped through in the grouping index, key to key (no table row, and
+    not every value: 552 keys of 4.6 M values at 10,000 entities), less the keys whose every
+    current value has another status (all among the ``rare`` rows; those keys are counted)."""
+    keys = _current_keys(session, span)
     other = Counter(
         (r.metric_id, r.year, r.unit) for r in rare if r.is_current and r.status != "reported"
     )
-    return {key for key, n in counted.items() if n > other[key]}
+    found = {(m, y, u) for y, m, _, u in keys}
+    for m, y, u in set(other) & found:
+        counted = session.scalar(
+            select(func.count()).where(
+                KpiValue.is_current, KpiValue.year == y, KpiValue.metric_id == m,
+                KpiValue.unit == u,
+            )
+        )  # fmt: skip
+        if not counted or counted <= other[(m, y, u)]:
+            found.discard((m, y, u))
+    return found
+
+
+def _current_keys(session: Session, span: tuple[Any, ...]) -> list[tuple[int, str, str, str]]:
+    """Each (year, metric, dims, unit) of the span's current values once, in the grouping
+    index's order: each key is the first one past the last, one index search each."""
+    order = (KpiValue.year, KpiValue.metric_id, KpiValue.dims, KpiValue.unit)
+    base = select(*order).order_by(KpiValue.is_current, *order).limit(1)
+    first = base.where(KpiValue.is_current, *span)
+    # past the last key, and not said from the span's first year again: given both, SQLite
+    # searches the index by year and reads the rest of the span at every step
+    past = tuple_(*order) > tuple_(*(bindparam(f"k{i}") for i in range(4)))
+    after = base.where(KpiValue.is_current, past, span[1])
+    conn = session.connection()
+    keys: list[tuple[int, str, str, str]] = []
+    key = conn.execute(first).first()
+    while key is not None:
+        keys.append((key[0], key[1], key[2], key[3]))
+        key = conn.execute(after, {f"k{i}": v for i, v in enumerate(key)}).first()
+    return keys
 
 
 def _reporters(session: Session, year: int) -> dict[str, set[str]]:

@@ -158,6 +158,13 @@ Index(
 )
 
 
+# The stored values a check rule reads by itself besides the group root's (#18,
+# ``checks.rule_rows``): history, notes, restatements, labels. A few hundred of millions; the
+# read says this condition word for word so both databases take the partial index holding
+# only them (0036_kpisums).
+RULE_ROW_MARKS = "NOT is_current OR note <> '' OR restates_id IS NOT NULL OR status <> 'reported'"
+
+
 class KpiValue(Base):
     """A reported value of a metric for an entity and year; restatements keep the old row."""
 
@@ -213,6 +220,13 @@ class KpiValue(Base):
             "id",
             "entity_id",
             "value",
+        ),
+        Index(
+            "ix_kpi_values_rare",
+            "year",
+            "id",
+            sqlite_where=text(RULE_ROW_MARKS),
+            postgresql_where=text(RULE_ROW_MARKS),
         ),
     )
 
