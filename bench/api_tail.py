@@ -27,6 +27,12 @@ access log to a file) with instruments around it, and has ``wrk`` send kept read
   PostgreSQL's state stamp: the watch's own count of statements sent where it keeps one).
   ``version_p99_ms`` times each call of the watch: one per question when the replay shared
   the question (before), one per waiting read when the watch shares it.
+- PostgreSQL's watch: each question's round trip, sent to answered (``question_p50_ms``,
+  ``question_p99_ms``), and the CPU of the server processes answering it per question
+  (``question_server_cpu_ms``, from ``/proc``: the private cluster runs on this machine);
+  and per read, its wait in three parts: queued until its question was sent (``queued_*``:
+  every connection busy), that question's round trip (``trip_p99_ms``), and the answer's
+  hand-off until the read resumed (``handoff_*``: the event loop's turn).
 
 ``--db postgres`` starts a private cluster as ``bench/api.py`` does (or give a URL).
 ``--write-share`` > 0 sends ``bench/api.py``'s mix instead (reads, and data-entry writes of
@@ -43,7 +49,9 @@ each is compared with the baseline in the same run:
 - ``freeze``: ``gc.freeze()`` after a collection (what the app built so far is never
   scanned again by a collection);
 - ``…:linksN``: the variant with PostgreSQL's watch asking on N connections (its default
-  otherwise, :data:`esgledger.ledger.pg_watch.LINKS`).
+  otherwise, :data:`esgledger.ledger.pg_watch.LINKS`); ``…:text`` with its statement sent
+  as text each time, parsed and planned anew (as before it was prepared); both may be given
+  (``noaccess:links2:text``); ``…:freeze`` frozen as ``freeze`` is (``noaccess:freeze``).
 - ``noaccess``: base with uvicorn's access log off. The server process logs every request
   (as ``esg serve --access-log`` does) unless this variant turns it off; every access-log
   write is timed, and counted as having waited when the thread gave up the CPU inside it
@@ -57,7 +65,9 @@ One line per phase and a RESULT line per variant (medians over ``--rounds``)::
            sql_watch_per_read=… misses=… slow_missed=… slow_in_version=… version_p99_ms=…
            version_max_ms=… writes=… write_p99_ms=… missed_p50_ms=… missed_p99_ms=…
            kept_p99_ms=… slow_overlap_write=… wrk_read_p99_ms=… wrk_write_p99_ms=…
-           wait_p50_ms=… wait_p99_ms=…
+           wait_p50_ms=… wait_p99_ms=… question_p50_ms=… question_p99_ms=…
+           question_server_cpu_ms=… queued_p50_ms=… queued_p99_ms=… trip_p99_ms=…
+           handoff_p50_ms=… handoff_p99_ms=…
 
 (one line). On a loaded machine the latencies measure the scheduler too (``loop_lag_max_ms``
 shows how long the process went without the CPU); the counts and ``cpu_ms`` do not.
@@ -96,7 +106,8 @@ KEYS = (
     "sql_app_per_read", "sql_watch_per_read", "misses", "slow_missed", "slow_in_version",
     "version_p99_ms", "version_max_ms", "writes", "write_p99_ms", "missed_p50_ms",
     "missed_p99_ms", "kept_p99_ms", "slow_overlap_write", "wrk_read_p99_ms", "wrk_write_p99_ms",
-    "wait_p50_ms", "wait_p99_ms",
+    "wait_p50_ms", "wait_p99_ms", "question_p50_ms", "question_p99_ms", "question_server_cpu_ms",
+    "queued_p50_ms", "queued_p99_ms", "trip_p99_ms", "handoff_p50_ms", "handoff_p99_ms",
 )  # fmt: skip
 # per request: seconds waiting for the replay's freshness question, and whether it missed
 _SEEN: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("seen", default=None)
@@ -122,6 +133,17 @@ class Tail:
         self.versions: list[float] = []  # seconds each question to the watch took
         self.sql_app = 0  # statements on the app's engine (its pool)
         self._sent = 0  # the watch's statements sent when the phase began (when it counts)
+        self.questions: list[float] = []  # seconds from each question sent to its answer
+        # where a read's wait for the question goes: (queued until its question was sent,
+        # the question's round trip, the answer's hand-off until the read resumed), seconds
+        self.parts: list[tuple[float, float, float]] = []
+        self.arrived: list[float] = []  # each caller of the watch, in its queue's order
+        self.asked_in: dict[int, int] = {}  # caller → the question that answered it
+        self.sent_at: list[float] = []  # each question's send
+        self.answered_at: dict[int, float] = {}
+        self.link_question: dict[int, int] = {}  # connection → its question out
+        self.unsent = 0  # callers the watch has sent a question for
+        self._backend_cpu: dict[int, float] = {}  # the watch's server processes' CPU seconds
         gc.callbacks.append(self._on_gc)
         self._instrument()
 
@@ -164,10 +186,17 @@ class Tail:
 
         async def timed_async_version() -> Any:  # the watch asking PostgreSQL in the loop
             start = time.perf_counter()
+            tail.arrived.append(start)  # in the order the watch queues its callers
+            asked = len(tail.arrived) - 1
             try:
                 return await plain()
             finally:
-                tail.versions.append(time.perf_counter() - start)
+                now = time.perf_counter()
+                tail.versions.append(now - start)
+                question = tail.asked_in.get(asked)
+                if question is not None and question in tail.answered_at:
+                    sent, answered = tail.sent_at[question], tail.answered_at[question]
+                    tail.parts.append((sent - start, answered - sent, now - answered))
 
         asks = asyncio.iscoroutinefunction(plain)
         watch.version = timed_async_version if asks else timed_version
@@ -176,6 +205,25 @@ class Tail:
             tail.sql_app += 1
 
         event.listen(self.app.state.db.engine, "before_cursor_execute", count)
+        if hasattr(watch, "_answered"):  # PostgreSQL's watch: time each question's round trip
+            handed, sending = watch._answered, watch._send
+
+            def timed_send(link: Any, waiters: list[Any]) -> None:
+                # the callers it answers: the oldest not yet sent for (the watch's queue order)
+                question = len(tail.sent_at)
+                tail.sent_at.append(time.perf_counter())
+                for caller in range(tail.unsent, tail.unsent + len(waiters)):
+                    tail.asked_in[caller] = question
+                tail.unsent += len(waiters)
+                tail.link_question[id(link)] = question
+                sending(link, waiters)
+
+            def timed_answer(link: Any) -> None:
+                tail.questions.append(time.monotonic() - link.sent_at)
+                tail.answered_at[tail.link_question[id(link)]] = time.perf_counter()
+                handed(link)
+
+            watch._send, watch._answered = timed_send, timed_answer
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         now = time.perf_counter()
@@ -231,17 +279,21 @@ class Tail:
             for handler in logging.getLogger("uvicorn.access").handlers:
                 handler.emit = self._timed(handler.emit)  # type: ignore[method-assign]
         if scope["path"] == CONTROL + "phase":
-            variant = scope["query_string"].decode().partition("=")[2]
-            variant, _, links = variant.partition(":links")
-            _apply(variant)
+            variant, *options = scope["query_string"].decode().partition("=")[2].split(":")
+            _apply(variant, options)
             watch = self.app.state.change_watch
+            links = next((o.removeprefix("links") for o in options if o.startswith("links")), "")
             if hasattr(watch, "links"):  # PostgreSQL's watch: how many connections it asks on
                 watch.links = int(links or _LINKS)
+            if hasattr(watch, "prepare"):  # and whether its statement is prepared
+                watch.prepare = "text" not in options
             await asyncio.sleep(0.1)  # the lag of the switch itself is not the phase's
             self.spans, self.pauses, self.lags, self.emits = [], [], [], []
             self.body_waits, self.seen, self.versions = [], [], []
             self.blocked = self.sql_app = 0
             self._sent = getattr(self.app.state.change_watch, "sent", 0)
+            self.questions, self.parts = [], []
+            self._backend_cpu = _backend_cpu(self.app.state.change_watch)
             self._cpu = time.process_time()
             body = b"{}"
         else:
@@ -279,6 +331,10 @@ class Tail:
         sent = getattr(self.app.state.change_watch, "sent", None)
         questions = len(versions) if sent is None else sent - self._sent
         missed = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if m[1])
+        rounds = sorted(self.questions)
+        queued, trip, handoff = (sorted(p[i] for p in self.parts) for i in range(3))
+        before, after = self._backend_cpu, _backend_cpu(self.app.state.change_watch)
+        backend = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
         kept = sorted(b - a for (a, b), m in zip(spans, seen, strict=True) if not m[1])
 
         def share(pauses: list[tuple[float, float]]) -> float:
@@ -323,6 +379,14 @@ class Tail:
             "slow_overlap_write": share(write_spans),
             "wait_p50_ms": _pct(waits, 0.5) * 1e3,
             "wait_p99_ms": _pct(waits, 0.99) * 1e3,
+            "question_p50_ms": _pct(rounds, 0.5) * 1e3,
+            "question_p99_ms": _pct(rounds, 0.99) * 1e3,
+            "question_server_cpu_ms": backend * 1e3 / max(questions, 1),
+            "queued_p50_ms": _pct(queued, 0.5) * 1e3,
+            "queued_p99_ms": _pct(queued, 0.99) * 1e3,
+            "trip_p99_ms": _pct(trip, 0.99) * 1e3,
+            "handoff_p50_ms": _pct(handoff, 0.5) * 1e3,
+            "handoff_p99_ms": _pct(handoff, 0.99) * 1e3,
         }
 
 
@@ -332,20 +396,33 @@ except ImportError:  # a version before the watch had connections of its own to 
     _LINKS = 1
 
 
+def _backend_cpu(watch: Any) -> dict[int, float]:
+    """CPU seconds of each of PostgreSQL's server processes answering the watch (a private
+    cluster on this machine: ``/proc``); empty for SQLite's watch or a remote server."""
+    found: dict[int, float] = {}
+    for pid in getattr(watch, "backends", list)():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
 def _pct(sorted_values: list[float], p: float) -> float:
     return sorted_values[int(len(sorted_values) * p)] if sorted_values else 0.0
 
 
-def _apply(variant: str) -> None:
+def _apply(variant: str, options: list[str]) -> None:
     gc.unfreeze()
     gc.set_threshold(700, 10, 10)
     logging.getLogger("uvicorn.access").disabled = False
-    if variant == "freeze":
+    if variant == "freeze" or "freeze" in options:
         gc.collect()
         gc.freeze()
-    elif variant == "noaccess":
+    if variant == "noaccess":
         logging.getLogger("uvicorn.access").disabled = True
-    elif variant != "base":
+    elif variant not in ("base", "freeze"):
         raise SystemExit(f"unknown variant {variant!r}")
 
 

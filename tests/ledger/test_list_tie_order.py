@@ -1,5 +1,6 @@
 """#14: the giving, audit log, data request and supplier lists order ties by id in the sort's
-direction, as the register pages do (:func:`esgledger.ledger.listing.page_order`): a
+direction, as the register pages do (:func:`esgledger.ledger.listing.page_order`; the requests
+since 0037_reqsort gave each sort a (column, id) index, by year, due, entity, metric before): a
 descending page is the ascending one read backwards, so one index on (column, id) can serve
 both. With most rows tied, pages of two rows by OFFSET and by keyset (each read after the last
 row's key, as the CSV exports read) must give every row once, in the same order; the requests'
@@ -66,8 +67,14 @@ LISTS: dict[str, tuple[list[str], Fetch, bool]] = {  # keys, a page, read by key
     "giving": (list(DONATION_SORT), page_donations, True),
     "audit": (list(audit_list.SORT_KEYS), audit_list.page_events, True),
     "suppliers": (list(suppliers.SORT), suppliers.page_suppliers, True),
-    "requests": (list(request_list.SORT_KEYS), _requests, False),  # exported in one query
+    "requests": (list(request_list.SORT_KEYS), _requests, True),
 }
+# a request's value for each sort key (every request here is owned by mia)
+REQUEST_KEY: dict[str, Callable[[Any], Any]] = {
+    "id": lambda r: r.id, "year": lambda r: r.year, "due": lambda r: r.due_date,
+    "entity": lambda r: r.entity_id, "metric": lambda r: r.metric_id,
+    "state": lambda r: r.state, "owner": lambda r: "mia", "updated": lambda r: r.updated_at,
+}  # fmt: skip
 
 
 def _id(row: Any) -> Any:
@@ -129,3 +136,19 @@ def test_the_requests_export_is_the_pages_order(db: Database, tmp_path: Path) ->
                 exported = [r["id"] for r in rows]
             assert total == len(paged) == len(ENTITIES) * len(METRICS)
             assert exported == paged, (sort, descending)
+
+
+def test_tied_requests_follow_their_id_in_the_sorts_direction(db: Database, tmp_path: Path) -> None:
+    """Requests tied on the sorted key come by id, ascending in an ascending sort and
+    descending in a descending one: the order one (column, id) index gives both ways."""
+    _load(db, tmp_path)
+    assert set(REQUEST_KEY) == set(request_list.SORT_KEYS)
+    with db.read() as session:
+        every = _requests(session, ListParams(500, 1, "id", False)).rows
+        rows = {r.id: {sort: get(r) for sort, get in REQUEST_KEY.items()} for r in every}
+    tied = {s for s in REQUEST_KEY if len({v[s] for v in rows.values()}) < len(rows)}
+    assert {"due", "owner", "state", "year", "entity", "metric"} <= tied, tied
+    for sort in REQUEST_KEY:
+        wanted = sorted(rows, key=lambda i: (rows[i][sort], i))
+        assert _by_offset(db, _requests, sort, False) == wanted, sort
+        assert _by_offset(db, _requests, sort, True) == wanted[::-1], sort

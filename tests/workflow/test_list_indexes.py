@@ -1,5 +1,5 @@
 """Issue #14 (scale): the columns the request list and the audit log filter and sort on are
-indexed (migration 0010), on SQLite and PostgreSQL alike, and SQLite's plan for the overdue
+indexed (migrations 0010, 0037), on SQLite and PostgreSQL alike, and SQLite's plan for the overdue
 list of a year uses the index instead of reading every request."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.workflow_models import DataRequest
 
 WANTED = {
-    "data_requests": {"ix_data_requests_year_due", "ix_data_requests_entity",
+    "data_requests": {"ix_data_requests_year_due", "ix_data_requests_entity_id_id",
                       "ix_data_requests_reviewer_state"},
     "audit_events": {"ix_audit_events_subject", "ix_audit_events_action"},
 }  # fmt: skip

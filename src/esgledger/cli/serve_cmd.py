@@ -61,7 +61,7 @@ def serve(
     if workers == 1:
         from esgledger.server import create_app
 
-        api = create_app(target)  # opens the workspace: a wrong --db fails here, in one line
+        api = create_app(target, freeze=True)  # opens the workspace: a wrong --db fails here
     else:  # each process builds its own app: here the workspace is only checked, in one line
         from esgledger.ledger.workspace import open_workspace
 

@@ -124,10 +124,15 @@ class DataRequest(Base):
         Index("ix_data_requests_state_due", "state", "due_date"),
         # the request and review lists (migration 0010)
         Index("ix_data_requests_year_due", "year", "due_date"),
-        Index("ix_data_requests_entity", "entity_id"),
         Index("ix_data_requests_reviewer_state", "reviewer_id", "state"),
         # "entered by a request not yet approved?", asked per KPI value (migration 0013_scale)
         Index("ix_data_requests_value", "value_id"),
+        # the request list's sorts, ties by id, either way (migration 0037_reqsort); the
+        # (updated_at, id) one answers the API's freshness question too
+        *(
+            Index(f"ix_data_requests_{column}_id", column, "id")
+            for column in ("due_date", "metric_id", "updated_at", "entity_id", "state", "year")
+        ),
     )
 
 

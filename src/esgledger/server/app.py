@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,15 +14,18 @@ from esgledger.settings import get_settings
 from esgledger.web import install as install_web
 
 
-def create_app(db_target: str) -> FastAPI:
+def create_app(db_target: str, *, freeze: bool = False) -> FastAPI:
     """The server for the workspace at ``db_target`` (SQLite path or PostgreSQL URL).
 
-    The workspace must exist and be migrated (as for every ``esg`` command).
+    The workspace must exist and be migrated (as for every ``esg`` command). ``freeze``:
+    a serving process's start-up (``esg serve``) ends with :func:`freeze_start_up`.
     """
     database = open_workspace(db_target)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if freeze:
+            freeze_start_up()
         yield
         previews = getattr(app.state, "previews", None)  # the web's report preview jobs
         if previews is not None:
@@ -36,5 +40,16 @@ def create_app(db_target: str) -> FastAPI:
 
 def app_from_settings() -> FastAPI:
     """The app for the workspace in ``ESG_DATABASE_URL``: what each ``esg serve --workers``
-    process builds for itself."""
-    return create_app(get_settings().database_url)
+    process builds for itself (frozen once started, :func:`freeze_start_up`)."""
+    return create_app(get_settings().database_url, freeze=True)
+
+
+def freeze_start_up() -> None:
+    """Keep what start-up built (modules, the app, the catalog: ~306,000 objects that live
+    as long as the server) out of every later collection. A full collection scanning them
+    cost 160–171 ms with the event loop stopped, one every few seconds in a mix of reads and
+    writes; frozen, a collection scans only what was made since (``bench/api_tail.py``).
+    Only at a serving process's start-up (the app's lifespan, which ``esg serve`` runs and a
+    test of ``esg serve``'s arguments does not): frozen objects' cycles are never collected."""
+    gc.collect()
+    gc.freeze()

@@ -39,8 +39,11 @@ SORT_KEYS: dict[str, ColumnElement[Any]] = {
 DEFAULT_SORT = "due"
 KEYS_PER_QUERY = 1000
 EXPORT_BATCH = 500  # rows fetched from the cursor at a time by an export
-# after the chosen key: the order `esg request list` prints, ending in the unique id
-THEN_BY = (
+# after the chosen key, ties by id in the sort's direction (page_order): an index on
+# (column, id) read forwards or backwards gives a page in order (migration 0037_reqsort)
+THEN_BY = (DataRequest.id,)
+# the order `esg request list` prints, ending in the unique id
+PRINTED = (
     DataRequest.year,
     DataRequest.due_date,
     DataRequest.entity_id,

@@ -34,7 +34,7 @@ from esgledger.ledger.models import AuditEvent, KpiValue, utcnow
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.workflow.due_dates import require_due_not_past
 from esgledger.workflow.request_list import (
-    THEN_BY,
+    PRINTED,
     RequestFilter,
     request_dicts,
     request_query,
@@ -337,7 +337,7 @@ def list_requests(
         year=year, state=state, entity=entity, metric=metric,
         owner_id=owner_id_for(session, user, owner) if owner else None,
     )  # fmt: skip
-    return list(session.scalars(request_query(session, user, wanted, "").order_by(*THEN_BY)))
+    return list(session.scalars(request_query(session, user, wanted, "").order_by(*PRINTED)))
 
 
 def owner_id_for(session: Session, user: Principal, username: str) -> int:
