@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -229,3 +230,18 @@ def test_the_header_of_version_2_names_it() -> None:
     h.update(inputs.entities.sort("entity_id").write_csv().encode())
     h.update(by_hand([]))
     assert runs.input_digest(inputs, options, {}, 2) == h.hexdigest()
+
+
+def test_columns_hashed_on_threads_give_the_same_part() -> None:
+    """The columns' streams are independent: hashed a column per thread, the part is the
+    layout's, batch by batch and in chunks as on one thread."""
+    whole = frame(ROWS)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for batches in ((whole,), (whole.slice(0, 1), whole.slice(1, 2), whole.slice(3, 1))):
+            digest = ColumnDigest(pool=pool)
+            for batch in batches:
+                digest.update(batch)
+            assert digest.part() == by_hand(ROWS)
+        empty = ColumnDigest(pool=pool)
+        empty.update(frame([]))
+        assert empty.part() == by_hand([])

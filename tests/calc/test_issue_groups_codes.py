@@ -13,7 +13,13 @@ import numpy as np
 import polars as pl
 import pytest
 
-from esgledger.calc.issue_groups import GROUP_SCHEMA, KEYS, grouped_issues, key_codes
+from esgledger.calc.issue_groups import (
+    GROUP_SCHEMA,
+    KEYS,
+    combined_key,
+    grouped_issues,
+    key_codes,
+)
 
 
 def reference(unresolved: pl.DataFrame) -> pl.DataFrame:
@@ -103,3 +109,50 @@ def test_codes_are_equal_where_the_key_texts_are() -> None:
 
 def test_an_empty_frame_has_no_groups() -> None:
     assert grouped_issues(unresolved(1, 10, False).clear()).height == 0
+
+
+def test_one_combined_key_is_equal_exactly_where_every_code_is() -> None:
+    """The four codes folded into one integer: two rows share it exactly when they share
+    every code (a null only with a null), and a row with a null in its key is marked."""
+    for frame in (unresolved(2, 3_000, True), unresolved(3, 1, True), unresolved(4, 40, False)):
+        codes = key_codes(frame)
+        folded = combined_key(codes)
+        assert folded is not None
+        key, has_null = folded
+        assert key.dtype == pl.Int64 and key.null_count() == 0 and key.len() == frame.height
+        assert (
+            has_null.to_list()
+            == codes.select(pl.any_horizontal(pl.col(c).is_null() for c in codes.columns))
+            .to_series()
+            .to_list()
+        )
+        pairs = codes.with_columns(key.alias("key")).unique()
+        assert pairs["key"].n_unique() == pairs.height  # one key per distinct code tuple
+    none = combined_key(key_codes(unresolved(1, 10, False).clear()))
+    assert none is not None and none[0].len() == 0
+
+
+def test_codes_too_many_to_fold_into_one_integer_are_not_folded() -> None:
+    """Four keys of 70,000 distinct values each have more tuples than an Int64 holds."""
+    n = 70_000
+    codes = pl.DataFrame({f"__{k}": pl.Series(range(n), dtype=pl.UInt32) for k in KEYS})
+    assert combined_key(codes) is None
+
+
+def test_keys_too_many_to_fold_still_give_the_groups_on_texts() -> None:
+    """The path of a column per key (more distinct tuples than an Int64 holds), nulls and
+    rows of one key in runs of ids included, gives the text sort's groups too."""
+    n = 70_000
+    rng = np.random.default_rng(7)
+    picks = rng.integers(0, n, 2 * n)
+    frame = pl.DataFrame(
+        {
+            "activity_id": np.arange(1, 2 * n + 1),
+            **{k: [f"{k}{i}" for i in (picks + j) % n] for j, k in enumerate(KEYS)},
+        }
+    ).with_columns(
+        pl.when(pl.Series(rng.random(2 * n) < 0.01)).then(None).otherwise(pl.col("quantity"))
+    )
+    frame = pl.concat([frame, frame.head(50).with_columns(pl.col("activity_id") + 10 * n)])
+    assert combined_key(key_codes(frame)) is None
+    assert grouped_issues(frame).equals(reference(frame), null_equal=True)

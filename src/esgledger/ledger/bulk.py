@@ -125,7 +125,7 @@ def _indexes_set_aside(dbapi: sqlite3.Connection, table: str, adding: int) -> It
     """Drop ``table``'s secondary indexes for a large insert, then recreate them.
 
     Only when ``adding`` is large (``ESG_BULK_SET_ASIDE_ROWS``) and at least the rows already
-    stored. Indexes made by
+    stored (counted up to one past ``adding`` only). Indexes made by
     ``CREATE [UNIQUE] INDEX`` are set aside (partial unique ones, the natural keys, included:
     building them again refuses duplicates with ``sqlite3.IntegrityError``); constraints
     declared in the table (primary key, ``UNIQUE``) stay in place. The indexes come back from
@@ -134,7 +134,12 @@ def _indexes_set_aside(dbapi: sqlite3.Connection, table: str, adding: int) -> It
     if adding < get_settings().bulk_set_aside_rows:
         yield
         return
-    stored = dbapi.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    # Counted no further than one row past those added: all the test needs, and counting a
+    # table of 12·10⁶ rows to the end cost 1.41 s.
+    bound = int(adding) + 1
+    stored = dbapi.execute(
+        f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT {bound})'
+    ).fetchone()[0]
     if stored > adding:
         yield
         return

@@ -30,6 +30,7 @@ from esgledger.calc.scope3.engine import (
     upstream_activity,
     upstream_groups,
 )
+from esgledger.calc.scope3.upstream import CountedRows
 
 ENTITIES = pl.DataFrame(
     {
@@ -125,7 +126,10 @@ def _same_groups(parts: Scope3Parts, rows: pl.DataFrame) -> None:
             seen.append(first)
     for ids, entity, activity, *_ in parts.bad:
         e, a, _u, _q, _n, _ids, all_ids = expected[ids[0]]
-        assert (entity, activity, list(ids)) == (e, a, all_ids)
+        if isinstance(ids, CountedRows):  # grouped on codes: counted, never listed
+            assert (entity, activity, len(ids), ids[0]) == (e, a, len(all_ids), all_ids[0])
+        else:
+            assert (entity, activity, list(ids)) == (e, a, all_ids)
         seen.append(int(ids[0]))
     assert sorted(seen) == sorted(expected)  # every group has its lines or is unresolved
     firsts = [line["row_ids"][0] for line in parts.lines]
@@ -169,3 +173,23 @@ def test_category_3_alone_and_with_purchase_lines_gives_the_same_groups() -> Non
     assert any(not upstream_activity(group[2]) for group in both.bad)  # purchase lines too
     _same_groups(both, rows)
     _same_groups(alone, upstream)
+
+
+def test_unresolved_category_3_groups_on_codes_are_counted_not_listed() -> None:
+    """Their rows' gaps are Scope 1/2's: a group keeps its number of rows and its first row
+    id (the groups' order), and refuses to list ids it does not hold."""
+    rng = np.random.default_rng(5)
+    rows = _rows(rng, 3_000, 3, list(ENTITIES["entity_id"]), list(range(len(KINDS))))
+    parts = scope3_parts(rows, ENTITIES, FactorLibrary.load(), RunOptions(year=2024))
+    counted = [group for group in parts.bad if isinstance(group[0], CountedRows)]
+    assert counted, "the fuels in litres and the electricity have no upstream factor here"
+    for ids, entity, activity, *_ in counted:
+        assert not isinstance(ids, list | np.ndarray)
+        mine = rows.filter(pl.col("entity_id") == entity, pl.col("activity") == activity)
+        units = [u for u, n in mine.group_by("unit").len().iter_rows() if n == len(ids)]
+        assert units, (entity, activity, len(ids))
+        assert ids[0] in mine["id"].to_list()
+        with pytest.raises(IndexError):
+            ids[1]
+        with pytest.raises(TypeError):
+            list(ids)

@@ -30,7 +30,7 @@ from esgledger.calc.scope3.categories import CATEGORIES, category_key, category_
 from esgledger.calc.scope3.currency import currency_of, to_factor_dollars
 from esgledger.calc.scope3.methods import METHOD_ATTRIBUTES, Component, Method, methods_for
 from esgledger.calc.scope3.screening import apply_screening
-from esgledger.calc.scope3.upstream import upstream_activity, upstream_groups
+from esgledger.calc.scope3.upstream import CountedRows, upstream_activity, upstream_groups
 from esgledger.catalog import activity_types
 from esgledger.catalog import scope3_run_reasons as run_reasons
 from esgledger.catalog.scope3_run_reasons import Why, coded
@@ -41,8 +41,9 @@ GEOGRAPHIC_PROXY = "geographic_proxy"
 # Shipped Scope 3 series, in the order they are asked (each covers different activities);
 # pinned and workspace series come first, as for Scope 1/2.
 SCOPE3_SERIES = ("us_epa.supply_chain", "uk_desnz.ghg_cf")
-# row ids, entity, activity, category, reason; a category 3 group's ids stay an array (below)
-Ids = list[int] | npt.NDArray[np.int64]
+# row ids, entity, activity, category, reason; a category 3 group's ids stay an array (below),
+# or are only counted when its rows are grouped on codes (``upstream.CountedRows``)
+Ids = list[int] | npt.NDArray[np.int64] | CountedRows
 Bad = tuple[Ids, str, str, str, str]
 UNRESOLVED_SCHEMA = {
     "activity_id": pl.Int64,
