@@ -23,19 +23,16 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.workspace import init_workspace
 from esgledger.settings import reset_settings
 from tests.filled import FilledPostgres, FilledSqlite
-from tests.parallel import FileOrGroupScheduling, group_of, worker_name
+from tests.parallel import DEMO_READERS, FileOrGroupScheduling, demo_readers, worker_name
 from tests.pg import LocalPostgres
 from tests.pg_pool import DatabasePool, admin_connection
 from tests.template import migrated_sqlite
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that share an expensive fixture across files run on one xdist worker."""
-    for item in items:
-        group = group_of(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The files that read the demo, kept for the check that they are one unit of work
+    (:mod:`tests.parallel`)."""
+    config.stash[DEMO_READERS] = demo_readers(items)
 
 
 @pytest.hookimpl(tryfirst=True)

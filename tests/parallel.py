@@ -2,8 +2,14 @@
 
 Each worker is a process of its own with its own PostgreSQL server, temporary folders and
 Chromium. Work is handed out a whole test file at a time, so a module's fixtures are built
-once; the tests that read the demo are one group on one worker, so the demo is built once
+once; the files that read the demo are one unit on one worker, so the demo is built once
 per run, and the browser tests another, so Chromium starts seldom.
+
+The units are told from a test's id alone (:data:`DEMO_FILES`, :data:`BROWSER_TESTS`): xdist
+3.8 groups ``xdist_group`` tests by a suffix it writes to ``item._nodeid``, which pytest 9.2
+no longer reads, so those groups had silently become one unit per file and a worker that ran
+any reader built the demo again (#20). ``tests/test_parallel.py`` fails when a file of the
+run reads the demo and is not listed.
 
 The longest work goes first: xdist orders files by their number of tests, which put the fault
 suite (a few tests a file, each running ``esg`` processes it kills, ~2 CPU s a test against
@@ -22,6 +28,34 @@ from xdist.workermanage import WorkerController
 DEMO_GROUP = "demo"
 BROWSER_GROUP = "browser"
 BROWSER_TESTS = "tests/web/browser/"
+# Every test file with a test of the session's ``demo_build`` (tests/conftest.py).
+DEMO_FILES = frozenset(
+    {
+        "tests/calc/test_demo_explain.py",
+        "tests/checks/test_demo_defects.py",
+        "tests/demo/test_demo.py",
+        "tests/demo/test_demo_products.py",
+        "tests/demo/test_demo_scope3.py",
+        "tests/demo/test_demo_suppliers.py",
+        "tests/demo/test_scale_stage.py",
+        "tests/disclose/test_archive.py",
+        "tests/disclose/test_quality_marks.py",
+        "tests/disclose/test_report.py",
+        "tests/disclose/test_report_content.py",
+        "tests/disclose/test_report_pdf.py",
+        "tests/disclose/test_social_registers.py",
+        "tests/disclose/test_supply_chain_chapter.py",
+        "tests/disclose/test_zh_generated_text.py",
+        "tests/i18n/test_screenshot_pages_in_chinese.py",
+        "tests/kpi/test_demo_golden.py",
+        "tests/ledger/test_tamper.py",
+        "tests/web/browser/test_daily_pages.py",
+        "tests/web/browser/test_readme_path.py",
+        "tests/web/test_dashboard_pages.py",
+    }
+)
+# The files of this run that read the demo, recorded at collection for tests/test_parallel.py.
+DEMO_READERS = pytest.StashKey[frozenset[str]]()
 # Work handed out before the rest: the two groups, then each file of the fault suite.
 LONGEST_FIRST = (DEMO_GROUP, BROWSER_GROUP, "tests/faults/")
 
@@ -31,13 +65,24 @@ def worker_name() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def group_of(item: pytest.Item) -> str | None:
-    """The group a test must share a worker with, or None when its file is enough."""
-    if "demo_build" in getattr(item, "fixturenames", ()):
+def demo_readers(items: list[pytest.Item]) -> frozenset[str]:
+    """The files of ``items`` with a test of the session's demo build."""
+    return frozenset(
+        item.nodeid.split("::", 1)[0]
+        for item in items
+        if "demo_build" in getattr(item, "fixturenames", ())
+    )
+
+
+def scope_of(nodeid: str) -> str:
+    """The unit of work a test is handed out in: the demo's readers together, the browser
+    tests together, else the test's file."""
+    path = nodeid.split("::", 1)[0]
+    if path in DEMO_FILES:
         return DEMO_GROUP
-    if item.nodeid.startswith(BROWSER_TESTS):
+    if path.startswith(BROWSER_TESTS):
         return BROWSER_GROUP
-    return None
+    return path
 
 
 def leads(scope: str) -> bool:
@@ -54,15 +99,13 @@ def longest_first(scopes: list[str]) -> list[str]:
 
 
 class FileOrGroupScheduling(LoadGroupScheduling):
-    """Hands out a group (``@name`` on the test's id) or else a whole file at a time, the
-    longest first (:func:`longest_first`)."""
+    """Hands out a group (:func:`scope_of`) or else a whole file at a time, the longest
+    first (:func:`longest_first`)."""
 
     _ordered = False
 
     def _split_scope(self, nodeid: str) -> str:
-        if nodeid.rfind("@") > nodeid.rfind("]"):
-            return nodeid.rsplit("@", 1)[-1]
-        return nodeid.split("::", 1)[0]
+        return scope_of(nodeid)
 
     def _assign_work_unit(self, node: WorkerController) -> None:
         if not self._ordered:  # the queue is complete by the first hand-out

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tests.parallel import BROWSER_GROUP, DEMO_GROUP, longest_first
+from pathlib import Path
+
+import pytest
+
+from tests.parallel import (
+    BROWSER_GROUP,
+    DEMO_FILES,
+    DEMO_GROUP,
+    DEMO_READERS,
+    FileOrGroupScheduling,
+    longest_first,
+)
 
 
 def test_the_groups_and_the_fault_suite_are_handed_out_first_the_rest_in_given_order() -> None:
@@ -27,3 +38,25 @@ def test_the_groups_and_the_fault_suite_are_handed_out_first_the_rest_in_given_o
         "tests/test_faults_elsewhere.py",
     ]
     assert longest_first([]) == []
+
+
+def test_the_demo_readers_and_the_browser_tests_are_each_one_unit_of_work() -> None:
+    """xdist 3.8 groups ``xdist_group`` tests by a suffix it writes to ``item._nodeid``, which
+    pytest 9.2 no longer reads (the id lives in ``item._id``): every file was a unit of its
+    own, and each worker that ran a file reading the demo built it (#20). The units are now
+    told from the test's id alone."""
+    split = FileOrGroupScheduling.__new__(FileOrGroupScheduling)._split_scope
+    reader = next(iter(sorted(DEMO_FILES)))
+    assert split(f"{reader}::test_x[sqlite]") == split(f"{reader}::test_y") == DEMO_GROUP
+    assert split("tests/web/browser/test_roles.py::test_x[postgresql]") == BROWSER_GROUP
+    assert split("tests/api/test_api.py::test_x[sqlite]") == "tests/api/test_api.py"
+    assert split("tests/api/test_api.py::test_x[a@b]") == "tests/api/test_api.py"
+
+
+def test_every_file_reading_the_demo_is_in_the_demo_group(pytestconfig: pytest.Config) -> None:
+    """The files this run collected with a test of the session's ``demo_build`` (recorded at
+    collection, tests/conftest.py) are all listed: an unlisted one would build the demo again
+    in another worker."""
+    readers = pytestconfig.stash[DEMO_READERS]
+    assert readers <= DEMO_FILES, sorted(readers - DEMO_FILES)
+    assert all(Path(path).is_file() for path in DEMO_FILES), sorted(DEMO_FILES)

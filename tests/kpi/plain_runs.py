@@ -1,11 +1,12 @@
 """Activity rows and calculation runs held in memory (#20): no database, the real parts.
 
 Activity rows go through the import's own validation (``validate_activities``: the stored
-columns, attributes as stored), ids in import order. A run is the engine's real pass over
-them (instrument review, Scope 1/2, Scope 3), kept as ``esg calc`` stores it: its totals,
-options and editions as the stored run's text, the counts and rows of what it left
-unresolved, and its result rows with their records (what the factor checks read). The
-rules' tests give these to the KPI table and the checks as plain inputs;
+columns, attributes as stored), ids in import order. A run is ``esg calc``'s own pass over
+them (``calc.runs.computed_in_memory``: instrument review, Scope 1/2, Scope 3), kept as it
+stores it: its totals (``calc.runs.totals_of``), options and editions as the stored run's
+text, the counts and rows of what it left unresolved, and its result rows with their
+records (what the factor checks read). The rules' tests give these to the KPI table and the
+checks as plain inputs;
 ``tests/checks/test_read_layer.py`` holds a stored run to the one computed here.
 """
 
@@ -19,20 +20,17 @@ import polars as pl
 
 from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
 from esgledger.calc.implied import RUN_ROWS_SCHEMA
-from esgledger.calc.instruments import electricity_markets, merge_instruments, review_instruments
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
-from esgledger.calc.rollup import incomplete_figures
 from esgledger.calc.runs import (
     DIGEST_VERSION,
     RunInputs,
+    computed_in_memory,
     editions_used,
-    run_engine,
     stored_options,
     stored_results,
-    with_scope3,
+    totals_of,
 )
-from esgledger.calc.scope3.output import with_screening_gaps
 from esgledger.ingest.activities import validate_activities
 from esgledger.ingest.readers import Table
 from esgledger.kpi.scope import Scope
@@ -103,22 +101,7 @@ def computed_run(
     year = activities.filter(
         (pl.col("start").dt.year() == options.year) & pl.col("entity_id").is_in(members)
     ).sort("id")
-    rows, review = review_instruments(
-        year, entities, options.year, editions=electricity_markets(library)
-    )
-    out = run_engine("local", rows, entities, library, options)
-    merge_instruments(out, review, entities)
-    with_scope3(out, RunInputs(boundary, entities, year), library, options)
-    totals = {
-        "totals": out.totals,
-        "by_entity": out.by_entity,
-        "by_gas": out.by_gas,
-        "by_activity": out.by_activity,
-        "incomplete": out.unresolved.height > 0 or bool(out.scope3.get("screening_gaps")),
-        "incomplete_figures": with_screening_gaps(incomplete_figures(out.unresolved), out.scope3),
-        "scope3": out.scope3,
-        **({"scope2_instruments": out.instruments} if out.instruments else {}),
-    }
+    _, out, _ = computed_in_memory(RunInputs(boundary, entities, year), library, options)
     run = CalculationRun(
         id=ident,
         created_at=created_at or dt.datetime(2026, 1, 1),
@@ -129,7 +112,7 @@ def computed_run(
         options=stored_options(options, DIGEST_VERSION),
         editions=canonical_json(editions_used(library, out)),
         input_digest="",
-        totals=canonical_json(totals),
+        totals=canonical_json(totals_of(out)),
         activity_rows=year.height,
         unresolved=out.unresolved.height,
     )

@@ -345,6 +345,49 @@ def with_scope3(
     return scope3.lines
 
 
+def computed_in_memory(
+    inputs: RunInputs, library: FactorLibrary, options: RunOptions, engine: str = "local"
+) -> tuple[pl.DataFrame, EngineOutput, list[dict[str, Any]]]:
+    """A year held in memory computed in ``esg calc``'s order of steps: the instruments
+    reviewed, the engine's pass, the review merged, Scope 3 added. Returns the reviewed rows,
+    the output and the Scope 3 lines. The tests' runs computed without a database
+    (``tests/kpi/plain_runs.py``) take it too, so they cannot drift from the stored ones."""
+    markets = electricity_markets(library)
+    # the local engine leaves the rejected instruments out itself: no filtered copy
+    local = engine == "local"
+    rows, review = review_instruments(
+        inputs.activities, inputs.entities, options.year, editions=markets, leave_rows=local
+    )
+    # a run over more rows than it stores result rows for makes none
+    per_row = inputs.activity_rows <= get_settings().calc_lineage_rows
+    leave_out = review.rejected["activity_id"] if local else None
+    out = run_engine(
+        engine, rows, inputs.entities, library, options, per_row=per_row, leave_out=leave_out
+    )
+    merge_instruments(out, review, inputs.entities)
+    return rows, out, with_scope3(out, inputs, library, options)
+
+
+def totals_of(out: EngineOutput, rejected_grouped: bool = True) -> dict[str, Any]:
+    """A run's totals as stored, but for the marks of a run that keeps no result rows
+    (``_store_run`` adds them); the tests' runs computed in memory take the same shape."""
+    return {
+        "totals": out.totals,
+        "by_entity": out.by_entity,
+        "by_gas": out.by_gas,
+        "by_activity": out.by_activity,
+        # readers of the stored totals (KPIs, checks, the report) see the flag too
+        "incomplete": out.unresolved.height > 0 or bool(out.scope3.get("screening_gaps")),
+        "incomplete_figures": with_screening_gaps(incomplete_figures(out.unresolved), out.scope3),
+        "scope3": out.scope3,
+        **(
+            {"scope2_instruments": stored_block(out.instruments, rejected_grouped)}
+            if out.instruments
+            else {}
+        ),
+    }
+
+
 def in_chunks(
     session: Session,
     library: FactorLibrary,
@@ -468,29 +511,10 @@ def run_calculation(
             if computed is None:
                 inputs = load_inputs(session, options)
         if computed is None:
-            markets = electricity_markets(library)
-            # the local engine leaves the rejected instruments out itself: no filtered copy
-            local = engine == "local"
-            rows, review = review_instruments(
-                inputs.activities, inputs.entities, options.year, editions=markets, leave_rows=local
-            )
-            # a run over more rows than it stores result rows for makes none
-            per_row = inputs.activity_rows <= get_settings().calc_lineage_rows
-            leave_out = review.rejected["activity_id"] if local else None
-            out = run_engine(
-                engine,
-                rows,
-                inputs.entities,
-                library,
-                options,
-                per_row=per_row,
-                leave_out=leave_out,
-            )
-            merge_instruments(out, review, inputs.entities)
-            lines = with_scope3(out, inputs, library, options)
+            rows, out, lines = computed_in_memory(inputs, library, options, engine)
             implied = (
                 None
-                if out.per_row and per_row
+                if out.per_row and inputs.activity_rows <= get_settings().calc_lineage_rows
                 else _implied(inputs, rows, out, library, options, engine)
             )
         else:
@@ -605,21 +629,7 @@ def _store_run(
         input_digest=inputs.digest or input_digest(inputs, options, editions, version),
         totals=canonical_json(
             {
-                "totals": out.totals,
-                "by_entity": out.by_entity,
-                "by_gas": out.by_gas,
-                "by_activity": out.by_activity,
-                # readers of the stored totals (KPIs, checks, the report) see the flag too
-                "incomplete": out.unresolved.height > 0 or bool(out.scope3.get("screening_gaps")),
-                "incomplete_figures": with_screening_gaps(
-                    incomplete_figures(out.unresolved), out.scope3
-                ),
-                "scope3": out.scope3,
-                **(
-                    {"scope2_instruments": stored_block(out.instruments, rejected_grouped)}
-                    if out.instruments
-                    else {}
-                ),
+                **totals_of(out, rejected_grouped),
                 # only when set: the stored totals (and digests) of other runs stay as they were
                 **({} if keep_rows else {"lineage": RECOMPUTED}),
                 **({IMPLIED_KEY: implied} if implied is not None and not keep_rows else {}),
