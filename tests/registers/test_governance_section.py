@@ -1,15 +1,31 @@
 """#17 the report's governance section: sentences generated from the register figures (board,
 integrity commitments and training, whistleblowing, giving), each number linked to its
-appendix row; both editions; index rows (data-answers) only for what it discloses."""
+appendix row; both editions; index rows (data-answers) only for what it discloses.
+
+On SQLite only (#20): the section is a function of the report's KPI series
+(``disclose.governance_section``), the same code on either database. The register figures
+are read on both databases by the registers' own tests (``test_board_register``,
+``test_giving_register``: figures, a total not available), and a report with registers is
+rendered on PostgreSQL by ``tests/disclose/test_supply_chain_chapter``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from esgledger.ledger.db import Database
 from tests.checks.workspace import Workspace, kpi
 from tests.conftest import Cli
 from tests.registers.board_files import load as load_board
 from tests.registers.test_giving_register import load as load_giving
+
+
+@pytest.fixture
+def cli(sqlite_db: Database) -> Cli:
+    """``esg`` on a SQLite workspace (see the module's docstring)."""
+    return Cli(sqlite_db)
 
 
 def _report(cli: Cli, tmp_path: Path, lang: str = "en") -> str:
