@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from esgledger.catalog import translations
 from esgledger.ledger.db import Database
+from tests.filled import filled_db
 from tests.web.conftest import log_in, make_user
 from tests.web.kpi_marks_workspace import LAST, MIDDLE, build
 from tests.web.test_languages import EN, ZH
@@ -23,9 +25,20 @@ PARTIAL = f"no {LAST} activity data for 1 member(s) (WH1)"
 CAT3_GAP = "not available: no Scope 3 row could be computed (1 rows unresolved)"
 
 
+def _fill(db: Database, folder: Path) -> bool:
+    build(db, folder)
+    return True
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A copy of :func:`build`'s workspace filled once per run, where each test built its
+    own (its imports and two calculations, #20)."""
+    yield from filled_db(request, tmp_path, "web_kpi_marks", _fill)
+
+
 @pytest.fixture
-def signed_in(db: Database, web: TestClient, tmp_path: Path) -> TestClient:
-    build(db, tmp_path)
+def signed_in(db: Database, web: TestClient) -> TestClient:
     make_user(db, "mia", "esg_manager")
     log_in(web, "mia")
     return web

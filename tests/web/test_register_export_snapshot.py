@@ -26,12 +26,25 @@ from esgledger.ledger.supplier_models import Supplier
 from esgledger.suppliers.audits import add_finding
 from esgledger.web import listing
 from tests.web.conftest import log_in, make_user
-from tests.web.test_register_csv_exports import EXPORTS, Export, _csv, _load
+from tests.web.test_register_csv_exports import EXPORTS, Export, _csv, loaded_or_fresh
 from tests.web.test_register_export_keyset import IN_MEMORY, _name
 from tests.web.test_supplier_audits_page import _audits
 from tests.web.test_supplier_pages import _register
 
 EXPORT_PAGE = 2  # rows per read of the export, so that it takes several reads
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """For a test of ``loaded``, a copy of every register's rows filled once per run, where
+    each test filled its own (tests/web/test_register_csv_exports.py's ``_load``, #20)."""
+    yield from loaded_or_fresh(request, tmp_path)
+
+
+@pytest.fixture
+def loaded(db: Database) -> None:
+    """The test's ``db`` holds what ``_load`` writes: every register, and one text a register
+    turned into a formula."""
 
 
 @contextmanager
@@ -80,11 +93,10 @@ def _everything(export: Export) -> str:
 def test_a_write_between_two_pages_is_not_seen_by_the_export(
     web: TestClient,
     db: Database,
-    tmp_path: Path,
     export: Export,
     monkeypatch: pytest.MonkeyPatch,
+    loaded: None,
 ) -> None:
-    _load(db, tmp_path)
     monkeypatch.setattr(listing, "MAX_LIMIT", EXPORT_PAGE)
     log_in(web, export.reader)
     before = _csv(web, _everything(export))
@@ -117,10 +129,9 @@ def test_the_giving_export_is_a_snapshot_too(
 
 
 def test_the_audit_log_export_is_a_snapshot_too(
-    web: TestClient, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    web: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch, loaded: None
 ) -> None:
     """Oldest first, an event recorded during the export would be read on its last page."""
-    _load(db, tmp_path)
     monkeypatch.setattr(listing, "MAX_LIMIT", 10)
     log_in(web, "aldo")
     before = _csv(web, "/audit?format=csv&sort=id")
