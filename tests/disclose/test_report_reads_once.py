@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from esgledger.assess.targets import add_target
 from esgledger.checks import run_checks
 from esgledger.disclose.publish import publish_report
 from esgledger.kpi.inputs import StoredInputs, read_grouped_inputs, read_inputs
@@ -101,6 +102,24 @@ def test_a_report_groups_the_values_and_reads_activity_sums_once(
     assert len(grouped_reads(sent)) == 1
     assert [s for s in kpi_row_reads(sent) if "kpi_values.id IN" not in s] == []
     assert len(activity_sum_reads(sent)) == 1
+
+
+def test_the_targets_progress_reads_the_reports_own_tables(ws: Workspace, tmp_path: Path) -> None:
+    """The targets' progress, printed by the targets chapter and under every topic chapter
+    in each edition, takes the year's KPI table the report computed: it computed the table
+    again from the ledger four times in a two-edition report (#20: about 2 CPU s of the
+    demo's report)."""
+    with ws.db.write() as session:
+        add_target(session, code="PK-1", metric_id="packaging.plastics", op="<=", value=2,
+                   target_year=2030, base_year=YEAR - 1, actor="seed")  # fmt: skip
+    with statements(ws.db) as sent:
+        written = publish_report(
+            ws.db, YEAR, out=tmp_path / "report", formats=["html"], langs=("en", "zh")
+        )
+    assert len(activity_sum_reads(sent)) == 1
+    assert len(grouped_reads(sent)) == 1
+    for key in ("html", "zh.html"):
+        assert "PK-1" in Path(written["files"][key]).read_text(encoding="utf-8"), key
 
 
 @pytest.mark.parametrize("read", [read_inputs, read_grouped_inputs])

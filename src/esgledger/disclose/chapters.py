@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from sqlalchemy.orm import Session
@@ -26,6 +27,11 @@ from esgledger.disclose.locale_format import table_number
 from esgledger.disclose.material_topics import changes_since, managed_topics, material_rows
 from esgledger.disclose.narrative import Section, format_value
 from esgledger.errors import EsgError
+
+if TYPE_CHECKING:
+    from esgledger.kpi.values import Table
+
+    KpiTables = Mapping[int, Table]  # year → the report's KPI table
 
 
 def _env(lang: str) -> Environment:
@@ -233,12 +239,15 @@ def risk_chapter(session: Session, year: int, lang: str = "en") -> dict[str, Any
     }
 
 
-def target_rows(session: Session, year: int, lang: str = "en") -> list[dict[str, Any]]:
+def target_rows(
+    session: Session, year: int, lang: str = "en", tables: KpiTables | None = None
+) -> list[dict[str, Any]]:
     """The year's target progress with the indicator's name and figures as ``lang`` prints
-    them (the chapter and the topic chapters' registers)."""
+    them (the chapter and the topic chapters' registers); ``tables``: the report's KPI tables
+    by year, so that the year's is not computed again."""
     from esgledger.assess.targets import progress
 
-    rows = progress(session, years=[year])
+    rows = progress(session, years=[year], tables=tables)
     catalog = metrics()
     for row in rows:
         metric = catalog.get(row["metric"])
@@ -264,8 +273,10 @@ def _figure(value: float | None, precision: int, unit: str, lang: str) -> str:
     return format_value(value, precision, unit)
 
 
-def targets_chapter(session: Session, year: int, lang: str = "en") -> dict[str, Any] | None:
-    rows = target_rows(session, year, lang)
+def targets_chapter(
+    session: Session, year: int, lang: str = "en", tables: KpiTables | None = None
+) -> dict[str, Any] | None:
+    rows = target_rows(session, year, lang, tables)
     if not rows:
         return None
     html = _env(lang).get_template("targets.html.j2").render(rows=rows, year=year)
@@ -273,13 +284,18 @@ def targets_chapter(session: Session, year: int, lang: str = "en") -> dict[str, 
 
 
 def assessment_chapters(
-    session: Session, year: int, sections: list[Section] | None = None, lang: str = "en"
+    session: Session,
+    year: int,
+    sections: list[Section] | None = None,
+    lang: str = "en",
+    tables: KpiTables | None = None,
 ) -> list[dict[str, Any]]:
     """The chapters of the processes run for ``year`` in ``lang``; ``sections``: the
-    edition's narrative sections, at whose headings the materiality chapter points (GRI 3-3)."""
+    edition's narrative sections, at whose headings the materiality chapter points (GRI 3-3);
+    ``tables``: the report's KPI tables by year (:func:`target_rows`)."""
     found = (
         materiality_chapter(session, year, sections, lang),
         risk_chapter(session, year, lang),
-        targets_chapter(session, year, lang),
+        targets_chapter(session, year, lang, tables),
     )
     return [c for c in found if c is not None]

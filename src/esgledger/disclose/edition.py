@@ -76,7 +76,7 @@ def edition_sections(
 ) -> list[Section]:
     """The narrative sections of the ``lang`` edition, tags bound to the model's figures."""
     if folder is None:
-        return topic_sections(session, model.year, [], lang)
+        return topic_sections(session, model.year, [], lang, model.tables)
     tables = model.tables
 
     def lookup(metric_id: str, wanted: int, dims: str) -> KpiFigure | None:
@@ -92,7 +92,7 @@ def edition_sections(
         acknowledged=acknowledged_figures(model.extras.get("quality")),
         lang=lang,
     )
-    return topic_sections(session, model.year, sections, lang)
+    return topic_sections(session, model.year, sections, lang, model.tables)
 
 
 def _area_title(area: str, lang: str) -> str:
@@ -260,7 +260,7 @@ def generated_parts(
             [str(y) for y in model.series["years"]],
             lang,
         ),
-        "chapters": assessment_chapters(session, model.year, sections, lang),
+        "chapters": assessment_chapters(session, model.year, sections, lang, model.tables),
         "scope3": scope3_section(session, model.year, lang),
         "methodology": methodology(
             session, model.series, tuple(i["framework"] for i in model.indices), lang

@@ -113,13 +113,15 @@ def prepare_report(
         series_and_tables=series_and_tables,
         quality=quality,
     )
-    model.sections = topic_sections(session, year, model.sections)
+    model.sections = topic_sections(session, year, model.sections, tables=model.tables)
     model.extras["quality"] = quality
     model.extras["assurance"] = assurance
     model.extras.update(assurance_extras(session, year))
     model.extras["governance"] = governance_section(model.series, year)
     model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
-    model.extras["chapters"] = assessment_chapters(session, year, model.sections)
+    model.extras["chapters"] = assessment_chapters(
+        session, year, model.sections, tables=model.tables
+    )
     model.extras["scope3"] = scope3_section(session, year)
     model.extras["social_registers"] = social_section(model.series)
     model.extras["supply_chain"] = supply_chain_section(session, year)

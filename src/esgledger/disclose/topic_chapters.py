@@ -12,9 +12,10 @@ silently left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -35,6 +36,11 @@ from esgledger.disclose.narrative import Section
 from esgledger.disclose.szse_index import szse_names_of
 from esgledger.disclose.topics import BY_ANCHOR, TopicChapter, chapter_of_topic
 from esgledger.errors import EsgError
+
+if TYPE_CHECKING:
+    from esgledger.kpi.values import Table
+
+    KpiTables = Mapping[int, Table]  # year → the report's KPI table
 
 GENERATED = Path("(generated)")
 
@@ -99,14 +105,14 @@ def with_claims(section: Section, chapter: TopicChapter, names: dict[str, list[s
 
 
 def _registers(
-    session: Session, year: int, lang: str
+    session: Session, year: int, lang: str, tables: KpiTables | None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The risk register and the year's target progress, formatted for printing."""
     from esgledger.assess import risk
     from esgledger.disclose.chapters import target_rows
 
     risks = sorted(risk.list_risks(session), key=lambda r: (-r["score"], r["code"]))
-    return risks, target_rows(session, year, lang)
+    return risks, target_rows(session, year, lang, tables)
 
 
 def register_html(
@@ -208,12 +214,17 @@ def with_elements(
 
 
 def topic_sections(
-    session: Session, year: int, sections: list[Section], lang: str = "en"
+    session: Session,
+    year: int,
+    sections: list[Section],
+    lang: str = "en",
+    tables: KpiTables | None = None,
 ) -> list[Section]:
     """The narrative sections with the four elements and registers in each topic chapter,
-    plus a generated chapter for each material topic no narrative answers (in ``lang``)."""
+    plus a generated chapter for each material topic no narrative answers (in ``lang``);
+    ``tables``: the report's KPI tables by year, read by the targets' progress."""
     required = {a for a in map(chapter_of_topic, material_topics(session, year)) if a}
-    risks, targets = _registers(session, year, lang)
+    risks, targets = _registers(session, year, lang, tables)
     stakeholders = stakeholder_table(session, year, lang)
     names = szse_names(session, year)
     out: list[Section] = []
