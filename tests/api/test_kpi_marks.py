@@ -13,10 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from esgledger.api.app import PREFIX
-from esgledger.auth.tokens import issue_token
-from esgledger.auth.users import add_user
 from esgledger.ledger.db import Database
 from esgledger.server import create_app
+from tests.api_reads import auditor_get, undivided_kpi_rows
 from tests.web.kpi_marks_workspace import LAST, MIDDLE, build
 
 FIGURE_FIELDS = {
@@ -37,17 +36,8 @@ FIGURE_FIELDS = {
 @pytest.fixture
 def rows(db: Database, tmp_path: Path) -> Iterator[dict[str, dict[str, Any]]]:
     build(db, tmp_path)
-    with db.write() as session:
-        add_user(session, username="aldo", role="auditor", actor="setup")
-        token, _ = issue_token(session, "aldo", actor="setup")
-    with TestClient(create_app(db.url), raise_server_exceptions=False) as client:
-        got = client.get(
-            f"{PREFIX}/kpis",
-            params={"year": LAST, "years": 3},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert got.status_code == 200, got.text
-        yield {r["metric"]: r for r in got.json()["kpis"] if not r["dims"]}
+    body = auditor_get(db, "/kpis", params={"year": LAST, "years": 3})
+    yield undivided_kpi_rows(body)
 
 
 def test_partial_year_is_marked_and_its_change_has_a_caveat(

@@ -20,15 +20,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api.app import PREFIX
-from esgledger.auth.tokens import issue_token
-from esgledger.auth.users import add_user
 from esgledger.catalog import metrics
 from esgledger.catalog.translations import text as catalog_text
 from esgledger.kpi.incomplete_why import published_words
 from esgledger.ledger.db import Database
 from esgledger.ledger.scope3_screening import import_screening
-from esgledger.server import create_app
+from tests.api_reads import auditor_get, undivided_kpi_rows
 from tests.checks.workspace import ACTOR, Workspace
 from tests.conftest import Cli
 from tests.scope3.screening_files import screening_rows, write_screening
@@ -124,17 +121,8 @@ def test_the_kpis_page_words_each_kind_in_chinese(zh_page: str, run_id: int) -> 
 
 @pytest.fixture
 def api_rows(db: Database, run_id: int) -> Iterator[dict[str, dict[str, Any]]]:
-    with db.write() as session:
-        add_user(session, username="aldo", role="auditor", actor="setup")
-        token, _ = issue_token(session, "aldo", actor="setup")
-    with TestClient(create_app(db.url), raise_server_exceptions=False) as client:
-        got = client.get(
-            f"{PREFIX}/kpis",
-            params={"year": YEAR, "years": 1},
-            headers={"Authorization": f"Bearer {token}", **ZH},
-        )
-        assert got.status_code == 200, got.text
-        yield {r["metric"]: r["figures"][str(YEAR)] for r in got.json()["kpis"] if not r["dims"]}
+    body = auditor_get(db, "/kpis", params={"year": YEAR, "years": 1}, headers=ZH)
+    yield {metric: r["figures"][str(YEAR)] for metric, r in undivided_kpi_rows(body).items()}
 
 
 def test_the_api_keeps_its_english_and_gives_the_code(

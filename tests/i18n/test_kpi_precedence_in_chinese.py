@@ -9,18 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from esgledger.api.app import PREFIX
-from esgledger.auth.tokens import issue_token
-from esgledger.auth.users import add_user
 from esgledger.catalog.messages import translate
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.precedence import choose
 from esgledger.kpi.precedence_why import why_sentence, why_words
 from esgledger.kpi.readout import figure_readout
 from esgledger.ledger.db import Database
-from esgledger.server import create_app
+from tests.api_reads import auditor_get, undivided_kpi_rows
 from tests.web.kpi_marks_workspace import LAST, MIDDLE, build
 
 ENGLISH = [
@@ -104,17 +100,8 @@ def test_no_sentence_has_no_code() -> None:
 @pytest.fixture
 def api_rows(db: Database, tmp_path: Path) -> Iterator[dict[str, dict[str, Any]]]:
     build(db, tmp_path)
-    with db.write() as session:
-        add_user(session, username="aldo", role="auditor", actor="setup")
-        token, _ = issue_token(session, "aldo", actor="setup")
-    with TestClient(create_app(db.url), raise_server_exceptions=False) as client:
-        got = client.get(
-            f"{PREFIX}/kpis",
-            params={"year": LAST, "years": 3},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert got.status_code == 200, got.text
-        yield {r["metric"]: r for r in got.json()["kpis"] if not r["dims"]}
+    body = auditor_get(db, "/kpis", params={"year": LAST, "years": 3})
+    yield undivided_kpi_rows(body)
 
 
 def test_the_api_carries_the_code_beside_the_english(

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from esgledger.api.app import PREFIX
-from esgledger.auth.tokens import issue_token
 from esgledger.checks import explained
 from esgledger.kpi.explain import explain_figure
 from esgledger.kpi.register_figures.notes import note_of, part_message, worded_note
 from esgledger.kpi.series import kpi_series
 from esgledger.ledger.db import Database
 from esgledger.registers.giving import import_donations, import_volunteering
+from tests.api_reads import auditor_get
 from tests.checks.workspace import ACTOR, Workspace
 from tests.factories import write_csv
 from tests.registers import complaint_files, vulnerability_files
@@ -117,24 +116,12 @@ def test_the_chinese_kpi_page_words_them(loaded: Database, web: TestClient) -> N
 
 
 def test_the_api_gives_the_codes_beside_the_english(loaded: Database) -> None:
-    from esgledger.auth.users import add_user
-    from esgledger.server import create_app
-
-    with loaded.write() as session:
-        add_user(session, username="aldo", role="auditor", actor="setup")
-        token, _ = issue_token(session, "aldo", actor="setup")
-    with TestClient(create_app(loaded.url), raise_server_exceptions=False) as client:
-        got = client.get(
-            f"{PREFIX}/kpis",
-            params={"year": YEAR, "years": 1},
-            headers={"Authorization": f"Bearer {token}", **ZH},
-        )
-    assert got.status_code == 200, got.text
+    body = auditor_get(loaded, "/kpis", params={"year": YEAR, "years": 1}, headers=ZH)
     rows = {
         (r["metric"], ";".join(f"{a}={b}" for a, b in sorted(r["dims"].items()))): r["figures"][
             str(YEAR)
         ]
-        for r in got.json()["kpis"]
+        for r in body["kpis"]
     }
     for key, english in ENGLISH.items():
         figure = rows[key]
