@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' list loads
 
+from request_sort_pg import request_indexes  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from tests.ledger.test_list_sort_indexes import _load  # noqa: E402
 
@@ -36,31 +37,7 @@ from esgledger.ledger.state import stamp_query  # noqa: E402
 from esgledger.ledger.workflow_models import DataRequest  # noqa: E402
 from esgledger.ledger.workspace import init_workspace  # noqa: E402
 
-COLUMNS = ("due_date", "metric_id", "updated_at", "entity_id", "state", "year")
 ROWS = 20_000
-
-
-def _indexes(db: Database, present: bool) -> None:
-    """0037's indexes as it leaves them (``present``) or as it found them."""
-    with db.write() as s:
-        for column in COLUMNS:
-            name = f"ix_data_requests_{column}_id"
-            if present:
-                s.execute(
-                    text(f"CREATE INDEX IF NOT EXISTS {name} ON data_requests ({column}, id)")
-                )
-            else:
-                s.execute(text(f"DROP INDEX IF EXISTS {name}"))
-        if present:
-            s.execute(text("DROP INDEX IF EXISTS ix_data_requests_entity"))
-        else:
-            s.execute(
-                text(
-                    "CREATE INDEX IF NOT EXISTS ix_data_requests_entity "
-                    "ON data_requests (entity_id)"
-                )
-            )
-        s.execute(text("ANALYZE data_requests"))
 
 
 def _copy(offset: str, source: str) -> str:
@@ -86,7 +63,7 @@ def measure(db: Database, tmp: Path, rounds: int) -> None:
     per: dict[str, list[float]] = {"before": [], "after": []}
     for rnd in range(rounds):
         for which in ("before", "after") if rnd % 2 == 0 else ("after", "before"):
-            _indexes(db, which == "after")
+            request_indexes(db, which == "after")
             with db.engine.connect() as conn:
                 start = time.process_time()
                 done = conn.exec_driver_sql(insert).rowcount
@@ -108,7 +85,7 @@ def _question(db: Database, rounds: int) -> None:
     per: dict[str, list[float]] = {"before": [], "after": []}
     for rnd in range(rounds):
         for which in ("before", "after") if rnd % 2 == 0 else ("after", "before"):
-            _indexes(db, which == "after")
+            request_indexes(db, which == "after")
             with db.engine.connect() as conn:
                 conn.exec_driver_sql(sql).one()  # planned once, as a kept connection does
                 start = time.process_time()

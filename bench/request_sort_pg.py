@@ -57,7 +57,7 @@ WANTED = {  # sort key → its column (0037's index on (column, id) each)
 }
 
 
-def _indexes(db: Database, present: bool) -> None:
+def request_indexes(db: Database, present: bool) -> None:
     """0037's indexes as it leaves them (``present``) or as it found them."""
     with db.write() as s:
         for column in WANTED.values():
@@ -109,7 +109,7 @@ def measure(pg_db: Database, tmp_path: Path, rounds: int) -> None:
         per: dict[str, list[float]] = {"before": [], "after": []}
         for rnd in range(rounds):
             for which in ("before", "after") if rnd % 2 == 0 else ("after", "before"):
-                _indexes(pg_db, which == "after")
+                request_indexes(pg_db, which == "after")
                 for descending in (False, True):
                     ties = PRINTED if which == "before" else THEN_BY
                     order = page_order(element, descending, ties)
@@ -145,7 +145,7 @@ def _question(pg_db: Database, rounds: int) -> None:
         pg, pid = conn.pgconn, conn.info.backend_pid
         for rnd in range(rounds):
             for which in ("before", "after") if rnd % 2 == 0 else ("after", "before"):
-                _indexes(pg_db, which == "after")
+                request_indexes(pg_db, which == "after")
                 pg.exec_(b"DEALLOCATE ALL")  # planned afresh with the indexes as they are
                 pg.prepare(b"stamp", sql.encode())
                 start = _cpu(pid)
@@ -177,7 +177,7 @@ def _writes(pg_db: Database, rounds: int) -> None:
     per: dict[str, list[float]] = {"before": [], "after": []}
     for rnd in range(rounds * 2):
         for which in ("before", "after") if rnd % 2 == 0 else ("after", "before"):
-            _indexes(pg_db, which == "after")
+            request_indexes(pg_db, which == "after")
             with pg_db.engine.connect() as conn:
                 plan = conn.exec_driver_sql(insert).scalar_one()
                 conn.rollback()

@@ -5,7 +5,6 @@ as stored, and English is unchanged."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,15 +14,11 @@ from fastapi.testclient import TestClient
 from esgledger.catalog.minerals import metal_word, smelter_status_word
 from esgledger.ingest.cmrt_templates import TEMPLATES
 from esgledger.ledger.db import Database
-from esgledger.ledger.entities import import_entities
-from esgledger.suppliers.policy import DEFAULT
-from esgledger.suppliers.register_import import import_register
-from esgledger.suppliers.tiering import record_tiers
 from tests.conftest import Cli
-from tests.factories import entities_file, write_csv
+from tests.factories import write_csv
 from tests.filled import filled_db
 from tests.suppliers.cmrt_files import cmrt_file
-from tests.suppliers.factories import register_files
+from tests.suppliers.factories import tiered_register
 from tests.web.conftest import log_in, make_user
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -53,17 +48,9 @@ def test_rmi_statuses_are_worded_whatever_their_case() -> None:
     assert metal_word("unobtainium", "zh") == "unobtainium"
 
 
-def _register(db: Database, tmp_path: Path) -> None:
-    import_entities(db, entities_file(tmp_path), actor="setup")
-    for kind, path in register_files(tmp_path).items():
-        import_register(db, path, kind=kind, actor="setup")
-    with db.write() as session:
-        record_tiers(session, DEFAULT, on=dt.date(2025, 1, 2), actor="setup")
-
-
 @pytest.fixture(params=["sqlite"])  # the words do not depend on the database
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    yield from filled_db(request, tmp_path, "i18n_smelters", _register)
+    yield from filled_db(request, tmp_path, "i18n_smelters", tiered_register)
 
 
 def test_the_chinese_smelter_page_words_metals_and_statuses(

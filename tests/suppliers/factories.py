@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from esgledger.ledger.db import Database
+from esgledger.ledger.entities import import_entities
+from esgledger.suppliers.policy import DEFAULT
+from esgledger.suppliers.register_import import import_register
+from esgledger.suppliers.tiering import record_tiers
 from tests.conftest import Cli
 from tests.factories import entities_file, write_csv
 
@@ -50,3 +56,13 @@ def registered(cli: Cli, tmp_path: Path) -> Cli:
     for kind, path in register_files(tmp_path).items():
         cli("suppliers", "import", kind, str(path))
     return cli
+
+
+def tiered_register(db: Database, tmp_path: Path) -> None:
+    """The test entities and every register file imported in process, tiers recorded on
+    2025-01-02 by the default policy (a filler for :func:`tests.filled.filled_db`)."""
+    import_entities(db, entities_file(tmp_path), actor="setup")
+    for kind, path in register_files(tmp_path).items():
+        import_register(db, path, kind=kind, actor="setup")
+    with db.write() as session:
+        record_tiers(session, DEFAULT, on=dt.date(2025, 1, 2), actor="setup")

@@ -11,29 +11,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from esgledger.ledger.db import Database
-from esgledger.ledger.entities import import_entities
-from esgledger.suppliers.policy import DEFAULT
 from esgledger.suppliers.register_import import import_register
-from esgledger.suppliers.tiering import record_tiers
-from tests.factories import entities_file
 from tests.filled import filled_db
-from tests.suppliers.factories import register_files
+from tests.suppliers.factories import tiered_register
 from tests.web.conftest import log_in, make_user
-
-
-def _register(db: Database, tmp_path: Path) -> None:
-    import_entities(db, entities_file(tmp_path), actor="setup")
-    for kind, path in register_files(tmp_path).items():
-        import_register(db, path, kind=kind, actor="setup")
-    with db.write() as session:
-        record_tiers(session, DEFAULT, on=dt.date(2025, 1, 2), actor="setup")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """Every test here starts from the register :func:`_register` fills: a copy of it,
-    filled once per run, where each test used to fill its own (#20)."""
-    yield from filled_db(request, tmp_path, "web_suppliers", _register)
+    """Every test here starts from the register
+    :func:`~tests.suppliers.factories.tiered_register` fills: a copy of it, filled once per
+    run, where each test used to fill its own (#20)."""
+    yield from filled_db(request, tmp_path, "web_suppliers", tiered_register)
 
 
 def test_the_register_page_searches_filters_sorts_and_pages(
