@@ -17,7 +17,7 @@ from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
 from esgledger.checks.findings import WARNING, Finding
-from esgledger.kpi.coverage import FAMILIES, active_in_sums, children_of, uncovered
+from esgledger.kpi.coverage import FAMILIES, Branches, active_in_sums, children_of, uncovered
 from esgledger.kpi.reported import additive
 
 FAMILY_METRICS = {
@@ -84,6 +84,7 @@ def kpi_members(ctx: CheckContext) -> list[Finding]:
     children = _children(ctx)
     rows = ctx.current_rows()
     at_root = {v.metric_id for v in rows if v.entity_id == ctx.root and not v.dims}
+    branches: dict[str, Branches] = {}  # by family: made once for all its metrics
     for metric in metrics().values():
         if metric.kind != "reported" or metric.boundary_family not in FAMILIES:
             continue
@@ -93,7 +94,10 @@ def kpi_members(ctx: CheckContext) -> list[Finding]:
         reporting = {e for e in ctx.reporters(metric.id) if e in scope.shares}
         if not reporting:
             continue
-        missing = uncovered(scope.shares, reporting, children)
+        family = metric.boundary_family
+        if family not in branches:
+            branches[family] = Branches(scope.shares, children)
+        missing = branches[family].uncovered(reporting)
         if not missing:
             continue
         out.append(
