@@ -42,20 +42,44 @@ from esgledger.ledger.models import CalculationCoefficient, CalculationRun
 from tests.calc.scope3.workspace import HEADER, row
 from tests.conftest import Cli
 from tests.factories import write_csv as write_rows
+from tests.filled import filled_db
 
 YEAR = 2024
 CHUNK_ROWS = "150"
 
 
-@pytest.fixture
-def demo_year(cli: Cli, tmp_path: Path) -> Cli:
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
+def fill_demo_year(db: Database, folder: Path) -> None:
+    """The demo's entities and its 2024 activity file, imported through ``esg``."""
+    cli = Cli(db)
+    cli("import", "entities", str(write_csv(folder / "e.csv", ENTITY_HEADER, entity_rows())))
     cli(
         "import",
         "activities",
-        str(write_csv(tmp_path / "a.csv", ACTIVITY_HEADER, activity_rows(YEAR))),
+        str(write_csv(folder / "a.csv", ACTIVITY_HEADER, activity_rows(YEAR))),
     )
+
+
+FILLS: dict[str, tuple[str, Callable[[Database, Path], None]]] = {}  # fixture → (name, fill)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """As the suite's ``db``; for a test of a year in the ledger, a copy of the workspace
+    its fill made once per run, where each test imported the same files (#20)."""
+    for fixture, (name, fill) in FILLS.items():
+        if fixture in request.fixturenames:
+            yield from filled_db(request, tmp_path, name, fill)
+            return
+    yield request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
+
+
+@pytest.fixture
+def demo_year(cli: Cli) -> Cli:
+    """A copy of the workspace :func:`fill_demo_year` filled."""
     return cli
+
+
+FILLS["demo_year"] = ("calc_demo_year", fill_demo_year)
 
 
 def calc(cli: Cli, year: int = YEAR) -> dict[str, Any]:
@@ -139,19 +163,27 @@ def test_a_year_within_the_chunk_size_runs_in_memory(
     assert "lineage" not in totals  # result rows stored: the in-memory path ran
 
 
-@pytest.fixture
-def demo_sales_year(cli: Cli, tmp_path: Path) -> Cli:
+def fill_demo_sales_year(db: Database, folder: Path) -> None:
     """The demo's entities, product models and 2025 rows: Scope 3 in most categories."""
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
-    products = write_xlsx(tmp_path / "p.xlsx", "products", PRODUCT_HEADER, product_rows())
+    cli = Cli(db)
+    cli("import", "entities", str(write_csv(folder / "e.csv", ENTITY_HEADER, entity_rows())))
+    products = write_xlsx(folder / "p.xlsx", "products", PRODUCT_HEADER, product_rows())
     cli("import", "products", str(products))
     for name, header, rows in (
         ("a.csv", ACTIVITY_HEADER, activity_rows(SALES_YEAR)),
         ("s.csv", SALES_HEADER, sales_rows()),
     ):
-        cli("import", "activities", str(write_csv(tmp_path / name, header, rows)))
-    cli("import", "activities", str(write_rows(tmp_path / "g.csv", HEADER, purchases())))
+        cli("import", "activities", str(write_csv(folder / name, header, rows)))
+    cli("import", "activities", str(write_rows(folder / "g.csv", HEADER, purchases())))
+
+
+@pytest.fixture
+def demo_sales_year(cli: Cli) -> Cli:
+    """A copy of the workspace :func:`fill_demo_sales_year` filled."""
     return cli
+
+
+FILLS["demo_sales_year"] = ("calc_demo_sales_year", fill_demo_sales_year)
 
 
 def purchases() -> list[list[Any]]:
