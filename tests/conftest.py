@@ -27,7 +27,6 @@ from tests.parallel import (
     DEMO_READERS,
     DUPLICATE_IDS,
     FileOrGroupScheduling,
-    collected_here,
     demo_readers,
     duplicate_ids,
     worker_name,
@@ -42,17 +41,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (:mod:`tests.parallel`)."""
     config.stash[DEMO_READERS] = demo_readers(items)
     config.stash[DUPLICATE_IDS] = duplicate_ids(items)
-
-
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """The schemathesis module in one xdist worker only (:func:`tests.parallel.collected_here`)."""
-    try:
-        path = collection_path.relative_to(config.rootpath).as_posix()
-    except ValueError:
-        return None
-    # A worker's ``dist`` is "no"; xdist keeps whether the run's was loadgroup in ``loadgroup``.
-    loadgroup = bool(getattr(config.option, "loadgroup", False))
-    return None if collected_here(path, loadgroup) else True
 
 
 @pytest.hookimpl(tryfirst=True)

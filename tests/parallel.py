@@ -54,9 +54,6 @@ DEMO_FILES = frozenset(
         "tests/web/test_dashboard_pages.py",
     }
 )
-# Files only the first worker collects (and runs): schemathesis builds the module's tests as it
-# is collected, ~6 CPU s that every other worker paid for nothing (#20).
-ONE_WORKER_FILES = frozenset({"tests/api/test_schemathesis.py"})
 # The files of this run that read the demo, recorded at collection for tests/test_parallel.py.
 DEMO_READERS = pytest.StashKey[frozenset[str]]()
 # The ids this process collected more than once, for tests/test_parallel.py.
@@ -68,19 +65,6 @@ LONGEST_FIRST = (DEMO_GROUP, BROWSER_GROUP, "tests/faults/")
 def worker_name() -> str:
     """``gw0``, ``gw1`` … in an xdist worker; ``main`` when the suite runs in one process."""
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-def collected_here(path: str, loadgroup: bool) -> bool:
-    """Whether this process collects the test file ``path`` (relative to the root): all but
-    :data:`ONE_WORKER_FILES`, which under ``--dist loadgroup`` only ``gw0`` collects, or a
-    worker xdist started in place of a crashed one (its number past the count), so that a
-    worker that can run them is always there."""
-    if path not in ONE_WORKER_FILES or not loadgroup:
-        return True
-    worker, count = worker_name(), os.environ.get("PYTEST_XDIST_WORKER_COUNT", "")
-    if not worker.startswith("gw") or not worker[2:].isdigit() or not count.isdigit():
-        return True
-    return int(worker[2:]) == 0 or int(worker[2:]) >= int(count)
 
 
 def duplicate_ids(items: list[pytest.Item]) -> list[str]:
@@ -124,44 +108,12 @@ def longest_first(scopes: list[str]) -> list[str]:
 
 class FileOrGroupScheduling(LoadGroupScheduling):
     """Hands out a group (:func:`scope_of`) or else a whole file at a time, the longest
-    first (:func:`longest_first`).
-
-    A file of :data:`ONE_WORKER_FILES` is collected by one worker only (:func:`collected_here`):
-    the workers' collections must be the same but for those, and those go to a worker that
-    collected them."""
+    first (:func:`longest_first`)."""
 
     _ordered = False
 
     def _split_scope(self, nodeid: str) -> str:
         return scope_of(nodeid)
-
-    def _full(self, node: WorkerController) -> bool:
-        """Whether ``node`` collected every test, :data:`ONE_WORKER_FILES` included."""
-        return len(self.registered_collections[node]) == max(
-            len(c) for c in self.registered_collections.values()
-        )
-
-    def _check_nodes_have_same_collection(self) -> bool:
-        """xdist's check on the collections without :data:`ONE_WORKER_FILES`; the fullest
-        collection is then put first (xdist takes the first as the run's), and the workers
-        without those files last (xdist stops the last ones when there are fewer units of
-        work than workers)."""
-        full = {node: self._full(node) for node in self.registered_collections}
-        collections = dict(self.registered_collections)
-        self.registered_collections = {
-            node: [nodeid for nodeid in ids if nodeid.split("::", 1)[0] not in ONE_WORKER_FILES]
-            for node, ids in collections.items()
-        }
-        try:
-            same = super()._check_nodes_have_same_collection()
-        finally:
-            self.registered_collections = dict(
-                sorted(collections.items(), key=lambda kv: not full[kv[0]])
-            )
-        self.assigned_work = dict(
-            sorted(self.assigned_work.items(), key=lambda kv: not full[kv[0]])
-        )
-        return same
 
     def _assign_work_unit(self, node: WorkerController) -> None:
         if not self._ordered:  # the queue is complete by the first hand-out
@@ -169,9 +121,4 @@ class FileOrGroupScheduling(LoadGroupScheduling):
             self.workqueue.clear()
             self.workqueue.update((scope, queue[scope]) for scope in longest_first(list(queue)))
             self._ordered = True
-        if not self._full(node):  # the first unit it collected; none: it waits for shutdown
-            scope = next((s for s in self.workqueue if s not in ONE_WORKER_FILES), None)
-            if scope is None:
-                return
-            self.workqueue.move_to_end(scope, last=False)
         super()._assign_work_unit(node)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,6 @@ from tests.parallel import (
     DEMO_GROUP,
     DEMO_READERS,
     DUPLICATE_IDS,
-    ONE_WORKER_FILES,
     FileOrGroupScheduling,
     longest_first,
 )
@@ -65,53 +61,6 @@ def test_every_file_reading_the_demo_is_in_the_demo_group(pytestconfig: pytest.C
     readers = pytestconfig.stash[DEMO_READERS]
     assert readers <= DEMO_FILES, sorted(readers - DEMO_FILES)
     assert all(Path(path).is_file() for path in DEMO_FILES), sorted(DEMO_FILES)
-
-
-STAND_IN = """
-import os
-from pathlib import Path
-
-(Path({seen!r}) / os.environ.get("PYTEST_XDIST_WORKER", "main")).touch()
-
-
-@pytest.mark.parametrize("n", range(3))
-def test_op(n):
-    assert n < 3
-"""
-
-
-def test_the_schemathesis_module_is_collected_by_one_worker_and_run_there(tmp_path: Path) -> None:
-    """The schemathesis module builds its 87 operations' tests as it is collected (~6 CPU s),
-    and only one worker runs it: the other workers no longer collect it (#20). Real xdist,
-    two workers, this suite's hooks, on stand-in files at the same paths."""
-    seen = tmp_path / "seen"
-    seen.mkdir()
-    root = tmp_path / "run"
-    for path in ONE_WORKER_FILES:
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text("import pytest\n" + STAND_IN.format(seen=str(seen)))
-    others = root / "tests" / "other"
-    others.mkdir(parents=True)
-    for i in range(4):  # more units than workers, and each worker asks for work several times
-        (others / f"test_o{i}.py").write_text(
-            "import pytest\n\n@pytest.mark.parametrize('n', range(5))\ndef test_x(n):\n"
-            "    assert n < 5\n"
-        )
-    (root / "conftest.py").write_text(
-        "from tests.conftest import pytest_ignore_collect, pytest_xdist_make_scheduler\n"
-    )
-    project = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(project)}
-    env.pop("PYTEST_XDIST_WORKER", None)
-    env.pop("PYTEST_XDIST_WORKER_COUNT", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p",
-         "no:cacheprovider", "--rootdir", str(root), str(root)],
-        cwd=root, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{3 * len(ONE_WORKER_FILES) + 20} passed" in run.stdout, run.stdout
-    assert sorted(p.name for p in seen.iterdir()) == ["gw0"]
 
 
 def test_no_two_collected_tests_share_an_id(pytestconfig: pytest.Config) -> None:
