@@ -46,6 +46,7 @@ DEMO_FILES = frozenset(
         "tests/disclose/test_social_registers.py",
         "tests/disclose/test_supply_chain_chapter.py",
         "tests/disclose/test_zh_generated_text.py",
+        "tests/i18n/test_report_precedence_in_chinese.py",
         "tests/i18n/test_screenshot_pages_in_chinese.py",
         "tests/kpi/test_demo_golden.py",
         "tests/ledger/test_tamper.py",

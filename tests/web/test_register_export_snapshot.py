@@ -25,11 +25,11 @@ from esgledger.ledger.regcert_models import Donation
 from esgledger.ledger.supplier_models import Supplier
 from esgledger.suppliers.audits import add_finding
 from esgledger.web import listing
+from tests.suppliers.factories import tiered_register
 from tests.web.conftest import log_in, make_user
 from tests.web.test_register_csv_exports import EXPORTS, Export, _csv, loaded_or_fresh
 from tests.web.test_register_export_keyset import IN_MEMORY, _name
 from tests.web.test_supplier_audits_page import _audits
-from tests.web.test_supplier_pages import _register
 
 EXPORT_PAGE = 2  # rows per read of the export, so that it takes several reads
 
@@ -156,7 +156,7 @@ def test_the_suppliers_export_is_a_snapshot_too(
 ) -> None:
     """The supplier register (3 suppliers) read two at a time: a rename committed after the
     first page is not in the second."""
-    _register(db, tmp_path)
+    tiered_register(db, tmp_path)
     monkeypatch.setattr(listing, "MAX_LIMIT", 2)
     log_in(web, make_user(db, "sam", "supplier_manager"))
     before = _csv(web, "/suppliers?format=csv")

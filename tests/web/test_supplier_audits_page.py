@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 
 from esgledger.ledger.db import Database
 from esgledger.suppliers.audits import add_finding, move_finding, plan_audit, report_audit
+from tests.suppliers.factories import tiered_register
 from tests.web.conftest import log_in, make_user
-from tests.web.test_supplier_pages import _register
 
 
 def _audits(db: Database, tmp_path: Path) -> None:
-    _register(db, tmp_path)
+    tiered_register(db, tmp_path)
     with db.write() as s:
         done = plan_audit(s, supplier="S001", planned_on=dt.date(2025, 3, 1), mode="on-site",
                           auditor="Audit Co", actor="setup")  # fmt: skip
