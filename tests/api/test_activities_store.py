@@ -2,7 +2,7 @@
 
 Rows imported with ``--store`` have no ledger row; a list read from the ledger alone would
 hide them without a word. The list merges both in the order asked (the sort key, then the
-id), pages them without overlap or gap, counts both in ``X-Total-Count`` and applies the
+id in the sort's direction), pages them without overlap or gap, counts both in ``X-Total-Count`` and applies the
 same filters and search to both.
 """
 
@@ -36,8 +36,8 @@ def walk(api: Api, query: str) -> tuple[list[dict[str, Any]], int]:
 
 def expected(rows: list[dict[str, Any]], sort: str) -> list[int]:
     key = KEYS[sort.removeprefix("-")]
-    ordered = sorted(rows, key=lambda r: r["id"])  # ties keep id order, also when descending
-    ordered.sort(key=lambda r: r[key], reverse=sort.startswith("-"))
+    # ties by id in the sort's direction: a descending list is the ascending one reversed
+    ordered = sorted(rows, key=lambda r: (r[key], r["id"]), reverse=sort.startswith("-"))
     return [r["id"] for r in ordered]
 
 

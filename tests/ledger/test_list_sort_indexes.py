@@ -6,7 +6,7 @@ tables of about 20,000 rows, analysed, first page and a later one, both directio
 
 What still sorts is listed in :data:`NOT_IN_INDEX_ORDER` with why: what a (column, id) index
 does not serve (0035_listsort added those it serves: the audit log's and the suppliers';
-0037_reqsort the data requests')."""
+0037_reqsort the data requests'; 0038_actsort the activities')."""
 
 from __future__ import annotations
 
@@ -21,9 +21,8 @@ from sqlalchemy import Column, select, text
 from esgledger.api.routes import ACTIVITY_SORT
 from esgledger.auth.users import add_user, principal
 from esgledger.catalog import metrics
-from esgledger.ledger import audit_list
+from esgledger.ledger import activity_pages, audit_list
 from esgledger.ledger.activities import import_activities
-from esgledger.ledger.activity_pages import BY_ID
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.keyset import after, term
@@ -64,20 +63,18 @@ LISTS = {
     "giving": Listed(Donation, DONATION_SORT, giving.THEN_BY, True),
     "audit": Listed(AuditEvent, audit_list.SORT_KEYS, audit_list.THEN_BY, True),
     "requests": Listed(DataRequest, request_list.SORT_KEYS, request_list.THEN_BY, True),
-    # the store's rows are merged in, by the key then id ascending: ties stay id ascending
-    "activities": Listed(ActivityRecord, ACTIVITY_SORT, (BY_ID,), False),
+    # the store's rows are merged in the same order (0038_actsort: ties by id either way)
+    "activities": Listed(ActivityRecord, ACTIVITY_SORT, activity_pages.THEN_BY, True),
     "suppliers": Listed(Supplier, suppliers.SORT, (suppliers.SORT["id"],), True),
 }
 METRICS = [m.id for m in metrics().values() if m.kind != "derived"][:4]
 # The (list, sort key)s PostgreSQL does NOT read in index order, in one direction or page at
 # least, with why. 0035_listsort mended the audit log's (ts, actor) and the suppliers' (name,
 # country, spend); 0037_reqsort the requests' (due, metric, updated, entity, state, year), their
-# ties by id since; what is left needs more than a (column, id) index. Remove what an index
-# mends; the test fails when this changes either way.
+# ties by id since; 0038_actsort the activities' (activity, entity, start), their ties by id
+# in the sort's direction since; what is left needs more than a (column, id) index. Remove
+# what an index mends; the test fails when this changes either way.
 NOT_IN_INDEX_ORDER: dict[tuple[str, str], str] = {
-    ("activities", "activity"): "no index; ties id ascending: (activity, id) serves asc only",
-    ("activities", "entity"): "(entity_id, start) orders ties by start, the list by id: sorted",
-    ("activities", "start"): "ix_activity_records_sums leads by start, ties not by id: sorted",
     ("requests", "owner"): "the owner's user name, a subquery: no index of data_requests",
 }
 
@@ -255,3 +252,39 @@ def test_0037_reqsort_down_and_up(request: pytest.FixtureRequest, name: str) -> 
     assert found() == {"ix_data_requests_entity": ["entity_id"]}
     assert upgrade(db) == ("0036_kpisums", head_revision())
     assert found() == REQUEST_INDEXES
+
+
+# 0038_actsort's indexes, name → columns
+ACTIVITY_INDEXES = {
+    "ix_activity_records_activity_id": ["activity", "id"],
+    "ix_activity_records_entity_id_id": ["entity_id", "id"],
+    "ix_activity_records_start_id": ["start", "id"],
+}
+
+
+@pytest.mark.parametrize("name", ["sqlite_db", "pg_db"])
+def test_0038_actsort_down_and_up(request: pytest.FixtureRequest, name: str) -> None:
+    """Down to 0037_reqsort the activity list's three (column, id) indexes go; up again
+    they are back (test_migrations: as the models)."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from esgledger.ledger.migrate import _config, current_revision, head_revision, upgrade
+
+    db: Database = request.getfixturevalue(name)
+
+    def found() -> dict[str, list[str]]:
+        with db.engine.connect() as conn:
+            held = inspect(conn).get_indexes("activity_records")
+            return {str(i["name"]): list(i["column_names"]) for i in held
+                    if i["name"] in ACTIVITY_INDEXES}  # fmt: skip
+
+    assert found() == ACTIVITY_INDEXES
+    with db.engine.begin() as conn:
+        cfg = _config(db)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0037_reqsort")
+    assert current_revision(db) == "0037_reqsort"
+    assert found() == {}
+    assert upgrade(db) == ("0037_reqsort", head_revision())
+    assert found() == ACTIVITY_INDEXES
