@@ -1,4 +1,4 @@
-"""Indexes on (column, id) for the activity list's sorts
+"""Indexes on (column, id) for the activity list's sorts and the request list by owner
 
 Revision ID: 0038_actsort
 Revises: 0037_reqsort
@@ -10,6 +10,10 @@ tests/ledger/test_list_sort_indexes.py; SQLite too by activity and start). Its t
 id in the sort's direction, and an index on (column, id), read forwards or backwards, gives
 each page in order. The import's set-aside of secondary indexes (``ledger/bulk.py``) drops and
 builds these again like the others.
+
+The request list sorted by owner is read an owner at a time (in the owners' name order), each
+owner's requests by id: (owner_id, id) takes the place of the index on owner_id alone, which
+serves the same lookups by owner.
 """
 
 from collections.abc import Sequence
@@ -28,11 +32,21 @@ INDEXES = {
 }
 
 
+OWNER = ("ix_data_requests_owner_id_id", ["owner_id", "id"])
+REPLACED = ("ix_data_requests_owner_id", ["owner_id"])
+
+
 def upgrade() -> None:
     for name, columns in INDEXES.items():
         op.create_index(name, "activity_records", columns, unique=False)
+    with op.batch_alter_table("data_requests", schema=None) as batch_op:
+        batch_op.create_index(OWNER[0], OWNER[1], unique=False)
+        batch_op.drop_index(REPLACED[0])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("data_requests", schema=None) as batch_op:
+        batch_op.create_index(REPLACED[0], REPLACED[1], unique=False)
+        batch_op.drop_index(OWNER[0])
     for name in reversed(INDEXES):
         op.drop_index(name, table_name="activity_records")
