@@ -97,8 +97,9 @@ def test_tied_activities_page_by_id_in_the_sorts_direction_with_store_rows_merge
 def test_the_store_rows_of_a_keyset_page_are_read_a_file_at_a_time(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A keyset page holds at most ``limit`` store rows at once beside one file's: the whole
-    store side is never sorted in memory, so the bound on it does not apply."""
+    """A keyset page, and the first page by number, hold at most ``limit`` store rows at
+    once beside one file's: the whole store side is never sorted in memory, so the bound on
+    it does not apply."""
     _load(db, tmp_path, monkeypatch, True)
     monkeypatch.setattr(activity_pages, "STORE_ROWS", 5)
     with db.read() as session:
@@ -107,6 +108,9 @@ def test_the_store_rows_of_a_keyset_page_are_read_a_file_at_a_time(
                               SORTS)  # fmt: skip
     assert [r["entity"] for r in first.rows] == ["WH1"] * 4
     assert len(later.rows) == 4 and later.rows[0]["id"] < first.rows[-1]["id"]
+    with db.read() as session:  # the first page by number is the first keyset page
+        numbered = activity_page(session, ListParams(4, 1, "entity", True), SORTS)
+    assert numbered.rows == first.rows and numbered.total == 48
 
 
 def _plan(db: Database, statement: Any) -> str:

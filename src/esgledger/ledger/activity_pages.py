@@ -8,7 +8,8 @@ in the sort's direction (a descending page is the ascending one read backwards),
 A keyset page (``params.after``, as an export reads) takes the first ``limit`` rows after
 the key from each side — the ledger's by its index, the store's a file at a time
 (:func:`esgledger.ledger.store_page.store_page`, bounded memory) — and merges them.
-A page by number starts where ``offset`` ledger-or-store rows precede it; since the merged
+The first page by number is the first keyset page. A later page by number starts where
+``offset`` ledger-or-store rows precede it; since the merged
 position of the ledger's k-th row is ``k`` plus the store rows before it, the first ledger
 row of the page is found by a binary search over ``k`` (one single-row query per step) over
 the store's matching rows sorted in memory, and the page is the merge of at most ``limit``
@@ -20,6 +21,7 @@ both.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 import polars as pl
@@ -74,6 +76,9 @@ def activity_page(
     wanted = StoreFilter(activity=activity, search=params.search)
     if params.after is not None:
         return _keyset_merged(session, stmt, params, order, files, wanted)
+    if params.page == 1:  # the first page by number is the first keyset page
+        first = _keyset_merged(session, stmt, replace(params, after=()), order, files, wanted)
+        return Page(first.rows, first.total, params)
     store = _store_rows(session, params, files, wanted)
     if store is None:
         found = paginate(session, stmt, params, columns, THEN_BY, reverse_ties=True)
