@@ -64,7 +64,7 @@ def _compute(session: Session, state: State, question: tuple[int, int, str | Non
     computed["full"] += 1
     series, tables = kpi_series_and_tables(
         session, year, years=years, boundary=boundary,
-        registers=lambda y: registers_kept.figures(session, y, audit_id),
+        registers=lambda y: registers_kept.figures(session, y, audit_id, newest_audit_hash(state)),
     )  # fmt: skip
     return Computed(series, tables, audit_id)
 

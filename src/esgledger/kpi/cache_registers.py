@@ -34,7 +34,9 @@ CANNOT_MOVE = (
 )  # fmt: skip
 
 _AUDIT = AuditEvent.__table__
-Kept = tuple[int | None, list[RegisterFigure]]  # the audit event they are current at, figures
+# The audit event they are current at (id and hash: a restored workspace, or another
+# database under the same URL, holds another event under that id), and the figures.
+Kept = tuple[int, str | None, list[RegisterFigure]]
 
 
 class RegistersKept:
@@ -45,20 +47,23 @@ class RegistersKept:
         self._entries: dict[Hashable, Kept] = {}
         self._lock = threading.Lock()
 
-    def figures(self, session: Session, year: int, audit_id: int | None) -> list[RegisterFigure]:
+    def figures(
+        self, session: Session, year: int, audit_id: int | None, audit_hash: str | None
+    ) -> list[RegisterFigure]:
         """The register figures of ``year`` in this session's ledger state (whose newest
-        audit event is ``audit_id``): the kept ones if no write since can move them."""
+        audit event is ``audit_id``, of hash ``audit_hash``): the kept ones if no write
+        since can move them."""
         key = (str(session.get_bind().engine.url), dt.date.today(), year)
         with self._lock:
             kept = self._entries.get(key)
-        if kept is not None and _unmoved(session, kept[0], audit_id):
-            figures = kept[1]
+        if kept is not None and _unmoved(session, kept[0], kept[1], audit_id):
+            figures = kept[2]
         else:
             figures = provided(session, year)
-        if audit_id is not None and (kept is None or (kept[0] or 0) <= audit_id):
+        if audit_id is not None and (kept is None or kept[0] <= audit_id):
             with self._lock:
                 self._entries.pop(key, None)
-                self._entries[key] = (audit_id, figures)
+                self._entries[key] = (audit_id, audit_hash, figures)
                 while len(self._entries) > self.max_entries:
                     self._entries.pop(next(iter(self._entries)))
         return figures
@@ -68,16 +73,20 @@ class RegistersKept:
             self._entries.clear()
 
 
-def _unmoved(session: Session, after: int | None, upto: int | None) -> bool:
-    """Whether the audit events ``after`` < id ≤ ``upto`` are all of kinds that cannot move
-    a register figure (and are at most :data:`MAX_EVENTS`)."""
-    if after is None or upto is None or upto < after:
+def _unmoved(session: Session, after: int, after_hash: str | None, upto: int | None) -> bool:
+    """Whether event ``after`` is still the one of hash ``after_hash`` and the audit events
+    ``after`` < id ≤ ``upto`` are all of kinds that cannot move a register figure (and are
+    at most :data:`MAX_EVENTS`)."""
+    if upto is None or upto < after:
+        return False
+    conn = session.connection()
+    held = conn.execute(select(_AUDIT.c.hash).where(_AUDIT.c.id == after)).scalar()
+    if held is None or held != after_hash:
         return False
     if upto == after:
         return True
     harmless = or_(*(_AUDIT.c.action.startswith(p, autoescape=True) for p in CANNOT_MOVE))
     span = and_(_AUDIT.c.id > after, _AUDIT.c.id <= upto)
-    conn = session.connection()
     other = conn.execute(select(_AUDIT.c.id).where(span, not_(harmless)).limit(1)).first()
     if other is not None:
         return False
