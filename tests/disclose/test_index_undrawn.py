@@ -65,3 +65,18 @@ def test_the_undrawn_rows_are_the_drawn_reports_rows(figures: Cli, db: Database)
     assert len(drawn) > 1
     assert {i.framework: i.as_dict() for i in drawn} == {f: i.as_dict() for f, i in undrawn.items()}
 
+
+def test_a_workbook_alone_draws_no_chart_and_is_the_same_workbook(
+    figures: Cli, charts_saved: list[Figure], tmp_path: Path
+) -> None:
+    """The workbooks print no chart: a report asked only for them draws none, and writes
+    the bytes a report with its HTML writes."""
+    args = ["report", "--year", str(YEAR), "--preview", "--lang", "zh,en", "--json"]
+    alone = json.loads(figures(*args, "--format", "xlsx", "--out", str(tmp_path / "a")).stdout)
+    assert charts_saved == []
+    both = json.loads(figures(*args, "--format", "html,xlsx", "--out", str(tmp_path / "b")).stdout)
+    assert len(charts_saved) == 8  # three charts and the matrix in each edition
+    assert set(alone["files"]) == {"xlsx", "zh.xlsx"}
+    for kind in ("xlsx", "zh.xlsx"):
+        workbook = Path(alone["files"][kind]).read_bytes()
+        assert workbook == Path(both["files"][kind]).read_bytes(), kind

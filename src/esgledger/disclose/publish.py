@@ -43,6 +43,7 @@ from esgledger.ledger.models import AuditEvent
 from esgledger.settings import get_settings
 
 INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "esrs-e1")
+CHARTLESS = frozenset({"xlsx"})  # formats that print no chart: a report of them draws none
 PRINTED_YEARS = 3  # the years side by side in the report `esg index` reads its rows off
 
 
@@ -215,6 +216,7 @@ def publish_report(
         del inputs  # the years' grouped values: not held while the report renders
         if archive_as is not None:
             require_no_open_errors(year, findings)
+        drawn = not CHARTLESS.issuperset(formats)  # the workbooks print no chart
         model, printed = prepare_report(
             session,
             year,
@@ -223,8 +225,9 @@ def publish_report(
             findings=findings,
             assurance=statement,
             series_and_tables=shared,
+            drawn=drawn,
         )
-        editions = edition_models(session, model, sections, langs)
+        editions = edition_models(session, model, sections, langs, drawn=drawn)
         data_time = ledger_time(session)
         if years == PRINTED_YEARS:  # what `esg index` reads: kept for its next call
             key = indices_cache.indices_key(session, year, sections)
