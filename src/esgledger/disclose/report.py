@@ -392,11 +392,13 @@ def build_report(
     extras: dict[str, Any] | None = None,
     series_and_tables: SeriesAndTables | None = None,
     quality: dict[str, Any] | None = None,
+    drawn: bool = True,
 ) -> ReportModel:
     """Gather the report of ``year`` (with ``years`` years in the appendix); the caller may
     give the KPI series and tables it computed already (the checks read the same).
     ``quality`` is the data-quality statement: figures its acknowledged findings are about
-    carry a marker to their entry (tiles, narrative, appendix cells)."""
+    carry a marker to their entry (tiles, narrative, appendix cells). Not ``drawn``, the
+    charts are empty: a model read only for its anchors, which no chart holds."""
     series, tables = series_and_tables or kpi_series_and_tables(session, year, years=years)
     span = [str(y) for y in series["years"]]
 
@@ -415,7 +417,11 @@ def build_report(
         else []
     )
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
-    chart_svgs = charts.report_charts(by_metric, span)
+    chart_svgs = (
+        charts.report_charts(by_metric, span)
+        if drawn
+        else dict.fromkeys(("emissions", "energy", "intensity"), "")
+    )
     with_boundaries = _boundaries(session, series, notes)
     extras = {
         "tiles": _tiles(by_metric, span, series),
