@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from esgledger.checks.explained import fix_in
-from tests.checks.plain import check, restate, typed
-from tests.checks.workspace import only
+from tests.checks.plain import PlainWorkspace, check, restate, typed
+from tests.checks.workspace import kpi, only
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"[A-Za-z]{4,}")
@@ -54,3 +54,37 @@ def test_the_status_checks_fixes_are_worded_in_chinese() -> None:
             assert fix_in(finding, "en") == english
             zh = fix_in(finding, "zh")
             assert CJK.search(zh) and not WORD.search(zh.replace("n.a.", "")), (rule, zh)
+
+
+def test_the_coverage_and_claims_checks_fixes_are_worded_in_chinese() -> None:
+    """A boundary member without activity data, members without a summed metric's value, a
+    content-index claim without data: the fix in Chinese, its values (entity, year) kept."""
+    mem = PlainWorkspace()
+    mem.boundary("2025-env", 2025, "environment", "SZ1", "WH1", "VN1")
+    mem.activities(
+        [(e, 2025, "water.discharge", 10, "t") for e in ("SZ1", "WH1")]
+        + [("VN1", 2025, "electricity.purchased", 50, "MWh")]
+    )
+    mem.kpis(kpi("wastewater.cod", "1.50", "t", entity="SZ1"))
+    findings = mem.check(2025, claims={"305-1": ["ghg.scope1"]})
+    english = {
+        "coverage.no_activity": (
+            "Import VN1's 2025 activity data, or remove it from the boundary with a change "
+            "note saying why."
+        ),
+        "coverage.kpi_members": (
+            "Collect the missing members' values (zero where there is none), or report the "
+            "group figure directly with a note on its coverage."
+        ),
+        "index.no_data": (
+            "Collect and import the data, or change the index entry to an omission with its "
+            "reason (not applicable, information unavailable…)."
+        ),
+    }
+    for rule, fix in english.items():
+        (finding, *_) = only(findings, rule) or [None]
+        assert finding is not None, (rule, [f.rule for f in findings])
+        assert finding.fix == fix and fix_in(finding, "en") == fix
+        zh = fix_in(finding, "zh")
+        assert CJK.search(zh) and not WORD.search(zh), (rule, zh)
+    assert "VN1" in fix_in(only(findings, "coverage.no_activity")[0], "zh")
