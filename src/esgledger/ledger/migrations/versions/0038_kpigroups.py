@@ -108,23 +108,26 @@ def _upsert(rows: str) -> str:
     )
 
 
-def _refresh(where: str, postgres: bool) -> str:
+def _refresh(where: str, postgres: bool, row: str = "kpi_groups") -> str:
     """Give the groups ``where`` picks their oldest counted id again, each searched in
-    ``ix_kpi_values_grouping`` (every column of the key an equality: the first entry)."""
+    ``ix_kpi_values_grouping`` (every column of the key an equality: the first entry).
+    ``row``: whose key columns to search by, the group's or (SQLite, one row's trigger) the
+    row's: SQLite's planner takes the index for the row's values, not the group's columns."""
     current = "v.is_current" if postgres else "v.is_current = 1"
     same = " AND ".join(
-        f"v.{c} = kpi_groups.{c}" for c in ("year", "metric_id", "dims", "unit", "qualifier")
+        f"v.{c} = {row}.{c}"
+        for c in ("year", "metric_id", "dims", "unit", "qualifier", "preliminary")
     )
+    restated = "kpi_groups.restated" if row == "kpi_groups" else f"({row}.restates_id IS NOT NULL)"
     found = (
         f"(SELECT min(v.id) FROM kpi_values v WHERE {current} AND v.value IS NOT NULL "
-        f"AND {same} AND {{decimals}} AND v.preliminary = kpi_groups.preliminary "
-        "AND (v.restates_id IS NOT NULL) = kpi_groups.restated)"
+        f"AND {same} AND {{decimals}} AND (v.restates_id IS NOT NULL) = {restated})"
     )
     return "\n".join(
         f"UPDATE kpi_groups SET oldest = {found.format(decimals=d)} WHERE {where} AND {w};"
         for d, w in (
-            ("v.decimals = kpi_groups.decimals", "kpi_groups.decimals IS NOT NULL"),
-            ("v.decimals IS NULL", "kpi_groups.decimals IS NULL"),
+            (f"v.decimals = {row}.decimals", f"{row}.decimals IS NOT NULL"),
+            ("v.decimals IS NULL", f"{row}.decimals IS NULL"),
         )
     )
 
@@ -144,7 +147,7 @@ def _sqlite_take(row: str) -> str:
     return (
         f"UPDATE kpi_groups SET members = members - 1, {taken} WHERE {match};\n"
         f"DELETE FROM kpi_groups WHERE {match} AND members = 0;\n"
-        + _refresh(f"{match} AND kpi_groups.oldest = {row}.id", False)
+        + _refresh(f"{match} AND kpi_groups.oldest = {row}.id", False, row)
     )
 
 
