@@ -31,6 +31,7 @@ from esgledger.ledger.kpi_split import (
 
 __all__ = [
     "LARGEST",
+    "SCALE",
     "SMALLEST",
     "SummedGroup",
     "exact_rounded",
