@@ -54,7 +54,8 @@ def fetch_preview(web: TestClient, year: int, fmt: str) -> httpx.Response:
 # The PDF preview on SQLite; on PostgreSQL the same job's HTML. publish_report reads the
 # ledger in one session before it writes any format, and the PDF is WeasyPrint's layout of
 # that HTML with no read of its own (disclose/publish.py): PostgreSQL's part is the same for
-# both formats, and a PDF render (~7 CPU s here, twice a test) was paid on both (#20).
+# both formats, and a PDF render (~7 CPU s here, twice a test) was paid on both (#20). The
+# job after a data change is the HTML's on both: the state in the job's key, not the PDF.
 PREVIEWED = {"sqlite": ("pdf", b"%PDF"), "postgresql": ("html", b"<!DOCTYPE html>")}
 
 
@@ -81,10 +82,19 @@ def test_a_preview_renders_in_the_background_once_per_ledger_state(
     log_in(other_reader, "ann")
     assert other_reader.get(f"/reports/download?year={YEAR}&format={fmt}").content == made.content
 
+    # A data change starts a new job, asked of the HTML (the job's key is the ledger state,
+    # the year and the format: the PDF's layout after it would be paid again for nothing).
+    html_url = status_url
+    if fmt != "html":
+        html_job = web.get(f"/reports/download?year={YEAR}&format=html")
+        assert html_job.status_code == 303 and html_job.headers["location"] != status_url
+        html_url = html_job.headers["location"]
+        assert 'data-state="done"' in wait_for(web, html_url)
+        assert web.get(f"/reports/download?year={YEAR}&format=html").status_code == 200
     cli("calc", "--year", str(YEAR))  # the data changed: a new job
-    changed = web.get(f"/reports/download?year={YEAR}&format={fmt}")
-    assert changed.status_code == 303 and changed.headers["location"] != status_url
-    wait_for(web, changed.headers["location"])
+    changed = web.get(f"/reports/download?year={YEAR}&format=html")
+    assert changed.status_code == 303 and changed.headers["location"] != html_url
+    assert 'data-state="done"' in wait_for(web, changed.headers["location"])
 
 
 def test_at_most_the_configured_number_of_previews_render_at_once(
