@@ -12,11 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.ledger.kpi_split import split_sums
 from esgledger.ledger.models import KpiGroup, KpiValue
+
+# The triggers that keep the table (migration 0039_kpigroups). A batch migration that
+# recreates ``kpi_values`` on SQLite drops them with the old table; the suite checks that
+# every one of them exists at head (tests/kpi/test_kept_triggers.py).
+SQLITE_TRIGGERS = (
+    "kpi_groups_insert",
+    "kpi_groups_delete",
+    "kpi_groups_update",
+    "kpi_groups_update_add",
+)
+POSTGRES_TRIGGERS = ("kpi_groups_insert", "kpi_groups_delete", "kpi_groups_update")
+"""PostgreSQL's statement triggers, each running the function of the same name."""
 
 GroupKey = tuple[int, str, str, str, int | None, str, bool, bool]
 Kept = tuple[int, int, int, int, int, int]  # members, oldest, whole, high, low, unsplit
@@ -64,6 +76,23 @@ def kept_groups(session: Session) -> dict[GroupKey, Kept]:
         g.unsplit,
     )
     return {_key(r[:8]): _kept(r[8:]) for r in session.execute(stmt)}
+
+
+def triggers(session: Session) -> dict[str, str]:
+    """The ``kpi_groups_*`` triggers on ``kpi_values`` now, by name: the function each runs
+    (PostgreSQL) or the table name (SQLite)."""
+    if session.connection().dialect.name == "postgresql":
+        stmt = text(
+            "SELECT t.tgname, p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgrelid = 'kpi_values'::regclass AND NOT t.tgisinternal "
+            "AND t.tgname LIKE 'kpi\\_groups\\_%'"
+        )
+    else:
+        stmt = text(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'kpi_values' AND name LIKE 'kpi\\_groups\\_%' ESCAPE '\\'"
+        )
+    return {str(name): str(target) for name, target in session.execute(stmt)}
 
 
 def disagreements(session: Session) -> list[str]:

@@ -18,7 +18,7 @@ already stored. A later batch migration that recreates ``kpi_values`` on SQLite 
 triggers with the old table: it must create them again.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -108,26 +108,39 @@ def _upsert(rows: str) -> str:
     )
 
 
-def _refresh(where: str, postgres: bool, row: str = "kpi_groups") -> str:
-    """Give the groups ``where`` picks their oldest counted id again, each searched in
-    ``ix_kpi_values_grouping`` (every column of the key an equality: the first entry).
-    ``row``: whose key columns to search by, the group's or (SQLite, one row's trigger) the
-    row's: SQLite's planner takes the index for the row's values, not the group's columns."""
+def next_oldest(of: Callable[[str], str], postgres: bool, decimals: bool) -> str:
+    """The oldest counted id of the group whose key column ``c`` is ``of(c)`` (``c`` among
+    year, metric_id, dims, unit, qualifier, preliminary, decimals, restated), with
+    decimals (``decimals``) or without. Every column of ``ix_kpi_values_grouping`` before
+    ``id`` is an equality, so the answer is its first entry; the suite explains this very
+    text (tests/kpi/test_next_oldest_plan.py) so the index choice cannot drift."""
     current = "v.is_current" if postgres else "v.is_current = 1"
     same = " AND ".join(
-        f"v.{c} = {row}.{c}"
+        f"v.{c} = {of(c)}"
         for c in ("year", "metric_id", "dims", "unit", "qualifier", "preliminary")
     )
-    restated = "kpi_groups.restated" if row == "kpi_groups" else f"({row}.restates_id IS NOT NULL)"
-    found = (
+    places = f"v.decimals = {of('decimals')}" if decimals else "v.decimals IS NULL"
+    return (
         f"(SELECT min(v.id) FROM kpi_values v WHERE {current} AND v.value IS NOT NULL "
-        f"AND {same} AND {{decimals}} AND (v.restates_id IS NOT NULL) = {restated})"
+        f"AND {same} AND {places} AND (v.restates_id IS NOT NULL) = {of('restated')})"
     )
+
+
+def _refresh(where: str, postgres: bool, row: str = "kpi_groups") -> str:
+    """Give the groups ``where`` picks their oldest counted id again (:func:`next_oldest`).
+    ``row``: whose key columns to search by, the group's or (SQLite, one row's trigger) the
+    row's: SQLite's planner takes the index for the row's values, not the group's columns."""
+
+    def of(c: str) -> str:
+        if c != "restated":
+            return f"{row}.{c}"
+        return "kpi_groups.restated" if row == "kpi_groups" else f"({row}.restates_id IS NOT NULL)"
+
     return "\n".join(
-        f"UPDATE kpi_groups SET oldest = {found.format(decimals=d)} WHERE {where} AND {w};"
+        f"UPDATE kpi_groups SET oldest = {next_oldest(of, postgres, d)} WHERE {where} AND {w};"
         for d, w in (
-            (f"v.decimals = {row}.decimals", f"{row}.decimals IS NOT NULL"),
-            ("v.decimals IS NULL", f"{row}.decimals IS NULL"),
+            (True, f"{row}.decimals IS NOT NULL"),
+            (False, f"{row}.decimals IS NULL"),
         )
     )
 
