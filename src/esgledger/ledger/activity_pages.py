@@ -95,25 +95,31 @@ def _numbered_merged(
     """Page ``params.page`` by number of ledger and store merged, from one read of each.
 
     With ``m`` matching store rows, at least ``offset - m`` ledger rows come before the
-    page, so the ledger is read once from there (``k``, by OFFSET on its index, as a
-    ledger-only page is) for at most ``m + limit`` keys; the store's keys (sorted column
-    and id, :func:`store_keys`) place the ledger's k-th row at ``k`` plus the store keys
-    before it, and the page is cut from the merge of the two runs of keys from there. Only
-    the page's own rows are then read whole."""
+    page: the ledger's row there (``k``) is read by OFFSET on its index, as a ledger-only
+    page is; the store's keys (sorted column and id, :func:`store_keys`) place it at ``k``
+    plus the store keys before it, so the ledger's keys after it are read by keyset, only as
+    many as the page can need (at most ``m + limit``), and the page is cut from the merge of
+    the two runs of keys from there. Only the page's own rows are then read whole."""
     root = required_root(session)
     key = STORE_COLUMNS[params.sort]
     store = store_keys(root, files, params.sort, params.descending, wanted)
     offset, limit = params.offset, params.limit
     skip = max(0, offset - store.height)  # ledger rows surely before the page
     window = stmt.with_only_columns(column, ActivityRecord.id).order_by(*order)
-    ledger = session.execute(window.offset(skip).limit(offset - skip + limit)).all()
-    placed = 0  # store rows before the ledger window's first row (all of them: none)
-    if skip and ledger:
-        placed = (
-            store.height - store.filter(rows_after(key, tuple(ledger[0]), params.descending)).height
-        )
+    connection = session.connection()
+    first = connection.execute(window.offset(skip).limit(1)).first() if skip else None
+    placed = 0  # store rows before the ledger's k-th row (all of them past its end)
+    if first is not None:
+        mark = (first[0], first[1])
+        placed = store.height - store.filter(rows_after(key, mark, params.descending)).height
+        terms = [term(element) for element in order]
+        window = window.where(after(terms, mark, large_nulls=nulls_large(session)))
     elif skip:
         placed = store.height
+    needed = offset - (skip + placed) + limit  # the window's rows the page can reach
+    reachable = needed > 0 and (first is not None or not skip)  # not past the ledger's end
+    rest = connection.execute(window.limit(needed)).all() if reachable else []
+    ledger = ([first] if first is not None else []) + list(rest)
     position = skip + placed  # the merged position of the window's first row
     ours = pl.DataFrame(
         {"value": [r[0] for r in ledger], "id": [r[1] for r in ledger]},
