@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from esgledger.errors import InvalidInput
 from esgledger.ledger.activities import activity_dict, activity_query
 from esgledger.ledger.activity_store import has_files, required_root, year_files
-from esgledger.ledger.keyset import after, nulls_large, term
+from esgledger.ledger.keyset import Key, after_row, nulls_large, term
 from esgledger.ledger.listing import UNCOUNTED, ListParams, Page, page_order, paginate
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.store_list import as_activity_dict
@@ -71,7 +71,7 @@ def activity_page(
     if not files:
         found = paginate(session, stmt, params, columns, THEN_BY, reverse_ties=True)
         return found.with_rows([activity_dict(r) for r in found.rows])
-    column = _in_code_point_order(session, columns[params.sort])
+    column = in_code_point_order(session, columns[params.sort])
     order = page_order(column, params.descending, THEN_BY)
     wanted = StoreFilter(activity=activity, search=params.search)
     if params.after is not None:
@@ -112,8 +112,7 @@ def _numbered_merged(
     if first is not None:
         mark = (first[0], first[1])
         placed = store.height - store.filter(rows_after(key, mark, params.descending)).height
-        terms = [term(element) for element in order]
-        window = window.where(after(terms, mark, large_nulls=nulls_large(session)))
+        window = ledger_after(session, window, order, mark)
     elif skip:
         placed = store.height
     needed = offset - (skip + placed) + limit  # the window's rows the page can reach
@@ -157,10 +156,9 @@ def _keyset_merged(
     index order) and of the store's (:func:`store_page`, a file at a time) merged; counted
     on the first page only. Each row's key is (sort value, id), one order for both."""
     assert params.after is not None
-    terms = [term(element) for element in order]
-    keyed = stmt.add_columns(terms[0].column, ActivityRecord.id).order_by(*order)
+    keyed = stmt.add_columns(term(order[0]).column, ActivityRecord.id).order_by(*order)
     if params.after:
-        keyed = keyed.where(after(terms, params.after, large_nulls=nulls_large(session)))
+        keyed = ledger_after(session, keyed, order, params.after)
     ledger = [
         ((value, ident), activity_dict(record))
         for record, value, ident in session.execute(keyed.limit(params.limit)).all()
@@ -184,11 +182,21 @@ def _keyset_merged(
     return Page([row for _, row in merged], total, params, last)
 
 
+def ledger_after(
+    session: Session, statement: Select[Any], order: tuple[Any, ...], key: Key
+) -> Select[Any]:
+    """``statement``'s rows after ``key`` (the sort's value, the id) in ``order``: as one
+    row comparison, which starts the (column, id) index of ``0038_actsort`` at the key
+    (:func:`esgledger.ledger.keyset.after_row`)."""
+    terms = [term(element) for element in order]
+    return statement.where(after_row(terms, key, large_nulls=nulls_large(session)))
+
+
 def _sort_value(row: dict[str, Any], sort: str) -> Any:
     return row["id"] if sort == "id" else row[sort]  # dates as ISO text sort as dates
 
 
-def _in_code_point_order(session: Session, column: ColumnElement[Any]) -> ColumnElement[Any]:
+def in_code_point_order(session: Session, column: ColumnElement[Any]) -> ColumnElement[Any]:
     """Text compared by code point on PostgreSQL too, as the store's rows are sorted: as
     it is where the database's collation already is code-point order (C, POSIX, C.UTF-8),
     so the (column, id) index serves the page; with ``COLLATE "C"`` elsewhere."""
@@ -221,4 +229,4 @@ def _bound_store(files: list[ActivityFile]) -> None:
         )
 
 
-__all__ = ["SORT", "STORE_ROWS", "THEN_BY", "activity_page"]
+__all__ = ["SORT", "STORE_ROWS", "THEN_BY", "activity_page", "in_code_point_order", "ledger_after"]
