@@ -32,7 +32,7 @@ from tests.ledger.test_list_sort_indexes import _load  # noqa: E402
 
 from esgledger.ledger.activity_pages import SORT, THEN_BY  # noqa: E402
 from esgledger.ledger.db import Database  # noqa: E402
-from esgledger.ledger.keyset import after, term  # noqa: E402
+from esgledger.ledger.keyset import after, after_row, term  # noqa: E402
 from esgledger.ledger.listing import page_order  # noqa: E402
 from esgledger.ledger.models import ActivityRecord  # noqa: E402
 
@@ -114,8 +114,9 @@ def _reads(db: Database, key: str, descending: bool, new: bool, size: int) -> di
         ).one()
     terms = [term(o) for o in order]
     base = select(ActivityRecord).order_by(*order)
+    keyed = after_row if new else after  # the page's form since d5487c6 (activity_pages)
     return {
-        "keyset": base.where(after(terms, tuple(middle), large_nulls=True)).limit(1000),
+        "keyset": base.where(keyed(terms, tuple(middle), large_nulls=True)).limit(1000),
         "far": base.offset(size * 9 // 10).limit(100),
     }
 

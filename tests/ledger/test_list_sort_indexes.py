@@ -25,7 +25,7 @@ from esgledger.ledger import activity_pages, audit_list
 from esgledger.ledger.activities import import_activities
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
-from esgledger.ledger.keyset import after, term
+from esgledger.ledger.keyset import after, after_row, term
 from esgledger.ledger.listing import page_order
 from esgledger.ledger.models import ActivityRecord, AuditEvent
 from esgledger.ledger.regcert_models import Donation
@@ -166,7 +166,8 @@ def test_a_list_page_read_on_postgresql_walks_an_index_not_a_sort_of_the_table(
                         .limit(1)
                     ).one()
                 terms = [term(o) for o in order]
-                later = first.where(after(terms, tuple(middle), large_nulls=True))
+                keyed = after_row if name == "activities" else after  # as its page reads
+                later = first.where(keyed(terms, tuple(middle), large_nulls=True))
                 for page, statement in (("first", first), ("later", later)):
                     why = _walks_the_index(_pg_plan(pg_db, statement), column)
                     if why:

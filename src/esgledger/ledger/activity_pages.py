@@ -8,14 +8,12 @@ in the sort's direction (a descending page is the ascending one read backwards),
 A keyset page (``params.after``, as an export reads) takes the first ``limit`` rows after
 the key from each side — the ledger's by its index, the store's a file at a time
 (:func:`esgledger.ledger.store_page.store_page`, bounded memory) — and merges them.
-The first page by number is the first keyset page. A later page by number starts where
-``offset`` ledger-or-store rows precede it; since the merged
-position of the ledger's k-th row is ``k`` plus the store rows before it, the first ledger
-row of the page is found by a binary search over ``k`` (one single-row query per step) over
-the store's matching rows sorted in memory, and the page is the merge of at most ``limit``
-rows from each side; such a list whose store side would exceed :data:`STORE_ROWS` is refused,
-naming the filters that narrow it. Pages never overlap or skip a row, and the total counts
-both.
+The first page by number is the first keyset page. A later page by number
+(:func:`_numbered_merged`) reads the store's keys only (sorted column and id, bounded by
+:data:`STORE_ROWS`, past which it is refused naming the filters that narrow it) and the ledger
+once, by OFFSET from the last row surely before the page, for at most ``m + limit`` keys;
+the page is cut from the merge of the two, and only its rows are read whole. Pages never
+overlap or skip a row, and the total counts both.
 """
 
 from __future__ import annotations
@@ -30,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from esgledger.errors import InvalidInput
 from esgledger.ledger.activities import activity_dict, activity_query
-from esgledger.ledger.activity_store import has_files, read_file, required_root, year_files
-from esgledger.ledger.keyset import after, nulls_large, term
+from esgledger.ledger.activity_store import has_files, required_root, year_files
+from esgledger.ledger.keyset import Key, after_row, nulls_large, term
 from esgledger.ledger.listing import UNCOUNTED, ListParams, Page, page_order, paginate
 from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.store_list import as_activity_dict
@@ -41,7 +39,9 @@ from esgledger.ledger.store_page import (
     StoreFilter,
     rows_after,
     store_count,
+    store_keys,
     store_page,
+    store_rows_by_id,
 )
 
 STORE_ROWS = 1_000_000  # store rows one list may sort in memory
@@ -71,7 +71,7 @@ def activity_page(
     if not files:
         found = paginate(session, stmt, params, columns, THEN_BY, reverse_ties=True)
         return found.with_rows([activity_dict(r) for r in found.rows])
-    column = _in_code_point_order(session, columns[params.sort])
+    column = in_code_point_order(session, columns[params.sort])
     order = page_order(column, params.descending, THEN_BY)
     wanted = StoreFilter(activity=activity, search=params.search)
     if params.after is not None:
@@ -79,43 +79,69 @@ def activity_page(
     if params.page == 1:  # the first page by number is the first keyset page
         first = _keyset_merged(session, stmt, replace(params, after=()), order, files, wanted)
         return Page(first.rows, first.total, params)
-    store = _store_rows(session, params, files, wanted)
-    if store is None:
-        found = paginate(session, stmt, params, columns, THEN_BY, reverse_ties=True)
-        return found.with_rows([activity_dict(r) for r in found.rows])
-    ledger_total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    _bound_store(files)
+    return _numbered_merged(session, stmt, params, column, order, files, wanted)
+
+
+def _numbered_merged(
+    session: Session,
+    stmt: Select[tuple[ActivityRecord]],
+    params: ListParams,
+    column: ColumnElement[Any],
+    order: tuple[Any, ...],
+    files: list[ActivityFile],
+    wanted: StoreFilter,
+) -> Page[dict[str, Any]]:
+    """Page ``params.page`` by number of ledger and store merged, from one read of each.
+
+    With ``m`` matching store rows, at least ``offset - m`` ledger rows come before the
+    page: the ledger's row there (``k``) is read by OFFSET on its index, as a ledger-only
+    page is; the store's keys (sorted column and id, :func:`store_keys`) place it at ``k``
+    plus the store keys before it, so the ledger's keys after it are read by keyset, only as
+    many as the page can need (at most ``m + limit``), and the page is cut from the merge of
+    the two runs of keys from there. Only the page's own rows are then read whole."""
+    root = required_root(session)
     key = STORE_COLUMNS[params.sort]
-
-    def store_before(k: int) -> int:
-        """Store rows ahead of the ledger's k-th row in the merged order (all, past the end)."""
-        if k >= ledger_total:
-            return store.height
-        value, ident = session.execute(
-            stmt.with_only_columns(column, ActivityRecord.id).order_by(*order).offset(k).limit(1)
-        ).one()
-        ahead = rows_after(key, (value, ident), not params.descending)
-        return store.filter(ahead).height
-
-    low, high = 0, ledger_total  # the first k whose merged position reaches the offset
-    while low < high:
-        mid = (low + high) // 2
-        if mid + store_before(mid) >= params.offset:
-            high = mid
-        else:
-            low = mid + 1
-    skipped = max(0, params.offset - low)
-    page_stmt = stmt.order_by(*order).offset(low).limit(params.limit)
-    records = cast(list[ActivityRecord], list(session.scalars(page_stmt)))
-    ledger_rows = [activity_dict(r) for r in records]
-    store_rows = [
-        as_activity_dict(r, r["batch"]) for r in store.slice(skipped, params.limit).to_dicts()
-    ]
-    merged = sorted(
-        [*ledger_rows, *store_rows],
-        key=lambda r: (_sort_value(r, params.sort), r["id"]),
-        reverse=params.descending,
+    store = store_keys(root, files, params.sort, params.descending, wanted)
+    offset, limit = params.offset, params.limit
+    skip = max(0, offset - store.height)  # ledger rows surely before the page
+    window = stmt.with_only_columns(column, ActivityRecord.id).order_by(*order)
+    connection = session.connection()
+    first = connection.execute(window.offset(skip).limit(1)).first() if skip else None
+    placed = 0  # store rows before the ledger's k-th row (all of them past its end)
+    if first is not None:
+        mark = (first[0], first[1])
+        placed = store.height - store.filter(rows_after(key, mark, params.descending)).height
+        window = ledger_after(session, window, order, mark)
+    elif skip:
+        placed = store.height
+    needed = offset - (skip + placed) + limit  # the window's rows the page can reach
+    reachable = needed > 0 and (first is not None or not skip)  # not past the ledger's end
+    rest = connection.execute(window.limit(needed)).all() if reachable else []
+    ledger = ([first] if first is not None else []) + list(rest)
+    position = skip + placed  # the merged position of the window's first row
+    ours = pl.DataFrame(
+        {"value": [r[0] for r in ledger], "id": [r[1] for r in ledger]},
+        schema={"value": store.schema[key], "id": pl.Int64},
     )
-    return Page(merged[: params.limit], ledger_total + store.height, params)
+    theirs = store.slice(placed, offset - position + limit)
+    theirs = theirs.select(pl.col(key).alias("value"), pl.col("id").cast(pl.Int64))
+    merged = pl.concat(
+        [ours.with_columns(pl.lit(True).alias("ledger")),
+         theirs.with_columns(pl.lit(False).alias("ledger"))]
+    )  # fmt: skip
+    by = ["value", "id"] if key != "id" else ["id"]
+    page = merged.sort(by, descending=params.descending).slice(offset - position, limit)
+    ledger_ids = page.filter(pl.col("ledger"))["id"].to_list()
+    shown = session.scalars(stmt.where(ActivityRecord.id.in_(ledger_ids)))
+    records = {r.id: activity_dict(r) for r in cast(list[ActivityRecord], list(shown))}
+    kept = store_rows_by_id(root, files, page.filter(~pl.col("ledger"))["id"].to_list())
+    rows = [
+        records[i] if from_ledger else as_activity_dict(kept[i], kept[i]["batch"])
+        for i, from_ledger in page.select("id", "ledger").iter_rows()
+    ]
+    ledger_total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return Page(rows, ledger_total + store.height, params)
 
 
 def _keyset_merged(
@@ -130,10 +156,9 @@ def _keyset_merged(
     index order) and of the store's (:func:`store_page`, a file at a time) merged; counted
     on the first page only. Each row's key is (sort value, id), one order for both."""
     assert params.after is not None
-    terms = [term(element) for element in order]
-    keyed = stmt.add_columns(terms[0].column, ActivityRecord.id).order_by(*order)
+    keyed = stmt.add_columns(term(order[0]).column, ActivityRecord.id).order_by(*order)
     if params.after:
-        keyed = keyed.where(after(terms, params.after, large_nulls=nulls_large(session)))
+        keyed = ledger_after(session, keyed, order, params.after)
     ledger = [
         ((value, ident), activity_dict(record))
         for record, value, ident in session.execute(keyed.limit(params.limit)).all()
@@ -157,11 +182,21 @@ def _keyset_merged(
     return Page([row for _, row in merged], total, params, last)
 
 
+def ledger_after(
+    session: Session, statement: Select[Any], order: tuple[Any, ...], key: Key
+) -> Select[Any]:
+    """``statement``'s rows after ``key`` (the sort's value, the id) in ``order``: as one
+    row comparison, which starts the (column, id) index of ``0038_actsort`` at the key
+    (:func:`esgledger.ledger.keyset.after_row`)."""
+    terms = [term(element) for element in order]
+    return statement.where(after_row(terms, key, large_nulls=nulls_large(session)))
+
+
 def _sort_value(row: dict[str, Any], sort: str) -> Any:
     return row["id"] if sort == "id" else row[sort]  # dates as ISO text sort as dates
 
 
-def _in_code_point_order(session: Session, column: ColumnElement[Any]) -> ColumnElement[Any]:
+def in_code_point_order(session: Session, column: ColumnElement[Any]) -> ColumnElement[Any]:
     """Text compared by code point on PostgreSQL too, as the store's rows are sorted: as
     it is where the database's collation already is code-point order (C, POSIX, C.UTF-8),
     so the (column, id) index serves the page; with ``COLLATE "C"`` elsewhere."""
@@ -183,27 +218,15 @@ def _store_files(session: Session, *, entity: str | None, year: int | None) -> l
     return [f for y in years for f in year_files(session, y, [entity] if entity else None)]
 
 
-def _store_rows(
-    session: Session, params: ListParams, files: list[ActivityFile], wanted: StoreFilter
-) -> pl.DataFrame | None:
-    """The store's matching rows sorted as the page asks (ties by id in the sort's
-    direction), or None when none match; refused past :data:`STORE_ROWS`."""
+def _bound_store(files: list[ActivityFile]) -> None:
+    """Refuse a page by number whose store side holds more than :data:`STORE_ROWS` rows:
+    their keys are held in memory to place the page."""
     held = sum(f.rows for f in files)
     if held > STORE_ROWS:
         raise InvalidInput(
             f"{held} activity rows of this list are kept in the activity store, more than "
             f"{STORE_ROWS} one list sorts; narrow it with year and entity"
         )
-    root = required_root(session)
-    frames = [
-        read_file(root, f).with_columns(pl.lit(f.batch_id, dtype=pl.Int64).alias("batch"))
-        for f in files
-    ]
-    rows = wanted.apply(pl.concat(frames))
-    if rows.height == 0:
-        return None
-    key = STORE_COLUMNS[params.sort]
-    return rows.sort([key, "id"], descending=params.descending)
 
 
-__all__ = ["SORT", "STORE_ROWS", "THEN_BY", "activity_page"]
+__all__ = ["SORT", "STORE_ROWS", "THEN_BY", "activity_page", "in_code_point_order", "ledger_after"]

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 
 Key = tuple[Any, ...]  # a row's values of the order's terms, in the order's order
 
@@ -60,6 +60,27 @@ def after(terms: Sequence[Term], key: Key, *, large_nulls: bool) -> ColumnElemen
     return or_(beyond, column.is_(None)) if nulls_last and _nullable(column) else beyond
 
 
+def after_row(terms: Sequence[Term], key: Key, *, large_nulls: bool) -> ColumnElement[bool]:
+    """:func:`after` as one row comparison, ``(c1, …, id) > (v1, …, k)`` (``<`` descending),
+    where every term goes one way and no term or key value can be NULL; else :func:`after`.
+    For a list with an index on exactly those columns: the database starts the index at the
+    key itself, where :func:`after`'s range starts it at the first row tied on ``c1`` and
+    drops the ties before the key by a filter (200,000 ties on PostgreSQL: 66 → 0.24 ms).
+    Not for every list: PostgreSQL cannot start an index on ``c1`` alone at a row
+    comparison, so a list without the (c1, …, id) index keeps :func:`after`. PostgreSQL
+    only (``large_nulls``): SQLite 3.40 walks the index from the first tie either way, and
+    with the row comparison did more work (100,000 ties, 50 rows after the middle one:
+    450,562 VM steps against 250,412)."""
+    one_way = len({t.descending for t in terms}) == 1
+    if not large_nulls or not one_way or None in key or any(_nullable(t.column) for t in terms):
+        return after(terms, key, large_nulls=large_nulls)
+    row = tuple_(*(t.column for t in terms))
+    return row < tuple(key) if terms[0].descending else row > tuple(key)
+
+
 def _nullable(column: Any) -> bool:
-    """Whether ``column`` may hold NULL (an expression is taken to)."""
+    """Whether ``column`` may hold NULL (an expression is taken to); a column under a
+    ``COLLATE`` is its column."""
+    if isinstance(column, BinaryExpression) and column.operator is operators.collate:
+        column = column.left
     return bool(getattr(getattr(column, "expression", column), "nullable", True))
