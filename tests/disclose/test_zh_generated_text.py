@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -218,3 +219,32 @@ def test_the_chinese_workbooks_index_joins_headings_with_chinese_punctuation(
     assert any("; " in c for c in cells["esg-report-2025.xlsx"])
     chinese = cells["esg-report-2025.zh.xlsx"]
     assert any("；" in c for c in chinese) and not any("; " in c for c in chinese)
+
+
+def _methods_table(html: str) -> str:
+    """The methodology's factor-edition table (its rows of title, edition, citation)."""
+    start = html.index('id="methodology"')
+    chapter = html[start : html.index("</section>", start)]
+    table = re.search(r"<table[^>]*>.*?demo-nanshan-cooling-cop.*?</table>", chapter, re.S)
+    assert table is not None, "no factor table naming the demo's own edition"
+    return table.group(0)
+
+
+def test_a_user_imported_factor_edition_is_printed_with_its_title_and_source(
+    demo_build: DemoBuild,
+) -> None:
+    """The demo's own edition (the cooling supplier's COP, imported as a user edition) is
+    cited with the title and citation it was imported with, in both editions — a factor
+    value carries its source."""
+    from esgledger.demo.supplier_factors import COOLING_COP
+
+    out = demo_build.out / "report"
+    for name in ("esg-report-2025.html", "esg-report-2025.zh.html"):
+        table = _methods_table((out / name).read_text(encoding="utf-8"))
+        row = re.search(r"<tr>(?:(?!</tr>).)*demo-nanshan-cooling-cop.*?</tr>", table, re.S)
+        assert row is not None, name
+        said = " ".join(unescape(re.sub(r"<[^>]+>", " ", row.group(0))).split())
+        assert "workspace edition" not in said, name
+        assert COOLING_COP.title in said, (name, said)
+        assert " ".join(COOLING_COP.citation.split()) in said, (name, said)
+        assert "values marked unverified" in said or "未核实" in said, said
