@@ -360,3 +360,21 @@ def test_a_typed_sentence_ending_in_a_full_stop_gets_no_second_one(demo_build: D
     assert not re.search(r"[.。!?！？](</span>)?。", zh), re.findall(
         r".{40}[.。](?:</span>)?。", zh
     )
+
+
+CLOSING = "。，、；：）」』！？"
+
+
+def test_no_line_of_the_chinese_pdf_starts_with_closing_punctuation(demo_build: DemoBuild) -> None:
+    """Chinese line breaking (kinsoku): WeasyPrint (Pango) never starts a line with 。，、；：）
+    」』！？ — each page's text lines as pdfium reads them, over the whole Chinese PDF."""
+    import pypdfium2 as pdfium  # a test dependency (the docs' screenshots)
+
+    document = pdfium.PdfDocument(str(demo_build.out / "report" / "esg-report-2025.zh.pdf"))
+    lines = [
+        line for page in document for line in page.get_textpage().get_text_range().splitlines()
+    ]
+    chinese = [line for line in lines if re.search(r"[\u4e00-\u9fff]", line)]
+    assert len(document) > 40 and len(chinese) > 1000
+    starting = [line for line in lines if line.lstrip()[:1] in CLOSING and line.strip()]
+    assert starting == [], starting[:10]
