@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from esgledger.catalog.translations import has_text
 from tests.conftest import DemoBuild
 
 # Units, symbols and proper names a Chinese report prints as they are (acronyms and codes,
@@ -218,3 +220,161 @@ def test_the_chinese_workbooks_index_joins_headings_with_chinese_punctuation(
     assert any("; " in c for c in cells["esg-report-2025.xlsx"])
     chinese = cells["esg-report-2025.zh.xlsx"]
     assert any("；" in c for c in chinese) and not any("; " in c for c in chinese)
+
+
+def _methods_table(html: str) -> str:
+    """The methodology's factor-edition table (its rows of title, edition, citation)."""
+    start = html.index('id="methodology"')
+    chapter = html[start : html.index("</section>", start)]
+    table = re.search(r"<table[^>]*>.*?demo-nanshan-cooling-cop.*?</table>", chapter, re.S)
+    assert table is not None, "no factor table naming the demo's own edition"
+    return table.group(0)
+
+
+def test_a_user_imported_factor_edition_is_printed_with_its_title_and_source(
+    demo_build: DemoBuild,
+) -> None:
+    """The demo's own edition (the cooling supplier's COP, imported as a user edition) is
+    cited with the title and citation it was imported with, in both editions — a factor
+    value carries its source."""
+    from esgledger.demo.supplier_factors import COOLING_COP
+
+    out = demo_build.out / "report"
+    for name in ("esg-report-2025.html", "esg-report-2025.zh.html"):
+        table = _methods_table((out / name).read_text(encoding="utf-8"))
+        row = re.search(r"<tr>(?:(?!</tr>).)*demo-nanshan-cooling-cop.*?</tr>", table, re.S)
+        assert row is not None, name
+        said = " ".join(unescape(re.sub(r"<[^>]+>", " ", row.group(0))).split())
+        assert "workspace edition" not in said, name
+        assert COOLING_COP.title in said, (name, said)
+        assert " ".join(COOLING_COP.citation.split()) in said, (name, said)
+        assert "values marked unverified" in said or "未核实" in said, said
+
+
+def test_the_chinese_index_names_an_szse_topics_elements_in_chinese(demo_build: DemoBuild) -> None:
+    """The SZSE index's code column prints a topic (coded by its English name) as its Chinese
+    name and a topic's element row as the element (治理 …), not as English words ("response
+    to climate change", "governance"); the English edition keeps the codes."""
+    out = demo_build.out / "report"
+    cell = re.compile(r'<tr data-code="[^"]*/([a-z-]+)" class="element"><td class="code">([^<]*)')
+    zh = dict(cell.findall((out / "esg-report-2025.zh.html").read_text(encoding="utf-8")))
+    en = dict(cell.findall((out / "esg-report-2025.html").read_text(encoding="utf-8")))
+    assert set(zh) == set(en) == {"governance", "strategy", "iro-management", "metrics-targets"}
+    assert en == {key: key.replace("-", " ") for key in en}
+    assert zh == {
+        "governance": "治理",
+        "strategy": "战略",
+        "iro-management": "影响、风险和机遇管理",
+        "metrics-targets": "指标与目标",
+    }
+    from esgledger.catalog.frameworks import disclosures
+
+    topic = re.compile(r'<tr data-code="([^"/]*)"><td class="code">([^<]*)</td>')
+    szse = disclosures("szse-17")
+    parts = {}
+    for name in ("esg-report-2025.html", "esg-report-2025.zh.html"):
+        html = unescape((out / name).read_text(encoding="utf-8"))
+        start = html.index('id="content-index-szse-17"')
+        parts[name] = dict(topic.findall(html[start : html.index("</table>", start)]))
+    assert len(parts["esg-report-2025.html"]) == len(szse) == 21
+    assert all(code == shown for code, shown in parts["esg-report-2025.html"].items())
+    zh_topics = parts["esg-report-2025.zh.html"]
+    assert zh_topics == {code: szse[code].title_zh for code in szse}
+
+
+def test_the_chinese_workbooks_data_sheet_is_headed_and_worded_in_chinese(
+    demo_build: DemoBuild,
+) -> None:
+    """The long Data table of the Chinese workbook: Chinese column names, metric names, units,
+    statuses and breakdown members; ids (metric ids, boundary codes) and numbers as in the
+    English workbook, row for row."""
+    out = demo_build.out / "report"
+    en_book = load_workbook(out / "esg-report-2025.xlsx", read_only=True)
+    zh_book = load_workbook(out / "esg-report-2025.zh.xlsx", read_only=True)
+    en = list(en_book["Data"].iter_rows(values_only=True))
+    (name,) = [n for n in zh_book.sheetnames if n in ("Data", "数据")]
+    zh = list(zh_book[name].iter_rows(values_only=True))
+    assert name == "数据"
+    assert len(en) == len(zh) > 1000
+    assert en[0][:4] == ("Entity", "Boundary", "Metric id", "Metric")
+    left = english([str(h) for h in zh[0]])
+    assert not left, f"English column names: {left}"
+    col = {h: i for i, h in enumerate(en[0])}
+    for column in ("Metric", "Unit", "Status", "Qualifier"):
+        left = english([str(r[col[column]]) for r in zh[1:] if r[col[column]]])
+        assert not left, f"{len(left)} English words in {column}: {left[:8]}"
+    notes = [
+        (e[col["Note"]] or "", z[col["Note"]] or "") for e, z in zip(en[1:], zh[1:], strict=True)
+    ]
+    assert any(e.startswith("partial: the register does not cover") for e, _ in notes)
+    for e, z in notes:  # a coded part worded, what was typed as stored
+        if e.startswith("partial: the register does not cover"):
+            assert z.startswith("部分：登记册未覆盖"), z
+        if e == "nothing recorded or computed for this year":
+            assert z == "本年度无记录或计算结果"
+        if e.startswith("= ") and ";" not in e:  # a formula alone: metric ids
+            assert z == e, (e, z)
+    breakdown = range(col["Metric"] + 1, col["Year"])
+    members = {r[i] for r in zh[1:] for i in breakdown if r[i]}
+    assert members and not {m for m in members if has_text("member", str(m), "zh")}
+    for column in ("Boundary", "Metric id", "Year", "Value", "Restated", "Decimals"):
+        assert [r[col[column]] for r in en[1:]] == [r[col[column]] for r in zh[1:]], column
+    statuses = {r[col["Status"]] for r in zh[1:]}
+    assert "已报告" in statuses and not statuses & {"reported", "not available", "partial"}
+
+
+def test_the_frameworks_editions_and_citations_are_cited_in_chinese_where_a_source_has_it(
+    demo_build: DemoBuild,
+) -> None:
+    """The methodology's list of standards: SZSE No. 17's edition and notice, IFRS S2's and
+    the TCFD report's dates, in Chinese; a source with no Chinese original (ESRS E1, GRI's
+    unverified Chinese titles) keeps its English, marked as English. English unchanged."""
+    from esgledger.catalog.frameworks import frameworks
+    from esgledger.disclose.methodology import standards
+
+    known = frameworks()
+    zh = {s["name"]: s for s in standards(tuple(known), "zh")}
+    en = standards(tuple(known), "en")
+    assert [(s["edition"], s["citation"]) for s in en] == [
+        (f.edition, f.citation) for f in known.values()
+    ]
+    szse = zh[known["szse-17"].name_zh]
+    assert szse["edition"] == "2024年（试行）"
+    assert "2024年4月12日" in szse["citation"] and "SZSE notice" not in szse["citation"]
+    assert zh[known["esrs-e1"].name_zh]["citation"] == known["esrs-e1"].citation
+    html = (demo_build.out / "report" / "esg-report-2025.zh.html").read_text(encoding="utf-8")
+    start = html.index('id="methodology"')
+    chapter = html[start : html.index("</section>", start)]
+    assert "2024 (Trial)" not in chapter and "SZSE notice" not in chapter
+    assert "2024年（试行）" in chapter
+
+
+def test_a_typed_sentence_ending_in_a_full_stop_gets_no_second_one(demo_build: DemoBuild) -> None:
+    """The materiality approval quotes the board's typed resolution, which ends in "."; the
+    sentence around it adds no "。" (or ".") after it."""
+    out = demo_build.out / "report"
+    zh = (out / "esg-report-2025.zh.html").read_text(encoding="utf-8")
+    en = (out / "esg-report-2025.html").read_text(encoding="utf-8")
+    approved = re.search(r"Approved by [^<]*topics\.+</p>", en)
+    assert approved is not None and approved.group(0).endswith("topics.</p>"), approved
+    assert not re.search(r"[.。!?！？](</span>)?。", zh), re.findall(
+        r".{40}[.。](?:</span>)?。", zh
+    )
+
+
+CLOSING = "。，、；：）」』！？"
+
+
+def test_no_line_of_the_chinese_pdf_starts_with_closing_punctuation(demo_build: DemoBuild) -> None:
+    """Chinese line breaking (kinsoku): WeasyPrint (Pango) never starts a line with 。，、；：）
+    」』！？ — each page's text lines as pdfium reads them, over the whole Chinese PDF."""
+    import pypdfium2 as pdfium  # a test dependency (the docs' screenshots)
+
+    document = pdfium.PdfDocument(str(demo_build.out / "report" / "esg-report-2025.zh.pdf"))
+    lines = [
+        line for page in document for line in page.get_textpage().get_text_range().splitlines()
+    ]
+    chinese = [line for line in lines if re.search(r"[\u4e00-\u9fff]", line)]
+    assert len(document) > 40 and len(chinese) > 1000
+    starting = [line for line in lines if line.lstrip()[:1] in CLOSING and line.strip()]
+    assert starting == [], starting[:10]

@@ -35,11 +35,13 @@ class Framework:
     name: str
     name_zh: str
     edition: str
+    edition_zh: str  # the edition and citation in the source's own Chinese, where known
     publisher: str
     published: str
     effective: str
     file: str
     citation: str
+    citation_zh: str
     notes: str
 
 

@@ -22,7 +22,7 @@ from esgledger.catalog.translations import catalog_keys, text
 from esgledger.disclose.anchors import rendered_anchors
 from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.charts import report_charts
-from esgledger.disclose.headings import ELEMENT_TITLES_ZH
+from esgledger.disclose.headings import ELEMENT_TITLES_ZH, SZSE_ELEMENT_KEYS
 from esgledger.disclose.methodology import methodology
 from esgledger.disclose.narrative import (
     Section,
@@ -52,13 +52,6 @@ FAMILY_TITLES = {
     "social": N_("Social"),
     "financial": N_("Financial"),
     "all": N_("All data"),
-}
-# SZSE element row keys (:mod:`.szse_elements`) → the topic chapters' element keys.
-SZSE_ELEMENT_KEYS = {
-    "governance": "governance",
-    "strategy": "strategy",
-    "iro-management": "management",
-    "metrics-targets": "metrics",
 }
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from esgledger.catalog.messages import gettext_for
 from esgledger.checks.explained import explanation_in, has_message
 from esgledger.disclose import labels
+from esgledger.disclose.headings import index_code
 from esgledger.disclose.locale_format import long_date, table_number
 from esgledger.kpi.register_figures.notes import worded_reason
 
@@ -45,6 +46,16 @@ def explained(entry: Any, lang: str) -> str:
     if lang != "en" and has_message(message):
         return explanation_in(str(entry["explanation"]), message, lang)
     return entered(entry["explanation"], lang)
+
+
+SENTENCE_ENDS = (".", "。", "!", "?", "！", "？")
+
+
+def full_stop(typed: Any, lang: str) -> str:
+    """The full stop after a sentence ending in typed text, unless the text ends one itself
+    (a board's resolution typed as a sentence): never "topics..", "topics.。"."""
+    text = "" if typed is None else str(typed).rstrip()
+    return "" if text.endswith(SENTENCE_ENDS) else gettext_for(lang)(".")
 
 
 def day(value: Any, lang: str) -> str:
@@ -76,5 +87,9 @@ def edition_environment(lang: str) -> Environment:
     env.filters["word"] = lambda code, table: labels.word(code, table, lang)
     env.filters["number"] = lambda value, decimals=0: table_number(value, decimals, lang)
     env.filters["day"] = lambda value: day(value, lang)
+    env.filters["full_stop"] = lambda typed: full_stop(typed, lang)
+    env.filters["index_code"] = lambda entry, framework: index_code(
+        entry["code"], entry["kind"], framework, entry["title"], lang
+    )
     env.filters["reason"] = lambda note, why: worded_reason(note, why, lang)
     return env

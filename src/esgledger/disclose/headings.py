@@ -52,6 +52,29 @@ ELEMENT_TITLES_ZH = {
 }
 
 
+# An SZSE index element row's key (``<topic>/iro-management``) → its heading's key above.
+SZSE_ELEMENT_KEYS = {
+    "governance": "governance",
+    "strategy": "strategy",
+    "iro-management": "management",
+    "metrics-targets": "metrics",
+}
+
+
+def index_code(code: str, kind: str, framework: str, title: str, lang: str) -> str:
+    """What an index's code column prints: the code; for an SZSE topic's element row the
+    element (治理 in Chinese, "governance" in English). SZSE topics are coded by their English
+    names (the guideline names its topics, it does not number them): the Chinese edition
+    prints the topic's Chinese name, ``title``. The row keeps its code either way."""
+    if kind == "element":
+        element = code.rpartition("/")[2]
+        if lang == "zh" and element in SZSE_ELEMENT_KEYS:
+            return ELEMENT_TITLES_ZH[SZSE_ELEMENT_KEYS[element]]
+        return element.replace("-", " ")
+    szse_topic = framework == "szse-17" and kind == "topic"
+    return title if szse_topic and lang == "zh" and title else code
+
+
 def element_id(chapter: str, element: str) -> str:
     """The id of one of the four elements inside a topic chapter: ``data-security--strategy``."""
     return f"{chapter}--{element}"

@@ -68,13 +68,15 @@ def _named(table: dict[str, str], code: str, lang: str) -> str:
 
 def standards(framework_ids: tuple[str, ...], lang: str = "en") -> list[dict[str, str]]:
     """The frameworks the report's content indices follow, as the catalog cites them (the
-    name in ``lang``; the edition and citation as the publisher titles them)."""
+    name in ``lang``; the edition and citation in the source's own Chinese where the catalog
+    has it, else as the publisher titles them in English)."""
     known = frameworks()
+    zh = lang == "zh"
     return [
         {
             "name": known[f].name if lang == "en" else text("framework", f, lang),
-            "edition": known[f].edition,
-            "citation": known[f].citation,
+            "edition": (zh and known[f].edition_zh) or known[f].edition,
+            "citation": (zh and known[f].citation_zh) or known[f].citation,
         }
         for f in framework_ids
         if f in known

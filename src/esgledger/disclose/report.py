@@ -42,7 +42,7 @@ from esgledger.kpi.scope import Scopes
 from esgledger.kpi.series import SeriesAndTables, kpi_series_and_tables
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger import audit
-from esgledger.ledger.models import Boundary, Entity
+from esgledger.ledger.models import Boundary, Entity, FactorEdition
 
 QUALIFIER_MARKS = {"approximately": "≈", "over": ">", "at_most": "≤"}
 
@@ -276,7 +276,9 @@ def _boundaries(session: Session, series: dict[str, Any], notes: Footnotes) -> l
 
 
 def _methods(session: Session, years: list[str]) -> list[dict[str, Any]]:
-    """Each factor edition the years' calculation runs used, with the years and runs."""
+    """Each factor edition the years' calculation runs used, with the years and runs: a
+    shipped edition as the catalog cites it, a user-imported one as it was imported (its
+    title and citation are its source, in both editions)."""
     editions = shipped.factor_editions()
     used: dict[str, dict[str, Any]] = {}
     for year in years:
@@ -285,7 +287,9 @@ def _methods(session: Session, years: list[str]) -> list[dict[str, Any]]:
         if run is None:
             continue
         for edition in json.loads(run.editions):
-            meta = editions.get(edition)
+            meta: shipped.FactorEdition | FactorEdition | None = editions.get(
+                edition
+            ) or session.get(FactorEdition, edition)
             entry = used.setdefault(
                 edition,
                 {

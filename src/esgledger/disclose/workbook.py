@@ -154,14 +154,14 @@ class Part(NamedTuple):
 
 
 def _parts(model: ReportModel, lang: str) -> list[Part]:
-    """The sheets in ``lang``. The Data sheet is the analysts' long table: its column names
-    and codes are the same in both editions, so one script reads either workbook."""
+    """The sheets in ``lang``. The Data sheet is the analysts' long table: the same rows and
+    ids in both editions, its column names and worded codes in ``lang`` (#19)."""
     years = [int(y) for y in model.years]
-    figures = data_sheet(model.company, model.series)
+    figures = data_sheet(model.company, model.series, lang)
     _ = partial(translate, lang=lang)
     data = _("Every figure of the %(year)s report, one row each") % {"year": model.year}
     return [
-        Part("Data", data, len(figures.rows), partial(_data, sheet=figures)),
+        Part(_("Data"), data, len(figures.rows), partial(_data, sheet=figures)),
         *(
             Part(_("KPI %(title)s") % {"title": t.title},
                  _("KPI appendix: %(title)s") % {"title": t.title}, len(t.rows),
