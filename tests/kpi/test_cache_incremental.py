@@ -172,9 +172,34 @@ def test_writes_whose_effect_is_not_bounded_recompute_everything(
     entities.write_text("id,name,parent,country,subdivision,kind\nD,Plant D,GRP,CN,CN-GD,site\n")
     work("import", "entities", str(entities))
     check(work, "full")  # an entity change
-    power = issue(work, "energy.electricity.purchased", "A")
+
+
+def test_a_request_on_a_calculated_metric_updates_its_figure_beside_the_recomputed_one(
+    seeded: Cli,
+) -> None:
+    """A request step leaves the activity data and the runs as they were: the recomputed
+    electricity figure kept from the table is put beside the new reported one again (the
+    precedence decides), in the checked year (a complete run: the recomputed figure is used)
+    and in an earlier one (no activity data: the reported one is used)."""
+    work = seeded
     check(work, "full")
+    power, earlier = (
+        issue(work, "energy.electricity.purchased", "A"),
+        issue(work, "energy.electricity.purchased", "B", YEAR - 1),
+    )
+    check(work, "full")  # issuing requests is not bounded here
     step(work, "mia", power, "enter", value=12, unit="MWh")
+    check(work, "incremental")
     step(work, "mia", power, "submit")
     step(work, "rita", power, "approve")
-    check(work, "full")  # a request on a calculated metric: a recomputed figure stands beside it
+    after = check(work, "incremental")
+    [row] = [k for k in after["kpis"] if k["metric"] == "energy.electricity.purchased"]
+    assert row["values"][str(YEAR)] == 10.0  # the run's figure, the reported 12 beside it
+    step(work, "mia", earlier, "enter", value=7, unit="MWh")
+    step(work, "mia", earlier, "submit")
+    step(work, "rita", earlier, "approve")
+    after = check(work, "incremental")
+    [row] = [k for k in after["kpis"] if k["metric"] == "energy.electricity.purchased"]
+    assert row["values"][str(YEAR - 1)] == 7.0
+    step(work, "rita", power, "return_request", comment="meter misread")
+    check(work, "incremental")
