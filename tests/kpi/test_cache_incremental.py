@@ -14,7 +14,7 @@ import pytest
 
 from esgledger.auth.permissions import Principal
 from esgledger.auth.users import add_user, principal
-from esgledger.kpi import cache
+from esgledger.kpi import cache, incremental
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.series import kpi_series
 from esgledger.workflow import review
@@ -172,9 +172,65 @@ def test_writes_whose_effect_is_not_bounded_recompute_everything(
     entities.write_text("id,name,parent,country,subdivision,kind\nD,Plant D,GRP,CN,CN-GD,site\n")
     work("import", "entities", str(entities))
     check(work, "full")  # an entity change
-    power = issue(work, "energy.electricity.purchased", "A")
+
+
+def test_a_request_on_a_calculated_metric_updates_its_figure_beside_the_recomputed_one(
+    seeded: Cli,
+) -> None:
+    """A request step leaves the activity data and the runs as they were: the recomputed
+    electricity figure kept from the table is put beside the new reported one again (the
+    precedence decides), in the checked year (a complete run: the recomputed figure is used)
+    and in an earlier one (no activity data: the reported one is used)."""
+    work = seeded
     check(work, "full")
+    power, earlier = (
+        issue(work, "energy.electricity.purchased", "A"),
+        issue(work, "energy.electricity.purchased", "B", YEAR - 1),
+    )
+    check(work, "full")  # issuing requests is not bounded here
     step(work, "mia", power, "enter", value=12, unit="MWh")
+    check(work, "incremental")
     step(work, "mia", power, "submit")
     step(work, "rita", power, "approve")
-    check(work, "full")  # a request on a calculated metric: a recomputed figure stands beside it
+    after = check(work, "incremental")
+    [row] = [k for k in after["kpis"] if k["metric"] == "energy.electricity.purchased"]
+    assert row["values"][str(YEAR)] == 10.0  # the run's figure, the reported 12 beside it
+    step(work, "mia", earlier, "enter", value=7, unit="MWh")
+    step(work, "mia", earlier, "submit")
+    step(work, "rita", earlier, "approve")
+    after = check(work, "incremental")
+    [row] = [k for k in after["kpis"] if k["metric"] == "energy.electricity.purchased"]
+    assert row["values"][str(YEAR - 1)] == 7.0
+    step(work, "rita", power, "return_request", comment="meter misread")
+    check(work, "incremental")
+
+
+def test_a_table_idle_for_many_writes_catches_up_in_batches(
+    seeded: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table read again after more request steps than one batch of audit events (another
+    server process's, idle while the first wrote) reads them batch by batch and updates the
+    metrics they touched; past ``MAX_EVENTS`` it is recomputed whole (both limits made
+    small for that part, to keep the test short)."""
+    work = seeded
+    check(work, "full")
+    cartons = issue(work, "packaging.cartons", "B")
+    power = issue(work, "energy.electricity.purchased", "A")
+    check(work, "full")
+    for turn in range(105):
+        step(work, "mia", cartons, "enter", value=turn + 1, unit="t")
+        step(work, "mia", power, "enter", value=turn + 1, unit="MWh")
+    step(work, "mia", cartons, "submit")
+    step(work, "rita", cartons, "approve")
+    assert value(check(work, "incremental"), "packaging.cartons") == 110.0  # 212 events
+    monkeypatch.setattr(incremental, "BATCH", 7)
+    monkeypatch.setattr(incremental, "MAX_EVENTS", 30)
+    for turn in range(14):
+        step(work, "mia", power, "enter", value=turn + 2, unit="MWh")
+    step(work, "mia", power, "submit")
+    step(work, "rita", power, "approve")
+    assert value(check(work, "incremental"), "energy.electricity.purchased") == 10.0  # 16
+    with work.db.write() as session:
+        for turn in range(31):
+            review.comment(session, principal(session, "rita"), power, f"check {turn}")
+    check(work, "full")  # 31 events: past MAX_EVENTS

@@ -1,25 +1,28 @@
 """Issue #14 (speed): when the KPI cache must recompute a whole table after a write it cannot
-bound figure by figure — a value of a metric recomputed from runs (an electricity value in
-the checked year), a KPI or activity import — the register figures (training, complaints,
-giving…: 85 % of a whole table on the 4,300-request demo) are taken as kept, since only a
-register, supplier or entity write can move them; such a write reads them again. Every
-table equals a fresh one."""
+bound figure by figure — a KPI or activity import, a calculation run — the register figures
+(training, complaints, giving…: 85 % of a whole table on the 4,300-request demo) are taken
+as kept, since only a register, supplier or entity write can move them; such a write reads
+them again. Every table equals a fresh one."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 from esgledger.kpi import cache
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.cache_registers import registers_kept
 from esgledger.kpi.series import kpi_series
+from esgledger.ledger.db import Database
 from esgledger.registers.giving import import_volunteering
 from tests.checks.test_implied_per_run import statements
 from tests.conftest import Cli
 from tests.factories import write_csv
 from tests.kpi.test_cache_incremental import YEAR, issue, seeded, step  # noqa: F401
 from tests.kpi.test_kpi import activities, kpis, ws  # noqa: F401 - the fixture
+from tests.pg_pool import admin_connection
 
 
 def register_reads(sent: list[str]) -> list[str]:
@@ -61,7 +64,7 @@ def test_register_figures_are_kept_across_writes_that_cannot_move_them(
     _, read = checked_reading(work, "full")  # issuing a request: not bounded
     assert not read, read
     step(work, "mia", power, "enter", value=12, unit="MWh")
-    _, read = checked_reading(work, "full")  # a metric recomputed from runs: the whole table
+    _, read = checked_reading(work, "incremental")  # a calculated metric's value: one figure
     assert not read, read
     kpis(work, tmp_path, [["B", YEAR, "packaging.cartons", 2, "t", "", "", ""]], name="k2.csv")
     _, read = checked_reading(work, "full")
@@ -78,3 +81,42 @@ def test_register_figures_are_kept_across_writes_that_cannot_move_them(
     series, read = checked_reading(work, "full")  # a register import: read again
     assert read
     assert volunteering(series) == 16.5
+
+
+def emptied(db: Database) -> None:
+    """The database under ``db``'s URL replaced by an empty one (to restore into)."""
+    db.dispose()
+    path = db.sqlite_path
+    if path is not None:
+        for suffix in ("", "-wal", "-shm"):  # a WAL left would be replayed onto the new file
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    url = make_url(db.url)
+    with admin_connection(url.set(database="postgres").render_as_string(False)) as conn:
+        conn.execute(f"DROP DATABASE {url.database} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {url.database}")
+
+
+def test_kept_register_figures_are_not_taken_from_another_database_under_the_same_url(
+    seeded: Cli,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A workspace restored from a backup holds, under the same URL and the same newest audit
+    event id, another event (of another hash) and other register figures: the kept ones of
+    the replaced database must not be taken."""
+    work = seeded
+    archive = tmp_path / "before.zip"
+    work("backup", str(archive))
+    cache.clear()
+    registers_kept.clear()
+    header = ["entity", "year", "programme", "participations", "hours"]
+    rows = [["A", YEAR, "River clean-up", 4, "16.5"]]
+    import_volunteering(work.db, write_csv(tmp_path / "v.csv", header, rows), actor="t")
+    series, read = checked_reading(work, "full")
+    assert read and volunteering(series) == 16.5  # kept at the import's event
+    emptied(work.db)
+    work("restore", str(archive))  # the workspace before the import, same URL
+    issue(work, "energy.electricity.purchased", "A")  # the same newest event id, another hash
+    series, read = checked_reading(work, "full")
+    assert read, "the replaced database's figures are read again"
+    assert volunteering(series) is None

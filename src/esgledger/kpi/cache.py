@@ -62,11 +62,13 @@ def _compute(session: Session, state: State, question: tuple[int, int, str | Non
             computed["incremental"] += 1
             return done
     computed["full"] += 1
+    calculated: dict[int, Table] = {}
     series, tables = kpi_series_and_tables(
         session, year, years=years, boundary=boundary,
         registers=lambda y: registers_kept.figures(session, y, audit_id, newest_audit_hash(state)),
+        calculated=calculated,
     )  # fmt: skip
-    return Computed(series, tables, audit_id)
+    return Computed(series, tables, audit_id, calculated=calculated)
 
 
 def _same_question(key: Any, state: State, question: tuple[int, int, str | None]) -> bool:

@@ -1,8 +1,7 @@
 """Register figures for the KPI cache, kept across writes that cannot move them.
 
 A whole KPI table is recomputed after writes the cache cannot bound figure by figure
-(:mod:`esgledger.kpi.cache`): a value of a metric recomputed from calculation runs (an
-electricity value), a KPI or activity import, a calculation run. Most of that time went to
+(:mod:`esgledger.kpi.cache`): a KPI or activity import, a calculation run. Most of that time went to
 the register figures (training, complaints, giving… counted per entity: 85 % of a whole
 table on the 4,300-request demo, #14), which read only the registers, the supplier tables
 and the entity tree: writes of other kinds leave them as they were. So each year's figures

@@ -4,21 +4,23 @@ Used by :mod:`esgledger.kpi.cache` only. A step of a data request (a value enter
 submitted, approved, returned, locked, restated, a note) changes the reported values of one
 metric in one year: that metric's figures (the group's and every breakdown's, rolled up
 over the entity tree) and the derived metrics whose formulas read it, in that year, and
-the rows of the series showing them. The rest of the table is reused. Sign-ins, tokens and
-the assessment registers and acknowledged findings (which the KPI table never reads)
-change nothing in it.
+the rows of the series showing them. The rest of the table is reused. A calculated metric
+(electricity) is one figure too: a request step moves no activity datum and no run, so its
+recomputed figure, kept from the last whole table, is set beside the new reported one.
+Sign-ins, tokens and the assessment registers and acknowledged findings (which the KPI
+table never reads) change nothing in it.
 
 Any other write — imports of KPI values or activity data, a calculation run, a change to
-the entity tree or a boundary, a void, anything not named here — and a request on a
-calculated metric cannot be bounded this cheaply: the caller recomputes the whole table
-(``None`` below). So does a gap of more than ``MAX_EVENTS`` audit events.
+the entity tree or a boundary, a void, anything not named here — cannot be bounded this
+cheaply: the caller recomputes the whole table (``None`` below). So does a gap of more
+than ``MAX_EVENTS`` audit events.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -37,7 +39,12 @@ from esgledger.ledger.kpi_rows import figure_rows
 from esgledger.ledger.models import AuditEvent
 from esgledger.ledger.workflow_models import DataRequest
 
-MAX_EVENTS = 200  # beyond this many writes since the cached table, recompute it whole
+# Beyond this many writes since the cached table, recompute it whole. The events are read
+# BATCH at a time (bounded memory); an update costs by the metrics touched, not the events:
+# 200 or 1,000 request steps over 39 metrics 28–30 CPU ms against a recompute of 87–99 ms
+# on the demo and on the 4,300-request demo (bench/README.md, bench/pages.py, #14).
+MAX_EVENTS = 10_000
+BATCH = 1_000
 REQUEST_STEPS = frozenset(
     f"request.{step}"
     for step in ("enter", "submit", "approve", "return", "lock", "restate", "note", "comment")
@@ -62,6 +69,8 @@ class Computed:
     tables: dict[int, Table]
     audit_id: int | None
     keys: list[Key] | None = None  # the key of each row of the series, when known
+    # each year's recomputed figures before the precedence (calculated metrics), when known
+    calculated: dict[int, Table] | None = None
 
 
 _order_memo: list[tuple[dict[str, Metric], list[Metric]]] = []
@@ -88,29 +97,30 @@ def touched_since(
         return (
             None if ids is None else defaultdict(set, {noted.year: {noted.metric}} if ids else {})
         )
-    events = (
-        session.connection()
-        .execute(
-            select(_AUDIT.c.action, _AUDIT.c.subject)
-            .where(_AUDIT.c.id > after, _AUDIT.c.id <= upto)
-            .order_by(_AUDIT.c.id)
-            .limit(MAX_EVENTS + 1)
-        )
-        .all()
-    )  # Core on the connection: the ORM's per-statement set-up cost more than the query
-    if not events or len(events) > MAX_EVENTS:
-        return None
-    request_ids = _request_ids(events)
-    if request_ids is None:
-        return None
     touched: Touched = defaultdict(set)
-    if request_ids:
-        keys = select(_REQUESTS.c.year, _REQUESTS.c.metric_id).where(
-            _REQUESTS.c.id.in_(sorted(request_ids))
-        )
-        for year, metric in session.connection().execute(keys):
-            touched[year].add(metric)
-    return touched
+    conn = session.connection()  # Core: the ORM's per-statement set-up cost more than the query
+    seen, start = 0, after
+    while start < upto:
+        events = conn.execute(
+            select(_AUDIT.c.id, _AUDIT.c.action, _AUDIT.c.subject)
+            .where(_AUDIT.c.id > start, _AUDIT.c.id <= upto)
+            .order_by(_AUDIT.c.id)
+            .limit(BATCH)
+        ).all()
+        if not events:
+            break
+        seen += len(events)
+        request_ids = _request_ids((action, subject) for _, action, subject in events)
+        if seen > MAX_EVENTS or request_ids is None:
+            return None
+        if request_ids:
+            keys = select(_REQUESTS.c.year, _REQUESTS.c.metric_id).where(
+                _REQUESTS.c.id.in_(sorted(request_ids))
+            )
+            for year, metric in conn.execute(keys):
+                touched[year].add(metric)
+        start = events[-1][0]
+    return touched if seen else None
 
 
 def _request_ids(events: Iterable[Sequence[str]]) -> set[int] | None:
@@ -153,28 +163,42 @@ def updated(
         if not touched.get(y):
             continue
         affected = with_dependants(touched[y])
-        if any(catalog[m].kind == "calculated" for m in affected):
-            return None  # a recomputed figure stands beside it: the whole table, please
-        tables[y] = _table(session, y, tables[y], affected, boundary if y == year else None)
+        recomputed = (old.calculated or {}).get(y, {})
+        if any(catalog[m].kind == "calculated" and (m, "") not in recomputed for m in affected):
+            return None  # a recomputed figure not kept stands beside it: the whole table
+        tables[y] = _table(
+            session, y, tables[y], affected, boundary if y == year else None, recomputed
+        )
         changed |= affected
     if not changed:
-        return Computed(old.series, old.tables, audit_id, old.keys)
+        return Computed(old.series, old.tables, audit_id, old.keys, old.calculated)
     keys, rows = _rows(session, old, tables, changed, year, boundary)
-    return Computed({**old.series, "kpis": rows}, tables, audit_id, keys)
+    return Computed({**old.series, "kpis": rows}, tables, audit_id, keys, old.calculated)
 
 
 def _table(
-    session: Session, year: int, old: Table, affected: set[str], boundary: str | None
+    session: Session,
+    year: int,
+    old: Table,
+    affected: set[str],
+    boundary: str | None,
+    recomputed: Table,
 ) -> Table:
     """:func:`esgledger.kpi.values.kpi_table` of ``year`` for the ``affected`` metrics, the
     other figures taken from ``old``: only the affected metrics' values are read, and the
-    rest of the table is copied as it is."""
+    rest of the table is copied as it is. An affected calculated metric's recomputed figure
+    is the one kept in ``recomputed`` (a request step moves no activity datum and no run),
+    set beside its reported figure again."""
     catalog = metrics()
     rows = figure_rows(session, year, affected)
     reported = reported_figures(session, year, Scopes(session, year, override=boundary), rows)
     table = {k: f for k, f in old.items() if k[0] not in affected}
     table.update(reported)
-    with_figures = {k[0] for k in reported}
+    for metric_id in sorted(affected, key=list(catalog).index):
+        if catalog[metric_id].kind == "calculated":
+            key = (metric_id, "")  # as kpi_table does, on a copy of the kept figure
+            table[key] = choose(reported.get(key), replace(recomputed[key]))
+    with_figures = {k[0] for k in table if k[0] in affected}
     for metric in _derived_order():
         if metric.id in affected:
             key = (metric.id, "")

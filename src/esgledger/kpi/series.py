@@ -37,7 +37,7 @@ from esgledger.kpi.scope3_figures import TOTAL as SCOPE3_TOTAL
 from esgledger.kpi.table_inputs import TableInputs
 from esgledger.kpi.table_reads import read_scopes, read_table_inputs
 from esgledger.kpi.unresolved import LINE
-from esgledger.kpi.values import table_of
+from esgledger.kpi.values import Table, table_of
 from esgledger.ledger.models import CalculationRun
 from esgledger.ledger.run_totals import stored_totals
 
@@ -221,12 +221,14 @@ def kpi_series_and_tables(
     boundary: str | None = None,
     inputs: StoredInputs | None = None,
     registers: Callable[[int], list[RegisterFigure]] | None = None,
+    calculated: dict[int, Table] | None = None,
 ) -> SeriesAndTables:
     """The series and the per-year KPI tables it was built from (for callers needing both);
     ``inputs`` are the stored values and activity sums of this ledger state when the caller
     has read them already (used only when they cover every year of the series, grouped for
     the same group); ``registers`` gives a year's register figures of this ledger state
-    (:mod:`esgledger.kpi.cache_registers`)."""
+    (:mod:`esgledger.kpi.cache_registers`); ``calculated`` receives each year's recomputed
+    figures (:func:`esgledger.kpi.values.table_of`)."""
     span = list(range(year - years + 1, year + 1))
     scopes = {y: read_scopes(session, y, boundary if y == year else None) for y in span}
     grouped = None
@@ -252,14 +254,21 @@ def kpi_series_and_tables(
         )
         for y in span
     }
-    return series_of(year, given)
+    return series_of(year, given, calculated)
 
 
-def series_of(year: int, inputs: Mapping[int, TableInputs]) -> SeriesAndTables:
+def series_of(
+    year: int, inputs: Mapping[int, TableInputs], calculated: dict[int, Table] | None = None
+) -> SeriesAndTables:
     """The series of ``year`` and its per-year tables, computed from each year's inputs
-    alone (no session, no database): the years are those of ``inputs``."""
+    alone (no session, no database): the years are those of ``inputs``. ``calculated``
+    receives each year's recomputed figures (:func:`table_of`)."""
     span = sorted(inputs)
-    tables = {y: table_of(inputs[y]) for y in span}
+    if calculated is not None:
+        calculated.update({y: {} for y in span})
+    tables = {
+        y: table_of(inputs[y], calculated[y] if calculated is not None else None) for y in span
+    }
     entity_figures = {
         y: EntityFigures(
             None,

@@ -8,6 +8,8 @@ first (:mod:`esgledger.kpi.table_reads`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.orm import Session
 
 from esgledger.catalog import Metric, metrics
@@ -56,9 +58,12 @@ class _Computer:
         return self._missing[family]
 
 
-def table_of(inputs: TableInputs) -> Table:
+def table_of(inputs: TableInputs, calculated: Table | None = None) -> Table:
     """(metric, dims) → figure for every metric of the catalog (missing ones say why),
-    computed from ``inputs`` alone: no session, no database."""
+    computed from ``inputs`` alone: no session, no database. ``calculated``, when given,
+    receives each recomputed figure before the precedence sets it beside a reported one
+    (a copy; not for a metric a register gives too): the KPI cache puts it beside a new
+    reported value after a request step (:mod:`esgledger.kpi.incremental`)."""
     year, scopes = inputs.year, inputs.scopes
     if inputs.grouped is not None:
         figures = grouped_figures(inputs.grouped, year, scopes)
@@ -66,10 +71,14 @@ def table_of(inputs: TableInputs) -> Table:
         figures = rows_figures(inputs.rows, inputs.replaced, year, scopes)
     merge_registers(inputs.registers, year, scopes, figures)
     computer = _Computer(inputs)
+    registered = {f.metric for f in inputs.registers} if calculated is not None else set()
     for metric in metrics().values():
         if metric.kind == "calculated":
             key = (metric.id, "")
-            figures[key] = choose(figures.get(key), computer.figure(metric))
+            computed = computer.figure(metric)
+            if calculated is not None and metric.id not in registered:
+                calculated[key] = replace(computed)  # choose() annotates the one it uses
+            figures[key] = choose(figures.get(key), computed)
     for metric in derived_order():
         key = (metric.id, "")
         figures[key] = choose(figures.get(key), derived_figure(metric, year, figures))
