@@ -14,12 +14,16 @@ from esgledger.ingest.activities import KEY
 from esgledger.ledger import activity_store
 from esgledger.ledger.activity_store import STORE_SCHEMA
 
+# stored keys compared at once, at most (or one file, when larger): 10⁷ of them took about
+# 1.5 GB as text, beside the file's own validation
+PART_ROWS = 1_000_000
+
 
 def store_clashes(session: Session, keys: pl.DataFrame) -> pl.DataFrame | None:
     """The stored keys (``KEY`` with ``batch_id`` and ``id``) equal to some of ``keys`` (a
     file's typed ``KEY`` columns), or None. The file's key hashes are sorted once; each part
-    of stored files (at most the file's rows, or one file) is probed by binary search, and
-    only the hash matches are compared on the keys themselves."""
+    of stored files (at most ``PART_ROWS`` and the file's rows, or one file) is probed by
+    binary search, and only the hash matches are compared on the keys themselves."""
     first, last = keys["start"].min(), keys["start"].max()
     if not isinstance(first, dt.date) or not isinstance(last, dt.date):
         return None
@@ -28,7 +32,9 @@ def store_clashes(session: Session, keys: pl.DataFrame) -> pl.DataFrame | None:
     entities = keys["entity_id"].drop_nulls().unique().to_list()
     wanted = _hashes(keys).unique().sort()
     found = []
-    for part in activity_store.key_parts(session, first, last, entities, rows=keys.height):
+    for part in activity_store.key_parts(
+        session, first, last, entities, rows=min(keys.height, PART_ROWS)
+    ):
         probe = _hashes(part)
         at = wanted.search_sorted(probe).clip(0, wanted.len() - 1)
         candidates = part.filter(wanted.gather(at) == probe)
