@@ -12,9 +12,10 @@ from polars.testing import assert_frame_equal
 
 from esgledger.calc.chunked import compute_chunked, entity_chunks
 from esgledger.calc.engine import compute
+from esgledger.calc.issue_groups import grouped_issues
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.options import RunOptions
-from esgledger.calc.runs import load_inputs
+from esgledger.calc.runs import load_inputs, unresolved_summary
 from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
 from esgledger.demo.files import write_csv
 from esgledger.demo.org import ENTITY_HEADER, entity_rows
@@ -23,6 +24,11 @@ from tests.conftest import Cli
 
 YEAR = 2024
 CHUNK_ROWS = 150
+
+
+def as_texts(unresolved: pl.DataFrame) -> pl.DataFrame:
+    """A chunked run's unresolved rows with their codes read as texts."""
+    return unresolved.with_columns(pl.col(pl.Categorical).cast(pl.Utf8))
 
 
 def test_entity_chunks_keep_entities_whole_and_under_the_bound() -> None:
@@ -64,7 +70,8 @@ def test_chunked_run_is_the_in_memory_run_to_the_bit(
     assert chunked.factors_used == whole.factors_used
     assert chunked.excess_instruments == whole.excess_instruments
     assert_frame_equal(chunked.coefficients, whole.coefficients, check_exact=True)
-    assert_frame_equal(chunked.unresolved, whole.unresolved, check_exact=True)
+    assert_frame_equal(as_texts(chunked.unresolved), whole.unresolved, check_exact=True)
+    assert unresolved_summary(chunked) == unresolved_summary(whole)
     assert chunked.unresolved.height > 0
     # each entity's figures are those of an in-memory run over its chunk alone
     for ids in entity_chunks(counts, CHUNK_ROWS)[:3]:
@@ -201,7 +208,7 @@ def test_a_partition_of_purchase_lines_only_runs_no_scope_1_and_2_pass(
     assert chunked.by_gas == whole.by_gas and chunked.by_activity == whole.by_activity
     assert chunked.factors_used == whole.factors_used
     assert_frame_equal(chunked.coefficients, whole.coefficients, check_exact=True)
-    assert_frame_equal(chunked.unresolved, whole.unresolved, check_exact=True)
+    assert_frame_equal(as_texts(chunked.unresolved), whole.unresolved, check_exact=True)
 
 
 def _unresolved_rows(entities: list[str], per_entity: int) -> pl.DataFrame:
@@ -247,6 +254,14 @@ def test_unresolved_rows_kept_between_chunks_cost_codes_not_texts() -> None:
     assert kept.unresolved_rows() == whole.unresolved.height > 2000
     assert kept.unresolved_bytes() / kept.unresolved_rows() < 48
     merged = kept.merged(entities, library, options)
-    assert_frame_equal(merged.unresolved, whole.unresolved, check_exact=True)
+    # the merged run's rows stay codes too (as text: 152 bytes a row), read as the same texts
+    assert merged.unresolved.estimated_size() / merged.unresolved.height < 48
+    assert_frame_equal(as_texts(merged.unresolved), whole.unresolved, check_exact=True)
+    # and what is stored and shown of them is the in-memory run's
+    assert unresolved_summary(merged) == unresolved_summary(whole)
+    assert len(unresolved_summary(whole)) == 3  # a quantity each, their rows in many entities
+    assert_frame_equal(
+        grouped_issues(merged.unresolved), grouped_issues(whole.unresolved), check_exact=True
+    )
     assert merged.totals == whole.totals and merged.by_entity == whole.by_entity
     assert merged.by_gas == whole.by_gas

@@ -98,7 +98,11 @@ def key_codes(unresolved: pl.DataFrame) -> pl.DataFrame:
     """A column ``__<key>`` of integer codes per key of ``unresolved``: equal where the key
     texts are equal, null where the text is null (each text hashed once, no sort)."""
     return unresolved.select(
-        pl.col(k).cast(pl.Utf8).cast(pl.Categorical).to_physical().alias(f"__{k}") for k in KEYS
+        (c if unresolved.schema[k] == pl.Categorical else c.cast(pl.Utf8).cast(pl.Categorical))
+        .to_physical()
+        .alias(f"__{k}")
+        for k in KEYS
+        for c in [pl.col(k)]
     )
 
 

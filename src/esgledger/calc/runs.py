@@ -274,8 +274,9 @@ def unresolved_summary(out: EngineOutput) -> list[dict[str, Any]]:
         out.unresolved.group_by(keys)
         .agg(
             pl.len().cast(pl.Int64).alias("rows"),
-            pl.col("entity_id").unique().sort().alias("entities"),
+            pl.col("entity_id").cast(pl.Utf8).unique().sort().alias("entities"),
         )
+        .with_columns(pl.col(keys).cast(pl.Utf8))  # a chunked run's codes: sorted as texts
         .sort(keys)
     )
     return grouped.select(*keys, "rows", "entities").to_dicts()

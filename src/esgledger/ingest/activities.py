@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import polars as pl
 
@@ -132,6 +132,7 @@ def validate_activities(
     existing_keys: pl.DataFrame | None = None,
     bounds: dict[str, Bound] | None = None,
     claimed_certificates: Collection[str] = (),
+    stored_clashes: Callable[[pl.DataFrame], pl.DataFrame | None] | None = None,
 ) -> pl.DataFrame:
     """Typed activity rows ready to store, or :class:`ImportRejected` listing every bad row.
 
@@ -139,7 +140,8 @@ def validate_activities(
     so a row imported twice is refused as a duplicate. ``bounds`` are the plausibility bounds
     per activity type (default: the shipped ones and ``ESG_ACTIVITY_BOUNDS``).
     ``claimed_certificates``: the certificate ids stored instruments hold already (a mapping
-    names the row holding each).
+    names the row holding each). ``stored_clashes``: given the file's typed ``KEY`` columns,
+    the stored keys (as ``existing_keys``) among them, for stores too large to hold at once.
     """
     if bounds is None:
         bounds = activity_bounds(get_settings().activity_bounds)
@@ -237,6 +239,10 @@ def validate_activities(
         pl.format("duplicate of row {}", pl.col("_first")),
         Message(N_("duplicate of row %(row)s"), {"row": pl.col("_first")}),
     )
+    clashes = stored_clashes(frame.select(KEY)) if stored_clashes is not None else None
+    if clashes is not None:
+        found = [existing_keys.select(clashes.columns)] if existing_keys is not None else []
+        existing_keys = pl.concat([*found, clashes])
     if existing_keys is not None and existing_keys.height:
         stored = frame.join(existing_keys, on=KEY, how="inner")
         check.flag(

@@ -30,6 +30,7 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
 from esgledger.ledger.limits import ATTRIBUTES_MAX, ATTRIBUTES_WHY, limit_of, refuse_too_long
 from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch
+from esgledger.ledger.store_clashes import store_clashes
 from esgledger.ledger.voiding import void_rows
 
 COLUMNS = ["entity_id", "start", "end", "activity", "quantity", "unit", "attributes"]
@@ -111,15 +112,15 @@ def _validated(
     count of rows voided)."""
     known = set(session.scalars(select(Entity.id)))
     existing = _stored_keys(session, table.frame)
-    in_store = _store_keys(session, table.frame)
     rows = validate_activities(
         table,
         known_entities=known,
-        existing_keys=None if replace else _both(existing, in_store),
+        existing_keys=None if replace else _both(existing),
         # a replacing import voids stored rows first: the write checks its ids after the voids
         claimed_certificates=() if replace else claimed_certificates(session, table.frame),
+        stored_clashes=None if replace else (lambda keys: store_clashes(session, keys)),
     )
-    if replace and in_store is not None and rows.join(in_store, on=KEY, how="inner").height:
+    if replace and store_clashes(session, rows.select(KEY)) is not None:
         raise InvalidInput(
             f"{table.source}: some rows have the keys of rows in the activity store, which are "
             "never replaced; nothing was imported"
@@ -149,15 +150,6 @@ def _both(*frames: pl.DataFrame | None) -> pl.DataFrame | None:
     """Stored keys of the ledger and of the store together (None: none at all)."""
     found = [f.select(*KEY, "batch_id", "id") for f in frames if f is not None]
     return pl.concat(found) if found else None
-
-
-def _store_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
-    """Natural keys of the activity store's rows that could clash with the file."""
-    span = _start_span(frame)
-    if span is None or "entity" not in frame.columns or not activity_store.has_files(session):
-        return None
-    entities = frame["entity"].cast(pl.Utf8).str.strip_chars().unique().drop_nulls().to_list()
-    return activity_store.stored_keys(session, *span, entities)
 
 
 def _start_span(frame: pl.DataFrame) -> tuple[dt.date, dt.date] | None:
@@ -245,8 +237,7 @@ def _to_store(
 ) -> dict[str, object]:
     """The rows as activity-store files, registered with the batch; the write re-checks the
     store's keys (another import may have stored the same rows since the check)."""
-    in_store = _store_keys_of(session, rows)
-    if in_store is not None and rows.join(in_store, on=KEY, how="inner").height:
+    if store_clashes(session, rows.select(KEY)) is not None:
         raise KeyTaken("activity_files", "rows with the same keys are now in the activity store")
     files = activity_store.write_files(session, rows, batch.id, written)
     if claims:  # the store gives the rows ids from its first one on, in file order
@@ -284,13 +275,6 @@ def _claim(
     )
 
 
-def _store_keys_of(session: Session, rows: pl.DataFrame) -> pl.DataFrame | None:
-    first, last = rows["start"].min(), rows["start"].max()
-    if not isinstance(first, dt.date) or not isinstance(last, dt.date):
-        return None
-    return activity_store.stored_keys(session, first, last, rows["entity_id"].unique().to_list())
-
-
 def _stored_meanwhile(db: Database, table: Table, *, replace: bool) -> ConcurrentChange:
     """The one line for a file whose keys another writer took (or whose rows to replace it
     voided) after the file was checked: contention (exit 4, HTTP 409), not bad input, since
@@ -308,12 +292,17 @@ def _clashing_rows(db: Database, table: Table) -> list[int]:
     """The file's row numbers whose natural key a live stored row holds now."""
     with db.read() as session:
         known = set(session.scalars(select(Entity.id)))
-        existing = _both(_stored_keys(session, table.frame), _store_keys(session, table.frame))
-    try:
-        validate_activities(table, known_entities=known, existing_keys=existing)
-    except ImportRejected as exc:
-        taken = (p for p in exc.problems if p.reason.startswith(ALREADY_IMPORTED))
-        return sorted({p.row for p in taken if p.row is not None})
+        existing = _both(_stored_keys(session, table.frame))
+        try:
+            validate_activities(
+                table,
+                known_entities=known,
+                existing_keys=existing,
+                stored_clashes=lambda keys: store_clashes(session, keys),
+            )
+        except ImportRejected as exc:
+            taken = (p for p in exc.problems if p.reason.startswith(ALREADY_IMPORTED))
+            return sorted({p.row for p in taken if p.row is not None})
     return []
 
 

@@ -17,7 +17,10 @@ def merge_scope3(out: EngineOutput, scope3: Scope3Output) -> None:
     are stored in their own table (``stored_lines``), not in the totals."""
     out.totals["scope3_tco2e"] = scope3.total_tco2e  # None: no figure (never 0)
     if scope3.unresolved.height:
-        out.unresolved = pl.concat([out.unresolved, scope3.unresolved], how="vertical_relaxed")
+        # a chunked run's texts kept as codes stay codes (not the whole column as text again)
+        codes = {c: t for c, t in out.unresolved.schema.items() if t == pl.Categorical}
+        lines = scope3.unresolved.cast({c: t for c, t in codes.items() if c in scope3.unresolved})
+        out.unresolved = pl.concat([out.unresolved, lines], how="vertical_relaxed")
     out.factors_used = sorted({*out.factors_used, *scope3.factors_used})
     for line in scope3.lines:
         if line["used"]:
