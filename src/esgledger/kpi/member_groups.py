@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 
 from esgledger.errors import InvalidInput
 from esgledger.kpi.collector import collector_paused
-from esgledger.kpi.member_sums import SummedGroup, split_sums, summed
+from esgledger.kpi.kept_sums import kept_sums
+from esgledger.kpi.member_sums import SummedGroup
 from esgledger.kpi.scope import Scope
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
 from esgledger.ledger.kpis import approved_or_direct
@@ -163,40 +164,11 @@ def _group_keys() -> list[Any]:
 
 @collector_paused()
 def read_grouped(session: Session, first: int, last: int, root: str | None) -> GroupedValues:
-    """The counted values of ``first``–``last``: the root's rows, the others grouped and
-    summed in one query (in the grouping index's order)."""
-    postgres = session.connection().dialect.name == "postgresql"
-    keys = _group_keys()
-    stmt = (
-        select(*keys, func.count(), func.min(KpiValue.id), *split_sums(KpiValue.value, postgres))
-        .where(_counted(first, last), KpiValue.value.is_not(None))
-        .group_by(*keys)
-    )
-    if root is not None:
-        stmt = stmt.where(KpiValue.entity_id != root)
+    """The counted values of ``first``–``last``: the root's rows, the others' groups and
+    sums as ``kpi_groups`` keeps them (:mod:`.kept_sums`)."""
     sums: dict[Key, list[SummedGroup]] = defaultdict(list)
-    for (
-        year,
-        metric_id,
-        dims,
-        unit,
-        decimals,
-        qualifier,
-        prelim,
-        restates,
-        count,
-        oldest,
-        whole,
-        high,
-        low,
-        unsplit,
-    ) in session.execute(stmt):
-        sums[(year, metric_id, dims)].append(
-            SummedGroup(
-                unit, decimals, qualifier, bool(prelim), bool(restates), int(count), int(oldest),
-                summed(whole, high, low), int(unsplit),
-            )
-        )  # fmt: skip
+    for key, group in kept_sums(session, first, last, root):
+        sums[key[:3]].append(group)
     root_rows, replaced = _root_rows(session, first, last, root)
     others = frozenset(session.scalars(select(Entity.id))) - {root}
     reader = partial(_value_groups, session, root)

@@ -19,29 +19,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Float,
-    Integer,
-    and_,
-    case,
-    cast,
-    func,
-    literal,
-    literal_column,
-    or_,
+from esgledger.ledger.kpi_split import (
+    LARGEST,
+    SCALE,
+    SMALLEST,
+    split_parts,
+    split_sums,
+    summed,
 )
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.elements import ColumnElement
 
-SCALE = 62  # the fraction part's bits: the sum is in units of 2⁻⁶²
-HALF: ColumnElement[int] = literal_column(
-    "2147483648"
-)  # 2³¹: each half of the fraction part below it
-LARGEST = 2.0**40  # |value| below this: its integer part summed in int64 over 2²³ rows
-SMALLEST = 2.0**-10  # |value| from this: its last bit at 2⁻⁶² or above
+__all__ = [
+    "LARGEST",
+    "SCALE",
+    "SMALLEST",
+    "SummedGroup",
+    "exact_rounded",
+    "rounded",
+    "split_parts",
+    "split_sums",
+    "summed",
+]
 
 
 @dataclass(frozen=True)
@@ -59,41 +57,6 @@ class SummedGroup:
     oldest: int
     total: int
     unsplit: int  # values outside the exact split's range: the group is read value by value
-
-
-def _whole(value: ColumnElement[Any], postgres: bool) -> ColumnElement[Any]:
-    """``value`` truncated toward zero as an integer (PostgreSQL's cast rounds: truncate
-    first)."""
-    if postgres:
-        return cast(func.trunc(value), BigInteger)
-    return cast(value, Integer)
-
-
-def split_sums(
-    value: ColumnElement[Any] | InstrumentedAttribute[Any], postgres: bool
-) -> list[ColumnElement[Any]]:
-    """The aggregates of a group's exact sum: integer parts, the fraction's high and low 31
-    bits (each times 2⁻⁶²), and how many values the split does not hold exactly."""
-    small = func.abs(value) < literal(LARGEST, Float)
-    whole = _whole(case((small, value)), postgres)  # NULL (left out of SUM) when too large
-    fraction: ColumnElement[Any]
-    if postgres:  # its casts fail on infinity and past 2⁶³: such a value is split as 0
-        fraction = case((small, value - func.trunc(value)), else_=literal(0.0, Float))
-    else:  # SQLite's cast saturates when too large (such a value is counted unsplit)
-        fraction = value - cast(value, Integer)
-    bits = _whole(fraction * literal(2.0**SCALE, Float), postgres)
-    exact = or_(value == 0, and_(func.abs(value) >= literal(SMALLEST, Float), small))
-    return [
-        func.sum(whole),
-        func.sum(bits.op("/", return_type=BigInteger)(HALF)),  # integer division: truncates
-        func.sum(bits.op("%", return_type=BigInteger)(HALF)),  # the remainder, same sign
-        func.sum(case((exact, 0), else_=1)),
-    ]
-
-
-def summed(whole: Any, high: Any, low: Any) -> int:
-    """The exact sum in units of 2⁻⁶² from the three integer sums (NULL sums are 0)."""
-    return ((int(whole or 0) << SCALE) + (int(high or 0) << 31)) + int(low or 0)
 
 
 def rounded(total: int) -> float:

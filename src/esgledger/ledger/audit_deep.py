@@ -1,4 +1,5 @@
-"""The deep check: recompute every data digest the chain recorded from the tables as they are.
+"""The deep check: recompute every data digest the chain recorded from the tables as they are,
+and the KPI values' kept grouped sums (``kpi_groups``) from the values.
 
 Each scope (an import batch, a calculation run, a publication) is checked against the
 *newest* event that digested it: a later writer that legitimately changes a scope's rows (a
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.ledger import digests
+from esgledger.ledger import digests, kpi_groups
 from esgledger.ledger.archive_format import CHUNK
 from esgledger.ledger.models import AuditEvent
 
@@ -107,6 +108,7 @@ def verify_data(session: Session) -> DeepResult:
                     f"{scope}: {table} differs from the digest of event {event_id} "
                     f"({rows} rows recorded, {now_rows} now)"
                 )
+    result.problems.extend(kpi_groups.disagreements(session))  # kept by triggers, recomputed
     return result
 
 

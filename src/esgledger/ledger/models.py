@@ -235,6 +235,47 @@ class KpiValue(Base):
     )
 
 
+class KpiGroup(Base):
+    """The current KPI values that have a value, grouped as the KPI tables roll them up
+    (year, metric, breakdown, unit, decimals, qualifier, preliminary, restated): how many,
+    the oldest id, and the integer sums of :mod:`esgledger.ledger.kpi_split`'s exact split.
+    Kept by database triggers on ``kpi_values`` (migration ``0039_kpigroups``), never written
+    by the application; ``esg audit verify --deep`` compares it with a fresh grouping."""
+
+    __tablename__ = "kpi_groups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    metric_id: Mapped[str] = mapped_column(String(80))
+    dims: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40))
+    decimals: Mapped[int | None] = mapped_column(Integer)
+    # ``decimals``, or -2³¹ - 1 when None: a key column without NULL (NULLs never conflict)
+    decimals_key: Mapped[int] = mapped_column(BigInteger)
+    qualifier: Mapped[str] = mapped_column(String(20))
+    preliminary: Mapped[bool] = mapped_column(Boolean)
+    restated: Mapped[bool] = mapped_column(Boolean)
+    members: Mapped[int] = mapped_column(BigInteger)
+    oldest: Mapped[int] = mapped_column(BigInteger)
+    whole: Mapped[int] = mapped_column(BigInteger)
+    high: Mapped[int] = mapped_column(BigInteger)
+    low: Mapped[int] = mapped_column(BigInteger)
+    unsplit: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "year",
+            "metric_id",
+            "dims",
+            "unit",
+            "decimals_key",
+            "qualifier",
+            "preliminary",
+            "restated",
+        ),
+    )
+
+
 class AuditEvent(Base):
     """Append-only, hash-chained record of every write."""
 

@@ -32,13 +32,15 @@ from esgledger.errors import (
     storage_failure,
 )
 from esgledger.faults import fault_point
-from esgledger.ledger import archive_store, audit
+from esgledger.ledger import archive_store, audit, kpi_groups
 from esgledger.ledger.activity_store import root_of_url
 from esgledger.ledger.archive_format import Manifest, open_archive, read_manifest, verify_files
 from esgledger.ledger.db import Database, database_failure
 from esgledger.ledger.migrate import _config, head_revision
-from esgledger.ledger.models import Base
+from esgledger.ledger.models import Base, KpiGroup
 from esgledger.ledger.restore_rows import load_table
+
+KEPT = KpiGroup.__tablename__  # kept by triggers on kpi_values: loaded after them
 
 
 def restore_backup(db: Database, path: str | Path) -> Manifest:
@@ -121,10 +123,13 @@ def _restore(
             _migrate(conn, revision)
             tables = _target_tables(conn, revision)
             _check_tables(tables, manifest, source)
-            for table in tables:
+            for table in sorted(tables, key=lambda t: t.name == KEPT):  # kept table last
+                if table.name == KEPT:  # filled by the triggers as kpi_values loaded
+                    conn.execute(table.delete())
                 load_table(conn, zf, table, manifest["tables"][table.name], source)
             if revision != head_revision():
                 _migrate(conn, "head")
+            _check_kept(conn, source)
             _reset_sequences(conn)
             chain = _verify_chain(conn, source, manifest.get("audit_head"))
             fault_point("restore.loaded")
@@ -139,6 +144,16 @@ def _restore(
             f"cannot restore into {display}: {first[0] if first else type(exc).__name__}; "
             "nothing was restored"
         ) from None
+
+
+def _check_kept(conn: Connection, source: str) -> None:
+    """The archive's kept grouped sums must be what its KPI values give (the triggers keep
+    them from here on); an archive that says otherwise is refused, nothing restored."""
+    with Session(bind=conn) as session:
+        problems = kpi_groups.disagreements(session)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InvalidInput(f"{source} is damaged: {problems[0]}{more}")
 
 
 def _require_empty(conn: Connection) -> None:
