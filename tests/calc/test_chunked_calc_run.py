@@ -39,24 +39,13 @@ from esgledger.demo.products import (
 from esgledger.ledger.db import Database
 from esgledger.ledger.issue_models import CalculationIssueGroup
 from esgledger.ledger.models import CalculationCoefficient, CalculationRun
+from tests.calc.demo_year import NAME, YEAR, fill_demo_year
 from tests.calc.scope3.workspace import HEADER, row
 from tests.conftest import Cli
 from tests.factories import write_csv as write_rows
 from tests.filled import filled_db
 
-YEAR = 2024
 CHUNK_ROWS = "150"
-
-
-def fill_demo_year(db: Database, folder: Path) -> None:
-    """The demo's entities and its 2024 activity file, imported through ``esg``."""
-    cli = Cli(db)
-    cli("import", "entities", str(write_csv(folder / "e.csv", ENTITY_HEADER, entity_rows())))
-    cli(
-        "import",
-        "activities",
-        str(write_csv(folder / "a.csv", ACTIVITY_HEADER, activity_rows(YEAR))),
-    )
 
 
 FILLS: dict[str, tuple[str, Callable[[Database, Path], None]]] = {}  # fixture → (name, fill)
@@ -75,11 +64,11 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def demo_year(cli: Cli) -> Cli:
-    """A copy of the workspace :func:`fill_demo_year` filled."""
+    """A copy of the workspace :func:`~tests.calc.demo_year.fill_demo_year` filled."""
     return cli
 
 
-FILLS["demo_year"] = ("calc_demo_year", fill_demo_year)
+FILLS["demo_year"] = (NAME, fill_demo_year)
 
 
 def calc(cli: Cli, year: int = YEAR) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Issue #18: `esg calc --engine spark` runs a real Spark (local mode) and stores the very
 figures the local engine stores.
 
-The demo's entities and 2024 activity file are imported on each backend (every activity
-type of the demo, rows with attributes, and water and waste rows without a factor, so the
-run is incomplete); one Spark session serves the whole module.
+Each test has a copy of the demo's entities and 2024 activity file on each backend (every
+activity type of the demo, rows with attributes, and water and waste rows without a factor,
+so the run is incomplete); one Spark session serves the whole module.
 """
 
 from __future__ import annotations
@@ -19,15 +19,12 @@ from sqlalchemy import select
 
 from esgledger.calc.issue_groups import GROUP_SCHEMA, listed_issues
 from esgledger.calc.spark.session import spark_session
-from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
-from esgledger.demo.files import write_csv
-from esgledger.demo.org import ENTITY_HEADER, entity_rows
 from esgledger.ledger.db import Database
 from esgledger.ledger.issue_models import CalculationIssueGroup
 from esgledger.ledger.models import CalculationCoefficient, CalculationRun
+from tests.calc.demo_year import NAME, YEAR, fill_demo_year
 from tests.conftest import Cli
-
-YEAR = 2024
+from tests.filled import filled_db
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -42,11 +39,16 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     patch.undo()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """As the suite's ``db``, a copy of the demo's 2024 ledger filled once per run (the
+    chunked-run module's too), where each test imported the same two files (#20)."""
+    yield from filled_db(request, tmp_path, NAME, fill_demo_year)
+
+
 @pytest.fixture
-def demo_year(cli: Cli, tmp_path: Path) -> Cli:
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
-    rows = write_csv(tmp_path / "a.csv", ACTIVITY_HEADER, activity_rows(YEAR))
-    cli("import", "activities", str(rows))
+def demo_year(cli: Cli) -> Cli:
+    """The demo's entities and its 2024 activity file in the test's workspace."""
     return cli
 
 
