@@ -20,6 +20,9 @@ in a byte layout fixed here, so that a digest can be recomputed by any reader of
   (TYPE one of ``i8``, ``date32``, ``f8``, ``utf8``) and the 32-byte digests of its
   ``values``, ``lengths`` (Utf8 only) and ``nulls`` streams, in that order.
 
+A text column may come as Categorical codes (``columnar_read.coded_text``): its streams are
+the same bytes, made from a table of its distinct values expanded by the rows' codes.
+
 ``calc.runs`` hashes this part where version 1 hashed the CSV; the rest of the run's digest
 (options, editions, boundary, entities, screening, products) is as in version 1, after the
 line ``esgledger input digest 2``. Runs stored before it carry no version and are checked
@@ -35,11 +38,14 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
 
 CANONICAL_NAN = np.uint64(0x7FF8000000000000)
 DIGEST_THREADS = 2
+# a Categorical's codes index a table this long at most; beyond, its texts are hashed instead
+MAX_TABLE_CODES = 1 << 22
 _TYPES: tuple[tuple[Any, str], ...] = (
     (pl.Int64, "i8"),
     (pl.Date, "date32"),
@@ -49,6 +55,8 @@ _TYPES: tuple[tuple[Any, str], ...] = (
 
 
 def _tag(name: str, dtype: Any) -> str:
+    if dtype == pl.Categorical:
+        return "utf8"  # the same layout as its texts: only how the bytes are made differs
     for known, tag in _TYPES:
         if dtype == known:
             return tag
@@ -84,7 +92,9 @@ class ColumnDigest:
         if column.null_count():
             positions = column.is_null().arg_true().to_numpy().astype("<i8") + self.rows
             self._nulls[name].update(positions.tobytes())
-        if tag == "utf8":
+        if column.dtype == pl.Categorical:
+            self._coded(name, column)
+        elif tag == "utf8":
             self._strings(name, column)
         else:
             self._fixed(name, column, tag)
@@ -101,6 +111,40 @@ class ColumnDigest:
                 values = values.view("<u8").copy()
                 values[nan] = CANONICAL_NAN
         self._values[name].update(np.ascontiguousarray(values).data)
+
+    def _coded(self, name: str, column: pl.Series) -> None:
+        """A Categorical's streams from its codes: each distinct value encoded once into a
+        table indexed by code (a NULL's code a last, empty entry); the lengths a lookup per
+        row, the values the table's entries taken in row order (where every value present
+        has one length, rows of a NumPy table taken whole)."""
+        if not len(column):
+            return  # no byte in any stream
+        present = column.unique().drop_nulls()
+        codes = present.to_physical().to_numpy()
+        none = int(codes.max()) + 1 if len(codes) else 0
+        if none > MAX_TABLE_CODES:  # codes of a crowded process-wide table: the texts
+            self._strings(name, column.cast(pl.Utf8))
+            return
+        encoded: list[bytes] = [b""] * (none + 1)
+        for code, value in zip(codes.tolist(), present.cast(pl.Utf8).to_list(), strict=True):
+            encoded[code] = value.encode()
+        lengths = np.fromiter(map(len, encoded), dtype="<u4", count=len(encoded))
+        rows = column.to_physical().fill_null(none).to_numpy()
+        row_lengths = lengths[rows]
+        self._lengths[name].update(np.ascontiguousarray(row_lengths).data)
+        width = int(row_lengths.max())
+        if not width:
+            return  # every value empty: no byte
+        if (row_lengths == width).all():
+            table = np.zeros((none + 1, width), dtype=np.uint8)
+            for code in codes.tolist():
+                table[code] = np.frombuffer(encoded[code], dtype=np.uint8)
+            self._values[name].update(np.take(table, rows, axis=0).data)
+            return
+        taken = pa.array(encoded, type=pa.large_binary()).take(pa.array(rows))
+        _validity, offsets_buffer, data = taken.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype="<i8")[taken.offset :]
+        self._values[name].update(memoryview(data)[int(offsets[0]) : int(offsets[len(taken)])])
 
     def _strings(self, name: str, column: pl.Series) -> None:
         if column.null_count():
