@@ -4,6 +4,8 @@
                                    [--engine local|spark] [--chunk-rows ROWS]
                                    [--store] [--workspace DIR]
     .venv/bin/python bench/calc.py --rows N --chunked ROWS [--verify]
+    .venv/bin/python bench/calc.py --rows N --end-to-end --files K --workspace DIR
+                                   [--chunk-rows ROWS] [--verify-chunks] [--in-memory-too]
 
 Generates N activity rows (default 10,000,000) over ~1,000 entities (real ISO 3166-2
 subdivisions in several countries), every row in 2024. Without ``--end-to-end`` it times, on
@@ -32,6 +34,15 @@ activity store beside the SQLite file; for PostgreSQL in ``DIR/pg.store``) and t
 read is Polars reading the same Parquet files. ``--workspace DIR`` keeps the generated files
 and workspaces in DIR and reuses them when they are there (generating 10⁷ rows and importing
 them takes longer than the run).
+
+With ``--files K`` (out of core end to end, for a year no run may hold in memory) the year
+is made and imported to the store as K files of N / K rows, each file made alone, imported
+in a fresh process (its CPU and peak printed) and deleted; a build stopped between files
+resumes in the same DIR. Then ``esg calc`` runs in chunks only (``--chunk-rows``, default
+10⁶), in a fresh process; ``--verify-chunks`` checks the stored run, in another, against
+in-memory runs over its chunks added up (``calc.chunk_sums``: entity, per-gas and total
+figures to the bit, unresolved rows, editions) and its input digest taken again over the
+store's rows in id order; ``--in-memory-too`` also runs ``esg calc`` in memory and compares.
 
 Last line: ``RESULT rows=… seconds=… rows_per_s=… ratio_vs_polars_floor=…
 cpu_ratio_vs_polars_floor=… peak_rss_mb=…`` (the CPU ratio: this process's CPU seconds, the
@@ -86,13 +97,15 @@ def entities(n: int = 1000) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["entity_id", "country", "subdivision", "share"], orient="row")
 
 
-def activities(n: int, ents: pl.DataFrame) -> pl.DataFrame:
+def activities(n: int, ents: pl.DataFrame, first: int = 0, part: int = 0) -> pl.DataFrame:
     """Meter readings in 2024: row i is entity i mod E, starts on day (i div E) mod 366 and
-    lasts 1 + i div 366E days, so every row has its own natural key however large N is."""
-    rng = np.random.default_rng(42)
+    lasts 1 + i div 366E days, so every row has its own natural key however large N is.
+    ``first``, ``part``: the n rows from index ``first`` on, drawn with the part's own seed
+    (a file of a year imported in several, made without the others)."""
+    rng = np.random.default_rng(42 if part == 0 else [42, part])
     probs = np.array([a[2] for a in ACTIVITIES])
     kinds = rng.choice(len(ACTIVITIES), size=n, p=probs / probs.sum())
-    index = np.arange(n, dtype=np.int64)
+    index = np.arange(first, first + n, dtype=np.int64)
     days = 366  # 2024 is a leap year
     uses = np.array([USE.get(a[0], "") for a in ACTIVITIES])[kinds]
     return pl.DataFrame(
@@ -240,17 +253,32 @@ def in_memory(n: int) -> None:
     )
 
 
-def write_inputs(n: int, folder: Path) -> tuple[Path, Path]:
-    """The entities and activity rows as the CSV files a user would import."""
-    ents = entities()
-    entity_file, activity_file = folder / "entities.csv", folder / "activities.csv"
+def write_entities(folder: Path) -> Path:
+    """The entities as the CSV file a user would import."""
+    entity_file = folder / "entities.csv"
     pl.DataFrame(
         [("GRP", "Benchmark group", "", "CN", "CN-GD", "group")]
-        + [(e, f"Site {e}", "GRP", c, s, "site") for e, c, s, _ in ents.iter_rows()],
+        + [(e, f"Site {e}", "GRP", c, s, "site") for e, c, s, _ in entities().iter_rows()],
         schema=["id", "name", "parent", "country", "subdivision", "kind"],
         orient="row",
     ).write_csv(entity_file)
-    activities(n, ents).select(
+    return entity_file
+
+
+def write_inputs(n: int, folder: Path) -> tuple[Path, Path]:
+    """The entities and activity rows as the CSV files a user would import."""
+    entity_file, activity_file = write_entities(folder), folder / "activities.csv"
+    write_part(activities(n, entities()), activity_file)
+    return entity_file, activity_file
+
+
+def part_file(folder: Path, part: int) -> Path:
+    return folder / f"activities-{part:03d}.csv"
+
+
+def write_part(rows: pl.DataFrame, activity_file: Path) -> None:
+    """``rows`` as the activity CSV file a user would import."""
+    rows.select(
         pl.col("entity_id").alias("entity"),
         "start",
         "end",
@@ -259,7 +287,62 @@ def write_inputs(n: int, folder: Path) -> tuple[Path, Path]:
         "unit",
         pl.col("attributes").str.json_path_match("$.use").fill_null("").alias("use"),
     ).write_csv(activity_file, float_precision=None)
-    return entity_file, activity_file
+
+
+def import_part(target: str, activity_file: Path, store: bool) -> None:
+    """In a fresh process: one file imported (``esg import activities [--store]``), its CPU
+    and peak memory printed (the import validates the whole file before writing)."""
+    from esgledger.ledger.activities import import_activities
+    from esgledger.ledger.db import Database
+
+    db = Database(target)
+    cpu = time.process_time()
+    seconds, summary = timed(
+        lambda: import_activities(db, activity_file, actor="bench", store=store)
+    )
+    db.dispose()
+    print(
+        f"MEASURED import_rows={summary['rows']} seconds={seconds:.3f} "
+        f"cpu_seconds={time.process_time() - cpu:.3f} peak_rss_mb={peak_rss_mb():.0f}"
+    )
+
+
+def populate_parts(target: str, folder: Path, n: int, files: int, store: bool) -> list[str]:
+    """The year as ``files`` files of n / files rows, each made alone and imported in a fresh
+    process (as a user imports a year in several files), then deleted; a part already
+    imported (its ``.done`` file, holding the import's MEASURED line) is not made again, so an
+    interrupted build resumes. Returns the imports' MEASURED lines."""
+    from esgledger.ledger.db import Database
+    from esgledger.ledger.entities import import_entities
+    from esgledger.ledger.workspace import init_workspace
+
+    if not Path(target).exists():
+        db, _ = init_workspace(target, actor="bench")
+        import_entities(db, write_entities(folder), actor="bench")
+        db.dispose()
+    ents, size, lines = entities(), n // files, []
+    for part in range(files):
+        done = part_file(folder, part).with_suffix(".done")
+        if not done.exists():
+            write_part(
+                activities(size, ents, first=part * size, part=part + 1), part_file(folder, part)
+            )
+            run = subprocess.run(
+                [sys.executable, __file__, "--import-file", str(part_file(folder, part))]
+                + ["--measure", target]
+                + (["--store"] if store else []),
+                capture_output=True,
+                text=True,
+            )
+            if run.returncode != 0:
+                sys.exit(f"importing part {part} failed:\n{run.stderr}")
+            line = next(x for x in run.stdout.splitlines() if x.startswith("MEASURED "))
+            done.write_text(line + "\n")
+            part_file(folder, part).unlink()
+            print(f"  part {part + 1}/{files}: {line}", flush=True)
+        lines.append(done.read_text().strip())
+    Database(target).dispose()
+    return lines
 
 
 def populate(target: str, entity_file: Path, activity_file: Path, store: bool = False) -> None:
@@ -342,6 +425,121 @@ def measure(target: str, engine: str = "local") -> None:
         f"floor_join_seconds={floor_join_s:.3f} floor_cpu_seconds={floor_cpu:.3f} "
         f"peak_rss_mb={e2e_rss:.0f} "
         f"run_id={summary['run_id']}"
+    )
+
+
+def verify_chunks(target: str, run_id: int) -> None:
+    """In a fresh process: the stored chunked run against in-memory runs over its chunks
+    (``calc.chunk_sums``), each chunk read from the store alone, one held at a time; and
+    its input digest taken again over the store's rows in id order (an import batch at a
+    time), not over the run's spilled files."""
+    import json
+
+    from esgledger.calc.chunk_sums import differences, summed_chunk_runs
+    from esgledger.calc.chunked import entity_chunks
+    from esgledger.calc.column_digest import column_parts
+    from esgledger.calc.columnar_read import ACTIVITY_SCHEMA, rows_per_entity
+    from esgledger.calc.runs import digest_over, digest_version, get_run, load_inputs
+    from esgledger.ledger import activity_store
+    from esgledger.ledger.db import Database
+    from esgledger.ledger.run_totals import stored_totals
+    from esgledger.settings import get_settings
+
+    db = Database(target)
+    options = RunOptions(year=2024)
+    chunk_rows = get_settings().calc_chunk_rows
+    cpu = time.process_time()
+    with db.read() as session:
+        run = get_run(session, run_id)
+        inputs = load_inputs(session, options, with_rows=False)
+        library = FactorLibrary.load(session)
+        members = inputs.entities["entity_id"].to_list()
+        counts = {e: n for e, n in rows_per_entity(session, 2024).items() if e in members}
+        chunks = entity_chunks(counts, chunk_rows)
+        columns = list(ACTIVITY_SCHEMA)
+        parts = (
+            activity_store.read_store(session, 2024, entities=ids, columns=columns)
+            for ids in chunks
+        )
+        seconds, summed = timed(lambda: summed_chunk_runs(inputs, parts, library, options))
+        found = differences(summed, stored_totals(run.totals))
+        if run.unresolved != summed.unresolved_rows:
+            found.append(f"unresolved rows: chunks {summed.unresolved_rows}, run {run.unresolved}")
+        if json.loads(run.editions) != summed.editions:
+            found.append("editions differ")
+        batches = activity_store.store_batches(session, 2024, chunk_rows)
+        digest = digest_over(
+            inputs,
+            options,
+            json.loads(run.editions),
+            column_parts(
+                b.select(columns).filter(pl.col("entity_id").is_in(members)) for b in batches
+            ),
+            digest_version(run),
+        )
+        if digest != run.input_digest:
+            found.append(f"input digest: store {digest[:12]}, run {run.input_digest[:12]}")
+    db.dispose()
+    for line in found[:20]:
+        print(f"  differs: {line}")
+    print(
+        f"MEASURED verify_rows={summed.rows} verify_chunks={summed.chunks} "
+        f"verify_seconds={seconds:.3f} verify_cpu_seconds={time.process_time() - cpu:.3f} "
+        f"verify_peak_rss_mb={peak_rss_mb():.0f} verify_differences={len(found)} "
+        f"verify_unresolved={summed.unresolved_rows} verify_entities={len(summed.by_entity)}"
+    )
+
+
+def out_of_core_end_to_end(
+    n: int, files: int, folder: Path, chunk_rows: int, verify: bool, in_memory_too: bool
+) -> None:
+    """``--files K``: the year imported to the store as K files, then ``esg calc`` in chunks
+    (its peak and CPU in a fresh process); with ``verify`` the stored run against in-memory
+    runs over its chunks, with ``in_memory_too`` also against ``esg calc`` in memory (same
+    figures, Scope 3 block and input digest)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = str(folder / "esg.db")
+    imports = populate_parts(target, folder, n, files, store=True)
+    stats = [dict(kv.split("=") for kv in line.split()[1:]) for line in imports]
+    import_cpu = sum(float(s["cpu_seconds"]) for s in stats)
+    import_peak = max(float(s["peak_rss_mb"]) for s in stats)
+    chunk_rows = chunk_rows or 1_000_000  # ``esg calc``'s default
+    run = measured(target, "local", chunk_rows)
+    extra = ""
+    if verify:
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--verify-run",
+                str(int(run["run_id"])),
+                "--measure",
+                target,
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "ESG_CALC_CHUNK_ROWS": str(chunk_rows)},
+        )
+        if done.returncode != 0:
+            sys.exit(f"verifying failed:\n{done.stderr}")
+        print(done.stdout.rstrip())
+        line = next(x for x in done.stdout.splitlines() if x.startswith("MEASURED "))
+        check = dict(kv.split("=") for kv in line.split()[1:])
+        same = check["verify_differences"] == "0" and int(check["verify_rows"]) == n
+        extra += (
+            f" identical_to_chunk_runs={str(same).lower()} "
+            f"verify_cpu_seconds={check['verify_cpu_seconds']} "
+            f"verify_peak_rss_mb={check['verify_peak_rss_mb']}"
+        )
+    if in_memory_too:
+        whole = measured(target, "local", 0)
+        same_run = same_runs(target, whole["run_id"], run["run_id"])
+        extra += f" identical_to_in_memory={str(same_run).lower()}"
+    print(
+        f"RESULT rows={n} files={files} seconds={run['seconds']:.3f} "
+        f"cpu_seconds={run['cpu_seconds']:.3f} peak_rss_mb={run['peak_rss_mb']:.0f} "
+        f"chunk_rows={chunk_rows} store=true import_cpu_seconds={import_cpu:.1f} "
+        f"import_peak_rss_mb={import_peak:.0f}{extra} load_average={os.getloadavg()[0]:.1f}"
     )
 
 
@@ -469,9 +667,43 @@ def main() -> None:
     parser.add_argument(
         "--workspace", type=Path, metavar="DIR", help="--end-to-end: keep and reuse files here"
     )
+    parser.add_argument(
+        "--files",
+        type=int,
+        default=1,
+        metavar="K",
+        help="--end-to-end: the year imported as K files of N / K rows, esg calc in chunks only",
+    )
+    parser.add_argument(
+        "--verify-chunks",
+        action="store_true",
+        help="--files: also in-memory runs over the run's chunks, summed, against the run",
+    )
     parser.add_argument("--measure", metavar="TARGET", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--in-memory-too",
+        action="store_true",
+        help="--files: also esg calc in memory, the two stored runs compared",
+    )
+    parser.add_argument("--import-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--verify-run", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.chunked:
+    if args.import_file:
+        import_part(args.measure, args.import_file, args.store)
+    elif args.verify_run:
+        verify_chunks(args.measure, args.verify_run)
+    elif args.end_to_end and args.files > 1:
+        if not args.workspace:
+            parser.error("--files needs --workspace DIR")
+        out_of_core_end_to_end(
+            args.rows,
+            args.files,
+            args.workspace,
+            args.chunk_rows,
+            args.verify_chunks,
+            args.in_memory_too,
+        )
+    elif args.chunked:
         out_of_core(args.rows, args.chunked, args.verify)
     elif args.measure:
         measure(args.measure, args.engine)

@@ -46,6 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' entity tree and complaint file header
 
+from postgres_cli import DEFAULT_HELP, add_postgres_option, clusters_stopped  # noqa: E402
 from tests.factories import ENTITIES, ENTITY_HEADER, write_csv  # noqa: E402
 from tests.registers.complaint_files import HEADER  # noqa: E402
 
@@ -177,18 +178,10 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
     parser.add_argument("--baseline", choices=("offset", "unindexed"), default="offset")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("ESG_BENCH_POSTGRES_URL"),
-        help="with --db postgres: an empty database (default: a private cluster)",
-    )
+    add_postgres_option(parser, "with --db postgres: " + DEFAULT_HELP)
     args = parser.parse_args()
-    clusters: list[Any] = []
-    try:
+    with clusters_stopped() as clusters:
         run(args, clusters)
-    finally:
-        for cluster in clusters:
-            cluster.stop()
 
 
 def _fresh_postgres(args: argparse.Namespace, clusters: list[Any]) -> str:

@@ -18,7 +18,6 @@ through pytest; a measurement, not a test.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' register files and their 20,000-row tables
 
 from api import _postgres_url  # noqa: E402
+from postgres_cli import add_postgres_option, clusters_stopped  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from tests.ledger.test_register_sort_indexes import SORTED, _column, _grow  # noqa: E402
 
@@ -129,24 +129,15 @@ def run_on_postgres(
     the given database or a private cluster, ``--rounds`` times."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("ESG_BENCH_POSTGRES_URL"),
-        help="an empty PostgreSQL database (default: a private cluster)",
-    )
+    add_postgres_option(parser)
     args = parser.parse_args()
-    clusters: list[Any] = []
-    try:
-        url = _postgres_url(args, clusters)
-        db, _ = init_workspace(url, actor="bench")
+    with clusters_stopped() as clusters:
+        db, _ = init_workspace(_postgres_url(args, clusters), actor="bench")
         try:
             with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
                 measure(db, Path(tmp), args.rounds)
         finally:
             db.dispose()
-    finally:
-        for cluster in clusters:
-            cluster.stop()  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

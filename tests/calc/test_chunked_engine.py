@@ -202,3 +202,51 @@ def test_a_partition_of_purchase_lines_only_runs_no_scope_1_and_2_pass(
     assert chunked.factors_used == whole.factors_used
     assert_frame_equal(chunked.coefficients, whole.coefficients, check_exact=True)
     assert_frame_equal(chunked.unresolved, whole.unresolved, check_exact=True)
+
+
+def _unresolved_rows(entities: list[str], per_entity: int) -> pl.DataFrame:
+    """Rows in ``furlong`` (no factor: three unresolved quantities each) and in MWh, ids
+    interleaved across entities so an entity's rows lie all over the id range."""
+    import datetime as dt
+
+    count = len(entities) * per_entity
+    return pl.DataFrame(
+        {
+            "id": pl.int_range(1, count + 1, dtype=pl.Int64, eager=True),
+            "entity_id": [entities[i % len(entities)] for i in range(count)],
+            "start": [dt.date(YEAR, 1, 1)] * count,
+            "activity": ["electricity.purchased"] * count,
+            "quantity": [float(i % 97) + 0.5 for i in range(count)],
+            "unit": ["furlong" if i % 3 else "MWh" for i in range(count)],
+            "attributes": [""] * count,
+        }
+    )
+
+
+def test_unresolved_rows_kept_between_chunks_cost_codes_not_texts() -> None:
+    """#18 at 10⁸ rows: every chunk's unresolved rows (12 % of the rows, three quantities
+    each) are kept until the merge; as text records they took 186 bytes each (1.2·10⁷ rows,
+    2.2 GB at 10⁸, then copied by the merge's filter and sort). Kept with their texts as
+    categorical codes they take under 48; the merged run is still the in-memory run's."""
+    from esgledger.calc.chunked import KeptRecords
+
+    names = [f"E{i:02d}" for i in range(6)]
+    entities = pl.DataFrame(
+        {"entity_id": names, "country": ["CN"] * 6, "subdivision": ["CN-GD"] * 6,
+         "share": [1.0, 0.5, 1.0, 1.0, 0.25, 1.0]}
+    )  # fmt: skip
+    rows = _unresolved_rows(names, 400)
+    library, options = FactorLibrary.load(), RunOptions(year=YEAR)
+    whole = compute(rows, entities, library, options)
+    kept = KeptRecords()
+    from esgledger.calc.partitioned import partition_frame
+
+    for ids in entity_chunks(dict(rows.group_by("entity_id").len().iter_rows()), 900):
+        kept.add(partition_frame(rows.filter(pl.col("entity_id").is_in(ids)), entities,
+                                 library, options))  # fmt: skip
+    assert kept.unresolved_rows() == whole.unresolved.height > 2000
+    assert kept.unresolved_bytes() / kept.unresolved_rows() < 48
+    merged = kept.merged(entities, library, options)
+    assert_frame_equal(merged.unresolved, whole.unresolved, check_exact=True)
+    assert merged.totals == whole.totals and merged.by_entity == whole.by_entity
+    assert merged.by_gas == whole.by_gas

@@ -12,9 +12,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from esgledger.auth.users import add_user
-from esgledger.checks import acknowledge, run_checks
+from esgledger.checks import acknowledge, incremental, run_checks
 from esgledger.checks.engine import READS, RULES
 from esgledger.checks.incremental import reading_kpi_values, rules_to_rerun
+from esgledger.kpi.incremental import with_dependants
 from esgledger.ledger.models import AuditEvent
 from esgledger.web import state_findings
 from esgledger.web.state_findings import cached_findings
@@ -150,3 +151,29 @@ def test_a_rule_reading_some_metrics_reruns_only_when_they_change(seeded: Cli) -
     assert "supplier corrective actions" not in packaging
     assert energy is not None and "factors" in energy  # the implied factors read it
     assert later == frozenset()  # the checks of three years before do not read YEAR
+
+
+def test_a_write_in_the_checked_year_reruns_only_the_rules_reading_it(seeded: Cli) -> None:  # noqa: F811
+    """Counted as run, not only as planned: an electricity value reruns the rules reading
+    KPI values (the implied-factor rule among them), a packaging value the same less that
+    rule, and neither the rules reading only registers, runs or suppliers."""
+    work = seeded
+    state_findings.clear()
+    power, cartons = (
+        issue(work, "energy.electricity.purchased", "A"),
+        issue(work, "packaging.cartons", "B"),
+    )
+    check(work, "full")
+    before = incremental.ran.copy()
+    step(work, "mia", power, "enter", value=12, unit="MWh")
+    check(work, "incremental")
+    electricity = incremental.ran - before
+    assert set(electricity) == reading_kpi_values(with_dependants({"energy.electricity.purchased"}))
+    assert all(n == 1 for n in electricity.values()), electricity
+    assert "factors" in electricity and "methodology" not in electricity
+    assert len(electricity) < len(RULES)
+    before = incremental.ran.copy()
+    step(work, "mia", cartons, "enter", value=5, unit="t")
+    check(work, "incremental")
+    packaging = incremental.ran - before
+    assert set(packaging) == set(electricity) - {"factors"}

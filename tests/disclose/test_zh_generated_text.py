@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.conftest import DemoBuild
 
@@ -161,3 +162,59 @@ def test_the_charts_are_labelled_in_chinese_in_the_cjk_font(demo_build: DemoBuil
         families = set(re.findall(r"font-family: ([^;\"]+)", svg))
         assert families == {"'Noto Sans CJK SC', 'DejaVu Sans'"}, families
         assert re.search(r"<text[^>]*>[^<]*[\u4e00-\u9fff]", svg), "no Chinese label drawn"
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def test_dates_are_written_the_chinese_way(zh_text: dict[str, list[str]]) -> None:
+    """A date the edition prints (an acknowledged finding's day, an assurance statement's
+    signing) reads 2026年3月20日, not 2026-03-20; typed text marked English is left out."""
+    printed = [d for texts in zh_text.values() for said in texts for d in ISO_DATE.findall(said)]
+    assert printed == [], printed[:12]
+
+
+def test_lists_are_joined_with_chinese_punctuation(demo_build: DemoBuild) -> None:
+    """An index row's headings and an engagement's metrics are joined with "；", as the
+    Chinese notes are; the English edition keeps "; "."""
+    out = demo_build.out / "report"
+    zh = (out / "esg-report-2025.zh.html").read_text(encoding="utf-8")
+    en = (out / "esg-report-2025.html").read_text(encoding="utf-8")
+    between_refs = re.compile(r'</a>(\S*)\s*<a class="ref"')
+    assert set(between_refs.findall(zh)) == {"；"}
+    assert set(between_refs.findall(en)) == {";"}
+    engagement = re.search(r'<p class="engagement".*?</p>', zh, re.S)
+    assert engagement is not None
+    assert "; " not in engagement.group(0) and "；" in engagement.group(0)
+
+
+def test_the_consolidation_approach_is_named_once(zh_text: dict[str, list[str]]) -> None:
+    """The approach's own word ends in 法 (运营控制权法): the sentence does not add another."""
+    said = "".join(zh_text["methodology"])
+    assert "合并" in said and "法法" not in said
+
+
+def test_a_partial_figures_coded_reason_is_worded(demo_build: DemoBuild) -> None:
+    """An appendix note on a partial figure words the figure's coded "partial: …" part (a
+    register that does not cover every member) instead of quoting its English."""
+    out = demo_build.out / "report"
+    zh = (out / "esg-report-2025.zh.html").read_text(encoding="utf-8")
+    en = (out / "esg-report-2025.html").read_text(encoding="utf-8")
+    assert "is partial: the register does not cover" in en
+    assert "the register does not cover" not in zh
+    assert "仅为部分数据：登记册未覆盖" in zh
+
+
+def test_the_chinese_workbooks_index_joins_headings_with_chinese_punctuation(
+    demo_build: DemoBuild,
+) -> None:
+    """The GRI index sheet's "where answered" cells, as the HTML's: "；" in Chinese."""
+    out = demo_build.out / "report"
+    cells = {}
+    for name in ("esg-report-2025.xlsx", "esg-report-2025.zh.xlsx"):
+        book = load_workbook(out / name, read_only=True)
+        (sheet,) = [n for n in book.sheetnames if n.endswith(" gri-2021")]
+        cells[name] = [r[2] or "" for r in list(book[sheet].iter_rows(values_only=True))[1:]]
+    assert any("; " in c for c in cells["esg-report-2025.xlsx"])
+    chinese = cells["esg-report-2025.zh.xlsx"]
+    assert any("；" in c for c in chinese) and not any("; " in c for c in chinese)

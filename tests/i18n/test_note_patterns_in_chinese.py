@@ -69,3 +69,42 @@ def test_a_note_no_pattern_knows_stays_as_stored(note: str) -> None:
 def test_unknown_parts_keep_their_separator_beside_worded_ones() -> None:
     zh = worded_note("typed by a user; nothing reported", [], "zh")
     assert zh == "typed by a user；" + translate("nothing reported", "zh")
+
+
+@pytest.mark.parametrize(
+    ("note", "message", "values"),
+    [
+        (
+            "no calculation run for 2025; run `esg calc --year 2025`",
+            "no calculation run for %(year)s; run `esg calc --year %(year)s`",
+            {"year": "2025"},
+        ),
+        (
+            "not available: 2 donation(s) have no CNY rate for their date, first D-7 (USD, "
+            "2025-03-01); import the rate with its source (`esg register giving import-rates`)",
+            "not available: %(n)s donation(s) have no %(quote)s rate for their date, first "
+            "%(ref)s (%(currency)s, %(day)s); import the rate with its source "
+            "(`esg register giving import-rates`)",
+            {"n": "2", "quote": "CNY", "ref": "D-7", "currency": "USD", "day": "2025-03-01"},
+        ),
+    ],
+)
+def test_a_stored_part_holding_its_own_separator_is_worded_whole(
+    note: str, message: str, values: dict[str, str]
+) -> None:
+    # The whole coded English is matched before the note is split on "; ".
+    said = translate(message, "zh") % values
+    assert worded_note(note, [], "zh") == said
+    assert worded_note(f"typed by a user; {note}", [], "zh") == "typed by a user；" + said
+    assert worded_note(f"{note}; nothing reported", [], "zh") == (
+        said + "；" + translate("nothing reported", "zh")
+    )
+    assert worded_note(note, [], "en") == note  # English as stored
+
+
+def test_a_nested_part_holding_its_own_separator_is_worded_whole() -> None:
+    note = "reported; nothing recomputed (no calculation run for 2024; run `esg calc --year 2024`)"
+    zh = worded_note(note, [], "zh")
+    inner = translate("no calculation run for %(year)s; run `esg calc --year %(year)s`", "zh")
+    assert inner % {"year": "2024"} in zh, zh
+    assert "no calculation" not in zh, zh

@@ -4,8 +4,9 @@ N rows unresolved", "not available: all N rows unresolved (…)", "not available
 row could be computed (…)" — are stored with the run as codes beside the English sentence
 (``reason_why`` in a category's block, ``total_reason_why`` in the Scope 3 block), so the
 KPI notes on the API carry them as ``note_why`` and the Chinese pages and report word them.
-The English is word for word what it was. A run stored before keeps its English sentence and
-is shown as stored."""
+The English is word for word what it was. A run stored before keeps its English sentence,
+worded in Chinese where it matches a code's English whole (its values as stored, "; " inside
+it included), else shown as stored."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from esgledger.auth.tokens import issue_token
 from esgledger.catalog.messages import translate
 from esgledger.catalog.scope3_diagnostics import diagnostics_words
+from esgledger.catalog.scope3_run_reasons import RUN_CODES
 from esgledger.catalog.scope3_screening import REASONS
 from esgledger.catalog.translations import text as catalog_text
 from esgledger.kpi.register_figures.notes import note_of, worded_note
@@ -234,7 +236,9 @@ def test_a_run_without_a_scope3_total_stores_its_reason_as_codes(
     assert title.startswith("没有任何范围三数据行能够计算（1行未能计算）"), title
 
 
-def test_a_run_stored_before_the_codes_keeps_its_english_reasons(cli: Cli, tmp_path: Path) -> None:
+def test_a_run_stored_before_the_codes_has_its_reasons_worded_by_pattern(
+    cli: Cli, tmp_path: Path
+) -> None:
     run_id = _screened_run(cli, tmp_path)
     with cli.db.write() as session:
         run = session.scalar(select(CalculationRun).where(CalculationRun.id == run_id))
@@ -247,4 +251,10 @@ def test_a_run_stored_before_the_codes_keeps_its_english_reasons(cli: Cli, tmp_p
     cat1 = figures["cat1"]
     assert cat1["note"] == f"method: spend based; {SCREENED_OUT}"
     assert [w["code"] for w in cat1["note_why"]] == ["scope3_method"]
-    assert worded_note(cat1["note"], cat1["note_why"], "zh") == f"方法：支出法；{SCREENED_OUT}"
+    # its reason holds "; " itself: matched whole by its code's English, values as stored
+    said = translate(RUN_CODES["scope3_screened_out_calculated"][1], "zh") % {
+        "note": "no_activity: no category 1 activity",
+        "category": "cat1",
+    }
+    assert worded_note(cat1["note"], cat1["note_why"], "zh") == f"方法：支出法；{said}"
+    assert "review the screening" not in said

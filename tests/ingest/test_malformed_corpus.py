@@ -1,7 +1,8 @@
 """Issue #13 acceptance: a generated corpus of malformed files, run through the real ``esg``.
 
 Every file is either refused — exit code 2, one line per problem naming the file, row and
-column, nothing written (a full dump of every table before and after is equal) — or
+column, nothing written (the workspace's state before and after is equal:
+:mod:`tests.ingest.unchanged`) — or
 accepted as docs/file-formats.md says. No traceback, no raw control character, ever.
 """
 
@@ -18,9 +19,9 @@ import polars as pl
 import pytest
 
 from esgledger.ledger.db import Database
-from esgledger.ledger.models import Base
 from tests.conftest import Cli
 from tests.factories import ACTIVITY_HEADER, write_csv, write_xlsx
+from tests.ingest.unchanged import state
 
 ACT = ["SZ1", "2024-01-01", "2024-01-31", "fuel.diesel", "5", "t"]
 KPI_HEADER = ["entity", "year", "metric", "value", "unit"]
@@ -40,21 +41,6 @@ class Case:
     build: Build
     where: str | None  # "row 3, column 'start'", "row 1" or "" (whole file); None: accepted
     reason: str = ""
-
-
-def dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table as the driver returns it, sorted: two dumps are equal only if
-    nothing was written. Plain ``SELECT *`` (#20): compiling ``select(table)`` for each of the
-    ledger's tables on each test's new engine was three quarters of this module's CPU."""
-    with db.engine.connect() as conn:
-        quote = conn.dialect.identifier_preparer.quote
-        return {
-            table.name: sorted(
-                (tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM {quote(table.name)}")),
-                key=repr,
-            )
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def write_parquet(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:
@@ -356,23 +342,12 @@ def test_the_corpus_is_large_enough() -> None:
     assert {c.kind for c in CASES} == {"activities", "kpis", "entities"}
 
 
-def test_the_dump_sees_an_accepted_file(ws: Database, tmp_path: Path) -> None:
-    """The "nothing written" dump is not blind: an accepted file changes it."""
-    before = dump(ws)
-    assert before["entities"], "the workspace's entities are in the dump"
-    path = write_csv(tmp_path / "act.csv", ACTIVITY_HEADER, [ACT])
-    Cli(ws)("import", "activities", str(path))
-    after = dump(ws)
-    assert after != before
-    assert len(after["activity_records"]) == len(before["activity_records"]) + 1
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_malformed_file(ws: Database, tmp_path: Path, case: Case) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     path = case.build(folder)
-    before = dump(ws)
+    before = state(ws)
     result = Cli(ws)("import", case.kind, str(path), expect=None)
     assert "Traceback" not in result.output
     assert not any(ch in result.output for ch in "\x07\x1b\r"), "raw control character printed"
@@ -380,7 +355,7 @@ def test_malformed_file(ws: Database, tmp_path: Path, case: Case) -> None:
         assert result.exit_code == 0, result.output
         return
     assert result.exit_code == 2, result.output
-    assert dump(ws) == before, "a refused file must change nothing"
+    assert state(ws) == before, "a refused file must change nothing"
     lines = result.stderr.splitlines()
     assert lines and all(line.startswith("error: ") for line in lines), result.stderr
     prefix = f"error: {path.name}{', ' + case.where if case.where else ''}: "

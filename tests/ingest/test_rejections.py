@@ -1,5 +1,6 @@
-"""Every rejection reason: the whole file is refused, the database is unchanged, and the
-message names the row, the column and the reason, one line per problem."""
+"""Every rejection reason: the whole file is refused, the database is unchanged (its state
+before and after equal, :mod:`tests.ingest.unchanged`), and the message names the row, the
+column and the reason, one line per problem."""
 
 from __future__ import annotations
 
@@ -12,28 +13,17 @@ from esgledger.ledger.activities import import_activities
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.kpis import import_kpis
-from esgledger.ledger.models import Base
 from tests.factories import ACTIVITY_HEADER, monthly_rows, write_csv, write_xlsx
+from tests.ingest.unchanged import state
 
 GOOD = ["SZ1", "2024-01-01", "2024-01-31", "electricity.purchased", "1200.5", "MWh"]
 
 
-def snapshot(db: Database) -> dict[str, int]:
-    """Each table's row count; plain SQL (#20), as ``select(...)`` was compiled again for every
-    table on each test's new engine."""
-    with db.engine.connect() as conn:
-        quote = conn.dialect.identifier_preparer.quote
-        return {
-            t.name: conn.exec_driver_sql(f"SELECT count(*) FROM {quote(t.name)}").scalar() or 0
-            for t in Base.metadata.sorted_tables
-        }
-
-
 def refused(db: Database, path: Path, importer=import_activities) -> ImportRejected:
-    before = snapshot(db)
+    before = state(db)
     with pytest.raises(ImportRejected) as err:
         importer(db, path, actor="test")
-    assert snapshot(db) == before, "a refused file must change nothing"
+    assert state(db) == before, "a refused file must change nothing"
     return err.value
 
 
@@ -199,10 +189,10 @@ def test_xlsx_wrong_sheet(ws: Database, tmp_path: Path) -> None:
     )
     err = refused(ws, path)
     assert "no sheet named 'activities' and several sheets (Summary, Data)" in str(err)
-    before = snapshot(ws)
+    before = state(ws)
     with pytest.raises(ImportRejected, match="no sheet 'Missing'; the workbook has Summary, Data"):
         import_activities(ws, path, actor="t", sheet="Missing")
-    assert snapshot(ws) == before
+    assert state(ws) == before
     assert import_activities(ws, path, actor="t", sheet="Data")["rows"] == 1
 
 

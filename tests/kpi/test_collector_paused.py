@@ -26,6 +26,7 @@ from esgledger.kpi.series import kpi_series_and_tables
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger.db import Database
 from tests.checks.workspace import ROOT, Workspace
+from tests.kpi.three_entities import three_entities
 
 SOURCE = str(Path(esgledger.__file__).parent)
 
@@ -34,18 +35,7 @@ YEAR = 2025
 
 @pytest.fixture
 def ws(db: Database, tmp_path: Path) -> Workspace:
-    ws = Workspace(db, tmp_path)
-    ws.kpis(
-        *(
-            {"entity": e, "metric": "packaging.plastics", "value": 0.5 * (i + 1), "unit": "t",
-             "year": y}
-            for y in (YEAR - 1, YEAR)
-            for i, e in enumerate((ROOT, "SZ1", "WH1"))
-        ),
-    )  # fmt: skip
-    ws.activities([(e, y, "electricity.purchased", 100.0, "MWh") for y in (YEAR - 1, YEAR)
-                   for e in ("SZ1", "WH1")])  # fmt: skip
-    return ws
+    return three_entities(db, tmp_path, (YEAR - 1, YEAR), electricity=("SZ1", "WH1"))
 
 
 def collector_states(build: Callable[[], object]) -> tuple[object, set[bool]]:

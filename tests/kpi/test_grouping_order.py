@@ -24,31 +24,17 @@ from esgledger.kpi.calculated import activity_sums, activity_sums_by_year
 from esgledger.kpi.member_groups import read_grouped
 from esgledger.ledger.db import Database
 from tests.checks.workspace import ROOT, Workspace
+from tests.kpi.three_entities import three_entities
 
 YEAR = 2025
 
 
 @pytest.fixture
 def ws(db: Database, tmp_path: Path) -> Workspace:
-    ws = Workspace(db, tmp_path)
-    ws.kpis(
-        *(
-            {"entity": e, "metric": "packaging.plastics", "value": 0.1 * (i + 1), "unit": "t",
-             "year": y}
-            for y in (YEAR - 1, YEAR)
-            for i, e in enumerate(("HQ", "SZ1", "WH1"))
-        ),
-        {"entity": "SZ1", "metric": "workforce.headcount", "value": 12, "unit": "person",
-         "gender": "female", "year": YEAR},
-    )  # fmt: skip
-    ws.activities(
-        [
-            (e, y, "electricity.purchased", 100.0 + i, "MWh")
-            for y in (YEAR - 1, YEAR)
-            for i, e in enumerate(("HQ", "SZ1", "WH1"))
-        ]
+    sites = ("HQ", "SZ1", "WH1")
+    return three_entities(
+        db, tmp_path, (YEAR - 1, YEAR), sites, headcount_at="SZ1", electricity=sites
     )
-    return ws
 
 
 @contextmanager

@@ -19,24 +19,14 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.models import KpiValue
 from tests.checks.workspace import ROOT, Workspace
 from tests.kpi.test_grouping_order import _plan
+from tests.kpi.three_entities import three_entities
 
 YEAR = 2025
 
 
 @pytest.fixture
 def ws(db: Database, tmp_path: Path) -> Workspace:
-    ws = Workspace(db, tmp_path)
-    ws.kpis(
-        *(
-            {"entity": e, "metric": "packaging.plastics", "value": 0.5 * (i + 1), "unit": "t",
-             "year": y}
-            for y in (YEAR - 2, YEAR - 1, YEAR)
-            for i, e in enumerate((ROOT, "SZ1", "WH1"))
-        ),
-        {"entity": ROOT, "metric": "workforce.headcount", "value": 40, "unit": "person",
-         "gender": "female", "year": YEAR},
-    )  # fmt: skip
-    return ws
+    return three_entities(db, tmp_path, (YEAR - 2, YEAR - 1, YEAR), headcount_at=ROOT)
 
 
 def _root_read(db: Database) -> list[tuple[str, object]]:

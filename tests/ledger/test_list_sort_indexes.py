@@ -6,7 +6,7 @@ tables of about 20,000 rows, analysed, first page and a later one, both directio
 
 What still sorts is listed in :data:`NOT_IN_INDEX_ORDER` with why: what a (column, id) index
 does not serve (0035_listsort added those it serves: the audit log's and the suppliers';
-0037_reqsort the data requests')."""
+0037_reqsort the data requests'; 0038_actsort the activities')."""
 
 from __future__ import annotations
 
@@ -21,9 +21,8 @@ from sqlalchemy import Column, select, text
 from esgledger.api.routes import ACTIVITY_SORT
 from esgledger.auth.users import add_user, principal
 from esgledger.catalog import metrics
-from esgledger.ledger import audit_list
+from esgledger.ledger import activity_pages, audit_list
 from esgledger.ledger.activities import import_activities
-from esgledger.ledger.activity_pages import BY_ID
 from esgledger.ledger.db import Database
 from esgledger.ledger.entities import import_entities
 from esgledger.ledger.keyset import after, term
@@ -60,26 +59,25 @@ class Listed:
     reverse_ties: bool
 
 
+BY_COLUMN = {k: v for k, v in request_list.SORT_KEYS.items() if k != "owner"}
 LISTS = {
     "giving": Listed(Donation, DONATION_SORT, giving.THEN_BY, True),
     "audit": Listed(AuditEvent, audit_list.SORT_KEYS, audit_list.THEN_BY, True),
-    "requests": Listed(DataRequest, request_list.SORT_KEYS, request_list.THEN_BY, True),
-    # the store's rows are merged in, by the key then id ascending: ties stay id ascending
-    "activities": Listed(ActivityRecord, ACTIVITY_SORT, (BY_ID,), False),
+    # by owner: read an owner at a time, test_requests_by_owner_read_an_index_on_postgresql
+    "requests": Listed(DataRequest, BY_COLUMN, request_list.THEN_BY, True),
+    # the store's rows are merged in the same order (0038_actsort: ties by id either way)
+    "activities": Listed(ActivityRecord, ACTIVITY_SORT, activity_pages.THEN_BY, True),
     "suppliers": Listed(Supplier, suppliers.SORT, (suppliers.SORT["id"],), True),
 }
 METRICS = [m.id for m in metrics().values() if m.kind != "derived"][:4]
 # The (list, sort key)s PostgreSQL does NOT read in index order, in one direction or page at
 # least, with why. 0035_listsort mended the audit log's (ts, actor) and the suppliers' (name,
 # country, spend); 0037_reqsort the requests' (due, metric, updated, entity, state, year), their
-# ties by id since; what is left needs more than a (column, id) index. Remove what an index
-# mends; the test fails when this changes either way.
-NOT_IN_INDEX_ORDER: dict[tuple[str, str], str] = {
-    ("activities", "activity"): "no index; ties id ascending: (activity, id) serves asc only",
-    ("activities", "entity"): "(entity_id, start) orders ties by start, the list by id: sorted",
-    ("activities", "start"): "ix_activity_records_sums leads by start, ties not by id: sorted",
-    ("requests", "owner"): "the owner's user name, a subquery: no index of data_requests",
-}
+# ties by id since; 0038_actsort the activities' (activity, entity, start), their ties by id
+# in the sort's direction since, and the requests' by owner, read an owner at a time; what is
+# left needs more than a (column, id) index. Remove
+# what an index mends; the test fails when this changes either way.
+NOT_IN_INDEX_ORDER: dict[tuple[str, str], str] = {}
 
 
 def _column(element: Any) -> Column[Any] | None:
@@ -178,6 +176,37 @@ def test_a_list_page_read_on_postgresql_walks_an_index_not_a_sort_of_the_table(
     assert {(name, key) for name, key, _ in wrong} == set(NOT_IN_INDEX_ORDER), report
 
 
+def test_requests_by_owner_read_an_index_on_postgresql(pg_db: Database, tmp_path: Path) -> None:
+    """The list by owner reads each owner's requests by id (``request_list.owner_read``):
+    first page and the one after the middle request, both directions, on about 20,000
+    requests shared by three owners (the one read owns 2 %), in (owner_id, id) order with no
+    Sort (the primary key's order with a filter would read 50 rows for each one kept)."""
+    _load(pg_db, tmp_path)
+    with pg_db.write() as session:
+        for name in ("zoe", "adam"):
+            add_user(session, username=name, role="esg_manager", actor="setup")
+    size = _grow(pg_db, DataRequest.__table__)
+    with pg_db.write() as session:  # zoe owns one request in 50, adam one in 10, mia the rest
+        zoe, adam = (principal(session, n).user_id for n in ("zoe", "adam"))
+        session.execute(text(f"UPDATE data_requests SET owner_id = CASE WHEN id % 50 = 0 "
+                             f"THEN {zoe} WHEN id % 10 = 0 THEN {adam} ELSE owner_id END"))  # fmt: skip
+        session.execute(text("ANALYZE data_requests"))
+    owner = zoe
+    with pg_db.read() as session:
+        middle = session.scalar(select(DataRequest.id).order_by(DataRequest.id).offset(size // 2))
+    assert owner is not None and middle is not None and size >= ROWS // 2
+    column = _column(DataRequest.owner_id)
+    wrong = {}
+    for descending in (False, True):
+        for after_id in (None, middle):
+            read = request_list.owner_read(select(DataRequest), owner, descending, after_id)
+            nodes = _pg_plan(pg_db, read.limit(100))  # a page (the default)
+            why = _walks_the_index(nodes, column)
+            if why:
+                wrong[(descending, after_id)] = f"{why}: {[n.get('Index Name') for n in nodes]}"
+    assert wrong == {}
+
+
 @pytest.mark.parametrize("name", ["sqlite_db", "pg_db"])
 def test_0035_listsort_down_and_up(request: pytest.FixtureRequest, name: str) -> None:
     """Down to 0034_calc7 the audit log's and the suppliers' (column, id) indexes go; up
@@ -255,3 +284,43 @@ def test_0037_reqsort_down_and_up(request: pytest.FixtureRequest, name: str) -> 
     assert found() == {"ix_data_requests_entity": ["entity_id"]}
     assert upgrade(db) == ("0036_kpisums", head_revision())
     assert found() == REQUEST_INDEXES
+
+
+# 0038_actsort's indexes, name → columns; (owner_id, id) takes the place of owner_id alone
+ACTIVITY_INDEXES = {
+    "ix_activity_records_activity_id": ["activity", "id"],
+    "ix_activity_records_entity_id_id": ["entity_id", "id"],
+    "ix_activity_records_start_id": ["start", "id"],
+}
+OWNER_INDEXES = {"ix_data_requests_owner_id_id": ["owner_id", "id"]}
+
+
+@pytest.mark.parametrize("name", ["sqlite_db", "pg_db"])
+def test_0038_actsort_down_and_up(request: pytest.FixtureRequest, name: str) -> None:
+    """Down to 0037_reqsort the activity list's three (column, id) indexes go and the
+    requests' (owner_id, id) gives way to owner_id alone; up again they are back."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from esgledger.ledger.migrate import _config, current_revision, head_revision, upgrade
+
+    db: Database = request.getfixturevalue(name)
+
+    watched = {*ACTIVITY_INDEXES, *OWNER_INDEXES, "ix_data_requests_owner_id"}
+
+    def found() -> dict[str, list[str]]:
+        with db.engine.connect() as conn:
+            seen = inspect(conn)
+            held = [*seen.get_indexes("activity_records"), *seen.get_indexes("data_requests")]
+            return {str(i["name"]): list(i["column_names"]) for i in held
+                    if i["name"] in watched}  # fmt: skip
+
+    assert found() == {**ACTIVITY_INDEXES, **OWNER_INDEXES}
+    with db.engine.begin() as conn:
+        cfg = _config(db)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0037_reqsort")
+    assert current_revision(db) == "0037_reqsort"
+    assert found() == {"ix_data_requests_owner_id": ["owner_id"]}
+    assert upgrade(db) == ("0037_reqsort", head_revision())
+    assert found() == {**ACTIVITY_INDEXES, **OWNER_INDEXES}

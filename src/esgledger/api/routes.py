@@ -25,11 +25,11 @@ from esgledger.checks.finding_list import matches as finding_matches
 from esgledger.http_shared.paging import list_query, with_page_headers
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.readout import Readouts, series_readout
+from esgledger.ledger import activity_pages
 from esgledger.ledger.activity_pages import activity_page
 from esgledger.ledger.boundaries import boundary_dict, get_boundary, list_boundaries
 from esgledger.ledger.entities import entity_dict, list_entities
 from esgledger.ledger.listing import ListParams, page_of_list
-from esgledger.ledger.models import ActivityRecord
 from esgledger.ledger.scope3_screening import screening_of
 from esgledger.ledger.state import ledger_state
 from esgledger.ledger.state_cache import StateCache
@@ -42,12 +42,7 @@ BoundaryCode = Annotated[
 ]
 ERRORS = s.problems(401, 403, 404, 422)
 PAGED = "One page (`limit`, `page`); `Link` (RFC 8288) and `X-Total-Count` headers page on."
-ACTIVITY_SORT: dict[str, ColumnElement[Any]] = {
-    "id": ActivityRecord.id,
-    "start": ActivityRecord.start,
-    "entity": ActivityRecord.entity_id,
-    "activity": ActivityRecord.activity,
-}
+ACTIVITY_SORT: dict[str, ColumnElement[Any]] = activity_pages.SORT
 _readouts: StateCache[Readouts] = StateCache(16)  # per KPI question: the last rows read out
 _row_bytes: StateCache[ItemBytes] = StateCache(16)  # … and their JSON
 RUN_LIST_KEYS = ("run_id", "year", "boundary", "profile", "created_at", "input_digest", "totals")

@@ -152,9 +152,16 @@ def _as_records(part: pl.DataFrame) -> pl.DataFrame:
 
 
 def merge_records(
-    table: pl.DataFrame, entities: pl.DataFrame, library: FactorLibrary, options: RunOptions
+    table: pl.DataFrame,
+    entities: pl.DataFrame,
+    library: FactorLibrary,
+    options: RunOptions,
+    *,
+    unresolved: pl.DataFrame | None = None,
 ) -> EngineOutput:
-    """The run's output (without per-row results) from every partition's records."""
+    """The run's output (without per-row results) from every partition's records; the
+    unresolved ones may be given apart (``unresolved``, their texts as codes: a chunked
+    run keeps them so), the table's own are then not read."""
     keys = table.filter(pl.col("kind") == KEY).select(
         "entity_id", "activity", pl.col("name").alias("unit"), pl.col("detail").alias("attributes")
     )
@@ -166,7 +173,9 @@ def merge_records(
     excess = table.filter(pl.col("kind") == EXCESS)["entity_id"].to_list()
     return EngineOutput(
         results=pl.DataFrame(),
-        unresolved=_unresolved(table.filter(pl.col("kind") == UNRESOLVED)),
+        unresolved=_unresolved(
+            table.filter(pl.col("kind") == UNRESOLVED) if unresolved is None else unresolved
+        ),
         totals=dict[str, float | None](totals),
         by_entity=by_entity,
         by_gas=by_gas,

@@ -13,9 +13,16 @@ from esgledger.catalog import metrics
 from esgledger.catalog.formulas import formula_inputs
 from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext, has_data
+from esgledger.checks.explained import said
 from esgledger.checks.findings import WARNING, Finding
 from esgledger.errors import InvalidInput
 from esgledger.kpi.figures import KpiFigure
+
+# The fix as a message, so a page or an edition words it in its reader's language (#19).
+CLAIM_FIX = N_(
+    "Collect and import the data, or change the index entry to an omission with its reason "
+    "(not applicable, information unavailable…)."
+)
 
 
 def catalog_claims() -> dict[str, list[str]]:
@@ -91,10 +98,8 @@ def unanswered_claims(ctx: CheckContext) -> list[Finding]:
                     "(%(metrics)s) has a value for %(year)s."
                 ),
                 values={"disclosure": disclosure, "metrics": ", ".join(ids), "year": ctx.year},
-                fix=(
-                    "Collect and import the data, or change the index entry to an omission "
-                    "with its reason (not applicable, information unavailable…)."
-                ),
+                fix=CLAIM_FIX,
+                fix_message=said(CLAIM_FIX),
             )
         )
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
+from esgledger.checks.explained import said
 from esgledger.checks.findings import WARNING, Finding
 from esgledger.kpi.coverage import FAMILIES, Branches, active_in_sums, children_of, uncovered
 from esgledger.kpi.reported import additive
@@ -24,6 +25,17 @@ FAMILY_METRICS = {
     "energy_ghg": ["energy.total", "ghg.total"],
     "environment": ["water.withdrawal.total", "water.discharge.total"],
 }
+
+
+# The fixes as messages, so a page or an edition words them in its reader's language (#19).
+NO_ACTIVITY_FIX = N_(
+    "Import %(entity)s's %(year)s activity data, or remove it from the boundary with a change "
+    "note saying why."
+)
+MEMBERS_FIX = N_(
+    "Collect the missing members' values (zero where there is none), or report the group "
+    "figure directly with a note on its coverage."
+)
 
 
 def _children(ctx: CheckContext) -> dict[str, list[str]]:
@@ -70,10 +82,8 @@ def no_activity(ctx: CheckContext) -> list[Finding]:
                         "year": ctx.year,
                         "family": family.replace("_", "/"),
                     },
-                    fix=(
-                        f"Import {entity}'s {ctx.year} activity data, or remove it from the "
-                        "boundary with a change note saying why."
-                    ),
+                    fix=NO_ACTIVITY_FIX % {"entity": entity, "year": ctx.year},
+                    fix_message=said(NO_ACTIVITY_FIX, {"entity": entity, "year": ctx.year}),
                 )
             )
     return out
@@ -127,10 +137,8 @@ def kpi_members(ctx: CheckContext) -> list[Finding]:
                 },
                 words={} if scope.code else {"group": N_("the group")},
                 names={"metric": ("metric", metric.id)},
-                fix=(
-                    "Collect the missing members' values (zero where there is none), or report "
-                    "the group figure directly with a note on its coverage."
-                ),
+                fix=MEMBERS_FIX,
+                fix_message=said(MEMBERS_FIX),
             )
         )
     return out

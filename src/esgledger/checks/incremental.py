@@ -20,6 +20,7 @@ rule (``None`` below). So does a gap of more than
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.incremental import touched_since, with_dependants
 
 ByRule = Mapping[str, Sequence[Finding]]
+ran: Counter[str] = Counter()  # how many times each rule was run here, for tests
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,9 @@ def checked(
     ctx = check_context(session, year)
     ctx.share_tables(tables or {})
     if base is None or rerun is None:
+        ran.update(name for name, _rule in RULES)
         return Checked(rule_findings(ctx), audit_id)
+    ran.update(rerun)
     fresh = rule_findings(ctx, rerun) if rerun else {}
     return Checked({**base.by_rule, **fresh}, audit_id)
 

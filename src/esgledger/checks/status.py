@@ -19,8 +19,28 @@ from esgledger.catalog.checks import check_rules
 from esgledger.catalog.formulas import formula_inputs
 from esgledger.catalog.messages import N_
 from esgledger.checks.context import CheckContext
+from esgledger.checks.explained import said
 from esgledger.checks.findings import WARNING, Finding, number, plain
 from esgledger.kpi.figures import parse_dims
+
+# The checks' fixes as messages, so a page or an edition words them in its reader's language
+# (#19); ``esg check`` prints the English.
+RESTATED_FIX = N_(
+    "Footnote the restatement next to the prior-year figure, and check that the figures "
+    "derived from it (intensities, totals) show the restated basis."
+)
+PRELIMINARY_FIX = N_(
+    "Replace it with the final value before publication (a restatement with the reason), or "
+    "label it as an estimate in the report."
+)
+MISSING_FIX = N_(
+    "Enter the value, or mark the row not applicable (n.a.) and give the omission reason in "
+    "the content index."
+)
+QUALIFIED_FIX = N_(
+    "Report the figure for the whole group, or show it as a scope-qualified row (its own "
+    "label) and leave it out of group ratios and totals."
+)
 
 STATUS_TEXT = {"not_disclosed": "/", "missing": "-"}
 STATUS_WORDS = {"not_disclosed": N_("not disclosed"), "missing": N_("missing")}
@@ -69,10 +89,8 @@ def restated(ctx: CheckContext) -> list[Finding]:
                     **({} if v.restatement_reason else {"reason": N_("no reason given")}),
                 },
                 names={"metric": ("metric", metric.id)},
-                fix=(
-                    "Footnote the restatement next to the prior-year figure, and check that "
-                    "the figures derived from it (intensities, totals) show the restated basis."
-                ),
+                fix=RESTATED_FIX,
+                fix_message=said(RESTATED_FIX),
             )
         )
     return out
@@ -102,10 +120,8 @@ def preliminary(ctx: CheckContext) -> list[Finding]:
                 message_id=N_("%(metric)s (%(value)s %(unit)s) is a preliminary estimate."),
                 values={"value": number(fig.value, metric.precision), "unit": fig.unit},
                 names={"metric": ("metric", metric_id)},
-                fix=(
-                    "Replace it with the final value before publication (a restatement with "
-                    "the reason), or label it as an estimate in the report."
-                ),
+                fix=PRELIMINARY_FIX,
+                fix_message=said(PRELIMINARY_FIX),
             )
         )
     return out
@@ -139,10 +155,8 @@ def missing(ctx: CheckContext) -> list[Finding]:
                 values={"year": ctx.year, "label": STATUS_TEXT[v.status]},
                 words={"status": STATUS_WORDS[v.status]},
                 names={"metric": ("metric", metric.id)},
-                fix=(
-                    "Enter the value, or mark the row not applicable (n.a.) and give the "
-                    "omission reason in the content index."
-                ),
+                fix=MISSING_FIX,
+                fix_message=said(MISSING_FIX),
             )
         )
     return out
@@ -197,10 +211,8 @@ def scope_qualified(ctx: CheckContext) -> list[Finding]:
                     "combined": combined,
                     "note": fig.note if fig is not None else "",
                 },
-                fix=(
-                    "Report the figure for the whole group, or show it as a scope-qualified "
-                    "row (its own label) and leave it out of group ratios and totals."
-                ),
+                fix=QUALIFIED_FIX,
+                fix_message=said(QUALIFIED_FIX),
             )
         )
     return out

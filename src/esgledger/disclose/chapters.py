@@ -89,10 +89,16 @@ def _names_in(names: list[str], codes: dict[str, str], lang: str) -> list[str]:
 
 
 def materiality_chapter(
-    session: Session, year: int, sections: list[Section] | None = None, lang: str = "en"
+    session: Session,
+    year: int,
+    sections: list[Section] | None = None,
+    lang: str = "en",
+    *,
+    drawn: bool = True,
 ) -> dict[str, Any] | None:
     """The assessment with GRI 3-1 (process), 3-2 (list, changes) and 3-3 (management of
-    each material topic, pointing at the heading of ``sections`` that holds it)."""
+    each material topic, pointing at the heading of ``sections`` that holds it). Not
+    ``drawn``, the matrix is left empty: the chapter read only for its anchors."""
     from esgledger.assess import charts, matrix
     from esgledger.assess.approval import approvals_of, iros_of
     from esgledger.assess.materiality import get_assessment
@@ -142,7 +148,9 @@ def materiality_chapter(
                     "count": len(topics),
                     "names": translate(", ", lang).join(material_names) or translate("none", lang),
                 },
-            ),
+            )
+            if drawn
+            else "",
             method_text=method_text(shown.get("method") or {}, lang),
             approvals=approvals_of(session, assessment),
             iros=iros,
@@ -289,12 +297,15 @@ def assessment_chapters(
     sections: list[Section] | None = None,
     lang: str = "en",
     tables: KpiTables | None = None,
+    *,
+    drawn: bool = True,
 ) -> list[dict[str, Any]]:
     """The chapters of the processes run for ``year`` in ``lang``; ``sections``: the
     edition's narrative sections, at whose headings the materiality chapter points (GRI 3-3);
-    ``tables``: the report's KPI tables by year (:func:`target_rows`)."""
+    ``tables``: the report's KPI tables by year (:func:`target_rows`); ``drawn``: whether
+    the materiality matrix is drawn (not when only the anchors are read)."""
     found = (
-        materiality_chapter(session, year, sections, lang),
+        materiality_chapter(session, year, sections, lang, drawn=drawn),
         risk_chapter(session, year, lang),
         targets_chapter(session, year, lang, tables),
     )

@@ -250,17 +250,26 @@ def require_same_anchors(english_html: str, edition_html: str, lang: str) -> Non
 
 
 def generated_parts(
-    session: Session, model: ReportModel, sections: list[Section], lang: str
+    session: Session,
+    model: ReportModel,
+    sections: list[Section],
+    lang: str,
+    *,
+    drawn: bool = True,
 ) -> dict[str, Any]:
     """The parts generated from the ledger, written again in ``lang``: the assessment
-    chapters, the Scope 3 section and the methodology."""
+    chapters, the Scope 3 section and the methodology; the charts only when ``drawn``."""
     return {
         "charts": report_charts(
             {r["metric"]: r for r in model.series["kpis"] if not r["dims"]},
             [str(y) for y in model.series["years"]],
             lang,
+        )
+        if drawn
+        else model.charts,
+        "chapters": assessment_chapters(
+            session, model.year, sections, lang, model.tables, drawn=drawn
         ),
-        "chapters": assessment_chapters(session, model.year, sections, lang, model.tables),
         "scope3": scope3_section(session, model.year, lang),
         "methodology": methodology(
             session, model.series, tuple(i["framework"] for i in model.indices), lang
@@ -269,10 +278,17 @@ def generated_parts(
 
 
 def edition_models(
-    session: Session, model: ReportModel, folder: Path | None, langs: tuple[str, ...]
+    session: Session,
+    model: ReportModel,
+    folder: Path | None,
+    langs: tuple[str, ...],
+    *,
+    drawn: bool = True,
 ) -> dict[str, tuple[ReportModel, str]]:
     """Each edition's model and HTML, in the order asked; every edition keeps the English
-    one's anchors, so cross-references and index rows point at the same places."""
+    one's anchors, so cross-references and index rows point at the same places. Not
+    ``drawn`` (the English model drawn without charts, for formats that print none), no
+    edition draws its charts either."""
     english = render_html(model, "en")
     out: dict[str, tuple[ReportModel, str]] = {}
     for lang in langs:
@@ -280,7 +296,7 @@ def edition_models(
             out[lang] = (model, english)
             continue
         sections = edition_sections(session, model, folder, lang)
-        parts = generated_parts(session, model, sections, lang)
+        parts = generated_parts(session, model, sections, lang, drawn=drawn)
         own = replace(model, charts=parts.pop("charts"), extras={**model.extras, **parts})
         draft = translated_model(own, sections, lang, {})
         headings = rendered_anchors(render_html(draft, lang)).titles

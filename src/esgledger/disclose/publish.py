@@ -43,6 +43,7 @@ from esgledger.ledger.models import AuditEvent
 from esgledger.settings import get_settings
 
 INDEX_FRAMEWORKS = ("gri-2021", "szse-17", "ifrs-s2", "esrs-e1")
+CHARTLESS = frozenset({"xlsx"})  # formats that print no chart: a report of them draws none
 PRINTED_YEARS = 3  # the years side by side in the report `esg index` reads its rows off
 
 
@@ -92,13 +93,15 @@ def prepare_report(
     findings: list[Finding] | None = None,
     assurance: str | None = None,
     series_and_tables: SeriesAndTables | None = None,
+    drawn: bool = True,
 ) -> tuple[ReportModel, list[ContentIndex]]:
     """The report model with its chapters and indices, the indices read off its own HTML.
 
     ``findings`` are the year's check findings (the data-quality statement); computed when
     not given, so a preview and ``esg index gaps`` read the same report a publication prints.
     ``series_and_tables`` (:func:`esgledger.kpi.series.kpi_series_and_tables`) are computed
-    once and shared by the checks and the chapters.
+    once and shared by the checks and the chapters. Not ``drawn``, no chart is drawn: the
+    indices read anchors, and a chart holds none (``esg index`` renders no chart).
     """
     if series_and_tables is None:
         series_and_tables = kpi_series_and_tables(session, year, years=years)
@@ -112,6 +115,7 @@ def prepare_report(
         sections_dir=sections,
         series_and_tables=series_and_tables,
         quality=quality,
+        drawn=drawn,
     )
     model.sections = topic_sections(session, year, model.sections, tables=model.tables)
     model.extras["quality"] = quality
@@ -120,7 +124,7 @@ def prepare_report(
     model.extras["governance"] = governance_section(model.series, year)
     model.extras["methodology"] = methodology(session, model.series, index_frameworks(year))
     model.extras["chapters"] = assessment_chapters(
-        session, year, model.sections, tables=model.tables
+        session, year, model.sections, tables=model.tables, drawn=drawn
     )
     model.extras["scope3"] = scope3_section(session, year)
     model.extras["social_registers"] = social_section(model.series)
@@ -149,9 +153,10 @@ def printed_indices(
         return kept
     # The check findings only fill the data-quality statement's text, never a heading or a
     # KPI row an index row points at: the rows are those of the report, without the checks'
-    # cost (the test comparing `esg index` with the published report holds this).
+    # cost (the test comparing `esg index` with the published report holds this). Nor the
+    # charts: no row points into one (tests/disclose/test_index_undrawn.py holds this).
     model, printed = prepare_report(
-        session, year, years=PRINTED_YEARS, sections=sections, findings=[]
+        session, year, years=PRINTED_YEARS, sections=sections, findings=[], drawn=False
     )
     by_id = {**(kept or {}), **{i.framework: i for i in printed}}
     missing = tuple(f for f in frameworks or () if f not in by_id)
@@ -211,6 +216,7 @@ def publish_report(
         del inputs  # the years' grouped values: not held while the report renders
         if archive_as is not None:
             require_no_open_errors(year, findings)
+        drawn = not CHARTLESS.issuperset(formats)  # the workbooks print no chart
         model, printed = prepare_report(
             session,
             year,
@@ -219,8 +225,9 @@ def publish_report(
             findings=findings,
             assurance=statement,
             series_and_tables=shared,
+            drawn=drawn,
         )
-        editions = edition_models(session, model, sections, langs)
+        editions = edition_models(session, model, sections, langs, drawn=drawn)
         data_time = ledger_time(session)
         if years == PRINTED_YEARS:  # what `esg index` reads: kept for its next call
             key = indices_cache.indices_key(session, year, sections)

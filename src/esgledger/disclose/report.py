@@ -37,6 +37,7 @@ from esgledger.disclose.narrative import (
 from esgledger.disclose.quality import acknowledged_figures
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.figures import KpiFigure
+from esgledger.kpi.register_figures.notes import worded_note
 from esgledger.kpi.scope import Scopes
 from esgledger.kpi.series import SeriesAndTables, kpi_series_and_tables
 from esgledger.kpi.values import kpi_table
@@ -185,11 +186,19 @@ def _unit(row: dict[str, Any], lang: str) -> str:
 
 
 def _partial_note(figure: dict[str, Any], lang: str = "en") -> str:
-    """The partial-coverage part of a figure's note, or a generic sentence."""
+    """The partial-coverage part of a figure's note (in another edition worded from its
+    code or its code's pattern, without that language's lead; else as typed), or a generic
+    sentence."""
     for part in figure["note"].split("; "):
         if part.startswith("partial: "):
-            return entered(part.removeprefix("partial: "), lang)
+            worded = worded_note(part, figure.get("note_why"), lang)
+            if lang == "en" or worded == part:
+                return entered(part.removeprefix("partial: "), lang)
+            return worded.removeprefix(translate(PARTIAL, lang).split("%(note)s")[0])
     return translate("its inputs cover only part of the boundary", lang)
+
+
+PARTIAL = N_("partial: %(note)s")  # the lead of a coded "partial: …" part (kpi.note_codes)
 
 
 def _shown(figure: dict[str, Any] | None) -> bool:
@@ -392,11 +401,13 @@ def build_report(
     extras: dict[str, Any] | None = None,
     series_and_tables: SeriesAndTables | None = None,
     quality: dict[str, Any] | None = None,
+    drawn: bool = True,
 ) -> ReportModel:
     """Gather the report of ``year`` (with ``years`` years in the appendix); the caller may
     give the KPI series and tables it computed already (the checks read the same).
     ``quality`` is the data-quality statement: figures its acknowledged findings are about
-    carry a marker to their entry (tiles, narrative, appendix cells)."""
+    carry a marker to their entry (tiles, narrative, appendix cells). Not ``drawn``, the
+    charts are empty: a model read only for its anchors, which no chart holds."""
     series, tables = series_and_tables or kpi_series_and_tables(session, year, years=years)
     span = [str(y) for y in series["years"]]
 
@@ -415,7 +426,11 @@ def build_report(
         else []
     )
     by_metric = {r["metric"]: r for r in series["kpis"] if not r["dims"]}
-    chart_svgs = charts.report_charts(by_metric, span)
+    chart_svgs = (
+        charts.report_charts(by_metric, span)
+        if drawn
+        else dict.fromkeys(("emissions", "energy", "intensity"), "")
+    )
     with_boundaries = _boundaries(session, series, notes)
     extras = {
         "tiles": _tiles(by_metric, span, series),

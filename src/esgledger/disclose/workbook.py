@@ -128,7 +128,7 @@ def _notes(ws: Worksheet, footnotes: list[str], lang: str) -> None:
 def _index(ws: Worksheet, index: dict[str, Any], lang: str) -> None:
     _header(ws, _words(lang, N_("Disclosure"), N_("Title"), N_("Where answered"), N_("Omission")))
     for number, e in enumerate(index["entries"], start=2):
-        refs = "; ".join(r["label"] for r in e.get("refs", []))
+        refs = translate("; ", lang).join(r["label"] for r in e.get("refs", []))
         _put(ws, number, [e["code"], e["title"], refs, e.get("omission") or ""])
     _widths(ws, {2: 60, 3: 60, 4: 60})
     ws.freeze_panes = "A2"

@@ -5,7 +5,8 @@ seconds on a large one) and changes only when the ledger does, which the ledger'
 stamp (:mod:`esgledger.ledger.state`) tells cheaply. After a write the table of the new
 state starts from the newest one kept for the same question and recomputes only what the
 writes since can move (:mod:`esgledger.kpi.incremental`), or everything when that cannot
-be bounded. The CLI and the report always compute afresh.
+be bounded — the register figures then taken as kept when no write since can move them
+(:mod:`esgledger.kpi.cache_registers`). The CLI and the report always compute afresh.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from esgledger.kpi.cache_registers import registers_kept
 from esgledger.kpi.incremental import Computed, Table, touched_since, updated
 from esgledger.kpi.series import kpi_series_and_tables
 from esgledger.ledger.state import State, ledger_state, newest_audit_hash, newest_audit_id
@@ -60,7 +62,10 @@ def _compute(session: Session, state: State, question: tuple[int, int, str | Non
             computed["incremental"] += 1
             return done
     computed["full"] += 1
-    series, tables = kpi_series_and_tables(session, year, years=years, boundary=boundary)
+    series, tables = kpi_series_and_tables(
+        session, year, years=years, boundary=boundary,
+        registers=lambda y: registers_kept.figures(session, y, audit_id, newest_audit_hash(state)),
+    )  # fmt: skip
     return Computed(series, tables, audit_id)
 
 
@@ -71,3 +76,4 @@ def _same_question(key: Any, state: State, question: tuple[int, int, str | None]
 
 def clear() -> None:
     _tables.clear()
+    registers_kept.clear()

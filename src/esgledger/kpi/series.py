@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.figures import KpiFigure
 from esgledger.kpi.inputs import StoredInputs
 from esgledger.kpi.member_groups import read_grouped
+from esgledger.kpi.register_source import RegisterFigure
 from esgledger.kpi.scope import Scope, Scopes
 from esgledger.kpi.scope3_figures import TOTAL as SCOPE3_TOTAL
 from esgledger.kpi.table_inputs import TableInputs
@@ -219,11 +220,13 @@ def kpi_series_and_tables(
     years: int = 3,
     boundary: str | None = None,
     inputs: StoredInputs | None = None,
+    registers: Callable[[int], list[RegisterFigure]] | None = None,
 ) -> SeriesAndTables:
     """The series and the per-year KPI tables it was built from (for callers needing both);
     ``inputs`` are the stored values and activity sums of this ledger state when the caller
     has read them already (used only when they cover every year of the series, grouped for
-    the same group)."""
+    the same group); ``registers`` gives a year's register figures of this ledger state
+    (:mod:`esgledger.kpi.cache_registers`)."""
     span = list(range(year - years + 1, year + 1))
     scopes = {y: read_scopes(session, y, boundary if y == year else None) for y in span}
     grouped = None
@@ -245,6 +248,7 @@ def kpi_series_and_tables(
             rows=inputs.figure_rows(y) if inputs is not None and has_rows else None,
             grouped=grouped,
             scopes=scopes[y],
+            registers=registers(y) if registers is not None else None,
         )
         for y in span
     }

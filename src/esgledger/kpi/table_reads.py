@@ -17,6 +17,7 @@ from esgledger.catalog import metrics
 from esgledger.kpi.calculated import Sums, activity_sums, latest_run
 from esgledger.kpi.given_scopes import GivenScopes, given_scopes
 from esgledger.kpi.member_groups import GroupedValues, read_grouped
+from esgledger.kpi.register_source import RegisterFigure
 from esgledger.kpi.registered import provided
 from esgledger.kpi.reported import restated_rows
 from esgledger.kpi.scope import Scopes
@@ -55,11 +56,13 @@ def read_table_inputs(
     rows: Sequence[KpiRow] | None = None,
     grouped: GroupedValues | None = None,
     scopes: Scopes | None = None,
+    registers: list[RegisterFigure] | None = None,
 ) -> TableInputs:
     """What the KPI table of ``year`` reads; ``sums`` (activity sums), ``rows`` (the year's
     counted rows), ``grouped`` (a span's values grouped in the database) and ``scopes``
-    (the year's, ``boundary`` applied) when the caller has read them already. Without rows
-    or grouped values, the year's values are grouped in the database."""
+    (the year's, ``boundary`` applied) and ``registers`` (the year's register figures, read-only)
+    when the caller has read them already. Without rows or grouped values, the year's values
+    are grouped in the database."""
     scopes = scopes if scopes is not None else read_scopes(session, year, boundary)
     replaced: dict[int, KpiRow] = {}
     if rows is not None:  # the rows, when given, are the figures' (as ever)
@@ -73,6 +76,6 @@ def read_table_inputs(
         rows=rows if rows is not None else (),
         replaced=replaced,
         grouped=grouped,
-        registers=provided(session, year),
+        registers=registers if registers is not None else provided(session, year),
         runs=read_runs(session, year, scopes),
     )

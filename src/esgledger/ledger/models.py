@@ -124,6 +124,10 @@ class ActivityRecord(Base):
     __table_args__ = (
         Index("ix_activity_records_entity_start", "entity_id", "start"),
         Index("ix_activity_records_batch", "batch_id"),
+        # The activity list's sorts, ties by id in the sort's direction (#14, 0038_actsort)
+        Index("ix_activity_records_activity_id", "activity", "id"),
+        Index("ix_activity_records_entity_id_id", "entity_id", "id"),
+        Index("ix_activity_records_start_id", "start", "id"),
         # The natural key: the database itself refuses a second live copy of a row.
         Index(
             "uq_activity_records_key",

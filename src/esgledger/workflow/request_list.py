@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_
@@ -20,7 +21,7 @@ from esgledger.auth.permissions import MATRIX, Grants, Principal, can
 from esgledger.catalog import metrics
 from esgledger.kpi.figures import parse_dims
 from esgledger.ledger.entities import subtree
-from esgledger.ledger.listing import ListParams, Page, page_order, paginate
+from esgledger.ledger.listing import UNCOUNTED, ListParams, Page, page_order, paginate
 from esgledger.ledger.models import Entity, KpiValue
 from esgledger.ledger.workflow_models import DataRequest, User
 from esgledger.workflow.states import DONE
@@ -123,7 +124,74 @@ def page_requests(
 ) -> Page[DataRequest]:
     """One page of the requests ``user`` may read that match ``wanted`` and the search."""
     stmt = request_query(session, user, wanted, params.search)
+    if params.sort == "owner":
+        return page_by_owner(session, stmt, params)
     return paginate(session, stmt, params, SORT_KEYS, THEN_BY, reverse_ties=True)
+
+
+def owners(session: Session, params: ListParams) -> list[tuple[int, str]]:
+    """Every user's (id, name) in the order of a list sorted by owner (the users table is
+    small: a team, not the requests)."""
+    found = session.execute(select(User.id, User.username).order_by(User.username)).all()
+    ordered = [(int(i), str(n)) for i, n in found]
+    return ordered[::-1] if params.descending else ordered
+
+
+def owner_read(
+    stmt: Select[Any], owner_id: int, descending: bool, after_id: int | None = None
+) -> Select[Any]:
+    """One owner's requests of ``stmt`` by id in the sort's direction (after ``after_id``):
+    the (owner_id, id) index gives them in order, no sort (0038_actsort)."""
+    mine = stmt.where(DataRequest.owner_id == owner_id)
+    if after_id is not None:
+        mine = mine.where(DataRequest.id < after_id if descending else DataRequest.id > after_id)
+    return mine.order_by(DataRequest.id.desc() if descending else DataRequest.id.asc())
+
+
+def page_by_owner(session: Session, stmt: Select[Any], params: ListParams) -> Page[DataRequest]:
+    """A page sorted by the owner's user name, ties by id in the sort's direction, read an
+    owner at a time in the owners' name order instead of sorting every request by a name
+    looked up per row. By number: the owners wholly before the page are skipped by their
+    counts (one grouped count); by keyset (``params.after`` = (name, id)): from that owner,
+    after that id. The last row's key is (owner name, id), as the other sorts' keys."""
+    order = owners(session, params)
+    found: list[tuple[str, DataRequest]] = []
+    if params.after is not None:
+        total = UNCOUNTED if params.after else _count(session, stmt)
+        start, after_id = 0, None
+        if params.after:
+            name, after_id = str(params.after[0]), int(params.after[-1])
+            names = [n for _, n in order]
+            start = names.index(name) if name in names else len(names)
+        for at, (oid, name) in enumerate(order[start:]):
+            need = params.limit - len(found)
+            if need <= 0:
+                break
+            read = owner_read(stmt, oid, params.descending, after_id if at == 0 else None)
+            found += [(name, r) for r in session.scalars(read.limit(need))]
+        last = (found[-1][0], found[-1][1].id) if found else None
+        return Page([r for _, r in found], total, params, last)
+    grouped = stmt.order_by(None).subquery()
+    counts = dict(
+        session.execute(select(grouped.c.owner_id, func.count()).group_by(grouped.c.owner_id)).all()
+    )
+    skip = params.offset
+    for oid, name in order:
+        held = int(counts.get(oid, 0))
+        need = params.limit - len(found)
+        if need <= 0:
+            break
+        if skip >= held:
+            skip -= held
+            continue
+        read = owner_read(stmt, oid, params.descending).offset(skip).limit(need)
+        found += [(name, r) for r in session.scalars(read)]
+        skip = 0
+    return Page([r for _, r in found], int(sum(counts.values())), params)
+
+
+def _count(session: Session, stmt: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
 def request_dicts(
@@ -207,7 +275,6 @@ def export_rows(
         KpiValue.year == DataRequest.year, KpiValue.metric_id == DataRequest.metric_id,
         KpiValue.dims == DataRequest.dims,
     )  # fmt: skip
-    column = SORT_KEYS[params.sort]
     rows = (
         stmt.with_only_columns(
             DataRequest.id, DataRequest.year, DataRequest.entity_id, DataRequest.metric_id,
@@ -218,10 +285,14 @@ def export_rows(
         .join(owner, owner.id == DataRequest.owner_id)
         .outerjoin(reviewer, reviewer.id == DataRequest.reviewer_id)
         .outerjoin(KpiValue, current)
-        .order_by(*page_order(column, params.descending, THEN_BY))
         .execution_options(yield_per=EXPORT_BATCH)
     )  # fmt: skip
-    return total, _shaped(session.execute(rows), today or dt.date.today())
+    day = today or dt.date.today()
+    if params.sort == "owner":  # each owner's requests in turn, in the owners' name order
+        each = (owner_read(rows, oid, params.descending) for oid, _ in owners(session, params))
+        return total, chain.from_iterable(_shaped(session.execute(q), day) for q in each)
+    order = page_order(SORT_KEYS[params.sort], params.descending, THEN_BY)
+    return total, _shaped(session.execute(rows.order_by(*order)), day)
 
 
 def _shaped(rows: Any, today: dt.date) -> Iterator[dict[str, Any]]:

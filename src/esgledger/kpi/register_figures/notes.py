@@ -270,6 +270,24 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((pattern, message) for _, pattern, message in out)
 
 
+@cache
+def _spanning() -> tuple[re.Pattern[str], ...]:
+    """The patterns whose English holds "; " itself (`no_run`, `no_donation_rate`): a part
+    stored without its code is matched whole by one before the note is split on "; "."""
+    return tuple(p for p, _ in _patterns() if re.escape("; ") in p.pattern)
+
+
+def _spanning_end(note: str, start: int) -> int | None:
+    """Where the part from ``start`` ends when it runs over "; " (the shortest run of two or
+    more parts a pattern of :func:`_spanning` matches whole), else None."""
+    end = _part_end(note, start)
+    while end < len(note):
+        end = _part_end(note, end + 2)
+        if any(pattern.fullmatch(note, start, end) for pattern in _spanning()):
+            return end
+    return None
+
+
 def pattern_words(part: str, lang: str) -> str | None:
     """A part stored without a code in ``lang`` when a code's English matches it exactly
     (values as stored; a nested note worded the same way, a status by its word), else None."""
@@ -295,7 +313,8 @@ def pattern_words(part: str, lang: str) -> str | None:
 def _pieces(note: str, why: list[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any] | None]]:
     """A note's parts, each with its code where one words it. A coded part is found by its
     whole English, which may hold "; " itself (a donation's note does); an uncoded part runs
-    to the next "; " outside parentheses."""
+    over "; " when a pattern holding it matches the run whole, else to the next "; " outside
+    parentheses."""
     known = sorted(
         ((part_english(w), w) for w in why if w.get("code") in CODES),
         key=lambda pair: -len(pair[0]),
@@ -310,7 +329,7 @@ def _pieces(note: str, why: list[Mapping[str, Any]]) -> list[tuple[str, Mapping[
                 i = end + 2
                 break
         else:
-            end = _part_end(note, i)
+            end = _spanning_end(note, i) or _part_end(note, i)
             out.append((note[i:end], None))
             i = end + 2
     return out

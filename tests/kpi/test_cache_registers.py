@@ -1,0 +1,80 @@
+"""Issue #14 (speed): when the KPI cache must recompute a whole table after a write it cannot
+bound figure by figure — a value of a metric recomputed from runs (an electricity value in
+the checked year), a KPI or activity import — the register figures (training, complaints,
+giving…: 85 % of a whole table on the 4,300-request demo) are taken as kept, since only a
+register, supplier or entity write can move them; such a write reads them again. Every
+table equals a fresh one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from esgledger.kpi import cache
+from esgledger.kpi.cache import cached_kpi_series
+from esgledger.kpi.cache_registers import registers_kept
+from esgledger.kpi.series import kpi_series
+from esgledger.registers.giving import import_volunteering
+from tests.checks.test_implied_per_run import statements
+from tests.conftest import Cli
+from tests.factories import write_csv
+from tests.kpi.test_cache_incremental import YEAR, issue, seeded, step  # noqa: F401
+from tests.kpi.test_kpi import activities, kpis, ws  # noqa: F401 - the fixture
+
+
+def register_reads(sent: list[str]) -> list[str]:
+    return [s for s in sent if "volunteer_hours" in s]
+
+
+def checked_reading(work: Cli, how: str) -> tuple[dict, list[str]]:
+    """The cached table, equal to a fresh one and computed ``how``, with the statements
+    reading a register that the cached one sent."""
+    before = cache.computed.copy()
+    with work.db.read() as session, statements(work.db) as sent:
+        cached = cached_kpi_series(session, YEAR, years=3)
+    with work.db.read() as session:
+        fresh = kpi_series(session, YEAR, years=3)
+    assert json.dumps(cached, sort_keys=True, default=str) == json.dumps(
+        fresh, sort_keys=True, default=str
+    )
+    assert list(cache.computed - before) == [how]
+    return cached, register_reads(sent)
+
+
+def volunteering(series: dict) -> float | None:
+    [row] = [
+        k for k in series["kpis"] if k["metric"] == "social.volunteering.hours" and not k["dims"]
+    ]
+    return row["values"][str(YEAR)]  # type: ignore[no-any-return]
+
+
+def test_register_figures_are_kept_across_writes_that_cannot_move_them(
+    seeded: Cli,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    work = seeded
+    cache.clear()
+    registers_kept.clear()
+    _, read = checked_reading(work, "full")
+    assert read, "the first table reads the registers"
+    power = issue(work, "energy.electricity.purchased", "A")
+    _, read = checked_reading(work, "full")  # issuing a request: not bounded
+    assert not read, read
+    step(work, "mia", power, "enter", value=12, unit="MWh")
+    _, read = checked_reading(work, "full")  # a metric recomputed from runs: the whole table
+    assert not read, read
+    kpis(work, tmp_path, [["B", YEAR, "packaging.cartons", 2, "t", "", "", ""]], name="k2.csv")
+    _, read = checked_reading(work, "full")
+    assert not read, read
+    activities(
+        work, tmp_path, [["B", "2024-02-01", "2024-02-28", "electricity.purchased", 5, "MWh"]],
+        name="a2.csv",
+    )  # fmt: skip
+    _, read = checked_reading(work, "full")
+    assert not read, read
+    header = ["entity", "year", "programme", "participations", "hours"]
+    rows = [["A", YEAR, "River clean-up", 4, "16.5"]]
+    import_volunteering(work.db, write_csv(tmp_path / "v.csv", header, rows), actor="t")
+    series, read = checked_reading(work, "full")  # a register import: read again
+    assert read
+    assert volunteering(series) == 16.5
