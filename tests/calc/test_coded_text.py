@@ -107,10 +107,13 @@ def test_a_year_read_as_codes_is_the_year_read_as_text(
     assert part(coded) == part(text)
 
 
-def test_codes_beyond_the_table_bound_hash_their_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("bound", ["MAX_TABLE_CODES", "MAX_TABLE_BYTES"])
+def test_codes_beyond_the_table_bound_hash_their_texts(
+    monkeypatch: pytest.MonkeyPatch, bound: str
+) -> None:
     from esgledger.calc import column_digest
 
-    monkeypatch.setattr(column_digest, "MAX_TABLE_CODES", 0)
+    monkeypatch.setattr(column_digest, bound, 0)
     assert part(coded_text(frame(ROWS))) == by_hand(ROWS)
 
 
@@ -119,3 +122,22 @@ def test_one_length_columns_and_varying_ones_give_the_layout() -> None:
         (i, f"E{i % 3}", dt.date(2024, 1, 1), "a" * (i % 4), 1.0, "kWh", None) for i in range(9)
     ]
     assert part(coded_text(frame(rows))) == by_hand(rows)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 1000])
+def test_values_written_over_the_last_ones_padding_give_the_layout(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    """The values of varying lengths are each written whole (padded to the longest) where
+    the last one ended, the next one over its padding: long, short, empty, NULL and Chinese
+    texts in turn, across blocks of rows of every size."""
+    from esgledger.calc import column_digest
+
+    monkeypatch.setattr(column_digest, "GATHER_ROWS", block)
+    texts = ["certificate.renewable", "a", "", None, "电力.外购", "ab", "certificate.renewable"]
+    rows = [
+        (i, texts[i % 7], dt.date(2024, 1, 1), texts[(i * 3) % 7], 1.0, "t", texts[(i + 1) % 7])
+        for i in range(23)
+    ]
+    assert part(coded_text(frame(rows))) == by_hand(rows)
+    assert part(*(coded_text(frame(rows[i : i + 5])) for i in range(0, 23, 5))) == by_hand(rows)

@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 
 from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
 
@@ -46,6 +45,10 @@ CANONICAL_NAN = np.uint64(0x7FF8000000000000)
 DIGEST_THREADS = 2
 # a Categorical's codes index a table this long at most; beyond, its texts are hashed instead
 MAX_TABLE_CODES = 1 << 22
+# rows of a coded column's values made at a time (a block of the longest value's width each)
+GATHER_ROWS = 1 << 16
+# the padded table of a coded column's values holds this many bytes at most; beyond, its texts
+MAX_TABLE_BYTES = 1 << 26
 _TYPES: tuple[tuple[Any, str], ...] = (
     (pl.Int64, "i8"),
     (pl.Date, "date32"),
@@ -115,8 +118,7 @@ class ColumnDigest:
     def _coded(self, name: str, column: pl.Series) -> None:
         """A Categorical's streams from its codes: each distinct value encoded once into a
         table indexed by code (a NULL's code a last, empty entry); the lengths a lookup per
-        row, the values the table's entries taken in row order (where every value present
-        has one length, rows of a NumPy table taken whole)."""
+        row, the values ``_gathered`` from the table."""
         if not len(column):
             return  # no byte in any stream
         present = column.unique().drop_nulls()
@@ -128,23 +130,46 @@ class ColumnDigest:
         encoded: list[bytes] = [b""] * (none + 1)
         for code, value in zip(codes.tolist(), present.cast(pl.Utf8).to_list(), strict=True):
             encoded[code] = value.encode()
+        if (none + 1) * max(map(len, encoded)) > MAX_TABLE_BYTES:  # a padded table too large
+            self._strings(name, column.cast(pl.Utf8))
+            return
         lengths = np.fromiter(map(len, encoded), dtype="<u4", count=len(encoded))
-        rows = column.to_physical().fill_null(none).to_numpy()
+        physical = column.to_physical()
+        rows = (physical.fill_null(none) if physical.null_count() else physical).to_numpy()
         row_lengths = lengths[rows]
         self._lengths[name].update(np.ascontiguousarray(row_lengths).data)
-        width = int(row_lengths.max())
-        if not width:
-            return  # every value empty: no byte
-        if (row_lengths == width).all():
-            table = np.zeros((none + 1, width), dtype=np.uint8)
-            for code in codes.tolist():
-                table[code] = np.frombuffer(encoded[code], dtype=np.uint8)
-            self._values[name].update(np.take(table, rows, axis=0).data)
-            return
-        taken = pa.array(encoded, type=pa.large_binary()).take(pa.array(rows))
-        _validity, offsets_buffer, data = taken.buffers()
-        offsets = np.frombuffer(offsets_buffer, dtype="<i8")[taken.offset :]
-        self._values[name].update(memoryview(data)[int(offsets[0]) : int(offsets[len(taken)])])
+        if int(lengths.max()):  # else every value empty: no byte
+            self._gathered(self._values[name], encoded, rows, row_lengths)
+
+    @staticmethod
+    def _gathered(stream: Any, encoded: list[bytes], rows: Any, row_lengths: Any) -> None:
+        """The rows' values one after the other, ``GATHER_ROWS`` at a time: each table entry
+        padded to ``width`` bytes, the rows' entries taken whole (a copy of ``width`` bytes a
+        row) and written each where the last one ended, over its padding: as cheap as copying
+        texts already in memory, where a gather of each row's own slice (Arrow's take) cost
+        more. NumPy assigns a 1-D index's elements in index order, which this needs (the
+        layout tests check it)."""
+        width = max(map(len, encoded))
+        table = np.zeros((len(encoded), width), dtype=np.uint8)
+        for code, value in enumerate(encoded):
+            table[code, : len(value)] = np.frombuffer(value, dtype=np.uint8)
+        entries = table.view(f"V{width}").ravel()
+        one_length = bool((row_lengths == width).all())
+        block = np.empty(GATHER_ROWS * width + width, dtype=np.uint8)
+        for first in range(0, len(rows), GATHER_ROWS):
+            taken = entries.take(rows[first : first + GATHER_ROWS])
+            if one_length:
+                stream.update(taken.data)
+                continue
+            ends = np.cumsum(row_lengths[first : first + GATHER_ROWS], dtype=np.int64)
+            size = int(ends[-1])
+            starts = np.empty_like(ends)
+            starts[0] = 0
+            starts[1:] = ends[:-1]
+            # element k of ``placed`` is the ``width`` bytes from byte k of ``block`` on
+            placed = np.ndarray((size + 1,), dtype=entries.dtype, buffer=block, strides=(1,))
+            placed[starts] = taken
+            stream.update(block[:size].data)
 
     def _strings(self, name: str, column: pl.Series) -> None:
         if column.null_count():
