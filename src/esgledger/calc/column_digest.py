@@ -20,6 +20,9 @@ in a byte layout fixed here, so that a digest can be recomputed by any reader of
   (TYPE one of ``i8``, ``date32``, ``f8``, ``utf8``) and the 32-byte digests of its
   ``values``, ``lengths`` (Utf8 only) and ``nulls`` streams, in that order.
 
+A text column may come as Categorical codes (``columnar_read.coded_text``): its streams are
+the same bytes, made from a table of its distinct values expanded by the rows' codes.
+
 ``calc.runs`` hashes this part where version 1 hashed the CSV; the rest of the run's digest
 (options, editions, boundary, entities, screening, products) is as in version 1, after the
 line ``esgledger input digest 2``. Runs stored before it carry no version and are checked
@@ -40,6 +43,12 @@ from esgledger.calc.columnar_read import ACTIVITY_SCHEMA
 
 CANONICAL_NAN = np.uint64(0x7FF8000000000000)
 DIGEST_THREADS = 2
+# a Categorical's codes index a table this long at most; beyond, its texts are hashed instead
+MAX_TABLE_CODES = 1 << 22
+# rows of a coded column's values made at a time (a block of the longest value's width each)
+GATHER_ROWS = 1 << 16
+# the padded table of a coded column's values holds this many bytes at most; beyond, its texts
+MAX_TABLE_BYTES = 1 << 26
 _TYPES: tuple[tuple[Any, str], ...] = (
     (pl.Int64, "i8"),
     (pl.Date, "date32"),
@@ -49,6 +58,8 @@ _TYPES: tuple[tuple[Any, str], ...] = (
 
 
 def _tag(name: str, dtype: Any) -> str:
+    if dtype == pl.Categorical:
+        return "utf8"  # the same layout as its texts: only how the bytes are made differs
     for known, tag in _TYPES:
         if dtype == known:
             return tag
@@ -84,7 +95,9 @@ class ColumnDigest:
         if column.null_count():
             positions = column.is_null().arg_true().to_numpy().astype("<i8") + self.rows
             self._nulls[name].update(positions.tobytes())
-        if tag == "utf8":
+        if column.dtype == pl.Categorical:
+            self._coded(name, column)
+        elif tag == "utf8":
             self._strings(name, column)
         else:
             self._fixed(name, column, tag)
@@ -101,6 +114,62 @@ class ColumnDigest:
                 values = values.view("<u8").copy()
                 values[nan] = CANONICAL_NAN
         self._values[name].update(np.ascontiguousarray(values).data)
+
+    def _coded(self, name: str, column: pl.Series) -> None:
+        """A Categorical's streams from its codes: each distinct value encoded once into a
+        table indexed by code (a NULL's code a last, empty entry); the lengths a lookup per
+        row, the values ``_gathered`` from the table."""
+        if not len(column):
+            return  # no byte in any stream
+        present = column.unique().drop_nulls()
+        codes = present.to_physical().to_numpy()
+        none = int(codes.max()) + 1 if len(codes) else 0
+        if none > MAX_TABLE_CODES:  # codes of a crowded process-wide table: the texts
+            self._strings(name, column.cast(pl.Utf8))
+            return
+        encoded: list[bytes] = [b""] * (none + 1)
+        for code, value in zip(codes.tolist(), present.cast(pl.Utf8).to_list(), strict=True):
+            encoded[code] = value.encode()
+        if (none + 1) * max(map(len, encoded)) > MAX_TABLE_BYTES:  # a padded table too large
+            self._strings(name, column.cast(pl.Utf8))
+            return
+        lengths = np.fromiter(map(len, encoded), dtype="<u4", count=len(encoded))
+        physical = column.to_physical()
+        rows = (physical.fill_null(none) if physical.null_count() else physical).to_numpy()
+        row_lengths = lengths[rows]
+        self._lengths[name].update(np.ascontiguousarray(row_lengths).data)
+        if int(lengths.max()):  # else every value empty: no byte
+            self._gathered(self._values[name], encoded, rows, row_lengths)
+
+    @staticmethod
+    def _gathered(stream: Any, encoded: list[bytes], rows: Any, row_lengths: Any) -> None:
+        """The rows' values one after the other, ``GATHER_ROWS`` at a time: each table entry
+        padded to ``width`` bytes, the rows' entries taken whole (a copy of ``width`` bytes a
+        row) and written each where the last one ended, over its padding: as cheap as copying
+        texts already in memory, where a gather of each row's own slice (Arrow's take) cost
+        more. NumPy assigns a 1-D index's elements in index order, which this needs (the
+        layout tests check it)."""
+        width = max(map(len, encoded))
+        table = np.zeros((len(encoded), width), dtype=np.uint8)
+        for code, value in enumerate(encoded):
+            table[code, : len(value)] = np.frombuffer(value, dtype=np.uint8)
+        entries = table.view(f"V{width}").ravel()
+        one_length = bool((row_lengths == width).all())
+        block = np.empty(GATHER_ROWS * width + width, dtype=np.uint8)
+        for first in range(0, len(rows), GATHER_ROWS):
+            taken = entries.take(rows[first : first + GATHER_ROWS])
+            if one_length:
+                stream.update(taken.data)
+                continue
+            ends = np.cumsum(row_lengths[first : first + GATHER_ROWS], dtype=np.int64)
+            size = int(ends[-1])
+            starts = np.empty_like(ends)
+            starts[0] = 0
+            starts[1:] = ends[:-1]
+            # element k of ``placed`` is the ``width`` bytes from byte k of ``block`` on
+            placed = np.ndarray((size + 1,), dtype=entries.dtype, buffer=block, strides=(1,))
+            placed[starts] = taken
+            stream.update(block[:size].data)
 
     def _strings(self, name: str, column: pl.Series) -> None:
         if column.null_count():

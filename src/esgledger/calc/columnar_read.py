@@ -34,6 +34,8 @@ ACTIVITY_SCHEMA: dict[str, Any] = {
     "unit": pl.Utf8,
     "attributes": pl.Utf8,
 }
+# the columns a run reads as text; ``read_activities(coded=True)`` gives them as Categorical
+TEXT_COLUMNS = ("entity_id", "activity", "unit", "attributes")
 BATCH_ROWS = 250_000  # SQLite rows turned into columns at a time
 
 _COLUMNS = ", ".join(f'"{c}"' for c in ACTIVITY_SCHEMA)
@@ -46,20 +48,46 @@ def read_activities(
     *,
     entities: list[str] | None = None,
     activities: list[str] | None = None,
+    coded: bool = False,
 ) -> pl.DataFrame:
     """Live activity rows starting in ``year``, ordered by id, as ``ACTIVITY_SCHEMA`` columns;
-    only those of ``entities`` and of ``activities`` when given (a chunk, the Scope 3 rows)."""
+    only those of ``entities`` and of ``activities`` when given (a chunk, the Scope 3 rows).
+    With ``coded`` the ``TEXT_COLUMNS`` come as Categorical (``coded_text``): read once as
+    4-byte codes, every reader of a run's rows takes the codes instead of hashing the texts
+    again, and the input digest hashes the same bytes from them (``calc.column_digest``)."""
     ledger = _read_ledger(session, year, entities=entities, activities=activities)
+    if coded:
+        ledger = coded_text(ledger)
     if not activity_store.has_files(session):
         return ledger
     stored = activity_store.read_store(
-        session, year, entities=entities, activities=activities, columns=list(ACTIVITY_SCHEMA)
+        session,
+        year,
+        entities=entities,
+        activities=activities,
+        columns=list(ACTIVITY_SCHEMA),
+        coded=coded,
     )
     if not stored.height:
         return ledger
     if not ledger.height:  # the store's rows come in id order already
         return stored
     return pl.concat([ledger, stored]).sort("id")
+
+
+def coded_text(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with their ``TEXT_COLUMNS`` as Categorical codes (the same values)."""
+    return rows.with_columns(
+        pl.col(name).cast(pl.Categorical) for name in TEXT_COLUMNS if name in rows.columns
+    )
+
+
+def as_text(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with their Categorical columns as text again: for a reader of a few rows
+    (the instruments) that joins and prints them."""
+    return rows.with_columns(
+        pl.col(name).cast(pl.Utf8) for name, dtype in rows.schema.items() if dtype == pl.Categorical
+    )
 
 
 def _read_ledger(

@@ -43,6 +43,7 @@ from typing import Any
 
 import polars as pl
 
+from esgledger.calc.columnar_read import as_text
 from esgledger.calc.engine import EngineOutput
 from esgledger.calc.library import FactorLibrary
 from esgledger.calc.rejected_instruments import rejected_counts
@@ -225,8 +226,8 @@ def review_instruments(
     if not instruments.height:
         return activities, review
     countries = entities.select("entity_id", "country")
-    records = instruments.select(
-        "id", "entity_id", "activity", "quantity", "unit", "attributes"
+    records = as_text(
+        instruments.select("id", "entity_id", "activity", "quantity", "unit", "attributes")
     ).join(countries, on="entity_id", how="left", maintain_order="left")
     # each distinct attribute text parsed once, and claims counted per text × its rows
     parsed: dict[str | None, dict[str, str]] = {}

@@ -88,7 +88,7 @@ def unresolved(
     return (
         activities.select("id", "entity_id", "activity")[source]
         .with_columns(
-            pl.col("entity_id").cast(pl.Utf8),
+            pl.col("entity_id", "activity").cast(pl.Utf8),  # text, codes or not
             pl.Series("key_id", groups.key[groups.row_group[hit]], dtype=pl.Int64),
         )
         .join(table, on="key_id", how="inner", maintain_order="left")

@@ -25,6 +25,7 @@ from esgledger.calc.column_digest import column_parts
 from esgledger.calc.columnar_read import (
     ACTIVITY_SCHEMA,
     activity_batches,
+    as_text,
     read_activities,
     rows_per_entity,
     store_chunks,
@@ -133,9 +134,10 @@ def load_inputs(session: Session, options: RunOptions, *, with_rows: bool = True
         },
         orient="row",
     )
-    # read as columns in this session's snapshot; Python row objects cost more than the engine
+    # read as columns in this session's snapshot; Python row objects cost more than the engine;
+    # the texts as codes, read once for every reader of the run's rows
     activities = (
-        read_activities(session, options.year).filter(
+        read_activities(session, options.year, coded=True).filter(
             pl.col("entity_id").is_in(entities["entity_id"].to_list())
         )
         if with_rows
@@ -325,7 +327,8 @@ def run_engine(
     if engine == "spark":
         from esgledger.calc.spark.engine import compute_spark  # pyspark: an optional extra
 
-        return compute_spark(activities, entities, library, options)
+        # Spark takes the texts, not the in-memory read's codes
+        return compute_spark(as_text(activities), entities, library, options)
     raise InvalidInput(f"--engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 

@@ -221,11 +221,13 @@ def read_store(
     entities: list[str] | None = None,
     activities: list[str] | None = None,
     columns: list[str] | None = None,
+    coded: bool = False,
 ) -> pl.DataFrame:
     """The store's rows starting in ``year`` (of ``entities`` and ``activities`` when given),
     in id order, with every ``STORE_SCHEMA`` column, or ``columns`` (``id`` among them).
     Only those columns are decoded and sorted: at 10⁷ rows, sorting the ``end`` dates no run
-    reads doubled the sort (1.79 → 0.91 CPU s)."""
+    reads doubled the sort (1.79 → 0.91 CPU s). With ``coded`` the text columns come as
+    Categorical codes, coded before the sort so that it moves 4 bytes a value, not 16."""
     files = year_files(session, year, entities)
     if not files:
         empty = pl.DataFrame(schema=STORE_SCHEMA)
@@ -238,6 +240,12 @@ def read_store(
         rows = rows.filter(pl.col("activity").is_in(list(activities)))
     if wanted != columns:
         rows = rows.select(columns)
+    if coded:
+        rows = rows.with_columns(
+            pl.col(name).cast(pl.Categorical)
+            for name, dtype in rows.schema.items()
+            if dtype == pl.Utf8
+        )
     return rows.sort("id")
 
 

@@ -470,7 +470,7 @@ def _method_values(rows: pl.DataFrame) -> _MethodValues:
     first rows hold needs no pass over the others, and the names they do not hold are looked
     for in one pass together (a name apart only if one of them is there): over 10⁶ purchase
     lines a pass per name cost 0.16 CPU s, this 0.10."""
-    text = pl.col("attributes").fill_null("")
+    text = pl.col("attributes").cast(pl.Utf8).fill_null("")  # codes in an in-memory run
 
     def held(frame: pl.DataFrame, names: list[str]) -> set[str]:
         found = frame.select(
@@ -496,7 +496,8 @@ def _may_name(rows: pl.DataFrame, names: list[str]) -> bool:
     search of the quoted names cannot skip ahead on their common opening quote: over 10⁶
     purchase lines it cost 0.09 CPU s, this 0.03."""
     pattern = "(?:" + "|".join(re.escape(n) for n in names) + ')"'
-    return bool(rows.select(pl.col("attributes").str.contains(pattern).any()).item())
+    text = pl.col("attributes").cast(pl.Utf8)  # codes in an in-memory run
+    return bool(rows.select(text.str.contains(pattern).any()).item())
 
 
 def cut_value(text: pl.Series, name: str) -> pl.Series:
@@ -509,7 +510,7 @@ def cut_value(text: pl.Series, name: str) -> pl.Series:
     whole pattern runs over the other texts only: their match starts at the opening ``{``
     and the string ends at its first quote, so the value is the same. Over 10⁶ purchase
     lines the whole pattern cost 0.27 CPU s, the anchored one 0.10."""
-    text = text.fill_null("")
+    text = text.cast(pl.Utf8).fill_null("")  # codes in an in-memory run
     cut = text.str.extract(rf'^\{{"{name}":("[^"\\]*")', 1)
     others = cut.is_null().arg_true()
     if others.len():
