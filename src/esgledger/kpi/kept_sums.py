@@ -18,11 +18,10 @@ from sqlalchemy import and_, func, select, text, true
 from sqlalchemy.orm import Session
 
 from esgledger.kpi.member_sums import SummedGroup, split_parts, summed
+from esgledger.ledger.kpi_groups import GroupKey, kept_columns, value_keys
 from esgledger.ledger.kpis import approved_or_direct
 from esgledger.ledger.models import KpiGroup, KpiValue
 
-# (year, metric, dims, unit, decimals, qualifier, preliminary, restated)
-GroupKey = tuple[int, str, str, str, int | None, str, bool, bool]
 # The partial index ``uq_kpi_values_current``'s condition, bare: a search by entity
 CURRENT = text("kpi_values.is_current")
 
@@ -34,22 +33,7 @@ def kept_sums(
     groups less the root's rows and pending requests' values."""
     g = KpiGroup
     stmt = (
-        select(
-            g.year,
-            g.metric_id,
-            g.dims,
-            g.unit,
-            g.decimals,
-            g.qualifier,
-            g.preliminary,
-            g.restated,
-            g.members,
-            g.oldest,
-            g.whole,
-            g.high,
-            g.low,
-            g.unsplit,
-        )
+        select(*kept_columns())
         .where(g.year >= first, g.year <= last)
         .order_by(
             g.year,
@@ -89,14 +73,7 @@ def _key(r: Any) -> GroupKey:
 
 def _columns(postgres: bool) -> list[Any]:
     return [
-        KpiValue.year,
-        KpiValue.metric_id,
-        KpiValue.dims,
-        KpiValue.unit,
-        KpiValue.decimals,
-        KpiValue.qualifier,
-        KpiValue.preliminary,
-        KpiValue.restates_id.is_not(None),
+        *value_keys(),
         KpiValue.id,
         *split_parts(KpiValue.value, postgres),
     ]

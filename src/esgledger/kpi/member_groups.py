@@ -33,6 +33,7 @@ from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.kept_sums import kept_sums
 from esgledger.kpi.member_sums import SummedGroup
 from esgledger.kpi.scope import Scope
+from esgledger.ledger.kpi_groups import value_keys
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
 from esgledger.ledger.kpis import approved_or_direct
 from esgledger.ledger.models import Entity, KpiValue
@@ -149,19 +150,6 @@ def _counted(first: int, last: int) -> Any:
     )
 
 
-def _group_keys() -> list[Any]:
-    return [
-        KpiValue.year,
-        KpiValue.metric_id,
-        KpiValue.dims,
-        KpiValue.unit,
-        KpiValue.decimals,
-        KpiValue.qualifier,
-        KpiValue.preliminary,
-        KpiValue.restates_id.is_not(None),
-    ]
-
-
 @collector_paused()
 def read_grouped(session: Session, first: int, last: int, root: str | None) -> GroupedValues:
     """The counted values of ``first``–``last``: the root's rows, the others' groups and
@@ -198,7 +186,7 @@ def _value_groups(
             func.group_concat(KpiValue.id, ","),
             func.count(),
         ]
-    keys = _group_keys()
+    keys = value_keys()
     stmt = (
         select(*keys, *collected)
         .where(

@@ -34,11 +34,10 @@ GroupKey = tuple[int, str, str, str, int | None, str, bool, bool]
 Kept = tuple[int, int, int, int, int, int]  # members, oldest, whole, high, low, unsplit
 
 
-def fresh_groups(session: Session) -> dict[GroupKey, Kept]:
-    """Every group of current values with a value, grouped and summed now."""
-    postgres = session.connection().dialect.name == "postgresql"
-    restated = KpiValue.restates_id.is_not(None)
-    keys = [
+def value_keys() -> list[Any]:
+    """A KPI value's group key, in ``GroupKey``'s order (the grouped read's and the
+    triggers' key)."""
+    return [
         KpiValue.year,
         KpiValue.metric_id,
         KpiValue.dims,
@@ -46,20 +45,14 @@ def fresh_groups(session: Session) -> dict[GroupKey, Kept]:
         KpiValue.decimals,
         KpiValue.qualifier,
         KpiValue.preliminary,
-        restated,
+        KpiValue.restates_id.is_not(None),
     ]
-    stmt = (
-        select(*keys, func.count(), func.min(KpiValue.id), *split_sums(KpiValue.value, postgres))
-        .where(KpiValue.is_current, KpiValue.value.is_not(None))
-        .group_by(*keys)
-    )
-    return {_key(r[:8]): _kept(r[8:]) for r in session.execute(stmt)}
 
 
-def kept_groups(session: Session) -> dict[GroupKey, Kept]:
-    """The table as the triggers kept it."""
+def kept_columns() -> list[Any]:
+    """A kept group's row: its key in ``GroupKey``'s order, then ``Kept``'s sums."""
     g = KpiGroup
-    stmt = select(
+    return [
         g.year,
         g.metric_id,
         g.dims,
@@ -74,7 +67,24 @@ def kept_groups(session: Session) -> dict[GroupKey, Kept]:
         g.high,
         g.low,
         g.unsplit,
+    ]
+
+
+def fresh_groups(session: Session) -> dict[GroupKey, Kept]:
+    """Every group of current values with a value, grouped and summed now."""
+    postgres = session.connection().dialect.name == "postgresql"
+    keys = value_keys()
+    stmt = (
+        select(*keys, func.count(), func.min(KpiValue.id), *split_sums(KpiValue.value, postgres))
+        .where(KpiValue.is_current, KpiValue.value.is_not(None))
+        .group_by(*keys)
     )
+    return {_key(r[:8]): _kept(r[8:]) for r in session.execute(stmt)}
+
+
+def kept_groups(session: Session) -> dict[GroupKey, Kept]:
+    """The table as the triggers kept it."""
+    stmt = select(*kept_columns())
     return {_key(r[:8]): _kept(r[8:]) for r in session.execute(stmt)}
 
 
