@@ -87,7 +87,8 @@ def _scanned(plan: dict[str, Any]) -> int:
     return sum(_scanned(p) for p in inner)
 
 
-def _explain(db: Database, stmt: Any) -> tuple[float, int]:
+def explain_analyze(db: Database, stmt: Any) -> tuple[float, int]:
+    """PostgreSQL's execution time (ms) of ``stmt`` and the rows its plan read."""
     with db.read() as s:
         conn = s.connection()
         c = stmt.compile(conn)
@@ -135,8 +136,8 @@ def measure(pg_db: Database, tmp_path: Path, rounds: int) -> None:
                     _schema(pg_db, which == "after")
                     for descending in (False, True):
                         stmt = _reads(pg_db, key, descending, which == "after", size)[read]
-                        _explain(pg_db, stmt)  # warm
-                        took, rows = _explain(pg_db, stmt)
+                        explain_analyze(pg_db, stmt)  # warm
+                        took, rows = explain_analyze(pg_db, stmt)
                         ms[which].append(took)
                         scanned[which].append(rows)
             for w in totals:

@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' list loads
 
-from activity_sort_pg import _scanned  # noqa: E402
+from activity_sort_pg import explain_analyze  # noqa: E402
 from register_sort_pg import run_on_postgres  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 from tests.ledger.test_list_sort_indexes import _grow, _load  # noqa: E402
@@ -52,14 +52,6 @@ def _schema(db: Database, new: bool) -> None:
             made = "CREATE INDEX IF NOT EXISTS ix_data_requests_owner_id ON data_requests"
             s.execute(text(made + " (owner_id)"))
         s.execute(text("ANALYZE data_requests"))
-
-
-def _explain(db: Database, stmt: Any) -> tuple[float, int]:
-    with db.read() as s:
-        conn = s.connection()
-        c = stmt.compile(conn)
-        got = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {c}", c.params).scalar_one()
-    return float(got[0]["Execution Time"]), _scanned(got[0]["Plan"])
 
 
 def _statements(db: Database, descending: bool, new: bool, size: int) -> list[Any]:
@@ -100,8 +92,8 @@ def measure(pg_db: Database, tmp_path: Path, rounds: int) -> None:
             for descending in (False, True):
                 took, rows = 0.0, 0
                 for stmt in _statements(pg_db, descending, which == "after", size):
-                    _explain(pg_db, stmt)  # warm
-                    one, read = _explain(pg_db, stmt)
+                    explain_analyze(pg_db, stmt)  # warm
+                    one, read = explain_analyze(pg_db, stmt)
                     took, rows = took + one, rows + read
                 ms[which].append(took)
                 scanned[which].append(rows)
