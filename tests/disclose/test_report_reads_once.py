@@ -81,13 +81,14 @@ def activity_sum_reads(sent: list[str]) -> list[str]:
 
 
 def grouped_reads(sent: list[str]) -> list[str]:
-    """The members' values grouped and summed in the database (``kpi.member_groups``), or
-    handed over value by value where the sums are not the roll-up."""
+    """The members' grouped sums read from the groups the database keeps (``kpi_groups``,
+    :mod:`esgledger.kpi.kept_sums`), or their values handed over value by value where the
+    sums are not the roll-up (``kpi.member_groups``)."""
     return [
         s
         for s in sent
-        if "FROM kpi_values" in s
-        and ("esg_collect_members" in s or "array_agg" in s or str(1 << 31) in s)
+        if "FROM kpi_groups" in s
+        or ("FROM kpi_values" in s and ("esg_collect_members" in s or "array_agg" in s))
     ]
 
 
