@@ -33,17 +33,23 @@ YEAR = 2025
 def _load(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: bool) -> None:
     """Rows tied on every sorted key but the id: four entities' months (starts tied across
     entities), two activities; some in the ledger, the rest (when ``store``) in the store."""
+    _load_parts(db, tmp_path, monkeypatch, (False, store, False, store))
+
+
+def _load_parts(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, to_store: tuple[bool, ...]
+) -> None:
+    """:func:`_load`'s four imports, each to the store or the ledger as ``to_store`` says."""
     monkeypatch.setenv("ESG_ACTIVITY_STORE", str(tmp_path / "store"))
     import_entities(db, entities_file(tmp_path), actor="setup")
     sz1 = monthly_rows("SZ1", "electricity.purchased", "MWh", YEAR, 100.0)
     wh1 = monthly_rows("WH1", "electricity.purchased", "MWh", YEAR, 50.0)
     vn1 = monthly_rows("VN1", "fuel.diesel", "L", YEAR, 10.0)
     hq = monthly_rows("HQ", "electricity.purchased", "MWh", YEAR - 1, 1.0)
-    parts = [(sz1[::2] + vn1[:4], False), (wh1 + hq[:5], store), (sz1[1::2], False),
-             (vn1[4:] + hq[5:], store)]  # fmt: skip
-    for n, (rows, to_store) in enumerate(parts):
+    parts = [sz1[::2] + vn1[:4], wh1 + hq[:5], sz1[1::2], vn1[4:] + hq[5:]]
+    for n, (rows, stored) in enumerate(zip(parts, to_store, strict=True)):
         path = write_csv(tmp_path / f"a{n}.csv", ACTIVITY_HEADER, rows)
-        import_activities(db, path, actor="t", store=to_store)
+        import_activities(db, path, actor="t", store=stored)
 
 
 def _walk_by_number(db: Database, sort: str, descending: bool) -> list[int]:
@@ -139,17 +145,7 @@ def test_an_activity_page_read_on_sqlite_walks_an_index(sqlite_db: Database, sor
 
 def _load_swapped(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """:func:`_load`'s rows with the sides swapped: 32 in the ledger, 16 in the store."""
-    monkeypatch.setenv("ESG_ACTIVITY_STORE", str(tmp_path / "store"))
-    import_entities(db, entities_file(tmp_path), actor="setup")
-    sz1 = monthly_rows("SZ1", "electricity.purchased", "MWh", YEAR, 100.0)
-    wh1 = monthly_rows("WH1", "electricity.purchased", "MWh", YEAR, 50.0)
-    vn1 = monthly_rows("VN1", "fuel.diesel", "L", YEAR, 10.0)
-    hq = monthly_rows("HQ", "electricity.purchased", "MWh", YEAR - 1, 1.0)
-    parts = [(sz1[::2] + vn1[:4], True), (wh1 + hq[:5], False), (sz1[1::2], True),
-             (vn1[4:] + hq[5:], False)]  # fmt: skip
-    for n, (rows, to_store) in enumerate(parts):
-        path = write_csv(tmp_path / f"a{n}.csv", ACTIVITY_HEADER, rows)
-        import_activities(db, path, actor="t", store=to_store)
+    _load_parts(db, tmp_path, monkeypatch, (True, False, True, False))
 
 
 @pytest.mark.parametrize("more_in", ["store", "ledger"])
