@@ -1,14 +1,12 @@
 """Respondents of a materiality survey and their one-time tokens.
 
 A respondent belongs to a stakeholder group (whose axis decides the questionnaire) and may
-carry a weight. Tokens come from :func:`secrets.token_urlsafe`; only their SHA-256 is stored,
-and :func:`issue_tokens` returns them once.
+carry a weight. Tokens come from :func:`~esgledger.auth.tokens.one_time_token`; only their
+SHA-256 is stored, and :func:`issue_tokens` returns them once.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.assess.materiality import get_group, groups_of, require_open, topics_of
+from esgledger.auth.tokens import one_time_token, token_hash
 from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ingest.checker import Checker, Message, blank, cell, parse_number, with_row_numbers
@@ -25,11 +24,6 @@ from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import audit
 from esgledger.ledger.assess_models import MaterialityAssessment, Respondent, StakeholderGroup
 from esgledger.ledger.models import utcnow
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
-
 
 # ---------------------------------------------------------------------------------------------
 # Respondents and tokens
@@ -188,7 +182,7 @@ def issue_tokens(
     for respondent, code in session.execute(stmt):
         if respondent.token_hash and not reissue:
             continue
-        token = secrets.token_urlsafe(24)
+        token = one_time_token()
         respondent.token_hash, respondent.issued_at = token_hash(token), now
         issued.append({"respondent": respondent.name, "group": code, "token": token})
     session.flush()

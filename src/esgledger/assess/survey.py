@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from esgledger.assess.materiality import require_open, topics_of
-from esgledger.assess.respondents import token_hash
 from esgledger.assess.scoring import HORIZONS, financial_score, impact_score
+from esgledger.auth.tokens import token_hash
 from esgledger.catalog.messages import N_
 from esgledger.errors import Conflict, InvalidInput, NotFound, worded
 from esgledger.ingest.checker import ROW, Checker, Message, blank, parse_number, with_row_numbers

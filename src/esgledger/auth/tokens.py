@@ -33,6 +33,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
 
 
+def one_time_token() -> str:
+    """A link token for someone without an account (survey respondent, supplier,
+    whistle-blower): 192 random bits, URL-safe, never starting with "-" so that a command
+    line (``esg suppliers saq answer TOKEN FILE``) does not read it as an option."""
+    while (token := secrets.token_urlsafe(24)).startswith("-"):
+        pass
+    return token
+
+
 def issue_token(
     session: Session,
     username: str,

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.assess.respondents import token_hash
 from esgledger.auth.passwords import dummy_hash, hash_password, verify_password
 from esgledger.auth.permissions import PermissionDenied, Principal, require
 from esgledger.auth.sessions import check_attempts, count_failure, forget_failures
+from esgledger.auth.tokens import one_time_token, token_hash
 from esgledger.catalog.messages import N_
 from esgledger.errors import ConcurrentChange, Conflict, InvalidInput, NotFound, worded
 from esgledger.ledger import audit, digests
@@ -106,7 +106,7 @@ def issue_links(
         raise NotFound(f"unknown entity {entity!r}; `esg entities list` lists them")
     if not 1 <= count <= 1000:
         raise InvalidInput(f"links are issued 1 to 1000 at a time, not {count}")
-    tokens = [secrets.token_urlsafe(24) for _ in range(count)]
+    tokens = [one_time_token() for _ in range(count)]
     for token in tokens:
         session.add(
             WhistleLink(

@@ -1,9 +1,9 @@
 """Sending questionnaires to suppliers through one-time links, and taking their answers.
 
 A link works like a materiality survey link (:mod:`esgledger.assess.respondents`): the
-token comes from :func:`secrets.token_urlsafe`, is returned once, and only its SHA-256 is
-stored. It opens one questionnaire for one supplier, expires after a number of days and is
-spent by the answers it brings back (a second use is refused). Answers are scored by
+token comes from :func:`~esgledger.auth.tokens.one_time_token`, is returned once, and only
+its SHA-256 is stored. It opens one questionnaire for one supplier, expires after a number
+of days and is spent by the answers it brings back (a second use is refused). Answers are scored by
 :mod:`.questionnaire`; the score feeds the questionnaire dimension of the risk tier.
 Evidence files are bounded like request evidence and stored in the database, their SHA-256
 kept in the answers so the register's digest covers them.
@@ -15,14 +15,13 @@ import datetime as dt
 import hashlib
 import json
 import mimetypes
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from esgledger.assess.respondents import token_hash
+from esgledger.auth.tokens import one_time_token, token_hash
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.ledger import audit, digests
 from esgledger.ledger.models import utcnow
@@ -129,7 +128,7 @@ def send(
             )
     issued = []
     for supplier in ids:
-        token = secrets.token_urlsafe(24)
+        token = one_time_token()
         link = links.get(supplier) or SupplierSaqLink(questionnaire_id=q.id, supplier_id=supplier)
         link.token_hash, link.issued_by = token_hash(token), actor
         link.issued_at, link.expires_at = now, now + dt.timedelta(days=days)
