@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from esgledger.auth.tokens import token_hash
+from esgledger.cli.main import app
 from esgledger.errors import Conflict, InvalidInput, NotFound
 from esgledger.kpi.register_figures.suppliers_saq import saq_figures
 from esgledger.ledger.db import Database
@@ -174,6 +176,27 @@ def test_answers_from_a_file_on_the_command_line(cli: Cli, db: Database, tmp_pat
     good = write_csv(tmp_path / "answers.csv", header, rows)
     out = json.loads(cli("suppliers", "saq", "answer", token, str(good), "--json").stdout)
     assert out == {"score": 100.0}
+
+
+def test_a_token_issued_with_a_leading_dash_answers_after_a_double_dash(
+    cli: Cli, db: Database, tmp_path: Path
+) -> None:
+    # Tokens issued before one_time_token could start with "-"; "--" ends the options.
+    saq_workspace(cli, tmp_path)
+    _send(db, "S001", now=None)
+    legacy = "-" + "x" * 31
+    with db.write() as session:
+        session.query(SupplierSaqLink).one().token_hash = token_hash(legacy)
+    header = ["question", "answer", "evidence"]
+    rows = [["env.iso14001", "no", ""], ["env.targets", "absolute", ""],
+            ["soc.child_labour_policy", "yes", ""]]  # fmt: skip
+    good = write_csv(tmp_path / "answers.csv", header, rows)
+    refused = cli("suppliers", "saq", "answer", legacy, str(good), expect=2)
+    assert "No such option" in refused.output  # read as an option without "--"
+    args = ["suppliers", "saq", "answer", "--db", db.url, "--json", "--", legacy, str(good)]
+    result = cli.runner.invoke(app, args, catch_exceptions=False)  # options before "--"
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"score": 70.0}
 
 
 def test_a_score_changes_the_tier(cli: Cli, db: Database, tmp_path: Path) -> None:

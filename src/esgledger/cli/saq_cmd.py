@@ -127,7 +127,12 @@ def reminders_cmd(
 
 @saq_app.command("answer")
 def answer_cmd(
-    token: Annotated[str, typer.Argument(help="The supplier's link token.")],
+    token: Annotated[
+        str,
+        typer.Argument(
+            help='The supplier\'s link token (an older one starting with "-" goes after "--").'
+        ),
+    ],
     file: Annotated[
         Path, typer.Argument(help="CSV/XLSX with columns question, answer (and evidence).")
     ],
