@@ -120,3 +120,45 @@ def test_kept_register_figures_are_not_taken_from_another_database_under_the_sam
     series, read = checked_reading(work, "full")
     assert read, "the replaced database's figures are read again"
     assert volunteering(series) is None
+
+
+def freshness_questions(sent: list[str]) -> list[str]:
+    """The statements asking whether kept register figures are still current (the audit log)."""
+    return [s for s in sent if "audit_events" in s]
+
+
+def recompute_after_kpi_import(work: Cli, tmp_path: Path, years: int, year: int) -> list[str]:
+    """The statements of the whole table of ``years`` years recomputed after a KPI import
+    (which no register figure can move), the register figures kept from the table before."""
+    with work.db.read() as session:
+        cached_kpi_series(session, YEAR, years=years)  # kept, with every year's registers
+    row = ["B", year, "packaging.cartons", 2, "t", "", "", ""]
+    kpis(work, tmp_path, [row], name=f"k{year}.csv")
+    before = cache.computed.copy()
+    with work.db.read() as session, statements(work.db) as sent:
+        cached = cached_kpi_series(session, YEAR, years=years)
+    assert list(cache.computed - before) == ["full"]
+    with work.db.read() as session:
+        fresh = kpi_series(session, YEAR, years=years)
+    assert json.dumps(cached, sort_keys=True, default=str) == json.dumps(
+        fresh, sort_keys=True, default=str
+    )
+    assert not register_reads(sent)
+    return sent
+
+
+def test_kept_register_figures_of_many_years_are_checked_once_not_once_a_year(
+    seeded: Cli,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Issue #14: `GET /api/v1/kpis?years=10` recomputed after a KPI import asked the audit log
+    whether each year's kept register figures were still current, three statements a year
+    (the kept event's hash, any write since that could move them, how many): the years' figures
+    are kept at the same event, so one answer holds for all of them."""
+    work = seeded
+    cache.clear()
+    registers_kept.clear()
+    one = freshness_questions(recompute_after_kpi_import(work, tmp_path, 1, YEAR))
+    ten = freshness_questions(recompute_after_kpi_import(work, tmp_path, 10, YEAR - 1))
+    assert one, "the kept figures are checked"
+    assert len(ten) == len(one), (len(ten), len(one))

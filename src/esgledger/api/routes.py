@@ -45,6 +45,9 @@ PAGED = "One page (`limit`, `page`); `Link` (RFC 8288) and `X-Total-Count` heade
 ACTIVITY_SORT: dict[str, ColumnElement[Any]] = activity_pages.SORT
 _readouts: StateCache[Readouts] = StateCache(16)  # per KPI question: the last rows read out
 _row_bytes: StateCache[ItemBytes] = StateCache(16)  # … and their JSON
+# Each year side by side is a whole year's table to read and compute (its register figures,
+# boundaries and runs): one request may ask this many at most (#14: 19 took over 10 s under load).
+MAX_KPI_YEARS = 10
 RUN_LIST_KEYS = ("run_id", "year", "boundary", "profile", "created_at", "input_digest", "totals")
 
 
@@ -153,7 +156,14 @@ def kpis(
     session: SessionDep,
     user: UserDep,
     year: Annotated[int, Query(ge=1900, le=2100, description="Reporting year (the last column).")],
-    years: Annotated[int, Query(ge=1, le=20, description="How many years side by side.")] = 3,
+    years: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_KPI_YEARS,
+            description=f"How many years side by side (at most {MAX_KPI_YEARS}).",
+        ),
+    ] = 3,
     boundary: BoundaryCode = None,
     area: Annotated[str | None, Query(description="Only this area, e.g. energy.")] = None,
 ) -> Response:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from esgledger.kpi.cache_registers import registers_kept
+from esgledger.kpi.cache_registers import Checked, registers_kept
 from esgledger.kpi.incremental import Computed, Table, touched_since, updated
 from esgledger.kpi.series import kpi_series_and_tables
 from esgledger.ledger.state import State, ledger_state, newest_audit_hash, newest_audit_id
@@ -63,9 +63,11 @@ def _compute(session: Session, state: State, question: tuple[int, int, str | Non
             return done
     computed["full"] += 1
     calculated: dict[int, Table] = {}
+    checked: Checked = {}  # the years' kept register figures are checked once, not once a year
+    audit_hash = newest_audit_hash(state)
     series, tables = kpi_series_and_tables(
         session, year, years=years, boundary=boundary,
-        registers=lambda y: registers_kept.figures(session, y, audit_id, newest_audit_hash(state)),
+        registers=lambda y: registers_kept.figures(session, y, audit_id, audit_hash, checked),
         calculated=calculated,
     )  # fmt: skip
     return Computed(series, tables, audit_id, calculated=calculated)

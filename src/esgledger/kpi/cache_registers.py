@@ -36,6 +36,8 @@ _AUDIT = AuditEvent.__table__
 # The audit event they are current at (id and hash: a restored workspace, or another
 # database under the same URL, holds another event under that id), and the figures.
 Kept = tuple[int, str | None, list[RegisterFigure]]
+# Within one ledger state: (kept event, its hash, newest event) → whether nothing since moved.
+Checked = dict[tuple[int, str | None, int | None], bool]
 
 
 class RegistersKept:
@@ -47,15 +49,22 @@ class RegistersKept:
         self._lock = threading.Lock()
 
     def figures(
-        self, session: Session, year: int, audit_id: int | None, audit_hash: str | None
+        self,
+        session: Session,
+        year: int,
+        audit_id: int | None,
+        audit_hash: str | None,
+        checked: Checked | None = None,
     ) -> list[RegisterFigure]:
         """The register figures of ``year`` in this session's ledger state (whose newest
         audit event is ``audit_id``, of hash ``audit_hash``): the kept ones if no write
-        since can move them."""
+        since can move them. ``checked``: the answers to that question already asked in
+        this session's state (one table's years are kept at the same event: asking once
+        a year cost three statements a year), filled here; never share it across states."""
         key = (str(session.get_bind().engine.url), dt.date.today(), year)
         with self._lock:
             kept = self._entries.get(key)
-        if kept is not None and _unmoved(session, kept[0], kept[1], audit_id):
+        if kept is not None and _unmoved_once(session, kept[0], kept[1], audit_id, checked):
             figures = kept[2]
         else:
             figures = provided(session, year)
@@ -70,6 +79,18 @@ class RegistersKept:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _unmoved_once(
+    session: Session, after: int, after_hash: str | None, upto: int | None, checked: Checked | None
+) -> bool:
+    """:func:`_unmoved`, asked once per (event, hash, newest event) in ``checked``."""
+    if checked is None:
+        return _unmoved(session, after, after_hash, upto)
+    question = (after, after_hash, upto)
+    if question not in checked:
+        checked[question] = _unmoved(session, after, after_hash, upto)
+    return checked[question]
 
 
 def _unmoved(session: Session, after: int, after_hash: str | None, upto: int | None) -> bool:
