@@ -56,8 +56,17 @@ def _rows(first_day: int) -> list[list[str]]:
     return out
 
 
-@pytest.fixture
-def stored(cli: Cli, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(params=[0, 10**9], ids=["from-registry", "decoded"])
+def stored(
+    cli: Cli,
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Path:
+    """The store of two batches; the entities taken from the registry from 0 rows on (as
+    from 5·10⁶ in a run), or always decoded."""
+    monkeypatch.setattr(activity_store, "REGISTRY_ENTITY_ROWS", request.param)
     root = tmp_path / "store"
     monkeypatch.setenv("ESG_ACTIVITY_STORE", str(root))  # needed on PostgreSQL
     cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, ENTITIES)))

@@ -261,20 +261,32 @@ def _read_coded(root: Path, files: list[ActivityFile], columns: list[str] | None
     )
 
 
+# the rows from which a coded read takes the entities from the registry: reading the
+# files' footers needs PyArrow, whose import (0.13 CPU s) costs what decoding the column
+# costs at about 5·10⁶ rows (0.25 CPU s at 10⁷)
+REGISTRY_ENTITY_ROWS = 5_000_000
+
+
 def _entity_codes(files: list[ActivityFile], data: list[bytes]) -> pl.Series:
     """The files' ``entity_id`` column as codes, in file order (see :func:`_read_coded`)."""
-    import pyarrow as pa  # the footers only; not needed before a coded read
+    if sum(f.rows for f in files) < REGISTRY_ENTITY_ROWS:
+        return _decoded_entities(data)
+    import pyarrow as pa  # the footers only; not needed before a large coded read
     import pyarrow.parquet as pq
 
     counts = []
     for file, raw in zip(files, data, strict=True):
         meta = pq.read_metadata(pa.BufferReader(raw))
         if not _holds_only(meta, file.entity_id):
-            decoded = pl.read_parquet(_sources(data), columns=["entity_id"])
-            return decoded["entity_id"].cast(pl.Categorical)
+            return _decoded_entities(data)
         counts.append(meta.num_rows)
     names = pl.Series("entity_id", [f.entity_id for f in files], dtype=pl.Categorical)
     return names.gather(np.repeat(np.arange(len(files), dtype=np.uint32), counts))
+
+
+def _decoded_entities(data: list[bytes]) -> pl.Series:
+    decoded = pl.read_parquet(_sources(data), columns=["entity_id"])
+    return decoded["entity_id"].cast(pl.Categorical)
 
 
 def _sources(data: list[bytes]) -> list[IO[bytes]]:
