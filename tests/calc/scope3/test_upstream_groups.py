@@ -205,3 +205,32 @@ def test_unresolved_category_3_groups_on_codes_are_counted_not_listed() -> None:
             ids[1]
         with pytest.raises(TypeError):
             list(ids)
+
+
+def test_a_method_attribute_named_on_a_fuel_row_alone_sends_the_rows_to_the_texts() -> None:
+    """Whether a fuel or electricity row names a method attribute is read from the distinct
+    attribute values, not row by row: the same answer for a name on such a row (texts), on
+    a purchase line only (codes), in a Categorical column, beside NULL and Chinese values."""
+    rng = np.random.default_rng(3)
+    rows = _rows(rng, 400, 3, list(ENTITIES["entity_id"]), list(range(len(KINDS))))
+    fuel = pl.col("activity").map_elements(upstream_activity, pl.Boolean)
+    upstream = sorted({a for a in rows["activity"].to_list() if upstream_activity(a)})
+    others = rows.filter(pl.col("activity") == "spend.purchased_goods").sort("id")
+    plain = rows.with_columns(
+        pl.when(pl.col("id") % 5 == 0)
+        .then(pl.lit('{"use":"站内"}'))
+        .otherwise(pl.col("attributes"))
+        .alias("attributes")
+    )
+    for attrs in (plain, plain.with_columns(pl.col("attributes").cast(pl.Categorical))):
+        assert upstream_groups(attrs, upstream, ENTITIES, others, LINE_ROW_IDS) is not None
+        first_fuel = attrs.filter(fuel)["id"][7]
+        for name in METHOD_ATTRIBUTES:
+            named = attrs.with_columns(
+                pl.when(pl.col("id") == first_fuel)
+                .then(pl.lit(f'{{"{name}":"x"}}'))
+                .otherwise(pl.col("attributes"))
+                .cast(attrs.schema["attributes"])
+                .alias("attributes")
+            )
+            assert upstream_groups(named, upstream, ENTITIES, others, LINE_ROW_IDS) is None
