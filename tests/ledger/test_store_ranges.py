@@ -143,6 +143,7 @@ def test_the_migration_down_and_up_records_the_stored_files_ranges(
     checked against the file's SHA-256; a file that cannot be read keeps none (read whole by
     every page, as before)."""
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     from esgledger.ledger.migrate import _config, current_revision, head_revision, upgrade
 
@@ -154,15 +155,17 @@ def test_the_migration_down_and_up_records_the_stored_files_ranges(
         ]
         damaged = session.scalars(select(ActivityFile.path).order_by(ActivityFile.id)).all()[1]
     cfg = _config(db)
+    before = ScriptDirectory.from_config(cfg).get_revision("0040_storeranges").down_revision
+    assert isinstance(before, str)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0039_kpigroups")
-    assert current_revision(db) == "0039_kpigroups"
+        command.downgrade(cfg, before)
+    assert current_revision(db) == before
     columns = {c["name"] for c in inspect(db.engine).get_columns("activity_files")}
     assert not columns & set(RANGES)
     target = tmp_path / "store" / damaged
     target.write_bytes(target.read_bytes() + b"x")  # its SHA-256 no longer matches
-    assert upgrade(db) == ("0039_kpigroups", head_revision())
+    assert upgrade(db) == (before, head_revision())
     with db.read() as session:
         filled = [
             tuple(getattr(f, name) for name in RANGES)
