@@ -80,6 +80,7 @@ SHOTS = (
 # (tests/i18n/test_screenshot_pages_in_chinese.py holds them to it).
 SHOTS_ZH = tuple(name for name, _user, _path in SHOTS)
 LOCALES = {"en": "en-GB", "zh": "zh-CN"}
+PAGE_SECONDS = 120  # a page's first view computes its caches: minutes on a loaded machine
 
 
 def _free_port() -> int:
@@ -99,7 +100,8 @@ def _sign_in(page: Page, url: str, user: str, password: str) -> None:
     page.goto(f"{url}/login")
     page.locator("input[name=username]").fill(user)
     page.locator("input[name=password]").fill(password)
-    page.locator("form[action='/login'] button[type=submit]").click()
+    # signing in hashes the password: slow on a loaded machine, so wait for the result itself
+    page.locator("form[action='/login'] button[type=submit]").click(no_wait_after=True)
     page.get_by_test_id("whoami").wait_for()
 
 
@@ -132,6 +134,7 @@ def _shoot(
         for name, user, path in shots:
             if user not in pages:
                 context = browser.new_context(viewport=viewport, locale=LOCALES[lang])  # type: ignore[arg-type]
+                context.set_default_timeout(PAGE_SECONDS * 1000)
                 pages[user] = context.new_page()
                 if user:
                     _sign_in(pages[user], url, user, passwords[user])
@@ -227,7 +230,7 @@ def main() -> None:
             sys.exit(f"error: {exc}")
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            server.wait(timeout=60)
             log.close()
     print(f"{args.lang}: screenshots, {total / 1e6:.2f} MB, in {args.out}")
 

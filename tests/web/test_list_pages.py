@@ -81,7 +81,7 @@ def test_the_search_box_filters_on_the_server_and_keeps_the_order(
     assert len(shown) == 5 and "1–5 of 5 requests" in page
     assert 'name="sort" value="-entity"' in page  # the form keeps the order
     assert f'name="q" value="{METRICS[1]}"' in page
-    entities = re.findall(r"<td>(GRP|HQ|SZ1|WH1|VN1)</td>", page)
+    entities = re.findall(r'<td data-label="Entity">(GRP|HQ|SZ1|WH1|VN1)</td>', page)
     assert entities == sorted(ENTITIES, reverse=True)
 
 

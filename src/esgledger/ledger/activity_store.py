@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from esgledger.errors import IntegrityFailure, InvalidInput
 from esgledger.ledger.models import ActivityRecord
-from esgledger.ledger.store_models import ActivityFile
+from esgledger.ledger.store_models import RANGE_COLUMNS, ActivityFile
 from esgledger.settings import get_settings
 
 SUFFIX = ".store"  # beside a SQLite workspace: esg.db → esg.db.store
@@ -142,11 +142,26 @@ def write_files(
                 first_id=int(part["id"].min()),  # type: ignore[arg-type]
                 last_id=int(part["id"].max()),  # type: ignore[arg-type]
                 sha256=hashlib.sha256(data).hexdigest(),
+                **file_ranges(part),
             )
         )
     session.add_all(files)
     session.flush()
     return files
+
+
+def file_ranges(rows: pl.DataFrame) -> dict[str, Any]:
+    """A file's least and greatest start and activity (``0040_storeranges``): what a list
+    page sorted by them needs to skip the file without reading it."""
+    if rows.is_empty():
+        return dict.fromkeys(RANGE_COLUMNS)
+    found = rows.select(
+        pl.col("start").min().alias("first_start"),
+        pl.col("start").max().alias("last_start"),
+        pl.col("activity").cast(pl.String).min().alias("first_activity"),
+        pl.col("activity").cast(pl.String).max().alias("last_activity"),
+    )
+    return found.row(0, named=True)
 
 
 def _parquet_bytes(frame: pl.DataFrame) -> bytes:
@@ -423,6 +438,16 @@ def _keys_of(root: Path, files: list[ActivityFile], first: dt.date, last: dt.dat
     )
 
 
+def _ranges_differ(path: Path, file: ActivityFile) -> str | None:
+    """The recorded ranges (outside the batch's digest) that its rows do not bear out."""
+    recorded = {name: getattr(file, name) for name in RANGE_COLUMNS}
+    if all(value is None for value in recorded.values()):
+        return None  # never recorded: every page reads the file
+    actual = file_ranges(pl.read_parquet(path, columns=["start", "activity"]))
+    wrong = [name for name in RANGE_COLUMNS if recorded[name] != actual[name]]
+    return ", ".join(wrong) if wrong else None
+
+
 def verify_files(session: Session) -> list[str]:
     """One line per registered file that is missing or changed, and per Parquet file under
     the root that no import registered (``esg audit verify --deep``)."""
@@ -446,6 +471,11 @@ def verify_files(session: Session) -> list[str]:
             problems.append(
                 f"activity store file {path} (batch {file.batch_id}): changed, its SHA-256 "
                 "differs from the one its import registered"
+            )
+        elif (wrong := _ranges_differ(path, file)) is not None:
+            problems.append(
+                f"activity store file {path} (batch {file.batch_id}): its recorded {wrong} "
+                "differ from its rows' (a list page would skip rows of it)"
             )
     known = {file.path for file in registered}
     if root.is_dir():

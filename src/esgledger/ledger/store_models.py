@@ -6,12 +6,19 @@ is registered here by the import that wrote it, in the same transaction as the i
 audit event, with its row count and SHA-256: the batch's data digest covers these rows, so
 the audit chain vouches for the files, and ``esg audit verify --deep`` re-hashes them. The
 rows carry an id range taken from the activity-row ids, so a year's rows keep one id order
-whether they sit in the ledger or in the store.
+whether they sit in the ledger or in the store. Each file also records the least and greatest
+start date and activity of its rows (``0040_storeranges``), so a list page sorted by them
+opens only the files that can hold its rows (``ledger.store_page``); these are not part of the
+batch's digest (files imported before them would no longer verify), and
+``esg audit verify --deep`` checks them against the files' rows instead. None: not recorded
+(the file could not be read when the migration filled them), and every page reads the file.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from esgledger.ledger.models import Base, BigId
@@ -31,3 +38,14 @@ class ActivityFile(Base):
     first_id: Mapped[int] = mapped_column(BigId)
     last_id: Mapped[int] = mapped_column(BigId)
     sha256: Mapped[str] = mapped_column(String(64))
+    first_start: Mapped[dt.date | None] = mapped_column(Date)
+    last_start: Mapped[dt.date | None] = mapped_column(Date)
+    first_activity: Mapped[str | None] = mapped_column(String(64))
+    last_activity: Mapped[str | None] = mapped_column(String(64))
+
+
+RANGE_COLUMNS = ("first_start", "last_start", "first_activity", "last_activity")
+# what a batch's digest covers of a file's row: every column but the ranges, as before them
+DIGESTED_COLUMNS = (
+    "id", "batch_id", "year", "entity_id", "path", "rows", "first_id", "last_id", "sha256",
+)  # fmt: skip

@@ -7,8 +7,10 @@ file is read, filtered and cut to its first ``limit`` rows in turn, and kept wit
 ``limit`` so far: memory is one file's rows plus ``2 × limit``. A file's registered bounds
 (its entity, year and id range) order the files by the first row they could give; once
 ``limit`` rows are kept and the next file's bound lies past the last of them, no later file
-can give a row of the page, and reading stops (by id or entity: a file or two; by start: the
-year's files; by activity, which no file records: every matching file)."""
+can give a row of the page, and reading stops. By start and by activity the bounds are the
+ranges each file records at import (``0040_storeranges``): a keyset page skips the files whose
+rows all come at or before its key and stops at the first that starts past its last row (a
+file with no range recorded is read, by start within its year; by activity every such file)."""
 
 from __future__ import annotations
 
@@ -48,15 +50,28 @@ class StoreFilter:
 
 def _bounds(file: ActivityFile, sort: str) -> tuple[tuple[Any, int], tuple[Any, int]] | None:
     """The least and greatest (value, id) a file's rows can have, ascending; None when the
-    file does not record the sorted column's range (activity)."""
+    file records no range of the sorted column (stored before ``0040_storeranges`` and not
+    readable when it was filled). No row's key lies outside: its value is within the
+    recorded range and its id within the file's."""
     if sort == "id":
         return (file.first_id, file.first_id), (file.last_id, file.last_id)
     if sort == "entity":
         return (file.entity_id, file.first_id), (file.entity_id, file.last_id)
     if sort == "start":
+        if file.first_start is not None and file.last_start is not None:
+            return (file.first_start, file.first_id), (file.last_start, file.last_id)
         first, last = dt.date(file.year, 1, 1), dt.date(file.year, 12, 31)
         return (first, file.first_id), (last, file.last_id)
+    if file.first_activity is not None and file.last_activity is not None:
+        return (file.first_activity, file.first_id), (file.last_activity, file.last_id)
     return None
+
+
+def may_hold(file: ActivityFile, activity: str | None) -> bool:
+    """Whether the file can hold rows of ``activity`` (any, when None or not recorded)."""
+    if activity is None or file.first_activity is None or file.last_activity is None:
+        return True
+    return file.first_activity <= activity <= file.last_activity
 
 
 def _past(key: tuple[Any, int], mark: tuple[Any, ...], descending: bool) -> bool:
@@ -90,6 +105,8 @@ def store_page(
     order = [column, "id"] if column != "id" else ["id"]
     chosen: list[tuple[ActivityFile, tuple[Any, int] | None]] = []
     for file in files:
+        if not may_hold(file, wanted.activity):
+            continue
         bounds = _bounds(file, sort)
         if bounds is None:
             chosen.append((file, None))
@@ -123,7 +140,11 @@ def store_count(root: Path, files: Iterable[ActivityFile], wanted: StoreFilter) 
     filters rows within a file)."""
     if not wanted.activity and not wanted.search:
         return sum(f.rows for f in files)
-    return sum(wanted.apply(read_file(root, f, ["entity_id", "activity"])).height for f in files)
+    return sum(
+        wanted.apply(read_file(root, f, ["entity_id", "activity"])).height
+        for f in files
+        if may_hold(f, wanted.activity)
+    )
 
 
 def store_keys(

@@ -92,6 +92,64 @@ def test_no_page_scrolls_sideways_at_390_px(
     assert wide == []
 
 
+# A list's row on a phone: the request list's and the review queue's rows stack, each cell
+# under its column's name, instead of hiding the state, value and decision past the table's
+# right edge (the table scrolled in its box, most of each row off screen).
+STACKED = {"manager": ("/requests", "request-row"), "reviewer": ("/review", "review-row")}
+CELLS = """row => Array.from(row.cells).map(td => {
+  const r = td.getBoundingClientRect();
+  return {label: td.dataset.label || "", right: r.right, width: r.width,
+          head: row.closest("table").tHead.rows[0].cells[td.cellIndex].innerText.trim()};
+})"""
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_a_list_row_reads_whole_on_a_phone(
+    browser: Browser, live_server: str, demo_build: DemoBuild, locale: str
+) -> None:
+    for user, (path, row_id) in STACKED.items():
+        context = browser.new_context(viewport=PHONE, locale=locale)
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.locator("input[name=username]").fill(user)
+        page.locator("input[name=password]").fill(demo_build.password(user))
+        page.locator("form[action='/login'] button[type=submit]").click(no_wait_after=True)
+        expect(page.get_by_test_id("whoami")).to_contain_text(user, timeout=60_000)
+        page.goto(f"{live_server}{path}")
+        row = page.get_by_test_id(row_id).first
+        cells = row.evaluate(CELLS)
+        assert len(cells) >= 10, (user, cells)
+        for cell in cells:
+            assert cell["right"] <= PHONE["width"], (locale, path, cell)
+            assert cell["label"] and cell["label"] in cell["head"], (locale, path, cell)
+        assert _sideways(page) <= PHONE["width"], (locale, path)
+        context.close()
+
+
+def test_a_wide_table_keeps_its_row_names_in_view_on_a_phone(
+    browser: Browser, live_server: str, demo_build: DemoBuild
+) -> None:
+    """The KPI table (a name, a unit, three years, the change, the source) scrolls in its own
+    box at 390 px; scrolled to its last column, each row's KPI name stays on screen beside
+    it, so a figure is never read without its name."""
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    sign_in(page, live_server, demo_build, "manager")
+    page.goto(f"{live_server}/kpis")
+    table = page.get_by_test_id("kpi-table").first
+    table.evaluate("t => { t.scrollLeft = t.scrollWidth; }")
+    row = table.locator("tr").nth(1)
+    first = row.locator("td").first.bounding_box()
+    last = row.locator("td").last.bounding_box()
+    assert first is not None and last is not None
+    assert first["x"] >= 0 and first["x"] + first["width"] <= last["x"] + 1, (first, last)
+    assert last["x"] + last["width"] <= PHONE["width"] + 1, last
+    assert _sideways(page) <= PHONE["width"]
+    context.close()
+
+
 def test_the_navigation_marks_the_section_and_breadcrumbs_lead_back(
     page: Page, live_server: str, demo_build: DemoBuild, workspace: Database
 ) -> None:
