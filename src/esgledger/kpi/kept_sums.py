@@ -30,9 +30,10 @@ from esgledger.ledger.kpi_groups import (
     trigger_problems,
     value_keys,
 )
-from esgledger.ledger.kpis import approved_or_direct
+from esgledger.ledger.kpis import approved_or_direct, pending_values
 from esgledger.ledger.models import KpiGroup, KpiValue
 
+CHUNK = 5000  # pending ids searched per statement (well under SQLite's 32,766 variables)
 # The partial index ``uq_kpi_values_current``'s condition, bare: a search by entity
 CURRENT = text("kpi_values.is_current")
 
@@ -102,11 +103,15 @@ def _uncounted(session: Session, first: int, last: int, root: str | None) -> Ite
         yield from session.execute(
             select(*_columns(postgres)).where(KpiValue.entity_id == root, CURRENT, span)
         )
-    pending = ~approved_or_direct()
+    # the few pending ids first: said as ``id IN (subquery)`` beside the span, SQLite walked
+    # the grouping index over the span's 4.6 M values at 10,000 entities (0.52 CPU s)
+    pending = sorted({int(i) for i in session.scalars(pending_values())})
     others = KpiValue.entity_id != root if root is not None else true()
-    yield from session.execute(
-        select(*_columns(postgres)).where(pending, others, KpiValue.is_current, span)
-    )
+    for at in range(0, len(pending), CHUNK):
+        ids = KpiValue.id.in_(pending[at : at + CHUNK])
+        yield from session.execute(
+            select(*_columns(postgres)).where(ids, others, KpiValue.is_current, span)
+        )
 
 
 def _next_oldest(session: Session, key: GroupKey, root: str | None) -> int:
