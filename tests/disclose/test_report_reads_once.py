@@ -83,11 +83,12 @@ def activity_sum_reads(sent: list[str]) -> list[str]:
 def grouped_reads(sent: list[str]) -> list[str]:
     """The members' grouped sums read from the groups the database keeps (``kpi_groups``,
     :mod:`esgledger.kpi.kept_sums`), or their values handed over value by value where the
-    sums are not the roll-up (``kpi.member_groups``)."""
+    sums are not the roll-up (``kpi.member_groups``). The rules' read of the kept groups'
+    keys alone (units and years, no sums) is not one of them."""
     return [
         s
         for s in sent
-        if "FROM kpi_groups" in s
+        if ("FROM kpi_groups" in s and "kpi_groups.whole" in s)
         or ("FROM kpi_values" in s and ("esg_collect_members" in s or "array_agg" in s))
     ]
 

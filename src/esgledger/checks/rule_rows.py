@@ -31,8 +31,9 @@ from esgledger.kpi.collector import collector_paused
 from esgledger.kpi.coverage import FAMILIES
 from esgledger.kpi.member_groups import CURRENT, SEP
 from esgledger.kpi.reported import additive
+from esgledger.ledger.kpi_groups import trigger_problems
 from esgledger.ledger.kpi_rows import KpiRow, rows_by_id
-from esgledger.ledger.models import RULE_ROW_MARKS, KpiValue
+from esgledger.ledger.models import RULE_ROW_MARKS, KpiGroup, KpiValue
 from esgledger.units import dimensionality
 
 
@@ -87,7 +88,7 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
             session.scalars(select(KpiValue.id).where(KpiValue.entity_id == root, *span, CURRENT))
         )
     first_rows = rows_by_id(session, ids)
-    unit_years = _unit_years(session, span, first_rows.values())
+    unit_years = _unit_years(session, span, first_rows.values(), (first, year))
     odd = odd_units({(m, u) for m, _, u in unit_years})
     # values in a unit of another measure, and every current value of the checked year's
     # keys the root reports itself (additive metrics) or that were stored more than once
@@ -123,17 +124,22 @@ def read_rule_rows(session: Session, first: int, year: int, root: str | None) ->
 
 
 def _unit_years(
-    session: Session, span: tuple[Any, ...], rare: Iterable[KpiRow]
+    session: Session, span: tuple[Any, ...], rare: Iterable[KpiRow], years: tuple[int, int]
 ) -> set[tuple[str, int, str]]:
     """(metric, year, unit) of the span's current values with status "reported": the keys
-    of current values stepped through in the grouping index, key to key (no table row, and
-    not every value: 552 keys of 4.6 M values at 10,000 entities), less the keys whose every
-    current value has another status (all among the ``rare`` rows; those keys are counted)."""
-    keys = _current_keys(session, span)
+    of ``kpi_groups`` (every current value with a number; a reported value always has one,
+    a label never: ``ingest/kpi_row._value``), or while a trigger keeping it is not in place
+    the keys of current values stepped through in the grouping index, key to key (no table
+    row, and not every value: 552 keys of 4.6 M values at 10,000 entities); less the keys
+    whose every current value has another status (all among the ``rare`` rows; those keys
+    are counted)."""
+    if trigger_problems(session):
+        found = {(m, y, u) for y, m, _, u in _current_keys(session, span)}
+    else:
+        found = _kept_keys(session, *years)
     other = Counter(
         (r.metric_id, r.year, r.unit) for r in rare if r.is_current and r.status != "reported"
     )
-    found = {(m, y, u) for y, m, _, u in keys}
     for m, y, u in set(other) & found:
         counted = session.scalar(
             select(func.count()).where(
@@ -144,6 +150,14 @@ def _unit_years(
         if not counted or counted <= other[(m, y, u)]:
             found.discard((m, y, u))
     return found
+
+
+def _kept_keys(session: Session, first: int, last: int) -> set[tuple[str, int, str]]:
+    """(metric, year, unit) of the span's kept groups: a few hundred rows of ``kpi_groups``
+    instead of one index search per key of ``kpi_values`` (0.5 CPU s at 10,000 entities)."""
+    g = KpiGroup
+    stmt = select(g.metric_id, g.year, g.unit).where(g.year >= first, g.year <= last).distinct()
+    return {(m, y, u) for m, y, u in session.execute(stmt)}
 
 
 def _current_keys(session: Session, span: tuple[Any, ...]) -> list[tuple[int, str, str, str]]:

@@ -108,6 +108,7 @@ def verify_data(session: Session) -> DeepResult:
                     f"{scope}: {table} differs from the digest of event {event_id} "
                     f"({rows} rows recorded, {now_rows} now)"
                 )
+    result.problems.extend(kpi_groups.trigger_problems(session))  # what keeps the table
     result.problems.extend(kpi_groups.disagreements(session))  # kept by triggers, recomputed
     return result
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from esgledger.ledger.kpi_split import split_sums
@@ -29,6 +29,8 @@ SQLITE_TRIGGERS = (
 )
 POSTGRES_TRIGGERS = ("kpi_groups_insert", "kpi_groups_delete", "kpi_groups_update")
 """PostgreSQL's statement triggers, each running the function of the same name."""
+
+NO_DECIMALS = -2147483649  # ``decimals_key`` of a value without decimals: below every int4
 
 GroupKey = tuple[int, str, str, str, int | None, str, bool, bool]
 Kept = tuple[int, int, int, int, int, int]  # members, oldest, whole, high, low, unsplit
@@ -70,16 +72,23 @@ def kept_columns() -> list[Any]:
     ]
 
 
-def fresh_groups(session: Session) -> dict[GroupKey, Kept]:
-    """Every group of current values with a value, grouped and summed now."""
-    postgres = session.connection().dialect.name == "postgresql"
+def fresh_select(postgres: bool) -> Select[Any]:
+    """The table's rows (``kept_columns``' order) grouped and summed from the values now,
+    in the unique key's order (a value without decimals first, as ``decimals_key`` has it)."""
     keys = value_keys()
-    stmt = (
+    order = [*keys[:4], func.coalesce(KpiValue.decimals, NO_DECIMALS), *keys[5:]]
+    return (
         select(*keys, func.count(), func.min(KpiValue.id), *split_sums(KpiValue.value, postgres))
         .where(KpiValue.is_current, KpiValue.value.is_not(None))
         .group_by(*keys)
+        .order_by(*order)
     )
-    return {_key(r[:8]): _kept(r[8:]) for r in session.execute(stmt)}
+
+
+def fresh_groups(session: Session) -> dict[GroupKey, Kept]:
+    """Every group of current values with a value, grouped and summed now."""
+    postgres = session.connection().dialect.name == "postgresql"
+    return {_key(r[:8]): _kept(r[8:]) for r in session.execute(fresh_select(postgres))}
 
 
 def kept_groups(session: Session) -> dict[GroupKey, Kept]:
@@ -103,6 +112,38 @@ def triggers(session: Session) -> dict[str, str]:
             "AND tbl_name = 'kpi_values' AND name LIKE 'kpi\\_groups\\_%' ESCAPE '\\'"
         )
     return {str(name): str(target) for name, target in session.execute(stmt)}
+
+
+def trigger_problems(session: Session) -> list[str]:
+    """One line per trigger keeping the table that is missing, runs another function or is
+    disabled (PostgreSQL can keep a trigger and not fire it): none when all are in place.
+    Without one, a write of that kind leaves the table behind the values."""
+    postgres = session.connection().dialect.name == "postgresql"
+    if postgres:
+        stmt = text(
+            "SELECT t.tgname, p.proname, t.tgenabled <> 'D' FROM pg_trigger t "
+            "JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgrelid = 'kpi_values'::regclass AND NOT t.tgisinternal "
+            "AND t.tgname LIKE 'kpi\\_groups\\_%'"
+        )
+        expected = {name: name for name in POSTGRES_TRIGGERS}
+    else:
+        stmt = text(
+            "SELECT name, tbl_name, 1 FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'kpi\\_groups\\_%' ESCAPE '\\'"
+        )
+        expected = dict.fromkeys(SQLITE_TRIGGERS, "kpi_values")
+    found = {str(n): (str(target), bool(on)) for n, target, on in session.execute(stmt)}
+    out: list[str] = []
+    for name, target in expected.items():
+        what = f"kpi_groups: trigger {name} on kpi_values"
+        if name not in found:
+            out.append(f"{what} is missing: the kept sums are not kept on that write")
+        elif found[name][0] != target:
+            out.append(f"{what} runs {found[name][0]}, not {target}: the kept sums are not kept")
+        elif not found[name][1]:
+            out.append(f"{what} is disabled: the kept sums are not kept on that write")
+    return out
 
 
 def disagreements(session: Session) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -276,10 +276,14 @@ def approved_or_direct() -> ColumnElement[bool]:
     rows), not a subquery asked again for each of millions of stored values; a request
     that entered no value yet is left out of the list (``NOT IN`` a list holding NULL
     would hold back every value)."""
-    pending = select(DataRequest.value_id).where(
+    return KpiValue.id.not_in(pending_values())
+
+
+def pending_values() -> Select[Any]:
+    """The ids of the values that draft, submitted or returned data requests entered."""
+    return select(DataRequest.value_id).where(
         DataRequest.value_id.is_not(None), DataRequest.state.not_in(("approved", "locked"))
     )
-    return KpiValue.id.not_in(pending)
 
 
 def list_kpis(
