@@ -19,13 +19,14 @@ from esgledger.kpi.inputs import StoredInputs, read_grouped_inputs, read_inputs
 from esgledger.kpi.series import kpi_series_and_tables
 from esgledger.ledger.db import Database
 from tests.checks.workspace import Workspace, kpi
+from tests.filled import filled_db
 
 YEAR = 2025
 
 
-@pytest.fixture
-def ws(db: Database, tmp_path: Path) -> Workspace:
-    ws = Workspace(db, tmp_path)
+def fill(db: Database, folder: Path) -> None:
+    """Two years of activities and KPI values, one of them preliminary, and the year's run."""
+    ws = Workspace(db, folder)
     ws.activities(
         [
             ("SZ1", 2024, "electricity.purchased", 400, "MWh"),
@@ -54,7 +55,13 @@ def ws(db: Database, tmp_path: Path) -> Workspace:
         {"entity": "WH1", "metric": "packaging.plastics", "value": "1", "unit": "t", "year": 2024},
     )
     ws.calc(YEAR)
-    return ws
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A copy of the workspace :func:`fill` makes, filled once per run (each of the module's
+    12 items imported and calculated its own, #20)."""
+    yield from filled_db(request, tmp_path, "report_reads_once", fill)
 
 
 @contextmanager
@@ -94,29 +101,29 @@ def grouped_reads(sent: list[str]) -> list[str]:
 
 
 def test_a_report_groups_the_values_and_reads_activity_sums_once(
-    ws: Workspace, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     """The members' values are grouped in the database once for the tables and the checks,
     and no stored value is read as a row unless a rule asks for it by id (#18: every row of
     the span as a row took most of a report at 10,000 entities)."""
-    with statements(ws.db) as sent:
-        publish_report(ws.db, YEAR, out=tmp_path / "report", formats=["html"])
+    with statements(db) as sent:
+        publish_report(db, YEAR, out=tmp_path / "report", formats=["html"])
     assert len(grouped_reads(sent)) == 1
     assert [s for s in kpi_row_reads(sent) if "kpi_values.id IN" not in s] == []
     assert len(activity_sum_reads(sent)) == 1
 
 
-def test_the_targets_progress_reads_the_reports_own_tables(ws: Workspace, tmp_path: Path) -> None:
+def test_the_targets_progress_reads_the_reports_own_tables(db: Database, tmp_path: Path) -> None:
     """The targets' progress, printed by the targets chapter and under every topic chapter
     in each edition, takes the year's KPI table the report computed: it computed the table
     again from the ledger four times in a two-edition report (#20: about 2 CPU s of the
     demo's report)."""
-    with ws.db.write() as session:
+    with db.write() as session:
         add_target(session, code="PK-1", metric_id="packaging.plastics", op="<=", value=2,
                    target_year=2030, base_year=YEAR - 1, actor="seed")  # fmt: skip
-    with statements(ws.db) as sent:
+    with statements(db) as sent:
         written = publish_report(
-            ws.db, YEAR, out=tmp_path / "report", formats=["html"], langs=("en", "zh")
+            db, YEAR, out=tmp_path / "report", formats=["html"], langs=("en", "zh")
         )
     assert len(activity_sum_reads(sent)) == 1
     assert len(grouped_reads(sent)) == 1
@@ -126,9 +133,9 @@ def test_the_targets_progress_reads_the_reports_own_tables(ws: Workspace, tmp_pa
 
 @pytest.mark.parametrize("read", [read_inputs, read_grouped_inputs])
 def test_shared_inputs_give_the_figures_and_findings_read_alone(
-    ws: Workspace, read: Callable[[Session, int, int], StoredInputs]
+    db: Database, read: Callable[[Session, int, int], StoredInputs]
 ) -> None:
-    with ws.db.read() as session:
+    with db.read() as session:
         series_alone, tables_alone = kpi_series_and_tables(session, YEAR)
         findings_alone = run_checks(session, YEAR)
         inputs = read(session, YEAR - 2, YEAR)
@@ -144,10 +151,10 @@ def test_shared_inputs_give_the_figures_and_findings_read_alone(
 
 @pytest.mark.parametrize("read", [read_inputs, read_grouped_inputs])
 def test_inputs_of_other_years_are_not_used(
-    ws: Workspace, read: Callable[[Session, int, int], StoredInputs]
+    db: Database, read: Callable[[Session, int, int], StoredInputs]
 ) -> None:
     """Inputs read for a span that misses a year of the checks are ignored, not trusted."""
-    with ws.db.read() as session:
+    with db.read() as session:
         alone = run_checks(session, YEAR)
         narrow = read(session, YEAR, YEAR)  # the checks look back three years
         findings = run_checks(session, YEAR, inputs=narrow)
