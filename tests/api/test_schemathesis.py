@@ -113,7 +113,6 @@ class LazyOperationTest:
     pytest, Hypothesis and schemathesis run and report the very test they ran before."""
 
     __signature__ = inspect.Signature()  # as the built test's: ``case`` is drawn, not a fixture
-    is_hypothesis_test = True  # Hypothesis's plugin marks it ``hypothesis`` at collection
 
     def __init__(self, build: Callable[..., Callable[..., Any]], kwargs: dict[str, Any]) -> None:
         self._build, self._kwargs = build, kwargs
