@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import inspect
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.pytest import _test_builder
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -102,66 +100,6 @@ def _seeded() -> Iterator[None]:
     yield
     APP.state.db.dispose()
     shutil.rmtree(FOLDER, ignore_errors=True)
-
-
-class LazyOperationTest:
-    """An operation's Hypothesis test, built when its test is set up rather than when the
-    module is collected: schemathesis builds each of the 87 operations' tests as it collects
-    them, its coverage phase generating every coverage case as an explicit example, about a
-    third of collecting this module, which every xdist worker collects and one runs (#20).
-    The set-up fixture below puts the built test in the item's place before it is called, so
-    pytest, Hypothesis and schemathesis run and report the very test they ran before."""
-
-    __signature__ = inspect.Signature()  # as the built test's: ``case`` is drawn, not a fixture
-
-    def __init__(self, build: Callable[..., Callable[..., Any]], kwargs: dict[str, Any]) -> None:
-        self._build, self._kwargs = build, kwargs
-        self.place_as = kwargs["test_func"]  # pytest reports the test's own file and line
-        MADE.append(self)
-
-    def built(self) -> Callable[..., Any]:
-        return self._build(**self._kwargs)
-
-    def __call__(self) -> None:
-        self.built()()
-
-
-MADE: list[LazyOperationTest] = []  # one per operation, by the collection
-
-
-def build_when_set_up(**kwargs: Any) -> Callable[..., Any]:
-    """schemathesis' builder for this module's test (any other's is built as before)."""
-    if kwargs["test_func"] is not test_no_server_errors_and_responses_as_documented:
-        return BUILD_OPERATION_TEST(**kwargs)
-    return LazyOperationTest(BUILD_OPERATION_TEST, kwargs)
-
-
-# schemathesis' collector looks the builder up when it collects (schemathesis 4.32), after
-# this module is imported.
-BUILD_OPERATION_TEST = _test_builder.build_operation_test
-_test_builder.build_operation_test = build_when_set_up
-
-
-SET_UP = pytest.StashKey[bool]()
-
-
-@pytest.fixture(autouse=True)
-def _operation_test(request: pytest.FixtureRequest) -> None:
-    """The operation's test built, in the item's place (:class:`LazyOperationTest`)."""
-    item = request.node
-    item.stash[SET_UP] = True
-    if isinstance(item.obj, LazyOperationTest):
-        item.obj = item.obj.built()
-
-
-def test_operations_tests_are_built_when_set_up(request: pytest.FixtureRequest) -> None:
-    """Collecting the module built no operation's test: each is built as it is set up, and
-    is then the Hypothesis test schemathesis builds."""
-    assert len(MADE) > 80, len(MADE)  # whatever -k selected
-    items = [i for i in request.session.items if i.module is request.module and i is not request.node]  # fmt: skip
-    for item in items:
-        assert isinstance(item.obj, LazyOperationTest) != item.stash.get(SET_UP, False), item
-    assert getattr(MADE[0].built(), "is_hypothesis_test", False)
 
 
 @schema.parametrize()
