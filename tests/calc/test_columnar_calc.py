@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -24,15 +25,13 @@ from esgledger.calc.options import RunOptions
 from esgledger.calc.runs import get_run, load_inputs
 from esgledger.checks.context import CheckContext
 from esgledger.checks.factors import implied_factors
-from esgledger.demo.activity_data import ACTIVITY_HEADER, activity_rows
-from esgledger.demo.files import write_csv
-from esgledger.demo.org import ENTITY_HEADER, entity_rows
 from esgledger.ledger.activities import live
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord, CalculationResult
+from tests.calc.demo_year import NAME, YEAR, fill_demo_year
 from tests.conftest import Cli
+from tests.filled import filled_db
 
-YEAR = 2024
 # the frame every run read before issue #18, written out here so a change of the reader shows
 ROW_BY_ROW_SCHEMA = {
     "id": pl.Int64,
@@ -71,13 +70,20 @@ def row_by_row(session, year: int) -> pl.DataFrame:
     )
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """As the suite's ``db``; for a test of the demo's year, a copy of the workspace
+    :func:`~tests.calc.demo_year.fill_demo_year` filled once per run (shared with the
+    chunked-run and Spark modules), where each test imported the same two files (#20)."""
+    if "demo_year" in request.fixturenames:
+        yield from filled_db(request, tmp_path, NAME, fill_demo_year)
+        return
+    yield request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_db")
+
+
 @pytest.fixture
-def demo_year(cli: Cli, tmp_path: Path) -> Cli:
+def demo_year(cli: Cli) -> Cli:
     """The demo's entities and its 2024 activity file, one row voided."""
-    entities = write_csv(tmp_path / "entities.csv", ENTITY_HEADER, entity_rows())
-    cli("import", "entities", str(entities))
-    rows = write_csv(tmp_path / "activities.csv", ACTIVITY_HEADER, activity_rows(YEAR))
-    cli("import", "activities", str(rows))
     cli("activities", "void", "--id", "5", "--reason", "test: a voided row counts nowhere")
     return cli
 

@@ -21,7 +21,7 @@ from esgledger.web import state_findings
 from esgledger.web.state_findings import cached_findings
 from tests.conftest import Cli
 from tests.kpi.test_cache_incremental import YEAR, issue, seeded, step  # noqa: F401 - fixture
-from tests.kpi.test_kpi import activities, kpis, ws  # noqa: F401 - the fixture
+from tests.kpi.test_kpi import activities, kpis
 
 
 def check(work: Cli, how: str) -> list[dict]:

@@ -21,7 +21,7 @@ from esgledger.checks.engine import check_context, rule_findings
 from esgledger.ledger.db import Database
 from tests.conftest import Cli
 from tests.kpi.test_cache_incremental import YEAR, issue, seeded, step  # noqa: F401 - fixture
-from tests.kpi.test_kpi import activities, kpis, ws  # noqa: F401 - the fixture
+from tests.kpi.test_kpi import activities
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,13 @@ from esgledger.auth.users import add_user, principal
 from esgledger.kpi import cache, incremental
 from esgledger.kpi.cache import cached_kpi_series
 from esgledger.kpi.series import kpi_series
+from esgledger.ledger.db import Database
 from esgledger.workflow import review
 from esgledger.workflow.requests import get_request, issue_requests
 from esgledger.workflow.values import enter_value
 from tests.conftest import Cli
-from tests.kpi.test_kpi import activities, kpis, ws  # noqa: F401 - the fixture
+from tests.filled import filled_db
+from tests.kpi.test_kpi import activities, entities, kpis
 
 YEAR = 2024
 BASE = [
@@ -42,18 +45,25 @@ BASE = [
 ]
 
 
-@pytest.fixture
-def seeded(ws: Cli, tmp_path: Path) -> Cli:  # noqa: F811
-    kpis(ws, tmp_path, BASE)
-    activities(
-        ws, tmp_path, [["A", "2024-01-01", "2024-12-31", "electricity.purchased", 10, "MWh"]]
-    )
+def fill_seeded(db: Database, folder: Path) -> None:
+    """The entities, three years of KPI values (the report year's revenue left to a
+    request), a year of electricity and its run, and a request owner and reviewer."""
+    ws = entities(Cli(db), folder)
+    kpis(ws, folder, BASE)
+    activities(ws, folder, [["A", "2024-01-01", "2024-12-31", "electricity.purchased", 10, "MWh"]])
     ws("calc", "--year", str(YEAR))
-    with ws.db.write() as session:
+    with db.write() as session:
         for name, role in (("mia", "esg_manager"), ("rita", "reviewer")):
             add_user(session, username=name, role=role, actor="t")
-    cache.clear()
-    return ws
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cli]:
+    """A copy of the workspace :func:`fill_seeded` filled once per run, on each database:
+    each of the ~20 tests across five modules that start from it filled its own (#20)."""
+    for db in filled_db(request, tmp_path, "kpi_seeded", fill_seeded):
+        cache.clear()
+        yield Cli(db)
 
 
 def check(work: Cli, how: str) -> dict:

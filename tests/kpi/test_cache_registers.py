@@ -21,7 +21,7 @@ from tests.checks.test_implied_per_run import statements
 from tests.conftest import Cli
 from tests.factories import write_csv
 from tests.kpi.test_cache_incremental import YEAR, issue, seeded, step  # noqa: F401
-from tests.kpi.test_kpi import activities, kpis, ws  # noqa: F401 - the fixture
+from tests.kpi.test_kpi import activities, kpis
 from tests.pg_pool import admin_connection
 
 

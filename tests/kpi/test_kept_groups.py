@@ -20,18 +20,16 @@ from sqlalchemy import delete, select, update
 from esgledger.auth.users import add_user
 from esgledger.errors import InvalidInput
 from esgledger.kpi.kept_sums import kept_sums
-from esgledger.kpi.values import kpi_table
 from esgledger.ledger.backup import write_backup
 from esgledger.ledger.db import Database
 from esgledger.ledger.kpi_groups import disagreements, fresh_groups, kept_groups
-from esgledger.ledger.kpi_rows import figure_rows
 from esgledger.ledger.models import KpiGroup, KpiValue
 from esgledger.ledger.restore import restore_backup
 from esgledger.ledger.workflow_models import DataRequest
 from tests.checks.workspace import Workspace
+from tests.kpi.kept_tables import MEMBERS, tables_agree
 from tests.ledger.test_backup import members, reseal
 
-MEMBERS = ("HQ", "SZ1", "WH1", "VN1")
 METRICS = ("packaging.plastics", "packaging.wood", "packaging.cartons")
 UNITS = ("t", "kg")
 
@@ -213,20 +211,6 @@ def test_the_deep_verify_names_a_tampered_table(ws: Workspace) -> None:
     assert len(problems) == 1 and "2025 packaging.wood in t" in problems[0]
 
 
-def _tables_agree(db: Database, year: int) -> None:
-    """The KPI table from the kept sums is the one rolled up row by row, to the bit."""
-    with db.read() as session:
-        grouped = kpi_table(session, year)
-        by_rows = kpi_table(session, year, rows=figure_rows(session, year))
-    assert list(grouped) == list(by_rows)
-    assert {k: f.as_dict() for k, f in grouped.items()} == {
-        k: f.as_dict() for k, f in by_rows.items()
-    }
-    for key, fig in grouped.items():
-        if fig.value is not None:
-            assert fig.value.hex() == by_rows[key].value.hex(), key  # type: ignore[union-attr]
-
-
 def test_the_root_and_pending_values_are_taken_off_the_kept_sums(ws: Workspace) -> None:
     """The root's own value and a pending request's value are kept in the table but not
     counted: taken off, the groups' counts, oldest ids and sums are the rows' roll-up."""
@@ -295,7 +279,7 @@ def test_the_root_and_pending_values_are_taken_off_the_kept_sums(ws: Workspace) 
     assert plastics.count == 3 and plastics.oldest != pending  # SZ1's is pending
     wood = kept[("packaging.wood", "over")]
     assert wood.count == 3 and any(v[0] == 4 for v in stored.values())  # GRP's taken off
-    _tables_agree(ws.db, year)
+    tables_agree(ws.db, year)
 
 
 def test_backup_and_restore_keep_the_grouped_sums(

@@ -39,18 +39,14 @@ ACT_HEADER = ["entity", "start", "end", "activity", "quantity", "unit"]
 
 @pytest.fixture
 def ws(cli: Cli, tmp_path: Path) -> Cli:
-    cli(
-        "import",
-        "entities",
-        str(
-            write_csv(
-                tmp_path / "e.csv",
-                ["id", "name", "parent", "country", "subdivision", "kind"],
-                ENTITIES,
-            )
-        ),
-    )
-    return cli
+    return entities(cli, tmp_path)
+
+
+def entities(ws: Cli, tmp_path: Path) -> Cli:
+    """``ws`` with :data:`ENTITIES` imported."""
+    header = ["id", "name", "parent", "country", "subdivision", "kind"]
+    ws("import", "entities", str(write_csv(tmp_path / "e.csv", header, ENTITIES)))
+    return ws
 
 
 def kpis(ws: Cli, tmp_path: Path, rows: list[list[object]], name: str = "k.csv") -> None:

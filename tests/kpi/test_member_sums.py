@@ -22,11 +22,10 @@ from esgledger.kpi.member_sums import LARGEST, SMALLEST, rounded, split_sums, su
 from esgledger.kpi.series import kpi_series
 from esgledger.kpi.values import kpi_table
 from esgledger.ledger.db import Database
-from esgledger.ledger.kpi_rows import figure_rows
 from tests.checks.workspace import Workspace
+from tests.kpi.kept_tables import MEMBERS, tables_agree
 
 YEAR = 2025
-MEMBERS = ("HQ", "SZ1", "WH1", "VN1")
 
 
 def _values(rng: random.Random, n: int) -> list[float]:
@@ -90,19 +89,6 @@ def _value_lists(sent: list[str]) -> list[str]:
     return [s for s in sent if "esg_collect_members" in s or "array_agg" in s]
 
 
-def _same_tables(ws: Workspace, year: int) -> None:
-    with ws.db.read() as session:
-        grouped = kpi_table(session, year)
-        by_rows = kpi_table(session, year, rows=figure_rows(session, year))
-    assert list(grouped) == list(by_rows)
-    assert {k: f.as_dict() for k, f in grouped.items()} == {
-        k: f.as_dict() for k, f in by_rows.items()
-    }
-    for key, fig in grouped.items():
-        if fig.value is not None:
-            assert fig.value.hex() == by_rows[key].value.hex(), key  # type: ignore[union-attr]
-
-
 @pytest.fixture
 def ws(db: Database, tmp_path: Path) -> Workspace:
     ws = Workspace(db, tmp_path)
@@ -136,8 +122,8 @@ def test_members_at_share_one_in_the_metric_unit_are_summed_in_the_database(
     assert _value_lists(sent) == []
     plastics = next(r for r in series["kpis"] if r["metric"] == "packaging.plastics")
     assert plastics["values"][str(YEAR)] == math.fsum((2.0**39 + 0.5, 0.1, 0.2, 1e-3))
-    _same_tables(ws, YEAR)
-    _same_tables(ws, YEAR - 1)
+    tables_agree(ws.db, YEAR)
+    tables_agree(ws.db, YEAR - 1)
 
 
 @pytest.mark.parametrize(
@@ -159,7 +145,7 @@ def test_a_figure_the_sums_cannot_give_is_rolled_up_value_by_value(
     reads = _value_lists(sent)
     assert len(reads) == 1 and "kpi_values.metric_id IN" in reads[0]
     assert table[("packaging.cartons", "")].entities == 2
-    _same_tables(ws, YEAR)
+    tables_agree(ws.db, YEAR)
 
 
 def test_members_outside_the_boundary_are_rolled_up_value_by_value(ws: Workspace) -> None:
@@ -169,4 +155,4 @@ def test_members_outside_the_boundary_are_rolled_up_value_by_value(ws: Workspace
     assert _value_lists(sent)
     assert table[("packaging.plastics", "")].entities == 2
     assert table[("workforce.headcount", "gender=female")].entities == 2  # social: everyone
-    _same_tables(ws, YEAR)
+    tables_agree(ws.db, YEAR)

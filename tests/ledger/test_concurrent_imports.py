@@ -10,8 +10,6 @@ both are waiting on PostgreSQL — one on that lock, the other on the first one'
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +30,7 @@ from esgledger.ledger.models import ActivityRecord, KpiValue
 from esgledger.server import create_app
 from tests.api.conftest import problem, setup_users
 from tests.factories import ACTIVITY_HEADER, entities_file, monthly_rows, write_csv
+from tests.faults.conftest import Finished, start_esg
 
 AUDIT_LOCK = 727001  # ledger/audit.py serialises appenders with this advisory lock
 KPI_HEADER = ["entity", "year", "metric", "value", "unit", "restatement_reason"]
@@ -77,20 +76,15 @@ def wait_until_both_wait(conn: psycopg.Connection, ended: Callable[[], bool]) ->
     wait_until_waiting(conn, 2, ended)
 
 
-def race(db: Database, *args: str) -> list[subprocess.CompletedProcess[str]]:
-    """Run ``esg ARGS --db …`` twice at once, both inside their transactions together."""
-    command = [sys.executable, "-m", "esgledger.cli", *args, "--db", db.url]
+def race(db: Database, *args: str) -> list[Finished]:
+    """Run ``esg ARGS --db …`` twice at once, each in a process of its own, both inside their
+    transactions together. The processes are forked from the fault suite's warm server
+    (tests/faults/conftest.py), not started as fresh interpreters: the same real processes,
+    exit codes and stderr, without paying Python's start and the imports twice a test (#20)."""
     with audit_chain_held(db) as conn:
-        procs = [
-            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)
-        ]
-        wait_until_both_wait(conn, lambda: any(p.poll() is not None for p in procs))
-    done = []
-    for p in procs:
-        out, err = p.communicate(timeout=300)
-        done.append(subprocess.CompletedProcess(command, p.returncode, out, err))
-    return sorted(done, key=lambda r: r.returncode)
+        procs = [start_esg(*args, db=db) for _ in range(2)]
+        wait_until_both_wait(conn, lambda: any(not p.is_running() for p in procs))
+    return sorted((p.finish() for p in procs), key=lambda r: r.returncode)
 
 
 def race_threads(db: Database, call: Callable[[], Any]) -> list[Any]:
@@ -110,9 +104,7 @@ def count(db: Database, table: type[ActivityRecord] | type[KpiValue]) -> int:
         return session.scalar(select(func.count()).select_from(table)) or 0
 
 
-def assert_one_line_errors(
-    result: subprocess.CompletedProcess[str], code: int = Exit.BAD_INPUT
-) -> list[str]:
+def assert_one_line_errors(result: Finished, code: int = Exit.BAD_INPUT) -> list[str]:
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
