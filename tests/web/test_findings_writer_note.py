@@ -16,7 +16,6 @@ from esgledger.web import state_findings
 from tests.checks.test_findings_incremental import check
 from tests.conftest import Cli
 from tests.kpi.test_cache_incremental import issue, seeded, step  # noqa: F401 - fixture
-from tests.kpi.test_kpi import ws  # noqa: F401 - the fixture under ``seeded``
 
 ASKS = ("SELECT audit_events.action, audit_events.subject", "SELECT data_requests.year")
 
