@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog.instruments import INSTRUMENTS, certificate_ids
 from esgledger.errors import ConcurrentChange, ImportRejected, InvalidInput
-from esgledger.ingest.activities import ALREADY_IMPORTED, KEY, validate_activities
+from esgledger.ingest.activities import (
+    ALREADY_IMPORTED,
+    KEY,
+    SLICE_ROWS,
+    validate_activities,
+)
 from esgledger.ingest.checker import ROW, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import activity_store
@@ -51,8 +56,10 @@ def import_activities(
     on_progress: Progress | None = None,
     replace: str | None = None,
     store: bool = False,
+    slice_rows: int = SLICE_ROWS,
 ) -> dict[str, object]:
     """Validate the whole file, then store every row in one transaction; returns a summary.
+    The file's cells are checked ``slice_rows`` rows at a time (``validate_activities``).
 
     With ``store``, the rows go to the Parquet activity store (``activity_store``) instead of
     ledger rows, its files registered in the same transaction; files of an import that does
@@ -84,7 +91,9 @@ def import_activities(
     try:
         return validate_then_write(
             db,
-            lambda session: _validated(session, table, replace=replace is not None),
+            lambda session: _validated(
+                session, table, replace=replace is not None, slice_rows=slice_rows
+            ),
             lambda session, checked: _store(
                 session,
                 table,
@@ -104,7 +113,7 @@ def import_activities(
 
 
 def _validated(
-    session: Session, table: Table, *, replace: bool
+    session: Session, table: Table, *, replace: bool, slice_rows: int = SLICE_ROWS
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """The file's typed rows and the stored live rows sharing its date span, validated
     outside any write: a large file takes seconds to check, and other writers must not wait
@@ -119,6 +128,7 @@ def _validated(
         # a replacing import voids stored rows first: the write checks its ids after the voids
         claimed_certificates=() if replace else claimed_certificates(session, table.frame),
         stored_clashes=None if replace else (lambda keys: store_clashes(session, keys)),
+        slice_rows=slice_rows,
     )
     if replace and store_clashes(session, rows.select(KEY)) is not None:
         raise InvalidInput(
