@@ -119,3 +119,21 @@ def test_rows_validated_at_once_are_a_slice_and_the_import_is_whole(
     with db.read() as session:
         stored = session.scalar(select(func.sum(ActivityFile.rows)))
     assert stored == 11
+
+
+def test_the_refusal_of_many_bad_rows_is_the_whole_files(db: Database, tmp_path: Path) -> None:
+    """Each slice keeps its first problems only; the refusal shown (its first 50 lines and
+    the count of the rest) is what checking the file whole shows."""
+    rows = [
+        row(i, quantity="-1" if i % 3 else "x", unit="kWh" if i % 5 else "") for i in range(200)
+    ]
+    rows += [row(1)] * 3  # duplicates of row 3 at the end
+    path = write_csv(tmp_path / "a.csv", HEADER, rows)
+    said = []
+    for size in (7, 1_000_000):
+        with pytest.raises(ImportRejected) as exc:
+            import_activities(db, path, actor="test", store=True, slice_rows=size)
+        said.append((str(exc.value), exc.value.total))
+    assert said[0] == said[1]
+    assert said[0][1] > 200
+    nothing_written(db, tmp_path)
