@@ -39,10 +39,14 @@ IN_ROW = N_("%(id)s (row %(row)s)")
 
 
 def check_instrument_columns(
-    frame: pl.DataFrame, check: Checker, claimed: Collection[str] = ()
+    frame: pl.DataFrame,
+    check: Checker,
+    claimed: Collection[str] = (),
+    first: dict[str, int] | None = None,
 ) -> None:
     """Flag bad instrument cells; ``claimed``: certificate ids of stored instruments (a
-    mapping names the row holding each)."""
+    mapping names the row holding each); ``first``: the ids of the file's earlier rows (a
+    file checked a slice at a time), each with its first row, added to."""
     instrument = pl.col("activity").is_in(INSTRUMENTS)
     if "vintage" in frame.columns:
         cell = pl.col("vintage").fill_null("").str.strip_chars()
@@ -85,13 +89,14 @@ def check_instrument_columns(
         held: Mapping[str, object] = (
             claimed if isinstance(claimed, Mapping) else dict.fromkeys(claimed, "")
         )
-        _check_claims(frame.filter(instrument), check, held)
+        _check_claims(frame.filter(instrument), check, held, {} if first is None else first)
 
 
-def _check_claims(rows: pl.DataFrame, check: Checker, claimed: Mapping[str, object]) -> None:
+def _check_claims(
+    rows: pl.DataFrame, check: Checker, claimed: Mapping[str, object], first: dict[str, int]
+) -> None:
     """Each certificate id once: in the file (the first row keeps it) and against the ledger;
     a row's reasons are phrases, so each part is worded in the reader's language."""
-    first: dict[str, int] = {}
     kept = 0
     for row, text in rows.select(ROW, "certificate_ids").iter_rows():
         ids = certificate_ids(text)

@@ -22,7 +22,7 @@ from esgledger.faults import fault_point
 from esgledger.ingest import refusals as R
 from esgledger.ingest import xlsx_guard
 from esgledger.ingest.checker import KEEP
-from esgledger.ingest.csv_structure import check_structure
+from esgledger.ingest.csv_structure import check_structure, check_utf8
 from esgledger.ingest.headers import apply_header
 from esgledger.ingest.parquet_file import read_parquet
 from esgledger.ingest.xlsx_guard import MAX_CELL_CHARS, SheetEntry, too_long_cell
@@ -105,11 +105,7 @@ def _refuse_long_cells(frame: pl.DataFrame, source: str) -> None:
 def _read_csv(data: bytes, source: str) -> tuple[list[str], pl.DataFrame]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise R.refused(source, R.NOT_UTF8_AT, line=line) from None
+    check_utf8(data, source)
     check_structure(data, source)
     try:
         frame = pl.read_csv(

@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog.instruments import INSTRUMENTS, certificate_ids
 from esgledger.errors import ConcurrentChange, ImportRejected, InvalidInput
-from esgledger.ingest.activities import ALREADY_IMPORTED, KEY, validate_activities
+from esgledger.ingest.activities import (
+    ALREADY_IMPORTED,
+    KEY,
+    SLICE_ROWS,
+    validate_activities,
+)
 from esgledger.ingest.checker import ROW, with_row_numbers
 from esgledger.ingest.readers import Table, read_table
 from esgledger.ledger import activity_store
@@ -28,6 +33,7 @@ from esgledger.ledger.certificate_claims import (
 )
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
+from esgledger.ledger.ledger_clashes import ledger_clashes
 from esgledger.ledger.limits import ATTRIBUTES_MAX, ATTRIBUTES_WHY, limit_of, refuse_too_long
 from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch
 from esgledger.ledger.store_clashes import store_clashes
@@ -51,8 +57,10 @@ def import_activities(
     on_progress: Progress | None = None,
     replace: str | None = None,
     store: bool = False,
+    slice_rows: int = SLICE_ROWS,
 ) -> dict[str, object]:
     """Validate the whole file, then store every row in one transaction; returns a summary.
+    The file's cells are checked ``slice_rows`` rows at a time (``validate_activities``).
 
     With ``store``, the rows go to the Parquet activity store (``activity_store``) instead of
     ledger rows, its files registered in the same transaction; files of an import that does
@@ -84,7 +92,9 @@ def import_activities(
     try:
         return validate_then_write(
             db,
-            lambda session: _validated(session, table, replace=replace is not None),
+            lambda session: _validated(
+                session, table, replace=replace is not None, slice_rows=slice_rows
+            ),
             lambda session, checked: _store(
                 session,
                 table,
@@ -104,21 +114,23 @@ def import_activities(
 
 
 def _validated(
-    session: Session, table: Table, *, replace: bool
+    session: Session, table: Table, *, replace: bool, slice_rows: int = SLICE_ROWS
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """The file's typed rows and the stored live rows sharing its date span, validated
     outside any write: a large file takes seconds to check, and other writers must not wait
     for that. What changes meanwhile is caught by the write (the unique natural key, the
     count of rows voided)."""
     known = set(session.scalars(select(Entity.id)))
-    existing = _stored_keys(session, table.frame)
+    # a replacing import needs the ids of the live rows it voids; any other compares the
+    # ledger's keys a window at a time, as the store's (``stored_clashes``)
+    existing = _stored_keys(session, table.frame) if replace else None
     rows = validate_activities(
         table,
         known_entities=known,
-        existing_keys=None if replace else _both(existing),
         # a replacing import voids stored rows first: the write checks its ids after the voids
         claimed_certificates=() if replace else claimed_certificates(session, table.frame),
-        stored_clashes=None if replace else (lambda keys: store_clashes(session, keys)),
+        stored_clashes=None if replace else (lambda keys: stored_clashes(session, keys)),
+        slice_rows=slice_rows,
     )
     if replace and store_clashes(session, rows.select(KEY)) is not None:
         raise InvalidInput(
@@ -144,6 +156,12 @@ def claimed_certificates(session: Session, frame: pl.DataFrame) -> dict[str, str
         return {}
     cells = frame["certificate_ids"].drop_nulls().to_list()
     return holders(session, (i for cell in cells for i in certificate_ids(str(cell))))
+
+
+def stored_clashes(session: Session, keys: pl.DataFrame) -> pl.DataFrame | None:
+    """The stored keys, of the ledger's live rows and of the activity store, equal to some
+    of ``keys`` (a file's typed ``KEY`` columns), or None; neither is held whole (#18)."""
+    return _both(store_clashes(session, keys), ledger_clashes(session, keys))
 
 
 def _both(*frames: pl.DataFrame | None) -> pl.DataFrame | None:
@@ -292,13 +310,11 @@ def _clashing_rows(db: Database, table: Table) -> list[int]:
     """The file's row numbers whose natural key a live stored row holds now."""
     with db.read() as session:
         known = set(session.scalars(select(Entity.id)))
-        existing = _both(_stored_keys(session, table.frame))
         try:
             validate_activities(
                 table,
                 known_entities=known,
-                existing_keys=existing,
-                stored_clashes=lambda keys: store_clashes(session, keys),
+                stored_clashes=lambda keys: stored_clashes(session, keys),
             )
         except ImportRejected as exc:
             taken = (p for p in exc.problems if p.reason.startswith(ALREADY_IMPORTED))

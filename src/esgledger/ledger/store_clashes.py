@@ -6,6 +6,7 @@ rows peaked at 8.6 GB when the year's stored keys were held at once)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import polars as pl
 from sqlalchemy.orm import Session
@@ -30,11 +31,19 @@ def store_clashes(session: Session, keys: pl.DataFrame) -> pl.DataFrame | None:
     if not activity_store.has_files(session):
         return None
     entities = keys["entity_id"].drop_nulls().unique().to_list()
+    parts = activity_store.key_parts(
+        session, first, last, entities, rows=min(keys.height, PART_ROWS)
+    )
+    return clashes_in(keys, parts)
+
+
+def clashes_in(keys: pl.DataFrame, parts: Iterable[pl.DataFrame]) -> pl.DataFrame | None:
+    """The rows of ``parts`` (stored keys with ``batch_id`` and ``id``, a part at a time)
+    whose key is one of ``keys``, or None: each part probed against the keys' sorted hashes,
+    only the hash matches kept and then compared on the keys themselves."""
     wanted = _hashes(keys).unique().sort()
     found = []
-    for part in activity_store.key_parts(
-        session, first, last, entities, rows=min(keys.height, PART_ROWS)
-    ):
+    for part in parts:
         probe = _hashes(part)
         at = wanted.search_sorted(probe).clip(0, wanted.len() - 1)
         candidates = part.filter(wanted.gather(at) == probe)
