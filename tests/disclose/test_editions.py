@@ -15,19 +15,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from esgledger.catalog import frameworks
+from esgledger.catalog.messages import translate
 from esgledger.catalog.translations import text
 from esgledger.cli.main import app
 from esgledger.demo import build
 from esgledger.demo.stages import STAGES
 from esgledger.disclose.anchors import rendered_anchors
+from esgledger.disclose.framework_titles import GLOSS_NOTE
 from esgledger.disclose.report import kpi_anchor
 from tests.disclose.test_cjk_typography import _fonts
 
+CJK = re.compile(r"[\u3400-\u9fff]")
+HALF_WIDTH_AROUND_CJK = re.compile(r"\([^()\n]*[\u3400-\u9fff][^()\n]*\)")
 WATER_EN = """# Water resource management
 
 We withdrew {{kpi:water.withdrawal.total}} of water in 2025.
@@ -239,21 +244,85 @@ def test_workbooks_hold_the_same_figures_under_chinese_sheets(
     assert any("不适用" in r[3:6] for r in rows[1:]), "excluded Scope 3 categories say so"
 
 
-def test_index_titles_are_the_catalogs_official_chinese(written: dict[str, str]) -> None:
+def test_the_chinese_workbooks_index_prints_szse_topics_in_chinese_beside_their_ids(
+    written: dict[str, str],
+) -> None:
+    """The index sheets keep the disclosure's id in their first column (scripts read it, the
+    same in both workbooks); the Chinese workbook prints beside it the code as the Chinese
+    HTML and PDF do: an SZSE topic's Chinese name, 治理/战略/… for its elements."""
+    english = load_workbook(written["xlsx"], read_only=True)
+    chinese = load_workbook(written["zh.xlsx"], read_only=True)
+    en_sheet = next(n for n in english.sheetnames if "szse-17" in n)
+    zh_sheet = next(n for n in chinese.sheetnames if "szse-17" in n)
+    en_rows = list(english[en_sheet].iter_rows(values_only=True))
+    zh_rows = list(chinese[zh_sheet].iter_rows(values_only=True))
+    assert en_rows[0] == ("Disclosure", "Title", "Where answered", "Omission")
+    assert zh_rows[0][1] == "报告中列示为" and len(zh_rows[0]) == 5
+    assert [r[0] for r in zh_rows][1:] == [r[0] for r in en_rows][1:]  # the ids, as English
+    szse = frameworks.disclosures("szse-17")
+    printed = {r[0]: r[1] for r in zh_rows[1:]}
+    topics = [code for code in printed if "/" not in code]
+    assert topics and all(printed[code] == szse[code].title_zh for code in topics)
+    elements = {printed[code] for code in printed if "/" in code}
+    assert elements <= {"治理", "战略", "影响、风险和机遇管理", "指标与目标"}
+    assert not any(re.search(r"[A-Za-z]", str(v)) for v in printed.values())
+
+
+def test_index_titles_are_official_chinese_or_the_english_original(
+    written: dict[str, str],
+) -> None:
+    """A title the Chinese edition prints as a framework's is its own Chinese only where the
+    catalog cites the framework's Chinese text (SZSE No. 17); every other framework's is its
+    English original, as the English edition prints it, with our gloss after it in full-width
+    parentheses under a note saying the gloss is ours (译名仅供参考). GRI's Chinese titles
+    were never compared with a GRI-published Chinese text, so they are glosses."""
     html = Path(written["zh.html"]).read_text(encoding="utf-8")
     titles = _parsed(written["zh.html"]).index_titles
-    szse = frameworks.disclosures("szse-17")
-    gri = frameworks.disclosures("gri-2021")
-    assert titles["szse-17"] and titles["gri-2021"]
-    for code, title in titles["gri-2021"].items():
-        assert title == gri[code].title_zh, code
-    for code, title in titles["szse-17"].items():
-        topic = code.split("/")[0]
-        assert title.startswith(szse[topic].title_zh), code
-    for fid in ("gri-2021", "szse-17", "ifrs-s2"):
-        assert f'id="content-index-{fid}">{frameworks.framework(fid).name_zh}</h2>' in html
-    # IFRS S2 has no Chinese disclosure titles in the catalog: printed in English, and said so
-    assert "ifrs-s2" in titles and "暂无其正式发布的中文标题" in html
+    english = _parsed(written["html"]).index_titles
+    assert titles["szse-17"] and titles["gri-2021"] and titles["ifrs-s2"]
+    glossed = 0
+    for fid, rows in titles.items():
+        fw = frameworks.framework(fid)
+        items = frameworks.disclosures(fid)
+        for code, title in rows.items():
+            if fw.official_zh:
+                assert title.startswith(items[code.split("/")[0]].title_zh), code
+                continue
+            original, _, gloss = title.partition("（")
+            assert original == english[fid][code] and not CJK.search(original), (fid, code)
+            if gloss:
+                assert gloss == items[code].title_zh + "）", (fid, code)
+                glossed += 1
+        name = fw.name_zh if fw.official_zh else fw.name
+        assert f'<h2 id="content-index-{fid}">' in html
+        heading = html.split(f'<h2 id="content-index-{fid}">', 1)[1].split("</h2>", 1)[0]
+        assert re.sub(r"<[^>]+>", "", heading).startswith(name), (fid, heading)
+        if not fw.official_zh:
+            assert "译名仅供参考" in translate(GLOSS_NOTE, "zh")
+            named = Markup('<span lang="en">{}</span>').format(fw.name)
+            assert Markup(translate(GLOSS_NOTE, "zh")) % {"framework": named} in html, fid
+    assert glossed == len(titles["gri-2021"])  # every GRI title glossed, none shown as GRI's
+    assert "GRI 1: Foundation 2021" in html and "基础 2021" not in html
+
+
+def test_a_framework_titled_in_chinese_cites_its_chinese_text() -> None:
+    official = [f for f in frameworks.frameworks().values() if f.official_zh]
+    assert [f.id for f in official] == ["szse-17"]
+    for fw in official:
+        assert "http" in fw.zh_source and fw.name_zh and fw.citation_zh
+
+
+def test_no_half_width_brackets_around_chinese_in_the_chinese_edition(
+    written: dict[str, str],
+) -> None:
+    """Chinese prose brackets with full-width parentheses: "2024年（试行）", "4（差）", never
+    "(2024年（试行）)" — in the HTML's text and in the PDF's."""
+    html = Path(written["zh.html"]).read_text(encoding="utf-8")
+    text = re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", "", html, flags=re.S)
+    pdf = "\n".join(page.extract_text() or "" for page in PdfReader(written["zh.pdf"]).pages)
+    for where, found in (("html", text), ("pdf", pdf)):
+        assert HALF_WIDTH_AROUND_CJK.findall(found) == [], where
+    assert "（" in text
 
 
 def test_both_editions_link_to_the_same_anchors(written: dict[str, str]) -> None:

@@ -216,7 +216,9 @@ def test_the_chinese_workbooks_index_joins_headings_with_chinese_punctuation(
     for name in ("esg-report-2025.xlsx", "esg-report-2025.zh.xlsx"):
         book = load_workbook(out / name, read_only=True)
         (sheet,) = [n for n in book.sheetnames if n.endswith(" gri-2021")]
-        cells[name] = [r[2] or "" for r in list(book[sheet].iter_rows(values_only=True))[1:]]
+        rows = list(book[sheet].iter_rows(values_only=True))
+        where = rows[0].index("披露位置" if ".zh." in name else "Where answered")
+        cells[name] = [r[where] or "" for r in rows[1:]]
     assert any("; " in c for c in cells["esg-report-2025.xlsx"])
     chinese = cells["esg-report-2025.zh.xlsx"]
     assert any("；" in c for c in chinese) and not any("; " in c for c in chinese)
@@ -326,27 +328,33 @@ def test_the_chinese_workbooks_data_sheet_is_headed_and_worded_in_chinese(
 def test_the_frameworks_editions_and_citations_are_cited_in_chinese_where_a_source_has_it(
     demo_build: DemoBuild,
 ) -> None:
-    """The methodology's list of standards: SZSE No. 17's edition and notice, IFRS S2's and
-    the TCFD report's dates, in Chinese; a source with no Chinese original (ESRS E1, GRI's
-    unverified Chinese titles) keeps its English, marked as English. English unchanged."""
+    """The methodology's list of standards: SZSE No. 17's name, edition and notice in its own
+    Chinese; a framework without a Chinese text the catalog cites (GRI, IFRS S2, TCFD,
+    ESRS E1) keeps its English name, edition and citation, its name glossed in full-width
+    parentheses and the gloss said to be ours; editions bracketed full-width. English
+    unchanged."""
     from esgledger.catalog.frameworks import frameworks
     from esgledger.disclose.methodology import standards
 
     known = frameworks()
-    zh = {s["name"]: s for s in standards(tuple(known), "zh")}
+    zh = {s["title_en"] or s["name"]: s for s in standards(tuple(known), "zh")}
     en = standards(tuple(known), "en")
-    assert [(s["edition"], s["citation"]) for s in en] == [
-        (f.edition, f.citation) for f in known.values()
+    assert [(s["name"], s["edition"], s["citation"]) for s in en] == [
+        (f.name, f.edition, f.citation) for f in known.values()
     ]
     szse = zh[known["szse-17"].name_zh]
-    assert szse["edition"] == "2024年（试行）"
+    assert szse["edition"] == "2024年（试行）" and not szse["gloss"]
     assert "2024年4月12日" in szse["citation"] and "SZSE notice" not in szse["citation"]
-    assert zh[known["esrs-e1"].name_zh]["citation"] == known["esrs-e1"].citation
+    for fid in ("gri-2021", "ifrs-s2", "esrs-e1"):
+        cited = zh[known[fid].name]
+        assert (cited["edition"], cited["citation"]) == (known[fid].edition, known[fid].citation)
+        assert cited["name"] == f"{known[fid].name}（{known[fid].name_zh}）", fid
     html = (demo_build.out / "report" / "esg-report-2025.zh.html").read_text(encoding="utf-8")
     start = html.index('id="methodology"')
     chapter = html[start : html.index("</section>", start)]
     assert "2024 (Trial)" not in chapter and "SZSE notice" not in chapter
-    assert "2024年（试行）" in chapter
+    assert "（2024年（试行））" in chapter and "(2024年" not in chapter
+    assert "译名仅供参考" in chapter
 
 
 def test_a_typed_sentence_ending_in_a_full_stop_gets_no_second_one(demo_build: DemoBuild) -> None:

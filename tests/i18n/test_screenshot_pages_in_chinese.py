@@ -7,8 +7,10 @@ English."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -96,3 +98,73 @@ def test_the_page_has_no_english_left(pages: _Pages, name: str, user: str, path:
     assert '<html lang="zh-Hans">' in page.text
     left = set(english_left(page.text)) - DATA.get(name, set())
     assert left == NOT_YET.get(name, set()), name
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Dates that are data, printed as imported: an exchange rate's source as its file gave it.
+DATES_AS_DATA = {"giving": ("CNY/USD",)}
+
+
+class _PageText(HTMLParser):
+    """A page's visible text, without what holds data verbatim: form fields (inputs carry
+    attributes only; text areas), scripts, styles and an audit event's JSON (``<pre>``).
+    Attributes — ids, ``<time datetime>``, links — are never text."""
+
+    SKIP = frozenset({"script", "style", "textarea", "pre"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.nodes: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("input", "br", "meta", "link", "img", "hr", "col", "source"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop() != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if not self.SKIP.intersection(self.open) and data.strip():
+            self.nodes.append(data.strip())
+
+
+def iso_dates_shown(html: str, data: tuple[str, ...] = ()) -> list[str]:
+    parser = _PageText()
+    parser.feed(html)
+    return [
+        node
+        for node in parser.nodes
+        if ISO_DAY.search(node) and not any(mark in node for mark in data)
+    ]
+
+
+@pytest.mark.parametrize(("name", "user", "path"), SHOTS.SHOTS, ids=[s[0] for s in SHOTS.SHOTS])
+def test_the_page_writes_its_dates_in_chinese(
+    pages: _Pages, name: str, user: str, path: str
+) -> None:
+    """Dates as 2027年1月4日 (the supplier questionnaire printed "有效期至 2027-01-04（UTC）"),
+    on every page; form fields, attributes and an audit event's stored JSON keep ISO."""
+    page = pages.get(user, path)
+    assert page.status_code == 200, name
+    assert iso_dates_shown(page.text, DATES_AS_DATA.get(name, ())) == [], name
+
+
+def test_a_chinese_page_prints_a_date_and_units_in_chinese(pages: _Pages) -> None:
+    """The KPI table's units (tCO2e, a metric's t) in the catalog's Chinese; a request's due
+    day and unit; the same pages in English unchanged: ISO days and the units as stored."""
+    kpis = pages.get("manager", "/kpis").text
+    assert "<td>吨二氧化碳当量</td>" in kpis and "<td>吨</td>" in kpis
+    assert "<td>tCO2e</td>" not in kpis and "<td>t</td>" not in kpis and "<td>MWh</td>" not in kpis
+    request = pages.get("owner.sz", "/requests/{request}").text
+    assert re.search(r"<td>\d{4}年\d{1,2}月\d{1,2}日", request), "the due day"
+    english = pages.clients["manager"].get("/kpis", headers={"Accept-Language": "en"}).text
+    assert "<td>tCO2e</td>" in english and "吨" not in english
+    english = (
+        pages.clients["owner.sz"]
+        .get("/requests/{request}".format(**pages.fill), headers={"Accept-Language": "en"})
+        .text
+    )
+    assert re.search(r"<th>Due</th><td>\d{4}-\d{2}-\d{2}", english)
+    assert not re.search(r"\d{4}年", english)

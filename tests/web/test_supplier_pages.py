@@ -170,9 +170,9 @@ def test_an_ended_supplier_shows_no_current_tier_but_keeps_its_history(
     zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
     chinese = web.get("/suppliers", headers=zh).text
     row = chinese[chinese.index('data-supplier="S002"') :].split("</tr>")[0]
-    assert "<td>无：合作已于 2025-06-30 终止</td>" in row
+    assert "<td>无：合作已于2025年6月30日终止</td>" in row
     chinese = web.get("/suppliers/tiers", headers=zh).text
-    assert "合作已于 2025-06-30 终止" in chinese
+    assert "合作已于2025年6月30日终止" in chinese
 
 
 def test_supplier_figure_notes_on_the_kpi_page_speak_the_page_language(

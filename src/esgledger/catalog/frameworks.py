@@ -42,7 +42,15 @@ class Framework:
     file: str
     citation: str
     citation_zh: str
+    # Where the framework's own Chinese text is cited from; empty: it publishes none we can
+    # cite, so ``name_zh``/``title_zh`` are our glosses, never printed as its titles (#19).
+    zh_source: str
     notes: str
+
+    @property
+    def official_zh(self) -> bool:
+        """Whether the catalog's Chinese titles of this framework are its own (cited)."""
+        return bool(self.zh_source.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,8 +134,12 @@ def finding_in(finding: Finding, lang: str) -> str:
 
 
 def fix_in(finding: Finding, lang: str) -> str:
-    """A finding's fix in ``lang`` where its check named the fix's message, else its English."""
-    return explanation_in(finding.fix, finding.fix_message, lang)
+    """A finding's fix in ``lang`` from its message: the one its check named, or for a finding
+    kept without it, the one its check's id and stored English give
+    (:func:`esgledger.checks.stored_fixes.stored_fix`); else its English."""
+    from esgledger.checks.stored_fixes import stored_fix  # it words with this module's parts
+
+    return explanation_in(finding.fix, stored_fix(finding), lang)
 
 
 def worded_parts(explanation: Message, fix: Message | None = None) -> dict[str, Any]:

@@ -18,10 +18,13 @@ from sqlalchemy.orm import Session
 
 from esgledger.catalog import metrics
 from esgledger.catalog.messages import N_, translate
-from esgledger.catalog.translations import catalog_keys, text
+from esgledger.catalog.translations import has_text, text
 from esgledger.disclose.anchors import rendered_anchors
 from esgledger.disclose.chapters import assessment_chapters
 from esgledger.disclose.charts import report_charts
+from esgledger.disclose.edition_env import entered
+from esgledger.disclose.footnotes import sentence
+from esgledger.disclose.framework_titles import GLOSS_NOTE, Shown, official, shown
 from esgledger.disclose.headings import ELEMENT_TITLES_ZH, SZSE_ELEMENT_KEYS
 from esgledger.disclose.methodology import methodology
 from esgledger.disclose.narrative import (
@@ -113,64 +116,80 @@ def _appendix(tables: list[AppendixTable], lang: str) -> list[AppendixTable]:
     ]
 
 
-def _entry_title(framework: str, entry: dict[str, Any], lang: str) -> str:
-    """A disclosure's title as the framework publishes it in ``lang`` (SZSE: its original)."""
+def _entry_title(framework: str, entry: dict[str, Any], lang: str) -> Shown:
+    """A disclosure's title as the ``lang`` edition prints it: the framework's own Chinese
+    where the catalog cites it (SZSE No. 17), else its English with our gloss, if any."""
     code = entry["code"]
     if entry["kind"] == "element":  # an SZSE topic's element: "topic/element"
         topic, _, element = code.rpartition("/")
         words = ELEMENT_TITLES_ZH[SZSE_ELEMENT_KEYS[element]] if lang == "zh" else element
-        return text("disclosure", f"{framework}:{topic}", lang) + "：" + words
-    return text("disclosure", f"{framework}:{code}", lang)
+        topic_title = shown("disclosure", f"{framework}:{topic}", lang)
+        return topic_title._replace(text=topic_title.text + "：" + words)
+    key = f"{framework}:{code}"
+    if official(key) and has_text("disclosure", key, lang):
+        return shown("disclosure", key, lang)
+    english = str(entry["title"])  # as the model printed it (a datapoint's title too)
+    if not has_text("disclosure", key, lang):
+        return Shown(english, english, "")
+    gloss = text("disclosure", key, lang)
+    return Shown(f"{english}（{gloss}）", english, gloss)
 
 
-def _titled(framework: str, lang: str) -> bool:
-    """Whether the catalog has the framework's disclosure titles in ``lang`` (GRI 2021 and
-    SZSE No. 17 in Chinese; IFRS S2, ESRS E1, TCFD only their names and pillars)."""
-    return lang == "en" or any(
-        key.startswith(f"{framework}:") for key in catalog_keys()["disclosure"]
+def _titles_note(fid: str, name: str, lang: str, glossed: bool) -> str:
+    """What an index says above its table when its titles are not its own Chinese: English
+    as published, with our glosses marked as such (译名仅供参考)."""
+    if official(fid):
+        return ""
+    note = (
+        GLOSS_NOTE
+        if glossed
+        else N_(
+            "The disclosure titles of %(framework)s are printed in English: the catalog "
+            "has no published Chinese title for them."
+        )
     )
+    return sentence(note, lang, {"framework": entered(name, lang)})
 
 
 def _indices(
     indices: list[dict[str, Any]], labels: dict[str, str], lang: str
 ) -> list[dict[str, Any]]:
-    """The indices in ``lang``: a framework whose disclosure titles the catalog lacks in
-    ``lang`` prints them in English and says so above its table (``titles_note``)."""
+    """The indices in ``lang``: a framework's own Chinese titles where the catalog cites them,
+    else its English titles, glossed where the catalog has a gloss, and said above its table
+    (``titles_note``)."""
     out = []
     for index in indices:
         fid = index["framework"]
-        titled = _titled(fid, lang)
-        entries = [
-            {
-                **e,
-                "omission": omission_text(e["omission_parts"], lang)
-                if e.get("omission_parts")
-                else e["omission"],
-                "title": _entry_title(fid, e, lang) if titled else e["title"],
-                "refs": [{**r, "label": labels.get(r["anchor"], r["label"])} for r in e["refs"]],
-            }
-            for e in index["entries"]
-        ]
-        name = text("framework", fid, lang)
-        note = (
-            ""
-            if titled
-            else translate(
-                "The disclosure titles of %(framework)s are printed in English: the catalog "
-                "has no published Chinese title for them.",
-                lang,
+        entries = []
+        for e in index["entries"]:
+            title = _entry_title(fid, e, lang)
+            entries.append(
+                {
+                    **e,
+                    "omission": omission_text(e["omission_parts"], lang)
+                    if e.get("omission_parts")
+                    else e["omission"],
+                    "title": title.text,
+                    "title_en": title.english,
+                    "gloss": title.gloss,
+                    "refs": [
+                        {**r, "label": labels.get(r["anchor"], r["label"])} for r in e["refs"]
+                    ],
+                }
             )
-            % {"framework": name}
-        )
+        name = shown("framework", fid, lang)
+        glossed = bool(name.gloss) or any(e["gloss"] for e in entries)
         parts = index.get("statement_parts")
         statement = statement_text(parts, lang) if parts else index["statement"]
         out.append(
             {
                 **index,
-                "title": name,
+                "title": name.text,
+                "title_en": name.english,
+                "gloss": name.gloss,
                 "statement": statement,
                 "entries": entries,
-                "titles_note": note,
+                "titles_note": _titles_note(fid, name.english or name.text, lang, glossed),
             }
         )
     return out

@@ -21,7 +21,7 @@ from esgledger.catalog.messages import gettext_for
 from esgledger.checks.explained import explanation_in, has_message
 from esgledger.disclose import labels
 from esgledger.disclose.headings import index_code
-from esgledger.disclose.locale_format import long_date, table_number
+from esgledger.disclose.locale_format import bracketed, long_date, table_number
 from esgledger.kpi.register_figures.notes import worded_reason
 
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
@@ -66,6 +66,16 @@ def day(value: Any, lang: str) -> str:
     return when.isoformat() if lang == "en" else long_date(when, lang)
 
 
+def titled(item: Any) -> str:
+    """An index's or a disclosure's title: a framework's English title (marked English for
+    the reader's screen reader and the tagged PDF) with our gloss after it, else as given."""
+    english, gloss = item.get("title_en"), item.get("gloss")
+    if not english:
+        return escape(item["title"] if "title" in item else item["name"])  # a standard's name
+    shown = Markup('<span lang="en">{}</span>').format(english)
+    return shown + Markup("（{}）").format(gloss) if gloss else shown
+
+
 def edition_environment(lang: str) -> Environment:
     """The templates with ``_()`` and ``{% trans %}`` bound to ``lang``, and its filters."""
     env = Environment(
@@ -80,6 +90,7 @@ def edition_environment(lang: str) -> Environment:
         gettext, lambda one, many, n: gettext(one if n == 1 else many), newstyle=True
     )
     env.globals["lang"] = lang
+    env.globals["titled"] = titled
     env.filters["entered"] = lambda value: entered(value, lang)
     env.filters["explained"] = lambda entry: explained(entry, lang)
     env.filters["risk_category"] = lambda code: labels.risk_category(code, lang)
@@ -88,6 +99,7 @@ def edition_environment(lang: str) -> Environment:
     env.filters["number"] = lambda value, decimals=0: table_number(value, decimals, lang)
     env.filters["day"] = lambda value: day(value, lang)
     env.filters["full_stop"] = lambda typed: full_stop(typed, lang)
+    env.filters["bracketed"] = lambda inside: bracketed(inside, lang)
     env.filters["index_code"] = lambda entry, framework: index_code(
         entry["code"], entry["kind"], framework, entry["title"], lang
     )

@@ -12,6 +12,7 @@ import datetime as dt
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 from esgledger.catalog.translations import LANGS
 from esgledger.errors import InvalidInput
@@ -46,3 +47,10 @@ def prose_number(value: float, decimals: int, lang: str) -> str:
 def long_date(day: dt.date, lang: str) -> str:
     """A date in words: ``31 December 2025`` or ``2025年12月31日``."""
     return _babel_date(day, format="long", locale=_locale(lang))
+
+
+def bracketed(text: str, lang: str) -> str:  # Markup in, Markup out
+    """``text`` in brackets after the words before it: `` (text)`` in English, ``（text）`` in
+    Chinese prose (full-width, no space), as Chinese typography sets them."""
+    pattern = " ({})" if lang == "en" else "（{}）"
+    return Markup(pattern).format(text) if isinstance(text, Markup) else pattern.format(text)

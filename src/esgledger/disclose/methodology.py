@@ -19,6 +19,7 @@ from esgledger.calc.options import PROFILES
 from esgledger.catalog.frameworks import frameworks
 from esgledger.catalog.messages import N_, translate
 from esgledger.catalog.translations import text
+from esgledger.disclose.framework_titles import shown
 from esgledger.disclose.labels import plain
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.scope import Scopes
@@ -67,20 +68,27 @@ def _named(table: dict[str, str], code: str, lang: str) -> str:
 
 
 def standards(framework_ids: tuple[str, ...], lang: str = "en") -> list[dict[str, str]]:
-    """The frameworks the report's content indices follow, as the catalog cites them (the
-    name in ``lang``; the edition and citation in the source's own Chinese where the catalog
-    has it, else as the publisher titles them in English)."""
+    """The frameworks the report's content indices follow, as the catalog cites them: the
+    name, edition and citation in the framework's own Chinese where the catalog cites one
+    (SZSE No. 17), else as the publisher titles them in English, the name with our gloss
+    (:mod:`esgledger.disclose.framework_titles`)."""
     known = frameworks()
-    zh = lang == "zh"
-    return [
-        {
-            "name": known[f].name if lang == "en" else text("framework", f, lang),
-            "edition": (zh and known[f].edition_zh) or known[f].edition,
-            "citation": (zh and known[f].citation_zh) or known[f].citation,
-        }
-        for f in framework_ids
-        if f in known
-    ]
+    out = []
+    for f in framework_ids:
+        if f not in known:
+            continue
+        own = lang != "en" and known[f].official_zh
+        name = shown("framework", f, lang)
+        out.append(
+            {
+                "name": name.text,
+                "title_en": name.english,
+                "gloss": name.gloss,
+                "edition": (own and known[f].edition_zh) or known[f].edition,
+                "citation": (own and known[f].citation_zh) or known[f].citation,
+            }
+        )
+    return out
 
 
 def calculation_runs(session: Session, years: list[str], lang: str = "en") -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from esgledger.catalog.messages import N_, translate
 from esgledger.catalog.scope3_screening import CRITERIA, REASONS
 from esgledger.catalog.translations import has_text, text
 from esgledger.disclose.edition_env import entered
-from esgledger.disclose.locale_format import table_number
+from esgledger.disclose.locale_format import bracketed, table_number
 from esgledger.disclose.scope3_reasons import run_reason_in, total_reason_in
 from esgledger.kpi.calculated import latest_run
 from esgledger.kpi.scope import Scopes
@@ -153,7 +153,9 @@ def _row(key: str, block: dict[str, Any], lang: str) -> dict[str, Any]:
         "status": _word(STATUS_TEXT, block["status"], lang),
         "method": _word(METHOD_TEXT, block.get("method"), lang),
         "share": f"{share * 100:.1f} %" if share is not None else "—",
-        "data_quality": f"{quality} ({_word(QUALITY_TEXT, label, lang)})" if quality else "—",
+        "data_quality": f"{quality}{bracketed(_word(QUALITY_TEXT, label, lang), lang)}"
+        if quality
+        else "—",
         "reason": _reason(block, lang),
         "incomplete": bool(block.get("incomplete")),
         "left_out": bool(block.get("left_out")),  # parts the screening leaves out, in reason

@@ -18,6 +18,7 @@ from esgledger.disclose.index import ANSWERED, ContentIndex
 from esgledger.disclose.locale_format import long_date
 
 IN_ACCORDANCE = "in accordance"
+GRI_1 = "GRI 1: Foundation 2021"
 WITH_REFERENCE = "with reference"
 
 
@@ -53,12 +54,13 @@ def statement_text(parts: dict[str, Any], lang: str) -> str:
     else:
         start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
         period = f"{long_date(start, lang)}至{long_date(end, lang)}"
-    values = {"company": entered(company, lang), "period": period}
+    # GRI 1's title as GRI publishes it: no GRI-published Chinese title could be cited (#19)
+    values = {"company": entered(company, lang), "period": period, "gri1": entered(GRI_1, lang)}
     if parts["in_accordance"]:
         return sentence(
             N_(
                 "%(company)s has reported in accordance with the GRI Standards for the period "
-                "%(period)s. GRI 1 used: GRI 1: Foundation 2021. Applicable GRI Sector Standard: "
+                "%(period)s. GRI 1 used: %(gri1)s. Applicable GRI Sector Standard: "
                 "none published for the sector."
             ),
             lang,
@@ -67,8 +69,7 @@ def statement_text(parts: dict[str, Any], lang: str) -> str:
     text = sentence(
         N_(
             "%(company)s has reported the information cited in this GRI content index for the "
-            "period %(period)s with reference to the GRI Standards. GRI 1 used: GRI 1: "
-            "Foundation 2021."
+            "period %(period)s with reference to the GRI Standards. GRI 1 used: %(gri1)s."
         ),
         lang,
         values,

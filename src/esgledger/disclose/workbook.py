@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from esgledger.catalog.messages import N_, translate
+from esgledger.disclose.headings import index_code
 from esgledger.disclose.report import AppendixTable, ReportModel
 from esgledger.disclose.sheet_names import sheet_names
 from esgledger.disclose.workbook_rows import DataSheet, clean_number, data_sheet
@@ -126,11 +127,20 @@ def _notes(ws: Worksheet, footnotes: list[str], lang: str) -> None:
 
 
 def _index(ws: Worksheet, index: dict[str, Any], lang: str) -> None:
-    _header(ws, _words(lang, N_("Disclosure"), N_("Title"), N_("Where answered"), N_("Omission")))
+    """An index as rows. The first column is the disclosure's id in every edition (scripts
+    read it); another edition adds the code as its report prints it beside it (an SZSE
+    topic's Chinese name, 治理 for its governance element), as the HTML and PDF show it."""
+    printed = [] if lang == "en" else [N_("Printed as")]
+    _header(
+        ws,
+        _words(lang, N_("Disclosure"), *printed, N_("Title"), N_("Where answered"), N_("Omission")),
+    )
+    fid = str(index.get("framework") or "")
     for number, e in enumerate(index["entries"], start=2):
         refs = translate("; ", lang).join(r["label"] for r in e.get("refs", []))
-        _put(ws, number, [e["code"], e["title"], refs, e.get("omission") or ""])
-    _widths(ws, {2: 60, 3: 60, 4: 60})
+        shown = [] if lang == "en" else [index_code(e["code"], e["kind"], fid, e["title"], lang)]
+        _put(ws, number, [e["code"], *shown, e["title"], refs, e.get("omission") or ""])
+    _widths(ws, {2: 60, 3: 60, 4: 60} if lang == "en" else {2: 30, 3: 60, 4: 60, 5: 60})
     ws.freeze_panes = "A2"
 
 

@@ -236,9 +236,15 @@ def finding_dict(finding: SupplierFinding, audit_row: SupplierAudit) -> dict[str
 
 
 def list_findings(
-    session: Session, *, supplier: str | None = None, overdue_on: dt.date | None = None
+    session: Session,
+    *,
+    supplier: str | None = None,
+    overdue_on: dt.date | None = None,
+    missed_parts: bool = False,
 ) -> list[dict[str, Any]]:
-    """Findings (of one supplier), or only those overdue on ``overdue_on``."""
+    """Findings (of one supplier), or only those overdue on ``overdue_on``; ``missed_parts``
+    adds the overdue step and its ISO due date apart (``missed``), for a page to word them in
+    its language."""
     stmt = select(SupplierFinding, SupplierAudit).join(
         SupplierAudit, SupplierAudit.id == SupplierFinding.audit_id
     )
@@ -251,6 +257,8 @@ def list_findings(
             row = finding_dict(finding, audit_row)
             if missed:
                 row["overdue"] = f"{missed[0]} was due {missed[1].isoformat()}"
+                if missed_parts:
+                    row["missed"] = [missed[0], missed[1].isoformat()]
             rows.append(row)
     return rows
 

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from esgledger.auth.permissions import MATRIX, Principal, can
 from esgledger.catalog.messages import N_
 from esgledger.web import language
+from esgledger.web.page_format import day, member_worded, moment, unit_worded
 from esgledger.web.page_messages import for_pages
 from esgledger.web.vocabulary import (
     catalog_name,
@@ -106,6 +107,10 @@ TEMPLATES.env.filters["smelter_status_worded"] = smelter_status_worded
 TEMPLATES.env.filters["not_available_worded"] = not_available_worded
 TEMPLATES.env.filters["fix_worded"] = fix_worded
 TEMPLATES.env.filters["catalog_name"] = catalog_name
+TEMPLATES.env.filters["day"] = day
+TEMPLATES.env.filters["moment"] = moment
+TEMPLATES.env.filters["unit"] = unit_worded
+TEMPLATES.env.filters["member"] = member_worded
 
 
 def render(

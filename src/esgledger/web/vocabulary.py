@@ -20,6 +20,7 @@ from esgledger.errors import InvalidInput
 from esgledger.kpi.register_figures.notes import worded_note, worded_reason
 from esgledger.suppliers.audits import GRADES, STATES
 from esgledger.web.language import CURRENT, gettext
+from esgledger.web.page_format import dates_in
 from esgledger.workflow.states import STEP_WORDS
 
 REGISTER_WORDS = (
@@ -172,6 +173,9 @@ WORDS = frozenset(
         # supplier audit finding grades and states (suppliers/audits.py)
         *GRADES,
         *STATES,
+        # the step of a supplier audit finding that is overdue (SupplierFinding.missed)
+        N_("corrective-action plan"),
+        N_("verified correction"),
         # supplier audit states and modes (suppliers/audits.py)
         N_("planned"),
         N_("done"),
@@ -234,12 +238,12 @@ def not_available_worded(f: Mapping[str, Any]) -> str:
 def explained(finding: Finding) -> str:
     """A finding's explanation in the page's language: its catalog message where the check
     named one (values as given, words and catalog names translated), else its English."""
-    return finding_in(finding, CURRENT.get())
+    return dates_in(finding_in(finding, CURRENT.get()))
 
 
 def fix_worded(finding: Finding) -> str:
     """A finding's fix in the page's language where its check named the fix's message."""
-    return fix_in(finding, CURRENT.get())
+    return dates_in(fix_in(finding, CURRENT.get()))
 
 
 def catalog_name(stored: object, kind: str, key: str) -> str:

@@ -54,11 +54,14 @@ def audit_rows(request: Request, supplier: str | None) -> list[dict[str, Any]]:
     with database(request).snapshot() as session:
         audits = list_audits(session, supplier=supplier)
         found = list_findings(session, supplier=supplier)
-        late = {f["id"]: f["overdue"] for f in list_findings(session, supplier=supplier,
-                                                              overdue_on=today)}  # fmt: skip
+        late = {f["id"]: f for f in list_findings(session, supplier=supplier,
+                                                  overdue_on=today, missed_parts=True)}  # fmt: skip
     by_audit: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for f in found:
-        by_audit[f["audit"]].append(f | {"overdue": late.get(f["id"])})
+        missed = late.get(f["id"], {})
+        by_audit[f["audit"]].append(
+            f | {"overdue": missed.get("overdue"), "missed": missed.get("missed")}
+        )
     out = []
     for a in audits:
         findings = by_audit.get(a["id"], [])

@@ -56,7 +56,9 @@ def findings(
     )
     today = utcnow().date()
     with database(request).read() as session:
-        rows = list_findings(session, supplier=supplier, overdue_on=today if overdue else None)
+        rows = list_findings(
+            session, supplier=supplier, overdue_on=today if overdue else None, missed_parts=True
+        )
     rows = [r for r in rows if (grade is None or r["grade"] == grade)]
     rows = [r for r in rows if (state is None or r["state"] == state)]
     page = page_of_list(rows, params, KEYS, _matches)
