@@ -51,6 +51,7 @@ DEMO_FILES = frozenset(
         "tests/kpi/test_demo_golden.py",
         "tests/ledger/test_tamper.py",
         "tests/web/browser/test_daily_pages.py",
+        "tests/web/browser/test_every_page_fits_a_phone.py",
         "tests/web/browser/test_readme_path.py",
         "tests/web/test_dashboard_pages.py",
     }
