@@ -118,10 +118,7 @@ def write_files(
     ).with_columns(pl.col("start").dt.year().alias("_year"))
     token = secrets.token_hex(4)  # a rolled-back batch's id may be given again
     files = []
-    for (year, entity), part in sorted(
-        framed.partition_by("_year", "entity_id", as_dict=True).items(),
-        key=lambda item: (int(item[0][0]), str(item[0][1])),
-    ):
+    for year, entity, part in entity_parts(framed):
         relative = (
             f"year={year}/entity={quote(str(entity), safe='')}/batch-{batch_id}-{token}.parquet"
         )
@@ -148,6 +145,26 @@ def write_files(
     session.add_all(files)
     session.flush()
     return files
+
+
+def entity_parts(framed: pl.DataFrame) -> Iterator[tuple[int, str, pl.DataFrame]]:
+    """Each (year, entity)'s rows of ``framed``, in file order, gathered one at a time by
+    their row numbers (a stable sort of the keys): a partitioned copy of the whole import
+    held every row twice (the 10⁷-row import's peak rose from 3.0 to 4.5 GB in the write)."""
+    order = framed.select(pl.arg_sort_by("_year", "entity_id", maintain_order=True)).to_series()
+    keys = framed.select("_year", "entity_id")[order]
+    starts = keys.select(
+        pl.arg_where(
+            (pl.col("_year") != pl.col("_year").shift())
+            | (pl.col("entity_id") != pl.col("entity_id").shift())
+            | (pl.int_range(pl.len()) == 0)
+        )
+    ).to_series()
+    bounds = [*starts.to_list(), framed.height]
+    firsts = keys[starts].rows()
+    del keys
+    for (year, entity), begin, stop in zip(firsts, bounds, bounds[1:], strict=False):
+        yield int(year), str(entity), framed[order[begin:stop]]
 
 
 def file_ranges(rows: pl.DataFrame) -> dict[str, Any]:
