@@ -168,3 +168,68 @@ def test_a_chinese_page_prints_a_date_and_units_in_chinese(pages: _Pages) -> Non
     )
     assert re.search(r"<th>Due</th><td>\d{4}-\d{2}-\d{2}", english)
     assert not re.search(r"\d{4}年", english)
+
+
+def _texts(html: str) -> list[str]:
+    parser = _PageText()
+    parser.feed(html)
+    return parser.nodes
+
+
+QUANTITY_CODES = ("scope1", "scope2 market", "scope2 location", "scope3", "energy direct")
+
+
+def test_the_emissions_breakdown_names_its_figures_in_chinese(pages: _Pages) -> None:
+    """The by-gas table and an entity's breakdown printed the run's quantity codes ("scope1",
+    "scope2 market") on the Chinese page; they read 范围一, 范围二（基于市场）… The English page
+    prints them as before (its tests select on "scope2 market")."""
+    whole = pages.get("manager", "/emissions").text
+    one = pages.get("manager", "/emissions?entity=SZ-BA").text
+    assert one.count("<tr data-figure=") >= 6, one[-600:]
+    for page in (whole, one):
+        assert not set(_texts(page)) & set(QUANTITY_CODES)
+    assert "<td>范围二（基于市场）</td>" in one and "<td>直接能源</td>" in one
+    assert '<th class="num">范围一</th>' in one
+    assert "<td>范围一</td>" in whole  # the by-gas table's scope
+    english = pages.clients["manager"].get(
+        "/emissions?entity=SZ-BA", headers={"Accept-Language": "en"}
+    )
+    assert "<td>scope2 market</td>" in english.text and "范围" not in english.text
+
+
+ROLES = {
+    "manager": "ESG 经理",
+    "owner.sz": "数据负责人",
+}
+
+
+@pytest.mark.parametrize(("user", "role"), ROLES.items())
+def test_the_header_names_the_role_in_chinese(pages: _Pages, user: str, role: str) -> None:
+    """The header printed "owner.sz · data owner" on a Chinese page: the role now reads in
+    Chinese; the username is data, marked ``translate="no"`` so the English-left check skips it
+    (and a browser's translator leaves it)."""
+    page = pages.get(user, "/").text
+    who = re.search(
+        r'data-testid="whoami">(<span translate="no">[^<]*</span> · [^<]*)</span>', page
+    )
+    assert who, page[:2000]
+    assert f'<span translate="no">{user}</span> · {role}' == who.group(1)
+    english = pages.clients[user].get("/", headers={"Accept-Language": "en"}).text
+    assert (
+        f'<span translate="no">{user}</span> · '
+        + ("esg manager" if user == "manager" else "data owner")
+        in english
+    )
+
+
+def test_a_finding_sentence_names_its_unit_in_chinese(pages: _Pages) -> None:
+    """A restatement's finding read "由 94,796.27 RMB million 重述为 …" on a Chinese page: its
+    values' unit is worded where the page renders the finding (the stored text keeps the
+    unit as stored); the English page unchanged."""
+    page = pages.get("manager", "/findings").text
+    restated = [t for t in _texts(page) if "重述为" in t]
+    assert restated, "the demo's restatement"
+    assert not [t for t in restated if "RMB million" in t or "tCO2e" in t], restated
+    assert any("百万元" in t or "吨" in t for t in restated), restated
+    english = pages.clients["manager"].get("/findings", headers={"Accept-Language": "en"}).text
+    assert re.search(r"was restated from [\d,.]+ [A-Za-z]", english)

@@ -37,15 +37,19 @@ EN = {"Accept-Language": "en-GB,en;q=0.9"}
 
 class _Text(HTMLParser):
     """The visible text of a page (each text node, stripped) and its attribute texts a user
-    reads (title, placeholder, aria-label)."""
+    reads (title, placeholder, aria-label); data marked ``translate="no"`` is skipped."""
 
     def __init__(self) -> None:
         super().__init__()
         self.nodes: list[str] = []
         self._skip = 0
+        self._data: list[str] = []  # open elements marked translate="no" (a username)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
+            self._skip += 1
+        if ("translate", "no") in attrs:
+            self._data.append(tag)
             self._skip += 1
         for name, value in attrs:
             if name in ("title", "placeholder", "aria-label") and value:
@@ -53,6 +57,9 @@ class _Text(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
+            self._skip -= 1
+        if self._data and self._data[-1] == tag:
+            self._data.pop()
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:

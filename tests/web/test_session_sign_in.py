@@ -48,7 +48,9 @@ def other(db: Database) -> Iterator[TestClient]:
 
 
 def _whoami(page: str) -> str:
-    return page.split(WHOAMI, 1)[1].split("<", 1)[0]
+    """The header's "user · role", without the tag marking the username as data."""
+    shown = page.split(WHOAMI, 1)[1].split("</span> · ", 1)
+    return shown[0].rsplit(">", 1)[-1] + " · " + shown[1].split("<", 1)[0]
 
 
 def _warm(web: TestClient, path: str = PAGE) -> str:

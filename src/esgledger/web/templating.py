@@ -21,6 +21,7 @@ from esgledger.web.vocabulary import (
     metal_worded,
     not_available_worded,
     note_worded,
+    quantity_worded,
     smelter_status_worded,
     word,
 )
@@ -111,6 +112,7 @@ TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.filters["moment"] = moment
 TEMPLATES.env.filters["unit"] = unit_worded
 TEMPLATES.env.filters["member"] = member_worded
+TEMPLATES.env.filters["quantity"] = quantity_worded
 
 
 def render(

@@ -9,6 +9,7 @@ it); only its label is translated. A word outside this list is printed as it is:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from esgledger.catalog import translations
@@ -20,7 +21,7 @@ from esgledger.errors import InvalidInput
 from esgledger.kpi.register_figures.notes import worded_note, worded_reason
 from esgledger.suppliers.audits import GRADES, STATES
 from esgledger.web.language import CURRENT, gettext
-from esgledger.web.page_format import dates_in
+from esgledger.web.page_format import dates_in, unit_worded
 from esgledger.workflow.states import STEP_WORDS
 
 REGISTER_WORDS = (
@@ -148,6 +149,27 @@ INSIGHT_WORDS = (
     N_("not on the conformant-smelter list"),
     N_("not available: no conformant-smelter list imported"),
 )
+# the header's role (auth/permissions.py ROLES, underscores as spaces)
+ROLE_WORDS = (
+    N_("admin"),
+    N_("esg manager"),
+    N_("data owner"),
+    N_("reviewer"),
+    N_("auditor"),
+    N_("respondent"),
+    N_("compliance officer"),
+    N_("supplier manager"),
+)
+# a calculation run's quantity (calc/explain.py QUANTITIES) → its catalog label on a Chinese
+# page; the English page prints the code with spaces, as before ("scope2 market")
+QUANTITY_LABELS = {
+    "energy_direct": N_("Energy direct"),
+    "energy_indirect": N_("Energy indirect"),
+    "scope1": N_("Scope 1"),
+    "scope2_location": N_("Scope 2 location"),
+    "scope2_market": N_("Scope 2 market"),
+    "scope3": N_("Scope 3"),
+}
 WORDS = frozenset(
     (
         # data request states (workflow/states.py)
@@ -188,6 +210,7 @@ WORDS = frozenset(
         # vulnerabilities_import.py, cvss.py)
         *REGISTER_WORDS,
         *INSIGHT_WORDS,
+        *ROLE_WORDS,
     )
 )
 
@@ -200,6 +223,15 @@ def word(value: object) -> str:
         return gettext(text)
     spaced = text.replace("_", " ")  # a register's code, labelled by its words
     return gettext(spaced) if spaced in WORDS else text
+
+
+def quantity_worded(code: object) -> str:
+    """A run's quantity code in the page's language: its catalog label in Chinese, the code
+    with spaces in English (as the English page always printed it); another code unchanged."""
+    text = "" if code is None else str(code)
+    if CURRENT.get() == "en" or text not in QUANTITY_LABELS:
+        return text.replace("_", " ")
+    return gettext(QUANTITY_LABELS[text])
 
 
 def metal_worded(metal: object) -> str:
@@ -237,8 +269,30 @@ def not_available_worded(f: Mapping[str, Any]) -> str:
 
 def explained(finding: Finding) -> str:
     """A finding's explanation in the page's language: its catalog message where the check
-    named one (values as given, words and catalog names translated), else its English."""
-    return dates_in(finding_in(finding, CURRENT.get()))
+    named one (values as given, words and catalog names translated, a value's unit in the
+    catalog's words), else its English."""
+    lang = CURRENT.get()
+    return dates_in(finding_in(_units_worded(finding, lang), lang))
+
+
+def _units_worded(finding: Finding, lang: str) -> Finding:
+    """The finding with each value given as "number unit" (a restatement's "94,796.27 RMB
+    million") in the page's unit words; the stored finding is not changed."""
+    unit = finding.unit
+    if lang == "en" or not unit or not finding.values:
+        return finding
+    metric = finding.metrics[0] if len(finding.metrics) == 1 else None
+    shown = unit_worded(unit, metric)
+    if shown == unit:
+        return finding
+    tail = " " + unit
+    values = {
+        key: value[: -len(tail)] + " " + shown
+        if isinstance(value, str) and value.endswith(tail)
+        else value
+        for key, value in finding.values.items()
+    }
+    return replace(finding, values=values)
 
 
 def fix_worded(finding: Finding) -> str:
