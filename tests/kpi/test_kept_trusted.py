@@ -22,6 +22,7 @@ from esgledger.ledger.kpi_groups import trigger_problems
 from esgledger.ledger.kpi_rows import figure_rows
 from esgledger.ledger.models import KpiGroup, KpiValue
 from tests.checks.workspace import Workspace
+from tests.kpi.kept_tables import wood_values
 
 MEMBERS = ("HQ", "WH1", "VN1", "SZ1")
 YEAR = 2025
@@ -29,15 +30,7 @@ YEAR = 2025
 
 @pytest.fixture
 def ws(db: Database, tmp_path: Path) -> Workspace:
-    ws = Workspace(db, tmp_path)
-    ws.kpis(
-        *(
-            {"entity": e, "metric": "packaging.wood", "value": repr(1.25 + i), "unit": "t"}
-            | {"year": YEAR}
-            for i, e in enumerate(MEMBERS)
-        )
-    )
-    return ws
+    return wood_values(db, tmp_path, YEAR, MEMBERS)
 
 
 def _drop(db: Database, name: str) -> None:

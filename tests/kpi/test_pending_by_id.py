@@ -10,12 +10,10 @@ are read first (a few rows of ``data_requests``); with none there is no read at 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from esgledger.auth.users import add_user
 from esgledger.kpi.kept_sums import kept_sums
@@ -23,7 +21,8 @@ from esgledger.ledger.db import Database
 from esgledger.ledger.models import KpiValue
 from esgledger.ledger.workflow_models import DataRequest
 from tests.checks.workspace import Workspace
-from tests.kpi.test_grouping_order import _plan
+from tests.kpi.kept_tables import wood_values
+from tests.kpi.test_grouping_order import _plan, statements
 
 YEAR = 2025
 MEMBERS = ("HQ", "SZ1", "WH1", "VN1")
@@ -31,29 +30,7 @@ MEMBERS = ("HQ", "SZ1", "WH1", "VN1")
 
 @pytest.fixture
 def ws(db: Database, tmp_path: Path) -> Workspace:
-    ws = Workspace(db, tmp_path)
-    ws.kpis(
-        *(
-            {"entity": e, "metric": "packaging.wood", "value": repr(1.25 + i), "unit": "t"}
-            | {"year": YEAR}
-            for i, e in enumerate(MEMBERS)
-        )
-    )
-    return ws
-
-
-@contextmanager
-def _statements(db: Database) -> Iterator[list[tuple[str, object]]]:
-    sent: list[tuple[str, object]] = []
-
-    def seen(conn: object, cursor: object, sql: str, params: object, *args: object) -> None:
-        sent.append((sql, params))
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    return wood_values(db, tmp_path, YEAR, MEMBERS)
 
 
 def _pending_reads(sent: list[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -70,7 +47,7 @@ def _wood(db: Database) -> tuple[int, float]:
 
 
 def test_no_pending_request_no_read_of_the_values(ws: Workspace) -> None:
-    with _statements(ws.db) as sent:
+    with statements(ws.db) as sent:
         count, _ = _wood(ws.db)
     assert count == 4
     assert _pending_reads(sent) == []
@@ -95,7 +72,7 @@ def test_a_pending_value_is_searched_by_its_id(ws: Workspace) -> None:
                 updated_by="t",
             )
         )
-    with _statements(ws.db) as sent:
+    with statements(ws.db) as sent:
         count, _ = _wood(ws.db)
     assert count == 3  # SZ1's value is pending: taken off
     reads = _pending_reads(sent)

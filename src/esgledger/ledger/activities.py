@@ -33,7 +33,7 @@ from esgledger.ledger.certificate_claims import (
 )
 from esgledger.ledger.db import Database
 from esgledger.ledger.import_steps import validate_then_write
-from esgledger.ledger.ledger_clashes import ledger_clashes
+from esgledger.ledger.ledger_clashes import key_frame, ledger_clashes
 from esgledger.ledger.limits import ATTRIBUTES_MAX, ATTRIBUTES_WHY, limit_of, refuse_too_long
 from esgledger.ledger.models import ActivityRecord, Entity, ImportBatch
 from esgledger.ledger.store_clashes import store_clashes
@@ -348,18 +348,7 @@ def _stored_keys(session: Session, frame: pl.DataFrame) -> pl.DataFrame | None:
     rows = result.cursor.fetchall() if result.cursor is not None else []  # plain DBAPI tuples
     if not rows:
         return None
-    columns = list(zip(*rows, strict=True))
-    return pl.DataFrame(
-        {
-            "entity_id": pl.Series(columns[0], dtype=pl.Utf8),
-            "start": pl.Series(columns[1], dtype=pl.Utf8).str.to_date("%Y-%m-%d"),
-            "end": pl.Series(columns[2], dtype=pl.Utf8).str.to_date("%Y-%m-%d"),
-            "activity": pl.Series(columns[3], dtype=pl.Utf8),
-            "attributes": pl.Series(columns[4], dtype=pl.Utf8),
-            "batch_id": pl.Series(columns[5], dtype=pl.Int64),
-            "id": pl.Series(columns[6], dtype=pl.Int64),
-        }
-    ).unique(subset=KEY)
+    return key_frame(rows).unique(subset=KEY)
 
 
 def list_activities(
