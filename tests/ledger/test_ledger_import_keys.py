@@ -15,12 +15,11 @@ from sqlalchemy import func, select
 
 from esgledger.demo.activity_data import ACTIVITY_HEADER
 from esgledger.demo.files import write_csv
-from esgledger.demo.org import ENTITY_HEADER, entity_rows
 from esgledger.ledger import ledger_clashes
 from esgledger.ledger.db import Database
 from esgledger.ledger.models import ActivityRecord
 from tests.conftest import Cli
-from tests.ledger.test_store_import_keys import parts
+from tests.ledger.test_store_import_keys import imported_parts
 
 
 def live_rows(db: Database) -> int:
@@ -32,10 +31,7 @@ def test_the_ledger_keys_held_at_once_are_a_window(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli = Cli(sqlite_db)
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
-    files = parts(tmp_path, 5)
-    for part in files[:4]:
-        cli("import", "activities", str(part))
+    files = imported_parts(sqlite_db, tmp_path, 5)
     stored = live_rows(sqlite_db)
     assert stored > 300
     held: list[int] = []

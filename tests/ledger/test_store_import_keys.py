@@ -34,6 +34,17 @@ def parts(tmp_path: Path, count: int) -> list[Path]:
     ]
 
 
+def imported_parts(db: Database, tmp_path: Path, count: int, *flags: str) -> list[Path]:
+    """The entities imported, then all but the last of ``count`` parts (``flags``: "--store"
+    into the activity store); every part's path returned, the last one not imported."""
+    cli = Cli(db)
+    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
+    files = parts(tmp_path, count)
+    for part in files[:-1]:
+        cli("import", "activities", str(part), *flags)
+    return files
+
+
 def stored_files(db: Database) -> list[ActivityFile]:
     with db.read() as session:
         return list(session.scalars(select(ActivityFile)))
@@ -43,10 +54,7 @@ def test_the_stored_keys_held_at_once_do_not_grow_with_the_year(
     sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli = Cli(sqlite_db)
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
-    files = parts(tmp_path, 5)
-    for part in files[:4]:
-        cli("import", "activities", str(part), "--store")
+    files = imported_parts(sqlite_db, tmp_path, 5, "--store")
     stored_rows = sum(f.rows for f in stored_files(sqlite_db))
     new_rows = len(pl.read_csv(files[4], infer_schema=False))
     assert stored_rows > 3 * new_rows > 300
@@ -85,10 +93,7 @@ def test_a_row_stored_in_any_part_is_refused_with_its_row_and_nothing_written(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
     cli = Cli(sqlite_db)
-    cli("import", "entities", str(write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows())))
-    files = parts(tmp_path, 4)
-    for part in files[:3]:
-        cli("import", "activities", str(part), "--store")
+    files = imported_parts(sqlite_db, tmp_path, 4, "--store")
     before = len(stored_files(sqlite_db))
     first, third = (pl.read_csv(f, infer_schema=False).to_dicts() for f in (files[0], files[2]))
     new = pl.read_csv(files[3], infer_schema=False).to_dicts()
